@@ -1,0 +1,71 @@
+# pmukvm build. `make` builds ./pmukvm; `make test` builds and runs every
+# test; `make SANITIZE=1` builds with AddressSanitizer and UBSan.
+
+CC      ?= gcc
+PKGS    := libelf libdw zlib slang
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+           -Wno-unused-parameter -Wno-missing-field-initializers \
+           -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BUILD   := build-san
+else
+BUILD   := build
+endif
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ENGINE_SRC := $(wildcard util/*.c symbols/*.c ui/*.c ui/stdio/*.c ui/tui/*.c)
+CMD_SRC    := pmukvm.c $(wildcard builtin-kvm/*.c)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+
+ifeq ($(SANITIZE),1)
+PROG    := pmukvm-san
+else
+PROG    := pmukvm
+endif
+
+all: $(PROG) $(BUILD)/unit-tests $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+$(PROG): $(CMD_OBJ) $(BUILD)/libpmukvm.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libpmukvm.a: $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DPMUKVM_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libpmukvm.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Test tools are standalone: they do not link the engine, so what they
+# compute stays independent of what they check.
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz
+
+test: all
+	./tests/run-tests.sh
+
+test-san:
+	$(MAKE) SANITIZE=1 all
+	PMUKVM=./pmukvm-san PMUKVM_BUILD=build-san ./tests/run-tests.sh
+
+check: test test-san
+
+clean:
+	rm -rf build build-san pmukvm pmukvm-san
+
+.PHONY: all test test-san check clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_BUILTIN_H
+#define PMUKVM_BUILTIN_H
+
+/*
+ * Each command: argv[0] is the command word. Returns the exit status.
+ * Global options have been parsed into guest_config already where they
+ * came before the command word; commands parse the rest.
+ */
+int cmd_report(int argc, char **argv);
+
+#endif

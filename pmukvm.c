@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmukvm: host-side profiler for KVM guests. This file holds the command
+ * table and the global option handling; commands live in builtin-kvm/.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin-kvm/builtin.h"
+#include "util/options.h"
+#include "util/util.h"
+
+#ifndef PMUKVM_VERSION
+#define PMUKVM_VERSION "unknown"
+#endif
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "report", cmd_report, "read a data file and show where time went" },
+};
+
+static const char usage_str[] =
+	"pmukvm [--version] [--help] [-v] [guest options] COMMAND [ARGS]";
+
+static void print_usage(void)
+{
+	size_t i;
+
+	printf("usage: %s\n\n", usage_str);
+	printf("pmukvm profiles KVM hosts and their guests from the host.\n\n");
+	printf("commands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		printf("   %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("   %-10s %s\n", "help", "show help for a command");
+	printf("\nguest options (perf kvm's), accepted before or after the command:\n");
+	options_usage("pmukvm COMMAND", NULL);
+	printf("\nSee 'pmukvm help COMMAND' or 'man pmukvm-COMMAND'.\n");
+}
+
+static const struct cmd_struct *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int no_command_opts(int val, const char *arg, void *ctx)
+{
+	if (val == 'V') {
+		printf("pmukvm version %s\n", PMUKVM_VERSION);
+		exit(0);
+	}
+	return 0;
+}
+
+static const struct opt_desc main_opts[] = {
+	{ "version", 'V', no_argument, NULL, "print the version" },
+	OPT_END
+};
+
+/* Runs the command and makes sure what it printed reached stdout. */
+static int run_builtin(const struct cmd_struct *cmd, int argc, char **argv)
+{
+	int status = cmd->fn(argc, argv);
+
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno == EPIPE)
+			return status;
+		pr_err("write failure on standard output: %s", strerror(errno));
+		return status ? status : 1;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd_struct *cmd;
+	int i;
+
+	if (argc > 1 && !strcmp(argv[1], "--version")) {
+		printf("pmukvm version %s\n", PMUKVM_VERSION);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		print_usage();
+		return 0;
+	}
+	/* Global options before the command word, as perf kvm takes them. */
+	i = options_parse(argc, argv, usage_str, main_opts, no_command_opts, NULL);
+	if (i < 0)
+		return 129;
+	argc -= i;
+	argv += i;
+	if (argc < 1) {
+		print_usage();
+		return 129;
+	}
+	if (!strcmp(argv[0], "help")) {
+		char *hargv[] = { NULL, (char *)"--help", NULL };
+
+		if (argc < 2) {
+			print_usage();
+			return 0;
+		}
+		cmd = find_cmd(argv[1]);
+		if (!cmd) {
+			pr_err("'%s' is not a pmukvm command (see 'pmukvm --help')", argv[1]);
+			return 129;
+		}
+		hargv[0] = argv[1];
+		return cmd->fn(2, hargv);
+	}
+	if (!strcmp(argv[0], "version")) {
+		printf("pmukvm version %s\n", PMUKVM_VERSION);
+		return 0;
+	}
+	cmd = find_cmd(argv[0]);
+	if (!cmd) {
+		pr_err("'%s' is not a pmukvm command (see 'pmukvm --help')", argv[0]);
+		return 129;
+	}
+	return run_builtin(cmd, argc, argv);
+}

@@ -1,0 +1,1206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * perf.data reader: file mode and pipe mode. Every offset and size taken
+ * from the file is checked against the file before it is used, and every
+ * allocation sized by the file is bounded first.
+ */
+#include "util/data.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_BUF_SIZE	(1u << 20)
+#define MAX_RECORD	65536u
+
+struct file_section {
+	u64 offset, size;
+};
+
+struct file_header {
+	u64 magic, size, attr_size;
+	struct file_section attrs, data, event_types;
+	u64 features[4];
+};
+
+static int set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
+
+static int set_err(struct perf_data *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(d->errbuf, sizeof(d->errbuf), "%s: ", d->path);
+	if (n < 0 || (size_t)n >= sizeof(d->errbuf))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(d->errbuf + n, sizeof(d->errbuf) - n, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* pread exactly len bytes at off; -EIO style error on short read. */
+static int read_at(struct perf_data *d, u64 off, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(d->fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
+				       off + done, strerror(errno));
+		}
+		if (n == 0)
+			return set_err(d, -EINVAL, "unexpected end of file at offset %#" PRIx64
+				       " (wanted %zu bytes at %#" PRIx64 ")",
+				       off + done, len, off);
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static bool section_ok(const struct perf_data *d, const struct file_section *s)
+{
+	return s->offset <= d->file_size && s->size <= d->file_size - s->offset;
+}
+
+/* ---- evsels and the id hash ---- */
+
+static const char *const hw_names[] = {
+	"cycles", "instructions", "cache-references", "cache-misses",
+	"branches", "branch-misses", "bus-cycles", "stalled-cycles-frontend",
+	"stalled-cycles-backend", "ref-cycles",
+};
+
+static const char *const sw_names[] = {
+	"cpu-clock", "task-clock", "page-faults", "context-switches",
+	"cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
+	"emulation-faults", "dummy", "bpf-output", "cgroup-switches",
+};
+
+char *evsel__name_from_attr(const struct perf_event_attr *attr)
+{
+	char base[64], mods[16];
+	int m = 0;
+
+	if (attr->type == PERF_TYPE_HARDWARE && attr->config < ARRAY_SIZE(hw_names))
+		snprintf(base, sizeof(base), "%s", hw_names[attr->config]);
+	else if (attr->type == PERF_TYPE_SOFTWARE && attr->config < ARRAY_SIZE(sw_names))
+		snprintf(base, sizeof(base), "%s", sw_names[attr->config]);
+	else if (attr->type == PERF_TYPE_RAW)
+		snprintf(base, sizeof(base), "r%" PRIx64, (u64)attr->config);
+	else
+		snprintf(base, sizeof(base), "type%u/config%#" PRIx64 "/", attr->type,
+			 (u64)attr->config);
+	if (attr->exclude_kernel && !attr->exclude_user)
+		mods[m++] = 'u';
+	if (attr->exclude_user && !attr->exclude_kernel)
+		mods[m++] = 'k';
+	if (attr->exclude_host && !attr->exclude_guest)
+		mods[m++] = 'G';
+	if (attr->exclude_guest && !attr->exclude_host)
+		mods[m++] = 'H';
+	for (unsigned i = 0; i < attr->precise_ip && m < 14; i++)
+		mods[m++] = 'p';
+	mods[m] = '\0';
+	return m ? xasprintf("%s:%s", base, mods) : xstrdup(base);
+}
+
+static size_t id_slot(const struct perf_data *d, u64 id)
+{
+	u64 h = id * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 32) & (d->id_hash_size - 1);
+}
+
+static void id_hash_insert(struct perf_data *d, u64 id, struct evsel *evsel);
+
+static void id_hash_grow(struct perf_data *d)
+{
+	u64 *keys = d->id_keys;
+	struct evsel **vals = d->id_vals;
+	size_t old = d->id_hash_size, i;
+
+	d->id_hash_size = old ? old * 2 : 64;
+	d->id_keys = xcalloc(d->id_hash_size, sizeof(*d->id_keys));
+	d->id_vals = xcalloc(d->id_hash_size, sizeof(*d->id_vals));
+	for (i = 0; i < old; i++)
+		if (vals[i])
+			id_hash_insert(d, keys[i], vals[i]);
+	free(keys);
+	free(vals);
+}
+
+static void id_hash_insert(struct perf_data *d, u64 id, struct evsel *evsel)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < d->id_hash_size; i++)
+		used += d->id_vals[i] != NULL;
+	if ((used + 1) * 2 > d->id_hash_size)
+		id_hash_grow(d);
+	for (i = id_slot(d, id);; i = (i + 1) & (d->id_hash_size - 1)) {
+		if (!d->id_vals[i] || d->id_keys[i] == id) {
+			d->id_keys[i] = id;
+			d->id_vals[i] = evsel;
+			return;
+		}
+	}
+}
+
+static struct evsel *id_hash_find(const struct perf_data *d, u64 id)
+{
+	size_t i;
+
+	if (!d->id_hash_size)
+		return NULL;
+	for (i = id_slot(d, id);; i = (i + 1) & (d->id_hash_size - 1)) {
+		if (!d->id_vals[i])
+			return NULL;
+		if (d->id_keys[i] == id)
+			return d->id_vals[i];
+	}
+}
+
+/* Where the id sits: in a sample (from the start) and in a trailer (from the end). */
+static void compute_id_pos(struct perf_data *d)
+{
+	u64 t = d->sample_type;
+	int pos;
+
+	if (t & PERF_SAMPLE_IDENTIFIER) {
+		d->id_pos_sample = 0;
+		d->id_pos_trailer = 1;
+		return;
+	}
+	if (!(t & PERF_SAMPLE_ID)) {
+		d->id_pos_sample = -1;
+		d->id_pos_trailer = -1;
+		return;
+	}
+	pos = 0;
+	pos += !!(t & PERF_SAMPLE_IP);
+	pos += !!(t & PERF_SAMPLE_TID);
+	pos += !!(t & PERF_SAMPLE_TIME);
+	pos += !!(t & PERF_SAMPLE_ADDR);
+	d->id_pos_sample = pos;
+	/* Trailer: TID TIME ID STREAM_ID CPU; counted from the end. */
+	pos = 1;
+	pos += !!(t & PERF_SAMPLE_CPU);
+	pos += !!(t & PERF_SAMPLE_STREAM_ID);
+	d->id_pos_trailer = pos;
+}
+
+struct evsel *perf_data__add_evsel(struct perf_data *d, const struct perf_event_attr *attr,
+				   const u64 *ids, u32 nr_ids)
+{
+	struct evsel *evsel;
+	u32 i;
+
+	if (d->nr_evsels >= MAX_EVSELS)
+		return NULL;
+	evsel = xzalloc(sizeof(*evsel));
+	evsel->attr = *attr;
+	evsel->idx = d->nr_evsels;
+	evsel->nr_ids = nr_ids;
+	if (nr_ids) {
+		evsel->ids = xcalloc(nr_ids, sizeof(u64));
+		memcpy(evsel->ids, ids, nr_ids * sizeof(u64));
+	}
+	d->evsels = xrealloc(d->evsels, (d->nr_evsels + 1) * sizeof(*d->evsels));
+	d->evsels[d->nr_evsels++] = evsel;
+	if (evsel->idx == 0) {
+		d->sample_type = attr->sample_type;
+		d->sample_id_all = attr->sample_id_all;
+		compute_id_pos(d);
+	}
+	for (i = 0; i < nr_ids; i++)
+		id_hash_insert(d, ids[i], evsel);
+	return evsel;
+}
+
+/* Copies an on-disk attr of @size bytes (0 means VER0) into a zeroed struct. */
+static void copy_attr(struct perf_event_attr *dst, const void *src, size_t avail)
+{
+	u32 size;
+
+	memset(dst, 0, sizeof(*dst));
+	memcpy(&size, (const char *)src + 4, sizeof(size));
+	if (size == 0)
+		size = PERF_ATTR_SIZE_VER0;
+	if (size > avail)
+		size = (u32)avail;
+	memcpy(dst, src, min_t(size_t, size, sizeof(*dst)));
+	dst->size = sizeof(*dst);
+}
+
+/* ---- features ---- */
+
+struct cursor {
+	const u8 *p, *end;
+};
+
+static int cur_u32(struct cursor *c, u32 *v)
+{
+	if ((size_t)(c->end - c->p) < 4)
+		return -1;
+	memcpy(v, c->p, 4);
+	c->p += 4;
+	return 0;
+}
+
+static int cur_u64(struct cursor *c, u64 *v)
+{
+	if ((size_t)(c->end - c->p) < 8)
+		return -1;
+	memcpy(v, c->p, 8);
+	c->p += 8;
+	return 0;
+}
+
+static int cur_string(struct cursor *c, char **s)
+{
+	u32 len;
+
+	if (cur_u32(c, &len) || len > MAX_FEATURE_STRING || (size_t)(c->end - c->p) < len)
+		return -1;
+	*s = xstrndup((const char *)c->p, len);
+	c->p += len;
+	return 0;
+}
+
+static int parse_build_id_records(struct perf_data *d, const u8 *p, size_t len, u64 off)
+{
+	struct header_info *hi = &d->info;
+	size_t pos = 0;
+
+	while (pos + sizeof(struct perf_event_header) <= len) {
+		struct build_id_event ev;
+		struct build_id_entry *e;
+		u16 size;
+		size_t fixed = offsetof(struct build_id_event, filename);
+
+		memcpy(&ev, p + pos, min_t(size_t, fixed, len - pos));
+		size = ev.header.size;
+		if (size < fixed || size > len - pos)
+			return set_err(d, -EINVAL, "BUILD_ID feature: entry at offset %#" PRIx64
+				       " has bad size %u", off + pos, size);
+		if (hi->nr_build_ids >= 1u << 20)
+			return set_err(d, -EINVAL, "BUILD_ID feature: too many entries");
+		ALLOC_GROW(hi->build_ids, hi->nr_build_ids + 1, hi->alloc_build_ids);
+		e = &hi->build_ids[hi->nr_build_ids++];
+		e->pid = ev.pid;
+		e->cpumode = ev.header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+		memcpy(e->build_id, ev.build_id, 20);
+		e->size = (ev.header.misc & (1 << 15)) ? ev.build_id[20] : 20;
+		if (e->size > 20)
+			e->size = 20;
+		e->filename = xstrndup((const char *)p + pos + fixed, size - fixed);
+		pos += size;
+	}
+	return 0;
+}
+
+static int parse_event_desc(struct perf_data *d, struct cursor *c)
+{
+	u32 nr, attr_size, i;
+
+	if (cur_u32(c, &nr) || cur_u32(c, &attr_size))
+		return -1;
+	if (nr > MAX_EVSELS || attr_size < PERF_ATTR_SIZE_VER0 || attr_size > 4096)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		u32 nr_ids;
+		char *name;
+
+		if ((size_t)(c->end - c->p) < attr_size)
+			return -1;
+		c->p += attr_size;
+		if (cur_u32(c, &nr_ids) || cur_string(c, &name))
+			return -1;
+		if (nr_ids > MAX_IDS_PER_EVSEL || (size_t)(c->end - c->p) / 8 < nr_ids) {
+			free(name);
+			return -1;
+		}
+		c->p += (size_t)nr_ids * 8;
+		if ((int)i < d->nr_evsels && !d->evsels[i]->name && *name)
+			d->evsels[i]->name = name;
+		else
+			free(name);
+	}
+	return 0;
+}
+
+/* Parses one feature payload; @off is its file offset for messages. */
+static int parse_feature(struct perf_data *d, int feat, const u8 *p, size_t len, u64 off)
+{
+	struct header_info *hi = &d->info;
+	struct cursor c = { p, p + len };
+	char **str = NULL;
+	int bad = 0;
+	u32 n, i;
+
+	switch (feat) {
+	case HEADER_HOSTNAME:
+		str = &hi->hostname;
+		break;
+	case HEADER_OSRELEASE:
+		str = &hi->osrelease;
+		break;
+	case HEADER_VERSION:
+		str = &hi->version;
+		break;
+	case HEADER_ARCH:
+		str = &hi->arch;
+		break;
+	case HEADER_CPUDESC:
+		str = &hi->cpudesc;
+		break;
+	case HEADER_CPUID:
+		str = &hi->cpuid;
+		break;
+	case HEADER_NRCPUS:
+		bad = cur_u32(&c, &hi->nr_cpus_avail) || cur_u32(&c, &hi->nr_cpus_online);
+		break;
+	case HEADER_TOTAL_MEM:
+		bad = cur_u64(&c, &hi->total_mem);
+		break;
+	case HEADER_CMDLINE:
+		if (cur_u32(&c, &n) || n > MAX_STRING_LIST || n > len / 4) {
+			bad = 1;
+			break;
+		}
+		hi->cmdline = xcalloc(n + 1, sizeof(char *));
+		for (i = 0; i < n && !bad; i++) {
+			bad = cur_string(&c, &hi->cmdline[i]);
+			if (!bad)
+				hi->nr_cmdline++;
+		}
+		break;
+	case HEADER_EVENT_DESC:
+		bad = parse_event_desc(d, &c);
+		break;
+	case HEADER_BUILD_ID:
+		return parse_build_id_records(d, p, len, off);
+	case HEADER_SAMPLE_TIME:
+		bad = cur_u64(&c, &hi->first_sample_time) || cur_u64(&c, &hi->last_sample_time);
+		hi->has_sample_time = !bad;
+		break;
+	case HEADER_PMUKVM_GUEST_FILES:
+		free(hi->guest_files);
+		hi->guest_files = xmalloc(len);
+		memcpy(hi->guest_files, p, len);
+		hi->guest_files_size = len;
+		break;
+	default:
+		return 0;	/* features we do not use are skipped */
+	}
+	if (str && !bad) {
+		free(*str);
+		bad = cur_string(&c, str);
+	}
+	if (bad)
+		return set_err(d, -EINVAL, "feature %d at offset %#" PRIx64 " (%zu bytes) is malformed",
+			       feat, off, len);
+	return 0;
+}
+
+static int read_features(struct perf_data *d, const struct file_header *h)
+{
+	u64 off = h->data.offset + h->data.size;
+	int nr = 0, feat, err = 0, i = 0;
+	struct file_section *secs;
+
+	for (feat = 0; feat < HEADER_FEAT_BITS; feat++)
+		nr += !!(h->features[feat / 64] & (1ull << (feat % 64)));
+	if (!nr)
+		return 0;
+	if (off > d->file_size || (u64)nr * sizeof(*secs) > d->file_size - off)
+		return set_err(d, -EINVAL, "feature table at offset %#" PRIx64
+			       " (%d entries) lies past the end of the file (size %#" PRIx64 ")",
+			       off, nr, d->file_size);
+	secs = xcalloc(nr, sizeof(*secs));
+	err = read_at(d, off, secs, nr * sizeof(*secs));
+	for (feat = 0; !err && feat < HEADER_FEAT_BITS; feat++) {
+		u8 *payload;
+
+		if (!(h->features[feat / 64] & (1ull << (feat % 64))))
+			continue;
+		if (!section_ok(d, &secs[i])) {
+			err = set_err(d, -EINVAL, "feature %d section at %#" PRIx64
+				      " size %#" PRIx64 " lies outside the file (size %#" PRIx64 ")",
+				      feat, secs[i].offset, secs[i].size, d->file_size);
+			break;
+		}
+		/* Only features we parse are read; their size is bounded by the file. */
+		if (feat == HEADER_HOSTNAME || feat == HEADER_OSRELEASE || feat == HEADER_VERSION ||
+		    feat == HEADER_ARCH || feat == HEADER_NRCPUS || feat == HEADER_CPUDESC ||
+		    feat == HEADER_CPUID || feat == HEADER_TOTAL_MEM || feat == HEADER_CMDLINE ||
+		    feat == HEADER_EVENT_DESC || feat == HEADER_BUILD_ID ||
+		    feat == HEADER_SAMPLE_TIME || feat == HEADER_PMUKVM_GUEST_FILES) {
+			payload = malloc(secs[i].size ? secs[i].size : 1);
+			if (!payload) {
+				err = set_err(d, -ENOMEM, "cannot allocate %" PRIu64
+					      " bytes for feature %d", secs[i].size, feat);
+				break;
+			}
+			err = read_at(d, secs[i].offset, payload, secs[i].size);
+			if (!err)
+				err = parse_feature(d, feat, payload, secs[i].size, secs[i].offset);
+			free(payload);
+		}
+		i++;
+	}
+	free(secs);
+	return err;
+}
+
+/* ---- file mode header ---- */
+
+static int read_attrs(struct perf_data *d, const struct file_header *h)
+{
+	u64 nr, i;
+	size_t asz = h->attr_size - sizeof(struct file_section);
+	u8 *buf;
+	int err = 0;
+
+	if (h->attr_size < PERF_ATTR_SIZE_VER0 + sizeof(struct file_section) || h->attr_size > 4096)
+		return set_err(d, -EINVAL, "header at offset 0x10: attr_size %" PRIu64
+			       " is not a valid perf_event_attr size", h->attr_size);
+	if (!section_ok(d, &h->attrs))
+		return set_err(d, -EINVAL, "attrs section at %#" PRIx64 " size %#" PRIx64
+			       " lies outside the file (size %#" PRIx64 ")",
+			       h->attrs.offset, h->attrs.size, d->file_size);
+	if (h->attrs.size % h->attr_size)
+		return set_err(d, -EINVAL, "attrs section size %#" PRIx64
+			       " is not a multiple of attr_size %" PRIu64, h->attrs.size, h->attr_size);
+	nr = h->attrs.size / h->attr_size;
+	if (nr == 0)
+		return set_err(d, -EINVAL, "no events in the attrs section at %#" PRIx64,
+			       h->attrs.offset);
+	if (nr > MAX_EVSELS)
+		return set_err(d, -EINVAL, "attrs section at %#" PRIx64 " holds %" PRIu64
+			       " events (limit %u)", h->attrs.offset, nr, MAX_EVSELS);
+	buf = xmalloc(h->attr_size);
+	for (i = 0; i < nr && !err; i++) {
+		u64 off = h->attrs.offset + i * h->attr_size;
+		struct perf_event_attr attr;
+		struct file_section ids;
+		u64 *idv = NULL, nr_ids;
+
+		err = read_at(d, off, buf, h->attr_size);
+		if (err)
+			break;
+		copy_attr(&attr, buf, asz);
+		memcpy(&ids, buf + asz, sizeof(ids));
+		if (!section_ok(d, &ids) || ids.size % 8) {
+			err = set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64
+				      "): id section at %#" PRIx64 " size %#" PRIx64
+				      " is invalid", i, off, ids.offset, ids.size);
+			break;
+		}
+		nr_ids = ids.size / 8;
+		if (nr_ids > MAX_IDS_PER_EVSEL) {
+			err = set_err(d, -EINVAL, "event %" PRIu64 " has %" PRIu64 " ids (limit %u)",
+				      i, nr_ids, MAX_IDS_PER_EVSEL);
+			break;
+		}
+		if (nr_ids) {
+			idv = xcalloc(nr_ids, 8);
+			err = read_at(d, ids.offset, idv, ids.size);
+		}
+		if (!err && i > 0 && attr.sample_id_all != d->sample_id_all)
+			err = set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64
+				      ") disagrees with event 0 on sample_id_all", i, off);
+		if (!err)
+			perf_data__add_evsel(d, &attr, idv, (u32)nr_ids);
+		free(idv);
+	}
+	free(buf);
+	return err;
+}
+
+static int open_file_mode(struct perf_data *d)
+{
+	struct file_header h;
+	int err;
+
+	if (d->file_size < sizeof(h))
+		return set_err(d, -EINVAL, "file is %" PRIu64 " bytes, too small for a "
+			       "perf.data header (%zu bytes)", d->file_size, sizeof(h));
+	err = read_at(d, 0, &h, sizeof(h));
+	if (err)
+		return err;
+	if (h.size < sizeof(h))
+		return set_err(d, -EINVAL, "header at offset 0x8: header size %" PRIu64
+			       " is smaller than %zu", h.size, sizeof(h));
+	err = read_attrs(d, &h);
+	if (err)
+		return err;
+	if (!section_ok(d, &h.data))
+		return set_err(d, -EINVAL, "data section at %#" PRIx64 " size %#" PRIx64
+			       " extends past the end of the file (size %#" PRIx64
+			       "): the file is truncated", h.data.offset, h.data.size, d->file_size);
+	d->data_offset = h.data.offset;
+	d->data_size = h.data.size;
+	memcpy(d->feat_bitmap, h.features, sizeof(d->feat_bitmap));
+	err = read_features(d, &h);
+	if (err)
+		return err;
+	d->pos = d->data_offset;
+	d->buf_file_off = d->data_offset;
+	return 0;
+}
+
+struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, size_t errlen)
+{
+	struct perf_data *d = xzalloc(sizeof(*d));
+	struct stat st;
+	u64 magic = 0;
+	int err = 0;
+
+	d->path = xstrdup(strcmp(path, "-") ? path : "<stdin>");
+	d->id_pos_sample = d->id_pos_trailer = -1;
+	if (!strcmp(path, "-")) {
+		d->fd = 0;
+	} else {
+		d->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (d->fd < 0) {
+			err = set_err(d, -errno, "cannot open: %s", strerror(errno));
+			goto out_err;
+		}
+	}
+	if (fstat(d->fd, &st)) {
+		err = set_err(d, -errno, "cannot stat: %s", strerror(errno));
+		goto out_err;
+	}
+	d->buf_size = READ_BUF_SIZE;
+	d->buf = xmalloc(d->buf_size);
+	if (!S_ISREG(st.st_mode)) {
+		/* A stream: must be pipe mode. */
+		u64 size = 0;
+		ssize_t n;
+		size_t got = 0;
+		u64 hdr[2];
+
+		d->is_pipe = true;
+		while (got < sizeof(hdr)) {
+			n = read(d->fd, (char *)hdr + got, sizeof(hdr) - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				err = set_err(d, -EINVAL, "stream ended after %zu bytes, inside the "
+					      "16-byte pipe header", got);
+				goto out_err;
+			}
+			got += (size_t)n;
+		}
+		magic = hdr[0];
+		size = hdr[1];
+		if (magic != PERF_MAGIC2 || size != 16) {
+			err = set_err(d, -EINVAL, "stream at offset 0x0 is not a perf.data pipe "
+				      "stream (magic %#" PRIx64 ", size %" PRIu64 ")", magic, size);
+			goto out_err;
+		}
+		d->pos = 16;
+		d->buf_file_off = 16;
+		goto out;
+	}
+	d->file_size = (u64)st.st_size;
+	if (d->file_size == 0) {
+		err = set_err(d, -EINVAL, "file is empty (0 bytes)");
+		goto out_err;
+	}
+	if (d->file_size < 8) {
+		err = set_err(d, -EINVAL, "file is %" PRIu64 " bytes, too small for a perf.data "
+			      "header", d->file_size);
+		goto out_err;
+	}
+	err = read_at(d, 0, &magic, 8);
+	if (err)
+		goto out_err;
+	if (magic == __builtin_bswap64(PERF_MAGIC2) || magic == __builtin_bswap64(PERF_MAGIC1)) {
+		err = set_err(d, -ENOTSUP, "offset 0x0: the file was written in the other byte "
+			      "order (foreign-endian); pmukvm reads only native-endian files");
+		goto out_err;
+	}
+	if (magic == PERF_MAGIC1) {
+		err = set_err(d, -ENOTSUP, "offset 0x0: obsolete version 1 format (PERFFILE) "
+			      "is not supported");
+		goto out_err;
+	}
+	if (magic != PERF_MAGIC2) {
+		err = set_err(d, -EINVAL, "offset 0x0: bad magic %#" PRIx64
+			      ", not a perf.data file", magic);
+		goto out_err;
+	}
+	if (d->file_size >= 16) {
+		u64 hsize;
+
+		err = read_at(d, 8, &hsize, 8);
+		if (err)
+			goto out_err;
+		if (hsize == 16) {
+			/* A pipe-mode stream saved to a file. */
+			d->is_pipe = true;
+			d->pos = 16;
+			d->buf_file_off = 16;
+			d->data_offset = 16;
+			d->data_size = d->file_size - 16;
+			goto out;
+		}
+	}
+	err = open_file_mode(d);
+	if (err)
+		goto out_err;
+out:
+	return d;
+out_err:
+	if (errbuf)
+		str_copy(errbuf, d->errbuf, errlen);
+	*errp = err;
+	perf_data__delete(d);
+	return NULL;
+}
+
+void perf_data__delete(struct perf_data *d)
+{
+	struct header_info *hi;
+	size_t i;
+
+	if (!d)
+		return;
+	hi = &d->info;
+	if (d->fd > 0)
+		close(d->fd);
+	for (i = 0; i < (size_t)d->nr_evsels; i++) {
+		free(d->evsels[i]->ids);
+		free(d->evsels[i]->name);
+		free(d->evsels[i]);
+	}
+	free(d->evsels);
+	free(d->id_keys);
+	free(d->id_vals);
+	free(hi->hostname);
+	free(hi->osrelease);
+	free(hi->version);
+	free(hi->arch);
+	free(hi->cpudesc);
+	free(hi->cpuid);
+	for (i = 0; i < hi->nr_cmdline; i++)
+		free(hi->cmdline[i]);
+	free(hi->cmdline);
+	for (i = 0; i < hi->nr_build_ids; i++)
+		free(hi->build_ids[i].filename);
+	free(hi->build_ids);
+	free(hi->guest_files);
+	free(d->buf);
+	free(d->path);
+	free(d);
+}
+
+bool perf_data__has_feat(const struct perf_data *d, int feat)
+{
+	return feat >= 0 && feat < HEADER_FEAT_BITS &&
+	       (d->feat_bitmap[feat / 64] & (1ull << (feat % 64)));
+}
+
+/* ---- record stream ---- */
+
+/*
+ * Makes at least @need bytes available at buf_pos. Returns 1 if they are,
+ * 0 if the input ended first (*avail says how many were there), <0 on error.
+ */
+static int fill(struct perf_data *d, size_t need, size_t *avail)
+{
+	if (d->buf_len - d->buf_pos >= need)
+		return 1;
+	/* Slide what is left to the front. */
+	if (d->buf_pos) {
+		memmove(d->buf, d->buf + d->buf_pos, d->buf_len - d->buf_pos);
+		d->buf_file_off += d->buf_pos;
+		d->buf_len -= d->buf_pos;
+		d->buf_pos = 0;
+	}
+	while (d->buf_len < need) {
+		ssize_t n;
+		size_t want = d->buf_size - d->buf_len;
+
+		if (!d->is_pipe || d->data_size) {
+			u64 end = d->data_offset + d->data_size;
+			u64 at = d->buf_file_off + d->buf_len;
+
+			if (at >= end)
+				break;
+			if (want > end - at)
+				want = (size_t)(end - at);
+			n = pread(d->fd, d->buf + d->buf_len, want, (off_t)at);
+		} else {
+			n = read(d->fd, d->buf + d->buf_len, want);
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
+				       d->buf_file_off + d->buf_len, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		d->buf_len += (size_t)n;
+	}
+	*avail = d->buf_len - d->buf_pos;
+	return *avail >= need;
+}
+
+static int process_pipe_header(struct perf_data *d, union perf_event *ev, u64 off)
+{
+	u32 size = ev->header.size;
+
+	switch (ev->header.type) {
+	case PERF_RECORD_HEADER_ATTR: {
+		struct perf_event_attr attr;
+		size_t hdr = sizeof(struct perf_event_header);
+		u32 asz;
+		u64 *ids;
+		u32 nr_ids;
+		struct evsel *evsel;
+
+		if (size < hdr + PERF_ATTR_SIZE_VER0)
+			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+				       " is too small (%u bytes)", off, size);
+		memcpy(&asz, (u8 *)ev + hdr + 4, 4);
+		if (asz == 0)
+			asz = PERF_ATTR_SIZE_VER0;
+		if (asz > size - hdr || asz % 8)
+			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+				       ": attr size %u does not fit the record (%u bytes)",
+				       off, asz, size);
+		copy_attr(&attr, (u8 *)ev + hdr, asz);
+		nr_ids = (size - hdr - asz) / 8;
+		ids = xcalloc(nr_ids ? nr_ids : 1, 8);
+		memcpy(ids, (u8 *)ev + hdr + asz, (size_t)nr_ids * 8);
+		if (d->nr_evsels && attr.sample_id_all != d->sample_id_all) {
+			free(ids);
+			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+				       " disagrees with event 0 on sample_id_all", off);
+		}
+		evsel = perf_data__add_evsel(d, &attr, ids, nr_ids);
+		free(ids);
+		if (!evsel)
+			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+				       ": too many events (limit %u)", off, MAX_EVSELS);
+		return 0;
+	}
+	case PERF_RECORD_HEADER_FEATURE: {
+		u64 feat;
+
+		if (size < sizeof(struct perf_event_header) + 8)
+			return set_err(d, -EINVAL, "HEADER_FEATURE record at %#" PRIx64
+				       " is too small", off);
+		feat = ev->feat.feat_id;
+		if (feat >= HEADER_FEAT_BITS)
+			return 0;
+		d->feat_bitmap[feat / 64] |= 1ull << (feat % 64);
+		return parse_feature(d, (int)feat, (const u8 *)ev->feat.data,
+				     size - sizeof(struct perf_event_header) - 8, off + 16);
+	}
+	case PERF_RECORD_HEADER_BUILD_ID:
+		return parse_build_id_records(d, (const u8 *)ev, size, off);
+	default:
+		return 0;
+	}
+}
+
+/* Bytes that follow some records without being counted in header.size. */
+static int trailing_payload(struct perf_data *d, union perf_event *ev, u64 off, u64 *extra)
+{
+	*extra = 0;
+	if (ev->header.type == PERF_RECORD_HEADER_TRACING_DATA) {
+		u32 sz;
+
+		if (ev->header.size < 12)
+			return set_err(d, -EINVAL, "TRACING_DATA record at %#" PRIx64
+				       " is too small", off);
+		memcpy(&sz, (u8 *)ev + 8, 4);
+		*extra = PERF_ALIGN((u64)sz, 8);
+	} else if (ev->header.type == PERF_RECORD_AUXTRACE) {
+		u64 sz;
+
+		if (ev->header.size < 16)
+			return set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64
+				       " is too small", off);
+		memcpy(&sz, (u8 *)ev + 8, 8);
+		*extra = sz;
+	}
+	return 0;
+}
+
+int perf_data__next(struct perf_data *d, union perf_event **event, u64 *offset)
+{
+	union perf_event *ev;
+	size_t avail = 0;
+	u16 size;
+	u64 off, extra;
+	int r;
+
+again:
+	if (d->eof)
+		return 0;
+	off = d->buf_file_off + d->buf_pos;
+	r = fill(d, sizeof(struct perf_event_header), &avail);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		d->eof = true;
+		if (avail)
+			return set_err(d, -EINVAL, "record at %#" PRIx64 " is truncated: %zu bytes "
+				       "left, less than a record header", off, avail);
+		return 0;
+	}
+	ev = (union perf_event *)(d->buf + d->buf_pos);
+	size = ev->header.size;
+	if (size < sizeof(struct perf_event_header) || size % 8) {
+		d->eof = true;
+		return set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u) has invalid size %u",
+			       off, ev->header.type, size);
+	}
+	r = fill(d, size, &avail);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		d->eof = true;
+		return set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u, size %u) is "
+			       "truncated: the input ends after %zu of its bytes",
+			       off, ((union perf_event *)(d->buf + d->buf_pos))->header.type,
+			       size, avail);
+	}
+	ev = (union perf_event *)(d->buf + d->buf_pos);
+	d->buf_pos += size;
+	r = trailing_payload(d, ev, off, &extra);
+	if (r)
+		return r;
+	if (extra) {
+		/* Skip the payload, which may be larger than our buffer. */
+		while (extra) {
+			size_t take;
+
+			r = fill(d, 1, &avail);
+			if (r < 0)
+				return r;
+			if (r == 0) {
+				d->eof = true;
+				return set_err(d, -EINVAL, "record at %#" PRIx64 ": its payload "
+					       "is truncated", off);
+			}
+			take = min_t(u64, extra, avail);
+			d->buf_pos += take;
+			extra -= take;
+		}
+		goto again;	/* the record pointer is stale now; payload records are not data */
+	}
+	if (ev->header.type == PERF_RECORD_COMPRESSED) {
+		d->eof = true;
+		return set_err(d, -ENOTSUP, "record at %#" PRIx64 " is zstd-compressed "
+			       "(perf record -z); pmukvm does not read compressed data", off);
+	}
+	if (d->is_pipe && (ev->header.type == PERF_RECORD_HEADER_ATTR ||
+			   ev->header.type == PERF_RECORD_HEADER_FEATURE ||
+			   ev->header.type == PERF_RECORD_HEADER_BUILD_ID)) {
+		r = process_pipe_header(d, ev, off);
+		if (r)
+			return r;
+	}
+	*event = ev;
+	*offset = off;
+	return 1;
+}
+
+struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *ev)
+{
+	u64 id;
+	u16 size = ev->header.size;
+	size_t nwords = (size - sizeof(struct perf_event_header)) / 8;
+	const u64 *body = (const u64 *)(&ev->header + 1);
+
+	if (d->nr_evsels == 1)
+		return d->evsels[0];
+	if (d->nr_evsels == 0)
+		return NULL;
+	if (ev->header.type == PERF_RECORD_SAMPLE) {
+		if (d->id_pos_sample < 0 || (size_t)d->id_pos_sample >= nwords)
+			return d->evsels[0];
+		id = body[d->id_pos_sample];
+	} else {
+		if (!d->sample_id_all || d->id_pos_trailer < 0 ||
+		    (size_t)d->id_pos_trailer > nwords)
+			return d->evsels[0];
+		id = body[nwords - d->id_pos_trailer];
+	}
+	return id_hash_find(d, id);
+}
+
+#define TAKE(dst) do {							\
+	if (p >= end) return -EINVAL;					\
+	(dst) = *p++;							\
+} while (0)
+
+int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel,
+			    const union perf_event *ev, struct perf_sample *s)
+{
+	u64 type = evsel->attr.sample_type;
+	const u64 *p = (const u64 *)(&ev->header + 1);
+	const u64 *end = (const u64 *)((const u8 *)ev + ev->header.size);
+	u64 v;
+
+	memset(s, 0, sizeof(*s));
+	s->cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	s->period = evsel->attr.freq ? 1 : evsel->attr.sample_period;
+	s->pid = s->tid = (u32)-1;
+	s->cpu = (u32)-1;
+	if (type & PERF_SAMPLE_IDENTIFIER)
+		TAKE(s->id);
+	if (type & PERF_SAMPLE_IP)
+		TAKE(s->ip);
+	if (type & PERF_SAMPLE_TID) {
+		TAKE(v);
+		s->pid = (u32)v;
+		s->tid = (u32)(v >> 32);
+	}
+	if (type & PERF_SAMPLE_TIME)
+		TAKE(s->time);
+	if (type & PERF_SAMPLE_ADDR)
+		TAKE(s->addr);
+	if (type & PERF_SAMPLE_ID)
+		TAKE(s->id);
+	if (type & PERF_SAMPLE_STREAM_ID)
+		TAKE(s->stream_id);
+	if (type & PERF_SAMPLE_CPU) {
+		TAKE(v);
+		s->cpu = (u32)v;
+	}
+	if (type & PERF_SAMPLE_PERIOD)
+		TAKE(s->period);
+	if (type & PERF_SAMPLE_READ) {
+		u64 rf = evsel->attr.read_format, n = 1, per;
+
+		if (rf & PERF_FORMAT_GROUP)
+			TAKE(n);
+		else
+			p++;	/* value */
+		if (rf & PERF_FORMAT_TOTAL_TIME_ENABLED)
+			p++;
+		if (rf & PERF_FORMAT_TOTAL_TIME_RUNNING)
+			p++;
+		per = (rf & PERF_FORMAT_GROUP) ? 1 : 0;
+		per += !!(rf & PERF_FORMAT_ID) + !!(rf & PERF_FORMAT_LOST);
+		if (rf & PERF_FORMAT_GROUP) {
+			if (n > (u64)(end - p) || per * n > (u64)(end - p))
+				return -EINVAL;
+			p += per * n;
+		} else {
+			p += per;
+		}
+		if (p > end)
+			return -EINVAL;
+	}
+	if (type & PERF_SAMPLE_CALLCHAIN) {
+		TAKE(s->callchain_nr);
+		if (s->callchain_nr > (u64)(end - p))
+			return -EINVAL;
+		s->callchain = p;
+		p += s->callchain_nr;
+	}
+	if (type & PERF_SAMPLE_RAW) {
+		u32 sz;
+
+		if ((const u8 *)p + 4 > (const u8 *)end)
+			return -EINVAL;
+		memcpy(&sz, p, 4);
+		/* The u32 size and the data are padded together to 8 bytes. */
+		if (PERF_ALIGN((u64)sz + 4, 8) > (u64)((const u8 *)end - (const u8 *)p))
+			return -EINVAL;
+		p = (const u64 *)((const u8 *)p + PERF_ALIGN((u64)sz + 4, 8));
+	}
+	if (type & PERF_SAMPLE_BRANCH_STACK) {
+		u64 nr;
+
+		TAKE(nr);
+		if (evsel->attr.branch_sample_type & PERF_SAMPLE_BRANCH_HW_INDEX)
+			TAKE(v);
+		if (nr > (u64)(end - p) / 3)
+			return -EINVAL;
+		p += nr * 3;
+	}
+	if (type & PERF_SAMPLE_REGS_USER) {
+		TAKE(s->user_regs_abi);
+		if (s->user_regs_abi) {
+			u64 n = (u64)__builtin_popcountll(evsel->attr.sample_regs_user);
+
+			if (n > (u64)(end - p))
+				return -EINVAL;
+			s->user_regs_mask = evsel->attr.sample_regs_user;
+			s->user_regs = p;
+			p += n;
+		}
+	}
+	if (type & PERF_SAMPLE_STACK_USER) {
+		u64 sz;
+
+		TAKE(sz);
+		if (sz) {
+			if (sz % 8 || sz / 8 > (u64)(end - p))
+				return -EINVAL;
+			s->user_stack = (const u8 *)p;
+			p += sz / 8;
+			TAKE(v);	/* dyn_size */
+			s->user_stack_size = v < sz ? v : sz;
+		}
+	}
+	if (type & (PERF_SAMPLE_WEIGHT | PERF_SAMPLE_WEIGHT_STRUCT))
+		TAKE(v);
+	if (type & PERF_SAMPLE_DATA_SRC)
+		TAKE(v);
+	if (type & PERF_SAMPLE_TRANSACTION)
+		TAKE(v);
+	if (type & PERF_SAMPLE_REGS_INTR) {
+		TAKE(v);
+		if (v) {
+			u64 n = (u64)__builtin_popcountll(evsel->attr.sample_regs_intr);
+
+			if (n > (u64)(end - p))
+				return -EINVAL;
+			p += n;
+		}
+	}
+	if (type & PERF_SAMPLE_PHYS_ADDR)
+		TAKE(v);
+	if (type & PERF_SAMPLE_CGROUP)
+		TAKE(v);
+	if (type & PERF_SAMPLE_DATA_PAGE_SIZE)
+		TAKE(v);
+	if (type & PERF_SAMPLE_CODE_PAGE_SIZE)
+		TAKE(v);
+	if (type & PERF_SAMPLE_AUX) {
+		u64 sz;
+
+		TAKE(sz);
+		if (PERF_ALIGN(sz, 8) / 8 > (u64)(end - p))
+			return -EINVAL;
+	}
+	(void)d;
+	return 0;
+}
+
+int perf_data__parse_trailer(const struct perf_data *d, const union perf_event *ev,
+			     struct perf_sample *s)
+{
+	u64 type = d->sample_type;
+	size_t nwords = (ev->header.size - sizeof(struct perf_event_header)) / 8;
+	const u64 *body = (const u64 *)(&ev->header + 1);
+	size_t need = 0, i;
+	const u64 *p;
+
+	memset(s, 0, sizeof(*s));
+	s->pid = s->tid = (u32)-1;
+	s->cpu = (u32)-1;
+	if (!d->sample_id_all)
+		return -ENOENT;
+	need += !!(type & PERF_SAMPLE_TID) + !!(type & PERF_SAMPLE_TIME) +
+		!!(type & PERF_SAMPLE_ID) + !!(type & PERF_SAMPLE_STREAM_ID) +
+		!!(type & PERF_SAMPLE_CPU) + !!(type & PERF_SAMPLE_IDENTIFIER);
+	if (need > nwords)
+		return -EINVAL;
+	p = body + nwords - need;
+	i = 0;
+	if (type & PERF_SAMPLE_TID) {
+		s->pid = (u32)p[i];
+		s->tid = (u32)(p[i] >> 32);
+		i++;
+	}
+	if (type & PERF_SAMPLE_TIME)
+		s->time = p[i++];
+	if (type & PERF_SAMPLE_ID)
+		s->id = p[i++];
+	if (type & PERF_SAMPLE_STREAM_ID)
+		s->stream_id = p[i++];
+	if (type & PERF_SAMPLE_CPU)
+		s->cpu = (u32)p[i++];
+	if (type & PERF_SAMPLE_IDENTIFIER)
+		s->id = p[i++];
+	return 0;
+}
+
+static void print_str(FILE *fp, const char *label, const char *v)
+{
+	if (v)
+		fprintf(fp, "# %s : %s\n", label, v);
+}
+
+void perf_data__fprintf_header(const struct perf_data *d, FILE *fp)
+{
+	const struct header_info *hi = &d->info;
+	u32 i;
+	int e;
+
+	fprintf(fp, "# ========\n");
+	fprintf(fp, "# data file : %s (%s mode)\n", d->path, d->is_pipe ? "pipe" : "file");
+	if (!d->is_pipe)
+		fprintf(fp, "# data size : %" PRIu64 " bytes at offset %#" PRIx64 "\n",
+			d->data_size, d->data_offset);
+	print_str(fp, "hostname", hi->hostname);
+	print_str(fp, "os release", hi->osrelease);
+	print_str(fp, "perf version", hi->version);
+	print_str(fp, "arch", hi->arch);
+	if (perf_data__has_feat(d, HEADER_NRCPUS)) {
+		fprintf(fp, "# nrcpus online : %u\n", hi->nr_cpus_online);
+		fprintf(fp, "# nrcpus avail : %u\n", hi->nr_cpus_avail);
+	}
+	print_str(fp, "cpudesc", hi->cpudesc);
+	print_str(fp, "cpuid", hi->cpuid);
+	if (perf_data__has_feat(d, HEADER_TOTAL_MEM))
+		fprintf(fp, "# total memory : %" PRIu64 " kB\n", hi->total_mem);
+	if (hi->nr_cmdline) {
+		fprintf(fp, "# cmdline :");
+		for (i = 0; i < hi->nr_cmdline; i++)
+			fprintf(fp, " %s", hi->cmdline[i]);
+		fprintf(fp, "\n");
+	}
+	for (e = 0; e < d->nr_evsels; e++) {
+		const struct evsel *ev = d->evsels[e];
+
+		fprintf(fp, "# event : name = %s, type = %u, config = %#" PRIx64
+			", sample_type = %#" PRIx64 ", %s = %" PRIu64 ", ids = %u\n",
+			ev->name ? ev->name : "?", ev->attr.type, (u64)ev->attr.config,
+			(u64)ev->attr.sample_type, ev->attr.freq ? "sample_freq" : "sample_period",
+			(u64)ev->attr.sample_period, ev->nr_ids);
+	}
+	if (hi->has_sample_time)
+		fprintf(fp, "# sample time : %" PRIu64 " .. %" PRIu64 " ns (%.3f s)\n",
+			hi->first_sample_time, hi->last_sample_time,
+			(double)(hi->last_sample_time - hi->first_sample_time) / 1e9);
+	for (size_t b = 0; b < hi->nr_build_ids; b++) {
+		const struct build_id_entry *be = &hi->build_ids[b];
+		char hex[41];
+
+		for (i = 0; i < be->size; i++)
+			snprintf(hex + 2 * i, 3, "%02x", be->build_id[i]);
+		hex[2 * be->size] = '\0';
+		fprintf(fp, "# build id : %s %s (pid %d)\n", hex, be->filename, be->pid);
+	}
+	if (hi->guest_files_size)
+		fprintf(fp, "# guest symbol files : %zu bytes stored in the file\n",
+			hi->guest_files_size);
+	fprintf(fp, "# missing features :");
+	for (e = 1; e <= HEADER_HYBRID_TOPOLOGY; e++)
+		if (!perf_data__has_feat(d, e))
+			fprintf(fp, " %d", e);
+	fprintf(fp, "\n# ========\n#\n");
+}

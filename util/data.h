@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_DATA_H
+#define PMUKVM_DATA_H
+
+#include <stdio.h>
+
+#include "util/event.h"
+#include "util/util.h"
+
+#define PERF_MAGIC2	0x32454c4946524550ULL	/* "PERFILE2" */
+#define PERF_MAGIC1	0x454c494646524550ULL	/* "PERFFILE" */
+
+enum {
+	HEADER_TRACING_DATA = 1,
+	HEADER_BUILD_ID,
+	HEADER_HOSTNAME,
+	HEADER_OSRELEASE,
+	HEADER_VERSION,
+	HEADER_ARCH,
+	HEADER_NRCPUS,
+	HEADER_CPUDESC,
+	HEADER_CPUID,
+	HEADER_TOTAL_MEM,
+	HEADER_CMDLINE,
+	HEADER_EVENT_DESC,
+	HEADER_CPU_TOPOLOGY,
+	HEADER_NUMA_TOPOLOGY,
+	HEADER_BRANCH_STACK,
+	HEADER_PMU_MAPPINGS,
+	HEADER_GROUP_DESC,
+	HEADER_AUXTRACE,
+	HEADER_STAT,
+	HEADER_CACHE,
+	HEADER_SAMPLE_TIME,
+	HEADER_MEM_TOPOLOGY,
+	HEADER_CLOCKID,
+	HEADER_DIR_FORMAT,
+	HEADER_BPF_PROG_INFO,
+	HEADER_BPF_BTF,
+	HEADER_COMPRESSED,
+	HEADER_CPU_PMU_CAPS,
+	HEADER_CLOCK_DATA,
+	HEADER_HYBRID_TOPOLOGY,
+	HEADER_FEAT_BITS = 256,
+};
+
+/* pmukvm's own feature: guest symbol files stored in the file (id 200). */
+#define HEADER_PMUKVM_GUEST_FILES 200
+
+/* Upper bounds on input-sized things, so that no field can make us allocate. */
+#define MAX_EVSELS		4096
+#define MAX_IDS_PER_EVSEL	(1u << 20)
+#define MAX_FEATURE_STRING	(1u << 20)
+#define MAX_STRING_LIST		65536
+
+/** struct evsel - one event of a data file. */
+struct evsel {
+	struct perf_event_attr attr;	/* zero-filled past the file's attr.size */
+	char *name;			/* from EVENT_DESC, else made from attr */
+	u64 *ids;
+	u32 nr_ids;
+	int idx;
+	/* Counted while reading. */
+	u64 nr_samples;
+	u64 total_period;
+	u64 nr_lost_samples;
+};
+
+/** struct build_id_entry - one entry of the BUILD_ID feature. */
+struct build_id_entry {
+	s32 pid;		/* -1 host, 0 default guest, else a guest's pid */
+	u16 cpumode;
+	u8 build_id[20];
+	u8 size;
+	char *filename;
+};
+
+/** struct header_info - the feature sections we understand. */
+struct header_info {
+	char *hostname, *osrelease, *version, *arch, *cpudesc, *cpuid;
+	u32 nr_cpus_avail, nr_cpus_online;
+	u64 total_mem;
+	char **cmdline;
+	u32 nr_cmdline;
+	struct build_id_entry *build_ids;
+	size_t nr_build_ids, alloc_build_ids;
+	u64 first_sample_time, last_sample_time;
+	bool has_sample_time;
+	/* pmukvm's own: guest symbol files carried in the file. */
+	u8 *guest_files;
+	size_t guest_files_size;
+};
+
+/**
+ * struct perf_data - an open data file (file or pipe mode).
+ * @errbuf: the last error, with file name and offset; readers print it.
+ */
+struct perf_data {
+	char *path;
+	int fd;
+	bool is_pipe;
+	u64 file_size;
+	u64 data_offset, data_size;	/* file mode */
+	u64 feat_bitmap[4];
+	struct evsel **evsels;
+	int nr_evsels;
+	bool sample_id_all;
+	u64 sample_type;		/* of the first event: all share the id position */
+	int id_pos_sample;		/* u64 index of the id in a sample, -1 none */
+	int id_pos_trailer;		/* u64 index from the end of a trailer, -1 none */
+	/* id -> evsel hash. */
+	u64 *id_keys;
+	struct evsel **id_vals;
+	size_t id_hash_size;
+	struct header_info info;
+	/* Reading. */
+	u8 *buf;
+	size_t buf_size, buf_len, buf_pos;
+	u64 buf_file_off;		/* file offset of buf[0] */
+	u64 pos;			/* file offset of the next record */
+	bool eof;
+	bool seen_compressed;
+	char errbuf[512];
+};
+
+/**
+ * perf_data__open - open and check a data file's header.
+ * @path: a file, or "-" for a pipe-mode stream on stdin.
+ * Returns a new perf_data (free with perf_data__delete), or NULL with
+ * *err set to a negative errno and @errbuf (of @errlen) set to a message.
+ * Pipe mode reads the attrs and features as the stream goes, so evsels
+ * may grow while records are read.
+ */
+struct perf_data *perf_data__open(const char *path, int *err, char *errbuf,
+				  size_t errlen);
+void perf_data__delete(struct perf_data *data);
+
+/**
+ * perf_data__next - the next record of the data section.
+ * Returns 1 with *event pointing into an internal buffer valid until the
+ * next call, and *offset its file offset; 0 at the end; a negative errno on
+ * a corrupt or unreadable file (message in data->errbuf). Header records
+ * of pipe mode (attrs, features) are consumed here, and returned too.
+ */
+int perf_data__next(struct perf_data *data, union perf_event **event, u64 *offset);
+
+/** perf_data__evsel - the event a record belongs to, or NULL. */
+struct evsel *perf_data__evsel_of(struct perf_data *data, const union perf_event *event);
+
+/**
+ * perf_data__parse_sample - fills *sample from a SAMPLE record of @evsel.
+ * Returns 0 or -EINVAL when the record is too short for its sample_type.
+ */
+int perf_data__parse_sample(const struct perf_data *data, const struct evsel *evsel,
+			    const union perf_event *event, struct perf_sample *sample);
+
+/**
+ * perf_data__parse_trailer - time, cpu, pid/tid of a non-sample record's
+ * sample_id_all trailer. Returns 0, or -ENOENT when there is none.
+ */
+int perf_data__parse_trailer(const struct perf_data *data, const union perf_event *event,
+			     struct perf_sample *sample);
+
+/** perf_data__has_feat - whether feature bit @feat is set. */
+bool perf_data__has_feat(const struct perf_data *data, int feat);
+
+/** perf_data__fprintf_header - prints what the features say, perf-style "# " lines. */
+void perf_data__fprintf_header(const struct perf_data *data, FILE *fp);
+
+/** evsel__name_from_attr - a name like perf's for an attr; malloc'ed, caller frees. */
+char *evsel__name_from_attr(const struct perf_event_attr *attr);
+
+/** perf_data__add_evsel - registers an event (pipe mode and tools). */
+struct evsel *perf_data__add_evsel(struct perf_data *data, const struct perf_event_attr *attr,
+				   const u64 *ids, u32 nr_ids);
+
+#endif

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+int verbose;
+void (*ui_msg_hook)(int level, const char *msg);
+
+enum { MSG_ERR, MSG_WARN, MSG_INFO, MSG_DEBUG };
+
+static void vmsg(int level, const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[4096];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (ui_msg_hook) {
+		ui_msg_hook(level, buf);
+		return;
+	}
+	fflush(stdout);
+	fprintf(stderr, "pmukvm: %s%s\n", prefix, buf);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(MSG_ERR, "", fmt, ap);
+	va_end(ap);
+}
+
+void pr_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(MSG_WARN, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(MSG_INFO, "", fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vmsg(MSG_DEBUG, "debug: ", fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fflush(stdout);
+	fputs("pmukvm: fatal: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(128);
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		die("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+void *xzalloc(size_t size)
+{
+	return xcalloc(1, size);
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory allocating %zu x %zu bytes", nmemb, size);
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (!p)
+		die("out of memory reallocating %zu bytes", size);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		die("out of memory duplicating a string");
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		die("out of memory duplicating a string");
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		die("out of memory formatting a string");
+	va_end(ap);
+	return p;
+}
+
+void *xgrow(void *arr, size_t *alloc, size_t nr, size_t elsize)
+{
+	size_t n;
+
+	if (nr <= *alloc)
+		return arr;
+	n = *alloc ? *alloc : 16;
+	while (n < nr)
+		n = n * 3 / 2 + 16;
+	if (n > SIZE_MAX / elsize)
+		die("array size overflow");
+	*alloc = n;
+	return xrealloc(arr, n * elsize);
+}
+
+u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+size_t str_copy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len >= size ? size - 1 : len;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+int read_file_maybe_gz(const char *path, size_t limit, char **bufp, size_t *lenp)
+{
+	gzFile gz;
+	char *buf = NULL;
+	size_t len = 0, alloc = 0;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* gzdopen reads plain files through unchanged. */
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	gzbuffer(gz, 128 * 1024);
+	for (;;) {
+		int n;
+
+		if (len + 65536 + 1 > alloc) {
+			if (len >= limit) {
+				err = -EFBIG;
+				break;
+			}
+			alloc = alloc ? alloc * 2 : 262144;
+			if (alloc > limit + 65536 + 1)
+				alloc = limit + 65536 + 1;
+			buf = xrealloc(buf, alloc);
+		}
+		n = gzread(gz, buf + len, 65536);
+		if (n < 0) {
+			int e;
+
+			gzerror(gz, &e);
+			err = e == Z_ERRNO ? -errno : -EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > limit) {
+			err = -EFBIG;
+			break;
+		}
+	}
+	gzclose(gz);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	if (!buf)
+		buf = xmalloc(1);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}

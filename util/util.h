@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_UTIL_H
+#define PMUKVM_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint16_t u16;
+typedef uint8_t u8;
+typedef int64_t s64;
+typedef int32_t s32;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PERF_ALIGN(x, a) (((x) + (a) - 1) & ~((u64)(a) - 1))
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __noreturn __attribute__((noreturn))
+
+/* Debug verbosity, raised by -v. */
+extern int verbose;
+
+/*
+ * Messages. All go to stderr, prefixed "pmukvm: "; pr_debug only with -v.
+ * The TUI may install a hook that shows them in its own way (ui_msg_hook).
+ */
+void pr_err(const char *fmt, ...) __printf(1, 2);
+void pr_warning(const char *fmt, ...) __printf(1, 2);
+void pr_info(const char *fmt, ...) __printf(1, 2);
+void pr_debug(const char *fmt, ...) __printf(1, 2);
+extern void (*ui_msg_hook)(int level, const char *msg);
+
+/* Fatal: prints and exits 128. For programming errors and OOM only. */
+void die(const char *fmt, ...) __printf(1, 2) __noreturn;
+#define BUG_ON(c) do { if (c) die("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
+
+/*
+ * Allocation helpers that die on exhaustion. Use them for small, bounded
+ * allocations; sizes that come from input must be bounded first.
+ */
+void *xmalloc(size_t size);
+void *xzalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a malloc'ed string the caller frees. */
+char *xasprintf(const char *fmt, ...) __printf(1, 2);
+
+/* Grows *arr (of *alloc elements of elsize) to hold at least nr elements. */
+void *xgrow(void *arr, size_t *alloc, size_t nr, size_t elsize);
+#define ALLOC_GROW(arr, nr, alloc) \
+	((arr) = xgrow((arr), &(alloc), (nr), sizeof(*(arr))))
+
+/* Monotonic time in nanoseconds. */
+u64 now_ns(void);
+
+/*
+ * Reads a whole file, transparently gunzipping it when it starts with the
+ * gzip magic. At most @limit bytes after decompression; larger is -EFBIG.
+ * On success *buf is a NUL-terminated malloc'ed buffer owned by the caller.
+ */
+int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
+
+/* strlcpy-like: always NUL-terminates when size > 0. */
+size_t str_copy(char *dst, const char *src, size_t size);
+
+#endif
