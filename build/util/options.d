@@ -1,0 +1,3 @@
+build/util/options.o: util/options.c util/options.h util/util.h
+util/options.h:
+util/util.h:

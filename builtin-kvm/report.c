@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pmukvm report: read a data file, attribute samples, print the rows. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "builtin-kvm/builtin.h"
+#include "ui/stdio.h"
+#include "util/data.h"
+#include "util/hist.h"
+#include "util/options.h"
+#include "util/session.h"
+
+enum {
+	OPT_STDIO = OPT_COMMAND_FIRST,
+	OPT_TUI,
+	OPT_PERCENT_LIMIT,
+	OPT_HEADER,
+	OPT_HEADER_ONLY,
+	OPT_JSON,
+};
+
+static const struct opt_desc report_opts[] = {
+	{ "input", 'i', required_argument, "FILE",
+	  "data file to read (default: perf kvm's name for the mode, else perf.data; - for a pipe)" },
+	{ "sort", 's', required_argument, "KEYS",
+	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode (default comm,dso,sym)" },
+	{ "show-nr-samples", 'n', no_argument, NULL, "show a sample-count column" },
+	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
+	  "hide rows below PCT percent" },
+	{ "field-separator", 't', required_argument, "SEP",
+	  "separate fields with SEP instead of padding" },
+	{ "json", OPT_JSON, no_argument, NULL, "print rows as JSON lines" },
+	{ "stdio", OPT_STDIO, no_argument, NULL, "plain text output" },
+	{ "tui", OPT_TUI, no_argument, NULL, "interactive browser (default on a terminal)" },
+	{ "header", OPT_HEADER, no_argument, NULL, "print the file's header features first" },
+	{ "header-only", OPT_HEADER_ONLY, no_argument, NULL, "print only the header features" },
+	{ "kallsyms", 'k', required_argument, "FILE",
+	  "host kernel symbols (default /proc/kallsyms)" },
+	{ "quiet", 'q', no_argument, NULL, "no header comment lines" },
+	OPT_END
+};
+
+struct report {
+	struct perf_tool tool;
+	const char *input;
+	const char *sort;
+	const char *kallsyms;
+	struct stdio_opts sopts;
+	bool stdio, tui, header, header_only, json, quiet;
+	struct sort_order so;
+	struct hists *hists;		/* one per event */
+	int nr_hists;
+	bool count_guest, count_host;
+};
+
+static int report_opt(int val, const char *arg, void *ctx)
+{
+	struct report *rep = ctx;
+
+	switch (val) {
+	case 'i':
+		rep->input = arg;
+		break;
+	case 's':
+		rep->sort = arg;
+		break;
+	case 'n':
+		rep->sopts.show_nr_samples = true;
+		break;
+	case OPT_PERCENT_LIMIT:
+		if (parse_double(arg, &rep->sopts.percent_limit) ||
+		    rep->sopts.percent_limit < 0 || rep->sopts.percent_limit > 100) {
+			pr_err("--percent-limit takes a number from 0 to 100, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case 't':
+		rep->sopts.field_sep = arg;
+		break;
+	case OPT_JSON:
+		rep->json = true;
+		break;
+	case OPT_STDIO:
+		rep->stdio = true;
+		break;
+	case OPT_TUI:
+		rep->tui = true;
+		break;
+	case OPT_HEADER:
+		rep->header = true;
+		break;
+	case OPT_HEADER_ONLY:
+		rep->header_only = true;
+		break;
+	case 'k':
+		rep->kallsyms = arg;
+		break;
+	case 'q':
+		rep->quiet = true;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_guest_mode(u8 cpumode)
+{
+	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
+}
+
+static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
+			 const struct perf_sample *sample, struct addr_location *al)
+{
+	struct report *rep = (struct report *)tool;
+	struct hists *hists;
+
+	(void)session;
+	if (evsel->idx >= rep->nr_hists) {
+		int i;
+
+		rep->hists = xrealloc(rep->hists, (evsel->idx + 1) * sizeof(*rep->hists));
+		for (i = rep->nr_hists; i <= evsel->idx; i++)
+			hists__init(&rep->hists[i], &rep->so);
+		rep->nr_hists = evsel->idx + 1;
+	}
+	hists = &rep->hists[evsel->idx];
+	if (is_guest_mode(sample->cpumode) ? !rep->count_guest : !rep->count_host) {
+		hists->nr_filtered++;
+		return 0;
+	}
+	hists__add(hists, al, sample->period);
+	return 0;
+}
+
+static const char *default_input(void)
+{
+	const char *name;
+	struct stat st;
+
+	if (guest_config.guest && guest_config.host)
+		name = "perf.data.kvm";
+	else if (guest_config.host)
+		name = "perf.data.host";
+	else
+		name = "perf.data.guest";
+	if (!stat(name, &st))
+		return name;
+	return "perf.data";
+}
+
+static double pct(u64 a, u64 b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+/* Guest attribution summary and loud warnings: stale symbols are not silent. */
+static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
+{
+	struct machine *g;
+	size_t i;
+
+	for (g = s->machines.guests; g; g = g->next) {
+		u64 k = g->nr_kernel_samples, u = g->nr_kernel_unresolved;
+
+		if (!k && !g->nr_user_samples)
+			continue;
+		if (!rep->quiet)
+			fprintf(fp, "# %s: %" PRIu64 " guest kernel samples, %" PRIu64
+				" unresolved (%.2f%%); %" PRIu64 " guest user samples\n",
+				g->name, k, u, pct(u, k), g->nr_user_samples);
+		if (k && u * 100 >= k) {
+			const char *why = (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
+				"no usable symbol files for this guest" :
+				"the kallsyms/modules copy is likely stale (guest rebooted, KASLR "
+				"moved the kernel, modules reloaded) or belongs to another guest";
+
+			if (!rep->quiet)
+				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "
+					"be resolved: %s\n", g->name, pct(u, k), why);
+			pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
+				   g->name, pct(u, k), why);
+		}
+	}
+	for (i = 0; i < s->machines.nr_warnings; i++) {
+		if (!rep->quiet)
+			fprintf(fp, "# WARNING: %s\n", s->machines.warnings[i]);
+		pr_warning("%s", s->machines.warnings[i]);
+	}
+}
+
+static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
+{
+	int i;
+
+	if (!rep->quiet && !rep->json) {
+		fprintf(fp, "#\n# Total Lost Samples: %" PRIu64 "\n", s->stats.nr_lost_samples +
+			s->stats.nr_lost);
+		if (s->stats.nr_no_evsel)
+			fprintf(fp, "# Samples with an unknown event id: %" PRIu64 "\n",
+				s->stats.nr_no_evsel);
+	}
+	if (!rep->json)
+		print_guest_summary(rep, s, fp);
+	for (i = 0; i < s->data->nr_evsels; i++) {
+		struct evsel *evsel = s->data->evsels[i];
+		struct hists *h;
+		char *name = evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
+
+		if (i >= rep->nr_hists) {
+			free(name);
+			continue;
+		}
+		h = &rep->hists[i];
+		hists__sort(h);
+		if (rep->json) {
+			hists__fprintf_json(h, name, fp);
+			free(name);
+			continue;
+		}
+		if (!rep->quiet) {
+			fprintf(fp, "#\n# Samples: %" PRIu64 "  of event '%s'\n", h->nr_samples, name);
+			if (h->nr_filtered)
+				fprintf(fp, "# Filtered out (--guest/--host): %" PRIu64 " samples\n",
+					h->nr_filtered);
+			fprintf(fp, "# Event count (approx.): %" PRIu64 "\n#\n", h->total_period);
+		}
+		rep->sopts.header_names = !rep->quiet;
+		hists__fprintf(h, &rep->sopts, fp);
+		fprintf(fp, "\n");
+		free(name);
+	}
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report rep = {
+		.tool = { .sample = report_sample },
+		.sort = "comm,dso,sym",
+	};
+	char err[1024];
+	struct perf_data *data;
+	struct session *s;
+	int i, ret = 1, e;
+
+	i = options_parse(argc, argv, "pmukvm report [options]", report_opts, report_opt, &rep);
+	if (i < 0)
+		return 129;
+	if (i < argc) {
+		pr_err("report takes no arguments ('%s'); use -i FILE", argv[i]);
+		return 129;
+	}
+	if (sort_order__parse(&rep.so, rep.sort, err, sizeof(err))) {
+		pr_err("%s", err);
+		return 129;
+	}
+	if (rep.tui && (rep.stdio || rep.json || rep.sopts.field_sep)) {
+		pr_err("--tui does not go with --stdio, --json or -t");
+		return 129;
+	}
+	/*
+	 * As perf kvm: guest samples only once guest symbols are given. With
+	 * none, every sample counts, as plain perf report counts the host.
+	 */
+	if (!guest_config.guest_set && !guest_config.host_set &&
+	    !guest_config.kallsyms && !guest_config.modules && !guest_config.vmlinux &&
+	    !guest_config.mount) {
+		guest_config.guest = guest_config.host = true;
+		guest_config.guest_set = guest_config.host_set = true;
+	}
+	guest_config__finish();
+	if (!rep.input)
+		rep.input = default_input();
+
+	data = perf_data__open(rep.input, &e, err, sizeof(err));
+	if (!data) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (rep.header || rep.header_only)
+		perf_data__fprintf_header(data, stdout);
+	if (rep.header_only) {
+		ret = 0;
+		goto out_data;
+	}
+	/* The file carries guest files: a guest report unless told otherwise. */
+	if (data->info.guest_files && !guest_config.host_set && !guest_config.guest_set)
+		guest_config.host = false;
+	rep.count_guest = guest_config.guest;
+	rep.count_host = guest_config.host;
+	s = session__new(data, &rep.tool, err, sizeof(err));
+	if (!s) {
+		pr_err("%s", err);
+		goto out_data;
+	}
+	s->machines.kallsyms_path = rep.kallsyms;
+	e = session__process_events(s);
+	if (e) {
+		pr_err("%s", s->errbuf);
+		goto out_session;
+	}
+	if (!rep.stdio && !rep.json && !rep.sopts.field_sep && (rep.tui || isatty(1))) {
+#ifdef HAVE_TUI
+		ret = report_tui(s, rep.hists, rep.nr_hists) ? 1 : 0;
+		goto out_session;
+#endif
+	}
+	print_hists_stdio(&rep, s, stdout);
+	ret = 0;
+out_session:
+	session__delete(s);
+	for (i = 0; i < rep.nr_hists; i++)
+		hists__exit(&rep.hists[i]);
+	free(rep.hists);
+out_data:
+	perf_data__delete(data);
+	return ret;
+}

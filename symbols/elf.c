@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ELF symbols, program headers and build-ids, through libelf. */
+#include "symbols/elf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void elf_lib_init(void)
+{
+	static bool done;
+
+	if (!done) {
+		elf_version(EV_CURRENT);
+		done = true;
+	}
+}
+
+struct elf_handle {
+	int fd;
+	Elf *elf;
+};
+
+static int handle_open(struct elf_handle *h, const char *path, const void *buf, size_t len)
+{
+	elf_lib_init();
+	h->fd = -1;
+	if (path) {
+		h->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (h->fd < 0)
+			return -errno;
+		h->elf = elf_begin(h->fd, ELF_C_READ_MMAP, NULL);
+	} else {
+		h->elf = elf_memory((char *)buf, len);
+	}
+	if (!h->elf || elf_kind(h->elf) != ELF_K_ELF) {
+		if (h->elf)
+			elf_end(h->elf);
+		if (h->fd >= 0)
+			close(h->fd);
+		h->elf = NULL;
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static void handle_close(struct elf_handle *h)
+{
+	if (h->elf)
+		elf_end(h->elf);
+	if (h->fd >= 0)
+		close(h->fd);
+}
+
+static Elf_Scn *find_section(Elf *elf, const char *name, GElf_Shdr *shdr, size_t *idx)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *n;
+
+		if (!gelf_getshdr(scn, shdr))
+			continue;
+		n = elf_strptr(elf, shstrndx, shdr->sh_name);
+		if (n && !strcmp(n, name)) {
+			if (idx)
+				*idx = elf_ndxscn(scn);
+			return scn;
+		}
+	}
+	return NULL;
+}
+
+static Elf_Scn *find_section_type(Elf *elf, Elf64_Word type, GElf_Shdr *shdr)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, shdr) && shdr->sh_type == type)
+			return scn;
+	return NULL;
+}
+
+static int build_id_from_elf(Elf *elf, u8 bid[BUILD_ID_SIZE])
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data;
+		GElf_Nhdr nhdr;
+		size_t off = 0, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		while ((off = gelf_getnote(data, off, &nhdr, &name_off, &desc_off)) > 0) {
+			if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4 &&
+			    !memcmp((char *)data->d_buf + name_off, "GNU", 4)) {
+				size_t n = nhdr.n_descsz > BUILD_ID_SIZE ? BUILD_ID_SIZE : nhdr.n_descsz;
+
+				memset(bid, 0, BUILD_ID_SIZE);
+				memcpy(bid, (char *)data->d_buf + desc_off, n);
+				return (int)n;
+			}
+		}
+	}
+	return 0;
+}
+
+int elf__read_build_id(const char *path, const void *buf, size_t len, u8 bid[BUILD_ID_SIZE])
+{
+	struct elf_handle h;
+	int ret = handle_open(&h, path, buf, len);
+
+	if (ret)
+		return ret;
+	ret = build_id_from_elf(h.elf, bid);
+	handle_close(&h);
+	return ret;
+}
+
+int elf__has_symtab(const char *path)
+{
+	struct elf_handle h;
+	GElf_Shdr shdr;
+	int ret = handle_open(&h, path, NULL, 0);
+
+	if (ret)
+		return ret;
+	ret = find_section_type(h.elf, SHT_SYMTAB, &shdr) != NULL;
+	handle_close(&h);
+	return ret;
+}
+
+static bool is_text_section(Elf *elf, const GElf_Shdr *shdr)
+{
+	size_t shstrndx;
+	const char *n;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	n = elf_strptr(elf, shstrndx, shdr->sh_name);
+	return n && strstr(n, ".text");
+}
+
+/* Adds the functions, objects and text labels of one symbol table. */
+static void load_symbols(struct elf_image *img, Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t i, nr;
+
+	if (!data || !shdr->sh_entsize)
+		return;
+	nr = shdr->sh_size / shdr->sh_entsize;
+	for (i = 0; i < nr; i++) {
+		GElf_Sym sym;
+		const char *name;
+		int type;
+		bool keep;
+
+		if (!gelf_getsym(data, (int)i, &sym))
+			continue;
+		if (!sym.st_name || sym.st_shndx == SHN_UNDEF)
+			continue;
+		type = GELF_ST_TYPE(sym.st_info);
+		keep = type == STT_FUNC || type == STT_GNU_IFUNC || type == STT_OBJECT;
+		if (!keep && type == STT_NOTYPE && sym.st_shndx != SHN_ABS &&
+		    sym.st_shndx < SHN_LORESERVE &&
+		    GELF_ST_VISIBILITY(sym.st_other) != STV_HIDDEN &&
+		    GELF_ST_VISIBILITY(sym.st_other) != STV_INTERNAL) {
+			Elf_Scn *sec = elf_getscn(elf, sym.st_shndx);
+			GElf_Shdr sh;
+
+			keep = sec && gelf_getshdr(sec, &sh) && is_text_section(elf, &sh);
+		}
+		if (!keep)
+			continue;
+		name = elf_strptr(elf, shdr->sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		symtab__add(&img->tab, sym.st_value, sym.st_size, GELF_ST_BIND(sym.st_info),
+			    (u8)type, name, strlen(name));
+	}
+}
+
+/* "name@plt" for each .rela.plt entry, in .plt order after its header entry. */
+static void synthesize_plt(struct elf_image *img, Elf *elf)
+{
+	GElf_Shdr rel_shdr, plt_shdr, dynsym_shdr;
+	Elf_Scn *rel, *plt, *dynsym;
+	Elf_Data *rel_data, *sym_data;
+	size_t dynsym_idx = 0, i, nr;
+	u64 entsize, addr;
+	bool rela = true;
+
+	dynsym = find_section(elf, ".dynsym", &dynsym_shdr, &dynsym_idx);
+	if (!dynsym)
+		return;
+	rel = find_section(elf, ".rela.plt", &rel_shdr, NULL);
+	if (!rel) {
+		rel = find_section(elf, ".rel.plt", &rel_shdr, NULL);
+		rela = false;
+	}
+	if (!rel || rel_shdr.sh_link != dynsym_idx || !rel_shdr.sh_entsize)
+		return;
+	plt = find_section(elf, ".plt", &plt_shdr, NULL);
+	if (!plt)
+		return;
+	entsize = plt_shdr.sh_entsize;
+	if (!entsize)
+		return;
+	rel_data = elf_getdata(rel, NULL);
+	sym_data = elf_getdata(dynsym, NULL);
+	if (!rel_data || !sym_data)
+		return;
+	nr = rel_shdr.sh_size / rel_shdr.sh_entsize;
+	addr = plt_shdr.sh_addr + entsize;	/* skip the header entry */
+	for (i = 0; i < nr; i++, addr += entsize) {
+		GElf_Sym sym;
+		size_t symidx;
+		const char *name;
+		char buf[600];
+
+		if (rela) {
+			GElf_Rela r;
+
+			if (!gelf_getrela(rel_data, (int)i, &r))
+				continue;
+			symidx = GELF_R_SYM(r.r_info);
+		} else {
+			GElf_Rel r;
+
+			if (!gelf_getrel(rel_data, (int)i, &r))
+				continue;
+			symidx = GELF_R_SYM(r.r_info);
+		}
+		if (!gelf_getsym(sym_data, (int)symidx, &sym))
+			continue;
+		name = elf_strptr(elf, dynsym_shdr.sh_link, sym.st_name);
+		if (!name)
+			continue;
+		snprintf(buf, sizeof(buf), "%s@plt", name);
+		symtab__add(&img->tab, addr, entsize, STB_GLOBAL, STT_FUNC, buf, strlen(buf));
+	}
+}
+
+static int read_segments(struct elf_image *img, Elf *elf)
+{
+	size_t phnum, i;
+
+	if (elf_getphdrnum(elf, &phnum))
+		return -ENOEXEC;
+	for (i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		img->segs = xrealloc(img->segs, (img->nr_segs + 1) * sizeof(*img->segs));
+		img->segs[img->nr_segs].offset = ph.p_offset;
+		img->segs[img->nr_segs].vaddr = ph.p_vaddr;
+		img->segs[img->nr_segs].filesz = ph.p_filesz;
+		img->nr_segs++;
+	}
+	return 0;
+}
+
+int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
+	      const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct elf_handle rt, sf;
+	GElf_Ehdr ehdr;
+	GElf_Shdr shdr;
+	Elf_Scn *scn;
+	bool same = !symfile || (runtime && !strcmp(symfile, runtime));
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	symtab__init(&img->tab);
+	ret = handle_open(&rt, runtime, buf, len);
+	if (ret) {
+		snprintf(err, errlen, "cannot read ELF file '%s': %s",
+			 runtime ? runtime : "[memory]", ret == -ENOEXEC ? "not an ELF file" :
+			 strerror(-ret));
+		return ret;
+	}
+	if (!gelf_getehdr(rt.elf, &ehdr)) {
+		snprintf(err, errlen, "'%s': bad ELF header", runtime ? runtime : "[memory]");
+		handle_close(&rt);
+		return -ENOEXEC;
+	}
+	img->e_type = ehdr.e_type;
+	read_segments(img, rt.elf);
+	sf = rt;
+	if (!same) {
+		ret = handle_open(&sf, symfile, NULL, 0);
+		if (ret)
+			sf = rt, same = true;
+	}
+	scn = find_section_type(sf.elf, SHT_SYMTAB, &shdr);
+	if (scn) {
+		img->has_symtab = true;
+		load_symbols(img, sf.elf, scn, &shdr);
+	} else {
+		scn = find_section_type(rt.elf, SHT_DYNSYM, &shdr);
+		if (scn)
+			load_symbols(img, rt.elf, scn, &shdr);
+	}
+	synthesize_plt(img, rt.elf);
+	symtab__finish(&img->tab, false);
+	if (!same)
+		handle_close(&sf);
+	handle_close(&rt);
+	return 0;
+}
+
+void elf_image__exit(struct elf_image *img)
+{
+	symtab__exit(&img->tab);
+	free(img->segs);
+	memset(img, 0, sizeof(*img));
+}
+
+bool elf_image__offset_to_vaddr(const struct elf_image *img, u64 off, u64 *vaddr)
+{
+	size_t i;
+
+	for (i = 0; i < img->nr_segs; i++) {
+		const struct elf_segment *s = &img->segs[i];
+
+		if (off >= s->offset && off < s->offset + s->filesz) {
+			*vaddr = off - s->offset + s->vaddr;
+			return true;
+		}
+	}
+	return false;
+}

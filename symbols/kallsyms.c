@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/kallsyms and /proc/modules copies. Guests hand us these files, so
+ * they are treated as hostile: every line is checked and sizes are bounded.
+ */
+#include "symbols/kallsyms.h"
+
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Parses up to 16 hex digits; returns chars used, 0 on junk. */
+static size_t parse_hex(const char *p, const char *end, u64 *v)
+{
+	size_t n = 0;
+	u64 x = 0;
+	int h;
+
+	while (p + n < end && (h = hexval((unsigned char)p[n])) >= 0) {
+		if (n == 16)
+			return 0;
+		x = (x << 4) | (u64)h;
+		n++;
+	}
+	*v = x;
+	return n;
+}
+
+static bool keep_type(char t)
+{
+	t = (char)toupper((unsigned char)t);
+	return t == 'T' || t == 'W' || t == 'D' || t == 'B';
+}
+
+u16 kallsyms__module_owner(const struct kallsyms *ks, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ks->nr_modnames; i++)
+		if (!strcmp(ks->modnames[i], name))
+			return (u16)(i + 1);
+	return 0;
+}
+
+static u16 module_owner_add(struct kallsyms *ks, const char *name, size_t len,
+			    u16 *last, const char **last_name, size_t *last_len)
+{
+	size_t i;
+
+	/* Module lines come grouped: the previous one is the usual answer. */
+	if (*last && *last_len == len && !memcmp(*last_name, name, len))
+		return *last;
+	for (i = 0; i < ks->nr_modnames; i++)
+		if (strlen(ks->modnames[i]) == len && !memcmp(ks->modnames[i], name, len))
+			break;
+	if (i == ks->nr_modnames) {
+		if (ks->nr_modnames >= MAX_MODULES)
+			return 0;
+		ks->modnames = xrealloc(ks->modnames, (ks->nr_modnames + 1) * sizeof(char *));
+		ks->modnames[ks->nr_modnames++] = xstrndup(name, len);
+	}
+	*last = (u16)(i + 1);
+	*last_name = ks->modnames[i];
+	*last_len = len;
+	return *last;
+}
+
+int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char *path,
+		    char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	size_t line = 0, nonzero = 0, kept_lines = 0;
+	u16 last_owner = 0;
+	const char *last_name = NULL;
+	size_t last_len = 0;
+	u64 stext = 0;
+	bool has_stext = false;
+
+	memset(ks, 0, sizeof(*ks));
+	symtab__init(&ks->tab);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q, *name, *name_end, *mod = NULL, *mod_end = NULL;
+		u64 addr;
+		size_t n;
+		char type;
+		u16 owner = 0;
+
+		if (!eol)
+			eol = end;
+		line++;
+		if (eol == p) {
+			p = eol + 1;
+			continue;
+		}
+		n = parse_hex(p, eol, &addr);
+		q = p + n;
+		if (!n || q >= eol || *q != ' ' || q + 2 >= eol || q[2] != ' ' ||
+		    !isalpha((unsigned char)q[1])) {
+			snprintf(err, errlen, "%s:%zu: malformed kallsyms line (expected "
+				 "'ADDRESS TYPE NAME [MODULE]')", path, line);
+			goto out_inval;
+		}
+		type = q[1];
+		name = q + 3;
+		name_end = name;
+		while (name_end < eol && *name_end != '\t' && *name_end != ' ')
+			name_end++;
+		if (name_end == name || name_end - name > KSYM_NAME_MAX) {
+			snprintf(err, errlen, "%s:%zu: symbol name is %s", path, line,
+				 name_end == name ? "empty" : "too long");
+			goto out_inval;
+		}
+		if (name_end < eol) {
+			const char *m = name_end;
+
+			while (m < eol && (*m == '\t' || *m == ' '))
+				m++;
+			if (m < eol) {
+				if (*m != '[' || eol[-1] != ']' || eol - m < 3 ||
+				    eol - m > 64 + 2) {
+					snprintf(err, errlen, "%s:%zu: malformed module tag "
+						 "(expected '[module]')", path, line);
+					goto out_inval;
+				}
+				mod = m + 1;
+				mod_end = eol - 1;
+			}
+		}
+		if (addr)
+			nonzero++;
+		if (!mod && (name_end - name) == 5 && !memcmp(name, "_text", 5)) {
+			ks->text = addr;
+			ks->has_text = true;
+		}
+		if (!mod && (name_end - name) == 6 && !memcmp(name, "_stext", 6)) {
+			stext = addr;
+			has_stext = true;
+		}
+		if (keep_type(type)) {
+			if (mod) {
+				owner = module_owner_add(ks, mod, (size_t)(mod_end - mod),
+							 &last_owner, &last_name, &last_len);
+				if (!owner) {
+					snprintf(err, errlen, "%s:%zu: more than %u modules",
+						 path, line, MAX_MODULES);
+					goto out_inval;
+				}
+			}
+			symtab__add(&ks->tab, addr, 0,
+				    type == 'W' || type == 'w' ? STB_WEAK :
+				    isupper((unsigned char)type) ? STB_GLOBAL : STB_LOCAL,
+				    toupper((unsigned char)type) == 'T' ||
+				    toupper((unsigned char)type) == 'W' ? STT_FUNC : STT_OBJECT,
+				    name, (size_t)(name_end - name));
+			ks->tab.syms[ks->tab.nr - 1].owner = owner;
+			kept_lines++;
+		}
+		p = eol + 1;
+	}
+	ks->nr_lines = line;
+	if (line && !nonzero) {
+		snprintf(err, errlen, "%s: every address is zero: this copy was read without "
+			 "privileges. In the guest, copy it as root (e.g. 'sudo cat "
+			 "/proc/kallsyms > kallsyms', or set kernel.kptr_restrict=0)", path);
+		kallsyms__exit(ks);
+		return -EPERM;
+	}
+	if (!kept_lines) {
+		snprintf(err, errlen, "%s: no text or data symbols in %zu lines: not a "
+			 "kallsyms copy", path, line);
+		goto out_inval;
+	}
+	if (!ks->has_text && has_stext) {
+		ks->text = stext;
+		ks->has_text = true;
+	}
+	symtab__finish(&ks->tab, true);
+	return 0;
+out_inval:
+	kallsyms__exit(ks);
+	return -EINVAL;
+}
+
+int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	memset(ks, 0, sizeof(*ks));
+	ret = read_file_maybe_gz(path, KALLSYMS_MAX_BYTES, &buf, &len);
+	if (ret == -EFBIG) {
+		snprintf(err, errlen, "%s: larger than %u MiB: not a kallsyms copy", path,
+			 KALLSYMS_MAX_BYTES >> 20);
+		return ret;
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = kallsyms__parse(ks, buf, len, path, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void kallsyms__exit(struct kallsyms *ks)
+{
+	size_t i;
+
+	symtab__exit(&ks->tab);
+	for (i = 0; i < ks->nr_modnames; i++)
+		free(ks->modnames[i]);
+	free(ks->modnames);
+	memset(ks, 0, sizeof(*ks));
+}
+
+void modules__free(struct kmodule *mods, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(mods[i].name);
+	free(mods);
+}
+
+int modules__parse(const char *buf, size_t len, const char *path, struct kmodule **modsp,
+		   size_t *nrp, char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	struct kmodule *mods = NULL;
+	size_t nr = 0, alloc = 0, line = 0, nonzero = 0;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		char lbuf[1024], name[128], state[32], deps[512];
+		unsigned long long size, addr;
+		int refs, n;
+
+		if (!eol)
+			eol = end;
+		line++;
+		if (eol == p) {
+			p = eol + 1;
+			continue;
+		}
+		if ((size_t)(eol - p) >= sizeof(lbuf)) {
+			snprintf(err, errlen, "%s:%zu: line too long for a modules entry", path, line);
+			goto out_inval;
+		}
+		memcpy(lbuf, p, (size_t)(eol - p));
+		lbuf[eol - p] = '\0';
+		n = sscanf(lbuf, "%127s %llu %d %511s %31s %llx", name, &size, &refs, deps,
+			   state, &addr);
+		if (n != 6) {
+			snprintf(err, errlen, "%s:%zu: malformed modules line (expected 'NAME SIZE "
+				 "REFS DEPS STATE ADDRESS')", path, line);
+			goto out_inval;
+		}
+		if (size == 0 || size > MODULE_MAX_SIZE) {
+			snprintf(err, errlen, "%s:%zu: module '%s' has an absurd size %llu",
+				 path, line, name, size);
+			goto out_inval;
+		}
+		if (addr && addr + size < addr) {
+			snprintf(err, errlen, "%s:%zu: module '%s' wraps the address space",
+				 path, line, name);
+			goto out_inval;
+		}
+		if (nr >= MAX_MODULES) {
+			snprintf(err, errlen, "%s:%zu: more than %u modules", path, line, MAX_MODULES);
+			goto out_inval;
+		}
+		nonzero += addr != 0;
+		ALLOC_GROW(mods, nr + 1, alloc);
+		mods[nr].name = xstrdup(name);
+		mods[nr].start = addr;
+		mods[nr].size = size;
+		nr++;
+		p = eol + 1;
+	}
+	if (nr && !nonzero) {
+		snprintf(err, errlen, "%s: every module address is zero: this copy was read "
+			 "without privileges. In the guest, copy it as root", path);
+		modules__free(mods, nr);
+		return -EPERM;
+	}
+	*modsp = mods;
+	*nrp = nr;
+	return 0;
+out_inval:
+	modules__free(mods, nr);
+	return -EINVAL;
+}
+
+int modules__load(const char *path, struct kmodule **mods, size_t *nr, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	ret = read_file_maybe_gz(path, MODULES_MAX_BYTES, &buf, &len);
+	if (ret == -EFBIG) {
+		snprintf(err, errlen, "%s: larger than %u MiB: not a modules copy", path,
+			 MODULES_MAX_BYTES >> 20);
+		return ret;
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = modules__parse(buf, len, path, mods, nr, err, errlen);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_SYMTAB_H
+#define PMUKVM_SYMTAB_H
+
+#include "util/util.h"
+
+/** struct symbol - one symbol: [start, end) in the DSO's own address space. */
+struct symbol {
+	u64 start, end;
+	const char *name;	/* points into the symtab's string pool */
+	u8 binding;		/* STB_* (kallsyms: GLOBAL for upper-case types) */
+	u8 type;		/* STT_* */
+	u16 owner;		/* kallsyms: 0 core kernel, else module index + 1 */
+};
+
+/**
+ * struct symtab - a sorted symbol array with its names.
+ * Built by symtab__add() calls, then symtab__finish(); read-only after.
+ */
+struct symtab {
+	struct symbol *syms;
+	size_t nr, alloc;
+	char **pools;		/* name storage, in chunks */
+	size_t nr_pools;
+	size_t pool_used, pool_size;
+};
+
+void symtab__init(struct symtab *tab);
+void symtab__exit(struct symtab *tab);
+
+/** symtab__add - adds a symbol; the name is copied. */
+void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
+		 const char *name, size_t name_len);
+
+/**
+ * symtab__finish - sorts, gives unsized symbols an end (the next symbol's
+ * start), then keeps one symbol per start address, preferring in order: a
+ * non-empty one, a non-weak one, a global one, fewer leading underscores,
+ * the longer name, the earlier one. These are perf's rules, so that both
+ * tools name a sample alike. @kallsyms selects kallsyms rules for the last
+ * symbol of a run (end of its page + a page).
+ */
+void symtab__finish(struct symtab *tab, bool kallsyms);
+
+/** symtab__find - the symbol containing @addr, or NULL. O(log n). */
+const struct symbol *symtab__find(const struct symtab *tab, u64 addr);
+
+/** symtab__find_name - linear search by name (for _text and friends). */
+const struct symbol *symtab__find_name(const struct symtab *tab, const char *name);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_UI_STDIO_H
+#define PMUKVM_UI_STDIO_H
+
+#include <stdio.h>
+
+#include "util/hist.h"
+
+/** struct stdio_opts - how rows are printed as text. */
+struct stdio_opts {
+	bool show_nr_samples;		/* -n: a Samples column */
+	double percent_limit;		/* hide rows below this overhead */
+	const char *field_sep;		/* -t: separator instead of padding */
+	bool header_names;		/* print the column header lines */
+	size_t max_rows;		/* 0: all */
+};
+
+/**
+ * hists__fprintf - prints sorted rows (hists__sort first) as perf report
+ * --stdio does: overhead, optional samples, one column per sort key.
+ * Returns the number of rows printed.
+ */
+size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp);
+
+/** hists__fprintf_json - the rows as one JSON object per line (JSON lines). */
+size_t hists__fprintf_json(const struct hists *hists, const char *event, FILE *fp);
+
+/** json_fprint_string - a JSON string literal with escapes. */
+void json_fprint_string(FILE *fp, const char *s);
+
+#endif

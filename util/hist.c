@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/hist.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbols/symtab.h"
+
+const char *mode_name(u8 cpumode)
+{
+	switch (cpumode) {
+	case PERF_RECORD_MISC_KERNEL:
+		return "host kernel";
+	case PERF_RECORD_MISC_USER:
+		return "host user";
+	case PERF_RECORD_MISC_HYPERVISOR:
+		return "hypervisor";
+	case PERF_RECORD_MISC_GUEST_KERNEL:
+		return "guest kernel";
+	case PERF_RECORD_MISC_GUEST_USER:
+		return "guest user";
+	default:
+		return "unknown";
+	}
+}
+
+static int cmp_u64(u64 a, u64 b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_comm(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return a->comm == b->comm ? 0 : strcmp(a->comm, b->comm);
+}
+
+static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return cmp_u64(a->pid, b->pid);
+}
+
+static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
+{
+	if (a->dso == b->dso)
+		return 0;
+	return strcmp(map__dso_name(a->dso), map__dso_name(b->dso)) ?:
+	       cmp_u64((uintptr_t)a->dso, (uintptr_t)b->dso);
+}
+
+static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
+{
+	if (!a->sym && !b->sym)
+		return cmp_u64(a->addr, b->addr) ?: cmp_u64(a->level, b->level);
+	if (!a->sym || !b->sym)
+		return a->sym ? -1 : 1;
+	if (a->sym == b->sym)
+		return 0;
+	return strcmp(a->sym->name, b->sym->name) ?:
+	       cmp_u64((uintptr_t)a->sym, (uintptr_t)b->sym);
+}
+
+static int cmp_guest(const struct hist_entry *a, const struct hist_entry *b)
+{
+	s64 pa = a->machine ? a->machine->pid : -1, pb = b->machine ? b->machine->pid : -1;
+
+	return pa < pb ? -1 : pa > pb;
+}
+
+static int cmp_vcpu(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return a->vcpu < b->vcpu ? -1 : a->vcpu > b->vcpu;
+}
+
+static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return cmp_u64(a->cpumode, b->cpumode);
+}
+
+static int print_comm(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s", he->comm);
+}
+
+static int print_pid(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%7d:%s", (int)he->pid, he->comm);
+}
+
+static int print_dso(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s", map__dso_name(he->dso));
+}
+
+static int print_sym(const struct hist_entry *he, char *buf, size_t len)
+{
+	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
+		return snprintf(buf, len, "[%c] [unknown]", he->level);
+	if (he->sym)
+		return snprintf(buf, len, "[%c] %s", he->level, he->sym->name);
+	return snprintf(buf, len, "[%c] %#018" PRIx64, he->level, he->addr);
+}
+
+static int print_guest(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s", he->machine ? he->machine->name : "host");
+}
+
+static int print_vcpu(const struct hist_entry *he, char *buf, size_t len)
+{
+	if (he->vcpu < 0)
+		return snprintf(buf, len, "-");
+	return snprintf(buf, len, "%d", he->vcpu);
+}
+
+static int print_mode(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s", mode_name(he->cpumode));
+}
+
+const struct sort_key sort_keys[SORT_NR_KEYS] = {
+	[SORT_COMM] = { "comm", "Command", cmp_comm, print_comm },
+	[SORT_PID] = { "pid", "Pid:Command", cmp_pid, print_pid },
+	[SORT_DSO] = { "dso", "Shared Object", cmp_dso, print_dso },
+	[SORT_SYM] = { "sym", "Symbol", cmp_sym, print_sym },
+	[SORT_GUEST] = { "guest", "Guest", cmp_guest, print_guest },
+	[SORT_VCPU] = { "vcpu", "vCPU", cmp_vcpu, print_vcpu },
+	[SORT_MODE] = { "mode", "Mode", cmp_mode, print_mode },
+};
+
+int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t errlen)
+{
+	char *copy = xstrdup(spec), *tok, *save = NULL;
+	int ret = 0;
+
+	so->nr = 0;
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		int k, i;
+
+		for (k = 0; k < SORT_NR_KEYS; k++)
+			if (!strcmp(sort_keys[k].name, tok))
+				break;
+		if (k == SORT_NR_KEYS) {
+			snprintf(err, errlen, "unknown sort key '%s' (keys: comm, pid, dso, sym, "
+				 "guest, vcpu, mode)", tok);
+			ret = -EINVAL;
+			break;
+		}
+		for (i = 0; i < so->nr; i++)
+			if (so->keys[i] == (enum sort_key_id)k)
+				break;
+		if (i == so->nr)
+			so->keys[so->nr++] = k;
+	}
+	if (!ret && !so->nr) {
+		snprintf(err, errlen, "empty --sort");
+		ret = -EINVAL;
+	}
+	free(copy);
+	return ret;
+}
+
+int hist_entry__snprint_key(const struct hist_entry *he, enum sort_key_id key, char *buf,
+			    size_t len)
+{
+	return sort_keys[key].snprint(he, buf, len);
+}
+
+void hists__init(struct hists *hists, const struct sort_order *so)
+{
+	memset(hists, 0, sizeof(*hists));
+	hists->so = *so;
+}
+
+void hists__reset(struct hists *hists)
+{
+	size_t i;
+
+	for (i = 0; i < hists->table_size; i++) {
+		struct hist_entry *he = hists->table[i], *n;
+
+		for (; he; he = n) {
+			n = he->hnext;
+			free(he);
+		}
+	}
+	free(hists->table);
+	free(hists->sorted);
+	hists->table = NULL;
+	hists->sorted = NULL;
+	hists->table_size = 0;
+	hists->nr_entries = 0;
+	hists->total_period = 0;
+	hists->nr_samples = 0;
+	hists->nr_filtered = 0;
+	memset(hists->mode_samples, 0, sizeof(hists->mode_samples));
+}
+
+void hists__exit(struct hists *hists)
+{
+	hists__reset(hists);
+}
+
+static u64 mix(u64 h, u64 v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+/* Hash of the fields the active keys compare: equal rows hash alike. */
+static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
+{
+	u64 h = 0;
+	int i;
+
+	for (i = 0; i < so->nr; i++) {
+		switch (so->keys[i]) {
+		case SORT_COMM:
+			h = mix(h, (uintptr_t)he->comm);
+			break;
+		case SORT_PID:
+			h = mix(h, he->pid);
+			break;
+		case SORT_DSO:
+			h = mix(h, (uintptr_t)he->dso);
+			break;
+		case SORT_SYM:
+			h = mix(h, he->sym ? (uintptr_t)he->sym : he->addr ^ (u64)he->level << 56);
+			break;
+		case SORT_GUEST:
+			h = mix(h, he->machine ? (u64)(s64)he->machine->pid : (u64)-1);
+			break;
+		case SORT_VCPU:
+			h = mix(h, (u64)(s64)he->vcpu);
+			break;
+		case SORT_MODE:
+			h = mix(h, he->cpumode);
+			break;
+		default:
+			break;
+		}
+	}
+	return h;
+}
+
+static int entry_cmp(const struct sort_order *so, const struct hist_entry *a,
+		     const struct hist_entry *b)
+{
+	int i, c;
+
+	for (i = 0; i < so->nr; i++) {
+		c = sort_keys[so->keys[i]].cmp(a, b);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static void hists__grow(struct hists *hists)
+{
+	size_t osz = hists->table_size, i;
+	struct hist_entry **old = hists->table;
+
+	hists->table_size = osz ? osz * 2 : 1024;
+	hists->table = xcalloc(hists->table_size, sizeof(*hists->table));
+	for (i = 0; i < osz; i++) {
+		struct hist_entry *he = old[i], *n;
+
+		for (; he; he = n) {
+			size_t b = he->hash & (hists->table_size - 1);
+
+			n = he->hnext;
+			he->hnext = hists->table[b];
+			hists->table[b] = he;
+		}
+	}
+	free(old);
+}
+
+void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
+{
+	struct hist_entry key = {
+		.comm = al->thread ? al->thread->comm : ":-1",
+		.pid = al->thread ? al->thread->pid : (u32)-1,
+		.machine = al->machine,
+		.dso = al->dso,
+		.sym = al->sym,
+		.addr = al->sym || al->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr,
+		.vcpu = al->thread ? al->thread->vcpu : -1,
+		.level = al->level,
+		.cpumode = al->cpumode,
+	};
+	struct hist_entry *he;
+	size_t b;
+
+	if (hists->nr_entries + 1 > hists->table_size)
+		hists__grow(hists);
+	key.hash = entry_hash(&hists->so, &key);
+	b = key.hash & (hists->table_size - 1);
+	for (he = hists->table[b]; he; he = he->hnext)
+		if (he->hash == key.hash && !entry_cmp(&hists->so, he, &key))
+			break;
+	if (!he) {
+		he = xmalloc(sizeof(*he));
+		*he = key;
+		he->nr_samples = 0;
+		he->period = 0;
+		he->hnext = hists->table[b];
+		hists->table[b] = he;
+		hists->nr_entries++;
+	}
+	he->nr_samples++;
+	he->period += period;
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->mode_samples[al->cpumode & 7]++;
+}
+
+static const struct sort_order *qsort_so;
+
+static int sorted_cmp(const void *pa, const void *pb)
+{
+	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
+	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
+
+	if (a->period != b->period)
+		return a->period > b->period ? -1 : 1;
+	return entry_cmp(qsort_so, a, b);
+}
+
+void hists__sort(struct hists *hists)
+{
+	size_t i, n = 0;
+
+	free(hists->sorted);
+	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
+	for (i = 0; i < hists->table_size; i++) {
+		struct hist_entry *he;
+
+		for (he = hists->table[i]; he; he = he->hnext)
+			hists->sorted[n++] = he;
+	}
+	qsort_so = &hists->so;
+	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
+}
+
+void hists__decay(struct hists *hists)
+{
+	size_t i;
+
+	hists->total_period = 0;
+	hists->nr_samples = 0;
+	for (i = 0; i < hists->table_size; i++) {
+		struct hist_entry **pp = &hists->table[i];
+
+		while (*pp) {
+			struct hist_entry *he = *pp;
+
+			he->period = he->period * 7 / 8;
+			he->nr_samples = he->nr_samples * 7 / 8;
+			if (!he->period && !he->nr_samples) {
+				*pp = he->hnext;
+				free(he);
+				hists->nr_entries--;
+				continue;
+			}
+			hists->total_period += he->period;
+			hists->nr_samples += he->nr_samples;
+			pp = &he->hnext;
+		}
+	}
+	free(hists->sorted);
+	hists->sorted = NULL;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_HIST_H
+#define PMUKVM_HIST_H
+
+#include "util/machine.h"
+#include "util/util.h"
+
+struct evsel;
+
+/** struct hist_entry - one row: the sample fields the sort keys look at. */
+struct hist_entry {
+	const char *comm;
+	u32 pid;
+	struct machine *machine;
+	struct dso *dso;
+	const struct symbol *sym;
+	u64 addr;		/* when unresolved: perf's al->addr */
+	int vcpu;
+	char level;
+	u8 cpumode;
+	u64 nr_samples;
+	u64 period;
+	u64 hash;
+	struct hist_entry *hnext;
+	/* Live view decay. */
+	u64 shown_period;
+};
+
+enum sort_key_id {
+	SORT_COMM,
+	SORT_PID,
+	SORT_DSO,
+	SORT_SYM,
+	SORT_GUEST,
+	SORT_VCPU,
+	SORT_MODE,
+	SORT_NR_KEYS,
+};
+
+/** struct sort_key - a column: how rows group, compare and print. */
+struct sort_key {
+	const char *name;	/* as given to --sort */
+	const char *header;
+	int (*cmp)(const struct hist_entry *a, const struct hist_entry *b);
+	int (*snprint)(const struct hist_entry *he, char *buf, size_t len);
+};
+
+extern const struct sort_key sort_keys[SORT_NR_KEYS];
+
+/** struct sort_order - the keys chosen by --sort, in order. */
+struct sort_order {
+	enum sort_key_id keys[SORT_NR_KEYS];
+	int nr;
+};
+
+/**
+ * sort_order__parse - "comm,dso,sym" into @so. Returns 0, or -EINVAL with
+ * the offending key named in @err.
+ */
+int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t errlen);
+
+/** struct hists - the rows of one event. */
+struct hists {
+	struct sort_order so;
+	struct hist_entry **table;
+	size_t table_size;
+	struct hist_entry **sorted;	/* after hists__sort */
+	size_t nr_entries;
+	u64 total_period;
+	u64 nr_samples;
+	u64 nr_filtered;		/* dropped by --guest/--host */
+	/* Split by mode, for headers and top. */
+	u64 mode_samples[8];
+};
+
+void hists__init(struct hists *hists, const struct sort_order *so);
+void hists__exit(struct hists *hists);
+
+/** hists__add - counts a resolved sample. */
+void hists__add(struct hists *hists, const struct addr_location *al, u64 period);
+
+/** hists__sort - fills hists->sorted: by period, then by the sort keys. */
+void hists__sort(struct hists *hists);
+
+/** hists__reset - drops every row (top's 'z'). */
+void hists__reset(struct hists *hists);
+
+/** hists__decay - scales periods by 7/8, dropping rows that reach zero (top). */
+void hists__decay(struct hists *hists);
+
+/** hist_entry__snprint_key - one key's text for a row. */
+int hist_entry__snprint_key(const struct hist_entry *he, enum sort_key_id key, char *buf,
+			    size_t len);
+
+/** mode_name - "host kernel", "guest user", ... for a cpumode. */
+const char *mode_name(u8 cpumode);
+
+#endif

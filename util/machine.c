@@ -1,0 +1,1354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine model: the host and each guest, their threads, address
+ * spaces and DSOs. Records flow in here in time order; samples are
+ * resolved against the state they left.
+ */
+#include "util/machine.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "symbols/elf.h"
+#include "symbols/kallsyms.h"
+#include "util/data.h"
+#include "util/guestfiles.h"
+
+/* ---- comm interning ---- */
+
+static u64 str_hash(const char *s)
+{
+	u64 h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 1099511628211ull;
+	return h;
+}
+
+static const char *comm__intern(struct machines *m, const char *s)
+{
+	size_t i;
+
+	if (m->nr_comms * 2 + 2 > m->comms_size) {
+		char **old = m->comms;
+		size_t osz = m->comms_size;
+
+		m->comms_size = osz ? osz * 2 : 256;
+		m->comms = xcalloc(m->comms_size, sizeof(char *));
+		for (i = 0; i < osz; i++) {
+			size_t j;
+
+			if (!old[i])
+				continue;
+			for (j = str_hash(old[i]) & (m->comms_size - 1); m->comms[j];
+			     j = (j + 1) & (m->comms_size - 1))
+				;
+			m->comms[j] = old[i];
+		}
+		free(old);
+	}
+	for (i = str_hash(s) & (m->comms_size - 1); m->comms[i]; i = (i + 1) & (m->comms_size - 1))
+		if (!strcmp(m->comms[i], s))
+			return m->comms[i];
+	m->comms[i] = xstrdup(s);
+	m->nr_comms++;
+	return m->comms[i];
+}
+
+int comm__vcpu(const char *comm)
+{
+	unsigned n;
+	char rest[8];
+
+	/* QEMU names its vCPU threads "CPU <n>/KVM". */
+	if (sscanf(comm, "CPU %u/KV%7s", &n, rest) == 2 && !strcmp(rest, "M") && n < 65536)
+		return (int)n;
+	return -1;
+}
+
+/* ---- warnings ---- */
+
+void machines__warn_once(struct machines *m, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	size_t i;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	for (i = 0; i < m->nr_warnings; i++) {
+		if (!strcmp(m->warnings[i], msg)) {
+			free(msg);
+			return;
+		}
+	}
+	if (m->nr_warnings >= 1000) {
+		free(msg);
+		return;
+	}
+	m->warnings = xrealloc(m->warnings, (m->nr_warnings + 1) * sizeof(char *));
+	m->warnings[m->nr_warnings++] = msg;
+}
+
+/* ---- maps ---- */
+
+static struct maps *maps__new(void)
+{
+	struct maps *maps = xzalloc(sizeof(*maps));
+
+	maps->refcnt = 1;
+	return maps;
+}
+
+static struct maps *maps__get(struct maps *maps)
+{
+	maps->refcnt++;
+	return maps;
+}
+
+static void maps__put(struct maps *maps)
+{
+	if (maps && --maps->refcnt == 0) {
+		free(maps->arr);
+		free(maps);
+	}
+}
+
+static struct map *maps__find(struct maps *maps, u64 ip)
+{
+	size_t lo = 0, hi = maps->nr;
+
+	if (maps->last < maps->nr && ip >= maps->arr[maps->last].start &&
+	    ip < maps->arr[maps->last].end)
+		return &maps->arr[maps->last];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (maps->arr[mid].start <= ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && ip < maps->arr[lo - 1].end) {
+		maps->last = lo - 1;
+		return &maps->arr[lo - 1];
+	}
+	return NULL;
+}
+
+/* Inserts @new, trimming or splitting whatever it overlaps. */
+static void maps__insert(struct maps *maps, const struct map *new)
+{
+	struct map *out;
+	size_t i, n = 0, alloc;
+
+	if (new->end <= new->start)
+		return;
+	alloc = maps->nr + 3;
+	out = xmalloc(alloc * sizeof(*out));
+	for (i = 0; i < maps->nr; i++) {
+		struct map m = maps->arr[i];
+
+		if (m.end <= new->start || m.start >= new->end) {
+			out[n++] = m;
+			continue;
+		}
+		if (m.start < new->start) {
+			struct map before = m;
+
+			before.end = new->start;
+			out[n++] = before;
+		}
+		if (m.end > new->end) {
+			struct map after = m;
+
+			after.pgoff += new->end - m.start;
+			after.start = new->end;
+			if (n + 2 > alloc) {
+				alloc += 8;
+				out = xrealloc(out, alloc * sizeof(*out));
+			}
+			out[n++] = after;
+		}
+		if (n + 2 > alloc) {
+			alloc += 8;
+			out = xrealloc(out, alloc * sizeof(*out));
+		}
+	}
+	/* Insert in order. */
+	for (i = n; i > 0 && out[i - 1].start > new->start; i--)
+		;
+	memmove(&out[i + 1], &out[i], (n - i) * sizeof(*out));
+	out[i] = *new;
+	n++;
+	free(maps->arr);
+	maps->arr = out;
+	maps->nr = n;
+	maps->alloc = alloc;
+	maps->last = 0;
+}
+
+static struct maps *maps__clone(const struct maps *src)
+{
+	struct maps *maps = maps__new();
+
+	if (src->nr) {
+		maps->arr = xmalloc(src->nr * sizeof(*maps->arr));
+		memcpy(maps->arr, src->arr, src->nr * sizeof(*maps->arr));
+		maps->nr = maps->alloc = src->nr;
+	}
+	return maps;
+}
+
+/* ---- dsos ---- */
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static bool is_anon_name(const char *name)
+{
+	return !strncmp(name, "//", 2) || !strncmp(name, "[heap]", 6) ||
+	       !strncmp(name, "[stack", 6) || !strcmp(name, "/dev/zero") ||
+	       !strncmp(name, "/anon_hugepage", 14) || !strncmp(name, "/SYSV", 5) ||
+	       !strcmp(name, "[vsyscall]") || !strncmp(name, "anon_inode:", 11) ||
+	       !strncmp(name, "/dev/dri/", 9);
+}
+
+static struct dso *machine__findnew_dso(struct machine *machine, const char *name,
+					enum dso_kind kind, const char *short_name)
+{
+	struct dso *dso;
+
+	for (dso = machine->dsos; dso; dso = dso->next)
+		if (dso->kind == kind && !strcmp(dso->long_name, name))
+			return dso;
+	dso = xzalloc(sizeof(*dso));
+	dso->long_name = xstrdup(name);
+	if (short_name)
+		dso->short_name = xstrdup(short_name);
+	else if (name[0] == '[' || !strncmp(name, "//", 2))
+		dso->short_name = xstrdup(name);
+	else
+		dso->short_name = xstrdup(basename_of(name));
+	dso->kind = kind;
+	dso->machine = machine;
+	dso->next = machine->dsos;
+	machine->dsos = dso;
+	return dso;
+}
+
+const char *map__dso_name(const struct dso *dso)
+{
+	return dso ? dso->short_name : "[unknown]";
+}
+
+static void dso__delete(struct dso *dso)
+{
+	if (dso->elf) {
+		elf_image__exit(dso->elf);
+		free(dso->elf);
+	}
+	free(dso->long_name);
+	free(dso->short_name);
+	free(dso);
+}
+
+/* Copies the running process's vDSO image; same kernel, same vDSO. */
+static void *vdso_image(size_t *len)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	FILE *f;
+	char line[512];
+	void *img = NULL;
+
+	if (!base)
+		return NULL;
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && s == base && strstr(line, "[vdso]")) {
+			*len = e - s;
+			img = xmalloc(*len);
+			memcpy(img, (void *)s, *len);
+			break;
+		}
+	}
+	fclose(f);
+	return img;
+}
+
+static void bid_hex(const u8 *bid, u8 size, char *out)
+{
+	u8 i;
+
+	for (i = 0; i < size; i++)
+		snprintf(out + 2 * i, 3, "%02x", bid[i]);
+	out[2 * size] = '\0';
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+static void dso__load_user(struct machines *m, struct dso *dso)
+{
+	char err[512], hex[41], *debug = NULL, *cache = NULL, *runtime = NULL;
+	u8 bid[BUILD_ID_SIZE];
+	int bid_size;
+	struct elf_image *img;
+
+	if (dso->kind == DSO_VDSO) {
+		size_t len = 0;
+		void *buf;
+
+		if (dso->build_id_size) {
+			bid_hex(dso->build_id, dso->build_id_size, hex);
+			cache = xasprintf("%s/.debug/[vdso]/%s/vdso", getenv("HOME") ?: "/root", hex);
+			if (file_exists(cache)) {
+				runtime = cache;
+				cache = NULL;
+			}
+		}
+		if (!runtime) {
+			buf = vdso_image(&len);
+			if (!buf)
+				goto out;
+			bid_size = elf__read_build_id(NULL, buf, len, bid);
+			if (dso->build_id_size && (bid_size != dso->build_id_size ||
+						   memcmp(bid, dso->build_id, (size_t)bid_size))) {
+				dso->untrusted = true;
+				machines__warn_once(m, "[vdso] of the recording differs from this "
+						    "kernel's: its samples are not resolved");
+				free(buf);
+				goto out;
+			}
+			img = xzalloc(sizeof(*img));
+			if (!elf__load(img, NULL, NULL, buf, len, err, sizeof(err)))
+				dso->elf = img;
+			else
+				free(img);
+			free(buf);
+			goto out;
+		}
+	} else {
+		runtime = xstrdup(dso->long_name);
+		bid_size = elf__read_build_id(runtime, NULL, 0, bid);
+		if (dso->build_id_size && (bid_size != dso->build_id_size ||
+					   memcmp(bid, dso->build_id, dso->build_id_size))) {
+			/* Changed since recording: perf's build-id cache may hold the old one. */
+			bid_hex(dso->build_id, dso->build_id_size, hex);
+			cache = xasprintf("%s/.debug/.build-id/%.2s/%s", getenv("HOME") ?: "/root",
+					  hex, hex + 2);
+			if (file_exists(cache)) {
+				free(runtime);
+				runtime = cache;
+				cache = NULL;
+			} else {
+				dso->untrusted = true;
+				if (bid_size < 0)
+					machines__warn_once(m, "cannot read '%s' (%s): its samples "
+							    "are not resolved", dso->long_name,
+							    strerror(-bid_size));
+				else
+					machines__warn_once(m, "'%s' changed since recording "
+							    "(build-id differs): its samples are not "
+							    "resolved", dso->long_name);
+				goto out;
+			}
+		}
+		if (!dso->build_id_size && bid_size > 0) {
+			memcpy(dso->build_id, bid, (size_t)bid_size);
+			dso->build_id_size = (u8)bid_size;
+		}
+	}
+	if (dso->build_id_size) {
+		bid_hex(dso->build_id, dso->build_id_size, hex);
+		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
+		if (elf__has_symtab(debug) != 1) {
+			free(debug);
+			debug = NULL;
+		}
+	}
+	img = xzalloc(sizeof(*img));
+	if (elf__load(img, debug ? debug : runtime, runtime, NULL, 0, err, sizeof(err))) {
+		pr_debug("%s", err);
+		free(img);
+	} else {
+		dso->elf = img;
+	}
+out:
+	free(debug);
+	free(cache);
+	free(runtime);
+}
+
+static void machine__load_kernel(struct machines *m, struct machine *machine);
+
+/* The build-id the data file recorded for a host DSO, if any. */
+static void dso__find_recorded_build_id(struct machines *m, struct dso *dso)
+{
+	const struct header_info *hi;
+	size_t i;
+
+	if (dso->build_id_size || !m->data)
+		return;
+	hi = &m->data->info;
+	for (i = 0; i < hi->nr_build_ids; i++) {
+		const struct build_id_entry *e = &hi->build_ids[i];
+
+		if (e->pid == -1 && e->size && !strcmp(e->filename, dso->long_name)) {
+			memcpy(dso->build_id, e->build_id, e->size);
+			dso->build_id_size = e->size;
+			return;
+		}
+	}
+}
+
+static void dso__load(struct machines *m, struct dso *dso)
+{
+	dso->loaded = true;
+	dso__find_recorded_build_id(m, dso);
+	switch (dso->kind) {
+	case DSO_USER:
+	case DSO_VDSO:
+		if (dso->machine->flags & MACHINE_GUEST)
+			return;
+		dso__load_user(m, dso);
+		return;
+	case DSO_KERNEL:
+	case DSO_MODULE:
+		machine__load_kernel(m, dso->machine);
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- kernels ---- */
+
+static u16 module_owner(const struct machine *machine, const char *modname)
+{
+	return machine->ks ? kallsyms__module_owner(machine->ks, modname) : 0;
+}
+
+/* "[jbd2]" or "/lib/modules/.../jbd2.ko(.xz)" -> "jbd2" */
+static char *module_name_of(const char *filename)
+{
+	const char *b = basename_of(filename);
+	size_t n;
+	char *s, *p;
+
+	if (b[0] == '[') {
+		n = strlen(b);
+		return xstrndup(b + 1, n > 2 ? n - 2 : 0);
+	}
+	s = xstrdup(b);
+	p = strstr(s, ".ko");
+	if (p)
+		*p = '\0';
+	for (p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return s;
+}
+
+/* Guest symbol files carried in the data file, for machine @pid. */
+static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, size_t *len)
+{
+	const struct header_info *hi = &m->data->info;
+	size_t off = 0;
+
+	while (hi->guest_files && off + sizeof(struct guest_file_hdr) <= hi->guest_files_size) {
+		struct guest_file_hdr h;
+
+		memcpy(&h, hi->guest_files + off, sizeof(h));
+		off += sizeof(h);
+		if (h.size > hi->guest_files_size - off)
+			return -EINVAL;
+		if (h.pid == pid && h.kind == kind) {
+			char tmpl[] = "/tmp/pmukvm-guestfile-XXXXXX";
+			int fd = mkstemp(tmpl), ret;
+			ssize_t w;
+
+			if (fd < 0)
+				return -errno;
+			unlink(tmpl);
+			w = write(fd, hi->guest_files + off, h.size);
+			if (w < 0 || (u64)w != h.size) {
+				close(fd);
+				return -EIO;
+			}
+			/* read_file_maybe_gz takes a path: use the fd's. */
+			{
+				char path[64];
+
+				snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+				ret = read_file_maybe_gz(path, KALLSYMS_MAX_BYTES, buf, len);
+			}
+			close(fd);
+			return ret;
+		}
+		off += PERF_ALIGN(h.size, 8);
+	}
+	return -ENOENT;
+}
+
+static int machine__load_kallsyms(struct machines *m, struct machine *machine,
+				  char *err, size_t errlen)
+{
+	struct kallsyms *ks = xzalloc(sizeof(*ks));
+	int ret;
+
+	if (machine->kallsyms_path) {
+		ret = kallsyms__load(ks, machine->kallsyms_path, err, errlen);
+	} else if (machine->flags & MACHINE_GUEST) {
+		char *buf;
+		size_t len;
+		char name[64];
+
+		ret = load_carried_file(m, machine->pid, GUEST_FILE_KALLSYMS, &buf, &len);
+		if (ret) {
+			snprintf(err, errlen, "no kallsyms for %s", machine->name);
+		} else {
+			snprintf(name, sizeof(name), "%s: kallsyms stored in the data file",
+				 machine->name);
+			ret = kallsyms__parse(ks, buf, len, name, err, errlen);
+			free(buf);
+		}
+	} else {
+		ret = kallsyms__load(ks, m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+				     err, errlen);
+	}
+	if (ret) {
+		free(ks);
+		return ret;
+	}
+	machine->ks = ks;
+	return 0;
+}
+
+static int machine__load_modules(struct machines *m, struct machine *machine,
+				 char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	char name[64];
+	int ret;
+
+	if (machine->modules_path)
+		return modules__load(machine->modules_path, &machine->mods, &machine->nr_mods,
+				     err, errlen);
+	ret = load_carried_file(m, machine->pid, GUEST_FILE_MODULES, &buf, &len);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot read the modules stored in the data file",
+			 machine->name);
+		return ret;
+	}
+	snprintf(name, sizeof(name), "%s: modules stored in the data file", machine->name);
+	ret = modules__parse(buf, len, name, &machine->mods, &machine->nr_mods, err, errlen);
+	free(buf);
+	return ret;
+}
+
+static void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
+			      struct dso *dso)
+{
+	struct map map = { .start = start, .end = end, .pgoff = pgoff, .dso = dso };
+
+	maps__insert(&machine->kmaps, &map);
+}
+
+/*
+ * A guest's kernel layout comes from its symbol files, not from the map
+ * records: the core kernel spans its kallsyms core symbols, each module
+ * its /proc/modules range. The recorded _text, when there is one, gives
+ * the KASLR relocation of the core kernel.
+ */
+static void guest__build_kmaps(struct machines *m, struct machine *machine)
+{
+	const struct kallsyms *ks = machine->ks;
+	u64 lo = UINT64_MAX, hi = 0;
+	size_t i;
+
+	for (i = 0; ks && i < ks->tab.nr; i++) {
+		const struct symbol *s = &ks->tab.syms[i];
+
+		if (s->owner || !s->start)
+			continue;
+		if (s->start < lo)
+			lo = s->start;
+		if (s->end > hi)
+			hi = s->end;
+	}
+	if (machine->vmlinux) {
+		for (i = 0; i < machine->vmlinux->tab.nr; i++) {
+			const struct symbol *s = &machine->vmlinux->tab.syms[i];
+
+			if (s->start < lo)
+				lo = s->start;
+			if (s->end > hi)
+				hi = s->end;
+		}
+	}
+	if (ks && ks->has_text && ks->text > lo && ks->text < hi)
+		lo = ks->text;
+	if (lo < hi) {
+		u64 text = ks && ks->has_text ? ks->text : lo;
+
+		if (machine->has_text_recorded && machine->text_recorded != text) {
+			machine->reloc = (s64)(machine->text_recorded - text);
+			machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64
+					    " but the symbol files say %#" PRIx64 ": the guest "
+					    "rebooted or KASLR moved it; core kernel symbols are "
+					    "relocated by %+" PRId64 ", module symbols are likely "
+					    "stale", machine->name, machine->text_recorded, text,
+					    machine->reloc);
+		}
+		machine->kernel_map_start = lo + (u64)machine->reloc;
+		machine->kernel_map_end = hi + (u64)machine->reloc;
+		machine__add_kmap(machine, machine->kernel_map_start, machine->kernel_map_end,
+				  machine->kernel_map_start, machine->kernel_dso);
+	}
+	for (i = 0; i < machine->nr_mods; i++) {
+		const struct kmodule *km = &machine->mods[i];
+		char *dname = xasprintf("[%s]", km->name);
+		struct dso *dso = machine__findnew_dso(machine, dname, DSO_MODULE, NULL);
+
+		free(dname);
+		dso->loaded = true;
+		dso->owner = module_owner(machine, km->name);
+		if (!dso->owner && ks)
+			machines__warn_once(m, "%s: module %s is in the modules file but has no "
+					    "symbols in kallsyms (kallsyms/modules inconsistency)",
+					    machine->name, km->name);
+		if (km->start < machine->kernel_map_end && km->start + km->size >
+		    machine->kernel_map_start)
+			machines__warn_once(m, "%s: module %s [%#" PRIx64 "-%#" PRIx64 ") overlaps the "
+					    "core kernel (kallsyms/modules inconsistency)",
+					    machine->name, km->name, km->start, km->start + km->size);
+		machine__add_kmap(machine, km->start, km->start + km->size, km->start, dso);
+	}
+	/* kallsyms module symbols whose module the modules file lacks. */
+	for (i = 0; ks && i < ks->nr_modnames; i++) {
+		size_t j;
+		bool found = false;
+
+		for (j = 0; j < machine->nr_mods && !found; j++)
+			found = !strcmp(machine->mods[j].name, ks->modnames[i]);
+		if (!found && machine->nr_mods)
+			machines__warn_once(m, "%s: kallsyms has symbols of module %s, which the "
+					    "modules file does not list (kallsyms/modules "
+					    "inconsistency)", machine->name, ks->modnames[i]);
+	}
+}
+
+static void machine__load_kernel(struct machines *m, struct machine *machine)
+{
+	char err[512];
+	struct dso *dso;
+	int ret;
+
+	if (machine->ks_tried)
+		return;
+	machine->ks_tried = true;
+	for (dso = machine->dsos; dso; dso = dso->next)
+		if (dso->kind == DSO_KERNEL || dso->kind == DSO_MODULE)
+			dso->loaded = true;
+	if (machine->flags & MACHINE_NO_SYMBOLS)
+		return;
+	if (machine->vmlinux_path) {
+		struct elf_image *img = xzalloc(sizeof(*img));
+
+		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, err,
+			      sizeof(err))) {
+			machines__warn_once(m, "%s: %s", machine->name, err);
+			free(img);
+		} else {
+			machine->vmlinux = img;
+		}
+	}
+	if (machine->kallsyms_path || !(machine->flags & MACHINE_GUEST) ||
+	    !machine->vmlinux) {
+		ret = machine__load_kallsyms(m, machine, err, sizeof(err));
+		if (ret) {
+			if (!machine->load_error)
+				machine->load_error = xstrdup(err);
+			if (!(machine->flags & MACHINE_GUEST) || machine->kallsyms_path ||
+			    ret != -ENOENT)
+				machines__warn_once(m, "%s", err);
+		}
+	}
+	if (machine->flags & MACHINE_GUEST) {
+		ret = machine__load_modules(m, machine, err, sizeof(err));
+		if (ret) {
+			machines__warn_once(m, "%s", err);
+			if (!machine->load_error)
+				machine->load_error = xstrdup(err);
+		}
+		guest__build_kmaps(m, machine);
+		return;
+	}
+	/* Host: the map records laid out the kmaps; relocate by _text. */
+	if (machine->ks && machine->ks->has_text && machine->has_text_recorded)
+		machine->reloc = (s64)(machine->text_recorded - machine->ks->text);
+	for (dso = machine->dsos; dso; dso = dso->next) {
+		if (dso->kind == DSO_MODULE) {
+			char *name = module_name_of(dso->long_name);
+
+			dso->owner = module_owner(machine, name);
+			free(name);
+		}
+	}
+}
+
+/* ---- machines ---- */
+
+static void machine__init(struct machine *machine, s32 pid, const char *name)
+{
+	memset(machine, 0, sizeof(*machine));
+	machine->pid = pid;
+	machine->name = xstrdup(name);
+	machine->kmaps.refcnt = 1;
+	if (pid >= 0) {
+		machine->flags |= MACHINE_GUEST;
+		machine->kernel_dso = machine__findnew_dso(machine, "[guest.kernel.kallsyms]",
+							   DSO_KERNEL, NULL);
+		machine->guest_user_dso = machine__findnew_dso(machine, "[guest.user]",
+							       DSO_GUEST_USER, NULL);
+	} else {
+		machine->kernel_dso = machine__findnew_dso(machine, "[kernel.kallsyms]",
+							   DSO_KERNEL, NULL);
+	}
+}
+
+static void machine__exit(struct machine *machine)
+{
+	size_t i;
+
+	for (i = 0; i < machine->thash_size; i++) {
+		struct thread *t = machine->thash[i], *n;
+
+		for (; t; t = n) {
+			n = t->hnext;
+			maps__put(t->maps);
+			free(t);
+		}
+	}
+	free(machine->thash);
+	while (machine->dsos) {
+		struct dso *d = machine->dsos;
+
+		machine->dsos = d->next;
+		dso__delete(d);
+	}
+	free(machine->kmaps.arr);
+	if (machine->ks) {
+		kallsyms__exit(machine->ks);
+		free(machine->ks);
+	}
+	if (machine->vmlinux) {
+		elf_image__exit(machine->vmlinux);
+		free(machine->vmlinux);
+	}
+	modules__free(machine->mods, machine->nr_mods);
+	free(machine->name);
+	free(machine->root);
+	free(machine->kallsyms_path);
+	free(machine->modules_path);
+	free(machine->vmlinux_path);
+	free(machine->load_error);
+}
+
+void machines__init(struct machines *m, const struct perf_data *data)
+{
+	memset(m, 0, sizeof(*m));
+	machine__init(&m->host, -1, "host");
+	m->data = data;
+}
+
+void machines__exit(struct machines *m)
+{
+	size_t i;
+
+	machine__exit(&m->host);
+	while (m->guests) {
+		struct machine *g = m->guests;
+
+		m->guests = g->next;
+		machine__exit(g);
+		free(g);
+	}
+	for (i = 0; i < m->comms_size; i++)
+		free(m->comms[i]);
+	free(m->comms);
+	for (i = 0; i < m->nr_warnings; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
+}
+
+static struct machine *machines__find(struct machines *m, s32 pid)
+{
+	struct machine *g;
+
+	for (g = m->guests; g; g = g->next)
+		if (g->pid == pid)
+			return g;
+	return NULL;
+}
+
+static struct machine *machines__add_guest(struct machines *m, s32 pid, const char *name)
+{
+	struct machine *g = xzalloc(sizeof(*g)), **pp;
+
+	machine__init(g, pid, name);
+	/* Keep them sorted by pid: reports list guests in a stable order. */
+	for (pp = &m->guests; *pp && (*pp)->pid < pid; pp = &(*pp)->next)
+		;
+	g->next = *pp;
+	*pp = g;
+	return g;
+}
+
+/* A QEMU command line's "-name guest=NAME,..." or "-name NAME". */
+static char *qemu_vm_name(const struct machines *m, s32 pid)
+{
+	char path[64], buf[4096];
+	FILE *f;
+	size_t n, i;
+	char *res = NULL;
+
+	(void)m;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (i = 0; i < n; i += strlen(buf + i) + 1) {
+		if (!strcmp(buf + i, "-name") && i + 5 < n) {
+			const char *v = buf + i + 6;
+			const char *g = strstr(v, "guest=");
+			size_t len;
+
+			if (g)
+				v = g + 6;
+			len = strcspn(v, ",");
+			res = xstrndup(v, len);
+			break;
+		}
+	}
+	return res;
+}
+
+struct machine *machines__find_guest(struct machines *m, s32 pid)
+{
+	struct machine *g = machines__find(m, pid);
+	char name[128];
+	char *vm;
+
+	if (g)
+		return g;
+	/* Only the default guest stands in for others, and only without --guestmount. */
+	g = machines__find(m, 0);
+	if (g && !g->root)
+		return g;
+	/* A guest with no symbol files: counted, named, never mapped to another's. */
+	vm = qemu_vm_name(m, pid);
+	if (vm)
+		snprintf(name, sizeof(name), "guest %d (%s)", pid, vm);
+	else
+		snprintf(name, sizeof(name), "guest %d", pid);
+	free(vm);
+	g = machines__add_guest(m, pid, name);
+	g->flags |= MACHINE_NO_SYMBOLS;
+	machines__warn_once(m, "%s: no symbol files (not under --guestmount, none given, none "
+			    "in the data file): its kernel samples stay unresolved", name);
+	return g;
+}
+
+int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
+			   const char *vmlinux, const char *mount, char *err, size_t errlen)
+{
+	const struct header_info *hi = m->data ? &m->data->info : NULL;
+	struct machine *g;
+
+	if (kallsyms || modules || vmlinux) {
+		g = machines__add_guest(m, 0, "guest 0");
+		g->kallsyms_path = kallsyms ? xstrdup(kallsyms) : NULL;
+		g->modules_path = modules ? xstrdup(modules) : NULL;
+		g->vmlinux_path = vmlinux ? xstrdup(vmlinux) : NULL;
+		if (!kallsyms && !vmlinux) {
+			snprintf(err, errlen, "--guestmodules needs --guestkallsyms or "
+				 "--guestvmlinux for the core kernel's symbols");
+			return -EINVAL;
+		}
+	}
+	if (mount) {
+		DIR *dir = opendir(mount);
+		struct dirent *de;
+
+		if (!dir) {
+			snprintf(err, errlen, "cannot open --guestmount '%s': %s", mount,
+				 strerror(errno));
+			return -errno;
+		}
+		while ((de = readdir(dir))) {
+			char *endp, name[128], *path, *vm;
+			long pid = strtol(de->d_name, &endp, 10);
+
+			if (*endp || endp == de->d_name || pid <= 0 || pid > INT32_MAX)
+				continue;
+			if (machines__find(m, (s32)pid))
+				continue;
+			path = xasprintf("%s/%s/proc/kallsyms", mount, de->d_name);
+			vm = qemu_vm_name(m, (s32)pid);
+			if (vm)
+				snprintf(name, sizeof(name), "guest %ld (%s)", pid, vm);
+			else
+				snprintf(name, sizeof(name), "guest %ld", pid);
+			free(vm);
+			g = machines__add_guest(m, (s32)pid, name);
+			g->root = xasprintf("%s/%s", mount, de->d_name);
+			if (file_exists(path)) {
+				g->kallsyms_path = path;
+			} else {
+				free(path);
+				g->flags |= MACHINE_NO_SYMBOLS;
+				machines__warn_once(m, "%s: %s has no proc/kallsyms: its kernel "
+						    "samples stay unresolved", name, g->root);
+			}
+			path = xasprintf("%s/%s/proc/modules", mount, de->d_name);
+			if (file_exists(path))
+				g->modules_path = path;
+			else
+				free(path);
+		}
+		closedir(dir);
+		/* The default guest must not stand in for unknown pids under --guestmount. */
+		g = machines__find(m, 0);
+		if (g)
+			g->root = xstrdup(mount);
+	}
+	/* Guests whose files the data file carries. */
+	if (hi && hi->guest_files) {
+		size_t off = 0;
+
+		while (off + sizeof(struct guest_file_hdr) <= hi->guest_files_size) {
+			struct guest_file_hdr h;
+
+			memcpy(&h, hi->guest_files + off, sizeof(h));
+			off += sizeof(h);
+			if (h.size > hi->guest_files_size - off) {
+				snprintf(err, errlen, "%s: stored guest files are corrupt at "
+					 "entry offset %#zx", m->data->path, off - sizeof(h));
+				return -EINVAL;
+			}
+			if (h.pid >= 0 && !machines__find(m, h.pid)) {
+				char name[64];
+
+				snprintf(name, sizeof(name), "guest %d", h.pid);
+				machines__add_guest(m, h.pid, name);
+			}
+			off += PERF_ALIGN(h.size, 8);
+		}
+	}
+	return 0;
+}
+
+/* ---- threads ---- */
+
+static struct thread *machine__find_thread(struct machine *machine, u32 tid)
+{
+	struct thread *t;
+
+	if (machine->last_thread && machine->last_thread->tid == tid)
+		return machine->last_thread;
+	if (!machine->thash_size)
+		return NULL;
+	for (t = machine->thash[tid & (machine->thash_size - 1)]; t; t = t->hnext)
+		if (t->tid == tid) {
+			machine->last_thread = t;
+			return t;
+		}
+	return NULL;
+}
+
+static void machine__hash_thread(struct machine *machine, struct thread *t)
+{
+	size_t i;
+
+	if (machine->nr_threads + 1 > machine->thash_size) {
+		size_t osz = machine->thash_size;
+		struct thread **old = machine->thash;
+
+		machine->thash_size = osz ? osz * 2 : 1024;
+		machine->thash = xcalloc(machine->thash_size, sizeof(*machine->thash));
+		for (i = 0; i < osz; i++) {
+			struct thread *x = old[i], *n;
+
+			for (; x; x = n) {
+				n = x->hnext;
+				x->hnext = machine->thash[x->tid & (machine->thash_size - 1)];
+				machine->thash[x->tid & (machine->thash_size - 1)] = x;
+			}
+		}
+		free(old);
+	}
+	t->hnext = machine->thash[t->tid & (machine->thash_size - 1)];
+	machine->thash[t->tid & (machine->thash_size - 1)] = t;
+	machine->nr_threads++;
+}
+
+static void machine__unhash_thread(struct machine *machine, struct thread *t)
+{
+	struct thread **pp = &machine->thash[t->tid & (machine->thash_size - 1)];
+
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == t) {
+			*pp = t->hnext;
+			machine->nr_threads--;
+			break;
+		}
+	}
+	if (machine->last_thread == t)
+		machine->last_thread = NULL;
+	maps__put(t->maps);
+	free(t);
+}
+
+static void thread__set_comm(struct machines *m, struct thread *t, const char *comm)
+{
+	t->comm = comm__intern(m, comm);
+	t->vcpu = comm__vcpu(comm);
+}
+
+static struct thread *thread__new(struct machines *m, u32 pid, u32 tid)
+{
+	struct thread *t = xzalloc(sizeof(*t));
+	char comm[32];
+
+	t->pid = pid;
+	t->tid = tid;
+	snprintf(comm, sizeof(comm), ":%d", (int)tid);
+	thread__set_comm(m, t, comm);
+	return t;
+}
+
+struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
+				       u32 pid, u32 tid)
+{
+	struct thread *t = machine__find_thread(machine, tid);
+
+	if (t) {
+		if (t->pid == (u32)-1 && pid != (u32)-1 && pid != tid) {
+			/* Now we know its process: share the leader's maps. */
+			struct thread *leader = machine__findnew_thread(machine, m, pid, pid);
+
+			maps__put(t->maps);
+			t->maps = maps__get(leader->maps);
+			t->pid = pid;
+		}
+		return t;
+	}
+	t = thread__new(m, pid, tid);
+	if (pid == (u32)-1 || pid == tid) {
+		t->maps = maps__new();
+	} else {
+		struct thread *leader = machine__findnew_thread(machine, m, pid, pid);
+
+		t->maps = maps__get(leader->maps);
+	}
+	machine__hash_thread(machine, t);
+	machine->last_thread = t;
+	return t;
+}
+
+/* ---- events ---- */
+
+static struct machine *machines__for_event(struct machines *m, u8 cpumode, s32 pid)
+{
+	if (cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER)
+		return machines__find_guest(m, pid);
+	return &m->host;
+}
+
+static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 start, u64 len,
+				u64 pgoff, const char *filename)
+{
+	struct machine *machine = machines__for_event(m, cpumode, pid);
+	u64 end = start + len < start ? UINT64_MAX : start + len;
+
+	if (strstr(filename, "kernel.kallsyms]")) {
+		machine->text_recorded = pgoff;
+		machine->has_text_recorded = true;
+		if (machine->flags & MACHINE_GUEST)
+			return;	/* guest layout comes from its symbol files */
+		machine__add_kmap(machine, start, end, start, machine->kernel_dso);
+		return;
+	}
+	if (machine->flags & MACHINE_GUEST) {
+		/* Guest modules come from the modules file; the record only names them. */
+		return;
+	}
+	{
+		char *mod = module_name_of(filename);
+		char *dname = xasprintf("[%s]", mod);
+		struct dso *dso = machine__findnew_dso(machine, filename, DSO_MODULE, dname);
+
+		free(mod);
+		free(dname);
+		machine__add_kmap(machine, start, end, start, dso);
+	}
+}
+
+static void process_mmap(struct machines *m, const union perf_event *ev, u64 start, u64 len,
+			 u64 pgoff, u32 pid, u32 tid, const char *filename, const u8 *bid,
+			 u8 bid_size)
+{
+	u8 cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	struct machine *machine;
+	struct thread *t;
+	struct map map;
+	enum dso_kind kind = DSO_USER;
+
+	if (cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
+		process_kernel_mmap(m, cpumode, (s32)pid, start, len, pgoff, filename);
+		return;
+	}
+	machine = machines__for_event(m, cpumode, (s32)pid);
+	if (machine->flags & MACHINE_GUEST)
+		return;	/* guest user space is not resolved */
+	if (!strcmp(filename, "[vdso]"))
+		kind = DSO_VDSO;
+	else if (is_anon_name(filename))
+		kind = DSO_ANON;
+	t = machine__findnew_thread(machine, m, pid, tid);
+	map.start = start;
+	map.end = start + len < start ? UINT64_MAX : start + len;
+	map.pgoff = pgoff;
+	map.dso = machine__findnew_dso(machine, filename, kind, NULL);
+	if (bid_size && !map.dso->build_id_size) {
+		memcpy(map.dso->build_id, bid, bid_size);
+		map.dso->build_id_size = bid_size;
+	}
+	maps__insert(t->maps, &map);
+}
+
+/* Copies a record's NUL-terminated string, bounded by the record's end. */
+static void record_string(const union perf_event *ev, const char *s, char *out, size_t outlen)
+{
+	const char *end = (const char *)ev + ev->header.size;
+	size_t n = 0;
+
+	while (s + n < end && s[n] && n + 1 < outlen)
+		n++;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+int machines__process_event(struct machines *m, const union perf_event *ev,
+			    const struct perf_sample *trailer)
+{
+	char name[4096];
+	u16 size = ev->header.size;
+
+	(void)trailer;
+	switch (ev->header.type) {
+	case PERF_RECORD_MMAP:
+		if (size < sizeof(struct mmap_event))
+			return -EINVAL;
+		record_string(ev, ev->mmap.filename, name, sizeof(name));
+		process_mmap(m, ev, ev->mmap.start, ev->mmap.len, ev->mmap.pgoff, ev->mmap.pid,
+			     ev->mmap.tid, name, NULL, 0);
+		return 0;
+	case PERF_RECORD_MMAP2: {
+		const u8 *bid = NULL;
+		u8 bid_size = 0;
+
+		if (size < sizeof(struct mmap2_event))
+			return -EINVAL;
+		if (ev->header.misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
+			bid = ev->mmap2.build_id;
+			bid_size = ev->mmap2.build_id_size > 20 ? 20 : ev->mmap2.build_id_size;
+		}
+		if (ev->header.misc & PERF_RECORD_MISC_MMAP_DATA)
+			return 0;	/* data maps do not take samples' ips */
+		record_string(ev, ev->mmap2.filename, name, sizeof(name));
+		process_mmap(m, ev, ev->mmap2.start, ev->mmap2.len, ev->mmap2.pgoff,
+			     ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size);
+		return 0;
+	}
+	case PERF_RECORD_COMM: {
+		struct thread *t;
+
+		if (size < sizeof(struct comm_event))
+			return -EINVAL;
+		record_string(ev, ev->comm.comm, name, sizeof(name));
+		t = machine__findnew_thread(&m->host, m, ev->comm.pid, ev->comm.tid);
+		thread__set_comm(m, t, name);
+		return 0;
+	}
+	case PERF_RECORD_FORK: {
+		struct thread *parent, *t;
+
+		if (size < sizeof(struct fork_event))
+			return -EINVAL;
+		parent = machine__findnew_thread(&m->host, m, ev->fork.ppid, ev->fork.ptid);
+		t = machine__find_thread(&m->host, ev->fork.tid);
+		if (t && t != parent)
+			machine__unhash_thread(&m->host, t);	/* tid reused */
+		else if (t == parent)
+			return 0;
+		t = thread__new(m, ev->fork.pid, ev->fork.tid);
+		t->comm = parent->comm;
+		t->vcpu = parent->vcpu;
+		if (ev->fork.pid == ev->fork.ppid) {
+			/* A thread of the parent's process. */
+			struct thread *leader = machine__findnew_thread(&m->host, m,
+									ev->fork.pid,
+									ev->fork.pid);
+
+			t->maps = maps__get(leader->maps);
+		} else if (ev->fork.pid == ev->fork.tid) {
+			t->maps = maps__clone(parent->maps);
+		} else {
+			struct thread *leader = machine__findnew_thread(&m->host, m,
+									ev->fork.pid,
+									ev->fork.pid);
+
+			t->maps = maps__get(leader->maps);
+		}
+		machine__hash_thread(&m->host, t);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* ---- resolving samples ---- */
+
+static const struct symbol *kernel_symbol(struct machine *machine, struct dso *dso, u64 ip)
+{
+	const struct symbol *sym = NULL;
+	u64 addr = ip - (u64)machine->reloc;
+
+	if (dso->kind == DSO_KERNEL) {
+		if (machine->vmlinux) {
+			sym = symtab__find(&machine->vmlinux->tab, addr);
+			if (sym)
+				return sym;
+		}
+		if (machine->ks) {
+			sym = symtab__find(&machine->ks->tab, addr);
+			if (sym && sym->owner)
+				sym = NULL;
+		}
+		return sym;
+	}
+	/* Modules are not relocated with the core kernel. */
+	if (machine->ks && dso->owner) {
+		sym = symtab__find(&machine->ks->tab, ip);
+		if (sym && sym->owner != dso->owner)
+			sym = NULL;
+	}
+	return sym;
+}
+
+void machines__resolve(struct machines *m, const struct perf_sample *s,
+		       struct addr_location *al)
+{
+	struct machine *machine;
+	struct map *map = NULL;
+
+	memset(al, 0, sizeof(*al));
+	al->cpumode = s->cpumode;
+	al->addr = s->ip;
+	al->thread = machine__findnew_thread(&m->host, m, s->pid, s->tid);
+	switch (s->cpumode) {
+	case PERF_RECORD_MISC_KERNEL:
+		machine = &m->host;
+		al->level = 'k';
+		if (!machine->ks_tried)
+			machine__load_kernel(m, machine);
+		map = maps__find(&machine->kmaps, s->ip);
+		break;
+	case PERF_RECORD_MISC_USER:
+		machine = &m->host;
+		al->level = '.';
+		map = maps__find(al->thread->maps, s->ip);
+		break;
+	case PERF_RECORD_MISC_GUEST_KERNEL:
+		machine = machines__find_guest(m, (s32)s->pid);
+		al->level = 'g';
+		if (!machine->ks_tried)
+			machine__load_kernel(m, machine);
+		machine->nr_kernel_samples++;
+		map = maps__find(&machine->kmaps, s->ip);
+		break;
+	case PERF_RECORD_MISC_GUEST_USER:
+		machine = machines__find_guest(m, (s32)s->pid);
+		al->level = 'u';
+		al->machine = machine;
+		al->dso = machine->guest_user_dso;
+		machine->nr_user_samples++;
+		return;
+	default:
+		machine = &m->host;
+		al->level = 'H';
+		break;
+	}
+	al->machine = machine;
+	if (!map) {
+		if (al->level == 'g')
+			machine->nr_kernel_unresolved++;
+		return;
+	}
+	al->map = map;
+	al->dso = map->dso;
+	if (!map->dso->loaded)
+		dso__load(m, map->dso);
+	switch (map->dso->kind) {
+	case DSO_KERNEL:
+	case DSO_MODULE:
+		al->sym = kernel_symbol(machine, map->dso, s->ip);
+		break;
+	case DSO_USER:
+	case DSO_VDSO: {
+		u64 off = s->ip - map->start + map->pgoff, vaddr;
+
+		al->addr = off;
+		if (map->dso->elf && elf_image__offset_to_vaddr(map->dso->elf, off, &vaddr))
+			al->sym = symtab__find(&map->dso->elf->tab, vaddr);
+		break;
+	}
+	default:
+		break;
+	}
+	if (!al->sym && al->level == 'g')
+		machine->nr_kernel_unresolved++;
+}

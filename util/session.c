@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A session reads records, puts them in time order and hands them to the
+ * machine model and the tool. Ordering follows perf's rounds: at each
+ * FINISHED_ROUND, records up to the newest timestamp of the previous round
+ * are sorted and delivered; the rest wait.
+ */
+#include "util/session.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/options.h"
+
+#define ARENA_SIZE	(4u << 20)
+#define QUEUE_MAX_BYTES	(256u << 20)
+
+struct session *session__new(struct perf_data *data, struct perf_tool *tool, char *err,
+			     size_t errlen)
+{
+	struct session *s = xzalloc(sizeof(*s));
+
+	s->data = data;
+	s->tool = tool;
+	machines__init(&s->machines, data);
+	if (machines__setup_guests(&s->machines, guest_config.kallsyms, guest_config.modules,
+				   guest_config.vmlinux, guest_config.mount, err, errlen)) {
+		session__delete(s);
+		return NULL;
+	}
+	s->progress = isatty(2) && !verbose;
+	return s;
+}
+
+void session__delete(struct session *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	machines__exit(&s->machines);
+	for (i = 0; i < s->nr_arenas; i++)
+		free(s->arenas[i]);
+	free(s->arenas);
+	free(s->queue);
+	free(s);
+}
+
+static int session__err(struct session *s, int err, const char *fmt, ...) __printf(3, 4);
+
+static int session__err(struct session *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(s->errbuf, sizeof(s->errbuf), "%s: ", s->data->path);
+
+	if (n < 0 || (size_t)n >= sizeof(s->errbuf))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(s->errbuf + n, sizeof(s->errbuf) - n, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static int deliver(struct session *s, union perf_event *ev, u64 off)
+{
+	struct perf_data *d = s->data;
+	struct perf_sample sample;
+	u32 type = ev->header.type;
+	int err;
+
+	if (type <= PERF_RECORD_FINISHED_INIT)
+		s->stats.nr_events[type]++;
+	switch (type) {
+	case PERF_RECORD_SAMPLE: {
+		struct evsel *evsel = perf_data__evsel_of(d, ev);
+		struct addr_location al;
+
+		if (!evsel) {
+			s->stats.nr_no_evsel++;
+			return 0;
+		}
+		if (perf_data__parse_sample(d, evsel, ev, &sample))
+			return session__err(s, -EINVAL, "sample record at %#" PRIx64 " (size %u) "
+					    "is too short for its sample_type %#" PRIx64, off,
+					    ev->header.size, (u64)evsel->attr.sample_type);
+		s->stats.nr_samples++;
+		evsel->nr_samples++;
+		evsel->total_period += sample.period;
+		machines__resolve(&s->machines, &sample, &al);
+		if (s->tool && s->tool->sample)
+			return s->tool->sample(s->tool, s, evsel, &sample, &al);
+		return 0;
+	}
+	case PERF_RECORD_LOST:
+		if (ev->header.size < sizeof(struct lost_event))
+			return session__err(s, -EINVAL, "LOST record at %#" PRIx64 " is too short",
+					    off);
+		s->stats.nr_lost_events++;
+		s->stats.nr_lost += ev->lost.lost;
+		return 0;
+	case PERF_RECORD_LOST_SAMPLES:
+		if (ev->header.size < sizeof(struct lost_samples_event))
+			return session__err(s, -EINVAL, "LOST_SAMPLES record at %#" PRIx64
+					    " is too short", off);
+		s->stats.nr_lost_samples += ev->lost_samples.lost;
+		{
+			struct evsel *evsel = perf_data__evsel_of(d, ev);
+
+			if (evsel)
+				evsel->nr_lost_samples += ev->lost_samples.lost;
+		}
+		return 0;
+	case PERF_RECORD_THROTTLE:
+		s->stats.nr_throttle++;
+		return 0;
+	case PERF_RECORD_UNTHROTTLE:
+		s->stats.nr_unthrottle++;
+		return 0;
+	case PERF_RECORD_MMAP:
+	case PERF_RECORD_MMAP2:
+	case PERF_RECORD_COMM:
+	case PERF_RECORD_FORK:
+	case PERF_RECORD_EXIT:
+		perf_data__parse_trailer(d, ev, &sample);
+		err = machines__process_event(&s->machines, ev, &sample);
+		if (err)
+			return session__err(s, err, "record at %#" PRIx64 " (type %u, size %u) is "
+					    "too short for its type", off, type, ev->header.size);
+		return 0;
+	default:
+		if (type < PERF_RECORD_HEADER_ATTR)
+			s->stats.nr_unknown += type > PERF_RECORD_TEXT_POKE;
+		return 0;
+	}
+}
+
+/* ---- the ordering queue ---- */
+
+static union perf_event *arena_copy(struct session *s, const union perf_event *ev)
+{
+	size_t size = ev->header.size;
+	u8 *p;
+
+	if (!s->nr_arenas || s->arena_used + size > ARENA_SIZE) {
+		s->arenas = xrealloc(s->arenas, (s->nr_arenas + 1) * sizeof(*s->arenas));
+		s->arenas[s->nr_arenas++] = xmalloc(ARENA_SIZE);
+		s->arena_used = 0;
+	}
+	p = s->arenas[s->nr_arenas - 1] + s->arena_used;
+	memcpy(p, ev, size);
+	s->arena_used += size;
+	s->queued_bytes += size;
+	return (union perf_event *)p;
+}
+
+static bool oe_before(const struct ordered_event *a, const struct ordered_event *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+/* Natural merge sort: the queue is a few long sorted runs (one per CPU buffer). */
+static void oe_sort(struct ordered_event *q, size_t n)
+{
+	struct ordered_event *tmp;
+	size_t *runs, nr_runs, i;
+
+	if (n < 2)
+		return;
+	runs = xmalloc((n + 1) * sizeof(*runs));
+	nr_runs = 0;
+	runs[nr_runs++] = 0;
+	for (i = 1; i < n; i++)
+		if (oe_before(&q[i], &q[i - 1]))
+			runs[nr_runs++] = i;
+	runs[nr_runs] = n;
+	if (nr_runs == 1) {
+		free(runs);
+		return;
+	}
+	tmp = xmalloc(n * sizeof(*tmp));
+	while (nr_runs > 1) {
+		size_t r, out = 0;
+
+		for (r = 0; r + 1 < nr_runs; r += 2) {
+			size_t a = runs[r], am = runs[r + 1], b = am, be = runs[r + 2], k = a;
+
+			while (a < am && b < be)
+				tmp[k++] = oe_before(&q[b], &q[a]) ? q[b++] : q[a++];
+			while (a < am)
+				tmp[k++] = q[a++];
+			while (b < be)
+				tmp[k++] = q[b++];
+			memcpy(q + runs[r], tmp + runs[r], (be - runs[r]) * sizeof(*q));
+			runs[out++] = runs[r];
+		}
+		if (r < nr_runs)
+			runs[out++] = runs[r];
+		runs[out] = n;
+		nr_runs = out;
+	}
+	free(tmp);
+	free(runs);
+}
+
+/* Delivers queued records with time <= @limit (all of them for UINT64_MAX). */
+static int queue_flush(struct session *s, u64 limit)
+{
+	size_t i, done = 0, j;
+	int err = 0;
+
+	if (!s->nr_queued)
+		return 0;
+	oe_sort(s->queue, s->nr_queued);
+	for (i = 0; i < s->nr_queued && s->queue[i].time <= limit; i++) {
+		err = deliver(s, s->queue[i].event, s->queue[i].offset);
+		if (err)
+			return err;
+		done++;
+	}
+	if (done)
+		s->last_flush = s->queue[done - 1].time;
+	/* Keep what waits: copy it into fresh arenas, drop the old ones. */
+	{
+		u8 **old = s->arenas;
+		size_t nr_old = s->nr_arenas;
+
+		s->arenas = NULL;
+		s->nr_arenas = 0;
+		s->arena_used = 0;
+		s->queued_bytes = 0;
+		for (j = done; j < s->nr_queued; j++) {
+			s->queue[j - done] = s->queue[j];
+			s->queue[j - done].event = arena_copy(s, s->queue[j].event);
+		}
+		s->nr_queued -= done;
+		for (j = 0; j < nr_old; j++)
+			free(old[j]);
+		free(old);
+	}
+	return 0;
+}
+
+static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 off)
+{
+	struct ordered_event *oe;
+
+	if (time < s->last_flush)
+		s->stats.nr_unordered++;
+	ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
+	oe = &s->queue[s->nr_queued++];
+	oe->time = time;
+	oe->seq = s->seq++;
+	oe->offset = off;
+	oe->event = arena_copy(s, ev);
+	if (time > s->max_timestamp)
+		s->max_timestamp = time;
+	if (s->queued_bytes > QUEUE_MAX_BYTES) {
+		/* No rounds in this input: bound memory by flushing the older half. */
+		oe_sort(s->queue, s->nr_queued);
+		return queue_flush(s, s->queue[s->nr_queued / 2].time);
+	}
+	return 0;
+}
+
+int session__flush(struct session *s)
+{
+	return queue_flush(s, UINT64_MAX);
+}
+
+int session__process_event(struct session *s, union perf_event *ev, u64 off)
+{
+	struct perf_data *d = s->data;
+	u32 type = ev->header.type;
+	struct perf_sample sample;
+	u64 time;
+
+	if (type >= PERF_RECORD_HEADER_ATTR) {
+		if (type <= PERF_RECORD_FINISHED_INIT)
+			s->stats.nr_events[type]++;
+		if (type == PERF_RECORD_FINISHED_ROUND && s->ordered) {
+			int err = queue_flush(s, s->next_flush);
+
+			s->next_flush = s->max_timestamp;
+			return err;
+		}
+		return 0;
+	}
+	if (!d->nr_evsels)
+		return session__err(s, -EINVAL, "record at %#" PRIx64 " comes before any event "
+				    "description (no HEADER_ATTR)", off);
+	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) != 0;
+	if (!s->ordered)
+		return deliver(s, ev, off);
+	if (type == PERF_RECORD_SAMPLE) {
+		struct evsel *evsel = perf_data__evsel_of(d, ev);
+
+		if (!evsel || perf_data__parse_sample(d, evsel, ev, &sample))
+			return deliver(s, ev, off);	/* reports the problem */
+		time = sample.time;
+	} else {
+		if (perf_data__parse_trailer(d, ev, &sample))
+			return deliver(s, ev, off);
+		time = sample.time;
+	}
+	return queue_event(s, ev, time, off);
+}
+
+static void show_progress(struct session *s, u64 pos, bool done)
+{
+	u64 now;
+	u64 total = s->data->data_size;
+
+	if (!s->progress || s->data->is_pipe || !total)
+		return;
+	now = now_ns();
+	if (!done && now - s->last_progress_ns < 200000000ull)
+		return;
+	s->last_progress_ns = now;
+	if (done)
+		fprintf(stderr, "\r%60s\r", "");
+	else
+		fprintf(stderr, "\rpmukvm: processing %s: %3d%%", s->data->path,
+			(int)((pos - s->data->data_offset) * 100 / total));
+}
+
+int session__process_events(struct session *s)
+{
+	union perf_event *ev;
+	u64 off;
+	int r, err = 0;
+	u64 n = 0;
+
+	s->last_progress_ns = now_ns();
+	while ((r = perf_data__next(s->data, &ev, &off)) > 0) {
+		err = session__process_event(s, ev, off);
+		if (err)
+			break;
+		if ((++n & 0xffff) == 0)
+			show_progress(s, off, false);
+	}
+	show_progress(s, 0, true);
+	if (r < 0) {
+		str_copy(s->errbuf, s->data->errbuf, sizeof(s->errbuf));
+		return r;
+	}
+	if (err)
+		return err;
+	return session__flush(s);
+}

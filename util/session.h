@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_SESSION_H
+#define PMUKVM_SESSION_H
+
+#include "util/data.h"
+#include "util/machine.h"
+
+struct session;
+
+/**
+ * struct perf_tool - what a command does with resolved samples. Records
+ * reach the machine model before the tool sees the samples that follow.
+ */
+struct perf_tool {
+	/* Returns 0, or a negative errno to stop. */
+	int (*sample)(struct perf_tool *tool, struct session *session, struct evsel *evsel,
+		      const struct perf_sample *sample, struct addr_location *al);
+};
+
+/** struct session_stats - what the data held, for report headers. */
+struct session_stats {
+	u64 nr_events[PERF_RECORD_FINISHED_INIT + 1];
+	u64 nr_samples;
+	u64 nr_lost_events, nr_lost;		/* LOST records and what they lost */
+	u64 nr_lost_samples;			/* LOST_SAMPLES */
+	u64 nr_throttle, nr_unthrottle;
+	u64 nr_unknown;				/* records of types we skip */
+	u64 nr_unordered;			/* samples older than the last flush */
+	u64 nr_bad_samples;
+	u64 nr_no_evsel;
+};
+
+/** struct ordered_event - a queued copy of a record, waiting for its turn. */
+struct ordered_event {
+	u64 time;
+	u64 seq;
+	u64 offset;
+	union perf_event *event;
+};
+
+/**
+ * struct session - one pass over a data file (or a live stream): the reader,
+ * the machine model, the time-ordering queue, the tool.
+ */
+struct session {
+	struct perf_data *data;
+	struct machines machines;
+	struct perf_tool *tool;
+	struct session_stats stats;
+	/* Time ordering (per-CPU buffers interleave in the file). */
+	bool ordered;
+	struct ordered_event *queue;
+	size_t nr_queued, alloc_queued;
+	u8 **arenas;
+	size_t nr_arenas, arena_used, arena_size;
+	size_t queued_bytes;
+	u64 max_timestamp, next_flush, last_flush, seq;
+	/* Progress on a terminal. */
+	bool progress;
+	u64 last_progress_ns;
+	char errbuf[512];
+};
+
+/**
+ * session__new - a session over @data (which it does not own).
+ * Returns NULL with @err filled when guest setup fails.
+ */
+struct session *session__new(struct perf_data *data, struct perf_tool *tool, char *err,
+			     size_t errlen);
+void session__delete(struct session *session);
+
+/**
+ * session__process_events - reads every record, in time order where the
+ * file has timestamps, feeding the model and the tool.
+ * Returns 0 or a negative errno with a message in session->errbuf.
+ */
+int session__process_events(struct session *session);
+
+/** session__process_event - one record from a live source (top). */
+int session__process_event(struct session *session, union perf_event *event, u64 offset);
+
+/** session__flush - delivers everything queued (end of input). */
+int session__flush(struct session *session);
+
+#endif
