@@ -53,7 +53,7 @@ $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libpmukvm.a
 # compute stays independent of what they check.
 $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz -lm -pthread
 
 test: all
 	./tests/run-tests.sh

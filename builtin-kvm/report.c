@@ -42,6 +42,8 @@ static const struct opt_desc report_opts[] = {
 	{ "kallsyms", 'k', required_argument, "FILE",
 	  "host kernel symbols (default /proc/kallsyms)" },
 	{ "quiet", 'q', no_argument, NULL, "no header comment lines" },
+	{ "dump-raw-trace", 'D', no_argument, NULL,
+	  "print every record: offset, size, type (and sample fields)" },
 	OPT_END
 };
 
@@ -51,7 +53,7 @@ struct report {
 	const char *sort;
 	const char *kallsyms;
 	struct stdio_opts sopts;
-	bool stdio, tui, header, header_only, json, quiet;
+	bool stdio, tui, header, header_only, json, quiet, dump;
 	struct sort_order so;
 	struct hists *hists;		/* one per event */
 	int nr_hists;
@@ -103,6 +105,9 @@ static int report_opt(int val, const char *arg, void *ctx)
 	case 'q':
 		rep->quiet = true;
 		break;
+	case 'D':
+		rep->dump = true;
+		break;
 	default:
 		return -1;
 	}
@@ -135,6 +140,62 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 		return 0;
 	}
 	hists__add(hists, al, sample->period);
+	return 0;
+}
+
+static const char *const record_names[] = {
+	[PERF_RECORD_MMAP] = "MMAP", [PERF_RECORD_LOST] = "LOST",
+	[PERF_RECORD_COMM] = "COMM", [PERF_RECORD_EXIT] = "EXIT",
+	[PERF_RECORD_THROTTLE] = "THROTTLE", [PERF_RECORD_UNTHROTTLE] = "UNTHROTTLE",
+	[PERF_RECORD_FORK] = "FORK", [PERF_RECORD_READ] = "READ",
+	[PERF_RECORD_SAMPLE] = "SAMPLE", [PERF_RECORD_MMAP2] = "MMAP2",
+	[PERF_RECORD_AUX] = "AUX", [PERF_RECORD_ITRACE_START] = "ITRACE_START",
+	[PERF_RECORD_LOST_SAMPLES] = "LOST_SAMPLES", [PERF_RECORD_SWITCH] = "SWITCH",
+	[PERF_RECORD_SWITCH_CPU_WIDE] = "SWITCH_CPU_WIDE",
+	[PERF_RECORD_NAMESPACES] = "NAMESPACES", [PERF_RECORD_KSYMBOL] = "KSYMBOL",
+	[PERF_RECORD_BPF_EVENT] = "BPF_EVENT", [PERF_RECORD_CGROUP] = "CGROUP",
+	[PERF_RECORD_TEXT_POKE] = "TEXT_POKE",
+	[PERF_RECORD_HEADER_ATTR] = "HEADER_ATTR",
+	[PERF_RECORD_HEADER_BUILD_ID] = "HEADER_BUILD_ID",
+	[PERF_RECORD_FINISHED_ROUND] = "FINISHED_ROUND",
+	[PERF_RECORD_ID_INDEX] = "ID_INDEX", [PERF_RECORD_THREAD_MAP] = "THREAD_MAP",
+	[PERF_RECORD_CPU_MAP] = "CPU_MAP", [PERF_RECORD_EVENT_UPDATE] = "EVENT_UPDATE",
+	[PERF_RECORD_TIME_CONV] = "TIME_CONV", [PERF_RECORD_HEADER_FEATURE] = "HEADER_FEATURE",
+	[PERF_RECORD_COMPRESSED] = "COMPRESSED", [PERF_RECORD_FINISHED_INIT] = "FINISHED_INIT",
+};
+
+/* -D: every record in file order, with what the reader made of it. */
+static int dump_raw(struct perf_data *data)
+{
+	union perf_event *ev;
+	u64 off;
+	int r;
+
+	while ((r = perf_data__next(data, &ev, &off)) > 0) {
+		u32 type = ev->header.type;
+		const char *name = type < ARRAY_SIZE(record_names) && record_names[type] ?
+				   record_names[type] : "UNKNOWN";
+
+		printf("%#" PRIx64 " [%#x]: %s (type %u, misc %#x)", off, ev->header.size, name,
+		       type, ev->header.misc);
+		if (type == PERF_RECORD_SAMPLE) {
+			struct evsel *evsel = perf_data__evsel_of(data, ev);
+			struct perf_sample s;
+
+			if (evsel && !perf_data__parse_sample(data, evsel, ev, &s))
+				printf(" cpumode %u ip %#" PRIx64 " pid %d tid %d time %" PRIu64
+				       " cpu %d period %" PRIu64 " event %d", s.cpumode, s.ip,
+				       (int)s.pid, (int)s.tid, s.time, (int)s.cpu, s.period,
+				       evsel->idx);
+			else
+				printf(" (cannot parse)");
+		}
+		printf("\n");
+	}
+	if (r < 0) {
+		pr_err("%s", data->errbuf);
+		return 1;
+	}
 	return 0;
 }
 
@@ -286,6 +347,10 @@ int cmd_report(int argc, char **argv)
 		perf_data__fprintf_header(data, stdout);
 	if (rep.header_only) {
 		ret = 0;
+		goto out_data;
+	}
+	if (rep.dump) {
+		ret = dump_raw(data);
 		goto out_data;
 	}
 	/* The file carries guest files: a guest report unless told otherwise. */

@@ -865,9 +865,18 @@ again:
 				       "left, less than a record header", off, avail);
 		return 0;
 	}
+	if (d->buf_pos % 8) {
+		/* After a pipe-mode record of odd size: realign what is left. */
+		memmove(d->buf, d->buf + d->buf_pos, d->buf_len - d->buf_pos);
+		d->buf_file_off += d->buf_pos;
+		d->buf_len -= d->buf_pos;
+		d->buf_pos = 0;
+	}
 	ev = (union perf_event *)(d->buf + d->buf_pos);
 	size = ev->header.size;
-	if (size < sizeof(struct perf_event_header) || size % 8) {
+	/* perf's own pipe-mode header records need not be 8-byte multiples. */
+	if (size < sizeof(struct perf_event_header) ||
+	    (size % 8 && ev->header.type < PERF_RECORD_HEADER_ATTR)) {
 		d->eof = true;
 		return set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u) has invalid size %u",
 			       off, ev->header.type, size);

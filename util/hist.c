@@ -39,7 +39,7 @@ static int cmp_comm(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(a->pid, b->pid);
+	return cmp_u64(a->tid, b->tid);
 }
 
 static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
@@ -86,7 +86,7 @@ static int print_comm(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_pid(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%7d:%s", (int)he->pid, he->comm);
+	return snprintf(buf, len, "%7d:%s", (int)he->tid, he->comm);
 }
 
 static int print_dso(const struct hist_entry *he, char *buf, size_t len)
@@ -221,7 +221,7 @@ static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
 			h = mix(h, (uintptr_t)he->comm);
 			break;
 		case SORT_PID:
-			h = mix(h, he->pid);
+			h = mix(h, he->tid);
 			break;
 		case SORT_DSO:
 			h = mix(h, (uintptr_t)he->dso);
@@ -283,7 +283,7 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 {
 	struct hist_entry key = {
 		.comm = al->thread ? al->thread->comm : ":-1",
-		.pid = al->thread ? al->thread->pid : (u32)-1,
+		.tid = al->thread ? al->thread->tid : (u32)-1,
 		.machine = al->machine,
 		.dso = al->dso,
 		.sym = al->sym,

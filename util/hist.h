@@ -10,7 +10,7 @@ struct evsel;
 /** struct hist_entry - one row: the sample fields the sort keys look at. */
 struct hist_entry {
 	const char *comm;
-	u32 pid;
+	u32 tid;		/* the "pid" key is per thread, as perf's */
 	struct machine *machine;
 	struct dso *dso;
 	const struct symbol *sym;

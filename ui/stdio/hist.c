@@ -144,7 +144,7 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event, FILE *f
 			fprintf(fp, ",\"%s\":", sort_keys[key].name);
 			if (key == SORT_PID || key == SORT_VCPU)
 				fprintf(fp, "%s", key == SORT_PID ? (snprintf(buf, sizeof(buf), "%d",
-							(int)he->pid), buf) :
+							(int)he->tid), buf) :
 					he->vcpu < 0 ? "null" : (snprintf(buf, sizeof(buf), "%d",
 							he->vcpu), buf));
 			else

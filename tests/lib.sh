@@ -1,0 +1,76 @@
+# Shared helpers for tests/shell/*.sh. Source it: . tests/lib.sh
+set -u
+PMUKVM=${PMUKVM:-./pmukvm}
+PMUKVM_BUILD=${PMUKVM_BUILD:-build}
+TOOLS=$PMUKVM_BUILD/tools
+FIXTURES=${FIXTURES:-../shared/fixtures}
+TMP=$(mktemp -d /tmp/pmukvm-t.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "skip: $*"; exit 77; }
+
+need_perf() {
+	command -v perf >/dev/null 2>&1 || skip "perf (linux-perf) is not installed"
+	perf record -q -e cpu-clock -o "$TMP/probe.data" -- true >/dev/null 2>&1 ||
+		skip "perf record cannot sample here"
+}
+
+need_fixtures() {
+	[ -f "$FIXTURES/guest-6.1/kallsyms.gz" ] || skip "no guest fixtures at $FIXTURES"
+}
+
+# Rows "samples|col|col|..." of a report in -t '|' form, sorted.
+norm_rows() {
+	grep -v '^#' | grep -v '^$' |
+	awk -F'|' '{ out = ""; for (i = 2; i <= NF; i++) { gsub(/^ +| +$/, "", $i); out = out (i > 2 ? "|" : "") $i } print out }' |
+	sort
+}
+
+# perf_agrees FILE SORT [args...]: pmukvm and perf report give the same
+# sample count for every row of --sort SORT.
+perf_agrees() {
+	local f=$1 sort=$2; shift 2
+	perf report -i "$f" --stdio --sort "$sort" -n -t '|' "$@" 2>"$TMP/perf.err" | norm_rows >"$TMP/perf.rows"
+	$PMUKVM report -i "$f" --stdio --sort "$sort" -n -t '|' "$@" 2>"$TMP/pmukvm.err" | norm_rows >"$TMP/pmukvm.rows"
+	[ -s "$TMP/perf.rows" ] || { cat "$TMP/perf.err"; fail "perf report printed no rows for $f"; }
+	if ! diff -u "$TMP/perf.rows" "$TMP/pmukvm.rows" >"$TMP/rows.diff"; then
+		head -n 60 "$TMP/rows.diff"
+		fail "pmukvm and perf disagree on $f (--sort $sort)"
+	fi
+	echo "agree: $f --sort $sort: $(wc -l <"$TMP/perf.rows") rows"
+}
+
+# put_u64 FILE OFFSET VALUE: writes VALUE as a little-endian u64 in place.
+put_u64() {
+	local f=$1 off=$2 v=$3 i esc=""
+	for i in 0 1 2 3 4 5 6 7; do
+		esc+=$(printf '\\x%02x' $(( (v >> (8 * i)) & 0xff )))
+	done
+	printf "$esc" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+}
+
+# put_u16 FILE OFFSET VALUE
+put_u16() {
+	local esc
+	esc=$(printf '\\x%02x\\x%02x' $(( $3 & 0xff )) $(( ($3 >> 8) & 0xff )))
+	printf "$esc" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# get_u64 FILE OFFSET
+get_u64() {
+	od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '
+}
+
+# expect_clean_error DESC CMD...: the command fails with one clear message
+# (exit 1..127, or 129 for usage errors; no sanitizer report, no crash).
+expect_clean_error() {
+	local desc=$1; shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	if [ $rc -eq 0 ]; then cat "$TMP/out" | head -5; fail "$desc: exit 0, expected an error"; fi
+	if [ $rc -gt 129 ] || [ $rc -eq 128 ]; then cat "$TMP/err"; fail "$desc: crashed (exit $rc)"; fi
+	if grep -q -E "Sanitizer|runtime error" "$TMP/err"; then cat "$TMP/err"; fail "$desc: sanitizer report"; fi
+	grep -q "^pmukvm: " "$TMP/err" || { cat "$TMP/err"; fail "$desc: no 'pmukvm:' message"; }
+	echo "ok: $desc: $(grep '^pmukvm: ' "$TMP/err" | head -1)"
+}

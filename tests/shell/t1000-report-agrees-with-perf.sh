@@ -1,0 +1,40 @@
+#!/bin/bash
+# pmukvm report and perf report agree on every (comm,dso,sym) row of files
+# that real perf record wrote here: one command, system-wide, a
+# multi-threaded PIE program with shared libraries, two events at once,
+# and a pipe-mode stream.
+. tests/lib.sh
+need_perf
+
+# One command (a shell loop: dash, libc, kernel).
+perf record -q -e cpu-clock -F 999 -o "$TMP/cmd.data" -- \
+	sh -c 'i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done' >/dev/null 2>&1 ||
+	fail "perf record (one command) failed"
+perf_agrees "$TMP/cmd.data" comm,dso,sym
+
+# A multi-threaded PIE binary with shared libraries.
+perf record -q -e cpu-clock -F 999 -o "$TMP/mt.data" -- "$TOOLS/mtwork" 3 600 >/dev/null 2>&1 ||
+	fail "perf record (mtwork) failed"
+perf_agrees "$TMP/mt.data" comm,dso,sym
+perf_agrees "$TMP/mt.data" pid,sym
+perf_agrees "$TMP/mt.data" dso
+
+# System-wide, with a workload running.
+perf record -q -a -e cpu-clock -F 499 -o "$TMP/sys.data" -- "$TOOLS/mtwork" 2 800 >/dev/null 2>&1 ||
+	fail "perf record -a failed"
+perf_agrees "$TMP/sys.data" comm,dso,sym
+
+# Two events at once: each section must agree.
+perf record -q -e cpu-clock,task-clock -F 999 -o "$TMP/two.data" -- "$TOOLS/mtwork" 2 400 \
+	>/dev/null 2>&1 || fail "perf record with two events failed"
+perf_agrees "$TMP/two.data" comm,dso,sym
+$PMUKVM report -i "$TMP/two.data" --stdio | grep -q "of event 'task-clock'" ||
+	fail "no task-clock section"
+
+# Pipe mode: the same stream, read from stdin and as a file.
+perf record -q -e cpu-clock -F 999 -o - -- "$TOOLS/mtwork" 2 300 2>/dev/null >"$TMP/pipe.data" ||
+	fail "perf record -o - failed"
+perf_agrees "$TMP/pipe.data" comm,dso,sym
+$PMUKVM report -i - --stdio -n --sort comm,dso,sym -t '|' <"$TMP/pipe.data" | norm_rows >"$TMP/stdin.rows"
+diff -u "$TMP/perf.rows" "$TMP/stdin.rows" || fail "reading the pipe from stdin differs"
+echo "all agree"

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A multi-threaded workload for tests: each thread spends its time in its
+ * own function and in shared-library calls (libm, libc), so a profile has
+ * several threads, a PIE executable and shared libraries in it.
+ * Usage: mtwork [THREADS] [MILLISECONDS]
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static volatile double sink;
+static double deadline;
+
+__attribute__((noinline)) static void spin_math(void)
+{
+	double x = 0;
+
+	for (int i = 1; i < 20000; i++)
+		x += sqrt((double)i) * sin((double)i);
+	sink = x;
+}
+
+__attribute__((noinline)) static void spin_memory(void)
+{
+	static char a[65536], b[65536];
+
+	for (int i = 0; i < 8; i++) {
+		memset(a, i, sizeof(a));
+		memcpy(b, a, sizeof(b));
+	}
+	sink = b[100];
+}
+
+static void *worker(void *arg)
+{
+	long n = (long)arg;
+
+	while (now() < deadline) {
+		if (n % 2)
+			spin_math();
+		else
+			spin_memory();
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	long threads = argc > 1 ? atol(argv[1]) : 3;
+	long ms = argc > 2 ? atol(argv[2]) : 500;
+	pthread_t tid[64];
+
+	if (threads < 1 || threads > 64 || ms < 0) {
+		fprintf(stderr, "usage: mtwork [THREADS 1-64] [MILLISECONDS]\n");
+		return 2;
+	}
+	deadline = now() + (double)ms / 1000.0;
+	for (long i = 0; i < threads; i++)
+		pthread_create(&tid[i], NULL, worker, (void *)i);
+	for (long i = 0; i < threads; i++)
+		pthread_join(tid[i], NULL);
+	return 0;
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The unit suite: each test a function, listed in tests[]. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/unit/unit.h"
+
+int unit_failures;
+
+void test_symtab_aliases(void);
+void test_symtab_lookup(void);
+void test_kallsyms_parse(void);
+void test_kallsyms_hostile(void);
+void test_modules_parse(void);
+void test_sort_parse(void);
+void test_hists_grouping(void);
+void test_comm_vcpu(void);
+
+static const struct unit_test tests[] = {
+	{ "symtab_aliases", test_symtab_aliases },
+	{ "symtab_lookup", test_symtab_lookup },
+	{ "kallsyms_parse", test_kallsyms_parse },
+	{ "kallsyms_hostile", test_kallsyms_hostile },
+	{ "modules_parse", test_modules_parse },
+	{ "sort_parse", test_sort_parse },
+	{ "hists_grouping", test_hists_grouping },
+	{ "comm_vcpu", test_comm_vcpu },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int passed = 0, failed = 0;
+
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		int before = unit_failures;
+
+		if (argc > 1 && !strstr(tests[i].name, argv[1]))
+			continue;
+		tests[i].fn();
+		if (unit_failures == before) {
+			passed++;
+		} else {
+			failed++;
+			fprintf(stderr, "unit test %s failed\n", tests[i].name);
+		}
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Symbol tables, kallsyms and modules parsing: table-driven. */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbols/kallsyms.h"
+#include "symbols/symtab.h"
+#include "tests/unit/unit.h"
+
+void test_symtab_aliases(void)
+{
+	/* Which alias a sample is attributed to, per perf's rules. */
+	static const struct {
+		const char *names[3];
+		u8 bind[3];
+		u64 size[3];
+		const char *want;
+	} cases[] = {
+		/* Unsized aliases: the last one spans to the next symbol. */
+		{ { "memcpy", "__memcpy", "__pi_memcpy" }, { STB_GLOBAL, STB_GLOBAL, STB_GLOBAL },
+		  { 0, 0, 0 }, "__pi_memcpy" },
+		/* Sized beats weak and global order. */
+		{ { "free", "cfree", "__libc_free" }, { STB_GLOBAL, STB_GLOBAL, STB_GLOBAL },
+		  { 16, 16, 16 }, "cfree" },
+		{ { "a_weak", "b", NULL }, { STB_WEAK, STB_GLOBAL, 0 }, { 16, 16, 0 }, "b" },
+		{ { "local", "global", NULL }, { STB_LOCAL, STB_GLOBAL, 0 }, { 16, 16, 0 }, "global" },
+		{ { "__x", "_y", NULL }, { STB_GLOBAL, STB_GLOBAL, 0 }, { 16, 16, 0 }, "_y" },
+		{ { "first", "other", NULL }, { STB_GLOBAL, STB_GLOBAL, 0 }, { 16, 16, 0 }, "first" },
+	};
+	size_t c;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct symtab tab;
+		const struct symbol *s;
+		int i;
+
+		symtab__init(&tab);
+		for (i = 0; i < 3 && cases[c].names[i]; i++)
+			symtab__add(&tab, 0x1000, cases[c].size[i], cases[c].bind[i], STT_FUNC,
+				    cases[c].names[i], strlen(cases[c].names[i]));
+		symtab__add(&tab, 0x1010, 0, STB_GLOBAL, STT_FUNC, "next", 4);
+		symtab__finish(&tab, false);
+		s = symtab__find(&tab, 0x1004);
+		CHECK(s != NULL);
+		if (s)
+			CHECK_STR(s->name, cases[c].want);
+		CHECK(tab.nr == 2);
+		symtab__exit(&tab);
+	}
+}
+
+void test_symtab_lookup(void)
+{
+	struct symtab tab;
+	static const struct { u64 addr; const char *want; } cases[] = {
+		{ 0x0fff, NULL }, { 0x1000, "a" }, { 0x100f, "a" }, { 0x1010, NULL },
+		{ 0x2000, "b" }, { 0x2fff, "b" }, { 0x3000, "c" }, { 0x3fff, "c" },
+		{ 0x4000, NULL },
+	};
+	size_t i;
+
+	symtab__init(&tab);
+	symtab__add(&tab, 0x3000, 0, STB_GLOBAL, STT_FUNC, "c", 1);
+	symtab__add(&tab, 0x1000, 0x10, STB_GLOBAL, STT_FUNC, "a", 1);
+	symtab__add(&tab, 0x2000, 0, STB_GLOBAL, STT_FUNC, "b", 1);
+	symtab__finish(&tab, false);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct symbol *s = symtab__find(&tab, cases[i].addr);
+
+		if (!cases[i].want)
+			CHECK(s == NULL);
+		else if (s)
+			CHECK_STR(s->name, cases[i].want);
+		else
+			CHECK(!"symbol not found");
+	}
+	symtab__exit(&tab);
+}
+
+void test_kallsyms_parse(void)
+{
+	static const char text[] =
+		"0000000000000000 A fixed_percpu_data\n"
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81000000 T _text\n"
+		"ffffffff81000100 t helper\n"
+		"ffffffff81000200 r some_rodata\n"
+		"ffffffff81000300 D some_data\n"
+		"ffffffff81000400 W weak_fn\n"
+		"ffffffffc0001000 t modfn\t[mymod]\n"
+		"ffffffffc0001100 T modfn2\t[mymod]\n"
+		"ffffffffc0002000 t other\t[othermod]\n";
+	struct kallsyms ks;
+	char err[256];
+	const struct symbol *s;
+
+	CHECK(kallsyms__parse(&ks, text, sizeof(text) - 1, "test", err, sizeof(err)) == 0);
+	CHECK(ks.has_text && ks.text == 0xffffffff81000000ull);
+	CHECK(ks.nr_modnames == 2);
+	s = symtab__find(&ks.tab, 0xffffffff81000050ull);
+	CHECK(s && !strcmp(s->name, "_text"));
+	s = symtab__find(&ks.tab, 0xffffffff81000250ull);	/* rodata is not kept */
+	CHECK(s && !strcmp(s->name, "helper"));
+	s = symtab__find(&ks.tab, 0xffffffffc0001150ull);
+	CHECK(s && !strcmp(s->name, "modfn2") && s->owner == kallsyms__module_owner(&ks, "mymod"));
+	s = symtab__find(&ks.tab, 0xffffffffc0002010ull);
+	CHECK(s && s->owner == kallsyms__module_owner(&ks, "othermod"));
+	/* The last core symbol before modules ends a page on, not at the module. */
+	s = symtab__find(&ks.tab, 0xffffffff81002000ull);
+	CHECK(s == NULL);
+	kallsyms__exit(&ks);
+}
+
+void test_kallsyms_hostile(void)
+{
+	static const struct { const char *text; int err; const char *msg; } cases[] = {
+		{ "0000000000000000 T a\n0000000000000000 t b\n", -EPERM, "without privileges" },
+		{ "zzzz T a\n", -EINVAL, "test:1: malformed" },
+		{ "ffffffff81000000 T good\nffffffff81000000\n", -EINVAL, "test:2: malformed" },
+		{ "ffffffff81000000 T\n", -EINVAL, "test:1:" },
+		{ "ffffffff81000000 T a\tnot-a-module\n", -EINVAL, "module tag" },
+		{ "11112222333344445 T a\n", -EINVAL, "malformed" },
+		{ "ffffffff81000000 r only_rodata\n", -EINVAL, "no text" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kallsyms ks;
+		char err[512] = "";
+		int r = kallsyms__parse(&ks, cases[i].text, strlen(cases[i].text), "test", err,
+					sizeof(err));
+
+		CHECK(r == cases[i].err);
+		if (!strstr(err, cases[i].msg)) {
+			fprintf(stderr, "case %zu: message '%s' lacks '%s'\n", i, err, cases[i].msg);
+			unit_failures++;
+		}
+		if (!r)
+			kallsyms__exit(&ks);
+	}
+	{
+		/* A name longer than any kernel symbol. */
+		char *big = malloc(4096);
+
+		memset(big, 'x', 4095);
+		memcpy(big, "ffffffff81000000 T ", 19);
+		big[4095] = '\0';
+		{
+			struct kallsyms ks;
+			char err[256];
+
+			CHECK(kallsyms__parse(&ks, big, strlen(big), "test", err, sizeof(err)) ==
+			      -EINVAL);
+		}
+		free(big);
+	}
+}
+
+void test_modules_parse(void)
+{
+	static const char good[] =
+		"jbd2 167936 0 - Live 0xffffffffc0606000\n"
+		"crc32c_generic 16384 1 - Live 0xffffffffc05fd000 (E)\n";
+	static const struct { const char *text; int err; const char *msg; } bad[] = {
+		{ "jbd2 0 0 - Live 0xffffffffc0606000\n", -EINVAL, "absurd size" },
+		{ "jbd2 99999999999 0 - Live 0xffffffffc0606000\n", -EINVAL, "absurd size" },
+		{ "jbd2 4096 0 - Live 0xfffffffffffff000\n", -EINVAL, "wraps" },
+		{ "jbd2 4096\n", -EINVAL, "test:1: malformed" },
+		{ "jbd2 4096 0 - Live 0x0000000000000000\n", -EPERM, "without privileges" },
+	};
+	struct kmodule *mods;
+	size_t nr, i;
+	char err[256];
+
+	CHECK(modules__parse(good, sizeof(good) - 1, "test", &mods, &nr, err, sizeof(err)) == 0);
+	CHECK(nr == 2);
+	if (nr == 2) {
+		CHECK_STR(mods[0].name, "jbd2");
+		CHECK(mods[0].size == 167936 && mods[0].start == 0xffffffffc0606000ull);
+		CHECK(mods[1].start == 0xffffffffc05fd000ull);
+	}
+	modules__free(mods, nr);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r;
+
+		err[0] = '\0';
+		r = modules__parse(bad[i].text, strlen(bad[i].text), "test", &mods, &nr, err,
+				   sizeof(err));
+		CHECK(r == bad[i].err);
+		if (!strstr(err, bad[i].msg)) {
+			fprintf(stderr, "modules case %zu: '%s' lacks '%s'\n", i, err, bad[i].msg);
+			unit_failures++;
+		}
+		if (!r)
+			modules__free(mods, nr);
+	}
+}
