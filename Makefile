@@ -58,6 +58,20 @@ $(BUILD)/tools/%: tests/tools/%.c
 test: all
 	./tests/run-tests.sh
 
+deps:
+	./scripts/install-deps.sh
+
+# The main job on a built-in workload: record the host for a few seconds
+# while a small CPU-bound program runs, then report it.
+demo: $(PROG) $(BUILD)/tools/mtwork
+	./$(PROG) record -a --duration 3 -o demo.data -- $(BUILD)/tools/mtwork 2 3000
+	./$(PROG) report -i demo.data --stdio --percent-limit 0.5
+
+# Man pages from Documentation/*.txt, where asciidoctor is installed.
+man:
+	@command -v asciidoctor >/dev/null || { echo "man: asciidoctor is not installed"; exit 1; }
+	for f in Documentation/pmukvm*.txt; do asciidoctor -b manpage -o $${f%.txt}.1 $$f; done
+
 test-san:
 	$(MAKE) SANITIZE=1 all
 	PMUKVM=./pmukvm-san PMUKVM_BUILD=build-san ./tests/run-tests.sh
@@ -67,5 +81,5 @@ check: test test-san
 clean:
 	rm -rf build build-san pmukvm pmukvm-san
 
-.PHONY: all test test-san check clean
+.PHONY: all test test-san check clean deps demo man
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

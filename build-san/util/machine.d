@@ -1,0 +1,11 @@
+build-san/util/machine.o: util/machine.c util/machine.h util/event.h \
+ util/util.h symbols/elf.h symbols/symtab.h symbols/kallsyms.h \
+ util/data.h util/guestfiles.h
+util/machine.h:
+util/event.h:
+util/util.h:
+symbols/elf.h:
+symbols/symtab.h:
+symbols/kallsyms.h:
+util/data.h:
+util/guestfiles.h:
