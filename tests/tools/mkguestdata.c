@@ -68,9 +68,9 @@
  *                                       host-kernel, host-user, guest, host,
  *                                       all)
  * machine is the guest's machine pid (0 default guest) or "host". The guest
- * kernel dso is [guest.kernel.kallsyms] for the default guest and
- * [guest.kernel.kallsyms.PID] for a guestmount guest, as perf kvm report
- * names them. Stale samples (--stale) are mode guest-kernel-stale /
+ * kernel dso is [guest.kernel.kallsyms] for every guest (the machine column
+ * tells guests apart), module dsos are [name], as perf kvm report names
+ * them. Stale samples (--stale) are mode guest-kernel-stale /
  * guest-module-stale, dso and symbol [unknown]: no symbol file explains them.
  * Host samples never resolve: host kernel ips lie below the host kernel map,
  * host user ips in a process without maps.
@@ -963,13 +963,9 @@ static void write_expect(const struct opts *opt, const u64 totals[], const char 
 
 	for (int i = 0; i < opt->nr_guests; i++) {
 		const struct guest *g = &opt->guests[i];
-		char kdso[64];
+		const char *kdso = "[guest.kernel.kallsyms]";
 		u64 stale_k = 0, stale_m = 0;
 
-		if (g->pid)
-			snprintf(kdso, sizeof(kdso), "[guest.kernel.kallsyms.%d]", g->pid);
-		else
-			snprintf(kdso, sizeof(kdso), "[guest.kernel.kallsyms]");
 		for (size_t j = 0; j < g->nr_khot; j++) {
 			if (opt->stale)
 				stale_k += g->khot[j].count;
