@@ -15,6 +15,8 @@
  *
  * Generate (default mode):
  *   mkguestdata -o FILE [--expect FILE] --guest PID:KALLSYMS:MODULES[:ORDER]...
+ *     -o, --output FILE    the perf.data file to write
+ *     --expect FILE        the expected attribution, format below
  *     --guest ...          one guest; repeat for more (at most 8). PID 0 is
  *                          the default guest (perf kvm --guestkallsyms/
  *                          --guestmodules); another PID is the QEMU process
@@ -53,6 +55,11 @@
  *   mkguestdata --zero-kallsyms OUT --kallsyms K
  *   mkguestdata --zero-modules OUT --modules M
  *       write a copy with every address 0, as a non-root user reads them.
+ *
+ *   mkguestdata -h, --help
+ *
+ * Exit status: 0 done, 1 a file could not be read or written (or holds no
+ * usable symbols), 2 bad usage.
  *
  * Expectation file (--expect): tab-separated, a header comment, then one line
  * per (machine, mode, dso, symbol), sorted by the bytes of the line (like
@@ -95,6 +102,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include <zlib.h>
 
 typedef uint64_t u64;
@@ -146,6 +154,9 @@ typedef int32_t s32;
 
 static const char *prog = "mkguestdata";
 
+/* A file being written: die() removes it, so no half file looks finished. */
+static const char *partial_path;
+
 static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
 	va_list ap;
@@ -155,6 +166,8 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (partial_path)
+		unlink(partial_path);
 	exit(1);
 }
 
@@ -766,6 +779,7 @@ static void write_perf_data(struct opts *opt)
 	o.f = fopen(opt->output, "wb");
 	if (!o.f)
 		die("cannot create '%s': %s", opt->output, strerror(errno));
+	partial_path = opt->output;
 	put_attr(attr, opt);
 
 	/* ids, then the one attr with its ids section, then data */
@@ -909,6 +923,7 @@ static void write_perf_data(struct opts *opt)
 	out_write(&o, hdr, HEADER_SIZE);
 	if (fclose(o.f))
 		die("cannot write '%s': %s", o.path, strerror(errno));
+	partial_path = NULL;
 }
 
 /* ------------------------------------------------------------ expectation */
@@ -993,6 +1008,7 @@ static void write_expect(const struct opts *opt, const u64 totals[], const char 
 	f = fopen(opt->expect, "w");
 	if (!f)
 		die("cannot create '%s': %s", opt->expect, strerror(errno));
+	partial_path = opt->expect;
 	fprintf(f, "# mkguestdata expectation v1: seed %" PRIu64 ", %s\n", opt->seed,
 		opt->stale ? "stale" : "fresh");
 	fprintf(f, "# machine\tmode\tdso\tsymbol\tsamples\n");
@@ -1012,6 +1028,7 @@ static void write_expect(const struct opts *opt, const u64 totals[], const char 
 	free(e.lines);
 	if (ferror(f) | fclose(f))
 		die("cannot write '%s'", opt->expect);
+	partial_path = NULL;
 }
 
 /* ----------------------------------------------------- symbol file copies */
@@ -1033,6 +1050,7 @@ static void copy_symfile(const char *in, const char *out, bool modules, bool zer
 
 	if (!o)
 		die("cannot create '%s': %s", out, strerror(errno));
+	partial_path = out;
 	while (read_line(f, in, line, sizeof(line), &lineno)) {
 		char *addr = line, *rest;
 		u64 a, shift;
@@ -1065,6 +1083,7 @@ static void copy_symfile(const char *in, const char *out, bool modules, bool zer
 	gzclose(f);
 	if (ferror(o) | fclose(o))
 		die("cannot write '%s'", out);
+	partial_path = NULL;
 }
 
 static void mkdir_p(const char *path)
