@@ -435,10 +435,11 @@ static bool is_func(char type)
 }
 
 /*
- * Candidate functions: unique address, next distinct symbol (of any type,
- * module or not) at least 16 bytes on, and inside the core kernel text
- * (for want_mod -1) or inside a listed module's range (want_mod 0). Fills
- * cand[] with {sym, room}; returns how many.
+ * Candidate functions: a unique address, the next symbol (of any type,
+ * module or not) at least 16 bytes on, and inside the core kernel's
+ * [_text, _etext) or, with modules, inside the range /proc/modules gives
+ * the symbol's module. order[] is the symbol indexes sorted by address.
+ * Fills cand[] (room for every symbol) with {sym, room}; returns how many.
  */
 static size_t find_candidates(const struct symtab *st, const u32 *order, bool modules,
 			      struct hot *cand)
@@ -646,38 +647,51 @@ static void write_comm(struct out *o, u32 pid, u32 tid, const char *comm)
 	rec_end(o, &r);
 }
 
-static void write_guest_maps(struct out *o, const struct guest *g)
+/* One MMAP per module with a known base, named [name] like perf kvm record. */
+static void write_guest_module_maps(struct out *o, const struct guest *g)
 {
 	const struct symtab *st = &g->st;
+
+	for (size_t i = 0; i < st->nr_mods; i++) {
+		const struct module *m = &st->mods[i];
+		char name[80];
+
+		if (!m->base)
+			continue;
+		snprintf(name, sizeof(name), "[%s]", m->name);
+		write_mmap(o, CPUMODE_GUEST_KERNEL, (u32)g->pid, m->base, m->size, 0, name);
+	}
+}
+
+/* start = pgoff = _text, and the map runs to the top of memory like perf's. */
+static void write_guest_kernel_map(struct out *o, const struct guest *g)
+{
 	char name[64];
 
-	if (g->order == ORDER_KERNEL_FIRST)
-		goto kernel;
-modules:
-	if (g->order != ORDER_NO_MODULES) {
-		for (size_t i = 0; i < st->nr_mods; i++) {
-			const struct module *m = &st->mods[i];
-			char mname[80];
-
-			if (!m->base)
-				continue;
-			snprintf(mname, sizeof(mname), "[%s]", m->name);
-			write_mmap(o, CPUMODE_GUEST_KERNEL, (u32)g->pid, m->base, m->size,
-				   0, mname);
-		}
-	}
-	if (g->order == ORDER_KERNEL_FIRST)
-		return;
-kernel:
 	if (g->pid)
 		snprintf(name, sizeof(name), "[guest.kernel.kallsyms.%d]_text", g->pid);
 	else
 		snprintf(name, sizeof(name), "[guest.kernel.kallsyms]_text");
-	/* start = pgoff = _text, the map runs to the top like perf's */
-	write_mmap(o, CPUMODE_GUEST_KERNEL, (u32)g->pid, st->text, UINT64_MAX - st->text,
-		   st->text, name);
-	if (g->order == ORDER_KERNEL_FIRST)
-		goto modules;
+	write_mmap(o, CPUMODE_GUEST_KERNEL, (u32)g->pid, g->st.text, UINT64_MAX - g->st.text,
+		   g->st.text, name);
+}
+
+/* The record order matters to perf 6.1: see --order in the header comment. */
+static void write_guest_maps(struct out *o, const struct guest *g)
+{
+	switch (g->order) {
+	case ORDER_MODULES_FIRST:
+		write_guest_module_maps(o, g);
+		write_guest_kernel_map(o, g);
+		break;
+	case ORDER_KERNEL_FIRST:
+		write_guest_kernel_map(o, g);
+		write_guest_module_maps(o, g);
+		break;
+	case ORDER_NO_MODULES:
+		write_guest_kernel_map(o, g);
+		break;
+	}
 }
 
 static void write_sample(struct out *o, u16 cpumode, u64 ip, u32 pid, u32 tid, u64 time,
@@ -1398,20 +1412,40 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': opt->output = optarg; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': usage(stdout); free(opt); return 0;
 		case OPT_EXPECT: opt->expect = optarg; break;
 		case OPT_GUEST: parse_guest(opt, optarg); break;
-		case OPT_ORDER: opt->order = (enum order)parse_order("--order", optarg, true); break;
-		case OPT_KSAMPLES: opt->n_kernel = parse_count("--kernel-samples", optarg, 0, MAX_SAMPLES); break;
-		case OPT_MSAMPLES: opt->n_module = parse_count("--module-samples", optarg, 0, MAX_SAMPLES); break;
-		case OPT_USAMPLES: opt->n_user = parse_count("--user-samples", optarg, 0, MAX_SAMPLES); break;
-		case OPT_HKSAMPLES: opt->n_host_kernel = parse_count("--host-kernel-samples", optarg, 0, MAX_SAMPLES); break;
-		case OPT_HUSAMPLES: opt->n_host_user = parse_count("--host-user-samples", optarg, 0, MAX_SAMPLES); break;
-		case OPT_KSYMS: opt->kernel_symbols = parse_count("--kernel-symbols", optarg, 1, MAX_HOT); break;
-		case OPT_MSYMS: opt->module_symbols = parse_count("--module-symbols", optarg, 1, MAX_HOT); break;
+		case OPT_ORDER:
+			opt->order = (enum order)parse_order("--order", optarg, true);
+			break;
+		case OPT_KSAMPLES:
+			opt->n_kernel = parse_count("--kernel-samples", optarg, 0, MAX_SAMPLES);
+			break;
+		case OPT_MSAMPLES:
+			opt->n_module = parse_count("--module-samples", optarg, 0, MAX_SAMPLES);
+			break;
+		case OPT_USAMPLES:
+			opt->n_user = parse_count("--user-samples", optarg, 0, MAX_SAMPLES);
+			break;
+		case OPT_HKSAMPLES:
+			opt->n_host_kernel = parse_count("--host-kernel-samples",
+			                                 optarg, 0, MAX_SAMPLES);
+			break;
+		case OPT_HUSAMPLES:
+			opt->n_host_user = parse_count("--host-user-samples",
+			                               optarg, 0, MAX_SAMPLES);
+			break;
+		case OPT_KSYMS:
+			opt->kernel_symbols = parse_count("--kernel-symbols", optarg, 1, MAX_HOT);
+			break;
+		case OPT_MSYMS:
+			opt->module_symbols = parse_count("--module-symbols", optarg, 1, MAX_HOT);
+			break;
 		case OPT_VCPUS: opt->vcpus = parse_count("--vcpus", optarg, 1, MAX_VCPUS); break;
 		case OPT_SEED: opt->seed = parse_count("--seed", optarg, 0, UINT64_MAX); break;
-		case OPT_PERIOD: opt->period = parse_count("--period", optarg, 1, UINT64_MAX); break;
+		case OPT_PERIOD:
+			opt->period = parse_count("--period", optarg, 1, UINT64_MAX);
+			break;
 		case OPT_ROUND: opt->round = parse_count("--round", optarg, 1, UINT64_MAX); break;
 		case OPT_EVENT:
 			if (!strcmp(optarg, "cycles"))
@@ -1432,8 +1466,14 @@ int main(int argc, char **argv)
 			copy.pid = parse_count("--pid", optarg, 1, 4194304);
 			copy.has_pid = true;
 			break;
-		case OPT_SHIFT: copy.shift = parse_shift("--shift", optarg); copy.has_shift = true; break;
-		case OPT_MSHIFT: copy.mshift = parse_shift("--module-shift", optarg); copy.has_mshift = true; break;
+		case OPT_SHIFT:
+			copy.shift = parse_shift("--shift", optarg);
+			copy.has_shift = true;
+			break;
+		case OPT_MSHIFT:
+			copy.mshift = parse_shift("--module-shift", optarg);
+			copy.has_mshift = true;
+			break;
 		case OPT_KALLSYMS: copy.kallsyms = optarg; break;
 		case OPT_MODULES: copy.modules = optarg; break;
 		case OPT_ZKALLSYMS: copy.zkallsyms = optarg; break;
@@ -1447,6 +1487,7 @@ int main(int argc, char **argv)
 	if (copy.mount || copy.zkallsyms || copy.zmodules) {
 		if (opt->output || opt->nr_guests)
 			bad_usage("the copy modes do not write perf.data: drop -o and --guest");
+		free(opt);
 		return run_copies(&copy);
 	}
 	if (copy.kallsyms || copy.modules || copy.has_pid || copy.has_shift || copy.has_mshift)
