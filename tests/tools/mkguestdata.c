@@ -83,6 +83,19 @@
  * host user ips in a process without maps.
  * The totals also go to stdout.
  *
+ * What the file holds: header (feature bits HOSTNAME, OSRELEASE, ARCH,
+ * NRCPUS, EVENT_DESC), one event (cycles or cpu-clock, 128-byte attr,
+ * sample_type IDENTIFIER|IP|TID|TIME|CPU|PERIOD, sample_id_all, ids 1000 +
+ * cpu), then in the data section: the host kernel MMAP ([kernel.kallsyms]_text
+ * at 0xffffffff81000000, pid -1), COMM of a host process (pid 1234 "stress"),
+ * per guest COMM "qemu-system-x86" and "CPU <n>/KVM" (QEMU pid = the guest's
+ * PID, or 4000 + 100 * its position for the default guest; vCPU n has tid
+ * pid + 1 + n and runs on cpu n), the guest's module MMAPs ([name], misc
+ * GUEST_KERNEL, pid = machine pid, start = base, len = size) and kernel MMAP
+ * ([guest.kernel.kallsyms]_text or [guest.kernel.kallsyms.PID]_text,
+ * start = pgoff = _text, len = ~0 - _text), in the --order asked; then the
+ * samples, interleaved at random, times rising, FINISHED_ROUND every --round.
+ *
  * Which ips: guest kernel samples hit function symbols (kallsyms types
  * t T w W) in [_text, _etext) whose address no other symbol shares and whose
  * next symbol (any type) starts at least 16 bytes later; the ip is the start
@@ -123,7 +136,7 @@ typedef int32_t s32;
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define PADDING8(n)	((8 - ((n) & 7)) & 7)
 
-/* perf.data constants (see /work/shared/PERF_DATA.md). */
+/* perf.data constants (see shared/PERF_DATA.md). */
 #define ATTR_SIZE	128		/* what perf 6.1 writes */
 #define HEADER_SIZE	104
 #define FEAT_HOSTNAME	3
@@ -210,7 +223,12 @@ static u64 rng_below(u64 n)
 
 /* ---------------------------------------------------------------- symbols */
 
-enum order { ORDER_MODULES_FIRST, ORDER_KERNEL_FIRST, ORDER_NO_MODULES };
+enum order {
+	ORDER_UNSET = -1,	/* a --guest without :ORDER takes --order */
+	ORDER_MODULES_FIRST,
+	ORDER_KERNEL_FIRST,
+	ORDER_NO_MODULES,
+};
 
 static const char *const order_names[] = {
 	[ORDER_MODULES_FIRST] = "modules-first",
@@ -221,7 +239,8 @@ static const char *const order_names[] = {
 struct sym {
 	u64 addr;
 	u32 name;	/* offset into symtab.names */
-	s32 mod;	/* index into symtab.mods, -1 for the core kernel */
+	s32 mod;	/* index into symtab.mods; -1 core kernel, -2 a module
+			 * /proc/modules does not list ([bpf]...) */
 	char type;
 };
 
@@ -689,6 +708,7 @@ static void write_guest_maps(struct out *o, const struct guest *g)
 		write_guest_module_maps(o, g);
 		break;
 	case ORDER_NO_MODULES:
+	case ORDER_UNSET:	/* resolved in guest_setup() */
 		write_guest_kernel_map(o, g);
 		break;
 	}
@@ -1246,7 +1266,7 @@ static void parse_guest(struct opts *opt, char *arg)
 	g->pid = (int)parse_count("--guest", f[0], 0, 4194304);
 	g->kallsyms = f[1];
 	g->modules = f[2];
-	g->order = order < 0 ? (enum order)-1 : (enum order)order;
+	g->order = (enum order)order;
 	for (int i = 0; i < opt->nr_guests - 1; i++)
 		if (opt->guests[i].pid == g->pid)
 			bad_usage("--guest: pid %d given twice", g->pid);
@@ -1342,7 +1362,7 @@ static void guest_setup(struct opts *opt, struct guest *g, int idx)
 		die("'%s': no _text symbol: not a kallsyms file, or read without root "
 		    "(all addresses 0)", g->kallsyms);
 	g->qemu_pid = g->pid ? g->pid : QEMU_PID_BASE + 100 * idx;
-	if (g->order == (enum order)-1)
+	if (g->order == ORDER_UNSET)
 		g->order = opt->order;
 
 	order = xcalloc(st->nr_syms, sizeof(*order));
