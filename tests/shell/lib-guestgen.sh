@@ -92,6 +92,13 @@ gg_expect_counts() {
 	' "$exp" | LC_ALL=C sort
 }
 
+# gg_diff WANT GOT: diff -u, showing at most 30 lines of it.
+gg_diff() {
+	diff -u "$1" "$2" > "$2.diff" && return 0
+	head -30 "$2.diff"
+	return 1
+}
+
 # gg_total EXPECT NAME -> the "#total NAME" count.
 gg_total() {
 	awk -F'\t' -v n="$2" '$1 == "#total" && $2 == n { print $3 }' "$1"

@@ -28,7 +28,7 @@ for c in "${cases[@]}"; do
 	# guest kernel and module samples: symbol by symbol
 	gg_expect_counts "$d/expect" 0 guest-kernel guest-module > "$d/want"
 	grep '^\[g\]' "$d/perf" > "$d/got"
-	diff -u "$d/want" "$d/got" > "$d/diff" || { cat "$d/diff"; gg_fail "$name: [g] attribution differs"; }
+	gg_diff "$d/want" "$d/got" || { gg_fail "$name: [g] attribution differs"; }
 	[ -s "$d/want" ] || gg_fail "$name: empty expectation"
 
 	# guest user samples: unresolved, perf names the dso [unknown]

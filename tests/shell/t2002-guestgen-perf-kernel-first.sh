@@ -25,24 +25,24 @@ gg_perf_counts "$d/perf" --guestkallsyms="$GG_KALLSYMS" --guestmodules="$GG_MODU
 # core kernel: symbol by symbol, whatever the record order
 gg_expect_counts "$d/expect" 0 guest-kernel > "$d/want"
 grep -F "[g]	[guest.kernel.kallsyms]	" "$d/perf" > "$d/got"
-diff -u "$d/want" "$d/got" || gg_fail "guest kernel attribution differs with the kernel record first"
+gg_diff "$d/want" "$d/got" || gg_fail "guest kernel attribution differs with the kernel record first"
 
 # modules: per-dso counts always hold
 gg_expect_counts "$d/expect" 0 guest-module |
 	awk -F'\t' '{ n[$2] += $4 } END { for (k in n) print k "\t" n[k] }' | sort > "$d/want.dso"
 awk -F'\t' '$1 == "[g]" && $2 != "[guest.kernel.kallsyms]" { n[$2] += $4 }
 	END { for (k in n) print k "\t" n[k] }' "$d/perf" | sort > "$d/got.dso"
-diff -u "$d/want.dso" "$d/got.dso" || gg_fail "module sample counts per dso differ"
+gg_diff "$d/want.dso" "$d/got.dso" || gg_fail "module sample counts per dso differ"
 
 # the offsets perf prints resolve, through the fixture, to the expected symbols
 gg_expect_counts "$d/expect" 0 guest-module > "$d/want.mod"
-awk -F'\t' '$1 == "[g]" && $2 != "[guest.kernel.kallsyms]" && $3 ~ /^0x/ { print $2 "\t" $3 "\t" $4 }' \
+awk -F'\t' '$1 == "[g]" && $2 != "[guest.kernel.kallsyms]" && $3 ~ /^0x|^0+$/ { print $2 "\t" $3 "\t" $4 }' \
 	"$d/perf" | gg_resolve "$GG_KALLSYMS" "$GG_MODULES" > "$d/got.mod"
-diff -u "$d/want.mod" "$d/got.mod" || gg_fail "module offsets do not resolve to the expected symbols"
+gg_diff "$d/want.mod" "$d/got.mod" || gg_fail "module offsets do not resolve to the expected symbols"
 
 if gg_perf_is_61; then
 	# perf 6.1: no module symbol at all, only raw offsets
-	named=$(awk -F'\t' '$1 == "[g]" && $2 != "[guest.kernel.kallsyms]" && $3 !~ /^0x/' "$d/perf" | wc -l)
+	named=$(awk -F'\t' '$1 == "[g]" && $2 != "[guest.kernel.kallsyms]" && $3 !~ /^0x|^0+$/' "$d/perf" | wc -l)
 	[ "$named" -eq 0 ] || gg_fail "perf $GG_PERF_VERSION named $named module symbols (6.1 prints offsets)"
 	perf kvm -v --guestkallsyms="$GG_KALLSYMS" --guestmodules="$GG_MODULES" report \
 		-i "$d/perf.data" --stdio > /dev/null 2> "$d/verbose"

@@ -22,7 +22,7 @@ gg_perf_counts "$d/perf" --guestkallsyms="$GG_KALLSYMS" --guestmodules="$GG_MODU
 
 gg_expect_counts "$d/expect" 0 guest-kernel > "$d/want"
 grep -F "[g]	[guest.kernel.kallsyms]	" "$d/perf" > "$d/got"
-diff -u "$d/want" "$d/got" || gg_fail "guest kernel attribution differs without module records"
+gg_diff "$d/want" "$d/got" || gg_fail "guest kernel attribution differs without module records"
 
 # every module sample is somewhere in [g]: kernel + the rest = guest totals
 want=$(gg_total "$d/expect" guest-module)
@@ -35,6 +35,6 @@ if gg_perf_is_61; then
 	gg_expect_counts "$d/expect" 0 guest-module > "$d/want.mod"
 	awk -F'\t' '$1 == "[g]" && $2 == "[unknown]" { print $2 "\t" $3 "\t" $4 }' "$d/perf" |
 		gg_resolve "$GG_KALLSYMS" "$GG_MODULES" > "$d/got.mod"
-	diff -u "$d/want.mod" "$d/got.mod" || gg_fail "raw module addresses do not resolve as expected"
+	gg_diff "$d/want.mod" "$d/got.mod" || gg_fail "raw module addresses do not resolve as expected"
 fi
 echo "PASS: no module records: kernel symbols right, module samples [unknown] as documented"

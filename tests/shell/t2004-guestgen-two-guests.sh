@@ -3,8 +3,9 @@
 # of the fixture with every kernel-half address moved; checked here line by
 # line. A file whose default guest is the moved copy must resolve exactly
 # under perf as the expectation says (the tool is consistent across
-# offsets). Then one file with both guests: the expectation keeps them
-# apart, by machine. perf 6.1 cannot: its report never creates the
+# offsets); reported with the original fixture instead, perf relocates the
+# core kernel by the MMAP records but not the modules. Then one file with
+# both guests: the expectation keeps them apart, by machine. perf 6.1 cannot: its report never creates the
 # --guestmount machines (it falls back to the default guest for every pid),
 # so both guests' MMAP records land in one machine. Documented: the kernel
 # map of the guest written last wins, the other guest's kernel samples are
@@ -65,7 +66,26 @@ gg_need_perf
 gg_perf_counts "$d/moved" --guestkallsyms="$K2" --guestmodules="$M2" -- -i "$d/moved.data"
 gg_expect_counts "$d/moved.exp" 0 guest-kernel guest-module > "$d/want"
 grep '^\[g\]' "$d/moved" > "$d/got"
-diff -u "$d/want" "$d/got" || gg_fail "moved guest: attribution differs"
+gg_diff "$d/want" "$d/got" || gg_fail "moved guest: attribution differs"
+
+# recorded against the moved guest, reported with the original files: perf
+# relocates the kernel by the kernel MMAP's pgoff (_text when recorded)
+# against the files' _text, so core kernel symbols stay exact. Modules are
+# not relocated: their MMAP bases disagree with the files, and perf 6.1
+# prints raw offsets in the module dsos (counts per dso still right).
+gg_perf_counts "$d/reloc" --guestkallsyms="$GG_KALLSYMS" --guestmodules="$GG_MODULES" \
+	-- -i "$d/moved.data"
+gg_expect_counts "$d/moved.exp" 0 guest-kernel > "$d/want.k"
+grep -F "[g]	[guest.kernel.kallsyms]	" "$d/reloc" > "$d/got.reloc"
+gg_diff "$d/want.k" "$d/got.reloc" || gg_fail "moved recording, original files: kernel symbols differ"
+if gg_perf_is_61; then
+	gg_expect_counts "$d/moved.exp" 0 guest-module |
+		awk -F'\t' '{ n[$2] += $4 } END { for (k in n) print k "\t" n[k] }' | sort > "$d/want.dso"
+	awk -F'\t' '$1 == "[g]" && $2 != "[guest.kernel.kallsyms]" && $3 ~ /^0x|^0+$/ { n[$2] += $4 }
+		END { for (k in n) print k "\t" n[k] }' "$d/reloc" | sort > "$d/got.dso"
+	gg_diff "$d/want.dso" "$d/got.dso" ||
+		gg_fail "perf 6.1, moved recording: module samples not raw offsets in their dsos"
+fi
 
 # both guests in one file: the expectation keeps the machines apart
 "$GG_TOOL" -o "$d/two.data" --expect "$d/two.exp" --seed 12 \
@@ -94,6 +114,6 @@ if gg_perf_is_61; then
 	awk -F'\t' '!/^#/ && $2 == "guest-module" { n["[g]\t" $3 "\t" $4] += $5 }
 		END { for (k in n) print k "\t" n[k] }' "$d/two.exp" | LC_ALL=C sort > "$d/want.m"
 	grep '^\[g\]' "$d/two" | grep -vF -e "[guest.kernel.kallsyms]" -e "[unknown]" > "$d/got.m"
-	diff -u "$d/want.m" "$d/got.m" || gg_fail "perf 6.1: module samples of two guests differ"
+	gg_diff "$d/want.m" "$d/got.m" || gg_fail "perf 6.1: module samples of two guests differ"
 fi
 echo "PASS: moved guest files exact; two guests documented"
