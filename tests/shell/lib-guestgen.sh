@@ -55,7 +55,9 @@ gg_setup() {
 	GG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pmukvm-guestgen.XXXXXX") || gg_fail "mktemp"
 	trap 'rm -rf "$GG_TMP"' EXIT
 	gzip -dc "$GG_FIX/kallsyms.gz" > "$GG_TMP/kallsyms" || gg_fail "cannot unzip kallsyms"
+	# shellcheck disable=SC2034 # used by the tests
 	GG_KALLSYMS=$GG_TMP/kallsyms
+	# shellcheck disable=SC2034
 	GG_MODULES=$GG_FIX/modules
 }
 

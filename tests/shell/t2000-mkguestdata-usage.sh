@@ -3,6 +3,7 @@
 # exit status 2 (usage) or 1 (bad input file), never a half-written file
 # passed off as good; --help lists every option; the same seed gives the
 # same bytes; the expectation is self-consistent. Needs no perf.
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_setup
 d=$GG_TMP

@@ -5,6 +5,7 @@
 # module sample exactly as the tool's expectation says, per dso and symbol;
 # guest user and host samples must land where the expectation counts them,
 # and perf's overhead percentages must match the totals.
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_need_perf
 gg_setup
@@ -28,7 +29,7 @@ for c in "${cases[@]}"; do
 	# guest kernel and module samples: symbol by symbol
 	gg_expect_counts "$d/expect" 0 guest-kernel guest-module > "$d/want"
 	grep '^\[g\]' "$d/perf" > "$d/got"
-	gg_diff "$d/want" "$d/got" || { gg_fail "$name: [g] attribution differs"; }
+	gg_diff "$d/want" "$d/got" || gg_fail "$name: [g] attribution differs"
 	[ -s "$d/want" ] || gg_fail "$name: empty expectation"
 
 	# guest user samples: unresolved, perf names the dso [unknown]

@@ -7,6 +7,7 @@
 # of a symbol (-v says "/proc/{kallsyms,modules} inconsistency"). Mapping
 # those offsets back through the fixture must give the expected symbols, so
 # the tool's ips are right even where perf cannot name them.
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_need_perf
 gg_setup

@@ -4,6 +4,7 @@
 # addresses then: every module sample is dso [unknown] with its raw guest
 # address. Those addresses, looked up in the fixture, must be the expected
 # module symbols.
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_need_perf
 gg_setup

@@ -11,6 +11,7 @@
 # map of the guest written last wins, the other guest's kernel samples are
 # [unknown], while module samples (same module-relative offsets in both
 # guests) still resolve to the right symbols.
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_setup
 d=$GG_TMP

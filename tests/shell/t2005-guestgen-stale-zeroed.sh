@@ -8,6 +8,7 @@
 # zeroed copies are exact. Documented: perf 6.1 reports both quietly, stale
 # samples as [unknown] raw addresses, zeroed kallsyms as [unknown] kernel
 # samples and raw module offsets, with nothing on stderr.
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_setup
 d=$GG_TMP

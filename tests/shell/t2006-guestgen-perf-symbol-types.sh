@@ -8,6 +8,7 @@
 #   d D b B      kept as data objects: "name+0xOFFSET"
 #   r R a A u ?  dropped: the samples go to the symbol before, the name
 #                never shows
+# shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_need_perf
 gg_perf_is_61 || gg_skip "documents perf 6.1; this is perf ${GG_PERF_VERSION:-unknown}"
