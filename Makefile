@@ -7,7 +7,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wno-unused-parameter -Wno-missing-field-initializers \
            -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lstdc++ -lm
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -33,27 +33,38 @@ else
 PROG    := pmukvm
 endif
 
+ifeq ($(SANITIZE),1)
+all: $(PROG) $(BUILD)/unit-tests
+else
 all: $(PROG) $(BUILD)/unit-tests $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+endif
+
+# V=1 shows the full commands.
+ifneq ($(V),1)
+Q       := @
+quiet    = @echo "  $(1)	$(2)";
+endif
 
 $(PROG): $(CMD_OBJ) $(BUILD)/libpmukvm.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libpmukvm.a: $(ENGINE_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 $(BUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DPMUKVM_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,CC,$@)$(CC) $(CFLAGS) -DPMUKVM_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libpmukvm.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Test tools are standalone: they do not link the engine, so what they
-# compute stays independent of what they check.
-$(BUILD)/tools/%: tests/tools/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lz -lm -pthread
+# compute stays independent of what they check. They are workloads too, so
+# they are built without sanitizers, once, in build/.
+build/tools/%: tests/tools/%.c
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,CC,$@)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lz -lm -pthread
 
 test: all
 	./tests/run-tests.sh
@@ -63,8 +74,8 @@ deps:
 
 # The main job on a built-in workload: record the host for a few seconds
 # while a small CPU-bound program runs, then report it.
-demo: $(PROG) $(BUILD)/tools/mtwork
-	./$(PROG) record -a --duration 3 -o demo.data -- $(BUILD)/tools/mtwork 2 3000
+demo: $(PROG) build/tools/mtwork
+	./$(PROG) record -a --duration 3 -o demo.data -- build/tools/mtwork 2 3000
 	./$(PROG) report -i demo.data --stdio --percent-limit 0.5
 
 # Man pages from Documentation/*.txt, where asciidoctor is installed.
@@ -73,8 +84,9 @@ man:
 	for f in Documentation/pmukvm*.txt; do asciidoctor -b manpage -o $${f%.txt}.1 $$f; done
 
 test-san:
+	$(MAKE) all
 	$(MAKE) SANITIZE=1 all
-	PMUKVM=./pmukvm-san PMUKVM_BUILD=build-san ./tests/run-tests.sh
+	PMUKVM=./pmukvm-san PMUKVM_UNIT=build-san/unit-tests ./tests/run-tests.sh
 
 check: test test-san
 

@@ -293,7 +293,8 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 		}
 		rep->sopts.header_names = !rep->quiet;
 		hists__fprintf(h, &rep->sopts, fp);
-		fprintf(fp, "\n");
+		if (!rep->quiet)
+			fprintf(fp, "\n");
 		free(name);
 	}
 }
@@ -364,6 +365,10 @@ int cmd_report(int argc, char **argv)
 		goto out_data;
 	}
 	s->machines.kallsyms_path = rep.kallsyms;
+	if (machines__load_guest_symbols(&s->machines, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out_session;
+	}
 	e = session__process_events(s);
 	if (e) {
 		pr_err("%s", s->errbuf);

@@ -2,6 +2,8 @@
 /* ELF symbols, program headers and build-ids, through libelf. */
 #include "symbols/elf.h"
 
+#include "symbols/demangle.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -166,6 +168,7 @@ static void load_symbols(struct elf_image *img, Elf *elf, Elf_Scn *scn, const GE
 	for (i = 0; i < nr; i++) {
 		GElf_Sym sym;
 		const char *name;
+		char *dm;
 		int type;
 		bool keep;
 
@@ -189,8 +192,12 @@ static void load_symbols(struct elf_image *img, Elf *elf, Elf_Scn *scn, const GE
 		name = elf_strptr(elf, shdr->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
+		dm = demangle(name);
+		if (dm)
+			name = dm;
 		symtab__add(&img->tab, sym.st_value, sym.st_size, GELF_ST_BIND(sym.st_info),
 			    (u8)type, name, strlen(name));
+		free(dm);
 	}
 }
 
@@ -230,7 +237,7 @@ static void synthesize_plt(struct elf_image *img, Elf *elf)
 		GElf_Sym sym;
 		size_t symidx;
 		const char *name;
-		char buf[600];
+		char *dm, buf[600];
 
 		if (rela) {
 			GElf_Rela r;
@@ -250,7 +257,9 @@ static void synthesize_plt(struct elf_image *img, Elf *elf)
 		name = elf_strptr(elf, dynsym_shdr.sh_link, sym.st_name);
 		if (!name)
 			continue;
-		snprintf(buf, sizeof(buf), "%s@plt", name);
+		dm = demangle(name);
+		snprintf(buf, sizeof(buf), "%s@plt", dm ? dm : name);
+		free(dm);
 		symtab__add(&img->tab, addr, entsize, STB_GLOBAL, STT_FUNC, buf, strlen(buf));
 	}
 }

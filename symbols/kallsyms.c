@@ -210,7 +210,8 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 		return ret;
 	}
 	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		snprintf(err, errlen, "cannot read '%s': %s", path, ret == -EBADMSG ?
+			 "truncated or corrupt gzip data" : strerror(-ret));
 		return ret;
 	}
 	ret = kallsyms__parse(ks, buf, len, path, err, errlen);
@@ -247,7 +248,7 @@ int modules__parse(const char *buf, size_t len, const char *path, struct kmodule
 
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		char lbuf[1024], name[128], state[32], deps[512];
+		char lbuf[1024], name[128], state[32], deps[512], addrs[64], *endp;
 		unsigned long long size, addr;
 		int refs, n;
 
@@ -264,8 +265,14 @@ int modules__parse(const char *buf, size_t len, const char *path, struct kmodule
 		}
 		memcpy(lbuf, p, (size_t)(eol - p));
 		lbuf[eol - p] = '\0';
-		n = sscanf(lbuf, "%127s %llu %d %511s %31s %llx", name, &size, &refs, deps,
-			   state, &addr);
+		n = sscanf(lbuf, "%127s %llu %d %511s %31s %63s", name, &size, &refs, deps,
+			   state, addrs);
+		if (n == 6) {
+			errno = 0;
+			addr = strtoull(addrs, &endp, 16);
+			if (errno || *endp || strncmp(addrs, "0x", 2) || !addrs[2])
+				n = -1;
+		}
 		if (n != 6) {
 			snprintf(err, errlen, "%s:%zu: malformed modules line (expected 'NAME SIZE "
 				 "REFS DEPS STATE ADDRESS')", path, line);
@@ -320,7 +327,8 @@ int modules__load(const char *path, struct kmodule **mods, size_t *nr, char *err
 		return ret;
 	}
 	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		snprintf(err, errlen, "cannot read '%s': %s", path, ret == -EBADMSG ?
+			 "truncated or corrupt gzip data" : strerror(-ret));
 		return ret;
 	}
 	ret = modules__parse(buf, len, path, mods, nr, err, errlen);

@@ -2,7 +2,7 @@
 set -u
 PMUKVM=${PMUKVM:-./pmukvm}
 PMUKVM_BUILD=${PMUKVM_BUILD:-build}
-TOOLS=$PMUKVM_BUILD/tools
+TOOLS=build/tools
 FIXTURES=${FIXTURES:-../shared/fixtures}
 TMP=$(mktemp -d /tmp/pmukvm-t.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

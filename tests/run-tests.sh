@@ -2,19 +2,21 @@
 # Runs every test: the unit suite, then each tests/shell/tNNNN-*.sh.
 # A shell test exits 0 (pass), 77 (skip, reason on stdout) or anything
 # else (fail). PMUKVM names the binary under test (default ./pmukvm),
-# PMUKVM_BUILD the build directory (default build).
+# PMUKVM_BUILD the build directory (default build; test tools are always
+# in build/tools), PMUKVM_UNIT the unit-test binary.
 # Usage: tests/run-tests.sh [PATTERN]   (PATTERN filters test file names)
 set -u
 cd "$(dirname "$0")/.."
 export PMUKVM=${PMUKVM:-./pmukvm}
 export PMUKVM_BUILD=${PMUKVM_BUILD:-build}
+unit=${PMUKVM_UNIT:-$PMUKVM_BUILD/unit-tests}
 pattern=${1:-}
 pass=0 fail=0 skip=0
 failed=()
 log_dir=$(mktemp -d /tmp/pmukvm-tests.XXXXXX)
 
 if [ -z "$pattern" ] || [[ unit == *$pattern* ]]; then
-	if "$PMUKVM_BUILD/unit-tests" >"$log_dir/unit.log" 2>&1; then
+	if "$unit" >"$log_dir/unit.log" 2>&1; then
 		pass=$((pass + 1)); echo "ok    unit-tests ($(tail -n1 "$log_dir/unit.log"))"
 	else
 		fail=$((fail + 1)); failed+=(unit-tests)

@@ -685,6 +685,8 @@ static void machine__load_kernel(struct machines *m, struct machine *machine)
 		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, err,
 			      sizeof(err))) {
 			machines__warn_once(m, "%s: %s", machine->name, err);
+			if (!machine->load_error)
+				machine->load_error = xstrdup(err);
 			free(img);
 		} else {
 			machine->vmlinux = img;
@@ -725,6 +727,8 @@ static void machine__load_kernel(struct machines *m, struct machine *machine)
 }
 
 /* ---- machines ---- */
+
+static void thread__set_comm(struct machines *m, struct thread *t, const char *comm);
 
 static void machine__init(struct machine *machine, s32 pid, const char *name)
 {
@@ -787,6 +791,8 @@ void machines__init(struct machines *m, const struct perf_data *data)
 	memset(m, 0, sizeof(*m));
 	machine__init(&m->host, -1, "host");
 	m->data = data;
+	/* The idle task has no COMM record; name it as perf does. */
+	thread__set_comm(m, machine__findnew_thread(&m->host, m, 0, 0), "swapper");
 }
 
 void machines__exit(struct machines *m)
@@ -979,6 +985,22 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 	return 0;
 }
 
+int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
+{
+	struct machine *g;
+
+	for (g = m->guests; g; g = g->next) {
+		if (g->flags & MACHINE_NO_SYMBOLS)
+			continue;
+		machine__load_kernel(m, g);
+		if (g->load_error && (g->kallsyms_path || g->modules_path || g->vmlinux_path)) {
+			str_copy(err, g->load_error, errlen);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* ---- threads ---- */
 
 static struct thread *machine__find_thread(struct machine *machine, u32 tid)
@@ -1105,8 +1127,15 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 	if (strstr(filename, "kernel.kallsyms]")) {
 		machine->text_recorded = pgoff;
 		machine->has_text_recorded = true;
-		if (machine->flags & MACHINE_GUEST)
-			return;	/* guest layout comes from its symbol files */
+		if (machine->flags & MACHINE_GUEST) {
+			/* Layout from the symbol files; the record gives the relocation. */
+			if (machine->ks_tried) {
+				machine->kmaps.nr = 0;
+				machine->reloc = 0;
+				guest__build_kmaps(m, machine);
+			}
+			return;
+		}
 		machine__add_kmap(machine, start, end, start, machine->kernel_dso);
 		return;
 	}

@@ -133,6 +133,13 @@ void machines__exit(struct machines *m);
 int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
 			   const char *vmlinux, const char *mount, char *err, size_t errlen);
 
+/**
+ * machines__load_guest_symbols - loads every guest's symbol files now, so
+ * that a bad file given on the command line is an error before any
+ * sample is read. Returns 0 or a negative errno with @err naming the file.
+ */
+int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
+
 /** machines__process_event - updates the model from a non-sample record. */
 int machines__process_event(struct machines *m, const union perf_event *ev,
 			    const struct perf_sample *trailer);

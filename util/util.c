@@ -216,8 +216,14 @@ int read_file_maybe_gz(const char *path, size_t limit, char **bufp, size_t *lenp
 			err = e == Z_ERRNO ? -errno : -EIO;
 			break;
 		}
-		if (n == 0)
+		if (n == 0) {
+			int e;
+
+			gzerror(gz, &e);
+			if (e != Z_OK && e != Z_STREAM_END)
+				err = -EBADMSG;	/* truncated or corrupt gzip data */
 			break;
+		}
 		len += (size_t)n;
 		if (len > limit) {
 			err = -EFBIG;

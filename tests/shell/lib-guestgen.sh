@@ -10,7 +10,7 @@ set -u
 gg_skip() { echo "SKIP: $*"; exit 77; }
 gg_fail() { echo "FAIL: $*"; exit 1; }
 
-GG_BUILD=${PMUKVM_BUILD:-build}
+GG_BUILD=build
 GG_TOOL=$GG_BUILD/tools/mkguestdata
 
 # Builds the tool the way the Makefile does if it is missing or stale.
