@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
 
 static int hexval(int c)
 {
@@ -79,143 +82,221 @@ static u16 module_owner_add(struct kallsyms *ks, const char *name, size_t len,
 	return *last;
 }
 
-int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char *path,
-		    char *err, size_t errlen)
+/* Parsing state, so that a file can be parsed as it streams in. */
+struct kparse {
+	const char *path;
+	char *err;
+	size_t errlen;
+	size_t line, nonzero, kept;
+	u16 last_owner;
+	const char *last_name;
+	size_t last_len;
+	u64 stext;
+	bool has_stext;
+};
+
+static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, const char *eol)
 {
-	const char *p = buf, *end = buf + len;
-	size_t line = 0, nonzero = 0, kept_lines = 0;
-	u16 last_owner = 0;
-	const char *last_name = NULL;
-	size_t last_len = 0;
-	u64 stext = 0;
-	bool has_stext = false;
+	const char *q, *name, *name_end, *mod = NULL, *mod_end = NULL;
+	u64 addr;
+	size_t n;
+	char type;
+	u16 owner = 0;
 
-	memset(ks, 0, sizeof(*ks));
-	symtab__init(&ks->tab);
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *q, *name, *name_end, *mod = NULL, *mod_end = NULL;
-		u64 addr;
-		size_t n;
-		char type;
-		u16 owner = 0;
-
-		if (!eol)
-			eol = end;
-		line++;
-		if (eol == p) {
-			p = eol + 1;
-			continue;
-		}
-		n = parse_hex(p, eol, &addr);
-		q = p + n;
-		if (!n || q >= eol || *q != ' ' || q + 2 >= eol || q[2] != ' ' ||
-		    !isalpha((unsigned char)q[1])) {
-			snprintf(err, errlen, "%s:%zu: malformed kallsyms line (expected "
-				 "'ADDRESS TYPE NAME [MODULE]')", path, line);
-			goto out_inval;
-		}
-		type = q[1];
-		name = q + 3;
-		name_end = name;
-		while (name_end < eol && *name_end != '\t' && *name_end != ' ')
-			name_end++;
-		if (name_end == name || name_end - name > KSYM_NAME_MAX) {
-			snprintf(err, errlen, "%s:%zu: symbol name is %s", path, line,
-				 name_end == name ? "empty" : "too long");
-			goto out_inval;
-		}
-		if (name_end < eol) {
-			const char *m = name_end;
-
-			while (m < eol && (*m == '\t' || *m == ' '))
-				m++;
-			if (m < eol) {
-				if (*m != '[' || eol[-1] != ']' || eol - m < 3 ||
-				    eol - m > 64 + 2) {
-					snprintf(err, errlen, "%s:%zu: malformed module tag "
-						 "(expected '[module]')", path, line);
-					goto out_inval;
-				}
-				mod = m + 1;
-				mod_end = eol - 1;
-			}
-		}
-		if (addr)
-			nonzero++;
-		if (!mod && (name_end - name) == 5 && !memcmp(name, "_text", 5)) {
-			ks->text = addr;
-			ks->has_text = true;
-		}
-		if (!mod && (name_end - name) == 6 && !memcmp(name, "_stext", 6)) {
-			stext = addr;
-			has_stext = true;
-		}
-		if (keep_type(type)) {
-			if (mod) {
-				owner = module_owner_add(ks, mod, (size_t)(mod_end - mod),
-							 &last_owner, &last_name, &last_len);
-				if (!owner) {
-					snprintf(err, errlen, "%s:%zu: more than %u modules",
-						 path, line, MAX_MODULES);
-					goto out_inval;
-				}
-			}
-			symtab__add(&ks->tab, addr, 0,
-				    type == 'W' || type == 'w' ? STB_WEAK :
-				    isupper((unsigned char)type) ? STB_GLOBAL : STB_LOCAL,
-				    toupper((unsigned char)type) == 'T' ||
-				    toupper((unsigned char)type) == 'W' ? STT_FUNC : STT_OBJECT,
-				    name, (size_t)(name_end - name));
-			ks->tab.syms[ks->tab.nr - 1].owner = owner;
-			kept_lines++;
-		}
-		p = eol + 1;
+	st->line++;
+	if (eol == p)
+		return 0;
+	n = parse_hex(p, eol, &addr);
+	q = p + n;
+	if (!n || q >= eol || *q != ' ' || q + 2 >= eol || q[2] != ' ' ||
+	    !isalpha((unsigned char)q[1])) {
+		snprintf(st->err, st->errlen, "%s:%zu: malformed kallsyms line (expected "
+			 "'ADDRESS TYPE NAME [MODULE]')", st->path, st->line);
+		return -EINVAL;
 	}
-	ks->nr_lines = line;
-	if (line && !nonzero) {
-		snprintf(err, errlen, "%s: every address is zero: this copy was read without "
-			 "privileges. In the guest, copy it as root (e.g. 'sudo cat "
-			 "/proc/kallsyms > kallsyms', or set kernel.kptr_restrict=0)", path);
-		kallsyms__exit(ks);
+	type = q[1];
+	name = q + 3;
+	name_end = name;
+	while (name_end < eol && *name_end != '\t' && *name_end != ' ')
+		name_end++;
+	if (name_end == name || name_end - name > KSYM_NAME_MAX) {
+		snprintf(st->err, st->errlen, "%s:%zu: symbol name is %s", st->path, st->line,
+			 name_end == name ? "empty" : "too long");
+		return -EINVAL;
+	}
+	if (name_end < eol) {
+		const char *m = name_end;
+
+		while (m < eol && (*m == '\t' || *m == ' '))
+			m++;
+		if (m < eol) {
+			if (*m != '[' || eol[-1] != ']' || eol - m < 3 || eol - m > 64 + 2) {
+				snprintf(st->err, st->errlen, "%s:%zu: malformed module tag "
+					 "(expected '[module]')", st->path, st->line);
+				return -EINVAL;
+			}
+			mod = m + 1;
+			mod_end = eol - 1;
+		}
+	}
+	if (addr)
+		st->nonzero++;
+	if (!mod && (name_end - name) == 5 && !memcmp(name, "_text", 5)) {
+		ks->text = addr;
+		ks->has_text = true;
+	}
+	if (!mod && (name_end - name) == 6 && !memcmp(name, "_stext", 6)) {
+		st->stext = addr;
+		st->has_stext = true;
+	}
+	if (!keep_type(type))
+		return 0;
+	if (mod) {
+		owner = module_owner_add(ks, mod, (size_t)(mod_end - mod), &st->last_owner,
+					 &st->last_name, &st->last_len);
+		if (!owner) {
+			snprintf(st->err, st->errlen, "%s:%zu: more than %u modules", st->path,
+				 st->line, MAX_MODULES);
+			return -EINVAL;
+		}
+	}
+	symtab__add(&ks->tab, addr, 0,
+		    type == 'W' || type == 'w' ? STB_WEAK :
+		    isupper((unsigned char)type) ? STB_GLOBAL : STB_LOCAL,
+		    toupper((unsigned char)type) == 'T' || toupper((unsigned char)type) == 'W' ?
+		    STT_FUNC : STT_OBJECT,
+		    name, (size_t)(name_end - name));
+	ks->tab.syms[ks->tab.nr - 1].owner = owner;
+	st->kept++;
+	return 0;
+}
+
+static int kparse_finish(struct kallsyms *ks, struct kparse *st)
+{
+	ks->nr_lines = st->line;
+	if (st->line && !st->nonzero) {
+		snprintf(st->err, st->errlen, "%s: every address is zero: this copy was read "
+			 "without privileges. In the guest, copy it as root (e.g. 'sudo cat "
+			 "/proc/kallsyms > kallsyms', or set kernel.kptr_restrict=0)", st->path);
 		return -EPERM;
 	}
-	if (!kept_lines) {
-		snprintf(err, errlen, "%s: no text or data symbols in %zu lines: not a "
-			 "kallsyms copy", path, line);
-		goto out_inval;
+	if (!st->kept) {
+		snprintf(st->err, st->errlen, "%s: no text or data symbols in %zu lines: not a "
+			 "kallsyms copy", st->path, st->line);
+		return -EINVAL;
 	}
-	if (!ks->has_text && has_stext) {
-		ks->text = stext;
+	if (!ks->has_text && st->has_stext) {
+		ks->text = st->stext;
 		ks->has_text = true;
 	}
 	symtab__finish(&ks->tab, true);
 	return 0;
-out_inval:
-	kallsyms__exit(ks);
-	return -EINVAL;
 }
 
+static void kparse_init(struct kallsyms *ks, struct kparse *st, const char *path, char *err,
+			size_t errlen)
+{
+	memset(ks, 0, sizeof(*ks));
+	symtab__init(&ks->tab);
+	memset(st, 0, sizeof(*st));
+	st->path = path;
+	st->err = err;
+	st->errlen = errlen;
+}
+
+int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char *path,
+		    char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	struct kparse st;
+	int ret = 0;
+
+	kparse_init(ks, &st, path, err, errlen);
+	while (p < end && !ret) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (!eol)
+			eol = end;
+		ret = kparse_line(ks, &st, p, eol);
+		p = eol + 1;
+	}
+	if (!ret)
+		ret = kparse_finish(ks, &st);
+	if (ret)
+		kallsyms__exit(ks);
+	return ret;
+}
+
+/* Streams the file through the parser: no copy of the whole file in memory. */
 int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errlen)
 {
-	char *buf;
-	size_t len;
-	int ret;
+	enum { CHUNK = 256 * 1024, MAX_LINE = 4096 };
+	char *buf = xmalloc(CHUNK + MAX_LINE);
+	struct kparse st;
+	size_t have = 0, total = 0;
+	gzFile gz;
+	int fd, ret = 0;
 
-	memset(ks, 0, sizeof(*ks));
-	ret = read_file_maybe_gz(path, KALLSYMS_MAX_BYTES, &buf, &len);
-	if (ret == -EFBIG) {
-		snprintf(err, errlen, "%s: larger than %u MiB: not a kallsyms copy", path,
-			 KALLSYMS_MAX_BYTES >> 20);
+	kparse_init(ks, &st, path, err, errlen);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		free(buf);
 		return ret;
 	}
-	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, ret == -EBADMSG ?
-			 "truncated or corrupt gzip data" : strerror(-ret));
-		return ret;
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		free(buf);
+		snprintf(err, errlen, "cannot read '%s': out of memory", path);
+		return -ENOMEM;
 	}
-	ret = kallsyms__parse(ks, buf, len, path, err, errlen);
+	for (;;) {
+		int n = gzread(gz, buf + have, CHUNK);
+		char *p = buf, *end, *eol;
+		int e;
+
+		if (n < 0 || (n == 0 && (gzerror(gz, &e), e != Z_OK && e != Z_STREAM_END))) {
+			snprintf(err, errlen, "cannot read '%s': truncated or corrupt gzip data",
+				 path);
+			ret = -EBADMSG;
+			break;
+		}
+		total += (size_t)n;
+		if (total > KALLSYMS_MAX_BYTES) {
+			snprintf(err, errlen, "%s: larger than %u MiB: not a kallsyms copy", path,
+				 KALLSYMS_MAX_BYTES >> 20);
+			ret = -EFBIG;
+			break;
+		}
+		end = buf + have + n;
+		while (!ret && (eol = memchr(p, '\n', (size_t)(end - p)))) {
+			ret = kparse_line(ks, &st, p, eol);
+			p = eol + 1;
+		}
+		if (ret)
+			break;
+		have = (size_t)(end - p);
+		if (n == 0) {
+			if (have)
+				ret = kparse_line(ks, &st, p, end);
+			break;
+		}
+		if (have >= MAX_LINE) {
+			snprintf(err, errlen, "%s:%zu: line longer than %d bytes", path,
+				 st.line + 1, MAX_LINE);
+			ret = -EINVAL;
+			break;
+		}
+		memmove(buf, p, have);
+	}
+	gzclose(gz);
 	free(buf);
+	if (!ret)
+		ret = kparse_finish(ks, &st);
+	if (ret)
+		kallsyms__exit(ks);
 	return ret;
 }
 

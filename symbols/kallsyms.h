@@ -5,7 +5,7 @@
 #include "symbols/symtab.h"
 
 /* Bounds on what a kallsyms or modules copy may hold. */
-#define KALLSYMS_MAX_BYTES	(64u << 20)
+#define KALLSYMS_MAX_BYTES	(32u << 20)
 #define MODULES_MAX_BYTES	(4u << 20)
 #define KSYM_NAME_MAX		512
 #define MAX_MODULES		16384

@@ -162,6 +162,10 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 {
 	size_t lo = 0, hi = tab->nr;
 
+	/* Samples cluster: try the last hit first. */
+	if (tab->hint < tab->nr && addr >= tab->syms[tab->hint].start &&
+	    addr < tab->syms[tab->hint].end)
+		return &tab->syms[tab->hint];
 	/* Last symbol with start <= addr. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -173,8 +177,10 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 	}
 	if (!lo)
 		return NULL;
-	if (addr < tab->syms[lo - 1].end)
+	if (addr < tab->syms[lo - 1].end) {
+		((struct symtab *)tab)->hint = lo - 1;	/* a cache, not state */
 		return &tab->syms[lo - 1];
+	}
 	return NULL;
 }
 

@@ -23,6 +23,7 @@ struct symtab {
 	char **pools;		/* name storage, in chunks */
 	size_t nr_pools;
 	size_t pool_used, pool_size;
+	size_t hint;		/* lookup cache: index of the last symbol found */
 };
 
 void symtab__init(struct symtab *tab);

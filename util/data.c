@@ -210,6 +210,11 @@ struct evsel *perf_data__add_evsel(struct perf_data *d, const struct perf_event_
 	evsel = xzalloc(sizeof(*evsel));
 	evsel->attr = *attr;
 	evsel->idx = d->nr_evsels;
+	evsel->time_pos = -1;
+	if (attr->sample_type & PERF_SAMPLE_TIME)
+		evsel->time_pos = !!(attr->sample_type & PERF_SAMPLE_IDENTIFIER) +
+				  !!(attr->sample_type & PERF_SAMPLE_IP) +
+				  !!(attr->sample_type & PERF_SAMPLE_TID);
 	evsel->nr_ids = nr_ids;
 	if (nr_ids) {
 		evsel->ids = xcalloc(nr_ids, sizeof(u64));

@@ -60,6 +60,7 @@ struct evsel {
 	u64 *ids;
 	u32 nr_ids;
 	int idx;
+	int time_pos;			/* u64 index of TIME in a sample, -1 none */
 	/* Counted while reading. */
 	u64 nr_samples;
 	u64 total_period;

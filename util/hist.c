@@ -190,6 +190,7 @@ void hists__reset(struct hists *hists)
 	free(hists->sorted);
 	hists->table = NULL;
 	hists->sorted = NULL;
+	hists->last = NULL;
 	hists->table_size = 0;
 	hists->nr_entries = 0;
 	hists->total_period = 0;
@@ -292,9 +293,14 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 		.level = al->level,
 		.cpumode = al->cpumode,
 	};
-	struct hist_entry *he;
+	struct hist_entry *he = hists->last;
 	size_t b;
 
+	/* Runs of samples with the same fields land in the same row. */
+	if (he && he->comm == key.comm && he->dso == key.dso && he->sym == key.sym &&
+	    he->addr == key.addr && he->tid == key.tid && he->machine == key.machine &&
+	    he->vcpu == key.vcpu && he->level == key.level && he->cpumode == key.cpumode)
+		goto found;
 	if (hists->nr_entries + 1 > hists->table_size)
 		hists__grow(hists);
 	key.hash = entry_hash(&hists->so, &key);
@@ -311,6 +317,8 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 		hists->table[b] = he;
 		hists->nr_entries++;
 	}
+	hists->last = he;
+found:
 	he->nr_samples++;
 	he->period += period;
 	hists->nr_samples++;
@@ -373,4 +381,5 @@ void hists__decay(struct hists *hists)
 	}
 	free(hists->sorted);
 	hists->sorted = NULL;
+	hists->last = NULL;
 }

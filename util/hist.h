@@ -69,6 +69,7 @@ struct hists {
 	u64 total_period;
 	u64 nr_samples;
 	u64 nr_filtered;		/* dropped by --guest/--host */
+	struct hist_entry *last;		/* fast path: the last row added to */
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };

@@ -16,8 +16,48 @@
 
 #include "util/options.h"
 
-#define ARENA_SIZE	(4u << 20)
+#define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
+
+/*
+ * Queued copies live in 1 MiB arenas, each freed when its last record has
+ * been delivered: records wait in place, nothing is copied twice.
+ */
+struct arena {
+	size_t used, live;
+	u8 mem[];
+};
+
+static union perf_event *arena_copy(struct session *s, const union perf_event *ev,
+				    struct arena **where)
+{
+	size_t size = ev->header.size;
+	struct arena *a = s->arena;
+	u8 *p;
+
+	if (!a || a->used + size > ARENA_SIZE) {
+		if (a && !a->live)
+			free(a);
+		a = s->arena = xmalloc(sizeof(*a) + ARENA_SIZE);
+		a->used = a->live = 0;
+	}
+	p = a->mem + a->used;
+	memcpy(p, ev, size);
+	a->used += size;
+	a->live++;
+	s->queued_bytes += size;
+	*where = a;
+	return (union perf_event *)p;
+}
+
+static void arena_release(struct session *s, struct ordered_event *oe)
+{
+	struct arena *a = oe->arena;
+
+	s->queued_bytes -= oe->event->header.size;
+	if (--a->live == 0 && a != s->arena)
+		free(a);
+}
 
 struct session *session__new(struct perf_data *data, struct perf_tool *tool, char *err,
 			     size_t errlen)
@@ -43,9 +83,10 @@ void session__delete(struct session *s)
 	if (!s)
 		return;
 	machines__exit(&s->machines);
-	for (i = 0; i < s->nr_arenas; i++)
-		free(s->arenas[i]);
-	free(s->arenas);
+	for (i = 0; i < s->nr_queued; i++)
+		arena_release(s, &s->queue[i]);
+	if (s->arena && !s->arena->live)
+		free(s->arena);
 	free(s->queue);
 	free(s);
 }
@@ -65,7 +106,7 @@ static int session__err(struct session *s, int err, const char *fmt, ...)
 	return err;
 }
 
-static int deliver(struct session *s, union perf_event *ev, u64 off)
+static int deliver(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
 {
 	struct perf_data *d = s->data;
 	struct perf_sample sample;
@@ -76,9 +117,10 @@ static int deliver(struct session *s, union perf_event *ev, u64 off)
 		s->stats.nr_events[type]++;
 	switch (type) {
 	case PERF_RECORD_SAMPLE: {
-		struct evsel *evsel = perf_data__evsel_of(d, ev);
 		struct addr_location al;
 
+		if (!evsel)
+			evsel = perf_data__evsel_of(d, ev);
 		if (!evsel) {
 			s->stats.nr_no_evsel++;
 			return 0;
@@ -107,12 +149,9 @@ static int deliver(struct session *s, union perf_event *ev, u64 off)
 			return session__err(s, -EINVAL, "LOST_SAMPLES record at %#" PRIx64
 					    " is too short", off);
 		s->stats.nr_lost_samples += ev->lost_samples.lost;
-		{
-			struct evsel *evsel = perf_data__evsel_of(d, ev);
-
-			if (evsel)
-				evsel->nr_lost_samples += ev->lost_samples.lost;
-		}
+		evsel = perf_data__evsel_of(d, ev);
+		if (evsel)
+			evsel->nr_lost_samples += ev->lost_samples.lost;
 		return 0;
 	case PERF_RECORD_THROTTLE:
 		s->stats.nr_throttle++;
@@ -139,23 +178,6 @@ static int deliver(struct session *s, union perf_event *ev, u64 off)
 }
 
 /* ---- the ordering queue ---- */
-
-static union perf_event *arena_copy(struct session *s, const union perf_event *ev)
-{
-	size_t size = ev->header.size;
-	u8 *p;
-
-	if (!s->nr_arenas || s->arena_used + size > ARENA_SIZE) {
-		s->arenas = xrealloc(s->arenas, (s->nr_arenas + 1) * sizeof(*s->arenas));
-		s->arenas[s->nr_arenas++] = xmalloc(ARENA_SIZE);
-		s->arena_used = 0;
-	}
-	p = s->arenas[s->nr_arenas - 1] + s->arena_used;
-	memcpy(p, ev, size);
-	s->arena_used += size;
-	s->queued_bytes += size;
-	return (union perf_event *)p;
-}
 
 static bool oe_before(const struct ordered_event *a, const struct ordered_event *b)
 {
@@ -209,42 +231,35 @@ static void oe_sort(struct ordered_event *q, size_t n)
 /* Delivers queued records with time <= @limit (all of them for UINT64_MAX). */
 static int queue_flush(struct session *s, u64 limit)
 {
-	size_t i, done = 0, j;
+	size_t i, done = 0;
 	int err = 0;
 
 	if (!s->nr_queued)
 		return 0;
 	oe_sort(s->queue, s->nr_queued);
 	for (i = 0; i < s->nr_queued && s->queue[i].time <= limit; i++) {
-		err = deliver(s, s->queue[i].event, s->queue[i].offset);
-		if (err)
-			return err;
+		err = deliver(s, s->queue[i].event, s->queue[i].offset, s->queue[i].evsel);
+		arena_release(s, &s->queue[i]);
 		done++;
+		if (err)
+			break;
 	}
 	if (done)
 		s->last_flush = s->queue[done - 1].time;
-	/* Keep what waits: copy it into fresh arenas, drop the old ones. */
-	{
-		u8 **old = s->arenas;
-		size_t nr_old = s->nr_arenas;
-
-		s->arenas = NULL;
-		s->nr_arenas = 0;
-		s->arena_used = 0;
-		s->queued_bytes = 0;
-		for (j = done; j < s->nr_queued; j++) {
-			s->queue[j - done] = s->queue[j];
-			s->queue[j - done].event = arena_copy(s, s->queue[j].event);
-		}
-		s->nr_queued -= done;
-		for (j = 0; j < nr_old; j++)
-			free(old[j]);
-		free(old);
+	if (err) {
+		while (done < s->nr_queued)
+			arena_release(s, &s->queue[done++]);
+		s->nr_queued = 0;
+		return err;
 	}
+	/* What waits moves to the front; the records stay where they are. */
+	memmove(s->queue, s->queue + done, (s->nr_queued - done) * sizeof(*s->queue));
+	s->nr_queued -= done;
 	return 0;
 }
 
-static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 off)
+static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 off,
+		       struct evsel *evsel)
 {
 	struct ordered_event *oe;
 
@@ -255,7 +270,8 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	oe->time = time;
 	oe->seq = s->seq++;
 	oe->offset = off;
-	oe->event = arena_copy(s, ev);
+	oe->event = arena_copy(s, ev, &oe->arena);
+	oe->evsel = evsel;
 	if (time > s->max_timestamp)
 		s->max_timestamp = time;
 	if (s->queued_bytes > QUEUE_MAX_BYTES) {
@@ -294,19 +310,20 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 				    "description (no HEADER_ATTR)", off);
 	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) != 0;
 	if (!s->ordered)
-		return deliver(s, ev, off);
+		return deliver(s, ev, off, NULL);
 	if (type == PERF_RECORD_SAMPLE) {
 		struct evsel *evsel = perf_data__evsel_of(d, ev);
+		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
 
-		if (!evsel || perf_data__parse_sample(d, evsel, ev, &sample))
-			return deliver(s, ev, off);	/* reports the problem */
-		time = sample.time;
-	} else {
-		if (perf_data__parse_trailer(d, ev, &sample))
-			return deliver(s, ev, off);
-		time = sample.time;
+		/* deliver() reports what is wrong with samples we cannot place. */
+		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
+			return deliver(s, ev, off, evsel);
+		time = ((const u64 *)(&ev->header + 1))[evsel->time_pos];
+		return queue_event(s, ev, time, off, evsel);
 	}
-	return queue_event(s, ev, time, off);
+	if (perf_data__parse_trailer(d, ev, &sample))
+		return deliver(s, ev, off, NULL);
+	return queue_event(s, ev, sample.time, off, NULL);
 }
 
 static void show_progress(struct session *s, u64 pos, bool done)

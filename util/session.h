@@ -31,11 +31,15 @@ struct session_stats {
 };
 
 /** struct ordered_event - a queued copy of a record, waiting for its turn. */
+struct arena;
+
 struct ordered_event {
 	u64 time;
 	u64 seq;
 	u64 offset;
 	union perf_event *event;
+	struct evsel *evsel;	/* samples: found once, when queued */
+	struct arena *arena;	/* where the copy lives */
 };
 
 /**
@@ -51,8 +55,7 @@ struct session {
 	bool ordered;
 	struct ordered_event *queue;
 	size_t nr_queued, alloc_queued;
-	u8 **arenas;
-	size_t nr_arenas, arena_used, arena_size;
+	struct arena *arena;		/* the one being filled */
 	size_t queued_bytes;
 	u64 max_timestamp, next_flush, last_flush, seq;
 	/* Progress on a terminal. */

@@ -51,10 +51,12 @@ grep -q "trunc:1001:" "$TMP/err" || fail "truncated line not named by number"
 expect_clean_error "garbage address" $PMUKVM --guestkallsyms="$TMP/garbage" report -i "$TMP/stale.data"
 printf 'ffffffff81000000 T %s\n' "$(head -c 5000 /dev/zero | tr '\0' x)" >"$TMP/longname"
 expect_clean_error "huge symbol name" $PMUKVM --guestkallsyms="$TMP/longname" report -i "$TMP/stale.data"
-truncate -s 80M "$TMP/huge"
+yes 'ffffffff81000000 T a_symbol_name' | head -c 40M >"$TMP/huge"
 /usr/bin/time -f '%M' -o "$TMP/rss" $PMUKVM --guestkallsyms="$TMP/huge" report -i "$TMP/stale.data" \
 	>/dev/null 2>"$TMP/err" && fail "huge kallsyms accepted"
 grep -q "larger than" "$TMP/err" || { cat "$TMP/err"; fail "huge kallsyms: no size message"; }
+truncate -s 80M "$TMP/zeros"
+expect_clean_error "80 MB of zero bytes" $PMUKVM --guestkallsyms="$TMP/zeros" report -i "$TMP/stale.data"
 rss=$(tail -n1 "$TMP/rss"); [ "$rss" -lt 200000 ] || fail "huge kallsyms used $rss kB"
 head -c 1000 /dev/urandom | gzip >"$TMP/badgz"
 expect_clean_error "binary garbage" $PMUKVM --guestkallsyms="$TMP/badgz" report -i "$TMP/stale.data"
