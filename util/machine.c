@@ -20,6 +20,7 @@
 
 #include "symbols/elf.h"
 #include "symbols/kallsyms.h"
+#include "symbols/symtab.h"
 #include "util/data.h"
 #include "util/guestfiles.h"
 
@@ -616,7 +617,16 @@ static void guest__build_kmaps(struct machines *m, struct machine *machine)
 	if (ks && ks->has_text && ks->text > lo && ks->text < hi)
 		lo = ks->text;
 	if (lo < hi) {
-		u64 text = ks && ks->has_text ? ks->text : lo;
+		u64 text = lo;
+
+		if (ks && ks->has_text) {
+			text = ks->text;
+		} else if (machine->vmlinux) {
+			const struct symbol *t = symtab__find_name(&machine->vmlinux->tab, "_text");
+
+			if (t)
+				text = t->start;
+		}
 
 		if (machine->has_text_recorded && machine->text_recorded != text) {
 			machine->reloc = (s64)(machine->text_recorded - text);
