@@ -20,6 +20,7 @@
 
 #include "symbols/elf.h"
 #include "symbols/kallsyms.h"
+#include "symbols/kmod.h"
 #include "symbols/symtab.h"
 #include "util/data.h"
 #include "util/guestfiles.h"
@@ -582,6 +583,26 @@ static void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 p
 	maps__insert(&machine->kmaps, &map);
 }
 
+/* Module symbols from DIR/<pid>/lib/modules/.../NAME.ko when kallsyms has none. */
+static void guest__load_ko(struct machines *m, struct machine *machine, struct dso *dso,
+			   const struct kmodule *km)
+{
+	char *path = kmod__find(machine->root, km->name), err[512];
+	struct elf_image *img;
+
+	if (!path)
+		return;
+	img = xzalloc(sizeof(*img));
+	if (kmod__load(img, path, km->start, err, sizeof(err))) {
+		machines__warn_once(m, "%s: %s", machine->name, err);
+		free(img);
+	} else {
+		dso->elf = img;
+		pr_debug("%s: %s symbols from %s", machine->name, km->name, path);
+	}
+	free(path);
+}
+
 /*
  * A guest's kernel layout comes from its symbol files, not from the map
  * records: the core kernel spans its kallsyms core symbols, each module
@@ -650,10 +671,13 @@ static void guest__build_kmaps(struct machines *m, struct machine *machine)
 		free(dname);
 		dso->loaded = true;
 		dso->owner = module_owner(machine, km->name);
-		if (!dso->owner && ks)
+		if (!dso->owner && machine->root && !dso->elf)
+			guest__load_ko(m, machine, dso, km);
+		if (!dso->owner && !dso->elf && ks)
 			machines__warn_once(m, "%s: module %s is in the modules file but has no "
-					    "symbols in kallsyms (kallsyms/modules inconsistency)",
-					    machine->name, km->name);
+					    "symbols in kallsyms%s (kallsyms/modules inconsistency)",
+					    machine->name, km->name,
+					    machine->root ? " nor a .ko file" : "");
 		if (km->start < machine->kernel_map_end && km->start + km->size >
 		    machine->kernel_map_start)
 			machines__warn_once(m, "%s: module %s [%#" PRIx64 "-%#" PRIx64 ") overlaps the "
@@ -1310,6 +1334,8 @@ static const struct symbol *kernel_symbol(struct machine *machine, struct dso *d
 		return sym;
 	}
 	/* Modules are not relocated with the core kernel. */
+	if (dso->elf)
+		return symtab__find(&dso->elf->tab, ip);
 	if (machine->ks && dso->owner) {
 		sym = symtab__find(&machine->ks->tab, ip);
 		if (sym && sym->owner != dso->owner)
