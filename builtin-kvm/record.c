@@ -680,7 +680,7 @@ int cmd_record(int argc, char **argv)
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
 	struct sigaction sa = { 0 };
-	bool freq_given, workload;
+	bool freq_given, workload, reported = false;
 	int i, err, go_fd = -1, status = 0, ret = 1;
 	u64 start_ns, last_sync;
 	char **cmd_argv;
@@ -851,7 +851,8 @@ int cmd_record(int argc, char **argv)
 		record__mmap_read_all(&rec);
 
 write_error:
-	if (rec.write_err || perf_writer__error(rec.writer)) {
+	reported = rec.write_err || perf_writer__error(rec.writer);
+	if (reported) {
 		int werr = rec.write_err ? rec.write_err : perf_writer__error(rec.writer);
 
 		pr_err("cannot write '%s': %s; stopping, the file keeps the records up to "
@@ -862,11 +863,10 @@ out_finish:
 		features__set_sample_time(rec.writer, rec.first_time, rec.last_time);
 	record__set_build_ids(&rec);
 	err = perf_writer__finish(rec.writer);
-	if (err && !rec.write_err) {
+	if (err && !reported)
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
-	} else if (!rec.write_err && !err) {
+	else if (!err)
 		ret = 0;
-	}
 	if (!o->quiet || ret)
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "util/data.h"
@@ -16,9 +17,9 @@
 
 #define WRITE_BUF_SIZE	(4u << 20)
 /* Kept free past the data for the features, plus the caller's reserve. */
-#define FEAT_RESERVE	(256u << 10)
+#define FEAT_RESERVE	(64u << 10)
 /* fallocate this much ahead at a time, so it is not a call per flush. */
-#define ALLOC_AHEAD	(16u << 20)
+#define ALLOC_AHEAD	(8u << 20)
 
 struct file_section {
 	u64 offset, size;
@@ -210,6 +211,47 @@ static size_t whole_records(const u8 *buf, size_t len, size_t n)
 	return pos;
 }
 
+/* pwrite of buf[0..len) at @off; *done says how much went out. */
+static int write_out(struct perf_writer *w, u64 off, size_t len, size_t *done)
+{
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = pwrite(w->fd, w->buf + *done, len - *done, (off_t)(off + *done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -ENOSPC;
+		*done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The disk cannot take the whole buffer: write the whole records that fit
+ * while the feature reserve stays free, so the file ends as late as it can.
+ */
+static void write_what_fits(struct perf_writer *w, u64 off)
+{
+	u64 page = (u64)sysconf(_SC_PAGESIZE), avail, fit;
+	struct statvfs sv;
+	size_t n, done;
+
+	if (fstatvfs(w->fd, &sv))
+		return;
+	avail = (u64)sv.f_bavail * sv.f_frsize;
+	if (w->reserved_end > off)
+		avail += w->reserved_end - off;
+	if (avail <= w->reserve + 2 * page)
+		return;
+	fit = avail - w->reserve - 2 * page;
+	n = whole_records(w->buf, w->buf_len, (size_t)min_t(u64, fit, w->buf_len));
+	if (!n || reserve_space(w, off, n))
+		return;
+	write_out(w, off, n, &done);
+	w->data_disk += whole_records(w->buf, w->buf_len, done);
+}
+
 static int flush(struct perf_writer *w)
 {
 	u64 off = w->data_offset + w->data_disk;
@@ -221,24 +263,15 @@ static int flush(struct perf_writer *w)
 	if (!w->buf_len)
 		return 0;
 	err = reserve_space(w, off, w->buf_len);
-	while (!err && done < w->buf_len) {
-		ssize_t n = pwrite(w->fd, w->buf + done, w->buf_len - done,
-				   (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			err = n < 0 ? -errno : -ENOSPC;
-		else
-			done += (size_t)n;
-	}
-	if (err) {
+	if (err == -ENOSPC) {
+		write_what_fits(w, off);
+	} else if (!err) {
+		err = write_out(w, off, w->buf_len, &done);
 		/* Keep what is on disk up to the last whole record. */
-		w->data_disk += whole_records(w->buf, w->buf_len, done);
-		w->error = err;
-	} else {
-		w->data_disk += w->buf_len;
+		w->data_disk += err ? whole_records(w->buf, w->buf_len, done) : w->buf_len;
 	}
+	if (err)
+		w->error = err;
 	w->buf_len = 0;
 	return err;
 }
