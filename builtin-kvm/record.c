@@ -351,6 +351,7 @@ static int build_evlist(struct record *rec, bool workload)
 			attr.sample_regs_user = X86_64_REGS_MASK;
 			attr.sample_stack_user = o->stack_size;
 			attr.exclude_callchain_user = 1;
+			attr.mmap_data = 1;
 		}
 		if (!rec->evlist->nr_evsels) {
 			/* Side-band records come once, from the first event. */
@@ -423,7 +424,7 @@ static int record__synth_cb(void *ctx, union perf_event *ev)
 {
 	struct record *rec = ctx;
 
-	if (ev->header.type == PERF_RECORD_MMAP2)
+	if (ev->header.type == PERF_RECORD_MMAP2 && (ev->mmap2.prot & 4 /* PROT_EXEC */))
 		remember_mmap(rec, ev->mmap2.pid, ev->mmap2.filename);
 	return write_event(rec, ev);
 }
@@ -610,6 +611,9 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 	/* TID, TIME, CPU, IDENTIFIER: the sample_id_all trailer of our events. */
 	const size_t id_hdr = 4 * sizeof(u64);
 	const struct record_opts *o = &rec->opts;
+	/* DWARF unwinding reads .eh_frame_hdr, which sits in a non-exec map. */
+	unsigned int flags = SYNTH_MAPS |
+			     (o->callgraph == CALLGRAPH_DWARF ? SYNTH_DATA_MAPS : 0);
 	size_t i;
 	int err;
 
@@ -632,9 +636,9 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 	if (err)
 		return err;
 	if (workload)
-		return synthesize__process(workload_pid, false, id_hdr, record__synth_cb, rec);
+		return synthesize__process(workload_pid, 0, id_hdr, record__synth_cb, rec);
 	if (o->pid)
-		return synthesize__process(o->pid, true, id_hdr, record__synth_cb, rec);
+		return synthesize__process(o->pid, flags, id_hdr, record__synth_cb, rec);
 	if (o->tid) {
 		/* The thread's process, for its maps and its siblings' names. */
 		char path[64], *buf;
@@ -649,9 +653,9 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 				tgid = atoi(p + 6);
 			free(buf);
 		}
-		return synthesize__process(tgid, true, id_hdr, record__synth_cb, rec);
+		return synthesize__process(tgid, flags, id_hdr, record__synth_cb, rec);
 	}
-	return synthesize__all_processes(id_hdr, record__synth_cb, rec);
+	return synthesize__all_processes(flags, id_hdr, record__synth_cb, rec);
 }
 
 static unsigned long long cap_freq(const struct record_opts *o, bool freq_given)
@@ -696,8 +700,10 @@ int cmd_record(int argc, char **argv)
 	freq_given = o->freq != 0;
 	if (!o->freq)
 		o->freq = DEFAULT_FREQ;
+	/* Samples with stack copies are ~8 KB: give the buffers room for them. */
 	if (!o->mmap_pages)
-		o->mmap_pages = DEFAULT_MMAP_PAGES;
+		o->mmap_pages = o->callgraph == CALLGRAPH_DWARF ? 4 * DEFAULT_MMAP_PAGES
+								 : DEFAULT_MMAP_PAGES;
 	if ((o->pid != 0) + (o->tid != 0) + workload + o->system_wide > 1) {
 		pr_err("choose one target: -a, -p PID, -t TID or a command");
 		return 129;

@@ -60,8 +60,9 @@ static int emit_mmap(u32 pid, u16 misc, u64 start, u64 len, u64 pgoff, const cha
 	return emit(ev, sizeof(ev->mmap), name, id_hdr_size, cb, ctx);
 }
 
-/* MMAP2 for each executable mapping in /proc/<pid>/maps. */
-static int synthesize_maps(pid_t pid, size_t id_hdr_size, synth_cb cb, void *ctx)
+/* MMAP2 for each executable (and with SYNTH_DATA_MAPS readable) mapping. */
+static int synthesize_maps(pid_t pid, unsigned int flags, size_t id_hdr_size, synth_cb cb,
+			   void *ctx)
 {
 	u64 buf[MAX_RECORD / 8];
 	union perf_event *ev = (union perf_event *)buf;
@@ -82,7 +83,7 @@ static int synthesize_maps(pid_t pid, size_t id_hdr_size, synth_cb cb, void *ctx
 		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, prot,
 			   &pgoff, &maj, &min, &ino, &n) < 7 || !n)
 			continue;
-		if (prot[2] != 'x')
+		if (prot[2] != 'x' && (!(flags & SYNTH_DATA_MAPS) || prot[0] != 'r'))
 			continue;
 		name = line + n;
 		name[strcspn(name, "\n")] = '\0';
@@ -92,7 +93,8 @@ static int synthesize_maps(pid_t pid, size_t id_hdr_size, synth_cb cb, void *ctx
 			name = (char *)"//anon";
 		memset(ev, 0, sizeof(ev->mmap2));
 		ev->header.type = PERF_RECORD_MMAP2;
-		ev->header.misc = PERF_RECORD_MISC_USER;
+		ev->header.misc = PERF_RECORD_MISC_USER |
+				  (prot[2] != 'x' ? PERF_RECORD_MISC_MMAP_DATA : 0);
 		ev->mmap2.pid = ev->mmap2.tid = (u32)pid;
 		ev->mmap2.start = start;
 		ev->mmap2.len = end - start;
@@ -101,7 +103,8 @@ static int synthesize_maps(pid_t pid, size_t id_hdr_size, synth_cb cb, void *ctx
 		ev->mmap2.min = min;
 		ev->mmap2.ino = ino;
 		ev->mmap2.prot = (prot[0] == 'r' ? PROT_READ : 0) |
-				 (prot[1] == 'w' ? PROT_WRITE : 0) | PROT_EXEC;
+				 (prot[1] == 'w' ? PROT_WRITE : 0) |
+				 (prot[2] == 'x' ? PROT_EXEC : 0);
 		ev->mmap2.flags = prot[3] == 's' ? MAP_SHARED : MAP_PRIVATE;
 		ret = emit(ev, sizeof(ev->mmap2), name, id_hdr_size, cb, ctx);
 		if (ret)
@@ -125,7 +128,8 @@ static bool read_comm(const char *path, char *comm, size_t size)
 	return ok;
 }
 
-int synthesize__process(pid_t pid, bool maps, size_t id_hdr_size, synth_cb cb, void *ctx)
+int synthesize__process(pid_t pid, unsigned int flags, size_t id_hdr_size, synth_cb cb,
+			void *ctx)
 {
 	char path[96], comm[64];
 	struct dirent *de;
@@ -140,8 +144,8 @@ int synthesize__process(pid_t pid, bool maps, size_t id_hdr_size, synth_cb cb, v
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	if (read_comm(path, comm, sizeof(comm)))
 		ret = emit_comm(pid, pid, comm, id_hdr_size, cb, ctx);
-	if (!ret && maps)
-		ret = synthesize_maps(pid, id_hdr_size, cb, ctx);
+	if (!ret && (flags & SYNTH_MAPS))
+		ret = synthesize_maps(pid, flags, id_hdr_size, cb, ctx);
 	while (!ret && (de = readdir(dir))) {
 		pid_t tid;
 
@@ -159,7 +163,8 @@ int synthesize__process(pid_t pid, bool maps, size_t id_hdr_size, synth_cb cb, v
 	return ret;
 }
 
-int synthesize__all_processes(size_t id_hdr_size, synth_cb cb, void *ctx)
+int synthesize__all_processes(unsigned int flags, size_t id_hdr_size, synth_cb cb,
+			      void *ctx)
 {
 	struct dirent *de;
 	DIR *dir = opendir("/proc");
@@ -170,7 +175,7 @@ int synthesize__all_processes(size_t id_hdr_size, synth_cb cb, void *ctx)
 	while (!ret && (de = readdir(dir))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		ret = synthesize__process(atoi(de->d_name), true, id_hdr_size, cb, ctx);
+		ret = synthesize__process(atoi(de->d_name), flags, id_hdr_size, cb, ctx);
 	}
 	closedir(dir);
 	return ret;

@@ -18,15 +18,23 @@
 /** synth_cb - gets one record, valid during the call; non-zero stops. */
 typedef int (*synth_cb)(void *ctx, union perf_event *event);
 
+/** enum synth_flags - what synthesize__process emits besides COMM. */
+enum synth_flags {
+	SYNTH_MAPS = 1 << 0,		/* MMAP2 of executable mappings */
+	SYNTH_DATA_MAPS = 1 << 1,	/* and of readable data (DWARF unwinding reads them) */
+};
+
 /**
- * synthesize__process - COMM of every thread of @pid, and, when @maps,
- * MMAP2 of its executable mappings. A process that went away is not an
- * error. Returns 0 or the callback's value.
+ * synthesize__process - COMM of every thread of @pid, and MMAP2 records
+ * as @flags say. A process that went away is not an error. Returns 0 or
+ * the callback's value.
  */
-int synthesize__process(pid_t pid, bool maps, size_t id_hdr_size, synth_cb cb, void *ctx);
+int synthesize__process(pid_t pid, unsigned int flags, size_t id_hdr_size, synth_cb cb,
+			void *ctx);
 
 /** synthesize__all_processes - synthesize__process for every process in /proc. */
-int synthesize__all_processes(size_t id_hdr_size, synth_cb cb, void *ctx);
+int synthesize__all_processes(unsigned int flags, size_t id_hdr_size, synth_cb cb,
+			      void *ctx);
 
 /**
  * synthesize__kernel - the host kernel map (`[kernel.kallsyms]_text` at
