@@ -262,10 +262,16 @@ static int read_sysctl_int(const char *path, long *val)
 	return 0;
 }
 
-static int probe_attr(struct perf_event_attr *attr)
+/* Whether @attr opens on this thread; permissions aside (see evlist__open's retry). */
+static int probe_attr(const struct perf_event_attr *attr)
 {
-	int fd = (int)syscall(__NR_perf_event_open, attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	struct perf_event_attr a = *attr;
+	int fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 
+	if (fd < 0 && errno == EACCES) {
+		a.exclude_kernel = a.exclude_hv = 1;
+		fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	close(fd);
@@ -536,37 +542,67 @@ static void sig_handler(int sig)
 
 /*
  * Forks COMMAND stopped on a pipe; writing to *go_fd lets it exec.
- * Events with enable_on_exec start counting at the exec.
+ * Events with enable_on_exec start counting at the exec. *err_fd reads
+ * EOF once the exec worked (close-on-exec), or the child's errno if not.
  */
-static int workload__prepare(char **argv, int *go_fd)
+static int workload__prepare(char **argv, int *go_fd, int *err_fd)
 {
-	int go[2];
+	int go[2], ex[2];
 	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
+	if (pipe2(ex, O_CLOEXEC)) {
 		close(go[0]);
 		close(go[1]);
 		return -errno;
 	}
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(go[0]);
+		close(go[1]);
+		close(ex[0]);
+		close(ex[1]);
+		return err;
+	}
 	if (!pid) {
 		char c;
+		int e;
 
 		close(go[1]);
+		close(ex[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
-		fprintf(stderr, "pmukvm: cannot run '%s': %s\n", argv[0], strerror(errno));
+		e = errno;
+		if (write(ex[1], &e, sizeof(e)) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	close(go[0]);
+	close(ex[1]);
 	workload_pid = pid;
 	*go_fd = go[1];
+	*err_fd = ex[0];
 	return 0;
+}
+
+/* Lets the command exec; returns 0 or the exec's negative errno. */
+static int workload__start(int go_fd, int err_fd)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(go_fd, "g", 1) != 1)
+		return -errno;
+	do {
+		n = read(err_fd, &e, sizeof(e));
+	} while (n < 0 && errno == EINTR);
+	return n == sizeof(e) ? -e : 0;
 }
 
 static bool workload__exited(int *status)
@@ -684,8 +720,8 @@ int cmd_record(int argc, char **argv)
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
 	struct sigaction sa = { 0 };
-	bool freq_given, workload, reported = false;
-	int i, err, go_fd = -1, status = 0, ret = 1;
+	bool freq_given, workload, reported = false, failed = false;
+	int i, err, go_fd = -1, exec_fd = -1, status = 0, ret = 1;
 	u64 start_ns, last_sync;
 	char **cmd_argv;
 
@@ -758,7 +794,7 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGCHLD, &sa, NULL);
 
 	if (workload) {
-		err = workload__prepare(cmd_argv, &go_fd);
+		err = workload__prepare(cmd_argv, &go_fd, &exec_fd);
 		if (err) {
 			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(-err));
 			goto out;
@@ -776,6 +812,19 @@ int cmd_record(int argc, char **argv)
 	}
 
 	err = evlist__open(rec.evlist);
+	if ((err == -EACCES || err == -EPERM) && !o->system_wide && geteuid()) {
+		/* paranoid 2: a user may sample its own processes, user space only. */
+		long paranoid = 0;
+
+		for (i = 0; i < rec.evlist->nr_evsels; i++)
+			rec.evlist->evsels[i].attr.exclude_kernel =
+				rec.evlist->evsels[i].attr.exclude_hv = 1;
+		err = evlist__open(rec.evlist);
+		read_sysctl_int("/proc/sys/kernel/perf_event_paranoid", &paranoid);
+		if (!err && !o->quiet)
+			pr_warning("perf_event_paranoid is %ld: user space only (kernel samples "
+				   "need root or perf_event_paranoid <= 1)", paranoid);
+	}
 	if (err) {
 		explain_open_error(&rec, err);
 		goto out;
@@ -812,17 +861,18 @@ int cmd_record(int argc, char **argv)
 	if (err) {
 		if (rec.write_err || perf_writer__error(rec.writer))
 			goto write_error;
+		failed = true;
 		goto out_finish;
 	}
 
 	if (workload) {
 		/* Let the command exec; enable_on_exec starts the events. */
-		if (write(go_fd, "g", 1) != 1) {
-			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(errno));
+		err = workload__start(go_fd, exec_fd);
+		if (err) {
+			pr_err("cannot run '%s': %s", cmd_argv[0], strerror(-err));
+			failed = true;
 			goto out_finish;
 		}
-		close(go_fd);
-		go_fd = -1;
 	} else {
 		evlist__enable(rec.evlist);
 	}
@@ -871,7 +921,7 @@ out_finish:
 	err = perf_writer__finish(rec.writer);
 	if (err && !reported)
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
-	else if (!err)
+	else if (!err && !failed)
 		ret = 0;
 	if (!o->quiet || ret)
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
@@ -880,6 +930,8 @@ out_finish:
 out:
 	if (go_fd >= 0)
 		close(go_fd);
+	if (exec_fd >= 0)
+		close(exec_fd);
 	if (workload_pid > 0) {
 		/* Stopped early (signal, --duration, error): do not leave it behind. */
 		kill(workload_pid, SIGTERM);
