@@ -285,15 +285,18 @@ static int probe_attr(const struct perf_event_attr *attr)
 static int build_evlist(struct record *rec, bool workload)
 {
 	const struct record_opts *o = &rec->opts;
-	char *list = xstrdup(o->events ? o->events : "cycles"), *save = NULL, *name;
+	char *list = xstrdup(o->events ? o->events : "cycles"), *name, *next;
 	char fellback[256] = "";
 	bool have_cpu_clock = false;
 	int err = 0;
 
-	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	for (name = list; name; name = next) {
 		struct perf_event_attr attr = { 0 };
 		const char *use = name;
 
+		next = strchr(name, ',');
+		if (next)
+			*next++ = '\0';
 		if (parse_event_name(name, &attr)) {
 			pr_err("unknown event '%s' (known: cycles, instructions, branches, "
 			       "branch-misses, cache-misses, cache-references, ref-cycles, "
@@ -769,8 +772,11 @@ int cmd_record(int argc, char **argv)
 
 	rec.evlist = evlist__new();
 	rec.sampled_pids = xcalloc(MAX_PID / 8, 1);
-	if (build_evlist(&rec, workload))
+	err = build_evlist(&rec, workload);
+	if (err) {
+		ret = err == -EINVAL ? 129 : 1;
 		goto out;
+	}
 
 	/*
 	 * Inherited per-task events cannot be mapped with cpu -1: the command
@@ -781,6 +787,7 @@ int cmd_record(int argc, char **argv)
 		if (err) {
 			pr_err("bad CPU list '%s': %s", o->cpus ? o->cpus : "(online)",
 			       err == -ERANGE ? "a CPU is not online" : "expected e.g. 0-3,7");
+			ret = 129;
 			goto out;
 		}
 	} else {
