@@ -530,6 +530,36 @@ static void record__set_build_ids(struct record *rec)
 	free(names);
 }
 
+/*
+ * After a write error the file holds fewer records than were read: count
+ * what it really keeps, with the reader, so the summary tells the truth.
+ */
+static void recount_from_file(const char *path, u64 *samples, u64 *lost)
+{
+	char errbuf[256];
+	union perf_event *ev;
+	struct perf_data *data;
+	u64 off, s = 0, l = 0;
+	int err;
+
+	data = perf_data__open(path, &err, errbuf, sizeof(errbuf));
+	if (!data)
+		return;
+	while ((err = perf_data__next(data, &ev, &off)) > 0) {
+		if (ev->header.type == PERF_RECORD_SAMPLE)
+			s++;
+		else if (ev->header.type == PERF_RECORD_LOST)
+			l += ev->lost.lost;
+		else if (ev->header.type == PERF_RECORD_LOST_SAMPLES)
+			l += ev->lost_samples.lost;
+	}
+	if (!err) {
+		*samples = s;
+		*lost = l;
+	}
+	perf_data__delete(data);
+}
+
 /* ---- the workload ---- */
 
 static pid_t workload_pid = -1;
@@ -930,6 +960,8 @@ out_finish:
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
 	else if (!err && !failed)
 		ret = 0;
+	if (reported)
+		recount_from_file(o->output, &rec.samples, &rec.lost);
 	if (!o->quiet || ret)
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
