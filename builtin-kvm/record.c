@@ -876,6 +876,9 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
+	pr_debug("%d event(s) on %d cpu slot(s) x %d thread(s), %d ring buffer(s) of %u pages",
+		 rec.evlist->nr_evsels, rec.evlist->nr_cpus, rec.evlist->nr_threads,
+		 rec.evlist->nr_mmaps, o->mmap_pages);
 	rotate_old(o->output);
 	rec.writer = perf_writer__new(o->output, &err);
 	if (!rec.writer) {
