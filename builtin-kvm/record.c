@@ -71,6 +71,7 @@ struct record {
 	u8 *sampled_pids;		/* bitmap of pids that got samples */
 	struct mmap_entry { u32 pid; char *filename; } *mmaps;
 	size_t nr_mmaps, alloc_mmaps;
+	bool kernel_sampled;		/* a host kernel sample: its build-id too */
 	int write_err;
 };
 
@@ -454,6 +455,8 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 		pid = (u32)body[2];
 		time = body[3];
 		rec->samples++;
+		if ((ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL)
+			rec->kernel_sampled = true;
 		if (!rec->first_time || time < rec->first_time)
 			rec->first_time = time;
 		if (time > rec->last_time)
@@ -523,6 +526,14 @@ static void record__set_build_ids(struct record *rec)
 		size = filename__read_build_id(names[i], bid, sizeof(bid));
 		if (size > 0)
 			build_id__add(&fb, -1, PERF_RECORD_MISC_USER, bid, (u8)size, names[i]);
+	}
+	if (rec->kernel_sampled) {
+		u8 bid[BUILD_ID_MAX];
+		int size = sysfs__read_build_id("/sys/kernel/notes", bid, sizeof(bid));
+
+		if (size > 0)
+			build_id__add(&fb, -1, PERF_RECORD_MISC_KERNEL, bid, (u8)size,
+				      "[kernel.kallsyms]");
 	}
 	if (fb.len)
 		perf_writer__set_feature(rec->writer, HEADER_BUILD_ID, fb.buf, fb.len);

@@ -16,4 +16,11 @@ done
 # The hot binary got samples: its build-id is in the file.
 "$PERF" buildid-list -i "$out" 2>/dev/null | grep -q "$(basename "$HOTLOOP")$" ||
 	fail "no build-id for $HOTLOOP"
+# Kernel samples: the running kernel's build-id, as perf buildid-list -k says.
+"$PMUKVM" --host record -q -e cpu-clock -a -o "$TMP/k.data" --duration 0.3 || fail "record -a failed"
+kid=$("$PERF" buildid-list -k 2>/dev/null)
+if [ -n "$kid" ]; then
+	"$PERF" buildid-list -i "$TMP/k.data" 2>/dev/null | grep -q "^$kid \[kernel.kallsyms\]$" ||
+		fail "no kernel build-id $kid"
+fi
 exit 0
