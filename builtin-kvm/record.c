@@ -660,6 +660,47 @@ static bool workload__exited(int *status)
 	return false;
 }
 
+/*
+ * Reads the buffers until told to stop: a signal, --duration, the command's
+ * or the target's exit, or a write error. Polls only after a pass that
+ * found nothing, so a busy buffer is drained at once.
+ */
+static void record__loop(struct record *rec, bool workload, int *status)
+{
+	const struct record_opts *o = &rec->opts;
+	u64 start_ns, last_sync;
+
+	start_ns = last_sync = now_ns();
+	for (;;) {
+		long n = record__mmap_read_all(rec);
+		u64 now = now_ns();
+
+		if (n < 0 && !rec->write_err)
+			pr_err("a ring buffer holds a record of bad size: stopping");
+		if (n < 0 || rec->write_err || done)
+			break;
+		if (workload && child_done && workload__exited(status))
+			break;
+		if (!workload && !o->system_wide &&
+		    (evlist__all_hup(rec->evlist) ||
+		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
+			break;
+		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
+			break;
+		/* The header on disk follows the data: a killed record leaves a readable file. */
+		if (now - last_sync >= SYNC_NS) {
+			if (perf_writer__sync(rec->writer) && !rec->write_err)
+				rec->write_err = perf_writer__error(rec->writer);
+			last_sync = now;
+		}
+		if (n == 0)
+			evlist__poll(rec->evlist, POLL_MS);
+	}
+	evlist__disable(rec->evlist);
+	if (!rec->write_err)
+		record__mmap_read_all(rec);
+}
+
 /* ---- the command ---- */
 
 static const char *default_output(void)
@@ -766,7 +807,6 @@ int cmd_record(int argc, char **argv)
 	struct sigaction sa = { 0 };
 	bool freq_given, workload, reported = false, failed = false;
 	int i, err, go_fd = -1, exec_fd = -1, status = 0, ret = 1;
-	u64 start_ns, last_sync;
 	char **cmd_argv;
 
 	o->tid = 0;
@@ -928,34 +968,7 @@ int cmd_record(int argc, char **argv)
 		evlist__enable(rec.evlist);
 	}
 
-	start_ns = last_sync = now_ns();
-	for (;;) {
-		long n = record__mmap_read_all(&rec);
-		u64 now = now_ns();
-
-		if (n < 0 || rec.write_err)
-			break;
-		if (done)
-			break;
-		if (workload && child_done && workload__exited(&status))
-			break;
-		if (!workload && !o->system_wide &&
-		    (evlist__all_hup(rec.evlist) ||
-		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
-			break;
-		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
-			break;
-		if (now - last_sync >= SYNC_NS) {
-			if (perf_writer__sync(rec.writer) && !rec.write_err)
-				rec.write_err = perf_writer__error(rec.writer);
-			last_sync = now;
-		}
-		if (n == 0)
-			evlist__poll(rec.evlist, POLL_MS);
-	}
-	evlist__disable(rec.evlist);
-	if (!rec.write_err)
-		record__mmap_read_all(&rec);
+	record__loop(&rec, workload, &status);
 
 write_error:
 	reported = rec.write_err || perf_writer__error(rec.writer);
