@@ -1,2 +1,0 @@
-build-san/tests/unit/main.o: tests/unit/main.c tests/unit/unit.h
-tests/unit/unit.h:

@@ -1,4 +1,0 @@
-build/pmukvm.o: pmukvm.c builtin-kvm/builtin.h util/options.h util/util.h
-builtin-kvm/builtin.h:
-util/options.h:
-util/util.h:

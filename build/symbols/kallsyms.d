@@ -1,5 +1,0 @@
-build/symbols/kallsyms.o: symbols/kallsyms.c symbols/kallsyms.h \
- symbols/symtab.h util/util.h
-symbols/kallsyms.h:
-symbols/symtab.h:
-util/util.h:

@@ -1,4 +1,0 @@
-build/util/data.o: util/data.c util/data.h util/event.h util/util.h
-util/data.h:
-util/event.h:
-util/util.h:
