@@ -7,6 +7,7 @@
 #include <cpuid.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <linux/perf_event.h>
@@ -18,6 +19,9 @@
 #include <unistd.h>
 
 #include "builtin-kvm/builtin.h"
+#include "symbols/elf.h"
+#include "symbols/kallsyms.h"
+#include "util/machine.h"
 #include "util/options.h"
 #include "util/util.h"
 
@@ -205,6 +209,40 @@ static void check_cpuid(void)
 		       (b & (1u << i)) ? "not available" : "available");
 }
 
+/* The guest symbol files given, loaded as report would load them. */
+static void check_guest_files(void)
+{
+	struct machines m;
+	struct machine *g;
+	char err[1024];
+
+	if (!guest_config.kallsyms && !guest_config.modules && !guest_config.vmlinux &&
+	    !guest_config.mount)
+		return;
+	machines__init(&m, NULL);
+	if (machines__setup_guests(&m, guest_config.kallsyms, guest_config.modules,
+				   guest_config.vmlinux, guest_config.mount, err, sizeof(err)) ||
+	    machines__load_guest_symbols(&m, err, sizeof(err))) {
+		printf("guest files:    %s\n", err);
+		add_reason("the guest symbol files cannot be used: %s", err);
+		machines__exit(&m);
+		return;
+	}
+	for (g = m.guests; g; g = g->next) {
+		if (g->flags & MACHINE_NO_SYMBOLS) {
+			printf("guest files:    %s: none\n", g->name);
+			continue;
+		}
+		printf("guest files:    %s: %zu kernel symbols, %zu modules, _text %s%#" PRIx64 "\n",
+		       g->name, g->ks ? g->ks->tab.nr : g->vmlinux ? g->vmlinux->tab.nr : 0,
+		       g->nr_mods, g->ks && g->ks->has_text ? "at " : "unknown ",
+		       g->ks && g->ks->has_text ? g->ks->text : 0);
+	}
+	for (size_t i = 0; i < m.nr_warnings; i++)
+		printf("guest files:    warning: %s\n", m.warnings[i]);
+	machines__exit(&m);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	bool core, hw;
@@ -222,6 +260,7 @@ int cmd_check(int argc, char **argv)
 	core = pmus_have_core();
 	hw = check_hw_event();
 	check_cpuid();
+	check_guest_files();
 	if (hw)
 		printf("record:         hardware events are used as asked\n");
 	else
