@@ -75,7 +75,7 @@ deps:
 # The main job on a built-in workload: record the host for a few seconds
 # while a small CPU-bound program runs, then report it.
 demo: $(PROG) build/tools/mtwork
-	./$(PROG) record -a --duration 3 -o demo.data -- build/tools/mtwork 2 3000
+	build/tools/mtwork 2 3500 & ./$(PROG) record -a --duration 3 -o demo.data; wait
 	./$(PROG) report -i demo.data --stdio --percent-limit 0.5
 
 # Man pages from Documentation/*.txt, where asciidoctor is installed.
