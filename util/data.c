@@ -18,15 +18,6 @@
 #define READ_BUF_SIZE	(1u << 20)
 #define MAX_RECORD	65536u
 
-struct file_section {
-	u64 offset, size;
-};
-
-struct file_header {
-	u64 magic, size, attr_size;
-	struct file_section attrs, data, event_types;
-	u64 features[4];
-};
 
 static int set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
 

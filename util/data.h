@@ -44,6 +44,18 @@ enum {
 	HEADER_FEAT_BITS = 256,
 };
 
+/** struct file_section - {offset, size} of a part of a data file. */
+struct file_section {
+	u64 offset, size;
+};
+
+/** struct file_header - the 104-byte header of a file-mode data file. */
+struct file_header {
+	u64 magic, size, attr_size;
+	struct file_section attrs, data, event_types;
+	u64 features[4];
+};
+
 /* pmukvm's own feature: guest symbol files stored in the file (id 200). */
 #define HEADER_PMUKVM_GUEST_FILES 200
 

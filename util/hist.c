@@ -42,12 +42,16 @@ static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
 	return cmp_u64(a->tid, b->tid);
 }
 
+/*
+ * DSOs group by the name shown and symbols by their address, as perf
+ * groups them: two files of the same name, hit at the same symbol, make
+ * one row.
+ */
 static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
 {
 	if (a->dso == b->dso)
 		return 0;
-	return strcmp(map__dso_name(a->dso), map__dso_name(b->dso)) ?:
-	       cmp_u64((uintptr_t)a->dso, (uintptr_t)b->dso);
+	return strcmp(map__dso_name(a->dso), map__dso_name(b->dso));
 }
 
 static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
@@ -58,8 +62,7 @@ static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 		return a->sym ? -1 : 1;
 	if (a->sym == b->sym)
 		return 0;
-	return strcmp(a->sym->name, b->sym->name) ?:
-	       cmp_u64((uintptr_t)a->sym, (uintptr_t)b->sym);
+	return cmp_u64(a->sym->start, b->sym->start);
 }
 
 static int cmp_guest(const struct hist_entry *a, const struct hist_entry *b)
@@ -225,10 +228,10 @@ static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
 			h = mix(h, he->tid);
 			break;
 		case SORT_DSO:
-			h = mix(h, (uintptr_t)he->dso);
+			h = mix(h, he->dso ? he->dso->name_hash : 0);
 			break;
 		case SORT_SYM:
-			h = mix(h, he->sym ? (uintptr_t)he->sym : he->addr ^ (u64)he->level << 56);
+			h = mix(h, he->sym ? he->sym->start : he->addr ^ (u64)he->level << 56);
 			break;
 		case SORT_GUEST:
 			h = mix(h, he->machine ? (u64)(s64)he->machine->pid : (u64)-1);

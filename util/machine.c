@@ -247,6 +247,7 @@ static struct dso *machine__findnew_dso(struct machine *machine, const char *nam
 		dso->short_name = xstrdup(name);
 	else
 		dso->short_name = xstrdup(basename_of(name));
+	dso->name_hash = str_hash(dso->short_name);
 	dso->kind = kind;
 	dso->machine = machine;
 	dso->next = machine->dsos;

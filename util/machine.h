@@ -24,6 +24,7 @@ enum dso_kind {
 struct dso {
 	char *long_name;	/* path, or "[kernel.kallsyms]" */
 	char *short_name;	/* what reports show */
+	u64 name_hash;		/* of short_name: rows group by it */
 	enum dso_kind kind;
 	struct machine *machine;
 	bool loaded;		/* symbols looked for (found or not) */

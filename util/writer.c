@@ -21,15 +21,6 @@
 /* fallocate this much ahead at a time, so it is not a call per flush. */
 #define ALLOC_AHEAD	(8u << 20)
 
-struct file_section {
-	u64 offset, size;
-};
-
-struct file_header {
-	u64 magic, size, attr_size;
-	struct file_section attrs, data, event_types;
-	u64 features[4];
-};
 
 struct writer_evsel {
 	u8 attr[WRITER_ATTR_SIZE];

@@ -90,3 +90,35 @@ void test_comm_vcpu(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECK(comm__vcpu(cases[i].comm) == cases[i].vcpu);
 }
+
+void test_hists_same_name_dsos(void)
+{
+	/* Two files called "tool" hit at the same symbol address: one row, as perf. */
+	struct symtab t1, t2;
+	struct dso d1 = { .short_name = (char *)"tool", .name_hash = 7 };
+	struct dso d2 = { .short_name = (char *)"tool", .name_hash = 7 };
+	struct thread th = { .pid = 1, .tid = 1, .comm = "tool", .vcpu = -1 };
+	struct sort_order so;
+	struct hists h;
+	char err[64];
+	struct addr_location al = { .thread = &th, .level = '.', .cpumode = 2 };
+
+	symtab__init(&t1);
+	symtab__init(&t2);
+	symtab__add(&t1, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "f", 1);
+	symtab__add(&t2, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "f", 1);
+	symtab__finish(&t1, false);
+	symtab__finish(&t2, false);
+	CHECK(sort_order__parse(&so, "comm,dso,sym", err, sizeof(err)) == 0);
+	hists__init(&h, &so);
+	al.dso = &d1;
+	al.sym = &t1.syms[0];
+	hists__add(&h, &al, 1);
+	al.dso = &d2;
+	al.sym = &t2.syms[0];
+	hists__add(&h, &al, 1);
+	CHECK(h.nr_entries == 1);
+	hists__exit(&h);
+	symtab__exit(&t1);
+	symtab__exit(&t2);
+}

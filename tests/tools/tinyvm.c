@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A tiny KVM guest for live tests: one vCPU, named as QEMU names its vCPU
+ * threads ("CPU 0/KVM"), spinning in 16-bit real mode on a few bytes of
+ * code at guest address 0x1000, for the given milliseconds. Samples taken
+ * while it runs are guest-mode samples with ips in [0x1000, 0x1010).
+ * Usage: tinyvm [MILLISECONDS]   exits 77 when /dev/kvm cannot be used.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t done;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	done = 1;
+}
+
+int main(int argc, char **argv)
+{
+	/* inc ax; inc bx; inc cx; inc dx; jmp back to the start */
+	static const unsigned char code[] = { 0x40, 0x43, 0x41, 0x42, 0xeb, 0xfa };
+	long ms = argc > 1 ? atol(argv[1]) : 1000;
+	struct kvm_userspace_memory_region region;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct itimerval it;
+	struct sigaction sa;
+	struct kvm_run *run;
+	int kvm, vm, vcpu, run_size;
+	unsigned char *mem;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		printf("tinyvm: cannot open /dev/kvm: %s\n", strerror(errno));
+		return 77;
+	}
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		printf("tinyvm: KVM_CREATE_VM: %s\n", strerror(errno));
+		return 77;
+	}
+	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return 1;
+	memcpy(mem + 0x1000, code, sizeof(code));
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0, .guest_phys_addr = 0, .memory_size = 0x2000,
+		.userspace_addr = (unsigned long)mem,
+	};
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		printf("tinyvm: KVM_SET_USER_MEMORY_REGION: %s\n", strerror(errno));
+		return 77;
+	}
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vcpu < 0 || run_size <= 0) {
+		printf("tinyvm: cannot create a vCPU: %s\n", strerror(errno));
+		return 77;
+	}
+	run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		return 1;
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
+		return 1;
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
+		return 1;
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = 0x1000;
+	regs.rflags = 0x2;
+	if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0)
+		return 1;
+	prctl(PR_SET_NAME, "CPU 0/KVM");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: KVM_RUN returns EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (!done) {
+		if (ioctl(vcpu, KVM_RUN, 0) < 0 && errno != EINTR) {
+			printf("tinyvm: KVM_RUN: %s\n", strerror(errno));
+			return 1;
+		}
+		if (!done && run->exit_reason != KVM_EXIT_INTR) {
+			printf("tinyvm: unexpected exit %u\n", run->exit_reason);
+			return 1;
+		}
+	}
+	return 0;
+}
