@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A tiny KVM guest for live tests: one vCPU, named as QEMU names its vCPU
- * threads ("CPU 0/KVM"), spinning in 16-bit real mode on a few bytes of
- * code at guest address 0x1000, for the given milliseconds. Samples taken
- * while it runs are guest-mode samples with ips in [0x1000, 0x1010).
+ * threads ("CPU 0/KVM"), spinning in 64-bit mode (identity-mapped by one
+ * 2 MiB page) on a few bytes of code at guest address 0x1000, for the given
+ * milliseconds. Samples taken while it runs are guest kernel samples
+ * (ring 0) with ips in [0x1000, 0x1010).
  * Usage: tinyvm [MILLISECONDS]   exits 77 when /dev/kvm cannot be used.
  */
 #include <errno.h>
@@ -29,8 +30,10 @@ static void on_alarm(int sig)
 
 int main(int argc, char **argv)
 {
-	/* inc ax; inc bx; inc cx; inc dx; jmp back to the start */
-	static const unsigned char code[] = { 0x40, 0x43, 0x41, 0x42, 0xeb, 0xfa };
+	/* inc rax; inc rbx; inc rcx; jmp back to the start */
+	static const unsigned char code[] = {
+		0x48, 0xff, 0xc0, 0x48, 0xff, 0xc3, 0x48, 0xff, 0xc1, 0xeb, 0xf5,
+	};
 	long ms = argc > 1 ? atol(argv[1]) : 1000;
 	struct kvm_userspace_memory_region region;
 	struct kvm_sregs sregs;
@@ -51,12 +54,16 @@ int main(int argc, char **argv)
 		printf("tinyvm: KVM_CREATE_VM: %s\n", strerror(errno));
 		return 77;
 	}
-	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	mem = mmap(NULL, 0x200000, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return 1;
 	memcpy(mem + 0x1000, code, sizeof(code));
+	/* Page tables at 0x2000 (PML4), 0x3000 (PDPT), 0x4000 (PD): 0-2 MiB. */
+	((unsigned long long *)(mem + 0x2000))[0] = 0x3000 | 3;
+	((unsigned long long *)(mem + 0x3000))[0] = 0x4000 | 3;
+	((unsigned long long *)(mem + 0x4000))[0] = 0x0 | 0x83;	/* present, rw, 2 MiB */
 	region = (struct kvm_userspace_memory_region){
-		.slot = 0, .guest_phys_addr = 0, .memory_size = 0x2000,
+		.slot = 0, .guest_phys_addr = 0, .memory_size = 0x200000,
 		.userspace_addr = (unsigned long)mem,
 	};
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
@@ -74,10 +81,20 @@ int main(int argc, char **argv)
 		return 1;
 	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
 		return 1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
-		return 1;
+	/* Long mode, flat segments, paging on. */
+	sregs.cr3 = 0x2000;
+	sregs.cr4 = 1u << 5;			/* PAE */
+	sregs.cr0 = 0x80050033;			/* PG WP NE ET MP PE */
+	sregs.efer = 0x500;			/* LME LMA */
+	sregs.cs = (struct kvm_segment){ .base = 0, .limit = 0xffffffff, .selector = 8,
+		.type = 11, .present = 1, .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1 };
+	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = 16, .type = 3, .present = 1,
+		.dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1 };
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0) {
+		printf("tinyvm: KVM_SET_SREGS: %s\n", strerror(errno));
+		return 77;
+	}
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = 0x1000;
 	regs.rflags = 0x2;
