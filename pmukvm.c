@@ -24,7 +24,9 @@ struct cmd_struct {
 };
 
 static const struct cmd_struct commands[] = {
+	{ "record", cmd_record, "sample the host and its guests into a data file" },
 	{ "report", cmd_report, "read a data file and show where time went" },
+	{ "check", cmd_check, "say whether this host can profile its guests" },
 };
 
 static const char usage_str[] =

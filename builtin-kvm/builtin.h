@@ -7,6 +7,8 @@
  * Global options have been parsed into guest_config already where they
  * came before the command word; commands parse the rest.
  */
+int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

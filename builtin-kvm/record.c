@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmukvm record: sample the host (and through it its guests) into a
+ * perf.data file that perf report reads.
+ *
+ * Sources: util/evlist (events and ring buffers), util/synthesize (the
+ * state before the start), util/writer (the file), util/features.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "builtin-kvm/builtin.h"
+#include "util/buildid.h"
+#include "util/data.h"
+#include "util/event.h"
+#include "util/evlist.h"
+#include "util/features.h"
+#include "util/guestmachines.h"
+#include "util/options.h"
+#include "util/synthesize.h"
+#include "util/util.h"
+#include "util/writer.h"
+
+#ifndef PMUKVM_VERSION
+#define PMUKVM_VERSION "unknown"
+#endif
+
+#define DEFAULT_FREQ		4000
+#define DEFAULT_MMAP_PAGES	128
+#define DEFAULT_STACK_SIZE	8192
+#define POLL_MS			100
+#define SYNC_NS			1000000000ull	/* rewrite the header this often */
+#define MAX_PID			(1u << 22)	/* pid_max's ceiling */
+
+/* x86-64 user registers perf samples for DWARF unwinding: all but DS/ES/FS/GS. */
+#define X86_64_REGS_MASK	(((1ull << 24) - 1) & ~(0xfull << 12))
+
+enum callgraph_mode { CALLGRAPH_NONE, CALLGRAPH_FP, CALLGRAPH_DWARF };
+
+struct record_opts {
+	const char *events;
+	const char *output;
+	const char *cpus;
+	pid_t pid, tid;
+	bool system_wide;
+	unsigned long long freq, period;
+	double duration;
+	unsigned int mmap_pages;
+	enum callgraph_mode callgraph;
+	u32 stack_size;
+	bool quiet;
+};
+
+/* What the read loop keeps while writing. */
+struct record {
+	struct record_opts opts;
+	struct evlist *evlist;
+	struct perf_writer *writer;
+	u64 samples, lost;
+	u64 first_time, last_time;
+	u8 *sampled_pids;		/* bitmap of pids that got samples */
+	struct mmap_entry { u32 pid; char *filename; } *mmaps;
+	size_t nr_mmaps, alloc_mmaps;
+	int write_err;
+};
+
+enum {
+	OPT_CALL_GRAPH = OPT_COMMAND_FIRST,
+	OPT_DURATION,
+};
+
+static const struct opt_desc record_options[] = {
+	{ "all-cpus", 'a', no_argument, NULL, "system-wide, on every CPU (the default without a target)" },
+	{ "pid", 'p', required_argument, "PID", "record the threads of an existing process" },
+	{ "tid", 't', required_argument, "TID", "record one existing thread" },
+	{ "cpu", 'C', required_argument, "CPUS", "only these CPUs, e.g. 0-3,7 (implies -a without a target)" },
+	{ "event", 'e', required_argument, "EVENTS", "comma list: cycles, instructions, branches, branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN (default cycles)" },
+	{ "freq", 'F', required_argument, "HZ", "samples per second (default 4000, capped at perf_event_max_sample_rate)" },
+	{ "count", 'c', required_argument, "PERIOD", "a sample every PERIOD events instead of -F" },
+	{ "output", 'o', required_argument, "FILE", "output file (default perf.data.guest, .kvm with --host --guest, .host with --host)" },
+	{ "duration", OPT_DURATION, required_argument, "SECONDS", "stop after this many seconds" },
+	{ "mmap-pages", 'm', required_argument, "PAGES", "ring buffer data pages per CPU or thread, a power of two (default 128)" },
+	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
+	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]", "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)" },
+	{ "quiet", 'q', no_argument, NULL, "no messages but errors" },
+	OPT_END
+};
+
+static const char record_usage[] =
+	"pmukvm [guest options] record [-a | -p PID | -t TID | -- COMMAND [ARGS]] [OPTIONS]";
+
+/* ---- event names ---- */
+
+struct event_name {
+	const char *name;
+	u32 type;
+	u64 config;
+};
+
+static const struct event_name event_names[] = {
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
+	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
+	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
+	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+};
+
+/* Parses one name into attr->type/config. Returns 0 or -EINVAL. */
+static int parse_event_name(const char *name, struct perf_event_attr *attr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(event_names); i++) {
+		if (!strcmp(name, event_names[i].name)) {
+			attr->type = event_names[i].type;
+			attr->config = event_names[i].config;
+			return 0;
+		}
+	}
+	if (name[0] == 'r' && name[1]) {
+		char *end;
+
+		errno = 0;
+		attr->config = strtoull(name + 1, &end, 16);
+		if (errno || *end)
+			return -EINVAL;
+		attr->type = PERF_TYPE_RAW;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static bool is_hw_type(u32 type)
+{
+	return type == PERF_TYPE_HARDWARE || type == PERF_TYPE_HW_CACHE ||
+	       type == PERF_TYPE_RAW;
+}
+
+/* ---- options ---- */
+
+static int record_opt(int val, const char *arg, void *ctx)
+{
+	struct record_opts *o = ctx;
+	unsigned long long v;
+	char *end;
+
+	switch (val) {
+	case 'a':
+		o->system_wide = true;
+		return 0;
+	case 'p':
+	case 't':
+		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
+			pr_err("option '-%c' wants a process id, not '%s'", val, arg);
+			return -EINVAL;
+		}
+		if (val == 'p')
+			o->pid = (pid_t)v;
+		else
+			o->tid = (pid_t)v;
+		return 0;
+	case 'C':
+		o->cpus = arg;
+		return 0;
+	case 'e':
+		o->events = arg;
+		return 0;
+	case 'F':
+		if (parse_u64(arg, &v) || !v) {
+			pr_err("option '-F' wants a positive frequency in Hz, not '%s'", arg);
+			return -EINVAL;
+		}
+		o->freq = v;
+		return 0;
+	case 'c':
+		if (parse_u64(arg, &v) || !v) {
+			pr_err("option '-c' wants a positive period, not '%s'", arg);
+			return -EINVAL;
+		}
+		o->period = v;
+		return 0;
+	case 'o':
+		o->output = arg;
+		return 0;
+	case OPT_DURATION:
+		if (parse_double(arg, &o->duration) || !(o->duration > 0)) {
+			pr_err("option '--duration' wants a positive number of seconds, not '%s'", arg);
+			return -EINVAL;
+		}
+		return 0;
+	case 'm':
+		if (parse_u64(arg, &v) || !v || (v & (v - 1)) || v > (1u << 20)) {
+			pr_err("option '-m' wants a power of two of pages, not '%s'", arg);
+			return -EINVAL;
+		}
+		o->mmap_pages = (unsigned int)v;
+		return 0;
+	case 'g':
+		o->callgraph = CALLGRAPH_FP;
+		return 0;
+	case OPT_CALL_GRAPH:
+		if (!strcmp(arg, "fp")) {
+			o->callgraph = CALLGRAPH_FP;
+			return 0;
+		}
+		if (!strncmp(arg, "dwarf", 5) && (!arg[5] || arg[5] == ',')) {
+			o->callgraph = CALLGRAPH_DWARF;
+			o->stack_size = DEFAULT_STACK_SIZE;
+			if (!arg[5])
+				return 0;
+			errno = 0;
+			v = strtoull(arg + 6, &end, 0);
+			/* The kernel takes up to 65528, a multiple of 8. */
+			if (errno || *end || !v || v > 65528) {
+				pr_err("'--call-graph dwarf,SIZE' wants SIZE in 8..65528, not '%s'",
+				       arg + 6);
+				return -EINVAL;
+			}
+			o->stack_size = (u32)PERF_ALIGN(v, 8);
+			if (o->stack_size > 65528)
+				o->stack_size = 65528;
+			return 0;
+		}
+		pr_err("'--call-graph' wants fp or dwarf[,SIZE], not '%s'", arg);
+		return -EINVAL;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- opening ---- */
+
+static int read_sysctl_int(const char *path, long *val)
+{
+	char *buf;
+	size_t len;
+	int err = read_file_maybe_gz(path, 64, &buf, &len);
+
+	if (err)
+		return err;
+	*val = strtol(buf, NULL, 10);
+	free(buf);
+	return 0;
+}
+
+static int probe_attr(struct perf_event_attr *attr)
+{
+	int fd = (int)syscall(__NR_perf_event_open, attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Builds the events. A hardware event that cannot open anywhere (no PMU)
+ * becomes cpu-clock, said once; a setting the PMU refuses is an error.
+ */
+static int build_evlist(struct record *rec, bool workload)
+{
+	const struct record_opts *o = &rec->opts;
+	char *list = xstrdup(o->events ? o->events : "cycles"), *save = NULL, *name;
+	char fellback[256] = "";
+	bool have_cpu_clock = false;
+	int err = 0;
+
+	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		struct perf_event_attr attr = { 0 };
+		const char *use = name;
+
+		if (parse_event_name(name, &attr)) {
+			pr_err("unknown event '%s' (known: cycles, instructions, branches, "
+			       "branch-misses, cache-misses, cache-references, ref-cycles, "
+			       "cpu-clock, task-clock, rNNNN)", name);
+			err = -EINVAL;
+			goto out;
+		}
+		attr.size = sizeof(attr);
+		attr.exclude_host = !guest_config.host;
+		attr.exclude_guest = !guest_config.guest;
+		attr.disabled = 1;
+		if (is_hw_type(attr.type)) {
+			int perr = probe_attr(&attr);
+
+			if (perr == -EOPNOTSUPP || perr == -EINVAL) {
+				struct perf_event_attr plain = attr;
+
+				plain.exclude_host = plain.exclude_guest = 0;
+				if (!probe_attr(&plain)) {
+					pr_err("event '%s': the PMU refuses %s; record with both "
+					       "--host --guest, or use a PMU that filters by mode",
+					       name, attr.exclude_guest ? "exclude_guest (--host only)"
+					       : "exclude_host (--guest only)");
+					err = -EOPNOTSUPP;
+					goto out;
+				}
+			}
+			if (perr == -ENOENT || perr == -ENODEV || perr == -EOPNOTSUPP ||
+			    perr == -EINVAL) {
+				size_t n = strlen(fellback);
+
+				snprintf(fellback + n, sizeof(fellback) - n, "%s%s",
+					 n ? "," : "", name);
+				attr.type = PERF_TYPE_SOFTWARE;
+				attr.config = PERF_COUNT_SW_CPU_CLOCK;
+				use = "cpu-clock";
+			}
+		}
+		if (attr.type == PERF_TYPE_SOFTWARE && attr.config == PERF_COUNT_SW_CPU_CLOCK) {
+			if (have_cpu_clock)
+				continue;	/* two fallbacks would be one event twice */
+			have_cpu_clock = true;
+		}
+		attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+				   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+		attr.read_format = PERF_FORMAT_ID;
+		if (o->period) {
+			attr.sample_period = o->period;
+		} else {
+			attr.freq = 1;
+			attr.sample_freq = o->freq;
+		}
+		attr.sample_id_all = 1;
+		attr.inherit = !o->tid;
+		attr.enable_on_exec = workload;
+		if (o->callgraph != CALLGRAPH_NONE)
+			attr.sample_type |= PERF_SAMPLE_CALLCHAIN;
+		if (o->callgraph == CALLGRAPH_DWARF) {
+			/* The user part comes from unwinding the stack copy. */
+			attr.sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+			attr.sample_regs_user = X86_64_REGS_MASK;
+			attr.sample_stack_user = o->stack_size;
+			attr.exclude_callchain_user = 1;
+			attr.mmap_data = 1;
+		}
+		if (!rec->evlist->nr_evsels) {
+			/* Side-band records come once, from the first event. */
+			attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
+		}
+		evlist__add(rec->evlist, &attr, use);
+	}
+	if (fellback[0] && !o->quiet)
+		pr_warning("no hardware PMU here: %s fall%s back to cpu-clock", fellback,
+			   strchr(fellback, ',') ? "" : "s");
+out:
+	free(list);
+	return err;
+}
+
+static void explain_open_error(struct record *rec, int err)
+{
+	struct evlist *evlist = rec->evlist;
+	const char *name = evlist->err_evsel >= 0 ? evlist->evsels[evlist->err_evsel].name : "?";
+	long paranoid = 0;
+
+	if (err == -EACCES || err == -EPERM) {
+		read_sysctl_int("/proc/sys/kernel/perf_event_paranoid", &paranoid);
+		pr_err("cannot open event '%s': %s (perf_event_paranoid is %ld): run as root, "
+		       "or lower /proc/sys/kernel/perf_event_paranoid (-1 for system-wide, "
+		       "1 for kernel samples of your own processes)", name, strerror(-err),
+		       paranoid);
+	} else if (err == -EOPNOTSUPP && (evlist->evsels[evlist->err_evsel].attr.exclude_guest ||
+					 evlist->evsels[evlist->err_evsel].attr.exclude_host)) {
+		pr_err("cannot open event '%s': the PMU refuses exclude_guest/exclude_host: "
+		       "record with --host --guest", name);
+	} else if (err == -EMFILE) {
+		pr_err("cannot open event '%s': too many open files: raise 'ulimit -n' or "
+		       "record fewer CPUs/threads", name);
+	} else if (evlist->err_thread != -1) {
+		pr_err("cannot open event '%s' on thread %d: %s", name,
+		       (int)evlist->err_thread, strerror(-err));
+	} else {
+		pr_err("cannot open event '%s' on cpu %d: %s", name, evlist->err_cpu,
+		       strerror(-err));
+	}
+}
+
+/* ---- writing ---- */
+
+static int write_event(struct record *rec, const union perf_event *ev)
+{
+	int err = perf_writer__write(rec->writer, ev, ev->header.size);
+
+	if (err && !rec->write_err)
+		rec->write_err = err;
+	return err;
+}
+
+static void remember_mmap(struct record *rec, u32 pid, const char *filename)
+{
+	if (filename[0] != '/')
+		return;
+	/* Consecutive maps of one file: keep one. */
+	if (rec->nr_mmaps && rec->mmaps[rec->nr_mmaps - 1].pid == pid &&
+	    !strcmp(rec->mmaps[rec->nr_mmaps - 1].filename, filename))
+		return;
+	ALLOC_GROW(rec->mmaps, rec->nr_mmaps + 1, rec->alloc_mmaps);
+	rec->mmaps[rec->nr_mmaps].pid = pid;
+	rec->mmaps[rec->nr_mmaps].filename = xstrdup(filename);
+	rec->nr_mmaps++;
+}
+
+static int record__synth_cb(void *ctx, union perf_event *ev)
+{
+	struct record *rec = ctx;
+
+	if (ev->header.type == PERF_RECORD_MMAP2 && (ev->mmap2.prot & 4 /* PROT_EXEC */))
+		remember_mmap(rec, ev->mmap2.pid, ev->mmap2.filename);
+	return write_event(rec, ev);
+}
+
+static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
+{
+	struct record *rec = ctx;
+
+	switch (ev->header.type) {
+	case PERF_RECORD_SAMPLE: {
+		/* IDENTIFIER, IP, TID, TIME lead every sample of ours. */
+		const u64 *body = (const u64 *)ev + 1;
+		u32 pid;
+		u64 time;
+
+		if (ev->header.size < 40)
+			break;
+		pid = (u32)body[2];
+		time = body[3];
+		rec->samples++;
+		if (!rec->first_time || time < rec->first_time)
+			rec->first_time = time;
+		if (time > rec->last_time)
+			rec->last_time = time;
+		if (pid < MAX_PID)
+			rec->sampled_pids[pid / 8] |= 1u << (pid % 8);
+		break;
+	}
+	case PERF_RECORD_LOST:
+		rec->lost += ev->lost.lost;
+		break;
+	case PERF_RECORD_LOST_SAMPLES:
+		rec->lost += ev->lost_samples.lost;
+		break;
+	case PERF_RECORD_MMAP2:
+		if (ev->mmap2.prot & 4 /* PROT_EXEC */)
+			remember_mmap(rec, ev->mmap2.pid, ev->mmap2.filename);
+		break;
+	default:
+		break;
+	}
+	return write_event(rec, ev);
+}
+
+static int write_round(struct record *rec)
+{
+	struct perf_event_header h = { .type = PERF_RECORD_FINISHED_ROUND, .size = sizeof(h) };
+
+	return write_event(rec, (const union perf_event *)&h);
+}
+
+/* One pass over all buffers, then FINISHED_ROUND if anything came. */
+static long record__mmap_read_all(struct record *rec)
+{
+	long n = evlist__read(rec->evlist, read_cb, rec);
+
+	if (n > 0)
+		write_round(rec);
+	return n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* BUILD_ID: every ELF file mapped executable by a process that got samples. */
+static void record__set_build_ids(struct record *rec)
+{
+	struct feat_buf fb = { 0 };
+	char **names = xcalloc(rec->nr_mmaps + 1, sizeof(char *));
+	size_t i, n = 0;
+
+	for (i = 0; i < rec->nr_mmaps; i++) {
+		u32 pid = rec->mmaps[i].pid;
+
+		if (pid < MAX_PID && (rec->sampled_pids[pid / 8] & (1u << (pid % 8))))
+			names[n++] = rec->mmaps[i].filename;
+	}
+	qsort(names, n, sizeof(char *), cmp_str);
+	for (i = 0; i < n; i++) {
+		u8 bid[BUILD_ID_MAX];
+		int size;
+
+		if (i && !strcmp(names[i], names[i - 1]))
+			continue;
+		size = filename__read_build_id(names[i], bid, sizeof(bid));
+		if (size > 0)
+			build_id__add(&fb, -1, PERF_RECORD_MISC_USER, bid, (u8)size, names[i]);
+	}
+	if (fb.len)
+		perf_writer__set_feature(rec->writer, HEADER_BUILD_ID, fb.buf, fb.len);
+	feat_buf__release(&fb);
+	free(names);
+}
+
+/* ---- the workload ---- */
+
+static pid_t workload_pid = -1;
+static volatile sig_atomic_t done, child_done;
+
+static void sig_handler(int sig)
+{
+	if (sig == SIGCHLD)
+		child_done = 1;
+	else
+		done = 1;
+}
+
+/*
+ * Forks COMMAND stopped on a pipe; writing to *go_fd lets it exec.
+ * Events with enable_on_exec start counting at the exec.
+ */
+static int workload__prepare(char **argv, int *go_fd)
+{
+	int go[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(go[0]);
+		close(go[1]);
+		return -errno;
+	}
+	if (!pid) {
+		char c;
+
+		close(go[1]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "pmukvm: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(go[0]);
+	workload_pid = pid;
+	*go_fd = go[1];
+	return 0;
+}
+
+static bool workload__exited(int *status)
+{
+	if (workload_pid <= 0)
+		return false;
+	if (waitpid(workload_pid, status, WNOHANG) == workload_pid) {
+		workload_pid = -1;
+		return true;
+	}
+	return false;
+}
+
+/* ---- the command ---- */
+
+static const char *default_output(void)
+{
+	if (guest_config.host && guest_config.guest)
+		return "perf.data.kvm";
+	if (guest_config.host)
+		return "perf.data.host";
+	return "perf.data.guest";
+}
+
+/* perf keeps one previous file as FILE.old. */
+static void rotate_old(const char *path)
+{
+	struct stat st;
+
+	if (!stat(path, &st) && S_ISREG(st.st_mode) && st.st_size) {
+		char *old = xasprintf("%s.old", path);
+
+		if (rename(path, old))
+			pr_warning("cannot rename '%s' to '%s': %s", path, old, strerror(errno));
+		free(old);
+	}
+}
+
+static int synthesize_all(struct record *rec, const struct guest_machine *guests,
+			  size_t nr_guests, bool workload)
+{
+	/* TID, TIME, CPU, IDENTIFIER: the sample_id_all trailer of our events. */
+	const size_t id_hdr = 4 * sizeof(u64);
+	const struct record_opts *o = &rec->opts;
+	/* DWARF unwinding reads .eh_frame_hdr, which sits in a non-exec map. */
+	unsigned int flags = SYNTH_MAPS |
+			     (o->callgraph == CALLGRAPH_DWARF ? SYNTH_DATA_MAPS : 0);
+	size_t i;
+	int err;
+
+	err = synthesize__kernel(id_hdr, record__synth_cb, rec);
+	if (err == -ENOENT || err == -EACCES) {
+		if (!o->quiet)
+			pr_warning("no _text in /proc/kallsyms: host kernel samples will not resolve");
+		err = 0;
+	}
+	for (i = 0; !err && i < nr_guests; i++) {
+		err = synthesize__guest_kernel(guests[i].kallsyms, guests[i].modules,
+					       guests[i].pid, id_hdr, record__synth_cb, rec);
+		if (err && !rec->write_err) {
+			pr_err("guest %d: cannot read '%s': %s", (int)guests[i].pid,
+			       guests[i].kallsyms ? guests[i].kallsyms : guests[i].modules,
+			       err == -ENOENT ? "no _text or _stext symbol" : strerror(-err));
+			return err;
+		}
+	}
+	if (err)
+		return err;
+	if (workload)
+		return synthesize__process(workload_pid, 0, id_hdr, record__synth_cb, rec);
+	if (o->pid)
+		return synthesize__process(o->pid, flags, id_hdr, record__synth_cb, rec);
+	if (o->tid) {
+		/* The thread's process, for its maps and its siblings' names. */
+		char path[64], *buf;
+		size_t len;
+		pid_t tgid = o->tid;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)o->tid);
+		if (!read_file_maybe_gz(path, 1 << 16, &buf, &len)) {
+			char *p = strstr(buf, "\nTgid:");
+
+			if (p)
+				tgid = atoi(p + 6);
+			free(buf);
+		}
+		return synthesize__process(tgid, flags, id_hdr, record__synth_cb, rec);
+	}
+	return synthesize__all_processes(flags, id_hdr, record__synth_cb, rec);
+}
+
+static unsigned long long cap_freq(const struct record_opts *o, bool freq_given)
+{
+	long max = 0;
+
+	if (read_sysctl_int("/proc/sys/kernel/perf_event_max_sample_rate", &max) || max <= 0)
+		return o->freq;
+	if (o->freq <= (unsigned long long)max)
+		return o->freq;
+	if (freq_given && !o->quiet)
+		pr_warning("-F %llu is above the kernel's perf_event_max_sample_rate %ld: "
+			   "using %ld (raise /proc/sys/kernel/perf_event_max_sample_rate "
+			   "for more)", o->freq, max, max);
+	else if (!o->quiet)
+		pr_info("sampling at %ld Hz, the kernel's perf_event_max_sample_rate", max);
+	return (unsigned long long)max;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record rec = { 0 };
+	struct record_opts *o = &rec.opts;
+	struct guest_machine *guests = NULL;
+	struct feat_buf guest_fb = { 0 };
+	size_t nr_guests = 0;
+	const char *bad_path = NULL;
+	struct sigaction sa = { 0 };
+	bool freq_given, workload, reported = false;
+	int i, err, go_fd = -1, status = 0, ret = 1;
+	u64 start_ns, last_sync;
+	char **cmd_argv;
+
+	o->tid = 0;
+	o->pid = 0;
+	i = options_parse(argc, argv, record_usage, record_options, record_opt, o);
+	if (i < 0)
+		return 129;
+	guest_config__finish();
+	cmd_argv = argv + i;
+	workload = i < argc;
+	freq_given = o->freq != 0;
+	if (!o->freq)
+		o->freq = DEFAULT_FREQ;
+	/* Samples with stack copies are ~8 KB: give the buffers room for them. */
+	if (!o->mmap_pages)
+		o->mmap_pages = o->callgraph == CALLGRAPH_DWARF ? 4 * DEFAULT_MMAP_PAGES
+								 : DEFAULT_MMAP_PAGES;
+	if ((o->pid != 0) + (o->tid != 0) + workload + o->system_wide > 1) {
+		pr_err("choose one target: -a, -p PID, -t TID or a command");
+		return 129;
+	}
+	if (freq_given && o->period) {
+		pr_err("-F and -c exclude each other: a frequency or a period");
+		return 129;
+	}
+	if (!o->period)
+		o->freq = cap_freq(o, freq_given);
+	if (!o->output)
+		o->output = default_output();
+	/* Default, as perf kvm record: the whole system. */
+	if (!o->pid && !o->tid && !workload)
+		o->system_wide = true;
+
+	err = guest_machines__find(&guest_config, &guests, &nr_guests, &bad_path);
+	if (err) {
+		pr_err("cannot read '%s': %s", bad_path, strerror(-err));
+		return 1;
+	}
+	err = guest_files__pack(guests, nr_guests, &guest_fb);
+	if (err) {
+		pr_err("cannot store the guest symbol files: %s", strerror(-err));
+		goto out;
+	}
+
+	rec.evlist = evlist__new();
+	rec.sampled_pids = xcalloc(MAX_PID / 8, 1);
+	if (build_evlist(&rec, workload))
+		goto out;
+
+	/*
+	 * Inherited per-task events cannot be mapped with cpu -1: the command
+	 * and -p are recorded per CPU (as perf does); -t alone per thread.
+	 */
+	if (o->system_wide || o->cpus || !o->tid) {
+		err = evlist__set_cpus(rec.evlist, o->cpus);
+		if (err) {
+			pr_err("bad CPU list '%s': %s", o->cpus ? o->cpus : "(online)",
+			       err == -ERANGE ? "a CPU is not online" : "expected e.g. 0-3,7");
+			goto out;
+		}
+	} else {
+		evlist__set_any_cpu(rec.evlist);
+	}
+
+	sa.sa_handler = sig_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+
+	if (workload) {
+		err = workload__prepare(cmd_argv, &go_fd);
+		if (err) {
+			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(-err));
+			goto out;
+		}
+		evlist__set_threads(rec.evlist, workload_pid, false);
+	} else if (o->pid || o->tid) {
+		pid_t t = o->pid ? o->pid : o->tid;
+
+		if (evlist__set_threads(rec.evlist, t, o->pid != 0)) {
+			pr_err("no such %s: %d", o->pid ? "process" : "thread", (int)t);
+			goto out;
+		}
+	} else {
+		evlist__set_threads(rec.evlist, -1, false);
+	}
+
+	err = evlist__open(rec.evlist);
+	if (err) {
+		explain_open_error(&rec, err);
+		goto out;
+	}
+	err = evlist__mmap(rec.evlist, o->mmap_pages);
+	if (err) {
+		if (err == -EPERM)
+			pr_err("cannot map %u pages per buffer: over perf_event_mlock_kb; "
+			       "use a smaller -m", o->mmap_pages);
+		else
+			pr_err("cannot map the ring buffers: %s", strerror(-err));
+		goto out;
+	}
+
+	rotate_old(o->output);
+	rec.writer = perf_writer__new(o->output, &err);
+	if (!rec.writer) {
+		pr_err("cannot create '%s': %s", o->output, strerror(-err));
+		goto out;
+	}
+	for (i = 0; i < rec.evlist->nr_evsels; i++) {
+		struct evlist_evsel *e = &rec.evlist->evsels[i];
+
+		perf_writer__add_evsel(rec.writer, &e->attr, e->name, e->ids, e->nr_ids);
+	}
+	features__set_host(rec.writer, "pmukvm " PMUKVM_VERSION);
+	features__set_event_desc(rec.writer, rec.evlist);
+	if (guest_fb.len)
+		perf_writer__set_feature(rec.writer, HEADER_PMUKVM_GUEST_FILES, guest_fb.buf,
+					 guest_fb.len);
+	err = perf_writer__start(rec.writer, guest_fb.len);
+	if (!err)
+		err = synthesize_all(&rec, guests, nr_guests, workload);
+	if (err) {
+		if (rec.write_err || perf_writer__error(rec.writer))
+			goto write_error;
+		goto out_finish;
+	}
+
+	if (workload) {
+		/* Let the command exec; enable_on_exec starts the events. */
+		if (write(go_fd, "g", 1) != 1) {
+			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(errno));
+			goto out_finish;
+		}
+		close(go_fd);
+		go_fd = -1;
+	} else {
+		evlist__enable(rec.evlist);
+	}
+
+	start_ns = last_sync = now_ns();
+	for (;;) {
+		long n = record__mmap_read_all(&rec);
+		u64 now = now_ns();
+
+		if (n < 0 || rec.write_err)
+			break;
+		if (done)
+			break;
+		if (workload && child_done && workload__exited(&status))
+			break;
+		if (!workload && !o->system_wide &&
+		    (evlist__all_hup(rec.evlist) ||
+		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
+			break;
+		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
+			break;
+		if (now - last_sync >= SYNC_NS) {
+			if (perf_writer__sync(rec.writer) && !rec.write_err)
+				rec.write_err = perf_writer__error(rec.writer);
+			last_sync = now;
+		}
+		if (n == 0)
+			evlist__poll(rec.evlist, POLL_MS);
+	}
+	evlist__disable(rec.evlist);
+	if (!rec.write_err)
+		record__mmap_read_all(&rec);
+
+write_error:
+	reported = rec.write_err || perf_writer__error(rec.writer);
+	if (reported) {
+		int werr = rec.write_err ? rec.write_err : perf_writer__error(rec.writer);
+
+		pr_err("cannot write '%s': %s; stopping, the file keeps the records up to "
+		       "the last complete one", o->output, strerror(-werr));
+	}
+out_finish:
+	if (rec.samples)
+		features__set_sample_time(rec.writer, rec.first_time, rec.last_time);
+	record__set_build_ids(&rec);
+	err = perf_writer__finish(rec.writer);
+	if (err && !reported)
+		pr_err("cannot write '%s': %s", o->output, strerror(-err));
+	else if (!err)
+		ret = 0;
+	if (!o->quiet || ret)
+		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
+			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
+			o->output, rec.samples, rec.lost);
+out:
+	if (go_fd >= 0)
+		close(go_fd);
+	if (workload_pid > 0) {
+		/* Stopped early (signal, --duration, error): do not leave it behind. */
+		kill(workload_pid, SIGTERM);
+		waitpid(workload_pid, &status, 0);
+		workload_pid = -1;
+	}
+	perf_writer__delete(rec.writer);
+	evlist__delete(rec.evlist);
+	guest_machines__free(guests, nr_guests);
+	feat_buf__release(&guest_fb);
+	for (size_t k = 0; k < rec.nr_mmaps; k++)
+		free(rec.mmaps[k].filename);
+	free(rec.mmaps);
+	free(rec.sampled_pids);
+	return ret;
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# the header features perf report --header shows; FILE.old rotation.
+. tests/shell/lib-record.sh
+
+out=$TMP/h.data
+echo old >"$out"
+"$PMUKVM" --host record -q -e cpu-clock -o "$out" -- "$HOTLOOP" 100000000 || fail "record failed"
+[ "$(cat "$out.old")" = old ] || fail "the previous file was not kept as $out.old"
+perf_quiet report --header-only -i "$out"
+for want in "hostname : $(uname -n)" "os release : $(uname -r)" "arch : $(uname -m)" \
+	    "nrcpus online : $(nproc)" "cmdline : .*pmukvm --host record -q -e cpu-clock -o $out" \
+	    "event : name = cpu-clock" "cpuid : " "total memory : " "time of first sample" \
+	    "perf version : pmukvm"; do
+	grep -q "# $want" "$TMP/perf.out" || { cat "$TMP/perf.out"; fail "header lacks '$want'"; }
+done
+# The hot binary got samples: its build-id is in the file.
+"$PERF" buildid-list -i "$out" 2>/dev/null | grep -q "$(basename "$HOTLOOP")$" ||
+	fail "no build-id for $HOTLOOP"
+exit 0

@@ -1,0 +1,29 @@
+#!/bin/bash
+# -a/--duration, -p, -t, default names by --host/--guest.
+. tests/shell/lib-record.sh
+
+cd "$TMP" || fail cd
+P=$OLDPWD/$PMUKVM
+H=$OLDPWD/$HOTLOOP
+case $PMUKVM in /*) P=$PMUKVM ;; esac
+case $HOTLOOP in /*) H=$HOTLOOP ;; esac
+
+start=$(date +%s%N)
+"$P" --host record -q -e cpu-clock --duration 0.5 || fail "record -a --duration failed"
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+[ $el -lt 3000 ] || fail "--duration 0.5 took ${el} ms"
+[ -f perf.data.host ] || fail "--host: not perf.data.host"
+"$PERF" script -D -i perf.data.host 2>/dev/null | grep -q 'PERF_RECORD_COMM: .*:1/1' || fail "-a: no COMM of pid 1"
+"$P" --host --guest record -q -e cpu-clock --duration 0.1 && [ -f perf.data.kvm ] || fail "--host --guest: not perf.data.kvm"
+
+"$H" 100000000000 &
+hp=$!
+sleep 0.2
+"$P" --host record -q -e cpu-clock -p $hp -o p.data --duration 0.5 || fail "record -p failed"
+"$P" --host record -q -e cpu-clock -t $hp -o t.data --duration 0.5 || fail "record -t failed"
+kill $hp
+for f in p.data t.data; do
+	perf_quiet report -i $f --stdio --sort comm,sym
+	grep -v '^#' "$TMP/perf.out" | grep -m1 % | grep -q 'hotloop .*hot_function' || fail "$f: hot_function not on top"
+done
+exit 0

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_FEATURES_H
+#define PMUKVM_FEATURES_H
+
+/*
+ * Building the feature sections record writes, in perf 6.1's encodings
+ * (see /work/shared/PERF_DATA.md).
+ */
+#include "util/util.h"
+
+struct perf_writer;
+struct evlist;
+struct feat_buf;
+
+/**
+ * features__set_host - HOSTNAME, OSRELEASE, VERSION (@version), ARCH,
+ * NRCPUS, CPUDESC, CPUID, TOTAL_MEM and CMDLINE (from /proc/self/cmdline,
+ * the binary's path first as perf writes it).
+ */
+void features__set_host(struct perf_writer *w, const char *version);
+
+/** features__set_event_desc - EVENT_DESC: each event's attr, name and ids. */
+void features__set_event_desc(struct perf_writer *w, const struct evlist *evlist);
+
+/** features__set_sample_time - SAMPLE_TIME: first and last sample time. */
+void features__set_sample_time(struct perf_writer *w, u64 first, u64 last);
+
+/**
+ * build_id__add - appends one BUILD_ID feature record: @pid -1 host, 0
+ * default guest; @cpumode PERF_RECORD_MISC_*; @bid of @size bytes.
+ */
+void build_id__add(struct feat_buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
+		   const char *filename);
+
+/** cpuid__string - perf's x86 cpuid string "Vendor,family,model,stepping". */
+void cpuid__string(char *buf, size_t size);
+
+#endif

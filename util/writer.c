@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * perf.data writer (file mode). See util/writer.h.
+ */
+#include "util/writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "util/data.h"
+#include "util/event.h"
+
+#define WRITE_BUF_SIZE	(4u << 20)
+/* Kept free past the data for the features, plus the caller's reserve. */
+#define FEAT_RESERVE	(64u << 10)
+/* fallocate this much ahead at a time, so it is not a call per flush. */
+#define ALLOC_AHEAD	(8u << 20)
+
+struct file_section {
+	u64 offset, size;
+};
+
+struct file_header {
+	u64 magic, size, attr_size;
+	struct file_section attrs, data, event_types;
+	u64 features[4];
+};
+
+struct writer_evsel {
+	u8 attr[WRITER_ATTR_SIZE];
+	u64 *ids;
+	u32 nr_ids;
+};
+
+struct writer_feat {
+	void *payload;
+	size_t len;
+};
+
+struct perf_writer {
+	int fd;
+	struct writer_evsel *evsels;
+	int nr_evsels;
+	u64 attrs_offset, data_offset;
+	u64 data_disk;		/* data bytes on disk, all whole records */
+	u8 *buf;
+	size_t buf_len;
+	u64 reserved_end;	/* file offset up to which space is allocated */
+	size_t reserve;		/* kept free past the data for the features */
+	bool no_fallocate;
+	int error;
+	u64 file_size;
+	struct writer_feat feats[HEADER_FEAT_BITS];
+};
+
+struct perf_writer *perf_writer__new(const char *path, int *err)
+{
+	struct perf_writer *w;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	w = xzalloc(sizeof(*w));
+	w->fd = fd;
+	w->buf = xmalloc(WRITE_BUF_SIZE);
+	return w;
+}
+
+void perf_writer__add_evsel(struct perf_writer *w, const struct perf_event_attr *attr,
+			    const char *name, const u64 *ids, u32 nr_ids)
+{
+	struct writer_evsel *e;
+	size_t n = min_t(size_t, sizeof(*attr), WRITER_ATTR_SIZE);
+
+	(void)name;	/* names travel in EVENT_DESC, which the caller builds */
+	w->evsels = xrealloc(w->evsels, (w->nr_evsels + 1) * sizeof(*w->evsels));
+	e = &w->evsels[w->nr_evsels++];
+	memset(e->attr, 0, sizeof(e->attr));
+	memcpy(e->attr, attr, n);
+	((struct perf_event_attr *)e->attr)->size = WRITER_ATTR_SIZE;
+	e->ids = xmalloc((nr_ids ? nr_ids : 1) * sizeof(u64));
+	memcpy(e->ids, ids, nr_ids * sizeof(u64));
+	e->nr_ids = nr_ids;
+}
+
+static int pwrite_all(int fd, const void *buf, size_t len, u64 off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pwrite(fd, (const char *)buf + done, len - done,
+				   (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ENOSPC;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Makes sure [off, off + len + reserve) is allocated. -ENOSPC means the data
+ * would not fit with room left for the features: stop before writing it.
+ */
+static int reserve_space(struct perf_writer *w, u64 off, size_t len)
+{
+	u64 need = off + len + w->reserve;
+	int err;
+
+	if (w->no_fallocate || need <= w->reserved_end)
+		return 0;
+	if (!fallocate(w->fd, FALLOC_FL_KEEP_SIZE, (off_t)off,
+		       (off_t)(need - off + ALLOC_AHEAD))) {
+		w->reserved_end = need + ALLOC_AHEAD;
+		return 0;
+	}
+	err = -errno;
+	if (err == -EOPNOTSUPP || err == -ENOSYS || err == -EINVAL) {
+		w->no_fallocate = true;
+		return 0;
+	}
+	if (err != -ENOSPC)
+		return err;
+	if (fallocate(w->fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)(need - off)))
+		return -errno;
+	w->reserved_end = need;
+	return 0;
+}
+
+int perf_writer__start(struct perf_writer *w, size_t reserve)
+{
+	struct file_section *secs;
+	u64 off = sizeof(struct file_header);
+	size_t attr_rec = WRITER_ATTR_SIZE + sizeof(struct file_section);
+	int i, err;
+
+	w->reserve = FEAT_RESERVE + reserve;
+	secs = xcalloc(w->nr_evsels ? w->nr_evsels : 1, sizeof(*secs));
+	/* perf 6.1: every event's ids right after the header, then the attrs. */
+	for (i = 0; i < w->nr_evsels; i++) {
+		size_t len = w->evsels[i].nr_ids * sizeof(u64);
+
+		secs[i].offset = off;
+		secs[i].size = len;
+		err = pwrite_all(w->fd, w->evsels[i].ids, len, off);
+		if (err)
+			goto out;
+		off += len;
+	}
+	w->attrs_offset = off;
+	for (i = 0; i < w->nr_evsels; i++) {
+		err = pwrite_all(w->fd, w->evsels[i].attr, WRITER_ATTR_SIZE, off);
+		if (!err)
+			err = pwrite_all(w->fd, &secs[i], sizeof(secs[i]),
+					 off + WRITER_ATTR_SIZE);
+		if (err)
+			goto out;
+		off += attr_rec;
+	}
+	w->data_offset = off;
+	err = reserve_space(w, off, 0);
+	if (!err)
+		err = perf_writer__sync(w);
+out:
+	free(secs);
+	if (err && !w->error)
+		w->error = err;
+	return err;
+}
+
+/* The header, with @nfeat_bits features and data of w->data_disk bytes. */
+static int write_header(struct perf_writer *w, const u64 *features)
+{
+	struct file_header h = {
+		.magic = PERF_MAGIC2,
+		.size = sizeof(h),
+		.attr_size = WRITER_ATTR_SIZE + sizeof(struct file_section),
+		.attrs = { w->attrs_offset, w->data_offset - w->attrs_offset },
+		.data = { w->data_offset, w->data_disk },
+	};
+
+	memcpy(h.features, features, sizeof(h.features));
+	return pwrite_all(w->fd, &h, sizeof(h), 0);
+}
+
+/* Bytes of @buf (records of @len bytes) that make up whole records within @n. */
+static size_t whole_records(const u8 *buf, size_t len, size_t n)
+{
+	size_t pos = 0;
+
+	while (pos + sizeof(struct perf_event_header) <= len) {
+		const struct perf_event_header *h = (const void *)(buf + pos);
+
+		if (!h->size || pos + h->size > n)
+			break;
+		pos += h->size;
+	}
+	return pos;
+}
+
+/* pwrite of buf[0..len) at @off; *done says how much went out. */
+static int write_out(struct perf_writer *w, u64 off, size_t len, size_t *done)
+{
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = pwrite(w->fd, w->buf + *done, len - *done, (off_t)(off + *done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -ENOSPC;
+		*done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The disk cannot take the whole buffer: write the whole records that fit
+ * while the feature reserve stays free, so the file ends as late as it can.
+ */
+static void write_what_fits(struct perf_writer *w, u64 off)
+{
+	u64 page = (u64)sysconf(_SC_PAGESIZE), avail, fit;
+	struct statvfs sv;
+	size_t n, done;
+
+	if (fstatvfs(w->fd, &sv))
+		return;
+	avail = (u64)sv.f_bavail * sv.f_frsize;
+	if (w->reserved_end > off)
+		avail += w->reserved_end - off;
+	if (avail <= w->reserve + 2 * page)
+		return;
+	fit = avail - w->reserve - 2 * page;
+	n = whole_records(w->buf, w->buf_len, (size_t)min_t(u64, fit, w->buf_len));
+	if (!n || reserve_space(w, off, n))
+		return;
+	write_out(w, off, n, &done);
+	w->data_disk += whole_records(w->buf, w->buf_len, done);
+}
+
+static int flush(struct perf_writer *w)
+{
+	u64 off = w->data_offset + w->data_disk;
+	size_t done = 0;
+	int err;
+
+	if (w->error)
+		return w->error;
+	if (!w->buf_len)
+		return 0;
+	err = reserve_space(w, off, w->buf_len);
+	if (err == -ENOSPC) {
+		write_what_fits(w, off);
+	} else if (!err) {
+		err = write_out(w, off, w->buf_len, &done);
+		/* Keep what is on disk up to the last whole record. */
+		w->data_disk += err ? whole_records(w->buf, w->buf_len, done) : w->buf_len;
+	}
+	if (err)
+		w->error = err;
+	w->buf_len = 0;
+	return err;
+}
+
+int perf_writer__write(struct perf_writer *w, const void *buf, size_t len)
+{
+	if (w->error)
+		return w->error;
+	if (w->buf_len + len > WRITE_BUF_SIZE) {
+		int err = flush(w);
+
+		if (err)
+			return err;
+	}
+	if (len > WRITE_BUF_SIZE)
+		return -EINVAL;
+	memcpy(w->buf + w->buf_len, buf, len);
+	w->buf_len += len;
+	return 0;
+}
+
+int perf_writer__sync(struct perf_writer *w)
+{
+	/*
+	 * Only HOSTNAME is announced: it tells readers the byte order, and
+	 * its section is written by finish. A reader of a file left without
+	 * finish (killed) sees the data so far.
+	 */
+	u64 features[4] = { 1ull << HEADER_HOSTNAME };
+	int err = flush(w);
+
+	if (err)
+		return err;
+	return write_header(w, features);
+}
+
+void perf_writer__set_feature(struct perf_writer *w, int feat, const void *payload,
+			      size_t len)
+{
+	BUG_ON(feat <= 0 || feat >= HEADER_FEAT_BITS);
+	free(w->feats[feat].payload);
+	w->feats[feat].payload = xmalloc(len);
+	memcpy(w->feats[feat].payload, payload, len);
+	w->feats[feat].len = len;
+}
+
+static int write_features(struct perf_writer *w, u64 *features)
+{
+	u64 off = w->data_offset + w->data_disk;
+	struct file_section secs[HEADER_FEAT_BITS];
+	u64 pos;
+	int i, n = 0, err;
+
+	memset(features, 0, 4 * sizeof(u64));
+	for (i = 0; i < HEADER_FEAT_BITS; i++)
+		if (w->feats[i].payload)
+			n++;
+	pos = off + n * sizeof(struct file_section);
+	n = 0;
+	for (i = 0; i < HEADER_FEAT_BITS; i++) {
+		if (!w->feats[i].payload)
+			continue;
+		secs[n].offset = pos;
+		secs[n].size = w->feats[i].len;
+		err = pwrite_all(w->fd, w->feats[i].payload, w->feats[i].len, pos);
+		if (err)
+			return err;
+		pos += w->feats[i].len;
+		features[i / 64] |= 1ull << (i % 64);
+		n++;
+	}
+	err = pwrite_all(w->fd, secs, n * sizeof(secs[0]), off);
+	if (err)
+		return err;
+	w->file_size = pos;
+	return 0;
+}
+
+int perf_writer__finish(struct perf_writer *w)
+{
+	u64 features[4] = { 0 };
+	int err = flush(w), ferr;
+
+	/* Cut a partly written record, and any reserved space past the end. */
+	if (ftruncate(w->fd, (off_t)(w->data_offset + w->data_disk)) && !err)
+		err = -errno;
+	w->file_size = w->data_offset + w->data_disk;
+	ferr = write_features(w, features);
+	if (ferr) {
+		/* No room even for the features: keep the data readable. */
+		if (ftruncate(w->fd, (off_t)(w->data_offset + w->data_disk)) < 0)
+			ferr = -errno;
+		w->file_size = w->data_offset + w->data_disk;
+		memset(features, 0, sizeof(features));
+		features[0] = 1ull << HEADER_HOSTNAME;
+		if (!err)
+			err = ferr;
+	}
+	ferr = write_header(w, features);
+	if (!err)
+		err = ferr;
+	if (fsync(w->fd) && !err && errno != EINVAL)
+		err = -errno;
+	if (!w->error)
+		w->error = err;
+	return w->error;
+}
+
+void perf_writer__delete(struct perf_writer *w)
+{
+	int i;
+
+	if (!w)
+		return;
+	close(w->fd);
+	for (i = 0; i < w->nr_evsels; i++)
+		free(w->evsels[i].ids);
+	for (i = 0; i < HEADER_FEAT_BITS; i++)
+		free(w->feats[i].payload);
+	free(w->evsels);
+	free(w->buf);
+	free(w);
+}
+
+u64 perf_writer__data_size(const struct perf_writer *w)
+{
+	return w->data_disk + w->buf_len;
+}
+
+u64 perf_writer__file_size(const struct perf_writer *w)
+{
+	return w->file_size;
+}
+
+int perf_writer__error(const struct perf_writer *w)
+{
+	return w->error;
+}
+
+void feat_buf__add(struct feat_buf *fb, const void *p, size_t len)
+{
+	if (fb->len + len > fb->alloc) {
+		fb->alloc = (fb->len + len) * 2 + 256;
+		fb->buf = xrealloc(fb->buf, fb->alloc);
+	}
+	memcpy(fb->buf + fb->len, p, len);
+	fb->len += len;
+}
+
+void feat_buf__add_u32(struct feat_buf *fb, u32 v)
+{
+	feat_buf__add(fb, &v, sizeof(v));
+}
+
+void feat_buf__add_u64(struct feat_buf *fb, u64 v)
+{
+	feat_buf__add(fb, &v, sizeof(v));
+}
+
+void feat_buf__add_string(struct feat_buf *fb, const char *s)
+{
+	static const char zeros[64];
+	size_t n = strlen(s) + 1, len = PERF_ALIGN(n, 64);
+
+	feat_buf__add_u32(fb, (u32)len);
+	feat_buf__add(fb, s, n - 1);
+	feat_buf__add(fb, zeros, len - (n - 1));
+}
+
+void feat_buf__release(struct feat_buf *fb)
+{
+	free(fb->buf);
+	memset(fb, 0, sizeof(*fb));
+}
