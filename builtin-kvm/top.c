@@ -99,6 +99,7 @@ struct top {
 	/* Refresh bookkeeping. */
 	u64 interval_samples, last_interval_samples;
 	double rate;			/* samples/s of the last interval */
+	u64 shown_samples;		/* base.nr_samples at the last refresh */
 	u64 start_ns, last_refresh_ns;
 	long snapshots;
 	bool decay_due;
@@ -272,6 +273,7 @@ static int top__refresh(struct top *top)
 	top->last_interval_samples = top->interval_samples;
 	top->interval_samples = 0;
 	top->last_refresh_ns = now;
+	top->shown_samples = top->base.nr_samples;
 	top->snapshots++;
 	return 0;
 }
@@ -294,14 +296,13 @@ static void top__title(void *ctx, char *buf, size_t len)
 	size_t n;
 
 	n = (size_t)snprintf(buf, len, "Samples: %" PRIu64 " of event '%s', %.0f samples/s, "
-			     "lost: %" PRIu64 ", %s", top->base.nr_samples, top->event_name,
-			     top->rate, top__lost(top), top->no_decay ? "cumulative" :
-			     "decaying 7/8 per refresh");
+			     "lost: %" PRIu64 ", %s", top->shown_samples, top->event_name,
+			     top->rate, top__lost(top), top->no_decay ? "cumulative" : "decay 7/8");
 	if (n >= len)
 		return;
 	if (top->input)
-		snprintf(buf + n, len - n, "  [replay %s +%.1fs%s]", top->input,
-			 (double)top->last_vt / 1e9, top->finished ? ", ended" : "");
+		snprintf(buf + n, len - n, "  [replay +%.1fs%s]", (double)top->last_vt / 1e9,
+			 top->finished ? ", ended" : "");
 	else if (top->live_done)
 		snprintf(buf + n, len - n, "  [target exited]");
 }
@@ -672,12 +673,14 @@ static int live__synthesize(struct top *top)
 static int top__tick(void *ctx)
 {
 	struct top *top = ctx;
+	bool zeroed = top->zero_due;
 	int r;
 
-	if (top->zero_due) {
+	if (zeroed) {
 		hists__reset(&top->base);
 		top->zero_due = false;
 		top->decay_due = false;
+		top->shown_samples = 0;
 	}
 	if (top->decay_due) {
 		/* After the browser regrouped the rows it shows. */
@@ -687,7 +690,7 @@ static int top__tick(void *ctx)
 	r = top->input ? replay__tick(top) : live__tick(top);
 	if (r > 0)
 		top->decay_due = true;
-	return r;
+	return r == 0 && zeroed ? 1 : r;
 }
 
 static enum ui_action_ret act_zero(struct ui_browser *b, int key)

@@ -50,6 +50,8 @@ struct hists_browser {
 	const struct dso *zoom_dso;
 	const struct machine *zoom_machine;
 	size_t widths[SORT_NR_KEYS];
+	/* The base's totals when the view was built: a live base moves on. */
+	u64 total_period, nr_samples, mode_samples[8];
 	size_t cur;			/* the seek cursor */
 	bool quit;
 	const struct hists_browser_ops *ops;
@@ -108,6 +110,9 @@ static void hb__rebuild(struct hists_browser *hb)
 
 	hists__exit(&hb->view);
 	hists__init(&hb->view, &so);
+	hb->total_period = hb->base->total_period;
+	hb->nr_samples = hb->base->nr_samples;
+	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
 	for (i = 0; i < hb->base->table_size; i++)
 		for (const struct hist_entry *he = hb->base->table[i]; he; he = he->hnext)
 			if (hb__shown(hb, he))
@@ -147,7 +152,7 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 
 	(void)row;
 	n = (size_t)snprintf(line, sizeof(line), " %7.2f%% %9" PRIu64,
-			     pct(he->period, hb->base->total_period), he->nr_samples);
+			     pct(he->period, hb->total_period), he->nr_samples);
 	for (k = 0; k < hb->view.so.nr && n < sizeof(line); k++) {
 		bool last = k == hb->view.so.nr - 1;
 
@@ -164,8 +169,8 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 static void hb__write_header(struct ui_browser *b, int line)
 {
 	struct hists_browser *hb = b->priv;
-	const u64 *m = hb->base->mode_samples;
-	u64 total = hb->base->nr_samples ? 0 : 1, gk, gu, hk, hu;
+	const u64 *m = hb->mode_samples;
+	u64 total = 0, gk, gu, hk, hu;
 	char buf[1024];
 	size_t n = 0;
 	int k;
@@ -176,8 +181,8 @@ static void hb__write_header(struct ui_browser *b, int line)
 			hb->ops->title(hb->ops->ctx, buf, sizeof(buf));
 		else
 			snprintf(buf, sizeof(buf), "Samples: %" PRIu64 " of event '%s', "
-				 "Event count (approx.): %" PRIu64, hb->base->nr_samples, hb->event,
-				 hb->base->total_period);
+				 "Event count (approx.): %" PRIu64, hb->nr_samples, hb->event,
+				 hb->total_period);
 		ui_browser__set_color(UI_COLOR_TITLE);
 		break;
 	case 1:
