@@ -98,8 +98,12 @@ int tui__init(void)
 		return -1;
 	SLtt_get_terminfo();
 	SLtt_get_screen_size();
-	/* -1: slang's ^G abort char; Ctrl-C then reaches us as a key (3). */
-	if (SLang_init_tty(-1, 0, 0) < 0)
+	/*
+	 * 0 is _POSIX_VDISABLE: no interrupt character, so Ctrl-C reaches us
+	 * as a key (3) and quits cleanly; a SIGINT sent from outside still
+	 * goes through tui__signal.
+	 */
+	if (SLang_init_tty(0, 0, 0) < 0)
 		return -1;
 	if (SLsmg_init_smg() < 0) {
 		SLang_reset_tty();
