@@ -370,6 +370,12 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 	return UI_CONTINUE;
 }
 
+/* report: back to report_tui, which shows the next event. */
+static enum ui_action_ret act_next_event(struct ui_browser *b, int key)
+{
+	return hb_of(b)->ops ? UI_CONTINUE : UI_EXIT;
+}
+
 static enum ui_action_ret act_help(struct ui_browser *b, int key);
 
 static const struct ui_key_action hists_keys[] = {
@@ -379,6 +385,7 @@ static const struct ui_key_action hists_keys[] = {
 	{ K_ENTER, "Enter", "zoom into the row's dso (or guest); again: back", act_zoom },
 	{ K_ESC, "Esc", "zoom back out", act_zoom },
 	{ SL_KEY_BACKSPACE, "Backspace", "zoom back out", act_zoom },
+	{ K_TAB, "Tab", "next event (report)", act_next_event },
 	{ '?', "?", "this help", act_help },
 	{ 'q', "q", "quit", act_quit },
 	{ K_CTRL_C, "Ctrl-C", "quit", act_quit },
