@@ -280,7 +280,7 @@ static int top__refresh(struct top *top)
 
 static void top__after_show(struct top *top)
 {
-	/* The last replay snapshot stays: nothing comes to replace what decays. */
+	/* The last snapshot stays: nothing comes to replace what decays. */
 	if (!top->no_decay && !top->finished)
 		hists__decay(&top->base);
 }
@@ -539,8 +539,15 @@ static int live__pump(struct top *top)
 
 static int live__tick(struct top *top)
 {
+	if (top->finished)
+		return 0;
 	if (live__pump(top))
 		return -1;
+	/* -p's process is gone: one last snapshot, and it stays. */
+	if (top->live_done) {
+		top->finished = true;
+		return top__refresh(top) ? -1 : 1;
+	}
 	if (now_ns() - top->last_refresh_ns < (u64)(top->delay * 1e9))
 		return 0;
 	return top__refresh(top) ? -1 : 1;

@@ -15,6 +15,7 @@ void test_modules_parse(void);
 void test_sort_parse(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
+void test_hists_regroup(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -25,6 +26,7 @@ static const struct unit_test tests[] = {
 	{ "sort_parse", test_sort_parse },
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
+	{ "hists_regroup", test_hists_regroup },
 };
 
 int main(int argc, char **argv)
