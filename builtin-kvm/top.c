@@ -114,6 +114,8 @@ struct top {
 	/* Live. */
 	struct evlist *evlist;
 	bool live_done;
+	bool live_error;		/* a pump from ui__idle failed */
+	bool fellback;			/* cycles became cpu-clock */
 };
 
 static volatile sig_atomic_t top_done;
@@ -541,7 +543,7 @@ static int live__tick(struct top *top)
 {
 	if (top->finished)
 		return 0;
-	if (live__pump(top))
+	if (top->live_error || live__pump(top))
 		return -1;
 	/* -p's process is gone: one last snapshot, and it stays. */
 	if (top->live_done) {
@@ -600,6 +602,7 @@ static int live__open(struct top *top)
 		struct evlist_evsel *e = &top->evlist->evsels[0];
 
 		pr_warning("no hardware PMU here: %s falls back to cpu-clock", name);
+		top->fellback = true;
 		e->attr.type = PERF_TYPE_SOFTWARE;
 		e->attr.config = PERF_COUNT_SW_CPU_CLOCK;
 		e->attr.exclude_host = e->attr.exclude_guest = 0;
@@ -677,6 +680,15 @@ static int live__synthesize(struct top *top)
 
 /* ---- the two faces ---- */
 
+/* While a popup or the filter prompt waits: keep the ring buffers drained. */
+static void live__idle(void *ctx)
+{
+	struct top *top = ctx;
+
+	if (!top->finished && !top->live_error && live__pump(top))
+		top->live_error = true;	/* said once; the next tick stops */
+}
+
 static int top__tick(void *ctx)
 {
 	struct top *top = ctx;
@@ -727,7 +739,14 @@ static int top__run_tui(struct top *top)
 		pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
 		return 1;
 	}
+	if (top->fellback)
+		ui__message("no hardware PMU here: sampling cpu-clock");
+	if (!top->input) {
+		ui__idle = live__idle;
+		ui__idle_ctx = top;
+	}
 	ret = hists__tui_browse(&top->base, &top->so, top->event_name, &ops);
+	ui__idle = NULL;
 	tui__exit();
 	return ret ? 1 : 0;
 }

@@ -14,8 +14,14 @@ trap 'tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 # records its exit status and the terminal settings before and after.
 tui_start() {
 	rm -f "$TMP/exit" "$TMP/stty.before" "$TMP/stty.after"
-	tm new-session -d -s t -x 120 -y 40 "env PS1='\$ ' TERM=screen bash --norc --noprofile" ||
-		fail "tmux cannot start"
+	local try
+	# Right after a kill-server the old server may still hold the socket.
+	for try in 1 2 3 4 5; do
+		tm new-session -d -s t -x 120 -y 40 "env PS1='\$ ' TERM=screen bash --norc --noprofile" \
+			2>"$TMP/tmux.err" && break
+		[ $try -eq 5 ] && fail "tmux cannot start: $(cat "$TMP/tmux.err")"
+		sleep 0.3
+	done
 	# A script, not the interactive shell: that one would drop the rest
 	# of the line when the command dies of SIGINT.
 	cat >"$TMP/run.sh" <<-RUN

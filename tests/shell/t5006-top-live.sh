@@ -35,3 +35,18 @@ keys q
 [ "$(wait_exit)" = 0 ] || fail "live browser: q: non-zero exit"
 terminal_sane
 echo "ok: live browser"
+tm kill-server
+
+# Small buffers (8 pages, well under a second of samples): the ring
+# buffers are drained while the help popup waits for a key, so nothing is lost.
+tui_start "$PMUKVM top -d 0.5 -m 8 -F 2000"
+wait_screen "spin_math|__sin_fma|memmove|memset" 10
+keys '?'
+wait_screen "zero the counts"
+sleep 3
+keys x
+sleep 1.2
+screen | grep -q -E "^Samples: .*lost: 0," || { screen | head -2; fail "samples lost while the help was up"; }
+keys q
+[ "$(wait_exit)" = 0 ] || fail "live browser (-m 8): q: non-zero exit"
+echo "ok: no samples lost behind a popup"

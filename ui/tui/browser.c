@@ -18,6 +18,9 @@ void ui_browser__write_text(const char *text, int width)
 		SLsmg_write_nstring((char *)text, (unsigned int)width);
 }
 
+void (*ui__idle)(void *ctx);
+void *ui__idle_ctx;
+
 int ui__getkey(int timeout_ms)
 {
 	int waited = 0, key;
@@ -37,6 +40,8 @@ int ui__getkey(int timeout_ms)
 		if (SLang_input_pending(-(slice ? slice : 1)) > 0)
 			break;
 		waited += slice;
+		if (ui__idle)
+			ui__idle(ui__idle_ctx);
 	}
 	key = (int)SLang_getkey();
 	if (key != K_ESC)

@@ -95,6 +95,14 @@ enum { UI_COLOR_NORMAL, UI_COLOR_SELECTED, UI_COLOR_TITLE, UI_COLOR_STATUS, UI_C
 int ui__getkey(int timeout_ms);
 
 /**
+ * ui__idle - called about every 100 ms while ui__getkey waits, popups and
+ * the filter prompt included: a live source drains its ring buffers there
+ * so that reading the help costs no lost samples. NULL: nothing.
+ */
+extern void (*ui__idle)(void *ctx);
+extern void *ui__idle_ctx;
+
+/**
  * ui__input - a line editor on the bottom row: @prompt, then up to @len-1
  * bytes into @buf (initially shown). Returns true on Enter, false on Esc.
  */
