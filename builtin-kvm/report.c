@@ -389,6 +389,9 @@ int cmd_report(int argc, char **argv)
 	}
 	if (use_tui) {
 		ret = report_tui(s, rep.hists, rep.nr_hists) ? 1 : 0;
+		/* The guest warnings the text report prints: on stderr, once restored. */
+		rep.quiet = true;
+		print_guest_summary(&rep, s, stdout);
 		goto out_session;
 	}
 	print_hists_stdio(&rep, s, stdout);

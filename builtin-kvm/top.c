@@ -255,10 +255,10 @@ static int top__refresh(struct top *top)
 	 * before them; only a FINISHED_ROUND says that nothing older can come
 	 * (the session flushes there). Flushing everything at each refresh
 	 * would hand samples over before the MMAPs that resolve them. So live,
-	 * the whole queue goes only while no round has come; the replay
-	 * paces its own flushes (replay__pump).
+	 * the whole queue goes only while no round has come, and when the
+	 * target is gone; the replay paces its own flushes (replay__pump).
 	 */
-	if (!top->input && !s->stats.nr_events[PERF_RECORD_FINISHED_ROUND])
+	if (!top->input && (top->live_done || !s->stats.nr_events[PERF_RECORD_FINISHED_ROUND]))
 		err = session__flush(s);
 	if (err) {
 		pr_err("%s", s->errbuf);
@@ -332,6 +332,9 @@ static void top__print_snapshot(struct top *top, FILE *fp)
 	fprintf(fp, "\n# Samples: %" PRIu64 " of event '%s' (%" PRIu64 " this interval, %.0f/s)"
 		"  lost: %" PRIu64 "\n", top->base.nr_samples, top->event_name,
 		top->last_interval_samples, top->rate, top__lost(top));
+	if (top->other_events)
+		fprintf(fp, "# (%" PRIu64 " samples of the file's other events are not shown)\n",
+			top->other_events);
 	fprintf(fp, "# guest %.1f%% (kernel %.1f%% user %.1f%%)  host %.1f%% (kernel %.1f%% "
 		"user %.1f%%)\n", pct(gk + gu, total), pct(gk, total), pct(gu, total),
 		pct(total - gk - gu, total), pct(m[PERF_RECORD_MISC_KERNEL], total),
