@@ -135,6 +135,11 @@ static int try_open(u32 type, u64 config, bool excl_guest, bool excl_host)
 	};
 	int fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 
+	if (fd < 0 && errno == EACCES) {
+		/* Not root under paranoid 2: ask about the PMU, not the permission. */
+		attr.exclude_kernel = attr.exclude_hv = 1;
+		fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	close(fd);

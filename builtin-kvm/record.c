@@ -71,6 +71,7 @@ struct record {
 	u8 *sampled_pids;		/* bitmap of pids that got samples */
 	struct mmap_entry { u32 pid; char *filename; } *mmaps;
 	size_t nr_mmaps, alloc_mmaps;
+	bool kernel_sampled;		/* a host kernel sample: its build-id too */
 	int write_err;
 };
 
@@ -262,10 +263,16 @@ static int read_sysctl_int(const char *path, long *val)
 	return 0;
 }
 
-static int probe_attr(struct perf_event_attr *attr)
+/* Whether @attr opens on this thread; permissions aside (see evlist__open's retry). */
+static int probe_attr(const struct perf_event_attr *attr)
 {
-	int fd = (int)syscall(__NR_perf_event_open, attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	struct perf_event_attr a = *attr;
+	int fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 
+	if (fd < 0 && errno == EACCES) {
+		a.exclude_kernel = a.exclude_hv = 1;
+		fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	close(fd);
@@ -279,15 +286,18 @@ static int probe_attr(struct perf_event_attr *attr)
 static int build_evlist(struct record *rec, bool workload)
 {
 	const struct record_opts *o = &rec->opts;
-	char *list = xstrdup(o->events ? o->events : "cycles"), *save = NULL, *name;
+	char *list = xstrdup(o->events ? o->events : "cycles"), *name, *next;
 	char fellback[256] = "";
 	bool have_cpu_clock = false;
 	int err = 0;
 
-	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	for (name = list; name; name = next) {
 		struct perf_event_attr attr = { 0 };
 		const char *use = name;
 
+		next = strchr(name, ',');
+		if (next)
+			*next++ = '\0';
 		if (parse_event_name(name, &attr)) {
 			pr_err("unknown event '%s' (known: cycles, instructions, branches, "
 			       "branch-misses, cache-misses, cache-references, ref-cycles, "
@@ -445,6 +455,8 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 		pid = (u32)body[2];
 		time = body[3];
 		rec->samples++;
+		if ((ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL)
+			rec->kernel_sampled = true;
 		if (!rec->first_time || time < rec->first_time)
 			rec->first_time = time;
 		if (time > rec->last_time)
@@ -515,10 +527,48 @@ static void record__set_build_ids(struct record *rec)
 		if (size > 0)
 			build_id__add(&fb, -1, PERF_RECORD_MISC_USER, bid, (u8)size, names[i]);
 	}
+	if (rec->kernel_sampled) {
+		u8 bid[BUILD_ID_MAX];
+		int size = sysfs__read_build_id("/sys/kernel/notes", bid, sizeof(bid));
+
+		if (size > 0)
+			build_id__add(&fb, -1, PERF_RECORD_MISC_KERNEL, bid, (u8)size,
+				      "[kernel.kallsyms]");
+	}
 	if (fb.len)
 		perf_writer__set_feature(rec->writer, HEADER_BUILD_ID, fb.buf, fb.len);
 	feat_buf__release(&fb);
 	free(names);
+}
+
+/*
+ * After a write error the file holds fewer records than were read: count
+ * what it really keeps, with the reader, so the summary tells the truth.
+ */
+static void recount_from_file(const char *path, u64 *samples, u64 *lost)
+{
+	char errbuf[256];
+	union perf_event *ev;
+	struct perf_data *data;
+	u64 off, s = 0, l = 0;
+	int err;
+
+	data = perf_data__open(path, &err, errbuf, sizeof(errbuf));
+	if (!data)
+		return;
+	while ((err = perf_data__next(data, &ev, &off)) > 0) {
+		if (ev->header.type == PERF_RECORD_SAMPLE)
+			s++;
+		else if (ev->header.type == PERF_RECORD_LOST)
+			l += ev->lost.lost;
+		else if (ev->header.type == PERF_RECORD_LOST_SAMPLES)
+			l += ev->lost_samples.lost;
+	}
+	if (!err) {
+		*samples = s;
+		*lost = l;
+	}
+	perf_data__delete(data);
 }
 
 /* ---- the workload ---- */
@@ -536,37 +586,67 @@ static void sig_handler(int sig)
 
 /*
  * Forks COMMAND stopped on a pipe; writing to *go_fd lets it exec.
- * Events with enable_on_exec start counting at the exec.
+ * Events with enable_on_exec start counting at the exec. *err_fd reads
+ * EOF once the exec worked (close-on-exec), or the child's errno if not.
  */
-static int workload__prepare(char **argv, int *go_fd)
+static int workload__prepare(char **argv, int *go_fd, int *err_fd)
 {
-	int go[2];
+	int go[2], ex[2];
 	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
+	if (pipe2(ex, O_CLOEXEC)) {
 		close(go[0]);
 		close(go[1]);
 		return -errno;
 	}
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(go[0]);
+		close(go[1]);
+		close(ex[0]);
+		close(ex[1]);
+		return err;
+	}
 	if (!pid) {
 		char c;
+		int e;
 
 		close(go[1]);
+		close(ex[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
-		fprintf(stderr, "pmukvm: cannot run '%s': %s\n", argv[0], strerror(errno));
+		e = errno;
+		if (write(ex[1], &e, sizeof(e)) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	close(go[0]);
+	close(ex[1]);
 	workload_pid = pid;
 	*go_fd = go[1];
+	*err_fd = ex[0];
 	return 0;
+}
+
+/* Lets the command exec; returns 0 or the exec's negative errno. */
+static int workload__start(int go_fd, int err_fd)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(go_fd, "g", 1) != 1)
+		return -errno;
+	do {
+		n = read(err_fd, &e, sizeof(e));
+	} while (n < 0 && errno == EINTR);
+	return n == sizeof(e) ? -e : 0;
 }
 
 static bool workload__exited(int *status)
@@ -578,6 +658,47 @@ static bool workload__exited(int *status)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Reads the buffers until told to stop: a signal, --duration, the command's
+ * or the target's exit, or a write error. Polls only after a pass that
+ * found nothing, so a busy buffer is drained at once.
+ */
+static void record__loop(struct record *rec, bool workload, int *status)
+{
+	const struct record_opts *o = &rec->opts;
+	u64 start_ns, last_sync;
+
+	start_ns = last_sync = now_ns();
+	for (;;) {
+		long n = record__mmap_read_all(rec);
+		u64 now = now_ns();
+
+		if (n < 0 && !rec->write_err)
+			pr_err("a ring buffer holds a record of bad size: stopping");
+		if (n < 0 || rec->write_err || done)
+			break;
+		if (workload && child_done && workload__exited(status))
+			break;
+		if (!workload && !o->system_wide &&
+		    (evlist__all_hup(rec->evlist) ||
+		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
+			break;
+		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
+			break;
+		/* The header on disk follows the data: a killed record leaves a readable file. */
+		if (now - last_sync >= SYNC_NS) {
+			if (perf_writer__sync(rec->writer) && !rec->write_err)
+				rec->write_err = perf_writer__error(rec->writer);
+			last_sync = now;
+		}
+		if (n == 0)
+			evlist__poll(rec->evlist, POLL_MS);
+	}
+	evlist__disable(rec->evlist);
+	if (!rec->write_err)
+		record__mmap_read_all(rec);
 }
 
 /* ---- the command ---- */
@@ -684,9 +805,8 @@ int cmd_record(int argc, char **argv)
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
 	struct sigaction sa = { 0 };
-	bool freq_given, workload, reported = false;
-	int i, err, go_fd = -1, status = 0, ret = 1;
-	u64 start_ns, last_sync;
+	bool freq_given, workload, reported = false, failed = false;
+	int i, err, go_fd = -1, exec_fd = -1, status = 0, ret = 1;
 	char **cmd_argv;
 
 	o->tid = 0;
@@ -733,8 +853,11 @@ int cmd_record(int argc, char **argv)
 
 	rec.evlist = evlist__new();
 	rec.sampled_pids = xcalloc(MAX_PID / 8, 1);
-	if (build_evlist(&rec, workload))
+	err = build_evlist(&rec, workload);
+	if (err) {
+		ret = err == -EINVAL ? 129 : 1;
 		goto out;
+	}
 
 	/*
 	 * Inherited per-task events cannot be mapped with cpu -1: the command
@@ -745,6 +868,7 @@ int cmd_record(int argc, char **argv)
 		if (err) {
 			pr_err("bad CPU list '%s': %s", o->cpus ? o->cpus : "(online)",
 			       err == -ERANGE ? "a CPU is not online" : "expected e.g. 0-3,7");
+			ret = 129;
 			goto out;
 		}
 	} else {
@@ -758,7 +882,7 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGCHLD, &sa, NULL);
 
 	if (workload) {
-		err = workload__prepare(cmd_argv, &go_fd);
+		err = workload__prepare(cmd_argv, &go_fd, &exec_fd);
 		if (err) {
 			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(-err));
 			goto out;
@@ -776,6 +900,19 @@ int cmd_record(int argc, char **argv)
 	}
 
 	err = evlist__open(rec.evlist);
+	if ((err == -EACCES || err == -EPERM) && !o->system_wide && geteuid()) {
+		/* paranoid 2: a user may sample its own processes, user space only. */
+		long paranoid = 0;
+
+		for (i = 0; i < rec.evlist->nr_evsels; i++)
+			rec.evlist->evsels[i].attr.exclude_kernel =
+				rec.evlist->evsels[i].attr.exclude_hv = 1;
+		err = evlist__open(rec.evlist);
+		read_sysctl_int("/proc/sys/kernel/perf_event_paranoid", &paranoid);
+		if (!err && !o->quiet)
+			pr_warning("perf_event_paranoid is %ld: user space only (kernel samples "
+				   "need root or perf_event_paranoid <= 1)", paranoid);
+	}
 	if (err) {
 		explain_open_error(&rec, err);
 		goto out;
@@ -790,6 +927,9 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
+	pr_debug("%d event(s) on %d cpu slot(s) x %d thread(s), %d ring buffer(s) of %u pages",
+		 rec.evlist->nr_evsels, rec.evlist->nr_cpus, rec.evlist->nr_threads,
+		 rec.evlist->nr_mmaps, o->mmap_pages);
 	rotate_old(o->output);
 	rec.writer = perf_writer__new(o->output, &err);
 	if (!rec.writer) {
@@ -812,49 +952,23 @@ int cmd_record(int argc, char **argv)
 	if (err) {
 		if (rec.write_err || perf_writer__error(rec.writer))
 			goto write_error;
+		failed = true;
 		goto out_finish;
 	}
 
 	if (workload) {
 		/* Let the command exec; enable_on_exec starts the events. */
-		if (write(go_fd, "g", 1) != 1) {
-			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(errno));
+		err = workload__start(go_fd, exec_fd);
+		if (err) {
+			pr_err("cannot run '%s': %s", cmd_argv[0], strerror(-err));
+			failed = true;
 			goto out_finish;
 		}
-		close(go_fd);
-		go_fd = -1;
 	} else {
 		evlist__enable(rec.evlist);
 	}
 
-	start_ns = last_sync = now_ns();
-	for (;;) {
-		long n = record__mmap_read_all(&rec);
-		u64 now = now_ns();
-
-		if (n < 0 || rec.write_err)
-			break;
-		if (done)
-			break;
-		if (workload && child_done && workload__exited(&status))
-			break;
-		if (!workload && !o->system_wide &&
-		    (evlist__all_hup(rec.evlist) ||
-		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
-			break;
-		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
-			break;
-		if (now - last_sync >= SYNC_NS) {
-			if (perf_writer__sync(rec.writer) && !rec.write_err)
-				rec.write_err = perf_writer__error(rec.writer);
-			last_sync = now;
-		}
-		if (n == 0)
-			evlist__poll(rec.evlist, POLL_MS);
-	}
-	evlist__disable(rec.evlist);
-	if (!rec.write_err)
-		record__mmap_read_all(&rec);
+	record__loop(&rec, workload, &status);
 
 write_error:
 	reported = rec.write_err || perf_writer__error(rec.writer);
@@ -871,8 +985,10 @@ out_finish:
 	err = perf_writer__finish(rec.writer);
 	if (err && !reported)
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
-	else if (!err)
+	else if (!err && !failed)
 		ret = 0;
+	if (reported)
+		recount_from_file(o->output, &rec.samples, &rec.lost);
 	if (!o->quiet || ret)
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
@@ -880,6 +996,8 @@ out_finish:
 out:
 	if (go_fd >= 0)
 		close(go_fd);
+	if (exec_fd >= 0)
+		close(exec_fd);
 	if (workload_pid > 0) {
 		/* Stopped early (signal, --duration, error): do not leave it behind. */
 		kill(workload_pid, SIGTERM);

@@ -13,4 +13,11 @@
  */
 int filename__read_build_id(const char *path, u8 *bid, size_t size);
 
+/**
+ * sysfs__read_build_id - the GNU build-id in a bare notes blob such as
+ * /sys/kernel/notes (the running kernel's), parsed with libelf's
+ * gelf_getnote. Returns the size, -ENOENT when there is none, or -errno.
+ */
+int sysfs__read_build_id(const char *path, u8 *bid, size_t size);
+
 #endif

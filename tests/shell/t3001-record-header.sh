@@ -8,7 +8,7 @@ echo old >"$out"
 [ "$(cat "$out.old")" = old ] || fail "the previous file was not kept as $out.old"
 perf_quiet report --header-only -i "$out"
 for want in "hostname : $(uname -n)" "os release : $(uname -r)" "arch : $(uname -m)" \
-	    "nrcpus online : $(nproc)" "cmdline : .*pmukvm --host record -q -e cpu-clock -o $out" \
+	    "nrcpus online : $(nproc)" "cmdline : .*pmukvm[^ ]* --host record -q -e cpu-clock -o $out" \
 	    "event : name = cpu-clock" "cpuid : " "total memory : " "time of first sample" \
 	    "perf version : pmukvm"; do
 	grep -q "# $want" "$TMP/perf.out" || { cat "$TMP/perf.out"; fail "header lacks '$want'"; }
@@ -16,4 +16,11 @@ done
 # The hot binary got samples: its build-id is in the file.
 "$PERF" buildid-list -i "$out" 2>/dev/null | grep -q "$(basename "$HOTLOOP")$" ||
 	fail "no build-id for $HOTLOOP"
+# Kernel samples: the running kernel's build-id, as perf buildid-list -k says.
+"$PMUKVM" --host record -q -e cpu-clock -a -o "$TMP/k.data" --duration 0.3 || fail "record -a failed"
+kid=$("$PERF" buildid-list -k 2>/dev/null)
+if [ -n "$kid" ]; then
+	"$PERF" buildid-list -i "$TMP/k.data" 2>/dev/null | grep -q "^$kid \[kernel.kallsyms\]$" ||
+		fail "no kernel build-id $kid"
+fi
 exit 0

@@ -21,7 +21,9 @@ hp=$!
 sleep 0.2
 "$P" --host record -q -e cpu-clock -p $hp -o p.data --duration 0.5 || fail "record -p failed"
 "$P" --host record -q -e cpu-clock -t $hp -o t.data --duration 0.5 || fail "record -t failed"
+"$P" --host record -q -e cpu-clock -C 0 -o c.data --duration 0.3 || fail "record -C 0 failed"
 kill $hp
+"$PERF" script -F cpu -i c.data 2>/dev/null | sort -u | tr -d ' []' | grep -v '^000$' && fail "-C 0: samples on other CPUs"
 for f in p.data t.data; do
 	perf_quiet report -i $f --stdio --sort comm,sym
 	grep -v '^#' "$TMP/perf.out" | grep -m1 % | grep -q 'hotloop .*hot_function' || fail "$f: hot_function not on top"
