@@ -279,6 +279,45 @@ static void hists__grow(struct hists *hists)
 	free(old);
 }
 
+void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
+{
+	struct hist_entry key = {
+		.comm = al->thread ? al->thread->comm : ":-1",
+		.tid = al->thread ? al->thread->tid : (u32)-1,
+		.machine = al->machine,
+		.dso = al->dso,
+		.sym = al->sym,
+		.addr = al->sym || al->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr,
+		.vcpu = al->thread ? al->thread->vcpu : -1,
+		.level = al->level,
+		.cpumode = al->cpumode,
+	};
+	struct hist_entry *he;
+	size_t b;
+
+	if (hists->nr_entries + 1 > hists->table_size)
+		hists__grow(hists);
+	key.hash = entry_hash(&hists->so, &key);
+	b = key.hash & (hists->table_size - 1);
+	for (he = hists->table[b]; he; he = he->hnext)
+		if (he->hash == key.hash && !entry_cmp(&hists->so, he, &key))
+			break;
+	if (!he) {
+		he = xmalloc(sizeof(*he));
+		*he = key;
+		he->nr_samples = 0;
+		he->period = 0;
+		he->hnext = hists->table[b];
+		hists->table[b] = he;
+		hists->nr_entries++;
+	}
+	he->nr_samples++;
+	he->period += period;
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->mode_samples[al->cpumode & 7]++;
+}
+
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 {
 	bool have[SORT_NR_KEYS] = { false };
@@ -293,7 +332,7 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 			so->keys[so->nr++] = i;
 }
 
-/* Finds or creates the row @key groups into; counts are the caller's. */
+/* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
 static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry *key)
 {
 	struct hist_entry *he;
@@ -326,28 +365,6 @@ void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 	hists->nr_samples += src->nr_samples;
 	hists->total_period += src->period;
 	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
-}
-
-void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
-{
-	struct hist_entry key = {
-		.comm = al->thread ? al->thread->comm : ":-1",
-		.tid = al->thread ? al->thread->tid : (u32)-1,
-		.machine = al->machine,
-		.dso = al->dso,
-		.sym = al->sym,
-		.addr = al->sym || al->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr,
-		.vcpu = al->thread ? al->thread->vcpu : -1,
-		.level = al->level,
-		.cpumode = al->cpumode,
-	};
-	struct hist_entry *he = hists__findnew(hists, &key);
-
-	he->nr_samples++;
-	he->period += period;
-	hists->nr_samples++;
-	hists->total_period += period;
-	hists->mode_samples[al->cpumode & 7]++;
 }
 
 static const struct sort_order *qsort_so;

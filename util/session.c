@@ -221,9 +221,8 @@ static int queue_flush(struct session *s, u64 limit)
 			return err;
 		done++;
 	}
-	if (!done)
-		return 0;	/* nothing was due: keep the arenas as they are */
-	s->last_flush = s->queue[done - 1].time;
+	if (done)
+		s->last_flush = s->queue[done - 1].time;
 	/* Keep what waits: copy it into fresh arenas, drop the old ones. */
 	{
 		u8 **old = s->arenas;
