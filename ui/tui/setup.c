@@ -4,14 +4,14 @@
  * terminal in raw mode and the alternate screen on costs its user a
  * `reset`, so every way out (return, exit, fatal signal) restores it.
  */
+#include "ui/tui/browser.h"
+
 #include <signal.h>
 #include <slang.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "ui/tui/browser.h"
 
 int tui__rows, tui__cols;
 
