@@ -302,7 +302,7 @@ void ui__popup_text(const char *title, const char *const *lines, size_t nr)
 		b.height = (int)min_t(size_t, nr, (size_t)(tui__rows > 4 ? tui__rows - 4 : 1));
 		b.y = (tui__rows - b.height) / 2;
 		b.x = (tui__cols - b.width) / 2;
-		/* Lines scroll by the page when the text is taller than the screen. */
+		/* The (unseen) cursor starts on the last row: Down scrolls at once. */
 		b.index = b.top_idx + (size_t)b.height - 1;
 		if (ui_browser__run(&b) != K_RESIZE)
 			break;
