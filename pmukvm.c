@@ -26,6 +26,7 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "record", cmd_record, "sample the host and its guests into a data file" },
 	{ "report", cmd_report, "read a data file and show where time went" },
+	{ "top", cmd_top, "live view of where time goes, or a replay of a data file" },
 	{ "check", cmd_check, "say whether this host can profile its guests" },
 };
 

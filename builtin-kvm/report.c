@@ -10,6 +10,7 @@
 
 #include "builtin-kvm/builtin.h"
 #include "ui/stdio.h"
+#include "ui/tui.h"
 #include "util/data.h"
 #include "util/hist.h"
 #include "util/options.h"
@@ -308,6 +309,7 @@ int cmd_report(int argc, char **argv)
 	char err[1024];
 	struct perf_data *data;
 	struct session *s;
+	bool use_tui;
 	int i, ret = 1, e;
 
 	i = options_parse(argc, argv, "pmukvm report [options]", report_opts, report_opt, &rep);
@@ -324,6 +326,22 @@ int cmd_report(int argc, char **argv)
 	if (rep.tui && (rep.stdio || rep.json || rep.sopts.field_sep)) {
 		pr_err("--tui does not go with --stdio, --json or -t");
 		return 129;
+	}
+	/* As perf report: the browser on a terminal, text otherwise. */
+	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump &&
+		  !rep.header_only && (rep.tui || isatty(1));
+	if (use_tui && (!isatty(0) || !isatty(1))) {
+		if (rep.tui) {
+			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+			return 1;
+		}
+		use_tui = false;
+	}
+	/* The browser regroups rows for its own sorts: keep every key apart. */
+	if (use_tui) {
+		struct sort_order user = rep.so;
+
+		sort_order__full(&rep.so, &user);
 	}
 	/*
 	 * As perf kvm: guest samples only once guest symbols are given. With
@@ -374,11 +392,12 @@ int cmd_report(int argc, char **argv)
 		pr_err("%s", s->errbuf);
 		goto out_session;
 	}
-	if (!rep.stdio && !rep.json && !rep.sopts.field_sep && (rep.tui || isatty(1))) {
-#ifdef HAVE_TUI
+	if (use_tui) {
 		ret = report_tui(s, rep.hists, rep.nr_hists) ? 1 : 0;
+		/* The guest warnings the text report prints: on stderr, once restored. */
+		rep.quiet = true;
+		print_guest_summary(&rep, s, stdout);
 		goto out_session;
-#endif
 	}
 	print_hists_stdio(&rep, s, stdout);
 	ret = 0;

@@ -667,6 +667,17 @@ out_err:
 	return NULL;
 }
 
+struct perf_data *perf_data__new_live(const char *name)
+{
+	struct perf_data *d = xzalloc(sizeof(*d));
+
+	d->path = xstrdup(name);
+	d->fd = -1;
+	d->is_pipe = true;		/* no sizes, no progress meter */
+	d->id_pos_sample = d->id_pos_trailer = -1;
+	return d;
+}
+
 void perf_data__delete(struct perf_data *d)
 {
 	struct header_info *hi;

@@ -149,6 +149,14 @@ struct perf_data *perf_data__open(const char *path, int *err, char *errbuf,
 void perf_data__delete(struct perf_data *data);
 
 /**
+ * perf_data__new_live - a perf_data with no file behind it, for records
+ * that come from ring buffers (top): add the events with
+ * perf_data__add_evsel, then hand it to session__new. @name is copied
+ * into data->path for messages. Free with perf_data__delete.
+ */
+struct perf_data *perf_data__new_live(const char *name);
+
+/**
  * perf_data__next - the next record of the data section.
  * Returns 1 with *event pointing into an internal buffer valid until the
  * next call, and *offset its file offset; 0 at the end; a negative errno on

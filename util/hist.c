@@ -329,6 +329,55 @@ found:
 	hists->mode_samples[al->cpumode & 7]++;
 }
 
+void sort_order__full(struct sort_order *so, const struct sort_order *lead)
+{
+	bool have[SORT_NR_KEYS] = { false };
+	int i;
+
+	*so = *lead;
+	so->nr_lead = lead->nr;
+	for (i = 0; i < so->nr; i++)
+		have[so->keys[i]] = true;
+	for (i = 0; i < SORT_NR_KEYS; i++)
+		if (!have[i])
+			so->keys[so->nr++] = i;
+}
+
+/* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
+static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry *key)
+{
+	struct hist_entry *he;
+	size_t b;
+
+	if (hists->nr_entries + 1 > hists->table_size)
+		hists__grow(hists);
+	key->hash = entry_hash(&hists->so, key);
+	b = key->hash & (hists->table_size - 1);
+	for (he = hists->table[b]; he; he = he->hnext)
+		if (he->hash == key->hash && !entry_cmp(&hists->so, he, key))
+			return he;
+	he = xmalloc(sizeof(*he));
+	*he = *key;
+	he->nr_samples = 0;
+	he->period = 0;
+	he->shown_period = 0;
+	he->hnext = hists->table[b];
+	hists->table[b] = he;
+	hists->nr_entries++;
+	return he;
+}
+
+void hists__add_entry(struct hists *hists, const struct hist_entry *src)
+{
+	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
+
+	he->nr_samples += src->nr_samples;
+	he->period += src->period;
+	hists->nr_samples += src->nr_samples;
+	hists->total_period += src->period;
+	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
+}
+
 static const struct sort_order *qsort_so;
 
 static int sorted_cmp(const void *pa, const void *pb)
@@ -363,6 +412,8 @@ void hists__decay(struct hists *hists)
 
 	hists->total_period = 0;
 	hists->nr_samples = 0;
+	for (i = 0; i < ARRAY_SIZE(hists->mode_samples); i++)
+		hists->mode_samples[i] = hists->mode_samples[i] * 7 / 8;
 	for (i = 0; i < hists->table_size; i++) {
 		struct hist_entry **pp = &hists->table[i];
 

@@ -51,6 +51,7 @@ extern const struct sort_key sort_keys[SORT_NR_KEYS];
 struct sort_order {
 	enum sort_key_id keys[SORT_NR_KEYS];
 	int nr;
+	int nr_lead;	/* sort_order__full: the keys asked for, before the rest */
 };
 
 /**
@@ -77,6 +78,18 @@ struct hists {
 void hists__init(struct hists *hists, const struct sort_order *so);
 void hists__exit(struct hists *hists);
 
+/**
+ * sort_order__full - @lead's keys, then every other key: rows that every
+ * sort order can be regrouped from (the TUI keeps its data in these).
+ */
+void sort_order__full(struct sort_order *so, const struct sort_order *lead);
+
+/**
+ * hists__add_entry - adds @he's counts to the row it groups into under
+ * @hists's sort order (regrouping a finer hists). @he is only read.
+ */
+void hists__add_entry(struct hists *hists, const struct hist_entry *he);
+
 /** hists__add - counts a resolved sample. */
 void hists__add(struct hists *hists, const struct addr_location *al, u64 period);
 
@@ -86,7 +99,10 @@ void hists__sort(struct hists *hists);
 /** hists__reset - drops every row (top's 'z'). */
 void hists__reset(struct hists *hists);
 
-/** hists__decay - scales periods by 7/8, dropping rows that reach zero (top). */
+/**
+ * hists__decay - scales periods, sample counts and mode_samples by 7/8,
+ * dropping rows that reach zero (top).
+ */
 void hists__decay(struct hists *hists);
 
 /** hist_entry__snprint_key - one key's text for a row. */

@@ -287,6 +287,11 @@ int session__flush(struct session *s)
 	return queue_flush(s, UINT64_MAX);
 }
 
+int session__flush_until(struct session *s, u64 time)
+{
+	return queue_flush(s, time);
+}
+
 int session__process_event(struct session *s, union perf_event *ev, u64 off)
 {
 	struct perf_data *d = s->data;

@@ -85,4 +85,11 @@ int session__process_event(struct session *session, union perf_event *event, u64
 /** session__flush - delivers everything queued (end of input). */
 int session__flush(struct session *session);
 
+/**
+ * session__flush_until - delivers the queued records with time <= @time,
+ * in time order (top's replay paces delivery by the recorded clock; the
+ * caller makes sure nothing older than @time is still to be queued).
+ */
+int session__flush_until(struct session *session, u64 time);
+
 #endif

@@ -13,6 +13,7 @@ void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
 void test_modules_parse(void);
 void test_sort_parse(void);
+void test_hists_regroup(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
@@ -24,6 +25,7 @@ static const struct unit_test tests[] = {
 	{ "kallsyms_hostile", test_kallsyms_hostile },
 	{ "modules_parse", test_modules_parse },
 	{ "sort_parse", test_sort_parse },
+	{ "hists_regroup", test_hists_regroup },
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },

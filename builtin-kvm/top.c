@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmukvm top: report's pipeline (session -> machine model -> hists) fed
+ * from a source that keeps running, shown again every -d seconds.
+ *
+ * Sources: a data file replayed on its own timestamps (-i), or the ring
+ * buffers of util/evlist (live). Each refresh flushes the session's time
+ * queue, shows the rows and decays them by 7/8, as perf top does.
+ *
+ * Time in replay is "virtual": nanoseconds of recording since the first
+ * timestamp. At --speed X a record is due when X * (wall time since the
+ * start) reaches its virtual time, and a refresh comes every X * delay
+ * virtual ns; at --speed 0 nothing waits and a refresh comes every delay
+ * seconds of recording, so that snapshots do not depend on the machine.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin-kvm/builtin.h"
+#include "ui/stdio.h"
+#include "ui/tui.h"
+#include "ui/tui/browser.h"
+#include "util/data.h"
+#include "util/evlist.h"
+#include "util/guestmachines.h"
+#include "util/hist.h"
+#include "util/options.h"
+#include "util/session.h"
+#include "util/synthesize.h"
+
+#define NSEC		1000000000ull
+#define TICK_MS		100		/* key and ring-buffer polling */
+#define PUMP_BUDGET_NS	50000000ull	/* the UI answers keys at least this often */
+#define DEFAULT_FREQ	4000
+#define DEFAULT_PAGES	128
+
+enum {
+	OPT_STDIO = OPT_COMMAND_FIRST,
+	OPT_TUI,
+	OPT_SPEED,
+	OPT_NO_DECAY,
+	OPT_ROWS,
+};
+
+static const struct opt_desc top_opts[] = {
+	{ "input", 'i', required_argument, "FILE",
+	  "replay a data file on its own timestamps instead of sampling live" },
+	{ "speed", OPT_SPEED, required_argument, "X",
+	  "replay X times faster than recorded (default 1; 0: as fast as possible)" },
+	{ "delay", 'd', required_argument, "SECONDS", "refresh interval (default 2)" },
+	{ "no-decay", OPT_NO_DECAY, no_argument, NULL,
+	  "cumulative counts (default: decay by 7/8 at each refresh)" },
+	{ "sort", 's', required_argument, "KEYS",
+	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode (default mode,dso,sym)" },
+	{ "stdio", OPT_STDIO, no_argument, NULL,
+	  "batch mode: a text snapshot per interval (default when stdout is not a terminal)" },
+	{ "tui", OPT_TUI, no_argument, NULL, "the interactive browser (default on a terminal)" },
+	{ "iterations", 'n', required_argument, "N", "batch mode: stop after N snapshots" },
+	{ "rows", OPT_ROWS, required_argument, "N", "batch mode: rows per snapshot (default 20, 0: all)" },
+	{ "pid", 'p', required_argument, "PID", "live: sample the threads of one process" },
+	{ "event", 'e', required_argument, "EVENT",
+	  "live: cycles, instructions, cache-misses, branch-misses, cpu-clock, task-clock "
+	  "(default cycles; cpu-clock where there is no PMU)" },
+	{ "freq", 'F', required_argument, "HZ", "live: samples per second (default 4000)" },
+	{ "mmap-pages", 'm', required_argument, "PAGES",
+	  "live: ring buffer pages per CPU, a power of two (default 128)" },
+	{ "kallsyms", 'k', required_argument, "FILE",
+	  "host kernel symbols (default /proc/kallsyms)" },
+	OPT_END
+};
+
+static const char top_usage[] =
+	"pmukvm [guest options] top [-i FILE [--speed X]] [-p PID] [--stdio [-n N]] [OPTIONS]";
+
+struct top {
+	struct perf_tool tool;
+	/* Options. */
+	const char *input, *sort, *event, *kallsyms;
+	double speed, delay;
+	bool no_decay, stdio, tui;
+	long iterations, rows;
+	pid_t pid;
+	unsigned long long freq;
+	unsigned int mmap_pages;
+	/* The pipeline. */
+	struct perf_data *data;
+	struct session *session;
+	struct hists base;		/* every key apart: see ui/tui.h */
+	struct sort_order so;		/* what is shown */
+	bool count_guest, count_host;
+	u64 other_events;		/* samples of events after the first: not shown */
+	/* Refresh bookkeeping. */
+	u64 interval_samples, last_interval_samples;
+	double rate;			/* samples/s of the last interval */
+	u64 shown_samples;		/* base.nr_samples at the last refresh */
+	u64 start_ns, last_refresh_ns;
+	long snapshots;
+	bool decay_due;
+	bool zero_due;
+	char event_name[64];
+	/* Replay. */
+	bool fast;
+	u64 first_time, last_vt, next_refresh_vt, last_refresh_vt;
+	u64 safe_vt;			/* the queue is complete up to here */
+	u64 round_vt, prev_round_vt;	/* newest time of this round, of the last */
+	bool eof, finished;
+	/* Live. */
+	struct evlist *evlist;
+	bool live_done;
+	bool live_error;		/* a pump from ui__idle failed */
+	bool fellback;			/* cycles became cpu-clock */
+};
+
+static volatile sig_atomic_t top_done;
+
+static void top__sig(int sig)
+{
+	(void)sig;
+	top_done = 1;
+}
+
+static int top_opt(int val, const char *arg, void *ctx)
+{
+	struct top *top = ctx;
+	unsigned long long v;
+
+	switch (val) {
+	case 'i':
+		top->input = arg;
+		return 0;
+	case OPT_SPEED:
+		if (parse_double(arg, &top->speed) || top->speed < 0) {
+			pr_err("--speed wants a number >= 0, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'd':
+		if (parse_double(arg, &top->delay) || !(top->delay >= 0.05) || top->delay > 3600) {
+			pr_err("--delay wants seconds from 0.05 to 3600, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_NO_DECAY:
+		top->no_decay = true;
+		return 0;
+	case 's':
+		top->sort = arg;
+		return 0;
+	case OPT_STDIO:
+		top->stdio = true;
+		return 0;
+	case OPT_TUI:
+		top->tui = true;
+		return 0;
+	case 'n':
+		if (parse_u64(arg, &v) || !v || v > 1000000000) {
+			pr_err("--iterations wants a positive count, not '%s'", arg);
+			return -1;
+		}
+		top->iterations = (long)v;
+		return 0;
+	case OPT_ROWS:
+		if (parse_u64(arg, &v) || v > 1000000000) {
+			pr_err("--rows wants a count, not '%s'", arg);
+			return -1;
+		}
+		top->rows = (long)v;
+		return 0;
+	case 'p':
+		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
+			pr_err("--pid wants a process id, not '%s'", arg);
+			return -1;
+		}
+		top->pid = (pid_t)v;
+		return 0;
+	case 'e':
+		top->event = arg;
+		return 0;
+	case 'F':
+		if (parse_u64(arg, &v) || !v || v > 1000000) {
+			pr_err("--freq wants a frequency in Hz, not '%s'", arg);
+			return -1;
+		}
+		top->freq = v;
+		return 0;
+	case 'm':
+		if (parse_u64(arg, &v) || !v || (v & (v - 1)) || v > (1u << 16)) {
+			pr_err("--mmap-pages wants a power of two, not '%s'", arg);
+			return -1;
+		}
+		top->mmap_pages = (unsigned int)v;
+		return 0;
+	case 'k':
+		top->kallsyms = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static bool is_guest_mode(u8 cpumode)
+{
+	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
+}
+
+static int top__sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
+		       const struct perf_sample *sample, struct addr_location *al)
+{
+	struct top *top = (struct top *)tool;
+
+	(void)session;
+	/* One event on screen, as perf top without -e lists shows. */
+	if (evsel->idx) {
+		top->other_events++;
+		return 0;
+	}
+	if (is_guest_mode(sample->cpumode) ? !top->count_guest : !top->count_host) {
+		top->base.nr_filtered++;
+		return 0;
+	}
+	hists__add(&top->base, al, sample->period);
+	top->interval_samples++;
+	return 0;
+}
+
+/* ---- refresh ---- */
+
+static u64 top__lost(const struct top *top)
+{
+	const struct session_stats *st = &top->session->stats;
+
+	return st->nr_lost + st->nr_lost_samples;
+}
+
+/*
+ * Ends an interval: everything queued reaches the hists, the rate is
+ * taken. The decay comes after the rows are shown (top__after_show).
+ */
+static int top__refresh(struct top *top)
+{
+	struct session *s = top->session;
+	u64 now = now_ns();
+	double secs;
+	int err = 0;
+
+	/*
+	 * Records of one ring buffer can be older than those of another read
+	 * before them; only a FINISHED_ROUND says that nothing older can come
+	 * (the session flushes there). Flushing everything at each refresh
+	 * would hand samples over before the MMAPs that resolve them. So live,
+	 * the whole queue goes only while no round has come, and when the
+	 * target is gone; the replay paces its own flushes (replay__pump).
+	 */
+	if (!top->input && (top->live_done || !s->stats.nr_events[PERF_RECORD_FINISHED_ROUND]))
+		err = session__flush(s);
+	if (err) {
+		pr_err("%s", s->errbuf);
+		return err;
+	}
+	if (top->input) {
+		/* Replay: the interval in recorded time, whatever the speed. */
+		secs = (double)(top->last_vt - top->last_refresh_vt) / 1e9;
+		top->last_refresh_vt = top->last_vt;
+	} else {
+		secs = (double)(now - top->last_refresh_ns) / 1e9;
+	}
+	top->rate = secs > 0 ? (double)top->interval_samples / secs : 0;
+	top->last_interval_samples = top->interval_samples;
+	top->interval_samples = 0;
+	top->last_refresh_ns = now;
+	top->shown_samples = top->base.nr_samples;
+	top->snapshots++;
+	return 0;
+}
+
+static void top__after_show(struct top *top)
+{
+	/* The last snapshot stays: nothing comes to replace what decays. */
+	if (!top->no_decay && !top->finished)
+		hists__decay(&top->base);
+}
+
+static double pct(u64 a, u64 b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+static void top__title(void *ctx, char *buf, size_t len)
+{
+	struct top *top = ctx;
+	size_t n;
+
+	n = (size_t)snprintf(buf, len, "Samples: %" PRIu64 " of event '%s', %.0f samples/s, "
+			     "lost: %" PRIu64 ", %s", top->shown_samples, top->event_name,
+			     top->rate, top__lost(top), top->no_decay ? "cumulative" : "decay 7/8");
+	if (n >= len)
+		return;
+	if (top->input)
+		snprintf(buf + n, len - n, "  [replay +%.1fs%s]", (double)top->last_vt / 1e9,
+			 top->finished ? ", ended" : "");
+	else if (top->live_done)
+		snprintf(buf + n, len - n, "  [target exited]");
+}
+
+/* The header of a batch snapshot: when, how much, guest/host split. */
+static void top__print_snapshot(struct top *top, FILE *fp)
+{
+	const u64 *m = top->base.mode_samples;
+	struct stdio_opts sopts = {
+		.show_nr_samples = true, .header_names = true, .max_rows = (size_t)top->rows,
+	};
+	struct hists view;
+	u64 total = 0, gk = m[PERF_RECORD_MISC_GUEST_KERNEL], gu = m[PERF_RECORD_MISC_GUEST_USER];
+	char when[64];
+	time_t t = time(NULL);
+	size_t i;
+	int k;
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
+	for (k = 0; k < 8; k++)
+		total += m[k];
+	fprintf(fp, "# pmukvm top %s  snapshot %ld", when, top->snapshots);
+	if (top->input)
+		fprintf(fp, "  replay +%.3fs", (double)top->last_vt / 1e9);
+	fprintf(fp, "\n# Samples: %" PRIu64 " of event '%s' (%" PRIu64 " this interval, %.0f/s)"
+		"  lost: %" PRIu64 "\n", top->base.nr_samples, top->event_name,
+		top->last_interval_samples, top->rate, top__lost(top));
+	if (top->other_events)
+		fprintf(fp, "# (%" PRIu64 " samples of the file's other events are not shown)\n",
+			top->other_events);
+	fprintf(fp, "# guest %.1f%% (kernel %.1f%% user %.1f%%)  host %.1f%% (kernel %.1f%% "
+		"user %.1f%%)\n", pct(gk + gu, total), pct(gk, total), pct(gu, total),
+		pct(total - gk - gu, total), pct(m[PERF_RECORD_MISC_KERNEL], total),
+		pct(m[PERF_RECORD_MISC_USER], total));
+	/* The base keeps every key apart; the snapshot groups by --sort. */
+	hists__init(&view, &top->so);
+	for (i = 0; i < top->base.table_size; i++)
+		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext)
+			hists__add_entry(&view, he);
+	hists__sort(&view);
+	hists__fprintf(&view, &sopts, fp);
+	fprintf(fp, "\n");
+	fflush(fp);
+	hists__exit(&view);
+}
+
+/* ---- replay ---- */
+
+/* A record's timestamp, or 0 when it has none. */
+static u64 replay__time(struct top *top, union perf_event *ev)
+{
+	struct perf_data *d = top->data;
+	struct perf_sample s = { 0 };
+	struct evsel *evsel;
+
+	if (ev->header.type == PERF_RECORD_SAMPLE) {
+		evsel = perf_data__evsel_of(d, ev);
+		if (evsel && !perf_data__parse_sample(d, evsel, ev, &s))
+			return s.time;
+	} else if (ev->header.type < PERF_RECORD_HEADER_ATTR && d->sample_id_all &&
+		   !perf_data__parse_trailer(d, ev, &s)) {
+		return s.time;
+	}
+	return 0;
+}
+
+static u64 replay__vt(const struct top *top, u64 t)
+{
+	return t > top->first_time ? t - top->first_time : 0;
+}
+
+/* Virtual now: how far the replay may have come by the wall clock. */
+static u64 replay__vnow(const struct top *top)
+{
+	if (top->fast)
+		return UINT64_MAX;
+	return (u64)((double)(now_ns() - top->start_ns) * top->speed);
+}
+
+enum pump_ret { PUMP_WAIT, PUMP_REFRESH, PUMP_ERROR };
+
+/*
+ * Reads ahead until the time queue is known complete up to @target_vt:
+ * perf's rule, everything up to the newest timestamp of the round before
+ * the last FINISHED_ROUND is in (per-CPU buffers interleave in the file,
+ * and a short recording may be one round). The rounds are kept from the
+ * session, so that it delivers only as the replay clock says.
+ */
+static int replay__read_ahead(struct top *top, u64 target_vt, u64 deadline)
+{
+	u64 n = 0;
+
+	while (!top->eof && top->safe_vt < target_vt) {
+		union perf_event *ev;
+		u64 off, t;
+		int r = perf_data__next(top->data, &ev, &off);
+
+		if (r < 0) {
+			pr_err("%s", top->data->errbuf);
+			return -1;
+		}
+		if (r == 0) {
+			top->eof = true;
+			top->safe_vt = UINT64_MAX;
+			break;
+		}
+		if (ev->header.type == PERF_RECORD_FINISHED_ROUND) {
+			top->safe_vt = top->prev_round_vt;
+			top->prev_round_vt = top->round_vt;
+			continue;
+		}
+		t = replay__time(top, ev);
+		if (t && !top->first_time)
+			top->first_time = t;
+		if (replay__vt(top, t) > top->round_vt)
+			top->round_vt = replay__vt(top, t);
+		if (session__process_event(top->session, ev, off)) {
+			pr_err("%s", top->session->errbuf);
+			return -1;
+		}
+		if ((++n & 255) == 0 && now_ns() > deadline)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Delivers what is due by the replay clock, at most PUMP_BUDGET_NS of
+ * reading. PUMP_REFRESH: the interval (or the file) is complete.
+ */
+static enum pump_ret replay__pump(struct top *top)
+{
+	u64 deadline = now_ns() + PUMP_BUDGET_NS;
+	u64 target = min_t(u64, replay__vnow(top), top->next_refresh_vt), upto;
+
+	if (replay__read_ahead(top, target, deadline))
+		return PUMP_ERROR;
+	upto = min_t(u64, target, top->safe_vt);
+	if (upto > top->last_vt || top->eof) {
+		/* -1: the next interval starts at the boundary itself. */
+		u64 abs = top->eof && target >= top->round_vt ? UINT64_MAX :
+			  top->first_time + upto - (upto == top->next_refresh_vt);
+
+		if (session__flush_until(top->session, abs)) {
+			pr_err("%s", top->session->errbuf);
+			return PUMP_ERROR;
+		}
+		if (upto > top->last_vt)
+			top->last_vt = upto;
+	}
+	if (top->eof && top->last_vt >= top->round_vt)
+		return PUMP_REFRESH;
+	return upto >= top->next_refresh_vt ? PUMP_REFRESH : PUMP_WAIT;
+}
+
+static u64 replay__interval(const struct top *top)
+{
+	double v = top->delay * 1e9 * (top->fast ? 1.0 : top->speed);
+
+	return v >= 1.8e19 ? UINT64_MAX / 2 : (u64)v;
+}
+
+/* Ends an interval of the replay; >0: new rows to show, <0 error. */
+static int replay__tick(struct top *top)
+{
+	enum pump_ret pr;
+
+	if (top->finished)
+		return 0;
+	pr = replay__pump(top);
+	if (pr == PUMP_ERROR)
+		return -1;
+	if (pr == PUMP_WAIT)
+		return 0;
+	if (top->eof && top->last_vt >= top->round_vt) {
+		top->finished = true;
+		top->last_vt = top->round_vt;
+	} else {
+		top->next_refresh_vt += replay__interval(top);
+	}
+	return top__refresh(top) ? -1 : 1;
+}
+
+/* ---- live ---- */
+
+struct event_name {
+	const char *name;
+	u32 type;
+	u64 config;
+};
+
+static const struct event_name live_events[] = {
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+};
+
+static int live__read_cb(void *ctx, union perf_event *ev, int mmap_idx)
+{
+	struct top *top = ctx;
+
+	(void)mmap_idx;
+	return session__process_event(top->session, ev, 0);
+}
+
+static int live__synth_cb(void *ctx, union perf_event *ev)
+{
+	return live__read_cb(ctx, ev, 0);
+}
+
+/* One pass over the ring buffers, then a round boundary for the time queue. */
+static int live__pump(struct top *top)
+{
+	struct perf_event_header round = { .type = PERF_RECORD_FINISHED_ROUND,
+					   .size = sizeof(round) };
+	long n;
+
+	if (top->live_done)
+		return 0;
+	n = evlist__read(top->evlist, live__read_cb, top);
+	if (n < 0) {
+		pr_err("reading the ring buffers: %s", top->session->errbuf[0] ?
+		       top->session->errbuf : strerror((int)-n));
+		return -1;
+	}
+	if (n > 0 && session__process_event(top->session, (union perf_event *)&round, 0)) {
+		pr_err("%s", top->session->errbuf);
+		return -1;
+	}
+	if (top->pid && evlist__all_hup(top->evlist))
+		top->live_done = true;
+	return 0;
+}
+
+static int live__tick(struct top *top)
+{
+	if (top->finished)
+		return 0;
+	if (top->live_error || live__pump(top))
+		return -1;
+	/* -p's process is gone: one last snapshot, and it stays. */
+	if (top->live_done) {
+		top->finished = true;
+		return top__refresh(top) ? -1 : 1;
+	}
+	if (now_ns() - top->last_refresh_ns < (u64)(top->delay * 1e9))
+		return 0;
+	return top__refresh(top) ? -1 : 1;
+}
+
+/* Opens the event; a hardware event with no PMU behind it becomes cpu-clock. */
+static int live__open(struct top *top)
+{
+	struct perf_event_attr attr = { 0 };
+	const char *name = top->event ? top->event : "cycles";
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(live_events); i++)
+		if (!strcmp(name, live_events[i].name))
+			break;
+	if (i == ARRAY_SIZE(live_events)) {
+		pr_err("unknown event '%s' (known: cycles, instructions, cache-misses, "
+		       "branch-misses, cpu-clock, task-clock)", name);
+		return -EINVAL;
+	}
+	attr.type = live_events[i].type;
+	attr.config = live_events[i].config;
+	attr.size = sizeof(attr);
+	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	attr.read_format = PERF_FORMAT_ID;
+	attr.freq = 1;
+	attr.sample_freq = top->freq;
+	attr.sample_id_all = 1;
+	attr.disabled = 1;
+	attr.inherit = 1;
+	attr.exclude_host = !guest_config.host;
+	attr.exclude_guest = !guest_config.guest;
+	attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
+	top->evlist = evlist__new();
+	evlist__add(top->evlist, &attr, name);
+	if (evlist__set_cpus(top->evlist, NULL)) {
+		pr_err("cannot read the online CPUs");
+		return -ENODEV;
+	}
+	err = evlist__set_threads(top->evlist, top->pid ? top->pid : -1, top->pid != 0);
+	if (err) {
+		pr_err("no such process: %d", (int)top->pid);
+		return err;
+	}
+	err = evlist__open(top->evlist);
+	if (err && attr.type == PERF_TYPE_HARDWARE &&
+	    (err == -ENOENT || err == -ENODEV || err == -EOPNOTSUPP || err == -EINVAL)) {
+		struct evlist_evsel *e = &top->evlist->evsels[0];
+
+		pr_warning("no hardware PMU here: %s falls back to cpu-clock", name);
+		top->fellback = true;
+		e->attr.type = PERF_TYPE_SOFTWARE;
+		e->attr.config = PERF_COUNT_SW_CPU_CLOCK;
+		e->attr.exclude_host = e->attr.exclude_guest = 0;
+		free(e->name);
+		e->name = xstrdup("cpu-clock");
+		err = evlist__open(top->evlist);
+	}
+	if (err) {
+		pr_err("cannot open event '%s': %s%s", top->evlist->evsels[0].name, strerror(-err),
+		       err == -EACCES || err == -EPERM ? " (run as root, or lower "
+		       "/proc/sys/kernel/perf_event_paranoid)" : "");
+		return err;
+	}
+	err = evlist__mmap(top->evlist, top->mmap_pages);
+	if (err) {
+		pr_err("cannot map the ring buffers: %s%s", strerror(-err),
+		       err == -EPERM ? " (over perf_event_mlock_kb: use a smaller -m)" : "");
+		return err;
+	}
+	str_copy(top->event_name, top->evlist->evsels[0].name, sizeof(top->event_name));
+	return 0;
+}
+
+/* The session's perf_data: the events as opened, no file. */
+static struct perf_data *live__data(struct top *top)
+{
+	struct perf_data *d = perf_data__new_live("live");
+	int i;
+
+	for (i = 0; i < top->evlist->nr_evsels; i++) {
+		struct evlist_evsel *e = &top->evlist->evsels[i];
+		struct evsel *evsel = perf_data__add_evsel(d, &e->attr, e->ids, e->nr_ids);
+
+		if (evsel)
+			evsel->name = xstrdup(e->name);
+	}
+	return d;
+}
+
+/* What was there before the start: kernel, modules, guests' kernels, processes. */
+static int live__synthesize(struct top *top)
+{
+	const size_t id_hdr = 4 * sizeof(u64);	/* TID TIME CPU IDENTIFIER */
+	struct guest_machine *guests = NULL;
+	const char *bad = NULL;
+	size_t nr = 0, i;
+	int err;
+
+	err = synthesize__kernel(id_hdr, live__synth_cb, top);
+	if (err == -ENOENT || err == -EACCES) {
+		pr_warning("no _text in /proc/kallsyms: host kernel samples will not resolve");
+		err = 0;
+	}
+	if (err)
+		return err;
+	err = guest_machines__find(&guest_config, &guests, &nr, &bad);
+	if (err) {
+		pr_err("cannot read '%s': %s", bad, strerror(-err));
+		return err;
+	}
+	for (i = 0; !err && i < nr; i++) {
+		err = synthesize__guest_kernel(guests[i].kallsyms, guests[i].modules, guests[i].pid,
+					       id_hdr, live__synth_cb, top);
+		if (err)
+			pr_err("guest %d: cannot read its symbol files: %s", (int)guests[i].pid,
+			       err == -ENOENT ? "no _text or _stext symbol" : strerror(-err));
+	}
+	guest_machines__free(guests, nr);
+	if (err)
+		return err;
+	if (top->pid)
+		return synthesize__process(top->pid, SYNTH_MAPS, id_hdr, live__synth_cb, top);
+	return synthesize__all_processes(SYNTH_MAPS, id_hdr, live__synth_cb, top);
+}
+
+/* ---- the two faces ---- */
+
+/* While a popup or the filter prompt waits: keep the ring buffers drained. */
+static void live__idle(void *ctx)
+{
+	struct top *top = ctx;
+
+	if (!top->finished && !top->live_error && live__pump(top))
+		top->live_error = true;	/* said once; the next tick stops */
+}
+
+static int top__tick(void *ctx)
+{
+	struct top *top = ctx;
+	bool zeroed = top->zero_due;
+	int r;
+
+	if (zeroed) {
+		hists__reset(&top->base);
+		top->zero_due = false;
+		top->decay_due = false;
+		top->shown_samples = 0;
+	}
+	if (top->decay_due) {
+		/* After the browser regrouped the rows it shows. */
+		top__after_show(top);
+		top->decay_due = false;
+	}
+	r = top->input ? replay__tick(top) : live__tick(top);
+	if (r > 0)
+		top->decay_due = true;
+	return r == 0 && zeroed ? 1 : r;
+}
+
+static enum ui_action_ret act_zero(struct ui_browser *b, int key)
+{
+	struct top *top = hists_browser__ctx(b);
+
+	/* At the next tick: the rows on screen stay until then. */
+	top->zero_due = true;
+	ui__message("counts zeroed: new samples from now on");
+	return UI_CONTINUE;
+}
+
+static const struct ui_key_action top_keys[] = {
+	{ 'z', "z", "zero the counts", act_zero },
+	{ 0 }
+};
+
+static int top__run_tui(struct top *top)
+{
+	struct hists_browser_ops ops = {
+		.tick = top__tick, .title = top__title, .keys = top_keys,
+		.timeout_ms = TICK_MS, .ctx = top,
+	};
+	int ret;
+
+	if (tui__init()) {
+		pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+		return 1;
+	}
+	if (top->fellback)
+		ui__message("no hardware PMU here: sampling cpu-clock");
+	if (!top->input) {
+		ui__idle = live__idle;
+		ui__idle_ctx = top;
+	}
+	ret = hists__tui_browse(&top->base, &top->so, top->event_name, &ops);
+	ui__idle = NULL;
+	tui__exit();
+	return ret ? 1 : 0;
+}
+
+static int top__run_stdio(struct top *top)
+{
+	while (!top_done) {
+		int r = top->input ? replay__tick(top) : live__tick(top);
+
+		if (r < 0)
+			return 1;
+		if (r > 0) {
+			top__print_snapshot(top, stdout);
+			if (ferror(stdout))
+				return 1;
+			if (top->finished || (top->iterations && top->snapshots >= top->iterations))
+				return 0;
+			top__after_show(top);
+			continue;
+		}
+		/* Nothing due: sleep until something may be. */
+		if (top->input) {
+			if (!top->fast)
+				usleep(TICK_MS * 1000 / 10);
+		} else if (evlist__poll(top->evlist, TICK_MS) < 0 && !top_done) {
+			continue;
+		}
+	}
+	return 0;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top top = {
+		.tool = { .sample = top__sample },
+		.sort = "mode,dso,sym",
+		.speed = 1, .delay = 2, .rows = 20,
+		.freq = DEFAULT_FREQ, .mmap_pages = DEFAULT_PAGES,
+	};
+	struct sort_order user;
+	struct sigaction sa = { 0 };
+	char err[1024];
+	int i, e, ret = 1;
+	bool use_tui;
+
+	i = options_parse(argc, argv, top_usage, top_opts, top_opt, &top);
+	if (i < 0)
+		return 129;
+	if (i < argc) {
+		pr_err("top takes no arguments ('%s')", argv[i]);
+		return 129;
+	}
+	if (sort_order__parse(&user, top.sort, err, sizeof(err))) {
+		pr_err("%s", err);
+		return 129;
+	}
+	user.nr_lead = 0;
+	if (top.stdio && top.tui) {
+		pr_err("--stdio and --tui exclude each other");
+		return 129;
+	}
+	if (top.input && (top.pid || top.event)) {
+		pr_err("-p and -e are for live sampling, not for a replay (-i)");
+		return 129;
+	}
+	use_tui = !top.stdio && (top.tui || isatty(1));
+	if (use_tui && (!isatty(0) || !isatty(1))) {
+		if (top.tui) {
+			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+			return 129;
+		}
+		use_tui = false;
+	}
+	if (use_tui && (top.iterations || top.rows != 20))
+		pr_warning("-n and --rows are for --stdio; the browser ignores them");
+	/* As report: with no guest option, every sample counts. */
+	if (!guest_config.guest_set && !guest_config.host_set && !guest_config.kallsyms &&
+	    !guest_config.modules && !guest_config.vmlinux && !guest_config.mount) {
+		guest_config.guest = guest_config.host = true;
+		guest_config.guest_set = guest_config.host_set = true;
+	}
+	guest_config__finish();
+
+	top.so = user;
+	sort_order__full(&user, &top.so);
+	hists__init(&top.base, &user);
+	top.fast = top.speed == 0 || top.speed > 1e6;
+
+	if (top.input) {
+		top.data = perf_data__open(top.input, &e, err, sizeof(err));
+		if (!top.data) {
+			pr_err("%s", err);
+			goto out;
+		}
+		if (top.data->info.guest_files && !guest_config.host_set && !guest_config.guest_set)
+			guest_config.host = false;
+		if (top.data->nr_evsels) {
+			struct evsel *ev0 = top.data->evsels[0];
+			char *n = ev0->name ? xstrdup(ev0->name) : evsel__name_from_attr(&ev0->attr);
+
+			str_copy(top.event_name, n, sizeof(top.event_name));
+			free(n);
+		}
+		top.next_refresh_vt = replay__interval(&top);
+	} else {
+		if (live__open(&top))
+			goto out;
+		top.data = live__data(&top);
+	}
+	top.count_guest = guest_config.guest;
+	top.count_host = guest_config.host;
+	top.session = session__new(top.data, &top.tool, err, sizeof(err));
+	if (!top.session) {
+		pr_err("%s", err);
+		goto out;
+	}
+	top.session->progress = false;
+	top.session->machines.kallsyms_path = top.kallsyms;
+	if (!top.input) {
+		if (live__synthesize(&top))
+			goto out;
+		evlist__enable(top.evlist);
+	}
+
+	sa.sa_handler = top__sig;
+	sigemptyset(&sa.sa_mask);
+	if (!use_tui) {
+		/* The TUI installs its own: restore the terminal, then die. */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	top.start_ns = top.last_refresh_ns = now_ns();
+	ret = use_tui ? top__run_tui(&top) : top__run_stdio(&top);
+out:
+	if (top.evlist) {
+		evlist__disable(top.evlist);
+		evlist__delete(top.evlist);
+	}
+	session__delete(top.session);
+	hists__exit(&top.base);
+	perf_data__delete(top.data);
+	return ret;
+}

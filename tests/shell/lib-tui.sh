@@ -1,0 +1,79 @@
+# Helpers for the t5NNN tests: drive a TUI in a detached tmux session of a
+# fixed size, read the screen, and check that the terminal is sane after.
+# Source after tests/lib.sh.
+
+need_tmux() {
+	command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+}
+
+TM_SOCK=$TMP/tmux.sock
+tm() { tmux -S "$TM_SOCK" "$@"; }
+trap 'tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+
+# tui_start CMD...: a shell in a 120x40 tmux session runs CMD, then
+# records its exit status and the terminal settings before and after.
+tui_start() {
+	rm -f "$TMP/exit" "$TMP/stty.before" "$TMP/stty.after"
+	local try
+	# Right after a kill-server the old server may still hold the socket.
+	for try in 1 2 3 4 5; do
+		tm new-session -d -s t -x 120 -y 40 "env PS1='\$ ' TERM=screen bash --norc --noprofile" \
+			2>"$TMP/tmux.err" && break
+		[ $try -eq 5 ] && fail "tmux cannot start: $(cat "$TMP/tmux.err")"
+		sleep 0.3
+	done
+	# A script, not the interactive shell: that one would drop the rest
+	# of the line when the command dies of SIGINT.
+	cat >"$TMP/run.sh" <<-RUN
+	cd '$PWD'
+	stty -g >$TMP/stty.before
+	$*
+	echo \$? >$TMP/exit
+	stty -g >$TMP/stty.after
+	RUN
+	tm send-keys -t t "bash $TMP/run.sh" Enter
+}
+
+screen() { tm capture-pane -p -t t; }
+
+keys() { tm send-keys -t t "$@"; sleep 0.3; }
+
+# wait_screen REGEX [SECONDS]: until the screen matches (extended regex).
+wait_screen() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		screen | grep -q -E -- "$1" && return 0
+		sleep 0.1
+	done
+	screen | sed 's/^/  | /'
+	fail "screen never showed /$1/"
+}
+
+# wait_exit [SECONDS]: the command ended; prints its exit status.
+wait_exit() {
+	local i
+	for ((i = 0; i < ${1:-10} * 10; i++)); do
+		[ -s "$TMP/exit" ] && [ -s "$TMP/stty.after" ] && { cat "$TMP/exit"; return 0; }
+		sleep 0.1
+	done
+	screen | sed 's/^/  | /'
+	fail "the command did not exit"
+}
+
+# terminal_sane: the settings after equal those before, and the shell prompt answers.
+terminal_sane() {
+	cmp -s "$TMP/stty.before" "$TMP/stty.after" ||
+		fail "terminal settings changed: $(cat "$TMP/stty.before") -> $(cat "$TMP/stty.after")"
+	tm send-keys -t t "echo SANE-\$((6*7))" Enter
+	wait_screen "^SANE-42" 5
+}
+
+# rows: the list rows of the browser (lines with a percentage first).
+rows() { screen | grep -E '^ +[0-9]+\.[0-9]+% '; }
+
+# record_mtwork FILE: a perf.data of the multi-threaded workload.
+record_mtwork() {
+	need_perf
+	perf record -q -e cpu-clock -F 999 -o "$1" -- "$TOOLS/mtwork" 2 1500 >/dev/null 2>&1 ||
+		fail "perf record failed"
+}

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Bad options and inputs of pmukvm top: one clear message, a non-zero
+# exit, no crash; --help lists the options.
+. tests/lib.sh
+
+$PMUKVM top --help >"$TMP/help" || fail "top --help failed"
+for o in --input --speed --delay --no-decay --sort --stdio --tui --iterations --rows --pid \
+	--event --freq --mmap-pages --kallsyms; do
+	grep -q -- "$o" "$TMP/help" || fail "--help does not list $o"
+done
+$PMUKVM --help | grep -q "^ *top " || fail "pmukvm --help does not list top"
+
+printf 'PERFILE2' >"$TMP/short"
+expect_clean_error "unknown option" $PMUKVM top --no-such-option
+expect_clean_error "argument" $PMUKVM top extra
+expect_clean_error "bad --speed" $PMUKVM top --speed fast
+expect_clean_error "negative --speed" $PMUKVM top --speed -1
+expect_clean_error "bad --delay" $PMUKVM top -d 0
+expect_clean_error "bad -n" $PMUKVM top --stdio -n 0
+expect_clean_error "bad --rows" $PMUKVM top --rows many
+expect_clean_error "bad sort key" $PMUKVM top -s nosuchkey
+expect_clean_error "bad -p" $PMUKVM top -p abc
+expect_clean_error "bad -F" $PMUKVM top -F 0
+expect_clean_error "bad -m" $PMUKVM top -m 3
+expect_clean_error "--stdio with --tui" $PMUKVM top --stdio --tui
+expect_clean_error "-p with -i" $PMUKVM top -i "$TMP/short" -p 1
+expect_clean_error "--tui without a terminal" $PMUKVM top -i "$TMP/short" --tui
+grep -q terminal "$TMP/err" || fail "--tui: no word of the terminal"
+expect_clean_error "missing file" $PMUKVM top -i "$TMP/nope" --stdio
+grep -q "nope" "$TMP/err" || fail "missing file not named"
+expect_clean_error "short file" $PMUKVM top -i "$TMP/short" --stdio
+expect_clean_error "unknown event" $PMUKVM top --stdio -e nosuchevent
+expect_clean_error "no such process" $PMUKVM top --stdio -p 999999999
+echo "bad options handled"

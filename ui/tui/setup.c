@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bringing slang up and, above all, down: a profiler that dies with the
+ * terminal in raw mode and the alternate screen on costs its user a
+ * `reset`, so every way out (return, exit, fatal signal) restores it.
+ */
+#include "ui/tui/browser.h"
+
+#include <signal.h>
+#include <slang.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int tui__rows, tui__cols;
+
+static volatile sig_atomic_t tui_up, winch;
+static bool atexit_done;
+
+/* Messages said while the screen is ours: shown on the status line, and
+ * repeated on stderr at exit so that nothing said is lost. */
+#define MAX_SAVED_MSGS 16
+static char *saved_msgs[MAX_SAVED_MSGS];
+static int nr_saved_msgs;
+char tui__last_msg[256];
+
+static const int fatal_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+};
+
+static void tui__msg(int level, const char *msg)
+{
+	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
+	const char *p = level >= 0 && level < 4 ? prefix[level] : "";
+
+	snprintf(tui__last_msg, sizeof(tui__last_msg), "%s%s", p, msg);
+	if (level <= 1 && nr_saved_msgs < MAX_SAVED_MSGS)
+		saved_msgs[nr_saved_msgs++] = xasprintf("%s%s", p, msg);
+}
+
+void tui__exit(void)
+{
+	int i;
+
+	if (!tui_up)
+		return;
+	tui_up = 0;
+	SLsmg_reset_smg();
+	SLang_reset_tty();
+	ui_msg_hook = NULL;
+	for (i = 0; i < nr_saved_msgs; i++) {
+		fprintf(stderr, "pmukvm: %s\n", saved_msgs[i]);
+		free(saved_msgs[i]);
+	}
+	nr_saved_msgs = 0;
+}
+
+/*
+ * Not async-signal-safe, as perf's ui__signal is not: the alternative is
+ * a wrecked terminal, and the process is dying anyway.
+ */
+static void tui__signal(int sig)
+{
+	if (tui_up) {
+		tui_up = 0;
+		SLsmg_reset_smg();
+		SLang_reset_tty();
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void tui__winch(int sig)
+{
+	(void)sig;
+	winch = 1;
+}
+
+bool tui__resized(void)
+{
+	if (!winch)
+		return false;
+	winch = 0;
+	SLtt_get_screen_size();
+	SLsmg_reinit_smg();
+	tui__rows = SLtt_Screen_Rows;
+	tui__cols = SLtt_Screen_Cols;
+	return true;
+}
+
+int tui__init(void)
+{
+	struct sigaction sa = { 0 };
+	size_t i;
+
+	if (!isatty(0) || !isatty(1))
+		return -1;
+	SLtt_get_terminfo();
+	SLtt_get_screen_size();
+	/*
+	 * 0 is _POSIX_VDISABLE: no interrupt character, so Ctrl-C reaches us
+	 * as a key (3) and quits cleanly; a SIGINT sent from outside still
+	 * goes through tui__signal.
+	 */
+	if (SLang_init_tty(0, 0, 0) < 0)
+		return -1;
+	if (SLsmg_init_smg() < 0) {
+		SLang_reset_tty();
+		return -1;
+	}
+	if (SLkp_init() < 0) {
+		SLsmg_reset_smg();
+		SLang_reset_tty();
+		return -1;
+	}
+	tui_up = 1;
+	if (!atexit_done) {
+		atexit(tui__exit);
+		atexit_done = true;
+	}
+	sa.sa_handler = tui__signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+	sa.sa_handler = tui__winch;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGWINCH, &sa, NULL);
+	tui__rows = SLtt_Screen_Rows;
+	tui__cols = SLtt_Screen_Cols;
+	SLtt_set_color(UI_COLOR_NORMAL, NULL, (char *)"default", (char *)"default");
+	SLtt_set_color(UI_COLOR_SELECTED, NULL, (char *)"black", (char *)"cyan");
+	SLtt_set_color(UI_COLOR_TITLE, NULL, (char *)"white", (char *)"blue");
+	SLtt_set_color(UI_COLOR_STATUS, NULL, (char *)"black", (char *)"lightgray");
+	SLtt_set_color(UI_COLOR_HOT, NULL, (char *)"red", (char *)"default");
+	ui_msg_hook = tui__msg;
+	tui__last_msg[0] = '\0';
+	return 0;
+}
