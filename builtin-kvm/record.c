@@ -100,53 +100,6 @@ static const struct opt_desc record_options[] = {
 static const char record_usage[] =
 	"pmukvm [guest options] record [-a | -p PID | -t TID | -- COMMAND [ARGS]] [OPTIONS]";
 
-/* ---- event names ---- */
-
-struct event_name {
-	const char *name;
-	u32 type;
-	u64 config;
-};
-
-static const struct event_name event_names[] = {
-	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
-	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
-	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
-	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
-	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
-	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
-	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
-	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
-	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
-};
-
-/* Parses one name into attr->type/config. Returns 0 or -EINVAL. */
-static int parse_event_name(const char *name, struct perf_event_attr *attr)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(event_names); i++) {
-		if (!strcmp(name, event_names[i].name)) {
-			attr->type = event_names[i].type;
-			attr->config = event_names[i].config;
-			return 0;
-		}
-	}
-	if (name[0] == 'r' && name[1]) {
-		char *end;
-
-		errno = 0;
-		attr->config = strtoull(name + 1, &end, 16);
-		if (errno || *end)
-			return -EINVAL;
-		attr->type = PERF_TYPE_RAW;
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static bool is_hw_type(u32 type)
 {
 	return type == PERF_TYPE_HARDWARE || type == PERF_TYPE_HW_CACHE ||
@@ -298,7 +251,7 @@ static int build_evlist(struct record *rec, bool workload)
 		next = strchr(name, ',');
 		if (next)
 			*next++ = '\0';
-		if (parse_event_name(name, &attr)) {
+		if (event_name__parse(name, &attr)) {
 			pr_err("unknown event '%s' (known: cycles, instructions, branches, "
 			       "branch-misses, cache-misses, cache-references, ref-cycles, "
 			       "cpu-clock, task-clock, rNNNN)", name);

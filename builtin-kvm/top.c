@@ -66,7 +66,8 @@ static const struct opt_desc top_opts[] = {
 	{ "rows", OPT_ROWS, required_argument, "N", "batch mode: rows per snapshot (default 20, 0: all)" },
 	{ "pid", 'p', required_argument, "PID", "live: sample the threads of one process" },
 	{ "event", 'e', required_argument, "EVENT",
-	  "live: cycles, instructions, cache-misses, branch-misses, cpu-clock, task-clock "
+	  "live: cycles, instructions, branches, branch-misses, cache-misses, "
+	  "cache-references, ref-cycles, cpu-clock, task-clock, rNNNN "
 	  "(default cycles; cpu-clock where there is no PMU)" },
 	{ "freq", 'F', required_argument, "HZ", "live: samples per second (default 4000)" },
 	{ "mmap-pages", 'm', required_argument, "PAGES",
@@ -490,21 +491,6 @@ static int replay__tick(struct top *top)
 
 /* ---- live ---- */
 
-struct event_name {
-	const char *name;
-	u32 type;
-	u64 config;
-};
-
-static const struct event_name live_events[] = {
-	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
-	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
-	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
-	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
-	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
-};
-
 static int live__read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 {
 	struct top *top = ctx;
@@ -563,19 +549,12 @@ static int live__open(struct top *top)
 {
 	struct perf_event_attr attr = { 0 };
 	const char *name = top->event ? top->event : "cycles";
-	size_t i;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(live_events); i++)
-		if (!strcmp(name, live_events[i].name))
-			break;
-	if (i == ARRAY_SIZE(live_events)) {
-		pr_err("unknown event '%s' (known: cycles, instructions, cache-misses, "
-		       "branch-misses, cpu-clock, task-clock)", name);
+	if (event_name__parse(name, &attr)) {
+		pr_err("unknown event '%s' (known: %s)", name, event_names_known);
 		return -EINVAL;
 	}
-	attr.type = live_events[i].type;
-	attr.config = live_events[i].config;
 	attr.size = sizeof(attr);
 	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
@@ -600,7 +579,7 @@ static int live__open(struct top *top)
 		return err;
 	}
 	err = evlist__open(top->evlist);
-	if (err && attr.type == PERF_TYPE_HARDWARE &&
+	if (err && attr.type != PERF_TYPE_SOFTWARE &&
 	    (err == -ENOENT || err == -ENODEV || err == -EOPNOTSUPP || err == -EINVAL)) {
 		struct evlist_evsel *e = &top->evlist->evsels[0];
 

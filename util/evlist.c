@@ -462,3 +462,52 @@ struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id)
 				return &evlist->evsels[e];
 	return NULL;
 }
+
+/* ---- event names ---- */
+
+struct event_name {
+	const char *name;
+	u32 type;
+	u64 config;
+};
+
+static const struct event_name event_names[] = {
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
+	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
+	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
+	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+};
+
+const char event_names_known[] = "cycles, instructions, branches, branch-misses, "
+	"cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN";
+
+int event_name__parse(const char *name, struct perf_event_attr *attr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(event_names); i++) {
+		if (!strcmp(name, event_names[i].name)) {
+			attr->type = event_names[i].type;
+			attr->config = event_names[i].config;
+			return 0;
+		}
+	}
+	if (name[0] == 'r' && name[1]) {
+		char *end;
+
+		errno = 0;
+		attr->config = strtoull(name + 1, &end, 16);
+		if (errno || *end)
+			return -EINVAL;
+		attr->type = PERF_TYPE_RAW;
+		return 0;
+	}
+	return -EINVAL;
+}

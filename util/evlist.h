@@ -130,4 +130,15 @@ long evlist__read(struct evlist *evlist, evlist_read_cb cb, void *ctx);
 /** evlist__find_evsel - the event with sample id @id, or NULL. */
 struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
 
+/**
+ * event_name__parse - a perf event name (cycles, instructions, branches,
+ * branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock,
+ * task-clock and their aliases, or raw rNNNN) into attr->type and
+ * attr->config. Returns 0 or -EINVAL.
+ */
+int event_name__parse(const char *name, struct perf_event_attr *attr);
+
+/* The names event_name__parse knows, for messages and help. */
+extern const char event_names_known[];
+
 #endif
