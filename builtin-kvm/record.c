@@ -688,22 +688,22 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 	/* DWARF unwinding reads .eh_frame_hdr, which sits in a non-exec map. */
 	unsigned int flags = SYNTH_MAPS |
 			     (o->callgraph == CALLGRAPH_DWARF ? SYNTH_DATA_MAPS : 0);
+	char msg[1024] = "";
 	size_t i;
 	int err;
 
-	err = synthesize__kernel(id_hdr, record__synth_cb, rec);
-	if (err == -ENOENT || err == -EACCES) {
+	err = synthesize__kernel(id_hdr, record__synth_cb, rec, msg, sizeof(msg));
+	if (err && msg[0] && !rec->write_err) {	/* kallsyms, not the output */
 		if (!o->quiet)
-			pr_warning("no _text in /proc/kallsyms: host kernel samples will not resolve");
+			pr_warning("%s: host kernel samples will not resolve", msg);
 		err = 0;
 	}
 	for (i = 0; !err && i < nr_guests; i++) {
 		err = synthesize__guest_kernel(guests[i].kallsyms, guests[i].modules,
-					       guests[i].pid, id_hdr, record__synth_cb, rec);
+					       guests[i].pid, id_hdr, record__synth_cb, rec,
+					       msg, sizeof(msg));
 		if (err && !rec->write_err) {
-			pr_err("guest %d: cannot read '%s': %s", (int)guests[i].pid,
-			       guests[i].kallsyms ? guests[i].kallsyms : guests[i].modules,
-			       err == -ENOENT ? "no _text or _stext symbol" : strerror(-err));
+			pr_err("guest %d: %s", (int)guests[i].pid, msg);
 			return err;
 		}
 	}

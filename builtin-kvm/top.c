@@ -630,12 +630,13 @@ static int live__synthesize(struct top *top)
 	const size_t id_hdr = 4 * sizeof(u64);	/* TID TIME CPU IDENTIFIER */
 	struct guest_machine *guests = NULL;
 	const char *bad = NULL;
+	char msg[1024] = "";
 	size_t nr = 0, i;
 	int err;
 
-	err = synthesize__kernel(id_hdr, live__synth_cb, top);
-	if (err == -ENOENT || err == -EACCES) {
-		pr_warning("no _text in /proc/kallsyms: host kernel samples will not resolve");
+	err = synthesize__kernel(id_hdr, live__synth_cb, top, msg, sizeof(msg));
+	if (err && msg[0]) {	/* kallsyms, not the session */
+		pr_warning("%s: host kernel samples will not resolve", msg);
 		err = 0;
 	}
 	if (err)
@@ -646,11 +647,12 @@ static int live__synthesize(struct top *top)
 		return err;
 	}
 	for (i = 0; !err && i < nr; i++) {
+		msg[0] = '\0';
 		err = synthesize__guest_kernel(guests[i].kallsyms, guests[i].modules, guests[i].pid,
-					       id_hdr, live__synth_cb, top);
+					       id_hdr, live__synth_cb, top, msg, sizeof(msg));
 		if (err)
-			pr_err("guest %d: cannot read its symbol files: %s", (int)guests[i].pid,
-			       err == -ENOENT ? "no _text or _stext symbol" : strerror(-err));
+			pr_err("guest %d: %s", (int)guests[i].pid,
+			       msg[0] ? msg : top->session->errbuf);
 	}
 	guest_machines__free(guests, nr);
 	if (err)

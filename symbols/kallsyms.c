@@ -300,6 +300,23 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 	return ret;
 }
 
+int kallsyms__text_of(const char *path, u64 *text, char *err, size_t errlen)
+{
+	struct kallsyms ks;
+	int ret = kallsyms__load(&ks, path, err, errlen);
+
+	if (ret)
+		return ret;
+	if (ks.has_text) {
+		*text = ks.text;
+	} else {
+		snprintf(err, errlen, "%s: no _text or _stext symbol", path);
+		ret = -ENOENT;
+	}
+	kallsyms__exit(&ks);
+	return ret;
+}
+
 void kallsyms__exit(struct kallsyms *ks)
 {
 	size_t i;

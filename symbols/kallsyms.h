@@ -40,6 +40,13 @@ struct kallsyms {
  */
 int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errlen);
 
+/**
+ * kallsyms__text_of - the address of _text (else _stext) in a kallsyms
+ * copy, after the checks of kallsyms__load. Returns 0, -ENOENT when there
+ * is neither symbol, or kallsyms__load's error, with a message in @err.
+ */
+int kallsyms__text_of(const char *path, u64 *text, char *err, size_t errlen);
+
 /** kallsyms__parse - the same, from a buffer; @path names it in messages. */
 int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char *path,
 		    char *err, size_t errlen);

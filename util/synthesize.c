@@ -4,6 +4,8 @@
  */
 #include "util/synthesize.h"
 
+#include "symbols/kallsyms.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -13,8 +15,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define MAX_KALLSYMS	(256u << 20)
-#define MAX_MODULES	(16u << 20)
 #define MAX_RECORD	4096	/* comm/mmap records with a PATH_MAX name fit */
 
 /* Pads the filename (NUL included) to 8 and appends the zero trailer. */
@@ -181,37 +181,6 @@ int synthesize__all_processes(unsigned int flags, size_t id_hdr_size, synth_cb c
 	return ret;
 }
 
-int kallsyms__find_text(const char *buf, size_t len, u64 *addr)
-{
-	const char *p = buf, *end = buf + len;
-	u64 stext = 0;
-	bool have_stext = false;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		unsigned long long a;
-		char type, name[128];
-
-		if (!nl)
-			nl = end;
-		if (nl - p < 200 && sscanf(p, "%llx %c %127s", &a, &type, name) == 3) {
-			if (!strcmp(name, "_text")) {
-				*addr = a;
-				return 0;
-			}
-			if (!strcmp(name, "_stext")) {
-				stext = a;
-				have_stext = true;
-			}
-		}
-		p = nl + 1;
-	}
-	if (!have_stext)
-		return -ENOENT;
-	*addr = stext;
-	return 0;
-}
-
 /* One MMAP per line of a /proc/modules text: "name size refs deps state addr". */
 static int synthesize_modules(const char *buf, u32 pid, u16 misc, size_t id_hdr_size,
 			      synth_cb cb, void *ctx)
@@ -240,18 +209,14 @@ static int synthesize_modules(const char *buf, u32 pid, u16 misc, size_t id_hdr_
 	return ret;
 }
 
-int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx)
+int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen)
 {
 	char *buf;
 	size_t len;
 	u64 text;
 	int ret;
 
-	ret = read_file_maybe_gz("/proc/kallsyms", MAX_KALLSYMS, &buf, &len);
-	if (ret)
-		return ret;
-	ret = kallsyms__find_text(buf, len, &text);
-	free(buf);
+	ret = kallsyms__text_of("/proc/kallsyms", &text, err, errlen);
 	if (ret)
 		return ret;
 	/* The map runs to the end of the address space; pgoff is the reloc reference. */
@@ -259,7 +224,7 @@ int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx)
 			"[kernel.kallsyms]_text", id_hdr_size, cb, ctx);
 	if (ret)
 		return ret;
-	if (!read_file_maybe_gz("/proc/modules", MAX_MODULES, &buf, &len)) {
+	if (!read_file_maybe_gz("/proc/modules", MODULES_MAX_BYTES, &buf, &len)) {
 		ret = synthesize_modules(buf, (u32)-1, PERF_RECORD_MISC_KERNEL,
 					 id_hdr_size, cb, ctx);
 		free(buf);
@@ -268,7 +233,7 @@ int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx)
 }
 
 int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t machine_pid,
-			     size_t id_hdr_size, synth_cb cb, void *ctx)
+			     size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen)
 {
 	char *buf, name[80];
 	size_t len;
@@ -277,9 +242,11 @@ int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t ma
 
 	/* perf kvm report resolves guest modules only when they come first. */
 	if (modules) {
-		ret = read_file_maybe_gz(modules, MAX_MODULES, &buf, &len);
-		if (ret)
+		ret = read_file_maybe_gz(modules, MODULES_MAX_BYTES, &buf, &len);
+		if (ret) {
+			snprintf(err, errlen, "cannot read '%s': %s", modules, strerror(-ret));
 			return ret;
+		}
 		ret = synthesize_modules(buf, (u32)machine_pid, PERF_RECORD_MISC_GUEST_KERNEL,
 					 id_hdr_size, cb, ctx);
 		free(buf);
@@ -288,11 +255,7 @@ int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t ma
 	}
 	if (!kallsyms)
 		return 0;
-	ret = read_file_maybe_gz(kallsyms, MAX_KALLSYMS, &buf, &len);
-	if (ret)
-		return ret;
-	ret = kallsyms__find_text(buf, len, &text);
-	free(buf);
+	ret = kallsyms__text_of(kallsyms, &text, err, errlen);
 	if (ret)
 		return ret;
 	if (machine_pid)

@@ -41,7 +41,7 @@ int synthesize__all_processes(unsigned int flags, size_t id_hdr_size, synth_cb c
  * _text) and one MMAP per module in /proc/modules. Returns 0, the
  * callback's value, or -ENOENT when _text is not in /proc/kallsyms.
  */
-int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx);
+int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen);
 
 /**
  * synthesize__guest_kernel - a guest's module maps from @modules (may be
@@ -51,12 +51,6 @@ int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx);
  * Returns 0, the callback's value or a negative errno on the files.
  */
 int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t machine_pid,
-			     size_t id_hdr_size, synth_cb cb, void *ctx);
-
-/**
- * kallsyms__find_text - the address of _text (else _stext) in a kallsyms
- * text of @len bytes. Returns 0 and *addr, or -ENOENT.
- */
-int kallsyms__find_text(const char *buf, size_t len, u64 *addr);
+			     size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen);
 
 #endif

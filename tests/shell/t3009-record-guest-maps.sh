@@ -44,4 +44,9 @@ k, m = open('kallsyms', 'rb').read(), open('modules', 'rb').read()
 want = [(1, 0, k), (2, 0, m), (1, 4242, k), (2, 4242, m)]
 assert got == want, got
 PY
+# A guest kallsyms copy read without root is refused, saying how to copy it.
+sed 's/^[0-9a-f]* /0000000000000000 /' kallsyms >zeroed
+"$P" --guestkallsyms=zeroed record -a -e cpu-clock --duration 0.2 -q -o z.data >/dev/null 2>z.err &&
+	fail "a zeroed guest kallsyms was accepted"
+grep -q "as root" z.err || { cat z.err; fail "no advice for a zeroed copy"; }
 exit 0
