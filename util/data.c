@@ -941,15 +941,16 @@ again:
 
 struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *ev)
 {
+	size_t nwords;
+	const u64 *body;
 	u64 id;
-	u16 size = ev->header.size;
-	size_t nwords = (size - sizeof(struct perf_event_header)) / 8;
-	const u64 *body = (const u64 *)(&ev->header + 1);
 
 	if (d->nr_evsels == 1)
 		return d->evsels[0];
 	if (d->nr_evsels == 0)
 		return NULL;
+	nwords = (ev->header.size - sizeof(struct perf_event_header)) / 8;
+	body = (const u64 *)(&ev->header + 1);
 	if (ev->header.type == PERF_RECORD_SAMPLE) {
 		if (d->id_pos_sample < 0 || (size_t)d->id_pos_sample >= nwords)
 			return d->evsels[0];

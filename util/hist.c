@@ -194,6 +194,7 @@ void hists__reset(struct hists *hists)
 	hists->table = NULL;
 	hists->sorted = NULL;
 	hists->last = NULL;
+	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->table_size = 0;
 	hists->nr_entries = 0;
 	hists->total_period = 0;
@@ -297,13 +298,26 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 		.cpumode = al->cpumode,
 	};
 	struct hist_entry *he = hists->last;
-	size_t b;
+	size_t b, c;
 
-	/* Runs of samples with the same fields land in the same row. */
-	if (he && he->comm == key.comm && he->dso == key.dso && he->sym == key.sym &&
-	    he->addr == key.addr && he->tid == key.tid && he->machine == key.machine &&
-	    he->vcpu == key.vcpu && he->level == key.level && he->cpumode == key.cpumode)
+	/*
+	 * Samples with the same fields land in the same row: try the last row,
+	 * then a small cache by thread and symbol, before hashing the keys.
+	 */
+#define SAME_FIELDS(he) ((he)->comm == key.comm && (he)->dso == key.dso && \
+	(he)->sym == key.sym && (he)->addr == key.addr && (he)->tid == key.tid && \
+	(he)->machine == key.machine && (he)->vcpu == key.vcpu && \
+	(he)->level == key.level && (he)->cpumode == key.cpumode)
+	if (he && SAME_FIELDS(he))
 		goto found;
+	c = (size_t)(((uintptr_t)key.sym ^ key.addr ^ ((uintptr_t)key.comm >> 4) ^
+		      (u64)key.tid * 0x9e3779b9u) >> 4) % ARRAY_SIZE(hists->cache);
+	he = hists->cache[c];
+	if (he && SAME_FIELDS(he)) {
+		hists->last = he;
+		goto found;
+	}
+#undef SAME_FIELDS
 	if (hists->nr_entries + 1 > hists->table_size)
 		hists__grow(hists);
 	key.hash = entry_hash(&hists->so, &key);
@@ -321,6 +335,7 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 		hists->nr_entries++;
 	}
 	hists->last = he;
+	hists->cache[c] = he;
 found:
 	he->nr_samples++;
 	he->period += period;
@@ -436,4 +451,5 @@ void hists__decay(struct hists *hists)
 	free(hists->sorted);
 	hists->sorted = NULL;
 	hists->last = NULL;
+	memset(hists->cache, 0, sizeof(hists->cache));
 }

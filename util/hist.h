@@ -71,6 +71,7 @@ struct hists {
 	u64 nr_samples;
 	u64 nr_filtered;		/* dropped by --guest/--host */
 	struct hist_entry *last;		/* fast path: the last row added to */
+	struct hist_entry *cache[256];		/* and rows by thread and symbol */
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };
