@@ -21,6 +21,7 @@
 #include "builtin-kvm/builtin.h"
 #include "symbols/elf.h"
 #include "symbols/kallsyms.h"
+#include "util/evlist.h"
 #include "util/machine.h"
 #include "util/options.h"
 #include "util/util.h"
@@ -137,17 +138,8 @@ static int try_open(u32 type, u64 config, bool excl_guest, bool excl_host)
 		.disabled = 1, .exclude_guest = excl_guest, .exclude_host = excl_host,
 		.sample_period = 100000,
 	};
-	int fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 
-	if (fd < 0 && errno == EACCES) {
-		/* Not root under paranoid 2: ask about the PMU, not the permission. */
-		attr.exclude_kernel = attr.exclude_hv = 1;
-		fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	}
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return evlist__probe(&attr);
 }
 
 static bool check_hw_event(void)

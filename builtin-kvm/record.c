@@ -216,22 +216,6 @@ static int read_sysctl_int(const char *path, long *val)
 	return 0;
 }
 
-/* Whether @attr opens on this thread; permissions aside (see evlist__open's retry). */
-static int probe_attr(const struct perf_event_attr *attr)
-{
-	struct perf_event_attr a = *attr;
-	int fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-
-	if (fd < 0 && errno == EACCES) {
-		a.exclude_kernel = a.exclude_hv = 1;
-		fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	}
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
 /*
  * Builds the events. A hardware event that cannot open anywhere (no PMU)
  * becomes cpu-clock, said once; a setting the PMU refuses is an error.
@@ -263,13 +247,13 @@ static int build_evlist(struct record *rec, bool workload)
 		attr.exclude_guest = !guest_config.guest;
 		attr.disabled = 1;
 		if (is_hw_type(attr.type)) {
-			int perr = probe_attr(&attr);
+			int perr = evlist__probe(&attr);
 
 			if (perr == -EOPNOTSUPP || perr == -EINVAL) {
 				struct perf_event_attr plain = attr;
 
 				plain.exclude_host = plain.exclude_guest = 0;
-				if (!probe_attr(&plain)) {
+				if (!evlist__probe(&plain)) {
 					pr_err("event '%s': the PMU refuses %s; record with both "
 					       "--host --guest, or use a PMU that filters by mode",
 					       name, attr.exclude_guest ? "exclude_guest (--host only)"

@@ -511,3 +511,18 @@ int event_name__parse(const char *name, struct perf_event_attr *attr)
 	}
 	return -EINVAL;
 }
+
+int evlist__probe(const struct perf_event_attr *attr)
+{
+	struct perf_event_attr a = *attr;
+	int fd = sys_perf_event_open(&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+
+	if (fd < 0 && errno == EACCES) {
+		a.exclude_kernel = a.exclude_hv = 1;
+		fd = sys_perf_event_open(&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	}
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}

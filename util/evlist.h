@@ -131,6 +131,13 @@ long evlist__read(struct evlist *evlist, evlist_read_cb cb, void *ctx);
 struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
 
 /**
+ * evlist__probe - whether @attr opens on this thread (and is closed again),
+ * permissions aside: where the paranoid level refuses, it asks again for
+ * user space only. Returns 0 or the negative errno of the open.
+ */
+int evlist__probe(const struct perf_event_attr *attr);
+
+/**
  * event_name__parse - a perf event name (cycles, instructions, branches,
  * branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock,
  * task-clock and their aliases, or raw rNNNN) into attr->type and
