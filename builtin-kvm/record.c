@@ -153,7 +153,8 @@ static int record_opt(int val, const char *arg, void *ctx)
 		o->output = arg;
 		return 0;
 	case OPT_DURATION:
-		if (parse_double(arg, &o->duration) || !(o->duration > 0)) {
+		if (parse_double(arg, &o->duration) || !(o->duration > 0) ||
+		    o->duration > 1e7) {
 			pr_err("option '--duration' wants a positive number of seconds, not '%s'", arg);
 			return -EINVAL;
 		}
@@ -556,6 +557,7 @@ static int workload__prepare(char **argv, int *go_fd, int *err_fd)
 		close(ex[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);	/* ignored signals stay ignored across exec */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -618,8 +620,12 @@ static void record__loop(struct record *rec, bool workload, int *status)
 			break;
 		if (workload && child_done && workload__exited(status))
 			break;
+		/*
+		 * With -p the buffers hang up when the thread that owns them
+		 * exits, while others may run on: only the process's end counts.
+		 */
 		if (!workload && !o->system_wide &&
-		    (evlist__all_hup(rec->evlist) ||
+		    ((o->tid && evlist__all_hup(rec->evlist)) ||
 		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
 			break;
 		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
@@ -817,6 +823,8 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	/* A command that died before its start must not take record with it. */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (workload) {
 		err = workload__prepare(cmd_argv, &go_fd, &exec_fd);
@@ -895,7 +903,7 @@ int cmd_record(int argc, char **argv)
 
 	if (workload) {
 		/* Let the command exec; enable_on_exec starts the events. */
-		err = workload__start(go_fd, exec_fd);
+		err = done ? -EINTR : workload__start(go_fd, exec_fd);
 		if (err) {
 			pr_err("cannot run '%s': %s", cmd_argv[0], strerror(-err));
 			failed = true;

@@ -523,7 +523,8 @@ static int live__pump(struct top *top)
 		pr_err("%s", top->session->errbuf);
 		return -1;
 	}
-	if (top->pid && evlist__all_hup(top->evlist))
+	/* Buffers hang up with the thread that owns them: watch the process. */
+	if (top->pid && kill(top->pid, 0) && errno == ESRCH)
 		top->live_done = true;
 	return 0;
 }

@@ -414,7 +414,7 @@ static long mmap__read(struct evlist *evlist, int idx, evlist_read_cb cb, void *
 		size_t off = tail & mask;
 
 		/* The header itself never wraps: records are 8-byte aligned. */
-		if (size < sizeof(ev->header) || size > head - tail) {
+		if (size < sizeof(ev->header) || (size & 7) || size > head - tail) {
 			ret = -EINVAL;
 			break;
 		}

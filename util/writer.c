@@ -287,11 +287,11 @@ int perf_writer__write(struct perf_writer *w, const void *buf, size_t len)
 int perf_writer__sync(struct perf_writer *w)
 {
 	/*
-	 * Only HOSTNAME is announced: it tells readers the byte order, and
-	 * its section is written by finish. A reader of a file left without
-	 * finish (killed) sees the data so far.
+	 * No features are announced until finish writes them: a file left
+	 * without finish (killed) is header, attrs and the data so far. The
+	 * magic alone gives the byte order of a native file.
 	 */
-	u64 features[4] = { 1ull << HEADER_HOSTNAME };
+	u64 features[4] = { 0 };
 	int err = flush(w);
 
 	if (err)
@@ -346,11 +346,14 @@ int perf_writer__finish(struct perf_writer *w)
 	u64 features[4] = { 0 };
 	int err = flush(w), ferr;
 
-	/* Cut a partly written record, and any reserved space past the end. */
-	if (ftruncate(w->fd, (off_t)(w->data_offset + w->data_disk)) && !err)
-		err = -errno;
-	w->file_size = w->data_offset + w->data_disk;
+	/*
+	 * Features first, over any partly written record: truncating first
+	 * would give back the space reserved for them. Then cut what is left
+	 * of the reservation past their end.
+	 */
 	ferr = write_features(w, features);
+	if (!ferr && ftruncate(w->fd, (off_t)w->file_size) && !err)
+		err = -errno;
 	if (ferr) {
 		/* No room even for the features: keep the data readable. */
 		if (ftruncate(w->fd, (off_t)(w->data_offset + w->data_disk)) < 0)

@@ -44,6 +44,8 @@ int ui__getkey(int timeout_ms)
 			ui__idle(ui__idle_ctx);
 	}
 	key = (int)SLang_getkey();
+	if (key == SLANG_GETKEY_ERROR)
+		return K_CTRL_C;	/* the terminal is gone: quit, do not spin */
 	if (key != K_ESC)
 		goto keypad;
 	/* A lone Escape, or the start of an escape sequence (perf's ui__getch)? */
