@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "builtin-kvm/builtin.h"
+#include "symbols/kallsyms.h"
 #include "util/buildid.h"
 #include "util/data.h"
 #include "util/event.h"
@@ -787,6 +788,28 @@ int cmd_record(int argc, char **argv)
 	if (err) {
 		pr_err("cannot read '%s': %s", bad_path, strerror(-err));
 		return 1;
+	}
+	/* Bad guest files stop us before anything is opened, rotated or written. */
+	for (size_t g = 0; g < nr_guests; g++) {
+		char msg[1024];
+		struct kmodule *mods;
+		size_t nr_mods;
+		u64 text;
+
+		if (guests[g].kallsyms &&
+		    kallsyms__text_of(guests[g].kallsyms, &text, msg, sizeof(msg))) {
+			pr_err("guest %d: %s", (int)guests[g].pid, msg);
+			err = -EINVAL;
+			goto out;
+		}
+		if (guests[g].modules) {
+			if (modules__load(guests[g].modules, &mods, &nr_mods, msg, sizeof(msg))) {
+				pr_err("guest %d: %s", (int)guests[g].pid, msg);
+				err = -EINVAL;
+				goto out;
+			}
+			modules__free(mods, nr_mods);
+		}
 	}
 	err = guest_files__pack(guests, nr_guests, &guest_fb);
 	if (err) {
