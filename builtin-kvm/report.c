@@ -120,13 +120,8 @@ static bool is_guest_mode(u8 cpumode)
 	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
 }
 
-static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
-			 const struct perf_sample *sample, struct addr_location *al)
+static struct hists *report__hists(struct report *rep, const struct evsel *evsel)
 {
-	struct report *rep = (struct report *)tool;
-	struct hists *hists;
-
-	(void)session;
 	if (evsel->idx >= rep->nr_hists) {
 		int i;
 
@@ -135,12 +130,28 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 			hists__init(&rep->hists[i], &rep->so);
 		rep->nr_hists = evsel->idx + 1;
 	}
-	hists = &rep->hists[evsel->idx];
-	if (is_guest_mode(sample->cpumode) ? !rep->count_guest : !rep->count_host) {
-		hists->nr_filtered++;
-		return 0;
-	}
-	hists__add(hists, al, sample->period);
+	return &rep->hists[evsel->idx];
+}
+
+/* --guest/--host: filtered samples are counted, never resolved. */
+static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
+			const struct perf_sample *sample)
+{
+	struct report *rep = (struct report *)tool;
+
+	if (is_guest_mode(sample->cpumode) ? rep->count_guest : rep->count_host)
+		return false;
+	report__hists(rep, evsel)->nr_filtered++;
+	return true;
+}
+
+static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
+			 const struct perf_sample *sample, struct addr_location *al)
+{
+	struct report *rep = (struct report *)tool;
+
+	(void)session;
+	hists__add(report__hists(rep, evsel), al, sample->period);
 	return 0;
 }
 
@@ -303,7 +314,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 int cmd_report(int argc, char **argv)
 {
 	struct report rep = {
-		.tool = { .sample = report_sample },
+		.tool = { .sample = report_sample, .skip = report_skip },
 		.sort = "comm,dso,sym",
 	};
 	char err[1024];
@@ -343,6 +354,14 @@ int cmd_report(int argc, char **argv)
 
 		sort_order__full(&rep.so, &user);
 	}
+	/* perf kvm's name for the mode the user asked for, before our default. */
+	if (!rep.input) {
+		struct guest_config asked = guest_config;
+
+		guest_config__finish();
+		rep.input = default_input();
+		guest_config = asked;
+	}
 	/*
 	 * As perf kvm: guest samples only once guest symbols are given. With
 	 * none, every sample counts, as plain perf report counts the host.
@@ -354,8 +373,6 @@ int cmd_report(int argc, char **argv)
 		guest_config.guest_set = guest_config.host_set = true;
 	}
 	guest_config__finish();
-	if (!rep.input)
-		rep.input = default_input();
 
 	data = perf_data__open(rep.input, &e, err, sizeof(err));
 	if (!data) {
@@ -372,9 +389,6 @@ int cmd_report(int argc, char **argv)
 		ret = dump_raw(data);
 		goto out_data;
 	}
-	/* The file carries guest files: a guest report unless told otherwise. */
-	if (data->info.guest_files && !guest_config.host_set && !guest_config.guest_set)
-		guest_config.host = false;
 	rep.count_guest = guest_config.guest;
 	rep.count_host = guest_config.host;
 	s = session__new(data, &rep.tool, err, sizeof(err));

@@ -121,6 +121,7 @@ static void id_hash_grow(struct perf_data *d)
 	size_t old = d->id_hash_size, i;
 
 	d->id_hash_size = old ? old * 2 : 64;
+	d->id_hash_used = 0;
 	d->id_keys = xcalloc(d->id_hash_size, sizeof(*d->id_keys));
 	d->id_vals = xcalloc(d->id_hash_size, sizeof(*d->id_vals));
 	for (i = 0; i < old; i++)
@@ -132,14 +133,13 @@ static void id_hash_grow(struct perf_data *d)
 
 static void id_hash_insert(struct perf_data *d, u64 id, struct evsel *evsel)
 {
-	size_t i, used = 0;
+	size_t i;
 
-	for (i = 0; i < d->id_hash_size; i++)
-		used += d->id_vals[i] != NULL;
-	if ((used + 1) * 2 > d->id_hash_size)
+	if ((d->id_hash_used + 1) * 2 > d->id_hash_size)
 		id_hash_grow(d);
 	for (i = id_slot(d, id);; i = (i + 1) & (d->id_hash_size - 1)) {
 		if (!d->id_vals[i] || d->id_keys[i] == id) {
+			d->id_hash_used += !d->id_vals[i];
 			d->id_keys[i] = id;
 			d->id_vals[i] = evsel;
 			return;
@@ -370,6 +370,12 @@ static int parse_feature(struct perf_data *d, int feat, const u8 *p, size_t len,
 		bad = cur_u64(&c, &hi->total_mem);
 		break;
 	case HEADER_CMDLINE:
+		/* Pipe mode may repeat a feature: the last one wins. */
+		for (i = 0; i < hi->nr_cmdline; i++)
+			free(hi->cmdline[i]);
+		free(hi->cmdline);
+		hi->cmdline = NULL;
+		hi->nr_cmdline = 0;
 		if (cur_u32(&c, &n) || n > MAX_STRING_LIST || n > len / 4) {
 			bad = 1;
 			break;
@@ -551,7 +557,6 @@ static int open_file_mode(struct perf_data *d)
 	err = read_features(d, &h);
 	if (err)
 		return err;
-	d->pos = d->data_offset;
 	d->buf_file_off = d->data_offset;
 	return 0;
 }
@@ -606,7 +611,6 @@ struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, siz
 				      "stream (magic %#" PRIx64 ", size %" PRIu64 ")", magic, size);
 			goto out_err;
 		}
-		d->pos = 16;
 		d->buf_file_off = 16;
 		goto out;
 	}
@@ -647,8 +651,7 @@ struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, siz
 		if (hsize == 16) {
 			/* A pipe-mode stream saved to a file. */
 			d->is_pipe = true;
-			d->pos = 16;
-			d->buf_file_off = 16;
+				d->buf_file_off = 16;
 			d->data_offset = 16;
 			d->data_size = d->file_size - 16;
 			goto out;
@@ -1008,25 +1011,22 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 	if (type & PERF_SAMPLE_READ) {
 		u64 rf = evsel->attr.read_format, n = 1, per;
 
+		/* Every step is bounded: p never passes end. */
 		if (rf & PERF_FORMAT_GROUP)
 			TAKE(n);
 		else
-			p++;	/* value */
+			TAKE(v);	/* value */
 		if (rf & PERF_FORMAT_TOTAL_TIME_ENABLED)
-			p++;
+			TAKE(v);
 		if (rf & PERF_FORMAT_TOTAL_TIME_RUNNING)
-			p++;
+			TAKE(v);
 		per = (rf & PERF_FORMAT_GROUP) ? 1 : 0;
 		per += !!(rf & PERF_FORMAT_ID) + !!(rf & PERF_FORMAT_LOST);
-		if (rf & PERF_FORMAT_GROUP) {
-			if (n > (u64)(end - p) || per * n > (u64)(end - p))
-				return -EINVAL;
-			p += per * n;
-		} else {
-			p += per;
-		}
-		if (p > end)
+		if (!(rf & PERF_FORMAT_GROUP))
+			n = 1;
+		if (per && n > (u64)(end - p) / per)
 			return -EINVAL;
+		p += per * n;
 	}
 	if (type & PERF_SAMPLE_CALLCHAIN) {
 		TAKE(s->callchain_nr);

@@ -124,15 +124,13 @@ struct perf_data {
 	/* id -> evsel hash. */
 	u64 *id_keys;
 	struct evsel **id_vals;
-	size_t id_hash_size;
+	size_t id_hash_size, id_hash_used;
 	struct header_info info;
 	/* Reading. */
 	u8 *buf;
 	size_t buf_size, buf_len, buf_pos;
 	u64 buf_file_off;		/* file offset of buf[0] */
-	u64 pos;			/* file offset of the next record */
 	bool eof;
-	bool seen_compressed;
 	char errbuf[512];
 };
 

@@ -355,6 +355,11 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			goto out;
 		}
 	} else {
+		struct stat st;
+
+		/* Never open a device node or FIFO a process mapped. */
+		if (!stat(dso->long_name, &st) && !S_ISREG(st.st_mode))
+			goto out;
 		runtime = xstrdup(dso->long_name);
 		bid_size = elf__read_build_id(runtime, NULL, 0, bid);
 		if (dso->build_id_size && (bid_size != dso->build_id_size ||
@@ -691,6 +696,9 @@ static void guest__build_kmaps(struct machines *m, struct machine *machine)
 		size_t j;
 		bool found = false;
 
+		/* BPF programs and ftrace/kprobe trampolines are not modules. */
+		if (!strcmp(ks->modnames[i], "bpf") || !strncmp(ks->modnames[i], "__builtin__", 11))
+			continue;
 		for (j = 0; j < machine->nr_mods && !found; j++)
 			found = !strcmp(machine->mods[j].name, ks->modnames[i]);
 		if (!found && machine->nr_mods)
@@ -1121,6 +1129,8 @@ struct thread *machine__findnew_thread(struct machine *machine, struct machines 
 	struct thread *t = machine__find_thread(machine, tid);
 
 	if (t) {
+		if (t->pid == (u32)-1 && pid == tid)
+			t->pid = pid;	/* a leader: its maps are its own already */
 		if (t->pid == (u32)-1 && pid != (u32)-1 && pid != tid) {
 			/* Now we know its process: share the leader's maps. */
 			struct thread *leader = machine__findnew_thread(machine, m, pid, pid);

@@ -132,6 +132,8 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 		s->stats.nr_samples++;
 		evsel->nr_samples++;
 		evsel->total_period += sample.period;
+		if (s->tool && s->tool->skip && s->tool->skip(s->tool, evsel, &sample))
+			return 0;
 		machines__resolve(&s->machines, &sample, &al);
 		if (s->tool && s->tool->sample)
 			return s->tool->sample(s->tool, s, evsel, &sample, &al);

@@ -15,6 +15,9 @@ struct perf_tool {
 	/* Returns 0, or a negative errno to stop. */
 	int (*sample)(struct perf_tool *tool, struct session *session, struct evsel *evsel,
 		      const struct perf_sample *sample, struct addr_location *al);
+	/* Optional: true drops the sample before it is resolved (the tool counts it). */
+	bool (*skip)(struct perf_tool *tool, struct evsel *evsel,
+		     const struct perf_sample *sample);
 };
 
 /** struct session_stats - what the data held, for report headers. */
