@@ -56,15 +56,6 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	s->name = pool_add(tab, name, name_len);
 }
 
-static int cmp_start(const void *a, const void *b)
-{
-	const struct symbol *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return 0;
-}
-
 static int leading_underscores(const char *s)
 {
 	int n = 0;
@@ -98,28 +89,51 @@ static bool better(const struct symbol *a, const struct symbol *b)
 	return true;	/* the earlier one wins */
 }
 
+/*
+ * Stable natural merge sort: equal starts keep their input order, and
+ * input that is mostly sorted already (kallsyms, most symbol tables) costs
+ * one pass to find the runs and a few merges.
+ */
 static void sort_stable(struct symtab *tab)
 {
-	struct symbol *tmp = xmalloc(tab->nr * sizeof(*tmp));
-	size_t width, i;
+	struct symbol *q = tab->syms, *tmp;
+	size_t n = tab->nr, *runs, nr_runs = 0, i;
 
-	/* Bottom-up merge sort: equal starts keep their input order. */
-	for (width = 1; width < tab->nr; width *= 2) {
-		for (i = 0; i < tab->nr; i += 2 * width) {
-			size_t l = i, m = min_t(size_t, i + width, tab->nr);
-			size_t r = m, e = min_t(size_t, i + 2 * width, tab->nr), k = i;
+	if (n < 2)
+		return;
+	runs = xmalloc((n + 1) * sizeof(*runs));
+	runs[nr_runs++] = 0;
+	for (i = 1; i < n; i++)
+		if (q[i].start < q[i - 1].start)
+			runs[nr_runs++] = i;
+	runs[nr_runs] = n;
+	if (nr_runs == 1) {
+		free(runs);
+		return;
+	}
+	tmp = xmalloc(n * sizeof(*tmp));
+	while (nr_runs > 1) {
+		size_t r, out = 0;
 
-			while (l < m && r < e)
-				tmp[k++] = cmp_start(&tab->syms[r], &tab->syms[l]) < 0 ?
-					   tab->syms[r++] : tab->syms[l++];
-			while (l < m)
-				tmp[k++] = tab->syms[l++];
-			while (r < e)
-				tmp[k++] = tab->syms[r++];
+		for (r = 0; r + 1 < nr_runs; r += 2) {
+			size_t a = runs[r], am = runs[r + 1], b = am, be = runs[r + 2], k = a;
+
+			while (a < am && b < be)
+				tmp[k++] = q[b].start < q[a].start ? q[b++] : q[a++];
+			while (a < am)
+				tmp[k++] = q[a++];
+			while (b < be)
+				tmp[k++] = q[b++];
+			memcpy(q + runs[r], tmp + runs[r], (be - runs[r]) * sizeof(*q));
+			runs[out++] = runs[r];
 		}
-		memcpy(tab->syms, tmp, tab->nr * sizeof(*tmp));
+		if (r < nr_runs)
+			runs[out++] = runs[r];
+		runs[out] = n;
+		nr_runs = out;
 	}
 	free(tmp);
+	free(runs);
 }
 
 void symtab__finish(struct symtab *tab, bool kallsyms)
