@@ -494,29 +494,8 @@ static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, 
 		off += sizeof(h);
 		if (h.size > hi->guest_files_size - off)
 			return -EINVAL;
-		if (h.pid == pid && h.kind == kind) {
-			char tmpl[] = "/tmp/pmukvm-guestfile-XXXXXX";
-			int fd = mkstemp(tmpl), ret;
-			ssize_t w;
-
-			if (fd < 0)
-				return -errno;
-			unlink(tmpl);
-			w = write(fd, hi->guest_files + off, h.size);
-			if (w < 0 || (u64)w != h.size) {
-				close(fd);
-				return -EIO;
-			}
-			/* read_file_maybe_gz takes a path: use the fd's. */
-			{
-				char path[64];
-
-				snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-				ret = read_file_maybe_gz(path, KALLSYMS_MAX_BYTES, buf, len);
-			}
-			close(fd);
-			return ret;
-		}
+		if (h.pid == pid && h.kind == kind)
+			return gunzip_buf(hi->guest_files + off, h.size, KALLSYMS_MAX_BYTES, buf, len);
 		off += PERF_ALIGN(h.size, 8);
 	}
 	return -ENOENT;

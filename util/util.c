@@ -242,3 +242,54 @@ int read_file_maybe_gz(const char *path, size_t limit, char **bufp, size_t *lenp
 	*lenp = len;
 	return 0;
 }
+
+int gunzip_buf(const void *in, size_t inlen, size_t limit, char **outp, size_t *outlen)
+{
+	z_stream zs = { 0 };
+	size_t alloc = inlen * 4 + 4096, len = 0;
+	char *out;
+	int zr, err = 0;
+
+	if (alloc > limit + 1)
+		alloc = limit + 1;
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+		return -ENOMEM;
+	out = xmalloc(alloc + 1);
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)inlen;
+	for (;;) {
+		if (len == alloc) {
+			if (alloc > limit) {
+				err = -EFBIG;
+				break;
+			}
+			alloc = alloc * 2 > limit + 1 ? limit + 1 : alloc * 2;
+			out = xrealloc(out, alloc + 1);
+		}
+		zs.next_out = (Bytef *)out + len;
+		zs.avail_out = (uInt)(alloc - len);
+		zr = inflate(&zs, Z_NO_FLUSH);
+		len = alloc - zs.avail_out;
+		if (zr == Z_STREAM_END)
+			break;
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			err = -EBADMSG;
+			break;
+		}
+		if (zr == Z_BUF_ERROR && zs.avail_in == 0) {
+			err = -EBADMSG;	/* the input ended inside the stream */
+			break;
+		}
+	}
+	inflateEnd(&zs);
+	if (!err && len > limit)
+		err = -EFBIG;
+	if (err) {
+		free(out);
+		return err;
+	}
+	out[len] = '\0';
+	*outp = out;
+	*outlen = len;
+	return 0;
+}

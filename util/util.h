@@ -66,6 +66,13 @@ u64 now_ns(void);
  */
 int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
 
+/**
+ * gunzip_buf - inflates gzip data held in memory, at most @limit bytes out
+ * (-EFBIG past it, -EBADMSG on truncated or corrupt data). On success *out
+ * is a NUL-terminated malloc'ed buffer of *outlen bytes the caller frees.
+ */
+int gunzip_buf(const void *in, size_t inlen, size_t limit, char **out, size_t *outlen);
+
 /* strlcpy-like: always NUL-terminates when size > 0. */
 size_t str_copy(char *dst, const char *src, size_t size);
 

@@ -144,6 +144,7 @@ typedef int32_t s32;
 #define FEAT_ARCH	6
 #define FEAT_NRCPUS	7
 #define FEAT_EVENT_DESC	12
+#define FEAT_GUEST_FILES	200	/* pmukvm's: the guests' symbol files */
 #define REC_MMAP	1
 #define REC_COMM	3
 #define REC_SAMPLE	9
@@ -618,6 +619,7 @@ struct opts {
 	bool cycles;
 	bool stale;
 	u64 stale_gap;
+	bool carry;		/* store the guests' files in feature 200 */
 };
 
 static u64 event_id(u32 cpu) { return 1000 + cpu; }
@@ -796,11 +798,58 @@ static long out_tell(struct out *o)
 	return pos;
 }
 
+/*
+ * One entry of pmukvm's feature 200 (util/guestfiles.h): u32 kind
+ * (1 kallsyms, 2 modules), s32 machine pid, u64 size, the file gzipped,
+ * zero padding to 8.
+ */
+static void write_guest_file(struct out *o, u32 kind, s32 pid, const char *path)
+{
+	static const unsigned char zero[8];
+	gzFile in = open_input(path);
+	z_stream zs = { 0 };
+	unsigned char ibuf[65536], obuf[65536];
+	u64 size = 0, at;
+	int n, flush;
+
+	at = (u64)out_tell(o);
+	out_write(o, &kind, 4);
+	out_write(o, &pid, 4);
+	out_write(o, &size, 8);
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		die("zlib: deflateInit2 failed");
+	do {
+		n = gzread(in, ibuf, sizeof(ibuf));
+		if (n < 0)
+			die("cannot read '%s'", path);
+		flush = n == 0 ? Z_FINISH : Z_NO_FLUSH;
+		zs.next_in = ibuf;
+		zs.avail_in = (uInt)n;
+		do {
+			zs.next_out = obuf;
+			zs.avail_out = sizeof(obuf);
+			deflate(&zs, flush);
+			out_write(o, obuf, sizeof(obuf) - zs.avail_out);
+			size += sizeof(obuf) - zs.avail_out;
+		} while (zs.avail_out == 0);
+	} while (flush != Z_FINISH);
+	deflateEnd(&zs);
+	gzclose(in);
+	out_write(o, zero, (8 - size % 8) % 8);
+	if (fseek(o->f, (long)(at + 8), SEEK_SET))
+		die("cannot seek '%s': %s", o->path, strerror(errno));
+	out_write(o, &size, 8);
+	if (fseek(o->f, 0, SEEK_END))
+		die("cannot seek '%s': %s", o->path, strerror(errno));
+}
+
 static void write_perf_data(struct opts *opt)
 {
-	static const int feats[] = { FEAT_HOSTNAME, FEAT_OSRELEASE, FEAT_ARCH, FEAT_NRCPUS,
-				     FEAT_EVENT_DESC };
-	u64 feat_sec[ARRAY_LEN(feats)][2];
+	static const int all_feats[] = { FEAT_HOSTNAME, FEAT_OSRELEASE, FEAT_ARCH, FEAT_NRCPUS,
+					 FEAT_EVENT_DESC, FEAT_GUEST_FILES };
+	const size_t nr_feats = ARRAY_LEN(all_feats) - !opt->carry;
+	const int *feats = all_feats;
+	u64 feat_sec[ARRAY_LEN(all_feats)][2];
 	unsigned char attr[ATTR_SIZE], hdr[HEADER_SIZE] = { 0 };
 	u32 ncpu = (u32)opt->vcpus;
 	u64 ids_off = HEADER_SIZE, ids_size = 8ull * ncpu;
@@ -894,11 +943,11 @@ static void write_perf_data(struct opts *opt)
 	/* features: the section table, then the payloads it points at */
 	{
 		u64 table_off = data_off + o.data_size;
-		u64 pos = table_off + sizeof(feat_sec);
+		u64 pos = table_off + nr_feats * sizeof(feat_sec[0]);
 
 		if (fseek(o.f, (long)pos, SEEK_SET))
 			die("cannot seek '%s': %s", o.path, strerror(errno));
-		for (size_t i = 0; i < ARRAY_LEN(feats); i++) {
+		for (size_t i = 0; i < nr_feats; i++) {
 			u64 start = (u64)out_tell(&o);
 
 			switch (feats[i]) {
@@ -929,6 +978,14 @@ static void write_perf_data(struct opts *opt)
 				}
 				break;
 			}
+			case FEAT_GUEST_FILES:
+				for (int g = 0; g < opt->nr_guests; g++) {
+					write_guest_file(&o, 1, opt->guests[g].pid,
+							 opt->guests[g].kallsyms);
+					write_guest_file(&o, 2, opt->guests[g].pid,
+							 opt->guests[g].modules);
+				}
+				break;
 			}
 			feat_sec[i][0] = start;
 			feat_sec[i][1] = (u64)out_tell(&o) - start;
@@ -936,7 +993,7 @@ static void write_perf_data(struct opts *opt)
 		}
 		if (fseek(o.f, (long)table_off, SEEK_SET))
 			die("cannot seek '%s': %s", o.path, strerror(errno));
-		out_write(&o, feat_sec, sizeof(feat_sec));
+		out_write(&o, feat_sec, nr_feats * sizeof(feat_sec[0]));
 	}
 
 	/* and the header, now that the sizes are known */
@@ -1151,7 +1208,7 @@ static void usage(FILE *f)
 "                   [--host-user-samples N] [--kernel-symbols N]\n"
 "                   [--module-symbols N] [--vcpus N] [--seed N]\n"
 "                   [--event cycles|cpu-clock] [--period N] [--round N]\n"
-"                   [--stale HEX]\n"
+"                   [--stale HEX] [--carry-files]\n"
 "   or: mkguestdata --make-guestmount DIR --pid PID --shift [-]HEX\n"
 "                   [--module-shift [-]HEX] --kallsyms K --modules M\n"
 "   or: mkguestdata [--zero-kallsyms OUT --kallsyms K] [--zero-modules OUT --modules M]\n"
@@ -1177,6 +1234,8 @@ static void usage(FILE *f)
 "  --event E                cycles (default) or cpu-clock\n"
 "  --period N               period of every sample (100000)\n"
 "  --round N                FINISHED_ROUND every N samples (1000)\n"
+"  --carry-files            store each guest's kallsyms and modules in the\n"
+"                           file (pmukvm's feature 200, gzip), as record does\n"
 "  --stale HEX              guest samples HEX bytes past the kernel's _end\n"
 "                           and the module area: no symbol file covers them\n"
 "  --make-guestmount DIR    write DIR/PID/proc/{kallsyms,modules} from\n"
@@ -1275,7 +1334,7 @@ static void parse_guest(struct opts *opt, char *arg)
 enum {
 	OPT_EXPECT = 256, OPT_GUEST, OPT_ORDER, OPT_KSAMPLES, OPT_MSAMPLES, OPT_USAMPLES,
 	OPT_HKSAMPLES, OPT_HUSAMPLES, OPT_KSYMS, OPT_MSYMS, OPT_VCPUS, OPT_SEED, OPT_EVENT,
-	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
+	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_CARRY, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
 	OPT_KALLSYMS, OPT_MODULES, OPT_ZKALLSYMS, OPT_ZMODULES,
 };
 
@@ -1297,6 +1356,7 @@ static const struct option long_opts[] = {
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "round", required_argument, NULL, OPT_ROUND },
 	{ "stale", required_argument, NULL, OPT_STALE },
+	{ "carry-files", no_argument, NULL, OPT_CARRY },
 	{ "make-guestmount", required_argument, NULL, OPT_MKMOUNT },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "shift", required_argument, NULL, OPT_SHIFT },
@@ -1474,6 +1534,9 @@ int main(int argc, char **argv)
 				opt->cycles = false;
 			else
 				bad_usage("--event: '%s' is neither cycles nor cpu-clock", optarg);
+			break;
+		case OPT_CARRY:
+			opt->carry = true;
 			break;
 		case OPT_STALE:
 			opt->stale = true;

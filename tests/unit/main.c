@@ -17,6 +17,7 @@ void test_hists_regroup(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
+void test_gunzip_buf(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -29,6 +30,7 @@ static const struct unit_test tests[] = {
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
+	{ "gunzip_buf", test_gunzip_buf },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/* util helpers: in-memory gunzip. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "tests/unit/unit.h"
+#include "util/util.h"
+
+static size_t gzip_buf(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+	z_stream zs = { 0 };
+	size_t n;
+
+	deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	deflate(&zs, Z_FINISH);
+	n = cap - zs.avail_out;
+	deflateEnd(&zs);
+	return n;
+}
+
+void test_gunzip_buf(void)
+{
+	static char text[200000];
+	static unsigned char gz[300000];
+	char *out;
+	size_t n, outlen, i;
+
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + (i * 7 + i / 13) % 26);
+	n = gzip_buf(text, sizeof(text), gz, sizeof(gz));
+	CHECK(n > 0 && n < sizeof(text));
+	CHECK(gunzip_buf(gz, n, 1 << 20, &out, &outlen) == 0);
+	CHECK(outlen == sizeof(text) && !memcmp(out, text, outlen) && out[outlen] == '\0');
+	free(out);
+	/* Cut short, corrupt, over the limit. */
+	CHECK(gunzip_buf(gz, n / 2, 1 << 20, &out, &outlen) == -EBADMSG);
+	gz[n / 2] ^= 0xff;
+	gz[n / 2 + 1] ^= 0xff;
+	CHECK(gunzip_buf(gz, n, 1 << 20, &out, &outlen) < 0);
+	gz[n / 2] ^= 0xff;
+	gz[n / 2 + 1] ^= 0xff;
+	CHECK(gunzip_buf(gz, n, 1000, &out, &outlen) == -EFBIG);
+	CHECK(gunzip_buf("not gzip", 8, 1000, &out, &outlen) == -EBADMSG);
+}
