@@ -44,6 +44,9 @@
  *                          another KASLR offset after its files were copied.
  *                          The MMAP records still follow the files, as perf
  *                          kvm record writes them from the files it is given.
+ *     --carry-files        store each guest's kallsyms and modules in the file
+ *                          as pmukvm record does (feature 200, gzip; see
+ *                          util/guestfiles.h), so a report needs no options.
  *
  * Transform symbol files (no perf.data written):
  *   mkguestdata --make-guestmount DIR --pid PID --shift [-]HEX
