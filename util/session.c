@@ -230,34 +230,89 @@ static void oe_sort(struct ordered_event *q, size_t n)
 	free(runs);
 }
 
-/* Delivers queued records with time <= @limit (all of them for UINT64_MAX). */
+/* Min-heap of run indices, ordered by each run's next record. */
+static bool run_before(const struct ordered_event *q, const size_t *cur, size_t a, size_t b)
+{
+	return oe_before(&q[cur[a]], &q[cur[b]]);
+}
+
+static void heap_down(const struct ordered_event *q, const size_t *cur, size_t *heap,
+		      size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < n && run_before(q, cur, heap[l], heap[m]))
+			m = l;
+		if (l + 1 < n && run_before(q, cur, heap[l + 1], heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		size_t t = heap[i];
+
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * Delivers queued records with time <= @limit (all of them for UINT64_MAX),
+ * in (time, arrival) order. The queue is a few sorted runs (each CPU's
+ * buffer, and what waited from the last flush): they are merged on the
+ * fly from a small heap, so records are neither sorted nor copied; only
+ * what still waits is moved to the front.
+ */
 static int queue_flush(struct session *s, u64 limit)
 {
-	size_t i, done = 0;
+	struct ordered_event *q = s->queue;
+	size_t n = s->nr_queued, nr_runs = 0, i, *start, *cur, *end, *heap, hn, kept = 0;
+	u64 last = s->last_flush;
 	int err = 0;
 
-	if (!s->nr_queued)
+	if (!n)
 		return 0;
-	oe_sort(s->queue, s->nr_queued);
-	for (i = 0; i < s->nr_queued && s->queue[i].time <= limit; i++) {
-		err = deliver(s, s->queue[i].event, s->queue[i].offset, s->queue[i].evsel);
-		arena_release(s, &s->queue[i]);
-		done++;
+	start = xmalloc(4 * (n + 1) * sizeof(size_t));
+	cur = start + (n + 1);
+	end = cur + (n + 1);
+	heap = end + (n + 1);
+	start[nr_runs++] = 0;
+	for (i = 1; i < n; i++)
+		if (oe_before(&q[i], &q[i - 1]))
+			start[nr_runs++] = i;
+	for (i = 0; i < nr_runs; i++) {
+		cur[i] = start[i];
+		end[i] = i + 1 < nr_runs ? start[i + 1] : n;
+		heap[i] = i;
+	}
+	hn = nr_runs;
+	for (i = hn / 2; i-- > 0;)
+		heap_down(q, cur, heap, hn, i);
+	while (hn && q[cur[heap[0]]].time <= limit) {
+		struct ordered_event *oe = &q[cur[heap[0]]];
+
+		if (!err)
+			err = deliver(s, oe->event, oe->offset, oe->evsel);
+		last = oe->time;
+		arena_release(s, oe);
+		if (++cur[heap[0]] == end[heap[0]])
+			heap[0] = heap[--hn];
+		heap_down(q, cur, heap, hn, 0);
 		if (err)
-			break;
+			limit = UINT64_MAX;	/* drain: release everything */
 	}
-	if (done)
-		s->last_flush = s->queue[done - 1].time;
-	if (err) {
-		while (done < s->nr_queued)
-			arena_release(s, &s->queue[done++]);
-		s->nr_queued = 0;
-		return err;
+	s->last_flush = last;
+	/* What waits keeps its run order; the records stay where they are. */
+	for (i = 0; i < nr_runs; i++) {
+		size_t len = end[i] - cur[i];
+
+		if (len && kept != cur[i])
+			memmove(q + kept, q + cur[i], len * sizeof(*q));
+		kept += len;
 	}
-	/* What waits moves to the front; the records stay where they are. */
-	memmove(s->queue, s->queue + done, (s->nr_queued - done) * sizeof(*s->queue));
-	s->nr_queued -= done;
-	return 0;
+	s->nr_queued = kept;
+	free(start);
+	return err;
 }
 
 static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 off,
