@@ -89,51 +89,9 @@ static bool better(const struct symbol *a, const struct symbol *b)
 	return true;	/* the earlier one wins */
 }
 
-/*
- * Stable natural merge sort: equal starts keep their input order, and
- * input that is mostly sorted already (kallsyms, most symbol tables) costs
- * one pass to find the runs and a few merges.
- */
-static void sort_stable(struct symtab *tab)
+static bool sym_before(const void *a, const void *b)
 {
-	struct symbol *q = tab->syms, *tmp;
-	size_t n = tab->nr, *runs, nr_runs = 0, i;
-
-	if (n < 2)
-		return;
-	runs = xmalloc((n + 1) * sizeof(*runs));
-	runs[nr_runs++] = 0;
-	for (i = 1; i < n; i++)
-		if (q[i].start < q[i - 1].start)
-			runs[nr_runs++] = i;
-	runs[nr_runs] = n;
-	if (nr_runs == 1) {
-		free(runs);
-		return;
-	}
-	tmp = xmalloc(n * sizeof(*tmp));
-	while (nr_runs > 1) {
-		size_t r, out = 0;
-
-		for (r = 0; r + 1 < nr_runs; r += 2) {
-			size_t a = runs[r], am = runs[r + 1], b = am, be = runs[r + 2], k = a;
-
-			while (a < am && b < be)
-				tmp[k++] = q[b].start < q[a].start ? q[b++] : q[a++];
-			while (a < am)
-				tmp[k++] = q[a++];
-			while (b < be)
-				tmp[k++] = q[b++];
-			memcpy(q + runs[r], tmp + runs[r], (be - runs[r]) * sizeof(*q));
-			runs[out++] = runs[r];
-		}
-		if (r < nr_runs)
-			runs[out++] = runs[r];
-		runs[out] = n;
-		nr_runs = out;
-	}
-	free(tmp);
-	free(runs);
+	return ((const struct symbol *)a)->start < ((const struct symbol *)b)->start;
 }
 
 void symtab__finish(struct symtab *tab, bool kallsyms)
@@ -143,7 +101,8 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 
 	if (!tab->nr)
 		return;
-	sort_stable(tab);
+	/* Stable: equal starts keep their input order, which alias rules need. */
+	sort_runs(tab->syms, tab->nr, sizeof(*tab->syms), sym_before);
 	/*
 	 * Ends first, then aliases, as perf does: of several unsized aliases
 	 * the last one spans to the next address and so is the one kept.

@@ -186,48 +186,9 @@ static bool oe_before(const struct ordered_event *a, const struct ordered_event 
 	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-/* Natural merge sort: the queue is a few long sorted runs (one per CPU buffer). */
-static void oe_sort(struct ordered_event *q, size_t n)
+static bool oe_before_v(const void *a, const void *b)
 {
-	struct ordered_event *tmp;
-	size_t *runs, nr_runs, i;
-
-	if (n < 2)
-		return;
-	runs = xmalloc((n + 1) * sizeof(*runs));
-	nr_runs = 0;
-	runs[nr_runs++] = 0;
-	for (i = 1; i < n; i++)
-		if (oe_before(&q[i], &q[i - 1]))
-			runs[nr_runs++] = i;
-	runs[nr_runs] = n;
-	if (nr_runs == 1) {
-		free(runs);
-		return;
-	}
-	tmp = xmalloc(n * sizeof(*tmp));
-	while (nr_runs > 1) {
-		size_t r, out = 0;
-
-		for (r = 0; r + 1 < nr_runs; r += 2) {
-			size_t a = runs[r], am = runs[r + 1], b = am, be = runs[r + 2], k = a;
-
-			while (a < am && b < be)
-				tmp[k++] = oe_before(&q[b], &q[a]) ? q[b++] : q[a++];
-			while (a < am)
-				tmp[k++] = q[a++];
-			while (b < be)
-				tmp[k++] = q[b++];
-			memcpy(q + runs[r], tmp + runs[r], (be - runs[r]) * sizeof(*q));
-			runs[out++] = runs[r];
-		}
-		if (r < nr_runs)
-			runs[out++] = runs[r];
-		runs[out] = n;
-		nr_runs = out;
-	}
-	free(tmp);
-	free(runs);
+	return oe_before(a, b);
 }
 
 /* Min-heap of run indices, ordered by each run's next record. */
@@ -333,7 +294,7 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 		s->max_timestamp = time;
 	if (s->queued_bytes > QUEUE_MAX_BYTES) {
 		/* No rounds in this input: bound memory by flushing the older half. */
-		oe_sort(s->queue, s->nr_queued);
+		sort_runs(s->queue, s->nr_queued, sizeof(*s->queue), oe_before_v);
 		return queue_flush(s, s->queue[s->nr_queued / 2].time);
 	}
 	return 0;

@@ -293,3 +293,50 @@ int gunzip_buf(const void *in, size_t inlen, size_t limit, char **outp, size_t *
 	*outlen = len;
 	return 0;
 }
+
+void sort_runs(void *base, size_t nmemb, size_t size,
+	       bool (*before)(const void *a, const void *b))
+{
+	char *q = base, *tmp;
+	size_t *runs, nr_runs = 0, i;
+
+	if (nmemb < 2)
+		return;
+	runs = xmalloc((nmemb + 1) * sizeof(*runs));
+	runs[nr_runs++] = 0;
+	for (i = 1; i < nmemb; i++)
+		if (before(q + i * size, q + (i - 1) * size))
+			runs[nr_runs++] = i;
+	runs[nr_runs] = nmemb;
+	if (nr_runs == 1) {
+		free(runs);
+		return;
+	}
+	tmp = xmalloc(nmemb * size);
+	while (nr_runs > 1) {
+		size_t r, out = 0;
+
+		for (r = 0; r + 1 < nr_runs; r += 2) {
+			size_t a = runs[r], am = runs[r + 1], b = am, be = runs[r + 2], k = a;
+
+			/* Ties take from the earlier run: stable. */
+			while (a < am && b < be) {
+				if (before(q + b * size, q + a * size))
+					memcpy(tmp + k++ * size, q + b++ * size, size);
+				else
+					memcpy(tmp + k++ * size, q + a++ * size, size);
+			}
+			memcpy(tmp + k * size, q + a * size, (am - a) * size);
+			k += am - a;
+			memcpy(tmp + k * size, q + b * size, (be - b) * size);
+			memcpy(q + runs[r] * size, tmp + runs[r] * size, (be - runs[r]) * size);
+			runs[out++] = runs[r];
+		}
+		if (r < nr_runs)
+			runs[out++] = runs[r];
+		runs[out] = nmemb;
+		nr_runs = out;
+	}
+	free(tmp);
+	free(runs);
+}

@@ -73,6 +73,14 @@ int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
  */
 int gunzip_buf(const void *in, size_t inlen, size_t limit, char **out, size_t *outlen);
 
+/**
+ * sort_runs - a stable sort for input that is mostly sorted already: one
+ * pass finds the ascending runs, then runs are merged pairwise. @before
+ * says whether a must come before b (strictly).
+ */
+void sort_runs(void *base, size_t nmemb, size_t size,
+	       bool (*before)(const void *a, const void *b));
+
 /* strlcpy-like: always NUL-terminates when size > 0. */
 size_t str_copy(char *dst, const char *src, size_t size);
 

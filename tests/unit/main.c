@@ -18,6 +18,7 @@ void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
 void test_gunzip_buf(void);
+void test_sort_runs(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -31,6 +32,7 @@ static const struct unit_test tests[] = {
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
 	{ "gunzip_buf", test_gunzip_buf },
+	{ "sort_runs", test_sort_runs },
 };
 
 int main(int argc, char **argv)

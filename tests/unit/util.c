@@ -48,3 +48,32 @@ void test_gunzip_buf(void)
 	CHECK(gunzip_buf(gz, n, 1000, &out, &outlen) == -EFBIG);
 	CHECK(gunzip_buf("not gzip", 8, 1000, &out, &outlen) == -EBADMSG);
 }
+
+struct kv {
+	int key, order;
+};
+
+static bool kv_before(const void *a, const void *b)
+{
+	return ((const struct kv *)a)->key < ((const struct kv *)b)->key;
+}
+
+void test_sort_runs(void)
+{
+	static struct kv v[1000];
+	int i;
+
+	/* Several runs with repeated keys: sorted by key, ties in input order. */
+	for (i = 0; i < 1000; i++) {
+		v[i].key = (i * 37) % 101 % 13;
+		v[i].order = i;
+	}
+	sort_runs(v, 1000, sizeof(v[0]), kv_before);
+	for (i = 1; i < 1000; i++) {
+		CHECK(v[i - 1].key <= v[i].key);
+		if (v[i - 1].key == v[i].key)
+			CHECK(v[i - 1].order < v[i].order);
+	}
+	sort_runs(v, 1, sizeof(v[0]), kv_before);
+	sort_runs(v, 0, sizeof(v[0]), kv_before);
+}
