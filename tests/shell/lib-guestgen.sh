@@ -7,6 +7,19 @@
 
 set -u
 
+# awk: hexval(h), the low 48 bits of a 64-bit hex number (exact in awk's
+# doubles). Prepend to a program: awk "$GG_AWK_HEXVAL"'...'.
+# shellcheck disable=SC2034 # used by the tests
+GG_AWK_HEXVAL='
+	function hexval(h,   i, v) {
+		h = tolower(h); sub(/^0x/, "", h)
+		while (length(h) < 16) h = "0" h
+		v = 0
+		for (i = 5; i <= 16; i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+		return v
+	}
+'
+
 gg_skip() { echo "SKIP: $*"; exit 77; }
 gg_fail() { echo "FAIL: $*"; exit 1; }
 

@@ -30,14 +30,7 @@ M2=$gm/5555/proc/modules
 # moved by exactly the shift (core kernel SHIFT, modules MSHIFT), the rest
 # (per-cpu offsets) unchanged. Compares the low 48 bits, exact in awk.
 check_moved() {	# ORIG MOVED IS-MODULES
-	paste -d '\n' "$1" "$2" | awk -v S=$SHIFT -v MS=$MSHIFT -v MODS="$3" '
-		function hexval(h,   i, v) {
-			h = tolower(h); sub(/^0x/, "", h)
-			while (length(h) < 16) h = "0" h
-			v = 0
-			for (i = 5; i <= 16; i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
-			return v
-		}
+	paste -d '\n' "$1" "$2" | awk -v S=$SHIFT -v MS=$MSHIFT -v MODS="$3" "$GG_AWK_HEXVAL"'
 		NR % 2 == 1 { a = $0; next }
 		{
 			b = $0; na = split(a, fa, /[ \t]+/); nb = split(b, fb, /[ \t]+/)

@@ -47,14 +47,7 @@ perf report -D -i "$d/stale.data" 2> /dev/null |
 n=$(awk -F'\t' '{ s += $3 } END { print s + 0 }' "$d/ips")
 [ "$n" = $((ks + ms)) ] || gg_fail "perf report -D shows $n guest kernel samples, want $((ks + ms))"
 # none inside [_text, _end) or any module (compare the low 48 bits)
-awk -F'\t' -v KS="$GG_KALLSYMS" -v MODS="$GG_MODULES" '
-	function hexval(h,   i, v) {
-		h = tolower(h); sub(/^0x/, "", h)
-		while (length(h) < 16) h = "0" h
-		v = 0
-		for (i = 5; i <= 16; i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
-		return v
-	}
+awk -F'\t' -v KS="$GG_KALLSYMS" -v MODS="$GG_MODULES" "$GG_AWK_HEXVAL"'
 	BEGIN {
 		while ((getline l < KS) > 0) {
 			split(l, f, " ")
