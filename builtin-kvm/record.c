@@ -238,9 +238,7 @@ static int build_evlist(struct record *rec, bool workload)
 		if (next)
 			*next++ = '\0';
 		if (event_name__parse(name, &attr)) {
-			pr_err("unknown event '%s' (known: cycles, instructions, branches, "
-			       "branch-misses, cache-misses, cache-references, ref-cycles, "
-			       "cpu-clock, task-clock, rNNNN)", name);
+			pr_err("unknown event '%s' (known: %s)", name, event_names_known);
 			err = -EINVAL;
 			goto out;
 		}
