@@ -1223,13 +1223,11 @@ static void record_string(const union perf_event *ev, const char *s, char *out, 
 	out[n] = '\0';
 }
 
-int machines__process_event(struct machines *m, const union perf_event *ev,
-			    const struct perf_sample *trailer)
+int machines__process_event(struct machines *m, const union perf_event *ev)
 {
 	char name[4096];
 	u16 size = ev->header.size;
 
-	(void)trailer;
 	switch (ev->header.type) {
 	case PERF_RECORD_MMAP:
 		if (size < sizeof(struct mmap_event))

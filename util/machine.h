@@ -142,8 +142,7 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
 
 /** machines__process_event - updates the model from a non-sample record. */
-int machines__process_event(struct machines *m, const union perf_event *ev,
-			    const struct perf_sample *trailer);
+int machines__process_event(struct machines *m, const union perf_event *ev);
 
 /** machines__resolve - attributes a sample. Never fails: unknowns stay NULL. */
 void machines__resolve(struct machines *m, const struct perf_sample *s,

@@ -166,8 +166,7 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 	case PERF_RECORD_COMM:
 	case PERF_RECORD_FORK:
 	case PERF_RECORD_EXIT:
-		perf_data__parse_trailer(d, ev, &sample);
-		err = machines__process_event(&s->machines, ev, &sample);
+		err = machines__process_event(&s->machines, ev);
 		if (err)
 			return session__err(s, err, "record at %#" PRIx64 " (type %u, size %u) is "
 					    "too short for its type", off, type, ev->header.size);
