@@ -284,6 +284,29 @@ static void hists__grow(struct hists *hists)
 	free(old);
 }
 
+static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry *key)
+{
+	struct hist_entry *he;
+	size_t b;
+
+	if (hists->nr_entries + 1 > hists->table_size)
+		hists__grow(hists);
+	key->hash = entry_hash(&hists->so, key);
+	b = key->hash & (hists->table_size - 1);
+	for (he = hists->table[b]; he; he = he->hnext)
+		if (he->hash == key->hash && !entry_cmp(&hists->so, he, key))
+			return he;
+	he = xmalloc(sizeof(*he));
+	*he = *key;
+	he->nr_samples = 0;
+	he->period = 0;
+	he->shown_period = 0;
+	he->hnext = hists->table[b];
+	hists->table[b] = he;
+	hists->nr_entries++;
+	return he;
+}
+
 void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 {
 	struct hist_entry key = {
@@ -298,7 +321,7 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 		.cpumode = al->cpumode,
 	};
 	struct hist_entry *he = hists->last;
-	size_t b, c;
+	size_t c;
 
 	/*
 	 * Samples with the same fields land in the same row: try the last row,
@@ -318,22 +341,7 @@ void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 		goto found;
 	}
 #undef SAME_FIELDS
-	if (hists->nr_entries + 1 > hists->table_size)
-		hists__grow(hists);
-	key.hash = entry_hash(&hists->so, &key);
-	b = key.hash & (hists->table_size - 1);
-	for (he = hists->table[b]; he; he = he->hnext)
-		if (he->hash == key.hash && !entry_cmp(&hists->so, he, &key))
-			break;
-	if (!he) {
-		he = xmalloc(sizeof(*he));
-		*he = key;
-		he->nr_samples = 0;
-		he->period = 0;
-		he->hnext = hists->table[b];
-		hists->table[b] = he;
-		hists->nr_entries++;
-	}
+	he = hists__findnew(hists, &key);
 	hists->last = he;
 	hists->cache[c] = he;
 found:
@@ -359,28 +367,6 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 }
 
 /* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
-static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry *key)
-{
-	struct hist_entry *he;
-	size_t b;
-
-	if (hists->nr_entries + 1 > hists->table_size)
-		hists__grow(hists);
-	key->hash = entry_hash(&hists->so, key);
-	b = key->hash & (hists->table_size - 1);
-	for (he = hists->table[b]; he; he = he->hnext)
-		if (he->hash == key->hash && !entry_cmp(&hists->so, he, key))
-			return he;
-	he = xmalloc(sizeof(*he));
-	*he = *key;
-	he->nr_samples = 0;
-	he->period = 0;
-	he->shown_period = 0;
-	he->hnext = hists->table[b];
-	hists->table[b] = he;
-	hists->nr_entries++;
-	return he;
-}
 
 void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
