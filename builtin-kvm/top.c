@@ -12,10 +12,16 @@
  * start) reaches its virtual time, and a refresh comes every X * delay
  * virtual ns; at --speed 0 nothing waits and a refresh comes every delay
  * seconds of recording, so that snapshots do not depend on the machine.
+ *
+ * Live, a reader thread empties the ring buffers into memory as soon as
+ * they fill, so that a slow step of the screen's thread (loading a large
+ * symbol table, a popup waiting for a key) does not make the kernel drop
+ * samples; the screen's thread processes what was read at each tick.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/perf_event.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +46,7 @@
 #define PUMP_BUDGET_NS	50000000ull	/* the UI answers keys at least this often */
 #define DEFAULT_FREQ	4000
 #define DEFAULT_PAGES	128
+#define QUEUE_MAX	(64u << 20)	/* live: records read, not yet processed */
 
 enum {
 	OPT_STDIO = OPT_COMMAND_FIRST,
@@ -114,6 +121,7 @@ struct top {
 	bool eof, finished;
 	/* Live. */
 	struct evlist *evlist;
+	struct live_reader *reader;
 	bool live_done;
 	bool live_error;		/* a pump from ui__idle failed */
 	bool fellback;			/* cycles became cpu-clock */
@@ -491,42 +499,181 @@ static int replay__tick(struct top *top)
 
 /* ---- live ---- */
 
-static int live__read_cb(void *ctx, union perf_event *ev, int mmap_idx)
+static int live__synth_cb(void *ctx, union perf_event *ev)
 {
 	struct top *top = ctx;
 
-	(void)mmap_idx;
 	return session__process_event(top->session, ev, 0);
 }
 
-static int live__synth_cb(void *ctx, union perf_event *ev)
+/*
+ * The reader thread. It owns the ring buffers from evlist__enable until it
+ * is joined; what it reads goes to a byte queue, one pass of all buffers
+ * followed by a FINISHED_ROUND. Above QUEUE_MAX it stops reading, and the
+ * kernel counts what it then drops in LOST records: memory stays bounded.
+ */
+struct live_reader {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	struct evlist *evlist;
+	u8 *buf;			/* under lock */
+	size_t len, cap;
+	bool stop;			/* under lock */
+	bool joined;
+	long err;			/* under lock: evlist__read's error */
+};
+
+static void bytes__append(u8 **buf, size_t *len, size_t *cap, const void *p, size_t n)
 {
-	return live__read_cb(ctx, ev, 0);
+	if (*len + n > *cap) {
+		*cap = *cap ? *cap : 65536;
+		while (*len + n > *cap)
+			*cap *= 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, p, n);
+	*len += n;
 }
 
-/* One pass over the ring buffers, then a round boundary for the time queue. */
+static int reader__cb(void *ctx, union perf_event *ev, int mmap_idx)
+{
+	struct live_reader *r = ctx;
+
+	(void)mmap_idx;
+	bytes__append(&r->buf, &r->len, &r->cap, ev, ev->header.size);
+	return 0;
+}
+
+static void *reader__main(void *arg)
+{
+	struct live_reader *r = arg;
+	const struct perf_event_header round = { .type = PERF_RECORD_FINISHED_ROUND,
+						 .size = sizeof(round) };
+	bool stop = false, full = false;
+
+	while (!stop) {
+		long n;
+
+		if (full)
+			usleep(TICK_MS * 1000 / 10);
+		else
+			evlist__poll(r->evlist, TICK_MS);
+		/*
+		 * A pass copies at most the buffers' size: the lock is held
+		 * for that. After stop, one last pass: what is there now.
+		 */
+		pthread_mutex_lock(&r->lock);
+		stop = r->stop;
+		if (stop || r->len < QUEUE_MAX) {
+			n = evlist__read(r->evlist, reader__cb, r);
+			if (n > 0)
+				bytes__append(&r->buf, &r->len, &r->cap, &round, sizeof(round));
+			if (n < 0) {
+				r->err = n;
+				stop = true;
+			}
+		}
+		full = r->len >= QUEUE_MAX;
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* Starts the reader with every signal blocked: they go to the screen's thread. */
+static int reader__start(struct top *top)
+{
+	struct live_reader *r = xcalloc(1, sizeof(*r));
+	sigset_t all, old;
+	int err;
+
+	r->evlist = top->evlist;
+	pthread_mutex_init(&r->lock, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&r->thread, NULL, reader__main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		pr_err("cannot start the ring-buffer reader: %s", strerror(err));
+		pthread_mutex_destroy(&r->lock);
+		free(r);
+		return -1;
+	}
+	top->reader = r;
+	return 0;
+}
+
+static void reader__stop(struct top *top)
+{
+	struct live_reader *r = top->reader;
+
+	if (!r || r->joined)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	r->joined = true;
+}
+
+static void reader__delete(struct top *top)
+{
+	struct live_reader *r = top->reader;
+
+	if (!r)
+		return;
+	reader__stop(top);
+	pthread_mutex_destroy(&r->lock);
+	free(r->buf);
+	free(r);
+	top->reader = NULL;
+}
+
+/*
+ * Processes what the reader queued. The queue is taken whole and a fresh
+ * one left in its place, so that the reader never waits on processing.
+ */
+static int live__process_queue(struct top *top)
+{
+	struct live_reader *r = top->reader;
+	u8 *buf;
+	size_t len, off;
+	long err;
+
+	pthread_mutex_lock(&r->lock);
+	buf = r->buf;
+	len = r->len;
+	err = r->err;
+	r->buf = NULL;
+	r->len = r->cap = 0;
+	pthread_mutex_unlock(&r->lock);
+	for (off = 0; off < len;) {
+		union perf_event *ev = (union perf_event *)(buf + off);
+
+		if (session__process_event(top->session, ev, 0)) {
+			pr_err("%s", top->session->errbuf);
+			free(buf);
+			return -1;
+		}
+		off += ev->header.size;
+	}
+	free(buf);
+	if (err) {
+		pr_err("reading the ring buffers: %s", strerror((int)-err));
+		return -1;
+	}
+	return 0;
+}
+
 static int live__pump(struct top *top)
 {
-	struct perf_event_header round = { .type = PERF_RECORD_FINISHED_ROUND,
-					   .size = sizeof(round) };
-	long n;
-
 	if (top->live_done)
 		return 0;
-	n = evlist__read(top->evlist, live__read_cb, top);
-	if (n < 0) {
-		pr_err("reading the ring buffers: %s", top->session->errbuf[0] ?
-		       top->session->errbuf : strerror((int)-n));
-		return -1;
-	}
-	if (n > 0 && session__process_event(top->session, (union perf_event *)&round, 0)) {
-		pr_err("%s", top->session->errbuf);
-		return -1;
-	}
 	/* Buffers hang up with the thread that owns them: watch the process. */
-	if (top->pid && kill(top->pid, 0) && errno == ESRCH)
+	if (top->pid && kill(top->pid, 0) && errno == ESRCH) {
+		reader__stop(top);	/* its last pass is in the queue */
 		top->live_done = true;
-	return 0;
+	}
+	return live__process_queue(top);
 }
 
 static int live__tick(struct top *top)
@@ -756,8 +903,8 @@ static int top__run_stdio(struct top *top)
 		if (top->input) {
 			if (!top->fast)
 				usleep(TICK_MS * 1000 / 10);
-		} else if (evlist__poll(top->evlist, TICK_MS) < 0 && !top_done) {
-			continue;
+		} else {
+			usleep(TICK_MS * 1000);	/* a signal ends it early */
 		}
 	}
 	return 0;
@@ -854,6 +1001,8 @@ int cmd_top(int argc, char **argv)
 		if (live__synthesize(&top))
 			goto out;
 		evlist__enable(top.evlist);
+		if (reader__start(&top))
+			goto out;
 	}
 
 	sa.sa_handler = top__sig;
@@ -866,6 +1015,7 @@ int cmd_top(int argc, char **argv)
 	top.start_ns = top.last_refresh_ns = now_ns();
 	ret = use_tui ? top__run_tui(&top) : top__run_stdio(&top);
 out:
+	reader__delete(&top);
 	if (top.evlist) {
 		evlist__disable(top.evlist);
 		evlist__delete(top.evlist);
