@@ -20,6 +20,9 @@ void symtab__exit(struct symtab *tab)
 		free(tab->pools[i]);
 	free(tab->pools);
 	free(tab->syms);
+	free(tab->starts);
+	free(tab->top);
+	free(tab->buckets);
 	memset(tab, 0, sizeof(*tab));
 }
 
@@ -94,6 +97,63 @@ static bool sym_before(const void *a, const void *b)
 	return ((const struct symbol *)a)->start < ((const struct symbol *)b)->start;
 }
 
+/*
+ * Buckets: at most BUCKETS_PER_SYM per symbol (4 bytes each), no larger
+ * than 64 KiB. Symbols below the dense part (kallsyms' per-CPU symbols
+ * at small addresses) stay outside, found through the top index.
+ */
+#define BUCKETS_PER_SYM	8
+#define MIN_SHIFT	6
+#define MAX_SHIFT	16
+
+static void symtab__index(struct symtab *tab)
+{
+	size_t i, nr = tab->nr, lo, hi, f, b, max = BUCKETS_PER_SYM * nr + 64;
+	u64 last = tab->syms[nr - 1].start, span;
+	unsigned int shift;
+
+	free(tab->starts);
+	free(tab->top);
+	free(tab->buckets);
+	tab->buckets = NULL;
+	tab->nr_buckets = 0;
+	tab->starts = xmalloc(nr * sizeof(*tab->starts));
+	tab->nr_top = (nr + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
+	tab->top = xmalloc(tab->nr_top * sizeof(*tab->top));
+	for (i = 0; i < nr; i++) {
+		tab->starts[i] = tab->syms[i].start;
+		if (i % SYMTAB_FANOUT == 0)
+			tab->top[i / SYMTAB_FANOUT] = tab->syms[i].start;
+	}
+	/* The first symbol from which 64 KiB buckets would fit (spans shrink). */
+	for (lo = 0, hi = nr - 1; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (((last - tab->starts[mid]) >> MAX_SHIFT) < max)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	f = lo;
+	span = last - tab->starts[f];
+	for (shift = MIN_SHIFT; (span >> shift) >= max; shift++)
+		;
+	tab->bbase = tab->starts[f];
+	tab->bshift = shift;
+	tab->nr_buckets = (size_t)(span >> shift) + 1;
+	tab->buckets = xmalloc((tab->nr_buckets + 1) * sizeof(*tab->buckets));
+	for (b = 0, i = f; b <= tab->nr_buckets; b++) {
+		u64 bstart = tab->bbase + ((u64)b << shift);
+
+		/* The last bucket's end may pass 2^64: every symbol is before it. */
+		if (b == tab->nr_buckets)
+			i = nr;
+		while (i < nr && tab->starts[i] < bstart)
+			i++;
+		tab->buckets[b] = (u32)i;
+	}
+}
+
 void symtab__finish(struct symtab *tab, bool kallsyms)
 {
 	size_t i, out = 0;
@@ -129,30 +189,60 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 		tab->syms[out++] = tab->syms[i];
 	}
 	tab->nr = out;
+	symtab__index(tab);
 }
 
 const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 {
-	size_t lo = 0, hi = tab->nr;
+	const u64 *base;
+	size_t i, n, half;
 
-	/* Samples cluster: try the last hit first. */
-	if (tab->hint < tab->nr && addr >= tab->syms[tab->hint].start &&
-	    addr < tab->syms[tab->hint].end)
-		return &tab->syms[tab->hint];
-	/* Last symbol with start <= addr. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (tab->syms[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
+	/*
+	 * Samples cluster: try the last hit first. It must also be the last
+	 * start <= addr, as the search finds, where symbols overlap.
+	 */
+	i = tab->hint;
+	if (i < tab->nr && addr >= tab->starts[i] && addr < tab->syms[i].end &&
+	    (i + 1 == tab->nr || addr < tab->starts[i + 1]))
+		return &tab->syms[i];
+	if (!tab->nr_top || tab->top[0] > addr)
 		return NULL;
-	if (addr < tab->syms[lo - 1].end) {
-		((struct symtab *)tab)->hint = lo - 1;	/* a cache, not state */
-		return &tab->syms[lo - 1];
+	/*
+	 * i: the last symbol with start <= addr. Samples land anywhere: the
+	 * searches use conditional moves, not branches, on the comparisons.
+	 */
+	if (addr >= tab->bbase && ((addr - tab->bbase) >> tab->bshift) < tab->nr_buckets) {
+		size_t b = (addr - tab->bbase) >> tab->bshift;
+
+		i = tab->buckets[b];	/* start >= bucket start: > addr, or in it */
+		n = tab->buckets[b + 1] - i;
+		if (i)
+			i--, n++;	/* the symbol running into the bucket */
+		base = tab->starts + i;
+	} else if (addr >= tab->starts[tab->nr - 1]) {
+		base = tab->starts + tab->nr - 1;
+		n = 1;
+	} else {
+		/* The last group whose first start is <= addr, then in it. */
+		base = tab->top;
+		for (n = tab->nr_top; n > 1; n -= half) {
+			half = n / 2;
+			base = base[half] <= addr ? base + half : base;
+		}
+		i = (size_t)(base - tab->top) * SYMTAB_FANOUT;
+		n = tab->nr - i < SYMTAB_FANOUT ? tab->nr - i : SYMTAB_FANOUT;
+		base = tab->starts + i;
+	}
+	for (; n > 1; n -= half) {
+		half = n / 2;
+		base = base[half] <= addr ? base + half : base;
+	}
+	if (*base > addr)
+		return NULL;
+	i = (size_t)(base - tab->starts);
+	if (addr < tab->syms[i].end) {
+		((struct symtab *)tab)->hint = i;	/* a cache, not state */
+		return &tab->syms[i];
 	}
 	return NULL;
 }

@@ -24,7 +24,21 @@ struct symtab {
 	size_t nr_pools;
 	size_t pool_used, pool_size;
 	size_t hint;		/* lookup cache: index of the last symbol found */
+	/*
+	 * Lookup index, built by symtab__finish: the starts alone, densely;
+	 * every SYMTAB_FANOUT-th of them; and where the addresses are dense
+	 * enough, buckets of 2^bshift bytes from bbase, each with the index
+	 * of the first symbol at or after it (nr_buckets + 1 entries).
+	 */
+	u64 *starts, *top;
+	size_t nr_top;
+	u32 *buckets;
+	size_t nr_buckets;
+	u64 bbase;
+	unsigned int bshift;
 };
+
+#define SYMTAB_FANOUT	16
 
 void symtab__init(struct symtab *tab);
 void symtab__exit(struct symtab *tab);
@@ -43,7 +57,11 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
  */
 void symtab__finish(struct symtab *tab, bool kallsyms);
 
-/** symtab__find - the symbol containing @addr, or NULL. O(log n). */
+/**
+ * symtab__find - the symbol containing @addr, or NULL. Within the buckets'
+ * range: one bucket, then a binary search of its few starts; elsewhere a
+ * binary search of the top index, then at most SYMTAB_FANOUT starts.
+ */
 const struct symbol *symtab__find(const struct symtab *tab, u64 addr);
 
 /** symtab__find_name - linear search by name (for _text and friends). */

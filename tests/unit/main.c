@@ -9,6 +9,7 @@ int unit_failures;
 
 void test_symtab_aliases(void);
 void test_symtab_lookup(void);
+void test_symtab_lookup_index(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
 void test_modules_parse(void);
@@ -23,6 +24,7 @@ void test_sort_runs(void);
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
 	{ "symtab_lookup", test_symtab_lookup },
+	{ "symtab_lookup_index", test_symtab_lookup_index },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
 	{ "modules_parse", test_modules_parse },

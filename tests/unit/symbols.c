@@ -79,6 +79,97 @@ void test_symtab_lookup(void)
 	symtab__exit(&tab);
 }
 
+/* The symbol containing @addr by a linear scan: what symtab__find must say. */
+static const struct symbol *find_linear(const struct symtab *tab, u64 addr)
+{
+	const struct symbol *best = NULL;
+	size_t i;
+
+	for (i = 0; i < tab->nr; i++)
+		if (tab->syms[i].start <= addr)
+			best = &tab->syms[i];
+	return best && addr < best->end ? best : NULL;
+}
+
+/*
+ * The indexed lookup against a linear scan, on tables shaped like real
+ * ones: a dense run with small and zero sizes, far outliers below it (the
+ * per-CPU symbols of kallsyms), a gap of a gigabyte (modules), a symbol at
+ * the top of the address space; addresses at, around and between starts.
+ */
+static u64 rnd_state = 12345;
+
+static u64 rnd(void)
+{
+	rnd_state = rnd_state * 6364136223846793005ull + 1442695040888963407ull;
+	return rnd_state >> 17;
+}
+
+void test_symtab_lookup_index(void)
+{
+	int round;
+
+#define RND() rnd()
+	for (round = 0; round < 40; round++) {
+		struct symtab tab;
+		size_t nr = 1 + RND() % (round < 20 ? 40 : 5000), i, j;
+		u64 base = 0xffffffff81000000ull;
+
+		symtab__init(&tab);
+		for (i = 0; i < nr; i++) {
+			u64 start = base + RND() % (nr * 300), size = 0;
+
+			if (RND() % 4)
+				size = RND() % 400;
+
+			switch (RND() % 16) {
+			case 0:
+				start = RND() % 0x40000;		/* low outliers */
+				break;
+			case 1:
+				start += 0x3f000000ull;			/* past a gap */
+				break;
+			case 2:
+				start = ~0ull - RND() % 8;		/* the very top */
+				size = 0;
+				break;
+			}
+			symtab__add(&tab, start, size, STB_GLOBAL, STT_FUNC, "s", 1);
+		}
+		symtab__finish(&tab, round & 1);
+		for (j = 0; j < 4000; j++) {
+			u64 addr;
+
+			if (j % 2) {
+				addr = tab.syms[RND() % tab.nr].start + RND() % 3 - 1;
+			} else {
+				switch (RND() % 4) {
+				case 0:
+					addr = RND() % 0x50000;
+					break;
+				case 1:
+					addr = base + 0x3f000000ull + RND() % (nr * 300);
+					break;
+				case 2:
+					addr = ~0ull - RND() % 16;
+					break;
+				default:
+					addr = base - 64 + RND() % (nr * 300 + 128);
+					break;
+				}
+			}
+			if (symtab__find(&tab, addr) != find_linear(&tab, addr)) {
+				fprintf(stderr, "round %d: lookup of %#llx differs\n", round,
+					(unsigned long long)addr);
+				unit_failures++;
+				break;
+			}
+		}
+		symtab__exit(&tab);
+	}
+#undef RND
+}
+
 void test_kallsyms_parse(void)
 {
 	static const char text[] =
