@@ -102,7 +102,7 @@ static bool sym_before(const void *a, const void *b)
  * than 64 KiB. Symbols below the dense part (kallsyms' per-CPU symbols
  * at small addresses) stay outside, found through the top index.
  */
-#define BUCKETS_PER_SYM	8
+#define BUCKETS_PER_SYM	2
 #define MIN_SHIFT	6
 #define MAX_SHIFT	16
 

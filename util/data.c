@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -530,6 +531,8 @@ static int read_attrs(struct perf_data *d, const struct file_header *h)
 	return err;
 }
 
+static void map_data(struct perf_data *d);
+
 static int open_file_mode(struct perf_data *d)
 {
 	struct file_header h;
@@ -558,7 +561,50 @@ static int open_file_mode(struct perf_data *d)
 	if (err)
 		return err;
 	d->buf_file_off = d->data_offset;
+	map_data(d);
 	return 0;
+}
+
+/*
+ * Maps the data section (checked to lie within the file), so that records
+ * are read in place and stay valid: no copy into a buffer, none into the
+ * session's queue. Where mmap fails the buffered reads serve.
+ */
+static void map_data(struct perf_data *d)
+{
+	u64 start = d->data_offset & ~(u64)(sysconf(_SC_PAGESIZE) - 1);
+	u64 len = d->data_offset + d->data_size - start;
+	void *p;
+
+	if (!d->data_size || len > SIZE_MAX)
+		return;
+	p = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, d->fd, (off_t)start);
+	if (p == MAP_FAILED)
+		return;
+	madvise(p, (size_t)len, MADV_SEQUENTIAL);
+	free(d->buf);
+	d->map = p;
+	d->map_len = (size_t)len;
+	d->mapped = true;
+	d->buf = (u8 *)p + (d->data_offset - start);
+	d->buf_size = d->buf_len = (size_t)d->data_size;
+	d->buf_pos = 0;
+}
+
+void perf_data__release(struct perf_data *d, const void *upto)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+
+	if (!d->mapped || (const u8 *)upto < (const u8 *)d->map)
+		return;
+	to = (size_t)((const u8 *)upto - (const u8 *)d->map) & ~(page - 1);
+	if (to > d->map_len)
+		to = d->map_len & ~(page - 1);
+	/* In steps of 1 MiB or more: one call per round would be many. */
+	if (to < d->map_released + (1u << 20))
+		return;
+	madvise((u8 *)d->map + d->map_released, to - d->map_released, MADV_DONTNEED);
+	d->map_released = to;
 }
 
 struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, size_t errlen)
@@ -712,7 +758,10 @@ void perf_data__delete(struct perf_data *d)
 		free(hi->build_ids[i].filename);
 	free(hi->build_ids);
 	free(hi->guest_files);
-	free(d->buf);
+	if (d->mapped)
+		munmap(d->map, d->map_len);
+	else
+		free(d->buf);
 	free(d->path);
 	free(d);
 }
@@ -731,8 +780,11 @@ bool perf_data__has_feat(const struct perf_data *d, int feat)
  */
 static int fill(struct perf_data *d, size_t need, size_t *avail)
 {
-	if (d->buf_len - d->buf_pos >= need)
+	*avail = d->buf_len - d->buf_pos;
+	if (*avail >= need)
 		return 1;
+	if (d->mapped)
+		return 0;
 	/* Slide what is left to the front. */
 	if (d->buf_pos) {
 		memmove(d->buf, d->buf + d->buf_pos, d->buf_len - d->buf_pos);
@@ -886,7 +938,7 @@ again:
 	size = ev->header.size;
 	/* perf's own pipe-mode header records need not be 8-byte multiples. */
 	if (size < sizeof(struct perf_event_header) ||
-	    (size % 8 && ev->header.type < PERF_RECORD_HEADER_ATTR)) {
+	    (size % 8 && (ev->header.type < PERF_RECORD_HEADER_ATTR || d->mapped))) {
 		d->eof = true;
 		return set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u) has invalid size %u",
 			       off, ev->header.type, size);

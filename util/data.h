@@ -131,6 +131,13 @@ struct perf_data {
 	size_t buf_size, buf_len, buf_pos;
 	u64 buf_file_off;		/* file offset of buf[0] */
 	bool eof;
+	/*
+	 * File mode: the data section is mapped (buf points into it), so
+	 * records stay valid until perf_data__delete.
+	 */
+	bool mapped;
+	void *map;
+	size_t map_len, map_released;	/* bytes from map given back */
 	char errbuf[512];
 };
 
@@ -157,11 +164,20 @@ struct perf_data *perf_data__new_live(const char *name);
 /**
  * perf_data__next - the next record of the data section.
  * Returns 1 with *event pointing into an internal buffer valid until the
- * next call, and *offset its file offset; 0 at the end; a negative errno on
+ * next call (until perf_data__delete when data->mapped), and *offset its
+ * file offset; 0 at the end; a negative errno on
  * a corrupt or unreadable file (message in data->errbuf). Header records
  * of pipe mode (attrs, features) are consumed here, and returned too.
  */
 int perf_data__next(struct perf_data *data, union perf_event **event, u64 *offset);
+
+/**
+ * perf_data__release - when mapped, gives back the pages of the data
+ * section before @upto (a record pointer from perf_data__next): records
+ * there must not be used again. Keeps a mapped read's memory to what is
+ * still queued. Does nothing otherwise.
+ */
+void perf_data__release(struct perf_data *data, const void *upto);
 
 /** perf_data__evsel - the event a record belongs to, or NULL. */
 struct evsel *perf_data__evsel_of(struct perf_data *data, const union perf_event *event);

@@ -21,7 +21,8 @@
 
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
- * been delivered: records wait in place, nothing is copied twice.
+ * been delivered: records wait in place, nothing is copied twice. Records
+ * of a mapped file are not copied at all.
  */
 struct arena {
 	size_t used, live;
@@ -55,7 +56,7 @@ static void arena_release(struct session *s, struct ordered_event *oe)
 	struct arena *a = oe->arena;
 
 	s->queued_bytes -= oe->event->header.size;
-	if (--a->live == 0 && a != s->arena)
+	if (a && --a->live == 0 && a != s->arena)
 		free(a);
 }
 
@@ -217,6 +218,25 @@ static void heap_down(const struct ordered_event *q, const size_t *cur, size_t *
 }
 
 /*
+ * A mapped file's pages before every record still queued, and before the
+ * read position, are not needed again. Records come from the file in
+ * order, so what is queued later lies after what waits now: the bound
+ * moves only here, after a flush.
+ */
+static void session__release(struct session *s)
+{
+	const u8 *low = s->data->buf + s->data->buf_pos;
+	size_t i;
+
+	if (!s->data->mapped)
+		return;
+	for (i = 0; i < s->nr_queued; i++)
+		if ((const u8 *)s->queue[i].event < low)
+			low = (const u8 *)s->queue[i].event;
+	perf_data__release(s->data, low);
+}
+
+/*
  * Delivers queued records with time <= @limit (all of them for UINT64_MAX),
  * in (time, arrival) order. The queue is a few sorted runs (each CPU's
  * buffer, and what waited from the last flush): they are merged on the
@@ -272,6 +292,7 @@ static int queue_flush(struct session *s, u64 limit)
 	}
 	s->nr_queued = kept;
 	free(start);
+	session__release(s);
 	return err;
 }
 
@@ -287,7 +308,14 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	oe->time = time;
 	oe->seq = s->seq++;
 	oe->offset = off;
-	oe->event = arena_copy(s, ev, &oe->arena);
+	if (s->data->mapped) {
+		/* In the mapped file: valid as long as the data is open. */
+		oe->event = ev;
+		oe->arena = NULL;
+		s->queued_bytes += ev->header.size;
+	} else {
+		oe->event = arena_copy(s, ev, &oe->arena);
+	}
 	oe->evsel = evsel;
 	if (time > s->max_timestamp)
 		s->max_timestamp = time;
@@ -378,8 +406,11 @@ int session__process_events(struct session *s)
 		err = session__process_event(s, ev, off);
 		if (err)
 			break;
-		if ((++n & 0xffff) == 0)
+		if ((++n & 0xffff) == 0) {
 			show_progress(s, off, false);
+			if (!s->nr_queued)
+				session__release(s);
+		}
 	}
 	show_progress(s, 0, true);
 	if (r < 0) {
