@@ -821,6 +821,7 @@ void machines__exit(struct machines *m)
 {
 	size_t i;
 
+	free(m->rcache);
 	machine__exit(&m->host);
 	while (m->guests) {
 		struct machine *g = m->guests;
@@ -1228,6 +1229,7 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 	char name[4096];
 	u16 size = ev->header.size;
 
+	m->gen++;	/* resolved samples kept so far may no longer hold */
 	switch (ev->header.type) {
 	case PERF_RECORD_MMAP:
 		if (size < sizeof(struct mmap_event))
@@ -1332,7 +1334,7 @@ static const struct symbol *kernel_symbol(struct machine *machine, struct dso *d
 	return sym;
 }
 
-void machines__resolve(struct machines *m, const struct perf_sample *s,
+static void resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al)
 {
 	struct machine *machine;
@@ -1360,7 +1362,6 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 		al->level = 'g';
 		if (!machine->ks_tried)
 			machine__load_kernel(m, machine);
-		machine->nr_kernel_samples++;
 		map = maps__find(&machine->kmaps, s->ip);
 		break;
 	case PERF_RECORD_MISC_GUEST_USER:
@@ -1368,7 +1369,6 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 		al->level = 'u';
 		al->machine = machine;
 		al->dso = machine->guest_user_dso;
-		machine->nr_user_samples++;
 		return;
 	default:
 		machine = &m->host;
@@ -1376,11 +1376,8 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 		break;
 	}
 	al->machine = machine;
-	if (!map) {
-		if (al->level == 'g')
-			machine->nr_kernel_unresolved++;
+	if (!map)
 		return;
-	}
 	al->map = map;
 	al->dso = map->dso;
 	if (!map->dso->loaded)
@@ -1402,6 +1399,62 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 	default:
 		break;
 	}
-	if (!al->sym && al->level == 'g')
-		machine->nr_kernel_unresolved++;
+}
+
+#define RCACHE_SLOTS	1024	/* a power of two */
+#define RCACHE_WINDOW	16384	/* probes between looks at the hit rate */
+#define RCACHE_PAUSE	(16 * RCACHE_WINDOW)
+
+struct resolve_slot {
+	u64 ip;
+	u32 pid, tid;
+	u64 gen;		/* 0: empty (gen starts at 1 when kept) */
+	u8 cpumode;
+	struct addr_location al;
+};
+
+void machines__resolve(struct machines *m, const struct perf_sample *s,
+		       struct addr_location *al)
+{
+	struct resolve_slot *slot;
+	u64 h;
+
+	if (m->rc_skip) {
+		m->rc_skip--;
+		resolve(m, s, al);
+		goto count;
+	}
+	if (!m->rcache)
+		m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
+	if (!m->gen)
+		m->gen = 1;
+	h = (s->ip ^ (s->ip >> 13) ^ (u64)s->tid * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+	slot = &m->rcache[(h >> 40) & (RCACHE_SLOTS - 1)];
+	if (slot->gen == m->gen && slot->ip == s->ip && slot->tid == s->tid &&
+	    slot->pid == s->pid && slot->cpumode == s->cpumode) {
+		*al = slot->al;
+		m->rc_hits++;
+	} else {
+		resolve(m, s, al);
+		slot->ip = s->ip;
+		slot->pid = s->pid;
+		slot->tid = s->tid;
+		slot->cpumode = s->cpumode;
+		slot->gen = m->gen;
+		slot->al = *al;
+	}
+	if (++m->rc_probes == RCACHE_WINDOW) {
+		if (m->rc_hits < RCACHE_WINDOW / 4)
+			m->rc_skip = RCACHE_PAUSE;
+		m->rc_probes = m->rc_hits = 0;
+	}
+count:
+	/* What the header's guest lines count, hit or miss. */
+	if (s->cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
+		al->machine->nr_kernel_samples++;
+		if (!al->sym)
+			al->machine->nr_kernel_unresolved++;
+	} else if (s->cpumode == PERF_RECORD_MISC_GUEST_USER) {
+		al->machine->nr_user_samples++;
+	}
 }

@@ -108,6 +108,17 @@ struct machines {
 	bool warned_guest_merge;
 	char **warnings;
 	size_t nr_warnings;
+	/*
+	 * Samples at the same ip of the same thread resolve alike while the
+	 * model stays as it is: results are kept by (cpumode, pid, tid, ip)
+	 * and hold while @gen, bumped by every record that changes the model,
+	 * has not moved. Where samples rarely repeat an ip, the keeping costs
+	 * more than it saves: it pauses for a while when few probes hit.
+	 */
+	struct resolve_slot *rcache;
+	u64 gen;
+	u32 rc_probes, rc_hits;	/* this window's */
+	u32 rc_skip;		/* samples left to resolve without it */
 };
 
 /** struct addr_location - a sample, resolved. */

@@ -20,6 +20,7 @@ void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
+void test_resolve_cache(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -35,6 +36,7 @@ static const struct unit_test tests[] = {
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
+	{ "resolve_cache", test_resolve_cache },
 };
 
 int main(int argc, char **argv)
