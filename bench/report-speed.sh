@@ -28,15 +28,19 @@ build/tools/mkguestdata -o "$dir/guest.data" --guest "0:$dir/kallsyms:$fix/modul
 perf report -i "$dir/host.data" --stdio >/dev/null 2>&1
 $PMUKVM report -i "$dir/host.data" --stdio >/dev/null 2>&1
 
-# measure LABEL CMD...: best wall seconds and the peak RSS (kB) of that run.
+# measure LABEL CMD...: best wall seconds (clock read around the run, in
+# ms) and the peak RSS (kB, /usr/bin/time) of that run.
 measure() {
-	local label=$1 best="" rss="" i t r; shift
+	local label=$1 best="" rss="" i t r s e; shift
 	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%e %M' -o "$dir/time" "$@" >/dev/null 2>&1
-		read -r t r < <(tail -n1 "$dir/time")
+		s=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$dir/time" "$@" >/dev/null 2>&1
+		e=$(date +%s%N)
+		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+		r=$(tail -n1 "$dir/time")
 		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$r; fi
 	done
-	printf '%-34s %8.2f s %10d kB\n' "$label" "$best" "$rss"
+	printf '%-34s %8.3f s %10d kB\n' "$label" "$best" "$rss"
 	eval "${label//[^a-z]/_}_t=$best ${label//[^a-z]/_}_m=$rss"
 }
 
