@@ -149,55 +149,49 @@ static struct map *maps__find(struct maps *maps, u64 ip)
 	return NULL;
 }
 
-/* Inserts @new, trimming or splitting whatever it overlaps. */
+/*
+ * Inserts @new, trimming or splitting whatever it overlaps. In place: the
+ * maps it overlaps are found by binary search and replaced, the tail moves
+ * by the difference (nothing, for maps that arrive in address order).
+ */
 static void maps__insert(struct maps *maps, const struct map *new)
 {
-	struct map *out;
-	size_t i, n = 0, alloc;
+	struct map piece[3];
+	size_t lo = 0, hi = maps->nr, i, nr_piece = 0, nr_old;
 
 	if (new->end <= new->start)
 		return;
-	alloc = maps->nr + 3;
-	out = xmalloc(alloc * sizeof(*out));
-	for (i = 0; i < maps->nr; i++) {
-		struct map m = maps->arr[i];
+	/* lo: the first map ending after new starts (ends are sorted too). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (m.end <= new->start || m.start >= new->end) {
-			out[n++] = m;
-			continue;
-		}
-		if (m.start < new->start) {
-			struct map before = m;
-
-			before.end = new->start;
-			out[n++] = before;
-		}
-		if (m.end > new->end) {
-			struct map after = m;
-
-			after.pgoff += new->end - m.start;
-			after.start = new->end;
-			if (n + 2 > alloc) {
-				alloc += 8;
-				out = xrealloc(out, alloc * sizeof(*out));
-			}
-			out[n++] = after;
-		}
-		if (n + 2 > alloc) {
-			alloc += 8;
-			out = xrealloc(out, alloc * sizeof(*out));
-		}
+		if (maps->arr[mid].end <= new->start)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	/* Insert in order. */
-	for (i = n; i > 0 && out[i - 1].start > new->start; i--)
+	/* [lo, hi): the maps new overlaps. */
+	for (hi = lo; hi < maps->nr && maps->arr[hi].start < new->end; hi++)
 		;
-	memmove(&out[i + 1], &out[i], (n - i) * sizeof(*out));
-	out[i] = *new;
-	n++;
-	free(maps->arr);
-	maps->arr = out;
-	maps->nr = n;
-	maps->alloc = alloc;
+	if (lo < hi && maps->arr[lo].start < new->start) {
+		piece[nr_piece] = maps->arr[lo];
+		piece[nr_piece++].end = new->start;
+	}
+	piece[nr_piece++] = *new;
+	if (lo < hi && maps->arr[hi - 1].end > new->end) {
+		struct map after = maps->arr[hi - 1];
+
+		after.pgoff += new->end - after.start;
+		after.start = new->end;
+		piece[nr_piece++] = after;
+	}
+	nr_old = hi - lo;
+	if (nr_piece > nr_old)
+		ALLOC_GROW(maps->arr, maps->nr + nr_piece - nr_old, maps->alloc);
+	memmove(&maps->arr[lo + nr_piece], &maps->arr[hi], (maps->nr - hi) * sizeof(*maps->arr));
+	for (i = 0; i < nr_piece; i++)
+		maps->arr[lo + i] = piece[i];
+	maps->nr = maps->nr + nr_piece - nr_old;
 	maps->last = 0;
 }
 

@@ -21,6 +21,7 @@ void test_hists_same_name_dsos(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_resolve_cache(void);
+void test_maps_overlay(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -37,6 +38,7 @@ static const struct unit_test tests[] = {
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "resolve_cache", test_resolve_cache },
+	{ "maps_overlay", test_maps_overlay },
 };
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
  * a record that changes the model must make the next sample at the same
  * ip resolve again.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tests/unit/unit.h"
@@ -58,5 +59,76 @@ void test_resolve_cache(void)
 	mmap_at(&m, 200, 0x400000, "/nonexistent/other");
 	CHECK_STR(dso_at(&m, 200, 0x400100), "/nonexistent/other");
 	CHECK_STR(dso_at(&m, 100, 0x400100), "/nonexistent/second");
+	machines__exit(&m);
+}
+
+/*
+ * Maps laid over each other in random order (the insertion trims and
+ * splits what they cover) against a page-by-page model of which mmap owns
+ * each page: every page resolves to its owner's file, at its offset.
+ */
+void test_maps_overlay(void)
+{
+	enum { PAGES = 96, MMAPS = 300 };
+	const u64 base = 0x10000000, page = 0x1000;
+	int owner[PAGES];
+	u64 starts[MMAPS], pgoffs[MMAPS];
+	u64 seed = 99;
+	struct machines m;
+	int k, p;
+
+	machines__init(&m, NULL);
+	for (p = 0; p < PAGES; p++)
+		owner[p] = -1;
+	for (k = 0; k < MMAPS; k++) {
+		union {
+			struct mmap_event ev;
+			u8 bytes[sizeof(struct mmap_event) + 32];
+		} u;
+		int first, len;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		first = (int)((seed >> 33) % PAGES);
+		len = 1 + (int)((seed >> 17) % 12);
+		if (first + len > PAGES)
+			len = PAGES - first;
+		memset(&u, 0, sizeof(u));
+		u.ev.header.type = PERF_RECORD_MMAP;
+		u.ev.header.size = sizeof(u);
+		u.ev.pid = u.ev.tid = 7;
+		u.ev.start = starts[k] = base + (u64)first * page;
+		u.ev.len = (u64)len * page;
+		u.ev.pgoff = pgoffs[k] = (u64)k * 0x100000;
+		snprintf(u.ev.filename, 32, "/nonexistent/f%d", k);
+		CHECK(machines__process_event(&m, (union perf_event *)&u) == 0);
+		for (p = first; p < first + len; p++)
+			owner[p] = k;
+		if (k % 10 && k != MMAPS - 1)
+			continue;
+		for (p = 0; p < PAGES; p++) {
+			u64 ip = base + (u64)p * page + 0x123;
+			struct perf_sample s = { .ip = ip, .pid = 7, .tid = 7,
+						 .cpumode = PERF_RECORD_MISC_USER };
+			struct addr_location al;
+			char want[32];
+
+			machines__resolve(&m, &s, &al);
+			if (owner[p] < 0) {
+				CHECK(al.dso == NULL);
+				continue;
+			}
+			snprintf(want, sizeof(want), "/nonexistent/f%d", owner[p]);
+			if (!al.dso || strcmp(al.dso->long_name, want) ||
+			    al.addr != ip - starts[owner[p]] + pgoffs[owner[p]]) {
+				fprintf(stderr, "after mmap %d: page %d: %s at %#llx, want %s at %#llx\n",
+					k, p, al.dso ? al.dso->long_name : "(none)",
+					(unsigned long long)al.addr, want,
+					(unsigned long long)(ip - starts[owner[p]] + pgoffs[owner[p]]));
+				unit_failures++;
+				machines__exit(&m);
+				return;
+			}
+		}
+	}
 	machines__exit(&m);
 }
