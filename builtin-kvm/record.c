@@ -69,9 +69,23 @@ struct record {
 	struct perf_writer *writer;
 	u64 samples, lost;
 	u64 first_time, last_time;
+	/*
+	 * For BUILD_ID: the files mapped executable, each once (@files, found
+	 * through @file_hash), marked @needed once a process that mapped it
+	 * got samples. Maps of processes not sampled yet wait in @pend; the
+	 * entries of processes that exited unsampled are dropped, so memory
+	 * follows the live processes, not every process of a long -a run.
+	 */
 	u8 *sampled_pids;		/* bitmap of pids that got samples */
-	struct mmap_entry { u32 pid; char *filename; } *mmaps;
-	size_t nr_mmaps, alloc_mmaps;
+	u8 *exited_pids;		/* bitmap of pids whose process exited */
+	char **files;
+	u8 *needed;
+	u32 nr_files;
+	size_t alloc_files, alloc_needed;
+	u32 *file_hash;			/* file index + 1; 0 empty */
+	u32 file_hash_size;
+	struct pend { u32 pid, file; } *pend;
+	size_t nr_pend, alloc_pend, compact_at;
 	bool kernel_sampled;		/* a host kernel sample: its build-id too */
 	int write_err;
 };
@@ -353,18 +367,100 @@ static int write_event(struct record *rec, const union perf_event *ev)
 	return err;
 }
 
+static bool pid_bit(const u8 *map, u32 pid)
+{
+	return pid < MAX_PID && (map[pid / 8] & (1u << (pid % 8)));
+}
+
+static void pid_set(u8 *map, u32 pid, bool on)
+{
+	if (pid >= MAX_PID)
+		return;
+	if (on)
+		map[pid / 8] |= 1u << (pid % 8);
+	else
+		map[pid / 8] &= ~(1u << (pid % 8));
+}
+
+static u32 str_hash(const char *s)
+{
+	u32 h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 16777619u;
+	return h;
+}
+
+/* The index of @filename in rec->files, added if new. */
+static u32 intern_file(struct record *rec, const char *filename)
+{
+	u32 mask, i, k;
+
+	if (2 * (rec->nr_files + 1) > rec->file_hash_size) {
+		u32 size = rec->file_hash_size ? 2 * rec->file_hash_size : 256;
+
+		free(rec->file_hash);
+		rec->file_hash = xcalloc(size, sizeof(u32));
+		rec->file_hash_size = size;
+		for (k = 0; k < rec->nr_files; k++) {
+			for (i = str_hash(rec->files[k]) & (size - 1); rec->file_hash[i];
+			     i = (i + 1) & (size - 1))
+				;
+			rec->file_hash[i] = k + 1;
+		}
+	}
+	mask = rec->file_hash_size - 1;
+	for (i = str_hash(filename) & mask; rec->file_hash[i]; i = (i + 1) & mask)
+		if (!strcmp(rec->files[rec->file_hash[i] - 1], filename))
+			return rec->file_hash[i] - 1;
+	ALLOC_GROW(rec->files, rec->nr_files + 1, rec->alloc_files);
+	ALLOC_GROW(rec->needed, rec->nr_files + 1, rec->alloc_needed);
+	rec->files[rec->nr_files] = xstrdup(filename);
+	rec->needed[rec->nr_files] = 0;
+	rec->file_hash[i] = ++rec->nr_files;
+	return rec->nr_files - 1;
+}
+
 static void remember_mmap(struct record *rec, u32 pid, const char *filename)
 {
+	u32 file;
+
 	if (filename[0] != '/')
 		return;
-	/* Consecutive maps of one file: keep one. */
-	if (rec->nr_mmaps && rec->mmaps[rec->nr_mmaps - 1].pid == pid &&
-	    !strcmp(rec->mmaps[rec->nr_mmaps - 1].filename, filename))
+	file = intern_file(rec, filename);
+	pid_set(rec->exited_pids, pid, false);	/* a pid in use again */
+	if (pid >= MAX_PID || pid_bit(rec->sampled_pids, pid)) {
+		rec->needed[file] = 1;
 		return;
-	ALLOC_GROW(rec->mmaps, rec->nr_mmaps + 1, rec->alloc_mmaps);
-	rec->mmaps[rec->nr_mmaps].pid = pid;
-	rec->mmaps[rec->nr_mmaps].filename = xstrdup(filename);
-	rec->nr_mmaps++;
+	}
+	/* Consecutive maps of one file: keep one. */
+	if (rec->nr_pend && rec->pend[rec->nr_pend - 1].pid == pid &&
+	    rec->pend[rec->nr_pend - 1].file == file)
+		return;
+	ALLOC_GROW(rec->pend, rec->nr_pend + 1, rec->alloc_pend);
+	rec->pend[rec->nr_pend].pid = pid;
+	rec->pend[rec->nr_pend++].file = file;
+}
+
+/*
+ * Settles the waiting maps: those of processes sampled since mark their
+ * files, those of processes that exited unsampled go. Run between passes
+ * over the buffers: by then every sample taken before an exit was read.
+ */
+static void record__compact_pend(struct record *rec)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rec->nr_pend; i++) {
+		struct pend p = rec->pend[i];
+
+		if (pid_bit(rec->sampled_pids, p.pid))
+			rec->needed[p.file] = 1;
+		else if (!pid_bit(rec->exited_pids, p.pid))
+			rec->pend[n++] = p;
+	}
+	rec->nr_pend = n;
+	rec->compact_at = 2 * n > 4096 ? 2 * n : 4096;
 }
 
 static int record__synth_cb(void *ctx, union perf_event *ev)
@@ -399,7 +495,7 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 		if (time > rec->last_time)
 			rec->last_time = time;
 		if (pid < MAX_PID)
-			rec->sampled_pids[pid / 8] |= 1u << (pid % 8);
+			pid_set(rec->sampled_pids, pid, true);
 		break;
 	}
 	case PERF_RECORD_LOST:
@@ -411,6 +507,10 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 	case PERF_RECORD_MMAP2:
 		if (ev->mmap2.prot & 4 /* PROT_EXEC */)
 			remember_mmap(rec, ev->mmap2.pid, ev->mmap2.filename);
+		break;
+	case PERF_RECORD_EXIT:
+		if (ev->header.size >= sizeof(struct fork_event) && ev->fork.pid == ev->fork.tid)
+			pid_set(rec->exited_pids, ev->fork.pid, true);
 		break;
 	default:
 		break;
@@ -432,6 +532,8 @@ static long record__mmap_read_all(struct record *rec)
 
 	if (n > 0)
 		write_round(rec);
+	if (rec->nr_pend >= rec->compact_at)
+		record__compact_pend(rec);
 	return n;
 }
 
@@ -444,22 +546,18 @@ static int cmp_str(const void *a, const void *b)
 static void record__set_build_ids(struct record *rec)
 {
 	struct feat_buf fb = { 0 };
-	char **names = xcalloc(rec->nr_mmaps + 1, sizeof(char *));
+	char **names = xcalloc(rec->nr_files + 1, sizeof(char *));
 	size_t i, n = 0;
 
-	for (i = 0; i < rec->nr_mmaps; i++) {
-		u32 pid = rec->mmaps[i].pid;
-
-		if (pid < MAX_PID && (rec->sampled_pids[pid / 8] & (1u << (pid % 8))))
-			names[n++] = rec->mmaps[i].filename;
-	}
+	record__compact_pend(rec);
+	for (i = 0; i < rec->nr_files; i++)
+		if (rec->needed[i])
+			names[n++] = rec->files[i];
 	qsort(names, n, sizeof(char *), cmp_str);
 	for (i = 0; i < n; i++) {
 		u8 bid[BUILD_ID_MAX];
 		int size;
 
-		if (i && !strcmp(names[i], names[i - 1]))
-			continue;
 		size = filename__read_build_id(names[i], bid, sizeof(bid));
 		if (size > 0)
 			build_id__add(&fb, -1, PERF_RECORD_MISC_USER, bid, (u8)size, names[i]);
@@ -817,6 +915,8 @@ int cmd_record(int argc, char **argv)
 
 	rec.evlist = evlist__new();
 	rec.sampled_pids = xcalloc(MAX_PID / 8, 1);
+	rec.exited_pids = xcalloc(MAX_PID / 8, 1);
+	rec.compact_at = 4096;
 	err = build_evlist(&rec, workload);
 	if (err) {
 		ret = err == -EINVAL ? 129 : 1;
@@ -974,9 +1074,13 @@ out:
 	evlist__delete(rec.evlist);
 	guest_machines__free(guests, nr_guests);
 	feat_buf__release(&guest_fb);
-	for (size_t k = 0; k < rec.nr_mmaps; k++)
-		free(rec.mmaps[k].filename);
-	free(rec.mmaps);
+	for (u32 k = 0; k < rec.nr_files; k++)
+		free(rec.files[k]);
+	free(rec.files);
+	free(rec.needed);
+	free(rec.file_hash);
+	free(rec.pend);
 	free(rec.sampled_pids);
+	free(rec.exited_pids);
 	return ret;
 }
