@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,38 @@
 
 #define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
+#define BATCH		4096	/* records per hand-over between the threads */
+#define NR_BATCHES	8
+
+/*
+ * The hand-over between the reading thread (reads, orders: produces
+ * batches of records in delivery order) and the delivering one. Records
+ * stay in the mapped file; a batch notes the lowest one it holds, so that
+ * no page is given back while a record on it waits to be delivered.
+ */
+struct item {
+	union perf_event *event;
+	u64 offset;
+	struct evsel *evsel;
+};
+
+struct batch {
+	struct item items[BATCH];
+	size_t n;
+	const u8 *low;
+};
+
+struct pipeline {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch batches[NR_BATCHES];
+	u64 produced, consumed;	/* batches; under lock */
+	bool done;		/* the reader is finished; under lock */
+	bool stop;		/* the deliverer failed: stop reading; under lock */
+	int read_err;		/* the reader's error, its message in errbuf */
+	char errbuf[512];
+};
 
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
@@ -96,13 +130,17 @@ static int session__err(struct session *s, int err, const char *fmt, ...) __prin
 
 static int session__err(struct session *s, int err, const char *fmt, ...)
 {
+	/* The reading thread has its own buffer: both may fail at once. */
+	char *buf = s->pipe && pthread_equal(pthread_self(), s->pipe->thread) ?
+		    s->pipe->errbuf : s->errbuf;
+	size_t len = sizeof(s->errbuf);
 	va_list ap;
-	int n = snprintf(s->errbuf, sizeof(s->errbuf), "%s: ", s->data->path);
+	int n = snprintf(buf, len, "%s: ", s->data->path);
 
-	if (n < 0 || (size_t)n >= sizeof(s->errbuf))
+	if (n < 0 || (size_t)n >= len)
 		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(s->errbuf + n, sizeof(s->errbuf) - n, fmt, ap);
+	vsnprintf(buf + n, len - n, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -179,6 +217,51 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 	}
 }
 
+/* ---- the hand-over ---- */
+
+/* Publishes the batch being filled; waits while every batch is full. */
+static int pipe__publish(struct pipeline *p)
+{
+	int stop;
+
+	pthread_mutex_lock(&p->lock);
+	p->produced++;
+	pthread_cond_broadcast(&p->cond);
+	while (p->produced - p->consumed >= NR_BATCHES && !p->stop)
+		pthread_cond_wait(&p->cond, &p->lock);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->lock);
+	if (!stop) {
+		struct batch *b = &p->batches[p->produced % NR_BATCHES];
+
+		b->n = 0;
+		b->low = NULL;
+	}
+	return stop ? -ECANCELED : 0;
+}
+
+/*
+ * A record in delivery order: delivered here, or (on the reading thread)
+ * added to the batch being filled.
+ */
+static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
+{
+	struct pipeline *p = s->pipe;
+	struct batch *b;
+
+	if (!p)
+		return deliver(s, ev, off, evsel);
+	b = &p->batches[p->produced % NR_BATCHES];	/* only the reader moves produced */
+	b->items[b->n].event = ev;
+	b->items[b->n].offset = off;
+	b->items[b->n].evsel = evsel;
+	if (!b->low || (const u8 *)ev < b->low)
+		b->low = (const u8 *)ev;
+	if (++b->n == BATCH)
+		return pipe__publish(p);
+	return 0;
+}
+
 /* ---- the ordering queue ---- */
 
 static bool oe_before(const struct ordered_event *a, const struct ordered_event *b)
@@ -233,6 +316,22 @@ static void session__release(struct session *s)
 	for (i = 0; i < s->nr_queued; i++)
 		if ((const u8 *)s->queue[i].event < low)
 			low = (const u8 *)s->queue[i].event;
+	if (s->pipe) {
+		struct pipeline *p = s->pipe;
+		u64 k, produced, consumed;
+
+		pthread_mutex_lock(&p->lock);
+		produced = p->produced;
+		consumed = p->consumed;
+		pthread_mutex_unlock(&p->lock);
+		/* Published and not yet delivered, and the one being filled. */
+		for (k = consumed; k <= produced; k++) {
+			const struct batch *b = &p->batches[k % NR_BATCHES];
+
+			if (b->n && b->low && b->low < low)
+				low = b->low;
+		}
+	}
 	perf_data__release(s->data, low);
 }
 
@@ -272,7 +371,7 @@ static int queue_flush(struct session *s, u64 limit)
 		struct ordered_event *oe = &q[cur[heap[0]]];
 
 		if (!err)
-			err = deliver(s, oe->event, oe->offset, oe->evsel);
+			err = dispatch(s, oe->event, oe->offset, oe->evsel);
 		last = oe->time;
 		arena_release(s, oe);
 		if (++cur[heap[0]] == end[heap[0]])
@@ -360,19 +459,19 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 				    "description (no HEADER_ATTR)", off);
 	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) != 0;
 	if (!s->ordered)
-		return deliver(s, ev, off, NULL);
+		return dispatch(s, ev, off, NULL);
 	if (type == PERF_RECORD_SAMPLE) {
 		struct evsel *evsel = perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
 
 		/* deliver() reports what is wrong with samples we cannot place. */
 		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
-			return deliver(s, ev, off, evsel);
+			return dispatch(s, ev, off, evsel);
 		time = ((const u64 *)(&ev->header + 1))[evsel->time_pos];
 		return queue_event(s, ev, time, off, evsel);
 	}
 	if (perf_data__parse_trailer(d, ev, &sample))
-		return deliver(s, ev, off, NULL);
+		return dispatch(s, ev, off, NULL);
 	return queue_event(s, ev, sample.time, off, NULL);
 }
 
@@ -394,7 +493,8 @@ static void show_progress(struct session *s, u64 pos, bool done)
 			(int)((pos - s->data->data_offset) * 100 / total));
 }
 
-int session__process_events(struct session *s)
+/* Reads every record and orders it: the whole job, or the reading thread's. */
+static int read_all(struct session *s)
 {
 	union perf_event *ev;
 	u64 off;
@@ -414,10 +514,98 @@ int session__process_events(struct session *s)
 	}
 	show_progress(s, 0, true);
 	if (r < 0) {
-		str_copy(s->errbuf, s->data->errbuf, sizeof(s->errbuf));
+		str_copy(s->pipe ? s->pipe->errbuf : s->errbuf, s->data->errbuf,
+			 sizeof(s->errbuf));
 		return r;
 	}
 	if (err)
 		return err;
 	return session__flush(s);
+}
+
+static void *reader_main(void *arg)
+{
+	struct session *s = arg;
+	struct pipeline *p = s->pipe;
+	int err = read_all(s);
+
+	pthread_mutex_lock(&p->lock);
+	if (err != -ECANCELED)
+		p->read_err = err;
+	if (!p->stop && p->batches[p->produced % NR_BATCHES].n)
+		p->produced++;		/* the last, partly filled batch */
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The delivering side: batches in order until the reader is done. */
+static int deliver_all(struct session *s)
+{
+	struct pipeline *p = s->pipe;
+	int err = 0;
+
+	for (;;) {
+		struct batch *b;
+		size_t i;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->consumed == p->produced && !p->done)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->consumed == p->produced) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		pthread_mutex_unlock(&p->lock);
+		b = &p->batches[p->consumed % NR_BATCHES];
+		for (i = 0; i < b->n && !err; i++)
+			err = deliver(s, b->items[i].event, b->items[i].offset, b->items[i].evsel);
+		pthread_mutex_lock(&p->lock);
+		p->consumed++;
+		if (err)
+			p->stop = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		if (err)
+			break;
+	}
+	return err;
+}
+
+int session__process_events(struct session *s)
+{
+	struct pipeline *p;
+	sigset_t all, old;
+	int err;
+
+	if (!s->data->mapped)
+		return read_all(s);
+	p = xzalloc(sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	s->pipe = p;
+	/* Signals stay with the caller's thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&p->thread, NULL, reader_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		s->pipe = NULL;
+		pthread_cond_destroy(&p->cond);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return read_all(s);
+	}
+	err = deliver_all(s);
+	pthread_join(p->thread, NULL);
+	s->pipe = NULL;
+	if (!err && p->read_err) {
+		err = p->read_err;
+		str_copy(s->errbuf, p->errbuf, sizeof(s->errbuf));
+	}
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	return err;
 }

@@ -35,6 +35,7 @@ struct session_stats {
 
 /** struct ordered_event - a queued copy of a record, waiting for its turn. */
 struct arena;
+struct pipeline;
 
 struct ordered_event {
 	u64 time;
@@ -64,6 +65,11 @@ struct session {
 	/* Progress on a terminal. */
 	bool progress;
 	u64 last_progress_ns;
+	/*
+	 * Reading a mapped file, a second thread reads and orders while the
+	 * caller's thread delivers (session__process_events).
+	 */
+	struct pipeline *pipe;
 	char errbuf[512];
 };
 
@@ -79,6 +85,8 @@ void session__delete(struct session *session);
  * session__process_events - reads every record, in time order where the
  * file has timestamps, feeding the model and the tool.
  * Returns 0 or a negative errno with a message in session->errbuf.
+ * The model and the tool are used from the calling thread only; for a
+ * mapped file, reading and ordering run meanwhile on a thread of their own.
  */
 int session__process_events(struct session *session);
 
