@@ -600,8 +600,8 @@ void perf_data__release(struct perf_data *d, const void *upto)
 	to = (size_t)((const u8 *)upto - (const u8 *)d->map) & ~(page - 1);
 	if (to > d->map_len)
 		to = d->map_len & ~(page - 1);
-	/* In steps of 1 MiB or more: one call per round would be many. */
-	if (to < d->map_released + (1u << 20))
+	/* In steps of 256 KiB or more: one call per round would be many. */
+	if (to < d->map_released + (1u << 18))
 		return;
 	madvise((u8 *)d->map + d->map_released, to - d->map_released, MADV_DONTNEED);
 	d->map_released = to;

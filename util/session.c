@@ -21,7 +21,7 @@
 #define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
 #define BATCH		4096	/* records per hand-over between the threads */
-#define NR_BATCHES	8
+#define NR_BATCHES	4
 
 /*
  * The hand-over between the reading thread (reads, orders: produces
