@@ -23,6 +23,7 @@ enum {
 	OPT_HEADER,
 	OPT_HEADER_ONLY,
 	OPT_JSON,
+	OPT_CALLCHAIN_MIN,
 };
 
 static const struct opt_desc report_opts[] = {
@@ -36,6 +37,10 @@ static const struct opt_desc report_opts[] = {
 	{ "field-separator", 't', required_argument, "SEP",
 	  "separate fields with SEP instead of padding" },
 	{ "json", OPT_JSON, no_argument, NULL, "print rows as JSON lines" },
+	{ "call-graph", 'g', no_argument, NULL,
+	  "under each row, its call paths (files recorded with -g): callee first" },
+	{ "call-graph-min", OPT_CALLCHAIN_MIN, required_argument, "PCT",
+	  "-g: hide call paths below PCT of the event's samples (default 0.5)" },
 	{ "stdio", OPT_STDIO, no_argument, NULL, "plain text output" },
 	{ "tui", OPT_TUI, no_argument, NULL, "interactive browser (default on a terminal)" },
 	{ "header", OPT_HEADER, no_argument, NULL, "print the file's header features first" },
@@ -59,6 +64,7 @@ struct report {
 	struct hists *hists;		/* one per event */
 	int nr_hists;
 	bool count_guest, count_host;
+	struct callchain_frame frames[CALLCHAIN_MAX_FRAMES];
 };
 
 static int report_opt(int val, const char *arg, void *ctx)
@@ -74,6 +80,16 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case 'n':
 		rep->sopts.show_nr_samples = true;
+		break;
+	case 'g':
+		rep->sopts.callchain = true;
+		break;
+	case OPT_CALLCHAIN_MIN:
+		if (parse_double(arg, &rep->sopts.callchain_min) ||
+		    rep->sopts.callchain_min < 0 || rep->sopts.callchain_min > 100) {
+			pr_err("--call-graph-min takes a number from 0 to 100, not '%s'", arg);
+			return -1;
+		}
 		break;
 	case OPT_PERCENT_LIMIT:
 		if (parse_double(arg, &rep->sopts.percent_limit) ||
@@ -149,9 +165,14 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 			 const struct perf_sample *sample, struct addr_location *al)
 {
 	struct report *rep = (struct report *)tool;
+	struct hist_entry *he = hists__add(report__hists(rep, evsel), al, sample->period);
 
-	(void)session;
-	hists__add(report__hists(rep, evsel), al, sample->period);
+	if (rep->sopts.callchain && sample->callchain_nr) {
+		size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+						       CALLCHAIN_MAX_FRAMES);
+
+		callchain__add(&he->callchain, rep->frames, n, sample->period);
+	}
 	return 0;
 }
 
@@ -292,7 +313,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 		h = &rep->hists[i];
 		hists__sort(h);
 		if (rep->json) {
-			hists__fprintf_json(h, name, fp);
+			hists__fprintf_json(h, name, &rep->sopts, fp);
 			free(name);
 			continue;
 		}
@@ -316,6 +337,7 @@ int cmd_report(int argc, char **argv)
 	struct report rep = {
 		.tool = { .sample = report_sample, .skip = report_skip },
 		.sort = "comm,dso,sym",
+		.sopts = { .callchain_min = 0.5 },
 	};
 	char err[1024];
 	struct perf_data *data;
@@ -338,9 +360,14 @@ int cmd_report(int argc, char **argv)
 		pr_err("--tui does not go with --stdio, --json or -t");
 		return 129;
 	}
+	if (rep.tui && rep.sopts.callchain) {
+		pr_err("-g does not go with --tui: the browser does not show call paths "
+		       "(use --stdio or --json)");
+		return 129;
+	}
 	/* As perf report: the browser on a terminal, text otherwise. */
 	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump &&
-		  !rep.header_only && (rep.tui || isatty(1));
+		  !rep.header_only && !rep.sopts.callchain && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
@@ -388,6 +415,16 @@ int cmd_report(int argc, char **argv)
 	if (rep.dump) {
 		ret = dump_raw(data);
 		goto out_data;
+	}
+	if (rep.sopts.callchain) {
+		bool any = false;
+
+		for (i = 0; i < data->nr_evsels; i++)
+			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
+		if (!any) {
+			pr_err("-g: %s has no callchains (record with -g)", data->path);
+			goto out_data;
+		}
 	}
 	rep.count_guest = guest_config.guest;
 	rep.count_host = guest_config.host;

@@ -13,6 +13,8 @@ struct stdio_opts {
 	const char *field_sep;		/* -t: separator instead of padding */
 	bool header_names;		/* print the column header lines */
 	size_t max_rows;		/* 0: all */
+	bool callchain;			/* -g: each row's call paths */
+	double callchain_min;		/* hide paths below this % of the total */
 };
 
 /**
@@ -22,8 +24,13 @@ struct stdio_opts {
  */
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp);
 
-/** hists__fprintf_json - the rows as one JSON object per line (JSON lines). */
-size_t hists__fprintf_json(const struct hists *hists, const char *event, FILE *fp);
+/**
+ * hists__fprintf_json - the rows as one JSON object per line (JSON lines);
+ * with @opts->callchain each row carries its call paths, every path from
+ * the sampled function to the outermost caller with its samples and period.
+ */
+size_t hists__fprintf_json(const struct hists *hists, const char *event,
+			   const struct stdio_opts *opts, FILE *fp);
 
 /** json_fprint_string - a JSON string literal with escapes. */
 void json_fprint_string(FILE *fp, const char *s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "symbols/symtab.h"
+#include "util/callchain.h"
 
 const char *mode_name(u8 cpumode)
 {
@@ -186,6 +187,7 @@ void hists__reset(struct hists *hists)
 
 		for (; he; he = n) {
 			n = he->hnext;
+			callchain__free(he->callchain);
 			free(he);
 		}
 	}
@@ -301,13 +303,14 @@ static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry 
 	he->nr_samples = 0;
 	he->period = 0;
 	he->shown_period = 0;
+	he->callchain = NULL;
 	he->hnext = hists->table[b];
 	hists->table[b] = he;
 	hists->nr_entries++;
 	return he;
 }
 
-void hists__add(struct hists *hists, const struct addr_location *al, u64 period)
+struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 {
 	struct hist_entry key = {
 		.comm = al->thread ? al->thread->comm : ":-1",
@@ -350,6 +353,7 @@ found:
 	hists->nr_samples++;
 	hists->total_period += period;
 	hists->mode_samples[al->cpumode & 7]++;
+	return he;
 }
 
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)
@@ -370,7 +374,10 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 
 void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
-	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
+	struct hist_entry key = *src, *he;
+
+	key.callchain = NULL;
+	he = hists__findnew(hists, &key);
 
 	he->nr_samples += src->nr_samples;
 	he->period += src->period;
@@ -425,6 +432,7 @@ void hists__decay(struct hists *hists)
 			he->nr_samples = he->nr_samples * 7 / 8;
 			if (!he->period && !he->nr_samples) {
 				*pp = he->hnext;
+				callchain__free(he->callchain);
 				free(he);
 				hists->nr_entries--;
 				continue;

@@ -24,6 +24,7 @@ struct hist_entry {
 	struct hist_entry *hnext;
 	/* Live view decay. */
 	u64 shown_period;
+	struct callchain_node *callchain;	/* report -g: the row's call paths */
 };
 
 enum sort_key_id {
@@ -87,12 +88,13 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead);
 
 /**
  * hists__add_entry - adds @he's counts to the row it groups into under
- * @hists's sort order (regrouping a finer hists). @he is only read.
+ * @hists's sort order (regrouping a finer hists). @he is only read; its
+ * call paths are not carried over.
  */
 void hists__add_entry(struct hists *hists, const struct hist_entry *he);
 
-/** hists__add - counts a resolved sample. */
-void hists__add(struct hists *hists, const struct addr_location *al, u64 period);
+/** hists__add - counts a resolved sample; returns its row. */
+struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);

@@ -1299,6 +1299,27 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 
 /* ---- resolving samples ---- */
 
+/*
+ * The recorded kernel map ends at _etext, but the kernel's text goes on
+ * (.init.text: start_kernel and the boot path under every idle callchain).
+ * As perf does, the kernel map stands for everything up to the next map.
+ */
+static struct map *kernel_map_past_end(struct maps *kmaps, u64 ip)
+{
+	size_t i;
+
+	for (i = 0; i < kmaps->nr; i++) {
+		struct map *k = &kmaps->arr[i];
+
+		if (k->dso->kind != DSO_KERNEL)
+			continue;
+		if (ip >= k->end && (i + 1 == kmaps->nr || ip < kmaps->arr[i + 1].start))
+			return k;
+		return NULL;
+	}
+	return NULL;
+}
+
 static const struct symbol *kernel_symbol(struct machine *machine, struct dso *dso, u64 ip)
 {
 	const struct symbol *sym = NULL;
@@ -1345,6 +1366,8 @@ static void resolve(struct machines *m, const struct perf_sample *s,
 		if (!machine->ks_tried)
 			machine__load_kernel(m, machine);
 		map = maps__find(&machine->kmaps, s->ip);
+		if (!map)
+			map = kernel_map_past_end(&machine->kmaps, s->ip);
 		break;
 	case PERF_RECORD_MISC_USER:
 		machine = &m->host;
@@ -1407,8 +1430,8 @@ struct resolve_slot {
 	struct addr_location al;
 };
 
-void machines__resolve(struct machines *m, const struct perf_sample *s,
-		       struct addr_location *al)
+static void resolve_cached(struct machines *m, const struct perf_sample *s,
+			   struct addr_location *al)
 {
 	struct resolve_slot *slot;
 	u64 h;
@@ -1416,7 +1439,7 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 	if (m->rc_skip) {
 		m->rc_skip--;
 		resolve(m, s, al);
-		goto count;
+		return;
 	}
 	if (!m->rcache)
 		m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
@@ -1442,7 +1465,12 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 			m->rc_skip = RCACHE_PAUSE;
 		m->rc_probes = m->rc_hits = 0;
 	}
-count:
+}
+
+void machines__resolve(struct machines *m, const struct perf_sample *s,
+		       struct addr_location *al)
+{
+	resolve_cached(m, s, al);
 	/* What the header's guest lines count, hit or miss. */
 	if (s->cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
 		al->machine->nr_kernel_samples++;
@@ -1451,4 +1479,47 @@ count:
 	} else if (s->cpumode == PERF_RECORD_MISC_GUEST_USER) {
 		al->machine->nr_user_samples++;
 	}
+}
+
+size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
+				   struct callchain_frame *frames, size_t max)
+{
+	struct perf_sample fs = *s;
+	struct addr_location al;
+	size_t i, n = 0;
+
+	fs.cpumode = s->cpumode;
+	for (i = 0; i < s->callchain_nr && n < max; i++) {
+		u64 ip = s->callchain[i];
+
+		if (ip >= PERF_CONTEXT_MAX) {
+			switch ((s64)ip) {
+			case PERF_CONTEXT_HV:
+				fs.cpumode = PERF_RECORD_MISC_HYPERVISOR;
+				break;
+			case PERF_CONTEXT_KERNEL:
+				fs.cpumode = PERF_RECORD_MISC_KERNEL;
+				break;
+			case PERF_CONTEXT_USER:
+				fs.cpumode = PERF_RECORD_MISC_USER;
+				break;
+			case PERF_CONTEXT_GUEST_KERNEL:
+				fs.cpumode = PERF_RECORD_MISC_GUEST_KERNEL;
+				break;
+			case PERF_CONTEXT_GUEST_USER:
+				fs.cpumode = PERF_RECORD_MISC_GUEST_USER;
+				break;
+			default:	/* PERF_CONTEXT_GUEST: the kernel or user one follows */
+				break;
+			}
+			continue;
+		}
+		fs.ip = ip;
+		resolve_cached(m, &fs, &al);
+		frames[n].dso = al.dso;
+		frames[n].sym = al.sym;
+		frames[n].addr = al.sym ? 0 : al.addr;
+		n++;
+	}
+	return n;
 }

@@ -2,6 +2,7 @@
 #ifndef PMUKVM_MACHINE_H
 #define PMUKVM_MACHINE_H
 
+#include "util/callchain.h"
 #include "util/event.h"
 #include "util/util.h"
 
@@ -154,6 +155,14 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
 
 /** machines__process_event - updates the model from a non-sample record. */
 int machines__process_event(struct machines *m, const union perf_event *ev);
+
+/**
+ * machines__resolve_callchain - resolves the sample's callchain into at
+ * most @max frames, the context markers (kernel, user, guest) switching
+ * how the following entries resolve. Returns the number of frames.
+ */
+size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
+				   struct callchain_frame *frames, size_t max);
 
 /** machines__resolve - attributes a sample. Never fails: unknowns stay NULL. */
 void machines__resolve(struct machines *m, const struct perf_sample *s,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "symbols/symtab.h"
+#include "util/callchain.h"
 
 static double pct(u64 part, u64 total)
 {
@@ -17,6 +18,115 @@ static bool row_shown(const struct hists *hists, const struct hist_entry *he,
 {
 	return !(opts->percent_limit > 0 &&
 		 pct(he->period, hists->total_period) < opts->percent_limit);
+}
+
+/*
+ * Call paths as perf report draws them (callee first, percentages of the
+ * event's total): a chain with one way on is a column of names; where it
+ * splits, each branch is "|--PCT--name", the last " --PCT--name", with
+ * its own column below. @prefix is what the lines of this level start with.
+ */
+struct graph {
+	FILE *fp;
+	u64 total;
+	double min;
+	char prefix[2048];
+};
+
+static bool graph_shown(const struct graph *g, const struct callchain_node *n)
+{
+	return pct(n->period, g->total) >= g->min;
+}
+
+static void graph_children(struct graph *g, const struct callchain_node *parent, size_t plen);
+
+/* A column of names from @n down, while each node has one child with all of it. */
+static void graph_column(struct graph *g, const struct callchain_node *n, size_t plen)
+{
+	char name[512];
+
+	for (;;) {
+		callchain_frame__snprint(&n->frame, name, sizeof(name));
+		fprintf(g->fp, "%.*s%s\n", (int)plen, g->prefix, name);
+		if (!n->child || n->child->next || n->child->period != n->period ||
+		    !graph_shown(g, n->child))
+			break;
+		n = n->child;
+	}
+	if (n->child)
+		graph_children(g, n, plen);
+}
+
+static void graph_children(struct graph *g, const struct callchain_node *parent, size_t plen)
+{
+	const struct callchain_node *c, *last = NULL;
+	char name[512], head[64];
+
+	for (c = parent->child; c; c = c->next)
+		if (graph_shown(g, c))
+			last = c;
+	for (c = parent->child; c; c = c->next) {
+		size_t hlen, i;
+
+		if (!graph_shown(g, c))
+			continue;
+		callchain_frame__snprint(&c->frame, name, sizeof(name));
+		hlen = (size_t)snprintf(head, sizeof(head), "%s--%.2f%%--", c == last ? " " : "|",
+					pct(c->period, g->total));
+		fprintf(g->fp, "%.*s|\n", (int)plen, g->prefix);
+		fprintf(g->fp, "%.*s%s%s\n", (int)plen, g->prefix, head, name);
+		if (!c->child || plen + hlen + 1 >= sizeof(g->prefix))
+			continue;
+		/* Below the branch: its bar goes on unless it was the last. */
+		g->prefix[plen] = c == last ? ' ' : '|';
+		for (i = 1; i < hlen; i++)
+			g->prefix[plen + i] = ' ';
+		if (!c->child->next && c->child->period == c->period && graph_shown(g, c->child))
+			graph_column(g, c->child, plen + hlen);
+		else
+			graph_children(g, c, plen + hlen);
+	}
+}
+
+static bool one_way_on(const struct graph *g, const struct callchain_node *n)
+{
+	return n->child && !n->child->next && n->child->period == n->period &&
+	       graph_shown(g, n->child);
+}
+
+/*
+ * @skip_first: the rows are sorted by symbol first, so the first frame
+ * (the row's own function) is not printed again, as perf does.
+ */
+static void fprintf_callchain(FILE *fp, const struct hist_entry *he, u64 total, double min,
+			      bool skip_first)
+{
+	struct graph g = { .fp = fp, .total = total, .min = min };
+	const struct callchain_node *n = he->callchain, *c;
+	char name[512];
+	size_t plen = 12;
+
+	if (skip_first && n->child && !n->child->next)
+		n = n->child;
+	for (c = n->child; c && !graph_shown(&g, c); c = c->next)
+		;
+	if (!c)
+		return;		/* nothing (more) above the minimum: the row alone */
+	memset(g.prefix, ' ', sizeof(g.prefix));
+	if (one_way_on(&g, n) || (n == he->callchain && !n->child->next)) {
+		/* One way on: "---" and a column of names. */
+		fprintf(fp, "%.*s|\n", (int)plen, g.prefix);
+		n = n->child;
+		callchain_frame__snprint(&n->frame, name, sizeof(name));
+		fprintf(fp, "%.*s---%s\n", (int)plen, g.prefix, name);
+		if (one_way_on(&g, n))
+			graph_column(&g, n->child, plen + 3);
+		else if (n->child)
+			graph_children(&g, n, plen + 3);
+	} else {
+		graph_children(&g, n, plen);
+	}
+	fputc('\n', fp);
 }
 
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp)
@@ -93,6 +203,11 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 				fprintf(fp, "  %-*s", (int)widths[k], buf);
 		}
 		fputc('\n', fp);
+		if (opts->callchain && he->callchain) {
+			callchain__sort(he->callchain);
+			fprintf_callchain(fp, he, hists->total_period, opts->callchain_min,
+					  hists->so.nr && hists->so.keys[0] == SORT_SYM);
+		}
 		rows++;
 	}
 	return rows;
@@ -114,7 +229,41 @@ void json_fprint_string(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-size_t hists__fprintf_json(const struct hists *hists, const char *event, FILE *fp)
+/* Every path that ends at @n (samples that stop there) and below it. */
+static void json_paths(FILE *fp, const struct callchain_node *n,
+		       const struct callchain_node **stack, size_t depth, bool *first)
+{
+	const struct callchain_node *c;
+	u64 below_p = 0, below_s = 0;
+	char name[512];
+	size_t i;
+
+	for (c = n->child; c; c = c->next) {
+		below_p += c->period;
+		below_s += c->samples;
+	}
+	if (depth && n->samples > below_s) {
+		fprintf(fp, "%s{\"samples\":%" PRIu64 ",\"period\":%" PRIu64 ",\"frames\":[",
+			*first ? "" : ",", n->samples - below_s, n->period - below_p);
+		for (i = 0; i < depth; i++) {
+			callchain_frame__snprint(&stack[i]->frame, name, sizeof(name));
+			if (i)
+				fputc(',', fp);
+			json_fprint_string(fp, name);
+		}
+		fprintf(fp, "]}");
+		*first = false;
+	}
+	if (depth >= CALLCHAIN_MAX_FRAMES)
+		return;
+	for (c = n->child; c; c = c->next) {
+		stack[depth] = c;
+		json_paths(fp, c, stack, depth + 1, first);
+	}
+}
+
+size_t hists__fprintf_json(const struct hists *hists, const char *event,
+			   const struct stdio_opts *opts, FILE *fp)
 {
 	size_t i;
 	char buf[1024];
@@ -149,6 +298,17 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event, FILE *f
 							he->vcpu), buf));
 			else
 				json_fprint_string(fp, buf);
+		}
+		if (opts->callchain) {
+			const struct callchain_node *stack[CALLCHAIN_MAX_FRAMES];
+			bool first = true;
+
+			fprintf(fp, ",\"callchains\":[");
+			if (he->callchain) {
+				callchain__sort(he->callchain);
+				json_paths(fp, he->callchain, stack, 0, &first);
+			}
+			fputc(']', fp);
 		}
 		fprintf(fp, "}\n");
 	}

@@ -1,0 +1,108 @@
+#!/bin/bash
+# report -g: the call paths under each row. On files perf recorded with -g
+# (one command; system-wide, kernel paths included) and on one pmukvm
+# recorded: every (comm, path) count equals what perf script shows sample
+# by sample, and each row's graph reads as perf report --no-children draws it.
+. tests/lib.sh
+need_perf
+
+perf record -q -g -e cpu-clock -o "$TMP/one.data" -- "$TOOLS/mtwork" 2 1500 >/dev/null 2>&1 ||
+	fail "perf record -g failed"
+perf record -q -a -g -e cpu-clock -o "$TMP/all.data" -- "$TOOLS/mtwork" 2 1000 >/dev/null 2>&1 ||
+	fail "perf record -a -g failed"
+$PMUKVM record -q -g -o "$TMP/ours.data" -- "$TOOLS/mtwork" 2 1000 >/dev/null 2>&1 ||
+	fail "pmukvm record -g failed"
+
+# paths.py PERF_SCRIPT_OUT PMUKVM_JSON: the two path counts agree.
+cat >"$TMP/paths.py" <<'PY'
+import collections, json, re, sys
+
+def norm(name):
+    # Unresolved frames: perf script says [unknown], pmukvm the address.
+    return '[unknown]' if re.fullmatch(r'0|0x[0-9a-f]+|\[unknown\]', name) else name
+
+want = collections.Counter()
+comm, frames = None, []
+for line in open(sys.argv[1], errors='replace'):
+    line = line.rstrip('\n')
+    if not line.strip():
+        if comm is not None:
+            want[(comm, tuple(frames))] += 1
+        comm, frames = None, []
+    elif line.startswith('\t'):
+        parts = line.split(None, 1)
+        frames.append(norm(parts[1].strip() if len(parts) > 1 else '[unknown]'))
+    else:
+        comm = line.strip()
+if comm is not None:
+    want[(comm, tuple(frames))] += 1
+
+got = collections.Counter()
+for line in open(sys.argv[2]):
+    row = json.loads(line)
+    for p in row['callchains']:
+        got[(row['comm'], tuple(norm(f) for f in p['frames']))] += p['samples']
+
+bad = [(k, want[k], got[k]) for k in set(want) | set(got) if want[k] != got[k]]
+for k, w, g in sorted(bad, key=str)[:10]:
+    print('%s: %s: perf script %d, pmukvm %d' % (k[0], ' <- '.join(k[1]), w, g))
+print('%d paths, %d samples; %d differ' % (len(want), sum(want.values()), len(bad)))
+sys.exit(1 if bad or not want else 0)
+PY
+
+# graphs.py PERF_REPORT PMUKVM_REPORT: each row's graph block has the same
+# lines (rows, and branches, of equal overhead may come in another order:
+# rows are matched by their line, a block's lines compared as a multiset).
+cat >"$TMP/graphs.py" <<'PY'
+import sys
+
+def blocks(path):
+    out, row, block = {}, None, []
+    for line in open(path, errors='replace'):
+        line = line.rstrip()
+        if line.startswith('#'):
+            continue
+        if line.startswith('  ') and '%' in line.split()[0] and not line.lstrip().startswith(('|', '-')):
+            if row is not None and block:
+                out.setdefault(row, []).append(block)
+            row, block = line, []
+        elif line and row is not None:
+            block.append(line)
+    if row is not None and block:
+        out.setdefault(row, []).append(block)
+    return {r: sorted(sum(bs, [])) for r, bs in out.items()}
+
+want, got = blocks(sys.argv[1]), blocks(sys.argv[2])
+bad = [r for r in set(want) | set(got) if want.get(r) != got.get(r)]
+for r in bad[:3]:
+    print('row: %s\nperf:\n%s\npmukvm:\n%s' % (r, '\n'.join(want.get(r, [])),
+                                             '\n'.join(got.get(r, []))))
+print('%d rows with graphs; %d differ' % (len(want), len(bad)))
+sys.exit(1 if bad or not want else 0)
+PY
+
+for f in one all ours; do
+	perf script -i "$TMP/$f.data" -F comm,ip,sym >"$TMP/$f.script" 2>/dev/null ||
+		fail "$f: perf script failed"
+	$PMUKVM report -i "$TMP/$f.data" --json -g --call-graph-min 0 >"$TMP/$f.json" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; fail "$f: report --json -g failed"; }
+	python3 "$TMP/paths.py" "$TMP/$f.script" "$TMP/$f.json" >"$TMP/out" ||
+		{ cat "$TMP/out"; fail "$f: call paths differ from perf script"; }
+	echo "ok: $f: $(tail -n1 "$TMP/out")"
+	for sort in comm,dso,sym sym; do
+		perf report -i "$TMP/$f.data" --stdio --no-children --sort $sort >"$TMP/perf.txt" 2>/dev/null ||
+			fail "$f: perf report -g failed"
+		$PMUKVM report -i "$TMP/$f.data" --stdio -g --sort $sort >"$TMP/ours.txt" 2>"$TMP/err" ||
+			{ cat "$TMP/err"; fail "$f: report -g failed"; }
+		python3 "$TMP/graphs.py" "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
+			{ cat "$TMP/out"; fail "$f: --sort $sort: graphs differ from perf report"; }
+		echo "ok: $f: --sort $sort: $(tail -n1 "$TMP/out")"
+	done
+done
+
+perf record -q -e cpu-clock -o "$TMP/flat.data" -- "$TOOLS/hotloop" >/dev/null 2>&1
+expect_clean_error "-g on a file without callchains" $PMUKVM report -i "$TMP/flat.data" --stdio -g
+grep -q "no callchains" "$TMP/err" || fail "the message does not say why"
+$PMUKVM report -i "$TMP/one.data" --tui -g >/dev/null 2>"$TMP/err"
+[ $? = 129 ] || fail "-g --tui: not a usage error"
+expect_clean_error "bad --call-graph-min" $PMUKVM report -i "$TMP/one.data" --stdio -g --call-graph-min x
