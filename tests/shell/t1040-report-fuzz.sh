@@ -1,6 +1,6 @@
 #!/bin/bash
 # Seeded random corruption of real data files (file and pipe mode, host and
-# guest) and of a guest kallsyms copy: pmukvm never crashes, never trips the
+# guest, with callchains) and of a guest kallsyms copy: pmukvm never crashes, never trips the
 # sanitizers, and every failure is one 'pmukvm:' message.
 . tests/lib.sh
 need_perf
@@ -8,6 +8,8 @@ N=${FUZZ_RUNS:-150}
 perf record -q -e cpu-clock -F 999 -o "$TMP/host.data" -- "$TOOLS/mtwork" 2 200 >/dev/null 2>&1 ||
 	fail "perf record failed"
 perf record -q -e cpu-clock -F 999 -o - -- "$TOOLS/mtwork" 1 150 2>/dev/null >"$TMP/pipe.data"
+perf record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/mtwork" 2 150 >/dev/null 2>&1 ||
+	fail "perf record -g failed"
 K=$FIXTURES/guest-6.1/kallsyms.gz
 M=$FIXTURES/guest-6.1/modules
 have_guest=0
@@ -39,6 +41,9 @@ for ((i = 1; i <= N; i++)); do
 	run_one "host file past the header, seed $i" $PMUKVM report -i "$TMP/m.data" --stdio
 	"$TOOLS/mutate" "$TMP/pipe.data" "$TMP/m.data" $i $((1 + i % 8))
 	run_one "pipe stream, seed $i" sh -c "$PMUKVM report -i - --stdio <$TMP/m.data"
+	"$TOOLS/mutate" "$TMP/cg.data" "$TMP/m.data" $i $((1 + i % 8)) 104
+	run_one "callchains, seed $i" $PMUKVM report -i "$TMP/m.data" --stdio -g --call-graph-min 0
+	run_one "callchains as JSON, seed $i" $PMUKVM report -i "$TMP/m.data" --json -g
 	if [ $have_guest = 1 ]; then
 		"$TOOLS/mutate" "$TMP/guest.data" "$TMP/m.data" $i $((1 + i % 8)) 104
 		run_one "guest file, seed $i" $PMUKVM --guestkallsyms="$K" --guestmodules="$M" \
