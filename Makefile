@@ -2,7 +2,7 @@
 # test; `make SANITIZE=1` builds with AddressSanitizer and UBSan.
 
 CC      ?= gcc
-PKGS    := libelf zlib slang
+PKGS    := libelf zlib slang libunwind-generic
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wno-unused-parameter -Wno-missing-field-initializers \

@@ -167,7 +167,7 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	struct report *rep = (struct report *)tool;
 	struct hist_entry *he = hists__add(report__hists(rep, evsel), al, sample->period);
 
-	if (rep->sopts.callchain && sample->callchain_nr) {
+	if (rep->sopts.callchain && (sample->callchain_nr || sample->user_stack_size)) {
 		size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						       CALLCHAIN_MAX_FRAMES);
 

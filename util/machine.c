@@ -24,6 +24,7 @@
 #include "symbols/symtab.h"
 #include "util/data.h"
 #include "util/guestfiles.h"
+#include "util/unwind.h"
 
 /* ---- comm interning ---- */
 
@@ -149,6 +150,11 @@ static struct map *maps__find(struct maps *maps, u64 ip)
 	return NULL;
 }
 
+struct map *maps__find_addr(struct maps *maps, u64 addr)
+{
+	return maps__find(maps, addr);
+}
+
 /*
  * Inserts @new, trimming or splitting whatever it overlaps. In place: the
  * maps it overlaps are found by binary search and replaced, the tail moves
@@ -260,6 +266,9 @@ static void dso__delete(struct dso *dso)
 		elf_image__exit(dso->elf);
 		free(dso->elf);
 	}
+	unwind__dso_free(dso);
+	free(dso->data_path);
+	free(dso->data_buf);
 	free(dso->long_name);
 	free(dso->short_name);
 	free(dso);
@@ -345,7 +354,8 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 				dso->elf = img;
 			else
 				free(img);
-			free(buf);
+			dso->data_buf = buf;	/* the unwinder reads it */
+			dso->data_len = len;
 			goto out;
 		}
 	} else {
@@ -384,6 +394,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			dso->build_id_size = (u8)bid_size;
 		}
 	}
+	dso->data_path = xstrdup(runtime);
 	if (dso->build_id_size) {
 		bid_hex(dso->build_id, dso->build_id_size, hex);
 		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
@@ -679,6 +690,12 @@ static void guest__build_kmaps(struct machines *m, struct machine *machine)
 					    "modules file does not list (kallsyms/modules "
 					    "inconsistency)", machine->name, ks->modnames[i]);
 	}
+}
+
+void machines__load_dso(struct machines *m, struct dso *dso)
+{
+	if (!dso->loaded)
+		dso__load(m, dso);
 }
 
 static void machine__load_kernel(struct machines *m, struct machine *machine)
@@ -1481,45 +1498,65 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 	}
 }
 
-size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
-				   struct callchain_frame *frames, size_t max)
+/* One resolved frame at @ip, in @cpumode. */
+static void frame_at(struct machines *m, const struct perf_sample *s, u64 ip, u8 cpumode,
+		     struct callchain_frame *f)
 {
 	struct perf_sample fs = *s;
 	struct addr_location al;
-	size_t i, n = 0;
 
-	fs.cpumode = s->cpumode;
+	fs.ip = ip;
+	fs.cpumode = cpumode;
+	resolve_cached(m, &fs, &al);
+	f->dso = al.dso;
+	f->sym = al.sym;
+	f->addr = al.sym ? 0 : al.addr;
+}
+
+size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
+				   struct callchain_frame *frames, size_t max)
+{
+	u64 ips[CALLCHAIN_MAX_FRAMES];
+	u8 cpumode = s->cpumode;
+	size_t i, n = 0, nu;
+	/* --call-graph dwarf: the user part comes from unwinding the stack copy. */
+	bool unwind = s->user_regs && s->user_stack_size &&
+		      (s->cpumode == PERF_RECORD_MISC_USER || s->cpumode == PERF_RECORD_MISC_KERNEL);
+
 	for (i = 0; i < s->callchain_nr && n < max; i++) {
 		u64 ip = s->callchain[i];
 
 		if (ip >= PERF_CONTEXT_MAX) {
 			switch ((s64)ip) {
 			case PERF_CONTEXT_HV:
-				fs.cpumode = PERF_RECORD_MISC_HYPERVISOR;
+				cpumode = PERF_RECORD_MISC_HYPERVISOR;
 				break;
 			case PERF_CONTEXT_KERNEL:
-				fs.cpumode = PERF_RECORD_MISC_KERNEL;
+				cpumode = PERF_RECORD_MISC_KERNEL;
 				break;
 			case PERF_CONTEXT_USER:
-				fs.cpumode = PERF_RECORD_MISC_USER;
+				cpumode = PERF_RECORD_MISC_USER;
 				break;
 			case PERF_CONTEXT_GUEST_KERNEL:
-				fs.cpumode = PERF_RECORD_MISC_GUEST_KERNEL;
+				cpumode = PERF_RECORD_MISC_GUEST_KERNEL;
 				break;
 			case PERF_CONTEXT_GUEST_USER:
-				fs.cpumode = PERF_RECORD_MISC_GUEST_USER;
+				cpumode = PERF_RECORD_MISC_GUEST_USER;
 				break;
 			default:	/* PERF_CONTEXT_GUEST: the kernel or user one follows */
 				break;
 			}
 			continue;
 		}
-		fs.ip = ip;
-		resolve_cached(m, &fs, &al);
-		frames[n].dso = al.dso;
-		frames[n].sym = al.sym;
-		frames[n].addr = al.sym ? 0 : al.addr;
-		n++;
+		if (unwind && cpumode == PERF_RECORD_MISC_USER)
+			continue;
+		frame_at(m, s, ip, cpumode, &frames[n++]);
 	}
+	if (!unwind || n >= max)
+		return n;
+	nu = unwind__user(m, machine__findnew_thread(&m->host, m, s->pid, s->tid), s, ips,
+			  max - n < ARRAY_SIZE(ips) ? max - n : ARRAY_SIZE(ips));
+	for (i = 0; i < nu; i++)
+		frame_at(m, s, ips[i], PERF_RECORD_MISC_USER, &frames[n++]);
 	return n;
 }

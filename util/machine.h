@@ -33,6 +33,10 @@ struct dso {
 	u8 build_id[20];	/* from the data file's BUILD_ID feature */
 	u8 build_id_size;
 	struct elf_image *elf;	/* DSO_USER, DSO_VDSO */
+	char *data_path;	/* the file with the recording's bytes, or: */
+	void *data_buf;		/* [vdso]: this kernel's image, when it matches */
+	size_t data_len;
+	struct dso_unwind *unwind;	/* util/unwind.c's, when it looked */
 	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
 	u64 nr_samples;
 	struct dso *next;	/* machine's list */
@@ -155,6 +159,12 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
 
 /** machines__process_event - updates the model from a non-sample record. */
 int machines__process_event(struct machines *m, const union perf_event *ev);
+
+/** machines__load_dso - loads @dso's symbols (build-id checked) if not yet. */
+void machines__load_dso(struct machines *m, struct dso *dso);
+
+/** maps__find_addr - the map containing @addr, or NULL. */
+struct map *maps__find_addr(struct maps *maps, u64 addr);
 
 /**
  * machines__resolve_callchain - resolves the sample's callchain into at

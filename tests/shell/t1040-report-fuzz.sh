@@ -1,6 +1,6 @@
 #!/bin/bash
 # Seeded random corruption of real data files (file and pipe mode, host and
-# guest, with callchains) and of a guest kallsyms copy: pmukvm never crashes, never trips the
+# guest, with callchains and user stacks) and of a guest kallsyms copy: pmukvm never crashes, never trips the
 # sanitizers, and every failure is one 'pmukvm:' message.
 . tests/lib.sh
 need_perf
@@ -10,6 +10,8 @@ perf record -q -e cpu-clock -F 999 -o "$TMP/host.data" -- "$TOOLS/mtwork" 2 200 
 perf record -q -e cpu-clock -F 999 -o - -- "$TOOLS/mtwork" 1 150 2>/dev/null >"$TMP/pipe.data"
 perf record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/mtwork" 2 150 >/dev/null 2>&1 ||
 	fail "perf record -g failed"
+perf record -q --call-graph dwarf,4096 -e cpu-clock -F 499 -o "$TMP/dw.data" -- "$TOOLS/mtwork" 2 150 \
+	>/dev/null 2>&1 || fail "perf record --call-graph dwarf failed"
 K=$FIXTURES/guest-6.1/kallsyms.gz
 M=$FIXTURES/guest-6.1/modules
 have_guest=0
@@ -44,6 +46,8 @@ for ((i = 1; i <= N; i++)); do
 	"$TOOLS/mutate" "$TMP/cg.data" "$TMP/m.data" $i $((1 + i % 8)) 104
 	run_one "callchains, seed $i" $PMUKVM report -i "$TMP/m.data" --stdio -g --call-graph-min 0
 	run_one "callchains as JSON, seed $i" $PMUKVM report -i "$TMP/m.data" --json -g
+	"$TOOLS/mutate" "$TMP/dw.data" "$TMP/m.data" $i $((1 + i % 8)) 104
+	run_one "user stacks, seed $i" $PMUKVM report -i "$TMP/m.data" --stdio -g --call-graph-min 0
 	if [ $have_guest = 1 ]; then
 		"$TOOLS/mutate" "$TMP/guest.data" "$TMP/m.data" $i $((1 + i % 8)) 104
 		run_one "guest file, seed $i" $PMUKVM --guestkallsyms="$K" --guestmodules="$M" \

@@ -1,8 +1,10 @@
 #!/bin/bash
 # report -g: the call paths under each row. On files perf recorded with -g
-# (one command; system-wide, kernel paths included) and on one pmukvm
-# recorded: every (comm, path) count equals what perf script shows sample
-# by sample, and each row's graph reads as perf report --no-children draws it.
+# (one command; system-wide, kernel paths included) and with --call-graph
+# dwarf (user stacks unwound with libunwind), and on the same two kinds
+# pmukvm recorded: every (comm, path) count equals what perf script shows
+# sample by sample, and each row's graph reads as perf report --no-children
+# draws it (inlined frames aside: --no-inline).
 . tests/lib.sh
 need_perf
 
@@ -12,6 +14,10 @@ perf record -q -a -g -e cpu-clock -o "$TMP/all.data" -- "$TOOLS/mtwork" 2 1000 >
 	fail "perf record -a -g failed"
 $PMUKVM record -q -g -o "$TMP/ours.data" -- "$TOOLS/mtwork" 2 1000 >/dev/null 2>&1 ||
 	fail "pmukvm record -g failed"
+perf record -q --call-graph dwarf -e cpu-clock -o "$TMP/dwarf.data" -- "$TOOLS/mtwork" 2 800 \
+	>/dev/null 2>&1 || fail "perf record --call-graph dwarf failed"
+$PMUKVM record -q --call-graph dwarf -o "$TMP/ours-dwarf.data" -- "$TOOLS/mtwork" 2 800 \
+	>/dev/null 2>&1 || fail "pmukvm record --call-graph dwarf failed"
 
 # paths.py PERF_SCRIPT_OUT PMUKVM_JSON: the two path counts agree.
 cat >"$TMP/paths.py" <<'PY'
@@ -81,8 +87,8 @@ print('%d rows with graphs; %d differ' % (len(want), len(bad)))
 sys.exit(1 if bad or not want else 0)
 PY
 
-for f in one all ours; do
-	perf script -i "$TMP/$f.data" -F comm,ip,sym >"$TMP/$f.script" 2>/dev/null ||
+for f in one all ours dwarf ours-dwarf; do
+	perf script -i "$TMP/$f.data" -F comm,ip,sym --no-inline >"$TMP/$f.script" 2>/dev/null ||
 		fail "$f: perf script failed"
 	$PMUKVM report -i "$TMP/$f.data" --json -g --call-graph-min 0 >"$TMP/$f.json" 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "$f: report --json -g failed"; }
@@ -90,7 +96,8 @@ for f in one all ours; do
 		{ cat "$TMP/out"; fail "$f: call paths differ from perf script"; }
 	echo "ok: $f: $(tail -n1 "$TMP/out")"
 	for sort in comm,dso,sym sym; do
-		perf report -i "$TMP/$f.data" --stdio --no-children --sort $sort >"$TMP/perf.txt" 2>/dev/null ||
+		perf report -i "$TMP/$f.data" --stdio --no-children --no-inline --sort $sort \
+			>"$TMP/perf.txt" 2>/dev/null ||
 			fail "$f: perf report -g failed"
 		$PMUKVM report -i "$TMP/$f.data" --stdio -g --sort $sort >"$TMP/ours.txt" 2>"$TMP/err" ||
 			{ cat "$TMP/err"; fail "$f: report -g failed"; }
