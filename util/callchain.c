@@ -7,6 +7,19 @@
 
 #include "symbols/symtab.h"
 
+/*
+ * Children are a list, searched in order with the one found moved to the
+ * front (paths repeat). A node with many children (corrupt frame-pointer
+ * chains give thousands) is searched through the tree's hash table of
+ * (parent, frame), which holds every node.
+ */
+#define LIST_MAX	8
+
+struct callchain_hash {
+	struct callchain_node **table;
+	size_t size, nr;
+};
+
 /* Frames are the same when they name the same symbol, or the same address. */
 static bool frame_eq(const struct callchain_frame *a, const struct callchain_frame *b)
 {
@@ -15,32 +28,91 @@ static bool frame_eq(const struct callchain_frame *a, const struct callchain_fra
 	return a->dso == b->dso && a->addr == b->addr;
 }
 
+static size_t frame_hash(const struct callchain_node *parent, const struct callchain_frame *f)
+{
+	u64 h = (uintptr_t)parent * 0x9e3779b97f4a7c15ull;
+
+	h ^= f->sym ? (uintptr_t)f->sym : ((uintptr_t)f->dso ^ f->addr * 0xff51afd7ed558ccdull);
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void hash_insert(struct callchain_hash *ht, struct callchain_node *n)
+{
+	size_t b;
+
+	if (ht->nr + 1 > ht->size / 2) {
+		size_t size = ht->size ? 2 * ht->size : 64, i;
+		struct callchain_node **table = xcalloc(size, sizeof(*table));
+
+		for (i = 0; i < ht->size; i++) {
+			struct callchain_node *c = ht->table[i], *next;
+
+			for (; c; c = next) {
+				next = c->hnext;
+				b = frame_hash(c->parent, &c->frame) & (size - 1);
+				c->hnext = table[b];
+				table[b] = c;
+			}
+		}
+		free(ht->table);
+		ht->table = table;
+		ht->size = size;
+	}
+	b = frame_hash(n->parent, &n->frame) & (ht->size - 1);
+	n->hnext = ht->table[b];
+	ht->table[b] = n;
+	ht->nr++;
+}
+
+static struct callchain_node *find_child(struct callchain_hash *ht,
+					 struct callchain_node *parent,
+					 const struct callchain_frame *f)
+{
+	struct callchain_node **pp, *c;
+
+	if (parent->nr_children > LIST_MAX) {
+		for (c = ht->table[frame_hash(parent, f) & (ht->size - 1)]; c; c = c->hnext)
+			if (c->parent == parent && frame_eq(&c->frame, f))
+				return c;
+		return NULL;
+	}
+	for (pp = &parent->child; *pp && !frame_eq(&(*pp)->frame, f); pp = &(*pp)->next)
+		;
+	c = *pp;
+	if (c && pp != &parent->child) {
+		*pp = c->next;
+		c->next = parent->child;
+		parent->child = c;
+	}
+	return c;
+}
+
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,
 		    size_t n, u64 period)
 {
 	struct callchain_node *node;
 	size_t i;
 
-	if (!*root)
+	if (!*root) {
 		*root = xzalloc(sizeof(**root));
+		(*root)->hash = xzalloc(sizeof(*(*root)->hash));
+	}
 	node = *root;
 	node->period += period;
 	node->samples++;
 	for (i = 0; i < n; i++) {
-		struct callchain_node **pp = &node->child, *c;
+		struct callchain_node *c = find_child((*root)->hash, node, &frames[i]);
 
-		/* Move the child found to the front: paths repeat. */
-		while (*pp && !frame_eq(&(*pp)->frame, &frames[i]))
-			pp = &(*pp)->next;
-		c = *pp;
-		if (c) {
-			*pp = c->next;
-		} else {
+		if (!c) {
 			c = xzalloc(sizeof(*c));
 			c->frame = frames[i];
+			c->parent = node;
+			c->next = node->child;
+			node->child = c;
+			node->nr_children++;
+			hash_insert((*root)->hash, c);
 		}
-		c->next = node->child;
-		node->child = c;
 		c->period += period;
 		c->samples++;
 		node = c;
@@ -79,16 +151,28 @@ void callchain__sort(struct callchain_node *root)
 		callchain__sort(c);
 }
 
-void callchain__free(struct callchain_node *root)
+static void free_nodes(struct callchain_node *n)
 {
 	/* Iterative over siblings, recursive over depth (at most 128 deep). */
-	while (root) {
-		struct callchain_node *next = root->next;
+	while (n) {
+		struct callchain_node *next = n->next;
 
-		callchain__free(root->child);
-		free(root);
-		root = next;
+		free_nodes(n->child);
+		free(n);
+		n = next;
 	}
+}
+
+void callchain__free(struct callchain_node *root)
+{
+	if (!root)
+		return;
+	if (root->hash) {
+		free(root->hash->table);
+		free(root->hash);
+	}
+	free_nodes(root->child);
+	free(root);
 }
 
 int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len)

@@ -22,11 +22,17 @@ struct callchain_frame {
 	u64 addr;
 };
 
+struct callchain_hash;
+
 struct callchain_node {
 	struct callchain_frame frame;	/* unused in the root */
 	u64 period, samples;
 	struct callchain_node *child;	/* first child; siblings by @next */
 	struct callchain_node *next;
+	struct callchain_node *parent;
+	u32 nr_children;
+	struct callchain_node *hnext;	/* in the root's hash */
+	struct callchain_hash *hash;	/* the root's: every node by (parent, frame) */
 };
 
 /** callchain__add - counts one sample's path of @n frames under *@root. */
