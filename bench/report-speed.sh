@@ -24,6 +24,9 @@ gzip -dc "$fix/kallsyms.gz" >"$dir/kallsyms"
 build/tools/mkguestdata -o "$dir/guest.data" --guest "0:$dir/kallsyms:$fix/modules" \
 	--kernel-samples 800000 --module-samples 150000 --user-samples 50000 \
 	--host-kernel-samples 0 --host-user-samples 0 --seed 1 >/dev/null
+echo "recording the host with callchains for 5 s (perf record -a -g)..."
+perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- build/tools/mtwork 2 5000 \
+	>/dev/null 2>&1
 # Warm the page cache and perf's symbol caches.
 perf report -i "$dir/host.data" --stdio >/dev/null 2>&1
 $PMUKVM report -i "$dir/host.data" --stdio >/dev/null 2>&1
@@ -55,8 +58,14 @@ measure "perf kvm guest" perf kvm --guestkallsyms="$dir/kallsyms" --guestmodules
 	report -i "$dir/guest.data" --stdio --sort dso,sym
 measure "pmukvm guest" $PMUKVM --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
 	report -i "$dir/guest.data" --stdio --sort dso,sym
+measure "perf host -g" perf report -i "$dir/graph.data" --stdio --no-children \
+	--kallsyms "$dir/host-kallsyms"
+measure "pmukvm host -g" $PMUKVM report -i "$dir/graph.data" --stdio -g \
+	--kallsyms "$dir/host-kallsyms"
 echo
 awk -v a="$perf_host_t" -v b="$pmukvm_host_t" -v c="$perf_host_m" -v d="$pmukvm_host_m" \
 	'BEGIN { printf "host:  pmukvm is %.1fx faster, uses %.2f of perf'"'"'s peak memory\n", a / b, d / c }'
 awk -v a="$perf_kvm_guest_t" -v b="$pmukvm_guest_t" -v c="$perf_kvm_guest_m" -v d="$pmukvm_guest_m" \
 	'BEGIN { printf "guest: pmukvm is %.1fx faster, uses %.2f of perf kvm'"'"'s peak memory\n", a / b, d / c }'
+awk -v a="$perf_host__g_t" -v b="$pmukvm_host__g_t" -v c="$perf_host__g_m" -v d="$pmukvm_host__g_m" \
+	'BEGIN { printf "-g:    pmukvm is %.1fx faster, uses %.2f of perf'"'"'s peak memory\n", a / b, d / c }'

@@ -64,7 +64,7 @@ struct report {
 	struct hists *hists;		/* one per event */
 	int nr_hists;
 	bool count_guest, count_host;
-	struct callchain_frame frames[CALLCHAIN_MAX_FRAMES];
+	struct callchain_frame *frames;	/* -g: CALLCHAIN_MAX_FRAMES of them */
 };
 
 static int report_opt(int val, const char *arg, void *ctx)
@@ -419,6 +419,7 @@ int cmd_report(int argc, char **argv)
 	if (rep.sopts.callchain) {
 		bool any = false;
 
+		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 		for (i = 0; i < data->nr_evsels; i++)
 			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
 		if (!any) {
@@ -458,6 +459,7 @@ out_session:
 		hists__exit(&rep.hists[i]);
 	free(rep.hists);
 out_data:
+	free(rep.frames);
 	perf_data__delete(data);
 	return ret;
 }
