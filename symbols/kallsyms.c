@@ -5,7 +5,6 @@
  */
 #include "symbols/kallsyms.h"
 
-#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -16,14 +15,17 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static int hexval(int c)
+/* Hex digit values plus one; 0 for anything else. */
+static const u8 hex_table1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* A digit's value, or 0xff. */
+static inline u8 hexv(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (u8)(hex_table1[(unsigned char)c] - 1);
 }
 
 /* Parses up to 16 hex digits; returns chars used, 0 on junk. */
@@ -31,21 +33,52 @@ static size_t parse_hex(const char *p, const char *end, u64 *v)
 {
 	size_t n = 0;
 	u64 x = 0;
-	int h;
+	u8 bad = 0;
+	int i;
 
-	while (p + n < end && (h = hexval((unsigned char)p[n])) >= 0) {
+	/* The usual line: exactly 16 digits and a space, taken without branches. */
+	if (end - p > 16 && p[16] == ' ') {
+		for (i = 0; i < 16; i++) {
+			u8 h = hexv(p[i]);
+
+			bad |= h;
+			x = (x << 4) | (h & 0xf);
+		}
+		if (!(bad & 0xf0)) {
+			*v = x;
+			return 16;
+		}
+		x = 0;
+	}
+	while (p + n < end && hexv(p[n]) != 0xff) {
 		if (n == 16)
 			return 0;
-		x = (x << 4) | (u64)h;
+		x = (x << 4) | hexv(p[n]);
 		n++;
 	}
 	*v = x;
 	return n;
 }
 
+/* ASCII only, without the locale's tables: types are letters. */
+static inline bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static inline bool is_alpha(char c)
+{
+	return is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
+static inline char to_upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
 static bool keep_type(char t)
 {
-	t = (char)toupper((unsigned char)t);
+	t = to_upper(t);
 	return t == 'T' || t == 'W' || t == 'D' || t == 'B';
 }
 
@@ -109,16 +142,20 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 	n = parse_hex(p, eol, &addr);
 	q = p + n;
 	if (!n || q >= eol || *q != ' ' || q + 2 >= eol || q[2] != ' ' ||
-	    !isalpha((unsigned char)q[1])) {
+	    !is_alpha(q[1])) {
 		snprintf(st->err, st->errlen, "%s:%zu: malformed kallsyms line (expected "
 			 "'ADDRESS TYPE NAME [MODULE]')", st->path, st->line);
 		return -EINVAL;
 	}
 	type = q[1];
 	name = q + 3;
-	name_end = name;
-	while (name_end < eol && *name_end != '\t' && *name_end != ' ')
-		name_end++;
+	/* The name ends at the tab before a module tag, or a space, or the line. */
+	name_end = memchr(name, '\t', (size_t)(eol - name));
+	if (!name_end)
+		name_end = eol;
+	q = memchr(name, ' ', (size_t)(name_end - name));
+	if (q)
+		name_end = q;
 	if (name_end == name || name_end - name > KSYM_NAME_MAX) {
 		snprintf(st->err, st->errlen, "%s:%zu: symbol name is %s", st->path, st->line,
 			 name_end == name ? "empty" : "too long");
@@ -162,8 +199,8 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 	}
 	symtab__add(&ks->tab, addr, 0,
 		    type == 'W' || type == 'w' ? STB_WEAK :
-		    isupper((unsigned char)type) ? STB_GLOBAL : STB_LOCAL,
-		    toupper((unsigned char)type) == 'T' || toupper((unsigned char)type) == 'W' ?
+		    is_upper(type) ? STB_GLOBAL : STB_LOCAL,
+		    to_upper(type) == 'T' || to_upper(type) == 'W' ?
 		    STT_FUNC : STT_OBJECT,
 		    name, (size_t)(name_end - name));
 	ks->tab.syms[ks->tab.nr - 1].owner = owner;
