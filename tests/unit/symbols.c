@@ -214,6 +214,10 @@ void test_kallsyms_hostile(void)
 		{ "ffffffff81000000 T a\tnot-a-module\n", -EINVAL, "module tag" },
 		{ "11112222333344445 T a\n", -EINVAL, "malformed" },
 		{ "ffffffff81000000 r only_rodata\n", -EINVAL, "no text" },
+		/* 16 characters and a space, one of them not a digit. */
+		{ "ffffffff8100000g T a\n", -EINVAL, "test:1: malformed" },
+		{ "-fffffff81000000 T a\n", -EINVAL, "test:1: malformed" },
+		{ "ffffffff81000000 T a b\n", -EINVAL, "module tag" },
 	};
 	size_t i;
 
@@ -230,6 +234,19 @@ void test_kallsyms_hostile(void)
 		}
 		if (!r)
 			kallsyms__exit(&ks);
+	}
+	{
+		/* Upper-case digits; fewer than 16 digits (some architectures). */
+		static const char text[] = "FFFFFFFF81000A00 T up\n1000 T short\n";
+		struct kallsyms ks;
+		char err[256];
+
+		CHECK(kallsyms__parse(&ks, text, strlen(text), "test", err, sizeof(err)) == 0);
+		CHECK(symtab__find_name(&ks.tab, "up") &&
+		      symtab__find_name(&ks.tab, "up")->start == 0xffffffff81000a00ull);
+		CHECK(symtab__find_name(&ks.tab, "short") &&
+		      symtab__find_name(&ks.tab, "short")->start == 0x1000);
+		kallsyms__exit(&ks);
 	}
 	{
 		/* A name longer than any kernel symbol. */
