@@ -70,20 +70,16 @@ struct record {
 	u64 samples, lost;
 	u64 first_time, last_time;
 	/*
-	 * For BUILD_ID: the files mapped executable, each once (@files, found
-	 * through @file_hash), marked @needed once a process that mapped it
-	 * got samples. Maps of processes not sampled yet wait in @pend; the
+	 * For BUILD_ID: the files mapped executable, each once (@files),
+	 * marked @needed once a process that mapped it got samples. Maps of processes not sampled yet wait in @pend; the
 	 * entries of processes that exited unsampled are dropped, so memory
 	 * follows the live processes, not every process of a long -a run.
 	 */
 	u8 *sampled_pids;		/* bitmap of pids that got samples */
 	u8 *exited_pids;		/* bitmap of pids whose process exited */
-	char **files;
-	u8 *needed;
-	u32 nr_files;
-	size_t alloc_files, alloc_needed;
-	u32 *file_hash;			/* file index + 1; 0 empty */
-	u32 file_hash_size;
+	struct str_set files;
+	u8 *needed;			/* by file number */
+	size_t alloc_needed;
 	struct pend { u32 pid, file; } *pend;
 	size_t nr_pend, alloc_pend, compact_at;
 	bool kernel_sampled;		/* a host kernel sample: its build-id too */
@@ -382,52 +378,18 @@ static void pid_set(u8 *map, u32 pid, bool on)
 		map[pid / 8] &= ~(1u << (pid % 8));
 }
 
-static u32 str_hash(const char *s)
-{
-	u32 h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (u8)*s++) * 16777619u;
-	return h;
-}
-
-/* The index of @filename in rec->files, added if new. */
-static u32 intern_file(struct record *rec, const char *filename)
-{
-	u32 mask, i, k;
-
-	if (2 * (rec->nr_files + 1) > rec->file_hash_size) {
-		u32 size = rec->file_hash_size ? 2 * rec->file_hash_size : 256;
-
-		free(rec->file_hash);
-		rec->file_hash = xcalloc(size, sizeof(u32));
-		rec->file_hash_size = size;
-		for (k = 0; k < rec->nr_files; k++) {
-			for (i = str_hash(rec->files[k]) & (size - 1); rec->file_hash[i];
-			     i = (i + 1) & (size - 1))
-				;
-			rec->file_hash[i] = k + 1;
-		}
-	}
-	mask = rec->file_hash_size - 1;
-	for (i = str_hash(filename) & mask; rec->file_hash[i]; i = (i + 1) & mask)
-		if (!strcmp(rec->files[rec->file_hash[i] - 1], filename))
-			return rec->file_hash[i] - 1;
-	ALLOC_GROW(rec->files, rec->nr_files + 1, rec->alloc_files);
-	ALLOC_GROW(rec->needed, rec->nr_files + 1, rec->alloc_needed);
-	rec->files[rec->nr_files] = xstrdup(filename);
-	rec->needed[rec->nr_files] = 0;
-	rec->file_hash[i] = ++rec->nr_files;
-	return rec->nr_files - 1;
-}
-
 static void remember_mmap(struct record *rec, u32 pid, const char *filename)
 {
+	size_t known = rec->files.nr;
 	u32 file;
 
 	if (filename[0] != '/')
 		return;
-	file = intern_file(rec, filename);
+	file = str_set__add(&rec->files, filename);
+	if (rec->files.nr > known) {	/* a new file: not needed yet */
+		ALLOC_GROW(rec->needed, rec->files.nr, rec->alloc_needed);
+		rec->needed[file] = 0;
+	}
 	pid_set(rec->exited_pids, pid, false);	/* a pid in use again */
 	if (pid >= MAX_PID || pid_bit(rec->sampled_pids, pid)) {
 		rec->needed[file] = 1;
@@ -546,13 +508,13 @@ static int cmp_str(const void *a, const void *b)
 static void record__set_build_ids(struct record *rec)
 {
 	struct feat_buf fb = { 0 };
-	char **names = xcalloc(rec->nr_files + 1, sizeof(char *));
+	char **names = xcalloc(rec->files.nr + 1, sizeof(char *));
 	size_t i, n = 0;
 
 	record__compact_pend(rec);
-	for (i = 0; i < rec->nr_files; i++)
+	for (i = 0; i < rec->files.nr; i++)
 		if (rec->needed[i])
-			names[n++] = rec->files[i];
+			names[n++] = rec->files.strs[i];
 	qsort(names, n, sizeof(char *), cmp_str);
 	for (i = 0; i < n; i++) {
 		u8 bid[BUILD_ID_MAX];
@@ -1074,11 +1036,8 @@ out:
 	evlist__delete(rec.evlist);
 	guest_machines__free(guests, nr_guests);
 	feat_buf__release(&guest_fb);
-	for (u32 k = 0; k < rec.nr_files; k++)
-		free(rec.files[k]);
-	free(rec.files);
+	str_set__exit(&rec.files);
 	free(rec.needed);
-	free(rec.file_hash);
 	free(rec.pend);
 	free(rec.sampled_pids);
 	free(rec.exited_pids);

@@ -28,43 +28,11 @@
 
 /* ---- comm interning ---- */
 
-static u64 str_hash(const char *s)
-{
-	u64 h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (u8)*s++) * 1099511628211ull;
-	return h;
-}
-
 static const char *comm__intern(struct machines *m, const char *s)
 {
-	size_t i;
+	u32 i = str_set__add(&m->comms, s);	/* may move the array */
 
-	if (m->nr_comms * 2 + 2 > m->comms_size) {
-		char **old = m->comms;
-		size_t osz = m->comms_size;
-
-		m->comms_size = osz ? osz * 2 : 256;
-		m->comms = xcalloc(m->comms_size, sizeof(char *));
-		for (i = 0; i < osz; i++) {
-			size_t j;
-
-			if (!old[i])
-				continue;
-			for (j = str_hash(old[i]) & (m->comms_size - 1); m->comms[j];
-			     j = (j + 1) & (m->comms_size - 1))
-				;
-			m->comms[j] = old[i];
-		}
-		free(old);
-	}
-	for (i = str_hash(s) & (m->comms_size - 1); m->comms[i]; i = (i + 1) & (m->comms_size - 1))
-		if (!strcmp(m->comms[i], s))
-			return m->comms[i];
-	m->comms[i] = xstrdup(s);
-	m->nr_comms++;
-	return m->comms[i];
+	return m->comms.strs[i];
 }
 
 int comm__vcpu(const char *comm)
@@ -841,9 +809,7 @@ void machines__exit(struct machines *m)
 		machine__exit(g);
 		free(g);
 	}
-	for (i = 0; i < m->comms_size; i++)
-		free(m->comms[i]);
-	free(m->comms);
+	str_set__exit(&m->comms);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);

@@ -104,9 +104,7 @@ struct machine {
 struct machines {
 	struct machine host;
 	struct machine *guests;
-	/* comm interning */
-	char **comms;
-	size_t nr_comms, comms_size;
+	struct str_set comms;		/* comm interning: equal names, one pointer */
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
 	const struct perf_data *data;

@@ -340,3 +340,54 @@ void sort_runs(void *base, size_t nmemb, size_t size,
 	free(tmp);
 	free(runs);
 }
+
+u64 str_hash(const char *s)
+{
+	u64 h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The slot holding @s, or the empty one where it would go. */
+static size_t str_set__slot(const struct str_set *set, const char *s)
+{
+	size_t mask = set->nr_slots - 1, i;
+
+	for (i = str_hash(s) & mask; set->slots[i]; i = (i + 1) & mask)
+		if (!strcmp(set->strs[set->slots[i] - 1], s))
+			break;
+	return i;
+}
+
+u32 str_set__add(struct str_set *set, const char *s)
+{
+	size_t i;
+
+	if (2 * (set->nr + 1) > set->nr_slots) {
+		set->nr_slots = set->nr_slots ? 2 * set->nr_slots : 256;
+		free(set->slots);
+		set->slots = xcalloc(set->nr_slots, sizeof(*set->slots));
+		for (i = 0; i < set->nr; i++)
+			set->slots[str_set__slot(set, set->strs[i])] = (u32)i + 1;
+	}
+	i = str_set__slot(set, s);
+	if (set->slots[i])
+		return set->slots[i] - 1;
+	ALLOC_GROW(set->strs, set->nr + 1, set->alloc);
+	set->strs[set->nr] = xstrdup(s);
+	set->slots[i] = (u32)++set->nr;
+	return (u32)set->nr - 1;
+}
+
+void str_set__exit(struct str_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nr; i++)
+		free(set->strs[i]);
+	free(set->strs);
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}

@@ -73,6 +73,25 @@ int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
  */
 int gunzip_buf(const void *in, size_t inlen, size_t limit, char **out, size_t *outlen);
 
+/** str_hash - FNV-1a of a C string. */
+u64 str_hash(const char *s);
+
+/**
+ * struct str_set - distinct strings, each copied once and numbered in the
+ * order first seen (@strs[number]); found again through an open-addressing
+ * table. Zero-initialized is empty.
+ */
+struct str_set {
+	char **strs;
+	size_t nr, alloc;
+	u32 *slots;		/* number + 1; 0: empty */
+	size_t nr_slots;
+};
+
+/** str_set__add - the number of @s, a copy of it added if new. */
+u32 str_set__add(struct str_set *set, const char *s);
+void str_set__exit(struct str_set *set);
+
 /**
  * sort_runs - a stable sort for input that is mostly sorted already: one
  * pass finds the ascending runs, then runs are merged pairwise. @before
