@@ -59,8 +59,22 @@ PY
 # graphs.py PERF_REPORT PMUKVM_REPORT: each row's graph block has the same
 # lines (rows, and branches, of equal overhead may come in another order:
 # rows are matched by their line, a block's lines compared as a multiset).
+# Of sibling branches with the same percentage either may be drawn last
+# (" --" instead of "|--"): for those the marker is not compared.
 cat >"$TMP/graphs.py" <<'PY'
-import sys
+import collections, re, sys
+
+BRANCH = re.compile(r'^( *)[| ]--([0-9.]+%)--')
+
+def untie(block):
+    ties = collections.Counter(m.groups() for m in map(BRANCH.match, block) if m)
+    out = []
+    for line in block:
+        m = BRANCH.match(line)
+        if m and ties[m.groups()] > 1:
+            line = m.group(1) + '?' + line[len(m.group(1)) + 1:]
+        out.append(line)
+    return out
 
 def blocks(path):
     out, row, block = {}, None, []
@@ -76,7 +90,7 @@ def blocks(path):
             block.append(line)
     if row is not None and block:
         out.setdefault(row, []).append(block)
-    return {r: sorted(sum(bs, [])) for r, bs in out.items()}
+    return {r: sorted(sum((untie(b) for b in bs), [])) for r, bs in out.items()}
 
 want, got = blocks(sys.argv[1]), blocks(sys.argv[2])
 bad = [r for r in set(want) | set(got) if want.get(r) != got.get(r)]
