@@ -38,23 +38,23 @@ static bool graph_shown(const struct graph *g, const struct callchain_node *n)
 	return pct(n->period, g->total) >= g->min;
 }
 
-static void graph_children(struct graph *g, const struct callchain_node *parent, size_t plen);
+/* @n has one child, which carries all of @n's period and is shown. */
+static bool one_way_on(const struct graph *g, const struct callchain_node *n)
+{
+	return n->child && !n->child->next && n->child->period == n->period &&
+	       graph_shown(g, n->child);
+}
 
-/* A column of names from @n down, while each node has one child with all of it. */
+static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen);
+
+/* @n's name, then what is below it, in the same column. */
 static void graph_column(struct graph *g, const struct callchain_node *n, size_t plen)
 {
 	char name[512];
 
-	for (;;) {
-		callchain_frame__snprint(&n->frame, name, sizeof(name));
-		fprintf(g->fp, "%.*s%s\n", (int)plen, g->prefix, name);
-		if (!n->child || n->child->next || n->child->period != n->period ||
-		    !graph_shown(g, n->child))
-			break;
-		n = n->child;
-	}
-	if (n->child)
-		graph_children(g, n, plen);
+	callchain_frame__snprint(&n->frame, name, sizeof(name));
+	fprintf(g->fp, "%.*s%s\n", (int)plen, g->prefix, name);
+	graph_below(g, n, plen);
 }
 
 static void graph_children(struct graph *g, const struct callchain_node *parent, size_t plen)
@@ -75,23 +75,23 @@ static void graph_children(struct graph *g, const struct callchain_node *parent,
 					pct(c->period, g->total));
 		fprintf(g->fp, "%.*s|\n", (int)plen, g->prefix);
 		fprintf(g->fp, "%.*s%s%s\n", (int)plen, g->prefix, head, name);
-		if (!c->child || plen + hlen + 1 >= sizeof(g->prefix))
+		if (plen + hlen + 1 >= sizeof(g->prefix))
 			continue;
 		/* Below the branch: its bar goes on unless it was the last. */
 		g->prefix[plen] = c == last ? ' ' : '|';
 		for (i = 1; i < hlen; i++)
 			g->prefix[plen + i] = ' ';
-		if (!c->child->next && c->child->period == c->period && graph_shown(g, c->child))
-			graph_column(g, c->child, plen + hlen);
-		else
-			graph_children(g, c, plen + hlen);
+		graph_below(g, c, plen + hlen);
 	}
 }
 
-static bool one_way_on(const struct graph *g, const struct callchain_node *n)
+/* What is below @n: a column while there is one way on, else branches. */
+static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen)
 {
-	return n->child && !n->child->next && n->child->period == n->period &&
-	       graph_shown(g, n->child);
+	if (one_way_on(g, n))
+		graph_column(g, n->child, plen);
+	else if (n->child)
+		graph_children(g, n, plen);
 }
 
 /*
@@ -119,10 +119,7 @@ static void fprintf_callchain(FILE *fp, const struct hist_entry *he, u64 total, 
 		n = n->child;
 		callchain_frame__snprint(&n->frame, name, sizeof(name));
 		fprintf(fp, "%.*s---%s\n", (int)plen, g.prefix, name);
-		if (one_way_on(&g, n))
-			graph_column(&g, n->child, plen + 3);
-		else if (n->child)
-			graph_children(&g, n, plen + 3);
+		graph_below(&g, n, plen + 3);
 	} else {
 		graph_children(&g, n, plen);
 	}
