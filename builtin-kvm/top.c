@@ -39,6 +39,7 @@
 #include "util/hist.h"
 #include "util/options.h"
 #include "util/session.h"
+#include "util/writer.h"
 #include "util/synthesize.h"
 
 #define NSEC		1000000000ull
@@ -516,31 +517,18 @@ struct live_reader {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	struct evlist *evlist;
-	u8 *buf;			/* under lock */
-	size_t len, cap;
+	struct feat_buf queue;		/* under lock */
 	bool stop;			/* under lock */
 	bool joined;
 	long err;			/* under lock: evlist__read's error */
 };
-
-static void bytes__append(u8 **buf, size_t *len, size_t *cap, const void *p, size_t n)
-{
-	if (*len + n > *cap) {
-		*cap = *cap ? *cap : 65536;
-		while (*len + n > *cap)
-			*cap *= 2;
-		*buf = xrealloc(*buf, *cap);
-	}
-	memcpy(*buf + *len, p, n);
-	*len += n;
-}
 
 static int reader__cb(void *ctx, union perf_event *ev, int mmap_idx)
 {
 	struct live_reader *r = ctx;
 
 	(void)mmap_idx;
-	bytes__append(&r->buf, &r->len, &r->cap, ev, ev->header.size);
+	feat_buf__add(&r->queue, ev, ev->header.size);
 	return 0;
 }
 
@@ -564,34 +552,30 @@ static void *reader__main(void *arg)
 		 */
 		pthread_mutex_lock(&r->lock);
 		stop = r->stop;
-		if (stop || r->len < QUEUE_MAX) {
+		if (stop || r->queue.len < QUEUE_MAX) {
 			n = evlist__read(r->evlist, reader__cb, r);
 			if (n > 0)
-				bytes__append(&r->buf, &r->len, &r->cap, &round, sizeof(round));
+				feat_buf__add(&r->queue, &round, sizeof(round));
 			if (n < 0) {
 				r->err = n;
 				stop = true;
 			}
 		}
-		full = r->len >= QUEUE_MAX;
+		full = r->queue.len >= QUEUE_MAX;
 		pthread_mutex_unlock(&r->lock);
 	}
 	return NULL;
 }
 
-/* Starts the reader with every signal blocked: they go to the screen's thread. */
+/* Starts the reader; signals stay with the screen's thread. */
 static int reader__start(struct top *top)
 {
 	struct live_reader *r = xcalloc(1, sizeof(*r));
-	sigset_t all, old;
 	int err;
 
 	r->evlist = top->evlist;
 	pthread_mutex_init(&r->lock, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&r->thread, NULL, reader__main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = thread_start(&r->thread, reader__main, r);
 	if (err) {
 		pr_err("cannot start the ring-buffer reader: %s", strerror(err));
 		pthread_mutex_destroy(&r->lock);
@@ -623,7 +607,7 @@ static void reader__delete(struct top *top)
 		return;
 	reader__stop(top);
 	pthread_mutex_destroy(&r->lock);
-	free(r->buf);
+	feat_buf__release(&r->queue);
 	free(r);
 	top->reader = NULL;
 }
@@ -640,11 +624,10 @@ static int live__process_queue(struct top *top)
 	long err;
 
 	pthread_mutex_lock(&r->lock);
-	buf = r->buf;
-	len = r->len;
+	buf = r->queue.buf;
+	len = r->queue.len;
 	err = r->err;
-	r->buf = NULL;
-	r->len = r->cap = 0;
+	memset(&r->queue, 0, sizeof(r->queue));
 	pthread_mutex_unlock(&r->lock);
 	for (off = 0; off < len;) {
 		union perf_event *ev = (union perf_event *)(buf + off);

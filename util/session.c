@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,7 +575,6 @@ static int deliver_all(struct session *s)
 int session__process_events(struct session *s)
 {
 	struct pipeline *p;
-	sigset_t all, old;
 	int err;
 
 	if (!s->data->mapped)
@@ -585,11 +583,7 @@ int session__process_events(struct session *s)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	s->pipe = p;
-	/* Signals stay with the caller's thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&p->thread, NULL, reader_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = thread_start(&p->thread, reader_main, s);
 	if (err) {
 		s->pipe = NULL;
 		pthread_cond_destroy(&p->cond);

@@ -2,6 +2,7 @@
 #ifndef PMUKVM_UTIL_H
 #define PMUKVM_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,6 +73,13 @@ int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
  * is a NUL-terminated malloc'ed buffer of *outlen bytes the caller frees.
  */
 int gunzip_buf(const void *in, size_t inlen, size_t limit, char **out, size_t *outlen);
+
+/**
+ * thread_start - pthread_create with every signal blocked in the new
+ * thread, so that signals keep going to the caller's. Returns 0 or
+ * pthread_create's error number.
+ */
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /** str_hash - FNV-1a of a C string. */
 u64 str_hash(const char *s);
