@@ -591,17 +591,32 @@ static void map_data(struct perf_data *d)
 	d->buf_pos = 0;
 }
 
-void perf_data__release(struct perf_data *d, const void *upto)
+/* The page-aligned offset in the map up to which @upto lets us give back. */
+static size_t release_to(const struct perf_data *d, const void *upto)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
 
 	if (!d->mapped || (const u8 *)upto < (const u8 *)d->map)
-		return;
+		return 0;
 	to = (size_t)((const u8 *)upto - (const u8 *)d->map) & ~(page - 1);
 	if (to > d->map_len)
 		to = d->map_len & ~(page - 1);
-	/* In steps of 256 KiB or more: one call per round would be many. */
-	if (to < d->map_released + (1u << 18))
+	return to;
+}
+
+/* In steps of 256 KiB or more: one call per round would be many. */
+#define RELEASE_STEP	(1u << 18)
+
+bool perf_data__release_due(const struct perf_data *d, const void *upto)
+{
+	return release_to(d, upto) >= d->map_released + RELEASE_STEP;
+}
+
+void perf_data__release(struct perf_data *d, const void *upto)
+{
+	size_t to = release_to(d, upto);
+
+	if (to < d->map_released + RELEASE_STEP)
 		return;
 	madvise((u8 *)d->map + d->map_released, to - d->map_released, MADV_DONTNEED);
 	d->map_released = to;

@@ -179,6 +179,13 @@ int perf_data__next(struct perf_data *data, union perf_event **event, u64 *offse
  */
 void perf_data__release(struct perf_data *data, const void *upto);
 
+/**
+ * perf_data__release_due - whether perf_data__release(@upto) would give
+ * anything back: a caller about to work out @upto (no later than this
+ * one) can skip that while it would not.
+ */
+bool perf_data__release_due(const struct perf_data *data, const void *upto);
+
 /** perf_data__evsel - the event a record belongs to, or NULL. */
 struct evsel *perf_data__evsel_of(struct perf_data *data, const union perf_event *event);
 

@@ -310,7 +310,8 @@ static void session__release(struct session *s)
 	const u8 *low = s->data->buf + s->data->buf_pos;
 	size_t i;
 
-	if (!s->data->mapped)
+	/* What is queued can only lower the bound: nothing to scan for yet. */
+	if (!perf_data__release_due(s->data, low))
 		return;
 	for (i = 0; i < s->nr_queued; i++)
 		if ((const u8 *)s->queue[i].event < low)
