@@ -67,6 +67,15 @@ struct report {
 	struct callchain_frame *frames;	/* -g: CALLCHAIN_MAX_FRAMES of them */
 };
 
+static int parse_percent(const char *opt, const char *arg, double *out)
+{
+	if (parse_double(arg, out) || *out < 0 || *out > 100) {
+		pr_err("%s takes a number from 0 to 100, not '%s'", opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
 static int report_opt(int val, const char *arg, void *ctx)
 {
 	struct report *rep = ctx;
@@ -85,19 +94,9 @@ static int report_opt(int val, const char *arg, void *ctx)
 		rep->sopts.callchain = true;
 		break;
 	case OPT_CALLCHAIN_MIN:
-		if (parse_double(arg, &rep->sopts.callchain_min) ||
-		    rep->sopts.callchain_min < 0 || rep->sopts.callchain_min > 100) {
-			pr_err("--call-graph-min takes a number from 0 to 100, not '%s'", arg);
-			return -1;
-		}
-		break;
+		return parse_percent("--call-graph-min", arg, &rep->sopts.callchain_min);
 	case OPT_PERCENT_LIMIT:
-		if (parse_double(arg, &rep->sopts.percent_limit) ||
-		    rep->sopts.percent_limit < 0 || rep->sopts.percent_limit > 100) {
-			pr_err("--percent-limit takes a number from 0 to 100, not '%s'", arg);
-			return -1;
-		}
-		break;
+		return parse_percent("--percent-limit", arg, &rep->sopts.percent_limit);
 	case 't':
 		rep->sopts.field_sep = arg;
 		break;

@@ -115,8 +115,6 @@ static void symtab__index(struct symtab *tab)
 	free(tab->starts);
 	free(tab->top);
 	free(tab->buckets);
-	tab->buckets = NULL;
-	tab->nr_buckets = 0;
 	tab->starts = xmalloc(nr * sizeof(*tab->starts));
 	tab->nr_top = (nr + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
 	tab->top = xmalloc(tab->nr_top * sizeof(*tab->top));

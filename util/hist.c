@@ -374,10 +374,7 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 
 void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
-	struct hist_entry key = *src, *he;
-
-	key.callchain = NULL;
-	he = hists__findnew(hists, &key);
+	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
 
 	he->nr_samples += src->nr_samples;
 	he->period += src->period;

@@ -96,7 +96,7 @@ static void maps__put(struct maps *maps)
 	}
 }
 
-static struct map *maps__find(struct maps *maps, u64 ip)
+struct map *maps__find(struct maps *maps, u64 ip)
 {
 	size_t lo = 0, hi = maps->nr;
 
@@ -116,11 +116,6 @@ static struct map *maps__find(struct maps *maps, u64 ip)
 		return &maps->arr[lo - 1];
 	}
 	return NULL;
-}
-
-struct map *maps__find_addr(struct maps *maps, u64 addr)
-{
-	return maps__find(maps, addr);
 }
 
 /*

@@ -161,8 +161,8 @@ int machines__process_event(struct machines *m, const union perf_event *ev);
 /** machines__load_dso - loads @dso's symbols (build-id checked) if not yet. */
 void machines__load_dso(struct machines *m, struct dso *dso);
 
-/** maps__find_addr - the map containing @addr, or NULL. */
-struct map *maps__find_addr(struct maps *maps, u64 addr);
+/** maps__find - the map containing @addr, or NULL. */
+struct map *maps__find(struct maps *maps, u64 addr);
 
 /**
  * machines__resolve_callchain - resolves the sample's callchain into at

@@ -143,7 +143,7 @@ void unwind__dso_free(struct dso *dso)
 
 static struct map *user_map(struct unwind_ctx *c, u64 addr)
 {
-	struct map *map = maps__find_addr(c->thread->maps, addr);
+	struct map *map = maps__find(c->thread->maps, addr);
 
 	return map && map->dso && (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO) ?
 	       map : NULL;
