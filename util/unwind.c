@@ -299,13 +299,13 @@ size_t unwind__user(struct machines *m, struct thread *thread, const struct perf
 	static unw_addr_space_t as;
 	struct unwind_ctx c = { .m = m, .thread = thread, .s = s };
 	unw_cursor_t cursor;
-	unw_word_t ip;
+	unw_word_t ip, sp;
 	size_t n = 0;
 
 	if (!thread || !thread->maps || !max || !s->user_regs || !s->user_stack ||
-	    !s->user_stack_size || reg_value(s, PREG_SP, &ip) || reg_value(s, PREG_IP, &ip))
+	    !s->user_stack_size || reg_value(s, PREG_SP, &sp) || reg_value(s, PREG_IP, &ip))
 		return 0;
-	reg_value(s, PREG_SP, &c.sp);
+	c.sp = sp;
 	if (!as) {
 		as = unw_create_addr_space(&accessors, 0);
 		if (!as)
