@@ -3,22 +3,34 @@
 
 CC      ?= gcc
 PKGS    := libelf zlib slang libunwind-generic
+# CFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O1 replaces them); what
+# the build itself needs is in PMUKVM_CFLAGS and PMUKVM_LDFLAGS, which
+# come first so that the user's flags can still override an -O or -g.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+PMUKVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wno-unused-parameter -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread -I. $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lstdc++ -lm -pthread
+PMUKVM_LDFLAGS :=
+PMUKVM_LIBS := $(shell pkg-config --libs $(PKGS)) -lstdc++ -lm -pthread
 
 ifeq ($(SANITIZE),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+PMUKVM_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+PMUKVM_LDFLAGS += -fsanitize=address,undefined
 BUILD   := build-san
 else
 BUILD   := build
 endif
 
+ALL_CFLAGS  = $(PMUKVM_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(PMUKVM_LDFLAGS) $(LDFLAGS)
+
+# The version is the commit the binary is built from. It lives in one
+# generated header that is rewritten only when the version changes, so that
+# a commit (or a dirty tree) rebuilds the objects that include it, and only
+# those.
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+VERSION_H := $(BUILD)/pmukvm-version.h
 
 ENGINE_SRC := $(wildcard util/*.c symbols/*.c ui/*.c ui/stdio/*.c ui/tui/*.c)
 CMD_SRC    := pmukvm.c $(wildcard builtin-kvm/*.c)
@@ -46,7 +58,16 @@ quiet    = @echo "  $(1)	$(2)";
 endif
 
 $(PROG): $(CMD_OBJ) $(BUILD)/libpmukvm.a
-	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PMUKVM_LIBS) $(LDLIBS)
+
+$(VERSION_H): FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '#define PMUKVM_VERSION "$(VERSION)"' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN	$@"; fi
+
+# Who shows or writes the version includes the header; the dependency is
+# explicit because the first build has no .d file yet.
+$(BUILD)/pmukvm.o $(BUILD)/builtin-kvm/record.o: $(VERSION_H)
 
 $(BUILD)/libpmukvm.a: $(ENGINE_OBJ)
 	$(Q)rm -f $@
@@ -54,10 +75,10 @@ $(BUILD)/libpmukvm.a: $(ENGINE_OBJ)
 
 $(BUILD)/%.o: %.c
 	$(Q)mkdir -p $(dir $@)
-	$(call quiet,CC,$@)$(CC) $(CFLAGS) -DPMUKVM_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+	$(call quiet,CC,$@)$(CC) $(ALL_CFLAGS) -I$(BUILD) -MMD -MP -c -o $@ $<
 
 $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libpmukvm.a
-	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PMUKVM_LIBS) $(LDLIBS)
 
 # Test tools are standalone: they do not link the engine, so what they
 # compute stays independent of what they check. They are workloads too, so
@@ -97,5 +118,5 @@ check: test test-san
 clean:
 	rm -rf build build-san pmukvm pmukvm-san
 
-.PHONY: all test test-san check clean deps demo man
+.PHONY: all test test-san check clean deps demo man FORCE
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

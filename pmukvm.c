@@ -13,9 +13,7 @@
 #include "util/options.h"
 #include "util/util.h"
 
-#ifndef PMUKVM_VERSION
-#define PMUKVM_VERSION "unknown"
-#endif
+#include "pmukvm-version.h"	/* generated: build/pmukvm-version.h */
 
 struct cmd_struct {
 	const char *name;

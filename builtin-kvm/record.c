@@ -32,9 +32,7 @@
 #include "util/util.h"
 #include "util/writer.h"
 
-#ifndef PMUKVM_VERSION
-#define PMUKVM_VERSION "unknown"
-#endif
+#include "pmukvm-version.h"	/* generated: build/pmukvm-version.h */
 
 #define DEFAULT_FREQ		4000
 #define DEFAULT_MMAP_PAGES	128
