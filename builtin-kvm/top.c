@@ -190,9 +190,17 @@ static int top_opt(int val, const char *arg, void *ctx)
 		}
 		top->pid = (pid_t)v;
 		return 0;
-	case 'e':
+	case 'e': {
+		struct perf_event_attr attr;
+
+		/* A wrong name is a usage error, found before anything opens. */
+		if (event_name__parse(arg, &attr)) {
+			pr_err("unknown event '%s' (known: %s)", arg, event_names_known);
+			return -1;
+		}
 		top->event = arg;
 		return 0;
+	}
 	case 'F':
 		if (parse_u64(arg, &v) || !v || v > 1000000) {
 			pr_err("--freq wants a frequency in Hz, not '%s'", arg);
@@ -930,8 +938,9 @@ int cmd_top(int argc, char **argv)
 	use_tui = !top.stdio && (top.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (top.tui) {
+			/* Not a usage error: the same line works on a terminal. */
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
-			return 129;
+			return 1;
 		}
 		use_tui = false;
 	}
