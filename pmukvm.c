@@ -19,13 +19,60 @@ struct cmd_struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	const struct usage_example *examples;	/* the end of its --help */
+};
+
+/* The same lines are in each page's EXAMPLES (t0130 checks). */
+static const struct usage_example record_examples[] = {
+	{ "a guest's kernel for ten seconds, its symbol files stored in the data file",
+	  "pmukvm --guestkallsyms=guest-kallsyms --guestmodules=guest-modules record -a --duration 10" },
+	{ "host and guests, with call chains, of one QEMU process",
+	  "pmukvm --host --guest record -g -p $(pidof qemu-system-x86_64)" },
+	{ NULL, NULL }
+};
+
+static const struct usage_example report_examples[] = {
+	{ "a guest's time by module and symbol",
+	  "pmukvm --guestkallsyms=kallsyms --guestmodules=modules report -i perf.data.guest --stdio --sort dso,sym" },
+	{ "per guest and vCPU, for scripts",
+	  "pmukvm --guestmount=/srv/guests report --sort guest,vcpu,dso,sym -t '|' -n" },
+	{ "every row as a JSON object, with its call paths",
+	  "pmukvm report -i perf.data --json -g" },
+	{ NULL, NULL }
+};
+
+static const struct usage_example top_examples[] = {
+	{ "watch the host and its guests, live",
+	  "pmukvm --guestkallsyms=kallsyms --guestmodules=modules --host --guest top" },
+	{ "replay a recording at twice its speed, refreshing every second",
+	  "pmukvm top -i perf.data --speed 2 -d 1" },
+	{ "three snapshots of 10 rows, for a log",
+	  "pmukvm top --stdio --iterations 3 --rows 10 >top.log" },
+	{ NULL, NULL }
+};
+
+static const struct usage_example check_examples[] = {
+	{ "can this host profile its guests, and if not, why",
+	  "pmukvm check" },
+	{ "can these guest symbol files be used",
+	  "pmukvm --guestkallsyms=guest-kallsyms --guestmodules=guest-modules check" },
+	{ NULL, NULL }
+};
+
+static const struct usage_example main_examples[] = {
+	{ "record the host and its guests for ten seconds, then read it",
+	  "pmukvm record -a --duration 10 && pmukvm report --stdio" },
+	{ "a live view of the host and its guests",
+	  "pmukvm --host --guest top" },
+	{ NULL, NULL }
 };
 
 static const struct cmd_struct commands[] = {
-	{ "record", cmd_record, "sample the host and its guests into a data file" },
-	{ "report", cmd_report, "read a data file and show where time went" },
-	{ "top", cmd_top, "live view of where time goes, or a replay of a data file" },
-	{ "check", cmd_check, "say whether this host can profile its guests" },
+	{ "record", cmd_record, "sample the host and its guests into a data file", record_examples },
+	{ "report", cmd_report, "read a data file and show where time went", report_examples },
+	{ "top", cmd_top, "live view of where time goes, or a replay of a data file",
+	  top_examples },
+	{ "check", cmd_check, "say whether this host can profile its guests", check_examples },
 };
 
 static const char usage_str[] =
@@ -44,6 +91,7 @@ static void print_usage(void)
 	printf("\nguest options (perf kvm's), accepted before or after the command:\n");
 	options_usage("pmukvm COMMAND", NULL);
 	printf("\nSee 'pmukvm help COMMAND' or 'man pmukvm-COMMAND'.\n");
+	options_print_examples(main_examples);
 }
 
 static const struct cmd_struct *find_cmd(const char *name)
@@ -73,7 +121,10 @@ static const struct opt_desc main_opts[] = {
 /* Runs the command and makes sure what it printed reached stdout. */
 static int run_builtin(const struct cmd_struct *cmd, int argc, char **argv)
 {
-	int status = cmd->fn(argc, argv);
+	int status;
+
+	options_examples = cmd->examples;
+	status = cmd->fn(argc, argv);
 
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno == EPIPE)
@@ -120,7 +171,7 @@ int main(int argc, char **argv)
 			return 129;
 		}
 		hargv[0] = argv[1];
-		return cmd->fn(2, hargv);
+		return run_builtin(cmd, 2, hargv);
 	}
 	if (!strcmp(argv[0], "version")) {
 		printf("pmukvm version %s\n", PMUKVM_VERSION);

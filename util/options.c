@@ -101,6 +101,17 @@ static void print_opts(const struct opt_desc *opts)
 	}
 }
 
+const struct usage_example *options_examples;
+
+void options_print_examples(const struct usage_example *ex)
+{
+	if (!ex || !ex->cmd)
+		return;
+	printf("\nexamples:\n");
+	for (; ex->cmd; ex++)
+		printf("    %s\n        %s\n", ex->cmd, ex->what);
+}
+
 void options_usage(const char *usage, const struct opt_desc *opts)
 {
 	printf("usage: %s\n\n", usage);
@@ -108,6 +119,7 @@ void options_usage(const char *usage, const struct opt_desc *opts)
 		print_opts(opts);
 	printf("\n  guest and common options (before or after the command):\n");
 	print_opts(global_opts);
+	options_print_examples(options_examples);
 }
 
 static size_t count_opts(const struct opt_desc *o)

@@ -47,8 +47,24 @@ int options_parse(int argc, char **argv, const char *usage,
 		  const struct opt_desc *opts,
 		  int (*cb)(int val, const char *arg, void *ctx), void *ctx);
 
-/* Prints "usage: ..." and the option list to stdout. */
+/** struct usage_example - one command line --help ends with, and what it does. */
+struct usage_example {
+	const char *what;
+	const char *cmd;
+};
+
+/*
+ * The examples that options_usage prints last: set by pmukvm.c from its
+ * command table before it runs a command, so that each command's --help
+ * ends with its own. NULL or an empty { NULL, NULL } row ends the list.
+ */
+extern const struct usage_example *options_examples;
+
+/* Prints "usage: ...", the option list and options_examples to stdout. */
 void options_usage(const char *usage, const struct opt_desc *opts);
+
+/* Prints the examples' block ("examples:" and indented lines) to stdout. */
+void options_print_examples(const struct usage_example *ex);
 
 /* Handles a global option value; returns 1 if it was one, 0 if not, <0 on error. */
 int global_option(int val, const char *arg);
