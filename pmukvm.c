@@ -47,7 +47,7 @@ static const struct usage_example top_examples[] = {
 	{ "replay a recording at twice its speed, refreshing every second",
 	  "pmukvm top -i perf.data --speed 2 -d 1" },
 	{ "three snapshots of 10 rows, for a log",
-	  "pmukvm top --stdio --iterations 3 --rows 10 >top.log" },
+	  "pmukvm top --stdio --iterations 3 -E 10 >top.log" },
 	{ NULL, NULL }
 };
 

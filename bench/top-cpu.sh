@@ -37,7 +37,7 @@ sleep $((WARMUP + SECS + 60)) | perf top --stdio -e "$EVENT" -F "$FREQ" -d "$DEL
 	>"$TMP/perf.out" 2>&1 &
 perf_pid=$!
 pids+=($perf_pid)
-"$PMUKVM" top --stdio -e "$EVENT" -F "$FREQ" -d "$DELAY" --rows 10 >"$TMP/pmukvm.out" 2>&1 &
+"$PMUKVM" top --stdio -e "$EVENT" -F "$FREQ" -d "$DELAY" -E 10 >"$TMP/pmukvm.out" 2>&1 &
 pmukvm_pid=$!
 pids+=($pmukvm_pid)
 

@@ -54,8 +54,11 @@ enum {
 	OPT_TUI,
 	OPT_SPEED,
 	OPT_NO_DECAY,
-	OPT_ROWS,
+	OPT_ITERATIONS,
+	OPT_PERCENT_LIMIT,
 };
+
+#define MAX_CPU_LIST	4096	/* -C: CPU numbers below this */
 
 static const struct opt_desc top_opts[] = {
 	{ "input", 'i', required_argument, "FILE",
@@ -65,19 +68,35 @@ static const struct opt_desc top_opts[] = {
 	{ "delay", 'd', required_argument, "SECONDS", "refresh interval (default 2)" },
 	{ "no-decay", OPT_NO_DECAY, no_argument, NULL,
 	  "cumulative counts (default: decay by 7/8 at each refresh)" },
+	{ "zero", 'z', no_argument, NULL,
+	  "zero the counts at each refresh: each view holds one interval" },
 	{ "sort", 's', required_argument, "KEYS",
 	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode (default mode,dso,sym)" },
 	{ "stdio", OPT_STDIO, no_argument, NULL,
 	  "batch mode: a text snapshot per interval (default when stdout is not a terminal)" },
 	{ "tui", OPT_TUI, no_argument, NULL, "the interactive browser (default on a terminal)" },
-	{ "iterations", 'n', required_argument, "N", "batch mode: stop after N snapshots" },
-	{ "rows", OPT_ROWS, required_argument, "N", "batch mode: rows per snapshot (default 20, 0: all)" },
+	{ "iterations", OPT_ITERATIONS, required_argument, "N", "batch mode: stop after N snapshots" },
+	{ "entries", 'E', required_argument, "N",
+	  "batch mode: rows per snapshot (default 20, 0: all)" },
+	{ "show-nr-samples", 'n', no_argument, NULL,
+	  "batch mode: a Samples column (the browser always has one)" },
+	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
+	  "hide rows below PCT percent of the samples shown" },
+	{ "hide_kernel_symbols", 'K', no_argument, NULL,
+	  "leave out kernel samples, host and guest" },
+	{ "hide_user_symbols", 'U', no_argument, NULL,
+	  "leave out user samples, host and guest" },
+	{ "cpu", 'C', required_argument, "LIST",
+	  "only CPUs in LIST (0-3,7): live, the CPUs sampled; replay, the samples taken there" },
+	{ "all-cpus", 'a', no_argument, NULL, "live: sample every CPU (the default)" },
 	{ "pid", 'p', required_argument, "PID", "live: sample the threads of one process" },
 	{ "event", 'e', required_argument, "EVENT",
 	  "live: cycles, instructions, branches, branch-misses, cache-misses, "
 	  "cache-references, ref-cycles, cpu-clock, task-clock, rNNNN "
 	  "(default cycles; cpu-clock where there is no PMU)" },
 	{ "freq", 'F', required_argument, "HZ", "live: samples per second (default 4000)" },
+	{ "count", 'c', required_argument, "N",
+	  "live: a sample every N events, instead of a frequency (-F)" },
 	{ "mmap-pages", 'm', required_argument, "PAGES",
 	  "live: ring buffer pages per CPU, a power of two (default 128)" },
 	{ "kallsyms", 'k', required_argument, "FILE",
@@ -86,17 +105,21 @@ static const struct opt_desc top_opts[] = {
 };
 
 static const char top_usage[] =
-	"pmukvm [guest options] top [-i FILE [--speed X]] [-p PID] [--stdio [-n N]] [OPTIONS]";
+	"pmukvm [guest options] top [-i FILE [--speed X]] [-a | -C LIST | -p PID] [--stdio [--iterations N]] [OPTIONS]";
 
 struct top {
 	struct perf_tool tool;
 	/* Options. */
 	const char *input, *sort, *event, *kallsyms;
-	double speed, delay;
-	bool no_decay, stdio, tui;
+	double speed, delay, percent_limit;
+	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
+	bool system_wide;
+	const char *cpu_list;		/* -C as given */
+	bool *cpus;			/* -C: [MAX_CPU_LIST], NULL without -C */
 	long iterations, rows;
 	pid_t pid;
-	unsigned long long freq;
+	unsigned long long freq, period;
+	bool freq_given;
 	unsigned int mmap_pages;
 	/* The pipeline. */
 	struct perf_data *data;
@@ -105,6 +128,7 @@ struct top {
 	struct sort_order so;		/* what is shown */
 	bool count_guest, count_host;
 	u64 other_events;		/* samples of events after the first: not shown */
+	u64 hidden;			/* left out by -K, -U or -C */
 	/* Refresh bookkeeping. */
 	u64 interval_samples, last_interval_samples;
 	double rate;			/* samples/s of the last interval */
@@ -160,6 +184,45 @@ static int top_opt(int val, const char *arg, void *ctx)
 	case OPT_NO_DECAY:
 		top->no_decay = true;
 		return 0;
+	case 'z':
+		top->zero = true;
+		return 0;
+	case 'n':
+		top->show_nr_samples = true;
+		return 0;
+	case OPT_PERCENT_LIMIT:
+		if (parse_double(arg, &top->percent_limit) || !(top->percent_limit >= 0) ||
+		    top->percent_limit > 100) {
+			pr_err("--percent-limit wants a number from 0 to 100, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'K':
+		top->hide_kernel = true;
+		return 0;
+	case 'U':
+		top->hide_user = true;
+		return 0;
+	case 'a':
+		top->system_wide = true;
+		return 0;
+	case 'C':
+		if (!top->cpus)
+			top->cpus = xcalloc(MAX_CPU_LIST, sizeof(*top->cpus));
+		if (parse_cpu_list(arg, top->cpus, MAX_CPU_LIST)) {
+			pr_err("--cpu wants a CPU list such as 0-3,7 (CPUs below %d), not '%s'",
+			       MAX_CPU_LIST, arg);
+			return -1;
+		}
+		top->cpu_list = arg;
+		return 0;
+	case 'c':
+		if (parse_u64(arg, &v) || !v || v > (1ull << 62)) {
+			pr_err("--count wants a positive period, not '%s'", arg);
+			return -1;
+		}
+		top->period = v;
+		return 0;
 	case 's':
 		top->sort = arg;
 		return 0;
@@ -169,16 +232,16 @@ static int top_opt(int val, const char *arg, void *ctx)
 	case OPT_TUI:
 		top->tui = true;
 		return 0;
-	case 'n':
+	case OPT_ITERATIONS:
 		if (parse_u64(arg, &v) || !v || v > 1000000000) {
 			pr_err("--iterations wants a positive count, not '%s'", arg);
 			return -1;
 		}
 		top->iterations = (long)v;
 		return 0;
-	case OPT_ROWS:
+	case 'E':
 		if (parse_u64(arg, &v) || v > 1000000000) {
-			pr_err("--rows wants a count, not '%s'", arg);
+			pr_err("--entries wants a count, not '%s'", arg);
 			return -1;
 		}
 		top->rows = (long)v;
@@ -207,6 +270,7 @@ static int top_opt(int val, const char *arg, void *ctx)
 			return -1;
 		}
 		top->freq = v;
+		top->freq_given = true;
 		return 0;
 	case 'm':
 		if (parse_u64(arg, &v) || !v || (v & (v - 1)) || v > (1u << 16)) {
@@ -228,6 +292,20 @@ static bool is_guest_mode(u8 cpumode)
 	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
 }
 
+static bool is_kernel_mode(u8 cpumode)
+{
+	return cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
+}
+
+/* -K, -U and (replay) -C: samples left out before they are counted. */
+static bool top__hides(const struct top *top, const struct perf_sample *sample)
+{
+	if (is_kernel_mode(sample->cpumode) ? top->hide_kernel : top->hide_user)
+		return true;
+	/* Live, only the -C CPUs are open; replay filters on the sample's CPU. */
+	return top->cpus && (sample->cpu >= MAX_CPU_LIST || !top->cpus[sample->cpu]);
+}
+
 static int top__sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
 		       const struct perf_sample *sample, struct addr_location *al)
 {
@@ -241,6 +319,10 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 	}
 	if (is_guest_mode(sample->cpumode) ? !top->count_guest : !top->count_host) {
 		top->base.nr_filtered++;
+		return 0;
+	}
+	if (top__hides(top, sample)) {
+		top->hidden++;
 		return 0;
 	}
 	hists__add(&top->base, al, sample->period);
@@ -301,8 +383,17 @@ static int top__refresh(struct top *top)
 static void top__after_show(struct top *top)
 {
 	/* The last snapshot stays: nothing comes to replace what decays. */
-	if (!top->no_decay && !top->finished)
+	if (top->finished)
+		return;
+	if (top->zero)
+		hists__reset(&top->base);
+	else if (!top->no_decay)
 		hists__decay(&top->base);
+}
+
+static const char *top__accumulation(const struct top *top)
+{
+	return top->zero ? "zeroed each refresh" : top->no_decay ? "cumulative" : "decay 7/8";
 }
 
 static double pct(u64 a, u64 b)
@@ -317,7 +408,7 @@ static void top__title(void *ctx, char *buf, size_t len)
 
 	n = (size_t)snprintf(buf, len, "Samples: %" PRIu64 " of event '%s', %.0f samples/s, "
 			     "lost: %" PRIu64 ", %s", top->shown_samples, top->event_name,
-			     top->rate, top__lost(top), top->no_decay ? "cumulative" : "decay 7/8");
+			     top->rate, top__lost(top), top__accumulation(top));
 	if (n >= len)
 		return;
 	if (top->input)
@@ -332,7 +423,8 @@ static void top__print_snapshot(struct top *top, FILE *fp)
 {
 	const u64 *m = top->base.mode_samples;
 	struct stdio_opts sopts = {
-		.show_nr_samples = true, .header_names = true, .max_rows = (size_t)top->rows,
+		.show_nr_samples = top->show_nr_samples, .header_names = true,
+		.max_rows = (size_t)top->rows, .percent_limit = top->percent_limit,
 	};
 	struct hists view;
 	u64 total = 0, gk = m[PERF_RECORD_MISC_GUEST_KERNEL], gu = m[PERF_RECORD_MISC_GUEST_USER];
@@ -353,6 +445,10 @@ static void top__print_snapshot(struct top *top, FILE *fp)
 	if (top->other_events)
 		fprintf(fp, "# (%" PRIu64 " samples of the file's other events are not shown)\n",
 			top->other_events);
+	if (top->hidden)
+		fprintf(fp, "# (%" PRIu64 " samples left out by%s%s%s)\n", top->hidden,
+			top->hide_kernel ? " -K" : "", top->hide_user ? " -U" : "",
+			top->cpus && top->input ? " -C" : "");
 	fprintf(fp, "# guest %.1f%% (kernel %.1f%% user %.1f%%)  host %.1f%% (kernel %.1f%% "
 		"user %.1f%%)\n", pct(gk + gu, total), pct(gk, total), pct(gu, total),
 		pct(total - gk - gu, total), pct(m[PERF_RECORD_MISC_KERNEL], total),
@@ -700,6 +796,10 @@ static int live__open(struct top *top)
 	attr.read_format = PERF_FORMAT_ID;
 	attr.freq = 1;
 	attr.sample_freq = top->freq;
+	if (top->period) {	/* -c */
+		attr.freq = 0;
+		attr.sample_period = top->period;
+	}
 	attr.sample_id_all = 1;
 	attr.disabled = 1;
 	attr.inherit = 1;
@@ -708,9 +808,14 @@ static int live__open(struct top *top)
 	attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
 	top->evlist = evlist__new();
 	evlist__add(top->evlist, &attr, name);
-	if (evlist__set_cpus(top->evlist, NULL)) {
-		pr_err("cannot read the online CPUs");
-		return -ENODEV;
+	err = evlist__set_cpus(top->evlist, top->cpu_list);
+	if (err) {
+		if (top->cpu_list)
+			pr_err("cannot sample CPUs '%s': %s", top->cpu_list,
+			       err == -ERANGE ? "not all of them are online" : strerror(-err));
+		else
+			pr_err("cannot read the online CPUs");
+		return err;
 	}
 	err = evlist__set_threads(top->evlist, top->pid ? top->pid : -1, top->pid != 0);
 	if (err) {
@@ -854,7 +959,7 @@ static int top__run_tui(struct top *top)
 {
 	struct hists_browser_ops ops = {
 		.tick = top__tick, .title = top__title, .keys = top_keys,
-		.timeout_ms = TICK_MS, .ctx = top,
+		.timeout_ms = TICK_MS, .ctx = top, .percent_limit = top->percent_limit,
 	};
 	int ret;
 
@@ -917,35 +1022,48 @@ int cmd_top(int argc, char **argv)
 
 	i = options_parse(argc, argv, top_usage, top_opts, top_opt, &top);
 	if (i < 0)
-		return 129;
+		goto usage;
 	if (i < argc) {
 		pr_err("top takes no arguments ('%s')", argv[i]);
-		return 129;
+		goto usage;
 	}
 	if (sort_order__parse(&user, top.sort, err, sizeof(err))) {
 		pr_err("%s", err);
-		return 129;
+		goto usage;
 	}
 	user.nr_lead = 0;
 	if (top.stdio && top.tui) {
 		pr_err("--stdio and --tui exclude each other");
-		return 129;
+		goto usage;
 	}
-	if (top.input && (top.pid || top.event)) {
-		pr_err("-p and -e are for live sampling, not for a replay (-i)");
-		return 129;
+	if (top.input && (top.pid || top.event || top.system_wide || top.period)) {
+		pr_err("-p, -a, -e and -c are for live sampling, not for a replay (-i)");
+		goto usage;
+	}
+	if (top.pid && (top.system_wide || top.cpus)) {
+		pr_err("choose one target: system-wide (-a, -C LIST) or -p PID");
+		goto usage;
+	}
+	if (top.period && top.freq_given) {
+		pr_err("-F and -c exclude each other: a frequency or a period");
+		goto usage;
+	}
+	if (top.zero && top.no_decay) {
+		pr_err("-z and --no-decay exclude each other");
+		goto usage;
 	}
 	use_tui = !top.stdio && (top.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (top.tui) {
 			/* Not a usage error: the same line works on a terminal. */
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+			free(top.cpus);
 			return 1;
 		}
 		use_tui = false;
 	}
-	if (use_tui && (top.iterations || top.rows != 20))
-		pr_warning("-n and --rows are for --stdio; the browser ignores them");
+	if (use_tui && (top.iterations || top.rows != 20 || top.show_nr_samples))
+		pr_warning("--iterations, -E and -n are for --stdio; the browser ignores them");
 	/* As report: with no guest option, every sample counts. */
 	if (!guest_config.guest_set && !guest_config.host_set && !guest_config.kallsyms &&
 	    !guest_config.modules && !guest_config.vmlinux && !guest_config.mount) {
@@ -973,6 +1091,13 @@ int cmd_top(int argc, char **argv)
 
 			str_copy(top.event_name, n, sizeof(top.event_name));
 			free(n);
+		}
+		for (i = 0; top.cpus && i < top.data->nr_evsels; i++) {
+			if (!(top.data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU)) {
+				pr_err("%s: its samples do not say their CPU: -C cannot select them",
+				       top.input);
+				goto out;
+			}
 		}
 		top.next_refresh_vt = replay__interval(&top);
 	} else {
@@ -1015,5 +1140,9 @@ out:
 	session__delete(top.session);
 	hists__exit(&top.base);
 	perf_data__delete(top.data);
+	free(top.cpus);
 	return ret;
+usage:
+	free(top.cpus);
+	return 129;
 }

@@ -38,6 +38,7 @@ struct hists_browser_ops {
 	void (*title)(void *ctx, char *buf, size_t len);
 	const struct ui_key_action *keys;	/* extra keys, e.g. top's 'z' */
 	int timeout_ms;
+	double percent_limit;			/* rows below this % are not shown */
 	void *ctx;
 };
 

@@ -229,3 +229,37 @@ int parse_double(const char *s, double *out)
 		return -EINVAL;
 	return 0;
 }
+
+int parse_cpu_list(const char *s, bool *cpus, int max)
+{
+	const char *p = s;
+
+	if (!s || !*s)
+		return -EINVAL;
+	memset(cpus, 0, (size_t)max * sizeof(*cpus));
+	for (;;) {
+		unsigned long a, b;
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		a = b = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return -EINVAL;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (errno || (*end && *end != ','))
+			return -EINVAL;
+		if (a > b)
+			return -EINVAL;
+		if (b >= (unsigned long)max)
+			return -ERANGE;
+		for (; a <= b; a++)
+			cpus[a] = true;
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}

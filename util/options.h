@@ -87,4 +87,11 @@ void guest_config__finish(void);
 int parse_u64(const char *s, unsigned long long *out);
 int parse_double(const char *s, double *out);
 
+/*
+ * parse_cpu_list - a CPU list as perf takes it ("0-3,7") into @cpus[0..@max):
+ * true for each CPU named. Returns 0, -EINVAL on junk or an empty or
+ * reversed range, -ERANGE for a CPU number >= @max.
+ */
+int parse_cpu_list(const char *s, bool *cpus, int max);
+
 #endif

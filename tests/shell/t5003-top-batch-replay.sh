@@ -9,32 +9,32 @@ F=$TMP/mt.data
 
 snapshots() { grep -c "^# pmukvm top " "$1"; }
 
-$PMUKVM top -i "$F" --stdio --speed 0 -d 0.5 -n 2 >"$TMP/two" 2>"$TMP/err" || fail "top -n 2 failed"
-[ "$(snapshots "$TMP/two")" -eq 2 ] || { cat "$TMP/two"; fail "-n 2: not 2 snapshots"; }
+$PMUKVM top -i "$F" --stdio --speed 0 -d 0.5 --iterations 2 >"$TMP/two" 2>"$TMP/err" || fail "top --iterations 2 failed"
+[ "$(snapshots "$TMP/two")" -eq 2 ] || { cat "$TMP/two"; fail "--iterations 2: not 2 snapshots"; }
 grep -q "^# Samples: [0-9]* of event 'cpu-clock'" "$TMP/two" || fail "no Samples header"
 grep -q "^# guest 0.0% .* host 100.0%" "$TMP/two" || fail "no guest/host split"
 grep -q "spin_math\|__sin_fma" "$TMP/two" || fail "no mtwork symbols"
 [ ! -s "$TMP/err" ] || { cat "$TMP/err"; fail "messages on stderr"; }
-echo "ok: -n 2 prints 2 snapshots"
+echo "ok: --iterations 2 prints 2 snapshots"
 
-# Not a terminal: batch by default; --rows caps the rows; to the end of the file.
-$PMUKVM top -i "$F" --speed 0 -d 0.5 --rows 3 >"$TMP/all" || fail "top to the end failed"
+# Not a terminal: batch by default; -E caps the rows; to the end of the file.
+$PMUKVM top -i "$F" --speed 0 -d 0.5 -E 3 >"$TMP/all" || fail "top to the end failed"
 n=$(snapshots "$TMP/all")
 [ "$n" -ge 3 ] && [ "$n" -le 5 ] || fail "1.5 s at -d 0.5: $n snapshots"
 awk '/^# pmukvm top/ { if (r > 3) bad = 1; r = 0; next } /%/ && !/^#/ { r++ } END { exit bad || r > 3 }' \
-	"$TMP/all" || fail "--rows 3: more than 3 rows in a snapshot"
+	"$TMP/all" || fail "-E 3: more than 3 rows in a snapshot"
 echo "ok: $n snapshots to the end of the file, at most 3 rows each"
 
 # Cumulative over the whole file: the rows of report.
-$PMUKVM top -i "$F" --stdio --speed 0 -d 1000 --no-decay --rows 0 -s dso,sym | grep -v '^#' |
+$PMUKVM top -i "$F" --stdio --speed 0 -d 1000 --no-decay -E 0 -n -s dso,sym | grep -v '^#' |
 	grep . >"$TMP/top.rows"
 $PMUKVM report -i "$F" --stdio -n -q --sort dso,sym | grep . >"$TMP/report.rows"
 diff -u "$TMP/report.rows" "$TMP/top.rows" || fail "--no-decay rows differ from report's"
 echo "ok: --no-decay over the file equals report ($(wc -l <"$TMP/top.rows") rows)"
 
 # Decay: the second snapshot holds less than all samples so far.
-$PMUKVM top -i "$F" --stdio --speed 0 -d 0.5 -n 2 --no-decay | grep "^# Samples" >"$TMP/cum"
-$PMUKVM top -i "$F" --stdio --speed 0 -d 0.5 -n 2 | grep "^# Samples" >"$TMP/dec"
+$PMUKVM top -i "$F" --stdio --speed 0 -d 0.5 --iterations 2 --no-decay | grep "^# Samples" >"$TMP/cum"
+$PMUKVM top -i "$F" --stdio --speed 0 -d 0.5 --iterations 2 | grep "^# Samples" >"$TMP/dec"
 c=$(sed -n 2p "$TMP/cum" | awk '{ print $3 }')
 d=$(sed -n 2p "$TMP/dec" | awk '{ print $3 }')
 i1=$(sed -n 1p "$TMP/dec" | awk '{ print $3 }')
@@ -45,11 +45,11 @@ echo "ok: decay 7/8: $d shown of $c"
 
 # Pacing: at --speed 1, two 0.5 s intervals take about a second; at 0, no time.
 s=$(date +%s%N)
-$PMUKVM top -i "$F" --stdio --speed 1 -d 0.5 -n 2 >/dev/null || fail "--speed 1"
+$PMUKVM top -i "$F" --stdio --speed 1 -d 0.5 --iterations 2 >/dev/null || fail "--speed 1"
 ms=$(( ($(date +%s%N) - s) / 1000000 ))
-[ $ms -ge 900 ] && [ $ms -le 5000 ] || fail "--speed 1 -d 0.5 -n 2 took $ms ms"
+[ $ms -ge 900 ] && [ $ms -le 5000 ] || fail "--speed 1 -d 0.5 --iterations 2 took $ms ms"
 s=$(date +%s%N)
-$PMUKVM top -i "$F" --stdio --speed 4 -d 0.5 -n 2 >/dev/null || fail "--speed 4"
+$PMUKVM top -i "$F" --stdio --speed 4 -d 0.5 --iterations 2 >/dev/null || fail "--speed 4"
 ms4=$(( ($(date +%s%N) - s) / 1000000 ))
 [ $ms4 -lt $ms ] || fail "--speed 4 ($ms4 ms) not faster than --speed 1 ($ms ms)"
 echo "ok: --speed 1 took $ms ms, --speed 4 $ms4 ms"

@@ -4,7 +4,7 @@
 . tests/lib.sh
 
 $PMUKVM top --help >"$TMP/help" || fail "top --help failed"
-for o in --input --speed --delay --no-decay --sort --stdio --tui --iterations --rows --pid \
+for o in --input --speed --delay --no-decay --sort --stdio --tui --iterations --entries --show-nr-samples --pid \
 	--event --freq --mmap-pages --kallsyms; do
 	grep -q -- "$o" "$TMP/help" || fail "--help does not list $o"
 done
@@ -16,8 +16,8 @@ expect_clean_error "argument" $PMUKVM top extra
 expect_clean_error "bad --speed" $PMUKVM top --speed fast
 expect_clean_error "negative --speed" $PMUKVM top --speed -1
 expect_clean_error "bad --delay" $PMUKVM top -d 0
-expect_clean_error "bad -n" $PMUKVM top --stdio -n 0
-expect_clean_error "bad --rows" $PMUKVM top --rows many
+expect_clean_error "bad --iterations" $PMUKVM top --stdio --iterations 0
+expect_clean_error "bad -E" $PMUKVM top -E many
 expect_clean_error "bad sort key" $PMUKVM top -s nosuchkey
 expect_clean_error "bad -p" $PMUKVM top -p abc
 expect_clean_error "bad -F" $PMUKVM top -F 0

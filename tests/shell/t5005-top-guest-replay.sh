@@ -16,7 +16,7 @@ $G -o "$TMP/g.data" --guest "0:$K:$M" --seed 7 --kernel-samples 3000 --module-sa
 	fail "mkguestdata failed"
 
 # 4300 guest samples, 200 host: 95.6% / 4.4%.
-$PMUKVM $GO top -i "$TMP/g.data" --stdio --speed 0 --no-decay -d 1000 --rows 0 -s dso,sym \
+$PMUKVM $GO top -i "$TMP/g.data" --stdio --speed 0 --no-decay -d 1000 -E 0 -n -s dso,sym \
 	>"$TMP/top" 2>"$TMP/err" || { cat "$TMP/err"; fail "top replay failed"; }
 grep -q "^# guest 95.6% (kernel 88.9% user 6.7%)  host 4.4% (kernel 2.2% user 2.2%)" "$TMP/top" ||
 	{ head -5 "$TMP/top"; fail "wrong guest/host split"; }

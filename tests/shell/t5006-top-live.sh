@@ -11,7 +11,7 @@ W=$!
 trap 'kill $W 2>/dev/null; tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 sleep 0.3
 
-$PMUKVM top --stdio -n 2 -d 1 --rows 15 >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; fail "live top failed"; }
+$PMUKVM top --stdio --iterations 2 -d 1 -E 15 >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; fail "live top failed"; }
 [ "$(grep -c '^# pmukvm top ' "$TMP/out")" -eq 2 ] || { cat "$TMP/out"; fail "not 2 snapshots"; }
 grep -q -E "spin_math|__sin_fma|memmove|memset" "$TMP/out" || { cat "$TMP/out"; fail "no mtwork functions"; }
 grep -q -E "^# Samples: [1-9][0-9]* of event '(cycles|cpu-clock)'" "$TMP/out" || fail "no samples header"
@@ -22,7 +22,7 @@ fi
 echo "ok: system-wide: $(grep -m1 '^# Samples' "$TMP/out")"
 
 # -p: only that process.
-$PMUKVM top --stdio -n 1 -d 1 -p $W -s comm >"$TMP/p" 2>/dev/null || fail "top -p failed"
+$PMUKVM top --stdio --iterations 1 -n -d 1 -p $W -s comm >"$TMP/p" 2>/dev/null || fail "top -p failed"
 awk '!/^#/ && NF { print $3 }' "$TMP/p" | sort -u >"$TMP/comms"
 [ "$(cat "$TMP/comms")" = mtwork ] || { cat "$TMP/p"; fail "-p $W: rows of other commands"; }
 echo "ok: -p shows only mtwork"

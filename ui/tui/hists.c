@@ -118,6 +118,12 @@ static void hb__rebuild(struct hists_browser *hb)
 			if (hb__shown(hb, he))
 				hists__add_entry(&hb->view, he);
 	hists__sort(&hb->view);
+	/* Sorted by period: the rows under the limit are the tail. */
+	if (hb->ops && hb->ops->percent_limit > 0)
+		while (hb->view.nr_entries &&
+		       pct(hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
+		       hb->ops->percent_limit)
+			hb->view.nr_entries--;
 	for (k = 0; k < so.nr; k++) {
 		hb->widths[k] = strlen(sort_keys[so.keys[k]].header);
 		for (r = 0; r < hb->view.nr_entries && r < 1000; r++) {

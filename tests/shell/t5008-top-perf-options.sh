@@ -1,0 +1,141 @@
+#!/bin/bash
+# perf top's options in pmukvm top: -n (--show-nr-samples), -E, --percent-limit,
+# -z, -K, -U, -C, -a, -c; --iterations is the snapshot count. Replay
+# snapshots are checked against report and perf script on the same file,
+# live ones against the sampling they asked for.
+. tests/lib.sh
+need_perf
+F=$TMP/mt.data
+perf record -q --sample-cpu -e cpu-clock -F 999 -o "$F" -- "$TOOLS/mtwork" 2 1500 >/dev/null 2>&1 ||
+	fail "perf record failed"
+TOP="$PMUKVM top -i $F --stdio --speed 0"
+rows() { grep -v '^#' | grep .; }
+
+# -n: the Samples column of report -n; without it, report's rows without one.
+$TOP --no-decay -d 1000 -E 0 -s dso,sym | rows >"$TMP/top"
+$PMUKVM report -i "$F" --stdio -q -s dso,sym | rows >"$TMP/report"
+diff -u "$TMP/report" "$TMP/top" || fail "top without -n: rows differ from report's"
+$TOP --no-decay -d 1000 -E 0 -n -s dso,sym | rows >"$TMP/top.n"
+$PMUKVM report -i "$F" --stdio -q -n -s dso,sym | rows >"$TMP/report.n"
+diff -u "$TMP/report.n" "$TMP/top.n" || fail "top -n: rows differ from report -n's"
+grep -q "Samples" <($TOP --no-decay -d 1000 -n) || fail "top -n: no Samples header"
+grep -q "Samples  " <($TOP --no-decay -d 1000) && fail "top without -n: a Samples column"
+# -n takes no value: the next option is an option.
+$TOP -n --iterations 1 -d 0.5 >/dev/null || fail "-n swallowed the option after it"
+echo "ok: -n adds report -n's Samples column ($(wc -l <"$TMP/top.n") rows)"
+
+# -E: the first N rows; --percent-limit: report's rows above the limit.
+$TOP --no-decay -d 1000 -E 2 -n -s dso,sym | rows >"$TMP/top.e"
+# Columns are as wide as the rows shown: compare the words.
+diff -u <(head -2 "$TMP/report.n" | tr -s ' ') <(tr -s ' ' <"$TMP/top.e") || fail "-E 2: not the first 2 rows"
+$TOP --no-decay -d 1000 -E 0 --percent-limit 3 -s dso,sym | rows >"$TMP/top.p"
+$PMUKVM report -i "$F" --stdio -q --percent-limit 3 -s dso,sym | rows >"$TMP/report.p"
+[ -s "$TMP/top.p" ] && [ "$(wc -l <"$TMP/top.p")" -lt "$(wc -l <"$TMP/top")" ] ||
+	fail "--percent-limit 3 left $(wc -l <"$TMP/top.p") of $(wc -l <"$TMP/top") rows"
+diff -u <(tr -s ' ' <"$TMP/report.p") <(tr -s ' ' <"$TMP/top.p") || fail "--percent-limit 3: rows differ from report's"
+echo "ok: -E 2 and --percent-limit 3 ($(wc -l <"$TMP/top.p") rows)"
+
+# -z: each snapshot holds its interval only; its rows add up to it.
+$TOP -d 0.3 -z -E 0 -n -s sym >"$TMP/z" || fail "top -z failed"
+awk '/^# Samples:/ { n++; all = $3; this = substr($7, 2) + 0; if (all != this) bad = bad " " n ": " all "/" this }
+     /^# pmukvm top/ && n { if (sum != all) bad = bad " rows " sum "!=" all; sum = 0 }
+     !/^#/ && NF { sum += $2 }
+     END { if (sum != all) bad = bad " rows " sum "!=" all; if (n < 3) bad = bad " only " n " snapshots"; print bad }' \
+	"$TMP/z" >"$TMP/zbad"
+[ ! -s "$TMP/zbad" ] || [ -z "$(tr -d ' \n' <"$TMP/zbad")" ] || { head -20 "$TMP/z"; fail "-z:$(cat "$TMP/zbad")"; }
+# The intervals add up to the file.
+total=$(grep -c . < <(perf script -i "$F" -F ip 2>/dev/null))
+sum=$(awk '/^# Samples:/ { s += $3 } END { print s }' "$TMP/z")
+[ "$sum" -eq "$total" ] || fail "-z: the intervals hold $sum samples, the file $total"
+# Without -z the second snapshot carries the first one's, decayed.
+$TOP -d 0.3 --iterations 2 | awk '/^# Samples:/ { n++; if (n == 2 && $3 + 0 <= substr($7, 2) + 0) exit 1 }' ||
+	fail "without -z, the second snapshot holds only its interval"
+echo "ok: -z: $(grep -c '^# Samples' "$TMP/z") snapshots of one interval each, $sum samples in all"
+
+# -C in a replay: the samples perf script shows on that CPU.
+for cpu in $(perf script -i "$F" -F cpu 2>/dev/null | tr -d '[] ' | sort -u); do
+	want=$(perf script -i "$F" -F cpu 2>/dev/null | tr -d '[] ' | grep -c -x "0*$cpu")
+	c=$((10#$cpu))
+	got=$($TOP --no-decay -d 1000 -C $c | awk '/^# Samples:/ { print $3 }')
+	[ "$got" = "$want" ] || fail "-C $c: $got samples, perf script shows $want"
+	echo "ok: -C $c: $got samples, as perf script"
+done
+perf record -q -e cpu-clock -F 999 -o "$TMP/nocpu.data" -- "$TOOLS/mtwork" 1 100 >/dev/null 2>&1
+expect_clean_error "-C on a file without CPUs" $PMUKVM top -i "$TMP/nocpu.data" --stdio -C 0
+grep -q "nocpu.data" "$TMP/err" || fail "-C error does not name the file"
+
+# -K, -U on guest data: the kernel (user) modes' samples are left out.
+G=$TOOLS/mkguestdata
+if [ -x "$G" ] && [ -f "$FIXTURES/guest-6.1/kallsyms.gz" ]; then
+	K=$FIXTURES/guest-6.1/kallsyms.gz
+	M=$FIXTURES/guest-6.1/modules
+	GO="--guestkallsyms=$K --guestmodules=$M --host --guest"
+	$G -o "$TMP/g.data" --guest "0:$K:$M" --seed 7 --kernel-samples 3000 --module-samples 1000 \
+		--user-samples 300 --host-kernel-samples 100 --host-user-samples 100 >/dev/null ||
+		fail "mkguestdata failed"
+	GT="$PMUKVM $GO top -i $TMP/g.data --stdio --speed 0 --no-decay -d 1000 -E 0 -n -s mode"
+	$GT -K >"$TMP/k" || fail "top -K failed"
+	[ "$(rows <"$TMP/k" | awk '{ print $2 "|" $3 " " $4 }' | sort | tr '\n' ' ')" = \
+	  "100|host user 300|guest user " ] || { cat "$TMP/k"; fail "-K: wrong rows"; }
+	grep -q "^# (4100 samples left out by -K)" "$TMP/k" || { cat "$TMP/k"; fail "-K: no count of what was left out"; }
+	$GT -U >"$TMP/u" || fail "top -U failed"
+	[ "$(rows <"$TMP/u" | awk '{ print $2 "|" $3 " " $4 }' | sort | tr '\n' ' ')" = \
+	  "100|host kernel 4000|guest kernel " ] || { cat "$TMP/u"; fail "-U: wrong rows"; }
+	[ -z "$($GT -K -U | rows)" ] || fail "-K -U: rows left"
+	echo "ok: -K and -U leave out kernel and user samples, guest and host"
+else
+	echo "(no mkguestdata or fixtures: -K/-U checked on the host file only)"
+	[ -z "$($TOP --no-decay -d 1000 -U -s mode | rows | grep 'host user')" ] || fail "-U: host user rows"
+fi
+
+# Usage errors.
+expect_clean_error "-C junk" $PMUKVM top --stdio -C 0-x
+expect_clean_error "-C reversed" $PMUKVM top --stdio -C 3-1
+expect_clean_error "-c 0" $PMUKVM top --stdio -c 0
+expect_clean_error "-c with -F" $PMUKVM top --stdio -c 1000 -F 100
+expect_clean_error "-c in a replay" $PMUKVM top -i "$F" --stdio -c 1000
+expect_clean_error "-p with -a" $PMUKVM top --stdio -a -p 1
+expect_clean_error "-z with --no-decay" $PMUKVM top -i "$F" --stdio -z --no-decay
+expect_clean_error "--percent-limit 101" $PMUKVM top -i "$F" --stdio --percent-limit 101
+expect_clean_error "-E junk" $PMUKVM top -i "$F" --stdio -E x
+
+# The browser: --percent-limit hides the rows under it there too.
+if command -v tmux >/dev/null 2>&1; then
+	. tests/shell/lib-tui.sh
+	tui_start "$PMUKVM top -i $F --tui --speed 0 --no-decay -d 1000 -s dso,sym --percent-limit 10"
+	wait_screen "replay .*ended"
+	n=$(rows | wc -l)
+	[ "$n" -ge 1 ] || fail "--percent-limit 10 in the browser: no rows"
+	rows | awk '{ if ($1 + 0 < 10) bad = 1 } END { exit bad }' ||
+		{ screen; fail "--percent-limit 10: the browser shows rows under 10%"; }
+	keys q
+	[ "$(wait_exit)" = 0 ] || fail "browser with --percent-limit: non-zero exit"
+	tm kill-server
+	echo "ok: --percent-limit 10 in the browser: $n rows, none under 10%"
+fi
+
+# Live: -C samples those CPUs only, -c sets the period, -a is the default.
+$PMUKVM top --stdio --iterations 1 -d 0.2 -e cpu-clock >/dev/null 2>"$TMP/err" ||
+	skip "live top cannot sample here: $(cat "$TMP/err")"
+"$TOOLS/mtwork" 2 8000 >/dev/null &
+W=$!
+trap 'kill $W 2>/dev/null; tmux -S "$TMP/tmux.sock" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+ncpu=$(getconf _NPROCESSORS_ONLN)
+# One interval of 3 s: the records of a round reach the session together,
+# so short intervals split the samples unevenly; a long one does not.
+live_rate() { $PMUKVM top --stdio --no-decay --iterations 1 -d 3 -e cpu-clock "$@" 2>/dev/null |
+	awk '/^# Samples:/ { r = $10 } END { sub(/\/s\)/, "", r); print r + 0 }'; }
+# cpu-clock per CPU ticks on idle CPUs too: a period of 1 ms is 1000 samples/s a CPU.
+r1=$(live_rate -c 1000000 -C 0)
+[ "$r1" -ge 700 ] && [ "$r1" -le 1200 ] || fail "-C 0 -c 1000000: $r1 samples/s, want about 1000"
+echo "ok: live -C 0 -c 1000000: $r1 samples/s"
+if [ "$ncpu" -ge 2 ]; then
+	ra=$(live_rate -c 1000000 -a)
+	[ "$ra" -ge $((ncpu * 700)) ] && [ "$ra" -le $((ncpu * 1200)) ] ||
+		fail "-a -c 1000000: $ra samples/s on $ncpu CPUs, want about $((ncpu * 1000))"
+	echo "ok: live -a -c 1000000: $ra samples/s on $ncpu CPUs"
+fi
+r10=$(live_rate -c 10000000 -C 0)
+[ "$r10" -ge 70 ] && [ "$r10" -le 120 ] || fail "-C 0 -c 10000000: $r10 samples/s, want about 100"
+echo "ok: live -C 0 -c 10000000: $r10 samples/s"
+expect_clean_error "-C with an offline CPU" $PMUKVM top --stdio --iterations 1 -C 4000
