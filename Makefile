@@ -103,10 +103,32 @@ demo: $(PROG) build/tools/mtwork
 	build/tools/mtwork 2 3500 & ./$(PROG) record -a --duration 3 -o demo.data; wait
 	./$(PROG) report -i demo.data --stdio --percent-limit 0.5
 
-# Man pages from Documentation/*.txt, where asciidoctor is installed.
-man:
-	@command -v asciidoctor >/dev/null || { echo "man: asciidoctor is not installed"; exit 1; }
-	for f in Documentation/pmukvm*.txt; do asciidoctor -b manpage -o $${f%.txt}.1 $$f; done
+# Man pages from Documentation/pmukvm*.txt (asciidoctor).
+MAN_TXT := $(wildcard Documentation/pmukvm*.txt)
+MAN_PAGES := $(MAN_TXT:%.txt=%.1)
+
+man: $(MAN_PAGES)
+
+Documentation/%.1: Documentation/%.txt
+	@command -v asciidoctor >/dev/null || { echo "man: asciidoctor is not installed (make deps)"; exit 1; }
+	$(call quiet,MAN,$@)asciidoctor -b manpage --failure-level=WARN -o $@ $<
+
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: the binary, the man
+# pages and the bash completion. The binary is the plain build.
+PREFIX  ?= /usr/local
+bindir  := $(PREFIX)/bin
+man1dir := $(PREFIX)/share/man/man1
+bashcompdir := $(PREFIX)/share/bash-completion/completions
+
+install: pmukvm $(MAN_PAGES)
+	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(man1dir)' '$(DESTDIR)$(bashcompdir)'
+	install -m 755 pmukvm '$(DESTDIR)$(bindir)/pmukvm'
+	install -m 644 $(MAN_PAGES) '$(DESTDIR)$(man1dir)/'
+	install -m 644 contrib/pmukvm-completion.bash '$(DESTDIR)$(bashcompdir)/pmukvm'
+
+uninstall:
+	rm -f '$(DESTDIR)$(bindir)/pmukvm' '$(DESTDIR)$(bashcompdir)/pmukvm' \
+		$(patsubst Documentation/%,'$(DESTDIR)$(man1dir)/%',$(MAN_PAGES))
 
 test-san:
 	$(MAKE) all
@@ -116,7 +138,7 @@ test-san:
 check: test test-san
 
 clean:
-	rm -rf build build-san pmukvm pmukvm-san
+	rm -rf build build-san pmukvm pmukvm-san $(MAN_PAGES)
 
-.PHONY: all test test-san check clean deps demo man FORCE
+.PHONY: all test test-san check clean deps demo man install uninstall FORCE
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "builtin-kvm/builtin.h"
+#include "util/evlist.h"
+#include "util/hist.h"
 #include "util/options.h"
 #include "util/util.h"
 
@@ -94,6 +96,32 @@ static void print_usage(void)
 	options_print_examples(main_examples);
 }
 
+/*
+ * What shell completion asks for (contrib/pmukvm-completion.bash), one per
+ * line, from the tables the code uses, so completion follows them. Not
+ * shown in --help, as perf's --list-cmds. Returns false for another word.
+ */
+static bool list_for_completion(const char *what)
+{
+	size_t i;
+	const char *name;
+
+	if (!strcmp(what, "--list-cmds")) {
+		for (i = 0; i < ARRAY_SIZE(commands); i++)
+			printf("%s\n", commands[i].name);
+		printf("help\n");
+	} else if (!strcmp(what, "--list-sort-keys")) {
+		for (i = 0; i < SORT_NR_KEYS; i++)
+			printf("%s\n", sort_keys[i].name);
+	} else if (!strcmp(what, "--list-events")) {
+		for (i = 0; (name = event_name__nth(i)); i++)
+			printf("%s\n", name);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static const struct cmd_struct *find_cmd(const char *name)
 {
 	size_t i;
@@ -148,6 +176,8 @@ int main(int argc, char **argv)
 		print_usage();
 		return 0;
 	}
+	if (argc == 2 && list_for_completion(argv[1]))
+		return 0;
 	/* Global options before the command word, as perf kvm takes them. */
 	i = options_parse(argc, argv, usage_str, main_opts, no_command_opts, NULL);
 	if (i < 0)

@@ -488,6 +488,11 @@ static const struct event_name event_names[] = {
 const char event_names_known[] = "cycles, instructions, branches, branch-misses, "
 	"cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN";
 
+const char *event_name__nth(size_t i)
+{
+	return i < ARRAY_SIZE(event_names) ? event_names[i].name : NULL;
+}
+
 int event_name__parse(const char *name, struct perf_event_attr *attr)
 {
 	size_t i;

@@ -145,6 +145,12 @@ int evlist__probe(const struct perf_event_attr *attr);
  */
 int event_name__parse(const char *name, struct perf_event_attr *attr);
 
+/**
+ * event_name__nth - the @i-th name event_name__parse knows (raw rNNNN
+ * aside), or NULL past the last: what shell completion offers.
+ */
+const char *event_name__nth(size_t i);
+
 /* The names event_name__parse knows, for messages and help. */
 extern const char event_names_known[];
 

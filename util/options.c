@@ -122,6 +122,17 @@ void options_usage(const char *usage, const struct opt_desc *opts)
 	options_print_examples(options_examples);
 }
 
+/* "--name[=] [-x]": the long name, '=' when a value follows, the short one. */
+static void list_opts(const struct opt_desc *o)
+{
+	for (; o && o->lng; o++) {
+		printf("--%s%s", o->lng, o->has_arg == required_argument ? "=" : "");
+		if (o->val > 0 && o->val < 256)
+			printf(" -%c", o->val);
+		printf("\n");
+	}
+}
+
 static size_t count_opts(const struct opt_desc *o)
 {
 	size_t n = 0;
@@ -162,6 +173,11 @@ int options_parse(int argc, char **argv, const char *usage,
 	size_t nlo = 0, nso = 0;
 	int c, ret = -1;
 
+	if (argc > 1 && !strcmp(argv[1], OPTIONS_LIST_OPTS)) {
+		list_opts(opts);
+		list_opts(global_opts);
+		exit(0);
+	}
 	so[nso++] = '+';	/* stop at the first non-option */
 	so[nso++] = ':';	/* report missing arguments as ':' */
 	add_opts(lo, &nlo, so, &nso, opts);

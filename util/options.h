@@ -60,6 +60,14 @@ struct usage_example {
  */
 extern const struct usage_example *options_examples;
 
+/*
+ * For shell completion, not shown in --help: "--list-opts" as the first
+ * argument of a command (or of pmukvm) prints its options and the global
+ * ones, one per line: the long name ("--name=" where a value follows),
+ * then the short one if there is one ("--sort= -s"); then exit 0.
+ */
+#define OPTIONS_LIST_OPTS "--list-opts"
+
 /* Prints "usage: ...", the option list and options_examples to stdout. */
 void options_usage(const char *usage, const struct opt_desc *opts);
 

@@ -14,15 +14,15 @@ for cmd in $($PMUKVM --help | awk '/^commands:/ { on = 1; next } on && NF == 0 {
 	[ "$cmd" = help ] && continue
 	page=Documentation/pmukvm-$cmd.txt
 	[ -f "$page" ] || fail "no man page source $page for command $cmd"
-	$PMUKVM $cmd --help | grep -o -E -- '--[a-z][a-z0-9-]*' | sort -u >"$TMP/help"
-	grep -o -E -- '^-?[a-zA-Z]?[ ,A-Z]*--[a-z][a-z0-9-]*' "$page" | grep -o -E -- '--[a-z][a-z0-9-]*' |
+	$PMUKVM $cmd --help | grep -o -E -- '--[a-z][a-z0-9_-]*' | sort -u >"$TMP/help"
+	grep -o -E -- '^-?[a-zA-Z]?[ ,A-Z]*--[a-z][a-z0-9_-]*' "$page" | grep -o -E -- '--[a-z][a-z0-9_-]*' |
 		sort -u >"$TMP/doc"
 	if ! diff -u "$TMP/help" "$TMP/doc"; then
 		fail "$cmd: --help and $page list different options (- help, + page)"
 	fi
-	# Completion offers what --help lists.
-	bash -c ". contrib/pmukvm-completion.bash; COMP_WORDS=(pmukvm $cmd --); COMP_CWORD=2;
-		_pmukvm; printf '%s\n' \"\${COMPREPLY[@]}\"" PMUKVM="$PMUKVM" | sort -u >"$TMP/comp"
+	# Completion offers what --help lists ("--sort=": a value follows).
+	PMUKVM=$PMUKVM bash -c ". contrib/pmukvm-completion.bash; COMP_WORDS=(pmukvm $cmd --); COMP_CWORD=2;
+		_pmukvm; printf '%s\n' \"\${COMPREPLY[@]}\"" | sed 's/=$//' | sort -u >"$TMP/comp"
 	diff -u "$TMP/help" "$TMP/comp" || fail "$cmd: completion differs from --help"
 	checked=$((checked + 1))
 done
