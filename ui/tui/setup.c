@@ -6,6 +6,7 @@
  */
 #include "ui/tui/browser.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <slang.h>
 #include <stdio.h>
@@ -96,6 +97,16 @@ int tui__init(void)
 
 	if (!isatty(0) || !isatty(1))
 		return -1;
+	/*
+	 * The character set is the locale's: in a UTF-8 locale slang writes
+	 * UTF-8 and draws boxes with the Unicode line characters; elsewhere it
+	 * draws them with the terminal's alternate character set (terminfo's
+	 * acsc/smacs). Without this slang writes bytes, and the terminal,
+	 * expecting UTF-8, shows the ACS letters themselves ("lqqqk"). Only
+	 * LC_CTYPE: numbers keep the C locale's decimal point.
+	 */
+	setlocale(LC_CTYPE, "");
+	SLutf8_enable(-1);
 	SLtt_get_terminfo();
 	SLtt_get_screen_size();
 	/*
