@@ -1121,7 +1121,9 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 	struct machine *machine = machines__for_event(m, cpumode, pid);
 	u64 end = start + len < start ? UINT64_MAX : start + len;
 
-	if (strstr(filename, "kernel.kallsyms]")) {
+	/* "[kernel.kallsyms]_text", "[guest.kernel.kallsyms]_text", "[guest.kernel.kallsyms.PID]_text" */
+	if (strstr(filename, "kernel.kallsyms]") ||
+	    !strncmp(filename, "[guest.kernel.kallsyms.", 23)) {
 		machine->text_recorded = pgoff;
 		machine->has_text_recorded = true;
 		if (machine->flags & MACHINE_GUEST) {

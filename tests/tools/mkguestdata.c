@@ -44,6 +44,12 @@
  *                          another KASLR offset after its files were copied.
  *                          The MMAP records still follow the files, as perf
  *                          kvm record writes them from the files it is given.
+ *     --kaslr HEX          the recording is of another boot than the files:
+ *                          the guest kernel map record's _text and every
+ *                          guest kernel sample sit HEX bytes higher than the
+ *                          files say (KASLR moved the core kernel; modules
+ *                          stay). The expectation still names the files'
+ *                          symbols: a reader must relocate by the record.
  *     --carry-files        store each guest's kallsyms and modules in the file
  *                          as pmukvm record does (feature 200, gzip; see
  *                          util/guestfiles.h), so a report needs no options.
@@ -279,6 +285,7 @@ struct guest {
 	struct hot *khot, *mhot;
 	size_t nr_khot, nr_mhot;
 	u64 kstale, mstale;	/* ip shifts in --stale mode */
+	u64 kaslr;		/* --kaslr: core kernel moved since the files */
 	u64 left[3];		/* samples still to write, by category */
 };
 
@@ -622,6 +629,7 @@ struct opts {
 	bool cycles;
 	bool stale;
 	u64 stale_gap;
+	u64 kaslr;
 	bool carry;		/* store the guests' files in feature 200 */
 };
 
@@ -696,8 +704,9 @@ static void write_guest_kernel_map(struct out *o, const struct guest *g)
 		snprintf(name, sizeof(name), "[guest.kernel.kallsyms.%d]_text", g->pid);
 	else
 		snprintf(name, sizeof(name), "[guest.kernel.kallsyms]_text");
-	write_mmap(o, CPUMODE_GUEST_KERNEL, (u32)g->pid, g->st.text, UINT64_MAX - g->st.text,
-		   g->st.text, name);
+	u64 text = g->st.text + g->kaslr;
+
+	write_mmap(o, CPUMODE_GUEST_KERNEL, (u32)g->pid, text, UINT64_MAX - text, text, name);
 }
 
 /* The record order matters to perf 6.1: see --order in the header comment. */
@@ -777,6 +786,8 @@ static u64 guest_ip(struct guest *g, enum cat c)
 			    " wraps or still lies inside the files' ranges", ip, shift);
 		ip += shift;
 	}
+	if (c == CAT_KERNEL)
+		ip += g->kaslr;
 	return ip;
 }
 
@@ -1211,7 +1222,7 @@ static void usage(FILE *f)
 "                   [--host-user-samples N] [--kernel-symbols N]\n"
 "                   [--module-symbols N] [--vcpus N] [--seed N]\n"
 "                   [--event cycles|cpu-clock] [--period N] [--round N]\n"
-"                   [--stale HEX] [--carry-files]\n"
+"                   [--stale HEX] [--kaslr HEX] [--carry-files]\n"
 "   or: mkguestdata --make-guestmount DIR --pid PID --shift [-]HEX\n"
 "                   [--module-shift [-]HEX] --kallsyms K --modules M\n"
 "   or: mkguestdata [--zero-kallsyms OUT --kallsyms K] [--zero-modules OUT --modules M]\n"
@@ -1237,6 +1248,8 @@ static void usage(FILE *f)
 "  --event E                cycles (default) or cpu-clock\n"
 "  --period N               period of every sample (100000)\n"
 "  --round N                FINISHED_ROUND every N samples (1000)\n"
+"  --kaslr HEX              the recording's guest core kernel (_text record\n"
+"                           and kernel samples) HEX bytes above the files'\n"
 "  --carry-files            store each guest's kallsyms and modules in the\n"
 "                           file (pmukvm's feature 200, gzip), as record does\n"
 "  --stale HEX              guest samples HEX bytes past the kernel's _end\n"
@@ -1337,7 +1350,7 @@ static void parse_guest(struct opts *opt, char *arg)
 enum {
 	OPT_EXPECT = 256, OPT_GUEST, OPT_ORDER, OPT_KSAMPLES, OPT_MSAMPLES, OPT_USAMPLES,
 	OPT_HKSAMPLES, OPT_HUSAMPLES, OPT_KSYMS, OPT_MSYMS, OPT_VCPUS, OPT_SEED, OPT_EVENT,
-	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_CARRY, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
+	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_KASLR, OPT_CARRY, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
 	OPT_KALLSYMS, OPT_MODULES, OPT_ZKALLSYMS, OPT_ZMODULES,
 };
 
@@ -1359,6 +1372,7 @@ static const struct option long_opts[] = {
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "round", required_argument, NULL, OPT_ROUND },
 	{ "stale", required_argument, NULL, OPT_STALE },
+	{ "kaslr", required_argument, NULL, OPT_KASLR },
 	{ "carry-files", no_argument, NULL, OPT_CARRY },
 	{ "make-guestmount", required_argument, NULL, OPT_MKMOUNT },
 	{ "pid", required_argument, NULL, OPT_PID },
@@ -1447,6 +1461,7 @@ static void guest_setup(struct opts *opt, struct guest *g, int idx)
 	free(cand);
 	free(order);
 
+	g->kaslr = opt->kaslr;
 	g->left[CAT_KERNEL] = opt->n_kernel;
 	g->left[CAT_MODULE] = opt->n_module;
 	g->left[CAT_USER] = opt->n_user;
@@ -1547,6 +1562,9 @@ int main(int argc, char **argv)
 			if (optarg[0] == '-')
 				bad_usage("--stale: the gap cannot be negative");
 			break;
+		case OPT_KASLR:
+			opt->kaslr = parse_shift("--kaslr", optarg);
+			break;
 		case OPT_MKMOUNT: copy.mount = optarg; break;
 		case OPT_PID:
 			copy.pid = parse_count("--pid", optarg, 1, 4194304);
@@ -1582,6 +1600,8 @@ int main(int argc, char **argv)
 		bad_usage("no output file (-o)");
 	if (!opt->nr_guests)
 		bad_usage("no guest (--guest PID:KALLSYMS:MODULES)");
+	if (opt->stale && opt->kaslr)
+		bad_usage("--stale and --kaslr do not combine");
 
 	rng_state = opt->seed * 0x9e3779b97f4a7c15ull + 0x853c49e6748fea9bull;
 	if (!rng_state)
