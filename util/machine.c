@@ -557,9 +557,39 @@ static void guest__load_ko(struct machines *m, struct machine *machine, struct d
 }
 
 /*
+ * One guest module's map, from its modules file line or, when the guest
+ * has no modules file, from the recording's module map record. Symbols
+ * come from kallsyms' [module] lines, else from a .ko under --guestmount.
+ */
+static void guest__add_module(struct machines *m, struct machine *machine,
+			      const struct kmodule *km, bool recorded)
+{
+	const char *src = recorded ? "the recording's module maps" : "the modules file";
+	char *dname = xasprintf("[%s]", km->name);
+	struct dso *dso = machine__findnew_dso(machine, dname, DSO_MODULE, NULL);
+
+	free(dname);
+	dso->loaded = true;
+	dso->owner = module_owner(machine, km->name);
+	if (!dso->owner && machine->root && !dso->elf)
+		guest__load_ko(m, machine, dso, km);
+	if (!dso->owner && !dso->elf && machine->ks)
+		machines__warn_once(m, "%s: module %s is in %s but has no symbols in kallsyms%s "
+				    "(kallsyms/modules inconsistency)", machine->name, km->name,
+				    src, machine->root ? " nor a .ko file" : "");
+	if (km->start < machine->kernel_map_end && km->start + km->size >
+	    machine->kernel_map_start)
+		machines__warn_once(m, "%s: module %s [%#" PRIx64 "-%#" PRIx64 ") in %s overlaps "
+				    "the core kernel (kallsyms/modules inconsistency)",
+				    machine->name, km->name, km->start, km->start + km->size, src);
+	machine__add_kmap(machine, km->start, km->start + km->size, km->start, dso);
+}
+
+/*
  * A guest's kernel layout comes from its symbol files, not from the map
  * records: the core kernel spans its kallsyms core symbols, each module
- * its /proc/modules range. The recorded _text, when there is one, gives
+ * its /proc/modules range (without a modules file, as perf does, the
+ * range its module map record gives). The recorded _text, when there is one, gives
  * the KASLR relocation of the core kernel.
  */
 static void guest__build_kmaps(struct machines *m, struct machine *machine)
@@ -616,27 +646,12 @@ static void guest__build_kmaps(struct machines *m, struct machine *machine)
 		machine__add_kmap(machine, machine->kernel_map_start, machine->kernel_map_end,
 				  machine->kernel_map_start, machine->kernel_dso);
 	}
-	for (i = 0; i < machine->nr_mods; i++) {
-		const struct kmodule *km = &machine->mods[i];
-		char *dname = xasprintf("[%s]", km->name);
-		struct dso *dso = machine__findnew_dso(machine, dname, DSO_MODULE, NULL);
-
-		free(dname);
-		dso->loaded = true;
-		dso->owner = module_owner(machine, km->name);
-		if (!dso->owner && machine->root && !dso->elf)
-			guest__load_ko(m, machine, dso, km);
-		if (!dso->owner && !dso->elf && ks)
-			machines__warn_once(m, "%s: module %s is in the modules file but has no "
-					    "symbols in kallsyms%s (kallsyms/modules inconsistency)",
-					    machine->name, km->name,
-					    machine->root ? " nor a .ko file" : "");
-		if (km->start < machine->kernel_map_end && km->start + km->size >
-		    machine->kernel_map_start)
-			machines__warn_once(m, "%s: module %s [%#" PRIx64 "-%#" PRIx64 ") overlaps the "
-					    "core kernel (kallsyms/modules inconsistency)",
-					    machine->name, km->name, km->start, km->start + km->size);
-		machine__add_kmap(machine, km->start, km->start + km->size, km->start, dso);
+	if (machine->nr_mods) {
+		for (i = 0; i < machine->nr_mods; i++)
+			guest__add_module(m, machine, &machine->mods[i], false);
+	} else {
+		for (i = 0; i < machine->nr_rec_mods; i++)
+			guest__add_module(m, machine, &machine->rec_mods[i], true);
 	}
 	/* kallsyms module symbols whose module the modules file lacks. */
 	for (i = 0; ks && i < ks->nr_modnames; i++) {
@@ -774,6 +789,7 @@ static void machine__exit(struct machine *machine)
 		free(machine->vmlinux);
 	}
 	modules__free(machine->mods, machine->nr_mods);
+	modules__free(machine->rec_mods, machine->nr_rec_mods);
 	free(machine->name);
 	free(machine->root);
 	free(machine->kallsyms_path);
@@ -1115,6 +1131,47 @@ static struct machine *machines__for_event(struct machines *m, u8 cpumode, s32 p
 	return &m->host;
 }
 
+/*
+ * A guest module map record, kept for a guest without a modules file
+ * (--guestkallsyms alone): perf lays such a guest's modules out from
+ * these records and names their symbols from kallsyms' [module] lines.
+ */
+static void guest__record_module(struct machines *m, struct machine *machine, u64 start,
+				 u64 end, const char *filename)
+{
+	struct kmodule *km = NULL;
+	char *name = module_name_of(filename);
+	size_t i;
+
+	if (!*name || end - start > MODULE_MAX_SIZE) {
+		machines__warn_once(m, "%s: module map record '%s' [%#" PRIx64 "-%#" PRIx64 ") "
+				    "ignored: not a module's name and size", machine->name,
+				    filename, start, end);
+		free(name);
+		return;
+	}
+	for (i = 0; i < machine->nr_rec_mods && !km; i++)
+		if (!strcmp(machine->rec_mods[i].name, name))
+			km = &machine->rec_mods[i];	/* reloaded: the last record holds */
+	if (!km) {
+		if (machine->nr_rec_mods >= MAX_MODULES) {
+			machines__warn_once(m, "%s: more than %u module map records: the rest "
+					    "are ignored", machine->name, MAX_MODULES);
+			free(name);
+			return;
+		}
+		ALLOC_GROW(machine->rec_mods, machine->nr_rec_mods + 1, machine->alloc_rec_mods);
+		km = &machine->rec_mods[machine->nr_rec_mods++];
+		km->name = name;
+	} else {
+		free(name);
+	}
+	km->start = start;
+	km->size = end - start;
+	if (machine->ks_tried && !machine->nr_mods && !(machine->flags & MACHINE_NO_SYMBOLS))
+		guest__add_module(m, machine, km, true);
+}
+
 static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 start, u64 len,
 				u64 pgoff, const char *filename)
 {
@@ -1124,6 +1181,9 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 	/* "[kernel.kallsyms]_text", "[guest.kernel.kallsyms]_text", "[guest.kernel.kallsyms.PID]_text" */
 	if (strstr(filename, "kernel.kallsyms]") ||
 	    !strncmp(filename, "[guest.kernel.kallsyms.", 23)) {
+		if ((machine->flags & MACHINE_GUEST) && machine->has_text_recorded &&
+		    machine->text_recorded == pgoff)
+			return;	/* the same again: nothing moves */
 		machine->text_recorded = pgoff;
 		machine->has_text_recorded = true;
 		if (machine->flags & MACHINE_GUEST) {
@@ -1139,7 +1199,8 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 		return;
 	}
 	if (machine->flags & MACHINE_GUEST) {
-		/* Guest modules come from the modules file; the record only names them. */
+		/* Guest modules come from the modules file; without one, from these records. */
+		guest__record_module(m, machine, start, end, filename);
 		return;
 	}
 	{

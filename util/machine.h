@@ -84,8 +84,10 @@ struct machine {
 	bool ks_tried;
 	char *kallsyms_path, *modules_path, *vmlinux_path;
 	struct elf_image *vmlinux;
-	struct kmodule *mods;
+	struct kmodule *mods;	/* the modules file's */
 	size_t nr_mods;
+	struct kmodule *rec_mods;	/* guest module map records, for want of a file */
+	size_t nr_rec_mods, alloc_rec_mods;
 	u64 text_recorded;	/* _text per the kernel map record */
 	bool has_text_recorded;
 	s64 reloc;		/* recorded _text - symbol file _text */
