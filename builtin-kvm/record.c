@@ -842,7 +842,7 @@ int cmd_record(int argc, char **argv)
 
 	err = guest_machines__find(&guest_config, &guests, &nr_guests, &bad_path);
 	if (err) {
-		pr_err("cannot read '%s': %s", bad_path, strerror(-err));
+		pr_err("cannot read '%s': %s", bad_path, file__strerror(err));
 		return 1;
 	}
 	/* Bad guest files stop us before anything is opened, rotated or written. */

@@ -887,7 +887,7 @@ static int live__synthesize(struct top *top)
 		return err;
 	err = guest_machines__find(&guest_config, &guests, &nr, &bad);
 	if (err) {
-		pr_err("cannot read '%s': %s", bad, strerror(-err));
+		pr_err("cannot read '%s': %s", bad, file__strerror(err));
 		return err;
 	}
 	for (i = 0; !err && i < nr; i++) {

@@ -33,9 +33,9 @@ static int handle_open(struct elf_handle *h, const char *path, const void *buf, 
 	elf_lib_init();
 	h->fd = -1;
 	if (path) {
-		h->fd = open(path, O_RDONLY | O_CLOEXEC);
+		h->fd = file__open_regular(path, 0);
 		if (h->fd < 0)
-			return -errno;
+			return h->fd;
 		h->elf = elf_begin(h->fd, ELF_C_READ_MMAP, NULL);
 	} else {
 		h->elf = elf_memory((char *)buf, len);
@@ -300,7 +300,7 @@ int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
 	if (ret) {
 		snprintf(err, errlen, "cannot read ELF file '%s': %s",
 			 runtime ? runtime : "[memory]", ret == -ENOEXEC ? "not an ELF file" :
-			 strerror(-ret));
+			 file__strerror(ret));
 		return ret;
 	}
 	if (!gelf_getehdr(rt.elf, &ehdr)) {

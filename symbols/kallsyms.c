@@ -275,12 +275,15 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 	int fd, ret = 0;
 
 	kparse_init(ks, &st, path, err, errlen);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = file__open_regular(path, KALLSYMS_MAX_BYTES);
 	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		if (fd == -EFBIG)
+			snprintf(err, errlen, "%s: larger than %u MiB: not a kallsyms copy", path,
+				 KALLSYMS_MAX_BYTES >> 20);
+		else
+			snprintf(err, errlen, "cannot read '%s': %s", path, file__strerror(fd));
 		free(buf);
-		return ret;
+		return fd;
 	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
@@ -462,8 +465,7 @@ int modules__load(const char *path, struct kmodule **mods, size_t *nr, char *err
 		return ret;
 	}
 	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, ret == -EBADMSG ?
-			 "truncated or corrupt gzip data" : strerror(-ret));
+		snprintf(err, errlen, "cannot read '%s': %s", path, file__strerror(ret));
 		return ret;
 	}
 	ret = modules__parse(buf, len, path, mods, nr, err, errlen);

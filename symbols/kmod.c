@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -46,8 +47,7 @@ int kmod__load(struct elf_image *img, const char *path, u64 base, char *err, siz
 	ret = read_module(path, &buf, &len);
 	if (ret) {
 		snprintf(err, errlen, "cannot read module '%s': %s", path,
-			 ret == -ENOTSUP ? "only .ko and .ko.gz are read" :
-			 ret == -EBADMSG ? "truncated or corrupt gzip data" : strerror(-ret));
+			 ret == -ENOTSUP ? "only .ko and .ko.gz are read" : file__strerror(ret));
 		return ret;
 	}
 	elf_version(EV_CURRENT);
@@ -138,10 +138,11 @@ static bool same_module_name(const char *file, const char *name)
 
 static int find_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	(void)st;
 	if (++find_visited > 200000)
 		return 1;	/* an absurd tree: stop looking */
-	if (type == FTW_F && same_module_name(path + ftw->base, find_name)) {
+	/* FTW_PHYS: st is the entry's own, links and FIFOs are not modules. */
+	if (type == FTW_F && S_ISREG(st->st_mode) &&
+	    same_module_name(path + ftw->base, find_name)) {
 		find_result = xstrdup(path);
 		return 1;
 	}
@@ -150,8 +151,11 @@ static int find_cb(const char *path, const struct stat *st, int type, struct FTW
 
 char *kmod__find(const char *root, const char *name)
 {
-	char *dir = xasprintf("%s/lib/modules", root);
+	int err;
+	char *dir = guest_tree__resolve(root, "lib/modules", &err);
 
+	if (!dir)
+		return NULL;
 	find_name = name;
 	find_result = NULL;
 	find_visited = 0;

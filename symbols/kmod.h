@@ -17,8 +17,10 @@ int kmod__load(struct elf_image *img, const char *path, u64 base, char *err, siz
 
 /**
  * kmod__find - the file of module @name under @root/lib/modules/ (any
- * release, any depth), matching '-' and '_' alike. Returns a malloc'ed
- * path the caller frees, or NULL.
+ * release, any depth), matching '-' and '_' alike. lib/modules is found
+ * inside the guest tree @root (guest_tree__resolve), and below it no
+ * symbolic link is followed and only regular files match. Returns a
+ * malloc'ed path the caller frees, or NULL.
  */
 char *kmod__find(const char *root, const char *name);
 

@@ -644,6 +644,10 @@ struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, siz
 		err = set_err(d, -errno, "cannot stat: %s", strerror(errno));
 		goto out_err;
 	}
+	if (S_ISDIR(st.st_mode)) {
+		err = set_err(d, -EISDIR, "is a directory, not a data file");
+		goto out_err;
+	}
 	d->buf_size = READ_BUF_SIZE;
 	d->buf = xmalloc(d->buf_size);
 	if (!S_ISREG(st.st_mode)) {

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,15 +16,6 @@
 #include "util/writer.h"
 
 #define MAX_GUEST_FILE	(256u << 20)
-
-static char *existing(char *path)
-{
-	if (access(path, R_OK)) {
-		free(path);
-		return NULL;
-	}
-	return path;
-}
 
 int guest_machines__find(const struct guest_config *gc, struct guest_machine **machines,
 			 size_t *nr, const char **bad_path)
@@ -60,12 +52,26 @@ int guest_machines__find(const struct guest_config *gc, struct guest_machine **m
 			return err;
 		}
 		while ((de = readdir(dir))) {
-			char *k, *mod;
+			static char bad[PATH_MAX];
+			char *k, *mod, *root;
+			struct stat st;
+			int e;
 
 			if (!isdigit((unsigned char)de->d_name[0]))
 				continue;
-			k = existing(xasprintf("%s/%s/proc/kallsyms", gc->mount, de->d_name));
-			mod = existing(xasprintf("%s/%s/proc/modules", gc->mount, de->d_name));
+			/* A guest's files are read inside its tree, never through a link out. */
+			root = xasprintf("%s/%s", gc->mount, de->d_name);
+			if (!lstat(root, &st) && S_ISLNK(st.st_mode)) {
+				str_copy(bad, root, sizeof(bad));
+				free(root);
+				closedir(dir);
+				guest_machines__free(m, n);
+				*bad_path = bad;
+				return -ELOOP;
+			}
+			k = guest_tree__resolve(root, "proc/kallsyms", &e);
+			mod = guest_tree__resolve(root, "proc/modules", &e);
+			free(root);
 			if (!k && !mod)
 				continue;
 			ALLOC_GROW(m, n + 1, alloc);

@@ -23,8 +23,11 @@ struct guest_machine {
 
 /**
  * guest_machines__find - the guests @gc describes. *machines is a
- * malloc'ed array the caller frees with guest_machines__free. Returns 0,
- * or -ENOENT/-ENOTDIR with *bad_path (static or in @gc) naming the path.
+ * malloc'ed array the caller frees with guest_machines__free. The files
+ * of a --guestmount guest are found inside its tree (guest_tree__resolve)
+ * and named by their real paths. Returns 0, or -ENOENT/-ENOTDIR, or
+ * -ELOOP for a guest directory that is a symbolic link, with *bad_path
+ * (static or in @gc) naming the path.
  */
 int guest_machines__find(const struct guest_config *gc, struct guest_machine **machines,
 			 size_t *nr, const char **bad_path);

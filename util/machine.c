@@ -676,6 +676,33 @@ void machines__load_dso(struct machines *m, struct dso *dso)
 		dso__load(m, dso);
 }
 
+/*
+ * A kernel image is linked (ET_EXEC) at a kernel address and keeps its
+ * symbols; /bin/ls and other programs are not, and would make every
+ * guest kernel sample silently unresolved. On failure @img's contents
+ * are freed and the reason is in @err.
+ */
+static bool vmlinux__check(struct elf_image *img, const char *path, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	bool high = false;
+	size_t i;
+
+	for (i = 0; i < img->nr_segs; i++)
+		high |= img->segs[i].vaddr >= 0xc0000000ull;
+	if (img->e_type != ET_EXEC)
+		why = "not an executable ELF file (ET_EXEC) as a vmlinux is";
+	else if (!high)
+		why = "nothing in it is loaded at a kernel address";
+	else if (!img->tab.nr)
+		why = "it has no symbols (a stripped image)";
+	if (!why)
+		return true;
+	snprintf(err, errlen, "'%s' is not a kernel image: %s", path, why);
+	elf_image__exit(img);
+	return false;
+}
+
 static void machine__load_kernel(struct machines *m, struct machine *machine)
 {
 	char err[512];
@@ -694,7 +721,8 @@ static void machine__load_kernel(struct machines *m, struct machine *machine)
 		struct elf_image *img = xzalloc(sizeof(*img));
 
 		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, err,
-			      sizeof(err))) {
+			      sizeof(err)) || !vmlinux__check(img, machine->vmlinux_path, err,
+							     sizeof(err))) {
 			machines__warn_once(m, "%s: %s", machine->name, err);
 			if (!machine->load_error)
 				machine->load_error = xstrdup(err);
@@ -934,14 +962,20 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 			return -errno;
 		}
 		while ((de = readdir(dir))) {
-			char *endp, name[128], *path, *vm;
+			char *endp, name[128], *path = NULL, *vm, *root;
 			long pid = strtol(de->d_name, &endp, 10);
+			struct stat st;
+			int e = -ENOENT;
 
 			if (*endp || endp == de->d_name || pid <= 0 || pid > INT32_MAX)
 				continue;
 			if (machines__find(m, (s32)pid))
 				continue;
-			path = xasprintf("%s/%s/proc/kallsyms", mount, de->d_name);
+			root = xasprintf("%s/%s", mount, de->d_name);
+			if (lstat(root, &st) || !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))) {
+				free(root);
+				continue;
+			}
 			vm = qemu_vm_name(m, (s32)pid);
 			if (vm)
 				snprintf(name, sizeof(name), "guest %ld (%s)", pid, vm);
@@ -949,20 +983,41 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 				snprintf(name, sizeof(name), "guest %ld", pid);
 			free(vm);
 			g = machines__add_guest(m, (s32)pid, name);
-			g->root = xasprintf("%s/%s", mount, de->d_name);
-			if (file_exists(path)) {
-				g->kallsyms_path = path;
-			} else {
-				free(path);
+			/*
+			 * Everything of a guest is read inside its tree: a link
+			 * out of it (to the host's /proc, say) is refused.
+			 */
+			if (S_ISLNK(st.st_mode)) {
 				g->flags |= MACHINE_NO_SYMBOLS;
-				machines__warn_once(m, "%s: %s has no proc/kallsyms: its kernel "
-						    "samples stay unresolved", name, g->root);
+				machines__warn_once(m, "%s: '%s' is a symbolic link: refused (a "
+						    "guest's directory under --guestmount must be "
+						    "the directory itself); its kernel samples stay "
+						    "unresolved", name, root);
+				free(root);
+				continue;
 			}
-			path = xasprintf("%s/%s/proc/modules", mount, de->d_name);
-			if (file_exists(path))
-				g->modules_path = path;
-			else
-				free(path);
+			g->root = guest_tree__resolve(root, ".", &e);
+			if (g->root)
+				path = guest_tree__resolve(root, "proc/kallsyms", &e);
+			if (!g->root || !path) {
+				g->flags |= MACHINE_NO_SYMBOLS;
+				if (e == -ENOENT)
+					machines__warn_once(m, "%s: %s has no proc/kallsyms: its "
+							    "kernel samples stay unresolved", name,
+							    root);
+				else
+					machines__warn_once(m, "%s: %s/proc/kallsyms: %s: its kernel "
+							    "samples stay unresolved", name, root,
+							    file__strerror(e));
+				free(root);
+				continue;
+			}
+			g->kallsyms_path = path;
+			g->modules_path = guest_tree__resolve(root, "proc/modules", &e);
+			if (!g->modules_path && e != -ENOENT)
+				machines__warn_once(m, "%s: %s/proc/modules: %s", name, root,
+						    file__strerror(e));
+			free(root);
 		}
 		closedir(dir);
 		/* The default guest must not stand in for unknown pids under --guestmount. */
@@ -999,6 +1054,19 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 {
 	struct machine *g;
+
+	/* The host's -k file is read when a host kernel sample needs it: open it now. */
+	if (m->kallsyms_path) {
+		int fd = file__open_regular(m->kallsyms_path, KALLSYMS_MAX_BYTES);
+
+		if (fd < 0 && fd != -EFBIG) {
+			snprintf(err, errlen, "cannot read '%s': %s", m->kallsyms_path,
+				 file__strerror(fd));
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 
 	for (g = m->guests; g; g = g->next) {
 		if (g->flags & MACHINE_NO_SYMBOLS)

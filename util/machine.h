@@ -153,7 +153,9 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 /**
  * machines__load_guest_symbols - loads every guest's symbol files now, so
  * that a bad file given on the command line is an error before any
- * sample is read. Returns 0 or a negative errno with @err naming the file.
+ * sample is read; the host's kallsyms file (@m->kallsyms_path), read
+ * later, is opened to check it is a readable regular file. Returns 0 or a
+ * negative errno with @err naming the file.
  */
 int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
 

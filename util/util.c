@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,16 +182,246 @@ size_t str_copy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+/* ---- opening input files ---- */
+
+/*
+ * Guest trees: real paths (no symbolic link in them) under which nothing
+ * is followed. Registered while options are set up, read afterwards.
+ */
+static pthread_mutex_t guest_trees_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **guest_trees;
+static size_t nr_guest_trees;
+
+static bool in_guest_tree(const char *path)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&guest_trees_lock);
+	for (i = 0; i < nr_guest_trees && !found; i++) {
+		size_t n = strlen(guest_trees[i]);
+
+		found = !strncmp(path, guest_trees[i], n) && (path[n] == '/' || !path[n] ||
+							     guest_trees[i][n - 1] == '/');
+	}
+	pthread_mutex_unlock(&guest_trees_lock);
+	return found;
+}
+
+static void guest_tree__add(const char *real_root)
+{
+	size_t i;
+
+	pthread_mutex_lock(&guest_trees_lock);
+	for (i = 0; i < nr_guest_trees; i++)
+		if (!strcmp(guest_trees[i], real_root))
+			break;
+	if (i == nr_guest_trees) {
+		guest_trees = xrealloc(guest_trees, (nr_guest_trees + 1) * sizeof(char *));
+		guest_trees[nr_guest_trees++] = xstrdup(real_root);
+	}
+	pthread_mutex_unlock(&guest_trees_lock);
+}
+
+static int sys_openat2(int dirfd, const char *path, int flags, u64 resolve)
+{
+	struct open_how how = { .flags = (u64)flags, .resolve = resolve };
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+static bool openat2_missing(int err)
+{
+	/* An old kernel, or a sandbox that filters the call. */
+	return err == ENOSYS || err == EPERM || err == E2BIG;
+}
+
+/*
+ * @path under @dirfd, one component at a time, following no symbolic
+ * link and no "..": what openat2 would give where it is missing.
+ */
+static int open_nofollow_walk(int dirfd, const char *path, int flags)
+{
+	char *copy = xstrdup(path), *comp, *next;
+	int fd = dirfd, nfd;
+
+	for (comp = copy; comp; comp = next) {
+		next = strchr(comp, '/');
+		if (next)
+			*next++ = '\0';
+		if (!*comp || !strcmp(comp, "."))
+			if (next)
+				continue;
+		if (!strcmp(comp, "..")) {
+			nfd = -EXDEV;
+		} else {
+			nfd = openat(fd, *comp ? comp : ".", next ? O_PATH | O_DIRECTORY | O_NOFOLLOW |
+				     O_CLOEXEC : flags | O_NOFOLLOW);
+			if (nfd < 0)
+				nfd = -errno;
+		}
+		if (fd != dirfd)
+			close(fd);
+		if (nfd < 0) {
+			free(copy);
+			return nfd;
+		}
+		fd = nfd;
+	}
+	free(copy);
+	if (fd == dirfd)
+		fd = openat(dirfd, ".", flags);
+	return fd < 0 ? -errno : fd;
+}
+
+int file__open_regular(const char *path, u64 max_size)
+{
+	char proc[64];
+	struct stat st, st2;
+	int pfd, fd, err;
+
+	if (in_guest_tree(path)) {
+		pfd = sys_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+		if (pfd < 0 && openat2_missing(errno)) {
+			int top = path[0] == '/' ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)
+						 : AT_FDCWD;
+
+			pfd = top == -1 ? -errno : open_nofollow_walk(top, path, O_PATH | O_CLOEXEC);
+			if (top >= 0)
+				close(top);
+		} else if (pfd < 0) {
+			pfd = -errno;
+		}
+	} else {
+		pfd = open(path, O_PATH | O_CLOEXEC);
+		if (pfd < 0)
+			pfd = -errno;
+	}
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		err = -ELOOP;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -ENOTREG;
+		goto out;
+	}
+	if (max_size && (u64)st.st_size > max_size) {
+		err = -EFBIG;
+		goto out;
+	}
+	/* Reopen what was looked at, not whatever the path names by now. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		/* No /proc: open the path again and check it is the same file. */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
+			  (in_guest_tree(path) ? O_NOFOLLOW : 0));
+		if (fd < 0) {
+			err = -errno;
+			goto out;
+		}
+	}
+	if (fstat(fd, &st2) || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino ||
+	    !S_ISREG(st2.st_mode)) {
+		close(fd);
+		err = -ENOTREG;
+		goto out;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	err = fd;
+out:
+	close(pfd);
+	return err;
+}
+
+const char *file__strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case ENOTREG:
+		return "not a regular file (a FIFO, device or socket): refused";
+	case EISDIR:
+		return "is a directory";
+	case ELOOP:
+		return "a symbolic link where none may be followed";
+	case EXDEV:
+		return "leads out of its guest tree";
+	case EBADMSG:
+		return "truncated or corrupt gzip data";
+	default:
+		return strerror(err);
+	}
+}
+
+char *guest_tree__resolve(const char *root, const char *path, int *errp)
+{
+	char proc[64], real[PATH_MAX];
+	struct stat st;
+	int rfd, fd;
+	ssize_t n;
+
+	rfd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (rfd < 0) {
+		/* O_NOFOLLOW|O_DIRECTORY on a symbolic link: ELOOP or ENOTDIR. */
+		*errp = !lstat(root, &st) && S_ISLNK(st.st_mode) ? -ELOOP : -errno;
+		return NULL;
+	}
+	fd = sys_openat2(rfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0 && openat2_missing(errno))
+		fd = open_nofollow_walk(rfd, path, O_PATH | O_CLOEXEC);
+	else if (fd < 0)
+		fd = -errno;
+	if (fd < 0) {
+		close(rfd);
+		*errp = fd;
+		return NULL;
+	}
+	/* The real root, so that later opens under it can refuse every link. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", rfd);
+	n = readlink(proc, real, sizeof(real) - 1);
+	if (n > 0) {
+		real[n] = '\0';
+		guest_tree__add(real);
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, real, sizeof(real) - 1);
+	close(fd);
+	close(rfd);
+	if (n <= 0 || n >= (ssize_t)sizeof(real) - 1) {
+		*errp = n < 0 ? -errno : -ENAMETOOLONG;
+		return NULL;
+	}
+	real[n] = '\0';
+	return xstrdup(real);
+}
+
 int read_file_maybe_gz(const char *path, size_t limit, char **bufp, size_t *lenp)
+{
+	int fd = file__open_regular(path, limit);
+
+	if (fd < 0)
+		return fd;
+	return read_fd_maybe_gz(fd, limit, bufp, lenp);
+}
+
+int read_fd_maybe_gz(int fd, size_t limit, char **bufp, size_t *lenp)
 {
 	gzFile gz;
 	char *buf = NULL;
 	size_t len = 0, alloc = 0;
-	int fd, err = 0;
+	int err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	/* gzdopen reads plain files through unchanged. */
 	gz = gzdopen(fd, "rb");
 	if (!gz) {

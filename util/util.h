@@ -61,11 +61,50 @@ void *xgrow(void *arr, size_t *alloc, size_t nr, size_t elsize);
 u64 now_ns(void);
 
 /*
+ * Opening input files. Every symbol file (kallsyms, modules, vmlinux, .ko,
+ * ELF) is opened through file__open_regular: a FIFO given by mistake or
+ * planted in a guest tree must not block, a device node must not be read,
+ * a size must be known before reading.
+ */
+
+/* The error for a FIFO, device node or socket where a file was wanted. */
+#define ENOTREG EMEDIUMTYPE
+
+/**
+ * file__open_regular - opens @path read-only if it is a regular file. It
+ * is looked at through an O_PATH descriptor first, so that nothing else
+ * (FIFO, device) is ever opened for reading. A path under a guest tree
+ * (guest_tree__add) is opened without following any symbolic link. Returns
+ * a descriptor the caller closes, or -errno: -EISDIR, -ENOTREG, -ELOOP (a
+ * symbolic link in a guest tree), -EFBIG when @max_size and the file is
+ * larger.
+ */
+int file__open_regular(const char *path, u64 max_size);
+
+/** file__strerror - the message for file__open_regular's and the readers' errors. */
+const char *file__strerror(int err);
+
+/**
+ * guest_tree__resolve - resolves @path inside the directory @root as if
+ * @root were "/": symbolic links, absolute ones too, and ".." stay inside
+ * it (openat2's RESOLVE_IN_ROOT; without openat2 no symbolic link is
+ * followed). @root itself may not be a symbolic link. Registers @root as
+ * a guest tree (see file__open_regular). Returns the malloc'ed real path
+ * of what it found, which contains no symbolic link, or NULL with *errp
+ * set to -errno (-ELOOP: @root is a symbolic link).
+ */
+char *guest_tree__resolve(const char *root, const char *path, int *errp);
+
+/**
  * Reads a whole file, transparently gunzipping it when it starts with the
  * gzip magic. At most @limit bytes after decompression; larger is -EFBIG.
+ * The file is opened by file__open_regular.
  * On success *buf is a NUL-terminated malloc'ed buffer owned by the caller.
  */
 int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
+
+/** read_fd_maybe_gz - the same from a descriptor, which it closes. */
+int read_fd_maybe_gz(int fd, size_t limit, char **buf, size_t *len);
 
 /**
  * gunzip_buf - inflates gzip data held in memory, at most @limit bytes out
