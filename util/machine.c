@@ -752,9 +752,18 @@ static void machine__load_kernel(struct machines *m, struct machine *machine)
 		guest__build_kmaps(m, machine);
 		return;
 	}
-	/* Host: the map records laid out the kmaps; relocate by _text. */
+	/* Host: the map records laid out the kmaps; relocate by _text, and say so. */
 	if (machine->ks && machine->ks->has_text && machine->has_text_recorded)
 		machine->reloc = (s64)(machine->text_recorded - machine->ks->text);
+	if (machine->reloc)
+		machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64 " but "
+				    "'%s' says %#" PRIx64 ": the host rebooted (KASLR moved the "
+				    "kernel) or that file is of another kernel; kernel symbols are "
+				    "relocated by %+" PRId64 " (wrong if it is another kernel), "
+				    "module symbols are likely stale", machine->name,
+				    machine->text_recorded,
+				    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+				    machine->ks->text, machine->reloc);
 	for (dso = machine->dsos; dso; dso = dso->next) {
 		if (dso->kind == DSO_MODULE) {
 			char *name = module_name_of(dso->long_name);
