@@ -252,9 +252,15 @@ static double pct(u64 a, u64 b)
 	return b ? 100.0 * (double)a / (double)b : 0;
 }
 
-/* Guest attribution summary and loud warnings: stale symbols are not silent. */
+/*
+ * Guest attribution summary and loud warnings: stale symbols are not silent.
+ * The warnings go in the header on @fp ("# WARNING:" lines, which scripts
+ * read) and on stderr, but once only where both are the terminal.
+ */
 static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 {
+	bool header = !rep->quiet && !rep->json;
+	bool to_stderr = !header || !isatty(fileno(fp)) || !isatty(STDERR_FILENO);
 	struct machine *g;
 	size_t i;
 
@@ -263,7 +269,7 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 
 		if (!k && !g->nr_user_samples)
 			continue;
-		if (!rep->quiet)
+		if (header)
 			fprintf(fp, "# %s: %" PRIu64 " guest kernel samples, %" PRIu64
 				" unresolved (%.2f%%); %" PRIu64 " guest user samples\n",
 				g->name, k, u, pct(u, k), g->nr_user_samples);
@@ -273,17 +279,19 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 				"the kallsyms/modules copy is likely stale (guest rebooted, KASLR "
 				"moved the kernel, modules reloaded) or belongs to another guest";
 
-			if (!rep->quiet)
+			if (header)
 				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "
 					"be resolved: %s\n", g->name, pct(u, k), why);
-			pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
+			if (to_stderr)
+				pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
 				   g->name, pct(u, k), why);
 		}
 	}
 	for (i = 0; i < s->machines.nr_warnings; i++) {
-		if (!rep->quiet)
+		if (header)
 			fprintf(fp, "# WARNING: %s\n", s->machines.warnings[i]);
-		pr_warning("%s", s->machines.warnings[i]);
+		if (to_stderr)
+			pr_warning("%s", s->machines.warnings[i]);
 	}
 }
 
@@ -298,8 +306,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 			fprintf(fp, "# Samples with an unknown event id: %" PRIu64 "\n",
 				s->stats.nr_no_evsel);
 	}
-	if (!rep->json)
-		print_guest_summary(rep, s, fp);
+	print_guest_summary(rep, s, fp);
 	for (i = 0; i < s->data->nr_evsels; i++) {
 		struct evsel *evsel = s->data->evsels[i];
 		struct hists *h;
