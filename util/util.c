@@ -230,10 +230,12 @@ static int sys_openat2(int dirfd, const char *path, int flags, u64 resolve)
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
 
+bool file_open_without_openat2;
+
 static bool openat2_missing(int err)
 {
 	/* An old kernel, or a sandbox that filters the call. */
-	return err == ENOSYS || err == EPERM || err == E2BIG;
+	return file_open_without_openat2 || err == ENOSYS || err == EPERM || err == E2BIG;
 }
 
 /*
@@ -255,10 +257,20 @@ static int open_nofollow_walk(int dirfd, const char *path, int flags)
 		if (!strcmp(comp, "..")) {
 			nfd = -EXDEV;
 		} else {
+			struct stat st;
+
 			nfd = openat(fd, *comp ? comp : ".", next ? O_PATH | O_DIRECTORY | O_NOFOLLOW |
 				     O_CLOEXEC : flags | O_NOFOLLOW);
 			if (nfd < 0)
 				nfd = -errno;
+			/* O_NOFOLLOW: a link is ENOTDIR on the way, an O_PATH to itself at the end. */
+			if ((nfd == -ENOTDIR || nfd == -ELOOP) && *comp &&
+			    !fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+				nfd = -ELOOP;
+			if (nfd >= 0 && !fstat(nfd, &st) && S_ISLNK(st.st_mode)) {
+				close(nfd);
+				nfd = -ELOOP;
+			}
 		}
 		if (fd != dirfd)
 			close(fd);
@@ -281,7 +293,8 @@ int file__open_regular(const char *path, u64 max_size)
 	int pfd, fd, err;
 
 	if (in_guest_tree(path)) {
-		pfd = sys_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+		pfd = file_open_without_openat2 ? -1 :
+		      sys_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
 		if (pfd < 0 && openat2_missing(errno)) {
 			int top = path[0] == '/' ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)
 						 : AT_FDCWD;
@@ -377,7 +390,8 @@ char *guest_tree__resolve(const char *root, const char *path, int *errp)
 		*errp = !lstat(root, &st) && S_ISLNK(st.st_mode) ? -ELOOP : -errno;
 		return NULL;
 	}
-	fd = sys_openat2(rfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	fd = file_open_without_openat2 ? -1 :
+	     sys_openat2(rfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0 && openat2_missing(errno))
 		fd = open_nofollow_walk(rfd, path, O_PATH | O_CLOEXEC);
 	else if (fd < 0)

@@ -81,6 +81,9 @@ u64 now_ns(void);
  */
 int file__open_regular(const char *path, u64 max_size);
 
+/* Set by tests: resolve as where openat2 is missing (no link followed). */
+extern bool file_open_without_openat2;
+
 /** file__strerror - the message for file__open_regular's and the readers' errors. */
 const char *file__strerror(int err);
 

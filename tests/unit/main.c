@@ -22,6 +22,7 @@ void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_resolve_cache(void);
 void test_maps_overlay(void);
+void test_guest_files(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -39,6 +40,7 @@ static const struct unit_test tests[] = {
 	{ "sort_runs", test_sort_runs },
 	{ "resolve_cache", test_resolve_cache },
 	{ "maps_overlay", test_maps_overlay },
+	{ "guest_files", test_guest_files },
 };
 
 int main(int argc, char **argv)
