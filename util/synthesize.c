@@ -244,7 +244,7 @@ int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t ma
 	if (modules) {
 		ret = read_file_maybe_gz(modules, MODULES_MAX_BYTES, &buf, &len);
 		if (ret) {
-			snprintf(err, errlen, "cannot read '%s': %s", modules, strerror(-ret));
+			snprintf(err, errlen, "cannot read '%s': %s", modules, file__strerror(ret));
 			return ret;
 		}
 		ret = synthesize_modules(buf, (u32)machine_pid, PERF_RECORD_MISC_GUEST_KERNEL,
