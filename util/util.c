@@ -201,8 +201,7 @@ static bool in_guest_tree(const char *path)
 	for (i = 0; i < nr_guest_trees && !found; i++) {
 		size_t n = strlen(guest_trees[i]);
 
-		found = !strncmp(path, guest_trees[i], n) && (path[n] == '/' || !path[n] ||
-							     guest_trees[i][n - 1] == '/');
+		found = !strncmp(path, guest_trees[i], n) && (path[n] == '/' || !path[n]);
 	}
 	pthread_mutex_unlock(&guest_trees_lock);
 	return found;
@@ -212,6 +211,8 @@ static void guest_tree__add(const char *real_root)
 {
 	size_t i;
 
+	if (!strcmp(real_root, "/"))
+		return;	/* not a guest's tree: the host's whole file system */
 	pthread_mutex_lock(&guest_trees_lock);
 	for (i = 0; i < nr_guest_trees; i++)
 		if (!strcmp(guest_trees[i], real_root))
