@@ -827,6 +827,7 @@ static void machine__exit(struct machine *machine)
 	}
 	modules__free(machine->mods, machine->nr_mods);
 	modules__free(machine->rec_mods, machine->nr_rec_mods);
+	str_set__exit(&machine->rec_mod_names);
 	free(machine->name);
 	free(machine->root);
 	free(machine->kallsyms_path);
@@ -1216,10 +1217,16 @@ static struct machine *machines__for_event(struct machines *m, u8 cpumode, s32 p
 static void guest__record_module(struct machines *m, struct machine *machine, u64 start,
 				 u64 end, const char *filename)
 {
-	struct kmodule *km = NULL;
-	char *name = module_name_of(filename);
-	size_t i;
+	struct kmodule *km;
+	char *name;
+	u32 idx;
 
+	if (machine->nr_rec_mods >= MAX_MODULES) {
+		machines__warn_once(m, "%s: module map records of more than %u modules: the "
+				    "rest are ignored", machine->name, MAX_MODULES);
+		return;
+	}
+	name = module_name_of(filename);
 	if (!*name || end - start > MODULE_MAX_SIZE) {
 		machines__warn_once(m, "%s: module map record '%s' [%#" PRIx64 "-%#" PRIx64 ") "
 				    "ignored: not a module's name and size", machine->name,
@@ -1227,21 +1234,17 @@ static void guest__record_module(struct machines *m, struct machine *machine, u6
 		free(name);
 		return;
 	}
-	for (i = 0; i < machine->nr_rec_mods && !km; i++)
-		if (!strcmp(machine->rec_mods[i].name, name))
-			km = &machine->rec_mods[i];	/* reloaded: the last record holds */
-	if (!km) {
-		if (machine->nr_rec_mods >= MAX_MODULES) {
-			machines__warn_once(m, "%s: more than %u module map records: the rest "
-					    "are ignored", machine->name, MAX_MODULES);
-			free(name);
-			return;
-		}
+	/* Names are numbered in the order first seen, as rec_mods is filled. */
+	idx = str_set__add(&machine->rec_mod_names, name);
+	if (idx == machine->nr_rec_mods) {
 		ALLOC_GROW(machine->rec_mods, machine->nr_rec_mods + 1, machine->alloc_rec_mods);
 		km = &machine->rec_mods[machine->nr_rec_mods++];
 		km->name = name;
 	} else {
 		free(name);
+		km = &machine->rec_mods[idx];	/* reloaded: the last record holds */
+		if (km->start == start && km->size == end - start)
+			return;
 	}
 	km->start = start;
 	km->size = end - start;

@@ -88,6 +88,7 @@ struct machine {
 	size_t nr_mods;
 	struct kmodule *rec_mods;	/* guest module map records, for want of a file */
 	size_t nr_rec_mods, alloc_rec_mods;
+	struct str_set rec_mod_names;	/* number i: rec_mods[i] */
 	u64 text_recorded;	/* _text per the kernel map record */
 	bool has_text_recorded;
 	s64 reloc;		/* recorded _text - symbol file _text */
