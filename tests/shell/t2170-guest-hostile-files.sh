@@ -57,6 +57,14 @@ grep -q "WARNING: guest $PID: module evilfifo .*nor a .ko file" "$TMP/out" ||
 	{ grep '^#' "$TMP/out"; fail "the module behind the FIFO is not reported"; }
 echo "ok: a FIFO ${dev}named like .ko files: skipped, $rss kB"
 
+# A FIFO as the guest's proc/kallsyms: an error naming it, not a hang.
+cp -r "$TMP/gm" "$TMP/kf"
+rm "$TMP/kf/$PID/proc/kallsyms"
+mkfifo "$TMP/kf/$PID/proc/kallsyms"
+expect_clean_error "a FIFO as proc/kallsyms" timeout $T $PMUKVM --guestmount="$TMP/kf" report \
+	-i "$TMP/g.data" --stdio
+grep -q "proc/kallsyms': not a regular file" "$TMP/err" || fail "the FIFO kallsyms is not named"
+
 # A guest directory that links to / would make the host's own /proc/kallsyms
 # and /proc/modules the guest's symbols.
 mkdir -p "$TMP/root"
