@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +195,19 @@ static bool is_anon_name(const char *name)
 	       !strncmp(name, "/dev/dri/", 9);
 }
 
+/*
+ * Executable memory with no file behind it (perf's anonymous and "no DSO"
+ * names): JIT code. As perf does, it is named after the process's perf
+ * map, /tmp/perf-PID.map, whose symbols name it when the file exists.
+ */
+static bool is_jit_name(const char *name, u32 flags)
+{
+	return !strcmp(name, "//anon") || !strncmp(name, "/dev/zero", 9) ||
+	       !strncmp(name, "/anon_hugepage", 14) || (flags & MAP_HUGETLB) ||
+	       !strncmp(name, "[stack", 6) || !strncmp(name, "/SYSV", 5) ||
+	       !strcmp(name, "[heap]");
+}
+
 static struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 					enum dso_kind kind, const char *short_name)
 {
@@ -232,6 +246,10 @@ static void dso__delete(struct dso *dso)
 	unwind__dso_free(dso);
 	free(dso->data_path);
 	free(dso->data_buf);
+	if (dso->jit_syms) {
+		symtab__exit(dso->jit_syms);
+		free(dso->jit_syms);
+	}
 	free(dso->long_name);
 	free(dso->short_name);
 	free(dso);
@@ -401,6 +419,55 @@ static void dso__find_recorded_build_id(struct machines *m, struct dso *dso)
 	}
 }
 
+#define PERF_MAP_MAX	(256u << 20)	/* bytes of a perf map read at most */
+
+/*
+ * Loads a perf map: lines "START SIZE NAME", START and SIZE in hex. A line
+ * that does not parse, or a symbol of size 0 (it covers nothing), is
+ * skipped. A missing file leaves the DSO without symbols, as in perf.
+ */
+static void dso__load_perf_map(struct dso *dso)
+{
+	char *buf = NULL, *line, *next;
+	size_t len = 0;
+	struct symtab *tab;
+	int err;
+
+	err = read_file_maybe_gz(dso->long_name, PERF_MAP_MAX, &buf, &len);
+	if (err) {
+		if (err != -ENOENT)
+			pr_warning("cannot read '%s': %s", dso->long_name, file__strerror(err));
+		return;
+	}
+	tab = xzalloc(sizeof(*tab));
+	symtab__init(tab);
+	for (line = buf; line < buf + len; line = next) {
+		char *end, *name;
+		u64 start, size;
+		size_t n;
+
+		next = memchr(line, '\n', buf + len - line);
+		next = next ? next + 1 : buf + len;
+		errno = 0;
+		start = strtoull(line, &end, 16);
+		if (end == line || *end != ' ' || errno)
+			continue;
+		name = end + 1;
+		size = strtoull(name, &end, 16);
+		if (end == name || *end != ' ' || errno || !size || start + size < start)
+			continue;
+		name = end + 1;
+		n = next - name;
+		while (n && (name[n - 1] == '\n' || name[n - 1] == '\r'))
+			n--;
+		if (n && !memchr(name, '\0', n))
+			symtab__add(tab, start, size, STB_GLOBAL, STT_FUNC, name, n);
+	}
+	free(buf);
+	symtab__finish(tab, false);
+	dso->jit_syms = tab;
+}
+
 static void dso__load(struct machines *m, struct dso *dso)
 {
 	dso->loaded = true;
@@ -415,6 +482,10 @@ static void dso__load(struct machines *m, struct dso *dso)
 	case DSO_KERNEL:
 	case DSO_MODULE:
 		machine__load_kernel(m, dso->machine);
+		return;
+	case DSO_JIT:
+		if (!(dso->machine->flags & MACHINE_GUEST))
+			dso__load_perf_map(dso);
 		return;
 	default:
 		return;
@@ -1296,8 +1367,10 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 
 static void process_mmap(struct machines *m, const union perf_event *ev, u64 start, u64 len,
 			 u64 pgoff, u32 pid, u32 tid, const char *filename, const u8 *bid,
-			 u8 bid_size)
+			 u8 bid_size, u32 flags)
 {
+	char jit_name[64], jit_short[64];
+	const char *short_name = NULL;
 	u8 cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	struct machine *machine;
 	struct thread *t;
@@ -1311,15 +1384,22 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 	machine = machines__for_event(m, cpumode, (s32)pid);
 	if (machine->flags & MACHINE_GUEST)
 		return;	/* guest user space is not resolved */
-	if (!strcmp(filename, "[vdso]"))
+	if (!strcmp(filename, "[vdso]")) {
 		kind = DSO_VDSO;
-	else if (is_anon_name(filename))
+	} else if (is_jit_name(filename, flags)) {
+		kind = DSO_JIT;
+		snprintf(jit_name, sizeof(jit_name), "/tmp/perf-%u.map", pid);
+		snprintf(jit_short, sizeof(jit_short), "[JIT] tid %u", pid);
+		filename = jit_name;
+		short_name = jit_short;
+	} else if (is_anon_name(filename)) {
 		kind = DSO_ANON;
+	}
 	t = machine__findnew_thread(machine, m, pid, tid);
 	map.start = start;
 	map.end = start + len < start ? UINT64_MAX : start + len;
 	map.pgoff = pgoff;
-	map.dso = machine__findnew_dso(machine, filename, kind, NULL);
+	map.dso = machine__findnew_dso(machine, filename, kind, short_name);
 	if (bid_size && !map.dso->build_id_size) {
 		memcpy(map.dso->build_id, bid, bid_size);
 		map.dso->build_id_size = bid_size;
@@ -1351,7 +1431,7 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 			return -EINVAL;
 		record_string(ev, ev->mmap.filename, name, sizeof(name));
 		process_mmap(m, ev, ev->mmap.start, ev->mmap.len, ev->mmap.pgoff, ev->mmap.pid,
-			     ev->mmap.tid, name, NULL, 0);
+			     ev->mmap.tid, name, NULL, 0, 0);
 		return 0;
 	case PERF_RECORD_MMAP2: {
 		const u8 *bid = NULL;
@@ -1367,7 +1447,7 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 			return 0;	/* data maps do not take samples' ips */
 		record_string(ev, ev->mmap2.filename, name, sizeof(name));
 		process_mmap(m, ev, ev->mmap2.start, ev->mmap2.len, ev->mmap2.pgoff,
-			     ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size);
+			     ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size, ev->mmap2.flags);
 		return 0;
 	}
 	case PERF_RECORD_COMM: {
@@ -1534,6 +1614,10 @@ static void resolve(struct machines *m, const struct perf_sample *s,
 			al->sym = symtab__find(&map->dso->elf->tab, vaddr);
 		break;
 	}
+	case DSO_JIT:
+		if (map->dso->jit_syms)
+			al->sym = symtab__find(map->dso->jit_syms, s->ip);
+		break;
 	default:
 		break;
 	}

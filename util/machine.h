@@ -16,6 +16,7 @@ enum dso_kind {
 	DSO_USER,		/* an ELF file mapped by a process */
 	DSO_VDSO,
 	DSO_ANON,		/* anonymous or special mappings: no symbols */
+	DSO_JIT,		/* anonymous executable memory: /tmp/perf-PID.map */
 	DSO_KERNEL,		/* a kernel's core: host or guest */
 	DSO_MODULE,		/* a kernel module: host or guest */
 	DSO_GUEST_USER,		/* all of a guest's user space, unresolved */
@@ -37,6 +38,7 @@ struct dso {
 	void *data_buf;		/* [vdso]: this kernel's image, when it matches */
 	size_t data_len;
 	struct dso_unwind *unwind;	/* util/unwind.c's, when it looked */
+	struct symtab *jit_syms;	/* DSO_JIT: the perf map's symbols, if any */
 	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
 	u64 nr_samples;
 	struct dso *next;	/* machine's list */
