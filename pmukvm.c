@@ -61,6 +61,16 @@ static const struct usage_example check_examples[] = {
 	{ NULL, NULL }
 };
 
+static const struct usage_example stat_examples[] = {
+	{ "exits of all guests by reason, as perf kvm stat report, from its file",
+	  "pmukvm -i perf.data.guest stat report" },
+	{ "port I/O of vCPU 1, slowest first, with percentiles per guest",
+	  "pmukvm stat report --event=ioport -k time --vcpu 1 --extended" },
+	{ "which guest kernel functions cause the exits",
+	  "pmukvm --guestmount=/srv/guests stat report --by-symbol" },
+	{ NULL, NULL }
+};
+
 static const struct usage_example main_examples[] = {
 	{ "record the host and its guests for ten seconds, then read it",
 	  "pmukvm record -a --duration 10 && pmukvm report --stdio" },
@@ -75,6 +85,7 @@ static const struct cmd_struct commands[] = {
 	{ "top", cmd_top, "live view of where time goes, or a replay of a data file",
 	  top_examples },
 	{ "check", cmd_check, "say whether this host can profile its guests", check_examples },
+	{ "stat", cmd_stat, "the virtualization layer's cost from KVM's tracepoints", stat_examples },
 };
 
 static const char usage_str[] =

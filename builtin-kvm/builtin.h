@@ -11,5 +11,9 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+
+/* -i FILE given before the command word (pmukvm -i FILE stat report). */
+extern const char *global_input;
 
 #endif

@@ -35,4 +35,24 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 /** json_fprint_string - a JSON string literal with escapes. */
 void json_fprint_string(FILE *fp, const char *s);
 
+struct kvm_stat;
+
+/** struct kvm_stat_print - how pmukvm stat report prints its analysis. */
+struct kvm_stat_print {
+	const char *pid_str;		/* -p as given, for the header; NULL: all VMs */
+	const char *field_sep;		/* -t: separated fields instead of perf's table */
+	bool extended;			/* per-guest rows, percentiles, histograms, vCPUs */
+	bool json;
+};
+
+/**
+ * kvm_stat__fprintf - the analysis as perf kvm stat report prints it
+ * (same header, rows, order and numbers), then with @p->extended pmukvm's
+ * own tables; or JSON lines, or -t separated fields.
+ */
+void kvm_stat__fprintf(struct kvm_stat *ks, const struct kvm_stat_print *p, FILE *fp);
+
+/** kvm_stat__fprintf_symbols - --by-symbol: per guest, the guest functions behind the exits. */
+void kvm_stat__fprintf_symbols(struct kvm_stat *ks, const struct kvm_stat_print *p, FILE *fp);
+
 #endif

@@ -397,6 +397,13 @@ static int parse_feature(struct perf_data *d, int feat, const u8 *p, size_t len,
 		bad = cur_u64(&c, &hi->first_sample_time) || cur_u64(&c, &hi->last_sample_time);
 		hi->has_sample_time = !bad;
 		break;
+	case HEADER_TRACING_DATA:
+		free(hi->tracing_data);
+		hi->tracing_data = xmalloc(len ? len : 1);
+		memcpy(hi->tracing_data, p, len);
+		hi->tracing_data_size = len;
+		hi->tracing_data_offset = off;
+		break;
 	case HEADER_PMUKVM_GUEST_FILES:
 		free(hi->guest_files);
 		hi->guest_files = xmalloc(len);
@@ -448,7 +455,8 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 		    feat == HEADER_ARCH || feat == HEADER_NRCPUS || feat == HEADER_CPUDESC ||
 		    feat == HEADER_CPUID || feat == HEADER_TOTAL_MEM || feat == HEADER_CMDLINE ||
 		    feat == HEADER_EVENT_DESC || feat == HEADER_BUILD_ID ||
-		    feat == HEADER_SAMPLE_TIME || feat == HEADER_PMUKVM_GUEST_FILES) {
+		    feat == HEADER_SAMPLE_TIME || feat == HEADER_PMUKVM_GUEST_FILES ||
+		    feat == HEADER_TRACING_DATA) {
 			payload = malloc(secs[i].size ? secs[i].size : 1);
 			if (!payload) {
 				err = set_err(d, -ENOMEM, "cannot allocate %" PRIu64
@@ -777,6 +785,7 @@ void perf_data__delete(struct perf_data *d)
 		free(hi->build_ids[i].filename);
 	free(hi->build_ids);
 	free(hi->guest_files);
+	free(hi->tracing_data);
 	if (d->mapped)
 		munmap(d->map, d->map_len);
 	else
@@ -1115,6 +1124,8 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 		/* The u32 size and the data are padded together to 8 bytes. */
 		if (PERF_ALIGN((u64)sz + 4, 8) > (u64)((const u8 *)end - (const u8 *)p))
 			return -EINVAL;
+		s->raw_size = sz;
+		s->raw_data = (const u8 *)p + 4;
 		p = (const u64 *)((const u8 *)p + PERF_ALIGN((u64)sz + 4, 8));
 	}
 	if (type & PERF_SAMPLE_BRANCH_STACK) {

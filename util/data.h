@@ -102,6 +102,10 @@ struct header_info {
 	/* pmukvm's own: guest symbol files carried in the file. */
 	u8 *guest_files;
 	size_t guest_files_size;
+	/* HEADER_TRACING_DATA, as stored: util/trace-event.c parses it. */
+	u8 *tracing_data;
+	size_t tracing_data_size;
+	u64 tracing_data_offset;
 };
 
 /**

@@ -144,6 +144,8 @@ struct perf_sample {
 	const u64 *user_regs;
 	u64 user_stack_size;
 	const u8 *user_stack;
+	u32 raw_size;		/* PERF_SAMPLE_RAW: a tracepoint's payload */
+	const void *raw_data;
 };
 
 #endif

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmukvm stat: the cost of the virtualization layer from KVM's tracepoints,
+ * perf kvm stat's analyses on the same files, and the guest functions
+ * whose instructions made the exits (--by-symbol).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin-kvm/builtin.h"
+#include "ui/stdio.h"
+#include "util/data.h"
+#include "util/kvm-stat.h"
+#include "util/machine.h"
+#include "util/options.h"
+#include "util/session.h"
+
+const char *global_input;
+
+enum {
+	OPT_EVENT = OPT_COMMAND_FIRST,
+	OPT_VCPU,
+	OPT_STDIO,
+	OPT_JSON,
+	OPT_BY_SYMBOL,
+	OPT_EXTENDED,
+};
+
+static const struct opt_desc stat_report_opts[] = {
+	{ "input", 'i', required_argument, "FILE",
+	  "data file to read (default perf.data.guest, as perf kvm stat)" },
+	{ "event", OPT_EVENT, required_argument, "EVENT",
+	  "what to analyse: vmexit (default), mmio, ioport, msr" },
+	{ "key", 'k', required_argument, "KEY",
+	  "sort rows by sample (count, default) or time (average)" },
+	{ "vcpu", OPT_VCPU, required_argument, "N", "only vCPU N (of every guest)" },
+	{ "pid", 'p', required_argument, "PIDS", "only these QEMU processes (comma-separated)" },
+	{ "force", 'f', no_argument, NULL, "accepted for perf's command line; no effect" },
+	{ "stdio", OPT_STDIO, no_argument, NULL, "perf's table on stdout (the default)" },
+	{ "json", OPT_JSON, no_argument, NULL,
+	  "JSON lines: rows, per-guest rows with percentiles and histograms, vCPUs" },
+	{ "field-separator", 't', required_argument, "SEP", "one row per line, fields split by SEP" },
+	{ "extended", OPT_EXTENDED, no_argument, NULL,
+	  "after perf's table: per guest p50/p99/p99.9 and log2 histograms, per vCPU the "
+	  "time outside the guest" },
+	{ "by-symbol", OPT_BY_SYMBOL, no_argument, NULL,
+	  "per guest, the guest functions whose instructions caused the exits" },
+	OPT_END
+};
+
+struct stat_report {
+	struct perf_tool tool;
+	struct kvm_stat_opts o;
+	struct kvm_stat *ks;
+	const char *input, *pid_str;
+	struct kvm_stat_print p;
+	s32 *pids;
+	size_t nr_pids;
+};
+
+static int parse_pids(struct stat_report *r, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		unsigned long long v;
+		char buf[32];
+		size_t n = strcspn(p, ",");
+
+		if (!n || n >= sizeof(buf))
+			goto bad;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (parse_u64(buf, &v) || v > INT32_MAX)
+			goto bad;
+		r->pids = xrealloc(r->pids, (r->nr_pids + 1) * sizeof(*r->pids));
+		r->pids[r->nr_pids++] = (s32)v;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (r->nr_pids)
+		return 0;
+bad:
+	pr_err("-p takes process ids separated by commas, not '%s'", arg);
+	return -1;
+}
+
+static int stat_report_opt(int val, const char *arg, void *ctx)
+{
+	struct stat_report *r = ctx;
+	unsigned long long v;
+
+	switch (val) {
+	case 'i':
+		r->input = arg;
+		return 0;
+	case OPT_EVENT:
+		if (!strcmp(arg, "vmexit"))
+			r->o.analysis = KVM_STAT_VMEXIT;
+		else if (!strcmp(arg, "mmio"))
+			r->o.analysis = KVM_STAT_MMIO;
+		else if (!strcmp(arg, "ioport"))
+			r->o.analysis = KVM_STAT_IOPORT;
+		else if (!strcmp(arg, "msr"))
+			r->o.analysis = KVM_STAT_MSR;
+		else {
+			pr_err("--event is vmexit, mmio, ioport or msr, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'k':
+		if (!strcmp(arg, "sample"))
+			r->o.sort = KVM_STAT_SORT_SAMPLE;
+		else if (!strcmp(arg, "time"))
+			r->o.sort = KVM_STAT_SORT_TIME;
+		else {
+			pr_err("-k is sample or time, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_VCPU:
+		if (parse_u64(arg, &v) || v > INT32_MAX) {
+			pr_err("--vcpu takes a vCPU number, not '%s'", arg);
+			return -1;
+		}
+		r->o.vcpu = (int)v;
+		return 0;
+	case 'p':
+		r->pid_str = arg;
+		return parse_pids(r, arg);
+	case 'f':
+	case OPT_STDIO:
+		return 0;
+	case OPT_JSON:
+		r->p.json = true;
+		return 0;
+	case 't':
+		r->p.field_sep = arg;
+		return 0;
+	case OPT_EXTENDED:
+		r->p.extended = true;
+		return 0;
+	case OPT_BY_SYMBOL:
+		r->o.by_symbol = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static bool stat_skip(struct perf_tool *tool, struct evsel *evsel, const struct perf_sample *s)
+{
+	struct stat_report *r = (struct stat_report *)tool;
+
+	return kvm_stat__sample(r->ks, evsel, s);
+}
+
+/* Guest symbol trouble is loud, as in report. */
+static void warn_guests(struct session *s)
+{
+	struct machine *g;
+	size_t i;
+
+	for (g = s->machines.guests; g; g = g->next) {
+		u64 k = g->nr_kernel_samples, u = g->nr_kernel_unresolved;
+
+		if (!k || u * 100 < k)
+			continue;
+		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
+			   g->name, 100.0 * (double)u / (double)k,
+			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
+			   "no usable symbol files for this guest" :
+			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "
+			   "the kernel, modules reloaded) or belongs to another guest");
+	}
+	for (i = 0; i < s->machines.nr_warnings; i++)
+		pr_warning("%s", s->machines.warnings[i]);
+}
+
+static int stat_report(int argc, char **argv)
+{
+	struct stat_report r = {
+		.tool = { .skip = stat_skip },
+		.o = { .vcpu = -1 },
+	};
+	char err[1024];
+	struct perf_data *data;
+	struct session *s = NULL;
+	int i, e, ret = 1;
+	size_t u;
+
+	i = options_parse(argc, argv, "pmukvm stat report [options]", stat_report_opts,
+			  stat_report_opt, &r);
+	if (i < 0)
+		return 129;
+	if (i < argc) {
+		pr_err("stat report takes no arguments ('%s'); use -i FILE", argv[i]);
+		return 129;
+	}
+	if (r.p.json && r.p.field_sep) {
+		pr_err("--json does not go with -t");
+		return 129;
+	}
+	if (!r.input)
+		r.input = global_input ? global_input : "perf.data.guest";
+	r.o.pids = r.pids;
+	r.o.nr_pids = r.nr_pids;
+	r.o.extended = r.p.extended || r.p.json;
+	r.p.pid_str = r.pid_str;
+	guest_config__finish();
+
+	data = perf_data__open(r.input, &e, err, sizeof(err));
+	if (!data) {
+		pr_err("%s", err);
+		free(r.pids);
+		return 1;
+	}
+	r.ks = kvm_stat__new(&r.o);
+	if (kvm_stat__setup(r.ks, data)) {
+		pr_err("%s", r.ks->errbuf);
+		goto out;
+	}
+	s = session__new(data, &r.tool, err, sizeof(err));
+	if (!s) {
+		pr_err("%s", err);
+		goto out;
+	}
+	r.ks->machines = &s->machines;
+	if (r.o.by_symbol && machines__load_guest_symbols(&s->machines, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out;
+	}
+	e = session__process_events(s);
+	if (e) {
+		pr_err("%s", s->errbuf);
+		goto out;
+	}
+	if (r.ks->err) {
+		pr_err("%s: %s", data->path, r.ks->errbuf);
+		goto out;
+	}
+	kvm_stat__finish(r.ks);
+	if (r.o.by_symbol) {
+		kvm_stat__fprintf_symbols(r.ks, &r.p, stdout);
+		warn_guests(s);
+	} else {
+		kvm_stat__fprintf(r.ks, &r.p, stdout);
+	}
+	for (u = 0; u < r.ks->nr_unknown; u++)
+		pr_warning("unknown kvm exit code %" PRIu64 " on %s", r.ks->unknown[u], r.ks->isa);
+	ret = 0;
+out:
+	if (s)
+		session__delete(s);
+	kvm_stat__delete(r.ks);
+	perf_data__delete(data);
+	free(r.pids);
+	return ret;
+}
+
+static const char stat_usage[] =
+	"usage: pmukvm stat report [options]\n"
+	"\n"
+	"   report     perf kvm stat's analyses of a file of 'perf kvm stat record'\n"
+	"\n"
+	"See 'pmukvm stat report --help'.\n";
+
+int cmd_stat(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(stat_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 129 : 0;
+	}
+	/* perf kvm stat takes any prefix of three letters or more */
+	if (strlen(argv[1]) >= 3 && !strncmp(argv[1], "report", strlen(argv[1])))
+		return stat_report(argc - 1, argv + 1);
+	pr_err("'%s' is not a stat command: pmukvm stat has 'report' (record and live are "
+	       "not implemented)", argv[1]);
+	return 129;
+}

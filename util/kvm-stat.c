@@ -1,0 +1,1068 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/kvm-stat.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <traceevent/event-parse.h>
+
+#include "symbols/symtab.h"
+#include "util/data.h"
+#include "util/machine.h"
+
+struct exit_reason {
+	u64 code;
+	const char *name;
+};
+
+/* perf 6.1's VMX exit reason names (arch/x86/include/uapi/asm/vmx.h of 6.1). */
+static const struct exit_reason vmx_exit_reasons[] = {
+	{ 0, "EXCEPTION_NMI" },
+	{ 1, "EXTERNAL_INTERRUPT" },
+	{ 2, "TRIPLE_FAULT" },
+	{ 3, "INIT_SIGNAL" },
+	{ 4, "SIPI_SIGNAL" },
+	{ 7, "INTERRUPT_WINDOW" },
+	{ 8, "NMI_WINDOW" },
+	{ 9, "TASK_SWITCH" },
+	{ 10, "CPUID" },
+	{ 12, "HLT" },
+	{ 13, "INVD" },
+	{ 14, "INVLPG" },
+	{ 15, "RDPMC" },
+	{ 16, "RDTSC" },
+	{ 18, "VMCALL" },
+	{ 19, "VMCLEAR" },
+	{ 20, "VMLAUNCH" },
+	{ 21, "VMPTRLD" },
+	{ 22, "VMPTRST" },
+	{ 23, "VMREAD" },
+	{ 24, "VMRESUME" },
+	{ 25, "VMWRITE" },
+	{ 26, "VMOFF" },
+	{ 27, "VMON" },
+	{ 28, "CR_ACCESS" },
+	{ 29, "DR_ACCESS" },
+	{ 30, "IO_INSTRUCTION" },
+	{ 31, "MSR_READ" },
+	{ 32, "MSR_WRITE" },
+	{ 33, "INVALID_STATE" },
+	{ 34, "MSR_LOAD_FAIL" },
+	{ 36, "MWAIT_INSTRUCTION" },
+	{ 37, "MONITOR_TRAP_FLAG" },
+	{ 39, "MONITOR_INSTRUCTION" },
+	{ 40, "PAUSE_INSTRUCTION" },
+	{ 41, "MCE_DURING_VMENTRY" },
+	{ 43, "TPR_BELOW_THRESHOLD" },
+	{ 44, "APIC_ACCESS" },
+	{ 45, "EOI_INDUCED" },
+	{ 46, "GDTR_IDTR" },
+	{ 47, "LDTR_TR" },
+	{ 48, "EPT_VIOLATION" },
+	{ 49, "EPT_MISCONFIG" },
+	{ 50, "INVEPT" },
+	{ 51, "RDTSCP" },
+	{ 52, "PREEMPTION_TIMER" },
+	{ 53, "INVVPID" },
+	{ 54, "WBINVD" },
+	{ 55, "XSETBV" },
+	{ 56, "APIC_WRITE" },
+	{ 57, "RDRAND" },
+	{ 58, "INVPCID" },
+	{ 59, "VMFUNC" },
+	{ 60, "ENCLS" },
+	{ 61, "RDSEED" },
+	{ 62, "PML_FULL" },
+	{ 63, "XSAVES" },
+	{ 64, "XRSTORS" },
+	{ 67, "UMWAIT" },
+	{ 68, "TPAUSE" },
+	{ 74, "BUS_LOCK" },
+	{ 75, "NOTIFY" },
+};
+
+/* perf 6.1's SVM exit reason names (arch/x86/include/uapi/asm/svm.h of 6.1). */
+static const struct exit_reason svm_exit_reasons[] = {
+	{ 0x0, "read_cr0" },
+	{ 0x2, "read_cr2" },
+	{ 0x3, "read_cr3" },
+	{ 0x4, "read_cr4" },
+	{ 0x8, "read_cr8" },
+	{ 0x10, "write_cr0" },
+	{ 0x12, "write_cr2" },
+	{ 0x13, "write_cr3" },
+	{ 0x14, "write_cr4" },
+	{ 0x18, "write_cr8" },
+	{ 0x20, "read_dr0" },
+	{ 0x21, "read_dr1" },
+	{ 0x22, "read_dr2" },
+	{ 0x23, "read_dr3" },
+	{ 0x24, "read_dr4" },
+	{ 0x25, "read_dr5" },
+	{ 0x26, "read_dr6" },
+	{ 0x27, "read_dr7" },
+	{ 0x30, "write_dr0" },
+	{ 0x31, "write_dr1" },
+	{ 0x32, "write_dr2" },
+	{ 0x33, "write_dr3" },
+	{ 0x34, "write_dr4" },
+	{ 0x35, "write_dr5" },
+	{ 0x36, "write_dr6" },
+	{ 0x37, "write_dr7" },
+	{ 0x40, "DE excp" },
+	{ 0x41, "DB excp" },
+	{ 0x43, "BP excp" },
+	{ 0x44, "OF excp" },
+	{ 0x45, "BR excp" },
+	{ 0x46, "UD excp" },
+	{ 0x47, "NM excp" },
+	{ 0x48, "DF excp" },
+	{ 0x4a, "TS excp" },
+	{ 0x4b, "NP excp" },
+	{ 0x4c, "SS excp" },
+	{ 0x4d, "GP excp" },
+	{ 0x4e, "PF excp" },
+	{ 0x50, "MF excp" },
+	{ 0x51, "AC excp" },
+	{ 0x52, "MC excp" },
+	{ 0x53, "XF excp" },
+	{ 0x60, "interrupt" },
+	{ 0x61, "nmi" },
+	{ 0x62, "smi" },
+	{ 0x63, "init" },
+	{ 0x64, "vintr" },
+	{ 0x65, "cr0_sel_write" },
+	{ 0x66, "read_idtr" },
+	{ 0x67, "read_gdtr" },
+	{ 0x68, "read_ldtr" },
+	{ 0x69, "read_rt" },
+	{ 0x6a, "write_idtr" },
+	{ 0x6b, "write_gdtr" },
+	{ 0x6c, "write_ldtr" },
+	{ 0x6d, "write_rt" },
+	{ 0x6e, "rdtsc" },
+	{ 0x6f, "rdpmc" },
+	{ 0x70, "pushf" },
+	{ 0x71, "popf" },
+	{ 0x72, "cpuid" },
+	{ 0x73, "rsm" },
+	{ 0x74, "iret" },
+	{ 0x75, "swint" },
+	{ 0x76, "invd" },
+	{ 0x77, "pause" },
+	{ 0x78, "hlt" },
+	{ 0x79, "invlpg" },
+	{ 0x7a, "invlpga" },
+	{ 0x7b, "io" },
+	{ 0x7c, "msr" },
+	{ 0x7d, "task_switch" },
+	{ 0x7e, "ferr_freeze" },
+	{ 0x7f, "shutdown" },
+	{ 0x80, "vmrun" },
+	{ 0x81, "hypercall" },
+	{ 0x82, "vmload" },
+	{ 0x83, "vmsave" },
+	{ 0x84, "stgi" },
+	{ 0x85, "clgi" },
+	{ 0x86, "skinit" },
+	{ 0x87, "rdtscp" },
+	{ 0x88, "icebp" },
+	{ 0x89, "wbinvd" },
+	{ 0x8a, "monitor" },
+	{ 0x8b, "mwait" },
+	{ 0x8d, "xsetbv" },
+	{ 0x8f, "write_efer_trap" },
+	{ 0x90, "write_cr0_trap" },
+	{ 0x94, "write_cr4_trap" },
+	{ 0x98, "write_cr8_trap" },
+	{ 0x400, "npf" },
+	{ 0x401, "avic_incomplete_ipi" },
+	{ 0x402, "avic_unaccelerated_access" },
+	{ 0x403, "vmgexit" },
+	{ 0x80000001, "vmgexit_mmio_read" },
+	{ 0x80000002, "vmgexit_mmio_write" },
+	{ 0x80000003, "vmgexit_nmi_complete" },
+	{ 0x80000004, "vmgexit_ap_hlt_loop" },
+	{ 0x80000005, "vmgexit_ap_jump_table" },
+	{ 0x80000010, "vmgexit_page_state_change" },
+	{ 0x80000011, "vmgexit_guest_request" },
+	{ 0x80000012, "vmgexit_ext_guest_request" },
+	{ 0x80000013, "vmgexit_ap_creation" },
+	{ 0x8000fffd, "vmgexit_hypervisor_feature" },
+};
+
+enum kvm_tp_kind { TP_ENTRY, TP_EXIT, TP_MMIO, TP_PIO, TP_MSR, TP_OTHER };
+
+static const char *const tp_names[] = { "kvm_entry", "kvm_exit", "kvm_mmio", "kvm_pio",
+					"kvm_msr" };
+
+/* The fields each analysis reads: found once by name in the file's format. */
+struct kvm_tp {
+	u64 id;
+	enum kvm_tp_kind kind;
+	struct tep_format_field *f1, *f2, *f3;	/* see kvm_stat__setup */
+};
+
+struct kvm_thread {
+	u32 tid, pid;
+	bool has_record;		/* perf's vcpu record: from the first kvm_entry */
+	int vcpu_id;
+	u64 start_time;
+	struct kvm_stat_row *last, *glast;
+	/* extended: the vCPU's wall time */
+	struct kvm_stat_vcpu v;
+	u64 exit_time;
+	/* by symbol: the exit waiting for its kvm_entry */
+	struct kvm_stat_sym_row *pending;
+	size_t pending_reason;
+	u64 pending_time;
+};
+
+struct kvm_sym_cache {
+	s32 pid;
+	bool used;
+	u64 rip;
+	struct kvm_stat_sym_row *row;
+};
+
+#define INVALID_KEY (~0ULL)
+#define MMIO_READ 1
+#define MMIO_WRITE 2
+
+double kvm_stats__rel_stddev(const struct kvm_stats *st)
+{
+	double sd;
+
+	if (st->n < 2)
+		return 0.0;
+	sd = sqrt(st->M2 / (st->n - 1) / st->n);
+	return st->mean ? 100.0 * sd / st->mean : 0.0;
+}
+
+static void stats_init(struct kvm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->min = ~0ULL;
+}
+
+/* perf's update_stats, operation for operation, so the doubles agree. */
+static void stats_update(struct kvm_stats *st, u64 val)
+{
+	double delta;
+
+	st->n++;
+	delta = (double)val - st->mean;
+	st->mean += delta / st->n;
+	st->M2 += delta * ((double)val - st->mean);
+	if (val > st->max)
+		st->max = val;
+	if (val < st->min)
+		st->min = val;
+	st->time += val;
+}
+
+const char *kvm_stat__analysis_name(enum kvm_stat_analysis a)
+{
+	switch (a) {
+	case KVM_STAT_MMIO:
+		return "MMIO Access";
+	case KVM_STAT_IOPORT:
+		return "IO Port Access";
+	case KVM_STAT_MSR:
+		return "MSR Access";
+	default:
+		return "VM-EXIT";
+	}
+}
+
+struct kvm_stat *kvm_stat__new(const struct kvm_stat_opts *opts)
+{
+	struct kvm_stat *ks = xcalloc(1, sizeof(*ks));
+
+	ks->opts = *opts;
+	return ks;
+}
+
+static void free_rows(struct kvm_stat *ks)
+{
+	size_t i;
+
+	for (i = 0; i < 4096; i++) {
+		struct kvm_stat_row *r = ks->buckets[i], *n;
+
+		for (; r; r = n) {
+			n = r->hnext;
+			free(r);
+		}
+		ks->buckets[i] = NULL;
+	}
+	for (i = 0; i < ks->grows_size; i++)
+		if (ks->grows[i]) {
+			free(ks->grows[i]->durs);
+			free(ks->grows[i]);
+		}
+	free(ks->grows);
+	ks->grows = NULL;
+	ks->grows_size = ks->nr_grows = 0;
+	for (i = 0; i < ks->srows_size; i++)
+		if (ks->srows[i]) {
+			free(ks->srows[i]->reasons);
+			free(ks->srows[i]);
+		}
+	free(ks->srows);
+	ks->srows = NULL;
+	ks->srows_size = ks->nr_srows = 0;
+	for (i = 0; i < ks->threads_size; i++)
+		free(ks->threads[i]);
+	free(ks->threads);
+	ks->threads = NULL;
+	ks->threads_size = ks->nr_threads = 0;
+	free(ks->scache);
+	ks->scache = NULL;
+	ks->scache_size = 0;
+	free(ks->rows);
+	free(ks->guest_rows);
+	free(ks->sym_rows);
+	free(ks->vcpus);
+	ks->rows = ks->guest_rows = NULL;
+	ks->sym_rows = NULL;
+	ks->vcpus = NULL;
+	ks->nr_rows = ks->nr_guest_rows = ks->nr_vcpus = 0;
+	ks->nr_keys = 0;
+	ks->total_count = ks->total_time = ks->nr_exits = 0;
+}
+
+void kvm_stat__delete(struct kvm_stat *ks)
+{
+	if (!ks)
+		return;
+	free_rows(ks);
+	free(ks->tps);
+	trace_events__exit(&ks->te);
+	free(ks);
+}
+
+void kvm_stat__reset(struct kvm_stat *ks)
+{
+	free_rows(ks);
+}
+
+static int setup_err(struct kvm_stat *ks, int err, const char *fmt, ...) __printf(3, 4);
+
+static int setup_err(struct kvm_stat *ks, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ks->errbuf, sizeof(ks->errbuf), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static struct tep_format_field *need_field(struct kvm_stat *ks, struct tep_event *ev,
+					   const char *name, const char *path, int *err)
+{
+	struct tep_format_field *f = trace_event__field(ev, name);
+
+	if (!f && !*err)
+		*err = setup_err(ks, -EINVAL, "%s: the format of kvm:%s has no field '%s'",
+				 path, ev->name, name);
+	return f;
+}
+
+int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data)
+{
+	const struct header_info *hi = &data->info;
+	bool seen[5] = { false };
+	int i, err = 0;
+
+	if (hi->arch && strcmp(hi->arch, "x86_64") && strcmp(hi->arch, "i386") &&
+	    strcmp(hi->arch, "i686"))
+		return setup_err(ks, -ENOTSUP, "%s: recorded on %s: pmukvm stat analyses x86 "
+				 "hosts only", data->path, hi->arch);
+	if (!hi->cpuid)
+		return setup_err(ks, -EINVAL, "%s: no CPUID feature: cannot tell VMX from SVM "
+				 "exit reasons", data->path);
+	if (strstr(hi->cpuid, "Intel")) {
+		ks->isa = "VMX";
+	} else if (strstr(hi->cpuid, "AMD") || strstr(hi->cpuid, "Hygon")) {
+		ks->isa = "SVM";
+		ks->svm = true;
+	} else {
+		return setup_err(ks, -ENOTSUP, "%s: CPU %s is not supported: kvm stat reads "
+				 "Intel (VMX) and AMD (SVM) hosts", data->path, hi->cpuid);
+	}
+	if (!hi->tracing_data)
+		return setup_err(ks, -EINVAL, "%s: no tracing data: not a 'stat record' file "
+				 "(no tracepoint formats to read the kvm events with)", data->path);
+	err = trace_events__parse(&ks->te, hi->tracing_data, hi->tracing_data_size, data->path,
+				  hi->tracing_data_offset, ks->errbuf, sizeof(ks->errbuf));
+	if (err)
+		return err;
+	ks->tps = xcalloc(data->nr_evsels ? data->nr_evsels : 1, sizeof(*ks->tps));
+	for (i = 0; i < data->nr_evsels; i++) {
+		const struct evsel *evsel = data->evsels[i];
+		struct kvm_tp *tp = &ks->tps[i];
+		struct tep_event *ev;
+		int k;
+
+		tp->kind = TP_OTHER;
+		if (evsel->attr.type != PERF_TYPE_TRACEPOINT)
+			continue;
+		ev = trace_events__find(&ks->te, evsel->attr.config);
+		if (!ev)
+			return setup_err(ks, -EINVAL, "%s: event %d (tracepoint id %" PRIu64
+					 ") has no format in the file's tracing data", data->path, i,
+					 (u64)evsel->attr.config);
+		if (strcmp(ev->system, "kvm"))
+			continue;
+		for (k = 0; k < 5; k++)
+			if (!strcmp(ev->name, tp_names[k]))
+				break;
+		if (k == 5)
+			continue;
+		tp->kind = (enum kvm_tp_kind)k;
+		tp->id = evsel->attr.config;
+		seen[k] = true;
+		switch (tp->kind) {
+		case TP_ENTRY:
+			tp->f1 = need_field(ks, ev, "vcpu_id", data->path, &err);
+			break;
+		case TP_EXIT:
+			tp->f1 = need_field(ks, ev, "exit_reason", data->path, &err);
+			tp->f2 = need_field(ks, ev, "guest_rip", data->path, &err);
+			tp->f3 = trace_event__field(ev, "vcpu_id");
+			break;
+		case TP_MMIO:
+			tp->f1 = need_field(ks, ev, "type", data->path, &err);
+			tp->f2 = need_field(ks, ev, "gpa", data->path, &err);
+			break;
+		case TP_PIO:
+			tp->f1 = need_field(ks, ev, "rw", data->path, &err);
+			tp->f2 = need_field(ks, ev, "port", data->path, &err);
+			break;
+		case TP_MSR:
+			tp->f1 = need_field(ks, ev, "write", data->path, &err);
+			tp->f2 = need_field(ks, ev, "ecx", data->path, &err);
+			break;
+		default:
+			break;
+		}
+		if (err)
+			return err;
+	}
+	ks->nr_tps = (size_t)data->nr_evsels;
+	if (!seen[TP_ENTRY] || !seen[TP_EXIT])
+		return setup_err(ks, -EINVAL, "%s has no kvm:kvm_entry and kvm:kvm_exit events "
+				 "(record them with 'pmukvm stat record' or 'perf kvm stat record')",
+				 data->path);
+	return 0;
+}
+
+const char *kvm_stat__reason_name(const struct kvm_stat *ks, u64 code)
+{
+	const struct exit_reason *t = ks->svm ? svm_exit_reasons : vmx_exit_reasons;
+	size_t n = ks->svm ? ARRAY_SIZE(svm_exit_reasons) : ARRAY_SIZE(vmx_exit_reasons), i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].code == code)
+			return t[i].name;
+	return NULL;
+}
+
+const char *kvm_stat__decode(struct kvm_stat *ks, u64 key, u64 info, char *buf, size_t size)
+{
+	const char *name;
+	size_t i;
+
+	switch (ks->opts.analysis) {
+	case KVM_STAT_MMIO:
+		snprintf(buf, size, "%#lx:%s", (unsigned long)key, info == MMIO_WRITE ? "W" : "R");
+		break;
+	case KVM_STAT_IOPORT:
+		snprintf(buf, size, "%#llx:%s", (unsigned long long)key, info ? "POUT" : "PIN");
+		break;
+	case KVM_STAT_MSR:
+		snprintf(buf, size, "%#llx:%s", (unsigned long long)key, info ? "W" : "R");
+		break;
+	default:
+		name = kvm_stat__reason_name(ks, key);
+		if (!name) {
+			for (i = 0; i < ks->nr_unknown && ks->unknown[i] != key; i++)
+				;
+			if (i == ks->nr_unknown && i < ARRAY_SIZE(ks->unknown))
+				ks->unknown[ks->nr_unknown++] = key;
+			name = "UNKNOWN";
+		}
+		snprintf(buf, size, "%s", name);
+		break;
+	}
+	return buf;
+}
+
+const char *kvm_stat__decode_reason(struct kvm_stat *ks, u64 code, char *buf, size_t size)
+{
+	enum kvm_stat_analysis a = ks->opts.analysis;
+
+	ks->opts.analysis = KVM_STAT_VMEXIT;
+	kvm_stat__decode(ks, code, 0, buf, size);
+	ks->opts.analysis = a;
+	return buf;
+}
+
+const char *kvm_stat__guest_comm(const struct kvm_stat *ks, s32 pid)
+{
+	struct thread *t;
+
+	if (!ks->machines)
+		return "[unknown]";
+	t = machine__findnew_thread(&ks->machines->host, ks->machines, (u32)pid, (u32)pid);
+	return t && t->comm ? t->comm : "[unknown]";
+}
+
+/* ---- hashing ---- */
+
+static u64 mix64(u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb3f99c6ed1a5ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Grows an open-addressing table of pointers; @hash gives each entry's slot hash. */
+#define TABLE_FIND(tab, size, h, cond, out)				\
+	do {								\
+		size_t _i = (size_t)(h) & ((size) - 1);			\
+		(out) = NULL;						\
+		while ((tab)[_i]) {					\
+			if (cond((tab)[_i])) {				\
+				(out) = (tab)[_i];			\
+				break;					\
+			}						\
+			_i = (_i + 1) & ((size) - 1);			\
+		}							\
+	} while (0)
+
+static void table_put(void ***tab, size_t *size, size_t *used, void *item,
+		      u64 (*hash)(const void *))
+{
+	size_t i;
+
+	if ((*used + 1) * 2 > *size) {
+		size_t nsize = *size ? *size * 2 : 256, j;
+		void **nt = xcalloc(nsize, sizeof(void *));
+
+		for (j = 0; j < *size; j++) {
+			if (!(*tab)[j])
+				continue;
+			i = (size_t)hash((*tab)[j]) & (nsize - 1);
+			while (nt[i])
+				i = (i + 1) & (nsize - 1);
+			nt[i] = (*tab)[j];
+		}
+		free(*tab);
+		*tab = nt;
+		*size = nsize;
+	}
+	i = (size_t)hash(item) & (*size - 1);
+	while ((*tab)[i])
+		i = (i + 1) & (*size - 1);
+	(*tab)[i] = item;
+	(*used)++;
+}
+
+static u64 thread_hash(const void *p)
+{
+	return mix64(((const struct kvm_thread *)p)->tid);
+}
+
+static u64 grow_hash(const void *p)
+{
+	const struct kvm_stat_row *r = p;
+
+	return mix64(r->key ^ mix64(r->info ^ ((u64)(u32)r->pid << 32)));
+}
+
+static u64 srow_hash(const void *p)
+{
+	const struct kvm_stat_sym_row *r = p;
+
+	return mix64((u64)(uintptr_t)r->id ^ ((u64)(u32)r->pid << 40));
+}
+
+static struct kvm_thread *findnew_thread(struct kvm_stat *ks, u32 pid, u32 tid)
+{
+	struct kvm_thread *t;
+
+#define THREAD_IS(x) ((x)->tid == tid)
+	if (ks->threads_size) {
+		TABLE_FIND(ks->threads, ks->threads_size, mix64(tid), THREAD_IS, t);
+		if (t)
+			return t;
+	}
+#undef THREAD_IS
+	t = xcalloc(1, sizeof(*t));
+	t->tid = tid;
+	t->pid = pid;
+	t->v.pid = pid;
+	t->v.tid = tid;
+	t->v.vcpu = -1;
+	table_put((void ***)&ks->threads, &ks->threads_size, &ks->nr_threads, t, thread_hash);
+	return t;
+}
+
+/* perf's find_create_kvm_event: bucket key & 4095, the newest first. */
+static struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
+{
+	struct kvm_stat_row **head = &ks->buckets[key & 4095], *r;
+
+	for (r = *head; r; r = r->hnext)
+		if (r->key == key && r->info == info)
+			return r;
+	r = xcalloc(1, sizeof(*r));
+	r->key = key;
+	r->info = info;
+	r->pid = -1;
+	r->seq = ks->nr_keys++;
+	stats_init(&r->st);
+	r->hnext = *head;
+	*head = r;
+	return r;
+}
+
+static struct kvm_stat_row *findnew_grow(struct kvm_stat *ks, s32 pid, u64 key, u64 info)
+{
+	struct kvm_stat_row probe = { .key = key, .info = info, .pid = pid }, *r;
+
+#define GROW_IS(x) ((x)->key == key && (x)->info == info && (x)->pid == pid)
+	if (ks->grows_size) {
+		TABLE_FIND(ks->grows, ks->grows_size, grow_hash(&probe), GROW_IS, r);
+		if (r)
+			return r;
+	}
+#undef GROW_IS
+	r = xcalloc(1, sizeof(*r));
+	*r = probe;
+	r->seq = (u32)ks->nr_grows;
+	stats_init(&r->st);
+	table_put((void ***)&ks->grows, &ks->grows_size, &ks->nr_grows, r, grow_hash);
+	return r;
+}
+
+static void row_add_dur(struct kvm_stat_row *r, u64 d)
+{
+	int b = d ? 63 - __builtin_clzll(d) : 0;
+
+	r->hist[b]++;
+	if (r->nr_durs == r->alloc_durs) {
+		r->alloc_durs = r->alloc_durs ? r->alloc_durs * 2 : 16;
+		r->durs = xrealloc(r->durs, r->alloc_durs * sizeof(*r->durs));
+	}
+	r->durs[r->nr_durs++] = d;
+}
+
+/* ---- by symbol ---- */
+
+static struct kvm_stat_sym_row *sym_row(struct kvm_stat *ks, s32 pid, u64 rip)
+{
+	struct kvm_sym_cache *c;
+	struct kvm_stat_sym_row probe = { .pid = pid }, *r;
+	struct perf_sample s = { 0 };
+	struct addr_location al;
+	size_t i;
+
+	if (!ks->scache) {
+		ks->scache_size = 1 << 16;
+		ks->scache = xcalloc(ks->scache_size, sizeof(*ks->scache));
+	}
+	c = &ks->scache[mix64(rip ^ ((u64)(u32)pid << 48)) & (ks->scache_size - 1)];
+	if (c->used && c->pid == pid && c->rip == rip)
+		return c->row;
+	s.ip = rip;
+	s.pid = s.tid = (u32)pid;
+	s.cpumode = rip >= 0xffff800000000000ULL ? PERF_RECORD_MISC_GUEST_KERNEL :
+		    PERF_RECORD_MISC_GUEST_USER;
+	machines__resolve(ks->machines, &s, &al);
+	if (s.cpumode == PERF_RECORD_MISC_GUEST_USER) {
+		probe.id = "[guest.user]";
+		probe.sym = "[guest.user]";
+		probe.dso = "[guest.user]";
+	} else if (al.sym) {
+		probe.id = al.sym;
+		probe.sym = al.sym->name;
+		probe.dso = al.dso ? map__dso_name(al.dso) : "[unknown]";
+	} else {
+		probe.id = al.dso ? (const void *)al.dso : (const void *)"[unknown]";
+		probe.sym = "[unknown]";
+		probe.dso = al.dso ? map__dso_name(al.dso) : "[unknown]";
+	}
+#define SROW_IS(x) ((x)->id == probe.id && (x)->pid == pid)
+	r = NULL;
+	if (ks->srows_size)
+		TABLE_FIND(ks->srows, ks->srows_size, srow_hash(&probe), SROW_IS, r);
+#undef SROW_IS
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		*r = probe;
+		table_put((void ***)&ks->srows, &ks->srows_size, &ks->nr_srows, r, srow_hash);
+	}
+	(void)i;
+	c->used = true;
+	c->pid = pid;
+	c->rip = rip;
+	c->row = r;
+	return r;
+}
+
+static size_t sym_reason(struct kvm_stat_sym_row *r, u64 reason)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_reasons; i++)
+		if (r->reasons[i].reason == reason)
+			return i;
+	r->reasons = xrealloc(r->reasons, (r->nr_reasons + 1) * sizeof(*r->reasons));
+	memset(&r->reasons[i], 0, sizeof(r->reasons[i]));
+	r->reasons[i].reason = reason;
+	r->nr_reasons++;
+	return i;
+}
+
+/* ---- the analyses, as perf's handle_kvm_event ---- */
+
+static bool pid_selected(const struct kvm_stat *ks, u32 pid)
+{
+	size_t i;
+
+	if (!ks->opts.pids)
+		return true;
+	for (i = 0; i < ks->opts.nr_pids; i++)
+		if ((u32)ks->opts.pids[i] == pid)
+			return true;
+	return false;
+}
+
+static bool bad_payload(struct kvm_stat *ks, const struct perf_sample *s, const char *what)
+{
+	if (!ks->err) {
+		ks->err = -EINVAL;
+		snprintf(ks->errbuf, sizeof(ks->errbuf), "a %s sample (time %" PRIu64 ", tid %u) "
+			 "has a raw payload of %u bytes, too short for its format", what,
+			 s->time, s->tid, s->raw_size);
+	}
+	return true;
+}
+
+static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info,
+		       const struct perf_sample *s)
+{
+	struct kvm_stat_row *row = t->last, *grow = t->glast;
+	u64 begin = t->start_time, d;
+
+	if (!begin)
+		return;
+	if (!row && key == INVALID_KEY)
+		return;
+	if (!row) {
+		row = findnew_row(ks, key, info);
+		if (ks->opts.extended)
+			grow = findnew_grow(ks, (s32)t->pid, key, info);
+	}
+	t->last = t->glast = NULL;
+	t->start_time = 0;
+	if (s->time < begin)
+		return;
+	d = s->time - begin;
+	stats_update(&row->st, d);
+	if (grow) {
+		stats_update(&grow->st, d);
+		row_add_dur(grow, d);
+	}
+}
+
+static void handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info,
+			 u64 time)
+{
+	t->last = t->glast = NULL;
+	if (key != INVALID_KEY) {
+		t->last = findnew_row(ks, key, info);
+		if (ks->opts.extended)
+			t->glast = findnew_grow(ks, (s32)t->pid, key, info);
+	}
+	t->start_time = time;
+}
+
+bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
+		      const struct perf_sample *s)
+{
+	const struct kvm_tp *tp;
+	struct kvm_thread *t;
+	u64 v1 = 0, v2 = 0, v3 = 0, key = INVALID_KEY, info = 0;
+	bool begin = false, end = false;
+
+	if (ks->err || evsel->idx < 0 || (size_t)evsel->idx >= ks->nr_tps)
+		return true;
+	tp = &ks->tps[evsel->idx];
+	if (tp->kind == TP_OTHER)
+		return true;
+	if (!pid_selected(ks, s->pid))
+		return true;
+	if (trace_field__u64(&ks->te, tp->f1, s->raw_data, s->raw_size, &v1) ||
+	    (tp->f2 && trace_field__u64(&ks->te, tp->f2, s->raw_data, s->raw_size, &v2)) ||
+	    (tp->f3 && trace_field__u64(&ks->te, tp->f3, s->raw_data, s->raw_size, &v3)))
+		return bad_payload(ks, s, tp_names[tp->kind]);
+	t = findnew_thread(ks, s->pid, s->tid);
+
+	/* What pmukvm adds: wall time per vCPU and exits by guest function. */
+	if (ks->opts.vcpu < 0 || (t->has_record && t->vcpu_id == ks->opts.vcpu) ||
+	    (!t->has_record && tp->kind == TP_ENTRY && (int)v1 == ks->opts.vcpu)) {
+		if (!t->v.first)
+			t->v.first = s->time;
+		if (s->time > t->v.last)
+			t->v.last = s->time;
+		if (tp->kind == TP_EXIT) {
+			t->exit_time = s->time;
+			t->v.exits++;
+			ks->nr_exits++;
+			if (tp->f3)
+				t->v.vcpu = (int)v3;
+			if (ks->opts.by_symbol && ks->machines) {
+				struct kvm_stat_sym_row *r = sym_row(ks, (s32)s->pid, v2);
+
+				r->count++;
+				t->pending = r;
+				t->pending_reason = sym_reason(r, v1);
+				r->reasons[t->pending_reason].count++;
+				t->pending_time = s->time;
+			}
+		} else if (tp->kind == TP_ENTRY) {
+			t->v.vcpu = (int)v1;
+			if (t->exit_time && s->time >= t->exit_time)
+				t->v.out += s->time - t->exit_time;
+			t->exit_time = 0;
+			if (t->pending && s->time >= t->pending_time) {
+				struct kvm_stat_reason *r = &t->pending->reasons[t->pending_reason];
+
+				t->pending->timed++;
+				t->pending->time += s->time - t->pending_time;
+				r->timed++;
+				r->time += s->time - t->pending_time;
+			}
+			t->pending = NULL;
+		}
+	}
+
+	/* perf's per_vcpu_record: a thread counts from its first kvm_entry. */
+	if (!t->has_record) {
+		if (tp->kind != TP_ENTRY)
+			return true;
+		t->has_record = true;
+		t->vcpu_id = (int)v1;
+	}
+	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
+		return true;
+
+	switch (ks->opts.analysis) {
+	case KVM_STAT_VMEXIT:
+		if (tp->kind == TP_EXIT) {
+			begin = true;
+			key = v1;
+		} else if (tp->kind == TP_ENTRY) {
+			end = true;
+		}
+		break;
+	case KVM_STAT_MMIO:
+		if (tp->kind == TP_EXIT) {
+			begin = true;
+		} else if (tp->kind == TP_MMIO && v1 == MMIO_WRITE) {
+			begin = true;
+			key = v2;
+			info = v1;
+		} else if (tp->kind == TP_ENTRY) {
+			end = true;
+		} else if (tp->kind == TP_MMIO && v1 == MMIO_READ) {
+			end = true;
+			key = v2;
+			info = v1;
+		}
+		break;
+	case KVM_STAT_IOPORT:
+		if (tp->kind == TP_PIO) {
+			begin = true;
+			key = v2;
+			info = v1;
+		} else if (tp->kind == TP_ENTRY) {
+			end = true;
+		}
+		break;
+	case KVM_STAT_MSR:
+		if (tp->kind == TP_MSR) {
+			begin = true;
+			key = v2;
+			info = v1;
+		} else if (tp->kind == TP_ENTRY) {
+			end = true;
+		}
+		break;
+	}
+	if (begin)
+		handle_begin(ks, t, key, info, s->time);
+	else if (end)
+		handle_end(ks, t, key, info, s);
+	return true;
+}
+
+/* ---- results ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+u64 kvm_stat_row__percentile(const struct kvm_stat_row *row, double p)
+{
+	size_t rank;
+
+	if (!row->nr_durs)
+		return 0;
+	rank = (size_t)ceil(p / 100.0 * (double)row->nr_durs);
+	if (rank < 1)
+		rank = 1;
+	if (rank > row->nr_durs)
+		rank = row->nr_durs;
+	return row->durs[rank - 1];
+}
+
+static enum kvm_stat_sort sort_key;
+
+static u64 row_sort_value(const struct kvm_stat_row *r)
+{
+	return sort_key == KVM_STAT_SORT_TIME ? (u64)r->st.mean : (u64)r->st.n;
+}
+
+/* Descending; ties keep the order they came in (perf's rb-tree insertion). */
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct kvm_stat_row *x = *(const struct kvm_stat_row *const *)a;
+	const struct kvm_stat_row *y = *(const struct kvm_stat_row *const *)b;
+	u64 vx = row_sort_value(x), vy = row_sort_value(y);
+
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Guest rows: by pid, then as the perf-layout rows within a guest. */
+static int cmp_grows(const void *a, const void *b)
+{
+	const struct kvm_stat_row *x = *(const struct kvm_stat_row *const *)a;
+	const struct kvm_stat_row *y = *(const struct kvm_stat_row *const *)b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return cmp_rows(a, b);
+}
+
+static int cmp_srows(const void *a, const void *b)
+{
+	const struct kvm_stat_sym_row *x = *(const struct kvm_stat_sym_row *const *)a;
+	const struct kvm_stat_sym_row *y = *(const struct kvm_stat_sym_row *const *)b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->sym, y->sym);
+}
+
+static int cmp_reasons(const void *a, const void *b)
+{
+	const struct kvm_stat_reason *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->reason < y->reason ? -1 : x->reason > y->reason;
+}
+
+static int cmp_vcpus(const void *a, const void *b)
+{
+	const struct kvm_stat_vcpu *x = *(const struct kvm_stat_vcpu *const *)a;
+	const struct kvm_stat_vcpu *y = *(const struct kvm_stat_vcpu *const *)b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->vcpu != y->vcpu)
+		return x->vcpu < y->vcpu ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+void kvm_stat__finish(struct kvm_stat *ks)
+{
+	size_t i, n = 0;
+	u32 order = 0;
+
+	free(ks->rows);
+	free(ks->guest_rows);
+	free(ks->sym_rows);
+	free(ks->vcpus);
+	sort_key = ks->opts.sort;
+	ks->rows = xcalloc(ks->nr_keys + 1, sizeof(*ks->rows));
+	ks->total_count = ks->total_time = 0;
+	for (i = 0; i < 4096; i++) {
+		struct kvm_stat_row *r;
+
+		for (r = ks->buckets[i]; r; r = r->hnext) {
+			r->order = order++;
+			if (!r->st.n)
+				continue;
+			ks->rows[n++] = r;
+			ks->total_count += (u64)r->st.n;
+			ks->total_time += r->st.time;
+		}
+	}
+	ks->nr_rows = n;
+	qsort(ks->rows, n, sizeof(*ks->rows), cmp_rows);
+
+	ks->guest_rows = xcalloc(ks->nr_grows + 1, sizeof(*ks->guest_rows));
+	for (i = 0, n = 0; i < ks->grows_size; i++) {
+		struct kvm_stat_row *r = ks->grows[i];
+
+		if (!r || !r->st.n)
+			continue;
+		r->order = r->seq;
+		qsort(r->durs, r->nr_durs, sizeof(*r->durs), cmp_u64);
+		ks->guest_rows[n++] = r;
+	}
+	ks->nr_guest_rows = n;
+	qsort(ks->guest_rows, n, sizeof(*ks->guest_rows), cmp_grows);
+
+	ks->sym_rows = xcalloc(ks->nr_srows + 1, sizeof(*ks->sym_rows));
+	for (i = 0, n = 0; i < ks->srows_size; i++) {
+		struct kvm_stat_sym_row *r = ks->srows[i];
+
+		if (!r)
+			continue;
+		qsort(r->reasons, r->nr_reasons, sizeof(*r->reasons), cmp_reasons);
+		ks->sym_rows[n++] = r;
+	}
+	qsort(ks->sym_rows, n, sizeof(*ks->sym_rows), cmp_srows);
+
+	ks->vcpus = xcalloc(ks->nr_threads + 1, sizeof(*ks->vcpus));
+	for (i = 0, n = 0; i < ks->threads_size; i++) {
+		struct kvm_thread *t = ks->threads[i];
+
+		if (!t || !t->v.first)
+			continue;
+		ks->vcpus[n++] = &t->v;
+	}
+	ks->nr_vcpus = n;
+	qsort(ks->vcpus, n, sizeof(*ks->vcpus), cmp_vcpus);
+}
