@@ -178,6 +178,7 @@ static const struct exit_reason svm_exit_reasons[] = {
 	{ 0x90, "write_cr0_trap" },
 	{ 0x94, "write_cr4_trap" },
 	{ 0x98, "write_cr8_trap" },
+	{ 0xa2, "invpcid" },
 	{ 0x400, "npf" },
 	{ 0x401, "avic_incomplete_ipi" },
 	{ 0x402, "avic_unaccelerated_access" },

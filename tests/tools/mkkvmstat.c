@@ -811,6 +811,11 @@ static void write_file(const struct opts *o, struct guest *guests)
 		v->state = 1;
 		v->r = &vmx_reasons[0];
 		pick_rip(&guests[0], v);
+		/* the others start after it, so that no round goes back in time */
+		for (u32 g = 0; g < o->guests; g++)
+			for (int i = 0; i < guests[g].nr_vcpus; i++)
+				if (guests[g].vcpus[i].t < v->t)
+					guests[g].vcpus[i].t = v->t + rng_below(20000);
 	}
 	while (!stop && ntp) {
 		/* the vCPU whose next event comes first */
