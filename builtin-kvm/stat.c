@@ -262,18 +262,15 @@ out:
 	return ret;
 }
 
-static const char stat_usage[] =
-	"usage: pmukvm stat report [options]\n"
-	"\n"
-	"   report     perf kvm stat's analyses of a file of 'perf kvm stat record'\n"
-	"\n"
-	"See 'pmukvm stat report --help'.\n";
-
 int cmd_stat(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(stat_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 129 : 0;
+		if (argc < 2) {
+			pr_err("usage: pmukvm stat report [options] (see 'pmukvm stat --help')");
+			return 129;
+		}
+		options_usage("pmukvm stat report [options]", stat_report_opts);
+		return 0;
 	}
 	/* perf kvm stat takes any prefix of three letters or more */
 	if (strlen(argv[1]) >= 3 && !strncmp(argv[1], "report", strlen(argv[1])))

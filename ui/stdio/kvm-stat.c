@@ -258,7 +258,7 @@ void kvm_stat__fprintf_symbols(struct kvm_stat *ks, const struct kvm_stat_print 
 			fprintf(fp, "#  %10s %8s %12s %10s  %s\n", "Exits", "Exits%", "Handling(us)",
 				"Avg(us)", "Guest function [dso] / exit reason");
 		}
-		fprintf(fp, "   %10" PRIu64 " %7.2f%% %12.2f %10.2f  %s [%s]\n", r->count,
+		fprintf(fp, "   %10" PRIu64 " %7.2f%% %12.2f %10.2f  %s %s\n", r->count,
 			100.0 * (double)r->count / (double)total, (double)r->time / 1000,
 			r->timed ? (double)r->time / (double)r->timed / 1000 : 0.0, r->sym, r->dso);
 		for (j = 0; j < r->nr_reasons; j++) {
