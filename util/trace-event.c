@@ -245,6 +245,28 @@ int trace_field__u64(const struct trace_events *te, const struct tep_format_fiel
 		return -EINVAL;
 	if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
 		return -EINVAL;
-	*val = tep_read_number(te->tep, (const u8 *)raw + f->offset, f->size);
+	/* Only little-endian tracing data is accepted: read in place. */
+	switch (f->size) {
+	case 1:
+		*val = *((const u8 *)raw + f->offset);
+		break;
+	case 2: {
+		u16 v;
+
+		memcpy(&v, (const u8 *)raw + f->offset, 2);
+		*val = v;
+		break;
+	}
+	case 4: {
+		u32 v;
+
+		memcpy(&v, (const u8 *)raw + f->offset, 4);
+		*val = v;
+		break;
+	}
+	default:
+		memcpy(val, (const u8 *)raw + f->offset, 8);
+		break;
+	}
 	return 0;
 }
