@@ -29,6 +29,7 @@
 #include "util/guestmachines.h"
 #include "util/options.h"
 #include "util/synthesize.h"
+#include "util/tracing-data.h"
 #include "util/util.h"
 #include "util/writer.h"
 
@@ -94,7 +95,7 @@ static const struct opt_desc record_options[] = {
 	{ "pid", 'p', required_argument, "PID", "record the threads of an existing process" },
 	{ "tid", 't', required_argument, "TID", "record one existing thread" },
 	{ "cpu", 'C', required_argument, "CPUS", "only these CPUs, e.g. 0-3,7 (implies -a without a target)" },
-	{ "event", 'e', required_argument, "EVENTS", "comma list: cycles, instructions, branches, branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN (default cycles)" },
+	{ "event", 'e', required_argument, "EVENTS", "comma list: cycles, instructions, branches, branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN, sys:name tracepoints (default cycles)" },
 	{ "freq", 'F', required_argument, "HZ", "samples per second (default 4000, capped at perf_event_max_sample_rate)" },
 	{ "count", 'c', required_argument, "PERIOD", "a sample every PERIOD events instead of -F" },
 	{ "output", 'o', required_argument, "FILE", "output file (default perf.data.guest, .kvm with --host --guest, .host with --host)" },
@@ -295,6 +296,12 @@ static int build_evlist(struct record *rec, bool workload)
 			attr.freq = 1;
 			attr.sample_freq = o->freq;
 		}
+		if (attr.type == PERF_TYPE_TRACEPOINT) {
+			/* every hit, with its payload (perf record -R -c 1) */
+			attr.sample_type |= PERF_SAMPLE_RAW;
+			attr.freq = 0;
+			attr.sample_period = o->period ? o->period : 1;
+		}
 		attr.sample_id_all = 1;
 		attr.inherit = !o->tid;
 		attr.enable_on_exec = workload;
@@ -320,6 +327,26 @@ static int build_evlist(struct record *rec, bool workload)
 out:
 	free(list);
 	return err;
+}
+
+/* Tracepoint events: their formats go into the file (HEADER_TRACING_DATA). */
+static int record__tracing_data(struct record *rec, struct feat_buf *fb)
+{
+	int i, err;
+
+	for (i = 0; i < rec->evlist->nr_evsels; i++)
+		if (rec->evlist->evsels[i].attr.type == PERF_TYPE_TRACEPOINT)
+			break;
+	if (i == rec->evlist->nr_evsels)
+		return 0;
+	err = tracing_data__build(rec->evlist, fb);
+	if (err) {
+		pr_err("cannot read the tracepoint formats under %s: %s",
+		       tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
+		return err;
+	}
+	perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, fb->buf, fb->len);
+	return 0;
 }
 
 static void explain_open_error(struct record *rec, int err)
@@ -802,6 +829,7 @@ int cmd_record(int argc, char **argv)
 	struct record_opts *o = &rec.opts;
 	struct guest_machine *guests = NULL;
 	struct feat_buf guest_fb = { 0 };
+	struct feat_buf tracing_fb = { 0 };
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
 	struct sigaction sa = { 0 };
@@ -972,7 +1000,9 @@ int cmd_record(int argc, char **argv)
 	if (guest_fb.len)
 		perf_writer__set_feature(rec.writer, HEADER_PMUKVM_GUEST_FILES, guest_fb.buf,
 					 guest_fb.len);
-	err = perf_writer__start(rec.writer, guest_fb.len);
+	err = record__tracing_data(&rec, &tracing_fb);
+	if (!err)
+		err = perf_writer__start(rec.writer, guest_fb.len + tracing_fb.len);
 	if (!err)
 		err = synthesize_all(&rec, guests, nr_guests, workload);
 	if (err) {
@@ -1034,6 +1064,7 @@ out:
 	evlist__delete(rec.evlist);
 	guest_machines__free(guests, nr_guests);
 	feat_buf__release(&guest_fb);
+	feat_buf__release(&tracing_fb);
 	str_set__exit(&rec.files);
 	free(rec.needed);
 	free(rec.pend);

@@ -4,6 +4,7 @@
  * layout of fds and buffers.
  */
 #include "util/evlist.h"
+#include "util/tracing-data.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -486,7 +487,8 @@ static const struct event_name event_names[] = {
 };
 
 const char event_names_known[] = "cycles, instructions, branches, branch-misses, "
-	"cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN";
+	"cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN, "
+	"tracepoints as sys:name";
 
 const char *event_name__nth(size_t i)
 {
@@ -496,6 +498,10 @@ const char *event_name__nth(size_t i)
 int event_name__parse(const char *name, struct perf_event_attr *attr)
 {
 	size_t i;
+
+	/* sys:name of a tracepoint under tracefs (kvm:kvm_exit) */
+	if (strchr(name, ':') && !tracepoint__parse(name, attr))
+		return 0;
 
 	for (i = 0; i < ARRAY_SIZE(event_names); i++) {
 		if (!strcmp(name, event_names[i].name)) {

@@ -1,0 +1,50 @@
+#!/bin/bash
+# pmukvm stat record: the events perf kvm stat record records, every hit
+# with its payload and the tracepoint formats in the file, so that perf
+# kvm stat report, perf evlist and perf script read it. Here kvm_exit and
+# kvm_entry never fire (a software hypervisor), kvm_pio does: tinyvm's port
+# I/O. record -e takes tracepoints as sys:name too.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-kvmstat.sh"
+need_perf
+need_kvm_formats
+[ -c /dev/kvm ] || skip "no /dev/kvm"
+$TOOLS/tinyvm 10 pio >/dev/null 2>&1 || skip "tinyvm cannot run a guest here"
+
+(cd "$TMP" && "$OLDPWD/$PMUKVM" stat record -- "$OLDPWD/$TOOLS/tinyvm" 300 pio) \
+	>"$TMP/out" 2>"$TMP/err" || { cat "$TMP/out" "$TMP/err"; fail "stat record failed"; }
+f=$TMP/perf.data.guest
+[ -s "$f" ] || fail "stat record wrote no perf.data.guest"
+nio=$(sed -n 's/^tinyvm: \([0-9]*\) port I\/O exits$/\1/p' "$TMP/out")
+[ -n "$nio" ] && [ "$nio" -gt 100 ] || { cat "$TMP/out"; fail "tinyvm did too little port I/O"; }
+
+perf evlist -i "$f" 2>/dev/null | grep -v '^#' >"$TMP/evlist"
+printf 'kvm:kvm_entry\nkvm:kvm_exit\nkvm:kvm_mmio\nkvm:kvm_pio\nkvm:kvm_msr\n' >"$TMP/want"
+diff -u "$TMP/want" "$TMP/evlist" || fail "perf evlist shows other events"
+perf evlist -v -i "$f" 2>/dev/null | grep 'kvm:kvm_pio' | grep -q 'sample_freq }: 1,' ||
+	fail "kvm_pio is not sampled on every hit"
+perf evlist -v -i "$f" 2>/dev/null | grep 'kvm:kvm_pio' | grep -q 'RAW' ||
+	fail "kvm_pio samples carry no payload"
+
+# perf script decodes every payload through the formats in the file
+perf script -i "$f" >"$TMP/script" 2>"$TMP/script.err" || { cat "$TMP/script.err"; fail "perf script"; }
+n=$(grep -c 'kvm:kvm_pio: pio_write at 0x80 size 1 count 1' "$TMP/script")
+m=$(grep -c 'kvm:kvm_pio: pio_read at 0x71 size 1 count 1' "$TMP/script")
+[ $((n + m)) -eq "$nio" ] || fail "perf script shows $n writes and $m reads, tinyvm did $nio"
+[ $((n - m)) -le 1 ] && [ $((m - n)) -le 1 ] || fail "writes and reads do not alternate ($n/$m)"
+
+# perf kvm stat report accepts the file, and so does pmukvm's, with the same table
+for ev in vmexit ioport; do
+	ks_agree "$f" --event=$ev
+done
+$PMUKVM -i "$f" stat report --event=ioport --json >"$TMP/json" || fail "--json"
+grep -q '"kind":"vcpu".*"tid":' "$TMP/json" || fail "no vCPU thread in the JSON"
+
+# plain record with a tracepoint; a tracepoint that does not exist
+$PMUKVM record -q -e kvm:kvm_pio -o "$TMP/r.data" -- "$TOOLS/tinyvm" 100 pio >/dev/null 2>&1 ||
+	fail "record -e kvm:kvm_pio failed"
+perf script -i "$TMP/r.data" 2>/dev/null | grep -q 'kvm:kvm_pio: pio_' ||
+	fail "perf script shows no kvm_pio of record -e kvm:kvm_pio"
+expect_clean_error "no such tracepoint" $PMUKVM record -e kvm:no_such_event -o "$TMP/x.data" -- true
+grep -q "unknown event 'kvm:no_such_event'" "$TMP/err" || fail "message for an unknown tracepoint"
+echo "stat record: $nio kvm_pio events, read by perf script and perf kvm stat report"
