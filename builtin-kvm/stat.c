@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "builtin-kvm/builtin.h"
+#include "builtin-kvm/stat.h"
 #include "ui/stdio.h"
 #include "util/data.h"
 #include "util/kvm-stat.h"
@@ -64,6 +65,36 @@ struct stat_report {
 	size_t nr_pids;
 };
 
+int stat__parse_event(const char *arg, enum kvm_stat_analysis *out)
+{
+	if (!strcmp(arg, "vmexit"))
+		*out = KVM_STAT_VMEXIT;
+	else if (!strcmp(arg, "mmio"))
+		*out = KVM_STAT_MMIO;
+	else if (!strcmp(arg, "ioport"))
+		*out = KVM_STAT_IOPORT;
+	else if (!strcmp(arg, "msr"))
+		*out = KVM_STAT_MSR;
+	else {
+		pr_err("--event is vmexit, mmio, ioport or msr, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+int stat__parse_key(const char *arg, enum kvm_stat_sort *out)
+{
+	if (!strcmp(arg, "sample"))
+		*out = KVM_STAT_SORT_SAMPLE;
+	else if (!strcmp(arg, "time"))
+		*out = KVM_STAT_SORT_TIME;
+	else {
+		pr_err("-k is sample or time, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_pids(struct stat_report *r, const char *arg)
 {
 	const char *p = arg;
@@ -102,29 +133,9 @@ static int stat_report_opt(int val, const char *arg, void *ctx)
 		r->input = arg;
 		return 0;
 	case OPT_EVENT:
-		if (!strcmp(arg, "vmexit"))
-			r->o.analysis = KVM_STAT_VMEXIT;
-		else if (!strcmp(arg, "mmio"))
-			r->o.analysis = KVM_STAT_MMIO;
-		else if (!strcmp(arg, "ioport"))
-			r->o.analysis = KVM_STAT_IOPORT;
-		else if (!strcmp(arg, "msr"))
-			r->o.analysis = KVM_STAT_MSR;
-		else {
-			pr_err("--event is vmexit, mmio, ioport or msr, not '%s'", arg);
-			return -1;
-		}
-		return 0;
+		return stat__parse_event(arg, &r->o.analysis);
 	case 'k':
-		if (!strcmp(arg, "sample"))
-			r->o.sort = KVM_STAT_SORT_SAMPLE;
-		else if (!strcmp(arg, "time"))
-			r->o.sort = KVM_STAT_SORT_TIME;
-		else {
-			pr_err("-k is sample or time, not '%s'", arg);
-			return -1;
-		}
-		return 0;
+		return stat__parse_key(arg, &r->o.sort);
 	case OPT_VCPU:
 		if (parse_u64(arg, &v) || v > INT32_MAX) {
 			pr_err("--vcpu takes a vCPU number, not '%s'", arg);
@@ -303,7 +314,8 @@ int cmd_stat(int argc, char **argv)
 		return stat_report(argc - 1, argv + 1);
 	if (strlen(argv[1]) >= 3 && !strncmp(argv[1], "record", strlen(argv[1])))
 		return stat_record(argc - 1, argv + 1);
-	pr_err("'%s' is not a stat command: pmukvm stat has 'record' and 'report' (live is "
-	       "not implemented)", argv[1]);
+	if (!strcmp(argv[1], "live"))
+		return stat_live(argc - 1, argv + 1);
+	pr_err("'%s' is not a stat command: pmukvm stat has record, report and live", argv[1]);
 	return 129;
 }

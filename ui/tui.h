@@ -53,4 +53,22 @@ int hists__tui_browse(struct hists *base, const struct sort_order *so, const cha
 /** hists_browser__ctx - the ops->ctx of the browser an extra key acts on. */
 void *hists_browser__ctx(struct ui_browser *b);
 
+/** struct kvm_stat_tui_ops - what stat live gives its screen. */
+struct kvm_stat_tui_ops {
+	/* Pumps the source: >0 a new snapshot, 0 nothing new, -1 quit, <-1 error. */
+	int (*tick)(void *ctx);
+	void (*title)(void *ctx, char *buf, size_t len);
+	/* The snapshot's text lines (valid until the next tick). */
+	const char *const *(*lines)(void *ctx, size_t *nr);
+	/* A key ('k', 'x'): returns a message for the status line. */
+	const char *(*key)(void *ctx, int key);
+	void *ctx;
+};
+
+/**
+ * kvm_stat__tui - stat live's full-screen view until 'q'/Ctrl-C or a tick
+ * < 0. The caller has called tui__init(). Returns 0 or the tick's error.
+ */
+int kvm_stat__tui(const struct kvm_stat_tui_ops *ops);
+
 #endif

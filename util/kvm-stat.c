@@ -351,6 +351,44 @@ void kvm_stat__reset(struct kvm_stat *ks)
 	free_rows(ks);
 }
 
+void kvm_stat__clear(struct kvm_stat *ks)
+{
+	size_t i, j;
+
+	for (i = 0; i < 4096; i++) {
+		struct kvm_stat_row *r;
+
+		for (r = ks->buckets[i]; r; r = r->hnext)
+			stats_init(&r->st);
+	}
+	for (i = 0; i < ks->grows_size; i++) {
+		struct kvm_stat_row *r = ks->grows[i];
+
+		if (!r)
+			continue;
+		stats_init(&r->st);
+		memset(r->hist, 0, sizeof(r->hist));
+		r->nr_durs = 0;
+	}
+	for (i = 0; i < ks->srows_size; i++) {
+		struct kvm_stat_sym_row *r = ks->srows[i];
+
+		if (!r)
+			continue;
+		r->count = r->timed = r->time = 0;
+		for (j = 0; j < r->nr_reasons; j++)
+			r->reasons[j].count = r->reasons[j].timed = r->reasons[j].time = 0;
+	}
+	for (i = 0; i < ks->threads_size; i++) {
+		struct kvm_thread *t = ks->threads[i];
+
+		if (!t)
+			continue;
+		t->v.first = t->v.last = t->v.out = t->v.exits = 0;
+	}
+	ks->total_count = ks->total_time = ks->nr_exits = 0;
+}
+
 static int setup_err(struct kvm_stat *ks, int err, const char *fmt, ...) __printf(3, 4);
 
 static int setup_err(struct kvm_stat *ks, int err, const char *fmt, ...)
@@ -1049,11 +1087,12 @@ void kvm_stat__finish(struct kvm_stat *ks)
 	for (i = 0, n = 0; i < ks->srows_size; i++) {
 		struct kvm_stat_sym_row *r = ks->srows[i];
 
-		if (!r)
+		if (!r || !r->count)
 			continue;
 		qsort(r->reasons, r->nr_reasons, sizeof(*r->reasons), cmp_reasons);
 		ks->sym_rows[n++] = r;
 	}
+	ks->nr_sym_rows = n;
 	qsort(ks->sym_rows, n, sizeof(*ks->sym_rows), cmp_srows);
 
 	ks->vcpus = xcalloc(ks->nr_threads + 1, sizeof(*ks->vcpus));

@@ -126,6 +126,7 @@ struct kvm_stat {
 	struct kvm_stat_row **guest_rows;	/* by guest, then as rows */
 	size_t nr_guest_rows;
 	struct kvm_stat_sym_row **sym_rows;	/* by guest, count descending */
+	size_t nr_sym_rows;
 	struct kvm_stat_vcpu **vcpus;	/* by pid, vcpu */
 	size_t nr_vcpus;
 	u64 total_count, total_time;
@@ -160,8 +161,15 @@ bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 /** kvm_stat__finish - sorts the rows (perf's order) and fills the results. */
 void kvm_stat__finish(struct kvm_stat *ks);
 
-/** kvm_stat__reset - forgets the counts, keeps the setup (live refresh). */
+/** kvm_stat__reset - forgets everything counted, keys and threads too. */
 void kvm_stat__reset(struct kvm_stat *ks);
+
+/**
+ * kvm_stat__clear - zeroes the counts and keeps keys and threads, as perf
+ * kvm stat live does after each refresh: an exit in flight at the
+ * refresh is counted in the next interval.
+ */
+void kvm_stat__clear(struct kvm_stat *ks);
 
 /**
  * kvm_stat__decode - the key as perf prints it ("HLT", "0x3f8:POUT",

@@ -212,7 +212,7 @@ void kvm_stat__fprintf_symbols(struct kvm_stat *ks, const struct kvm_stat_print 
 	s32 pid = -2;
 	u64 total = 0;
 
-	for (i = 0; i < ks->nr_srows; i++) {
+	for (i = 0; i < ks->nr_sym_rows; i++) {
 		const struct kvm_stat_sym_row *r = ks->sym_rows[i];
 
 		if (p->json) {
@@ -250,7 +250,7 @@ void kvm_stat__fprintf_symbols(struct kvm_stat *ks, const struct kvm_stat_print 
 		}
 		if (r->pid != pid) {
 			total = 0;
-			for (j = i; j < ks->nr_srows && ks->sym_rows[j]->pid == r->pid; j++)
+			for (j = i; j < ks->nr_sym_rows && ks->sym_rows[j]->pid == r->pid; j++)
 				total += ks->sym_rows[j]->count;
 			pid = r->pid;
 			fprintf(fp, "%s# guest %d (%s): %" PRIu64 " exits\n#\n", i ? "\n" : "", pid,

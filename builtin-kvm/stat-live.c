@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmukvm stat live: stat report's table refreshed every -d seconds, from
+ * the kvm tracepoints' ring buffers, or from a data file replayed on its
+ * own timestamps (-i). As perf kvm stat live, the counts start again after
+ * each refresh while the keys and the vCPU threads' state stay.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin-kvm/builtin.h"
+#include "builtin-kvm/stat.h"
+#include "ui/stdio.h"
+#include "ui/tui.h"
+#include "ui/tui/browser.h"
+#include "util/data.h"
+#include "util/evlist.h"
+#include "util/features.h"
+#include "util/kvm-stat.h"
+#include "util/options.h"
+#include "util/session.h"
+#include "util/synthesize.h"
+#include "util/tracing-data.h"
+#include "util/writer.h"
+
+#define NSEC 1000000000ull
+#define TICK_MS 100
+#define PUMP_BUDGET_NS 50000000ull
+
+enum {
+	OPT_EVENT = OPT_COMMAND_FIRST,
+	OPT_VCPU,
+	OPT_STDIO,
+	OPT_TUI,
+	OPT_SPEED,
+	OPT_EXTENDED,
+};
+
+static const struct opt_desc live_opts[] = {
+	{ "input", 'i', required_argument, "FILE",
+	  "replay a data file on its own timestamps instead of the live tracepoints" },
+	{ "speed", OPT_SPEED, required_argument, "X",
+	  "replay X times faster than recorded (default 1; 0: as fast as possible)" },
+	{ "display", 'd', required_argument, "SECONDS", "time between refreshes (default 1)" },
+	{ "event", OPT_EVENT, required_argument, "EVENT",
+	  "what to analyse: vmexit (default), mmio, ioport, msr" },
+	{ "key", 'k', required_argument, "KEY",
+	  "sort rows by sample (count, default) or time (average)" },
+	{ "vcpu", OPT_VCPU, required_argument, "N", "only vCPU N (of every guest)" },
+	{ "pid", 'p', required_argument, "PID", "only this QEMU process (live: trace only it)" },
+	{ "all-cpus", 'a', no_argument, NULL, "system-wide (the default)" },
+	{ "mmap-pages", 'm', required_argument, "PAGES",
+	  "live: ring buffer data pages per CPU, a power of two (default 128)" },
+	{ "stdio", OPT_STDIO, no_argument, NULL,
+	  "a table per refresh on stdout (default when stdout is not a terminal)" },
+	{ "tui", OPT_TUI, no_argument, NULL, "the full-screen view (default on a terminal)" },
+	{ "iterations", 'n', required_argument, "N", "stop after N refreshes" },
+	{ "extended", OPT_EXTENDED, no_argument, NULL,
+	  "--stdio: pmukvm's tables after perf's (always on in the TUI)" },
+	OPT_END
+};
+
+struct live {
+	struct perf_tool tool;
+	struct kvm_stat_opts o;
+	struct kvm_stat *ks;
+	struct kvm_stat_print p;
+	struct perf_data *data;
+	struct session *s;
+	struct evlist *evlist;
+	const char *input;
+	double delay, speed;
+	unsigned long long iterations, shown;
+	unsigned int mmap_pages;
+	s32 pid;
+	bool stdio, tui, use_tui;
+	/* replay */
+	union perf_event *held;		/* read, due later by the replay clock */
+	u64 held_off, held_time;
+	u64 first_time;			/* of the recording */
+	u64 next_boundary;		/* delivery time that ends the interval */
+	u64 start_ns, next_refresh_ns;
+	bool eof, finished, done;
+	int err;
+	/* the snapshot on screen */
+	char *text;
+	char **lines;
+	size_t nr_lines;
+	char label[64];
+	char msg[128];
+};
+
+static volatile sig_atomic_t live_stop;
+
+static void live__sig(int sig)
+{
+	live_stop = 1;
+}
+
+static int live_opt(int val, const char *arg, void *ctx)
+{
+	struct live *l = ctx;
+	unsigned long long v;
+
+	switch (val) {
+	case 'i':
+		l->input = arg;
+		return 0;
+	case OPT_SPEED:
+		if (parse_double(arg, &l->speed) || l->speed < 0) {
+			pr_err("--speed takes a factor >= 0, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'd':
+		if (parse_double(arg, &l->delay) || l->delay < 0.01 || l->delay > 86400) {
+			pr_err("-d takes seconds from 0.01 to 86400, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_EVENT:
+		return stat__parse_event(arg, &l->o.analysis);
+	case 'k':
+		return stat__parse_key(arg, &l->o.sort);
+	case OPT_VCPU:
+		if (parse_u64(arg, &v) || v > INT32_MAX) {
+			pr_err("--vcpu takes a vCPU number, not '%s'", arg);
+			return -1;
+		}
+		l->o.vcpu = (int)v;
+		return 0;
+	case 'p':
+		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
+			pr_err("-p takes a process id, not '%s'", arg);
+			return -1;
+		}
+		l->pid = (s32)v;
+		return 0;
+	case 'a':
+		return 0;
+	case 'm':
+		if (parse_u64(arg, &v) || !v || v > (1u << 20) || (v & (v - 1))) {
+			pr_err("-m takes a power of two, not '%s'", arg);
+			return -1;
+		}
+		l->mmap_pages = (unsigned int)v;
+		return 0;
+	case OPT_STDIO:
+		l->stdio = true;
+		return 0;
+	case OPT_TUI:
+		l->tui = true;
+		return 0;
+	case 'n':
+		if (parse_u64(arg, &v) || !v) {
+			pr_err("-n takes a positive count, not '%s'", arg);
+			return -1;
+		}
+		l->iterations = v;
+		return 0;
+	case OPT_EXTENDED:
+		l->p.extended = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* ---- snapshots ---- */
+
+static void live__label(struct live *l, u64 t)
+{
+	if (l->input) {
+		snprintf(l->label, sizeof(l->label), "+%.3f s of the recording",
+			 t > l->first_time ? (double)(t - l->first_time) / 1e9 : 0.0);
+	} else {
+		struct timeval tv;
+		struct tm tm;
+		char hms[16];
+
+		gettimeofday(&tv, NULL);
+		localtime_r(&tv.tv_sec, &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		snprintf(l->label, sizeof(l->label), "%s.%06ld", hms, (long)tv.tv_usec);
+	}
+}
+
+/* Ends an interval: shows (or keeps for the screen) the tables, then zeroes. */
+static void live__snapshot(struct live *l, u64 t)
+{
+	kvm_stat__finish(l->ks);
+	live__label(l, t);
+	if (!l->use_tui) {
+		printf("\n# %s\n", l->label);
+		kvm_stat__fprintf(l->ks, &l->p, stdout);
+		fflush(stdout);
+	} else {
+		struct kvm_stat_print p = l->p;
+		size_t len = 0, n = 0, i;
+		FILE *fp;
+		char *q;
+
+		free(l->text);
+		free(l->lines);
+		l->text = NULL;
+		fp = open_memstream(&l->text, &len);
+		if (!fp) {
+			l->err = -ENOMEM;
+			return;
+		}
+		kvm_stat__fprintf(l->ks, &p, fp);
+		fclose(fp);
+		for (i = 0; i < len; i++)
+			n += l->text[i] == '\n';
+		l->lines = xcalloc(n + 1, sizeof(char *));
+		l->nr_lines = 0;
+		/* perf's table starts with two empty lines: not on screen */
+		for (q = l->text; *q == '\n'; q++)
+			;
+		while (*q) {
+			char *nl = strchr(q, '\n');
+
+			l->lines[l->nr_lines++] = q;
+			if (!nl)
+				break;
+			*nl = '\0';
+			q = nl + 1;
+		}
+	}
+	kvm_stat__clear(l->ks);
+	l->shown++;
+	if (l->iterations && l->shown >= l->iterations)
+		l->done = true;
+}
+
+static bool live__skip(struct perf_tool *tool, struct evsel *evsel, const struct perf_sample *s)
+{
+	struct live *l = (struct live *)tool;
+
+	if (l->done)
+		return true;
+	if (l->input) {
+		u64 interval = (u64)(l->delay * 1e9);
+
+		if (!l->next_boundary)
+			l->next_boundary = l->first_time + interval;
+		while (s->time >= l->next_boundary && !l->done) {
+			live__snapshot(l, l->next_boundary);
+			l->next_boundary += interval;
+		}
+		if (l->done)
+			return true;
+	}
+	return kvm_stat__sample(l->ks, evsel, s);
+}
+
+/* ---- replay ---- */
+
+static u64 record_time(struct live *l, union perf_event *ev)
+{
+	struct perf_sample s = { 0 };
+	struct evsel *evsel;
+
+	if (ev->header.type != PERF_RECORD_SAMPLE)
+		return 0;
+	evsel = perf_data__evsel_of(l->data, ev);
+	if (evsel && !perf_data__parse_sample(l->data, evsel, ev, &s))
+		return s.time;
+	return 0;
+}
+
+/* Reads and delivers what the replay clock allows, for at most a tick's budget. */
+static int replay__pump(struct live *l)
+{
+	u64 deadline = now_ns() + PUMP_BUDGET_NS, n = 0;
+
+	while (!l->eof && !l->done && !live_stop) {
+		if (!l->held) {
+			int r = perf_data__next(l->data, &l->held, &l->held_off);
+
+			if (r < 0) {
+				pr_err("%s", l->data->errbuf);
+				return -EINVAL;
+			}
+			if (r == 0) {
+				l->eof = true;
+				l->held = NULL;
+				break;
+			}
+			l->held_time = record_time(l, l->held);
+			if (l->held_time && !l->first_time) {
+				l->first_time = l->held_time;
+				l->start_ns = now_ns();
+			}
+		}
+		if (l->speed > 0 && l->held_time > l->first_time &&
+		    (double)(l->held_time - l->first_time) > (double)(now_ns() - l->start_ns) * l->speed)
+			return 0;	/* not due yet */
+		if (session__process_event(l->s, l->held, l->held_off)) {
+			pr_err("%s", l->s->errbuf);
+			return -EINVAL;
+		}
+		l->held = NULL;
+		if (l->ks->err) {
+			pr_err("%s: %s", l->data->path, l->ks->errbuf);
+			return -EINVAL;
+		}
+		if ((++n & 255) == 0 && now_ns() > deadline)
+			return 0;
+	}
+	if (l->eof && !l->finished && !l->done) {
+		/* the end of the file ends the last interval */
+		if (session__flush(l->s)) {
+			pr_err("%s", l->s->errbuf);
+			return -EINVAL;
+		}
+		l->finished = true;
+		if (!l->done && l->ks->nr_keys)
+			live__snapshot(l, l->next_boundary);
+	}
+	return 0;
+}
+
+/* ---- live ---- */
+
+static int live__cb(void *ctx, union perf_event *ev, int mmap_idx)
+{
+	struct live *l = ctx;
+
+	if (session__process_event(l->s, ev, 0))
+		return -EINVAL;
+	return 0;
+}
+
+static int live__pump(struct live *l)
+{
+	long r = evlist__read(l->evlist, live__cb, l);
+
+	if (r < 0) {
+		pr_err("cannot read the ring buffers: %s", r == -EINVAL ? l->s->errbuf :
+		       strerror((int)-r));
+		return (int)r;
+	}
+	if (l->ks->err) {
+		pr_err("%s", l->ks->errbuf);
+		return -EINVAL;
+	}
+	if (now_ns() >= l->next_refresh_ns) {
+		if (session__flush(l->s)) {
+			pr_err("%s", l->s->errbuf);
+			return -EINVAL;
+		}
+		live__snapshot(l, 0);
+		l->next_refresh_ns += (u64)(l->delay * 1e9);
+	}
+	return 0;
+}
+
+static int live__synth_cb(void *ctx, union perf_event *ev)
+{
+	struct live *l = ctx;
+
+	return session__process_event(l->s, ev, 0);
+}
+
+static int live__open(struct live *l)
+{
+	static const char *const tps[] = { "kvm:kvm_entry", "kvm:kvm_exit", "kvm:kvm_mmio",
+					   "kvm:kvm_pio", "kvm:kvm_msr" };
+	struct feat_buf fb = { 0 };
+	char cpuid[128];
+	size_t i;
+	int err;
+
+	l->evlist = evlist__new();
+	for (i = 0; i < ARRAY_SIZE(tps); i++) {
+		struct perf_event_attr attr = { 0 };
+
+		err = tracepoint__parse(tps[i], &attr);
+		if (err) {
+			pr_err("cannot find tracepoint %s under %s: %s", tps[i],
+			       tracefs__dir() ? tracefs__dir() : "tracefs (not mounted)",
+			       err == -ENOENT ? "is the kvm module loaded?" : strerror(-err));
+			return err;
+		}
+		attr.size = sizeof(attr);
+		/* as perf kvm stat live: as small a sample as it can be */
+		attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+				   PERF_SAMPLE_CPU | PERF_SAMPLE_RAW;
+		attr.read_format = PERF_FORMAT_ID;
+		attr.sample_period = 1;
+		attr.sample_id_all = 1;
+		attr.disabled = 1;
+		attr.inherit = 1;
+		if (!i)
+			attr.comm = attr.task = 1;
+		evlist__add(l->evlist, &attr, tps[i]);
+	}
+	if (evlist__set_cpus(l->evlist, NULL)) {
+		pr_err("cannot read the online CPUs");
+		return -ENODEV;
+	}
+	err = evlist__set_threads(l->evlist, l->pid ? l->pid : -1, l->pid != 0);
+	if (err) {
+		pr_err("no such process: %d", (int)l->pid);
+		return err;
+	}
+	err = evlist__open(l->evlist);
+	if (err) {
+		pr_err("cannot open the kvm tracepoints: %s%s", strerror(-err),
+		       err == -EACCES || err == -EPERM ? " (run as root)" : "");
+		return err;
+	}
+	err = evlist__mmap(l->evlist, l->mmap_pages);
+	if (err) {
+		pr_err("cannot map the ring buffers: %s", strerror(-err));
+		return err;
+	}
+	l->data = perf_data__new_live("live");
+	for (i = 0; i < (size_t)l->evlist->nr_evsels; i++) {
+		struct evlist_evsel *e = &l->evlist->evsels[i];
+		struct evsel *evsel = perf_data__add_evsel(l->data, &e->attr, e->ids, e->nr_ids);
+
+		if (evsel)
+			evsel->name = xstrdup(e->name);
+	}
+	/* what a file would carry: the formats and the CPU */
+	err = tracing_data__build(l->evlist, &fb);
+	if (err) {
+		pr_err("cannot read the kvm tracepoint formats: %s", strerror(-err));
+		feat_buf__release(&fb);
+		return err;
+	}
+	l->data->info.tracing_data = fb.buf;
+	l->data->info.tracing_data_size = fb.len;
+	cpuid__string(cpuid, sizeof(cpuid));
+	l->data->info.cpuid = xstrdup(cpuid);
+	l->data->info.arch = xstrdup("x86_64");
+	return 0;
+}
+
+/* ---- the two faces ---- */
+
+static int live__tick(void *ctx)
+{
+	struct live *l = ctx;
+	u64 shown = l->shown;
+	int r;
+
+	if (live_stop)
+		return -1;
+	r = l->input ? replay__pump(l) : live__pump(l);
+	if (r)
+		return r < -1 ? r : -2;
+	return l->shown != shown;
+}
+
+static void live__title(void *ctx, char *buf, size_t len)
+{
+	struct live *l = ctx;
+
+	snprintf(buf, len, "pmukvm stat live: %s, %s order, every %.2f s%s%s%s  [%s]",
+		 kvm_stat__analysis_name(l->o.analysis),
+		 l->ks->opts.sort == KVM_STAT_SORT_TIME ? "time" : "sample", l->delay,
+		 l->input ? ", replay of " : "", l->input ? l->input : "",
+		 l->finished ? " (finished)" : "",
+		 l->shown ? l->label : "waiting for the first refresh");
+}
+
+static const char *const *live__lines(void *ctx, size_t *nr)
+{
+	struct live *l = ctx;
+
+	*nr = l->nr_lines;
+	return (const char *const *)l->lines;
+}
+
+static const char *live__key(void *ctx, int key)
+{
+	struct live *l = ctx;
+
+	if (key == 'k') {
+		l->ks->opts.sort = l->ks->opts.sort == KVM_STAT_SORT_TIME ? KVM_STAT_SORT_SAMPLE :
+				   KVM_STAT_SORT_TIME;
+		snprintf(l->msg, sizeof(l->msg), "sort by %s from the next refresh",
+			 l->ks->opts.sort == KVM_STAT_SORT_TIME ? "average time" : "samples");
+	} else {
+		l->p.extended = !l->p.extended;
+		snprintf(l->msg, sizeof(l->msg), "pmukvm's tables %s from the next refresh",
+			 l->p.extended ? "shown" : "hidden");
+	}
+	return l->msg;
+}
+
+static int live__run_stdio(struct live *l)
+{
+	while (!live_stop && !l->done && !(l->input && l->finished)) {
+		int r = l->input ? replay__pump(l) : live__pump(l);
+
+		if (r)
+			return 1;
+		if (ferror(stdout))
+			return 1;
+		if (l->input) {
+			if (l->speed > 0 && l->held)
+				usleep(TICK_MS * 1000 / 10);
+		} else if (!l->done) {
+			evlist__poll(l->evlist, TICK_MS);
+		}
+	}
+	return 0;
+}
+
+int stat_live(int argc, char **argv)
+{
+	struct live l = {
+		.tool = { .skip = live__skip },
+		.o = { .vcpu = -1, .extended = true },
+		.delay = 1, .speed = 1, .mmap_pages = 128,
+	};
+	char err[1024];
+	struct sigaction sa;
+	int i, e, ret = 1;
+
+	i = options_parse(argc, argv, "pmukvm stat live [options]", live_opts, live_opt, &l);
+	if (i < 0)
+		return 129;
+	if (i < argc) {
+		pr_err("stat live takes no arguments ('%s')", argv[i]);
+		return 129;
+	}
+	if (l.tui && l.stdio) {
+		pr_err("--tui does not go with --stdio");
+		return 129;
+	}
+	if (!l.input && global_input)
+		l.input = global_input;
+	l.use_tui = !l.stdio && (l.tui || isatty(1));
+	if (l.use_tui && (!isatty(0) || !isatty(1))) {
+		if (l.tui) {
+			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+			return 1;
+		}
+		l.use_tui = false;
+	}
+	if (l.use_tui)
+		l.p.extended = !l.p.extended;	/* on in the TUI unless asked off */
+	if (l.pid) {
+		l.o.pids = &l.pid;
+		l.o.nr_pids = 1;
+	}
+	guest_config__finish();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = live__sig;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (l.input) {
+		l.data = perf_data__open(l.input, &e, err, sizeof(err));
+		if (!l.data) {
+			pr_err("%s", err);
+			return 1;
+		}
+	} else if (live__open(&l)) {
+		goto out;
+	}
+	l.ks = kvm_stat__new(&l.o);
+	if (kvm_stat__setup(l.ks, l.data)) {
+		pr_err("%s", l.ks->errbuf);
+		goto out;
+	}
+	l.s = session__new(l.data, &l.tool, err, sizeof(err));
+	if (!l.s) {
+		pr_err("%s", err);
+		goto out;
+	}
+	l.ks->machines = &l.s->machines;
+	if (!l.input) {
+		const size_t id_hdr = 4 * sizeof(u64);	/* TID TIME CPU IDENTIFIER */
+
+		/* the QEMU processes' names, for the guest column */
+		if (l.pid)
+			synthesize__process(l.pid, 0, id_hdr, live__synth_cb, &l);
+		else
+			synthesize__all_processes(0, id_hdr, live__synth_cb, &l);
+		l.start_ns = now_ns();
+		l.next_refresh_ns = l.start_ns + (u64)(l.delay * 1e9);
+		if (evlist__enable(l.evlist)) {
+			pr_err("cannot enable the kvm tracepoints");
+			goto out;
+		}
+	}
+	if (l.use_tui) {
+		struct kvm_stat_tui_ops ops = {
+			.tick = live__tick, .title = live__title, .lines = live__lines,
+			.key = live__key, .ctx = &l,
+		};
+
+		if (tui__init()) {
+			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+			goto out;
+		}
+		e = kvm_stat__tui(&ops);
+		tui__exit();
+		ret = e ? 1 : 0;
+	} else {
+		ret = live__run_stdio(&l);
+	}
+	if (l.evlist)
+		evlist__disable(l.evlist);
+out:
+	if (l.s)
+		session__delete(l.s);
+	kvm_stat__delete(l.ks);
+	if (l.evlist)
+		evlist__delete(l.evlist);
+	if (l.data)
+		perf_data__delete(l.data);
+	free(l.text);
+	free(l.lines);
+	return ret;
+}
