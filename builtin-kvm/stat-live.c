@@ -68,6 +68,11 @@ static const struct opt_desc live_opts[] = {
 	OPT_END
 };
 
+void stat_live_usage(void)
+{
+	options_usage("pmukvm stat live [options]", live_opts);
+}
+
 struct live {
 	struct perf_tool tool;
 	struct kvm_stat_opts o;
@@ -143,6 +148,7 @@ static int live_opt(int val, const char *arg, void *ctx)
 			return -1;
 		}
 		l->pid = (s32)v;
+		l->p.pid_str = arg;
 		return 0;
 	case 'a':
 		return 0;

@@ -307,6 +307,9 @@ int cmd_stat(int argc, char **argv)
 			return 129;
 		}
 		options_usage("pmukvm stat report [options]", stat_report_opts);
+		printf("\n");
+		stat_live_usage();
+		printf("\nstat record takes record's options: see 'pmukvm record --help'.\n");
 		return 0;
 	}
 	/* perf kvm stat takes any prefix of three letters or more */

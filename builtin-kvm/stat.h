@@ -14,4 +14,7 @@ int stat__parse_key(const char *arg, enum kvm_stat_sort *out);
 /** stat_live - pmukvm stat live (builtin-kvm/stat-live.c); argv[0] is "live". */
 int stat_live(int argc, char **argv);
 
+/** stat_live_usage - stat live's options, for 'pmukvm stat --help'. */
+void stat_live_usage(void);
+
 #endif
