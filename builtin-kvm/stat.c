@@ -238,6 +238,20 @@ static int stat_report(int argc, char **argv)
 		pr_err("%s", r.ks->errbuf);
 		goto out;
 	}
+	/*
+	 * perf's table alone needs no machine model: the kvm samples are
+	 * ordered and counted straight from the mapped file.
+	 */
+	if (!r.o.by_symbol && !r.o.extended) {
+		e = kvm_stat__process(r.ks, data);
+		if (e != -EOPNOTSUPP) {
+			if (e) {
+				pr_err("%s: %s", data->path, r.ks->errbuf);
+				goto out;
+			}
+			goto print;
+		}
+	}
 	s = session__new(data, &r.tool, err, sizeof(err));
 	if (!s) {
 		pr_err("%s", err);
@@ -257,6 +271,7 @@ static int stat_report(int argc, char **argv)
 		pr_err("%s: %s", data->path, r.ks->errbuf);
 		goto out;
 	}
+print:
 	kvm_stat__finish(r.ks);
 	if (r.o.by_symbol) {
 		kvm_stat__fprintf_symbols(r.ks, &r.p, stdout);

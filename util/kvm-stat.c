@@ -205,6 +205,8 @@ struct kvm_tp {
 	u64 id;
 	enum kvm_tp_kind kind;
 	struct tep_format_field *f1, *f2, *f3;	/* see kvm_stat__setup */
+	/* kvm_stat__process: u64 word of TID, TIME and the RAW size; -1 none */
+	int w_tid, w_time, w_raw;
 };
 
 struct kvm_thread {
@@ -412,6 +414,23 @@ static struct tep_format_field *need_field(struct kvm_stat *ks, struct tep_event
 	return f;
 }
 
+/* Where TID, TIME and RAW sit in a sample of this sample_type, when fixed. */
+static void tp_layout(struct kvm_tp *tp, u64 st)
+{
+	int w = 0;
+
+	tp->w_tid = tp->w_time = tp->w_raw = -1;
+	if (st & (PERF_SAMPLE_READ | PERF_SAMPLE_CALLCHAIN) || !(st & PERF_SAMPLE_TID) ||
+	    !(st & PERF_SAMPLE_TIME) || !(st & PERF_SAMPLE_RAW))
+		return;
+	w += !!(st & PERF_SAMPLE_IDENTIFIER) + !!(st & PERF_SAMPLE_IP);
+	tp->w_tid = w++;
+	tp->w_time = w++;
+	w += !!(st & PERF_SAMPLE_ADDR) + !!(st & PERF_SAMPLE_ID) + !!(st & PERF_SAMPLE_STREAM_ID) +
+	     !!(st & PERF_SAMPLE_CPU) + !!(st & PERF_SAMPLE_PERIOD);
+	tp->w_raw = w;
+}
+
 int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data)
 {
 	const struct header_info *hi = &data->info;
@@ -465,6 +484,7 @@ int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data)
 			continue;
 		tp->kind = (enum kvm_tp_kind)k;
 		tp->id = evsel->attr.config;
+		tp_layout(tp, evsel->attr.sample_type);
 		seen[k] = true;
 		switch (tp->kind) {
 		case TP_ENTRY:
@@ -774,6 +794,19 @@ static size_t sym_reason(struct kvm_stat_sym_row *r, u64 reason)
 }
 
 /* ---- the analyses, as perf's handle_kvm_event ---- */
+
+static int kvm_stat__bad(struct kvm_stat *ks, const char *fmt, ...) __printf(2, 3);
+
+static int kvm_stat__bad(struct kvm_stat *ks, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ks->errbuf, sizeof(ks->errbuf), fmt, ap);
+	va_end(ap);
+	ks->err = -EINVAL;
+	return -EINVAL;
+}
 
 static bool pid_selected(const struct kvm_stat *ks, u32 pid)
 {
@@ -1105,4 +1138,180 @@ void kvm_stat__finish(struct kvm_stat *ks)
 	}
 	ks->nr_vcpus = n;
 	qsort(ks->vcpus, n, sizeof(*ks->vcpus), cmp_vcpus);
+}
+
+/* ---- reading a file without the session ---- */
+
+/*
+ * perf's ordered events for a file of tracepoint samples only: records
+ * wait in file order; at each FINISHED_ROUND those up to the newest
+ * timestamp of the round before are delivered in (time, file) order, the
+ * rest wait. Each CPU's records of a round are already in time order, so
+ * a natural merge sort (runs found, merged pairwise, stable) orders the
+ * wait list in a few passes.
+ */
+struct fq_ent {
+	u64 time;
+	const union perf_event *ev;
+	const struct evsel *evsel;
+};
+
+struct fqueue {
+	struct fq_ent *e, *tmp;
+	size_t nr, alloc;
+	size_t *runs;
+	size_t alloc_runs;
+};
+
+static void fq_sort(struct fqueue *q)
+{
+	size_t nr_runs = 0, i;
+
+	if (q->nr < 2)
+		return;
+	for (i = 0; i < q->nr; i++) {
+		if (i && q->e[i].time >= q->e[i - 1].time)
+			continue;
+		if (nr_runs + 2 > q->alloc_runs) {
+			q->alloc_runs = q->alloc_runs ? q->alloc_runs * 2 : 64;
+			q->runs = xrealloc(q->runs, q->alloc_runs * sizeof(*q->runs));
+		}
+		q->runs[nr_runs++] = i;
+	}
+	q->runs[nr_runs] = q->nr;
+	while (nr_runs > 1) {
+		size_t r, out = 0;
+
+		for (r = 0; r + 1 < nr_runs; r += 2) {
+			size_t a = q->runs[r], am = q->runs[r + 1], b = am, bm = q->runs[r + 2];
+			size_t o = a;
+
+			while (a < am && b < bm)
+				q->tmp[o++] = q->e[b].time < q->e[a].time ? q->e[b++] : q->e[a++];
+			while (a < am)
+				q->tmp[o++] = q->e[a++];
+			while (b < bm)
+				q->tmp[o++] = q->e[b++];
+			q->runs[out++] = q->runs[r];
+		}
+		if (r < nr_runs) {
+			memcpy(q->tmp + q->runs[r], q->e + q->runs[r],
+			       (q->runs[r + 1] - q->runs[r]) * sizeof(*q->e));
+			q->runs[out++] = q->runs[r];
+		}
+		q->runs[out] = q->nr;
+		nr_runs = out;
+		{
+			struct fq_ent *t = q->e;
+
+			q->e = q->tmp;
+			q->tmp = t;
+		}
+	}
+}
+
+static int fq_deliver(struct kvm_stat *ks, struct perf_data *data, struct fqueue *q, u64 limit)
+{
+	const union perf_event *oldest = NULL;
+	size_t i, n;
+
+	fq_sort(q);
+	for (n = 0; n < q->nr && q->e[n].time <= limit; n++) {
+		const struct fq_ent *f = &q->e[n];
+		const struct kvm_tp *tp = &ks->tps[f->evsel->idx];
+		const u64 *body = (const u64 *)(&f->ev->header + 1);
+		struct perf_sample s = { 0 };
+		u32 raw;
+
+		s.pid = (u32)body[tp->w_tid];
+		s.tid = (u32)(body[tp->w_tid] >> 32);
+		s.time = f->time;
+		memcpy(&raw, &body[tp->w_raw], 4);
+		s.raw_size = raw;
+		s.raw_data = (const u8 *)&body[tp->w_raw] + 4;
+		kvm_stat__sample(ks, f->evsel, &s);
+	}
+	memmove(q->e, q->e + n, (q->nr - n) * sizeof(*q->e));
+	q->nr -= n;
+	for (i = 0; i < q->nr; i++)
+		if (!oldest || (const u8 *)q->e[i].ev < (const u8 *)oldest)
+			oldest = q->e[i].ev;
+	if (oldest)
+		perf_data__release(data, oldest);
+	return ks->err;
+}
+
+int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
+{
+	struct fqueue q = { 0 };
+	u64 max_time = 0, limit = 0;
+	int i, ret = 0;
+
+	if (!data->mapped || data->is_pipe)
+		return -EOPNOTSUPP;
+	for (i = 0; i < data->nr_evsels; i++)
+		if (ks->tps[i].kind != TP_OTHER && ks->tps[i].w_raw < 0)
+			return -EOPNOTSUPP;
+	for (;;) {
+		union perf_event *ev;
+		struct evsel *evsel;
+		const struct kvm_tp *tp;
+		u64 off, t;
+		size_t words;
+		u32 raw;
+		int r = perf_data__next(data, &ev, &off);
+
+		if (r < 0) {
+			snprintf(ks->errbuf, sizeof(ks->errbuf), "%s", data->errbuf);
+			ret = r;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (ev->header.type == PERF_RECORD_FINISHED_ROUND) {
+			ret = fq_deliver(ks, data, &q, limit);
+			if (ret)
+				goto out;
+			limit = max_time;
+			continue;
+		}
+		if (ev->header.type != PERF_RECORD_SAMPLE)
+			continue;
+		evsel = perf_data__evsel_of(data, ev);
+		if (!evsel || evsel->idx < 0 || evsel->idx >= data->nr_evsels)
+			continue;
+		tp = &ks->tps[evsel->idx];
+		if (tp->kind == TP_OTHER)
+			continue;
+		words = (ev->header.size - sizeof(ev->header)) / 8;
+		if ((size_t)tp->w_raw >= words) {
+			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 " (size %u) is too short "
+					    "for its sample_type", off, ev->header.size);
+			goto out;
+		}
+		memcpy(&raw, (const u64 *)(&ev->header + 1) + tp->w_raw, 4);
+		if ((u64)raw + 4 > (u64)(words - (size_t)tp->w_raw) * 8) {
+			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 ": raw data of %u bytes "
+					    "runs past the record", off, raw);
+			goto out;
+		}
+		t = ((const u64 *)(&ev->header + 1))[tp->w_time];
+		if (t > max_time)
+			max_time = t;
+		if (q.nr == q.alloc) {
+			q.alloc = q.alloc ? q.alloc * 2 : 65536;
+			q.e = xrealloc(q.e, q.alloc * sizeof(*q.e));
+			q.tmp = xrealloc(q.tmp, q.alloc * sizeof(*q.tmp));
+		}
+		q.e[q.nr].time = t;
+		q.e[q.nr].ev = ev;
+		q.e[q.nr].evsel = evsel;
+		q.nr++;
+	}
+	ret = fq_deliver(ks, data, &q, ~0ULL);
+out:
+	free(q.e);
+	free(q.tmp);
+	free(q.runs);
+	return ret;
 }

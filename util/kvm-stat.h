@@ -158,6 +158,16 @@ int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data);
 bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 		      const struct perf_sample *sample);
 
+/**
+ * kvm_stat__process - reads @data (a mapped file whose kvm samples have a
+ * fixed layout) and feeds every kvm sample to kvm_stat__sample in perf's
+ * order of delivery, without the session: other records are skipped, so
+ * guests have no names and rips no symbols. Returns 0, -EOPNOTSUPP when
+ * the file does not allow it (use a session then), or a negative errno
+ * with ks->errbuf set (corrupt records: file offset).
+ */
+int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data);
+
 /** kvm_stat__finish - sorts the rows (perf's order) and fills the results. */
 void kvm_stat__finish(struct kvm_stat *ks);
 

@@ -27,6 +27,14 @@ for ev in vmexit mmio ioport msr; do
 		ks_agree "$TMP/a.data" --event=$ev -k $key -p 4000,6000 --vcpu 1
 	done
 done
+# the session's path (--extended: guest names, percentiles) counts as the
+# direct one: the same perf table comes first
+for ev in vmexit mmio; do
+	$PMUKVM -i "$TMP/a.data" stat report --event=$ev -k time --vcpu 1 >"$TMP/direct"
+	$PMUKVM -i "$TMP/a.data" stat report --event=$ev -k time --vcpu 1 --extended |
+		head -n "$(wc -l <"$TMP/direct")" >"$TMP/session"
+	diff -u "$TMP/direct" "$TMP/session" || fail "--extended's table differs ($ev)"
+done
 # every key must have rows: the generator makes each analysis non-empty
 for ev in vmexit mmio ioport msr; do
 	n=$($PMUKVM -i "$TMP/a.data" stat report --event=$ev | grep -c ' ( +-')
