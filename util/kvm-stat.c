@@ -831,8 +831,7 @@ static bool bad_payload(struct kvm_stat *ks, const struct perf_sample *s, const 
 	return true;
 }
 
-static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info,
-		       const struct perf_sample *s)
+static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
 {
 	struct kvm_stat_row *row = t->last, *grow = t->glast;
 	u64 begin = t->start_time, d;
@@ -848,9 +847,9 @@ static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 i
 	}
 	t->last = t->glast = NULL;
 	t->start_time = 0;
-	if (s->time < begin)
+	if (time < begin)
 		return;
-	d = s->time - begin;
+	d = time - begin;
 	stats_update(&row->st, d);
 	if (grow) {
 		stats_update(&grow->st, d);
@@ -870,13 +869,23 @@ static void handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64
 	t->start_time = time;
 }
 
+/* The analysed fields of a sample; false when the payload is too short. */
+static bool tp_fields(const struct kvm_stat *ks, const struct kvm_tp *tp, const void *raw,
+		      u32 raw_size, u64 *v1, u64 *v2, u64 *v3)
+{
+	return !(trace_field__u64(&ks->te, tp->f1, raw, raw_size, v1) ||
+		 (tp->f2 && trace_field__u64(&ks->te, tp->f2, raw, raw_size, v2)) ||
+		 (tp->f3 && trace_field__u64(&ks->te, tp->f3, raw, raw_size, v3)));
+}
+
+static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pid, u32 tid,
+			    u64 time, u64 v1, u64 v2, u64 v3);
+
 bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 		      const struct perf_sample *s)
 {
 	const struct kvm_tp *tp;
-	struct kvm_thread *t;
-	u64 v1 = 0, v2 = 0, v3 = 0, key = INVALID_KEY, info = 0;
-	bool begin = false, end = false;
+	u64 v1 = 0, v2 = 0, v3 = 0;
 
 	if (ks->err || evsel->idx < 0 || (size_t)evsel->idx >= ks->nr_tps)
 		return true;
@@ -885,10 +894,21 @@ bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 		return true;
 	if (!pid_selected(ks, s->pid))
 		return true;
-	if (trace_field__u64(&ks->te, tp->f1, s->raw_data, s->raw_size, &v1) ||
-	    (tp->f2 && trace_field__u64(&ks->te, tp->f2, s->raw_data, s->raw_size, &v2)) ||
-	    (tp->f3 && trace_field__u64(&ks->te, tp->f3, s->raw_data, s->raw_size, &v3)))
+	if (!tp_fields(ks, tp, s->raw_data, s->raw_size, &v1, &v2, &v3))
 		return bad_payload(ks, s, tp_names[tp->kind]);
+	kvm_stat__event(ks, tp, s->pid, s->tid, s->time, v1, v2, v3);
+	return true;
+}
+
+/* One kvm event, its fields read: perf's handle_kvm_event, and ours. */
+static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pid, u32 tid,
+			    u64 time, u64 v1, u64 v2, u64 v3)
+{
+	const struct { u32 pid, tid; u64 time; } sv = { pid, tid, time }, *s = &sv;
+	struct kvm_thread *t;
+	u64 key = INVALID_KEY, info = 0;
+	bool begin = false, end = false;
+
 	t = findnew_thread(ks, s->pid, s->tid);
 
 	/* What pmukvm adds: wall time per vCPU and exits by guest function. */
@@ -933,12 +953,12 @@ bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 	/* perf's per_vcpu_record: a thread counts from its first kvm_entry. */
 	if (!t->has_record) {
 		if (tp->kind != TP_ENTRY)
-			return true;
+			return;
 		t->has_record = true;
 		t->vcpu_id = (int)v1;
 	}
 	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
-		return true;
+		return;
 
 	switch (ks->opts.analysis) {
 	case KVM_STAT_VMEXIT:
@@ -986,8 +1006,8 @@ bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 	if (begin)
 		handle_begin(ks, t, key, info, s->time);
 	else if (end)
-		handle_end(ks, t, key, info, s);
-	return true;
+		handle_end(ks, t, key, info, s->time);
+	return;
 }
 
 /* ---- results ---- */
@@ -1143,8 +1163,9 @@ void kvm_stat__finish(struct kvm_stat *ks)
 /* ---- reading a file without the session ---- */
 
 /*
- * perf's ordered events for a file of tracepoint samples only: records
- * wait in file order; at each FINISHED_ROUND those up to the newest
+ * perf's ordered events for a file of tracepoint samples only: the
+ * fields of each kvm sample are copied out as it is read (so the mapped
+ * pages can go at once) and wait in file order; at each FINISHED_ROUND those up to the newest
  * timestamp of the round before are delivered in (time, file) order, the
  * rest wait. Each CPU's records of a round are already in time order, so
  * a natural merge sort (runs found, merged pairwise, stable) orders the
@@ -1152,8 +1173,9 @@ void kvm_stat__finish(struct kvm_stat *ks)
  */
 struct fq_ent {
 	u64 time;
-	const union perf_event *ev;
-	const struct evsel *evsel;
+	u32 pid, tid;
+	u64 v1, v2, v3;
+	const struct kvm_tp *tp;
 };
 
 struct fqueue {
@@ -1210,34 +1232,18 @@ static void fq_sort(struct fqueue *q)
 	}
 }
 
-static int fq_deliver(struct kvm_stat *ks, struct perf_data *data, struct fqueue *q, u64 limit)
+static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 {
-	const union perf_event *oldest = NULL;
-	size_t i, n;
+	size_t n;
 
 	fq_sort(q);
 	for (n = 0; n < q->nr && q->e[n].time <= limit; n++) {
 		const struct fq_ent *f = &q->e[n];
-		const struct kvm_tp *tp = &ks->tps[f->evsel->idx];
-		const u64 *body = (const u64 *)(&f->ev->header + 1);
-		struct perf_sample s = { 0 };
-		u32 raw;
 
-		s.pid = (u32)body[tp->w_tid];
-		s.tid = (u32)(body[tp->w_tid] >> 32);
-		s.time = f->time;
-		memcpy(&raw, &body[tp->w_raw], 4);
-		s.raw_size = raw;
-		s.raw_data = (const u8 *)&body[tp->w_raw] + 4;
-		kvm_stat__sample(ks, f->evsel, &s);
+		kvm_stat__event(ks, f->tp, f->pid, f->tid, f->time, f->v1, f->v2, f->v3);
 	}
 	memmove(q->e, q->e + n, (q->nr - n) * sizeof(*q->e));
 	q->nr -= n;
-	for (i = 0; i < q->nr; i++)
-		if (!oldest || (const u8 *)q->e[i].ev < (const u8 *)oldest)
-			oldest = q->e[i].ev;
-	if (oldest)
-		perf_data__release(data, oldest);
 	return ks->err;
 }
 
@@ -1256,6 +1262,8 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		union perf_event *ev;
 		struct evsel *evsel;
 		const struct kvm_tp *tp;
+		const u64 *body;
+		struct fq_ent *f;
 		u64 off, t;
 		size_t words;
 		u32 raw;
@@ -1269,10 +1277,13 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		if (r == 0)
 			break;
 		if (ev->header.type == PERF_RECORD_FINISHED_ROUND) {
-			ret = fq_deliver(ks, data, &q, limit);
+			ret = fq_deliver(ks, &q, limit);
 			if (ret)
 				goto out;
 			limit = max_time;
+			/* what waits was copied out: the pages read so far can go */
+			if (perf_data__release_due(data, ev))
+				perf_data__release(data, ev);
 			continue;
 		}
 		if (ev->header.type != PERF_RECORD_SAMPLE)
@@ -1295,20 +1306,33 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 					    "runs past the record", off, raw);
 			goto out;
 		}
-		t = ((const u64 *)(&ev->header + 1))[tp->w_time];
+		body = (const u64 *)(&ev->header + 1);
+		t = body[tp->w_time];
 		if (t > max_time)
 			max_time = t;
+		if (!pid_selected(ks, (u32)body[tp->w_tid]))
+			continue;
 		if (q.nr == q.alloc) {
 			q.alloc = q.alloc ? q.alloc * 2 : 65536;
 			q.e = xrealloc(q.e, q.alloc * sizeof(*q.e));
 			q.tmp = xrealloc(q.tmp, q.alloc * sizeof(*q.tmp));
 		}
-		q.e[q.nr].time = t;
-		q.e[q.nr].ev = ev;
-		q.e[q.nr].evsel = evsel;
+		f = &q.e[q.nr];
+		f->v1 = f->v2 = f->v3 = 0;
+		if (!tp_fields(ks, tp, (const u8 *)&body[tp->w_raw] + 4, raw, &f->v1, &f->v2,
+			       &f->v3)) {
+			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 ": the raw payload of "
+					    "%s (%u bytes) is too short for its format", off,
+					    tp_names[tp->kind], raw);
+			goto out;
+		}
+		f->time = t;
+		f->pid = (u32)body[tp->w_tid];
+		f->tid = (u32)(body[tp->w_tid] >> 32);
+		f->tp = tp;
 		q.nr++;
 	}
-	ret = fq_deliver(ks, data, &q, ~0ULL);
+	ret = fq_deliver(ks, &q, ~0ULL);
 out:
 	free(q.e);
 	free(q.tmp);
