@@ -22,17 +22,18 @@ ls -l "$dir/kvm.data" | awk '{ printf "file: %.0f MiB\n", $5 / 1048576 }'
 cat "$dir/kvm.data" >/dev/null
 
 measure() {
-	local label=$1 best="" rss="" i s e t r; shift
+	local label=$1 best="" rss="" cpu="" i s e t r c; shift
 	for ((i = 0; i < runs; i++)); do
 		s=$(date +%s%N)
-		/usr/bin/time -f '%M' -o "$dir/time" "$@" >"$dir/$label.out" 2>"$dir/$label.err"
+		/usr/bin/time -f '%M %U %S' -o "$dir/time" "$@" >"$dir/$label.out" 2>"$dir/$label.err"
 		e=$(date +%s%N)
 		t=$(( (e - s) / 1000000 ))
-		r=$(tail -1 "$dir/time")
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; rss=$r; fi
+		r=$(tail -1 "$dir/time" | awk '{ print $1 }')
+		c=$(tail -1 "$dir/time" | awk '{ printf "%d", ($2 + $3) * 1000 }')
+		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; rss=$r; cpu=$c; fi
 	done
-	printf '%-28s %8d ms %10d kB\n' "$label" "$best" "$rss"
-	eval "${label//-/_}_ms=$best; ${label//-/_}_kb=$rss"
+	printf '%-28s %8d ms wall %8d ms cpu %10d kB\n' "$label" "$best" "$cpu" "$rss"
+	eval "${label//-/_}_ms=$best; ${label//-/_}_kb=$rss; ${label//-/_}_cpu=$cpu"
 }
 measure perf-kvm-stat perf kvm -i "$dir/kvm.data" stat report
 measure pmukvm-stat $PMUKVM -i "$dir/kvm.data" stat report
@@ -43,5 +44,7 @@ else
 	echo "tables: DIFFER"
 fi
 awk -v a="$perf_kvm_stat_ms" -v b="$pmukvm_stat_ms" -v c="$perf_kvm_stat_kb" \
-	-v d="$pmukvm_stat_kb" 'BEGIN { printf "speed: %.1fx perf; peak RSS: %.2f of perf\n",
-	a / (b ? b : 1), d / c }'
+	-v d="$pmukvm_stat_kb" -v e="$perf_kvm_stat_cpu" -v f="$pmukvm_stat_cpu" \
+	'BEGIN { printf "speed: %.1fx perf (wall), %.1fx (cpu); peak RSS: %.2f of perf\n",
+	a / (b ? b : 1), e / (f ? f : 1), d / c }'
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
