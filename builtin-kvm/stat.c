@@ -209,14 +209,16 @@ static int stat_report(int argc, char **argv)
 
 	i = options_parse(argc, argv, "pmukvm stat report [options]", stat_report_opts,
 			  stat_report_opt, &r);
-	if (i < 0)
-		return 129;
-	if (i < argc) {
+	if (i >= 0 && i < argc) {
 		pr_err("stat report takes no arguments ('%s'); use -i FILE", argv[i]);
-		return 129;
+		i = -1;
 	}
-	if (r.p.json && r.p.field_sep) {
+	if (i >= 0 && r.p.json && r.p.field_sep) {
 		pr_err("--json does not go with -t");
+		i = -1;
+	}
+	if (i < 0) {
+		free(r.pids);
 		return 129;
 	}
 	if (!r.input)

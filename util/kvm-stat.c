@@ -1242,7 +1242,8 @@ static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 
 		kvm_stat__event(ks, f->tp, f->pid, f->tid, f->time, f->v1, f->v2, f->v3);
 	}
-	memmove(q->e, q->e + n, (q->nr - n) * sizeof(*q->e));
+	if (n && n < q->nr)
+		memmove(q->e, q->e + n, (q->nr - n) * sizeof(*q->e));
 	q->nr -= n;
 	return ks->err;
 }

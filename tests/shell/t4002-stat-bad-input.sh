@@ -93,4 +93,17 @@ for seed in $(seq 1 60); do
 	fi
 	[ $rc -eq 0 ] || grep -q '^pmukvm: ' "$TMP/merr" || fail "seed $seed: exit $rc without a message"
 done
-echo "60 corrupted copies: no crash"
+# and of the records: the direct path and the session's
+for seed in $(seq 1 40); do
+	"$TOOLS/mutate" "$TMP/a.data" "$TMP/m.data" $seed 8 $doff >/dev/null 2>&1 || fail "mutate"
+	for x in "" --extended; do
+		$PMUKVM -i "$TMP/m.data" $R $x >/dev/null 2>"$TMP/merr"
+		rc=$?
+		if [ $rc -gt 129 ] || [ $rc -eq 128 ] || grep -q -E "Sanitizer|runtime error" "$TMP/merr"; then
+			cat "$TMP/merr"
+			fail "records, seed $seed $x: crashed (exit $rc)"
+		fi
+		[ $rc -eq 0 ] || grep -q '^pmukvm: ' "$TMP/merr" || fail "records, seed $seed: no message"
+	done
+done
+echo "60 + 40 corrupted copies: no crash"
