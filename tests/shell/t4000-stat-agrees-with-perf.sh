@@ -35,6 +35,14 @@ for ev in vmexit mmio; do
 		head -n "$(wc -l <"$TMP/direct")" >"$TMP/session"
 	diff -u "$TMP/direct" "$TMP/session" || fail "--extended's table differs ($ev)"
 done
+# -t SEP: perf's rows and numbers, one row per line
+for ev in vmexit msr; do
+	ks_perf "$TMP/a.data" --event=$ev -k time | awk '/ \( \+-/ { sub(/^ +/, ""); n = split($0, f, / +/)
+		printf "%s|%s|%s|%s|%s|%s|%s|%s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[10] }' |
+		tr -d '%' | sed 's/us|/|/g; s/us$//' >"$TMP/p.sep"
+	$PMUKVM -i "$TMP/a.data" stat report --event=$ev -k time -t '|' | sed 1d >"$TMP/m.sep"
+	diff -u "$TMP/p.sep" "$TMP/m.sep" || fail "-t '|' differs from perf's table ($ev)"
+done
 # every key must have rows: the generator makes each analysis non-empty
 for ev in vmexit mmio ioport msr; do
 	n=$($PMUKVM -i "$TMP/a.data" stat report --event=$ev | grep -c ' ( +-')
