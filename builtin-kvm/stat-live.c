@@ -95,10 +95,7 @@ struct live {
 	u64 start_ns, next_refresh_ns;
 	bool eof, finished, done;
 	int err;
-	/* the snapshot on screen */
-	char *text;
-	char **lines;
-	size_t nr_lines;
+	struct stat_text text;		/* the snapshot on screen */
 	char label[64];
 	char msg[128];
 };
@@ -208,38 +205,9 @@ static void live__snapshot(struct live *l, u64 t)
 		printf("\n# %s\n", l->label);
 		kvm_stat__fprintf(l->ks, &l->p, stdout);
 		fflush(stdout);
-	} else {
-		struct kvm_stat_print p = l->p;
-		size_t len = 0, n = 0, i;
-		FILE *fp;
-		char *q;
-
-		free(l->text);
-		free(l->lines);
-		l->text = NULL;
-		fp = open_memstream(&l->text, &len);
-		if (!fp) {
-			l->err = -ENOMEM;
-			return;
-		}
-		kvm_stat__fprintf(l->ks, &p, fp);
-		fclose(fp);
-		for (i = 0; i < len; i++)
-			n += l->text[i] == '\n';
-		l->lines = xcalloc(n + 1, sizeof(char *));
-		l->nr_lines = 0;
-		/* perf's table starts with two empty lines: not on screen */
-		for (q = l->text; *q == '\n'; q++)
-			;
-		while (*q) {
-			char *nl = strchr(q, '\n');
-
-			l->lines[l->nr_lines++] = q;
-			if (!nl)
-				break;
-			*nl = '\0';
-			q = nl + 1;
-		}
+	} else if (stat_text__render(&l->text, l->ks, &l->p, false)) {
+		l->err = -ENOMEM;
+		return;
 	}
 	kvm_stat__clear(l->ks);
 	l->shown++;
@@ -485,8 +453,8 @@ static const char *const *live__lines(void *ctx, size_t *nr)
 {
 	struct live *l = ctx;
 
-	*nr = l->nr_lines;
-	return (const char *const *)l->lines;
+	*nr = l->text.nr_lines;
+	return (const char *const *)l->text.lines;
 }
 
 static const char *live__key(void *ctx, int key)
@@ -630,7 +598,6 @@ out:
 		evlist__delete(l.evlist);
 	if (l.data)
 		perf_data__delete(l.data);
-	free(l.text);
-	free(l.lines);
+	stat_text__exit(&l.text);
 	return ret;
 }

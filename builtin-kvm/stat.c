@@ -13,6 +13,8 @@
 #include "builtin-kvm/builtin.h"
 #include "builtin-kvm/stat.h"
 #include "ui/stdio.h"
+#include "ui/tui.h"
+#include "ui/tui/browser.h"
 #include "util/data.h"
 #include "util/kvm-stat.h"
 #include "util/machine.h"
@@ -28,6 +30,7 @@ enum {
 	OPT_EVENT = OPT_COMMAND_FIRST,
 	OPT_VCPU,
 	OPT_STDIO,
+	OPT_TUI,
 	OPT_JSON,
 	OPT_BY_SYMBOL,
 	OPT_EXTENDED,
@@ -44,6 +47,8 @@ static const struct opt_desc stat_report_opts[] = {
 	{ "pid", 'p', required_argument, "PIDS", "only these QEMU processes (comma-separated)" },
 	{ "force", 'f', no_argument, NULL, "accepted for perf's command line; no effect" },
 	{ "stdio", OPT_STDIO, no_argument, NULL, "perf's table on stdout (the default)" },
+	{ "tui", OPT_TUI, no_argument, NULL,
+	  "browse perf's table and pmukvm's (or --by-symbol's) full-screen" },
 	{ "json", OPT_JSON, no_argument, NULL,
 	  "JSON lines: rows, per-guest rows with percentiles and histograms, vCPUs" },
 	{ "field-separator", 't', required_argument, "SEP", "one row per line, fields split by SEP" },
@@ -63,6 +68,9 @@ struct stat_report {
 	struct kvm_stat_print p;
 	s32 *pids;
 	size_t nr_pids;
+	bool tui;
+	struct stat_text text;
+	char msg[128];
 };
 
 int stat__parse_event(const char *arg, enum kvm_stat_analysis *out)
@@ -149,6 +157,9 @@ static int stat_report_opt(int val, const char *arg, void *ctx)
 	case 'f':
 	case OPT_STDIO:
 		return 0;
+	case OPT_TUI:
+		r->tui = true;
+		return 0;
 	case OPT_JSON:
 		r->p.json = true;
 		return 0;
@@ -195,6 +206,115 @@ static void warn_guests(struct session *s)
 		pr_warning("%s", s->machines.warnings[i]);
 }
 
+void stat_text__exit(struct stat_text *t)
+{
+	free(t->text);
+	free(t->lines);
+	memset(t, 0, sizeof(*t));
+}
+
+int stat_text__render(struct stat_text *t, struct kvm_stat *ks, const struct kvm_stat_print *p,
+		      bool by_symbol)
+{
+	size_t len = 0, n = 0, i;
+	FILE *fp;
+	char *q;
+
+	stat_text__exit(t);
+	fp = open_memstream(&t->text, &len);
+	if (!fp)
+		return -ENOMEM;
+	if (by_symbol)
+		kvm_stat__fprintf_symbols(ks, p, fp);
+	else
+		kvm_stat__fprintf(ks, p, fp);
+	if (fclose(fp))
+		return -ENOMEM;
+	for (i = 0; i < len; i++)
+		n += t->text[i] == '\n';
+	t->lines = xcalloc(n + 1, sizeof(char *));
+	/* perf's table starts with two empty lines: not on screen */
+	for (q = t->text; *q == '\n'; q++)
+		;
+	while (*q) {
+		char *nl = strchr(q, '\n');
+
+		t->lines[t->nr_lines++] = q;
+		if (!nl)
+			break;
+		*nl = '\0';
+		q = nl + 1;
+	}
+	return 0;
+}
+
+/* ---- stat report --tui: the tables of a file, browsed ---- */
+
+static int report_tui_tick(void *ctx)
+{
+	return 0;
+}
+
+static void report_tui_title(void *ctx, char *buf, size_t len)
+{
+	struct stat_report *r = ctx;
+
+	snprintf(buf, len, "pmukvm stat report: %s%s, %s order  [%s]",
+		 r->o.by_symbol ? "exits by guest function, " : "",
+		 kvm_stat__analysis_name(r->o.analysis),
+		 r->ks->opts.sort == KVM_STAT_SORT_TIME ? "time" : "sample", r->input);
+}
+
+static const char *const *report_tui_lines(void *ctx, size_t *nr)
+{
+	struct stat_report *r = ctx;
+
+	*nr = r->text.nr_lines;
+	return (const char *const *)r->text.lines;
+}
+
+/* The file is read: 'k' and 'x' take effect at once. */
+static const char *report_tui_key(void *ctx, int key)
+{
+	struct stat_report *r = ctx;
+
+	if (key == 'k') {
+		r->ks->opts.sort = r->ks->opts.sort == KVM_STAT_SORT_TIME ? KVM_STAT_SORT_SAMPLE :
+				   KVM_STAT_SORT_TIME;
+		kvm_stat__finish(r->ks);
+		snprintf(r->msg, sizeof(r->msg), "sorted by %s",
+			 r->ks->opts.sort == KVM_STAT_SORT_TIME ? "average time" : "samples");
+	} else {
+		r->p.extended = !r->p.extended;
+		snprintf(r->msg, sizeof(r->msg), "pmukvm's tables %s",
+			 r->p.extended ? "shown" : "hidden");
+	}
+	if (stat_text__render(&r->text, r->ks, &r->p, r->o.by_symbol))
+		return "out of memory";
+	return r->msg;
+}
+
+static int stat_report_tui(struct stat_report *r)
+{
+	struct kvm_stat_tui_ops ops = {
+		.tick = report_tui_tick, .title = report_tui_title, .lines = report_tui_lines,
+		.key = report_tui_key, .ctx = r,
+	};
+	int e;
+
+	if (stat_text__render(&r->text, r->ks, &r->p, r->o.by_symbol)) {
+		pr_err("out of memory");
+		return 1;
+	}
+	if (tui__init()) {
+		pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+		return 1;
+	}
+	e = kvm_stat__tui(&ops);
+	tui__exit();
+	return e ? 1 : 0;
+}
+
 static int stat_report(int argc, char **argv)
 {
 	struct stat_report r = {
@@ -217,6 +337,10 @@ static int stat_report(int argc, char **argv)
 		pr_err("--json does not go with -t");
 		i = -1;
 	}
+	if (i >= 0 && r.tui && (r.p.json || r.p.field_sep)) {
+		pr_err("--tui does not go with --json or -t");
+		i = -1;
+	}
 	if (i < 0) {
 		free(r.pids);
 		return 129;
@@ -225,7 +349,9 @@ static int stat_report(int argc, char **argv)
 		r.input = global_input ? global_input : "perf.data.guest";
 	r.o.pids = r.pids;
 	r.o.nr_pids = r.nr_pids;
-	r.o.extended = r.p.extended || r.p.json;
+	r.o.extended = r.p.extended || r.p.json || r.tui;
+	if (r.tui)
+		r.p.extended = true;
 	r.p.pid_str = r.pid_str;
 	guest_config__finish();
 
@@ -275,6 +401,12 @@ static int stat_report(int argc, char **argv)
 	}
 print:
 	kvm_stat__finish(r.ks);
+	if (r.tui) {
+		ret = stat_report_tui(&r);
+		if (r.o.by_symbol)
+			warn_guests(s);
+		goto out;
+	}
 	if (r.o.by_symbol) {
 		kvm_stat__fprintf_symbols(r.ks, &r.p, stdout);
 		warn_guests(s);
@@ -290,6 +422,7 @@ out:
 	kvm_stat__delete(r.ks);
 	perf_data__delete(data);
 	free(r.pids);
+	stat_text__exit(&r.text);
 	return ret;
 }
 

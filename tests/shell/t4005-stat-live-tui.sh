@@ -3,6 +3,7 @@
 # file as top's is: it shows perf's table and pmukvm's (guest, p50/p99/
 # p99.9, histogram, vCPU time outside the guest), 'k' and 'x' answer on the
 # status line, 'q' quits with the terminal restored; so does SIGTERM.
+# stat report --tui browses a file's tables the same way.
 . tests/lib.sh
 . tests/shell/lib-tui.sh
 . tests/shell/lib-kvmstat.sh
@@ -28,6 +29,20 @@ keys q
 [ "$(wait_exit)" = 0 ] || fail "q: exit status not 0"
 terminal_sane
 echo "ok: replay screen, keys, q"
+
+# stat report --tui: the file's tables; 'k' re-sorts at once
+tm kill-server
+tui_start "$PMUKVM -i $TMP/a.data stat report --tui"
+wait_screen "pmukvm stat report: VM-EXIT, sample order"
+first() { screen | grep -E '^ +[A-Z_]+ +[0-9]+ +[0-9.]+% ' | head -1 | awk '{ print $1 }'; }
+[ "$(first)" = EXTERNAL_INTERRUPT ] || fail "report --tui: first row by samples is $(first)"
+keys k
+wait_screen "sorted by average time"
+[ "$(first)" = HLT ] || fail "report --tui: first row by time is $(first)"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "report --tui: exit status not 0"
+terminal_sane
+echo "ok: stat report --tui"
 
 # a paced replay still running, ended by SIGTERM: terminal restored
 tm kill-server
