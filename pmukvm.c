@@ -223,5 +223,10 @@ int main(int argc, char **argv)
 		pr_err("'%s' is not a pmukvm command (see 'pmukvm --help')", argv[0]);
 		return 129;
 	}
+	if (global_input && cmd->fn != cmd_stat && cmd->fn != cmd_report && cmd->fn != cmd_top) {
+		pr_err("-i FILE before the command word is for stat, report and top, not %s",
+		       cmd->name);
+		return 129;
+	}
 	return run_builtin(cmd, argc, argv);
 }

@@ -388,6 +388,8 @@ int cmd_report(int argc, char **argv)
 		sort_order__full(&rep.so, &user);
 	}
 	/* perf kvm's name for the mode the user asked for, before our default. */
+	if (!rep.input)
+		rep.input = global_input;	/* pmukvm -i FILE report */
 	if (!rep.input) {
 		struct guest_config asked = guest_config;
 

@@ -1021,6 +1021,8 @@ int cmd_top(int argc, char **argv)
 	bool use_tui;
 
 	i = options_parse(argc, argv, top_usage, top_opts, top_opt, &top);
+	if (!top.input)
+		top.input = global_input;	/* pmukvm -i FILE top */
 	if (i < 0)
 		goto usage;
 	if (i < argc) {

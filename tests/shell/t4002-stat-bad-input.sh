@@ -27,6 +27,9 @@ expect_clean_error "bad -k" $PMUKVM -i "$TMP/a.data" $R -k foo
 expect_clean_error "bad --vcpu" $PMUKVM -i "$TMP/a.data" $R --vcpu=-3
 expect_clean_error "bad -p" $PMUKVM -i "$TMP/a.data" $R -p 12,x
 expect_clean_error "unknown stat command" $PMUKVM stat frobnicate
+expect_clean_error "-i before record" $PMUKVM -i "$TMP/a.data" record -- true
+$PMUKVM -i "$TMP/a.data" report --stdio -q >/dev/null || fail "pmukvm -i FILE report"
+
 
 # Where the tracing data lies: feature 1 is the first entry of the table
 # after the data section.
