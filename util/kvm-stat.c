@@ -207,6 +207,8 @@ struct kvm_tp {
 	struct tep_format_field *f1, *f2, *f3;	/* see kvm_stat__setup */
 	/* kvm_stat__process: u64 word of TID, TIME and the RAW size; -1 none */
 	int w_tid, w_time, w_raw;
+	/* f1..f3 as offset and size in the payload (size 0: none) */
+	u32 off[3], size[3], need;
 };
 
 struct kvm_thread {
@@ -414,6 +416,29 @@ static struct tep_format_field *need_field(struct kvm_stat *ks, struct tep_event
 	return f;
 }
 
+/* The analysed fields' places, checked once: 1, 2, 4 or 8 bytes each. */
+static void tp_offsets(struct kvm_tp *tp)
+{
+	struct tep_format_field *f[3] = { tp->f1, tp->f2, tp->f3 };
+	int i;
+
+	tp->need = 0;
+	for (i = 0; i < 3; i++) {
+		tp->off[i] = tp->size[i] = 0;
+		if (!f[i])
+			continue;
+		if (f[i]->offset < 0 || (f[i]->size != 1 && f[i]->size != 2 && f[i]->size != 4 &&
+					 f[i]->size != 8)) {
+			tp->size[0] = ~0u;
+			return;
+		}
+		tp->off[i] = (u32)f[i]->offset;
+		tp->size[i] = (u32)f[i]->size;
+		if (tp->off[i] + tp->size[i] > tp->need)
+			tp->need = tp->off[i] + tp->size[i];
+	}
+}
+
 /* Where TID, TIME and RAW sit in a sample of this sample_type, when fixed. */
 static void tp_layout(struct kvm_tp *tp, u64 st)
 {
@@ -512,6 +537,10 @@ int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data)
 		}
 		if (err)
 			return err;
+		tp_offsets(tp);
+		if (tp->size[0] == ~0u)
+			return setup_err(ks, -EINVAL, "%s: a field kvm:%s reads is not a number of 1, "
+					 "2, 4 or 8 bytes", data->path, ev->name);
 	}
 	ks->nr_tps = (size_t)data->nr_evsels;
 	if (!seen[TP_ENTRY] || !seen[TP_EXIT])
@@ -870,12 +899,42 @@ static void handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64
 }
 
 /* The analysed fields of a sample; false when the payload is too short. */
+static inline u64 raw_read(const u8 *p, u32 size)
+{
+	u64 v8;
+	u32 v4;
+	u16 v2;
+
+	switch (size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return v2;
+	case 4:
+		memcpy(&v4, p, 4);
+		return v4;
+	case 8:
+		memcpy(&v8, p, 8);
+		return v8;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The analysed fields of a payload (little-endian: trace_events__parse
+ * accepts no other); false when the payload is too short for them.
+ */
 static bool tp_fields(const struct kvm_stat *ks, const struct kvm_tp *tp, const void *raw,
 		      u32 raw_size, u64 *v1, u64 *v2, u64 *v3)
 {
-	return !(trace_field__u64(&ks->te, tp->f1, raw, raw_size, v1) ||
-		 (tp->f2 && trace_field__u64(&ks->te, tp->f2, raw, raw_size, v2)) ||
-		 (tp->f3 && trace_field__u64(&ks->te, tp->f3, raw, raw_size, v3)));
+	if (raw_size < tp->need)
+		return false;
+	*v1 = raw_read((const u8 *)raw + tp->off[0], tp->size[0]);
+	*v2 = raw_read((const u8 *)raw + tp->off[1], tp->size[1]);
+	*v3 = raw_read((const u8 *)raw + tp->off[2], tp->size[2]);
+	return true;
 }
 
 static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pid, u32 tid,
