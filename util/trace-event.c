@@ -238,39 +238,6 @@ struct tep_format_field *trace_event__field(struct tep_event *ev, const char *na
 	return tep_find_field(ev, name);
 }
 
-int trace_field__u64(const struct trace_events *te, const struct tep_format_field *f,
-		     const void *raw, u32 raw_size, u64 *val)
-{
-	if (f->offset < 0 || f->size <= 0 || (u64)f->offset + (u64)f->size > raw_size)
-		return -EINVAL;
-	if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
-		return -EINVAL;
-	/* Only little-endian tracing data is accepted: read in place. */
-	switch (f->size) {
-	case 1:
-		*val = *((const u8 *)raw + f->offset);
-		break;
-	case 2: {
-		u16 v;
-
-		memcpy(&v, (const u8 *)raw + f->offset, 2);
-		*val = v;
-		break;
-	}
-	case 4: {
-		u32 v;
-
-		memcpy(&v, (const u8 *)raw + f->offset, 4);
-		*val = v;
-		break;
-	}
-	default:
-		memcpy(val, (const u8 *)raw + f->offset, 8);
-		break;
-	}
-	return 0;
-}
-
 #ifdef __SANITIZE_ADDRESS__
 /*
  * libtraceevent 1.7.1 leaks a few bytes of a format it fails to parse (a

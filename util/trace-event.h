@@ -43,12 +43,4 @@ const char *trace_event__name(const struct tep_event *ev, char *buf, size_t size
 /** trace_event__field - field @name of @ev, or NULL. */
 struct tep_format_field *trace_event__field(struct tep_event *ev, const char *name);
 
-/**
- * trace_field__u64 - the value of numeric field @f in a raw payload of
- * @raw_size bytes. Returns 0 with *val set, -EINVAL when the field lies
- * outside the payload or is not a number of 1, 2, 4 or 8 bytes.
- */
-int trace_field__u64(const struct trace_events *te, const struct tep_format_field *f,
-		     const void *raw, u32 raw_size, u64 *val);
-
 #endif
