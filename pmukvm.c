@@ -149,11 +149,15 @@ static int no_command_opts(int val, const char *arg, void *ctx)
 		printf("pmukvm version %s\n", PMUKVM_VERSION);
 		exit(0);
 	}
+	if (val == 'i')
+		global_input = arg;
 	return 0;
 }
 
 static const struct opt_desc main_opts[] = {
 	{ "version", 'V', no_argument, NULL, "print the version" },
+	{ "input", 'i', required_argument, "FILE",
+	  "the data file, for stat, report and top (as perf kvm -i)" },
 	OPT_END
 };
 
