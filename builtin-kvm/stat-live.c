@@ -68,6 +68,11 @@ static const struct opt_desc live_opts[] = {
 	OPT_END
 };
 
+const struct opt_desc *stat_live_opts(void)
+{
+	return live_opts;
+}
+
 void stat_live_usage(void)
 {
 	options_usage("pmukvm stat live [options]", live_opts);

@@ -451,15 +451,46 @@ static int stat_record(int argc, char **argv)
 
 int cmd_stat(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], OPTIONS_LIST_OPTS)) {
+		/* completion: report's options and live's, each once */
+		const struct opt_desc *live = stat_live_opts();
+		struct opt_desc *all;
+		size_t n = 0, i, j;
+		char *largv[] = { argv[0], argv[1], NULL };
+
+		for (i = 0; stat_report_opts[i].lng; i++)
+			n++;
+		for (i = 0; live[i].lng; i++)
+			n++;
+		all = xcalloc(n + 1, sizeof(*all));
+		n = 0;
+		for (i = 0; stat_report_opts[i].lng; i++)
+			all[n++] = stat_report_opts[i];
+		for (i = 0; live[i].lng; i++) {
+			for (j = 0; stat_report_opts[j].lng; j++)
+				if (!strcmp(stat_report_opts[j].lng, live[i].lng))
+					break;
+			if (!stat_report_opts[j].lng)
+				all[n++] = live[i];
+		}
+		options_parse(2, largv, "", all, stat_report_opt, NULL);	/* exits */
+		free(all);
+		return 0;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc < 2) {
 			pr_err("usage: pmukvm stat report [options] (see 'pmukvm stat --help')");
 			return 129;
 		}
+		const struct usage_example *ex = options_examples;
+
+		/* report's options, live's, and the examples once at the end */
+		options_examples = NULL;
 		options_usage("pmukvm stat report [options]", stat_report_opts);
 		printf("\n");
 		stat_live_usage();
 		printf("\nstat record takes record's options: see 'pmukvm record --help'.\n");
+		options_print_examples(ex);
 		return 0;
 	}
 	/* perf kvm stat takes any prefix of three letters or more */

@@ -31,6 +31,11 @@ int stat_text__render(struct stat_text *t, struct kvm_stat *ks, const struct kvm
 		      bool by_symbol);
 void stat_text__exit(struct stat_text *t);
 
+struct opt_desc;
+
+/** stat_live_opts - stat live's option table (for completion). */
+const struct opt_desc *stat_live_opts(void);
+
 /** stat_live_usage - stat live's options, for 'pmukvm stat --help'. */
 void stat_live_usage(void);
 
