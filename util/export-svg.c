@@ -176,9 +176,13 @@ static const char script[] =
 "    if ((e.ctrlKey && e.key === 'f') || e.key === 'F3') { e.preventDefault(); ask(); }\n"
 "    else if (e.key === 'Escape') { unzoom(); search(null); }\n"
 "  });\n"
+"  show(0, TOTAL, 0);\n"
+"  /* Links can carry a search (?s=REGEX) and a zoom (?z=NAME: its widest frame). */\n"
 "  var q = /[?&]s=([^&]*)/.exec(window.location.search);\n"
 "  if (q) search(new RegExp(decodeURIComponent(q[1])));\n"
-"  show(0, TOTAL, 0);\n"
+"  var z = /[?&]z=([^&]*)/.exec(window.location.search), best = null;\n"
+"  if (z) frames.forEach(function (g) { if (fname(g) === decodeURIComponent(z[1]) && (!best || num(g, 'n') > num(best, 'n'))) best = g; });\n"
+"  if (z && best) zoom(best);\n"
 "  svg.setAttribute('data-ready', '1');\n"
 "}\n"
 "window.addEventListener('load', init);\n"
@@ -195,13 +199,14 @@ struct svg_ctx {
 /* Preorder without recursion: depth is bounded only by the callchains. */
 static void svg_frames(struct svg_ctx *c)
 {
-	struct flame_node *n = c->fl->root.child;
+	struct flame_node *n;
 	u64 *starts = xcalloc(c->fl->max_depth + 2, sizeof(*starts));
 	size_t depth = 0;
 	u64 start = 0;
 	char color[32];
 
 	sort_children(c->fl, (struct flame_node *)&c->fl->root);
+	n = c->fl->root.child;
 	while (n) {
 		double w = (double)n->total * c->scale;
 
