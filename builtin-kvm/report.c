@@ -27,6 +27,7 @@ enum {
 	OPT_CALLCHAIN_MIN,
 	OPT_FOLDED,
 	OPT_FLAMEGRAPH,
+	OPT_PPROF,
 };
 
 static const struct opt_desc report_opts[] = {
@@ -48,6 +49,8 @@ static const struct opt_desc report_opts[] = {
 	  "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)" },
 	{ "flamegraph", OPT_FLAMEGRAPH, required_argument, "FILE",
 	  "write an interactive flame graph (SVG) of the stacks to FILE" },
+	{ "pprof", OPT_PPROF, required_argument, "FILE",
+	  "write the samples as a gzipped pprof profile (profile.proto) to FILE" },
 	{ "stdio", OPT_STDIO, no_argument, NULL, "plain text output" },
 	{ "tui", OPT_TUI, no_argument, NULL, "interactive browser (default on a terminal)" },
 	{ "header", OPT_HEADER, no_argument, NULL, "print the file's header features first" },
@@ -75,6 +78,9 @@ struct report {
 	bool folded;			/* --folded */
 	const char *flamegraph;		/* --flamegraph FILE */
 	struct flame flame;		/* their stacks */
+	const char *pprof_path;		/* --pprof FILE */
+	struct pprof *pprof;
+	u64 first_time, last_time;	/* of the samples: the profile's duration */
 };
 
 static int parse_percent(const char *opt, const char *arg, double *out)
@@ -118,6 +124,9 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case OPT_FLAMEGRAPH:
 		rep->flamegraph = arg;
+		break;
+	case OPT_PPROF:
+		rep->pprof_path = arg;
 		break;
 	case OPT_STDIO:
 		rep->stdio = true;
@@ -181,7 +190,7 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 {
 	struct report *rep = (struct report *)tool;
 	struct hist_entry *he = hists__add(report__hists(rep, evsel), al, sample->period);
-	bool stacks = rep->folded || rep->flamegraph;
+	bool stacks = rep->folded || rep->flamegraph || rep->pprof_path;
 	size_t n = 0;
 
 	if ((rep->sopts.callchain || stacks) && (sample->callchain_nr || sample->user_stack_size)) {
@@ -194,10 +203,33 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 		/* As perf script: without callchains, the sample's own frame. */
 		if (!(evsel->attr.sample_type & PERF_SAMPLE_CALLCHAIN)) {
 			rep->frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
-								   .addr = al->sym ? 0 : al->addr };
+								   .addr = al->sym ? 0 : al->addr,
+								   .ip = sample->ip };
 			n = 1;
 		}
-		flame__add(&rep->flame, al->thread ? al->thread->comm : ":-1", rep->frames, n, 1);
+		if (rep->folded || rep->flamegraph)
+			flame__add(&rep->flame, al->thread ? al->thread->comm : ":-1", rep->frames,
+				   n, 1);
+		if (rep->pprof_path) {
+			struct pprof_labels l = {
+				.comm = al->thread ? al->thread->comm : ":-1",
+				.pid = (s32)sample->pid, .tid = (s32)sample->tid,
+				.guest = al->machine ? al->machine->name : "host",
+				.vcpu = al->thread ? al->thread->vcpu : -1,
+				.mode = mode_name(sample->cpumode),
+			};
+			char *name = evsel->name ? NULL : evsel__name_from_attr(&evsel->attr);
+
+			if (!rep->first_time || sample->time < rep->first_time)
+				rep->first_time = sample->time;
+			if (sample->time > rep->last_time)
+				rep->last_time = sample->time;
+			pprof__add(rep->pprof, evsel->idx, evsel->name ? evsel->name : name,
+				   sample->period, rep->frames, n, &l);
+			/* The profile keeps the name: keep ours for it. */
+			if (name && !evsel->name)
+				evsel->name = name;
+		}
 	}
 	return 0;
 }
@@ -382,6 +414,15 @@ static int report__write_stacks(struct report *rep)
 			return 1;
 		}
 	}
+	if (rep->pprof_path) {
+		int e = pprof__write(rep->pprof, rep->pprof_path, 0,
+				     rep->last_time - rep->first_time);
+
+		if (e) {
+			pr_err("cannot write '%s': %s", rep->pprof_path, strerror(-e));
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -413,8 +454,9 @@ int cmd_report(int argc, char **argv)
 		pr_err("--tui does not go with --stdio, --json or -t");
 		return 129;
 	}
-	if ((rep.folded || rep.flamegraph) && (rep.tui || rep.json || rep.sopts.callchain)) {
-		pr_err("--folded and --flamegraph do not go with --tui, --json or -g");
+	if ((rep.folded || rep.flamegraph || rep.pprof_path) &&
+	    (rep.tui || rep.json || rep.sopts.callchain)) {
+		pr_err("--folded, --flamegraph and --pprof do not go with --tui, --json or -g");
 		return 129;
 	}
 	if (rep.tui && rep.sopts.callchain) {
@@ -425,7 +467,7 @@ int cmd_report(int argc, char **argv)
 	/* As perf report: the browser on a terminal, text otherwise. */
 	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump &&
 		  !rep.header_only && !rep.sopts.callchain && !rep.folded && !rep.flamegraph &&
-		  (rep.tui || isatty(1));
+		  !rep.pprof_path && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
@@ -474,8 +516,10 @@ int cmd_report(int argc, char **argv)
 		ret = dump_raw(data);
 		goto out_data;
 	}
-	if (rep.sopts.callchain || rep.folded || rep.flamegraph)
+	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
+	if (rep.pprof_path)
+		rep.pprof = pprof__new();
 	if (rep.sopts.callchain) {
 		bool any = false;
 
@@ -510,7 +554,7 @@ int cmd_report(int argc, char **argv)
 		print_guest_summary(&rep, s, stdout);
 		goto out_session;
 	}
-	if (rep.folded || rep.flamegraph) {
+	if (rep.folded || rep.flamegraph || rep.pprof_path) {
 		rep.quiet = true;	/* the guest warnings: on stderr only */
 		print_guest_summary(&rep, s, stdout);
 		ret = report__write_stacks(&rep);
@@ -525,6 +569,7 @@ out_session:
 	free(rep.hists);
 out_data:
 	flame__exit(&rep.flame);
+	pprof__delete(rep.pprof);
 	free(rep.frames);
 	perf_data__delete(data);
 	return ret;

@@ -74,4 +74,34 @@ int flame__write_svg(const struct flame *fl, const char *path, const char *title
  */
 enum frame_kind frame__kind(const struct callchain_frame *f);
 
+struct pprof;
+
+/** struct pprof_labels - what a pprof sample is labelled with. */
+struct pprof_labels {
+	const char *comm;
+	s64 pid, tid;
+	const char *guest;	/* "host", or the guest machine's name */
+	int vcpu;		/* -1: none */
+	const char *mode;	/* "host kernel", "guest user", ... */
+};
+
+/** pprof__new - an empty profile; free with pprof__delete. */
+struct pprof *pprof__new(void);
+void pprof__delete(struct pprof *p);
+
+/**
+ * pprof__add - one sample of event @event (its index in the file, @name
+ * its name) with @period, @frames callee first (their ips as recorded).
+ * Samples with the same stack, event and labels add up.
+ */
+void pprof__add(struct pprof *p, int event, const char *name, u64 period,
+		const struct callchain_frame *frames, size_t n, const struct pprof_labels *l);
+
+/**
+ * pprof__write - the profile as gzipped profile.proto into @path: sample
+ * types samples/count and, per event, its period (nanoseconds for the
+ * clock events, else events). Returns 0 or a negative errno.
+ */
+int pprof__write(struct pprof *p, const char *path, u64 time_ns, u64 duration_ns);
+
 #endif
