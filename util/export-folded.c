@@ -166,6 +166,32 @@ static struct flame_node *findnew_child(struct flame *fl, struct flame_node *par
 	return n;
 }
 
+/* The name id of @f, or false when the script skips such a frame. */
+static bool frame_name_id(struct flame *fl, const struct callchain_frame *f, bool java, u32 *id)
+{
+	u64 h = ((uintptr_t)f->sym ^ (uintptr_t)f->dso * 31) * 0x9e3779b97f4a7c15ull;
+	struct flame_name_slot *slot;
+	char name[1024];
+
+	if (!fl->names_cache)
+		fl->names_cache = xcalloc(FLAME_NAME_SLOTS, sizeof(*fl->names_cache));
+	slot = &fl->names_cache[(h >> 40) & (FLAME_NAME_SLOTS - 1)];
+	if (slot->state && slot->sym == f->sym && slot->dso == f->dso && slot->java == java) {
+		*id = slot->name;
+		return slot->state == 1;
+	}
+	slot->sym = f->sym;
+	slot->dso = f->dso;
+	slot->java = java;
+	if (!frame_name(f, java, name, sizeof(name))) {
+		slot->state = 2;
+		return false;
+	}
+	slot->state = 1;
+	slot->name = *id = str_set__add(&fl->names, name);
+	return true;
+}
+
 void flame__add(struct flame *fl, const char *comm, const struct callchain_frame *frames,
 		size_t n, u64 count)
 {
@@ -181,10 +207,11 @@ void flame__add(struct flame *fl, const char *comm, const struct callchain_frame
 	node = findnew_child(fl, &fl->root, str_set__add(&fl->names, name), FRAME_COMM);
 	node->total += count;
 	for (i = n; i-- > 0;) {
-		if (!frame_name(&frames[i], java, name, sizeof(name)))
+		u32 id;
+
+		if (!frame_name_id(fl, &frames[i], java, &id))
 			continue;
-		node = findnew_child(fl, node, str_set__add(&fl->names, name),
-				     frame__kind(&frames[i]));
+		node = findnew_child(fl, node, id, frame__kind(&frames[i]));
 		node->total += count;
 		depth++;
 	}
@@ -211,6 +238,7 @@ void flame__exit(struct flame *fl)
 		}
 	}
 	free(fl->table);
+	free(fl->names_cache);
 	str_set__exit(&fl->names);
 	memset(fl, 0, sizeof(*fl));
 }

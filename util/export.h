@@ -33,6 +33,16 @@ struct flame_node {
 	struct flame_node *hnext;	/* in the flame's hash */
 };
 
+/* A frame's name depends only on its symbol, its DSO and the command being java. */
+struct flame_name_slot {
+	const void *sym, *dso;
+	u32 name;
+	u8 java;
+	u8 state;		/* 0 empty, 1 named, 2 skipped */
+};
+
+#define FLAME_NAME_SLOTS 4096
+
 /** struct flame - counted stacks. Zero-initialized is empty. */
 struct flame {
 	struct flame_node root;	/* stands for all samples */
@@ -40,6 +50,7 @@ struct flame {
 	struct flame_node **table;
 	size_t table_size, nr_nodes;
 	size_t max_depth;
+	struct flame_name_slot *names_cache;	/* FLAME_NAME_SLOTS, on first use */
 };
 
 /**
