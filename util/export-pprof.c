@@ -22,8 +22,6 @@
 #include "symbols/symtab.h"
 #include "util/machine.h"
 
-#define PPROF_MAX_EVENTS	64
-
 struct pprof_loc {
 	const struct dso *dso;
 	const struct symbol *sym;	/* NULL: unresolved */
@@ -54,8 +52,8 @@ struct pprof {
 	struct str_set func_names;	/* function id - 1, by name and file */
 	u32 *func_name, *func_file;
 	size_t alloc_funcs;
-	const char *event_names[PPROF_MAX_EVENTS];
-	int nr_events;
+	const char **event_names;	/* by the event's index in the file */
+	size_t nr_events, alloc_events;
 	char *key;
 	size_t key_alloc;
 };
@@ -151,10 +149,13 @@ void pprof__add(struct pprof *p, int event, const char *name, u64 period,
 	size_t i, len = 0;
 	u32 id;
 
-	if (event < 0 || event >= PPROF_MAX_EVENTS)
-		return;		/* the reader bounds events far below this */
-	if (event >= p->nr_events)
-		p->nr_events = event + 1;
+	if (event < 0)
+		return;
+	if ((size_t)event >= p->nr_events) {
+		ALLOC_GROW(p->event_names, (size_t)event + 1, p->alloc_events);
+		while (p->nr_events <= (size_t)event)
+			p->event_names[p->nr_events++] = NULL;
+	}
 	if (!p->event_names[event])
 		p->event_names[event] = name;
 	if (n > CALLCHAIN_MAX_FRAMES + 1)
@@ -206,6 +207,7 @@ void pprof__delete(struct pprof *p)
 	str_set__exit(&p->strings);
 	str_set__exit(&p->keys);
 	free(p->key);
+	free(p->event_names);
 	free(p);
 }
 
@@ -264,7 +266,7 @@ int pprof__write(struct pprof *p, const char *path, u64 time_ns, u64 duration_ns
 	Perftools__Profiles__Function *funcs = NULL;
 	Perftools__Profiles__Sample *samples = NULL;
 	u32 k_comm, k_pid, k_tid, k_guest, k_vcpu, k_mode, u_count;
-	size_t nv = 1 + (size_t)p->nr_events, i, j, len;
+	size_t nv = 1 + p->nr_events, i, j, len;
 	u8 *buf = NULL;
 	gzFile gz;
 	int ret = 0;
