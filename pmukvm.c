@@ -71,6 +71,16 @@ static const struct usage_example stat_examples[] = {
 	{ NULL, NULL }
 };
 
+static const struct usage_example diff_examples[] = {
+	{ "as perf diff, on the files of two runs",
+	  "pmukvm diff before.data after.data" },
+	{ "in a CI job, fail when a function's share grew by more than 2 points, ignoring rows under 50 samples",
+	  "pmukvm diff --fail-above 2 --min-samples 50 baseline.data new.data" },
+	{ "two boots of a guest, by guest, module and function",
+	  "pmukvm --guest diff --sort guest,dso,sym boot1.data boot2.data" },
+	{ NULL, NULL }
+};
+
 static const struct usage_example main_examples[] = {
 	{ "record the host and its guests for ten seconds, then read it",
 	  "pmukvm record -a --duration 10 && pmukvm report --stdio" },
@@ -86,6 +96,7 @@ static const struct cmd_struct commands[] = {
 	  top_examples },
 	{ "check", cmd_check, "say whether this host can profile its guests", check_examples },
 	{ "stat", cmd_stat, "the virtualization layer's cost from KVM's tracepoints", stat_examples },
+	{ "diff", cmd_diff, "compare data files: what got more or less expensive", diff_examples },
 };
 
 static const char usage_str[] =

@@ -15,5 +15,6 @@ int cmd_stat(int argc, char **argv);
 
 /* -i FILE given before the command word (pmukvm -i FILE stat report). */
 extern const char *global_input;
+int cmd_diff(int argc, char **argv);
 
 #endif

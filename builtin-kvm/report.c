@@ -12,6 +12,7 @@
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "util/data.h"
+#include "util/export.h"
 #include "util/hist.h"
 #include "util/options.h"
 #include "util/session.h"
@@ -24,6 +25,9 @@ enum {
 	OPT_HEADER_ONLY,
 	OPT_JSON,
 	OPT_CALLCHAIN_MIN,
+	OPT_FOLDED,
+	OPT_FLAMEGRAPH,
+	OPT_PPROF,
 };
 
 static const struct opt_desc report_opts[] = {
@@ -41,6 +45,12 @@ static const struct opt_desc report_opts[] = {
 	  "under each row, its call paths (files recorded with -g): callee first" },
 	{ "call-graph-min", OPT_CALLCHAIN_MIN, required_argument, "PCT",
 	  "-g: hide call paths below PCT of the event's samples (default 0.5)" },
+	{ "folded", OPT_FOLDED, no_argument, NULL,
+	  "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)" },
+	{ "flamegraph", OPT_FLAMEGRAPH, required_argument, "FILE",
+	  "write an interactive flame graph (SVG) of the stacks to FILE" },
+	{ "pprof", OPT_PPROF, required_argument, "FILE",
+	  "write the samples as a gzipped pprof profile (profile.proto) to FILE" },
 	{ "stdio", OPT_STDIO, no_argument, NULL, "plain text output" },
 	{ "tui", OPT_TUI, no_argument, NULL, "interactive browser (default on a terminal)" },
 	{ "header", OPT_HEADER, no_argument, NULL, "print the file's header features first" },
@@ -65,6 +75,12 @@ struct report {
 	int nr_hists;
 	bool count_guest, count_host;
 	struct callchain_frame *frames;	/* -g: CALLCHAIN_MAX_FRAMES of them */
+	bool folded;			/* --folded */
+	const char *flamegraph;		/* --flamegraph FILE */
+	struct flame flame;		/* their stacks */
+	const char *pprof_path;		/* --pprof FILE */
+	struct pprof *pprof;
+	u64 first_time, last_time;	/* of the samples: the profile's duration */
 };
 
 static int parse_percent(const char *opt, const char *arg, double *out)
@@ -102,6 +118,15 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case OPT_JSON:
 		rep->json = true;
+		break;
+	case OPT_FOLDED:
+		rep->folded = true;
+		break;
+	case OPT_FLAMEGRAPH:
+		rep->flamegraph = arg;
+		break;
+	case OPT_PPROF:
+		rep->pprof_path = arg;
 		break;
 	case OPT_STDIO:
 		rep->stdio = true;
@@ -165,12 +190,46 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 {
 	struct report *rep = (struct report *)tool;
 	struct hist_entry *he = hists__add(report__hists(rep, evsel), al, sample->period);
+	bool stacks = rep->folded || rep->flamegraph || rep->pprof_path;
+	size_t n = 0;
 
-	if (rep->sopts.callchain && (sample->callchain_nr || sample->user_stack_size)) {
-		size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-						       CALLCHAIN_MAX_FRAMES);
+	if ((rep->sopts.callchain || stacks) && (sample->callchain_nr || sample->user_stack_size)) {
+		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+						CALLCHAIN_MAX_FRAMES);
+		if (rep->sopts.callchain)
+			callchain__add(&he->callchain, rep->frames, n, sample->period);
+	}
+	if (stacks) {
+		/* As perf script: without callchains, the sample's own frame. */
+		if (!(evsel->attr.sample_type & PERF_SAMPLE_CALLCHAIN)) {
+			rep->frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
+								   .addr = al->sym ? 0 : al->addr,
+								   .ip = sample->ip };
+			n = 1;
+		}
+		if (rep->folded || rep->flamegraph)
+			flame__add(&rep->flame, al->thread ? al->thread->comm : ":-1", rep->frames,
+				   n, 1);
+		if (rep->pprof_path) {
+			struct pprof_labels l = {
+				.comm = al->thread ? al->thread->comm : ":-1",
+				.pid = (s32)sample->pid, .tid = (s32)sample->tid,
+				.guest = al->machine ? al->machine->name : "host",
+				.vcpu = al->thread ? al->thread->vcpu : -1,
+				.mode = mode_name(sample->cpumode),
+			};
+			char *name = evsel->name ? NULL : evsel__name_from_attr(&evsel->attr);
 
-		callchain__add(&he->callchain, rep->frames, n, sample->period);
+			if (!rep->first_time || sample->time < rep->first_time)
+				rep->first_time = sample->time;
+			if (sample->time > rep->last_time)
+				rep->last_time = sample->time;
+			pprof__add(rep->pprof, evsel->idx, evsel->name ? evsel->name : name,
+				   sample->period, rep->frames, n, &l);
+			/* The profile keeps the name: keep ours for it. */
+			if (name && !evsel->name)
+				evsel->name = name;
+		}
 	}
 	return 0;
 }
@@ -338,6 +397,35 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 	}
 }
 
+/* --folded on stdout, --flamegraph into its file; guest warnings on stderr. */
+static int report__write_stacks(struct report *rep)
+{
+	if (rep->folded && flame__fprintf_folded(&rep->flame, stdout)) {
+		pr_err("cannot write the folded stacks: %s", strerror(errno));
+		return 1;
+	}
+	if (rep->flamegraph) {
+		char *title = xasprintf("pmukvm: %s", rep->input);
+		int e = flame__write_svg(&rep->flame, rep->flamegraph, title);
+
+		free(title);
+		if (e) {
+			pr_err("cannot write '%s': %s", rep->flamegraph, strerror(-e));
+			return 1;
+		}
+	}
+	if (rep->pprof_path) {
+		int e = pprof__write(rep->pprof, rep->pprof_path, 0,
+				     rep->last_time - rep->first_time);
+
+		if (e) {
+			pr_err("cannot write '%s': %s", rep->pprof_path, strerror(-e));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report rep = {
@@ -366,6 +454,11 @@ int cmd_report(int argc, char **argv)
 		pr_err("--tui does not go with --stdio, --json or -t");
 		return 129;
 	}
+	if ((rep.folded || rep.flamegraph || rep.pprof_path) &&
+	    (rep.tui || rep.json || rep.sopts.callchain)) {
+		pr_err("--folded, --flamegraph and --pprof do not go with --tui, --json or -g");
+		return 129;
+	}
 	if (rep.tui && rep.sopts.callchain) {
 		pr_err("-g does not go with --tui: the browser does not show call paths "
 		       "(use --stdio or --json)");
@@ -373,7 +466,8 @@ int cmd_report(int argc, char **argv)
 	}
 	/* As perf report: the browser on a terminal, text otherwise. */
 	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump &&
-		  !rep.header_only && !rep.sopts.callchain && (rep.tui || isatty(1));
+		  !rep.header_only && !rep.sopts.callchain && !rep.folded && !rep.flamegraph &&
+		  !rep.pprof_path && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
@@ -424,10 +518,13 @@ int cmd_report(int argc, char **argv)
 		ret = dump_raw(data);
 		goto out_data;
 	}
+	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path)
+		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
+	if (rep.pprof_path)
+		rep.pprof = pprof__new();
 	if (rep.sopts.callchain) {
 		bool any = false;
 
-		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 		for (i = 0; i < data->nr_evsels; i++)
 			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
 		if (!any) {
@@ -459,6 +556,12 @@ int cmd_report(int argc, char **argv)
 		print_guest_summary(&rep, s, stdout);
 		goto out_session;
 	}
+	if (rep.folded || rep.flamegraph || rep.pprof_path) {
+		rep.quiet = true;	/* the guest warnings: on stderr only */
+		print_guest_summary(&rep, s, stdout);
+		ret = report__write_stacks(&rep);
+		goto out_session;
+	}
 	print_hists_stdio(&rep, s, stdout);
 	ret = 0;
 out_session:
@@ -467,6 +570,8 @@ out_session:
 		hists__exit(&rep.hists[i]);
 	free(rep.hists);
 out_data:
+	flame__exit(&rep.flame);
+	pprof__delete(rep.pprof);
 	free(rep.frames);
 	perf_data__delete(data);
 	return ret;

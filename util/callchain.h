@@ -20,6 +20,7 @@ struct callchain_frame {
 	struct dso *dso;
 	const struct symbol *sym;	/* NULL: unresolved, then @addr */
 	u64 addr;
+	u64 ip;				/* as recorded (exports; not compared) */
 };
 
 struct callchain_hash;

@@ -1699,6 +1699,7 @@ static void frame_at(struct machines *m, const struct perf_sample *s, u64 ip, u8
 	f->dso = al.dso;
 	f->sym = al.sym;
 	f->addr = al.sym ? 0 : al.addr;
+	f->ip = ip;
 }
 
 size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,

@@ -3,7 +3,11 @@
  * A multi-threaded workload for tests: each thread spends its time in its
  * own function and in shared-library calls (libm, libc), so a profile has
  * several threads, a PIE executable and shared libraries in it.
- * Usage: mtwork [THREADS] [MILLISECONDS]
+ * Usage: mtwork [THREADS] [MILLISECONDS] [mixed[:K]]
+ *
+ * With "mixed", every thread calls spin_math and spin_memory in turn, and
+ * spin_memory does K times its usual work (default 1): the same binary, one
+ * function made K times slower, for regression checks (pmukvm diff).
  */
 #include <math.h>
 #include <pthread.h>
@@ -22,6 +26,7 @@ static double now(void)
 
 static volatile double sink;
 static double deadline;
+static int mixed, memory_scale = 1;
 
 __attribute__((noinline)) static void spin_math(void)
 {
@@ -36,7 +41,7 @@ __attribute__((noinline)) static void spin_memory(void)
 {
 	static char a[65536], b[65536];
 
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < 8 * memory_scale; i++) {
 		memset(a, i, sizeof(a));
 		memcpy(b, a, sizeof(b));
 	}
@@ -48,10 +53,14 @@ static void *worker(void *arg)
 	long n = (long)arg;
 
 	while (now() < deadline) {
-		if (n % 2)
+		if (mixed) {
 			spin_math();
-		else
 			spin_memory();
+		} else if (n % 2) {
+			spin_math();
+		} else {
+			spin_memory();
+		}
 	}
 	return NULL;
 }
@@ -62,8 +71,17 @@ int main(int argc, char **argv)
 	long ms = argc > 2 ? atol(argv[2]) : 500;
 	pthread_t tid[64];
 
-	if (threads < 1 || threads > 64 || ms < 0) {
-		fprintf(stderr, "usage: mtwork [THREADS 1-64] [MILLISECONDS]\n");
+	if (argc > 3 && !strncmp(argv[3], "mixed", 5)) {
+		mixed = 1;
+		if (argv[3][5] == ':')
+			memory_scale = atoi(argv[3] + 6);
+		else if (argv[3][5])
+			memory_scale = 0;
+	} else if (argc > 3) {
+		memory_scale = 0;
+	}
+	if (threads < 1 || threads > 64 || ms < 0 || memory_scale < 1 || memory_scale > 1000) {
+		fprintf(stderr, "usage: mtwork [THREADS 1-64] [MILLISECONDS] [mixed[:K 1-1000]]\n");
 		return 2;
 	}
 	deadline = now() + (double)ms / 1000.0;

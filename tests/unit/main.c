@@ -23,6 +23,8 @@ void test_sort_runs(void);
 void test_resolve_cache(void);
 void test_maps_overlay(void);
 void test_guest_files(void);
+void test_folded_names(void);
+void test_folded_stacks(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -39,6 +41,8 @@ static const struct unit_test tests[] = {
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "resolve_cache", test_resolve_cache },
+	{ "folded_names", test_folded_names },
+	{ "folded_stacks", test_folded_stacks },
 	{ "maps_overlay", test_maps_overlay },
 	{ "guest_files", test_guest_files },
 };
