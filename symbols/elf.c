@@ -174,7 +174,12 @@ static void load_symbols(struct elf_image *img, Elf *elf, Elf_Scn *scn, const GE
 
 		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
-		if (!sym.st_name || sym.st_shndx == SHN_UNDEF)
+		/*
+		 * Absolute symbols (version definitions such as LINUX_2.6 or
+		 * GCC_4.7.0, OBJECTs at 0) name no code: perf leaves them out,
+		 * so addresses below a library's first function stay unnamed.
+		 */
+		if (!sym.st_name || sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS)
 			continue;
 		type = GELF_ST_TYPE(sym.st_info);
 		keep = type == STT_FUNC || type == STT_GNU_IFUNC || type == STT_OBJECT;

@@ -23,6 +23,7 @@ void test_sort_runs(void);
 void test_resolve_cache(void);
 void test_maps_overlay(void);
 void test_guest_files(void);
+void test_elf_abs_symbols(void);
 void test_folded_names(void);
 void test_folded_stacks(void);
 
@@ -45,6 +46,7 @@ static const struct unit_test tests[] = {
 	{ "folded_stacks", test_folded_stacks },
 	{ "maps_overlay", test_maps_overlay },
 	{ "guest_files", test_guest_files },
+	{ "elf_abs_symbols", test_elf_abs_symbols },
 };
 
 int main(int argc, char **argv)
