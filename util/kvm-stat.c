@@ -209,6 +209,9 @@ struct kvm_tp {
 	int w_tid, w_time, w_raw;
 	/* f1..f3 as offset and size in the payload (size 0: none) */
 	u32 off[3], size[3], need;
+	/* kvm_stat__process: f1, f2 read as 8 bytes and masked when need8 fits */
+	u64 mask[2];
+	u32 need8;
 };
 
 struct kvm_thread {
@@ -254,7 +257,7 @@ static void stats_init(struct kvm_stats *st)
 }
 
 /* perf's update_stats, operation for operation, so the doubles agree. */
-static void stats_update(struct kvm_stats *st, u64 val)
+static inline void stats_update(struct kvm_stats *st, u64 val)
 {
 	double delta;
 
@@ -436,6 +439,12 @@ static void tp_offsets(struct kvm_tp *tp)
 		tp->size[i] = (u32)f[i]->size;
 		if (tp->off[i] + tp->size[i] > tp->need)
 			tp->need = tp->off[i] + tp->size[i];
+	}
+	tp->need8 = tp->need;
+	for (i = 0; i < 2; i++) {
+		tp->mask[i] = tp->size[i] == 8 ? ~0ULL : (1ULL << (8 * tp->size[i])) - 1;
+		if (tp->off[i] + 8 > tp->need8)
+			tp->need8 = tp->off[i] + 8;
 	}
 }
 
@@ -937,6 +946,74 @@ static bool tp_fields(const struct kvm_stat *ks, const struct kvm_tp *tp, const 
 	return true;
 }
 
+/*
+ * perf's handle_kvm_event: a thread counts from its first kvm_entry (the
+ * vCPU id comes from it), then the analysis pairs its begin and end events.
+ */
+static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *t,
+					enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
+{
+	u64 key = INVALID_KEY, info = 0;
+	bool begin = false, end = false;
+
+	if (!t->has_record) {
+		if (kind != TP_ENTRY)
+			return;
+		t->has_record = true;
+		t->vcpu_id = (int)v1;
+	}
+	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
+		return;
+
+	switch (ks->opts.analysis) {
+	case KVM_STAT_VMEXIT:
+		if (kind == TP_EXIT) {
+			begin = true;
+			key = v1;
+		} else if (kind == TP_ENTRY) {
+			end = true;
+		}
+		break;
+	case KVM_STAT_MMIO:
+		if (kind == TP_EXIT) {
+			begin = true;
+		} else if (kind == TP_MMIO && v1 == MMIO_WRITE) {
+			begin = true;
+			key = v2;
+			info = v1;
+		} else if (kind == TP_ENTRY) {
+			end = true;
+		} else if (kind == TP_MMIO && v1 == MMIO_READ) {
+			end = true;
+			key = v2;
+			info = v1;
+		}
+		break;
+	case KVM_STAT_IOPORT:
+		if (kind == TP_PIO) {
+			begin = true;
+			key = v2;
+			info = v1;
+		} else if (kind == TP_ENTRY) {
+			end = true;
+		}
+		break;
+	case KVM_STAT_MSR:
+		if (kind == TP_MSR) {
+			begin = true;
+			key = v2;
+			info = v1;
+		} else if (kind == TP_ENTRY) {
+			end = true;
+		}
+		break;
+	}
+	if (begin)
+		handle_begin(ks, t, key, info, time);
+	else if (end)
+		handle_end(ks, t, key, info, time);
+}
+
 static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pid, u32 tid,
 			    u64 time, u64 v1, u64 v2, u64 v3);
 
@@ -965,8 +1042,6 @@ static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pi
 {
 	const struct { u32 pid, tid; u64 time; } sv = { pid, tid, time }, *s = &sv;
 	struct kvm_thread *t;
-	u64 key = INVALID_KEY, info = 0;
-	bool begin = false, end = false;
 
 	t = findnew_thread(ks, s->pid, s->tid);
 
@@ -1009,64 +1084,7 @@ static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pi
 		}
 	}
 
-	/* perf's per_vcpu_record: a thread counts from its first kvm_entry. */
-	if (!t->has_record) {
-		if (tp->kind != TP_ENTRY)
-			return;
-		t->has_record = true;
-		t->vcpu_id = (int)v1;
-	}
-	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
-		return;
-
-	switch (ks->opts.analysis) {
-	case KVM_STAT_VMEXIT:
-		if (tp->kind == TP_EXIT) {
-			begin = true;
-			key = v1;
-		} else if (tp->kind == TP_ENTRY) {
-			end = true;
-		}
-		break;
-	case KVM_STAT_MMIO:
-		if (tp->kind == TP_EXIT) {
-			begin = true;
-		} else if (tp->kind == TP_MMIO && v1 == MMIO_WRITE) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (tp->kind == TP_ENTRY) {
-			end = true;
-		} else if (tp->kind == TP_MMIO && v1 == MMIO_READ) {
-			end = true;
-			key = v2;
-			info = v1;
-		}
-		break;
-	case KVM_STAT_IOPORT:
-		if (tp->kind == TP_PIO) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (tp->kind == TP_ENTRY) {
-			end = true;
-		}
-		break;
-	case KVM_STAT_MSR:
-		if (tp->kind == TP_MSR) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (tp->kind == TP_ENTRY) {
-			end = true;
-		}
-		break;
-	}
-	if (begin)
-		handle_begin(ks, t, key, info, s->time);
-	else if (end)
-		handle_end(ks, t, key, info, s->time);
-	return;
+	kvm_stat__perf_event(ks, t, tp->kind, s->time, v1, v2);
 }
 
 /* ---- results ---- */
@@ -1222,49 +1240,115 @@ void kvm_stat__finish(struct kvm_stat *ks)
 /* ---- reading a file without the session ---- */
 
 /*
- * perf's ordered events for a file of tracepoint samples only: the
- * fields of each kvm sample are copied out as it is read (so the mapped
- * pages can go at once) and wait in file order; at each FINISHED_ROUND those up to the newest
- * timestamp of the round before are delivered in (time, file) order, the
- * rest wait. Each CPU's records of a round are already in time order, so
- * a natural merge sort (runs found, merged pairwise, stable) orders the
- * wait list in a few passes.
+ * perf's ordered events for a file of tracepoint samples only. Each kvm
+ * sample the analysis needs is copied out as it is read (its thread, kind,
+ * time and two fields: 32 bytes, so the mapped pages can go at once) and
+ * waits; at each FINISHED_ROUND those up to the newest timestamp of the
+ * round before are delivered in (time, file) order, the rest wait.
+ *
+ * Each CPU's records of a round are already in time order, so what waits
+ * is a few ascending runs, found as records are added. Delivery merges
+ * them k ways in place (the earliest head wins, the earlier run on a tie,
+ * which keeps file order), and what is left of each run stays where it is
+ * as a shorter run: the array is compacted only when it fills. More runs
+ * than FQ_MERGE_MAX (many CPUs, or records out of order within a CPU) are
+ * first sorted into one by a natural merge sort.
  */
+#define FQ_MERGE_MAX 24
+/* vCPU threads by tid below this, straight from a table */
+#define TID_MAP_SIZE 65536
+/* entries at first: the array stays in the cache, compacted as it fills */
+#ifndef FQ_ALLOC
+#define FQ_ALLOC 2048
+#endif
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 2048
+#endif
+
 struct fq_ent {
 	u64 time;
-	u32 pid, tid;
-	u64 v1, v2, v3;
-	const struct kvm_tp *tp;
+	uintptr_t tk;		/* the struct kvm_thread, its low 3 bits the event kind */
+	u64 v1, v2;
+};
+
+#define FQ_KIND_MASK ((uintptr_t)7)
+_Static_assert(_Alignof(struct kvm_thread) > FQ_KIND_MASK && TP_OTHER <= FQ_KIND_MASK,
+	       "a kvm_thread pointer has room for the event kind");
+
+struct fq_run {
+	size_t start, end;
 };
 
 struct fqueue {
 	struct fq_ent *e, *tmp;
-	size_t nr, alloc;
-	size_t *runs;
-	size_t alloc_runs;
+	size_t nr, alloc;	/* e[0..nr): runs, and delivered entries between them */
+	struct fq_run *runs;	/* in file order */
+	size_t nr_runs, alloc_runs;
+	size_t *sruns;		/* fq_sort's */
+	size_t alloc_sruns;
 };
 
+static void fq_add_run(struct fqueue *q, size_t start, size_t end)
+{
+	if (q->nr_runs == q->alloc_runs) {
+		q->alloc_runs = q->alloc_runs ? q->alloc_runs * 2 : 64;
+		q->runs = xrealloc(q->runs, q->alloc_runs * sizeof(*q->runs));
+	}
+	q->runs[q->nr_runs].start = start;
+	q->runs[q->nr_runs++].end = end;
+}
+
+/* The runs moved to the front, one after the other, in order. */
+static void fq_compact(struct fqueue *q)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < q->nr_runs; i++) {
+		struct fq_run *r = &q->runs[i];
+		size_t n = r->end - r->start;
+
+		if (o != r->start)
+			memmove(q->e + o, q->e + r->start, n * sizeof(*q->e));
+		r->start = o;
+		r->end = o += n;
+	}
+	q->nr = o;
+}
+
+/* Room for one more entry at e[nr]. */
+static void fq_reserve(struct fqueue *q)
+{
+	if (q->nr < q->alloc)
+		return;
+	fq_compact(q);
+	if (q->alloc && q->nr * 2 <= q->alloc)
+		return;
+	q->alloc = q->alloc ? q->alloc * 2 : FQ_ALLOC;
+	q->e = xrealloc(q->e, q->alloc * sizeof(*q->e));
+}
+
+/* Sorts what waits (stable) into one run. */
 static void fq_sort(struct fqueue *q)
 {
 	size_t nr_runs = 0, i;
 
-	if (q->nr < 2)
-		return;
+	fq_compact(q);
+	q->tmp = xrealloc(q->tmp, q->alloc * sizeof(*q->tmp));
 	for (i = 0; i < q->nr; i++) {
 		if (i && q->e[i].time >= q->e[i - 1].time)
 			continue;
-		if (nr_runs + 2 > q->alloc_runs) {
-			q->alloc_runs = q->alloc_runs ? q->alloc_runs * 2 : 64;
-			q->runs = xrealloc(q->runs, q->alloc_runs * sizeof(*q->runs));
+		if (nr_runs + 2 > q->alloc_sruns) {
+			q->alloc_sruns = q->alloc_sruns ? q->alloc_sruns * 2 : 64;
+			q->sruns = xrealloc(q->sruns, q->alloc_sruns * sizeof(*q->sruns));
 		}
-		q->runs[nr_runs++] = i;
+		q->sruns[nr_runs++] = i;
 	}
-	q->runs[nr_runs] = q->nr;
+	q->sruns[nr_runs] = q->nr;
 	while (nr_runs > 1) {
 		size_t r, out = 0;
 
 		for (r = 0; r + 1 < nr_runs; r += 2) {
-			size_t a = q->runs[r], am = q->runs[r + 1], b = am, bm = q->runs[r + 2];
+			size_t a = q->sruns[r], am = q->sruns[r + 1], b = am, bm = q->sruns[r + 2];
 			size_t o = a;
 
 			while (a < am && b < bm)
@@ -1273,14 +1357,14 @@ static void fq_sort(struct fqueue *q)
 				q->tmp[o++] = q->e[a++];
 			while (b < bm)
 				q->tmp[o++] = q->e[b++];
-			q->runs[out++] = q->runs[r];
+			q->sruns[out++] = q->sruns[r];
 		}
 		if (r < nr_runs) {
-			memcpy(q->tmp + q->runs[r], q->e + q->runs[r],
-			       (q->runs[r + 1] - q->runs[r]) * sizeof(*q->e));
-			q->runs[out++] = q->runs[r];
+			memcpy(q->tmp + q->sruns[r], q->e + q->sruns[r],
+			       (q->sruns[r + 1] - q->sruns[r]) * sizeof(*q->e));
+			q->sruns[out++] = q->sruns[r];
 		}
-		q->runs[out] = q->nr;
+		q->sruns[out] = q->nr;
 		nr_runs = out;
 		{
 			struct fq_ent *t = q->e;
@@ -1289,28 +1373,124 @@ static void fq_sort(struct fqueue *q)
 			q->tmp = t;
 		}
 	}
+	q->nr_runs = 0;
+	if (q->nr)
+		fq_add_run(q, 0, q->nr);
+}
+
+/* Adds an entry (reserved with fq_reserve) at e[nr]. */
+static inline void fq_push(struct fqueue *q)
+{
+	struct fq_run *last = q->nr_runs ? &q->runs[q->nr_runs - 1] : NULL;
+
+	if (last && last->end == q->nr && q->e[q->nr].time >= q->e[q->nr - 1].time)
+		last->end++;
+	else
+		fq_add_run(q, q->nr, q->nr + 1);
+	q->nr++;
+}
+
+static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
+{
+	kvm_stat__perf_event(ks, (struct kvm_thread *)(f->tk & ~FQ_KIND_MASK),
+			     (enum kvm_tp_kind)(f->tk & FQ_KIND_MASK), f->time, f->v1, f->v2);
 }
 
 static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 {
-	size_t n;
+	size_t pos[FQ_MERGE_MAX], end[FQ_MERGE_MAX], k, i;
+	u64 head[FQ_MERGE_MAX];
+	const struct fq_ent *e;
 
-	fq_sort(q);
-	for (n = 0; n < q->nr && q->e[n].time <= limit; n++) {
-		const struct fq_ent *f = &q->e[n];
-
-		kvm_stat__event(ks, f->tp, f->pid, f->tid, f->time, f->v1, f->v2, f->v3);
+	if (q->nr_runs > FQ_MERGE_MAX)
+		fq_sort(q);
+	e = q->e;
+	k = q->nr_runs;
+	for (i = 0; i < k; i++) {
+		pos[i] = q->runs[i].start;
+		end[i] = q->runs[i].end;
+		head[i] = e[pos[i]].time;
 	}
-	if (n && n < q->nr)
-		memmove(q->e, q->e + n, (q->nr - n) * sizeof(*q->e));
-	q->nr -= n;
+	while (k > 1) {
+		size_t m = 0, m2 = 1;
+		u64 best = head[0], best2 = head[1];
+
+		/*
+		 * Branch-free (which run wins is unpredictable), in two
+		 * interleaved halves; on a tie the earlier run.
+		 */
+		for (i = 2; i + 1 < k; i += 2) {
+			bool lt = head[i] < best, lt2 = head[i + 1] < best2;
+
+			best = lt ? head[i] : best;
+			m = lt ? i : m;
+			best2 = lt2 ? head[i + 1] : best2;
+			m2 = lt2 ? i + 1 : m2;
+		}
+		if (i < k && head[i] < best) {
+			best = head[i];
+			m = i;
+		}
+		if (best2 < best || (best2 == best && m2 < m)) {
+			best = best2;
+			m = m2;
+		}
+		if (best > limit)
+			break;
+		fq_event(ks, &e[pos[m]]);
+		if (++pos[m] < end[m]) {
+			head[m] = e[pos[m]].time;
+			continue;
+		}
+		/* run m is done: the others keep their order */
+		for (i = m; i + 1 < k; i++) {
+			pos[i] = pos[i + 1];
+			end[i] = end[i + 1];
+			head[i] = head[i + 1];
+		}
+		k--;
+	}
+	if (k == 1) {
+		for (; pos[0] < end[0] && e[pos[0]].time <= limit; pos[0]++)
+			fq_event(ks, &e[pos[0]]);
+		if (pos[0] == end[0])
+			k = 0;
+	}
+	/* what is left of each run stays a run, in place */
+	q->nr_runs = 0;
+	for (i = 0; i < k; i++)
+		fq_add_run(q, pos[i], end[i]);
+	if (!k)
+		q->nr = 0;
 	return ks->err;
+}
+
+/* The kinds of kvm event an analysis reads (kvm_stat__perf_event). */
+static unsigned int analysis_kinds(enum kvm_stat_analysis a)
+{
+	unsigned int m = 1u << TP_ENTRY;
+
+	switch (a) {
+	case KVM_STAT_VMEXIT:
+		return m | 1u << TP_EXIT;
+	case KVM_STAT_MMIO:
+		return m | 1u << TP_EXIT | 1u << TP_MMIO;
+	case KVM_STAT_IOPORT:
+		return m | 1u << TP_PIO;
+	case KVM_STAT_MSR:
+		return m | 1u << TP_MSR;
+	}
+	return m;
 }
 
 int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 {
+	/* event id -> its kvm_tp (NULL: not a kvm event), direct mapped */
+	struct { u64 id; const struct kvm_tp *tp; bool valid; } idc[64];
 	struct fqueue q = { 0 };
+	struct kvm_thread *last_t = NULL, **tid_map = NULL;
 	u64 max_time = 0, limit = 0;
+	unsigned int kinds = analysis_kinds(ks->opts.analysis);
 	int i, ret = 0;
 
 	if (!data->mapped || data->is_pipe)
@@ -1318,24 +1498,42 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 	for (i = 0; i < data->nr_evsels; i++)
 		if (ks->tps[i].kind != TP_OTHER && ks->tps[i].w_raw < 0)
 			return -EOPNOTSUPP;
+	memset(idc, 0, sizeof(idc));
 	for (;;) {
 		union perf_event *ev;
-		struct evsel *evsel;
 		const struct kvm_tp *tp;
 		const u64 *body;
+		const u8 *payload;
 		struct fq_ent *f;
 		u64 off, t;
 		size_t words;
-		u32 raw;
-		int r = perf_data__next(data, &ev, &off);
+		u32 raw, pid, tid;
+		int r;
 
-		if (r < 0) {
-			snprintf(ks->errbuf, sizeof(ks->errbuf), "%s", data->errbuf);
-			ret = r;
-			goto out;
+		/*
+		 * A sample or round record that lies whole in the map is taken
+		 * in place, as perf_data__next would; anything else goes
+		 * through it.
+		 */
+		ev = (union perf_event *)(data->buf + data->buf_pos);
+		if (!data->eof && data->buf_len - data->buf_pos >= sizeof(ev->header) &&
+		    !(data->buf_pos % 8) &&
+		    (ev->header.type == PERF_RECORD_SAMPLE ||
+		     ev->header.type == PERF_RECORD_FINISHED_ROUND) &&
+		    ev->header.size >= sizeof(ev->header) && !(ev->header.size % 8) &&
+		    ev->header.size <= data->buf_len - data->buf_pos) {
+			off = data->buf_file_off + data->buf_pos;
+			data->buf_pos += ev->header.size;
+		} else {
+			r = perf_data__next(data, &ev, &off);
+			if (r < 0) {
+				snprintf(ks->errbuf, sizeof(ks->errbuf), "%s", data->errbuf);
+				ret = r;
+				goto out;
+			}
+			if (r == 0)
+				break;
 		}
-		if (r == 0)
-			break;
 		if (ev->header.type == PERF_RECORD_FINISHED_ROUND) {
 			ret = fq_deliver(ks, &q, limit);
 			if (ret)
@@ -1348,54 +1546,94 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		if (ev->header.type != PERF_RECORD_SAMPLE)
 			continue;
-		evsel = perf_data__evsel_of(data, ev);
-		if (!evsel || evsel->idx < 0 || evsel->idx >= data->nr_evsels)
-			continue;
-		tp = &ks->tps[evsel->idx];
-		if (tp->kind == TP_OTHER)
-			continue;
+		/* the mapped file is read once, front to back (records > 64 bytes) */
+		__builtin_prefetch((const u8 *)ev + PREFETCH_AHEAD);
+		__builtin_prefetch((const u8 *)ev + PREFETCH_AHEAD + 64);
 		words = (ev->header.size - sizeof(ev->header)) / 8;
+		body = (const u64 *)(&ev->header + 1);
+		if (data->nr_evsels > 1 && data->id_pos_sample >= 0 &&
+		    (size_t)data->id_pos_sample < words) {
+			u64 id = body[data->id_pos_sample];
+			unsigned int slot = (unsigned int)(id & 63);
+
+			if (!idc[slot].valid || idc[slot].id != id) {
+				struct evsel *evsel = perf_data__evsel_of(data, ev);
+
+				idc[slot].id = id;
+				idc[slot].valid = true;
+				idc[slot].tp = evsel && evsel->idx >= 0 && evsel->idx < data->nr_evsels ?
+					       &ks->tps[evsel->idx] : NULL;
+			}
+			tp = idc[slot].tp;
+		} else {
+			struct evsel *evsel = perf_data__evsel_of(data, ev);
+
+			tp = evsel && evsel->idx >= 0 && evsel->idx < data->nr_evsels ?
+			     &ks->tps[evsel->idx] : NULL;
+		}
+		if (!tp || tp->kind == TP_OTHER)
+			continue;
 		if ((size_t)tp->w_raw >= words) {
 			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 " (size %u) is too short "
 					    "for its sample_type", off, ev->header.size);
 			goto out;
 		}
-		memcpy(&raw, (const u64 *)(&ev->header + 1) + tp->w_raw, 4);
+		memcpy(&raw, body + tp->w_raw, 4);
 		if ((u64)raw + 4 > (u64)(words - (size_t)tp->w_raw) * 8) {
 			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 ": raw data of %u bytes "
 					    "runs past the record", off, raw);
 			goto out;
 		}
-		body = (const u64 *)(&ev->header + 1);
 		t = body[tp->w_time];
 		if (t > max_time)
 			max_time = t;
-		if (!pid_selected(ks, (u32)body[tp->w_tid]))
+		pid = (u32)body[tp->w_tid];
+		tid = (u32)(body[tp->w_tid] >> 32);
+		if (!pid_selected(ks, pid))
 			continue;
-		if (q.nr == q.alloc) {
-			q.alloc = q.alloc ? q.alloc * 2 : 65536;
-			q.e = xrealloc(q.e, q.alloc * sizeof(*q.e));
-			q.tmp = xrealloc(q.tmp, q.alloc * sizeof(*q.tmp));
-		}
-		f = &q.e[q.nr];
-		f->v1 = f->v2 = f->v3 = 0;
-		if (!tp_fields(ks, tp, (const u8 *)&body[tp->w_raw] + 4, raw, &f->v1, &f->v2,
-			       &f->v3)) {
+		if (raw < tp->need) {
 			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 ": the raw payload of "
 					    "%s (%u bytes) is too short for its format", off,
 					    tp_names[tp->kind], raw);
 			goto out;
 		}
+		/* an event the analysis does not read changes nothing */
+		if (!(kinds & 1u << tp->kind))
+			continue;
+		/* a CPU's records come in runs of one vCPU thread */
+		if (!last_t || last_t->tid != tid) {
+			if (tid < TID_MAP_SIZE) {
+				if (!tid_map)
+					tid_map = xcalloc(TID_MAP_SIZE, sizeof(*tid_map));
+				if (!tid_map[tid])
+					tid_map[tid] = findnew_thread(ks, pid, tid);
+				last_t = tid_map[tid];
+			} else {
+				last_t = findnew_thread(ks, pid, tid);
+			}
+		}
+		fq_reserve(&q);
+		f = &q.e[q.nr];
+		payload = (const u8 *)(body + tp->w_raw) + 4;
+		if (raw >= tp->need8) {
+			memcpy(&f->v1, payload + tp->off[0], 8);
+			memcpy(&f->v2, payload + tp->off[1], 8);
+			f->v1 &= tp->mask[0];
+			f->v2 &= tp->mask[1];
+		} else {
+			f->v1 = raw_read(payload + tp->off[0], tp->size[0]);
+			f->v2 = raw_read(payload + tp->off[1], tp->size[1]);
+		}
 		f->time = t;
-		f->pid = (u32)body[tp->w_tid];
-		f->tid = (u32)(body[tp->w_tid] >> 32);
-		f->tp = tp;
-		q.nr++;
+		f->tk = (uintptr_t)last_t | (uintptr_t)tp->kind;
+		fq_push(&q);
 	}
 	ret = fq_deliver(ks, &q, ~0ULL);
 out:
 	free(q.e);
 	free(q.tmp);
 	free(q.runs);
+	free(q.sruns);
+	free(tid_map);
 	return ret;
 }
