@@ -2,12 +2,12 @@
 # pmukvm stat report vs perf kvm stat report on the same file of 1,000,000
 # kvm_exit events (tests/tools/mkkvmstat: 4 guests, 2-3 vCPUs each, 8 host
 # CPUs, with their kvm_entry, kvm_pio, kvm_mmio and kvm_msr events), in one
-# run. Prints wall time (best of N) and peak RSS of each tool, the ratios,
-# and checks that the two tables are the same.
+# run. Prints the median wall and CPU time of N runs and the peak RSS of
+# each tool, the ratios, and checks that the two tables are the same.
 # Usage: bench/kvm-stat-speed.sh [RUNS]   (repository root, as root: the
 # generator copies the kvm formats from tracefs)
 set -eu
-runs=${1:-3}
+runs=${1:-5}
 PMUKVM=${PMUKVM:-./pmukvm}
 dir=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -21,19 +21,27 @@ ls -l "$dir/kvm.data" | awk '{ printf "file: %.0f MiB\n", $5 / 1048576 }'
 # warm the page cache
 cat "$dir/kvm.data" >/dev/null
 
+# Each run twice: under /usr/bin/time for the wall time (the clock around
+# it) and the peak RSS, under perf stat for the CPU time (task-clock:
+# user + system, to the microsecond). Prints the median of RUNS for each.
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 measure() {
-	local label=$1 best="" rss="" cpu="" i s e t r c; shift
+	local label=$1 i s e; shift
+	: >"$dir/$label.wall"; : >"$dir/$label.cpu"; : >"$dir/$label.rss"
 	for ((i = 0; i < runs; i++)); do
 		s=$(date +%s%N)
-		/usr/bin/time -f '%M %U %S' -o "$dir/time" "$@" >"$dir/$label.out" 2>"$dir/$label.err"
+		/usr/bin/time -f '%M' -o "$dir/time" "$@" >"$dir/$label.out" 2>"$dir/$label.err"
 		e=$(date +%s%N)
-		t=$(( (e - s) / 1000000 ))
-		r=$(tail -1 "$dir/time" | awk '{ print $1 }')
-		c=$(tail -1 "$dir/time" | awk '{ printf "%d", ($2 + $3) * 1000 }')
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; rss=$r; cpu=$c; fi
+		echo $(( (e - s) / 1000000 )) >>"$dir/$label.wall"
+		tail -1 "$dir/time" >>"$dir/$label.rss"
+		perf stat -x, -e task-clock -o "$dir/stat" -- "$@" >/dev/null 2>&1
+		awk -F, '/task-clock/ { printf "%.1f\n", $1 }' "$dir/stat" >>"$dir/$label.cpu"
 	done
-	printf '%-28s %8d ms wall %8d ms cpu %10d kB\n' "$label" "$best" "$cpu" "$rss"
-	eval "${label//-/_}_ms=$best; ${label//-/_}_kb=$rss; ${label//-/_}_cpu=$cpu"
+	local w c r
+	w=$(median <"$dir/$label.wall"); c=$(median <"$dir/$label.cpu"); r=$(sort -n "$dir/$label.rss" | tail -1)
+	printf '%-28s %8d ms wall %8.1f ms cpu %10d kB   (wall %s; cpu %s)\n' "$label" "$w" "$c" "$r" \
+		"$(sort -n "$dir/$label.wall" | paste -sd' ')" "$(sort -n "$dir/$label.cpu" | paste -sd' ')"
+	eval "${label//-/_}_ms=$w; ${label//-/_}_kb=$r; ${label//-/_}_cpu=$c"
 }
 measure perf-kvm-stat perf kvm -i "$dir/kvm.data" stat report
 measure pmukvm-stat $PMUKVM -i "$dir/kvm.data" stat report
@@ -45,6 +53,6 @@ else
 fi
 awk -v a="$perf_kvm_stat_ms" -v b="$pmukvm_stat_ms" -v c="$perf_kvm_stat_kb" \
 	-v d="$pmukvm_stat_kb" -v e="$perf_kvm_stat_cpu" -v f="$pmukvm_stat_cpu" \
-	'BEGIN { printf "speed: %.1fx perf (wall), %.1fx (cpu); peak RSS: %.2f of perf\n",
+	'BEGIN { printf "speed (medians): %.1fx perf (wall), %.1fx (cpu); peak RSS: %.2f of perf\n",
 	a / (b ? b : 1), e / (f ? f : 1), d / c }'
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"

@@ -1252,9 +1252,14 @@ void kvm_stat__finish(struct kvm_stat *ks)
  * which keeps file order), and what is left of each run stays where it is
  * as a shorter run: the array is compacted only when it fills. More runs
  * than FQ_MERGE_MAX (many CPUs, or records out of order within a CPU) are
- * first sorted into one by a natural merge sort.
+ * first sorted into one by a natural merge sort, and so are those holding
+ * a time of 2^59 ns or more (the merge key is the time above 5 bits of run
+ * index).
  */
 #define FQ_MERGE_MAX 24
+#define FQ_RUN_BITS 5
+#define FQ_RUN_MASK ((1ULL << FQ_RUN_BITS) - 1)
+_Static_assert(FQ_MERGE_MAX <= FQ_RUN_MASK + 1 && FQ_MERGE_MAX % 4 == 0, "a run index in 5 bits");
 /* vCPU threads by tid below this, straight from a table */
 #define TID_MAP_SIZE 65536
 /* entries at first: the array stays in the cache, compacted as it fills */
@@ -1286,6 +1291,7 @@ struct fqueue {
 	size_t nr_runs, alloc_runs;
 	size_t *sruns;		/* fq_sort's */
 	size_t alloc_sruns;
+	bool big_time;		/* a time of 2^59 ns or more: too big for a merge key */
 };
 
 static void fq_add_run(struct fqueue *q, size_t start, size_t end)
@@ -1383,6 +1389,9 @@ static inline void fq_push(struct fqueue *q)
 {
 	struct fq_run *last = q->nr_runs ? &q->runs[q->nr_runs - 1] : NULL;
 
+	if (q->e[q->nr].time >> (64 - FQ_RUN_BITS))
+		q->big_time = true;
+
 	if (last && last->end == q->nr && q->e[q->nr].time >= q->e[q->nr - 1].time)
 		last->end++;
 	else
@@ -1398,69 +1407,71 @@ static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
 
 static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 {
-	size_t pos[FQ_MERGE_MAX], end[FQ_MERGE_MAX], k, i;
+	size_t pos[FQ_MERGE_MAX], end[FQ_MERGE_MAX], k, kk, i;
 	u64 head[FQ_MERGE_MAX];
 	const struct fq_ent *e;
 
-	if (q->nr_runs > FQ_MERGE_MAX)
+	if (q->nr_runs > FQ_MERGE_MAX || q->big_time)
 		fq_sort(q);
 	e = q->e;
 	k = q->nr_runs;
-	for (i = 0; i < k; i++) {
-		pos[i] = q->runs[i].start;
-		end[i] = q->runs[i].end;
-		head[i] = e[pos[i]].time;
-	}
-	while (k > 1) {
-		size_t m = 0, m2 = 1;
-		u64 best = head[0], best2 = head[1];
-
-		/*
-		 * Branch-free (which run wins is unpredictable), in two
-		 * interleaved halves; on a tie the earlier run.
-		 */
-		for (i = 2; i + 1 < k; i += 2) {
-			bool lt = head[i] < best, lt2 = head[i + 1] < best2;
-
-			best = lt ? head[i] : best;
-			m = lt ? i : m;
-			best2 = lt2 ? head[i + 1] : best2;
-			m2 = lt2 ? i + 1 : m2;
-		}
-		if (i < k && head[i] < best) {
-			best = head[i];
-			m = i;
-		}
-		if (best2 < best || (best2 == best && m2 < m)) {
-			best = best2;
-			m = m2;
-		}
-		if (best > limit)
-			break;
-		fq_event(ks, &e[pos[m]]);
-		if (++pos[m] < end[m]) {
-			head[m] = e[pos[m]].time;
-			continue;
-		}
-		/* run m is done: the others keep their order */
-		for (i = m; i + 1 < k; i++) {
-			pos[i] = pos[i + 1];
-			end[i] = end[i + 1];
-			head[i] = head[i + 1];
-		}
-		k--;
+	if (!k) {
+		q->nr = 0;
+		return ks->err;
 	}
 	if (k == 1) {
-		for (; pos[0] < end[0] && e[pos[0]].time <= limit; pos[0]++)
-			fq_event(ks, &e[pos[0]]);
-		if (pos[0] == end[0])
-			k = 0;
+		size_t p = q->runs[0].start, pe = q->runs[0].end;
+
+		for (; p < pe && e[p].time <= limit; p++)
+			fq_event(ks, &e[p]);
+		q->nr_runs = 0;
+		if (p < pe)
+			fq_add_run(q, p, pe);
+		else
+			q->nr = 0;
+		return ks->err;
+	}
+	/*
+	 * Each run's head as one key, time above the run's index: the least
+	 * key is the earliest head, the earlier run on a tie. Done runs and
+	 * the padding to a multiple of 4 hold ~0.
+	 */
+	kk = (k + 3) & ~(size_t)3;
+	for (i = 0; i < kk; i++) {
+		pos[i] = end[i] = 0;
+		head[i] = ~0ULL;
+		if (i >= k)
+			continue;
+		pos[i] = q->runs[i].start;
+		end[i] = q->runs[i].end;
+		head[i] = e[pos[i]].time << FQ_RUN_BITS | i;
+	}
+	for (;;) {
+		/* branch-free, four minimums side by side */
+		u64 m0 = head[0], m1 = head[1], m2 = head[2], m3 = head[3];
+		size_t r;
+
+		for (i = 4; i < kk; i += 4) {
+			m0 = head[i] < m0 ? head[i] : m0;
+			m1 = head[i + 1] < m1 ? head[i + 1] : m1;
+			m2 = head[i + 2] < m2 ? head[i + 2] : m2;
+			m3 = head[i + 3] < m3 ? head[i + 3] : m3;
+		}
+		m0 = m1 < m0 ? m1 : m0;
+		m2 = m3 < m2 ? m3 : m2;
+		m0 = m2 < m0 ? m2 : m0;
+		if (m0 == ~0ULL || m0 >> FQ_RUN_BITS > limit)
+			break;
+		r = (size_t)(m0 & FQ_RUN_MASK);
+		fq_event(ks, &e[pos[r]]);
+		head[r] = ++pos[r] < end[r] ? e[pos[r]].time << FQ_RUN_BITS | r : ~0ULL;
 	}
 	/* what is left of each run stays a run, in place */
 	q->nr_runs = 0;
 	for (i = 0; i < k; i++)
-		fq_add_run(q, pos[i], end[i]);
-	if (!k)
+		if (pos[i] < end[i])
+			fq_add_run(q, pos[i], end[i]);
+	if (!q->nr_runs)
 		q->nr = 0;
 	return ks->err;
 }
