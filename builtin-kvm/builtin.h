@@ -2,6 +2,8 @@
 #ifndef PMUKVM_BUILTIN_H
 #define PMUKVM_BUILTIN_H
 
+#include <stdbool.h>
+
 /*
  * Each command: argv[0] is the command word. Returns the exit status.
  * Global options have been parsed into guest_config already where they
@@ -16,5 +18,8 @@ int cmd_stat(int argc, char **argv);
 /* -i FILE given before the command word (pmukvm -i FILE stat report). */
 extern const char *global_input;
 int cmd_diff(int argc, char **argv);
+
+/* Set by stat record: record adds perf kvm stat record's dummy:HG event. */
+extern bool record_kvm_stat;
 
 #endif

@@ -227,6 +227,39 @@ static int read_sysctl_int(const char *path, long *val)
 	return 0;
 }
 
+bool record_kvm_stat;
+
+/*
+ * perf kvm stat record on CPUs (-a, -C, or no target) adds a dummy:HG
+ * software event, enabled at once, that carries the side-band records
+ * (mmap, comm, task, ksymbol, bpf) in place of the first event; perf's
+ * attrs, but the read_format of the others.
+ */
+static void add_kvm_stat_dummy(struct record *rec)
+{
+	struct perf_event_attr d = { 0 };
+	int i;
+
+	for (i = 0; i < rec->evlist->nr_evsels; i++) {
+		struct perf_event_attr *a = &rec->evlist->evsels[i].attr;
+
+		a->mmap = a->mmap2 = a->comm = a->comm_exec = a->task = 0;
+	}
+	d.size = sizeof(d);
+	d.type = PERF_TYPE_SOFTWARE;
+	d.config = PERF_COUNT_SW_DUMMY;
+	d.sample_period = 1;
+	d.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_RAW;
+	d.read_format = rec->evlist->nr_evsels ? rec->evlist->evsels[0].attr.read_format :
+			PERF_FORMAT_ID;
+	d.inherit = !rec->opts.tid;
+	d.mmap = d.mmap2 = d.comm = d.comm_exec = d.task = 1;
+	d.ksymbol = d.bpf_event = 1;
+	d.sample_id_all = 1;
+	evlist__add(rec->evlist, &d, "dummy:HG");
+}
+
 /*
  * Builds the events. A hardware event that cannot open anywhere (no PMU)
  * becomes cpu-clock, said once; a setting the PMU refuses is an error.
@@ -321,6 +354,8 @@ static int build_evlist(struct record *rec, bool workload)
 		}
 		evlist__add(rec->evlist, &attr, use);
 	}
+	if (record_kvm_stat && (o->system_wide || o->cpus || (!workload && !o->pid && !o->tid)))
+		add_kvm_stat_dummy(rec);
 	if (fellback[0] && !o->quiet)
 		pr_warning("no hardware PMU here: %s fall%s back to cpu-clock", fellback,
 			   strchr(fellback, ',') ? "" : "s");

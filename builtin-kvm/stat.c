@@ -444,6 +444,7 @@ static int stat_record(int argc, char **argv)
 		rargv[n++] = (char *)pre[i];
 	for (i = 1; i < (size_t)argc; i++)
 		rargv[n++] = argv[i];
+	record_kvm_stat = true;
 	ret = cmd_record((int)n, rargv);
 	free(rargv);
 	return ret;

@@ -3,7 +3,8 @@
 # with its payload and the tracepoint formats in the file, so that perf
 # kvm stat report, perf evlist and perf script read it. Here kvm_exit and
 # kvm_entry never fire (a software hypervisor), kvm_pio does: tinyvm's port
-# I/O. record -e takes tracepoints as sys:name too.
+# I/O. record -e takes tracepoints as sys:name too. On CPUs (-a) the file
+# has perf's dummy:HG event too.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
 need_perf
@@ -58,6 +59,23 @@ for g in sw p; do
 done
 perf script -i "$TMP/p.data" 2>/dev/null | grep 'kvm:' | grep -v -q "^ *CPU 0/KVM *$vm " &&
 	fail "stat record -p: events of other processes"
+
+# on CPUs (-a) perf kvm stat record adds a dummy:HG event that carries the
+# side-band records; with a process or a command it does not. perf evlist
+# shows pmukvm's as perf's (read_format aside: pmukvm's events ask for ID
+# alone, perf's for ID|LOST).
+evattrs() { perf evlist -v -i "$1" 2>/dev/null | grep -v '^#' | sed 's/read_format: ID|LOST/read_format: ID/'; }
+perf kvm stat record -a -o "$TMP/perf-sw.data" sleep 0.2 >/dev/null 2>&1 ||
+	fail "perf kvm stat record -a failed"
+evattrs "$TMP/perf-sw.data" >"$TMP/perf-sw.ev"
+evattrs "$TMP/sw.data" >"$TMP/sw.ev"
+grep -q '^dummy:HG: type: 1, .*config: 0x9,' "$TMP/perf-sw.ev" || fail "perf's own file has no dummy:HG"
+diff -u <(grep '^dummy:HG' "$TMP/perf-sw.ev") <(grep '^dummy:HG' "$TMP/sw.ev") ||
+	fail "stat record -a: dummy:HG differs from perf's"
+diff -u <(sed 's/, config: 0x[0-9a-f]*//' "$TMP/perf-sw.ev") <(sed 's/, config: 0x[0-9a-f]*//' "$TMP/sw.ev") ||
+	fail "stat record -a: the events' attrs differ from perf's"
+grep -q dummy "$TMP/evlist" "$TMP/want" && fail "stat record -- COMMAND has a dummy event"
+perf evlist -i "$TMP/p.data" 2>/dev/null | grep -q dummy && fail "stat record -p has a dummy event"
 
 # plain record with a tracepoint; a tracepoint that does not exist
 $PMUKVM record -q -e kvm:kvm_pio -o "$TMP/r.data" -- "$TOOLS/tinyvm" 100 pio >/dev/null 2>&1 ||
