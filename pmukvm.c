@@ -81,6 +81,12 @@ static const struct usage_example diff_examples[] = {
 	{ NULL, NULL }
 };
 
+static const struct usage_example guest_symbols_examples[] = {
+	{ "a running guest's symbols from its memory, then a report with them",
+	  "pmukvm guest-symbols -p $(pidof qemu-system-x86_64) -o /srv/guests && pmukvm --guestmount=/srv/guests report" },
+	{ NULL, NULL }
+};
+
 static const struct usage_example main_examples[] = {
 	{ "record the host and its guests for ten seconds, then read it",
 	  "pmukvm record -a --duration 10 && pmukvm report --stdio" },
@@ -97,6 +103,8 @@ static const struct cmd_struct commands[] = {
 	{ "check", cmd_check, "say whether this host can profile its guests", check_examples },
 	{ "stat", cmd_stat, "the virtualization layer's cost from KVM's tracepoints", stat_examples },
 	{ "diff", cmd_diff, "compare data files: what got more or less expensive", diff_examples },
+	{ "guest-symbols", cmd_guest_symbols, "read a running guest's kernel symbols from its memory",
+	  guest_symbols_examples },
 };
 
 static const char usage_str[] =

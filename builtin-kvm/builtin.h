@@ -13,6 +13,7 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_guest_symbols(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 
 /* -i FILE given before the command word (pmukvm -i FILE stat report). */

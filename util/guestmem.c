@@ -1,0 +1,1099 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest kernel symbols from guest memory (see guestmem.h).
+ *
+ * Finding the tables: the kallsyms token table holds, at the indexes of
+ * the digits, the digits themselves ("0\0" ... "9\0"), and is followed by
+ * the token index (256 u16 offsets into it), which must agree with it
+ * string by string. Before the token table lie the markers (u32, the
+ * names offset of every 256th symbol, from 0, increasing), before them
+ * the names, and before the names the symbol count. The offsets (s32) and
+ * the relative base (u64, relocated at boot, so the running address) lie
+ * before the count up to Linux 6.3 and after the token index from 6.4.
+ * Each table starts 8-byte aligned.
+ *
+ * The kernel image is physically contiguous: its virtual - physical delta
+ * is found by trying each 2 MiB-aligned physical _text near the tables
+ * and walking the guest's own page tables (init_top_pgt) from there,
+ * which must map _text back to it. Modules live in vmalloc space and are
+ * read through those page tables.
+ */
+#include "util/guestmem.h"
+
+#include <bpf/btf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KSYM_NAME_LEN	512
+#define MAX_SYMS	(1u << 20)
+#define MAX_MODS	8192
+#define MAX_MOD_SYMS	(1u << 20)
+#define MAX_BTF		(64u << 20)
+#define SCAN_CHUNK	(4u << 20)
+#define PAGE_SZ		4096ull
+#define PTE_ADDR	0x000ffffffffff000ull
+
+static void why(struct guest_kernel *gk, const char *fmt, ...) __printf(2, 3);
+static void why(struct guest_kernel *gk, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(gk->why, sizeof(gk->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Reads @len bytes at offset @off of the RAM block. */
+static int ram_read(struct guest_kernel *gk, u64 off, void *buf, size_t len)
+{
+	ssize_t n;
+	size_t done = 0;
+
+	if (off > gk->ram_size || len > gk->ram_size - off)
+		return -EFAULT;
+	while (done < len) {
+		n = pread(gk->fd, (char *)buf + done, len - done, gk->ram_host + off + done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += n;
+	}
+	gk->bytes_read += len;
+	return 0;
+}
+
+/* Guest physical address to offset in the RAM block, or -1. */
+static u64 phys_to_off(const struct guest_kernel *gk, u64 phys)
+{
+	if (phys < gk->lowmem)
+		return phys;
+	if (phys >= (4ull << 30) && phys - (4ull << 30) < gk->ram_size - gk->lowmem)
+		return gk->lowmem + phys - (4ull << 30);
+	return (u64)-1;
+}
+
+static u64 off_to_phys(const struct guest_kernel *gk, u64 off)
+{
+	return off < gk->lowmem ? off : off - gk->lowmem + (4ull << 30);
+}
+
+static int phys_read(struct guest_kernel *gk, u64 phys, void *buf, size_t len)
+{
+	u64 off = phys_to_off(gk, phys);
+
+	if (off == (u64)-1)
+		return -EFAULT;
+	return ram_read(gk, off, buf, len);
+}
+
+/* Walks the guest's page tables; returns the physical address or -1. */
+static u64 virt_to_phys(struct guest_kernel *gk, u64 pgd, int levels, u64 va)
+{
+	u64 table = pgd, e;
+	int level, shift;
+
+	for (level = levels; level >= 1; level--) {
+		shift = 12 + 9 * (level - 1);
+		if (phys_read(gk, (table & PTE_ADDR) + ((va >> shift) & 511) * 8, &e, 8))
+			return (u64)-1;
+		if (!(e & 1))
+			return (u64)-1;
+		if ((level == 2 || level == 3) && (e & 0x80)) {
+			u64 mask = (1ull << shift) - 1;
+
+			return ((e & PTE_ADDR) & ~mask) | (va & mask);
+		}
+		table = e;
+	}
+	return (table & PTE_ADDR) | (va & (PAGE_SZ - 1));
+}
+
+/* Reads guest virtual memory, page by page through the page tables. */
+static int virt_read(struct guest_kernel *gk, u64 va, void *buf, size_t len)
+{
+	while (len) {
+		size_t n = PAGE_SZ - (va & (PAGE_SZ - 1));
+		u64 pa;
+		int err;
+
+		if (n > len)
+			n = len;
+		pa = virt_to_phys(gk, gk->pgd, gk->levels, va);
+		if (pa == (u64)-1)
+			return -EFAULT;
+		err = phys_read(gk, pa, buf, n);
+		if (err)
+			return err;
+		va += n;
+		buf = (char *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Reads the kernel image (physically contiguous) by virtual address. */
+static int kimage_read(struct guest_kernel *gk, u64 va, void *buf, size_t len)
+{
+	return phys_read(gk, va - gk->delta, buf, len);
+}
+
+/* ---- RAM block ---------------------------------------------------- */
+
+struct ram_cand {
+	u64 start, end;
+};
+
+/*
+ * Candidate RAM blocks: runs of adjacent writable, non-executable,
+ * anonymous (or memfd / shared memory) mappings of at least 16 MiB,
+ * largest first.
+ */
+static int find_ram_cands(pid_t pid, struct ram_cand *c, int max)
+{
+	char path[64], line[512];
+	FILE *f;
+	int n = 0, i, j;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e, ino;
+		char perms[8], name[256] = "";
+		bool anon;
+
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %llu %255[^\n]", &s, &e, perms, &ino, name) < 4)
+			continue;
+		{
+			char *p = name;
+
+			while (*p == ' ')
+				p++;
+			memmove(name, p, strlen(p) + 1);
+		}
+		anon = (ino == 0 && (!name[0] || !strncmp(name, "[anon", 5))) ||
+		       !strncmp(name, "/memfd:", 7) || !strncmp(name, "/dev/shm/", 9) ||
+		       !strncmp(name, "/dev/hugepages", 14);
+		if (!anon || perms[0] != 'r' || perms[1] != 'w' || perms[2] == 'x') {
+			continue;
+		}
+		if (n > 0 && c[n - 1].end == s) {
+			c[n - 1].end = e;
+			continue;
+		}
+		if (n == max)
+			break;
+		c[n].start = s;
+		c[n].end = e;
+		n++;
+	}
+	fclose(f);
+	/* keep those of 16 MiB or more, largest first */
+	for (i = 0, j = 0; i < n; i++)
+		if (c[i].end - c[i].start >= (16ull << 20))
+			c[j++] = c[i];
+	n = j;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && c[j].end - c[j].start > c[j - 1].end - c[j - 1].start; j--) {
+			struct ram_cand t = c[j];
+
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+	return n;
+}
+
+/* ---- kallsyms ----------------------------------------------------- */
+
+static const char digit_sig[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
+
+struct ktables {
+	u64 tt;			/* RAM offset of kallsyms_token_table */
+	u64 ti;			/* kallsyms_token_index */
+	u64 markers;
+	u64 names;
+	u32 nr_markers;
+	u32 num_syms;
+	u64 seqs_gap;		/* bytes of kallsyms_seqs_of_names, or 0 */
+	char tokens[256][KSYM_NAME_LEN / 4];
+	u8 token_len[256];
+};
+
+/*
+ * Checks a token table whose '0' entry is at RAM offset @a: the strings
+ * up to 255, then the token index after them must give every string's
+ * offset. Fills @kt->tt, ->ti and the tokens.
+ */
+static bool check_token_table(struct guest_kernel *gk, u64 a, struct ktables *kt)
+{
+	static u8 win[16384];
+	u16 ti[256];
+	u64 lo = a >= 8192 ? a - 8192 : 0, end, start, idx;
+	size_t len = sizeof(win), p;
+	int i;
+
+	if (lo + len > gk->ram_size)
+		len = gk->ram_size - lo;
+	if (ram_read(gk, lo, win, len))
+		return false;
+	/* walk forward from '0' (0x30) to the end of token 255 */
+	p = a - lo;
+	for (i = 0x30; i < 256; i++) {
+		size_t s = p;
+
+		while (p < len && win[p])
+			p++;
+		if (p >= len || p == s || p - s >= sizeof(kt->tokens[0]))
+			return false;
+		p++;
+	}
+	end = lo + p;
+	idx = (end + 7) & ~7ull;
+	if (ram_read(gk, idx, ti, sizeof(ti)))
+		return false;
+	if (ti[0] != 0 || ti[0x30] > a - lo || ti[0x30] == 0)
+		return false;
+	start = a - ti[0x30];
+	if (start & 7)
+		return false;
+	p = start - lo;
+	for (i = 0; i < 256; i++) {
+		size_t s = p;
+
+		if (start + ti[i] != lo + p)
+			return false;
+		while (p < len && win[p] && win[p] >= 0x20 && win[p] < 0x7f)
+			p++;
+		if (p >= len || win[p] || p == s || p - s >= sizeof(kt->tokens[0]))
+			return false;
+		memcpy(kt->tokens[i], win + s, p - s);
+		kt->tokens[i][p - s] = 0;
+		kt->token_len[i] = p - s;
+		p++;
+	}
+	if (lo + p != end)
+		return false;
+	kt->tt = start;
+	kt->ti = idx;
+	return true;
+}
+
+/*
+ * Finds the markers before the token table: u32 from 0, increasing, at
+ * least two. Between them and the token table there is either nothing or
+ * (Linux 6.2 on, and backported to 6.1.y) kallsyms_seqs_of_names, 3 bytes
+ * a symbol: then the gap must fit the number of markers.
+ */
+static bool find_markers(struct guest_kernel *gk, struct ktables *kt, u32 **markers)
+{
+	u64 span = 3ull * MAX_SYMS + 65536, lo, e;
+	size_t n, j, last, nm;
+	u32 *m;
+
+	span = kt->tt < span ? kt->tt & ~7ull : span;
+	lo = kt->tt - span;
+	n = span / 4;
+	if (n < 4)
+		return false;
+	m = malloc(n * 4);
+	if (!m || ram_read(gk, lo, m, n * 4))
+		goto fail;
+	for (e = kt->tt; e >= lo + 16; e -= 8) {
+		u64 gap = kt->tt - e;
+
+		last = (e - lo) / 4 - 1;
+		if (m[last] == 0 && m[last - 1] != 0)
+			last--;		/* padding to 8 bytes */
+		for (j = last; j > 0 && m[j] != 0; j--)
+			if (m[j - 1] >= m[j] || m[j] - m[j - 1] < 256 * 2 ||
+			    m[j] - m[j - 1] > 256 * (KSYM_NAME_LEN + 2))
+				break;
+		if (m[j] != 0 || j == last || ((lo + j * 4) & 7))
+			continue;
+		nm = last - j + 1;
+		if (gap && !(gap > 3ull * 256 * (nm - 1) && gap <= ((3ull * 256 * nm + 7) & ~7ull)))
+			continue;
+		kt->markers = lo + j * 4;
+		kt->nr_markers = nm;
+		kt->seqs_gap = gap;
+		memmove(m, m + j, nm * 4);
+		*markers = m;
+		return true;
+	}
+fail:
+	free(m);
+	return false;
+}
+
+/* Length of the name entry at @p (1 or 2 bytes of length), or 0. */
+static size_t name_entry(const u8 *buf, size_t p, size_t len, size_t *hdr)
+{
+	size_t l;
+
+	if (p >= len)
+		return 0;
+	l = buf[p];
+	*hdr = 1;
+	if (l & 0x80) {
+		if (p + 1 >= len)
+			return 0;
+		l = (l & 0x7f) | ((size_t)buf[p + 1] << 7);
+		*hdr = 2;
+	}
+	if (l == 0 || p + *hdr + l > len)
+		return 0;
+	return l;
+}
+
+static u32 names_add(struct guest_kernel *gk, const char *s, size_t len)
+{
+	u32 off;
+
+	if (gk->names_len + len + 1 > gk->names_alloc) {
+		gk->names_alloc = (gk->names_len + len + 1) * 2;
+		gk->names = realloc(gk->names, gk->names_alloc);
+		if (!gk->names) {
+			pr_err("out of memory");
+			exit(1);
+		}
+	}
+	off = gk->names_len;
+	memcpy(gk->names + off, s, len);
+	gk->names[off + len] = 0;
+	gk->names_len += len + 1;
+	return off;
+}
+
+static void sym_add(struct guest_kernel *gk, u64 addr, char type, const char *name,
+		    size_t len, int module)
+{
+	static size_t alloc;
+	struct guest_sym *s;
+
+	if (gk->nr_syms == alloc || !gk->syms) {
+		alloc = alloc && gk->syms ? alloc * 2 : 65536;
+		gk->syms = realloc(gk->syms, alloc * sizeof(*gk->syms));
+		if (!gk->syms) {
+			pr_err("out of memory");
+			exit(1);
+		}
+	}
+	s = &gk->syms[gk->nr_syms++];
+	s->addr = addr;
+	s->type = type;
+	s->name = names_add(gk, name, len);
+	s->module = module;
+}
+
+/*
+ * Finds the names: the u32 count 8 bytes before them must give as many
+ * markers as there are, and decoding the last group must end within the
+ * padding before the markers. @buf holds RAM from @lo to the markers.
+ */
+static bool find_names(struct ktables *kt, const u32 *m, const u8 *buf, u64 lo)
+{
+	u64 last = m[kt->nr_markers - 1], s;
+	size_t len = kt->markers - lo;
+
+	if (last + 2 + 16 > len)
+		return false;
+	for (s = (kt->markers - last - 2) & ~7ull; s >= lo + 8 && kt->markers - s - last <= 256u * (KSYM_NAME_LEN + 2);
+	     s -= 8) {
+		u32 n;
+		size_t p, hdr, l, i, k;
+
+		memcpy(&n, buf + (s - 8 - lo), 4);
+		if (n == 0 || n > MAX_SYMS || (n + 255) / 256 != kt->nr_markers)
+			continue;
+		k = n - 256 * (kt->nr_markers - 1);
+		p = s - lo + last;
+		for (i = 0; i < k; i++) {
+			l = name_entry(buf, p, len, &hdr);
+			if (!l)
+				break;
+			p += hdr + l;
+		}
+		if (i == k && p <= len && len - p < 8 &&
+		    (!kt->seqs_gap || kt->seqs_gap == ((3ull * n + 7) & ~7ull))) {
+			kt->names = s;
+			kt->num_syms = n;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Decodes every name; checks each group start against its marker. */
+static int decode_names(struct guest_kernel *gk, struct ktables *kt, const u32 *m, const u8 *buf,
+			u64 lo, char (*out)[KSYM_NAME_LEN + 1], u8 *types)
+{
+	size_t len = kt->markers - lo, p = kt->names - lo, hdr, l, i, j, o;
+
+	for (i = 0; i < kt->num_syms; i++) {
+		if (i % 256 == 0 && p - (kt->names - lo) != m[i / 256])
+			return -EINVAL;
+		l = name_entry(buf, p, len, &hdr);
+		if (!l)
+			return -EINVAL;
+		p += hdr;
+		o = 0;
+		for (j = 0; j < l; j++) {
+			u8 t = buf[p + j];
+
+			if (o + kt->token_len[t] > KSYM_NAME_LEN)
+				return -EINVAL;
+			memcpy(out[i] + o, kt->tokens[t], kt->token_len[t]);
+			o += kt->token_len[t];
+		}
+		p += l;
+		if (o < 2)
+			return -EINVAL;
+		out[i][o] = 0;
+		types[i] = out[i][0];
+	}
+	return 0;
+}
+
+static const char layout_pre64[] = "kallsyms offsets before the names (Linux 6.3 and older)";
+static const char layout_post64[] = "kallsyms offsets after the token index (Linux 6.4 and later)";
+
+/* Symbol addresses from offsets at @offs, relative base after them. */
+static bool decode_offsets(struct guest_kernel *gk, struct ktables *kt, u64 offs, u64 *addrs)
+{
+	u64 base, rb = (offs + 4ull * kt->num_syms + 7) & ~7ull, prev = 0;
+	s32 *o = xmalloc(4ull * kt->num_syms);
+	size_t i, neg = 0;
+	bool ok = false;
+
+	if (ram_read(gk, offs, o, 4ull * kt->num_syms) || ram_read(gk, rb, &base, 8))
+		goto out;
+	if (base < 0xffffffff80000000ull)
+		goto out;
+	for (i = 0; i < kt->num_syms; i++)
+		neg += o[i] < 0;
+	for (i = 0; i < kt->num_syms; i++) {
+		if (neg > kt->num_syms / 2)	/* absolute per-cpu symbols */
+			addrs[i] = o[i] >= 0 ? (u64)o[i] : base - 1 - (s64)o[i];
+		else
+			addrs[i] = base + (u32)o[i];
+		/* sorted by address, the absolute ones first */
+		if (addrs[i] >= 0xffff800000000000ull) {
+			if (addrs[i] < prev)
+				goto out;
+			prev = addrs[i];
+		}
+	}
+	ok = prev != 0;
+out:
+	free(o);
+	return ok;
+}
+
+static const struct guest_sym *core_sym(const struct guest_kernel *gk, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < gk->nr_core; i++)
+		if (!strcmp(gk->names + gk->syms[i].name, name))
+			return &gk->syms[i];
+	return NULL;
+}
+
+/* Decodes the kallsyms whose token table '0' is at RAM offset @a. */
+static int kallsyms_at(struct guest_kernel *gk, u64 a)
+{
+	struct ktables *kt = xcalloc(1, sizeof(*kt));
+	u32 *m = NULL;
+	u8 *buf = NULL, *types = NULL;
+	char (*names)[KSYM_NAME_LEN + 1] = NULL;
+	u64 *addrs = NULL, lo, span;
+	size_t i;
+	int err = -ENOENT;
+
+	if (!check_token_table(gk, a, kt))
+		goto out;
+	if (!find_markers(gk, kt, &m)) {
+		why(gk, "kallsyms token table at 0x%llx, but no markers before it",
+		    (unsigned long long)off_to_phys(gk, kt->tt));
+		goto out;
+	}
+	span = (u64)m[kt->nr_markers - 1] + 256ull * (KSYM_NAME_LEN + 2) + 16;
+	if (span > kt->markers)
+		span = kt->markers;
+	lo = kt->markers - span;
+	buf = malloc(span);
+	if (!buf || ram_read(gk, lo, buf, span))
+		goto out;
+	if (!find_names(kt, m, buf, lo)) {
+		why(gk, "kallsyms markers at 0x%llx, but no names before them",
+		    (unsigned long long)off_to_phys(gk, kt->markers));
+		goto out;
+	}
+	names = malloc((size_t)kt->num_syms * sizeof(*names));
+	types = malloc(kt->num_syms);
+	addrs = malloc((size_t)kt->num_syms * sizeof(*addrs));
+	if (!names || !types || !addrs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (decode_names(gk, kt, m, buf, lo, names, types)) {
+		why(gk, "kallsyms names at 0x%llx do not decode", (unsigned long long)off_to_phys(gk, kt->names));
+		goto out;
+	}
+	/* 6.3 and older: offsets, relative base, count, names ... */
+	if (kt->names >= 16 + ((4ull * kt->num_syms + 7) & ~7ull) &&
+	    decode_offsets(gk, kt, kt->names - 16 - ((4ull * kt->num_syms + 7) & ~7ull), addrs))
+		gk->layout = layout_pre64;
+	/* 6.4 and later: ... token table, token index, offsets, relative base */
+	else if (decode_offsets(gk, kt, kt->ti + 512, addrs))
+		gk->layout = layout_post64;
+	else {
+		why(gk, "kallsyms names decode (%u symbols), but neither layout's offsets and "
+		    "relative base (before the names: Linux 6.3 and older; after the token index: "
+		    "6.4 and later) give sorted kernel addresses", kt->num_syms);
+		goto out;
+	}
+	for (i = 0; i < kt->num_syms; i++)
+		sym_add(gk, addrs[i], types[i], names[i] + 1, strlen(names[i] + 1), -1);
+	gk->nr_core = gk->nr_syms;
+	gk->tables = kt->tt;
+	err = 0;
+out:
+	free(kt);
+	free(m);
+	free(buf);
+	free(names);
+	free(types);
+	free(addrs);
+	return err;
+}
+
+/* Scans the RAM block for the token table; decodes the first that checks. */
+static int find_kallsyms(struct guest_kernel *gk)
+{
+	u8 *chunk = malloc(SCAN_CHUNK + sizeof(digit_sig));
+	u64 off;
+	int err = -ENOENT;
+
+	if (!chunk)
+		return -ENOMEM;
+	for (off = 0; off < gk->ram_size; off += SCAN_CHUNK) {
+		size_t len = gk->ram_size - off < SCAN_CHUNK + sizeof(digit_sig) ?
+			     gk->ram_size - off : SCAN_CHUNK + sizeof(digit_sig);
+		u8 *p = chunk;
+
+		if (ram_read(gk, off, chunk, len)) {
+			why(gk, "cannot read guest RAM at 0x%llx", (unsigned long long)off);
+			err = -EIO;
+			break;
+		}
+		while ((p = memmem(p, len - (p - chunk), digit_sig, sizeof(digit_sig)))) {
+			/* the '0' token follows the '/' token's NUL */
+			if (p > chunk && p[-1] == 0 && !kallsyms_at(gk, off + (p - chunk))) {
+				free(chunk);
+				return 0;
+			}
+			if (gk->nr_syms)
+				break;
+			p++;
+		}
+	}
+	free(chunk);
+	if (!gk->why[0])
+		why(gk, "no kallsyms token table in the guest's RAM (%llu MiB)",
+		    (unsigned long long)(gk->ram_size >> 20));
+	return err;
+}
+
+/*
+ * The kernel image's virtual - physical delta and the page tables: for
+ * each 2 MiB-aligned physical _text from which the token table lies
+ * within the image, init_top_pgt there must map _text to it.
+ */
+static int find_delta(struct guest_kernel *gk, u64 tt_phys)
+{
+	const struct guest_sym *text = core_sym(gk, "_text"), *end = core_sym(gk, "_end");
+	const struct guest_sym *pgt = core_sym(gk, "init_top_pgt");
+	u64 p, img;
+	int levels;
+
+	if (!pgt)
+		pgt = core_sym(gk, "swapper_pg_dir");
+	if (!text || !end || !pgt || end->addr <= text->addr || pgt->addr < text->addr ||
+	    pgt->addr >= end->addr) {
+		why(gk, "the guest's kallsyms lack _text, _end or init_top_pgt");
+		return -ENOENT;
+	}
+	img = end->addr - text->addr;
+	if (img > (1ull << 30)) {
+		why(gk, "the guest kernel image is %llu MiB", (unsigned long long)(img >> 20));
+		return -EINVAL;
+	}
+	for (p = (tt_phys > img ? tt_phys - img : 0) & ~((2ull << 20) - 1); p <= tt_phys; p += 2ull << 20) {
+		for (levels = 4; levels <= 5; levels++) {
+			u64 pgd = p + (pgt->addr - text->addr);
+
+			if (virt_to_phys(gk, pgd, levels, text->addr) == p &&
+			    virt_to_phys(gk, pgd, levels, end->addr - 1) == p + img - 1) {
+				gk->delta = text->addr - p;
+				gk->pgd = pgd;
+				gk->levels = levels;
+				return 0;
+			}
+		}
+	}
+	why(gk, "the guest's page tables (init_top_pgt) do not map its kernel image");
+	return -ENOENT;
+}
+
+/* ---- modules ------------------------------------------------------ */
+
+/* Finds member @name of struct/union @id (also inside anonymous members). */
+static int btf_member(const struct btf *btf, u32 id, const char *name, u32 *off, u32 *type)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *mb;
+	int i, vlen;
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (!t || !btf_is_composite(t))
+		return -ENOENT;
+	vlen = btf_vlen(t);
+	mb = btf_members(t);
+	for (i = 0; i < vlen; i++, mb++) {
+		const char *n = btf__name_by_offset(btf, mb->name_off);
+		u32 bits = btf_member_bit_offset(t, i);
+
+		if (n && !strcmp(n, name)) {
+			*off = bits / 8;
+			*type = mb->type;
+			return 0;
+		}
+		if ((!n || !n[0]) && !btf_member(btf, mb->type, name, off, type)) {
+			*off += bits / 8;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Offset of a path "a.b.c" in struct @id; its type in @type. */
+static int btf_path(const struct btf *btf, u32 id, const char *path, u32 *off)
+{
+	char buf[128], *tok, *save;
+	u32 o = 0, mo, type = id;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+		if (btf_member(btf, type, tok, &mo, &type))
+			return -ENOENT;
+		o += mo;
+	}
+	*off = o;
+	return 0;
+}
+
+struct mod_layout {
+	u32 size;		/* sizeof(struct module) */
+	u32 name, list, state, refcnt, source_list, kallsyms, syms, num_syms, taints;
+	bool has_mem;		/* 6.4+: mem[] of struct module_memory */
+	u32 mem, mem_nr, mem_sz, mem_base, mem_size;
+	u32 core_base, core_size, init_size, data_size;
+	bool has_data;
+	u32 use_source_list, use_source;
+	u32 ks_symtab, ks_num, ks_strtab, ks_typetab;
+	u32 ksym_size, ksym_name;
+	bool ksym_prel;
+};
+
+static int module_layout(struct guest_kernel *gk, const struct btf *btf, struct mod_layout *L)
+{
+	s32 mod = btf__find_by_name_kind(btf, "module", BTF_KIND_STRUCT);
+	s32 use = btf__find_by_name_kind(btf, "module_use", BTF_KIND_STRUCT);
+	s32 ks = btf__find_by_name_kind(btf, "mod_kallsyms", BTF_KIND_STRUCT);
+	s32 ksym = btf__find_by_name_kind(btf, "kernel_symbol", BTF_KIND_STRUCT);
+	u32 t;
+
+	if (mod < 0 || use < 0 || ks < 0 || ksym < 0) {
+		snprintf(gk->mod_why, sizeof(gk->mod_why),
+			 "the guest's BTF has no struct module, module_use, mod_kallsyms or kernel_symbol");
+		return -ENOENT;
+	}
+	L->size = btf__resolve_size(btf, mod);
+	if (btf_path(btf, mod, "name", &L->name) || btf_path(btf, mod, "list", &L->list) ||
+	    btf_path(btf, mod, "state", &L->state) || btf_path(btf, mod, "refcnt", &L->refcnt) ||
+	    btf_path(btf, mod, "source_list", &L->source_list) ||
+	    btf_path(btf, mod, "kallsyms", &L->kallsyms) || btf_path(btf, mod, "syms", &L->syms) ||
+	    btf_path(btf, mod, "num_syms", &L->num_syms) || btf_path(btf, mod, "taints", &L->taints) ||
+	    btf_path(btf, use, "source_list", &L->use_source_list) ||
+	    btf_path(btf, use, "source", &L->use_source) ||
+	    btf_path(btf, ks, "symtab", &L->ks_symtab) || btf_path(btf, ks, "num_symtab", &L->ks_num) ||
+	    btf_path(btf, ks, "strtab", &L->ks_strtab) || btf_path(btf, ks, "typetab", &L->ks_typetab))
+		goto bad;
+	L->ksym_size = btf__resolve_size(btf, ksym);
+	if (!btf_path(btf, ksym, "name_offset", &L->ksym_name))
+		L->ksym_prel = true;
+	else if (btf_path(btf, ksym, "name", &L->ksym_name))
+		goto bad;
+	if (!btf_member(btf, mod, "mem", &L->mem, &t)) {
+		const struct btf_type *at = btf__type_by_id(btf, t);
+		s32 mm = btf__find_by_name_kind(btf, "module_memory", BTF_KIND_STRUCT);
+
+		if (!at || !btf_is_array(at) || mm < 0 || btf_path(btf, mm, "base", &L->mem_base) ||
+		    btf_path(btf, mm, "size", &L->mem_size))
+			goto bad;
+		L->has_mem = true;
+		L->mem_nr = btf_array(at)->nelems;
+		L->mem_sz = btf__resolve_size(btf, mm);
+	} else {
+		if (btf_path(btf, mod, "core_layout.base", &L->core_base) ||
+		    btf_path(btf, mod, "core_layout.size", &L->core_size) ||
+		    btf_path(btf, mod, "init_layout.size", &L->init_size))
+			goto bad;
+		L->has_data = !btf_path(btf, mod, "data_layout.size", &L->data_size);
+	}
+	if (L->size < 64 || L->size > 65536 || L->ksym_size > 64 || (L->has_mem && L->mem_nr > 16))
+		goto bad;
+	return 0;
+bad:
+	snprintf(gk->mod_why, sizeof(gk->mod_why),
+		 "the guest's struct module (BTF) lacks a field pmukvm reads");
+	return -EINVAL;
+}
+
+static u64 rd64(const u8 *b, u32 off) { u64 v; memcpy(&v, b + off, 8); return v; }
+static u32 rd32(const u8 *b, u32 off) { u32 v; memcpy(&v, b + off, 4); return v; }
+
+/* Names exported (EXPORT_SYMBOL, not _GPL) by a module: their addresses. */
+static int mod_exports(struct guest_kernel *gk, const struct mod_layout *L, const u8 *mb,
+		       char (**names)[KSYM_NAME_LEN], size_t *nr)
+{
+	u64 syms = rd64(mb, L->syms);
+	u32 n = rd32(mb, L->num_syms), i;
+	u8 e[64];
+
+	*names = NULL;
+	*nr = 0;
+	if (!n)
+		return 0;
+	if (n > 65536)
+		return -EINVAL;
+	*names = xcalloc(n, KSYM_NAME_LEN);
+	for (i = 0; i < n; i++) {
+		u64 a = syms + (u64)i * L->ksym_size, na;
+
+		if (virt_read(gk, a, e, L->ksym_size))
+			return -EFAULT;
+		na = L->ksym_prel ? a + L->ksym_name + (s64)(s32)rd32(e, L->ksym_name)
+				  : rd64(e, L->ksym_name);
+		if (virt_read(gk, na, (*names)[i], KSYM_NAME_LEN - 1) &&
+		    virt_read(gk, na, (*names)[i], PAGE_SZ - (na & (PAGE_SZ - 1)) < KSYM_NAME_LEN - 1 ?
+				     PAGE_SZ - (na & (PAGE_SZ - 1)) : KSYM_NAME_LEN - 1))
+			return -EFAULT;
+		(*names)[i][KSYM_NAME_LEN - 1] = 0;
+	}
+	*nr = n;
+	return 0;
+}
+
+/* Reads a NUL-terminated string of at most @max - 1 bytes. */
+static int virt_string(struct guest_kernel *gk, u64 va, char *out, size_t max)
+{
+	size_t o = 0;
+
+	while (o < max - 1) {
+		size_t n = PAGE_SZ - ((va + o) & (PAGE_SZ - 1));
+
+		if (n > max - 1 - o)
+			n = max - 1 - o;
+		if (virt_read(gk, va + o, out + o, n))
+			return -EFAULT;
+		if (memchr(out + o, 0, n))
+			return 0;
+		o += n;
+	}
+	out[max - 1] = 0;
+	return -E2BIG;
+}
+
+static int mod_symbols(struct guest_kernel *gk, const struct mod_layout *L, const u8 *mb, int idx)
+{
+	u8 ks[64];
+	u64 kp = rd64(mb, L->kallsyms), symtab, strtab, typetab;
+	u32 n, i;
+	u8 *syms = NULL, *types = NULL;
+	char (*ex)[KSYM_NAME_LEN] = NULL, name[KSYM_NAME_LEN];
+	size_t nr_ex = 0, j;
+	int err = -EFAULT;
+
+	if (!kp || virt_read(gk, kp, ks, sizeof(ks)))
+		return -EFAULT;
+	symtab = rd64(ks, L->ks_symtab);
+	n = rd32(ks, L->ks_num);
+	strtab = rd64(ks, L->ks_strtab);
+	typetab = rd64(ks, L->ks_typetab);
+	if (n > MAX_MOD_SYMS)
+		return -EINVAL;
+	syms = xmalloc((size_t)n * 24 + 1);
+	types = xmalloc((size_t)n + 1);
+	if (virt_read(gk, symtab, syms, (size_t)n * 24) || virt_read(gk, typetab, types, n))
+		goto out;
+	if (mod_exports(gk, L, mb, &ex, &nr_ex))
+		goto out;
+	for (i = 0; i < n; i++) {
+		u32 st_name = rd32(syms + i * 24, 0);
+		u64 value = rd64(syms + i * 24, 8);
+		char type = types[i];
+		bool exported = false;
+
+		if (virt_string(gk, strtab + st_name, name, sizeof(name)) && !name[0])
+			goto out;
+		if (!name[0])
+			continue;
+		for (j = 0; j < nr_ex && !exported; j++)
+			exported = !strcmp(ex[j], name);
+		type = exported ? toupper((unsigned char)type) : tolower((unsigned char)type);
+		sym_add(gk, value, type, name, strlen(name), idx);
+	}
+	err = 0;
+out:
+	free(syms);
+	free(types);
+	free(ex);
+	return err;
+}
+
+static const char taint_chars[][2] = {
+	{ 0, 'P' }, { 1, 'F' }, { 10, 'C' }, { 12, 'O' }, { 13, 'E' }, { 15, 'K' },
+	{ 16, 'X' }, { 18, 'N' },
+};
+
+static int read_modules(struct guest_kernel *gk)
+{
+	const struct guest_sym *head_sym = core_sym(gk, "modules");
+	const struct guest_sym *bs = core_sym(gk, "__start_BTF"), *be = core_sym(gk, "__stop_BTF");
+	struct mod_layout L = { 0 };
+	struct btf *btf = NULL;
+	u8 *raw = NULL, *mb = NULL;
+	u64 head, next;
+	int err = -ENOENT;
+
+	if (!head_sym || !bs || !be || be->addr <= bs->addr || be->addr - bs->addr > MAX_BTF) {
+		snprintf(gk->mod_why, sizeof(gk->mod_why),
+			 "the guest's kallsyms lack modules, __start_BTF or __stop_BTF");
+		return -ENOENT;
+	}
+	raw = xmalloc(be->addr - bs->addr);
+	if (kimage_read(gk, bs->addr, raw, be->addr - bs->addr)) {
+		snprintf(gk->mod_why, sizeof(gk->mod_why), "cannot read the guest's BTF");
+		goto out;
+	}
+	btf = btf__new(raw, be->addr - bs->addr);
+	if (!btf) {
+		snprintf(gk->mod_why, sizeof(gk->mod_why), "the guest's BTF does not parse: %s",
+			 strerror(errno));
+		goto out;
+	}
+	if (module_layout(gk, btf, &L))
+		goto out;
+	mb = xmalloc(L.size);
+	head = head_sym->addr;
+	if (kimage_read(gk, head, &next, 8))
+		goto fault;
+	while (next != head) {
+		u64 mod = next - L.list, users;
+		struct guest_mod *gm;
+		int state, k;
+		u64 taints;
+
+		if (gk->nr_mods == MAX_MODS || virt_read(gk, mod, mb, L.size))
+			goto fault;
+		next = rd64(mb, L.list);
+		state = rd32(mb, L.state);
+		if (state == 3)		/* unformed: not shown */
+			continue;
+		gk->mods = realloc(gk->mods, (gk->nr_mods + 1) * sizeof(*gk->mods));
+		if (!gk->mods) {
+			pr_err("out of memory");
+			exit(1);
+		}
+		gm = &gk->mods[gk->nr_mods];
+		memset(gm, 0, sizeof(*gm));
+		memcpy(gm->name, mb + L.name, sizeof(gm->name) - 1);
+		gm->name[strnlen(gm->name, 56)] = 0;
+		if (!gm->name[0])
+			goto fault;
+		gm->state = state;
+		gm->refcnt = (int)rd32(mb, L.refcnt) - 1;	/* MODULE_REF_BASE */
+		if (L.has_mem) {
+			gm->base = rd64(mb, L.mem + L.mem_base);
+			for (k = 0; k < (int)L.mem_nr; k++)
+				gm->size += rd32(mb, L.mem + k * L.mem_sz + L.mem_size);
+		} else {
+			gm->base = rd64(mb, L.core_base);
+			gm->size = (u64)rd32(mb, L.core_size) + rd32(mb, L.init_size) +
+				   (L.has_data ? rd32(mb, L.data_size) : 0);
+		}
+		/* users: the module_use entries on source_list */
+		users = rd64(mb, L.source_list);
+		for (k = 0; users != mod + L.source_list && k < 256; k++) {
+			u8 ub[64];
+			char uname[64] = "";
+			u64 src;
+			size_t ul = strlen(gm->users);
+
+			if (virt_read(gk, users - L.use_source_list, ub, sizeof(ub)))
+				goto fault;
+			src = rd64(ub, L.use_source);
+			if (virt_read(gk, src + L.name, uname, 56))
+				goto fault;
+			uname[56] = 0;
+			snprintf(gm->users + ul, sizeof(gm->users) - ul, "%s,", uname);
+			users = rd64(ub, L.use_source_list);
+		}
+		if (!gm->users[0])
+			snprintf(gm->users, sizeof(gm->users), "-");
+		taints = rd64(mb, L.taints);
+		if (taints) {
+			size_t t, o = 1;
+
+			gm->taints[0] = '(';
+			for (t = 0; t < ARRAY_SIZE(taint_chars); t++)
+				if (taints & (1ull << taint_chars[t][0]))
+					gm->taints[o++] = taint_chars[t][1];
+			gm->taints[o++] = ')';
+			gm->taints[o] = 0;
+		}
+		gk->nr_mods++;
+		if (mod_symbols(gk, &L, mb, gk->nr_mods - 1))
+			goto fault;
+	}
+	err = 0;
+	goto out;
+fault:
+	snprintf(gk->mod_why, sizeof(gk->mod_why),
+		 "the guest's module list is unreadable after %zu modules", gk->nr_mods);
+	err = -EFAULT;
+out:
+	btf__free(btf);
+	free(raw);
+	free(mb);
+	return err;
+}
+
+int guest_kernel__read(struct guest_kernel *gk, pid_t pid)
+{
+	struct ram_cand c[64];
+	char path[64], first_why[sizeof(gk->why)] = "";
+	int n, i, err = -ENOENT;
+
+	memset(gk, 0, sizeof(*gk));
+	gk->pid = pid;
+	gk->fd = -1;
+	n = find_ram_cands(pid, c, ARRAY_SIZE(c));
+	if (n < 0) {
+		why(gk, "cannot read /proc/%d/maps: %s", (int)pid, strerror(-n));
+		return n;
+	}
+	if (n == 0) {
+		why(gk, "process %d has no mapping that could be guest RAM", (int)pid);
+		return -ENOENT;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	gk->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (gk->fd < 0) {
+		err = -errno;
+		why(gk, "cannot open '%s': %s", path, strerror(errno));
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		gk->ram_host = c[i].start;
+		gk->ram_size = c[i].end - c[i].start;
+		/* QEMU's x86 machines put RAM above 2 GiB (q35) or 3 GiB at 4 GiB */
+		gk->lowmem = gk->ram_size <= (2ull << 30) ? gk->ram_size : (2ull << 30);
+		gk->why[0] = 0;
+		err = find_kallsyms(gk);
+		if (!err)
+			break;
+		pr_debug("guest %d: RAM candidate %#llx-%#llx: %s", (int)pid,
+			 (unsigned long long)c[i].start, (unsigned long long)c[i].end, gk->why);
+		/* the most telling reason: the first candidate's, the largest */
+		if (i == 0)
+			memcpy(first_why, gk->why, sizeof(first_why));
+	}
+	if (err && first_why[0])
+		memcpy(gk->why, first_why, sizeof(gk->why));
+	if (err)
+		return err;
+	{
+		/* RAM above 2 GiB (q35) or 3 GiB (pc) of a large guest is at 4 GiB */
+		static const u64 lows[] = { 2ull << 30, 0xb0000000ull, 3ull << 30 };
+		u64 size = gk->ram_size;
+
+		err = -ENOENT;
+		for (i = 0; i < (int)ARRAY_SIZE(lows) && err; i++) {
+			gk->lowmem = size <= lows[i] ? size : lows[i];
+			if (size > lows[i] || i == 0)
+				err = find_delta(gk, off_to_phys(gk, gk->tables));
+		}
+	}
+	if (err)
+		return err;
+	read_modules(gk);
+	return 0;
+}
+
+int guest_kernel__write_kallsyms(const struct guest_kernel *gk, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < gk->nr_syms; i++) {
+		const struct guest_sym *s = &gk->syms[i];
+
+		if (s->module < 0)
+			fprintf(f, "%016llx %c %s\n", (unsigned long long)s->addr, s->type,
+				gk->names + s->name);
+		else
+			fprintf(f, "%016llx %c %s\t[%s]\n", (unsigned long long)s->addr, s->type,
+				gk->names + s->name, gk->mods[s->module].name);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int guest_kernel__write_modules(const struct guest_kernel *gk, FILE *f)
+{
+	static const char *const states[] = { "Live", "Loading", "Unloading" };
+	size_t i;
+
+	for (i = 0; i < gk->nr_mods; i++) {
+		const struct guest_mod *m = &gk->mods[i];
+
+		fprintf(f, "%s %llu %d %s %s 0x%016llx%s%s\n", m->name, (unsigned long long)m->size,
+			m->refcnt, m->users, m->state >= 0 && m->state <= 2 ? states[m->state] : "Live",
+			(unsigned long long)m->base, m->taints[0] ? " " : "", m->taints);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+void guest_kernel__exit(struct guest_kernel *gk)
+{
+	if (gk->fd >= 0)
+		close(gk->fd);
+	gk->fd = -1;
+	free(gk->syms);
+	free(gk->mods);
+	free(gk->names);
+	gk->syms = NULL;
+	gk->mods = NULL;
+	gk->names = NULL;
+}
