@@ -84,6 +84,8 @@ static const struct usage_example diff_examples[] = {
 static const struct usage_example guest_symbols_examples[] = {
 	{ "a running guest's symbols from its memory, then a report with them",
 	  "pmukvm guest-symbols -p $(pidof qemu-system-x86_64) -o /srv/guests && pmukvm --guestmount=/srv/guests report" },
+	{ "also say which kallsyms layout the guest has and how long it took",
+	  "pmukvm guest-symbols -v -p 4242 -o /srv/guests" },
 	{ NULL, NULL }
 };
 

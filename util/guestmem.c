@@ -430,11 +430,15 @@ static bool find_names(struct ktables *kt, const u32 *m, const u8 *buf, u64 lo)
 	return false;
 }
 
-/* Decodes every name; checks each group start against its marker. */
+/*
+ * Decodes every name into a symbol at @addrs[i]; checks each group's start
+ * against its marker.
+ */
 static int decode_names(struct guest_kernel *gk, struct ktables *kt, const u32 *m, const u8 *buf,
-			u64 lo, char (*out)[KSYM_NAME_LEN + 1], u8 *types)
+			u64 lo, const u64 *addrs)
 {
 	size_t len = kt->markers - lo, p = kt->names - lo, hdr, l, i, j, o;
+	char name[KSYM_NAME_LEN + 1];
 
 	for (i = 0; i < kt->num_syms; i++) {
 		if (i % 256 == 0 && p - (kt->names - lo) != m[i / 256])
@@ -449,14 +453,13 @@ static int decode_names(struct guest_kernel *gk, struct ktables *kt, const u32 *
 
 			if (o + kt->token_len[t] > KSYM_NAME_LEN)
 				return -EINVAL;
-			memcpy(out[i] + o, kt->tokens[t], kt->token_len[t]);
+			memcpy(name + o, kt->tokens[t], kt->token_len[t]);
 			o += kt->token_len[t];
 		}
 		p += l;
 		if (o < 2)
 			return -EINVAL;
-		out[i][o] = 0;
-		types[i] = out[i][0];
+		sym_add(gk, addrs[i], name[0], name + 1, o - 1, -1);
 	}
 	return 0;
 }
@@ -511,10 +514,8 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 {
 	struct ktables *kt = xcalloc(1, sizeof(*kt));
 	u32 *m = NULL;
-	u8 *buf = NULL, *types = NULL;
-	char (*names)[KSYM_NAME_LEN + 1] = NULL;
+	u8 *buf = NULL;
 	u64 *addrs = NULL, lo, span;
-	size_t i;
 	int err = -ENOENT;
 
 	if (!check_token_table(gk, a, kt))
@@ -536,15 +537,9 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 		    (unsigned long long)off_to_phys(gk, kt->markers));
 		goto out;
 	}
-	names = malloc((size_t)kt->num_syms * sizeof(*names));
-	types = malloc(kt->num_syms);
 	addrs = malloc((size_t)kt->num_syms * sizeof(*addrs));
-	if (!names || !types || !addrs) {
+	if (!addrs) {
 		err = -ENOMEM;
-		goto out;
-	}
-	if (decode_names(gk, kt, m, buf, lo, names, types)) {
-		why(gk, "kallsyms names at 0x%llx do not decode", (unsigned long long)off_to_phys(gk, kt->names));
 		goto out;
 	}
 	/* 6.3 and older: offsets, relative base, count, names ... */
@@ -555,13 +550,19 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 	else if (decode_offsets(gk, kt, kt->ti + 512, addrs))
 		gk->layout = layout_post64;
 	else {
-		why(gk, "kallsyms names decode (%u symbols), but neither layout's offsets and "
+		why(gk, "kallsyms names found (%u symbols), but neither layout's offsets and "
 		    "relative base (before the names: Linux 6.3 and older; after the token index: "
 		    "6.4 and later) give sorted kernel addresses", kt->num_syms);
 		goto out;
 	}
-	for (i = 0; i < kt->num_syms; i++)
-		sym_add(gk, addrs[i], types[i], names[i] + 1, strlen(names[i] + 1), -1);
+	if (decode_names(gk, kt, m, buf, lo, addrs)) {
+		why(gk, "kallsyms names at 0x%llx do not decode (%s)",
+		    (unsigned long long)off_to_phys(gk, kt->names), gk->layout);
+		gk->nr_syms = 0;
+		gk->names_len = 0;
+		gk->layout = NULL;
+		goto out;
+	}
 	gk->nr_core = gk->nr_syms;
 	gk->tables = kt->tt;
 	err = 0;
@@ -569,46 +570,87 @@ out:
 	free(kt);
 	free(m);
 	free(buf);
-	free(names);
-	free(types);
 	free(addrs);
 	return err;
+}
+
+/*
+ * Reads @len bytes of the RAM block at @off into @buf, but only the pages
+ * the VM process has (/proc/PID/pagemap: present or swapped); the others
+ * were never touched, read as zeros, and reading them would make the
+ * process allocate them. Returns 1 when no page was there, 0, or -errno.
+ */
+static int ram_read_present(struct guest_kernel *gk, int pm, u64 off, u8 *buf, size_t len)
+{
+	static u64 ent[SCAN_CHUNK / PAGE_SZ + 2];
+	u64 first = (gk->ram_host + off) / PAGE_SZ;
+	size_t np = (len + PAGE_SZ - 1) / PAGE_SZ, i, j;
+	bool any = false;
+	int err;
+
+	if (pm < 0 || np > ARRAY_SIZE(ent) || ((gk->ram_host + off) & (PAGE_SZ - 1)) ||
+	    pread(pm, ent, np * 8, first * 8) != (ssize_t)(np * 8))
+		return ram_read(gk, off, buf, len);
+	for (i = 0; i < np; i = j) {
+		bool here = ent[i] >> 62;
+		size_t a = i * PAGE_SZ, b;
+
+		for (j = i + 1; j < np && (bool)(ent[j] >> 62) == here; j++)
+			;
+		b = j * PAGE_SZ < len ? j * PAGE_SZ : len;
+		if (!here) {
+			memset(buf + a, 0, b - a);
+			continue;
+		}
+		any = true;
+		err = ram_read(gk, off + a, buf + a, b - a);
+		if (err)
+			return err;
+	}
+	return any ? 0 : 1;
 }
 
 /* Scans the RAM block for the token table; decodes the first that checks. */
 static int find_kallsyms(struct guest_kernel *gk)
 {
 	u8 *chunk = malloc(SCAN_CHUNK + sizeof(digit_sig));
+	char path[64];
 	u64 off;
-	int err = -ENOENT;
+	int err = -ENOENT, pm, r;
 
 	if (!chunk)
 		return -ENOMEM;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)gk->pid);
+	pm = open(path, O_RDONLY | O_CLOEXEC);
 	for (off = 0; off < gk->ram_size; off += SCAN_CHUNK) {
 		size_t len = gk->ram_size - off < SCAN_CHUNK + sizeof(digit_sig) ?
 			     gk->ram_size - off : SCAN_CHUNK + sizeof(digit_sig);
 		u8 *p = chunk;
 
-		if (ram_read(gk, off, chunk, len)) {
+		r = ram_read_present(gk, pm, off, chunk, len);
+		if (r < 0) {
 			why(gk, "cannot read guest RAM at 0x%llx", (unsigned long long)off);
 			err = -EIO;
 			break;
 		}
+		if (r > 0)
+			continue;
 		while ((p = memmem(p, len - (p - chunk), digit_sig, sizeof(digit_sig)))) {
 			/* the '0' token follows the '/' token's NUL */
 			if (p > chunk && p[-1] == 0 && !kallsyms_at(gk, off + (p - chunk))) {
-				free(chunk);
-				return 0;
+				err = 0;
+				goto out;
 			}
-			if (gk->nr_syms)
-				break;
 			p++;
 		}
 	}
-	free(chunk);
 	if (!gk->why[0])
 		why(gk, "no kallsyms token table in the guest's RAM (%llu MiB)",
 		    (unsigned long long)(gk->ram_size >> 20));
+out:
+	if (pm >= 0)
+		close(pm);
+	free(chunk);
 	return err;
 }
 

@@ -1,25 +1,39 @@
 #!/bin/bash
 # Prepares a Debian guest kernel and an initramfs for the guest-memory
-# tests (t2200): downloads linux-image-VERSION-amd64 with apt-get download,
+# tests (t2200): downloads linux-image-VERSION-amd64 with apt-get download
+# (Debian 12's 6.1, or 6.12 from bookworm-backports, read through a private
+# apt state under DIR, so the system's sources are not changed),
 # unpacks vmlinuz and a few modules, and builds a busybox initramfs that
 # loads them and prints the guest's /proc/kallsyms and /proc/modules on its
 # second serial port, between marker lines, then waits.
 #
-# Usage: tests/guestvm/setup.sh [DIR]   (default $PMUKVM_GUESTVM_DIR or
-#        /var/tmp/pmukvm-guestvm). Prints DIR on success. Safe to run again:
-#        what is already there is kept.
-# Needs: apt-get (network), dpkg-deb, busybox-static, cpio, gzip.
+# Usage: tests/guestvm/setup.sh 6.1|6.12 [DIR]   (DIR: default
+#        $PMUKVM_GUESTVM_DIR or /var/tmp/pmukvm-guestvm). Prints the
+#        kernel's directory (vmlinuz, initrd.gz) on success. Safe to run
+#        again: what is already there is kept.
+# Needs: apt-get (network), dpkg-deb, busybox-static, cpio, gzip, xz-utils.
 set -eu
-dir=${1:-${PMUKVM_GUESTVM_DIR:-/var/tmp/pmukvm-guestvm}}
-# The newest Debian 12 kernel apt knows, unless KVER names one.
-kver=${PMUKVM_GUESTVM_KVER:-}
+series=${1:?usage: setup.sh 6.1|6.12 [DIR]}
+dir=${2:-${PMUKVM_GUESTVM_DIR:-/var/tmp/pmukvm-guestvm}}
 mkdir -p "$dir"
 cd "$dir"
-if [ -z "$kver" ]; then
-	kver=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' 2>/dev/null |
-		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n1)
-fi
-[ -n "$kver" ] || { echo "setup: no linux-image-6.1.0-*-amd64 package known to apt" >&2; exit 1; }
+apt_opts=()
+case $series in
+6.1)	pattern='^linux-image-6\.1\.0-[0-9]+-amd64$' ;;
+6.12)	pattern='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
+	bpo=$dir/apt-bpo
+	mkdir -p "$bpo/lists/partial" "$bpo/cache/archives/partial"
+	echo 'deb http://deb.debian.org/debian bookworm-backports main' >"$bpo/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$bpo/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		  -o "Dir::State::Lists=$bpo/lists" -o "Dir::Cache=$bpo/cache")
+	[ -n "$(ls "$bpo/lists" 2>/dev/null | grep -v partial)" ] ||
+		apt-get -qq "${apt_opts[@]}" update >/dev/null 2>&1 ||
+		{ echo "setup: cannot reach bookworm-backports" >&2; exit 1; } ;;
+*)	echo "setup: unknown kernel series '$series' (6.1 or 6.12)" >&2; exit 1 ;;
+esac
+kver=$(apt-cache "${apt_opts[@]}" search --names-only "$pattern" 2>/dev/null |
+	awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n1)
+[ -n "$kver" ] || { echo "setup: no $series kernel package known to apt" >&2; exit 1; }
 out=$dir/$kver
 if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
 	echo "$out"
@@ -28,7 +42,7 @@ fi
 command -v busybox >/dev/null || [ -x /bin/busybox ] || { echo "setup: busybox-static is not installed" >&2; exit 1; }
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp/pkg"
-( cd "$out.tmp" && apt-get download "linux-image-$kver" >/dev/null 2>&1 ) ||
+( cd "$out.tmp" && apt-get "${apt_opts[@]}" download "linux-image-$kver" >/dev/null 2>&1 ) ||
 	{ echo "setup: cannot download linux-image-$kver" >&2; rm -rf "$out.tmp"; exit 1; }
 dpkg-deb -x "$out.tmp"/linux-image-*.deb "$out.tmp/pkg"
 mods=$out.tmp/pkg/lib/modules/$kver/kernel
@@ -39,7 +53,12 @@ cp "$(command -v busybox || echo /bin/busybox)" "$root/bin/busybox"
 n=0
 for m in lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko fs/fat/fat.ko fs/fat/vfat.ko; do
 	n=$((n + 1))
-	cp "$mods/$m" "$root/mods/$(printf %02d $n)-$(basename "$m")"
+	dst=$root/mods/$(printf %02d $n)-$(basename "$m")
+	if [ -f "$mods/$m" ]; then
+		cp "$mods/$m" "$dst"
+	else	# 6.12 modules are xz-compressed; busybox insmod wants them plain
+		xz -dc "$mods/$m.xz" >"$dst"
+	fi
 done
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh

@@ -1,0 +1,84 @@
+#!/bin/bash
+# guest-symbols on processes whose memory is not a guest, or is a crafted
+# one: kallsyms tables that stop checking at each step. Every case ends in
+# one clear message, never a crash or a tree written.
+. tests/lib.sh
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+# fake_guest CASE: a process holding 32 MiB of anonymous memory with the
+# case's tables planted; prints its pid once they are in place.
+fake_guest() {
+	python3 - "$1" <<'PY' &
+import ctypes, struct, sys, time
+case = sys.argv[1]
+ram = bytearray(32 << 20)
+addr = ctypes.addressof((ctypes.c_char * len(ram)).from_buffer(ram))
+def at(off):  # an offset in ram whose address is 8-byte aligned
+    return off + (-(addr + off)) % 8
+def put(off, b):
+    ram[off:off + len(b)] = b
+if case == "digits":
+    put(at(1 << 20) + 1, b"/\x000\x001\x002\x003\x004\x005\x006\x007\x008\x009\x00")
+else:
+    toks = [bytes([i]) if 0x21 <= i < 0x7f else b"x%02x" % i for i in range(256)]
+    table = b"".join(t + b"\0" for t in toks)
+    index, o = [], 0
+    for t in toks:
+        index.append(o); o += len(t) + 1
+    n = 600
+    names = b"".join(bytes([2, ord("T"), ord("a") + i % 26]) for i in range(n))
+    markers = [0, 768, 1536]
+    base = at(8 << 20)
+    offs = base + 16
+    offs_len = (4 * n + 7) & ~7
+    rb = offs + offs_len
+    cnt = rb + 8
+    S = cnt + 8
+    M = S + ((len(names) + 7) & ~7)
+    tt = M + ((4 * len(markers) + 7) & ~7)
+    ti = tt + ((len(table) + 7) & ~7)
+    put(tt, table)
+    put(ti, struct.pack("<256H", *index))
+    if case != "tokens":
+        put(M, struct.pack("<3I", *markers))
+    if case not in ("tokens", "markers"):
+        put(cnt, struct.pack("<I", n))
+        put(S, names)
+    if case == "names":
+        put(S + 300, b"\xff\xff")
+    if case in ("names", "image"):
+        put(rb, struct.pack("<Q", 0xffffffff81000000))
+        put(offs, struct.pack("<%dI" % n, *[16 * i for i in range(n)]))
+print("ready", flush=True)
+time.sleep(120)
+PY
+}
+
+run_case() {
+	local c=$1 want=$2 pid
+	fake_guest "$c" >"$TMP/fake.out"
+	pid=$!
+	for i in $(seq 50); do grep -q ready "$TMP/fake.out" && break; sleep 0.1; done
+	expect_clean_error "$c" $PMUKVM guest-symbols -p "$pid" -o "$TMP/m"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	grep -q -- "$want" "$TMP/err" || { cat "$TMP/err"; fail "$c: expected '$want'"; }
+	[ ! -e "$TMP/m/$pid" ] || fail "$c: a tree was written"
+}
+
+run_case digits "no kallsyms token table"
+run_case tokens "but no markers"
+run_case markers "but no names"
+run_case names "do not decode"
+run_case offsets "neither layout"
+run_case image "lack _text"
+
+sleep 30 &
+expect_clean_error "not a VM" $PMUKVM guest-symbols -p $! -o "$TMP/m"
+grep -q "no mapping that could be guest RAM\|no kallsyms" "$TMP/err" || fail "not a VM: wrong message"
+kill $!
+expect_clean_error "no such process" $PMUKVM guest-symbols -p 999999999 -o "$TMP/m"
+$PMUKVM guest-symbols -o "$TMP/m" >/dev/null 2>&1; [ $? -eq 129 ] || fail "no -p: not 129"
+$PMUKVM guest-symbols -p abc >/dev/null 2>&1; [ $? -eq 129 ] || fail "bad pid: not 129"
+$PMUKVM guest-symbols -p 1 extra >/dev/null 2>&1; [ $? -eq 129 ] || fail "extra argument: not 129"
+exit 0
