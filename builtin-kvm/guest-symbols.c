@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "builtin-kvm/builtin.h"
@@ -55,59 +54,12 @@ static int gs_opt(int val, const char *arg, void *ctx)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096], *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int write_file(const char *dir, const char *name, const struct guest_kernel *gk,
-		      int (*fn)(const struct guest_kernel *, FILE *))
-{
-	char path[4096], tmp[4200];
-	FILE *f;
-	int err;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		pr_err("cannot open '%s': %s", tmp, strerror(errno));
-		return -1;
-	}
-	err = fn(gk, f);
-	if (fclose(f) || err) {
-		pr_err("cannot write '%s': %s", tmp, strerror(errno ? errno : EIO));
-		remove(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		pr_err("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		remove(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int cmd_guest_symbols(int argc, char **argv)
 {
 	struct gs_args a = { 0, "." };
 	struct guest_kernel gk;
 	struct timespec t0, t1;
-	char dir[4096];
+	char path[4096];
 	int i, err, ret = 1;
 
 	i = options_parse(argc, argv, gs_usage, gs_options, gs_opt, &a);
@@ -125,7 +77,8 @@ int cmd_guest_symbols(int argc, char **argv)
 	err = guest_kernel__read(&gk, a.pid);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (err) {
-		pr_err("cannot read the symbols of guest %lld from its memory: %s", a.pid, gk.why);
+		pr_err("cannot read the symbols of guest %lld from its memory: %s%s%s", a.pid, gk.why,
+		       gk.layout ? "; tables: " : "", gk.layout ? gk.layout : "");
 		goto out;
 	}
 	pr_debug("guest %lld: %s; %zu kernel symbols, %zu modules, %zu module symbols; "
@@ -135,18 +88,11 @@ int cmd_guest_symbols(int argc, char **argv)
 		 (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (gk.mod_why[0])
 		pr_warning("guest %lld: modules not read: %s", a.pid, gk.mod_why);
-	if (snprintf(dir, sizeof(dir), "%s/%lld/proc", a.dir, a.pid) >= (int)sizeof(dir)) {
-		pr_err("output directory '%s' is too long", a.dir);
-		goto out;
-	}
-	err = mkdir_p(dir);
+	err = guest_kernel__write_tree(&gk, a.dir, path, sizeof(path));
 	if (err) {
-		pr_err("cannot create '%s': %s", dir, strerror(-err));
+		pr_err("cannot write '%s': %s", path, strerror(-err));
 		goto out;
 	}
-	if (write_file(dir, "kallsyms", &gk, guest_kernel__write_kallsyms) ||
-	    write_file(dir, "modules", &gk, guest_kernel__write_modules))
-		goto out;
 	ret = 0;
 out:
 	guest_kernel__exit(&gk);

@@ -27,6 +27,7 @@
 #include "util/evlist.h"
 #include "util/features.h"
 #include "util/guestmachines.h"
+#include "util/guestmem.h"
 #include "util/options.h"
 #include "util/synthesize.h"
 #include "util/tracing-data.h"
@@ -59,6 +60,7 @@ struct record_opts {
 	enum callgraph_mode callgraph;
 	u32 stack_size;
 	bool quiet;
+	bool guest_memory;
 };
 
 /* What the read loop keeps while writing. */
@@ -88,6 +90,7 @@ struct record {
 enum {
 	OPT_CALL_GRAPH = OPT_COMMAND_FIRST,
 	OPT_DURATION,
+	OPT_GUEST_MEMORY,
 };
 
 static const struct opt_desc record_options[] = {
@@ -104,6 +107,7 @@ static const struct opt_desc record_options[] = {
 	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]", "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)" },
 	{ "quiet", 'q', no_argument, NULL, "no messages but errors" },
+	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL, "each running guest's kernel symbols read from its memory at the start, carried in the data file" },
 	OPT_END
 };
 
@@ -161,6 +165,9 @@ static int record_opt(int val, const char *arg, void *ctx)
 		return 0;
 	case 'o':
 		o->output = arg;
+		return 0;
+	case OPT_GUEST_MEMORY:
+		o->guest_memory = true;
 		return 0;
 	case OPT_DURATION:
 		if (parse_double(arg, &o->duration) || !(o->duration > 0) ||
@@ -865,6 +872,7 @@ int cmd_record(int argc, char **argv)
 	struct guest_machine *guests = NULL;
 	struct feat_buf guest_fb = { 0 };
 	struct feat_buf tracing_fb = { 0 };
+	char gm_dir[4096] = "";
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
 	struct sigaction sa = { 0 };
@@ -903,9 +911,20 @@ int cmd_record(int argc, char **argv)
 	if (!o->pid && !o->tid && !workload)
 		o->system_wide = true;
 
+	if (o->guest_memory) {
+		/* guests read from memory, the --guestmount files where not */
+		err = guest_memory__mount(guest_config.mount, o->pid, gm_dir, sizeof(gm_dir));
+		if (err < 0) {
+			pr_err("cannot make a guest tree in '%s': %s", gm_dir, strerror(-err));
+			return 1;
+		}
+		guest_config.mount = gm_dir;
+	}
 	err = guest_machines__find(&guest_config, &guests, &nr_guests, &bad_path);
 	if (err) {
 		pr_err("cannot read '%s': %s", bad_path, file__strerror(err));
+		if (o->guest_memory)
+			guest_memory__unmount(gm_dir);
 		return 1;
 	}
 	/* Bad guest files stop us before anything is opened, rotated or written. */
@@ -1098,6 +1117,8 @@ out:
 	perf_writer__delete(rec.writer);
 	evlist__delete(rec.evlist);
 	guest_machines__free(guests, nr_guests);
+	if (o->guest_memory)
+		guest_memory__unmount(gm_dir);
 	feat_buf__release(&guest_fb);
 	feat_buf__release(&tracing_fb);
 	str_set__exit(&rec.files);

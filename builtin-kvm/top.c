@@ -36,6 +36,7 @@
 #include "util/data.h"
 #include "util/evlist.h"
 #include "util/guestmachines.h"
+#include "util/guestmem.h"
 #include "util/hist.h"
 #include "util/options.h"
 #include "util/session.h"
@@ -56,6 +57,7 @@ enum {
 	OPT_NO_DECAY,
 	OPT_ITERATIONS,
 	OPT_PERCENT_LIMIT,
+	OPT_GUEST_MEMORY,
 };
 
 #define MAX_CPU_LIST	4096	/* -C: CPU numbers below this */
@@ -101,6 +103,8 @@ static const struct opt_desc top_opts[] = {
 	  "live: ring buffer pages per CPU, a power of two (default 128)" },
 	{ "kallsyms", 'k', required_argument, "FILE",
 	  "host kernel symbols (default /proc/kallsyms)" },
+	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL,
+	  "live: each running guest's kernel symbols read from its memory at the start" },
 	OPT_END
 };
 
@@ -113,6 +117,8 @@ struct top {
 	const char *input, *sort, *event, *kallsyms;
 	double speed, delay, percent_limit;
 	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
+	bool guest_memory;
+	char gm_dir[4096];	/* --guest-memory: the guests' tree */
 	bool system_wide;
 	const char *cpu_list;		/* -C as given */
 	bool *cpus;			/* -C: [MAX_CPU_LIST], NULL without -C */
@@ -189,6 +195,9 @@ static int top_opt(int val, const char *arg, void *ctx)
 		return 0;
 	case 'n':
 		top->show_nr_samples = true;
+		return 0;
+	case OPT_GUEST_MEMORY:
+		top->guest_memory = true;
 		return 0;
 	case OPT_PERCENT_LIMIT:
 		if (parse_double(arg, &top->percent_limit) || !(top->percent_limit >= 0) ||
@@ -1066,6 +1075,10 @@ int cmd_top(int argc, char **argv)
 	}
 	if (use_tui && (top.iterations || top.rows != 20 || top.show_nr_samples))
 		pr_warning("--iterations, -E and -n are for --stdio; the browser ignores them");
+	if (top.guest_memory && top.input) {
+		pr_err("--guest-memory reads running guests: it does not go with -i");
+		goto usage;
+	}
 	/* As report: with no guest option, every sample counts. */
 	if (!guest_config.guest_set && !guest_config.host_set && !guest_config.kallsyms &&
 	    !guest_config.modules && !guest_config.vmlinux && !guest_config.mount) {
@@ -1073,6 +1086,18 @@ int cmd_top(int argc, char **argv)
 		guest_config.guest_set = guest_config.host_set = true;
 	}
 	guest_config__finish();
+	if (top.guest_memory) {
+		/* guests read from memory, the --guestmount files where not */
+		int gerr = guest_memory__mount(guest_config.mount, top.pid, top.gm_dir,
+					       sizeof(top.gm_dir));
+
+		if (gerr < 0) {
+			pr_err("cannot make a guest tree in '%s': %s", top.gm_dir, strerror(-gerr));
+			free(top.cpus);
+			return 1;
+		}
+		guest_config.mount = top.gm_dir;
+	}
 
 	top.so = user;
 	sort_order__full(&user, &top.so);
@@ -1142,6 +1167,8 @@ out:
 	session__delete(top.session);
 	hists__exit(&top.base);
 	perf_data__delete(top.data);
+	if (top.gm_dir[0])
+		guest_memory__unmount(top.gm_dir);
 	free(top.cpus);
 	return ret;
 usage:

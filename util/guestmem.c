@@ -22,11 +22,14 @@
 
 #include <bpf/btf.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KSYM_NAME_LEN	512
@@ -1138,4 +1141,222 @@ void guest_kernel__exit(struct guest_kernel *gk)
 	gk->syms = NULL;
 	gk->mods = NULL;
 	gk->names = NULL;
+}
+
+static int mkdir_p(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(path, 0755) && errno != EEXIST) {
+			*p = '/';
+			return -errno;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_one(const struct guest_kernel *gk, const char *dir, const char *name,
+		     int (*fn)(const struct guest_kernel *, FILE *), char *path, size_t pathlen)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+	int err;
+
+	snprintf(path, pathlen, "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	err = fn(gk, f);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, char *path,
+			     size_t pathlen)
+{
+	char d[PATH_MAX];
+	int err;
+
+	if (snprintf(d, sizeof(d), "%s/%d/proc", dir, (int)gk->pid) >= (int)sizeof(d)) {
+		snprintf(path, pathlen, "%s", dir);
+		return -ENAMETOOLONG;
+	}
+	err = mkdir_p(d);
+	if (err) {
+		snprintf(path, pathlen, "%s", d);
+		return err;
+	}
+	err = write_one(gk, d, "kallsyms", guest_kernel__write_kallsyms, path, pathlen);
+	if (!err)
+		err = write_one(gk, d, "modules", guest_kernel__write_modules, path, pathlen);
+	return err;
+}
+
+/* A VM process: a KVM VM open, or a qemu-system executable (TCG). */
+static bool is_vm_process(int pid)
+{
+	char path[64], link[256];
+	struct dirent *de;
+	DIR *d;
+	ssize_t n;
+	bool vm = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n > 0) {
+		const char *base;
+
+		link[n] = 0;
+		base = strrchr(link, '/');
+		base = base ? base + 1 : link;
+		if (!strncmp(base, "qemu-system-", 12))
+			return true;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!vm && (de = readdir(d))) {
+		char fd[300];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(fd, sizeof(fd), "/proc/%d/fd/%s", pid, de->d_name);
+		n = readlink(fd, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			vm = !strcmp(link, "anon_inode:kvm-vm");
+		}
+	}
+	closedir(d);
+	return vm;
+}
+
+int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t dirlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct dirent *de;
+	DIR *proc;
+	int nr = 0, err;
+
+	if (snprintf(dir, dirlen, "%s/pmukvm-guests.XXXXXX", tmp && tmp[0] ? tmp : "/tmp") >=
+	    (int)dirlen)
+		return -ENAMETOOLONG;
+	if (!mkdtemp(dir))
+		return -errno;
+	proc = opendir("/proc");
+	if (!proc) {
+		err = -errno;
+		guest_memory__unmount(dir);
+		return err;
+	}
+	while ((de = readdir(proc))) {
+		struct guest_kernel gk;
+		char *end, path[PATH_MAX];
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == getpid() || (only_pid && pid != only_pid) ||
+		    !is_vm_process(pid))
+			continue;
+		err = guest_kernel__read(&gk, pid);
+		if (!err) {
+			if (gk.mod_why[0])
+				pr_warning("guest %ld: modules not read from its memory: %s", pid,
+					   gk.mod_why);
+			err = guest_kernel__write_tree(&gk, dir, path, sizeof(path));
+			if (err)
+				snprintf(gk.why, sizeof(gk.why), "cannot write '%.180s': %s", path,
+					 strerror(-err));
+			else
+				nr++;
+		}
+		if (err) {
+			char fb[PATH_MAX], ln[PATH_MAX];
+			struct stat st;
+			bool have = fallback &&
+				    snprintf(fb, sizeof(fb), "%s/%ld/proc/kallsyms", fallback, pid) <
+					    (int)sizeof(fb) && !stat(fb, &st);
+
+			pr_warning("guest %ld: symbols not read from its memory: %s%s", pid, gk.why,
+				   have ? "; using its files under --guestmount" : "");
+			if (have) {
+				char *abs = realpath(fallback, NULL);
+
+				snprintf(fb, sizeof(fb), "%s/%ld", abs ? abs : fallback, pid);
+				snprintf(ln, sizeof(ln), "%s/%ld", dir, pid);
+				free(abs);
+				if (symlink(fb, ln))
+					pr_warning("cannot link '%s': %s", ln, strerror(errno));
+			}
+		}
+		guest_kernel__exit(&gk);
+	}
+	closedir(proc);
+	/* the --guestmount guests that are not running (or not VMs) */
+	if (fallback) {
+		DIR *fd = opendir(fallback);
+
+		while (fd && (de = readdir(fd))) {
+			char src[PATH_MAX], ln[PATH_MAX], *abs;
+			struct stat st;
+
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(ln, sizeof(ln), "%s/%s", dir, de->d_name);
+			if (!lstat(ln, &st))
+				continue;
+			abs = realpath(fallback, NULL);
+			snprintf(src, sizeof(src), "%s/%s", abs ? abs : fallback, de->d_name);
+			free(abs);
+			if (symlink(src, ln))
+				pr_warning("cannot link '%s': %s", ln, strerror(errno));
+		}
+		if (fd)
+			closedir(fd);
+	}
+	return nr;
+}
+
+void guest_memory__unmount(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d))) {
+		char p[PATH_MAX], q[PATH_MAX + 32];
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (lstat(p, &st))
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			unlink(p);
+			continue;
+		}
+		snprintf(q, sizeof(q), "%s/proc/kallsyms", p);
+		unlink(q);
+		snprintf(q, sizeof(q), "%s/proc/modules", p);
+		unlink(q);
+		snprintf(q, sizeof(q), "%s/proc", p);
+		rmdir(q);
+		rmdir(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }

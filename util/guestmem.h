@@ -71,4 +71,26 @@ int guest_kernel__write_modules(const struct guest_kernel *gk, FILE *f);
 
 void guest_kernel__exit(struct guest_kernel *gk);
 
+/**
+ * guest_kernel__write_tree - writes @dir/PID/proc/kallsyms and modules
+ * (directories created, files replaced whole). Returns 0 or a negative
+ * errno with @path (@pathlen bytes) naming what failed.
+ */
+int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, char *path,
+			     size_t pathlen);
+
+/**
+ * guest_memory__mount - a --guestmount tree of every running guest's
+ * symbols read from its memory: a new directory under $TMPDIR (or /tmp),
+ * its name in @dir. VM processes are those with a KVM VM open or a
+ * qemu-system executable; only @only_pid's when it is one (non-zero).
+ * A guest that cannot be read is warned about and, where @fallback (a
+ * --guestmount DIR, may be NULL) has files for it, linked to those. Returns
+ * the number of guests read from memory, or a negative errno.
+ */
+int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t dirlen);
+
+/** guest_memory__unmount - removes a tree guest_memory__mount made. */
+void guest_memory__unmount(const char *dir);
+
 #endif

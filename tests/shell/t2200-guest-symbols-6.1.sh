@@ -49,4 +49,44 @@ echo "modules: $(wc -l <"$mods") agree"
 # A report reads the tree as --guestmount: the guest machine has symbols.
 $PMUKVM --guestmount="$out" check >"$TMP/check.out" 2>&1
 grep -q "$GUESTVM_PID" "$TMP/check.out" || { cat "$TMP/check.out"; fail "check did not read the tree"; }
+
+# record --guest-memory carries what it read in the data file (feature
+# 200): the same files, for this guest's pid; the temporary tree is gone.
+mkdir -p "$TMP/tmpd"
+TMPDIR=$TMP/tmpd $PMUKVM record -q -e cpu-clock -a --guest-memory --duration 1 -o "$TMP/gm.data" \
+	2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record --guest-memory failed"; }
+grep -v "no hardware\|fall back\|cpu-clock" "$TMP/rec.err" | grep "guest $GUESTVM_PID" &&
+	fail "record warned about the guest"
+[ -z "$(ls -A "$TMP/tmpd")" ] || fail "record left $(ls "$TMP/tmpd") behind"
+python3 - "$TMP/gm.data" "$GUESTVM_PID" "$TMP/carried" <<'PY' || fail "no carried files for guest $GUESTVM_PID"
+import gzip, struct, sys
+f, pid, out = open(sys.argv[1], "rb").read(), int(sys.argv[2]), sys.argv[3]
+data_off, data_size = struct.unpack_from("<QQ", f, 40)
+bits = int.from_bytes(f[72:104], "little")
+idx = bin(bits & ((1 << 200) - 1)).count("1")
+assert bits >> 200 & 1, "feature 200 not set"
+off, size = struct.unpack_from("<QQ", f, data_off + data_size + 16 * idx)
+p, found = off, 0
+while p + 16 <= off + size:
+    kind, gpid, n = struct.unpack_from("<IiQ", f, p)
+    if gpid == pid:
+        name = {1: "kallsyms", 2: "modules"}[kind]
+        open(out + "." + name, "wb").write(gzip.decompress(f[p + 16:p + 16 + n]))
+        found += 1
+    p += 16 + (n + 7) // 8 * 8
+sys.exit(0 if found == 2 else 1)
+PY
+awk '$4 != "[bpf]" && $4 != "[__builtin__ftrace]"' "$GUESTVM_KALLSYMS" >"$TMP/want.ks"
+diff -q "$TMP/want.ks" "$TMP/carried.kallsyms" || fail "carried kallsyms differ from the guest's"
+diff -q "$GUESTVM_MODULES" "$TMP/carried.modules" || fail "carried modules differ from the guest's"
+echo "record --guest-memory: the guest's kallsyms and modules carried in the data file"
+$PMUKVM report -i "$TMP/gm.data" --stdio >/dev/null 2>"$TMP/rep.err" ||
+	{ cat "$TMP/rep.err"; fail "report of the --guest-memory recording failed"; }
+
+# top --guest-memory (live) reads it too, and cleans up.
+TMPDIR=$TMP/tmpd $PMUKVM top --stdio -e cpu-clock --guest-memory --iterations 1 -d 1 \
+	>"$TMP/top.out" 2>"$TMP/top.err" || { cat "$TMP/top.err"; fail "top --guest-memory failed"; }
+grep "guest $GUESTVM_PID" "$TMP/top.err" && fail "top warned about the guest"
+[ -z "$(ls -A "$TMP/tmpd")" ] || fail "top left $(ls "$TMP/tmpd") behind"
+echo "top --guest-memory: ran"
 exit 0
