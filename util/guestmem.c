@@ -150,18 +150,32 @@ static int kimage_read(struct guest_kernel *gk, u64 va, void *buf, size_t len)
 
 struct ram_cand {
 	u64 start, end;
+	bool run;		/* several adjacent mappings */
 };
 
+static void add_cand(struct ram_cand *c, int *n, int max, u64 start, u64 end, bool run)
+{
+	if (end - start >= (16ull << 20) && *n < max) {
+		c[*n].start = start;
+		c[*n].end = end;
+		c[*n].run = run;
+		(*n)++;
+	}
+}
+
 /*
- * Candidate RAM blocks: runs of adjacent writable, non-executable,
- * anonymous (or memfd / shared memory) mappings of at least 16 MiB,
- * largest first.
+ * Candidate RAM blocks: writable, non-executable, anonymous (or memfd,
+ * shared memory, hugetlbfs) mappings of at least 16 MiB, largest first;
+ * then runs of such mappings that adjoin (a block whose mapping the kernel
+ * split), largest first. Each is tried: only the block that starts at
+ * guest physical 0 has page tables that map the kernel where it is.
  */
 static int find_ram_cands(pid_t pid, struct ram_cand *c, int max)
 {
 	char path[64], line[512];
+	u64 run_start = 0, run_end = 0;
+	int n = 0, in_run = 0, i, j;
 	FILE *f;
-	int n = 0, i, j;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "r");
@@ -169,44 +183,46 @@ static int find_ram_cands(pid_t pid, struct ram_cand *c, int max)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long s, e, ino;
-		char perms[8], name[256] = "";
+		char perms[8], name[256] = "", *nm = name;
 		bool anon;
 
 		if (sscanf(line, "%llx-%llx %7s %*s %*s %llu %255[^\n]", &s, &e, perms, &ino, name) < 4)
 			continue;
-		{
-			char *p = name;
-
-			while (*p == ' ')
-				p++;
-			memmove(name, p, strlen(p) + 1);
-		}
-		anon = (ino == 0 && (!name[0] || !strncmp(name, "[anon", 5))) ||
-		       !strncmp(name, "/memfd:", 7) || !strncmp(name, "/dev/shm/", 9) ||
-		       !strncmp(name, "/dev/hugepages", 14);
-		if (!anon || perms[0] != 'r' || perms[1] != 'w' || perms[2] == 'x') {
+		while (*nm == ' ')
+			nm++;
+		anon = (ino == 0 && (!nm[0] || !strncmp(nm, "[anon", 5))) ||
+		       !strncmp(nm, "/memfd:", 7) || !strncmp(nm, "/dev/shm/", 9) ||
+		       !strncmp(nm, "/dev/hugepages", 14);
+		if (!anon || perms[0] != 'r' || perms[1] != 'w' || perms[2] == 'x' || e <= s) {
+			if (in_run > 1)
+				add_cand(c, &n, max, run_start, run_end, true);
+			in_run = 0;
 			continue;
 		}
-		if (n > 0 && c[n - 1].end == s) {
-			c[n - 1].end = e;
-			continue;
+		add_cand(c, &n, max, s, e, false);
+		if (in_run && run_end == s) {
+			run_end = e;
+			in_run++;
+		} else {
+			if (in_run > 1)
+				add_cand(c, &n, max, run_start, run_end, true);
+			run_start = s;
+			run_end = e;
+			in_run = 1;
 		}
-		if (n == max)
-			break;
-		c[n].start = s;
-		c[n].end = e;
-		n++;
 	}
+	if (in_run > 1)
+		add_cand(c, &n, max, run_start, run_end, true);
 	fclose(f);
-	/* keep those of 16 MiB or more, largest first */
-	for (i = 0, j = 0; i < n; i++)
-		if (c[i].end - c[i].start >= (16ull << 20))
-			c[j++] = c[i];
-	n = j;
+	/* single mappings first, each group largest first */
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && c[j].end - c[j].start > c[j - 1].end - c[j - 1].start; j--) {
+		for (j = i; j > 0; j--) {
 			struct ram_cand t = c[j];
+			bool before = c[j].run != c[j - 1].run ? !c[j].run :
+				      c[j].end - c[j].start > c[j - 1].end - c[j - 1].start;
 
+			if (!before)
+				break;
 			c[j] = c[j - 1];
 			c[j - 1] = t;
 		}
@@ -377,12 +393,11 @@ static u32 names_add(struct guest_kernel *gk, const char *s, size_t len)
 static void sym_add(struct guest_kernel *gk, u64 addr, char type, const char *name,
 		    size_t len, int module)
 {
-	static size_t alloc;
 	struct guest_sym *s;
 
-	if (gk->nr_syms == alloc || !gk->syms) {
-		alloc = alloc && gk->syms ? alloc * 2 : 65536;
-		gk->syms = realloc(gk->syms, alloc * sizeof(*gk->syms));
+	if (gk->nr_syms == gk->syms_alloc) {
+		gk->syms_alloc = gk->syms_alloc ? gk->syms_alloc * 2 : 65536;
+		gk->syms = realloc(gk->syms, gk->syms_alloc * sizeof(*gk->syms));
 		if (!gk->syms) {
 			pr_err("out of memory");
 			exit(1);
@@ -613,9 +628,17 @@ static int ram_read_present(struct guest_kernel *gk, int pm, u64 off, u8 *buf, s
 	return any ? 0 : 1;
 }
 
-/* Scans the RAM block for the token table; decodes the first that checks. */
+static int locate_image(struct guest_kernel *gk);
+
+/*
+ * Scans the RAM block for the token table; decodes each that checks until
+ * one is the running kernel's: the boot decompressor leaves stale copies
+ * of the image (unrelocated), which the page tables do not map.
+ */
 static int find_kallsyms(struct guest_kernel *gk)
 {
+	char first_why[sizeof(gk->why)] = "";
+	const char *first_layout = NULL;
 	u8 *chunk = malloc(SCAN_CHUNK + sizeof(digit_sig));
 	char path[64];
 	u64 off;
@@ -641,15 +664,29 @@ static int find_kallsyms(struct guest_kernel *gk)
 		while ((p = memmem(p, len - (p - chunk), digit_sig, sizeof(digit_sig)))) {
 			/* the '0' token follows the '/' token's NUL */
 			if (p > chunk && p[-1] == 0 && !kallsyms_at(gk, off + (p - chunk))) {
-				err = 0;
-				goto out;
+				if (!locate_image(gk)) {
+					err = 0;
+					goto out;
+				}
+				pr_debug("guest %d: kallsyms at RAM offset 0x%llx: %s", (int)gk->pid,
+					 (unsigned long long)gk->tables, gk->why);
+				if (!first_why[0]) {
+					memcpy(first_why, gk->why, sizeof(first_why));
+					first_layout = gk->layout;
+				}
+				gk->nr_syms = gk->nr_core = gk->names_len = 0;
+				gk->layout = NULL;
 			}
 			p++;
 		}
 	}
-	if (!gk->why[0])
+	if (first_why[0]) {
+		memcpy(gk->why, first_why, sizeof(gk->why));
+		gk->layout = first_layout;
+	} else if (!gk->why[0]) {
 		why(gk, "no kallsyms token table in the guest's RAM (%llu MiB)",
 		    (unsigned long long)(gk->ram_size >> 20));
+	}
 out:
 	if (pm >= 0)
 		close(pm);
@@ -684,9 +721,15 @@ static int find_delta(struct guest_kernel *gk, u64 tt_phys)
 	for (p = (tt_phys > img ? tt_phys - img : 0) & ~((2ull << 20) - 1); p <= tt_phys; p += 2ull << 20) {
 		for (levels = 4; levels <= 5; levels++) {
 			u64 pgd = p + (pgt->addr - text->addr);
+			u64 t = virt_to_phys(gk, pgd, levels, text->addr);
+			u64 g = virt_to_phys(gk, pgd, levels, pgt->addr);
 
-			if (virt_to_phys(gk, pgd, levels, text->addr) == p &&
-			    virt_to_phys(gk, pgd, levels, end->addr - 1) == p + img - 1) {
+			if (verbose > 1 && (t != (u64)-1 || g != (u64)-1))
+				pr_debug("guest %d: _text at 0x%llx? %d-level tables map _text to 0x%llx, "
+					 "init_top_pgt to 0x%llx", (int)gk->pid, (unsigned long long)p,
+					 levels, (unsigned long long)t, (unsigned long long)g);
+			/* _text where it would be, the table itself where it is */
+			if (t == p && g == pgd) {
 				gk->delta = text->addr - p;
 				gk->pgd = pgd;
 				gk->levels = levels;
@@ -694,8 +737,28 @@ static int find_delta(struct guest_kernel *gk, u64 tt_phys)
 			}
 		}
 	}
+	pr_debug("guest %d: _text 0x%llx, _end 0x%llx, init_top_pgt 0x%llx, tables at 0x%llx",
+		 (int)gk->pid, (unsigned long long)text->addr, (unsigned long long)end->addr,
+		 (unsigned long long)pgt->addr, (unsigned long long)tt_phys);
 	why(gk, "the guest's page tables (init_top_pgt) do not map its kernel image");
 	return -ENOENT;
+}
+
+/* find_delta with each place QEMU may put RAM above 4 GiB. */
+static int locate_image(struct guest_kernel *gk)
+{
+	/* RAM above 2 GiB (q35), 2.75 GiB or 3 GiB (pc) of a large guest is at 4 GiB */
+	static const u64 lows[] = { 2ull << 30, 0xb0000000ull, 3ull << 30 };
+	u64 size = gk->ram_size;
+	int err = -ENOENT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lows) && err; i++) {
+		gk->lowmem = size <= lows[i] ? size : lows[i];
+		if (size > lows[i] || i == 0)
+			err = find_delta(gk, off_to_phys(gk, gk->tables));
+	}
+	return err;
 }
 
 /* ---- modules ------------------------------------------------------ */
@@ -1078,20 +1141,6 @@ int guest_kernel__read(struct guest_kernel *gk, pid_t pid)
 	}
 	if (err && first_why[0])
 		memcpy(gk->why, first_why, sizeof(gk->why));
-	if (err)
-		return err;
-	{
-		/* RAM above 2 GiB (q35) or 3 GiB (pc) of a large guest is at 4 GiB */
-		static const u64 lows[] = { 2ull << 30, 0xb0000000ull, 3ull << 30 };
-		u64 size = gk->ram_size;
-
-		err = -ENOENT;
-		for (i = 0; i < (int)ARRAY_SIZE(lows) && err; i++) {
-			gk->lowmem = size <= lows[i] ? size : lows[i];
-			if (size > lows[i] || i == 0)
-				err = find_delta(gk, off_to_phys(gk, gk->tables));
-		}
-	}
 	if (err)
 		return err;
 	read_modules(gk);

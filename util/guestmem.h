@@ -44,7 +44,7 @@ struct guest_kernel {
 	int levels;		/* paging levels: 4 or 5 */
 	const char *layout;	/* which kallsyms layout the guest has */
 	struct guest_sym *syms;
-	size_t nr_syms, nr_core;
+	size_t nr_syms, nr_core, syms_alloc;
 	struct guest_mod *mods;
 	size_t nr_mods;
 	char *names;
