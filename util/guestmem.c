@@ -1294,6 +1294,53 @@ static bool is_vm_process(int pid)
 	return vm;
 }
 
+/*
+ * Copies a --guestmount guest's proc/kallsyms and proc/modules (read
+ * inside its tree, as guest_machines__find reads them) into @dir/NAME/proc.
+ * Returns 1 if it had either, 0 if neither, or a negative errno.
+ */
+static int copy_guest_files(const char *fallback, const char *name, const char *dir)
+{
+	static const char *const files[] = { "kallsyms", "modules" };
+	char root[PATH_MAX], d[PATH_MAX], path[PATH_MAX + 16];
+	size_t i;
+	int found = 0, err;
+
+	if (snprintf(root, sizeof(root), "%s/%s", fallback, name) >= (int)sizeof(root) ||
+	    snprintf(d, sizeof(d), "%s/%s/proc", dir, name) >= (int)sizeof(d))
+		return -ENAMETOOLONG;
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char rel[32], *real, *buf;
+		size_t len;
+		FILE *f;
+
+		snprintf(rel, sizeof(rel), "proc/%s", files[i]);
+		real = guest_tree__resolve(root, rel, &err);
+		if (!real)
+			continue;
+		err = read_file_maybe_gz(real, 256u << 20, &buf, &len);
+		free(real);
+		if (err)
+			return err;
+		err = mkdir_p(d);
+		snprintf(path, sizeof(path), "%s/%s", d, files[i]);
+		f = err ? NULL : fopen(path, "w");
+		if (!f) {
+			free(buf);
+			return err ? err : -errno;
+		}
+		if (fwrite(buf, 1, len, f) != len)
+			err = -EIO;
+		if (fclose(f) && !err)
+			err = -errno;
+		free(buf);
+		if (err)
+			return err;
+		found = 1;
+	}
+	return found;
+}
+
 int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t dirlen)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -1333,45 +1380,38 @@ int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t 
 				nr++;
 		}
 		if (err) {
-			char fb[PATH_MAX], ln[PATH_MAX];
+			char fb[PATH_MAX];
 			struct stat st;
 			bool have = fallback &&
 				    snprintf(fb, sizeof(fb), "%s/%ld/proc/kallsyms", fallback, pid) <
 					    (int)sizeof(fb) && !stat(fb, &st);
 
-			pr_warning("guest %ld: symbols not read from its memory: %s%s", pid, gk.why,
-				   have ? "; using its files under --guestmount" : "");
-			if (have) {
-				char *abs = realpath(fallback, NULL);
-
-				snprintf(fb, sizeof(fb), "%s/%ld", abs ? abs : fallback, pid);
-				snprintf(ln, sizeof(ln), "%s/%ld", dir, pid);
-				free(abs);
-				if (symlink(fb, ln))
-					pr_warning("cannot link '%s': %s", ln, strerror(errno));
-			}
+			pr_warning("guest %ld: symbols not read from its memory: %s%s%s%s%s", pid,
+				   gk.why, gk.layout ? " (" : "", gk.layout ? gk.layout : "",
+				   gk.layout ? ")" : "", have ? "; using its --guestmount files" : "");
 		}
 		guest_kernel__exit(&gk);
 	}
 	closedir(proc);
-	/* the --guestmount guests that are not running (or not VMs) */
+	/* the --guestmount guests not read from memory keep their files */
 	if (fallback) {
 		DIR *fd = opendir(fallback);
 
 		while (fd && (de = readdir(fd))) {
-			char src[PATH_MAX], ln[PATH_MAX], *abs;
+			char ln[PATH_MAX];
 			struct stat st;
 
-			if (de->d_name[0] == '.')
+			if (!isdigit((unsigned char)de->d_name[0]))
 				continue;
 			snprintf(ln, sizeof(ln), "%s/%s", dir, de->d_name);
 			if (!lstat(ln, &st))
 				continue;
-			abs = realpath(fallback, NULL);
-			snprintf(src, sizeof(src), "%s/%s", abs ? abs : fallback, de->d_name);
-			free(abs);
-			if (symlink(src, ln))
-				pr_warning("cannot link '%s': %s", ln, strerror(errno));
+			err = copy_guest_files(fallback, de->d_name, dir);
+			if (err < 0)
+				pr_warning("guest %s: cannot copy its files from '%s': %s", de->d_name,
+					   fallback, strerror(-err));
+			else if (err > 0)
+				pr_debug("guest %s: its files under '%s'", de->d_name, fallback);
 		}
 		if (fd)
 			closedir(fd);

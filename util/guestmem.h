@@ -84,9 +84,10 @@ int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, cha
  * symbols read from its memory: a new directory under $TMPDIR (or /tmp),
  * its name in @dir. VM processes are those with a KVM VM open or a
  * qemu-system executable; only @only_pid's when it is one (non-zero).
- * A guest that cannot be read is warned about and, where @fallback (a
- * --guestmount DIR, may be NULL) has files for it, linked to those. Returns
- * the number of guests read from memory, or a negative errno.
+ * A guest that cannot be read is warned about. The guests of @fallback (a
+ * --guestmount DIR, may be NULL) not read from memory have their
+ * proc/kallsyms and proc/modules copied in. Returns the number of guests
+ * read from memory, or a negative errno.
  */
 int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t dirlen);
 

@@ -35,3 +35,28 @@ guestvm_boot() {
 	tr -d '\r' <"$TMP/guest.out" | sed -n '/^=== modules$/,/^=== end$/p' | sed '1d;$d' >"$GUESTVM_MODULES"
 	[ -s "$GUESTVM_KALLSYMS" ] && [ -s "$GUESTVM_MODULES" ] || fail "the guest's copies are empty"
 }
+
+# carried_files DATA PID OUT: writes the kallsyms and modules that DATA
+# carries for guest PID (feature 200) to OUT.kallsyms and OUT.modules;
+# fails unless both are there.
+carried_files() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import gzip, struct, sys
+f, pid, out = open(sys.argv[1], "rb").read(), int(sys.argv[2]), sys.argv[3]
+data_off, data_size = struct.unpack_from("<QQ", f, 40)
+bits = int.from_bytes(f[72:104], "little")
+if not bits >> 200 & 1:
+    sys.exit("feature 200 not set")
+idx = bin(bits & ((1 << 200) - 1)).count("1")
+off, size = struct.unpack_from("<QQ", f, data_off + data_size + 16 * idx)
+p, found = off, 0
+while p + 16 <= off + size:
+    kind, gpid, n = struct.unpack_from("<IiQ", f, p)
+    if gpid == pid:
+        name = {1: "kallsyms", 2: "modules"}[kind]
+        open(out + "." + name, "wb").write(gzip.decompress(f[p + 16:p + 16 + n]))
+        found += 1
+    p += 16 + (n + 7) // 8 * 8
+sys.exit(0 if found == 2 else 1)
+PY
+}

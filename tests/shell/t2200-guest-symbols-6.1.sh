@@ -58,24 +58,7 @@ TMPDIR=$TMP/tmpd $PMUKVM record -q -e cpu-clock -a --guest-memory --duration 1 -
 grep -v "no hardware\|fall back\|cpu-clock" "$TMP/rec.err" | grep "guest $GUESTVM_PID" &&
 	fail "record warned about the guest"
 [ -z "$(ls -A "$TMP/tmpd")" ] || fail "record left $(ls "$TMP/tmpd") behind"
-python3 - "$TMP/gm.data" "$GUESTVM_PID" "$TMP/carried" <<'PY' || fail "no carried files for guest $GUESTVM_PID"
-import gzip, struct, sys
-f, pid, out = open(sys.argv[1], "rb").read(), int(sys.argv[2]), sys.argv[3]
-data_off, data_size = struct.unpack_from("<QQ", f, 40)
-bits = int.from_bytes(f[72:104], "little")
-idx = bin(bits & ((1 << 200) - 1)).count("1")
-assert bits >> 200 & 1, "feature 200 not set"
-off, size = struct.unpack_from("<QQ", f, data_off + data_size + 16 * idx)
-p, found = off, 0
-while p + 16 <= off + size:
-    kind, gpid, n = struct.unpack_from("<IiQ", f, p)
-    if gpid == pid:
-        name = {1: "kallsyms", 2: "modules"}[kind]
-        open(out + "." + name, "wb").write(gzip.decompress(f[p + 16:p + 16 + n]))
-        found += 1
-    p += 16 + (n + 7) // 8 * 8
-sys.exit(0 if found == 2 else 1)
-PY
+carried_files "$TMP/gm.data" "$GUESTVM_PID" "$TMP/carried" || fail "no carried files for guest $GUESTVM_PID"
 awk '$4 != "[bpf]" && $4 != "[__builtin__ftrace]"' "$GUESTVM_KALLSYMS" >"$TMP/want.ks"
 diff -q "$TMP/want.ks" "$TMP/carried.kallsyms" || fail "carried kallsyms differ from the guest's"
 diff -q "$GUESTVM_MODULES" "$TMP/carried.modules" || fail "carried modules differ from the guest's"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# record --guest-memory with --guestmount: guests not read from memory (not
+# running here) keep their --guestmount files, carried in the data file as
+# they were; nothing is left in $TMPDIR; no VM running is not an error.
+. tests/lib.sh
+. tests/shell/lib-guestvm.sh
+need_fixtures
+command -v python3 >/dev/null || skip "python3 is not installed"
+K=$FIXTURES/guest-6.1/kallsyms.gz
+M=$FIXTURES/guest-6.1/modules
+$TOOLS/mkguestdata --make-guestmount "$TMP/mnt" --pid 4100 --shift 0x400000 --kallsyms "$K" \
+	--modules "$M" >/dev/null || fail "mkguestdata --make-guestmount"
+mkdir -p "$TMP/tmpd"
+TMPDIR=$TMP/tmpd $PMUKVM --guestmount="$TMP/mnt" record -q -e cpu-clock -a --guest-memory \
+	--duration 0.5 -o "$TMP/r.data" 2>"$TMP/err" || { cat "$TMP/err"; fail "record failed"; }
+cat "$TMP/err"
+[ -z "$(ls -A "$TMP/tmpd")" ] || fail "record left $(ls "$TMP/tmpd") behind"
+carried_files "$TMP/r.data" 4100 "$TMP/c" || fail "guest 4100's files are not carried"
+cmp "$TMP/mnt/4100/proc/kallsyms" "$TMP/c.kallsyms" || fail "carried kallsyms differ"
+cmp "$TMP/mnt/4100/proc/modules" "$TMP/c.modules" || fail "carried modules differ"
+echo "ok: guest 4100's --guestmount files carried"
+# Without --guestmount and no guest running: a recording without guest files.
+TMPDIR=$TMP/tmpd $PMUKVM record -q -e cpu-clock -a --guest-memory --duration 0.3 \
+	-o "$TMP/n.data" 2>"$TMP/err" || { cat "$TMP/err"; fail "record --guest-memory alone failed"; }
+[ -z "$(ls -A "$TMP/tmpd")" ] || fail "record left $(ls "$TMP/tmpd") behind"
+# top refuses it with -i.
+$PMUKVM top -i "$TMP/n.data" --stdio --guest-memory >/dev/null 2>&1; [ $? -eq 129 ] ||
+	fail "top -i --guest-memory: not a usage error"
+exit 0
