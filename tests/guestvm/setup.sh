@@ -35,7 +35,9 @@ kver=$(apt-cache "${apt_opts[@]}" search --names-only "$pattern" 2>/dev/null |
 	awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n1)
 [ -n "$kver" ] || { echo "setup: no $series kernel package known to apt" >&2; exit 1; }
 out=$dir/$kver
-if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
+# Bump when the initramfs changes, so that a kept one is rebuilt.
+initrd_version=2
+if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.v$initrd_version" ]; then
 	echo "$out"
 	exit 0
 fi
@@ -68,11 +70,14 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 for m in /mods/*.ko; do insmod "$m" || echo "insmod $m failed"; done
 echo 0 >/proc/sys/kernel/kptr_restrict
+# One moment's copies; kallsyms compressed, as a serial line is slow.
+cat /proc/kallsyms >/kallsyms
+cat /proc/modules >/modules
 {
-	echo '=== kallsyms'
-	cat /proc/kallsyms
+	echo '=== kallsyms.gz.base64'
+	gzip -c /kallsyms | base64
 	echo '=== modules'
-	cat /proc/modules
+	cat /modules
 	echo '=== end'
 } >/dev/ttyS1
 echo 'guestvm: ready'
@@ -82,6 +87,7 @@ chmod +x "$root/init"
 ( cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$out.tmp/initrd.gz"
 cp "$out.tmp"/pkg/boot/vmlinuz-* "$out.tmp/vmlinuz"
 rm -rf "$out.tmp/pkg" "$out.tmp/root" "$out.tmp"/*.deb
+touch "$out.tmp/initrd.v$initrd_version"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 echo "$out"

@@ -31,7 +31,8 @@ guestvm_boot() {
 	GUESTVM_BOOT_S=$(( $(date +%s) - start ))
 	GUESTVM_KALLSYMS=$TMP/guest.kallsyms
 	GUESTVM_MODULES=$TMP/guest.modules
-	tr -d '\r' <"$TMP/guest.out" | sed -n '/^=== kallsyms$/,/^=== modules$/p' | sed '1d;$d' >"$GUESTVM_KALLSYMS"
+	tr -d '\r' <"$TMP/guest.out" | sed -n '/^=== kallsyms.gz.base64$/,/^=== modules$/p' | sed '1d;$d' |
+		base64 -d | gunzip >"$GUESTVM_KALLSYMS" || fail "the guest's kallsyms copy does not decode"
 	tr -d '\r' <"$TMP/guest.out" | sed -n '/^=== modules$/,/^=== end$/p' | sed '1d;$d' >"$GUESTVM_MODULES"
 	[ -s "$GUESTVM_KALLSYMS" ] && [ -s "$GUESTVM_MODULES" ] || fail "the guest's copies are empty"
 }
