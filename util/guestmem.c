@@ -314,7 +314,7 @@ static bool find_markers(struct guest_kernel *gk, struct ktables *kt, u32 **mark
 {
 	u64 span = 3ull * MAX_SYMS + 65536, lo, e;
 	size_t n, j, last, nm;
-	u32 *m;
+	u32 *m, *st = NULL;
 
 	span = kt->tt < span ? kt->tt & ~7ull : span;
 	lo = kt->tt - span;
@@ -322,19 +322,21 @@ static bool find_markers(struct guest_kernel *gk, struct ktables *kt, u32 **mark
 	if (n < 4)
 		return false;
 	m = malloc(n * 4);
-	if (!m || ram_read(gk, lo, m, n * 4))
+	st = malloc(n * 4);
+	if (!m || !st || ram_read(gk, lo, m, n * 4))
 		goto fail;
+	/* st[j]: where the run of marker-like steps ending at j starts (linear, whatever the data) */
+	for (j = 0; j < n; j++)
+		st[j] = j == 0 || m[j] == 0 || m[j - 1] >= m[j] || m[j] - m[j - 1] < 256 * 2 ||
+			m[j] - m[j - 1] > 256 * (KSYM_NAME_LEN + 2) ? j : st[j - 1];
 	for (e = kt->tt; e >= lo + 16; e -= 8) {
 		u64 gap = kt->tt - e;
 
 		last = (e - lo) / 4 - 1;
 		if (m[last] == 0 && m[last - 1] != 0)
 			last--;		/* padding to 8 bytes */
-		for (j = last; j > 0 && m[j] != 0; j--)
-			if (m[j - 1] >= m[j] || m[j] - m[j - 1] < 256 * 2 ||
-			    m[j] - m[j - 1] > 256 * (KSYM_NAME_LEN + 2))
-				break;
-		if (m[j] != 0 || j == last || ((lo + j * 4) & 7))
+		j = st[last];
+		if (m[j] != 0 || j == last || ((lo + j * 4) & 7) || last - j + 1 > MAX_SYMS / 256)
 			continue;
 		nm = last - j + 1;
 		if (gap && !(gap > 3ull * 256 * (nm - 1) && gap <= ((3ull * 256 * nm + 7) & ~7ull)))
@@ -344,10 +346,12 @@ static bool find_markers(struct guest_kernel *gk, struct ktables *kt, u32 **mark
 		kt->seqs_gap = gap;
 		memmove(m, m + j, nm * 4);
 		*markers = m;
+		free(st);
 		return true;
 	}
 fail:
 	free(m);
+	free(st);
 	return false;
 }
 
@@ -536,8 +540,10 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 	u64 *addrs = NULL, lo, span;
 	int err = -ENOENT;
 
-	if (!check_token_table(gk, a, kt))
+	if (!check_token_table(gk, a, kt)) {
+		err = -EAGAIN;	/* not a token table */
 		goto out;
+	}
 	if (!find_markers(gk, kt, &m)) {
 		why(gk, "kallsyms token table at 0x%llx, but no markers before it",
 		    (unsigned long long)off_to_phys(gk, kt->tt));
@@ -639,6 +645,7 @@ static int find_kallsyms(struct guest_kernel *gk)
 {
 	char first_why[sizeof(gk->why)] = "";
 	const char *first_layout = NULL;
+	unsigned int candidates = 0;
 	u8 *chunk = malloc(SCAN_CHUNK + sizeof(digit_sig));
 	char path[64];
 	u64 off;
@@ -663,7 +670,14 @@ static int find_kallsyms(struct guest_kernel *gk)
 			continue;
 		while ((p = memmem(p, len - (p - chunk), digit_sig, sizeof(digit_sig)))) {
 			/* the '0' token follows the '/' token's NUL */
-			if (p > chunk && p[-1] == 0 && !kallsyms_at(gk, off + (p - chunk))) {
+			r = p > chunk && p[-1] == 0 ? kallsyms_at(gk, off + (p - chunk)) : -EAGAIN;
+			/* a hostile guest could plant token tables everywhere */
+			if (r != -EAGAIN && ++candidates > 64) {
+				why(gk, "more than 64 places in the guest's RAM look like kallsyms tables");
+				err = -E2BIG;
+				goto out;
+			}
+			if (!r) {
 				if (!locate_image(gk)) {
 					err = 0;
 					goto out;
@@ -934,6 +948,11 @@ static int virt_string(struct guest_kernel *gk, u64 va, char *out, size_t max)
 	return -E2BIG;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 static int mod_symbols(struct guest_kernel *gk, const struct mod_layout *L, const u8 *mb, int idx)
 {
 	u8 ks[64];
@@ -941,7 +960,7 @@ static int mod_symbols(struct guest_kernel *gk, const struct mod_layout *L, cons
 	u32 n, i;
 	u8 *syms = NULL, *types = NULL;
 	char (*ex)[KSYM_NAME_LEN] = NULL, name[KSYM_NAME_LEN];
-	size_t nr_ex = 0, j;
+	size_t nr_ex = 0;
 	int err = -EFAULT;
 
 	if (!kp || virt_read(gk, kp, ks, sizeof(ks)))
@@ -950,14 +969,16 @@ static int mod_symbols(struct guest_kernel *gk, const struct mod_layout *L, cons
 	n = rd32(ks, L->ks_num);
 	strtab = rd64(ks, L->ks_strtab);
 	typetab = rd64(ks, L->ks_typetab);
-	if (n > MAX_MOD_SYMS)
-		return -EINVAL;
+	if (n > MAX_MOD_SYMS || gk->nr_syms + n > 4ull * MAX_SYMS)
+		return -E2BIG;
 	syms = xmalloc((size_t)n * 24 + 1);
 	types = xmalloc((size_t)n + 1);
 	if (virt_read(gk, symtab, syms, (size_t)n * 24) || virt_read(gk, typetab, types, n))
 		goto out;
 	if (mod_exports(gk, L, mb, &ex, &nr_ex))
 		goto out;
+	if (nr_ex)
+		qsort(ex, nr_ex, sizeof(*ex), cmp_name);
 	for (i = 0; i < n; i++) {
 		u32 st_name = rd32(syms + i * 24, 0);
 		u64 value = rd64(syms + i * 24, 8);
@@ -968,8 +989,7 @@ static int mod_symbols(struct guest_kernel *gk, const struct mod_layout *L, cons
 			goto out;
 		if (!name[0])
 			continue;
-		for (j = 0; j < nr_ex && !exported; j++)
-			exported = !strcmp(ex[j], name);
+		exported = nr_ex && bsearch(name, ex, nr_ex, sizeof(*ex), cmp_name);
 		type = exported ? toupper((unsigned char)type) : tolower((unsigned char)type);
 		sym_add(gk, value, type, name, strlen(name), idx);
 	}

@@ -39,9 +39,14 @@ else:
     ti = tt + ((len(table) + 7) & ~7)
     put(tt, table)
     put(ti, struct.pack("<256H", *index))
-    if case != "tokens":
+    if case == "many":  # token tables everywhere: the search gives up
+        for k in range(1, 80):
+            t2 = at((8 << 20) + k * 65536)
+            put(t2, table)
+            put(t2 + ((len(table) + 7) & ~7), struct.pack("<256H", *index))
+    if case not in ("tokens", "many"):
         put(M, struct.pack("<3I", *markers))
-    if case not in ("tokens", "markers"):
+    if case not in ("tokens", "markers", "many"):
         put(cnt, struct.pack("<I", n))
         put(S, names)
     if case == "names":
@@ -72,6 +77,7 @@ run_case markers "but no names"
 run_case names "do not decode"
 run_case offsets "neither layout"
 run_case image "lack _text"
+run_case many "more than 64 places"
 
 sleep 30 &
 expect_clean_error "not a VM" $PMUKVM guest-symbols -p $! -o "$TMP/m"
