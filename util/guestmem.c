@@ -884,7 +884,18 @@ static int module_layout(struct guest_kernel *gk, const struct btf *btf, struct 
 			goto bad;
 		L->has_data = !btf_path(btf, mod, "data_layout.size", &L->data_size);
 	}
-	if (L->size < 64 || L->size > 65536 || L->ksym_size > 64 || (L->has_mem && L->mem_nr > 16))
+	/* the BTF is the guest's too: every offset must lie in what is read */
+	if (L->size < 64 || L->size > 65536 || L->ksym_size > 64 || L->ksym_size < 8 ||
+	    L->ksym_name + (L->ksym_prel ? 4 : 8) > L->ksym_size ||
+	    (L->has_mem && (L->mem_nr > 16 || L->mem_sz > 256 || L->mem_base + 8 > L->mem_sz ||
+			    L->mem_size + 4 > L->mem_sz || L->mem + L->mem_nr * L->mem_sz > L->size)) ||
+	    (!L->has_mem && (L->core_base + 8 > L->size || L->core_size + 4 > L->size ||
+			     L->init_size + 4 > L->size || (L->has_data && L->data_size + 4 > L->size))) ||
+	    L->name + 56 > L->size || L->list + 8 > L->size || L->state + 4 > L->size ||
+	    L->refcnt + 4 > L->size || L->source_list + 8 > L->size || L->kallsyms + 8 > L->size ||
+	    L->syms + 8 > L->size || L->num_syms + 4 > L->size || L->taints + 8 > L->size ||
+	    L->use_source_list + 8 > 64 || L->use_source + 8 > 64 || L->ks_symtab + 8 > 64 ||
+	    L->ks_num + 4 > 64 || L->ks_strtab + 8 > 64 || L->ks_typetab + 8 > 64)
 		goto bad;
 	return 0;
 bad:
@@ -1014,6 +1025,7 @@ static int read_modules(struct guest_kernel *gk)
 	struct btf *btf = NULL;
 	u8 *raw = NULL, *mb = NULL;
 	u64 head, next;
+	size_t steps = 0;
 	int err = -ENOENT;
 
 	if (!head_sym || !bs || !be || be->addr <= bs->addr || be->addr - bs->addr > MAX_BTF) {
@@ -1044,7 +1056,7 @@ static int read_modules(struct guest_kernel *gk)
 		int state, k;
 		u64 taints;
 
-		if (gk->nr_mods == MAX_MODS || virt_read(gk, mod, mb, L.size))
+		if (++steps > MAX_MODS || virt_read(gk, mod, mb, L.size))
 			goto fault;
 		next = rd64(mb, L.list);
 		state = rd32(mb, L.state);
