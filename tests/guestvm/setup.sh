@@ -23,7 +23,13 @@ case $series in
 6.12)	pattern='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
 	bpo=$dir/apt-bpo
 	mkdir -p "$bpo/lists/partial" "$bpo/cache/archives/partial"
-	echo 'deb http://deb.debian.org/debian bookworm-backports main' >"$bpo/sources.list"
+	# The backports suite of the mirror this system's bookworm comes from.
+	mirror=$( { awk '/^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ { print u; exit }' \
+			/etc/apt/sources.list.d/*.sources 2>/dev/null
+		    awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list 2>/dev/null
+		  } | head -n1)
+	[ -n "$mirror" ] || { echo "setup: no bookworm mirror in the apt sources" >&2; exit 1; }
+	echo "deb $mirror bookworm-backports main" >"$bpo/sources.list"
 	apt_opts=(-o "Dir::Etc::SourceList=$bpo/sources.list" -o Dir::Etc::SourceParts=/dev/null
 		  -o "Dir::State::Lists=$bpo/lists" -o "Dir::Cache=$bpo/cache")
 	[ -n "$(ls "$bpo/lists" 2>/dev/null | grep -v partial)" ] ||
