@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "builtin-kvm/builtin.h"
+#include "symbols/demangle.h"
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "util/data.h"
@@ -28,6 +29,9 @@ enum {
 	OPT_FOLDED,
 	OPT_FLAMEGRAPH,
 	OPT_PPROF,
+	OPT_DEMANGLE,
+	OPT_NO_DEMANGLE,
+	OPT_DEMANGLE_KERNEL,
 };
 
 static const struct opt_desc report_opts[] = {
@@ -60,6 +64,11 @@ static const struct opt_desc report_opts[] = {
 	{ "quiet", 'q', no_argument, NULL, "no header comment lines" },
 	{ "dump-raw-trace", 'D', no_argument, NULL,
 	  "print every record: offset, size, type (and sample fields)" },
+	{ "demangle", OPT_DEMANGLE, no_argument, NULL,
+	  "demangle C++, Rust and OCaml names as perf does (the default)" },
+	{ "no-demangle", OPT_NO_DEMANGLE, no_argument, NULL, "show symbol names as mangled" },
+	{ "demangle-kernel", OPT_DEMANGLE_KERNEL, no_argument, NULL,
+	  "demangle kernel and module names too" },
 	OPT_END
 };
 
@@ -148,6 +157,15 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case 'D':
 		rep->dump = true;
+		break;
+	case OPT_DEMANGLE:
+		demangle_conf.user = true;
+		break;
+	case OPT_NO_DEMANGLE:
+		demangle_conf.user = false;
+		break;
+	case OPT_DEMANGLE_KERNEL:
+		demangle_conf.kernel = true;
 		break;
 	default:
 		return -1;

@@ -3,7 +3,7 @@
 # Installs only what is missing; safe to run again.
 set -eu
 pkgs="gcc make pkg-config libelf-dev libdw-dev libunwind-dev zlib1g-dev libslang2-dev libtraceevent-dev
-      libprotobuf-c-dev protobuf-c-compiler
+      libprotobuf-c-dev protobuf-c-compiler libiberty-dev libzstd-dev g++
       linux-perf tmux procps time gzip python3 asciidoctor man-db chromium-headless-shell golang-go"
 missing=()
 for p in $pkgs; do
