@@ -4,7 +4,8 @@
 set -eu
 pkgs="gcc make pkg-config libelf-dev libdw-dev libunwind-dev zlib1g-dev libslang2-dev libtraceevent-dev
       libprotobuf-c-dev protobuf-c-compiler libiberty-dev libzstd-dev g++
-      linux-perf tmux procps time gzip python3 asciidoctor man-db chromium-headless-shell golang-go"
+      linux-perf tmux procps time gzip python3 asciidoctor man-db chromium-headless-shell golang-go
+      strace"
 missing=()
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
