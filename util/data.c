@@ -965,6 +965,7 @@ static int feed_compressed(struct perf_data *d, const union perf_event *ev, u64 
 		}
 	}
 	d->decomp_off = off;
+	d->nr_compressed++;
 	decomp__feed(d->decomp, (const u8 *)ev + sizeof(ev->header),
 		     ev->header.size - sizeof(ev->header));
 	return 0;

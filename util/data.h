@@ -149,7 +149,7 @@ struct perf_data {
 	size_t map_len, map_released;	/* bytes from map given back */
 	/* Records from COMPRESSED records, and the offset of the last of those. */
 	struct decomp *decomp;
-	u64 decomp_off;
+	u64 decomp_off, nr_compressed;
 	char errbuf[512];
 };
 
