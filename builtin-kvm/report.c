@@ -11,6 +11,7 @@
 #include "builtin-kvm/builtin.h"
 #include "symbols/demangle.h"
 #include "ui/dump.h"
+#include "ui/tasks.h"
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "util/data.h"
@@ -34,6 +35,8 @@ enum {
 	OPT_NO_DEMANGLE,
 	OPT_DEMANGLE_KERNEL,
 	OPT_STATS,
+	OPT_TASKS,
+	OPT_MMAPS,
 };
 
 static const struct opt_desc report_opts[] = {
@@ -68,6 +71,9 @@ static const struct opt_desc report_opts[] = {
 	  "print every record: offset, size, type (and sample fields)" },
 	{ "stats", OPT_STATS, no_argument, NULL,
 	  "print how many records of each type the file holds, as perf report --stats" },
+	{ "tasks", OPT_TASKS, no_argument, NULL,
+	  "print the host's threads as a tree (pid, tid, ppid, comm), as perf report --tasks" },
+	{ "mmaps", OPT_MMAPS, no_argument, NULL, "--tasks, with each thread's maps" },
 	{ "demangle", OPT_DEMANGLE, no_argument, NULL,
 	  "demangle C++, Rust and OCaml names as perf does (the default)" },
 	{ "no-demangle", OPT_NO_DEMANGLE, no_argument, NULL, "show symbol names as mangled" },
@@ -82,7 +88,8 @@ struct report {
 	const char *sort;
 	const char *kallsyms;
 	struct stdio_opts sopts;
-	bool stdio, tui, header, header_only, json, quiet, dump, stats;
+	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
+	struct tasks *task_tree;	/* --tasks, --mmaps */
 	struct sort_order so;
 	struct hists *hists;		/* one per event */
 	int nr_hists;
@@ -164,6 +171,12 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case OPT_STATS:
 		rep->stats = true;
+		break;
+	case OPT_MMAPS:
+		rep->mmaps = true;
+		/* fall through */
+	case OPT_TASKS:
+		rep->tasks = true;
 		break;
 	case OPT_DEMANGLE:
 		demangle_conf.user = true;
@@ -264,6 +277,16 @@ static void report_record(struct perf_tool *tool, struct session *session,
 			  const union perf_event *event, u64 offset, bool delivered)
 {
 	dump__fprintf_record(session->data, event, offset, delivered, stdout);
+}
+
+/* --tasks, --mmaps: the records that make the task tree, in time order. */
+static void report_task_record(struct perf_tool *tool, struct session *session,
+			       const union perf_event *event, u64 offset, bool delivered)
+{
+	struct report *rep = (struct report *)tool;
+
+	if (delivered)
+		tasks__event(rep->task_tree, event);
 }
 
 static const char *default_input(void)
@@ -442,6 +465,7 @@ int cmd_report(int argc, char **argv)
 	}
 	/* As perf report: the browser on a terminal, text otherwise. */
 	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump && !rep.stats &&
+		  !rep.tasks &&
 		  !rep.header_only && !rep.sopts.callchain && !rep.folded && !rep.flamegraph &&
 		  !rep.pprof_path && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
@@ -490,8 +514,8 @@ int cmd_report(int argc, char **argv)
 		ret = 0;
 		goto out_data;
 	}
-	/* -D and --stats read every record and count, resolving nothing. */
-	if (rep.dump || rep.stats) {
+	/* -D, --stats, --tasks read every record and count, resolving nothing. */
+	if (rep.dump || rep.stats || rep.tasks) {
 		rep.tool.sample = NULL;
 		rep.tool.skip = NULL;
 		rep.tool.record = rep.dump ? report_record : NULL;
@@ -501,6 +525,10 @@ int cmd_report(int argc, char **argv)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 	if (rep.pprof_path)
 		rep.pprof = pprof__new();
+	if (rep.tasks && !rep.dump && !rep.stats) {
+		rep.task_tree = tasks__new(rep.mmaps);
+		rep.tool.record = report_task_record;
+	}
 	if (rep.sopts.callchain) {
 		bool any = false;
 
@@ -533,6 +561,11 @@ int cmd_report(int argc, char **argv)
 		ret = 0;
 		goto out_session;
 	}
+	if (rep.task_tree) {
+		tasks__fprintf(rep.task_tree, stdout);
+		ret = 0;
+		goto out_session;
+	}
 	if (use_tui) {
 		ret = report_tui(s, rep.hists, rep.nr_hists) ? 1 : 0;
 		/* The guest warnings the text report prints: on stderr, once restored. */
@@ -556,6 +589,7 @@ out_session:
 out_data:
 	flame__exit(&rep.flame);
 	pprof__delete(rep.pprof);
+	tasks__delete(rep.task_tree);
 	free(rep.frames);
 	perf_data__delete(data);
 	return ret;
