@@ -9,7 +9,8 @@ command -v strace >/dev/null 2>&1 || skip "strace is not installed"
 
 perf record -q --call-graph dwarf -e cpu-clock -F 999 -o "$TMP/dwarf.data" -- "$TOOLS/mtwork" 2 600 \
 	>/dev/null 2>&1 || fail "perf record --call-graph dwarf failed"
-strace -f -c -o "$TMP/strace" -e trace=pread64,read,lseek \
+# (LeakSanitizer cannot run under ptrace.)
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -c -o "$TMP/strace" -e trace=pread64,read,lseek \
 	$PMUKVM report -i "$TMP/dwarf.data" --stdio -g >"$TMP/out" 2>"$TMP/err" ||
 	{ cat "$TMP/err"; fail "report -g failed"; }
 grep -q -- '--' "$TMP/out" || fail "no call graph drawn"
