@@ -2,7 +2,7 @@
 # test; `make SANITIZE=1` builds with AddressSanitizer and UBSan.
 
 CC      ?= gcc
-PKGS    := libelf zlib slang libunwind-generic libtraceevent libprotobuf-c libbpf
+PKGS    := libelf zlib slang libunwind-generic libtraceevent libprotobuf-c libbpf libzstd
 # CFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O1 replaces them); what
 # the build itself needs is in PMUKVM_CFLAGS and PMUKVM_LDFLAGS, which
 # come first so that the user's flags can still override an -O or -g.
@@ -11,7 +11,7 @@ PMUKVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wno-unused-parameter -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread -I. $(shell pkg-config --cflags $(PKGS))
 PMUKVM_LDFLAGS :=
-PMUKVM_LIBS := $(shell pkg-config --libs $(PKGS)) -lstdc++ -lm -pthread
+PMUKVM_LIBS := $(shell pkg-config --libs $(PKGS)) -liberty -lm -pthread
 
 ifeq ($(SANITIZE),1)
 PMUKVM_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -38,6 +38,7 @@ ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/profile.pb-c.o
 CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
+CXXTOOL_SRC := $(wildcard tests/tools/*.cc)
 
 ifeq ($(SANITIZE),1)
 PROG    := pmukvm-san
@@ -48,7 +49,8 @@ endif
 ifeq ($(SANITIZE),1)
 all: $(PROG) $(BUILD)/unit-tests
 else
-all: $(PROG) $(BUILD)/unit-tests $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+all: $(PROG) $(BUILD)/unit-tests $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
+     $(CXXTOOL_SRC:tests/tools/%.cc=$(BUILD)/tools/%)
 endif
 
 # V=1 shows the full commands.
@@ -100,6 +102,11 @@ build/tools/%: tests/tools/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fno-plt \
 		-o $@ $< -lz -lm -pthread
+
+# C++ workloads (symbol-name tests), built the same way.
+build/tools/%: tests/tools/%.cc
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,CXX,$@)g++ -O2 -g -std=gnu++17 -Wall -Wextra -Werror -fno-plt -o $@ $<
 
 test: all
 	./tests/run-tests.sh

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "builtin-kvm/builtin.h"
+#include "symbols/demangle.h"
+#include "ui/dump.h"
+#include "ui/tasks.h"
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "util/data.h"
@@ -28,6 +31,12 @@ enum {
 	OPT_FOLDED,
 	OPT_FLAMEGRAPH,
 	OPT_PPROF,
+	OPT_DEMANGLE,
+	OPT_NO_DEMANGLE,
+	OPT_DEMANGLE_KERNEL,
+	OPT_STATS,
+	OPT_TASKS,
+	OPT_MMAPS,
 };
 
 static const struct opt_desc report_opts[] = {
@@ -60,6 +69,16 @@ static const struct opt_desc report_opts[] = {
 	{ "quiet", 'q', no_argument, NULL, "no header comment lines" },
 	{ "dump-raw-trace", 'D', no_argument, NULL,
 	  "print every record: offset, size, type (and sample fields)" },
+	{ "stats", OPT_STATS, no_argument, NULL,
+	  "print how many records of each type the file holds, as perf report --stats" },
+	{ "tasks", OPT_TASKS, no_argument, NULL,
+	  "print the host's threads as a tree (pid, tid, ppid, comm), as perf report --tasks" },
+	{ "mmaps", OPT_MMAPS, no_argument, NULL, "--tasks, with each thread's maps" },
+	{ "demangle", OPT_DEMANGLE, no_argument, NULL,
+	  "demangle C++, Rust and OCaml names as perf does (the default)" },
+	{ "no-demangle", OPT_NO_DEMANGLE, no_argument, NULL, "show symbol names as mangled" },
+	{ "demangle-kernel", OPT_DEMANGLE_KERNEL, no_argument, NULL,
+	  "demangle kernel and module names too" },
 	OPT_END
 };
 
@@ -69,7 +88,8 @@ struct report {
 	const char *sort;
 	const char *kallsyms;
 	struct stdio_opts sopts;
-	bool stdio, tui, header, header_only, json, quiet, dump;
+	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
+	struct tasks *task_tree;	/* --tasks, --mmaps */
 	struct sort_order so;
 	struct hists *hists;		/* one per event */
 	int nr_hists;
@@ -148,6 +168,24 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case 'D':
 		rep->dump = true;
+		break;
+	case OPT_STATS:
+		rep->stats = true;
+		break;
+	case OPT_MMAPS:
+		rep->mmaps = true;
+		/* fall through */
+	case OPT_TASKS:
+		rep->tasks = true;
+		break;
+	case OPT_DEMANGLE:
+		demangle_conf.user = true;
+		break;
+	case OPT_NO_DEMANGLE:
+		demangle_conf.user = false;
+		break;
+	case OPT_DEMANGLE_KERNEL:
+		demangle_conf.kernel = true;
 		break;
 	default:
 		return -1;
@@ -234,60 +272,21 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	return 0;
 }
 
-static const char *const record_names[] = {
-	[PERF_RECORD_MMAP] = "MMAP", [PERF_RECORD_LOST] = "LOST",
-	[PERF_RECORD_COMM] = "COMM", [PERF_RECORD_EXIT] = "EXIT",
-	[PERF_RECORD_THROTTLE] = "THROTTLE", [PERF_RECORD_UNTHROTTLE] = "UNTHROTTLE",
-	[PERF_RECORD_FORK] = "FORK", [PERF_RECORD_READ] = "READ",
-	[PERF_RECORD_SAMPLE] = "SAMPLE", [PERF_RECORD_MMAP2] = "MMAP2",
-	[PERF_RECORD_AUX] = "AUX", [PERF_RECORD_ITRACE_START] = "ITRACE_START",
-	[PERF_RECORD_LOST_SAMPLES] = "LOST_SAMPLES", [PERF_RECORD_SWITCH] = "SWITCH",
-	[PERF_RECORD_SWITCH_CPU_WIDE] = "SWITCH_CPU_WIDE",
-	[PERF_RECORD_NAMESPACES] = "NAMESPACES", [PERF_RECORD_KSYMBOL] = "KSYMBOL",
-	[PERF_RECORD_BPF_EVENT] = "BPF_EVENT", [PERF_RECORD_CGROUP] = "CGROUP",
-	[PERF_RECORD_TEXT_POKE] = "TEXT_POKE",
-	[PERF_RECORD_HEADER_ATTR] = "HEADER_ATTR",
-	[PERF_RECORD_HEADER_BUILD_ID] = "HEADER_BUILD_ID",
-	[PERF_RECORD_FINISHED_ROUND] = "FINISHED_ROUND",
-	[PERF_RECORD_ID_INDEX] = "ID_INDEX", [PERF_RECORD_THREAD_MAP] = "THREAD_MAP",
-	[PERF_RECORD_CPU_MAP] = "CPU_MAP", [PERF_RECORD_EVENT_UPDATE] = "EVENT_UPDATE",
-	[PERF_RECORD_TIME_CONV] = "TIME_CONV", [PERF_RECORD_HEADER_FEATURE] = "HEADER_FEATURE",
-	[PERF_RECORD_COMPRESSED] = "COMPRESSED", [PERF_RECORD_FINISHED_INIT] = "FINISHED_INIT",
-};
-
-/* -D: every record in file order, with what the reader made of it. */
-static int dump_raw(struct perf_data *data)
+/* -D: each record as it is taken in, as perf report -D prints it. */
+static void report_record(struct perf_tool *tool, struct session *session,
+			  const union perf_event *event, u64 offset, bool delivered)
 {
-	union perf_event *ev;
-	u64 off;
-	int r;
+	dump__fprintf_record(session->data, event, offset, delivered, stdout);
+}
 
-	while ((r = perf_data__next(data, &ev, &off)) > 0) {
-		u32 type = ev->header.type;
-		const char *name = type < ARRAY_SIZE(record_names) && record_names[type] ?
-				   record_names[type] : "UNKNOWN";
+/* --tasks, --mmaps: the records that make the task tree, in time order. */
+static void report_task_record(struct perf_tool *tool, struct session *session,
+			       const union perf_event *event, u64 offset, bool delivered)
+{
+	struct report *rep = (struct report *)tool;
 
-		printf("%#" PRIx64 " [%#x]: %s (type %u, misc %#x)", off, ev->header.size, name,
-		       type, ev->header.misc);
-		if (type == PERF_RECORD_SAMPLE) {
-			struct evsel *evsel = perf_data__evsel_of(data, ev);
-			struct perf_sample s;
-
-			if (evsel && !perf_data__parse_sample(data, evsel, ev, &s))
-				printf(" cpumode %u ip %#" PRIx64 " pid %d tid %d time %" PRIu64
-				       " cpu %d period %" PRIu64 " event %d", s.cpumode, s.ip,
-				       (int)s.pid, (int)s.tid, s.time, (int)s.cpu, s.period,
-				       evsel->idx);
-			else
-				printf(" (cannot parse)");
-		}
-		printf("\n");
-	}
-	if (r < 0) {
-		pr_err("%s", data->errbuf);
-		return 1;
-	}
-	return 0;
+	if (delivered)
+		tasks__event(rep->task_tree, event);
 }
 
 static const char *default_input(void)
@@ -465,7 +464,8 @@ int cmd_report(int argc, char **argv)
 		return 129;
 	}
 	/* As perf report: the browser on a terminal, text otherwise. */
-	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump &&
+	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump && !rep.stats &&
+		  !rep.tasks &&
 		  !rep.header_only && !rep.sopts.callchain && !rep.folded && !rep.flamegraph &&
 		  !rep.pprof_path && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
@@ -514,14 +514,21 @@ int cmd_report(int argc, char **argv)
 		ret = 0;
 		goto out_data;
 	}
-	if (rep.dump) {
-		ret = dump_raw(data);
-		goto out_data;
+	/* -D, --stats, --tasks read every record and count, resolving nothing. */
+	if (rep.dump || rep.stats || rep.tasks) {
+		rep.tool.sample = NULL;
+		rep.tool.skip = NULL;
+		rep.tool.record = rep.dump ? report_record : NULL;
+		rep.sopts.callchain = false;
 	}
 	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 	if (rep.pprof_path)
 		rep.pprof = pprof__new();
+	if (rep.tasks && !rep.dump && !rep.stats) {
+		rep.task_tree = tasks__new(rep.mmaps);
+		rep.tool.record = report_task_record;
+	}
 	if (rep.sopts.callchain) {
 		bool any = false;
 
@@ -549,6 +556,16 @@ int cmd_report(int argc, char **argv)
 		pr_err("%s", s->errbuf);
 		goto out_session;
 	}
+	if (rep.dump || rep.stats) {
+		dump__fprintf_stats(s, stdout);
+		ret = 0;
+		goto out_session;
+	}
+	if (rep.task_tree) {
+		tasks__fprintf(rep.task_tree, stdout);
+		ret = 0;
+		goto out_session;
+	}
 	if (use_tui) {
 		ret = report_tui(s, rep.hists, rep.nr_hists) ? 1 : 0;
 		/* The guest warnings the text report prints: on stderr, once restored. */
@@ -572,6 +589,7 @@ out_session:
 out_data:
 	flame__exit(&rep.flame);
 	pprof__delete(rep.pprof);
+	tasks__delete(rep.task_tree);
 	free(rep.frames);
 	perf_data__delete(data);
 	return ret;

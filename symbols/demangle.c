@@ -1,49 +1,70 @@
 // SPDX-License-Identifier: GPL-2.0
-/* C++ names through the C++ runtime's own demangler (libstdc++). */
+/*
+ * Symbol names as perf 6.1 shows them. Debian's perf is built without
+ * libbfd and links libiberty's cplus_demangle instead: the same function
+ * with the same options gives the same names, where libstdc++'s
+ * __cxa_demangle writes template return types and parameter lists.
+ */
 #include "symbols/demangle.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+#include "util/util.h"
 
-/* Drops the trailing parameter list "(...)" and what follows it (" const"). */
-static void strip_params(char *s)
+/* libiberty's header defines ARRAY_SIZE too, the same way. */
+#undef ARRAY_SIZE
+#include <libiberty/demangle.h>
+
+struct demangle_conf demangle_conf = { .user = true, .kernel = false };
+
+static int hexval(char c)
 {
-	size_t n = strlen(s);
-	int depth = 0;
-	size_t i;
-
-	if (!n)
-		return;
-	/* Find the '(' that opens the last top-level parenthesis group. */
-	for (i = n; i-- > 0;) {
-		if (s[i] == ')') {
-			depth++;
-		} else if (s[i] == '(') {
-			if (--depth == 0) {
-				/* Not an operator name like "operator()". */
-				if (i >= 8 && !strncmp(s + i - 8, "operator", 8))
-					continue;
-				s[i] = '\0';
-				return;
-			}
-		}
-	}
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
-char *demangle(const char *name)
+/*
+ * OCaml native code: "caml" and a capital letter, "__" between module path
+ * parts, "$xx" for a byte given in hex.
+ */
+static char *ocaml_demangle(const char *name)
 {
-	int status = 0;
+	const char *p;
+	char *out, *o;
+
+	if (strncmp(name, "caml", 4) || !isupper((unsigned char)name[4]))
+		return NULL;
+	out = o = xmalloc(strlen(name) + 1);
+	for (p = name + 4; *p;) {
+		if (p[0] == '_' && p[1] == '_') {
+			*o++ = '.';
+			p += 2;
+		} else if (p[0] == '$' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+			*o++ = (char)(hexval(p[1]) << 4 | hexval(p[2]));
+			p += 3;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+char *demangle(const char *name, bool kernel)
+{
 	char *out;
 
-	if (strncmp(name, "_Z", 2))
+	if (!(kernel ? demangle_conf.kernel : demangle_conf.user))
 		return NULL;
-	out = __cxa_demangle(name, NULL, NULL, &status);
-	if (status || !out) {
-		free(out);
-		return NULL;
-	}
-	strip_params(out);
-	return out;
+	out = cplus_demangle(name, verbose > 0 ? DMGL_PARAMS | DMGL_ANSI : DMGL_NO_OPTS);
+	if (out)
+		return out;
+	return ocaml_demangle(name);
 }

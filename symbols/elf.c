@@ -197,7 +197,7 @@ static void load_symbols(struct elf_image *img, Elf *elf, Elf_Scn *scn, const GE
 		name = elf_strptr(elf, shdr->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
-		dm = demangle(name);
+		dm = demangle(name, false);
 		if (dm)
 			name = dm;
 		symtab__add(&img->tab, sym.st_value, sym.st_size, GELF_ST_BIND(sym.st_info),
@@ -262,7 +262,7 @@ static void synthesize_plt(struct elf_image *img, Elf *elf)
 		name = elf_strptr(elf, dynsym_shdr.sh_link, sym.st_name);
 		if (!name)
 			continue;
-		dm = demangle(name);
+		dm = demangle(name, false);
 		snprintf(buf, sizeof(buf), "%s@plt", dm ? dm : name);
 		free(dm);
 		symtab__add(&img->tab, addr, entsize, STB_GLOBAL, STT_FUNC, buf, strlen(buf));

@@ -100,7 +100,7 @@ int kmod__load(struct elf_image *img, const char *path, u64 base, char *err, siz
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
-			dm = demangle(name);
+			dm = demangle(name, true);
 			symtab__add(&img->tab, addr[sym.st_shndx] + sym.st_value, sym.st_size,
 				    GELF_ST_BIND(sym.st_info), STT_FUNC, dm ? dm : name,
 				    strlen(dm ? dm : name));

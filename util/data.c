@@ -5,6 +5,7 @@
  * allocation sized by the file is bounded first.
  */
 #include "util/data.h"
+#include "util/decompress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -404,6 +405,16 @@ static int parse_feature(struct perf_data *d, int feat, const u8 *p, size_t len,
 		hi->tracing_data_size = len;
 		hi->tracing_data_offset = off;
 		break;
+	case HEADER_COMPRESSED:
+		bad = cur_u32(&c, &hi->comp_version) || cur_u32(&c, &hi->comp_type) ||
+		      cur_u32(&c, &hi->comp_level) || cur_u32(&c, &hi->comp_ratio) ||
+		      cur_u32(&c, &hi->comp_mmap_len);
+		hi->has_comp = !bad;
+		if (!bad && hi->comp_type != PERF_COMP_ZSTD)
+			return set_err(d, -ENOTSUP, "feature COMPRESSED at offset %#" PRIx64
+				       ": compression type %u is not zstd (1)", off,
+				       hi->comp_type);
+		break;
 	case HEADER_PMUKVM_GUEST_FILES:
 		free(hi->guest_files);
 		hi->guest_files = xmalloc(len);
@@ -456,7 +467,8 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 		    feat == HEADER_CPUID || feat == HEADER_TOTAL_MEM || feat == HEADER_CMDLINE ||
 		    feat == HEADER_EVENT_DESC || feat == HEADER_BUILD_ID ||
 		    feat == HEADER_SAMPLE_TIME || feat == HEADER_PMUKVM_GUEST_FILES ||
-		    feat == HEADER_TRACING_DATA) {
+		    feat == HEADER_TRACING_DATA ||
+		    feat == HEADER_COMPRESSED) {
 			payload = malloc(secs[i].size ? secs[i].size : 1);
 			if (!payload) {
 				err = set_err(d, -ENOMEM, "cannot allocate %" PRIu64
@@ -569,7 +581,9 @@ static int open_file_mode(struct perf_data *d)
 	if (err)
 		return err;
 	d->buf_file_off = d->data_offset;
-	map_data(d);
+	/* Records decompressed from the file live in a buffer, not in a map. */
+	if (!perf_data__has_feat(d, HEADER_COMPRESSED))
+		map_data(d);
 	return 0;
 }
 
@@ -786,6 +800,7 @@ void perf_data__delete(struct perf_data *d)
 	free(hi->build_ids);
 	free(hi->guest_files);
 	free(hi->tracing_data);
+	decomp__delete(d->decomp);
 	if (d->mapped)
 		munmap(d->map, d->map_len);
 	else
@@ -933,6 +948,44 @@ static int trailing_payload(struct perf_data *d, union perf_event *ev, u64 off, 
 	return 0;
 }
 
+/* A COMPRESSED record's payload goes to the decompressor. */
+static int feed_compressed(struct perf_data *d, const union perf_event *ev, u64 off)
+{
+	if (d->is_pipe && !d->info.has_comp) {
+		d->eof = true;
+		return set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but no "
+			       "COMPRESSED feature came before it", off);
+	}
+	if (!d->decomp) {
+		d->decomp = decomp__new();
+		if (!d->decomp) {
+			d->eof = true;
+			return set_err(d, -ENOMEM, "record at %#" PRIx64 ": cannot set up zstd "
+				       "decompression", off);
+		}
+	}
+	d->decomp_off = off;
+	d->nr_compressed++;
+	decomp__feed(d->decomp, (const u8 *)ev + sizeof(ev->header),
+		     ev->header.size - sizeof(ev->header));
+	return 0;
+}
+
+/* 1 and a record decompressed so far, 0 when none is left, <0 on corrupt data. */
+static int next_decompressed(struct perf_data *d, union perf_event **event, u64 *offset)
+{
+	char why[256];
+	int r = decomp__next(d->decomp, event, why, sizeof(why));
+
+	if (r < 0) {
+		d->eof = true;
+		return set_err(d, r, "COMPRESSED record at %#" PRIx64 ": %s", d->decomp_off, why);
+	}
+	if (r > 0)
+		*offset = d->decomp_off;
+	return r;
+}
+
 int perf_data__next(struct perf_data *d, union perf_event **event, u64 *offset)
 {
 	union perf_event *ev;
@@ -942,6 +995,11 @@ int perf_data__next(struct perf_data *d, union perf_event **event, u64 *offset)
 	int r;
 
 again:
+	if (d->decomp) {
+		r = next_decompressed(d, event, offset);
+		if (r)
+			return r;
+	}
 	if (d->eof)
 		return 0;
 	off = d->buf_file_off + d->buf_pos;
@@ -953,6 +1011,13 @@ again:
 		if (avail)
 			return set_err(d, -EINVAL, "record at %#" PRIx64 " is truncated: %zu bytes "
 				       "left, less than a record header", off, avail);
+		if (d->decomp && decomp__partial(d->decomp))
+			return set_err(d, -EINVAL, "COMPRESSED record at %#" PRIx64 ": the "
+				       "compressed data ends inside a record (%zu bytes of it)",
+				       d->decomp_off, decomp__partial(d->decomp));
+		if (d->decomp && decomp__block_open(d->decomp))
+			return set_err(d, -EINVAL, "COMPRESSED record at %#" PRIx64 ": the "
+				       "compressed data ends inside a zstd block", d->decomp_off);
 		return 0;
 	}
 	if (d->buf_pos % 8) {
@@ -964,6 +1029,11 @@ again:
 	}
 	ev = (union perf_event *)(d->buf + d->buf_pos);
 	size = ev->header.size;
+	if (ev->header.type == PERF_RECORD_COMPRESSED && d->mapped) {
+		d->eof = true;
+		return set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but the file "
+			       "has no COMPRESSED feature", off);
+	}
 	/* perf's own pipe-mode header records need not be 8-byte multiples. */
 	if (size < sizeof(struct perf_event_header) ||
 	    (size % 8 && (ev->header.type < PERF_RECORD_HEADER_ATTR || d->mapped))) {
@@ -1006,9 +1076,10 @@ again:
 		goto again;	/* the record pointer is stale now; payload records are not data */
 	}
 	if (ev->header.type == PERF_RECORD_COMPRESSED) {
-		d->eof = true;
-		return set_err(d, -ENOTSUP, "record at %#" PRIx64 " is zstd-compressed "
-			       "(perf record -z); pmukvm does not read compressed data", off);
+		r = feed_compressed(d, ev, off);
+		if (r)
+			return r;
+		goto again;
 	}
 	if (d->is_pipe && (ev->header.type == PERF_RECORD_HEADER_ATTR ||
 			   ev->header.type == PERF_RECORD_HEADER_FEATURE ||
@@ -1294,6 +1365,10 @@ void perf_data__fprintf_header(const struct perf_data *d, FILE *fp)
 		hex[2 * be->size] = '\0';
 		fprintf(fp, "# build id : %s %s (pid %d)\n", hex, be->filename, be->pid);
 	}
+	if (hi->has_comp)
+		fprintf(fp, "# compressed : %s, level = %u, ratio = %u\n",
+			hi->comp_type == PERF_COMP_ZSTD ? "Zstd" : "Unknown", hi->comp_level,
+			hi->comp_ratio);
 	if (hi->guest_files_size)
 		fprintf(fp, "# guest symbol files : %zu bytes stored in the file\n",
 			hi->guest_files_size);

@@ -7,6 +7,8 @@
 #include "util/event.h"
 #include "util/util.h"
 
+struct decomp;
+
 #define PERF_MAGIC2	0x32454c4946524550ULL	/* "PERFILE2" */
 #define PERF_MAGIC1	0x454c494646524550ULL	/* "PERFFILE" */
 
@@ -99,6 +101,9 @@ struct header_info {
 	size_t nr_build_ids, alloc_build_ids;
 	u64 first_sample_time, last_sample_time;
 	bool has_sample_time;
+	/* HEADER_COMPRESSED (perf record -z). */
+	bool has_comp;
+	u32 comp_version, comp_type, comp_level, comp_ratio, comp_mmap_len;
 	/* pmukvm's own: guest symbol files carried in the file. */
 	u8 *guest_files;
 	size_t guest_files_size;
@@ -142,6 +147,9 @@ struct perf_data {
 	bool mapped;
 	void *map;
 	size_t map_len, map_released;	/* bytes from map given back */
+	/* Records from COMPRESSED records, and the offset of the last of those. */
+	struct decomp *decomp;
+	u64 decomp_off, nr_compressed;
 	char errbuf[512];
 };
 

@@ -153,6 +153,8 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 
 	if (type <= PERF_RECORD_FINISHED_INIT)
 		s->stats.nr_events[type]++;
+	if (s->tool && s->tool->record)
+		s->tool->record(s->tool, s, ev, off, true);
 	switch (type) {
 	case PERF_RECORD_SAMPLE: {
 		struct addr_location al;
@@ -446,6 +448,8 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 	if (type >= PERF_RECORD_HEADER_ATTR) {
 		if (type <= PERF_RECORD_FINISHED_INIT)
 			s->stats.nr_events[type]++;
+		if (s->tool && s->tool->record)
+			s->tool->record(s->tool, s, ev, off, false);
 		if (type == PERF_RECORD_FINISHED_ROUND && s->ordered) {
 			int err = queue_flush(s, s->next_flush);
 
@@ -468,9 +472,12 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
 			return dispatch(s, ev, off, evsel);
 		time = ((const u64 *)(&ev->header + 1))[evsel->time_pos];
+		if (!time || time == ~0ULL)
+			return dispatch(s, ev, off, evsel);
 		return queue_event(s, ev, time, off, evsel);
 	}
-	if (perf_data__parse_trailer(d, ev, &sample))
+	/* As perf: records without a time (0 or ~0) are not held back. */
+	if (perf_data__parse_trailer(d, ev, &sample) || !sample.time || sample.time == ~0ULL)
 		return dispatch(s, ev, off, NULL);
 	return queue_event(s, ev, sample.time, off, NULL);
 }
@@ -578,7 +585,7 @@ int session__process_events(struct session *s)
 	struct pipeline *p;
 	int err;
 
-	if (!s->data->mapped)
+	if (!s->data->mapped || (s->tool && s->tool->record))
 		return read_all(s);
 	p = xzalloc(sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);

@@ -18,6 +18,14 @@ struct perf_tool {
 	/* Optional: true drops the sample before it is resolved (the tool counts it). */
 	bool (*skip)(struct perf_tool *tool, struct evsel *evsel,
 		     const struct perf_sample *sample);
+	/*
+	 * Optional: every record as it is taken in, as perf report -D shows
+	 * them: the file's own records (types from 64) when read, the kernel's
+	 * when delivered, in time order. The session then reads on the
+	 * caller's thread only.
+	 */
+	void (*record)(struct perf_tool *tool, struct session *session,
+		       const union perf_event *event, u64 offset, bool delivered);
 };
 
 /** struct session_stats - what the data held, for report headers. */

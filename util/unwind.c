@@ -11,6 +11,11 @@
  * where .eh_frame lives, is not executable) are read from the DSO being
  * unwound through, at the same load bias as its executable map.
  *
+ * A DSO's file is mapped read-only once, on first use, and kept with the
+ * DSO: libunwind reads tables and code 8 bytes at a time, over and over at
+ * the same places, and each read is a load from the map, bounds-checked
+ * against it, instead of a system call.
+ *
  * x86_64 only, as record's register mask.
  */
 #include "util/unwind.h"
@@ -21,6 +26,8 @@
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/machine.h"
@@ -39,8 +46,9 @@ enum {
 /* What the unwinder keeps per DSO: its bytes and .eh_frame_hdr. */
 struct dso_unwind {
 	bool ok;		/* false: no table; do not look again */
-	int fd;			/* the file, or -1 and: */
-	const u8 *buf;		/* the image in memory ([vdso]) */
+	int fd;			/* the file where it could not be mapped, or -1 and: */
+	const u8 *buf;		/* the image: the file mapped, or in memory ([vdso]) */
+	void *map;		/* our mapping of the file (munmap), or NULL */
 	u64 size;
 	u64 hdr_off;		/* file offset of .eh_frame_hdr */
 	u64 fde_count;
@@ -53,6 +61,9 @@ struct unwind_ctx {
 	u64 sp;
 	struct dso *dso;	/* of the last table found: its bias for unmapped reads */
 	u64 bias;		/* runtime address - file offset, for @dso */
+	/* The map of the last read from a file: reads come in runs on one. */
+	const struct map *last_map;
+	const struct dso_unwind *last_du;
 };
 
 /* @len bytes at @off of the DSO's image; the caller checked the bounds. */
@@ -65,10 +76,19 @@ static int read_bytes(const struct dso_unwind *du, u64 off, void *out, size_t le
 	return pread(du->fd, out, len, (off_t)off) == (ssize_t)len ? 0 : -1;
 }
 
+/* Once the file is mapped, its descriptor is not needed. */
+static void drop_fd(struct dso_unwind *du)
+{
+	if (du->map && du->fd >= 0) {
+		close(du->fd);
+		du->fd = -1;
+	}
+}
+
 static struct dso_unwind *dso_unwind(struct machines *m, struct dso *dso)
 {
 	struct dso_unwind *du;
-	Elf *elf;
+	Elf *elf = NULL;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	size_t shstrndx;
@@ -90,10 +110,23 @@ static struct dso_unwind *dso_unwind(struct machines *m, struct dso *dso)
 	} else {
 		if (!dso->data_path)
 			return NULL;
+		struct stat st;
+
 		du->fd = open(dso->data_path, O_RDONLY | O_CLOEXEC);
 		if (du->fd < 0)
 			return NULL;
-		du->size = (u64)lseek(du->fd, 0, SEEK_END);
+		if (fstat(du->fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
+			goto fail;
+		du->size = (u64)st.st_size;
+		if (du->size <= SIZE_MAX) {
+			void *p = mmap(NULL, (size_t)du->size, PROT_READ, MAP_PRIVATE, du->fd, 0);
+
+			if (p != MAP_FAILED) {
+				du->map = p;
+				du->buf = p;
+			}
+		}
+		/* libelf reads the headers from the file: our map stays read-only. */
 		elf = elf_begin(du->fd, ELF_C_READ, NULL);
 	}
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
@@ -124,10 +157,12 @@ static struct dso_unwind *dso_unwind(struct machines *m, struct dso *dso)
 	du->fde_count = count;
 	du->ok = true;
 	elf_end(elf);
+	drop_fd(du);
 	return du;
 fail:
 	if (elf)
 		elf_end(elf);
+	drop_fd(du);
 	return NULL;
 }
 
@@ -136,7 +171,10 @@ void unwind__dso_free(struct dso *dso)
 	if (!dso->unwind)
 		return;
 	if (dso->unwind->fd >= 0)
-		close(dso->unwind->fd);	/* the buffer is the dso's */
+		close(dso->unwind->fd);
+	if (dso->unwind->map)
+		munmap(dso->unwind->map, (size_t)dso->unwind->size);
+	/* Otherwise the buffer is the dso's. */
 	free(dso->unwind);
 	dso->unwind = NULL;
 }
@@ -210,9 +248,15 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 		memcpy(valp, s->user_stack + (addr - c->sp), sizeof(*valp));
 		return 0;
 	}
+	/* Valid for this sample: maps do not change while it is unwound. */
+	if (c->last_map && addr >= c->last_map->start && addr < c->last_map->end)
+		return read_file(c->last_du, addr - c->last_map->start + c->last_map->pgoff, valp);
 	map = user_map(c, addr);
-	if (map && (du = dso_unwind(c->m, map->dso)))
+	if (map && (du = dso_unwind(c->m, map->dso))) {
+		c->last_map = map;
+		c->last_du = du;
 		return read_file(du, addr - map->start + map->pgoff, valp);
+	}
 	/* A segment of the DSO in hand that was not mapped executable. */
 	if (c->dso && addr >= c->bias && (du = dso_unwind(c->m, c->dso)))
 		return read_file(du, addr - c->bias, valp);

@@ -43,7 +43,8 @@ expect_clean_error "absurd id count" $PMUKVM report -i "$TMP/ids" --stdio
 
 # Truncation at every record boundary and inside every record (data size
 # patched to match, so the reader reaches the cut).
-offs=$($PMUKVM report -i "$good" -D 2>/dev/null | awk '/^0x/ { print $1 }' | head -n 60)
+offs=$($PMUKVM report -i "$good" -D 2>/dev/null | sed -n 's/^\(0x[0-9a-f]*\)@.*/\1/p' |
+	while read -r o; do echo $((o)); done | sort -n -u | head -n 60)
 [ -n "$offs" ] || fail "no records dumped"
 n=0
 for o in $offs; do

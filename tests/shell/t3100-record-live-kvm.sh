@@ -18,7 +18,9 @@ $PMUKVM --host --guest report -i "$TMP/kvm.data" --stdio --sort vcpu,comm -n -t 
 	fail "report failed"
 grep -q "^[0-9.]*%|[0-9]*|0|CPU 0/KVM$" "$TMP/vcpu" || { cat "$TMP/vcpu"; fail "no vcpu 0 row"; }
 echo "ok: vCPU thread time under vcpu 0: $(grep '|0|CPU 0/KVM' "$TMP/vcpu" | cut -d'|' -f2) samples"
-$PMUKVM --guest report -i "$TMP/kvm.data" -D | awk '/SAMPLE/ && / cpumode 4 / { print $11 }' >"$TMP/gips"
+# Guest-kernel samples (cpumode 4 in misc's low bits): the ip after "pid/tid:".
+$PMUKVM --guest report -i "$TMP/kvm.data" -D | grep -E 'PERF_RECORD_SAMPLE\(IP, 0x[0-9a-f]*[4c]\)' |
+	sed -E 's/.*: [0-9]+\/[0-9]+: (0x[0-9a-f]+) period.*/\1/' >"$TMP/gips"
 n=$(wc -l <"$TMP/gips")
 if [ "$n" -gt 0 ]; then
 	bad=0

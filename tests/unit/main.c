@@ -26,6 +26,7 @@ void test_guest_files(void);
 void test_elf_abs_symbols(void);
 void test_folded_names(void);
 void test_folded_stacks(void);
+void test_demangle_names(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -47,6 +48,7 @@ static const struct unit_test tests[] = {
 	{ "maps_overlay", test_maps_overlay },
 	{ "guest_files", test_guest_files },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
+	{ "demangle_names", test_demangle_names },
 };
 
 int main(int argc, char **argv)
