@@ -321,15 +321,13 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 {
 	struct report *rep = (struct report *)tool;
 	struct hist_entry *he;
-	bool stacks = rep->folded || rep->flamegraph || rep->pprof_path;
+	bool hidden = report_hidden(&rep->filter, al);
+	/* --folded, --flamegraph, --pprof: the samples the filters keep */
+	bool stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
 	size_t n = 0;
 
-	if (report_hidden(&rep->filter, al)) {
-		hists__add_hidden(report__hists(rep, evsel), sample->period);
-		return 0;
-	}
 	he = hists__add_cpu(report__hists(rep, evsel), al, sample->period,
-			    sample_cpu(evsel, sample));
+			    sample_cpu(evsel, sample), hidden);
 
 	if ((rep->sopts.callchain || stacks) && (sample->callchain_nr || sample->user_stack_size)) {
 		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
@@ -727,6 +725,15 @@ int cmd_report(int argc, char **argv)
 			if (!(data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU)) {
 				pr_err("--cpu: %s has no cpu in its samples (record system-wide or "
 				       "with the cpu sampled)", data->path);
+				goto out_data;
+			}
+		}
+		/* As perf: a cpu the recording machine did not have is an error. */
+		for (i = (int)data->info.nr_cpus_avail; data->info.nr_cpus_avail &&
+		     i < CPU_LIST_MAX; i++) {
+			if (cpu_list__has(rep.filter.cpus, (u32)i)) {
+				pr_err("--cpu: cpu %d is not in %s (its machine had %u cpus)", i,
+				       data->path, data->info.nr_cpus_avail);
 				goto out_data;
 			}
 		}

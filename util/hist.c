@@ -443,15 +443,7 @@ static bool so_has(const struct sort_order *so, enum sort_key_id k)
 
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 {
-	return hists__add_cpu(hists, al, period, -1);
-}
-
-void hists__add_hidden(struct hists *hists, u64 period)
-{
-	hists->nr_samples++;
-	hists->total_period += period;
-	hists->nr_hidden++;
-	hists->hidden_period += period;
+	return hists__add_cpu(hists, al, period, -1, false);
 }
 
 u64 hists__total_period(const struct hists *hists)
@@ -479,7 +471,7 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 }
 
 struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
-				  u64 period, int cpu)
+				  u64 period, int cpu, bool filtered)
 {
 	struct hist_entry key = {
 		.comm = al->thread ? al->thread->comm : ":-1",
@@ -492,6 +484,7 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 		.level = al->level,
 		.cpumode = al->cpumode,
 		.cpu = cpu,
+		.filtered = filtered,
 	};
 	struct hist_entry *he = hists->last;
 	size_t c;
@@ -528,6 +521,10 @@ found:
 	he->nr_samples++;
 	he->period += period;
 	add_mode_period(he, al->cpumode, period);
+	if (he->filtered) {
+		hists->nr_hidden++;
+		hists->hidden_period += period;
+	}
 	hists->nr_samples++;
 	hists->total_period += period;
 	hists->mode_samples[al->cpumode & 7]++;
@@ -566,6 +563,10 @@ void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 	hists->nr_samples += src->nr_samples;
 	hists->total_period += src->period;
 	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
+	if (he->filtered) {
+		hists->nr_hidden += src->nr_samples;
+		hists->hidden_period += src->period;
+	}
 }
 
 static const struct sort_order *qsort_so;

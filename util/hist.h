@@ -19,6 +19,11 @@ struct hist_entry {
 	int vcpu;
 	char level;
 	u8 cpumode;
+	/*
+	 * Hidden by --comm/--dso/--symbols/--pid/--tid. As in perf, the row's
+	 * first sample decides, and later samples count in it either way.
+	 */
+	bool filtered;
 	int cpu;		/* the sample's, -1 when the file has none */
 	const char *srcline;	/* the srcline key's text (interned), else NULL */
 	u64 nr_samples;
@@ -95,9 +100,8 @@ struct hists {
 	u64 nr_samples;
 	u64 nr_filtered;		/* dropped by --guest/--host */
 	/*
-	 * Samples counted in the totals but hidden by --comm, --dso,
-	 * --symbols, --pid or --tid; with @relative, percentages are of the
-	 * samples shown (hists__total_period).
+	 * What the filtered rows hold: in the totals but not shown; with
+	 * @relative, percentages are of the rows shown (hists__total_period).
 	 */
 	u64 nr_hidden, hidden_period;
 	bool relative;
@@ -133,12 +137,13 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 /** hists__add - counts a resolved sample; returns its row. */
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period);
 
-/** hists__add_cpu - hists__add for a sample taken on @cpu (-1: unknown). */
+/**
+ * hists__add_cpu - hists__add for a sample taken on @cpu (-1: unknown);
+ * @filtered: the report's filters hide the sample, and so its row if the
+ * sample is the row's first.
+ */
 struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
-				  u64 period, int cpu);
-
-/** hists__add_hidden - counts a sample the filters hide: in the totals only. */
-void hists__add_hidden(struct hists *hists, u64 period);
+				  u64 period, int cpu, bool filtered);
 
 /** hists__total_period - what percentages are of: all, or with @relative the shown. */
 u64 hists__total_period(const struct hists *hists);

@@ -271,7 +271,7 @@ static const char *header_name(const struct output_field *f)
 static bool row_shown(const struct hists *hists, const struct hist_entry *he,
 		      const struct stdio_opts *opts)
 {
-	return !(opts->percent_limit > 0 &&
+	return !he->filtered && !(opts->percent_limit > 0 &&
 		 pct(he->period, hists__total_period(hists)) < opts->percent_limit);
 }
 
@@ -417,7 +417,8 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 		hists__init(&levels[d], &so);
 		levels[d].relative = hists->relative;
 		for (r = 0; r < hists->nr_entries; r++)
-			hists__add_entry(&levels[d], hists->sorted[r]);
+			if (!hists->sorted[r]->filtered)
+				hists__add_entry(&levels[d], hists->sorted[r]);
 		/* the totals are the event's, hidden samples included */
 		levels[d].total_period = hists->total_period;
 		levels[d].hidden_period = hists->hidden_period;
@@ -609,6 +610,8 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 	for (i = 0; i < hists->nr_entries; i++) {
 		const struct hist_entry *he = hists->sorted[i];
 
+		if (he->filtered)
+			continue;
 		fprintf(fp, "{\"event\":");
 		json_fprint_string(fp, event);
 		fprintf(fp, ",\"overhead\":%.4f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,

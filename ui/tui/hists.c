@@ -80,6 +80,8 @@ static bool so_has(const struct sort_order *so, enum sort_key_id k)
 /* Whether a base row passes the filter, the guest/host choice and the zoom. */
 static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *he)
 {
+	if (he->filtered)
+		return false;
 	if (hb->show == SHOW_GUEST && !is_guest(he->cpumode))
 		return false;
 	if (hb->show == SHOW_HOST && is_guest(he->cpumode))
