@@ -489,7 +489,9 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 	struct hist_entry *he = hists->last;
 	size_t c;
 
-	if (so_has(&hists->so, SORT_SRCLINE)) {
+	bool srcline = so_has(&hists->so, SORT_SRCLINE);
+
+	if (srcline) {
 		if (!hists->srcline)
 			hists->srcline = srcline_cache__new();
 		key.srcline = srcline__get(hists->srcline, al);
@@ -550,7 +552,7 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 
 /* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
 
-void hists__add_entry(struct hists *hists, const struct hist_entry *src)
+struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
 	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
 
@@ -567,6 +569,7 @@ void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 		hists->nr_hidden += src->nr_samples;
 		hists->hidden_period += src->period;
 	}
+	return he;
 }
 
 static const struct sort_order *qsort_so;

@@ -124,9 +124,9 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead);
 /**
  * hists__add_entry - adds @he's counts to the row it groups into under
  * @hists's sort order (regrouping a finer hists). @he is only read; its
- * call paths are not carried over.
+ * call paths are not carried over. Returns the row.
  */
-void hists__add_entry(struct hists *hists, const struct hist_entry *he);
+struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry *he);
 
 /**
  * hists__find - the row @key groups into under @hists's sort order, or

@@ -416,15 +416,27 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 		memcpy(so.keys, h.keys, (size_t)(d + 1) * sizeof(so.keys[0]));
 		hists__init(&levels[d], &so);
 		levels[d].relative = hists->relative;
-		for (r = 0; r < hists->nr_entries; r++)
-			if (!hists->sorted[r]->filtered)
-				hists__add_entry(&levels[d], hists->sorted[r]);
-		/* the totals are the event's, hidden samples included */
-		levels[d].total_period = hists->total_period;
-		levels[d].hidden_period = hists->hidden_period;
-		levels[d].nr_samples = hists->nr_samples;
-		levels[d].nr_hidden = hists->nr_hidden;
+		/*
+		 * As perf's: an upper row holds all of its rows' samples, and
+		 * is hidden only when every row under it is.
+		 */
+		for (r = 0; r < hists->nr_entries; r++) {
+			const struct hist_entry *src = hists->sorted[r];
+			struct hist_entry *he = hists__add_entry(&levels[d], src);
+
+			he->filtered = he->filtered && src->filtered;
+		}
 		hists__sort(&levels[d]);
+		/* the event's totals; with --percentage relative, the shown top rows' */
+		levels[d].total_period = hists->total_period;
+		levels[d].nr_samples = hists->nr_samples;
+		levels[d].hidden_period = levels[d].nr_hidden = 0;
+		for (r = 0; r < levels[0].nr_entries; r++) {
+			if (!levels[0].sorted[r]->filtered)
+				continue;
+			levels[d].hidden_period += levels[0].sorted[r]->period;
+			levels[d].nr_hidden += levels[0].sorted[r]->nr_samples;
+		}
 	}
 	h.base = &levels[0];
 	for (d = 1; d < h.nr_keys; d++) {
@@ -465,18 +477,66 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 	return h.rows;
 }
 
+/*
+ * perf 6.1 works a row's srcline out when a sample or another row is
+ * compared with it by that key, and sizes the column from the ones it has
+ * before printing: a row of one sample that no other row matches on the
+ * keys before srcline (hidden rows too) was never compared, and its text
+ * is cut to the column's width. Marks those rows in @cut (indexed as
+ * hists->sorted) and returns that width, or 0 when none is cut.
+ */
+static int srcline_cut(const struct hists *hists, const struct stdio_opts *opts, bool *cut)
+{
+	struct sort_order pre = { .nr = 0 };
+	struct hists groups;
+	int width = (int)strlen(sort_keys[SORT_SRCLINE].header), any = 0;
+	size_t i;
+
+	while (pre.nr < hists->so.nr && hists->so.keys[pre.nr] != SORT_SRCLINE)
+		pre.keys[pre.nr] = hists->so.keys[pre.nr], pre.nr++;
+	if (!pre.nr || pre.nr == hists->so.nr)
+		return 0;
+	hists__init(&groups, &pre);
+	for (i = 0; i < hists->nr_entries; i++) {
+		struct hist_entry one = *hists->sorted[i];
+
+		one.nr_samples = 1;
+		one.filtered = false;
+		hists__add_entry(&groups, &one);
+	}
+	for (i = 0; i < hists->nr_entries; i++) {
+		const struct hist_entry *he = hists->sorted[i];
+		const struct hist_entry *g = hists__find(&groups, he);
+
+		cut[i] = g && g->nr_samples < 2 && he->nr_samples < 2;
+		if (he->filtered)
+			continue;
+		any |= cut[i];
+		if (!cut[i] && he->srcline && (int)strlen(he->srcline) > width)
+			width = (int)strlen(he->srcline);
+	}
+	hists__exit(&groups);
+	(void)opts;
+	return any ? width : 0;
+}
+
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp)
 {
 	struct output_field f[OUTPUT_FIELDS_MAX];
 	int widths[OUTPUT_FIELDS_MAX];
 	const char *sep = opts->field_sep;
 	size_t i, rows = 0, n = hists->nr_entries;
-	int nf, c, last_key = -1;
+	int nf, c, last_key = -1, cut_width = 0;
+	bool *cut = NULL;
 	char buf[1024];
 
 	if (opts->hierarchy)
 		return hists__fprintf_hierarchy(hists, opts, fp);
 	nf = columns_of(hists, opts, f);
+	if (hists->nr_entries) {
+		cut = xcalloc(hists->nr_entries, sizeof(*cut));
+		cut_width = srcline_cut(hists, opts, cut);
+	}
 	if (opts->max_rows && n > opts->max_rows)
 		n = opts->max_rows;
 	for (c = 0; c < nf; c++) {
@@ -496,6 +556,8 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 				if (f[c].col != COL_KEY)
 					continue;
 				w = snprint_cell(hists, he, &f[c], 0, buf, sizeof(buf));
+				if (cut_width && f[c].key == SORT_SRCLINE)
+					w = cut_width;
 				if (w > widths[c])
 					widths[c] = w < (int)sizeof(buf) ? w : (int)sizeof(buf) - 1;
 			}
@@ -537,6 +599,9 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			if (!sep || c)
 				fputs(sep ? sep : "  ", fp);
 			snprint_cell(hists, he, &f[c], pad ? widths[c] : 0, buf, sizeof(buf));
+			if (cut_width && cut[i] && f[c].col == COL_KEY && f[c].key == SORT_SRCLINE &&
+			    strlen(buf) > (size_t)cut_width)
+				buf[cut_width] = '\0';
 			fputs(buf, fp);
 		}
 		fputc('\n', fp);
@@ -548,6 +613,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		}
 		rows++;
 	}
+	free(cut);
 	return rows;
 }
 
