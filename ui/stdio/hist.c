@@ -485,7 +485,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
  * is cut to the column's width. Marks those rows in @cut (indexed as
  * hists->sorted) and returns that width, or 0 when none is cut.
  */
-static int srcline_cut(const struct hists *hists, const struct stdio_opts *opts, bool *cut)
+static int srcline_cut(const struct hists *hists, bool *cut)
 {
 	struct sort_order pre = { .nr = 0 };
 	struct hists groups;
@@ -516,7 +516,6 @@ static int srcline_cut(const struct hists *hists, const struct stdio_opts *opts,
 			width = (int)strlen(he->srcline);
 	}
 	hists__exit(&groups);
-	(void)opts;
 	return any ? width : 0;
 }
 
@@ -535,7 +534,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	nf = columns_of(hists, opts, f);
 	if (hists->nr_entries) {
 		cut = xcalloc(hists->nr_entries, sizeof(*cut));
-		cut_width = srcline_cut(hists, opts, cut);
+		cut_width = srcline_cut(hists, cut);
 	}
 	if (opts->max_rows && n > opts->max_rows)
 		n = opts->max_rows;
