@@ -42,9 +42,9 @@ for f in "$TMP/perf.data" "$TMP/pmukvm.data"; do
 	perf_agrees "$f" period
 	perf_agrees "$f" dso,period
 	# srcline: mtwork is built with -g; libc and libm through their debug files
-	perf_agrees "$f" srcline --dso mtwork
+	perf_agrees "$f" srcline --dso mtwork,libc.so.6
 	perf_agrees "$f" sym,srcline --dso mtwork,libc.so.6
-	perf_agrees "$f" dso,srcline --dso mtwork,[kernel.kallsyms]
+	perf_agrees "$f" dso,srcline --dso mtwork,libc.so.6,[kernel.kallsyms]
 	# -F: columns, and the sort keys they bring
 	perf_same "$f" -F overhead,sample,period,comm,dso
 	perf_same "$f" -F overhead,overhead_sys,overhead_us,overhead_guest_sys,overhead_guest_us,dso
