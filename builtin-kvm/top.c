@@ -334,7 +334,8 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->hidden++;
 		return 0;
 	}
-	hists__add(&top->base, al, sample->period);
+	hists__add_cpu(&top->base, al, sample->period,
+		       evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1, false);
 	top->interval_samples++;
 	return 0;
 }
