@@ -101,7 +101,7 @@ static const struct opt_desc record_options[] = {
 	{ "event", 'e', required_argument, "EVENTS", "comma list: cycles, instructions, branches, branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN, sys:name tracepoints (default cycles)" },
 	{ "freq", 'F', required_argument, "HZ", "samples per second (default 4000, capped at perf_event_max_sample_rate)" },
 	{ "count", 'c', required_argument, "PERIOD", "a sample every PERIOD events instead of -F" },
-	{ "output", 'o', required_argument, "FILE", "output file (default perf.data.guest, .kvm with --host --guest, .host with --host)" },
+	{ "output", 'o', required_argument, "FILE", "output file, - for stdout (default perf.data.kvm; .guest with --guest alone, .host with --host alone)" },
 	{ "duration", OPT_DURATION, required_argument, "SECONDS", "stop after this many seconds" },
 	{ "mmap-pages", 'm', required_argument, "PAGES", "ring buffer data pages per CPU or thread, a power of two (default 128)" },
 	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
@@ -886,6 +886,10 @@ int cmd_record(int argc, char **argv)
 	if (i < 0)
 		return 129;
 	guest_config__finish();
+	if (!guest_config.host && !guest_config.guest) {
+		pr_err("--no-host --no-guest leaves nothing to record");
+		return 129;
+	}
 	cmd_argv = argv + i;
 	workload = i < argc;
 	freq_given = o->freq != 0;

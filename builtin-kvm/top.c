@@ -133,6 +133,7 @@ struct top {
 	struct hists base;		/* every key apart: see ui/tui.h */
 	struct sort_order so;		/* what is shown */
 	bool count_guest, count_host;
+	bool sample_guest, sample_host;	/* live: the exclude bits */
 	u64 other_events;		/* samples of events after the first: not shown */
 	u64 hidden;			/* left out by -K, -U or -C */
 	/* Refresh bookkeeping. */
@@ -812,8 +813,8 @@ static int live__open(struct top *top)
 	attr.sample_id_all = 1;
 	attr.disabled = 1;
 	attr.inherit = 1;
-	attr.exclude_host = !guest_config.host;
-	attr.exclude_guest = !guest_config.guest;
+	attr.exclude_host = !top->sample_host;
+	attr.exclude_guest = !top->sample_guest;
 	attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
 	top->evlist = evlist__new();
 	evlist__add(top->evlist, &attr, name);
@@ -1079,13 +1080,19 @@ int cmd_top(int argc, char **argv)
 		pr_err("--guest-memory reads running guests: it does not go with -i");
 		goto usage;
 	}
-	/* As report: with no guest option, every sample counts. */
-	if (!guest_config.guest_set && !guest_config.host_set && !guest_config.kallsyms &&
-	    !guest_config.modules && !guest_config.vmlinux && !guest_config.mount) {
-		guest_config.guest = guest_config.host = true;
-		guest_config.guest_set = guest_config.host_set = true;
+	/*
+	 * Sampled: host and guest unless --host/--guest say otherwise (as
+	 * record). Counted: as report, guest only when guest files are given.
+	 */
+	{
+		struct guest_config asked = guest_config;
+
+		guest_config__finish();
+		top.sample_host = guest_config.host;
+		top.sample_guest = guest_config.guest;
+		guest_config = asked;
 	}
-	guest_config__finish();
+	guest_config__finish_view();
 	if (top.guest_memory) {
 		/* guests read from memory, the --guestmount files where not */
 		int gerr = guest_memory__mount(guest_config.mount, top.pid, top.gm_dir,
