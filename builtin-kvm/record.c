@@ -653,7 +653,7 @@ static void sig_handler(int sig)
  * Events with enable_on_exec start counting at the exec. *err_fd reads
  * EOF once the exec worked (close-on-exec), or the child's errno if not.
  */
-static int workload__prepare(char **argv, int *go_fd, int *err_fd)
+static int workload__prepare(char **argv, bool stdout_is_data, int *go_fd, int *err_fd)
 {
 	int go[2], ex[2];
 	pid_t pid;
@@ -684,6 +684,9 @@ static int workload__prepare(char **argv, int *go_fd, int *err_fd)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);	/* ignored signals stay ignored across exec */
+		/* With -o - our stdout is the stream: the command's output goes to stderr. */
+		if (stdout_is_data && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -994,7 +997,7 @@ int cmd_record(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (workload) {
-		err = workload__prepare(cmd_argv, &go_fd, &exec_fd);
+		err = workload__prepare(cmd_argv, !strcmp(o->output, "-"), &go_fd, &exec_fd);
 		if (err) {
 			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(-err));
 			goto out;
@@ -1048,6 +1051,10 @@ int cmd_record(int argc, char **argv)
 		pr_err("cannot create '%s': %s", o->output, strerror(-err));
 		goto out;
 	}
+	perf_writer__set_stop(rec.writer, &done);
+	if (perf_writer__is_pipe(rec.writer) && guest_fb.len && !o->quiet)
+		pr_warning("'%s' is a stream (pipe mode): the guest symbol files are not "
+			   "stored in it (perf refuses pmukvm's feature there)", o->output);
 	for (i = 0; i < rec.evlist->nr_evsels; i++) {
 		struct evlist_evsel *e = &rec.evlist->evsels[i];
 
@@ -1089,8 +1096,12 @@ write_error:
 	if (reported) {
 		int werr = rec.write_err ? rec.write_err : perf_writer__error(rec.writer);
 
-		pr_err("cannot write '%s': %s; stopping, the file keeps the records up to "
-		       "the last complete one", o->output, strerror(-werr));
+		if (perf_writer__is_pipe(rec.writer))
+			pr_err("cannot write '%s': %s; stopping (a stream: its reader has what "
+			       "went out)", o->output, strerror(-werr));
+		else
+			pr_err("cannot write '%s': %s; stopping, the file keeps the records up "
+			       "to the last complete one", o->output, strerror(-werr));
 	}
 out_finish:
 	if (rec.samples)
@@ -1101,7 +1112,7 @@ out_finish:
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
 	else if (!err && !failed)
 		ret = 0;
-	if (reported)
+	if (reported && !perf_writer__is_pipe(rec.writer))
 		recount_from_file(o->output, &rec.samples, &rec.lost);
 	if (!o->quiet || ret)
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
