@@ -84,6 +84,8 @@ struct record {
 	struct pend { u32 pid, file; } *pend;
 	size_t nr_pend, alloc_pend, compact_at;
 	bool kernel_sampled;		/* a host kernel sample: its build-id too */
+	u32 drop_mode;			/* bit per cpumode: samples not to keep */
+	u64 dropped;
 	int write_err;
 };
 
@@ -514,6 +516,14 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 
 		if (ev->header.size < 40)
 			break;
+		/*
+		 * Software events (cpu-clock, the fallback) ignore exclude_host
+		 * and exclude_guest: what they would have excluded is left out here.
+		 */
+		if (rec->drop_mode & (1u << (ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK))) {
+			rec->dropped++;
+			return 0;
+		}
 		pid = (u32)body[2];
 		time = body[3];
 		rec->samples++;
@@ -962,6 +972,13 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
+	/* --host alone: no guest-mode samples; --guest alone: no host ones. */
+	if (!guest_config.guest)
+		rec.drop_mode = 1u << PERF_RECORD_MISC_GUEST_KERNEL |
+				1u << PERF_RECORD_MISC_GUEST_USER;
+	else if (!guest_config.host)
+		rec.drop_mode = 1u << PERF_RECORD_MISC_KERNEL | 1u << PERF_RECORD_MISC_USER |
+				1u << PERF_RECORD_MISC_HYPERVISOR;
 	rec.evlist = evlist__new();
 	rec.sampled_pids = xcalloc(MAX_PID / 8, 1);
 	rec.exited_pids = xcalloc(MAX_PID / 8, 1);
@@ -1118,6 +1135,10 @@ out_finish:
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
 			o->output, rec.samples, rec.lost);
+	if (rec.dropped && !o->quiet)
+		pr_info("left out %" PRIu64 " %s samples that a software event could not "
+			"exclude itself (%s)", rec.dropped, guest_config.guest ? "host" : "guest",
+			guest_config.guest ? "--guest" : "--host");
 out:
 	if (go_fd >= 0)
 		close(go_fd);
