@@ -42,6 +42,7 @@
 #define POLL_MS			100
 #define SYNC_NS			1000000000ull	/* rewrite the header this often */
 #define MAX_PID			(1u << 22)	/* pid_max's ceiling */
+#define MAX_TARGETS		1024		/* ids in one -p or -t list */
 
 /* x86-64 user registers perf samples for DWARF unwinding: all but DS/ES/FS/GS. */
 #define X86_64_REGS_MASK	(((1ull << 24) - 1) & ~(0xfull << 12))
@@ -52,7 +53,9 @@ struct record_opts {
 	const char *events;
 	const char *output;
 	const char *cpus;
-	pid_t pid, tid;
+	pid_t pid, tid;			/* the first of -p or -t */
+	pid_t targets[MAX_TARGETS];	/* all of -p or -t */
+	int nr_targets;
 	bool system_wide;
 	unsigned long long freq, period;
 	double duration;
@@ -85,6 +88,7 @@ struct record {
 	size_t nr_pend, alloc_pend, compact_at;
 	bool kernel_sampled;		/* a host kernel sample: its build-id too */
 	u32 drop_mode;			/* bit per cpumode: samples not to keep */
+	bool drop_by_event;		/* events differ in drop_mode */
 	u64 dropped;
 	int write_err;
 };
@@ -97,10 +101,10 @@ enum {
 
 static const struct opt_desc record_options[] = {
 	{ "all-cpus", 'a', no_argument, NULL, "system-wide, on every CPU (the default without a target)" },
-	{ "pid", 'p', required_argument, "PID", "record the threads of an existing process" },
-	{ "tid", 't', required_argument, "TID", "record one existing thread" },
+	{ "pid", 'p', required_argument, "PID[,PID...]", "record the threads of existing processes" },
+	{ "tid", 't', required_argument, "TID[,TID...]", "record existing threads" },
 	{ "cpu", 'C', required_argument, "CPUS", "only these CPUs, e.g. 0-3,7 (implies -a without a target)" },
-	{ "event", 'e', required_argument, "EVENTS", "comma list: cycles, instructions, branches, branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN, sys:name tracepoints (default cycles)" },
+	{ "event", 'e', required_argument, "EVENTS", "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I) or /period=N/ /freq=N/ terms, and sys:name tracepoints (default cycles)" },
 	{ "freq", 'F', required_argument, "HZ", "samples per second (default 4000, capped at perf_event_max_sample_rate)" },
 	{ "count", 'c', required_argument, "PERIOD", "a sample every PERIOD events instead of -F" },
 	{ "output", 'o', required_argument, "FILE", "output file, - for stdout (default perf.data.kvm; .guest with --guest alone, .host with --host alone)" },
@@ -135,16 +139,28 @@ static int record_opt(int val, const char *arg, void *ctx)
 		o->system_wide = true;
 		return 0;
 	case 'p':
-	case 't':
-		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
-			pr_err("option '-%c' wants a process id, not '%s'", val, arg);
+	case 't': {
+		/* One id or a comma list, as perf: -p 1,2 */
+		char *list = xstrdup(arg), *tok, *save = NULL;
+
+		o->nr_targets = 0;
+		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (parse_u64(tok, &v) || !v || v > INT32_MAX || o->nr_targets >= MAX_TARGETS)
+				break;
+			o->targets[o->nr_targets++] = (pid_t)v;
+		}
+		free(list);
+		if (tok || !o->nr_targets || arg[strlen(arg) - 1] == ',') {
+			pr_err("option '-%c' wants a %s id or a comma list of at most %d, not '%s'",
+			       val, val == 'p' ? "process" : "thread", MAX_TARGETS, arg);
 			return -EINVAL;
 		}
 		if (val == 'p')
-			o->pid = (pid_t)v;
+			o->pid = o->targets[0];
 		else
-			o->tid = (pid_t)v;
+			o->tid = o->targets[0];
 		return 0;
+	}
 	case 'C':
 		o->cpus = arg;
 		return 0;
@@ -276,26 +292,38 @@ static void add_kvm_stat_dummy(struct record *rec)
 static int build_evlist(struct record *rec, bool workload)
 {
 	const struct record_opts *o = &rec->opts;
-	char *list = xstrdup(o->events ? o->events : "cycles"), *name, *next;
-	char fellback[256] = "";
-	bool have_cpu_clock = false;
-	int err = 0;
+	char **list, fellback[256] = "";
+	bool have_cpu_clock = false, fallback;
+	int err = 0, nr, i;
 
-	for (name = list; name; name = next) {
-		struct perf_event_attr attr = { 0 };
+	list = event_list__split(o->events ? o->events : "cycles", &nr);
+	for (i = 0; i < nr; i++) {
+		const char *name = list[i];
+		struct event_spec spec;
+		struct perf_event_attr attr;
 		const char *use = name;
 
-		next = strchr(name, ',');
-		if (next)
-			*next++ = '\0';
-		if (event_name__parse(name, &attr)) {
-			pr_err("unknown event '%s' (known: %s)", name, event_names_known);
+		err = event_spec__parse(name, &spec);
+		if (err) {
+			if (err == -ENOENT)
+				pr_err("unknown event '%s' (known: %s)", name, event_names_known);
+			else if (err != -EINVAL)
+				pr_err("event '%s': cannot read the tracepoints under %s: %s", name,
+				       tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
+			else
+				pr_err("bad event '%s': perf's forms are NAME, NAME:MODIFIERS "
+				       "(u k h G H p I), NAME/period=N/ and NAME/freq=N/ (then "
+				       "MODIFIERS)", name);
 			err = -EINVAL;
 			goto out;
 		}
+		attr = spec.attr;
+		fallback = false;
 		attr.size = sizeof(attr);
-		attr.exclude_host = !guest_config.host;
-		attr.exclude_guest = !guest_config.guest;
+		if (!spec.has_GH) {
+			attr.exclude_host = !guest_config.host;
+			attr.exclude_guest = !guest_config.guest;
+		}
 		attr.disabled = 1;
 		if (is_hw_type(attr.type)) {
 			int perr = evlist__probe(&attr);
@@ -321,18 +349,22 @@ static int build_evlist(struct record *rec, bool workload)
 					 n ? "," : "", name);
 				attr.type = PERF_TYPE_SOFTWARE;
 				attr.config = PERF_COUNT_SW_CPU_CLOCK;
+				attr.precise_ip = 0;
 				use = "cpu-clock";
+				fallback = true;
 			}
 		}
 		if (attr.type == PERF_TYPE_SOFTWARE && attr.config == PERF_COUNT_SW_CPU_CLOCK) {
-			if (have_cpu_clock)
+			if (fallback && have_cpu_clock)
 				continue;	/* two fallbacks would be one event twice */
 			have_cpu_clock = true;
 		}
 		attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 				   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
 		attr.read_format = PERF_FORMAT_ID;
-		if (o->period) {
+		if (spec.has_period) {
+			/* period=N or freq=N of the spec, as given. */
+		} else if (o->period) {
 			attr.sample_period = o->period;
 		} else {
 			attr.freq = 1;
@@ -369,7 +401,7 @@ static int build_evlist(struct record *rec, bool workload)
 		pr_warning("no hardware PMU here: %s fall%s back to cpu-clock", fellback,
 			   strchr(fellback, ',') ? "" : "s");
 out:
-	free(list);
+	event_list__free(list);
 	return err;
 }
 
@@ -503,6 +535,47 @@ static int record__synth_cb(void *ctx, union perf_event *ev)
 	return write_event(rec, ev);
 }
 
+/* Samples of the cpumodes an event's exclude_guest/exclude_host exclude. */
+static u32 drop_mask(const struct perf_event_attr *attr)
+{
+	u32 m = 0;
+
+	if (attr->exclude_guest)
+		m |= 1u << PERF_RECORD_MISC_GUEST_KERNEL | 1u << PERF_RECORD_MISC_GUEST_USER;
+	if (attr->exclude_host)
+		m |= 1u << PERF_RECORD_MISC_KERNEL | 1u << PERF_RECORD_MISC_USER |
+		     1u << PERF_RECORD_MISC_HYPERVISOR;
+	return m;
+}
+
+/*
+ * Software events (cpu-clock, the fallback) ignore exclude_host and
+ * exclude_guest: what they would have excluded is left out here. One mask
+ * for all events is the usual case; modifiers (:G, :H) may differ by event.
+ */
+static void record__set_drop_masks(struct record *rec)
+{
+	int i;
+
+	rec->drop_mode = drop_mask(&rec->evlist->evsels[0].attr);
+	rec->drop_by_event = false;
+	for (i = 1; i < rec->evlist->nr_evsels; i++)
+		if (drop_mask(&rec->evlist->evsels[i].attr) != rec->drop_mode)
+			rec->drop_by_event = true;
+}
+
+static bool record__drop_sample(struct record *rec, u64 id, u16 misc)
+{
+	u32 bit = 1u << (misc & PERF_RECORD_MISC_CPUMODE_MASK);
+
+	if (rec->drop_by_event) {
+		struct evlist_evsel *e = evlist__find_evsel(rec->evlist, id);
+
+		return e && (drop_mask(&e->attr) & bit);
+	}
+	return rec->drop_mode & bit;
+}
+
 static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 {
 	struct record *rec = ctx;
@@ -520,7 +593,7 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 		 * Software events (cpu-clock, the fallback) ignore exclude_host
 		 * and exclude_guest: what they would have excluded is left out here.
 		 */
-		if (rec->drop_mode & (1u << (ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK))) {
+		if (record__drop_sample(rec, body[0], ev->header.misc)) {
 			rec->dropped++;
 			return 0;
 		}
@@ -738,6 +811,15 @@ static bool workload__exited(int *status)
 	return false;
 }
 
+/* Whether any process (or thread) of -p/-t is still there. */
+static bool targets_alive(const struct record_opts *o)
+{
+	for (int i = 0; i < o->nr_targets; i++)
+		if (!kill(o->targets[i], 0) || errno != ESRCH)
+			return true;
+	return false;
+}
+
 /*
  * Reads the buffers until told to stop: a signal, --duration, the command's
  * or the target's exit, or a write error. Polls only after a pass that
@@ -764,8 +846,7 @@ static void record__loop(struct record *rec, bool workload, int *status)
 		 * exits, while others may run on: only the process's end counts.
 		 */
 		if (!workload && !o->system_wide &&
-		    ((o->tid && evlist__all_hup(rec->evlist)) ||
-		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
+		    ((o->tid && evlist__all_hup(rec->evlist)) || !targets_alive(o)))
 			break;
 		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
 			break;
@@ -840,23 +921,40 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 		return err;
 	if (workload)
 		return synthesize__process(workload_pid, 0, id_hdr, record__synth_cb, rec);
-	if (o->pid)
-		return synthesize__process(o->pid, flags, id_hdr, record__synth_cb, rec);
-	if (o->tid) {
-		/* The thread's process, for its maps and its siblings' names. */
-		char path[64], *buf;
-		size_t len;
-		pid_t tgid = o->tid;
+	if (o->pid || o->tid) {
+		pid_t done_tgids[MAX_TARGETS];
+		int nr_done = 0;
 
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)o->tid);
-		if (!read_file_maybe_gz(path, 1 << 16, &buf, &len)) {
-			char *p = strstr(buf, "\nTgid:");
+		for (int t = 0; t < o->nr_targets; t++) {
+			/* A thread's process, for its maps and its siblings' names. */
+			char path[64], *buf;
+			size_t len;
+			pid_t tgid = o->targets[t];
+			bool seen = false;
 
-			if (p)
-				tgid = atoi(p + 6);
-			free(buf);
+			if (o->tid) {
+				snprintf(path, sizeof(path), "/proc/%d/status", (int)tgid);
+				if (!read_file_maybe_gz(path, 1 << 16, &buf, &len)) {
+					char *p = strstr(buf, "\nTgid:");
+
+					if (p)
+						tgid = atoi(p + 6);
+					free(buf);
+				}
+			}
+			for (int d = 0; d < nr_done; d++)
+				seen |= done_tgids[d] == tgid;
+			if (seen)
+				continue;
+			done_tgids[nr_done++] = tgid;
+			err = synthesize__process(tgid, flags, id_hdr, record__synth_cb, rec);
+			/* One that exited since the open has nothing to say. */
+			if (err && err != -ESRCH && err != -ENOENT)
+				return err;
+			if (rec->write_err)
+				return rec->write_err;
 		}
-		return synthesize__process(tgid, flags, id_hdr, record__synth_cb, rec);
+		return 0;
 	}
 	return synthesize__all_processes(flags, id_hdr, record__synth_cb, rec);
 }
@@ -972,13 +1070,6 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
-	/* --host alone: no guest-mode samples; --guest alone: no host ones. */
-	if (!guest_config.guest)
-		rec.drop_mode = 1u << PERF_RECORD_MISC_GUEST_KERNEL |
-				1u << PERF_RECORD_MISC_GUEST_USER;
-	else if (!guest_config.host)
-		rec.drop_mode = 1u << PERF_RECORD_MISC_KERNEL | 1u << PERF_RECORD_MISC_USER |
-				1u << PERF_RECORD_MISC_HYPERVISOR;
 	rec.evlist = evlist__new();
 	rec.sampled_pids = xcalloc(MAX_PID / 8, 1);
 	rec.exited_pids = xcalloc(MAX_PID / 8, 1);
@@ -988,6 +1079,7 @@ int cmd_record(int argc, char **argv)
 		ret = err == -EINVAL ? 129 : 1;
 		goto out;
 	}
+	record__set_drop_masks(&rec);
 
 	/*
 	 * Inherited per-task events cannot be mapped with cpu -1: the command
@@ -1021,10 +1113,11 @@ int cmd_record(int argc, char **argv)
 		}
 		evlist__set_threads(rec.evlist, workload_pid, false);
 	} else if (o->pid || o->tid) {
-		pid_t t = o->pid ? o->pid : o->tid;
+		pid_t bad = 0;
 
-		if (evlist__set_threads(rec.evlist, t, o->pid != 0)) {
-			pr_err("no such %s: %d", o->pid ? "process" : "thread", (int)t);
+		if (evlist__set_thread_list(rec.evlist, o->targets, o->nr_targets, o->pid != 0,
+					    &bad)) {
+			pr_err("no such %s: %d", o->pid ? "process" : "thread", (int)bad);
 			goto out;
 		}
 	} else {
@@ -1136,9 +1229,9 @@ out_finish:
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
 			o->output, rec.samples, rec.lost);
 	if (rec.dropped && !o->quiet)
-		pr_info("left out %" PRIu64 " %s samples that a software event could not "
-			"exclude itself (%s)", rec.dropped, guest_config.guest ? "host" : "guest",
-			guest_config.guest ? "--guest" : "--host");
+		pr_info("left out %" PRIu64 " samples of a mode the event excludes (--host, "
+			"--guest, :G, :H) that a software event cannot exclude itself",
+			rec.dropped);
 out:
 	if (go_fd >= 0)
 		close(go_fd);

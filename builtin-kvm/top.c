@@ -792,29 +792,37 @@ static int live__tick(struct top *top)
 /* Opens the event; a hardware event with no PMU behind it becomes cpu-clock. */
 static int live__open(struct top *top)
 {
-	struct perf_event_attr attr = { 0 };
+	struct perf_event_attr attr;
+	struct event_spec spec;
 	const char *name = top->event ? top->event : "cycles";
 	int err;
 
-	if (event_name__parse(name, &attr)) {
-		pr_err("unknown event '%s' (known: %s)", name, event_names_known);
+	err = event_spec__parse(name, &spec);
+	if (err) {
+		pr_err("%s event '%s' (known: %s)", err == -ENOENT ? "unknown" : "bad", name,
+		       event_names_known);
 		return -EINVAL;
 	}
+	attr = spec.attr;
 	attr.size = sizeof(attr);
 	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
 	attr.read_format = PERF_FORMAT_ID;
-	attr.freq = 1;
-	attr.sample_freq = top->freq;
-	if (top->period) {	/* -c */
-		attr.freq = 0;
-		attr.sample_period = top->period;
+	if (!spec.has_period) {
+		attr.freq = 1;
+		attr.sample_freq = top->freq;
+		if (top->period) {	/* -c */
+			attr.freq = 0;
+			attr.sample_period = top->period;
+		}
 	}
 	attr.sample_id_all = 1;
 	attr.disabled = 1;
 	attr.inherit = 1;
-	attr.exclude_host = !top->sample_host;
-	attr.exclude_guest = !top->sample_guest;
+	if (!spec.has_GH) {
+		attr.exclude_host = !top->sample_host;
+		attr.exclude_guest = !top->sample_guest;
+	}
 	attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
 	top->evlist = evlist__new();
 	evlist__add(top->evlist, &attr, name);
