@@ -90,6 +90,8 @@ struct record {
 	u32 drop_mode;			/* bit per cpumode: samples not to keep */
 	bool drop_by_event;		/* events differ in drop_mode */
 	u64 dropped;
+	u8 *trimbuf;			/* DWARF: a sample with its stack cut */
+	u64 trimmed;			/* bytes of stack copies not written */
 	int write_err;
 };
 
@@ -576,6 +578,58 @@ static bool record__drop_sample(struct record *rec, u64 id, u16 misc)
 	return rec->drop_mode & bit;
 }
 
+/*
+ * The kernel copies sample_stack_user bytes of user stack into every DWARF
+ * sample whatever the stack's depth; only dyn_size of them are the stack
+ * (perf's unwinders read no more). Writing the sample with its stack copy
+ * cut to dyn_size (the size field says so, as the format allows) is one
+ * copy of a few hundred bytes instead of writing 8 KB: most of record's
+ * cost with --call-graph dwarf was the kernel copying those bytes into the
+ * page cache. Returns the record to write (@ev itself when there is
+ * nothing to cut).
+ */
+static const union perf_event *record__trim_stack(struct record *rec, const union perf_event *ev)
+{
+	const u64 *w = (const u64 *)ev + 1;
+	size_t nw = (ev->header.size - sizeof(ev->header)) / 8, i;
+	u64 nr, size, dyn, keep;
+
+	/* IDENTIFIER IP TID TIME CPU PERIOD, CALLCHAIN, REGS_USER, STACK_USER. */
+	if (nw < 7)
+		return ev;
+	nr = w[6];
+	if (nr > nw - 7)
+		return ev;
+	i = 7 + (size_t)nr;
+	if (i >= nw)
+		return ev;
+	if (w[i++])	/* abi: the registers follow */
+		i += (size_t)__builtin_popcountll(X86_64_REGS_MASK);
+	if (i >= nw)
+		return ev;
+	size = w[i];
+	if (!size || size % 8 || size / 8 + 2 + i != nw)
+		return ev;	/* no stack, or not laid out as ours: as it is */
+	dyn = w[i + 1 + size / 8];
+	keep = PERF_ALIGN(dyn < size ? dyn : size, 8);
+	if (keep == size)
+		return ev;
+	/* Header and fields up to the size word, the kept bytes, dyn_size. */
+	memcpy(rec->trimbuf, ev, sizeof(ev->header) + (i + 1) * 8 + keep);
+	{
+		union perf_event *out = (union perf_event *)rec->trimbuf;
+		u64 *ow = (u64 *)out + 1;
+		size_t n = i + 1 + (size_t)keep / 8;
+
+		ow[i] = keep;
+		if (keep)
+			ow[n++] = dyn;
+		out->header.size = (u16)(sizeof(out->header) + n * 8);
+		rec->trimmed += size - keep;
+		return out;
+	}
+}
+
 static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 {
 	struct record *rec = ctx;
@@ -608,6 +662,8 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 			rec->last_time = time;
 		if (pid < MAX_PID)
 			pid_set(rec->sampled_pids, pid, true);
+		if (rec->trimbuf)
+			return write_event(rec, record__trim_stack(rec, ev));
 		break;
 	}
 	case PERF_RECORD_LOST:
@@ -1080,6 +1136,8 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	record__set_drop_masks(&rec);
+	if (o->callgraph == CALLGRAPH_DWARF)
+		rec.trimbuf = xmalloc(65536);
 
 	/*
 	 * Inherited per-task events cannot be mapped with cpu -1: the command
@@ -1253,6 +1311,7 @@ out:
 	str_set__exit(&rec.files);
 	free(rec.needed);
 	free(rec.pend);
+	free(rec.trimbuf);
 	free(rec.sampled_pids);
 	free(rec.exited_pids);
 	return ret;
