@@ -22,6 +22,7 @@
 #include "builtin-kvm/builtin.h"
 #include "symbols/kallsyms.h"
 #include "util/buildid.h"
+#include "util/compress.h"
 #include "util/data.h"
 #include "util/event.h"
 #include "util/evlist.h"
@@ -62,6 +63,7 @@ struct record_opts {
 	unsigned int mmap_pages;
 	enum callgraph_mode callgraph;
 	u32 stack_size;
+	int comp_level;			/* -z: zstd level, 0 for none */
 	bool quiet;
 	bool guest_memory;
 };
@@ -101,6 +103,8 @@ enum {
 	OPT_GUEST_MEMORY,
 };
 
+#define PERF_COMP_ZSTD		1	/* HEADER_COMPRESSED's type */
+
 static const struct opt_desc record_options[] = {
 	{ "all-cpus", 'a', no_argument, NULL, "system-wide, on every CPU (the default without a target)" },
 	{ "pid", 'p', required_argument, "PID[,PID...]", "record the threads of existing processes" },
@@ -114,6 +118,7 @@ static const struct opt_desc record_options[] = {
 	{ "mmap-pages", 'm', required_argument, "PAGES", "ring buffer data pages per CPU or thread, a power of two (default 128)" },
 	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]", "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)" },
+	{ "compression-level", 'z', optional_argument, "LEVEL", "zstd-compress the data as perf record -z (LEVEL 1..22, default 1)" },
 	{ "quiet", 'q', no_argument, NULL, "no messages but errors" },
 	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL, "each running guest's kernel symbols read from its memory at the start, carried in the data file" },
 	OPT_END
@@ -231,6 +236,17 @@ static int record_opt(int val, const char *arg, void *ctx)
 		}
 		pr_err("'--call-graph' wants fp or dwarf[,SIZE], not '%s'", arg);
 		return -EINVAL;
+	case 'z':
+		if (!arg) {
+			o->comp_level = 1;
+			return 0;
+		}
+		if (parse_u64(arg, &v) || v < 1 || v > 22) {
+			pr_err("option '-z' wants a zstd level 1..22, not '%s'", arg);
+			return -EINVAL;
+		}
+		o->comp_level = (int)v;
+		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -745,6 +761,29 @@ static void record__set_build_ids(struct record *rec)
 }
 
 /*
+ * HEADER_COMPRESSED as perf 6.1 writes it: u32 version 1, type (zstd),
+ * level, ratio (bytes in per byte out, rounded down) and mmap_len, which
+ * readers use as the size of one COMPRESSED record's output: the ring
+ * buffer's size, and never less than the writer's chunks need.
+ */
+static void record__set_compressed(struct record *rec)
+{
+	u64 in = 0, out = 0;
+	u32 c[5];
+	u64 mmap_len = ((u64)rec->opts.mmap_pages + 1) * (u64)sysconf(_SC_PAGESIZE);
+
+	perf_writer__compressed_totals(rec->writer, &in, &out);
+	if (mmap_len < 4 * COMPRESS_CHUNK)
+		mmap_len = 4 * COMPRESS_CHUNK;
+	c[0] = 1;
+	c[1] = PERF_COMP_ZSTD;
+	c[2] = (u32)rec->opts.comp_level;
+	c[3] = out ? (u32)(in / out) : 0;
+	c[4] = (u32)min_t(u64, mmap_len, UINT32_MAX);
+	perf_writer__set_feature(rec->writer, HEADER_COMPRESSED, c, sizeof(c));
+}
+
+/*
  * After a write error the file holds fewer records than were read: count
  * what it really keeps, with the reader, so the summary tells the truth.
  */
@@ -1228,6 +1267,14 @@ int cmd_record(int argc, char **argv)
 
 		perf_writer__add_evsel(rec.writer, &e->attr, e->name, e->ids, e->nr_ids);
 	}
+	if (o->comp_level) {
+		err = perf_writer__set_compression(rec.writer, o->comp_level);
+		if (err) {
+			pr_err("zstd cannot compress at level %d", o->comp_level);
+			goto out;
+		}
+		record__set_compressed(&rec);
+	}
 	features__set_host(rec.writer, "pmukvm " PMUKVM_VERSION);
 	features__set_event_desc(rec.writer, rec.evlist);
 	if (guest_fb.len)
@@ -1275,6 +1322,8 @@ out_finish:
 	if (rec.samples)
 		features__set_sample_time(rec.writer, rec.first_time, rec.last_time);
 	record__set_build_ids(&rec);
+	if (o->comp_level)
+		record__set_compressed(&rec);
 	err = perf_writer__finish(rec.writer);
 	if (err && !reported)
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));

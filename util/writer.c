@@ -14,6 +14,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "util/compress.h"
 #include "util/data.h"
 #include "util/event.h"
 
@@ -54,9 +55,12 @@ struct perf_writer {
 	u64 reserved_end;	/* file offset up to which space is allocated */
 	size_t reserve;		/* kept free past the data for the features */
 	bool no_fallocate;
+	bool data_started;	/* past the stream's header records */
 	bool pipe;		/* a stream: no seeks, features as records */
 	bool own_fd;		/* not standard output */
 	const volatile sig_atomic_t *stop;
+	struct compressor *zc;		/* -z: records go out as COMPRESSED ones */
+	struct feat_buf zbuf;
 	u8 feat_sent[HEADER_FEAT_BITS];	/* pipe: features already in the stream */
 	int error;
 	u64 file_size;
@@ -90,6 +94,21 @@ struct perf_writer *perf_writer__new(const char *path, int *err)
 	w->pipe = pipe;
 	w->buf = xmalloc(WRITE_BUF_SIZE);
 	return w;
+}
+
+int perf_writer__set_compression(struct perf_writer *w, int level)
+{
+	BUG_ON(w->data_started);
+	w->zc = compressor__new(level);
+	return w->zc ? 0 : -EINVAL;
+}
+
+bool perf_writer__compressed_totals(const struct perf_writer *w, u64 *in, u64 *out)
+{
+	if (!w->zc)
+		return false;
+	compressor__totals(w->zc, in, out);
+	return true;
 }
 
 bool perf_writer__is_pipe(const struct perf_writer *w)
@@ -236,6 +255,7 @@ static int stream_start(struct perf_writer *w)
 		err = stream_feature(w, PIPE_LAST_FEATURE, NULL, 0);
 	if (!err)
 		err = perf_writer__sync(w);
+	w->data_started = true;
 	if (err && !w->error)
 		w->error = err;
 	return err;
@@ -340,6 +360,7 @@ int perf_writer__start(struct perf_writer *w, size_t reserve)
 		off += attr_rec;
 	}
 	w->data_offset = off;
+	w->data_started = true;
 	err = reserve_space(w, off, 0);
 	if (!err)
 		err = perf_writer__sync(w);
@@ -381,11 +402,11 @@ static size_t whole_records(const u8 *buf, size_t len, size_t n)
 }
 
 /* pwrite of buf[0..len) at @off; *done says how much went out. */
-static int write_out(struct perf_writer *w, u64 off, size_t len, size_t *done)
+static int write_out(struct perf_writer *w, const u8 *buf, u64 off, size_t len, size_t *done)
 {
 	*done = 0;
 	while (*done < len) {
-		ssize_t n = pwrite(w->fd, w->buf + *done, len - *done, (off_t)(off + *done));
+		ssize_t n = pwrite(w->fd, buf + *done, len - *done, (off_t)(off + *done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -400,7 +421,7 @@ static int write_out(struct perf_writer *w, u64 off, size_t len, size_t *done)
  * The disk cannot take the whole buffer: write the whole records that fit
  * while the feature reserve stays free, so the file ends as late as it can.
  */
-static void write_what_fits(struct perf_writer *w, u64 off)
+static void write_what_fits(struct perf_writer *w, const u8 *buf, size_t len, u64 off)
 {
 	u64 page = (u64)sysconf(_SC_PAGESIZE), avail, fit;
 	struct statvfs sv;
@@ -414,39 +435,51 @@ static void write_what_fits(struct perf_writer *w, u64 off)
 	if (avail <= w->reserve + 2 * page)
 		return;
 	fit = avail - w->reserve - 2 * page;
-	n = whole_records(w->buf, w->buf_len, (size_t)min_t(u64, fit, w->buf_len));
+	n = whole_records(buf, len, (size_t)min_t(u64, fit, len));
 	if (!n || reserve_space(w, off, n))
 		return;
-	write_out(w, off, n, &done);
-	w->data_disk += whole_records(w->buf, w->buf_len, done);
+	write_out(w, buf, off, n, &done);
+	w->data_disk += whole_records(buf, len, done);
 }
 
 static int flush(struct perf_writer *w)
 {
 	u64 off = w->data_offset + w->data_disk;
-	size_t done = 0;
+	const u8 *buf = w->buf;
+	size_t done = 0, len = w->buf_len;
 	int err;
 
 	if (w->error)
 		return w->error;
 	if (!w->buf_len)
 		return 0;
+	if (w->zc && w->data_started) {
+		w->zbuf.len = 0;
+		err = compressor__records(w->zc, w->buf, w->buf_len, &w->zbuf);
+		if (err) {
+			w->error = err;
+			w->buf_len = 0;
+			return err;
+		}
+		buf = w->zbuf.buf;
+		len = w->zbuf.len;
+	}
 	if (w->pipe) {
-		err = stream_write(w, w->buf, w->buf_len);
+		err = stream_write(w, buf, len);
 		if (err)
 			w->error = err;
 		else
-			w->data_disk += w->buf_len;
+			w->data_disk += len;
 		w->buf_len = 0;
 		return err;
 	}
-	err = reserve_space(w, off, w->buf_len);
+	err = reserve_space(w, off, len);
 	if (err == -ENOSPC) {
-		write_what_fits(w, off);
+		write_what_fits(w, buf, len, off);
 	} else if (!err) {
-		err = write_out(w, off, w->buf_len, &done);
+		err = write_out(w, buf, off, len, &done);
 		/* Keep what is on disk up to the last whole record. */
-		w->data_disk += err ? whole_records(w->buf, w->buf_len, done) : w->buf_len;
+		w->data_disk += err ? whole_records(buf, len, done) : len;
 	}
 	if (err)
 		w->error = err;
@@ -534,8 +567,14 @@ int perf_writer__finish(struct perf_writer *w)
 	int err, ferr;
 
 	if (w->pipe) {
-		/* What came after the start (SAMPLE_TIME, BUILD_ID) follows the data. */
-		err = w->error ? w->error : stream_features(w);
+		/*
+		 * What came after the start (SAMPLE_TIME, BUILD_ID) follows the
+		 * data, as records of their own: never compressed.
+		 */
+		err = flush(w);
+		w->data_started = false;
+		if (!err)
+			err = stream_features(w);
 		if (!err)
 			err = flush(w);
 		if (!w->error)
@@ -586,6 +625,8 @@ void perf_writer__delete(struct perf_writer *w)
 		free(w->feats[i].payload);
 	free(w->evsels);
 	free(w->buf);
+	compressor__delete(w->zc);
+	feat_buf__release(&w->zbuf);
 	free(w);
 }
 

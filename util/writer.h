@@ -34,6 +34,18 @@ struct perf_writer;
  */
 struct perf_writer *perf_writer__new(const char *path, int *err);
 
+/**
+ * perf_writer__set_compression - before perf_writer__start: the records of
+ * the data section go out zstd-compressed at @level as perf record -z
+ * writes them (util/compress.h); the caller sets HEADER_COMPRESSED. The
+ * stream's header records and the features are never compressed. Returns
+ * 0 or -EINVAL (zstd refused the level).
+ */
+int perf_writer__set_compression(struct perf_writer *w, int level);
+
+/** perf_writer__compressed_totals - bytes in and out; false when not compressing. */
+bool perf_writer__compressed_totals(const struct perf_writer *w, u64 *in, u64 *out);
+
 /** perf_writer__is_pipe - whether the output is a stream (pipe mode). */
 bool perf_writer__is_pipe(const struct perf_writer *w);
 
