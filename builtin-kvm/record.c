@@ -6,8 +6,10 @@
  * Sources: util/evlist (events and ring buffers), util/synthesize (the
  * state before the start), util/writer (the file), util/features.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <inttypes.h>
 #include <linux/perf_event.h>
 #include <signal.h>
@@ -64,6 +66,9 @@ struct record_opts {
 	enum callgraph_mode callgraph;
 	u32 stack_size;
 	int comp_level;			/* -z: zstd level, 0 for none */
+	/* --switch-output: on SIGUSR2, past a size or after a time. */
+	bool switch_signal;
+	u64 switch_size, switch_ns;
 	bool quiet;
 	bool guest_memory;
 };
@@ -92,6 +97,15 @@ struct record {
 	u32 drop_mode;			/* bit per cpumode: samples not to keep */
 	bool drop_by_event;		/* events differ in drop_mode */
 	u64 dropped;
+	/* What a new output file (--switch-output) needs again. */
+	const struct guest_machine *guests;
+	size_t nr_guests;
+	const struct feat_buf *guest_fb;
+	struct feat_buf tracing_fb;	/* HEADER_TRACING_DATA, built once */
+	bool tracing_done;
+	bool workload;
+	u64 seg_samples, nr_switches;
+	bool switch_failed;		/* the files are as the message said */
 	u8 *trimbuf;			/* DWARF: a sample with its stack cut */
 	u64 trimmed;			/* bytes of stack copies not written */
 	int write_err;
@@ -101,6 +115,7 @@ enum {
 	OPT_CALL_GRAPH = OPT_COMMAND_FIRST,
 	OPT_DURATION,
 	OPT_GUEST_MEMORY,
+	OPT_SWITCH_OUTPUT,
 };
 
 #define PERF_COMP_ZSTD		1	/* HEADER_COMPRESSED's type */
@@ -118,6 +133,7 @@ static const struct opt_desc record_options[] = {
 	{ "mmap-pages", 'm', required_argument, "PAGES", "ring buffer data pages per CPU or thread, a power of two (default 128)" },
 	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]", "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)" },
+	{ "switch-output", OPT_SWITCH_OUTPUT, optional_argument, "signal|SIZE|TIME", "start a new file (the last one renamed FILE.<timestamp>) on SIGUSR2 (default), past SIZE (10M: B, K, M, G) or every TIME (30s: s, m, h, d)" },
 	{ "compression-level", 'z', optional_argument, "LEVEL", "zstd-compress the data as perf record -z (LEVEL 1..22, default 1)" },
 	{ "quiet", 'q', no_argument, NULL, "no messages but errors" },
 	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL, "each running guest's kernel symbols read from its memory at the start, carried in the data file" },
@@ -134,6 +150,46 @@ static bool is_hw_type(u32 type)
 }
 
 /* ---- options ---- */
+
+/* perf's --switch-output forms: signal, SIZE with B/K/M/G, TIME with s/m/h/d. */
+static int parse_switch_output(struct record_opts *o, const char *arg)
+{
+	static const struct { char c; u64 mul; bool time; } units[] = {
+		{ 'B', 1, false }, { 'K', 1ull << 10, false }, { 'M', 1ull << 20, false },
+		{ 'G', 1ull << 30, false }, { 's', 1000000000ull, true },
+		{ 'm', 60000000000ull, true }, { 'h', 3600000000000ull, true },
+		{ 'd', 86400000000000ull, true },
+	};
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	o->switch_signal = false;
+	o->switch_size = o->switch_ns = 0;
+	if (!arg || !strcmp(arg, "signal")) {
+		o->switch_signal = true;
+		return 0;
+	}
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!errno && end != arg && v && end[0] && !end[1] && isdigit((unsigned char)arg[0])) {
+		/* As perf: the unit's case matters (M megabytes, m minutes). */
+		for (i = 0; i < ARRAY_SIZE(units); i++) {
+			if (end[0] != units[i].c)
+				continue;
+			if (v > UINT64_MAX / units[i].mul)
+				break;
+			if (units[i].time)
+				o->switch_ns = v * units[i].mul;
+			else
+				o->switch_size = v * units[i].mul;
+			return 0;
+		}
+	}
+	pr_err("'--switch-output' wants signal, a size (10M: B, K, M, G) or a time "
+	       "(30s: s, m, h, d), not '%s'", arg);
+	return -EINVAL;
+}
 
 static int record_opt(int val, const char *arg, void *ctx)
 {
@@ -236,6 +292,8 @@ static int record_opt(int val, const char *arg, void *ctx)
 		}
 		pr_err("'--call-graph' wants fp or dwarf[,SIZE], not '%s'", arg);
 		return -EINVAL;
+	case OPT_SWITCH_OUTPUT:
+		return parse_switch_output(o, arg);
 	case 'z':
 		if (!arg) {
 			o->comp_level = 1;
@@ -670,6 +728,7 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 		pid = (u32)body[2];
 		time = body[3];
 		rec->samples++;
+		rec->seg_samples++;
 		if ((ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL)
 			rec->kernel_sampled = true;
 		if (!rec->first_time || time < rec->first_time)
@@ -816,12 +875,14 @@ static void recount_from_file(const char *path, u64 *samples, u64 *lost)
 /* ---- the workload ---- */
 
 static pid_t workload_pid = -1;
-static volatile sig_atomic_t done, child_done;
+static volatile sig_atomic_t done, child_done, switch_pending;
 
 static void sig_handler(int sig)
 {
 	if (sig == SIGCHLD)
 		child_done = 1;
+	else if (sig == SIGUSR2)
+		switch_pending = 1;
 	else
 		done = 1;
 }
@@ -920,12 +981,14 @@ static bool targets_alive(const struct record_opts *o)
  * or the target's exit, or a write error. Polls only after a pass that
  * found nothing, so a busy buffer is drained at once.
  */
+static int record__switch_output(struct record *rec, bool at_exit);
+
 static void record__loop(struct record *rec, bool workload, int *status)
 {
 	const struct record_opts *o = &rec->opts;
-	u64 start_ns, last_sync;
+	u64 start_ns, last_sync, last_switch;
 
-	start_ns = last_sync = now_ns();
+	start_ns = last_sync = last_switch = now_ns();
 	for (;;) {
 		long n = record__mmap_read_all(rec);
 		u64 now = now_ns();
@@ -945,6 +1008,15 @@ static void record__loop(struct record *rec, bool workload, int *status)
 			break;
 		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
 			break;
+		if (switch_pending ||
+		    (o->switch_size && perf_writer__data_size(rec->writer) >= o->switch_size) ||
+		    (o->switch_ns && now - last_switch >= o->switch_ns)) {
+			switch_pending = 0;
+			if (record__switch_output(rec, false))
+				break;
+			last_switch = last_sync = now_ns();
+			continue;
+		}
 		/* The header on disk follows the data: a killed record leaves a readable file. */
 		if (now - last_sync >= SYNC_NS) {
 			if (perf_writer__sync(rec->writer) && !rec->write_err)
@@ -1054,6 +1126,139 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 	return synthesize__all_processes(flags, id_hdr, record__synth_cb, rec);
 }
 
+/*
+ * Creates o->output and starts it: events, features, compression. Returns
+ * 0, -EEXIST after a message when it cannot be created or set up, or the
+ * writer's error.
+ */
+static int record__new_output(struct record *rec)
+{
+	const struct record_opts *o = &rec->opts;
+	int i, err;
+
+	rec->writer = perf_writer__new(o->output, &err);
+	if (!rec->writer) {
+		pr_err("cannot create '%s': %s", o->output, strerror(-err));
+		return -EEXIST;
+	}
+	perf_writer__set_stop(rec->writer, &done);
+	if (perf_writer__is_pipe(rec->writer) && (o->switch_signal || o->switch_size ||
+						  o->switch_ns)) {
+		pr_err("--switch-output writes files: '%s' is a stream", o->output);
+		return -EEXIST;
+	}
+	if (perf_writer__is_pipe(rec->writer) && rec->guest_fb->len && !o->quiet)
+		pr_warning("'%s' is a stream (pipe mode): the guest symbol files are not "
+			   "stored in it (perf refuses pmukvm's feature there)", o->output);
+	for (i = 0; i < rec->evlist->nr_evsels; i++) {
+		struct evlist_evsel *e = &rec->evlist->evsels[i];
+
+		perf_writer__add_evsel(rec->writer, &e->attr, e->name, e->ids, e->nr_ids);
+	}
+	if (o->comp_level) {
+		err = perf_writer__set_compression(rec->writer, o->comp_level);
+		if (err) {
+			pr_err("zstd cannot compress at level %d", o->comp_level);
+			return -EEXIST;
+		}
+		record__set_compressed(rec);
+	}
+	features__set_host(rec->writer, "pmukvm " PMUKVM_VERSION);
+	features__set_event_desc(rec->writer, rec->evlist);
+	if (rec->guest_fb->len)
+		perf_writer__set_feature(rec->writer, HEADER_PMUKVM_GUEST_FILES,
+					 rec->guest_fb->buf, rec->guest_fb->len);
+	if (!rec->tracing_done) {
+		if (record__tracing_data(rec, &rec->tracing_fb))
+			return -EEXIST;	/* said */
+		rec->tracing_done = true;
+	} else if (rec->tracing_fb.len) {
+		perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, rec->tracing_fb.buf,
+					 rec->tracing_fb.len);
+	}
+	return perf_writer__start(rec->writer, rec->guest_fb->len + rec->tracing_fb.len);
+}
+
+/* Finishes the current file: the features that come at the end. */
+static int record__finish_output(struct record *rec)
+{
+	if (rec->seg_samples)
+		features__set_sample_time(rec->writer, rec->first_time, rec->last_time);
+	record__set_build_ids(rec);
+	if (rec->opts.comp_level)
+		record__set_compressed(rec);
+	return perf_writer__finish(rec->writer);
+}
+
+/* perf's names for switched files: OUTPUT.YYYYmmddHHMMSScc (cc: 1/100 s). */
+static char *timestamped_name(const char *output)
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y%m%d%H%M%S", &tm);
+	return xasprintf("%s.%s%02u", output, date, (unsigned int)(ts.tv_nsec / 10000000));
+}
+
+/*
+ * --switch-output: the file so far is finished and renamed OUTPUT.<time>;
+ * unless at the end, a new OUTPUT starts with the state synthesized again,
+ * so that each file reads on its own. Returns 0 or a negative errno (said).
+ */
+static int record__switch_output(struct record *rec, bool at_exit)
+{
+	const struct record_opts *o = &rec->opts;
+	char *name = timestamped_name(o->output);
+	int err;
+
+	/* Drain what the buffers hold into this file; at the end it is finished. */
+	if (!at_exit) {
+		record__mmap_read_all(rec);
+		err = record__finish_output(rec);
+		if (err) {
+			pr_err("cannot write '%s': %s", o->output, strerror(-err));
+			goto fail;
+		}
+	}
+	if (rename(o->output, name)) {
+		err = -errno;
+		pr_err("cannot rename '%s' to '%s': %s", o->output, name, strerror(errno));
+		goto fail;
+	}
+	rec->nr_switches++;
+	if (!o->quiet)
+		pr_info("dumped '%s' (%" PRIu64 " samples)", name, rec->seg_samples);
+	free(name);
+	perf_writer__delete(rec->writer);
+	rec->writer = NULL;
+	rec->seg_samples = 0;
+	rec->first_time = rec->last_time = 0;
+	if (at_exit)
+		return 0;
+	name = NULL;
+	err = record__new_output(rec);
+	if (err == -EEXIST) {
+		err = -EIO;	/* said */
+		goto fail;
+	}
+	if (!err)
+		err = synthesize_all(rec, rec->guests, rec->nr_guests, rec->workload);
+	if (err) {
+		pr_err("cannot write '%s': %s", o->output, strerror(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	free(name);
+	rec->switch_failed = true;
+	if (!rec->write_err)
+		rec->write_err = err;
+	return err;
+}
+
 static unsigned long long cap_freq(const struct record_opts *o, bool freq_given)
 {
 	long max = 0;
@@ -1077,7 +1282,6 @@ int cmd_record(int argc, char **argv)
 	struct record_opts *o = &rec.opts;
 	struct guest_machine *guests = NULL;
 	struct feat_buf guest_fb = { 0 };
-	struct feat_buf tracing_fb = { 0 };
 	char gm_dir[4096] = "";
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
@@ -1199,6 +1403,8 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	if (o->switch_signal)
+		sigaction(SIGUSR2, &sa, NULL);
 	/* A command that died before its start must not take record with it. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -1252,37 +1458,15 @@ int cmd_record(int argc, char **argv)
 	pr_debug("%d event(s) on %d cpu slot(s) x %d thread(s), %d ring buffer(s) of %u pages",
 		 rec.evlist->nr_evsels, rec.evlist->nr_cpus, rec.evlist->nr_threads,
 		 rec.evlist->nr_mmaps, o->mmap_pages);
-	rotate_old(o->output);
-	rec.writer = perf_writer__new(o->output, &err);
-	if (!rec.writer) {
-		pr_err("cannot create '%s': %s", o->output, strerror(-err));
-		goto out;
-	}
-	perf_writer__set_stop(rec.writer, &done);
-	if (perf_writer__is_pipe(rec.writer) && guest_fb.len && !o->quiet)
-		pr_warning("'%s' is a stream (pipe mode): the guest symbol files are not "
-			   "stored in it (perf refuses pmukvm's feature there)", o->output);
-	for (i = 0; i < rec.evlist->nr_evsels; i++) {
-		struct evlist_evsel *e = &rec.evlist->evsels[i];
-
-		perf_writer__add_evsel(rec.writer, &e->attr, e->name, e->ids, e->nr_ids);
-	}
-	if (o->comp_level) {
-		err = perf_writer__set_compression(rec.writer, o->comp_level);
-		if (err) {
-			pr_err("zstd cannot compress at level %d", o->comp_level);
-			goto out;
-		}
-		record__set_compressed(&rec);
-	}
-	features__set_host(rec.writer, "pmukvm " PMUKVM_VERSION);
-	features__set_event_desc(rec.writer, rec.evlist);
-	if (guest_fb.len)
-		perf_writer__set_feature(rec.writer, HEADER_PMUKVM_GUEST_FILES, guest_fb.buf,
-					 guest_fb.len);
-	err = record__tracing_data(&rec, &tracing_fb);
-	if (!err)
-		err = perf_writer__start(rec.writer, guest_fb.len + tracing_fb.len);
+	if (!o->switch_signal && !o->switch_size && !o->switch_ns)
+		rotate_old(o->output);
+	rec.guests = guests;
+	rec.nr_guests = nr_guests;
+	rec.guest_fb = &guest_fb;
+	rec.workload = workload;
+	err = record__new_output(&rec);
+	if (err == -EEXIST)
+		goto out;	/* said */
 	if (!err)
 		err = synthesize_all(&rec, guests, nr_guests, workload);
 	if (err) {
@@ -1305,6 +1489,8 @@ int cmd_record(int argc, char **argv)
 	}
 
 	record__loop(&rec, workload, &status);
+	if (rec.switch_failed)
+		goto out;
 
 write_error:
 	reported = rec.write_err || perf_writer__error(rec.writer);
@@ -1319,12 +1505,9 @@ write_error:
 			       "to the last complete one", o->output, strerror(-werr));
 	}
 out_finish:
-	if (rec.samples)
-		features__set_sample_time(rec.writer, rec.first_time, rec.last_time);
-	record__set_build_ids(&rec);
-	if (o->comp_level)
-		record__set_compressed(&rec);
-	err = perf_writer__finish(rec.writer);
+	if (!rec.writer)
+		goto out;	/* a failed --switch-output said why */
+	err = record__finish_output(&rec);
 	if (err && !reported)
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
 	else if (!err && !failed)
@@ -1335,6 +1518,10 @@ out_finish:
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
 			o->output, rec.samples, rec.lost);
+	/* As perf: with --switch-output, the last file gets its timestamp too. */
+	if (!err && (o->switch_signal || o->switch_size || o->switch_ns) &&
+	    record__switch_output(&rec, true))
+		ret = 1;
 	if (rec.dropped && !o->quiet)
 		pr_info("left out %" PRIu64 " samples of a mode the event excludes (--host, "
 			"--guest, :G, :H) that a software event cannot exclude itself",
@@ -1356,7 +1543,7 @@ out:
 	if (o->guest_memory)
 		guest_memory__unmount(gm_dir);
 	feat_buf__release(&guest_fb);
-	feat_buf__release(&tracing_fb);
+	feat_buf__release(&rec.tracing_fb);
 	str_set__exit(&rec.files);
 	free(rec.needed);
 	free(rec.pend);
