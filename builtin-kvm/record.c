@@ -611,10 +611,17 @@ static int record__synth_cb(void *ctx, union perf_event *ev)
 	return write_event(rec, ev);
 }
 
-/* Samples of the cpumodes an event's exclude_guest/exclude_host exclude. */
+/*
+ * Samples of the cpumodes a software event's exclude_guest/exclude_host
+ * exclude. Hardware events are filtered by the PMU; a tracepoint fires in
+ * the host's context whatever it traces (kvm:kvm_exit), so it keeps all.
+ */
 static u32 drop_mask(const struct perf_event_attr *attr)
 {
 	u32 m = 0;
+
+	if (attr->type != PERF_TYPE_SOFTWARE)
+		return 0;
 
 	if (attr->exclude_guest)
 		m |= 1u << PERF_RECORD_MISC_GUEST_KERNEL | 1u << PERF_RECORD_MISC_GUEST_USER;
