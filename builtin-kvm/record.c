@@ -1192,8 +1192,11 @@ static int record__finish_output(struct record *rec)
 	if (rec->seg_samples)
 		features__set_sample_time(rec->writer, rec->first_time, rec->last_time);
 	record__set_build_ids(rec);
-	if (rec->opts.comp_level)
+	if (rec->opts.comp_level) {
+		/* The ratio counts what is still buffered: compress it first. */
+		perf_writer__sync(rec->writer);
 		record__set_compressed(rec);
+	}
 	return perf_writer__finish(rec->writer);
 }
 
