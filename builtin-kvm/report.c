@@ -707,13 +707,7 @@ int cmd_report(int argc, char **argv)
 	 * As perf kvm: guest samples only once guest symbols are given. With
 	 * none, every sample counts, as plain perf report counts the host.
 	 */
-	if (!guest_config.guest_set && !guest_config.host_set &&
-	    !guest_config.kallsyms && !guest_config.modules && !guest_config.vmlinux &&
-	    !guest_config.mount) {
-		guest_config.guest = guest_config.host = true;
-		guest_config.guest_set = guest_config.host_set = true;
-	}
-	guest_config__finish();
+	guest_config__finish_view();
 
 	data = perf_data__open(rep.input, &e, err, sizeof(err));
 	if (!data) {
