@@ -1163,6 +1163,12 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 
 /* ---- threads ---- */
 
+/* Keyed: a file cannot choose tids that share a chain. */
+static size_t tid_slot(const struct machine *machine, u32 tid)
+{
+	return (size_t)hash_u64(tid) & (machine->thash_size - 1);
+}
+
 static struct thread *machine__find_thread(struct machine *machine, u32 tid)
 {
 	struct thread *t;
@@ -1171,7 +1177,7 @@ static struct thread *machine__find_thread(struct machine *machine, u32 tid)
 		return machine->last_thread;
 	if (!machine->thash_size)
 		return NULL;
-	for (t = machine->thash[tid & (machine->thash_size - 1)]; t; t = t->hnext)
+	for (t = machine->thash[tid_slot(machine, tid)]; t; t = t->hnext)
 		if (t->tid == tid) {
 			machine->last_thread = t;
 			return t;
@@ -1194,20 +1200,20 @@ static void machine__hash_thread(struct machine *machine, struct thread *t)
 
 			for (; x; x = n) {
 				n = x->hnext;
-				x->hnext = machine->thash[x->tid & (machine->thash_size - 1)];
-				machine->thash[x->tid & (machine->thash_size - 1)] = x;
+				x->hnext = machine->thash[tid_slot(machine, x->tid)];
+				machine->thash[tid_slot(machine, x->tid)] = x;
 			}
 		}
 		free(old);
 	}
-	t->hnext = machine->thash[t->tid & (machine->thash_size - 1)];
-	machine->thash[t->tid & (machine->thash_size - 1)] = t;
+	t->hnext = machine->thash[tid_slot(machine, t->tid)];
+	machine->thash[tid_slot(machine, t->tid)] = t;
 	machine->nr_threads++;
 }
 
 static void machine__unhash_thread(struct machine *machine, struct thread *t)
 {
-	struct thread **pp = &machine->thash[t->tid & (machine->thash_size - 1)];
+	struct thread **pp = &machine->thash[tid_slot(machine, t->tid)];
 
 	for (; *pp; pp = &(*pp)->hnext) {
 		if (*pp == t) {
