@@ -50,13 +50,27 @@ struct map {
 	struct dso *dso;
 };
 
-/** struct maps - sorted, non-overlapping maps; shared by a process's threads. */
+struct map_node;
+
+/**
+ * struct maps - non-overlapping maps in address order; shared by a
+ * process's threads. A treap on start (priorities from a PRNG, never from
+ * the data): inserts are O(log n) expected whatever order mmaps arrive in
+ * (top-down allocators send them in descending order), lookups O(log n).
+ */
 struct maps {
-	struct map *arr;
-	size_t nr, alloc;
+	struct map_node *root;
+	size_t nr;
 	int refcnt;
-	size_t last;		/* lookup cache */
+	struct map_node *last;	/* lookup cache; cleared when a node goes */
 };
+
+/** maps__first - the lowest map, or NULL. */
+struct map *maps__first(struct maps *maps);
+/** maps__next - the map after @map (one of @maps'), or NULL. */
+struct map *maps__next(struct maps *maps, const struct map *map);
+/** maps__clear - removes every map (the struct stays usable). */
+void maps__clear(struct maps *maps);
 
 /** struct thread - a task seen in the data; comm follows COMM records. */
 struct thread {
