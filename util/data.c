@@ -611,7 +611,8 @@ static void map_data(struct perf_data *d)
 	u64 len = d->data_offset + d->data_size - start;
 	void *p;
 
-	if (!d->data_size || len > SIZE_MAX)
+	/* Records are read in place: a misaligned section is read through the buffer. */
+	if (!d->data_size || len > SIZE_MAX || d->data_offset % 8)
 		return;
 	p = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, d->fd, (off_t)start);
 	if (p == MAP_FAILED)

@@ -31,6 +31,8 @@
  *                       CPUs within a window (per-CPU ring buffers)
  *   rounds N            the same as stream N 1000, with FINISHED_ROUND
  *                       after each block of every CPU
+ *   jitter N [J]        stream N, each time moved up to J (default 4096)
+ *                       later: out of order within each CPU too
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -195,14 +197,20 @@ static void rec_mmap(struct buf *b, u32 pid, u64 start, u64 len, const char *nam
 	rec_end(b);
 }
 
-static void rec_comm(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id)
+static void rec_comm_cpu(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id,
+			 u32 cpu)
 {
 	rec_begin(b, REC_COMM, 0);
 	put32(b, pid);
 	put32(b, tid);
 	put_str(b, comm);
-	trailer(b, pid, tid, time, id, 0);
+	trailer(b, pid, tid, time, id, cpu);
 	rec_end(b);
+}
+
+static void rec_comm(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id)
+{
+	rec_comm_cpu(b, pid, tid, comm, time, id, 0);
 }
 
 /* A feature payload: id and bytes. */
@@ -632,7 +640,7 @@ static void shape_huge(const char *path, const char *field)
  * drains per-CPU buffers); rounds: a FINISHED_ROUND after every pass.
  * Written as it goes: the file may be larger than memory.
  */
-static void shape_stream(const char *path, u64 n, u64 blk, int rounds)
+static void shape_stream(const char *path, u64 n, u64 blk, int rounds, u64 jitter)
 {
 	struct event e = one_event(BASE_TYPE);
 	struct buf d = { 0 }, h = { 0 };
@@ -659,11 +667,24 @@ static void shape_stream(const char *path, u64 n, u64 blk, int rounds)
 
 		for (c = 0; c < 4 && done < n; c++) {
 			for (i = 0; i < step && done < n; i++, done++) {
-				u64 time = blk ? t + i * 4 + c : t + done;
-				u32 p = 1001 + (u32)(rnd() % 8);
+				u64 time = blk ? t + i * 4 + c : t + done * 16;
+				u32 p = 1001 + (u32)(rnd() % 8), cpu = (u32)(blk ? c : done % 4);
 
+				if (jitter)	/* out of order within a CPU too */
+					time += rnd() % jitter;
 				rec_sample(&d, BASE_TYPE, 0x400000 + (rnd() % 0x40000) * 4, p, p,
-					   time, one_id, (u32)c);
+					   time, one_id, cpu);
+				/*
+				 * Now and then a process renames itself: the rows by
+				 * comm are right only in time order.
+				 */
+				if (done % 9973 == 9972) {
+					char comm[16];
+
+					snprintf(comm, sizeof(comm), "job%u.%u", p,
+						 (unsigned)(done / 9973 % 5));
+					rec_comm_cpu(&d, p, p, comm, time, one_id, cpu);
+				}
 			}
 			if (!blk)
 				break;
@@ -726,9 +747,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(shape, "huge") && argc > 3)
 		shape_huge(path, argv[3]);
 	else if (!strcmp(shape, "stream"))
-		shape_stream(path, n ? n : 1000000, m, 0);
+		shape_stream(path, n ? n : 1000000, m, 0, 0);
+	else if (!strcmp(shape, "jitter"))
+		shape_stream(path, n ? n : 1000000, 0, 0, m ? m : 4096);
 	else if (!strcmp(shape, "rounds"))
-		shape_stream(path, n ? n : 1000000, 1000, 1);
+		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
 	else
 		die("unknown shape '%s'", shape);
 	return 0;
