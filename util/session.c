@@ -420,7 +420,7 @@ static int queue_flush(struct session *s, u64 limit)
 static void stream_note(struct session *s, u32 cpu, u64 time)
 {
 	/* No CPU (synthesized records, or none in sample_type): no stream. */
-	if (s->no_streams || cpu == (u32)-1)
+	if (!s->streams || s->no_streams || cpu == (u32)-1)
 		return;
 	if (cpu >= MAX_STREAM_CPUS) {
 		s->no_streams = true;	/* no CPU to tell streams apart */
@@ -461,7 +461,8 @@ static int stream_watermark(struct session *s)
 	u64 wm = UINT64_MAX;
 	u32 c;
 
-	if (s->seen_round || s->no_streams || ++s->since_watermark < WATERMARK_STEP ||
+	if (!s->streams || s->seen_round || s->no_streams ||
+	    ++s->since_watermark < WATERMARK_STEP ||
 	    s->seq < WATERMARK_WARMUP)
 		return 0;
 	s->since_watermark = 0;
@@ -549,10 +550,10 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 		struct evsel *evsel = perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
 
-		/* deliver() reports what is wrong with samples we cannot place. */
 		const u64 *body = (const u64 *)(&ev->header + 1);
 		u32 cpu = (u32)-1;
 
+		/* deliver() reports what is wrong with samples we cannot place. */
 		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
 			return dispatch(s, ev, off, evsel);
 		time = body[evsel->time_pos];
@@ -612,6 +613,11 @@ static int read_all(struct session *s)
 	u64 n = 0;
 
 	s->progress_start_ns = s->last_progress_ns = now_ns();
+	/*
+	 * The whole input is read here, delivered as soon as it is known in
+	 * order (not when a caller's clock says, as top's replay does).
+	 */
+	s->streams = true;
 	while ((r = perf_data__next(s->data, &ev, &off)) > 0) {
 		err = session__process_event(s, ev, off);
 		if (err)

@@ -75,6 +75,7 @@ struct session {
 	 * order, so what is older than every CPU's newest is delivered
 	 * (session.c: stream_watermark).
 	 */
+	bool streams;		/* reading a whole file (not paced, as top's replay) */
 	bool seen_round;	/* the input has rounds: they decide */
 	bool no_streams;	/* a record without a CPU: no watermark */
 	u64 *cpu_last;		/* newest time per CPU; 0: none seen */
