@@ -337,11 +337,22 @@ static struct dso *machine__findnew_dso(struct machine *machine, const char *nam
 					enum dso_kind kind, const char *short_name)
 {
 	struct dso *dso;
+	long n = str_set__find(&machine->dso_names, name);
 
-	for (dso = machine->dsos; dso; dso = dso->next)
-		if (dso->kind == kind && !strcmp(dso->long_name, name))
-			return dso;
+	if (n >= 0)
+		for (dso = machine->dso_by_name[n]; dso; dso = dso->name_next)
+			if (dso->kind == kind)
+				return dso;
+	if (n < 0) {
+		n = (long)str_set__add(&machine->dso_names, name);
+		machine->dso_by_name = xrealloc(machine->dso_by_name,
+						machine->dso_names.alloc *
+						sizeof(*machine->dso_by_name));
+		machine->dso_by_name[n] = NULL;
+	}
 	dso = xzalloc(sizeof(*dso));
+	dso->name_next = machine->dso_by_name[n];
+	machine->dso_by_name[n] = dso;
 	dso->long_name = xstrdup(name);
 	if (short_name)
 		dso->short_name = xstrdup(short_name);
@@ -530,17 +541,29 @@ static void dso__find_recorded_build_id(struct machines *m, struct dso *dso)
 	const struct header_info *hi;
 	size_t i;
 
+	long n;
+
 	if (dso->build_id_size || !m->data)
 		return;
 	hi = &m->data->info;
-	for (i = 0; i < hi->nr_build_ids; i++) {
-		const struct build_id_entry *e = &hi->build_ids[i];
+	if (!m->bid_indexed) {
+		m->bid_indexed = true;
+		m->bid_entry = xcalloc(hi->nr_build_ids ? hi->nr_build_ids : 1,
+				       sizeof(*m->bid_entry));
+		for (i = 0; i < hi->nr_build_ids; i++) {
+			const struct build_id_entry *e = &hi->build_ids[i];
 
-		if (e->pid == -1 && e->size && !strcmp(e->filename, dso->long_name)) {
-			memcpy(dso->build_id, e->build_id, e->size);
-			dso->build_id_size = e->size;
-			return;
+			if (e->pid != -1 || !e->size || str_set__find(&m->bid_names, e->filename) >= 0)
+				continue;
+			m->bid_entry[str_set__add(&m->bid_names, e->filename)] = i;
 		}
+	}
+	n = str_set__find(&m->bid_names, dso->long_name);
+	if (n >= 0) {
+		const struct build_id_entry *e = &hi->build_ids[m->bid_entry[n]];
+
+		memcpy(dso->build_id, e->build_id, e->size);
+		dso->build_id_size = e->size;
 	}
 }
 
@@ -1006,6 +1029,8 @@ static void machine__exit(struct machine *machine)
 		}
 	}
 	free(machine->thash);
+	str_set__exit(&machine->dso_names);
+	free(machine->dso_by_name);
 	while (machine->dsos) {
 		struct dso *d = machine->dsos;
 
@@ -1055,6 +1080,8 @@ void machines__exit(struct machines *m)
 		free(g);
 	}
 	str_set__exit(&m->comms);
+	str_set__exit(&m->bid_names);
+	free(m->bid_entry);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);

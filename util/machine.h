@@ -42,6 +42,7 @@ struct dso {
 	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
 	u64 nr_samples;
 	struct dso *next;	/* machine's list */
+	struct dso *name_next;	/* same long_name, other kind */
 };
 
 /** struct map - [start, end) of a process or kernel address space. */
@@ -94,6 +95,9 @@ struct machine {
 	char *root;		/* --guestmount DIR/<pid>, or NULL */
 	struct maps kmaps;	/* kernel and modules */
 	struct dso *dsos;
+	/* dsos by long_name (a file may name a million): number -> chain. */
+	struct str_set dso_names;
+	struct dso **dso_by_name;
 	struct dso *kernel_dso;
 	struct dso *guest_user_dso;
 	struct kallsyms *ks;	/* loaded on first use */
@@ -124,6 +128,14 @@ struct machines {
 	struct machine host;
 	struct machine *guests;
 	struct str_set comms;		/* comm interning: equal names, one pointer */
+	/*
+	 * The data file's host build-ids by file name (the first entry for
+	 * each name): built on first use, so that finding a DSO's does not
+	 * scan every entry (a file may hold a million).
+	 */
+	struct str_set bid_names;
+	size_t *bid_entry;		/* by number in bid_names: index in build_ids */
+	bool bid_indexed;
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
 	const struct perf_data *data;

@@ -699,6 +699,16 @@ u32 str_set__add(struct str_set *set, const char *s)
 	return (u32)set->nr - 1;
 }
 
+long str_set__find(const struct str_set *set, const char *s)
+{
+	size_t i;
+
+	if (!set->nr_slots)
+		return -1;
+	i = str_set__slot(set, s);
+	return set->slots[i] ? (long)set->slots[i] - 1 : -1;
+}
+
 void str_set__exit(struct str_set *set)
 {
 	size_t i;

@@ -148,6 +148,8 @@ struct str_set {
 
 /** str_set__add - the number of @s, a copy of it added if new. */
 u32 str_set__add(struct str_set *set, const char *s);
+/** str_set__find - the number of @s, or -1 when it is not in the set. */
+long str_set__find(const struct str_set *set, const char *s);
 void str_set__exit(struct str_set *set);
 
 /**

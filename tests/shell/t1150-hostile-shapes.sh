@@ -75,6 +75,15 @@ for order in desc asc random; do
 	[ $have_perf = 0 ] || perf_agrees "$TMP/maps.data" dso
 done
 
+# 200,000 BUILD_ID entries and 20,000 DSOs: each DSO once scanned every
+# entry, and every DSO before it (20 s and more, where perf takes 1 s).
+"$MK" build-ids "$TMP/bids.data" 200000 20000
+p=$(perf_secs "$TMP/bids.data")
+lim=$(awk -v p="$p" 'BEGIN { printf "%.1f", 4 * p + 2 }')
+bounded "200,000 build-ids, 20,000 DSOs (perf ${p} s)" "$lim" 300000 \
+	$PMUKVM report -i "$TMP/bids.data" --stdio || fail "build-ids: exit $?"
+[ $have_perf = 0 ] || perf_agrees "$TMP/bids.data" dso
+
 # Many threads, tids on one stride: pmukvm within perf's bounds.
 "$MK" threads "$TMP/threads.data" 200000
 p=$(perf_secs "$TMP/threads.data")

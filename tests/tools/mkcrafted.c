@@ -20,6 +20,8 @@
  *                       order (top-down allocation), samples in each
  *   maps-asc N, maps-random N   the same in ascending / shuffled order
  *   threads N           N threads (tids k << 12), a COMM and a sample each
+ *   build-ids N M       N BUILD_ID entries (distinct files) and M mmaps
+ *                       of other files, a sample in each
  *   comm-bad            comms and a file name that are not UTF-8, a comm
  *                       with quotes, backslashes and control bytes
  *   huge FIELD          one header field at its largest: attrs, nrcpus,
@@ -540,6 +542,48 @@ static void shape_threads(const char *path, u32 n)
 	free(d.p);
 }
 
+/*
+ * n BUILD_ID entries for distinct files, and m mmaps of other distinct
+ * files (none of them exists), a sample in each: every DSO looks for its
+ * build-id among the entries.
+ */
+static void shape_build_ids(const char *path, u32 n, u32 m)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 }, *f = feature(F_BUILD_ID);
+	char name[64];
+	u64 t = 10;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		size_t start = f->len;
+		u16 size;
+
+		put32(f, 0);		/* type (unused in the feature) */
+		put32(f, 0);		/* misc, size: below */
+		put32(f, (u32)-1);	/* pid: host */
+		put32(f, i);		/* build-id: 20 bytes, 4 used, padded */
+		put(f, "crafted-build-id", 16);
+		put32(f, 0);		/* and 4 of padding to 24 */
+		snprintf(name, sizeof(name), "/nonexistent/crafted/bid%u.so", i);
+		put(f, name, strlen(name) + 1);
+		while ((f->len - start) % 8)
+			put(f, "", 1);
+		size = (u16)(f->len - start);
+		memcpy(f->p + start + 6, &size, 2);
+	}
+	rec_comm(&d, 100, 100, "bids", t++, one_id);
+	for (i = 0; i < m; i++) {
+		u64 start = 0x10000000ull + (u64)i * 0x20000;
+
+		snprintf(name, sizeof(name), "/nonexistent/crafted/map%u.so", i);
+		rec_mmap(&d, 100, start, 0x10000, name, t++, one_id);
+		rec_sample(&d, BASE_TYPE, start + 0x100, 100, 100, t++, one_id, 0);
+	}
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
 static void shape_comm_bad(const char *path)
 {
 	struct event e = one_event(BASE_TYPE);
@@ -742,6 +786,8 @@ int main(int argc, char **argv)
 		shape_maps(path, n ? (u32)n : 100000, 0);
 	else if (!strcmp(shape, "threads"))
 		shape_threads(path, n ? (u32)n : 100000);
+	else if (!strcmp(shape, "build-ids"))
+		shape_build_ids(path, n ? (u32)n : 200000, m ? (u32)m : 20000);
 	else if (!strcmp(shape, "comm-bad"))
 		shape_comm_bad(path);
 	else if (!strcmp(shape, "huge") && argc > 3)
