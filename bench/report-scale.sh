@@ -21,6 +21,6 @@ for n in $counts; do
 	read -r wall user sys rss < <(tail -n1 "$dir/time")
 	awk -v n="$n" -v b="$(stat -c %s "$dir/s.data")" -v w="$wall" -v c="$user + $sys" \
 		-v u="$user" -v s="$sys" -v m="$rss" \
-		'BEGIN { printf "%12d %12d %8.2f %8.2f %12d %14.0f\n", n, b, w, u + s, m, n / (u + s) }'
+		'BEGIN { printf "%12d %12.0f %8.2f %8.2f %12d %14.0f\n", n, b, w, u + s, m, n / (u + s) }'
 	rm -f "$dir/s.data"
 done
