@@ -1,5 +1,6 @@
 #!/bin/bash
-# Writes the seed corpus (fuzz/corpus/NAME/) from real files: small perf
+# Writes the seed corpus (fuzz/corpus/NAME/; no .data names: data files
+# live under tests/ only, t0111) from real files: small perf
 # and pmukvm recordings (file and pipe mode, -g, DWARF), a guest data file
 # that carries its kallsyms and modules, excerpts of the guest-6.1
 # fixture, the vDSO, a small object file (a .ko's format) and a small
@@ -16,23 +17,23 @@ mkdir -p "$out"/{data-file,data-pipe,kallsyms,modules,elf,kmod,vmlinux,guest-fil
 W=build/tools/mtwork
 
 # Data files: a fraction of a second each, few samples.
-perf record -q -e cpu-clock -F 200 -o "$out/data-file/perf-fp.data" -- $W 1 100 >/dev/null 2>&1
-perf record -q -g -e cpu-clock -F 200 -o "$out/data-file/perf-g.data" -- $W 1 100 >/dev/null 2>&1
-perf record -q --call-graph dwarf,512 -e cpu-clock -F 50 -o "$out/data-file/perf-dwarf.data" \
+perf record -q -e cpu-clock -F 200 -o "$out/data-file/perf-fp" -- $W 1 100 >/dev/null 2>&1
+perf record -q -g -e cpu-clock -F 200 -o "$out/data-file/perf-g" -- $W 1 100 >/dev/null 2>&1
+perf record -q --call-graph dwarf,512 -e cpu-clock -F 50 -o "$out/data-file/perf-dwarf" \
 	-- $W 1 100 >/dev/null 2>&1
 perf record -q -e cpu-clock -F 200 -o - -- $W 1 100 2>/dev/null >"$tmp/pipe.data"
 perf record -q -g -e cpu-clock,task-clock -F 200 -o - -- $W 1 100 2>/dev/null >"$tmp/pipe-g.data"
-./pmukvm record -q -e cpu-clock -F 200 -o "$out/data-file/pmukvm.data" -- $W 1 100 >/dev/null 2>&1
-./pmukvm record -q -g -e cpu-clock -F 200 -o "$out/data-file/pmukvm-g.data" -- $W 1 100 \
+./pmukvm record -q -e cpu-clock -F 200 -o "$out/data-file/pmukvm" -- $W 1 100 >/dev/null 2>&1
+./pmukvm record -q -g -e cpu-clock -F 200 -o "$out/data-file/pmukvm-g" -- $W 1 100 \
 	>/dev/null 2>&1
 gzip -dc "$fix/kallsyms.gz" | awk 'NR % 97 == 0 || /_text$|_stext$|_etext$/ || / \[/' |
 	head -n 1500 >"$tmp/k"
-build/tools/mkguestdata -o "$out/data-file/guest.data" --guest "0:$tmp/k:$fix/modules" \
+build/tools/mkguestdata -o "$out/data-file/guest" --guest "0:$tmp/k:$fix/modules" \
 	--kernel-samples 60 --module-samples 20 --user-samples 10 --host-kernel-samples 5 \
 	--host-user-samples 5 --round 16 --carry-files >/dev/null
-build/tools/mkcrafted comm-bad "$out/data-file/comm-bad.data"
-build/tools/mkcrafted maps-random "$out/data-file/maps.data" 40
-build/tools/mkcrafted stream "$out/data-file/stream.data" 200 8
+build/tools/mkcrafted comm-bad "$out/data-file/comm-bad"
+build/tools/mkcrafted maps-random "$out/data-file/maps" 40
+build/tools/mkcrafted stream "$out/data-file/stream" 200 8
 # Pipe mode: the harness adds the 16-byte header.
 for f in pipe pipe-g; do tail -c +17 "$tmp/$f.data" >"$out/data-pipe/$f"; done
 tail -c +17 tests/data/cmdline-twice.data >"$out/data-pipe/cmdline-twice"
@@ -75,7 +76,7 @@ C
 gcc -O1 -g0 -nostdlib -static -fno-pic -no-pie -o "$out/vmlinux/tiny" "$tmp/vml.c"
 
 # Carried guest files: the feature 200 payload of the guest data file.
-python3 - "$out/data-file/guest.data" "$out/guest-files/guest-6.1" <<'PY'
+python3 - "$out/data-file/guest" "$out/guest-files/guest-6.1" <<'PY'
 import struct, sys
 d = open(sys.argv[1], 'rb').read()
 data_off, data_size = struct.unpack_from('<QQ', d, 40)
