@@ -345,9 +345,7 @@ static struct dso *machine__findnew_dso(struct machine *machine, const char *nam
 				return dso;
 	if (n < 0) {
 		n = (long)str_set__add(&machine->dso_names, name);
-		machine->dso_by_name = xrealloc(machine->dso_by_name,
-						machine->dso_names.alloc *
-						sizeof(*machine->dso_by_name));
+		ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
 		machine->dso_by_name[n] = NULL;
 	}
 	dso = xzalloc(sizeof(*dso));

@@ -98,6 +98,7 @@ struct machine {
 	/* dsos by long_name (a file may name a million): number -> chain. */
 	struct str_set dso_names;
 	struct dso **dso_by_name;
+	size_t dso_by_name_alloc;
 	struct dso *kernel_dso;
 	struct dso *guest_user_dso;
 	struct kallsyms *ks;	/* loaded on first use */
