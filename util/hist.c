@@ -332,13 +332,13 @@ static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
 			k[n++] = he->cpumode;
 			break;
 		case SORT_TID:
-			h = mix(h, he->tid);
+			k[n++] = he->tid;
 			break;
 		case SORT_CPU:
-			h = mix(h, (u64)(s64)he->cpu);
+			k[n++] = (u64)(s64)he->cpu;
 			break;
 		case SORT_SRCLINE:
-			h = mix(h, he->srcline ? str_hash(he->srcline) : 0);
+			k[n++] = he->srcline ? str_hash(he->srcline) : 0;
 			break;
 		default:
 			break;
