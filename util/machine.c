@@ -1523,7 +1523,7 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 
 static void process_mmap(struct machines *m, const union perf_event *ev, u64 start, u64 len,
 			 u64 pgoff, u32 pid, u32 tid, const char *filename, const u8 *bid,
-			 u8 bid_size, u32 flags)
+			 u8 bid_size, u32 flags, bool exec)
 {
 	char jit_name[64], jit_short[64];
 	const char *short_name = NULL;
@@ -1542,7 +1542,7 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 		return;	/* guest user space is not resolved */
 	if (!strcmp(filename, "[vdso]")) {
 		kind = DSO_VDSO;
-	} else if (is_jit_name(filename, flags)) {
+	} else if (exec && is_jit_name(filename, flags)) {
 		kind = DSO_JIT;
 		snprintf(jit_name, sizeof(jit_name), "/tmp/perf-%u.map", pid);
 		snprintf(jit_short, sizeof(jit_short), "[JIT] tid %u", pid);
@@ -1587,7 +1587,8 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 			return -EINVAL;
 		record_string(ev, ev->mmap.filename, name, sizeof(name));
 		process_mmap(m, ev, ev->mmap.start, ev->mmap.len, ev->mmap.pgoff, ev->mmap.pid,
-			     ev->mmap.tid, name, NULL, 0, 0);
+			     ev->mmap.tid, name, NULL, 0, 0,
+			     !(ev->header.misc & PERF_RECORD_MISC_MMAP_DATA));
 		return 0;
 	case PERF_RECORD_MMAP2: {
 		const u8 *bid = NULL;
@@ -1599,11 +1600,16 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 			bid = ev->mmap2.build_id;
 			bid_size = ev->mmap2.build_id_size > 20 ? 20 : ev->mmap2.build_id_size;
 		}
-		if (ev->header.misc & PERF_RECORD_MISC_MMAP_DATA)
-			return 0;	/* data maps do not take samples' ips */
+		/*
+		 * Data maps are kept too, as perf keeps them: a callchain entry
+		 * (a return address unwound from garbage) can land in one and
+		 * is then named after the data symbol there.
+		 */
 		record_string(ev, ev->mmap2.filename, name, sizeof(name));
 		process_mmap(m, ev, ev->mmap2.start, ev->mmap2.len, ev->mmap2.pgoff,
-			     ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size, ev->mmap2.flags);
+			     ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size, ev->mmap2.flags,
+			     !(ev->header.misc & PERF_RECORD_MISC_MMAP_DATA) &&
+			     (ev->mmap2.prot & PROT_EXEC));
 		return 0;
 	}
 	case PERF_RECORD_COMM: {

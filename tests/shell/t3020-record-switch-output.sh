@@ -1,6 +1,6 @@
 #!/bin/bash
 # --switch-output in perf's forms: signal (SIGUSR2, the default), a size
-# (200K) and a time (1s). Each file is named OUTPUT.<YYYYmmddHHMMSScc> as
+# (20K) and a time (1s). Each file is named OUTPUT.<YYYYmmddHHMMSScc> as
 # perf names them, the last one too; each reads on its own in perf report
 # and pmukvm report, which agree; the samples add up to the summary's.
 . tests/lib.sh
@@ -29,8 +29,10 @@ want=$(sed -n 's/.*(\([0-9]*\) samples,.*/\1/p' err)
 [ "$total" = "$want" ] || { cat err; fail "files hold $total samples, record said $want"; }
 grep -c "^pmukvm: dumped 'u.data\.[0-9]*'" err | grep -qx 3 || { cat err; fail "not one 'dumped' line per file"; }
 
-"$P" record -q -e cpu-clock -a --switch-output=200K --duration 1.5 -o z.data || fail "--switch-output=200K"
-[ "$(stamped z.data | wc -l)" -ge 2 ] || { ls; fail "200K: fewer than 2 files"; }
+"$M" 2 1500 >/dev/null 2>&1 &
+"$P" record -q -e cpu-clock -a --switch-output=20K --duration 1.5 -o z.data || fail "--switch-output=20K"
+wait
+[ "$(stamped z.data | wc -l)" -ge 2 ] || { ls; fail "20K: fewer than 2 files"; }
 for f in $(stamped z.data); do
 	perf report -i "$f" --stdio >/dev/null 2>&1 || fail "perf report $f"
 done
