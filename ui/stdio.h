@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "util/callchain.h"
 #include "util/hist.h"
 
 /** struct stdio_opts - how rows are printed as text. */
@@ -15,6 +16,8 @@ struct stdio_opts {
 	size_t max_rows;		/* 0: all */
 	bool callchain;			/* -g: each row's call paths */
 	double callchain_min;		/* hide paths below this % of the total */
+	struct callchain_param cg;	/* -g's print type, order, value, limit */
+	bool children;			/* --children: a Children column before Self */
 };
 
 /**

@@ -104,6 +104,9 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
 	if (he->sym)
 		return snprintf(buf, len, "[%c] %s", he->level, he->sym->name);
+	/* perf's "%#018x" too, whose zero has no "0x": sixteen digits then. */
+	if (!he->addr)
+		return snprintf(buf, len, "[%c] %016x", he->level, 0);
 	return snprintf(buf, len, "[%c] %#018" PRIx64, he->level, he->addr);
 }
 
@@ -303,6 +306,7 @@ static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry 
 	he->nr_samples = 0;
 	he->period = 0;
 	he->shown_period = 0;
+	he->period_acc = 0;
 	he->callchain = NULL;
 	he->hnext = hists->table[b];
 	hists->table[b] = he;
@@ -383,13 +387,45 @@ void hists__add_entry(struct hists *hists, const struct hist_entry *src)
 	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
 }
 
+struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *src,
+					 u64 period)
+{
+	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
+
+	he->period_acc += period;
+	return he;
+}
+
+struct hist_entry *hists__find(const struct hists *hists, const struct hist_entry *key)
+{
+	struct hist_entry *he;
+	u64 hash;
+
+	if (!hists->table_size)
+		return NULL;
+	hash = entry_hash(&hists->so, key);
+	for (he = hists->table[hash & (hists->table_size - 1)]; he; he = he->hnext)
+		if (he->hash == hash && !entry_cmp(&hists->so, he, key))
+			return he;
+	return NULL;
+}
+
+bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
+			  const struct hist_entry *b)
+{
+	return !entry_cmp(&hists->so, a, b);
+}
+
 static const struct sort_order *qsort_so;
+static bool qsort_cumulate;
 
 static int sorted_cmp(const void *pa, const void *pb)
 {
 	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
 	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
 
+	if (qsort_cumulate && a->period_acc != b->period_acc)
+		return a->period_acc > b->period_acc ? -1 : 1;
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
 	return entry_cmp(qsort_so, a, b);
@@ -408,6 +444,7 @@ void hists__sort(struct hists *hists)
 			hists->sorted[n++] = he;
 	}
 	qsort_so = &hists->so;
+	qsort_cumulate = hists->cumulate;
 	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
 }
 

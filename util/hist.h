@@ -25,6 +25,7 @@ struct hist_entry {
 	/* Live view decay. */
 	u64 shown_period;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
+	u64 period_acc;		/* --children: of the samples with this row on their path */
 };
 
 enum sort_key_id {
@@ -71,6 +72,7 @@ struct hists {
 	u64 total_period;
 	u64 nr_samples;
 	u64 nr_filtered;		/* dropped by --guest/--host */
+	bool cumulate;			/* --children: sort by period_acc first */
 	struct hist_entry *last;		/* fast path: the last row added to */
 	struct hist_entry *cache[256];		/* and rows by thread and symbol */
 	/* Split by mode, for headers and top. */
@@ -95,6 +97,21 @@ void hists__add_entry(struct hists *hists, const struct hist_entry *he);
 
 /** hists__add - counts a resolved sample; returns its row. */
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period);
+
+/**
+ * hists__add_cumulative - --children: adds @period to the children total
+ * of the row @key groups into, created with no samples of its own where
+ * none is yet. Returns the row.
+ */
+struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *key,
+					 u64 period);
+
+/** hists__find - the row @key groups into, or NULL where there is none yet. */
+struct hist_entry *hists__find(const struct hists *hists, const struct hist_entry *key);
+
+/** hist_entry__same_row - @a and @b group into one row under @hists's sort keys. */
+bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
+			  const struct hist_entry *b);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);

@@ -104,7 +104,7 @@ PY
 for f in one all ours dwarf ours-dwarf; do
 	perf script -i "$TMP/$f.data" -F comm,ip,sym --no-inline >"$TMP/$f.script" 2>/dev/null ||
 		fail "$f: perf script failed"
-	$PMUKVM report -i "$TMP/$f.data" --json -g --call-graph-min 0 >"$TMP/$f.json" 2>"$TMP/err" ||
+	$PMUKVM report -i "$TMP/$f.data" --json --no-children -g callee --call-graph-min 0 >"$TMP/$f.json" 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "$f: report --json -g failed"; }
 	python3 "$TMP/paths.py" "$TMP/$f.script" "$TMP/$f.json" >"$TMP/out" ||
 		{ cat "$TMP/out"; fail "$f: call paths differ from perf script"; }
@@ -113,7 +113,7 @@ for f in one all ours dwarf ours-dwarf; do
 		perf report -i "$TMP/$f.data" --stdio --no-children --no-inline --sort $sort \
 			>"$TMP/perf.txt" 2>/dev/null ||
 			fail "$f: perf report -g failed"
-		$PMUKVM report -i "$TMP/$f.data" --stdio -g --sort $sort >"$TMP/ours.txt" 2>"$TMP/err" ||
+		$PMUKVM report -i "$TMP/$f.data" --stdio --no-children -g callee --sort $sort >"$TMP/ours.txt" 2>"$TMP/err" ||
 			{ cat "$TMP/err"; fail "$f: report -g failed"; }
 		python3 "$TMP/graphs.py" "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
 			{ cat "$TMP/out"; fail "$f: --sort $sort: graphs differ from perf report"; }
