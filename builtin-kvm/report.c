@@ -587,6 +587,7 @@ int cmd_report(int argc, char **argv)
 		rep.sopts.cg.order = ORDER_CALLER;
 	if (rep.sopts.cg.mode == CHAIN_NONE)
 		rep.sopts.callchain = false;
+	rep.sopts.callchain_min = rep.sopts.cg.min_percent;
 	if (i < argc) {
 		pr_err("report takes no arguments ('%s'); use -i FILE", argv[i]);
 		return 129;

@@ -15,7 +15,7 @@ struct stdio_opts {
 	bool header_names;		/* print the column header lines */
 	size_t max_rows;		/* 0: all */
 	bool callchain;			/* -g: each row's call paths */
-	double callchain_min;		/* hide paths below this % of the total */
+	double callchain_min;		/* the same as cg.min_percent, which is used */
 	struct callchain_param cg;	/* -g's print type, order, value, limit */
 	bool children;			/* --children: a Children column before Self */
 };
