@@ -2,7 +2,7 @@
 # test; `make SANITIZE=1` builds with AddressSanitizer and UBSan.
 
 CC      ?= gcc
-PKGS    := libelf zlib slang libunwind-generic libtraceevent libprotobuf-c libbpf libzstd
+PKGS    := libelf libdw zlib slang libunwind-generic libtraceevent libprotobuf-c libbpf libzstd
 # CFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O1 replaces them); what
 # the build itself needs is in PMUKVM_CFLAGS and PMUKVM_LDFLAGS, which
 # come first so that the user's flags can still override an -O or -g.

@@ -6,8 +6,10 @@
  * Sources: util/evlist (events and ring buffers), util/synthesize (the
  * state before the start), util/writer (the file), util/features.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <inttypes.h>
 #include <linux/perf_event.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include "builtin-kvm/builtin.h"
 #include "symbols/kallsyms.h"
 #include "util/buildid.h"
+#include "util/compress.h"
 #include "util/data.h"
 #include "util/event.h"
 #include "util/evlist.h"
@@ -42,6 +45,7 @@
 #define POLL_MS			100
 #define SYNC_NS			1000000000ull	/* rewrite the header this often */
 #define MAX_PID			(1u << 22)	/* pid_max's ceiling */
+#define MAX_TARGETS		1024		/* ids in one -p or -t list */
 
 /* x86-64 user registers perf samples for DWARF unwinding: all but DS/ES/FS/GS. */
 #define X86_64_REGS_MASK	(((1ull << 24) - 1) & ~(0xfull << 12))
@@ -52,13 +56,19 @@ struct record_opts {
 	const char *events;
 	const char *output;
 	const char *cpus;
-	pid_t pid, tid;
+	pid_t pid, tid;			/* the first of -p or -t */
+	pid_t targets[MAX_TARGETS];	/* all of -p or -t */
+	int nr_targets;
 	bool system_wide;
 	unsigned long long freq, period;
 	double duration;
 	unsigned int mmap_pages;
 	enum callgraph_mode callgraph;
 	u32 stack_size;
+	int comp_level;			/* -z: zstd level, 0 for none */
+	/* --switch-output: on SIGUSR2, past a size or after a time. */
+	bool switch_signal;
+	u64 switch_size, switch_ns;
 	bool quiet;
 	bool guest_memory;
 };
@@ -84,6 +94,20 @@ struct record {
 	struct pend { u32 pid, file; } *pend;
 	size_t nr_pend, alloc_pend, compact_at;
 	bool kernel_sampled;		/* a host kernel sample: its build-id too */
+	u32 drop_mode;			/* bit per cpumode: samples not to keep */
+	bool drop_by_event;		/* events differ in drop_mode */
+	u64 dropped;
+	/* What a new output file (--switch-output) needs again. */
+	const struct guest_machine *guests;
+	size_t nr_guests;
+	const struct feat_buf *guest_fb;
+	struct feat_buf tracing_fb;	/* HEADER_TRACING_DATA, built once */
+	bool tracing_done;
+	bool workload;
+	u64 seg_samples, nr_switches;
+	bool switch_failed;		/* the files are as the message said */
+	u8 *trimbuf;			/* DWARF: a sample with its stack cut */
+	u64 trimmed;			/* bytes of stack copies not written */
 	int write_err;
 };
 
@@ -91,21 +115,26 @@ enum {
 	OPT_CALL_GRAPH = OPT_COMMAND_FIRST,
 	OPT_DURATION,
 	OPT_GUEST_MEMORY,
+	OPT_SWITCH_OUTPUT,
 };
+
+#define PERF_COMP_ZSTD		1	/* HEADER_COMPRESSED's type */
 
 static const struct opt_desc record_options[] = {
 	{ "all-cpus", 'a', no_argument, NULL, "system-wide, on every CPU (the default without a target)" },
-	{ "pid", 'p', required_argument, "PID", "record the threads of an existing process" },
-	{ "tid", 't', required_argument, "TID", "record one existing thread" },
+	{ "pid", 'p', required_argument, "PID[,PID...]", "record the threads of existing processes" },
+	{ "tid", 't', required_argument, "TID[,TID...]", "record existing threads" },
 	{ "cpu", 'C', required_argument, "CPUS", "only these CPUs, e.g. 0-3,7 (implies -a without a target)" },
-	{ "event", 'e', required_argument, "EVENTS", "comma list: cycles, instructions, branches, branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN, sys:name tracepoints (default cycles)" },
+	{ "event", 'e', required_argument, "EVENTS", "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I) or /period=N/ /freq=N/ terms, and sys:name tracepoints (default cycles)" },
 	{ "freq", 'F', required_argument, "HZ", "samples per second (default 4000, capped at perf_event_max_sample_rate)" },
 	{ "count", 'c', required_argument, "PERIOD", "a sample every PERIOD events instead of -F" },
-	{ "output", 'o', required_argument, "FILE", "output file (default perf.data.guest, .kvm with --host --guest, .host with --host)" },
+	{ "output", 'o', required_argument, "FILE", "output file, - for stdout (default perf.data.kvm; .guest with --guest alone, .host with --host alone)" },
 	{ "duration", OPT_DURATION, required_argument, "SECONDS", "stop after this many seconds" },
 	{ "mmap-pages", 'm', required_argument, "PAGES", "ring buffer data pages per CPU or thread, a power of two (default 128)" },
 	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]", "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)" },
+	{ "switch-output", OPT_SWITCH_OUTPUT, optional_argument, "signal|SIZE|TIME", "start a new file (the last one renamed FILE.<timestamp>) on SIGUSR2 (default), past SIZE (10M: B, K, M, G) or every TIME (30s: s, m, h, d)" },
+	{ "compression-level", 'z', optional_argument, "LEVEL", "zstd-compress the data as perf record -z (LEVEL 1..22, default 1)" },
 	{ "quiet", 'q', no_argument, NULL, "no messages but errors" },
 	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL, "each running guest's kernel symbols read from its memory at the start, carried in the data file" },
 	OPT_END
@@ -122,6 +151,46 @@ static bool is_hw_type(u32 type)
 
 /* ---- options ---- */
 
+/* perf's --switch-output forms: signal, SIZE with B/K/M/G, TIME with s/m/h/d. */
+static int parse_switch_output(struct record_opts *o, const char *arg)
+{
+	static const struct { char c; u64 mul; bool time; } units[] = {
+		{ 'B', 1, false }, { 'K', 1ull << 10, false }, { 'M', 1ull << 20, false },
+		{ 'G', 1ull << 30, false }, { 's', 1000000000ull, true },
+		{ 'm', 60000000000ull, true }, { 'h', 3600000000000ull, true },
+		{ 'd', 86400000000000ull, true },
+	};
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	o->switch_signal = false;
+	o->switch_size = o->switch_ns = 0;
+	if (!arg || !strcmp(arg, "signal")) {
+		o->switch_signal = true;
+		return 0;
+	}
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!errno && end != arg && v && end[0] && !end[1] && isdigit((unsigned char)arg[0])) {
+		/* As perf: the unit's case matters (M megabytes, m minutes). */
+		for (i = 0; i < ARRAY_SIZE(units); i++) {
+			if (end[0] != units[i].c)
+				continue;
+			if (v > UINT64_MAX / units[i].mul)
+				break;
+			if (units[i].time)
+				o->switch_ns = v * units[i].mul;
+			else
+				o->switch_size = v * units[i].mul;
+			return 0;
+		}
+	}
+	pr_err("'--switch-output' wants signal, a size (10M: B, K, M, G) or a time "
+	       "(30s: s, m, h, d), not '%s'", arg);
+	return -EINVAL;
+}
+
 static int record_opt(int val, const char *arg, void *ctx)
 {
 	struct record_opts *o = ctx;
@@ -133,16 +202,28 @@ static int record_opt(int val, const char *arg, void *ctx)
 		o->system_wide = true;
 		return 0;
 	case 'p':
-	case 't':
-		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
-			pr_err("option '-%c' wants a process id, not '%s'", val, arg);
+	case 't': {
+		/* One id or a comma list, as perf: -p 1,2 */
+		char *list = xstrdup(arg), *tok, *save = NULL;
+
+		o->nr_targets = 0;
+		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (parse_u64(tok, &v) || !v || v > INT32_MAX || o->nr_targets >= MAX_TARGETS)
+				break;
+			o->targets[o->nr_targets++] = (pid_t)v;
+		}
+		free(list);
+		if (tok || !o->nr_targets || arg[strlen(arg) - 1] == ',') {
+			pr_err("option '-%c' wants a %s id or a comma list of at most %d, not '%s'",
+			       val, val == 'p' ? "process" : "thread", MAX_TARGETS, arg);
 			return -EINVAL;
 		}
 		if (val == 'p')
-			o->pid = (pid_t)v;
+			o->pid = o->targets[0];
 		else
-			o->tid = (pid_t)v;
+			o->tid = o->targets[0];
 		return 0;
+	}
 	case 'C':
 		o->cpus = arg;
 		return 0;
@@ -211,6 +292,19 @@ static int record_opt(int val, const char *arg, void *ctx)
 		}
 		pr_err("'--call-graph' wants fp or dwarf[,SIZE], not '%s'", arg);
 		return -EINVAL;
+	case OPT_SWITCH_OUTPUT:
+		return parse_switch_output(o, arg);
+	case 'z':
+		if (!arg) {
+			o->comp_level = 1;
+			return 0;
+		}
+		if (parse_u64(arg, &v) || v < 1 || v > 22) {
+			pr_err("option '-z' wants a zstd level 1..22, not '%s'", arg);
+			return -EINVAL;
+		}
+		o->comp_level = (int)v;
+		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -274,26 +368,38 @@ static void add_kvm_stat_dummy(struct record *rec)
 static int build_evlist(struct record *rec, bool workload)
 {
 	const struct record_opts *o = &rec->opts;
-	char *list = xstrdup(o->events ? o->events : "cycles"), *name, *next;
-	char fellback[256] = "";
-	bool have_cpu_clock = false;
-	int err = 0;
+	char **list, fellback[256] = "";
+	bool have_cpu_clock = false, fallback;
+	int err = 0, nr, i;
 
-	for (name = list; name; name = next) {
-		struct perf_event_attr attr = { 0 };
+	list = event_list__split(o->events ? o->events : "cycles", &nr);
+	for (i = 0; i < nr; i++) {
+		const char *name = list[i];
+		struct event_spec spec;
+		struct perf_event_attr attr;
 		const char *use = name;
 
-		next = strchr(name, ',');
-		if (next)
-			*next++ = '\0';
-		if (event_name__parse(name, &attr)) {
-			pr_err("unknown event '%s' (known: %s)", name, event_names_known);
+		err = event_spec__parse(name, &spec);
+		if (err) {
+			if (err == -ENOENT)
+				pr_err("unknown event '%s' (known: %s)", name, event_names_known);
+			else if (err != -EINVAL)
+				pr_err("event '%s': cannot read the tracepoints under %s: %s", name,
+				       tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
+			else
+				pr_err("bad event '%s': perf's forms are NAME, NAME:MODIFIERS "
+				       "(u k h G H p I), NAME/period=N/ and NAME/freq=N/ (then "
+				       "MODIFIERS)", name);
 			err = -EINVAL;
 			goto out;
 		}
+		attr = spec.attr;
+		fallback = false;
 		attr.size = sizeof(attr);
-		attr.exclude_host = !guest_config.host;
-		attr.exclude_guest = !guest_config.guest;
+		if (!spec.has_GH) {
+			attr.exclude_host = !guest_config.host;
+			attr.exclude_guest = !guest_config.guest;
+		}
 		attr.disabled = 1;
 		if (is_hw_type(attr.type)) {
 			int perr = evlist__probe(&attr);
@@ -319,18 +425,22 @@ static int build_evlist(struct record *rec, bool workload)
 					 n ? "," : "", name);
 				attr.type = PERF_TYPE_SOFTWARE;
 				attr.config = PERF_COUNT_SW_CPU_CLOCK;
+				attr.precise_ip = 0;
 				use = "cpu-clock";
+				fallback = true;
 			}
 		}
 		if (attr.type == PERF_TYPE_SOFTWARE && attr.config == PERF_COUNT_SW_CPU_CLOCK) {
-			if (have_cpu_clock)
+			if (fallback && have_cpu_clock)
 				continue;	/* two fallbacks would be one event twice */
 			have_cpu_clock = true;
 		}
 		attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 				   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
 		attr.read_format = PERF_FORMAT_ID;
-		if (o->period) {
+		if (spec.has_period) {
+			/* period=N or freq=N of the spec, as given. */
+		} else if (o->period) {
 			attr.sample_period = o->period;
 		} else {
 			attr.freq = 1;
@@ -367,7 +477,7 @@ static int build_evlist(struct record *rec, bool workload)
 		pr_warning("no hardware PMU here: %s fall%s back to cpu-clock", fellback,
 			   strchr(fellback, ',') ? "" : "s");
 out:
-	free(list);
+	event_list__free(list);
 	return err;
 }
 
@@ -501,6 +611,106 @@ static int record__synth_cb(void *ctx, union perf_event *ev)
 	return write_event(rec, ev);
 }
 
+/*
+ * Samples of the cpumodes a software event's exclude_guest/exclude_host
+ * exclude. Hardware events are filtered by the PMU; a tracepoint fires in
+ * the host's context whatever it traces (kvm:kvm_exit), so it keeps all.
+ */
+static u32 drop_mask(const struct perf_event_attr *attr)
+{
+	u32 m = 0;
+
+	if (attr->type != PERF_TYPE_SOFTWARE)
+		return 0;
+
+	if (attr->exclude_guest)
+		m |= 1u << PERF_RECORD_MISC_GUEST_KERNEL | 1u << PERF_RECORD_MISC_GUEST_USER;
+	if (attr->exclude_host)
+		m |= 1u << PERF_RECORD_MISC_KERNEL | 1u << PERF_RECORD_MISC_USER |
+		     1u << PERF_RECORD_MISC_HYPERVISOR;
+	return m;
+}
+
+/*
+ * Software events (cpu-clock, the fallback) ignore exclude_host and
+ * exclude_guest: what they would have excluded is left out here. One mask
+ * for all events is the usual case; modifiers (:G, :H) may differ by event.
+ */
+static void record__set_drop_masks(struct record *rec)
+{
+	int i;
+
+	rec->drop_mode = drop_mask(&rec->evlist->evsels[0].attr);
+	rec->drop_by_event = false;
+	for (i = 1; i < rec->evlist->nr_evsels; i++)
+		if (drop_mask(&rec->evlist->evsels[i].attr) != rec->drop_mode)
+			rec->drop_by_event = true;
+}
+
+static bool record__drop_sample(struct record *rec, u64 id, u16 misc)
+{
+	u32 bit = 1u << (misc & PERF_RECORD_MISC_CPUMODE_MASK);
+
+	if (rec->drop_by_event) {
+		struct evlist_evsel *e = evlist__find_evsel(rec->evlist, id);
+
+		return e && (drop_mask(&e->attr) & bit);
+	}
+	return rec->drop_mode & bit;
+}
+
+/*
+ * The kernel copies sample_stack_user bytes of user stack into every DWARF
+ * sample whatever the stack's depth; only dyn_size of them are the stack
+ * (perf's unwinders read no more). Writing the sample with its stack copy
+ * cut to dyn_size (the size field says so, as the format allows) is one
+ * copy of a few hundred bytes instead of writing 8 KB: most of record's
+ * cost with --call-graph dwarf was the kernel copying those bytes into the
+ * page cache. Returns the record to write (@ev itself when there is
+ * nothing to cut).
+ */
+static const union perf_event *record__trim_stack(struct record *rec, const union perf_event *ev)
+{
+	const u64 *w = (const u64 *)ev + 1;
+	size_t nw = (ev->header.size - sizeof(ev->header)) / 8, i;
+	u64 nr, size, dyn, keep;
+
+	/* IDENTIFIER IP TID TIME CPU PERIOD, CALLCHAIN, REGS_USER, STACK_USER. */
+	if (nw < 7)
+		return ev;
+	nr = w[6];
+	if (nr > nw - 7)
+		return ev;
+	i = 7 + (size_t)nr;
+	if (i >= nw)
+		return ev;
+	if (w[i++])	/* abi: the registers follow */
+		i += (size_t)__builtin_popcountll(X86_64_REGS_MASK);
+	if (i >= nw)
+		return ev;
+	size = w[i];
+	if (!size || size % 8 || size / 8 + 2 + i != nw)
+		return ev;	/* no stack, or not laid out as ours: as it is */
+	dyn = w[i + 1 + size / 8];
+	keep = PERF_ALIGN(dyn < size ? dyn : size, 8);
+	if (keep == size)
+		return ev;
+	/* Header and fields up to the size word, the kept bytes, dyn_size. */
+	memcpy(rec->trimbuf, ev, sizeof(ev->header) + (i + 1) * 8 + keep);
+	{
+		union perf_event *out = (union perf_event *)rec->trimbuf;
+		u64 *ow = (u64 *)out + 1;
+		size_t n = i + 1 + (size_t)keep / 8;
+
+		ow[i] = keep;
+		if (keep)
+			ow[n++] = dyn;
+		out->header.size = (u16)(sizeof(out->header) + n * 8);
+		rec->trimmed += size - keep;
+		return out;
+	}
+}
+
 static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 {
 	struct record *rec = ctx;
@@ -514,9 +724,18 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 
 		if (ev->header.size < 40)
 			break;
+		/*
+		 * Software events (cpu-clock, the fallback) ignore exclude_host
+		 * and exclude_guest: what they would have excluded is left out here.
+		 */
+		if (record__drop_sample(rec, body[0], ev->header.misc)) {
+			rec->dropped++;
+			return 0;
+		}
 		pid = (u32)body[2];
 		time = body[3];
 		rec->samples++;
+		rec->seg_samples++;
 		if ((ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL)
 			rec->kernel_sampled = true;
 		if (!rec->first_time || time < rec->first_time)
@@ -525,6 +744,8 @@ static int read_cb(void *ctx, union perf_event *ev, int mmap_idx)
 			rec->last_time = time;
 		if (pid < MAX_PID)
 			pid_set(rec->sampled_pids, pid, true);
+		if (rec->trimbuf)
+			return write_event(rec, record__trim_stack(rec, ev));
 		break;
 	}
 	case PERF_RECORD_LOST:
@@ -606,6 +827,29 @@ static void record__set_build_ids(struct record *rec)
 }
 
 /*
+ * HEADER_COMPRESSED as perf 6.1 writes it: u32 version 1, type (zstd),
+ * level, ratio (bytes in per byte out, rounded down) and mmap_len, which
+ * readers use as the size of one COMPRESSED record's output: the ring
+ * buffer's size, and never less than the writer's chunks need.
+ */
+static void record__set_compressed(struct record *rec)
+{
+	u64 in = 0, out = 0;
+	u32 c[5];
+	u64 mmap_len = ((u64)rec->opts.mmap_pages + 1) * (u64)sysconf(_SC_PAGESIZE);
+
+	perf_writer__compressed_totals(rec->writer, &in, &out);
+	if (mmap_len < 4 * COMPRESS_CHUNK)
+		mmap_len = 4 * COMPRESS_CHUNK;
+	c[0] = 1;
+	c[1] = PERF_COMP_ZSTD;
+	c[2] = (u32)rec->opts.comp_level;
+	c[3] = out ? (u32)(in / out) : 0;
+	c[4] = (u32)min_t(u64, mmap_len, UINT32_MAX);
+	perf_writer__set_feature(rec->writer, HEADER_COMPRESSED, c, sizeof(c));
+}
+
+/*
  * After a write error the file holds fewer records than were read: count
  * what it really keeps, with the reader, so the summary tells the truth.
  */
@@ -638,12 +882,14 @@ static void recount_from_file(const char *path, u64 *samples, u64 *lost)
 /* ---- the workload ---- */
 
 static pid_t workload_pid = -1;
-static volatile sig_atomic_t done, child_done;
+static volatile sig_atomic_t done, child_done, switch_pending;
 
 static void sig_handler(int sig)
 {
 	if (sig == SIGCHLD)
 		child_done = 1;
+	else if (sig == SIGUSR2)
+		switch_pending = 1;
 	else
 		done = 1;
 }
@@ -653,7 +899,7 @@ static void sig_handler(int sig)
  * Events with enable_on_exec start counting at the exec. *err_fd reads
  * EOF once the exec worked (close-on-exec), or the child's errno if not.
  */
-static int workload__prepare(char **argv, int *go_fd, int *err_fd)
+static int workload__prepare(char **argv, bool stdout_is_data, int *go_fd, int *err_fd)
 {
 	int go[2], ex[2];
 	pid_t pid;
@@ -684,6 +930,9 @@ static int workload__prepare(char **argv, int *go_fd, int *err_fd)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);	/* ignored signals stay ignored across exec */
+		/* With -o - our stdout is the stream: the command's output goes to stderr. */
+		if (stdout_is_data && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -725,17 +974,28 @@ static bool workload__exited(int *status)
 	return false;
 }
 
+/* Whether any process (or thread) of -p/-t is still there. */
+static bool targets_alive(const struct record_opts *o)
+{
+	for (int i = 0; i < o->nr_targets; i++)
+		if (!kill(o->targets[i], 0) || errno != ESRCH)
+			return true;
+	return false;
+}
+
 /*
  * Reads the buffers until told to stop: a signal, --duration, the command's
  * or the target's exit, or a write error. Polls only after a pass that
  * found nothing, so a busy buffer is drained at once.
  */
+static int record__switch_output(struct record *rec, bool at_exit);
+
 static void record__loop(struct record *rec, bool workload, int *status)
 {
 	const struct record_opts *o = &rec->opts;
-	u64 start_ns, last_sync;
+	u64 start_ns, last_sync, last_switch;
 
-	start_ns = last_sync = now_ns();
+	start_ns = last_sync = last_switch = now_ns();
 	for (;;) {
 		long n = record__mmap_read_all(rec);
 		u64 now = now_ns();
@@ -751,11 +1011,19 @@ static void record__loop(struct record *rec, bool workload, int *status)
 		 * exits, while others may run on: only the process's end counts.
 		 */
 		if (!workload && !o->system_wide &&
-		    ((o->tid && evlist__all_hup(rec->evlist)) ||
-		     (kill(o->pid ? o->pid : o->tid, 0) && errno == ESRCH)))
+		    ((o->tid && evlist__all_hup(rec->evlist)) || !targets_alive(o)))
 			break;
 		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
 			break;
+		if (switch_pending ||
+		    (o->switch_size && perf_writer__data_size(rec->writer) >= o->switch_size) ||
+		    (o->switch_ns && now - last_switch >= o->switch_ns)) {
+			switch_pending = 0;
+			if (record__switch_output(rec, false))
+				break;
+			last_switch = last_sync = now_ns();
+			continue;
+		}
 		/* The header on disk follows the data: a killed record leaves a readable file. */
 		if (now - last_sync >= SYNC_NS) {
 			if (perf_writer__sync(rec->writer) && !rec->write_err)
@@ -827,25 +1095,178 @@ static int synthesize_all(struct record *rec, const struct guest_machine *guests
 		return err;
 	if (workload)
 		return synthesize__process(workload_pid, 0, id_hdr, record__synth_cb, rec);
-	if (o->pid)
-		return synthesize__process(o->pid, flags, id_hdr, record__synth_cb, rec);
-	if (o->tid) {
-		/* The thread's process, for its maps and its siblings' names. */
-		char path[64], *buf;
-		size_t len;
-		pid_t tgid = o->tid;
+	if (o->pid || o->tid) {
+		pid_t done_tgids[MAX_TARGETS];
+		int nr_done = 0;
 
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)o->tid);
-		if (!read_file_maybe_gz(path, 1 << 16, &buf, &len)) {
-			char *p = strstr(buf, "\nTgid:");
+		for (int t = 0; t < o->nr_targets; t++) {
+			/* A thread's process, for its maps and its siblings' names. */
+			char path[64], *buf;
+			size_t len;
+			pid_t tgid = o->targets[t];
+			bool seen = false;
 
-			if (p)
-				tgid = atoi(p + 6);
-			free(buf);
+			if (o->tid) {
+				snprintf(path, sizeof(path), "/proc/%d/status", (int)tgid);
+				if (!read_file_maybe_gz(path, 1 << 16, &buf, &len)) {
+					char *p = strstr(buf, "\nTgid:");
+
+					if (p)
+						tgid = atoi(p + 6);
+					free(buf);
+				}
+			}
+			for (int d = 0; d < nr_done; d++)
+				seen |= done_tgids[d] == tgid;
+			if (seen)
+				continue;
+			done_tgids[nr_done++] = tgid;
+			err = synthesize__process(tgid, flags, id_hdr, record__synth_cb, rec);
+			/* One that exited since the open has nothing to say. */
+			if (err && err != -ESRCH && err != -ENOENT)
+				return err;
+			if (rec->write_err)
+				return rec->write_err;
 		}
-		return synthesize__process(tgid, flags, id_hdr, record__synth_cb, rec);
+		return 0;
 	}
 	return synthesize__all_processes(flags, id_hdr, record__synth_cb, rec);
+}
+
+/*
+ * Creates o->output and starts it: events, features, compression. Returns
+ * 0, -EEXIST after a message when it cannot be created or set up, or the
+ * writer's error.
+ */
+static int record__new_output(struct record *rec)
+{
+	const struct record_opts *o = &rec->opts;
+	int i, err;
+
+	rec->writer = perf_writer__new(o->output, &err);
+	if (!rec->writer) {
+		pr_err("cannot create '%s': %s", o->output, strerror(-err));
+		return -EEXIST;
+	}
+	perf_writer__set_stop(rec->writer, &done);
+	if (perf_writer__is_pipe(rec->writer) && (o->switch_signal || o->switch_size ||
+						  o->switch_ns)) {
+		pr_err("--switch-output writes files: '%s' is a stream", o->output);
+		return -EEXIST;
+	}
+	if (perf_writer__is_pipe(rec->writer) && rec->guest_fb->len && !o->quiet)
+		pr_warning("'%s' is a stream (pipe mode): the guest symbol files are not "
+			   "stored in it (perf refuses pmukvm's feature there)", o->output);
+	for (i = 0; i < rec->evlist->nr_evsels; i++) {
+		struct evlist_evsel *e = &rec->evlist->evsels[i];
+
+		perf_writer__add_evsel(rec->writer, &e->attr, e->name, e->ids, e->nr_ids);
+	}
+	if (o->comp_level) {
+		err = perf_writer__set_compression(rec->writer, o->comp_level);
+		if (err) {
+			pr_err("zstd cannot compress at level %d", o->comp_level);
+			return -EEXIST;
+		}
+		record__set_compressed(rec);
+	}
+	features__set_host(rec->writer, "pmukvm " PMUKVM_VERSION);
+	features__set_event_desc(rec->writer, rec->evlist);
+	if (rec->guest_fb->len)
+		perf_writer__set_feature(rec->writer, HEADER_PMUKVM_GUEST_FILES,
+					 rec->guest_fb->buf, rec->guest_fb->len);
+	if (!rec->tracing_done) {
+		if (record__tracing_data(rec, &rec->tracing_fb))
+			return -EEXIST;	/* said */
+		rec->tracing_done = true;
+	} else if (rec->tracing_fb.len) {
+		perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, rec->tracing_fb.buf,
+					 rec->tracing_fb.len);
+	}
+	return perf_writer__start(rec->writer, rec->guest_fb->len + rec->tracing_fb.len);
+}
+
+/* Finishes the current file: the features that come at the end. */
+static int record__finish_output(struct record *rec)
+{
+	if (rec->seg_samples)
+		features__set_sample_time(rec->writer, rec->first_time, rec->last_time);
+	record__set_build_ids(rec);
+	if (rec->opts.comp_level) {
+		/* The ratio counts what is still buffered: compress it first. */
+		perf_writer__sync(rec->writer);
+		record__set_compressed(rec);
+	}
+	return perf_writer__finish(rec->writer);
+}
+
+/* perf's names for switched files: OUTPUT.YYYYmmddHHMMSScc (cc: 1/100 s). */
+static char *timestamped_name(const char *output)
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y%m%d%H%M%S", &tm);
+	return xasprintf("%s.%s%02u", output, date, (unsigned int)(ts.tv_nsec / 10000000));
+}
+
+/*
+ * --switch-output: the file so far is finished and renamed OUTPUT.<time>;
+ * unless at the end, a new OUTPUT starts with the state synthesized again,
+ * so that each file reads on its own. Returns 0 or a negative errno (said).
+ */
+static int record__switch_output(struct record *rec, bool at_exit)
+{
+	const struct record_opts *o = &rec->opts;
+	char *name = timestamped_name(o->output);
+	int err;
+
+	/* Drain what the buffers hold into this file; at the end it is finished. */
+	if (!at_exit) {
+		record__mmap_read_all(rec);
+		err = record__finish_output(rec);
+		if (err) {
+			pr_err("cannot write '%s': %s", o->output, strerror(-err));
+			goto fail;
+		}
+	}
+	if (rename(o->output, name)) {
+		err = -errno;
+		pr_err("cannot rename '%s' to '%s': %s", o->output, name, strerror(errno));
+		goto fail;
+	}
+	rec->nr_switches++;
+	if (!o->quiet)
+		pr_info("dumped '%s' (%" PRIu64 " samples)", name, rec->seg_samples);
+	free(name);
+	perf_writer__delete(rec->writer);
+	rec->writer = NULL;
+	rec->seg_samples = 0;
+	rec->first_time = rec->last_time = 0;
+	if (at_exit)
+		return 0;
+	name = NULL;
+	err = record__new_output(rec);
+	if (err == -EEXIST) {
+		err = -EIO;	/* said */
+		goto fail;
+	}
+	if (!err)
+		err = synthesize_all(rec, rec->guests, rec->nr_guests, rec->workload);
+	if (err) {
+		pr_err("cannot write '%s': %s", o->output, strerror(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	free(name);
+	rec->switch_failed = true;
+	if (!rec->write_err)
+		rec->write_err = err;
+	return err;
 }
 
 static unsigned long long cap_freq(const struct record_opts *o, bool freq_given)
@@ -871,7 +1292,6 @@ int cmd_record(int argc, char **argv)
 	struct record_opts *o = &rec.opts;
 	struct guest_machine *guests = NULL;
 	struct feat_buf guest_fb = { 0 };
-	struct feat_buf tracing_fb = { 0 };
 	char gm_dir[4096] = "";
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
@@ -886,6 +1306,10 @@ int cmd_record(int argc, char **argv)
 	if (i < 0)
 		return 129;
 	guest_config__finish();
+	if (!guest_config.host && !guest_config.guest) {
+		pr_err("--no-host --no-guest leaves nothing to record");
+		return 129;
+	}
 	cmd_argv = argv + i;
 	workload = i < argc;
 	freq_given = o->freq != 0;
@@ -964,6 +1388,9 @@ int cmd_record(int argc, char **argv)
 		ret = err == -EINVAL ? 129 : 1;
 		goto out;
 	}
+	record__set_drop_masks(&rec);
+	if (o->callgraph == CALLGRAPH_DWARF)
+		rec.trimbuf = xmalloc(65536);
 
 	/*
 	 * Inherited per-task events cannot be mapped with cpu -1: the command
@@ -986,21 +1413,24 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	if (o->switch_signal)
+		sigaction(SIGUSR2, &sa, NULL);
 	/* A command that died before its start must not take record with it. */
 	signal(SIGPIPE, SIG_IGN);
 
 	if (workload) {
-		err = workload__prepare(cmd_argv, &go_fd, &exec_fd);
+		err = workload__prepare(cmd_argv, !strcmp(o->output, "-"), &go_fd, &exec_fd);
 		if (err) {
 			pr_err("cannot start '%s': %s", cmd_argv[0], strerror(-err));
 			goto out;
 		}
 		evlist__set_threads(rec.evlist, workload_pid, false);
 	} else if (o->pid || o->tid) {
-		pid_t t = o->pid ? o->pid : o->tid;
+		pid_t bad = 0;
 
-		if (evlist__set_threads(rec.evlist, t, o->pid != 0)) {
-			pr_err("no such %s: %d", o->pid ? "process" : "thread", (int)t);
+		if (evlist__set_thread_list(rec.evlist, o->targets, o->nr_targets, o->pid != 0,
+					    &bad)) {
+			pr_err("no such %s: %d", o->pid ? "process" : "thread", (int)bad);
 			goto out;
 		}
 	} else {
@@ -1038,25 +1468,15 @@ int cmd_record(int argc, char **argv)
 	pr_debug("%d event(s) on %d cpu slot(s) x %d thread(s), %d ring buffer(s) of %u pages",
 		 rec.evlist->nr_evsels, rec.evlist->nr_cpus, rec.evlist->nr_threads,
 		 rec.evlist->nr_mmaps, o->mmap_pages);
-	rotate_old(o->output);
-	rec.writer = perf_writer__new(o->output, &err);
-	if (!rec.writer) {
-		pr_err("cannot create '%s': %s", o->output, strerror(-err));
-		goto out;
-	}
-	for (i = 0; i < rec.evlist->nr_evsels; i++) {
-		struct evlist_evsel *e = &rec.evlist->evsels[i];
-
-		perf_writer__add_evsel(rec.writer, &e->attr, e->name, e->ids, e->nr_ids);
-	}
-	features__set_host(rec.writer, "pmukvm " PMUKVM_VERSION);
-	features__set_event_desc(rec.writer, rec.evlist);
-	if (guest_fb.len)
-		perf_writer__set_feature(rec.writer, HEADER_PMUKVM_GUEST_FILES, guest_fb.buf,
-					 guest_fb.len);
-	err = record__tracing_data(&rec, &tracing_fb);
-	if (!err)
-		err = perf_writer__start(rec.writer, guest_fb.len + tracing_fb.len);
+	if (!o->switch_signal && !o->switch_size && !o->switch_ns)
+		rotate_old(o->output);
+	rec.guests = guests;
+	rec.nr_guests = nr_guests;
+	rec.guest_fb = &guest_fb;
+	rec.workload = workload;
+	err = record__new_output(&rec);
+	if (err == -EEXIST)
+		goto out;	/* said */
 	if (!err)
 		err = synthesize_all(&rec, guests, nr_guests, workload);
 	if (err) {
@@ -1079,30 +1499,43 @@ int cmd_record(int argc, char **argv)
 	}
 
 	record__loop(&rec, workload, &status);
+	if (rec.switch_failed)
+		goto out;
 
 write_error:
 	reported = rec.write_err || perf_writer__error(rec.writer);
 	if (reported) {
 		int werr = rec.write_err ? rec.write_err : perf_writer__error(rec.writer);
 
-		pr_err("cannot write '%s': %s; stopping, the file keeps the records up to "
-		       "the last complete one", o->output, strerror(-werr));
+		if (perf_writer__is_pipe(rec.writer))
+			pr_err("cannot write '%s': %s; stopping (a stream: its reader has what "
+			       "went out)", o->output, strerror(-werr));
+		else
+			pr_err("cannot write '%s': %s; stopping, the file keeps the records up "
+			       "to the last complete one", o->output, strerror(-werr));
 	}
 out_finish:
-	if (rec.samples)
-		features__set_sample_time(rec.writer, rec.first_time, rec.last_time);
-	record__set_build_ids(&rec);
-	err = perf_writer__finish(rec.writer);
+	if (!rec.writer)
+		goto out;	/* a failed --switch-output said why */
+	err = record__finish_output(&rec);
 	if (err && !reported)
 		pr_err("cannot write '%s': %s", o->output, strerror(-err));
 	else if (!err && !failed)
 		ret = 0;
-	if (reported)
+	if (reported && !perf_writer__is_pipe(rec.writer))
 		recount_from_file(o->output, &rec.samples, &rec.lost);
 	if (!o->quiet || ret)
 		fprintf(stderr, "pmukvm: wrote %" PRIu64 " bytes to '%s' (%" PRIu64
 			" samples, %" PRIu64 " lost)\n", perf_writer__file_size(rec.writer),
 			o->output, rec.samples, rec.lost);
+	/* As perf: with --switch-output, the last file gets its timestamp too. */
+	if (!err && (o->switch_signal || o->switch_size || o->switch_ns) &&
+	    record__switch_output(&rec, true))
+		ret = 1;
+	if (rec.dropped && !o->quiet)
+		pr_info("left out %" PRIu64 " samples of a mode the event excludes (--host, "
+			"--guest, :G, :H) that a software event cannot exclude itself",
+			rec.dropped);
 out:
 	if (go_fd >= 0)
 		close(go_fd);
@@ -1120,10 +1553,11 @@ out:
 	if (o->guest_memory)
 		guest_memory__unmount(gm_dir);
 	feat_buf__release(&guest_fb);
-	feat_buf__release(&tracing_fb);
+	feat_buf__release(&rec.tracing_fb);
 	str_set__exit(&rec.files);
 	free(rec.needed);
 	free(rec.pend);
+	free(rec.trimbuf);
 	free(rec.sampled_pids);
 	free(rec.exited_pids);
 	return ret;

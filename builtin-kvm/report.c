@@ -12,10 +12,12 @@
 #include "symbols/demangle.h"
 #include "ui/dump.h"
 #include "ui/tasks.h"
+#include "symbols/symtab.h"
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "util/data.h"
 #include "util/export.h"
+#include "util/filter.h"
 #include "util/hist.h"
 #include "util/options.h"
 #include "util/session.h"
@@ -40,13 +42,23 @@ enum {
 	OPT_MAX_STACK,
 	OPT_CHILDREN,
 	OPT_NO_CHILDREN,
+	OPT_COMM,
+	OPT_DSO,
+	OPT_SYMBOLS,
+	OPT_PID,
+	OPT_TID,
+	OPT_TIME,
+	OPT_PERCENTAGE,
+	OPT_SHOW_TOTAL_PERIOD,
+	OPT_HIERARCHY,
 };
 
 static const struct opt_desc report_opts[] = {
 	{ "input", 'i', required_argument, "FILE",
 	  "data file to read (default: perf kvm's name for the mode, else perf.data; - for a pipe)" },
 	{ "sort", 's', required_argument, "KEYS",
-	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode (default comm,dso,sym)" },
+	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode, tid, cpu, period, srcline "
+	  "(default comm,dso,sym)" },
 	{ "show-nr-samples", 'n', no_argument, NULL, "show a sample-count column" },
 	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
 	  "hide rows below PCT percent" },
@@ -92,6 +104,28 @@ static const struct opt_desc report_opts[] = {
 	{ "no-demangle", OPT_NO_DEMANGLE, no_argument, NULL, "show symbol names as mangled" },
 	{ "demangle-kernel", OPT_DEMANGLE_KERNEL, no_argument, NULL,
 	  "demangle kernel and module names too" },
+	{ "comm", OPT_COMM, required_argument, "COMMS",
+	  "only rows of these commands (comma list)" },
+	{ "dso", OPT_DSO, required_argument, "DSOS",
+	  "only rows of these shared objects (comma list, short or full names)" },
+	{ "symbols", OPT_SYMBOLS, required_argument, "SYMS",
+	  "only rows of these symbols (comma list)" },
+	{ "pid", OPT_PID, required_argument, "PIDS", "only samples of these processes" },
+	{ "tid", OPT_TID, required_argument, "TIDS", "only samples of these threads" },
+	{ "cpu", 'C', required_argument, "CPUS",
+	  "only samples taken on these cpus (as 0-2,4); not counted in the totals" },
+	{ "time", OPT_TIME, required_argument, "RANGE",
+	  "only samples in START,STOP (seconds) or percent slices (10%/2, 0%-10%)" },
+	{ "fields", 'F', required_argument, "FIELDS",
+	  "output columns: overhead, overhead_sys, overhead_us, overhead_guest_sys, "
+	  "overhead_guest_us, sample, period and sort keys" },
+	{ "percentage", OPT_PERCENTAGE, required_argument, "relative|absolute",
+	  "with --comm/--dso/--symbols/--pid/--tid: percent of the rows shown or of all "
+	  "(default absolute)" },
+	{ "show-total-period", OPT_SHOW_TOTAL_PERIOD, no_argument, NULL,
+	  "show a Period column" },
+	{ "hierarchy", OPT_HIERARCHY, no_argument, NULL,
+	  "one level per sort key, each row under its parent (stdio)" },
 	OPT_END
 };
 
@@ -120,6 +154,11 @@ struct report {
 	bool cumulate;			/* rows for callers too */
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
+	struct sample_filter filter;
+	const char *time_str, *fields;
+	bool sort_given, relative;
+	struct output_field out_fields[OUTPUT_FIELDS_MAX];
+	char err[512];			/* an option's parse error */
 };
 
 static int parse_percent(const char *opt, const char *arg, double *out)
@@ -141,6 +180,61 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case 's':
 		rep->sort = arg;
+		rep->sort_given = true;
+		break;
+	case OPT_COMM:
+		str_list__free(rep->filter.comms, rep->filter.nr_comms);
+		str_list__parse(arg, &rep->filter.comms, &rep->filter.nr_comms);
+		break;
+	case OPT_DSO:
+		str_list__free(rep->filter.dsos, rep->filter.nr_dsos);
+		str_list__parse(arg, &rep->filter.dsos, &rep->filter.nr_dsos);
+		break;
+	case OPT_SYMBOLS:
+		str_list__free(rep->filter.syms, rep->filter.nr_syms);
+		str_list__parse(arg, &rep->filter.syms, &rep->filter.nr_syms);
+		break;
+	case OPT_PID:
+	case OPT_TID: {
+		int **list = val == OPT_PID ? &rep->filter.pids : &rep->filter.tids;
+		size_t *nr = val == OPT_PID ? &rep->filter.nr_pids : &rep->filter.nr_tids;
+
+		free(*list);
+		if (int_list__parse(arg, list, nr, rep->err, sizeof(rep->err))) {
+			pr_err("--%s: %s", val == OPT_PID ? "pid" : "tid", rep->err);
+			return -1;
+		}
+		break;
+	}
+	case 'C':
+		free(rep->filter.cpus);
+		rep->filter.cpus = NULL;
+		if (cpu_list__parse(arg, &rep->filter.cpus, rep->err, sizeof(rep->err))) {
+			pr_err("--cpu: %s", rep->err);
+			return -1;
+		}
+		break;
+	case OPT_TIME:
+		rep->time_str = arg;
+		break;
+	case 'F':
+		rep->fields = arg;
+		break;
+	case OPT_PERCENTAGE:
+		if (!strcmp(arg, "relative"))
+			rep->relative = true;
+		else if (!strcmp(arg, "absolute"))
+			rep->relative = false;
+		else {
+			pr_err("--percentage takes relative or absolute, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case OPT_SHOW_TOTAL_PERIOD:
+		rep->sopts.show_total_period = true;
+		break;
+	case OPT_HIERARCHY:
+		rep->sopts.hierarchy = true;
 		break;
 	case 'n':
 		rep->sopts.show_nr_samples = true;
@@ -255,18 +349,34 @@ static struct hists *report__hists(struct report *rep, const struct evsel *evsel
 		rep->hists = xrealloc(rep->hists, (evsel->idx + 1) * sizeof(*rep->hists));
 		for (i = rep->nr_hists; i <= evsel->idx; i++) {
 			hists__init(&rep->hists[i], &rep->so);
-			rep->hists[i].cumulate = rep->cumulate;
+			/* by Children first where it is shown: not with -F, as perf */
+			rep->hists[i].cumulate = rep->cumulate && !rep->fields;
+			rep->hists[i].relative = rep->relative;
 		}
 		rep->nr_hists = evsel->idx + 1;
 	}
 	return &rep->hists[evsel->idx];
 }
 
-/* --guest/--host: filtered samples are counted, never resolved. */
+static int sample_cpu(const struct evsel *evsel, const struct perf_sample *sample)
+{
+	return evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1;
+}
+
+/*
+ * --time and --cpu drop a sample before anything counts it, as perf's;
+ * --guest/--host: filtered samples are counted, never resolved.
+ */
 static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 			const struct perf_sample *sample)
 {
 	struct report *rep = (struct report *)tool;
+
+	if (rep->filter.nr_times &&
+	    time_ranges__skip(rep->filter.times, rep->filter.nr_times, sample->time))
+		return true;
+	if (rep->filter.cpus && !cpu_list__has(rep->filter.cpus, sample->cpu))
+		return true;
 
 	if (is_guest_mode(sample->cpumode) ? rep->count_guest : rep->count_host)
 		return false;
@@ -357,15 +467,39 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 		report__add_cumulative(rep, h, he, f, n, period);
 }
 
+/* --comm, --pid, --tid, --dso, --symbols: whether the sample's row is hidden. */
+static bool report_hidden(const struct sample_filter *f, const struct addr_location *al)
+{
+	const struct thread *t = al->thread;
+	const struct dso *dso = al->dso;
+
+	if (f->nr_comms && (!t || !str_list__has(f->comms, f->nr_comms, t->comm)))
+		return true;
+	if (f->nr_pids && (!t || !int_list__has(f->pids, f->nr_pids, (int)t->pid)))
+		return true;
+	if (f->nr_tids && (!t || !int_list__has(f->tids, f->nr_tids, (int)t->tid)))
+		return true;
+	if (f->nr_dsos && (!dso || !(str_list__has(f->dsos, f->nr_dsos, map__dso_name(dso)) ||
+				     str_list__has(f->dsos, f->nr_dsos, dso->short_name) ||
+				     str_list__has(f->dsos, f->nr_dsos, dso->long_name))))
+		return true;
+	if (f->nr_syms && (!al->sym || !str_list__has(f->syms, f->nr_syms, al->sym->name)))
+		return true;
+	return false;
+}
+
 static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
 			 const struct perf_sample *sample, struct addr_location *al)
 {
 	struct report *rep = (struct report *)tool;
 	struct hists *h = report__hists(rep, evsel);
-	struct hist_entry *he = hists__add(h, al, sample->period);
-	bool stacks = rep->folded || rep->flamegraph || rep->pprof_path;
+	struct hist_entry *he;
+	bool hidden = report_hidden(&rep->filter, al);
+	/* --folded, --flamegraph, --pprof: the samples the filters keep */
+	bool stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
 	size_t n = 0;
 
+	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
 	if (rep->cumulate)
 		he->period_acc += sample->period;
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
@@ -491,10 +625,47 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 	}
 }
 
+/*
+ * As perf: a sort key that a one-item --comm, --dso or --symbols list
+ * fixes is said once, above the rows, and not as a column (unless every
+ * key would go).
+ */
+static void print_elided(struct report *rep, FILE *fp)
+{
+	const struct sample_filter *f = &rep->filter;
+	struct output_field cols[OUTPUT_FIELDS_MAX];
+	int n = 0, i, k;
+
+	for (i = 0; i < rep->sopts.nr_fields; i++)
+		cols[n++] = rep->sopts.fields[i];
+	for (k = 0; k < rep->so.nr; k++) {
+		for (i = 0; i < n; i++)
+			if (cols[i].col == COL_KEY && cols[i].key == rep->so.keys[k])
+				break;
+		if (i == n)
+			cols[n++] = (struct output_field){ COL_KEY, rep->so.keys[k] };
+	}
+	for (i = 0; i < n; i++) {
+		if (cols[i].col != COL_KEY)
+			continue;
+		if (cols[i].key == SORT_COMM && f->nr_comms == 1)
+			fprintf(fp, "# comm: %s\n", f->comms[0]);
+		else if (cols[i].key == SORT_DSO && f->nr_dsos == 1)
+			fprintf(fp, "# dso: %s\n", f->dsos[0]);
+		else if (cols[i].key == SORT_SYM && f->nr_syms == 1)
+			fprintf(fp, "# symbol: %s\n", f->syms[0]);
+		else
+			continue;
+		rep->sopts.elide[cols[i].key] = true;
+	}
+}
+
 static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 {
 	int i;
 
+	if (!rep->json)
+		print_elided(rep, fp);
 	if (!rep->quiet && !rep->json) {
 		fprintf(fp, "#\n# Total Lost Samples: %" PRIu64 "\n", s->stats.nr_lost_samples +
 			s->stats.nr_lost);
@@ -520,11 +691,16 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 			continue;
 		}
 		if (!rep->quiet) {
-			fprintf(fp, "#\n# Samples: %" PRIu64 "  of event '%s'\n", h->nr_samples, name);
+			fprintf(fp, "#\n# Samples: %" PRIu64 "  of event '%s'", hists__nr_samples(h),
+				name);
+			if (rep->time_str)
+				fprintf(fp, " (time slices: %s)", rep->time_str);
+			fputc('\n', fp);
 			if (h->nr_filtered)
 				fprintf(fp, "# Filtered out (--guest/--host): %" PRIu64 " samples\n",
 					h->nr_filtered);
-			fprintf(fp, "# Event count (approx.): %" PRIu64 "\n#\n", h->total_period);
+			fprintf(fp, "# Event count (approx.): %" PRIu64 "\n#\n",
+				hists__total_period(h));
 		}
 		rep->sopts.header_names = !rep->quiet;
 		hists__fprintf(h, &rep->sopts, fp);
@@ -581,7 +757,7 @@ int cmd_report(int argc, char **argv)
 	argc = callchain_argv__join(argc, argv);
 	i = options_parse(argc, argv, "pmukvm report [options]", report_opts, report_opt, &rep);
 	if (i < 0)
-		return 129;
+		goto out_usage;
 	/* -G: as perf, caller order; "-g none" leaves no paths to show. */
 	if (rep.inverted)
 		rep.sopts.cg.order = ORDER_CALLER;
@@ -590,15 +766,48 @@ int cmd_report(int argc, char **argv)
 	rep.sopts.callchain_min = rep.sopts.cg.min_percent;
 	if (i < argc) {
 		pr_err("report takes no arguments ('%s'); use -i FILE", argv[i]);
-		return 129;
+		goto out_usage;
 	}
 	if (sort_order__parse(&rep.so, rep.sort, err, sizeof(err))) {
 		pr_err("%s", err);
-		return 129;
+		goto out_usage;
+	}
+	if (rep.fields) {
+		struct sort_order fkeys;
+		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, err, sizeof(err));
+
+		if (n < 0) {
+			pr_err("%s", err);
+			goto out_usage;
+		}
+		rep.sopts.fields = rep.out_fields;
+		rep.sopts.nr_fields = n;
+		/* As perf: -F's keys group the rows, then --sort's that it lacks. */
+		if (rep.sort_given) {
+			for (i = 0; i < rep.so.nr; i++) {
+				int j;
+
+				for (j = 0; j < fkeys.nr; j++)
+					if (fkeys.keys[j] == rep.so.keys[i])
+						break;
+				if (j == fkeys.nr)
+					fkeys.keys[fkeys.nr++] = rep.so.keys[i];
+			}
+		}
+		rep.so = fkeys;
+	}
+	if (rep.tui && (rep.fields || rep.sopts.hierarchy || rep.sopts.show_total_period)) {
+		pr_err("-F, --hierarchy and --show-total-period are not shown by the browser "
+		       "(use --stdio)");
+		goto out_usage;
+	}
+	if (rep.sopts.hierarchy && (rep.json || rep.sopts.callchain)) {
+		pr_err("--hierarchy does not go with --json or -g");
+		goto out_usage;
 	}
 	if (rep.tui && (rep.stdio || rep.json || rep.sopts.field_sep)) {
 		pr_err("--tui does not go with --stdio, --json or -t");
-		return 129;
+		goto out_usage;
 	}
 	if ((rep.folded || rep.flamegraph || rep.pprof_path) &&
 	    (rep.tui || rep.json || rep.sopts.callchain)) {
@@ -608,17 +817,18 @@ int cmd_report(int argc, char **argv)
 	if (rep.tui && rep.sopts.callchain) {
 		pr_err("-g does not go with --tui: the browser does not show call paths "
 		       "(use --stdio or --json)");
-		return 129;
+		goto out_usage;
 	}
 	/* As perf report: the browser on a terminal, text otherwise. */
 	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump && !rep.stats &&
 		  !rep.tasks &&
 		  !rep.header_only && !rep.sopts.callchain && !rep.folded && !rep.flamegraph &&
-		  !rep.pprof_path && (rep.tui || isatty(1));
+		  !rep.pprof_path && !rep.fields && !rep.sopts.hierarchy &&
+		  !rep.sopts.show_total_period && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
-			return 1;
+			goto out_filter;
 		}
 		use_tui = false;
 	}
@@ -642,18 +852,42 @@ int cmd_report(int argc, char **argv)
 	 * As perf kvm: guest samples only once guest symbols are given. With
 	 * none, every sample counts, as plain perf report counts the host.
 	 */
-	if (!guest_config.guest_set && !guest_config.host_set &&
-	    !guest_config.kallsyms && !guest_config.modules && !guest_config.vmlinux &&
-	    !guest_config.mount) {
-		guest_config.guest = guest_config.host = true;
-		guest_config.guest_set = guest_config.host_set = true;
-	}
-	guest_config__finish();
+	guest_config__finish_view();
 
 	data = perf_data__open(rep.input, &e, err, sizeof(err));
 	if (!data) {
 		pr_err("%s", err);
-		return 1;
+		goto out_filter;
+	}
+	if (rep.filter.cpus) {
+		for (i = 0; i < data->nr_evsels; i++) {
+			if (!(data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU)) {
+				pr_err("--cpu: %s has no cpu in its samples (record system-wide or "
+				       "with the cpu sampled)", data->path);
+				goto out_data;
+			}
+		}
+		/* As perf: a cpu the recording machine did not have is an error. */
+		for (i = (int)data->info.nr_cpus_avail; data->info.nr_cpus_avail &&
+		     i < CPU_LIST_MAX; i++) {
+			if (cpu_list__has(rep.filter.cpus, (u32)i)) {
+				pr_err("--cpu: cpu %d is not in %s (its machine had %u cpus)", i,
+				       data->path, data->info.nr_cpus_avail);
+				goto out_data;
+			}
+		}
+	}
+	if (rep.time_str) {
+		const struct header_info *hi = &data->info;
+		int n = time_ranges__parse(rep.time_str, hi->has_sample_time ? hi->first_sample_time : 0,
+					   hi->has_sample_time ? hi->last_sample_time : 0,
+					   &rep.filter.times, err, sizeof(err));
+
+		if (n < 0) {
+			pr_err("%s: %s", data->path, err);
+			goto out_data;
+		}
+		rep.filter.nr_times = n;
 	}
 	if (rep.header || rep.header_only)
 		perf_data__fprintf_header(data, stdout);
@@ -687,9 +921,9 @@ int cmd_report(int argc, char **argv)
 		}
 		/*
 		 * As perf: --children is the default where call paths are shown,
-		 * and quietly off for a file without callchains.
+		 * and quietly off for a file without callchains and with --hierarchy.
 		 */
-		rep.cumulate = any && rep.children != 0;
+		rep.cumulate = any && rep.children != 0 && !rep.sopts.hierarchy;
 		rep.sopts.children = rep.cumulate;
 		/* The order perf takes when none is given: callers first with --children. */
 		if (!rep.sopts.cg.order_set)
@@ -754,5 +988,10 @@ out_data:
 	free(rep.frames);
 	free(rep.cg_frames);
 	perf_data__delete(data);
+out_filter:
+	sample_filter__exit(&rep.filter);
 	return ret;
+out_usage:
+	sample_filter__exit(&rep.filter);
+	return 129;
 }

@@ -434,8 +434,12 @@ out:
  */
 static int stat_record(int argc, char **argv)
 {
+	/*
+	 * perf kvm stat record's mode (guest: exclude_host, where record's own
+	 * default is host and guest) and file name; options given later win.
+	 */
 	static const char *const pre[] = { "record", "-e", KVM_STAT_EVENTS, "-c", "1", "-m",
-					   "1024" };
+					   "1024", "--guest", "-o", "perf.data.guest" };
 	char **rargv = xcalloc((size_t)argc + ARRAY_SIZE(pre) + 1, sizeof(char *));
 	size_t i, n = 0;
 	int ret;

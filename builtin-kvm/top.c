@@ -133,6 +133,7 @@ struct top {
 	struct hists base;		/* every key apart: see ui/tui.h */
 	struct sort_order so;		/* what is shown */
 	bool count_guest, count_host;
+	bool sample_guest, sample_host;	/* live: the exclude bits */
 	u64 other_events;		/* samples of events after the first: not shown */
 	u64 hidden;			/* left out by -K, -U or -C */
 	/* Refresh bookkeeping. */
@@ -334,7 +335,8 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->hidden++;
 		return 0;
 	}
-	hists__add(&top->base, al, sample->period);
+	hists__add_cpu(&top->base, al, sample->period,
+		       evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1, false);
 	top->interval_samples++;
 	return 0;
 }
@@ -791,29 +793,37 @@ static int live__tick(struct top *top)
 /* Opens the event; a hardware event with no PMU behind it becomes cpu-clock. */
 static int live__open(struct top *top)
 {
-	struct perf_event_attr attr = { 0 };
+	struct perf_event_attr attr;
+	struct event_spec spec;
 	const char *name = top->event ? top->event : "cycles";
 	int err;
 
-	if (event_name__parse(name, &attr)) {
-		pr_err("unknown event '%s' (known: %s)", name, event_names_known);
+	err = event_spec__parse(name, &spec);
+	if (err) {
+		pr_err("%s event '%s' (known: %s)", err == -ENOENT ? "unknown" : "bad", name,
+		       event_names_known);
 		return -EINVAL;
 	}
+	attr = spec.attr;
 	attr.size = sizeof(attr);
 	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
 	attr.read_format = PERF_FORMAT_ID;
-	attr.freq = 1;
-	attr.sample_freq = top->freq;
-	if (top->period) {	/* -c */
-		attr.freq = 0;
-		attr.sample_period = top->period;
+	if (!spec.has_period) {
+		attr.freq = 1;
+		attr.sample_freq = top->freq;
+		if (top->period) {	/* -c */
+			attr.freq = 0;
+			attr.sample_period = top->period;
+		}
 	}
 	attr.sample_id_all = 1;
 	attr.disabled = 1;
 	attr.inherit = 1;
-	attr.exclude_host = !guest_config.host;
-	attr.exclude_guest = !guest_config.guest;
+	if (!spec.has_GH) {
+		attr.exclude_host = !top->sample_host;
+		attr.exclude_guest = !top->sample_guest;
+	}
 	attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
 	top->evlist = evlist__new();
 	evlist__add(top->evlist, &attr, name);
@@ -1079,13 +1089,19 @@ int cmd_top(int argc, char **argv)
 		pr_err("--guest-memory reads running guests: it does not go with -i");
 		goto usage;
 	}
-	/* As report: with no guest option, every sample counts. */
-	if (!guest_config.guest_set && !guest_config.host_set && !guest_config.kallsyms &&
-	    !guest_config.modules && !guest_config.vmlinux && !guest_config.mount) {
-		guest_config.guest = guest_config.host = true;
-		guest_config.guest_set = guest_config.host_set = true;
+	/*
+	 * Sampled: host and guest unless --host/--guest say otherwise (as
+	 * record). Counted: as report, guest only when guest files are given.
+	 */
+	{
+		struct guest_config asked = guest_config;
+
+		guest_config__finish();
+		top.sample_host = guest_config.host;
+		top.sample_guest = guest_config.guest;
+		guest_config = asked;
 	}
-	guest_config__finish();
+	guest_config__finish_view();
 	if (top.guest_memory) {
 		/* guests read from memory, the --guestmount files where not */
 		int gerr = guest_memory__mount(guest_config.mount, top.pid, top.gm_dir,

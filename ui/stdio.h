@@ -7,6 +7,37 @@
 #include "util/callchain.h"
 #include "util/hist.h"
 
+/** enum output_col - the columns -F names besides the sort keys (perf's). */
+enum output_col {
+	COL_OVERHEAD,
+	COL_OVERHEAD_SYS,
+	COL_OVERHEAD_US,
+	COL_OVERHEAD_GUEST_SYS,
+	COL_OVERHEAD_GUEST_US,
+	COL_SAMPLE,
+	COL_PERIOD,
+	COL_CHILDREN,		/* --children's; not one -F names */
+	COL_KEY,		/* a sort key: @key */
+	COL_NR,
+};
+
+/** struct output_field - one column of the output. */
+struct output_field {
+	enum output_col col;
+	enum sort_key_id key;
+};
+
+#define OUTPUT_FIELDS_MAX (COL_NR + SORT_NR_KEYS)
+
+/**
+ * output_fields__parse - -F's "overhead,sample,comm,...": the columns in
+ * order (up to OUTPUT_FIELDS_MAX, each once) into @out, and the sort keys
+ * among them, in order, into @keys. Returns the number of columns, or
+ * -EINVAL with the bad name in @err.
+ */
+int output_fields__parse(const char *spec, struct output_field *out, struct sort_order *keys,
+			 char *err, size_t errlen);
+
 /** struct stdio_opts - how rows are printed as text. */
 struct stdio_opts {
 	bool show_nr_samples;		/* -n: a Samples column */
@@ -18,6 +49,12 @@ struct stdio_opts {
 	double callchain_min;		/* the same as cg.min_percent, which is used */
 	struct callchain_param cg;	/* -g's print type, order, value, limit */
 	bool children;			/* --children: a Children column before Self */
+	bool show_total_period;		/* a Period column after the counts */
+	/* -F: these columns, then the sort keys they lack; NULL: the default */
+	const struct output_field *fields;
+	int nr_fields;
+	bool elide[SORT_NR_KEYS];	/* keys a one-item filter fixes: not shown */
+	bool hierarchy;			/* --hierarchy: keys nested, one level each */
 };
 
 /**

@@ -196,6 +196,34 @@ int evlist__set_threads(struct evlist *evlist, pid_t tid, bool all_threads)
 	return evlist->nr_threads ? 0 : -ESRCH;
 }
 
+int evlist__set_thread_list(struct evlist *evlist, const pid_t *tids, int nr,
+			    bool all_threads, pid_t *bad)
+{
+	pid_t *all = NULL;
+	int n = 0;
+
+	for (int i = 0; i < nr; i++) {
+		if (evlist__set_threads(evlist, tids[i], all_threads)) {
+			free(all);
+			*bad = tids[i];
+			return -ESRCH;
+		}
+		all = xrealloc(all, (n + evlist->nr_threads) * sizeof(pid_t));
+		for (int t = 0; t < evlist->nr_threads; t++) {
+			bool dup = false;
+
+			for (int j = 0; j < n && !dup; j++)
+				dup = all[j] == evlist->threads[t];
+			if (!dup)
+				all[n++] = evlist->threads[t];
+		}
+	}
+	free(evlist->threads);
+	evlist->threads = all;
+	evlist->nr_threads = n;
+	return 0;
+}
+
 static int *fdp(struct evlist *evlist, int e, int c, int t)
 {
 	return &evlist->fds[((size_t)e * evlist->nr_cpus + c) * evlist->nr_threads + t];
@@ -472,6 +500,7 @@ struct event_name {
 	u64 config;
 };
 
+/* perf's names and aliases, in the order help lists them. */
 static const struct event_name event_names[] = {
 	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
 	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
@@ -481,13 +510,28 @@ static const struct event_name event_names[] = {
 	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
 	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
 	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "bus-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES },
 	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
 	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
 	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{ "cs", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{ "cpu-migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "minor-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MIN },
+	{ "major-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ },
+	{ "alignment-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_ALIGNMENT_FAULTS },
+	{ "emulation-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_EMULATION_FAULTS },
+	{ "dummy", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_DUMMY },
 };
 
 const char event_names_known[] = "cycles, instructions, branches, branch-misses, "
-	"cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, rNNNN, "
+	"bus-cycles, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, "
+	"page-faults (faults), context-switches (cs), cpu-migrations (migrations), "
+	"minor-faults, major-faults, alignment-faults, emulation-faults, dummy, rNNNN; "
+	"NAME:MODIFIERS (u k h G H p I), NAME/period=N/ or NAME/freq=N/ (then MODIFIERS); "
 	"tracepoints as sys:name";
 
 const char *event_name__nth(size_t i)
@@ -495,32 +539,194 @@ const char *event_name__nth(size_t i)
 	return i < ARRAY_SIZE(event_names) ? event_names[i].name : NULL;
 }
 
-int event_name__parse(const char *name, struct perf_event_attr *attr)
+/* The name part alone (no terms, no modifiers): type and config. */
+static int event_name__lookup(const char *name, size_t len, struct perf_event_attr *attr)
 {
 	size_t i;
 
-	/* sys:name of a tracepoint under tracefs (kvm:kvm_exit) */
-	if (strchr(name, ':') && !tracepoint__parse(name, attr))
-		return 0;
-
 	for (i = 0; i < ARRAY_SIZE(event_names); i++) {
-		if (!strcmp(name, event_names[i].name)) {
+		if (strlen(event_names[i].name) == len && !strncmp(name, event_names[i].name, len)) {
 			attr->type = event_names[i].type;
 			attr->config = event_names[i].config;
 			return 0;
 		}
 	}
-	if (name[0] == 'r' && name[1]) {
-		char *end;
+	if (len > 1 && name[0] == 'r') {
+		u64 v = 0;
 
-		errno = 0;
-		attr->config = strtoull(name + 1, &end, 16);
-		if (errno || *end)
-			return -EINVAL;
+		/* rNNNN: up to 16 hex digits of raw event code. */
+		if (len > 17)
+			return -ENOENT;
+		for (i = 1; i < len; i++) {
+			int c = tolower((unsigned char)name[i]);
+
+			if (!isxdigit(c))
+				return -ENOENT;
+			v = v << 4 | (u64)(isdigit(c) ? c - '0' : c - 'a' + 10);
+		}
 		attr->type = PERF_TYPE_RAW;
+		attr->config = v;
 		return 0;
 	}
-	return -EINVAL;
+	return -ENOENT;
+}
+
+/* "period=N,freq=N": the terms between the slashes. */
+static int event_terms__parse(const char *p, size_t len, struct event_spec *spec)
+{
+	char *terms = xstrndup(p, len), *t, *save = NULL;
+	int err = 0;
+
+	for (t = strtok_r(terms, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '='), *end;
+		unsigned long long v;
+
+		if (!eq) {
+			err = -EINVAL;
+			break;
+		}
+		*eq = '\0';
+		errno = 0;
+		v = strtoull(eq + 1, &end, 0);
+		if (errno || end == eq + 1 || *end || !v || eq[1] == '-') {
+			err = -EINVAL;
+			break;
+		}
+		if (!strcmp(t, "period")) {
+			spec->attr.freq = 0;
+			spec->attr.sample_period = v;
+		} else if (!strcmp(t, "freq")) {
+			spec->attr.freq = 1;
+			spec->attr.sample_freq = v;
+		} else {
+			err = -EINVAL;
+			break;
+		}
+		spec->has_period = true;
+	}
+	free(terms);
+	return err;
+}
+
+/* perf's modifiers: u k h (what to count), G H (guest, host), p (precise), I (no idle). */
+static int event_mods__parse(const char *m, struct event_spec *spec)
+{
+	bool u = false, k = false, h = false, G = false, H = false;
+	int precise = 0;
+
+	if (!*m)
+		return -EINVAL;
+	for (; *m; m++) {
+		switch (*m) {
+		case 'u': u = true; break;
+		case 'k': k = true; break;
+		case 'h': h = true; break;
+		case 'G': G = true; break;
+		case 'H': H = true; break;
+		case 'p': precise++; break;
+		case 'I': spec->attr.exclude_idle = 1; break;
+		default: return -EINVAL;
+		}
+	}
+	if (precise > 3)
+		return -EINVAL;
+	if (u || k || h) {
+		spec->attr.exclude_user = !u;
+		spec->attr.exclude_kernel = !k;
+		spec->attr.exclude_hv = !h;
+		spec->has_ukh = true;
+	}
+	if (G || H) {
+		spec->attr.exclude_guest = !G;
+		spec->attr.exclude_host = !H;
+		spec->has_GH = true;
+	}
+	spec->attr.precise_ip = (u64)precise;
+	return 0;
+}
+
+int event_spec__parse(const char *str, struct event_spec *spec)
+{
+	const char *slash = strchr(str, '/'), *colon, *end_name, *mods = NULL;
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	str_copy(spec->name, str, sizeof(spec->name));
+	if (!*str || strlen(str) >= sizeof(spec->name))
+		return -EINVAL;
+	if (slash) {
+		const char *close = strchr(slash + 1, '/');
+
+		if (!close || close == slash + 1)
+			return -EINVAL;
+		end_name = slash;
+		err = event_terms__parse(slash + 1, (size_t)(close - slash - 1), spec);
+		if (err)
+			return err;
+		/* perf: cpu-clock/period=N/u; a colon there is taken too. */
+		if (close[1])
+			mods = close + (close[1] == ':' ? 2 : 1);
+	} else {
+		colon = strchr(str, ':');
+		end_name = colon ? colon : str + strlen(str);
+		if (colon)
+			mods = colon + 1;
+	}
+	err = event_name__lookup(str, (size_t)(end_name - str), &spec->attr);
+	if (err == -ENOENT && !slash && mods) {
+		/* Not NAME:MODIFIERS of a known name: sys:name of a tracepoint (kvm:kvm_exit). */
+		memset(&spec->attr, 0, sizeof(spec->attr));
+		return tracepoint__parse(str, &spec->attr);
+	}
+	if (err)
+		return err;
+	if (mods) {
+		err = event_mods__parse(mods, spec);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+char **event_list__split(const char *list, int *nr)
+{
+	char **out = NULL;
+	const char *p = list, *start = list;
+	bool in_terms = false;
+
+	*nr = 0;
+	for (;; p++) {
+		if (*p == '/')
+			in_terms = !in_terms;
+		if ((*p == ',' && !in_terms) || !*p) {
+			out = xrealloc(out, (*nr + 2) * sizeof(*out));
+			out[(*nr)++] = xstrndup(start, (size_t)(p - start));
+			out[*nr] = NULL;
+			if (!*p)
+				break;
+			start = p + 1;
+		}
+	}
+	return out;
+}
+
+void event_list__free(char **list)
+{
+	for (char **p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+int event_name__parse(const char *name, struct perf_event_attr *attr)
+{
+	struct event_spec spec;
+	int err = event_spec__parse(name, &spec);
+
+	if (err)
+		return -EINVAL;
+	attr->type = spec.attr.type;
+	attr->config = spec.attr.config;
+	return 0;
 }
 
 int evlist__probe(const struct perf_event_attr *attr)

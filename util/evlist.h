@@ -81,6 +81,14 @@ void evlist__set_any_cpu(struct evlist *evlist);
 int evlist__set_threads(struct evlist *evlist, pid_t tid, bool all_threads);
 
 /**
+ * evlist__set_thread_list - as evlist__set_threads for each of @tids (a
+ * thread twice is followed once). Returns 0, or -ESRCH with *@bad the id
+ * that does not exist.
+ */
+int evlist__set_thread_list(struct evlist *evlist, const pid_t *tids, int nr,
+			    bool all_threads, pid_t *bad);
+
+/**
  * evlist__open - opens every event on every (cpu, thread) and reads the
  * ids. Returns 0, or the negative errno of the first failure with
  * err_evsel/err_cpu/err_thread set; nothing stays open then. A thread that
@@ -138,20 +146,52 @@ struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
 int evlist__probe(const struct perf_event_attr *attr);
 
 /**
- * event_name__parse - a perf event name (cycles, instructions, branches,
- * branch-misses, cache-misses, cache-references, ref-cycles, cpu-clock,
- * task-clock and their aliases, or raw rNNNN) into attr->type and
- * attr->config. Returns 0 or -EINVAL.
+ * struct event_spec - one event as perf writes it on a command line:
+ * NAME[/TERMS/][:MODIFIERS].
+ * @attr: type and config; from the modifiers exclude_user/kernel/hv
+ *	(u k h: count only those named), exclude_guest/host (G H), precise_ip
+ *	(p, pp, ppp), exclude_idle (I); from the terms sample_period
+ *	(period=N) or freq and sample_freq (freq=N).
+ * @name: the spec as given (for EVENT_DESC, as perf names events).
+ * @has_ukh, @has_GH, @has_period: which of those the spec decided, so that
+ *	the command's defaults (--host/--guest, -F/-c) leave them alone.
+ */
+struct event_spec {
+	struct perf_event_attr attr;
+	char name[128];
+	bool has_ukh, has_GH, has_period;
+};
+
+/**
+ * event_spec__parse - parses one event spec into @spec. Names: perf's
+ * hardware and software event names and aliases (event_name__nth), rNNNN
+ * (raw hex code). Terms: period=N, freq=N. Returns 0, -ENOENT for a name
+ * not known (a sys:name tracepoint belongs to a parser of its own, which
+ * slots in where -ENOENT is returned), -EINVAL for bad terms or modifiers.
+ */
+int event_spec__parse(const char *str, struct event_spec *spec);
+
+/**
+ * event_list__split - the comma list of -e into specs, commas between
+ * slashes (terms) kept. Returns a NULL-terminated array (*nr entries),
+ * owned by the caller: free with event_list__free.
+ */
+char **event_list__split(const char *list, int *nr);
+void event_list__free(char **list);
+
+/**
+ * event_name__parse - type and config of an event spec (modifiers and
+ * terms are checked but not applied). Returns 0 or -EINVAL.
  */
 int event_name__parse(const char *name, struct perf_event_attr *attr);
 
 /**
- * event_name__nth - the @i-th name event_name__parse knows (raw rNNNN
- * aside), or NULL past the last: what shell completion offers.
+ * event_name__nth - the @i-th known event name (for help and shell
+ * completion), NULL past the last.
  */
 const char *event_name__nth(size_t i);
 
-/* The names event_name__parse knows, for messages and help. */
+/* The names and forms event_spec__parse knows, for messages and help. */
 extern const char event_names_known[];
 
 #endif

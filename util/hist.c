@@ -9,6 +9,7 @@
 
 #include "symbols/symtab.h"
 #include "util/callchain.h"
+#include "util/srcline.h"
 
 const char *mode_name(u8 cpumode)
 {
@@ -66,6 +67,18 @@ static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 	return cmp_u64(a->sym->start, b->sym->start);
 }
 
+/* Rows of equal period: by symbol name, as perf lists them. */
+static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
+{
+	if (a->sym && b->sym && a->sym != b->sym) {
+		int c = strcmp(a->sym->name, b->sym->name);
+
+		if (c)
+			return c;
+	}
+	return cmp_sym(a, b);
+}
+
 static int cmp_guest(const struct hist_entry *a, const struct hist_entry *b)
 {
 	s64 pa = a->machine ? a->machine->pid : -1, pb = b->machine ? b->machine->pid : -1;
@@ -81,6 +94,30 @@ static int cmp_vcpu(const struct hist_entry *a, const struct hist_entry *b)
 static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
 {
 	return cmp_u64(a->cpumode, b->cpumode);
+}
+
+static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return cmp_u64(a->tid, b->tid);
+}
+
+static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return a->cpu < b->cpu ? -1 : a->cpu > b->cpu;
+}
+
+/* The period column orders rows (by period, as every row is) but groups none. */
+static int cmp_none(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return 0;
+}
+
+/* Interned: equal texts are one pointer, and the order is the text's. */
+static int cmp_srcline(const struct hist_entry *a, const struct hist_entry *b)
+{
+	if (a->srcline == b->srcline)
+		return 0;
+	return strcmp(a->srcline ? a->srcline : "", b->srcline ? b->srcline : "");
 }
 
 static int print_comm(const struct hist_entry *he, char *buf, size_t len)
@@ -127,15 +164,63 @@ static int print_mode(const struct hist_entry *he, char *buf, size_t len)
 	return snprintf(buf, len, "%s", mode_name(he->cpumode));
 }
 
+static int print_tid(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d", (int)he->tid);
+}
+
+/* As perf: three digits at least, -001 when the file has no cpu. */
+static int print_cpu(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%3.3d", he->cpu);
+}
+
+static int print_period(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%" PRIu64, he->period);
+}
+
+static int print_srcline(const struct hist_entry *he, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s", he->srcline ? he->srcline : "??:0");
+}
+
 const struct sort_key sort_keys[SORT_NR_KEYS] = {
 	[SORT_COMM] = { "comm", "Command", cmp_comm, print_comm },
 	[SORT_PID] = { "pid", "Pid:Command", cmp_pid, print_pid },
 	[SORT_DSO] = { "dso", "Shared Object", cmp_dso, print_dso },
-	[SORT_SYM] = { "sym", "Symbol", cmp_sym, print_sym },
+	[SORT_SYM] = { "sym", "Symbol", cmp_sym, print_sym, .sort = sort_sym, .no_pad = true },
 	[SORT_GUEST] = { "guest", "Guest", cmp_guest, print_guest },
 	[SORT_VCPU] = { "vcpu", "vCPU", cmp_vcpu, print_vcpu },
 	[SORT_MODE] = { "mode", "Mode", cmp_mode, print_mode },
+	[SORT_TID] = { "tid", "Tid", cmp_tid, print_tid, .right = true },
+	[SORT_CPU] = { "cpu", "CPU", cmp_cpu, print_cpu, .right = true },
+	[SORT_PERIOD] = { "period", "Period", cmp_none, print_period, .right = true },
+	[SORT_SRCLINE] = { "srcline", "Source:Line", cmp_srcline, print_srcline, .no_pad = true },
 };
+
+int sort_key__find(const char *name)
+{
+	int k;
+
+	/* perf's name for the symbol key too */
+	if (!strcmp(name, "symbol"))
+		return SORT_SYM;
+	for (k = 0; k < SORT_NR_KEYS; k++)
+		if (!strcmp(sort_keys[k].name, name))
+			return k;
+	return -1;
+}
+
+static void sort_key__names(char *buf, size_t len)
+{
+	size_t n = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < SORT_NR_KEYS && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", k ? ", " : "", sort_keys[k].name);
+}
 
 int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t errlen)
 {
@@ -144,14 +229,13 @@ int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t
 
 	so->nr = 0;
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		int k, i;
+		int k = sort_key__find(tok), i;
 
-		for (k = 0; k < SORT_NR_KEYS; k++)
-			if (!strcmp(sort_keys[k].name, tok))
-				break;
-		if (k == SORT_NR_KEYS) {
-			snprintf(err, errlen, "unknown sort key '%s' (keys: comm, pid, dso, sym, "
-				 "guest, vcpu, mode)", tok);
+		if (k < 0) {
+			char names[256];
+
+			sort_key__names(names, sizeof(names));
+			snprintf(err, errlen, "unknown sort key '%s' (keys: %s)", tok, names);
 			ret = -EINVAL;
 			break;
 		}
@@ -191,6 +275,7 @@ void hists__reset(struct hists *hists)
 		for (; he; he = n) {
 			n = he->hnext;
 			callchain__free(he->callchain);
+			free(he->children);
 			free(he);
 		}
 	}
@@ -205,12 +290,16 @@ void hists__reset(struct hists *hists)
 	hists->total_period = 0;
 	hists->nr_samples = 0;
 	hists->nr_filtered = 0;
+	hists->nr_hidden = 0;
+	hists->hidden_period = 0;
 	memset(hists->mode_samples, 0, sizeof(hists->mode_samples));
 }
 
 void hists__exit(struct hists *hists)
 {
 	hists__reset(hists);
+	srcline_cache__delete(hists->srcline);
+	hists->srcline = NULL;
 }
 
 static u64 mix(u64 h, u64 v)
@@ -247,6 +336,15 @@ static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
 			break;
 		case SORT_MODE:
 			h = mix(h, he->cpumode);
+			break;
+		case SORT_TID:
+			h = mix(h, he->tid);
+			break;
+		case SORT_CPU:
+			h = mix(h, (u64)(s64)he->cpu);
+			break;
+		case SORT_SRCLINE:
+			h = mix(h, he->srcline ? str_hash(he->srcline) : 0);
 			break;
 		default:
 			break;
@@ -305,16 +403,79 @@ static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry 
 	*he = *key;
 	he->nr_samples = 0;
 	he->period = 0;
+	he->period_sys = he->period_us = he->period_guest_sys = he->period_guest_us = 0;
 	he->shown_period = 0;
 	he->period_acc = 0;
 	he->callchain = NULL;
+	he->children = NULL;
+	he->nr_children = 0;
 	he->hnext = hists->table[b];
 	hists->table[b] = he;
 	hists->nr_entries++;
 	return he;
 }
 
+static void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
+{
+	switch (cpumode) {
+	case PERF_RECORD_MISC_KERNEL:
+		he->period_sys += period;
+		break;
+	case PERF_RECORD_MISC_USER:
+		he->period_us += period;
+		break;
+	case PERF_RECORD_MISC_GUEST_KERNEL:
+		he->period_guest_sys += period;
+		break;
+	case PERF_RECORD_MISC_GUEST_USER:
+		he->period_guest_us += period;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool so_has(const struct sort_order *so, enum sort_key_id k)
+{
+	int i;
+
+	for (i = 0; i < so->nr; i++)
+		if (so->keys[i] == k)
+			return true;
+	return false;
+}
+
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
+{
+	return hists__add_cpu(hists, al, period, -1, false);
+}
+
+u64 hists__total_period(const struct hists *hists)
+{
+	return hists->relative ? hists->total_period - hists->hidden_period : hists->total_period;
+}
+
+u64 hists__nr_samples(const struct hists *hists)
+{
+	return hists->relative ? hists->nr_samples - hists->nr_hidden : hists->nr_samples;
+}
+
+struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key)
+{
+	struct hist_entry *he;
+	u64 h;
+
+	if (!hists->table_size)
+		return NULL;
+	h = entry_hash(&hists->so, key);
+	for (he = hists->table[h & (hists->table_size - 1)]; he; he = he->hnext)
+		if (he->hash == h && !entry_cmp(&hists->so, he, key))
+			return he;
+	return NULL;
+}
+
+struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
+				  u64 period, int cpu, bool filtered)
 {
 	struct hist_entry key = {
 		.comm = al->thread ? al->thread->comm : ":-1",
@@ -326,9 +487,19 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
 		.vcpu = al->thread ? al->thread->vcpu : -1,
 		.level = al->level,
 		.cpumode = al->cpumode,
+		.cpu = cpu,
+		.filtered = filtered,
 	};
 	struct hist_entry *he = hists->last;
 	size_t c;
+
+	bool srcline = so_has(&hists->so, SORT_SRCLINE);
+
+	if (srcline) {
+		if (!hists->srcline)
+			hists->srcline = srcline_cache__new();
+		key.srcline = srcline__get(hists->srcline, al);
+	}
 
 	/*
 	 * Samples with the same fields land in the same row: try the last row,
@@ -337,7 +508,8 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
 #define SAME_FIELDS(he) ((he)->comm == key.comm && (he)->dso == key.dso && \
 	(he)->sym == key.sym && (he)->addr == key.addr && (he)->tid == key.tid && \
 	(he)->machine == key.machine && (he)->vcpu == key.vcpu && \
-	(he)->level == key.level && (he)->cpumode == key.cpumode)
+	(he)->level == key.level && (he)->cpumode == key.cpumode && \
+	(he)->cpu == key.cpu && (he)->srcline == key.srcline)
 	if (he && SAME_FIELDS(he))
 		goto found;
 	c = (size_t)(((uintptr_t)key.sym ^ key.addr ^ ((uintptr_t)key.comm >> 4) ^
@@ -354,6 +526,11 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
 found:
 	he->nr_samples++;
 	he->period += period;
+	add_mode_period(he, al->cpumode, period);
+	if (he->filtered) {
+		hists->nr_hidden++;
+		hists->hidden_period += period;
+	}
 	hists->nr_samples++;
 	hists->total_period += period;
 	hists->mode_samples[al->cpumode & 7]++;
@@ -369,6 +546,9 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 	so->nr_lead = lead->nr;
 	for (i = 0; i < so->nr; i++)
 		have[so->keys[i]] = true;
+	/* srcline costs a DWARF lookup per address: only when asked for */
+	have[SORT_SRCLINE] = true;
+	have[SORT_PERIOD] = true;
 	for (i = 0; i < SORT_NR_KEYS; i++)
 		if (!have[i])
 			so->keys[so->nr++] = i;
@@ -376,15 +556,24 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 
 /* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
 
-void hists__add_entry(struct hists *hists, const struct hist_entry *src)
+struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
 	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
 
 	he->nr_samples += src->nr_samples;
 	he->period += src->period;
+	he->period_sys += src->period_sys;
+	he->period_us += src->period_us;
+	he->period_guest_sys += src->period_guest_sys;
+	he->period_guest_us += src->period_guest_us;
 	hists->nr_samples += src->nr_samples;
 	hists->total_period += src->period;
 	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
+	if (he->filtered) {
+		hists->nr_hidden += src->nr_samples;
+		hists->hidden_period += src->period;
+	}
+	return he;
 }
 
 struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *src,
@@ -394,20 +583,6 @@ struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_
 
 	he->period_acc += period;
 	return he;
-}
-
-struct hist_entry *hists__find(const struct hists *hists, const struct hist_entry *key)
-{
-	struct hist_entry *he;
-	u64 hash;
-
-	if (!hists->table_size)
-		return NULL;
-	hash = entry_hash(&hists->so, key);
-	for (he = hists->table[hash & (hists->table_size - 1)]; he; he = he->hnext)
-		if (he->hash == hash && !entry_cmp(&hists->so, he, key))
-			return he;
-	return NULL;
 }
 
 bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
@@ -424,11 +599,20 @@ static int sorted_cmp(const void *pa, const void *pb)
 	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
 	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
 
+	int i, c;
+
 	if (qsort_cumulate && a->period_acc != b->period_acc)
 		return a->period_acc > b->period_acc ? -1 : 1;
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
-	return entry_cmp(qsort_so, a, b);
+	for (i = 0; i < qsort_so->nr; i++) {
+		const struct sort_key *k = &sort_keys[qsort_so->keys[i]];
+
+		c = k->sort ? k->sort(a, b) : k->cmp(a, b);
+		if (c)
+			return c;
+	}
+	return 0;
 }
 
 void hists__sort(struct hists *hists)
@@ -463,10 +647,15 @@ void hists__decay(struct hists *hists)
 			struct hist_entry *he = *pp;
 
 			he->period = he->period * 7 / 8;
+			he->period_sys = he->period_sys * 7 / 8;
+			he->period_us = he->period_us * 7 / 8;
+			he->period_guest_sys = he->period_guest_sys * 7 / 8;
+			he->period_guest_us = he->period_guest_us * 7 / 8;
 			he->nr_samples = he->nr_samples * 7 / 8;
 			if (!he->period && !he->nr_samples) {
 				*pp = he->hnext;
 				callchain__free(he->callchain);
+				free(he->children);
 				free(he);
 				hists->nr_entries--;
 				continue;

@@ -6,6 +6,7 @@
 #include "util/util.h"
 
 struct evsel;
+struct srcline_cache;
 
 /** struct hist_entry - one row: the sample fields the sort keys look at. */
 struct hist_entry {
@@ -18,14 +19,26 @@ struct hist_entry {
 	int vcpu;
 	char level;
 	u8 cpumode;
+	/*
+	 * Hidden by --comm/--dso/--symbols/--pid/--tid. As in perf, the row's
+	 * first sample decides, and later samples count in it either way.
+	 */
+	bool filtered;
+	int cpu;		/* the sample's, -1 when the file has none */
+	const char *srcline;	/* the srcline key's text (interned), else NULL */
 	u64 nr_samples;
 	u64 period;
+	/* period by mode: the overhead_sys/_us/_guest_sys/_guest_us fields */
+	u64 period_sys, period_us, period_guest_sys, period_guest_us;
 	u64 hash;
 	struct hist_entry *hnext;
 	/* Live view decay. */
 	u64 shown_period;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
 	u64 period_acc;		/* --children: of the samples with this row on their path */
+	/* --hierarchy: the rows one key finer under this one, by period */
+	struct hist_entry **children;
+	size_t nr_children;
 };
 
 enum sort_key_id {
@@ -36,6 +49,10 @@ enum sort_key_id {
 	SORT_GUEST,
 	SORT_VCPU,
 	SORT_MODE,
+	SORT_TID,
+	SORT_CPU,
+	SORT_PERIOD,
+	SORT_SRCLINE,
 	SORT_NR_KEYS,
 };
 
@@ -45,9 +62,20 @@ struct sort_key {
 	const char *header;
 	int (*cmp)(const struct hist_entry *a, const struct hist_entry *b);
 	int (*snprint)(const struct hist_entry *he, char *buf, size_t len);
+	/* the order of rows of equal period, where it is not @cmp's (perf's) */
+	int (*sort)(const struct hist_entry *a, const struct hist_entry *b);
+	bool right;		/* right-aligned to the header's width */
+	bool no_pad;		/* perf does not pad it to the column's width */
 };
 
 extern const struct sort_key sort_keys[SORT_NR_KEYS];
+
+/**
+ * sort_key__find - the key named @name (as --sort spells it), or -1.
+ * sort_keys[] is the one table of keys: --sort, -F, the docs and the
+ * shell completion all read their names from it.
+ */
+int sort_key__find(const char *name);
 
 /** struct sort_order - the keys chosen by --sort, in order. */
 struct sort_order {
@@ -72,6 +100,13 @@ struct hists {
 	u64 total_period;
 	u64 nr_samples;
 	u64 nr_filtered;		/* dropped by --guest/--host */
+	/*
+	 * What the filtered rows hold: in the totals but not shown; with
+	 * @relative, percentages are of the rows shown (hists__total_period).
+	 */
+	u64 nr_hidden, hidden_period;
+	bool relative;
+	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
 	struct hist_entry *last;		/* fast path: the last row added to */
 	struct hist_entry *cache[256];		/* and rows by thread and symbol */
@@ -91,12 +126,32 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead);
 /**
  * hists__add_entry - adds @he's counts to the row it groups into under
  * @hists's sort order (regrouping a finer hists). @he is only read; its
- * call paths are not carried over.
+ * call paths are not carried over. Returns the row.
  */
-void hists__add_entry(struct hists *hists, const struct hist_entry *he);
+struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry *he);
+
+/**
+ * hists__find - the row @key groups into under @hists's sort order, or
+ * NULL. @key is only read.
+ */
+struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key);
 
 /** hists__add - counts a resolved sample; returns its row. */
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period);
+
+/**
+ * hists__add_cpu - hists__add for a sample taken on @cpu (-1: unknown);
+ * @filtered: the report's filters hide the sample, and so its row if the
+ * sample is the row's first.
+ */
+struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
+				  u64 period, int cpu, bool filtered);
+
+/** hists__total_period - what percentages are of: all, or with @relative the shown. */
+u64 hists__total_period(const struct hists *hists);
+
+/** hists__nr_samples - the sample count the header gives, likewise. */
+u64 hists__nr_samples(const struct hists *hists);
 
 /**
  * hists__add_cumulative - --children: adds @period to the children total
@@ -105,9 +160,6 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
  */
 struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *key,
 					 u64 period);
-
-/** hists__find - the row @key groups into, or NULL where there is none yet. */
-struct hist_entry *hists__find(const struct hists *hists, const struct hist_entry *key);
 
 /** hist_entry__same_row - @a and @b group into one row under @hists's sort keys. */
 bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,

@@ -20,8 +20,8 @@ const struct opt_desc global_opts[] = {
 	{ "guestmount", OPT_GUESTMOUNT, required_argument, "DIR",
 	  "per-guest files under DIR/<qemu-pid>/" },
 	{ "guest", OPT_GUEST, no_argument, NULL,
-	  "count guest samples (default)" },
-	{ "host", OPT_HOST, no_argument, NULL, "count host samples" },
+	  "guest samples (alone: guest only)" },
+	{ "host", OPT_HOST, no_argument, NULL, "host samples (alone: host only)" },
 	{ "no-guest", OPT_NO_GUEST, no_argument, NULL,
 	  "do not count guest samples" },
 	{ "no-host", OPT_NO_HOST, no_argument, NULL,
@@ -72,11 +72,33 @@ int global_option(int val, const char *arg)
 
 void guest_config__finish(void)
 {
-	/* perf kvm: guest only unless told; --host alone means host only. */
+	/*
+	 * Without --host/--guest (or their --no- forms) both count: a host
+	 * user records the whole system. One of them alone decides the other
+	 * too: --guest is guest only, --no-guest host only (and so on).
+	 */
 	if (!guest_config.guest_set && !guest_config.host_set)
-		guest_config.guest = true;
+		guest_config.guest = guest_config.host = true;
 	else if (!guest_config.guest_set)
-		guest_config.guest = false;
+		guest_config.guest = !guest_config.host;
+	else if (!guest_config.host_set)
+		guest_config.host = !guest_config.guest;
+}
+
+bool guest_config__has_files(void)
+{
+	return guest_config.kallsyms || guest_config.modules || guest_config.vmlinux ||
+	       guest_config.mount;
+}
+
+void guest_config__finish_view(void)
+{
+	/* perf kvm report's default: guest symbols given, guest samples only. */
+	if (!guest_config.guest_set && !guest_config.host_set && guest_config__has_files()) {
+		guest_config.guest = true;
+		guest_config.guest_set = true;
+	}
+	guest_config__finish();
 }
 
 static void print_opts(const struct opt_desc *opts)

@@ -88,8 +88,23 @@ struct guest_config {
 };
 extern struct guest_config guest_config;
 
-/* After parsing: applies perf kvm's defaults (--guest unless told). */
+/*
+ * After parsing, for what record and top sample: without --host/--guest
+ * (or --no-host/--no-guest) host and guest; one of them alone decides the
+ * other (--guest: guest only, --host: host only). perf kvm samples guest
+ * only unless told: see Documentation/design.txt.
+ */
 void guest_config__finish(void);
+
+/*
+ * After parsing, for what report and top count: as guest_config__finish,
+ * except that guest symbol files without --host/--guest mean guest samples
+ * only (perf kvm report's default).
+ */
+void guest_config__finish_view(void);
+
+/* Whether any guest symbol file option was given. */
+bool guest_config__has_files(void);
 
 /* Parses a decimal/hex number; returns -EINVAL on junk or overflow. */
 int parse_u64(const char *s, unsigned long long *out);

@@ -6,12 +6,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "util/compress.h"
 #include "util/data.h"
 #include "util/event.h"
 
@@ -20,6 +23,14 @@
 #define FEAT_RESERVE	(64u << 10)
 /* fallocate this much ahead at a time, so it is not a call per flush. */
 #define ALLOC_AHEAD	(8u << 20)
+/*
+ * Pipe mode: perf 6.1 ends the features of a stream with a HEADER_FEATURE
+ * record of this id and refuses ids past it, so pmukvm's own features
+ * (200) stay out of a stream.
+ */
+#define PIPE_LAST_FEATURE	32
+/* After a stop request, how long a stalled reader may keep us waiting. */
+#define PIPE_STOP_WAIT_MS	3000
 
 
 struct writer_evsel {
@@ -44,6 +55,13 @@ struct perf_writer {
 	u64 reserved_end;	/* file offset up to which space is allocated */
 	size_t reserve;		/* kept free past the data for the features */
 	bool no_fallocate;
+	bool data_started;	/* past the stream's header records */
+	bool pipe;		/* a stream: no seeks, features as records */
+	bool own_fd;		/* not standard output */
+	const volatile sig_atomic_t *stop;
+	struct compressor *zc;		/* -z: records go out as COMPRESSED ones */
+	struct feat_buf zbuf;
+	u8 feat_sent[HEADER_FEAT_BITS];	/* pipe: features already in the stream */
 	int error;
 	u64 file_size;
 	struct writer_feat feats[HEADER_FEAT_BITS];
@@ -52,17 +70,195 @@ struct perf_writer {
 struct perf_writer *perf_writer__new(const char *path, int *err)
 {
 	struct perf_writer *w;
+	struct stat st;
+	bool pipe = false;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		*err = -errno;
-		return NULL;
+	if (!strcmp(path, "-")) {
+		fd = STDOUT_FILENO;
+		pipe = true;
+	} else {
+		/* A FIFO blocks here until its reader opens it (or a signal). */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			*err = -errno;
+			return NULL;
+		}
+		/* A FIFO, socket or device cannot seek: write a stream. */
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+			pipe = true;
 	}
 	w = xzalloc(sizeof(*w));
 	w->fd = fd;
+	w->own_fd = fd != STDOUT_FILENO;
+	w->pipe = pipe;
 	w->buf = xmalloc(WRITE_BUF_SIZE);
 	return w;
+}
+
+int perf_writer__set_compression(struct perf_writer *w, int level)
+{
+	BUG_ON(w->data_started);
+	w->zc = compressor__new(level);
+	return w->zc ? 0 : -EINVAL;
+}
+
+bool perf_writer__compressed_totals(const struct perf_writer *w, u64 *in, u64 *out)
+{
+	if (!w->zc)
+		return false;
+	compressor__totals(w->zc, in, out);
+	return true;
+}
+
+bool perf_writer__is_pipe(const struct perf_writer *w)
+{
+	return w->pipe;
+}
+
+void perf_writer__set_stop(struct perf_writer *w, const volatile sig_atomic_t *stop)
+{
+	w->stop = stop;
+}
+
+/*
+ * write(2) of a whole buffer to a stream. A signal that asks us to stop
+ * ends a blocked write; once stopped, the rest goes out only as the reader
+ * takes it, in pieces that cannot block, and a reader that takes nothing
+ * for PIPE_STOP_WAIT_MS ends the wait.
+ */
+static int stream_write(struct perf_writer *w, const void *buf, size_t len)
+{
+	size_t done = 0;
+	int waited = 0;
+
+	while (done < len) {
+		size_t chunk = len - done;
+		ssize_t n;
+
+		if (w->stop && *w->stop) {
+			struct pollfd p = { .fd = w->fd, .events = POLLOUT };
+			int r = poll(&p, 1, 100);
+
+			if (r < 0 && errno != EINTR)
+				return -errno;
+			if (r <= 0) {
+				waited += 100;
+				if (waited >= PIPE_STOP_WAIT_MS)
+					return -EINTR;
+				continue;
+			}
+			if (p.revents & (POLLERR | POLLHUP))
+				return -EPIPE;
+			if (chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+		}
+		n = write(w->fd, (const char *)buf + done, chunk);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;	/* the stop check above decides */
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+		w->file_size += (u64)n;
+		waited = 0;
+	}
+	return 0;
+}
+
+/* Pipe mode: one HEADER_FEATURE record (BUILD_ID: its HEADER_BUILD_ID records). */
+static int stream_feature(struct perf_writer *w, int feat, const void *payload, size_t len)
+{
+	struct feature_event fe = { .header = { .type = PERF_RECORD_HEADER_FEATURE } };
+	static const u8 zeros[8];
+	size_t pad = PERF_ALIGN(len, 8) - len;
+	int err;
+
+	if (feat == HEADER_BUILD_ID) {
+		const u8 *p = payload, *end = p + len;
+
+		while (p + sizeof(struct perf_event_header) <= end) {
+			struct perf_event_header h;
+
+			memcpy(&h, p, sizeof(h));
+			if (h.size < sizeof(h) || h.size > (size_t)(end - p))
+				return -EINVAL;
+			h.type = PERF_RECORD_HEADER_BUILD_ID;
+			err = perf_writer__write(w, &h, sizeof(h));
+			if (!err)
+				err = perf_writer__write(w, p + sizeof(h), h.size - sizeof(h));
+			if (err)
+				return err;
+			p += h.size;
+		}
+		return 0;
+	}
+	if (sizeof(fe) + len + pad > 0xffff)
+		return -E2BIG;
+	fe.header.size = (u16)(sizeof(fe) + len + pad);
+	fe.feat_id = (u64)feat;
+	err = perf_writer__write(w, &fe, sizeof(fe));
+	if (!err && len)
+		err = perf_writer__write(w, payload, len);
+	if (!err && pad)
+		err = perf_writer__write(w, zeros, pad);
+	return err;
+}
+
+/* Pipe mode: the features set and not yet sent, in id order. */
+static int stream_features(struct perf_writer *w)
+{
+	int i, err;
+
+	for (i = 1; i < PIPE_LAST_FEATURE; i++) {
+		if (!w->feats[i].payload || w->feat_sent[i])
+			continue;
+		err = stream_feature(w, i, w->feats[i].payload, w->feats[i].len);
+		if (err)
+			return err;
+		w->feat_sent[i] = 1;
+	}
+	return 0;
+}
+
+/*
+ * Pipe mode start: the 16-byte header, one HEADER_ATTR record per event
+ * (attr, then its ids), the features known so far and perf's end-of-
+ * features marker.
+ */
+static int stream_start(struct perf_writer *w)
+{
+	u64 hdr[2] = { PERF_MAGIC2, 16 };
+	int i, err;
+
+	err = stream_write(w, hdr, sizeof(hdr));
+	for (i = 0; !err && i < w->nr_evsels; i++) {
+		struct perf_event_header h = { .type = PERF_RECORD_HEADER_ATTR };
+		size_t ids = w->evsels[i].nr_ids * sizeof(u64);
+
+		if (sizeof(h) + WRITER_ATTR_SIZE + ids > 0xffff) {
+			err = -E2BIG;	/* more ids than one record holds */
+			break;
+		}
+		h.size = (u16)(sizeof(h) + WRITER_ATTR_SIZE + ids);
+		err = perf_writer__write(w, &h, sizeof(h));
+		if (!err)
+			err = perf_writer__write(w, w->evsels[i].attr, WRITER_ATTR_SIZE);
+		if (!err && ids)
+			err = perf_writer__write(w, w->evsels[i].ids, ids);
+	}
+	if (!err)
+		err = stream_features(w);
+	if (!err)
+		err = stream_feature(w, PIPE_LAST_FEATURE, NULL, 0);
+	if (!err)
+		err = perf_writer__sync(w);
+	w->data_started = true;
+	if (err && !w->error)
+		w->error = err;
+	return err;
 }
 
 void perf_writer__add_evsel(struct perf_writer *w, const struct perf_event_attr *attr,
@@ -138,6 +334,8 @@ int perf_writer__start(struct perf_writer *w, size_t reserve)
 	size_t attr_rec = WRITER_ATTR_SIZE + sizeof(struct file_section);
 	int i, err;
 
+	if (w->pipe)
+		return stream_start(w);
 	w->reserve = FEAT_RESERVE + reserve;
 	secs = xcalloc(w->nr_evsels ? w->nr_evsels : 1, sizeof(*secs));
 	/* perf 6.1: every event's ids right after the header, then the attrs. */
@@ -162,6 +360,7 @@ int perf_writer__start(struct perf_writer *w, size_t reserve)
 		off += attr_rec;
 	}
 	w->data_offset = off;
+	w->data_started = true;
 	err = reserve_space(w, off, 0);
 	if (!err)
 		err = perf_writer__sync(w);
@@ -203,11 +402,11 @@ static size_t whole_records(const u8 *buf, size_t len, size_t n)
 }
 
 /* pwrite of buf[0..len) at @off; *done says how much went out. */
-static int write_out(struct perf_writer *w, u64 off, size_t len, size_t *done)
+static int write_out(struct perf_writer *w, const u8 *buf, u64 off, size_t len, size_t *done)
 {
 	*done = 0;
 	while (*done < len) {
-		ssize_t n = pwrite(w->fd, w->buf + *done, len - *done, (off_t)(off + *done));
+		ssize_t n = pwrite(w->fd, buf + *done, len - *done, (off_t)(off + *done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -222,7 +421,7 @@ static int write_out(struct perf_writer *w, u64 off, size_t len, size_t *done)
  * The disk cannot take the whole buffer: write the whole records that fit
  * while the feature reserve stays free, so the file ends as late as it can.
  */
-static void write_what_fits(struct perf_writer *w, u64 off)
+static void write_what_fits(struct perf_writer *w, const u8 *buf, size_t len, u64 off)
 {
 	u64 page = (u64)sysconf(_SC_PAGESIZE), avail, fit;
 	struct statvfs sv;
@@ -236,30 +435,51 @@ static void write_what_fits(struct perf_writer *w, u64 off)
 	if (avail <= w->reserve + 2 * page)
 		return;
 	fit = avail - w->reserve - 2 * page;
-	n = whole_records(w->buf, w->buf_len, (size_t)min_t(u64, fit, w->buf_len));
+	n = whole_records(buf, len, (size_t)min_t(u64, fit, len));
 	if (!n || reserve_space(w, off, n))
 		return;
-	write_out(w, off, n, &done);
-	w->data_disk += whole_records(w->buf, w->buf_len, done);
+	write_out(w, buf, off, n, &done);
+	w->data_disk += whole_records(buf, len, done);
 }
 
 static int flush(struct perf_writer *w)
 {
 	u64 off = w->data_offset + w->data_disk;
-	size_t done = 0;
+	const u8 *buf = w->buf;
+	size_t done = 0, len = w->buf_len;
 	int err;
 
 	if (w->error)
 		return w->error;
 	if (!w->buf_len)
 		return 0;
-	err = reserve_space(w, off, w->buf_len);
+	if (w->zc && w->data_started) {
+		w->zbuf.len = 0;
+		err = compressor__records(w->zc, w->buf, w->buf_len, &w->zbuf);
+		if (err) {
+			w->error = err;
+			w->buf_len = 0;
+			return err;
+		}
+		buf = w->zbuf.buf;
+		len = w->zbuf.len;
+	}
+	if (w->pipe) {
+		err = stream_write(w, buf, len);
+		if (err)
+			w->error = err;
+		else
+			w->data_disk += len;
+		w->buf_len = 0;
+		return err;
+	}
+	err = reserve_space(w, off, len);
 	if (err == -ENOSPC) {
-		write_what_fits(w, off);
+		write_what_fits(w, buf, len, off);
 	} else if (!err) {
-		err = write_out(w, off, w->buf_len, &done);
+		err = write_out(w, buf, off, len, &done);
 		/* Keep what is on disk up to the last whole record. */
-		w->data_disk += err ? whole_records(w->buf, w->buf_len, done) : w->buf_len;
+		w->data_disk += err ? whole_records(buf, len, done) : len;
 	}
 	if (err)
 		w->error = err;
@@ -294,7 +514,7 @@ int perf_writer__sync(struct perf_writer *w)
 	u64 features[4] = { 0 };
 	int err = flush(w);
 
-	if (err)
+	if (err || w->pipe)
 		return err;
 	return write_header(w, features);
 }
@@ -344,7 +564,24 @@ static int write_features(struct perf_writer *w, u64 *features)
 int perf_writer__finish(struct perf_writer *w)
 {
 	u64 features[4] = { 0 };
-	int err = flush(w), ferr;
+	int err, ferr;
+
+	if (w->pipe) {
+		/*
+		 * What came after the start (SAMPLE_TIME, BUILD_ID) follows the
+		 * data, as records of their own: never compressed.
+		 */
+		err = flush(w);
+		w->data_started = false;
+		if (!err)
+			err = stream_features(w);
+		if (!err)
+			err = flush(w);
+		if (!w->error)
+			w->error = err;
+		return w->error;
+	}
+	err = flush(w);
 
 	/*
 	 * Features first, over any partly written record: truncating first
@@ -380,13 +617,16 @@ void perf_writer__delete(struct perf_writer *w)
 
 	if (!w)
 		return;
-	close(w->fd);
+	if (w->own_fd)
+		close(w->fd);
 	for (i = 0; i < w->nr_evsels; i++)
 		free(w->evsels[i].ids);
 	for (i = 0; i < HEADER_FEAT_BITS; i++)
 		free(w->feats[i].payload);
 	free(w->evsels);
 	free(w->buf);
+	compressor__delete(w->zc);
+	feat_buf__release(&w->zbuf);
 	free(w);
 }
 

@@ -13,6 +13,8 @@
  * On a write error the file is truncated to its last complete record.
  */
 #include <linux/perf_event.h>
+#include <signal.h>
+#include <stdbool.h>
 
 #include "util/util.h"
 
@@ -23,9 +25,35 @@ struct perf_writer;
 
 /**
  * perf_writer__new - creates @path (mode 0600, truncated). Returns a writer
- * or NULL with *err a negative errno.
+ * or NULL with *err a negative errno. "-" is standard output; it, and a
+ * path that is no regular file (a FIFO, a socket, a device), get pipe mode
+ * as perf record -o - writes it: a 16-byte header, HEADER_ATTR and
+ * HEADER_FEATURE records, the records, and at the end the features set
+ * since the start (BUILD_ID as HEADER_BUILD_ID records). Features past
+ * perf's last (pmukvm's 200) are left out of a stream: perf refuses them.
  */
 struct perf_writer *perf_writer__new(const char *path, int *err);
+
+/**
+ * perf_writer__set_compression - before perf_writer__start: the records of
+ * the data section go out zstd-compressed at @level as perf record -z
+ * writes them (util/compress.h); the caller sets HEADER_COMPRESSED. The
+ * stream's header records and the features are never compressed. Returns
+ * 0 or -EINVAL (zstd refused the level).
+ */
+int perf_writer__set_compression(struct perf_writer *w, int level);
+
+/** perf_writer__compressed_totals - bytes in and out; false when not compressing. */
+bool perf_writer__compressed_totals(const struct perf_writer *w, u64 *in, u64 *out);
+
+/** perf_writer__is_pipe - whether the output is a stream (pipe mode). */
+bool perf_writer__is_pipe(const struct perf_writer *w);
+
+/**
+ * perf_writer__set_stop - in pipe mode, a write blocked on a reader that
+ * does not read ends (-EINTR) once *@stop is set by a signal handler.
+ */
+void perf_writer__set_stop(struct perf_writer *w, const volatile sig_atomic_t *stop);
 
 /**
  * perf_writer__add_evsel - one event and its sample ids, before

@@ -52,8 +52,9 @@ expect "--sort=" --guestkallsyms=x -v report --so
 expect "$keys" report --sort ""
 expect "$keys" report --sort =
 expect "$keys" report -s ""
-expect "dso,sym" report --sort = dso,s
-expect "dso,sym" --guestmount = /tmp top -s dso,s
+expect "dso,sym" report --sort = dso,sy
+expect "dso,srcline dso,sym" report --sort = dso,s
+expect "dso,sym" --guestmount = /tmp top -s dso,sy
 expect "$(echo "$events" | tr ' ' '\n' | grep '^cpu' | tr '\n' ' ' | sed 's/ $//')" top -e cpu
 expect "cycles,task-clock" record -e cycles,ta
 expect "--guestmodules= --guestmount=" --guestm

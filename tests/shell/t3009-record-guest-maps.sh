@@ -12,8 +12,8 @@ gzip -k kallsyms
 mkdir -p mnt/4242/proc && cp kallsyms modules mnt/4242/proc/
 "$P" --guestkallsyms kallsyms.gz --guestmodules modules --guestmount mnt record -q -e cpu-clock \
 	--duration 0.2 || fail "record failed"
-[ -f perf.data.guest ] || fail "default output is not perf.data.guest"
-"$PERF" script -D -i perf.data.guest 2>/dev/null | grep 'PERF_RECORD_MMAP ' |
+[ -f perf.data.kvm ] || fail "default output is not perf.data.kvm"
+"$PERF" script -D -i perf.data.kvm 2>/dev/null | grep 'PERF_RECORD_MMAP ' |
 	sed 's/^.*PERF_RECORD_MMAP //' >maps
 cat >want <<'W'
 0/0: [0xffffffffc0000000(0x10000) @ 0]: x [virtio_net]
@@ -25,10 +25,10 @@ cat >want <<'W'
 W
 grep -v -- '-1/0' maps | diff -u want - || fail "guest maps differ"
 grep -q -- '-1/0: .*\[kernel.kallsyms\]_text' maps || fail "no host kernel map"
-perf_quiet report -i perf.data.guest --stdio
+perf_quiet report -i perf.data.kvm --stdio
 python3 - <<'PY' || fail "feature 200 wrong"
 import gzip, struct, sys
-d = open('perf.data.guest', 'rb').read()
+d = open('perf.data.kvm', 'rb').read()
 feats = struct.unpack_from('<4Q', d, 72)
 assert feats[0] & (1 << 3), 'no HOSTNAME bit'
 assert feats[3] & (1 << 8), 'no feature 200'

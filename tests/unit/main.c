@@ -27,6 +27,10 @@ void test_elf_abs_symbols(void);
 void test_folded_names(void);
 void test_folded_stacks(void);
 void test_demangle_names(void);
+void test_time_ranges(void);
+void test_time_skip(void);
+void test_filter_lists(void);
+void test_output_fields(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -45,6 +49,10 @@ static const struct unit_test tests[] = {
 	{ "resolve_cache", test_resolve_cache },
 	{ "folded_names", test_folded_names },
 	{ "folded_stacks", test_folded_stacks },
+	{ "time_ranges", test_time_ranges },
+	{ "time_skip", test_time_skip },
+	{ "filter_lists", test_filter_lists },
+	{ "output_fields", test_output_fields },
 	{ "maps_overlay", test_maps_overlay },
 	{ "guest_files", test_guest_files },
 	{ "elf_abs_symbols", test_elf_abs_symbols },

@@ -2,6 +2,7 @@
 /* Plain-text rows: what people read and what tests and scripts diff. */
 #include "ui/stdio.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -13,15 +14,6 @@
 static double pct(u64 part, u64 total)
 {
 	return total ? 100.0 * (double)part / (double)total : 0.0;
-}
-
-static bool row_shown(const struct hists *hists, const struct hist_entry *he,
-		      const struct stdio_opts *opts)
-{
-	u64 period = opts->children ? he->period_acc : he->period;
-
-	return !(opts->percent_limit > 0 &&
-		 pct(period, hists->total_period) < opts->percent_limit);
 }
 
 /*
@@ -312,58 +304,478 @@ static void fprintf_callchain(FILE *fp, const struct hist_entry *he, u64 total,
 	}
 }
 
+/* -F's names for the columns that are not sort keys, their headers and widths. */
+static const struct {
+	const char *name, *header;
+	int width;
+} cols[COL_KEY] = {
+	[COL_OVERHEAD] = { "overhead", "Overhead", 8 },
+	[COL_OVERHEAD_SYS] = { "overhead_sys", "sys", 8 },
+	[COL_OVERHEAD_US] = { "overhead_us", "usr", 8 },
+	[COL_OVERHEAD_GUEST_SYS] = { "overhead_guest_sys", "guest sys", 9 },
+	[COL_OVERHEAD_GUEST_US] = { "overhead_guest_us", "guest usr", 9 },
+	[COL_SAMPLE] = { "sample", "Samples", 12 },
+	[COL_PERIOD] = { "period", "Period", 12 },
+	/* --children's, before the others; not one -F names */
+	[COL_CHILDREN] = { NULL, "Children", 8 },
+};
+
+int output_fields__parse(const char *spec, struct output_field *out, struct sort_order *keys,
+			 char *err, size_t errlen)
+{
+	char *copy = xstrdup(spec), *tok, *save = NULL;
+	int n = 0, ret = 0, i;
+
+	keys->nr = keys->nr_lead = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct output_field f = { COL_KEY, 0 };
+		int k;
+
+		for (k = 0; k < COL_KEY; k++)
+			if (cols[k].name && !strcmp(cols[k].name, tok))
+				break;
+		if (k < COL_KEY) {
+			f.col = k;
+		} else {
+			k = sort_key__find(tok);
+			if (k < 0) {
+				snprintf(err, errlen, "unknown field '%s' in -F (overhead, "
+					 "overhead_sys, overhead_us, overhead_guest_sys, "
+					 "overhead_guest_us, sample, period, or a sort key)", tok);
+				ret = -EINVAL;
+				break;
+			}
+			/* "period" is the column; the sort key of that name prints the same */
+			f.key = k;
+		}
+		for (i = 0; i < n; i++)
+			if (out[i].col == f.col && (f.col != COL_KEY || out[i].key == f.key))
+				break;
+		if (i < n)
+			continue;
+		out[n++] = f;
+		if (f.col == COL_KEY)
+			keys->keys[keys->nr++] = f.key;
+	}
+	if (!ret && !n) {
+		snprintf(err, errlen, "-F names no field");
+		ret = -EINVAL;
+	}
+	free(copy);
+	return ret ? ret : n;
+}
+
+/* The columns shown: -F's and the sort keys it lacks, or the default. */
+static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
+		      struct output_field *out)
+{
+	int n = 0, k, i;
+	bool all_elided = true;
+
+	if (opts->fields) {
+		for (i = 0; i < opts->nr_fields; i++)
+			out[n++] = opts->fields[i];
+	} else {
+		/* --children: Children, then Self where Overhead is (as perf, not with -F) */
+		if (opts->children)
+			out[n++] = (struct output_field){ COL_CHILDREN, 0 };
+		out[n++] = (struct output_field){ COL_OVERHEAD, 0 };
+		if (opts->show_nr_samples)
+			out[n++] = (struct output_field){ COL_SAMPLE, 0 };
+		if (opts->show_total_period)
+			out[n++] = (struct output_field){ COL_PERIOD, 0 };
+	}
+	for (k = 0; k < hists->so.nr; k++) {
+		for (i = 0; i < n; i++)
+			if (out[i].col == COL_KEY && out[i].key == hists->so.keys[k])
+				break;
+		if (i == n)
+			out[n++] = (struct output_field){ COL_KEY, hists->so.keys[k] };
+	}
+	/* As perf: a key that a one-item filter fixes is said once, above; not all of them. */
+	for (i = 0; i < n; i++)
+		if (out[i].col == COL_KEY && !opts->elide[out[i].key])
+			all_elided = false;
+	if (all_elided || opts->hierarchy)
+		return n;
+	for (i = k = 0; i < n; i++)
+		if (out[i].col != COL_KEY || !opts->elide[out[i].key])
+			out[k++] = out[i];
+	return k;
+}
+
+static u64 col_period(const struct hist_entry *he, enum output_col col)
+{
+	switch (col) {
+	case COL_OVERHEAD_SYS:
+		return he->period_sys;
+	case COL_OVERHEAD_US:
+		return he->period_us;
+	case COL_OVERHEAD_GUEST_SYS:
+		return he->period_guest_sys;
+	case COL_OVERHEAD_GUEST_US:
+		return he->period_guest_us;
+	case COL_CHILDREN:
+		return he->period_acc;
+	default:
+		return he->period;
+	}
+}
+
+/* One cell: padded to @width (0: as is). Returns its length. */
+static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
+			const struct output_field *f, int width, char *buf, size_t len)
+{
+	char tmp[1024];
+
+	switch (f->col) {
+	case COL_SAMPLE:
+		return snprintf(buf, len, "%*" PRIu64, width, he->nr_samples);
+	case COL_PERIOD:
+		return snprintf(buf, len, "%*" PRIu64, width, he->period);
+	case COL_KEY:
+		hist_entry__snprint_key(he, f->key, tmp, sizeof(tmp));
+		if (!width || sort_keys[f->key].no_pad)
+			return snprintf(buf, len, "%s", tmp);
+		if (sort_keys[f->key].right)
+			return snprintf(buf, len, "%*s", width, tmp);
+		return snprintf(buf, len, "%-*s", width, tmp);
+	default:
+		return snprintf(buf, len, "%*.2f%%", width ? width - 1 : 0,
+				pct(col_period(he, f->col), hists__total_period(hists)));
+	}
+}
+
+static int header_width(const struct output_field *f)
+{
+	if (f->col == COL_KEY)
+		return f->key == SORT_PERIOD ? 12 : (int)strlen(sort_keys[f->key].header);
+	return cols[f->col].width;
+}
+
+static const char *header_name(const struct output_field *f, const struct stdio_opts *opts)
+{
+	if (f->col == COL_OVERHEAD && opts->children && !opts->fields)
+		return "Self";
+	return f->col == COL_KEY ? sort_keys[f->key].header : cols[f->col].header;
+}
+
+static bool row_shown(const struct hists *hists, const struct hist_entry *he,
+		      const struct stdio_opts *opts)
+{
+	/* --percent-limit: of Children with --children (-F too, as perf) */
+	u64 period = opts->children ? he->period_acc : he->period;
+
+	return !he->filtered && !(opts->percent_limit > 0 &&
+		 pct(period, hists__total_period(hists)) < opts->percent_limit);
+}
+
+static void fprint_dots(FILE *fp, int n)
+{
+	while (n-- > 0)
+		fputc('.', fp);
+}
+
+/* ---- --hierarchy: one level per sort key, each row under its parent ---- */
+
+#define HIERARCHY_INDENT 3
+
+struct hier {
+	const struct hists *base;
+	const struct stdio_opts *opts;
+	struct output_field cols[OUTPUT_FIELDS_MAX];	/* the overhead columns */
+	int nr_cols;
+	enum sort_key_id keys[SORT_NR_KEYS];
+	int nr_keys;
+	int widths[OUTPUT_FIELDS_MAX];
+	int key_widths[SORT_NR_KEYS];
+	FILE *fp;
+	size_t rows;
+};
+
+static bool hier_shown(const struct hier *h, const struct hist_entry *he)
+{
+	return row_shown(h->base, he, h->opts);
+}
+
+static void hier_row(struct hier *h, const struct hist_entry *he, int depth)
+{
+	const char *sep = h->opts->field_sep;
+	char buf[1024];
+	const char *t;
+	size_t i;
+	int c;
+
+	fprintf(h->fp, "%*s", depth * HIERARCHY_INDENT, "");
+	for (c = 0; c < h->nr_cols; c++) {
+		if (!sep || c)
+			fputs(sep ? sep : "  ", h->fp);
+		snprint_cell(h->base, he, &h->cols[c], sep ? 0 : h->widths[c], buf, sizeof(buf));
+		fputs(buf, h->fp);
+	}
+	if (!sep)
+		fprintf(h->fp, "%*s", (h->nr_keys - 1) * HIERARCHY_INDENT, "");
+	{
+		struct output_field f = { COL_KEY, h->keys[depth] };
+		bool right = sort_keys[f.key].right;
+
+		snprint_cell(h->base, he, &f, sep || right ? 0 : h->key_widths[depth], buf,
+			     sizeof(buf));
+	}
+	for (t = buf; *t == ' '; t++)
+		;
+	fprintf(h->fp, "%s%s\n", sep ? sep : "  ", t);
+	h->rows++;
+	if (depth + 1 >= h->nr_keys)
+		return;
+	for (i = 0; i < he->nr_children; i++)
+		if (hier_shown(h, he->children[i]))
+			break;
+	if (i == he->nr_children && he->nr_children) {
+		int ow = 0;
+
+		for (c = 0; c < h->nr_cols; c++)
+			ow += h->widths[c] + (c ? 2 : 0);
+		if (!sep)
+			fprintf(h->fp, "%*s", (h->nr_keys + depth) * HIERARCHY_INDENT, "");
+		fprintf(h->fp, "%*sno entry >= %.2f%%\n", ow + 4, "", h->opts->percent_limit);
+		return;
+	}
+	for (i = 0; i < he->nr_children; i++)
+		if (hier_shown(h, he->children[i]))
+			hier_row(h, he->children[i], depth + 1);
+}
+
+static void hier_header(struct hier *h)
+{
+	const char *sep = h->opts->field_sep;
+	int c, d, hw = 0, w;
+
+	fprintf(h->fp, "# ");
+	if (!sep)
+		fprintf(h->fp, "%*s", (h->nr_keys - 1) * HIERARCHY_INDENT, "");
+	for (c = 0; c < h->nr_cols; c++)
+		fprintf(h->fp, "%*s%s", sep ? 0 : h->widths[c], header_name(&h->cols[c], h->opts),
+			sep ? sep : "  ");
+	for (d = 0; d < h->nr_keys; d++)
+		hw += fprintf(h->fp, "%s%s", d ? " / " : "", sort_keys[h->keys[d]].header);
+	fprintf(h->fp, "\n# ");
+	if (!sep)
+		fprint_dots(h->fp, (h->nr_keys - 1) * HIERARCHY_INDENT);
+	for (c = 0; c < h->nr_cols; c++) {
+		if (c)
+			fputs(sep ? sep : "..", h->fp);
+		fprint_dots(h->fp, h->widths[c]);
+	}
+	for (d = 0; d < h->nr_keys; d++) {
+		w = d * HIERARCHY_INDENT + h->key_widths[d];
+		if (w > hw)
+			hw = w;
+	}
+	fputs(sep ? sep : "  ", h->fp);
+	fprint_dots(h->fp, hw);
+	fprintf(h->fp, "\n#\n");
+}
+
+/*
+ * perf report --hierarchy: the rows regrouped by the first key, each with
+ * the rows of the first two keys under it, and so on; every level sorted
+ * by period. The overhead columns come first, indented by level.
+ */
+static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct stdio_opts *opts,
+				       FILE *fp)
+{
+	struct hier h = { .base = hists, .opts = opts, .fp = fp };
+	struct output_field all[OUTPUT_FIELDS_MAX];
+	struct hists *levels;
+	char buf[1024];
+	int n = columns_of(hists, opts, all), i, d;
+	size_t r;
+
+	for (i = 0; i < n; i++) {
+		if (all[i].col == COL_KEY)
+			h.keys[h.nr_keys++] = all[i].key;
+		else
+			h.cols[h.nr_cols++] = all[i];
+	}
+	if (!h.nr_keys)
+		return hists__fprintf(hists, &(struct stdio_opts){ .show_nr_samples =
+					opts->show_nr_samples, .percent_limit = opts->percent_limit,
+					.field_sep = opts->field_sep, .header_names = opts->header_names,
+					.show_total_period = opts->show_total_period,
+					.fields = opts->fields, .nr_fields = opts->nr_fields }, fp);
+	levels = xcalloc((size_t)h.nr_keys, sizeof(*levels));
+	for (d = 0; d < h.nr_keys; d++) {
+		struct sort_order so = { .nr = d + 1 };
+
+		memcpy(so.keys, h.keys, (size_t)(d + 1) * sizeof(so.keys[0]));
+		hists__init(&levels[d], &so);
+		levels[d].relative = hists->relative;
+		/*
+		 * As perf's: an upper row holds all of its rows' samples, and
+		 * is hidden only when every row under it is.
+		 */
+		for (r = 0; r < hists->nr_entries; r++) {
+			const struct hist_entry *src = hists->sorted[r];
+			struct hist_entry *he = hists__add_entry(&levels[d], src);
+
+			he->filtered = he->filtered && src->filtered;
+		}
+		hists__sort(&levels[d]);
+		/* the event's totals; with --percentage relative, the shown top rows' */
+		levels[d].total_period = hists->total_period;
+		levels[d].nr_samples = hists->nr_samples;
+		levels[d].hidden_period = levels[d].nr_hidden = 0;
+		for (r = 0; r < levels[0].nr_entries; r++) {
+			if (!levels[0].sorted[r]->filtered)
+				continue;
+			levels[d].hidden_period += levels[0].sorted[r]->period;
+			levels[d].nr_hidden += levels[0].sorted[r]->nr_samples;
+		}
+	}
+	h.base = &levels[0];
+	for (d = 1; d < h.nr_keys; d++) {
+		for (r = 0; r < levels[d].nr_entries; r++) {
+			struct hist_entry *he = levels[d].sorted[r];
+			struct hist_entry *p = hists__find(&levels[d - 1], he);
+
+			if (!p)
+				continue;	/* cannot be: every row has its parent */
+			p->children = xrealloc(p->children,
+					       (p->nr_children + 1) * sizeof(*p->children));
+			p->children[p->nr_children++] = he;
+		}
+	}
+	for (i = 0; i < h.nr_cols; i++)
+		h.widths[i] = header_width(&h.cols[i]);
+	for (d = 0; d < h.nr_keys; d++) {
+		struct output_field f = { COL_KEY, h.keys[d] };
+
+		h.key_widths[d] = header_width(&f);
+		for (r = 0; r < levels[d].nr_entries; r++) {
+			int w;
+
+			/* as perf, rows under --percent-limit count too */
+			w = snprint_cell(&levels[d], levels[d].sorted[r], &f, 0, buf, sizeof(buf));
+			if (w > h.key_widths[d])
+				h.key_widths[d] = w < (int)sizeof(buf) ? w : (int)sizeof(buf) - 1;
+		}
+	}
+	if (opts->header_names)
+		hier_header(&h);
+	for (r = 0; r < levels[0].nr_entries; r++)
+		if (hier_shown(&h, levels[0].sorted[r]))
+			hier_row(&h, levels[0].sorted[r], 0);
+	for (d = 0; d < h.nr_keys; d++)
+		hists__exit(&levels[d]);
+	free(levels);
+	return h.rows;
+}
+
+/*
+ * perf 6.1 works a row's srcline out when a sample or another row is
+ * compared with it by that key, and sizes the column from the ones it has
+ * before printing: a row of one sample that no other row matches on the
+ * keys before srcline (hidden rows too) was never compared, and its text
+ * is cut to the column's width. Marks those rows in @cut (indexed as
+ * hists->sorted) and returns that width, or 0 when none is cut.
+ */
+static int srcline_cut(const struct hists *hists, bool *cut)
+{
+	struct sort_order pre = { .nr = 0 };
+	struct hists groups;
+	int width = (int)strlen(sort_keys[SORT_SRCLINE].header), any = 0;
+	size_t i;
+
+	while (pre.nr < hists->so.nr && hists->so.keys[pre.nr] != SORT_SRCLINE)
+		pre.keys[pre.nr] = hists->so.keys[pre.nr], pre.nr++;
+	if (!pre.nr || pre.nr == hists->so.nr)
+		return 0;
+	hists__init(&groups, &pre);
+	for (i = 0; i < hists->nr_entries; i++) {
+		struct hist_entry one = *hists->sorted[i];
+
+		one.nr_samples = 1;
+		one.filtered = false;
+		hists__add_entry(&groups, &one);
+	}
+	for (i = 0; i < hists->nr_entries; i++) {
+		const struct hist_entry *he = hists->sorted[i];
+		const struct hist_entry *g = hists__find(&groups, he);
+
+		cut[i] = g && g->nr_samples < 2 && he->nr_samples < 2;
+		if (he->filtered)
+			continue;
+		any |= cut[i];
+		if (!cut[i] && he->srcline && (int)strlen(he->srcline) > width)
+			width = (int)strlen(he->srcline);
+	}
+	hists__exit(&groups);
+	return any ? width : 0;
+}
+
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp)
 {
-	size_t widths[SORT_NR_KEYS] = { 0 };
+	struct output_field f[OUTPUT_FIELDS_MAX];
+	int widths[OUTPUT_FIELDS_MAX];
 	const char *sep = opts->field_sep;
 	size_t i, rows = 0, n = hists->nr_entries;
+	int nf, c, last_key = -1, cut_width = 0;
+	bool *cut = NULL;
 	char buf[1024];
-	int k;
 
+	if (opts->hierarchy)
+		return hists__fprintf_hierarchy(hists, opts, fp);
+	nf = columns_of(hists, opts, f);
+	if (hists->nr_entries) {
+		cut = xcalloc(hists->nr_entries, sizeof(*cut));
+		cut_width = srcline_cut(hists, cut);
+	}
 	if (opts->max_rows && n > opts->max_rows)
 		n = opts->max_rows;
-	for (k = 0; k < hists->so.nr; k++)
-		widths[k] = strlen(sort_keys[hists->so.keys[k]].header);
+	for (c = 0; c < nf; c++) {
+		widths[c] = header_width(&f[c]);
+		if (f[c].col == COL_KEY)
+			last_key = c;
+	}
 	if (!sep) {
 		for (i = 0; i < n; i++) {
 			const struct hist_entry *he = hists->sorted[i];
 
 			if (!row_shown(hists, he, opts))
 				continue;
-			for (k = 0; k < hists->so.nr - 1; k++) {
-				size_t w = (size_t)hist_entry__snprint_key(he, hists->so.keys[k],
-									   buf, sizeof(buf));
+			for (c = 0; c < nf; c++) {
+				int w;
 
-				if (w > widths[k])
-					widths[k] = w < sizeof(buf) ? w : sizeof(buf) - 1;
+				if (f[c].col != COL_KEY)
+					continue;
+				w = snprint_cell(hists, he, &f[c], 0, buf, sizeof(buf));
+				if (cut_width && f[c].key == SORT_SRCLINE)
+					w = cut_width;
+				if (w > widths[c])
+					widths[c] = w < (int)sizeof(buf) ? w : (int)sizeof(buf) - 1;
 			}
 		}
 	}
 	if (opts->header_names) {
-		if (sep) {
-			fprintf(fp, "# %s%s", opts->children ? "Children" : "Overhead",
-				opts->show_nr_samples || opts->children ? sep : "");
-			if (opts->children)
-				fprintf(fp, "Self%s", opts->show_nr_samples ? sep : "");
-			if (opts->show_nr_samples)
-				fprintf(fp, "Samples");
-			for (k = 0; k < hists->so.nr; k++)
-				fprintf(fp, "%s%s", sep, sort_keys[hists->so.keys[k]].header);
-			fprintf(fp, "\n");
-		} else {
-			fprintf(fp, "# %s%s%s", opts->children ? "Children" : "Overhead",
-				opts->children ? "      Self" : "",
-				opts->show_nr_samples ? "       Samples" : "");
-			for (k = 0; k < hists->so.nr; k++)
-				fprintf(fp, "  %-*s", (int)widths[k], sort_keys[hists->so.keys[k]].header);
-			fprintf(fp, "\n# ........%s%s", opts->children ? "  ........" : "",
-				opts->show_nr_samples ? "  ............" : "");
-			for (k = 0; k < hists->so.nr; k++) {
-				size_t w;
+		fprintf(fp, "# ");
+		for (c = 0; c < nf; c++) {
+			bool right = f[c].col != COL_KEY || sort_keys[f[c].key].right;
 
-				fprintf(fp, "  ");
-				for (w = 0; w < widths[k]; w++)
-					fputc('.', fp);
+			if (c)
+				fputs(sep ? sep : "  ", fp);
+			if (sep || (c == nf - 1 && !right))
+				fputs(header_name(&f[c], opts), fp);
+			else
+				fprintf(fp, right ? "%*s" : "%-*s", widths[c], header_name(&f[c], opts));
+		}
+		fputc('\n', fp);
+		if (!sep) {
+			fprintf(fp, "# ");
+			for (c = 0; c < nf; c++) {
+				if (c)
+					fputs("  ", fp);
+				fprint_dots(fp, widths[c]);
 			}
 			fprintf(fp, "\n#\n");
 		}
@@ -373,39 +785,29 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 
 		if (!row_shown(hists, he, opts))
 			continue;
-		if (opts->children) {
-			/* The Children column, then Self in the usual place. */
-			if (sep)
-				fprintf(fp, "%.2f%%%s", pct(he->period_acc, hists->total_period), sep);
-			else
-				fprintf(fp, "  %7.2f%%", pct(he->period_acc, hists->total_period));
-		}
-		if (sep) {
-			fprintf(fp, "%.2f%%", pct(he->period, hists->total_period));
-			if (opts->show_nr_samples)
-				fprintf(fp, "%s%" PRIu64, sep, he->nr_samples);
-		} else {
-			fprintf(fp, "  %7.2f%%", pct(he->period, hists->total_period));
-			if (opts->show_nr_samples)
-				fprintf(fp, "  %12" PRIu64, he->nr_samples);
-		}
-		for (k = 0; k < hists->so.nr; k++) {
-			hist_entry__snprint_key(he, hists->so.keys[k], buf, sizeof(buf));
-			if (sep)
-				fprintf(fp, "%s%s", sep, buf);
-			else if (k == hists->so.nr - 1)
-				fprintf(fp, "  %s", buf);
-			else
-				fprintf(fp, "  %-*s", (int)widths[k], buf);
+		for (c = 0; c < nf; c++) {
+			/* the last key is not padded: nothing follows it */
+			bool pad = !sep && !(c == nf - 1 && f[c].col == COL_KEY &&
+					     !sort_keys[f[c].key].right);
+
+			if (!sep || c)
+				fputs(sep ? sep : "  ", fp);
+			snprint_cell(hists, he, &f[c], pad ? widths[c] : 0, buf, sizeof(buf));
+			if (cut_width && cut[i] && f[c].col == COL_KEY && f[c].key == SORT_SRCLINE &&
+			    strlen(buf) > (size_t)cut_width)
+				buf[cut_width] = '\0';
+			fputs(buf, fp);
 		}
 		fputc('\n', fp);
 		if (opts->callchain && he->callchain) {
 			callchain__sort(he->callchain);
-			fprintf_callchain(fp, he, hists->total_period, opts,
-					  hists->so.nr && hists->so.keys[0] == SORT_SYM);
+			fprintf_callchain(fp, he, hists__total_period(hists), opts,
+					  last_key >= 0 && hists->so.nr &&
+					  hists->so.keys[0] == SORT_SYM);
 		}
 		rows++;
 	}
+	free(cut);
 	return rows;
 }
 
@@ -468,17 +870,25 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 	for (i = 0; i < hists->nr_entries; i++) {
 		const struct hist_entry *he = hists->sorted[i];
 
+		if (he->filtered)
+			continue;
 		fprintf(fp, "{\"event\":");
 		json_fprint_string(fp, event);
 		fprintf(fp, ",\"overhead\":%.4f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
-			pct(he->period, hists->total_period), he->nr_samples, he->period);
+			pct(he->period, hists__total_period(hists)), he->nr_samples, he->period);
 		if (opts->children)
 			fprintf(fp, ",\"children\":%.4f,\"children_period\":%" PRIu64,
-				pct(he->period_acc, hists->total_period), he->period_acc);
+				pct(he->period_acc, hists__total_period(hists)), he->period_acc);
+		for (k = 0; k < opts->nr_fields; k++)
+			if (opts->fields[k].col > COL_OVERHEAD && opts->fields[k].col < COL_SAMPLE)
+				fprintf(fp, ",\"%s\":%.4f", cols[opts->fields[k].col].name,
+					pct(col_period(he, opts->fields[k].col),
+					    hists__total_period(hists)));
 		for (k = 0; k < hists->so.nr; k++) {
 			enum sort_key_id key = hists->so.keys[k];
 
-			if (key == SORT_SYM) {
+			switch (key) {
+			case SORT_SYM:
 				fprintf(fp, ",\"level\":\"%c\",\"sym\":", he->level);
 				if (he->sym)
 					json_fprint_string(fp, he->sym->name);
@@ -486,17 +896,29 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 					fprintf(fp, "\"[unknown]\"");
 				else
 					fprintf(fp, "\"%#018" PRIx64 "\"", he->addr);
-				continue;
+				break;
+			case SORT_PID:
+			case SORT_TID:
+				fprintf(fp, ",\"%s\":%d", sort_keys[key].name, (int)he->tid);
+				break;
+			case SORT_VCPU:
+			case SORT_CPU: {
+				int v = key == SORT_VCPU ? he->vcpu : he->cpu;
+
+				if (v < 0)
+					fprintf(fp, ",\"%s\":null", sort_keys[key].name);
+				else
+					fprintf(fp, ",\"%s\":%d", sort_keys[key].name, v);
+				break;
 			}
-			hist_entry__snprint_key(he, key, buf, sizeof(buf));
-			fprintf(fp, ",\"%s\":", sort_keys[key].name);
-			if (key == SORT_PID || key == SORT_VCPU)
-				fprintf(fp, "%s", key == SORT_PID ? (snprintf(buf, sizeof(buf), "%d",
-							(int)he->tid), buf) :
-					he->vcpu < 0 ? "null" : (snprintf(buf, sizeof(buf), "%d",
-							he->vcpu), buf));
-			else
+			case SORT_PERIOD:
+				break;		/* every row has its period */
+			default:
+				hist_entry__snprint_key(he, key, buf, sizeof(buf));
+				fprintf(fp, ",\"%s\":", sort_keys[key].name);
 				json_fprint_string(fp, buf);
+				break;
+			}
 		}
 		if (opts->callchain) {
 			const struct callchain_node *stack[CALLCHAIN_MAX_FRAMES];

@@ -80,6 +80,8 @@ static bool so_has(const struct sort_order *so, enum sort_key_id k)
 /* Whether a base row passes the filter, the guest/host choice and the zoom. */
 static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *he)
 {
+	if (he->filtered)
+		return false;
 	if (hb->show == SHOW_GUEST && !is_guest(he->cpumode))
 		return false;
 	if (hb->show == SHOW_HOST && is_guest(he->cpumode))
@@ -110,8 +112,8 @@ static void hb__rebuild(struct hists_browser *hb)
 
 	hists__exit(&hb->view);
 	hists__init(&hb->view, &so);
-	hb->total_period = hb->base->total_period;
-	hb->nr_samples = hb->base->nr_samples;
+	hb->total_period = hists__total_period(hb->base);
+	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
 	for (i = 0; i < hb->base->table_size; i++)
 		for (const struct hist_entry *he = hb->base->table[i]; he; he = he->hnext)
