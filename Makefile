@@ -46,11 +46,18 @@ else
 PROG    := pmukvm
 endif
 
+# Fuzz harnesses (fuzz/README): every fuzz/*.c. `all` builds each as a
+# replay program (the tests run seeds and regressions through it);
+# `make fuzz` builds them with libFuzzer and runs them.
+FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
+
 ifeq ($(SANITIZE),1)
-all: $(PROG) $(BUILD)/unit-tests
+all: $(PROG) $(BUILD)/unit-tests $(FUZZ_REPLAY)
 else
 all: $(PROG) $(BUILD)/unit-tests $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
-     $(CXXTOOL_SRC:tests/tools/%.cc=$(BUILD)/tools/%)
+     $(CXXTOOL_SRC:tests/tools/%.cc=$(BUILD)/tools/%) \
+     $(FUZZ_REPLAY)
 endif
 
 # V=1 shows the full commands.
@@ -108,6 +115,36 @@ build/tools/%: tests/tools/%.cc
 	$(Q)mkdir -p $(dir $@)
 	$(call quiet,CXX,$@)g++ -O2 -g -std=gnu++17 -Wall -Wextra -Werror -fno-plt -o $@ $<
 
+$(BUILD)/fuzz-replay/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay/replay.o $(BUILD)/libpmukvm.a
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PMUKVM_LIBS) $(LDLIBS)
+
+# libFuzzer builds: clang, the engine instrumented too, in build-fuzz/.
+# `make fuzz [FUZZ=name...] [FUZZ_SECONDS=N]` runs each harness N seconds
+# from its seeds (fuzz/corpus/NAME/); a crash stops it with the input
+# under build-fuzz/crashes/NAME/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 15
+FUZZ         ?= $(FUZZ_NAMES)
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+                -Wno-missing-field-initializers -D_GNU_SOURCE -pthread -I. \
+                $(shell pkg-config --cflags $(PKGS)) -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+
+build-fuzz/%.o: %.c
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build-fuzz/libpmukvm.a: $(ENGINE_SRC:%.c=build-fuzz/%.o)
+	$(Q)rm -f $@
+	$(call quiet,AR,$@)ar rcs $@ $^
+
+build-fuzz/fuzz/%: build-fuzz/fuzz/%.o build-fuzz/libpmukvm.a
+	$(call quiet,LD,$@)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PMUKVM_LIBS)
+
+fuzz: $(FUZZ:%=build-fuzz/fuzz/%)
+	./fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
+
 test: all
 	./tests/run-tests.sh
 
@@ -152,10 +189,12 @@ test-san:
 	$(MAKE) SANITIZE=1 all
 	PMUKVM=./pmukvm-san PMUKVM_UNIT=build-san/unit-tests ./tests/run-tests.sh
 
-check: test test-san
+check: test test-san fuzz
 
 clean:
-	rm -rf build build-san pmukvm pmukvm-san $(MAN_PAGES)
+	rm -rf build build-san build-fuzz pmukvm pmukvm-san $(MAN_PAGES)
 
-.PHONY: all test test-san check clean deps demo man install uninstall FORCE
+.PHONY: all test test-san check clean deps demo man install uninstall FORCE fuzz
+.PRECIOUS: build-fuzz/fuzz/%.o $(BUILD)/fuzz/%.o
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find build-fuzz -name '*.d' 2>/dev/null)

@@ -5,7 +5,8 @@ set -eu
 pkgs="gcc make pkg-config libelf-dev libdw-dev libunwind-dev zlib1g-dev libslang2-dev libtraceevent-dev
       libprotobuf-c-dev protobuf-c-compiler libbpf-dev libiberty-dev libzstd-dev g++
       linux-perf tmux procps time gzip python3 asciidoctor man-db chromium-headless-shell golang-go
-      strace qemu-system-x86 busybox-static kmod cpio xz-utils"
+      strace qemu-system-x86 busybox-static kmod cpio xz-utils
+      clang libclang-rt-14-dev"
 missing=()
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -111,7 +111,8 @@ static u16 module_owner_add(struct kallsyms *ks, const char *name, size_t len,
 	}
 	*last = (u16)(i + 1);
 	*last_name = ks->modnames[i];
-	*last_len = len;
+	/* Not len: a name with a NUL byte in it was stored shorter. */
+	*last_len = strlen(ks->modnames[i]);
 	return *last;
 }
 

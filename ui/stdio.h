@@ -72,7 +72,10 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			   const struct stdio_opts *opts, FILE *fp);
 
-/** json_fprint_string - a JSON string literal with escapes. */
+/**
+ * json_fprint_string - a JSON string literal with escapes; bytes that are
+ * not well-formed UTF-8 are written as U+FFFD, one for each byte.
+ */
 void json_fprint_string(FILE *fp, const char *s);
 
 struct kvm_stat;

@@ -32,13 +32,16 @@ static bool frame_eq(const struct callchain_frame *a, const struct callchain_fra
 	return a->dso == b->dso && a->addr == b->addr;
 }
 
+/* Keyed: addresses come from the file, and must not choose the buckets. */
 static size_t frame_hash(const struct callchain_node *parent, const struct callchain_frame *f)
 {
-	u64 h = (uintptr_t)parent * 0x9e3779b97f4a7c15ull;
+	u64 k[3] = { (uintptr_t)parent, (uintptr_t)f->sym, 0 };
 
-	h ^= f->sym ? (uintptr_t)f->sym : ((uintptr_t)f->dso ^ f->addr * 0xff51afd7ed558ccdull);
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return (size_t)(h ^ (h >> 29));
+	if (!f->sym) {
+		k[1] = (uintptr_t)f->dso;
+		k[2] = f->addr;
+	}
+	return (size_t)hash_bytes(k, sizeof(k));
 }
 
 static void hash_insert(struct callchain_hash *ht, struct callchain_node *n)

@@ -109,9 +109,8 @@ char *evsel__name_from_attr(const struct perf_event_attr *attr)
 
 static size_t id_slot(const struct perf_data *d, u64 id)
 {
-	u64 h = id * 0x9e3779b97f4a7c15ull;
-
-	return (size_t)(h >> 32) & (d->id_hash_size - 1);
+	/* Keyed: a file cannot choose ids that share a slot. */
+	return (size_t)hash_u64(id) & (d->id_hash_size - 1);
 }
 
 static void id_hash_insert(struct perf_data *d, u64 id, struct evsel *evsel);
@@ -209,6 +208,7 @@ struct evsel *perf_data__add_evsel(struct perf_data *d, const struct perf_event_
 				  !!(attr->sample_type & PERF_SAMPLE_IP) +
 				  !!(attr->sample_type & PERF_SAMPLE_TID);
 	evsel->nr_ids = nr_ids;
+	d->nr_ids_total += nr_ids;
 	if (nr_ids) {
 		evsel->ids = xcalloc(nr_ids, sizeof(u64));
 		memcpy(evsel->ids, ids, nr_ids * sizeof(u64));
@@ -425,8 +425,14 @@ static int parse_feature(struct perf_data *d, int feat, const u8 *p, size_t len,
 		return 0;	/* features we do not use are skipped */
 	}
 	if (str && !bad) {
-		free(*str);
-		bad = cur_string(&c, str);
+		char *v;
+
+		/* Replaced only when the new one parses: pipe mode may repeat it. */
+		bad = cur_string(&c, &v);
+		if (!bad) {
+			free(*str);
+			*str = v;
+		}
 	}
 	if (bad)
 		return set_err(d, -EINVAL, "feature %d at offset %#" PRIx64 " (%zu bytes) is malformed",
@@ -536,6 +542,13 @@ static int read_attrs(struct perf_data *d, const struct file_header *h)
 				      i, nr_ids, MAX_IDS_PER_EVSEL);
 			break;
 		}
+		/* Sections may overlap: the sum is bounded, not only each. */
+		if (nr_ids > MAX_IDS_TOTAL - d->nr_ids_total) {
+			err = set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64 "): %"
+				      PRIu64 " ids bring the events' ids past %u in all",
+				      i, off, nr_ids, MAX_IDS_TOTAL);
+			break;
+		}
 		if (nr_ids) {
 			idv = xcalloc(nr_ids, 8);
 			err = read_at(d, ids.offset, idv, ids.size);
@@ -598,7 +611,8 @@ static void map_data(struct perf_data *d)
 	u64 len = d->data_offset + d->data_size - start;
 	void *p;
 
-	if (!d->data_size || len > SIZE_MAX)
+	/* Records are read in place: a misaligned section is read through the buffer. */
+	if (!d->data_size || len > SIZE_MAX || d->data_offset % 8)
 		return;
 	p = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, d->fd, (off_t)start);
 	if (p == MAP_FAILED)
@@ -890,6 +904,10 @@ static int process_pipe_header(struct perf_data *d, union perf_event *ev, u64 of
 				       off, asz, size);
 		copy_attr(&attr, (u8 *)ev + hdr, asz);
 		nr_ids = (size - hdr - asz) / 8;
+		if (nr_ids > MAX_IDS_TOTAL - d->nr_ids_total)
+			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64 ": %u ids "
+				       "bring the events' ids past %u in all", off, nr_ids,
+				       MAX_IDS_TOTAL);
 		ids = xcalloc(nr_ids ? nr_ids : 1, 8);
 		memcpy(ids, (u8 *)ev + hdr + asz, (size_t)nr_ids * 8);
 		if (d->nr_evsels && attr.sample_id_all != d->sample_id_all) {
@@ -943,6 +961,13 @@ static int trailing_payload(struct perf_data *d, union perf_event *ev, u64 off, 
 			return set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64
 				       " is too small", off);
 		memcpy(&sz, (u8 *)ev + 8, 8);
+		/*
+		 * perf pads the payload to 8 bytes; records after an odd one
+		 * would lie misaligned (and a mapped file cannot be realigned).
+		 */
+		if (sz % 8)
+			return set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64 ": payload "
+				       "size %" PRIu64 " is not a multiple of 8", off, sz);
 		*extra = sz;
 	}
 	return 0;
@@ -1020,6 +1045,11 @@ again:
 				       "compressed data ends inside a zstd block", d->decomp_off);
 		return 0;
 	}
+	if (d->buf_pos % 8 && d->mapped) {
+		/* Mapped records are never realigned (the map is read-only). */
+		d->eof = true;
+		return set_err(d, -EINVAL, "record at %#" PRIx64 " is not 8-byte aligned", off);
+	}
 	if (d->buf_pos % 8) {
 		/* After a pipe-mode record of odd size: realign what is left. */
 		memmove(d->buf, d->buf + d->buf_pos, d->buf_len - d->buf_pos);
@@ -1054,8 +1084,10 @@ again:
 	ev = (union perf_event *)(d->buf + d->buf_pos);
 	d->buf_pos += size;
 	r = trailing_payload(d, ev, off, &extra);
-	if (r)
+	if (r) {
+		d->eof = true;
 		return r;
+	}
 	if (extra) {
 		/* Skip the payload, which may be larger than our buffer. */
 		while (extra) {

@@ -64,6 +64,7 @@ struct file_header {
 /* Upper bounds on input-sized things, so that no field can make us allocate. */
 #define MAX_EVSELS		4096
 #define MAX_IDS_PER_EVSEL	(1u << 20)
+#define MAX_IDS_TOTAL		(1u << 21)	/* all events together: 16 MB */
 #define MAX_FEATURE_STRING	(1u << 20)
 #define MAX_STRING_LIST		65536
 
@@ -134,6 +135,7 @@ struct perf_data {
 	u64 *id_keys;
 	struct evsel **id_vals;
 	size_t id_hash_size, id_hash_used;
+	u64 nr_ids_total;		/* over all events, bounded by MAX_IDS_TOTAL */
 	struct header_info info;
 	/* Reading. */
 	u8 *buf;

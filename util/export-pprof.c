@@ -85,9 +85,17 @@ static u64 mapping_id(struct pprof *p, const struct dso *dso)
 	return p->nr_dsos;
 }
 
+/* Keyed (hash_bytes): ips come from the file and must not choose the chains. */
+static u64 loc_hash(const struct dso *dso, u64 ip)
+{
+	u64 k[2] = { (uintptr_t)dso, ip };
+
+	return hash_bytes(k, sizeof(k));
+}
+
 static u64 location_id(struct pprof *p, const struct callchain_frame *f)
 {
-	u64 h = (uintptr_t)f->dso * 0x9e3779b97f4a7c15ull ^ f->ip * 0xff51afd7ed558ccdull;
+	u64 h = loc_hash(f->dso, f->ip);
 	struct pprof_loc *l;
 	size_t b;
 
@@ -99,8 +107,7 @@ static u64 location_id(struct pprof *p, const struct callchain_frame *f)
 		p->loc_table_size = size;
 		for (i = 0; i < p->nr_locs; i++) {
 			l = p->locs[i];
-			b = ((uintptr_t)l->dso * 0x9e3779b97f4a7c15ull ^ l->ip * 0xff51afd7ed558ccdull) &
-			    (size - 1);
+			b = loc_hash(l->dso, l->ip) & (size - 1);
 			l->hnext = p->loc_table[b];
 			p->loc_table[b] = l;
 		}

@@ -302,55 +302,52 @@ void hists__exit(struct hists *hists)
 	hists->srcline = NULL;
 }
 
-static u64 mix(u64 h, u64 v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	return h;
-}
-
-/* Hash of the fields the active keys compare: equal rows hash alike. */
+/*
+ * Hash of the fields the active keys compare: equal rows hash alike. Keyed
+ * (hash_bytes): addresses and tids come from the file.
+ */
 static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
 {
-	u64 h = 0;
-	int i;
+	u64 k[16];
+	int i, n = 0;
 
-	for (i = 0; i < so->nr; i++) {
+	for (i = 0; i < so->nr && n < (int)ARRAY_SIZE(k); i++) {
 		switch (so->keys[i]) {
 		case SORT_COMM:
-			h = mix(h, (uintptr_t)he->comm);
+			k[n++] = (uintptr_t)he->comm;
 			break;
 		case SORT_PID:
-			h = mix(h, he->tid);
+			k[n++] = he->tid;
 			break;
 		case SORT_DSO:
-			h = mix(h, he->dso ? he->dso->name_hash : 0);
+			k[n++] = he->dso ? he->dso->name_hash : 0;
 			break;
 		case SORT_SYM:
-			h = mix(h, he->sym ? he->sym->start : he->addr ^ (u64)he->level << 56);
+			k[n++] = he->sym ? he->sym->start : he->addr ^ (u64)he->level << 56;
 			break;
 		case SORT_GUEST:
-			h = mix(h, he->machine ? (u64)(s64)he->machine->pid : (u64)-1);
+			k[n++] = he->machine ? (u64)(s64)he->machine->pid : (u64)-1;
 			break;
 		case SORT_VCPU:
-			h = mix(h, (u64)(s64)he->vcpu);
+			k[n++] = (u64)(s64)he->vcpu;
 			break;
 		case SORT_MODE:
-			h = mix(h, he->cpumode);
+			k[n++] = he->cpumode;
 			break;
 		case SORT_TID:
-			h = mix(h, he->tid);
+			k[n++] = he->tid;
 			break;
 		case SORT_CPU:
-			h = mix(h, (u64)(s64)he->cpu);
+			k[n++] = (u64)(s64)he->cpu;
 			break;
 		case SORT_SRCLINE:
-			h = mix(h, he->srcline ? str_hash(he->srcline) : 0);
+			k[n++] = he->srcline ? str_hash(he->srcline) : 0;
 			break;
 		default:
 			break;
 		}
 	}
-	return h;
+	return hash_bytes(k, (size_t)n * sizeof(k[0]));
 }
 
 static int entry_cmp(const struct sort_order *so, const struct hist_entry *a,

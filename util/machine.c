@@ -75,6 +75,86 @@ void machines__warn_once(struct machines *m, const char *fmt, ...)
 
 /* ---- maps ---- */
 
+struct map_node {
+	struct map map;		/* first: a struct map * is its node */
+	struct map_node *l, *r;
+	u64 prio;
+};
+
+static u64 maps_rng = 0x853c49e6748fea9bull;
+
+/* Priorities: a xorshift stream, independent of anything in the data. */
+static struct map_node *map_node__new(const struct map *map)
+{
+	struct map_node *n = xmalloc(sizeof(*n));
+
+	maps_rng ^= maps_rng << 13;
+	maps_rng ^= maps_rng >> 7;
+	maps_rng ^= maps_rng << 17;
+	n->map = *map;
+	n->l = n->r = NULL;
+	n->prio = maps_rng;
+	return n;
+}
+
+static void map_node__free_all(struct map_node *n, size_t *nr)
+{
+	while (n) {
+		struct map_node *r = n->r;
+
+		map_node__free_all(n->l, nr);
+		free(n);
+		(*nr)--;
+		n = r;
+	}
+}
+
+/* Splits @t into starts < @key and starts >= @key. */
+static void map_split(struct map_node *t, u64 key, struct map_node **lo, struct map_node **hi)
+{
+	struct map_node **lp = lo, **hp = hi;
+
+	while (t) {
+		if (t->map.start < key) {
+			*lp = t;
+			lp = &t->r;
+			t = t->r;
+		} else {
+			*hp = t;
+			hp = &t->l;
+			t = t->l;
+		}
+	}
+	*lp = *hp = NULL;
+}
+
+/* Joins @a and @b, every start in @a below every start in @b. */
+static struct map_node *map_merge(struct map_node *a, struct map_node *b)
+{
+	struct map_node *root = NULL, **p = &root;
+
+	while (a && b) {
+		if (a->prio > b->prio) {
+			*p = a;
+			p = &a->r;
+			a = a->r;
+		} else {
+			*p = b;
+			p = &b->l;
+			b = b->l;
+		}
+	}
+	*p = a ? a : b;
+	return root;
+}
+
+static struct map_node *map_max(struct map_node *t)
+{
+	while (t && t->r)
+		t = t->r;
+	return t;
+}
+
 static struct maps *maps__new(void)
 {
 	struct maps *maps = xzalloc(sizeof(*maps));
@@ -89,91 +169,136 @@ static struct maps *maps__get(struct maps *maps)
 	return maps;
 }
 
+void maps__clear(struct maps *maps)
+{
+	map_node__free_all(maps->root, &maps->nr);
+	maps->root = NULL;
+	maps->last = NULL;
+}
+
 static void maps__put(struct maps *maps)
 {
 	if (maps && --maps->refcnt == 0) {
-		free(maps->arr);
+		maps__clear(maps);
 		free(maps);
 	}
 }
 
+/* The node with the greatest start <= @ip, or NULL. */
+static struct map_node *maps__floor(const struct maps *maps, u64 ip)
+{
+	struct map_node *t = maps->root, *best = NULL;
+
+	while (t) {
+		if (t->map.start <= ip) {
+			best = t;
+			t = t->r;
+		} else {
+			t = t->l;
+		}
+	}
+	return best;
+}
+
 struct map *maps__find(struct maps *maps, u64 ip)
 {
-	size_t lo = 0, hi = maps->nr;
+	struct map_node *n = maps->last;
 
-	if (maps->last < maps->nr && ip >= maps->arr[maps->last].start &&
-	    ip < maps->arr[maps->last].end)
-		return &maps->arr[maps->last];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (maps->arr[mid].start <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo && ip < maps->arr[lo - 1].end) {
-		maps->last = lo - 1;
-		return &maps->arr[lo - 1];
+	if (n && ip >= n->map.start && ip < n->map.end)
+		return &n->map;
+	n = maps__floor(maps, ip);
+	if (n && ip < n->map.end) {
+		maps->last = n;
+		return &n->map;
 	}
 	return NULL;
 }
 
+struct map *maps__first(struct maps *maps)
+{
+	struct map_node *t = maps->root;
+
+	while (t && t->l)
+		t = t->l;
+	return t ? &t->map : NULL;
+}
+
+struct map *maps__next(struct maps *maps, const struct map *map)
+{
+	struct map_node *t = maps->root, *best = NULL;
+
+	while (t) {
+		if (t->map.start > map->start) {
+			best = t;
+			t = t->l;
+		} else {
+			t = t->r;
+		}
+	}
+	return best ? &best->map : NULL;
+}
+
 /*
- * Inserts @new, trimming or splitting whatever it overlaps. In place: the
- * maps it overlaps are found by binary search and replaced, the tail moves
- * by the difference (nothing, for maps that arrive in address order).
+ * Inserts @new, trimming or splitting whatever it overlaps: split the tree
+ * at new's start and end, trim the map reaching in from below, keep the
+ * tail of the last covered one, drop the rest. O(log n) expected, plus
+ * one free for each map dropped.
  */
 static void maps__insert(struct maps *maps, const struct map *new)
 {
-	struct map piece[3];
-	size_t lo = 0, hi = maps->nr, i, nr_piece = 0, nr_old;
+	struct map_node *lo, *mid, *hi, *below, *last, *tail = NULL;
 
 	if (new->end <= new->start)
 		return;
-	/* lo: the first map ending after new starts (ends are sorted too). */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	map_split(maps->root, new->start, &lo, &hi);
+	below = map_max(lo);
+	if (below && below->map.end > new->start) {
+		if (below->map.end > new->end) {
+			struct map after = below->map;
 
-		if (maps->arr[mid].end <= new->start)
-			lo = mid + 1;
-		else
-			hi = mid;
+			after.pgoff += new->end - after.start;
+			after.start = new->end;
+			tail = map_node__new(&after);
+			maps->nr++;
+		}
+		below->map.end = new->start;
 	}
-	/* [lo, hi): the maps new overlaps. */
-	for (hi = lo; hi < maps->nr && maps->arr[hi].start < new->end; hi++)
-		;
-	if (lo < hi && maps->arr[lo].start < new->start) {
-		piece[nr_piece] = maps->arr[lo];
-		piece[nr_piece++].end = new->start;
-	}
-	piece[nr_piece++] = *new;
-	if (lo < hi && maps->arr[hi - 1].end > new->end) {
-		struct map after = maps->arr[hi - 1];
+	map_split(hi, new->end, &mid, &hi);
+	last = map_max(mid);
+	if (last && last->map.end > new->end) {
+		struct map after = last->map;
 
 		after.pgoff += new->end - after.start;
 		after.start = new->end;
-		piece[nr_piece++] = after;
+		tail = map_node__new(&after);
+		maps->nr++;
 	}
-	nr_old = hi - lo;
-	if (nr_piece > nr_old)
-		ALLOC_GROW(maps->arr, maps->nr + nr_piece - nr_old, maps->alloc);
-	memmove(&maps->arr[lo + nr_piece], &maps->arr[hi], (maps->nr - hi) * sizeof(*maps->arr));
-	for (i = 0; i < nr_piece; i++)
-		maps->arr[lo + i] = piece[i];
-	maps->nr = maps->nr + nr_piece - nr_old;
-	maps->last = 0;
+	if (mid)
+		maps->last = NULL;
+	map_node__free_all(mid, &maps->nr);
+	maps->nr++;
+	maps->root = map_merge(map_merge(lo, map_node__new(new)), map_merge(tail, hi));
+}
+
+static struct map_node *map_node__clone(const struct map_node *src)
+{
+	struct map_node *n;
+
+	if (!src)
+		return NULL;
+	n = xmalloc(sizeof(*n));
+	*n = *src;
+	n->l = map_node__clone(src->l);
+	n->r = map_node__clone(src->r);
+	return n;
 }
 
 static struct maps *maps__clone(const struct maps *src)
 {
 	struct maps *maps = maps__new();
 
-	if (src->nr) {
-		maps->arr = xmalloc(src->nr * sizeof(*maps->arr));
-		memcpy(maps->arr, src->arr, src->nr * sizeof(*maps->arr));
-		maps->nr = maps->alloc = src->nr;
-	}
+	maps->root = map_node__clone(src->root);
+	maps->nr = src->nr;
 	return maps;
 }
 
@@ -212,11 +337,20 @@ static struct dso *machine__findnew_dso(struct machine *machine, const char *nam
 					enum dso_kind kind, const char *short_name)
 {
 	struct dso *dso;
+	long n = str_set__find(&machine->dso_names, name);
 
-	for (dso = machine->dsos; dso; dso = dso->next)
-		if (dso->kind == kind && !strcmp(dso->long_name, name))
-			return dso;
+	if (n >= 0)
+		for (dso = machine->dso_by_name[n]; dso; dso = dso->name_next)
+			if (dso->kind == kind)
+				return dso;
+	if (n < 0) {
+		n = (long)str_set__add(&machine->dso_names, name);
+		ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
+		machine->dso_by_name[n] = NULL;
+	}
 	dso = xzalloc(sizeof(*dso));
+	dso->name_next = machine->dso_by_name[n];
+	machine->dso_by_name[n] = dso;
 	dso->long_name = xstrdup(name);
 	if (short_name)
 		dso->short_name = xstrdup(short_name);
@@ -405,17 +539,29 @@ static void dso__find_recorded_build_id(struct machines *m, struct dso *dso)
 	const struct header_info *hi;
 	size_t i;
 
+	long n;
+
 	if (dso->build_id_size || !m->data)
 		return;
 	hi = &m->data->info;
-	for (i = 0; i < hi->nr_build_ids; i++) {
-		const struct build_id_entry *e = &hi->build_ids[i];
+	if (!m->bid_indexed) {
+		m->bid_indexed = true;
+		m->bid_entry = xcalloc(hi->nr_build_ids ? hi->nr_build_ids : 1,
+				       sizeof(*m->bid_entry));
+		for (i = 0; i < hi->nr_build_ids; i++) {
+			const struct build_id_entry *e = &hi->build_ids[i];
 
-		if (e->pid == -1 && e->size && !strcmp(e->filename, dso->long_name)) {
-			memcpy(dso->build_id, e->build_id, e->size);
-			dso->build_id_size = e->size;
-			return;
+			if (e->pid != -1 || !e->size || str_set__find(&m->bid_names, e->filename) >= 0)
+				continue;
+			m->bid_entry[str_set__add(&m->bid_names, e->filename)] = i;
 		}
+	}
+	n = str_set__find(&m->bid_names, dso->long_name);
+	if (n >= 0) {
+		const struct build_id_entry *e = &hi->build_ids[m->bid_entry[n]];
+
+		memcpy(dso->build_id, e->build_id, e->size);
+		dso->build_id_size = e->size;
 	}
 }
 
@@ -881,13 +1027,15 @@ static void machine__exit(struct machine *machine)
 		}
 	}
 	free(machine->thash);
+	str_set__exit(&machine->dso_names);
+	free(machine->dso_by_name);
 	while (machine->dsos) {
 		struct dso *d = machine->dsos;
 
 		machine->dsos = d->next;
 		dso__delete(d);
 	}
-	free(machine->kmaps.arr);
+	maps__clear(&machine->kmaps);
 	if (machine->ks) {
 		kallsyms__exit(machine->ks);
 		free(machine->ks);
@@ -930,6 +1078,8 @@ void machines__exit(struct machines *m)
 		free(g);
 	}
 	str_set__exit(&m->comms);
+	str_set__exit(&m->bid_names);
+	free(m->bid_entry);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);
@@ -1163,6 +1313,12 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 
 /* ---- threads ---- */
 
+/* Keyed: a file cannot choose tids that share a chain. */
+static size_t tid_slot(const struct machine *machine, u32 tid)
+{
+	return (size_t)hash_u64(tid) & (machine->thash_size - 1);
+}
+
 static struct thread *machine__find_thread(struct machine *machine, u32 tid)
 {
 	struct thread *t;
@@ -1171,7 +1327,7 @@ static struct thread *machine__find_thread(struct machine *machine, u32 tid)
 		return machine->last_thread;
 	if (!machine->thash_size)
 		return NULL;
-	for (t = machine->thash[tid & (machine->thash_size - 1)]; t; t = t->hnext)
+	for (t = machine->thash[tid_slot(machine, tid)]; t; t = t->hnext)
 		if (t->tid == tid) {
 			machine->last_thread = t;
 			return t;
@@ -1194,20 +1350,20 @@ static void machine__hash_thread(struct machine *machine, struct thread *t)
 
 			for (; x; x = n) {
 				n = x->hnext;
-				x->hnext = machine->thash[x->tid & (machine->thash_size - 1)];
-				machine->thash[x->tid & (machine->thash_size - 1)] = x;
+				x->hnext = machine->thash[tid_slot(machine, x->tid)];
+				machine->thash[tid_slot(machine, x->tid)] = x;
 			}
 		}
 		free(old);
 	}
-	t->hnext = machine->thash[t->tid & (machine->thash_size - 1)];
-	machine->thash[t->tid & (machine->thash_size - 1)] = t;
+	t->hnext = machine->thash[tid_slot(machine, t->tid)];
+	machine->thash[tid_slot(machine, t->tid)] = t;
 	machine->nr_threads++;
 }
 
 static void machine__unhash_thread(struct machine *machine, struct thread *t)
 {
-	struct thread **pp = &machine->thash[t->tid & (machine->thash_size - 1)];
+	struct thread **pp = &machine->thash[tid_slot(machine, t->tid)];
 
 	for (; *pp; pp = &(*pp)->hnext) {
 		if (*pp == t) {
@@ -1340,7 +1496,7 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 		if (machine->flags & MACHINE_GUEST) {
 			/* Layout from the symbol files; the record gives the relocation. */
 			if (machine->ks_tried) {
-				machine->kmaps.nr = 0;
+				maps__clear(&machine->kmaps);
 				machine->reloc = 0;
 				guest__build_kmaps(m, machine);
 			}
@@ -1507,14 +1663,13 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
  */
 static struct map *kernel_map_past_end(struct maps *kmaps, u64 ip)
 {
-	size_t i;
+	struct map *k, *next;
 
-	for (i = 0; i < kmaps->nr; i++) {
-		struct map *k = &kmaps->arr[i];
-
+	for (k = maps__first(kmaps); k; k = maps__next(kmaps, k)) {
 		if (k->dso->kind != DSO_KERNEL)
 			continue;
-		if (ip >= k->end && (i + 1 == kmaps->nr || ip < kmaps->arr[i + 1].start))
+		next = maps__next(kmaps, k);
+		if (ip >= k->end && (!next || ip < next->start))
 			return k;
 		return NULL;
 	}

@@ -42,6 +42,7 @@ struct dso {
 	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
 	u64 nr_samples;
 	struct dso *next;	/* machine's list */
+	struct dso *name_next;	/* same long_name, other kind */
 };
 
 /** struct map - [start, end) of a process or kernel address space. */
@@ -50,13 +51,27 @@ struct map {
 	struct dso *dso;
 };
 
-/** struct maps - sorted, non-overlapping maps; shared by a process's threads. */
+struct map_node;
+
+/**
+ * struct maps - non-overlapping maps in address order; shared by a
+ * process's threads. A treap on start (priorities from a PRNG, never from
+ * the data): inserts are O(log n) expected whatever order mmaps arrive in
+ * (top-down allocators send them in descending order), lookups O(log n).
+ */
 struct maps {
-	struct map *arr;
-	size_t nr, alloc;
+	struct map_node *root;
+	size_t nr;
 	int refcnt;
-	size_t last;		/* lookup cache */
+	struct map_node *last;	/* lookup cache; cleared when a node goes */
 };
+
+/** maps__first - the lowest map, or NULL. */
+struct map *maps__first(struct maps *maps);
+/** maps__next - the map after @map (one of @maps'), or NULL. */
+struct map *maps__next(struct maps *maps, const struct map *map);
+/** maps__clear - removes every map (the struct stays usable). */
+void maps__clear(struct maps *maps);
 
 /** struct thread - a task seen in the data; comm follows COMM records. */
 struct thread {
@@ -80,6 +95,10 @@ struct machine {
 	char *root;		/* --guestmount DIR/<pid>, or NULL */
 	struct maps kmaps;	/* kernel and modules */
 	struct dso *dsos;
+	/* dsos by long_name (a file may name a million): number -> chain. */
+	struct str_set dso_names;
+	struct dso **dso_by_name;
+	size_t dso_by_name_alloc;
 	struct dso *kernel_dso;
 	struct dso *guest_user_dso;
 	struct kallsyms *ks;	/* loaded on first use */
@@ -110,6 +129,14 @@ struct machines {
 	struct machine host;
 	struct machine *guests;
 	struct str_set comms;		/* comm interning: equal names, one pointer */
+	/*
+	 * The data file's host build-ids by file name (the first entry for
+	 * each name): built on first use, so that finding a DSO's does not
+	 * scan every entry (a file may hold a million).
+	 */
+	struct str_set bid_names;
+	size_t *bid_entry;		/* by number in bid_names: index in build_ids */
+	bool bid_indexed;
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
 	const struct perf_data *data;

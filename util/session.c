@@ -107,6 +107,10 @@ struct session *session__new(struct perf_data *data, struct perf_tool *tool, cha
 		return NULL;
 	}
 	s->progress = isatty(2) && !verbose;
+	s->progress_delay_ns = 1000000000ull;
+	if (getenv("PMUKVM_PROGRESS_DELAY_MS"))
+		s->progress_delay_ns = strtoull(getenv("PMUKVM_PROGRESS_DELAY_MS"), NULL, 10) *
+				       1000000ull;
 	return s;
 }
 
@@ -122,6 +126,7 @@ void session__delete(struct session *s)
 	if (s->arena && !s->arena->live)
 		free(s->arena);
 	free(s->queue);
+	free(s->cpu_last);
 	free(s);
 }
 
@@ -397,8 +402,81 @@ static int queue_flush(struct session *s, u64 limit)
 	return err;
 }
 
+/* CPUs beyond this are not tracked: such a record ends the watermark. */
+#define MAX_STREAM_CPUS		65536
+/* Records queued between two looks at the watermark. */
+#define WATERMARK_STEP		1024
+/*
+ * Records queued before the first look: every CPU with records should
+ * have shown up by then (perf drains each CPU's buffer in turn).
+ */
+#define WATERMARK_WARMUP	65536
+
+/*
+ * Notes @time as CPU @cpu's newest. Records come from per-CPU buffers,
+ * each in time order: once every CPU seen has gone past T, nothing older
+ * than T can follow.
+ */
+static void stream_note(struct session *s, u32 cpu, u64 time)
+{
+	/* No CPU (synthesized records, or none in sample_type): no stream. */
+	if (!s->streams || s->no_streams || cpu == (u32)-1)
+		return;
+	if (cpu >= MAX_STREAM_CPUS) {
+		s->no_streams = true;	/* no CPU to tell streams apart */
+		return;
+	}
+	if (cpu >= s->nr_cpu_last) {
+		u32 n = s->nr_cpu_last ? s->nr_cpu_last : 64;
+
+		while (n <= cpu)
+			n *= 2;
+		s->cpu_last = xrealloc(s->cpu_last, n * sizeof(*s->cpu_last));
+		memset(s->cpu_last + s->nr_cpu_last, 0,
+		       (n - s->nr_cpu_last) * sizeof(*s->cpu_last));
+		s->nr_cpu_last = n;
+	}
+	if (s->watermark && time < s->watermark) {
+		/*
+		 * Older than what was delivered: this input's CPUs are not
+		 * each in time order. From here on the queue holds everything
+		 * (up to its byte bound), as perf's does.
+		 */
+		s->no_streams = true;
+		return;
+	}
+	/* +1: 0 marks a CPU not seen. */
+	if (time + 1 > s->cpu_last[cpu])
+		s->cpu_last[cpu] = time + 1;
+}
+
+/*
+ * Without rounds, delivers what is no newer than the oldest of the CPUs'
+ * newest times, every WATERMARK_STEP records: time-ordered input streams
+ * in constant memory. A CPU that falls silent holds the mark back; the
+ * queue's byte bound still holds then.
+ */
+static int stream_watermark(struct session *s)
+{
+	u64 wm = UINT64_MAX;
+	u32 c;
+
+	if (!s->streams || s->seen_round || s->no_streams ||
+	    ++s->since_watermark < WATERMARK_STEP ||
+	    s->seq < WATERMARK_WARMUP)
+		return 0;
+	s->since_watermark = 0;
+	for (c = 0; c < s->nr_cpu_last; c++)
+		if (s->cpu_last[c] && s->cpu_last[c] - 1 < wm)
+			wm = s->cpu_last[c] - 1;
+	if (wm == UINT64_MAX || (s->watermark && wm <= s->watermark))
+		return 0;
+	s->watermark = wm;
+	return queue_flush(s, wm);
+}
+
 static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 off,
-		       struct evsel *evsel)
+		       struct evsel *evsel, u32 cpu)
 {
 	struct ordered_event *oe;
 
@@ -420,12 +498,13 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	oe->evsel = evsel;
 	if (time > s->max_timestamp)
 		s->max_timestamp = time;
+	stream_note(s, cpu, time);
 	if (s->queued_bytes > QUEUE_MAX_BYTES) {
 		/* No rounds in this input: bound memory by flushing the older half. */
 		sort_runs(s->queue, s->nr_queued, sizeof(*s->queue), oe_before_v);
 		return queue_flush(s, s->queue[s->nr_queued / 2].time);
 	}
-	return 0;
+	return stream_watermark(s);
 }
 
 int session__flush(struct session *s)
@@ -451,7 +530,10 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 		if (s->tool && s->tool->record)
 			s->tool->record(s->tool, s, ev, off, false);
 		if (type == PERF_RECORD_FINISHED_ROUND && s->ordered) {
-			int err = queue_flush(s, s->next_flush);
+			int err;
+
+			s->seen_round = true;
+			err = queue_flush(s, s->next_flush);
 
 			s->next_flush = s->max_timestamp;
 			return err;
@@ -468,20 +550,37 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 		struct evsel *evsel = perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
 
+		const u64 *body = (const u64 *)(&ev->header + 1);
+		u32 cpu = (u32)-1;
+
 		/* deliver() reports what is wrong with samples we cannot place. */
 		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
 			return dispatch(s, ev, off, evsel);
-		time = ((const u64 *)(&ev->header + 1))[evsel->time_pos];
+		time = body[evsel->time_pos];
 		if (!time || time == ~0ULL)
 			return dispatch(s, ev, off, evsel);
-		return queue_event(s, ev, time, off, evsel);
+		if (evsel->attr.sample_type & PERF_SAMPLE_CPU) {
+			/* The CPU follows these fields (perf_event_open(2)'s layout). */
+			size_t pos = (size_t)__builtin_popcountll(evsel->attr.sample_type &
+				(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+				 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |
+				 PERF_SAMPLE_STREAM_ID));
+
+			if (pos < words)
+				cpu = (u32)body[pos];
+		}
+		return queue_event(s, ev, time, off, evsel, cpu);
 	}
 	/* As perf: records without a time (0 or ~0) are not held back. */
 	if (perf_data__parse_trailer(d, ev, &sample) || !sample.time || sample.time == ~0ULL)
 		return dispatch(s, ev, off, NULL);
-	return queue_event(s, ev, sample.time, off, NULL);
+	return queue_event(s, ev, sample.time, off, NULL, sample.cpu);
 }
 
+/*
+ * "processing FILE: NN%" on a terminal's stderr, for work that has taken
+ * longer than progress_delay_ns (1 s), as perf shows one; erased at the end.
+ */
 static void show_progress(struct session *s, u64 pos, bool done)
 {
 	u64 now;
@@ -489,15 +588,20 @@ static void show_progress(struct session *s, u64 pos, bool done)
 
 	if (!s->progress || s->data->is_pipe || !total)
 		return;
+	if (done) {
+		if (s->progress_shown)
+			fprintf(stderr, "\r%70s\r", "");
+		s->progress_shown = false;
+		return;
+	}
 	now = now_ns();
-	if (!done && now - s->last_progress_ns < 200000000ull)
+	if (now - s->progress_start_ns < s->progress_delay_ns ||
+	    (s->progress_shown && now - s->last_progress_ns < 200000000ull))
 		return;
 	s->last_progress_ns = now;
-	if (done)
-		fprintf(stderr, "\r%60s\r", "");
-	else
-		fprintf(stderr, "\rpmukvm: processing %s: %3d%%", s->data->path,
-			(int)((pos - s->data->data_offset) * 100 / total));
+	s->progress_shown = true;
+	fprintf(stderr, "\rpmukvm: processing %s: %3d%%", s->data->path,
+		(int)((pos - s->data->data_offset) * 100 / total));
 }
 
 /* Reads every record and orders it: the whole job, or the reading thread's. */
@@ -508,7 +612,12 @@ static int read_all(struct session *s)
 	int r, err = 0;
 	u64 n = 0;
 
-	s->last_progress_ns = now_ns();
+	s->progress_start_ns = s->last_progress_ns = now_ns();
+	/*
+	 * The whole input is read here, delivered as soon as it is known in
+	 * order (not when a caller's clock says, as top's replay does).
+	 */
+	s->streams = true;
 	while ((r = perf_data__next(s->data, &ev, &off)) > 0) {
 		err = session__process_event(s, ev, off);
 		if (err)

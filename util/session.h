@@ -70,9 +70,22 @@ struct session {
 	struct arena *arena;		/* the one being filled */
 	size_t queued_bytes;
 	u64 max_timestamp, next_flush, last_flush, seq;
+	/*
+	 * Input without FINISHED_ROUND: each CPU's records come in time
+	 * order, so what is older than every CPU's newest is delivered
+	 * (session.c: stream_watermark).
+	 */
+	bool streams;		/* reading a whole file (not paced, as top's replay) */
+	bool seen_round;	/* the input has rounds: they decide */
+	bool no_streams;	/* a record without a CPU: no watermark */
+	u64 *cpu_last;		/* newest time per CPU; 0: none seen */
+	u32 nr_cpu_last;
+	u64 since_watermark, watermark;
 	/* Progress on a terminal. */
 	bool progress;
-	u64 last_progress_ns;
+	bool progress_shown;
+	u64 last_progress_ns, progress_start_ns;
+	u64 progress_delay_ns;	/* none before: 1 s, or PMUKVM_PROGRESS_DELAY_MS */
 	/*
 	 * Reading a mapped file, a second thread reads and orders while the
 	 * caller's thread delivers (session__process_events).

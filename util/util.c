@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -590,13 +591,81 @@ void sort_runs(void *base, size_t nmemb, size_t size,
 	free(runs);
 }
 
+/*
+ * Keyed hashing: SipHash-1-3 under a key drawn from the kernel once per
+ * process. Every table keyed by values a file controls (ids, tids, names,
+ * addresses) hashes through here, so that no file can choose keys that
+ * share a slot: without the key the slots cannot be predicted.
+ */
+static u64 hash_key[2];
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void hash_key_init(void)
+{
+	u8 *p = (u8 *)hash_key;
+	size_t got = 0;
+
+	while (got < sizeof(hash_key)) {
+		ssize_t n = getrandom(p + got, sizeof(hash_key) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < sizeof(hash_key)) {
+		/* No getrandom: the clock and the address space layout. */
+		hash_key[0] ^= now_ns() * 0x9e3779b97f4a7c15ull;
+		hash_key[1] ^= (u64)(uintptr_t)&got ^ ((u64)getpid() << 32);
+	}
+}
+
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND(v0, v1, v2, v3) do {					\
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
+
+u64 hash_bytes(const void *data, size_t len)
+{
+	const u8 *p = data;
+	u64 v0, v1, v2, v3, m, b = (u64)len << 56;
+	size_t i, tail = len & 7;
+
+	pthread_once(&hash_once, hash_key_init);
+	v0 = hash_key[0] ^ 0x736f6d6570736575ull;
+	v1 = hash_key[1] ^ 0x646f72616e646f6dull;
+	v2 = hash_key[0] ^ 0x6c7967656e657261ull;
+	v3 = hash_key[1] ^ 0x7465646279746573ull;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, p + i, 8);
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (i = 0; i < tail; i++)
+		b |= (u64)p[len - tail + i] << (8 * i);
+	v3 ^= b;
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+u64 hash_u64(u64 v)
+{
+	return hash_bytes(&v, sizeof(v));
+}
+
 u64 str_hash(const char *s)
 {
-	u64 h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (u8)*s++) * 1099511628211ull;
-	return h;
+	return hash_bytes(s, strlen(s));
 }
 
 /* The slot holding @s, or the empty one where it would go. */
@@ -628,6 +697,16 @@ u32 str_set__add(struct str_set *set, const char *s)
 	set->strs[set->nr] = xstrdup(s);
 	set->slots[i] = (u32)++set->nr;
 	return (u32)set->nr - 1;
+}
+
+long str_set__find(const struct str_set *set, const char *s)
+{
+	size_t i;
+
+	if (!set->nr_slots)
+		return -1;
+	i = str_set__slot(set, s);
+	return set->slots[i] ? (long)set->slots[i] - 1 : -1;
 }
 
 void str_set__exit(struct str_set *set)

@@ -123,7 +123,15 @@ int gunzip_buf(const void *in, size_t inlen, size_t limit, char **out, size_t *o
  */
 int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
-/** str_hash - FNV-1a of a C string. */
+/**
+ * hash_bytes - a keyed hash (SipHash-1-3, key drawn at random once per
+ * process) for tables keyed by values from input files: a file cannot pick
+ * keys that collide. Equal inputs hash alike within one process only.
+ */
+u64 hash_bytes(const void *data, size_t len);
+/** hash_u64 - hash_bytes of one u64. */
+u64 hash_u64(u64 v);
+/** str_hash - hash_bytes of a C string (without its NUL). */
 u64 str_hash(const char *s);
 
 /**
@@ -140,6 +148,8 @@ struct str_set {
 
 /** str_set__add - the number of @s, a copy of it added if new. */
 u32 str_set__add(struct str_set *set, const char *s);
+/** str_set__find - the number of @s, or -1 when it is not in the set. */
+long str_set__find(const struct str_set *set, const char *s);
 void str_set__exit(struct str_set *set);
 
 /**

@@ -46,6 +46,14 @@ for ((i = 1; i <= N; i++)); do
 	"$TOOLS/mutate" "$TMP/cg.data" "$TMP/m.data" $i $((1 + i % 8)) 104
 	run_one "callchains, seed $i" $PMUKVM report -i "$TMP/m.data" --stdio -g --call-graph-min 0
 	run_one "callchains as JSON, seed $i" $PMUKVM report -i "$TMP/m.data" --json -g
+	# Whatever the bytes of the names, what --json printed parses.
+	$PMUKVM report -i "$TMP/m.data" --json -g 2>/dev/null | python3 -c '
+import json, sys
+for n, line in enumerate(sys.stdin.buffer, 1):
+    try:
+        json.loads(line)
+    except ValueError as e:
+        sys.exit("line %d: %s" % (n, e))' || fail "callchains as JSON, seed $i: invalid JSON"
 	"$TOOLS/mutate" "$TMP/dw.data" "$TMP/m.data" $i $((1 + i % 8)) 104
 	run_one "user stacks, seed $i" $PMUKVM report -i "$TMP/m.data" --stdio -g --call-graph-min 0
 	if [ $have_guest = 1 ]; then

@@ -811,18 +811,70 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	return rows;
 }
 
-void json_fprint_string(FILE *fp, const char *s)
+/*
+ * Length of the well-formed UTF-8 sequence at @s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0 when there is none.
+ */
+static size_t utf8_seq_len(const unsigned char *s)
 {
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	unsigned char c = s[0];
+	size_t n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
 
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * Names come from the data (comms, file names, symbols) and may hold any
+ * byte: each byte that is not part of well-formed UTF-8 is written as
+ * U+FFFD, so the output always parses.
+ */
+void json_fprint_string(FILE *fp, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', fp);
+	while (*s) {
+		size_t n = utf8_seq_len(s);
+
+		if (n == 0) {
+			fputs("\\ufffd", fp);
+			s++;
+		} else if (n > 1) {
+			fwrite(s, 1, n, fp);
+			s += n;
+		} else {
+			if (*s == '"' || *s == '\\')
+				fprintf(fp, "\\%c", *s);
+			else if (*s < 0x20 || *s == 0x7f)
+				fprintf(fp, "\\u%04x", *s);
+			else
+				fputc(*s, fp);
+			s++;
+		}
 	}
 	fputc('"', fp);
 }

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_FUZZ_SESSION_H
+#define PMUKVM_FUZZ_SESSION_H
+
+/*
+ * A report's whole path over one opened data file: session, machine
+ * model, rows with call paths, and the text and JSON output.
+ */
+#include "fuzz/fuzz.h"
+#include "ui/stdio.h"
+#include "util/callchain.h"
+#include "util/hist.h"
+#include "util/session.h"
+
+struct fuzz_report {
+	struct perf_tool tool;
+	struct hists hists;
+	struct callchain_frame frames[CALLCHAIN_MAX_FRAMES];
+};
+
+static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
+			      struct evsel *evsel, const struct perf_sample *sample,
+			      struct addr_location *al)
+{
+	struct fuzz_report *rep = (struct fuzz_report *)tool;
+	struct hist_entry *he = hists__add(&rep->hists, al, sample->period);
+
+	(void)evsel;
+	if (sample->callchain_nr || sample->user_stack_size) {
+		size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+						       CALLCHAIN_MAX_FRAMES);
+
+		callchain__add(&he->callchain, rep->frames, n, sample->period);
+	}
+	return 0;
+}
+
+static inline void fuzz_report(struct perf_data *data)
+{
+	static struct fuzz_report rep;
+	struct stdio_opts opts = { .show_nr_samples = true, .callchain = true };
+	struct sort_order so;
+	struct session *s;
+	char err[512];
+
+	if (sort_order__parse(&so, "comm,pid,dso,sym", err, sizeof(err)))
+		abort();
+	hists__init(&rep.hists, &so);
+	rep.tool.sample = fuzz_report_sample;
+	s = session__new(data, &rep.tool, err, sizeof(err));
+	if (s) {
+		/* The host's kernel symbols: none (no /proc/kallsyms per input). */
+		s->machines.kallsyms_path = "/nonexistent/kallsyms";
+		session__process_events(s);
+		hists__sort(&rep.hists);
+		hists__fprintf(&rep.hists, &opts, fuzz_null());
+		hists__fprintf_json(&rep.hists, "fuzz", &opts, fuzz_null());
+		perf_data__fprintf_header(data, fuzz_null());
+		session__delete(s);
+	}
+	hists__exit(&rep.hists);
+}
+
+#endif

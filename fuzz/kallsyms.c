@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kallsyms parser, and lookups in what it built. */
+#include "fuzz/fuzz.h"
+#include "symbols/kallsyms.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kallsyms ks;
+	char err[512];
+	size_t i;
+
+	if (kallsyms__parse(&ks, (const char *)data, size, "fuzz", err, sizeof(err)))
+		return 0;
+	for (i = 0; i < ks.tab.nr && i < 64; i++) {
+		const struct symbol *s = &ks.tab.syms[i];
+
+		symtab__find(&ks.tab, s->start);
+		symtab__find(&ks.tab, s->end);
+		symtab__find_name(&ks.tab, s->name);
+	}
+	symtab__find(&ks.tab, ks.text);
+	kallsyms__module_owner(&ks, "kvm");
+	kallsyms__exit(&ks);
+	return 0;
+}

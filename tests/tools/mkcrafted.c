@@ -1,0 +1,804 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes crafted perf.data files: hostile shapes (adversarial hash keys,
+ * shared id sections, odd payload sizes, repeated features, huge header
+ * fields) and large ones (many maps, threads, samples) for the tests and
+ * the benches. Standalone: it does not link the engine, so the files are
+ * laid out from perf.data's format alone.
+ *
+ * Usage: mkcrafted SHAPE OUT [N] [M]
+ *   auxtrace-odd        file mode, callchains; the first record is an
+ *                       AUXTRACE with a 13-byte payload
+ *   auxtrace-odd-pipe   the same as a pipe-mode stream
+ *   hostname-twice      pipe mode; HOSTNAME twice, the second one's string
+ *                       length past its payload
+ *   id-collide N        two events; the first has N ids that all share one
+ *                       slot of a multiplicative (golden ratio) hash
+ *   shared-ids N M      N events whose id sections are all one section of
+ *                       M ids
+ *   maps-desc N         one process with N mmaps in descending address
+ *                       order (top-down allocation), samples in each
+ *   maps-asc N, maps-random N   the same in ascending / shuffled order
+ *   threads N           N threads (tids k << 12), a COMM and a sample each
+ *   build-ids N M       N BUILD_ID entries (distinct files) and M mmaps
+ *                       of other files, a sample in each
+ *   comm-bad            comms and a file name that are not UTF-8, a comm
+ *                       with quotes, backslashes and control bytes
+ *   huge FIELD          one header field at its largest: attrs, nrcpus,
+ *                       hostname, cmdline, event-desc, build-ids,
+ *                       feature-size, attr-size, data-size
+ *   stream N [K]        N samples on 4 CPUs in time order, no
+ *                       FINISHED_ROUND; K > 0: each CPU's records arrive in
+ *                       blocks of K, so the file is out of order across
+ *                       CPUs within a window (per-CPU ring buffers)
+ *   rounds N            the same as stream N 1000, with FINISHED_ROUND
+ *                       after each block of every CPU
+ *   jitter N [J]        stream N, each time moved up to J (default 4096)
+ *                       later: out of order within each CPU too
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint16_t u16;
+typedef uint8_t u8;
+
+enum {
+	REC_MMAP = 1, REC_COMM = 3, REC_SAMPLE = 9, REC_HEADER_ATTR = 64,
+	REC_FINISHED_ROUND = 68, REC_AUXTRACE = 71, REC_HEADER_FEATURE = 80,
+};
+enum {
+	S_IP = 1 << 0, S_TID = 1 << 1, S_TIME = 1 << 2, S_ID = 1 << 6, S_CPU = 1 << 7,
+	S_PERIOD = 1 << 8, S_CALLCHAIN = 1 << 5,
+};
+enum { F_BUILD_ID = 2, F_HOSTNAME = 3, F_NRCPUS = 7, F_CMDLINE = 11, F_EVENT_DESC = 12 };
+
+#define ATTR_SIZE	128
+#define MAGIC		0x32454c4946524550ULL
+#define USER		2	/* PERF_RECORD_MISC_USER */
+
+static const char *prog = "mkcrafted";
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* A growing byte buffer. */
+struct buf {
+	u8 *p;
+	size_t len, alloc;
+};
+
+static void put(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->alloc) {
+		b->alloc = (b->len + n) * 2 + 4096;
+		b->p = realloc(b->p, b->alloc);
+		if (!b->p)
+			die("out of memory");
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+static void put64(struct buf *b, u64 v) { put(b, &v, 8); }
+static void put32(struct buf *b, u32 v) { put(b, &v, 4); }
+
+/* Record building: begin, fields, end (sets header.size). */
+static size_t rec_start;
+
+/* Pads to 8 bytes from the record's start (from 0 outside records). */
+static void pad8(struct buf *b)
+{
+	static const u8 z[8];
+
+	put(b, z, (8 - (b->len - rec_start) % 8) % 8);
+}
+
+static void rec_begin(struct buf *b, u32 type, u16 misc)
+{
+	rec_start = b->len;
+	put32(b, type);
+	put32(b, misc);		/* misc, and size set in rec_end */
+}
+
+static void rec_end(struct buf *b)
+{
+	u16 size;
+
+	pad8(b);
+	size = (u16)(b->len - rec_start);
+	memcpy(b->p + rec_start + 6, &size, 2);
+	rec_start = 0;
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s) + 1);
+	pad8(b);
+}
+
+/* The layout every shape shares: IP TID TIME ID CPU PERIOD, sample_id_all. */
+struct event {
+	u64 sample_type;
+	u64 *ids;
+	u32 nr_ids;
+	u64 ids_off;		/* file mode: where the id section lies, set by write_file */
+	u64 ids_shared;		/* nonzero: point at the first event's section */
+};
+
+static void make_attr(u8 *a, u64 sample_type)
+{
+	u64 flags = (1ull << 18) | (1ull << 5) | (1ull << 6);	/* sample_id_all, exclude_kernel/hv */
+	u64 period = 100000;
+	u32 type = 1, size = ATTR_SIZE;		/* PERF_TYPE_SOFTWARE, cpu-clock */
+
+	memset(a, 0, ATTR_SIZE);
+	memcpy(a + 0, &type, 4);
+	memcpy(a + 4, &size, 4);
+	memcpy(a + 16, &period, 8);
+	memcpy(a + 24, &sample_type, 8);
+	memcpy(a + 40, &flags, 8);
+}
+
+static void trailer(struct buf *b, u32 pid, u32 tid, u64 time, u64 id, u32 cpu)
+{
+	put32(b, pid);
+	put32(b, tid);
+	put64(b, time);
+	put64(b, id);
+	put64(b, cpu);
+}
+
+static void rec_sample(struct buf *b, u64 type, u64 ip, u32 pid, u32 tid, u64 time, u64 id,
+		       u32 cpu)
+{
+	rec_begin(b, REC_SAMPLE, USER);
+	put64(b, ip);
+	put32(b, pid);
+	put32(b, tid);
+	put64(b, time);
+	put64(b, id);
+	put64(b, cpu);
+	put64(b, 100000);
+	if (type & S_CALLCHAIN) {
+		put64(b, 3);
+		put64(b, 0xfffffffffffffe00ull);	/* PERF_CONTEXT_USER */
+		put64(b, ip);
+		put64(b, ip + 0x10);
+	}
+	rec_end(b);
+}
+
+static void rec_mmap(struct buf *b, u32 pid, u64 start, u64 len, const char *name, u64 time,
+		     u64 id)
+{
+	rec_begin(b, REC_MMAP, USER);
+	put32(b, pid);
+	put32(b, pid);
+	put64(b, start);
+	put64(b, len);
+	put64(b, 0);
+	put_str(b, name);
+	trailer(b, pid, pid, time, id, 0);
+	rec_end(b);
+}
+
+static void rec_comm_cpu(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id,
+			 u32 cpu)
+{
+	rec_begin(b, REC_COMM, 0);
+	put32(b, pid);
+	put32(b, tid);
+	put_str(b, comm);
+	trailer(b, pid, tid, time, id, cpu);
+	rec_end(b);
+}
+
+static void rec_comm(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id)
+{
+	rec_comm_cpu(b, pid, tid, comm, time, id, 0);
+}
+
+/* A feature payload: id and bytes. */
+struct feature {
+	int id;
+	struct buf data;
+};
+
+static struct feature feats[8];
+static int nr_feats;
+
+static struct buf *feature(int id)
+{
+	feats[nr_feats].id = id;
+	return &feats[nr_feats++].data;
+}
+
+/* perf's string: u32 length (with the NUL and padding), the bytes. */
+static void feat_string(struct buf *b, const char *s)
+{
+	u32 len = (u32)((strlen(s) + 1 + 63) & ~63u);
+	u8 *z = calloc(1, len);
+
+	memcpy(z, s, strlen(s));
+	put32(b, len);
+	put(b, z, len);
+	free(z);
+}
+
+static FILE *out_open(const char *path)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		die("cannot create '%s': %s", path, strerror(errno));
+	return f;
+}
+
+static void out_write(FILE *f, const char *path, const void *p, size_t n)
+{
+	if (n && fwrite(p, 1, n, f) != n)
+		die("cannot write '%s': %s", path, strerror(errno));
+}
+
+static void out_close(FILE *f, const char *path)
+{
+	if (fclose(f))
+		die("cannot write '%s': %s", path, strerror(errno));
+}
+
+/*
+ * File mode: header, attrs (each with its id section), id sections, data,
+ * the feature table and its payloads. @data_size_override, when nonzero,
+ * replaces the data section's size in the header.
+ */
+static void write_file(const char *path, struct event *ev, u32 nr_ev, struct buf *data,
+		       u64 attr_size_override, u64 data_size_override)
+{
+	struct buf h = { 0 };
+	u64 attr_size = ATTR_SIZE + 16, off, ids_at, feat_bits[4] = { 0 }, data_off;
+	u32 i;
+	int f;
+	FILE *fp = out_open(path);
+
+	ids_at = 104 + (u64)nr_ev * attr_size;
+	off = ids_at;
+	for (i = 0; i < nr_ev; i++) {
+		ev[i].ids_off = ev[i].ids_shared ? ev[0].ids_off : off;
+		if (!ev[i].ids_shared)
+			off += (u64)ev[i].nr_ids * 8;
+	}
+	data_off = (off + 7) & ~7ull;
+	for (f = 0; f < nr_feats; f++)
+		feat_bits[feats[f].id / 64] |= 1ull << (feats[f].id % 64);
+	put64(&h, MAGIC);
+	put64(&h, 104);
+	put64(&h, attr_size_override ? attr_size_override : attr_size);
+	put64(&h, 104);
+	put64(&h, (u64)nr_ev * attr_size);
+	put64(&h, data_off);
+	put64(&h, data_size_override ? data_size_override : data->len);
+	put64(&h, 0);
+	put64(&h, 0);
+	put(&h, feat_bits, sizeof(feat_bits));
+	for (i = 0; i < nr_ev; i++) {
+		u8 a[ATTR_SIZE];
+
+		make_attr(a, ev[i].sample_type);
+		put(&h, a, ATTR_SIZE);
+		put64(&h, ev[i].ids_off);
+		put64(&h, (u64)ev[i].nr_ids * 8);
+	}
+	for (i = 0; i < nr_ev; i++)
+		if (!ev[i].ids_shared)
+			put(&h, ev[i].ids, (size_t)ev[i].nr_ids * 8);
+	pad8(&h);
+	out_write(fp, path, h.p, h.len);
+	out_write(fp, path, data->p, data->len);
+	/* Features: sorted by id, the table first. */
+	off = data_off + data->len + (u64)nr_feats * 16;
+	for (int id = 0; id < 256; id++)
+		for (f = 0; f < nr_feats; f++)
+			if (feats[f].id == id) {
+				u64 sec[2] = { off, feats[f].data.len };
+
+				out_write(fp, path, sec, sizeof(sec));
+				off += feats[f].data.len;
+			}
+	for (int id = 0; id < 256; id++)
+		for (f = 0; f < nr_feats; f++)
+			if (feats[f].id == id)
+				out_write(fp, path, feats[f].data.p, feats[f].data.len);
+	out_close(fp, path);
+	free(h.p);
+}
+
+/* Pipe mode: the 16-byte header, HEADER_ATTRs, then @data as it is. */
+static void write_pipe(const char *path, struct event *ev, u32 nr_ev, struct buf *data)
+{
+	struct buf h = { 0 };
+	FILE *fp = out_open(path);
+	u32 i;
+
+	put64(&h, MAGIC);
+	put64(&h, 16);
+	for (i = 0; i < nr_ev; i++) {
+		u8 a[ATTR_SIZE];
+
+		make_attr(a, ev[i].sample_type);
+		rec_begin(&h, REC_HEADER_ATTR, 0);
+		put(&h, a, ATTR_SIZE);
+		put(&h, ev[i].ids, (size_t)ev[i].nr_ids * 8);
+		rec_end(&h);
+	}
+	out_write(fp, path, h.p, h.len);
+	out_write(fp, path, data->p, data->len);
+	out_close(fp, path);
+	free(h.p);
+}
+
+#define BASE_TYPE	(S_IP | S_TID | S_TIME | S_ID | S_CPU | S_PERIOD)
+
+static u64 one_id = 7;
+
+static struct event one_event(u64 type)
+{
+	struct event e = { .sample_type = type, .ids = &one_id, .nr_ids = 1 };
+
+	return e;
+}
+
+/* A process with a comm and a map, for samples to resolve against. */
+static void process(struct buf *d, u32 pid, const char *comm, u64 id)
+{
+	rec_comm(d, pid, pid, comm, 1, id);
+	rec_mmap(d, pid, 0x400000, 0x100000, "/usr/bin/crafted", 2, id);
+}
+
+static void shape_auxtrace(const char *path, bool pipe)
+{
+	struct event e = one_event(BASE_TYPE | S_CALLCHAIN);
+	struct buf d = { 0 };
+	static const u8 payload[13] = "thirteen byte";
+	int i;
+
+	rec_begin(&d, REC_AUXTRACE, 0);
+	put64(&d, sizeof(payload));	/* size */
+	put64(&d, 0);			/* offset */
+	put64(&d, 1);			/* reference */
+	put32(&d, 0);			/* idx */
+	put32(&d, 100);			/* tid */
+	put32(&d, 0);			/* cpu */
+	put32(&d, 0);
+	rec_end(&d);
+	put(&d, payload, sizeof(payload));
+	process(&d, 100, "aux", one_id);
+	for (i = 0; i < 16; i++)
+		rec_sample(&d, e.sample_type, 0x401000 + 64 * i, 100, 100, 10 + i, one_id, 0);
+	if (pipe)
+		write_pipe(path, &e, 1, &d);
+	else
+		write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
+static void shape_hostname_twice(const char *path)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 }, s = { 0 };
+	int i;
+
+	rec_begin(&d, REC_HEADER_FEATURE, 0);
+	put64(&d, F_HOSTNAME);
+	feat_string(&d, "first-host");
+	rec_end(&d);
+	/* The second: a length past the payload. */
+	rec_begin(&d, REC_HEADER_FEATURE, 0);
+	put64(&d, F_HOSTNAME);
+	put32(&d, 4096);
+	put(&d, "second", 6);
+	rec_end(&d);
+	process(&d, 100, "host2", one_id);
+	for (i = 0; i < 4; i++)
+		rec_sample(&d, e.sample_type, 0x401000, 100, 100, 10 + i, one_id, 0);
+	write_pipe(path, &e, 1, &d);
+	free(d.p);
+	free(s.p);
+}
+
+/* ids whose product with the golden-ratio constant has bits 32-63 zero. */
+static void shape_id_collide(const char *path, u32 n)
+{
+	const u64 k = 0x9e3779b97f4a7c15ull;
+	u64 inv = k, *ids = calloc(n, 8);
+	struct event e[2] = { one_event(BASE_TYPE), one_event(BASE_TYPE) };
+	struct buf d = { 0 };
+	static u64 id2 = 3;
+	u32 i;
+
+	if (!ids)
+		die("out of memory");
+	for (i = 0; i < 5; i++)		/* Newton: inv = k^-1 mod 2^64 */
+		inv *= 2 - k * inv;
+	for (i = 0; i < n; i++)
+		ids[i] = (u64)(i + 1) * inv;
+	e[0].ids = ids;
+	e[0].nr_ids = n;
+	e[1].ids = &id2;
+	process(&d, 100, "ids", ids[0]);
+	for (i = 0; i < 1000; i++)
+		rec_sample(&d, BASE_TYPE, 0x401000 + 16 * (i % 64), 100, 100, 10 + i,
+			   i % 2 ? id2 : ids[(u64)i * 7919 % n], i % 4);
+	write_file(path, e, 2, &d, 0, 0);
+	free(ids);
+	free(d.p);
+}
+
+static void shape_shared_ids(const char *path, u32 nr_ev, u32 nr_ids)
+{
+	struct event *e = calloc(nr_ev, sizeof(*e));
+	u64 *ids = calloc(nr_ids, 8);
+	struct buf d = { 0 };
+	u32 i;
+
+	if (!e || !ids)
+		die("out of memory");
+	for (i = 0; i < nr_ids; i++)
+		ids[i] = 1000 + i;
+	for (i = 0; i < nr_ev; i++) {
+		e[i].sample_type = BASE_TYPE;
+		e[i].ids = ids;
+		e[i].nr_ids = nr_ids;
+		e[i].ids_shared = i > 0;
+	}
+	process(&d, 100, "shared", ids[0]);
+	rec_sample(&d, BASE_TYPE, 0x401000, 100, 100, 10, ids[0], 0);
+	write_file(path, e, nr_ev, &d, 0, 0);
+	free(e);
+	free(ids);
+	free(d.p);
+}
+
+static u64 rng = 88172645463325252ull;
+
+static u64 rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* One process, n mmaps of 64 KiB, 4 KiB apart, in @order; a sample in each. */
+static void shape_maps(const char *path, u32 n, int order)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 };
+	u64 base = 0x7f0000000000ull, t = 10, *at = calloc(n, 8);
+	u32 i;
+	char name[64];
+
+	if (!at)
+		die("out of memory");
+	for (i = 0; i < n; i++)
+		at[i] = order < 0 ? n - 1 - i : i;
+	if (order == 0)
+		for (i = n; i > 1; i--) {
+			u32 j = (u32)(rnd() % i);
+			u64 x = at[i - 1];
+
+			at[i - 1] = at[j];
+			at[j] = x;
+		}
+	rec_comm(&d, 100, 100, "maps", 1, one_id);
+	for (i = 0; i < n; i++) {
+		u64 start = base + at[i] * 0x11000;
+
+		snprintf(name, sizeof(name), "/usr/lib/crafted/lib%u.so", (unsigned)(at[i] % 64));
+		rec_mmap(&d, 100, start, 0x10000, name, t++, one_id);
+		rec_sample(&d, BASE_TYPE, start + 0x100, 100, 100, t++, one_id, 0);
+	}
+	/* Then samples across all of them. */
+	for (i = 0; i < n; i++)
+		rec_sample(&d, BASE_TYPE, base + (rnd() % n) * 0x11000 + 0x200, 100, 100, t++,
+			   one_id, 0);
+	write_file(path, &e, 1, &d, 0, 0);
+	free(at);
+	free(d.p);
+}
+
+static void shape_threads(const char *path, u32 n)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 };
+	char comm[16];
+	u64 t = 10;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		u32 tid = (i + 1) << 12 | (i >> 20);
+
+		snprintf(comm, sizeof(comm), "w%u", i % 1000);
+		rec_comm(&d, tid, tid, comm, t++, one_id);
+		rec_sample(&d, BASE_TYPE, 0x401000, tid, tid, t++, one_id, 0);
+	}
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
+/*
+ * n BUILD_ID entries for distinct files, and m mmaps of other distinct
+ * files (none of them exists), a sample in each: every DSO looks for its
+ * build-id among the entries.
+ */
+static void shape_build_ids(const char *path, u32 n, u32 m)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 }, *f = feature(F_BUILD_ID);
+	char name[64];
+	u64 t = 10;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		size_t start = f->len;
+		u16 size;
+
+		put32(f, 0);		/* type (unused in the feature) */
+		put32(f, 0);		/* misc, size: below */
+		put32(f, (u32)-1);	/* pid: host */
+		put32(f, i);		/* build-id: 20 bytes, 4 used, padded */
+		put(f, "crafted-build-id", 16);
+		put32(f, 0);		/* and 4 of padding to 24 */
+		snprintf(name, sizeof(name), "/nonexistent/crafted/bid%u.so", i);
+		put(f, name, strlen(name) + 1);
+		while ((f->len - start) % 8)
+			put(f, "", 1);
+		size = (u16)(f->len - start);
+		memcpy(f->p + start + 6, &size, 2);
+	}
+	rec_comm(&d, 100, 100, "bids", t++, one_id);
+	for (i = 0; i < m; i++) {
+		u64 start = 0x10000000ull + (u64)i * 0x20000;
+
+		snprintf(name, sizeof(name), "/nonexistent/crafted/map%u.so", i);
+		rec_mmap(&d, 100, start, 0x10000, name, t++, one_id);
+		rec_sample(&d, BASE_TYPE, start + 0x100, 100, 100, t++, one_id, 0);
+	}
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
+static void shape_comm_bad(const char *path)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 };
+	u64 t = 10;
+	int i;
+
+	/* "hotloop" with one bit flipped into a lone continuation byte. */
+	rec_comm(&d, 100, 100, "hot\xecloop", t++, one_id);
+	rec_mmap(&d, 100, 0x400000, 0x100000, "/usr/bin/bad\xff\xfe.so", t++, one_id);
+	rec_comm(&d, 200, 200, "q\"uo\\te\x01\x1f\x7f", t++, one_id);
+	rec_mmap(&d, 200, 0x400000, 0x100000, "/tmp/caf\xc3\xa9-\xe2\x82", t++, one_id);
+	rec_comm(&d, 300, 300, "\xf0\x9f\x98\x80ok\xc0\xaf", t++, one_id);
+	for (i = 0; i < 30; i++)
+		rec_sample(&d, BASE_TYPE, 0x401000 + 32 * (i % 5), 100 * (1 + i % 3),
+			   100 * (1 + i % 3), t++, one_id, 0);
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
+static void shape_huge(const char *path, const char *field)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 }, *f;
+	u64 attr_size = 0, data_size = 0;
+	u32 i;
+
+	process(&d, 100, "huge", one_id);
+	for (i = 0; i < 8; i++)
+		rec_sample(&d, BASE_TYPE, 0x401000, 100, 100, 10 + i, one_id, 0);
+	if (!strcmp(field, "attrs")) {
+		attr_size = 1ull << 62;
+	} else if (!strcmp(field, "attr-size")) {
+		attr_size = 0xffffffffffffffffull;
+	} else if (!strcmp(field, "data-size")) {
+		data_size = 0xfffffffffffff000ull;
+	} else if (!strcmp(field, "nrcpus")) {
+		f = feature(F_NRCPUS);
+		put32(f, 0xffffffffu);
+		put32(f, 0xffffffffu);
+	} else if (!strcmp(field, "hostname")) {
+		f = feature(F_HOSTNAME);
+		put32(f, 0xfffffff0u);
+		put(f, "h", 1);
+	} else if (!strcmp(field, "cmdline")) {
+		f = feature(F_CMDLINE);
+		put32(f, 0xffffffffu);
+		for (i = 0; i < 1000; i++)
+			put32(f, 0x7fffffffu);
+	} else if (!strcmp(field, "event-desc")) {
+		f = feature(F_EVENT_DESC);
+		put32(f, 0xffffffffu);
+		put32(f, ATTR_SIZE);
+	} else if (!strcmp(field, "build-ids")) {
+		/* 200,000 smallest valid entries. */
+		f = feature(F_BUILD_ID);
+		for (i = 0; i < 200000; i++) {
+			u8 rec[40] = { 0 };
+			u16 size = 40;
+
+			memcpy(rec + 6, &size, 2);
+			memcpy(rec + 8, &i, 4);
+			f->len += 0;
+			put(f, rec, sizeof(rec));
+		}
+	} else if (!strcmp(field, "feature-size")) {
+		/* The section's size is patched past the file below. */
+		f = feature(F_HOSTNAME);
+		feat_string(f, "x");
+	} else {
+		die("unknown field '%s'", field);
+	}
+	write_file(path, &e, 1, &d, attr_size, data_size);
+	if (!strcmp(field, "attrs")) {
+		/* attrs.size: 2^62 as well (file offset 32). */
+		FILE *fp = fopen(path, "r+b");
+		u64 v = 1ull << 62;
+
+		if (!fp || fseek(fp, 32, SEEK_SET) || fwrite(&v, 8, 1, fp) != 1 || fclose(fp))
+			die("cannot patch '%s'", path);
+	}
+	if (!strcmp(field, "feature-size")) {
+		FILE *fp = fopen(path, "r+b");
+		u64 data_off, dsize, v = 0xfffffffffffffff0ull;
+
+		if (!fp || fseek(fp, 40, SEEK_SET) || fread(&data_off, 8, 1, fp) != 1 ||
+		    fread(&dsize, 8, 1, fp) != 1 ||
+		    fseek(fp, (long)(data_off + dsize + 8), SEEK_SET) ||
+		    fwrite(&v, 8, 1, fp) != 1 || fclose(fp))
+			die("cannot patch '%s'", path);
+	}
+	free(d.p);
+}
+
+/*
+ * N samples over 4 CPUs, times rising on each. blk == 0: in global time
+ * order. Else each CPU's samples come in blocks of blk (as perf record
+ * drains per-CPU buffers); rounds: a FINISHED_ROUND after every pass.
+ * Written as it goes: the file may be larger than memory.
+ */
+static void shape_stream(const char *path, u64 n, u64 blk, int rounds, u64 jitter)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 }, h = { 0 };
+	FILE *fp;
+	u64 done = 0, t = 1000, total = 0;
+	u32 pid;
+
+	(void)h;
+	for (pid = 1; pid <= 8; pid++) {
+		char comm[16];
+
+		snprintf(comm, sizeof(comm), "job%u", pid);
+		process(&d, 1000 + pid, comm, one_id);
+	}
+	/* A file-mode header whose data size is patched at the end. */
+	write_file(path, &e, 1, &d, 0, 0);
+	fp = fopen(path, "r+b");
+	if (!fp || fseek(fp, 0, SEEK_END))
+		die("cannot reopen '%s'", path);
+	total = d.len;
+	d.len = 0;
+	while (done < n) {
+		u64 step = blk ? blk : 1, c, i;
+
+		for (c = 0; c < 4 && done < n; c++) {
+			for (i = 0; i < step && done < n; i++, done++) {
+				u64 time = blk ? t + i * 4 + c : t + done * 16;
+				u32 p = 1001 + (u32)(rnd() % 8), cpu = (u32)(blk ? c : done % 4);
+
+				if (jitter)	/* out of order within a CPU too */
+					time += rnd() % jitter;
+				rec_sample(&d, BASE_TYPE, 0x400000 + (rnd() % 0x40000) * 4, p, p,
+					   time, one_id, cpu);
+				/*
+				 * Now and then a process renames itself: the rows by
+				 * comm are right only in time order.
+				 */
+				if (done % 9973 == 9972) {
+					char comm[16];
+
+					snprintf(comm, sizeof(comm), "job%u.%u", p,
+						 (unsigned)(done / 9973 % 5));
+					rec_comm_cpu(&d, p, p, comm, time, one_id, cpu);
+				}
+			}
+			if (!blk)
+				break;
+		}
+		if (blk) {
+			t += step * 4;
+			if (rounds) {
+				rec_begin(&d, REC_FINISHED_ROUND, 0);
+				rec_end(&d);
+			}
+		}
+		if (d.len > (4u << 20)) {
+			out_write(fp, path, d.p, d.len);
+			total += d.len;
+			d.len = 0;
+		}
+	}
+	out_write(fp, path, d.p, d.len);
+	total += d.len;
+	/* The data section's size (offset 48); the features moved nowhere: none. */
+	if (fseek(fp, 48, SEEK_SET) || fwrite(&total, 8, 1, fp) != 1)
+		die("cannot patch '%s'", path);
+	out_close(fp, path);
+	free(d.p);
+}
+
+int main(int argc, char **argv)
+{
+	const char *shape, *path;
+	u64 n, m;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: mkcrafted SHAPE OUT [N] [M] (shapes: see the source)\n");
+		return 2;
+	}
+	shape = argv[1];
+	path = argv[2];
+	n = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
+	m = argc > 4 ? strtoull(argv[4], NULL, 0) : 0;
+	if (!strcmp(shape, "auxtrace-odd"))
+		shape_auxtrace(path, false);
+	else if (!strcmp(shape, "auxtrace-odd-pipe"))
+		shape_auxtrace(path, true);
+	else if (!strcmp(shape, "hostname-twice"))
+		shape_hostname_twice(path);
+	else if (!strcmp(shape, "id-collide"))
+		shape_id_collide(path, n ? (u32)n : 200000);
+	else if (!strcmp(shape, "shared-ids"))
+		shape_shared_ids(path, n ? (u32)n : 4096, m ? (u32)m : 1u << 20);
+	else if (!strcmp(shape, "maps-desc"))
+		shape_maps(path, n ? (u32)n : 100000, -1);
+	else if (!strcmp(shape, "maps-asc"))
+		shape_maps(path, n ? (u32)n : 100000, 1);
+	else if (!strcmp(shape, "maps-random"))
+		shape_maps(path, n ? (u32)n : 100000, 0);
+	else if (!strcmp(shape, "threads"))
+		shape_threads(path, n ? (u32)n : 100000);
+	else if (!strcmp(shape, "build-ids"))
+		shape_build_ids(path, n ? (u32)n : 200000, m ? (u32)m : 20000);
+	else if (!strcmp(shape, "comm-bad"))
+		shape_comm_bad(path);
+	else if (!strcmp(shape, "huge") && argc > 3)
+		shape_huge(path, argv[3]);
+	else if (!strcmp(shape, "stream"))
+		shape_stream(path, n ? n : 1000000, m, 0, 0);
+	else if (!strcmp(shape, "jitter"))
+		shape_stream(path, n ? n : 1000000, 0, 0, m ? m : 4096);
+	else if (!strcmp(shape, "rounds"))
+		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
+	else
+		die("unknown shape '%s'", shape);
+	return 0;
+}
