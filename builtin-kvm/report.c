@@ -104,9 +104,9 @@ static const struct opt_desc report_opts[] = {
 	{ "no-demangle", OPT_NO_DEMANGLE, no_argument, NULL, "show symbol names as mangled" },
 	{ "demangle-kernel", OPT_DEMANGLE_KERNEL, no_argument, NULL,
 	  "demangle kernel and module names too" },
-	{ "comm", OPT_COMM, required_argument, "COMMS",
+	{ "comms", OPT_COMM, required_argument, "COMMS",
 	  "only rows of these commands (comma list)" },
-	{ "dso", OPT_DSO, required_argument, "DSOS",
+	{ "dsos", OPT_DSO, required_argument, "DSOS",
 	  "only rows of these shared objects (comma list, short or full names)" },
 	{ "symbols", OPT_SYMBOLS, required_argument, "SYMS",
 	  "only rows of these symbols (comma list)" },
@@ -120,7 +120,7 @@ static const struct opt_desc report_opts[] = {
 	  "output columns: overhead, overhead_sys, overhead_us, overhead_guest_sys, "
 	  "overhead_guest_us, sample, period and sort keys" },
 	{ "percentage", OPT_PERCENTAGE, required_argument, "relative|absolute",
-	  "with --comm/--dso/--symbols/--pid/--tid: percent of the rows shown or of all "
+	  "with --comms/--dsos/--symbols/--pid/--tid: percent of the rows shown or of all "
 	  "(default absolute)" },
 	{ "show-total-period", OPT_SHOW_TOTAL_PERIOD, no_argument, NULL,
 	  "show a Period column" },
