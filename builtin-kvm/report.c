@@ -39,6 +39,9 @@ enum {
 	OPT_STATS,
 	OPT_TASKS,
 	OPT_MMAPS,
+	OPT_MAX_STACK,
+	OPT_CHILDREN,
+	OPT_NO_CHILDREN,
 	OPT_COMM,
 	OPT_DSO,
 	OPT_SYMBOLS,
@@ -62,8 +65,18 @@ static const struct opt_desc report_opts[] = {
 	{ "field-separator", 't', required_argument, "SEP",
 	  "separate fields with SEP instead of padding" },
 	{ "json", OPT_JSON, no_argument, NULL, "print rows as JSON lines" },
-	{ "call-graph", 'g', no_argument, NULL,
-	  "under each row, its call paths (files recorded with -g): callee first" },
+	{ "call-graph", 'g', optional_argument, "TYPE,MIN,LIMIT,ORDER,KEY,VALUE",
+	  "under each row, its call paths (files recorded with -g); perf's fields in any "
+	  "order: graph|flat|fractal|folded|none, min percent (0.5), print limit, "
+	  "caller|callee (callee), function, percent|period|count" },
+	{ "children", OPT_CHILDREN, no_argument, NULL,
+	  "rows also for the callers on each sample's path, with a Children column of the "
+	  "samples below them (the default with -g, as perf)" },
+	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
+	  "-g: rows for the sampled functions only" },
+	{ "inverted", 'G', no_argument, NULL, "-g caller: the outermost caller first" },
+	{ "max-stack", OPT_MAX_STACK, required_argument, "N",
+	  "-g: use at most N frames of each callchain, from the sampled function (127)" },
 	{ "call-graph-min", OPT_CALLCHAIN_MIN, required_argument, "PCT",
 	  "-g: hide call paths below PCT of the event's samples (default 0.5)" },
 	{ "folded", OPT_FOLDED, no_argument, NULL,
@@ -135,6 +148,12 @@ struct report {
 	const char *pprof_path;		/* --pprof FILE */
 	struct pprof *pprof;
 	u64 first_time, last_time;	/* of the samples: the profile's duration */
+	size_t max_stack;		/* --max-stack */
+	bool inverted;			/* -G */
+	int children;			/* --children 1, --no-children 0, else -1 */
+	bool cumulate;			/* rows for callers too */
+	bool cg_given;			/* -g or -G, "none" too */
+	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
 	struct sample_filter filter;
 	const char *time_str, *fields;
 	bool sort_given, relative;
@@ -222,9 +241,39 @@ static int report_opt(int val, const char *arg, void *ctx)
 		break;
 	case 'g':
 		rep->sopts.callchain = true;
+		rep->cg_given = true;
+		{
+			char err[256];
+
+			/* A bare -g is perf's default argument, caller order included. */
+			if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT,
+						   err, sizeof(err))) {
+				pr_err("%s", err);
+				return -1;
+			}
+		}
 		break;
+	case OPT_CHILDREN:
+	case OPT_NO_CHILDREN:
+		rep->children = val == OPT_CHILDREN;
+		break;
+	case 'G':
+		rep->inverted = true;
+		rep->sopts.callchain = true;
+		rep->cg_given = true;
+		break;
+	case OPT_MAX_STACK: {
+		unsigned long long n;
+
+		if (parse_u64(arg, &n)) {
+			pr_err("--max-stack takes a number of frames, not '%s'", arg);
+			return -1;
+		}
+		rep->max_stack = n < CALLCHAIN_MAX_FRAMES ? (size_t)n : CALLCHAIN_MAX_FRAMES;
+		break;
+	}
 	case OPT_CALLCHAIN_MIN:
-		return parse_percent("--call-graph-min", arg, &rep->sopts.callchain_min);
+		return parse_percent("--call-graph-min", arg, &rep->sopts.cg.min_percent);
 	case OPT_PERCENT_LIMIT:
 		return parse_percent("--percent-limit", arg, &rep->sopts.percent_limit);
 	case 't':
@@ -300,6 +349,8 @@ static struct hists *report__hists(struct report *rep, const struct evsel *evsel
 		rep->hists = xrealloc(rep->hists, (evsel->idx + 1) * sizeof(*rep->hists));
 		for (i = rep->nr_hists; i <= evsel->idx; i++) {
 			hists__init(&rep->hists[i], &rep->so);
+			/* by Children first where it is shown: not with -F, as perf */
+			rep->hists[i].cumulate = rep->cumulate && !rep->fields;
 			rep->hists[i].relative = rep->relative;
 		}
 		rep->nr_hists = evsel->idx + 1;
@@ -333,6 +384,89 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 	return true;
 }
 
+/*
+ * --children: every row on the sample's path (each once, however often it
+ * recurs) counts the sample in its Children column, with the path from its
+ * frame on (@f in the tree's order) under it; the sample's own row is
+ * @he, which has the whole path.
+ */
+static void report__add_cumulative(struct report *rep, struct hists *h, struct hist_entry *he,
+				   const struct callchain_frame *f, size_t n, u64 period)
+{
+	struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
+	size_t nr_seen = 1, k, j;
+	char level = he->level;
+	u8 cpumode = he->cpumode;
+
+	seen[0] = he;
+	for (k = 0; k < n; k++) {
+		struct hist_entry key = *he, *row;
+
+		key.dso = f[k].dso;
+		key.sym = f[k].sym;
+		key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr;
+		/*
+		 * A frame no map covers takes the mode of the frame before it on
+		 * the path (of the sample for the first), and joins a row of the
+		 * same address whatever its mode, as in perf (the first mode seen
+		 * names the row).
+		 */
+		if (f[k].sym || f[k].dso) {
+			level = f[k].level;
+			cpumode = f[k].cpumode;
+		}
+		key.level = level;
+		key.cpumode = cpumode;
+		if (!f[k].sym && !f[k].dso && !hists__find(h, &key)) {
+			static const char levels[] = "k.guH";
+			struct hist_entry *other = NULL;
+
+			for (j = 0; levels[j] && !other; j++) {
+				struct hist_entry alt = key;
+
+				alt.level = levels[j];
+				if (alt.level != key.level)
+					other = hists__find(h, &alt);
+			}
+			if (other) {
+				key.level = other->level;
+				key.cpumode = other->cpumode;
+			}
+		}
+		for (j = 0; j < nr_seen && !hist_entry__same_row(h, seen[j], &key); j++)
+			;
+		if (j < nr_seen)
+			continue;
+		row = hists__add_cumulative(h, &key, period);
+		seen[nr_seen++] = row;
+		if (rep->sopts.callchain)
+			callchain__add(&row->callchain, f + k, n - k, period);
+	}
+}
+
+/*
+ * -g and --children: the sample's @n frames (rep->frames, callee first)
+ * into the trees, in the order asked for, --max-stack applied.
+ */
+static void report__add_paths(struct report *rep, struct hists *h, struct hist_entry *he,
+			      size_t n, u64 period)
+{
+	struct callchain_frame *f = rep->cg_frames;
+
+	memcpy(f, rep->frames, n * sizeof(*f));
+	/* --max-stack: as perf, the frames nearest the end the tree starts from. */
+	if (n > rep->max_stack) {
+		if (rep->sopts.cg.order == ORDER_CALLER)
+			f += n - rep->max_stack;
+		n = rep->max_stack;
+	}
+	callchain_frames__order(f, n, rep->sopts.cg.order);
+	if (rep->sopts.callchain)
+		callchain__add(&he->callchain, f, n, period);
+	if (rep->cumulate)
+		report__add_cumulative(rep, h, he, f, n, period);
+}
+
 /* --comm, --pid, --tid, --dso, --symbols: whether the sample's row is hidden. */
 static bool report_hidden(const struct sample_filter *f, const struct addr_location *al)
 {
@@ -358,20 +492,22 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 			 const struct perf_sample *sample, struct addr_location *al)
 {
 	struct report *rep = (struct report *)tool;
+	struct hists *h = report__hists(rep, evsel);
 	struct hist_entry *he;
 	bool hidden = report_hidden(&rep->filter, al);
 	/* --folded, --flamegraph, --pprof: the samples the filters keep */
 	bool stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
 	size_t n = 0;
 
-	he = hists__add_cpu(report__hists(rep, evsel), al, sample->period,
-			    sample_cpu(evsel, sample), hidden);
-
-	if ((rep->sopts.callchain || stacks) && (sample->callchain_nr || sample->user_stack_size)) {
+	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
+	if (rep->cumulate)
+		he->period_acc += sample->period;
+	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
+	    (sample->callchain_nr || sample->user_stack_size)) {
 		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						CALLCHAIN_MAX_FRAMES);
-		if (rep->sopts.callchain)
-			callchain__add(&he->callchain, rep->frames, n, sample->period);
+		if (rep->sopts.callchain || rep->cumulate)
+			report__add_paths(rep, h, he, n, sample->period);
 	}
 	if (stacks) {
 		/* As perf script: without callchains, the sample's own frame. */
@@ -608,7 +744,9 @@ int cmd_report(int argc, char **argv)
 	struct report rep = {
 		.tool = { .sample = report_sample, .skip = report_skip },
 		.sort = "comm,dso,sym",
-		.sopts = { .callchain_min = 0.5 },
+		.sopts = { .callchain_min = 0.5, .cg = CALLCHAIN_PARAM_DEFAULT },
+		.max_stack = CALLCHAIN_MAX_FRAMES,
+		.children = -1,
 	};
 	char err[1024];
 	struct perf_data *data;
@@ -616,9 +754,16 @@ int cmd_report(int argc, char **argv)
 	bool use_tui;
 	int i, ret = 1, e;
 
+	argc = callchain_argv__join(argc, argv);
 	i = options_parse(argc, argv, "pmukvm report [options]", report_opts, report_opt, &rep);
 	if (i < 0)
 		goto out_usage;
+	/* -G: as perf, caller order; "-g none" leaves no paths to show. */
+	if (rep.inverted)
+		rep.sopts.cg.order = ORDER_CALLER;
+	if (rep.sopts.cg.mode == CHAIN_NONE)
+		rep.sopts.callchain = false;
+	rep.sopts.callchain_min = rep.sopts.cg.min_percent;
 	if (i < argc) {
 		pr_err("report takes no arguments ('%s'); use -i FILE", argv[i]);
 		goto out_usage;
@@ -765,15 +910,29 @@ int cmd_report(int argc, char **argv)
 		rep.task_tree = tasks__new(rep.mmaps);
 		rep.tool.record = report_task_record;
 	}
-	if (rep.sopts.callchain) {
+	if (rep.cg_given || rep.children == 1) {
 		bool any = false;
 
 		for (i = 0; i < data->nr_evsels; i++)
 			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
-		if (!any) {
+		if (!any && rep.sopts.callchain) {
 			pr_err("-g: %s has no callchains (record with -g)", data->path);
 			goto out_data;
 		}
+		/*
+		 * As perf: --children is the default where call paths are shown,
+		 * and quietly off for a file without callchains and with --hierarchy.
+		 */
+		rep.cumulate = any && rep.children != 0 && !rep.sopts.hierarchy;
+		rep.sopts.children = rep.cumulate;
+		/* The order perf takes when none is given: callers first with --children. */
+		if (!rep.sopts.cg.order_set)
+			rep.sopts.cg.order = rep.cumulate ? ORDER_CALLER : ORDER_CALLEE;
+		if (rep.inverted)
+			rep.sopts.cg.order = ORDER_CALLER;
+		if (!rep.frames)
+			rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
+		rep.cg_frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.cg_frames));
 	}
 	rep.count_guest = guest_config.guest;
 	rep.count_host = guest_config.host;
@@ -827,6 +986,7 @@ out_data:
 	pprof__delete(rep.pprof);
 	tasks__delete(rep.task_tree);
 	free(rep.frames);
+	free(rep.cg_frames);
 	perf_data__delete(data);
 out_filter:
 	sample_filter__exit(&rep.filter);

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "util/callchain.h"
 #include "util/hist.h"
 
 /** enum output_col - the columns -F names besides the sort keys (perf's). */
@@ -15,6 +16,7 @@ enum output_col {
 	COL_OVERHEAD_GUEST_US,
 	COL_SAMPLE,
 	COL_PERIOD,
+	COL_CHILDREN,		/* --children's; not one -F names */
 	COL_KEY,		/* a sort key: @key */
 	COL_NR,
 };
@@ -44,7 +46,9 @@ struct stdio_opts {
 	bool header_names;		/* print the column header lines */
 	size_t max_rows;		/* 0: all */
 	bool callchain;			/* -g: each row's call paths */
-	double callchain_min;		/* hide paths below this % of the total */
+	double callchain_min;		/* the same as cg.min_percent, which is used */
+	struct callchain_param cg;	/* -g's print type, order, value, limit */
+	bool children;			/* --children: a Children column before Self */
 	bool show_total_period;		/* a Period column after the counts */
 	/* -F: these columns, then the sort keys they lack; NULL: the default */
 	const struct output_field *fields;

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "util/callchain.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "symbols/symtab.h"
+#include "util/options.h"
 
 /*
  * Children are a list, searched in order with the one found moved to the
@@ -183,4 +187,134 @@ int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t 
 	if (f->sym)
 		return snprintf(buf, len, "%s", f->sym->name);
 	return snprintf(buf, len, "%#" PRIx64, f->addr);
+}
+
+static const struct {
+	const char *name;
+	int kind;	/* 0 mode, 1 order, 2 value, 3 sort key */
+	int val;
+} callchain_words[] = {
+	{ "graph", 0, CHAIN_GRAPH_ABS }, { "fractal", 0, CHAIN_GRAPH_REL },
+	{ "flat", 0, CHAIN_FLAT }, { "folded", 0, CHAIN_FOLDED }, { "none", 0, CHAIN_NONE },
+	{ "callee", 1, ORDER_CALLEE }, { "caller", 1, ORDER_CALLER },
+	{ "percent", 2, CCVAL_PERCENT }, { "period", 2, CCVAL_PERIOD },
+	{ "count", 2, CCVAL_COUNT },
+	{ "function", 3, 0 },
+};
+
+int callchain_param__parse(struct callchain_param *p, const char *arg, char *err,
+			   size_t errlen)
+{
+	char *copy = xstrdup(arg), *save = NULL, *tok, *s;
+	bool min_set = false, limit_set = false;
+	int ret = 0;
+
+	for (s = copy; (tok = strtok_r(s, ",", &save)) != NULL; s = NULL) {
+		size_t i;
+		char *end;
+
+		for (i = 0; i < ARRAY_SIZE(callchain_words); i++)
+			if (!strcmp(tok, callchain_words[i].name))
+				break;
+		if (i < ARRAY_SIZE(callchain_words)) {
+			int v = callchain_words[i].val;
+
+			switch (callchain_words[i].kind) {
+			case 0:
+				p->mode = (enum callchain_mode)v;
+				break;
+			case 1:
+				p->order = (enum callchain_order)v;
+				p->order_set = true;
+				break;
+			case 2:
+				p->value = (enum callchain_value)v;
+				break;
+			default:
+				break;
+			}
+			continue;
+		}
+		if (!strcmp(tok, "address") || !strcmp(tok, "srcline") || !strcmp(tok, "branch")) {
+			snprintf(err, errlen, "-g: '%s' is not supported (paths are by function)",
+				 tok);
+			ret = -EINVAL;
+			break;
+		}
+		if (!min_set) {
+			double d;
+
+			if (parse_double(tok, &d) || d < 0 || d > 100 || isnan(d)) {
+				snprintf(err, errlen, "-g: '%s' is neither a field "
+					 "(graph, flat, fractal, folded, none, caller, callee, "
+					 "function, percent, period, count) nor a percentage", tok);
+				ret = -EINVAL;
+				break;
+			}
+			p->min_percent = d;
+			min_set = true;
+			continue;
+		}
+		errno = 0;
+		if (!limit_set && *tok >= '0' && *tok <= '9') {
+			unsigned long l = strtoul(tok, &end, 0);
+
+			if (!*end && !errno && l <= UINT32_MAX) {
+				p->print_limit = (u32)l;
+				limit_set = true;
+				continue;
+			}
+		}
+		snprintf(err, errlen, "-g: '%s' is not a print limit (a whole number) "
+			 "or a field", tok);
+		ret = -EINVAL;
+		break;
+	}
+	free(copy);
+	return ret;
+}
+
+void callchain_frames__order(struct callchain_frame *frames, size_t n,
+			     enum callchain_order order)
+{
+	size_t i;
+
+	if (order != ORDER_CALLER)
+		return;
+	for (i = 0; i < n / 2; i++) {
+		struct callchain_frame t = frames[i];
+
+		frames[i] = frames[n - 1 - i];
+		frames[n - 1 - i] = t;
+	}
+}
+
+/* The joined words, kept for as long as argv is. */
+static char *joined_args[16];
+
+int callchain_argv__join(int argc, char **argv)
+{
+	size_t nr_joined = 0;
+	int i, j;
+
+	for (i = 1; i + 1 < argc; i++) {
+		struct callchain_param p = CALLCHAIN_PARAM_DEFAULT;
+		char err[256];
+		size_t len;
+
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (strcmp(argv[i], "-g") && strcmp(argv[i], "--call-graph"))
+			continue;
+		if (nr_joined == ARRAY_SIZE(joined_args) || argv[i + 1][0] == '-' || !argv[i + 1][0] ||
+		    callchain_param__parse(&p, argv[i + 1], err, sizeof(err)))
+			continue;
+		len = strlen("--call-graph=") + strlen(argv[i + 1]) + 1;
+		argv[i] = joined_args[nr_joined++] = xmalloc(len);
+		snprintf(argv[i], len, "--call-graph=%s", argv[i + 1]);
+		for (j = i + 1; j + 1 < argc; j++)
+			argv[j] = argv[j + 1];
+		argv[--argc] = NULL;
+	}
+	return argc;
 }

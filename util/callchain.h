@@ -21,6 +21,8 @@ struct callchain_frame {
 	const struct symbol *sym;	/* NULL: unresolved, then @addr */
 	u64 addr;
 	u64 ip;				/* as recorded (exports; not compared) */
+	char level;			/* as addr_location's, for --children rows */
+	u8 cpumode;
 };
 
 struct callchain_hash;
@@ -44,6 +46,69 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 void callchain__sort(struct callchain_node *root);
 
 void callchain__free(struct callchain_node *root);
+
+/*
+ * How call paths are shown, as perf report's -g/--call-graph argument
+ * gives it: print type, order, what the numbers are, the minimum and how
+ * many entries a level prints.
+ */
+enum callchain_mode {
+	CHAIN_GRAPH_ABS,	/* "graph": percentages of the event's total */
+	CHAIN_GRAPH_REL,	/* "fractal": of the parent's */
+	CHAIN_FLAT,		/* "flat": each path whole, outermost last */
+	CHAIN_FOLDED,		/* "folded": each path on a line, ';' between */
+	CHAIN_NONE,		/* "none": no paths */
+};
+
+enum callchain_order {
+	ORDER_CALLEE,		/* the sampled function first */
+	ORDER_CALLER,		/* the outermost caller first */
+};
+
+enum callchain_value {
+	CCVAL_PERCENT,
+	CCVAL_PERIOD,
+	CCVAL_COUNT,		/* samples */
+};
+
+struct callchain_param {
+	enum callchain_mode mode;
+	enum callchain_order order;
+	enum callchain_value value;
+	double min_percent;	/* hide paths below this (default 0.5) */
+	u32 print_limit;	/* entries per level; 0: all */
+	bool order_set;		/* order given, not the default */
+};
+
+#define CALLCHAIN_PARAM_DEFAULT { .mode = CHAIN_GRAPH_ABS, .order = ORDER_CALLEE, \
+				  .value = CCVAL_PERCENT, .min_percent = 0.5 }
+
+/* What a bare -g stands for, as in perf. */
+#define CALLCHAIN_DEFAULT_OPT	"graph,0.5,caller,function,percent"
+
+/**
+ * callchain_param__parse - perf report's -g argument: comma-separated
+ * fields in any order: a print type (graph, flat, fractal, folded, none),
+ * an order (caller, callee), a sort key (function), a value (percent,
+ * period, count), then numbers: the minimum percentage, then the print
+ * limit. Returns 0, or -EINVAL with the bad field named in @err.
+ */
+int callchain_param__parse(struct callchain_param *p, const char *arg, char *err,
+			   size_t errlen);
+
+/**
+ * callchain_argv__join - as perf's -g, whose argument may be the next word:
+ * "-g caller" (or "--call-graph caller") becomes "--call-graph=caller" where
+ * the word parses as callchain_param__parse takes it. Returns the new argc.
+ */
+int callchain_argv__join(int argc, char **argv);
+
+/**
+ * callchain_frames__order - @frames as the tree stores them under @order:
+ * reversed for caller order (frames come callee first).
+ */
+void callchain_frames__order(struct callchain_frame *frames, size_t n,
+			     enum callchain_order order);
 
 /** callchain_frame__snprint - the symbol's name, or the address in hex. */
 int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len);

@@ -141,6 +141,9 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
 	if (he->sym)
 		return snprintf(buf, len, "[%c] %s", he->level, he->sym->name);
+	/* perf's "%#018x" too, whose zero has no "0x": sixteen digits then. */
+	if (!he->addr)
+		return snprintf(buf, len, "[%c] %016x", he->level, 0);
 	return snprintf(buf, len, "[%c] %#018" PRIx64, he->level, he->addr);
 }
 
@@ -399,6 +402,7 @@ static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry 
 	he->period = 0;
 	he->period_sys = he->period_us = he->period_guest_sys = he->period_guest_us = 0;
 	he->shown_period = 0;
+	he->period_acc = 0;
 	he->callchain = NULL;
 	he->children = NULL;
 	he->nr_children = 0;
@@ -569,7 +573,23 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 	return he;
 }
 
+struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *src,
+					 u64 period)
+{
+	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
+
+	he->period_acc += period;
+	return he;
+}
+
+bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
+			  const struct hist_entry *b)
+{
+	return !entry_cmp(&hists->so, a, b);
+}
+
 static const struct sort_order *qsort_so;
+static bool qsort_cumulate;
 
 static int sorted_cmp(const void *pa, const void *pb)
 {
@@ -578,6 +598,8 @@ static int sorted_cmp(const void *pa, const void *pb)
 
 	int i, c;
 
+	if (qsort_cumulate && a->period_acc != b->period_acc)
+		return a->period_acc > b->period_acc ? -1 : 1;
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
 	for (i = 0; i < qsort_so->nr; i++) {
@@ -603,6 +625,7 @@ void hists__sort(struct hists *hists)
 			hists->sorted[n++] = he;
 	}
 	qsort_so = &hists->so;
+	qsort_cumulate = hists->cumulate;
 	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
 }
 

@@ -35,6 +35,7 @@ struct hist_entry {
 	/* Live view decay. */
 	u64 shown_period;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
+	u64 period_acc;		/* --children: of the samples with this row on their path */
 	/* --hierarchy: the rows one key finer under this one, by period */
 	struct hist_entry **children;
 	size_t nr_children;
@@ -106,6 +107,7 @@ struct hists {
 	u64 nr_hidden, hidden_period;
 	bool relative;
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
+	bool cumulate;			/* --children: sort by period_acc first */
 	struct hist_entry *last;		/* fast path: the last row added to */
 	struct hist_entry *cache[256];		/* and rows by thread and symbol */
 	/* Split by mode, for headers and top. */
@@ -150,6 +152,18 @@ u64 hists__total_period(const struct hists *hists);
 
 /** hists__nr_samples - the sample count the header gives, likewise. */
 u64 hists__nr_samples(const struct hists *hists);
+
+/**
+ * hists__add_cumulative - --children: adds @period to the children total
+ * of the row @key groups into, created with no samples of its own where
+ * none is yet. Returns the row.
+ */
+struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *key,
+					 u64 period);
+
+/** hist_entry__same_row - @a and @b group into one row under @hists's sort keys. */
+bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
+			  const struct hist_entry *b);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);

@@ -1859,8 +1859,10 @@ static void frame_at(struct machines *m, const struct perf_sample *s, u64 ip, u8
 	resolve_cached(m, &fs, &al);
 	f->dso = al.dso;
 	f->sym = al.sym;
-	f->addr = al.sym ? 0 : al.addr;
+	f->addr = al.sym ? 0 : ip;	/* as perf shows and compares unresolved frames */
 	f->ip = ip;
+	f->level = al.level;
+	f->cpumode = al.cpumode;
 }
 
 size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,

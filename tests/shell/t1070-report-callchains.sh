@@ -114,7 +114,7 @@ for f in one all ours dwarf ours-dwarf; do
 	[ $f = all ] && comms=(--comm mtwork,swapper) pcomms=(--comms mtwork,swapper)
 	perf script -i "$TMP/$f.data" -F comm,ip,sym --no-inline >"$TMP/$f.script" 2>/dev/null ||
 		fail "$f: perf script failed"
-	$PMUKVM report -i "$TMP/$f.data" --json -g --call-graph-min 0 >"$TMP/$f.json" 2>"$TMP/err" ||
+	$PMUKVM report -i "$TMP/$f.data" --json --no-children -g callee --call-graph-min 0 >"$TMP/$f.json" 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "$f: report --json -g failed"; }
 	python3 "$TMP/paths.py" "$TMP/$f.script" "$TMP/$f.json" ${comms:+mtwork,swapper} >"$TMP/out" ||
 		{ cat "$TMP/out"; fail "$f: call paths differ from perf script"; }
@@ -123,7 +123,7 @@ for f in one all ours dwarf ours-dwarf; do
 		perf report -i "$TMP/$f.data" --stdio --no-children --no-inline --sort $sort \
 			"${pcomms[@]}" >"$TMP/perf.txt" 2>/dev/null ||
 			fail "$f: perf report -g failed"
-		$PMUKVM report -i "$TMP/$f.data" --stdio -g --sort $sort "${comms[@]}" \
+		$PMUKVM report -i "$TMP/$f.data" --stdio --no-children -g callee --sort $sort "${comms[@]}" \
 			>"$TMP/ours.txt" 2>"$TMP/err" ||
 			{ cat "$TMP/err"; fail "$f: report -g failed"; }
 		python3 "$TMP/graphs.py" "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,109 +17,291 @@ static double pct(u64 part, u64 total)
 }
 
 /*
- * Call paths as perf report draws them (callee first, percentages of the
- * event's total): a chain with one way on is a column of names; where it
- * splits, each branch is "|--PCT--name", the last " --PCT--name", with
- * its own column below. @prefix is what the lines of this level start with.
+ * Call paths as perf report draws them (percentages of the event's total,
+ * or with "fractal" of the parent's): a chain with one way on is a column
+ * of names; where it splits, each branch is "|--VALUE--name", the last
+ * " --VALUE--name", with its own column below. @prefix is what the lines
+ * of this level start with.
  */
 struct graph {
 	FILE *fp;
 	u64 total;
-	double min;
+	const struct callchain_param *cg;
 	char prefix[2048];
 };
 
-static bool graph_shown(const struct graph *g, const struct callchain_node *n)
+/* Sum of the children's periods (perf's children_hit) and samples. */
+static u64 children_period(const struct callchain_node *n, u64 *samples)
 {
-	return pct(n->period, g->total) >= g->min;
+	const struct callchain_node *c;
+	u64 p = 0, s = 0;
+
+	for (c = n->child; c; c = c->next) {
+		p += c->period;
+		s += c->samples;
+	}
+	if (samples)
+		*samples = s;
+	return p;
+}
+
+/*
+ * The smallest period a child of @parent is shown with: a share of the
+ * event's total ("graph", whole periods as perf counts them) or of the
+ * parent's children ("fractal", rounded up).
+ */
+static u64 min_period(const struct graph *g, const struct callchain_node *parent)
+{
+	double f = g->cg->min_percent / 100;
+
+	if (g->cg->mode == CHAIN_GRAPH_REL)
+		return (u64)ceil((double)children_period(parent, NULL) * f);
+	return (u64)((double)g->total * f);
+}
+
+static int value_snprint(const struct callchain_param *cg, u64 period, u64 samples, u64 total,
+			 char *buf, size_t len)
+{
+	if (cg->value == CCVAL_PERIOD)
+		return snprintf(buf, len, "%" PRIu64, period);
+	if (cg->value == CCVAL_COUNT)
+		return snprintf(buf, len, "%" PRIu64, samples);
+	return snprintf(buf, len, "%.2f%%", pct(period, total));
 }
 
 /* @n has one child, which carries all of @n's period and is shown. */
 static bool one_way_on(const struct graph *g, const struct callchain_node *n)
 {
 	return n->child && !n->child->next && n->child->period == n->period &&
-	       graph_shown(g, n->child);
+	       n->child->period >= min_period(g, n);
 }
 
-static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen);
+static bool graph_children(struct graph *g, const struct callchain_node *parent, size_t plen,
+			   u64 total);
 
-/* @n's name, then what is below it, in the same column. */
-static void graph_column(struct graph *g, const struct callchain_node *n, size_t plen)
+/*
+ * The column below @n while there is one way on (at most @left more names
+ * when a print limit holds), then the branches where it splits.
+ */
+static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen)
 {
 	char name[512];
 
-	callchain_frame__snprint(&n->frame, name, sizeof(name));
-	fprintf(g->fp, "%.*s%s\n", (int)plen, g->prefix, name);
-	graph_below(g, n, plen);
+	while (one_way_on(g, n)) {
+		n = n->child;
+		callchain_frame__snprint(&n->frame, name, sizeof(name));
+		fprintf(g->fp, "%.*s%s\n", (int)plen, g->prefix, name);
+	}
+	if (n->child)
+		graph_children(g, n, plen, g->cg->mode == CHAIN_GRAPH_REL ?
+			       children_period(n, NULL) : g->total);
 }
 
-static void graph_children(struct graph *g, const struct callchain_node *parent, size_t plen)
+/* @total: what the children's percentages are of. Returns whether it printed. */
+static bool graph_children(struct graph *g, const struct callchain_node *parent, size_t plen,
+			   u64 total)
 {
-	const struct callchain_node *c, *last = NULL;
-	char name[512], head[64];
+	const struct callchain_node *c, *next;
+	u64 min = min_period(g, parent), remaining = total, shown_samples = 0, all_samples;
+	bool rel = g->cg->mode == CHAIN_GRAPH_REL;
+	char name[512], head[96], val[64];
+	u32 printed = 0;
 
-	for (c = parent->child; c; c = c->next)
-		if (graph_shown(g, c))
-			last = c;
-	for (c = parent->child; c; c = c->next) {
-		size_t hlen, i;
+	children_period(parent, &all_samples);
+	for (c = parent->child; c && c->period < min; c = c->next)
+		;
+	for (; c; c = next) {
+		bool last;
 
-		if (!graph_shown(g, c))
-			continue;
+		for (next = c->next; next && next->period < min; next = next->next)
+			;
+		remaining -= c->period;
+		shown_samples += c->samples;
+		last = !next && (!rel || !remaining);
 		callchain_frame__snprint(&c->frame, name, sizeof(name));
-		hlen = (size_t)snprintf(head, sizeof(head), "%s--%.2f%%--", c == last ? " " : "|",
-					pct(c->period, g->total));
+		value_snprint(g->cg, c->period, c->samples, total, val, sizeof(val));
+		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		fprintf(g->fp, "%.*s|\n", (int)plen, g->prefix);
 		fprintf(g->fp, "%.*s%s%s\n", (int)plen, g->prefix, head, name);
-		if (plen + hlen + 1 >= sizeof(g->prefix))
-			continue;
-		/* Below the branch: its bar goes on unless it was the last. */
-		g->prefix[plen] = c == last ? ' ' : '|';
-		for (i = 1; i < hlen; i++)
-			g->prefix[plen + i] = ' ';
-		graph_below(g, c, plen + hlen);
+		if (plen + 12 < sizeof(g->prefix)) {
+			/* Below the branch: its bar goes on unless it was the last. */
+			memset(g->prefix + plen, ' ', 11);
+			g->prefix[plen] = last ? ' ' : '|';
+			graph_below(g, c, plen + 11);
+		}
+		if (++printed == g->cg->print_limit)
+			break;
 	}
-}
-
-/* What is below @n: a column while there is one way on, else branches. */
-static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen)
-{
-	if (one_way_on(g, n))
-		graph_column(g, n->child, plen);
-	else if (n->child)
-		graph_children(g, n, plen);
+	/* "fractal": what the branches shown leave of the parent's. */
+	if (rel && remaining && remaining != total) {
+		if (g->cg->value == CCVAL_COUNT && all_samples <= shown_samples)
+			return printed;
+		value_snprint(g->cg, remaining, all_samples - shown_samples, total, val,
+			      sizeof(val));
+		fprintf(g->fp, "%.*s --%s--[...]\n", (int)plen, g->prefix, val);
+		return true;
+	}
+	return printed;
 }
 
 /*
  * @skip_first: the rows are sorted by symbol first, so the first frame
  * (the row's own function) is not printed again, as perf does.
  */
-static void fprintf_callchain(FILE *fp, const struct hist_entry *he, u64 total, double min,
-			      bool skip_first)
+static void fprintf_callchain_graph(FILE *fp, const struct hist_entry *he, u64 total,
+				    const struct callchain_param *cg, bool skip_first,
+				    u64 parent_period)
 {
-	struct graph g = { .fp = fp, .total = total, .min = min };
-	const struct callchain_node *n = he->callchain, *c;
+	struct graph g = { .fp = fp, .total = total, .cg = cg };
+	const struct callchain_node *root = he->callchain, *n = root, *first, *second = NULL;
+	u64 min = min_period(&g, root);
 	char name[512];
 	size_t plen = 12;
+	bool any = false;
 
-	if (skip_first && n->child && !n->child->next)
-		n = n->child;
-	for (c = n->child; c && !graph_shown(&g, c); c = c->next)
-		;
-	if (!c)
-		return;		/* nothing (more) above the minimum: the row alone */
 	memset(g.prefix, ' ', sizeof(g.prefix));
-	if (one_way_on(&g, n) || (n == he->callchain && !n->child->next)) {
-		/* One way on: "---" and a column of names. */
-		fprintf(fp, "%.*s|\n", (int)plen, g.prefix);
-		n = n->child;
-		callchain_frame__snprint(&n->frame, name, sizeof(name));
-		fprintf(fp, "%.*s---%s\n", (int)plen, g.prefix, name);
-		graph_below(&g, n, plen + 3);
-	} else {
-		graph_children(&g, n, plen);
+	for (first = root->child; first && first->period < min; first = first->next)
+		;
+	if (first)
+		for (second = first->next; second && second->period < min; second = second->next)
+			;
+	if (first && !second && first->period == parent_period) {
+		/* One path from the row: "---" and a column of names, no value. */
+		u32 printed = 0;
+		bool skip = skip_first;
+
+		n = first;
+		for (;;) {
+			if (skip) {
+				skip = false;
+			} else if (!cg->print_limit || printed < cg->print_limit) {
+				callchain_frame__snprint(&n->frame, name, sizeof(name));
+				if (!any)
+					fprintf(fp, "%.*s|\n%.*s---", (int)plen, g.prefix, (int)plen,
+						g.prefix);
+				else
+					fprintf(fp, "%.*s", (int)plen + 3, g.prefix);
+				fprintf(fp, "%s\n", name);
+				any = true;
+				printed++;
+			}
+			if (!one_way_on(&g, n))
+				break;
+			n = n->child;
+		}
+		if (any)
+			plen += 3;
 	}
-	fputc('\n', fp);
+	if (n->child)
+		any |= graph_children(&g, n, plen,
+				      cg->mode == CHAIN_GRAPH_REL ? parent_period : total);
+	if (any)
+		fputc('\n', fp);	/* nothing above the minimum: the row alone */
+}
+
+/* Every path that ends at @n or below, in order of its own period. */
+struct path_end {
+	const struct callchain_node *node;
+	u64 self;
+};
+
+static void collect_ends(const struct callchain_node *n, u64 min, struct path_end **ends,
+			 size_t *nr, size_t *alloc)
+{
+	const struct callchain_node *c;
+	u64 self = n->period - children_period(n, NULL);
+
+	for (c = n->child; c; c = c->next)
+		collect_ends(c, min, ends, nr, alloc);
+	if (n->parent && self && self >= min) {
+		if (*nr == *alloc) {
+			*alloc = *alloc ? 2 * *alloc : 16;
+			*ends = xrealloc(*ends, *alloc * sizeof(**ends));
+		}
+		(*ends)[(*nr)++] = (struct path_end){ n, self };
+	}
+}
+
+static bool end_before(const void *a, const void *b)
+{
+	return ((const struct path_end *)a)->self > ((const struct path_end *)b)->self;
+}
+
+/* @sep: folded, between the names; NULL: flat, a line each. */
+static void fprint_path(FILE *fp, const struct callchain_node *n, const char *sep, bool *first)
+{
+	char name[512];
+
+	if (!n->parent)
+		return;
+	fprint_path(fp, n->parent, sep, first);
+	callchain_frame__snprint(&n->frame, name, sizeof(name));
+	if (sep)
+		fprintf(fp, "%s%s", *first ? "" : sep, name);
+	else
+		fprintf(fp, "                %s\n", name);
+	*first = false;
+}
+
+/*
+ * "flat": each path with its value, then its frames one a line; "folded":
+ * a line each, the value of the samples that end there, then the frames
+ * joined by ';' (or -t's separator).
+ */
+static void fprintf_callchain_paths(FILE *fp, const struct hist_entry *he, u64 total,
+				    const struct callchain_param *cg, const char *field_sep)
+{
+	struct graph g = { .total = total, .cg = cg };
+	struct path_end *ends = NULL;
+	size_t nr = 0, alloc = 0, i;
+	char val[64];
+
+	collect_ends(he->callchain, min_period(&g, he->callchain), &ends, &nr, &alloc);
+	if (nr > 1)
+		sort_runs(ends, nr, sizeof(*ends), end_before);
+	for (i = 0; i < nr; i++) {
+		const struct callchain_node *n = ends[i].node;
+		bool first = true;
+
+		if (cg->mode == CHAIN_FLAT) {
+			value_snprint(cg, n->period, n->samples, total, val, sizeof(val));
+			fprintf(fp, "           %s\n", val);
+			fprint_path(fp, n, NULL, &first);
+			fputc('\n', fp);
+		} else {
+			u64 samples;
+
+			children_period(n, &samples);
+			value_snprint(cg, ends[i].self, n->samples - samples, total, val,
+				      sizeof(val));
+			fprintf(fp, "%s ", val);
+			fprint_path(fp, n, field_sep ? field_sep : ";", &first);
+			fputc('\n', fp);
+		}
+		if (i + 1 == cg->print_limit)
+			break;
+	}
+	free(ends);
+}
+
+static void fprintf_callchain(FILE *fp, const struct hist_entry *he, u64 total,
+			      const struct stdio_opts *opts, bool skip_first)
+{
+	const struct callchain_param *cg = &opts->cg;
+
+	switch (cg->mode) {
+	case CHAIN_GRAPH_ABS:
+	case CHAIN_GRAPH_REL:
+		fprintf_callchain_graph(fp, he, total, cg, skip_first,
+					opts->children ? he->period_acc : he->period);
+		break;
+	case CHAIN_FLAT:
+	case CHAIN_FOLDED:
+		fprintf_callchain_paths(fp, he, total, cg, opts->field_sep);
+		break;
+	case CHAIN_NONE:
+		break;
+	}
 }
 
 /* -F's names for the columns that are not sort keys, their headers and widths. */
@@ -133,6 +316,8 @@ static const struct {
 	[COL_OVERHEAD_GUEST_US] = { "overhead_guest_us", "guest usr", 9 },
 	[COL_SAMPLE] = { "sample", "Samples", 12 },
 	[COL_PERIOD] = { "period", "Period", 12 },
+	/* --children's, before the others; not one -F names */
+	[COL_CHILDREN] = { NULL, "Children", 8 },
 };
 
 int output_fields__parse(const char *spec, struct output_field *out, struct sort_order *keys,
@@ -147,7 +332,7 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 		int k;
 
 		for (k = 0; k < COL_KEY; k++)
-			if (!strcmp(cols[k].name, tok))
+			if (cols[k].name && !strcmp(cols[k].name, tok))
 				break;
 		if (k < COL_KEY) {
 			f.col = k;
@@ -191,6 +376,9 @@ static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
 		for (i = 0; i < opts->nr_fields; i++)
 			out[n++] = opts->fields[i];
 	} else {
+		/* --children: Children, then Self where Overhead is (as perf, not with -F) */
+		if (opts->children)
+			out[n++] = (struct output_field){ COL_CHILDREN, 0 };
 		out[n++] = (struct output_field){ COL_OVERHEAD, 0 };
 		if (opts->show_nr_samples)
 			out[n++] = (struct output_field){ COL_SAMPLE, 0 };
@@ -227,6 +415,8 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
 		return he->period_guest_sys;
 	case COL_OVERHEAD_GUEST_US:
 		return he->period_guest_us;
+	case COL_CHILDREN:
+		return he->period_acc;
 	default:
 		return he->period;
 	}
@@ -263,16 +453,21 @@ static int header_width(const struct output_field *f)
 	return cols[f->col].width;
 }
 
-static const char *header_name(const struct output_field *f)
+static const char *header_name(const struct output_field *f, const struct stdio_opts *opts)
 {
+	if (f->col == COL_OVERHEAD && opts->children && !opts->fields)
+		return "Self";
 	return f->col == COL_KEY ? sort_keys[f->key].header : cols[f->col].header;
 }
 
 static bool row_shown(const struct hists *hists, const struct hist_entry *he,
 		      const struct stdio_opts *opts)
 {
+	/* --percent-limit: of Children with --children (-F too, as perf) */
+	u64 period = opts->children ? he->period_acc : he->period;
+
 	return !he->filtered && !(opts->percent_limit > 0 &&
-		 pct(he->period, hists__total_period(hists)) < opts->percent_limit);
+		 pct(period, hists__total_period(hists)) < opts->percent_limit);
 }
 
 static void fprint_dots(FILE *fp, int n)
@@ -360,7 +555,7 @@ static void hier_header(struct hier *h)
 	if (!sep)
 		fprintf(h->fp, "%*s", (h->nr_keys - 1) * HIERARCHY_INDENT, "");
 	for (c = 0; c < h->nr_cols; c++)
-		fprintf(h->fp, "%*s%s", sep ? 0 : h->widths[c], header_name(&h->cols[c]),
+		fprintf(h->fp, "%*s%s", sep ? 0 : h->widths[c], header_name(&h->cols[c], h->opts),
 			sep ? sep : "  ");
 	for (d = 0; d < h->nr_keys; d++)
 		hw += fprintf(h->fp, "%s%s", d ? " / " : "", sort_keys[h->keys[d]].header);
@@ -570,9 +765,9 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			if (c)
 				fputs(sep ? sep : "  ", fp);
 			if (sep || (c == nf - 1 && !right))
-				fputs(header_name(&f[c]), fp);
+				fputs(header_name(&f[c], opts), fp);
 			else
-				fprintf(fp, right ? "%*s" : "%-*s", widths[c], header_name(&f[c]));
+				fprintf(fp, right ? "%*s" : "%-*s", widths[c], header_name(&f[c], opts));
 		}
 		fputc('\n', fp);
 		if (!sep) {
@@ -606,7 +801,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		fputc('\n', fp);
 		if (opts->callchain && he->callchain) {
 			callchain__sort(he->callchain);
-			fprintf_callchain(fp, he, hists__total_period(hists), opts->callchain_min,
+			fprintf_callchain(fp, he, hists__total_period(hists), opts,
 					  last_key >= 0 && hists->so.nr &&
 					  hists->so.keys[0] == SORT_SYM);
 		}
@@ -733,6 +928,9 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 		json_fprint_string(fp, event);
 		fprintf(fp, ",\"overhead\":%.4f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
 			pct(he->period, hists__total_period(hists)), he->nr_samples, he->period);
+		if (opts->children)
+			fprintf(fp, ",\"children\":%.4f,\"children_period\":%" PRIu64,
+				pct(he->period_acc, hists__total_period(hists)), he->period_acc);
 		for (k = 0; k < opts->nr_fields; k++)
 			if (opts->fields[k].col > COL_OVERHEAD && opts->fields[k].col < COL_SAMPLE)
 				fprintf(fp, ",\"%s\":%.4f", cols[opts->fields[k].col].name,
