@@ -135,7 +135,14 @@ build-fuzz/%.o: %.c
 	$(Q)mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
-build-fuzz/libpmukvm.a: $(ENGINE_SRC:%.c=build-fuzz/%.o)
+# The generated pprof schema code, as in the other builds.
+build-fuzz/gen/profile.pb-c.o: $(BUILD)/gen/profile.pb-c.c
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+build-fuzz/util/export-pprof.o: $(BUILD)/gen/profile.pb-c.h
+build-fuzz/util/export-pprof.o: FUZZ_CFLAGS += -I$(BUILD)/gen
+
+build-fuzz/libpmukvm.a: $(ENGINE_SRC:%.c=build-fuzz/%.o) build-fuzz/gen/profile.pb-c.o
 	$(Q)rm -f $@
 	$(call quiet,AR,$@)ar rcs $@ $^
 
