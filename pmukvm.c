@@ -19,7 +19,7 @@
 
 struct cmd_struct {
 	const char *name;
-	int (*fn)(int argc, char **argv);
+	int (*fn)(int argc, char **argv, struct guest_config *gc);
 	const char *summary;
 	const struct usage_example *examples;	/* the end of its --help */
 };
@@ -164,31 +164,32 @@ static const struct cmd_struct *find_cmd(const char *name)
 	return NULL;
 }
 
-static int no_command_opts(int val, const char *arg, void *ctx)
+/* The options before the command word that are not guest options. */
+struct main_opts {
+	const char *input;
+};
+
+static int opt_version(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	if (val == 'V') {
-		printf("pmukvm version %s\n", PMUKVM_VERSION);
-		exit(0);
-	}
-	if (val == 'i')
-		global_input = arg;
-	return 0;
+	printf("pmukvm version %s\n", PMUKVM_VERSION);
+	exit(0);
 }
 
 static const struct opt_desc main_opts[] = {
-	{ "version", 'V', no_argument, NULL, "print the version" },
-	{ "input", 'i', required_argument, "FILE",
-	  "the data file, for stat, report and top (as perf kvm -i)" },
+	OPT_CALLBACK_FLAG('V', "version", opt_version, "print the version"),
+	OPT_STRING('i', "input", struct main_opts, input, "FILE",
+		   "the data file, for stat, report and top (as perf kvm -i)"),
 	OPT_END
 };
 
 /* Runs the command and makes sure what it printed reached stdout. */
-static int run_builtin(const struct cmd_struct *cmd, int argc, char **argv)
+static int run_builtin(const struct cmd_struct *cmd, int argc, char **argv,
+		       struct guest_config *gc)
 {
 	int status;
 
 	options_examples = cmd->examples;
-	status = cmd->fn(argc, argv);
+	status = cmd->fn(argc, argv, gc);
 
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno == EPIPE)
@@ -202,6 +203,8 @@ static int run_builtin(const struct cmd_struct *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cmd_struct *cmd;
+	struct guest_config gc = { 0 };
+	struct main_opts mo = { 0 };
 	int i;
 
 	if (argc > 1 && !strcmp(argv[1], "--version")) {
@@ -215,9 +218,10 @@ int main(int argc, char **argv)
 	if (argc == 2 && list_for_completion(argv[1]))
 		return 0;
 	/* Global options before the command word, as perf kvm takes them. */
-	i = options_parse(argc, argv, usage_str, main_opts, no_command_opts, NULL);
+	i = options_parse(argc, argv, usage_str, main_opts, &mo, &gc);
 	if (i < 0)
 		return 129;
+	global_input = mo.input;
 	argc -= i;
 	argv += i;
 	if (argc < 1) {
@@ -237,7 +241,7 @@ int main(int argc, char **argv)
 			return 129;
 		}
 		hargv[0] = argv[1];
-		return run_builtin(cmd, 2, hargv);
+		return run_builtin(cmd, 2, hargv, &gc);
 	}
 	if (!strcmp(argv[0], "version")) {
 		printf("pmukvm version %s\n", PMUKVM_VERSION);
@@ -253,5 +257,5 @@ int main(int argc, char **argv)
 		       cmd->name);
 		return 129;
 	}
-	return run_builtin(cmd, argc, argv);
+	return run_builtin(cmd, argc, argv, &gc);
 }

@@ -206,18 +206,17 @@ static void check_cpuid(void)
 }
 
 /* The guest symbol files given, loaded as report would load them. */
-static void check_guest_files(void)
+static void check_guest_files(const struct guest_config *gc)
 {
 	struct machines m;
 	struct machine *g;
 	char err[1024];
 
-	if (!guest_config.kallsyms && !guest_config.modules && !guest_config.vmlinux &&
-	    !guest_config.mount)
+	if (!guest_config__has_files(gc))
 		return;
 	machines__init(&m, NULL);
-	if (machines__setup_guests(&m, guest_config.kallsyms, guest_config.modules,
-				   guest_config.vmlinux, guest_config.mount, err, sizeof(err)) ||
+	if (machines__setup_guests(&m, gc->kallsyms, gc->modules, gc->vmlinux, gc->mount, err,
+				   sizeof(err)) ||
 	    machines__load_guest_symbols(&m, err, sizeof(err))) {
 		printf("guest files:    %s\n", err);
 		add_reason("the guest symbol files cannot be used: %s", err);
@@ -239,12 +238,12 @@ static void check_guest_files(void)
 	machines__exit(&m);
 }
 
-int cmd_check(int argc, char **argv)
+int cmd_check(int argc, char **argv, struct guest_config *gc)
 {
 	bool core, hw;
 	int i;
 
-	i = options_parse(argc, argv, check_usage, check_options, NULL, NULL);
+	i = options_parse(argc, argv, check_usage, check_options, NULL, gc);
 	if (i < 0)
 		return 129;
 	if (i < argc) {
@@ -256,7 +255,7 @@ int cmd_check(int argc, char **argv)
 	core = pmus_have_core();
 	hw = check_hw_event();
 	check_cpuid();
-	check_guest_files();
+	check_guest_files(gc);
 	printf("default:        record and top sample host and guest (no exclude_host or "
 	       "exclude_guest; perf kvm samples guest only)\n");
 	if (hw)

@@ -32,34 +32,6 @@ enum compute {
 	COMPUTE_WDIFF,
 };
 
-enum {
-	OPT_PERCENTAGE = OPT_COMMAND_FIRST,
-	OPT_FAIL_ABOVE,
-	OPT_MIN_SAMPLES,
-	OPT_JSON,
-};
-
-static const struct opt_desc diff_opts[] = {
-	{ "compute", 'c', required_argument, "HOW",
-	  "delta, delta-abs (default), ratio or wdiff:W1,W2: what the newer files' columns show" },
-	{ "sort", 's', required_argument, "KEYS",
-	  "row keys: comm, pid, dso, sym, guest, vcpu, mode (default dso,sym)" },
-	{ "field-separator", 't', required_argument, "SEP",
-	  "separate fields with SEP instead of padding" },
-	{ "percentage", OPT_PERCENTAGE, required_argument, "HOW",
-	  "relative (default): shares of the samples counted; absolute: of all samples" },
-	{ "baseline-only", 'b', no_argument, NULL, "only rows that the baseline has" },
-	{ "fail-above", OPT_FAIL_ABOVE, required_argument, "PCT",
-	  "exit 1 when a row's share grew by more than PCT points, else 0 (2: cannot tell)" },
-	{ "min-samples", OPT_MIN_SAMPLES, required_argument, "N",
-	  "leave out rows with fewer than N samples in the baseline and in each newer file" },
-	{ "json", OPT_JSON, no_argument, NULL, "print rows as JSON lines" },
-	{ "kallsyms", 'k', required_argument, "FILE",
-	  "host kernel symbols (default /proc/kallsyms)" },
-	{ "quiet", 'q', no_argument, NULL, "no header comment lines" },
-	OPT_END
-};
-
 /* One file: its per-event rows. */
 struct diff_file {
 	const char *path;
@@ -70,6 +42,7 @@ struct diff_file {
 	u64 *filtered_period;		/* --guest/--host, per event */
 	int nr_hists;
 	const struct sort_order *so;
+	const struct guest_config *guest;	/* which samples count */
 };
 
 /* One paired row: its keys and, per file, its counts. */
@@ -102,89 +75,66 @@ struct diff {
 	size_t table_size;
 	double total[DIFF_MAX_FILES];
 	double shown_base_total;	/* -b: the baseline column's total */
+	struct guest_config guest;	/* the guest options */
 };
 
-static int diff_opt(int val, const char *arg, void *ctx)
+static int opt_compute(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct diff *d = ctx;
-	unsigned long long n;
+	struct diff *d = opts;
 
-	switch (val) {
-	case 'c':
-		if (!strcmp(arg, "delta")) {
-			d->compute = COMPUTE_DELTA;
-		} else if (!strcmp(arg, "delta-abs")) {
-			d->compute = COMPUTE_DELTA_ABS;
-		} else if (!strcmp(arg, "ratio")) {
-			d->compute = COMPUTE_RATIO;
-		} else if (!strncmp(arg, "wdiff:", 6)) {
-			char *end;
+	if (!strcmp(arg, "delta")) {
+		d->compute = COMPUTE_DELTA;
+	} else if (!strcmp(arg, "delta-abs")) {
+		d->compute = COMPUTE_DELTA_ABS;
+	} else if (!strcmp(arg, "ratio")) {
+		d->compute = COMPUTE_RATIO;
+	} else if (!strncmp(arg, "wdiff:", 6)) {
+		char *end;
 
-			d->compute = COMPUTE_WDIFF;
-			errno = 0;
-			d->w1 = strtoll(arg + 6, &end, 10);
-			if (errno || *end != ',' || end == arg + 6)
-				goto bad_compute;
-			d->w2 = strtoll(end + 1, &end, 10);
-			if (errno || *end || !d->w1 || !d->w2)
-				goto bad_compute;
-		} else {
-			goto bad_compute;
-		}
-		break;
-	case 's':
-		d->sort = arg;
-		break;
-	case 't':
-		if (!*arg) {
-			pr_err("-t takes a separator, not an empty string");
-			return -1;
-		}
-		d->sep = arg;
-		break;
-	case OPT_PERCENTAGE:
-		if (!strcmp(arg, "relative") || !strcmp(arg, "absolute")) {
-			d->absolute = !strcmp(arg, "absolute");
-			break;
-		}
-		pr_err("--percentage takes relative or absolute, not '%s'", arg);
-		return -1;
-	case 'b':
-		d->baseline_only = true;
-		break;
-	case OPT_FAIL_ABOVE:
-		if (parse_double(arg, &d->fail_above) || d->fail_above < 0 || d->fail_above > 100) {
-			pr_err("--fail-above takes a number of percentage points from 0 to 100, not '%s'",
-			       arg);
-			return -1;
-		}
-		d->check = true;
-		break;
-	case OPT_MIN_SAMPLES:
-		if (parse_u64(arg, &n)) {
-			pr_err("--min-samples takes a number of samples, not '%s'", arg);
-			return -1;
-		}
-		d->min_samples = n;
-		break;
-	case OPT_JSON:
-		d->json = true;
-		break;
-	case 'k':
-		d->kallsyms = arg;
-		break;
-	case 'q':
-		d->quiet = true;
-		break;
-	default:
-		return -1;
+		d->compute = COMPUTE_WDIFF;
+		errno = 0;
+		d->w1 = strtoll(arg + 6, &end, 10);
+		if (errno || *end != ',' || end == arg + 6)
+			goto bad;
+		d->w2 = strtoll(end + 1, &end, 10);
+		if (errno || *end || !d->w1 || !d->w2)
+			goto bad;
+	} else {
+		goto bad;
 	}
 	return 0;
-bad_compute:
+bad:
 	pr_err("--compute takes delta, delta-abs, ratio or wdiff:W1,W2 (nonzero weights), not '%s'",
 	       arg);
 	return -1;
 }
+
+static const struct opt_choice percentage_words[] = {
+	{ "relative", false }, { "absolute", true }, { NULL, 0 }
+};
+
+static const struct opt_desc diff_opts[] = {
+	OPT_CALLBACK('c', "compute", opt_compute, "HOW",
+		     "delta, delta-abs (default), ratio or wdiff:W1,W2: what the newer files' columns show"),
+	OPT_STRING('s', "sort", struct diff, sort, "KEYS",
+		   "row keys: comm, pid, dso, sym, guest, vcpu, mode (default dso,sym)"),
+	OPT_STRING('t', "field-separator", struct diff, sep, "SEP",
+		   "separate fields with SEP instead of padding"),
+	OPT_CHOICE(0, "percentage", struct diff, absolute, percentage_words, "HOW",
+		   "relative or absolute",
+		   "relative (default): shares of the samples counted; absolute: of all samples"),
+	OPT_BOOL('b', "baseline-only", struct diff, baseline_only, "only rows that the baseline has"),
+	OPT_DOUBLE(0, "fail-above", struct diff, fail_above, 0, 100, "PCT",
+		   "a number of percentage points from 0 to 100",
+		   "exit 1 when a row's share grew by more than PCT points, else 0 (2: cannot tell)"),
+	OPT_UINT(0, "min-samples", struct diff, min_samples, 0, ~0ull, "N", "a number of samples",
+		 "leave out rows with fewer than N samples in the baseline and in each newer file"),
+	OPT_BOOL(0, "json", struct diff, json, "print rows as JSON lines"),
+	OPT_STRING('k', "kallsyms", struct diff, kallsyms, "FILE",
+		   "host kernel symbols (default /proc/kallsyms)"),
+	OPT_BOOL('q', "quiet", struct diff, quiet, "no header comment lines"),
+	OPT_END
+};
 
 static bool is_guest_mode(u8 cpumode)
 {
@@ -212,7 +162,7 @@ static bool diff_skip(struct perf_tool *tool, struct evsel *evsel, const struct 
 {
 	struct diff_file *f = (struct diff_file *)((char *)tool - offsetof(struct diff_file, tool));
 
-	if (is_guest_mode(sample->cpumode) ? guest_config.guest : guest_config.host)
+	if (is_guest_mode(sample->cpumode) ? f->guest->guest : f->guest->host)
 		return false;
 	file_hists(f, evsel)->nr_filtered++;
 	f->filtered_period[evsel->idx] += sample->period;
@@ -235,6 +185,7 @@ static int diff_file__read(struct diff *d, struct diff_file *f)
 	int e;
 
 	f->so = &d->so;
+	f->guest = &d->guest;
 	f->tool.sample = diff_sample;
 	f->tool.skip = diff_skip;
 	f->data = perf_data__open(f->path, &e, err, sizeof(err));
@@ -242,7 +193,7 @@ static int diff_file__read(struct diff *d, struct diff_file *f)
 		pr_err("%s", err);
 		return -1;
 	}
-	f->session = session__new(f->data, &f->tool, err, sizeof(err));
+	f->session = session__new(f->data, &f->tool, &d->guest, err, sizeof(err));
 	if (!f->session) {
 		pr_err("%s", err);
 		return -1;
@@ -764,10 +715,11 @@ static int diff__run(struct diff *d, FILE *fp)
 	return worse ? 1 : 0;
 }
 
-int cmd_diff(int argc, char **argv)
+int cmd_diff(int argc, char **argv, struct guest_config *gc)
 {
 	static const char *const defaults[] = { "perf.data.old", "perf.data" };
-	struct diff d = { .sort = "dso,sym", .compute = COMPUTE_DELTA_ABS };
+	struct diff d = { .sort = "dso,sym", .compute = COMPUTE_DELTA_ABS, .fail_above = -1,
+			  .guest = *gc };
 	const char *paths[DIFF_MAX_FILES];
 	int nr_paths = 0, i, ret, fail;
 	char err[1024];
@@ -775,7 +727,7 @@ int cmd_diff(int argc, char **argv)
 	/* Options and file names in any order. */
 	for (i = 0; i < argc;) {
 		int n = options_parse(argc - i, argv + i, "pmukvm diff [options] [BASELINE [NEW...]]",
-				      diff_opts, diff_opt, &d);
+				      diff_opts, &d, &d.guest);
 
 		if (n < 0)
 			return 129;
@@ -788,7 +740,12 @@ int cmd_diff(int argc, char **argv)
 		}
 		paths[nr_paths++] = argv[i];
 	}
+	d.check = d.fail_above >= 0;	/* --fail-above given */
 	fail = d.check ? 2 : 1;
+	if (d.sep && !*d.sep) {
+		pr_err("-t takes a separator, not an empty string");
+		return 129;
+	}
 	if (d.json && d.sep) {
 		pr_err("--json does not go with -t");
 		return 129;
@@ -804,13 +761,11 @@ int cmd_diff(int argc, char **argv)
 		nr_paths = 2;
 	}
 	/* Which samples count: as report (every one unless guest options say). */
-	if (!guest_config.guest_set && !guest_config.host_set &&
-	    !guest_config.kallsyms && !guest_config.modules && !guest_config.vmlinux &&
-	    !guest_config.mount) {
-		guest_config.guest = guest_config.host = true;
-		guest_config.guest_set = guest_config.host_set = true;
+	if (!d.guest.guest_set && !d.guest.host_set && !guest_config__has_files(&d.guest)) {
+		d.guest.guest = d.guest.host = true;
+		d.guest.guest_set = d.guest.host_set = true;
 	}
-	guest_config__finish();
+	guest_config__finish(&d.guest);
 	d.nr_files = nr_paths;
 	ret = fail;
 	for (i = 0; i < nr_paths; i++) {

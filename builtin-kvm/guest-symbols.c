@@ -15,46 +15,21 @@
 #include "util/options.h"
 #include "util/util.h"
 
-enum {
-	OPT_GS_PID = 'p',
-	OPT_GS_OUTPUT = 'o',
-};
-
-static const struct opt_desc gs_options[] = {
-	{ "pid", 'p', required_argument, "PID", "the VM (QEMU) process" },
-	{ "output", 'o', required_argument, "DIR",
-	  "write DIR/PID/proc/kallsyms and modules (default: the current directory)" },
-	OPT_END
-};
-
-static const char gs_usage[] = "pmukvm guest-symbols -p PID [-o DIR]";
-
 struct gs_args {
 	long long pid;
 	const char *dir;
 };
 
-static int gs_opt(int val, const char *arg, void *ctx)
-{
-	struct gs_args *a = ctx;
-	unsigned long long v;
+static const struct opt_desc gs_options[] = {
+	OPT_PID('p', "pid", struct gs_args, pid, "the VM (QEMU) process"),
+	OPT_STRING('o', "output", struct gs_args, dir, "DIR",
+		   "write DIR/PID/proc/kallsyms and modules (default: the current directory)"),
+	OPT_END
+};
 
-	switch (val) {
-	case 'p':
-		if (parse_u64(arg, &v) || v == 0 || v > 0x3fffffff) {
-			pr_err("invalid pid '%s'", arg);
-			return -EINVAL;
-		}
-		a->pid = v;
-		return 0;
-	case 'o':
-		a->dir = arg;
-		return 0;
-	}
-	return 0;
-}
+static const char gs_usage[] = "pmukvm guest-symbols -p PID [-o DIR]";
 
-int cmd_guest_symbols(int argc, char **argv)
+int cmd_guest_symbols(int argc, char **argv, struct guest_config *gc)
 {
 	struct gs_args a = { 0, "." };
 	struct guest_kernel gk;
@@ -62,7 +37,7 @@ int cmd_guest_symbols(int argc, char **argv)
 	char path[4096];
 	int i, err, ret = 1;
 
-	i = options_parse(argc, argv, gs_usage, gs_options, gs_opt, &a);
+	i = options_parse(argc, argv, gs_usage, gs_options, &a, gc);
 	if (i < 0)
 		return 129;
 	if (i < argc) {

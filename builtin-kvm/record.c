@@ -71,6 +71,7 @@ struct record_opts {
 	u64 switch_size, switch_ns;
 	bool quiet;
 	bool guest_memory;
+	struct guest_config guest;	/* the guest options */
 };
 
 /* What the read loop keeps while writing. */
@@ -111,34 +112,7 @@ struct record {
 	int write_err;
 };
 
-enum {
-	OPT_CALL_GRAPH = OPT_COMMAND_FIRST,
-	OPT_DURATION,
-	OPT_GUEST_MEMORY,
-	OPT_SWITCH_OUTPUT,
-};
-
 #define PERF_COMP_ZSTD		1	/* HEADER_COMPRESSED's type */
-
-static const struct opt_desc record_options[] = {
-	{ "all-cpus", 'a', no_argument, NULL, "system-wide, on every CPU (the default without a target)" },
-	{ "pid", 'p', required_argument, "PID[,PID...]", "record the threads of existing processes" },
-	{ "tid", 't', required_argument, "TID[,TID...]", "record existing threads" },
-	{ "cpu", 'C', required_argument, "CPUS", "only these CPUs, e.g. 0-3,7 (implies -a without a target)" },
-	{ "event", 'e', required_argument, "EVENTS", "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I) or /period=N/ /freq=N/ terms, and sys:name tracepoints (default cycles)" },
-	{ "freq", 'F', required_argument, "HZ", "samples per second (default 4000, capped at perf_event_max_sample_rate)" },
-	{ "count", 'c', required_argument, "PERIOD", "a sample every PERIOD events instead of -F" },
-	{ "output", 'o', required_argument, "FILE", "output file, - for stdout (default perf.data.kvm; .guest with --guest alone, .host with --host alone)" },
-	{ "duration", OPT_DURATION, required_argument, "SECONDS", "stop after this many seconds" },
-	{ "mmap-pages", 'm', required_argument, "PAGES", "ring buffer data pages per CPU or thread, a power of two (default 128)" },
-	{ "callchain", 'g', no_argument, NULL, "record frame-pointer callchains" },
-	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]", "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)" },
-	{ "switch-output", OPT_SWITCH_OUTPUT, optional_argument, "signal|SIZE|TIME", "start a new file (the last one renamed FILE.<timestamp>) on SIGUSR2 (default), past SIZE (10M: B, K, M, G) or every TIME (30s: s, m, h, d)" },
-	{ "compression-level", 'z', optional_argument, "LEVEL", "zstd-compress the data as perf record -z (LEVEL 1..22, default 1)" },
-	{ "quiet", 'q', no_argument, NULL, "no messages but errors" },
-	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL, "each running guest's kernel symbols read from its memory at the start, carried in the data file" },
-	OPT_END
-};
 
 static const char record_usage[] =
 	"pmukvm [guest options] record [-a | -p PID | -t TID | -- COMMAND [ARGS]] [OPTIONS]";
@@ -191,127 +165,102 @@ static int parse_switch_output(struct record_opts *o, const char *arg)
 	return -EINVAL;
 }
 
-static int record_opt(int val, const char *arg, void *ctx)
+/* -p and -t: one id or a comma list, as perf: -p 1,2 */
+static int opt_targets(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct record_opts *o = ctx;
+	struct record_opts *o = opts;
+	char *list = xstrdup(arg), *tok, *save = NULL;
+	unsigned long long v;
+
+	o->nr_targets = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_u64(tok, &v) || !v || v > OPT_MAX_PID || o->nr_targets >= MAX_TARGETS)
+			break;
+		o->targets[o->nr_targets++] = (pid_t)v;
+	}
+	free(list);
+	if (tok || !o->nr_targets || arg[strlen(arg) - 1] == ',') {
+		pr_err("option '-%c' wants a %s id or a comma list of at most %d, not '%s'",
+		       opt->shrt, opt->shrt == 'p' ? "process" : "thread", MAX_TARGETS, arg);
+		return -1;
+	}
+	if (opt->shrt == 'p')
+		o->pid = o->targets[0];
+	else
+		o->tid = o->targets[0];
+	return 0;
+}
+
+static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct record_opts *o = opts;
 	unsigned long long v;
 	char *end;
 
-	switch (val) {
-	case 'a':
-		o->system_wide = true;
-		return 0;
-	case 'p':
-	case 't': {
-		/* One id or a comma list, as perf: -p 1,2 */
-		char *list = xstrdup(arg), *tok, *save = NULL;
-
-		o->nr_targets = 0;
-		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (parse_u64(tok, &v) || !v || v > INT32_MAX || o->nr_targets >= MAX_TARGETS)
-				break;
-			o->targets[o->nr_targets++] = (pid_t)v;
-		}
-		free(list);
-		if (tok || !o->nr_targets || arg[strlen(arg) - 1] == ',') {
-			pr_err("option '-%c' wants a %s id or a comma list of at most %d, not '%s'",
-			       val, val == 'p' ? "process" : "thread", MAX_TARGETS, arg);
-			return -EINVAL;
-		}
-		if (val == 'p')
-			o->pid = o->targets[0];
-		else
-			o->tid = o->targets[0];
-		return 0;
-	}
-	case 'C':
-		o->cpus = arg;
-		return 0;
-	case 'e':
-		o->events = arg;
-		return 0;
-	case 'F':
-		if (parse_u64(arg, &v) || !v) {
-			pr_err("option '-F' wants a positive frequency in Hz, not '%s'", arg);
-			return -EINVAL;
-		}
-		o->freq = v;
-		return 0;
-	case 'c':
-		if (parse_u64(arg, &v) || !v) {
-			pr_err("option '-c' wants a positive period, not '%s'", arg);
-			return -EINVAL;
-		}
-		o->period = v;
-		return 0;
-	case 'o':
-		o->output = arg;
-		return 0;
-	case OPT_GUEST_MEMORY:
-		o->guest_memory = true;
-		return 0;
-	case OPT_DURATION:
-		if (parse_double(arg, &o->duration) || !(o->duration > 0) ||
-		    o->duration > 1e7) {
-			pr_err("option '--duration' wants a positive number of seconds, not '%s'", arg);
-			return -EINVAL;
-		}
-		return 0;
-	case 'm':
-		if (parse_u64(arg, &v) || !v || (v & (v - 1)) || v > (1u << 20)) {
-			pr_err("option '-m' wants a power of two of pages, not '%s'", arg);
-			return -EINVAL;
-		}
-		o->mmap_pages = (unsigned int)v;
-		return 0;
-	case 'g':
+	if (!strcmp(arg, "fp")) {
 		o->callgraph = CALLGRAPH_FP;
 		return 0;
-	case OPT_CALL_GRAPH:
-		if (!strcmp(arg, "fp")) {
-			o->callgraph = CALLGRAPH_FP;
-			return 0;
-		}
-		if (!strncmp(arg, "dwarf", 5) && (!arg[5] || arg[5] == ',')) {
-			o->callgraph = CALLGRAPH_DWARF;
-			o->stack_size = DEFAULT_STACK_SIZE;
-			if (!arg[5])
-				return 0;
-			errno = 0;
-			v = strtoull(arg + 6, &end, 0);
-			/* The kernel takes up to 65528, a multiple of 8. */
-			if (errno || *end || !v || v > 65528) {
-				pr_err("'--call-graph dwarf,SIZE' wants SIZE in 8..65528, not '%s'",
-				       arg + 6);
-				return -EINVAL;
-			}
-			o->stack_size = (u32)PERF_ALIGN(v, 8);
-			if (o->stack_size > 65528)
-				o->stack_size = 65528;
-			return 0;
-		}
-		pr_err("'--call-graph' wants fp or dwarf[,SIZE], not '%s'", arg);
-		return -EINVAL;
-	case OPT_SWITCH_OUTPUT:
-		return parse_switch_output(o, arg);
-	case 'z':
-		if (!arg) {
-			o->comp_level = 1;
-			return 0;
-		}
-		if (parse_u64(arg, &v) || v < 1 || v > 22) {
-			pr_err("option '-z' wants a zstd level 1..22, not '%s'", arg);
-			return -EINVAL;
-		}
-		o->comp_level = (int)v;
-		return 0;
-	case 'q':
-		o->quiet = true;
-		return 0;
-	default:
-		return -EINVAL;
 	}
+	if (!strncmp(arg, "dwarf", 5) && (!arg[5] || arg[5] == ',')) {
+		o->callgraph = CALLGRAPH_DWARF;
+		o->stack_size = DEFAULT_STACK_SIZE;
+		if (!arg[5])
+			return 0;
+		errno = 0;
+		v = strtoull(arg + 6, &end, 0);
+		/* The kernel takes up to 65528, a multiple of 8. */
+		if (errno || *end || !v || v > 65528) {
+			pr_err("'--call-graph dwarf,SIZE' wants SIZE in 8..65528, not '%s'", arg + 6);
+			return -1;
+		}
+		o->stack_size = (u32)PERF_ALIGN(v, 8);
+		if (o->stack_size > 65528)
+			o->stack_size = 65528;
+		return 0;
+	}
+	pr_err("'--call-graph' wants fp or dwarf[,SIZE], not '%s'", arg);
+	return -1;
 }
+
+static int opt_switch_output(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	return parse_switch_output(opts, arg) ? -1 : 0;
+}
+
+static const struct opt_desc record_options[] = {
+	OPT_BOOL('a', "all-cpus", struct record_opts, system_wide,
+		 "system-wide, on every CPU (the default without a target)"),
+	OPT_CALLBACK('p', "pid", opt_targets, "PID[,PID...]",
+		     "record the threads of existing processes"),
+	OPT_CALLBACK('t', "tid", opt_targets, "TID[,TID...]", "record existing threads"),
+	OPT_STRING('C', "cpu", struct record_opts, cpus, "CPUS",
+		   "only these CPUs, e.g. 0-3,7 (implies -a without a target)"),
+	OPT_STRING('e', "event", struct record_opts, events, "EVENTS",
+		   "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I) or /period=N/ /freq=N/ terms, and sys:name tracepoints (default cycles)"),
+	OPT_FREQ(struct record_opts, freq,
+		 "samples per second (default 4000, capped at perf_event_max_sample_rate)"),
+	OPT_PERIOD(struct record_opts, period, "PERIOD",
+		   "a sample every PERIOD events instead of -F"),
+	OPT_STRING('o', "output", struct record_opts, output, "FILE",
+		   "output file, - for stdout (default perf.data.kvm; .guest with --guest alone, .host with --host alone)"),
+	OPT_DURATION(struct record_opts, duration, "stop after this many seconds"),
+	OPT_MMAP_PAGES(struct record_opts, mmap_pages,
+		       "ring buffer data pages per CPU or thread, a power of two (default 128)"),
+	OPT_SET('g', "callchain", struct record_opts, callgraph, CALLGRAPH_FP,
+		"record frame-pointer callchains"),
+	OPT_CALLBACK('\0', "call-graph", opt_call_graph, "fp|dwarf[,SIZE]",
+		     "callchains by frame pointers, or user stack copies of SIZE bytes for DWARF unwinding (default 8192)"),
+	OPT_CALLBACK_F('\0', "switch-output", opt_switch_output, OPTF_OPTARG, "signal|SIZE|TIME",
+		       "start a new file (the last one renamed FILE.<timestamp>) on SIGUSR2 (default), past SIZE (10M: B, K, M, G) or every TIME (30s: s, m, h, d)",
+		       NULL),
+	OPT_UINT_F('z', "compression-level", struct record_opts, comp_level, 1, 22, OPTF_OPTARG, 1,
+		   "LEVEL", "a zstd level 1..22",
+		   "zstd-compress the data as perf record -z (LEVEL 1..22, default 1)"),
+	OPT_BOOL('q', "quiet", struct record_opts, quiet, "no messages but errors"),
+	OPT_BOOL('\0', "guest-memory", struct record_opts, guest_memory,
+		 "each running guest's kernel symbols read from its memory at the start, carried in the data file"),
+	OPT_END
+};
 
 /* ---- opening ---- */
 
@@ -397,8 +346,8 @@ static int build_evlist(struct record *rec, bool workload)
 		fallback = false;
 		attr.size = sizeof(attr);
 		if (!spec.has_GH) {
-			attr.exclude_host = !guest_config.host;
-			attr.exclude_guest = !guest_config.guest;
+			attr.exclude_host = !o->guest.host;
+			attr.exclude_guest = !o->guest.guest;
 		}
 		attr.disabled = 1;
 		if (is_hw_type(attr.type)) {
@@ -1040,11 +989,11 @@ static void record__loop(struct record *rec, bool workload, int *status)
 
 /* ---- the command ---- */
 
-static const char *default_output(void)
+static const char *default_output(const struct guest_config *gc)
 {
-	if (guest_config.host && guest_config.guest)
+	if (gc->host && gc->guest)
 		return "perf.data.kvm";
-	if (guest_config.host)
+	if (gc->host)
 		return "perf.data.host";
 	return "perf.data.guest";
 }
@@ -1286,7 +1235,7 @@ static unsigned long long cap_freq(const struct record_opts *o, bool freq_given)
 	return (unsigned long long)max;
 }
 
-int cmd_record(int argc, char **argv)
+int cmd_record(int argc, char **argv, struct guest_config *gc)
 {
 	struct record rec = { 0 };
 	struct record_opts *o = &rec.opts;
@@ -1302,11 +1251,12 @@ int cmd_record(int argc, char **argv)
 
 	o->tid = 0;
 	o->pid = 0;
-	i = options_parse(argc, argv, record_usage, record_options, record_opt, o);
+	o->guest = *gc;
+	i = options_parse(argc, argv, record_usage, record_options, o, &o->guest);
 	if (i < 0)
 		return 129;
-	guest_config__finish();
-	if (!guest_config.host && !guest_config.guest) {
+	guest_config__finish(&o->guest);
+	if (!o->guest.host && !o->guest.guest) {
 		pr_err("--no-host --no-guest leaves nothing to record");
 		return 129;
 	}
@@ -1330,21 +1280,21 @@ int cmd_record(int argc, char **argv)
 	if (!o->period)
 		o->freq = cap_freq(o, freq_given);
 	if (!o->output)
-		o->output = default_output();
+		o->output = default_output(&o->guest);
 	/* Default, as perf kvm record: the whole system. */
 	if (!o->pid && !o->tid && !workload)
 		o->system_wide = true;
 
 	if (o->guest_memory) {
 		/* guests read from memory, the --guestmount files where not */
-		err = guest_memory__mount(guest_config.mount, o->pid, gm_dir, sizeof(gm_dir));
+		err = guest_memory__mount(o->guest.mount, o->pid, gm_dir, sizeof(gm_dir));
 		if (err < 0) {
 			pr_err("cannot make a guest tree in '%s': %s", gm_dir, strerror(-err));
 			return 1;
 		}
-		guest_config.mount = gm_dir;
+		o->guest.mount = gm_dir;
 	}
-	err = guest_machines__find(&guest_config, &guests, &nr_guests, &bad_path);
+	err = guest_machines__find(&o->guest, &guests, &nr_guests, &bad_path);
 	if (err) {
 		pr_err("cannot read '%s': %s", bad_path, file__strerror(err));
 		if (o->guest_memory)

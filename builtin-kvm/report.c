@@ -22,113 +22,6 @@
 #include "util/options.h"
 #include "util/session.h"
 
-enum {
-	OPT_STDIO = OPT_COMMAND_FIRST,
-	OPT_TUI,
-	OPT_PERCENT_LIMIT,
-	OPT_HEADER,
-	OPT_HEADER_ONLY,
-	OPT_JSON,
-	OPT_CALLCHAIN_MIN,
-	OPT_FOLDED,
-	OPT_FLAMEGRAPH,
-	OPT_PPROF,
-	OPT_DEMANGLE,
-	OPT_NO_DEMANGLE,
-	OPT_DEMANGLE_KERNEL,
-	OPT_STATS,
-	OPT_TASKS,
-	OPT_MMAPS,
-	OPT_MAX_STACK,
-	OPT_CHILDREN,
-	OPT_NO_CHILDREN,
-	OPT_COMM,
-	OPT_DSO,
-	OPT_SYMBOLS,
-	OPT_PID,
-	OPT_TID,
-	OPT_TIME,
-	OPT_PERCENTAGE,
-	OPT_SHOW_TOTAL_PERIOD,
-	OPT_HIERARCHY,
-};
-
-static const struct opt_desc report_opts[] = {
-	{ "input", 'i', required_argument, "FILE",
-	  "data file to read (default: perf kvm's name for the mode, else perf.data; - for a pipe)" },
-	{ "sort", 's', required_argument, "KEYS",
-	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode, tid, cpu, period, srcline "
-	  "(default comm,dso,sym)" },
-	{ "show-nr-samples", 'n', no_argument, NULL, "show a sample-count column" },
-	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
-	  "hide rows below PCT percent" },
-	{ "field-separator", 't', required_argument, "SEP",
-	  "separate fields with SEP instead of padding" },
-	{ "json", OPT_JSON, no_argument, NULL, "print rows as JSON lines" },
-	{ "call-graph", 'g', optional_argument, "TYPE,MIN,LIMIT,ORDER,KEY,VALUE",
-	  "under each row, its call paths (files recorded with -g); perf's fields in any "
-	  "order: graph|flat|fractal|folded|none, min percent (0.5), print limit, "
-	  "caller|callee (callee), function, percent|period|count" },
-	{ "children", OPT_CHILDREN, no_argument, NULL,
-	  "rows also for the callers on each sample's path, with a Children column of the "
-	  "samples below them (the default with -g, as perf)" },
-	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
-	  "-g: rows for the sampled functions only" },
-	{ "inverted", 'G', no_argument, NULL, "-g caller: the outermost caller first" },
-	{ "max-stack", OPT_MAX_STACK, required_argument, "N",
-	  "-g: use at most N frames of each callchain, from the sampled function (127)" },
-	{ "call-graph-min", OPT_CALLCHAIN_MIN, required_argument, "PCT",
-	  "-g: hide call paths below PCT of the event's samples (default 0.5)" },
-	{ "folded", OPT_FOLDED, no_argument, NULL,
-	  "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)" },
-	{ "flamegraph", OPT_FLAMEGRAPH, required_argument, "FILE",
-	  "write an interactive flame graph (SVG) of the stacks to FILE" },
-	{ "pprof", OPT_PPROF, required_argument, "FILE",
-	  "write the samples as a gzipped pprof profile (profile.proto) to FILE" },
-	{ "stdio", OPT_STDIO, no_argument, NULL, "plain text output" },
-	{ "tui", OPT_TUI, no_argument, NULL, "interactive browser (default on a terminal)" },
-	{ "header", OPT_HEADER, no_argument, NULL, "print the file's header features first" },
-	{ "header-only", OPT_HEADER_ONLY, no_argument, NULL, "print only the header features" },
-	{ "kallsyms", 'k', required_argument, "FILE",
-	  "host kernel symbols (default /proc/kallsyms)" },
-	{ "quiet", 'q', no_argument, NULL, "no header comment lines" },
-	{ "dump-raw-trace", 'D', no_argument, NULL,
-	  "print every record: offset, size, type (and sample fields)" },
-	{ "stats", OPT_STATS, no_argument, NULL,
-	  "print how many records of each type the file holds, as perf report --stats" },
-	{ "tasks", OPT_TASKS, no_argument, NULL,
-	  "print the host's threads as a tree (pid, tid, ppid, comm), as perf report --tasks" },
-	{ "mmaps", OPT_MMAPS, no_argument, NULL, "--tasks, with each thread's maps" },
-	{ "demangle", OPT_DEMANGLE, no_argument, NULL,
-	  "demangle C++, Rust and OCaml names as perf does (the default)" },
-	{ "no-demangle", OPT_NO_DEMANGLE, no_argument, NULL, "show symbol names as mangled" },
-	{ "demangle-kernel", OPT_DEMANGLE_KERNEL, no_argument, NULL,
-	  "demangle kernel and module names too" },
-	{ "comms", OPT_COMM, required_argument, "COMMS",
-	  "only rows of these commands (comma list)" },
-	{ "dsos", OPT_DSO, required_argument, "DSOS",
-	  "only rows of these shared objects (comma list, short or full names)" },
-	{ "symbols", OPT_SYMBOLS, required_argument, "SYMS",
-	  "only rows of these symbols (comma list)" },
-	{ "pid", OPT_PID, required_argument, "PIDS", "only samples of these processes" },
-	{ "tid", OPT_TID, required_argument, "TIDS", "only samples of these threads" },
-	{ "cpu", 'C', required_argument, "CPUS",
-	  "only samples taken on these cpus (as 0-2,4); not counted in the totals" },
-	{ "time", OPT_TIME, required_argument, "RANGE",
-	  "only samples in START,STOP (seconds) or percent slices (10%/2, 0%-10%)" },
-	{ "fields", 'F', required_argument, "FIELDS",
-	  "output columns: overhead, overhead_sys, overhead_us, overhead_guest_sys, "
-	  "overhead_guest_us, sample, period and sort keys" },
-	{ "percentage", OPT_PERCENTAGE, required_argument, "relative|absolute",
-	  "with --comms/--dsos/--symbols/--pid/--tid: percent of the rows shown or of all "
-	  "(default absolute)" },
-	{ "show-total-period", OPT_SHOW_TOTAL_PERIOD, no_argument, NULL,
-	  "show a Period column" },
-	{ "hierarchy", OPT_HIERARCHY, no_argument, NULL,
-	  "one level per sort key, each row under its parent (stdio)" },
-	OPT_END
-};
-
 struct report {
 	struct perf_tool tool;
 	const char *input;
@@ -157,184 +50,155 @@ struct report {
 	struct sample_filter filter;
 	const char *time_str, *fields;
 	bool sort_given, relative;
+	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
+	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
 	char err[512];			/* an option's parse error */
 };
 
-static int parse_percent(const char *opt, const char *arg, double *out)
+/* --comms, --dsos, --symbols: comma lists; a second one replaces the first. */
+static int opt_names(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	if (parse_double(arg, out) || *out < 0 || *out > 100) {
-		pr_err("%s takes a number from 0 to 100, not '%s'", opt, arg);
+	struct report *rep = opts;
+	char ***list = &rep->filter.comms;
+	size_t *nr = &rep->filter.nr_comms;
+
+	if (!strcmp(opt->lng, "dsos")) {
+		list = &rep->filter.dsos;
+		nr = &rep->filter.nr_dsos;
+	} else if (!strcmp(opt->lng, "symbols")) {
+		list = &rep->filter.syms;
+		nr = &rep->filter.nr_syms;
+	}
+	str_list__free(*list, *nr);
+	str_list__parse(arg, list, nr);
+	return 0;
+}
+
+static int opt_ids(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct report *rep = opts;
+	bool pid = !strcmp(opt->lng, "pid");
+	int **list = pid ? &rep->filter.pids : &rep->filter.tids;
+	size_t *nr = pid ? &rep->filter.nr_pids : &rep->filter.nr_tids;
+
+	free(*list);
+	if (int_list__parse(arg, list, nr, rep->err, sizeof(rep->err))) {
+		pr_err("--%s: %s", opt->lng, rep->err);
 		return -1;
 	}
 	return 0;
 }
 
-static int report_opt(int val, const char *arg, void *ctx)
+static int opt_cpus(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct report *rep = ctx;
+	struct report *rep = opts;
 
-	switch (val) {
-	case 'i':
-		rep->input = arg;
-		break;
-	case 's':
-		rep->sort = arg;
-		rep->sort_given = true;
-		break;
-	case OPT_COMM:
-		str_list__free(rep->filter.comms, rep->filter.nr_comms);
-		str_list__parse(arg, &rep->filter.comms, &rep->filter.nr_comms);
-		break;
-	case OPT_DSO:
-		str_list__free(rep->filter.dsos, rep->filter.nr_dsos);
-		str_list__parse(arg, &rep->filter.dsos, &rep->filter.nr_dsos);
-		break;
-	case OPT_SYMBOLS:
-		str_list__free(rep->filter.syms, rep->filter.nr_syms);
-		str_list__parse(arg, &rep->filter.syms, &rep->filter.nr_syms);
-		break;
-	case OPT_PID:
-	case OPT_TID: {
-		int **list = val == OPT_PID ? &rep->filter.pids : &rep->filter.tids;
-		size_t *nr = val == OPT_PID ? &rep->filter.nr_pids : &rep->filter.nr_tids;
-
-		free(*list);
-		if (int_list__parse(arg, list, nr, rep->err, sizeof(rep->err))) {
-			pr_err("--%s: %s", val == OPT_PID ? "pid" : "tid", rep->err);
-			return -1;
-		}
-		break;
-	}
-	case 'C':
-		free(rep->filter.cpus);
-		rep->filter.cpus = NULL;
-		if (cpu_list__parse(arg, &rep->filter.cpus, rep->err, sizeof(rep->err))) {
-			pr_err("--cpu: %s", rep->err);
-			return -1;
-		}
-		break;
-	case OPT_TIME:
-		rep->time_str = arg;
-		break;
-	case 'F':
-		rep->fields = arg;
-		break;
-	case OPT_PERCENTAGE:
-		if (!strcmp(arg, "relative"))
-			rep->relative = true;
-		else if (!strcmp(arg, "absolute"))
-			rep->relative = false;
-		else {
-			pr_err("--percentage takes relative or absolute, not '%s'", arg);
-			return -1;
-		}
-		break;
-	case OPT_SHOW_TOTAL_PERIOD:
-		rep->sopts.show_total_period = true;
-		break;
-	case OPT_HIERARCHY:
-		rep->sopts.hierarchy = true;
-		break;
-	case 'n':
-		rep->sopts.show_nr_samples = true;
-		break;
-	case 'g':
-		rep->sopts.callchain = true;
-		rep->cg_given = true;
-		{
-			char err[256];
-
-			/* A bare -g is perf's default argument, caller order included. */
-			if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT,
-						   err, sizeof(err))) {
-				pr_err("%s", err);
-				return -1;
-			}
-		}
-		break;
-	case OPT_CHILDREN:
-	case OPT_NO_CHILDREN:
-		rep->children = val == OPT_CHILDREN;
-		break;
-	case 'G':
-		rep->inverted = true;
-		rep->sopts.callchain = true;
-		rep->cg_given = true;
-		break;
-	case OPT_MAX_STACK: {
-		unsigned long long n;
-
-		if (parse_u64(arg, &n)) {
-			pr_err("--max-stack takes a number of frames, not '%s'", arg);
-			return -1;
-		}
-		rep->max_stack = n < CALLCHAIN_MAX_FRAMES ? (size_t)n : CALLCHAIN_MAX_FRAMES;
-		break;
-	}
-	case OPT_CALLCHAIN_MIN:
-		return parse_percent("--call-graph-min", arg, &rep->sopts.cg.min_percent);
-	case OPT_PERCENT_LIMIT:
-		return parse_percent("--percent-limit", arg, &rep->sopts.percent_limit);
-	case 't':
-		rep->sopts.field_sep = arg;
-		break;
-	case OPT_JSON:
-		rep->json = true;
-		break;
-	case OPT_FOLDED:
-		rep->folded = true;
-		break;
-	case OPT_FLAMEGRAPH:
-		rep->flamegraph = arg;
-		break;
-	case OPT_PPROF:
-		rep->pprof_path = arg;
-		break;
-	case OPT_STDIO:
-		rep->stdio = true;
-		break;
-	case OPT_TUI:
-		rep->tui = true;
-		break;
-	case OPT_HEADER:
-		rep->header = true;
-		break;
-	case OPT_HEADER_ONLY:
-		rep->header_only = true;
-		break;
-	case 'k':
-		rep->kallsyms = arg;
-		break;
-	case 'q':
-		rep->quiet = true;
-		break;
-	case 'D':
-		rep->dump = true;
-		break;
-	case OPT_STATS:
-		rep->stats = true;
-		break;
-	case OPT_MMAPS:
-		rep->mmaps = true;
-		/* fall through */
-	case OPT_TASKS:
-		rep->tasks = true;
-		break;
-	case OPT_DEMANGLE:
-		demangle_conf.user = true;
-		break;
-	case OPT_NO_DEMANGLE:
-		demangle_conf.user = false;
-		break;
-	case OPT_DEMANGLE_KERNEL:
-		demangle_conf.kernel = true;
-		break;
-	default:
+	free(rep->filter.cpus);
+	rep->filter.cpus = NULL;
+	if (cpu_list__parse(arg, &rep->filter.cpus, rep->err, sizeof(rep->err))) {
+		pr_err("--cpu: %s", rep->err);
 		return -1;
 	}
 	return 0;
 }
+
+static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct report *rep = opts;
+	char err[256];
+
+	rep->sopts.callchain = true;
+	rep->cg_given = true;
+	/* A bare -g is perf's default argument, caller order included. */
+	if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT, err,
+				   sizeof(err))) {
+		pr_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct opt_choice percentage_words[] = {
+	{ "relative", true }, { "absolute", false }, { NULL, 0 }
+};
+
+static const struct opt_desc report_opts[] = {
+	OPT_STRING('i', "input", struct report, input, "FILE",
+		   "data file to read (default: perf kvm's name for the mode, else perf.data; - for a pipe)"),
+	OPT_STRING('s', "sort", struct report, sort, "KEYS",
+		   "sort keys: comm, pid, dso, sym, guest, vcpu, mode, tid, cpu, period, srcline "
+		   "(default comm,dso,sym)"),
+	OPT_BOOL('n', "show-nr-samples", struct report, sopts.show_nr_samples,
+		 "show a sample-count column"),
+	OPT_PERCENT(0, "percent-limit", struct report, sopts.percent_limit,
+		    "hide rows below PCT percent"),
+	OPT_STRING('t', "field-separator", struct report, sopts.field_sep, "SEP",
+		   "separate fields with SEP instead of padding"),
+	OPT_BOOL(0, "json", struct report, json, "print rows as JSON lines"),
+	OPT_CALLBACK_F('g', "call-graph", opt_call_graph, OPTF_OPTARG,
+		       "TYPE,MIN,LIMIT,ORDER,KEY,VALUE",
+		       "under each row, its call paths (files recorded with -g); perf's fields in any "
+		       "order: graph|flat|fractal|folded|none, min percent (0.5), print limit, "
+		       "caller|callee (callee), function, percent|period|count", NULL),
+	OPT_BOOL_NEG(0, "children", struct report, children,
+		     "rows also for the callers on each sample's path, with a Children column of the "
+		     "samples below them (the default with -g, as perf)",
+		     "-g: rows for the sampled functions only"),
+	OPT_BOOL('G', "inverted", struct report, inverted, "-g caller: the outermost caller first"),
+	OPT_UINT(0, "max-stack", struct report, max_stack, 0, ~0ull, "N",
+		 "a number of frames",
+		 "-g: use at most N frames of each callchain, from the sampled function (127)"),
+	OPT_PERCENT(0, "call-graph-min", struct report, sopts.cg.min_percent,
+		    "-g: hide call paths below PCT of the event's samples (default 0.5)"),
+	OPT_BOOL(0, "folded", struct report, folded,
+		 "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)"),
+	OPT_STRING(0, "flamegraph", struct report, flamegraph, "FILE",
+		   "write an interactive flame graph (SVG) of the stacks to FILE"),
+	OPT_STRING(0, "pprof", struct report, pprof_path, "FILE",
+		   "write the samples as a gzipped pprof profile (profile.proto) to FILE"),
+	OPT_BOOL(0, "stdio", struct report, stdio, "plain text output"),
+	OPT_BOOL(0, "tui", struct report, tui, "interactive browser (default on a terminal)"),
+	OPT_BOOL(0, "header", struct report, header, "print the file's header features first"),
+	OPT_BOOL(0, "header-only", struct report, header_only, "print only the header features"),
+	OPT_STRING('k', "kallsyms", struct report, kallsyms, "FILE",
+		   "host kernel symbols (default /proc/kallsyms)"),
+	OPT_BOOL('q', "quiet", struct report, quiet, "no header comment lines"),
+	OPT_BOOL('D', "dump-raw-trace", struct report, dump,
+		 "print every record: offset, size, type (and sample fields)"),
+	OPT_BOOL(0, "stats", struct report, stats,
+		 "print how many records of each type the file holds, as perf report --stats"),
+	OPT_BOOL(0, "tasks", struct report, tasks,
+		 "print the host's threads as a tree (pid, tid, ppid, comm), as perf report --tasks"),
+	OPT_BOOL(0, "mmaps", struct report, mmaps, "--tasks, with each thread's maps"),
+	OPT_BOOL_NEG(0, "demangle", struct report, demangle,
+		     "demangle C++, Rust and OCaml names as perf does (the default)",
+		     "show symbol names as mangled"),
+	OPT_BOOL(0, "demangle-kernel", struct report, demangle_kernel,
+		 "demangle kernel and module names too"),
+	OPT_CALLBACK(0, "comms", opt_names, "COMMS", "only rows of these commands (comma list)"),
+	OPT_CALLBACK(0, "dsos", opt_names, "DSOS",
+		     "only rows of these shared objects (comma list, short or full names)"),
+	OPT_CALLBACK(0, "symbols", opt_names, "SYMS", "only rows of these symbols (comma list)"),
+	OPT_CALLBACK(0, "pid", opt_ids, "PIDS", "only samples of these processes"),
+	OPT_CALLBACK(0, "tid", opt_ids, "TIDS", "only samples of these threads"),
+	OPT_CALLBACK('C', "cpu", opt_cpus, "CPUS",
+		     "only samples taken on these cpus (as 0-2,4); not counted in the totals"),
+	OPT_STRING(0, "time", struct report, time_str, "RANGE",
+		   "only samples in START,STOP (seconds) or percent slices (10%/2, 0%-10%)"),
+	OPT_STRING('F', "fields", struct report, fields, "FIELDS",
+		   "output columns: overhead, overhead_sys, overhead_us, overhead_guest_sys, "
+		   "overhead_guest_us, sample, period and sort keys"),
+	OPT_CHOICE(0, "percentage", struct report, relative, percentage_words, "relative|absolute",
+		   "relative or absolute",
+		   "with --comms/--dsos/--symbols/--pid/--tid: percent of the rows shown or of all "
+		   "(default absolute)"),
+	OPT_BOOL(0, "show-total-period", struct report, sopts.show_total_period,
+		 "show a Period column"),
+	OPT_BOOL(0, "hierarchy", struct report, sopts.hierarchy,
+		 "one level per sort key, each row under its parent (stdio)"),
+	OPT_END
+};
 
 static bool is_guest_mode(u8 cpumode)
 {
@@ -561,14 +425,14 @@ static void report_task_record(struct perf_tool *tool, struct session *session,
 		tasks__event(rep->task_tree, event);
 }
 
-static const char *default_input(void)
+static const char *default_input(const struct guest_config *gc)
 {
 	const char *name;
 	struct stat st;
 
-	if (guest_config.guest && guest_config.host)
+	if (gc->guest && gc->host)
 		name = "perf.data.kvm";
-	else if (guest_config.host)
+	else if (gc->host)
 		name = "perf.data.host";
 	else
 		name = "perf.data.guest";
@@ -739,14 +603,15 @@ static int report__write_stacks(struct report *rep)
 	return 0;
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, struct guest_config *gc)
 {
 	struct report rep = {
 		.tool = { .sample = report_sample, .skip = report_skip },
-		.sort = "comm,dso,sym",
 		.sopts = { .callchain_min = 0.5, .cg = CALLCHAIN_PARAM_DEFAULT },
 		.max_stack = CALLCHAIN_MAX_FRAMES,
 		.children = -1,
+		.demangle = true,
+		.guest = *gc,
 	};
 	char err[1024];
 	struct perf_data *data;
@@ -755,9 +620,23 @@ int cmd_report(int argc, char **argv)
 	int i, ret = 1, e;
 
 	argc = callchain_argv__join(argc, argv);
-	i = options_parse(argc, argv, "pmukvm report [options]", report_opts, report_opt, &rep);
+	i = options_parse(argc, argv, "pmukvm report [options]", report_opts, &rep, &rep.guest);
 	if (i < 0)
 		goto out_usage;
+	rep.sort_given = rep.sort != NULL;
+	if (!rep.sort)
+		rep.sort = "comm,dso,sym";
+	if (rep.inverted) {
+		rep.sopts.callchain = true;
+		rep.cg_given = true;
+	}
+	if (rep.mmaps)
+		rep.tasks = true;
+	if (rep.max_stack > CALLCHAIN_MAX_FRAMES)
+		rep.max_stack = CALLCHAIN_MAX_FRAMES;
+	demangle_conf.user = rep.demangle;
+	if (rep.demangle_kernel)
+		demangle_conf.kernel = true;
 	/* -G: as perf, caller order; "-g none" leaves no paths to show. */
 	if (rep.inverted)
 		rep.sopts.cg.order = ORDER_CALLER;
@@ -842,17 +721,16 @@ int cmd_report(int argc, char **argv)
 	if (!rep.input)
 		rep.input = global_input;	/* pmukvm -i FILE report */
 	if (!rep.input) {
-		struct guest_config asked = guest_config;
+		struct guest_config asked = rep.guest;
 
-		guest_config__finish();
-		rep.input = default_input();
-		guest_config = asked;
+		guest_config__finish(&asked);
+		rep.input = default_input(&asked);
 	}
 	/*
 	 * As perf kvm: guest samples only once guest symbols are given. With
 	 * none, every sample counts, as plain perf report counts the host.
 	 */
-	guest_config__finish_view();
+	guest_config__finish_view(&rep.guest);
 
 	data = perf_data__open(rep.input, &e, err, sizeof(err));
 	if (!data) {
@@ -934,9 +812,9 @@ int cmd_report(int argc, char **argv)
 			rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 		rep.cg_frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.cg_frames));
 	}
-	rep.count_guest = guest_config.guest;
-	rep.count_host = guest_config.host;
-	s = session__new(data, &rep.tool, err, sizeof(err));
+	rep.count_guest = rep.guest.guest;
+	rep.count_host = rep.guest.host;
+	s = session__new(data, &rep.tool, &rep.guest, err, sizeof(err));
 	if (!s) {
 		pr_err("%s", err);
 		goto out_data;

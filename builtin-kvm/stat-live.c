@@ -35,49 +35,6 @@
 #define TICK_MS 100
 #define PUMP_BUDGET_NS 50000000ull
 
-enum {
-	OPT_EVENT = OPT_COMMAND_FIRST,
-	OPT_VCPU,
-	OPT_STDIO,
-	OPT_TUI,
-	OPT_SPEED,
-	OPT_EXTENDED,
-};
-
-static const struct opt_desc live_opts[] = {
-	{ "input", 'i', required_argument, "FILE",
-	  "replay a data file on its own timestamps instead of the live tracepoints" },
-	{ "speed", OPT_SPEED, required_argument, "X",
-	  "replay X times faster than recorded (default 1; 0: as fast as possible)" },
-	{ "display", 'd', required_argument, "SECONDS", "time between refreshes (default 1)" },
-	{ "event", OPT_EVENT, required_argument, "EVENT",
-	  "what to analyse: vmexit (default), mmio, ioport, msr" },
-	{ "key", 'k', required_argument, "KEY",
-	  "sort rows by sample (count, default) or time (average)" },
-	{ "vcpu", OPT_VCPU, required_argument, "N", "only vCPU N (of every guest)" },
-	{ "pid", 'p', required_argument, "PID", "only this QEMU process (live: trace only it)" },
-	{ "all-cpus", 'a', no_argument, NULL, "system-wide (the default)" },
-	{ "mmap-pages", 'm', required_argument, "PAGES",
-	  "live: ring buffer data pages per CPU, a power of two (default 128)" },
-	{ "stdio", OPT_STDIO, no_argument, NULL,
-	  "a table per refresh on stdout (default when stdout is not a terminal)" },
-	{ "tui", OPT_TUI, no_argument, NULL, "the full-screen view (default on a terminal)" },
-	{ "iterations", 'n', required_argument, "N", "stop after N refreshes" },
-	{ "extended", OPT_EXTENDED, no_argument, NULL,
-	  "--stdio: pmukvm's tables after perf's (always on in the TUI)" },
-	OPT_END
-};
-
-const struct opt_desc *stat_live_opts(void)
-{
-	return live_opts;
-}
-
-void stat_live_usage(void)
-{
-	options_usage("pmukvm stat live [options]", live_opts);
-}
-
 struct live {
 	struct perf_tool tool;
 	struct kvm_stat_opts o;
@@ -91,7 +48,8 @@ struct live {
 	unsigned long long iterations, shown;
 	unsigned int mmap_pages;
 	s32 pid;
-	bool stdio, tui, use_tui;
+	bool stdio, tui, use_tui, all_cpus;
+	struct guest_config guest;	/* the guest options */
 	/* replay */
 	union perf_event *held;		/* read, due later by the replay clock */
 	u64 held_off, held_time;
@@ -112,74 +70,52 @@ static void live__sig(int sig)
 	live_stop = 1;
 }
 
-static int live_opt(int val, const char *arg, void *ctx)
+static int opt_pid(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct live *l = ctx;
+	struct live *l = opts;
 	unsigned long long v;
 
-	switch (val) {
-	case 'i':
-		l->input = arg;
-		return 0;
-	case OPT_SPEED:
-		if (parse_double(arg, &l->speed) || l->speed < 0) {
-			pr_err("--speed takes a factor >= 0, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	case 'd':
-		if (parse_double(arg, &l->delay) || l->delay < 0.01 || l->delay > 86400) {
-			pr_err("-d takes seconds from 0.01 to 86400, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_EVENT:
-		return stat__parse_event(arg, &l->o.analysis);
-	case 'k':
-		return stat__parse_key(arg, &l->o.sort);
-	case OPT_VCPU:
-		if (parse_u64(arg, &v) || v > INT32_MAX) {
-			pr_err("--vcpu takes a vCPU number, not '%s'", arg);
-			return -1;
-		}
-		l->o.vcpu = (int)v;
-		return 0;
-	case 'p':
-		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
-			pr_err("-p takes a process id, not '%s'", arg);
-			return -1;
-		}
-		l->pid = (s32)v;
-		l->p.pid_str = arg;
-		return 0;
-	case 'a':
-		return 0;
-	case 'm':
-		if (parse_u64(arg, &v) || !v || v > (1u << 20) || (v & (v - 1))) {
-			pr_err("-m takes a power of two, not '%s'", arg);
-			return -1;
-		}
-		l->mmap_pages = (unsigned int)v;
-		return 0;
-	case OPT_STDIO:
-		l->stdio = true;
-		return 0;
-	case OPT_TUI:
-		l->tui = true;
-		return 0;
-	case 'n':
-		if (parse_u64(arg, &v) || !v) {
-			pr_err("-n takes a positive count, not '%s'", arg);
-			return -1;
-		}
-		l->iterations = v;
-		return 0;
-	case OPT_EXTENDED:
-		l->p.extended = true;
-		return 0;
-	default:
+	if (parse_u64(arg, &v) || !v || v > OPT_MAX_PID) {
+		pr_err("option '-p' wants a process id, not '%s'", arg);
 		return -1;
 	}
+	l->pid = (s32)v;
+	l->p.pid_str = arg;
+	return 0;
+}
+
+static const struct opt_desc live_opts[] = {
+	OPT_STRING('i', "input", struct live, input, "FILE",
+		   "replay a data file on its own timestamps instead of the live tracepoints"),
+	OPT_SPEED(struct live, speed,
+		  "replay X times faster than recorded (default 1; 0: as fast as possible)"),
+	OPT_DOUBLE('d', "display", struct live, delay, 0.01, 86400, "SECONDS",
+		   "seconds from 0.01 to 86400", "time between refreshes (default 1)"),
+	OPT_STAT_EVENT(struct live, o.analysis),
+	OPT_STAT_KEY(struct live, o.sort),
+	OPT_VCPU(struct live, o.vcpu, "only vCPU N (of every guest)"),
+	OPT_CALLBACK('p', "pid", opt_pid, "PID", "only this QEMU process (live: trace only it)"),
+	OPT_BOOL('a', "all-cpus", struct live, all_cpus, "system-wide (the default)"),
+	OPT_MMAP_PAGES(struct live, mmap_pages,
+		       "live: ring buffer data pages per CPU, a power of two (default 128)"),
+	OPT_BOOL(0, "stdio", struct live, stdio,
+		 "a table per refresh on stdout (default when stdout is not a terminal)"),
+	OPT_BOOL(0, "tui", struct live, tui, "the full-screen view (default on a terminal)"),
+	OPT_UINT('n', "iterations", struct live, iterations, 1, ~0ull, "N", "a positive count",
+		 "stop after N refreshes"),
+	OPT_BOOL(0, "extended", struct live, p.extended,
+		 "--stdio: pmukvm's tables after perf's (always on in the TUI)"),
+	OPT_END
+};
+
+const struct opt_desc *stat_live_opts(void)
+{
+	return live_opts;
+}
+
+void stat_live_usage(void)
+{
+	options_usage("pmukvm stat live [options]", live_opts);
 }
 
 /* ---- snapshots ---- */
@@ -498,18 +434,19 @@ static int live__run_stdio(struct live *l)
 	return 0;
 }
 
-int stat_live(int argc, char **argv)
+int stat_live(int argc, char **argv, struct guest_config *gc)
 {
 	struct live l = {
 		.tool = { .skip = live__skip },
 		.o = { .vcpu = -1, .extended = true },
 		.delay = 1, .speed = 1, .mmap_pages = 128,
+		.guest = *gc,
 	};
 	char err[1024];
 	struct sigaction sa;
 	int i, e, ret = 1;
 
-	i = options_parse(argc, argv, "pmukvm stat live [options]", live_opts, live_opt, &l);
+	i = options_parse(argc, argv, "pmukvm stat live [options]", live_opts, &l, &l.guest);
 	if (i < 0)
 		return 129;
 	if (i < argc) {
@@ -536,7 +473,7 @@ int stat_live(int argc, char **argv)
 		l.o.pids = &l.pid;
 		l.o.nr_pids = 1;
 	}
-	guest_config__finish();
+	guest_config__finish(&l.guest);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = live__sig;
 	sigaction(SIGINT, &sa, NULL);
@@ -556,7 +493,7 @@ int stat_live(int argc, char **argv)
 		pr_err("%s", l.ks->errbuf);
 		goto out;
 	}
-	l.s = session__new(l.data, &l.tool, err, sizeof(err));
+	l.s = session__new(l.data, &l.tool, &l.guest, err, sizeof(err));
 	if (!l.s) {
 		pr_err("%s", err);
 		goto out;

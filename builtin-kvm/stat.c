@@ -26,40 +26,6 @@ const char *global_input;
 /* What perf kvm stat record records on x86. */
 #define KVM_STAT_EVENTS "kvm:kvm_entry,kvm:kvm_exit,kvm:kvm_mmio,kvm:kvm_pio,kvm:kvm_msr"
 
-enum {
-	OPT_EVENT = OPT_COMMAND_FIRST,
-	OPT_VCPU,
-	OPT_STDIO,
-	OPT_TUI,
-	OPT_JSON,
-	OPT_BY_SYMBOL,
-	OPT_EXTENDED,
-};
-
-static const struct opt_desc stat_report_opts[] = {
-	{ "input", 'i', required_argument, "FILE",
-	  "data file to read (default perf.data.guest, as perf kvm stat)" },
-	{ "event", OPT_EVENT, required_argument, "EVENT",
-	  "what to analyse: vmexit (default), mmio, ioport, msr" },
-	{ "key", 'k', required_argument, "KEY",
-	  "sort rows by sample (count, default) or time (average)" },
-	{ "vcpu", OPT_VCPU, required_argument, "N", "only vCPU N (of every guest)" },
-	{ "pid", 'p', required_argument, "PIDS", "only these QEMU processes (comma-separated)" },
-	{ "force", 'f', no_argument, NULL, "accepted for perf's command line; no effect" },
-	{ "stdio", OPT_STDIO, no_argument, NULL, "perf's table on stdout (the default)" },
-	{ "tui", OPT_TUI, no_argument, NULL,
-	  "browse perf's table and pmukvm's (or --by-symbol's) full-screen" },
-	{ "json", OPT_JSON, no_argument, NULL,
-	  "JSON lines: rows, per-guest rows with percentiles and histograms, vCPUs" },
-	{ "field-separator", 't', required_argument, "SEP", "one row per line, fields split by SEP" },
-	{ "extended", OPT_EXTENDED, no_argument, NULL,
-	  "after perf's table: per guest p50/p99/p99.9 and log2 histograms, per vCPU the "
-	  "time outside the guest" },
-	{ "by-symbol", OPT_BY_SYMBOL, no_argument, NULL,
-	  "per guest, the guest functions whose instructions caused the exits" },
-	OPT_END
-};
-
 struct stat_report {
 	struct perf_tool tool;
 	struct kvm_stat_opts o;
@@ -68,40 +34,20 @@ struct stat_report {
 	struct kvm_stat_print p;
 	s32 *pids;
 	size_t nr_pids;
-	bool tui;
+	bool tui, force, stdio;
+	struct guest_config guest;	/* the guest options */
 	struct stat_text text;
 	char msg[128];
 };
 
-int stat__parse_event(const char *arg, enum kvm_stat_analysis *out)
-{
-	if (!strcmp(arg, "vmexit"))
-		*out = KVM_STAT_VMEXIT;
-	else if (!strcmp(arg, "mmio"))
-		*out = KVM_STAT_MMIO;
-	else if (!strcmp(arg, "ioport"))
-		*out = KVM_STAT_IOPORT;
-	else if (!strcmp(arg, "msr"))
-		*out = KVM_STAT_MSR;
-	else {
-		pr_err("--event is vmexit, mmio, ioport or msr, not '%s'", arg);
-		return -1;
-	}
-	return 0;
-}
+const struct opt_choice stat_event_words[] = {
+	{ "vmexit", KVM_STAT_VMEXIT }, { "mmio", KVM_STAT_MMIO }, { "ioport", KVM_STAT_IOPORT },
+	{ "msr", KVM_STAT_MSR }, { NULL, 0 }
+};
 
-int stat__parse_key(const char *arg, enum kvm_stat_sort *out)
-{
-	if (!strcmp(arg, "sample"))
-		*out = KVM_STAT_SORT_SAMPLE;
-	else if (!strcmp(arg, "time"))
-		*out = KVM_STAT_SORT_TIME;
-	else {
-		pr_err("-k is sample or time, not '%s'", arg);
-		return -1;
-	}
-	return 0;
-}
+const struct opt_choice stat_key_words[] = {
+	{ "sample", KVM_STAT_SORT_SAMPLE }, { "time", KVM_STAT_SORT_TIME }, { NULL, 0 }
+};
 
 static int parse_pids(struct stat_report *r, const char *arg)
 {
@@ -131,51 +77,37 @@ bad:
 	return -1;
 }
 
-static int stat_report_opt(int val, const char *arg, void *ctx)
+static int opt_pids(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct stat_report *r = ctx;
-	unsigned long long v;
+	struct stat_report *r = opts;
 
-	switch (val) {
-	case 'i':
-		r->input = arg;
-		return 0;
-	case OPT_EVENT:
-		return stat__parse_event(arg, &r->o.analysis);
-	case 'k':
-		return stat__parse_key(arg, &r->o.sort);
-	case OPT_VCPU:
-		if (parse_u64(arg, &v) || v > INT32_MAX) {
-			pr_err("--vcpu takes a vCPU number, not '%s'", arg);
-			return -1;
-		}
-		r->o.vcpu = (int)v;
-		return 0;
-	case 'p':
-		r->pid_str = arg;
-		return parse_pids(r, arg);
-	case 'f':
-	case OPT_STDIO:
-		return 0;
-	case OPT_TUI:
-		r->tui = true;
-		return 0;
-	case OPT_JSON:
-		r->p.json = true;
-		return 0;
-	case 't':
-		r->p.field_sep = arg;
-		return 0;
-	case OPT_EXTENDED:
-		r->p.extended = true;
-		return 0;
-	case OPT_BY_SYMBOL:
-		r->o.by_symbol = true;
-		return 0;
-	default:
-		return -1;
-	}
+	r->pid_str = arg;
+	return parse_pids(r, arg);
 }
+
+static const struct opt_desc stat_report_opts[] = {
+	OPT_STRING('i', "input", struct stat_report, input, "FILE",
+		   "data file to read (default perf.data.guest, as perf kvm stat)"),
+	OPT_STAT_EVENT(struct stat_report, o.analysis),
+	OPT_STAT_KEY(struct stat_report, o.sort),
+	OPT_VCPU(struct stat_report, o.vcpu, "only vCPU N (of every guest)"),
+	OPT_CALLBACK('p', "pid", opt_pids, "PIDS", "only these QEMU processes (comma-separated)"),
+	OPT_BOOL('f', "force", struct stat_report, force,
+		 "accepted for perf's command line; no effect"),
+	OPT_BOOL(0, "stdio", struct stat_report, stdio, "perf's table on stdout (the default)"),
+	OPT_BOOL(0, "tui", struct stat_report, tui,
+		 "browse perf's table and pmukvm's (or --by-symbol's) full-screen"),
+	OPT_BOOL(0, "json", struct stat_report, p.json,
+		 "JSON lines: rows, per-guest rows with percentiles and histograms, vCPUs"),
+	OPT_STRING('t', "field-separator", struct stat_report, p.field_sep, "SEP",
+		   "one row per line, fields split by SEP"),
+	OPT_BOOL(0, "extended", struct stat_report, p.extended,
+		 "after perf's table: per guest p50/p99/p99.9 and log2 histograms, per vCPU the "
+		 "time outside the guest"),
+	OPT_BOOL(0, "by-symbol", struct stat_report, o.by_symbol,
+		 "per guest, the guest functions whose instructions caused the exits"),
+	OPT_END
+};
 
 static bool stat_skip(struct perf_tool *tool, struct evsel *evsel, const struct perf_sample *s)
 {
@@ -315,7 +247,7 @@ static int stat_report_tui(struct stat_report *r)
 	return e ? 1 : 0;
 }
 
-static int stat_report(int argc, char **argv)
+static int stat_report(int argc, char **argv, struct guest_config *gc)
 {
 	struct stat_report r = {
 		.tool = { .skip = stat_skip },
@@ -327,8 +259,9 @@ static int stat_report(int argc, char **argv)
 	int i, e, ret = 1;
 	size_t u;
 
-	i = options_parse(argc, argv, "pmukvm stat report [options]", stat_report_opts,
-			  stat_report_opt, &r);
+	r.guest = *gc;
+	i = options_parse(argc, argv, "pmukvm stat report [options]", stat_report_opts, &r,
+			  &r.guest);
 	if (i >= 0 && i < argc) {
 		pr_err("stat report takes no arguments ('%s'); use -i FILE", argv[i]);
 		i = -1;
@@ -353,7 +286,7 @@ static int stat_report(int argc, char **argv)
 	if (r.tui)
 		r.p.extended = true;
 	r.p.pid_str = r.pid_str;
-	guest_config__finish();
+	guest_config__finish(&r.guest);
 
 	data = perf_data__open(r.input, &e, err, sizeof(err));
 	if (!data) {
@@ -380,7 +313,7 @@ static int stat_report(int argc, char **argv)
 			goto print;
 		}
 	}
-	s = session__new(data, &r.tool, err, sizeof(err));
+	s = session__new(data, &r.tool, &r.guest, err, sizeof(err));
 	if (!s) {
 		pr_err("%s", err);
 		goto out;
@@ -432,7 +365,7 @@ out:
  * asks, and the events' formats in the file. The other options (-a, -p,
  * --duration, -o, -- COMMAND) are record's.
  */
-static int stat_record(int argc, char **argv)
+static int stat_record(int argc, char **argv, struct guest_config *gc)
 {
 	/*
 	 * perf kvm stat record's mode (guest: exclude_host, where record's own
@@ -449,37 +382,18 @@ static int stat_record(int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++)
 		rargv[n++] = argv[i];
 	record_kvm_stat = true;
-	ret = cmd_record((int)n, rargv);
+	ret = cmd_record((int)n, rargv, gc);
 	free(rargv);
 	return ret;
 }
 
-int cmd_stat(int argc, char **argv)
+int cmd_stat(int argc, char **argv, struct guest_config *gc)
 {
 	if (argc >= 2 && !strcmp(argv[1], OPTIONS_LIST_OPTS)) {
 		/* completion: report's options and live's, each once */
-		const struct opt_desc *live = stat_live_opts();
-		struct opt_desc *all;
-		size_t n = 0, i, j;
-		char *largv[] = { argv[0], argv[1], NULL };
+		const struct opt_desc *const tables[] = { stat_report_opts, stat_live_opts() };
 
-		for (i = 0; stat_report_opts[i].lng; i++)
-			n++;
-		for (i = 0; live[i].lng; i++)
-			n++;
-		all = xcalloc(n + 1, sizeof(*all));
-		n = 0;
-		for (i = 0; stat_report_opts[i].lng; i++)
-			all[n++] = stat_report_opts[i];
-		for (i = 0; live[i].lng; i++) {
-			for (j = 0; stat_report_opts[j].lng; j++)
-				if (!strcmp(stat_report_opts[j].lng, live[i].lng))
-					break;
-			if (!stat_report_opts[j].lng)
-				all[n++] = live[i];
-		}
-		options_parse(2, largv, "", all, stat_report_opt, NULL);	/* exits */
-		free(all);
+		options_list(tables, ARRAY_SIZE(tables));
 		return 0;
 	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -500,11 +414,11 @@ int cmd_stat(int argc, char **argv)
 	}
 	/* perf kvm stat takes any prefix of three letters or more */
 	if (strlen(argv[1]) >= 3 && !strncmp(argv[1], "report", strlen(argv[1])))
-		return stat_report(argc - 1, argv + 1);
+		return stat_report(argc - 1, argv + 1, gc);
 	if (strlen(argv[1]) >= 3 && !strncmp(argv[1], "record", strlen(argv[1])))
-		return stat_record(argc - 1, argv + 1);
+		return stat_record(argc - 1, argv + 1, gc);
 	if (!strcmp(argv[1], "live"))
-		return stat_live(argc - 1, argv + 1);
+		return stat_live(argc - 1, argv + 1, gc);
 	pr_err("'%s' is not a stat command: pmukvm stat has record, report and live", argv[1]);
 	return 129;
 }

@@ -5,14 +5,25 @@
 /* What stat report and stat live share. */
 #include "util/kvm-stat.h"
 
-/** stat__parse_event - --event's value; 0, or -1 with a message. */
-int stat__parse_event(const char *arg, enum kvm_stat_analysis *out);
+#include "util/options.h"
 
-/** stat__parse_key - -k's value; 0, or -1 with a message. */
-int stat__parse_key(const char *arg, enum kvm_stat_sort *out);
+/* The words of --event and -k, for report's and live's rows alike. */
+extern const struct opt_choice stat_event_words[];
+extern const struct opt_choice stat_key_words[];
 
-/** stat_live - pmukvm stat live (builtin-kvm/stat-live.c); argv[0] is "live". */
-int stat_live(int argc, char **argv);
+#define OPT_STAT_EVENT(type, field)						\
+	OPT_CHOICE(0, "event", type, field, stat_event_words, "EVENT",			\
+		   "vmexit, mmio, ioport or msr",					\
+		   "what to analyse: vmexit (default), mmio, ioport, msr")
+#define OPT_STAT_KEY(type, field)						\
+	OPT_CHOICE('k', "key", type, field, stat_key_words, "KEY", "sample or time",	\
+		   "sort rows by sample (count, default) or time (average)")
+
+/**
+ * stat_live - pmukvm stat live (builtin-kvm/stat-live.c); argv[0] is "live",
+ * @gc the guest options given before it.
+ */
+int stat_live(int argc, char **argv, struct guest_config *gc);
 
 struct kvm_stat_print;
 
@@ -30,8 +41,6 @@ struct stat_text {
 int stat_text__render(struct stat_text *t, struct kvm_stat *ks, const struct kvm_stat_print *p,
 		      bool by_symbol);
 void stat_text__exit(struct stat_text *t);
-
-struct opt_desc;
 
 /** stat_live_opts - stat live's option table (for completion). */
 const struct opt_desc *stat_live_opts(void);

@@ -50,63 +50,7 @@
 #define DEFAULT_PAGES	128
 #define QUEUE_MAX	(64u << 20)	/* live: records read, not yet processed */
 
-enum {
-	OPT_STDIO = OPT_COMMAND_FIRST,
-	OPT_TUI,
-	OPT_SPEED,
-	OPT_NO_DECAY,
-	OPT_ITERATIONS,
-	OPT_PERCENT_LIMIT,
-	OPT_GUEST_MEMORY,
-};
-
 #define MAX_CPU_LIST	4096	/* -C: CPU numbers below this */
-
-static const struct opt_desc top_opts[] = {
-	{ "input", 'i', required_argument, "FILE",
-	  "replay a data file on its own timestamps instead of sampling live" },
-	{ "speed", OPT_SPEED, required_argument, "X",
-	  "replay X times faster than recorded (default 1; 0: as fast as possible)" },
-	{ "delay", 'd', required_argument, "SECONDS", "refresh interval (default 2)" },
-	{ "no-decay", OPT_NO_DECAY, no_argument, NULL,
-	  "cumulative counts (default: decay by 7/8 at each refresh)" },
-	{ "zero", 'z', no_argument, NULL,
-	  "zero the counts at each refresh: each view holds one interval" },
-	{ "sort", 's', required_argument, "KEYS",
-	  "sort keys: comm, pid, dso, sym, guest, vcpu, mode (default mode,dso,sym)" },
-	{ "stdio", OPT_STDIO, no_argument, NULL,
-	  "batch mode: a text snapshot per interval (default when stdout is not a terminal)" },
-	{ "tui", OPT_TUI, no_argument, NULL, "the interactive browser (default on a terminal)" },
-	{ "iterations", OPT_ITERATIONS, required_argument, "N", "batch mode: stop after N snapshots" },
-	{ "entries", 'E', required_argument, "N",
-	  "batch mode: rows per snapshot (default 20, 0: all)" },
-	{ "show-nr-samples", 'n', no_argument, NULL,
-	  "batch mode: a Samples column (the browser always has one)" },
-	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
-	  "hide rows below PCT percent of the samples shown" },
-	{ "hide_kernel_symbols", 'K', no_argument, NULL,
-	  "leave out kernel samples, host and guest" },
-	{ "hide_user_symbols", 'U', no_argument, NULL,
-	  "leave out user samples, host and guest" },
-	{ "cpu", 'C', required_argument, "LIST",
-	  "only CPUs in LIST (0-3,7): live, the CPUs sampled; replay, the samples taken there" },
-	{ "all-cpus", 'a', no_argument, NULL, "live: sample every CPU (the default)" },
-	{ "pid", 'p', required_argument, "PID", "live: sample the threads of one process" },
-	{ "event", 'e', required_argument, "EVENT",
-	  "live: cycles, instructions, branches, branch-misses, cache-misses, "
-	  "cache-references, ref-cycles, cpu-clock, task-clock, rNNNN "
-	  "(default cycles; cpu-clock where there is no PMU)" },
-	{ "freq", 'F', required_argument, "HZ", "live: samples per second (default 4000)" },
-	{ "count", 'c', required_argument, "N",
-	  "live: a sample every N events, instead of a frequency (-F)" },
-	{ "mmap-pages", 'm', required_argument, "PAGES",
-	  "live: ring buffer pages per CPU, a power of two (default 128)" },
-	{ "kallsyms", 'k', required_argument, "FILE",
-	  "host kernel symbols (default /proc/kallsyms)" },
-	{ "guest-memory", OPT_GUEST_MEMORY, no_argument, NULL,
-	  "live: each running guest's kernel symbols read from its memory at the start" },
-	OPT_END
-};
 
 static const char top_usage[] =
 	"pmukvm [guest options] top [-i FILE [--speed X]] [-a | -C LIST | -p PID] [--stdio [--iterations N]] [OPTIONS]";
@@ -118,6 +62,7 @@ struct top {
 	double speed, delay, percent_limit;
 	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
 	bool guest_memory;
+	struct guest_config guest;	/* the guest options */
 	char gm_dir[4096];	/* --guest-memory: the guests' tree */
 	bool system_wide;
 	const char *cpu_list;		/* -C as given */
@@ -167,135 +112,82 @@ static void top__sig(int sig)
 	top_done = 1;
 }
 
-static int top_opt(int val, const char *arg, void *ctx)
+static int opt_cpu(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct top *top = ctx;
-	unsigned long long v;
+	struct top *top = opts;
 
-	switch (val) {
-	case 'i':
-		top->input = arg;
-		return 0;
-	case OPT_SPEED:
-		if (parse_double(arg, &top->speed) || top->speed < 0) {
-			pr_err("--speed wants a number >= 0, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	case 'd':
-		if (parse_double(arg, &top->delay) || !(top->delay >= 0.05) || top->delay > 3600) {
-			pr_err("--delay wants seconds from 0.05 to 3600, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_NO_DECAY:
-		top->no_decay = true;
-		return 0;
-	case 'z':
-		top->zero = true;
-		return 0;
-	case 'n':
-		top->show_nr_samples = true;
-		return 0;
-	case OPT_GUEST_MEMORY:
-		top->guest_memory = true;
-		return 0;
-	case OPT_PERCENT_LIMIT:
-		if (parse_double(arg, &top->percent_limit) || !(top->percent_limit >= 0) ||
-		    top->percent_limit > 100) {
-			pr_err("--percent-limit wants a number from 0 to 100, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	case 'K':
-		top->hide_kernel = true;
-		return 0;
-	case 'U':
-		top->hide_user = true;
-		return 0;
-	case 'a':
-		top->system_wide = true;
-		return 0;
-	case 'C':
-		if (!top->cpus)
-			top->cpus = xcalloc(MAX_CPU_LIST, sizeof(*top->cpus));
-		if (parse_cpu_list(arg, top->cpus, MAX_CPU_LIST)) {
-			pr_err("--cpu wants a CPU list such as 0-3,7 (CPUs below %d), not '%s'",
-			       MAX_CPU_LIST, arg);
-			return -1;
-		}
-		top->cpu_list = arg;
-		return 0;
-	case 'c':
-		if (parse_u64(arg, &v) || !v || v > (1ull << 62)) {
-			pr_err("--count wants a positive period, not '%s'", arg);
-			return -1;
-		}
-		top->period = v;
-		return 0;
-	case 's':
-		top->sort = arg;
-		return 0;
-	case OPT_STDIO:
-		top->stdio = true;
-		return 0;
-	case OPT_TUI:
-		top->tui = true;
-		return 0;
-	case OPT_ITERATIONS:
-		if (parse_u64(arg, &v) || !v || v > 1000000000) {
-			pr_err("--iterations wants a positive count, not '%s'", arg);
-			return -1;
-		}
-		top->iterations = (long)v;
-		return 0;
-	case 'E':
-		if (parse_u64(arg, &v) || v > 1000000000) {
-			pr_err("--entries wants a count, not '%s'", arg);
-			return -1;
-		}
-		top->rows = (long)v;
-		return 0;
-	case 'p':
-		if (parse_u64(arg, &v) || !v || v > INT32_MAX) {
-			pr_err("--pid wants a process id, not '%s'", arg);
-			return -1;
-		}
-		top->pid = (pid_t)v;
-		return 0;
-	case 'e': {
-		struct perf_event_attr attr;
-
-		/* A wrong name is a usage error, found before anything opens. */
-		if (event_name__parse(arg, &attr)) {
-			pr_err("unknown event '%s' (known: %s)", arg, event_names_known);
-			return -1;
-		}
-		top->event = arg;
-		return 0;
-	}
-	case 'F':
-		if (parse_u64(arg, &v) || !v || v > 1000000) {
-			pr_err("--freq wants a frequency in Hz, not '%s'", arg);
-			return -1;
-		}
-		top->freq = v;
-		top->freq_given = true;
-		return 0;
-	case 'm':
-		if (parse_u64(arg, &v) || !v || (v & (v - 1)) || v > (1u << 16)) {
-			pr_err("--mmap-pages wants a power of two, not '%s'", arg);
-			return -1;
-		}
-		top->mmap_pages = (unsigned int)v;
-		return 0;
-	case 'k':
-		top->kallsyms = arg;
-		return 0;
-	default:
+	if (!top->cpus)
+		top->cpus = xcalloc(MAX_CPU_LIST, sizeof(*top->cpus));
+	if (parse_cpu_list(arg, top->cpus, MAX_CPU_LIST)) {
+		pr_err("--cpu wants a CPU list such as 0-3,7 (CPUs below %d), not '%s'",
+		       MAX_CPU_LIST, arg);
 		return -1;
 	}
+	top->cpu_list = arg;
+	return 0;
 }
+
+static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct top *top = opts;
+	struct perf_event_attr attr;
+
+	/* A wrong name is a usage error, found before anything opens. */
+	if (event_name__parse(arg, &attr)) {
+		pr_err("unknown event '%s' (known: %s)", arg, event_names_known);
+		return -1;
+	}
+	top->event = arg;
+	return 0;
+}
+
+static const struct opt_desc top_opts[] = {
+	OPT_STRING('i', "input", struct top, input, "FILE",
+		   "replay a data file on its own timestamps instead of sampling live"),
+	OPT_SPEED(struct top, speed,
+		  "replay X times faster than recorded (default 1; 0: as fast as possible)"),
+	OPT_DOUBLE('d', "delay", struct top, delay, 0.05, 3600, "SECONDS",
+		   "seconds from 0.05 to 3600", "refresh interval (default 2)"),
+	OPT_BOOL(0, "no-decay", struct top, no_decay,
+		 "cumulative counts (default: decay by 7/8 at each refresh)"),
+	OPT_BOOL('z', "zero", struct top, zero,
+		 "zero the counts at each refresh: each view holds one interval"),
+	OPT_STRING('s', "sort", struct top, sort, "KEYS",
+		   "sort keys: comm, pid, dso, sym, guest, vcpu, mode (default mode,dso,sym)"),
+	OPT_BOOL(0, "stdio", struct top, stdio,
+		 "batch mode: a text snapshot per interval (default when stdout is not a terminal)"),
+	OPT_BOOL(0, "tui", struct top, tui, "the interactive browser (default on a terminal)"),
+	OPT_UINT(0, "iterations", struct top, iterations, 1, 1000000000, "N", "a positive count",
+		 "batch mode: stop after N snapshots"),
+	OPT_UINT('E', "entries", struct top, rows, 0, 1000000000, "N", "a count",
+		 "batch mode: rows per snapshot (default 20, 0: all)"),
+	OPT_BOOL('n', "show-nr-samples", struct top, show_nr_samples,
+		 "batch mode: a Samples column (the browser always has one)"),
+	OPT_PERCENT(0, "percent-limit", struct top, percent_limit,
+		    "hide rows below PCT percent of the samples shown"),
+	OPT_BOOL('K', "hide_kernel_symbols", struct top, hide_kernel,
+		 "leave out kernel samples, host and guest"),
+	OPT_BOOL('U', "hide_user_symbols", struct top, hide_user,
+		 "leave out user samples, host and guest"),
+	OPT_CALLBACK('C', "cpu", opt_cpu, "LIST",
+		     "only CPUs in LIST (0-3,7): live, the CPUs sampled; replay, the samples taken there"),
+	OPT_BOOL('a', "all-cpus", struct top, system_wide, "live: sample every CPU (the default)"),
+	OPT_PID('p', "pid", struct top, pid, "live: sample the threads of one process"),
+	OPT_CALLBACK('e', "event", opt_event, "EVENT",
+		     "live: cycles, instructions, branches, branch-misses, cache-misses, "
+		     "cache-references, ref-cycles, cpu-clock, task-clock, rNNNN "
+		     "(default cycles; cpu-clock where there is no PMU)"),
+	OPT_FREQ(struct top, freq, "live: samples per second (default 4000)"),
+	OPT_PERIOD(struct top, period, "N",
+		   "live: a sample every N events, instead of a frequency (-F)"),
+	OPT_MMAP_PAGES(struct top, mmap_pages,
+		       "live: ring buffer pages per CPU, a power of two (default 128)"),
+	OPT_STRING('k', "kallsyms", struct top, kallsyms, "FILE",
+		   "host kernel symbols (default /proc/kallsyms)"),
+	OPT_BOOL(0, "guest-memory", struct top, guest_memory,
+		 "live: each running guest's kernel symbols read from its memory at the start"),
+	OPT_END
+};
 
 static bool is_guest_mode(u8 cpumode)
 {
@@ -904,7 +796,7 @@ static int live__synthesize(struct top *top)
 	}
 	if (err)
 		return err;
-	err = guest_machines__find(&guest_config, &guests, &nr, &bad);
+	err = guest_machines__find(&top->guest, &guests, &nr, &bad);
 	if (err) {
 		pr_err("cannot read '%s': %s", bad, file__strerror(err));
 		return err;
@@ -1025,13 +917,13 @@ static int top__run_stdio(struct top *top)
 	return 0;
 }
 
-int cmd_top(int argc, char **argv)
+int cmd_top(int argc, char **argv, struct guest_config *gc)
 {
 	struct top top = {
 		.tool = { .sample = top__sample },
 		.sort = "mode,dso,sym",
 		.speed = 1, .delay = 2, .rows = 20,
-		.freq = DEFAULT_FREQ, .mmap_pages = DEFAULT_PAGES,
+		.mmap_pages = DEFAULT_PAGES,
 	};
 	struct sort_order user;
 	struct sigaction sa = { 0 };
@@ -1039,7 +931,11 @@ int cmd_top(int argc, char **argv)
 	int i, e, ret = 1;
 	bool use_tui;
 
-	i = options_parse(argc, argv, top_usage, top_opts, top_opt, &top);
+	top.guest = *gc;
+	i = options_parse(argc, argv, top_usage, top_opts, &top, &top.guest);
+	top.freq_given = top.freq != 0;
+	if (!top.freq)
+		top.freq = DEFAULT_FREQ;
 	if (!top.input)
 		top.input = global_input;	/* pmukvm -i FILE top */
 	if (i < 0)
@@ -1094,17 +990,16 @@ int cmd_top(int argc, char **argv)
 	 * record). Counted: as report, guest only when guest files are given.
 	 */
 	{
-		struct guest_config asked = guest_config;
+		struct guest_config sampled = top.guest;
 
-		guest_config__finish();
-		top.sample_host = guest_config.host;
-		top.sample_guest = guest_config.guest;
-		guest_config = asked;
+		guest_config__finish(&sampled);
+		top.sample_host = sampled.host;
+		top.sample_guest = sampled.guest;
 	}
-	guest_config__finish_view();
+	guest_config__finish_view(&top.guest);
 	if (top.guest_memory) {
 		/* guests read from memory, the --guestmount files where not */
-		int gerr = guest_memory__mount(guest_config.mount, top.pid, top.gm_dir,
+		int gerr = guest_memory__mount(top.guest.mount, top.pid, top.gm_dir,
 					       sizeof(top.gm_dir));
 
 		if (gerr < 0) {
@@ -1112,7 +1007,7 @@ int cmd_top(int argc, char **argv)
 			free(top.cpus);
 			return 1;
 		}
-		guest_config.mount = top.gm_dir;
+		top.guest.mount = top.gm_dir;
 	}
 
 	top.so = user;
@@ -1126,8 +1021,8 @@ int cmd_top(int argc, char **argv)
 			pr_err("%s", err);
 			goto out;
 		}
-		if (top.data->info.guest_files && !guest_config.host_set && !guest_config.guest_set)
-			guest_config.host = false;
+		if (top.data->info.guest_files && !top.guest.host_set && !top.guest.guest_set)
+			top.guest.host = false;
 		if (top.data->nr_evsels) {
 			struct evsel *ev0 = top.data->evsels[0];
 			char *n = ev0->name ? xstrdup(ev0->name) : evsel__name_from_attr(&ev0->attr);
@@ -1148,9 +1043,9 @@ int cmd_top(int argc, char **argv)
 			goto out;
 		top.data = live__data(&top);
 	}
-	top.count_guest = guest_config.guest;
-	top.count_host = guest_config.host;
-	top.session = session__new(top.data, &top.tool, err, sizeof(err));
+	top.count_guest = top.guest.guest;
+	top.count_host = top.guest.host;
+	top.session = session__new(top.data, &top.tool, &top.guest, err, sizeof(err));
 	if (!top.session) {
 		pr_err("%s", err);
 		goto out;

@@ -47,7 +47,7 @@ static inline void fuzz_report(struct perf_data *data)
 		abort();
 	hists__init(&rep.hists, &so);
 	rep.tool.sample = fuzz_report_sample;
-	s = session__new(data, &rep.tool, err, sizeof(err));
+	s = session__new(data, &rep.tool, NULL, err, sizeof(err));
 	if (s) {
 		/* The host's kernel symbols: none (no /proc/kallsyms per input). */
 		s->machines.kallsyms_path = "/nonexistent/kallsyms";

@@ -93,16 +93,19 @@ static void arena_release(struct session *s, struct ordered_event *oe)
 		free(a);
 }
 
-struct session *session__new(struct perf_data *data, struct perf_tool *tool, char *err,
-			     size_t errlen)
+struct session *session__new(struct perf_data *data, struct perf_tool *tool,
+			     const struct guest_config *gc, char *err, size_t errlen)
 {
+	static const struct guest_config none;
 	struct session *s = xzalloc(sizeof(*s));
 
 	s->data = data;
 	s->tool = tool;
 	machines__init(&s->machines, data);
-	if (machines__setup_guests(&s->machines, guest_config.kallsyms, guest_config.modules,
-				   guest_config.vmlinux, guest_config.mount, err, errlen)) {
+	if (!gc)
+		gc = &none;
+	if (machines__setup_guests(&s->machines, gc->kallsyms, gc->modules, gc->vmlinux,
+				   gc->mount, err, errlen)) {
 		session__delete(s);
 		return NULL;
 	}

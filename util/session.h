@@ -6,6 +6,7 @@
 #include "util/machine.h"
 
 struct session;
+struct guest_config;
 
 /**
  * struct perf_tool - what a command does with resolved samples. Records
@@ -95,11 +96,12 @@ struct session {
 };
 
 /**
- * session__new - a session over @data (which it does not own).
- * Returns NULL with @err filled when guest setup fails.
+ * session__new - a session over @data (which it does not own), with the
+ * guests of @gc (the guest options; NULL: none, only the recording's own
+ * carried files). Returns NULL with @err filled when guest setup fails.
  */
-struct session *session__new(struct perf_data *data, struct perf_tool *tool, char *err,
-			     size_t errlen);
+struct session *session__new(struct perf_data *data, struct perf_tool *tool,
+			     const struct guest_config *gc, char *err, size_t errlen);
 void session__delete(struct session *session);
 
 /**

@@ -31,6 +31,8 @@ void test_time_ranges(void);
 void test_time_skip(void);
 void test_filter_lists(void);
 void test_output_fields(void);
+void test_options_kinds(void);
+void test_options_forms(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -57,6 +59,8 @@ static const struct unit_test tests[] = {
 	{ "guest_files", test_guest_files },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
 	{ "demangle_names", test_demangle_names },
+	{ "options_kinds", test_options_kinds },
+	{ "options_forms", test_options_forms },
 };
 
 int main(int argc, char **argv)
