@@ -319,9 +319,9 @@ static int find_long(const struct opt_parser *p, const char *name, size_t len,
 		if (nr == 1 || (!pass && nr))
 			break;
 		if (nr > 1) {
-			pr_err("option '--%.*s' is ambiguous: --%s%s, --%s%s, ... (see --help)",
+			pr_err("option '--%.*s' is ambiguous: --%s%s, --%s%s%s (see --help)",
 			       (int)len, name, cand[0].unset ? "no-" : "", cand[0].o->lng,
-			       cand[1].unset ? "no-" : "", cand[1].o->lng);
+			       cand[1].unset ? "no-" : "", cand[1].o->lng, nr > 2 ? ", ..." : "");
 			return -1;
 		}
 	}

@@ -235,7 +235,7 @@ void test_options_forms(void)
 	CHECK(parse("c --no-chi", &t, &gc) == 2 && t.children == 0);
 	CHECK(parse("c --callreq x", &t, &gc) == 3 && t.cb_calls == 1);
 	CHECK(parse("c --callr x", &t, &gc) == -1);
-	CHECK(strstr(msg, "is ambiguous") != NULL);
+	CHECK_STR(msg, "option '--callr' is ambiguous: --callreq, --callreq-other (see --help)");
 	CHECK(parse("c --e 3", &t, &gc) == -1);	/* --entries, --extra */
 	/* the global options: into the guest_config, before or among the command's */
 	CHECK(parse("c --guestkallsyms=k -a --guestmount m --guest", &t, &gc) == 6 && t.flag);
