@@ -2,8 +2,18 @@
 #ifndef PMUKVM_MACHINE_H
 #define PMUKVM_MACHINE_H
 
+/*
+ * The machine model: the host and each guest, what records change in
+ * them, and samples resolved against them. A machine's parts have their
+ * own files: util/maps.h (address spaces), util/dso.h (DSOs and their
+ * bytes), util/thread.h (threads, comms), util/kernel.h (kernel symbol
+ * files and kernel maps).
+ */
 #include "util/callchain.h"
+#include "util/dso.h"
 #include "util/event.h"
+#include "util/maps.h"
+#include "util/thread.h"
 #include "util/util.h"
 
 struct symbol;
@@ -11,76 +21,6 @@ struct kallsyms;
 struct kmodule;
 struct elf_image;
 struct perf_data;
-
-enum dso_kind {
-	DSO_USER,		/* an ELF file mapped by a process */
-	DSO_VDSO,
-	DSO_ANON,		/* anonymous or special mappings: no symbols */
-	DSO_JIT,		/* anonymous executable memory: /tmp/perf-PID.map */
-	DSO_KERNEL,		/* a kernel's core: host or guest */
-	DSO_MODULE,		/* a kernel module: host or guest */
-	DSO_GUEST_USER,		/* all of a guest's user space, unresolved */
-};
-
-/** struct dso - something symbols come from, shared by every map of it. */
-struct dso {
-	char *long_name;	/* path, or "[kernel.kallsyms]" */
-	char *short_name;	/* what reports show */
-	u64 name_hash;		/* of short_name: rows group by it */
-	enum dso_kind kind;
-	struct machine *machine;
-	bool loaded;		/* symbols looked for (found or not) */
-	bool untrusted;		/* build-id differs from the recording */
-	u8 build_id[20];	/* from the data file's BUILD_ID feature */
-	u8 build_id_size;
-	struct elf_image *elf;	/* DSO_USER, DSO_VDSO */
-	char *data_path;	/* the file with the recording's bytes, or: */
-	void *data_buf;		/* [vdso]: this kernel's image, when it matches */
-	size_t data_len;
-	struct dso_unwind *unwind;	/* util/unwind.c's, when it looked */
-	struct symtab *jit_syms;	/* DSO_JIT: the perf map's symbols, if any */
-	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
-	u64 nr_samples;
-	struct dso *next;	/* machine's list */
-	struct dso *name_next;	/* same long_name, other kind */
-};
-
-/** struct map - [start, end) of a process or kernel address space. */
-struct map {
-	u64 start, end, pgoff;
-	struct dso *dso;
-};
-
-struct map_node;
-
-/**
- * struct maps - non-overlapping maps in address order; shared by a
- * process's threads. A treap on start (priorities from a PRNG, never from
- * the data): inserts are O(log n) expected whatever order mmaps arrive in
- * (top-down allocators send them in descending order), lookups O(log n).
- */
-struct maps {
-	struct map_node *root;
-	size_t nr;
-	int refcnt;
-	struct map_node *last;	/* lookup cache; cleared when a node goes */
-};
-
-/** maps__first - the lowest map, or NULL. */
-struct map *maps__first(struct maps *maps);
-/** maps__next - the map after @map (one of @maps'), or NULL. */
-struct map *maps__next(struct maps *maps, const struct map *map);
-/** maps__clear - removes every map (the struct stays usable). */
-void maps__clear(struct maps *maps);
-
-/** struct thread - a task seen in the data; comm follows COMM records. */
-struct thread {
-	u32 pid, tid;
-	const char *comm;	/* interned: equal names share one pointer */
-	struct maps *maps;
-	int vcpu;		/* from a "CPU <n>/KVM" comm, else -1 */
-	struct thread *hnext;
-};
 
 enum machine_flags {
 	MACHINE_GUEST = 1 << 0,
@@ -93,6 +33,7 @@ struct machine {
 	unsigned flags;
 	char *name;		/* "host", "guest 0", "guest 1234 (vmname)" */
 	char *root;		/* --guestmount DIR/<pid>, or NULL */
+	struct machines *machines;	/* the session's: warnings, recorded build-ids */
 	struct maps kmaps;	/* kernel and modules */
 	struct dso *dsos;
 	/* dsos by long_name (a file may name a million): number -> chain. */
@@ -192,12 +133,6 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
 /** machines__process_event - updates the model from a non-sample record. */
 int machines__process_event(struct machines *m, const union perf_event *ev);
 
-/** machines__load_dso - loads @dso's symbols (build-id checked) if not yet. */
-void machines__load_dso(struct machines *m, struct dso *dso);
-
-/** maps__find - the map containing @addr, or NULL. */
-struct map *maps__find(struct maps *maps, u64 addr);
-
 /**
  * machines__resolve_callchain - resolves the sample's callchain into at
  * most @max frames, the context markers (kernel, user, guest) switching
@@ -213,14 +148,11 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 /** machines__warn_once - records a warning (deduplicated) for the report header. */
 void machines__warn_once(struct machines *m, const char *fmt, ...) __printf(2, 3);
 
-struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
-				       u32 pid, u32 tid);
+/**
+ * machines__find_guest - the guest machine of QEMU pid @pid: its own, else
+ * the default guest (not under --guestmount), else a new one without
+ * symbols (warned about).
+ */
 struct machine *machines__find_guest(struct machines *m, s32 pid);
-
-/** thread__vcpu - the vCPU number from a QEMU thread name, or -1. */
-int comm__vcpu(const char *comm);
-
-/** dso__sym_name - for reports: the symbol's name. */
-const char *map__dso_name(const struct dso *dso);
 
 #endif

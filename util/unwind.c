@@ -11,26 +11,21 @@
  * where .eh_frame lives, is not executable) are read from the DSO being
  * unwound through, at the same load bias as its executable map.
  *
- * A DSO's file is mapped read-only once, on first use, and kept with the
- * DSO: libunwind reads tables and code 8 bytes at a time, over and over at
- * the same places, and each read is a load from the map, bounds-checked
- * against it, instead of a system call.
+ * A DSO's bytes come from dso__data_read(), which maps its file once and
+ * keeps it with the DSO: libunwind reads tables and code 8 bytes at a
+ * time, over and over at the same places.
  *
  * x86_64 only, as record's register mask.
  */
 #include "util/unwind.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "util/machine.h"
+#include "util/dso.h"
+#include "util/maps.h"
+#include "util/thread.h"
 
 /* Exported by libunwind, not declared by its headers. */
 extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
@@ -43,19 +38,14 @@ enum {
 	PREG_R8 = 16,
 };
 
-/* What the unwinder keeps per DSO: its bytes and .eh_frame_hdr. */
+/* What the unwinder keeps per DSO: where its .eh_frame_hdr table is. */
 struct dso_unwind {
 	bool ok;		/* false: no table; do not look again */
-	int fd;			/* the file where it could not be mapped, or -1 and: */
-	const u8 *buf;		/* the image: the file mapped, or in memory ([vdso]) */
-	void *map;		/* our mapping of the file (munmap), or NULL */
-	u64 size;
 	u64 hdr_off;		/* file offset of .eh_frame_hdr */
 	u64 fde_count;
 };
 
 struct unwind_ctx {
-	struct machines *m;
 	struct thread *thread;
 	const struct perf_sample *s;
 	u64 sp;
@@ -63,120 +53,37 @@ struct unwind_ctx {
 	u64 bias;		/* runtime address - file offset, for @dso */
 	/* The map of the last read from a file: reads come in runs on one. */
 	const struct map *last_map;
-	const struct dso_unwind *last_du;
 };
 
-/* @len bytes at @off of the DSO's image; the caller checked the bounds. */
-static int read_bytes(const struct dso_unwind *du, u64 off, void *out, size_t len)
-{
-	if (du->buf) {
-		memcpy(out, du->buf + off, len);
-		return 0;
-	}
-	return pread(du->fd, out, len, (off_t)off) == (ssize_t)len ? 0 : -1;
-}
-
-/* Once the file is mapped, its descriptor is not needed. */
-static void drop_fd(struct dso_unwind *du)
-{
-	if (du->map && du->fd >= 0) {
-		close(du->fd);
-		du->fd = -1;
-	}
-}
-
-static struct dso_unwind *dso_unwind(struct machines *m, struct dso *dso)
+static struct dso_unwind *dso_unwind(struct dso *dso)
 {
 	struct dso_unwind *du;
-	Elf *elf = NULL;
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-	size_t shstrndx;
+	u64 off, size;
 	u8 hdr[12];
 	u32 count;
 
 	if (dso->unwind)
 		return dso->unwind->ok ? dso->unwind : NULL;
-	machines__load_dso(m, dso);	/* its build-id checked, its bytes found */
 	du = xzalloc(sizeof(*du));
-	du->fd = -1;
 	dso->unwind = du;
-	if (dso->untrusted)
+	/* Its bytes: the file whose build-id the recording saw (dso__data_read). */
+	if (dso__data_section(dso, ".eh_frame_hdr", &off, &size))
 		return NULL;
-	if (dso->data_buf) {
-		du->buf = dso->data_buf;
-		du->size = dso->data_len;
-		elf = elf_memory((char *)dso->data_buf, dso->data_len);
-	} else {
-		if (!dso->data_path)
-			return NULL;
-		struct stat st;
-
-		du->fd = open(dso->data_path, O_RDONLY | O_CLOEXEC);
-		if (du->fd < 0)
-			return NULL;
-		if (fstat(du->fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
-			goto fail;
-		du->size = (u64)st.st_size;
-		if (du->size <= SIZE_MAX) {
-			void *p = mmap(NULL, (size_t)du->size, PROT_READ, MAP_PRIVATE, du->fd, 0);
-
-			if (p != MAP_FAILED) {
-				du->map = p;
-				du->buf = p;
-			}
-		}
-		/* libelf reads the headers from the file: our map stays read-only. */
-		elf = elf_begin(du->fd, ELF_C_READ, NULL);
-	}
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
-		goto fail;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *name;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".eh_frame_hdr"))
-			break;
-	}
 	/*
 	 * The layout perf and the linkers use: version 1, eh_frame_ptr
 	 * pcrel|sdata4, fde_count udata4, table datarel|sdata4 (8-byte
 	 * entries of initial location and FDE address).
 	 */
-	if (!scn || sh.sh_size < sizeof(hdr) || du->size < sizeof(hdr) ||
-	    sh.sh_offset > du->size - sizeof(hdr) ||
-	    read_bytes(du, sh.sh_offset, hdr, sizeof(hdr)) ||
+	if (size < sizeof(hdr) || dso__data_read(dso, off, hdr, sizeof(hdr)) ||
 	    hdr[0] != 1 || hdr[2] != 0x03 || hdr[3] != 0x3b)
-		goto fail;
+		return NULL;
 	memcpy(&count, hdr + 8, 4);
-	if ((u64)count * 8 > sh.sh_size - sizeof(hdr))
-		goto fail;
-	du->hdr_off = sh.sh_offset;
+	if ((u64)count * 8 > size - sizeof(hdr))
+		return NULL;
+	du->hdr_off = off;
 	du->fde_count = count;
 	du->ok = true;
-	elf_end(elf);
-	drop_fd(du);
 	return du;
-fail:
-	if (elf)
-		elf_end(elf);
-	drop_fd(du);
-	return NULL;
-}
-
-void unwind__dso_free(struct dso *dso)
-{
-	if (!dso->unwind)
-		return;
-	if (dso->unwind->fd >= 0)
-		close(dso->unwind->fd);
-	if (dso->unwind->map)
-		munmap(dso->unwind->map, (size_t)dso->unwind->size);
-	/* Otherwise the buffer is the dso's. */
-	free(dso->unwind);
-	dso->unwind = NULL;
 }
 
 static struct map *user_map(struct unwind_ctx *c, u64 addr)
@@ -195,7 +102,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	struct dso_unwind *du;
 	unw_dyn_info_t di;
 
-	if (!map || !(du = dso_unwind(c->m, map->dso)))
+	if (!map || !(du = dso_unwind(map->dso)))
 		return -UNW_EINVAL;
 	c->dso = map->dso;
 	c->bias = map->start - map->pgoff;
@@ -224,12 +131,10 @@ static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *a
 	return -UNW_ENOINFO;
 }
 
-/* 8 bytes at @off of @du's file. */
-static int read_file(const struct dso_unwind *du, u64 off, unw_word_t *val)
+/* 8 bytes at @off of @dso's file. */
+static int read_file(struct dso *dso, u64 off, unw_word_t *val)
 {
-	if (off > du->size || du->size - off < sizeof(*val))
-		return -UNW_EINVAL;
-	return read_bytes(du, off, val, sizeof(*val)) ? -UNW_EINVAL : 0;
+	return dso__data_read(dso, off, val, sizeof(*val)) ? -UNW_EINVAL : 0;
 }
 
 static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, int write,
@@ -238,7 +143,6 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 	struct unwind_ctx *c = arg;
 	const struct perf_sample *s = c->s;
 	struct map *map;
-	struct dso_unwind *du;
 
 	(void)as;
 	if (write)
@@ -250,16 +154,16 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 	}
 	/* Valid for this sample: maps do not change while it is unwound. */
 	if (c->last_map && addr >= c->last_map->start && addr < c->last_map->end)
-		return read_file(c->last_du, addr - c->last_map->start + c->last_map->pgoff, valp);
+		return read_file(c->last_map->dso, addr - c->last_map->start + c->last_map->pgoff,
+				 valp);
 	map = user_map(c, addr);
-	if (map && (du = dso_unwind(c->m, map->dso))) {
+	if (map && dso_unwind(map->dso)) {
 		c->last_map = map;
-		c->last_du = du;
-		return read_file(du, addr - map->start + map->pgoff, valp);
+		return read_file(map->dso, addr - map->start + map->pgoff, valp);
 	}
 	/* A segment of the DSO in hand that was not mapped executable. */
-	if (c->dso && addr >= c->bias && (du = dso_unwind(c->m, c->dso)))
-		return read_file(du, addr - c->bias, valp);
+	if (c->dso && addr >= c->bias && dso_unwind(c->dso))
+		return read_file(c->dso, addr - c->bias, valp);
 	return -UNW_EINVAL;
 }
 
@@ -337,11 +241,10 @@ static unw_accessors_t accessors = {
 	.get_proc_name = get_proc_name,
 };
 
-size_t unwind__user(struct machines *m, struct thread *thread, const struct perf_sample *s,
-		    u64 *ips, size_t max)
+size_t unwind__user(struct thread *thread, const struct perf_sample *s, u64 *ips, size_t max)
 {
 	static unw_addr_space_t as;
-	struct unwind_ctx c = { .m = m, .thread = thread, .s = s };
+	struct unwind_ctx c = { .thread = thread, .s = s };
 	unw_cursor_t cursor;
 	unw_word_t ip, sp;
 	size_t n = 0;

@@ -12,8 +12,6 @@
 #include "util/event.h"
 #include "util/util.h"
 
-struct dso;
-struct machines;
 struct thread;
 
 /**
@@ -21,10 +19,6 @@ struct thread;
  * ip first, at most @max. Returns how many (0 when the sample has no user
  * registers or stack, or the first frame cannot be unwound from).
  */
-size_t unwind__user(struct machines *m, struct thread *thread, const struct perf_sample *sample,
-		    u64 *ips, size_t max);
-
-/** unwind__dso_free - drops what the unwinder kept for @dso. */
-void unwind__dso_free(struct dso *dso);
+size_t unwind__user(struct thread *thread, const struct perf_sample *sample, u64 *ips, size_t max);
 
 #endif

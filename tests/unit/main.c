@@ -22,6 +22,8 @@ void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_resolve_cache(void);
 void test_maps_overlay(void);
+void test_maps_insert_find(void);
+void test_thread_hash(void);
 void test_guest_files(void);
 void test_elf_abs_symbols(void);
 void test_folded_names(void);
@@ -56,6 +58,8 @@ static const struct unit_test tests[] = {
 	{ "filter_lists", test_filter_lists },
 	{ "output_fields", test_output_fields },
 	{ "maps_overlay", test_maps_overlay },
+	{ "maps_insert_find", test_maps_insert_find },
+	{ "thread_hash", test_thread_hash },
 	{ "guest_files", test_guest_files },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
 	{ "demangle_names", test_demangle_names },

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine model's parts on their own: util/maps.c (insert, trim and
+ * split, find, walk, clone, references) and util/thread.c (the tid hash
+ * through its growth, leaders' maps shared, a tid reused).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/unit/unit.h"
+#include "util/machine.h"
+
+static struct dso fake_dsos[4];
+
+/* One row per step: a map inserted, then what a walk of the set gives. */
+static const struct maps_case {
+	u64 start, end, pgoff;
+	int dso;
+	const char *want;	/* "start-end:pgoff:dso ..." in address order */
+} maps_cases[] = {
+	{ 0x1000, 0x5000, 0, 0, "1000-5000:0:0" },
+	/* Below and apart. */
+	{ 0x0, 0x800, 0x10, 1, "0-800:10:1 1000-5000:0:0" },
+	/* Inside the first: it splits, the tail keeps its file offset. */
+	{ 0x2000, 0x3000, 0x40, 2, "0-800:10:1 1000-2000:0:0 2000-3000:40:2 3000-5000:2000:0" },
+	/* Over the end of one and the start of the next: both trimmed. */
+	{ 0x2800, 0x3800, 0, 3, "0-800:10:1 1000-2000:0:0 2000-2800:40:2 2800-3800:0:3 "
+			       "3800-5000:2800:0" },
+	/* Covering several exactly: they go. */
+	{ 0x1000, 0x3800, 0, 1, "0-800:10:1 1000-3800:0:1 3800-5000:2800:0" },
+	/* Empty: ignored. */
+	{ 0x9000, 0x9000, 0, 2, "0-800:10:1 1000-3800:0:1 3800-5000:2800:0" },
+};
+
+static void maps__describe(struct maps *maps, char *buf, size_t len)
+{
+	struct map *map;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (map = maps__first(maps); map && n < len; map = maps__next(maps, map))
+		n += (size_t)snprintf(buf + n, len - n, "%s%llx-%llx:%llx:%d", n ? " " : "",
+				      (unsigned long long)map->start, (unsigned long long)map->end,
+				      (unsigned long long)map->pgoff, (int)(map->dso - fake_dsos));
+}
+
+void test_maps_insert_find(void)
+{
+	struct maps *maps = maps__new(), *copy, *shared;
+	char got[512];
+	struct map *map;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(maps_cases); i++) {
+		const struct maps_case *c = &maps_cases[i];
+		struct map m = { .start = c->start, .end = c->end, .pgoff = c->pgoff,
+				 .dso = &fake_dsos[c->dso] };
+
+		maps__insert(maps, &m);
+		maps__describe(maps, got, sizeof(got));
+		CHECK_STR(got, c->want);
+	}
+	CHECK(maps->nr == 3);
+	/* Lookups: inside, at a start, at an end (exclusive), in a hole. */
+	map = maps__find(maps, 0x3800);
+	CHECK(map && map->start == 0x3800 && map->dso == &fake_dsos[0]);
+	map = maps__find(maps, 0x37ff);
+	CHECK(map && map->start == 0x1000 && map->dso == &fake_dsos[1]);
+	CHECK(maps__find(maps, 0x800) == NULL);
+	CHECK(maps__find(maps, 0x5000) == NULL);
+	CHECK(maps__find(maps, 0x4fff) != NULL);
+
+	/* A clone is a copy: changes to one leave the other alone. */
+	copy = maps__clone(maps);
+	CHECK(copy->refcnt == 1 && copy->nr == maps->nr);
+	{
+		struct map m = { .start = 0, .end = 0x10000, .dso = &fake_dsos[3] };
+
+		maps__insert(copy, &m);
+	}
+	maps__describe(copy, got, sizeof(got));
+	CHECK_STR(got, "0-10000:0:3");
+	maps__describe(maps, got, sizeof(got));
+	CHECK_STR(got, maps_cases[ARRAY_SIZE(maps_cases) - 1].want);
+	maps__put(copy);
+
+	/* References: the set lives until the last one goes. */
+	shared = maps__get(maps);
+	CHECK(shared == maps && maps->refcnt == 2);
+	maps__put(shared);
+	CHECK(maps->refcnt == 1 && maps->nr == 3);
+	maps__clear(maps);
+	CHECK(maps->nr == 0 && maps__first(maps) == NULL && maps__find(maps, 0x1000) == NULL);
+	maps__put(maps);
+	maps__put(NULL);
+}
+
+void test_thread_hash(void)
+{
+	enum { N = 5000 };	/* past several doublings of the hash */
+	struct machines m;
+	struct thread *t, *leader, *late;
+	u32 tid;
+	int bad = 0;
+
+	machines__init(&m, NULL);
+	/* The idle task is there from the start, named as perf names it. */
+	t = machine__find_thread(&m.host, 0);
+	CHECK(t && !strcmp(t->comm, "swapper"));
+
+	for (tid = 1000; tid < 1000 + N; tid++) {
+		t = machine__findnew_thread(&m.host, &m, tid, tid);
+		bad += t->tid != tid || t->pid != tid || !t->maps || t->vcpu != -1;
+	}
+	CHECK(!bad);
+	CHECK(m.host.nr_threads == N + 1);
+	for (tid = 1000; tid < 1000 + N; tid++) {
+		t = machine__find_thread(&m.host, tid);
+		bad += !t || t->tid != tid;
+		/* findnew finds: the same thread, not a second one. */
+		bad += machine__findnew_thread(&m.host, &m, tid, tid) != t;
+	}
+	CHECK(!bad);
+	CHECK(m.host.nr_threads == N + 1);
+	CHECK(machine__find_thread(&m.host, 999) == NULL);
+
+	/* New threads are named by tid; a comm interns and gives the vCPU. */
+	t = machine__find_thread(&m.host, 1001);
+	CHECK_STR(t->comm, ":1001");
+	thread__set_comm(&m, t, "CPU 3/KVM");
+	CHECK(t->vcpu == 3);
+	thread__set_comm(&m, machine__find_thread(&m.host, 1002), "CPU 3/KVM");
+	CHECK(machine__find_thread(&m.host, 1002)->comm == t->comm);
+
+	/* A thread of a process shares its leader's maps. */
+	leader = machine__find_thread(&m.host, 1000);
+	t = machine__findnew_thread(&m.host, &m, 1000, 90000);
+	CHECK(t->maps == leader->maps && leader->maps->refcnt == 2);
+	/* Seen first without its process, it takes the leader's maps later. */
+	late = machine__findnew_thread(&m.host, &m, (u32)-1, 90001);
+	CHECK(late->pid == (u32)-1 && late->maps != leader->maps);
+	CHECK(machine__findnew_thread(&m.host, &m, 1000, 90001) == late);
+	CHECK(late->pid == 1000 && late->maps == leader->maps && leader->maps->refcnt == 3);
+
+	/* Unhashed (a tid reused): gone, and its reference to the maps with it. */
+	machine__unhash_thread(&m.host, late);
+	CHECK(machine__find_thread(&m.host, 90001) == NULL);
+	CHECK(leader->maps->refcnt == 2);
+	CHECK(m.host.nr_threads == N + 2);
+	machines__exit(&m);
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DSOs: what symbols come from. Finding a machine's DSO by name, loading
+ * a user DSO's symbols (the recording's build-id checked, perf's build-id
+ * cache and /usr/lib/debug searched), [vdso] from this kernel's image,
+ * JIT code from /tmp/perf-PID.map, and a DSO's file bytes for whoever
+ * reads them (the unwinder).
+ */
+#include "util/dso.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "symbols/elf.h"
+#include "symbols/symtab.h"
+#include "util/data.h"
+#include "util/kernel.h"
+#include "util/machine.h"
+
+const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+bool is_anon_name(const char *name)
+{
+	return !strncmp(name, "//", 2) || !strncmp(name, "[heap]", 6) ||
+	       !strncmp(name, "[stack", 6) || !strcmp(name, "/dev/zero") ||
+	       !strncmp(name, "/anon_hugepage", 14) || !strncmp(name, "/SYSV", 5) ||
+	       !strcmp(name, "[vsyscall]") || !strncmp(name, "anon_inode:", 11) ||
+	       !strncmp(name, "/dev/dri/", 9);
+}
+
+/*
+ * Executable memory with no file behind it (perf's anonymous and "no DSO"
+ * names): JIT code. As perf does, it is named after the process's perf
+ * map, /tmp/perf-PID.map, whose symbols name it when the file exists.
+ */
+bool is_jit_name(const char *name, u32 flags)
+{
+	return !strcmp(name, "//anon") || !strncmp(name, "/dev/zero", 9) ||
+	       !strncmp(name, "/anon_hugepage", 14) || (flags & MAP_HUGETLB) ||
+	       !strncmp(name, "[stack", 6) || !strncmp(name, "/SYSV", 5) ||
+	       !strcmp(name, "[heap]");
+}
+
+struct dso *machine__findnew_dso(struct machine *machine, const char *name,
+				 enum dso_kind kind, const char *short_name)
+{
+	struct dso *dso;
+	long n = str_set__find(&machine->dso_names, name);
+
+	if (n >= 0)
+		for (dso = machine->dso_by_name[n]; dso; dso = dso->name_next)
+			if (dso->kind == kind)
+				return dso;
+	if (n < 0) {
+		n = (long)str_set__add(&machine->dso_names, name);
+		ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
+		machine->dso_by_name[n] = NULL;
+	}
+	dso = xzalloc(sizeof(*dso));
+	dso->name_next = machine->dso_by_name[n];
+	machine->dso_by_name[n] = dso;
+	dso->long_name = xstrdup(name);
+	if (short_name)
+		dso->short_name = xstrdup(short_name);
+	else if (name[0] == '[' || !strncmp(name, "//", 2))
+		dso->short_name = xstrdup(name);
+	else
+		dso->short_name = xstrdup(basename_of(name));
+	dso->name_hash = str_hash(dso->short_name);
+	dso->kind = kind;
+	dso->machine = machine;
+	dso->next = machine->dsos;
+	machine->dsos = dso;
+	return dso;
+}
+
+const char *map__dso_name(const struct dso *dso)
+{
+	return dso ? dso->short_name : "[unknown]";
+}
+
+void dso__delete(struct dso *dso)
+{
+	if (dso->elf) {
+		elf_image__exit(dso->elf);
+		free(dso->elf);
+	}
+	free(dso->unwind);	/* plain memory: the bytes it reads are the dso's */
+	if (dso->data.map)
+		munmap(dso->data.map, (size_t)dso->data.size);
+	if (dso->data.tried && dso->data.fd >= 0)
+		close(dso->data.fd);
+	free(dso->data_path);
+	free(dso->data_buf);
+	if (dso->jit_syms) {
+		symtab__exit(dso->jit_syms);
+		free(dso->jit_syms);
+	}
+	free(dso->long_name);
+	free(dso->short_name);
+	free(dso);
+}
+
+/* Copies the running process's vDSO image; same kernel, same vDSO. */
+static void *vdso_image(size_t *len)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	FILE *f;
+	char line[512];
+	void *img = NULL;
+
+	if (!base)
+		return NULL;
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && s == base && strstr(line, "[vdso]")) {
+			*len = e - s;
+			img = xmalloc(*len);
+			memcpy(img, (void *)s, *len);
+			break;
+		}
+	}
+	fclose(f);
+	return img;
+}
+
+static void bid_hex(const u8 *bid, u8 size, char *out)
+{
+	u8 i;
+
+	for (i = 0; i < size; i++)
+		snprintf(out + 2 * i, 3, "%02x", bid[i]);
+	out[2 * size] = '\0';
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+static void dso__load_user(struct machines *m, struct dso *dso)
+{
+	char err[512], hex[41], *debug = NULL, *cache = NULL, *runtime = NULL;
+	u8 bid[BUILD_ID_SIZE];
+	int bid_size;
+	struct elf_image *img;
+
+	if (dso->kind == DSO_VDSO) {
+		size_t len = 0;
+		void *buf;
+
+		if (dso->build_id_size) {
+			bid_hex(dso->build_id, dso->build_id_size, hex);
+			cache = xasprintf("%s/.debug/[vdso]/%s/vdso", getenv("HOME") ?: "/root", hex);
+			if (file_exists(cache)) {
+				runtime = cache;
+				cache = NULL;
+			}
+		}
+		if (!runtime) {
+			buf = vdso_image(&len);
+			if (!buf)
+				goto out;
+			bid_size = elf__read_build_id(NULL, buf, len, bid);
+			if (dso->build_id_size && (bid_size != dso->build_id_size ||
+						   memcmp(bid, dso->build_id, (size_t)bid_size))) {
+				dso->untrusted = true;
+				machines__warn_once(m, "[vdso] of the recording differs from this "
+						    "kernel's: its samples are not resolved");
+				free(buf);
+				goto out;
+			}
+			img = xzalloc(sizeof(*img));
+			if (!elf__load(img, NULL, NULL, buf, len, err, sizeof(err)))
+				dso->elf = img;
+			else
+				free(img);
+			dso->data_buf = buf;	/* the unwinder reads it */
+			dso->data_len = len;
+			goto out;
+		}
+	} else {
+		struct stat st;
+
+		/* Never open a device node or FIFO a process mapped. */
+		if (!stat(dso->long_name, &st) && !S_ISREG(st.st_mode))
+			goto out;
+		runtime = xstrdup(dso->long_name);
+		bid_size = elf__read_build_id(runtime, NULL, 0, bid);
+		if (dso->build_id_size && (bid_size != dso->build_id_size ||
+					   memcmp(bid, dso->build_id, dso->build_id_size))) {
+			/* Changed since recording: perf's build-id cache may hold the old one. */
+			bid_hex(dso->build_id, dso->build_id_size, hex);
+			cache = xasprintf("%s/.debug/.build-id/%.2s/%s", getenv("HOME") ?: "/root",
+					  hex, hex + 2);
+			if (file_exists(cache)) {
+				free(runtime);
+				runtime = cache;
+				cache = NULL;
+			} else {
+				dso->untrusted = true;
+				if (bid_size < 0)
+					machines__warn_once(m, "cannot read '%s' (%s): its samples "
+							    "are not resolved", dso->long_name,
+							    strerror(-bid_size));
+				else
+					machines__warn_once(m, "'%s' changed since recording "
+							    "(build-id differs): its samples are not "
+							    "resolved", dso->long_name);
+				goto out;
+			}
+		}
+		if (!dso->build_id_size && bid_size > 0) {
+			memcpy(dso->build_id, bid, (size_t)bid_size);
+			dso->build_id_size = (u8)bid_size;
+		}
+	}
+	dso->data_path = xstrdup(runtime);
+	if (dso->build_id_size) {
+		bid_hex(dso->build_id, dso->build_id_size, hex);
+		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
+		if (elf__has_symtab(debug) != 1) {
+			free(debug);
+			debug = NULL;
+		}
+	}
+	img = xzalloc(sizeof(*img));
+	if (elf__load(img, debug ? debug : runtime, runtime, NULL, 0, err, sizeof(err))) {
+		pr_debug("%s", err);
+		free(img);
+	} else {
+		dso->elf = img;
+	}
+out:
+	free(debug);
+	free(cache);
+	free(runtime);
+}
+
+/* The build-id the data file recorded for a host DSO, if any. */
+static void dso__find_recorded_build_id(struct machines *m, struct dso *dso)
+{
+	const struct header_info *hi;
+	size_t i;
+
+	long n;
+
+	if (dso->build_id_size || !m->data)
+		return;
+	hi = &m->data->info;
+	if (!m->bid_indexed) {
+		m->bid_indexed = true;
+		m->bid_entry = xcalloc(hi->nr_build_ids ? hi->nr_build_ids : 1,
+				       sizeof(*m->bid_entry));
+		for (i = 0; i < hi->nr_build_ids; i++) {
+			const struct build_id_entry *e = &hi->build_ids[i];
+
+			if (e->pid != -1 || !e->size || str_set__find(&m->bid_names, e->filename) >= 0)
+				continue;
+			m->bid_entry[str_set__add(&m->bid_names, e->filename)] = i;
+		}
+	}
+	n = str_set__find(&m->bid_names, dso->long_name);
+	if (n >= 0) {
+		const struct build_id_entry *e = &hi->build_ids[m->bid_entry[n]];
+
+		memcpy(dso->build_id, e->build_id, e->size);
+		dso->build_id_size = e->size;
+	}
+}
+
+#define PERF_MAP_MAX	(256u << 20)	/* bytes of a perf map read at most */
+
+/*
+ * Loads a perf map: lines "START SIZE NAME", START and SIZE in hex. A line
+ * that does not parse, or a symbol of size 0 (it covers nothing), is
+ * skipped. A missing file leaves the DSO without symbols, as in perf.
+ */
+static void dso__load_perf_map(struct dso *dso)
+{
+	char *buf = NULL, *line, *next;
+	size_t len = 0;
+	struct symtab *tab;
+	int err;
+
+	err = read_file_maybe_gz(dso->long_name, PERF_MAP_MAX, &buf, &len);
+	if (err) {
+		if (err != -ENOENT)
+			pr_warning("cannot read '%s': %s", dso->long_name, file__strerror(err));
+		return;
+	}
+	tab = xzalloc(sizeof(*tab));
+	symtab__init(tab);
+	for (line = buf; line < buf + len; line = next) {
+		char *end, *name;
+		u64 start, size;
+		size_t n;
+
+		next = memchr(line, '\n', buf + len - line);
+		next = next ? next + 1 : buf + len;
+		errno = 0;
+		start = strtoull(line, &end, 16);
+		if (end == line || *end != ' ' || errno)
+			continue;
+		name = end + 1;
+		size = strtoull(name, &end, 16);
+		if (end == name || *end != ' ' || errno || !size || start + size < start)
+			continue;
+		name = end + 1;
+		n = next - name;
+		while (n && (name[n - 1] == '\n' || name[n - 1] == '\r'))
+			n--;
+		if (n && !memchr(name, '\0', n))
+			symtab__add(tab, start, size, STB_GLOBAL, STT_FUNC, name, n);
+	}
+	free(buf);
+	symtab__finish(tab, false);
+	dso->jit_syms = tab;
+}
+
+void dso__load(struct machines *m, struct dso *dso)
+{
+	dso->loaded = true;
+	dso__find_recorded_build_id(m, dso);
+	switch (dso->kind) {
+	case DSO_USER:
+	case DSO_VDSO:
+		if (dso->machine->flags & MACHINE_GUEST)
+			return;
+		dso__load_user(m, dso);
+		return;
+	case DSO_KERNEL:
+	case DSO_MODULE:
+		machine__load_kernel(m, dso->machine);
+		return;
+	case DSO_JIT:
+		if (!(dso->machine->flags & MACHINE_GUEST))
+			dso__load_perf_map(dso);
+		return;
+	default:
+		return;
+	}
+}
+
+/*
+ * A DSO's file is mapped once, on first use, and kept with the DSO: the
+ * unwinder reads tables and code 8 bytes at a time, over and over at the
+ * same places, and each read is a load from the map, bounds-checked
+ * against it, instead of a system call. The map is private and writable
+ * so that libelf (dso__data_section), which may convert a foreign-endian
+ * image in place, never writes to the file or faults; nothing else
+ * writes to it. Where the file cannot be mapped, reads go through it.
+ */
+static int dso__data_open(struct dso *dso)
+{
+	struct stat st;
+	int fd;
+
+	if (dso->data.tried)
+		return dso->data.err;
+	dso->data.tried = true;
+	dso->data.fd = -1;
+	dso->data.err = -ENOENT;
+	if (!dso->loaded)
+		dso__load(dso->machine->machines, dso);	/* its build-id checked, its bytes found */
+	if (dso->untrusted)
+		return dso->data.err;
+	if (dso->data_buf) {
+		dso->data.buf = dso->data_buf;
+		dso->data.size = dso->data_len;
+		return dso->data.err = 0;
+	}
+	if (!dso->data_path)
+		return dso->data.err;
+	fd = open(dso->data_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dso->data.err = -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		close(fd);
+		return dso->data.err = -EINVAL;
+	}
+	dso->data.size = (u64)st.st_size;
+	if (dso->data.size <= SIZE_MAX) {
+		void *p = mmap(NULL, (size_t)dso->data.size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			       fd, 0);
+
+		if (p != MAP_FAILED) {
+			dso->data.map = p;
+			dso->data.buf = p;
+		}
+	}
+	/* Once the file is mapped, its descriptor is not needed. */
+	if (dso->data.map)
+		close(fd);
+	else
+		dso->data.fd = fd;
+	return dso->data.err = 0;
+}
+
+int dso__data_read(struct dso *dso, u64 off, void *buf, size_t len)
+{
+	int err = dso__data_open(dso);
+
+	if (err)
+		return err;
+	if (off > dso->data.size || dso->data.size - off < len)
+		return -ERANGE;
+	if (dso->data.buf) {
+		memcpy(buf, dso->data.buf + off, len);
+		return 0;
+	}
+	return pread(dso->data.fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -EIO;
+}
+
+int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size)
+{
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstrndx;
+	int err = dso__data_open(dso);
+
+	if (err)
+		return err;
+	if (dso->data.buf)
+		elf = elf_memory((char *)dso->data.buf, (size_t)dso->data.size);
+	else
+		elf = elf_begin(dso->data.fd, ELF_C_READ, NULL);
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx)) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = -ENOENT;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *sname;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		sname = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (sname && !strcmp(sname, name)) {
+			*off = sh.sh_offset;
+			*size = sh.sh_size;
+			err = 0;
+			break;
+		}
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	return err;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_DSO_H
+#define PMUKVM_DSO_H
+
+/*
+ * DSOs: what symbols come from, one per name and kind in each machine,
+ * shared by every map of it. A DSO's symbols are loaded on first use;
+ * its file bytes are read through dso__data_read().
+ */
+#include "util/util.h"
+
+struct elf_image;
+struct machine;
+struct machines;
+struct symtab;
+
+enum dso_kind {
+	DSO_USER,		/* an ELF file mapped by a process */
+	DSO_VDSO,
+	DSO_ANON,		/* anonymous or special mappings: no symbols */
+	DSO_JIT,		/* anonymous executable memory: /tmp/perf-PID.map */
+	DSO_KERNEL,		/* a kernel's core: host or guest */
+	DSO_MODULE,		/* a kernel module: host or guest */
+	DSO_GUEST_USER,		/* all of a guest's user space, unresolved */
+};
+
+/** struct dso - something symbols come from, shared by every map of it. */
+struct dso {
+	char *long_name;	/* path, or "[kernel.kallsyms]" */
+	char *short_name;	/* what reports show */
+	u64 name_hash;		/* of short_name: rows group by it */
+	enum dso_kind kind;
+	struct machine *machine;
+	bool loaded;		/* symbols looked for (found or not) */
+	bool untrusted;		/* build-id differs from the recording */
+	u8 build_id[20];	/* from the data file's BUILD_ID feature */
+	u8 build_id_size;
+	struct elf_image *elf;	/* DSO_USER, DSO_VDSO */
+	char *data_path;	/* the file with the recording's bytes, or: */
+	void *data_buf;		/* [vdso]: this kernel's image, when it matches */
+	size_t data_len;
+	/* The bytes dso__data_read() reads: opened on first use. */
+	struct {
+		bool tried;	/* opened, or failed to (err) */
+		int err;
+		int fd;		/* the file where it could not be mapped, or -1 and: */
+		const u8 *buf;	/* the image: the file mapped, or data_buf */
+		void *map;	/* our mapping of the file (munmap), or NULL */
+		u64 size;
+	} data;
+	struct dso_unwind *unwind;	/* util/unwind.c's, when it looked: plain memory */
+	struct symtab *jit_syms;	/* DSO_JIT: the perf map's symbols, if any */
+	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
+	u64 nr_samples;
+	struct dso *next;	/* machine's list */
+	struct dso *name_next;	/* same long_name, other kind */
+};
+
+/**
+ * machine__findnew_dso - @machine's DSO of @name and @kind, created if
+ * new (short name @short_name, or the base name of a path, or @name for
+ * "[...]" and "//..." names). The machine owns it.
+ */
+struct dso *machine__findnew_dso(struct machine *machine, const char *name,
+				 enum dso_kind kind, const char *short_name);
+
+/** dso__delete - frees @dso and everything it holds (symbols, file bytes). */
+void dso__delete(struct dso *dso);
+
+/**
+ * dso__load - looks for @dso's symbols once: a user DSO's ELF file (its
+ * build-id checked against the recording's, else perf's build-id cache),
+ * [vdso] from this kernel's image, a JIT map's perf map, a kernel's or
+ * module's through its machine. Problems go to machines__warn_once().
+ */
+void dso__load(struct machines *m, struct dso *dso);
+
+/**
+ * dso__data_read - copies @len bytes at file offset @off of @dso's file
+ * (the one whose build-id the recording saw; [vdso]: this kernel's image),
+ * loading the DSO first if it is not yet. Returns 0, or -ERANGE past the
+ * end, -ENOENT where there are no trusted bytes, another -errno.
+ */
+int dso__data_read(struct dso *dso, u64 off, void *buf, size_t len);
+
+/**
+ * dso__data_section - the file offset and size of @dso's ELF section
+ * @name. Returns 0, -ENOENT when there is none (or no trusted file),
+ * -EINVAL when the file is not ELF.
+ */
+int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size);
+
+/** map__dso_name - for reports: the DSO's short name, or "[unknown]". */
+const char *map__dso_name(const struct dso *dso);
+
+/** basename_of - the last component of @path (a pointer into it). */
+const char *basename_of(const char *path);
+/** is_anon_name - a mapping name with no file (or no symbols) behind it. */
+bool is_anon_name(const char *name);
+/** is_jit_name - executable memory with no file behind it (@flags: the mmap's). */
+bool is_jit_name(const char *name, u32 flags);
+
+#endif

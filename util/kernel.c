@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernels: a machine's kallsyms, modules and vmlinux, read from files or
+ * from the guest files a data file carries; a guest kernel's maps laid
+ * out from them (modules from .ko files under --guestmount where kallsyms
+ * has no symbols for them), relocated by the recorded _text.
+ */
+#include "util/kernel.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbols/elf.h"
+#include "symbols/kallsyms.h"
+#include "symbols/kmod.h"
+#include "symbols/symtab.h"
+#include "util/data.h"
+#include "util/guestfiles.h"
+#include "util/machine.h"
+
+static u16 module_owner(const struct machine *machine, const char *modname)
+{
+	return machine->ks ? kallsyms__module_owner(machine->ks, modname) : 0;
+}
+
+/* "[jbd2]" or "/lib/modules/.../jbd2.ko(.xz)" -> "jbd2" */
+char *module_name_of(const char *filename)
+{
+	const char *b = basename_of(filename);
+	size_t n;
+	char *s, *p;
+
+	if (b[0] == '[') {
+		n = strlen(b);
+		return xstrndup(b + 1, n > 2 ? n - 2 : 0);
+	}
+	s = xstrdup(b);
+	p = strstr(s, ".ko");
+	if (p)
+		*p = '\0';
+	for (p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return s;
+}
+
+/* Guest symbol files carried in the data file, for machine @pid. */
+static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, size_t *len)
+{
+	const struct header_info *hi = &m->data->info;
+	size_t off = 0;
+
+	while (hi->guest_files && off + sizeof(struct guest_file_hdr) <= hi->guest_files_size) {
+		struct guest_file_hdr h;
+
+		memcpy(&h, hi->guest_files + off, sizeof(h));
+		off += sizeof(h);
+		if (h.size > hi->guest_files_size - off)
+			return -EINVAL;
+		if (h.pid == pid && h.kind == kind)
+			return gunzip_buf(hi->guest_files + off, h.size, KALLSYMS_MAX_BYTES, buf, len);
+		off += PERF_ALIGN(h.size, 8);
+	}
+	return -ENOENT;
+}
+
+static int machine__load_kallsyms(struct machines *m, struct machine *machine,
+				  char *err, size_t errlen)
+{
+	struct kallsyms *ks = xzalloc(sizeof(*ks));
+	int ret;
+
+	if (machine->kallsyms_path) {
+		ret = kallsyms__load(ks, machine->kallsyms_path, err, errlen);
+	} else if (machine->flags & MACHINE_GUEST) {
+		char *buf;
+		size_t len;
+		char name[64];
+
+		ret = load_carried_file(m, machine->pid, GUEST_FILE_KALLSYMS, &buf, &len);
+		if (ret) {
+			snprintf(err, errlen, "no kallsyms for %s", machine->name);
+		} else {
+			snprintf(name, sizeof(name), "%s: kallsyms stored in the data file",
+				 machine->name);
+			ret = kallsyms__parse(ks, buf, len, name, err, errlen);
+			free(buf);
+		}
+	} else {
+		ret = kallsyms__load(ks, m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+				     err, errlen);
+	}
+	if (ret) {
+		free(ks);
+		return ret;
+	}
+	machine->ks = ks;
+	return 0;
+}
+
+static int machine__load_modules(struct machines *m, struct machine *machine,
+				 char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	char name[64];
+	int ret;
+
+	if (machine->modules_path)
+		return modules__load(machine->modules_path, &machine->mods, &machine->nr_mods,
+				     err, errlen);
+	ret = load_carried_file(m, machine->pid, GUEST_FILE_MODULES, &buf, &len);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot read the modules stored in the data file",
+			 machine->name);
+		return ret;
+	}
+	snprintf(name, sizeof(name), "%s: modules stored in the data file", machine->name);
+	ret = modules__parse(buf, len, name, &machine->mods, &machine->nr_mods, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
+		       struct dso *dso)
+{
+	struct map map = { .start = start, .end = end, .pgoff = pgoff, .dso = dso };
+
+	maps__insert(&machine->kmaps, &map);
+}
+
+/* Module symbols from DIR/<pid>/lib/modules/.../NAME.ko when kallsyms has none. */
+static void guest__load_ko(struct machines *m, struct machine *machine, struct dso *dso,
+			   const struct kmodule *km)
+{
+	char *path = kmod__find(machine->root, km->name), err[512];
+	struct elf_image *img;
+
+	if (!path)
+		return;
+	img = xzalloc(sizeof(*img));
+	if (kmod__load(img, path, km->start, err, sizeof(err))) {
+		machines__warn_once(m, "%s: %s", machine->name, err);
+		free(img);
+	} else {
+		dso->elf = img;
+		pr_debug("%s: %s symbols from %s", machine->name, km->name, path);
+	}
+	free(path);
+}
+
+/*
+ * One guest module's map, from its modules file line or, when the guest
+ * has no modules file, from the recording's module map record. Symbols
+ * come from kallsyms' [module] lines, else from a .ko under --guestmount.
+ */
+static void guest__add_module(struct machines *m, struct machine *machine,
+			      const struct kmodule *km, bool recorded)
+{
+	const char *src = recorded ? "the recording's module maps" : "the modules file";
+	char *dname = xasprintf("[%s]", km->name);
+	struct dso *dso = machine__findnew_dso(machine, dname, DSO_MODULE, NULL);
+
+	free(dname);
+	dso->loaded = true;
+	dso->owner = module_owner(machine, km->name);
+	if (!dso->owner && machine->root && !dso->elf)
+		guest__load_ko(m, machine, dso, km);
+	if (!dso->owner && !dso->elf && machine->ks)
+		machines__warn_once(m, "%s: module %s is in %s but has no symbols in kallsyms%s "
+				    "(kallsyms/modules inconsistency)", machine->name, km->name,
+				    src, machine->root ? " nor a .ko file" : "");
+	if (km->start < machine->kernel_map_end && km->start + km->size >
+	    machine->kernel_map_start)
+		machines__warn_once(m, "%s: module %s [%#" PRIx64 "-%#" PRIx64 ") in %s overlaps "
+				    "the core kernel (kallsyms/modules inconsistency)",
+				    machine->name, km->name, km->start, km->start + km->size, src);
+	machine__add_kmap(machine, km->start, km->start + km->size, km->start, dso);
+}
+
+/*
+ * A guest's kernel layout comes from its symbol files, not from the map
+ * records: the core kernel spans its kallsyms core symbols, each module
+ * its /proc/modules range (without a modules file, as perf does, the
+ * range its module map record gives). The recorded _text, when there is one, gives
+ * the KASLR relocation of the core kernel.
+ */
+void guest__build_kmaps(struct machines *m, struct machine *machine)
+{
+	const struct kallsyms *ks = machine->ks;
+	u64 lo = UINT64_MAX, hi = 0;
+	size_t i;
+
+	for (i = 0; ks && i < ks->tab.nr; i++) {
+		const struct symbol *s = &ks->tab.syms[i];
+
+		if (s->owner || !s->start)
+			continue;
+		if (s->start < lo)
+			lo = s->start;
+		if (s->end > hi)
+			hi = s->end;
+	}
+	if (machine->vmlinux) {
+		for (i = 0; i < machine->vmlinux->tab.nr; i++) {
+			const struct symbol *s = &machine->vmlinux->tab.syms[i];
+
+			if (s->start < lo)
+				lo = s->start;
+			if (s->end > hi)
+				hi = s->end;
+		}
+	}
+	if (ks && ks->has_text && ks->text > lo && ks->text < hi)
+		lo = ks->text;
+	if (lo < hi) {
+		u64 text = lo;
+
+		if (ks && ks->has_text) {
+			text = ks->text;
+		} else if (machine->vmlinux) {
+			const struct symbol *t = symtab__find_name(&machine->vmlinux->tab, "_text");
+
+			if (t)
+				text = t->start;
+		}
+
+		if (machine->has_text_recorded && machine->text_recorded != text) {
+			machine->reloc = (s64)(machine->text_recorded - text);
+			machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64
+					    " but the symbol files say %#" PRIx64 ": the guest "
+					    "rebooted or KASLR moved it; core kernel symbols are "
+					    "relocated by %+" PRId64 ", module symbols are likely "
+					    "stale", machine->name, machine->text_recorded, text,
+					    machine->reloc);
+		}
+		machine->kernel_map_start = lo + (u64)machine->reloc;
+		machine->kernel_map_end = hi + (u64)machine->reloc;
+		machine__add_kmap(machine, machine->kernel_map_start, machine->kernel_map_end,
+				  machine->kernel_map_start, machine->kernel_dso);
+	}
+	if (machine->nr_mods) {
+		for (i = 0; i < machine->nr_mods; i++)
+			guest__add_module(m, machine, &machine->mods[i], false);
+	} else {
+		for (i = 0; i < machine->nr_rec_mods; i++)
+			guest__add_module(m, machine, &machine->rec_mods[i], true);
+	}
+	/* kallsyms module symbols whose module the modules file lacks. */
+	for (i = 0; ks && i < ks->nr_modnames; i++) {
+		size_t j;
+		bool found = false;
+
+		/* BPF programs and ftrace/kprobe trampolines are not modules. */
+		if (!strcmp(ks->modnames[i], "bpf") || !strncmp(ks->modnames[i], "__builtin__", 11))
+			continue;
+		for (j = 0; j < machine->nr_mods && !found; j++)
+			found = !strcmp(machine->mods[j].name, ks->modnames[i]);
+		if (!found && machine->nr_mods)
+			machines__warn_once(m, "%s: kallsyms has symbols of module %s, which the "
+					    "modules file does not list (kallsyms/modules "
+					    "inconsistency)", machine->name, ks->modnames[i]);
+	}
+}
+
+/*
+ * A kernel image is linked (ET_EXEC) at a kernel address and keeps its
+ * symbols; /bin/ls and other programs are not, and would make every
+ * guest kernel sample silently unresolved. On failure @img's contents
+ * are freed and the reason is in @err.
+ */
+static bool vmlinux__check(struct elf_image *img, const char *path, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	bool high = false;
+	size_t i;
+
+	for (i = 0; i < img->nr_segs; i++)
+		high |= img->segs[i].vaddr >= 0xc0000000ull;
+	if (img->e_type != ET_EXEC)
+		why = "not an executable ELF file (ET_EXEC) as a vmlinux is";
+	else if (!high)
+		why = "nothing in it is loaded at a kernel address";
+	else if (!img->tab.nr)
+		why = "it has no symbols (a stripped image)";
+	if (!why)
+		return true;
+	snprintf(err, errlen, "'%s' is not a kernel image: %s", path, why);
+	elf_image__exit(img);
+	return false;
+}
+
+void machine__load_kernel(struct machines *m, struct machine *machine)
+{
+	char err[512];
+	struct dso *dso;
+	int ret;
+
+	if (machine->ks_tried)
+		return;
+	machine->ks_tried = true;
+	for (dso = machine->dsos; dso; dso = dso->next)
+		if (dso->kind == DSO_KERNEL || dso->kind == DSO_MODULE)
+			dso->loaded = true;
+	if (machine->flags & MACHINE_NO_SYMBOLS)
+		return;
+	if (machine->vmlinux_path) {
+		struct elf_image *img = xzalloc(sizeof(*img));
+
+		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, err,
+			      sizeof(err)) || !vmlinux__check(img, machine->vmlinux_path, err,
+							     sizeof(err))) {
+			machines__warn_once(m, "%s: %s", machine->name, err);
+			if (!machine->load_error)
+				machine->load_error = xstrdup(err);
+			free(img);
+		} else {
+			machine->vmlinux = img;
+		}
+	}
+	if (machine->kallsyms_path || !(machine->flags & MACHINE_GUEST) ||
+	    !machine->vmlinux) {
+		ret = machine__load_kallsyms(m, machine, err, sizeof(err));
+		if (ret) {
+			if (!machine->load_error)
+				machine->load_error = xstrdup(err);
+			if (!(machine->flags & MACHINE_GUEST) || machine->kallsyms_path ||
+			    ret != -ENOENT)
+				machines__warn_once(m, "%s", err);
+		}
+	}
+	if (machine->flags & MACHINE_GUEST) {
+		ret = machine__load_modules(m, machine, err, sizeof(err));
+		if (ret) {
+			machines__warn_once(m, "%s", err);
+			if (!machine->load_error)
+				machine->load_error = xstrdup(err);
+		}
+		guest__build_kmaps(m, machine);
+		return;
+	}
+	/* Host: the map records laid out the kmaps; relocate by _text, and say so. */
+	if (machine->ks && machine->ks->has_text && machine->has_text_recorded)
+		machine->reloc = (s64)(machine->text_recorded - machine->ks->text);
+	if (machine->reloc)
+		machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64 " but "
+				    "'%s' says %#" PRIx64 ": the host rebooted (KASLR moved the "
+				    "kernel) or that file is of another kernel; kernel symbols are "
+				    "relocated by %+" PRId64 " (wrong if it is another kernel), "
+				    "module symbols are likely stale", machine->name,
+				    machine->text_recorded,
+				    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+				    machine->ks->text, machine->reloc);
+	for (dso = machine->dsos; dso; dso = dso->next) {
+		if (dso->kind == DSO_MODULE) {
+			char *name = module_name_of(dso->long_name);
+
+			dso->owner = module_owner(machine, name);
+			free(name);
+		}
+	}
+}
+
+/*
+ * A guest module map record, kept for a guest without a modules file
+ * (--guestkallsyms alone): perf lays such a guest's modules out from
+ * these records and names their symbols from kallsyms' [module] lines.
+ */
+void guest__record_module(struct machines *m, struct machine *machine, u64 start,
+			  u64 end, const char *filename)
+{
+	struct kmodule *km;
+	char *name;
+	u32 idx;
+
+	if (machine->nr_rec_mods >= MAX_MODULES) {
+		machines__warn_once(m, "%s: module map records of more than %u modules: the "
+				    "rest are ignored", machine->name, MAX_MODULES);
+		return;
+	}
+	name = module_name_of(filename);
+	if (!*name || end - start > MODULE_MAX_SIZE) {
+		machines__warn_once(m, "%s: module map record '%s' [%#" PRIx64 "-%#" PRIx64 ") "
+				    "ignored: not a module's name and size", machine->name,
+				    filename, start, end);
+		free(name);
+		return;
+	}
+	/* Names are numbered in the order first seen, as rec_mods is filled. */
+	idx = str_set__add(&machine->rec_mod_names, name);
+	if (idx == machine->nr_rec_mods) {
+		ALLOC_GROW(machine->rec_mods, machine->nr_rec_mods + 1, machine->alloc_rec_mods);
+		km = &machine->rec_mods[machine->nr_rec_mods++];
+		km->name = name;
+	} else {
+		free(name);
+		km = &machine->rec_mods[idx];	/* reloaded: the last record holds */
+		if (km->start == start && km->size == end - start)
+			return;
+	}
+	km->start = start;
+	km->size = end - start;
+	if (machine->ks_tried && !machine->nr_mods && !(machine->flags & MACHINE_NO_SYMBOLS))
+		guest__add_module(m, machine, km, true);
+}

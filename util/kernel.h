@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_KERNEL_H
+#define PMUKVM_KERNEL_H
+
+/*
+ * Kernels: the symbol files of a machine's kernel (kallsyms, modules,
+ * vmlinux, a guest's .ko files, the guest files carried in a data file)
+ * and the kernel maps a guest's layout is built from.
+ */
+#include "util/util.h"
+
+struct dso;
+struct machine;
+struct machines;
+
+/**
+ * machine__load_kernel - loads @machine's kernel symbols once: vmlinux,
+ * kallsyms (a file, the carried copy, or the host's), and for a guest its
+ * modules, then lays out a guest's kernel maps (guest__build_kmaps); the
+ * host's are relocated by the recorded _text and its module DSOs told
+ * their kallsyms owner. What fails is warned about and kept in
+ * @machine->load_error.
+ */
+void machine__load_kernel(struct machines *m, struct machine *machine);
+
+/**
+ * guest__build_kmaps - lays out a guest's kernel maps from its symbol
+ * files: the core kernel over its kallsyms core symbols (relocated by the
+ * recorded _text), each module over its modules file range or, without a
+ * modules file, its module map record's.
+ */
+void guest__build_kmaps(struct machines *m, struct machine *machine);
+
+/**
+ * guest__record_module - keeps a guest module map record (@filename,
+ * [@start, @end)) for a guest without a modules file; mapped at once if
+ * the guest's kernel is laid out already.
+ */
+void guest__record_module(struct machines *m, struct machine *machine, u64 start,
+			  u64 end, const char *filename);
+
+/** machine__add_kmap - maps [@start, @end) of @machine's kernel space to @dso. */
+void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
+		       struct dso *dso);
+
+/**
+ * module_name_of - a module's name from a map name: "[jbd2]" or
+ * "/lib/modules/.../jbd2.ko(.xz)" -> "jbd2" (dashes made underscores).
+ * The caller frees it.
+ */
+char *module_name_of(const char *filename);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_MAPS_H
+#define PMUKVM_MAPS_H
+
+/*
+ * Address spaces: non-overlapping [start, end) maps of a process or of a
+ * machine's kernel, each pointing at the DSO it maps.
+ */
+#include "util/util.h"
+
+struct dso;
+
+/** struct map - [start, end) of a process or kernel address space. */
+struct map {
+	u64 start, end, pgoff;
+	struct dso *dso;
+};
+
+struct map_node;
+
+/**
+ * struct maps - non-overlapping maps in address order; shared by a
+ * process's threads. A treap on start (priorities from a PRNG, never from
+ * the data): inserts are O(log n) expected whatever order mmaps arrive in
+ * (top-down allocators send them in descending order), lookups O(log n).
+ */
+struct maps {
+	struct map_node *root;
+	size_t nr;
+	int refcnt;
+	struct map_node *last;	/* lookup cache; cleared when a node goes */
+};
+
+/** maps__new - an empty, reference-counted set (one reference, the caller's). */
+struct maps *maps__new(void);
+/** maps__get - takes a reference to @maps and returns it. */
+struct maps *maps__get(struct maps *maps);
+/** maps__put - drops a reference; the last one frees @maps and its maps. NULL is ignored. */
+void maps__put(struct maps *maps);
+/**
+ * maps__clone - a new set (one reference, the caller's) with copies of
+ * @src's maps, for a forked process.
+ */
+struct maps *maps__clone(const struct maps *src);
+
+/**
+ * maps__insert - adds a copy of @new, trimming or splitting whatever it
+ * overlaps (the newest map wins, as in the kernel). An empty map
+ * (end <= start) is ignored.
+ */
+void maps__insert(struct maps *maps, const struct map *new);
+
+/** maps__find - the map containing @addr, or NULL. */
+struct map *maps__find(struct maps *maps, u64 addr);
+/** maps__first - the lowest map, or NULL. */
+struct map *maps__first(struct maps *maps);
+/** maps__next - the map after @map (one of @maps'), or NULL. */
+struct map *maps__next(struct maps *maps, const struct map *map);
+/** maps__clear - removes every map (the struct stays usable). */
+void maps__clear(struct maps *maps);
+
+#endif

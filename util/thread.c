@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads: a machine's tasks in a hash keyed by tid, and their names,
+ * interned so that equal names share one pointer.
+ */
+#include "util/thread.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/machine.h"
+#include "util/maps.h"
+
+static const char *comm__intern(struct machines *m, const char *s)
+{
+	u32 i = str_set__add(&m->comms, s);	/* may move the array */
+
+	return m->comms.strs[i];
+}
+
+int comm__vcpu(const char *comm)
+{
+	unsigned n;
+	char rest[8];
+
+	/* QEMU names its vCPU threads "CPU <n>/KVM". */
+	if (sscanf(comm, "CPU %u/KV%7s", &n, rest) == 2 && !strcmp(rest, "M") && n < 65536)
+		return (int)n;
+	return -1;
+}
+
+/* Keyed: a file cannot choose tids that share a chain. */
+static size_t tid_slot(const struct machine *machine, u32 tid)
+{
+	return (size_t)hash_u64(tid) & (machine->thash_size - 1);
+}
+
+struct thread *machine__find_thread(struct machine *machine, u32 tid)
+{
+	struct thread *t;
+
+	if (machine->last_thread && machine->last_thread->tid == tid)
+		return machine->last_thread;
+	if (!machine->thash_size)
+		return NULL;
+	for (t = machine->thash[tid_slot(machine, tid)]; t; t = t->hnext)
+		if (t->tid == tid) {
+			machine->last_thread = t;
+			return t;
+		}
+	return NULL;
+}
+
+void machine__hash_thread(struct machine *machine, struct thread *t)
+{
+	size_t i;
+
+	if (machine->nr_threads + 1 > machine->thash_size) {
+		size_t osz = machine->thash_size;
+		struct thread **old = machine->thash;
+
+		machine->thash_size = osz ? osz * 2 : 1024;
+		machine->thash = xcalloc(machine->thash_size, sizeof(*machine->thash));
+		for (i = 0; i < osz; i++) {
+			struct thread *x = old[i], *n;
+
+			for (; x; x = n) {
+				n = x->hnext;
+				x->hnext = machine->thash[tid_slot(machine, x->tid)];
+				machine->thash[tid_slot(machine, x->tid)] = x;
+			}
+		}
+		free(old);
+	}
+	t->hnext = machine->thash[tid_slot(machine, t->tid)];
+	machine->thash[tid_slot(machine, t->tid)] = t;
+	machine->nr_threads++;
+}
+
+void machine__unhash_thread(struct machine *machine, struct thread *t)
+{
+	struct thread **pp = &machine->thash[tid_slot(machine, t->tid)];
+
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == t) {
+			*pp = t->hnext;
+			machine->nr_threads--;
+			break;
+		}
+	}
+	if (machine->last_thread == t)
+		machine->last_thread = NULL;
+	maps__put(t->maps);
+	free(t);
+}
+
+void thread__set_comm(struct machines *m, struct thread *t, const char *comm)
+{
+	t->comm = comm__intern(m, comm);
+	t->vcpu = comm__vcpu(comm);
+}
+
+struct thread *thread__new(struct machines *m, u32 pid, u32 tid)
+{
+	struct thread *t = xzalloc(sizeof(*t));
+	char comm[32];
+
+	t->pid = pid;
+	t->tid = tid;
+	snprintf(comm, sizeof(comm), ":%d", (int)tid);
+	thread__set_comm(m, t, comm);
+	return t;
+}
+
+struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
+				       u32 pid, u32 tid)
+{
+	struct thread *t = machine__find_thread(machine, tid);
+
+	if (t) {
+		if (t->pid == (u32)-1 && pid == tid)
+			t->pid = pid;	/* a leader: its maps are its own already */
+		if (t->pid == (u32)-1 && pid != (u32)-1 && pid != tid) {
+			/* Now we know its process: share the leader's maps. */
+			struct thread *leader = machine__findnew_thread(machine, m, pid, pid);
+
+			maps__put(t->maps);
+			t->maps = maps__get(leader->maps);
+			t->pid = pid;
+		}
+		return t;
+	}
+	t = thread__new(m, pid, tid);
+	if (pid == (u32)-1 || pid == tid) {
+		t->maps = maps__new();
+	} else {
+		struct thread *leader = machine__findnew_thread(machine, m, pid, pid);
+
+		t->maps = maps__get(leader->maps);
+	}
+	machine__hash_thread(machine, t);
+	machine->last_thread = t;
+	return t;
+}
+
+void machine__delete_threads(struct machine *machine)
+{
+	size_t i;
+
+	for (i = 0; i < machine->thash_size; i++) {
+		struct thread *t = machine->thash[i], *n;
+
+		for (; t; t = n) {
+			n = t->hnext;
+			maps__put(t->maps);
+			free(t);
+		}
+	}
+	free(machine->thash);
+	machine->thash = NULL;
+	machine->thash_size = machine->nr_threads = 0;
+	machine->last_thread = NULL;
+}

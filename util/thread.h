@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_THREAD_H
+#define PMUKVM_THREAD_H
+
+/*
+ * Threads: the tasks a data file shows, found by tid in their machine's
+ * hash (keyed, so that a file cannot choose tids that share a chain), and
+ * their names, interned per session.
+ */
+#include "util/util.h"
+
+struct machine;
+struct machines;
+struct maps;
+
+/** struct thread - a task seen in the data; comm follows COMM records. */
+struct thread {
+	u32 pid, tid;
+	const char *comm;	/* interned: equal names share one pointer */
+	struct maps *maps;
+	int vcpu;		/* from a "CPU <n>/KVM" comm, else -1 */
+	struct thread *hnext;
+};
+
+/**
+ * machine__findnew_thread - the thread @tid of @machine, created (named
+ * ":TID", with maps of its own or its leader's) if new. A thread first
+ * seen without its process (@pid -1) takes the leader's maps once @pid is
+ * known. The machine owns it.
+ */
+struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
+				       u32 pid, u32 tid);
+
+/** machine__find_thread - the thread @tid of @machine, or NULL. */
+struct thread *machine__find_thread(struct machine *machine, u32 tid);
+
+/**
+ * thread__new - a thread not yet in any hash, named ":TID", without maps
+ * (the caller gives it some and hashes it with machine__hash_thread).
+ */
+struct thread *thread__new(struct machines *m, u32 pid, u32 tid);
+
+/** machine__hash_thread - adds @t (a new tid) to @machine's hash, which then owns it. */
+void machine__hash_thread(struct machine *machine, struct thread *t);
+
+/** machine__unhash_thread - removes @t from @machine's hash and frees it. */
+void machine__unhash_thread(struct machine *machine, struct thread *t);
+
+/** machine__delete_threads - frees every thread of @machine and the hash. */
+void machine__delete_threads(struct machine *machine);
+
+/** thread__set_comm - names @t (interned in @m) and takes its vCPU number from the name. */
+void thread__set_comm(struct machines *m, struct thread *t, const char *comm);
+
+/** comm__vcpu - the vCPU number from a QEMU thread name ("CPU <n>/KVM"), or -1. */
+int comm__vcpu(const char *comm);
+
+#endif
