@@ -29,7 +29,7 @@
 #include "util/event.h"
 #include "util/evlist.h"
 #include "util/features.h"
-#include "util/guestmachines.h"
+#include "util/guest.h"
 #include "util/guestmem.h"
 #include "util/options.h"
 #include "util/synthesize.h"

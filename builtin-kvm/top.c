@@ -35,7 +35,7 @@
 #include "ui/tui/browser.h"
 #include "util/data.h"
 #include "util/evlist.h"
-#include "util/guestmachines.h"
+#include "util/guest.h"
 #include "util/guestmem.h"
 #include "util/hist.h"
 #include "util/options.h"

@@ -19,7 +19,7 @@
 #include "symbols/kmod.h"
 #include "symbols/symtab.h"
 #include "util/data.h"
-#include "util/guestfiles.h"
+#include "util/guest.h"
 #include "util/machine.h"
 
 static u16 module_owner(const struct machine *machine, const char *modname)
@@ -51,21 +51,11 @@ char *module_name_of(const char *filename)
 /* Guest symbol files carried in the data file, for machine @pid. */
 static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, size_t *len)
 {
-	const struct header_info *hi = &m->data->info;
-	size_t off = 0;
+	/* pmukvm check loads guest files without a data file. */
+	const struct header_info *hi = m->data ? &m->data->info : NULL;
 
-	while (hi->guest_files && off + sizeof(struct guest_file_hdr) <= hi->guest_files_size) {
-		struct guest_file_hdr h;
-
-		memcpy(&h, hi->guest_files + off, sizeof(h));
-		off += sizeof(h);
-		if (h.size > hi->guest_files_size - off)
-			return -EINVAL;
-		if (h.pid == pid && h.kind == kind)
-			return gunzip_buf(hi->guest_files + off, h.size, KALLSYMS_MAX_BYTES, buf, len);
-		off += PERF_ALIGN(h.size, 8);
-	}
-	return -ENOENT;
+	return guest_files__load(hi ? hi->guest_files : NULL, hi ? hi->guest_files_size : 0,
+				 pid, kind, buf, len);
 }
 
 static int machine__load_kallsyms(struct machines *m, struct machine *machine,

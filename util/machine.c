@@ -7,7 +7,6 @@
  */
 #include "util/machine.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,7 +21,6 @@
 #include "symbols/kmod.h"
 #include "symbols/symtab.h"
 #include "util/data.h"
-#include "util/guestfiles.h"
 #include "util/kernel.h"
 #include "util/unwind.h"
 
@@ -134,7 +132,7 @@ void machines__exit(struct machines *m)
 	free(m->warnings);
 }
 
-static struct machine *machines__find(struct machines *m, s32 pid)
+struct machine *machines__find(struct machines *m, s32 pid)
 {
 	struct machine *g;
 
@@ -144,7 +142,7 @@ static struct machine *machines__find(struct machines *m, s32 pid)
 	return NULL;
 }
 
-static struct machine *machines__add_guest(struct machines *m, s32 pid, const char *name)
+struct machine *machines__add_guest(struct machines *m, s32 pid, const char *name)
 {
 	struct machine *g = xzalloc(sizeof(*g)), **pp;
 
@@ -156,180 +154,6 @@ static struct machine *machines__add_guest(struct machines *m, s32 pid, const ch
 	g->next = *pp;
 	*pp = g;
 	return g;
-}
-
-/* A QEMU command line's "-name guest=NAME,..." or "-name NAME". */
-static char *qemu_vm_name(const struct machines *m, s32 pid)
-{
-	char path[64], buf[4096];
-	FILE *f;
-	size_t n, i;
-	char *res = NULL;
-
-	(void)m;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	for (i = 0; i < n; i += strlen(buf + i) + 1) {
-		if (!strcmp(buf + i, "-name") && i + 5 < n) {
-			const char *v = buf + i + 6;
-			const char *g = strstr(v, "guest=");
-			size_t len;
-
-			if (g)
-				v = g + 6;
-			len = strcspn(v, ",");
-			res = xstrndup(v, len);
-			break;
-		}
-	}
-	return res;
-}
-
-struct machine *machines__find_guest(struct machines *m, s32 pid)
-{
-	struct machine *g = machines__find(m, pid);
-	char name[128];
-	char *vm;
-
-	if (g)
-		return g;
-	/* Only the default guest stands in for others, and only without --guestmount. */
-	g = machines__find(m, 0);
-	if (g && !g->root)
-		return g;
-	/* A guest with no symbol files: counted, named, never mapped to another's. */
-	vm = qemu_vm_name(m, pid);
-	if (vm)
-		snprintf(name, sizeof(name), "guest %d (%s)", pid, vm);
-	else
-		snprintf(name, sizeof(name), "guest %d", pid);
-	free(vm);
-	g = machines__add_guest(m, pid, name);
-	g->flags |= MACHINE_NO_SYMBOLS;
-	machines__warn_once(m, "%s: no symbol files (not under --guestmount, none given, none "
-			    "in the data file): its kernel samples stay unresolved", name);
-	return g;
-}
-
-int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
-			   const char *vmlinux, const char *mount, char *err, size_t errlen)
-{
-	const struct header_info *hi = m->data ? &m->data->info : NULL;
-	struct machine *g;
-
-	if (kallsyms || modules || vmlinux) {
-		g = machines__add_guest(m, 0, "guest 0");
-		g->kallsyms_path = kallsyms ? xstrdup(kallsyms) : NULL;
-		g->modules_path = modules ? xstrdup(modules) : NULL;
-		g->vmlinux_path = vmlinux ? xstrdup(vmlinux) : NULL;
-		if (!kallsyms && !vmlinux) {
-			snprintf(err, errlen, "--guestmodules needs --guestkallsyms or "
-				 "--guestvmlinux for the core kernel's symbols");
-			return -EINVAL;
-		}
-	}
-	if (mount) {
-		DIR *dir = opendir(mount);
-		struct dirent *de;
-
-		if (!dir) {
-			snprintf(err, errlen, "cannot open --guestmount '%s': %s", mount,
-				 strerror(errno));
-			return -errno;
-		}
-		while ((de = readdir(dir))) {
-			char *endp, name[128], *path = NULL, *vm, *root;
-			long pid = strtol(de->d_name, &endp, 10);
-			struct stat st;
-			int e = -ENOENT;
-
-			if (*endp || endp == de->d_name || pid <= 0 || pid > INT32_MAX)
-				continue;
-			if (machines__find(m, (s32)pid))
-				continue;
-			root = xasprintf("%s/%s", mount, de->d_name);
-			if (lstat(root, &st) || !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))) {
-				free(root);
-				continue;
-			}
-			vm = qemu_vm_name(m, (s32)pid);
-			if (vm)
-				snprintf(name, sizeof(name), "guest %ld (%s)", pid, vm);
-			else
-				snprintf(name, sizeof(name), "guest %ld", pid);
-			free(vm);
-			g = machines__add_guest(m, (s32)pid, name);
-			/*
-			 * Everything of a guest is read inside its tree: a link
-			 * out of it (to the host's /proc, say) is refused.
-			 */
-			if (S_ISLNK(st.st_mode)) {
-				g->flags |= MACHINE_NO_SYMBOLS;
-				machines__warn_once(m, "%s: '%s' is a symbolic link: refused (a "
-						    "guest's directory under --guestmount must be "
-						    "the directory itself); its kernel samples stay "
-						    "unresolved", name, root);
-				free(root);
-				continue;
-			}
-			g->root = guest_tree__resolve(root, ".", &e);
-			if (g->root)
-				path = guest_tree__resolve(root, "proc/kallsyms", &e);
-			if (!g->root || !path) {
-				g->flags |= MACHINE_NO_SYMBOLS;
-				if (e == -ENOENT)
-					machines__warn_once(m, "%s: %s has no proc/kallsyms: its "
-							    "kernel samples stay unresolved", name,
-							    root);
-				else
-					machines__warn_once(m, "%s: %s/proc/kallsyms: %s: its kernel "
-							    "samples stay unresolved", name, root,
-							    file__strerror(e));
-				free(root);
-				continue;
-			}
-			g->kallsyms_path = path;
-			g->modules_path = guest_tree__resolve(root, "proc/modules", &e);
-			if (!g->modules_path && e != -ENOENT)
-				machines__warn_once(m, "%s: %s/proc/modules: %s", name, root,
-						    file__strerror(e));
-			free(root);
-		}
-		closedir(dir);
-		/* The default guest must not stand in for unknown pids under --guestmount. */
-		g = machines__find(m, 0);
-		if (g)
-			g->root = xstrdup(mount);
-	}
-	/* Guests whose files the data file carries. */
-	if (hi && hi->guest_files) {
-		size_t off = 0;
-
-		while (off + sizeof(struct guest_file_hdr) <= hi->guest_files_size) {
-			struct guest_file_hdr h;
-
-			memcpy(&h, hi->guest_files + off, sizeof(h));
-			off += sizeof(h);
-			if (h.size > hi->guest_files_size - off) {
-				snprintf(err, errlen, "%s: stored guest files are corrupt at "
-					 "entry offset %#zx", m->data->path, off - sizeof(h));
-				return -EINVAL;
-			}
-			if (h.pid >= 0 && !machines__find(m, h.pid)) {
-				char name[64];
-
-				snprintf(name, sizeof(name), "guest %d", h.pid);
-				machines__add_guest(m, h.pid, name);
-			}
-			off += PERF_ALIGN(h.size, 8);
-		}
-	}
-	return 0;
 }
 
 int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)

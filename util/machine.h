@@ -7,11 +7,13 @@
  * them, and samples resolved against them. A machine's parts have their
  * own files: util/maps.h (address spaces), util/dso.h (DSOs and their
  * bytes), util/thread.h (threads, comms), util/kernel.h (kernel symbol
- * files and kernel maps).
+ * files and kernel maps), util/guest.h (which guests there are, and the
+ * guest files a data file carries).
  */
 #include "util/callchain.h"
 #include "util/dso.h"
 #include "util/event.h"
+#include "util/guest.h"
 #include "util/maps.h"
 #include "util/thread.h"
 #include "util/util.h"
@@ -113,15 +115,6 @@ void machines__init(struct machines *m, const struct perf_data *data);
 void machines__exit(struct machines *m);
 
 /**
- * machines__setup_guests - creates guest machines from the guest options:
- * the default guest (pid 0) from --guestkallsyms/--guestmodules/
- * --guestvmlinux, one per DIR/<pid> under --guestmount, and those whose
- * files the data file carries. Returns 0 or a negative errno with @err.
- */
-int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
-			   const char *vmlinux, const char *mount, char *err, size_t errlen);
-
-/**
  * machines__load_guest_symbols - loads every guest's symbol files now, so
  * that a bad file given on the command line is an error before any
  * sample is read; the host's kallsyms file (@m->kallsyms_path), read
@@ -148,11 +141,10 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 /** machines__warn_once - records a warning (deduplicated) for the report header. */
 void machines__warn_once(struct machines *m, const char *fmt, ...) __printf(2, 3);
 
-/**
- * machines__find_guest - the guest machine of QEMU pid @pid: its own, else
- * the default guest (not under --guestmount), else a new one without
- * symbols (warned about).
- */
-struct machine *machines__find_guest(struct machines *m, s32 pid);
+/** machines__find - the guest machine of pid @pid, or NULL. */
+struct machine *machines__find(struct machines *m, s32 pid);
+
+/** machines__add_guest - a new guest machine (kept in pid order), owned by @m. */
+struct machine *machines__add_guest(struct machines *m, s32 pid, const char *name);
 
 #endif

@@ -52,7 +52,7 @@
  *                          symbols: a reader must relocate by the record.
  *     --carry-files        store each guest's kallsyms and modules in the file
  *                          as pmukvm record does (feature 200, gzip; see
- *                          util/guestfiles.h), so a report needs no options.
+ *                          util/guest.h), so a report needs no options.
  *
  * Transform symbol files (no perf.data written):
  *   mkguestdata --make-guestmount DIR --pid PID --shift [-]HEX
@@ -813,7 +813,7 @@ static long out_tell(struct out *o)
 }
 
 /*
- * One entry of pmukvm's feature 200 (util/guestfiles.h): u32 kind
+ * One entry of pmukvm's feature 200 (util/guest.h): u32 kind
  * (1 kallsyms, 2 modules), s32 machine pid, u64 size, the file gzipped,
  * zero padding to 8.
  */

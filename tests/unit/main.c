@@ -25,6 +25,7 @@ void test_maps_overlay(void);
 void test_maps_insert_find(void);
 void test_thread_hash(void);
 void test_guest_files(void);
+void test_guest_files_round_trip(void);
 void test_elf_abs_symbols(void);
 void test_folded_names(void);
 void test_folded_stacks(void);
@@ -61,6 +62,7 @@ static const struct unit_test tests[] = {
 	{ "maps_insert_find", test_maps_insert_find },
 	{ "thread_hash", test_thread_hash },
 	{ "guest_files", test_guest_files },
+	{ "guest_files_round_trip", test_guest_files_round_trip },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
 	{ "demangle_names", test_demangle_names },
 	{ "options_kinds", test_options_kinds },
