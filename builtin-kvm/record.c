@@ -23,6 +23,7 @@
 
 #include "builtin-kvm/builtin.h"
 #include "symbols/kallsyms.h"
+#include "util/buf.h"
 #include "util/buildid.h"
 #include "util/compress.h"
 #include "util/data.h"
@@ -101,8 +102,8 @@ struct record {
 	/* What a new output file (--switch-output) needs again. */
 	const struct guest_machine *guests;
 	size_t nr_guests;
-	const struct feat_buf *guest_fb;
-	struct feat_buf tracing_fb;	/* HEADER_TRACING_DATA, built once */
+	const struct buf *guest_fb;
+	struct buf tracing_fb;	/* HEADER_TRACING_DATA, built once */
 	bool tracing_done;
 	bool workload;
 	u64 seg_samples, nr_switches;
@@ -431,7 +432,7 @@ out:
 }
 
 /* Tracepoint events: their formats go into the file (HEADER_TRACING_DATA). */
-static int record__tracing_data(struct record *rec, struct feat_buf *fb)
+static int record__tracing_data(struct record *rec, struct buf *fb)
 {
 	int i, err;
 
@@ -446,7 +447,7 @@ static int record__tracing_data(struct record *rec, struct feat_buf *fb)
 		       tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
 		return err;
 	}
-	perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, fb->buf, fb->len);
+	perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, fb->data, fb->len);
 	return 0;
 }
 
@@ -744,7 +745,7 @@ static int cmp_str(const void *a, const void *b)
 /* BUILD_ID: every ELF file mapped executable by a process that got samples. */
 static void record__set_build_ids(struct record *rec)
 {
-	struct feat_buf fb = { 0 };
+	struct buf fb = { 0 };
 	char **names = xcalloc(rec->files.nr + 1, sizeof(char *));
 	size_t i, n = 0;
 
@@ -770,8 +771,8 @@ static void record__set_build_ids(struct record *rec)
 				      "[kernel.kallsyms]");
 	}
 	if (fb.len)
-		perf_writer__set_feature(rec->writer, HEADER_BUILD_ID, fb.buf, fb.len);
-	feat_buf__release(&fb);
+		perf_writer__set_feature(rec->writer, HEADER_BUILD_ID, fb.data, fb.len);
+	buf__free(&fb);
 	free(names);
 }
 
@@ -1123,13 +1124,13 @@ static int record__new_output(struct record *rec)
 	features__set_event_desc(rec->writer, rec->evlist);
 	if (rec->guest_fb->len)
 		perf_writer__set_feature(rec->writer, HEADER_PMUKVM_GUEST_FILES,
-					 rec->guest_fb->buf, rec->guest_fb->len);
+					 rec->guest_fb->data, rec->guest_fb->len);
 	if (!rec->tracing_done) {
 		if (record__tracing_data(rec, &rec->tracing_fb))
 			return -EEXIST;	/* said */
 		rec->tracing_done = true;
 	} else if (rec->tracing_fb.len) {
-		perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, rec->tracing_fb.buf,
+		perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, rec->tracing_fb.data,
 					 rec->tracing_fb.len);
 	}
 	return perf_writer__start(rec->writer, rec->guest_fb->len + rec->tracing_fb.len);
@@ -1240,7 +1241,7 @@ int cmd_record(int argc, char **argv, struct guest_config *gc)
 	struct record rec = { 0 };
 	struct record_opts *o = &rec.opts;
 	struct guest_machine *guests = NULL;
-	struct feat_buf guest_fb = { 0 };
+	struct buf guest_fb = { 0 };
 	char gm_dir[4096] = "";
 	size_t nr_guests = 0;
 	const char *bad_path = NULL;
@@ -1502,8 +1503,8 @@ out:
 	guest_machines__free(guests, nr_guests);
 	if (o->guest_memory)
 		guest_memory__unmount(gm_dir);
-	feat_buf__release(&guest_fb);
-	feat_buf__release(&rec.tracing_fb);
+	buf__free(&guest_fb);
+	buf__free(&rec.tracing_fb);
 	str_set__exit(&rec.files);
 	free(rec.needed);
 	free(rec.pend);

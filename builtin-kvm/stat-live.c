@@ -21,6 +21,7 @@
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "ui/tui/browser.h"
+#include "util/buf.h"
 #include "util/data.h"
 #include "util/evlist.h"
 #include "util/features.h"
@@ -290,7 +291,7 @@ static int live__open(struct live *l)
 {
 	static const char *const tps[] = { "kvm:kvm_entry", "kvm:kvm_exit", "kvm:kvm_mmio",
 					   "kvm:kvm_pio", "kvm:kvm_msr" };
-	struct feat_buf fb = { 0 };
+	struct buf fb = { 0 };
 	char cpuid[128];
 	size_t i;
 	int err;
@@ -351,11 +352,10 @@ static int live__open(struct live *l)
 	err = tracing_data__build(l->evlist, &fb);
 	if (err) {
 		pr_err("cannot read the kvm tracepoint formats: %s", strerror(-err));
-		feat_buf__release(&fb);
+		buf__free(&fb);
 		return err;
 	}
-	l->data->info.tracing_data = fb.buf;
-	l->data->info.tracing_data_size = fb.len;
+	l->data->info.tracing_data = buf__detach(&fb, &l->data->info.tracing_data_size);
 	cpuid__string(cpuid, sizeof(cpuid));
 	l->data->info.cpuid = xstrdup(cpuid);
 	l->data->info.arch = xstrdup("x86_64");

@@ -33,6 +33,7 @@
 #include "ui/stdio.h"
 #include "ui/tui.h"
 #include "ui/tui/browser.h"
+#include "util/buf.h"
 #include "util/data.h"
 #include "util/evlist.h"
 #include "util/guest.h"
@@ -524,7 +525,7 @@ struct live_reader {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	struct evlist *evlist;
-	struct feat_buf queue;		/* under lock */
+	struct buf queue;		/* under lock */
 	bool stop;			/* under lock */
 	bool joined;
 	long err;			/* under lock: evlist__read's error */
@@ -535,7 +536,7 @@ static int reader__cb(void *ctx, union perf_event *ev, int mmap_idx)
 	struct live_reader *r = ctx;
 
 	(void)mmap_idx;
-	feat_buf__add(&r->queue, ev, ev->header.size);
+	buf__append(&r->queue, ev, ev->header.size);
 	return 0;
 }
 
@@ -562,7 +563,7 @@ static void *reader__main(void *arg)
 		if (stop || r->queue.len < QUEUE_MAX) {
 			n = evlist__read(r->evlist, reader__cb, r);
 			if (n > 0)
-				feat_buf__add(&r->queue, &round, sizeof(round));
+				buf__append(&r->queue, &round, sizeof(round));
 			if (n < 0) {
 				r->err = n;
 				stop = true;
@@ -614,7 +615,7 @@ static void reader__delete(struct top *top)
 		return;
 	reader__stop(top);
 	pthread_mutex_destroy(&r->lock);
-	feat_buf__release(&r->queue);
+	buf__free(&r->queue);
 	free(r);
 	top->reader = NULL;
 }
@@ -631,10 +632,8 @@ static int live__process_queue(struct top *top)
 	long err;
 
 	pthread_mutex_lock(&r->lock);
-	buf = r->queue.buf;
-	len = r->queue.len;
+	buf = buf__detach(&r->queue, &len);
 	err = r->err;
-	memset(&r->queue, 0, sizeof(r->queue));
 	pthread_mutex_unlock(&r->lock);
 	for (off = 0; off < len;) {
 		union perf_event *ev = (union perf_event *)(buf + off);

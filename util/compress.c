@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "util/event.h"
+#include "util/buf.h"
 #include "util/writer.h"
 
 /* A record's size is a u16: the compressed bytes that one holds. */
@@ -45,7 +46,7 @@ void compressor__delete(struct compressor *c)
 }
 
 /* One COMPRESSED record holding @len input bytes, flushed. */
-static int compress_chunk(struct compressor *c, const u8 *src, size_t len, struct feat_buf *out)
+static int compress_chunk(struct compressor *c, const u8 *src, size_t len, struct buf *out)
 {
 	struct perf_event_header h = { .type = PERF_RECORD_COMPRESSED };
 	u8 dst[MAX_PAYLOAD];
@@ -62,14 +63,14 @@ static int compress_chunk(struct compressor *c, const u8 *src, size_t len, struc
 	if (left || in.pos != in.size)
 		return -E2BIG;
 	h.size = (u16)(sizeof(h) + o.pos);
-	feat_buf__add(out, &h, sizeof(h));
-	feat_buf__add(out, dst, o.pos);
+	buf__append(out, &h, sizeof(h));
+	buf__append(out, dst, o.pos);
 	c->in += len;
 	c->out += sizeof(h) + o.pos;
 	return 0;
 }
 
-int compressor__records(struct compressor *c, const u8 *buf, size_t len, struct feat_buf *out)
+int compressor__records(struct compressor *c, const u8 *buf, size_t len, struct buf *out)
 {
 	size_t pos = 0, split_end = 0;	/* end of a record cut across chunks */
 

@@ -15,7 +15,7 @@
 #include "util/util.h"
 
 struct compressor;
-struct feat_buf;
+struct buf;
 
 /* Input bytes per COMPRESSED record, at most. */
 #define COMPRESS_CHUNK	(32u << 10)
@@ -28,7 +28,7 @@ void compressor__delete(struct compressor *c);
  * compressor__records - compresses @len bytes of whole records at @buf into
  * COMPRESSED records appended to @out. Returns 0 or a negative errno.
  */
-int compressor__records(struct compressor *c, const u8 *buf, size_t len, struct feat_buf *out);
+int compressor__records(struct compressor *c, const u8 *buf, size_t len, struct buf *out);
 
 /** compressor__totals - bytes taken in and given out so far. */
 void compressor__totals(const struct compressor *c, u64 *in, u64 *out);

@@ -9,17 +9,29 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/data.h"
 #include "util/evlist.h"
 #include "util/writer.h"
 
+/* perf's string encoding: u32 length, then the bytes NUL-padded to 64. */
+static void put_string(struct buf *fb, const char *s)
+{
+	static const char zeros[64];
+	size_t n = strlen(s) + 1, len = PERF_ALIGN(n, 64);
+
+	buf__append_u32(fb, (u32)len);
+	buf__append(fb, s, n - 1);
+	buf__append(fb, zeros, len - (n - 1));
+}
+
 static void set_string(struct perf_writer *w, int feat, const char *s)
 {
-	struct feat_buf fb = { 0 };
+	struct buf fb = { 0 };
 
-	feat_buf__add_string(&fb, s);
-	perf_writer__set_feature(w, feat, fb.buf, fb.len);
-	feat_buf__release(&fb);
+	put_string(&fb, s);
+	perf_writer__set_feature(w, feat, fb.data, fb.len);
+	buf__free(&fb);
 }
 
 void cpuid__string(char *buf, size_t size)
@@ -93,7 +105,7 @@ static u64 mem_total_kb(void)
 
 static void set_cmdline(struct perf_writer *w)
 {
-	struct feat_buf fb = { 0 };
+	struct buf fb = { 0 };
 	char exe[4096], *buf = NULL;
 	size_t len = 0, i, n = 0;
 	ssize_t r;
@@ -105,23 +117,23 @@ static void set_cmdline(struct perf_writer *w)
 	for (i = 0; i < len; i++)
 		n += !buf[i];
 	/* The binary's path stands for argv[0], as in perf's files. */
-	feat_buf__add_u32(&fb, (u32)(n ? n : 1));
-	feat_buf__add_string(&fb, exe);
+	buf__append_u32(&fb, (u32)(n ? n : 1));
+	put_string(&fb, exe);
 	for (i = 0; len && i < len;) {
 		size_t l = strlen(buf + i);
 
 		if (i)
-			feat_buf__add_string(&fb, buf + i);
+			put_string(&fb, buf + i);
 		i += l + 1;
 	}
-	perf_writer__set_feature(w, HEADER_CMDLINE, fb.buf, fb.len);
-	feat_buf__release(&fb);
+	perf_writer__set_feature(w, HEADER_CMDLINE, fb.data, fb.len);
+	buf__free(&fb);
 	free(buf);
 }
 
 void features__set_host(struct perf_writer *w, const char *version)
 {
-	struct feat_buf fb = { 0 };
+	struct buf fb = { 0 };
 	struct utsname uts;
 	char buf[256];
 
@@ -131,40 +143,40 @@ void features__set_host(struct perf_writer *w, const char *version)
 	set_string(w, HEADER_OSRELEASE, uts.release);
 	set_string(w, HEADER_VERSION, version);
 	set_string(w, HEADER_ARCH, uts.machine);
-	feat_buf__add_u32(&fb, (u32)sysconf(_SC_NPROCESSORS_CONF));
-	feat_buf__add_u32(&fb, (u32)sysconf(_SC_NPROCESSORS_ONLN));
-	perf_writer__set_feature(w, HEADER_NRCPUS, fb.buf, fb.len);
-	feat_buf__release(&fb);
+	buf__append_u32(&fb, (u32)sysconf(_SC_NPROCESSORS_CONF));
+	buf__append_u32(&fb, (u32)sysconf(_SC_NPROCESSORS_ONLN));
+	perf_writer__set_feature(w, HEADER_NRCPUS, fb.data, fb.len);
+	buf__free(&fb);
 	cpu_desc(buf, sizeof(buf));
 	set_string(w, HEADER_CPUDESC, buf);
 	cpuid__string(buf, sizeof(buf));
 	set_string(w, HEADER_CPUID, buf);
-	feat_buf__add_u64(&fb, mem_total_kb());
-	perf_writer__set_feature(w, HEADER_TOTAL_MEM, fb.buf, fb.len);
-	feat_buf__release(&fb);
+	buf__append_u64(&fb, mem_total_kb());
+	perf_writer__set_feature(w, HEADER_TOTAL_MEM, fb.data, fb.len);
+	buf__free(&fb);
 	set_cmdline(w);
 }
 
 void features__set_event_desc(struct perf_writer *w, const struct evlist *evlist)
 {
-	struct feat_buf fb = { 0 };
+	struct buf fb = { 0 };
 	int i;
 
-	feat_buf__add_u32(&fb, (u32)evlist->nr_evsels);
-	feat_buf__add_u32(&fb, WRITER_ATTR_SIZE);
+	buf__append_u32(&fb, (u32)evlist->nr_evsels);
+	buf__append_u32(&fb, WRITER_ATTR_SIZE);
 	for (i = 0; i < evlist->nr_evsels; i++) {
 		const struct evlist_evsel *e = &evlist->evsels[i];
 		u8 attr[WRITER_ATTR_SIZE] = { 0 };
 
 		memcpy(attr, &e->attr, min_t(size_t, sizeof(e->attr), WRITER_ATTR_SIZE));
 		((struct perf_event_attr *)attr)->size = WRITER_ATTR_SIZE;
-		feat_buf__add(&fb, attr, sizeof(attr));
-		feat_buf__add_u32(&fb, e->nr_ids);
-		feat_buf__add_string(&fb, e->name);
-		feat_buf__add(&fb, e->ids, e->nr_ids * sizeof(u64));
+		buf__append(&fb, attr, sizeof(attr));
+		buf__append_u32(&fb, e->nr_ids);
+		put_string(&fb, e->name);
+		buf__append(&fb, e->ids, e->nr_ids * sizeof(u64));
 	}
-	perf_writer__set_feature(w, HEADER_EVENT_DESC, fb.buf, fb.len);
-	feat_buf__release(&fb);
+	perf_writer__set_feature(w, HEADER_EVENT_DESC, fb.data, fb.len);
+	buf__free(&fb);
 }
 
 void features__set_sample_time(struct perf_writer *w, u64 first, u64 last)
@@ -174,7 +186,7 @@ void features__set_sample_time(struct perf_writer *w, u64 first, u64 last)
 	perf_writer__set_feature(w, HEADER_SAMPLE_TIME, t, sizeof(t));
 }
 
-void build_id__add(struct feat_buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
+void build_id__add(struct buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
 		   const char *filename)
 {
 	static const char zeros[64];
@@ -191,7 +203,7 @@ void build_id__add(struct feat_buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 
 	rec.pid = pid;
 	memcpy(rec.build_id, bid, min_t(size_t, size, 20));
 	rec.build_id[20] = size;
-	feat_buf__add(fb, &rec, sizeof(rec));
-	feat_buf__add(fb, filename, n - 1);
-	feat_buf__add(fb, zeros, len - (n - 1));
+	buf__append(fb, &rec, sizeof(rec));
+	buf__append(fb, filename, n - 1);
+	buf__append(fb, zeros, len - (n - 1));
 }

@@ -10,7 +10,7 @@
 
 struct perf_writer;
 struct evlist;
-struct feat_buf;
+struct buf;
 
 /**
  * features__set_host - HOSTNAME, OSRELEASE, VERSION (@version), ARCH,
@@ -29,7 +29,7 @@ void features__set_sample_time(struct perf_writer *w, u64 first, u64 last);
  * build_id__add - appends one BUILD_ID feature record: @pid -1 host, 0
  * default guest; @cpumode PERF_RECORD_MISC_*; @bid of @size bytes.
  */
-void build_id__add(struct feat_buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
+void build_id__add(struct buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
 		   const char *filename);
 
 /** cpuid__string - perf's x86 cpuid string "Vendor,family,model,stepping". */

@@ -20,6 +20,7 @@
 #include "util/data.h"
 #include "util/machine.h"
 #include "util/options.h"
+#include "util/buf.h"
 #include "util/writer.h"
 
 /* ---- carried files ---- */
@@ -51,14 +52,14 @@ int guest_files__next(struct guest_files_iter *it, struct guest_file *f)
 	return 1;
 }
 
-void guest_files__append(struct feat_buf *fb, u32 kind, s32 pid, const void *data, u64 size)
+void guest_files__append(struct buf *fb, u32 kind, s32 pid, const void *data, u64 size)
 {
 	static const u8 zeros[8];
 	struct guest_file_hdr hdr = { .kind = kind, .pid = pid, .size = size };
 
-	feat_buf__add(fb, &hdr, sizeof(hdr));
-	feat_buf__add(fb, data, size);
-	feat_buf__add(fb, zeros, PERF_ALIGN(size, 8) - size);
+	buf__append(fb, &hdr, sizeof(hdr));
+	buf__append(fb, data, size);
+	buf__append(fb, zeros, PERF_ALIGN(size, 8) - size);
 }
 
 int guest_files__load(const void *buf, size_t size, s32 pid, u32 kind, char **out,
@@ -212,7 +213,7 @@ void guest_machines__free(struct guest_machine *machines, size_t nr)
 }
 
 /* Appends one entry: header, gzip of the file, padding to 8. */
-static int pack_one(struct feat_buf *fb, u32 kind, pid_t pid, const char *path)
+static int pack_one(struct buf *fb, u32 kind, pid_t pid, const char *path)
 {
 	z_stream zs = { 0 };
 	size_t len, bound;
@@ -243,7 +244,7 @@ static int pack_one(struct feat_buf *fb, u32 kind, pid_t pid, const char *path)
 	return err;
 }
 
-int guest_files__pack(const struct guest_machine *machines, size_t nr, struct feat_buf *fb)
+int guest_files__pack(const struct guest_machine *machines, size_t nr, struct buf *fb)
 {
 	size_t i;
 	int err = 0;

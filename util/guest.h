@@ -31,7 +31,7 @@
 
 #include "util/util.h"
 
-struct feat_buf;
+struct buf;
 struct guest_config;
 struct machine;
 struct machines;
@@ -78,7 +78,7 @@ int guest_files__next(struct guest_files_iter *it, struct guest_file *f);
  * guest_files__append - appends one entry (header, @size bytes of
  * gzip-compressed @data, padding to 8) to @fb.
  */
-void guest_files__append(struct feat_buf *fb, u32 kind, s32 pid, const void *data, u64 size);
+void guest_files__append(struct buf *fb, u32 kind, s32 pid, const void *data, u64 size);
 
 /**
  * guest_files__load - the file of @kind of guest @pid in the payload
@@ -115,7 +115,7 @@ void guest_machines__free(struct guest_machine *machines, size_t nr);
  * kallsyms and modules, gzip-compressed, appended to @fb.
  * Returns 0 or a negative errno (a file unreadable: -errno of it).
  */
-int guest_files__pack(const struct guest_machine *machines, size_t nr, struct feat_buf *fb);
+int guest_files__pack(const struct guest_machine *machines, size_t nr, struct buf *fb);
 
 /**
  * machines__setup_guests - creates guest machines from the guest options:

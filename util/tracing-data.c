@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/evlist.h"
+#include "util/buf.h"
 #include "util/writer.h"
 
 #define MAX_TRACEFS_FILE (1u << 20)
@@ -114,7 +115,7 @@ int tracepoint__parse(const char *name, struct perf_event_attr *attr)
 	return 0;
 }
 
-static int add_file(struct feat_buf *fb, const char *path, const char *label)
+static int add_file(struct buf *fb, const char *path, const char *label)
 {
 	char *text;
 	size_t len;
@@ -123,14 +124,14 @@ static int add_file(struct feat_buf *fb, const char *path, const char *label)
 	if (err)
 		return err;
 	if (label)
-		feat_buf__add(fb, label, strlen(label) + 1);
-	feat_buf__add_u64(fb, len);
-	feat_buf__add(fb, text, len);
+		buf__append(fb, label, strlen(label) + 1);
+	buf__append_u64(fb, len);
+	buf__append(fb, text, len);
 	free(text);
 	return 0;
 }
 
-int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb)
+int tracing_data__build(const struct evlist *evlist, struct buf *fb)
 {
 	static const u8 magic[] = { 0x17, 0x08, 'D', 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 	const char *dir = tracefs__dir();
@@ -142,13 +143,13 @@ int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb)
 
 	if (!dir)
 		return -ENOENT;
-	feat_buf__add(fb, magic, sizeof(magic));
-	feat_buf__add(fb, "0.6", 4);
+	buf__append(fb, magic, sizeof(magic));
+	buf__append(fb, "0.6", 4);
 	b = 0;				/* little endian */
-	feat_buf__add(fb, &b, 1);
+	buf__append(fb, &b, 1);
 	b = sizeof(long);
-	feat_buf__add(fb, &b, 1);
-	feat_buf__add_u32(fb, (u32)sysconf(_SC_PAGESIZE));
+	buf__append(fb, &b, 1);
+	buf__append_u32(fb, (u32)sysconf(_SC_PAGESIZE));
 	snprintf(path, sizeof(path), "%s/events/header_page", dir);
 	err = add_file(fb, path, "header_page");
 	if (err)
@@ -157,7 +158,7 @@ int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb)
 	err = add_file(fb, path, "header_event");
 	if (err)
 		return err;
-	feat_buf__add_u32(fb, 0);	/* ftrace formats */
+	buf__append_u32(fb, 0);	/* ftrace formats */
 
 	done = xcalloc((size_t)evlist->nr_evsels + 1, sizeof(*done));
 	for (i = 0; i < evlist->nr_evsels; i++) {
@@ -174,7 +175,7 @@ int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb)
 			}
 		}
 	}
-	feat_buf__add_u32(fb, nsys);
+	buf__append_u32(fb, nsys);
 	memset(done, 0, (size_t)evlist->nr_evsels + 1);
 	for (i = 0; !err && i < evlist->nr_evsels; i++) {
 		const struct evlist_evsel *e = &evlist->evsels[i];
@@ -184,15 +185,15 @@ int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb)
 		if (e->attr.type != PERF_TYPE_TRACEPOINT || !strchr(e->name, ':') || done[i])
 			continue;
 		n = (size_t)(strchr(e->name, ':') - e->name);
-		feat_buf__add(fb, e->name, n);
-		feat_buf__add(fb, "", 1);
+		buf__append(fb, e->name, n);
+		buf__append(fb, "", 1);
 		for (j = i; j < evlist->nr_evsels; j++) {
 			const struct evlist_evsel *f = &evlist->evsels[j];
 
 			if (f->attr.type == PERF_TYPE_TRACEPOINT && !strncmp(f->name, e->name, n + 1))
 				count++;
 		}
-		feat_buf__add_u32(fb, count);
+		buf__append_u32(fb, count);
 		for (j = i; !err && j < evlist->nr_evsels; j++) {
 			const struct evlist_evsel *f = &evlist->evsels[j];
 
@@ -207,8 +208,8 @@ int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb)
 	free(done);
 	if (err)
 		return err;
-	feat_buf__add_u32(fb, 0);	/* kallsyms */
-	feat_buf__add_u32(fb, 0);	/* printk formats */
-	feat_buf__add_u64(fb, 0);	/* saved cmdlines */
+	buf__append_u32(fb, 0);	/* kallsyms */
+	buf__append_u32(fb, 0);	/* printk formats */
+	buf__append_u64(fb, 0);	/* saved cmdlines */
 	return 0;
 }

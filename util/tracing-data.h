@@ -12,7 +12,7 @@
 #include "util/util.h"
 
 struct evlist;
-struct feat_buf;
+struct buf;
 
 /** tracefs__dir - where tracefs is mounted (/sys/kernel/tracing or the debugfs one), or NULL. */
 const char *tracefs__dir(void);
@@ -32,6 +32,6 @@ int tracepoint__parse(const char *name, struct perf_event_attr *attr);
  * kallsyms, printk formats or saved cmdlines. Returns 0 or a negative
  * errno (a format file unreadable).
  */
-int tracing_data__build(const struct evlist *evlist, struct feat_buf *fb);
+int tracing_data__build(const struct evlist *evlist, struct buf *fb);
 
 #endif

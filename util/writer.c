@@ -14,6 +14,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/compress.h"
 #include "util/data.h"
 #include "util/event.h"
@@ -60,7 +61,7 @@ struct perf_writer {
 	bool own_fd;		/* not standard output */
 	const volatile sig_atomic_t *stop;
 	struct compressor *zc;		/* -z: records go out as COMPRESSED ones */
-	struct feat_buf zbuf;
+	struct buf zbuf;
 	u8 feat_sent[HEADER_FEAT_BITS];	/* pipe: features already in the stream */
 	int error;
 	u64 file_size;
@@ -454,14 +455,14 @@ static int flush(struct perf_writer *w)
 	if (!w->buf_len)
 		return 0;
 	if (w->zc && w->data_started) {
-		w->zbuf.len = 0;
+		buf__reset(&w->zbuf);
 		err = compressor__records(w->zc, w->buf, w->buf_len, &w->zbuf);
 		if (err) {
 			w->error = err;
 			w->buf_len = 0;
 			return err;
 		}
-		buf = w->zbuf.buf;
+		buf = w->zbuf.data;
 		len = w->zbuf.len;
 	}
 	if (w->pipe) {
@@ -626,7 +627,7 @@ void perf_writer__delete(struct perf_writer *w)
 	free(w->evsels);
 	free(w->buf);
 	compressor__delete(w->zc);
-	feat_buf__release(&w->zbuf);
+	buf__free(&w->zbuf);
 	free(w);
 }
 
@@ -643,40 +644,4 @@ u64 perf_writer__file_size(const struct perf_writer *w)
 int perf_writer__error(const struct perf_writer *w)
 {
 	return w->error;
-}
-
-void feat_buf__add(struct feat_buf *fb, const void *p, size_t len)
-{
-	if (fb->len + len > fb->alloc) {
-		fb->alloc = (fb->len + len) * 2 + 256;
-		fb->buf = xrealloc(fb->buf, fb->alloc);
-	}
-	memcpy(fb->buf + fb->len, p, len);
-	fb->len += len;
-}
-
-void feat_buf__add_u32(struct feat_buf *fb, u32 v)
-{
-	feat_buf__add(fb, &v, sizeof(v));
-}
-
-void feat_buf__add_u64(struct feat_buf *fb, u64 v)
-{
-	feat_buf__add(fb, &v, sizeof(v));
-}
-
-void feat_buf__add_string(struct feat_buf *fb, const char *s)
-{
-	static const char zeros[64];
-	size_t n = strlen(s) + 1, len = PERF_ALIGN(n, 64);
-
-	feat_buf__add_u32(fb, (u32)len);
-	feat_buf__add(fb, s, n - 1);
-	feat_buf__add(fb, zeros, len - (n - 1));
-}
-
-void feat_buf__release(struct feat_buf *fb)
-{
-	free(fb->buf);
-	memset(fb, 0, sizeof(*fb));
 }

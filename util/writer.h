@@ -104,19 +104,4 @@ u64 perf_writer__file_size(const struct perf_writer *w);
 /** perf_writer__error - the first write error, 0 if none. */
 int perf_writer__error(const struct perf_writer *w);
 
-/*
- * Feature payload helpers: a growable buffer and perf's encodings (string:
- * u32 len then NUL-padded bytes to a multiple of 64).
- */
-struct feat_buf {
-	u8 *buf;
-	size_t len, alloc;
-};
-
-void feat_buf__add(struct feat_buf *fb, const void *p, size_t len);
-void feat_buf__add_u32(struct feat_buf *fb, u32 v);
-void feat_buf__add_u64(struct feat_buf *fb, u64 v);
-void feat_buf__add_string(struct feat_buf *fb, const char *s);
-void feat_buf__release(struct feat_buf *fb);
-
 #endif

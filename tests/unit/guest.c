@@ -13,6 +13,7 @@
 
 #include "tests/unit/unit.h"
 #include "util/guest.h"
+#include "util/buf.h"
 #include "util/writer.h"
 
 static char dir[64];
@@ -42,14 +43,14 @@ static const struct carry_case {
 	{ 4200, NULL, "virtio_net 2000 0 - Live 0xffffffffc0100000\n" },
 };
 
-static void check_walk(const struct feat_buf *fb)
+static void check_walk(const struct buf *fb)
 {
 	struct guest_files_iter it;
 	struct guest_file f;
 	size_t i, n = 0;
 	int ret;
 
-	guest_files__iter_init(&it, fb->buf, fb->len);
+	guest_files__iter_init(&it, fb->data, fb->len);
 	for (i = 0; i < ARRAY_SIZE(carry_cases); i++) {
 		const struct carry_case *c = &carry_cases[i];
 		u32 kind;
@@ -67,10 +68,10 @@ static void check_walk(const struct feat_buf *fb)
 				return;
 			n++;
 			CHECK(f.kind == kind && f.pid == c->pid);
-			CHECK(f.offset % 8 == 0 && f.data == fb->buf + f.offset + 16);
+			CHECK(f.offset % 8 == 0 && f.data == fb->data + f.offset + 16);
 			/* The data is a gzip stream of the file. */
 			CHECK(f.size > 2 && f.data[0] == 0x1f && f.data[1] == 0x8b);
-			CHECK(guest_files__load(fb->buf, fb->len, c->pid, kind, &out, &len) == 0);
+			CHECK(guest_files__load(fb->data, fb->len, c->pid, kind, &out, &len) == 0);
 			CHECK(out && len == strlen(text) && !memcmp(out, text, len));
 			free(out);
 		}
@@ -83,7 +84,7 @@ static void check_walk(const struct feat_buf *fb)
 void test_guest_files_round_trip(void)
 {
 	struct guest_machine machines[ARRAY_SIZE(carry_cases)];
-	struct feat_buf fb = { 0 }, cut = { 0 };
+	struct buf fb = { 0 }, cut = { 0 };
 	struct guest_files_iter it;
 	struct guest_file f;
 	char *out = NULL, name[32];
@@ -106,46 +107,46 @@ void test_guest_files_round_trip(void)
 	check_walk(&fb);
 
 	/* What is not there. */
-	CHECK(guest_files__load(fb.buf, fb.len, 4100, GUEST_FILE_MODULES, &out, &len) == -ENOENT);
-	CHECK(guest_files__load(fb.buf, fb.len, 1, GUEST_FILE_KALLSYMS, &out, &len) == -ENOENT);
+	CHECK(guest_files__load(fb.data, fb.len, 4100, GUEST_FILE_MODULES, &out, &len) == -ENOENT);
+	CHECK(guest_files__load(fb.data, fb.len, 1, GUEST_FILE_KALLSYMS, &out, &len) == -ENOENT);
 	CHECK(guest_files__load(NULL, 0, 0, GUEST_FILE_KALLSYMS, &out, &len) == -ENOENT);
 	guest_files__iter_init(&it, NULL, 100);
 	CHECK(guest_files__next(&it, &f) == 0);
 
 	/* Cut inside the last entry's data: it fails there, naming its offset. */
-	feat_buf__add(&cut, fb.buf, fb.len - 9);
-	guest_files__iter_init(&it, cut.buf, cut.len);
+	buf__append(&cut, fb.data, fb.len - 9);
+	guest_files__iter_init(&it, cut.data, cut.len);
 	for (i = 0; i < 3; i++)
 		CHECK(guest_files__next(&it, &f) == 1);
 	len = f.offset + 16 + (size_t)PERF_ALIGN(f.size, 8);
 	CHECK(guest_files__next(&it, &f) == -EINVAL && f.offset == len);
-	CHECK(guest_files__load(cut.buf, cut.len, 4200, GUEST_FILE_MODULES, &out, &len) == -EINVAL);
+	CHECK(guest_files__load(cut.data, cut.len, 4200, GUEST_FILE_MODULES, &out, &len) == -EINVAL);
 	/* Entries before the bad one still load. */
-	CHECK(guest_files__load(cut.buf, cut.len, 4100, GUEST_FILE_KALLSYMS, &out, &len) == 0);
+	CHECK(guest_files__load(cut.data, cut.len, 4100, GUEST_FILE_KALLSYMS, &out, &len) == 0);
 	free(out);
 
 	/* Fewer bytes than a header left: the walk ends. */
 	cut.len = 0;
-	feat_buf__add(&cut, fb.buf, fb.len);
-	feat_buf__add(&cut, "\1\0\0\0", 4);
+	buf__append(&cut, fb.data, fb.len);
+	buf__append(&cut, "\1\0\0\0", 4);
 	check_walk(&cut);
 
 	/* A size that would wrap an offset. */
-	memcpy(fb.buf + 8, &huge, sizeof(huge));
-	guest_files__iter_init(&it, fb.buf, fb.len);
+	memcpy(fb.data + 8, &huge, sizeof(huge));
+	guest_files__iter_init(&it, fb.data, fb.len);
 	CHECK(guest_files__next(&it, &f) == -EINVAL && f.offset == 0);
 
 	/* The writer alone: header, bytes, padding. */
 	cut.len = 0;
 	guest_files__append(&cut, GUEST_FILE_MODULES, 7, "abc", 3);
-	CHECK(cut.len == 16 + 8 && !memcmp(cut.buf + 16, "abc\0\0\0\0\0", 8));
-	guest_files__iter_init(&it, cut.buf, cut.len);
+	CHECK(cut.len == 16 + 8 && !memcmp(cut.data + 16, "abc\0\0\0\0\0", 8));
+	guest_files__iter_init(&it, cut.data, cut.len);
 	CHECK(guest_files__next(&it, &f) == 1 && f.pid == 7 && f.kind == GUEST_FILE_MODULES &&
 	      f.size == 3 && !memcmp(f.data, "abc", 3));
 	CHECK(guest_files__next(&it, &f) == 0);
 
-	feat_buf__release(&fb);
-	feat_buf__release(&cut);
+	buf__free(&fb);
+	buf__free(&cut);
 	for (i = 0; i < ARRAY_SIZE(machines); i++) {
 		if (machines[i].kallsyms)
 			unlink(machines[i].kallsyms);
