@@ -602,7 +602,7 @@ static bool record__drop_sample(struct record *rec, u64 id, u16 misc)
 	u32 bit = 1u << (misc & PERF_RECORD_MISC_CPUMODE_MASK);
 
 	if (rec->drop_by_event) {
-		struct evlist_evsel *e = evlist__find_evsel(rec->evlist, id);
+		struct evsel *e = evlist__find_evsel(rec->evlist, id);
 
 		return e && (drop_mask(&e->attr) & bit);
 	}
@@ -1108,7 +1108,7 @@ static int record__new_output(struct record *rec)
 		pr_warning("'%s' is a stream (pipe mode): the guest symbol files are not "
 			   "stored in it (perf refuses pmukvm's feature there)", o->output);
 	for (i = 0; i < rec->evlist->nr_evsels; i++) {
-		struct evlist_evsel *e = &rec->evlist->evsels[i];
+		struct evsel *e = &rec->evlist->evsels[i];
 
 		perf_writer__add_evsel(rec->writer, &e->attr, e->name, e->ids, e->nr_ids);
 	}

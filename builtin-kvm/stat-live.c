@@ -342,7 +342,7 @@ static int live__open(struct live *l)
 	}
 	l->data = perf_data__new_live("live");
 	for (i = 0; i < (size_t)l->evlist->nr_evsels; i++) {
-		struct evlist_evsel *e = &l->evlist->evsels[i];
+		struct evsel *e = &l->evlist->evsels[i];
 		struct evsel *evsel = perf_data__add_evsel(l->data, &e->attr, e->ids, e->nr_ids);
 
 		if (evsel)

@@ -735,7 +735,7 @@ static int live__open(struct top *top)
 	err = evlist__open(top->evlist);
 	if (err && attr.type != PERF_TYPE_SOFTWARE &&
 	    (err == -ENOENT || err == -ENODEV || err == -EOPNOTSUPP || err == -EINVAL)) {
-		struct evlist_evsel *e = &top->evlist->evsels[0];
+		struct evsel *e = &top->evlist->evsels[0];
 
 		pr_warning("no hardware PMU here: %s falls back to cpu-clock", name);
 		top->fellback = true;
@@ -769,7 +769,7 @@ static struct perf_data *live__data(struct top *top)
 	int i;
 
 	for (i = 0; i < top->evlist->nr_evsels; i++) {
-		struct evlist_evsel *e = &top->evlist->evsels[i];
+		struct evsel *e = &top->evlist->evsels[i];
 		struct evsel *evsel = perf_data__add_evsel(d, &e->attr, e->ids, e->nr_ids);
 
 		if (evsel)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "util/event.h"
+#include "util/evsel.h"
 #include "util/util.h"
 
 struct decomp;
@@ -68,20 +69,6 @@ struct file_header {
 #define MAX_FEATURE_STRING	(1u << 20)
 #define MAX_STRING_LIST		65536
 
-/** struct evsel - one event of a data file. */
-struct evsel {
-	struct perf_event_attr attr;	/* zero-filled past the file's attr.size */
-	char *name;			/* from EVENT_DESC, else made from attr */
-	u64 *ids;
-	u32 nr_ids;
-	int idx;
-	int time_pos;			/* u64 index of TIME in a sample, -1 none */
-	/* Counted while reading. */
-	u64 nr_samples;
-	u64 total_period;
-	u64 nr_lost_samples;
-};
-
 /** struct build_id_entry - one entry of the BUILD_ID feature. */
 struct build_id_entry {
 	s32 pid;		/* -1 host, 0 default guest, else a guest's pid */
@@ -131,10 +118,7 @@ struct perf_data {
 	u64 sample_type;		/* of the first event: all share the id position */
 	int id_pos_sample;		/* u64 index of the id in a sample, -1 none */
 	int id_pos_trailer;		/* u64 index from the end of a trailer, -1 none */
-	/* id -> evsel hash. */
-	u64 *id_keys;
-	struct evsel **id_vals;
-	size_t id_hash_size, id_hash_used;
+	struct evsel_id_hash id_hash;	/* id -> evsel */
 	u64 nr_ids_total;		/* over all events, bounded by MAX_IDS_TOTAL */
 	struct header_info info;
 	/* Reading. */
@@ -200,34 +184,10 @@ void perf_data__release(struct perf_data *data, const void *upto);
  */
 bool perf_data__release_due(const struct perf_data *data, const void *upto);
 
-/** perf_data__evsel - the event a record belongs to, or NULL. */
-struct evsel *perf_data__evsel_of(struct perf_data *data, const union perf_event *event);
-
-/**
- * perf_data__parse_sample - fills *sample from a SAMPLE record of @evsel.
- * Returns 0 or -EINVAL when the record is too short for its sample_type.
- */
-int perf_data__parse_sample(const struct perf_data *data, const struct evsel *evsel,
-			    const union perf_event *event, struct perf_sample *sample);
-
-/**
- * perf_data__parse_trailer - time, cpu, pid/tid of a non-sample record's
- * sample_id_all trailer. Returns 0, or -ENOENT when there is none.
- */
-int perf_data__parse_trailer(const struct perf_data *data, const union perf_event *event,
-			     struct perf_sample *sample);
-
 /** perf_data__has_feat - whether feature bit @feat is set. */
 bool perf_data__has_feat(const struct perf_data *data, int feat);
 
 /** perf_data__fprintf_header - prints what the features say, perf-style "# " lines. */
 void perf_data__fprintf_header(const struct perf_data *data, FILE *fp);
-
-/** evsel__name_from_attr - a name like perf's for an attr; malloc'ed, caller frees. */
-char *evsel__name_from_attr(const struct perf_event_attr *attr);
-
-/** perf_data__add_evsel - registers an event (pipe mode and tools). */
-struct evsel *perf_data__add_evsel(struct perf_data *data, const struct perf_event_attr *attr,
-				   const u64 *ids, u32 nr_ids);
 
 #endif

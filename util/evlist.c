@@ -43,10 +43,8 @@ void evlist__delete(struct evlist *evlist)
 	if (!evlist)
 		return;
 	evlist__close(evlist);
-	for (i = 0; i < evlist->nr_evsels; i++) {
-		free(evlist->evsels[i].name);
-		free(evlist->evsels[i].ids);
-	}
+	for (i = 0; i < evlist->nr_evsels; i++)
+		evsel__exit(&evlist->evsels[i]);
 	free(evlist->evsels);
 	free(evlist->cpus);
 	free(evlist->threads);
@@ -56,13 +54,12 @@ void evlist__delete(struct evlist *evlist)
 int evlist__add(struct evlist *evlist, const struct perf_event_attr *attr,
 		const char *name)
 {
-	struct evlist_evsel *e;
+	struct evsel *e;
 
 	evlist->evsels = xrealloc(evlist->evsels,
 				  (evlist->nr_evsels + 1) * sizeof(*evlist->evsels));
 	e = &evlist->evsels[evlist->nr_evsels];
-	memset(e, 0, sizeof(*e));
-	e->attr = *attr;
+	evsel__init(e, attr, evlist->nr_evsels);
 	e->attr.size = sizeof(e->attr);
 	e->name = xstrdup(name);
 	return evlist->nr_evsels++;
@@ -251,7 +248,7 @@ int evlist__open(struct evlist *evlist)
 		evlist->fds[i] = -1;
 
 	for (e = 0; e < evlist->nr_evsels; e++) {
-		struct evlist_evsel *ev = &evlist->evsels[e];
+		struct evsel *ev = &evlist->evsels[e];
 
 		free(ev->ids);
 		ev->ids = xcalloc(evlist->nr_cpus * evlist->nr_threads, sizeof(u64));
@@ -480,7 +477,7 @@ long evlist__read(struct evlist *evlist, evlist_read_cb cb, void *ctx)
 	return total;
 }
 
-struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id)
+struct evsel *evlist__find_evsel(struct evlist *evlist, u64 id)
 {
 	int e;
 	u32 i;
@@ -490,243 +487,6 @@ struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id)
 			if (evlist->evsels[e].ids[i] == id)
 				return &evlist->evsels[e];
 	return NULL;
-}
-
-/* ---- event names ---- */
-
-struct event_name {
-	const char *name;
-	u32 type;
-	u64 config;
-};
-
-/* perf's names and aliases, in the order help lists them. */
-static const struct event_name event_names[] = {
-	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
-	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
-	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
-	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
-	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
-	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
-	{ "bus-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES },
-	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
-	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
-	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
-	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
-	{ "faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
-	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
-	{ "cs", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
-	{ "cpu-migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
-	{ "migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
-	{ "minor-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MIN },
-	{ "major-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ },
-	{ "alignment-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_ALIGNMENT_FAULTS },
-	{ "emulation-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_EMULATION_FAULTS },
-	{ "dummy", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_DUMMY },
-};
-
-const char event_names_known[] = "cycles, instructions, branches, branch-misses, "
-	"bus-cycles, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, "
-	"page-faults (faults), context-switches (cs), cpu-migrations (migrations), "
-	"minor-faults, major-faults, alignment-faults, emulation-faults, dummy, rNNNN; "
-	"NAME:MODIFIERS (u k h G H p I), NAME/period=N/ or NAME/freq=N/ (then MODIFIERS); "
-	"tracepoints as sys:name";
-
-const char *event_name__nth(size_t i)
-{
-	return i < ARRAY_SIZE(event_names) ? event_names[i].name : NULL;
-}
-
-/* The name part alone (no terms, no modifiers): type and config. */
-static int event_name__lookup(const char *name, size_t len, struct perf_event_attr *attr)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(event_names); i++) {
-		if (strlen(event_names[i].name) == len && !strncmp(name, event_names[i].name, len)) {
-			attr->type = event_names[i].type;
-			attr->config = event_names[i].config;
-			return 0;
-		}
-	}
-	if (len > 1 && name[0] == 'r') {
-		u64 v = 0;
-
-		/* rNNNN: up to 16 hex digits of raw event code. */
-		if (len > 17)
-			return -ENOENT;
-		for (i = 1; i < len; i++) {
-			int c = tolower((unsigned char)name[i]);
-
-			if (!isxdigit(c))
-				return -ENOENT;
-			v = v << 4 | (u64)(isdigit(c) ? c - '0' : c - 'a' + 10);
-		}
-		attr->type = PERF_TYPE_RAW;
-		attr->config = v;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/* "period=N,freq=N": the terms between the slashes. */
-static int event_terms__parse(const char *p, size_t len, struct event_spec *spec)
-{
-	char *terms = xstrndup(p, len), *t, *save = NULL;
-	int err = 0;
-
-	for (t = strtok_r(terms, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(t, '='), *end;
-		unsigned long long v;
-
-		if (!eq) {
-			err = -EINVAL;
-			break;
-		}
-		*eq = '\0';
-		errno = 0;
-		v = strtoull(eq + 1, &end, 0);
-		if (errno || end == eq + 1 || *end || !v || eq[1] == '-') {
-			err = -EINVAL;
-			break;
-		}
-		if (!strcmp(t, "period")) {
-			spec->attr.freq = 0;
-			spec->attr.sample_period = v;
-		} else if (!strcmp(t, "freq")) {
-			spec->attr.freq = 1;
-			spec->attr.sample_freq = v;
-		} else {
-			err = -EINVAL;
-			break;
-		}
-		spec->has_period = true;
-	}
-	free(terms);
-	return err;
-}
-
-/* perf's modifiers: u k h (what to count), G H (guest, host), p (precise), I (no idle). */
-static int event_mods__parse(const char *m, struct event_spec *spec)
-{
-	bool u = false, k = false, h = false, G = false, H = false;
-	int precise = 0;
-
-	if (!*m)
-		return -EINVAL;
-	for (; *m; m++) {
-		switch (*m) {
-		case 'u': u = true; break;
-		case 'k': k = true; break;
-		case 'h': h = true; break;
-		case 'G': G = true; break;
-		case 'H': H = true; break;
-		case 'p': precise++; break;
-		case 'I': spec->attr.exclude_idle = 1; break;
-		default: return -EINVAL;
-		}
-	}
-	if (precise > 3)
-		return -EINVAL;
-	if (u || k || h) {
-		spec->attr.exclude_user = !u;
-		spec->attr.exclude_kernel = !k;
-		spec->attr.exclude_hv = !h;
-		spec->has_ukh = true;
-	}
-	if (G || H) {
-		spec->attr.exclude_guest = !G;
-		spec->attr.exclude_host = !H;
-		spec->has_GH = true;
-	}
-	spec->attr.precise_ip = (u64)precise;
-	return 0;
-}
-
-int event_spec__parse(const char *str, struct event_spec *spec)
-{
-	const char *slash = strchr(str, '/'), *colon, *end_name, *mods = NULL;
-	int err;
-
-	memset(spec, 0, sizeof(*spec));
-	str_copy(spec->name, str, sizeof(spec->name));
-	if (!*str || strlen(str) >= sizeof(spec->name))
-		return -EINVAL;
-	if (slash) {
-		const char *close = strchr(slash + 1, '/');
-
-		if (!close || close == slash + 1)
-			return -EINVAL;
-		end_name = slash;
-		err = event_terms__parse(slash + 1, (size_t)(close - slash - 1), spec);
-		if (err)
-			return err;
-		/* perf: cpu-clock/period=N/u; a colon there is taken too. */
-		if (close[1])
-			mods = close + (close[1] == ':' ? 2 : 1);
-	} else {
-		colon = strchr(str, ':');
-		end_name = colon ? colon : str + strlen(str);
-		if (colon)
-			mods = colon + 1;
-	}
-	err = event_name__lookup(str, (size_t)(end_name - str), &spec->attr);
-	if (err == -ENOENT && !slash && mods) {
-		/* Not NAME:MODIFIERS of a known name: sys:name of a tracepoint (kvm:kvm_exit). */
-		memset(&spec->attr, 0, sizeof(spec->attr));
-		return tracepoint__parse(str, &spec->attr);
-	}
-	if (err)
-		return err;
-	if (mods) {
-		err = event_mods__parse(mods, spec);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-char **event_list__split(const char *list, int *nr)
-{
-	char **out = NULL;
-	const char *p = list, *start = list;
-	bool in_terms = false;
-
-	*nr = 0;
-	for (;; p++) {
-		if (*p == '/')
-			in_terms = !in_terms;
-		if ((*p == ',' && !in_terms) || !*p) {
-			out = xrealloc(out, (*nr + 2) * sizeof(*out));
-			out[(*nr)++] = xstrndup(start, (size_t)(p - start));
-			out[*nr] = NULL;
-			if (!*p)
-				break;
-			start = p + 1;
-		}
-	}
-	return out;
-}
-
-void event_list__free(char **list)
-{
-	for (char **p = list; p && *p; p++)
-		free(*p);
-	free(list);
-}
-
-int event_name__parse(const char *name, struct perf_event_attr *attr)
-{
-	struct event_spec spec;
-	int err = event_spec__parse(name, &spec);
-
-	if (err)
-		return -EINVAL;
-	attr->type = spec.attr.type;
-	attr->config = spec.attr.config;
-	return 0;
 }
 
 int evlist__probe(const struct perf_event_attr *attr)

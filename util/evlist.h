@@ -17,17 +17,10 @@
 #include <sys/types.h>
 
 #include "util/event.h"
+#include "util/evsel.h"
 #include "util/util.h"
 
 struct evlist_mmap;
-
-/** struct evlist_evsel - one event to open. */
-struct evlist_evsel {
-	struct perf_event_attr attr;
-	char *name;		/* owned */
-	u64 *ids;		/* one per fd, from PERF_EVENT_IOC_ID; owned */
-	u32 nr_ids;
-};
 
 /**
  * struct evlist - events, target and buffers.
@@ -36,7 +29,7 @@ struct evlist_evsel {
  * @fds: [evsel][cpu][thread], -1 when not open.
  */
 struct evlist {
-	struct evlist_evsel *evsels;
+	struct evsel *evsels;
 	int nr_evsels;
 	int *cpus, nr_cpus;
 	pid_t *threads;
@@ -136,7 +129,7 @@ typedef int (*evlist_read_cb)(void *ctx, union perf_event *event, int mmap_idx);
 long evlist__read(struct evlist *evlist, evlist_read_cb cb, void *ctx);
 
 /** evlist__find_evsel - the event with sample id @id, or NULL. */
-struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
+struct evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
 
 /**
  * evlist__probe - whether @attr opens on this thread (and is closed again),
@@ -144,54 +137,5 @@ struct evlist_evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
  * user space only. Returns 0 or the negative errno of the open.
  */
 int evlist__probe(const struct perf_event_attr *attr);
-
-/**
- * struct event_spec - one event as perf writes it on a command line:
- * NAME[/TERMS/][:MODIFIERS].
- * @attr: type and config; from the modifiers exclude_user/kernel/hv
- *	(u k h: count only those named), exclude_guest/host (G H), precise_ip
- *	(p, pp, ppp), exclude_idle (I); from the terms sample_period
- *	(period=N) or freq and sample_freq (freq=N).
- * @name: the spec as given (for EVENT_DESC, as perf names events).
- * @has_ukh, @has_GH, @has_period: which of those the spec decided, so that
- *	the command's defaults (--host/--guest, -F/-c) leave them alone.
- */
-struct event_spec {
-	struct perf_event_attr attr;
-	char name[128];
-	bool has_ukh, has_GH, has_period;
-};
-
-/**
- * event_spec__parse - parses one event spec into @spec. Names: perf's
- * hardware and software event names and aliases (event_name__nth), rNNNN
- * (raw hex code). Terms: period=N, freq=N. Returns 0, -ENOENT for a name
- * not known (a sys:name tracepoint belongs to a parser of its own, which
- * slots in where -ENOENT is returned), -EINVAL for bad terms or modifiers.
- */
-int event_spec__parse(const char *str, struct event_spec *spec);
-
-/**
- * event_list__split - the comma list of -e into specs, commas between
- * slashes (terms) kept. Returns a NULL-terminated array (*nr entries),
- * owned by the caller: free with event_list__free.
- */
-char **event_list__split(const char *list, int *nr);
-void event_list__free(char **list);
-
-/**
- * event_name__parse - type and config of an event spec (modifiers and
- * terms are checked but not applied). Returns 0 or -EINVAL.
- */
-int event_name__parse(const char *name, struct perf_event_attr *attr);
-
-/**
- * event_name__nth - the @i-th known event name (for help and shell
- * completion), NULL past the last.
- */
-const char *event_name__nth(size_t i);
-
-/* The names and forms event_spec__parse knows, for messages and help. */
-extern const char event_names_known[];
 
 #endif

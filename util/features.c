@@ -165,7 +165,7 @@ void features__set_event_desc(struct perf_writer *w, const struct evlist *evlist
 	buf__append_u32(&fb, (u32)evlist->nr_evsels);
 	buf__append_u32(&fb, WRITER_ATTR_SIZE);
 	for (i = 0; i < evlist->nr_evsels; i++) {
-		const struct evlist_evsel *e = &evlist->evsels[i];
+		const struct evsel *e = &evlist->evsels[i];
 		u8 attr[WRITER_ATTR_SIZE] = { 0 };
 
 		memcpy(attr, &e->attr, min_t(size_t, sizeof(e->attr), WRITER_ATTR_SIZE));

@@ -162,12 +162,12 @@ int tracing_data__build(const struct evlist *evlist, struct buf *fb)
 
 	done = xcalloc((size_t)evlist->nr_evsels + 1, sizeof(*done));
 	for (i = 0; i < evlist->nr_evsels; i++) {
-		const struct evlist_evsel *e = &evlist->evsels[i];
+		const struct evsel *e = &evlist->evsels[i];
 
 		if (e->attr.type == PERF_TYPE_TRACEPOINT && strchr(e->name, ':') && !done[i]) {
 			nsys++;
 			for (j = i; j < evlist->nr_evsels; j++) {
-				const struct evlist_evsel *f = &evlist->evsels[j];
+				const struct evsel *f = &evlist->evsels[j];
 				size_t n = (size_t)(strchr(e->name, ':') - e->name);
 
 				if (f->attr.type == PERF_TYPE_TRACEPOINT && !strncmp(f->name, e->name, n + 1))
@@ -178,7 +178,7 @@ int tracing_data__build(const struct evlist *evlist, struct buf *fb)
 	buf__append_u32(fb, nsys);
 	memset(done, 0, (size_t)evlist->nr_evsels + 1);
 	for (i = 0; !err && i < evlist->nr_evsels; i++) {
-		const struct evlist_evsel *e = &evlist->evsels[i];
+		const struct evsel *e = &evlist->evsels[i];
 		size_t n;
 		u32 count = 0;
 
@@ -188,14 +188,14 @@ int tracing_data__build(const struct evlist *evlist, struct buf *fb)
 		buf__append(fb, e->name, n);
 		buf__append(fb, "", 1);
 		for (j = i; j < evlist->nr_evsels; j++) {
-			const struct evlist_evsel *f = &evlist->evsels[j];
+			const struct evsel *f = &evlist->evsels[j];
 
 			if (f->attr.type == PERF_TYPE_TRACEPOINT && !strncmp(f->name, e->name, n + 1))
 				count++;
 		}
 		buf__append_u32(fb, count);
 		for (j = i; !err && j < evlist->nr_evsels; j++) {
-			const struct evlist_evsel *f = &evlist->evsels[j];
+			const struct evsel *f = &evlist->evsels[j];
 
 			if (f->attr.type != PERF_TYPE_TRACEPOINT || strncmp(f->name, e->name, n + 1))
 				continue;
