@@ -785,18 +785,19 @@ static void record__set_build_ids(struct record *rec)
 static void record__set_compressed(struct record *rec)
 {
 	u64 in = 0, out = 0;
-	u32 c[5];
+	struct header_info hi = { .has_comp = true };
+	struct feat_src src = { .info = &hi };
 	u64 mmap_len = ((u64)rec->opts.mmap_pages + 1) * (u64)sysconf(_SC_PAGESIZE);
 
 	perf_writer__compressed_totals(rec->writer, &in, &out);
 	if (mmap_len < 4 * COMPRESS_CHUNK)
 		mmap_len = 4 * COMPRESS_CHUNK;
-	c[0] = 1;
-	c[1] = PERF_COMP_ZSTD;
-	c[2] = (u32)rec->opts.comp_level;
-	c[3] = out ? (u32)(in / out) : 0;
-	c[4] = (u32)min_t(u64, mmap_len, UINT32_MAX);
-	perf_writer__set_feature(rec->writer, HEADER_COMPRESSED, c, sizeof(c));
+	hi.comp_version = 1;
+	hi.comp_type = PERF_COMP_ZSTD;
+	hi.comp_level = (u32)rec->opts.comp_level;
+	hi.comp_ratio = out ? (u32)(in / out) : 0;
+	hi.comp_mmap_len = (u32)min_t(u64, mmap_len, UINT32_MAX);
+	header__set_feature(rec->writer, HEADER_COMPRESSED, &src);
 }
 
 /*

@@ -21,18 +21,34 @@
 #define MAX_RECORD	65536u
 
 
-static int set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
-
-static int set_err(struct perf_data *d, int err, const char *fmt, ...)
+static void vset_err(struct perf_data *d, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n;
 
 	n = snprintf(d->errbuf, sizeof(d->errbuf), "%s: ", d->path);
 	if (n < 0 || (size_t)n >= sizeof(d->errbuf))
 		n = 0;
-	va_start(ap, fmt);
 	vsnprintf(d->errbuf + n, sizeof(d->errbuf) - n, fmt, ap);
+}
+
+static int set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
+
+static int set_err(struct perf_data *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset_err(d, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int perf_data__set_err(struct perf_data *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset_err(d, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -82,204 +98,6 @@ static void copy_attr(struct perf_event_attr *dst, const void *src, size_t avail
 
 /* ---- features ---- */
 
-struct cursor {
-	const u8 *p, *end;
-};
-
-static int cur_u32(struct cursor *c, u32 *v)
-{
-	if ((size_t)(c->end - c->p) < 4)
-		return -1;
-	memcpy(v, c->p, 4);
-	c->p += 4;
-	return 0;
-}
-
-static int cur_u64(struct cursor *c, u64 *v)
-{
-	if ((size_t)(c->end - c->p) < 8)
-		return -1;
-	memcpy(v, c->p, 8);
-	c->p += 8;
-	return 0;
-}
-
-static int cur_string(struct cursor *c, char **s)
-{
-	u32 len;
-
-	if (cur_u32(c, &len) || len > MAX_FEATURE_STRING || (size_t)(c->end - c->p) < len)
-		return -1;
-	*s = xstrndup((const char *)c->p, len);
-	c->p += len;
-	return 0;
-}
-
-static int parse_build_id_records(struct perf_data *d, const u8 *p, size_t len, u64 off)
-{
-	struct header_info *hi = &d->info;
-	size_t pos = 0;
-
-	while (pos + sizeof(struct perf_event_header) <= len) {
-		struct build_id_event ev;
-		struct build_id_entry *e;
-		u16 size;
-		size_t fixed = offsetof(struct build_id_event, filename);
-
-		memcpy(&ev, p + pos, min_t(size_t, fixed, len - pos));
-		size = ev.header.size;
-		if (size < fixed || size > len - pos)
-			return set_err(d, -EINVAL, "BUILD_ID feature: entry at offset %#" PRIx64
-				       " has bad size %u", off + pos, size);
-		if (hi->nr_build_ids >= 1u << 20)
-			return set_err(d, -EINVAL, "BUILD_ID feature: too many entries");
-		ALLOC_GROW(hi->build_ids, hi->nr_build_ids + 1, hi->alloc_build_ids);
-		e = &hi->build_ids[hi->nr_build_ids++];
-		e->pid = ev.pid;
-		e->cpumode = ev.header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
-		memcpy(e->build_id, ev.build_id, 20);
-		e->size = (ev.header.misc & (1 << 15)) ? ev.build_id[20] : 20;
-		if (e->size > 20)
-			e->size = 20;
-		e->filename = xstrndup((const char *)p + pos + fixed, size - fixed);
-		pos += size;
-	}
-	return 0;
-}
-
-static int parse_event_desc(struct perf_data *d, struct cursor *c)
-{
-	u32 nr, attr_size, i;
-
-	if (cur_u32(c, &nr) || cur_u32(c, &attr_size))
-		return -1;
-	if (nr > MAX_EVSELS || attr_size < PERF_ATTR_SIZE_VER0 || attr_size > 4096)
-		return -1;
-	for (i = 0; i < nr; i++) {
-		u32 nr_ids;
-		char *name;
-
-		if ((size_t)(c->end - c->p) < attr_size)
-			return -1;
-		c->p += attr_size;
-		if (cur_u32(c, &nr_ids) || cur_string(c, &name))
-			return -1;
-		if (nr_ids > MAX_IDS_PER_EVSEL || (size_t)(c->end - c->p) / 8 < nr_ids) {
-			free(name);
-			return -1;
-		}
-		c->p += (size_t)nr_ids * 8;
-		if ((int)i < d->nr_evsels && !d->evsels[i]->name && *name)
-			d->evsels[i]->name = name;
-		else
-			free(name);
-	}
-	return 0;
-}
-
-/* Parses one feature payload; @off is its file offset for messages. */
-static int parse_feature(struct perf_data *d, int feat, const u8 *p, size_t len, u64 off)
-{
-	struct header_info *hi = &d->info;
-	struct cursor c = { p, p + len };
-	char **str = NULL;
-	int bad = 0;
-	u32 n, i;
-
-	switch (feat) {
-	case HEADER_HOSTNAME:
-		str = &hi->hostname;
-		break;
-	case HEADER_OSRELEASE:
-		str = &hi->osrelease;
-		break;
-	case HEADER_VERSION:
-		str = &hi->version;
-		break;
-	case HEADER_ARCH:
-		str = &hi->arch;
-		break;
-	case HEADER_CPUDESC:
-		str = &hi->cpudesc;
-		break;
-	case HEADER_CPUID:
-		str = &hi->cpuid;
-		break;
-	case HEADER_NRCPUS:
-		bad = cur_u32(&c, &hi->nr_cpus_avail) || cur_u32(&c, &hi->nr_cpus_online);
-		break;
-	case HEADER_TOTAL_MEM:
-		bad = cur_u64(&c, &hi->total_mem);
-		break;
-	case HEADER_CMDLINE:
-		/* Pipe mode may repeat a feature: the last one wins. */
-		for (i = 0; i < hi->nr_cmdline; i++)
-			free(hi->cmdline[i]);
-		free(hi->cmdline);
-		hi->cmdline = NULL;
-		hi->nr_cmdline = 0;
-		if (cur_u32(&c, &n) || n > MAX_STRING_LIST || n > len / 4) {
-			bad = 1;
-			break;
-		}
-		hi->cmdline = xcalloc(n + 1, sizeof(char *));
-		for (i = 0; i < n && !bad; i++) {
-			bad = cur_string(&c, &hi->cmdline[i]);
-			if (!bad)
-				hi->nr_cmdline++;
-		}
-		break;
-	case HEADER_EVENT_DESC:
-		bad = parse_event_desc(d, &c);
-		break;
-	case HEADER_BUILD_ID:
-		return parse_build_id_records(d, p, len, off);
-	case HEADER_SAMPLE_TIME:
-		bad = cur_u64(&c, &hi->first_sample_time) || cur_u64(&c, &hi->last_sample_time);
-		hi->has_sample_time = !bad;
-		break;
-	case HEADER_TRACING_DATA:
-		free(hi->tracing_data);
-		hi->tracing_data = xmalloc(len ? len : 1);
-		memcpy(hi->tracing_data, p, len);
-		hi->tracing_data_size = len;
-		hi->tracing_data_offset = off;
-		break;
-	case HEADER_COMPRESSED:
-		bad = cur_u32(&c, &hi->comp_version) || cur_u32(&c, &hi->comp_type) ||
-		      cur_u32(&c, &hi->comp_level) || cur_u32(&c, &hi->comp_ratio) ||
-		      cur_u32(&c, &hi->comp_mmap_len);
-		hi->has_comp = !bad;
-		if (!bad && hi->comp_type != PERF_COMP_ZSTD)
-			return set_err(d, -ENOTSUP, "feature COMPRESSED at offset %#" PRIx64
-				       ": compression type %u is not zstd (1)", off,
-				       hi->comp_type);
-		break;
-	case HEADER_PMUKVM_GUEST_FILES:
-		free(hi->guest_files);
-		hi->guest_files = xmalloc(len);
-		memcpy(hi->guest_files, p, len);
-		hi->guest_files_size = len;
-		break;
-	default:
-		return 0;	/* features we do not use are skipped */
-	}
-	if (str && !bad) {
-		char *v;
-
-		/* Replaced only when the new one parses: pipe mode may repeat it. */
-		bad = cur_string(&c, &v);
-		if (!bad) {
-			free(*str);
-			*str = v;
-		}
-	}
-	if (bad)
-		return set_err(d, -EINVAL, "feature %d at offset %#" PRIx64 " (%zu bytes) is malformed",
-			       feat, off, len);
-	return 0;
-}
-
 static int read_features(struct perf_data *d, const struct file_header *h)
 {
 	u64 off = h->data.offset + h->data.size;
@@ -308,13 +126,7 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 			break;
 		}
 		/* Only features we parse are read; their size is bounded by the file. */
-		if (feat == HEADER_HOSTNAME || feat == HEADER_OSRELEASE || feat == HEADER_VERSION ||
-		    feat == HEADER_ARCH || feat == HEADER_NRCPUS || feat == HEADER_CPUDESC ||
-		    feat == HEADER_CPUID || feat == HEADER_TOTAL_MEM || feat == HEADER_CMDLINE ||
-		    feat == HEADER_EVENT_DESC || feat == HEADER_BUILD_ID ||
-		    feat == HEADER_SAMPLE_TIME || feat == HEADER_PMUKVM_GUEST_FILES ||
-		    feat == HEADER_TRACING_DATA ||
-		    feat == HEADER_COMPRESSED) {
+		if (header__reads(feat)) {
 			payload = malloc(secs[i].size ? secs[i].size : 1);
 			if (!payload) {
 				err = set_err(d, -ENOMEM, "cannot allocate %" PRIu64
@@ -323,7 +135,7 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 			}
 			err = read_at(d, secs[i].offset, payload, secs[i].size);
 			if (!err)
-				err = parse_feature(d, feat, payload, secs[i].size, secs[i].offset);
+				err = header__read_feature(d, feat, payload, secs[i].size, secs[i].offset);
 			free(payload);
 		}
 		i++;
@@ -768,11 +580,11 @@ static int process_pipe_header(struct perf_data *d, union perf_event *ev, u64 of
 		if (feat >= HEADER_FEAT_BITS)
 			return 0;
 		d->feat_bitmap[feat / 64] |= 1ull << (feat % 64);
-		return parse_feature(d, (int)feat, (const u8 *)ev->feat.data,
+		return header__read_feature(d, (int)feat, (const u8 *)ev->feat.data,
 				     size - sizeof(struct perf_event_header) - 8, off + 16);
 	}
 	case PERF_RECORD_HEADER_BUILD_ID:
-		return parse_build_id_records(d, (const u8 *)ev, size, off);
+		return header__read_build_ids(d, (const u8 *)ev, size, off);
 	default:
 		return 0;
 	}
@@ -959,75 +771,4 @@ again:
 	*event = ev;
 	*offset = off;
 	return 1;
-}
-
-static void print_str(FILE *fp, const char *label, const char *v)
-{
-	if (v)
-		fprintf(fp, "# %s : %s\n", label, v);
-}
-
-void perf_data__fprintf_header(const struct perf_data *d, FILE *fp)
-{
-	const struct header_info *hi = &d->info;
-	u32 i;
-	int e;
-
-	fprintf(fp, "# ========\n");
-	fprintf(fp, "# data file : %s (%s mode)\n", d->path, d->is_pipe ? "pipe" : "file");
-	if (!d->is_pipe)
-		fprintf(fp, "# data size : %" PRIu64 " bytes at offset %#" PRIx64 "\n",
-			d->data_size, d->data_offset);
-	print_str(fp, "hostname", hi->hostname);
-	print_str(fp, "os release", hi->osrelease);
-	print_str(fp, "perf version", hi->version);
-	print_str(fp, "arch", hi->arch);
-	if (perf_data__has_feat(d, HEADER_NRCPUS)) {
-		fprintf(fp, "# nrcpus online : %u\n", hi->nr_cpus_online);
-		fprintf(fp, "# nrcpus avail : %u\n", hi->nr_cpus_avail);
-	}
-	print_str(fp, "cpudesc", hi->cpudesc);
-	print_str(fp, "cpuid", hi->cpuid);
-	if (perf_data__has_feat(d, HEADER_TOTAL_MEM))
-		fprintf(fp, "# total memory : %" PRIu64 " kB\n", hi->total_mem);
-	if (hi->nr_cmdline) {
-		fprintf(fp, "# cmdline :");
-		for (i = 0; i < hi->nr_cmdline; i++)
-			fprintf(fp, " %s", hi->cmdline[i]);
-		fprintf(fp, "\n");
-	}
-	for (e = 0; e < d->nr_evsels; e++) {
-		const struct evsel *ev = d->evsels[e];
-
-		fprintf(fp, "# event : name = %s, type = %u, config = %#" PRIx64
-			", sample_type = %#" PRIx64 ", %s = %" PRIu64 ", ids = %u\n",
-			ev->name ? ev->name : "?", ev->attr.type, (u64)ev->attr.config,
-			(u64)ev->attr.sample_type, ev->attr.freq ? "sample_freq" : "sample_period",
-			(u64)ev->attr.sample_period, ev->nr_ids);
-	}
-	if (hi->has_sample_time)
-		fprintf(fp, "# sample time : %" PRIu64 " .. %" PRIu64 " ns (%.3f s)\n",
-			hi->first_sample_time, hi->last_sample_time,
-			(double)(hi->last_sample_time - hi->first_sample_time) / 1e9);
-	for (size_t b = 0; b < hi->nr_build_ids; b++) {
-		const struct build_id_entry *be = &hi->build_ids[b];
-		char hex[41];
-
-		for (i = 0; i < be->size; i++)
-			snprintf(hex + 2 * i, 3, "%02x", be->build_id[i]);
-		hex[2 * be->size] = '\0';
-		fprintf(fp, "# build id : %s %s (pid %d)\n", hex, be->filename, be->pid);
-	}
-	if (hi->has_comp)
-		fprintf(fp, "# compressed : %s, level = %u, ratio = %u\n",
-			hi->comp_type == PERF_COMP_ZSTD ? "Zstd" : "Unknown", hi->comp_level,
-			hi->comp_ratio);
-	if (hi->guest_files_size)
-		fprintf(fp, "# guest symbol files : %zu bytes stored in the file\n",
-			hi->guest_files_size);
-	fprintf(fp, "# missing features :");
-	for (e = 1; e <= HEADER_HYBRID_TOPOLOGY; e++)
-		if (!perf_data__has_feat(d, e))
-			fprintf(fp, " %d", e);
-	fprintf(fp, "\n# ========\n#\n");
 }

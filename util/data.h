@@ -6,46 +6,13 @@
 
 #include "util/event.h"
 #include "util/evsel.h"
+#include "util/header.h"
 #include "util/util.h"
 
 struct decomp;
 
 #define PERF_MAGIC2	0x32454c4946524550ULL	/* "PERFILE2" */
 #define PERF_MAGIC1	0x454c494646524550ULL	/* "PERFFILE" */
-
-enum {
-	HEADER_TRACING_DATA = 1,
-	HEADER_BUILD_ID,
-	HEADER_HOSTNAME,
-	HEADER_OSRELEASE,
-	HEADER_VERSION,
-	HEADER_ARCH,
-	HEADER_NRCPUS,
-	HEADER_CPUDESC,
-	HEADER_CPUID,
-	HEADER_TOTAL_MEM,
-	HEADER_CMDLINE,
-	HEADER_EVENT_DESC,
-	HEADER_CPU_TOPOLOGY,
-	HEADER_NUMA_TOPOLOGY,
-	HEADER_BRANCH_STACK,
-	HEADER_PMU_MAPPINGS,
-	HEADER_GROUP_DESC,
-	HEADER_AUXTRACE,
-	HEADER_STAT,
-	HEADER_CACHE,
-	HEADER_SAMPLE_TIME,
-	HEADER_MEM_TOPOLOGY,
-	HEADER_CLOCKID,
-	HEADER_DIR_FORMAT,
-	HEADER_BPF_PROG_INFO,
-	HEADER_BPF_BTF,
-	HEADER_COMPRESSED,
-	HEADER_CPU_PMU_CAPS,
-	HEADER_CLOCK_DATA,
-	HEADER_HYBRID_TOPOLOGY,
-	HEADER_FEAT_BITS = 256,
-};
 
 /** struct file_section - {offset, size} of a part of a data file. */
 struct file_section {
@@ -59,47 +26,10 @@ struct file_header {
 	u64 features[4];
 };
 
-/* pmukvm's own feature: guest symbol files stored in the file (id 200). */
-#define HEADER_PMUKVM_GUEST_FILES 200
-
 /* Upper bounds on input-sized things, so that no field can make us allocate. */
 #define MAX_EVSELS		4096
 #define MAX_IDS_PER_EVSEL	(1u << 20)
 #define MAX_IDS_TOTAL		(1u << 21)	/* all events together: 16 MB */
-#define MAX_FEATURE_STRING	(1u << 20)
-#define MAX_STRING_LIST		65536
-
-/** struct build_id_entry - one entry of the BUILD_ID feature. */
-struct build_id_entry {
-	s32 pid;		/* -1 host, 0 default guest, else a guest's pid */
-	u16 cpumode;
-	u8 build_id[20];
-	u8 size;
-	char *filename;
-};
-
-/** struct header_info - the feature sections we understand. */
-struct header_info {
-	char *hostname, *osrelease, *version, *arch, *cpudesc, *cpuid;
-	u32 nr_cpus_avail, nr_cpus_online;
-	u64 total_mem;
-	char **cmdline;
-	u32 nr_cmdline;
-	struct build_id_entry *build_ids;
-	size_t nr_build_ids, alloc_build_ids;
-	u64 first_sample_time, last_sample_time;
-	bool has_sample_time;
-	/* HEADER_COMPRESSED (perf record -z). */
-	bool has_comp;
-	u32 comp_version, comp_type, comp_level, comp_ratio, comp_mmap_len;
-	/* pmukvm's own: guest symbol files carried in the file. */
-	u8 *guest_files;
-	size_t guest_files_size;
-	/* HEADER_TRACING_DATA, as stored: util/trace-event.c parses it. */
-	u8 *tracing_data;
-	size_t tracing_data_size;
-	u64 tracing_data_offset;
-};
 
 /**
  * struct perf_data - an open data file (file or pipe mode).
@@ -184,10 +114,13 @@ void perf_data__release(struct perf_data *data, const void *upto);
  */
 bool perf_data__release_due(const struct perf_data *data, const void *upto);
 
+/**
+ * perf_data__set_err - puts "PATH: " and the message in @d->errbuf, for
+ * the reader and its modules (util/header.c). Returns @err.
+ */
+int perf_data__set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
+
 /** perf_data__has_feat - whether feature bit @feat is set. */
 bool perf_data__has_feat(const struct perf_data *data, int feat);
-
-/** perf_data__fprintf_header - prints what the features say, perf-style "# " lines. */
-void perf_data__fprintf_header(const struct perf_data *data, FILE *fp);
 
 #endif

@@ -14,26 +14,6 @@
 #include "util/evlist.h"
 #include "util/writer.h"
 
-/* perf's string encoding: u32 length, then the bytes NUL-padded to 64. */
-static void put_string(struct buf *fb, const char *s)
-{
-	static const char zeros[64];
-	size_t n = strlen(s) + 1, len = PERF_ALIGN(n, 64);
-
-	buf__append_u32(fb, (u32)len);
-	buf__append(fb, s, n - 1);
-	buf__append(fb, zeros, len - (n - 1));
-}
-
-static void set_string(struct perf_writer *w, int feat, const char *s)
-{
-	struct buf fb = { 0 };
-
-	put_string(&fb, s);
-	perf_writer__set_feature(w, feat, fb.data, fb.len);
-	buf__free(&fb);
-}
-
 void cpuid__string(char *buf, size_t size)
 {
 	unsigned int a, b, c, d, family, model, stepping;
@@ -103,107 +83,84 @@ static u64 mem_total_kb(void)
 	return kb;
 }
 
-static void set_cmdline(struct perf_writer *w)
+/*
+ * The command line from /proc/self/cmdline, the binary's path standing
+ * for argv[0] as in perf's files. The strings point into *@buf (and
+ * @exe); free *@buf and the array after.
+ */
+static char **read_cmdline(const char *exe, char **buf, u32 *nr)
 {
-	struct buf fb = { 0 };
-	char exe[4096], *buf = NULL;
 	size_t len = 0, i, n = 0;
-	ssize_t r;
+	char **argv;
 
-	r = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[r > 0 ? r : 0] = '\0';
-	if (read_file_maybe_gz("/proc/self/cmdline", 1 << 20, &buf, &len))
+	*buf = NULL;
+	if (read_file_maybe_gz("/proc/self/cmdline", 1 << 20, buf, &len))
 		len = 0;
 	for (i = 0; i < len; i++)
-		n += !buf[i];
-	/* The binary's path stands for argv[0], as in perf's files. */
-	buf__append_u32(&fb, (u32)(n ? n : 1));
-	put_string(&fb, exe);
+		n += !(*buf)[i];
+	argv = xcalloc(n + 1, sizeof(*argv));
+	argv[0] = (char *)exe;
+	*nr = 1;
 	for (i = 0; len && i < len;) {
-		size_t l = strlen(buf + i);
+		size_t l = strlen(*buf + i);
 
-		if (i)
-			put_string(&fb, buf + i);
+		if (i && *nr < n)
+			argv[(*nr)++] = *buf + i;
 		i += l + 1;
 	}
-	perf_writer__set_feature(w, HEADER_CMDLINE, fb.data, fb.len);
-	buf__free(&fb);
-	free(buf);
+	return argv;
 }
 
 void features__set_host(struct perf_writer *w, const char *version)
 {
-	struct buf fb = { 0 };
+	static const int feats[] = {
+		HEADER_HOSTNAME, HEADER_OSRELEASE, HEADER_VERSION, HEADER_ARCH, HEADER_NRCPUS,
+		HEADER_CPUDESC, HEADER_CPUID, HEADER_TOTAL_MEM, HEADER_CMDLINE,
+	};
+	struct header_info hi = { 0 };
+	struct feat_src src = { .info = &hi };
+	char desc[256], cpuid[256], exe[4096], *cmdline;
 	struct utsname uts;
-	char buf[256];
+	ssize_t r;
+	size_t i;
 
 	if (uname(&uts))
 		memset(&uts, 0, sizeof(uts));
-	set_string(w, HEADER_HOSTNAME, uts.nodename);
-	set_string(w, HEADER_OSRELEASE, uts.release);
-	set_string(w, HEADER_VERSION, version);
-	set_string(w, HEADER_ARCH, uts.machine);
-	buf__append_u32(&fb, (u32)sysconf(_SC_NPROCESSORS_CONF));
-	buf__append_u32(&fb, (u32)sysconf(_SC_NPROCESSORS_ONLN));
-	perf_writer__set_feature(w, HEADER_NRCPUS, fb.data, fb.len);
-	buf__free(&fb);
-	cpu_desc(buf, sizeof(buf));
-	set_string(w, HEADER_CPUDESC, buf);
-	cpuid__string(buf, sizeof(buf));
-	set_string(w, HEADER_CPUID, buf);
-	buf__append_u64(&fb, mem_total_kb());
-	perf_writer__set_feature(w, HEADER_TOTAL_MEM, fb.data, fb.len);
-	buf__free(&fb);
-	set_cmdline(w);
+	hi.hostname = uts.nodename;
+	hi.osrelease = uts.release;
+	hi.version = xstrdup(version);
+	hi.arch = uts.machine;
+	hi.nr_cpus_avail = (u32)sysconf(_SC_NPROCESSORS_CONF);
+	hi.nr_cpus_online = (u32)sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_desc(desc, sizeof(desc));
+	hi.cpudesc = desc;
+	cpuid__string(cpuid, sizeof(cpuid));
+	hi.cpuid = cpuid;
+	hi.total_mem = mem_total_kb();
+	r = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[r > 0 ? r : 0] = '\0';
+	hi.cmdline = read_cmdline(exe, &cmdline, &hi.nr_cmdline);
+	for (i = 0; i < ARRAY_SIZE(feats); i++)
+		header__set_feature(w, feats[i], &src);
+	free(hi.cmdline);
+	free(cmdline);
+	free(hi.version);
 }
 
 void features__set_event_desc(struct perf_writer *w, const struct evlist *evlist)
 {
-	struct buf fb = { 0 };
-	int i;
+	struct header_info hi = { 0 };
+	struct feat_src src = { .info = &hi, .evsels = evlist->evsels,
+				.nr_evsels = evlist->nr_evsels };
 
-	buf__append_u32(&fb, (u32)evlist->nr_evsels);
-	buf__append_u32(&fb, WRITER_ATTR_SIZE);
-	for (i = 0; i < evlist->nr_evsels; i++) {
-		const struct evsel *e = &evlist->evsels[i];
-		u8 attr[WRITER_ATTR_SIZE] = { 0 };
-
-		memcpy(attr, &e->attr, min_t(size_t, sizeof(e->attr), WRITER_ATTR_SIZE));
-		((struct perf_event_attr *)attr)->size = WRITER_ATTR_SIZE;
-		buf__append(&fb, attr, sizeof(attr));
-		buf__append_u32(&fb, e->nr_ids);
-		put_string(&fb, e->name);
-		buf__append(&fb, e->ids, e->nr_ids * sizeof(u64));
-	}
-	perf_writer__set_feature(w, HEADER_EVENT_DESC, fb.data, fb.len);
-	buf__free(&fb);
+	header__set_feature(w, HEADER_EVENT_DESC, &src);
 }
 
 void features__set_sample_time(struct perf_writer *w, u64 first, u64 last)
 {
-	u64 t[2] = { first, last };
+	struct header_info hi = { .first_sample_time = first, .last_sample_time = last,
+				  .has_sample_time = true };
+	struct feat_src src = { .info = &hi };
 
-	perf_writer__set_feature(w, HEADER_SAMPLE_TIME, t, sizeof(t));
-}
-
-void build_id__add(struct buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
-		   const char *filename)
-{
-	static const char zeros[64];
-	struct {
-		struct perf_event_header header;
-		s32 pid;
-		u8 build_id[24];
-	} rec = { 0 };
-	size_t n = strlen(filename) + 1, len = PERF_ALIGN(n, 64);
-
-	/* Bit 15 of misc: the size byte after the 20 id bytes is valid. */
-	rec.header.misc = cpumode | (1u << 15);
-	rec.header.size = (u16)(sizeof(rec) + len);
-	rec.pid = pid;
-	memcpy(rec.build_id, bid, min_t(size_t, size, 20));
-	rec.build_id[20] = size;
-	buf__append(fb, &rec, sizeof(rec));
-	buf__append(fb, filename, n - 1);
-	buf__append(fb, zeros, len - (n - 1));
+	header__set_feature(w, HEADER_SAMPLE_TIME, &src);
 }

@@ -3,9 +3,10 @@
 #define PMUKVM_FEATURES_H
 
 /*
- * Building the feature sections record writes, in perf 6.1's encodings
- * (see /work/shared/PERF_DATA.md).
+ * The values of the feature sections record writes, gathered from the
+ * host and the events; util/header.c's feature table encodes them.
  */
+#include "util/header.h"
 #include "util/util.h"
 
 struct perf_writer;
@@ -24,13 +25,6 @@ void features__set_event_desc(struct perf_writer *w, const struct evlist *evlist
 
 /** features__set_sample_time - SAMPLE_TIME: first and last sample time. */
 void features__set_sample_time(struct perf_writer *w, u64 first, u64 last);
-
-/**
- * build_id__add - appends one BUILD_ID feature record: @pid -1 host, 0
- * default guest; @cpumode PERF_RECORD_MISC_*; @bid of @size bytes.
- */
-void build_id__add(struct buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
-		   const char *filename);
 
 /** cpuid__string - perf's x86 cpuid string "Vendor,family,model,stepping". */
 void cpuid__string(char *buf, size_t size);

@@ -36,6 +36,14 @@ void test_filter_lists(void);
 void test_output_fields(void);
 void test_options_kinds(void);
 void test_options_forms(void);
+void test_buf(void);
+void test_event_names(void);
+void test_sample_parse(void);
+void test_trailer_parse(void);
+void test_evsel_id_hash(void);
+void test_header_round_trip(void);
+void test_header_write_nothing(void);
+void test_header_read_malformed(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -67,6 +75,14 @@ static const struct unit_test tests[] = {
 	{ "demangle_names", test_demangle_names },
 	{ "options_kinds", test_options_kinds },
 	{ "options_forms", test_options_forms },
+	{ "buf", test_buf },
+	{ "event_names", test_event_names },
+	{ "sample_parse", test_sample_parse },
+	{ "trailer_parse", test_trailer_parse },
+	{ "evsel_id_hash", test_evsel_id_hash },
+	{ "header_round_trip", test_header_round_trip },
+	{ "header_write_nothing", test_header_write_nothing },
+	{ "header_read_malformed", test_header_read_malformed },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMUKVM_HEADER_H
+#define PMUKVM_HEADER_H
+
+/*
+ * The feature sections of a data file. Each feature pmukvm knows is one
+ * row of feat_ops[] (util/header.c) with its read (payload -> struct
+ * header_info), its print (report --header) and its write (struct
+ * header_info -> payload, in perf 6.1's encoding: /work/shared/PERF_DATA.md).
+ * The reader (util/data.c) hands every feature section and pipe-mode
+ * HEADER_FEATURE record to header__read_feature; the writers of record,
+ * top and stat live encode through header__set_feature (util/features.c
+ * gathers the host's values).
+ */
+#include <stdio.h>
+
+#include "util/util.h"
+
+struct buf;
+struct evsel;
+struct perf_data;
+struct perf_writer;
+
+enum {
+	HEADER_TRACING_DATA = 1,
+	HEADER_BUILD_ID,
+	HEADER_HOSTNAME,
+	HEADER_OSRELEASE,
+	HEADER_VERSION,
+	HEADER_ARCH,
+	HEADER_NRCPUS,
+	HEADER_CPUDESC,
+	HEADER_CPUID,
+	HEADER_TOTAL_MEM,
+	HEADER_CMDLINE,
+	HEADER_EVENT_DESC,
+	HEADER_CPU_TOPOLOGY,
+	HEADER_NUMA_TOPOLOGY,
+	HEADER_BRANCH_STACK,
+	HEADER_PMU_MAPPINGS,
+	HEADER_GROUP_DESC,
+	HEADER_AUXTRACE,
+	HEADER_STAT,
+	HEADER_CACHE,
+	HEADER_SAMPLE_TIME,
+	HEADER_MEM_TOPOLOGY,
+	HEADER_CLOCKID,
+	HEADER_DIR_FORMAT,
+	HEADER_BPF_PROG_INFO,
+	HEADER_BPF_BTF,
+	HEADER_COMPRESSED,
+	HEADER_CPU_PMU_CAPS,
+	HEADER_CLOCK_DATA,
+	HEADER_HYBRID_TOPOLOGY,
+	HEADER_FEAT_BITS = 256,
+};
+
+/* pmukvm's own feature: guest symbol files stored in the file (id 200). */
+#define HEADER_PMUKVM_GUEST_FILES 200
+
+#define MAX_FEATURE_STRING	(1u << 20)
+#define MAX_STRING_LIST		65536
+
+/** struct build_id_entry - one entry of the BUILD_ID feature. */
+struct build_id_entry {
+	s32 pid;		/* -1 host, 0 default guest, else a guest's pid */
+	u16 cpumode;
+	u8 build_id[20];
+	u8 size;
+	char *filename;
+};
+
+/** struct header_info - the feature sections we understand. */
+struct header_info {
+	char *hostname, *osrelease, *version, *arch, *cpudesc, *cpuid;
+	u32 nr_cpus_avail, nr_cpus_online;
+	u64 total_mem;
+	char **cmdline;
+	u32 nr_cmdline;
+	struct build_id_entry *build_ids;
+	size_t nr_build_ids, alloc_build_ids;
+	u64 first_sample_time, last_sample_time;
+	bool has_sample_time;
+	/* HEADER_COMPRESSED (perf record -z). */
+	bool has_comp;
+	u32 comp_version, comp_type, comp_level, comp_ratio, comp_mmap_len;
+	/* pmukvm's own: guest symbol files carried in the file. */
+	u8 *guest_files;
+	size_t guest_files_size;
+	/* HEADER_TRACING_DATA, as stored: util/trace-event.c parses it. */
+	u8 *tracing_data;
+	size_t tracing_data_size;
+	u64 tracing_data_offset;
+};
+
+/**
+ * struct feat_src - what a feature's write encodes: @info's fields, and
+ * for EVENT_DESC the events (@nr_evsels of them at @evsels).
+ */
+struct feat_src {
+	const struct header_info *info;
+	const struct evsel *evsels;
+	int nr_evsels;
+};
+
+/**
+ * struct feat_ops - one feature.
+ * @id: HEADER_*.
+ * @name: perf's name for it, for messages.
+ * @label, @field: string features: "# @label : value", and where the
+ *	char * sits in struct header_info.
+ * @read: parses a payload of @len bytes at file offset @off into @d.
+ *	Returns 0; -EBADMSG when malformed (header__read_feature names the
+ *	feature, offset and size); another negative errno with @d->errbuf set.
+ * @print: its "# " lines, if the file has something to say.
+ * @write: appends its payload to @out. Returns 0, or -ENODATA when @src
+ *	holds nothing to write.
+ * The table's order is the order report --header prints in.
+ */
+struct feat_ops {
+	int id;
+	const char *name;
+	const char *label;
+	size_t field;
+	int (*read)(const struct feat_ops *ops, struct perf_data *d, const u8 *p, size_t len,
+		    u64 off);
+	void (*print)(const struct feat_ops *ops, const struct perf_data *d, FILE *fp);
+	int (*write)(const struct feat_ops *ops, const struct feat_src *src, struct buf *out);
+};
+
+extern const struct feat_ops feat_ops[];
+extern const size_t nr_feat_ops;
+
+/** feat_ops__find - the row of feature @feat, or NULL when pmukvm does not know it. */
+const struct feat_ops *feat_ops__find(int feat);
+
+/**
+ * header__read_feature - parses the payload of feature @feat (@len bytes
+ * at file offset @off) into @d; a feature without a row is skipped.
+ * Returns 0 or a negative errno with @d->errbuf set.
+ */
+int header__read_feature(struct perf_data *d, int feat, const u8 *p, size_t len, u64 off);
+
+/**
+ * header__read_build_ids - BUILD_ID records (the feature's payload, or a
+ * pipe's HEADER_BUILD_ID record) into @d->info.build_ids. Returns 0 or
+ * -EINVAL with @d->errbuf set.
+ */
+int header__read_build_ids(struct perf_data *d, const u8 *p, size_t len, u64 off);
+
+/** header__reads - whether feature @feat is read (its section is worth loading). */
+bool header__reads(int feat);
+
+/**
+ * header__write_feature - appends @feat's payload, encoded from @src, to
+ * @out. Returns 0, -ENODATA (nothing to write) or -ENOENT (no writer).
+ */
+int header__write_feature(int feat, const struct feat_src *src, struct buf *out);
+
+/**
+ * header__set_feature - header__write_feature into @w's feature @feat.
+ * Returns 0 or header__write_feature's error (nothing is set then).
+ */
+int header__set_feature(struct perf_writer *w, int feat, const struct feat_src *src);
+
+/**
+ * header__put_string - perf's string encoding: u32 length, then the bytes
+ * NUL-padded to a multiple of 64.
+ */
+void header__put_string(struct buf *out, const char *s);
+
+/**
+ * build_id__add - appends one BUILD_ID feature record: @pid -1 host, 0
+ * default guest; @cpumode PERF_RECORD_MISC_*; @bid of @size bytes.
+ */
+void build_id__add(struct buf *fb, s32 pid, u16 cpumode, const u8 *bid, u8 size,
+		   const char *filename);
+
+/**
+ * perf_data__fprintf_header - prints what the file and its features say,
+ * perf-style "# " lines: the rows of feat_ops[] in order.
+ */
+void perf_data__fprintf_header(const struct perf_data *data, FILE *fp);
+
+#endif
