@@ -341,13 +341,7 @@ static int live__open(struct live *l)
 		return err;
 	}
 	l->data = perf_data__new_live("live");
-	for (i = 0; i < (size_t)l->evlist->nr_evsels; i++) {
-		struct evsel *e = &l->evlist->evsels[i];
-		struct evsel *evsel = perf_data__add_evsel(l->data, &e->attr, e->ids, e->nr_ids);
-
-		if (evsel)
-			evsel->name = xstrdup(e->name);
-	}
+	perf_data__add_evsels(l->data, l->evlist->evsels, l->evlist->nr_evsels);
 	/* what a file would carry: the formats and the CPU */
 	err = tracing_data__build(l->evlist, &fb);
 	if (err) {

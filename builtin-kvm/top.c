@@ -766,15 +766,8 @@ static int live__open(struct top *top)
 static struct perf_data *live__data(struct top *top)
 {
 	struct perf_data *d = perf_data__new_live("live");
-	int i;
 
-	for (i = 0; i < top->evlist->nr_evsels; i++) {
-		struct evsel *e = &top->evlist->evsels[i];
-		struct evsel *evsel = perf_data__add_evsel(d, &e->attr, e->ids, e->nr_ids);
-
-		if (evsel)
-			evsel->name = xstrdup(e->name);
-	}
+	perf_data__add_evsels(d, top->evlist->evsels, top->evlist->nr_evsels);
 	return d;
 }
 

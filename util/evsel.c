@@ -470,6 +470,21 @@ struct evsel *perf_data__add_evsel(struct perf_data *d, const struct perf_event_
 	return evsel;
 }
 
+int perf_data__add_evsels(struct perf_data *d, const struct evsel *evsels, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		const struct evsel *e = &evsels[i];
+		struct evsel *evsel = perf_data__add_evsel(d, &e->attr, e->ids, e->nr_ids);
+
+		if (!evsel)
+			return -E2BIG;
+		evsel->name = e->name ? xstrdup(e->name) : NULL;
+	}
+	return 0;
+}
+
 /* ---- sample parsing ---- */
 
 struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *ev)

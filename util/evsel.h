@@ -56,6 +56,12 @@ struct evsel *perf_data__add_evsel(struct perf_data *data, const struct perf_eve
 				   const u64 *ids, u32 nr_ids);
 
 /**
+ * perf_data__add_evsels - registers @nr events opened live (an evlist's):
+ * attr, ids and name. Returns 0 or -E2BIG past MAX_EVSELS.
+ */
+int perf_data__add_evsels(struct perf_data *data, const struct evsel *evsels, int nr);
+
+/**
  * struct evsel_id_hash - sample id -> evsel, open addressing; keys are
  * hashed with a per-run key so that a file cannot make them collide.
  * Zeroed is empty.

@@ -328,3 +328,35 @@ void test_evsel_id_hash(void)
 	evsel_id_hash__exit(&h);
 	CHECK(h.size == 0 && evsel_id_hash__find(&h, 1) == NULL);
 }
+
+/* An evlist's events (struct evsel, as opened) registered with a live perf_data. */
+void test_evsel_live(void)
+{
+	struct perf_data *d = perf_data__new_live("live");
+	struct perf_event_attr attr = { 0 };
+	static u64 ids0[2] = { 21, 22 }, ids1[1] = { 23 };
+	struct evsel evsels[2];
+
+	attr.size = sizeof(attr);
+	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TIME;
+	attr.sample_id_all = 1;
+	evsel__init(&evsels[0], &attr, 0);
+	evsel__init(&evsels[1], &attr, 1);
+	CHECK(evsels[0].time_pos == 1 && evsels[1].idx == 1);
+	evsels[0].name = "cpu-clock";
+	evsels[0].ids = ids0;
+	evsels[0].nr_ids = 2;
+	evsels[1].name = "kvm:kvm_exit";
+	evsels[1].ids = ids1;
+	evsels[1].nr_ids = 1;
+	CHECK(perf_data__add_evsels(d, evsels, 2) == 0);
+	CHECK(d->nr_evsels == 2);
+	if (d->nr_evsels == 2) {
+		CHECK_STR(d->evsels[1]->name, "kvm:kvm_exit");
+		CHECK(d->evsels[0]->name != evsels[0].name);	/* the data's own */
+		CHECK(evsel_id_hash__find(&d->id_hash, 22) == d->evsels[0]);
+		CHECK(evsel_id_hash__find(&d->id_hash, 23) == d->evsels[1]);
+		CHECK(d->id_pos_sample == 0 && d->id_pos_trailer == 1);
+	}
+	perf_data__delete(d);
+}
