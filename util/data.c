@@ -279,6 +279,13 @@ static void map_data(struct perf_data *d)
 	d->buf_pos = 0;
 }
 
+/*
+ * In steps of 2 MiB or more, ending on a 2 MiB boundary of the address: one
+ * call per round would be many, and a file's large folios are mapped 2 MiB
+ * at a time (a range ending inside one splits the mapping, which costs).
+ */
+#define RELEASE_STEP	(1u << 21)
+
 /* The page-aligned offset in the map up to which @upto lets us give back. */
 static size_t release_to(const struct perf_data *d, const void *upto)
 {
@@ -289,11 +296,11 @@ static size_t release_to(const struct perf_data *d, const void *upto)
 	to = (size_t)((const u8 *)upto - (const u8 *)d->map) & ~(page - 1);
 	if (to > d->map_len)
 		to = d->map_len & ~(page - 1);
+	/* down to a 2 MiB boundary of the address, where there is one */
+	if (to >= RELEASE_STEP)
+		to -= ((uintptr_t)d->map + to) & (RELEASE_STEP - 1);
 	return to;
 }
-
-/* In steps of 256 KiB or more: one call per round would be many. */
-#define RELEASE_STEP	(1u << 18)
 
 bool perf_data__release_due(const struct perf_data *d, const void *upto)
 {

@@ -1243,29 +1243,31 @@ void kvm_stat__finish(struct kvm_stat *ks)
  * perf's ordered events for a file of tracepoint samples only. Each kvm
  * sample the analysis needs is copied out as it is read (its thread, kind,
  * time and two fields: 32 bytes, so the mapped pages can go at once) and
- * waits; at each FINISHED_ROUND those up to the newest timestamp of the
- * round before are delivered in (time, file) order, the rest wait.
+ * waits. perf delivers, at each FINISHED_ROUND, what waits up to the newest
+ * timestamp of the round before, in (time, file) order.
  *
- * Each CPU's records of a round are already in time order, so what waits
- * is a few ascending runs, found as records are added. Delivery merges
- * them k ways in place (the earliest head wins, the earlier run on a tie,
- * which keeps file order), and what is left of each run stays where it is
- * as a shorter run: the array is compacted only when it fills. More runs
- * than FQ_MERGE_MAX (many CPUs, or records out of order within a CPU) are
- * first sorted into one by a natural merge sort, and so are those holding
- * a time of 2^59 ns or more (the merge key is the time above 5 bits of run
- * index).
+ * Its limits only grow, so while no sample comes in at or below the last
+ * limit (a late one), what all those deliveries give is what waits, in
+ * (time, file) order, up to the last limit: here a delivery waits until
+ * FQ_BATCH samples do, and is made then, up to the last limit, with one
+ * sort. A late sample first has delivered what perf delivered before it
+ * came (up to the last limit, once per limit), so it meets, at the next
+ * delivery, what perf would have it meet. The sort is a stable radix sort
+ * of 64-bit keys, the time (less the least) above the sample's index, which
+ * is file order: two or three passes of 12 bits over a batch in the cache,
+ * where a merge of the per-CPU runs makes a chain of dependent comparisons
+ * per sample. Times too far apart for one key go through qsort.
  */
-#define FQ_MERGE_MAX 24
-#define FQ_RUN_BITS 5
-#define FQ_RUN_MASK ((1ULL << FQ_RUN_BITS) - 1)
-_Static_assert(FQ_MERGE_MAX <= FQ_RUN_MASK + 1 && FQ_MERGE_MAX % 4 == 0, "a run index in 5 bits");
+#ifndef FQ_BATCH
+#define FQ_BATCH 4096
+#endif
+#ifndef FQ_DIGIT
+#define FQ_DIGIT 12
+#endif
+#define FQ_BUCKETS (1u << FQ_DIGIT)
+#define FQ_DIGIT_OF(k, shift) ((size_t)((k) >> (shift)) & (FQ_BUCKETS - 1))
 /* vCPU threads by tid below this, straight from a table */
 #define TID_MAP_SIZE 65536
-/* entries at first: the array stays in the cache, compacted as it fills */
-#ifndef FQ_ALLOC
-#define FQ_ALLOC 2048
-#endif
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 2048
 #endif
@@ -1280,123 +1282,23 @@ struct fq_ent {
 _Static_assert(_Alignof(struct kvm_thread) > FQ_KIND_MASK && TP_OTHER <= FQ_KIND_MASK,
 	       "a kvm_thread pointer has room for the event kind");
 
-struct fq_run {
-	size_t start, end;
-};
-
 struct fqueue {
-	struct fq_ent *e, *tmp;
-	size_t nr, alloc;	/* e[0..nr): runs, and delivered entries between them */
-	struct fq_run *runs;	/* in file order */
-	size_t nr_runs, alloc_runs;
-	size_t *sruns;		/* fq_sort's */
-	size_t alloc_sruns;
-	bool big_time;		/* a time of 2^59 ns or more: too big for a merge key */
+	struct fq_ent *e;	/* what waits, in file order */
+	size_t nr, alloc;
+	struct fq_ent *out;	/* what is due, in file order */
+	u64 *key, *tmp;		/* and its sort keys */
+	size_t alloc_out;
+	u64 done;		/* the limit delivered up to (with done_any) */
+	bool done_any;
 };
-
-static void fq_add_run(struct fqueue *q, size_t start, size_t end)
-{
-	if (q->nr_runs == q->alloc_runs) {
-		q->alloc_runs = q->alloc_runs ? q->alloc_runs * 2 : 64;
-		q->runs = xrealloc(q->runs, q->alloc_runs * sizeof(*q->runs));
-	}
-	q->runs[q->nr_runs].start = start;
-	q->runs[q->nr_runs++].end = end;
-}
-
-/* The runs moved to the front, one after the other, in order. */
-static void fq_compact(struct fqueue *q)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < q->nr_runs; i++) {
-		struct fq_run *r = &q->runs[i];
-		size_t n = r->end - r->start;
-
-		if (o != r->start)
-			memmove(q->e + o, q->e + r->start, n * sizeof(*q->e));
-		r->start = o;
-		r->end = o += n;
-	}
-	q->nr = o;
-}
 
 /* Room for one more entry at e[nr]. */
-static void fq_reserve(struct fqueue *q)
+static inline void fq_reserve(struct fqueue *q)
 {
 	if (q->nr < q->alloc)
 		return;
-	fq_compact(q);
-	if (q->alloc && q->nr * 2 <= q->alloc)
-		return;
-	q->alloc = q->alloc ? q->alloc * 2 : FQ_ALLOC;
+	q->alloc = q->alloc ? q->alloc * 2 : FQ_BATCH * 2;
 	q->e = xrealloc(q->e, q->alloc * sizeof(*q->e));
-}
-
-/* Sorts what waits (stable) into one run. */
-static void fq_sort(struct fqueue *q)
-{
-	size_t nr_runs = 0, i;
-
-	fq_compact(q);
-	q->tmp = xrealloc(q->tmp, q->alloc * sizeof(*q->tmp));
-	for (i = 0; i < q->nr; i++) {
-		if (i && q->e[i].time >= q->e[i - 1].time)
-			continue;
-		if (nr_runs + 2 > q->alloc_sruns) {
-			q->alloc_sruns = q->alloc_sruns ? q->alloc_sruns * 2 : 64;
-			q->sruns = xrealloc(q->sruns, q->alloc_sruns * sizeof(*q->sruns));
-		}
-		q->sruns[nr_runs++] = i;
-	}
-	q->sruns[nr_runs] = q->nr;
-	while (nr_runs > 1) {
-		size_t r, out = 0;
-
-		for (r = 0; r + 1 < nr_runs; r += 2) {
-			size_t a = q->sruns[r], am = q->sruns[r + 1], b = am, bm = q->sruns[r + 2];
-			size_t o = a;
-
-			while (a < am && b < bm)
-				q->tmp[o++] = q->e[b].time < q->e[a].time ? q->e[b++] : q->e[a++];
-			while (a < am)
-				q->tmp[o++] = q->e[a++];
-			while (b < bm)
-				q->tmp[o++] = q->e[b++];
-			q->sruns[out++] = q->sruns[r];
-		}
-		if (r < nr_runs) {
-			memcpy(q->tmp + q->sruns[r], q->e + q->sruns[r],
-			       (q->sruns[r + 1] - q->sruns[r]) * sizeof(*q->e));
-			q->sruns[out++] = q->sruns[r];
-		}
-		q->sruns[out] = q->nr;
-		nr_runs = out;
-		{
-			struct fq_ent *t = q->e;
-
-			q->e = q->tmp;
-			q->tmp = t;
-		}
-	}
-	q->nr_runs = 0;
-	if (q->nr)
-		fq_add_run(q, 0, q->nr);
-}
-
-/* Adds an entry (reserved with fq_reserve) at e[nr]. */
-static inline void fq_push(struct fqueue *q)
-{
-	struct fq_run *last = q->nr_runs ? &q->runs[q->nr_runs - 1] : NULL;
-
-	if (q->e[q->nr].time >> (64 - FQ_RUN_BITS))
-		q->big_time = true;
-
-	if (last && last->end == q->nr && q->e[q->nr].time >= q->e[q->nr - 1].time)
-		last->end++;
-	else
-		fq_add_run(q, q->nr, q->nr + 1);
-	q->nr++;
 }
 
 static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
@@ -1405,74 +1307,93 @@ static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
 			     (enum kvm_tp_kind)(f->tk & FQ_KIND_MASK), f->time, f->v1, f->v2);
 }
 
+static int cmp_fq_ent(const void *a, const void *b)
+{
+	const struct fq_ent *x = *(const struct fq_ent *const *)a;
+	const struct fq_ent *y = *(const struct fq_ent *const *)b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x < y ? -1 : x > y;	/* file order */
+}
+
+/* Bits to hold @v (0 for 0). */
+static unsigned int fq_bits(u64 v)
+{
+	return v ? 64 - (unsigned int)__builtin_clzll(v) : 0;
+}
+
+/* Delivers what waits up to @limit, in (time, file) order; the rest waits. */
 static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 {
-	size_t pos[FQ_MERGE_MAX], end[FQ_MERGE_MAX], k, kk, i;
-	u64 head[FQ_MERGE_MAX];
-	const struct fq_ent *e;
+	u64 lo = ~0ULL, hi = 0, *a, *t;
+	size_t i, n = 0, kept = 0;
+	unsigned int ibits, shift, top;
 
-	if (q->nr_runs > FQ_MERGE_MAX || q->big_time)
-		fq_sort(q);
-	e = q->e;
-	k = q->nr_runs;
-	if (!k) {
-		q->nr = 0;
-		return ks->err;
+	q->done = limit;
+	q->done_any = true;
+	if (q->alloc_out < q->nr) {
+		q->alloc_out = q->alloc;
+		free(q->out);
+		free(q->key);
+		free(q->tmp);
+		q->out = xcalloc(q->alloc_out, sizeof(*q->out));
+		q->key = xcalloc(q->alloc_out, sizeof(*q->key));
+		q->tmp = xcalloc(q->alloc_out, sizeof(*q->tmp));
 	}
-	if (k == 1) {
-		size_t p = q->runs[0].start, pe = q->runs[0].end;
+	/* what is due out, what is not to the front, both in file order */
+	for (i = 0; i < q->nr; i++) {
+		const struct fq_ent *f = &q->e[i];
 
-		for (; p < pe && e[p].time <= limit; p++)
-			fq_event(ks, &e[p]);
-		q->nr_runs = 0;
-		if (p < pe)
-			fq_add_run(q, p, pe);
-		else
-			q->nr = 0;
-		return ks->err;
-	}
-	/*
-	 * Each run's head as one key, time above the run's index: the least
-	 * key is the earliest head, the earlier run on a tie. Done runs and
-	 * the padding to a multiple of 4 hold ~0.
-	 */
-	kk = (k + 3) & ~(size_t)3;
-	for (i = 0; i < kk; i++) {
-		pos[i] = end[i] = 0;
-		head[i] = ~0ULL;
-		if (i >= k)
-			continue;
-		pos[i] = q->runs[i].start;
-		end[i] = q->runs[i].end;
-		head[i] = e[pos[i]].time << FQ_RUN_BITS | i;
-	}
-	for (;;) {
-		/* branch-free, four minimums side by side */
-		u64 m0 = head[0], m1 = head[1], m2 = head[2], m3 = head[3];
-		size_t r;
-
-		for (i = 4; i < kk; i += 4) {
-			m0 = head[i] < m0 ? head[i] : m0;
-			m1 = head[i + 1] < m1 ? head[i + 1] : m1;
-			m2 = head[i + 2] < m2 ? head[i + 2] : m2;
-			m3 = head[i + 3] < m3 ? head[i + 3] : m3;
+		if (f->time <= limit) {
+			q->out[n++] = *f;
+			lo = f->time < lo ? f->time : lo;
+			hi = f->time > hi ? f->time : hi;
+		} else {
+			q->e[kept++] = *f;
 		}
-		m0 = m1 < m0 ? m1 : m0;
-		m2 = m3 < m2 ? m3 : m2;
-		m0 = m2 < m0 ? m2 : m0;
-		if (m0 == ~0ULL || m0 >> FQ_RUN_BITS > limit)
-			break;
-		r = (size_t)(m0 & FQ_RUN_MASK);
-		fq_event(ks, &e[pos[r]]);
-		head[r] = ++pos[r] < end[r] ? e[pos[r]].time << FQ_RUN_BITS | r : ~0ULL;
 	}
-	/* what is left of each run stays a run, in place */
-	q->nr_runs = 0;
-	for (i = 0; i < k; i++)
-		if (pos[i] < end[i])
-			fq_add_run(q, pos[i], end[i]);
-	if (!q->nr_runs)
-		q->nr = 0;
+	q->nr = kept;
+	if (!n)
+		return ks->err;
+	ibits = fq_bits(n - 1);
+	if (ibits + fq_bits(hi - lo) > 64) {
+		const struct fq_ent **p = xcalloc(n, sizeof(*p));
+
+		for (i = 0; i < n; i++)
+			p[i] = &q->out[i];
+		qsort(p, n, sizeof(*p), cmp_fq_ent);
+		for (i = 0; i < n; i++)
+			fq_event(ks, p[i]);
+		free(p);
+		return ks->err;
+	}
+	a = q->key;
+	t = q->tmp;
+	for (i = 0; i < n; i++)
+		a[i] = (q->out[i].time - lo) << ibits | i;
+	/* stable LSD passes over the time bits; the index bits below keep file order */
+	top = ibits + fq_bits(hi - lo);
+	for (shift = ibits; shift < top; shift += FQ_DIGIT) {
+		size_t cnt[FQ_BUCKETS], sum = 0, c;
+		u64 *s;
+
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[FQ_DIGIT_OF(a[i], shift)]++;
+		for (i = 0; i < FQ_BUCKETS; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			t[cnt[FQ_DIGIT_OF(a[i], shift)]++] = a[i];
+		s = a;
+		a = t;
+		t = s;
+	}
+	for (i = 0; i < n; i++)
+		fq_event(ks, &q->out[a[i] & ((1ULL << ibits) - 1)]);
 	return ks->err;
 }
 
@@ -1500,7 +1421,8 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 	struct { u64 id; const struct kvm_tp *tp; bool valid; } idc[64];
 	struct fqueue q = { 0 };
 	struct kvm_thread *last_t = NULL, **tid_map = NULL;
-	u64 max_time = 0, limit = 0;
+	u64 max_time = 0, limit = 0, flushed = 0;
+	bool have_flushed = false;
 	unsigned int kinds = analysis_kinds(ks->opts.analysis);
 	int i, ret = 0;
 
@@ -1546,9 +1468,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 				break;
 		}
 		if (ev->header.type == PERF_RECORD_FINISHED_ROUND) {
-			ret = fq_deliver(ks, &q, limit);
-			if (ret)
-				goto out;
+			/* perf delivers up to limit here; see fq_deliver for when this does */
+			flushed = limit;
+			have_flushed = true;
+			if (q.nr >= FQ_BATCH) {
+				ret = fq_deliver(ks, &q, flushed);
+				if (ret)
+					goto out;
+			}
 			limit = max_time;
 			/* what waits was copied out: the pages read so far can go */
 			if (perf_data__release_due(data, ev))
@@ -1623,6 +1550,12 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 				last_t = findnew_thread(ks, pid, tid);
 			}
 		}
+		/* late (perf delivered its time before it came): what perf delivered goes first */
+		if (have_flushed && t <= flushed && (!q.done_any || q.done < flushed)) {
+			ret = fq_deliver(ks, &q, flushed);
+			if (ret)
+				goto out;
+		}
 		fq_reserve(&q);
 		f = &q.e[q.nr];
 		payload = (const u8 *)(body + tp->w_raw) + 4;
@@ -1637,14 +1570,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		f->time = t;
 		f->tk = (uintptr_t)last_t | (uintptr_t)tp->kind;
-		fq_push(&q);
+		q.nr++;
 	}
 	ret = fq_deliver(ks, &q, ~0ULL);
 out:
 	free(q.e);
+	free(q.out);
+	free(q.key);
 	free(q.tmp);
-	free(q.runs);
-	free(q.sruns);
 	free(tid_map);
 	return ret;
 }

@@ -35,6 +35,12 @@
  *     --cpuid S        write S as the CPUID feature instead
  *     --all-reasons    one exit of every code 0..80 (VMX) besides the mix
  *     --no-kvm         only the dummy event: a file without kvm events
+ *     --jump NS        halfway through, every clock jumps NS ahead (times
+ *                      far apart in one file)
+ *     --late           every fifth round one CPU's records wait two more
+ *                      rounds before they are written (a ring buffer read
+ *                      late): they come after perf has delivered up to a
+ *                      time past theirs
  *     --tracefs DIR    where the format files are (default /sys/kernel/tracing)
  *     --expect FILE    per guest and guest function, the kvm_exit count:
  *                      "pid<TAB>symbol<TAB>count" sorted as LC_ALL=C sort;
@@ -438,9 +444,9 @@ struct guest {
 
 struct opts {
 	const char *output, *kallsyms, *tracefs, *expect, *cpuid;
-	u64 exits, seed;
+	u64 exits, seed, jump;
 	u32 guests, vcpus, cpus;
-	bool amd, all_reasons, no_kvm;
+	bool amd, all_reasons, no_kvm, late;
 };
 
 struct cpu_buf {
@@ -765,7 +771,9 @@ static void write_file(const struct opts *o, struct guest *guests)
 	int feat_ids[16], nfeat = 0;
 	u64 bitmap[4] = { 0 }, v;
 	u64 ids_off = HEADER_SIZE, attrs_off, data_off;
-	u64 exits_left = o->exits, now = 1000000000ull, window = 200000;
+	u64 exits_left = o->exits, now = 1000000000ull, window = 200000, rounds = 0;
+	u64 jump = o->jump;
+	u32 *held;
 	u64 flags_tp = (1u << 0) | (1u << 1) | (1u << 18) | (1u << 19);
 	u64 flags_dummy = (1u << 0) | (1u << 1) | (1u << 8) | (1u << 9) | (1u << 13) |
 			  (1u << 18) | (1ull << 23) | (1ull << 24);
@@ -773,6 +781,7 @@ static void write_file(const struct opts *o, struct guest *guests)
 	FILE *f;
 
 	cpubufs = calloc(ncpus, sizeof(*cpubufs));
+	held = calloc(ncpus, sizeof(*held));
 	for (u32 g = 0; g < o->guests; g++) {
 		put_comm(&data, guests[g].pid, guests[g].pid, "qemu-system-x86");
 		for (int i = 0; i < guests[g].nr_vcpus; i++) {
@@ -822,6 +831,16 @@ static void write_file(const struct opts *o, struct guest *guests)
 		struct guest *bg = NULL;
 		struct vcpu *best = NULL;
 
+		if (jump && exits_left <= o->exits / 2) {
+			for (u32 g = 0; g < o->guests; g++) {
+				guests[g].start += jump;
+				for (int i = 0; i < guests[g].nr_vcpus; i++)
+					guests[g].vcpus[i].t += jump;
+			}
+			now += jump;
+			jump = 0;
+		}
+
 		for (u32 g = 0; g < o->guests; g++)
 			for (int i = 0; i < guests[g].nr_vcpus; i++) {
 				struct vcpu *v = &guests[g].vcpus[i];
@@ -835,7 +854,11 @@ static void write_file(const struct opts *o, struct guest *guests)
 			}
 		while (best->t >= now + window) {
 			/* end of a round: each CPU's buffer, then FINISHED_ROUND */
+			if (o->late && !(++rounds % 5))
+				held[(rounds / 5) % ncpus] = 3;
 			for (u32 c = 0; c < ncpus; c++) {
+				if (held[c] && --held[c])
+					continue;
 				buf_put(&data, cpubufs[c].b.p, cpubufs[c].b.len);
 				cpubufs[c].b.len = 0;
 			}
@@ -1020,7 +1043,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mkkvmstat -o FILE --kallsyms K [--exits N] [--guests N] [--vcpus N]\n"
 		   "                 [--cpus N] [--seed N] [--vendor intel|amd] [--cpuid S]\n"
-		   "                 [--all-reasons] [--no-kvm] [--tracefs DIR] [--expect FILE]\n");
+		   "                 [--all-reasons] [--no-kvm] [--jump NS] [--late]\n"
+		   "                 [--tracefs DIR] [--expect FILE]\n");
 }
 
 static u64 num(const char *opt, const char *arg, u64 min, u64 max)
@@ -1052,6 +1076,8 @@ int main(int argc, char **argv)
 		{ "cpuid", required_argument, NULL, 'C' },
 		{ "all-reasons", no_argument, NULL, 'A' },
 		{ "no-kvm", no_argument, NULL, 'N' },
+		{ "late", no_argument, NULL, 'L' },
+		{ "jump", required_argument, NULL, 'J' },
 		{ "tracefs", required_argument, NULL, 't' },
 		{ "expect", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1081,6 +1107,8 @@ int main(int argc, char **argv)
 		case 'C': o.cpuid = optarg; break;
 		case 'A': o.all_reasons = true; break;
 		case 'N': o.no_kvm = true; break;
+		case 'L': o.late = true; break;
+		case 'J': o.jump = num("--jump", optarg, 1, 1ull << 62); break;
 		case 't': o.tracefs = optarg; break;
 		case 'x': o.expect = optarg; break;
 		case 'h': usage(stdout); return 0;
