@@ -5,6 +5,7 @@
 #include "util/synthesize.h"
 
 #include "symbols/kallsyms.h"
+#include "util/guest.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -264,4 +265,78 @@ int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t ma
 		snprintf(name, sizeof(name), "[guest.kernel.kallsyms]_text");
 	return emit_mmap((u32)machine_pid, PERF_RECORD_MISC_GUEST_KERNEL, text, ~0ull - text,
 			 text, name, id_hdr_size, cb, ctx);
+}
+
+/* -t: a thread's process, for its maps and its siblings' names. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], *buf, *p;
+	size_t len;
+	pid_t tgid = tid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (!read_file_maybe_gz(path, 1 << 16, &buf, &len)) {
+		p = strstr(buf, "\nTgid:");
+		if (p)
+			tgid = atoi(p + 6);
+		free(buf);
+	}
+	return tgid;
+}
+
+static int synthesize_targets(const struct synth_target *t, size_t id_hdr_size, synth_cb cb,
+			      void *ctx)
+{
+	pid_t *done = xcalloc((size_t)t->nr_targets, sizeof(*done));
+	int nr_done = 0, err = 0;
+
+	for (int i = 0; i < t->nr_targets && !err; i++) {
+		pid_t tgid = t->target_tids ? tgid_of(t->targets[i]) : t->targets[i];
+		bool seen = false;
+
+		for (int d = 0; d < nr_done; d++)
+			seen |= done[d] == tgid;
+		if (seen)
+			continue;
+		done[nr_done++] = tgid;
+		err = synthesize__process(tgid, t->flags, id_hdr_size, cb, ctx);
+		/* One that exited since the open has nothing to say. */
+		if (err == -ESRCH || err == -ENOENT)
+			err = 0;
+	}
+	free(done);
+	return err;
+}
+
+int synthesize__state(const struct synth_target *t, size_t id_hdr_size, synth_cb cb, void *ctx,
+		      char *warn, size_t warnlen, char *err, size_t errlen)
+{
+	char msg[1024] = "";
+	size_t i;
+	int ret = 0;
+
+	warn[0] = err[0] = '\0';
+	if (t->kernels) {
+		ret = synthesize__kernel(id_hdr_size, cb, ctx, msg, sizeof(msg));
+		if (ret && msg[0]) {	/* kallsyms, not the callback */
+			snprintf(warn, warnlen, "%s: host kernel samples will not resolve", msg);
+			ret = 0;
+		}
+		for (i = 0; !ret && i < t->nr_guests; i++) {
+			const struct guest_machine *g = &t->guests[i];
+
+			msg[0] = '\0';
+			ret = synthesize__guest_kernel(g->kallsyms, g->modules, g->pid, id_hdr_size,
+						       cb, ctx, msg, sizeof(msg));
+			if (ret && msg[0])
+				snprintf(err, errlen, "guest %d: %s", (int)g->pid, msg);
+		}
+		if (ret)
+			return ret;
+	}
+	if (t->workload > 0)
+		return synthesize__process(t->workload, 0, id_hdr_size, cb, ctx);
+	if (t->nr_targets)
+		return synthesize_targets(t, id_hdr_size, cb, ctx);
+	return synthesize__all_processes(t->flags, id_hdr_size, cb, ctx);
 }

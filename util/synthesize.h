@@ -15,6 +15,8 @@
 #include "util/event.h"
 #include "util/util.h"
 
+struct guest_machine;
+
 /** synth_cb - gets one record, valid during the call; non-zero stops. */
 typedef int (*synth_cb)(void *ctx, union perf_event *event);
 
@@ -52,5 +54,34 @@ int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, char *err, si
  */
 int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t machine_pid,
 			     size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen);
+
+/**
+ * struct synth_target - the state before the start that a live source needs.
+ * @kernels: the host kernel and modules, then each of @guests' kernel and
+ *	modules.
+ * @workload: > 0: the held command of record -- COMMAND: its COMM alone
+ *	(it has not exec'd yet); else -p/-t's @targets (@target_tids: thread
+ *	ids, each standing for its process), each process once; else every
+ *	process. @flags: synthesize__process's, for targets and every process.
+ */
+struct synth_target {
+	bool kernels;
+	const struct guest_machine *guests;
+	size_t nr_guests;
+	pid_t workload;
+	const pid_t *targets;
+	int nr_targets;
+	bool target_tids;
+	unsigned int flags;
+};
+
+/**
+ * synthesize__state - the records of @t. Host kernel symbols that cannot
+ * be read are not an error: @warn says so ("" if nothing to say). Returns
+ * 0, or the callback's value, or a negative errno with @err naming the
+ * guest whose files failed (@err stays "" when the callback failed).
+ */
+int synthesize__state(const struct synth_target *t, size_t id_hdr_size, synth_cb cb, void *ctx,
+		      char *warn, size_t warnlen, char *err, size_t errlen);
 
 #endif

@@ -45,6 +45,7 @@ void test_evsel_live(void);
 void test_header_round_trip(void);
 void test_header_write_nothing(void);
 void test_header_read_malformed(void);
+void test_replay_pacing(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -85,6 +86,7 @@ static const struct unit_test tests[] = {
 	{ "header_round_trip", test_header_round_trip },
 	{ "header_write_nothing", test_header_write_nothing },
 	{ "header_read_malformed", test_header_read_malformed },
+	{ "replay_pacing", test_replay_pacing },
 };
 
 int main(int argc, char **argv)

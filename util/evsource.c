@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live event source: events from a -e list (with the cpu-clock
+ * fallback), the target, the open and the ring buffers.
+ */
+#include "util/evsource.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/data.h"
+#include "util/evlist.h"
+#include "util/evsel.h"
+#include "util/tracing-data.h"
+
+long evsource__paranoid(void)
+{
+	char *buf;
+	size_t len;
+	long val;
+
+	if (read_file_maybe_gz("/proc/sys/kernel/perf_event_paranoid", 64, &buf, &len))
+		return 0;
+	val = strtol(buf, NULL, 10);
+	free(buf);
+	return val;
+}
+
+static bool is_hw_type(u32 type)
+{
+	return type == PERF_TYPE_HARDWARE || type == PERF_TYPE_HW_CACHE ||
+	       type == PERF_TYPE_RAW;
+}
+
+/*
+ * perf kvm stat record on CPUs (-a, -C, or no target) adds a dummy:HG
+ * software event, enabled at once, that carries the side-band records
+ * (mmap, comm, task, ksymbol, bpf) in place of the first event; perf's
+ * attrs, but the read_format of the others.
+ */
+static void add_kvm_stat_dummy(struct evlist *evlist, const struct evsource_opts *o)
+{
+	struct perf_event_attr d = { 0 };
+	int i;
+
+	for (i = 0; i < evlist->nr_evsels; i++) {
+		struct perf_event_attr *a = &evlist->evsels[i].attr;
+
+		a->mmap = a->mmap2 = a->comm = a->comm_exec = a->task = 0;
+	}
+	d.size = sizeof(d);
+	d.type = PERF_TYPE_SOFTWARE;
+	d.config = PERF_COUNT_SW_DUMMY;
+	d.sample_period = 1;
+	d.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_RAW;
+	d.read_format = evlist->nr_evsels ? evlist->evsels[0].attr.read_format : PERF_FORMAT_ID;
+	d.inherit = !(o->nr_targets && !o->target_pids);
+	d.mmap = d.mmap2 = d.comm = d.comm_exec = d.task = 1;
+	d.ksymbol = d.bpf_event = 1;
+	d.sample_id_all = 1;
+	evlist__add(evlist, &d, "dummy:HG");
+}
+
+static int spec_error(struct evsource *src, const char *name, int err)
+{
+	if (err == -ENOENT)
+		snprintf(src->errbuf, sizeof(src->errbuf), "unknown event '%s' (known: %s)", name,
+			 event_names_known);
+	else if (err != -EINVAL)
+		snprintf(src->errbuf, sizeof(src->errbuf),
+			 "event '%s': cannot read the tracepoints under %s: %s", name,
+			 tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
+	else
+		snprintf(src->errbuf, sizeof(src->errbuf),
+			 "bad event '%s': perf's forms are NAME, NAME:MODIFIERS (u k h G H p I), "
+			 "NAME/period=N/ and NAME/freq=N/ (then MODIFIERS)", name);
+	return -EINVAL;
+}
+
+/*
+ * A hardware event that cannot open anywhere (no PMU) becomes cpu-clock
+ * (*@fallback set); a PMU that cannot filter by mode as asked is an error.
+ */
+static int hw_fallback(struct evsource *src, const char *name, struct perf_event_attr *attr,
+		       bool *fallback)
+{
+	int perr = evlist__probe(attr);
+
+	if (perr == -EOPNOTSUPP || perr == -EINVAL) {
+		struct perf_event_attr plain = *attr;
+
+		plain.exclude_host = plain.exclude_guest = 0;
+		if (!evlist__probe(&plain)) {
+			snprintf(src->errbuf, sizeof(src->errbuf),
+				 "event '%s': the PMU refuses %s; record with both --host --guest, "
+				 "or use a PMU that filters by mode", name,
+				 attr->exclude_guest ? "exclude_guest (--host only)"
+				 : "exclude_host (--guest only)");
+			return -EOPNOTSUPP;
+		}
+	}
+	if (perr == -ENOENT || perr == -ENODEV || perr == -EOPNOTSUPP || perr == -EINVAL) {
+		size_t n = strlen(src->fellback);
+
+		snprintf(src->fellback + n, sizeof(src->fellback) - n, "%s%s", n ? "," : "", name);
+		attr->type = PERF_TYPE_SOFTWARE;
+		attr->config = PERF_COUNT_SW_CPU_CLOCK;
+		attr->precise_ip = 0;
+		*fallback = true;
+	}
+	return 0;
+}
+
+/* The sampling every event of ours shares: fields, rate, callchains. */
+static void set_sampling(struct perf_event_attr *attr, const struct event_spec *spec,
+			 const struct evsource_opts *o)
+{
+	attr->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			    PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	attr->read_format = PERF_FORMAT_ID;
+	if (spec->has_period) {
+		/* period=N or freq=N of the spec, as given. */
+	} else if (o->period) {
+		attr->sample_period = o->period;
+	} else {
+		attr->freq = 1;
+		attr->sample_freq = o->freq;
+	}
+	if (attr->type == PERF_TYPE_TRACEPOINT) {
+		/* every hit, with its payload (perf record -R -c 1) */
+		attr->sample_type |= PERF_SAMPLE_RAW;
+		attr->freq = 0;
+		attr->sample_period = o->period ? o->period : 1;
+	}
+	attr->sample_id_all = 1;
+	attr->inherit = !(o->nr_targets && !o->target_pids);	/* -t: those threads only */
+	attr->enable_on_exec = o->workload > 0;
+	if (o->callgraph != CALLGRAPH_NONE)
+		attr->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	if (o->callgraph == CALLGRAPH_DWARF) {
+		/* The user part comes from unwinding the stack copy. */
+		attr->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+		attr->sample_regs_user = X86_64_REGS_MASK;
+		attr->sample_stack_user = o->stack_size;
+		attr->exclude_callchain_user = 1;
+		attr->mmap_data = 1;
+	}
+}
+
+int evsource__init(struct evsource *src, const struct evsource_opts *o)
+{
+	bool have_cpu_clock = false, fallback;
+	char **list;
+	int err = 0, nr, i;
+
+	memset(src, 0, sizeof(*src));
+	src->evlist = evlist__new();
+	list = event_list__split(o->events ? o->events : "cycles", &nr);
+	for (i = 0; i < nr; i++) {
+		const char *name = list[i], *use = name;
+		struct event_spec spec;
+		struct perf_event_attr attr;
+
+		err = event_spec__parse(name, &spec);
+		if (err) {
+			err = spec_error(src, name, err);
+			goto out;
+		}
+		attr = spec.attr;
+		fallback = false;
+		attr.size = sizeof(attr);
+		if (!spec.has_GH) {
+			attr.exclude_host = !o->sample_host;
+			attr.exclude_guest = !o->sample_guest;
+		}
+		attr.disabled = 1;
+		if (is_hw_type(attr.type)) {
+			err = hw_fallback(src, name, &attr, &fallback);
+			if (err)
+				goto out;
+			if (fallback)
+				use = "cpu-clock";
+		}
+		if (attr.type == PERF_TYPE_SOFTWARE && attr.config == PERF_COUNT_SW_CPU_CLOCK) {
+			if (fallback && have_cpu_clock)
+				continue;	/* two fallbacks would be one event twice */
+			have_cpu_clock = true;
+		}
+		set_sampling(&attr, &spec, o);
+		if (o->sample_type)
+			attr.sample_type = o->sample_type;
+		if (!src->evlist->nr_evsels && o->comm_only) {
+			attr.comm = attr.task = 1;
+		} else if (!src->evlist->nr_evsels) {
+			/* Side-band records come once, from the first event. */
+			attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
+		}
+		evlist__add(src->evlist, &attr, use);
+	}
+	if (o->kvm_stat_dummy && (o->system_wide || o->cpus || (o->workload <= 0 && !o->nr_targets)))
+		add_kvm_stat_dummy(src->evlist, o);
+out:
+	event_list__free(list);
+	return err;
+}
+
+static void explain_open_error(struct evsource *src, int err)
+{
+	struct evlist *evlist = src->evlist;
+	const struct evsel *e = evlist->err_evsel >= 0 ? &evlist->evsels[evlist->err_evsel] : NULL;
+	const char *name = e ? e->name : "?";
+	char *buf = src->errbuf;
+	size_t len = sizeof(src->errbuf);
+
+	if (err == -EACCES || err == -EPERM) {
+		snprintf(buf, len, "cannot open event '%s': %s (perf_event_paranoid is %ld): run as "
+			 "root, or lower /proc/sys/kernel/perf_event_paranoid (-1 for system-wide, "
+			 "1 for kernel samples of your own processes)", name, strerror(-err),
+			 evsource__paranoid());
+	} else if (err == -EOPNOTSUPP && e && (e->attr.exclude_guest || e->attr.exclude_host)) {
+		snprintf(buf, len, "cannot open event '%s': the PMU refuses exclude_guest/"
+			 "exclude_host: record with --host --guest", name);
+	} else if (err == -EMFILE) {
+		snprintf(buf, len, "cannot open event '%s': too many open files: raise 'ulimit -n' "
+			 "or record fewer CPUs/threads", name);
+	} else if (evlist->err_thread != -1) {
+		snprintf(buf, len, "cannot open event '%s' on thread %d: %s", name,
+			 (int)evlist->err_thread, strerror(-err));
+	} else {
+		snprintf(buf, len, "cannot open event '%s' on cpu %d: %s", name, evlist->err_cpu,
+			 strerror(-err));
+	}
+}
+
+/* The CPUs and threads: per CPU unless -t alone (inherited events need a CPU). */
+static int set_target(struct evsource *src, const struct evsource_opts *o)
+{
+	bool tids = o->nr_targets && !o->target_pids;
+	int err;
+
+	if (o->system_wide || o->cpus || !tids) {
+		err = evlist__set_cpus(src->evlist, o->cpus);
+		if (err) {
+			snprintf(src->errbuf, sizeof(src->errbuf), "bad CPU list '%s': %s",
+				 o->cpus ? o->cpus : "(online)",
+				 err == -ERANGE ? "a CPU is not online" : "expected e.g. 0-3,7");
+			return err == -ERANGE ? -ERANGE : -EINVAL;
+		}
+	} else {
+		evlist__set_any_cpu(src->evlist);
+	}
+	if (o->workload > 0) {
+		evlist__set_threads(src->evlist, o->workload, false);
+	} else if (o->nr_targets) {
+		pid_t bad = 0;
+
+		if (evlist__set_thread_list(src->evlist, o->targets, o->nr_targets, o->target_pids,
+					    &bad)) {
+			snprintf(src->errbuf, sizeof(src->errbuf), "no such %s: %d",
+				 o->target_pids ? "process" : "thread", (int)bad);
+			return -ESRCH;
+		}
+	} else {
+		evlist__set_threads(src->evlist, -1, false);
+	}
+	return 0;
+}
+
+int evsource__open(struct evsource *src, const struct evsource_opts *o)
+{
+	int err = set_target(src, o), i;
+
+	if (err)
+		return err;
+	err = evlist__open(src->evlist);
+	if ((err == -EACCES || err == -EPERM) && !o->system_wide && geteuid()) {
+		/* paranoid 2: a user may sample its own processes, user space only. */
+		for (i = 0; i < src->evlist->nr_evsels; i++)
+			src->evlist->evsels[i].attr.exclude_kernel =
+				src->evlist->evsels[i].attr.exclude_hv = 1;
+		err = evlist__open(src->evlist);
+		if (!err) {
+			src->user_only = true;
+			src->paranoid = evsource__paranoid();
+		}
+	}
+	if (err) {
+		explain_open_error(src, err);
+		return err;
+	}
+	err = evlist__mmap(src->evlist, o->mmap_pages);
+	if (err == -EPERM)
+		snprintf(src->errbuf, sizeof(src->errbuf), "cannot map %u pages per buffer: over "
+			 "perf_event_mlock_kb; use a smaller -m", o->mmap_pages);
+	else if (err)
+		snprintf(src->errbuf, sizeof(src->errbuf), "cannot map the ring buffers: %s",
+			 strerror(-err));
+	return err;
+}
+
+void evsource__exit(struct evsource *src)
+{
+	if (src->evlist) {
+		evlist__disable(src->evlist);
+		evlist__delete(src->evlist);
+	}
+	src->evlist = NULL;
+}
+
+struct perf_data *evsource__perf_data(const struct evsource *src)
+{
+	struct perf_data *d = perf_data__new_live("live");
+
+	perf_data__add_evsels(d, src->evlist->evsels, src->evlist->nr_evsels);
+	return d;
+}
