@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/* top's batch snapshots (--stdio): a header, then the rows as report shows them. */
+#include <inttypes.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "ui/stdio.h"
+#include "util/top.h"
+
+static double pct(u64 a, u64 b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+/* The header of a batch snapshot: when, how much, guest/host split. */
+void top__print_snapshot(struct top *top, FILE *fp)
+{
+	const u64 *m = top->base.mode_samples;
+	struct stdio_opts sopts = {
+		.show_nr_samples = top->show_nr_samples, .header_names = true,
+		.max_rows = (size_t)top->rows, .percent_limit = top->percent_limit,
+	};
+	struct hists view;
+	u64 total = 0, gk = m[PERF_RECORD_MISC_GUEST_KERNEL], gu = m[PERF_RECORD_MISC_GUEST_USER];
+	char when[64];
+	time_t t = time(NULL);
+	size_t i;
+	int k;
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
+	for (k = 0; k < 8; k++)
+		total += m[k];
+	fprintf(fp, "# pmukvm top %s  snapshot %ld", when, top->snapshots);
+	if (top->input)
+		fprintf(fp, "  replay +%.3fs", (double)top->replay.last_vt / 1e9);
+	fprintf(fp, "\n# Samples: %" PRIu64 " of event '%s' (%" PRIu64 " this interval, %.0f/s)"
+		"  lost: %" PRIu64 "\n", top->base.nr_samples, top->event_name,
+		top->last_interval_samples, top->rate, top__lost(top));
+	if (top->other_events)
+		fprintf(fp, "# (%" PRIu64 " samples of the file's other events are not shown)\n",
+			top->other_events);
+	if (top->hidden)
+		fprintf(fp, "# (%" PRIu64 " samples left out by%s%s%s)\n", top->hidden,
+			top->hide_kernel ? " -K" : "", top->hide_user ? " -U" : "",
+			top->cpus && top->input ? " -C" : "");
+	fprintf(fp, "# guest %.1f%% (kernel %.1f%% user %.1f%%)  host %.1f%% (kernel %.1f%% "
+		"user %.1f%%)\n", pct(gk + gu, total), pct(gk, total), pct(gu, total),
+		pct(total - gk - gu, total), pct(m[PERF_RECORD_MISC_KERNEL], total),
+		pct(m[PERF_RECORD_MISC_USER], total));
+	/* The base keeps every key apart; the snapshot groups by --sort. */
+	hists__init(&view, &top->so);
+	for (i = 0; i < top->base.table_size; i++)
+		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext)
+			hists__add_entry(&view, he);
+	hists__sort(&view);
+	hists__fprintf(&view, &sopts, fp);
+	fprintf(fp, "\n");
+	fflush(fp);
+	hists__exit(&view);
+}
