@@ -24,6 +24,7 @@
 #include "util/buf.h"
 #include "util/data.h"
 #include "util/evlist.h"
+#include "util/evsource.h"
 #include "util/features.h"
 #include "util/kvm-stat.h"
 #include "util/options.h"
@@ -43,7 +44,7 @@ struct live {
 	struct kvm_stat_print p;
 	struct perf_data *data;
 	struct session *s;
-	struct evlist *evlist;
+	struct evsource src;
 	const char *input;
 	double delay, speed;
 	unsigned long long iterations, shown;
@@ -258,7 +259,7 @@ static int live__cb(void *ctx, union perf_event *ev, int mmap_idx)
 
 static int live__pump(struct live *l)
 {
-	long r = evlist__read(l->evlist, live__cb, l);
+	long r = evlist__read(l->src.evlist, live__cb, l);
 
 	if (r < 0) {
 		pr_err("cannot read the ring buffers: %s", r == -EINVAL ? l->s->errbuf :
@@ -287,63 +288,34 @@ static int live__synth_cb(void *ctx, union perf_event *ev)
 	return session__process_event(l->s, ev, 0);
 }
 
+/* The kvm tracepoints, each hit a sample as small as it can be (as perf kvm stat live). */
 static int live__open(struct live *l)
 {
-	static const char *const tps[] = { "kvm:kvm_entry", "kvm:kvm_exit", "kvm:kvm_mmio",
-					   "kvm:kvm_pio", "kvm:kvm_msr" };
+	const struct evsource_opts so = {
+		.events = "kvm:kvm_entry,kvm:kvm_exit,kvm:kvm_mmio,kvm:kvm_pio,kvm:kvm_msr",
+		.sample_host = true, .sample_guest = true, .comm_only = true,
+		.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+			       PERF_SAMPLE_CPU | PERF_SAMPLE_RAW,
+		.targets = &l->pid, .nr_targets = l->pid != 0, .target_pids = true,
+		.system_wide = !l->pid, .mmap_pages = l->mmap_pages,
+	};
 	struct buf fb = { 0 };
 	char cpuid[128];
-	size_t i;
 	int err;
 
-	l->evlist = evlist__new();
-	for (i = 0; i < ARRAY_SIZE(tps); i++) {
-		struct perf_event_attr attr = { 0 };
-
-		err = tracepoint__parse(tps[i], &attr);
-		if (err) {
-			pr_err("cannot find tracepoint %s under %s: %s", tps[i],
-			       tracefs__dir() ? tracefs__dir() : "tracefs (not mounted)",
-			       err == -ENOENT ? "is the kvm module loaded?" : strerror(-err));
-			return err;
-		}
-		attr.size = sizeof(attr);
-		/* as perf kvm stat live: as small a sample as it can be */
-		attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
-				   PERF_SAMPLE_CPU | PERF_SAMPLE_RAW;
-		attr.read_format = PERF_FORMAT_ID;
-		attr.sample_period = 1;
-		attr.sample_id_all = 1;
-		attr.disabled = 1;
-		attr.inherit = 1;
-		if (!i)
-			attr.comm = attr.task = 1;
-		evlist__add(l->evlist, &attr, tps[i]);
-	}
-	if (evlist__set_cpus(l->evlist, NULL)) {
-		pr_err("cannot read the online CPUs");
-		return -ENODEV;
-	}
-	err = evlist__set_threads(l->evlist, l->pid ? l->pid : -1, l->pid != 0);
+	err = evsource__init(&l->src, &so);
 	if (err) {
-		pr_err("no such process: %d", (int)l->pid);
+		pr_err("%s (is the kvm module loaded?)", l->src.errbuf);
 		return err;
 	}
-	err = evlist__open(l->evlist);
+	err = evsource__open(&l->src, &so);
 	if (err) {
-		pr_err("cannot open the kvm tracepoints: %s%s", strerror(-err),
-		       err == -EACCES || err == -EPERM ? " (run as root)" : "");
+		pr_err("%s", l->src.errbuf);
 		return err;
 	}
-	err = evlist__mmap(l->evlist, l->mmap_pages);
-	if (err) {
-		pr_err("cannot map the ring buffers: %s", strerror(-err));
-		return err;
-	}
-	l->data = perf_data__new_live("live");
-	perf_data__add_evsels(l->data, l->evlist->evsels, l->evlist->nr_evsels);
+	l->data = evsource__perf_data(&l->src);
 	/* what a file would carry: the formats and the CPU */
-	err = tracing_data__build(l->evlist, &fb);
+	err = tracing_data__build(l->src.evlist, &fb);
 	if (err) {
 		pr_err("cannot read the kvm tracepoint formats: %s", strerror(-err));
 		buf__free(&fb);
@@ -353,6 +325,23 @@ static int live__open(struct live *l)
 	cpuid__string(cpuid, sizeof(cpuid));
 	l->data->info.cpuid = xstrdup(cpuid);
 	l->data->info.arch = xstrdup("x86_64");
+	return 0;
+}
+
+/* The QEMU processes' names, for the guest column; then the tracepoints start. */
+static int live__start(struct live *l)
+{
+	const struct synth_target t = { .targets = &l->pid, .nr_targets = l->pid != 0 };
+	char warn[16], msg[16];
+
+	synthesize__state(&t, 4 * sizeof(u64) /* TID TIME CPU IDENTIFIER */, live__synth_cb, l,
+			  warn, sizeof(warn), msg, sizeof(msg));
+	l->start_ns = now_ns();
+	l->next_refresh_ns = l->start_ns + (u64)(l->delay * 1e9);
+	if (evlist__enable(l->src.evlist)) {
+		pr_err("cannot enable the kvm tracepoints");
+		return -1;
+	}
 	return 0;
 }
 
@@ -422,7 +411,7 @@ static int live__run_stdio(struct live *l)
 			if (l->speed > 0 && l->held)
 				usleep(TICK_MS * 1000 / 10);
 		} else if (!l->done) {
-			evlist__poll(l->evlist, TICK_MS);
+			evlist__poll(l->src.evlist, TICK_MS);
 		}
 	}
 	return 0;
@@ -493,21 +482,8 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 		goto out;
 	}
 	l.ks->machines = &l.s->machines;
-	if (!l.input) {
-		const size_t id_hdr = 4 * sizeof(u64);	/* TID TIME CPU IDENTIFIER */
-
-		/* the QEMU processes' names, for the guest column */
-		if (l.pid)
-			synthesize__process(l.pid, 0, id_hdr, live__synth_cb, &l);
-		else
-			synthesize__all_processes(0, id_hdr, live__synth_cb, &l);
-		l.start_ns = now_ns();
-		l.next_refresh_ns = l.start_ns + (u64)(l.delay * 1e9);
-		if (evlist__enable(l.evlist)) {
-			pr_err("cannot enable the kvm tracepoints");
-			goto out;
-		}
-	}
+	if (!l.input && live__start(&l))
+		goto out;
 	if (l.use_tui) {
 		struct kvm_stat_tui_ops ops = {
 			.tick = live__tick, .title = live__title, .lines = live__lines,
@@ -524,14 +500,13 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 	} else {
 		ret = live__run_stdio(&l);
 	}
-	if (l.evlist)
-		evlist__disable(l.evlist);
+	if (l.src.evlist)
+		evlist__disable(l.src.evlist);
 out:
 	if (l.s)
 		session__delete(l.s);
 	kvm_stat__delete(l.ks);
-	if (l.evlist)
-		evlist__delete(l.evlist);
+	evsource__exit(&l.src);
 	if (l.data)
 		perf_data__delete(l.data);
 	stat_text__exit(&l.text);
