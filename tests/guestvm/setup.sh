@@ -40,24 +40,31 @@ esac
 kver=$(apt-cache "${apt_opts[@]}" search --names-only "$pattern" 2>/dev/null |
 	awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n1)
 [ -n "$kver" ] || { echo "setup: no $series kernel package known to apt" >&2; exit 1; }
-out=$dir/$kver
-# Bump when the initramfs changes, so that a kept one is rebuilt.
+# Bump when the initramfs changes. Each version has a directory of its own
+# (KVER-iN), so that a checkout with another version of this script, run
+# against the same DIR, neither replaces it nor has it replaced.
 initrd_version=3
-if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.v$initrd_version" ]; then
+out=$dir/$kver-i$initrd_version
+if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
 	echo "$out"
 	exit 0
 fi
+# an older version's files of this kernel, if any: no download then
+old=
+for o in "$dir/$kver" "$dir/$kver"-i*; do
+	[ -f "$o/initrd.gz" ] && [ -f "$o/vmlinuz" ] && { old=$o; break; }
+done
 command -v busybox >/dev/null || [ -x /bin/busybox ] || { echo "setup: busybox-static is not installed" >&2; exit 1; }
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp/pkg"
 root=$out.tmp/root
 mkdir -p "$root"
-if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
+if [ -n "$old" ]; then
 	# An older initramfs of this kernel: its modules are kept, the rest redone.
-	( cd "$root" && gzip -dc "$out/initrd.gz" | cpio -i --quiet ) ||
-		{ echo "setup: cannot unpack $out/initrd.gz" >&2; rm -rf "$out.tmp"; exit 1; }
+	( cd "$root" && gzip -dc "$old/initrd.gz" | cpio -i --quiet ) ||
+		{ echo "setup: cannot unpack $old/initrd.gz" >&2; rm -rf "$out.tmp"; exit 1; }
 	mkdir -p "$out.tmp/pkg/boot"
-	cp "$out/vmlinuz" "$out.tmp/pkg/boot/vmlinuz-$kver"
+	cp "$old/vmlinuz" "$out.tmp/pkg/boot/vmlinuz-$kver"
 else
 	( cd "$out.tmp" && apt-get "${apt_opts[@]}" download "linux-image-$kver" >/dev/null 2>&1 ) ||
 		{ echo "setup: cannot download linux-image-$kver" >&2; rm -rf "$out.tmp"; exit 1; }
@@ -115,7 +122,6 @@ chmod +x "$root/init"
 ( cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$out.tmp/initrd.gz"
 cp "$out.tmp"/pkg/boot/vmlinuz-* "$out.tmp/vmlinuz"
 rm -rf "$out.tmp/pkg" "$out.tmp/root" "$out.tmp"/*.deb
-touch "$out.tmp/initrd.v$initrd_version"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 echo "$out"
