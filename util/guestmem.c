@@ -638,7 +638,6 @@ static int locate_image(struct guest_kernel *gk);
 
 /* ---- guest physical layout and the kernel image ------------------- */
 
-#define KTEXT_VA	0xffffffff80000000ull	/* __START_KERNEL_map */
 #define SZ_2M		(2ull << 20)
 #define SZ_4G		(4ull << 30)
 
@@ -664,7 +663,7 @@ static size_t lowmem_cands(u64 size, u64 *c)
 
 static bool pte_ok(u64 e)
 {
-	/* present, no bits 52-62 (software bits and protection keys aside: none in tables) */
+	/* present; bits 52-62 (software, protection keys) unused by the kernel's own tables */
 	return (e & 1) && !(e & 0x7ff0000000000000ull);
 }
 
@@ -679,7 +678,7 @@ static bool pte_ok(u64 e)
  */
 static int image_range(struct guest_kernel *gk, u64 pgd, int levels, u64 *lo, u64 *len)
 {
-	u64 tab[512], pmd_tab[512], e, pud, pmd, first = (u64)-1, p0 = 0;
+	u64 tab[512], pmd_tab[512], e, pud, pmd, p0 = 0;
 	int i, i0 = -1, i1 = -1, j;
 
 	if (phys_read(gk, pgd, tab, sizeof(tab)))
@@ -732,9 +731,8 @@ static int image_range(struct guest_kernel *gk, u64 pgd, int levels, u64 *lo, u6
 			return -ENOENT;		/* not one contiguous image */
 		}
 		i1 = i;
-		first = p0;
 	}
-	if (i0 < 0 || first == (u64)-1)
+	if (i0 < 0)
 		return -ENOENT;
 	*lo = p0;
 	*len = (u64)(i1 - i0 + 1) * SZ_2M;
