@@ -61,6 +61,10 @@ int cmd_guest_symbols(int argc, char **argv, struct guest_config *gc)
 		 a.pid, gk.layout, gk.nr_core, gk.nr_mods, gk.nr_syms - gk.nr_core,
 		 (unsigned long long)(gk.bytes_read >> 20),
 		 (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	pr_debug("guest %lld: RAM %llu MiB, %llu MiB of it below 4 GiB; searched %s, %llu MiB",
+		 a.pid, (unsigned long long)(gk.ram_size >> 20), (unsigned long long)(gk.lowmem >> 20),
+		 gk.image_hi ? "the kernel image its page tables map" : "all RAM",
+		 (unsigned long long)((gk.image_hi ? gk.image_hi - gk.image_lo : gk.ram_size) >> 20));
 	if (gk.mod_why[0])
 		pr_warning("guest %lld: modules not read: %s", a.pid, gk.mod_why);
 	err = guest_kernel__write_tree(&gk, a.dir, path, sizeof(path));

@@ -636,12 +636,231 @@ static int ram_read_present(struct guest_kernel *gk, int pm, u64 off, u8 *buf, s
 
 static int locate_image(struct guest_kernel *gk);
 
+/* ---- guest physical layout and the kernel image ------------------- */
+
+#define SZ_2M		(2ull << 20)
+#define SZ_4G		(4ull << 30)
+
+/*
+ * Where the RAM above the PCI hole may start to be at 4 GiB, for a block
+ * of @size bytes: QEMU's pc machine keeps up to 3.5 GiB below 4 GiB, and
+ * 3 GiB of more (3.5 GiB on machine types before 1.7); q35 keeps up to
+ * 2.75 GiB, and 2 GiB of more. Only a start: the guest's own memory map
+ * (e820_lowmem) says which it is.
+ */
+static size_t lowmem_cands(u64 size, u64 *c)
+{
+	static const u64 splits[] = { 2ull << 30, 3ull << 30, 0xe0000000ull };
+	size_t n = 0, i;
+
+	if (size <= 0xe0000000ull)
+		c[n++] = size;
+	for (i = 0; i < ARRAY_SIZE(splits); i++)
+		if (size > splits[i])
+			c[n++] = splits[i];
+	return n;
+}
+
+static bool pte_ok(u64 e)
+{
+	/* present; bits 52-62 (software, protection keys) unused by the kernel's own tables */
+	return (e & 1) && !(e & 0x7ff0000000000000ull);
+}
+
+/*
+ * The kernel image's guest physical range from the page tables that map
+ * it at 0xffffffff80000000, starting at the top-level table @pgd: entry
+ * 511 (and, with 5 levels, entry 511 again) leads to level3_kernel_pgt,
+ * whose entry 510 is level2_kernel_pgt: one entry per 2 MiB from _text to
+ * the end of the image (the kernel clears the rest at boot). Both tables
+ * lie in the image, and the image is physically contiguous. Returns 0 with
+ * the range in [*lo, *lo + *len).
+ */
+static int image_range(struct guest_kernel *gk, u64 pgd, int levels, u64 *lo, u64 *len)
+{
+	u64 tab[512], pmd_tab[512], e, pud, pmd, p0 = 0;
+	int i, i0 = -1, i1 = -1, j;
+
+	if (phys_read(gk, pgd, tab, sizeof(tab)))
+		return -EFAULT;
+	e = tab[511];
+	if (levels == 5) {
+		if (!pte_ok(e) || (e & 0x80) || phys_read(gk, e & PTE_ADDR, tab, sizeof(tab)))
+			return -EFAULT;
+		e = tab[511];
+	}
+	if (!pte_ok(e) || (e & 0x80))
+		return -ENOENT;
+	pud = e & PTE_ADDR;
+	if (phys_read(gk, pud, tab, sizeof(tab)))
+		return -EFAULT;
+	e = tab[510];
+	if (!pte_ok(e) || (e & 0x80))
+		return -ENOENT;
+	pmd = e & PTE_ADDR;
+	if (phys_read(gk, pmd, pmd_tab, sizeof(pmd_tab)))
+		return -EFAULT;
+	for (i = 0; i < 512; i++) {
+		u64 phys;
+
+		e = pmd_tab[i];
+		if (!(e & 1))
+			continue;
+		if (!pte_ok(e))
+			return -ENOENT;
+		if (e & 0x80) {
+			phys = e & PTE_ADDR;
+		} else {
+			/* split into 4 KiB pages (rodata, freed init): its first present page */
+			if (phys_read(gk, e & PTE_ADDR, tab, sizeof(tab)))
+				return -EFAULT;
+			for (j = 0; j < 512 && !(tab[j] & 1); j++)
+				;
+			if (j == 512)
+				continue;
+			if (!pte_ok(tab[j]))
+				return -ENOENT;
+			phys = (tab[j] & PTE_ADDR) - (u64)j * PAGE_SZ;
+		}
+		if (i0 < 0) {
+			if (phys & (SZ_2M - 1))
+				return -ENOENT;
+			i0 = i;
+			p0 = phys;
+		} else if (phys != p0 + (u64)(i - i0) * SZ_2M) {
+			return -ENOENT;		/* not one contiguous image */
+		}
+		i1 = i;
+	}
+	if (i0 < 0)
+		return -ENOENT;
+	*lo = p0;
+	*len = (u64)(i1 - i0 + 1) * SZ_2M;
+	/* the tables are the image's own */
+	if (pud < p0 || pud >= p0 + *len || pmd < p0 || pmd >= p0 + *len)
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * The kernel image through the real-mode trampoline: x86-64 Linux keeps,
+ * below 1 MiB, the trampoline's top-level page table (trampoline_pgd),
+ * whose kernel half is a copy of init_top_pgt's and whose user half is
+ * empty but for entry 0. Each page of the first MiB that looks like one is
+ * tried, with each place RAM above the PCI hole could start, until
+ * image_range finds a contiguous image whose tables lie in it. Sets
+ * gk->image_lo/image_hi (RAM offsets) and gk->lowmem. Reads the first MiB
+ * and a few page-table pages: nothing that grows with the guest's RAM.
+ */
+static int image_from_trampoline(struct guest_kernel *gk)
+{
+	u64 lows[4], pgds[16], lo, len, off;
+	size_t nl, np = 0, l, k;
+	u64 *low = malloc(1u << 20);
+	int levels, err = -ENOENT;
+
+	if (!low)
+		return -ENOMEM;
+	if (gk->ram_size < (2u << 20) || ram_read(gk, 0, low, 1u << 20))
+		goto out;
+	for (off = PAGE_SZ; off < (1u << 20) && np < ARRAY_SIZE(pgds); off += PAGE_SZ) {
+		const u64 *t = low + off / 8;
+		int i, kern = 0;
+
+		if (!pte_ok(t[511]) || (t[511] & 0x80))
+			continue;
+		for (i = 1; i < 256 && !t[i]; i++)
+			;
+		if (i < 256)
+			continue;
+		for (i = 256; i < 511; i++)
+			kern += pte_ok(t[i]);
+		if (kern)
+			pgds[np++] = off;
+	}
+	nl = lowmem_cands(gk->ram_size, lows);
+	for (l = 0; l < nl && err; l++) {
+		gk->lowmem = lows[l];
+		for (k = 0; k < np && err; k++)
+			for (levels = 4; levels <= 5 && err; levels++) {
+				if (image_range(gk, pgds[k], levels, &lo, &len))
+					continue;
+				off = phys_to_off(gk, lo);
+				if (off == (u64)-1 || phys_to_off(gk, lo + len - 1) != off + len - 1)
+					continue;
+				pr_debug("guest %d: trampoline page table at 0x%llx (%d levels): kernel "
+					 "image at 0x%llx-0x%llx, 0x%llx bytes of RAM below 4 GiB",
+					 (int)gk->pid, (unsigned long long)pgds[k], levels,
+					 (unsigned long long)lo, (unsigned long long)(lo + len),
+					 (unsigned long long)gk->lowmem);
+				gk->image_lo = off;
+				gk->image_hi = off + len;
+				err = 0;
+			}
+	}
+out:
+	free(low);
+	return err;
+}
+
+/*
+ * The guest's own memory map: boot_params.e820_table (as the firmware
+ * gave it; the count at 0x1e8, 20-byte entries at 0x2d0). QEMU puts the
+ * RAM that does not fit below the PCI hole at 4 GiB, in one e820 RAM
+ * range: so the block's RAM below 4 GiB is its size less that range.
+ * Sets gk->lowmem when the map agrees with the block (its RAM below 4 GiB
+ * ends by then); returns 0, or -errno (the map is missing or disagrees:
+ * more than one RAM block, say, and gk->lowmem stays).
+ */
+static int e820_lowmem(struct guest_kernel *gk)
+{
+	const struct guest_sym *bp = core_sym(gk, "boot_params");
+	u8 nr, tab[128 * 20];
+	u64 low_end = 0, high_end = 0, low;
+	bool at4g = false;
+	unsigned int i;
+
+	if (!bp || kimage_read(gk, bp->addr + 0x1e8, &nr, 1) || nr == 0 || nr > 128 ||
+	    kimage_read(gk, bp->addr + 0x2d0, tab, (size_t)nr * 20))
+		return -ENOENT;
+	for (i = 0; i < nr; i++) {
+		u64 addr, size, end;
+		u32 type;
+
+		memcpy(&addr, tab + i * 20, 8);
+		memcpy(&size, tab + i * 20 + 8, 8);
+		memcpy(&type, tab + i * 20 + 16, 4);
+		if (type != 1 || !size || addr + size < addr)
+			continue;
+		end = addr + size;
+		if (addr < SZ_4G) {
+			if (end > SZ_4G)
+				return -EINVAL;
+			low_end = end > low_end ? end : low_end;
+		} else {
+			at4g |= addr == SZ_4G;
+			high_end = end > high_end ? end : high_end;
+		}
+	}
+	if (high_end && (!at4g || high_end - SZ_4G >= gk->ram_size))
+		return -EINVAL;
+	low = gk->ram_size - (high_end ? high_end - SZ_4G : 0);
+	if (low < low_end || low > SZ_4G)
+		return -EINVAL;
+	if (low != gk->lowmem)
+		pr_debug("guest %d: its e820 map puts 0x%llx bytes of RAM below 4 GiB (0x%llx assumed)",
+			 (int)gk->pid, (unsigned long long)low, (unsigned long long)gk->lowmem);
+	gk->lowmem = low;
+	return 0;
+}
+
+
 /*
  * Scans the RAM block for the token table; decodes each that checks until
  * one is the running kernel's: the boot decompressor leaves stale copies
  * of the image (unrelocated), which the page tables do not map.
  */
-static int find_kallsyms(struct guest_kernel *gk)
+static int find_kallsyms(struct guest_kernel *gk, u64 scan_lo, u64 scan_hi)
 {
 	char first_why[sizeof(gk->why)] = "";
 	const char *first_layout = NULL;
@@ -655,9 +874,9 @@ static int find_kallsyms(struct guest_kernel *gk)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)gk->pid);
 	pm = open(path, O_RDONLY | O_CLOEXEC);
-	for (off = 0; off < gk->ram_size; off += SCAN_CHUNK) {
-		size_t len = gk->ram_size - off < SCAN_CHUNK + sizeof(digit_sig) ?
-			     gk->ram_size - off : SCAN_CHUNK + sizeof(digit_sig);
+	for (off = scan_lo; off < scan_hi; off += SCAN_CHUNK) {
+		size_t len = scan_hi - off < SCAN_CHUNK + sizeof(digit_sig) ?
+			     scan_hi - off : SCAN_CHUNK + sizeof(digit_sig);
 		u8 *p = chunk;
 
 		r = ram_read_present(gk, pm, off, chunk, len);
@@ -698,8 +917,9 @@ static int find_kallsyms(struct guest_kernel *gk)
 		memcpy(gk->why, first_why, sizeof(gk->why));
 		gk->layout = first_layout;
 	} else if (!gk->why[0]) {
-		why(gk, "no kallsyms token table in the guest's RAM (%llu MiB)",
-		    (unsigned long long)(gk->ram_size >> 20));
+		why(gk, "no kallsyms token table in the guest's %s (%llu MiB)",
+		    gk->image_hi ? "kernel image" : "RAM",
+		    (unsigned long long)((scan_hi - scan_lo) >> 20));
 	}
 out:
 	if (pm >= 0)
@@ -758,21 +978,33 @@ static int find_delta(struct guest_kernel *gk, u64 tt_phys)
 	return -ENOENT;
 }
 
-/* find_delta with each place QEMU may put RAM above 4 GiB. */
+/*
+ * find_delta, then the guest's own memory map for where its RAM above
+ * the PCI hole starts. With the image found through the trampoline, the
+ * start is known already; else each place QEMU may put it is tried.
+ */
 static int locate_image(struct guest_kernel *gk)
 {
-	/* RAM above 2 GiB (q35), 2.75 GiB or 3 GiB (pc) of a large guest is at 4 GiB */
-	static const u64 lows[] = { 2ull << 30, 0xb0000000ull, 3ull << 30 };
-	u64 size = gk->ram_size;
+	u64 lows[4], was;
+	size_t n = gk->image_hi ? 1 : lowmem_cands(gk->ram_size, lows), i;
 	int err = -ENOENT;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(lows) && err; i++) {
-		gk->lowmem = size <= lows[i] ? size : lows[i];
-		if (size > lows[i] || i == 0)
-			err = find_delta(gk, off_to_phys(gk, gk->tables));
+	for (i = 0; i < n && err; i++) {
+		if (!gk->image_hi)
+			gk->lowmem = lows[i];
+		err = find_delta(gk, off_to_phys(gk, gk->tables));
 	}
-	return err;
+	if (err)
+		return err;
+	was = gk->lowmem;
+	if (e820_lowmem(gk)) {
+		pr_debug("guest %d: no usable e820 map in its boot_params; RAM above the PCI hole "
+			 "assumed from 0x%llx", (int)gk->pid, (unsigned long long)gk->lowmem);
+	} else if (gk->lowmem != was && find_delta(gk, off_to_phys(gk, gk->tables))) {
+		gk->lowmem = was;	/* the image must stay where it was found */
+		return find_delta(gk, off_to_phys(gk, gk->tables));
+	}
+	return 0;
 }
 
 /* ---- modules ------------------------------------------------------ */
@@ -1159,10 +1391,27 @@ int guest_kernel__read(struct guest_kernel *gk, pid_t pid)
 	for (i = 0; i < n; i++) {
 		gk->ram_host = c[i].start;
 		gk->ram_size = c[i].end - c[i].start;
-		/* QEMU's x86 machines put RAM above 2 GiB (q35) or 3 GiB at 4 GiB */
-		gk->lowmem = gk->ram_size <= (2ull << 30) ? gk->ram_size : (2ull << 30);
+		gk->lowmem = gk->ram_size;
+		gk->image_lo = gk->image_hi = 0;
 		gk->why[0] = 0;
-		err = find_kallsyms(gk);
+		/* the kernel image only, when its page tables say where; else all RAM */
+		if (!image_from_trampoline(gk)) {
+			err = find_kallsyms(gk, gk->image_lo, gk->image_hi);
+		} else {
+			pr_debug("guest %d: no page table below 1 MiB maps a kernel image in RAM "
+				 "candidate %#llx-%#llx: searching all of it", (int)pid,
+				 (unsigned long long)c[i].start, (unsigned long long)c[i].end);
+			err = -ENOENT;
+		}
+		if (err) {
+			if (gk->image_hi)
+				pr_debug("guest %d: not in the kernel image its page tables map (%s); "
+					 "searching all RAM", (int)pid, gk->why);
+			gk->image_lo = gk->image_hi = 0;
+			gk->lowmem = gk->ram_size;
+			gk->why[0] = 0;
+			err = find_kallsyms(gk, 0, gk->ram_size);
+		}
 		if (!err)
 			break;
 		pr_debug("guest %d: RAM candidate %#llx-%#llx: %s", (int)pid,

@@ -38,6 +38,8 @@ struct guest_kernel {
 	u64 ram_host;		/* host address of guest physical 0 */
 	u64 ram_size;		/* bytes of the RAM block */
 	u64 lowmem;		/* guest RAM below 4 GiB; the rest is at 4 GiB */
+	u64 image_lo, image_hi;	/* RAM offsets of the kernel image, when its page
+				   tables gave them (0, 0: all RAM was searched) */
 	u64 tables;		/* RAM offset of the kallsyms token table */
 	u64 delta;		/* kernel image: virtual - physical */
 	u64 pgd;		/* physical address of init_top_pgt */

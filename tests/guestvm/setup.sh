@@ -40,34 +40,54 @@ esac
 kver=$(apt-cache "${apt_opts[@]}" search --names-only "$pattern" 2>/dev/null |
 	awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n1)
 [ -n "$kver" ] || { echo "setup: no $series kernel package known to apt" >&2; exit 1; }
-out=$dir/$kver
-# Bump when the initramfs changes, so that a kept one is rebuilt.
-initrd_version=2
-if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.v$initrd_version" ]; then
+# Bump when the initramfs changes. Each version has a directory of its own
+# (KVER-iN), so that a checkout with another version of this script, run
+# against the same DIR, neither replaces it nor has it replaced.
+initrd_version=3
+out=$dir/$kver-i$initrd_version
+if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz" ]; then
 	echo "$out"
 	exit 0
 fi
+# an older version's files of this kernel, if any: no download then
+old=
+for o in "$dir/$kver" "$dir/$kver"-i*; do
+	[ -f "$o/initrd.gz" ] && [ -f "$o/vmlinuz" ] && { old=$o; break; }
+done
 command -v busybox >/dev/null || [ -x /bin/busybox ] || { echo "setup: busybox-static is not installed" >&2; exit 1; }
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp/pkg"
-( cd "$out.tmp" && apt-get "${apt_opts[@]}" download "linux-image-$kver" >/dev/null 2>&1 ) ||
-	{ echo "setup: cannot download linux-image-$kver" >&2; rm -rf "$out.tmp"; exit 1; }
-dpkg-deb -x "$out.tmp"/linux-image-*.deb "$out.tmp/pkg"
-mods=$out.tmp/pkg/lib/modules/$kver/kernel
 root=$out.tmp/root
-mkdir -p "$root"/bin "$root"/proc "$root"/sys "$root"/dev "$root"/mods
+mkdir -p "$root"
+if [ -n "$old" ]; then
+	# An older initramfs of this kernel: its modules are kept, the rest redone.
+	( cd "$root" && gzip -dc "$old/initrd.gz" | cpio -i --quiet ) ||
+		{ echo "setup: cannot unpack $old/initrd.gz" >&2; rm -rf "$out.tmp"; exit 1; }
+	mkdir -p "$out.tmp/pkg/boot"
+	cp "$old/vmlinuz" "$out.tmp/pkg/boot/vmlinuz-$kver"
+else
+	( cd "$out.tmp" && apt-get "${apt_opts[@]}" download "linux-image-$kver" >/dev/null 2>&1 ) ||
+		{ echo "setup: cannot download linux-image-$kver" >&2; rm -rf "$out.tmp"; exit 1; }
+	dpkg-deb -x "$out.tmp"/linux-image-*.deb "$out.tmp/pkg"
+	mods=$out.tmp/pkg/lib/modules/$kver/kernel
+	mkdir -p "$root"/mods
+	# Modules without dependencies, loaded in this order (vfat needs fat).
+	n=0
+	for m in lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko fs/fat/fat.ko fs/fat/vfat.ko; do
+		n=$((n + 1))
+		dst=$root/mods/$(printf %02d $n)-$(basename "$m")
+		if [ -f "$mods/$m" ]; then
+			cp "$mods/$m" "$dst"
+		else	# 6.12 modules are xz-compressed; busybox insmod wants them plain
+			xz -dc "$mods/$m.xz" >"$dst"
+		fi
+	done
+fi
+mkdir -p "$root"/bin "$root"/proc "$root"/sys "$root"/dev "$root"/mods "$root"/fill
 cp "$(command -v busybox || echo /bin/busybox)" "$root/bin/busybox"
-# Modules without dependencies, loaded in this order (vfat needs fat).
-n=0
-for m in lib/crc7.ko lib/crc8.ko lib/crc-itu-t.ko fs/fat/fat.ko fs/fat/vfat.ko; do
-	n=$((n + 1))
-	dst=$root/mods/$(printf %02d $n)-$(basename "$m")
-	if [ -f "$mods/$m" ]; then
-		cp "$mods/$m" "$dst"
-	else	# 6.12 modules are xz-compressed; busybox insmod wants them plain
-		xz -dc "$mods/$m.xz" >"$dst"
-	fi
-done
+# guestvm.fill=MIB on the kernel command line: the guest first writes MIB
+# MiB of a tmpfs file, so that much of its RAM is in use (and allocated in
+# the QEMU process), wherever the kernel placed those pages.
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -76,6 +96,15 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 for m in /mods/*.ko; do insmod "$m" || echo "insmod $m failed"; done
 echo 0 >/proc/sys/kernel/kptr_restrict
+for a in $(cat /proc/cmdline); do
+	case $a in
+	guestvm.fill=*)
+		fill=${a#guestvm.fill=}
+		mount -t tmpfs -o size=${fill}m fill /fill
+		dd if=/dev/zero of=/fill/fill bs=1M count=$fill 2>/dev/null
+		echo "guestvm: filled $(du -m /fill/fill | cut -f1) MiB" ;;
+	esac
+done
 # One moment's copies; kallsyms compressed, as a serial line is slow.
 cat /proc/kallsyms >/kallsyms
 cat /proc/modules >/modules
@@ -93,7 +122,6 @@ chmod +x "$root/init"
 ( cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$out.tmp/initrd.gz"
 cp "$out.tmp"/pkg/boot/vmlinuz-* "$out.tmp/vmlinuz"
 rm -rf "$out.tmp/pkg" "$out.tmp/root" "$out.tmp"/*.deb
-touch "$out.tmp/initrd.v$initrd_version"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 echo "$out"

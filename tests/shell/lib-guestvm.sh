@@ -2,7 +2,9 @@
 # read its symbols from its memory. Source after tests/lib.sh.
 #
 # guestvm_boot SERIES: prepares the kernel (tests/guestvm/setup.sh; skips
-# the test when it cannot), boots it with KASLR, 512 MiB, and waits until
+# the test when it cannot), boots it with KASLR, 512 MiB (GUESTVM_MEM: QEMU
+# -m; GUESTVM_MACHINE: -M, default pc; GUESTVM_APPEND: more of the kernel
+# command line, e.g. nokaslr or guestvm.fill=MIB), and waits until
 # the guest has printed its /proc/kallsyms and /proc/modules. Sets
 # GUESTVM_PID (the QEMU process), GUESTVM_KALLSYMS, GUESTVM_MODULES (the
 # guest's own copies) and GUESTVM_BOOT_S (seconds until they were out).
@@ -15,9 +17,10 @@ guestvm_boot() {
 	kdir=$(tests/guestvm/setup.sh "$series" 2>"$TMP/setup.err") ||
 		skip "no Debian $series guest kernel: $(tail -n1 "$TMP/setup.err")"
 	start=$(date +%s)
-	qemu-system-x86_64 -accel tcg -m 512M -smp 1 -display none -monitor none -no-reboot \
+	qemu-system-x86_64 -accel tcg -M "${GUESTVM_MACHINE:-pc}" -m "${GUESTVM_MEM:-512M}" -smp 1 \
+		-display none -monitor none -no-reboot \
 		-kernel "$kdir/vmlinuz" -initrd "$kdir/initrd.gz" \
-		-append 'console=ttyS0 kaslr quiet panic=-1' \
+		-append "console=ttyS0 kaslr quiet panic=-1 ${GUESTVM_APPEND:-}" \
 		-serial "file:$TMP/console.log" -serial "file:$TMP/guest.out" \
 		-pidfile "$TMP/qemu.pid" -daemonize || fail "qemu did not start"
 	GUESTVM_PID=$(cat "$TMP/qemu.pid")

@@ -15,6 +15,20 @@ $PMUKVM guest-symbols -v -p "$GUESTVM_PID" -o "$out" 2>"$TMP/gs.err" || { cat "$
 end=$(date +%s%N)
 cat "$TMP/gs.err"
 echo "guest-symbols: $(( (end - start) / 1000000 )) ms"
+# Only the kernel image is searched (the guest's page tables say where it
+# is), so what is read does not grow with the guest's RAM.
+img=$(sed -n 's/.*searched the kernel image its page tables map, \([0-9]*\) MiB$/\1/p' "$TMP/gs.err")
+[ -n "$img" ] || fail "guest-symbols searched more than the kernel image"
+read_mib=$(sed -n 's/.* \([0-9]*\) MiB of guest memory read in .*/\1/p' "$TMP/gs.err")
+rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$GUESTVM_PID/status")
+echo "guest memory read: $read_mib MiB (kernel image $img MiB; QEMU resident $rss MiB)"
+[ -n "$read_mib" ] && [ "$read_mib" -le $((img + 16)) ] ||
+	fail "read ${read_mib:-?} MiB of guest memory: more than the $img MiB image and 16 MiB"
+if [ -n "${GUESTVM_FILL_MIB:-}" ]; then
+	grep -q "guestvm: filled $GUESTVM_FILL_MIB MiB" "$TMP/console.log" ||
+		{ tail -n 5 "$TMP/console.log"; fail "the guest did not fill $GUESTVM_FILL_MIB MiB"; }
+	[ "$rss" -ge "$GUESTVM_FILL_MIB" ] || fail "QEMU holds only $rss MiB of the guest's RAM"
+fi
 ks=$out/$GUESTVM_PID/proc/kallsyms
 mods=$out/$GUESTVM_PID/proc/modules
 [ -s "$ks" ] && [ -s "$mods" ] || fail "no kallsyms/modules under $out/$GUESTVM_PID/proc"

@@ -49,22 +49,37 @@ else:
     if case not in ("tokens", "markers", "many"):
         put(cnt, struct.pack("<I", n))
         put(S, names)
-    if case == "names":
+    if case in ("names", "tramp-loop", "tramp-image"):
         put(S + 300, b"\xff\xff")
-    if case in ("names", "image"):
+    if case in ("names", "image", "tramp-loop", "tramp-image"):
         put(rb, struct.pack("<Q", 0xffffffff81000000))
         put(offs, struct.pack("<%dI" % n, *[16 * i for i in range(n)]))
+if case.startswith("tramp"):
+    # a page in the first MiB that looks like the real-mode trampoline's
+    # page table: entry 511 leads back to itself (the "PUD"), whose entry
+    # 510 is a "PMD" of 2 MiB pages from 0: 512 of them (more than the
+    # RAM: searched as all RAM) or 16 (all 32 MiB: searched as the image)
+    start = next(int(l.split("-")[0], 16) for l in open("/proc/self/maps")
+                 if int(l.split("-")[0], 16) <= addr < int(l.split()[0].split("-")[1], 16))
+    def page(ram_off):  # ram offset of the mapping -> offset in ram
+        return ram_off - (addr - start)
+    pgd, pmd = 0x9c000, 0x9d000
+    put(page(pgd) + 300 * 8, struct.pack("<Q", 0x5000 | 0x63))
+    put(page(pgd) + 510 * 8, struct.pack("<QQ", pmd | 0x63, pgd | 0x63))
+    n2m = 512 if case == "tramp-loop" else 16
+    put(page(pmd), struct.pack("<%dQ" % n2m, *[(i << 21) | 0xe3 for i in range(n2m)]))
 print("ready", flush=True)
 time.sleep(120)
 PY
 }
 
 run_case() {
-	local c=$1 want=$2 pid
+	local c=$1 want=$2 debug=${3:-} pid
 	fake_guest "$c" >"$TMP/fake.out"
 	pid=$!
 	for i in $(seq 50); do grep -q ready "$TMP/fake.out" && break; sleep 0.1; done
-	expect_clean_error "$c" $PMUKVM guest-symbols -p "$pid" -o "$TMP/m"
+	expect_clean_error "$c" $PMUKVM guest-symbols ${debug:+-v} -p "$pid" -o "$TMP/m"
+	[ -z "$debug" ] || grep -q -- "$debug" "$TMP/err" || { cat "$TMP/err"; fail "$c: expected '$debug'"; }
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	grep -q -- "$want" "$TMP/err" || { cat "$TMP/err"; fail "$c: expected '$want'"; }
@@ -78,6 +93,8 @@ run_case names "do not decode"
 run_case offsets "neither layout"
 run_case image "lack _text"
 run_case many "more than 64 places"
+run_case tramp-loop "do not decode" "no page table below 1 MiB maps a kernel image"
+run_case tramp-image "do not decode" "trampoline page table at 0x9c000 (4 levels): kernel image at 0x0-0x2000000"
 
 sleep 30 &
 expect_clean_error "not a VM" $PMUKVM guest-symbols -p $! -o "$TMP/m"

@@ -50,6 +50,11 @@
  *                          files say (KASLR moved the core kernel; modules
  *                          stay). The expectation still names the files'
  *                          symbols: a reader must relocate by the record.
+ *     --carry PID:KALLSYMS:MODULES
+ *                          carry these files for guest PID instead of its
+ *                          --guest ones (implies --carry-files): samples
+ *                          follow one copy, the file carries another (e.g.
+ *                          symbols read from the guest's memory).
  *     --carry-files        store each guest's kallsyms and modules in the file
  *                          as pmukvm record does (feature 200, gzip; see
  *                          util/guest.h), so a report needs no options.
@@ -280,6 +285,7 @@ struct guest {
 	int pid;		/* machine pid: 0 default guest, else QEMU pid */
 	int qemu_pid;		/* pid of the samples */
 	const char *kallsyms, *modules;
+	const char *carry_kallsyms, *carry_modules;	/* --carry, else NULL */
 	enum order order;
 	struct symtab st;
 	struct hot *khot, *mhot;
@@ -631,6 +637,8 @@ struct opts {
 	u64 stale_gap;
 	u64 kaslr;
 	bool carry;		/* store the guests' files in feature 200 */
+	char *carries[MAX_GUESTS];	/* --carry arguments, matched to guests at the end */
+	int nr_carries;
 };
 
 static u64 event_id(u32 cpu) { return 1000 + cpu; }
@@ -994,10 +1002,12 @@ static void write_perf_data(struct opts *opt)
 			}
 			case FEAT_GUEST_FILES:
 				for (int g = 0; g < opt->nr_guests; g++) {
-					write_guest_file(&o, 1, opt->guests[g].pid,
-							 opt->guests[g].kallsyms);
-					write_guest_file(&o, 2, opt->guests[g].pid,
-							 opt->guests[g].modules);
+					const struct guest *gg = &opt->guests[g];
+
+					write_guest_file(&o, 1, gg->pid, gg->carry_kallsyms ?
+							 gg->carry_kallsyms : gg->kallsyms);
+					write_guest_file(&o, 2, gg->pid, gg->carry_modules ?
+							 gg->carry_modules : gg->modules);
 				}
 				break;
 			}
@@ -1250,6 +1260,8 @@ static void usage(FILE *f)
 "  --round N                FINISHED_ROUND every N samples (1000)\n"
 "  --kaslr HEX              the recording's guest core kernel (_text record\n"
 "                           and kernel samples) HEX bytes above the files'\n"
+"  --carry PID:KALLSYMS:MODULES  carry these files for guest PID instead\n"
+"                           of its --guest ones (implies --carry-files)\n"
 "  --carry-files            store each guest's kallsyms and modules in the\n"
 "                           file (pmukvm's feature 200, gzip), as record does\n"
 "  --stale HEX              guest samples HEX bytes past the kernel's _end\n"
@@ -1351,7 +1363,7 @@ enum {
 	OPT_EXPECT = 256, OPT_GUEST, OPT_ORDER, OPT_KSAMPLES, OPT_MSAMPLES, OPT_USAMPLES,
 	OPT_HKSAMPLES, OPT_HUSAMPLES, OPT_KSYMS, OPT_MSYMS, OPT_VCPUS, OPT_SEED, OPT_EVENT,
 	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_KASLR, OPT_CARRY, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
-	OPT_KALLSYMS, OPT_MODULES, OPT_ZKALLSYMS, OPT_ZMODULES,
+	OPT_KALLSYMS, OPT_MODULES, OPT_ZKALLSYMS, OPT_ZMODULES, OPT_CARRY_FROM,
 };
 
 static const struct option long_opts[] = {
@@ -1374,6 +1386,7 @@ static const struct option long_opts[] = {
 	{ "stale", required_argument, NULL, OPT_STALE },
 	{ "kaslr", required_argument, NULL, OPT_KASLR },
 	{ "carry-files", no_argument, NULL, OPT_CARRY },
+	{ "carry", required_argument, NULL, OPT_CARRY_FROM },
 	{ "make-guestmount", required_argument, NULL, OPT_MKMOUNT },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "shift", required_argument, NULL, OPT_SHIFT },
@@ -1556,6 +1569,12 @@ int main(int argc, char **argv)
 		case OPT_CARRY:
 			opt->carry = true;
 			break;
+		case OPT_CARRY_FROM:
+			if (opt->nr_carries == MAX_GUESTS)
+				bad_usage("--carry: at most %d", MAX_GUESTS);
+			opt->carries[opt->nr_carries++] = optarg;
+			opt->carry = true;
+			break;
 		case OPT_STALE:
 			opt->stale = true;
 			opt->stale_gap = parse_shift("--stale", optarg);
@@ -1602,6 +1621,26 @@ int main(int argc, char **argv)
 		bad_usage("no guest (--guest PID:KALLSYMS:MODULES)");
 	if (opt->stale && opt->kaslr)
 		bad_usage("--stale and --kaslr do not combine");
+	for (int i = 0; i < opt->nr_carries; i++) {
+		char *k = strchr(opt->carries[i], ':'), *m = k ? strchr(k + 1, ':') : NULL;
+		struct guest *g = NULL;
+		int pid;
+
+		if (!k || !m || k[1] == ':' || !m[1] || strchr(m + 1, ':'))
+			bad_usage("--carry: want PID:KALLSYMS:MODULES");
+		*k++ = '\0';
+		*m++ = '\0';
+		pid = (int)parse_count("--carry", opt->carries[i], 0, 4194304);
+		for (int j = 0; j < opt->nr_guests; j++)
+			if (opt->guests[j].pid == pid)
+				g = &opt->guests[j];
+		if (!g)
+			bad_usage("--carry: no --guest with pid %d", pid);
+		if (g->carry_kallsyms)
+			bad_usage("--carry: pid %d given twice", pid);
+		g->carry_kallsyms = k;
+		g->carry_modules = m;
+	}
 
 	rng_state = opt->seed * 0x9e3779b97f4a7c15ull + 0x853c49e6748fea9bull;
 	if (!rng_state)
