@@ -369,6 +369,33 @@ static bool report_hidden(const struct sample_filter *f, const struct addr_locat
 	return false;
 }
 
+/*
+ * --folded, --flamegraph, --pprof: a guest sample's stack. The host walks
+ * no guest stack (perf 6.1 on x86 writes only its context markers for a
+ * sample taken in guest mode, and a DWARF stack copy is QEMU's): what the
+ * chain holds of the host is not the guest's callers. So the guest frame
+ * is the leaf, right under the vCPU thread, with any guest frames the
+ * chain has (after PERF_CONTEXT_GUEST_* markers) as its callers.
+ */
+static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
+				  const struct addr_location *al, const struct perf_sample *sample)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (is_guest_mode(frames[i].cpumode))
+			frames[k++] = frames[i];
+	if (k && frames[0].ip == sample->ip)
+		return k;
+	if (k == CALLCHAIN_MAX_FRAMES)
+		k--;
+	memmove(frames + 1, frames, k * sizeof(*frames));
+	frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
+					      .addr = al->sym ? 0 : al->addr, .ip = sample->ip,
+					      .level = al->level, .cpumode = al->cpumode };
+	return k + 1;
+}
+
 static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
 			 const struct perf_sample *sample, struct addr_location *al)
 {
@@ -399,6 +426,8 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 								   .addr = al->sym ? 0 : al->addr,
 								   .ip = sample->ip };
 			n = 1;
+		} else if (is_guest_mode(sample->cpumode)) {
+			n = report__guest_stack(rep->frames, n, al, sample);
 		}
 		if (rep->folded || rep->flamegraph)
 			flame__add(&rep->flame, al->thread ? al->thread->comm : ":-1", rep->frames,
