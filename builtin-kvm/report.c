@@ -269,7 +269,8 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
  * @he, which has the whole path.
  */
 static void report__add_cumulative(struct report *rep, struct hists *h, struct hist_entry *he,
-				   const struct callchain_frame *f, size_t n, u64 period)
+				   const struct callchain_frame *f, size_t n, u64 period,
+				   bool hidden)
 {
 	struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
 	size_t nr_seen = 1, k, j;
@@ -281,6 +282,12 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 	for (k = 0; k < n; k++) {
 		struct hist_entry key = *he, *row;
 
+		/*
+		 * As perf: a row first made here is hidden by the filters when
+		 * this sample is (by its own fields), whatever hides or shows
+		 * the sample's row.
+		 */
+		key.filtered = hidden;
 		key.dso = f[k].dso;
 		key.sym = f[k].sym;
 		key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr;
@@ -330,7 +337,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
  * into the trees, in the order asked for, --max-stack applied.
  */
 static void report__add_paths(struct report *rep, struct hists *h, struct hist_entry *he,
-			      size_t n, u64 period)
+			      size_t n, u64 period, bool hidden)
 {
 	struct callchain_frame *f = rep->cg_frames;
 
@@ -345,7 +352,7 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 	if (rep->sopts.callchain)
 		callchain__add(&he->callchain, f, n, period);
 	if (rep->cumulate)
-		report__add_cumulative(rep, h, he, f, n, period);
+		report__add_cumulative(rep, h, he, f, n, period, hidden);
 }
 
 /* --comm, --pid, --tid, --dso, --symbols: whether the sample's row is hidden. */
@@ -417,7 +424,7 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						CALLCHAIN_MAX_FRAMES);
 		if (rep->sopts.callchain || rep->cumulate)
-			report__add_paths(rep, h, he, n, sample->period);
+			report__add_paths(rep, h, he, n, sample->period, hidden);
 	}
 	if (stacks) {
 		/* As perf script: without callchains, the sample's own frame. */

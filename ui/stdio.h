@@ -86,9 +86,10 @@ typedef void (*callchain_line_fn)(void *ctx, const struct callchain_line *l);
 /**
  * hist_entry__callchain_lines - @he's call graph in the form @opts->cg
  * gives, a line at a time to @fn (@l is valid during the call). @total:
- * what percentages are of; @skip_first: the row names the first frame.
+ * what percentages are of; @min_total: what the minimum percentage
+ * (graph) is a share of; @skip_first: the row names the first frame.
  */
-void hist_entry__callchain_lines(const struct hist_entry *he, u64 total,
+void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min_total,
 				 const struct stdio_opts *opts, bool skip_first,
 				 callchain_line_fn fn, void *ctx);
 

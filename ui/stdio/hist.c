@@ -26,7 +26,8 @@ static double pct(u64 part, u64 total)
  * each belongs to: stdio prints them, the browser folds them.
  */
 struct graph {
-	u64 total;
+	u64 total;		/* what values are percentages of */
+	u64 min_total;		/* what the minimum (graph) is a share of */
 	const struct callchain_param *cg;
 	callchain_line_fn fn;
 	void *ctx;
@@ -95,7 +96,7 @@ static u64 min_period(const struct graph *g, const struct callchain_node *parent
 
 	if (g->cg->mode == CHAIN_GRAPH_REL)
 		return (u64)ceil((double)children_period(parent, NULL) * f);
-	return (u64)((double)g->total * f);
+	return (u64)((double)g->min_total * f);
 }
 
 static int value_snprint(const struct callchain_param *cg, u64 period, u64 samples, u64 total,
@@ -353,7 +354,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 	free(ends);
 }
 
-void hist_entry__callchain_lines(const struct hist_entry *he, u64 total,
+void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min_total,
 				 const struct stdio_opts *opts, bool skip_first,
 				 callchain_line_fn fn, void *ctx)
 {
@@ -362,7 +363,8 @@ void hist_entry__callchain_lines(const struct hist_entry *he, u64 total,
 	if (!he->callchain)
 		return;
 	g = xmalloc(sizeof(*g));
-	*g = (struct graph){ .total = total, .cg = &opts->cg, .fn = fn, .ctx = ctx };
+	*g = (struct graph){ .total = total, .min_total = min_total, .cg = &opts->cg, .fn = fn,
+			     .ctx = ctx };
 	switch (opts->cg.mode) {
 	case CHAIN_GRAPH_ABS:
 	case CHAIN_GRAPH_REL:
@@ -882,7 +884,13 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		fputc('\n', fp);
 		if (opts->callchain && he->callchain) {
 			callchain__sort(he->callchain);
-			hist_entry__callchain_lines(he, hists__total_period(hists), opts,
+			/*
+			 * As perf: the paths' percentages are of the whole
+			 * total, --percentage relative or not; the minimum is
+			 * a share of what the rows' percentages are of.
+			 */
+			hist_entry__callchain_lines(he, hists->total_period,
+						    hists__total_period(hists), opts,
 						    last_key >= 0 && hists->so.nr &&
 						    hists->so.keys[0] == SORT_SYM, fprint_line, fp);
 		}

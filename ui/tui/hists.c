@@ -81,6 +81,7 @@ struct hists_browser {
 	size_t widths[SORT_NR_KEYS];
 	/* The base's totals when the view was built: a live base moves on. */
 	u64 total_period, nr_samples, mode_samples[8];
+	u64 whole_period;		/* of every sample: the graphs' percentages */
 	size_t cur;			/* the seek cursor */
 	bool quit;
 	const struct hists_browser_ops *ops;
@@ -273,7 +274,8 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 		g->made = true;
 		if (he->callchain) {
 			callchain__sort(he->callchain);
-			hist_entry__callchain_lines(he, hb->total_period, &hb->gopts,
+			hist_entry__callchain_lines(he, hb->whole_period, hb->total_period,
+						    &hb->gopts,
 						    hb->view.so.nr && hb->view.so.keys[0] == SORT_SYM,
 						    collect_line, &c);
 		}
@@ -447,6 +449,7 @@ static void hb__rebuild(struct hists_browser *hb)
 	hists__init(&hb->view, &so);
 	hb->view.cumulate = hb->base->cumulate;
 	hb->total_period = hists__total_period(hb->base);
+	hb->whole_period = hb->base->total_period;
 	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
 	for (i = 0; i < hb->base->table_size; i++) {
