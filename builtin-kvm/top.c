@@ -34,6 +34,7 @@
 #include "ui/tui.h"
 #include "ui/tui/browser.h"
 #include "util/buf.h"
+#include "util/callchain.h"
 #include "util/data.h"
 #include "util/evlist.h"
 #include "util/guest.h"
@@ -64,6 +65,9 @@ struct top {
 	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
 	bool guest_memory;
 	struct guest_config guest;	/* the guest options */
+	bool callchain;			/* -g */
+	struct callchain_param cg;
+	struct callchain_frame *frames;	/* -g: CALLCHAIN_MAX_FRAMES of them */
 	char gm_dir[4096];	/* --guest-memory: the guests' tree */
 	bool system_wide;
 	const char *cpu_list;		/* -C as given */
@@ -187,6 +191,10 @@ static const struct opt_desc top_opts[] = {
 		   "host kernel symbols (default /proc/kallsyms)"),
 	OPT_BOOL(0, "guest-memory", struct top, guest_memory,
 		 "live: each running guest's kernel symbols read from its memory at the start"),
+	OPT_BOOL('g', "call-graph", struct top, callchain,
+		 "call graphs: live, callchains sampled (frame pointers, as record -g); each row's "
+		 "callers in the browser and the snapshots (callee order, as report -g without "
+		 "Children)"),
 	OPT_END
 };
 
@@ -213,8 +221,8 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		       const struct perf_sample *sample, struct addr_location *al)
 {
 	struct top *top = (struct top *)tool;
+	struct hist_entry *he;
 
-	(void)session;
 	/* One event on screen, as perf top without -e lists shows. */
 	if (evsel->idx) {
 		top->other_events++;
@@ -228,8 +236,15 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->hidden++;
 		return 0;
 	}
-	hists__add_cpu(&top->base, al, sample->period,
-		       evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1, false);
+	he = hists__add_cpu(&top->base, al, sample->period,
+			    evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1,
+			    false);
+	if (top->callchain && sample->callchain_nr) {
+		size_t n = machines__resolve_callchain(&session->machines, sample, top->frames,
+						       CALLCHAIN_MAX_FRAMES);
+
+		callchain__add(&he->callchain, top->frames, n, sample->period);
+	}
 	top->interval_samples++;
 	return 0;
 }
@@ -329,6 +344,7 @@ static void top__print_snapshot(struct top *top, FILE *fp)
 	struct stdio_opts sopts = {
 		.show_nr_samples = top->show_nr_samples, .header_names = true,
 		.max_rows = (size_t)top->rows, .percent_limit = top->percent_limit,
+		.callchain = top->callchain, .cg = top->cg, .callchain_min = top->cg.min_percent,
 	};
 	struct hists view;
 	u64 total = 0, gk = m[PERF_RECORD_MISC_GUEST_KERNEL], gu = m[PERF_RECORD_MISC_GUEST_USER];
@@ -359,9 +375,14 @@ static void top__print_snapshot(struct top *top, FILE *fp)
 		pct(m[PERF_RECORD_MISC_USER], total));
 	/* The base keeps every key apart; the snapshot groups by --sort. */
 	hists__init(&view, &top->so);
-	for (i = 0; i < top->base.table_size; i++)
-		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext)
-			hists__add_entry(&view, he);
+	for (i = 0; i < top->base.table_size; i++) {
+		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext) {
+			struct hist_entry *row = hists__add_entry(&view, he);
+
+			/* -g: the view's own trees, merged (hists__exit frees them) */
+			callchain__merge(&row->callchain, he->callchain);
+		}
+	}
 	hists__sort(&view);
 	hists__fprintf(&view, &sopts, fp);
 	fprintf(fp, "\n");
@@ -699,6 +720,8 @@ static int live__open(struct top *top)
 	attr.size = sizeof(attr);
 	attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			   PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	if (top->callchain)	/* -g: frame pointers, as record -g */
+		attr.sample_type |= PERF_SAMPLE_CALLCHAIN;
 	attr.read_format = PERF_FORMAT_ID;
 	if (!spec.has_period) {
 		attr.freq = 1;
@@ -863,6 +886,7 @@ static int top__run_tui(struct top *top)
 	struct hists_browser_ops ops = {
 		.tick = top__tick, .title = top__title, .keys = top_keys,
 		.timeout_ms = TICK_MS, .ctx = top, .percent_limit = top->percent_limit,
+		.callchain = top->callchain ? &top->cg : NULL,
 	};
 	int ret;
 
@@ -1002,6 +1026,11 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 		top.guest.mount = top.gm_dir;
 	}
 
+	if (top.callchain) {
+		/* report -g's default without --children: callee order */
+		top.cg = (struct callchain_param)CALLCHAIN_PARAM_DEFAULT;
+		top.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*top.frames));
+	}
 	top.so = user;
 	sort_order__full(&user, &top.so);
 	hists__init(&top.base, &user);
@@ -1021,6 +1050,11 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 
 			str_copy(top.event_name, n, sizeof(top.event_name));
 			free(n);
+		}
+		if (top.callchain && top.data->nr_evsels &&
+		    !(top.data->evsels[0]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)) {
+			pr_err("-g: %s has no callchains (record with -g)", top.input);
+			goto out;
 		}
 		for (i = 0; top.cpus && i < top.data->nr_evsels; i++) {
 			if (!(top.data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU)) {
@@ -1069,6 +1103,7 @@ out:
 	}
 	session__delete(top.session);
 	hists__exit(&top.base);
+	free(top.frames);
 	perf_data__delete(top.data);
 	if (top.gm_dir[0])
 		guest_memory__unmount(top.gm_dir);
