@@ -71,6 +71,19 @@ print('ok: top -g browser (E): %d lines as report -g' % len(got))
 PY
 tm kill-server
 
+# With decay: the browser keeps its own trees while the rows decay and
+# refresh under it (unfolded, moving through them); it ends cleanly.
+tui_start "$PMUKVM top -i $TMP/cg.data -g --speed 0.5 -d 0.1"
+wait_screen "^Samples: [0-9]+ of event" 10
+keys E
+for k in Down Down Enter + Down - e PgDn End Home E C E; do keys "$k"; done
+wait_screen "ended" 30
+keys q
+[ "$(wait_exit)" = 0 ] || fail "top -g with decay: non-zero exit"
+terminal_sane
+echo "ok: top -g: unfolded graphs through decaying refreshes"
+tm kill-server
+
 # Live: callchains sampled from a running workload.
 "$TOOLS/mtwork" 2 6000 >/dev/null &
 W=$!

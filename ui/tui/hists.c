@@ -410,7 +410,8 @@ static int tree_src_cmp(const void *a, const void *b)
 
 /*
  * Each view row's tree: the one base row's it holds, or the trees of all
- * of them merged (then owned by the browser).
+ * of them merged (then owned by the browser). A live base (top) decays
+ * and drops its trees between two rebuilds: the view keeps copies then.
  */
 static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t n)
 {
@@ -423,7 +424,7 @@ static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t
 
 		for (j = i + 1; j < n && src[j].row == src[i].row; j++)
 			;
-		if (j == i + 1) {
+		if (j == i + 1 && !hb->ops) {
 			src[i].row->callchain = src[i].tree;
 			continue;
 		}
@@ -826,7 +827,8 @@ static enum ui_action_ret act_fold(struct ui_browser *b, int key)
 			break;
 	k = parent < 0 ? row_key(hb->view.sorted[d->row]) : hb->graphs[d->row].lines[parent].key;
 	fold_set__del(&hb->unfolded, k);
-	b->index = i;
+	if (i < b->index)	/* shown above: it stays where it is */
+		b->index = i;
 	hb__layout(hb);
 	return UI_CONTINUE;
 }
