@@ -33,6 +33,15 @@ struct report {
 	struct sort_order so;
 	struct hists *hists;		/* one per event */
 	int nr_hists;
+	/*
+	 * The browser with --children: its rows keep every key apart, but
+	 * which row a frame joins (an unmapped address takes the mode of a
+	 * row already there; a path counts in a row once) is decided on the
+	 * rows of the sort asked for, as --stdio decides: these, by event,
+	 * hold only which of those rows exist.
+	 */
+	struct sort_order user_so;
+	struct hists *shadow;
 	bool count_guest, count_host;
 	struct callchain_frame *frames;	/* -g: CALLCHAIN_MAX_FRAMES of them */
 	bool folded;			/* --folded */
@@ -211,6 +220,11 @@ static struct hists *report__hists(struct report *rep, const struct evsel *evsel
 		int i;
 
 		rep->hists = xrealloc(rep->hists, (evsel->idx + 1) * sizeof(*rep->hists));
+		if (rep->shadow) {
+			rep->shadow = xrealloc(rep->shadow, (evsel->idx + 1) * sizeof(*rep->shadow));
+			for (i = rep->nr_hists; i <= evsel->idx; i++)
+				hists__init(&rep->shadow[i], &rep->user_so);
+		}
 		for (i = rep->nr_hists; i <= evsel->idx; i++) {
 			hists__init(&rep->hists[i], &rep->so);
 			/* by Children first where it is shown: not with -F, as perf */
@@ -255,17 +269,25 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
  * @he, which has the whole path.
  */
 static void report__add_cumulative(struct report *rep, struct hists *h, struct hist_entry *he,
-				   const struct callchain_frame *f, size_t n, u64 period)
+				   const struct callchain_frame *f, size_t n, u64 period,
+				   bool hidden)
 {
 	struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
 	size_t nr_seen = 1, k, j;
 	char level = he->level;
 	u8 cpumode = he->cpumode;
+	struct hists *rows = rep->shadow ? &rep->shadow[h - rep->hists] : h;
 
 	seen[0] = he;
 	for (k = 0; k < n; k++) {
 		struct hist_entry key = *he, *row;
 
+		/*
+		 * As perf: a row first made here is hidden by the filters when
+		 * this sample is (by its own fields), whatever hides or shows
+		 * the sample's row.
+		 */
+		key.filtered = hidden;
 		key.dso = f[k].dso;
 		key.sym = f[k].sym;
 		key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr;
@@ -281,7 +303,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 		}
 		key.level = level;
 		key.cpumode = cpumode;
-		if (!f[k].sym && !f[k].dso && !hists__find(h, &key)) {
+		if (!f[k].sym && !f[k].dso && !hists__find(rows, &key)) {
 			static const char levels[] = "k.guH";
 			struct hist_entry *other = NULL;
 
@@ -290,17 +312,19 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 
 				alt.level = levels[j];
 				if (alt.level != key.level)
-					other = hists__find(h, &alt);
+					other = hists__find(rows, &alt);
 			}
 			if (other) {
 				key.level = other->level;
 				key.cpumode = other->cpumode;
 			}
 		}
-		for (j = 0; j < nr_seen && !hist_entry__same_row(h, seen[j], &key); j++)
+		for (j = 0; j < nr_seen && !hist_entry__same_row(rows, seen[j], &key); j++)
 			;
 		if (j < nr_seen)
 			continue;
+		if (rep->shadow)
+			hists__add_cumulative(rows, &key, 0);
 		row = hists__add_cumulative(h, &key, period);
 		seen[nr_seen++] = row;
 		if (rep->sopts.callchain)
@@ -313,7 +337,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
  * into the trees, in the order asked for, --max-stack applied.
  */
 static void report__add_paths(struct report *rep, struct hists *h, struct hist_entry *he,
-			      size_t n, u64 period)
+			      size_t n, u64 period, bool hidden)
 {
 	struct callchain_frame *f = rep->cg_frames;
 
@@ -328,7 +352,7 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 	if (rep->sopts.callchain)
 		callchain__add(&he->callchain, f, n, period);
 	if (rep->cumulate)
-		report__add_cumulative(rep, h, he, f, n, period);
+		report__add_cumulative(rep, h, he, f, n, period, hidden);
 }
 
 /* --comm, --pid, --tid, --dso, --symbols: whether the sample's row is hidden. */
@@ -352,6 +376,33 @@ static bool report_hidden(const struct sample_filter *f, const struct addr_locat
 	return false;
 }
 
+/*
+ * --folded, --flamegraph, --pprof: a guest sample's stack. The host walks
+ * no guest stack (perf 6.1 on x86 writes only its context markers for a
+ * sample taken in guest mode, and a DWARF stack copy is QEMU's): what the
+ * chain holds of the host is not the guest's callers. So the guest frame
+ * is the leaf, right under the vCPU thread, with any guest frames the
+ * chain has (after PERF_CONTEXT_GUEST_* markers) as its callers.
+ */
+static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
+				  const struct addr_location *al, const struct perf_sample *sample)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (is_guest_mode(frames[i].cpumode))
+			frames[k++] = frames[i];
+	if (k && frames[0].ip == sample->ip)
+		return k;
+	if (k == CALLCHAIN_MAX_FRAMES)
+		k--;
+	memmove(frames + 1, frames, k * sizeof(*frames));
+	frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
+					      .addr = al->sym ? 0 : al->addr, .ip = sample->ip,
+					      .level = al->level, .cpumode = al->cpumode };
+	return k + 1;
+}
+
 static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
 			 const struct perf_sample *sample, struct addr_location *al)
 {
@@ -366,12 +417,14 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
 	if (rep->cumulate)
 		he->period_acc += sample->period;
+	if (rep->shadow)
+		hists__add_cumulative(&rep->shadow[evsel->idx], he, 0);
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
 	    (sample->callchain_nr || sample->user_stack_size)) {
 		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						CALLCHAIN_MAX_FRAMES);
 		if (rep->sopts.callchain || rep->cumulate)
-			report__add_paths(rep, h, he, n, sample->period);
+			report__add_paths(rep, h, he, n, sample->period, hidden);
 	}
 	if (stacks) {
 		/* As perf script: without callchains, the sample's own frame. */
@@ -380,6 +433,8 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 								   .addr = al->sym ? 0 : al->addr,
 								   .ip = sample->ip };
 			n = 1;
+		} else if (is_guest_mode(sample->cpumode)) {
+			n = report__guest_stack(rep->frames, n, al, sample);
 		}
 		if (rep->folded || rep->flamegraph)
 			flame__add(&rep->flame, al->thread ? al->thread->comm : ":-1", rep->frames,
@@ -693,15 +748,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("--folded, --flamegraph and --pprof do not go with --tui, --json or -g");
 		return 129;
 	}
-	if (rep.tui && rep.sopts.callchain) {
-		pr_err("-g does not go with --tui: the browser does not show call paths "
-		       "(use --stdio or --json)");
-		goto out_usage;
-	}
 	/* As perf report: the browser on a terminal, text otherwise. */
 	use_tui = !rep.stdio && !rep.json && !rep.sopts.field_sep && !rep.dump && !rep.stats &&
 		  !rep.tasks &&
-		  !rep.header_only && !rep.sopts.callchain && !rep.folded && !rep.flamegraph &&
+		  !rep.header_only && !rep.folded && !rep.flamegraph &&
 		  !rep.pprof_path && !rep.fields && !rep.sopts.hierarchy &&
 		  !rep.sopts.show_total_period && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
@@ -713,9 +763,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	/* The browser regroups rows for its own sorts: keep every key apart. */
 	if (use_tui) {
-		struct sort_order user = rep.so;
-
-		sort_order__full(&rep.so, &user);
+		rep.user_so = rep.so;
+		sort_order__full(&rep.so, &rep.user_so);
 	}
 	/* perf kvm's name for the mode the user asked for, before our default. */
 	if (!rep.input)
@@ -803,6 +852,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		 */
 		rep.cumulate = any && rep.children != 0 && !rep.sopts.hierarchy;
 		rep.sopts.children = rep.cumulate;
+		if (use_tui && rep.cumulate)
+			rep.shadow = xcalloc(1, sizeof(*rep.shadow));	/* grown by report__hists */
 		/* The order perf takes when none is given: callers first with --children. */
 		if (!rep.sopts.cg.order_set)
 			rep.sopts.cg.order = rep.cumulate ? ORDER_CALLER : ORDER_CALLEE;
@@ -840,7 +891,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		goto out_session;
 	}
 	if (use_tui) {
-		ret = report_tui(s, rep.hists, rep.nr_hists) ? 1 : 0;
+		ret = report_tui(s, rep.hists, rep.nr_hists,
+				 rep.sopts.callchain ? &rep.sopts.cg : NULL) ? 1 : 0;
 		/* The guest warnings the text report prints: on stderr, once restored. */
 		rep.quiet = true;
 		print_guest_summary(&rep, s, stdout);
@@ -856,10 +908,14 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	ret = 0;
 out_session:
 	session__delete(s);
-	for (i = 0; i < rep.nr_hists; i++)
+	for (i = 0; i < rep.nr_hists; i++) {
 		hists__exit(&rep.hists[i]);
+		if (rep.shadow)
+			hists__exit(&rep.shadow[i]);
+	}
 	free(rep.hists);
 out_data:
+	free(rep.shadow);
 	flame__exit(&rep.flame);
 	pprof__delete(rep.pprof);
 	tasks__delete(rep.task_tree);

@@ -113,6 +113,10 @@ static const struct opt_desc top_opts[] = {
 		   "host kernel symbols (default /proc/kallsyms)"),
 	OPT_BOOL(0, "guest-memory", struct top, guest_memory,
 		 "live: each running guest's kernel symbols read from its memory at the start"),
+	OPT_BOOL('g', "call-graph", struct top, callchain,
+		 "call graphs: live, callchains sampled (frame pointers, as record -g); each row's "
+		 "callers in the browser and the snapshots (callee order, as report -g without "
+		 "Children)"),
 	OPT_END
 };
 
@@ -137,6 +141,7 @@ static int top__run_tui(struct top *top)
 	struct hists_browser_ops ops = {
 		.tick = top__tick, .title = top__title, .keys = top_keys,
 		.timeout_ms = TOP_TICK_MS, .ctx = top, .percent_limit = top->percent_limit,
+		.callchain = top->callchain ? &top->cg : NULL,
 	};
 	int ret;
 
@@ -289,6 +294,11 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	ret = top__guests(&top);
 	if (ret)
 		goto out;
+	if (top.callchain) {
+		/* report -g's default without --children: callee order */
+		top.cg = (struct callchain_param)CALLCHAIN_PARAM_DEFAULT;
+		top.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*top.frames));
+	}
 	top.so = user;
 	sort_order__full(&user, &top.so);
 	hists__init(&top.base, &user);

@@ -65,6 +65,35 @@ struct stdio_opts {
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp);
 
 /**
+ * struct callchain_line - one line of a row's call graph, as --stdio
+ * prints it (without the newline).
+ * @parent: the index (from 0, in the row's lines) of the line this one
+ *	folds under: a branch's head line; -1: the row itself.
+ * @sign_col: where a fold sign may go (a space in @text), -1: nowhere.
+ * @node: a head line's node (a branch, a flat path's end), else NULL.
+ * @end: the blank line after the graph, not part of it.
+ */
+struct callchain_line {
+	const char *text;
+	int parent;
+	int sign_col;
+	const struct callchain_node *node;
+	bool end;
+};
+
+typedef void (*callchain_line_fn)(void *ctx, const struct callchain_line *l);
+
+/**
+ * hist_entry__callchain_lines - @he's call graph in the form @opts->cg
+ * gives, a line at a time to @fn (@l is valid during the call). @total:
+ * what percentages are of; @min_total: what the minimum percentage
+ * (graph) is a share of; @skip_first: the row names the first frame.
+ */
+void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min_total,
+				 const struct stdio_opts *opts, bool skip_first,
+				 callchain_line_fn fn, void *ctx);
+
+/**
  * hists__fprintf_json - the rows as one JSON object per line (JSON lines);
  * with @opts->callchain each row carries its call paths, every path from
  * the sampled function to the outermost caller with its samples and period.

@@ -13,6 +13,7 @@
 
 #include "util/util.h"
 
+struct callchain_param;
 struct session;
 struct hists;
 struct sort_order;
@@ -23,9 +24,12 @@ struct ui_key_action;
  * report_tui - browses @hists (one per event, Tab switches) until 'q'.
  * For 's' to regroup exactly, @hists should have been built with a
  * sort_order__full() order; the first view shows its nr_lead keys.
- * Returns 0, or -1 when the terminal cannot be used (message printed).
+ * @cg: the rows' call graphs (-g) in this form, folded under each row;
+ * NULL: none. Returns 0, or -1 when the terminal cannot be used (message
+ * printed).
  */
-int report_tui(struct session *s, struct hists *hists, int nr_hists);
+int report_tui(struct session *s, struct hists *hists, int nr_hists,
+	       const struct callchain_param *cg);
 
 /** struct hists_browser_ops - what a live caller (top) adds to the browser. */
 struct hists_browser_ops {
@@ -39,6 +43,8 @@ struct hists_browser_ops {
 	const struct ui_key_action *keys;	/* extra keys, e.g. top's 'z' */
 	int timeout_ms;
 	double percent_limit;			/* rows below this % are not shown */
+	/* -g: the base rows' call graphs, in this form; NULL: none */
+	const struct callchain_param *callchain;
 	void *ctx;
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "symbols/symtab.h"
+#include "util/machine.h"
 #include "util/options.h"
 
 /*
@@ -95,16 +96,20 @@ static struct callchain_node *find_child(struct callchain_hash *ht,
 	return c;
 }
 
+static void new_root(struct callchain_node **root)
+{
+	*root = xzalloc(sizeof(**root));
+	(*root)->hash = xzalloc(sizeof(*(*root)->hash));
+}
+
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,
 		    size_t n, u64 period)
 {
 	struct callchain_node *node;
 	size_t i;
 
-	if (!*root) {
-		*root = xzalloc(sizeof(**root));
-		(*root)->hash = xzalloc(sizeof(*(*root)->hash));
-	}
+	if (!*root)
+		new_root(root);
 	node = *root;
 	node->period += period;
 	node->samples++;
@@ -126,12 +131,37 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 	}
 }
 
+/*
+ * By period, largest first; ties by name, then address: an order that does
+ * not hang on the order paths came in, so that a tree merged from others
+ * (the browser's regrouped rows) prints as the one built directly.
+ */
 static bool node_before(const void *a, const void *b)
 {
 	const struct callchain_node *x = *(struct callchain_node *const *)a;
 	const struct callchain_node *y = *(struct callchain_node *const *)b;
+	const struct callchain_frame *fx = &x->frame, *fy = &y->frame;
+	int c;
 
-	return x->period > y->period;
+	if (x->period != y->period)
+		return x->period > y->period;
+	if (fx->sym && fy->sym) {
+		if (fx->sym == fy->sym)
+			return false;
+		c = strcmp(fx->sym->name, fy->sym->name);
+		if (c)
+			return c < 0;
+		if (fx->sym->start != fy->sym->start)
+			return fx->sym->start < fy->sym->start;
+		return fx->dso && fy->dso && fx->dso != fy->dso &&
+		       strcmp(map__dso_name(fx->dso), map__dso_name(fy->dso)) < 0;
+	}
+	if (fx->sym || fy->sym)
+		return fx->sym != NULL;
+	if (fx->addr != fy->addr)
+		return fx->addr < fy->addr;
+	return fx->dso != fy->dso && fx->dso && fy->dso &&
+	       strcmp(map__dso_name(fx->dso), map__dso_name(fy->dso)) < 0;
 }
 
 void callchain__sort(struct callchain_node *root)
@@ -180,6 +210,78 @@ void callchain__free(struct callchain_node *root)
 	}
 	free_nodes(root->child);
 	free(root);
+}
+
+static void merge_children(struct callchain_hash *ht, struct callchain_node *dst,
+			   const struct callchain_node *src)
+{
+	const struct callchain_node *s;
+
+	for (s = src->child; s; s = s->next) {
+		struct callchain_node *c = find_child(ht, dst, &s->frame);
+
+		if (!c) {
+			c = xzalloc(sizeof(*c));
+			c->frame = s->frame;
+			c->parent = dst;
+			c->next = dst->child;
+			dst->child = c;
+			dst->nr_children++;
+			hash_insert(ht, c);
+		}
+		c->period += s->period;
+		c->samples += s->samples;
+		merge_children(ht, c, s);	/* as deep as @src: at most 128 */
+	}
+}
+
+void callchain__merge(struct callchain_node **dst, const struct callchain_node *src)
+{
+	if (!src)
+		return;
+	if (!*dst)
+		new_root(dst);
+	(*dst)->period += src->period;
+	(*dst)->samples += src->samples;
+	merge_children((*dst)->hash, *dst, src);
+}
+
+/* Scales @n's children, drops those that reach zero; re-hashes the kept ones. */
+static void decay_children(struct callchain_hash *ht, struct callchain_node *n)
+{
+	struct callchain_node **pp = &n->child;
+
+	n->nr_children = 0;
+	while (*pp) {
+		struct callchain_node *c = *pp;
+
+		c->period = c->period * 7 / 8;
+		c->samples = c->samples * 7 / 8;
+		if (!c->period && !c->samples) {
+			*pp = c->next;
+			c->next = NULL;
+			free_nodes(c->child);
+			free(c);
+			continue;
+		}
+		n->nr_children++;
+		hash_insert(ht, c);
+		decay_children(ht, c);
+		pp = &c->next;
+	}
+}
+
+bool callchain__decay(struct callchain_node *root)
+{
+	struct callchain_hash *ht = root->hash;
+
+	root->period = root->period * 7 / 8;
+	root->samples = root->samples * 7 / 8;
+	if (ht->table)
+		memset(ht->table, 0, ht->size * sizeof(*ht->table));
+	ht->nr = 0;
+	decay_children(ht, root);
+	return root->period || root->samples;
 }
 
 int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len)

@@ -42,10 +42,26 @@ struct callchain_node {
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,
 		    size_t n, u64 period);
 
-/** callchain__sort - children by period, largest first, at every level. */
+/**
+ * callchain__sort - children by period, largest first, at every level;
+ * equal ones by name, then address (not by the order they came in).
+ */
 void callchain__sort(struct callchain_node *root);
 
 void callchain__free(struct callchain_node *root);
+
+/**
+ * callchain__merge - adds every path of @src, with its counts, to *@dst
+ * (made when NULL). @src is only read.
+ */
+void callchain__merge(struct callchain_node **dst, const struct callchain_node *src);
+
+/**
+ * callchain__decay - scales every count by 7/8, as hists__decay does rows,
+ * dropping the paths that reach zero (top). Returns whether @root still
+ * counts anything.
+ */
+bool callchain__decay(struct callchain_node *root);
 
 /*
  * How call paths are shown, as perf report's -g/--call-graph argument

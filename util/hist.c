@@ -563,6 +563,7 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 	he->period_us += src->period_us;
 	he->period_guest_sys += src->period_guest_sys;
 	he->period_guest_us += src->period_guest_us;
+	he->period_acc += src->period_acc;
 	hists->nr_samples += src->nr_samples;
 	hists->total_period += src->period;
 	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
@@ -649,6 +650,11 @@ void hists__decay(struct hists *hists)
 			he->period_guest_sys = he->period_guest_sys * 7 / 8;
 			he->period_guest_us = he->period_guest_us * 7 / 8;
 			he->nr_samples = he->nr_samples * 7 / 8;
+			/* top -g: the paths decay with their row */
+			if (he->callchain && !callchain__decay(he->callchain)) {
+				callchain__free(he->callchain);
+				he->callchain = NULL;
+			}
 			if (!he->period && !he->nr_samples) {
 				*pp = he->hnext;
 				callchain__free(he->callchain);

@@ -173,7 +173,8 @@ void hists__reset(struct hists *hists);
 
 /**
  * hists__decay - scales periods, sample counts and mode_samples by 7/8,
- * dropping rows that reach zero (top).
+ * and the rows' call paths alike, dropping rows and paths that reach zero
+ * (top).
  */
 void hists__decay(struct hists *hists);
 

@@ -46,8 +46,8 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		       const struct perf_sample *sample, struct addr_location *al)
 {
 	struct top *top = (struct top *)tool;
+	struct hist_entry *he;
 
-	(void)session;
 	/* One event on screen, as perf top without -e lists shows. */
 	if (evsel->idx) {
 		top->other_events++;
@@ -61,8 +61,15 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->hidden++;
 		return 0;
 	}
-	hists__add_cpu(&top->base, al, sample->period,
-		       evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1, false);
+	he = hists__add_cpu(&top->base, al, sample->period,
+			    evsel->attr.sample_type & PERF_SAMPLE_CPU ? (int)sample->cpu : -1,
+			    false);
+	if (top->callchain && sample->callchain_nr) {
+		size_t n = machines__resolve_callchain(&session->machines, sample, top->frames,
+						       CALLCHAIN_MAX_FRAMES);
+
+		callchain__add(&he->callchain, top->frames, n, sample->period);
+	}
 	top->interval_samples++;
 	return 0;
 }
@@ -187,6 +194,11 @@ static int top__open_replay(struct top *top)
 		str_copy(top->event_name, n, sizeof(top->event_name));
 		free(n);
 	}
+	if (top->callchain && top->data->nr_evsels &&
+	    !(top->data->evsels[0]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)) {
+		pr_err("-g: %s has no callchains (record with -g)", top->input);
+		return -1;
+	}
 	for (i = 0; top->cpus && i < top->data->nr_evsels; i++) {
 		if (!(top->data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU)) {
 			pr_err("%s: its samples do not say their CPU: -C cannot select them",
@@ -263,6 +275,8 @@ static int live__open(struct top *top)
 		.sample_host = top->sample_host, .sample_guest = top->sample_guest,
 		.cpus = top->cpu_list, .targets = &top->pid, .nr_targets = top->pid != 0,
 		.target_pids = true, .system_wide = !top->pid, .mmap_pages = top->mmap_pages,
+		/* -g: frame pointers, as record -g */
+		.callgraph = top->callchain ? CALLGRAPH_FP : CALLGRAPH_NONE,
 	};
 
 	if (evsource__init(&top->src, &o) || evsource__open(&top->src, &o)) {
@@ -399,6 +413,8 @@ void top__exit(struct top *top)
 	evsource__exit(&top->src);
 	session__delete(top->session);
 	hists__exit(&top->base);
+	free(top->frames);
+	top->frames = NULL;
 	perf_data__delete(top->data);
 	if (top->gm_dir[0])
 		guest_memory__unmount(top->gm_dir);

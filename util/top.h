@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "util/callchain.h"
 #include "util/evsource.h"
 #include "util/hist.h"
 #include "util/options.h"
@@ -37,6 +38,9 @@ struct top {
 	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
 	bool guest_memory;
 	struct guest_config guest;	/* the guest options */
+	bool callchain;			/* -g */
+	struct callchain_param cg;
+	struct callchain_frame *frames;	/* -g: CALLCHAIN_MAX_FRAMES of them */
 	char gm_dir[4096];	/* --guest-memory: the guests' tree */
 	bool system_wide;
 	const char *cpu_list;		/* -C as given */

@@ -10,14 +10,15 @@ TM_SOCK=$TMP/tmux.sock
 tm() { tmux -S "$TM_SOCK" "$@"; }
 trap 'tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 
-# tui_start CMD...: a shell in a 120x40 tmux session runs CMD, then
-# records its exit status and the terminal settings before and after.
+# tui_start CMD...: a shell in a 120x40 tmux session (TUI_COLS x TUI_ROWS
+# when set) runs CMD, then records its exit status and the terminal
+# settings before and after.
 tui_start() {
 	rm -f "$TMP/exit" "$TMP/stty.before" "$TMP/stty.after"
 	local try
 	# Right after a kill-server the old server may still hold the socket.
 	for try in 1 2 3 4 5; do
-		tm new-session -d -s t -x 120 -y 40 "env PS1='\$ ' TERM=screen bash --norc --noprofile" \
+		tm new-session -d -s t -x "${TUI_COLS:-120}" -y "${TUI_ROWS:-40}" "env PS1='\$ ' TERM=screen bash --norc --noprofile" \
 			2>"$TMP/tmux.err" && break
 		[ $try -eq 5 ] && fail "tmux cannot start: $(cat "$TMP/tmux.err")"
 		sleep 0.3

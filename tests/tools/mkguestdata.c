@@ -55,6 +55,15 @@
  *                          --guest ones (implies --carry-files): samples
  *                          follow one copy, the file carries another (e.g.
  *                          symbols read from the guest's memory).
+ *     --callchains         sample callchains (PERF_SAMPLE_CALLCHAIN) as perf
+ *                          record -g writes them on a 6.1 KVM host: a guest
+ *                          sample's chain is the host's context markers
+ *                          alone, PERF_CONTEXT_KERNEL then PERF_CONTEXT_USER
+ *                          (x86's perf_callchain_kernel and _user store no
+ *                          frame while perf_guest_state() says guest; no
+ *                          PERF_CONTEXT_GUEST* marker is ever written); a
+ *                          host kernel sample's is PERF_CONTEXT_KERNEL, ip, a
+ *                          host user sample's PERF_CONTEXT_USER, ip.
  *     --carry-files        store each guest's kallsyms and modules in the file
  *                          as pmukvm record does (feature 200, gzip; see
  *                          util/guest.h), so a report needs no options.
@@ -99,7 +108,8 @@
  *
  * What the file holds: header (feature bits HOSTNAME, OSRELEASE, ARCH,
  * NRCPUS, EVENT_DESC), one event (cycles or cpu-clock, 128-byte attr,
- * sample_type IDENTIFIER|IP|TID|TIME|CPU|PERIOD, sample_id_all, ids 1000 +
+ * sample_type IDENTIFIER|IP|TID|TIME|CPU|PERIOD (|CALLCHAIN with
+ * --callchains, the chain after PERIOD), sample_id_all, ids 1000 +
  * cpu), then in the data section: the host kernel MMAP ([kernel.kallsyms]_text
  * at 0xffffffff81000000, pid -1), COMM of a host process (pid 1234 "stress"),
  * per guest COMM "qemu-system-x86" and "CPU <n>/KVM" (QEMU pid = the guest's
@@ -173,7 +183,10 @@ typedef int32_t s32;
 #define ST_CPU		(1u << 7)
 #define ST_PERIOD	(1u << 8)
 #define ST_IDENTIFIER	(1u << 16)
+#define ST_CALLCHAIN	(1u << 5)
 #define SAMPLE_TYPE	(ST_IDENTIFIER | ST_IP | ST_TID | ST_TIME | ST_CPU | ST_PERIOD)
+#define CONTEXT_KERNEL	((u64)-128)	/* PERF_CONTEXT_KERNEL */
+#define CONTEXT_USER	((u64)-512)	/* PERF_CONTEXT_USER */
 
 /* Where the synthetic host kernel sits; host kernel samples go below it. */
 #define HOST_KERNEL_TEXT 0xffffffff81000000ull
@@ -639,6 +652,7 @@ struct opts {
 	bool carry;		/* store the guests' files in feature 200 */
 	char *carries[MAX_GUESTS];	/* --carry arguments, matched to guests at the end */
 	int nr_carries;
+	bool callchains;	/* PERF_SAMPLE_CALLCHAIN, as record -g writes it */
 };
 
 static u64 event_id(u32 cpu) { return 1000 + cpu; }
@@ -646,7 +660,7 @@ static u64 event_id(u32 cpu) { return 1000 + cpu; }
 static void put_attr(unsigned char *a, const struct opts *o)
 {
 	u32 type = o->cycles ? 0 : 1, size = ATTR_SIZE;
-	u64 freq = 4000, flags = 0, st = SAMPLE_TYPE;
+	u64 freq = 4000, flags = 0, st = SAMPLE_TYPE | (o->callchains ? ST_CALLCHAIN : 0);
 
 	memset(a, 0, ATTR_SIZE);
 	/* cycles is PERF_COUNT_HW_CPU_CYCLES 0, cpu-clock PERF_COUNT_SW_CPU_CLOCK 0 */
@@ -736,6 +750,13 @@ static void write_guest_maps(struct out *o, const struct guest *g)
 	}
 }
 
+/*
+ * With --callchains: the chain perf 6.1 writes on a KVM host. In guest
+ * state the x86 callchain walkers store nothing, so a guest sample gets
+ * the host's two context markers only; host samples start with their ip.
+ */
+static bool callchains;
+
 static void write_sample(struct out *o, u16 cpumode, u64 ip, u32 pid, u32 tid, u64 time,
 			 u32 cpu, u64 period)
 {
@@ -750,6 +771,21 @@ static void write_sample(struct out *o, u16 cpumode, u64 ip, u32 pid, u32 tid, u
 	rec_u32(&r, cpu);
 	rec_u32(&r, 0);
 	rec_u64(&r, period);
+	if (callchains) {
+		switch (cpumode) {
+		case CPUMODE_GUEST_KERNEL:
+		case CPUMODE_GUEST_USER:
+			rec_u64(&r, 2);
+			rec_u64(&r, CONTEXT_KERNEL);
+			rec_u64(&r, CONTEXT_USER);
+			break;
+		default:
+			rec_u64(&r, 2);
+			rec_u64(&r, cpumode == CPUMODE_KERNEL ? CONTEXT_KERNEL : CONTEXT_USER);
+			rec_u64(&r, ip);
+			break;
+		}
+	}
 	rec_end(o, &r);
 }
 
@@ -885,6 +921,7 @@ static void write_perf_data(struct opts *opt)
 	if (!o.f)
 		die("cannot create '%s': %s", opt->output, strerror(errno));
 	partial_path = opt->output;
+	callchains = opt->callchains;
 	put_attr(attr, opt);
 
 	/* ids, then the one attr with its ids section, then data */
@@ -1232,7 +1269,7 @@ static void usage(FILE *f)
 "                   [--host-user-samples N] [--kernel-symbols N]\n"
 "                   [--module-symbols N] [--vcpus N] [--seed N]\n"
 "                   [--event cycles|cpu-clock] [--period N] [--round N]\n"
-"                   [--stale HEX] [--kaslr HEX] [--carry-files]\n"
+"                   [--stale HEX] [--kaslr HEX] [--carry-files] [--callchains]\n"
 "   or: mkguestdata --make-guestmount DIR --pid PID --shift [-]HEX\n"
 "                   [--module-shift [-]HEX] --kallsyms K --modules M\n"
 "   or: mkguestdata [--zero-kallsyms OUT --kallsyms K] [--zero-modules OUT --modules M]\n"
@@ -1262,6 +1299,8 @@ static void usage(FILE *f)
 "                           and kernel samples) HEX bytes above the files'\n"
 "  --carry PID:KALLSYMS:MODULES  carry these files for guest PID instead\n"
 "                           of its --guest ones (implies --carry-files)\n"
+"  --callchains             sample callchains as perf record -g writes them on\n"
+"                           a 6.1 KVM host (guest samples: context markers only)\n"
 "  --carry-files            store each guest's kallsyms and modules in the\n"
 "                           file (pmukvm's feature 200, gzip), as record does\n"
 "  --stale HEX              guest samples HEX bytes past the kernel's _end\n"
@@ -1362,7 +1401,7 @@ static void parse_guest(struct opts *opt, char *arg)
 enum {
 	OPT_EXPECT = 256, OPT_GUEST, OPT_ORDER, OPT_KSAMPLES, OPT_MSAMPLES, OPT_USAMPLES,
 	OPT_HKSAMPLES, OPT_HUSAMPLES, OPT_KSYMS, OPT_MSYMS, OPT_VCPUS, OPT_SEED, OPT_EVENT,
-	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_KASLR, OPT_CARRY, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
+	OPT_PERIOD, OPT_ROUND, OPT_STALE, OPT_KASLR, OPT_CARRY, OPT_CALLCHAINS, OPT_MKMOUNT, OPT_PID, OPT_SHIFT, OPT_MSHIFT,
 	OPT_KALLSYMS, OPT_MODULES, OPT_ZKALLSYMS, OPT_ZMODULES, OPT_CARRY_FROM,
 };
 
@@ -1387,6 +1426,7 @@ static const struct option long_opts[] = {
 	{ "kaslr", required_argument, NULL, OPT_KASLR },
 	{ "carry-files", no_argument, NULL, OPT_CARRY },
 	{ "carry", required_argument, NULL, OPT_CARRY_FROM },
+	{ "callchains", no_argument, NULL, OPT_CALLCHAINS },
 	{ "make-guestmount", required_argument, NULL, OPT_MKMOUNT },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "shift", required_argument, NULL, OPT_SHIFT },
@@ -1574,6 +1614,9 @@ int main(int argc, char **argv)
 				bad_usage("--carry: at most %d", MAX_GUESTS);
 			opt->carries[opt->nr_carries++] = optarg;
 			opt->carry = true;
+			break;
+		case OPT_CALLCHAINS:
+			opt->callchains = true;
 			break;
 		case OPT_STALE:
 			opt->stale = true;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,14 +22,53 @@ static double pct(u64 part, u64 total)
  * or with "fractal" of the parent's): a chain with one way on is a column
  * of names; where it splits, each branch is "|--VALUE--name", the last
  * " --VALUE--name", with its own column below. @prefix is what the lines
- * of this level start with.
+ * of this level start with. Lines go to a callback, with the fold unit
+ * each belongs to: stdio prints them, the browser folds them.
  */
 struct graph {
-	FILE *fp;
-	u64 total;
+	u64 total;		/* what values are percentages of */
+	u64 min_total;		/* what the minimum (graph) is a share of */
 	const struct callchain_param *cg;
+	callchain_line_fn fn;
+	void *ctx;
+	int nr_lines;
+	const struct callchain_node *head;	/* the next line's, when a head */
 	char prefix[2048];
 };
+
+/* Emits one line; returns its index. */
+static int graph_emit(struct graph *g, int parent, int sign_col, const char *text)
+{
+	struct callchain_line l = { .text = text, .parent = parent, .sign_col = sign_col,
+				    .node = g->head };
+
+	g->head = NULL;
+	g->fn(g->ctx, &l);
+	return g->nr_lines++;
+}
+
+static int graph_line(struct graph *g, int parent, int sign_col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int graph_line(struct graph *g, int parent, int sign_col, const char *fmt, ...)
+{
+	char buf[4096], *big = NULL;
+	va_list ap;
+	int n, ret;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf)) {
+		big = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	ret = graph_emit(g, parent, sign_col, big ? big : buf);
+	free(big);
+	return ret;
+}
 
 /* Sum of the children's periods (perf's children_hit) and samples. */
 static u64 children_period(const struct callchain_node *n, u64 *samples)
@@ -56,7 +96,7 @@ static u64 min_period(const struct graph *g, const struct callchain_node *parent
 
 	if (g->cg->mode == CHAIN_GRAPH_REL)
 		return (u64)ceil((double)children_period(parent, NULL) * f);
-	return (u64)((double)g->total * f);
+	return (u64)((double)g->min_total * f);
 }
 
 static int value_snprint(const struct callchain_param *cg, u64 period, u64 samples, u64 total,
@@ -77,29 +117,32 @@ static bool one_way_on(const struct graph *g, const struct callchain_node *n)
 }
 
 static bool graph_children(struct graph *g, const struct callchain_node *parent, size_t plen,
-			   u64 total);
+			   u64 total, int unit);
 
 /*
- * The column below @n while there is one way on (at most @left more names
- * when a print limit holds), then the branches where it splits.
+ * The column below @n while there is one way on, then the branches where
+ * it splits; the lines belong to @unit (the branch's head line).
  */
-static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen)
+static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen, int unit)
 {
 	char name[512];
 
 	while (one_way_on(g, n)) {
 		n = n->child;
 		callchain_frame__snprint(&n->frame, name, sizeof(name));
-		fprintf(g->fp, "%.*s%s\n", (int)plen, g->prefix, name);
+		graph_line(g, unit, -1, "%.*s%s", (int)plen, g->prefix, name);
 	}
 	if (n->child)
 		graph_children(g, n, plen, g->cg->mode == CHAIN_GRAPH_REL ?
-			       children_period(n, NULL) : g->total);
+			       children_period(n, NULL) : g->total, unit);
 }
 
-/* @total: what the children's percentages are of. Returns whether it printed. */
+/*
+ * @total: what the children's percentages are of; @unit: the line the
+ * branches fold under (-1: the row). Returns whether it printed.
+ */
 static bool graph_children(struct graph *g, const struct callchain_node *parent, size_t plen,
-			   u64 total)
+			   u64 total, int unit)
 {
 	const struct callchain_node *c, *next;
 	u64 min = min_period(g, parent), remaining = total, shown_samples = 0, all_samples;
@@ -112,6 +155,7 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 		;
 	for (; c; c = next) {
 		bool last;
+		int line;
 
 		for (next = c->next; next && next->period < min; next = next->next)
 			;
@@ -121,13 +165,16 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 		callchain_frame__snprint(&c->frame, name, sizeof(name));
 		value_snprint(g->cg, c->period, c->samples, total, val, sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
-		fprintf(g->fp, "%.*s|\n", (int)plen, g->prefix);
-		fprintf(g->fp, "%.*s%s%s\n", (int)plen, g->prefix, head, name);
+		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
+		/* the fold sign goes in the space before the branch */
+		g->head = c;
+		line = graph_line(g, unit, plen ? (int)plen - 1 : -1, "%.*s%s%s", (int)plen,
+				  g->prefix, head, name);
 		if (plen + 12 < sizeof(g->prefix)) {
 			/* Below the branch: its bar goes on unless it was the last. */
 			memset(g->prefix + plen, ' ', 11);
 			g->prefix[plen] = last ? ' ' : '|';
-			graph_below(g, c, plen + 11);
+			graph_below(g, c, plen + 11, line);
 		}
 		if (++printed == g->cg->print_limit)
 			break;
@@ -138,7 +185,7 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 			return printed;
 		value_snprint(g->cg, remaining, all_samples - shown_samples, total, val,
 			      sizeof(val));
-		fprintf(g->fp, "%.*s --%s--[...]\n", (int)plen, g->prefix, val);
+		graph_line(g, unit, -1, "%.*s --%s--[...]", (int)plen, g->prefix, val);
 		return true;
 	}
 	return printed;
@@ -148,18 +195,17 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
  * @skip_first: the rows are sorted by symbol first, so the first frame
  * (the row's own function) is not printed again, as perf does.
  */
-static void fprintf_callchain_graph(FILE *fp, const struct hist_entry *he, u64 total,
-				    const struct callchain_param *cg, bool skip_first,
-				    u64 parent_period)
+static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
+				  bool skip_first, u64 parent_period)
 {
-	struct graph g = { .fp = fp, .total = total, .cg = cg };
+	const struct callchain_param *cg = g->cg;
 	const struct callchain_node *root = he->callchain, *n = root, *first, *second = NULL;
-	u64 min = min_period(&g, root);
+	u64 min = min_period(g, root);
 	char name[512];
 	size_t plen = 12;
 	bool any = false;
 
-	memset(g.prefix, ' ', sizeof(g.prefix));
+	memset(g->prefix, ' ', sizeof(g->prefix));
 	for (first = root->child; first && first->period < min; first = first->next)
 		;
 	if (first)
@@ -176,16 +222,18 @@ static void fprintf_callchain_graph(FILE *fp, const struct hist_entry *he, u64 t
 				skip = false;
 			} else if (!cg->print_limit || printed < cg->print_limit) {
 				callchain_frame__snprint(&n->frame, name, sizeof(name));
-				if (!any)
-					fprintf(fp, "%.*s|\n%.*s---", (int)plen, g.prefix, (int)plen,
-						g.prefix);
-				else
-					fprintf(fp, "%.*s", (int)plen + 3, g.prefix);
-				fprintf(fp, "%s\n", name);
+				if (!any) {
+					graph_line(g, -1, -1, "%.*s|", (int)plen, g->prefix);
+					graph_line(g, -1, -1, "%.*s---%s", (int)plen, g->prefix,
+						   name);
+				} else {
+					graph_line(g, -1, -1, "%.*s%s", (int)plen + 3, g->prefix,
+						   name);
+				}
 				any = true;
 				printed++;
 			}
-			if (!one_way_on(&g, n))
+			if (!one_way_on(g, n))
 				break;
 			n = n->child;
 		}
@@ -193,10 +241,11 @@ static void fprintf_callchain_graph(FILE *fp, const struct hist_entry *he, u64 t
 			plen += 3;
 	}
 	if (n->child)
-		any |= graph_children(&g, n, plen,
-				      cg->mode == CHAIN_GRAPH_REL ? parent_period : total);
-	if (any)
-		fputc('\n', fp);	/* nothing above the minimum: the row alone */
+		any |= graph_children(g, n, plen,
+				      cg->mode == CHAIN_GRAPH_REL ? parent_period : g->total, -1);
+	if (any)	/* nothing above the minimum: the row alone */
+		g->fn(g->ctx, &(struct callchain_line){ .text = "", .parent = -1,
+							 .sign_col = -1, .end = true });
 }
 
 /* Every path that ends at @n or below, in order of its own period. */
@@ -227,20 +276,34 @@ static bool end_before(const void *a, const void *b)
 	return ((const struct path_end *)a)->self > ((const struct path_end *)b)->self;
 }
 
-/* @sep: folded, between the names; NULL: flat, a line each. */
-static void fprint_path(FILE *fp, const struct callchain_node *n, const char *sep, bool *first)
+/* "flat": the frames of the path to @n, outermost last, a line each. */
+static void flat_path(struct graph *g, const struct callchain_node *n, int unit)
 {
 	char name[512];
 
 	if (!n->parent)
 		return;
-	fprint_path(fp, n->parent, sep, first);
+	flat_path(g, n->parent, unit);
 	callchain_frame__snprint(&n->frame, name, sizeof(name));
-	if (sep)
-		fprintf(fp, "%s%s", *first ? "" : sep, name);
-	else
-		fprintf(fp, "                %s\n", name);
+	graph_line(g, unit, -1, "                %s", name);
+}
+
+/* "folded": the frames of the path to @n joined by @sep, after @buf's @len bytes. */
+static size_t folded_path(const struct callchain_node *n, const char *sep, char *buf,
+			  size_t len, size_t size, bool *first)
+{
+	char name[512];
+	int w;
+
+	if (!n->parent)
+		return len;
+	len = folded_path(n->parent, sep, buf, len, size, first);
+	callchain_frame__snprint(&n->frame, name, sizeof(name));
+	w = snprintf(buf + len, size - len, "%s%s", *first ? "" : sep, name);
 	*first = false;
+	if (w > 0)
+		len = min_t(size_t, len + (size_t)w, size - 1);
+	return len;
 }
 
 /*
@@ -248,35 +311,42 @@ static void fprint_path(FILE *fp, const struct callchain_node *n, const char *se
  * a line each, the value of the samples that end there, then the frames
  * joined by ';' (or -t's separator).
  */
-static void fprintf_callchain_paths(FILE *fp, const struct hist_entry *he, u64 total,
-				    const struct callchain_param *cg, const char *field_sep)
+static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
+				 const char *field_sep)
 {
-	struct graph g = { .total = total, .cg = cg };
+	const struct callchain_param *cg = g->cg;
 	struct path_end *ends = NULL;
 	size_t nr = 0, alloc = 0, i;
 	char val[64];
 
-	collect_ends(he->callchain, min_period(&g, he->callchain), &ends, &nr, &alloc);
+	collect_ends(he->callchain, min_period(g, he->callchain), &ends, &nr, &alloc);
 	if (nr > 1)
 		sort_runs(ends, nr, sizeof(*ends), end_before);
 	for (i = 0; i < nr; i++) {
 		const struct callchain_node *n = ends[i].node;
-		bool first = true;
 
 		if (cg->mode == CHAIN_FLAT) {
-			value_snprint(cg, n->period, n->samples, total, val, sizeof(val));
-			fprintf(fp, "           %s\n", val);
-			fprint_path(fp, n, NULL, &first);
-			fputc('\n', fp);
+			int head;
+
+			value_snprint(cg, n->period, n->samples, g->total, val, sizeof(val));
+			g->head = n;
+			head = graph_line(g, -1, 10, "           %s", val);
+			flat_path(g, n, head);
+			graph_emit(g, head, -1, "");
 		} else {
+			/* a path may be long: the line is built in a buffer of its own */
+			size_t size = 64 + (size_t)CALLCHAIN_MAX_FRAMES * 520, len;
+			char *buf = xmalloc(size);
+			bool first = true;
 			u64 samples;
 
 			children_period(n, &samples);
-			value_snprint(cg, ends[i].self, n->samples - samples, total, val,
+			value_snprint(cg, ends[i].self, n->samples - samples, g->total, val,
 				      sizeof(val));
-			fprintf(fp, "%s ", val);
-			fprint_path(fp, n, field_sep ? field_sep : ";", &first);
-			fputc('\n', fp);
+			len = (size_t)snprintf(buf, size, "%s ", val);
+			folded_path(n, field_sep ? field_sep : ";", buf, len, size, &first);
+			graph_emit(g, -1, -1, buf);
+			free(buf);
 		}
 		if (i + 1 == cg->print_limit)
 			break;
@@ -284,24 +354,37 @@ static void fprintf_callchain_paths(FILE *fp, const struct hist_entry *he, u64 t
 	free(ends);
 }
 
-static void fprintf_callchain(FILE *fp, const struct hist_entry *he, u64 total,
-			      const struct stdio_opts *opts, bool skip_first)
+void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min_total,
+				 const struct stdio_opts *opts, bool skip_first,
+				 callchain_line_fn fn, void *ctx)
 {
-	const struct callchain_param *cg = &opts->cg;
+	struct graph *g;
 
-	switch (cg->mode) {
+	if (!he->callchain)
+		return;
+	g = xmalloc(sizeof(*g));
+	*g = (struct graph){ .total = total, .min_total = min_total, .cg = &opts->cg, .fn = fn,
+			     .ctx = ctx };
+	switch (opts->cg.mode) {
 	case CHAIN_GRAPH_ABS:
 	case CHAIN_GRAPH_REL:
-		fprintf_callchain_graph(fp, he, total, cg, skip_first,
-					opts->children ? he->period_acc : he->period);
+		callchain_graph_lines(g, he, skip_first,
+				      opts->children ? he->period_acc : he->period);
 		break;
 	case CHAIN_FLAT:
 	case CHAIN_FOLDED:
-		fprintf_callchain_paths(fp, he, total, cg, opts->field_sep);
+		callchain_path_lines(g, he, opts->field_sep);
 		break;
 	case CHAIN_NONE:
 		break;
 	}
+	free(g);
+}
+
+static void fprint_line(void *ctx, const struct callchain_line *l)
+{
+	fputs(l->text, ctx);
+	fputc('\n', ctx);
 }
 
 /* -F's names for the columns that are not sort keys, their headers and widths. */
@@ -801,9 +884,15 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		fputc('\n', fp);
 		if (opts->callchain && he->callchain) {
 			callchain__sort(he->callchain);
-			fprintf_callchain(fp, he, hists__total_period(hists), opts,
-					  last_key >= 0 && hists->so.nr &&
-					  hists->so.keys[0] == SORT_SYM);
+			/*
+			 * As perf: the paths' percentages are of the whole
+			 * total, --percentage relative or not; the minimum is
+			 * a share of what the rows' percentages are of.
+			 */
+			hist_entry__callchain_lines(he, hists->total_period,
+						    hists__total_period(hists), opts,
+						    last_key >= 0 && hists->so.nr &&
+						    hists->so.keys[0] == SORT_SYM, fprint_line, fp);
 		}
 		rows++;
 	}

@@ -20,6 +20,7 @@ void top__print_snapshot(struct top *top, FILE *fp)
 	struct stdio_opts sopts = {
 		.show_nr_samples = top->show_nr_samples, .header_names = true,
 		.max_rows = (size_t)top->rows, .percent_limit = top->percent_limit,
+		.callchain = top->callchain, .cg = top->cg, .callchain_min = top->cg.min_percent,
 	};
 	struct hists view;
 	u64 total = 0, gk = m[PERF_RECORD_MISC_GUEST_KERNEL], gu = m[PERF_RECORD_MISC_GUEST_USER];
@@ -50,9 +51,14 @@ void top__print_snapshot(struct top *top, FILE *fp)
 		pct(m[PERF_RECORD_MISC_USER], total));
 	/* The base keeps every key apart; the snapshot groups by --sort. */
 	hists__init(&view, &top->so);
-	for (i = 0; i < top->base.table_size; i++)
-		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext)
-			hists__add_entry(&view, he);
+	for (i = 0; i < top->base.table_size; i++) {
+		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext) {
+			struct hist_entry *row = hists__add_entry(&view, he);
+
+			/* -g: the view's own trees, merged (hists__exit frees them) */
+			callchain__merge(&row->callchain, he->callchain);
+		}
+	}
 	hists__sort(&view);
 	hists__fprintf(&view, &sopts, fp);
 	fprintf(fp, "\n");

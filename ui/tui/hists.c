@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "symbols/symtab.h"
+#include "ui/stdio.h"
 #include "ui/tui/browser.h"
+#include "util/callchain.h"
 #include "util/data.h"
 #include "util/hist.h"
 #include "util/session.h"
@@ -38,6 +40,33 @@ static const struct sort_preset {
 	{ "pid", "pid,sym", "by thread, then symbol" },
 };
 
+/* One line of a row's call graph in the browser. */
+struct graph_line {
+	char *text;
+	int parent;		/* the head line it folds under, -1: the row */
+	int sign_col;
+	u64 key;		/* a head's: its path, for the fold state */
+	bool has_children;
+};
+
+struct row_graph {
+	struct graph_line *lines;
+	int nr_lines;
+	bool made;
+};
+
+/* What screen line @i shows: row @row, and its graph line @line (-1: the row). */
+struct disp_line {
+	u32 row;
+	int line;
+};
+
+/* The keys of what is unfolded: open addressing, 0 is never a key. */
+struct fold_set {
+	u64 *slots;
+	size_t size, nr;
+};
+
 struct hists_browser {
 	struct ui_browser b;
 	struct hists *base;
@@ -52,10 +81,27 @@ struct hists_browser {
 	size_t widths[SORT_NR_KEYS];
 	/* The base's totals when the view was built: a live base moves on. */
 	u64 total_period, nr_samples, mode_samples[8];
+	u64 whole_period;		/* of every sample: the graphs' percentages */
 	size_t cur;			/* the seek cursor */
 	bool quit;
 	const struct hists_browser_ops *ops;
+	/*
+	 * Call graphs (-g): each view row's tree (a base row's, or merged
+	 * from several: @owned), its lines as --stdio prints them once made,
+	 * the fold state as a set of keys (a row's, a branch's path), and
+	 * the screen's lines: rows and the lines of unfolded rows.
+	 */
+	const struct callchain_param *cg;
+	struct stdio_opts gopts;
+	struct row_graph *graphs;	/* by view row (sorted index) */
+	struct callchain_node **owned;
+	size_t nr_owned;
+	struct fold_set unfolded;
+	struct disp_line *disp;
+	size_t nr_disp, alloc_disp;
 };
+
+static void hb__layout(struct hists_browser *hb);
 
 static double pct(u64 a, u64 b)
 {
@@ -75,6 +121,75 @@ static bool so_has(const struct sort_order *so, enum sort_key_id k)
 		if (so->keys[i] == k)
 			return true;
 	return false;
+}
+
+static u64 mix64(u64 x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static bool fold_set__has(const struct fold_set *fs, u64 key)
+{
+	size_t i;
+
+	if (!fs->size)
+		return false;
+	for (i = key & (fs->size - 1); fs->slots[i]; i = (i + 1) & (fs->size - 1))
+		if (fs->slots[i] == key)
+			return true;
+	return false;
+}
+
+static void fold_set__add(struct fold_set *fs, u64 key)
+{
+	size_t i;
+
+	if (fold_set__has(fs, key))
+		return;
+	if (2 * (fs->nr + 1) > fs->size) {
+		struct fold_set big = { xcalloc(fs->size ? 2 * fs->size : 64, sizeof(u64)),
+					fs->size ? 2 * fs->size : 64, 0 };
+
+		for (i = 0; i < fs->size; i++)
+			if (fs->slots[i])
+				fold_set__add(&big, fs->slots[i]);
+		free(fs->slots);
+		*fs = big;
+	}
+	for (i = key & (fs->size - 1); fs->slots[i]; i = (i + 1) & (fs->size - 1))
+		;
+	fs->slots[i] = key;
+	fs->nr++;
+}
+
+static void fold_set__del(struct fold_set *fs, u64 key)
+{
+	size_t i, j;
+
+	if (!fold_set__has(fs, key))
+		return;
+	for (i = key & (fs->size - 1); fs->slots[i] != key; i = (i + 1) & (fs->size - 1))
+		;
+	fs->slots[i] = 0;
+	fs->nr--;
+	/* put back what follows in the run, so that lookups still find it */
+	for (j = (i + 1) & (fs->size - 1); fs->slots[j]; j = (j + 1) & (fs->size - 1)) {
+		u64 k = fs->slots[j];
+
+		fs->slots[j] = 0;
+		fs->nr--;
+		fold_set__add(fs, k);
+	}
+}
+
+static void fold_set__clear(struct fold_set *fs)
+{
+	free(fs->slots);
+	*fs = (struct fold_set){ 0 };
 }
 
 /* Whether a base row passes the filter, the guest/host choice and the zoom. */
@@ -102,30 +217,272 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 	return true;
 }
 
+/* ---- call graphs: lines, fold state, the screen's lines ---- */
+
+/* A row's fold key: its keys' hash (stable across rebuilds of one sort). */
+static u64 row_key(const struct hist_entry *he)
+{
+	return mix64(he->hash ^ 0x726f77) | 1;
+}
+
+/* A branch's: the row's and every frame on the path to it. */
+static u64 path_key(u64 row, const struct callchain_node *n)
+{
+	u64 h = row;
+
+	for (; n && n->parent; n = n->parent)
+		h = mix64(h ^ (n->frame.sym ? (uintptr_t)n->frame.sym :
+			       mix64((uintptr_t)n->frame.dso) ^ n->frame.addr));
+	return h | 1;
+}
+
+struct lines_ctx {
+	struct row_graph *g;
+	u64 row;
+	int alloc;
+};
+
+static void collect_line(void *ctx, const struct callchain_line *l)
+{
+	struct lines_ctx *c = ctx;
+	struct graph_line *gl;
+
+	if (l->end)
+		return;		/* the blank line --stdio leaves between rows */
+	if (c->g->nr_lines == c->alloc) {
+		c->alloc = c->alloc ? 2 * c->alloc : 32;
+		c->g->lines = xrealloc(c->g->lines, (size_t)c->alloc * sizeof(*c->g->lines));
+	}
+	gl = &c->g->lines[c->g->nr_lines++];
+	*gl = (struct graph_line){ .text = xstrdup(l->text), .parent = l->parent,
+				   .sign_col = l->sign_col };
+	if (l->node)
+		gl->key = path_key(c->row, l->node);
+	if (l->parent >= 0 && l->parent < c->g->nr_lines - 1)
+		c->g->lines[l->parent].has_children = true;
+}
+
+/* Row @r's lines, made on first use. */
+static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
+{
+	struct row_graph *g = &hb->graphs[r];
+	struct hist_entry *he = hb->view.sorted[r];
+
+	if (!g->made) {
+		struct lines_ctx c = { .g = g, .row = row_key(he) };
+
+		g->made = true;
+		if (he->callchain) {
+			callchain__sort(he->callchain);
+			hist_entry__callchain_lines(he, hb->whole_period, hb->total_period,
+						    &hb->gopts,
+						    hb->view.so.nr && hb->view.so.keys[0] == SORT_SYM,
+						    collect_line, &c);
+		}
+	}
+	return g;
+}
+
+static bool hb__row_unfolded(struct hists_browser *hb, size_t r)
+{
+	return fold_set__has(&hb->unfolded, row_key(hb->view.sorted[r]));
+}
+
+static void disp_push(struct hists_browser *hb, u32 row, int line)
+{
+	if (hb->nr_disp == hb->alloc_disp) {
+		hb->alloc_disp = hb->alloc_disp ? 2 * hb->alloc_disp : 256;
+		hb->disp = xrealloc(hb->disp, hb->alloc_disp * sizeof(*hb->disp));
+	}
+	hb->disp[hb->nr_disp++] = (struct disp_line){ row, line };
+}
+
+/*
+ * The screen's lines: every row, and under an unfolded row the lines of
+ * its graph whose heads are all unfolded.
+ */
+static void hb__layout(struct hists_browser *hb)
+{
+	size_t r;
+	int l;
+
+	hb->nr_disp = 0;
+	for (r = 0; r < hb->view.nr_entries; r++) {
+		struct row_graph *g;
+		bool *shown;
+
+		disp_push(hb, (u32)r, -1);
+		if (!hb->cg || !hb__row_unfolded(hb, r))
+			continue;
+		g = hb__graph(hb, r);
+		shown = xcalloc((size_t)g->nr_lines + 1, sizeof(*shown));
+		for (l = 0; l < g->nr_lines; l++) {
+			int p = g->lines[l].parent;
+
+			shown[l] = p < 0 || (shown[p] && fold_set__has(&hb->unfolded,
+								       g->lines[p].key));
+			if (shown[l])
+				disp_push(hb, (u32)r, l);
+		}
+		free(shown);
+	}
+}
+
+/* The fold sign of screen line @d: '+' folded, '-' unfolded, ' ' nothing below. */
+static char hb__sign(struct hists_browser *hb, const struct disp_line *d)
+{
+	struct row_graph *g = hb__graph(hb, d->row);
+
+	if (d->line < 0)
+		return !g->nr_lines ? ' ' : hb__row_unfolded(hb, d->row) ? '-' : '+';
+	if (!g->lines[d->line].has_children)
+		return ' ';
+	return fold_set__has(&hb->unfolded, g->lines[d->line].key) ? '-' : '+';
+}
+
+/* The key that folds screen line @d, 0 when nothing does. */
+static u64 hb__fold_key(struct hists_browser *hb, const struct disp_line *d)
+{
+	struct row_graph *g = hb__graph(hb, d->row);
+
+	if (d->line < 0)
+		return g->nr_lines ? row_key(hb->view.sorted[d->row]) : 0;
+	return g->lines[d->line].has_children ? g->lines[d->line].key : 0;
+}
+
+/* Unfolds (or folds) row @r and every branch of its graph. */
+static void hb__set_row_folding(struct hists_browser *hb, size_t r, bool unfold)
+{
+	struct row_graph *g = hb__graph(hb, r);
+	int l;
+
+	if (!g->nr_lines)
+		return;
+	for (l = 0; l < g->nr_lines; l++) {
+		if (!g->lines[l].has_children)
+			continue;
+		if (unfold)
+			fold_set__add(&hb->unfolded, g->lines[l].key);
+		else
+			fold_set__del(&hb->unfolded, g->lines[l].key);
+	}
+	if (unfold)
+		fold_set__add(&hb->unfolded, row_key(hb->view.sorted[r]));
+	else
+		fold_set__del(&hb->unfolded, row_key(hb->view.sorted[r]));
+}
+
+static void hb__free_graphs(struct hists_browser *hb)
+{
+	size_t i;
+	int l;
+
+	for (i = 0; hb->graphs && i < hb->view.nr_entries; i++) {
+		for (l = 0; l < hb->graphs[i].nr_lines; l++)
+			free(hb->graphs[i].lines[l].text);
+		free(hb->graphs[i].lines);
+	}
+	free(hb->graphs);
+	hb->graphs = NULL;
+	/* the view's rows borrow trees or own merged ones: hists__exit frees neither */
+	for (i = 0; i < hb->view.table_size; i++)
+		for (struct hist_entry *he = hb->view.table[i]; he; he = he->hnext)
+			he->callchain = NULL;
+	for (i = 0; i < hb->nr_owned; i++)
+		callchain__free(hb->owned[i]);
+	free(hb->owned);
+	hb->owned = NULL;
+	hb->nr_owned = 0;
+}
+
+struct tree_src {
+	struct hist_entry *row;		/* the view's */
+	struct callchain_node *tree;	/* a base row's */
+};
+
+static int tree_src_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct tree_src *)a)->row;
+	uintptr_t y = (uintptr_t)((const struct tree_src *)b)->row;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Each view row's tree: the one base row's it holds, or the trees of all
+ * of them merged (then owned by the browser). A live base (top) decays
+ * and drops its trees between two rebuilds: the view keeps copies then.
+ */
+static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t n)
+{
+	size_t i, j;
+
+	if (n > 1)
+		qsort(src, n, sizeof(*src), tree_src_cmp);
+	for (i = 0; i < n; i = j) {
+		struct callchain_node *t = NULL;
+
+		for (j = i + 1; j < n && src[j].row == src[i].row; j++)
+			;
+		if (j == i + 1 && !hb->ops) {
+			src[i].row->callchain = src[i].tree;
+			continue;
+		}
+		for (; i < j; i++)
+			callchain__merge(&t, src[i].tree);
+		src[j - 1].row->callchain = t;
+		hb->owned = xrealloc(hb->owned, (hb->nr_owned + 1) * sizeof(*hb->owned));
+		hb->owned[hb->nr_owned++] = t;
+	}
+}
+
 /* Regroups the base into the view; column widths follow the rows. */
 static void hb__rebuild(struct hists_browser *hb)
 {
 	struct sort_order so = hb->view.so;
-	size_t i, r;
+	struct tree_src *src = NULL;
+	size_t i, r, nr_src = 0, alloc_src = 0;
 	int k;
 	char buf[512];
 
+	hb__free_graphs(hb);
 	hists__exit(&hb->view);
 	hists__init(&hb->view, &so);
+	hb->view.cumulate = hb->base->cumulate;
 	hb->total_period = hists__total_period(hb->base);
+	hb->whole_period = hb->base->total_period;
 	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
-	for (i = 0; i < hb->base->table_size; i++)
-		for (const struct hist_entry *he = hb->base->table[i]; he; he = he->hnext)
-			if (hb__shown(hb, he))
-				hists__add_entry(&hb->view, he);
+	for (i = 0; i < hb->base->table_size; i++) {
+		for (struct hist_entry *he = hb->base->table[i]; he; he = he->hnext) {
+			struct hist_entry *row;
+
+			if (!hb__shown(hb, he))
+				continue;
+			row = hists__add_entry(&hb->view, he);
+			if (!hb->cg || !he->callchain)
+				continue;
+			if (nr_src == alloc_src) {
+				alloc_src = alloc_src ? 2 * alloc_src : 256;
+				src = xrealloc(src, alloc_src * sizeof(*src));
+			}
+			src[nr_src++] = (struct tree_src){ row, he->callchain };
+		}
+	}
+	hb__set_trees(hb, src, nr_src);
+	free(src);
 	hists__sort(&hb->view);
 	/* Sorted by period: the rows under the limit are the tail. */
 	if (hb->ops && hb->ops->percent_limit > 0)
 		while (hb->view.nr_entries &&
-		       pct(hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
+		       pct(hb->view.cumulate ?
+			   hb->view.sorted[hb->view.nr_entries - 1]->period_acc :
+			   hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
 		       hb->ops->percent_limit)
 			hb->view.nr_entries--;
+	if (hb->cg)
+		hb->graphs = xcalloc(hb->view.nr_entries ? hb->view.nr_entries : 1,
+				     sizeof(*hb->graphs));
 	for (k = 0; k < so.nr; k++) {
 		hb->widths[k] = strlen(sort_keys[so.keys[k]].header);
 		for (r = 0; r < hb->view.nr_entries && r < 1000; r++) {
@@ -136,13 +493,14 @@ static void hb__rebuild(struct hists_browser *hb)
 				hb->widths[k] = min_t(size_t, w, MAX_COL_WIDTH);
 		}
 	}
+	hb__layout(hb);
 }
 
 /* ---- the widget's callbacks ---- */
 
 static size_t hb__refresh(struct ui_browser *b)
 {
-	return ((struct hists_browser *)b->priv)->view.nr_entries;
+	return ((struct hists_browser *)b->priv)->nr_disp;
 }
 
 static void hb__seek(struct ui_browser *b, size_t idx)
@@ -150,17 +508,43 @@ static void hb__seek(struct ui_browser *b, size_t idx)
 	((struct hists_browser *)b->priv)->cur = idx;
 }
 
+/* A line of a row's graph: --stdio's text, the fold sign in its place. */
+static void hb__write_graph_line(struct hists_browser *hb, const struct disp_line *d, int width)
+{
+	const struct graph_line *gl = &hb->graphs[d->row].lines[d->line];
+	char sign = hb__sign(hb, d);
+	size_t len = strlen(gl->text);
+	char *line = xmalloc(len + 3);
+
+	line[0] = line[1] = ' ';
+	memcpy(line + 2, gl->text, len + 1);
+	if (sign != ' ' && gl->sign_col >= 0 && (size_t)gl->sign_col < len)
+		line[2 + gl->sign_col] = sign;
+	ui_browser__write_text(line, width);
+	free(line);
+}
+
 static void hb__write(struct ui_browser *b, int row, bool selected)
 {
 	struct hists_browser *hb = b->priv;
-	const struct hist_entry *he = hb->view.sorted[hb->cur++];
+	const struct disp_line *d = &hb->disp[hb->cur++];
+	const struct hist_entry *he = hb->view.sorted[d->row];
 	char line[1024], buf[512];
-	size_t n;
+	size_t n = 0;
 	int k;
 
 	(void)row;
-	n = (size_t)snprintf(line, sizeof(line), " %7.2f%% %9" PRIu64,
-			     pct(he->period, hb->total_period), he->nr_samples);
+	if (d->line >= 0) {
+		hb__write_graph_line(hb, d, b->width);
+		return;
+	}
+	if (hb->cg)
+		n = (size_t)snprintf(line, sizeof(line), "%c ", hb__sign(hb, d));
+	if (hb->view.cumulate)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% ",
+				      pct(he->period_acc, hb->total_period));
+	n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% %9" PRIu64,
+			      pct(he->period, hb->total_period), he->nr_samples);
 	for (k = 0; k < hb->view.so.nr && n < sizeof(line); k++) {
 		bool last = k == hb->view.so.nr - 1;
 
@@ -215,7 +599,9 @@ static void hb__write_header(struct ui_browser *b, int line)
 				 hb->zoom_machine ? hb->zoom_machine->name : "host");
 		break;
 	default:
-		n = (size_t)snprintf(buf, sizeof(buf), " Overhead   Samples");
+		n = (size_t)snprintf(buf, sizeof(buf), "%s%s", hb->cg ? "  " : "",
+				     hb->view.cumulate ? " Children      Self   Samples" :
+				     " Overhead   Samples");
 		for (k = 0; k < hb->view.so.nr && n < sizeof(buf); k++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "  %-*s",
 					      (int)hb->widths[k], sort_keys[hb->view.so.keys[k]].header);
@@ -357,9 +743,9 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 
 	if (hb->zoom != ZOOM_NONE) {
 		hb->zoom = ZOOM_NONE;
-	} else if (key == K_ENTER && b->index < hb->view.nr_entries) {
+	} else if ((key == K_ENTER || key == 'd') && b->index < hb->nr_disp) {
 		/* The dso where the rows have one, else the guest. */
-		he = hb->view.sorted[b->index];
+		he = hb->view.sorted[hb->disp[b->index].row];
 		if (so_has(&hb->view.so, SORT_DSO)) {
 			hb->zoom = ZOOM_DSO;
 			hb->zoom_dso = he->dso;
@@ -378,6 +764,115 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 	return UI_CONTINUE;
 }
 
+/* '+': unfolds or folds the selected row or branch; false when it has nothing below. */
+static bool hb__toggle_selected(struct hists_browser *hb, size_t idx)
+{
+	u64 key;
+
+	if (!hb->cg || idx >= hb->nr_disp)
+		return false;
+	key = hb__fold_key(hb, &hb->disp[idx]);
+	if (!key)
+		return false;
+	if (fold_set__has(&hb->unfolded, key))
+		fold_set__del(&hb->unfolded, key);
+	else
+		fold_set__add(&hb->unfolded, key);
+	hb__layout(hb);
+	return true;
+}
+
+static enum ui_action_ret act_toggle(struct ui_browser *b, int key)
+{
+	hb__toggle_selected(hb_of(b), b->index);
+	return UI_CONTINUE;
+}
+
+/* Enter: as perf's browser with call graphs, folds what has a graph; else zooms. */
+static enum ui_action_ret act_enter(struct ui_browser *b, int key)
+{
+	struct hists_browser *hb = hb_of(b);
+
+	if (hb__toggle_selected(hb, b->index))
+		return UI_CONTINUE;
+	if (b->index < hb->nr_disp && hb->disp[b->index].line >= 0)
+		return UI_CONTINUE;	/* a graph line with nothing below */
+	return act_zoom(b, key);
+}
+
+/* '-': folds the selected branch, or the one (or the row) the line is in. */
+static enum ui_action_ret act_fold(struct ui_browser *b, int key)
+{
+	struct hists_browser *hb = hb_of(b);
+	const struct disp_line *d;
+	u64 k;
+	int parent;
+	size_t i;
+
+	if (!hb->cg || b->index >= hb->nr_disp)
+		return UI_CONTINUE;
+	d = &hb->disp[b->index];
+	k = hb__fold_key(hb, d);
+	if (k && fold_set__has(&hb->unfolded, k)) {
+		fold_set__del(&hb->unfolded, k);
+		hb__layout(hb);
+		return UI_CONTINUE;
+	}
+	if (d->line < 0)
+		return UI_CONTINUE;
+	parent = hb->graphs[d->row].lines[d->line].parent;
+	/* the enclosing one is above, and shown */
+	for (i = b->index; i-- > 0;)
+		if (hb->disp[i].row == d->row && hb->disp[i].line == parent)
+			break;
+	k = parent < 0 ? row_key(hb->view.sorted[d->row]) : hb->graphs[d->row].lines[parent].key;
+	fold_set__del(&hb->unfolded, k);
+	if (i < b->index)	/* shown above: it stays where it is */
+		b->index = i;
+	hb__layout(hb);
+	return UI_CONTINUE;
+}
+
+/* 'e': the selected row's whole graph, unfolded or folded. */
+static enum ui_action_ret act_expand_row(struct ui_browser *b, int key)
+{
+	struct hists_browser *hb = hb_of(b);
+	size_t r, i;
+	bool all = true;
+	struct row_graph *g;
+
+	if (!hb->cg || b->index >= hb->nr_disp)
+		return UI_CONTINUE;
+	r = hb->disp[b->index].row;
+	g = hb__graph(hb, r);
+	all = hb__row_unfolded(hb, r);
+	for (i = 0; all && i < (size_t)g->nr_lines; i++)
+		if (g->lines[i].has_children && !fold_set__has(&hb->unfolded, g->lines[i].key))
+			all = false;
+	hb__set_row_folding(hb, r, !all);
+	/* the cursor goes to the row */
+	while (b->index && hb->disp[b->index].line >= 0)
+		b->index--;
+	hb__layout(hb);
+	return UI_CONTINUE;
+}
+
+/* 'E' and 'C': every row's graph unfolded, or all folded; back to the top. */
+static enum ui_action_ret act_fold_all(struct ui_browser *b, int key)
+{
+	struct hists_browser *hb = hb_of(b);
+	size_t r;
+
+	if (!hb->cg)
+		return UI_CONTINUE;
+	fold_set__clear(&hb->unfolded);
+	for (r = 0; key == 'E' && r < hb->view.nr_entries; r++)
+		hb__set_row_folding(hb, r, true);
+	b->index = b->top_idx = 0;
+	hb__layout(hb);
+	return UI_CONTINUE;
+}
+
 /* report: back to report_tui, which shows the next event. */
 static enum ui_action_ret act_next_event(struct ui_browser *b, int key)
 {
@@ -390,7 +885,13 @@ static const struct ui_key_action hists_keys[] = {
 	{ '/', "/", "filter rows by symbol text (substring)", act_filter },
 	{ 'h', "h", "cycle guest+host / guest only / host only", act_show },
 	{ 's', "s", "choose the sort: sym, dso, guest, vcpu, comm, pid", act_sort },
-	{ K_ENTER, "Enter", "zoom into the row's dso (or guest); again: back", act_zoom },
+	{ K_ENTER, "Enter", "-g: unfold/fold the call graph; else zoom (as d)", act_enter },
+	{ '+', "+", "-g: unfold/fold the selected row or branch", act_toggle },
+	{ '-', "-", "-g: fold the branch (or row) the line is in", act_fold },
+	{ 'e', "e", "-g: unfold/fold the selected row's whole graph", act_expand_row },
+	{ 'E', "E", "-g: unfold every call graph", act_fold_all },
+	{ 'C', "C", "-g: fold every call graph", act_fold_all },
+	{ 'd', "d", "zoom into the row's dso (or guest); again: back", act_zoom },
 	{ K_ESC, "Esc", "zoom back out", act_zoom },
 	{ SL_KEY_BACKSPACE, "Backspace", "zoom back out", act_zoom },
 	{ K_TAB, "Tab", "next event (report)", act_next_event },
@@ -422,26 +923,33 @@ static const struct sort_preset *preset_for(const struct sort_order *so, int nr)
 	return NULL;
 }
 
-int hists__tui_browse(struct hists *base, const struct sort_order *so, const char *event,
-		      const struct hists_browser_ops *ops)
+static int hists__browse(struct hists *base, const struct sort_order *so, const char *event,
+			 const struct hists_browser_ops *ops, const struct callchain_param *cg)
 {
 	struct hists_browser hb = {
 		.b = {
 			.fullscreen = true, .nr_header = 3, .refresh = hb__refresh,
 			.seek = hb__seek, .write = hb__write, .write_header = hb__write_header,
-			.helpline = ops && ops->keys ?
+			.helpline = cg ? (ops && ops->keys ?
+				"q quit  Enter/+/- fold  E/C all  / filter  h guest/host  s sort  d zoom  z zero  ? help" :
+				"q quit  Enter/+/- fold  E/C all  / filter  h guest/host  s sort  d zoom  Tab event  ? help") :
+				ops && ops->keys ?
 				"q quit  / filter  h guest/host  s sort  Enter zoom  z zero  ? help" :
 				"q quit  / filter  h guest/host  s sort  Enter zoom  Tab next event  ? help",
 			.keys = hists_keys, .extra_keys = ops ? ops->keys : NULL,
 			.timeout_ms = ops ? ops->timeout_ms : -1,
 		},
-		.base = base, .event = event, .ops = ops,
+		.base = base, .event = event, .ops = ops, .cg = cg,
 	};
 	struct sort_order view = *so;
 	const struct sort_preset *p;
 	int ret = 0, key;
 
 	hb.b.priv = &hb;
+	if (cg)
+		hb.gopts = (struct stdio_opts){ .callchain = true, .cg = *cg,
+						.callchain_min = cg->min_percent,
+						.children = base->cumulate };
 	view.nr = so->nr_lead ? so->nr_lead : so->nr;
 	view.nr_lead = 0;
 	p = preset_for(&view, view.nr);
@@ -461,15 +969,25 @@ int hists__tui_browse(struct hists *base, const struct sort_order *so, const cha
 			hb__rebuild(&hb);
 		ret = 0;
 	}
+	hb__free_graphs(&hb);
 	hists__exit(&hb.view);
+	fold_set__clear(&hb.unfolded);
+	free(hb.disp);
 	if (ret)
 		return ret;
 	return hb.quit ? 0 : K_TAB;
 }
 
+int hists__tui_browse(struct hists *base, const struct sort_order *so, const char *event,
+		      const struct hists_browser_ops *ops)
+{
+	return hists__browse(base, so, event, ops, ops ? ops->callchain : NULL);
+}
+
 /* ---- report ---- */
 
-int report_tui(struct session *s, struct hists *hists, int nr_hists)
+int report_tui(struct session *s, struct hists *hists, int nr_hists,
+	       const struct callchain_param *cg)
 {
 	struct hists empty;
 	int i = 0, ret = 0, tries;
@@ -489,7 +1007,7 @@ int report_tui(struct session *s, struct hists *hists, int nr_hists)
 		char *name = evsel && evsel->name ? xstrdup(evsel->name) :
 			     evsel ? evsel__name_from_attr(&evsel->attr) : xstrdup("?");
 
-		ret = hists__tui_browse(&hists[i], &hists[i].so, name, NULL);
+		ret = hists__browse(&hists[i], &hists[i].so, name, NULL, cg);
 		free(name);
 		if (ret != K_TAB)
 			break;

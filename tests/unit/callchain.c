@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Call path trees: a tree merged from trees of parts of the samples is the
+ * tree of all of them, siblings of equal period sort alike whatever order
+ * the paths came in (the browser's regrouped rows print as --stdio's), and
+ * decay scales and prunes paths, with lookups still finding the kept ones.
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "symbols/symtab.h"
+#include "tests/unit/unit.h"
+#include "util/callchain.h"
+
+/* "name(period/samples)[children...]" of a sorted tree. */
+static size_t dump(const struct callchain_node *n, char *buf, size_t len, size_t at)
+{
+	const struct callchain_node *c;
+	char name[64];
+
+	if (n->parent) {
+		callchain_frame__snprint(&n->frame, name, sizeof(name));
+		at += (size_t)snprintf(buf + at, len - at, "%s", name);
+	}
+	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[", (unsigned long long)n->period,
+			       (unsigned long long)n->samples);
+	for (c = n->child; c && at < len; c = c->next)
+		at = dump(c, buf, len, at);
+	at += (size_t)snprintf(buf + at, len - at, "]");
+	return at < len ? at : len - 1;
+}
+
+static void paths_add(struct callchain_node **root, const struct symbol *const *syms,
+		      const int (*paths)[4], const u64 *periods, size_t from, size_t to,
+		      bool backwards)
+{
+	for (size_t k = from; k < to; k++) {
+		size_t i = backwards ? to - 1 - (k - from) : k;
+		struct callchain_frame f[4];
+		size_t n = 0;
+
+		for (int j = 0; j < 4 && paths[i][j] >= 0; j++) {
+			f[n] = (struct callchain_frame){ .sym = syms[paths[i][j]] };
+			if (paths[i][j] == 4) {		/* unresolved: by address */
+				f[n].sym = NULL;
+				f[n].addr = 0xdead;
+			}
+			n++;
+		}
+		callchain__add(root, f, n, periods[i]);
+	}
+}
+
+void test_callchain_merge(void)
+{
+	/* callee first: 0 leaf, 1 mid, 2 other, 3 main, 4 an unresolved address */
+	static const int paths[][4] = {
+		{ 0, 1, 3, -1 }, { 0, 2, 3, -1 }, { 0, 1, 3, -1 }, { 1, 3, -1, -1 },
+		{ 2, 3, -1, -1 }, { 0, 4, 3, -1 }, { 0, 2, 3, -1 }, { 2, 4, -1, -1 },
+	};
+	static const u64 periods[] = { 10, 10, 5, 7, 7, 3, 5, 1 };
+	const size_t nr = sizeof(periods) / sizeof(periods[0]);
+	const struct symbol *syms[5];
+	struct callchain_node *direct = NULL, *other = NULL, *a = NULL, *b = NULL, *merged = NULL;
+	struct symtab tab;
+	char want[2048], got[2048];
+
+	symtab__init(&tab);
+	symtab__add(&tab, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "leaf", 4);
+	symtab__add(&tab, 0x200, 0x10, STB_GLOBAL, STT_FUNC, "mid", 3);
+	symtab__add(&tab, 0x300, 0x10, STB_GLOBAL, STT_FUNC, "other", 5);
+	symtab__add(&tab, 0x400, 0x10, STB_GLOBAL, STT_FUNC, "main", 4);
+	symtab__finish(&tab, false);
+	for (int i = 0; i < 4; i++)
+		syms[i] = symtab__find(&tab, 0x100 * (u64)(i + 1));
+	syms[4] = NULL;
+	CHECK(syms[0] && syms[3] && !strcmp(syms[1]->name, "mid"));
+
+	paths_add(&direct, syms, paths, periods, 0, nr, false);
+	paths_add(&other, syms, paths, periods, 0, nr, true);	/* another order */
+	paths_add(&a, syms, paths, periods, 0, 3, false);
+	paths_add(&b, syms, paths, periods, 3, nr, true);
+	callchain__merge(&merged, b);
+	callchain__merge(&merged, a);
+	callchain__merge(&merged, NULL);
+	callchain__sort(direct);
+	callchain__sort(other);
+	callchain__sort(merged);
+	dump(direct, want, sizeof(want), 0);
+	dump(other, got, sizeof(got), 0);
+	CHECK_STR(got, want);
+	dump(merged, got, sizeof(got), 0);
+	CHECK_STR(got, want);
+	/* mid and other under leaf: equal periods, by name */
+	CHECK_STR(want, "(48/8)[leaf(33/5)[mid(15/2)[main(15/2)[]]other(15/2)[main(15/2)[]]"
+		  "0xdead(3/1)[main(3/1)[]]]other(8/2)[main(7/1)[]0xdead(1/1)[]]mid(7/1)[main(7/1)[]]]");
+
+	/* decay: 7/8 of every count, paths at zero dropped, the rest still found */
+	CHECK(callchain__decay(merged));
+	dump(merged, got, sizeof(got), 0);
+	CHECK_STR(got, "(42/7)[leaf(28/4)[mid(13/1)[main(13/1)[]]other(13/1)[main(13/1)[]]"
+		  "0xdead(2/0)[main(2/0)[]]]other(7/1)[main(6/0)[]]mid(6/0)[main(6/0)[]]]");
+	paths_add(&merged, syms, paths, periods, 0, 1, false);
+	callchain__sort(merged);
+	dump(merged, got, sizeof(got), 0);
+	/* the kept nodes are found again: no second "mid" under leaf */
+	{
+		const char *w = "(52/8)[leaf(38/5)[mid(23/2)[main(23/2)[]]other(13/1)";
+
+		CHECK(!strncmp(got, w, strlen(w)));
+	}
+	for (int i = 0; i < 8; i++)
+		callchain__decay(merged);
+	for (int i = 0; i < 40 && callchain__decay(merged); i++)
+		;
+	CHECK(!callchain__decay(merged) && !merged->child);
+
+	callchain__free(direct);
+	callchain__free(other);
+	callchain__free(a);
+	callchain__free(b);
+	callchain__free(merged);
+	symtab__exit(&tab);
+}
