@@ -5,7 +5,18 @@ PMUKVM_BUILD=${PMUKVM_BUILD:-build}
 TOOLS=build/tools
 FIXTURES=${FIXTURES:-../shared/fixtures}
 TMP=$(mktemp -d /tmp/pmukvm-t.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# KEEP=1 in the environment: a failing test's $TMP stays, for a look at
+# what it compared (its path goes to stderr, hence the log).
+lib_cleanup() {
+	local rc=$?
+	if [ -n "${KEEP:-}" ] && [ $rc != 0 ] && [ $rc != 77 ]; then
+		echo "kept: $TMP" >&2
+	else
+		rm -rf "$TMP"
+	fi
+	return $rc
+}
+trap lib_cleanup EXIT
 
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "skip: $*"; exit 77; }
