@@ -610,8 +610,16 @@ size_t machines__resolve_callchain(struct machines *m, const struct perf_sample 
 			case PERF_CONTEXT_GUEST_USER:
 				cpumode = PERF_RECORD_MISC_GUEST_USER;
 				break;
-			default:	/* PERF_CONTEXT_GUEST: the kernel or user one follows */
+			case PERF_CONTEXT_GUEST:	/* the kernel or user one follows */
 				break;
+			default:
+				/*
+				 * Not a context (a frame-pointer walk that read
+				 * -1, say): the chain is corrupt and perf drops
+				 * all of it; an unwound user part still follows.
+				 */
+				n = 0;
+				goto chain_done;
 			}
 			continue;
 		}
@@ -619,6 +627,7 @@ size_t machines__resolve_callchain(struct machines *m, const struct perf_sample 
 			continue;
 		frame_at(m, s, ip, cpumode, &frames[n++]);
 	}
+chain_done:
 	if (!unwind || n >= max)
 		return n;
 	nu = unwind__user(machine__findnew_thread(&m->host, m, s->pid, s->tid), s, ips,
