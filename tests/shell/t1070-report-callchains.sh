@@ -94,19 +94,28 @@ PY
 # lines (rows, and branches, of equal overhead may come in another order:
 # rows are matched by their line, a block's lines compared as a multiset).
 # Of sibling branches with the same percentage either may be drawn last
-# (" --" instead of "|--"): for those the marker is not compared.
+# (" --" instead of "|--"): for those the marker is not compared. Nor, in a
+# graph with such ties, are the "|" continuation columns in front of a line:
+# which tied sibling is drawn first decides them (perf orders ties by DSO
+# object address, then symbol address), so there a line is compared by its
+# depth and text.
 cat >"$TMP/graphs.py" <<'PY'
 import collections, re, sys
 
 BRANCH = re.compile(r'^( *)[| ]--([0-9.]+%)--')
+PREFIX = re.compile(r'^[ |]*')
 
 def untie(block):
     ties = collections.Counter(m.groups() for m in map(BRANCH.match, block) if m)
+    tied = any(n > 1 for n in ties.values())
     out = []
     for line in block:
         m = BRANCH.match(line)
         if m and ties[m.groups()] > 1:
             line = m.group(1) + '?' + line[len(m.group(1)) + 1:]
+        if tied:
+            p = PREFIX.match(line).end()
+            line = (line[:p].replace('|', ' ') + line[p:]).rstrip()
         out.append(line)
     return out
 
