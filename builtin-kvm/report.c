@@ -62,7 +62,7 @@ struct report {
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
 	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
-	char err[512];			/* an option's parse error */
+	struct err err;			/* an option's parse error */
 };
 
 /* --comms, --dsos, --symbols: comma lists; a second one replaces the first. */
@@ -92,8 +92,8 @@ static int opt_ids(const struct opt_desc *opt, const char *arg, bool unset, void
 	size_t *nr = pid ? &rep->filter.nr_pids : &rep->filter.nr_tids;
 
 	free(*list);
-	if (int_list__parse(arg, list, nr, rep->err, sizeof(rep->err))) {
-		pr_err("--%s: %s", opt->lng, rep->err);
+	if (int_list__parse(arg, list, nr, &rep->err)) {
+		pr_err("--%s: %s", opt->lng, rep->err.msg);
 		return -1;
 	}
 	return 0;
@@ -105,8 +105,8 @@ static int opt_cpus(const struct opt_desc *opt, const char *arg, bool unset, voi
 
 	free(rep->filter.cpus);
 	rep->filter.cpus = NULL;
-	if (cpu_list__parse(arg, &rep->filter.cpus, rep->err, sizeof(rep->err))) {
-		pr_err("--cpu: %s", rep->err);
+	if (cpu_list__parse(arg, &rep->filter.cpus, &rep->err)) {
+		pr_err("--cpu: %s", rep->err.msg);
 		return -1;
 	}
 	return 0;
@@ -115,14 +115,13 @@ static int opt_cpus(const struct opt_desc *opt, const char *arg, bool unset, voi
 static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
 	struct report *rep = opts;
-	char err[256];
+	struct err err;
 
 	rep->sopts.callchain = true;
 	rep->cg_given = true;
 	/* A bare -g is perf's default argument, caller order included. */
-	if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT, err,
-				   sizeof(err))) {
-		pr_err("%s", err);
+	if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT, &err)) {
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -668,7 +667,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		.demangle = true,
 		.guest = *gc,
 	};
-	char err[1024];
+	struct err err;
 	struct perf_data *data;
 	struct session *s;
 	bool use_tui;
@@ -702,16 +701,16 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("report takes no arguments ('%s'); use -i FILE", argv[i]);
 		goto out_usage;
 	}
-	if (sort_order__parse(&rep.so, rep.sort, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (sort_order__parse(&rep.so, rep.sort, &err)) {
+		pr_err("%s", err.msg);
 		goto out_usage;
 	}
 	if (rep.fields) {
 		struct sort_order fkeys;
-		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, err, sizeof(err));
+		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, &err);
 
 		if (n < 0) {
-			pr_err("%s", err);
+			pr_err("%s", err.msg);
 			goto out_usage;
 		}
 		rep.sopts.fields = rep.out_fields;
@@ -781,9 +780,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 */
 	guest_config__finish_view(&rep.guest);
 
-	data = perf_data__open(rep.input, &e, err, sizeof(err));
+	data = perf_data__open(rep.input, &err);
 	if (!data) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		goto out_filter;
 	}
 	if (rep.filter.cpus) {
@@ -808,10 +807,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		const struct header_info *hi = &data->info;
 		int n = time_ranges__parse(rep.time_str, hi->has_sample_time ? hi->first_sample_time : 0,
 					   hi->has_sample_time ? hi->last_sample_time : 0,
-					   &rep.filter.times, err, sizeof(err));
+					   &rep.filter.times, &err);
 
 		if (n < 0) {
-			pr_err("%s: %s", data->path, err);
+			pr_err("%s: %s", data->path, err.msg);
 			goto out_data;
 		}
 		rep.filter.nr_times = n;
@@ -865,19 +864,19 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	rep.count_guest = rep.guest.guest;
 	rep.count_host = rep.guest.host;
-	s = session__new(data, &rep.tool, &rep.guest, err, sizeof(err));
+	s = session__new(data, &rep.tool, &rep.guest, &err);
 	if (!s) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		goto out_data;
 	}
 	s->machines.kallsyms_path = rep.kallsyms;
-	if (machines__load_guest_symbols(&s->machines, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (machines__load_guest_symbols(&s->machines, &err)) {
+		pr_err("%s", err.msg);
 		goto out_session;
 	}
 	e = session__process_events(s);
 	if (e) {
-		pr_err("%s", s->errbuf);
+		pr_err("%s", s->err.msg);
 		goto out_session;
 	}
 	if (rep.dump || rep.stats) {

@@ -18,6 +18,7 @@
 
 #include "symbols/kallsyms.h"
 #include "util/data.h"
+#include "util/err.h"
 #include "util/machine.h"
 #include "util/options.h"
 #include "util/buf.h"
@@ -321,7 +322,7 @@ struct machine *machines__find_guest(struct machines *m, s32 pid)
 }
 
 int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
-			   const char *vmlinux, const char *mount, char *err, size_t errlen)
+			   const char *vmlinux, const char *mount, struct err *err)
 {
 	const struct header_info *hi = m->data ? &m->data->info : NULL;
 	struct machine *g;
@@ -332,9 +333,8 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 		g->modules_path = modules ? xstrdup(modules) : NULL;
 		g->vmlinux_path = vmlinux ? xstrdup(vmlinux) : NULL;
 		if (!kallsyms && !vmlinux) {
-			snprintf(err, errlen, "--guestmodules needs --guestkallsyms or "
-				 "--guestvmlinux for the core kernel's symbols");
-			return -EINVAL;
+			return err__set(err, -EINVAL, "--guestmodules needs --guestkallsyms or "
+					"--guestvmlinux for the core kernel's symbols");
 		}
 	}
 	if (mount) {
@@ -343,9 +343,8 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 		int ret = guest_mount__read(mount, &dirs, &nr_dirs);
 
 		if (ret) {
-			snprintf(err, errlen, "cannot open --guestmount '%s': %s", mount,
-				 strerror(-ret));
-			return ret;
+			return err__set(err, ret, "cannot open --guestmount '%s': %s", mount,
+					strerror(-ret));
 		}
 		for (i = 0; i < nr_dirs; i++) {
 			char name[128], *path = NULL, *vm, *root = dirs[i].root;
@@ -416,9 +415,8 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 			}
 		}
 		if (ret < 0) {
-			snprintf(err, errlen, "%s: stored guest files are corrupt at "
-				 "entry offset %#zx", m->data->path, f.offset);
-			return -EINVAL;
+			return err__set(err, -EINVAL, "%s: stored guest files are corrupt at "
+					"entry offset %#zx", m->data->path, f.offset);
 		}
 	}
 	return 0;

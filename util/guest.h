@@ -32,6 +32,7 @@
 #include "util/util.h"
 
 struct buf;
+struct err;
 struct guest_config;
 struct machine;
 struct machines;
@@ -124,7 +125,7 @@ int guest_files__pack(const struct guest_machine *machines, size_t nr, struct bu
  * Returns 0 or a negative errno with @err.
  */
 int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
-			   const char *vmlinux, const char *mount, char *err, size_t errlen);
+			   const char *vmlinux, const char *mount, struct err *err);
 
 /**
  * machines__find_guest - the guest machine of QEMU pid @pid: its own, else

@@ -9,6 +9,7 @@
 
 #include "symbols/symtab.h"
 #include "util/callchain.h"
+#include "util/err.h"
 #include "util/srcline.h"
 
 const char *mode_name(u8 cpumode)
@@ -222,7 +223,7 @@ static void sort_key__names(char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", k ? ", " : "", sort_keys[k].name);
 }
 
-int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t errlen)
+int sort_order__parse(struct sort_order *so, const char *spec, struct err *err)
 {
 	char *copy = xstrdup(spec), *tok, *save = NULL;
 	int ret = 0;
@@ -235,8 +236,7 @@ int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t
 			char names[256];
 
 			sort_key__names(names, sizeof(names));
-			snprintf(err, errlen, "unknown sort key '%s' (keys: %s)", tok, names);
-			ret = -EINVAL;
+			ret = err__set(err, -EINVAL, "unknown sort key '%s' (keys: %s)", tok, names);
 			break;
 		}
 		for (i = 0; i < so->nr; i++)
@@ -246,8 +246,7 @@ int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t
 			so->keys[so->nr++] = k;
 	}
 	if (!ret && !so->nr) {
-		snprintf(err, errlen, "empty --sort");
-		ret = -EINVAL;
+		ret = err__set(err, -EINVAL, "empty --sort");
 	}
 	free(copy);
 	return ret;

@@ -20,6 +20,7 @@
 #include "symbols/kallsyms.h"
 #include "symbols/kmod.h"
 #include "symbols/symtab.h"
+#include "util/err.h"
 #include "util/data.h"
 #include "util/kernel.h"
 #include "util/unwind.h"
@@ -156,7 +157,7 @@ struct machine *machines__add_guest(struct machines *m, s32 pid, const char *nam
 	return g;
 }
 
-int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
+int machines__load_guest_symbols(struct machines *m, struct err *err)
 {
 	struct machine *g;
 
@@ -165,9 +166,8 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 		int fd = file__open_regular(m->kallsyms_path, KALLSYMS_MAX_BYTES);
 
 		if (fd < 0 && fd != -EFBIG) {
-			snprintf(err, errlen, "cannot read '%s': %s", m->kallsyms_path,
-				 file__strerror(fd));
-			return fd;
+			return err__set(err, fd, "cannot read '%s': %s", m->kallsyms_path,
+					file__strerror(fd));
 		}
 		if (fd >= 0)
 			close(fd);
@@ -178,8 +178,7 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 			continue;
 		machine__load_kernel(m, g);
 		if (g->load_error && (g->kallsyms_path || g->modules_path || g->vmlinux_path)) {
-			str_copy(err, g->load_error, errlen);
-			return -EINVAL;
+			return err__set(err, -EINVAL, "%s", g->load_error);
 		}
 	}
 	return 0;

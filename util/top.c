@@ -105,7 +105,7 @@ static int top__refresh(struct top *top)
 	if (!top->input && (top->live_done || !s->stats.nr_events[PERF_RECORD_FINISHED_ROUND]))
 		err = session__flush(s);
 	if (err) {
-		pr_err("%s", s->errbuf);
+		pr_err("%s", s->err.msg);
 		return err;
 	}
 	if (top->input) {
@@ -177,12 +177,12 @@ static int replay_tick(struct top *top)
 /* The replay: the file opened, its first event named, -C checked. */
 static int top__open_replay(struct top *top)
 {
-	char err[1024];
-	int e, i;
+	struct err err;
+	int i;
 
-	top->data = perf_data__open(top->input, &e, err, sizeof(err));
+	top->data = perf_data__open(top->input, &err);
 	if (!top->data) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	if (top->data->info.guest_files && !top->guest.host_set && !top->guest.guest_set)
@@ -225,7 +225,7 @@ static int live__process_queue(struct top *top)
 		union perf_event *ev = (union perf_event *)(buf + off);
 
 		if (session__process_event(top->session, ev, 0)) {
-			pr_err("%s", top->session->errbuf);
+			pr_err("%s", top->session->err.msg);
 			free(buf);
 			return -1;
 		}
@@ -312,7 +312,7 @@ static int live__synthesize(struct top *top)
 	};
 	struct guest_machine *guests = NULL;
 	const char *bad = NULL;
-	char warn[1100], msg[1100];
+	struct err warn, msg;
 	size_t nr = 0;
 	int err;
 
@@ -323,12 +323,11 @@ static int live__synthesize(struct top *top)
 	}
 	t.guests = guests;
 	t.nr_guests = nr;
-	err = synthesize__state(&t, id_hdr, live__synth_cb, top, warn, sizeof(warn), msg,
-				sizeof(msg));
-	if (warn[0])
-		pr_warning("%s", warn);
-	if (err)
-		pr_err("%s", msg[0] ? msg : top->session->errbuf);
+	err = synthesize__state(&t, id_hdr, live__synth_cb, top, &warn, &msg);
+	if (warn.code)
+		pr_warning("%s", warn.msg);
+	if (err)	/* a guest's files, else the session's */
+		pr_err("%s", msg.code ? msg.msg : top->session->err.msg);
 	guest_machines__free(guests, nr);
 	return err;
 }
@@ -368,7 +367,7 @@ int top__tick(void *ctx)
 
 int top__open(struct top *top)
 {
-	char err[1024];
+	struct err err;
 	int e;
 
 	top->tool.sample = top__sample;
@@ -376,9 +375,9 @@ int top__open(struct top *top)
 		return -1;
 	top->count_guest = top->guest.guest;
 	top->count_host = top->guest.host;
-	top->session = session__new(top->data, &top->tool, &top->guest, err, sizeof(err));
+	top->session = session__new(top->data, &top->tool, &top->guest, &err);
 	if (!top->session) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	top->session->progress = false;

@@ -11,6 +11,7 @@
 
 #include "symbols/symtab.h"
 #include "util/callchain.h"
+#include "util/err.h"
 
 static double pct(u64 part, u64 total)
 {
@@ -404,7 +405,7 @@ static const struct {
 };
 
 int output_fields__parse(const char *spec, struct output_field *out, struct sort_order *keys,
-			 char *err, size_t errlen)
+			 struct err *err)
 {
 	char *copy = xstrdup(spec), *tok, *save = NULL;
 	int n = 0, ret = 0, i;
@@ -422,10 +423,9 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 		} else {
 			k = sort_key__find(tok);
 			if (k < 0) {
-				snprintf(err, errlen, "unknown field '%s' in -F (overhead, "
+				ret = err__set(err, -EINVAL, "unknown field '%s' in -F (overhead, "
 					 "overhead_sys, overhead_us, overhead_guest_sys, "
 					 "overhead_guest_us, sample, period, or a sort key)", tok);
-				ret = -EINVAL;
 				break;
 			}
 			/* "period" is the column; the sort key of that name prints the same */
@@ -441,8 +441,7 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 			keys->keys[keys->nr++] = f.key;
 	}
 	if (!ret && !n) {
-		snprintf(err, errlen, "-F names no field");
-		ret = -EINVAL;
+		ret = err__set(err, -EINVAL, "-F names no field");
 	}
 	free(copy);
 	return ret ? ret : n;

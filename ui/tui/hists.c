@@ -656,9 +656,8 @@ static enum ui_action_ret act_show(struct ui_browser *b, int key)
 static void hb__set_sort(struct hists_browser *hb, const struct sort_preset *p)
 {
 	struct sort_order so;
-	char err[256];
 
-	if (sort_order__parse(&so, p->keys, err, sizeof(err)))
+	if (sort_order__parse(&so, p->keys, NULL))
 		return;		/* the presets are ours: cannot happen */
 	hb->view.so = so;
 	hb->sort_name = p->name;
@@ -914,9 +913,8 @@ static const struct sort_preset *preset_for(const struct sort_order *so, int nr)
 
 	for (i = 0; i < ARRAY_SIZE(sort_presets); i++) {
 		struct sort_order p;
-		char err[64];
 
-		if (!sort_order__parse(&p, sort_presets[i].keys, err, sizeof(err)) && p.nr == nr &&
+		if (!sort_order__parse(&p, sort_presets[i].keys, NULL) && p.nr == nr &&
 		    !memcmp(p.keys, so->keys, (size_t)nr * sizeof(so->keys[0])))
 			return &sort_presets[i];
 	}
