@@ -136,11 +136,6 @@ static const struct opt_desc diff_opts[] = {
 	OPT_END
 };
 
-static bool is_guest_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
 static struct hists *file_hists(struct diff_file *f, const struct evsel *evsel)
 {
 	if (evsel->idx >= f->nr_hists) {
@@ -162,7 +157,7 @@ static bool diff_skip(struct perf_tool *tool, struct evsel *evsel, const struct 
 {
 	struct diff_file *f = (struct diff_file *)((char *)tool - offsetof(struct diff_file, tool));
 
-	if (is_guest_mode(sample->cpumode) ? f->guest->guest : f->guest->host)
+	if (cpumode__is_guest(sample->cpumode) ? f->guest->guest : f->guest->host)
 		return false;
 	file_hists(f, evsel)->nr_filtered++;
 	f->filtered_period[evsel->idx] += sample->period;

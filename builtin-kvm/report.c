@@ -208,11 +208,6 @@ static const struct opt_desc report_opts[] = {
 	OPT_END
 };
 
-static bool is_guest_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
 static struct hists *report__hists(struct report *rep, const struct evsel *evsel)
 {
 	if (evsel->idx >= rep->nr_hists) {
@@ -255,7 +250,7 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 	if (rep->filter.cpus && !cpu_list__has(rep->filter.cpus, sample->cpu))
 		return true;
 
-	if (is_guest_mode(sample->cpumode) ? rep->count_guest : rep->count_host)
+	if (cpumode__is_guest(sample->cpumode) ? rep->count_guest : rep->count_host)
 		return false;
 	report__hists(rep, evsel)->nr_filtered++;
 	return true;
@@ -389,7 +384,7 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (is_guest_mode(frames[i].cpumode))
+		if (cpumode__is_guest(frames[i].cpumode))
 			frames[k++] = frames[i];
 	if (k && frames[0].ip == sample->ip)
 		return k;
@@ -432,7 +427,7 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 								   .addr = al->sym ? 0 : al->addr,
 								   .ip = sample->ip };
 			n = 1;
-		} else if (is_guest_mode(sample->cpumode)) {
+		} else if (cpumode__is_guest(sample->cpumode)) {
 			n = report__guest_stack(rep->frames, n, al, sample);
 		}
 		if (rep->folded || rep->flamegraph)
@@ -495,11 +490,6 @@ static const char *default_input(const struct guest_config *gc)
 	return "perf.data";
 }
 
-static double pct(u64 a, u64 b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0;
-}
-
 /*
  * Guest attribution summary and loud warnings: stale symbols are not silent.
  * The warnings go in the header on @fp ("# WARNING:" lines, which scripts
@@ -520,7 +510,7 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 		if (header)
 			fprintf(fp, "# %s: %" PRIu64 " guest kernel samples, %" PRIu64
 				" unresolved (%.2f%%); %" PRIu64 " guest user samples\n",
-				g->name, k, u, pct(u, k), g->nr_user_samples);
+				g->name, k, u, percent(u, k), g->nr_user_samples);
 		if (k && u * 100 >= k) {
 			const char *why = (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
 				"no usable symbol files for this guest" :
@@ -529,10 +519,10 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 
 			if (header)
 				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "
-					"be resolved: %s\n", g->name, pct(u, k), why);
+					"be resolved: %s\n", g->name, percent(u, k), why);
 			if (to_stderr)
 				pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
-				   g->name, pct(u, k), why);
+				   g->name, percent(u, k), why);
 		}
 	}
 	for (i = 0; i < s->machines.nr_warnings; i++) {

@@ -128,7 +128,7 @@ static void warn_guests(struct session *s)
 		if (!k || u * 100 < k)
 			continue;
 		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
-			   g->name, 100.0 * (double)u / (double)k,
+			   g->name, percent(u, k),
 			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
 			   "no usable symbol files for this guest" :
 			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "

@@ -188,7 +188,7 @@ int machines__load_guest_symbols(struct machines *m, struct err *err)
 
 static struct machine *machines__for_event(struct machines *m, u8 cpumode, s32 pid)
 {
-	if (cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER)
+	if (cpumode__is_guest(cpumode))
 		return machines__find_guest(m, pid);
 	return &m->host;
 }
@@ -247,7 +247,7 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 	struct map map;
 	enum dso_kind kind = DSO_USER;
 
-	if (cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
+	if (cpumode__is_kernel(cpumode)) {
 		process_kernel_mmap(m, cpumode, (s32)pid, start, len, pgoff, filename);
 		return;
 	}

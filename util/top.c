@@ -23,20 +23,10 @@
 
 #define PUMP_BUDGET_NS	50000000ull	/* the UI answers keys at least this often */
 
-static bool is_guest_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
-static bool is_kernel_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
-}
-
 /* -K, -U and (replay) -C: samples left out before they are counted. */
 static bool top__hides(const struct top *top, const struct perf_sample *sample)
 {
-	if (is_kernel_mode(sample->cpumode) ? top->hide_kernel : top->hide_user)
+	if (cpumode__is_kernel(sample->cpumode) ? top->hide_kernel : top->hide_user)
 		return true;
 	/* Live, only the -C CPUs are open; replay filters on the sample's CPU. */
 	return top->cpus && (sample->cpu >= TOP_MAX_CPU || !top->cpus[sample->cpu]);
@@ -53,7 +43,7 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->other_events++;
 		return 0;
 	}
-	if (is_guest_mode(sample->cpumode) ? !top->count_guest : !top->count_host) {
+	if (cpumode__is_guest(sample->cpumode) ? !top->count_guest : !top->count_host) {
 		top->base.nr_filtered++;
 		return 0;
 	}

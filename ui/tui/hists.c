@@ -103,16 +103,6 @@ struct hists_browser {
 
 static void hb__layout(struct hists_browser *hb);
 
-static double pct(u64 a, u64 b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0.0;
-}
-
-static bool is_guest(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
 static bool so_has(const struct sort_order *so, enum sort_key_id k)
 {
 	int i;
@@ -197,9 +187,9 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 {
 	if (he->filtered)
 		return false;
-	if (hb->show == SHOW_GUEST && !is_guest(he->cpumode))
+	if (hb->show == SHOW_GUEST && !cpumode__is_guest(he->cpumode))
 		return false;
-	if (hb->show == SHOW_HOST && is_guest(he->cpumode))
+	if (hb->show == SHOW_HOST && cpumode__is_guest(he->cpumode))
 		return false;
 	if (hb->zoom == ZOOM_DSO && he->dso != hb->zoom_dso)
 		return false;
@@ -475,7 +465,7 @@ static void hb__rebuild(struct hists_browser *hb)
 	/* Sorted by period: the rows under the limit are the tail. */
 	if (hb->ops && hb->ops->percent_limit > 0)
 		while (hb->view.nr_entries &&
-		       pct(hb->view.cumulate ?
+		       percent(hb->view.cumulate ?
 			   hb->view.sorted[hb->view.nr_entries - 1]->period_acc :
 			   hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
 		       hb->ops->percent_limit)
@@ -542,9 +532,9 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 		n = (size_t)snprintf(line, sizeof(line), "%c ", hb__sign(hb, d));
 	if (hb->view.cumulate)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% ",
-				      pct(he->period_acc, hb->total_period));
+				      percent(he->period_acc, hb->total_period));
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% %9" PRIu64,
-			      pct(he->period, hb->total_period), he->nr_samples);
+			      percent(he->period, hb->total_period), he->nr_samples);
 	for (k = 0; k < hb->view.so.nr && n < sizeof(line); k++) {
 		bool last = k == hb->view.so.nr - 1;
 
@@ -586,8 +576,8 @@ static void hb__write_header(struct ui_browser *b, int line)
 			total += m[k];
 		n = (size_t)snprintf(buf, sizeof(buf), "guest %.1f%% (kernel %.1f%% user %.1f%%)  "
 				     "host %.1f%% (kernel %.1f%% user %.1f%%)  [%s] sort: %s",
-				     pct(gk + gu, total), pct(gk, total), pct(gu, total),
-				     pct(total - gk - gu, total), pct(hk, total), pct(hu, total),
+				     percent(gk + gu, total), percent(gk, total), percent(gu, total),
+				     percent(total - gk - gu, total), percent(hk, total), percent(hu, total),
 				     show_names[hb->show], hb->sort_name);
 		if (hb->filter[0] && n < sizeof(buf))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "  filter: \"%s\"",
