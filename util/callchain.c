@@ -347,8 +347,8 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
 
 			if (parse_double(tok, &d) || d < 0 || d > 100 || isnan(d)) {
 				ret = err__set(err, -EINVAL, "-g: '%s' is neither a field "
-					 "(graph, flat, fractal, folded, none, caller, callee, "
-					 "function, percent, period, count) nor a percentage", tok);
+					       "(graph, flat, fractal, folded, none, caller, callee, "
+					       "function, percent, period, count) nor a percentage", tok);
 				break;
 			}
 			p->min_percent = d;
@@ -366,7 +366,7 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
 			}
 		}
 		ret = err__set(err, -EINVAL, "-g: '%s' is not a print limit (a whole number) "
-			 "or a field", tok);
+			       "or a field", tok);
 		break;
 	}
 	free(copy);

@@ -118,6 +118,9 @@ struct hists {
 void hists__init(struct hists *hists, const struct sort_order *so);
 void hists__exit(struct hists *hists);
 
+/** sort_order__has - whether @so groups by @k. */
+bool sort_order__has(const struct sort_order *so, enum sort_key_id k);
+
 /**
  * sort_order__full - @lead's keys, then every other key: rows that every
  * sort order can be regrouped from (the TUI keeps its data in these).

@@ -419,8 +419,8 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 			k = sort_key__find(tok);
 			if (k < 0) {
 				ret = err__set(err, -EINVAL, "unknown field '%s' in -F (overhead, "
-					 "overhead_sys, overhead_us, overhead_guest_sys, "
-					 "overhead_guest_us, sample, period, or a sort key)", tok);
+					       "overhead_sys, overhead_us, overhead_guest_sys, "
+					       "overhead_guest_us, sample, period, or a sort key)", tok);
 				break;
 			}
 			/* "period" is the column; the sort key of that name prints the same */
@@ -435,9 +435,8 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 		if (f.col == COL_KEY)
 			keys->keys[keys->nr++] = f.key;
 	}
-	if (!ret && !n) {
+	if (!ret && !n)
 		ret = err__set(err, -EINVAL, "-F names no field");
-	}
 	free(copy);
 	return ret ? ret : n;
 }

@@ -103,16 +103,6 @@ struct hists_browser {
 
 static void hb__layout(struct hists_browser *hb);
 
-static bool so_has(const struct sort_order *so, enum sort_key_id k)
-{
-	int i;
-
-	for (i = 0; i < so->nr; i++)
-		if (so->keys[i] == k)
-			return true;
-	return false;
-}
-
 static u64 mix64(u64 x)
 {
 	x ^= x >> 30;
@@ -735,10 +725,10 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 	} else if ((key == K_ENTER || key == 'd') && b->index < hb->nr_disp) {
 		/* The dso where the rows have one, else the guest. */
 		he = hb->view.sorted[hb->disp[b->index].row];
-		if (so_has(&hb->view.so, SORT_DSO)) {
+		if (sort_order__has(&hb->view.so, SORT_DSO)) {
 			hb->zoom = ZOOM_DSO;
 			hb->zoom_dso = he->dso;
-		} else if (so_has(&hb->view.so, SORT_GUEST)) {
+		} else if (sort_order__has(&hb->view.so, SORT_GUEST)) {
 			hb->zoom = ZOOM_GUEST;
 			hb->zoom_machine = he->machine;
 		} else {
