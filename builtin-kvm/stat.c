@@ -129,7 +129,7 @@ static void warn_guests(struct session *s)
 			continue;
 		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
 			   g->name, percent(u, k),
-			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
+			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_err ?
 			   "no usable symbol files for this guest" :
 			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "
 			   "the kernel, modules reloaded) or belongs to another guest");

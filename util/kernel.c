@@ -307,8 +307,10 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, &err) ||
 		    !vmlinux__check(img, machine->vmlinux_path, &err)) {
 			machines__warn_once(m, "%s: %s", machine->name, err.msg);
-			if (!machine->load_error)
+			if (!machine->load_err) {
+				machine->load_err = err.code;
 				machine->load_error = xstrdup(err.msg);
+			}
 			free(img);
 		} else {
 			machine->vmlinux = img;
@@ -318,8 +320,10 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	    !machine->vmlinux) {
 		ret = machine__load_kallsyms(m, machine, &err);
 		if (ret) {
-			if (!machine->load_error)
+			if (!machine->load_err) {
+				machine->load_err = ret;
 				machine->load_error = xstrdup(err.msg);
+			}
 			if (!(machine->flags & MACHINE_GUEST) || machine->kallsyms_path ||
 			    ret != -ENOENT)
 				machines__warn_once(m, "%s", err.msg);
@@ -329,8 +333,10 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 		ret = machine__load_modules(m, machine, &err);
 		if (ret) {
 			machines__warn_once(m, "%s", err.msg);
-			if (!machine->load_error)
+			if (!machine->load_err) {
+				machine->load_err = ret;
 				machine->load_error = xstrdup(err.msg);
+			}
 		}
 		guest__build_kmaps(m, machine);
 		return;

@@ -177,9 +177,8 @@ int machines__load_guest_symbols(struct machines *m, struct err *err)
 		if (g->flags & MACHINE_NO_SYMBOLS)
 			continue;
 		machine__load_kernel(m, g);
-		if (g->load_error && (g->kallsyms_path || g->modules_path || g->vmlinux_path)) {
+		if (g->load_err && (g->kallsyms_path || g->modules_path || g->vmlinux_path))
 			return err__set(err, -EINVAL, "%s", g->load_error);
-		}
 	}
 	return 0;
 }

@@ -65,6 +65,7 @@ struct machine {
 	/* Guest attribution stats. */
 	u64 nr_kernel_samples, nr_kernel_unresolved, nr_user_samples;
 	char *load_error;	/* why symbols could not be loaded */
+	int load_err;		/* its negative errno, 0 when they loaded */
 	struct machine *next;
 };
 
