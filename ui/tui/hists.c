@@ -976,9 +976,10 @@ int report_tui(struct session *s, struct hists *hists, int nr_hists,
 		hists = &empty;
 		nr_hists = 1;
 	}
-	if (tui__init()) {
+	ret = tui__init();
+	if (ret) {
 		pr_err("--tui needs a terminal on stdin and stdout");
-		return -1;
+		return ret;
 	}
 	for (;;) {
 		struct evsel *evsel = i < s->data->nr_evsels ? s->data->evsels[i] : NULL;
