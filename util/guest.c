@@ -139,8 +139,13 @@ static void guest_dirs__free(struct guest_dir *dirs, size_t nr)
 
 #define MAX_GUEST_FILE	(256u << 20)
 
+static int cannot_read(struct err *err, const char *path, int code)
+{
+	return err__set(err, code, "cannot read '%s': %s", path, file__strerror(code));
+}
+
 int guest_machines__find(const struct guest_config *gc, struct guest_machine **machines,
-			 size_t *nr, const char **bad_path)
+			 size_t *nr, struct err *err)
 {
 	struct guest_machine *m = NULL;
 	size_t n = 0, alloc = 0;
@@ -148,14 +153,10 @@ int guest_machines__find(const struct guest_config *gc, struct guest_machine **m
 	*machines = NULL;
 	*nr = 0;
 	if (gc->kallsyms || gc->modules) {
-		if (gc->kallsyms && access(gc->kallsyms, R_OK)) {
-			*bad_path = gc->kallsyms;
-			return -errno;
-		}
-		if (gc->modules && access(gc->modules, R_OK)) {
-			*bad_path = gc->modules;
-			return -errno;
-		}
+		if (gc->kallsyms && access(gc->kallsyms, R_OK))
+			return cannot_read(err, gc->kallsyms, -errno);
+		if (gc->modules && access(gc->modules, R_OK))
+			return cannot_read(err, gc->modules, -errno);
 		ALLOC_GROW(m, n + 1, alloc);
 		m[n].pid = 0;
 		m[n].kallsyms = gc->kallsyms ? xstrdup(gc->kallsyms) : NULL;
@@ -165,24 +166,21 @@ int guest_machines__find(const struct guest_config *gc, struct guest_machine **m
 	if (gc->mount) {
 		struct guest_dir *dirs;
 		size_t nr_dirs, i;
-		int err = guest_mount__read(gc->mount, &dirs, &nr_dirs);
+		int ret = guest_mount__read(gc->mount, &dirs, &nr_dirs);
 
-		if (err) {
+		if (ret) {
 			guest_machines__free(m, n);
-			*bad_path = gc->mount;
-			return err;
+			return cannot_read(err, gc->mount, ret);
 		}
 		for (i = 0; i < nr_dirs; i++) {
-			static char bad[PATH_MAX];
 			char *k, *mod, *root = dirs[i].root;
 			int e;
 
 			/* A guest's files are read inside its tree, never through a link out. */
 			if (dirs[i].is_link) {
-				str_copy(bad, root, sizeof(bad));
+				cannot_read(err, root, -ELOOP);
 				guest_dirs__free(dirs, nr_dirs);
 				guest_machines__free(m, n);
-				*bad_path = bad;
 				return -ELOOP;
 			}
 			k = guest_tree__resolve(root, "proc/kallsyms", &e);

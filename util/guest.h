@@ -105,10 +105,10 @@ struct guest_machine {
  * files of a --guestmount guest are found inside its tree
  * (guest_tree__resolve) and named by their real paths. Returns 0, or
  * -ENOENT/-ENOTDIR, or -ELOOP for a guest directory that is a symbolic
- * link, with *bad_path (static or in @gc) naming the path.
+ * link, with @err saying "cannot read 'PATH': reason".
  */
 int guest_machines__find(const struct guest_config *gc, struct guest_machine **machines,
-			 size_t *nr, const char **bad_path);
+			 size_t *nr, struct err *err);
 void guest_machines__free(struct guest_machine *machines, size_t nr);
 
 /**

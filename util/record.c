@@ -703,7 +703,7 @@ static int check_guest_files(const struct guest_machine *g)
 int record__guests(struct record *rec)
 {
 	struct guest_config *gc = &rec->opts.guest;
-	const char *bad_path = NULL;
+	struct err gerr;
 	int err;
 
 	if (rec->opts.guest_memory) {
@@ -717,9 +717,9 @@ int record__guests(struct record *rec)
 		}
 		gc->mount = rec->gm_dir;
 	}
-	err = guest_machines__find(gc, &rec->guests, &rec->nr_guests, &bad_path);
+	err = guest_machines__find(gc, &rec->guests, &rec->nr_guests, &gerr);
 	if (err) {
-		pr_err("cannot read '%s': %s", bad_path, file__strerror(err));
+		pr_err("%s", gerr.msg);
 		return 1;
 	}
 	for (size_t g = 0; g < rec->nr_guests; g++)

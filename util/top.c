@@ -301,14 +301,13 @@ static int live__synthesize(struct top *top)
 		.flags = SYNTH_MAPS,
 	};
 	struct guest_machine *guests = NULL;
-	const char *bad = NULL;
 	struct err warn, msg;
 	size_t nr = 0;
 	int err;
 
-	err = guest_machines__find(&top->guest, &guests, &nr, &bad);
+	err = guest_machines__find(&top->guest, &guests, &nr, &msg);
 	if (err) {
-		pr_err("cannot read '%s': %s", bad, file__strerror(err));
+		pr_err("%s", msg.msg);
 		return err;
 	}
 	t.guests = guests;
