@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "util/err.h"
+
 struct guest_config;
 
 /*

@@ -210,16 +210,15 @@ static void check_guest_files(const struct guest_config *gc)
 {
 	struct machines m;
 	struct machine *g;
-	char err[1024];
+	struct err err;
 
 	if (!guest_config__has_files(gc))
 		return;
 	machines__init(&m, NULL);
-	if (machines__setup_guests(&m, gc->kallsyms, gc->modules, gc->vmlinux, gc->mount, err,
-				   sizeof(err)) ||
-	    machines__load_guest_symbols(&m, err, sizeof(err))) {
-		printf("guest files:    %s\n", err);
-		add_reason("the guest symbol files cannot be used: %s", err);
+	if (machines__setup_guests(&m, gc->kallsyms, gc->modules, gc->vmlinux, gc->mount, &err) ||
+	    machines__load_guest_symbols(&m, &err)) {
+		printf("guest files:    %s\n", err.msg);
+		add_reason("the guest symbol files cannot be used: %s", err.msg);
 		machines__exit(&m);
 		return;
 	}

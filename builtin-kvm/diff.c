@@ -136,11 +136,6 @@ static const struct opt_desc diff_opts[] = {
 	OPT_END
 };
 
-static bool is_guest_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
 static struct hists *file_hists(struct diff_file *f, const struct evsel *evsel)
 {
 	if (evsel->idx >= f->nr_hists) {
@@ -162,7 +157,7 @@ static bool diff_skip(struct perf_tool *tool, struct evsel *evsel, const struct 
 {
 	struct diff_file *f = (struct diff_file *)((char *)tool - offsetof(struct diff_file, tool));
 
-	if (is_guest_mode(sample->cpumode) ? f->guest->guest : f->guest->host)
+	if (cpumode__is_guest(sample->cpumode) ? f->guest->guest : f->guest->host)
 		return false;
 	file_hists(f, evsel)->nr_filtered++;
 	f->filtered_period[evsel->idx] += sample->period;
@@ -181,30 +176,29 @@ static int diff_sample(struct perf_tool *tool, struct session *session, struct e
 /* Reads one file into its rows. Returns 0, or -1 after a message. */
 static int diff_file__read(struct diff *d, struct diff_file *f)
 {
-	char err[1024];
-	int e;
+	struct err err;
 
 	f->so = &d->so;
 	f->guest = &d->guest;
 	f->tool.sample = diff_sample;
 	f->tool.skip = diff_skip;
-	f->data = perf_data__open(f->path, &e, err, sizeof(err));
+	f->data = perf_data__open(f->path, &err);
 	if (!f->data) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		return -1;
 	}
-	f->session = session__new(f->data, &f->tool, &d->guest, err, sizeof(err));
+	f->session = session__new(f->data, &f->tool, &d->guest, &err);
 	if (!f->session) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	f->session->machines.kallsyms_path = d->kallsyms;
-	if (machines__load_guest_symbols(&f->session->machines, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (machines__load_guest_symbols(&f->session->machines, &err)) {
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	if (session__process_events(f->session)) {
-		pr_err("%s", f->session->errbuf);
+		pr_err("%s", f->session->err.msg);
 		return -1;
 	}
 	return 0;
@@ -722,7 +716,7 @@ int cmd_diff(int argc, char **argv, struct guest_config *gc)
 			  .guest = *gc };
 	const char *paths[DIFF_MAX_FILES];
 	int nr_paths = 0, i, ret, fail;
-	char err[1024];
+	struct err err;
 
 	/* Options and file names in any order. */
 	for (i = 0; i < argc;) {
@@ -750,8 +744,8 @@ int cmd_diff(int argc, char **argv, struct guest_config *gc)
 		pr_err("--json does not go with -t");
 		return 129;
 	}
-	if (sort_order__parse(&d.so, d.sort, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (sort_order__parse(&d.so, d.sort, &err)) {
+		pr_err("%s", err.msg);
 		return 129;
 	}
 	/* As perf diff: none, perf.data.old against perf.data; one, against it. */

@@ -62,7 +62,7 @@ struct report {
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
 	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
-	char err[512];			/* an option's parse error */
+	struct err err;			/* an option's parse error */
 };
 
 /* --comms, --dsos, --symbols: comma lists; a second one replaces the first. */
@@ -92,8 +92,8 @@ static int opt_ids(const struct opt_desc *opt, const char *arg, bool unset, void
 	size_t *nr = pid ? &rep->filter.nr_pids : &rep->filter.nr_tids;
 
 	free(*list);
-	if (int_list__parse(arg, list, nr, rep->err, sizeof(rep->err))) {
-		pr_err("--%s: %s", opt->lng, rep->err);
+	if (int_list__parse(arg, list, nr, &rep->err)) {
+		pr_err("--%s: %s", opt->lng, rep->err.msg);
 		return -1;
 	}
 	return 0;
@@ -105,8 +105,8 @@ static int opt_cpus(const struct opt_desc *opt, const char *arg, bool unset, voi
 
 	free(rep->filter.cpus);
 	rep->filter.cpus = NULL;
-	if (cpu_list__parse(arg, &rep->filter.cpus, rep->err, sizeof(rep->err))) {
-		pr_err("--cpu: %s", rep->err);
+	if (cpu_list__parse(arg, &rep->filter.cpus, &rep->err)) {
+		pr_err("--cpu: %s", rep->err.msg);
 		return -1;
 	}
 	return 0;
@@ -115,14 +115,13 @@ static int opt_cpus(const struct opt_desc *opt, const char *arg, bool unset, voi
 static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
 	struct report *rep = opts;
-	char err[256];
+	struct err err;
 
 	rep->sopts.callchain = true;
 	rep->cg_given = true;
 	/* A bare -g is perf's default argument, caller order included. */
-	if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT, err,
-				   sizeof(err))) {
-		pr_err("%s", err);
+	if (callchain_param__parse(&rep->sopts.cg, arg ? arg : CALLCHAIN_DEFAULT_OPT, &err)) {
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -209,11 +208,6 @@ static const struct opt_desc report_opts[] = {
 	OPT_END
 };
 
-static bool is_guest_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
 static struct hists *report__hists(struct report *rep, const struct evsel *evsel)
 {
 	if (evsel->idx >= rep->nr_hists) {
@@ -256,7 +250,7 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 	if (rep->filter.cpus && !cpu_list__has(rep->filter.cpus, sample->cpu))
 		return true;
 
-	if (is_guest_mode(sample->cpumode) ? rep->count_guest : rep->count_host)
+	if (cpumode__is_guest(sample->cpumode) ? rep->count_guest : rep->count_host)
 		return false;
 	report__hists(rep, evsel)->nr_filtered++;
 	return true;
@@ -390,7 +384,7 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (is_guest_mode(frames[i].cpumode))
+		if (cpumode__is_guest(frames[i].cpumode))
 			frames[k++] = frames[i];
 	if (k && frames[0].ip == sample->ip)
 		return k;
@@ -433,7 +427,7 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 								   .addr = al->sym ? 0 : al->addr,
 								   .ip = sample->ip };
 			n = 1;
-		} else if (is_guest_mode(sample->cpumode)) {
+		} else if (cpumode__is_guest(sample->cpumode)) {
 			n = report__guest_stack(rep->frames, n, al, sample);
 		}
 		if (rep->folded || rep->flamegraph)
@@ -496,11 +490,6 @@ static const char *default_input(const struct guest_config *gc)
 	return "perf.data";
 }
 
-static double pct(u64 a, u64 b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0;
-}
-
 /*
  * Guest attribution summary and loud warnings: stale symbols are not silent.
  * The warnings go in the header on @fp ("# WARNING:" lines, which scripts
@@ -521,19 +510,19 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 		if (header)
 			fprintf(fp, "# %s: %" PRIu64 " guest kernel samples, %" PRIu64
 				" unresolved (%.2f%%); %" PRIu64 " guest user samples\n",
-				g->name, k, u, pct(u, k), g->nr_user_samples);
+				g->name, k, u, percent(u, k), g->nr_user_samples);
 		if (k && u * 100 >= k) {
-			const char *why = (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
+			const char *why = (g->flags & MACHINE_NO_SYMBOLS) || g->load_err ?
 				"no usable symbol files for this guest" :
 				"the kallsyms/modules copy is likely stale (guest rebooted, KASLR "
 				"moved the kernel, modules reloaded) or belongs to another guest";
 
 			if (header)
 				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "
-					"be resolved: %s\n", g->name, pct(u, k), why);
+					"be resolved: %s\n", g->name, percent(u, k), why);
 			if (to_stderr)
 				pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
-				   g->name, pct(u, k), why);
+				   g->name, percent(u, k), why);
 		}
 	}
 	for (i = 0; i < s->machines.nr_warnings; i++) {
@@ -668,7 +657,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		.demangle = true,
 		.guest = *gc,
 	};
-	char err[1024];
+	struct err err;
 	struct perf_data *data;
 	struct session *s;
 	bool use_tui;
@@ -702,16 +691,16 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("report takes no arguments ('%s'); use -i FILE", argv[i]);
 		goto out_usage;
 	}
-	if (sort_order__parse(&rep.so, rep.sort, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (sort_order__parse(&rep.so, rep.sort, &err)) {
+		pr_err("%s", err.msg);
 		goto out_usage;
 	}
 	if (rep.fields) {
 		struct sort_order fkeys;
-		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, err, sizeof(err));
+		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, &err);
 
 		if (n < 0) {
-			pr_err("%s", err);
+			pr_err("%s", err.msg);
 			goto out_usage;
 		}
 		rep.sopts.fields = rep.out_fields;
@@ -781,9 +770,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 */
 	guest_config__finish_view(&rep.guest);
 
-	data = perf_data__open(rep.input, &e, err, sizeof(err));
+	data = perf_data__open(rep.input, &err);
 	if (!data) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		goto out_filter;
 	}
 	if (rep.filter.cpus) {
@@ -808,10 +797,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		const struct header_info *hi = &data->info;
 		int n = time_ranges__parse(rep.time_str, hi->has_sample_time ? hi->first_sample_time : 0,
 					   hi->has_sample_time ? hi->last_sample_time : 0,
-					   &rep.filter.times, err, sizeof(err));
+					   &rep.filter.times, &err);
 
 		if (n < 0) {
-			pr_err("%s: %s", data->path, err);
+			pr_err("%s: %s", data->path, err.msg);
 			goto out_data;
 		}
 		rep.filter.nr_times = n;
@@ -865,19 +854,19 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	rep.count_guest = rep.guest.guest;
 	rep.count_host = rep.guest.host;
-	s = session__new(data, &rep.tool, &rep.guest, err, sizeof(err));
+	s = session__new(data, &rep.tool, &rep.guest, &err);
 	if (!s) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		goto out_data;
 	}
 	s->machines.kallsyms_path = rep.kallsyms;
-	if (machines__load_guest_symbols(&s->machines, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (machines__load_guest_symbols(&s->machines, &err)) {
+		pr_err("%s", err.msg);
 		goto out_session;
 	}
 	e = session__process_events(s);
 	if (e) {
-		pr_err("%s", s->errbuf);
+		pr_err("%s", s->err.msg);
 		goto out_session;
 	}
 	if (rep.dump || rep.stats) {

@@ -204,7 +204,7 @@ static int replay__pump(struct live *l)
 			int r = perf_data__next(l->data, &l->held, &l->held_off);
 
 			if (r < 0) {
-				pr_err("%s", l->data->errbuf);
+				pr_err("%s", l->data->err.msg);
 				return -EINVAL;
 			}
 			if (r == 0) {
@@ -222,12 +222,12 @@ static int replay__pump(struct live *l)
 		    (double)(l->held_time - l->first_time) > (double)(now_ns() - l->start_ns) * l->speed)
 			return 0;	/* not due yet */
 		if (session__process_event(l->s, l->held, l->held_off)) {
-			pr_err("%s", l->s->errbuf);
+			pr_err("%s", l->s->err.msg);
 			return -EINVAL;
 		}
 		l->held = NULL;
-		if (l->ks->err) {
-			pr_err("%s: %s", l->data->path, l->ks->errbuf);
+		if (l->ks->err.code) {
+			pr_err("%s: %s", l->data->path, l->ks->err.msg);
 			return -EINVAL;
 		}
 		if ((++n & 255) == 0 && now_ns() > deadline)
@@ -236,7 +236,7 @@ static int replay__pump(struct live *l)
 	if (l->eof && !l->finished && !l->done) {
 		/* the end of the file ends the last interval */
 		if (session__flush(l->s)) {
-			pr_err("%s", l->s->errbuf);
+			pr_err("%s", l->s->err.msg);
 			return -EINVAL;
 		}
 		l->finished = true;
@@ -262,17 +262,17 @@ static int live__pump(struct live *l)
 	long r = evlist__read(l->src.evlist, live__cb, l);
 
 	if (r < 0) {
-		pr_err("cannot read the ring buffers: %s", r == -EINVAL ? l->s->errbuf :
+		pr_err("cannot read the ring buffers: %s", r == -EINVAL ? l->s->err.msg :
 		       strerror((int)-r));
 		return (int)r;
 	}
-	if (l->ks->err) {
-		pr_err("%s", l->ks->errbuf);
+	if (l->ks->err.code) {
+		pr_err("%s", l->ks->err.msg);
 		return -EINVAL;
 	}
 	if (now_ns() >= l->next_refresh_ns) {
 		if (session__flush(l->s)) {
-			pr_err("%s", l->s->errbuf);
+			pr_err("%s", l->s->err.msg);
 			return -EINVAL;
 		}
 		live__snapshot(l, 0);
@@ -332,10 +332,10 @@ static int live__open(struct live *l)
 static int live__start(struct live *l)
 {
 	const struct synth_target t = { .targets = &l->pid, .nr_targets = l->pid != 0 };
-	char warn[16], msg[16];
+	struct err warn, msg;
 
 	synthesize__state(&t, 4 * sizeof(u64) /* TID TIME CPU IDENTIFIER */, live__synth_cb, l,
-			  warn, sizeof(warn), msg, sizeof(msg));
+			  &warn, &msg);
 	l->start_ns = now_ns();
 	l->next_refresh_ns = l->start_ns + (u64)(l->delay * 1e9);
 	if (evlist__enable(l->src.evlist)) {
@@ -425,7 +425,7 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 		.delay = 1, .speed = 1, .mmap_pages = 128,
 		.guest = *gc,
 	};
-	char err[1024];
+	struct err err;
 	struct sigaction sa;
 	int i, e, ret = 1;
 
@@ -463,9 +463,9 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 	sigaction(SIGTERM, &sa, NULL);
 
 	if (l.input) {
-		l.data = perf_data__open(l.input, &e, err, sizeof(err));
+		l.data = perf_data__open(l.input, &err);
 		if (!l.data) {
-			pr_err("%s", err);
+			pr_err("%s", err.msg);
 			return 1;
 		}
 	} else if (live__open(&l)) {
@@ -473,12 +473,12 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 	}
 	l.ks = kvm_stat__new(&l.o);
 	if (kvm_stat__setup(l.ks, l.data)) {
-		pr_err("%s", l.ks->errbuf);
+		pr_err("%s", l.ks->err.msg);
 		goto out;
 	}
-	l.s = session__new(l.data, &l.tool, &l.guest, err, sizeof(err));
+	l.s = session__new(l.data, &l.tool, &l.guest, &err);
 	if (!l.s) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		goto out;
 	}
 	l.ks->machines = &l.s->machines;

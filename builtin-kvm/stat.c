@@ -128,8 +128,8 @@ static void warn_guests(struct session *s)
 		if (!k || u * 100 < k)
 			continue;
 		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
-			   g->name, 100.0 * (double)u / (double)k,
-			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_error ?
+			   g->name, percent(u, k),
+			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_err ?
 			   "no usable symbol files for this guest" :
 			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "
 			   "the kernel, modules reloaded) or belongs to another guest");
@@ -253,7 +253,7 @@ static int stat_report(int argc, char **argv, struct guest_config *gc)
 		.tool = { .skip = stat_skip },
 		.o = { .vcpu = -1 },
 	};
-	char err[1024];
+	struct err err;
 	struct perf_data *data;
 	struct session *s = NULL;
 	int i, e, ret = 1;
@@ -288,15 +288,15 @@ static int stat_report(int argc, char **argv, struct guest_config *gc)
 	r.p.pid_str = r.pid_str;
 	guest_config__finish(&r.guest);
 
-	data = perf_data__open(r.input, &e, err, sizeof(err));
+	data = perf_data__open(r.input, &err);
 	if (!data) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		free(r.pids);
 		return 1;
 	}
 	r.ks = kvm_stat__new(&r.o);
 	if (kvm_stat__setup(r.ks, data)) {
-		pr_err("%s", r.ks->errbuf);
+		pr_err("%s", r.ks->err.msg);
 		goto out;
 	}
 	/*
@@ -307,29 +307,29 @@ static int stat_report(int argc, char **argv, struct guest_config *gc)
 		e = kvm_stat__process(r.ks, data);
 		if (e != -EOPNOTSUPP) {
 			if (e) {
-				pr_err("%s: %s", data->path, r.ks->errbuf);
+				pr_err("%s: %s", data->path, r.ks->err.msg);
 				goto out;
 			}
 			goto print;
 		}
 	}
-	s = session__new(data, &r.tool, &r.guest, err, sizeof(err));
+	s = session__new(data, &r.tool, &r.guest, &err);
 	if (!s) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		goto out;
 	}
 	r.ks->machines = &s->machines;
-	if (r.o.by_symbol && machines__load_guest_symbols(&s->machines, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (r.o.by_symbol && machines__load_guest_symbols(&s->machines, &err)) {
+		pr_err("%s", err.msg);
 		goto out;
 	}
 	e = session__process_events(s);
 	if (e) {
-		pr_err("%s", s->errbuf);
+		pr_err("%s", s->err.msg);
 		goto out;
 	}
-	if (r.ks->err) {
-		pr_err("%s: %s", data->path, r.ks->errbuf);
+	if (r.ks->err.code) {
+		pr_err("%s: %s", data->path, r.ks->err.msg);
 		goto out;
 	}
 print:

@@ -251,7 +251,7 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	};
 	struct sort_order user;
 	struct sigaction sa = { 0 };
-	char err[1024];
+	struct err err;
 	int i, ret = 129;
 	bool use_tui;
 
@@ -268,8 +268,8 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 		pr_err("top takes no arguments ('%s')", argv[i]);
 		goto out;
 	}
-	if (sort_order__parse(&user, top.sort, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (sort_order__parse(&user, top.sort, &err)) {
+		pr_err("%s", err.msg);
 		goto out;
 	}
 	user.nr_lead = 0;

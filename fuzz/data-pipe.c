@@ -8,6 +8,7 @@
 
 #include "fuzz/fuzz-session.h"
 #include "util/data.h"
+#include "util/err.h"
 
 struct feed {
 	int fd;
@@ -39,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct perf_data *d;
 	struct feed f = { .p = data, .len = size };
 	pthread_t t;
-	char err[512];
-	int p[2], e, saved = dup(0);
+	struct err err;
+	int p[2], saved = dup(0);
 
 	if (saved < 0 || pipe(p)) {
 		if (saved >= 0)
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.fd = p[1];
 	signal(SIGPIPE, SIG_IGN);	/* the reader may stop early */
 	pthread_create(&t, NULL, feed_main, &f);
-	d = perf_data__open("-", &e, err, sizeof(err));
+	d = perf_data__open("-", &err);
 	if (d) {
 		fuzz_report(d);
 		perf_data__delete(d);

@@ -9,6 +9,7 @@
 #include "fuzz/fuzz.h"
 #include "ui/stdio.h"
 #include "util/callchain.h"
+#include "util/err.h"
 #include "util/hist.h"
 #include "util/session.h"
 
@@ -41,13 +42,13 @@ static inline void fuzz_report(struct perf_data *data)
 	struct stdio_opts opts = { .show_nr_samples = true, .callchain = true };
 	struct sort_order so;
 	struct session *s;
-	char err[512];
+	struct err err;
 
-	if (sort_order__parse(&so, "comm,pid,dso,sym", err, sizeof(err)))
+	if (sort_order__parse(&so, "comm,pid,dso,sym", &err))
 		abort();
 	hists__init(&rep.hists, &so);
 	rep.tool.sample = fuzz_report_sample;
-	s = session__new(data, &rep.tool, NULL, err, sizeof(err));
+	s = session__new(data, &rep.tool, NULL, &err);
 	if (s) {
 		/* The host's kernel symbols: none (no /proc/kallsyms per input). */
 		s->machines.kallsyms_path = "/nonexistent/kallsyms";

@@ -2,14 +2,15 @@
 /* The kallsyms parser, and lookups in what it built. */
 #include "fuzz/fuzz.h"
 #include "symbols/kallsyms.h"
+#include "util/err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kallsyms ks;
-	char err[512];
+	struct err err;
 	size_t i;
 
-	if (kallsyms__parse(&ks, (const char *)data, size, "fuzz", err, sizeof(err)))
+	if (kallsyms__parse(&ks, (const char *)data, size, "fuzz", &err))
 		return 0;
 	for (i = 0; i < ks.tab.nr && i < 64; i++) {
 		const struct symbol *s = &ks.tab.syms[i];

@@ -2,12 +2,14 @@
 /* A guest's vmlinux (--guestvmlinux): loaded and laid out as the kernel. */
 #include "fuzz/fuzz.h"
 #include "util/data.h"
+#include "util/err.h"
 #include "util/machine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct machines m;
-	char err[512], path[64];
+	struct err err;
+	char path[64];
 	int fd = fuzz_file(data, size, path, sizeof(path));
 	struct perf_data *d;
 
@@ -15,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	d = perf_data__new_live("fuzz");	/* a report always has its data */
 	machines__init(&m, d);
-	if (!machines__setup_guests(&m, NULL, NULL, path, NULL, err, sizeof(err)))
-		machines__load_guest_symbols(&m, err, sizeof(err));
+	if (!machines__setup_guests(&m, NULL, NULL, path, NULL, &err))
+		machines__load_guest_symbols(&m, &err);
 	machines__exit(&m);
 	perf_data__delete(d);
 	close(fd);

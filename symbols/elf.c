@@ -3,6 +3,7 @@
 #include "symbols/elf.h"
 
 #include "symbols/demangle.h"
+#include "util/err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -290,7 +291,7 @@ static int read_segments(struct elf_image *img, Elf *elf)
 }
 
 int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
-	      const void *buf, size_t len, char *err, size_t errlen)
+	      const void *buf, size_t len, struct err *err)
 {
 	struct elf_handle rt, sf;
 	GElf_Ehdr ehdr;
@@ -303,13 +304,12 @@ int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
 	symtab__init(&img->tab);
 	ret = handle_open(&rt, runtime, buf, len);
 	if (ret) {
-		snprintf(err, errlen, "cannot read ELF file '%s': %s",
-			 runtime ? runtime : "[memory]", ret == -ENOEXEC ? "not an ELF file" :
-			 file__strerror(ret));
-		return ret;
+		return err__set(err, ret, "cannot read ELF file '%s': %s",
+				runtime ? runtime : "[memory]", ret == -ENOEXEC ? "not an ELF file" :
+				file__strerror(ret));
 	}
 	if (!gelf_getehdr(rt.elf, &ehdr)) {
-		snprintf(err, errlen, "'%s': bad ELF header", runtime ? runtime : "[memory]");
+		err__set(err, -ENOEXEC, "'%s': bad ELF header", runtime ? runtime : "[memory]");
 		handle_close(&rt);
 		return -ENOEXEC;
 	}

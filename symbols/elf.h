@@ -4,6 +4,8 @@
 
 #include "symbols/symtab.h"
 
+struct err;
+
 #define BUILD_ID_SIZE 20
 
 /** struct elf_segment - a PT_LOAD: how file offsets map to addresses. */
@@ -44,7 +46,7 @@ int elf__has_symtab(const char *path);
  * message in @err. On success the caller owns img (elf_image__exit).
  */
 int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
-	      const void *buf, size_t len, char *err, size_t errlen);
+	      const void *buf, size_t len, struct err *err);
 void elf_image__exit(struct elf_image *img);
 
 /** elf_image__offset_to_vaddr - maps a file offset to the ELF address. */

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/err.h"
+
 /* Hex digit values plus one; 0 for anything else. */
 static const u8 hex_table1[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
@@ -119,8 +121,7 @@ static u16 module_owner_add(struct kallsyms *ks, const char *name, size_t len,
 /* Parsing state, so that a file can be parsed as it streams in. */
 struct kparse {
 	const char *path;
-	char *err;
-	size_t errlen;
+	struct err *err;
 	size_t line, nonzero, kept;
 	u16 last_owner;
 	const char *last_name;
@@ -144,7 +145,7 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 	q = p + n;
 	if (!n || q >= eol || *q != ' ' || q + 2 >= eol || q[2] != ' ' ||
 	    !is_alpha(q[1])) {
-		snprintf(st->err, st->errlen, "%s:%zu: malformed kallsyms line (expected "
+		err__set(st->err, -EINVAL, "%s:%zu: malformed kallsyms line (expected "
 			 "'ADDRESS TYPE NAME [MODULE]')", st->path, st->line);
 		return -EINVAL;
 	}
@@ -158,7 +159,7 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 	if (q)
 		name_end = q;
 	if (name_end == name || name_end - name > KSYM_NAME_MAX) {
-		snprintf(st->err, st->errlen, "%s:%zu: symbol name is %s", st->path, st->line,
+		err__set(st->err, -EINVAL, "%s:%zu: symbol name is %s", st->path, st->line,
 			 name_end == name ? "empty" : "too long");
 		return -EINVAL;
 	}
@@ -169,7 +170,7 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 			m++;
 		if (m < eol) {
 			if (*m != '[' || eol[-1] != ']' || eol - m < 3 || eol - m > 64 + 2) {
-				snprintf(st->err, st->errlen, "%s:%zu: malformed module tag "
+				err__set(st->err, -EINVAL, "%s:%zu: malformed module tag "
 					 "(expected '[module]')", st->path, st->line);
 				return -EINVAL;
 			}
@@ -193,7 +194,7 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 		owner = module_owner_add(ks, mod, (size_t)(mod_end - mod), &st->last_owner,
 					 &st->last_name, &st->last_len);
 		if (!owner) {
-			snprintf(st->err, st->errlen, "%s:%zu: more than %u modules", st->path,
+			err__set(st->err, -EINVAL, "%s:%zu: more than %u modules", st->path,
 				 st->line, MAX_MODULES);
 			return -EINVAL;
 		}
@@ -213,13 +214,13 @@ static int kparse_finish(struct kallsyms *ks, struct kparse *st)
 {
 	ks->nr_lines = st->line;
 	if (st->line && !st->nonzero) {
-		snprintf(st->err, st->errlen, "%s: every address is zero: this copy was read "
+		err__set(st->err, -EPERM, "%s: every address is zero: this copy was read "
 			 "without privileges. In the guest, copy it as root (e.g. 'sudo cat "
 			 "/proc/kallsyms > kallsyms', or set kernel.kptr_restrict=0)", st->path);
 		return -EPERM;
 	}
 	if (!st->kept) {
-		snprintf(st->err, st->errlen, "%s: no text or data symbols in %zu lines: not a "
+		err__set(st->err, -EINVAL, "%s: no text or data symbols in %zu lines: not a "
 			 "kallsyms copy", st->path, st->line);
 		return -EINVAL;
 	}
@@ -231,25 +232,24 @@ static int kparse_finish(struct kallsyms *ks, struct kparse *st)
 	return 0;
 }
 
-static void kparse_init(struct kallsyms *ks, struct kparse *st, const char *path, char *err,
-			size_t errlen)
+static void kparse_init(struct kallsyms *ks, struct kparse *st, const char *path,
+			struct err *err)
 {
 	memset(ks, 0, sizeof(*ks));
 	symtab__init(&ks->tab);
 	memset(st, 0, sizeof(*st));
 	st->path = path;
 	st->err = err;
-	st->errlen = errlen;
 }
 
 int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char *path,
-		    char *err, size_t errlen)
+		    struct err *err)
 {
 	const char *p = buf, *end = buf + len;
 	struct kparse st;
 	int ret = 0;
 
-	kparse_init(ks, &st, path, err, errlen);
+	kparse_init(ks, &st, path, err);
 	while (p < end && !ret) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 
@@ -266,7 +266,7 @@ int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char
 }
 
 /* Streams the file through the parser: no copy of the whole file in memory. */
-int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errlen)
+int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 {
 	enum { CHUNK = 256 * 1024, MAX_LINE = 4096 };
 	char *buf = xmalloc(CHUNK + MAX_LINE);
@@ -275,14 +275,14 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 	gzFile gz;
 	int fd, ret = 0;
 
-	kparse_init(ks, &st, path, err, errlen);
+	kparse_init(ks, &st, path, err);
 	fd = file__open_regular(path, KALLSYMS_MAX_BYTES);
 	if (fd < 0) {
 		if (fd == -EFBIG)
-			snprintf(err, errlen, "%s: larger than %u MiB: not a kallsyms copy", path,
+			err__set(err, fd, "%s: larger than %u MiB: not a kallsyms copy", path,
 				 KALLSYMS_MAX_BYTES >> 20);
 		else
-			snprintf(err, errlen, "cannot read '%s': %s", path, file__strerror(fd));
+			err__set(err, fd, "cannot read '%s': %s", path, file__strerror(fd));
 		free(buf);
 		return fd;
 	}
@@ -290,8 +290,7 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 	if (!gz) {
 		close(fd);
 		free(buf);
-		snprintf(err, errlen, "cannot read '%s': out of memory", path);
-		return -ENOMEM;
+		return err__set(err, -ENOMEM, "cannot read '%s': out of memory", path);
 	}
 	for (;;) {
 		int n = gzread(gz, buf + have, CHUNK);
@@ -299,16 +298,14 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 		int e;
 
 		if (n < 0 || (n == 0 && (gzerror(gz, &e), e != Z_OK && e != Z_STREAM_END))) {
-			snprintf(err, errlen, "cannot read '%s': truncated or corrupt gzip data",
-				 path);
-			ret = -EBADMSG;
+			ret = err__set(err, -EBADMSG, "cannot read '%s': truncated or corrupt "
+				       "gzip data", path);
 			break;
 		}
 		total += (size_t)n;
 		if (total > KALLSYMS_MAX_BYTES) {
-			snprintf(err, errlen, "%s: larger than %u MiB: not a kallsyms copy", path,
-				 KALLSYMS_MAX_BYTES >> 20);
-			ret = -EFBIG;
+			ret = err__set(err, -EFBIG, "%s: larger than %u MiB: not a kallsyms "
+				       "copy", path, KALLSYMS_MAX_BYTES >> 20);
 			break;
 		}
 		end = buf + have + n;
@@ -325,9 +322,8 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 			break;
 		}
 		if (have >= MAX_LINE) {
-			snprintf(err, errlen, "%s:%zu: line longer than %d bytes", path,
-				 st.line + 1, MAX_LINE);
-			ret = -EINVAL;
+			ret = err__set(err, -EINVAL, "%s:%zu: line longer than %d bytes", path,
+				       st.line + 1, MAX_LINE);
 			break;
 		}
 		memmove(buf, p, have);
@@ -341,18 +337,17 @@ int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errl
 	return ret;
 }
 
-int kallsyms__text_of(const char *path, u64 *text, char *err, size_t errlen)
+int kallsyms__text_of(const char *path, u64 *text, struct err *err)
 {
 	struct kallsyms ks;
-	int ret = kallsyms__load(&ks, path, err, errlen);
+	int ret = kallsyms__load(&ks, path, err);
 
 	if (ret)
 		return ret;
 	if (ks.has_text) {
 		*text = ks.text;
 	} else {
-		snprintf(err, errlen, "%s: no _text or _stext symbol", path);
-		ret = -ENOENT;
+		ret = err__set(err, -ENOENT, "%s: no _text or _stext symbol", path);
 	}
 	kallsyms__exit(&ks);
 	return ret;
@@ -379,7 +374,7 @@ void modules__free(struct kmodule *mods, size_t nr)
 }
 
 int modules__parse(const char *buf, size_t len, const char *path, struct kmodule **modsp,
-		   size_t *nrp, char *err, size_t errlen)
+		   size_t *nrp, struct err *err)
 {
 	const char *p = buf, *end = buf + len;
 	struct kmodule *mods = NULL;
@@ -399,7 +394,7 @@ int modules__parse(const char *buf, size_t len, const char *path, struct kmodule
 			continue;
 		}
 		if ((size_t)(eol - p) >= sizeof(lbuf)) {
-			snprintf(err, errlen, "%s:%zu: line too long for a modules entry", path, line);
+			err__set(err, -EINVAL, "%s:%zu: line too long for a modules entry", path, line);
 			goto out_inval;
 		}
 		memcpy(lbuf, p, (size_t)(eol - p));
@@ -413,22 +408,22 @@ int modules__parse(const char *buf, size_t len, const char *path, struct kmodule
 				n = -1;
 		}
 		if (n != 6) {
-			snprintf(err, errlen, "%s:%zu: malformed modules line (expected 'NAME SIZE "
+			err__set(err, -EINVAL, "%s:%zu: malformed modules line (expected 'NAME SIZE "
 				 "REFS DEPS STATE ADDRESS')", path, line);
 			goto out_inval;
 		}
 		if (size == 0 || size > MODULE_MAX_SIZE) {
-			snprintf(err, errlen, "%s:%zu: module '%s' has an absurd size %llu",
+			err__set(err, -EINVAL, "%s:%zu: module '%s' has an absurd size %llu",
 				 path, line, name, size);
 			goto out_inval;
 		}
 		if (addr && addr + size < addr) {
-			snprintf(err, errlen, "%s:%zu: module '%s' wraps the address space",
+			err__set(err, -EINVAL, "%s:%zu: module '%s' wraps the address space",
 				 path, line, name);
 			goto out_inval;
 		}
 		if (nr >= MAX_MODULES) {
-			snprintf(err, errlen, "%s:%zu: more than %u modules", path, line, MAX_MODULES);
+			err__set(err, -EINVAL, "%s:%zu: more than %u modules", path, line, MAX_MODULES);
 			goto out_inval;
 		}
 		nonzero += addr != 0;
@@ -440,7 +435,7 @@ int modules__parse(const char *buf, size_t len, const char *path, struct kmodule
 		p = eol + 1;
 	}
 	if (nr && !nonzero) {
-		snprintf(err, errlen, "%s: every module address is zero: this copy was read "
+		err__set(err, -EPERM, "%s: every module address is zero: this copy was read "
 			 "without privileges. In the guest, copy it as root", path);
 		modules__free(mods, nr);
 		return -EPERM;
@@ -453,23 +448,19 @@ out_inval:
 	return -EINVAL;
 }
 
-int modules__load(const char *path, struct kmodule **mods, size_t *nr, char *err, size_t errlen)
+int modules__load(const char *path, struct kmodule **mods, size_t *nr, struct err *err)
 {
 	char *buf;
 	size_t len;
 	int ret;
 
 	ret = read_file_maybe_gz(path, MODULES_MAX_BYTES, &buf, &len);
-	if (ret == -EFBIG) {
-		snprintf(err, errlen, "%s: larger than %u MiB: not a modules copy", path,
-			 MODULES_MAX_BYTES >> 20);
-		return ret;
-	}
-	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, file__strerror(ret));
-		return ret;
-	}
-	ret = modules__parse(buf, len, path, mods, nr, err, errlen);
+	if (ret == -EFBIG)
+		return err__set(err, ret, "%s: larger than %u MiB: not a modules copy", path,
+				MODULES_MAX_BYTES >> 20);
+	if (ret)
+		return err__set(err, ret, "cannot read '%s': %s", path, file__strerror(ret));
+	ret = modules__parse(buf, len, path, mods, nr, err);
 	free(buf);
 	return ret;
 }

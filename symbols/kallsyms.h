@@ -4,6 +4,8 @@
 
 #include "symbols/symtab.h"
 
+struct err;
+
 /* Bounds on what a kallsyms or modules copy may hold. */
 #define KALLSYMS_MAX_BYTES	(32u << 20)
 #define MODULES_MAX_BYTES	(4u << 20)
@@ -38,18 +40,18 @@ struct kallsyms {
  * and line in @err: -EPERM when every address is zero (a copy read
  * without root), -EINVAL on a malformed line, -EFBIG when too large.
  */
-int kallsyms__load(struct kallsyms *ks, const char *path, char *err, size_t errlen);
+int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err);
 
 /**
  * kallsyms__text_of - the address of _text (else _stext) in a kallsyms
  * copy, after the checks of kallsyms__load. Returns 0, -ENOENT when there
  * is neither symbol, or kallsyms__load's error, with a message in @err.
  */
-int kallsyms__text_of(const char *path, u64 *text, char *err, size_t errlen);
+int kallsyms__text_of(const char *path, u64 *text, struct err *err);
 
 /** kallsyms__parse - the same, from a buffer; @path names it in messages. */
 int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char *path,
-		    char *err, size_t errlen);
+		    struct err *err);
 void kallsyms__exit(struct kallsyms *ks);
 
 /** kallsyms__module_index - 1 + index of @name in ks->modnames, or 0. */
@@ -60,9 +62,9 @@ u16 kallsyms__module_owner(const struct kallsyms *ks, const char *name);
  * *mods is a malloc'ed array of *nr entries the caller frees with
  * modules__free(). Errors as kallsyms__load, naming the line.
  */
-int modules__load(const char *path, struct kmodule **mods, size_t *nr, char *err, size_t errlen);
+int modules__load(const char *path, struct kmodule **mods, size_t *nr, struct err *err);
 int modules__parse(const char *buf, size_t len, const char *path, struct kmodule **mods,
-		   size_t *nr, char *err, size_t errlen);
+		   size_t *nr, struct err *err);
 void modules__free(struct kmodule *mods, size_t nr);
 
 #endif

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "symbols/demangle.h"
+#include "util/err.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -31,7 +32,7 @@ static int read_module(const char *path, char **buf, size_t *len)
 	return -ENOTSUP;
 }
 
-int kmod__load(struct elf_image *img, const char *path, u64 base, char *err, size_t errlen)
+int kmod__load(struct elf_image *img, const char *path, u64 base, struct err *err)
 {
 	Elf *elf;
 	GElf_Ehdr ehdr;
@@ -46,16 +47,16 @@ int kmod__load(struct elf_image *img, const char *path, u64 base, char *err, siz
 	symtab__init(&img->tab);
 	ret = read_module(path, &buf, &len);
 	if (ret) {
-		snprintf(err, errlen, "cannot read module '%s': %s", path,
-			 ret == -ENOTSUP ? "only .ko and .ko.gz are read" : file__strerror(ret));
-		return ret;
+		return err__set(err, ret, "cannot read module '%s': %s", path,
+				ret == -ENOTSUP ? "only .ko and .ko.gz are read" :
+				file__strerror(ret));
 	}
 	elf_version(EV_CURRENT);
 	elf = elf_memory(buf, len);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr) ||
 	    ehdr.e_type != ET_REL || elf_getshdrnum(elf, &nsec) || elf_getshdrstrndx(elf, &shstrndx)) {
-		snprintf(err, errlen, "'%s' is not a kernel module (relocatable ELF)", path);
-		ret = -ENOEXEC;
+		ret = err__set(err, -ENOEXEC, "'%s' is not a kernel module (relocatable ELF)",
+			       path);
 		goto out;
 	}
 	/* Where each core text section lands, as the kernel lays it out. */

@@ -4,6 +4,8 @@
 
 #include "symbols/elf.h"
 
+struct err;
+
 #define KMOD_MAX_BYTES (256u << 20)
 
 /**
@@ -13,7 +15,7 @@
  * header order, each at its alignment. Symbols land in img->tab at their
  * run-time addresses. Returns 0, or a negative errno with a message in @err.
  */
-int kmod__load(struct elf_image *img, const char *path, u64 base, char *err, size_t errlen);
+int kmod__load(struct elf_image *img, const char *path, u64 base, struct err *err);
 
 /**
  * kmod__find - the file of module @name under @root/lib/modules/ (any

@@ -36,7 +36,7 @@ struct output_field {
  * -EINVAL with the bad name in @err.
  */
 int output_fields__parse(const char *spec, struct output_field *out, struct sort_order *keys,
-			 char *err, size_t errlen);
+			 struct err *err);
 
 /** struct stdio_opts - how rows are printed as text. */
 struct stdio_opts {

@@ -10,6 +10,7 @@
 
 #include "symbols/symtab.h"
 #include "util/machine.h"
+#include "util/err.h"
 #include "util/options.h"
 
 /*
@@ -304,8 +305,7 @@ static const struct {
 	{ "function", 3, 0 },
 };
 
-int callchain_param__parse(struct callchain_param *p, const char *arg, char *err,
-			   size_t errlen)
+int callchain_param__parse(struct callchain_param *p, const char *arg, struct err *err)
 {
 	char *copy = xstrdup(arg), *save = NULL, *tok, *s;
 	bool min_set = false, limit_set = false;
@@ -338,19 +338,17 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, char *err
 			continue;
 		}
 		if (!strcmp(tok, "address") || !strcmp(tok, "srcline") || !strcmp(tok, "branch")) {
-			snprintf(err, errlen, "-g: '%s' is not supported (paths are by function)",
-				 tok);
-			ret = -EINVAL;
+			ret = err__set(err, -EINVAL, "-g: '%s' is not supported (paths are by "
+				       "function)", tok);
 			break;
 		}
 		if (!min_set) {
 			double d;
 
 			if (parse_double(tok, &d) || d < 0 || d > 100 || isnan(d)) {
-				snprintf(err, errlen, "-g: '%s' is neither a field "
-					 "(graph, flat, fractal, folded, none, caller, callee, "
-					 "function, percent, period, count) nor a percentage", tok);
-				ret = -EINVAL;
+				ret = err__set(err, -EINVAL, "-g: '%s' is neither a field "
+					       "(graph, flat, fractal, folded, none, caller, callee, "
+					       "function, percent, period, count) nor a percentage", tok);
 				break;
 			}
 			p->min_percent = d;
@@ -367,9 +365,8 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, char *err
 				continue;
 			}
 		}
-		snprintf(err, errlen, "-g: '%s' is not a print limit (a whole number) "
-			 "or a field", tok);
-		ret = -EINVAL;
+		ret = err__set(err, -EINVAL, "-g: '%s' is not a print limit (a whole number) "
+			       "or a field", tok);
 		break;
 	}
 	free(copy);
@@ -401,7 +398,6 @@ int callchain_argv__join(int argc, char **argv)
 
 	for (i = 1; i + 1 < argc; i++) {
 		struct callchain_param p = CALLCHAIN_PARAM_DEFAULT;
-		char err[256];
 		size_t len;
 
 		if (!strcmp(argv[i], "--"))
@@ -409,7 +405,7 @@ int callchain_argv__join(int argc, char **argv)
 		if (strcmp(argv[i], "-g") && strcmp(argv[i], "--call-graph"))
 			continue;
 		if (nr_joined == ARRAY_SIZE(joined_args) || argv[i + 1][0] == '-' || !argv[i + 1][0] ||
-		    callchain_param__parse(&p, argv[i + 1], err, sizeof(err)))
+		    callchain_param__parse(&p, argv[i + 1], NULL))
 			continue;
 		len = strlen("--call-graph=") + strlen(argv[i + 1]) + 1;
 		argv[i] = joined_args[nr_joined++] = xmalloc(len);

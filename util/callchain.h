@@ -11,6 +11,7 @@
 #include "util/util.h"
 
 struct dso;
+struct err;
 struct symbol;
 
 #define CALLCHAIN_MAX_FRAMES	127	/* as perf's default --max-stack */
@@ -109,8 +110,7 @@ struct callchain_param {
  * period, count), then numbers: the minimum percentage, then the print
  * limit. Returns 0, or -EINVAL with the bad field named in @err.
  */
-int callchain_param__parse(struct callchain_param *p, const char *arg, char *err,
-			   size_t errlen);
+int callchain_param__parse(struct callchain_param *p, const char *arg, struct err *err);
 
 /**
  * callchain_argv__join - as perf's -g, whose argument may be the next word:

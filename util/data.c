@@ -21,14 +21,10 @@
 #define MAX_RECORD	65536u
 
 
-static void vset_err(struct perf_data *d, const char *fmt, va_list ap)
+static int vset_err(struct perf_data *d, int err, const char *fmt, va_list ap)
 {
-	int n;
-
-	n = snprintf(d->errbuf, sizeof(d->errbuf), "%s: ", d->path);
-	if (n < 0 || (size_t)n >= sizeof(d->errbuf))
-		n = 0;
-	vsnprintf(d->errbuf + n, sizeof(d->errbuf) - n, fmt, ap);
+	err__vset(&d->err, err, fmt, ap);
+	return err__prefix(&d->err, "%s: ", d->path);
 }
 
 static int set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
@@ -38,7 +34,7 @@ static int set_err(struct perf_data *d, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset_err(d, fmt, ap);
+	vset_err(d, err, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -48,7 +44,7 @@ int perf_data__set_err(struct perf_data *d, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vset_err(d, fmt, ap);
+	vset_err(d, err, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -317,7 +313,7 @@ void perf_data__release(struct perf_data *d, const void *upto)
 	d->map_released = to;
 }
 
-struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, size_t errlen)
+struct perf_data *perf_data__open(const char *path, struct err *e)
 {
 	struct perf_data *d = xzalloc(sizeof(*d));
 	struct stat st;
@@ -423,9 +419,7 @@ struct perf_data *perf_data__open(const char *path, int *errp, char *errbuf, siz
 out:
 	return d;
 out_err:
-	if (errbuf)
-		str_copy(errbuf, d->errbuf, errlen);
-	*errp = err;
+	err__set(e, err, "%s", d->err.msg);
 	perf_data__delete(d);
 	return NULL;
 }
@@ -654,12 +648,13 @@ static int feed_compressed(struct perf_data *d, const union perf_event *ev, u64 
 /* 1 and a record decompressed so far, 0 when none is left, <0 on corrupt data. */
 static int next_decompressed(struct perf_data *d, union perf_event **event, u64 *offset)
 {
-	char why[256];
-	int r = decomp__next(d->decomp, event, why, sizeof(why));
+	struct err why;
+	int r = decomp__next(d->decomp, event, &why);
 
 	if (r < 0) {
 		d->eof = true;
-		return set_err(d, r, "COMPRESSED record at %#" PRIx64 ": %s", d->decomp_off, why);
+		return set_err(d, r, "COMPRESSED record at %#" PRIx64 ": %s", d->decomp_off,
+			       why.msg);
 	}
 	if (r > 0)
 		*offset = d->decomp_off;

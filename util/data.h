@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "util/err.h"
 #include "util/event.h"
 #include "util/evsel.h"
 #include "util/header.h"
@@ -33,7 +34,7 @@ struct file_header {
 
 /**
  * struct perf_data - an open data file (file or pipe mode).
- * @errbuf: the last error, with file name and offset; readers print it.
+ * @err: the last error, with file name and offset; readers print it.
  */
 struct perf_data {
 	char *path;
@@ -66,19 +67,18 @@ struct perf_data {
 	/* Records from COMPRESSED records, and the offset of the last of those. */
 	struct decomp *decomp;
 	u64 decomp_off, nr_compressed;
-	char errbuf[512];
+	struct err err;
 };
 
 /**
  * perf_data__open - open and check a data file's header.
  * @path: a file, or "-" for a pipe-mode stream on stdin.
  * Returns a new perf_data (free with perf_data__delete), or NULL with
- * *err set to a negative errno and @errbuf (of @errlen) set to a message.
+ * @e (may be NULL) holding the negative errno and the message.
  * Pipe mode reads the attrs and features as the stream goes, so evsels
  * may grow while records are read.
  */
-struct perf_data *perf_data__open(const char *path, int *err, char *errbuf,
-				  size_t errlen);
+struct perf_data *perf_data__open(const char *path, struct err *e);
 void perf_data__delete(struct perf_data *data);
 
 /**
@@ -94,7 +94,7 @@ struct perf_data *perf_data__new_live(const char *name);
  * Returns 1 with *event pointing into an internal buffer valid until the
  * next call (until perf_data__delete when data->mapped), and *offset its
  * file offset; 0 at the end; a negative errno on
- * a corrupt or unreadable file (message in data->errbuf). Header records
+ * a corrupt or unreadable file (message in data->err). Header records
  * of pipe mode (attrs, features) are consumed here, and returned too.
  */
 int perf_data__next(struct perf_data *data, union perf_event **event, u64 *offset);
@@ -115,7 +115,7 @@ void perf_data__release(struct perf_data *data, const void *upto);
 bool perf_data__release_due(const struct perf_data *data, const void *upto);
 
 /**
- * perf_data__set_err - puts "PATH: " and the message in @d->errbuf, for
+ * perf_data__set_err - puts "PATH: " and the message in @d->err, for
  * the reader and its modules (util/header.c). Returns @err.
  */
 int perf_data__set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);

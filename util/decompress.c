@@ -9,6 +9,7 @@
 
 #include <zstd.h>
 
+#include "util/err.h"
 #include "util/event.h"
 #include "util/util.h"
 
@@ -81,7 +82,7 @@ bool decomp__block_open(const struct decomp *dc)
 	return dc->block_open;
 }
 
-int decomp__next(struct decomp *dc, union perf_event **event, char *err, size_t errlen)
+int decomp__next(struct decomp *dc, union perf_event **event, struct err *err)
 {
 	for (;;) {
 		size_t avail = dc->out_len - dc->out_pos;
@@ -93,9 +94,8 @@ int decomp__next(struct decomp *dc, union perf_event **event, char *err, size_t 
 			struct perf_event_header *h = (void *)(dc->out + dc->out_pos);
 
 			if (h->size < sizeof(*h) || h->size % 8) {
-				snprintf(err, errlen, "a record inside has invalid size %u (type %u)",
-					 h->size, h->type);
-				return -EINVAL;
+				return err__set(err, -EINVAL, "a record inside has invalid size %u "
+						"(type %u)", h->size, h->type);
 			}
 			if (avail >= h->size) {
 				*event = (union perf_event *)h;
@@ -114,13 +114,12 @@ int decomp__next(struct decomp *dc, union perf_event **event, char *err, size_t 
 		out = (ZSTD_outBuffer){ dc->out, OUT_SIZE, dc->out_len };
 		ret = ZSTD_decompressStream(dc->zs, &out, &in);
 		if (ZSTD_isError(ret)) {
-			snprintf(err, errlen, "corrupt zstd data: %s", ZSTD_getErrorName(ret));
-			return -EINVAL;
+			return err__set(err, -EINVAL, "corrupt zstd data: %s",
+					ZSTD_getErrorName(ret));
 		}
 		if (in.pos == dc->in_pos && out.pos == dc->out_len) {
 			/* Cannot happen with room for a whole record; never spin. */
-			snprintf(err, errlen, "zstd made no progress");
-			return -EINVAL;
+			return err__set(err, -EINVAL, "zstd made no progress");
 		}
 		dc->in_pos = in.pos;
 		dc->out_len = out.pos;

@@ -18,6 +18,7 @@ union perf_event;
  * zstd's window, capped at DECOMP_WINDOW_LOG_MAX.
  */
 struct decomp;
+struct err;
 
 #define DECOMP_WINDOW_LOG_MAX	25	/* 32 MiB: -z at any level on any mmap size perf takes */
 
@@ -36,9 +37,9 @@ void decomp__feed(struct decomp *dc, const void *payload, size_t len);
  * Returns 1 with *event pointing into the decompressor's buffer (valid
  * until the next call), 0 when more input is needed, or -EINVAL on
  * corrupt data with a message (no file name or offset: the caller adds
- * them) in @err of @errlen.
+ * them) in @err.
  */
-int decomp__next(struct decomp *dc, union perf_event **event, char *err, size_t errlen);
+int decomp__next(struct decomp *dc, union perf_event **event, struct err *err);
 
 /**
  * decomp__partial - bytes of a record begun but not finished: nonzero at

@@ -23,6 +23,7 @@
 #include "symbols/elf.h"
 #include "symbols/symtab.h"
 #include "util/data.h"
+#include "util/err.h"
 #include "util/kernel.h"
 #include "util/machine.h"
 
@@ -160,7 +161,8 @@ static bool file_exists(const char *path)
 
 static void dso__load_user(struct machines *m, struct dso *dso)
 {
-	char err[512], hex[41], *debug = NULL, *cache = NULL, *runtime = NULL;
+	char hex[41], *debug = NULL, *cache = NULL, *runtime = NULL;
+	struct err err;
 	u8 bid[BUILD_ID_SIZE];
 	int bid_size;
 	struct elf_image *img;
@@ -191,7 +193,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 				goto out;
 			}
 			img = xzalloc(sizeof(*img));
-			if (!elf__load(img, NULL, NULL, buf, len, err, sizeof(err)))
+			if (!elf__load(img, NULL, NULL, buf, len, &err))
 				dso->elf = img;
 			else
 				free(img);
@@ -245,8 +247,8 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		}
 	}
 	img = xzalloc(sizeof(*img));
-	if (elf__load(img, debug ? debug : runtime, runtime, NULL, 0, err, sizeof(err))) {
-		pr_debug("%s", err);
+	if (elf__load(img, debug ? debug : runtime, runtime, NULL, 0, &err)) {
+		pr_debug("%s", err.msg);
 		free(img);
 	} else {
 		dso->elf = img;

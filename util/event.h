@@ -29,6 +29,18 @@ enum perf_user_event_type {
 	PERF_RECORD_FINISHED_INIT = 82,
 };
 
+/* Whether a cpumode (header.misc & PERF_RECORD_MISC_CPUMODE_MASK) is a guest's. */
+static inline bool cpumode__is_guest(u8 cpumode)
+{
+	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
+}
+
+/* Whether a cpumode is a kernel's, the host's or a guest's. */
+static inline bool cpumode__is_kernel(u8 cpumode)
+{
+	return cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
+}
+
 /* Callchain context markers. */
 #define PERF_CONTEXT_HV_		((u64)-32)
 #define PERF_CONTEXT_KERNEL_		((u64)-128)

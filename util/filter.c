@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/err.h"
+
 #define NSEC_PER_SEC 1000000000ull
 
 void str_list__parse(const char *spec, char ***out, size_t *nr)
@@ -53,7 +55,7 @@ bool str_list__has(char *const *list, size_t nr, const char *s)
 	return false;
 }
 
-int int_list__parse(const char *spec, int **out, size_t *nr, char *err, size_t errlen)
+int int_list__parse(const char *spec, int **out, size_t *nr, struct err *err)
 {
 	const char *p = spec;
 
@@ -70,20 +72,17 @@ int int_list__parse(const char *spec, int **out, size_t *nr, char *err, size_t e
 		errno = 0;
 		v = strtol(p, &end, 10);
 		if (end == p || errno || v < INT_MIN || v > INT_MAX || (*end && *end != ',')) {
-			snprintf(err, errlen, "'%s' is not a list of numbers", spec);
 			free(*out);
 			*out = NULL;
 			*nr = 0;
-			return -EINVAL;
+			return err__set(err, -EINVAL, "'%s' is not a list of numbers", spec);
 		}
 		*out = xrealloc(*out, (*nr + 1) * sizeof(**out));
 		(*out)[(*nr)++] = (int)v;
 		p = end;
 	}
-	if (!*nr) {
-		snprintf(err, errlen, "'%s' is not a list of numbers", spec);
-		return -EINVAL;
-	}
+	if (!*nr)
+		return err__set(err, -EINVAL, "'%s' is not a list of numbers", spec);
 	return 0;
 }
 
@@ -102,16 +101,16 @@ static int cpu_number(const char **p, unsigned long *v)
 	char *end;
 
 	if (!isdigit((unsigned char)**p))
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*v = strtoul(*p, &end, 10);
 	if (errno)
-		return -1;
+		return -EINVAL;
 	*p = end;
 	return 0;
 }
 
-int cpu_list__parse(const char *spec, u64 **bitmap, char *err, size_t errlen)
+int cpu_list__parse(const char *spec, u64 **bitmap, struct err *err)
 {
 	const char *p = spec;
 	u64 *bm = xcalloc(CPU_LIST_MAX / 64, sizeof(u64));
@@ -133,10 +132,9 @@ int cpu_list__parse(const char *spec, u64 **bitmap, char *err, size_t errlen)
 		if (*p)
 			p++;
 		if (b >= CPU_LIST_MAX) {
-			snprintf(err, errlen, "cpu %lu in '%s' is too large (at most %d)", b, spec,
-				 CPU_LIST_MAX - 1);
 			free(bm);
-			return -EINVAL;
+			return err__set(err, -EINVAL, "cpu %lu in '%s' is too large (at most %d)",
+					b, spec, CPU_LIST_MAX - 1);
 		}
 		for (c = a; c <= b; c++)
 			bm[c / 64] |= 1ull << (c % 64);
@@ -147,9 +145,8 @@ int cpu_list__parse(const char *spec, u64 **bitmap, char *err, size_t errlen)
 	*bitmap = bm;
 	return 0;
 bad:
-	snprintf(err, errlen, "'%s' is not a cpu list (as 0-2,4)", spec);
 	free(bm);
-	return -EINVAL;
+	return err__set(err, -EINVAL, "'%s' is not a cpu list (as 0-2,4)", spec);
 }
 
 /* SEC[.NSEC], at most nine decimals. */
@@ -161,21 +158,21 @@ static int parse_nsec(const char *s, u64 *t)
 	errno = 0;
 	sec = strtoull(s, &end, 10);
 	if (errno || end == s || (*end && *end != '.'))
-		return -1;
+		return -EINVAL;
 	if (*end == '.') {
 		const char *f = end + 1;
 		size_t n = strlen(f), i;
 
 		if (n > 9)
-			return -1;
+			return -EINVAL;
 		for (i = 0; i < 9; i++) {
 			if (i < n && !isdigit((unsigned char)f[i]))
-				return -1;
+				return -EINVAL;
 			nsec = nsec * 10 + (i < n ? (u64)(f[i] - '0') : 0);
 		}
 	}
 	if (sec > UINT64_MAX / NSEC_PER_SEC - 1)
-		return -1;
+		return -EINVAL;
 	*t = sec * NSEC_PER_SEC + nsec;
 	return 0;
 }
@@ -189,11 +186,11 @@ static int parse_range(char *s, struct time_range *r)
 	if (comma)
 		*comma = '\0';
 	if (*s && parse_nsec(s, &r->start))
-		return -1;
+		return -EINVAL;
 	if (comma && comma[1] && parse_nsec(comma + 1, &r->end))
-		return -1;
+		return -EINVAL;
 	if (r->end && r->end < r->start)
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
@@ -204,7 +201,7 @@ static int parse_range(char *s, struct time_range *r)
 static int parse_seconds(const char *spec, struct time_range *r, int size)
 {
 	char *copy = xstrdup(spec), *p = copy, *arg;
-	int num = 0, i, ret = -1;
+	int num = 0, i, ret = -EINVAL;
 	const char *c;
 
 	for (c = spec; *c; c++)
@@ -242,11 +239,11 @@ static int parse_pct(char *s, double *frac)
 	double d;
 
 	if (!pc)
-		return -1;
+		return -EINVAL;
 	*pc = '\0';
 	d = strtod(s, &end);
 	if (end == s || *end)
-		return -1;
+		return -EINVAL;
 	*frac = d / 100.0;
 	return 0;
 }
@@ -256,7 +253,7 @@ static int set_pct_range(struct time_range *r, double a, double b, u64 first, u6
 	u64 span = last - first;
 
 	if (a < 0.0 || a > 1.0 || b < 0.0 || b > 1.0)
-		return -1;
+		return -EINVAL;
 	r->start = first + (u64)round(a * (double)span);
 	r->end = first + (u64)round(b * (double)span);
 	/* Slices share no edge: each but the last stops a nanosecond short. */
@@ -273,14 +270,14 @@ static int pct_slash(char *s, struct time_range *r, u64 first, u64 last)
 	long n;
 
 	if (!slash)
-		return -1;
+		return -EINVAL;
 	*slash = '\0';
 	if (parse_pct(s, &p))
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	n = strtol(slash + 1, &end, 10);
 	if (errno || *end || p <= 0.0)
-		return -1;
+		return -EINVAL;
 	return set_pct_range(r, p * (double)(n - 1), p * (double)n, first, last);
 }
 
@@ -291,10 +288,10 @@ static int pct_dash(char *s, struct time_range *r, u64 first, u64 last)
 	double a, b;
 
 	if (!dash)
-		return -1;
+		return -EINVAL;
 	*dash = '\0';
 	if (parse_pct(s, &a) || parse_pct(dash + 1, &b))
-		return -1;
+		return -EINVAL;
 	return set_pct_range(r, a, b, first, last);
 }
 
@@ -314,7 +311,7 @@ static int parse_percents(const char *spec, struct time_range *r, int size, u64 
 		size_t len = strlen(spec);
 
 		if (!len || spec[len - 1] != '%' || strchr(spec, '%') != spec + len - 1)
-			return -1;
+			return -EINVAL;
 		copy = xasprintf("%s/1", spec);
 		n = pct_slash(copy, r, first, last) ? -1 : 1;
 		free(copy);
@@ -334,14 +331,14 @@ static int parse_percents(const char *spec, struct time_range *r, int size, u64 
 			break;
 	}
 	free(copy);
-	return n ? n : -1;
+	return n ? n : -EINVAL;
 bad:
 	free(copy);
-	return -1;
+	return -EINVAL;
 }
 
 int time_ranges__parse(const char *spec, u64 first, u64 last, struct time_range **out,
-		       char *err, size_t errlen)
+		       struct err *err)
 {
 	int size = 1, n;
 	const char *c;
@@ -352,7 +349,7 @@ int time_ranges__parse(const char *spec, u64 first, u64 last, struct time_range 
 	*out = xcalloc((size_t)size, sizeof(**out));
 	if (strchr(spec, '%')) {
 		if ((!first && !last) || last < first) {
-			snprintf(err, errlen, "--time '%s': the file gives no first and last "
+			err__set(err, -EINVAL, "--time '%s': the file gives no first and last "
 				 "sample time (its sample-time header feature) to take percents of",
 				 spec);
 			goto bad;
@@ -363,7 +360,7 @@ int time_ranges__parse(const char *spec, u64 first, u64 last, struct time_range 
 	}
 	if (n > 0)
 		return n;
-	snprintf(err, errlen, "--time '%s' is not a time range: START,STOP in seconds "
+	err__set(err, -EINVAL, "--time '%s' is not a time range: START,STOP in seconds "
 		 "(ranges apart, in order, separated by spaces), or percent slices as "
 		 "10%%/2, 0%%-10%%, 10%%-20%%,30%%-40%%", spec);
 bad:

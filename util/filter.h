@@ -6,6 +6,8 @@
 
 #include "util/util.h"
 
+struct err;
+
 /** struct time_range - [start, end] in ns of the sample clock; 0 leaves a side open. */
 struct time_range {
 	u64 start, end;
@@ -43,14 +45,14 @@ bool str_list__has(char *const *list, size_t nr, const char *s);
  * int_list__parse - "1,2,3" into a new array (the caller frees). Returns 0,
  * or -EINVAL with the bad item named in @err.
  */
-int int_list__parse(const char *spec, int **out, size_t *nr, char *err, size_t errlen);
+int int_list__parse(const char *spec, int **out, size_t *nr, struct err *err);
 bool int_list__has(const int *list, size_t nr, int v);
 
 /**
  * cpu_list__parse - "0-2,4" into a new bitmap of CPU_LIST_MAX bits (the
  * caller frees). Returns 0, or -EINVAL with the reason in @err.
  */
-int cpu_list__parse(const char *spec, u64 **bitmap, char *err, size_t errlen);
+int cpu_list__parse(const char *spec, u64 **bitmap, struct err *err);
 
 static inline bool cpu_list__has(const u64 *bitmap, u32 cpu)
 {
@@ -67,7 +69,7 @@ static inline bool cpu_list__has(const u64 *bitmap, u32 cpu)
  * span: with @first and @last both 0 they fail, as perf's do.
  */
 int time_ranges__parse(const char *spec, u64 first, u64 last, struct time_range **out,
-		       char *err, size_t errlen);
+		       struct err *err);
 
 /**
  * time_ranges__skip - whether a sample at @t is outside the ranges: one

@@ -18,6 +18,7 @@
 
 #include "symbols/kallsyms.h"
 #include "util/data.h"
+#include "util/err.h"
 #include "util/machine.h"
 #include "util/options.h"
 #include "util/buf.h"
@@ -138,8 +139,13 @@ static void guest_dirs__free(struct guest_dir *dirs, size_t nr)
 
 #define MAX_GUEST_FILE	(256u << 20)
 
+static int cannot_read(struct err *err, const char *path, int code)
+{
+	return err__set(err, code, "cannot read '%s': %s", path, file__strerror(code));
+}
+
 int guest_machines__find(const struct guest_config *gc, struct guest_machine **machines,
-			 size_t *nr, const char **bad_path)
+			 size_t *nr, struct err *err)
 {
 	struct guest_machine *m = NULL;
 	size_t n = 0, alloc = 0;
@@ -147,14 +153,10 @@ int guest_machines__find(const struct guest_config *gc, struct guest_machine **m
 	*machines = NULL;
 	*nr = 0;
 	if (gc->kallsyms || gc->modules) {
-		if (gc->kallsyms && access(gc->kallsyms, R_OK)) {
-			*bad_path = gc->kallsyms;
-			return -errno;
-		}
-		if (gc->modules && access(gc->modules, R_OK)) {
-			*bad_path = gc->modules;
-			return -errno;
-		}
+		if (gc->kallsyms && access(gc->kallsyms, R_OK))
+			return cannot_read(err, gc->kallsyms, -errno);
+		if (gc->modules && access(gc->modules, R_OK))
+			return cannot_read(err, gc->modules, -errno);
 		ALLOC_GROW(m, n + 1, alloc);
 		m[n].pid = 0;
 		m[n].kallsyms = gc->kallsyms ? xstrdup(gc->kallsyms) : NULL;
@@ -164,24 +166,21 @@ int guest_machines__find(const struct guest_config *gc, struct guest_machine **m
 	if (gc->mount) {
 		struct guest_dir *dirs;
 		size_t nr_dirs, i;
-		int err = guest_mount__read(gc->mount, &dirs, &nr_dirs);
+		int ret = guest_mount__read(gc->mount, &dirs, &nr_dirs);
 
-		if (err) {
+		if (ret) {
 			guest_machines__free(m, n);
-			*bad_path = gc->mount;
-			return err;
+			return cannot_read(err, gc->mount, ret);
 		}
 		for (i = 0; i < nr_dirs; i++) {
-			static char bad[PATH_MAX];
 			char *k, *mod, *root = dirs[i].root;
 			int e;
 
 			/* A guest's files are read inside its tree, never through a link out. */
 			if (dirs[i].is_link) {
-				str_copy(bad, root, sizeof(bad));
+				cannot_read(err, root, -ELOOP);
 				guest_dirs__free(dirs, nr_dirs);
 				guest_machines__free(m, n);
-				*bad_path = bad;
 				return -ELOOP;
 			}
 			k = guest_tree__resolve(root, "proc/kallsyms", &e);
@@ -321,7 +320,7 @@ struct machine *machines__find_guest(struct machines *m, s32 pid)
 }
 
 int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
-			   const char *vmlinux, const char *mount, char *err, size_t errlen)
+			   const char *vmlinux, const char *mount, struct err *err)
 {
 	const struct header_info *hi = m->data ? &m->data->info : NULL;
 	struct machine *g;
@@ -332,9 +331,8 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 		g->modules_path = modules ? xstrdup(modules) : NULL;
 		g->vmlinux_path = vmlinux ? xstrdup(vmlinux) : NULL;
 		if (!kallsyms && !vmlinux) {
-			snprintf(err, errlen, "--guestmodules needs --guestkallsyms or "
-				 "--guestvmlinux for the core kernel's symbols");
-			return -EINVAL;
+			return err__set(err, -EINVAL, "--guestmodules needs --guestkallsyms or "
+					"--guestvmlinux for the core kernel's symbols");
 		}
 	}
 	if (mount) {
@@ -343,9 +341,8 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 		int ret = guest_mount__read(mount, &dirs, &nr_dirs);
 
 		if (ret) {
-			snprintf(err, errlen, "cannot open --guestmount '%s': %s", mount,
-				 strerror(-ret));
-			return ret;
+			return err__set(err, ret, "cannot open --guestmount '%s': %s", mount,
+					strerror(-ret));
 		}
 		for (i = 0; i < nr_dirs; i++) {
 			char name[128], *path = NULL, *vm, *root = dirs[i].root;
@@ -416,9 +413,8 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 			}
 		}
 		if (ret < 0) {
-			snprintf(err, errlen, "%s: stored guest files are corrupt at "
-				 "entry offset %#zx", m->data->path, f.offset);
-			return -EINVAL;
+			return err__set(err, -EINVAL, "%s: stored guest files are corrupt at "
+					"entry offset %#zx", m->data->path, f.offset);
 		}
 	}
 	return 0;

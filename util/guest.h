@@ -32,6 +32,7 @@
 #include "util/util.h"
 
 struct buf;
+struct err;
 struct guest_config;
 struct machine;
 struct machines;
@@ -104,10 +105,10 @@ struct guest_machine {
  * files of a --guestmount guest are found inside its tree
  * (guest_tree__resolve) and named by their real paths. Returns 0, or
  * -ENOENT/-ENOTDIR, or -ELOOP for a guest directory that is a symbolic
- * link, with *bad_path (static or in @gc) naming the path.
+ * link, with @err saying "cannot read 'PATH': reason".
  */
 int guest_machines__find(const struct guest_config *gc, struct guest_machine **machines,
-			 size_t *nr, const char **bad_path);
+			 size_t *nr, struct err *err);
 void guest_machines__free(struct guest_machine *machines, size_t nr);
 
 /**
@@ -124,7 +125,7 @@ int guest_files__pack(const struct guest_machine *machines, size_t nr, struct bu
  * Returns 0 or a negative errno with @err.
  */
 int machines__setup_guests(struct machines *m, const char *kallsyms, const char *modules,
-			   const char *vmlinux, const char *mount, char *err, size_t errlen);
+			   const char *vmlinux, const char *mount, struct err *err);
 
 /**
  * machines__find_guest - the guest machine of QEMU pid @pid: its own, else

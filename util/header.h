@@ -111,7 +111,7 @@ struct feat_src {
  *	char * sits in struct header_info.
  * @read: parses a payload of @len bytes at file offset @off into @d.
  *	Returns 0; -EBADMSG when malformed (header__read_feature names the
- *	feature, offset and size); another negative errno with @d->errbuf set.
+ *	feature, offset and size); another negative errno with @d->err set.
  * @print: its "# " lines, if the file has something to say.
  * @write: appends its payload to @out. Returns 0, or -ENODATA when @src
  *	holds nothing to write.
@@ -137,14 +137,14 @@ const struct feat_ops *feat_ops__find(int feat);
 /**
  * header__read_feature - parses the payload of feature @feat (@len bytes
  * at file offset @off) into @d; a feature without a row is skipped.
- * Returns 0 or a negative errno with @d->errbuf set.
+ * Returns 0 or a negative errno with @d->err set.
  */
 int header__read_feature(struct perf_data *d, int feat, const u8 *p, size_t len, u64 off);
 
 /**
  * header__read_build_ids - BUILD_ID records (the feature's payload, or a
  * pipe's HEADER_BUILD_ID record) into @d->info.build_ids. Returns 0 or
- * -EINVAL with @d->errbuf set.
+ * -EINVAL with @d->err set.
  */
 int header__read_build_ids(struct perf_data *d, const u8 *p, size_t len, u64 off);
 

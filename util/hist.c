@@ -9,6 +9,7 @@
 
 #include "symbols/symtab.h"
 #include "util/callchain.h"
+#include "util/err.h"
 #include "util/srcline.h"
 
 const char *mode_name(u8 cpumode)
@@ -222,33 +223,37 @@ static void sort_key__names(char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", k ? ", " : "", sort_keys[k].name);
 }
 
-int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t errlen)
+bool sort_order__has(const struct sort_order *so, enum sort_key_id k)
+{
+	int i;
+
+	for (i = 0; i < so->nr; i++)
+		if (so->keys[i] == k)
+			return true;
+	return false;
+}
+
+int sort_order__parse(struct sort_order *so, const char *spec, struct err *err)
 {
 	char *copy = xstrdup(spec), *tok, *save = NULL;
 	int ret = 0;
 
 	so->nr = 0;
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		int k = sort_key__find(tok), i;
+		int k = sort_key__find(tok);
 
 		if (k < 0) {
 			char names[256];
 
 			sort_key__names(names, sizeof(names));
-			snprintf(err, errlen, "unknown sort key '%s' (keys: %s)", tok, names);
-			ret = -EINVAL;
+			ret = err__set(err, -EINVAL, "unknown sort key '%s' (keys: %s)", tok, names);
 			break;
 		}
-		for (i = 0; i < so->nr; i++)
-			if (so->keys[i] == (enum sort_key_id)k)
-				break;
-		if (i == so->nr)
+		if (!sort_order__has(so, (enum sort_key_id)k))
 			so->keys[so->nr++] = k;
 	}
-	if (!ret && !so->nr) {
-		snprintf(err, errlen, "empty --sort");
-		ret = -EINVAL;
-	}
+	if (!ret && !so->nr)
+		ret = err__set(err, -EINVAL, "empty --sort");
 	free(copy);
 	return ret;
 }
@@ -432,16 +437,6 @@ static void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
 	}
 }
 
-static bool so_has(const struct sort_order *so, enum sort_key_id k)
-{
-	int i;
-
-	for (i = 0; i < so->nr; i++)
-		if (so->keys[i] == k)
-			return true;
-	return false;
-}
-
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 {
 	return hists__add_cpu(hists, al, period, -1, false);
@@ -490,7 +485,7 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 	struct hist_entry *he = hists->last;
 	size_t c;
 
-	bool srcline = so_has(&hists->so, SORT_SRCLINE);
+	bool srcline = sort_order__has(&hists->so, SORT_SRCLINE);
 
 	if (srcline) {
 		if (!hists->srcline)

@@ -5,6 +5,7 @@
 #include "util/machine.h"
 #include "util/util.h"
 
+struct err;
 struct evsel;
 struct srcline_cache;
 
@@ -88,7 +89,7 @@ struct sort_order {
  * sort_order__parse - "comm,dso,sym" into @so. Returns 0, or -EINVAL with
  * the offending key named in @err.
  */
-int sort_order__parse(struct sort_order *so, const char *spec, char *err, size_t errlen);
+int sort_order__parse(struct sort_order *so, const char *spec, struct err *err);
 
 /** struct hists - the rows of one event. */
 struct hists {
@@ -116,6 +117,9 @@ struct hists {
 
 void hists__init(struct hists *hists, const struct sort_order *so);
 void hists__exit(struct hists *hists);
+
+/** sort_order__has - whether @so groups by @k. */
+bool sort_order__has(const struct sort_order *so, enum sort_key_id k);
 
 /**
  * sort_order__full - @lead's keys, then every other key: rows that every

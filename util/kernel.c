@@ -19,6 +19,7 @@
 #include "symbols/kmod.h"
 #include "symbols/symtab.h"
 #include "util/data.h"
+#include "util/err.h"
 #include "util/guest.h"
 #include "util/machine.h"
 
@@ -59,13 +60,13 @@ static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, 
 }
 
 static int machine__load_kallsyms(struct machines *m, struct machine *machine,
-				  char *err, size_t errlen)
+				  struct err *err)
 {
 	struct kallsyms *ks = xzalloc(sizeof(*ks));
 	int ret;
 
 	if (machine->kallsyms_path) {
-		ret = kallsyms__load(ks, machine->kallsyms_path, err, errlen);
+		ret = kallsyms__load(ks, machine->kallsyms_path, err);
 	} else if (machine->flags & MACHINE_GUEST) {
 		char *buf;
 		size_t len;
@@ -73,16 +74,16 @@ static int machine__load_kallsyms(struct machines *m, struct machine *machine,
 
 		ret = load_carried_file(m, machine->pid, GUEST_FILE_KALLSYMS, &buf, &len);
 		if (ret) {
-			snprintf(err, errlen, "no kallsyms for %s", machine->name);
+			err__set(err, ret, "no kallsyms for %s", machine->name);
 		} else {
 			snprintf(name, sizeof(name), "%s: kallsyms stored in the data file",
 				 machine->name);
-			ret = kallsyms__parse(ks, buf, len, name, err, errlen);
+			ret = kallsyms__parse(ks, buf, len, name, err);
 			free(buf);
 		}
 	} else {
 		ret = kallsyms__load(ks, m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
-				     err, errlen);
+				     err);
 	}
 	if (ret) {
 		free(ks);
@@ -93,7 +94,7 @@ static int machine__load_kallsyms(struct machines *m, struct machine *machine,
 }
 
 static int machine__load_modules(struct machines *m, struct machine *machine,
-				 char *err, size_t errlen)
+				 struct err *err)
 {
 	char *buf;
 	size_t len;
@@ -102,17 +103,16 @@ static int machine__load_modules(struct machines *m, struct machine *machine,
 
 	if (machine->modules_path)
 		return modules__load(machine->modules_path, &machine->mods, &machine->nr_mods,
-				     err, errlen);
+				     err);
 	ret = load_carried_file(m, machine->pid, GUEST_FILE_MODULES, &buf, &len);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret) {
-		snprintf(err, errlen, "%s: cannot read the modules stored in the data file",
-			 machine->name);
-		return ret;
+		return err__set(err, ret, "%s: cannot read the modules stored in the data file",
+				machine->name);
 	}
 	snprintf(name, sizeof(name), "%s: modules stored in the data file", machine->name);
-	ret = modules__parse(buf, len, name, &machine->mods, &machine->nr_mods, err, errlen);
+	ret = modules__parse(buf, len, name, &machine->mods, &machine->nr_mods, err);
 	free(buf);
 	return ret;
 }
@@ -129,14 +129,15 @@ void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
 static void guest__load_ko(struct machines *m, struct machine *machine, struct dso *dso,
 			   const struct kmodule *km)
 {
-	char *path = kmod__find(machine->root, km->name), err[512];
+	char *path = kmod__find(machine->root, km->name);
+	struct err err;
 	struct elf_image *img;
 
 	if (!path)
 		return;
 	img = xzalloc(sizeof(*img));
-	if (kmod__load(img, path, km->start, err, sizeof(err))) {
-		machines__warn_once(m, "%s: %s", machine->name, err);
+	if (kmod__load(img, path, km->start, &err)) {
+		machines__warn_once(m, "%s: %s", machine->name, err.msg);
 		free(img);
 	} else {
 		dso->elf = img;
@@ -265,7 +266,7 @@ void guest__build_kmaps(struct machines *m, struct machine *machine)
  * guest kernel sample silently unresolved. On failure @img's contents
  * are freed and the reason is in @err.
  */
-static bool vmlinux__check(struct elf_image *img, const char *path, char *err, size_t errlen)
+static bool vmlinux__check(struct elf_image *img, const char *path, struct err *err)
 {
 	const char *why = NULL;
 	bool high = false;
@@ -281,14 +282,14 @@ static bool vmlinux__check(struct elf_image *img, const char *path, char *err, s
 		why = "it has no symbols (a stripped image)";
 	if (!why)
 		return true;
-	snprintf(err, errlen, "'%s' is not a kernel image: %s", path, why);
+	err__set(err, -EINVAL, "'%s' is not a kernel image: %s", path, why);
 	elf_image__exit(img);
 	return false;
 }
 
 void machine__load_kernel(struct machines *m, struct machine *machine)
 {
-	char err[512];
+	struct err err;
 	struct dso *dso;
 	int ret;
 
@@ -303,12 +304,13 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	if (machine->vmlinux_path) {
 		struct elf_image *img = xzalloc(sizeof(*img));
 
-		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, err,
-			      sizeof(err)) || !vmlinux__check(img, machine->vmlinux_path, err,
-							     sizeof(err))) {
-			machines__warn_once(m, "%s: %s", machine->name, err);
-			if (!machine->load_error)
-				machine->load_error = xstrdup(err);
+		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, &err) ||
+		    !vmlinux__check(img, machine->vmlinux_path, &err)) {
+			machines__warn_once(m, "%s: %s", machine->name, err.msg);
+			if (!machine->load_err) {
+				machine->load_err = err.code;
+				machine->load_error = xstrdup(err.msg);
+			}
 			free(img);
 		} else {
 			machine->vmlinux = img;
@@ -316,21 +318,25 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	}
 	if (machine->kallsyms_path || !(machine->flags & MACHINE_GUEST) ||
 	    !machine->vmlinux) {
-		ret = machine__load_kallsyms(m, machine, err, sizeof(err));
+		ret = machine__load_kallsyms(m, machine, &err);
 		if (ret) {
-			if (!machine->load_error)
-				machine->load_error = xstrdup(err);
+			if (!machine->load_err) {
+				machine->load_err = ret;
+				machine->load_error = xstrdup(err.msg);
+			}
 			if (!(machine->flags & MACHINE_GUEST) || machine->kallsyms_path ||
 			    ret != -ENOENT)
-				machines__warn_once(m, "%s", err);
+				machines__warn_once(m, "%s", err.msg);
 		}
 	}
 	if (machine->flags & MACHINE_GUEST) {
-		ret = machine__load_modules(m, machine, err, sizeof(err));
+		ret = machine__load_modules(m, machine, &err);
 		if (ret) {
-			machines__warn_once(m, "%s", err);
-			if (!machine->load_error)
-				machine->load_error = xstrdup(err);
+			machines__warn_once(m, "%s", err.msg);
+			if (!machine->load_err) {
+				machine->load_err = ret;
+				machine->load_error = xstrdup(err.msg);
+			}
 		}
 		guest__build_kmaps(m, machine);
 		return;

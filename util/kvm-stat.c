@@ -403,7 +403,7 @@ static int setup_err(struct kvm_stat *ks, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ks->errbuf, sizeof(ks->errbuf), fmt, ap);
+	err__vset(&ks->err, err, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -491,7 +491,7 @@ int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data)
 		return setup_err(ks, -EINVAL, "%s: no tracing data: not a 'stat record' file "
 				 "(no tracepoint formats to read the kvm events with)", data->path);
 	err = trace_events__parse(&ks->te, hi->tracing_data, hi->tracing_data_size, data->path,
-				  hi->tracing_data_offset, ks->errbuf, sizeof(ks->errbuf));
+				  hi->tracing_data_offset, &ks->err);
 	if (err)
 		return err;
 	ks->tps = xcalloc(data->nr_evsels ? data->nr_evsels : 1, sizeof(*ks->tps));
@@ -840,9 +840,8 @@ static int kvm_stat__bad(struct kvm_stat *ks, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ks->errbuf, sizeof(ks->errbuf), fmt, ap);
+	err__vset(&ks->err, -EINVAL, fmt, ap);
 	va_end(ap);
-	ks->err = -EINVAL;
 	return -EINVAL;
 }
 
@@ -860,12 +859,10 @@ static bool pid_selected(const struct kvm_stat *ks, u32 pid)
 
 static bool bad_payload(struct kvm_stat *ks, const struct perf_sample *s, const char *what)
 {
-	if (!ks->err) {
-		ks->err = -EINVAL;
-		snprintf(ks->errbuf, sizeof(ks->errbuf), "a %s sample (time %" PRIu64 ", tid %u) "
-			 "has a raw payload of %u bytes, too short for its format", what,
-			 s->time, s->tid, s->raw_size);
-	}
+	if (!ks->err.code)
+		err__set(&ks->err, -EINVAL, "a %s sample (time %" PRIu64 ", tid %u) has a raw "
+			 "payload of %u bytes, too short for its format", what, s->time, s->tid,
+			 s->raw_size);
 	return true;
 }
 
@@ -1023,7 +1020,7 @@ bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 	const struct kvm_tp *tp;
 	u64 v1 = 0, v2 = 0, v3 = 0;
 
-	if (ks->err || evsel->idx < 0 || (size_t)evsel->idx >= ks->nr_tps)
+	if (ks->err.code || evsel->idx < 0 || (size_t)evsel->idx >= ks->nr_tps)
 		return true;
 	tp = &ks->tps[evsel->idx];
 	if (tp->kind == TP_OTHER)
@@ -1355,7 +1352,7 @@ static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 	}
 	q->nr = kept;
 	if (!n)
-		return ks->err;
+		return ks->err.code;
 	ibits = fq_bits(n - 1);
 	if (ibits + fq_bits(hi - lo) > 64) {
 		const struct fq_ent **p = xcalloc(n, sizeof(*p));
@@ -1366,7 +1363,7 @@ static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 		for (i = 0; i < n; i++)
 			fq_event(ks, p[i]);
 		free(p);
-		return ks->err;
+		return ks->err.code;
 	}
 	a = q->key;
 	t = q->tmp;
@@ -1394,7 +1391,7 @@ static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 	}
 	for (i = 0; i < n; i++)
 		fq_event(ks, &q->out[a[i] & ((1ULL << ibits) - 1)]);
-	return ks->err;
+	return ks->err.code;
 }
 
 /* The kinds of kvm event an analysis reads (kvm_stat__perf_event). */
@@ -1460,8 +1457,7 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		} else {
 			r = perf_data__next(data, &ev, &off);
 			if (r < 0) {
-				snprintf(ks->errbuf, sizeof(ks->errbuf), "%s", data->errbuf);
-				ret = r;
+				ret = err__set(&ks->err, r, "%s", data->err.msg);
 				goto out;
 			}
 			if (r == 0)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/err.h"
 #include "util/trace-event.h"
 #include "util/util.h"
 
@@ -134,8 +135,7 @@ struct kvm_stat {
 	/* unknown exit codes met while decoding (warned once each) */
 	u64 unknown[16];
 	size_t nr_unknown;
-	int err;
-	char errbuf[512];
+	struct err err;		/* setup's error, or the first bad sample's */
 };
 
 /** kvm_stat__new - an empty analysis; free with kvm_stat__delete. */
@@ -144,7 +144,7 @@ void kvm_stat__delete(struct kvm_stat *ks);
 
 /**
  * kvm_stat__setup - reads @data's tracing data and CPU, finds its kvm
- * events. Returns 0, or a negative errno with the reason in ks->errbuf:
+ * events. Returns 0, or a negative errno with the reason in ks->err:
  * no or corrupt tracing data, a CPU that is neither Intel nor AMD, no
  * kvm_entry/kvm_exit events, a format lacking a field the analysis reads.
  */
@@ -153,7 +153,7 @@ int kvm_stat__setup(struct kvm_stat *ks, struct perf_data *data);
 /**
  * kvm_stat__sample - one sample, in time order. Always returns true (the
  * session need not resolve it); a sample whose payload does not fit its
- * format sets ks->err and ks->errbuf, and is not counted.
+ * format sets ks->err, and is not counted.
  */
 bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
 		      const struct perf_sample *sample);
@@ -164,7 +164,7 @@ bool kvm_stat__sample(struct kvm_stat *ks, const struct evsel *evsel,
  * order of delivery, without the session: other records are skipped, so
  * guests have no names and rips no symbols. Returns 0, -EOPNOTSUPP when
  * the file does not allow it (use a session then), or a negative errno
- * with ks->errbuf set (corrupt records: file offset).
+ * with ks->err set (corrupt records: file offset).
  */
 int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data);
 

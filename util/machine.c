@@ -20,6 +20,7 @@
 #include "symbols/kallsyms.h"
 #include "symbols/kmod.h"
 #include "symbols/symtab.h"
+#include "util/err.h"
 #include "util/data.h"
 #include "util/kernel.h"
 #include "util/unwind.h"
@@ -156,7 +157,7 @@ struct machine *machines__add_guest(struct machines *m, s32 pid, const char *nam
 	return g;
 }
 
-int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
+int machines__load_guest_symbols(struct machines *m, struct err *err)
 {
 	struct machine *g;
 
@@ -165,9 +166,8 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 		int fd = file__open_regular(m->kallsyms_path, KALLSYMS_MAX_BYTES);
 
 		if (fd < 0 && fd != -EFBIG) {
-			snprintf(err, errlen, "cannot read '%s': %s", m->kallsyms_path,
-				 file__strerror(fd));
-			return fd;
+			return err__set(err, fd, "cannot read '%s': %s", m->kallsyms_path,
+					file__strerror(fd));
 		}
 		if (fd >= 0)
 			close(fd);
@@ -177,10 +177,8 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 		if (g->flags & MACHINE_NO_SYMBOLS)
 			continue;
 		machine__load_kernel(m, g);
-		if (g->load_error && (g->kallsyms_path || g->modules_path || g->vmlinux_path)) {
-			str_copy(err, g->load_error, errlen);
-			return -EINVAL;
-		}
+		if (g->load_err && (g->kallsyms_path || g->modules_path || g->vmlinux_path))
+			return err__set(err, -EINVAL, "%s", g->load_error);
 	}
 	return 0;
 }
@@ -189,7 +187,7 @@ int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen)
 
 static struct machine *machines__for_event(struct machines *m, u8 cpumode, s32 pid)
 {
-	if (cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER)
+	if (cpumode__is_guest(cpumode))
 		return machines__find_guest(m, pid);
 	return &m->host;
 }
@@ -248,7 +246,7 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 	struct map map;
 	enum dso_kind kind = DSO_USER;
 
-	if (cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
+	if (cpumode__is_kernel(cpumode)) {
 		process_kernel_mmap(m, cpumode, (s32)pid, start, len, pgoff, filename);
 		return;
 	}

@@ -23,6 +23,7 @@ struct kallsyms;
 struct kmodule;
 struct elf_image;
 struct perf_data;
+struct err;
 
 enum machine_flags {
 	MACHINE_GUEST = 1 << 0,
@@ -64,6 +65,7 @@ struct machine {
 	/* Guest attribution stats. */
 	u64 nr_kernel_samples, nr_kernel_unresolved, nr_user_samples;
 	char *load_error;	/* why symbols could not be loaded */
+	int load_err;		/* its negative errno, 0 when they loaded */
 	struct machine *next;
 };
 
@@ -121,7 +123,7 @@ void machines__exit(struct machines *m);
  * later, is opened to check it is a readable regular file. Returns 0 or a
  * negative errno with @err naming the file.
  */
-int machines__load_guest_symbols(struct machines *m, char *err, size_t errlen);
+int machines__load_guest_symbols(struct machines *m, struct err *err);
 
 /** machines__process_event - updates the model from a non-sample record. */
 int machines__process_event(struct machines *m, const union perf_event *ev);

@@ -394,13 +394,12 @@ static void record__set_compressed(struct record *rec)
  */
 static void recount_from_file(const char *path, u64 *samples, u64 *lost)
 {
-	char errbuf[256];
 	union perf_event *ev;
 	struct perf_data *data;
 	u64 off, s = 0, l = 0;
 	int err;
 
-	data = perf_data__open(path, &err, errbuf, sizeof(errbuf));
+	data = perf_data__open(path, NULL);
 	if (!data)
 		return;
 	while ((err = perf_data__next(data, &ev, &off)) > 0) {
@@ -512,15 +511,14 @@ static int synthesize_all(struct record *rec)
 		/* DWARF unwinding reads .eh_frame_hdr, which sits in a non-exec map. */
 		.flags = SYNTH_MAPS | (o->callgraph == CALLGRAPH_DWARF ? SYNTH_DATA_MAPS : 0),
 	};
-	char warn[1100], msg[1100];
+	struct err warn, msg;
 	int err;
 
-	err = synthesize__state(&t, id_hdr, record__synth_cb, rec, warn, sizeof(warn), msg,
-				sizeof(msg));
-	if (warn[0] && !o->quiet)
-		pr_warning("%s", warn);
-	if (err && msg[0] && !rec->write_err)
-		pr_err("%s", msg);
+	err = synthesize__state(&t, id_hdr, record__synth_cb, rec, &warn, &msg);
+	if (warn.code && !o->quiet)
+		pr_warning("%s", warn.msg);
+	if (err && msg.code && !rec->write_err)	/* a guest's files, not the output */
+		pr_err("%s", msg.msg);
 	if (!err && rec->write_err)
 		err = rec->write_err;
 	return err;
@@ -683,18 +681,18 @@ unsigned long long record__cap_freq(const struct record_opts *o, bool freq_given
 /* Bad guest files stop us before anything is opened, rotated or written. */
 static int check_guest_files(const struct guest_machine *g)
 {
-	char msg[1024];
+	struct err msg;
 	struct kmodule *mods;
 	size_t nr_mods;
 	u64 text;
 
-	if (g->kallsyms && kallsyms__text_of(g->kallsyms, &text, msg, sizeof(msg))) {
-		pr_err("guest %d: %s", (int)g->pid, msg);
+	if (g->kallsyms && kallsyms__text_of(g->kallsyms, &text, &msg)) {
+		pr_err("guest %d: %s", (int)g->pid, msg.msg);
 		return -EINVAL;
 	}
 	if (g->modules) {
-		if (modules__load(g->modules, &mods, &nr_mods, msg, sizeof(msg))) {
-			pr_err("guest %d: %s", (int)g->pid, msg);
+		if (modules__load(g->modules, &mods, &nr_mods, &msg)) {
+			pr_err("guest %d: %s", (int)g->pid, msg.msg);
 			return -EINVAL;
 		}
 		modules__free(mods, nr_mods);
@@ -705,7 +703,7 @@ static int check_guest_files(const struct guest_machine *g)
 int record__guests(struct record *rec)
 {
 	struct guest_config *gc = &rec->opts.guest;
-	const char *bad_path = NULL;
+	struct err gerr;
 	int err;
 
 	if (rec->opts.guest_memory) {
@@ -719,9 +717,9 @@ int record__guests(struct record *rec)
 		}
 		gc->mount = rec->gm_dir;
 	}
-	err = guest_machines__find(gc, &rec->guests, &rec->nr_guests, &bad_path);
+	err = guest_machines__find(gc, &rec->guests, &rec->nr_guests, &gerr);
 	if (err) {
-		pr_err("cannot read '%s': %s", bad_path, file__strerror(err));
+		pr_err("%s", gerr.msg);
 		return 1;
 	}
 	for (size_t g = 0; g < rec->nr_guests; g++)

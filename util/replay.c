@@ -140,7 +140,7 @@ static int session_next(struct replay *r, union perf_event **ev, u64 *off)
 	int ret = perf_data__next(r->data, ev, off);
 
 	if (ret < 0)
-		r->errbuf = r->data->errbuf;
+		r->errbuf = r->data->err.msg;
 	return ret;
 }
 
@@ -167,7 +167,7 @@ static int session_deliver(struct replay *r, union perf_event *ev, u64 off)
 	int ret = session__process_event(r->session, ev, off);
 
 	if (ret)
-		r->errbuf = r->session->errbuf;
+		r->errbuf = r->session->err.msg;
 	return ret;
 }
 
@@ -176,7 +176,7 @@ static int session_flush_until(struct replay *r, u64 time)
 	int ret = session__flush_until(r->session, time);
 
 	if (ret)
-		r->errbuf = r->session->errbuf;
+		r->errbuf = r->session->err.msg;
 	return ret;
 }
 

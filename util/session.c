@@ -48,8 +48,8 @@ struct pipeline {
 	u64 produced, consumed;	/* batches; under lock */
 	bool done;		/* the reader is finished; under lock */
 	bool stop;		/* the deliverer failed: stop reading; under lock */
-	int read_err;		/* the reader's error, its message in errbuf */
-	char errbuf[512];
+	int read_err;		/* the reader's error, its message in err */
+	struct err err;
 };
 
 /*
@@ -94,7 +94,7 @@ static void arena_release(struct session *s, struct ordered_event *oe)
 }
 
 struct session *session__new(struct perf_data *data, struct perf_tool *tool,
-			     const struct guest_config *gc, char *err, size_t errlen)
+			     const struct guest_config *gc, struct err *err)
 {
 	static const struct guest_config none;
 	struct session *s = xzalloc(sizeof(*s));
@@ -105,7 +105,7 @@ struct session *session__new(struct perf_data *data, struct perf_tool *tool,
 	if (!gc)
 		gc = &none;
 	if (machines__setup_guests(&s->machines, gc->kallsyms, gc->modules, gc->vmlinux,
-				   gc->mount, err, errlen)) {
+				   gc->mount, err)) {
 		session__delete(s);
 		return NULL;
 	}
@@ -138,18 +138,14 @@ static int session__err(struct session *s, int err, const char *fmt, ...) __prin
 static int session__err(struct session *s, int err, const char *fmt, ...)
 {
 	/* The reading thread has its own buffer: both may fail at once. */
-	char *buf = s->pipe && pthread_equal(pthread_self(), s->pipe->thread) ?
-		    s->pipe->errbuf : s->errbuf;
-	size_t len = sizeof(s->errbuf);
+	struct err *e = s->pipe && pthread_equal(pthread_self(), s->pipe->thread) ?
+			 &s->pipe->err : &s->err;
 	va_list ap;
-	int n = snprintf(buf, len, "%s: ", s->data->path);
 
-	if (n < 0 || (size_t)n >= len)
-		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
+	err__vset(e, err, fmt, ap);
 	va_end(ap);
-	return err;
+	return err__prefix(e, "%s: ", s->data->path);
 }
 
 static int deliver(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
@@ -632,11 +628,8 @@ static int read_all(struct session *s)
 		}
 	}
 	show_progress(s, 0, true);
-	if (r < 0) {
-		str_copy(s->pipe ? s->pipe->errbuf : s->errbuf, s->data->errbuf,
-			 sizeof(s->errbuf));
-		return r;
-	}
+	if (r < 0)
+		return err__set(s->pipe ? &s->pipe->err : &s->err, r, "%s", s->data->err.msg);
 	if (err)
 		return err;
 	return session__flush(s);
@@ -716,7 +709,7 @@ int session__process_events(struct session *s)
 	s->pipe = NULL;
 	if (!err && p->read_err) {
 		err = p->read_err;
-		str_copy(s->errbuf, p->errbuf, sizeof(s->errbuf));
+		err__copy(&s->err, &p->err);
 	}
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);

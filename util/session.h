@@ -92,7 +92,7 @@ struct session {
 	 * caller's thread delivers (session__process_events).
 	 */
 	struct pipeline *pipe;
-	char errbuf[512];
+	struct err err;		/* why session__process_events failed */
 };
 
 /**
@@ -101,13 +101,13 @@ struct session {
  * carried files). Returns NULL with @err filled when guest setup fails.
  */
 struct session *session__new(struct perf_data *data, struct perf_tool *tool,
-			     const struct guest_config *gc, char *err, size_t errlen);
+			     const struct guest_config *gc, struct err *err);
 void session__delete(struct session *session);
 
 /**
  * session__process_events - reads every record, in time order where the
  * file has timestamps, feeding the model and the tool.
- * Returns 0 or a negative errno with a message in session->errbuf.
+ * Returns 0 or a negative errno with a message in session->err.
  * The model and the tool are used from the calling thread only; for a
  * mapped file, reading and ordering run meanwhile on a thread of their own.
  */

@@ -5,6 +5,7 @@
 #include "util/synthesize.h"
 
 #include "symbols/kallsyms.h"
+#include "util/err.h"
 #include "util/guest.h"
 
 #include <ctype.h>
@@ -210,14 +211,14 @@ static int synthesize_modules(const char *buf, u32 pid, u16 misc, size_t id_hdr_
 	return ret;
 }
 
-int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen)
+int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, struct err *err)
 {
 	char *buf;
 	size_t len;
 	u64 text;
 	int ret;
 
-	ret = kallsyms__text_of("/proc/kallsyms", &text, err, errlen);
+	ret = kallsyms__text_of("/proc/kallsyms", &text, err);
 	if (ret)
 		return ret;
 	/* The map runs to the end of the address space; pgoff is the reloc reference. */
@@ -234,7 +235,7 @@ int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, char *err, si
 }
 
 int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t machine_pid,
-			     size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen)
+			     size_t id_hdr_size, synth_cb cb, void *ctx, struct err *err)
 {
 	char *buf, name[80];
 	size_t len;
@@ -245,8 +246,8 @@ int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t ma
 	if (modules) {
 		ret = read_file_maybe_gz(modules, MODULES_MAX_BYTES, &buf, &len);
 		if (ret) {
-			snprintf(err, errlen, "cannot read '%s': %s", modules, file__strerror(ret));
-			return ret;
+			return err__set(err, ret, "cannot read '%s': %s", modules,
+					file__strerror(ret));
 		}
 		ret = synthesize_modules(buf, (u32)machine_pid, PERF_RECORD_MISC_GUEST_KERNEL,
 					 id_hdr_size, cb, ctx);
@@ -256,7 +257,7 @@ int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t ma
 	}
 	if (!kallsyms)
 		return 0;
-	ret = kallsyms__text_of(kallsyms, &text, err, errlen);
+	ret = kallsyms__text_of(kallsyms, &text, err);
 	if (ret)
 		return ret;
 	if (machine_pid)
@@ -308,28 +309,46 @@ static int synthesize_targets(const struct synth_target *t, size_t id_hdr_size, 
 	return err;
 }
 
-int synthesize__state(const struct synth_target *t, size_t id_hdr_size, synth_cb cb, void *ctx,
-		      char *warn, size_t warnlen, char *err, size_t errlen)
+/* The callback with its first error kept: a failure is the files' or its own. */
+struct synth_guard {
+	synth_cb cb;
+	void *ctx;
+	int err;
+};
+
+static int synth_guard__cb(void *ctx, union perf_event *event)
 {
-	char msg[1024] = "";
+	struct synth_guard *g = ctx;
+	int ret = g->cb(g->ctx, event);
+
+	if (ret && !g->err)
+		g->err = ret;
+	return ret;
+}
+
+int synthesize__state(const struct synth_target *t, size_t id_hdr_size, synth_cb cb, void *ctx,
+		      struct err *warn, struct err *err)
+{
+	struct synth_guard guard = { cb, ctx, 0 };
+	struct err msg;
 	size_t i;
 	int ret = 0;
 
-	warn[0] = err[0] = '\0';
+	err__init(warn);
+	err__init(err);
 	if (t->kernels) {
-		ret = synthesize__kernel(id_hdr_size, cb, ctx, msg, sizeof(msg));
-		if (ret && msg[0]) {	/* kallsyms, not the callback */
-			snprintf(warn, warnlen, "%s: host kernel samples will not resolve", msg);
+		ret = synthesize__kernel(id_hdr_size, synth_guard__cb, &guard, &msg);
+		if (ret && !guard.err) {	/* kallsyms, not the callback */
+			err__set(warn, ret, "%s: host kernel samples will not resolve", msg.msg);
 			ret = 0;
 		}
 		for (i = 0; !ret && i < t->nr_guests; i++) {
 			const struct guest_machine *g = &t->guests[i];
 
-			msg[0] = '\0';
 			ret = synthesize__guest_kernel(g->kallsyms, g->modules, g->pid, id_hdr_size,
-						       cb, ctx, msg, sizeof(msg));
-			if (ret && msg[0])
-				snprintf(err, errlen, "guest %d: %s", (int)g->pid, msg);
+						       synth_guard__cb, &guard, &msg);
+			if (ret && !guard.err)
+				err__set(err, ret, "guest %d: %s", (int)g->pid, msg.msg);
 		}
 		if (ret)
 			return ret;

@@ -16,6 +16,7 @@
 #include "util/util.h"
 
 struct guest_machine;
+struct err;
 
 /** synth_cb - gets one record, valid during the call; non-zero stops. */
 typedef int (*synth_cb)(void *ctx, union perf_event *event);
@@ -41,19 +42,22 @@ int synthesize__all_processes(unsigned int flags, size_t id_hdr_size, synth_cb c
 /**
  * synthesize__kernel - the host kernel map (`[kernel.kallsyms]_text` at
  * _text) and one MMAP per module in /proc/modules. Returns 0, the
- * callback's value, or -ENOENT when _text is not in /proc/kallsyms.
+ * callback's value, or kallsyms__text_of's error on /proc/kallsyms, with
+ * its message in @err (the callback's failures are the caller's to tell
+ * apart: @err is not written for them).
  */
-int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen);
+int synthesize__kernel(size_t id_hdr_size, synth_cb cb, void *ctx, struct err *err);
 
 /**
  * synthesize__guest_kernel - a guest's module maps from @modules (may be
  * NULL), then its kernel map from @kallsyms, misc GUEST_KERNEL, pid
  * @machine_pid (0: the default guest, named `[guest.kernel.kallsyms]`,
  * else `[guest.kernel.kallsyms.<pid>]`). Files may be gzip-compressed.
- * Returns 0, the callback's value or a negative errno on the files.
+ * Returns 0, the callback's value or a negative errno on the files, with
+ * a message in @err.
  */
 int synthesize__guest_kernel(const char *kallsyms, const char *modules, pid_t machine_pid,
-			     size_t id_hdr_size, synth_cb cb, void *ctx, char *err, size_t errlen);
+			     size_t id_hdr_size, synth_cb cb, void *ctx, struct err *err);
 
 /**
  * struct synth_target - the state before the start that a live source needs.
@@ -77,11 +81,13 @@ struct synth_target {
 
 /**
  * synthesize__state - the records of @t. Host kernel symbols that cannot
- * be read are not an error: @warn says so ("" if nothing to say). Returns
- * 0, or the callback's value, or a negative errno with @err naming the
- * guest whose files failed (@err stays "" when the callback failed).
+ * be read are not an error: @warn says so (its code is 0 when there is
+ * nothing to say). Returns 0, or the callback's value, or a negative errno
+ * of a guest's files, with @err naming the guest: @err's code is that
+ * errno exactly when the guest's files failed, 0 when the callback or the
+ * processes' synthesis did (the caller knows its own callback's error).
  */
 int synthesize__state(const struct synth_target *t, size_t id_hdr_size, synth_cb cb, void *ctx,
-		      char *warn, size_t warnlen, char *err, size_t errlen);
+		      struct err *warn, struct err *err);
 
 #endif

@@ -23,20 +23,10 @@
 
 #define PUMP_BUDGET_NS	50000000ull	/* the UI answers keys at least this often */
 
-static bool is_guest_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
-static bool is_kernel_mode(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
-}
-
 /* -K, -U and (replay) -C: samples left out before they are counted. */
 static bool top__hides(const struct top *top, const struct perf_sample *sample)
 {
-	if (is_kernel_mode(sample->cpumode) ? top->hide_kernel : top->hide_user)
+	if (cpumode__is_kernel(sample->cpumode) ? top->hide_kernel : top->hide_user)
 		return true;
 	/* Live, only the -C CPUs are open; replay filters on the sample's CPU. */
 	return top->cpus && (sample->cpu >= TOP_MAX_CPU || !top->cpus[sample->cpu]);
@@ -53,7 +43,7 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->other_events++;
 		return 0;
 	}
-	if (is_guest_mode(sample->cpumode) ? !top->count_guest : !top->count_host) {
+	if (cpumode__is_guest(sample->cpumode) ? !top->count_guest : !top->count_host) {
 		top->base.nr_filtered++;
 		return 0;
 	}
@@ -105,7 +95,7 @@ static int top__refresh(struct top *top)
 	if (!top->input && (top->live_done || !s->stats.nr_events[PERF_RECORD_FINISHED_ROUND]))
 		err = session__flush(s);
 	if (err) {
-		pr_err("%s", s->errbuf);
+		pr_err("%s", s->err.msg);
 		return err;
 	}
 	if (top->input) {
@@ -177,12 +167,12 @@ static int replay_tick(struct top *top)
 /* The replay: the file opened, its first event named, -C checked. */
 static int top__open_replay(struct top *top)
 {
-	char err[1024];
-	int e, i;
+	struct err err;
+	int i;
 
-	top->data = perf_data__open(top->input, &e, err, sizeof(err));
+	top->data = perf_data__open(top->input, &err);
 	if (!top->data) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	if (top->data->info.guest_files && !top->guest.host_set && !top->guest.guest_set)
@@ -225,7 +215,7 @@ static int live__process_queue(struct top *top)
 		union perf_event *ev = (union perf_event *)(buf + off);
 
 		if (session__process_event(top->session, ev, 0)) {
-			pr_err("%s", top->session->errbuf);
+			pr_err("%s", top->session->err.msg);
 			free(buf);
 			return -1;
 		}
@@ -311,24 +301,22 @@ static int live__synthesize(struct top *top)
 		.flags = SYNTH_MAPS,
 	};
 	struct guest_machine *guests = NULL;
-	const char *bad = NULL;
-	char warn[1100], msg[1100];
+	struct err warn, msg;
 	size_t nr = 0;
 	int err;
 
-	err = guest_machines__find(&top->guest, &guests, &nr, &bad);
+	err = guest_machines__find(&top->guest, &guests, &nr, &msg);
 	if (err) {
-		pr_err("cannot read '%s': %s", bad, file__strerror(err));
+		pr_err("%s", msg.msg);
 		return err;
 	}
 	t.guests = guests;
 	t.nr_guests = nr;
-	err = synthesize__state(&t, id_hdr, live__synth_cb, top, warn, sizeof(warn), msg,
-				sizeof(msg));
-	if (warn[0])
-		pr_warning("%s", warn);
-	if (err)
-		pr_err("%s", msg[0] ? msg : top->session->errbuf);
+	err = synthesize__state(&t, id_hdr, live__synth_cb, top, &warn, &msg);
+	if (warn.code)
+		pr_warning("%s", warn.msg);
+	if (err)	/* a guest's files, else the session's */
+		pr_err("%s", msg.code ? msg.msg : top->session->err.msg);
 	guest_machines__free(guests, nr);
 	return err;
 }
@@ -368,7 +356,7 @@ int top__tick(void *ctx)
 
 int top__open(struct top *top)
 {
-	char err[1024];
+	struct err err;
 	int e;
 
 	top->tool.sample = top__sample;
@@ -376,9 +364,9 @@ int top__open(struct top *top)
 		return -1;
 	top->count_guest = top->guest.guest;
 	top->count_host = top->guest.host;
-	top->session = session__new(top->data, &top->tool, &top->guest, err, sizeof(err));
+	top->session = session__new(top->data, &top->tool, &top->guest, &err);
 	if (!top->session) {
-		pr_err("%s", err);
+		pr_err("%s", err.msg);
 		return -1;
 	}
 	top->session->progress = false;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 
+#include "util/err.h"
+
 /* Bounds on what tracing data may hold, so that no count makes us loop long. */
 #define MAX_SYSTEMS		4096
 #define MAX_EVENTS_PER_SYSTEM	65536
@@ -17,13 +19,12 @@ struct td_cursor {
 	const u8 *base, *p, *end;
 	const char *path;
 	u64 file_off;
-	char *err;
-	size_t errlen;
+	struct err *err;
 };
 
 static int td_fail(struct td_cursor *c, const char *what)
 {
-	snprintf(c->err, c->errlen, "%s: tracing data at offset %#" PRIx64 ": %s", c->path,
+	err__set(c->err, -EINVAL, "%s: tracing data at offset %#" PRIx64 ": %s", c->path,
 		 c->file_off + (u64)(c->p - c->base), what);
 	return -EINVAL;
 }
@@ -105,10 +106,10 @@ static int parse_format(struct trace_events *te, const u8 *p, u64 size, const ch
 }
 
 int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, const char *path,
-			u64 file_off, char *err, size_t errlen)
+			u64 file_off, struct err *err)
 {
 	static const u8 magic[] = { 0x17, 0x08, 'D', 't', 'r', 'a', 'c', 'i', 'n', 'g' };
-	struct td_cursor c = { buf, buf, buf + len, path, file_off, err, errlen };
+	struct td_cursor c = { buf, buf, buf + len, path, file_off, err };
 	const char *version, *name;
 	const u8 *p;
 	u32 page_size, n, nsys, i, j;
@@ -139,8 +140,7 @@ int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, cons
 		return -EINVAL;
 	te->tep = tep_alloc();
 	if (!te->tep) {
-		snprintf(err, errlen, "%s: cannot allocate a trace event parser", path);
-		return -ENOMEM;
+		return err__set(err, -ENOMEM, "%s: cannot allocate a trace event parser", path);
 	}
 	tep_set_file_bigendian(te->tep, TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(te->tep, TEP_LITTLE_ENDIAN);

@@ -11,6 +11,8 @@
 
 #include "util/util.h"
 
+struct err;
+
 struct tep_handle;
 struct tep_event;
 struct tep_format_field;
@@ -29,7 +31,7 @@ struct trace_events {
  * (file and offset), -ENOMEM. On error @te holds nothing to free.
  */
 int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, const char *path,
-			u64 file_off, char *err, size_t errlen);
+			u64 file_off, struct err *err);
 
 /** trace_events__exit - frees what trace_events__parse made. */
 void trace_events__exit(struct trace_events *te);

@@ -57,6 +57,15 @@ void *xgrow(void *arr, size_t *alloc, size_t nr, size_t elsize);
 #define ALLOC_GROW(arr, nr, alloc) \
 	((arr) = xgrow((arr), &(alloc), (nr), sizeof(*(arr))))
 
+/*
+ * @part as a percentage of @total, 0 when @total is 0 (the shares that
+ * report, top, diff, stat and the TUI print).
+ */
+static inline double percent(u64 part, u64 total)
+{
+	return total ? 100.0 * (double)part / (double)total : 0.0;
+}
+
 /* Monotonic time in nanoseconds. */
 u64 now_ns(void);
 

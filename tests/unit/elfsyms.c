@@ -6,6 +6,7 @@
 
 #include "symbols/elf.h"
 #include "tests/unit/unit.h"
+#include "util/err.h"
 
 void test_elf_abs_symbols(void)
 {
@@ -18,7 +19,7 @@ void test_elf_abs_symbols(void)
 	const Elf64_Ehdr *eh = (const void *)base;
 	const struct symbol *s;
 	struct elf_image img;
-	char err[256];
+	struct err err;
 	size_t len;
 
 	if (!base) {
@@ -27,7 +28,7 @@ void test_elf_abs_symbols(void)
 	}
 	/* The image ends with its section headers. */
 	len = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
-	CHECK(elf__load(&img, NULL, NULL, base, len, err, sizeof(err)) == 0);
+	CHECK(elf__load(&img, NULL, NULL, base, len, &err) == 0);
 	CHECK(symtab__find_name(&img.tab, "LINUX_2.6") == NULL);
 	s = symtab__find_name(&img.tab, "__vdso_clock_gettime");
 	CHECK(s != NULL);

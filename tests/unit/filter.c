@@ -5,6 +5,7 @@
 
 #include "tests/unit/unit.h"
 #include "ui/stdio.h"
+#include "util/err.h"
 #include "util/filter.h"
 
 #define S 1000000000ull
@@ -41,12 +42,12 @@ void test_time_ranges(void)
 		{ "0%-10%,30%", -1, { { 0 } } },
 	};
 	struct time_range *r;
-	char err[256];
+	struct err err;
 	size_t c;
 	int i, n;
 
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		n = time_ranges__parse(cases[c].spec, S, 2 * S, &r, err, sizeof(err));
+		n = time_ranges__parse(cases[c].spec, S, 2 * S, &r, &err);
 		if (n < 0)
 			n = -1;
 		if (n != cases[c].n)
@@ -58,13 +59,13 @@ void test_time_ranges(void)
 			CHECK(r[i].end == cases[c].r[i].end);
 		}
 		if (n < 0)
-			CHECK(r == NULL && strstr(err, cases[c].spec) != NULL);
+			CHECK(r == NULL && strstr(err.msg, cases[c].spec) != NULL);
 		free(r);
 	}
 	/* percents need the span the header gives */
-	CHECK(time_ranges__parse("10%", 0, 0, &r, err, sizeof(err)) < 0);
-	CHECK(strstr(err, "sample time") != NULL);
-	CHECK(time_ranges__parse("1,2", 0, 0, &r, err, sizeof(err)) == 1);
+	CHECK(time_ranges__parse("10%", 0, 0, &r, &err) < 0);
+	CHECK(strstr(err.msg, "sample time") != NULL);
+	CHECK(time_ranges__parse("1,2", 0, 0, &r, &err) == 1);
 	free(r);
 }
 
@@ -100,13 +101,14 @@ void test_filter_lists(void)
 		{ "-1", 0, "", "" },
 		{ "", 0, "", "" },
 	};
-	char err[256], **names;
+	struct err err;
+	char **names;
 	size_t c, nr;
 	u64 *bm;
 	int *ints;
 
 	for (c = 0; c < sizeof(cpus) / sizeof(cpus[0]); c++) {
-		int r = cpu_list__parse(cpus[c].spec, &bm, err, sizeof(err));
+		int r = cpu_list__parse(cpus[c].spec, &bm, &err);
 		char *list, *tok, *save = NULL;
 
 		CHECK((r == 0) == cpus[c].ok);
@@ -124,12 +126,12 @@ void test_filter_lists(void)
 		CHECK(!cpu_list__has(bm, 5000));
 		free(bm);
 	}
-	CHECK(int_list__parse("12,-3,4", &ints, &nr, err, sizeof(err)) == 0 && nr == 3);
+	CHECK(int_list__parse("12,-3,4", &ints, &nr, &err) == 0 && nr == 3);
 	CHECK(int_list__has(ints, nr, -3) && !int_list__has(ints, nr, 5));
 	free(ints);
-	CHECK(int_list__parse("12,x", &ints, &nr, err, sizeof(err)) < 0);
-	CHECK(int_list__parse("99999999999", &ints, &nr, err, sizeof(err)) < 0);
-	CHECK(int_list__parse("", &ints, &nr, err, sizeof(err)) < 0);
+	CHECK(int_list__parse("12,x", &ints, &nr, &err) < 0);
+	CHECK(int_list__parse("99999999999", &ints, &nr, &err) < 0);
+	CHECK(int_list__parse("", &ints, &nr, &err) < 0);
 	str_list__parse("libc.so.6,,[kernel.kallsyms]", &names, &nr);
 	CHECK(nr == 2 && str_list__has(names, nr, "[kernel.kallsyms]") &&
 	      !str_list__has(names, nr, "libc"));
@@ -140,18 +142,18 @@ void test_output_fields(void)
 {
 	struct output_field f[OUTPUT_FIELDS_MAX];
 	struct sort_order keys;
-	char err[256];
+	struct err err;
 	int n;
 
 	n = output_fields__parse("overhead,overhead_guest_us,sample,comm,period,srcline,comm",
-				 f, &keys, err, sizeof(err));
+				 f, &keys, &err);
 	CHECK(n == 6);
 	CHECK(f[0].col == COL_OVERHEAD && f[1].col == COL_OVERHEAD_GUEST_US &&
 	      f[2].col == COL_SAMPLE && f[3].col == COL_KEY && f[3].key == SORT_COMM &&
 	      f[4].col == COL_PERIOD && f[5].key == SORT_SRCLINE);
 	CHECK(keys.nr == 2 && keys.keys[0] == SORT_COMM && keys.keys[1] == SORT_SRCLINE);
-	CHECK(output_fields__parse("overhead,bogus", f, &keys, err, sizeof(err)) < 0);
-	CHECK(strstr(err, "bogus") != NULL);
-	CHECK(output_fields__parse(",", f, &keys, err, sizeof(err)) < 0);
-	CHECK(output_fields__parse("overhead", f, &keys, err, sizeof(err)) == 1 && keys.nr == 0);
+	CHECK(output_fields__parse("overhead,bogus", f, &keys, &err) < 0);
+	CHECK(strstr(err.msg, "bogus") != NULL);
+	CHECK(output_fields__parse(",", f, &keys, &err) < 0);
+	CHECK(output_fields__parse("overhead", f, &keys, &err) == 1 && keys.nr == 0);
 }

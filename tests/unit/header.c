@@ -47,7 +47,8 @@ void test_header_round_trip(void)
 	struct evsel evsels[2] = { 0 };
 	static u64 ids0[2] = { 11, 12 }, ids1[1] = { 13 };
 	struct feat_src src = { .info = &hi, .evsels = evsels, .nr_evsels = 2 };
-	char path[] = "/tmp/pmukvm-unit-header.XXXXXX", errbuf[512], *text = NULL;
+	char path[] = "/tmp/pmukvm-unit-header.XXXXXX", *text = NULL;
+	struct err derr;
 	const struct header_info *ri;
 	struct perf_writer *w;
 	struct perf_data *d;
@@ -91,10 +92,10 @@ void test_header_round_trip(void)
 	CHECK(perf_writer__finish(w) == 0);
 	perf_writer__delete(w);
 
-	d = perf_data__open(path, &err, errbuf, sizeof(errbuf));
+	d = perf_data__open(path, &derr);
 	CHECK(d != NULL);
 	if (!d) {
-		fprintf(stderr, "%s\n", errbuf);
+		fprintf(stderr, "%s\n", derr.msg);
 		goto out;
 	}
 	for (i = 0; i < nr_feat_ops; i++)
@@ -201,13 +202,13 @@ void test_header_read_malformed(void)
 
 	CHECK(header__read_feature(d, HEADER_HOSTNAME, short_string, sizeof(short_string),
 				   0x1234) == -EINVAL);
-	CHECK_STR(d->errbuf, "unit.data: feature 3 at offset 0x1234 (8 bytes) is malformed");
+	CHECK_STR(d->err.msg, "unit.data: feature 3 at offset 0x1234 (8 bytes) is malformed");
 	CHECK(d->info.hostname == NULL);
 	CHECK(header__read_feature(d, HEADER_NRCPUS, two_bytes, 2, 0x40) == -EINVAL);
 	CHECK(header__read_feature(d, HEADER_SAMPLE_TIME, two_bytes, 2, 0x40) == -EINVAL);
 	CHECK(!d->info.has_sample_time);
 	CHECK(header__read_feature(d, HEADER_COMPRESSED, comp, sizeof(comp), 0x80) == -ENOTSUP);
-	CHECK_STR(d->errbuf, "unit.data: feature COMPRESSED at offset 0x80: compression type 2 "
+	CHECK_STR(d->err.msg, "unit.data: feature COMPRESSED at offset 0x80: compression type 2 "
 		  "is not zstd (1)");
 	/* A feature without a row is skipped. */
 	CHECK(header__read_feature(d, HEADER_CPU_TOPOLOGY, two_bytes, 2, 0) == 0);

@@ -5,20 +5,21 @@
 
 #include "symbols/symtab.h"
 #include "tests/unit/unit.h"
+#include "util/err.h"
 #include "util/hist.h"
 #include "util/machine.h"
 
 void test_sort_parse(void)
 {
 	struct sort_order so;
-	char err[256];
+	struct err err;
 
-	CHECK(sort_order__parse(&so, "guest,vcpu,dso,sym", err, sizeof(err)) == 0);
+	CHECK(sort_order__parse(&so, "guest,vcpu,dso,sym", &err) == 0);
 	CHECK(so.nr == 4 && so.keys[0] == SORT_GUEST && so.keys[3] == SORT_SYM);
-	CHECK(sort_order__parse(&so, "comm,comm,dso", err, sizeof(err)) == 0 && so.nr == 2);
-	CHECK(sort_order__parse(&so, "comm,bogus", err, sizeof(err)) != 0);
-	CHECK(strstr(err, "bogus") != NULL);
-	CHECK(sort_order__parse(&so, "", err, sizeof(err)) != 0);
+	CHECK(sort_order__parse(&so, "comm,comm,dso", &err) == 0 && so.nr == 2);
+	CHECK(sort_order__parse(&so, "comm,bogus", &err) != 0);
+	CHECK(strstr(err.msg, "bogus") != NULL);
+	CHECK(sort_order__parse(&so, "", &err) != 0);
 }
 
 void test_hists_grouping(void)
@@ -30,7 +31,7 @@ void test_hists_grouping(void)
 	struct thread t2 = { .pid = 1, .tid = 2, .comm = "CPU 0/KVM", .vcpu = 0 };
 	struct sort_order so;
 	struct hists h;
-	char err[128];
+	struct err err;
 	const struct {
 		struct thread *t;
 		struct dso *d;
@@ -55,7 +56,7 @@ void test_hists_grouping(void)
 	symtab__add(&tab, 0x200, 0x10, STB_GLOBAL, STT_FUNC, "g", 1);
 	symtab__finish(&tab, false);
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		CHECK(sort_order__parse(&so, cases[c].sort, err, sizeof(err)) == 0);
+		CHECK(sort_order__parse(&so, cases[c].sort, &err) == 0);
 		hists__init(&h, &so);
 		for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 			struct addr_location al = {
@@ -100,7 +101,7 @@ void test_hists_same_name_dsos(void)
 	struct thread th = { .pid = 1, .tid = 1, .comm = "tool", .vcpu = -1 };
 	struct sort_order so;
 	struct hists h;
-	char err[64];
+	struct err err;
 	struct addr_location al = { .thread = &th, .level = '.', .cpumode = 2 };
 
 	symtab__init(&t1);
@@ -109,7 +110,7 @@ void test_hists_same_name_dsos(void)
 	symtab__add(&t2, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "f", 1);
 	symtab__finish(&t1, false);
 	symtab__finish(&t2, false);
-	CHECK(sort_order__parse(&so, "comm,dso,sym", err, sizeof(err)) == 0);
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
 	hists__init(&h, &so);
 	al.dso = &d1;
 	al.sym = &t1.syms[0];

@@ -47,6 +47,7 @@ void test_header_round_trip(void);
 void test_header_write_nothing(void);
 void test_header_read_malformed(void);
 void test_replay_pacing(void);
+void test_err_type(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -89,6 +90,7 @@ static const struct unit_test tests[] = {
 	{ "header_write_nothing", test_header_write_nothing },
 	{ "header_read_malformed", test_header_read_malformed },
 	{ "replay_pacing", test_replay_pacing },
+	{ "err_type", test_err_type },
 };
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 
 #include "symbols/symtab.h"
 #include "tests/unit/unit.h"
+#include "util/err.h"
 #include "util/hist.h"
 #include "util/machine.h"
 
@@ -41,7 +42,7 @@ void test_hists_regroup(void)
 	};
 	struct sort_order lead, full, so;
 	struct hists base, direct, view;
-	char err[128];
+	struct err err;
 	size_t s, i;
 
 	symtab__init(&tab);
@@ -51,7 +52,7 @@ void test_hists_regroup(void)
 	symtab__add(&tab, 0x400, 0x10, STB_GLOBAL, STT_FUNC, "do_idle", 1);
 	symtab__finish(&tab, false);
 
-	CHECK(sort_order__parse(&lead, "dso,sym", err, sizeof(err)) == 0);
+	CHECK(sort_order__parse(&lead, "dso,sym", &err) == 0);
 	sort_order__full(&full, &lead);
 	/* every key but srcline (a DWARF lookup per address) and period (groups none) */
 	CHECK(full.nr == SORT_NR_KEYS - 2 && full.nr_lead == 2);
@@ -61,7 +62,7 @@ void test_hists_regroup(void)
 
 	hists__init(&base, &full);
 	for (s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
-		CHECK(sort_order__parse(&so, sorts[s], err, sizeof(err)) == 0);
+		CHECK(sort_order__parse(&so, sorts[s], &err) == 0);
 		hists__init(&direct, &so);
 		for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 			struct addr_location al = {

@@ -8,6 +8,7 @@
 #include "symbols/kallsyms.h"
 #include "symbols/symtab.h"
 #include "tests/unit/unit.h"
+#include "util/err.h"
 
 void test_symtab_aliases(void)
 {
@@ -184,10 +185,10 @@ void test_kallsyms_parse(void)
 		"ffffffffc0001100 T modfn2\t[mymod]\n"
 		"ffffffffc0002000 t other\t[othermod]\n";
 	struct kallsyms ks;
-	char err[256];
+	struct err err;
 	const struct symbol *s;
 
-	CHECK(kallsyms__parse(&ks, text, sizeof(text) - 1, "test", err, sizeof(err)) == 0);
+	CHECK(kallsyms__parse(&ks, text, sizeof(text) - 1, "test", &err) == 0);
 	CHECK(ks.has_text && ks.text == 0xffffffff81000000ull);
 	CHECK(ks.nr_modnames == 2);
 	s = symtab__find(&ks.tab, 0xffffffff81000050ull);
@@ -223,13 +224,14 @@ void test_kallsyms_hostile(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct kallsyms ks;
-		char err[512] = "";
-		int r = kallsyms__parse(&ks, cases[i].text, strlen(cases[i].text), "test", err,
-					sizeof(err));
+		struct err err;
+		int r = kallsyms__parse(&ks, cases[i].text, strlen(cases[i].text), "test", &err);
 
 		CHECK(r == cases[i].err);
-		if (!strstr(err, cases[i].msg)) {
-			fprintf(stderr, "case %zu: message '%s' lacks '%s'\n", i, err, cases[i].msg);
+		CHECK(err.code == r);	/* the code travels with the message */
+		if (!strstr(err.msg, cases[i].msg)) {
+			fprintf(stderr, "case %zu: message '%s' lacks '%s'\n", i, err.msg,
+				cases[i].msg);
 			unit_failures++;
 		}
 		if (!r)
@@ -239,9 +241,9 @@ void test_kallsyms_hostile(void)
 		/* Upper-case digits; fewer than 16 digits (some architectures). */
 		static const char text[] = "FFFFFFFF81000A00 T up\n1000 T short\n";
 		struct kallsyms ks;
-		char err[256];
+		struct err err;
 
-		CHECK(kallsyms__parse(&ks, text, strlen(text), "test", err, sizeof(err)) == 0);
+		CHECK(kallsyms__parse(&ks, text, strlen(text), "test", &err) == 0);
 		CHECK(symtab__find_name(&ks.tab, "up") &&
 		      symtab__find_name(&ks.tab, "up")->start == 0xffffffff81000a00ull);
 		CHECK(symtab__find_name(&ks.tab, "short") &&
@@ -257,9 +259,9 @@ void test_kallsyms_hostile(void)
 		big[4095] = '\0';
 		{
 			struct kallsyms ks;
-			char err[256];
+			struct err err;
 
-			CHECK(kallsyms__parse(&ks, big, strlen(big), "test", err, sizeof(err)) ==
+			CHECK(kallsyms__parse(&ks, big, strlen(big), "test", &err) ==
 			      -EINVAL);
 		}
 		free(big);
@@ -280,9 +282,9 @@ void test_modules_parse(void)
 	};
 	struct kmodule *mods;
 	size_t nr, i;
-	char err[256];
+	struct err err;
 
-	CHECK(modules__parse(good, sizeof(good) - 1, "test", &mods, &nr, err, sizeof(err)) == 0);
+	CHECK(modules__parse(good, sizeof(good) - 1, "test", &mods, &nr, &err) == 0);
 	CHECK(nr == 2);
 	if (nr == 2) {
 		CHECK_STR(mods[0].name, "jbd2");
@@ -293,12 +295,13 @@ void test_modules_parse(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int r;
 
-		err[0] = '\0';
-		r = modules__parse(bad[i].text, strlen(bad[i].text), "test", &mods, &nr, err,
-				   sizeof(err));
+		err__init(&err);
+		r = modules__parse(bad[i].text, strlen(bad[i].text), "test", &mods, &nr, &err);
 		CHECK(r == bad[i].err);
-		if (!strstr(err, bad[i].msg)) {
-			fprintf(stderr, "modules case %zu: '%s' lacks '%s'\n", i, err, bad[i].msg);
+		CHECK(err.code == r);
+		if (!strstr(err.msg, bad[i].msg)) {
+			fprintf(stderr, "modules case %zu: '%s' lacks '%s'\n", i, err.msg,
+				bad[i].msg);
 			unit_failures++;
 		}
 		if (!r)

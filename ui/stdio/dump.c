@@ -203,7 +203,7 @@ static void print_counts(const u64 *counts, size_t n, FILE *fp)
 			continue;
 		if (i && total)
 			fprintf(fp, "%16s events: %10" PRIu64 "  (%4.1f%%)\n", name, counts[i],
-				100.0 * (double)counts[i] / (double)total);
+				percent(counts[i], total));
 		else
 			fprintf(fp, "%16s events: %10" PRIu64 "\n", name, counts[i]);
 	}

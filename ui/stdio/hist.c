@@ -11,11 +11,7 @@
 
 #include "symbols/symtab.h"
 #include "util/callchain.h"
-
-static double pct(u64 part, u64 total)
-{
-	return total ? 100.0 * (double)part / (double)total : 0.0;
-}
+#include "util/err.h"
 
 /*
  * Call paths as perf report draws them (percentages of the event's total,
@@ -106,7 +102,7 @@ static int value_snprint(const struct callchain_param *cg, u64 period, u64 sampl
 		return snprintf(buf, len, "%" PRIu64, period);
 	if (cg->value == CCVAL_COUNT)
 		return snprintf(buf, len, "%" PRIu64, samples);
-	return snprintf(buf, len, "%.2f%%", pct(period, total));
+	return snprintf(buf, len, "%.2f%%", percent(period, total));
 }
 
 /* @n has one child, which carries all of @n's period and is shown. */
@@ -404,7 +400,7 @@ static const struct {
 };
 
 int output_fields__parse(const char *spec, struct output_field *out, struct sort_order *keys,
-			 char *err, size_t errlen)
+			 struct err *err)
 {
 	char *copy = xstrdup(spec), *tok, *save = NULL;
 	int n = 0, ret = 0, i;
@@ -422,10 +418,9 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 		} else {
 			k = sort_key__find(tok);
 			if (k < 0) {
-				snprintf(err, errlen, "unknown field '%s' in -F (overhead, "
-					 "overhead_sys, overhead_us, overhead_guest_sys, "
-					 "overhead_guest_us, sample, period, or a sort key)", tok);
-				ret = -EINVAL;
+				ret = err__set(err, -EINVAL, "unknown field '%s' in -F (overhead, "
+					       "overhead_sys, overhead_us, overhead_guest_sys, "
+					       "overhead_guest_us, sample, period, or a sort key)", tok);
 				break;
 			}
 			/* "period" is the column; the sort key of that name prints the same */
@@ -440,10 +435,8 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 		if (f.col == COL_KEY)
 			keys->keys[keys->nr++] = f.key;
 	}
-	if (!ret && !n) {
-		snprintf(err, errlen, "-F names no field");
-		ret = -EINVAL;
-	}
+	if (!ret && !n)
+		ret = err__set(err, -EINVAL, "-F names no field");
 	free(copy);
 	return ret ? ret : n;
 }
@@ -525,7 +518,7 @@ static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 		return snprintf(buf, len, "%-*s", width, tmp);
 	default:
 		return snprintf(buf, len, "%*.2f%%", width ? width - 1 : 0,
-				pct(col_period(he, f->col), hists__total_period(hists)));
+				percent(col_period(he, f->col), hists__total_period(hists)));
 	}
 }
 
@@ -550,7 +543,7 @@ static bool row_shown(const struct hists *hists, const struct hist_entry *he,
 	u64 period = opts->children ? he->period_acc : he->period;
 
 	return !he->filtered && !(opts->percent_limit > 0 &&
-		 pct(period, hists__total_period(hists)) < opts->percent_limit);
+		 percent(period, hists__total_period(hists)) < opts->percent_limit);
 }
 
 static void fprint_dots(FILE *fp, int n)
@@ -1016,14 +1009,14 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 		fprintf(fp, "{\"event\":");
 		json_fprint_string(fp, event);
 		fprintf(fp, ",\"overhead\":%.4f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
-			pct(he->period, hists__total_period(hists)), he->nr_samples, he->period);
+			percent(he->period, hists__total_period(hists)), he->nr_samples, he->period);
 		if (opts->children)
 			fprintf(fp, ",\"children\":%.4f,\"children_period\":%" PRIu64,
-				pct(he->period_acc, hists__total_period(hists)), he->period_acc);
+				percent(he->period_acc, hists__total_period(hists)), he->period_acc);
 		for (k = 0; k < opts->nr_fields; k++)
 			if (opts->fields[k].col > COL_OVERHEAD && opts->fields[k].col < COL_SAMPLE)
 				fprintf(fp, ",\"%s\":%.4f", cols[opts->fields[k].col].name,
-					pct(col_period(he, opts->fields[k].col),
+					percent(col_period(he, opts->fields[k].col),
 					    hists__total_period(hists)));
 		for (k = 0; k < hists->so.nr; k++) {
 			enum sort_key_id key = hists->so.keys[k];

@@ -136,7 +136,7 @@ static void print_extended(struct kvm_stat *ks, const struct kvm_stat_print *p, 
 
 		fprintf(fp, "%8u %-16.16s %8u %5d %10" PRIu64 " %12.2f %12.2f %7.2f%%\n", v->pid,
 			guest_name(ks, (s32)v->pid), v->tid, v->vcpu, v->exits, (double)wall / 1000,
-			(double)v->out / 1000, wall ? 100.0 * (double)v->out / (double)wall : 0.0);
+			(double)v->out / 1000, percent(v->out, wall));
 	}
 	fprintf(fp, "\n");
 }
@@ -182,7 +182,7 @@ static void print_json(struct kvm_stat *ks, const struct kvm_stat_print *p, FILE
 		json_fprint_string(fp, guest_name(ks, (s32)v->pid));
 		fprintf(fp, ",\"tid\":%u,\"vcpu\":%d,\"exits\":%" PRIu64 ",\"wall_ns\":%" PRIu64
 			",\"outside_ns\":%" PRIu64 ",\"outside_pct\":%.2f}\n", v->tid, v->vcpu, v->exits,
-			wall, v->out, wall ? 100.0 * (double)v->out / (double)wall : 0.0);
+			wall, v->out, percent(v->out, wall));
 	}
 	fprintf(fp, "{\"kind\":\"total\",\"analysis\":");
 	json_fprint_string(fp, kvm_stat__analysis_name(ks->opts.analysis));

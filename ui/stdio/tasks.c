@@ -266,8 +266,7 @@ static void add_map(struct tasks *t, const union perf_event *ev, int pid, int ti
 	u8 cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
 
 	/* Kernel maps belong to the (host or guest) kernel, the rest to a task. */
-	if (cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_KERNEL ||
-	    !t->mmaps || !len || start + len < start)
+	if (cpumode__is_kernel(cpumode) || !t->mmaps || !len || start + len < start)
 		return;
 	th = findnew(t, pid, tid);
 	/* Executable anonymous code (a JIT's) is named for its perf map file. */

@@ -8,11 +8,6 @@
 #include "ui/stdio.h"
 #include "util/top.h"
 
-static double pct(u64 a, u64 b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0;
-}
-
 /* The header of a batch snapshot: when, how much, guest/host split. */
 void top__print_snapshot(struct top *top, FILE *fp)
 {
@@ -46,9 +41,9 @@ void top__print_snapshot(struct top *top, FILE *fp)
 			top->hide_kernel ? " -K" : "", top->hide_user ? " -U" : "",
 			top->cpus && top->input ? " -C" : "");
 	fprintf(fp, "# guest %.1f%% (kernel %.1f%% user %.1f%%)  host %.1f%% (kernel %.1f%% "
-		"user %.1f%%)\n", pct(gk + gu, total), pct(gk, total), pct(gu, total),
-		pct(total - gk - gu, total), pct(m[PERF_RECORD_MISC_KERNEL], total),
-		pct(m[PERF_RECORD_MISC_USER], total));
+		"user %.1f%%)\n", percent(gk + gu, total), percent(gk, total), percent(gu, total),
+		percent(total - gk - gu, total), percent(m[PERF_RECORD_MISC_KERNEL], total),
+		percent(m[PERF_RECORD_MISC_USER], total));
 	/* The base keeps every key apart; the snapshot groups by --sort. */
 	hists__init(&view, &top->so);
 	for (i = 0; i < top->base.table_size; i++) {

@@ -124,8 +124,9 @@ void ui__help(const char *title, const struct ui_key_action *a, const struct ui_
  * exit path: atexit, and SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGSEGV/SIGBUS/
  * SIGABRT/SIGFPE handlers that restore, then die of the same signal.
  * pr_err() and friends go to the status line while the TUI is up, and are
- * repeated on stderr once it is down. Returns 0, or -1 when stdin/stdout
- * is not a terminal or slang cannot start (nothing changed then).
+ * repeated on stderr once it is down. Returns 0, -ENOTTY when stdin or
+ * stdout is not a terminal, or -EIO when slang cannot start (nothing
+ * changed then).
  */
 int tui__init(void);
 

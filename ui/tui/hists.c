@@ -103,26 +103,6 @@ struct hists_browser {
 
 static void hb__layout(struct hists_browser *hb);
 
-static double pct(u64 a, u64 b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0.0;
-}
-
-static bool is_guest(u8 cpumode)
-{
-	return cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
-}
-
-static bool so_has(const struct sort_order *so, enum sort_key_id k)
-{
-	int i;
-
-	for (i = 0; i < so->nr; i++)
-		if (so->keys[i] == k)
-			return true;
-	return false;
-}
-
 static u64 mix64(u64 x)
 {
 	x ^= x >> 30;
@@ -197,9 +177,9 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 {
 	if (he->filtered)
 		return false;
-	if (hb->show == SHOW_GUEST && !is_guest(he->cpumode))
+	if (hb->show == SHOW_GUEST && !cpumode__is_guest(he->cpumode))
 		return false;
-	if (hb->show == SHOW_HOST && is_guest(he->cpumode))
+	if (hb->show == SHOW_HOST && cpumode__is_guest(he->cpumode))
 		return false;
 	if (hb->zoom == ZOOM_DSO && he->dso != hb->zoom_dso)
 		return false;
@@ -475,7 +455,7 @@ static void hb__rebuild(struct hists_browser *hb)
 	/* Sorted by period: the rows under the limit are the tail. */
 	if (hb->ops && hb->ops->percent_limit > 0)
 		while (hb->view.nr_entries &&
-		       pct(hb->view.cumulate ?
+		       percent(hb->view.cumulate ?
 			   hb->view.sorted[hb->view.nr_entries - 1]->period_acc :
 			   hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
 		       hb->ops->percent_limit)
@@ -542,9 +522,9 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 		n = (size_t)snprintf(line, sizeof(line), "%c ", hb__sign(hb, d));
 	if (hb->view.cumulate)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% ",
-				      pct(he->period_acc, hb->total_period));
+				      percent(he->period_acc, hb->total_period));
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% %9" PRIu64,
-			      pct(he->period, hb->total_period), he->nr_samples);
+			      percent(he->period, hb->total_period), he->nr_samples);
 	for (k = 0; k < hb->view.so.nr && n < sizeof(line); k++) {
 		bool last = k == hb->view.so.nr - 1;
 
@@ -586,8 +566,8 @@ static void hb__write_header(struct ui_browser *b, int line)
 			total += m[k];
 		n = (size_t)snprintf(buf, sizeof(buf), "guest %.1f%% (kernel %.1f%% user %.1f%%)  "
 				     "host %.1f%% (kernel %.1f%% user %.1f%%)  [%s] sort: %s",
-				     pct(gk + gu, total), pct(gk, total), pct(gu, total),
-				     pct(total - gk - gu, total), pct(hk, total), pct(hu, total),
+				     percent(gk + gu, total), percent(gk, total), percent(gu, total),
+				     percent(total - gk - gu, total), percent(hk, total), percent(hu, total),
 				     show_names[hb->show], hb->sort_name);
 		if (hb->filter[0] && n < sizeof(buf))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "  filter: \"%s\"",
@@ -656,9 +636,8 @@ static enum ui_action_ret act_show(struct ui_browser *b, int key)
 static void hb__set_sort(struct hists_browser *hb, const struct sort_preset *p)
 {
 	struct sort_order so;
-	char err[256];
 
-	if (sort_order__parse(&so, p->keys, err, sizeof(err)))
+	if (sort_order__parse(&so, p->keys, NULL))
 		return;		/* the presets are ours: cannot happen */
 	hb->view.so = so;
 	hb->sort_name = p->name;
@@ -746,10 +725,10 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 	} else if ((key == K_ENTER || key == 'd') && b->index < hb->nr_disp) {
 		/* The dso where the rows have one, else the guest. */
 		he = hb->view.sorted[hb->disp[b->index].row];
-		if (so_has(&hb->view.so, SORT_DSO)) {
+		if (sort_order__has(&hb->view.so, SORT_DSO)) {
 			hb->zoom = ZOOM_DSO;
 			hb->zoom_dso = he->dso;
-		} else if (so_has(&hb->view.so, SORT_GUEST)) {
+		} else if (sort_order__has(&hb->view.so, SORT_GUEST)) {
 			hb->zoom = ZOOM_GUEST;
 			hb->zoom_machine = he->machine;
 		} else {
@@ -914,9 +893,8 @@ static const struct sort_preset *preset_for(const struct sort_order *so, int nr)
 
 	for (i = 0; i < ARRAY_SIZE(sort_presets); i++) {
 		struct sort_order p;
-		char err[64];
 
-		if (!sort_order__parse(&p, sort_presets[i].keys, err, sizeof(err)) && p.nr == nr &&
+		if (!sort_order__parse(&p, sort_presets[i].keys, NULL) && p.nr == nr &&
 		    !memcmp(p.keys, so->keys, (size_t)nr * sizeof(so->keys[0])))
 			return &sort_presets[i];
 	}
@@ -998,9 +976,10 @@ int report_tui(struct session *s, struct hists *hists, int nr_hists,
 		hists = &empty;
 		nr_hists = 1;
 	}
-	if (tui__init()) {
+	ret = tui__init();
+	if (ret) {
 		pr_err("--tui needs a terminal on stdin and stdout");
-		return -1;
+		return ret;
 	}
 	for (;;) {
 		struct evsel *evsel = i < s->data->nr_evsels ? s->data->evsels[i] : NULL;

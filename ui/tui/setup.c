@@ -6,6 +6,7 @@
  */
 #include "ui/tui/browser.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <slang.h>
@@ -96,7 +97,7 @@ int tui__init(void)
 	size_t i;
 
 	if (!isatty(0) || !isatty(1))
-		return -1;
+		return -ENOTTY;
 	/*
 	 * The character set is the locale's: in a UTF-8 locale slang writes
 	 * UTF-8 and draws boxes with the Unicode line characters; elsewhere it
@@ -115,15 +116,15 @@ int tui__init(void)
 	 * goes through tui__signal.
 	 */
 	if (SLang_init_tty(0, 0, 0) < 0)
-		return -1;
+		return -EIO;
 	if (SLsmg_init_smg() < 0) {
 		SLang_reset_tty();
-		return -1;
+		return -EIO;
 	}
 	if (SLkp_init() < 0) {
 		SLsmg_reset_smg();
 		SLang_reset_tty();
-		return -1;
+		return -EIO;
 	}
 	tui_up = 1;
 	if (!atexit_done) {
