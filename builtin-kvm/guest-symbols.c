@@ -4,13 +4,12 @@
  * read from its memory through the VM process, written as a --guestmount
  * tree (DIR/PID/proc/kallsyms, DIR/PID/proc/modules).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "builtin-kvm/builtin.h"
+#include "util/err.h"
 #include "util/guestmem.h"
 #include "util/options.h"
 #include "util/util.h"
@@ -33,8 +32,8 @@ int cmd_guest_symbols(int argc, char **argv, struct guest_config *gc)
 {
 	struct gs_args a = { 0, "." };
 	struct guest_kernel gk;
+	struct err e = ERR_INIT;
 	struct timespec t0, t1;
-	char path[4096];
 	int i, err, ret = 1;
 
 	i = options_parse(argc, argv, gs_usage, gs_options, &a, gc);
@@ -49,10 +48,10 @@ int cmd_guest_symbols(int argc, char **argv, struct guest_config *gc)
 		return 129;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = guest_kernel__read(&gk, a.pid);
+	err = guest_kernel__read(&gk, a.pid, &e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (err) {
-		pr_err("cannot read the symbols of guest %lld from its memory: %s%s%s", a.pid, gk.why,
+		pr_err("cannot read the symbols of guest %lld from its memory: %s%s%s", a.pid, err__str(&e),
 		       gk.layout ? "; tables: " : "", gk.layout ? gk.layout : "");
 		goto out;
 	}
@@ -65,11 +64,11 @@ int cmd_guest_symbols(int argc, char **argv, struct guest_config *gc)
 		 a.pid, (unsigned long long)(gk.ram_size >> 20), (unsigned long long)(gk.lowmem >> 20),
 		 gk.image_hi ? "the kernel image its page tables map" : "all RAM",
 		 (unsigned long long)((gk.image_hi ? gk.image_hi - gk.image_lo : gk.ram_size) >> 20));
-	if (gk.mod_why[0])
-		pr_warning("guest %lld: modules not read: %s", a.pid, gk.mod_why);
-	err = guest_kernel__write_tree(&gk, a.dir, path, sizeof(path));
+	if (gk.mod_err.code)
+		pr_warning("guest %lld: modules not read: %s", a.pid, err__str(&gk.mod_err));
+	err = guest_kernel__write_tree(&gk, a.dir, &e);
 	if (err) {
-		pr_err("cannot write '%s': %s", path, strerror(-err));
+		pr_err("%s", err__str(&e));
 		goto out;
 	}
 	ret = 0;

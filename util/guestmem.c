@@ -26,11 +26,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/err.h"
 
 #define KSYM_NAME_LEN	512
 #define MAX_SYMS	(1u << 20)
@@ -40,16 +41,6 @@
 #define SCAN_CHUNK	(4u << 20)
 #define PAGE_SZ		4096ull
 #define PTE_ADDR	0x000ffffffffff000ull
-
-static void why(struct guest_kernel *gk, const char *fmt, ...) __printf(2, 3);
-static void why(struct guest_kernel *gk, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(gk->why, sizeof(gk->why), fmt, ap);
-	va_end(ap);
-}
 
 /* Reads @len bytes at offset @off of the RAM block. */
 static int ram_read(struct guest_kernel *gk, u64 off, void *buf, size_t len)
@@ -381,11 +372,7 @@ static u32 names_add(struct guest_kernel *gk, const char *s, size_t len)
 
 	if (gk->names_len + len + 1 > gk->names_alloc) {
 		gk->names_alloc = (gk->names_len + len + 1) * 2;
-		gk->names = realloc(gk->names, gk->names_alloc);
-		if (!gk->names) {
-			pr_err("out of memory");
-			exit(1);
-		}
+		gk->names = xrealloc(gk->names, gk->names_alloc);
 	}
 	off = gk->names_len;
 	memcpy(gk->names + off, s, len);
@@ -401,11 +388,7 @@ static void sym_add(struct guest_kernel *gk, u64 addr, char type, const char *na
 
 	if (gk->nr_syms == gk->syms_alloc) {
 		gk->syms_alloc = gk->syms_alloc ? gk->syms_alloc * 2 : 65536;
-		gk->syms = realloc(gk->syms, gk->syms_alloc * sizeof(*gk->syms));
-		if (!gk->syms) {
-			pr_err("out of memory");
-			exit(1);
-		}
+		gk->syms = xrealloc(gk->syms, gk->syms_alloc * sizeof(*gk->syms));
 	}
 	s = &gk->syms[gk->nr_syms++];
 	s->addr = addr;
@@ -531,8 +514,12 @@ static const struct guest_sym *core_sym(const struct guest_kernel *gk, const cha
 	return NULL;
 }
 
-/* Decodes the kallsyms whose token table '0' is at RAM offset @a. */
-static int kallsyms_at(struct guest_kernel *gk, u64 a)
+/*
+ * Decodes the kallsyms whose token table '0' is at RAM offset @a. Returns
+ * -EAGAIN when there is no token table there; a table that stops checking
+ * at a later step fails with what in @e.
+ */
+static int kallsyms_at(struct guest_kernel *gk, u64 a, struct err *e)
 {
 	struct ktables *kt = xcalloc(1, sizeof(*kt));
 	u32 *m = NULL;
@@ -545,8 +532,8 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 		goto out;
 	}
 	if (!find_markers(gk, kt, &m)) {
-		why(gk, "kallsyms token table at 0x%llx, but no markers before it",
-		    (unsigned long long)off_to_phys(gk, kt->tt));
+		err = err__set(e, -ENOENT, "kallsyms token table at 0x%llx, but no markers before it",
+			       (unsigned long long)off_to_phys(gk, kt->tt));
 		goto out;
 	}
 	span = (u64)m[kt->nr_markers - 1] + 256ull * (KSYM_NAME_LEN + 2) + 16;
@@ -557,8 +544,8 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 	if (!buf || ram_read(gk, lo, buf, span))
 		goto out;
 	if (!find_names(kt, m, buf, lo)) {
-		why(gk, "kallsyms markers at 0x%llx, but no names before them",
-		    (unsigned long long)off_to_phys(gk, kt->markers));
+		err = err__set(e, -ENOENT, "kallsyms markers at 0x%llx, but no names before them",
+			       (unsigned long long)off_to_phys(gk, kt->markers));
 		goto out;
 	}
 	addrs = malloc((size_t)kt->num_syms * sizeof(*addrs));
@@ -574,14 +561,15 @@ static int kallsyms_at(struct guest_kernel *gk, u64 a)
 	else if (decode_offsets(gk, kt, kt->ti + 512, addrs))
 		gk->layout = layout_post64;
 	else {
-		why(gk, "kallsyms names found (%u symbols), but neither layout's offsets and "
-		    "relative base (before the names: Linux 6.3 and older; after the token index: "
-		    "6.4 and later) give sorted kernel addresses", kt->num_syms);
+		err = err__set(e, -ENOENT,
+			       "kallsyms names found (%u symbols), but neither layout's offsets and "
+			       "relative base (before the names: Linux 6.3 and older; after the token "
+			       "index: 6.4 and later) give sorted kernel addresses", kt->num_syms);
 		goto out;
 	}
 	if (decode_names(gk, kt, m, buf, lo, addrs)) {
-		why(gk, "kallsyms names at 0x%llx do not decode (%s)",
-		    (unsigned long long)off_to_phys(gk, kt->names), gk->layout);
+		err = err__set(e, -EINVAL, "kallsyms names at 0x%llx do not decode (%s)",
+			       (unsigned long long)off_to_phys(gk, kt->names), gk->layout);
 		gk->nr_syms = 0;
 		gk->names_len = 0;
 		gk->layout = NULL;
@@ -634,7 +622,7 @@ static int ram_read_present(struct guest_kernel *gk, int pm, u64 off, u8 *buf, s
 	return any ? 0 : 1;
 }
 
-static int locate_image(struct guest_kernel *gk);
+static int locate_image(struct guest_kernel *gk, struct err *e);
 
 /* ---- guest physical layout and the kernel image ------------------- */
 
@@ -668,6 +656,18 @@ static bool pte_ok(u64 e)
 }
 
 /*
+ * Follows @entry, which must point to a next-level table (present, not a
+ * large page): reads that table into @tab and its address into @at.
+ */
+static int table_down(struct guest_kernel *gk, u64 entry, u64 tab[512], u64 *at)
+{
+	if (!pte_ok(entry) || (entry & 0x80))
+		return -ENOENT;
+	*at = entry & PTE_ADDR;
+	return phys_read(gk, *at, tab, 512 * sizeof(u64)) ? -EFAULT : 0;
+}
+
+/*
  * The kernel image's guest physical range from the page tables that map
  * it at 0xffffffff80000000, starting at the top-level table @pgd: entry
  * 511 (and, with 5 levels, entry 511 again) leads to level3_kernel_pgt,
@@ -678,28 +678,21 @@ static bool pte_ok(u64 e)
  */
 static int image_range(struct guest_kernel *gk, u64 pgd, int levels, u64 *lo, u64 *len)
 {
-	u64 tab[512], pmd_tab[512], e, pud, pmd, p0 = 0;
-	int i, i0 = -1, i1 = -1, j;
+	u64 tab[512], pmd_tab[512], e, p4d, pud, pmd, p0 = 0;
+	int i, i0 = -1, i1 = -1, j, err;
 
 	if (phys_read(gk, pgd, tab, sizeof(tab)))
 		return -EFAULT;
-	e = tab[511];
 	if (levels == 5) {
-		if (!pte_ok(e) || (e & 0x80) || phys_read(gk, e & PTE_ADDR, tab, sizeof(tab)))
-			return -EFAULT;
-		e = tab[511];
+		err = table_down(gk, tab[511], tab, &p4d);
+		if (err)
+			return err;
 	}
-	if (!pte_ok(e) || (e & 0x80))
-		return -ENOENT;
-	pud = e & PTE_ADDR;
-	if (phys_read(gk, pud, tab, sizeof(tab)))
-		return -EFAULT;
-	e = tab[510];
-	if (!pte_ok(e) || (e & 0x80))
-		return -ENOENT;
-	pmd = e & PTE_ADDR;
-	if (phys_read(gk, pmd, pmd_tab, sizeof(pmd_tab)))
-		return -EFAULT;
+	err = table_down(gk, tab[511], tab, &pud);
+	if (!err)
+		err = table_down(gk, tab[510], pmd_tab, &pmd);
+	if (err)
+		return err;
 	for (i = 0; i < 512; i++) {
 		u64 phys;
 
@@ -858,11 +851,14 @@ static int e820_lowmem(struct guest_kernel *gk)
 /*
  * Scans the RAM block for the token table; decodes each that checks until
  * one is the running kernel's: the boot decompressor leaves stale copies
- * of the image (unrelocated), which the page tables do not map.
+ * of the image (unrelocated), which the page tables do not map. A
+ * failure always fills @e (not NULL, empty on entry): the first decoded
+ * table's reason for not being the running kernel's, else the last table
+ * that stopped checking, else that there was none.
  */
-static int find_kallsyms(struct guest_kernel *gk, u64 scan_lo, u64 scan_hi)
+static int find_kallsyms(struct guest_kernel *gk, u64 scan_lo, u64 scan_hi, struct err *e)
 {
-	char first_why[sizeof(gk->why)] = "";
+	struct err first = ERR_INIT;
 	const char *first_layout = NULL;
 	unsigned int candidates = 0;
 	u8 *chunk = malloc(SCAN_CHUNK + sizeof(digit_sig));
@@ -871,7 +867,8 @@ static int find_kallsyms(struct guest_kernel *gk, u64 scan_lo, u64 scan_hi)
 	int err = -ENOENT, pm, r;
 
 	if (!chunk)
-		return -ENOMEM;
+		return err__set(e, -ENOMEM, "cannot allocate the %u MiB to scan the guest's RAM with",
+				SCAN_CHUNK >> 20);
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)gk->pid);
 	pm = open(path, O_RDONLY | O_CLOEXEC);
 	for (off = scan_lo; off < scan_hi; off += SCAN_CHUNK) {
@@ -881,30 +878,30 @@ static int find_kallsyms(struct guest_kernel *gk, u64 scan_lo, u64 scan_hi)
 
 		r = ram_read_present(gk, pm, off, chunk, len);
 		if (r < 0) {
-			why(gk, "cannot read guest RAM at 0x%llx", (unsigned long long)off);
-			err = -EIO;
+			err__set(e, -EIO, "cannot read guest RAM at 0x%llx", (unsigned long long)off);
 			break;
 		}
 		if (r > 0)
 			continue;
 		while ((p = memmem(p, len - (p - chunk), digit_sig, sizeof(digit_sig)))) {
 			/* the '0' token follows the '/' token's NUL */
-			r = p > chunk && p[-1] == 0 ? kallsyms_at(gk, off + (p - chunk)) : -EAGAIN;
+			r = p > chunk && p[-1] == 0 ? kallsyms_at(gk, off + (p - chunk), e) : -EAGAIN;
 			/* a hostile guest could plant token tables everywhere */
 			if (r != -EAGAIN && ++candidates > 64) {
-				why(gk, "more than 64 places in the guest's RAM look like kallsyms tables");
-				err = -E2BIG;
+				err = err__set(e, -E2BIG, "more than 64 places in the guest's RAM look "
+					       "like kallsyms tables");
 				goto out;
 			}
 			if (!r) {
-				if (!locate_image(gk)) {
+				r = locate_image(gk, e);
+				if (!r) {
 					err = 0;
 					goto out;
 				}
 				pr_debug("guest %d: kallsyms at RAM offset 0x%llx: %s", (int)gk->pid,
-					 (unsigned long long)gk->tables, gk->why);
-				if (!first_why[0]) {
-					memcpy(first_why, gk->why, sizeof(first_why));
+					 (unsigned long long)gk->tables, err__str(e));
+				if (!first.code) {
+					err__copy(&first, e);
 					first_layout = gk->layout;
 				}
 				gk->nr_syms = gk->nr_core = gk->names_len = 0;
@@ -913,13 +910,16 @@ static int find_kallsyms(struct guest_kernel *gk, u64 scan_lo, u64 scan_hi)
 			p++;
 		}
 	}
-	if (first_why[0]) {
-		memcpy(gk->why, first_why, sizeof(gk->why));
+	if (first.code) {
+		err = err__copy(e, &first);
 		gk->layout = first_layout;
-	} else if (!gk->why[0]) {
-		why(gk, "no kallsyms token table in the guest's %s (%llu MiB)",
-		    gk->image_hi ? "kernel image" : "RAM",
-		    (unsigned long long)((scan_hi - scan_lo) >> 20));
+	} else if (!e->code) {
+		/* no table got as far as saying why it was not the kernel's */
+		err__set(e, -ENOENT, "no kallsyms token table in the guest's %s (%llu MiB)",
+			 gk->image_hi ? "kernel image" : "RAM",
+			 (unsigned long long)((scan_hi - scan_lo) >> 20));
+	} else {
+		err = e->code;
 	}
 out:
 	if (pm >= 0)
@@ -933,7 +933,7 @@ out:
  * each 2 MiB-aligned physical _text from which the token table lies
  * within the image, init_top_pgt there must map _text to it.
  */
-static int find_delta(struct guest_kernel *gk, u64 tt_phys)
+static int find_delta(struct guest_kernel *gk, u64 tt_phys, struct err *e)
 {
 	const struct guest_sym *text = core_sym(gk, "_text"), *end = core_sym(gk, "_end");
 	const struct guest_sym *pgt = core_sym(gk, "init_top_pgt");
@@ -944,13 +944,12 @@ static int find_delta(struct guest_kernel *gk, u64 tt_phys)
 		pgt = core_sym(gk, "swapper_pg_dir");
 	if (!text || !end || !pgt || end->addr <= text->addr || pgt->addr < text->addr ||
 	    pgt->addr >= end->addr) {
-		why(gk, "the guest's kallsyms lack _text, _end or init_top_pgt");
-		return -ENOENT;
+		return err__set(e, -ENOENT, "the guest's kallsyms lack _text, _end or init_top_pgt");
 	}
 	img = end->addr - text->addr;
 	if (img > (1ull << 30)) {
-		why(gk, "the guest kernel image is %llu MiB", (unsigned long long)(img >> 20));
-		return -EINVAL;
+		return err__set(e, -EINVAL, "the guest kernel image is %llu MiB",
+				(unsigned long long)(img >> 20));
 	}
 	for (p = (tt_phys > img ? tt_phys - img : 0) & ~((2ull << 20) - 1); p <= tt_phys; p += 2ull << 20) {
 		for (levels = 4; levels <= 5; levels++) {
@@ -974,8 +973,8 @@ static int find_delta(struct guest_kernel *gk, u64 tt_phys)
 	pr_debug("guest %d: _text 0x%llx, _end 0x%llx, init_top_pgt 0x%llx, tables at 0x%llx",
 		 (int)gk->pid, (unsigned long long)text->addr, (unsigned long long)end->addr,
 		 (unsigned long long)pgt->addr, (unsigned long long)tt_phys);
-	why(gk, "the guest's page tables (init_top_pgt) do not map its kernel image");
-	return -ENOENT;
+	return err__set(e, -ENOENT,
+			"the guest's page tables (init_top_pgt) do not map its kernel image");
 }
 
 /*
@@ -983,7 +982,7 @@ static int find_delta(struct guest_kernel *gk, u64 tt_phys)
  * the PCI hole starts. With the image found through the trampoline, the
  * start is known already; else each place QEMU may put it is tried.
  */
-static int locate_image(struct guest_kernel *gk)
+static int locate_image(struct guest_kernel *gk, struct err *e)
 {
 	u64 lows[4], was;
 	size_t n = gk->image_hi ? 1 : lowmem_cands(gk->ram_size, lows), i;
@@ -992,7 +991,7 @@ static int locate_image(struct guest_kernel *gk)
 	for (i = 0; i < n && err; i++) {
 		if (!gk->image_hi)
 			gk->lowmem = lows[i];
-		err = find_delta(gk, off_to_phys(gk, gk->tables));
+		err = find_delta(gk, off_to_phys(gk, gk->tables), e);
 	}
 	if (err)
 		return err;
@@ -1000,9 +999,9 @@ static int locate_image(struct guest_kernel *gk)
 	if (e820_lowmem(gk)) {
 		pr_debug("guest %d: no usable e820 map in its boot_params; RAM above the PCI hole "
 			 "assumed from 0x%llx", (int)gk->pid, (unsigned long long)gk->lowmem);
-	} else if (gk->lowmem != was && find_delta(gk, off_to_phys(gk, gk->tables))) {
+	} else if (gk->lowmem != was && find_delta(gk, off_to_phys(gk, gk->tables), e)) {
 		gk->lowmem = was;	/* the image must stay where it was found */
-		return find_delta(gk, off_to_phys(gk, gk->tables));
+		return find_delta(gk, off_to_phys(gk, gk->tables), e);
 	}
 	return 0;
 }
@@ -1070,7 +1069,7 @@ struct mod_layout {
 	bool ksym_prel;
 };
 
-static int module_layout(struct guest_kernel *gk, const struct btf *btf, struct mod_layout *L)
+static int module_layout(const struct btf *btf, struct mod_layout *L, struct err *e)
 {
 	s32 mod = btf__find_by_name_kind(btf, "module", BTF_KIND_STRUCT);
 	s32 use = btf__find_by_name_kind(btf, "module_use", BTF_KIND_STRUCT);
@@ -1079,9 +1078,8 @@ static int module_layout(struct guest_kernel *gk, const struct btf *btf, struct 
 	u32 t;
 
 	if (mod < 0 || use < 0 || ks < 0 || ksym < 0) {
-		snprintf(gk->mod_why, sizeof(gk->mod_why),
-			 "the guest's BTF has no struct module, module_use, mod_kallsyms or kernel_symbol");
-		return -ENOENT;
+		return err__set(e, -ENOENT, "the guest's BTF has no struct module, module_use, "
+				"mod_kallsyms or kernel_symbol");
 	}
 	L->size = btf__resolve_size(btf, mod);
 	if (btf_path(btf, mod, "name", &L->name) || btf_path(btf, mod, "list", &L->list) ||
@@ -1131,9 +1129,7 @@ static int module_layout(struct guest_kernel *gk, const struct btf *btf, struct 
 		goto bad;
 	return 0;
 bad:
-	snprintf(gk->mod_why, sizeof(gk->mod_why),
-		 "the guest's struct module (BTF) lacks a field pmukvm reads");
-	return -EINVAL;
+	return err__set(e, -EINVAL, "the guest's struct module (BTF) lacks a field pmukvm reads");
 }
 
 static u64 rd64(const u8 *b, u32 off) { u64 v; memcpy(&v, b + off, 8); return v; }
@@ -1249,6 +1245,7 @@ static const char taint_chars[][2] = {
 	{ 16, 'X' }, { 18, 'N' },
 };
 
+/* Reads the module list into @gk; on failure @gk->mod_err says why. */
 static int read_modules(struct guest_kernel *gk)
 {
 	const struct guest_sym *head_sym = core_sym(gk, "modules");
@@ -1261,22 +1258,23 @@ static int read_modules(struct guest_kernel *gk)
 	int err = -ENOENT;
 
 	if (!head_sym || !bs || !be || be->addr <= bs->addr || be->addr - bs->addr > MAX_BTF) {
-		snprintf(gk->mod_why, sizeof(gk->mod_why),
-			 "the guest's kallsyms lack modules, __start_BTF or __stop_BTF");
-		return -ENOENT;
+		return err__set(&gk->mod_err, -ENOENT,
+				"the guest's kallsyms lack modules, __start_BTF or __stop_BTF");
 	}
 	raw = xmalloc(be->addr - bs->addr);
-	if (kimage_read(gk, bs->addr, raw, be->addr - bs->addr)) {
-		snprintf(gk->mod_why, sizeof(gk->mod_why), "cannot read the guest's BTF");
+	err = kimage_read(gk, bs->addr, raw, be->addr - bs->addr);
+	if (err) {
+		err__set(&gk->mod_err, err, "cannot read the guest's BTF");
 		goto out;
 	}
 	btf = btf__new(raw, be->addr - bs->addr);
 	if (!btf) {
-		snprintf(gk->mod_why, sizeof(gk->mod_why), "the guest's BTF does not parse: %s",
-			 strerror(errno));
+		err = err__set(&gk->mod_err, errno ? -errno : -EINVAL,
+			       "the guest's BTF does not parse: %s", strerror(errno));
 		goto out;
 	}
-	if (module_layout(gk, btf, &L))
+	err = module_layout(btf, &L, &gk->mod_err);
+	if (err)
 		goto out;
 	mb = xmalloc(L.size);
 	head = head_sym->addr;
@@ -1294,11 +1292,7 @@ static int read_modules(struct guest_kernel *gk)
 		state = rd32(mb, L.state);
 		if (state == 3)		/* unformed: not shown */
 			continue;
-		gk->mods = realloc(gk->mods, (gk->nr_mods + 1) * sizeof(*gk->mods));
-		if (!gk->mods) {
-			pr_err("out of memory");
-			exit(1);
-		}
+		gk->mods = xrealloc(gk->mods, (gk->nr_mods + 1) * sizeof(*gk->mods));
 		gm = &gk->mods[gk->nr_mods];
 		memset(gm, 0, sizeof(*gm));
 		memcpy(gm->name, mb + L.name, sizeof(gm->name) - 1);
@@ -1353,9 +1347,8 @@ static int read_modules(struct guest_kernel *gk)
 	err = 0;
 	goto out;
 fault:
-	snprintf(gk->mod_why, sizeof(gk->mod_why),
-		 "the guest's module list is unreadable after %zu modules", gk->nr_mods);
-	err = -EFAULT;
+	err = err__set(&gk->mod_err, -EFAULT,
+		       "the guest's module list is unreadable after %zu modules", gk->nr_mods);
 out:
 	btf__free(btf);
 	free(raw);
@@ -1363,40 +1356,35 @@ out:
 	return err;
 }
 
-int guest_kernel__read(struct guest_kernel *gk, pid_t pid)
+int guest_kernel__read(struct guest_kernel *gk, pid_t pid, struct err *e)
 {
 	struct ram_cand c[64];
-	char path[64], first_why[sizeof(gk->why)] = "";
+	struct err why = ERR_INIT, first = ERR_INIT;
+	char path[64];
 	int n, i, err = -ENOENT;
 
 	memset(gk, 0, sizeof(*gk));
 	gk->pid = pid;
 	gk->fd = -1;
 	n = find_ram_cands(pid, c, ARRAY_SIZE(c));
-	if (n < 0) {
-		why(gk, "cannot read /proc/%d/maps: %s", (int)pid, strerror(-n));
-		return n;
-	}
-	if (n == 0) {
-		why(gk, "process %d has no mapping that could be guest RAM", (int)pid);
-		return -ENOENT;
-	}
+	if (n < 0)
+		return err__set(e, n, "cannot read /proc/%d/maps: %s", (int)pid, strerror(-n));
+	if (n == 0)
+		return err__set(e, -ENOENT, "process %d has no mapping that could be guest RAM",
+				(int)pid);
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
 	gk->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (gk->fd < 0) {
-		err = -errno;
-		why(gk, "cannot open '%s': %s", path, strerror(errno));
-		return err;
-	}
+	if (gk->fd < 0)
+		return err__set(e, -errno, "cannot open '%s': %s", path, strerror(errno));
 	for (i = 0; i < n; i++) {
 		gk->ram_host = c[i].start;
 		gk->ram_size = c[i].end - c[i].start;
 		gk->lowmem = gk->ram_size;
 		gk->image_lo = gk->image_hi = 0;
-		gk->why[0] = 0;
+		err__init(&why);
 		/* the kernel image only, when its page tables say where; else all RAM */
 		if (!image_from_trampoline(gk)) {
-			err = find_kallsyms(gk, gk->image_lo, gk->image_hi);
+			err = find_kallsyms(gk, gk->image_lo, gk->image_hi, &why);
 		} else {
 			pr_debug("guest %d: no page table below 1 MiB maps a kernel image in RAM "
 				 "candidate %#llx-%#llx: searching all of it", (int)pid,
@@ -1406,24 +1394,22 @@ int guest_kernel__read(struct guest_kernel *gk, pid_t pid)
 		if (err) {
 			if (gk->image_hi)
 				pr_debug("guest %d: not in the kernel image its page tables map (%s); "
-					 "searching all RAM", (int)pid, gk->why);
+					 "searching all RAM", (int)pid, err__str(&why));
 			gk->image_lo = gk->image_hi = 0;
 			gk->lowmem = gk->ram_size;
-			gk->why[0] = 0;
-			err = find_kallsyms(gk, 0, gk->ram_size);
+			err__init(&why);
+			err = find_kallsyms(gk, 0, gk->ram_size, &why);
 		}
 		if (!err)
 			break;
 		pr_debug("guest %d: RAM candidate %#llx-%#llx: %s", (int)pid,
-			 (unsigned long long)c[i].start, (unsigned long long)c[i].end, gk->why);
+			 (unsigned long long)c[i].start, (unsigned long long)c[i].end, err__str(&why));
 		/* the most telling reason: the first candidate's, the largest */
 		if (i == 0)
-			memcpy(first_why, gk->why, sizeof(first_why));
+			err__copy(&first, &why);
 	}
-	if (err && first_why[0])
-		memcpy(gk->why, first_why, sizeof(gk->why));
 	if (err)
-		return err;
+		return err__copy(e, &first);
 	read_modules(gk);
 	return 0;
 }
@@ -1492,46 +1478,47 @@ static int mkdir_p(char *path)
 	return 0;
 }
 
+/* Writes @dir/@name whole (a temporary file renamed over it). */
 static int write_one(const struct guest_kernel *gk, const char *dir, const char *name,
-		     int (*fn)(const struct guest_kernel *, FILE *), char *path, size_t pathlen)
+		     int (*fn)(const struct guest_kernel *, FILE *), struct err *e)
 {
-	char tmp[PATH_MAX + 8];
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 	int err;
 
-	snprintf(path, pathlen, "%s/%s", dir, name);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return err__set(e, -ENAMETOOLONG, "cannot write '%s/%s': %s", dir, name,
+				strerror(ENAMETOOLONG));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
-		return -errno;
+		return err__set(e, -errno, "cannot write '%s': %s", path, strerror(errno));
 	err = fn(gk, f);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err && rename(tmp, path))
 		err = -errno;
-	if (err)
+	if (err) {
 		unlink(tmp);
-	return err;
+		return err__set(e, err, "cannot write '%s': %s", path, strerror(-err));
+	}
+	return 0;
 }
 
-int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, char *path,
-			     size_t pathlen)
+int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, struct err *e)
 {
 	char d[PATH_MAX];
 	int err;
 
-	if (snprintf(d, sizeof(d), "%s/%d/proc", dir, (int)gk->pid) >= (int)sizeof(d)) {
-		snprintf(path, pathlen, "%s", dir);
-		return -ENAMETOOLONG;
-	}
+	if (snprintf(d, sizeof(d), "%s/%d/proc", dir, (int)gk->pid) >= (int)sizeof(d))
+		return err__set(e, -ENAMETOOLONG, "cannot write '%s': %s", dir,
+				strerror(ENAMETOOLONG));
 	err = mkdir_p(d);
-	if (err) {
-		snprintf(path, pathlen, "%s", d);
-		return err;
-	}
-	err = write_one(gk, d, "kallsyms", guest_kernel__write_kallsyms, path, pathlen);
+	if (err)
+		return err__set(e, err, "cannot write '%s': %s", d, strerror(-err));
+	err = write_one(gk, d, "kallsyms", guest_kernel__write_kallsyms, e);
 	if (!err)
-		err = write_one(gk, d, "modules", guest_kernel__write_modules, path, pathlen);
+		err = write_one(gk, d, "modules", guest_kernel__write_modules, e);
 	return err;
 }
 
@@ -1642,22 +1629,20 @@ int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t 
 	}
 	while ((de = readdir(proc))) {
 		struct guest_kernel gk;
-		char *end, path[PATH_MAX];
+		struct err why = ERR_INIT;
+		char *end;
 		long pid = strtol(de->d_name, &end, 10);
 
 		if (*end || pid <= 0 || pid == getpid() || (only_pid && pid != only_pid) ||
 		    !is_vm_process(pid))
 			continue;
-		err = guest_kernel__read(&gk, pid);
+		err = guest_kernel__read(&gk, pid, &why);
 		if (!err) {
-			if (gk.mod_why[0])
+			if (gk.mod_err.code)
 				pr_warning("guest %ld: modules not read from its memory: %s", pid,
-					   gk.mod_why);
-			err = guest_kernel__write_tree(&gk, dir, path, sizeof(path));
-			if (err)
-				snprintf(gk.why, sizeof(gk.why), "cannot write '%.180s': %s", path,
-					 strerror(-err));
-			else
+					   err__str(&gk.mod_err));
+			err = guest_kernel__write_tree(&gk, dir, &why);
+			if (!err)
 				nr++;
 		}
 		if (err) {
@@ -1668,7 +1653,7 @@ int guest_memory__mount(const char *fallback, pid_t only_pid, char *dir, size_t 
 					    (int)sizeof(fb) && !stat(fb, &st);
 
 			pr_warning("guest %ld: symbols not read from its memory: %s%s%s%s%s", pid,
-				   gk.why, gk.layout ? " (" : "", gk.layout ? gk.layout : "",
+				   err__str(&why), gk.layout ? " (" : "", gk.layout ? gk.layout : "",
 				   gk.layout ? ")" : "", have ? "; using its --guestmount files" : "");
 		}
 		guest_kernel__exit(&gk);

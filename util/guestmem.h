@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include <sys/types.h>
+#include "util/err.h"
 #include "util/util.h"
 
 struct guest_sym {
@@ -52,18 +53,18 @@ struct guest_kernel {
 	char *names;
 	size_t names_len, names_alloc;
 	u64 bytes_read;		/* of guest memory, for -v */
-	char why[256];		/* what went wrong, for the message */
-	char mod_why[256];	/* why modules could not be read ("" if they were) */
+	struct err mod_err;	/* why modules could not be read (code 0 if they were) */
 };
 
 /**
  * guest_kernel__read - finds the guest RAM of VM process @pid, decodes its
  * kernel's kallsyms and walks its module list. Returns 0, or a negative
- * errno with @gk->why saying what failed. Module failures do not fail the
- * call: the core symbols are kept and @gk->mod_why says why. Free with
+ * errno with @e saying what failed (@gk->layout, when set, names the
+ * kallsyms layout it was read as). Module failures do not fail the call:
+ * the core symbols are kept and @gk->mod_err says why. Free with
  * guest_kernel__exit() in either case.
  */
-int guest_kernel__read(struct guest_kernel *gk, pid_t pid);
+int guest_kernel__read(struct guest_kernel *gk, pid_t pid, struct err *e);
 
 /** guest_kernel__write_kallsyms - @gk's symbols in /proc/kallsyms form. */
 int guest_kernel__write_kallsyms(const struct guest_kernel *gk, FILE *f);
@@ -76,10 +77,9 @@ void guest_kernel__exit(struct guest_kernel *gk);
 /**
  * guest_kernel__write_tree - writes @dir/PID/proc/kallsyms and modules
  * (directories created, files replaced whole). Returns 0 or a negative
- * errno with @path (@pathlen bytes) naming what failed.
+ * errno with @e saying "cannot write 'PATH': reason".
  */
-int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, char *path,
-			     size_t pathlen);
+int guest_kernel__write_tree(const struct guest_kernel *gk, const char *dir, struct err *e);
 
 /**
  * guest_memory__mount - a --guestmount tree of every running guest's
