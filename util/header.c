@@ -21,6 +21,10 @@
 
 /* ---- encodings ---- */
 
+/*
+ * A payload being read. The readers below return -EBADMSG when it ends
+ * too soon or holds a length out of bounds: header__read_feature words it.
+ */
 struct cursor {
 	const u8 *p, *end;
 };
@@ -28,7 +32,7 @@ struct cursor {
 static int cur_u32(struct cursor *c, u32 *v)
 {
 	if ((size_t)(c->end - c->p) < 4)
-		return -1;
+		return -EBADMSG;
 	memcpy(v, c->p, 4);
 	c->p += 4;
 	return 0;
@@ -37,7 +41,7 @@ static int cur_u32(struct cursor *c, u32 *v)
 static int cur_u64(struct cursor *c, u64 *v)
 {
 	if ((size_t)(c->end - c->p) < 8)
-		return -1;
+		return -EBADMSG;
 	memcpy(v, c->p, 8);
 	c->p += 8;
 	return 0;
@@ -48,7 +52,7 @@ static int cur_string(struct cursor *c, char **s)
 	u32 len;
 
 	if (cur_u32(c, &len) || len > MAX_FEATURE_STRING || (size_t)(c->end - c->p) < len)
-		return -1;
+		return -EBADMSG;
 	*s = xstrndup((const char *)c->p, len);
 	c->p += len;
 	return 0;
@@ -86,26 +90,27 @@ int header__read_build_ids(struct perf_data *d, const u8 *p, size_t len, u64 off
 	return 0;
 }
 
+/* EVENT_DESC: names the events that have none (their attrs are the file's). */
 static int event_desc__parse(struct perf_data *d, struct cursor *c)
 {
 	u32 nr, attr_size, i;
 
 	if (cur_u32(c, &nr) || cur_u32(c, &attr_size))
-		return -1;
+		return -EBADMSG;
 	if (nr > MAX_EVSELS || attr_size < PERF_ATTR_SIZE_VER0 || attr_size > 4096)
-		return -1;
+		return -EBADMSG;
 	for (i = 0; i < nr; i++) {
 		u32 nr_ids;
 		char *name;
 
 		if ((size_t)(c->end - c->p) < attr_size)
-			return -1;
+			return -EBADMSG;
 		c->p += attr_size;
 		if (cur_u32(c, &nr_ids) || cur_string(c, &name))
-			return -1;
+			return -EBADMSG;
 		if (nr_ids > MAX_IDS_PER_EVSEL || (size_t)(c->end - c->p) / 8 < nr_ids) {
 			free(name);
-			return -1;
+			return -EBADMSG;
 		}
 		c->p += (size_t)nr_ids * 8;
 		if ((int)i < d->nr_evsels && !d->evsels[i]->name && *name)
@@ -204,7 +209,7 @@ static int total_mem__read(const struct feat_ops *ops, struct perf_data *d, cons
 	struct cursor c = { p, p + len };
 
 	(void)ops, (void)off;
-	return cur_u64(&c, &d->info.total_mem) ? -EBADMSG : 0;
+	return cur_u64(&c, &d->info.total_mem);
 }
 
 static void total_mem__print(const struct feat_ops *ops, const struct perf_data *d, FILE *fp)
@@ -281,7 +286,7 @@ static int event_desc__read(const struct feat_ops *ops, struct perf_data *d, con
 	struct cursor c = { p, p + len };
 
 	(void)ops, (void)off;
-	return event_desc__parse(d, &c) ? -EBADMSG : 0;
+	return event_desc__parse(d, &c);
 }
 
 /* Every event of the file, EVENT_DESC or not: names made from attrs show as "?". */

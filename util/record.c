@@ -534,9 +534,11 @@ static int record__new_output(struct record *rec)
 	const struct record_opts *o = &rec->opts;
 	int i, err;
 
-	rec->writer = perf_writer__new(o->output, &err);
+	struct err werr = ERR_INIT;
+
+	rec->writer = perf_writer__new(o->output, &werr);
 	if (!rec->writer) {
-		pr_err("cannot create '%s': %s", o->output, strerror(-err));
+		pr_err("%s", err__str(&werr));
 		return -EEXIST;
 	}
 	perf_writer__set_stop(rec->writer, &rec->sig->done);

@@ -17,6 +17,7 @@
 #include "util/buf.h"
 #include "util/compress.h"
 #include "util/data.h"
+#include "util/err.h"
 #include "util/event.h"
 
 #define WRITE_BUF_SIZE	(4u << 20)
@@ -68,7 +69,7 @@ struct perf_writer {
 	struct writer_feat feats[HEADER_FEAT_BITS];
 };
 
-struct perf_writer *perf_writer__new(const char *path, int *err)
+struct perf_writer *perf_writer__new(const char *path, struct err *e)
 {
 	struct perf_writer *w;
 	struct stat st;
@@ -82,7 +83,7 @@ struct perf_writer *perf_writer__new(const char *path, int *err)
 		/* A FIFO blocks here until its reader opens it (or a signal). */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
-			*err = -errno;
+			err__set(e, -errno, "cannot create '%s': %s", path, strerror(errno));
 			return NULL;
 		}
 		/* A FIFO, socket or device cannot seek: write a stream. */

@@ -18,6 +18,7 @@
 
 #include "util/util.h"
 
+struct err;
 struct perf_writer;
 
 /** Size of the attrs written: PERF_ATTR_SIZE_VER7, what perf 6.1 writes. */
@@ -25,14 +26,15 @@ struct perf_writer;
 
 /**
  * perf_writer__new - creates @path (mode 0600, truncated). Returns a writer
- * or NULL with *err a negative errno. "-" is standard output; it, and a
+ * or NULL with @e (may be NULL) holding the negative errno and "cannot
+ * create 'PATH': reason". "-" is standard output; it, and a
  * path that is no regular file (a FIFO, a socket, a device), get pipe mode
  * as perf record -o - writes it: a 16-byte header, HEADER_ATTR and
  * HEADER_FEATURE records, the records, and at the end the features set
  * since the start (BUILD_ID as HEADER_BUILD_ID records). Features past
  * perf's last (pmukvm's 200) are left out of a stream: perf refuses them.
  */
-struct perf_writer *perf_writer__new(const char *path, int *err);
+struct perf_writer *perf_writer__new(const char *path, struct err *e);
 
 /**
  * perf_writer__set_compression - before perf_writer__start: the records of

@@ -53,7 +53,8 @@ void test_header_round_trip(void)
 	struct perf_writer *w;
 	struct perf_data *d;
 	size_t i, text_len = 0;
-	int fd, err;
+	struct err werr = ERR_INIT;
+	int fd;
 	FILE *fp;
 
 	for (i = 0; i < 20; i++)
@@ -77,8 +78,8 @@ void test_header_round_trip(void)
 	if (fd < 0)
 		return;
 	close(fd);
-	w = perf_writer__new(path, &err);
-	CHECK(w != NULL);
+	w = perf_writer__new(path, &werr);
+	CHECK(w != NULL && werr.code == 0);
 	if (!w)
 		goto out;
 	for (i = 0; i < 2; i++)
@@ -199,6 +200,8 @@ void test_header_read_malformed(void)
 	static const u8 short_string[8] = { 200, 0, 0, 0, 'x' };
 	static const u8 two_bytes[2] = { 1, 2 };
 	u8 comp[20] = { 1, 0, 0, 0, 2 };	/* version 1, type 2: not zstd */
+	static const u8 cmdline[8] = { 1, 0, 0, 0, 200, 0, 0, 0 };
+	u8 desc[72] = { 1, 0, 0, 0, 128, 0, 0, 0 };	/* 1 event, 128-byte attrs */
 
 	CHECK(header__read_feature(d, HEADER_HOSTNAME, short_string, sizeof(short_string),
 				   0x1234) == -EINVAL);
@@ -207,6 +210,16 @@ void test_header_read_malformed(void)
 	CHECK(header__read_feature(d, HEADER_NRCPUS, two_bytes, 2, 0x40) == -EINVAL);
 	CHECK(header__read_feature(d, HEADER_SAMPLE_TIME, two_bytes, 2, 0x40) == -EINVAL);
 	CHECK(!d->info.has_sample_time);
+	CHECK(header__read_feature(d, HEADER_TOTAL_MEM, two_bytes, 2, 0x48) == -EINVAL);
+	CHECK_STR(d->err.msg, "unit.data: feature 10 at offset 0x48 (2 bytes) is malformed");
+	/* one string announced, none there */
+	CHECK(header__read_feature(d, HEADER_CMDLINE, cmdline, sizeof(cmdline), 0x50) == -EINVAL);
+	CHECK_STR(d->err.msg, "unit.data: feature 11 at offset 0x50 (8 bytes) is malformed");
+	/* one event whose attr runs past the payload, and a count of events too large */
+	CHECK(header__read_feature(d, HEADER_EVENT_DESC, desc, sizeof(desc), 0x60) == -EINVAL);
+	CHECK_STR(d->err.msg, "unit.data: feature 12 at offset 0x60 (72 bytes) is malformed");
+	desc[0] = 0xff, desc[1] = 0xff;
+	CHECK(header__read_feature(d, HEADER_EVENT_DESC, desc, sizeof(desc), 0x60) == -EINVAL);
 	CHECK(header__read_feature(d, HEADER_COMPRESSED, comp, sizeof(comp), 0x80) == -ENOTSUP);
 	CHECK_STR(d->err.msg, "unit.data: feature COMPRESSED at offset 0x80: compression type 2 "
 		  "is not zstd (1)");
@@ -214,4 +227,16 @@ void test_header_read_malformed(void)
 	CHECK(header__read_feature(d, HEADER_CPU_TOPOLOGY, two_bytes, 2, 0) == 0);
 	CHECK(!header__reads(HEADER_CPU_TOPOLOGY) && header__reads(HEADER_BUILD_ID));
 	perf_data__delete(d);
+}
+
+/* A writer that cannot create its file says which and why, with the errno. */
+void test_writer_new_fails(void)
+{
+	struct err e = ERR_INIT;
+
+	CHECK(perf_writer__new("/nonexistent-pmukvm-unit/perf.data", &e) == NULL);
+	CHECK(e.code == -ENOENT);
+	CHECK_STR(err__str(&e), "cannot create '/nonexistent-pmukvm-unit/perf.data': "
+		  "No such file or directory");
+	CHECK(perf_writer__new("/nonexistent-pmukvm-unit/perf.data", NULL) == NULL);
 }

@@ -46,6 +46,7 @@ void test_evsel_live(void);
 void test_header_round_trip(void);
 void test_header_write_nothing(void);
 void test_header_read_malformed(void);
+void test_writer_new_fails(void);
 void test_replay_pacing(void);
 void test_err_type(void);
 
@@ -89,6 +90,7 @@ static const struct unit_test tests[] = {
 	{ "header_round_trip", test_header_round_trip },
 	{ "header_write_nothing", test_header_write_nothing },
 	{ "header_read_malformed", test_header_read_malformed },
+	{ "writer_new_fails", test_writer_new_fails },
 	{ "replay_pacing", test_replay_pacing },
 	{ "err_type", test_err_type },
 };
