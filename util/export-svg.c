@@ -38,33 +38,31 @@ static void xml_escape(FILE *fp, const char *s)
 	}
 }
 
-/* A colour per kind, varied by the name so that neighbours stand apart. */
+/*
+ * A colour per kind, varied by the name so that neighbours stand apart:
+ * each channel is its base plus up to its span, by one byte of the name's
+ * hash. The command's frames are grey: one byte for all three channels.
+ */
+static const struct frame_palette {
+	unsigned base[3], span[3];
+} frame_palette[FRAME_NR_KINDS] = {
+	[FRAME_COMM] = { { 170, 170, 180 }, { 30, 30, 30 } },
+	[FRAME_HOST_USER] = { { 205, 60, 40 }, { 50, 110, 30 } },
+	[FRAME_HOST_KERNEL] = { { 220, 150, 30 }, { 35, 70, 40 } },
+	[FRAME_GUEST_KERNEL] = { { 60, 110, 200 }, { 50, 60, 55 } },
+	[FRAME_GUEST_USER] = { { 40, 165, 160 }, { 40, 50, 50 } },
+};
+
 static void frame_color(const char *name, u8 kind, char *buf, size_t len)
 {
 	u64 h = str_hash(name);
-	unsigned a = h & 0xff, b = (h >> 8) & 0xff, c = (h >> 16) & 0xff;
+	bool grey = kind == FRAME_COMM || kind >= FRAME_NR_KINDS;
+	const struct frame_palette *p = &frame_palette[grey ? FRAME_COMM : kind];
+	unsigned v[3], i;
 
-	switch (kind) {
-	case FRAME_HOST_USER:
-		snprintf(buf, len, "rgb(%u,%u,%u)", 205 + a * 50 / 255, 60 + b * 110 / 255,
-			 40 + c * 30 / 255);
-		break;
-	case FRAME_HOST_KERNEL:
-		snprintf(buf, len, "rgb(%u,%u,%u)", 220 + a * 35 / 255, 150 + b * 70 / 255,
-			 30 + c * 40 / 255);
-		break;
-	case FRAME_GUEST_KERNEL:
-		snprintf(buf, len, "rgb(%u,%u,%u)", 60 + a * 50 / 255, 110 + b * 60 / 255,
-			 200 + c * 55 / 255);
-		break;
-	case FRAME_GUEST_USER:
-		snprintf(buf, len, "rgb(%u,%u,%u)", 40 + a * 40 / 255, 165 + b * 50 / 255,
-			 160 + c * 50 / 255);
-		break;
-	default:
-		snprintf(buf, len, "rgb(%u,%u,%u)", 170 + a * 30 / 255, 170 + a * 30 / 255,
-			 180 + a * 30 / 255);
-	}
+	for (i = 0; i < 3; i++)
+		v[i] = p->base[i] + ((grey ? h : h >> (8 * i)) & 0xff) * p->span[i] / 255;
+	snprintf(buf, len, "rgb(%u,%u,%u)", v[0], v[1], v[2]);
 }
 
 static const char *const kind_names[FRAME_NR_KINDS] = {
