@@ -49,6 +49,7 @@ void test_header_read_malformed(void);
 void test_writer_new_fails(void);
 void test_replay_pacing(void);
 void test_err_type(void);
+void test_guestmem_errors(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -93,6 +94,7 @@ static const struct unit_test tests[] = {
 	{ "writer_new_fails", test_writer_new_fails },
 	{ "replay_pacing", test_replay_pacing },
 	{ "err_type", test_err_type },
+	{ "guestmem_errors", test_guestmem_errors },
 };
 
 int main(int argc, char **argv)
