@@ -62,6 +62,8 @@ struct report {
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
 	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
+	unsigned threads;		/* --threads; 0: from the CPU count */
+	struct hist_pool *pool;		/* threads looking up and counting */
 	struct err err;			/* an option's parse error */
 };
 
@@ -159,6 +161,10 @@ static const struct opt_desc report_opts[] = {
 		 "-g: use at most N frames of each callchain, from the sampled function (127)"),
 	OPT_PERCENT(0, "call-graph-min", struct report, sopts.cg.min_percent,
 		    "-g: hide call paths below PCT of the event's samples (default 0.5)"),
+	OPT_UINT(0, "threads", struct report, threads, 1, 1024, "N",
+		 "a thread count from 1 to 1024",
+		 "look symbols up and count rows on N threads (default: the CPU count; 1: on "
+		 "the thread that reads the model)"),
 	OPT_BOOL(0, "folded", struct report, folded,
 		 "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)"),
 	OPT_STRING(0, "flamegraph", struct report, flamegraph, "FILE",
@@ -403,11 +409,18 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	struct report *rep = (struct report *)tool;
 	struct hists *h = report__hists(rep, evsel);
 	struct hist_entry *he;
-	bool hidden = report_hidden(&rep->filter, al);
-	/* --folded, --flamegraph, --pprof: the samples the filters keep */
-	bool stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
+	bool hidden, stacks;
 	size_t n = 0;
 
+	if (rep->pool) {
+		hist_pool__add(rep->pool, (u32)evsel->idx, al,
+			       session->has_lookup ? &session->lookup : NULL, sample->period,
+			       sample_cpu(evsel, sample));
+		return 0;
+	}
+	hidden = report_hidden(&rep->filter, al);
+	/* --folded, --flamegraph, --pprof: the samples the filters keep */
+	stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
 	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
 	if (rep->cumulate)
 		he->period_acc += sample->period;
@@ -647,6 +660,29 @@ static int report__write_stacks(struct report *rep)
 	return 0;
 }
 
+/*
+ * --threads: symbols are looked up and rows counted on threads of their
+ * own where each sample only adds to its row (no call paths, stacks or
+ * row filters); the model stays on the delivering thread.
+ */
+static void report__start_pool(struct report *rep)
+{
+	const struct sample_filter *f = &rep->filter;
+	unsigned n = rep->threads;
+
+	if (!n) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
+	}
+	if (n < 2 || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
+	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
+	    f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids)
+		return;
+	rep->pool = hist_pool__new(n, &rep->so);
+	rep->tool.defer_symbols = rep->pool != NULL;
+}
+
 int cmd_report(int argc, char **argv, struct guest_config *gc)
 {
 	struct report rep = {
@@ -864,7 +900,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_session;
 	}
+	report__start_pool(&rep);
 	e = session__process_events(s);
+	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
+	rep.pool = NULL;
 	if (e) {
 		pr_err("%s", s->err.msg);
 		goto out_session;

@@ -192,6 +192,11 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 
 const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 {
+	return symtab__find_hint(tab, addr, &((struct symtab *)tab)->hint);
+}
+
+const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint)
+{
 	const u64 *base;
 	size_t i, n, half;
 
@@ -199,7 +204,7 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 	 * Samples cluster: try the last hit first. It must also be the last
 	 * start <= addr, as the search finds, where symbols overlap.
 	 */
-	i = tab->hint;
+	i = *hint;
 	if (i < tab->nr && addr >= tab->starts[i] && addr < tab->syms[i].end &&
 	    (i + 1 == tab->nr || addr < tab->starts[i + 1]))
 		return &tab->syms[i];
@@ -239,7 +244,7 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 		return NULL;
 	i = (size_t)(base - tab->starts);
 	if (addr < tab->syms[i].end) {
-		((struct symtab *)tab)->hint = i;	/* a cache, not state */
+		*hint = i;	/* a cache, not state */
 		return &tab->syms[i];
 	}
 	return NULL;

@@ -64,6 +64,13 @@ void symtab__finish(struct symtab *tab, bool kallsyms);
  */
 const struct symbol *symtab__find(const struct symtab *tab, u64 addr);
 
+/**
+ * symtab__find_hint - symtab__find with the caller's hint (any value is
+ * safe: it is checked) instead of the table's, for threads that share
+ * the table.
+ */
+const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint);
+
 /** symtab__find_name - linear search by name (for _text and friends). */
 const struct symbol *symtab__find_name(const struct symtab *tab, const char *name);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,6 +467,9 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 	return NULL;
 }
 
+static struct hist_entry *hists__add_key(struct hists *hists, const struct hist_entry *k,
+					 u64 period);
+
 struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
 				  u64 period, int cpu, bool filtered)
 {
@@ -482,9 +486,6 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 		.cpu = cpu,
 		.filtered = filtered,
 	};
-	struct hist_entry *he = hists->last;
-	size_t c;
-
 	bool srcline = sort_order__has(&hists->so, SORT_SRCLINE);
 
 	if (srcline) {
@@ -492,6 +493,16 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 			hists->srcline = srcline_cache__new();
 		key.srcline = srcline__get(hists->srcline, al);
 	}
+	return hists__add_key(hists, &key, period);
+}
+
+/* Counts a sample of the fields @key (as hists__add_cpu makes them). */
+static struct hist_entry *hists__add_key(struct hists *hists, const struct hist_entry *k,
+					 u64 period)
+{
+	struct hist_entry key = *k;
+	struct hist_entry *he = hists->last;
+	size_t c;
 
 	/*
 	 * Samples with the same fields land in the same row: try the last row,
@@ -518,14 +529,14 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 found:
 	he->nr_samples++;
 	he->period += period;
-	add_mode_period(he, al->cpumode, period);
+	add_mode_period(he, key.cpumode, period);
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
 	}
 	hists->nr_samples++;
 	hists->total_period += period;
-	hists->mode_samples[al->cpumode & 7]++;
+	hists->mode_samples[key.cpumode & 7]++;
 	return he;
 }
 
@@ -667,4 +678,326 @@ void hists__decay(struct hists *hists)
 	hists->sorted = NULL;
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
+}
+
+/*
+ * The pool: report's samples looked up and counted on threads.
+ *
+ * The delivering thread fills batches of samples, each with the fields
+ * of its row but the symbol, and what the symbol's lookup needs. Every
+ * worker takes every batch, in order: first it looks up its share of the
+ * batch's symbols (a slice), then, once all have, it counts the samples
+ * whose row falls to it (by the row's hash), in the batch's order, into
+ * hists of its own. A row is so counted by one thread, from its samples
+ * in delivery order, as one thread would; the rows of the workers are
+ * disjoint, and hists__sort orders rows by their keys alone, so the
+ * result is the one thread's, whatever the threads' timing.
+ */
+#define POOL_BATCH	4096
+#define POOL_SLOTS	4
+
+struct pool_sample {
+	struct sym_lookup lk;
+	struct machine *machine;
+	struct dso *dso;
+	const struct symbol *sym;
+	const char *comm;
+	u64 addr, period;
+	u32 tid, idx, part;
+	int vcpu, cpu;
+	char level;
+	u8 cpumode;
+	bool lookup;
+};
+
+struct pool_batch {
+	struct pool_sample *items;
+	size_t n;
+	unsigned looked_up, counted;	/* workers done with each step: under lock */
+};
+
+struct pool_worker {
+	struct hist_pool *pool;
+	pthread_t thread;
+	unsigned id;
+	bool started;
+	struct hists *hists;	/* by event index */
+	u32 nr_hists;
+	size_t hint;		/* its symbol tables' lookup hint */
+};
+
+struct hist_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	u64 submitted;		/* batches handed to the workers */
+	u64 recycled;		/* batches taken back by the delivering thread */
+	bool done;		/* no more batches */
+	struct pool_batch slots[POOL_SLOTS];
+	struct sort_order so;
+	unsigned nr;
+	struct pool_worker *workers;
+};
+
+static struct hists *worker__hists(struct pool_worker *w, u32 idx)
+{
+	if (idx >= w->nr_hists) {
+		u32 i;
+
+		w->hists = xrealloc(w->hists, (idx + 1) * sizeof(*w->hists));
+		for (i = w->nr_hists; i <= idx; i++)
+			hists__init(&w->hists[i], &w->pool->so);
+		w->nr_hists = idx + 1;
+	}
+	return &w->hists[idx];
+}
+
+static void pool_sample__key(const struct pool_sample *ps, struct hist_entry *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->comm = ps->comm;
+	key->tid = ps->tid;
+	key->machine = ps->machine;
+	key->dso = ps->dso;
+	key->sym = ps->sym;
+	key->addr = ps->sym || ps->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : ps->addr;
+	key->vcpu = ps->vcpu;
+	key->level = ps->level;
+	key->cpumode = ps->cpumode;
+	key->cpu = ps->cpu;
+}
+
+static void *pool_worker_main(void *arg)
+{
+	struct pool_worker *w = arg;
+	struct hist_pool *p = w->pool;
+	struct hist_entry key;
+	u64 b;
+
+	for (b = 0;; b++) {
+		struct pool_batch *batch;
+		size_t i, lo, hi;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->submitted <= b && !p->done)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->submitted <= b) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		pthread_mutex_unlock(&p->lock);
+		batch = &p->slots[b % POOL_SLOTS];
+		/* This worker's slice: symbols, and which worker counts the row. */
+		lo = batch->n * w->id / p->nr;
+		hi = batch->n * (w->id + 1) / p->nr;
+		for (i = lo; i < hi; i++) {
+			struct pool_sample *ps = &batch->items[i];
+
+			if (ps->lookup) {
+				struct addr_location al = { .addr = ps->addr };
+
+				sym_lookup__run(&ps->lk, &al, &w->hint);
+				ps->sym = al.sym;
+				ps->addr = al.addr;
+			}
+			pool_sample__key(ps, &key);
+			ps->part = (u32)((entry_hash(&p->so, &key) >> 32) % p->nr);
+		}
+		pthread_mutex_lock(&p->lock);
+		if (++batch->looked_up == p->nr)
+			pthread_cond_broadcast(&p->cond);
+		while (batch->looked_up < p->nr)
+			pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		for (i = 0; i < batch->n; i++) {
+			const struct pool_sample *ps = &batch->items[i];
+
+			if (ps->part != w->id)
+				continue;
+			pool_sample__key(ps, &key);
+			hists__add_key(worker__hists(w, ps->idx), &key, ps->period);
+		}
+		pthread_mutex_lock(&p->lock);
+		if (++batch->counted == p->nr)
+			pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *so)
+{
+	struct hist_pool *p;
+	unsigned i;
+
+	if (nr_threads < 1 || sort_order__has(so, SORT_SRCLINE))
+		return NULL;
+	p = xzalloc(sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->so = *so;
+	p->nr = nr_threads;
+	for (i = 0; i < POOL_SLOTS; i++)
+		p->slots[i].items = xmalloc(POOL_BATCH * sizeof(*p->slots[i].items));
+	p->workers = xcalloc(nr_threads, sizeof(*p->workers));
+	for (i = 0; i < nr_threads; i++) {
+		struct pool_worker *w = &p->workers[i];
+
+		w->pool = p;
+		w->id = i;
+	}
+	for (i = 0; i < nr_threads; i++) {
+		if (thread_start(&p->workers[i].thread, pool_worker_main, &p->workers[i]))
+			break;
+		p->workers[i].started = true;
+	}
+	if (i < nr_threads) {
+		/* Not every thread started: stop those that did, one thread does it all. */
+		hist_pool__finish(p, NULL, 0);
+		return NULL;
+	}
+	return p;
+}
+
+/* The delivering thread takes a counted batch back: the header's counts. */
+static void pool_recycle(struct hist_pool *p, struct pool_batch *batch)
+{
+	size_t i;
+
+	for (i = 0; i < batch->n; i++) {
+		const struct pool_sample *ps = &batch->items[i];
+		struct addr_location al = { .machine = ps->machine, .sym = ps->sym,
+					    .cpumode = ps->cpumode };
+
+		if (ps->machine)
+			machines__count_sample(&al);
+	}
+	batch->n = 0;
+	batch->looked_up = batch->counted = 0;
+	p->recycled++;
+}
+
+static void pool_submit(struct hist_pool *p)
+{
+	struct pool_batch *next;
+
+	pthread_mutex_lock(&p->lock);
+	p->submitted++;
+	pthread_cond_broadcast(&p->cond);
+	next = &p->slots[p->submitted % POOL_SLOTS];
+	if (p->submitted - p->recycled == POOL_SLOTS) {
+		/* The next slot holds the oldest batch: wait until it is counted. */
+		while (next->counted < p->nr)
+			pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		pool_recycle(p, next);
+		return;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hist_pool__add(struct hist_pool *p, u32 idx, const struct addr_location *al,
+		    const struct sym_lookup *lk, u64 period, int cpu)
+{
+	struct pool_batch *batch = &p->slots[p->submitted % POOL_SLOTS];
+	struct pool_sample *ps = &batch->items[batch->n];
+
+	ps->lookup = lk != NULL;
+	if (lk)
+		ps->lk = *lk;
+	ps->machine = al->machine;
+	ps->dso = al->dso;
+	ps->sym = al->sym;
+	ps->comm = al->thread ? al->thread->comm : ":-1";
+	ps->tid = al->thread ? al->thread->tid : (u32)-1;
+	ps->vcpu = al->thread ? al->thread->vcpu : -1;
+	ps->addr = al->addr;
+	ps->period = period;
+	ps->idx = idx;
+	ps->cpu = cpu;
+	ps->level = al->level;
+	ps->cpumode = al->cpumode;
+	if (++batch->n == POOL_BATCH)
+		pool_submit(p);
+}
+
+/* Moves @src's rows (none of them in @dst) and totals into @dst. */
+static void hists__absorb(struct hists *dst, struct hists *src)
+{
+	size_t i, k;
+
+	for (i = 0; i < src->table_size; i++) {
+		struct hist_entry *he = src->table[i], *n;
+
+		for (; he; he = n) {
+			struct hist_entry *row;
+
+			n = he->hnext;
+			if (dst->nr_entries + 1 > dst->table_size)
+				hists__grow(dst);
+			row = hists__find(dst, he);
+			if (row) {
+				/* Not reached (a row is one worker's); kept whole all the same. */
+				row->nr_samples += he->nr_samples;
+				row->period += he->period;
+				row->period_sys += he->period_sys;
+				row->period_us += he->period_us;
+				row->period_guest_sys += he->period_guest_sys;
+				row->period_guest_us += he->period_guest_us;
+				free(he);
+				continue;
+			}
+			k = he->hash & (dst->table_size - 1);
+			he->hnext = dst->table[k];
+			dst->table[k] = he;
+			dst->nr_entries++;
+		}
+		src->table[i] = NULL;
+	}
+	dst->total_period += src->total_period;
+	dst->nr_samples += src->nr_samples;
+	dst->nr_hidden += src->nr_hidden;
+	dst->hidden_period += src->hidden_period;
+	for (k = 0; k < ARRAY_SIZE(dst->mode_samples); k++)
+		dst->mode_samples[k] += src->mode_samples[k];
+	dst->last = NULL;
+	memset(dst->cache, 0, sizeof(dst->cache));
+	src->nr_entries = 0;
+	hists__exit(src);
+}
+
+void hist_pool__finish(struct hist_pool *p, struct hists *hists, u32 nr_hists)
+{
+	unsigned i;
+	u32 k;
+
+	if (!p)
+		return;
+	if (p->slots[p->submitted % POOL_SLOTS].n)
+		pool_submit(p);
+	pthread_mutex_lock(&p->lock);
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nr; i++)
+		if (p->workers[i].started)
+			pthread_join(p->workers[i].thread, NULL);
+	while (p->recycled < p->submitted)
+		pool_recycle(p, &p->slots[p->recycled % POOL_SLOTS]);
+	for (i = 0; i < p->nr; i++) {
+		struct pool_worker *w = &p->workers[i];
+
+		for (k = 0; k < w->nr_hists; k++) {
+			if (k < nr_hists)
+				hists__absorb(&hists[k], &w->hists[k]);
+			else
+				hists__exit(&w->hists[k]);
+		}
+		free(w->hists);
+	}
+	for (i = 0; i < POOL_SLOTS; i++)
+		free(p->slots[i].items);
+	free(p->workers);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
 }

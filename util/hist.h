@@ -186,6 +186,38 @@ void hists__decay(struct hists *hists);
 int hist_entry__snprint_key(const struct hist_entry *he, enum sort_key_id key, char *buf,
 			    size_t len);
 
+/**
+ * struct hist_pool - samples looked up and counted on threads of their
+ * own (report --threads): the delivering thread hands each sample over
+ * with its row's fields but the symbol, and what finding the symbol
+ * needs; the rows come out as hists__add_cpu would have made them on one
+ * thread, row for row.
+ */
+struct hist_pool;
+
+/**
+ * hist_pool__new - a pool of @nr_threads threads counting into rows of
+ * @so. NULL where threads cannot be started or @so needs the srcline key
+ * (its cache is one thread's): count on the calling thread then.
+ */
+struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *so);
+
+/**
+ * hist_pool__add - counts a sample of event index @idx: @al as the
+ * session resolved it, @lk (NULL: none) the symbol lookup it left.
+ * @al's thread is read now; the filters (hidden rows) are not supported.
+ */
+void hist_pool__add(struct hist_pool *pool, u32 idx, const struct addr_location *al,
+		    const struct sym_lookup *lk, u64 period, int cpu);
+
+/**
+ * hist_pool__finish - waits for the threads, moves their rows into
+ * @hists (by event index, @nr_hists of them; each index added must have
+ * one), counts the guest header lines (machines__count_sample), and
+ * frees @pool. NULL is a no-op.
+ */
+void hist_pool__finish(struct hist_pool *pool, struct hists *hists, u32 nr_hists);
+
 /** mode_name - "host kernel", "guest user", ... for a cpumode. */
 const char *mode_name(u8 cpumode);
 

@@ -395,19 +395,27 @@ static struct map *kernel_map_past_end(struct maps *kmaps, u64 ip)
 	return NULL;
 }
 
-static const struct symbol *kernel_symbol(struct machine *machine, struct dso *dso, u64 ip)
+/* @hint: the caller's symtab hint, NULL for the tables' own. */
+static const struct symbol *find(const struct symtab *tab, u64 addr, size_t *hint)
 {
+	return hint ? symtab__find_hint(tab, addr, hint) : symtab__find(tab, addr);
+}
+
+static const struct symbol *kernel_symbol(const struct sym_lookup *lk, size_t *hint)
+{
+	const struct machine *machine = lk->machine;
+	const struct dso *dso = lk->dso;
 	const struct symbol *sym = NULL;
-	u64 addr = ip - (u64)machine->reloc;
+	u64 ip = lk->ip, addr = ip - (u64)lk->reloc;
 
 	if (dso->kind == DSO_KERNEL) {
 		if (machine->vmlinux) {
-			sym = symtab__find(&machine->vmlinux->tab, addr);
+			sym = find(&machine->vmlinux->tab, addr, hint);
 			if (sym)
 				return sym;
 		}
 		if (machine->ks) {
-			sym = symtab__find(&machine->ks->tab, addr);
+			sym = find(&machine->ks->tab, addr, hint);
 			if (sym && sym->owner)
 				sym = NULL;
 		}
@@ -415,18 +423,50 @@ static const struct symbol *kernel_symbol(struct machine *machine, struct dso *d
 	}
 	/* Modules are not relocated with the core kernel. */
 	if (dso->elf)
-		return symtab__find(&dso->elf->tab, ip);
+		return find(&dso->elf->tab, ip, hint);
 	if (machine->ks && dso->owner) {
-		sym = symtab__find(&machine->ks->tab, ip);
+		sym = find(&machine->ks->tab, ip, hint);
 		if (sym && sym->owner != dso->owner)
 			sym = NULL;
 	}
 	return sym;
 }
 
-static void resolve(struct machines *m, const struct perf_sample *s,
-		       struct addr_location *al)
+void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint)
 {
+	const struct dso *dso = lk->dso;
+
+	switch (dso->kind) {
+	case DSO_KERNEL:
+	case DSO_MODULE:
+		al->sym = kernel_symbol(lk, hint);
+		break;
+	case DSO_USER:
+	case DSO_VDSO: {
+		u64 off = lk->ip - lk->map_start + lk->map_pgoff, vaddr;
+
+		al->addr = off;
+		if (dso->elf && elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
+			al->sym = find(&dso->elf->tab, vaddr, hint);
+		break;
+	}
+	case DSO_JIT:
+		if (dso->jit_syms)
+			al->sym = find(dso->jit_syms, lk->ip, hint);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Attributes @s in @al. With @lk, the symbol is left for
+ * sym_lookup__run (returns true when there is one to look up).
+ */
+static bool resolve(struct machines *m, const struct perf_sample *s,
+		    struct addr_location *al, struct sym_lookup *lk)
+{
+	struct sym_lookup here;
 	struct machine *machine;
 	struct map *map = NULL;
 
@@ -461,7 +501,7 @@ static void resolve(struct machines *m, const struct perf_sample *s,
 		al->level = 'u';
 		al->machine = machine;
 		al->dso = machine->guest_user_dso;
-		return;
+		return false;
 	default:
 		machine = &m->host;
 		al->level = 'H';
@@ -469,32 +509,27 @@ static void resolve(struct machines *m, const struct perf_sample *s,
 	}
 	al->machine = machine;
 	if (!map)
-		return;
+		return false;
 	al->map = map;
 	al->dso = map->dso;
 	if (!map->dso->loaded)
 		dso__load(m, map->dso);
-	switch (map->dso->kind) {
-	case DSO_KERNEL:
-	case DSO_MODULE:
-		al->sym = kernel_symbol(machine, map->dso, s->ip);
-		break;
-	case DSO_USER:
-	case DSO_VDSO: {
-		u64 off = s->ip - map->start + map->pgoff, vaddr;
-
-		al->addr = off;
-		if (map->dso->elf && elf_image__offset_to_vaddr(map->dso->elf, off, &vaddr))
-			al->sym = symtab__find(&map->dso->elf->tab, vaddr);
-		break;
+	if (!lk)
+		lk = &here;
+	lk->machine = machine;
+	lk->dso = map->dso;
+	lk->ip = s->ip;
+	lk->reloc = machine->reloc;
+	lk->map_start = map->start;
+	lk->map_pgoff = map->pgoff;
+	if (lk != &here) {
+		/* What sym_lookup__run would set when it finds nothing. */
+		if (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO)
+			al->addr = s->ip - map->start + map->pgoff;
+		return true;
 	}
-	case DSO_JIT:
-		if (map->dso->jit_syms)
-			al->sym = symtab__find(map->dso->jit_syms, s->ip);
-		break;
-	default:
-		break;
-	}
+	sym_lookup__run(lk, al, NULL);
+	return false;
 }
 
 #define RCACHE_SLOTS	1024	/* a power of two */
@@ -517,7 +552,7 @@ static void resolve_cached(struct machines *m, const struct perf_sample *s,
 
 	if (m->rc_skip) {
 		m->rc_skip--;
-		resolve(m, s, al);
+		resolve(m, s, al, NULL);
 		return;
 	}
 	if (!m->rcache)
@@ -531,7 +566,7 @@ static void resolve_cached(struct machines *m, const struct perf_sample *s,
 		*al = slot->al;
 		m->rc_hits++;
 	} else {
-		resolve(m, s, al);
+		resolve(m, s, al, NULL);
 		slot->ip = s->ip;
 		slot->pid = s->pid;
 		slot->tid = s->tid;
@@ -546,18 +581,29 @@ static void resolve_cached(struct machines *m, const struct perf_sample *s,
 	}
 }
 
+void machines__count_sample(const struct addr_location *al)
+{
+	/* What the header's guest lines count, hit or miss. */
+	if (al->cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
+		al->machine->nr_kernel_samples++;
+		if (!al->sym)
+			al->machine->nr_kernel_unresolved++;
+	} else if (al->cpumode == PERF_RECORD_MISC_GUEST_USER) {
+		al->machine->nr_user_samples++;
+	}
+}
+
 void machines__resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al)
 {
 	resolve_cached(m, s, al);
-	/* What the header's guest lines count, hit or miss. */
-	if (s->cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
-		al->machine->nr_kernel_samples++;
-		if (!al->sym)
-			al->machine->nr_kernel_unresolved++;
-	} else if (s->cpumode == PERF_RECORD_MISC_GUEST_USER) {
-		al->machine->nr_user_samples++;
-	}
+	machines__count_sample(al);
+}
+
+bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
+			   struct addr_location *al, struct sym_lookup *lk)
+{
+	return resolve(m, s, al, lk);
 }
 
 /* One resolved frame at @ip, in @cpumode. */

@@ -136,6 +136,39 @@ int machines__process_event(struct machines *m, const union perf_event *ev);
 size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
 				   struct callchain_frame *frames, size_t max);
 
+/**
+ * struct sym_lookup - what finding a sample's symbol reads, taken from the
+ * model as the sample is delivered: the lookup itself (sym_lookup__run)
+ * reads only symbol tables already loaded, which nothing changes, so it
+ * may run later and on another thread while the model moves on.
+ */
+struct sym_lookup {
+	const struct machine *machine;	/* its vmlinux and kallsyms tables */
+	const struct dso *dso;		/* loaded */
+	u64 ip;
+	s64 reloc;			/* the machine's, when the sample came */
+	u64 map_start, map_pgoff;	/* the map's, likewise */
+};
+
+/**
+ * machines__resolve_map - machines__resolve but for the symbol: fills @al
+ * (al->sym NULL) and, where there is a symbol to look up, @lk, and
+ * returns true. The caller runs sym_lookup__run on @lk into @al, then
+ * machines__count_sample.
+ */
+bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
+			   struct addr_location *al, struct sym_lookup *lk);
+
+/**
+ * sym_lookup__run - sets al->sym (and al->addr for user DSOs) from @lk.
+ * @hint: a symbol table hint of the calling thread's own (NULL: the
+ * tables' hints, for one thread only).
+ */
+void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint);
+
+/** machines__count_sample - the header's guest counts, for a resolved sample. */
+void machines__count_sample(const struct addr_location *al);
+
 /** machines__resolve - attributes a sample. Never fails: unknowns stay NULL. */
 void machines__resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al);

@@ -178,7 +178,11 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 		evsel->total_period += sample.period;
 		if (s->tool && s->tool->skip && s->tool->skip(s->tool, evsel, &sample))
 			return 0;
-		machines__resolve(&s->machines, &sample, &al);
+		if (s->tool && s->tool->defer_symbols)
+			s->has_lookup = machines__resolve_map(&s->machines, &sample, &al,
+							      &s->lookup);
+		else
+			machines__resolve(&s->machines, &sample, &al);
 		if (s->tool && s->tool->sample)
 			return s->tool->sample(s->tool, s, evsel, &sample, &al);
 		return 0;

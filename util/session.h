@@ -27,6 +27,13 @@ struct perf_tool {
 	 */
 	void (*record)(struct perf_tool *tool, struct session *session,
 		       const union perf_event *event, u64 offset, bool delivered);
+	/*
+	 * The tool looks symbols up itself (on threads of its own): @sample
+	 * gets al->sym NULL and, where there is a symbol to find,
+	 * session->lookup (session->has_lookup), and the tool calls
+	 * sym_lookup__run and machines__count_sample.
+	 */
+	bool defer_symbols;
 };
 
 /** struct session_stats - what the data held, for report headers. */
@@ -92,6 +99,9 @@ struct session {
 	 * caller's thread delivers (session__process_events).
 	 */
 	struct pipeline *pipe;
+	/* perf_tool.defer_symbols: the sample's, during the sample callback */
+	struct sym_lookup lookup;
+	bool has_lookup;
 	struct err err;		/* why session__process_events failed */
 };
 
