@@ -161,8 +161,8 @@ static const struct opt_desc report_opts[] = {
 		 "-g: use at most N frames of each callchain, from the sampled function (127)"),
 	OPT_PERCENT(0, "call-graph-min", struct report, sopts.cg.min_percent,
 		    "-g: hide call paths below PCT of the event's samples (default 0.5)"),
-	OPT_UINT(0, "threads", struct report, threads, 1, 1024, "N",
-		 "a thread count from 1 to 1024",
+	OPT_UINT(0, "threads", struct report, threads, 1, 64, "N",
+		 "a thread count from 1 to 64",
 		 "look symbols up and count rows on N threads (default: the CPU count; 1: on "
 		 "the thread that reads the model)"),
 	OPT_BOOL(0, "folded", struct report, folded,

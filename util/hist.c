@@ -713,6 +713,13 @@ struct pool_sample {
 struct pool_batch {
 	struct pool_sample *items;
 	size_t n;
+	/*
+	 * Each slice's samples by the worker that counts them, in order:
+	 * order[first[s][t] ...] for slice s and worker t, and
+	 * first[s][nr] the slice's end.
+	 */
+	u16 *order;
+	u32 *first;
 	unsigned looked_up, counted;	/* workers done with each step: under lock */
 };
 
@@ -766,11 +773,35 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_entry *ke
 	key->cpu = ps->cpu;
 }
 
+/* Slice @s ([@lo, @hi)) of @batch by counting worker, in order. */
+static void pool_slice__order(const struct hist_pool *p, struct pool_batch *batch, unsigned s,
+			      size_t lo, size_t hi)
+{
+	u32 *first = &batch->first[s * (p->nr + 1)];
+	size_t i;
+	unsigned t;
+
+	for (t = 0; t <= p->nr; t++)
+		first[t] = 0;
+	for (i = lo; i < hi; i++)
+		first[batch->items[i].part + 1]++;
+	first[0] = (u32)lo;
+	for (t = 1; t <= p->nr; t++)
+		first[t] += first[t - 1];
+	/* first[t] counts up to where worker t's run ends, then back. */
+	for (i = lo; i < hi; i++)
+		batch->order[first[batch->items[i].part]++] = (u16)i;
+	for (t = p->nr; t > 0; t--)
+		first[t] = first[t - 1];
+	first[0] = (u32)lo;
+}
+
 static void *pool_worker_main(void *arg)
 {
 	struct pool_worker *w = arg;
 	struct hist_pool *p = w->pool;
 	struct hist_entry key;
+	unsigned s;
 	u64 b;
 
 	for (b = 0;; b++) {
@@ -802,19 +833,22 @@ static void *pool_worker_main(void *arg)
 			pool_sample__key(ps, &key);
 			ps->part = (u32)((entry_hash(&p->so, &key) >> 32) % p->nr);
 		}
+		pool_slice__order(p, batch, w->id, lo, hi);
 		pthread_mutex_lock(&p->lock);
 		if (++batch->looked_up == p->nr)
 			pthread_cond_broadcast(&p->cond);
 		while (batch->looked_up < p->nr)
 			pthread_cond_wait(&p->cond, &p->lock);
 		pthread_mutex_unlock(&p->lock);
-		for (i = 0; i < batch->n; i++) {
-			const struct pool_sample *ps = &batch->items[i];
+		for (s = 0; s < p->nr; s++) {
+			const u32 *first = &batch->first[s * (p->nr + 1)];
 
-			if (ps->part != w->id)
-				continue;
-			pool_sample__key(ps, &key);
-			hists__add_key(worker__hists(w, ps->idx), &key, ps->period);
+			for (i = first[w->id]; i < first[w->id + 1]; i++) {
+				const struct pool_sample *ps = &batch->items[batch->order[i]];
+
+				pool_sample__key(ps, &key);
+				hists__add_key(worker__hists(w, ps->idx), &key, ps->period);
+			}
 		}
 		pthread_mutex_lock(&p->lock);
 		if (++batch->counted == p->nr)
@@ -836,8 +870,12 @@ struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *s
 	pthread_cond_init(&p->cond, NULL);
 	p->so = *so;
 	p->nr = nr_threads;
-	for (i = 0; i < POOL_SLOTS; i++)
+	for (i = 0; i < POOL_SLOTS; i++) {
 		p->slots[i].items = xmalloc(POOL_BATCH * sizeof(*p->slots[i].items));
+		p->slots[i].order = xmalloc(POOL_BATCH * sizeof(*p->slots[i].order));
+		p->slots[i].first = xmalloc(nr_threads * (nr_threads + 1) *
+					    sizeof(*p->slots[i].first));
+	}
 	p->workers = xcalloc(nr_threads, sizeof(*p->workers));
 	for (i = 0; i < nr_threads; i++) {
 		struct pool_worker *w = &p->workers[i];
@@ -994,8 +1032,11 @@ void hist_pool__finish(struct hist_pool *p, struct hists *hists, u32 nr_hists)
 		}
 		free(w->hists);
 	}
-	for (i = 0; i < POOL_SLOTS; i++)
+	for (i = 0; i < POOL_SLOTS; i++) {
 		free(p->slots[i].items);
+		free(p->slots[i].order);
+		free(p->slots[i].first);
+	}
 	free(p->workers);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
