@@ -1,71 +1,116 @@
 #!/bin/bash
 # pmukvm report vs perf report on the same 1,000,000-sample files, in one run.
-#   host:  perf record -a (cpu-clock, kernel + user samples) until 1M samples
+#   host:  perf record -a (cpu-clock, kernel + user samples) for 10 s
 #   guest: mkguestdata, 1M guest samples against the guest-6.1 fixture,
 #          compared with perf kvm report
-# Prints wall time (best of N) and peak RSS for each tool, and the ratios.
+#   -g:    perf record -a -g for 5 s, perf report --no-children vs report -g
+# For each file: perf, pmukvm with --threads 1, 2 and the CPU count (or
+# THREADS="..."), and the floor: `pmukvm report --stats`, which reads,
+# orders and counts every record (on the same two threads as report) and
+# resolves nothing. Each runs RUNS times; it prints the best wall time,
+# the least CPU time (user + system) and the peak RSS of the best run, and
+# the ratios to perf in both. The load average is printed before and after:
+# on a shared machine wall times are the scheduler's, CPU times the work's.
 # Usage: bench/report-speed.sh [RUNS]   (run from the repository root, as root)
+#   DIR=D keeps the recordings in D and reuses them when there.
 set -eu
 runs=${1:-3}
 PMUKVM=${PMUKVM:-./pmukvm}
-dir=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+ncpu=$(nproc)
+threads=${THREADS:-$(printf '%s\n' 1 2 "$ncpu" | awk '!seen[$0]++' | tr '\n' ' ')}
+if [ -n "${DIR:-}" ]; then
+	dir=$DIR
+	mkdir -p "$dir"
+else
+	dir=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+fi
 fix=${FIXTURES:-../shared/fixtures}/guest-6.1
 
-echo "recording the host for 10 s (about 1,000,000 samples at 20 us on 2 CPUs)..."
-perf record -q -a -e cpu-clock -c 20000 -o "$dir/host.data" -- build/tools/mtwork 2 10000 \
-	>/dev/null 2>&1
-# Both tools read the same kallsyms copy: reading /proc/kallsyms costs the
-# kernel about 50 ms per read on this machine, the same for either tool.
-cp /proc/kallsyms "$dir/host-kallsyms"
-host_n=$(perf report -i "$dir/host.data" --stdio -n --sort dso 2>/dev/null |
-	awk '!/^#/ && NF >= 2 { s += $2 } END { print s }')
-gzip -dc "$fix/kallsyms.gz" >"$dir/kallsyms"
-build/tools/mkguestdata -o "$dir/guest.data" --guest "0:$dir/kallsyms:$fix/modules" \
-	--kernel-samples 800000 --module-samples 150000 --user-samples 50000 \
-	--host-kernel-samples 0 --host-user-samples 0 --seed 1 >/dev/null
-echo "recording the host with callchains for 5 s (perf record -a -g)..."
-perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- build/tools/mtwork 2 5000 \
-	>/dev/null 2>&1
+if [ ! -s "$dir/host.data" ]; then
+	echo "recording the host for 10 s (about 1,000,000 samples at 20 us on 2 CPUs)..."
+	perf record -q -a -e cpu-clock -c 20000 -o "$dir/host.data" -- build/tools/mtwork 2 10000 \
+		>/dev/null 2>&1
+	# Both tools read the same kallsyms copy: reading /proc/kallsyms costs the
+	# kernel about 50 ms per read on this machine, the same for either tool.
+	cp /proc/kallsyms "$dir/host-kallsyms"
+fi
+if [ ! -s "$dir/guest.data" ]; then
+	gzip -dc "$fix/kallsyms.gz" >"$dir/kallsyms"
+	build/tools/mkguestdata -o "$dir/guest.data" --guest "0:$dir/kallsyms:$fix/modules" \
+		--kernel-samples 800000 --module-samples 150000 --user-samples 50000 \
+		--host-kernel-samples 0 --host-user-samples 0 --seed 1 >/dev/null
+fi
+if [ ! -s "$dir/graph.data" ]; then
+	echo "recording the host with callchains for 5 s (perf record -a -g)..."
+	perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- \
+		build/tools/mtwork 2 5000 >/dev/null 2>&1
+fi
+nsamples() {
+	perf report -i "$1" --stats 2>/dev/null | awk '/SAMPLE events:/ { print $3; exit }'
+}
 # Warm the page cache and perf's symbol caches.
 perf report -i "$dir/host.data" --stdio >/dev/null 2>&1
 $PMUKVM report -i "$dir/host.data" --stdio >/dev/null 2>&1
 
-# measure LABEL CMD...: best wall seconds (clock read around the run, in
-# ms) and the peak RSS (kB, /usr/bin/time) of that run.
+# measure LABEL CMD...: best wall seconds (clock read around the run), the
+# least CPU seconds (user + system, /usr/bin/time), the peak RSS (kB) of
+# the best run; LABEL_t, LABEL_c and LABEL_m are set for the ratios.
 measure() {
-	local label=$1 best="" rss="" i t r s e; shift
+	local label=$1 best="" cpu="" rss="" i t c r s e var; shift
 	for ((i = 0; i < runs; i++)); do
 		s=$(date +%s%N)
-		/usr/bin/time -f '%M' -o "$dir/time" "$@" >/dev/null 2>&1
+		/usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" >/dev/null 2>&1
 		e=$(date +%s%N)
 		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		r=$(tail -n1 "$dir/time")
+		read -r u sy r < <(tail -n1 "$dir/time")
+		c=$(awk -v a="$u" -v b="$sy" 'BEGIN { printf "%.3f", a + b }')
 		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$r; fi
+		if [ -z "$cpu" ] || awk "BEGIN { exit !($c < $cpu) }"; then cpu=$c; fi
 	done
-	printf '%-34s %8.3f s %10d kB\n' "$label" "$best" "$rss"
-	eval "${label//[^a-z]/_}_t=$best ${label//[^a-z]/_}_m=$rss"
+	var=${label//[^a-z0-9]/_}
+	eval "${var}_t=$best ${var}_c=$cpu ${var}_m=$rss"
+	printf '%-30s %8.3f s %8.3f s %10d kB' "$label" "$best" "$cpu" "$rss"
+}
+
+# ratio PERF LABEL: perf's wall and CPU over LABEL's, and LABEL's memory share.
+ratio() {
+	local p=${1//[^a-z0-9]/_} l=${2//[^a-z0-9]/_}
+	eval "awk -v pt=\$${p}_t -v pc=\$${p}_c -v pm=\$${p}_m -v t=\$${l}_t -v c=\$${l}_c -v m=\$${l}_m" \
+		"'BEGIN { printf \"   %5.1fx %5.1fx %5.2f\\n\", pt / t, pc / c, m / pm }'"
+}
+
+# one NAME PERF-CMD... -- PMUKVM-ARGS...: perf, then pmukvm by thread count, then the floor.
+one() {
+	local name=$1 perfcmd=() args=() t; shift
+	while [ "$1" != -- ]; do perfcmd+=("$1"); shift; done
+	shift
+	args=("$@")
+	measure "perf $name" "${perfcmd[@]}"
+	echo
+	for t in $threads; do
+		measure "pmukvm $name threads $t" $PMUKVM "${args[@]}" --threads "$t"
+		ratio "perf $name" "pmukvm $name threads $t"
+	done
+	measure "pmukvm $name floor (--stats)" $PMUKVM "${args[@]}" --stats
+	ratio "perf $name" "pmukvm $name floor (--stats)"
 }
 
 echo
-echo "host file: $host_n samples, $(stat -c %s "$dir/host.data") bytes; guest file: 1000000 samples, $(stat -c %s "$dir/guest.data") bytes"
-printf '%-34s %10s %13s\n' "" "wall" "peak RSS"
-measure "perf host" perf report -i "$dir/host.data" --stdio --sort comm,dso,sym \
-	--kallsyms "$dir/host-kallsyms"
-measure "pmukvm host" $PMUKVM report -i "$dir/host.data" --stdio --sort comm,dso,sym \
-	--kallsyms "$dir/host-kallsyms"
-measure "perf kvm guest" perf kvm --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
+echo "host file: $(nsamples "$dir/host.data") samples, $(stat -c %s "$dir/host.data") bytes;" \
+	"guest file: 1000000 samples, $(stat -c %s "$dir/guest.data") bytes;" \
+	"-g file: $(nsamples "$dir/graph.data") samples, $(stat -c %s "$dir/graph.data") bytes"
+echo "CPUs: $ncpu; load average before: $(cut -d' ' -f1-3 /proc/loadavg); runs: $runs"
+printf '%-30s %10s %10s %13s   %6s %6s %5s\n' "" "wall" "CPU" "peak RSS" "wall" "CPU" "mem"
+printf '%-30s %10s %10s %13s   %s\n' "" "(best)" "(least)" "(best run)" "perf's / pmukvm's"
+one host perf report -i "$dir/host.data" --stdio --sort comm,dso,sym \
+	--kallsyms "$dir/host-kallsyms" -- \
+	report -i "$dir/host.data" --stdio --sort comm,dso,sym --kallsyms "$dir/host-kallsyms"
+one guest perf kvm --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
+	report -i "$dir/guest.data" --stdio --sort dso,sym -- \
+	--guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
 	report -i "$dir/guest.data" --stdio --sort dso,sym
-measure "pmukvm guest" $PMUKVM --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
-	report -i "$dir/guest.data" --stdio --sort dso,sym
-measure "perf host -g" perf report -i "$dir/graph.data" --stdio --no-children \
-	--kallsyms "$dir/host-kallsyms"
-measure "pmukvm host -g" $PMUKVM report -i "$dir/graph.data" --stdio -g \
-	--kallsyms "$dir/host-kallsyms"
-echo
-awk -v a="$perf_host_t" -v b="$pmukvm_host_t" -v c="$perf_host_m" -v d="$pmukvm_host_m" \
-	'BEGIN { printf "host:  pmukvm is %.1fx faster, uses %.2f of perf'"'"'s peak memory\n", a / b, d / c }'
-awk -v a="$perf_kvm_guest_t" -v b="$pmukvm_guest_t" -v c="$perf_kvm_guest_m" -v d="$pmukvm_guest_m" \
-	'BEGIN { printf "guest: pmukvm is %.1fx faster, uses %.2f of perf kvm'"'"'s peak memory\n", a / b, d / c }'
-awk -v a="$perf_host__g_t" -v b="$pmukvm_host__g_t" -v c="$perf_host__g_m" -v d="$pmukvm_host__g_m" \
-	'BEGIN { printf "-g:    pmukvm is %.1fx faster, uses %.2f of perf'"'"'s peak memory\n", a / b, d / c }'
+one "host -g" perf report -i "$dir/graph.data" --stdio --no-children \
+	--kallsyms "$dir/host-kallsyms" -- \
+	report -i "$dir/graph.data" --stdio -g --kallsyms "$dir/host-kallsyms"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
