@@ -460,6 +460,25 @@ void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size
 }
 
 /*
+ * The sample's host thread: samples of a few threads alternate (vCPUs),
+ * past what the thread table's last-thread check catches. What
+ * machine__findnew_thread gives for a (pid, tid) holds until a record
+ * changes the model.
+ */
+static struct thread *findnew_thread_cached(struct machines *m, u32 pid, u32 tid)
+{
+	size_t i = (tid ^ (tid >> 6) ^ pid) % ARRAY_SIZE(m->tcache);
+
+	if (m->tcache[i].gen != m->gen + 1 || m->tcache[i].tid != tid || m->tcache[i].pid != pid) {
+		m->tcache[i].thread = machine__findnew_thread(&m->host, m, pid, tid);
+		m->tcache[i].pid = pid;
+		m->tcache[i].tid = tid;
+		m->tcache[i].gen = m->gen + 1;
+	}
+	return m->tcache[i].thread;
+}
+
+/*
  * Attributes @s in @al. With @lk, the symbol is left for
  * sym_lookup__run (returns true when there is one to look up).
  */
@@ -473,7 +492,7 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 	memset(al, 0, sizeof(*al));
 	al->cpumode = s->cpumode;
 	al->addr = s->ip;
-	al->thread = machine__findnew_thread(&m->host, m, s->pid, s->tid);
+	al->thread = findnew_thread_cached(m, s->pid, s->tid);
 	switch (s->cpumode) {
 	case PERF_RECORD_MISC_KERNEL:
 		machine = &m->host;

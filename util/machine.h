@@ -96,6 +96,12 @@ struct machines {
 	 * more than it saves: it pauses for a while when few probes hit.
 	 */
 	struct resolve_slot *rcache;
+	/* host threads by (pid, tid), likewise while @gen holds */
+	struct {
+		u32 pid, tid;
+		u64 gen;	/* @gen + 1 when kept: 0 is empty */
+		struct thread *thread;
+	} tcache[64];
 	u64 gen;
 	u32 rc_probes, rc_hits;	/* this window's */
 	u32 rc_skip;		/* samples left to resolve without it */
