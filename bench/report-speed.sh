@@ -3,7 +3,7 @@
 #   host:  perf record -a (cpu-clock, kernel + user samples) for 10 s
 #   guest: mkguestdata, 1M guest samples against the guest-6.1 fixture,
 #          compared with perf kvm report
-#   -g:    perf record -a -g for 5 s, perf report --no-children vs report -g
+#   -g:    perf record -a -g for 5 s, perf report --no-children vs report -g --no-children
 # For each file: perf, pmukvm with --threads 1, 2 and the CPU count (or
 # THREADS="..."), and the floor: `pmukvm report --stats`, which reads,
 # orders and counts every record (on the same two threads as report) and
@@ -112,5 +112,5 @@ one guest perf kvm --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules"
 	report -i "$dir/guest.data" --stdio --sort dso,sym
 one "host -g" perf report -i "$dir/graph.data" --stdio --no-children \
 	--kallsyms "$dir/host-kallsyms" -- \
-	report -i "$dir/graph.data" --stdio -g --kallsyms "$dir/host-kallsyms"
+	report -i "$dir/graph.data" --stdio -g --no-children --kallsyms "$dir/host-kallsyms"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
