@@ -9,6 +9,7 @@ int unit_failures;
 
 void test_symtab_aliases(void);
 void test_symtab_lookup(void);
+void test_symtab_sort_stable(void);
 void test_symtab_lookup_index(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
@@ -54,6 +55,7 @@ void test_guestmem_errors(void);
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
 	{ "symtab_lookup", test_symtab_lookup },
+	{ "symtab_sort_stable", test_symtab_sort_stable },
 	{ "symtab_lookup_index", test_symtab_lookup_index },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
