@@ -126,8 +126,7 @@ void machines__exit(struct machines *m)
 		free(g);
 	}
 	str_set__exit(&m->comms);
-	str_set__exit(&m->bid_names);
-	free(m->bid_entry);
+	free(m->bid_slots);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);
