@@ -17,7 +17,9 @@
  * Children are a list, searched in order with the one found moved to the
  * front (paths repeat). A node with many children (corrupt frame-pointer
  * chains give thousands) is searched through the tree's hash table of
- * (parent, frame), which holds every node.
+ * (parent, frame), which holds the children of such nodes only: most
+ * nodes have one or two children, and a slot or two for each of them
+ * would be a third of the tree's memory.
  */
 #define LIST_MAX	8
 
@@ -97,6 +99,24 @@ static struct callchain_node *find_child(struct callchain_hash *ht,
 	return c;
 }
 
+/* Links @c (frame set) under @parent; hashes the children of a wide parent. */
+static void link_child(struct callchain_hash *ht, struct callchain_node *parent,
+		       struct callchain_node *c)
+{
+	c->parent = parent;
+	c->next = parent->child;
+	parent->child = c;
+	parent->nr_children++;
+	if (parent->nr_children == LIST_MAX + 1) {
+		struct callchain_node *x;
+
+		for (x = parent->child; x; x = x->next)
+			hash_insert(ht, x);
+	} else if (parent->nr_children > LIST_MAX) {
+		hash_insert(ht, c);
+	}
+}
+
 static void new_root(struct callchain_node **root)
 {
 	*root = xzalloc(sizeof(**root));
@@ -120,11 +140,7 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 		if (!c) {
 			c = xzalloc(sizeof(*c));
 			c->frame = frames[i];
-			c->parent = node;
-			c->next = node->child;
-			node->child = c;
-			node->nr_children++;
-			hash_insert((*root)->hash, c);
+			link_child((*root)->hash, node, c);
 		}
 		c->period += period;
 		c->samples++;
@@ -224,11 +240,7 @@ static void merge_children(struct callchain_hash *ht, struct callchain_node *dst
 		if (!c) {
 			c = xzalloc(sizeof(*c));
 			c->frame = s->frame;
-			c->parent = dst;
-			c->next = dst->child;
-			dst->child = c;
-			dst->nr_children++;
-			hash_insert(ht, c);
+			link_child(ht, dst, c);
 		}
 		c->period += s->period;
 		c->samples += s->samples;
@@ -247,15 +259,17 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 	merge_children((*dst)->hash, *dst, src);
 }
 
-/* Scales @n's children, drops those that reach zero; re-hashes the kept ones. */
+/*
+ * Scales @n's children, drops those that reach zero; re-hashes the kept
+ * ones where @n still has more than LIST_MAX.
+ */
 static void decay_children(struct callchain_hash *ht, struct callchain_node *n)
 {
-	struct callchain_node **pp = &n->child;
+	struct callchain_node **pp = &n->child, *c;
 
 	n->nr_children = 0;
 	while (*pp) {
-		struct callchain_node *c = *pp;
-
+		c = *pp;
 		c->period = c->period * 7 / 8;
 		c->samples = c->samples * 7 / 8;
 		if (!c->period && !c->samples) {
@@ -266,9 +280,12 @@ static void decay_children(struct callchain_hash *ht, struct callchain_node *n)
 			continue;
 		}
 		n->nr_children++;
-		hash_insert(ht, c);
-		decay_children(ht, c);
 		pp = &c->next;
+	}
+	for (c = n->child; c; c = c->next) {
+		if (n->nr_children > LIST_MAX)
+			hash_insert(ht, c);
+		decay_children(ht, c);
 	}
 }
 

@@ -126,8 +126,7 @@ void machines__exit(struct machines *m)
 		free(g);
 	}
 	str_set__exit(&m->comms);
-	str_set__exit(&m->bid_names);
-	free(m->bid_entry);
+	free(m->bid_slots);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);
@@ -326,13 +325,10 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 		return 0;
 	}
 	case PERF_RECORD_COMM: {
-		struct thread *t;
-
 		if (size < sizeof(struct comm_event))
 			return -EINVAL;
 		record_string(ev, ev->comm.comm, name, sizeof(name));
-		t = machine__findnew_thread(&m->host, m, ev->comm.pid, ev->comm.tid);
-		thread__set_comm(m, t, name);
+		machine__findnew_thread_comm(&m->host, m, ev->comm.pid, ev->comm.tid, name);
 		return 0;
 	}
 	case PERF_RECORD_FORK: {
@@ -346,9 +342,7 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 			machine__unhash_thread(&m->host, t);	/* tid reused */
 		else if (t == parent)
 			return 0;
-		t = thread__new(m, ev->fork.pid, ev->fork.tid);
-		t->comm = parent->comm;
-		t->vcpu = parent->vcpu;
+		t = thread__new_child(ev->fork.pid, ev->fork.tid, parent);
 		if (ev->fork.pid == ev->fork.ppid) {
 			/* A thread of the parent's process. */
 			struct thread *leader = machine__findnew_thread(&m->host, m,

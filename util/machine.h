@@ -79,8 +79,8 @@ struct machines {
 	 * each name): built on first use, so that finding a DSO's does not
 	 * scan every entry (a file may hold a million).
 	 */
-	struct str_set bid_names;
-	size_t *bid_entry;		/* by number in bid_names: index in build_ids */
+	u32 *bid_slots;			/* open addressing: entry index + 1; 0 empty */
+	size_t bid_nr_slots;
 	bool bid_indexed;
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */

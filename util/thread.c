@@ -101,20 +101,53 @@ void thread__set_comm(struct machines *m, struct thread *t, const char *comm)
 	t->vcpu = comm__vcpu(comm);
 }
 
-struct thread *thread__new(struct machines *m, u32 pid, u32 tid)
+/* A thread without a name yet: the caller names it. */
+static struct thread *thread__alloc(u32 pid, u32 tid)
 {
 	struct thread *t = xzalloc(sizeof(*t));
-	char comm[32];
 
 	t->pid = pid;
 	t->tid = tid;
-	snprintf(comm, sizeof(comm), ":%d", (int)tid);
-	thread__set_comm(m, t, comm);
+	t->vcpu = -1;
 	return t;
 }
 
-struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
-				       u32 pid, u32 tid)
+/*
+ * Names @t @comm, or ":TID" when @comm is NULL. A thread that a COMM or a
+ * FORK creates is named from it directly: the ":TID" name it would
+ * otherwise have first stays interned for good (50 bytes a thread; a file
+ * may have a million threads).
+ */
+static void thread__name(struct machines *m, struct thread *t, const char *comm)
+{
+	char tidname[32];
+
+	if (!comm) {
+		snprintf(tidname, sizeof(tidname), ":%d", (int)t->tid);
+		comm = tidname;
+	}
+	thread__set_comm(m, t, comm);
+}
+
+struct thread *thread__new(struct machines *m, u32 pid, u32 tid)
+{
+	struct thread *t = thread__alloc(pid, tid);
+
+	thread__name(m, t, NULL);
+	return t;
+}
+
+struct thread *thread__new_child(u32 pid, u32 tid, const struct thread *parent)
+{
+	struct thread *t = thread__alloc(pid, tid);
+
+	t->comm = parent->comm;
+	t->vcpu = parent->vcpu;
+	return t;
+}
+
+static struct thread *findnew(struct machine *machine, struct machines *m, u32 pid, u32 tid,
+			      const char *comm)
 {
 	struct thread *t = machine__find_thread(machine, tid);
 
@@ -129,9 +162,12 @@ struct thread *machine__findnew_thread(struct machine *machine, struct machines 
 			t->maps = maps__get(leader->maps);
 			t->pid = pid;
 		}
+		if (comm)
+			thread__set_comm(m, t, comm);
 		return t;
 	}
-	t = thread__new(m, pid, tid);
+	t = thread__alloc(pid, tid);
+	thread__name(m, t, comm);
 	if (pid == (u32)-1 || pid == tid) {
 		t->maps = maps__new();
 	} else {
@@ -142,6 +178,18 @@ struct thread *machine__findnew_thread(struct machine *machine, struct machines 
 	machine__hash_thread(machine, t);
 	machine->last_thread = t;
 	return t;
+}
+
+struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
+				       u32 pid, u32 tid)
+{
+	return findnew(machine, m, pid, tid, NULL);
+}
+
+struct thread *machine__findnew_thread_comm(struct machine *machine, struct machines *m,
+					    u32 pid, u32 tid, const char *comm)
+{
+	return findnew(machine, m, pid, tid, comm);
 }
 
 void machine__delete_threads(struct machine *machine)

@@ -31,6 +31,13 @@ struct thread {
 struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
 				       u32 pid, u32 tid);
 
+/**
+ * machine__findnew_thread_comm - machine__findnew_thread, then named @comm
+ * (a COMM record); a new thread is named @comm from the start.
+ */
+struct thread *machine__findnew_thread_comm(struct machine *machine, struct machines *m,
+					    u32 pid, u32 tid, const char *comm);
+
 /** machine__find_thread - the thread @tid of @machine, or NULL. */
 struct thread *machine__find_thread(struct machine *machine, u32 tid);
 
@@ -39,6 +46,12 @@ struct thread *machine__find_thread(struct machine *machine, u32 tid);
  * (the caller gives it some and hashes it with machine__hash_thread).
  */
 struct thread *thread__new(struct machines *m, u32 pid, u32 tid);
+
+/**
+ * thread__new_child - a thread not yet in any hash, named as @parent (a
+ * FORK), without maps.
+ */
+struct thread *thread__new_child(u32 pid, u32 tid, const struct thread *parent);
 
 /** machine__hash_thread - adds @t (a new tid) to @machine's hash, which then owns it. */
 void machine__hash_thread(struct machine *machine, struct thread *t);

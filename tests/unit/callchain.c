@@ -6,6 +6,7 @@
  * decay scales and prunes paths, with lookups still finding the kept ones.
  */
 #include <elf.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,4 +123,38 @@ void test_callchain_merge(void)
 	callchain__free(b);
 	callchain__free(merged);
 	symtab__exit(&tab);
+}
+
+/*
+ * The tree's hash holds only the children of nodes with many: 100,000
+ * nodes on paths that do not branch below the root's wide level cost
+ * their nodes and little else (a hash slot or two for every node was a
+ * sixth of the tree). Counted with mallinfo2 (heap and mmapped blocks); skipped where the allocator
+ * does not count (sanitizers).
+ */
+void test_callchain_memory(void)
+{
+	enum { PATHS = 2000, DEPTH = 50 };
+	static struct callchain_frame frames[DEPTH];
+	struct callchain_node *root = NULL;
+	struct mallinfo2 before, after;
+	size_t p, d, used;
+
+	before = mallinfo2();
+	for (p = 0; p < PATHS; p++) {
+		for (d = 0; d < DEPTH; d++)
+			frames[d] = (struct callchain_frame){ .addr = 0x400000 + p * 4096 + d };
+		callchain__add(&root, frames, DEPTH, 1);
+	}
+	after = mallinfo2();
+	used = (after.uordblks + after.hblkhd) - (before.uordblks + before.hblkhd);
+	if (used) {
+		size_t per = used / (PATHS * DEPTH), node = (sizeof(*root) + 8 + 15) / 16 * 16;
+
+		if (per > node + 4)
+			fprintf(stderr, "%zu bytes a node, the node itself %zu\n", per, node);
+		CHECK(per <= node + 4);
+	}
+	CHECK(root && root->samples == PATHS && root->nr_children == PATHS);
+	callchain__free(root);
 }

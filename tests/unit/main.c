@@ -9,6 +9,7 @@ int unit_failures;
 
 void test_symtab_aliases(void);
 void test_symtab_lookup(void);
+void test_symtab_sort_stable(void);
 void test_symtab_lookup_index(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
@@ -16,6 +17,7 @@ void test_modules_parse(void);
 void test_sort_parse(void);
 void test_hists_regroup(void);
 void test_callchain_merge(void);
+void test_callchain_memory(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
@@ -54,6 +56,7 @@ void test_guestmem_errors(void);
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
 	{ "symtab_lookup", test_symtab_lookup },
+	{ "symtab_sort_stable", test_symtab_sort_stable },
 	{ "symtab_lookup_index", test_symtab_lookup_index },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
@@ -61,6 +64,7 @@ static const struct unit_test tests[] = {
 	{ "sort_parse", test_sort_parse },
 	{ "hists_regroup", test_hists_regroup },
 	{ "callchain_merge", test_callchain_merge },
+	{ "callchain_memory", test_callchain_memory },
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },

@@ -2,6 +2,7 @@
 /* Symbol tables, kallsyms and modules parsing: table-driven. */
 #include <elf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,65 @@ void test_symtab_aliases(void)
 		if (s)
 			CHECK_STR(s->name, cases[c].want);
 		CHECK(tab.nr == 2);
+		symtab__exit(&tab);
+	}
+}
+
+/*
+ * symtab__finish sorts stably: of several sized global symbols at one
+ * address (names of one length), the first added is the one kept, however
+ * the input is ordered (ascending runs, descending, shuffled).
+ */
+void test_symtab_sort_stable(void)
+{
+	static const int shapes[] = { 0, 1, 2, 3 };
+	size_t k;
+
+	for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		enum { N = 20000, STARTS = 3000 };
+		struct symtab tab;
+		static u32 first[STARTS];
+		size_t i;
+		u64 st = 99;
+
+		symtab__init(&tab);
+		for (i = 0; i < STARTS; i++)
+			first[i] = UINT32_MAX;
+		for (i = 0; i < N; i++) {
+			char name[16];
+			u32 a;
+
+			st = st * 6364136223846793005ull + 1442695040888963407ull;
+			switch (shapes[k]) {
+			case 0:
+				a = (u32)((st >> 33) % STARTS);		/* shuffled */
+				break;
+			case 1:
+				a = (u32)(STARTS - 1 - i * STARTS / N);	/* descending */
+				break;
+			case 2:
+				a = (u32)((i % 500) * 6);		/* ascending runs */
+				break;
+			default:
+				a = (u32)(i * STARTS / N);		/* sorted */
+				break;
+			}
+			if (first[a] == UINT32_MAX)
+				first[a] = (u32)i;
+			snprintf(name, sizeof(name), "s%06zu", i);
+			symtab__add(&tab, 0x1000 + a * 16ull, 16, STB_GLOBAL, STT_FUNC, name,
+				    strlen(name));
+		}
+		symtab__finish(&tab, false);
+		for (i = 0; i + 1 < tab.nr; i++)
+			CHECK(tab.syms[i].start < tab.syms[i + 1].start);
+		for (i = 0; i < tab.nr; i++) {
+			char want[16];
+
+			snprintf(want, sizeof(want), "s%06u",
+				 first[(tab.syms[i].start - 0x1000) / 16]);
+			CHECK_STR(tab.syms[i].name, want);
+		}
 		symtab__exit(&tab);
 	}
 }
