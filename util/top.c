@@ -157,7 +157,7 @@ static int replay_tick(struct top *top)
 		return 0;
 	r = replay__tick(&top->replay, PUMP_BUDGET_NS);
 	if (r < 0)
-		pr_err("%s", top->replay.errbuf);
+		pr_err("%s", err__str(&top->replay.err));
 	if (r <= 0)
 		return r;
 	top->finished = top->replay.finished;
@@ -201,32 +201,29 @@ static int top__open_replay(struct top *top)
 
 /* ---- live ---- */
 
+static int live__deliver(void *ctx, union perf_event *ev, struct err *e)
+{
+	struct top *top = ctx;
+	int ret = session__process_event(top->session, ev, 0);
+
+	if (!ret)
+		return 0;
+	err__copy(e, &top->session->err);
+	return ret < 0 ? ret : -EINVAL;
+}
+
 /*
  * Processes what the reader queued. The queue is taken whole and a fresh
  * one left in its place, so that the reader never waits on processing.
  */
 static int live__process_queue(struct top *top)
 {
-	u8 *buf;
-	size_t len, off;
-	long err = rbreader__take(top->reader, &buf, &len);
+	struct err e = ERR_INIT;
+	int ret = rbreader__process(top->reader, live__deliver, top, &e);
 
-	for (off = 0; off < len;) {
-		union perf_event *ev = (union perf_event *)(buf + off);
-
-		if (session__process_event(top->session, ev, 0)) {
-			pr_err("%s", top->session->err.msg);
-			free(buf);
-			return -1;
-		}
-		off += ev->header.size;
-	}
-	free(buf);
-	if (err) {
-		pr_err("reading the ring buffers: %s", strerror((int)-err));
-		return -1;
-	}
-	return 0;
+	if (ret)
+		pr_err("%s", err__str(&e));
+	return ret ? -1 : 0;
 }
 
 static int live__pump(struct top *top)
