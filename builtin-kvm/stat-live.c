@@ -490,9 +490,9 @@ out:
 	if (l.s)
 		session__delete(l.s);
 	kvm_stat__delete(l.ks);
-	evsource__exit(&l.src);
 	if (l.data)
 		perf_data__delete(l.data);
+	evsource__exit(&l.src);		/* after the data: its events are the source's */
 	stat_text__exit(&l.text);
 	return ret;
 }

@@ -161,6 +161,12 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o)
 	memset(src, 0, sizeof(*src));
 	src->evlist = evlist__new();
 	list = event_list__split(o->events ? o->events : "cycles", &nr);
+	if (nr >= MAX_EVSELS) {
+		snprintf(src->errbuf, sizeof(src->errbuf), "%d events: at most %d", nr,
+			 MAX_EVSELS - 1);
+		err = -E2BIG;
+		goto out;
+	}
 	for (i = 0; i < nr; i++) {
 		const char *name = list[i], *use = name;
 		struct event_spec spec;
@@ -316,6 +322,7 @@ struct perf_data *evsource__perf_data(const struct evsource *src)
 {
 	struct perf_data *d = perf_data__new_live("live");
 
-	perf_data__add_evsels(d, src->evlist->evsels, src->evlist->nr_evsels);
+	/* evsource__init keeps the number of events far below MAX_EVSELS */
+	perf_data__share_evsels(d, src->evlist->evsels, src->evlist->nr_evsels);
 	return d;
 }

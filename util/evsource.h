@@ -96,9 +96,10 @@ int evsource__open(struct evsource *src, const struct evsource_opts *o);
 void evsource__exit(struct evsource *src);
 
 /**
- * evsource__perf_data - a perf_data without a file that holds the opened
- * events (attrs, ids, names), for a session to read the live records
- * with. Owned by the caller (perf_data__delete).
+ * evsource__perf_data - a perf_data without a file whose events are the
+ * opened ones (the same struct evsel, not copies), for a session to read
+ * the live records with. Owned by the caller (perf_data__delete); the
+ * evsource must outlive it, and the session reading it.
  */
 struct perf_data *evsource__perf_data(const struct evsource *src);
 

@@ -395,12 +395,12 @@ void top__exit(struct top *top)
 {
 	rbreader__delete(top->reader);
 	top->reader = NULL;
-	evsource__exit(&top->src);
 	session__delete(top->session);
 	hists__exit(&top->base);
 	free(top->frames);
 	top->frames = NULL;
 	perf_data__delete(top->data);
+	evsource__exit(&top->src);	/* after the data: its events are the source's */
 	if (top->gm_dir[0])
 		guest_memory__unmount(top->gm_dir);
 	free(top->cpus);
