@@ -278,12 +278,12 @@ static int live__open(struct live *l)
 
 	err = evsource__init(&l->src, &so);
 	if (err) {
-		pr_err("%s (is the kvm module loaded?)", l->src.errbuf);
+		pr_err("%s (is the kvm module loaded?)", err__str(&l->src.err));
 		return err;
 	}
 	err = evsource__open(&l->src, &so);
 	if (err) {
-		pr_err("%s", l->src.errbuf);
+		pr_err("%s", err__str(&l->src.err));
 		return err;
 	}
 	l->data = evsource__perf_data(&l->src);
