@@ -87,10 +87,7 @@ static int opt_pid(const struct opt_desc *opt, const char *arg, bool unset, void
 }
 
 static const struct opt_desc live_opts[] = {
-	OPT_STRING('i', "input", struct live, input, "FILE",
-		   "replay a data file on its own timestamps instead of the live tracepoints"),
-	OPT_SPEED(struct live, speed,
-		  "replay X times faster than recorded (default 1; 0: as fast as possible)"),
+	OPT_REPLAY(struct live, input, speed, "the live tracepoints"),
 	OPT_DOUBLE('d', "display", struct live, delay, 0.01, 86400, "SECONDS",
 		   "seconds from 0.01 to 86400", "time between refreshes (default 1)"),
 	OPT_STAT_EVENT(struct live, o.analysis),

@@ -69,10 +69,7 @@ static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, vo
 }
 
 static const struct opt_desc top_opts[] = {
-	OPT_STRING('i', "input", struct top, input, "FILE",
-		   "replay a data file on its own timestamps instead of sampling live"),
-	OPT_SPEED(struct top, speed,
-		  "replay X times faster than recorded (default 1; 0: as fast as possible)"),
+	OPT_REPLAY(struct top, input, speed, "sampling live"),
 	OPT_DOUBLE('d', "delay", struct top, delay, 0.05, 3600, "SECONDS",
 		   "seconds from 0.05 to 3600", "refresh interval (default 2)"),
 	OPT_BOOL(0, "no-decay", struct top, no_decay,
