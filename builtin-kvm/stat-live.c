@@ -303,7 +303,6 @@ static int live__start(struct live *l)
 {
 	const struct synth_target t = { .targets = &l->pid, .nr_targets = l->pid != 0 };
 	struct err warn, msg;
-
 	int err;
 
 	synthesize__state(&t, 4 * sizeof(u64) /* TID TIME CPU IDENTIFIER */, live__synth_cb, l,
@@ -387,7 +386,15 @@ static int live__run_stdio(struct live *l)
 			if (!r)		/* the next record is not due yet */
 				usleep(TICK_MS * 1000 / 10);
 		} else if (!l->done) {
-			usleep(TICK_MS * 1000);	/* the reader thread polls */
+			/* the reader thread polls; here, until the refresh is due */
+			u64 now = now_ns(), wait = TICK_MS * 1000000ull;
+
+			if (l->next_refresh_ns > now && l->next_refresh_ns - now < wait)
+				wait = l->next_refresh_ns - now;
+			else if (l->next_refresh_ns <= now)
+				wait = 0;
+			if (wait)
+				usleep((useconds_t)(wait / 1000));
 		}
 	}
 	return 0;
