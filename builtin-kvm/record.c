@@ -238,9 +238,12 @@ int cmd_record(int argc, char **argv, struct guest_config *gc)
 	}
 	if (record__check_opts(o, i < argc))
 		return 129;
-	ret = record__guests(&rec);
-	if (!ret)
+	if (record__guests(&rec) < 0) {
+		pr_err("%s", err__str(&rec.err));
+		ret = 1;
+	} else {
 		ret = record__run(&rec, i < argc ? argv + i : NULL);
+	}
 	record__exit(&rec);
 	return ret;
 }

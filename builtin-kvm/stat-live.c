@@ -28,6 +28,8 @@
 #include "util/features.h"
 #include "util/kvm-stat.h"
 #include "util/options.h"
+#include "util/rbreader.h"
+#include "util/replay.h"
 #include "util/session.h"
 #include "util/synthesize.h"
 #include "util/tracing-data.h"
@@ -52,13 +54,11 @@ struct live {
 	s32 pid;
 	bool stdio, tui, use_tui, all_cpus;
 	struct guest_config guest;	/* the guest options */
-	/* replay */
-	union perf_event *held;		/* read, due later by the replay clock */
-	u64 held_off, held_time;
-	u64 first_time;			/* of the recording */
+	struct replay replay;		/* -i: the pacing */
 	u64 next_boundary;		/* delivery time that ends the interval */
-	u64 start_ns, next_refresh_ns;
-	bool eof, finished, done;
+	struct rbreader *reader;	/* live: empties the ring buffers */
+	u64 next_refresh_ns;
+	bool finished, done;
 	int err;
 	struct stat_text text;		/* the snapshot on screen */
 	char label[64];
@@ -87,10 +87,7 @@ static int opt_pid(const struct opt_desc *opt, const char *arg, bool unset, void
 }
 
 static const struct opt_desc live_opts[] = {
-	OPT_STRING('i', "input", struct live, input, "FILE",
-		   "replay a data file on its own timestamps instead of the live tracepoints"),
-	OPT_SPEED(struct live, speed,
-		  "replay X times faster than recorded (default 1; 0: as fast as possible)"),
+	OPT_REPLAY(struct live, input, speed, "the live tracepoints"),
 	OPT_DOUBLE('d', "display", struct live, delay, 0.01, 86400, "SECONDS",
 		   "seconds from 0.01 to 86400", "time between refreshes (default 1)"),
 	OPT_STAT_EVENT(struct live, o.analysis),
@@ -125,8 +122,10 @@ void stat_live_usage(void)
 static void live__label(struct live *l, u64 t)
 {
 	if (l->input) {
+		u64 first = l->replay.first_time;
+
 		snprintf(l->label, sizeof(l->label), "+%.3f s of the recording",
-			 t > l->first_time ? (double)(t - l->first_time) / 1e9 : 0.0);
+			 t > first ? (double)(t - first) / 1e9 : 0.0);
 	} else {
 		struct timeval tv;
 		struct tm tm;
@@ -162,13 +161,17 @@ static bool live__skip(struct perf_tool *tool, struct evsel *evsel, const struct
 {
 	struct live *l = (struct live *)tool;
 
-	if (l->done)
+	if (l->done || l->ks->err.code)
 		return true;
+	/*
+	 * Replay: an interval ends when a delivered sample passes its end, so
+	 * that the intervals add up to stat report's.
+	 */
 	if (l->input) {
 		u64 interval = (u64)(l->delay * 1e9);
 
 		if (!l->next_boundary)
-			l->next_boundary = l->first_time + interval;
+			l->next_boundary = l->replay.first_time + interval;
 		while (s->time >= l->next_boundary && !l->done) {
 			live__snapshot(l, l->next_boundary);
 			l->next_boundary += interval;
@@ -181,90 +184,57 @@ static bool live__skip(struct perf_tool *tool, struct evsel *evsel, const struct
 
 /* ---- replay ---- */
 
-static u64 record_time(struct live *l, union perf_event *ev)
-{
-	struct perf_sample s = { 0 };
-	struct evsel *evsel;
-
-	if (ev->header.type != PERF_RECORD_SAMPLE)
-		return 0;
-	evsel = perf_data__evsel_of(l->data, ev);
-	if (evsel && !perf_data__parse_sample(l->data, evsel, ev, &s))
-		return s.time;
-	return 0;
-}
-
-/* Reads and delivers what the replay clock allows, for at most a tick's budget. */
+/*
+ * Reads and delivers what the replay clock allows, for at most a tick's
+ * budget (util/replay). Returns 1 when something may be due at once, 0
+ * when the clock must move first, or a negative errno (said).
+ */
 static int replay__pump(struct live *l)
 {
-	u64 deadline = now_ns() + PUMP_BUDGET_NS, n = 0;
+	int r;
 
-	while (!l->eof && !l->done && !live_stop) {
-		if (!l->held) {
-			int r = perf_data__next(l->data, &l->held, &l->held_off);
-
-			if (r < 0) {
-				pr_err("%s", l->data->err.msg);
-				return -EINVAL;
-			}
-			if (r == 0) {
-				l->eof = true;
-				l->held = NULL;
-				break;
-			}
-			l->held_time = record_time(l, l->held);
-			if (l->held_time && !l->first_time) {
-				l->first_time = l->held_time;
-				l->start_ns = now_ns();
-			}
-		}
-		if (l->speed > 0 && l->held_time > l->first_time &&
-		    (double)(l->held_time - l->first_time) > (double)(now_ns() - l->start_ns) * l->speed)
-			return 0;	/* not due yet */
-		if (session__process_event(l->s, l->held, l->held_off)) {
-			pr_err("%s", l->s->err.msg);
-			return -EINVAL;
-		}
-		l->held = NULL;
-		if (l->ks->err.code) {
-			pr_err("%s: %s", l->data->path, l->ks->err.msg);
-			return -EINVAL;
-		}
-		if ((++n & 255) == 0 && now_ns() > deadline)
-			return 0;
+	if (l->done || l->finished)
+		return 0;
+	r = replay__tick(&l->replay, PUMP_BUDGET_NS);
+	if (r < 0) {
+		pr_err("%s", err__str(&l->replay.err));
+		return r;
 	}
-	if (l->eof && !l->finished && !l->done) {
+	if (l->ks->err.code) {
+		pr_err("%s: %s", l->data->path, l->ks->err.msg);
+		return -EINVAL;
+	}
+	if (l->replay.finished) {
 		/* the end of the file ends the last interval */
-		if (session__flush(l->s)) {
-			pr_err("%s", l->s->err.msg);
-			return -EINVAL;
-		}
 		l->finished = true;
 		if (!l->done && l->ks->nr_keys)
 			live__snapshot(l, l->next_boundary);
 	}
-	return 0;
+	return r || l->replay.fast;
 }
 
 /* ---- live ---- */
 
-static int live__cb(void *ctx, union perf_event *ev, int mmap_idx)
+static int live__deliver(void *ctx, union perf_event *ev, struct err *e)
 {
 	struct live *l = ctx;
+	int ret = session__process_event(l->s, ev, 0);
 
-	if (session__process_event(l->s, ev, 0))
-		return -EINVAL;
-	return 0;
+	if (!ret)
+		return 0;
+	err__copy(e, &l->s->err);
+	return ret < 0 ? ret : -EINVAL;
 }
 
+/* Processes what the reader thread queued; at each -d, a snapshot. */
 static int live__pump(struct live *l)
 {
-	long r = evlist__read(l->src.evlist, live__cb, l);
+	struct err e = ERR_INIT;
+	int r = rbreader__process(l->reader, live__deliver, l, &e);
 
-	if (r < 0) {
-		pr_err("cannot read the ring buffers: %s", r == -EINVAL ? l->s->err.msg :
-		       strerror((int)-r));
-		return (int)r;
+	if (r) {
+		pr_err("%s", err__str(&e));
+		return r;
 	}
 	if (l->ks->err.code) {
 		pr_err("%s", l->ks->err.msg);
@@ -305,12 +275,12 @@ static int live__open(struct live *l)
 
 	err = evsource__init(&l->src, &so);
 	if (err) {
-		pr_err("%s (is the kvm module loaded?)", l->src.errbuf);
+		pr_err("%s (is the kvm module loaded?)", err__str(&l->src.err));
 		return err;
 	}
 	err = evsource__open(&l->src, &so);
 	if (err) {
-		pr_err("%s", l->src.errbuf);
+		pr_err("%s", err__str(&l->src.err));
 		return err;
 	}
 	l->data = evsource__perf_data(&l->src);
@@ -333,13 +303,18 @@ static int live__start(struct live *l)
 {
 	const struct synth_target t = { .targets = &l->pid, .nr_targets = l->pid != 0 };
 	struct err warn, msg;
+	int err;
 
 	synthesize__state(&t, 4 * sizeof(u64) /* TID TIME CPU IDENTIFIER */, live__synth_cb, l,
 			  &warn, &msg);
-	l->start_ns = now_ns();
-	l->next_refresh_ns = l->start_ns + (u64)(l->delay * 1e9);
+	l->next_refresh_ns = now_ns() + (u64)(l->delay * 1e9);
 	if (evlist__enable(l->src.evlist)) {
 		pr_err("cannot enable the kvm tracepoints");
+		return -1;
+	}
+	l->reader = rbreader__start(l->src.evlist, RBREADER_MAX, &err);
+	if (!l->reader) {
+		pr_err("cannot start the ring-buffer reader: %s", strerror(-err));
 		return -1;
 	}
 	return 0;
@@ -356,7 +331,7 @@ static int live__tick(void *ctx)
 	if (live_stop)
 		return -1;
 	r = l->input ? replay__pump(l) : live__pump(l);
-	if (r)
+	if (r < 0)
 		return r < -1 ? r : -2;
 	return l->shown != shown;
 }
@@ -403,15 +378,23 @@ static int live__run_stdio(struct live *l)
 	while (!live_stop && !l->done && !(l->input && l->finished)) {
 		int r = l->input ? replay__pump(l) : live__pump(l);
 
-		if (r)
+		if (r < 0)
 			return 1;
 		if (ferror(stdout))
 			return 1;
 		if (l->input) {
-			if (l->speed > 0 && l->held)
+			if (!r)		/* the next record is not due yet */
 				usleep(TICK_MS * 1000 / 10);
 		} else if (!l->done) {
-			evlist__poll(l->src.evlist, TICK_MS);
+			/* the reader thread polls; here, until the refresh is due */
+			u64 now = now_ns(), wait = TICK_MS * 1000000ull;
+
+			if (l->next_refresh_ns > now && l->next_refresh_ns - now < wait)
+				wait = l->next_refresh_ns - now;
+			else if (l->next_refresh_ns <= now)
+				wait = 0;
+			if (wait)
+				usleep((useconds_t)(wait / 1000));
 		}
 	}
 	return 0;
@@ -482,8 +465,12 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 		goto out;
 	}
 	l.ks->machines = &l.s->machines;
-	if (!l.input && live__start(&l))
+	if (l.input) {
+		replay__init_session(&l.replay, l.speed, l.delay, l.data, l.s);
+		replay__start(&l.replay);
+	} else if (live__start(&l)) {
 		goto out;
+	}
 	if (l.use_tui) {
 		struct kvm_stat_tui_ops ops = {
 			.tick = live__tick, .title = live__title, .lines = live__lines,
@@ -503,12 +490,13 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 	if (l.src.evlist)
 		evlist__disable(l.src.evlist);
 out:
+	rbreader__delete(l.reader);
 	if (l.s)
 		session__delete(l.s);
 	kvm_stat__delete(l.ks);
-	evsource__exit(&l.src);
 	if (l.data)
 		perf_data__delete(l.data);
+	evsource__exit(&l.src);		/* after the data: its events are the source's */
 	stat_text__exit(&l.text);
 	return ret;
 }

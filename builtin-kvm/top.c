@@ -69,10 +69,7 @@ static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, vo
 }
 
 static const struct opt_desc top_opts[] = {
-	OPT_STRING('i', "input", struct top, input, "FILE",
-		   "replay a data file on its own timestamps instead of sampling live"),
-	OPT_SPEED(struct top, speed,
-		  "replay X times faster than recorded (default 1; 0: as fast as possible)"),
+	OPT_REPLAY(struct top, input, speed, "sampling live"),
 	OPT_DOUBLE('d', "delay", struct top, delay, 0.05, 3600, "SECONDS",
 		   "seconds from 0.05 to 3600", "refresh interval (default 2)"),
 	OPT_BOOL(0, "no-decay", struct top, no_decay,
@@ -158,6 +155,8 @@ static int top__run_tui(struct top *top)
 	ret = hists__tui_browse(&top->base, &top->so, top->event_name, &ops);
 	ui__idle = NULL;
 	tui__exit();
+	if (top->err.code)
+		pr_err("%s", err__str(&top->err));
 	return ret ? 1 : 0;
 }
 
@@ -166,8 +165,10 @@ static int top__run_stdio(struct top *top)
 	while (!top_done) {
 		int r = top__tick(top);
 
-		if (r < 0)
+		if (r < 0) {
+			pr_err("%s", err__str(&top->err));
 			return 1;
+		}
 		if (r > 0) {
 			top__print_snapshot(top, stdout);
 			if (ferror(stdout))
@@ -303,8 +304,18 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	sort_order__full(&user, &top.so);
 	hists__init(&top.base, &user);
 	ret = 1;
-	if (top__open(&top))
+	i = top__open(&top);
+	if (top.fellback)
+		pr_warning("no hardware PMU here: %s falls back to cpu-clock", top.src.fellback);
+	if (top.src.user_only)
+		pr_warning("perf_event_paranoid is %ld: user space only (kernel samples "
+			   "need root or perf_event_paranoid <= 1)", top.src.paranoid);
+	if (top.warn.code)
+		pr_warning("%s", top.warn.msg);
+	if (i < 0) {
+		pr_err("%s", err__str(&top.err));
 		goto out;
+	}
 	sa.sa_handler = top__sig;
 	sigemptyset(&sa.sa_mask);
 	if (!use_tui) {

@@ -445,7 +445,7 @@ void perf_data__delete(struct perf_data *d)
 	hi = &d->info;
 	if (d->fd > 0)
 		close(d->fd);
-	for (i = 0; i < (size_t)d->nr_evsels; i++)
+	for (i = (size_t)d->nr_evsels_shared; i < (size_t)d->nr_evsels; i++)
 		evsel__delete(d->evsels[i]);
 	free(d->evsels);
 	evsel_id_hash__exit(&d->id_hash);

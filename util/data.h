@@ -45,6 +45,7 @@ struct perf_data {
 	u64 feat_bitmap[4];
 	struct evsel **evsels;
 	int nr_evsels;
+	int nr_evsels_shared;		/* the first ones are a live source's, not owned */
 	bool sample_id_all;
 	u64 sample_type;		/* of the first event: all share the id position */
 	int id_pos_sample;		/* u64 index of the id in a sample, -1 none */

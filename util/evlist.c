@@ -43,6 +43,7 @@ void evlist__delete(struct evlist *evlist)
 	if (!evlist)
 		return;
 	evlist__close(evlist);
+	evsel_id_hash__exit(&evlist->id_hash);
 	for (i = 0; i < evlist->nr_evsels; i++)
 		evsel__exit(&evlist->evsels[i]);
 	free(evlist->evsels);
@@ -56,6 +57,8 @@ int evlist__add(struct evlist *evlist, const struct perf_event_attr *attr,
 {
 	struct evsel *e;
 
+	/* The array moves: the ids of an earlier open no longer find it. */
+	evsel_id_hash__exit(&evlist->id_hash);
 	evlist->evsels = xrealloc(evlist->evsels,
 				  (evlist->nr_evsels + 1) * sizeof(*evlist->evsels));
 	e = &evlist->evsels[evlist->nr_evsels];
@@ -241,6 +244,7 @@ int evlist__open(struct evlist *evlist)
 		evlist__set_any_cpu(evlist);
 	if (!evlist->nr_threads)
 		evlist__set_threads(evlist, -1, false);
+	evsel_id_hash__exit(&evlist->id_hash);
 	nfds = (size_t)evlist->nr_evsels * evlist->nr_cpus * evlist->nr_threads;
 	free(evlist->fds);
 	evlist->fds = xmalloc(nfds * sizeof(int));
@@ -281,6 +285,12 @@ int evlist__open(struct evlist *evlist)
 				ev->nr_ids++;
 			}
 		}
+	}
+	for (e = 0; e < evlist->nr_evsels; e++) {
+		struct evsel *ev = &evlist->evsels[e];
+
+		for (u32 i = 0; i < ev->nr_ids; i++)
+			evsel_id_hash__insert(&evlist->id_hash, ev->ids[i], ev);
 	}
 	return 0;
 
@@ -479,14 +489,7 @@ long evlist__read(struct evlist *evlist, evlist_read_cb cb, void *ctx)
 
 struct evsel *evlist__find_evsel(struct evlist *evlist, u64 id)
 {
-	int e;
-	u32 i;
-
-	for (e = 0; e < evlist->nr_evsels; e++)
-		for (i = 0; i < evlist->evsels[e].nr_ids; i++)
-			if (evlist->evsels[e].ids[i] == id)
-				return &evlist->evsels[e];
-	return NULL;
+	return evsel_id_hash__find(&evlist->id_hash, id);
 }
 
 int evlist__probe(const struct perf_event_attr *attr)

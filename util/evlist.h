@@ -27,6 +27,7 @@ struct evlist_mmap;
  * @cpus: CPU numbers; {-1} for "any CPU" (per-thread targets).
  * @threads: thread ids; {-1} for "all threads" (system-wide).
  * @fds: [evsel][cpu][thread], -1 when not open.
+ * @id_hash: sample id -> evsel, the ids of the last evlist__open that worked.
  */
 struct evlist {
 	struct evsel *evsels;
@@ -35,6 +36,7 @@ struct evlist {
 	pid_t *threads;
 	int nr_threads;
 	int *fds;
+	struct evsel_id_hash id_hash;
 	struct evlist_mmap *mmaps;
 	int nr_mmaps;
 	struct pollfd *pollfds;
@@ -128,7 +130,10 @@ typedef int (*evlist_read_cb)(void *ctx, union perf_event *event, int mmap_idx);
  */
 long evlist__read(struct evlist *evlist, evlist_read_cb cb, void *ctx);
 
-/** evlist__find_evsel - the event with sample id @id, or NULL. */
+/**
+ * evlist__find_evsel - the event with sample id @id (one of its fds'), or
+ * NULL: an id no fd of the last open had, or nothing open yet.
+ */
 struct evsel *evlist__find_evsel(struct evlist *evlist, u64 id);
 
 /**

@@ -442,46 +442,54 @@ static void compute_id_pos(struct perf_data *d)
 	d->id_pos_trailer = pos;
 }
 
+/* @evsel (index d->nr_evsels) joins @d: the list, the id hash, the id position. */
+static void perf_data__register(struct perf_data *d, struct evsel *evsel)
+{
+	u32 i;
+
+	d->nr_ids_total += evsel->nr_ids;
+	d->evsels = xrealloc(d->evsels, (d->nr_evsels + 1) * sizeof(*d->evsels));
+	d->evsels[d->nr_evsels++] = evsel;
+	if (evsel->idx == 0) {
+		d->sample_type = evsel->attr.sample_type;
+		d->sample_id_all = evsel->attr.sample_id_all;
+		compute_id_pos(d);
+	}
+	for (i = 0; i < evsel->nr_ids; i++)
+		evsel_id_hash__insert(&d->id_hash, evsel->ids[i], evsel);
+}
+
 struct evsel *perf_data__add_evsel(struct perf_data *d, const struct perf_event_attr *attr,
 				   const u64 *ids, u32 nr_ids)
 {
 	struct evsel *evsel;
-	u32 i;
 
 	if (d->nr_evsels >= MAX_EVSELS)
 		return NULL;
 	evsel = xzalloc(sizeof(*evsel));
 	evsel__init(evsel, attr, d->nr_evsels);
 	evsel->nr_ids = nr_ids;
-	d->nr_ids_total += nr_ids;
 	if (nr_ids) {
 		evsel->ids = xcalloc(nr_ids, sizeof(u64));
 		memcpy(evsel->ids, ids, nr_ids * sizeof(u64));
 	}
-	d->evsels = xrealloc(d->evsels, (d->nr_evsels + 1) * sizeof(*d->evsels));
-	d->evsels[d->nr_evsels++] = evsel;
-	if (evsel->idx == 0) {
-		d->sample_type = attr->sample_type;
-		d->sample_id_all = attr->sample_id_all;
-		compute_id_pos(d);
-	}
-	for (i = 0; i < nr_ids; i++)
-		evsel_id_hash__insert(&d->id_hash, ids[i], evsel);
+	perf_data__register(d, evsel);
 	return evsel;
 }
 
-int perf_data__add_evsels(struct perf_data *d, const struct evsel *evsels, int nr)
+int perf_data__share_evsels(struct perf_data *d, struct evsel *evsels, int nr)
 {
 	int i;
 
+	if (d->nr_evsels)
+		return -EBUSY;
+	if (nr > MAX_EVSELS)
+		return -E2BIG;
 	for (i = 0; i < nr; i++) {
-		const struct evsel *e = &evsels[i];
-		struct evsel *evsel = perf_data__add_evsel(d, &e->attr, e->ids, e->nr_ids);
-
-		if (!evsel)
-			return -E2BIG;
-		evsel->name = e->name ? xstrdup(e->name) : NULL;
+		evsels[i].idx = i;
+		perf_data__register(d, &evsels[i]);
 	}
+	d->nr_evsels_shared = nr;
 	return 0;
 }
 

@@ -56,10 +56,12 @@ struct evsel *perf_data__add_evsel(struct perf_data *data, const struct perf_eve
 				   const u64 *ids, u32 nr_ids);
 
 /**
- * perf_data__add_evsels - registers @nr events opened live (an evlist's):
- * attr, ids and name. Returns 0 or -E2BIG past MAX_EVSELS.
+ * perf_data__share_evsels - makes the @nr events opened live (an evlist's
+ * array) the events of @data, which has none yet: @data refers to them,
+ * ids and all, and does not free them, so they must outlive it. Returns
+ * 0, -EBUSY when @data has events already, or -E2BIG past MAX_EVSELS.
  */
-int perf_data__add_evsels(struct perf_data *data, const struct evsel *evsels, int nr);
+int perf_data__share_evsels(struct perf_data *data, struct evsel *evsels, int nr);
 
 /**
  * struct evsel_id_hash - sample id -> evsel, open addressing; keys are

@@ -66,20 +66,19 @@ static void add_kvm_stat_dummy(struct evlist *evlist, const struct evsource_opts
 	evlist__add(evlist, &d, "dummy:HG");
 }
 
+/* A wrong event is a usage error (-EINVAL), whatever the parser's errno. */
 static int spec_error(struct evsource *src, const char *name, int err)
 {
 	if (err == -ENOENT)
-		snprintf(src->errbuf, sizeof(src->errbuf), "unknown event '%s' (known: %s)", name,
-			 event_names_known);
-	else if (err != -EINVAL)
-		snprintf(src->errbuf, sizeof(src->errbuf),
-			 "event '%s': cannot read the tracepoints under %s: %s", name,
-			 tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
-	else
-		snprintf(src->errbuf, sizeof(src->errbuf),
-			 "bad event '%s': perf's forms are NAME, NAME:MODIFIERS (u k h G H p I), "
-			 "NAME/period=N/ and NAME/freq=N/ (then MODIFIERS)", name);
-	return -EINVAL;
+		return err__set(&src->err, -EINVAL, "unknown event '%s' (known: %s)", name,
+				event_names_known);
+	if (err != -EINVAL)
+		return err__set(&src->err, -EINVAL,
+				"event '%s': cannot read the tracepoints under %s: %s", name,
+				tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
+	return err__set(&src->err, -EINVAL,
+			"bad event '%s': perf's forms are NAME, NAME:MODIFIERS (u k h G H p I), "
+			"NAME/period=N/ and NAME/freq=N/ (then MODIFIERS)", name);
 }
 
 /*
@@ -95,14 +94,12 @@ static int hw_fallback(struct evsource *src, const char *name, struct perf_event
 		struct perf_event_attr plain = *attr;
 
 		plain.exclude_host = plain.exclude_guest = 0;
-		if (!evlist__probe(&plain)) {
-			snprintf(src->errbuf, sizeof(src->errbuf),
-				 "event '%s': the PMU refuses %s; record with both --host --guest, "
-				 "or use a PMU that filters by mode", name,
-				 attr->exclude_guest ? "exclude_guest (--host only)"
-				 : "exclude_host (--guest only)");
-			return -EOPNOTSUPP;
-		}
+		if (!evlist__probe(&plain))
+			return err__set(&src->err, -EOPNOTSUPP,
+					"event '%s': the PMU refuses %s; record with both --host "
+					"--guest, or use a PMU that filters by mode", name,
+					attr->exclude_guest ? "exclude_guest (--host only)"
+					: "exclude_host (--guest only)");
 	}
 	if (perr == -ENOENT || perr == -ENODEV || perr == -EOPNOTSUPP || perr == -EINVAL) {
 		size_t n = strlen(src->fellback);
@@ -161,6 +158,10 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o)
 	memset(src, 0, sizeof(*src));
 	src->evlist = evlist__new();
 	list = event_list__split(o->events ? o->events : "cycles", &nr);
+	if (nr >= MAX_EVSELS) {
+		err = err__set(&src->err, -E2BIG, "%d events: at most %d", nr, MAX_EVSELS - 1);
+		goto out;
+	}
 	for (i = 0; i < nr; i++) {
 		const char *name = list[i], *use = name;
 		struct event_spec spec;
@@ -209,32 +210,28 @@ out:
 	return err;
 }
 
-static void explain_open_error(struct evsource *src, int err)
+static int explain_open_error(struct evsource *src, int err)
 {
 	struct evlist *evlist = src->evlist;
 	const struct evsel *e = evlist->err_evsel >= 0 ? &evlist->evsels[evlist->err_evsel] : NULL;
 	const char *name = e ? e->name : "?";
-	char *buf = src->errbuf;
-	size_t len = sizeof(src->errbuf);
 
-	if (err == -EACCES || err == -EPERM) {
-		snprintf(buf, len, "cannot open event '%s': %s (perf_event_paranoid is %ld): run as "
-			 "root, or lower /proc/sys/kernel/perf_event_paranoid (-1 for system-wide, "
-			 "1 for kernel samples of your own processes)", name, strerror(-err),
-			 evsource__paranoid());
-	} else if (err == -EOPNOTSUPP && e && (e->attr.exclude_guest || e->attr.exclude_host)) {
-		snprintf(buf, len, "cannot open event '%s': the PMU refuses exclude_guest/"
-			 "exclude_host: record with --host --guest", name);
-	} else if (err == -EMFILE) {
-		snprintf(buf, len, "cannot open event '%s': too many open files: raise 'ulimit -n' "
-			 "or record fewer CPUs/threads", name);
-	} else if (evlist->err_thread != -1) {
-		snprintf(buf, len, "cannot open event '%s' on thread %d: %s", name,
-			 (int)evlist->err_thread, strerror(-err));
-	} else {
-		snprintf(buf, len, "cannot open event '%s' on cpu %d: %s", name, evlist->err_cpu,
-			 strerror(-err));
-	}
+	if (err == -EACCES || err == -EPERM)
+		return err__set(&src->err, err, "cannot open event '%s': %s (perf_event_paranoid "
+				"is %ld): run as root, or lower /proc/sys/kernel/perf_event_paranoid "
+				"(-1 for system-wide, 1 for kernel samples of your own processes)",
+				name, strerror(-err), evsource__paranoid());
+	if (err == -EOPNOTSUPP && e && (e->attr.exclude_guest || e->attr.exclude_host))
+		return err__set(&src->err, err, "cannot open event '%s': the PMU refuses "
+				"exclude_guest/exclude_host: record with --host --guest", name);
+	if (err == -EMFILE)
+		return err__set(&src->err, err, "cannot open event '%s': too many open files: "
+				"raise 'ulimit -n' or record fewer CPUs/threads", name);
+	if (evlist->err_thread != -1)
+		return err__set(&src->err, err, "cannot open event '%s' on thread %d: %s", name,
+				(int)evlist->err_thread, strerror(-err));
+	return err__set(&src->err, err, "cannot open event '%s' on cpu %d: %s", name,
+			evlist->err_cpu, strerror(-err));
 }
 
 /* The CPUs and threads: per CPU unless -t alone (inherited events need a CPU). */
@@ -245,12 +242,10 @@ static int set_target(struct evsource *src, const struct evsource_opts *o)
 
 	if (o->system_wide || o->cpus || !tids) {
 		err = evlist__set_cpus(src->evlist, o->cpus);
-		if (err) {
-			snprintf(src->errbuf, sizeof(src->errbuf), "bad CPU list '%s': %s",
-				 o->cpus ? o->cpus : "(online)",
-				 err == -ERANGE ? "a CPU is not online" : "expected e.g. 0-3,7");
-			return err == -ERANGE ? -ERANGE : -EINVAL;
-		}
+		if (err)
+			return err__set(&src->err, err == -ERANGE ? -ERANGE : -EINVAL,
+					"bad CPU list '%s': %s", o->cpus ? o->cpus : "(online)",
+					err == -ERANGE ? "a CPU is not online" : "expected e.g. 0-3,7");
 	} else {
 		evlist__set_any_cpu(src->evlist);
 	}
@@ -260,11 +255,9 @@ static int set_target(struct evsource *src, const struct evsource_opts *o)
 		pid_t bad = 0;
 
 		if (evlist__set_thread_list(src->evlist, o->targets, o->nr_targets, o->target_pids,
-					    &bad)) {
-			snprintf(src->errbuf, sizeof(src->errbuf), "no such %s: %d",
-				 o->target_pids ? "process" : "thread", (int)bad);
-			return -ESRCH;
-		}
+					    &bad))
+			return err__set(&src->err, -ESRCH, "no such %s: %d",
+					o->target_pids ? "process" : "thread", (int)bad);
 	} else {
 		evlist__set_threads(src->evlist, -1, false);
 	}
@@ -289,18 +282,16 @@ int evsource__open(struct evsource *src, const struct evsource_opts *o)
 			src->paranoid = evsource__paranoid();
 		}
 	}
-	if (err) {
-		explain_open_error(src, err);
-		return err;
-	}
+	if (err)
+		return explain_open_error(src, err);
 	err = evlist__mmap(src->evlist, o->mmap_pages);
 	if (err == -EPERM)
-		snprintf(src->errbuf, sizeof(src->errbuf), "cannot map %u pages per buffer: over "
-			 "perf_event_mlock_kb; use a smaller -m", o->mmap_pages);
-	else if (err)
-		snprintf(src->errbuf, sizeof(src->errbuf), "cannot map the ring buffers: %s",
-			 strerror(-err));
-	return err;
+		return err__set(&src->err, err, "cannot map %u pages per buffer: over "
+				"perf_event_mlock_kb; use a smaller -m", o->mmap_pages);
+	if (err)
+		return err__set(&src->err, err, "cannot map the ring buffers: %s",
+				strerror(-err));
+	return 0;
 }
 
 void evsource__exit(struct evsource *src)
@@ -316,6 +307,7 @@ struct perf_data *evsource__perf_data(const struct evsource *src)
 {
 	struct perf_data *d = perf_data__new_live("live");
 
-	perf_data__add_evsels(d, src->evlist->evsels, src->evlist->nr_evsels);
+	/* evsource__init keeps the number of events far below MAX_EVSELS */
+	perf_data__share_evsels(d, src->evlist->evsels, src->evlist->nr_evsels);
 	return d;
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "util/err.h"
 #include "util/util.h"
 
 struct evlist;
@@ -66,20 +67,20 @@ struct evsource_opts {
  * @evlist: the events and their ring buffers; owned.
  * @fellback: the events that became cpu-clock, a comma list ("" if none).
  * @user_only: the paranoid level allowed user space only; @paranoid its value.
- * @errbuf: what the last failure was, for the command to say.
+ * @err: what the last failure was, for the command to say.
  */
 struct evsource {
 	struct evlist *evlist;
 	char fellback[256];
 	bool user_only;
 	long paranoid;
-	char errbuf[1024];
+	struct err err;
 };
 
 /**
  * evsource__init - builds the events of @o (not opened yet). Returns 0,
  * -EINVAL for a wrong event (a usage error), or another negative errno
- * (a PMU that refuses the exclude bits), with @errbuf set. Free with
+ * (a PMU that refuses the exclude bits), with @err set. Free with
  * evsource__exit, also after a failure.
  */
 int evsource__init(struct evsource *src, const struct evsource_opts *o);
@@ -88,7 +89,7 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o);
  * evsource__open - sets the target of @o, opens every event and maps the
  * ring buffers; the events stay disabled (evlist__enable, or the
  * workload's exec). Returns 0; -EINVAL or -ERANGE for a bad or offline
- * CPU list (a usage error); or another negative errno; @errbuf says why.
+ * CPU list (a usage error); or another negative errno; @err says why.
  */
 int evsource__open(struct evsource *src, const struct evsource_opts *o);
 
@@ -96,9 +97,10 @@ int evsource__open(struct evsource *src, const struct evsource_opts *o);
 void evsource__exit(struct evsource *src);
 
 /**
- * evsource__perf_data - a perf_data without a file that holds the opened
- * events (attrs, ids, names), for a session to read the live records
- * with. Owned by the caller (perf_data__delete).
+ * evsource__perf_data - a perf_data without a file whose events are the
+ * opened ones (the same struct evsel, not copies), for a session to read
+ * the live records with. Owned by the caller (perf_data__delete); the
+ * evsource must outlive it, and the session reading it.
  */
 struct perf_data *evsource__perf_data(const struct evsource *src);
 

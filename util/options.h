@@ -202,6 +202,15 @@ struct opt_desc {
 #define OPT_SPEED(type, field, h)						\
 	OPT_DOUBLE(0, "speed", type, field, 0, 1e9, "X",				\
 		   "a factor >= 0 (0: as fast as possible)", h)
+/*
+ * -i FILE and --speed X of the commands that replay a data file on its own
+ * timestamps in place of their live source (top, stat live): two rows.
+ */
+#define OPT_REPLAY(type, input, speed, instead_of)					\
+	OPT_STRING('i', "input", type, input, "FILE",					\
+		   "replay a data file on its own timestamps instead of " instead_of),	\
+	OPT_SPEED(type, speed,								\
+		  "replay X times faster than recorded (default 1; 0: as fast as possible)")
 #define OPT_PERCENT(s, l, type, field, h)					\
 	OPT_DOUBLE(s, l, type, field, 0, 100, "PCT", "a number from 0 to 100", h)
 #define OPT_PID(s, l, type, field, h)						\

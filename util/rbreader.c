@@ -118,3 +118,25 @@ long rbreader__take(struct rbreader *r, u8 **buf, size_t *len)
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }
+
+int rbreader__process(struct rbreader *r, rbreader_cb cb, void *ctx, struct err *e)
+{
+	u8 *buf;
+	size_t len, off;
+	long err = rbreader__take(r, &buf, &len);
+	int ret = 0;
+
+	for (off = 0; off < len && !ret;) {
+		union perf_event *ev = (union perf_event *)(buf + off);
+
+		ret = cb(ctx, ev, e);
+		off += ev->header.size;
+	}
+	free(buf);
+	if (ret)
+		return ret < 0 ? ret : -EINVAL;
+	if (err)
+		return err__set(e, (int)err, "cannot read the ring buffers: %s",
+				strerror((int)-err));
+	return 0;
+}

@@ -13,8 +13,10 @@
  */
 #include <stddef.h>
 
+#include "util/err.h"
 #include "util/util.h"
 
+union perf_event;
 struct evlist;
 struct rbreader;
 
@@ -43,5 +45,21 @@ void rbreader__delete(struct rbreader *r);
  * the records before it are handed over still.
  */
 long rbreader__take(struct rbreader *r, u8 **buf, size_t *len);
+
+/**
+ * rbreader_cb - gets one record taken from the queue (valid during the
+ * call). Returns 0, or a negative errno with @e filled where it has more
+ * to say: that stops rbreader__process.
+ */
+typedef int (*rbreader_cb)(void *ctx, union perf_event *ev, struct err *e);
+
+/**
+ * rbreader__process - takes what was queued (rbreader__take) and hands
+ * each record to @cb, in the order read. Returns 0; @cb's negative errno
+ * (the records after that one are dropped); or the errno with which the
+ * thread stopped reading, @e saying so, after the records before it went
+ * to @cb.
+ */
+int rbreader__process(struct rbreader *r, rbreader_cb cb, void *ctx, struct err *e);
 
 #endif

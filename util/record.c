@@ -57,11 +57,9 @@ static int record__tracing_data(struct record *rec, struct buf *fb)
 	if (i == rec->evlist->nr_evsels)
 		return 0;
 	err = tracing_data__build(rec->evlist, fb);
-	if (err) {
-		pr_err("cannot read the tracepoint formats under %s: %s",
-		       tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
-		return err;
-	}
+	if (err)
+		return err__set(&rec->err, err, "cannot read the tracepoint formats under %s: %s",
+				tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
 	perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, fb->data, fb->len);
 	return 0;
 }
@@ -525,28 +523,23 @@ static int synthesize_all(struct record *rec)
 }
 
 /*
- * Creates o->output and starts it: events, features, compression. Returns
- * 0, -EEXIST after a message when it cannot be created or set up, or the
- * writer's error.
+ * Creates o->output and sets it up: events, features, compression (then
+ * record__start_output). Returns 0, or a negative errno with rec->err
+ * saying why it cannot be created or set up.
  */
 static int record__new_output(struct record *rec)
 {
 	const struct record_opts *o = &rec->opts;
 	int i, err;
 
-	struct err werr = ERR_INIT;
-
-	rec->writer = perf_writer__new(o->output, &werr);
-	if (!rec->writer) {
-		pr_err("%s", err__str(&werr));
-		return -EEXIST;
-	}
+	rec->writer = perf_writer__new(o->output, &rec->err);
+	if (!rec->writer)
+		return rec->err.code < 0 ? rec->err.code : -EIO;
 	perf_writer__set_stop(rec->writer, &rec->sig->done);
 	if (perf_writer__is_pipe(rec->writer) && (o->switch_signal || o->switch_size ||
-						  o->switch_ns)) {
-		pr_err("--switch-output writes files: '%s' is a stream", o->output);
-		return -EEXIST;
-	}
+						  o->switch_ns))
+		return err__set(&rec->err, -EINVAL, "--switch-output writes files: '%s' is a "
+				"stream", o->output);
 	if (perf_writer__is_pipe(rec->writer) && rec->guest_fb.len && !o->quiet)
 		pr_warning("'%s' is a stream (pipe mode): the guest symbol files are not "
 			   "stored in it (perf refuses pmukvm's feature there)", o->output);
@@ -557,10 +550,9 @@ static int record__new_output(struct record *rec)
 	}
 	if (o->comp_level) {
 		err = perf_writer__set_compression(rec->writer, o->comp_level);
-		if (err) {
-			pr_err("zstd cannot compress at level %d", o->comp_level);
-			return -EEXIST;
-		}
+		if (err)
+			return err__set(&rec->err, err, "zstd cannot compress at level %d",
+					o->comp_level);
 		record__set_compressed(rec);
 	}
 	features__set_host(rec->writer, rec->version);
@@ -569,13 +561,20 @@ static int record__new_output(struct record *rec)
 		perf_writer__set_feature(rec->writer, HEADER_PMUKVM_GUEST_FILES,
 					 rec->guest_fb.data, rec->guest_fb.len);
 	if (!rec->tracing_done) {
-		if (record__tracing_data(rec, &rec->tracing_fb))
-			return -EEXIST;	/* said */
+		err = record__tracing_data(rec, &rec->tracing_fb);
+		if (err)
+			return err;
 		rec->tracing_done = true;
 	} else if (rec->tracing_fb.len) {
 		perf_writer__set_feature(rec->writer, HEADER_TRACING_DATA, rec->tracing_fb.data,
 					 rec->tracing_fb.len);
 	}
+	return 0;
+}
+
+/* The header goes out; returns 0 or the writer's error. */
+static int record__start_output(struct record *rec)
+{
 	return perf_writer__start(rec->writer, rec->guest_fb.len + rec->tracing_fb.len);
 }
 
@@ -643,10 +642,11 @@ static int record__switch_output(struct record *rec, bool at_exit)
 		return 0;
 	name = NULL;
 	err = record__new_output(rec);
-	if (err == -EEXIST) {
-		err = -EIO;	/* said */
+	if (err) {
+		pr_err("%s", err__str(&rec->err));
 		goto fail;
 	}
+	err = record__start_output(rec);
 	if (!err)
 		err = synthesize_all(rec);
 	if (err) {
@@ -681,21 +681,25 @@ unsigned long long record__cap_freq(const struct record_opts *o, bool freq_given
 /* ---- the guests ---- */
 
 /* Bad guest files stop us before anything is opened, rotated or written. */
-static int check_guest_files(const struct guest_machine *g)
+static int check_guest_files(const struct guest_machine *g, struct err *e)
 {
-	struct err msg;
 	struct kmodule *mods;
 	size_t nr_mods;
 	u64 text;
+	int err;
 
-	if (g->kallsyms && kallsyms__text_of(g->kallsyms, &text, &msg)) {
-		pr_err("guest %d: %s", (int)g->pid, msg.msg);
-		return -EINVAL;
+	if (g->kallsyms) {
+		err = kallsyms__text_of(g->kallsyms, &text, e);
+		if (err) {
+			err__prefix(e, "guest %d: ", (int)g->pid);
+			return err < 0 ? err : -EINVAL;
+		}
 	}
 	if (g->modules) {
-		if (modules__load(g->modules, &mods, &nr_mods, &msg)) {
-			pr_err("guest %d: %s", (int)g->pid, msg.msg);
-			return -EINVAL;
+		err = modules__load(g->modules, &mods, &nr_mods, e);
+		if (err) {
+			err__prefix(e, "guest %d: ", (int)g->pid);
+			return err < 0 ? err : -EINVAL;
 		}
 		modules__free(mods, nr_mods);
 	}
@@ -705,7 +709,6 @@ static int check_guest_files(const struct guest_machine *g)
 int record__guests(struct record *rec)
 {
 	struct guest_config *gc = &rec->opts.guest;
-	struct err gerr;
 	int err;
 
 	if (rec->opts.guest_memory) {
@@ -713,25 +716,25 @@ int record__guests(struct record *rec)
 		err = guest_memory__mount(gc->mount, rec->opts.pid, rec->gm_dir,
 					  sizeof(rec->gm_dir));
 		if (err < 0) {
-			pr_err("cannot make a guest tree in '%s': %s", rec->gm_dir, strerror(-err));
+			err__set(&rec->err, err, "cannot make a guest tree in '%s': %s",
+				 rec->gm_dir, strerror(-err));
 			rec->gm_dir[0] = '\0';
-			return 1;
+			return err;
 		}
 		gc->mount = rec->gm_dir;
 	}
-	err = guest_machines__find(gc, &rec->guests, &rec->nr_guests, &gerr);
-	if (err) {
-		pr_err("%s", gerr.msg);
-		return 1;
+	err = guest_machines__find(gc, &rec->guests, &rec->nr_guests, &rec->err);
+	if (err)
+		return err < 0 ? err : -EINVAL;
+	for (size_t g = 0; g < rec->nr_guests; g++) {
+		err = check_guest_files(&rec->guests[g], &rec->err);
+		if (err)
+			return err < 0 ? err : -EINVAL;
 	}
-	for (size_t g = 0; g < rec->nr_guests; g++)
-		if (check_guest_files(&rec->guests[g]))
-			return 1;
 	err = guest_files__pack(rec->guests, rec->nr_guests, &rec->guest_fb);
-	if (err) {
-		pr_err("cannot store the guest symbol files: %s", strerror(-err));
-		return 1;
-	}
+	if (err)
+		return err__set(&rec->err, err, "cannot store the guest symbol files: %s",
+				strerror(-err));
 	return 0;
 }
 
@@ -777,7 +780,7 @@ static int record__open(struct record *rec, char **argv)
 	err = evsource__init(&rec->src, &so);
 	rec->evlist = rec->src.evlist;
 	if (err) {
-		pr_err("%s", rec->src.errbuf);
+		pr_err("%s", err__str(&rec->src.err));
 		return err == -EINVAL ? 129 : 1;
 	}
 	if (rec->src.fellback[0] && !o->quiet)
@@ -798,7 +801,7 @@ static int record__open(struct record *rec, char **argv)
 	}
 	err = evsource__open(&rec->src, &so);
 	if (err) {
-		pr_err("%s", rec->src.errbuf);
+		pr_err("%s", err__str(&rec->src.err));
 		return err == -EINVAL || err == -ERANGE ? 129 : 1;
 	}
 	if (rec->src.user_only && !o->quiet)
@@ -862,8 +865,11 @@ int record__run(struct record *rec, char **argv)
 	if (!o->switch_signal && !o->switch_size && !o->switch_ns)
 		rotate_old(o->output);
 	err = record__new_output(rec);
-	if (err == -EEXIST)
-		return 1;	/* said */
+	if (err) {
+		pr_err("%s", err__str(&rec->err));
+		return 1;
+	}
+	err = record__start_output(rec);
 	if (!err)
 		err = synthesize_all(rec);
 	if (err) {

@@ -108,12 +108,14 @@ struct record {
 	u8 *trimbuf;			/* DWARF: a sample with its stack cut */
 	u64 trimmed;			/* bytes of stack copies not written */
 	int write_err;
+	struct err err;			/* why record__guests or a setup step failed */
 };
 
 /**
  * record__guests - the guests of the guest options (with --guest-memory,
  * those read from memory first, opts.guest.mount pointing at their tree
- * then), their files checked and packed for the file. Returns 0 or 1 (said).
+ * then), their files checked and packed for the file. Returns 0, or a
+ * negative errno with @err saying why (the command prints it).
  */
 int record__guests(struct record *rec);
 

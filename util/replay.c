@@ -2,6 +2,8 @@
 /* top's replay pacing: records on their own timestamps, intervals of recorded time. */
 #include "util/replay.h"
 
+#include <errno.h>
+
 #include "util/data.h"
 #include "util/session.h"
 
@@ -9,7 +11,7 @@ void replay__init(struct replay *r, double speed, double delay, const struct rep
 		  void *ctx)
 {
 	*r = (struct replay){ .ops = ops, .ctx = ctx, .speed = speed, .delay = delay,
-			      .now = now_ns, .errbuf = "" };
+			      .now = now_ns, .err = ERR_INIT };
 	r->fast = speed == 0 || speed > 1e6;
 	r->next_refresh_vt = replay__interval(r);
 }
@@ -55,7 +57,7 @@ static int replay__read_ahead(struct replay *r, u64 target_vt, u64 deadline)
 		int ret = r->ops->next(r, &ev, &off);
 
 		if (ret < 0)
-			return -1;
+			return ret;
 		if (ret == 0) {
 			r->eof = true;
 			r->safe_vt = UINT64_MAX;
@@ -71,51 +73,53 @@ static int replay__read_ahead(struct replay *r, u64 target_vt, u64 deadline)
 			r->first_time = t;
 		if (replay__vt(r, t) > r->round_vt)
 			r->round_vt = replay__vt(r, t);
-		if (r->ops->deliver(r, ev, off))
-			return -1;
+		ret = r->ops->deliver(r, ev, off);
+		if (ret < 0)
+			return ret;
 		if ((++n & 255) == 0 && r->now() > deadline)
 			break;
 	}
 	return 0;
 }
 
-enum pump_ret { PUMP_WAIT, PUMP_REFRESH, PUMP_ERROR };
-
-/* Delivers what is due. PUMP_REFRESH: the interval (or the file) is complete. */
-static enum pump_ret replay__pump(struct replay *r, u64 budget_ns)
+/*
+ * Delivers what is due. Returns 1 when the interval (or the file) is
+ * complete, 0 when not, or a negative errno.
+ */
+static int replay__pump(struct replay *r, u64 budget_ns)
 {
 	u64 now = r->now(), deadline = now + budget_ns;
 	u64 target = min_t(u64, replay__vnow(r, now), r->next_refresh_vt), upto;
+	int err = replay__read_ahead(r, target, deadline);
 
-	if (replay__read_ahead(r, target, deadline))
-		return PUMP_ERROR;
+	if (err)
+		return err;
 	upto = min_t(u64, target, r->safe_vt);
 	if (upto > r->last_vt || r->eof) {
 		/* -1: the next interval starts at the boundary itself. */
 		u64 abs = r->eof && target >= r->round_vt ? UINT64_MAX :
 			  r->first_time + upto - (upto == r->next_refresh_vt);
 
-		if (r->ops->flush_until(r, abs))
-			return PUMP_ERROR;
+		err = r->ops->flush_until(r, abs);
+		if (err)
+			return err;
 		if (upto > r->last_vt)
 			r->last_vt = upto;
 	}
 	if (r->eof && r->last_vt >= r->round_vt)
-		return PUMP_REFRESH;
-	return upto >= r->next_refresh_vt ? PUMP_REFRESH : PUMP_WAIT;
+		return 1;
+	return upto >= r->next_refresh_vt;
 }
 
 int replay__tick(struct replay *r, u64 budget_ns)
 {
-	enum pump_ret pr;
+	int ret;
 
 	if (r->finished)
 		return 0;
-	pr = replay__pump(r, budget_ns);
-	if (pr == PUMP_ERROR)
-		return -1;
-	if (pr == PUMP_WAIT)
-		return 0;
+	ret = replay__pump(r, budget_ns);
+	if (ret <= 0)
+		return ret;
 	if (r->eof && r->last_vt >= r->round_vt) {
 		r->finished = true;
 		r->last_vt = r->round_vt;
@@ -135,13 +139,19 @@ double replay__interval_secs(struct replay *r)
 
 /* ---- a data file into a session ---- */
 
+/* A failure of the file or the session: its error becomes the replay's. */
+static int replay__fail(struct replay *r, const struct err *src, int ret)
+{
+	err__copy(&r->err, src);
+	r->err.code = ret;
+	return ret;
+}
+
 static int session_next(struct replay *r, union perf_event **ev, u64 *off)
 {
 	int ret = perf_data__next(r->data, ev, off);
 
-	if (ret < 0)
-		r->errbuf = r->data->err.msg;
-	return ret;
+	return ret < 0 ? replay__fail(r, &r->data->err, ret) : ret;
 }
 
 /* A record's timestamp, or 0 when it has none. */
@@ -166,18 +176,14 @@ static int session_deliver(struct replay *r, union perf_event *ev, u64 off)
 {
 	int ret = session__process_event(r->session, ev, off);
 
-	if (ret)
-		r->errbuf = r->session->err.msg;
-	return ret;
+	return ret ? replay__fail(r, &r->session->err, ret < 0 ? ret : -EINVAL) : 0;
 }
 
 static int session_flush_until(struct replay *r, u64 time)
 {
 	int ret = session__flush_until(r->session, time);
 
-	if (ret)
-		r->errbuf = r->session->err.msg;
-	return ret;
+	return ret ? replay__fail(r, &r->session->err, ret < 0 ? ret : -EINVAL) : 0;
 }
 
 static const struct replay_ops session_ops = {

@@ -21,6 +21,7 @@
  */
 #include <stdbool.h>
 
+#include "util/err.h"
 #include "util/util.h"
 
 union perf_event;
@@ -30,7 +31,8 @@ struct replay;
 
 /**
  * struct replay_ops - where the records come from and go. Each returns
- * 0 (next: 1 for a record, 0 at the end) or a negative errno.
+ * 0 (next: 1 for a record, 0 at the end) or a negative errno, with what
+ * went wrong in the replay's @err where there is more to say.
  * @next: the next record of the file and its offset.
  * @time: a record's timestamp, 0 when it has none.
  * @deliver: a record into the time queue.
@@ -55,7 +57,7 @@ struct replay_ops {
  * @round_vt, @prev_round_vt: the newest time of this round, of the last.
  * @eof: the file is read; @finished: and every interval was shown.
  * @data, @session: replay__init_session's source and sink.
- * @errbuf: the message of the last error (the file's or the session's).
+ * @err: why the last replay__tick failed (the file's or the session's error).
  */
 struct replay {
 	const struct replay_ops *ops;
@@ -70,7 +72,7 @@ struct replay {
 	bool eof, finished;
 	struct perf_data *data;
 	struct session *session;
-	const char *errbuf;
+	struct err err;
 };
 
 /** replay__init - a replay at @speed, intervals of @delay s, through @ops. */
@@ -94,7 +96,7 @@ u64 replay__vnow(const struct replay *r, u64 now);
  * replay__tick - reads and delivers what is due by the replay clock, for
  * at most @budget_ns of reading. Returns 1 when an interval (or the file)
  * is complete (then @finished may be set, and the next interval begins),
- * 0 when nothing is due yet, or -1 on an error (@errbuf says it).
+ * 0 when nothing is due yet, or a negative errno (@err says why).
  */
 int replay__tick(struct replay *r, u64 budget_ns);
 

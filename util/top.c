@@ -23,6 +23,14 @@
 
 #define PUMP_BUDGET_NS	50000000ull	/* the UI answers keys at least this often */
 
+/* A failure of a part (the file, the session, the replay): its error is top's. */
+static int top__fail(struct top *top, const struct err *src, int ret)
+{
+	err__copy(&top->err, src);
+	top->err.code = ret < 0 ? ret : -EINVAL;
+	return top->err.code;
+}
+
 /* -K, -U and (replay) -C: samples left out before they are counted. */
 static bool top__hides(const struct top *top, const struct perf_sample *sample)
 {
@@ -94,10 +102,8 @@ static int top__refresh(struct top *top)
 	 */
 	if (!top->input && (top->live_done || !s->stats.nr_events[PERF_RECORD_FINISHED_ROUND]))
 		err = session__flush(s);
-	if (err) {
-		pr_err("%s", s->err.msg);
-		return err;
-	}
+	if (err)
+		return top__fail(top, &s->err, err);
 	if (top->input) {
 		/* Replay: the interval in recorded time, whatever the speed. */
 		secs = replay__interval_secs(&top->replay);
@@ -148,7 +154,7 @@ void top__title(void *ctx, char *buf, size_t len)
 
 /* ---- replay ---- */
 
-/* Ends an interval of the replay; >0: new rows to show, <0 error. */
+/* Ends an interval of the replay; >0: new rows to show, <0 a negative errno. */
 static int replay_tick(struct top *top)
 {
 	int r;
@@ -157,11 +163,12 @@ static int replay_tick(struct top *top)
 		return 0;
 	r = replay__tick(&top->replay, PUMP_BUDGET_NS);
 	if (r < 0)
-		pr_err("%s", top->replay.errbuf);
-	if (r <= 0)
-		return r;
+		return top__fail(top, &top->replay.err, r);
+	if (r == 0)
+		return 0;
 	top->finished = top->replay.finished;
-	return top__refresh(top) ? -1 : 1;
+	r = top__refresh(top);
+	return r < 0 ? r : 1;
 }
 
 /* The replay: the file opened, its first event named, -C checked. */
@@ -171,10 +178,8 @@ static int top__open_replay(struct top *top)
 	int i;
 
 	top->data = perf_data__open(top->input, &err);
-	if (!top->data) {
-		pr_err("%s", err.msg);
-		return -1;
-	}
+	if (!top->data)
+		return top__fail(top, &err, err.code);
 	if (top->data->info.guest_files && !top->guest.host_set && !top->guest.guest_set)
 		top->guest.host = false;
 	if (top->data->nr_evsels) {
@@ -185,21 +190,29 @@ static int top__open_replay(struct top *top)
 		free(n);
 	}
 	if (top->callchain && top->data->nr_evsels &&
-	    !(top->data->evsels[0]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)) {
-		pr_err("-g: %s has no callchains (record with -g)", top->input);
-		return -1;
-	}
+	    !(top->data->evsels[0]->attr.sample_type & PERF_SAMPLE_CALLCHAIN))
+		return err__set(&top->err, -EINVAL, "-g: %s has no callchains (record with -g)",
+				top->input);
 	for (i = 0; top->cpus && i < top->data->nr_evsels; i++) {
-		if (!(top->data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU)) {
-			pr_err("%s: its samples do not say their CPU: -C cannot select them",
-			       top->input);
-			return -1;
-		}
+		if (!(top->data->evsels[i]->attr.sample_type & PERF_SAMPLE_CPU))
+			return err__set(&top->err, -EINVAL, "%s: its samples do not say their "
+					"CPU: -C cannot select them", top->input);
 	}
 	return 0;
 }
 
 /* ---- live ---- */
+
+static int live__deliver(void *ctx, union perf_event *ev, struct err *e)
+{
+	struct top *top = ctx;
+	int ret = session__process_event(top->session, ev, 0);
+
+	if (!ret)
+		return 0;
+	err__copy(e, &top->session->err);
+	return ret < 0 ? ret : -EINVAL;
+}
 
 /*
  * Processes what the reader queued. The queue is taken whole and a fresh
@@ -207,26 +220,7 @@ static int top__open_replay(struct top *top)
  */
 static int live__process_queue(struct top *top)
 {
-	u8 *buf;
-	size_t len, off;
-	long err = rbreader__take(top->reader, &buf, &len);
-
-	for (off = 0; off < len;) {
-		union perf_event *ev = (union perf_event *)(buf + off);
-
-		if (session__process_event(top->session, ev, 0)) {
-			pr_err("%s", top->session->err.msg);
-			free(buf);
-			return -1;
-		}
-		off += ev->header.size;
-	}
-	free(buf);
-	if (err) {
-		pr_err("reading the ring buffers: %s", strerror((int)-err));
-		return -1;
-	}
-	return 0;
+	return rbreader__process(top->reader, live__deliver, top, &top->err);
 }
 
 static int live__pump(struct top *top)
@@ -243,18 +237,22 @@ static int live__pump(struct top *top)
 
 static int live__tick(struct top *top)
 {
+	int r;
+
 	if (top->finished)
 		return 0;
-	if (top->live_error || live__pump(top))
-		return -1;
+	if (top->live_error)
+		return top->err.code;
+	r = live__pump(top);
+	if (r < 0)
+		return r;
 	/* -p's process is gone: one last snapshot, and it stays. */
-	if (top->live_done) {
+	if (top->live_done)
 		top->finished = true;
-		return top__refresh(top) ? -1 : 1;
-	}
-	if (now_ns() - top->last_refresh_ns < (u64)(top->delay * 1e9))
+	else if (now_ns() - top->last_refresh_ns < (u64)(top->delay * 1e9))
 		return 0;
-	return top__refresh(top) ? -1 : 1;
+	r = top__refresh(top);
+	return r < 0 ? r : 1;
 }
 
 /* The events: a hardware event with no PMU behind it becomes cpu-clock. */
@@ -269,17 +267,13 @@ static int live__open(struct top *top)
 		.callgraph = top->callchain ? CALLGRAPH_FP : CALLGRAPH_NONE,
 	};
 
-	if (evsource__init(&top->src, &o) || evsource__open(&top->src, &o)) {
-		pr_err("%s", top->src.errbuf);
-		return -1;
-	}
-	if (top->src.fellback[0]) {
-		pr_warning("no hardware PMU here: %s falls back to cpu-clock", top->src.fellback);
-		top->fellback = true;
-	}
-	if (top->src.user_only)
-		pr_warning("perf_event_paranoid is %ld: user space only (kernel samples "
-			   "need root or perf_event_paranoid <= 1)", top->src.paranoid);
+	int err = evsource__init(&top->src, &o);
+
+	if (!err)
+		err = evsource__open(&top->src, &o);
+	if (err)
+		return top__fail(top, &top->src.err, err);
+	top->fellback = top->src.fellback[0] != '\0';
 	str_copy(top->event_name, top->src.evlist->evsels[0].name, sizeof(top->event_name));
 	top->data = evsource__perf_data(&top->src);
 	return 0;
@@ -306,19 +300,17 @@ static int live__synthesize(struct top *top)
 	int err;
 
 	err = guest_machines__find(&top->guest, &guests, &nr, &msg);
-	if (err) {
-		pr_err("%s", msg.msg);
-		return err;
-	}
+	if (err)
+		return top__fail(top, &msg, err);
 	t.guests = guests;
 	t.nr_guests = nr;
 	err = synthesize__state(&t, id_hdr, live__synth_cb, top, &warn, &msg);
 	if (warn.code)
-		pr_warning("%s", warn.msg);
+		err__copy(&top->warn, &warn);
 	if (err)	/* a guest's files, else the session's */
-		pr_err("%s", msg.code ? msg.msg : top->session->err.msg);
+		top__fail(top, msg.code ? &msg : &top->session->err, err);
 	guest_machines__free(guests, nr);
-	return err;
+	return err ? top->err.code : 0;
 }
 
 /* ---- both ---- */
@@ -360,15 +352,14 @@ int top__open(struct top *top)
 	int e;
 
 	top->tool.sample = top__sample;
-	if (top->input ? top__open_replay(top) : live__open(top))
-		return -1;
+	e = top->input ? top__open_replay(top) : live__open(top);
+	if (e < 0)
+		return e;
 	top->count_guest = top->guest.guest;
 	top->count_host = top->guest.host;
 	top->session = session__new(top->data, &top->tool, &top->guest, &err);
-	if (!top->session) {
-		pr_err("%s", err.msg);
-		return -1;
-	}
+	if (!top->session)
+		return top__fail(top, &err, err.code);
 	top->session->progress = false;
 	top->session->machines.kallsyms_path = top->kallsyms;
 	if (top->input) {
@@ -376,14 +367,14 @@ int top__open(struct top *top)
 				     top->session);
 		return 0;
 	}
-	if (live__synthesize(top))
-		return -1;
+	e = live__synthesize(top);
+	if (e < 0)
+		return e;
 	evlist__enable(top->src.evlist);
 	top->reader = rbreader__start(top->src.evlist, RBREADER_MAX, &e);
-	if (!top->reader) {
-		pr_err("cannot start the ring-buffer reader: %s", strerror(-e));
-		return -1;
-	}
+	if (!top->reader)
+		return err__set(&top->err, e, "cannot start the ring-buffer reader: %s",
+				strerror(-e));
 	return 0;
 }
 
@@ -398,12 +389,12 @@ void top__exit(struct top *top)
 {
 	rbreader__delete(top->reader);
 	top->reader = NULL;
-	evsource__exit(&top->src);
 	session__delete(top->session);
 	hists__exit(&top->base);
 	free(top->frames);
 	top->frames = NULL;
 	perf_data__delete(top->data);
+	evsource__exit(&top->src);	/* after the data: its events are the source's */
 	if (top->gm_dir[0])
 		guest_memory__unmount(top->gm_dir);
 	free(top->cpus);

@@ -77,12 +77,16 @@ struct top {
 	bool live_done;			/* -p's process is gone */
 	bool live_error;		/* a pump from ui__idle failed */
 	bool fellback;			/* cycles became cpu-clock */
+	/* What went wrong, for the command to say. */
+	struct err err;			/* why top__open or top__tick failed */
+	struct err warn;		/* what synthesizing the state before the start skipped */
 };
 
 /**
  * top__open - the source (the -i file, or the live events opened,
  * what ran before synthesized and the reader started) and the session.
- * Returns 0, or -1 after a message.
+ * Returns 0 or a negative errno, @err saying why; @warn, @fellback and
+ * @src's user_only have what to warn of, failed or not.
  */
 int top__open(struct top *top);
 
@@ -91,14 +95,18 @@ void top__start(struct top *top);
 
 /**
  * top__tick - one step: what is due processed. Returns 1 when an interval
- * ended (new rows to show), 0 when not, -1 on an error (said).
+ * ended (new rows to show), 0 when not, or a negative errno (@err says
+ * why: the command prints it).
  */
 int top__tick(void *top);
 
 /** top__after_show - the decay (or zeroing) after the rows were shown. */
 void top__after_show(struct top *top);
 
-/** top__idle - while the screen waits (a popup, a prompt): keeps the ring buffers drained. */
+/**
+ * top__idle - while the screen waits (a popup, a prompt): keeps the ring
+ * buffers drained; a failure is kept in @err for the next top__tick.
+ */
 void top__idle(void *top);
 
 /** top__title - the browser's title line: samples, event, rate, lost, accumulation. */

@@ -329,7 +329,10 @@ void test_evsel_id_hash(void)
 	CHECK(h.size == 0 && evsel_id_hash__find(&h, 1) == NULL);
 }
 
-/* An evlist's events (struct evsel, as opened) registered with a live perf_data. */
+/*
+ * An evlist's events (struct evsel, as opened) are a live perf_data's: the
+ * same structs, found by id, and left to their owner when the data goes.
+ */
 void test_evsel_live(void)
 {
 	struct perf_data *d = perf_data__new_live("live");
@@ -349,14 +352,20 @@ void test_evsel_live(void)
 	evsels[1].name = "kvm:kvm_exit";
 	evsels[1].ids = ids1;
 	evsels[1].nr_ids = 1;
-	CHECK(perf_data__add_evsels(d, evsels, 2) == 0);
+	CHECK(perf_data__share_evsels(d, evsels, 2) == 0);
 	CHECK(d->nr_evsels == 2);
 	if (d->nr_evsels == 2) {
+		CHECK(d->evsels[0] == &evsels[0] && d->evsels[1] == &evsels[1]);
 		CHECK_STR(d->evsels[1]->name, "kvm:kvm_exit");
-		CHECK(d->evsels[0]->name != evsels[0].name);	/* the data's own */
-		CHECK(evsel_id_hash__find(&d->id_hash, 22) == d->evsels[0]);
-		CHECK(evsel_id_hash__find(&d->id_hash, 23) == d->evsels[1]);
+		CHECK(evsel_id_hash__find(&d->id_hash, 22) == &evsels[0]);
+		CHECK(evsel_id_hash__find(&d->id_hash, 23) == &evsels[1]);
 		CHECK(d->id_pos_sample == 0 && d->id_pos_trailer == 1);
+		CHECK(d->nr_ids_total == 3);
 	}
-	perf_data__delete(d);
+	CHECK(perf_data__share_evsels(d, evsels, 2) == -EBUSY);
+	/* a pipe's later event is the data's own, freed with it */
+	CHECK(perf_data__add_evsel(d, &attr, ids1, 0) != NULL);
+	CHECK(d->nr_evsels == 3 && d->nr_evsels_shared == 2);
+	perf_data__delete(d);	/* frees the third only (ASan: no bad free) */
+	CHECK(evsels[0].ids == ids0 && evsels[1].nr_ids == 1);
 }

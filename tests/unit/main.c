@@ -45,6 +45,8 @@ void test_sample_parse(void);
 void test_trailer_parse(void);
 void test_evsel_id_hash(void);
 void test_evsel_live(void);
+void test_evlist_find_evsel(void);
+void test_rbreader_process(void);
 void test_header_round_trip(void);
 void test_header_write_nothing(void);
 void test_header_read_malformed(void);
@@ -92,6 +94,8 @@ static const struct unit_test tests[] = {
 	{ "trailer_parse", test_trailer_parse },
 	{ "evsel_id_hash", test_evsel_id_hash },
 	{ "evsel_live", test_evsel_live },
+	{ "evlist_find_evsel", test_evlist_find_evsel },
+	{ "rbreader_process", test_rbreader_process },
 	{ "header_round_trip", test_header_round_trip },
 	{ "header_write_nothing", test_header_write_nothing },
 	{ "header_read_malformed", test_header_read_malformed },

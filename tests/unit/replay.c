@@ -4,6 +4,7 @@
  * timestamps and FINISHED_ROUNDs, a queue that delivers up to a time, and
  * a wall clock the test moves.
  */
+#include <errno.h>
 #include <linux/perf_event.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,6 +29,7 @@ static struct fake_file {
 	u64 queued[MAX_RECS];	/* delivered into the time queue, not flushed */
 	int nr_queued, flushed;
 	u64 last_flush;
+	int fail_next_at, fail_deliver_at;	/* 1-based record number, 0: never */
 } ff;
 
 static u64 fake_clock;
@@ -57,6 +59,8 @@ static int fake_next(struct replay *r, union perf_event **ev, u64 *off)
 {
 	if (ff.next == ff.nr)
 		return 0;
+	if (ff.next + 1 == ff.fail_next_at)
+		return err__set(&r->err, -EIO, "'fake': cannot read at offset %d", ff.next);
 	ff.reads++;
 	*off = (u64)ff.next;
 	*ev = (union perf_event *)&ff.recs[ff.next++];
@@ -70,6 +74,8 @@ static u64 fake_time(struct replay *r, union perf_event *ev)
 
 static int fake_deliver(struct replay *r, union perf_event *ev, u64 off)
 {
+	if ((int)off + 1 == ff.fail_deliver_at)
+		return err__set(&r->err, -EINVAL, "'fake': bad record at offset %d", (int)off);
 	ff.queued[ff.nr_queued++] = ((struct fake_rec *)ev)->time;
 	return 0;
 }
@@ -224,8 +230,38 @@ static void test_replay_paced(void)
 	CHECK(r.finished);
 }
 
+/*
+ * A failure of the file or of the delivery ends the tick with its errno,
+ * the replay's err saying why; the records before it were delivered.
+ */
+static void test_replay_errors(void)
+{
+	u64 vts[6];
+	struct replay r;
+
+	for (int i = 0; i < 6; i++)
+		vts[i] = (u64)i * SEC / 10;
+	fake_init(vts, 6);
+	ff.fail_deliver_at = 4;
+	replay_setup(&r, 0, 10);
+	CHECK(r.err.code == 0);
+	CHECK(replay__tick(&r, SEC) == -EINVAL);
+	CHECK(r.err.code == -EINVAL);
+	CHECK_STR(r.err.msg, "'fake': bad record at offset 3");
+	CHECK(ff.nr_queued == 3);
+	CHECK(!r.finished);
+
+	fake_init(vts, 6);
+	ff.fail_next_at = 2;
+	replay_setup(&r, 0, 10);
+	CHECK(replay__tick(&r, SEC) == -EIO);
+	CHECK_STR(err__str(&r.err), "'fake': cannot read at offset 1");
+	CHECK(ff.nr_queued == 1 && !r.eof);
+}
+
 void test_replay_pacing(void)
 {
+	test_replay_errors();
 	test_replay_clock();
 	test_replay_fast_intervals();
 	test_replay_rounds();
