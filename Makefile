@@ -37,7 +37,7 @@ CMD_SRC    := pmukvm.c $(wildcard builtin-kvm/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/profile.pb-c.o
 CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   := $(wildcard tests/unit/*.c)
-TOOL_SRC   := $(wildcard tests/tools/*.c)
+TOOL_SRC   := $(filter-out tests/tools/pdwrite.c,$(wildcard tests/tools/*.c))
 CXXTOOL_SRC := $(wildcard tests/tools/*.cc)
 
 ifeq ($(SANITIZE),1)
@@ -108,7 +108,11 @@ $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libpmukvm.a
 build/tools/%: tests/tools/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fno-plt \
-		-o $@ $< -lz -lm -pthread
+		-o $@ $(filter %.c,$^) -lz -lm -pthread
+
+# The perf.data generators share the header and file layout code.
+build/tools/mkcrafted build/tools/mkguestdata build/tools/mkkvmstat: \
+	tests/tools/pdwrite.c tests/tools/pdwrite.h
 
 # C++ workloads (symbol-name tests), built the same way.
 build/tools/%: tests/tools/%.cc

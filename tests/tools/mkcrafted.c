@@ -38,66 +38,16 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint64_t u64;
-typedef uint32_t u32;
-typedef uint16_t u16;
-typedef uint8_t u8;
+#include "pdwrite.h"
 
-enum {
-	REC_MMAP = 1, REC_COMM = 3, REC_SAMPLE = 9, REC_HEADER_ATTR = 64,
-	REC_FINISHED_ROUND = 68, REC_AUXTRACE = 71, REC_HEADER_FEATURE = 80,
-};
-enum {
-	S_IP = 1 << 0, S_TID = 1 << 1, S_TIME = 1 << 2, S_ID = 1 << 6, S_CPU = 1 << 7,
-	S_PERIOD = 1 << 8, S_CALLCHAIN = 1 << 5,
-};
-enum { F_BUILD_ID = 2, F_HOSTNAME = 3, F_NRCPUS = 7, F_CMDLINE = 11, F_EVENT_DESC = 12 };
-
-#define ATTR_SIZE	128
-#define MAGIC		0x32454c4946524550ULL
 #define USER		2	/* PERF_RECORD_MISC_USER */
 
-static const char *prog = "mkcrafted";
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-/* A growing byte buffer. */
-struct buf {
-	u8 *p;
-	size_t len, alloc;
-};
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n > b->alloc) {
-		b->alloc = (b->len + n) * 2 + 4096;
-		b->p = realloc(b->p, b->alloc);
-		if (!b->p)
-			die("out of memory");
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-static void put64(struct buf *b, u64 v) { put(b, &v, 8); }
-static void put32(struct buf *b, u32 v) { put(b, &v, 4); }
+const char *prog = "mkcrafted";
 
 /* Record building: begin, fields, end (sets header.size). */
 static size_t rec_start;
@@ -107,14 +57,14 @@ static void pad8(struct buf *b)
 {
 	static const u8 z[8];
 
-	put(b, z, (8 - (b->len - rec_start) % 8) % 8);
+	buf_put(b, z, (8 - (b->len - rec_start) % 8) % 8);
 }
 
 static void rec_begin(struct buf *b, u32 type, u16 misc)
 {
 	rec_start = b->len;
-	put32(b, type);
-	put32(b, misc);		/* misc, and size set in rec_end */
+	buf_u32(b, type);
+	buf_u32(b, misc);		/* misc, and size set in rec_end */
 }
 
 static void rec_end(struct buf *b)
@@ -129,7 +79,7 @@ static void rec_end(struct buf *b)
 
 static void put_str(struct buf *b, const char *s)
 {
-	put(b, s, strlen(s) + 1);
+	buf_put(b, s, strlen(s) + 1);
 	pad8(b);
 }
 
@@ -144,43 +94,41 @@ struct event {
 
 static void make_attr(u8 *a, u64 sample_type)
 {
-	u64 flags = (1ull << 18) | (1ull << 5) | (1ull << 6);	/* sample_id_all, exclude_kernel/hv */
-	u64 period = 100000;
-	u32 type = 1, size = ATTR_SIZE;		/* PERF_TYPE_SOFTWARE, cpu-clock */
+	struct attr attr = {
+		.type = 1,		/* PERF_TYPE_SOFTWARE, cpu-clock */
+		.period = 100000,
+		.sample_type = sample_type,
+		.flags = (1ull << 18) | (1ull << 5) | (1ull << 6),	/* sample_id_all, exclude_kernel/hv */
+	};
 
-	memset(a, 0, ATTR_SIZE);
-	memcpy(a + 0, &type, 4);
-	memcpy(a + 4, &size, 4);
-	memcpy(a + 16, &period, 8);
-	memcpy(a + 24, &sample_type, 8);
-	memcpy(a + 40, &flags, 8);
+	attr_pack(a, &attr);
 }
 
 static void trailer(struct buf *b, u32 pid, u32 tid, u64 time, u64 id, u32 cpu)
 {
-	put32(b, pid);
-	put32(b, tid);
-	put64(b, time);
-	put64(b, id);
-	put64(b, cpu);
+	buf_u32(b, pid);
+	buf_u32(b, tid);
+	buf_u64(b, time);
+	buf_u64(b, id);
+	buf_u64(b, cpu);
 }
 
 static void rec_sample(struct buf *b, u64 type, u64 ip, u32 pid, u32 tid, u64 time, u64 id,
 		       u32 cpu)
 {
 	rec_begin(b, REC_SAMPLE, USER);
-	put64(b, ip);
-	put32(b, pid);
-	put32(b, tid);
-	put64(b, time);
-	put64(b, id);
-	put64(b, cpu);
-	put64(b, 100000);
-	if (type & S_CALLCHAIN) {
-		put64(b, 3);
-		put64(b, 0xfffffffffffffe00ull);	/* PERF_CONTEXT_USER */
-		put64(b, ip);
-		put64(b, ip + 0x10);
+	buf_u64(b, ip);
+	buf_u32(b, pid);
+	buf_u32(b, tid);
+	buf_u64(b, time);
+	buf_u64(b, id);
+	buf_u64(b, cpu);
+	buf_u64(b, 100000);
+	if (type & ST_CALLCHAIN) {
+		buf_u64(b, 3);
+		buf_u64(b, 0xfffffffffffffe00ull);	/* PERF_CONTEXT_USER */
+		buf_u64(b, ip);
+		buf_u64(b, ip + 0x10);
 	}
 	rec_end(b);
 }
@@ -189,11 +137,11 @@ static void rec_mmap(struct buf *b, u32 pid, u64 start, u64 len, const char *nam
 		     u64 id)
 {
 	rec_begin(b, REC_MMAP, USER);
-	put32(b, pid);
-	put32(b, pid);
-	put64(b, start);
-	put64(b, len);
-	put64(b, 0);
+	buf_u32(b, pid);
+	buf_u32(b, pid);
+	buf_u64(b, start);
+	buf_u64(b, len);
+	buf_u64(b, 0);
 	put_str(b, name);
 	trailer(b, pid, pid, time, id, 0);
 	rec_end(b);
@@ -203,8 +151,8 @@ static void rec_comm_cpu(struct buf *b, u32 pid, u32 tid, const char *comm, u64 
 			 u32 cpu)
 {
 	rec_begin(b, REC_COMM, 0);
-	put32(b, pid);
-	put32(b, tid);
+	buf_u32(b, pid);
+	buf_u32(b, tid);
 	put_str(b, comm);
 	trailer(b, pid, tid, time, id, cpu);
 	rec_end(b);
@@ -215,53 +163,7 @@ static void rec_comm(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time
 	rec_comm_cpu(b, pid, tid, comm, time, id, 0);
 }
 
-/* A feature payload: id and bytes. */
-struct feature {
-	int id;
-	struct buf data;
-};
-
-static struct feature feats[8];
-static int nr_feats;
-
-static struct buf *feature(int id)
-{
-	feats[nr_feats].id = id;
-	return &feats[nr_feats++].data;
-}
-
-/* perf's string: u32 length (with the NUL and padding), the bytes. */
-static void feat_string(struct buf *b, const char *s)
-{
-	u32 len = (u32)((strlen(s) + 1 + 63) & ~63u);
-	u8 *z = calloc(1, len);
-
-	memcpy(z, s, strlen(s));
-	put32(b, len);
-	put(b, z, len);
-	free(z);
-}
-
-static FILE *out_open(const char *path)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f)
-		die("cannot create '%s': %s", path, strerror(errno));
-	return f;
-}
-
-static void out_write(FILE *f, const char *path, const void *p, size_t n)
-{
-	if (n && fwrite(p, 1, n, f) != n)
-		die("cannot write '%s': %s", path, strerror(errno));
-}
-
-static void out_close(FILE *f, const char *path)
-{
-	if (fclose(f))
-		die("cannot write '%s': %s", path, strerror(errno));
-}
+static struct feats feats;
 
 /*
  * File mode: header, attrs (each with its id section), id sections, data,
@@ -272,12 +174,13 @@ static void write_file(const char *path, struct event *ev, u32 nr_ev, struct buf
 		       u64 attr_size_override, u64 data_size_override)
 {
 	struct buf h = { 0 };
-	u64 attr_size = ATTR_SIZE + 16, off, ids_at, feat_bits[4] = { 0 }, data_off;
+	struct file_header fh = { 0 };
+	u8 hdr[HEADER_SIZE];
+	u64 attr_size = ATTR_SIZE + 16, off, ids_at, data_off;
 	u32 i;
-	int f;
 	FILE *fp = out_open(path);
 
-	ids_at = 104 + (u64)nr_ev * attr_size;
+	ids_at = HEADER_SIZE + (u64)nr_ev * attr_size;
 	off = ids_at;
 	for (i = 0; i < nr_ev; i++) {
 		ev[i].ids_off = ev[i].ids_shared ? ev[0].ids_off : off;
@@ -285,46 +188,30 @@ static void write_file(const char *path, struct event *ev, u32 nr_ev, struct buf
 			off += (u64)ev[i].nr_ids * 8;
 	}
 	data_off = (off + 7) & ~7ull;
-	for (f = 0; f < nr_feats; f++)
-		feat_bits[feats[f].id / 64] |= 1ull << (feats[f].id % 64);
-	put64(&h, MAGIC);
-	put64(&h, 104);
-	put64(&h, attr_size_override ? attr_size_override : attr_size);
-	put64(&h, 104);
-	put64(&h, (u64)nr_ev * attr_size);
-	put64(&h, data_off);
-	put64(&h, data_size_override ? data_size_override : data->len);
-	put64(&h, 0);
-	put64(&h, 0);
-	put(&h, feat_bits, sizeof(feat_bits));
+	fh.attr_size = attr_size_override ? attr_size_override : attr_size;
+	fh.attrs_off = HEADER_SIZE;
+	fh.attrs_size = (u64)nr_ev * attr_size;
+	fh.data_off = data_off;
+	fh.data_size = data_size_override ? data_size_override : data->len;
+	feats_bits(&feats, fh.feat_bits);
+	header_pack(hdr, &fh);
+	buf_put(&h, hdr, HEADER_SIZE);
 	for (i = 0; i < nr_ev; i++) {
 		u8 a[ATTR_SIZE];
 
 		make_attr(a, ev[i].sample_type);
-		put(&h, a, ATTR_SIZE);
-		put64(&h, ev[i].ids_off);
-		put64(&h, (u64)ev[i].nr_ids * 8);
+		buf_put(&h, a, ATTR_SIZE);
+		buf_u64(&h, ev[i].ids_off);
+		buf_u64(&h, (u64)ev[i].nr_ids * 8);
 	}
 	for (i = 0; i < nr_ev; i++)
 		if (!ev[i].ids_shared)
-			put(&h, ev[i].ids, (size_t)ev[i].nr_ids * 8);
+			buf_put(&h, ev[i].ids, (size_t)ev[i].nr_ids * 8);
 	pad8(&h);
 	out_write(fp, path, h.p, h.len);
 	out_write(fp, path, data->p, data->len);
 	/* Features: sorted by id, the table first. */
-	off = data_off + data->len + (u64)nr_feats * 16;
-	for (int id = 0; id < 256; id++)
-		for (f = 0; f < nr_feats; f++)
-			if (feats[f].id == id) {
-				u64 sec[2] = { off, feats[f].data.len };
-
-				out_write(fp, path, sec, sizeof(sec));
-				off += feats[f].data.len;
-			}
-	for (int id = 0; id < 256; id++)
-		for (f = 0; f < nr_feats; f++)
-			if (feats[f].id == id)
-				out_write(fp, path, feats[f].data.p, feats[f].data.len);
+	feats_write(fp, path, &feats, data_off + data->len);
 	out_close(fp, path);
 	free(h.p);
 }
@@ -336,15 +223,15 @@ static void write_pipe(const char *path, struct event *ev, u32 nr_ev, struct buf
 	FILE *fp = out_open(path);
 	u32 i;
 
-	put64(&h, MAGIC);
-	put64(&h, 16);
+	buf_u64(&h, PERF_MAGIC);
+	buf_u64(&h, 16);
 	for (i = 0; i < nr_ev; i++) {
 		u8 a[ATTR_SIZE];
 
 		make_attr(a, ev[i].sample_type);
 		rec_begin(&h, REC_HEADER_ATTR, 0);
-		put(&h, a, ATTR_SIZE);
-		put(&h, ev[i].ids, (size_t)ev[i].nr_ids * 8);
+		buf_put(&h, a, ATTR_SIZE);
+		buf_put(&h, ev[i].ids, (size_t)ev[i].nr_ids * 8);
 		rec_end(&h);
 	}
 	out_write(fp, path, h.p, h.len);
@@ -353,7 +240,7 @@ static void write_pipe(const char *path, struct event *ev, u32 nr_ev, struct buf
 	free(h.p);
 }
 
-#define BASE_TYPE	(S_IP | S_TID | S_TIME | S_ID | S_CPU | S_PERIOD)
+#define BASE_TYPE	(ST_IP | ST_TID | ST_TIME | ST_ID | ST_CPU | ST_PERIOD)
 
 static u64 one_id = 7;
 
@@ -373,21 +260,21 @@ static void process(struct buf *d, u32 pid, const char *comm, u64 id)
 
 static void shape_auxtrace(const char *path, bool pipe)
 {
-	struct event e = one_event(BASE_TYPE | S_CALLCHAIN);
+	struct event e = one_event(BASE_TYPE | ST_CALLCHAIN);
 	struct buf d = { 0 };
 	static const u8 payload[13] = "thirteen byte";
 	int i;
 
 	rec_begin(&d, REC_AUXTRACE, 0);
-	put64(&d, sizeof(payload));	/* size */
-	put64(&d, 0);			/* offset */
-	put64(&d, 1);			/* reference */
-	put32(&d, 0);			/* idx */
-	put32(&d, 100);			/* tid */
-	put32(&d, 0);			/* cpu */
-	put32(&d, 0);
+	buf_u64(&d, sizeof(payload));	/* size */
+	buf_u64(&d, 0);			/* offset */
+	buf_u64(&d, 1);			/* reference */
+	buf_u32(&d, 0);			/* idx */
+	buf_u32(&d, 100);		/* tid */
+	buf_u32(&d, 0);			/* cpu */
+	buf_u32(&d, 0);
 	rec_end(&d);
-	put(&d, payload, sizeof(payload));
+	buf_put(&d, payload, sizeof(payload));
 	process(&d, 100, "aux", one_id);
 	for (i = 0; i < 16; i++)
 		rec_sample(&d, e.sample_type, 0x401000 + 64 * i, 100, 100, 10 + i, one_id, 0);
@@ -405,14 +292,14 @@ static void shape_hostname_twice(const char *path)
 	int i;
 
 	rec_begin(&d, REC_HEADER_FEATURE, 0);
-	put64(&d, F_HOSTNAME);
+	buf_u64(&d, FEAT_HOSTNAME);
 	feat_string(&d, "first-host");
 	rec_end(&d);
 	/* The second: a length past the payload. */
 	rec_begin(&d, REC_HEADER_FEATURE, 0);
-	put64(&d, F_HOSTNAME);
-	put32(&d, 4096);
-	put(&d, "second", 6);
+	buf_u64(&d, FEAT_HOSTNAME);
+	buf_u32(&d, 4096);
+	buf_put(&d, "second", 6);
 	rec_end(&d);
 	process(&d, 100, "host2", one_id);
 	for (i = 0; i < 4; i++)
@@ -550,7 +437,7 @@ static void shape_threads(const char *path, u32 n)
 static void shape_build_ids(const char *path, u32 n, u32 m)
 {
 	struct event e = one_event(BASE_TYPE);
-	struct buf d = { 0 }, *f = feature(F_BUILD_ID);
+	struct buf d = { 0 }, *f = feat_add(&feats, FEAT_BUILD_ID);
 	char name[64];
 	u64 t = 10;
 	u32 i;
@@ -559,16 +446,16 @@ static void shape_build_ids(const char *path, u32 n, u32 m)
 		size_t start = f->len;
 		u16 size;
 
-		put32(f, 0);		/* type (unused in the feature) */
-		put32(f, 0);		/* misc, size: below */
-		put32(f, (u32)-1);	/* pid: host */
-		put32(f, i);		/* build-id: 20 bytes, 4 used, padded */
-		put(f, "crafted-build-id", 16);
-		put32(f, 0);		/* and 4 of padding to 24 */
+		buf_u32(f, 0);		/* type (unused in the feature) */
+		buf_u32(f, 0);		/* misc, size: below */
+		buf_u32(f, (u32)-1);	/* pid: host */
+		buf_u32(f, i);		/* build-id: 20 bytes, 4 used, padded */
+		buf_put(f, "crafted-build-id", 16);
+		buf_u32(f, 0);		/* and 4 of padding to 24 */
 		snprintf(name, sizeof(name), "/nonexistent/crafted/bid%u.so", i);
-		put(f, name, strlen(name) + 1);
+		buf_put(f, name, strlen(name) + 1);
 		while ((f->len - start) % 8)
-			put(f, "", 1);
+			buf_put(f, "", 1);
 		size = (u16)(f->len - start);
 		memcpy(f->p + start + 6, &size, 2);
 	}
@@ -621,25 +508,25 @@ static void shape_huge(const char *path, const char *field)
 	} else if (!strcmp(field, "data-size")) {
 		data_size = 0xfffffffffffff000ull;
 	} else if (!strcmp(field, "nrcpus")) {
-		f = feature(F_NRCPUS);
-		put32(f, 0xffffffffu);
-		put32(f, 0xffffffffu);
+		f = feat_add(&feats, FEAT_NRCPUS);
+		buf_u32(f, 0xffffffffu);
+		buf_u32(f, 0xffffffffu);
 	} else if (!strcmp(field, "hostname")) {
-		f = feature(F_HOSTNAME);
-		put32(f, 0xfffffff0u);
-		put(f, "h", 1);
+		f = feat_add(&feats, FEAT_HOSTNAME);
+		buf_u32(f, 0xfffffff0u);
+		buf_put(f, "h", 1);
 	} else if (!strcmp(field, "cmdline")) {
-		f = feature(F_CMDLINE);
-		put32(f, 0xffffffffu);
+		f = feat_add(&feats, FEAT_CMDLINE);
+		buf_u32(f, 0xffffffffu);
 		for (i = 0; i < 1000; i++)
-			put32(f, 0x7fffffffu);
+			buf_u32(f, 0x7fffffffu);
 	} else if (!strcmp(field, "event-desc")) {
-		f = feature(F_EVENT_DESC);
-		put32(f, 0xffffffffu);
-		put32(f, ATTR_SIZE);
+		f = feat_add(&feats, FEAT_EVENT_DESC);
+		buf_u32(f, 0xffffffffu);
+		buf_u32(f, ATTR_SIZE);
 	} else if (!strcmp(field, "build-ids")) {
 		/* 200,000 smallest valid entries. */
-		f = feature(F_BUILD_ID);
+		f = feat_add(&feats, FEAT_BUILD_ID);
 		for (i = 0; i < 200000; i++) {
 			u8 rec[40] = { 0 };
 			u16 size = 40;
@@ -647,11 +534,11 @@ static void shape_huge(const char *path, const char *field)
 			memcpy(rec + 6, &size, 2);
 			memcpy(rec + 8, &i, 4);
 			f->len += 0;
-			put(f, rec, sizeof(rec));
+			buf_put(f, rec, sizeof(rec));
 		}
 	} else if (!strcmp(field, "feature-size")) {
 		/* The section's size is patched past the file below. */
-		f = feature(F_HOSTNAME);
+		f = feat_add(&feats, FEAT_HOSTNAME);
 		feat_string(f, "x");
 	} else {
 		die("unknown field '%s'", field);

@@ -133,7 +133,6 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,10 +141,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-typedef uint64_t u64;
-typedef uint32_t u32;
-typedef uint16_t u16;
-typedef int32_t s32;
+#include "pdwrite.h"
 
 /* Bounds on what input may make us allocate. */
 #define MAX_SYMS	(4u << 20)	/* a distro kernel has ~100k */
@@ -157,33 +153,13 @@ typedef int32_t s32;
 #define MAX_HOT		65536
 #define LINE_MAX_LEN	4096
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define PADDING8(n)	((8 - ((n) & 7)) & 7)
 
-/* perf.data constants (see shared/PERF_DATA.md). */
-#define ATTR_SIZE	128		/* what perf 6.1 writes */
-#define HEADER_SIZE	104
-#define FEAT_HOSTNAME	3
-#define FEAT_OSRELEASE	4
-#define FEAT_ARCH	6
-#define FEAT_NRCPUS	7
-#define FEAT_EVENT_DESC	12
-#define FEAT_GUEST_FILES	200	/* pmukvm's: the guests' symbol files */
-#define REC_MMAP	1
-#define REC_COMM	3
-#define REC_SAMPLE	9
-#define REC_FINISHED_ROUND 68
+/* perf.data constants besides pdwrite.h's (see shared/PERF_DATA.md). */
 #define CPUMODE_KERNEL	1
 #define CPUMODE_USER	2
 #define CPUMODE_GUEST_KERNEL 4
 #define CPUMODE_GUEST_USER 5
-#define ST_IP		(1u << 0)
-#define ST_TID		(1u << 1)
-#define ST_TIME		(1u << 2)
-#define ST_CPU		(1u << 7)
-#define ST_PERIOD	(1u << 8)
-#define ST_IDENTIFIER	(1u << 16)
-#define ST_CALLCHAIN	(1u << 5)
 #define SAMPLE_TYPE	(ST_IDENTIFIER | ST_IP | ST_TID | ST_TIME | ST_CPU | ST_PERIOD)
 #define CONTEXT_KERNEL	((u64)-128)	/* PERF_CONTEXT_KERNEL */
 #define CONTEXT_USER	((u64)-512)	/* PERF_CONTEXT_USER */
@@ -193,61 +169,7 @@ typedef int32_t s32;
 #define HOST_USER_PID	1234
 #define QEMU_PID_BASE	4000	/* default guest's QEMU: pid 4000, 4100, ... */
 
-static const char *prog = "mkguestdata";
-
-/* A file being written: die() removes it, so no half file looks finished. */
-static const char *partial_path;
-
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (partial_path)
-		unlink(partial_path);
-	exit(1);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		die("out of memory (%zu bytes)", n);
-	return p;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-
-	if (!p)
-		die("out of memory (%zu x %zu bytes)", n, sz);
-	return p;
-}
-
-/* xorshift64*: small, deterministic, and good enough for picking symbols. */
-static u64 rng_state;
-
-static u64 rng_next(void)
-{
-	u64 x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-/* Uniform in [0, n), n > 0; the modulo bias is irrelevant at these sizes. */
-static u64 rng_below(u64 n)
-{
-	return rng_next() % n;
-}
+const char *prog = "mkguestdata";
 
 /* ---------------------------------------------------------------- symbols */
 
@@ -571,10 +493,9 @@ struct out {
 	u64 data_size;
 };
 
-static void out_write(struct out *o, const void *buf, size_t len)
+static void out_put(struct out *o, const void *buf, size_t len)
 {
-	if (fwrite(buf, 1, len, o->f) != len)
-		die("cannot write '%s': %s", o->path, strerror(errno));
+	out_write(o->f, o->path, buf, len);
 }
 
 /* A record under construction: at most 4 KiB, which MMAP/COMM never reach. */
@@ -631,7 +552,7 @@ static void rec_end(struct out *o, struct rec *r)
 	u16 size = (u16)r->len;
 
 	memcpy(r->b + 6, &size, 2);
-	out_write(o, r->b, r->len);
+	out_put(o, r->b, r->len);
 	o->data_size += r->len;
 }
 
@@ -659,18 +580,16 @@ static u64 event_id(u32 cpu) { return 1000 + cpu; }
 
 static void put_attr(unsigned char *a, const struct opts *o)
 {
-	u32 type = o->cycles ? 0 : 1, size = ATTR_SIZE;
-	u64 freq = 4000, flags = 0, st = SAMPLE_TYPE | (o->callchains ? ST_CALLCHAIN : 0);
+	struct attr attr = {
+		/* cycles is PERF_COUNT_HW_CPU_CYCLES 0, cpu-clock PERF_COUNT_SW_CPU_CLOCK 0 */
+		.type = o->cycles ? 0 : 1,
+		.period = 4000,		/* sample_freq */
+		.sample_type = SAMPLE_TYPE | (o->callchains ? ST_CALLCHAIN : 0),
+		/* disabled, inherit, mmap, comm, freq, sample_id_all */
+		.flags = (1u << 0) | (1u << 1) | (1u << 8) | (1u << 9) | (1u << 10) | (1u << 18),
+	};
 
-	memset(a, 0, ATTR_SIZE);
-	/* cycles is PERF_COUNT_HW_CPU_CYCLES 0, cpu-clock PERF_COUNT_SW_CPU_CLOCK 0 */
-	memcpy(a + 0, &type, 4);
-	memcpy(a + 4, &size, 4);
-	memcpy(a + 16, &freq, 8);
-	memcpy(a + 24, &st, 8);
-	/* disabled, inherit, mmap, comm, freq, sample_id_all */
-	flags = (1u << 0) | (1u << 1) | (1u << 8) | (1u << 9) | (1u << 10) | (1u << 18);
-	memcpy(a + 40, &flags, 8);
+	attr_pack(a, &attr);
 }
 
 static void write_mmap(struct out *o, u16 misc, u32 pid, u64 start, u64 len, u64 pgoff,
@@ -835,45 +754,25 @@ static u64 guest_ip(struct guest *g, enum cat c)
 	return ip;
 }
 
-static void write_feature_string(struct out *o, const char *s)
-{
-	u32 len = (u32)((strlen(s) + 1 + 63) / 64 * 64);
-	char buf[256] = { 0 };
-
-	if (len > sizeof(buf))
-		die("BUG: feature string too long");
-	memcpy(buf, s, strlen(s));
-	out_write(o, &len, 4);
-	out_write(o, buf, len);
-}
-
-static long out_tell(struct out *o)
-{
-	long pos = ftell(o->f);
-
-	if (pos < 0)
-		die("cannot seek '%s': %s", o->path, strerror(errno));
-	return pos;
-}
-
 /*
  * One entry of pmukvm's feature 200 (util/guest.h): u32 kind
  * (1 kallsyms, 2 modules), s32 machine pid, u64 size, the file gzipped,
  * zero padding to 8.
  */
-static void write_guest_file(struct out *o, u32 kind, s32 pid, const char *path)
+static void put_guest_file(struct buf *b, u32 kind, s32 pid, const char *path)
 {
 	static const unsigned char zero[8];
 	gzFile in = open_input(path);
 	z_stream zs = { 0 };
 	unsigned char ibuf[65536], obuf[65536];
-	u64 size = 0, at;
+	u64 size = 0;
+	size_t at;
 	int n, flush;
 
-	at = (u64)out_tell(o);
-	out_write(o, &kind, 4);
-	out_write(o, &pid, 4);
-	out_write(o, &size, 8);
+	buf_u32(b, kind);
+	buf_put(b, &pid, 4);
+	at = b->len;
+	buf_u64(b, 0);		/* size, known at the end */
 	if (deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		die("zlib: deflateInit2 failed");
 	do {
@@ -887,27 +786,18 @@ static void write_guest_file(struct out *o, u32 kind, s32 pid, const char *path)
 			zs.next_out = obuf;
 			zs.avail_out = sizeof(obuf);
 			deflate(&zs, flush);
-			out_write(o, obuf, sizeof(obuf) - zs.avail_out);
+			buf_put(b, obuf, sizeof(obuf) - zs.avail_out);
 			size += sizeof(obuf) - zs.avail_out;
 		} while (zs.avail_out == 0);
 	} while (flush != Z_FINISH);
 	deflateEnd(&zs);
 	gzclose(in);
-	out_write(o, zero, (8 - size % 8) % 8);
-	if (fseek(o->f, (long)(at + 8), SEEK_SET))
-		die("cannot seek '%s': %s", o->path, strerror(errno));
-	out_write(o, &size, 8);
-	if (fseek(o->f, 0, SEEK_END))
-		die("cannot seek '%s': %s", o->path, strerror(errno));
+	buf_put(b, zero, (8 - size % 8) % 8);
+	memcpy(b->p + at, &size, 8);
 }
 
 static void write_perf_data(struct opts *opt)
 {
-	static const int all_feats[] = { FEAT_HOSTNAME, FEAT_OSRELEASE, FEAT_ARCH, FEAT_NRCPUS,
-					 FEAT_EVENT_DESC, FEAT_GUEST_FILES };
-	const size_t nr_feats = ARRAY_LEN(all_feats) - !opt->carry;
-	const int *feats = all_feats;
-	u64 feat_sec[ARRAY_LEN(all_feats)][2];
 	unsigned char attr[ATTR_SIZE], hdr[HEADER_SIZE] = { 0 };
 	u32 ncpu = (u32)opt->vcpus;
 	u64 ids_off = HEADER_SIZE, ids_size = 8ull * ncpu;
@@ -915,24 +805,23 @@ static void write_perf_data(struct opts *opt)
 	u64 left[2] = { opt->n_host_kernel, opt->n_host_user }, remaining = 0;
 	u64 time = 1000000000ull, nsamples = 0, v;
 	struct out o = { .path = opt->output };
-	u64 bitmap[4] = { 0 };
+	struct feats feats = { 0 };
+	struct file_header fh = { 0 };
+	struct buf *fb;
 
-	o.f = fopen(opt->output, "wb");
-	if (!o.f)
-		die("cannot create '%s': %s", opt->output, strerror(errno));
-	partial_path = opt->output;
+	o.f = out_open(opt->output);
 	callchains = opt->callchains;
 	put_attr(attr, opt);
 
 	/* ids, then the one attr with its ids section, then data */
-	out_write(&o, hdr, HEADER_SIZE);
+	out_put(&o, hdr, HEADER_SIZE);
 	for (u32 c = 0; c < ncpu; c++) {
 		v = event_id(c);
-		out_write(&o, &v, 8);
+		out_put(&o, &v, 8);
 	}
-	out_write(&o, attr, ATTR_SIZE);
-	out_write(&o, &ids_off, 8);
-	out_write(&o, &ids_size, 8);
+	out_put(&o, attr, ATTR_SIZE);
+	out_put(&o, &ids_off, 8);
+	out_put(&o, &ids_size, 8);
 
 	write_mmap(&o, CPUMODE_KERNEL, (u32)-1, HOST_KERNEL_TEXT, UINT64_MAX - HOST_KERNEL_TEXT,
 		   HOST_KERNEL_TEXT, "[kernel.kallsyms]_text");
@@ -1000,82 +889,46 @@ static void write_perf_data(struct opts *opt)
 	}
 
 	/* features: the section table, then the payloads it points at */
-	{
-		u64 table_off = data_off + o.data_size;
-		u64 pos = table_off + nr_feats * sizeof(feat_sec[0]);
+	feat_string(feat_add(&feats, FEAT_HOSTNAME), "mkguestdata-host");
+	feat_string(feat_add(&feats, FEAT_OSRELEASE), "6.1.0-mkguestdata");
+	feat_string(feat_add(&feats, FEAT_ARCH), "x86_64");
+	fb = feat_add(&feats, FEAT_NRCPUS);
+	buf_u32(fb, ncpu);
+	buf_u32(fb, ncpu);
+	fb = feat_add(&feats, FEAT_EVENT_DESC);
+	buf_u32(fb, 1);
+	buf_u32(fb, ATTR_SIZE);
+	buf_put(fb, attr, ATTR_SIZE);
+	buf_u32(fb, ncpu);
+	feat_string(fb, opt->cycles ? "cycles" : "cpu-clock");
+	for (u32 c = 0; c < ncpu; c++)
+		buf_u64(fb, event_id(c));
+	if (opt->carry) {
+		fb = feat_add(&feats, FEAT_GUEST_FILES);
+		for (int g = 0; g < opt->nr_guests; g++) {
+			const struct guest *gg = &opt->guests[g];
 
-		if (fseek(o.f, (long)pos, SEEK_SET))
-			die("cannot seek '%s': %s", o.path, strerror(errno));
-		for (size_t i = 0; i < nr_feats; i++) {
-			u64 start = (u64)out_tell(&o);
-
-			switch (feats[i]) {
-			case FEAT_HOSTNAME:
-				write_feature_string(&o, "mkguestdata-host");
-				break;
-			case FEAT_OSRELEASE:
-				write_feature_string(&o, "6.1.0-mkguestdata");
-				break;
-			case FEAT_ARCH:
-				write_feature_string(&o, "x86_64");
-				break;
-			case FEAT_NRCPUS:
-				out_write(&o, &ncpu, 4);
-				out_write(&o, &ncpu, 4);
-				break;
-			case FEAT_EVENT_DESC: {
-				u32 one = 1, asz = ATTR_SIZE;
-
-				out_write(&o, &one, 4);
-				out_write(&o, &asz, 4);
-				out_write(&o, attr, ATTR_SIZE);
-				out_write(&o, &ncpu, 4);
-				write_feature_string(&o, opt->cycles ? "cycles" : "cpu-clock");
-				for (u32 c = 0; c < ncpu; c++) {
-					v = event_id(c);
-					out_write(&o, &v, 8);
-				}
-				break;
-			}
-			case FEAT_GUEST_FILES:
-				for (int g = 0; g < opt->nr_guests; g++) {
-					const struct guest *gg = &opt->guests[g];
-
-					write_guest_file(&o, 1, gg->pid, gg->carry_kallsyms ?
-							 gg->carry_kallsyms : gg->kallsyms);
-					write_guest_file(&o, 2, gg->pid, gg->carry_modules ?
-							 gg->carry_modules : gg->modules);
-				}
-				break;
-			}
-			feat_sec[i][0] = start;
-			feat_sec[i][1] = (u64)out_tell(&o) - start;
-			bitmap[feats[i] / 64] |= 1ull << (feats[i] % 64);
+			put_guest_file(fb, 1, gg->pid, gg->carry_kallsyms ?
+				       gg->carry_kallsyms : gg->kallsyms);
+			put_guest_file(fb, 2, gg->pid, gg->carry_modules ?
+				       gg->carry_modules : gg->modules);
 		}
-		if (fseek(o.f, (long)table_off, SEEK_SET))
-			die("cannot seek '%s': %s", o.path, strerror(errno));
-		out_write(&o, feat_sec, nr_feats * sizeof(feat_sec[0]));
 	}
+	feats_write(o.f, o.path, &feats, data_off + o.data_size);
+	feats_bits(&feats, fh.feat_bits);
+	feats_free(&feats);
 
 	/* and the header, now that the sizes are known */
-	v = 0x32454c4946524550ull;		/* "PERFILE2" */
-	memcpy(hdr + 0, &v, 8);
-	v = HEADER_SIZE;
-	memcpy(hdr + 8, &v, 8);
-	v = ATTR_SIZE + 16;
-	memcpy(hdr + 16, &v, 8);
-	memcpy(hdr + 24, &attrs_off, 8);
-	v = ATTR_SIZE + 16;
-	memcpy(hdr + 32, &v, 8);
-	memcpy(hdr + 40, &data_off, 8);
-	memcpy(hdr + 48, &o.data_size, 8);
-	memcpy(hdr + 72, bitmap, sizeof(bitmap));
+	fh.attr_size = ATTR_SIZE + 16;
+	fh.attrs_off = attrs_off;
+	fh.attrs_size = ATTR_SIZE + 16;
+	fh.data_off = data_off;
+	fh.data_size = o.data_size;
+	header_pack(hdr, &fh);
 	if (fseek(o.f, 0, SEEK_SET))
 		die("cannot seek '%s': %s", o.path, strerror(errno));
-	out_write(&o, hdr, HEADER_SIZE);
-	if (fclose(o.f))
-		die("cannot write '%s': %s", o.path, strerror(errno));
-	partial_path = NULL;
+	out_put(&o, hdr, HEADER_SIZE);
+	out_close(o.f, o.path);
 }
 
 /* ------------------------------------------------------------ expectation */

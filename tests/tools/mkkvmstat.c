@@ -52,109 +52,22 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
-typedef uint64_t u64;
-typedef uint32_t u32;
-typedef uint16_t u16;
-typedef uint8_t u8;
+#include "pdwrite.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define ATTR_SIZE 128
-#define HEADER_SIZE 104
 #define MAX_GUESTS 8
 #define MAX_VCPUS 8
 
-#define FEAT_TRACING_DATA 1
-#define FEAT_HOSTNAME 3
-#define FEAT_OSRELEASE 4
-#define FEAT_VERSION 5
-#define FEAT_ARCH 6
-#define FEAT_NRCPUS 7
-#define FEAT_CPUDESC 8
-#define FEAT_CPUID 9
-#define FEAT_EVENT_DESC 12
-
-#define ST_IP (1u << 0)
-#define ST_TID (1u << 1)
-#define ST_TIME (1u << 2)
-#define ST_CPU (1u << 7)
-#define ST_PERIOD (1u << 8)
-#define ST_RAW (1u << 10)
-#define ST_IDENTIFIER (1u << 16)
 #define TP_SAMPLE_TYPE (ST_IP | ST_TID | ST_TIME | ST_CPU | ST_PERIOD | ST_RAW | ST_IDENTIFIER)
 #define DUMMY_SAMPLE_TYPE (ST_IP | ST_TID | ST_TIME | ST_CPU | ST_PERIOD | ST_IDENTIFIER)
 
-static const char *prog = "mkkvmstat";
-static const char *partial_path;
-
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (partial_path)
-		unlink(partial_path);
-	exit(1);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		die("out of memory (%zu bytes)", n);
-	return p;
-}
-
-static u64 rng_state;
-
-static u64 rng_next(void)
-{
-	u64 x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-static u64 rng_below(u64 n)
-{
-	return rng_next() % n;
-}
-
-/* ------------------------------------------------------------ a growable buffer */
-
-struct buf {
-	u8 *p;
-	size_t len, alloc;
-};
-
-static void buf_put(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n > b->alloc) {
-		while (b->len + n > b->alloc)
-			b->alloc = b->alloc ? b->alloc * 2 : 65536;
-		b->p = xrealloc(b->p, b->alloc);
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-static void buf_u64(struct buf *b, u64 v) { buf_put(b, &v, 8); }
-static void buf_u32(struct buf *b, u32 v) { buf_put(b, &v, 4); }
+const char *prog = "mkkvmstat";
 
 static void *read_file(const char *path, size_t *len)
 {
@@ -675,37 +588,38 @@ static void step(struct guest *g, struct vcpu *v, const struct opts *o, bool las
 
 static void put_attr(struct buf *b, u32 type, u64 config, u64 sample_type, u64 flags)
 {
-	u8 a[ATTR_SIZE] = { 0 };
-	u32 size = ATTR_SIZE;
-	u64 period = 1, rf = 4 | 16;	/* ID | LOST */
+	struct attr attr = {
+		.type = type,
+		.config = config,
+		.period = 1,
+		.sample_type = sample_type,
+		.read_format = 4 | 16,	/* ID | LOST */
+		.flags = flags,
+	};
+	u8 a[ATTR_SIZE];
 
-	memcpy(a + 0, &type, 4);
-	memcpy(a + 4, &size, 4);
-	memcpy(a + 8, &config, 8);
-	memcpy(a + 16, &period, 8);
-	memcpy(a + 24, &sample_type, 8);
-	memcpy(a + 32, &rf, 8);
-	memcpy(a + 40, &flags, 8);
+	attr_pack(a, &attr);
 	buf_put(b, a, ATTR_SIZE);
 }
 
-static void put_string(struct buf *b, const char *s)
+/* A header file of tracefs/events: its name with the NUL, u64 size, bytes. */
+static void put_header_file(struct buf *b, const char *tracefs, const char *name)
 {
-	u32 len = (u32)((strlen(s) + 1 + 63) / 64 * 64);
-	char *pad = calloc(1, len);
+	char path[4096];
+	void *content;
+	size_t len;
 
-	memcpy(pad, s, strlen(s));
-	buf_u32(b, len);
-	buf_put(b, pad, len);
-	free(pad);
+	snprintf(path, sizeof(path), "%s/events/%s", tracefs, name);
+	content = read_file(path, &len);
+	buf_put(b, name, strlen(name) + 1);
+	buf_u64(b, len);
+	buf_put(b, content, len);
+	free(content);
 }
 
 static void put_tracing_data(struct buf *b, const char *tracefs, int ntp)
 {
 	static const u8 magic[] = { 0x17, 0x08, 'D', 't', 'r', 'a', 'c', 'i', 'n', 'g' };
-	char path[4096];
-	void *content;
-	size_t len;
 	u32 page = (u32)sysconf(_SC_PAGESIZE);
 
 	buf_put(b, magic, sizeof(magic));
@@ -713,18 +627,8 @@ static void put_tracing_data(struct buf *b, const char *tracefs, int ntp)
 	buf_put(b, "\0", 1);		/* little endian */
 	buf_put(b, "\x08", 1);		/* sizeof(long) */
 	buf_u32(b, page);
-	snprintf(path, sizeof(path), "%s/events/header_page", tracefs);
-	content = read_file(path, &len);
-	buf_put(b, "header_page", 12);
-	buf_u64(b, len);
-	buf_put(b, content, len);
-	free(content);
-	snprintf(path, sizeof(path), "%s/events/header_event", tracefs);
-	content = read_file(path, &len);
-	buf_put(b, "header_event", 13);
-	buf_u64(b, len);
-	buf_put(b, content, len);
-	free(content);
+	put_header_file(b, tracefs, "header_page");
+	put_header_file(b, tracefs, "header_event");
 	buf_u32(b, 0);			/* ftrace formats */
 	buf_u32(b, ntp ? 1 : 0);	/* event systems */
 	if (ntp) {
@@ -765,11 +669,11 @@ static void put_comm(struct buf *b, u32 pid, u32 tid, const char *comm)
 
 static void write_file(const struct opts *o, struct guest *guests)
 {
-	struct buf data = { 0 }, feats = { 0 }, head = { 0 };
+	struct buf data = { 0 }, head = { 0 }, *fb;
+	struct feats feats = { 0 };
+	struct file_header fh = { 0 };
+	u8 hdr[HEADER_SIZE];
 	int ntp = o->no_kvm ? 0 : NR_TPS, nev = ntp + 1;
-	u64 feat_sec[16][2];
-	int feat_ids[16], nfeat = 0;
-	u64 bitmap[4] = { 0 }, v;
 	u64 ids_off = HEADER_SIZE, attrs_off, data_off;
 	u64 exits_left = o->exits, now = 1000000000ull, window = 200000, rounds = 0;
 	u64 jump = o->jump;
@@ -898,92 +802,53 @@ static void write_file(const struct opts *o, struct guest *guests)
 		buf_u64(&head, (u64)ncpus * 8);
 	}
 
-#define FEAT_BEGIN(id) do { feat_ids[nfeat] = id; feat_sec[nfeat][0] = feats.len; } while (0)
-#define FEAT_END() do { feat_sec[nfeat][1] = feats.len - feat_sec[nfeat][0]; nfeat++; } while (0)
-	if (ntp) {
-		FEAT_BEGIN(FEAT_TRACING_DATA);
-		put_tracing_data(&feats, o->tracefs, ntp);
-		FEAT_END();
-	}
-	FEAT_BEGIN(FEAT_HOSTNAME);
-	put_string(&feats, "mkkvmstat-host");
-	FEAT_END();
-	FEAT_BEGIN(FEAT_OSRELEASE);
-	put_string(&feats, "6.1.0-mkkvmstat");
-	FEAT_END();
-	FEAT_BEGIN(FEAT_VERSION);
-	put_string(&feats, "6.1.187");
-	FEAT_END();
-	FEAT_BEGIN(FEAT_ARCH);
-	put_string(&feats, "x86_64");
-	FEAT_END();
-	FEAT_BEGIN(FEAT_NRCPUS);
-	buf_u32(&feats, ncpus);
-	buf_u32(&feats, ncpus);
-	FEAT_END();
-	FEAT_BEGIN(FEAT_CPUDESC);
-	put_string(&feats, o->amd ? "AMD EPYC 7B13 64-Core Processor" :
-		   "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz");
-	FEAT_END();
-	FEAT_BEGIN(FEAT_CPUID);
-	put_string(&feats, o->cpuid ? o->cpuid : o->amd ? "AuthenticAMD,25,1,1" :
-		   "GenuineIntel,6,85,4");
-	FEAT_END();
-	FEAT_BEGIN(FEAT_EVENT_DESC);
-	buf_u32(&feats, (u32)nev);
-	buf_u32(&feats, ATTR_SIZE);
+	if (ntp)
+		put_tracing_data(feat_add(&feats, FEAT_TRACING_DATA), o->tracefs, ntp);
+	feat_string(feat_add(&feats, FEAT_HOSTNAME), "mkkvmstat-host");
+	feat_string(feat_add(&feats, FEAT_OSRELEASE), "6.1.0-mkkvmstat");
+	feat_string(feat_add(&feats, FEAT_VERSION), "6.1.187");
+	feat_string(feat_add(&feats, FEAT_ARCH), "x86_64");
+	fb = feat_add(&feats, FEAT_NRCPUS);
+	buf_u32(fb, ncpus);
+	buf_u32(fb, ncpus);
+	feat_string(feat_add(&feats, FEAT_CPUDESC), o->amd ? "AMD EPYC 7B13 64-Core Processor" :
+		    "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz");
+	feat_string(feat_add(&feats, FEAT_CPUID), o->cpuid ? o->cpuid : o->amd ?
+		    "AuthenticAMD,25,1,1" : "GenuineIntel,6,85,4");
+	fb = feat_add(&feats, FEAT_EVENT_DESC);
+	buf_u32(fb, (u32)nev);
+	buf_u32(fb, ATTR_SIZE);
 	for (int e = 0; e < nev; e++) {
 		char name[64];
 		int ev = e < ntp ? e : EV_DUMMY;
 
 		if (e < ntp)
-			put_attr(&feats, 2, tps[e].id, TP_SAMPLE_TYPE, flags_tp);
+			put_attr(fb, 2, tps[e].id, TP_SAMPLE_TYPE, flags_tp);
 		else
-			put_attr(&feats, 1, 9, DUMMY_SAMPLE_TYPE, flags_dummy);
-		buf_u32(&feats, ncpus);
+			put_attr(fb, 1, 9, DUMMY_SAMPLE_TYPE, flags_dummy);
+		buf_u32(fb, ncpus);
 		if (e < ntp)
 			snprintf(name, sizeof(name), "kvm:%s", tps[e].name);
 		else
 			snprintf(name, sizeof(name), "dummy:HG");
-		put_string(&feats, name);
+		feat_string(fb, name);
 		for (u32 c = 0; c < ncpus; c++)
-			buf_u64(&feats, event_id(ev, c, ncpus));
+			buf_u64(fb, event_id(ev, c, ncpus));
 	}
-	FEAT_END();
 
-	f = fopen(o->output, "wb");
-	if (!f)
-		die("cannot create '%s': %s", o->output, strerror(errno));
-	partial_path = o->output;
-	{
-		u8 hdr[HEADER_SIZE] = { 0 };
-		u64 table_off = data_off + data.len, payload_off = table_off + (u64)nfeat * 16;
-
-		for (int i = 0; i < nfeat; i++) {
-			feat_sec[i][0] += payload_off;
-			bitmap[feat_ids[i] / 64] |= 1ull << (feat_ids[i] % 64);
-		}
-		v = 0x32454c4946524550ull;
-		memcpy(hdr + 0, &v, 8);
-		v = HEADER_SIZE;
-		memcpy(hdr + 8, &v, 8);
-		v = ATTR_SIZE + 16;
-		memcpy(hdr + 16, &v, 8);
-		memcpy(hdr + 24, &attrs_off, 8);
-		v = (u64)nev * (ATTR_SIZE + 16);
-		memcpy(hdr + 32, &v, 8);
-		memcpy(hdr + 40, &data_off, 8);
-		v = data.len;
-		memcpy(hdr + 48, &v, 8);
-		memcpy(hdr + 72, bitmap, sizeof(bitmap));
-		if (fwrite(hdr, 1, HEADER_SIZE, f) != HEADER_SIZE ||
-		    fwrite(head.p, 1, head.len, f) != head.len ||
-		    fwrite(data.p, 1, data.len, f) != data.len ||
-		    fwrite(feat_sec, 16, nfeat, f) != (size_t)nfeat ||
-		    fwrite(feats.p, 1, feats.len, f) != feats.len || fclose(f))
-			die("cannot write '%s': %s", o->output, strerror(errno));
-	}
-	partial_path = NULL;
+	fh.attr_size = ATTR_SIZE + 16;
+	fh.attrs_off = attrs_off;
+	fh.attrs_size = (u64)nev * (ATTR_SIZE + 16);
+	fh.data_off = data_off;
+	fh.data_size = data.len;
+	feats_bits(&feats, fh.feat_bits);
+	header_pack(hdr, &fh);
+	f = out_open(o->output);
+	out_write(f, o->output, hdr, HEADER_SIZE);
+	out_write(f, o->output, head.p, head.len);
+	out_write(f, o->output, data.p, data.len);
+	feats_write(f, o->output, &feats, data_off + data.len);
+	out_close(f, o->output);
 }
 
 /* ------------------------------------------------------------ expectation */
