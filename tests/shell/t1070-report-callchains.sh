@@ -90,60 +90,9 @@ print('%d paths, %d samples; %d differ' % (len(want), sum(want.values()), len(ba
 sys.exit(1 if bad or not want else 0)
 PY
 
-# graphs.py PERF_REPORT PMUKVM_REPORT: each row's graph block has the same
-# lines (rows, and branches, of equal overhead may come in another order:
-# rows are matched by their line, a block's lines compared as a multiset).
-# Of sibling branches with the same percentage either may be drawn last
-# (" --" instead of "|--"): for those the marker is not compared. Nor, in a
-# graph with such ties, are the "|" continuation columns in front of a line:
-# which tied sibling is drawn first decides them (perf orders ties by DSO
-# object address, then symbol address), so there a line is compared by its
-# depth and text.
-cat >"$TMP/graphs.py" <<'PY'
-import collections, re, sys
-
-BRANCH = re.compile(r'^( *)[| ]--([0-9.]+%)--')
-PREFIX = re.compile(r'^[ |]*')
-
-def untie(block):
-    ties = collections.Counter(m.groups() for m in map(BRANCH.match, block) if m)
-    tied = any(n > 1 for n in ties.values())
-    out = []
-    for line in block:
-        m = BRANCH.match(line)
-        if m and ties[m.groups()] > 1:
-            line = m.group(1) + '?' + line[len(m.group(1)) + 1:]
-        if tied:
-            p = PREFIX.match(line).end()
-            line = (line[:p].replace('|', ' ') + line[p:]).rstrip()
-        out.append(line)
-    return out
-
-def blocks(path):
-    out, row, block = {}, None, []
-    for line in open(path, errors='replace'):
-        line = line.rstrip()
-        if line.startswith('#'):
-            continue
-        if line.startswith('  ') and '%' in line.split()[0] and not line.lstrip().startswith(('|', '-')):
-            if row is not None and block:
-                out.setdefault(row, []).append(block)
-            row, block = line, []
-        elif line and row is not None:
-            block.append(line)
-    if row is not None and block:
-        out.setdefault(row, []).append(block)
-    return {r: sorted(sum((untie(b) for b in bs), [])) for r, bs in out.items()}
-
-want, got = blocks(sys.argv[1]), blocks(sys.argv[2])
-may_be_empty = sys.argv[3:] == ['may-be-empty']
-bad = [r for r in set(want) | set(got) if want.get(r) != got.get(r)]
-for r in bad[:3]:
-    print('row: %s\nperf:\n%s\npmukvm:\n%s' % (r, '\n'.join(want.get(r, [])),
-                                             '\n'.join(got.get(r, []))))
-print('%d rows with graphs; %d differ' % (len(want), len(bad)))
-sys.exit(1 if bad or not (want or may_be_empty) else 0)
-PY
+# Each row's graph block: tests/shell/lib-callgraph.py graphs (rows and
+# branches of equal overhead in any order; of tied sibling branches the
+# last-branch marker and the "|" columns in front are not compared).
 
 # The system-wide file is compared on the workload and the idle task (user
 # and kernel paths): whatever else ran on the machine meanwhile (compilers,
@@ -188,7 +137,7 @@ for f in one all ours dwarf ours-dwarf badctx; do
 				continue
 			fi
 		fi
-		python3 "$TMP/graphs.py" "$TMP/perf.txt" "$TMP/ours.txt" \
+		python3 tests/shell/lib-callgraph.py graphs "$TMP/perf.txt" "$TMP/ours.txt" \
 			$([ $f = all ] && [ $sort = sym ] && echo may-be-empty) >"$TMP/out" ||
 			{ cat "$TMP/out" "$TMP/perf.err"; fail "$f: --sort $sort: graphs differ from perf report"; }
 		echo "ok: $f: --sort $sort: $(tail -n1 "$TMP/out")"

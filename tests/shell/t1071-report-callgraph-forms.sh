@@ -18,109 +18,9 @@ $PMUKVM record -q -g -o "$TMP/ours.data" -- "$TOOLS/mtwork" 2 1000 >/dev/null 2>
 perf record -q --call-graph dwarf -e cpu-clock -o "$TMP/dwarf.data" -- "$TOOLS/mtwork" 2 600 \
 	>/dev/null 2>&1 || fail "perf record --call-graph dwarf failed"
 
-cat >"$TMP/cgcmp.py" <<'PY'
-# cgcmp.py PERF_OUT PMUKVM_OUT: the two -q reports agree, rows of equal
-# overhead and sibling paths of equal value in either order.
-import collections, re, sys
-
-ROW = re.compile(r'^ +-?[0-9.]+%?( +-?[0-9.]+%?)? +\S')
-BRANCH = re.compile(r'^( *)[| ]--([^-]+)--')
-
-def untie(block):
-    ties = collections.Counter(m.groups() for m in map(BRANCH.match, block) if m)
-    out = []
-    for line in block:
-        m = BRANCH.match(line)
-        if m and ties[m.groups()] > 1:
-            line = m.group(1) + '?' + line[len(m.group(1)) + 1:]
-        out.append(line)
-    return out
-
-GRAPH_BRANCH = re.compile(r'^([ |]*)([| ])--(.+?)--(.*)$')
-
-def tree(block):
-    # A graph block as a tree: (value, names, children sorted, the children's
-    # last-branch markers in order); siblings of equal value in any order.
-    root = {'val': None, 'names': [], 'kids': [], 'marks': [], 'lvl': 12}
-    stack = [root]
-    for line in block:
-        if not line.strip() or not line.replace('|', '').strip():
-            continue
-        m = GRAPH_BRANCH.match(line)
-        if m and not m.group(1).strip(' |') and (len(m.group(1)) - 12) % 11 in (0, 3):
-            c = len(m.group(1))
-            while len(stack) > 1 and stack[-1]['lvl'] > c:
-                stack.pop()
-            node = {'val': m.group(3), 'names': [m.group(4)], 'kids': [], 'marks': [],
-                    'lvl': c + 11}
-            stack[-1]['kids'].append(node)
-            stack[-1]['marks'].append(m.group(2))
-            stack.append(node)
-            continue
-        p = len(line) - len(line.lstrip(' |'))
-        name = line[p:]
-        if name.startswith('---') and len(stack) == 1:
-            root['names'].append(name[3:])
-            root['lvl'] = p + 3
-            continue
-        while len(stack) > 1 and stack[-1]['lvl'] > p:
-            stack.pop()
-        stack[-1]['names'].append(name)
-    def freeze(n):
-        return (n['val'], tuple(n['names']), tuple(sorted(freeze(k) for k in n['kids'])),
-                tuple(n['marks']))
-    return freeze(root)
-
-def canon(block):
-    if any(GRAPH_BRANCH.match(l) or l.strip().startswith('---') for l in block):
-        return tree(block)
-    if any(l.strip() == '' for l in block) and not any('--' in l or '|' in l for l in block):
-        units, cur = [], []
-        for l in block + ['']:
-            if l.strip():
-                cur.append(l)
-            elif cur:
-                units.append(tuple(cur)); cur = []
-        return tuple(sorted(units))
-    return tuple(sorted(untie(block)))
-
-def parse(path):
-    rows = []
-    for line in open(path, errors='replace'):
-        line = re.sub(r' \(inlined\)$', '', line.rstrip())
-        if line.startswith('#'):
-            continue
-        if ROW.match(line) and len(line.split()) > 2 and '--' not in line:
-            rows.append([line, []])
-        elif rows:
-            rows[-1][1].append(line)
-    groups = collections.OrderedDict()
-    out = []
-    for r, b in rows:
-        while b and not b[-1].strip():
-            b.pop()
-        key = r.split()[0]
-        out.append((key, ' '.join(r.split()), canon(b)))
-    res = []
-    for k, grp in __import__('itertools').groupby(out, key=lambda x: x[0]):
-        res.append(sorted(grp))
-    return res
-
-want, got = parse(sys.argv[1]), parse(sys.argv[2])
-nrows = sum(len(g) for g in want)
-if want != got:
-    for w, g in zip(want, got):
-        if w != g:
-            print('perf:'); [print(x[1], *x[2], sep='\n') for x in w[:2]]
-            print('pmukvm:'); [print(x[1], *x[2], sep='\n') for x in g[:2]]
-            break
-    else:
-        print('row groups: perf %d, pmukvm %d' % (len(want), len(got)))
-    print('%d rows; outputs differ' % nrows)
-    sys.exit(1)
-print('%d rows, %d with call paths; equal' % (nrows, sum(1 for g in want for x in g if x[2])))
-sys.exit(0 if nrows else 1)
-PY
+# The two -q reports agree, rows of equal overhead and sibling paths of
+# equal value in either order: tests/shell/lib-callgraph.py forms.
+cgcmp() { python3 tests/shell/lib-callgraph.py forms "$@"; }
 
 # same OPTIONS...: perf report and pmukvm report print the same on $f.
 same() {
@@ -128,7 +28,7 @@ same() {
 		{ cat "$TMP/err"; fail "$f: perf report $* failed"; }
 	$PMUKVM report -i "$TMP/$f.data" --stdio -q "$@" >"$TMP/ours.txt" 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "$f: pmukvm report $* failed"; }
-	python3 "$TMP/cgcmp.py" "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
+	cgcmp "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
 		{ head -40 "$TMP/out"; fail "$f: report $*: differs from perf"; }
 	echo "ok: $f: $*: $(tail -n1 "$TMP/out")"
 }
@@ -188,9 +88,9 @@ echo "ok: --children --hierarchy as perf's"
 f=perf
 perf report -i "$TMP/perf.data" --stdio --no-inline -q --no-children -g callee,0 >"$TMP/perf.txt" 2>/dev/null
 $PMUKVM report -i "$TMP/perf.data" --stdio -q --no-children -g caller,0 >"$TMP/ours.txt"
-python3 "$TMP/cgcmp.py" "$TMP/perf.txt" "$TMP/ours.txt" >/dev/null && fail "callee and caller compare equal"
+cgcmp "$TMP/perf.txt" "$TMP/ours.txt" >/dev/null && fail "callee and caller compare equal"
 $PMUKVM report -i "$TMP/perf.data" --stdio -q --no-children -g callee,0.5 >"$TMP/ours.txt"
-python3 "$TMP/cgcmp.py" "$TMP/perf.txt" "$TMP/ours.txt" >/dev/null && fail "minimum 0 and 0.5 compare equal"
+cgcmp "$TMP/perf.txt" "$TMP/ours.txt" >/dev/null && fail "minimum 0 and 0.5 compare equal"
 
 # The header names Children and Self, as perf's.
 perf report -i "$TMP/perf.data" --stdio -g none 2>/dev/null | grep '^# Children' | tr -s ' ' | sed 's/ *$//' >"$TMP/h1"
