@@ -26,14 +26,9 @@ gg_fail() { echo "FAIL: $*"; exit 1; }
 GG_BUILD=build
 GG_TOOL=$GG_BUILD/tools/mkguestdata
 
-# Builds the tool the way the Makefile does if it is missing or stale.
+# Builds the tool with the Makefile's rule if it is missing or stale.
 gg_build_tool() {
-	if [ ! -x "$GG_TOOL" ] || [ tests/tools/mkguestdata.c -nt "$GG_TOOL" ]; then
-		mkdir -p "$GG_BUILD/tools" &&
-		gcc -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
-			-o "$GG_TOOL" tests/tools/mkguestdata.c -lz ||
-			gg_fail "cannot build $GG_TOOL"
-	fi
+	make -s --no-print-directory "$GG_TOOL" >/dev/null || gg_fail "cannot build $GG_TOOL"
 }
 
 # The real guest's symbol files (see shared/fixtures/README.md).
@@ -74,6 +69,14 @@ gg_setup() {
 	GG_MODULES=$GG_FIX/modules
 }
 
+# gg_generate OUT EXPECT MKGUESTDATA-OPTIONS...: a file of the default guest
+# on the fixture (after gg_setup), with its expectation in EXPECT.
+gg_generate() {
+	local out=$1 exp=$2; shift 2
+	"$GG_TOOL" -o "$out" --expect "$exp" --guest "0:$GG_FIX/kallsyms.gz:$GG_MODULES" "$@" \
+		>/dev/null || gg_fail "mkguestdata $* failed"
+}
+
 # gg_perf_counts OUT PERF-KVM-OPTIONS... -- REPORT-OPTIONS...
 # Runs `perf kvm OPTS report REPORT-OPTS --stdio --sort dso,sym -n` with a
 # tab separator and writes LEVEL, DSO, SYMBOL, SAMPLES per line to OUT,
@@ -87,6 +90,12 @@ gg_perf_counts() {
 	rep=("$@")
 	perf kvm "${kvm[@]}" report "${rep[@]}" --stdio --sort dso,sym -n -t "$(printf '\t')" \
 		> "$out.raw" 2> "$out.err" || { cat "$out.err"; gg_fail "perf kvm report failed"; }
+	gg_counts "$out.raw" > "$out"
+}
+
+# gg_counts RAW: a `report --sort dso,sym -n -t TAB` output (perf's or
+# pmukvm's) as LEVEL, DSO, SYMBOL, SAMPLES lines, summed per key, sorted.
+gg_counts() {
 	awk -F'\t' '
 		$1 ~ /%/ && NF >= 4 {
 			dso = $3; gsub(/^ +| +$/, "", dso)
@@ -95,7 +104,7 @@ gg_perf_counts() {
 			n = $2; gsub(/ /, "", n)
 			cnt[lvl "\t" dso "\t" sym] += n
 		}
-		END { for (k in cnt) print k "\t" cnt[k] }' "$out.raw" | LC_ALL=C sort > "$out"
+		END { for (k in cnt) print k "\t" cnt[k] }' "$1" | LC_ALL=C sort
 }
 
 # gg_expect_counts EXPECT MACHINE MODES... -> LEVEL DSO SYMBOL SAMPLES lines

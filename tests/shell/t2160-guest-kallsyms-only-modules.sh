@@ -18,22 +18,12 @@ PMUKVM=${PMUKVM:-./pmukvm}
 pmukvm_counts() {
 	$PMUKVM --guestkallsyms="$GG_KALLSYMS" report -i "$2" --stdio --sort dso,sym -n \
 		-t "$(printf '\t')" > "$1.raw" 2> "$1.err" || { cat "$1.err"; gg_fail "pmukvm report failed"; }
-	awk -F'\t' '
-		$1 ~ /%/ && NF >= 4 {
-			dso = $3; gsub(/^ +| +$/, "", dso)
-			sym = $4; sub(/ +$/, "", sym)
-			lvl = substr(sym, 1, 3); sym = substr(sym, 5)
-			n = $2; gsub(/ /, "", n)
-			cnt[lvl "\t" dso "\t" sym] += n
-		}
-		END { for (k in cnt) print k "\t" cnt[k] }' "$1.raw" | LC_ALL=C sort > "$1"
+	gg_counts "$1.raw" > "$1"
 }
 guest_rows() { grep -F "[g]	" "$1"; }
 
 # perf kvm record's order: module records, then the kernel's.
-"$GG_TOOL" -o "$d/mf.data" --expect "$d/mf.exp" --order modules-first --seed 41 \
-	--module-samples 700 --guest "0:$GG_FIX/kallsyms.gz:$GG_MODULES" > /dev/null ||
-	gg_fail "mkguestdata failed"
+gg_generate "$d/mf.data" "$d/mf.exp" --order modules-first --seed 41 --module-samples 700
 gg_perf_counts "$d/mf.perf" --guestkallsyms="$GG_KALLSYMS" -- -i "$d/mf.data"
 pmukvm_counts "$d/mf.pmu" "$d/mf.data"
 guest_rows "$d/mf.perf" | grep -v '	\[guest.user\]	' > "$d/mf.perf.g"
@@ -45,9 +35,7 @@ mods=$(gg_total "$d/mf.exp" guest-module)
 echo "ok: modules-first: $mods module samples named as perf kvm names them"
 
 # The kernel record first: the same attribution.
-"$GG_TOOL" -o "$d/kf.data" --expect "$d/kf.exp" --order kernel-first --seed 42 \
-	--module-samples 700 --guest "0:$GG_FIX/kallsyms.gz:$GG_MODULES" > /dev/null ||
-	gg_fail "mkguestdata failed"
+gg_generate "$d/kf.data" "$d/kf.exp" --order kernel-first --seed 42 --module-samples 700
 pmukvm_counts "$d/kf.pmu" "$d/kf.data"
 guest_rows "$d/kf.pmu" | grep -v '	\[guest.user\]	' > "$d/kf.pmu.g"
 gg_expect_counts "$d/kf.exp" 0 guest-kernel guest-module > "$d/kf.want"
@@ -61,8 +49,7 @@ gg_diff "$d/kf.perf.dso" "$d/kf.pmu.dso" || gg_fail "kernel-first: per-module co
 echo "ok: kernel-first: module symbols named, per-module counts as perf's"
 
 # No module records: nothing lays the modules out, for perf or pmukvm.
-"$GG_TOOL" -o "$d/nm.data" --expect "$d/nm.exp" --order no-modules --seed 43 \
-	--guest "0:$GG_FIX/kallsyms.gz:$GG_MODULES" > /dev/null || gg_fail "mkguestdata failed"
+gg_generate "$d/nm.data" "$d/nm.exp" --order no-modules --seed 43
 pmukvm_counts "$d/nm.pmu" "$d/nm.data"
 want=$(gg_total "$d/nm.exp" guest-module)
 got=$(gg_sum "$d/nm.pmu" '$1 == "[g]" && $2 == "[unknown]"')

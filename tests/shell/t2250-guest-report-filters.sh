@@ -12,9 +12,7 @@ gg_need_perf
 gg_setup
 PMUKVM=${PMUKVM:-./pmukvm}
 f=$GG_TMP/g.data
-"$GG_TOOL" -o "$f" --expect "$GG_TMP/expect" --guest "0:$GG_FIX/kallsyms.gz:$GG_MODULES" \
-	--seed 5 --vcpus 4 --kernel-samples 3000 --module-samples 900 >/dev/null ||
-	gg_fail "mkguestdata failed"
+gg_generate "$f" "$GG_TMP/expect" --seed 5 --vcpus 4 --kernel-samples 3000 --module-samples 900
 G=(--guestkallsyms="$GG_KALLSYMS" --guestmodules="$GG_MODULES")
 
 # [g] rows "samples|keys..." of a -t '|' report, trimmed and sorted.

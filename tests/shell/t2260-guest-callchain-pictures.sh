@@ -15,10 +15,8 @@ gg_need_perf
 gg_setup
 PMUKVM=${PMUKVM:-./pmukvm}
 f=$GG_TMP/g.data
-"$GG_TOOL" -o "$f" --expect "$GG_TMP/expect" --guest "0:$GG_FIX/kallsyms.gz:$GG_MODULES" \
-	--callchains --seed 7 --vcpus 2 --kernel-samples 1500 --module-samples 400 \
-	--user-samples 100 --kernel-symbols 24 --module-symbols 8 >/dev/null ||
-	gg_fail "mkguestdata --callchains failed"
+gg_generate "$f" "$GG_TMP/expect" --callchains --seed 7 --vcpus 2 --kernel-samples 1500 \
+	--module-samples 400 --user-samples 100 --kernel-symbols 24 --module-symbols 8
 G=(--guestkallsyms="$GG_KALLSYMS" --guestmodules="$GG_MODULES")
 
 # perf reads the chains as record -g writes them: a guest sample has none.
