@@ -6,10 +6,8 @@
 # guest. The generator's --kaslr moves the record and the kernel samples;
 # its expectation still names the files' symbols.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 MOVE=0x2000000
 
 # report_rows DATA GUEST-OPTIONS...: "DSO<TAB>SYMBOL<TAB>SAMPLES" of guest rows.

@@ -5,10 +5,8 @@
 # a FIFO, device, directory or non-kernel ELF given to a symbol option is
 # refused with a message that says what it is.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 PID=1234
 T=20	# seconds: none of this may come near it
 

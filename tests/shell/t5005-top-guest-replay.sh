@@ -4,16 +4,10 @@
 # 'h' (guest only / host only) and guest sort.
 . tests/lib.sh
 . tests/shell/lib-tui.sh
-G=$TOOLS/mkguestdata
-[ -x "$G" ] || skip "$G is not built (the guest data generator comes from branch guestgen)"
-need_fixtures
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
-GO="--guestkallsyms=$K --guestmodules=$M --host --guest"
-
-$G -o "$TMP/g.data" --guest "0:$K:$M" --seed 7 --kernel-samples 3000 --module-samples 1000 \
-	--user-samples 300 --host-kernel-samples 100 --host-user-samples 100 >/dev/null ||
-	fail "mkguestdata failed"
+. tests/shell/lib-guest.sh
+need_guest_fixture
+[ -x "$G" ] || skip "$G is not built"
+guest_mix "$TMP/g.data"
 
 # 4300 guest samples, 200 host: 95.6% / 4.4%.
 $PMUKVM $GO top -i "$TMP/g.data" --stdio --speed 0 --no-decay -d 1000 -E 0 -n -s dso,sym \
