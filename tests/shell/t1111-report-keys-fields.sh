@@ -5,20 +5,11 @@
 . tests/lib.sh
 need_perf
 
-# perf_same FILE ARGS...: every column of -t '|' output equal.
-perf_same() {
-	local f=$1; shift
-	perf report -i "$f" --stdio -t '|' "$@" 2>"$TMP/perf.err" >"$TMP/perf.out"
-	$PMUKVM report -i "$f" --stdio -t '|' "$@" 2>"$TMP/pmukvm.err" >"$TMP/pmukvm.out"
-	for w in perf pmukvm; do
-		grep -v '^#' "$TMP/$w.out" | grep -v '^$' | sed 's/ *| */|/g; s/^ *//; s/ *$//' |
-			sort >"$TMP/$w.all"
-		grep '^#.*|' "$TMP/$w.out" | sed 's/^# */# /; s/ *| */|/g; s/ *$//' >>"$TMP/$w.all"
-	done
-	[ -s "$TMP/perf.all" ] || { cat "$TMP/perf.err"; fail "perf report printed nothing ($*)"; }
-	diff -u "$TMP/perf.all" "$TMP/pmukvm.all" || fail "pmukvm and perf differ on $f: $*"
-	echo "same: $*: $(wc -l <"$TMP/perf.all") lines"
-}
+. tests/shell/lib-report.sh
+
+# perf_same FILE ARGS...: every column of -t '|' output equal, and the
+# column header.
+perf_same() { report_same '^#.*|' "$@"; }
 
 # hier_paths: --hierarchy -t '|' rows as "key/key/...|columns", sorted.
 # A row's depth is its indent / 3 (perf pads the overhead by up to two).
