@@ -13,6 +13,14 @@ need_kvm_formats() {
 		skip "no kvm tracepoint formats under /sys/kernel/tracing (kvm module not loaded?)"
 }
 
+# need_kvm_files: what a test on mkkvmstat's files needs: the guest
+# fixture (K: its kallsyms.gz) and the kvm tracepoint formats.
+need_kvm_files() {
+	need_fixtures
+	need_kvm_formats
+	K=$FIXTURES/guest-6.1/kallsyms.gz
+}
+
 # ks_perf FILE ARGS...: perf kvm stat report's table (it prints on stderr),
 # without its per-key "unknown kvm exit code" complaints.
 ks_perf() {

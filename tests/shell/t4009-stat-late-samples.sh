@@ -12,9 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
 need_perf
-need_fixtures
-need_kvm_formats
-K=$FIXTURES/guest-6.1/kallsyms.gz
+need_kvm_files
 
 n=0
 for cpus in 2 4 40; do
