@@ -6,6 +6,15 @@ need_tmux() {
 	command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
 }
 
+# tui_cg_setup: for the call-graph browser tests: tmux, perf, and
+# $TMP/cg.data, perf record -g of mtwork (2 800) at 999 Hz.
+tui_cg_setup() {
+	need_tmux
+	need_perf
+	perf record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/mtwork" 2 800 \
+		>/dev/null 2>&1 || fail "perf record -g failed"
+}
+
 TM_SOCK=$TMP/tmux.sock
 tm() { tmux -S "$TM_SOCK" "$@"; }
 trap 'tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT

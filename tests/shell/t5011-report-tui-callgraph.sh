@@ -7,10 +7,7 @@
 # order, --children and --no-children, graph, fractal, flat and folded.
 . tests/lib.sh
 . tests/shell/lib-tui.sh
-need_tmux
-need_perf
-perf record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/mtwork" 2 800 >/dev/null 2>&1 ||
-	fail "perf record -g failed"
+tui_cg_setup
 TUI_COLS=250
 TUI_ROWS=500
 

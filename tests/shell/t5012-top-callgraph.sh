@@ -7,10 +7,7 @@
 # error.
 . tests/lib.sh
 . tests/shell/lib-tui.sh
-need_tmux
-need_perf
-perf record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/mtwork" 2 800 >/dev/null 2>&1 ||
-	fail "perf record -g failed"
+tui_cg_setup
 perf record -q -e cpu-clock -o "$TMP/flat.data" -- "$TOOLS/hotloop" >/dev/null 2>&1 ||
 	fail "perf record failed"
 REPORT=(report -i "$TMP/cg.data" --stdio -q -g caller,0.5,callee --no-children --sort mode,dso,sym)
