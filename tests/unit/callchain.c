@@ -5,7 +5,6 @@
  * the paths came in (the browser's regrouped rows print as --stdio's), and
  * decay scales and prunes paths, with lookups still finding the kept ones.
  */
-#include <elf.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,12 +66,7 @@ void test_callchain_merge(void)
 	struct symtab tab;
 	char want[2048], got[2048];
 
-	symtab__init(&tab);
-	symtab__add(&tab, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "leaf", 4);
-	symtab__add(&tab, 0x200, 0x10, STB_GLOBAL, STT_FUNC, "mid", 3);
-	symtab__add(&tab, 0x300, 0x10, STB_GLOBAL, STT_FUNC, "other", 5);
-	symtab__add(&tab, 0x400, 0x10, STB_GLOBAL, STT_FUNC, "main", 4);
-	symtab__finish(&tab, false);
+	unit_symtab_funcs(&tab, (const char *const[]){ "leaf", "mid", "other", "main" }, 4);
 	for (int i = 0; i < 4; i++)
 		syms[i] = symtab__find(&tab, 0x100 * (u64)(i + 1));
 	syms[4] = NULL;

@@ -20,15 +20,7 @@ static char dir[64];
 
 static char *mkfile(const char *name, const char *text)
 {
-	char *p = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(p, "w");
-
-	CHECK(f != NULL);
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-	return p;
+	return unit_write_file(dir, name, text);
 }
 
 /* One row per guest: its pid and files (NULL: none). */

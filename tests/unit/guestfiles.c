@@ -15,15 +15,7 @@ static char dir[64];
 
 static void mk(const char *rel, const char *text)
 {
-	char *p = xasprintf("%s/%s", dir, rel);
-	FILE *f = fopen(p, "w");
-
-	CHECK(f != NULL);
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-	free(p);
+	free(unit_write_file(dir, rel, text));
 }
 
 /* A symbolic link @rel -> @target, a directory, a FIFO: under dir. */

@@ -51,10 +51,7 @@ void test_hists_grouping(void)
 	};
 	size_t c, i;
 
-	symtab__init(&tab);
-	symtab__add(&tab, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "f", 1);
-	symtab__add(&tab, 0x200, 0x10, STB_GLOBAL, STT_FUNC, "g", 1);
-	symtab__finish(&tab, false);
+	unit_symtab_funcs(&tab, (const char *const[]){ "f", "g" }, 2);
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		CHECK(sort_order__parse(&so, cases[c].sort, &err) == 0);
 		hists__init(&h, &so);

@@ -4,7 +4,6 @@
  * and regrouped with hists__add_entry give what direct aggregation gives,
  * for every sort; decay scales rows and the mode split alike.
  */
-#include <elf.h>
 #include <string.h>
 
 #include "symbols/symtab.h"
@@ -45,12 +44,7 @@ void test_hists_regroup(void)
 	struct err err;
 	size_t s, i;
 
-	symtab__init(&tab);
-	symtab__add(&tab, 0x100, 0x10, STB_GLOBAL, STT_FUNC, "f", 1);
-	symtab__add(&tab, 0x200, 0x10, STB_GLOBAL, STT_FUNC, "g", 1);
-	symtab__add(&tab, 0x300, 0x10, STB_GLOBAL, STT_FUNC, "schedule", 1);
-	symtab__add(&tab, 0x400, 0x10, STB_GLOBAL, STT_FUNC, "do_idle", 1);
-	symtab__finish(&tab, false);
+	unit_symtab_funcs(&tab, (const char *const[]){ "f", "g", "schedule", "do_idle" }, 4);
 
 	CHECK(sort_order__parse(&lead, "dso,sym", &err) == 0);
 	sort_order__full(&full, &lead);

@@ -30,4 +30,14 @@ struct unit_test {
 
 #define UNIT_TESTS(arr) const struct unit_test arr[]
 
+struct symtab;
+
+/* Writes @text to @dir/@rel; returns the path (to free). */
+char *unit_write_file(const char *dir, const char *rel, const char *text);
+/*
+ * A finished symtab of @nr global functions named @names, the i-th at
+ * 0x100 * (i + 1), 0x10 bytes long.
+ */
+void unit_symtab_funcs(struct symtab *tab, const char *const *names, int nr);
+
 #endif
