@@ -7,9 +7,8 @@
 set -eu
 runs=${1:-3}
 secs=${2:-3}
-PMUKVM=${PMUKVM:-./pmukvm}
-dir=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+. bench/lib.sh
+label_width=40
 
 echo "recording the host with callchains for $secs s (perf record -a -g -c 20000)..."
 perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- \
@@ -17,33 +16,16 @@ perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- \
 cp /proc/kallsyms "$dir/host-kallsyms"
 perf script -i "$dir/graph.data" --no-inline --kallsyms "$dir/host-kallsyms" >/dev/null 2>&1
 
-measure() {	# measure LABEL CMD (a shell command line)
-	local label=$1 cmd=$2 best="" rss="" i t s e
-	for ((i = 0; i < runs; i++)); do
-		s=$(date +%s%N)
-		/usr/bin/time -f '%M' -o "$dir/time" bash -c "$cmd" >/dev/null 2>&1
-		e=$(date +%s%N)
-		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then
-			best=$t rss=$(tail -n1 "$dir/time")
-		fi
-	done
-	printf '%-40s %8.3f s %10d kB\n' "$label" "$best" "$rss"
-	eval "${label//[^a-z]/_}_t=$best"
-}
-
 n=$($PMUKVM report -i "$dir/graph.data" --kallsyms "$dir/host-kallsyms" --sort dso -n -t '|' -q |
 	awk -F'|' '{ s += $2 } END { print s }')
 echo
 echo "file: $n samples, $(stat -c %s "$dir/graph.data") bytes"
 printf '%-40s %10s %13s\n' "" "wall" "peak RSS"
-# Peak RSS of a pipeline is that of its largest process (time reports
-# the shell's children's maximum).
-measure "perf script | collapse" "perf script -i $dir/graph.data --no-inline \
+measure "perf script | collapse" bash -c "perf script -i $dir/graph.data --no-inline \
 	--kallsyms $dir/host-kallsyms 2>/dev/null | python3 tests/shell/lib-collapse.py >$dir/want"
-measure "pmukvm report --folded" "$PMUKVM report -i $dir/graph.data --kallsyms $dir/host-kallsyms \
-	--folded >$dir/got"
-measure "pmukvm report --flamegraph" "$PMUKVM report -i $dir/graph.data \
+measure "pmukvm report --folded" bash -c "$PMUKVM report -i $dir/graph.data \
+	--kallsyms $dir/host-kallsyms --folded >$dir/got"
+measure "pmukvm report --flamegraph" bash -c "$PMUKVM report -i $dir/graph.data \
 	--kallsyms $dir/host-kallsyms --flamegraph $dir/fg.svg"
 echo
 awk -v a="$perf_script___collapse_t" -v b="$pmukvm_report___folded_t" -v c="$pmukvm_report___flamegraph_t" \

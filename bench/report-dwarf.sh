@@ -8,9 +8,7 @@
 set -eu
 runs=${1:-3}
 secs=${2:-5}
-PMUKVM=${PMUKVM:-./pmukvm}
-dir=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+. bench/lib.sh
 
 echo "recording mtwork for $secs s with perf record --call-graph dwarf..."
 perf record -q --call-graph dwarf -e cpu-clock -o "$dir/dwarf.data" -- \
@@ -20,21 +18,6 @@ n=$(perf report -i "$dir/dwarf.data" --stdio -n --no-children -g none --sort dso
 # Warm the page cache for both.
 perf report -i "$dir/dwarf.data" --stdio --no-children >/dev/null 2>&1
 $PMUKVM report -i "$dir/dwarf.data" --stdio -g >/dev/null 2>&1
-
-# measure LABEL CMD...: best wall seconds and the peak RSS (kB) of that run.
-measure() {
-	local label=$1 best="" rss="" i t r s e; shift
-	for ((i = 0; i < runs; i++)); do
-		s=$(date +%s%N)
-		/usr/bin/time -f '%M' -o "$dir/time" "$@" >/dev/null 2>&1
-		e=$(date +%s%N)
-		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		r=$(tail -n1 "$dir/time")
-		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$r; fi
-	done
-	printf '%-24s %8.3f s %10d kB\n' "$label" "$best" "$rss"
-	eval "${label//[^a-z]/_}_t=$best"
-}
 
 preads() {
 	command -v strace >/dev/null || { echo "?"; return; }
