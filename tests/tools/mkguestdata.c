@@ -889,12 +889,7 @@ static void write_perf_data(struct opts *opt)
 	}
 
 	/* features: the section table, then the payloads it points at */
-	feat_string(feat_add(&feats, FEAT_HOSTNAME), "mkguestdata-host");
-	feat_string(feat_add(&feats, FEAT_OSRELEASE), "6.1.0-mkguestdata");
-	feat_string(feat_add(&feats, FEAT_ARCH), "x86_64");
-	fb = feat_add(&feats, FEAT_NRCPUS);
-	buf_u32(fb, ncpu);
-	buf_u32(fb, ncpu);
+	feats_host(&feats, ncpu);
 	fb = feat_add(&feats, FEAT_EVENT_DESC);
 	buf_u32(fb, 1);
 	buf_u32(fb, ATTR_SIZE);

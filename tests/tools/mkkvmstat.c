@@ -804,13 +804,8 @@ static void write_file(const struct opts *o, struct guest *guests)
 
 	if (ntp)
 		put_tracing_data(feat_add(&feats, FEAT_TRACING_DATA), o->tracefs, ntp);
-	feat_string(feat_add(&feats, FEAT_HOSTNAME), "mkkvmstat-host");
-	feat_string(feat_add(&feats, FEAT_OSRELEASE), "6.1.0-mkkvmstat");
+	feats_host(&feats, ncpus);
 	feat_string(feat_add(&feats, FEAT_VERSION), "6.1.187");
-	feat_string(feat_add(&feats, FEAT_ARCH), "x86_64");
-	fb = feat_add(&feats, FEAT_NRCPUS);
-	buf_u32(fb, ncpus);
-	buf_u32(fb, ncpus);
 	feat_string(feat_add(&feats, FEAT_CPUDESC), o->amd ? "AMD EPYC 7B13 64-Core Processor" :
 		    "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz");
 	feat_string(feat_add(&feats, FEAT_CPUID), o->cpuid ? o->cpuid : o->amd ?

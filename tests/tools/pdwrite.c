@@ -142,6 +142,21 @@ struct buf *feat_add(struct feats *fs, int id)
 	return &fs->f[fs->nr++].data;
 }
 
+void feats_host(struct feats *fs, u32 ncpus)
+{
+	char s[64];
+	struct buf *b;
+
+	snprintf(s, sizeof(s), "%s-host", prog);
+	feat_string(feat_add(fs, FEAT_HOSTNAME), s);
+	snprintf(s, sizeof(s), "6.1.0-%s", prog);
+	feat_string(feat_add(fs, FEAT_OSRELEASE), s);
+	feat_string(feat_add(fs, FEAT_ARCH), "x86_64");
+	b = feat_add(fs, FEAT_NRCPUS);
+	buf_u32(b, ncpus);
+	buf_u32(b, ncpus);
+}
+
 void feats_bits(const struct feats *fs, u64 bits[4])
 {
 	for (int i = 0; i < fs->nr; i++)

@@ -134,6 +134,12 @@ struct feats {
 
 /* A new payload of feature @id, to fill. */
 struct buf *feat_add(struct feats *fs, int id);
+/*
+ * The host's features every generator writes: HOSTNAME "<prog>-host",
+ * OSRELEASE "6.1.0-<prog>", ARCH x86_64 and NRCPUS (@ncpus online and
+ * available).
+ */
+void feats_host(struct feats *fs, u32 ncpus);
 /* Sets the header bit of each feature in @bits. */
 void feats_bits(const struct feats *fs, u64 bits[4]);
 /*
