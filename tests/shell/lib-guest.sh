@@ -1,15 +1,21 @@
 # Guest data for the tests on tests/lib.sh (source after it; the t20NN
 # guest-data tests have their own helpers in lib-guestgen.sh).
 
-# need_guest_fixture: skips without the guest-6.1 fixture; sets G (the
-# mkguestdata tool), K and M (the fixture's kallsyms.gz and modules) and GO
-# (the options that give report and top those files, host and guest rows).
-need_guest_fixture() {
-	need_fixtures
+# guest_fixture: sets G (the mkguestdata tool), K and M (the guest-6.1
+# fixture's kallsyms.gz and modules) and GO (the options that give report
+# and top those files, host and guest rows); false without the fixture.
+guest_fixture() {
 	G=$TOOLS/mkguestdata
 	K=$FIXTURES/guest-6.1/kallsyms.gz
 	M=$FIXTURES/guest-6.1/modules
 	GO="--guestkallsyms=$K --guestmodules=$M --host --guest"
+	[ -f "$K" ]
+}
+
+# need_guest_fixture: guest_fixture, or skip without the fixture.
+need_guest_fixture() {
+	need_fixtures
+	guest_fixture
 }
 
 # guest_mix OUT: a file of the default guest on the fixture with host
