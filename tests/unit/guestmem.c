@@ -58,7 +58,6 @@ void test_guestmem_errors(void)
 	char dir[] = "/tmp/pmukvm-unit-guestmem.XXXXXX", *p, *text;
 	struct guest_kernel gk;
 	struct err e = ERR_INIT;
-	FILE *f;
 
 	/* No such process: the errno and the file that could not be read. */
 	CHECK(guest_kernel__read(&gk, 999999999, &e) == -ENOENT);
@@ -82,11 +81,7 @@ void test_guestmem_errors(void)
 	check_proc_file(dir, "modules", "vfat 20480 1 - Live 0xffffffffc0000000 (OE)\n");
 
 	/* A file where a directory must go: the directory named, ENOTDIR. */
-	p = xasprintf("%s/file", dir);
-	f = fopen(p, "w");
-	CHECK(f != NULL);
-	if (f)
-		fclose(f);
+	p = unit_write_file(dir, "file", "");
 	CHECK(guest_kernel__write_tree(&gk, p, &e) == -ENOTDIR);
 	CHECK(e.code == -ENOTDIR);
 	text = xasprintf("cannot write '%s/4242/proc': Not a directory", p);
