@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -962,49 +963,37 @@ static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *
 	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
 		return;
 
+	/* every analysis ends at kvm_entry; what begins one, and its key, differ */
 	switch (ks->opts.analysis) {
 	case KVM_STAT_VMEXIT:
 		if (kind == TP_EXIT) {
 			begin = true;
 			key = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
 		}
 		break;
 	case KVM_STAT_MMIO:
+		/* a write begins (at its exit too), a read ends; keyed by gpa and type */
 		if (kind == TP_EXIT) {
 			begin = true;
-		} else if (kind == TP_MMIO && v1 == MMIO_WRITE) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
-		} else if (kind == TP_MMIO && v1 == MMIO_READ) {
-			end = true;
+		} else if (kind == TP_MMIO && (v1 == MMIO_WRITE || v1 == MMIO_READ)) {
+			begin = v1 == MMIO_WRITE;
+			end = !begin;
 			key = v2;
 			info = v1;
 		}
 		break;
 	case KVM_STAT_IOPORT:
-		if (kind == TP_PIO) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
-		}
-		break;
 	case KVM_STAT_MSR:
-		if (kind == TP_MSR) {
+		/* the access begins, keyed by port or MSR and direction */
+		if (kind == (ks->opts.analysis == KVM_STAT_IOPORT ? TP_PIO : TP_MSR)) {
 			begin = true;
 			key = v2;
 			info = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
 		}
 		break;
 	}
+	if (kind == TP_ENTRY)
+		end = true;
 	if (begin)
 		handle_begin(ks, t, key, info, time);
 	else if (end)
@@ -1254,6 +1243,13 @@ void kvm_stat__finish(struct kvm_stat *ks)
  * is file order: two or three passes of 12 bits over a batch in the cache,
  * where a merge of the per-CPU runs makes a chain of dependent comparisons
  * per sample. Times too far apart for one key go through qsort.
+ *
+ * The sorting and counting run on a thread of their own (fq_counter), a
+ * delivery behind the reading: the reader hands over each delivery in a
+ * slot (FQ_SLOTS of them go round, so memory stays bounded) and goes on.
+ * Only the counting thread touches the analysis' rows and the vCPU
+ * threads' state; the reader only creates vCPU threads, before handing
+ * over the samples that point to them.
  */
 #ifndef FQ_BATCH
 #define FQ_BATCH 4096
@@ -1262,7 +1258,8 @@ void kvm_stat__finish(struct kvm_stat *ks)
 #define FQ_DIGIT 12
 #endif
 #define FQ_BUCKETS (1u << FQ_DIGIT)
-#define FQ_DIGIT_OF(k, shift) ((size_t)((k) >> (shift)) & (FQ_BUCKETS - 1))
+/* passes enough for 64 bits */
+#define FQ_PASSES ((64 + FQ_DIGIT - 1) / FQ_DIGIT)
 /* vCPU threads by tid below this, straight from a table */
 #define TID_MAP_SIZE 65536
 #ifndef PREFETCH_AHEAD
@@ -1279,23 +1276,67 @@ struct fq_ent {
 _Static_assert(_Alignof(struct kvm_thread) > FQ_KIND_MASK && TP_OTHER <= FQ_KIND_MASK,
 	       "a kvm_thread pointer has room for the event kind");
 
-struct fqueue {
-	struct fq_ent *e;	/* what waits, in file order */
+/*
+ * The samples read wait in the reader's slot, in file order. A delivery
+ * moves what is not due yet to the next slot and hands the slot, holding
+ * what is due, to the counting thread, which sorts and counts it while the
+ * reader goes on. FQ_SLOTS slots go round between the two.
+ */
+struct fq_batch {
+	struct fq_ent *e;
 	size_t nr, alloc;
-	struct fq_ent *out;	/* what is due, in file order */
-	u64 *key, *tmp;		/* and its sort keys */
-	size_t alloc_out;
-	u64 done;		/* the limit delivered up to (with done_any) */
-	bool done_any;
+	u64 lo, hi;		/* the least and greatest time of a delivery */
+	u64 *key, *tmp;		/* its sort keys (the counting thread's) */
+	size_t alloc_key;
 };
 
-/* Room for one more entry at e[nr]. */
-static inline void fq_reserve(struct fqueue *q)
+#ifndef FQ_SLOTS
+#define FQ_SLOTS 8
+#endif
+/* the counting thread sleeps until this many deliveries wait (a wake-up costs) */
+#define FQ_WAKE (FQ_SLOTS / 2)
+
+struct fqueue {
+	u64 done;		/* the limit delivered up to (with done_any) */
+	bool done_any;
+	/* slot[head] is the reader's; [tail, head) wait for the counting thread */
+	struct fq_batch slot[FQ_SLOTS];
+	size_t head, tail;
+	struct kvm_stat *ks;
+	u32 (*cnt)[FQ_BUCKETS];	/* the counting thread's, for each radix pass */
+	bool threaded, closed;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+};
+
+static inline struct fq_batch *fq_reading(struct fqueue *q)
 {
-	if (q->nr < q->alloc)
+	return &q->slot[q->head % FQ_SLOTS];
+}
+
+/* Room for @n more entries in @b. */
+static inline void fq_reserve(struct fq_batch *b, size_t n)
+{
+	if (b->nr + n <= b->alloc)
 		return;
-	q->alloc = q->alloc ? q->alloc * 2 : FQ_BATCH * 2;
-	q->e = xrealloc(q->e, q->alloc * sizeof(*q->e));
+	while (b->nr + n > b->alloc)
+		b->alloc = b->alloc ? b->alloc * 2 : FQ_BATCH * 2;
+	b->e = xrealloc(b->e, b->alloc * sizeof(*b->e));
+}
+
+/* The next entry to fill; fq_push counts it in. */
+static inline struct fq_ent *fq_next(struct fqueue *q)
+{
+	struct fq_batch *b = fq_reading(q);
+
+	fq_reserve(b, 1);
+	return &b->e[b->nr];
+}
+
+static inline void fq_push(struct fqueue *q)
+{
+	fq_reading(q)->nr++;
 }
 
 static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
@@ -1320,77 +1361,190 @@ static unsigned int fq_bits(u64 v)
 	return v ? 64 - (unsigned int)__builtin_clzll(v) : 0;
 }
 
-/* Delivers what waits up to @limit, in (time, file) order; the rest waits. */
-static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
+/* Counts a delivery in (time, file) order. */
+static void fq_count(struct kvm_stat *ks, struct fq_batch *b, u32 (*cnt)[FQ_BUCKETS])
 {
-	u64 lo = ~0ULL, hi = 0, *a, *t;
-	size_t i, n = 0, kept = 0;
-	unsigned int ibits, shift, top;
+	u64 *a, *t;
+	size_t i, n = b->nr;
+	unsigned int ibits, tbits, npass, width, p;
+	u32 mask;
 
-	q->done = limit;
-	q->done_any = true;
-	if (q->alloc_out < q->nr) {
-		q->alloc_out = q->alloc;
-		free(q->out);
-		free(q->key);
-		free(q->tmp);
-		q->out = xcalloc(q->alloc_out, sizeof(*q->out));
-		q->key = xcalloc(q->alloc_out, sizeof(*q->key));
-		q->tmp = xcalloc(q->alloc_out, sizeof(*q->tmp));
-	}
-	/* what is due out, what is not to the front, both in file order */
-	for (i = 0; i < q->nr; i++) {
-		const struct fq_ent *f = &q->e[i];
-
-		if (f->time <= limit) {
-			q->out[n++] = *f;
-			lo = f->time < lo ? f->time : lo;
-			hi = f->time > hi ? f->time : hi;
-		} else {
-			q->e[kept++] = *f;
-		}
-	}
-	q->nr = kept;
 	if (!n)
-		return ks->err.code;
+		return;
 	ibits = fq_bits(n - 1);
-	if (ibits + fq_bits(hi - lo) > 64) {
-		const struct fq_ent **p = xcalloc(n, sizeof(*p));
+	if (ibits + fq_bits(b->hi - b->lo) > 64 || n > UINT32_MAX) {
+		const struct fq_ent **o = xcalloc(n, sizeof(*o));
 
 		for (i = 0; i < n; i++)
-			p[i] = &q->out[i];
-		qsort(p, n, sizeof(*p), cmp_fq_ent);
+			o[i] = &b->e[i];
+		qsort(o, n, sizeof(*o), cmp_fq_ent);
 		for (i = 0; i < n; i++)
-			fq_event(ks, p[i]);
-		free(p);
-		return ks->err.code;
+			fq_event(ks, o[i]);
+		free(o);
+		return;
 	}
-	a = q->key;
-	t = q->tmp;
-	for (i = 0; i < n; i++)
-		a[i] = (q->out[i].time - lo) << ibits | i;
-	/* stable LSD passes over the time bits; the index bits below keep file order */
-	top = ibits + fq_bits(hi - lo);
-	for (shift = ibits; shift < top; shift += FQ_DIGIT) {
-		size_t cnt[FQ_BUCKETS], sum = 0, c;
-		u64 *s;
+	if (b->alloc_key < n) {
+		b->alloc_key = b->alloc;
+		free(b->key);
+		free(b->tmp);
+		b->key = xcalloc(b->alloc_key, sizeof(*b->key));
+		b->tmp = xcalloc(b->alloc_key, sizeof(*b->tmp));
+	}
+	/*
+	 * Stable LSD passes over the time bits, of equal widths up to
+	 * FQ_DIGIT; the index bits below keep file order. Every pass's counts
+	 * are taken in the one read that makes the keys.
+	 */
+	tbits = fq_bits(b->hi - b->lo);
+	npass = (tbits + FQ_DIGIT - 1) / FQ_DIGIT;
+	width = npass ? (tbits + npass - 1) / npass : 0;
+	mask = (1u << width) - 1;
+	memset(cnt, 0, npass * sizeof(*cnt));
+	a = b->key;
+	t = b->tmp;
+	for (i = 0; i < n; i++) {
+		u64 d = b->e[i].time - b->lo;
 
-		memset(cnt, 0, sizeof(cnt));
-		for (i = 0; i < n; i++)
-			cnt[FQ_DIGIT_OF(a[i], shift)]++;
-		for (i = 0; i < FQ_BUCKETS; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
+		a[i] = d << ibits | i;
+		for (p = 0; p < npass; p++)
+			cnt[p][(d >> (p * width)) & mask]++;
+	}
+	for (p = 0; p < npass; p++) {
+		u32 sum = 0, c, *cp = cnt[p];
+		unsigned int shift = ibits + p * width;
+		u64 *sw;
+
+		for (i = 0; i <= mask; i++) {
+			c = cp[i];
+			cp[i] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			t[cnt[FQ_DIGIT_OF(a[i], shift)]++] = a[i];
-		s = a;
+			t[cp[(a[i] >> shift) & mask]++] = a[i];
+		sw = a;
 		a = t;
-		t = s;
+		t = sw;
 	}
 	for (i = 0; i < n; i++)
-		fq_event(ks, &q->out[a[i] & ((1ULL << ibits) - 1)]);
+		fq_event(ks, &b->e[a[i] & ((1ULL << ibits) - 1)]);
+}
+
+/*
+ * The counting thread: each delivery in turn, until the reader closes. It
+ * sleeps when none waits, and is woken when FQ_WAKE do (or at the close).
+ */
+static void *fq_counter(void *arg)
+{
+	struct fqueue *q = arg;
+	struct fq_batch *b;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->tail == q->head && !q->closed)
+			pthread_cond_wait(&q->filled, &q->lock);
+		if (q->tail == q->head)
+			break;
+		b = &q->slot[q->tail % FQ_SLOTS];
+		pthread_mutex_unlock(&q->lock);
+		fq_count(q->ks, b, q->cnt);
+		pthread_mutex_lock(&q->lock);
+		q->tail++;
+		pthread_cond_signal(&q->emptied);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* Counting on a thread of its own; where none can be had, the reader counts. */
+static void fq_start(struct fqueue *q, struct kvm_stat *ks)
+{
+	q->ks = ks;
+	q->cnt = xcalloc(FQ_PASSES, sizeof(*q->cnt));
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->filled, NULL);
+	pthread_cond_init(&q->emptied, NULL);
+	q->threaded = !pthread_create(&q->thread, NULL, fq_counter, q);
+	if (q->threaded)
+		pthread_setname_np(q->thread, "pmukvm-count");
+}
+
+/* Waits for every delivery to be counted, and frees the queue. */
+static void fq_stop(struct fqueue *q)
+{
+	size_t i;
+
+	if (q->threaded) {
+		pthread_mutex_lock(&q->lock);
+		q->closed = true;
+		pthread_cond_signal(&q->filled);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
+	pthread_cond_destroy(&q->emptied);
+	pthread_cond_destroy(&q->filled);
+	pthread_mutex_destroy(&q->lock);
+	for (i = 0; i < FQ_SLOTS; i++) {
+		free(q->slot[i].e);
+		free(q->slot[i].key);
+		free(q->slot[i].tmp);
+	}
+	free(q->cnt);
+}
+
+/* Delivers what waits up to @limit, in (time, file) order; the rest waits. */
+static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
+{
+	struct fq_batch *b, *nb, swap;
+	u64 lo = ~0ULL, hi = 0;
+	size_t i, n = 0;
+
+	q->done = limit;
+	q->done_any = true;
+	/* the slot after the reader's takes what is not due: wait until it is free */
+	if (q->threaded) {
+		pthread_mutex_lock(&q->lock);
+		while (q->head - q->tail >= FQ_SLOTS - 1)
+			pthread_cond_wait(&q->emptied, &q->lock);
+		pthread_mutex_unlock(&q->lock);
+	}
+	b = fq_reading(q);
+	nb = &q->slot[(q->head + 1) % FQ_SLOTS];
+	nb->nr = 0;
+	/* what is due to the front, what is not to the next slot, both in file order */
+	for (i = 0; i < b->nr; i++) {
+		const struct fq_ent *f = &b->e[i];
+
+		if (f->time <= limit) {
+			lo = f->time < lo ? f->time : lo;
+			hi = f->time > hi ? f->time : hi;
+			b->e[n++] = *f;
+		} else {
+			fq_reserve(nb, 1);
+			nb->e[nb->nr++] = *f;
+		}
+	}
+	if (!n) {
+		/* nothing due: everything waits on, now in the next slot; swap back */
+		swap = *b;
+		*b = *nb;
+		*nb = swap;
+		nb->nr = 0;
+		return ks->err.code;
+	}
+	b->nr = n;
+	b->lo = lo;
+	b->hi = hi;
+	if (!q->threaded) {
+		fq_count(ks, b, q->cnt);
+		q->head++;
+		q->tail++;
+		return ks->err.code;
+	}
+	pthread_mutex_lock(&q->lock);
+	q->head++;
+	if (q->head - q->tail >= FQ_WAKE)
+		pthread_cond_signal(&q->filled);
+	pthread_mutex_unlock(&q->lock);
 	return ks->err.code;
 }
 
@@ -1429,6 +1583,7 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		if (ks->tps[i].kind != TP_OTHER && ks->tps[i].w_raw < 0)
 			return -EOPNOTSUPP;
 	memset(idc, 0, sizeof(idc));
+	fq_start(&q, ks);
 	for (;;) {
 		union perf_event *ev;
 		const struct kvm_tp *tp;
@@ -1467,7 +1622,7 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 			/* perf delivers up to limit here; see fq_deliver for when this does */
 			flushed = limit;
 			have_flushed = true;
-			if (q.nr >= FQ_BATCH) {
+			if (fq_reading(&q)->nr >= FQ_BATCH) {
 				ret = fq_deliver(ks, &q, flushed);
 				if (ret)
 					goto out;
@@ -1552,8 +1707,7 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 			if (ret)
 				goto out;
 		}
-		fq_reserve(&q);
-		f = &q.e[q.nr];
+		f = fq_next(&q);
 		payload = (const u8 *)(body + tp->w_raw) + 4;
 		if (raw >= tp->need8) {
 			memcpy(&f->v1, payload + tp->off[0], 8);
@@ -1566,14 +1720,11 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		f->time = t;
 		f->tk = (uintptr_t)last_t | (uintptr_t)tp->kind;
-		q.nr++;
+		fq_push(&q);
 	}
 	ret = fq_deliver(ks, &q, ~0ULL);
 out:
-	free(q.e);
-	free(q.out);
-	free(q.key);
-	free(q.tmp);
+	fq_stop(&q);
 	free(tid_map);
 	return ret;
 }
