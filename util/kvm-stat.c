@@ -716,7 +716,7 @@ static struct kvm_thread *findnew_thread(struct kvm_stat *ks, u32 pid, u32 tid)
 }
 
 /* perf's find_create_kvm_event: bucket key & 4095, the newest first. */
-static struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
+static struct kvm_stat_row *findnew_row_slow(struct kvm_stat *ks, u64 key, u64 info)
 {
 	struct kvm_stat_row **head = &ks->buckets[key & 4095], *r;
 
@@ -732,6 +732,16 @@ static struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
 	r->hnext = *head;
 	*head = r;
 	return r;
+}
+
+/* The bucket's newest row first: most keys have a bucket of their own. */
+static inline struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
+{
+	struct kvm_stat_row *r = ks->buckets[key & 4095];
+
+	if (r && r->key == key && r->info == info)
+		return r;
+	return findnew_row_slow(ks, key, info);
 }
 
 static struct kvm_stat_row *findnew_grow(struct kvm_stat *ks, s32 pid, u64 key, u64 info)
@@ -867,7 +877,8 @@ static bool bad_payload(struct kvm_stat *ks, const struct perf_sample *s, const 
 	return true;
 }
 
-static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
+static inline __attribute__((always_inline)) void
+handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
 {
 	struct kvm_stat_row *row = t->last, *grow = t->glast;
 	u64 begin = t->start_time, d;
@@ -893,8 +904,8 @@ static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 i
 	}
 }
 
-static void handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info,
-			 u64 time)
+static inline __attribute__((always_inline)) void
+handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
 {
 	t->last = t->glast = NULL;
 	if (key != INVALID_KEY) {
@@ -948,8 +959,9 @@ static bool tp_fields(const struct kvm_stat *ks, const struct kvm_tp *tp, const 
  * perf's handle_kvm_event: a thread counts from its first kvm_entry (the
  * vCPU id comes from it), then the analysis pairs its begin and end events.
  */
-static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *t,
-					enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
+static inline __attribute__((always_inline)) void
+perf_event_of(struct kvm_stat *ks, enum kvm_stat_analysis analysis, int vcpu,
+	      struct kvm_thread *t, enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
 {
 	u64 key = INVALID_KEY, info = 0;
 	bool begin = false, end = false;
@@ -960,11 +972,11 @@ static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *
 		t->has_record = true;
 		t->vcpu_id = (int)v1;
 	}
-	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
+	if (vcpu >= 0 && vcpu != t->vcpu_id)
 		return;
 
 	/* every analysis ends at kvm_entry; what begins one, and its key, differ */
-	switch (ks->opts.analysis) {
+	switch (analysis) {
 	case KVM_STAT_VMEXIT:
 		if (kind == TP_EXIT) {
 			begin = true;
@@ -985,7 +997,7 @@ static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *
 	case KVM_STAT_IOPORT:
 	case KVM_STAT_MSR:
 		/* the access begins, keyed by port or MSR and direction */
-		if (kind == (ks->opts.analysis == KVM_STAT_IOPORT ? TP_PIO : TP_MSR)) {
+		if (kind == (analysis == KVM_STAT_IOPORT ? TP_PIO : TP_MSR)) {
 			begin = true;
 			key = v2;
 			info = v1;
@@ -998,6 +1010,12 @@ static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *
 		handle_begin(ks, t, key, info, time);
 	else if (end)
 		handle_end(ks, t, key, info, time);
+}
+
+static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *t,
+					enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
+{
+	perf_event_of(ks, ks->opts.analysis, ks->opts.vcpu, t, kind, time, v1, v2);
 }
 
 static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pid, u32 tid,
@@ -1325,25 +1343,27 @@ static inline void fq_reserve(struct fq_batch *b, size_t n)
 	b->e = xrealloc(b->e, b->alloc * sizeof(*b->e));
 }
 
-/* The next entry to fill; fq_push counts it in. */
-static inline struct fq_ent *fq_next(struct fqueue *q)
-{
-	struct fq_batch *b = fq_reading(q);
-
-	fq_reserve(b, 1);
-	return &b->e[b->nr];
-}
-
-static inline void fq_push(struct fqueue *q)
-{
-	fq_reading(q)->nr++;
-}
-
 static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
 {
 	kvm_stat__perf_event(ks, (struct kvm_thread *)(f->tk & ~FQ_KIND_MASK),
 			     (enum kvm_tp_kind)(f->tk & FQ_KIND_MASK), f->time, f->v1, f->v2);
 }
+
+/* Counts @b's entries in the order of @idx (the low @ibits of each), the analysis fixed. */
+#define FQ_COUNT_AS(ks, b, idx, n, ibits, analysis)					\
+	do {										\
+		int _vcpu = (ks)->opts.vcpu;						\
+		size_t _i;								\
+											\
+		for (_i = 0; _i < (n); _i++) {						\
+			const struct fq_ent *_f = &(b)->e[(idx)[_i] & ((1ULL << (ibits)) - 1)]; \
+											\
+			perf_event_of(ks, analysis, _vcpu,				\
+				      (struct kvm_thread *)(_f->tk & ~FQ_KIND_MASK),	\
+				      (enum kvm_tp_kind)(_f->tk & FQ_KIND_MASK), _f->time,	\
+				      _f->v1, _f->v2);					\
+		}									\
+	} while (0)
 
 static int cmp_fq_ent(const void *a, const void *b)
 {
@@ -1402,12 +1422,22 @@ static void fq_count(struct kvm_stat *ks, struct fq_batch *b, u32 (*cnt)[FQ_BUCK
 	memset(cnt, 0, npass * sizeof(*cnt));
 	a = b->key;
 	t = b->tmp;
-	for (i = 0; i < n; i++) {
-		u64 d = b->e[i].time - b->lo;
+	if (npass == 2) {
+		for (i = 0; i < n; i++) {
+			u64 d = b->e[i].time - b->lo;
 
-		a[i] = d << ibits | i;
-		for (p = 0; p < npass; p++)
-			cnt[p][(d >> (p * width)) & mask]++;
+			a[i] = d << ibits | i;
+			cnt[0][d & mask]++;
+			cnt[1][(d >> width) & mask]++;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			u64 d = b->e[i].time - b->lo;
+
+			a[i] = d << ibits | i;
+			for (p = 0; p < npass; p++)
+				cnt[p][(d >> (p * width)) & mask]++;
+		}
 	}
 	for (p = 0; p < npass; p++) {
 		u32 sum = 0, c, *cp = cnt[p];
@@ -1425,8 +1455,21 @@ static void fq_count(struct kvm_stat *ks, struct fq_batch *b, u32 (*cnt)[FQ_BUCK
 		a = t;
 		t = sw;
 	}
-	for (i = 0; i < n; i++)
-		fq_event(ks, &b->e[a[i] & ((1ULL << ibits) - 1)]);
+	/* the analysis fixed in each loop, so that its tests fold away */
+	switch (ks->opts.analysis) {
+	case KVM_STAT_VMEXIT:
+		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_VMEXIT);
+		break;
+	case KVM_STAT_MMIO:
+		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_MMIO);
+		break;
+	case KVM_STAT_IOPORT:
+		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_IOPORT);
+		break;
+	case KVM_STAT_MSR:
+		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_MSR);
+		break;
+	}
 }
 
 /*
@@ -1463,7 +1506,9 @@ static void fq_start(struct fqueue *q, struct kvm_stat *ks)
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->filled, NULL);
 	pthread_cond_init(&q->emptied, NULL);
-	q->threaded = !pthread_create(&q->thread, NULL, fq_counter, q);
+	/* PMUKVM_STAT_ONE_THREAD (for tests): the reader counts */
+	q->threaded = !getenv("PMUKVM_STAT_ONE_THREAD") &&
+		      !pthread_create(&q->thread, NULL, fq_counter, q);
 	if (q->threaded)
 		pthread_setname_np(q->thread, "pmukvm-count");
 }
@@ -1517,7 +1562,9 @@ static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
 		if (f->time <= limit) {
 			lo = f->time < lo ? f->time : lo;
 			hi = f->time > hi ? f->time : hi;
-			b->e[n++] = *f;
+			if (n != i)
+				b->e[n] = *f;
+			n++;
 		} else {
 			fq_reserve(nb, 1);
 			nb->e[nb->nr++] = *f;
@@ -1569,12 +1616,23 @@ static unsigned int analysis_kinds(enum kvm_stat_analysis a)
 int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 {
 	/* event id -> its kvm_tp (NULL: not a kvm event), direct mapped */
-	struct { u64 id; const struct kvm_tp *tp; bool valid; } idc[64];
+	struct { u64 id; const struct kvm_tp *tp; } idc[64];
 	struct fqueue q = { 0 };
 	struct kvm_thread *last_t = NULL, **tid_map = NULL;
 	u64 max_time = 0, limit = 0, flushed = 0;
 	bool have_flushed = false;
 	unsigned int kinds = analysis_kinds(ks->opts.analysis);
+	/* the map, as locals: the loop reads them for every record */
+	const u8 *buf = data->buf;
+	size_t len = data->buf_len, pos = data->buf_pos;
+	bool eof = data->eof;
+	/* where the event id sits in a sample, when there are several events */
+	int id_pos = data->nr_evsels > 1 ? data->id_pos_sample : -1;
+	/* the reader's slot: its entries, count and room, as locals */
+	struct fq_batch *rb;
+	struct fq_ent *re;
+	size_t rnr, ralloc;
+	bool all_pids = !ks->opts.pids;
 	int i, ret = 0;
 
 	if (!data->mapped || data->is_pipe)
@@ -1582,8 +1640,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 	for (i = 0; i < data->nr_evsels; i++)
 		if (ks->tps[i].kind != TP_OTHER && ks->tps[i].w_raw < 0)
 			return -EOPNOTSUPP;
-	memset(idc, 0, sizeof(idc));
+	/* an empty slot holds an id of another slot, which no lookup there matches */
+	for (i = 0; i < 64; i++) {
+		idc[i].id = (u64)(i ^ 1);
+		idc[i].tp = NULL;
+	}
 	fq_start(&q, ks);
+#define READER_SLOT() (rb = fq_reading(&q), re = rb->e, rnr = rb->nr, ralloc = rb->alloc)
+	READER_SLOT();
 	for (;;) {
 		union perf_event *ev;
 		const struct kvm_tp *tp;
@@ -1600,17 +1664,21 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		 * in place, as perf_data__next would; anything else goes
 		 * through it.
 		 */
-		ev = (union perf_event *)(data->buf + data->buf_pos);
-		if (!data->eof && data->buf_len - data->buf_pos >= sizeof(ev->header) &&
-		    !(data->buf_pos % 8) &&
+		ev = (union perf_event *)(buf + pos);
+		if (!eof && len - pos >= sizeof(ev->header) && !(pos % 8) &&
 		    (ev->header.type == PERF_RECORD_SAMPLE ||
 		     ev->header.type == PERF_RECORD_FINISHED_ROUND) &&
 		    ev->header.size >= sizeof(ev->header) && !(ev->header.size % 8) &&
-		    ev->header.size <= data->buf_len - data->buf_pos) {
-			off = data->buf_file_off + data->buf_pos;
-			data->buf_pos += ev->header.size;
+		    ev->header.size <= len - pos) {
+			off = data->buf_file_off + pos;
+			pos += ev->header.size;
 		} else {
+			data->buf_pos = pos;
 			r = perf_data__next(data, &ev, &off);
+			buf = data->buf;
+			len = data->buf_len;
+			pos = data->buf_pos;
+			eof = data->eof;
 			if (r < 0) {
 				ret = err__set(&ks->err, r, "%s", data->err.msg);
 				goto out;
@@ -1622,8 +1690,10 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 			/* perf delivers up to limit here; see fq_deliver for when this does */
 			flushed = limit;
 			have_flushed = true;
-			if (fq_reading(&q)->nr >= FQ_BATCH) {
+			if (rnr >= FQ_BATCH) {
+				rb->nr = rnr;
 				ret = fq_deliver(ks, &q, flushed);
+				READER_SLOT();
 				if (ret)
 					goto out;
 			}
@@ -1640,16 +1710,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		__builtin_prefetch((const u8 *)ev + PREFETCH_AHEAD + 64);
 		words = (ev->header.size - sizeof(ev->header)) / 8;
 		body = (const u64 *)(&ev->header + 1);
-		if (data->nr_evsels > 1 && data->id_pos_sample >= 0 &&
-		    (size_t)data->id_pos_sample < words) {
-			u64 id = body[data->id_pos_sample];
+		if (id_pos >= 0 && (size_t)id_pos < words) {
+			u64 id = body[id_pos];
 			unsigned int slot = (unsigned int)(id & 63);
 
-			if (!idc[slot].valid || idc[slot].id != id) {
+			if (idc[slot].id != id) {
 				struct evsel *evsel = perf_data__evsel_of(data, ev);
 
 				idc[slot].id = id;
-				idc[slot].valid = true;
 				idc[slot].tp = evsel && evsel->idx >= 0 && evsel->idx < data->nr_evsels ?
 					       &ks->tps[evsel->idx] : NULL;
 			}
@@ -1674,11 +1742,10 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 			goto out;
 		}
 		t = body[tp->w_time];
-		if (t > max_time)
-			max_time = t;
+		max_time = t > max_time ? t : max_time;
 		pid = (u32)body[tp->w_tid];
 		tid = (u32)(body[tp->w_tid] >> 32);
-		if (!pid_selected(ks, pid))
+		if (!all_pids && !pid_selected(ks, pid))
 			continue;
 		if (raw < tp->need) {
 			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 ": the raw payload of "
@@ -1703,11 +1770,18 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		/* late (perf delivered its time before it came): what perf delivered goes first */
 		if (have_flushed && t <= flushed && (!q.done_any || q.done < flushed)) {
+			rb->nr = rnr;
 			ret = fq_deliver(ks, &q, flushed);
+			READER_SLOT();
 			if (ret)
 				goto out;
 		}
-		f = fq_next(&q);
+		if (rnr == ralloc) {
+			rb->nr = rnr;
+			fq_reserve(rb, 1);
+			READER_SLOT();
+		}
+		f = &re[rnr];
 		payload = (const u8 *)(body + tp->w_raw) + 4;
 		if (raw >= tp->need8) {
 			memcpy(&f->v1, payload + tp->off[0], 8);
@@ -1720,10 +1794,13 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		f->time = t;
 		f->tk = (uintptr_t)last_t | (uintptr_t)tp->kind;
-		fq_push(&q);
+		rnr++;
 	}
+	rb->nr = rnr;
 	ret = fq_deliver(ks, &q, ~0ULL);
 out:
+	data->buf_pos = pos;
+#undef READER_SLOT
 	fq_stop(&q);
 	free(tid_map);
 	return ret;
