@@ -1455,21 +1455,11 @@ static void fq_count(struct kvm_stat *ks, struct fq_batch *b, u32 (*cnt)[FQ_BUCK
 		a = t;
 		t = sw;
 	}
-	/* the analysis fixed in each loop, so that its tests fold away */
-	switch (ks->opts.analysis) {
-	case KVM_STAT_VMEXIT:
+	/* vmexit, the default, with the analysis fixed so that its tests fold away */
+	if (ks->opts.analysis == KVM_STAT_VMEXIT)
 		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_VMEXIT);
-		break;
-	case KVM_STAT_MMIO:
-		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_MMIO);
-		break;
-	case KVM_STAT_IOPORT:
-		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_IOPORT);
-		break;
-	case KVM_STAT_MSR:
-		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_MSR);
-		break;
-	}
+	else
+		FQ_COUNT_AS(ks, b, a, n, ibits, ks->opts.analysis);
 }
 
 /*
