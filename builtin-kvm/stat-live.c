@@ -360,16 +360,7 @@ static const char *live__key(void *ctx, int key)
 {
 	struct live *l = ctx;
 
-	if (key == 'k') {
-		l->ks->opts.sort = l->ks->opts.sort == KVM_STAT_SORT_TIME ? KVM_STAT_SORT_SAMPLE :
-				   KVM_STAT_SORT_TIME;
-		snprintf(l->msg, sizeof(l->msg), "sort by %s from the next refresh",
-			 l->ks->opts.sort == KVM_STAT_SORT_TIME ? "average time" : "samples");
-	} else {
-		l->p.extended = !l->p.extended;
-		snprintf(l->msg, sizeof(l->msg), "pmukvm's tables %s from the next refresh",
-			 l->p.extended ? "shown" : "hidden");
-	}
+	stat_tui__key(l->ks, &l->p, key, true, l->msg, sizeof(l->msg));
 	return l->msg;
 }
 

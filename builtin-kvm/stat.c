@@ -205,22 +205,30 @@ static const char *const *report_tui_lines(void *ctx, size_t *nr)
 	return (const char *const *)r->text.lines;
 }
 
+void stat_tui__key(struct kvm_stat *ks, struct kvm_stat_print *p, int key, bool later,
+		   char *msg, size_t size)
+{
+	const char *when = later ? " from the next refresh" : "";
+
+	if (key == 'k') {
+		ks->opts.sort = ks->opts.sort == KVM_STAT_SORT_TIME ? KVM_STAT_SORT_SAMPLE :
+				KVM_STAT_SORT_TIME;
+		snprintf(msg, size, "%s %s%s", later ? "sort by" : "sorted by",
+			 ks->opts.sort == KVM_STAT_SORT_TIME ? "average time" : "samples", when);
+	} else {
+		p->extended = !p->extended;
+		snprintf(msg, size, "pmukvm's tables %s%s", p->extended ? "shown" : "hidden", when);
+	}
+}
+
 /* The file is read: 'k' and 'x' take effect at once. */
 static const char *report_tui_key(void *ctx, int key)
 {
 	struct stat_report *r = ctx;
 
-	if (key == 'k') {
-		r->ks->opts.sort = r->ks->opts.sort == KVM_STAT_SORT_TIME ? KVM_STAT_SORT_SAMPLE :
-				   KVM_STAT_SORT_TIME;
+	stat_tui__key(r->ks, &r->p, key, false, r->msg, sizeof(r->msg));
+	if (key == 'k')
 		kvm_stat__finish(r->ks);
-		snprintf(r->msg, sizeof(r->msg), "sorted by %s",
-			 r->ks->opts.sort == KVM_STAT_SORT_TIME ? "average time" : "samples");
-	} else {
-		r->p.extended = !r->p.extended;
-		snprintf(r->msg, sizeof(r->msg), "pmukvm's tables %s",
-			 r->p.extended ? "shown" : "hidden");
-	}
 	if (stat_text__render(&r->text, r->ks, &r->p, r->o.by_symbol))
 		return "out of memory";
 	return r->msg;

@@ -42,6 +42,14 @@ int stat_text__render(struct stat_text *t, struct kvm_stat *ks, const struct kvm
 		      bool by_symbol);
 void stat_text__exit(struct stat_text *t);
 
+/**
+ * stat_tui__key - a full-screen view's keys: 'k' flips @ks's sort (samples,
+ * average time), any other @p->extended; says which into @msg, as taking
+ * effect at the next refresh when @later.
+ */
+void stat_tui__key(struct kvm_stat *ks, struct kvm_stat_print *p, int key, bool later,
+		   char *msg, size_t size);
+
 /** stat_live_opts - stat live's option table (for completion). */
 const struct opt_desc *stat_live_opts(void);
 

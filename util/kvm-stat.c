@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -715,7 +716,7 @@ static struct kvm_thread *findnew_thread(struct kvm_stat *ks, u32 pid, u32 tid)
 }
 
 /* perf's find_create_kvm_event: bucket key & 4095, the newest first. */
-static struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
+static struct kvm_stat_row *findnew_row_slow(struct kvm_stat *ks, u64 key, u64 info)
 {
 	struct kvm_stat_row **head = &ks->buckets[key & 4095], *r;
 
@@ -731,6 +732,16 @@ static struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
 	r->hnext = *head;
 	*head = r;
 	return r;
+}
+
+/* The bucket's newest row first: most keys have a bucket of their own. */
+static inline struct kvm_stat_row *findnew_row(struct kvm_stat *ks, u64 key, u64 info)
+{
+	struct kvm_stat_row *r = ks->buckets[key & 4095];
+
+	if (r && r->key == key && r->info == info)
+		return r;
+	return findnew_row_slow(ks, key, info);
 }
 
 static struct kvm_stat_row *findnew_grow(struct kvm_stat *ks, s32 pid, u64 key, u64 info)
@@ -866,7 +877,8 @@ static bool bad_payload(struct kvm_stat *ks, const struct perf_sample *s, const 
 	return true;
 }
 
-static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
+static inline __attribute__((always_inline)) void
+handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
 {
 	struct kvm_stat_row *row = t->last, *grow = t->glast;
 	u64 begin = t->start_time, d;
@@ -892,8 +904,8 @@ static void handle_end(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 i
 	}
 }
 
-static void handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info,
-			 u64 time)
+static inline __attribute__((always_inline)) void
+handle_begin(struct kvm_stat *ks, struct kvm_thread *t, u64 key, u64 info, u64 time)
 {
 	t->last = t->glast = NULL;
 	if (key != INVALID_KEY) {
@@ -947,8 +959,9 @@ static bool tp_fields(const struct kvm_stat *ks, const struct kvm_tp *tp, const 
  * perf's handle_kvm_event: a thread counts from its first kvm_entry (the
  * vCPU id comes from it), then the analysis pairs its begin and end events.
  */
-static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *t,
-					enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
+static inline __attribute__((always_inline)) void
+perf_event_of(struct kvm_stat *ks, enum kvm_stat_analysis analysis, int vcpu,
+	      struct kvm_thread *t, enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
 {
 	u64 key = INVALID_KEY, info = 0;
 	bool begin = false, end = false;
@@ -959,56 +972,50 @@ static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *
 		t->has_record = true;
 		t->vcpu_id = (int)v1;
 	}
-	if (ks->opts.vcpu >= 0 && ks->opts.vcpu != t->vcpu_id)
+	if (vcpu >= 0 && vcpu != t->vcpu_id)
 		return;
 
-	switch (ks->opts.analysis) {
+	/* every analysis ends at kvm_entry; what begins one, and its key, differ */
+	switch (analysis) {
 	case KVM_STAT_VMEXIT:
 		if (kind == TP_EXIT) {
 			begin = true;
 			key = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
 		}
 		break;
 	case KVM_STAT_MMIO:
+		/* a write begins (at its exit too), a read ends; keyed by gpa and type */
 		if (kind == TP_EXIT) {
 			begin = true;
-		} else if (kind == TP_MMIO && v1 == MMIO_WRITE) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
-		} else if (kind == TP_MMIO && v1 == MMIO_READ) {
-			end = true;
+		} else if (kind == TP_MMIO && (v1 == MMIO_WRITE || v1 == MMIO_READ)) {
+			begin = v1 == MMIO_WRITE;
+			end = !begin;
 			key = v2;
 			info = v1;
 		}
 		break;
 	case KVM_STAT_IOPORT:
-		if (kind == TP_PIO) {
-			begin = true;
-			key = v2;
-			info = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
-		}
-		break;
 	case KVM_STAT_MSR:
-		if (kind == TP_MSR) {
+		/* the access begins, keyed by port or MSR and direction */
+		if (kind == (analysis == KVM_STAT_IOPORT ? TP_PIO : TP_MSR)) {
 			begin = true;
 			key = v2;
 			info = v1;
-		} else if (kind == TP_ENTRY) {
-			end = true;
 		}
 		break;
 	}
+	if (kind == TP_ENTRY)
+		end = true;
 	if (begin)
 		handle_begin(ks, t, key, info, time);
 	else if (end)
 		handle_end(ks, t, key, info, time);
+}
+
+static inline void kvm_stat__perf_event(struct kvm_stat *ks, struct kvm_thread *t,
+					enum kvm_tp_kind kind, u64 time, u64 v1, u64 v2)
+{
+	perf_event_of(ks, ks->opts.analysis, ks->opts.vcpu, t, kind, time, v1, v2);
 }
 
 static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pid, u32 tid,
@@ -1254,6 +1261,13 @@ void kvm_stat__finish(struct kvm_stat *ks)
  * is file order: two or three passes of 12 bits over a batch in the cache,
  * where a merge of the per-CPU runs makes a chain of dependent comparisons
  * per sample. Times too far apart for one key go through qsort.
+ *
+ * The sorting and counting run on a thread of their own (fq_counter), a
+ * delivery behind the reading: the reader hands over each delivery in a
+ * slot (FQ_SLOTS of them go round, so memory stays bounded) and goes on.
+ * Only the counting thread touches the analysis' rows and the vCPU
+ * threads' state; the reader only creates vCPU threads, before handing
+ * over the samples that point to them.
  */
 #ifndef FQ_BATCH
 #define FQ_BATCH 4096
@@ -1262,7 +1276,8 @@ void kvm_stat__finish(struct kvm_stat *ks)
 #define FQ_DIGIT 12
 #endif
 #define FQ_BUCKETS (1u << FQ_DIGIT)
-#define FQ_DIGIT_OF(k, shift) ((size_t)((k) >> (shift)) & (FQ_BUCKETS - 1))
+/* passes enough for 64 bits */
+#define FQ_PASSES ((64 + FQ_DIGIT - 1) / FQ_DIGIT)
 /* vCPU threads by tid below this, straight from a table */
 #define TID_MAP_SIZE 65536
 #ifndef PREFETCH_AHEAD
@@ -1279,23 +1294,53 @@ struct fq_ent {
 _Static_assert(_Alignof(struct kvm_thread) > FQ_KIND_MASK && TP_OTHER <= FQ_KIND_MASK,
 	       "a kvm_thread pointer has room for the event kind");
 
-struct fqueue {
-	struct fq_ent *e;	/* what waits, in file order */
+/*
+ * The samples read wait in the reader's slot, in file order. A delivery
+ * moves what is not due yet to the next slot and hands the slot, holding
+ * what is due, to the counting thread, which sorts and counts it while the
+ * reader goes on. FQ_SLOTS slots go round between the two.
+ */
+struct fq_batch {
+	struct fq_ent *e;
 	size_t nr, alloc;
-	struct fq_ent *out;	/* what is due, in file order */
-	u64 *key, *tmp;		/* and its sort keys */
-	size_t alloc_out;
-	u64 done;		/* the limit delivered up to (with done_any) */
-	bool done_any;
+	u64 lo, hi;		/* the least and greatest time of a delivery */
+	u64 *key, *tmp;		/* its sort keys (the counting thread's) */
+	size_t alloc_key;
 };
 
-/* Room for one more entry at e[nr]. */
-static inline void fq_reserve(struct fqueue *q)
+#ifndef FQ_SLOTS
+#define FQ_SLOTS 8
+#endif
+/* the counting thread sleeps until this many deliveries wait (a wake-up costs) */
+#define FQ_WAKE (FQ_SLOTS / 2)
+
+struct fqueue {
+	u64 done;		/* the limit delivered up to (with done_any) */
+	bool done_any;
+	/* slot[head] is the reader's; [tail, head) wait for the counting thread */
+	struct fq_batch slot[FQ_SLOTS];
+	size_t head, tail;
+	struct kvm_stat *ks;
+	u32 (*cnt)[FQ_BUCKETS];	/* the counting thread's, for each radix pass */
+	bool threaded, closed;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+};
+
+static inline struct fq_batch *fq_reading(struct fqueue *q)
 {
-	if (q->nr < q->alloc)
+	return &q->slot[q->head % FQ_SLOTS];
+}
+
+/* Room for @n more entries in @b. */
+static inline void fq_reserve(struct fq_batch *b, size_t n)
+{
+	if (b->nr + n <= b->alloc)
 		return;
-	q->alloc = q->alloc ? q->alloc * 2 : FQ_BATCH * 2;
-	q->e = xrealloc(q->e, q->alloc * sizeof(*q->e));
+	while (b->nr + n > b->alloc)
+		b->alloc = b->alloc ? b->alloc * 2 : FQ_BATCH * 2;
+	b->e = xrealloc(b->e, b->alloc * sizeof(*b->e));
 }
 
 static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
@@ -1303,6 +1348,22 @@ static inline void fq_event(struct kvm_stat *ks, const struct fq_ent *f)
 	kvm_stat__perf_event(ks, (struct kvm_thread *)(f->tk & ~FQ_KIND_MASK),
 			     (enum kvm_tp_kind)(f->tk & FQ_KIND_MASK), f->time, f->v1, f->v2);
 }
+
+/* Counts @b's entries in the order of @idx (the low @ibits of each), the analysis fixed. */
+#define FQ_COUNT_AS(ks, b, idx, n, ibits, analysis)					\
+	do {										\
+		int _vcpu = (ks)->opts.vcpu;						\
+		size_t _i;								\
+											\
+		for (_i = 0; _i < (n); _i++) {						\
+			const struct fq_ent *_f = &(b)->e[(idx)[_i] & ((1ULL << (ibits)) - 1)]; \
+											\
+			perf_event_of(ks, analysis, _vcpu,				\
+				      (struct kvm_thread *)(_f->tk & ~FQ_KIND_MASK),	\
+				      (enum kvm_tp_kind)(_f->tk & FQ_KIND_MASK), _f->time,	\
+				      _f->v1, _f->v2);					\
+		}									\
+	} while (0)
 
 static int cmp_fq_ent(const void *a, const void *b)
 {
@@ -1320,77 +1381,207 @@ static unsigned int fq_bits(u64 v)
 	return v ? 64 - (unsigned int)__builtin_clzll(v) : 0;
 }
 
-/* Delivers what waits up to @limit, in (time, file) order; the rest waits. */
-static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
+/* Counts a delivery in (time, file) order. */
+static void fq_count(struct kvm_stat *ks, struct fq_batch *b, u32 (*cnt)[FQ_BUCKETS])
 {
-	u64 lo = ~0ULL, hi = 0, *a, *t;
-	size_t i, n = 0, kept = 0;
-	unsigned int ibits, shift, top;
+	u64 *a, *t;
+	size_t i, n = b->nr;
+	unsigned int ibits, tbits, npass, width, p;
+	u32 mask;
 
-	q->done = limit;
-	q->done_any = true;
-	if (q->alloc_out < q->nr) {
-		q->alloc_out = q->alloc;
-		free(q->out);
-		free(q->key);
-		free(q->tmp);
-		q->out = xcalloc(q->alloc_out, sizeof(*q->out));
-		q->key = xcalloc(q->alloc_out, sizeof(*q->key));
-		q->tmp = xcalloc(q->alloc_out, sizeof(*q->tmp));
+	if (!n)
+		return;
+	ibits = fq_bits(n - 1);
+	if (ibits + fq_bits(b->hi - b->lo) > 64 || n > UINT32_MAX) {
+		const struct fq_ent **o = xcalloc(n, sizeof(*o));
+
+		for (i = 0; i < n; i++)
+			o[i] = &b->e[i];
+		qsort(o, n, sizeof(*o), cmp_fq_ent);
+		for (i = 0; i < n; i++)
+			fq_event(ks, o[i]);
+		free(o);
+		return;
 	}
-	/* what is due out, what is not to the front, both in file order */
-	for (i = 0; i < q->nr; i++) {
-		const struct fq_ent *f = &q->e[i];
+	if (b->alloc_key < n) {
+		b->alloc_key = b->alloc;
+		free(b->key);
+		free(b->tmp);
+		b->key = xcalloc(b->alloc_key, sizeof(*b->key));
+		b->tmp = xcalloc(b->alloc_key, sizeof(*b->tmp));
+	}
+	/*
+	 * Stable LSD passes over the time bits, of equal widths up to
+	 * FQ_DIGIT; the index bits below keep file order. Every pass's counts
+	 * are taken in the one read that makes the keys.
+	 */
+	tbits = fq_bits(b->hi - b->lo);
+	npass = (tbits + FQ_DIGIT - 1) / FQ_DIGIT;
+	width = npass ? (tbits + npass - 1) / npass : 0;
+	mask = (1u << width) - 1;
+	memset(cnt, 0, npass * sizeof(*cnt));
+	a = b->key;
+	t = b->tmp;
+	if (npass == 2) {
+		for (i = 0; i < n; i++) {
+			u64 d = b->e[i].time - b->lo;
 
-		if (f->time <= limit) {
-			q->out[n++] = *f;
-			lo = f->time < lo ? f->time : lo;
-			hi = f->time > hi ? f->time : hi;
-		} else {
-			q->e[kept++] = *f;
+			a[i] = d << ibits | i;
+			cnt[0][d & mask]++;
+			cnt[1][(d >> width) & mask]++;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			u64 d = b->e[i].time - b->lo;
+
+			a[i] = d << ibits | i;
+			for (p = 0; p < npass; p++)
+				cnt[p][(d >> (p * width)) & mask]++;
 		}
 	}
-	q->nr = kept;
-	if (!n)
-		return ks->err.code;
-	ibits = fq_bits(n - 1);
-	if (ibits + fq_bits(hi - lo) > 64) {
-		const struct fq_ent **p = xcalloc(n, sizeof(*p));
+	for (p = 0; p < npass; p++) {
+		u32 sum = 0, c, *cp = cnt[p];
+		unsigned int shift = ibits + p * width;
+		u64 *sw;
 
-		for (i = 0; i < n; i++)
-			p[i] = &q->out[i];
-		qsort(p, n, sizeof(*p), cmp_fq_ent);
-		for (i = 0; i < n; i++)
-			fq_event(ks, p[i]);
-		free(p);
-		return ks->err.code;
-	}
-	a = q->key;
-	t = q->tmp;
-	for (i = 0; i < n; i++)
-		a[i] = (q->out[i].time - lo) << ibits | i;
-	/* stable LSD passes over the time bits; the index bits below keep file order */
-	top = ibits + fq_bits(hi - lo);
-	for (shift = ibits; shift < top; shift += FQ_DIGIT) {
-		size_t cnt[FQ_BUCKETS], sum = 0, c;
-		u64 *s;
-
-		memset(cnt, 0, sizeof(cnt));
-		for (i = 0; i < n; i++)
-			cnt[FQ_DIGIT_OF(a[i], shift)]++;
-		for (i = 0; i < FQ_BUCKETS; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
+		for (i = 0; i <= mask; i++) {
+			c = cp[i];
+			cp[i] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			t[cnt[FQ_DIGIT_OF(a[i], shift)]++] = a[i];
-		s = a;
+			t[cp[(a[i] >> shift) & mask]++] = a[i];
+		sw = a;
 		a = t;
-		t = s;
+		t = sw;
 	}
-	for (i = 0; i < n; i++)
-		fq_event(ks, &q->out[a[i] & ((1ULL << ibits) - 1)]);
+	/* vmexit, the default, with the analysis fixed so that its tests fold away */
+	if (ks->opts.analysis == KVM_STAT_VMEXIT)
+		FQ_COUNT_AS(ks, b, a, n, ibits, KVM_STAT_VMEXIT);
+	else
+		FQ_COUNT_AS(ks, b, a, n, ibits, ks->opts.analysis);
+}
+
+/*
+ * The counting thread: each delivery in turn, until the reader closes. It
+ * sleeps when none waits, and is woken when FQ_WAKE do (or at the close).
+ */
+static void *fq_counter(void *arg)
+{
+	struct fqueue *q = arg;
+	struct fq_batch *b;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->tail == q->head && !q->closed)
+			pthread_cond_wait(&q->filled, &q->lock);
+		if (q->tail == q->head)
+			break;
+		b = &q->slot[q->tail % FQ_SLOTS];
+		pthread_mutex_unlock(&q->lock);
+		fq_count(q->ks, b, q->cnt);
+		pthread_mutex_lock(&q->lock);
+		q->tail++;
+		pthread_cond_signal(&q->emptied);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* Counting on a thread of its own; where none can be had, the reader counts. */
+static void fq_start(struct fqueue *q, struct kvm_stat *ks)
+{
+	q->ks = ks;
+	q->cnt = xcalloc(FQ_PASSES, sizeof(*q->cnt));
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->filled, NULL);
+	pthread_cond_init(&q->emptied, NULL);
+	/* PMUKVM_STAT_ONE_THREAD (for tests): the reader counts */
+	q->threaded = !getenv("PMUKVM_STAT_ONE_THREAD") &&
+		      !pthread_create(&q->thread, NULL, fq_counter, q);
+	if (q->threaded)
+		pthread_setname_np(q->thread, "pmukvm-count");
+}
+
+/* Waits for every delivery to be counted, and frees the queue. */
+static void fq_stop(struct fqueue *q)
+{
+	size_t i;
+
+	if (q->threaded) {
+		pthread_mutex_lock(&q->lock);
+		q->closed = true;
+		pthread_cond_signal(&q->filled);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
+	pthread_cond_destroy(&q->emptied);
+	pthread_cond_destroy(&q->filled);
+	pthread_mutex_destroy(&q->lock);
+	for (i = 0; i < FQ_SLOTS; i++) {
+		free(q->slot[i].e);
+		free(q->slot[i].key);
+		free(q->slot[i].tmp);
+	}
+	free(q->cnt);
+}
+
+/* Delivers what waits up to @limit, in (time, file) order; the rest waits. */
+static int fq_deliver(struct kvm_stat *ks, struct fqueue *q, u64 limit)
+{
+	struct fq_batch *b, *nb, swap;
+	u64 lo = ~0ULL, hi = 0;
+	size_t i, n = 0;
+
+	q->done = limit;
+	q->done_any = true;
+	/* the slot after the reader's takes what is not due: wait until it is free */
+	if (q->threaded) {
+		pthread_mutex_lock(&q->lock);
+		while (q->head - q->tail >= FQ_SLOTS - 1)
+			pthread_cond_wait(&q->emptied, &q->lock);
+		pthread_mutex_unlock(&q->lock);
+	}
+	b = fq_reading(q);
+	nb = &q->slot[(q->head + 1) % FQ_SLOTS];
+	nb->nr = 0;
+	/* what is due to the front, what is not to the next slot, both in file order */
+	for (i = 0; i < b->nr; i++) {
+		const struct fq_ent *f = &b->e[i];
+
+		if (f->time <= limit) {
+			lo = f->time < lo ? f->time : lo;
+			hi = f->time > hi ? f->time : hi;
+			if (n != i)
+				b->e[n] = *f;
+			n++;
+		} else {
+			fq_reserve(nb, 1);
+			nb->e[nb->nr++] = *f;
+		}
+	}
+	if (!n) {
+		/* nothing due: everything waits on, now in the next slot; swap back */
+		swap = *b;
+		*b = *nb;
+		*nb = swap;
+		nb->nr = 0;
+		return ks->err.code;
+	}
+	b->nr = n;
+	b->lo = lo;
+	b->hi = hi;
+	if (!q->threaded) {
+		fq_count(ks, b, q->cnt);
+		q->head++;
+		q->tail++;
+		return ks->err.code;
+	}
+	pthread_mutex_lock(&q->lock);
+	q->head++;
+	if (q->head - q->tail >= FQ_WAKE)
+		pthread_cond_signal(&q->filled);
+	pthread_mutex_unlock(&q->lock);
 	return ks->err.code;
 }
 
@@ -1415,12 +1606,23 @@ static unsigned int analysis_kinds(enum kvm_stat_analysis a)
 int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 {
 	/* event id -> its kvm_tp (NULL: not a kvm event), direct mapped */
-	struct { u64 id; const struct kvm_tp *tp; bool valid; } idc[64];
+	struct { u64 id; const struct kvm_tp *tp; } idc[64];
 	struct fqueue q = { 0 };
 	struct kvm_thread *last_t = NULL, **tid_map = NULL;
 	u64 max_time = 0, limit = 0, flushed = 0;
 	bool have_flushed = false;
 	unsigned int kinds = analysis_kinds(ks->opts.analysis);
+	/* the map, as locals: the loop reads them for every record */
+	const u8 *buf = data->buf;
+	size_t len = data->buf_len, pos = data->buf_pos;
+	bool eof = data->eof;
+	/* where the event id sits in a sample, when there are several events */
+	int id_pos = data->nr_evsels > 1 ? data->id_pos_sample : -1;
+	/* the reader's slot: its entries, count and room, as locals */
+	struct fq_batch *rb;
+	struct fq_ent *re;
+	size_t rnr, ralloc;
+	bool all_pids = !ks->opts.pids;
 	int i, ret = 0;
 
 	if (!data->mapped || data->is_pipe)
@@ -1428,7 +1630,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 	for (i = 0; i < data->nr_evsels; i++)
 		if (ks->tps[i].kind != TP_OTHER && ks->tps[i].w_raw < 0)
 			return -EOPNOTSUPP;
-	memset(idc, 0, sizeof(idc));
+	/* an empty slot holds an id of another slot, which no lookup there matches */
+	for (i = 0; i < 64; i++) {
+		idc[i].id = (u64)(i ^ 1);
+		idc[i].tp = NULL;
+	}
+	fq_start(&q, ks);
+#define READER_SLOT() (rb = fq_reading(&q), re = rb->e, rnr = rb->nr, ralloc = rb->alloc)
+	READER_SLOT();
 	for (;;) {
 		union perf_event *ev;
 		const struct kvm_tp *tp;
@@ -1445,17 +1654,21 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		 * in place, as perf_data__next would; anything else goes
 		 * through it.
 		 */
-		ev = (union perf_event *)(data->buf + data->buf_pos);
-		if (!data->eof && data->buf_len - data->buf_pos >= sizeof(ev->header) &&
-		    !(data->buf_pos % 8) &&
+		ev = (union perf_event *)(buf + pos);
+		if (!eof && len - pos >= sizeof(ev->header) && !(pos % 8) &&
 		    (ev->header.type == PERF_RECORD_SAMPLE ||
 		     ev->header.type == PERF_RECORD_FINISHED_ROUND) &&
 		    ev->header.size >= sizeof(ev->header) && !(ev->header.size % 8) &&
-		    ev->header.size <= data->buf_len - data->buf_pos) {
-			off = data->buf_file_off + data->buf_pos;
-			data->buf_pos += ev->header.size;
+		    ev->header.size <= len - pos) {
+			off = data->buf_file_off + pos;
+			pos += ev->header.size;
 		} else {
+			data->buf_pos = pos;
 			r = perf_data__next(data, &ev, &off);
+			buf = data->buf;
+			len = data->buf_len;
+			pos = data->buf_pos;
+			eof = data->eof;
 			if (r < 0) {
 				ret = err__set(&ks->err, r, "%s", data->err.msg);
 				goto out;
@@ -1467,8 +1680,10 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 			/* perf delivers up to limit here; see fq_deliver for when this does */
 			flushed = limit;
 			have_flushed = true;
-			if (q.nr >= FQ_BATCH) {
+			if (rnr >= FQ_BATCH) {
+				rb->nr = rnr;
 				ret = fq_deliver(ks, &q, flushed);
+				READER_SLOT();
 				if (ret)
 					goto out;
 			}
@@ -1485,16 +1700,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		__builtin_prefetch((const u8 *)ev + PREFETCH_AHEAD + 64);
 		words = (ev->header.size - sizeof(ev->header)) / 8;
 		body = (const u64 *)(&ev->header + 1);
-		if (data->nr_evsels > 1 && data->id_pos_sample >= 0 &&
-		    (size_t)data->id_pos_sample < words) {
-			u64 id = body[data->id_pos_sample];
+		if (id_pos >= 0 && (size_t)id_pos < words) {
+			u64 id = body[id_pos];
 			unsigned int slot = (unsigned int)(id & 63);
 
-			if (!idc[slot].valid || idc[slot].id != id) {
+			if (idc[slot].id != id) {
 				struct evsel *evsel = perf_data__evsel_of(data, ev);
 
 				idc[slot].id = id;
-				idc[slot].valid = true;
 				idc[slot].tp = evsel && evsel->idx >= 0 && evsel->idx < data->nr_evsels ?
 					       &ks->tps[evsel->idx] : NULL;
 			}
@@ -1519,11 +1732,10 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 			goto out;
 		}
 		t = body[tp->w_time];
-		if (t > max_time)
-			max_time = t;
+		max_time = t > max_time ? t : max_time;
 		pid = (u32)body[tp->w_tid];
 		tid = (u32)(body[tp->w_tid] >> 32);
-		if (!pid_selected(ks, pid))
+		if (!all_pids && !pid_selected(ks, pid))
 			continue;
 		if (raw < tp->need) {
 			ret = kvm_stat__bad(ks, "sample record at %#" PRIx64 ": the raw payload of "
@@ -1548,12 +1760,18 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		/* late (perf delivered its time before it came): what perf delivered goes first */
 		if (have_flushed && t <= flushed && (!q.done_any || q.done < flushed)) {
+			rb->nr = rnr;
 			ret = fq_deliver(ks, &q, flushed);
+			READER_SLOT();
 			if (ret)
 				goto out;
 		}
-		fq_reserve(&q);
-		f = &q.e[q.nr];
+		if (rnr == ralloc) {
+			rb->nr = rnr;
+			fq_reserve(rb, 1);
+			READER_SLOT();
+		}
+		f = &re[rnr];
 		payload = (const u8 *)(body + tp->w_raw) + 4;
 		if (raw >= tp->need8) {
 			memcpy(&f->v1, payload + tp->off[0], 8);
@@ -1566,14 +1784,14 @@ int kvm_stat__process(struct kvm_stat *ks, struct perf_data *data)
 		}
 		f->time = t;
 		f->tk = (uintptr_t)last_t | (uintptr_t)tp->kind;
-		q.nr++;
+		rnr++;
 	}
+	rb->nr = rnr;
 	ret = fq_deliver(ks, &q, ~0ULL);
 out:
-	free(q.e);
-	free(q.out);
-	free(q.key);
-	free(q.tmp);
+	data->buf_pos = pos;
+#undef READER_SLOT
+	fq_stop(&q);
 	free(tid_map);
 	return ret;
 }
