@@ -29,6 +29,7 @@ struct decomp {
 	u8 *out;			/* 8-byte aligned: records are read in place */
 	size_t out_len, out_pos;
 	bool block_open;		/* zstd is inside a block */
+	bool out_filled;		/* the last call filled out: zstd may hold more */
 };
 
 struct decomp *decomp__new(void)
@@ -103,7 +104,12 @@ int decomp__next(struct decomp *dc, union perf_event **event, struct err *err)
 				return 1;
 			}
 		}
-		if (dc->in_pos == dc->in_len)
+		/*
+		 * Input used up is not the end of this payload's records: a
+		 * call that filled the output may have left decoded bytes in
+		 * zstd (its hint is the next block header's size all the same).
+		 */
+		if (dc->in_pos == dc->in_len && !dc->out_filled)
 			return 0;
 		if (dc->out_pos) {
 			memmove(dc->out, dc->out + dc->out_pos, avail);
@@ -118,11 +124,17 @@ int decomp__next(struct decomp *dc, union perf_event **event, struct err *err)
 					ZSTD_getErrorName(ret));
 		}
 		if (in.pos == dc->in_pos && out.pos == dc->out_len) {
+			if (dc->in_pos == dc->in_len) {
+				/* It held nothing back after all. */
+				dc->out_filled = false;
+				return 0;
+			}
 			/* Cannot happen with room for a whole record; never spin. */
 			return err__set(err, -EINVAL, "zstd made no progress");
 		}
 		dc->in_pos = in.pos;
 		dc->out_len = out.pos;
+		dc->out_filled = out.pos == OUT_SIZE;
 		/*
 		 * perf flushes the stream after each chunk of records: a whole
 		 * input ends where zstd waits for a block header, its hint then

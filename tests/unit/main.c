@@ -54,6 +54,7 @@ void test_writer_new_fails(void);
 void test_replay_pacing(void);
 void test_err_type(void);
 void test_guestmem_errors(void);
+void test_decompress_large_payload(void);
 
 static const struct unit_test tests[] = {
 	{ "symtab_aliases", test_symtab_aliases },
@@ -103,6 +104,7 @@ static const struct unit_test tests[] = {
 	{ "replay_pacing", test_replay_pacing },
 	{ "err_type", test_err_type },
 	{ "guestmem_errors", test_guestmem_errors },
+	{ "decompress_large_payload", test_decompress_large_payload },
 };
 
 int main(int argc, char **argv)
