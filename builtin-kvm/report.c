@@ -908,6 +908,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", s->err.msg);
 		goto out_session;
 	}
+	/* As perf: what came after its time was delivered is said, not hidden. */
+	if (s->stats.nr_unordered)
+		pr_warning("%" PRIu64 " out of order events recorded", s->stats.nr_unordered);
 	if (rep.dump || rep.stats) {
 		dump__fprintf_stats(s, stdout);
 		ret = 0;

@@ -546,7 +546,12 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 	if (!d->nr_evsels)
 		return session__err(s, -EINVAL, "record at %#" PRIx64 " comes before any event "
 				    "description (no HEADER_ATTR)", off);
-	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) != 0;
+	/*
+	 * As perf: without sample_id_all only samples have a time, and the
+	 * maps and comms they need cannot be placed among them: all of it
+	 * goes in file order.
+	 */
+	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) && d->sample_id_all;
 	if (!s->ordered)
 		return dispatch(s, ev, off, NULL);
 	if (type == PERF_RECORD_SAMPLE) {
