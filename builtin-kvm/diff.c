@@ -201,6 +201,9 @@ static int diff_file__read(struct diff *d, struct diff_file *f)
 		pr_err("%s", f->session->err.msg);
 		return -1;
 	}
+	if (f->session->stats.nr_unordered)
+		pr_warning("%s: %" PRIu64 " out of order events recorded", f->path,
+			   f->session->stats.nr_unordered);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Time order as perf keeps it, on small crafted files: records that come in
 # older than what was already delivered are said ("N out of order events
-# recorded", as perf warns), and a file without sample_id_all (only samples
+# recorded", as perf report and diff warn), and a file without sample_id_all (only samples
 # have a time) is taken in file order, as perf does, not with its samples
 # sorted past the maps that come between them.
 . tests/lib.sh
@@ -49,6 +49,9 @@ $PMUKVM report -i "$TMP/late.data" --stdio >"$TMP/out" 2>"$TMP/err" ||
 grep -q "1 out of order events recorded" "$TMP/err" ||
 	{ cat "$TMP/err"; fail "the late sample is not said"; }
 grep -q "^ *100.00%" "$TMP/out" || { cat "$TMP/out"; fail "late.data: the samples are not all counted"; }
+$PMUKVM diff "$TMP/late.data" "$TMP/late.data" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "diff failed"; }
+grep -q "late.data: 1 out of order events recorded" "$TMP/err" ||
+	{ cat "$TMP/err"; fail "diff does not say the late sample"; }
 
 # Two samples before the map (unresolved), one after it.
 $PMUKVM report -i "$TMP/noid.data" --stdio --sort dso -n -t '|' 2>"$TMP/err" | norm_rows >"$TMP/rows"
