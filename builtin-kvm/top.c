@@ -197,8 +197,9 @@ static int top__check_opts(struct top *top)
 		pr_err("--stdio and --tui exclude each other");
 		return -1;
 	}
-	if (top->input && (top->pid || top->event || top->system_wide || top->period)) {
-		pr_err("-p, -a, -e and -c are for live sampling, not for a replay (-i)");
+	if (top->input && (top->pid || top->event || top->system_wide || top->period ||
+			   top->freq_given || top->mmap_pages)) {
+		pr_err("-p, -a, -e, -c, -F and -m are for live sampling, not for a replay (-i)");
 		return -1;
 	}
 	if (top->pid && (top->system_wide || top->cpus)) {
@@ -248,7 +249,6 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	struct top top = {
 		.sort = "mode,dso,sym",
 		.speed = 1, .delay = 2, .rows = 20,
-		.mmap_pages = DEFAULT_PAGES,
 	};
 	struct sort_order user;
 	struct sigaction sa = { 0 };
@@ -276,6 +276,8 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	user.nr_lead = 0;
 	if (top__check_opts(&top))
 		goto out;
+	if (!top.mmap_pages)
+		top.mmap_pages = DEFAULT_PAGES;	/* 0 until then: -m given or not */
 	use_tui = !top.stdio && (top.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (top.tui) {

@@ -24,6 +24,12 @@ expect_clean_error "bad -F" $PMUKVM top -F 0
 expect_clean_error "bad -m" $PMUKVM top -m 3
 expect_clean_error "--stdio with --tui" $PMUKVM top --stdio --tui
 expect_clean_error "-p with -i" $PMUKVM top -i "$TMP/short" -p 1
+# Live-only options are refused in a replay, not ignored.
+$PMUKVM record -q -e cpu-clock -o "$TMP/ok.data" -- true || fail "record of a replay file failed"
+$PMUKVM top -i "$TMP/ok.data" --stdio >/dev/null 2>&1 || fail "the replay file does not replay"
+expect_clean_error "-F with -i" $PMUKVM top -i "$TMP/ok.data" --stdio -F 100
+expect_clean_error "-m with -i" $PMUKVM top -i "$TMP/ok.data" --stdio -m 256
+grep -q "not for a replay" "$TMP/err" || fail "-m with -i: the message does not say why"
 expect_clean_error "--tui without a terminal" $PMUKVM top -i "$TMP/short" --tui
 grep -q terminal "$TMP/err" || fail "--tui: no word of the terminal"
 expect_clean_error "missing file" $PMUKVM top -i "$TMP/nope" --stdio
