@@ -163,8 +163,8 @@ static const struct opt_desc report_opts[] = {
 		    "-g: hide call paths below PCT of the event's samples (default 0.5)"),
 	OPT_UINT(0, "threads", struct report, threads, 1, 64, "N",
 		 "a thread count from 1 to 64",
-		 "look symbols up and count rows on N threads (default: the CPU count; 1: on "
-		 "the thread that reads the model)"),
+		 "look symbols up and count rows on N threads (default: the CPUs online less "
+		 "two, at least 1; 1: on the thread that reads the model)"),
 	OPT_BOOL(0, "folded", struct report, folded,
 		 "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)"),
 	OPT_STRING(0, "flamegraph", struct report, flamegraph, "FILE",
@@ -671,9 +671,15 @@ static void report__start_pool(struct report *rep)
 	unsigned n = rep->threads;
 
 	if (!n) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		/*
+		 * The file's reader and the delivering thread already keep
+		 * two CPUs busy: workers pay only on the CPUs beyond them
+		 * (on 2 CPUs, 2 workers made host reports 1.4x slower,
+		 * Documentation/bench-report.md).
+		 */
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN) - 2;
 
-		n = cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
+		n = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
 	}
 	if (n < 2 || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
