@@ -25,6 +25,13 @@ void evsel__init(struct evsel *evsel, const struct perf_event_attr *attr, int id
 		evsel->time_pos = !!(attr->sample_type & PERF_SAMPLE_IDENTIFIER) +
 				  !!(attr->sample_type & PERF_SAMPLE_IP) +
 				  !!(attr->sample_type & PERF_SAMPLE_TID);
+	evsel->cpu_pos = -1;
+	/* The CPU follows these fields (perf_event_open(2)'s layout). */
+	if (attr->sample_type & PERF_SAMPLE_CPU)
+		evsel->cpu_pos = __builtin_popcountll(attr->sample_type &
+			(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |
+			 PERF_SAMPLE_STREAM_ID));
 }
 
 void evsel__exit(struct evsel *evsel)

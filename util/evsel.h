@@ -27,6 +27,7 @@ struct evsel {
 	u32 nr_ids;
 	int idx;
 	int time_pos;			/* u64 index of TIME in a sample, -1 none */
+	int cpu_pos;			/* u64 index of CPU in a sample, -1 none */
 	/* Counted while reading. */
 	u64 nr_samples;
 	u64 total_period;
@@ -35,7 +36,7 @@ struct evsel {
 
 /**
  * evsel__init - @attr copied, index @idx, the rest empty: a zeroed evsel
- * made ready (time_pos from the sample_type).
+ * made ready (time_pos and cpu_pos from the sample_type).
  */
 void evsel__init(struct evsel *evsel, const struct perf_event_attr *attr, int idx);
 

@@ -567,16 +567,8 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 		time = body[evsel->time_pos];
 		if (!time || time == ~0ULL)
 			return dispatch(s, ev, off, evsel);
-		if (evsel->attr.sample_type & PERF_SAMPLE_CPU) {
-			/* The CPU follows these fields (perf_event_open(2)'s layout). */
-			size_t pos = (size_t)__builtin_popcountll(evsel->attr.sample_type &
-				(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
-				 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |
-				 PERF_SAMPLE_STREAM_ID));
-
-			if (pos < words)
-				cpu = (u32)body[pos];
-		}
+		if (evsel->cpu_pos >= 0 && (size_t)evsel->cpu_pos < words)
+			cpu = (u32)body[evsel->cpu_pos];
 		return queue_event(s, ev, time, off, evsel, cpu);
 	}
 	/* As perf: records without a time (0 or ~0) are not held back. */
