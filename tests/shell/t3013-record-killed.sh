@@ -26,8 +26,10 @@ samples() { $PMUKVM report -i "$TMP/k.data" --stdio 2>/dev/null | awk '/^# Sampl
 end=$((SECONDS + 60))
 # (a file past its header, a few hundred bytes, is a cheaper look first)
 until [ "$(stat -c %s "$TMP/k.data" 2>/dev/null || echo 0)" -gt 1024 ] && [ "$(samples)" -gt 0 ] 2>/dev/null; do
-	kill -0 $rec 2>/dev/null || { kill $work $vm; fail "record exited before it was killed"; }
-	[ $SECONDS -lt $end ] || { kill -9 $rec $work $vm; fail "no samples readable in 60 s of recording"; }
+	kill -0 $rec 2>/dev/null || { kill $work $vm 2>/dev/null; fail "record exited before it was killed"; }
+	[ $SECONDS -lt $end ] || { kill -9 $rec $work $vm 2>/dev/null
+		$PMUKVM report -i "$TMP/k.data" --stdio 2>&1 >/dev/null | head -5
+		fail "no samples readable in 60 s of recording"; }
 	sleep 0.2
 done
 t=$SECONDS
