@@ -20,9 +20,9 @@ echo "ok: --iterations 2 prints 2 snapshots"
 # Not a terminal: batch by default; -E caps the rows; to the end of the file.
 $PMUKVM top -i "$F" --speed 0 -d 0.5 -E 3 >"$TMP/all" || fail "top to the end failed"
 n=$(snapshots "$TMP/all")
-# An interval of 0.5 s from the first timestamp in the file (in file
-# order) to the last: a recording of 1.5 s spans more or less than that
-# on a loaded machine, so the count comes from the file (perf's dump).
+# Intervals of 0.5 s from the oldest timestamp in the file to the newest
+# (perf's dump, in time order): a recording of 1.5 s spans more or less
+# than that on a loaded machine, so the count comes from the file.
 e=$(perf report -i "$F" -D 2>/dev/null | awk '/^[0-9]+ 0x[0-9a-f]+ \[/ {
 	t = $1 + 0; if (t && !first) first = t; if (t > max) max = t }
 	END { printf "%.3f", (max - first) / 1e9 / 0.5 }')
