@@ -28,12 +28,16 @@ echo "ok: -n adds report -n's Samples column ($(wc -l <"$TMP/top.n") rows)"
 $TOP --no-decay -d 1000 -E 2 -n -s dso,sym | rows >"$TMP/top.e"
 # Columns are as wide as the rows shown: compare the words.
 diff -u <(head -2 "$TMP/report.n" | tr -s ' ') <(tr -s ' ' <"$TMP/top.e") || fail "-E 2: not the first 2 rows"
-$TOP --no-decay -d 1000 -E 0 --percent-limit 3 -s dso,sym | rows >"$TMP/top.p"
-$PMUKVM report -i "$F" --stdio -q --percent-limit 3 -s dso,sym | rows >"$TMP/report.p"
+# A limit of 3%, or, where every row has more (a loaded machine left a
+# few dozen samples in 5 rows), half-way between the two smallest shares.
+pl=$(awk '{ p = $1 + 0; if (p != last) { n++; v[n] = p; last = p } }
+	END { if (n < 2 || v[n] < 3) print 3; else printf "%.2f", (v[n - 1] + v[n]) / 2 }' "$TMP/top")
+$TOP --no-decay -d 1000 -E 0 --percent-limit $pl -s dso,sym | rows >"$TMP/top.p"
+$PMUKVM report -i "$F" --stdio -q --percent-limit $pl -s dso,sym | rows >"$TMP/report.p"
 [ -s "$TMP/top.p" ] && [ "$(wc -l <"$TMP/top.p")" -lt "$(wc -l <"$TMP/top")" ] ||
-	fail "--percent-limit 3 left $(wc -l <"$TMP/top.p") of $(wc -l <"$TMP/top") rows"
-diff -u <(tr -s ' ' <"$TMP/report.p") <(tr -s ' ' <"$TMP/top.p") || fail "--percent-limit 3: rows differ from report's"
-echo "ok: -E 2 and --percent-limit 3 ($(wc -l <"$TMP/top.p") rows)"
+	fail "--percent-limit $pl left $(wc -l <"$TMP/top.p") of $(wc -l <"$TMP/top") rows"
+diff -u <(tr -s ' ' <"$TMP/report.p") <(tr -s ' ' <"$TMP/top.p") || fail "--percent-limit $pl: rows differ from report's"
+echo "ok: -E 2 and --percent-limit $pl ($(wc -l <"$TMP/top.p") rows)"
 
 # -z: each snapshot holds its interval only; its rows add up to it.
 $TOP -d 0.3 -z -E 0 -n -s sym >"$TMP/z" || fail "top -z failed"
