@@ -7,8 +7,14 @@ FIXTURES=${FIXTURES:-../shared/fixtures}
 TMP=$(mktemp -d /tmp/pmukvm-t.XXXXXX)
 # KEEP=1 in the environment: a failing test's $TMP stays, for a look at
 # what it compared (its path goes to stderr, hence the log).
+# at_exit CMD: CMD runs at exit, before $TMP goes (kill a background
+# workload, stop a tmux server); a test adds to these rather than setting
+# its own EXIT trap, which would replace this one and KEEP with it.
+LIB_AT_EXIT=()
+at_exit() { LIB_AT_EXIT+=("$1"); }
 lib_cleanup() {
-	local rc=$?
+	local rc=$? c
+	for c in "${LIB_AT_EXIT[@]}"; do eval "$c" >/dev/null 2>&1; done
 	if [ -n "${KEEP:-}" ] && [ $rc != 0 ] && [ $rc != 77 ]; then
 		echo "kept: $TMP" >&2
 	else

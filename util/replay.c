@@ -41,6 +41,35 @@ static u64 replay__vt(const struct replay *r, u64 t)
 }
 
 /*
+ * The clock starts at the oldest timestamp, not at the first one read:
+ * a round holds the buffers one after the other, so a CPU's later records
+ * can come before another's earlier ones (a recording starved until its
+ * end is one round of everything: its first record was 0.84 s into 1.58 s,
+ * and the replay showed 0.74 s). An older record moves the origin back,
+ * and the times measured from the old one move with it (a 0 stays: not
+ * known). Only before the first delivery: none can be older after it
+ * (perf's rule on rounds); were one, it counts at the origin.
+ */
+static void replay__origin(struct replay *r, u64 t)
+{
+	u64 d;
+
+	if (!r->first_time) {
+		r->first_time = t;
+		return;
+	}
+	if (t >= r->first_time || r->delivered)
+		return;
+	d = r->first_time - t;
+	r->first_time = t;
+	r->round_vt += d;
+	if (r->prev_round_vt)
+		r->prev_round_vt += d;
+	if (r->safe_vt && r->safe_vt != UINT64_MAX)
+		r->safe_vt += d;
+}
+
+/*
  * Reads ahead until the time queue is known complete up to @target_vt
  * (perf's rule: everything up to the newest timestamp of the round before
  * the last FINISHED_ROUND is in; a short recording may be one round). The
@@ -69,8 +98,8 @@ static int replay__read_ahead(struct replay *r, u64 target_vt, u64 deadline)
 			continue;
 		}
 		t = r->ops->time(r, ev);
-		if (t && !r->first_time)
-			r->first_time = t;
+		if (t)
+			replay__origin(r, t);
 		if (replay__vt(r, t) > r->round_vt)
 			r->round_vt = replay__vt(r, t);
 		ret = r->ops->deliver(r, ev, off);
@@ -103,6 +132,7 @@ static int replay__pump(struct replay *r, u64 budget_ns)
 		err = r->ops->flush_until(r, abs);
 		if (err)
 			return err;
+		r->delivered = true;
 		if (upto > r->last_vt)
 			r->last_vt = upto;
 	}

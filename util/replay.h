@@ -50,7 +50,9 @@ struct replay_ops {
  * @speed, @delay, @fast: --speed, --delay; @fast: nothing waits.
  * @start_ns: the wall clock at the start (replay__start).
  * @now: the wall clock (now_ns; tests put their own).
- * @first_time: the first timestamp of the file.
+ * @first_time: the oldest timestamp of the file (of what was read before
+ * the first delivery, which is all that can be older: see replay__origin).
+ * @delivered: something was flushed to the session.
  * @last_vt: delivered up to here; @last_refresh_vt: where the interval began.
  * @next_refresh_vt: where the current interval ends.
  * @safe_vt: the queue is complete up to here.
@@ -69,7 +71,7 @@ struct replay {
 	u64 first_time, last_vt, next_refresh_vt, last_refresh_vt;
 	u64 safe_vt;
 	u64 round_vt, prev_round_vt;
-	bool eof, finished;
+	bool eof, finished, delivered;
 	struct perf_data *data;
 	struct session *session;
 	struct err err;

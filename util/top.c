@@ -51,6 +51,12 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		top->other_events++;
 		return 0;
 	}
+	if (!top->input && sample->time) {
+		if (!top->span_start)
+			top->span_start = sample->time;
+		if (sample->time > top->span_end)
+			top->span_end = sample->time;
+	}
 	if (cpumode__is_guest(sample->cpumode) ? !top->count_guest : !top->count_host) {
 		top->base.nr_filtered++;
 		return 0;
@@ -107,6 +113,17 @@ static int top__refresh(struct top *top)
 	if (top->input) {
 		/* Replay: the interval in recorded time, whatever the speed. */
 		secs = replay__interval_secs(&top->replay);
+	} else if (top->span_end > top->span_start) {
+		/*
+		 * Live: the time the interval's samples span, on their own
+		 * clock. What reached the hists lags the wall clock by what is
+		 * still queued, by a varying amount (a round, or seconds while
+		 * the first kernel sample loads the kernel's symbols on a
+		 * loaded machine): over wall time the rate came out a tenth
+		 * of what was sampled.
+		 */
+		secs = (double)(top->span_end - top->span_start) / 1e9;
+		top->span_start = top->span_end;
 	} else {
 		secs = (double)(now - top->last_refresh_ns) / 1e9;
 	}
@@ -247,10 +264,24 @@ static int live__tick(struct top *top)
 	if (r < 0)
 		return r;
 	/* -p's process is gone: one last snapshot, and it stays. */
-	if (top->live_done)
+	if (top->live_done) {
 		top->finished = true;
-	else if (now_ns() - top->last_refresh_ns < (u64)(top->delay * 1e9))
-		return 0;
+	} else {
+		if (now_ns() - top->last_refresh_ns < (u64)(top->delay * 1e9))
+			return 0;
+		/*
+		 * What the reader queued while the pump above processed
+		 * belongs in this interval too: that processing can take
+		 * seconds (the first kernel sample loads the kernel's
+		 * symbols), and the interval showed the first tenth of a
+		 * second of samples, or none.
+		 */
+		r = live__pump(top);
+		if (r < 0)
+			return r;
+		if (top->live_done)
+			top->finished = true;
+	}
 	r = top__refresh(top);
 	return r < 0 ? r : 1;
 }

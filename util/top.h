@@ -64,6 +64,7 @@ struct top {
 	double rate;			/* samples/s of the last interval */
 	u64 shown_samples;		/* base.nr_samples at the last refresh */
 	u64 last_refresh_ns;
+	u64 span_start, span_end;	/* live: the sample times the rate is over */
 	long snapshots;
 	bool decay_due;
 	bool zero_due;

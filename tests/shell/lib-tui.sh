@@ -17,7 +17,7 @@ tui_cg_setup() {
 
 TM_SOCK=$TMP/tmux.sock
 tm() { tmux -S "$TM_SOCK" "$@"; }
-trap 'tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+at_exit 'tmux -S "$TM_SOCK" kill-server'
 
 # tui_start CMD...: a shell in a 120x40 tmux session (TUI_COLS x TUI_ROWS
 # when set) runs CMD, then records its exit status and the terminal

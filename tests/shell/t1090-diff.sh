@@ -16,8 +16,15 @@ perf record -q -e cpu-clock,task-clock -o "$TMP/e1.data" -- "$W" 2 300 >/dev/nul
 	fail "perf record two events"
 perf record -q -e cpu-clock,task-clock -o "$TMP/e2.data" -- "$W" 1 300 >/dev/null 2>&1 ||
 	fail "perf record two events"
-$PMUKVM record -q -o "$TMP/o1.data" -- "$W" 2 400 mixed >/dev/null 2>&1 || fail "pmukvm record 1"
-$PMUKVM record -q -o "$TMP/o1b.data" -- "$W" 2 400 mixed >/dev/null 2>&1 || fail "pmukvm record 1b"
+# o1 and o1b: one workload run twice, at once, so that both see the same
+# machine (what else runs there changes how fast spin_memory goes against
+# spin_math), and with enough samples that chance alone does not move a
+# row by 10 points: 400 ms at the default rate gave ~110 samples on a
+# loaded machine, rows 5 points apart between runs.
+$PMUKVM record -q -F 10000 -o "$TMP/o1.data" -- "$W" 2 1200 mixed >/dev/null 2>&1 & r1=$!
+$PMUKVM record -q -F 10000 -o "$TMP/o1b.data" -- "$W" 2 1200 mixed >/dev/null 2>&1 & r1b=$!
+wait $r1 || fail "pmukvm record 1"
+wait $r1b || fail "pmukvm record 1b"
 $PMUKVM record -q -o "$TMP/o2.data" -- "$W" 2 400 mixed:6 >/dev/null 2>&1 || fail "pmukvm record 2"
 
 # same NAME ARGS...: both tools print the same text.
@@ -58,10 +65,11 @@ same "pmukvm files" "$TMP/o1.data" "$TMP/o2.data"
 same "perf and pmukvm files" -s sym "$P1" "$TMP/o2.data"
 # Defaults as perf diff's: perf.data.old and perf.data; one name: against it.
 mkdir "$TMP/cwd" && cp "$P1" "$TMP/cwd/perf.data.old" && cp "$P2" "$TMP/cwd/perf.data"
-(cd "$TMP/cwd" && perf diff >../perf.txt 2>/dev/null && "$OLDPWD/$PMUKVM" diff >../ours.txt) ||
+case $PMUKVM in /*) P=$PMUKVM ;; *) P=$PWD/$PMUKVM ;; esac
+(cd "$TMP/cwd" && perf diff >../perf.txt 2>/dev/null && "$P" diff >../ours.txt) ||
 	fail "diff without file names failed"
 diff -u "$TMP/perf.txt" "$TMP/ours.txt" || fail "defaults: not perf.data.old against perf.data"
-(cd "$TMP/cwd" && perf diff "$P3" >../perf.txt 2>/dev/null && "$OLDPWD/$PMUKVM" diff "$P3" >../ours.txt) ||
+(cd "$TMP/cwd" && perf diff "$P3" >../perf.txt 2>/dev/null && "$P" diff "$P3" >../ours.txt) ||
 	fail "diff FILE failed"
 diff -u "$TMP/perf.txt" "$TMP/ours.txt" || fail "one name: not perf.data.old against it"
 echo "ok: default file names"

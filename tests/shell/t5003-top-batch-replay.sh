@@ -20,10 +20,17 @@ echo "ok: --iterations 2 prints 2 snapshots"
 # Not a terminal: batch by default; -E caps the rows; to the end of the file.
 $PMUKVM top -i "$F" --speed 0 -d 0.5 -E 3 >"$TMP/all" || fail "top to the end failed"
 n=$(snapshots "$TMP/all")
-[ "$n" -ge 3 ] && [ "$n" -le 5 ] || fail "1.5 s at -d 0.5: $n snapshots"
+# Intervals of 0.5 s from the oldest timestamp in the file to the newest
+# (perf's dump, in time order): a recording of 1.5 s spans more or less
+# than that on a loaded machine, so the count comes from the file.
+e=$(perf report -i "$F" -D 2>/dev/null | awk '/^[0-9]+ 0x[0-9a-f]+ \[/ {
+	t = $1 + 0; if (t && !first) first = t; if (t > max) max = t }
+	END { printf "%.3f", (max - first) / 1e9 / 0.5 }')
+awk -v n="$n" -v e="$e" 'BEGIN { exit !(n > e - 0.01 && n <= e + 1.01) }' ||
+	fail "$e intervals of 0.5 s in the file at -d 0.5: $n snapshots"
 awk '/^# pmukvm top/ { if (r > 3) bad = 1; r = 0; next } /%/ && !/^#/ { r++ } END { exit bad || r > 3 }' \
 	"$TMP/all" || fail "-E 3: more than 3 rows in a snapshot"
-echo "ok: $n snapshots to the end of the file, at most 3 rows each"
+echo "ok: $n snapshots to the end of the file ($e intervals), at most 3 rows each"
 
 # Cumulative over the whole file: the rows of report.
 $PMUKVM top -i "$F" --stdio --speed 0 -d 1000 --no-decay -E 0 -n -s dso,sym | grep -v '^#' |
@@ -43,13 +50,23 @@ i1=$(sed -n 1p "$TMP/dec" | awk '{ print $3 }')
 [ "$d" -ge $((c - i1 / 8 - 30)) ] || fail "decay: $d is more than 1/8 of the first interval below $c"
 echo "ok: decay 7/8: $d shown of $c"
 
-# Pacing: at --speed 1, two 0.5 s intervals take about a second; at 0, no time.
-s=$(date +%s%N)
-$PMUKVM top -i "$F" --stdio --speed 1 -d 0.5 --iterations 2 >/dev/null || fail "--speed 1"
-ms=$(( ($(date +%s%N) - s) / 1000000 ))
-[ $ms -ge 900 ] && [ $ms -le 5000 ] || fail "--speed 1 -d 0.5 --iterations 2 took $ms ms"
-s=$(date +%s%N)
-$PMUKVM top -i "$F" --stdio --speed 4 -d 0.5 --iterations 2 >/dev/null || fail "--speed 4"
-ms4=$(( ($(date +%s%N) - s) / 1000000 ))
-[ $ms4 -lt $ms ] || fail "--speed 4 ($ms4 ms) not faster than --speed 1 ($ms ms)"
+# Pacing: the first second of the recording in two intervals takes about
+# a second at --speed 1 (-d 0.5), a quarter of that at --speed 4 (-d
+# 0.125: -d is wall time, so also 0.5 s of recording an interval). The
+# same records, the same symbols to load: at -d 0.5 both, --speed 4 took
+# in the whole file and the kernel's symbols with it, and was slower than
+# --speed 1 on a loaded machine. The floors hold whatever the load; the
+# start-up comes on top of both, so the ceiling and the comparison get
+# three tries.
+took() { local s=$(date +%s%N); $PMUKVM top -i "$F" --stdio --iterations 2 "$@" >/dev/null ||
+	fail "top $*"; took_ms=$(( ($(date +%s%N) - s) / 1000000 )); }
+for try in 1 2 3; do
+	took --speed 1 -d 0.5; ms=$took_ms
+	took --speed 4 -d 0.125; ms4=$took_ms
+	[ $ms -ge 900 ] || fail "--speed 1 -d 0.5 --iterations 2 took $ms ms, under a second"
+	[ $ms4 -ge 225 ] || fail "--speed 4 -d 0.125 --iterations 2 took $ms4 ms, under a quarter second"
+	[ $ms -le 5000 ] && [ $ms4 -lt $ms ] && break
+	echo "try $try: --speed 1 took $ms ms, --speed 4 $ms4 ms"
+	[ $try = 3 ] && fail "--speed 4 ($ms4 ms) not faster than --speed 1 ($ms ms), or that over 5 s"
+done
 echo "ok: --speed 1 took $ms ms, --speed 4 $ms4 ms"

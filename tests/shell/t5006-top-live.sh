@@ -6,9 +6,11 @@
 . tests/shell/lib-tui.sh
 need_perf	# the same kernel support: perf_event_open with cpu-clock
 
-"$TOOLS/mtwork" 2 8000 >/dev/null &
+# It outlives the test (stopped at exit): -p needs it there to the end,
+# however slowly the machine gets through what comes before.
+"$TOOLS/mtwork" 2 600000 >/dev/null &
 W=$!
-trap 'kill $W 2>/dev/null; tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+at_exit 'kill $W'
 sleep 0.3
 
 $PMUKVM top --stdio --iterations 2 -d 1 -E 15 >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; fail "live top failed"; }
@@ -29,7 +31,7 @@ echo "ok: -p shows only mtwork"
 
 need_tmux
 tui_start "$PMUKVM top -d 0.5 -p $W"
-wait_screen "spin_math|__sin_fma|memmove|memset" 10
+wait_screen "spin_math|__sin_fma|memmove|memset" 30
 screen | grep -q -E "^Samples: [1-9][0-9]* of event '.*', [0-9]+ samples/s" || fail "no live header"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "live browser: q: non-zero exit"
@@ -37,22 +39,30 @@ terminal_sane
 echo "ok: live browser"
 tm kill-server
 
-# Small buffers (8 pages, well under a second of samples): the reader
-# thread empties the ring buffers while the help popup waits for a key,
-# so the lost count does not move while it is up.
+# Small buffers (8 pages, a third of a second of samples): the reader
+# thread empties the ring buffers while the help popup waits for a key.
+# Were they read only between keys, all that was sampled while the help
+# was up would be lost; a reader thread starved by a loaded machine can
+# let a full buffer lose a little, so the check is on the share lost.
 lost_now() { screen | sed -n 's/^Samples: .*lost: \([0-9]*\),.*/\1/p' | head -1; }
+rate_now() { screen | sed -n 's/^Samples: .*, \([0-9]*\) samples\/s,.*/\1/p' | head -1; }
 tui_start "$PMUKVM top -d 0.5 -m 8 -F 2000"
-wait_screen "spin_math|__sin_fma|memmove|memset" 10
+wait_screen "spin_math|__sin_fma|memmove|memset" 30
 sleep 1.2
-l0=$(lost_now)
+l0=$(lost_now) r0=$(rate_now)
 [ -n "$l0" ] || { screen | head -2; fail "no lost count in the header"; }
+[ "${r0:-0}" -gt 0 ] || { screen | head -2; fail "no rate in the header"; }
+s=$(date +%s%N)
 keys '?'
 wait_screen "zero the counts"
 sleep 3
 keys x
 sleep 1.2
 l1=$(lost_now)
-[ "$l1" = "$l0" ] || { screen | head -2; fail "samples lost while the help was up ($l0 before, $l1 after)"; }
+ms=$(( ($(date +%s%N) - s) / 1000000 ))
+taken=$(( r0 * ms / 1000 ))
+[ $(( (l1 - l0) * 4 )) -lt "$taken" ] || { screen | head -2
+	fail "samples lost while the help was up: $((l1 - l0)) of about $taken ($l0 before, $l1 after)"; }
 keys q
 [ "$(wait_exit)" = 0 ] || fail "live browser (-m 8): q: non-zero exit"
-echo "ok: no samples lost behind a popup (lost: $l0 before and after)"
+echo "ok: samples kept behind a popup (lost $((l1 - l0)) of about $taken in $ms ms)"

@@ -28,12 +28,16 @@ echo "ok: -n adds report -n's Samples column ($(wc -l <"$TMP/top.n") rows)"
 $TOP --no-decay -d 1000 -E 2 -n -s dso,sym | rows >"$TMP/top.e"
 # Columns are as wide as the rows shown: compare the words.
 diff -u <(head -2 "$TMP/report.n" | tr -s ' ') <(tr -s ' ' <"$TMP/top.e") || fail "-E 2: not the first 2 rows"
-$TOP --no-decay -d 1000 -E 0 --percent-limit 3 -s dso,sym | rows >"$TMP/top.p"
-$PMUKVM report -i "$F" --stdio -q --percent-limit 3 -s dso,sym | rows >"$TMP/report.p"
+# A limit of 3%, or, where every row has more (a loaded machine left a
+# few dozen samples in 5 rows), half-way between the two smallest shares.
+pl=$(awk '{ p = $1 + 0; if (p != last) { n++; v[n] = p; last = p } }
+	END { if (n < 2 || v[n] < 3) print 3; else printf "%.2f", (v[n - 1] + v[n]) / 2 }' "$TMP/top")
+$TOP --no-decay -d 1000 -E 0 --percent-limit $pl -s dso,sym | rows >"$TMP/top.p"
+$PMUKVM report -i "$F" --stdio -q --percent-limit $pl -s dso,sym | rows >"$TMP/report.p"
 [ -s "$TMP/top.p" ] && [ "$(wc -l <"$TMP/top.p")" -lt "$(wc -l <"$TMP/top")" ] ||
-	fail "--percent-limit 3 left $(wc -l <"$TMP/top.p") of $(wc -l <"$TMP/top") rows"
-diff -u <(tr -s ' ' <"$TMP/report.p") <(tr -s ' ' <"$TMP/top.p") || fail "--percent-limit 3: rows differ from report's"
-echo "ok: -E 2 and --percent-limit 3 ($(wc -l <"$TMP/top.p") rows)"
+	fail "--percent-limit $pl left $(wc -l <"$TMP/top.p") of $(wc -l <"$TMP/top") rows"
+diff -u <(tr -s ' ' <"$TMP/report.p") <(tr -s ' ' <"$TMP/top.p") || fail "--percent-limit $pl: rows differ from report's"
+echo "ok: -E 2 and --percent-limit $pl ($(wc -l <"$TMP/top.p") rows)"
 
 # -z: each snapshot holds its interval only; its rows add up to it.
 $TOP -d 0.3 -z -E 0 -n -s sym >"$TMP/z" || fail "top -z failed"
@@ -48,7 +52,10 @@ total=$(grep -c . < <(perf script -i "$F" -F ip 2>/dev/null))
 sum=$(awk '/^# Samples:/ { s += $3 } END { print s }' "$TMP/z")
 [ "$sum" -eq "$total" ] || fail "-z: the intervals hold $sum samples, the file $total"
 # Without -z the second snapshot carries the first one's, decayed.
-$TOP -d 0.3 --iterations 2 | awk '/^# Samples:/ { n++; if (n == 2 && $3 + 0 <= substr($7, 2) + 0) exit 1 }' ||
+# (A first interval without samples, a workload slow to start on a loaded
+# machine, has nothing to carry.)
+$TOP -d 0.3 --iterations 2 | awk '/^# Samples:/ { n++; if (n == 1) first = $3 + 0
+	if (n == 2 && first > 0 && $3 + 0 <= substr($7, 2) + 0) exit 1 }' ||
 	fail "without -z, the second snapshot holds only its interval"
 echo "ok: -z: $(grep -c '^# Samples' "$TMP/z") snapshots of one interval each, $sum samples in all"
 
@@ -103,7 +110,7 @@ expect_clean_error "-E junk" $PMUKVM top -i "$F" --stdio -E x
 if command -v tmux >/dev/null 2>&1; then
 	. tests/shell/lib-tui.sh
 	tui_start "$PMUKVM top -i $F --tui --speed 0 --no-decay -d 1000 -s dso,sym --percent-limit 10"
-	wait_screen "replay .*ended"
+	wait_screen "replay .*ended" 30
 	n=$(rows | wc -l)
 	[ "$n" -ge 1 ] || fail "--percent-limit 10 in the browser: no rows"
 	rows | awk '{ if ($1 + 0 < 10) bad = 1 } END { exit bad }' ||
@@ -117,12 +124,15 @@ fi
 # Live: -C samples those CPUs only, -c sets the period, -a is the default.
 $PMUKVM top --stdio --iterations 1 -d 0.2 -e cpu-clock >/dev/null 2>"$TMP/err" ||
 	skip "live top cannot sample here: $(cat "$TMP/err")"
-"$TOOLS/mtwork" 2 8000 >/dev/null &
+"$TOOLS/mtwork" 2 600000 >/dev/null &	# stopped at exit
 W=$!
-trap 'kill $W 2>/dev/null; tmux -S "$TMP/tmux.sock" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+at_exit 'kill $W'
 ncpu=$(getconf _NPROCESSORS_ONLN)
 # One interval of 3 s: the records of a round reach the session together,
 # so short intervals split the samples unevenly; a long one does not.
+# The rate is over the samples' own clock: on the wall clock it came out
+# far too low when the first samples' processing (the kernel's and the
+# libraries' symbols) took most of the interval on a loaded machine.
 live_rate() { $PMUKVM top --stdio --no-decay --iterations 1 -d 3 -e cpu-clock "$@" 2>/dev/null |
 	awk '/^# Samples:/ { r = $10 } END { sub(/\/s\)/, "", r); print r + 0 }'; }
 # cpu-clock per CPU ticks on idle CPUs too: a period of 1 ms is 1000 samples/s a CPU.

@@ -259,6 +259,29 @@ static void test_replay_errors(void)
 	CHECK(ff.nr_queued == 1 && !r.eof);
 }
 
+/*
+ * One round read buffer by buffer: CPU 0's records (2 s to 3 s) come
+ * before CPU 1's (0 to 1.5 s). The clock starts at the oldest, 0: three
+ * intervals of 1 s to the end at 3 s, each with its own records.
+ */
+static void test_replay_origin(void)
+{
+	u64 vts[] = { 2 * SEC, 2 * SEC + SEC / 2, 3 * SEC, 0, SEC / 2, SEC, SEC + SEC / 2 };
+	int delivered[] = { 2, 4, 7 };
+	struct replay r;
+
+	fake_init(vts, sizeof(vts) / sizeof(vts[0]));
+	replay_setup(&r, 0, 1);
+	for (int k = 0; k < 3; k++) {
+		CHECK(replay__tick(&r, SEC) == 1);
+		CHECK(r.first_time == BASE);
+		CHECK(ff.flushed == delivered[k]);
+		CHECK(r.finished == (k == 2));
+	}
+	CHECK(r.last_vt == 3 * SEC);
+	CHECK(replay__tick(&r, SEC) == 0);
+}
+
 void test_replay_pacing(void)
 {
 	test_replay_errors();
@@ -266,4 +289,5 @@ void test_replay_pacing(void)
 	test_replay_fast_intervals();
 	test_replay_rounds();
 	test_replay_paced();
+	test_replay_origin();
 }
