@@ -52,6 +52,10 @@ void test_header_write_nothing(void);
 void test_header_read_malformed(void);
 void test_writer_new_fails(void);
 void test_replay_pacing(void);
+void test_session_order_rounds(void);
+void test_session_order_no_rounds(void);
+void test_session_order_late(void);
+void test_session_order_no_sample_id_all(void);
 void test_err_type(void);
 void test_guestmem_errors(void);
 void test_decompress_large_payload(void);
@@ -102,6 +106,10 @@ static const struct unit_test tests[] = {
 	{ "header_read_malformed", test_header_read_malformed },
 	{ "writer_new_fails", test_writer_new_fails },
 	{ "replay_pacing", test_replay_pacing },
+	{ "session_order_rounds", test_session_order_rounds },
+	{ "session_order_no_rounds", test_session_order_no_rounds },
+	{ "session_order_late", test_session_order_late },
+	{ "session_order_no_sample_id_all", test_session_order_no_sample_id_all },
 	{ "err_type", test_err_type },
 	{ "guestmem_errors", test_guestmem_errors },
 	{ "decompress_large_payload", test_decompress_large_payload },
