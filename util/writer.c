@@ -276,7 +276,8 @@ void perf_writer__add_evsel(struct perf_writer *w, const struct perf_event_attr 
 	memcpy(e->attr, attr, n);
 	((struct perf_event_attr *)e->attr)->size = WRITER_ATTR_SIZE;
 	e->ids = xmalloc((nr_ids ? nr_ids : 1) * sizeof(u64));
-	memcpy(e->ids, ids, nr_ids * sizeof(u64));
+	if (nr_ids)	/* ids may be NULL with none */
+		memcpy(e->ids, ids, nr_ids * sizeof(u64));
 	e->nr_ids = nr_ids;
 }
 
