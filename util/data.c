@@ -27,18 +27,6 @@ static int vset_err(struct perf_data *d, int err, const char *fmt, va_list ap)
 	return err__prefix(&d->err, "%s: ", d->path);
 }
 
-static int set_err(struct perf_data *d, int err, const char *fmt, ...) __printf(3, 4);
-
-static int set_err(struct perf_data *d, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vset_err(d, err, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 int perf_data__set_err(struct perf_data *d, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -60,11 +48,11 @@ static int read_at(struct perf_data *d, u64 off, void *buf, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
+			return perf_data__set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
 				       off + done, strerror(errno));
 		}
 		if (n == 0)
-			return set_err(d, -EINVAL, "unexpected end of file at offset %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "unexpected end of file at offset %#" PRIx64
 				       " (wanted %zu bytes at %#" PRIx64 ")",
 				       off + done, len, off);
 		done += (size_t)n;
@@ -105,7 +93,7 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 	if (!nr)
 		return 0;
 	if (off > d->file_size || (u64)nr * sizeof(*secs) > d->file_size - off)
-		return set_err(d, -EINVAL, "feature table at offset %#" PRIx64
+		return perf_data__set_err(d, -EINVAL, "feature table at offset %#" PRIx64
 			       " (%d entries) lies past the end of the file (size %#" PRIx64 ")",
 			       off, nr, d->file_size);
 	secs = xcalloc(nr, sizeof(*secs));
@@ -116,7 +104,7 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 		if (!(h->features[feat / 64] & (1ull << (feat % 64))))
 			continue;
 		if (!section_ok(d, &secs[i])) {
-			err = set_err(d, -EINVAL, "feature %d section at %#" PRIx64
+			err = perf_data__set_err(d, -EINVAL, "feature %d section at %#" PRIx64
 				      " size %#" PRIx64 " lies outside the file (size %#" PRIx64 ")",
 				      feat, secs[i].offset, secs[i].size, d->file_size);
 			break;
@@ -125,7 +113,7 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 		if (header__reads(feat)) {
 			payload = malloc(secs[i].size ? secs[i].size : 1);
 			if (!payload) {
-				err = set_err(d, -ENOMEM, "cannot allocate %" PRIu64
+				err = perf_data__set_err(d, -ENOMEM, "cannot allocate %" PRIu64
 					      " bytes for feature %d", secs[i].size, feat);
 				break;
 			}
@@ -150,21 +138,21 @@ static int read_attrs(struct perf_data *d, const struct file_header *h)
 	int err = 0;
 
 	if (h->attr_size < PERF_ATTR_SIZE_VER0 + sizeof(struct file_section) || h->attr_size > 4096)
-		return set_err(d, -EINVAL, "header at offset 0x10: attr_size %" PRIu64
+		return perf_data__set_err(d, -EINVAL, "header at offset 0x10: attr_size %" PRIu64
 			       " is not a valid perf_event_attr size", h->attr_size);
 	if (!section_ok(d, &h->attrs))
-		return set_err(d, -EINVAL, "attrs section at %#" PRIx64 " size %#" PRIx64
+		return perf_data__set_err(d, -EINVAL, "attrs section at %#" PRIx64 " size %#" PRIx64
 			       " lies outside the file (size %#" PRIx64 ")",
 			       h->attrs.offset, h->attrs.size, d->file_size);
 	if (h->attrs.size % h->attr_size)
-		return set_err(d, -EINVAL, "attrs section size %#" PRIx64
+		return perf_data__set_err(d, -EINVAL, "attrs section size %#" PRIx64
 			       " is not a multiple of attr_size %" PRIu64, h->attrs.size, h->attr_size);
 	nr = h->attrs.size / h->attr_size;
 	if (nr == 0)
-		return set_err(d, -EINVAL, "no events in the attrs section at %#" PRIx64,
+		return perf_data__set_err(d, -EINVAL, "no events in the attrs section at %#" PRIx64,
 			       h->attrs.offset);
 	if (nr > MAX_EVSELS)
-		return set_err(d, -EINVAL, "attrs section at %#" PRIx64 " holds %" PRIu64
+		return perf_data__set_err(d, -EINVAL, "attrs section at %#" PRIx64 " holds %" PRIu64
 			       " events (limit %u)", h->attrs.offset, nr, MAX_EVSELS);
 	buf = xmalloc(h->attr_size);
 	for (i = 0; i < nr && !err; i++) {
@@ -179,20 +167,20 @@ static int read_attrs(struct perf_data *d, const struct file_header *h)
 		copy_attr(&attr, buf, asz);
 		memcpy(&ids, buf + asz, sizeof(ids));
 		if (!section_ok(d, &ids) || ids.size % 8) {
-			err = set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64
+			err = perf_data__set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64
 				      "): id section at %#" PRIx64 " size %#" PRIx64
 				      " is invalid", i, off, ids.offset, ids.size);
 			break;
 		}
 		nr_ids = ids.size / 8;
 		if (nr_ids > MAX_IDS_PER_EVSEL) {
-			err = set_err(d, -EINVAL, "event %" PRIu64 " has %" PRIu64 " ids (limit %u)",
+			err = perf_data__set_err(d, -EINVAL, "event %" PRIu64 " has %" PRIu64 " ids (limit %u)",
 				      i, nr_ids, MAX_IDS_PER_EVSEL);
 			break;
 		}
 		/* Sections may overlap: the sum is bounded, not only each. */
 		if (nr_ids > MAX_IDS_TOTAL - d->nr_ids_total) {
-			err = set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64 "): %"
+			err = perf_data__set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64 "): %"
 				      PRIu64 " ids bring the events' ids past %u in all",
 				      i, off, nr_ids, MAX_IDS_TOTAL);
 			break;
@@ -202,7 +190,7 @@ static int read_attrs(struct perf_data *d, const struct file_header *h)
 			err = read_at(d, ids.offset, idv, ids.size);
 		}
 		if (!err && i > 0 && attr.sample_id_all != d->sample_id_all)
-			err = set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64
+			err = perf_data__set_err(d, -EINVAL, "event %" PRIu64 " (attr at %#" PRIx64
 				      ") disagrees with event 0 on sample_id_all", i, off);
 		if (!err)
 			perf_data__add_evsel(d, &attr, idv, (u32)nr_ids);
@@ -220,19 +208,19 @@ static int open_file_mode(struct perf_data *d)
 	int err;
 
 	if (d->file_size < sizeof(h))
-		return set_err(d, -EINVAL, "file is %" PRIu64 " bytes, too small for a "
+		return perf_data__set_err(d, -EINVAL, "file is %" PRIu64 " bytes, too small for a "
 			       "perf.data header (%zu bytes)", d->file_size, sizeof(h));
 	err = read_at(d, 0, &h, sizeof(h));
 	if (err)
 		return err;
 	if (h.size < sizeof(h))
-		return set_err(d, -EINVAL, "header at offset 0x8: header size %" PRIu64
+		return perf_data__set_err(d, -EINVAL, "header at offset 0x8: header size %" PRIu64
 			       " is smaller than %zu", h.size, sizeof(h));
 	err = read_attrs(d, &h);
 	if (err)
 		return err;
 	if (!section_ok(d, &h.data))
-		return set_err(d, -EINVAL, "data section at %#" PRIx64 " size %#" PRIx64
+		return perf_data__set_err(d, -EINVAL, "data section at %#" PRIx64 " size %#" PRIx64
 			       " extends past the end of the file (size %#" PRIx64
 			       "): the file is truncated", h.data.offset, h.data.size, d->file_size);
 	d->data_offset = h.data.offset;
@@ -327,16 +315,16 @@ struct perf_data *perf_data__open(const char *path, struct err *e)
 	} else {
 		d->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (d->fd < 0) {
-			err = set_err(d, -errno, "cannot open: %s", strerror(errno));
+			err = perf_data__set_err(d, -errno, "cannot open: %s", strerror(errno));
 			goto out_err;
 		}
 	}
 	if (fstat(d->fd, &st)) {
-		err = set_err(d, -errno, "cannot stat: %s", strerror(errno));
+		err = perf_data__set_err(d, -errno, "cannot stat: %s", strerror(errno));
 		goto out_err;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		err = set_err(d, -EISDIR, "is a directory, not a data file");
+		err = perf_data__set_err(d, -EISDIR, "is a directory, not a data file");
 		goto out_err;
 	}
 	d->buf_size = READ_BUF_SIZE;
@@ -354,7 +342,7 @@ struct perf_data *perf_data__open(const char *path, struct err *e)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
-				err = set_err(d, -EINVAL, "stream ended after %zu bytes, inside the "
+				err = perf_data__set_err(d, -EINVAL, "stream ended after %zu bytes, inside the "
 					      "16-byte pipe header", got);
 				goto out_err;
 			}
@@ -363,7 +351,7 @@ struct perf_data *perf_data__open(const char *path, struct err *e)
 		magic = hdr[0];
 		size = hdr[1];
 		if (magic != PERF_MAGIC2 || size != 16) {
-			err = set_err(d, -EINVAL, "stream at offset 0x0 is not a perf.data pipe "
+			err = perf_data__set_err(d, -EINVAL, "stream at offset 0x0 is not a perf.data pipe "
 				      "stream (magic %#" PRIx64 ", size %" PRIu64 ")", magic, size);
 			goto out_err;
 		}
@@ -372,11 +360,11 @@ struct perf_data *perf_data__open(const char *path, struct err *e)
 	}
 	d->file_size = (u64)st.st_size;
 	if (d->file_size == 0) {
-		err = set_err(d, -EINVAL, "file is empty (0 bytes)");
+		err = perf_data__set_err(d, -EINVAL, "file is empty (0 bytes)");
 		goto out_err;
 	}
 	if (d->file_size < 8) {
-		err = set_err(d, -EINVAL, "file is %" PRIu64 " bytes, too small for a perf.data "
+		err = perf_data__set_err(d, -EINVAL, "file is %" PRIu64 " bytes, too small for a perf.data "
 			      "header", d->file_size);
 		goto out_err;
 	}
@@ -384,17 +372,17 @@ struct perf_data *perf_data__open(const char *path, struct err *e)
 	if (err)
 		goto out_err;
 	if (magic == __builtin_bswap64(PERF_MAGIC2) || magic == __builtin_bswap64(PERF_MAGIC1)) {
-		err = set_err(d, -ENOTSUP, "offset 0x0: the file was written in the other byte "
+		err = perf_data__set_err(d, -ENOTSUP, "offset 0x0: the file was written in the other byte "
 			      "order (foreign-endian); pmukvm reads only native-endian files");
 		goto out_err;
 	}
 	if (magic == PERF_MAGIC1) {
-		err = set_err(d, -ENOTSUP, "offset 0x0: obsolete version 1 format (PERFFILE) "
+		err = perf_data__set_err(d, -ENOTSUP, "offset 0x0: obsolete version 1 format (PERFFILE) "
 			      "is not supported");
 		goto out_err;
 	}
 	if (magic != PERF_MAGIC2) {
-		err = set_err(d, -EINVAL, "offset 0x0: bad magic %#" PRIx64
+		err = perf_data__set_err(d, -EINVAL, "offset 0x0: bad magic %#" PRIx64
 			      ", not a perf.data file", magic);
 		goto out_err;
 	}
@@ -517,7 +505,7 @@ static int fill(struct perf_data *d, size_t need, size_t *avail)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
+			return perf_data__set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
 				       d->buf_file_off + d->buf_len, strerror(errno));
 		}
 		if (n == 0)
@@ -542,32 +530,32 @@ static int process_pipe_header(struct perf_data *d, union perf_event *ev, u64 of
 		struct evsel *evsel;
 
 		if (size < hdr + PERF_ATTR_SIZE_VER0)
-			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
 				       " is too small (%u bytes)", off, size);
 		memcpy(&asz, (u8 *)ev + hdr + 4, 4);
 		if (asz == 0)
 			asz = PERF_ATTR_SIZE_VER0;
 		if (asz > size - hdr || asz % 8)
-			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
 				       ": attr size %u does not fit the record (%u bytes)",
 				       off, asz, size);
 		copy_attr(&attr, (u8 *)ev + hdr, asz);
 		nr_ids = (size - hdr - asz) / 8;
 		if (nr_ids > MAX_IDS_TOTAL - d->nr_ids_total)
-			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64 ": %u ids "
+			return perf_data__set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64 ": %u ids "
 				       "bring the events' ids past %u in all", off, nr_ids,
 				       MAX_IDS_TOTAL);
 		ids = xcalloc(nr_ids ? nr_ids : 1, 8);
 		memcpy(ids, (u8 *)ev + hdr + asz, (size_t)nr_ids * 8);
 		if (d->nr_evsels && attr.sample_id_all != d->sample_id_all) {
 			free(ids);
-			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
 				       " disagrees with event 0 on sample_id_all", off);
 		}
 		evsel = perf_data__add_evsel(d, &attr, ids, nr_ids);
 		free(ids);
 		if (!evsel)
-			return set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "HEADER_ATTR record at %#" PRIx64
 				       ": too many events (limit %u)", off, MAX_EVSELS);
 		return 0;
 	}
@@ -575,7 +563,7 @@ static int process_pipe_header(struct perf_data *d, union perf_event *ev, u64 of
 		u64 feat;
 
 		if (size < sizeof(struct perf_event_header) + 8)
-			return set_err(d, -EINVAL, "HEADER_FEATURE record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "HEADER_FEATURE record at %#" PRIx64
 				       " is too small", off);
 		feat = ev->feat.feat_id;
 		if (feat >= HEADER_FEAT_BITS)
@@ -599,7 +587,7 @@ static int trailing_payload(struct perf_data *d, union perf_event *ev, u64 off, 
 		u32 sz;
 
 		if (ev->header.size < 12)
-			return set_err(d, -EINVAL, "TRACING_DATA record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "TRACING_DATA record at %#" PRIx64
 				       " is too small", off);
 		memcpy(&sz, (u8 *)ev + 8, 4);
 		*extra = PERF_ALIGN((u64)sz, 8);
@@ -607,7 +595,7 @@ static int trailing_payload(struct perf_data *d, union perf_event *ev, u64 off, 
 		u64 sz;
 
 		if (ev->header.size < 16)
-			return set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64
+			return perf_data__set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64
 				       " is too small", off);
 		memcpy(&sz, (u8 *)ev + 8, 8);
 		/*
@@ -615,7 +603,7 @@ static int trailing_payload(struct perf_data *d, union perf_event *ev, u64 off, 
 		 * would lie misaligned (and a mapped file cannot be realigned).
 		 */
 		if (sz % 8)
-			return set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64 ": payload "
+			return perf_data__set_err(d, -EINVAL, "AUXTRACE record at %#" PRIx64 ": payload "
 				       "size %" PRIu64 " is not a multiple of 8", off, sz);
 		*extra = sz;
 	}
@@ -627,14 +615,14 @@ static int feed_compressed(struct perf_data *d, const union perf_event *ev, u64 
 {
 	if (d->is_pipe && !d->info.has_comp) {
 		d->eof = true;
-		return set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but no "
+		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but no "
 			       "COMPRESSED feature came before it", off);
 	}
 	if (!d->decomp) {
 		d->decomp = decomp__new();
 		if (!d->decomp) {
 			d->eof = true;
-			return set_err(d, -ENOMEM, "record at %#" PRIx64 ": cannot set up zstd "
+			return perf_data__set_err(d, -ENOMEM, "record at %#" PRIx64 ": cannot set up zstd "
 				       "decompression", off);
 		}
 	}
@@ -653,7 +641,7 @@ static int next_decompressed(struct perf_data *d, union perf_event **event, u64 
 
 	if (r < 0) {
 		d->eof = true;
-		return set_err(d, r, "COMPRESSED record at %#" PRIx64 ": %s", d->decomp_off,
+		return perf_data__set_err(d, r, "COMPRESSED record at %#" PRIx64 ": %s", d->decomp_off,
 			       why.msg);
 	}
 	if (r > 0)
@@ -684,21 +672,21 @@ again:
 	if (r == 0) {
 		d->eof = true;
 		if (avail)
-			return set_err(d, -EINVAL, "record at %#" PRIx64 " is truncated: %zu bytes "
+			return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " is truncated: %zu bytes "
 				       "left, less than a record header", off, avail);
 		if (d->decomp && decomp__partial(d->decomp))
-			return set_err(d, -EINVAL, "COMPRESSED record at %#" PRIx64 ": the "
+			return perf_data__set_err(d, -EINVAL, "COMPRESSED record at %#" PRIx64 ": the "
 				       "compressed data ends inside a record (%zu bytes of it)",
 				       d->decomp_off, decomp__partial(d->decomp));
 		if (d->decomp && decomp__block_open(d->decomp))
-			return set_err(d, -EINVAL, "COMPRESSED record at %#" PRIx64 ": the "
+			return perf_data__set_err(d, -EINVAL, "COMPRESSED record at %#" PRIx64 ": the "
 				       "compressed data ends inside a zstd block", d->decomp_off);
 		return 0;
 	}
 	if (d->buf_pos % 8 && d->mapped) {
 		/* Mapped records are never realigned (the map is read-only). */
 		d->eof = true;
-		return set_err(d, -EINVAL, "record at %#" PRIx64 " is not 8-byte aligned", off);
+		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " is not 8-byte aligned", off);
 	}
 	if (d->buf_pos % 8) {
 		/* After a pipe-mode record of odd size: realign what is left. */
@@ -711,14 +699,14 @@ again:
 	size = ev->header.size;
 	if (ev->header.type == PERF_RECORD_COMPRESSED && d->mapped) {
 		d->eof = true;
-		return set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but the file "
+		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but the file "
 			       "has no COMPRESSED feature", off);
 	}
 	/* perf's own pipe-mode header records need not be 8-byte multiples. */
 	if (size < sizeof(struct perf_event_header) ||
 	    (size % 8 && (ev->header.type < PERF_RECORD_HEADER_ATTR || d->mapped))) {
 		d->eof = true;
-		return set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u) has invalid size %u",
+		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u) has invalid size %u",
 			       off, ev->header.type, size);
 	}
 	r = fill(d, size, &avail);
@@ -726,7 +714,7 @@ again:
 		return r;
 	if (r == 0) {
 		d->eof = true;
-		return set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u, size %u) is "
+		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u, size %u) is "
 			       "truncated: the input ends after %zu of its bytes",
 			       off, ((union perf_event *)(d->buf + d->buf_pos))->header.type,
 			       size, avail);
@@ -748,7 +736,7 @@ again:
 				return r;
 			if (r == 0) {
 				d->eof = true;
-				return set_err(d, -EINVAL, "record at %#" PRIx64 ": its payload "
+				return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 ": its payload "
 					       "is truncated", off);
 			}
 			take = min_t(u64, extra, avail);
