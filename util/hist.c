@@ -557,19 +557,25 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 			so->keys[so->nr++] = i;
 }
 
+/* A row's sample count and periods added into @row. */
+static void row__add_counts(struct hist_entry *row, const struct hist_entry *src)
+{
+	row->nr_samples += src->nr_samples;
+	row->period += src->period;
+	row->period_sys += src->period_sys;
+	row->period_us += src->period_us;
+	row->period_guest_sys += src->period_guest_sys;
+	row->period_guest_us += src->period_guest_us;
+	row->period_acc += src->period_acc;
+}
+
 /* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
 
 struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
 	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
 
-	he->nr_samples += src->nr_samples;
-	he->period += src->period;
-	he->period_sys += src->period_sys;
-	he->period_us += src->period_us;
-	he->period_guest_sys += src->period_guest_sys;
-	he->period_guest_us += src->period_guest_us;
-	he->period_acc += src->period_acc;
+	row__add_counts(he, src);
 	hists->nr_samples += src->nr_samples;
 	hists->total_period += src->period;
 	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
@@ -975,12 +981,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			row = hists__find(dst, he);
 			if (row) {
 				/* Not reached (a row is one worker's); kept whole all the same. */
-				row->nr_samples += he->nr_samples;
-				row->period += he->period;
-				row->period_sys += he->period_sys;
-				row->period_us += he->period_us;
-				row->period_guest_sys += he->period_guest_sys;
-				row->period_guest_us += he->period_guest_us;
+				row__add_counts(row, he);
 				free(he);
 				continue;
 			}
