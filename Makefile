@@ -2,7 +2,13 @@
 # test; `make SANITIZE=1` builds with AddressSanitizer and UBSan.
 
 CC      ?= gcc
-PKGS    := libelf libdw zlib slang libunwind-generic libtraceevent libprotobuf-c libbpf libzstd
+# Libraries linked: what most commands need. Libraries opened at run time,
+# by the commands that need them (util/dlib.h): their headers are used,
+# their sonames are read from the -dev packages' links (pmukvm-sonames.h),
+# and nothing of theirs is loaded into a run that does not use them.
+PKGS_LINKED := libelf libdw zlib libunwind-generic libtraceevent libprotobuf-c libbpf libzstd
+PKGS_OPENED := slang
+PKGS    := $(PKGS_LINKED) $(PKGS_OPENED)
 # CFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O1 replaces them); what
 # the build itself needs is in PMUKVM_CFLAGS and PMUKVM_LDFLAGS, which
 # come first so that the user's flags can still override an -O or -g.
@@ -11,7 +17,7 @@ PMUKVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wno-unused-parameter -Wno-missing-field-initializers \
            -D_GNU_SOURCE -pthread -I. $(shell pkg-config --cflags $(PKGS))
 PMUKVM_LDFLAGS :=
-PMUKVM_LIBS := $(shell pkg-config --libs $(PKGS)) -liberty -lm -pthread
+PMUKVM_LIBS := $(shell pkg-config --libs $(PKGS_LINKED)) -liberty -lm -pthread
 
 ifeq ($(SANITIZE),1)
 PMUKVM_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -78,6 +84,21 @@ $(VERSION_H): FORCE
 # explicit because the first build has no .d file yet.
 $(BUILD)/pmukvm.o $(BUILD)/builtin-kvm/record.o: $(VERSION_H)
 
+# The sonames of the libraries opened at run time, as the linker would
+# have recorded them: LIB_SONAME for lib$(LIB).so ("-" as "_", upper case).
+SONAMES_H := $(BUILD)/pmukvm-sonames.h
+DLIBS := slang
+$(SONAMES_H): Makefile
+	$(Q)mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)for l in $(DLIBS); do \
+		f=$$($(CC) -print-file-name=lib$$l.so); \
+		so=$$(objdump -p "$$f" 2>/dev/null | sed -n 's/^ *SONAME *//p'); \
+		[ -n "$$so" ] || { echo "no soname in lib$$l.so ($$f): make deps" >&2; exit 1; }; \
+		echo "#define $$(echo $$l | tr a-z- A-Z_)_SONAME \"$$so\""; \
+	done >$@.tmp && mv $@.tmp $@
+DLIB_USERS := ui/tui/setup
+$(DLIB_USERS:%=$(BUILD)/%.o) $(DLIB_USERS:%=build-fuzz/%.o): $(SONAMES_H)
+
 $(BUILD)/libpmukvm.a: $(ENGINE_OBJ)
 	$(Q)rm -f $@
 	$(call quiet,AR,$@)ar rcs $@ $^
@@ -131,7 +152,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 15
 FUZZ         ?= $(FUZZ_NAMES)
 FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-                -Wno-missing-field-initializers -D_GNU_SOURCE -pthread -I. \
+                -Wno-missing-field-initializers -D_GNU_SOURCE -pthread -I. -I$(BUILD) \
                 $(shell pkg-config --cflags $(PKGS)) -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 

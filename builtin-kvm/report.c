@@ -792,6 +792,12 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		}
 		use_tui = false;
 	}
+	/* slang is opened only for the browser: without it, text (or, with --tui, an error). */
+	if (use_tui && tui__load(rep.tui)) {
+		if (rep.tui)
+			goto out_filter;
+		use_tui = false;
+	}
 	/* The browser regroups rows for its own sorts: keep every key apart. */
 	if (use_tui) {
 		rep.user_so = rep.so;

@@ -424,6 +424,11 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 		}
 		l.use_tui = false;
 	}
+	if (l.use_tui && tui__load(l.tui)) {
+		if (l.tui)
+			return 1;
+		l.use_tui = false;
+	}
 	if (l.use_tui)
 		l.p.extended = !l.p.extended;	/* on in the TUI unless asked off */
 	if (l.pid) {
@@ -468,8 +473,10 @@ int stat_live(int argc, char **argv, struct guest_config *gc)
 			.key = live__key, .ctx = &l,
 		};
 
-		if (tui__init()) {
-			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+		e = tui__init();
+		if (e) {
+			if (e != -ENOENT)	/* -ENOENT: tui__init said why */
+				pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
 			goto out;
 		}
 		e = kvm_stat__tui(&ops);

@@ -246,8 +246,10 @@ static int stat_report_tui(struct stat_report *r)
 		pr_err("out of memory");
 		return 1;
 	}
-	if (tui__init()) {
-		pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+	e = tui__init();
+	if (e) {
+		if (e != -ENOENT)	/* -ENOENT: tui__init said why */
+			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
 		return 1;
 	}
 	e = kvm_stat__tui(&ops);

@@ -142,8 +142,10 @@ static int top__run_tui(struct top *top)
 	};
 	int ret;
 
-	if (tui__init()) {
-		pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+	ret = tui__init();
+	if (ret) {
+		if (ret != -ENOENT)	/* -ENOENT: tui__init said why */
+			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
 		return 1;
 	}
 	if (top->fellback)
@@ -283,6 +285,13 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 		if (top.tui) {
 			/* Not a usage error: the same line works on a terminal. */
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
+			ret = 1;
+			goto out;
+		}
+		use_tui = false;
+	}
+	if (use_tui && tui__load(top.tui)) {
+		if (top.tui) {
 			ret = 1;
 			goto out;
 		}

@@ -21,6 +21,14 @@ struct ui_browser;
 struct ui_key_action;
 
 /**
+ * tui__load - opens slang (ui/tui/slang.h), which only the browsers use.
+ * A command that would show a browser calls it while it can still choose
+ * text. Returns 0, or -ENOENT after saying why, naming the library: as an
+ * error when @required (--tui), as a warning that text follows otherwise.
+ */
+int tui__load(bool required);
+
+/**
  * report_tui - browses @hists (one per event, Tab switches) until 'q'.
  * For 's' to regroup exactly, @hists should have been built with a
  * sort_order__full() order; the first view shows its nr_lead keys.

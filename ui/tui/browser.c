@@ -2,20 +2,21 @@
 /* The list widget: cursor movement, drawing through callbacks, popups. */
 #include "ui/tui/browser.h"
 
-#include <slang.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/tui/slang.h"
+
 void ui_browser__set_color(int color)
 {
-	SLsmg_set_color(color);
+	slang.SLsmg_set_color(color);
 }
 
 void ui_browser__write_text(const char *text, int width)
 {
 	if (width > 0)
-		SLsmg_write_nstring((char *)text, (unsigned int)width);
+		slang.SLsmg_write_nstring((char *)text, (unsigned int)width);
 }
 
 void (*ui__idle)(void *ctx);
@@ -37,23 +38,23 @@ int ui__getkey(int timeout_ms)
 			if (slice > timeout_ms - waited)
 				slice = timeout_ms - waited;
 		}
-		if (SLang_input_pending(-(slice ? slice : 1)) > 0)
+		if (slang.SLang_input_pending(-(slice ? slice : 1)) > 0)
 			break;
 		waited += slice;
 		if (ui__idle)
 			ui__idle(ui__idle_ctx);
 	}
-	key = (int)SLang_getkey();
+	key = (int)slang.SLang_getkey();
 	if (key == SLANG_GETKEY_ERROR)
 		return K_CTRL_C;	/* the terminal is gone: quit, do not spin */
 	if (key != K_ESC)
 		goto keypad;
 	/* A lone Escape, or the start of an escape sequence (perf's ui__getch)? */
-	if (SLang_input_pending(-30) <= 0)
+	if (slang.SLang_input_pending(-30) <= 0)
 		return K_ESC;
 keypad:
-	SLang_ungetkey((unsigned char)key);
-	key = (int)SLkp_getkey();
+	slang.SLang_ungetkey((unsigned char)key);
+	key = (int)slang.SLkp_getkey();
 	if (key == SL_KEY_ENTER || key == '\n')
 		return K_ENTER;
 	if (key == 127 || key == 8)
@@ -155,18 +156,18 @@ void ui_browser__draw(struct ui_browser *b)
 		b->nr_entries = b->refresh(b);
 	ui_browser__clamp(b);
 	if (b->boxed) {
-		SLsmg_set_color(UI_COLOR_NORMAL);
-		SLsmg_draw_box(b->y - 1, b->x - 1, (unsigned)b->height + 2, (unsigned)b->width + 2);
+		slang.SLsmg_set_color(UI_COLOR_NORMAL);
+		slang.SLsmg_draw_box(b->y - 1, b->x - 1, (unsigned)b->height + 2, (unsigned)b->width + 2);
 		if (b->title) {
-			SLsmg_gotorc(b->y - 1, b->x + 1);
-			SLsmg_set_color(UI_COLOR_TITLE);
+			slang.SLsmg_gotorc(b->y - 1, b->x + 1);
+			slang.SLsmg_set_color(UI_COLOR_TITLE);
 			ui_browser__write_text(b->title, min_t(int, (int)strlen(b->title),
 							       b->width - 2));
 		}
 	}
 	for (row = 0; row < b->nr_header && b->write_header; row++) {
-		SLsmg_gotorc(b->y - b->nr_header + row, b->x);
-		SLsmg_set_color(UI_COLOR_NORMAL);
+		slang.SLsmg_gotorc(b->y - b->nr_header + row, b->x);
+		slang.SLsmg_set_color(UI_COLOR_NORMAL);
 		b->write_header(b, row);
 	}
 	if (b->nr_entries && b->seek)
@@ -174,25 +175,25 @@ void ui_browser__draw(struct ui_browser *b)
 	for (row = 0; row < b->height; row++) {
 		size_t idx = b->top_idx + (size_t)row;
 
-		SLsmg_gotorc(b->y + row, b->x);
+		slang.SLsmg_gotorc(b->y + row, b->x);
 		if (idx < b->nr_entries) {
 			bool sel = idx == b->index;
 
-			SLsmg_set_color(sel ? UI_COLOR_SELECTED : UI_COLOR_NORMAL);
+			slang.SLsmg_set_color(sel ? UI_COLOR_SELECTED : UI_COLOR_NORMAL);
 			b->write(b, row, sel);
 		} else {
-			SLsmg_set_color(UI_COLOR_NORMAL);
+			slang.SLsmg_set_color(UI_COLOR_NORMAL);
 			ui_browser__write_text("", b->width);
 		}
 	}
 	if (b->fullscreen) {
-		SLsmg_gotorc(tui__rows - 1, 0);
-		SLsmg_set_color(UI_COLOR_STATUS);
+		slang.SLsmg_gotorc(tui__rows - 1, 0);
+		slang.SLsmg_set_color(UI_COLOR_STATUS);
 		ui_browser__write_text(tui__last_msg[0] ? tui__last_msg :
 				       b->helpline ? b->helpline : "", tui__cols);
 	}
-	SLsmg_set_color(UI_COLOR_NORMAL);
-	SLsmg_refresh();
+	slang.SLsmg_set_color(UI_COLOR_NORMAL);
+	slang.SLsmg_refresh();
 }
 
 int ui_browser__run(struct ui_browser *b)
@@ -206,7 +207,7 @@ int ui_browser__run(struct ui_browser *b)
 		if (key == K_TIMER)
 			return key;
 		if (key == K_RESIZE) {
-			SLsmg_cls();
+			slang.SLsmg_cls();
 			if (!b->fullscreen)	/* the owner recomputes the popup's place */
 				return key;
 			continue;
@@ -236,12 +237,12 @@ bool ui__input(const char *prompt, char *buf, size_t len)
 	for (;;) {
 		int key;
 
-		SLsmg_gotorc(tui__rows - 1, 0);
-		SLsmg_set_color(UI_COLOR_STATUS);
-		SLsmg_write_string((char *)prompt);
-		SLsmg_write_string(buf);
-		SLsmg_erase_eol();
-		SLsmg_refresh();
+		slang.SLsmg_gotorc(tui__rows - 1, 0);
+		slang.SLsmg_set_color(UI_COLOR_STATUS);
+		slang.SLsmg_write_string((char *)prompt);
+		slang.SLsmg_write_string(buf);
+		slang.SLsmg_erase_eol();
+		slang.SLsmg_refresh();
 		key = ui__getkey(-1);
 		if (key == K_ENTER)
 			return true;
@@ -274,7 +275,7 @@ static void text_write(struct ui_browser *b, int row, bool selected)
 
 	(void)row;
 	(void)selected;
-	SLsmg_set_color(UI_COLOR_NORMAL);	/* text: no cursor bar */
+	slang.SLsmg_set_color(UI_COLOR_NORMAL);	/* text: no cursor bar */
 	ui_browser__write_text(tv->lines[tv->cur++], b->width);
 }
 
@@ -309,7 +310,7 @@ void ui__popup_text(const char *title, const char *const *lines, size_t nr)
 		if (ui_browser__run(&b) != K_RESIZE)
 			break;
 	}
-	SLsmg_cls();
+	slang.SLsmg_cls();
 }
 
 void ui__help(const char *title, const struct ui_key_action *a, const struct ui_key_action *b)

@@ -125,8 +125,9 @@ void ui__help(const char *title, const struct ui_key_action *a, const struct ui_
  * SIGABRT/SIGFPE handlers that restore, then die of the same signal.
  * pr_err() and friends go to the status line while the TUI is up, and are
  * repeated on stderr once it is down. Returns 0, -ENOTTY when stdin or
- * stdout is not a terminal, or -EIO when slang cannot start (nothing
- * changed then).
+ * stdout is not a terminal, -ENOENT when slang cannot be loaded (said
+ * with pr_err, naming the library), or -EIO when slang cannot start
+ * (nothing changed then).
  */
 int tui__init(void);
 

@@ -5,8 +5,8 @@
  */
 #include "ui/tui.h"
 
+#include <errno.h>
 #include <inttypes.h>
-#include <slang.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #include "symbols/symtab.h"
 #include "ui/stdio.h"
 #include "ui/tui/browser.h"
+#include "ui/tui/slang.h"
 #include "util/callchain.h"
 #include "util/data.h"
 #include "util/hist.h"
@@ -707,7 +708,7 @@ static enum ui_action_ret act_sort(struct ui_browser *b, int key)
 		mb.x = (tui__cols - mb.width) / 2;
 		k = ui_browser__run(&mb);
 	} while (k == K_RESIZE);
-	SLsmg_cls();
+	slang.SLsmg_cls();
 	if (k != K_ESC && k != 'q') {
 		hb__set_sort(hb, &sort_presets[mb.index]);
 		b->index = b->top_idx = 0;
@@ -978,7 +979,8 @@ int report_tui(struct session *s, struct hists *hists, int nr_hists,
 	}
 	ret = tui__init();
 	if (ret) {
-		pr_err("--tui needs a terminal on stdin and stdout");
+		if (ret != -ENOENT)	/* -ENOENT: tui__init said why */
+			pr_err("--tui needs a terminal on stdin and stdout");
 		return ret;
 	}
 	for (;;) {

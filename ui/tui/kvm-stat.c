@@ -4,11 +4,11 @@
  * then the per-guest percentiles and histograms and the per-vCPU time
  * outside the guest) in a scrollable list, refreshed as the source says.
  */
-#include <slang.h>
 #include <stdio.h>
 
 #include "ui/tui.h"
 #include "ui/tui/browser.h"
+#include "ui/tui/slang.h"
 
 struct kvm_tui {
 	const struct kvm_stat_tui_ops *ops;
@@ -33,7 +33,7 @@ static void kt_write(struct ui_browser *b, int row, bool selected)
 {
 	struct kvm_tui *kt = b->priv;
 
-	SLsmg_gotorc(b->y + row, b->x);
+	slang.SLsmg_gotorc(b->y + row, b->x);
 	ui_browser__set_color(selected ? UI_COLOR_SELECTED : UI_COLOR_NORMAL);
 	ui_browser__write_text(kt->cursor < kt->nr_lines ? kt->lines[kt->cursor] : "", b->width);
 	kt->cursor++;
@@ -45,7 +45,7 @@ static void kt_header(struct ui_browser *b, int line)
 	char buf[512];
 
 	kt->ops->title(kt->ops->ctx, buf, sizeof(buf));
-	SLsmg_gotorc(line, 0);
+	slang.SLsmg_gotorc(line, 0);
 	ui_browser__set_color(UI_COLOR_TITLE);
 	ui_browser__write_text(buf, tui__cols);
 }

@@ -9,13 +9,46 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
-#include <slang.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ui/tui.h"
+#include "ui/tui/slang.h"
+#include "pmukvm-sonames.h"
+
 int tui__rows, tui__cols;
+
+struct slang_syms slang;
+
+static int slang_bind(struct dlib *lib)
+{
+#define X(name) DLIB_BIND(&slang, lib, name)
+	SLANG_SYMS(X)
+#undef X
+	return 0;
+}
+
+static struct dlib slang_lib = DLIB_INIT(SLANG_SONAME, "the TUI", slang_bind);
+
+int slang__load(struct err *err)
+{
+	return dlib__load(&slang_lib, err);
+}
+
+int tui__load(bool required)
+{
+	struct err e = ERR_INIT;
+
+	if (!slang__load(&e))
+		return 0;
+	if (required)
+		pr_err("%s", err__str(&e));
+	else
+		pr_warning("%s; printing text instead", err__str(&e));
+	return -ENOENT;
+}
 
 static volatile sig_atomic_t tui_up, winch;
 static bool atexit_done;
@@ -48,8 +81,8 @@ void tui__exit(void)
 	if (!tui_up)
 		return;
 	tui_up = 0;
-	SLsmg_reset_smg();
-	SLang_reset_tty();
+	slang.SLsmg_reset_smg();
+	slang.SLang_reset_tty();
 	ui_msg_hook = NULL;
 	for (i = 0; i < nr_saved_msgs; i++) {
 		fprintf(stderr, "pmukvm: %s\n", saved_msgs[i]);
@@ -66,8 +99,8 @@ static void tui__signal(int sig)
 {
 	if (tui_up) {
 		tui_up = 0;
-		SLsmg_reset_smg();
-		SLang_reset_tty();
+		slang.SLsmg_reset_smg();
+		slang.SLang_reset_tty();
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -84,10 +117,10 @@ bool tui__resized(void)
 	if (!winch)
 		return false;
 	winch = 0;
-	SLtt_get_screen_size();
-	SLsmg_reinit_smg();
-	tui__rows = SLtt_Screen_Rows;
-	tui__cols = SLtt_Screen_Cols;
+	slang.SLtt_get_screen_size();
+	slang.SLsmg_reinit_smg();
+	tui__rows = *slang.SLtt_Screen_Rows;
+	tui__cols = *slang.SLtt_Screen_Cols;
 	return true;
 }
 
@@ -98,6 +131,8 @@ int tui__init(void)
 
 	if (!isatty(0) || !isatty(1))
 		return -ENOTTY;
+	if (tui__load(true))
+		return -ENOENT;
 	/*
 	 * The character set is the locale's: in a UTF-8 locale slang writes
 	 * UTF-8 and draws boxes with the Unicode line characters; elsewhere it
@@ -107,23 +142,23 @@ int tui__init(void)
 	 * LC_CTYPE: numbers keep the C locale's decimal point.
 	 */
 	setlocale(LC_CTYPE, "");
-	SLutf8_enable(-1);
-	SLtt_get_terminfo();
-	SLtt_get_screen_size();
+	slang.SLutf8_enable(-1);
+	slang.SLtt_get_terminfo();
+	slang.SLtt_get_screen_size();
 	/*
 	 * 0 is _POSIX_VDISABLE: no interrupt character, so Ctrl-C reaches us
 	 * as a key (3) and quits cleanly; a SIGINT sent from outside still
 	 * goes through tui__signal.
 	 */
-	if (SLang_init_tty(0, 0, 0) < 0)
+	if (slang.SLang_init_tty(0, 0, 0) < 0)
 		return -EIO;
-	if (SLsmg_init_smg() < 0) {
-		SLang_reset_tty();
+	if (slang.SLsmg_init_smg() < 0) {
+		slang.SLang_reset_tty();
 		return -EIO;
 	}
-	if (SLkp_init() < 0) {
-		SLsmg_reset_smg();
-		SLang_reset_tty();
+	if (slang.SLkp_init() < 0) {
+		slang.SLsmg_reset_smg();
+		slang.SLang_reset_tty();
 		return -EIO;
 	}
 	tui_up = 1;
@@ -138,13 +173,13 @@ int tui__init(void)
 	sa.sa_handler = tui__winch;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGWINCH, &sa, NULL);
-	tui__rows = SLtt_Screen_Rows;
-	tui__cols = SLtt_Screen_Cols;
-	SLtt_set_color(UI_COLOR_NORMAL, NULL, (char *)"default", (char *)"default");
-	SLtt_set_color(UI_COLOR_SELECTED, NULL, (char *)"black", (char *)"cyan");
-	SLtt_set_color(UI_COLOR_TITLE, NULL, (char *)"white", (char *)"blue");
-	SLtt_set_color(UI_COLOR_STATUS, NULL, (char *)"black", (char *)"lightgray");
-	SLtt_set_color(UI_COLOR_HOT, NULL, (char *)"red", (char *)"default");
+	tui__rows = *slang.SLtt_Screen_Rows;
+	tui__cols = *slang.SLtt_Screen_Cols;
+	slang.SLtt_set_color(UI_COLOR_NORMAL, NULL, (char *)"default", (char *)"default");
+	slang.SLtt_set_color(UI_COLOR_SELECTED, NULL, (char *)"black", (char *)"cyan");
+	slang.SLtt_set_color(UI_COLOR_TITLE, NULL, (char *)"white", (char *)"blue");
+	slang.SLtt_set_color(UI_COLOR_STATUS, NULL, (char *)"black", (char *)"lightgray");
+	slang.SLtt_set_color(UI_COLOR_HOT, NULL, (char *)"red", (char *)"default");
 	ui_msg_hook = tui__msg;
 	tui__last_msg[0] = '\0';
 	return 0;

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/dlib.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+
+int dlib__load(struct dlib *lib, struct err *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&lib->lock);
+	if (!lib->ret) {
+		/*
+		 * RTLD_NOW: a missing symbol shows now, not as a crash in the
+		 * middle of a command. RTLD_LOCAL: its symbols stay out of the
+		 * global scope, where they could interpose on another library's.
+		 */
+		lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+		if (!lib->handle) {
+			const char *why = dlerror();
+
+			lib->ret = err__set(&lib->err, -ENOENT, "cannot load %s (needed by %s): %s",
+					    lib->soname, lib->use, why ? why : "unknown error");
+		} else {
+			lib->ret = lib->bind(lib);
+			if (!lib->ret) {
+				lib->ret = 1;
+			} else {
+				/* Not one of its functions has run: it can go. */
+				dlclose(lib->handle);
+				lib->handle = NULL;
+			}
+		}
+	}
+	ret = lib->ret;
+	pthread_mutex_unlock(&lib->lock);
+	if (ret < 0) {
+		err__copy(err, &lib->err);
+		return ret;
+	}
+	return 0;
+}
+
+void *dlib__sym(struct dlib *lib, const char *name)
+{
+	void *p = dlsym(lib->handle, name);
+
+	if (!p)
+		err__set(&lib->err, -ENOENT, "cannot load %s (needed by %s): it has no '%s'",
+			 lib->soname, lib->use, name);
+	return p;
+}
