@@ -15,8 +15,13 @@ PKGS    := $(PKGS_LINKED) $(PKGS_OPENED)
 CFLAGS  ?= -O2 -g
 PMUKVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wno-unused-parameter -Wno-missing-field-initializers \
-           -D_GNU_SOURCE -pthread -I. $(shell pkg-config --cflags $(PKGS))
-PMUKVM_LDFLAGS :=
+           -D_GNU_SOURCE -pthread -I. $(shell pkg-config --cflags $(PKGS)) \
+           -fno-math-errno
+# --as-needed: a library nothing calls is not loaded. pmukvm calls nothing
+# in libm (sqrt is an instruction with -fno-math-errno, no code reads errno
+# after a math function; round_u64 in util.h), so the binary does without
+# it while a test program that does use it keeps it.
+PMUKVM_LDFLAGS := -Wl,--as-needed
 PMUKVM_LIBS := $(shell pkg-config --libs $(PKGS_LINKED)) -liberty -lm -pthread
 
 ifeq ($(SANITIZE),1)

@@ -254,8 +254,8 @@ static int set_pct_range(struct time_range *r, double a, double b, u64 first, u6
 
 	if (a < 0.0 || a > 1.0 || b < 0.0 || b > 1.0)
 		return -EINVAL;
-	r->start = first + (u64)round(a * (double)span);
-	r->end = first + (u64)round(b * (double)span);
+	r->start = first + round_u64(a * (double)span);
+	r->end = first + round_u64(b * (double)span);
 	/* Slices share no edge: each but the last stops a nanosecond short. */
 	if (r->end > r->start && r->end != last)
 		r->end--;

@@ -66,6 +66,19 @@ static inline double percent(u64 part, u64 total)
 	return total ? 100.0 * (double)part / (double)total : 0.0;
 }
 
+/*
+ * round() of @x in [0, 2^64) as a u64: the nearest integer, halves away
+ * from zero. Here rather than libm's round() so that pmukvm does not load
+ * libm for it (0.3 MB of resident pages at start-up). Exact: @x's
+ * fractional part is itself a double, so the comparison has no rounding.
+ */
+static inline u64 round_u64(double x)
+{
+	u64 t = (u64)x;
+
+	return x - (double)t >= 0.5 ? t + 1 : t;
+}
+
 /* Monotonic time in nanoseconds. */
 u64 now_ns(void);
 

@@ -23,6 +23,7 @@ void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
+void test_round_u64(void);
 void test_resolve_cache(void);
 void test_maps_overlay(void);
 void test_maps_insert_find(void);
@@ -77,6 +78,7 @@ static const struct unit_test tests[] = {
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
+	{ "round_u64", test_round_u64 },
 	{ "resolve_cache", test_resolve_cache },
 	{ "folded_names", test_folded_names },
 	{ "folded_stacks", test_folded_stacks },

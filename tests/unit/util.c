@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* util helpers: in-memory gunzip. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -76,4 +77,29 @@ void test_sort_runs(void)
 	}
 	sort_runs(v, 1, sizeof(v[0]), kv_before);
 	sort_runs(v, 0, sizeof(v[0]), kv_before);
+}
+
+/* round_u64 is libm's round() for every value in [0, 2^64): halves, the
+ * last doubles below a half, where doubles stop having fractions, and a
+ * spread of random fractions of random spans (as filter.c's --time %). */
+void test_round_u64(void)
+{
+	static const double cases[] = {
+		0.0, 0.25, 0.49999999999999994, 0.5, 0.5000000000000001, 1.0, 1.5, 2.5,
+		3.49999999999999956, 1e6 + 0.5, 4503599627370495.5, 4503599627370496.0,
+		9007199254740993.0, 1e19, 18446744073709549568.0,
+	};
+	unsigned i;
+	u64 seed = 1;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		CHECK(round_u64(cases[i]) == (u64)round(cases[i]));
+	for (i = 0; i < 200000; i++) {
+		double f, x;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		f = (double)(seed >> 11) / 9007199254740992.0;
+		x = f * (double)(seed >> (seed & 63));
+		CHECK(round_u64(x) == (u64)round(x));
+	}
 }
