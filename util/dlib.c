@@ -19,7 +19,7 @@ int dlib__load(struct dlib *lib, struct err *err)
 		if (!lib->handle) {
 			const char *why = dlerror();
 
-			lib->ret = err__set(&lib->err, -ENOENT, "cannot load %s (needed by %s): %s",
+			lib->ret = err__set(&lib->err, -ENOENT, "cannot load %s (for %s): %s",
 					    lib->soname, lib->use, why ? why : "unknown error");
 		} else {
 			lib->ret = lib->bind(lib);
@@ -46,7 +46,7 @@ void *dlib__sym(struct dlib *lib, const char *name)
 	void *p = dlsym(lib->handle, name);
 
 	if (!p)
-		err__set(&lib->err, -ENOENT, "cannot load %s (needed by %s): it has no '%s'",
+		err__set(&lib->err, -ENOENT, "cannot load %s (for %s): it has no '%s'",
 			 lib->soname, lib->use, name);
 	return p;
 }

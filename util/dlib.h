@@ -44,7 +44,7 @@ struct dlib;
 /**
  * struct dlib - one library, opened at most once.
  * @soname: what dlopen is given ("libslang.so.2").
- * @use: what needs it, for messages ("the TUI").
+ * @use: what it is for, in messages ("the TUI").
  * @bind: looks up every symbol with dlib__sym(); returns 0, or -ENOENT
  *	once dlib__sym() has failed.
  * @handle: dlopen's, once opened; never closed (leak checkers name the
@@ -69,7 +69,7 @@ struct dlib {
  * dlib__load - opens @lib and binds its symbols, the first time; later
  * calls return what the first did. Thread-safe. Returns 0, or -ENOENT (the
  * library or one of its symbols is not there) with @err saying which:
- * "cannot load libslang.so.2 (needed by the TUI): ...".
+ * "cannot load libslang.so.2 (for the TUI): ...".
  */
 int dlib__load(struct dlib *lib, struct err *err);
 

@@ -8,7 +8,32 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 
+#include "pmukvm-sonames.h"
+#include "util/dlib.h"
 #include "util/err.h"
+
+/*
+ * libtraceevent, opened when a file first has tracing data to parse
+ * (util/dlib.h): a report of a sampled profile never loads it.
+ */
+#define TEP_SYMS(X)                                                                 \
+	X(tep_alloc) X(tep_find_event) X(tep_find_field) X(tep_free) X(tep_parse_event) \
+	X(tep_set_file_bigendian) X(tep_set_local_bigendian) X(tep_set_long_size)       \
+	X(tep_set_page_size)
+
+static struct {
+	TEP_SYMS(DLIB_PTR)
+} tep;
+
+static int tep_bind(struct dlib *lib)
+{
+#define X(name) DLIB_BIND(&tep, lib, name)
+	TEP_SYMS(X)
+#undef X
+	return 0;
+}
+
+static struct dlib tep_lib = DLIB_INIT(TRACEEVENT_SONAME, "tracepoint formats", tep_bind);
 
 /* Bounds on what tracing data may hold, so that no count makes us loop long. */
 #define MAX_SYSTEMS		4096
@@ -100,7 +125,7 @@ static int parse_format(struct trace_events *te, const u8 *p, u64 size, const ch
 
 	memcpy(text, p, keep);
 	memcpy(text + keep, tail, sizeof(tail));
-	ret = tep_parse_event(te->tep, text, keep + sizeof(tail) - 1, sys);
+	ret = tep.tep_parse_event(te->tep, text, keep + sizeof(tail) - 1, sys);
 	free(text);
 	return ret;
 }
@@ -138,14 +163,18 @@ int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, cons
 	}
 	if (td_u32(&c, &page_size, "truncated page size"))
 		return -EINVAL;
-	te->tep = tep_alloc();
+	ret = dlib__load(&tep_lib, err);
+	if (ret)
+		return err__prefix(err, "%s: ", path);
+	ret = -EINVAL;
+	te->tep = tep.tep_alloc();
 	if (!te->tep) {
 		return err__set(err, -ENOMEM, "%s: cannot allocate a trace event parser", path);
 	}
-	tep_set_file_bigendian(te->tep, TEP_LITTLE_ENDIAN);
-	tep_set_local_bigendian(te->tep, TEP_LITTLE_ENDIAN);
-	tep_set_long_size(te->tep, 8);
-	tep_set_page_size(te->tep, (int)page_size);
+	tep.tep_set_file_bigendian(te->tep, TEP_LITTLE_ENDIAN);
+	tep.tep_set_local_bigendian(te->tep, TEP_LITTLE_ENDIAN);
+	tep.tep_set_long_size(te->tep, 8);
+	tep.tep_set_page_size(te->tep, (int)page_size);
 
 	if (td_string(&c, &name, 16, "missing header_page") || strcmp(name, "header_page")) {
 		td_fail(&c, "missing header_page");
@@ -208,7 +237,7 @@ int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, cons
 	}
 	return 0;
 out_free:
-	tep_free(te->tep);
+	tep.tep_free(te->tep);
 	te->tep = NULL;
 	return ret;
 }
@@ -216,7 +245,7 @@ out_free:
 void trace_events__exit(struct trace_events *te)
 {
 	if (te->tep)
-		tep_free(te->tep);
+		tep.tep_free(te->tep);
 	te->tep = NULL;
 }
 
@@ -224,7 +253,7 @@ struct tep_event *trace_events__find(const struct trace_events *te, u64 id)
 {
 	if (!te->tep || id > INT32_MAX)
 		return NULL;
-	return tep_find_event(te->tep, (int)id);
+	return tep.tep_find_event(te->tep, (int)id);
 }
 
 const char *trace_event__name(const struct tep_event *ev, char *buf, size_t size)
@@ -235,7 +264,7 @@ const char *trace_event__name(const struct tep_event *ev, char *buf, size_t size
 
 struct tep_format_field *trace_event__field(struct tep_event *ev, const char *name)
 {
-	return tep_find_field(ev, name);
+	return tep.tep_find_field(ev, name);
 }
 
 #ifdef __SANITIZE_ADDRESS__
