@@ -35,6 +35,7 @@
  * (the Makefile reads them from the -dev packages' .so links), so the
  * library opened is the one whose header was compiled against.
  */
+#include <errno.h>
 #include <pthread.h>
 
 #include "util/err.h"

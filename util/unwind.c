@@ -16,6 +16,9 @@
  * time, over and over at the same places.
  *
  * x86_64 only, as record's register mask.
+ *
+ * libunwind is opened on the first stack to unwind (util/dlib.h): runs
+ * without DWARF call graphs never load it.
  */
 #include "util/unwind.h"
 
@@ -23,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmukvm-sonames.h"
+#include "util/dlib.h"
 #include "util/dso.h"
 #include "util/maps.h"
 #include "util/thread.h"
@@ -31,6 +36,25 @@
 extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
 					       unw_dyn_info_t *di, unw_proc_info_t *pi,
 					       int need_unwind_info, void *arg);
+
+/* The libunwind calls, typed from its header (names as it defines them: _Ux86_64_step). */
+#define UNW_SYMS(X)                                                                      \
+	X(unw_create_addr_space) X(unw_set_caching_policy) X(unw_init_remote) X(unw_step)  \
+	X(unw_get_reg) X(unw_is_signal_frame) X(UNW_OBJ(dwarf_search_unwind_table))
+
+static struct {
+	UNW_SYMS(DLIB_PTR)
+} unw;
+
+static int unw_bind(struct dlib *lib)
+{
+#define X(name) DLIB_BIND(&unw, lib, name)
+	UNW_SYMS(X)
+#undef X
+	return 0;
+}
+
+static struct dlib unw_lib = DLIB_INIT(UNWIND_GENERIC_SONAME, "DWARF unwinding", unw_bind);
 
 /* perf's x86 register numbers (bits of sample_regs_user). */
 enum {
@@ -113,7 +137,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	di.u.rti.segbase = c->bias + du->hdr_off;
 	di.u.rti.table_data = c->bias + du->hdr_off + 12;
 	di.u.rti.table_len = du->fde_count * 8 / sizeof(unw_word_t);
-	return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
+	return unw.UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
 }
 
 static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
@@ -254,17 +278,26 @@ size_t unwind__user(struct thread *thread, const struct perf_sample *s, u64 *ips
 		return 0;
 	c.sp = sp;
 	if (!as) {
-		as = unw_create_addr_space(&accessors, 0);
+		static bool warned;
+		struct err e = ERR_INIT;
+
+		if (dlib__load(&unw_lib, &e)) {
+			if (!warned)
+				pr_warning("%s: user stacks are not unwound", err__str(&e));
+			warned = true;
+			return 0;
+		}
+		as = unw.unw_create_addr_space(&accessors, 0);
 		if (!as)
 			return 0;
 		/* Processes differ in what is mapped where: nothing is kept. */
-		unw_set_caching_policy(as, UNW_CACHE_NONE);
+		unw.unw_set_caching_policy(as, UNW_CACHE_NONE);
 	}
 	ips[n++] = ip;
-	if (unw_init_remote(&cursor, as, &c))
+	if (unw.unw_init_remote(&cursor, as, &c))
 		return n;
-	while (n < max && unw_step(&cursor) > 0) {
-		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) || !ip)
+	while (n < max && unw.unw_step(&cursor) > 0) {
+		if (unw.unw_get_reg(&cursor, UNW_REG_IP, &ip) || !ip)
 			break;
 		/*
 		 * A caller's frame holds a return address: the call is the
@@ -272,7 +305,7 @@ size_t unwind__user(struct thread *thread, const struct perf_sample *s, u64 *ips
 		 * one starting there). As perf and libdw, step back one byte,
 		 * except where a signal interrupted the frame.
 		 */
-		ips[n++] = unw_is_signal_frame(&cursor) > 0 ? ip : ip - 1;
+		ips[n++] = unw.unw_is_signal_frame(&cursor) > 0 ? ip : ip - 1;
 	}
 	return n;
 }
