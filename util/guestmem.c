@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pmukvm-sonames.h"
+#include "util/dlib.h"
 #include "util/err.h"
 
 #define KSYM_NAME_LEN	512
@@ -1008,23 +1010,45 @@ static int locate_image(struct guest_kernel *gk, struct err *e)
 
 /* ---- modules ------------------------------------------------------ */
 
+/*
+ * libbpf, for the guest's BTF: opened when a guest's module list is first
+ * read (util/dlib.h), so that other runs do not load it.
+ */
+#define BPF_SYMS(X)                                                                  \
+	X(btf__new) X(btf__free) X(btf__type_by_id) X(btf__name_by_offset)            \
+	X(btf__find_by_name_kind) X(btf__resolve_size)
+
+static struct {
+	BPF_SYMS(DLIB_PTR)
+} bpf;
+
+static int bpf_bind(struct dlib *lib)
+{
+#define X(name) DLIB_BIND(&bpf, lib, name)
+	BPF_SYMS(X)
+#undef X
+	return 0;
+}
+
+static struct dlib bpf_lib = DLIB_INIT(BPF_SONAME, "the guest's BTF", bpf_bind);
+
 /* Finds member @name of struct/union @id (also inside anonymous members). */
 static int btf_member(const struct btf *btf, u32 id, const char *name, u32 *off, u32 *type)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = bpf.btf__type_by_id(btf, id);
 	const struct btf_member *mb;
 	int i, vlen;
 
 	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
 		id = t->type;
-		t = btf__type_by_id(btf, id);
+		t = bpf.btf__type_by_id(btf, id);
 	}
 	if (!t || !btf_is_composite(t))
 		return -ENOENT;
 	vlen = btf_vlen(t);
 	mb = btf_members(t);
 	for (i = 0; i < vlen; i++, mb++) {
-		const char *n = btf__name_by_offset(btf, mb->name_off);
+		const char *n = bpf.btf__name_by_offset(btf, mb->name_off);
 		u32 bits = btf_member_bit_offset(t, i);
 
 		if (n && !strcmp(n, name)) {
@@ -1071,17 +1095,17 @@ struct mod_layout {
 
 static int module_layout(const struct btf *btf, struct mod_layout *L, struct err *e)
 {
-	s32 mod = btf__find_by_name_kind(btf, "module", BTF_KIND_STRUCT);
-	s32 use = btf__find_by_name_kind(btf, "module_use", BTF_KIND_STRUCT);
-	s32 ks = btf__find_by_name_kind(btf, "mod_kallsyms", BTF_KIND_STRUCT);
-	s32 ksym = btf__find_by_name_kind(btf, "kernel_symbol", BTF_KIND_STRUCT);
+	s32 mod = bpf.btf__find_by_name_kind(btf, "module", BTF_KIND_STRUCT);
+	s32 use = bpf.btf__find_by_name_kind(btf, "module_use", BTF_KIND_STRUCT);
+	s32 ks = bpf.btf__find_by_name_kind(btf, "mod_kallsyms", BTF_KIND_STRUCT);
+	s32 ksym = bpf.btf__find_by_name_kind(btf, "kernel_symbol", BTF_KIND_STRUCT);
 	u32 t;
 
 	if (mod < 0 || use < 0 || ks < 0 || ksym < 0) {
 		return err__set(e, -ENOENT, "the guest's BTF has no struct module, module_use, "
 				"mod_kallsyms or kernel_symbol");
 	}
-	L->size = btf__resolve_size(btf, mod);
+	L->size = bpf.btf__resolve_size(btf, mod);
 	if (btf_path(btf, mod, "name", &L->name) || btf_path(btf, mod, "list", &L->list) ||
 	    btf_path(btf, mod, "state", &L->state) || btf_path(btf, mod, "refcnt", &L->refcnt) ||
 	    btf_path(btf, mod, "source_list", &L->source_list) ||
@@ -1092,21 +1116,21 @@ static int module_layout(const struct btf *btf, struct mod_layout *L, struct err
 	    btf_path(btf, ks, "symtab", &L->ks_symtab) || btf_path(btf, ks, "num_symtab", &L->ks_num) ||
 	    btf_path(btf, ks, "strtab", &L->ks_strtab) || btf_path(btf, ks, "typetab", &L->ks_typetab))
 		goto bad;
-	L->ksym_size = btf__resolve_size(btf, ksym);
+	L->ksym_size = bpf.btf__resolve_size(btf, ksym);
 	if (!btf_path(btf, ksym, "name_offset", &L->ksym_name))
 		L->ksym_prel = true;
 	else if (btf_path(btf, ksym, "name", &L->ksym_name))
 		goto bad;
 	if (!btf_member(btf, mod, "mem", &L->mem, &t)) {
-		const struct btf_type *at = btf__type_by_id(btf, t);
-		s32 mm = btf__find_by_name_kind(btf, "module_memory", BTF_KIND_STRUCT);
+		const struct btf_type *at = bpf.btf__type_by_id(btf, t);
+		s32 mm = bpf.btf__find_by_name_kind(btf, "module_memory", BTF_KIND_STRUCT);
 
 		if (!at || !btf_is_array(at) || mm < 0 || btf_path(btf, mm, "base", &L->mem_base) ||
 		    btf_path(btf, mm, "size", &L->mem_size))
 			goto bad;
 		L->has_mem = true;
 		L->mem_nr = btf_array(at)->nelems;
-		L->mem_sz = btf__resolve_size(btf, mm);
+		L->mem_sz = bpf.btf__resolve_size(btf, mm);
 	} else {
 		if (btf_path(btf, mod, "core_layout.base", &L->core_base) ||
 		    btf_path(btf, mod, "core_layout.size", &L->core_size) ||
@@ -1267,7 +1291,10 @@ static int read_modules(struct guest_kernel *gk)
 		err__set(&gk->mod_err, err, "cannot read the guest's BTF");
 		goto out;
 	}
-	btf = btf__new(raw, be->addr - bs->addr);
+	err = dlib__load(&bpf_lib, &gk->mod_err);
+	if (err)
+		goto out;
+	btf = bpf.btf__new(raw, be->addr - bs->addr);
 	if (!btf) {
 		err = err__set(&gk->mod_err, errno ? -errno : -EINVAL,
 			       "the guest's BTF does not parse: %s", strerror(errno));
@@ -1350,7 +1377,8 @@ fault:
 	err = err__set(&gk->mod_err, -EFAULT,
 		       "the guest's module list is unreadable after %zu modules", gk->nr_mods);
 out:
-	btf__free(btf);
+	if (btf)
+		bpf.btf__free(btf);
 	free(raw);
 	free(mb);
 	return err;
