@@ -6,8 +6,8 @@ CC      ?= gcc
 # by the commands that need them (util/dlib.h): their headers are used,
 # their sonames are read from the -dev packages' links (pmukvm-sonames.h),
 # and nothing of theirs is loaded into a run that does not use them.
-PKGS_LINKED := libelf libdw zlib libprotobuf-c libzstd
-PKGS_OPENED := slang libtraceevent libunwind-generic libbpf
+PKGS_LINKED := libelf zlib libprotobuf-c libzstd
+PKGS_OPENED := slang libtraceevent libunwind-generic libbpf libdw
 PKGS    := $(PKGS_LINKED) $(PKGS_OPENED)
 # CFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O1 replaces them); what
 # the build itself needs is in PMUKVM_CFLAGS and PMUKVM_LDFLAGS, which
@@ -92,7 +92,7 @@ $(BUILD)/pmukvm.o $(BUILD)/builtin-kvm/record.o: $(VERSION_H)
 # The sonames of the libraries opened at run time, as the linker would
 # have recorded them: LIB_SONAME for lib$(LIB).so ("-" as "_", upper case).
 SONAMES_H := $(BUILD)/pmukvm-sonames.h
-DLIBS := slang traceevent unwind-generic bpf
+DLIBS := slang traceevent unwind-generic bpf dw
 $(SONAMES_H): Makefile
 	$(Q)mkdir -p $(dir $@)
 	$(call quiet,GEN,$@)for l in $(DLIBS); do \
@@ -101,7 +101,7 @@ $(SONAMES_H): Makefile
 		[ -n "$$so" ] || { echo "no soname in lib$$l.so ($$f): make deps" >&2; exit 1; }; \
 		echo "#define $$(echo $$l | tr a-z- A-Z_)_SONAME \"$$so\""; \
 	done >$@.tmp && mv $@.tmp $@
-DLIB_USERS := ui/tui/setup util/trace-event util/unwind util/guestmem
+DLIB_USERS := ui/tui/setup util/trace-event util/unwind util/guestmem util/srcline
 $(DLIB_USERS:%=$(BUILD)/%.o) $(DLIB_USERS:%=build-fuzz/%.o): $(SONAMES_H)
 
 $(BUILD)/libpmukvm.a: $(ENGINE_OBJ)

@@ -4,6 +4,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 
+#include "util/util.h"
+
 int dlib__load(struct dlib *lib, struct err *err)
 {
 	int ret;
@@ -39,6 +41,23 @@ int dlib__load(struct dlib *lib, struct err *err)
 		return ret;
 	}
 	return 0;
+}
+
+int dlib__load_or_warn(struct dlib *lib, const char *consequence)
+{
+	struct err e = ERR_INIT;
+	int ret = dlib__load(lib, &e);
+	bool warn;
+
+	if (!ret)
+		return 0;
+	pthread_mutex_lock(&lib->lock);
+	warn = !lib->warned;
+	lib->warned = true;
+	pthread_mutex_unlock(&lib->lock);
+	if (warn)
+		pr_warning("%s: %s", err__str(&e), consequence);
+	return ret;
 }
 
 void *dlib__sym(struct dlib *lib, const char *name)

@@ -51,6 +51,7 @@ struct dlib;
  * @handle: dlopen's, once opened; never closed (leak checkers name the
  *	library's frames by it, and its code may still be on a stack).
  * @ret: 0 before the first try, 1 loaded, or the negative errno it failed with.
+ * @warned: dlib__load_or_warn has said why.
  * @err: why it failed.
  */
 struct dlib {
@@ -60,6 +61,7 @@ struct dlib {
 	pthread_mutex_t lock;
 	void *handle;
 	int ret;
+	bool warned;
 	struct err err;
 };
 
@@ -73,6 +75,13 @@ struct dlib {
  * "cannot load libslang.so.2 (for the TUI): ...".
  */
 int dlib__load(struct dlib *lib, struct err *err);
+
+/**
+ * dlib__load_or_warn - dlib__load for a library a command can do without:
+ * on failure a warning (once per run) says why and @consequence ("user
+ * stacks are not unwound"). Returns what dlib__load does.
+ */
+int dlib__load_or_warn(struct dlib *lib, const char *consequence);
 
 /**
  * dlib__sym - the address of @name in @lib (in a @bind), or NULL with

@@ -10,8 +10,40 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pmukvm-sonames.h"
 #include "symbols/elf.h"
 #include "symbols/symtab.h"
+#include "util/dlib.h"
+
+/*
+ * libdw, opened on the first DSO whose lines are asked for (util/dlib.h):
+ * only the srcline key needs it, and with it liblzma and libbz2.
+ */
+#define DW_SYMS(X)                                                                 \
+	X(dwfl_begin) X(dwfl_end) X(dwfl_lineinfo) X(dwfl_module_getdwarf)            \
+	X(dwfl_module_getelf) X(dwfl_module_getsrc) X(dwfl_offline_section_address)   \
+	X(dwfl_report_end) X(dwfl_report_offline) X(dwfl_standard_find_debuginfo)
+
+static struct {
+	DW_SYMS(DLIB_PTR)
+} dw;
+
+static char *debuginfo_path = NULL;
+static Dwfl_Callbacks offline_callbacks = {
+	.debuginfo_path = &debuginfo_path,
+};
+
+static int dw_bind(struct dlib *lib)
+{
+#define X(name) DLIB_BIND(&dw, lib, name)
+	DW_SYMS(X)
+#undef X
+	offline_callbacks.find_debuginfo = dw.dwfl_standard_find_debuginfo;
+	offline_callbacks.section_address = dw.dwfl_offline_section_address;
+	return 0;
+}
+
+static struct dlib dw_lib = DLIB_INIT(DW_SONAME, "source lines", dw_bind);
 
 /* One DSO's DWARF: opened once, on its first sample. */
 struct srcline_dso {
@@ -53,7 +85,7 @@ void srcline_cache__delete(struct srcline_cache *c)
 		for (; d; d = n) {
 			n = d->next;
 			if (d->dwfl)
-				dwfl_end(d->dwfl);
+				dw.dwfl_end(d->dwfl);
 			free(d);
 		}
 	}
@@ -69,13 +101,6 @@ static const char *intern(struct srcline_cache *c, const char *s)
 	return c->strs.strs[n];
 }
 
-static char *debuginfo_path = NULL;
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
-};
-
 /* The file with the DSO's line table: its /usr/lib/debug copy, else itself. */
 static void srcline_dso__open(struct srcline_dso *d)
 {
@@ -87,6 +112,8 @@ static void srcline_dso__open(struct srcline_dso *d)
 
 	if (dso->kind != DSO_USER || !dso->data_path || dso->untrusted)
 		return;
+	if (dlib__load_or_warn(&dw_lib, "no source lines are read"))
+		return;
 	if (dso->build_id_size) {
 		for (i = 0; i < dso->build_id_size; i++)
 			snprintf(hex + 2 * i, 3, "%02x", dso->build_id[i]);
@@ -94,13 +121,13 @@ static void srcline_dso__open(struct srcline_dso *d)
 		if (!access(debug, R_OK))
 			path = debug;
 	}
-	d->dwfl = dwfl_begin(&offline_callbacks);
+	d->dwfl = dw.dwfl_begin(&offline_callbacks);
 	if (!d->dwfl)
 		goto out;
-	d->mod = dwfl_report_offline(d->dwfl, dso->short_name, path, -1);
-	dwfl_report_end(d->dwfl, NULL, NULL);
-	if (!d->mod || !dwfl_module_getdwarf(d->mod, &bias)) {
-		dwfl_end(d->dwfl);
+	d->mod = dw.dwfl_report_offline(d->dwfl, dso->short_name, path, -1);
+	dw.dwfl_report_end(d->dwfl, NULL, NULL);
+	if (!d->mod || !dw.dwfl_module_getdwarf(d->mod, &bias)) {
+		dw.dwfl_end(d->dwfl);
 		d->dwfl = NULL;
 		d->mod = NULL;
 	}
@@ -133,12 +160,12 @@ static const char *dwarf_srcline(struct srcline_cache *c, struct srcline_dso *d,
 	int lineno = 0;
 	char buf[1024];
 
-	if (!d->dwfl || !dwfl_module_getelf(d->mod, &bias))
+	if (!d->dwfl || !dw.dwfl_module_getelf(d->mod, &bias))
 		return NULL;
-	line = dwfl_module_getsrc(d->mod, vaddr + bias);
+	line = dw.dwfl_module_getsrc(d->mod, vaddr + bias);
 	if (!line)
 		return NULL;
-	file = dwfl_lineinfo(line, &a, &lineno, NULL, NULL, NULL);
+	file = dw.dwfl_lineinfo(line, &a, &lineno, NULL, NULL, NULL);
 	if (!file || !*file)
 		return NULL;
 	base = strrchr(file, '/');

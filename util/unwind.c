@@ -278,15 +278,8 @@ size_t unwind__user(struct thread *thread, const struct perf_sample *s, u64 *ips
 		return 0;
 	c.sp = sp;
 	if (!as) {
-		static bool warned;
-		struct err e = ERR_INIT;
-
-		if (dlib__load(&unw_lib, &e)) {
-			if (!warned)
-				pr_warning("%s: user stacks are not unwound", err__str(&e));
-			warned = true;
+		if (dlib__load_or_warn(&unw_lib, "user stacks are not unwound"))
 			return 0;
-		}
 		as = unw.unw_create_addr_space(&accessors, 0);
 		if (!as)
 			return 0;
