@@ -6,8 +6,8 @@ CC      ?= gcc
 # by the commands that need them (util/dlib.h): their headers are used,
 # their sonames are read from the -dev packages' links (pmukvm-sonames.h),
 # and nothing of theirs is loaded into a run that does not use them.
-PKGS_LINKED := libelf zlib libzstd
-PKGS_OPENED := slang libtraceevent libunwind-generic libbpf libdw
+PKGS_LINKED := libelf zlib
+PKGS_OPENED := slang libtraceevent libunwind-generic libbpf libdw libzstd
 PKGS    := $(PKGS_LINKED) $(PKGS_OPENED) libprotobuf-c
 # CFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O1 replaces them); what
 # the build itself needs is in PMUKVM_CFLAGS and PMUKVM_LDFLAGS, which
@@ -97,7 +97,7 @@ $(BUILD)/pmukvm.o $(BUILD)/builtin-kvm/record.o: $(VERSION_H)
 # The sonames of the libraries opened at run time, as the linker would
 # have recorded them: LIB_SONAME for lib$(LIB).so ("-" as "_", upper case).
 SONAMES_H := $(BUILD)/pmukvm-sonames.h
-DLIBS := slang traceevent unwind-generic bpf dw
+DLIBS := slang traceevent unwind-generic bpf dw zstd
 $(SONAMES_H): Makefile
 	$(Q)mkdir -p $(dir $@)
 	$(call quiet,GEN,$@)for l in $(DLIBS); do \
@@ -106,7 +106,8 @@ $(SONAMES_H): Makefile
 		[ -n "$$so" ] || { echo "no soname in lib$$l.so ($$f): make deps" >&2; exit 1; }; \
 		echo "#define $$(echo $$l | tr a-z- A-Z_)_SONAME \"$$so\""; \
 	done >$@.tmp && mv $@.tmp $@
-DLIB_USERS := ui/tui/setup util/trace-event util/unwind util/guestmem util/srcline
+DLIB_USERS := ui/tui/setup util/trace-event util/unwind util/guestmem util/srcline \
+	      util/zstd-lib
 $(DLIB_USERS:%=$(BUILD)/%.o) $(DLIB_USERS:%=build-fuzz/%.o): $(SONAMES_H)
 
 $(BUILD)/libpmukvm.a: $(ENGINE_OBJ)
@@ -127,8 +128,9 @@ $(BUILD)/gen/profile.pb-c.o: $(BUILD)/gen/profile.pb-c.c
 $(BUILD)/util/export-pprof.o: $(BUILD)/gen/profile.pb-c.h
 $(BUILD)/util/export-pprof.o: PMUKVM_CFLAGS += -I$(BUILD)/gen
 
+# The unit tests make zstd input themselves: they link libzstd.
 $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libpmukvm.a
-	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PMUKVM_LIBS) $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PMUKVM_LIBS) -lzstd $(LDLIBS)
 
 # Test tools are standalone: they do not link the engine, so what they
 # compute stays independent of what they check. They are workloads too, so

@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 #include "util/event.h"
 #include "util/buf.h"
 #include "util/writer.h"
+#include "util/zstd-lib.h"
 
 /* A record's size is a u16: the compressed bytes that one holds. */
 #define MAX_PAYLOAD	(0xffffu - sizeof(struct perf_event_header))
@@ -24,12 +24,15 @@ struct compressor {
 struct compressor *compressor__new(int level)
 {
 	struct compressor *c;
-	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	ZSTD_CCtx *cctx;
 
+	if (zstd__load("the data is not compressed"))
+		return NULL;
+	cctx = zstd.ZSTD_createCCtx();
 	if (!cctx)
 		return NULL;
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level))) {
-		ZSTD_freeCCtx(cctx);
+	if (zstd.ZSTD_isError(zstd.ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level))) {
+		zstd.ZSTD_freeCCtx(cctx);
 		return NULL;
 	}
 	c = xzalloc(sizeof(*c));
@@ -41,7 +44,7 @@ void compressor__delete(struct compressor *c)
 {
 	if (!c)
 		return;
-	ZSTD_freeCCtx(c->cctx);
+	zstd.ZSTD_freeCCtx(c->cctx);
 	free(c);
 }
 
@@ -55,8 +58,8 @@ static int compress_chunk(struct compressor *c, const u8 *src, size_t len, struc
 	size_t left;
 
 	do {
-		left = ZSTD_compressStream2(c->cctx, &o, &in, ZSTD_e_flush);
-		if (ZSTD_isError(left))
+		left = zstd.ZSTD_compressStream2(c->cctx, &o, &in, ZSTD_e_flush);
+		if (zstd.ZSTD_isError(left))
 			return -EIO;
 	} while (left && o.pos < o.size);
 	/* COMPRESS_CHUNK is far below what fills a record: this cannot be. */

@@ -7,11 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zstd.h>
-
 #include "util/err.h"
 #include "util/event.h"
 #include "util/util.h"
+#include "util/zstd-lib.h"
 
 /*
  * The output holds the record being assembled and what follows it: a
@@ -34,17 +33,20 @@ struct decomp {
 
 struct decomp *decomp__new(void)
 {
-	struct decomp *dc = xzalloc(sizeof(*dc));
+	struct decomp *dc;
 
-	dc->zs = ZSTD_createDStream();
+	if (zstd__load("compressed records are not read"))
+		return NULL;
+	dc = xzalloc(sizeof(*dc));
+	dc->zs = zstd.ZSTD_createDStream();
 	if (!dc->zs) {
 		free(dc);
 		return NULL;
 	}
-	if (ZSTD_isError(ZSTD_initDStream(dc->zs)) ||
-	    ZSTD_isError(ZSTD_DCtx_setParameter(dc->zs, ZSTD_d_windowLogMax,
+	if (zstd.ZSTD_isError(zstd.ZSTD_initDStream(dc->zs)) ||
+	    zstd.ZSTD_isError(zstd.ZSTD_DCtx_setParameter(dc->zs, ZSTD_d_windowLogMax,
 						DECOMP_WINDOW_LOG_MAX))) {
-		ZSTD_freeDStream(dc->zs);
+		zstd.ZSTD_freeDStream(dc->zs);
 		free(dc);
 		return NULL;
 	}
@@ -57,7 +59,7 @@ void decomp__delete(struct decomp *dc)
 {
 	if (!dc)
 		return;
-	ZSTD_freeDStream(dc->zs);
+	zstd.ZSTD_freeDStream(dc->zs);
 	free(dc->in);
 	free(dc->out);
 	free(dc);
@@ -118,10 +120,10 @@ int decomp__next(struct decomp *dc, union perf_event **event, struct err *err)
 		}
 		in = (ZSTD_inBuffer){ dc->in, dc->in_len, dc->in_pos };
 		out = (ZSTD_outBuffer){ dc->out, OUT_SIZE, dc->out_len };
-		ret = ZSTD_decompressStream(dc->zs, &out, &in);
-		if (ZSTD_isError(ret)) {
+		ret = zstd.ZSTD_decompressStream(dc->zs, &out, &in);
+		if (zstd.ZSTD_isError(ret)) {
 			return err__set(err, -EINVAL, "corrupt zstd data: %s",
-					ZSTD_getErrorName(ret));
+					zstd.ZSTD_getErrorName(ret));
 		}
 		if (in.pos == dc->in_pos && out.pos == dc->out_len) {
 			if (dc->in_pos == dc->in_len) {
