@@ -2,7 +2,7 @@
 # Installs what pmukvm needs to build and test on Debian 12 (run as root).
 # Installs only what is missing; safe to run again.
 set -eu
-pkgs="gcc make pkg-config libelf-dev libdw-dev libunwind-dev zlib1g-dev libslang2-dev libtraceevent-dev
+pkgs="gcc binutils make pkg-config libelf-dev libdw-dev libunwind-dev zlib1g-dev libslang2-dev libtraceevent-dev
       libprotobuf-c-dev protobuf-c-compiler libbpf-dev libiberty-dev libzstd-dev g++
       linux-perf tmux procps time gzip python3 asciidoctor man-db chromium-headless-shell golang-go
       strace qemu-system-x86 busybox-static kmod cpio xz-utils
