@@ -96,16 +96,19 @@ $(BUILD)/pmukvm.o $(BUILD)/builtin-kvm/record.o: $(VERSION_H)
 
 # The sonames of the libraries opened at run time, as the linker would
 # have recorded them: LIB_SONAME for lib$(LIB).so ("-" as "_", upper case).
+# Read at every make (the -dev packages may have changed), rewritten only
+# when they differ, as the version header.
 SONAMES_H := $(BUILD)/pmukvm-sonames.h
 DLIBS := slang traceevent unwind-generic bpf dw zstd
-$(SONAMES_H): Makefile
+$(SONAMES_H): FORCE
 	$(Q)mkdir -p $(dir $@)
-	$(call quiet,GEN,$@)for l in $(DLIBS); do \
+	$(Q)for l in $(DLIBS); do \
 		f=$$($(CC) -print-file-name=lib$$l.so); \
 		so=$$(objdump -p "$$f" 2>/dev/null | sed -n 's/^ *SONAME *//p'); \
 		[ -n "$$so" ] || { echo "no soname in lib$$l.so ($$f): make deps" >&2; exit 1; }; \
 		echo "#define $$(echo $$l | tr a-z- A-Z_)_SONAME \"$$so\""; \
-	done >$@.tmp && mv $@.tmp $@
+	done >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN	$@"; fi
 DLIB_USERS := ui/tui/setup util/trace-event util/unwind util/guestmem util/srcline \
 	      util/zstd-lib
 $(DLIB_USERS:%=$(BUILD)/%.o) $(DLIB_USERS:%=build-fuzz/%.o): $(SONAMES_H)

@@ -22,7 +22,7 @@
  *	#undef X
  *		return 0;
  *	}
- *	static struct dlib tep_lib = DLIB_INIT(LIBTRACEEVENT_SONAME, "tracepoint formats",
+ *	static struct dlib tep_lib = DLIB_INIT(TRACEEVENT_SONAME, "tracepoint formats",
  *					       tep_bind);
  *	...
  *	if (dlib__load(&tep_lib, err))
