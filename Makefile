@@ -109,6 +109,8 @@ $(SONAMES_H): FORCE
 		echo "#define $$(echo $$l | tr a-z- A-Z_)_SONAME \"$$so\""; \
 	done >$@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN	$@"; fi
+# Who includes it (explicit, as for the version header: the first build has
+# no .d file yet).
 DLIB_USERS := ui/tui/setup util/trace-event util/unwind util/guestmem util/srcline \
 	      util/zstd-lib
 $(DLIB_USERS:%=$(BUILD)/%.o) $(DLIB_USERS:%=build-fuzz/%.o): $(SONAMES_H)

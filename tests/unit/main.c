@@ -24,6 +24,7 @@ void test_hists_same_name_dsos(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
+void test_dlib(void);
 void test_resolve_cache(void);
 void test_maps_overlay(void);
 void test_maps_insert_find(void);
@@ -79,6 +80,7 @@ static const struct unit_test tests[] = {
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },
+	{ "dlib", test_dlib },
 	{ "resolve_cache", test_resolve_cache },
 	{ "folded_names", test_folded_names },
 	{ "folded_stacks", test_folded_stacks },

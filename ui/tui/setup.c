@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pmukvm-sonames.h"
 #include "ui/tui.h"
 #include "ui/tui/slang.h"
-#include "pmukvm-sonames.h"
 
 int tui__rows, tui__cols;
 
