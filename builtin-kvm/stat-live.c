@@ -32,6 +32,7 @@
 #include "util/replay.h"
 #include "util/session.h"
 #include "util/synthesize.h"
+#include "util/top.h"
 #include "util/tracing-data.h"
 #include "util/writer.h"
 
@@ -215,22 +216,11 @@ static int replay__pump(struct live *l)
 
 /* ---- live ---- */
 
-static int live__deliver(void *ctx, union perf_event *ev, struct err *e)
-{
-	struct live *l = ctx;
-	int ret = session__process_event(l->s, ev, 0);
-
-	if (!ret)
-		return 0;
-	err__copy(e, &l->s->err);
-	return ret < 0 ? ret : -EINVAL;
-}
-
 /* Processes what the reader thread queued; at each -d, a snapshot. */
 static int live__pump(struct live *l)
 {
 	struct err e = ERR_INIT;
-	int r = rbreader__process(l->reader, live__deliver, l, &e);
+	int r = rbreader__process(l->reader, live__deliver, l->s, &e);
 
 	if (r) {
 		pr_err("%s", err__str(&e));

@@ -220,14 +220,14 @@ static int top__open_replay(struct top *top)
 
 /* ---- live ---- */
 
-static int live__deliver(void *ctx, union perf_event *ev, struct err *e)
+int live__deliver(void *session, union perf_event *ev, struct err *e)
 {
-	struct top *top = ctx;
-	int ret = session__process_event(top->session, ev, 0);
+	struct session *s = session;
+	int ret = session__process_event(s, ev, 0);
 
 	if (!ret)
 		return 0;
-	err__copy(e, &top->session->err);
+	err__copy(e, &s->err);
 	return ret < 0 ? ret : -EINVAL;
 }
 
@@ -237,7 +237,7 @@ static int live__deliver(void *ctx, union perf_event *ev, struct err *e)
  */
 static int live__process_queue(struct top *top)
 {
-	return rbreader__process(top->reader, live__deliver, top, &top->err);
+	return rbreader__process(top->reader, live__deliver, top->session, &top->err);
 }
 
 static int live__pump(struct top *top)

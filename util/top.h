@@ -122,4 +122,12 @@ void top__exit(struct top *top);
 /** top__print_snapshot - a batch snapshot (ui/stdio/top.c): header and rows. */
 void top__print_snapshot(struct top *top, FILE *fp);
 
+/**
+ * live__deliver - an rbreader_cb (util/rbreader.h) for a live session,
+ * top's and stat live's: a record read from the ring buffers goes to the
+ * struct session @session; on failure the session's error is copied to
+ * @e and a negative errno returned.
+ */
+int live__deliver(void *session, union perf_event *ev, struct err *e);
+
 #endif
