@@ -26,6 +26,9 @@ trap lib_cleanup EXIT
 
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "skip: $*"; exit 77; }
+# Waiting for a condition instead of sleeping a fixed time: poll_until,
+# wait_until, wait_cpu, wait_comm, wait_child, wait_lines, wait_blocked.
+. "${BASH_SOURCE[0]%/*}/lib-wait.sh"
 
 need_perf() {
 	command -v perf >/dev/null 2>&1 || skip "perf (linux-perf) is not installed"
