@@ -1,6 +1,7 @@
 #!/bin/bash
 # -a/--duration, -p, -t, default names by --host/--guest.
 . tests/shell/lib-record.sh
+. tests/lib-wait.sh
 
 cd "$TMP" || fail cd
 P=$OLDPWD/$PMUKVM
@@ -8,17 +9,24 @@ H=$OLDPWD/$HOTLOOP
 case $PMUKVM in /*) P=$PMUKVM ;; esac
 case $HOTLOOP in /*) H=$HOTLOOP ;; esac
 
-start=$(date +%s%N)
-"$P" --host record -q -e cpu-clock --duration 0.5 || fail "record -a --duration failed"
-el=$(( ($(date +%s%N) - start) / 1000000 ))
-[ $el -lt 3000 ] || fail "--duration 0.5 took ${el} ms"
+# --duration bounds the recording: its samples span about 0.5 s (the file's
+# sample times, which a loaded machine does not stretch as it does record's
+# start-up); a record that never stops is stopped at 60 s.
+timeout 60 "$P" --host record -q -e cpu-clock --duration 0.5 || fail "record -a --duration 0.5 failed (exit $?)"
 [ -f perf.data.host ] || fail "--host: not perf.data.host"
+span=$("$PERF" report --header-only -i perf.data.host 2>/dev/null | sed -n 's/^# sample duration : *\([0-9]*\)\..*/\1/p')
+[ -n "$span" ] || fail "perf shows no sample duration for perf.data.host"
+[ "$span" -ge 400 ] && [ "$span" -lt 2000 ] || fail "--duration 0.5: samples over ${span} ms"
 "$PERF" script -D -i perf.data.host 2>/dev/null | grep -q 'PERF_RECORD_COMM: .*:1/1' || fail "-a: no COMM of pid 1"
 "$P" --host --guest record -q -e cpu-clock --duration 0.1 && [ -f perf.data.kvm ] || fail "--host --guest: not perf.data.kvm"
 
 "$H" 100000000000 &
 hp=$!
-sleep 0.2
+trap 'kill $hp 2>/dev/null; rm -rf "$TMP"' EXIT
+# -p and -t once hotloop runs its loop (exec'd, 50 ms of CPU time), however
+# long that takes here.
+wait_comm $hp hotloop
+wait_cpu $hp 5
 "$P" --host record -q -e cpu-clock -p $hp -o p.data --duration 0.5 || fail "record -p failed"
 "$P" --host record -q -e cpu-clock -t $hp -o t.data --duration 0.5 || fail "record -t failed"
 "$P" --host record -q -e cpu-clock -C 0 -o c.data --duration 0.3 || fail "record -C 0 failed"
