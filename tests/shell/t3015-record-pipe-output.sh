@@ -62,20 +62,23 @@ ends_by_term() {
 	fail "$1: record still ran $2 s after SIGTERM"
 }
 # Nobody opens the FIFO: record waits in open; SIGTERM ends it with a message.
+# (The signals go once record is where each case puts it, not after a fixed
+# time: on a loaded machine it may not have got there yet.)
 "$P" record -q -a -e cpu-clock -o fifo 2>e5 & r=$!
-sleep 0.5
+wait_blocked $r open
 ends_by_term "FIFO without a reader" 3
 grep -q "^pmukvm: cannot create 'fifo'" e5 || { cat e5; fail "no message for the unopened FIFO"; }
 # A reader that never reads: the pipe fills, record blocks; SIGTERM ends it.
-sleep 60 <fifo & s=$!
+sleep 600 <fifo & s=$!
+at_exit "kill $s"
 "$P" record -a -e cpu-clock -F 10000 -o fifo 2>e6 & r=$!
-sleep 2
+wait_blocked $r write "$(readlink -f fifo)"
 ends_by_term "FIFO with a stalled reader" 6
 kill $s 2>/dev/null; wait $s 2>/dev/null
 grep -q 'pmukvm: wrote' e6 || { cat e6; fail "no summary after SIGTERM with a stalled reader"; }
 # A regular file: SIGTERM gives a complete file, exit 0.
 "$P" record -q -a -e cpu-clock -o t.data 2>e7 & r=$!
-sleep 1
+wait_blocked $r poll	# in its loop, waiting for samples
 kill -TERM $r
 wait $r || { cat e7; fail "record exited $? after SIGTERM"; }
 perf_quiet report -i t.data --stdio
