@@ -11,8 +11,21 @@ case $PMUKVM in /*) P=$PMUKVM ;; esac
 stamped() { ls | grep -E "^$1\.[0-9]{16}\$"; }
 
 M=$OLDPWD/$TOOLS/mtwork
-"$P" record -e cpu-clock --switch-output -o u.data -- "$M" 2 2400 2>err & r=$!
-sleep 0.8; kill -USR2 $r; sleep 0.8; kill -USR2 $r
+# Every file must hold samples, whatever the load: each SIGUSR2 goes once
+# the workload has run 0.1 s (of CPU time) since the file began, the second
+# once record said it dumped the first; the workload ends (killed: it would
+# run 10 minutes) once it has run as long again into the third file.
+"$P" record -e cpu-clock --switch-output -o u.data -- "$M" 2 600000 2>err & r=$!
+wait_child $r mtwork
+m=$CHILD
+at_exit "kill $m"
+for n in 1 2; do
+	wait_cpu $m 10
+	kill -USR2 $r
+	wait_lines err "^pmukvm: dumped 'u\.data\.[0-9]+'" $n
+done
+wait_cpu $m 10
+kill $m
 wait $r || { cat err; fail "record --switch-output exited $?"; }
 [ -e u.data ] && fail "u.data left: the last file is not renamed"
 n=$(stamped u.data | wc -l)
