@@ -8,11 +8,17 @@
 rc=$?
 [ $rc -eq 77 ] && skip "$(cat "$TMP/probe")"
 [ $rc -eq 0 ] || fail "tinyvm failed: $(cat "$TMP/probe")"
-"$TOOLS/tinyvm" 2500 &
+# The guest runs until told to stop (SIGALRM, its own timer's signal: a
+# clean end), so that it runs all through the recording however slow the
+# machine; the recording starts once it runs (it names itself "CPU 0/KVM"
+# just before its first KVM_RUN).
+"$TOOLS/tinyvm" 600000 &
 vm=$!
-sleep 0.3
+at_exit "kill $vm"
+wait_comm $vm "CPU 0/KVM"
 $PMUKVM --host --guest record -a -e cpu-clock --duration 1 -q -o "$TMP/kvm.data" 2>"$TMP/rec.err" ||
 	{ cat "$TMP/rec.err"; fail "record failed"; }
+kill -ALRM $vm
 wait $vm || fail "tinyvm exited with an error"
 $PMUKVM --host --guest report -i "$TMP/kvm.data" --stdio --sort vcpu,comm -n -t '|' -q >"$TMP/vcpu" ||
 	fail "report failed"

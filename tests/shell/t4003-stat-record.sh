@@ -45,14 +45,18 @@ $PMUKVM -i "$f" stat report --event=ioport --json >"$TMP/json" || fail "--json"
 grep -q '"kind":"vcpu".*"tid":' "$TMP/json" || fail "no vCPU thread in the JSON"
 
 # system-wide for a while (-a --duration), -o, while tinyvm runs; and -p
-"$TOOLS/tinyvm" 3000 pio >/dev/null &
+# tinyvm runs until SIGALRM (its own timer's signal: a clean end), so that
+# it runs all through both recordings however slow the machine; they start
+# once it runs (it names itself "CPU 0/KVM" just before its first KVM_RUN).
+"$TOOLS/tinyvm" 600000 pio >/dev/null &
 vm=$!
-sleep 0.2
+at_exit "kill $vm"
+wait_comm $vm "CPU 0/KVM"
 $PMUKVM stat record -a --duration 0.5 -o "$TMP/sw.data" >/dev/null 2>&1 ||
 	{ kill $vm; fail "stat record -a --duration failed"; }
 $PMUKVM stat record -p $vm --duration 0.5 -o "$TMP/p.data" >/dev/null 2>&1 ||
 	{ kill $vm; fail "stat record -p failed"; }
-kill $vm 2>/dev/null; wait $vm 2>/dev/null
+kill -ALRM $vm 2>/dev/null; wait $vm 2>/dev/null
 for g in sw p; do
 	perf script -i "$TMP/$g.data" 2>/dev/null | grep -q "^ *CPU 0/KVM *$vm .*kvm:kvm_pio: pio_" ||
 		fail "stat record ($g): no kvm_pio of tinyvm"

@@ -9,9 +9,13 @@ need_kvm_formats
 [ -c /dev/kvm ] || skip "no /dev/kvm"
 $TOOLS/tinyvm 10 pio >/dev/null 2>&1 || skip "tinyvm cannot run a guest here"
 
-"$TOOLS/tinyvm" 8000 pio >"$TMP/tv" &
+# tinyvm runs until SIGALRM (its own timer's signal: a clean end), so that
+# it runs all through both tables however slow the machine; they start once
+# it runs (it names itself "CPU 0/KVM" just before its first KVM_RUN).
+"$TOOLS/tinyvm" 600000 pio >"$TMP/tv" &
 vm=$!
-sleep 0.3
+at_exit "kill $vm"
+wait_comm $vm "CPU 0/KVM"
 $PMUKVM stat live --stdio -d 0.4 -n 2 --extended -p $vm --event=ioport >"$TMP/p" 2>"$TMP/err" ||
 	{ cat "$TMP/err"; kill $vm; fail "stat live -p failed"; }
 [ "$(grep -c '^# [0-9:.]*$' "$TMP/p")" -eq 2 ] || { cat "$TMP/p"; kill $vm; fail "-n 2: not 2 refreshes"; }
@@ -22,13 +26,15 @@ grep -q "^Analyze events for pid(s) $vm, all VCPUs:" "$TMP/p" || { kill $vm; fai
 
 $PMUKVM stat live --stdio -d 0.4 --extended >"$TMP/a" 2>"$TMP/err" &
 st=$!
-sleep 1.5
+at_exit "kill $st"
+# SIGINT once a table shows tinyvm's thread (not after a fixed time).
+row="^ +$vm CPU 0/KVM +$vm +-?[0-9]+ .*%$"
+wait_lines "$TMP/a" "$row"
 kill -INT $st
 wait $st
 rc=$?
-kill $vm 2>/dev/null
+kill -ALRM $vm 2>/dev/null
 wait $vm 2>/dev/null
 [ $rc -eq 0 ] || { cat "$TMP/err"; fail "SIGINT: exit $rc"; }
-grep -q -E "^ +$vm CPU 0/KVM +$vm +-?[0-9]+ .*%$" "$TMP/a" ||
-	{ cat "$TMP/a"; fail "system-wide: no tinyvm thread"; }
+grep -q -E "$row" "$TMP/a" || { cat "$TMP/a"; fail "system-wide: no tinyvm thread"; }
 echo "ok: live kvm_pio from tinyvm, -p and system-wide"
