@@ -129,7 +129,9 @@ lib_blocked_in() {
 wait_blocked() {
 	local nrs
 	nrs=$(lib_syscall_nrs "$2") || skip "no system call numbers for $(uname -m) here"
-	[ -r "/proc/$1/syscall" ] && cat "/proc/$1/syscall" >/dev/null 2>&1 ||
+	if ! cat "/proc/$1/syscall" >/dev/null 2>&1; then
+		kill -0 "$1" 2>/dev/null || fail "process $1 ended before it blocked in $2"
 		skip "cannot read /proc/$1/syscall (it needs root)"
+	fi
 	wait_until "${4:-60}" "process $1 blocked in $2${3:+ on $3}" lib_blocked_in "$1" "$nrs" "${3:-}"
 }
