@@ -129,6 +129,7 @@ void session__delete(struct session *s)
 	if (s->arena && !s->arena->live)
 		free(s->arena);
 	free(s->queue);
+	free(s->runs);
 	free(s->cpu_last);
 	free(s);
 }
@@ -273,40 +274,51 @@ static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evs
 
 /* ---- the ordering queue ---- */
 
-static bool oe_before(const struct ordered_event *a, const struct ordered_event *b)
-{
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
-}
-
+/*
+ * In the queue, records of equal time lie in the order they came (true of
+ * what is appended, kept by the flush's compaction and by sort_runs, which
+ * is stable): so (time, position) orders them as (time, arrival) would.
+ */
 static bool oe_before_v(const void *a, const void *b)
 {
-	return oe_before(a, b);
+	return ((const struct ordered_event *)a)->time < ((const struct ordered_event *)b)->time;
 }
 
-/* Min-heap of run indices, ordered by each run's next record. */
-static bool run_before(const struct ordered_event *q, const size_t *cur, size_t a, size_t b)
+/* A sorted run of the queue being merged: its next record's time and position, its end. */
+struct queue_run {
+	u64 time;
+	size_t cur, end;
+};
+
+static inline bool run_before(const struct queue_run *a, const struct queue_run *b)
 {
-	return oe_before(&q[cur[a]], &q[cur[b]]);
+	return a->time < b->time || (a->time == b->time && a->cur < b->cur);
 }
 
-static void heap_down(const struct ordered_event *q, const size_t *cur, size_t *heap,
-		      size_t n, size_t i)
+static int run_cmp_pos(const void *a, const void *b)
 {
+	size_t x = ((const struct queue_run *)a)->cur, y = ((const struct queue_run *)b)->cur;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Min-heap of runs: heap[i] sinks to its place. */
+static inline void heap_down(struct queue_run *heap, size_t n, size_t i)
+{
+	struct queue_run x = heap[i];
+
 	for (;;) {
-		size_t l = 2 * i + 1, m = i;
+		size_t l = 2 * i + 1, m;
 
-		if (l < n && run_before(q, cur, heap[l], heap[m]))
-			m = l;
-		if (l + 1 < n && run_before(q, cur, heap[l + 1], heap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		size_t t = heap[i];
-
+		if (l >= n)
+			break;
+		m = l + 1 < n && run_before(&heap[l + 1], &heap[l]) ? l + 1 : l;
+		if (!run_before(&heap[m], &x))
+			break;
 		heap[i] = heap[m];
-		heap[m] = t;
 		i = m;
 	}
+	heap[i] = x;
 }
 
 /*
@@ -355,52 +367,63 @@ static void session__release(struct session *s)
 static int queue_flush(struct session *s, u64 limit)
 {
 	struct ordered_event *q = s->queue;
-	size_t n = s->nr_queued, nr_runs = 0, i, *start, *cur, *end, *heap, hn, kept = 0;
+	size_t n = s->nr_queued, nr_runs = 0, i, hn, kept = 0;
+	struct queue_run *heap;
 	u64 last = s->last_flush;
 	int err = 0;
 
 	if (!n)
 		return 0;
-	start = xmalloc(4 * (n + 1) * sizeof(size_t));
-	cur = start + (n + 1);
-	end = cur + (n + 1);
-	heap = end + (n + 1);
-	start[nr_runs++] = 0;
-	for (i = 1; i < n; i++)
-		if (oe_before(&q[i], &q[i - 1]))
-			start[nr_runs++] = i;
-	for (i = 0; i < nr_runs; i++) {
-		cur[i] = start[i];
-		end[i] = i + 1 < nr_runs ? start[i + 1] : n;
-		heap[i] = i;
+	for (i = 0; i < n; i++) {
+		if (i && q[i].time >= q[i - 1].time)
+			continue;
+		ALLOC_GROW(s->runs, nr_runs + 1, s->alloc_runs);
+		if (nr_runs)
+			s->runs[nr_runs - 1].end = i;
+		s->runs[nr_runs].time = q[i].time;
+		s->runs[nr_runs++].cur = i;
 	}
+	s->runs[nr_runs - 1].end = n;
+	heap = s->runs;
 	hn = nr_runs;
 	for (i = hn / 2; i-- > 0;)
-		heap_down(q, cur, heap, hn, i);
-	while (hn && q[cur[heap[0]]].time <= limit) {
-		struct ordered_event *oe = &q[cur[heap[0]]];
+		heap_down(heap, hn, i);
+	while (hn && heap[0].time <= limit) {
+		struct ordered_event *oe = &q[heap[0].cur];
 
-		if (!err)
-			err = dispatch(s, oe->event, oe->offset, oe->evsel);
+		err = dispatch(s, oe->event, oe->offset, oe->evsel);
 		last = oe->time;
 		arena_release(s, oe);
-		if (++cur[heap[0]] == end[heap[0]])
+		if (++heap[0].cur == heap[0].end)
 			heap[0] = heap[--hn];
-		heap_down(q, cur, heap, hn, 0);
+		else
+			heap[0].time = oe[1].time;
+		heap_down(heap, hn, 0);
 		if (err)
-			limit = UINT64_MAX;	/* drain: release everything */
+			break;
+	}
+	if (err) {
+		/* Nothing more is delivered: all that waits is let go. */
+		for (i = 0; i < hn; i++)
+			for (; heap[i].cur < heap[i].end; heap[i].cur++)
+				arena_release(s, &q[heap[i].cur]);
+		hn = 0;
 	}
 	s->last_flush = last;
-	/* What waits keeps its run order; the records stay where they are. */
-	for (i = 0; i < nr_runs; i++) {
-		size_t len = end[i] - cur[i];
+	/*
+	 * What waits keeps its order: the runs left, in the order of their
+	 * positions (the heap holds them in its own order).
+	 */
+	if (hn > 1)
+		qsort(heap, hn, sizeof(*heap), run_cmp_pos);
+	for (i = 0; i < hn; i++) {
+		size_t len = heap[i].end - heap[i].cur;
 
-		if (len && kept != cur[i])
-			memmove(q + kept, q + cur[i], len * sizeof(*q));
+		if (kept != heap[i].cur)
+			memmove(q + kept, q + heap[i].cur, len * sizeof(*q));
 		kept += len;
 	}
 	s->nr_queued = kept;
-	free(start);
 	session__release(s);
 	return err;
 }
@@ -488,7 +511,7 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
 	oe = &s->queue[s->nr_queued++];
 	oe->time = time;
-	oe->seq = s->seq++;
+	s->seq++;
 	oe->offset = off;
 	if (s->data->mapped) {
 		/* In the mapped file: valid as long as the data is open. */
