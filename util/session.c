@@ -179,6 +179,12 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 		evsel->total_period += sample.period;
 		if (s->tool && s->tool->skip && s->tool->skip(s->tool, evsel, &sample))
 			return 0;
+		/*
+		 * A tool that takes no samples (report --stats, -D, --tasks)
+		 * needs no symbols: perf report --stats resolves none either.
+		 */
+		if (s->tool && !s->tool->sample && !s->tool->defer_symbols)
+			return 0;
 		if (s->tool && s->tool->defer_symbols)
 			s->has_lookup = machines__resolve_map(&s->machines, &sample, &al,
 							      &s->lookup);
