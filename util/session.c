@@ -19,14 +19,15 @@
 
 #define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
-#define BATCH		4096	/* records per hand-over between the threads */
+#define BATCH		1024	/* records per hand-over between the threads */
 #define NR_BATCHES	4
 
 /*
  * The hand-over between the reading thread (reads, orders: produces
  * batches of records in delivery order) and the delivering one. Records
- * stay in the mapped file; a batch notes the lowest one it holds, so that
- * no page is given back while a record on it waits to be delivered.
+ * stay where the reader put them (the map, or its chunks); a batch notes
+ * the lowest offset it holds, so that nothing is given back while a
+ * record there waits to be delivered.
  */
 struct item {
 	union perf_event *event;
@@ -37,7 +38,7 @@ struct item {
 struct batch {
 	struct item items[BATCH];
 	size_t n;
-	const u8 *low;
+	u64 low;		/* the lowest offset of its records */
 };
 
 struct pipeline {
@@ -55,7 +56,7 @@ struct pipeline {
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
  * been delivered: records wait in place, nothing is copied twice. Records
- * of a mapped file are not copied at all.
+ * read in place (the map, or its chunks) are not copied at all.
  */
 struct arena {
 	size_t used, live;
@@ -251,7 +252,7 @@ static int pipe__publish(struct pipeline *p)
 		struct batch *b = &p->batches[p->produced % NR_BATCHES];
 
 		b->n = 0;
-		b->low = NULL;
+		b->low = UINT64_MAX;
 	}
 	return stop ? -ECANCELED : 0;
 }
@@ -271,8 +272,8 @@ static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evs
 	b->items[b->n].event = ev;
 	b->items[b->n].offset = off;
 	b->items[b->n].evsel = evsel;
-	if (!b->low || (const u8 *)ev < b->low)
-		b->low = (const u8 *)ev;
+	if (off < b->low)
+		b->low = off;
 	if (++b->n == BATCH)
 		return pipe__publish(p);
 	return 0;
@@ -328,22 +329,23 @@ static inline void heap_down(struct queue_run *heap, size_t n, size_t i)
 }
 
 /*
- * A mapped file's pages before every record still queued, and before the
- * read position, are not needed again. Records come from the file in
+ * What the file holds before every record still queued, and before the
+ * read position, is not needed again. Records come from the file in
  * order, so what is queued later lies after what waits now: the bound
  * moves only here, after a flush.
  */
 static void session__release(struct session *s)
 {
-	const u8 *low = s->data->buf + s->data->buf_pos;
+	struct perf_data *d = s->data;
+	u64 low = d->buf_file_off + d->buf_pos;
 	size_t i;
 
 	/* What is queued can only lower the bound: nothing to scan for yet. */
-	if (!perf_data__release_due(s->data, low))
+	if (!d->in_place || !perf_data__release_before_due(d, low))
 		return;
 	for (i = 0; i < s->nr_queued; i++)
-		if ((const u8 *)s->queue[i].event < low)
-			low = (const u8 *)s->queue[i].event;
+		if (s->queue[i].offset < low)
+			low = s->queue[i].offset;
 	if (s->pipe) {
 		struct pipeline *p = s->pipe;
 		u64 k, produced, consumed;
@@ -356,11 +358,11 @@ static void session__release(struct session *s)
 		for (k = consumed; k <= produced; k++) {
 			const struct batch *b = &p->batches[k % NR_BATCHES];
 
-			if (b->n && b->low && b->low < low)
+			if (b->n && b->low < low)
 				low = b->low;
 		}
 	}
-	perf_data__release(s->data, low);
+	perf_data__release_before(d, low);
 }
 
 /*
@@ -514,13 +516,14 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 
 	if (time < s->last_flush)
 		s->stats.nr_unordered++;
-	ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
+	if (s->nr_queued == s->alloc_queued)
+		ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
 	oe = &s->queue[s->nr_queued++];
 	oe->time = time;
 	s->seq++;
 	oe->offset = off;
-	if (s->data->mapped) {
-		/* In the mapped file: valid as long as the data is open. */
+	if (s->data->in_place) {
+		/* In the map or a chunk: valid until session__release passes it. */
 		oe->event = ev;
 		oe->arena = NULL;
 		s->queued_bytes += ev->header.size;
@@ -720,7 +723,12 @@ int session__process_events(struct session *s)
 	struct pipeline *p;
 	int err;
 
-	if (!s->data->mapped || (s->tool && s->tool->record))
+	/*
+	 * Chunks rather than the map: what stays resident is what waits to
+	 * be delivered (bench-report.md, 2026-12-02).
+	 */
+	perf_data__read_chunks(s->data);
+	if (!s->data->in_place || (s->tool && s->tool->record))
 		return read_all(s);
 	p = xzalloc(sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);
