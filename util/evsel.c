@@ -675,15 +675,12 @@ static __attribute__((noinline)) int parse_sample_rest(const struct evsel *evsel
 	return 0;
 }
 
-/* How many of the one-word fields @type has: a popcount without the popcnt instruction. */
+/* How many of the one-word fields @type has (bits 0-3, 6-9 and 16). */
 static inline size_t nr_fixed(u64 type)
 {
-	u64 v = type & SAMPLE_FIXED;
+	static const u8 bits4[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
 
-	v = v - ((v >> 1) & 0x5555555555555555ull);
-	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (size_t)((v * 0x0101010101010101ull) >> 56);
+	return bits4[type & 0xf] + bits4[(type >> 6) & 0xf] + ((type >> 16) & 1);
 }
 
 int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel,
@@ -695,11 +692,16 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 	u64 v;
 
 	(void)d;
-	*s = (struct perf_sample){
-		.cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK,
-		.period = evsel->attr.freq ? 1 : evsel->attr.sample_period,
-		.pid = (u32)-1, .tid = (u32)-1, .cpu = (u32)-1,
-	};
+	/* Field by field: a struct's worth of zeroes costs more, as rep stos. */
+	s->ip = s->time = s->addr = s->id = s->stream_id = 0;
+	s->pid = s->tid = s->cpu = (u32)-1;
+	s->period = evsel->attr.freq ? 1 : evsel->attr.sample_period;
+	s->cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	s->callchain_nr = s->user_regs_abi = s->user_regs_mask = s->user_stack_size = 0;
+	s->callchain = s->user_regs = NULL;
+	s->user_stack = NULL;
+	s->raw_size = 0;
+	s->raw_data = NULL;
 	/* The one-word fields: one bound check for all of them. */
 	if ((size_t)(end - p) < nr_fixed(type))
 		return -EINVAL;
