@@ -81,11 +81,13 @@ measure() {
 	printf '%-30s %8.3f s %8.3f s %10d kB' "$label" "$best" "$cpu" "$rss"
 }
 
-# ratio PERF LABEL: perf's wall and CPU over LABEL's, and LABEL's memory share.
+# ratio PERF LABEL: perf's wall and CPU over LABEL's ('-' where LABEL's
+# CPU time is below time's 10 ms resolution), and LABEL's memory share.
 ratio() {
 	local p=${1//[^a-z0-9]/_} l=${2//[^a-z0-9]/_}
 	eval "awk -v pt=\$${p}_t -v pc=\$${p}_c -v pm=\$${p}_m -v t=\$${l}_t -v c=\$${l}_c -v m=\$${l}_m" \
-		"'BEGIN { printf \"   %5.1fx %5.1fx %5.2f\\n\", pt / t, pc / c, m / pm }'"
+		"'function r(a, b) { return b > 0 ? sprintf(\"%5.1fx\", a / b) : \"     -\" }" \
+		"BEGIN { printf \"   %s %s %5.2f\\n\", r(pt, t), r(pc, c), m / pm }'"
 }
 
 # one NAME FILE PERF-CMD... -- PMUKVM-ARGS...: perf, then pmukvm by thread
