@@ -261,7 +261,7 @@ static int pipe__publish(struct pipeline *p)
  * A record in delivery order: delivered here, or (on the reading thread)
  * added to the batch being filled.
  */
-static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
+static inline int dispatch(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
 {
 	struct pipeline *p = s->pipe;
 	struct batch *b;
@@ -587,7 +587,7 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 	if (!s->ordered)
 		return dispatch(s, ev, off, NULL);
 	if (type == PERF_RECORD_SAMPLE) {
-		struct evsel *evsel = perf_data__evsel_of(d, ev);
+		struct evsel *evsel = d->nr_evsels == 1 ? d->evsels[0] : perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
 
 		const u64 *body = (const u64 *)(&ev->header + 1);
