@@ -4,10 +4,14 @@
 #   guest: mkguestdata, 1M guest samples against the guest-6.1 fixture,
 #          compared with perf kvm report
 #   -g:    perf record -a -g for 5 s, perf report --no-children vs report -g --no-children
-# For each file: perf, pmukvm with --threads 1, 2 and the CPU count (or
-# THREADS="..."), and the floor: `pmukvm report --stats`, which reads,
-# orders and counts every record (on the same two threads as report) and
-# resolves nothing. Each runs RUNS times; it prints the best wall time,
+# For each file: perf; pmukvm with --threads 1, 2 and 4 (THREADS="..."
+# to change: the workers that resolve and count beside the reading and the
+# delivering thread, so the lines show how report scales with them); the
+# floor: `pmukvm report --stats`, which reads, orders and counts every
+# record (on the same two threads as report) and resolves nothing; and
+# under it the bare walk: bench/walk-records.c, built here, which only
+# steps through the records' headers (pread, one buffer): what reading the
+# file costs at the least. Each runs RUNS times; it prints the best wall time,
 # the least CPU time (user + system) and the peak RSS of the best run, and
 # the ratios to perf in both. The load average is printed before and after:
 # on a shared machine wall times are the scheduler's, CPU times the work's.
@@ -17,15 +21,19 @@ set -eu
 runs=${1:-3}
 PMUKVM=${PMUKVM:-./pmukvm}
 ncpu=$(nproc)
-threads=${THREADS:-$(printf '%s\n' 1 2 "$ncpu" | awk '!seen[$0]++' | tr '\n' ' ')}
+threads=${THREADS:-1 2 4}
+# Scratch (the walker, the timings): apart from DIR, whose files are only read.
+tmp=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
 if [ -n "${DIR:-}" ]; then
 	dir=$DIR
 	mkdir -p "$dir"
+	trap 'rm -rf "$tmp"' EXIT
 else
 	dir=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
-	trap 'rm -rf "$dir"' EXIT
+	trap 'rm -rf "$dir" "$tmp"' EXIT
 fi
 fix=${FIXTURES:-../shared/fixtures}/guest-6.1
+${CC:-cc} -O2 -o "$tmp/walk-records" bench/walk-records.c
 
 if [ ! -s "$dir/host.data" ]; then
 	echo "recording the host for 10 s (about 1,000,000 samples at 20 us on 2 CPUs)..."
@@ -60,10 +68,10 @@ measure() {
 	local label=$1 best="" cpu="" rss="" i t c r s e var; shift
 	for ((i = 0; i < runs; i++)); do
 		s=$(date +%s%N)
-		/usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" >/dev/null 2>&1
+		/usr/bin/time -f '%U %S %M' -o "$tmp/time" "$@" >/dev/null 2>&1
 		e=$(date +%s%N)
 		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		read -r u sy r < <(tail -n1 "$dir/time")
+		read -r u sy r < <(tail -n1 "$tmp/time")
 		c=$(awk -v a="$u" -v b="$sy" 'BEGIN { printf "%.3f", a + b }')
 		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$r; fi
 		if [ -z "$cpu" ] || awk "BEGIN { exit !($c < $cpu) }"; then cpu=$c; fi
@@ -73,16 +81,19 @@ measure() {
 	printf '%-30s %8.3f s %8.3f s %10d kB' "$label" "$best" "$cpu" "$rss"
 }
 
-# ratio PERF LABEL: perf's wall and CPU over LABEL's, and LABEL's memory share.
+# ratio PERF LABEL: perf's wall and CPU over LABEL's ('-' where LABEL's
+# CPU time is below time's 10 ms resolution), and LABEL's memory share.
 ratio() {
 	local p=${1//[^a-z0-9]/_} l=${2//[^a-z0-9]/_}
 	eval "awk -v pt=\$${p}_t -v pc=\$${p}_c -v pm=\$${p}_m -v t=\$${l}_t -v c=\$${l}_c -v m=\$${l}_m" \
-		"'BEGIN { printf \"   %5.1fx %5.1fx %5.2f\\n\", pt / t, pc / c, m / pm }'"
+		"'function r(a, b) { return b > 0 ? sprintf(\"%5.1fx\", a / b) : \"     -\" }" \
+		"BEGIN { printf \"   %s %s %5.2f\\n\", r(pt, t), r(pc, c), m / pm }'"
 }
 
-# one NAME PERF-CMD... -- PMUKVM-ARGS...: perf, then pmukvm by thread count, then the floor.
+# one NAME FILE PERF-CMD... -- PMUKVM-ARGS...: perf, then pmukvm by thread
+# count, then the floor, then the bare walk of FILE.
 one() {
-	local name=$1 perfcmd=() args=() t; shift
+	local name=$1 file=$2 perfcmd=() args=() t; shift 2
 	while [ "$1" != -- ]; do perfcmd+=("$1"); shift; done
 	shift
 	args=("$@")
@@ -94,23 +105,25 @@ one() {
 	done
 	measure "pmukvm $name floor (--stats)" $PMUKVM "${args[@]}" --stats
 	ratio "perf $name" "pmukvm $name floor (--stats)"
+	measure "walk $name (records only)" "$tmp/walk-records" "$file"
+	ratio "perf $name" "walk $name (records only)"
 }
 
 echo
 echo "host file: $(nsamples "$dir/host.data") samples, $(stat -c %s "$dir/host.data") bytes;" \
 	"guest file: 1000000 samples, $(stat -c %s "$dir/guest.data") bytes;" \
 	"-g file: $(nsamples "$dir/graph.data") samples, $(stat -c %s "$dir/graph.data") bytes"
-echo "CPUs: $ncpu; load average before: $(cut -d' ' -f1-3 /proc/loadavg); runs: $runs"
+echo "CPUs: $ncpu; threads: $threads; load average before: $(cut -d' ' -f1-3 /proc/loadavg); runs: $runs"
 printf '%-30s %10s %10s %13s   %6s %6s %5s\n' "" "wall" "CPU" "peak RSS" "wall" "CPU" "mem"
 printf '%-30s %10s %10s %13s   %s\n' "" "(best)" "(least)" "(best run)" "perf's / pmukvm's"
-one host perf report -i "$dir/host.data" --stdio --sort comm,dso,sym \
+one host "$dir/host.data" perf report -i "$dir/host.data" --stdio --sort comm,dso,sym \
 	--kallsyms "$dir/host-kallsyms" -- \
 	report -i "$dir/host.data" --stdio --sort comm,dso,sym --kallsyms "$dir/host-kallsyms"
-one guest perf kvm --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
+one guest "$dir/guest.data" perf kvm --guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
 	report -i "$dir/guest.data" --stdio --sort dso,sym -- \
 	--guestkallsyms="$dir/kallsyms" --guestmodules="$fix/modules" \
 	report -i "$dir/guest.data" --stdio --sort dso,sym
-one "host -g" perf report -i "$dir/graph.data" --stdio --no-children \
+one "host -g" "$dir/graph.data" perf report -i "$dir/graph.data" --stdio --no-children \
 	--kallsyms "$dir/host-kallsyms" -- \
 	report -i "$dir/graph.data" --stdio -g --no-children --kallsyms "$dir/host-kallsyms"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

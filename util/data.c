@@ -20,6 +20,21 @@
 #define READ_BUF_SIZE	(1u << 20)
 #define MAX_RECORD	65536u
 
+/*
+ * Chunks: the data section read in pieces, each kept while records in it
+ * wait to be delivered. A record that does not fit in what is left of a
+ * chunk starts the next one (its first bytes copied there), so a chunk's
+ * records all lie before the next chunk's file offset.
+ */
+#define CHUNK_SIZE	(64u << 10)
+#define CHUNKS_SPARE	4	/* kept for reuse rather than freed */
+
+struct data_chunk {
+	struct data_chunk *next;
+	u64 file_off;		/* of mem[0] */
+	u8 mem[] __attribute__((aligned(8)));
+};
+
 
 static int vset_err(struct perf_data *d, int err, const char *fmt, va_list ap)
 {
@@ -257,7 +272,7 @@ static void map_data(struct perf_data *d)
 	free(d->buf);
 	d->map = p;
 	d->map_len = (size_t)len;
-	d->mapped = true;
+	d->mapped = d->in_place = true;
 	d->buf = (u8 *)p + (d->data_offset - start);
 	d->buf_size = d->buf_len = (size_t)d->data_size;
 	d->buf_pos = 0;
@@ -452,9 +467,21 @@ void perf_data__delete(struct perf_data *d)
 	free(hi->guest_files);
 	free(hi->tracing_data);
 	decomp__delete(d->decomp);
+	while (d->chunks) {
+		struct data_chunk *c = d->chunks;
+
+		d->chunks = c->next;
+		free(c);
+	}
+	while (d->chunks_spare) {
+		struct data_chunk *c = d->chunks_spare;
+
+		d->chunks_spare = c->next;
+		free(c);
+	}
 	if (d->mapped)
 		munmap(d->map, d->map_len);
-	else
+	else if (!d->chunked)
 		free(d->buf);
 	free(d->path);
 	free(d);
@@ -468,6 +495,107 @@ bool perf_data__has_feat(const struct perf_data *d, int feat)
 
 /* ---- record stream ---- */
 
+void perf_data__read_chunks(struct perf_data *d)
+{
+	if (!d->mapped || d->buf_pos || d->eof || d->decomp)
+		return;
+	munmap(d->map, d->map_len);
+	d->map = NULL;
+	d->map_len = d->map_released = 0;
+	d->mapped = false;
+	d->chunked = true;
+	d->buf = NULL;
+	d->buf_size = d->buf_len = d->buf_pos = 0;
+	d->buf_file_off = d->data_offset;
+}
+
+static void chunk_free(struct perf_data *d, struct data_chunk *c)
+{
+	if (d->nr_spare < CHUNKS_SPARE) {
+		c->next = d->chunks_spare;
+		d->chunks_spare = c;
+		d->nr_spare++;
+	} else {
+		free(c);
+	}
+}
+
+/* fill() for a chunked read: the next chunk, from the read position on. */
+static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
+{
+	u64 end = d->data_offset + d->data_size;
+	u64 at = d->buf_file_off + d->buf_pos;
+	size_t len = d->buf_len - d->buf_pos;
+	struct data_chunk *c;
+
+	if (at + len >= end)
+		return 0;		/* *avail: what there is */
+	c = d->chunks_spare;
+	if (c) {
+		d->chunks_spare = c->next;
+		d->nr_spare--;
+	} else {
+		c = xmalloc(sizeof(*c) + CHUNK_SIZE);
+	}
+	c->next = NULL;
+	c->file_off = at;
+	if (len)
+		memcpy(c->mem, d->buf + d->buf_pos, len);
+	if (d->chunks_last)
+		d->chunks_last->next = c;
+	else
+		d->chunks = c;
+	d->chunks_last = c;
+	d->buf = c->mem;
+	d->buf_size = CHUNK_SIZE;
+	d->buf_file_off = at;
+	d->buf_pos = 0;
+	while (len < CHUNK_SIZE && at + len < end) {
+		size_t want = (size_t)min_t(u64, CHUNK_SIZE - len, end - (at + len));
+		ssize_t n = pread(d->fd, c->mem + len, want, (off_t)(at + len));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			d->buf_len = len;
+			return perf_data__set_err(d, -errno, "read error at offset %#" PRIx64 ": %s",
+				       at + len, strerror(errno));
+		}
+		if (n == 0)
+			break;		/* the file shrank: what is there is truncated */
+		len += (size_t)n;
+	}
+	d->buf_len = len;
+	*avail = len;
+	return len >= need;
+}
+
+bool perf_data__release_before_due(const struct perf_data *d, u64 off)
+{
+	if (d->mapped)
+		return off >= d->buf_file_off &&
+		       perf_data__release_due(d, d->buf + (off - d->buf_file_off));
+	return d->chunked && d->chunks && d->chunks != d->chunks_last &&
+	       d->chunks->next->file_off <= off;
+}
+
+void perf_data__release_before(struct perf_data *d, u64 off)
+{
+	if (d->mapped) {
+		if (off >= d->buf_file_off)
+			perf_data__release(d, d->buf + (off - d->buf_file_off));
+		return;
+	}
+	/* Every chunk whose records all lie before @off, never the one being read. */
+	while (d->chunked && d->chunks && d->chunks != d->chunks_last &&
+	       d->chunks->next->file_off <= off) {
+		struct data_chunk *c = d->chunks;
+
+		d->chunks = c->next;
+		chunk_free(d, c);
+	}
+}
+
 /*
  * Makes at least @need bytes available at buf_pos. Returns 1 if they are,
  * 0 if the input ended first (*avail says how many were there), <0 on error.
@@ -479,6 +607,8 @@ static int fill(struct perf_data *d, size_t need, size_t *avail)
 		return 1;
 	if (d->mapped)
 		return 0;
+	if (d->chunked)
+		return fill_chunk(d, need, avail);
 	/* Slide what is left to the front. */
 	if (d->buf_pos) {
 		memmove(d->buf, d->buf + d->buf_pos, d->buf_len - d->buf_pos);
@@ -649,7 +779,7 @@ static int next_decompressed(struct perf_data *d, union perf_event **event, u64 
 	return r;
 }
 
-int perf_data__next(struct perf_data *d, union perf_event **event, u64 *offset)
+int perf_data__next_record(struct perf_data *d, union perf_event **event, u64 *offset)
 {
 	union perf_event *ev;
 	size_t avail = 0;
@@ -683,8 +813,8 @@ again:
 				       "compressed data ends inside a zstd block", d->decomp_off);
 		return 0;
 	}
-	if (d->buf_pos % 8 && d->mapped) {
-		/* Mapped records are never realigned (the map is read-only). */
+	if (d->buf_pos % 8 && d->in_place) {
+		/* Records read in place are never realigned (the map is read-only). */
 		d->eof = true;
 		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " is not 8-byte aligned", off);
 	}
@@ -697,14 +827,14 @@ again:
 	}
 	ev = (union perf_event *)(d->buf + d->buf_pos);
 	size = ev->header.size;
-	if (ev->header.type == PERF_RECORD_COMPRESSED && d->mapped) {
+	if (ev->header.type == PERF_RECORD_COMPRESSED && d->in_place) {
 		d->eof = true;
 		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " is COMPRESSED but the file "
 			       "has no COMPRESSED feature", off);
 	}
 	/* perf's own pipe-mode header records need not be 8-byte multiples. */
 	if (size < sizeof(struct perf_event_header) ||
-	    (size % 8 && (ev->header.type < PERF_RECORD_HEADER_ATTR || d->mapped))) {
+	    (size % 8 && (ev->header.type < PERF_RECORD_HEADER_ATTR || d->in_place))) {
 		d->eof = true;
 		return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 " (type %u) has invalid size %u",
 			       off, ev->header.type, size);
@@ -725,6 +855,19 @@ again:
 	if (r) {
 		d->eof = true;
 		return r;
+	}
+	if (extra && d->chunked && extra > d->buf_len - d->buf_pos) {
+		/* Not read at all: the next chunk starts after it. */
+		u64 at = d->buf_file_off + d->buf_pos;
+
+		if (extra > d->data_offset + d->data_size - at) {
+			d->eof = true;
+			return perf_data__set_err(d, -EINVAL, "record at %#" PRIx64 ": its payload "
+				       "is truncated", off);
+		}
+		d->buf_file_off = at + extra;
+		d->buf_pos = d->buf_len = 0;
+		goto again;
 	}
 	if (extra) {
 		/* Skip the payload, which may be larger than our buffer. */

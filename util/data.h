@@ -11,6 +11,7 @@
 #include "util/util.h"
 
 struct decomp;
+struct data_chunk;
 
 #define PERF_MAGIC2	0x32454c4946524550ULL	/* "PERFILE2" */
 #define PERF_MAGIC1	0x454c494646524550ULL	/* "PERFFILE" */
@@ -65,6 +66,16 @@ struct perf_data {
 	bool mapped;
 	void *map;
 	size_t map_len, map_released;	/* bytes from map given back */
+	/*
+	 * Or read in chunks (perf_data__read_chunks): buf is the newest
+	 * chunk, and each chunk stays until perf_data__release_before lets
+	 * it go.
+	 */
+	bool chunked;
+	struct data_chunk *chunks, *chunks_last, *chunks_spare;
+	u32 nr_spare;
+	/* Mapped or chunked: records stay where they are until released. */
+	bool in_place;
 	/* Records from COMPRESSED records, and the offset of the last of those. */
 	struct decomp *decomp;
 	u64 decomp_off, nr_compressed;
@@ -93,12 +104,57 @@ struct perf_data *perf_data__new_live(const char *name);
 /**
  * perf_data__next - the next record of the data section.
  * Returns 1 with *event pointing into an internal buffer valid until the
- * next call (until perf_data__delete when data->mapped), and *offset its
- * file offset; 0 at the end; a negative errno on
- * a corrupt or unreadable file (message in data->err). Header records
- * of pipe mode (attrs, features) are consumed here, and returned too.
+ * next call (until perf_data__delete when data->mapped, until released
+ * when data->chunked), and *offset its file offset; 0 at the end; a
+ * negative errno on a corrupt or unreadable file (message in data->err).
+ * Header records of pipe mode (attrs, features) are consumed here, and
+ * returned too.
  */
-int perf_data__next(struct perf_data *data, union perf_event **event, u64 *offset);
+int perf_data__next_record(struct perf_data *data, union perf_event **event, u64 *offset);
+
+static inline int perf_data__next(struct perf_data *d, union perf_event **event, u64 *offset)
+{
+	/*
+	 * A kernel record that lies whole in the map or chunk is taken in
+	 * place: what perf_data__next_record would find, checked as it would.
+	 */
+	if (d->in_place && !d->eof && d->buf_len - d->buf_pos >= sizeof(struct perf_event_header)) {
+		union perf_event *ev = (union perf_event *)(d->buf + d->buf_pos);
+		u16 size = ev->header.size;
+
+		if (ev->header.type < PERF_RECORD_HEADER_ATTR && size >= sizeof(ev->header) &&
+		    !(size % 8) && size <= d->buf_len - d->buf_pos) {
+			*event = ev;
+			*offset = d->buf_file_off + d->buf_pos;
+			d->buf_pos += size;
+			return 1;
+		}
+	}
+	return perf_data__next_record(d, event, offset);
+}
+
+/**
+ * perf_data__read_chunks - reads a mapped data section instead in chunks
+ * of 128 KiB (pread into buffers that are reused), so that what is
+ * resident is what is still to be delivered, not the map's pages around
+ * it. Records stay valid until perf_data__release_before passes them.
+ * Only before the first record is read; does nothing for files that are
+ * not mapped (pipe mode, compressed: those are read through one buffer).
+ */
+void perf_data__read_chunks(struct perf_data *data);
+
+/**
+ * perf_data__release_before - when mapped or chunked, gives back what
+ * lies before file offset @off (a record's offset from perf_data__next,
+ * or the read position): records there must not be used again.
+ */
+void perf_data__release_before(struct perf_data *data, u64 off);
+
+/**
+ * perf_data__release_before_due - whether perf_data__release_before(@off)
+ * would give anything back.
+ */
+bool perf_data__release_before_due(const struct perf_data *data, u64 off);
 
 /**
  * perf_data__release - when mapped, gives back the pages of the data

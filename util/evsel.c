@@ -15,6 +15,11 @@
 #include "util/data.h"
 #include "util/tracing-data.h"
 
+/* The one-word fields a sample opens with, in any combination. */
+#define SAMPLE_FIXED	(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |	\
+			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |		\
+			 PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD)
+
 void evsel__init(struct evsel *evsel, const struct perf_event_attr *attr, int idx)
 {
 	memset(evsel, 0, sizeof(*evsel));
@@ -384,7 +389,19 @@ static void id_hash_grow(struct evsel_id_hash *h)
 void evsel_id_hash__insert(struct evsel_id_hash *h, u64 id, struct evsel *evsel)
 {
 	size_t i;
+	u32 k;
 
+	for (k = 0; k < h->nr_few && h->few_keys[k] != id; k++)
+		;
+	if (k < h->nr_few) {
+		h->few_vals[k] = evsel;
+	} else if (k < ID_HASH_FEW) {
+		h->few_keys[k] = id;
+		h->few_vals[k] = evsel;
+		h->nr_few++;
+	} else {
+		h->many = true;
+	}
 	if ((h->used + 1) * 2 > h->size)
 		id_hash_grow(h);
 	for (i = id_slot(h, id);; i = (i + 1) & (h->size - 1)) {
@@ -401,8 +418,14 @@ struct evsel *evsel_id_hash__find(const struct evsel_id_hash *h, u64 id)
 {
 	size_t i;
 
-	if (!h->size)
+	if (!h->many) {
+		u32 k;
+
+		for (k = 0; k < h->nr_few; k++)
+			if (h->few_keys[k] == id)
+				return h->few_vals[k];
 		return NULL;
+	}
 	for (i = id_slot(h, id);; i = (i + 1) & (h->size - 1)) {
 		if (!h->vals[i])
 			return NULL;
@@ -502,6 +525,7 @@ int perf_data__share_evsels(struct perf_data *d, struct evsel *evsels, int nr)
 
 /* ---- sample parsing ---- */
 
+
 struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *ev)
 {
 	size_t nwords;
@@ -532,42 +556,13 @@ struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *e
 	(dst) = *p++;							\
 } while (0)
 
-int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel,
-			    const union perf_event *ev, struct perf_sample *s)
+/* The fields after the one-word ones, from @p (a sample of @evsel ending at @end). */
+static __attribute__((noinline)) int parse_sample_rest(const struct evsel *evsel, const u64 *p,
+						      const u64 *end, struct perf_sample *s)
 {
 	u64 type = evsel->attr.sample_type;
-	const u64 *p = (const u64 *)(&ev->header + 1);
-	const u64 *end = (const u64 *)((const u8 *)ev + ev->header.size);
 	u64 v;
 
-	memset(s, 0, sizeof(*s));
-	s->cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
-	s->period = evsel->attr.freq ? 1 : evsel->attr.sample_period;
-	s->pid = s->tid = (u32)-1;
-	s->cpu = (u32)-1;
-	if (type & PERF_SAMPLE_IDENTIFIER)
-		TAKE(s->id);
-	if (type & PERF_SAMPLE_IP)
-		TAKE(s->ip);
-	if (type & PERF_SAMPLE_TID) {
-		TAKE(v);
-		s->pid = (u32)v;
-		s->tid = (u32)(v >> 32);
-	}
-	if (type & PERF_SAMPLE_TIME)
-		TAKE(s->time);
-	if (type & PERF_SAMPLE_ADDR)
-		TAKE(s->addr);
-	if (type & PERF_SAMPLE_ID)
-		TAKE(s->id);
-	if (type & PERF_SAMPLE_STREAM_ID)
-		TAKE(s->stream_id);
-	if (type & PERF_SAMPLE_CPU) {
-		TAKE(v);
-		s->cpu = (u32)v;
-	}
-	if (type & PERF_SAMPLE_PERIOD)
-		TAKE(s->period);
 	if (type & PERF_SAMPLE_READ) {
 		u64 rf = evsel->attr.read_format, n = 1, per;
 
@@ -595,6 +590,9 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 		s->callchain = p;
 		p += s->callchain_nr;
 	}
+	/* And with -g, here. */
+	if (!(type & ~(SAMPLE_FIXED | PERF_SAMPLE_READ | PERF_SAMPLE_CALLCHAIN)))
+		return 0;
 	if (type & PERF_SAMPLE_RAW) {
 		u32 sz;
 
@@ -674,8 +672,64 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 		if (PERF_ALIGN(sz, 8) / 8 > (u64)(end - p))
 			return -EINVAL;
 	}
-	(void)d;
 	return 0;
+}
+
+/* How many of the one-word fields @type has (bits 0-3, 6-9 and 16). */
+static inline size_t nr_fixed(u64 type)
+{
+	static const u8 bits4[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
+
+	return bits4[type & 0xf] + bits4[(type >> 6) & 0xf] + ((type >> 16) & 1);
+}
+
+int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel,
+			    const union perf_event *ev, struct perf_sample *s)
+{
+	u64 type = evsel->attr.sample_type;
+	const u64 *p = (const u64 *)(&ev->header + 1);
+	const u64 *end = (const u64 *)((const u8 *)ev + ev->header.size);
+	u64 v;
+
+	(void)d;
+	/* Field by field: a struct's worth of zeroes costs more, as rep stos. */
+	s->ip = s->time = s->addr = s->id = s->stream_id = 0;
+	s->pid = s->tid = s->cpu = (u32)-1;
+	s->period = evsel->attr.freq ? 1 : evsel->attr.sample_period;
+	s->cpumode = ev->header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	s->callchain_nr = s->user_regs_abi = s->user_regs_mask = s->user_stack_size = 0;
+	s->callchain = s->user_regs = NULL;
+	s->user_stack = NULL;
+	s->raw_size = 0;
+	s->raw_data = NULL;
+	/* The one-word fields: one bound check for all of them. */
+	if ((size_t)(end - p) < nr_fixed(type))
+		return -EINVAL;
+	if (type & PERF_SAMPLE_IDENTIFIER)
+		s->id = *p++;
+	if (type & PERF_SAMPLE_IP)
+		s->ip = *p++;
+	if (type & PERF_SAMPLE_TID) {
+		v = *p++;
+		s->pid = (u32)v;
+		s->tid = (u32)(v >> 32);
+	}
+	if (type & PERF_SAMPLE_TIME)
+		s->time = *p++;
+	if (type & PERF_SAMPLE_ADDR)
+		s->addr = *p++;
+	if (type & PERF_SAMPLE_ID)
+		s->id = *p++;
+	if (type & PERF_SAMPLE_STREAM_ID)
+		s->stream_id = *p++;
+	if (type & PERF_SAMPLE_CPU)
+		s->cpu = (u32)*p++;
+	if (type & PERF_SAMPLE_PERIOD)
+		s->period = *p++;
+	/* What report records most (cpu-clock, with or without -g) ends here or soon after. */
+	if (!(type & ~SAMPLE_FIXED))
+		return 0;
+	return parse_sample_rest(evsel, p, end, s);
 }
 
 int perf_data__parse_trailer(const struct perf_data *d, const union perf_event *ev,

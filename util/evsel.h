@@ -69,10 +69,20 @@ int perf_data__share_evsels(struct perf_data *data, struct evsel *evsels, int nr
  * hashed with a per-run key so that a file cannot make them collide.
  * Zeroed is empty.
  */
+#define ID_HASH_FEW	8
 struct evsel_id_hash {
 	u64 *keys;
 	struct evsel **vals;
 	size_t size, used;
+	/*
+	 * While there are at most ID_HASH_FEW ids (a recording of a few
+	 * events on a few CPUs), they are looked up here, by a scan that
+	 * costs less than hashing one id: every sample asks.
+	 */
+	u64 few_keys[ID_HASH_FEW];
+	struct evsel *few_vals[ID_HASH_FEW];
+	u32 nr_few;
+	bool many;		/* more ids than that: the hash alone */
 };
 
 /** evsel_id_hash__insert - maps @id to @evsel (replacing what it mapped to). */

@@ -19,14 +19,15 @@
 
 #define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
-#define BATCH		4096	/* records per hand-over between the threads */
+#define BATCH		1024	/* records per hand-over between the threads */
 #define NR_BATCHES	4
 
 /*
  * The hand-over between the reading thread (reads, orders: produces
  * batches of records in delivery order) and the delivering one. Records
- * stay in the mapped file; a batch notes the lowest one it holds, so that
- * no page is given back while a record on it waits to be delivered.
+ * stay where the reader put them (the map, or its chunks); a batch notes
+ * the lowest offset it holds, so that nothing is given back while a
+ * record there waits to be delivered.
  */
 struct item {
 	union perf_event *event;
@@ -37,7 +38,7 @@ struct item {
 struct batch {
 	struct item items[BATCH];
 	size_t n;
-	const u8 *low;
+	u64 low;		/* the lowest offset of its records */
 };
 
 struct pipeline {
@@ -55,7 +56,7 @@ struct pipeline {
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
  * been delivered: records wait in place, nothing is copied twice. Records
- * of a mapped file are not copied at all.
+ * read in place (the map, or its chunks) are not copied at all.
  */
 struct arena {
 	size_t used, live;
@@ -129,6 +130,7 @@ void session__delete(struct session *s)
 	if (s->arena && !s->arena->live)
 		free(s->arena);
 	free(s->queue);
+	free(s->runs);
 	free(s->cpu_last);
 	free(s);
 }
@@ -177,6 +179,12 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 		evsel->nr_samples++;
 		evsel->total_period += sample.period;
 		if (s->tool && s->tool->skip && s->tool->skip(s->tool, evsel, &sample))
+			return 0;
+		/*
+		 * A tool that takes no samples (report --stats, -D, --tasks)
+		 * needs no symbols: perf report --stats resolves none either.
+		 */
+		if (s->tool && !s->tool->sample && !s->tool->defer_symbols)
 			return 0;
 		if (s->tool && s->tool->defer_symbols)
 			s->has_lookup = machines__resolve_map(&s->machines, &sample, &al,
@@ -244,7 +252,7 @@ static int pipe__publish(struct pipeline *p)
 		struct batch *b = &p->batches[p->produced % NR_BATCHES];
 
 		b->n = 0;
-		b->low = NULL;
+		b->low = UINT64_MAX;
 	}
 	return stop ? -ECANCELED : 0;
 }
@@ -253,7 +261,7 @@ static int pipe__publish(struct pipeline *p)
  * A record in delivery order: delivered here, or (on the reading thread)
  * added to the batch being filled.
  */
-static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
+static inline int dispatch(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
 {
 	struct pipeline *p = s->pipe;
 	struct batch *b;
@@ -264,8 +272,8 @@ static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evs
 	b->items[b->n].event = ev;
 	b->items[b->n].offset = off;
 	b->items[b->n].evsel = evsel;
-	if (!b->low || (const u8 *)ev < b->low)
-		b->low = (const u8 *)ev;
+	if (off < b->low)
+		b->low = off;
 	if (++b->n == BATCH)
 		return pipe__publish(p);
 	return 0;
@@ -273,59 +281,71 @@ static int dispatch(struct session *s, union perf_event *ev, u64 off, struct evs
 
 /* ---- the ordering queue ---- */
 
-static bool oe_before(const struct ordered_event *a, const struct ordered_event *b)
-{
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
-}
-
+/*
+ * In the queue, records of equal time lie in the order they came (true of
+ * what is appended, kept by the flush's compaction and by sort_runs, which
+ * is stable): so (time, position) orders them as (time, arrival) would.
+ */
 static bool oe_before_v(const void *a, const void *b)
 {
-	return oe_before(a, b);
+	return ((const struct ordered_event *)a)->time < ((const struct ordered_event *)b)->time;
 }
 
-/* Min-heap of run indices, ordered by each run's next record. */
-static bool run_before(const struct ordered_event *q, const size_t *cur, size_t a, size_t b)
+/* A sorted run of the queue being merged: its next record's time and position, its end. */
+struct queue_run {
+	u64 time;
+	size_t cur, end;
+};
+
+static inline bool run_before(const struct queue_run *a, const struct queue_run *b)
 {
-	return oe_before(&q[cur[a]], &q[cur[b]]);
+	return a->time < b->time || (a->time == b->time && a->cur < b->cur);
 }
 
-static void heap_down(const struct ordered_event *q, const size_t *cur, size_t *heap,
-		      size_t n, size_t i)
+static int run_cmp_pos(const void *a, const void *b)
 {
+	size_t x = ((const struct queue_run *)a)->cur, y = ((const struct queue_run *)b)->cur;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Min-heap of runs: heap[i] sinks to its place. */
+static inline void heap_down(struct queue_run *heap, size_t n, size_t i)
+{
+	struct queue_run x = heap[i];
+
 	for (;;) {
-		size_t l = 2 * i + 1, m = i;
+		size_t l = 2 * i + 1, m;
 
-		if (l < n && run_before(q, cur, heap[l], heap[m]))
-			m = l;
-		if (l + 1 < n && run_before(q, cur, heap[l + 1], heap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		size_t t = heap[i];
-
+		if (l >= n)
+			break;
+		m = l + 1 < n && run_before(&heap[l + 1], &heap[l]) ? l + 1 : l;
+		if (!run_before(&heap[m], &x))
+			break;
 		heap[i] = heap[m];
-		heap[m] = t;
 		i = m;
 	}
+	heap[i] = x;
 }
 
 /*
- * A mapped file's pages before every record still queued, and before the
- * read position, are not needed again. Records come from the file in
+ * What the file holds before every record still queued, and before the
+ * read position, is not needed again. Records come from the file in
  * order, so what is queued later lies after what waits now: the bound
  * moves only here, after a flush.
  */
 static void session__release(struct session *s)
 {
-	const u8 *low = s->data->buf + s->data->buf_pos;
+	struct perf_data *d = s->data;
+	u64 low = d->buf_file_off + d->buf_pos;
 	size_t i;
 
 	/* What is queued can only lower the bound: nothing to scan for yet. */
-	if (!perf_data__release_due(s->data, low))
+	if (!d->in_place || !perf_data__release_before_due(d, low))
 		return;
 	for (i = 0; i < s->nr_queued; i++)
-		if ((const u8 *)s->queue[i].event < low)
-			low = (const u8 *)s->queue[i].event;
+		if (s->queue[i].offset < low)
+			low = s->queue[i].offset;
 	if (s->pipe) {
 		struct pipeline *p = s->pipe;
 		u64 k, produced, consumed;
@@ -338,11 +358,11 @@ static void session__release(struct session *s)
 		for (k = consumed; k <= produced; k++) {
 			const struct batch *b = &p->batches[k % NR_BATCHES];
 
-			if (b->n && b->low && b->low < low)
+			if (b->n && b->low < low)
 				low = b->low;
 		}
 	}
-	perf_data__release(s->data, low);
+	perf_data__release_before(d, low);
 }
 
 /*
@@ -355,52 +375,63 @@ static void session__release(struct session *s)
 static int queue_flush(struct session *s, u64 limit)
 {
 	struct ordered_event *q = s->queue;
-	size_t n = s->nr_queued, nr_runs = 0, i, *start, *cur, *end, *heap, hn, kept = 0;
+	size_t n = s->nr_queued, nr_runs = 0, i, hn, kept = 0;
+	struct queue_run *heap;
 	u64 last = s->last_flush;
 	int err = 0;
 
 	if (!n)
 		return 0;
-	start = xmalloc(4 * (n + 1) * sizeof(size_t));
-	cur = start + (n + 1);
-	end = cur + (n + 1);
-	heap = end + (n + 1);
-	start[nr_runs++] = 0;
-	for (i = 1; i < n; i++)
-		if (oe_before(&q[i], &q[i - 1]))
-			start[nr_runs++] = i;
-	for (i = 0; i < nr_runs; i++) {
-		cur[i] = start[i];
-		end[i] = i + 1 < nr_runs ? start[i + 1] : n;
-		heap[i] = i;
+	for (i = 0; i < n; i++) {
+		if (i && q[i].time >= q[i - 1].time)
+			continue;
+		ALLOC_GROW(s->runs, nr_runs + 1, s->alloc_runs);
+		if (nr_runs)
+			s->runs[nr_runs - 1].end = i;
+		s->runs[nr_runs].time = q[i].time;
+		s->runs[nr_runs++].cur = i;
 	}
+	s->runs[nr_runs - 1].end = n;
+	heap = s->runs;
 	hn = nr_runs;
 	for (i = hn / 2; i-- > 0;)
-		heap_down(q, cur, heap, hn, i);
-	while (hn && q[cur[heap[0]]].time <= limit) {
-		struct ordered_event *oe = &q[cur[heap[0]]];
+		heap_down(heap, hn, i);
+	while (hn && heap[0].time <= limit) {
+		struct ordered_event *oe = &q[heap[0].cur];
 
-		if (!err)
-			err = dispatch(s, oe->event, oe->offset, oe->evsel);
+		err = dispatch(s, oe->event, oe->offset, oe->evsel);
 		last = oe->time;
 		arena_release(s, oe);
-		if (++cur[heap[0]] == end[heap[0]])
+		if (++heap[0].cur == heap[0].end)
 			heap[0] = heap[--hn];
-		heap_down(q, cur, heap, hn, 0);
+		else
+			heap[0].time = oe[1].time;
+		heap_down(heap, hn, 0);
 		if (err)
-			limit = UINT64_MAX;	/* drain: release everything */
+			break;
+	}
+	if (err) {
+		/* Nothing more is delivered: all that waits is let go. */
+		for (i = 0; i < hn; i++)
+			for (; heap[i].cur < heap[i].end; heap[i].cur++)
+				arena_release(s, &q[heap[i].cur]);
+		hn = 0;
 	}
 	s->last_flush = last;
-	/* What waits keeps its run order; the records stay where they are. */
-	for (i = 0; i < nr_runs; i++) {
-		size_t len = end[i] - cur[i];
+	/*
+	 * What waits keeps its order: the runs left, in the order of their
+	 * positions (the heap holds them in its own order).
+	 */
+	if (hn > 1)
+		qsort(heap, hn, sizeof(*heap), run_cmp_pos);
+	for (i = 0; i < hn; i++) {
+		size_t len = heap[i].end - heap[i].cur;
 
-		if (len && kept != cur[i])
-			memmove(q + kept, q + cur[i], len * sizeof(*q));
+		if (kept != heap[i].cur)
+			memmove(q + kept, q + heap[i].cur, len * sizeof(*q));
 		kept += len;
 	}
 	s->nr_queued = kept;
-	free(start);
 	session__release(s);
 	return err;
 }
@@ -485,13 +516,14 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 
 	if (time < s->last_flush)
 		s->stats.nr_unordered++;
-	ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
+	if (s->nr_queued == s->alloc_queued)
+		ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
 	oe = &s->queue[s->nr_queued++];
 	oe->time = time;
-	oe->seq = s->seq++;
+	s->seq++;
 	oe->offset = off;
-	if (s->data->mapped) {
-		/* In the mapped file: valid as long as the data is open. */
+	if (s->data->in_place) {
+		/* In the map or a chunk: valid until session__release passes it. */
 		oe->event = ev;
 		oe->arena = NULL;
 		s->queued_bytes += ev->header.size;
@@ -555,7 +587,7 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 	if (!s->ordered)
 		return dispatch(s, ev, off, NULL);
 	if (type == PERF_RECORD_SAMPLE) {
-		struct evsel *evsel = perf_data__evsel_of(d, ev);
+		struct evsel *evsel = d->nr_evsels == 1 ? d->evsels[0] : perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
 
 		const u64 *body = (const u64 *)(&ev->header + 1);
@@ -691,7 +723,12 @@ int session__process_events(struct session *s)
 	struct pipeline *p;
 	int err;
 
-	if (!s->data->mapped || (s->tool && s->tool->record))
+	/*
+	 * Chunks rather than the map: what stays resident is what waits to
+	 * be delivered (bench-report.md, 2026-12-02).
+	 */
+	perf_data__read_chunks(s->data);
+	if (!s->data->in_place || (s->tool && s->tool->record))
 		return read_all(s);
 	p = xzalloc(sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);

@@ -52,10 +52,14 @@ struct session_stats {
 /** struct ordered_event - a queued copy of a record, waiting for its turn. */
 struct arena;
 struct pipeline;
+struct queue_run;
 
+/*
+ * Records of equal time go in the order they came: the queue keeps them in
+ * that order (session.c: queue_flush), so no sequence number is stored.
+ */
 struct ordered_event {
 	u64 time;
-	u64 seq;
 	u64 offset;
 	union perf_event *event;
 	struct evsel *evsel;	/* samples: found once, when queued */
@@ -77,6 +81,8 @@ struct session {
 	size_t nr_queued, alloc_queued;
 	struct arena *arena;		/* the one being filled */
 	size_t queued_bytes;
+	struct queue_run *runs;		/* queue_flush's merge, kept between flushes */
+	size_t alloc_runs;
 	u64 max_timestamp, next_flush, last_flush, seq;
 	/*
 	 * Input without FINISHED_ROUND: each CPU's records come in time
