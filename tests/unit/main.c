@@ -26,6 +26,7 @@ void test_sort_runs(void);
 void test_round_u64(void);
 void test_dlib(void);
 void test_resolve_cache(void);
+void test_resolve_callchain_cache(void);
 void test_maps_overlay(void);
 void test_maps_insert_find(void);
 void test_thread_hash(void);
@@ -82,6 +83,7 @@ static const struct unit_test tests[] = {
 	{ "round_u64", test_round_u64 },
 	{ "dlib", test_dlib },
 	{ "resolve_cache", test_resolve_cache },
+	{ "resolve_callchain_cache", test_resolve_callchain_cache },
 	{ "folded_names", test_folded_names },
 	{ "folded_stacks", test_folded_stacks },
 	{ "time_ranges", test_time_ranges },
