@@ -18,6 +18,7 @@ void test_sort_parse(void);
 void test_hists_regroup(void);
 void test_callchain_merge(void);
 void test_callchain_memory(void);
+void test_callchain_wide(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
@@ -75,6 +76,7 @@ static const struct unit_test tests[] = {
 	{ "hists_regroup", test_hists_regroup },
 	{ "callchain_merge", test_callchain_merge },
 	{ "callchain_memory", test_callchain_memory },
+	{ "callchain_wide", test_callchain_wide },
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
