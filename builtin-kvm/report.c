@@ -426,7 +426,7 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 		n = rep->max_stack;
 	}
 	if (rep->sopts.cg.order == ORDER_CALLER) {
-		/* callchain_frames__order's, in the copy */
+		/* the tree's order: the outermost caller first */
 		for (i = 0; i < n; i++)
 			rep->cg_frames[i] = rep->frames[from + n - 1 - i];
 		f = rep->cg_frames;

@@ -451,21 +451,6 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
 	return ret;
 }
 
-void callchain_frames__order(struct callchain_frame *frames, size_t n,
-			     enum callchain_order order)
-{
-	size_t i;
-
-	if (order != ORDER_CALLER)
-		return;
-	for (i = 0; i < n / 2; i++) {
-		struct callchain_frame t = frames[i];
-
-		frames[i] = frames[n - 1 - i];
-		frames[n - 1 - i] = t;
-	}
-}
-
 /* The joined words, kept for as long as argv is. */
 static char *joined_args[16];
 

@@ -134,13 +134,6 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
  */
 int callchain_argv__join(int argc, char **argv);
 
-/**
- * callchain_frames__order - @frames as the tree stores them under @order:
- * reversed for caller order (frames come callee first).
- */
-void callchain_frames__order(struct callchain_frame *frames, size_t n,
-			     enum callchain_order order);
-
 /** callchain_frame__snprint - the symbol's name, or the address in hex. */
 int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len);
 
