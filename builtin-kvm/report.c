@@ -56,6 +56,7 @@ struct report {
 	bool cumulate;			/* rows for callers too */
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
+	struct cum_slot *cum_cache;	/* --children: rows by frame */
 	struct sample_filter filter;
 	const char *time_str, *fields;
 	bool sort_given, relative;
@@ -263,34 +264,70 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 }
 
 /*
+ * --children: the row a frame's key joins, kept by the sample's row and
+ * the frame's dso, sym, addr, level and mode, which make the whole key.
+ * Rows are never freed while samples come, so the row found for a key
+ * stays that key's row; only a key's own row is kept, not another
+ * level's that an unmapped address joins (which one may change as rows
+ * come). Slots are chosen by an unkeyed mix: a file that makes them
+ * collide makes them miss, nothing worse.
+ */
+#define CUM_SLOTS	4096	/* a power of two */
+
+struct cum_slot {
+	const struct hist_entry *he;	/* the sample's row; NULL: empty */
+	struct dso *dso;
+	const struct symbol *sym;
+	u64 addr;
+	char level;
+	u8 cpumode;
+	struct hist_entry *row;		/* in the event's hists */
+	struct hist_entry *same;	/* in the hists deciding sameness */
+};
+
+static struct cum_slot *cum_slot(struct report *rep, const struct hist_entry *he,
+				 const struct hist_entry *key)
+{
+	u64 v = (uintptr_t)he ^ (uintptr_t)key->dso ^ ((uintptr_t)key->sym >> 3) ^ key->addr ^
+		((u64)(u8)key->level << 8) ^ key->cpumode;
+
+	if (!rep->cum_cache)
+		rep->cum_cache = xcalloc(CUM_SLOTS, sizeof(*rep->cum_cache));
+	return &rep->cum_cache[((v * 0x9e3779b97f4a7c15ull) >> 40) & (CUM_SLOTS - 1)];
+}
+
+static void cum_slot__set(struct cum_slot *slot, const struct hist_entry *he,
+			  const struct hist_entry *key, struct hist_entry *row,
+			  struct hist_entry *same)
+{
+	*slot = (struct cum_slot){ .he = he, .dso = key->dso, .sym = key->sym, .addr = key->addr,
+				   .level = key->level, .cpumode = key->cpumode, .row = row,
+				   .same = same };
+}
+
+/*
  * --children: every row on the sample's path (each once, however often it
  * recurs) counts the sample in its Children column, with the path from its
  * frame on (@f in the tree's order) under it; the sample's own row is
- * @he, which has the whole path.
+ * @he, which has the whole path. Which rows are the same is decided on
+ * @rows' keys (the browser's shadow rows keep the sort asked for); a key's
+ * row there is unique, so rows are compared by pointer.
  */
 static void report__add_cumulative(struct report *rep, struct hists *h, struct hist_entry *he,
 				   const struct callchain_frame *f, size_t n, u64 period,
 				   bool hidden)
 {
-	struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
+	const struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
 	size_t nr_seen = 1, k, j;
 	char level = he->level;
 	u8 cpumode = he->cpumode;
 	struct hists *rows = rep->shadow ? &rep->shadow[h - rep->hists] : h;
 
-	seen[0] = he;
+	seen[0] = rep->shadow ? hists__find(rows, he) : he;
 	for (k = 0; k < n; k++) {
-		struct hist_entry key = *he, *row;
+		struct hist_entry key, *row, *same;
+		struct cum_slot *slot;
 
-		/*
-		 * As perf: a row first made here is hidden by the filters when
-		 * this sample is (by its own fields), whatever hides or shows
-		 * the sample's row.
-		 */
-		key.filtered = hidden;
-		key.dso = f[k].dso;
-		key.sym = f[k].sym;
-		key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr;
 		/*
 		 * A frame no map covers takes the mode of the frame before it on
 		 * the path (of the sample for the first), and joins a row of the
@@ -301,32 +338,72 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 			level = f[k].level;
 			cpumode = f[k].cpumode;
 		}
+		key.dso = f[k].dso;
+		key.sym = f[k].sym;
+		key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr;
 		key.level = level;
 		key.cpumode = cpumode;
-		if (!f[k].sym && !f[k].dso && !hists__find(rows, &key)) {
-			static const char levels[] = "k.guH";
-			struct hist_entry *other = NULL;
+		slot = cum_slot(rep, he, &key);
+		if (slot->he == he && slot->dso == key.dso && slot->sym == key.sym &&
+		    slot->addr == key.addr && slot->level == level && slot->cpumode == cpumode) {
+			row = slot->row;
+			same = slot->same;
+			for (j = 0; j < nr_seen && seen[j] != same; j++)
+				;
+			if (j < nr_seen)
+				continue;
+			row->period_acc += period;
+		} else {
+			bool own = true;
 
-			for (j = 0; levels[j] && !other; j++) {
-				struct hist_entry alt = key;
+			key = *he;
+			/*
+			 * As perf: a row first made here is hidden by the filters when
+			 * this sample is (by its own fields), whatever hides or shows
+			 * the sample's row.
+			 */
+			key.filtered = hidden;
+			key.dso = f[k].dso;
+			key.sym = f[k].sym;
+			key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ?
+				   0 : f[k].addr;
+			key.level = level;
+			key.cpumode = cpumode;
+			same = hists__find(rows, &key);
+			if (!f[k].sym && !f[k].dso && !same) {
+				static const char levels[] = "k.guH";
 
-				alt.level = levels[j];
-				if (alt.level != key.level)
-					other = hists__find(rows, &alt);
+				for (j = 0; levels[j] && !same; j++) {
+					struct hist_entry alt = key;
+
+					alt.level = levels[j];
+					if (alt.level != key.level)
+						same = hists__find(rows, &alt);
+				}
+				if (same) {
+					key.level = same->level;
+					key.cpumode = same->cpumode;
+					own = false;
+				}
 			}
-			if (other) {
-				key.level = other->level;
-				key.cpumode = other->cpumode;
+			for (j = 0; same && j < nr_seen && seen[j] != same; j++)
+				;
+			if (same && j < nr_seen) {
+				/* Kept too: the row of a frame that repeats one seen. */
+				row = rep->shadow ? hists__find(h, &key) : same;
+				if (own && row)
+					cum_slot__set(slot, he, &key, row, same);
+				continue;
 			}
+			if (rep->shadow)
+				same = hists__add_cumulative(rows, &key, 0);
+			row = hists__add_cumulative(h, &key, period);
+			if (!rep->shadow)
+				same = row;
+			if (own)
+				cum_slot__set(slot, he, &key, row, same);
 		}
-		for (j = 0; j < nr_seen && !hist_entry__same_row(rows, seen[j], &key); j++)
-			;
-		if (j < nr_seen)
-			continue;
-		if (rep->shadow)
-			hists__add_cumulative(rows, &key, 0);
-		row = hists__add_cumulative(h, &key, period);
-		seen[nr_seen++] = row;
+		seen[nr_seen++] = same;
 		if (rep->sopts.callchain)
 			callchain__add(&row->callchain, f + k, n - k, period);
 	}
@@ -339,16 +416,21 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 static void report__add_paths(struct report *rep, struct hists *h, struct hist_entry *he,
 			      size_t n, u64 period, bool hidden)
 {
-	struct callchain_frame *f = rep->cg_frames;
+	const struct callchain_frame *f = rep->frames;
+	size_t from = 0, i;
 
-	memcpy(f, rep->frames, n * sizeof(*f));
 	/* --max-stack: as perf, the frames nearest the end the tree starts from. */
 	if (n > rep->max_stack) {
 		if (rep->sopts.cg.order == ORDER_CALLER)
-			f += n - rep->max_stack;
+			from = n - rep->max_stack;
 		n = rep->max_stack;
 	}
-	callchain_frames__order(f, n, rep->sopts.cg.order);
+	if (rep->sopts.cg.order == ORDER_CALLER) {
+		/* the tree's order: the outermost caller first */
+		for (i = 0; i < n; i++)
+			rep->cg_frames[i] = rep->frames[from + n - 1 - i];
+		f = rep->cg_frames;
+	}
 	if (rep->sopts.callchain)
 		callchain__add(&he->callchain, f, n, period);
 	if (rep->cumulate)
@@ -964,6 +1046,7 @@ out_data:
 	tasks__delete(rep.task_tree);
 	free(rep.frames);
 	free(rep.cg_frames);
+	free(rep.cum_cache);
 	perf_data__delete(data);
 out_filter:
 	sample_filter__exit(&rep.filter);

@@ -19,17 +19,35 @@
  * chains give thousands) is searched through the tree's hash table of
  * (parent, frame), which holds the children of such nodes only: most
  * nodes have one or two children, and a slot or two for each of them
- * would be a third of the tree's memory.
+ * would be a third of the tree's memory. The table is open-addressed (no
+ * link in the nodes) and made when a first node grows wide; the root
+ * holds it in place of a frame of its own.
  */
 #define LIST_MAX	8
+#define MEMO_SLOTS	32	/* a power of two */
 
 struct callchain_hash {
-	struct callchain_node **table;
-	size_t size, nr;
+	struct callchain_node **table;	/* NULL: free */
+	size_t size, nr;		/* size: 0 or a power of two */
+	/*
+	 * The last lookups, by an unkeyed mix of (parent, frame): wide
+	 * parents are looked up again and again (a hot caller's callees), and
+	 * the keyed hash costs more than the rest of a step. A slot only
+	 * suggests: what it holds is checked, so a crafted file that makes
+	 * slots collide only makes them miss.
+	 */
+	struct callchain_node *memo[MEMO_SLOTS];
 };
 
-/* Frames are the same when they name the same symbol, or the same address. */
-static bool frame_eq(const struct callchain_frame *a, const struct callchain_frame *b)
+static void key_of(struct callchain_key *k, const struct callchain_frame *f)
+{
+	k->dso = f->dso;
+	k->sym = f->sym;
+	k->addr = f->addr;
+}
+
+/* Keys are the same when they name the same symbol, or the same address. */
+static inline bool key_eq(const struct callchain_key *a, const struct callchain_key *b)
 {
 	if (a->sym || b->sym)
 		return a->sym == b->sym;
@@ -37,58 +55,71 @@ static bool frame_eq(const struct callchain_frame *a, const struct callchain_fra
 }
 
 /* Keyed: addresses come from the file, and must not choose the buckets. */
-static size_t frame_hash(const struct callchain_node *parent, const struct callchain_frame *f)
+static size_t key_hash(const struct callchain_node *parent, const struct callchain_key *k)
 {
-	u64 k[3] = { (uintptr_t)parent, (uintptr_t)f->sym, 0 };
+	u64 v[3] = { (uintptr_t)parent, (uintptr_t)k->sym, 0 };
 
-	if (!f->sym) {
-		k[1] = (uintptr_t)f->dso;
-		k[2] = f->addr;
+	if (!k->sym) {
+		v[1] = (uintptr_t)k->dso;
+		v[2] = k->addr;
 	}
-	return (size_t)hash_bytes(k, sizeof(k));
+	return (size_t)hash_bytes(v, sizeof(v));
+}
+
+static size_t memo_slot(const struct callchain_node *parent, const struct callchain_key *k)
+{
+	u64 v = (uintptr_t)parent ^ (k->sym ? (uintptr_t)k->sym : k->addr ^ (uintptr_t)k->dso);
+
+	return (size_t)((v * 0x9e3779b97f4a7c15ull) >> 59) & (MEMO_SLOTS - 1);
+}
+
+static void table_put(struct callchain_hash *ht, struct callchain_node *n)
+{
+	size_t b = key_hash(n->parent, &n->frame) & (ht->size - 1);
+
+	while (ht->table[b])
+		b = (b + 1) & (ht->size - 1);
+	ht->table[b] = n;
 }
 
 static void hash_insert(struct callchain_hash *ht, struct callchain_node *n)
 {
-	size_t b;
+	if (2 * (ht->nr + 1) > ht->size) {
+		struct callchain_node **old = ht->table;
+		size_t osize = ht->size, i;
 
-	if (ht->nr + 1 > ht->size / 2) {
-		size_t size = ht->size ? 2 * ht->size : 64, i;
-		struct callchain_node **table = xcalloc(size, sizeof(*table));
-
-		for (i = 0; i < ht->size; i++) {
-			struct callchain_node *c = ht->table[i], *next;
-
-			for (; c; c = next) {
-				next = c->hnext;
-				b = frame_hash(c->parent, &c->frame) & (size - 1);
-				c->hnext = table[b];
-				table[b] = c;
-			}
-		}
-		free(ht->table);
-		ht->table = table;
-		ht->size = size;
+		ht->size = osize ? 2 * osize : 64;
+		ht->table = xcalloc(ht->size, sizeof(*ht->table));
+		for (i = 0; i < osize; i++)
+			if (old[i])
+				table_put(ht, old[i]);
+		free(old);
 	}
-	b = frame_hash(n->parent, &n->frame) & (ht->size - 1);
-	n->hnext = ht->table[b];
-	ht->table[b] = n;
+	table_put(ht, n);
 	ht->nr++;
 }
 
 static struct callchain_node *find_child(struct callchain_hash *ht,
 					 struct callchain_node *parent,
-					 const struct callchain_frame *f)
+					 const struct callchain_key *k)
 {
 	struct callchain_node **pp, *c;
 
 	if (parent->nr_children > LIST_MAX) {
-		for (c = ht->table[frame_hash(parent, f) & (ht->size - 1)]; c; c = c->hnext)
-			if (c->parent == parent && frame_eq(&c->frame, f))
+		size_t m = memo_slot(parent, k), b;
+
+		c = ht->memo[m];
+		if (c && c->parent == parent && key_eq(&c->frame, k))
+			return c;
+		for (b = key_hash(parent, k) & (ht->size - 1); (c = ht->table[b]) != NULL;
+		     b = (b + 1) & (ht->size - 1))
+			if (c->parent == parent && key_eq(&c->frame, k)) {
+				ht->memo[m] = c;
 				return c;
+			}
 		return NULL;
 	}
-	for (pp = &parent->child; *pp && !frame_eq(&(*pp)->frame, f); pp = &(*pp)->next)
+	for (pp = &parent->child; *pp && !key_eq(&(*pp)->frame, k); pp = &(*pp)->next)
 		;
 	c = *pp;
 	if (c && pp != &parent->child) {
@@ -99,28 +130,44 @@ static struct callchain_node *find_child(struct callchain_hash *ht,
 	return c;
 }
 
-/* Links @c (frame set) under @parent; hashes the children of a wide parent. */
-static void link_child(struct callchain_hash *ht, struct callchain_node *parent,
-		       struct callchain_node *c)
+/* The root's table, made on first need. */
+static struct callchain_hash *root_hash(struct callchain_node *root)
 {
+	if (!root->hash)
+		root->hash = xzalloc(sizeof(*root->hash));
+	return root->hash;
+}
+
+/* A new node for @k under @parent; hashes the children of a wide parent. */
+static struct callchain_node *new_child(struct callchain_node *root,
+					struct callchain_node *parent,
+					const struct callchain_key *k)
+{
+	struct callchain_node *c = xmalloc(sizeof(*c));
+
+	c->frame = *k;
+	c->period = c->samples = 0;
+	c->child = NULL;
+	c->nr_children = 0;
 	c->parent = parent;
 	c->next = parent->child;
 	parent->child = c;
 	parent->nr_children++;
 	if (parent->nr_children == LIST_MAX + 1) {
+		struct callchain_hash *ht = root_hash(root);
 		struct callchain_node *x;
 
 		for (x = parent->child; x; x = x->next)
 			hash_insert(ht, x);
 	} else if (parent->nr_children > LIST_MAX) {
-		hash_insert(ht, c);
+		hash_insert(root->hash, c);
 	}
+	return c;
 }
 
-static void new_root(struct callchain_node **root)
+static struct callchain_node *new_root(void)
 {
-	*root = xzalloc(sizeof(**root));
-	(*root)->hash = xzalloc(sizeof(*(*root)->hash));
+	return xzalloc(sizeof(struct callchain_node));
 }
 
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,
@@ -130,17 +177,23 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 	size_t i;
 
 	if (!*root)
-		new_root(root);
+		*root = new_root();
 	node = *root;
 	node->period += period;
 	node->samples++;
 	for (i = 0; i < n; i++) {
-		struct callchain_node *c = find_child((*root)->hash, node, &frames[i]);
+		const struct callchain_frame *f = &frames[i];
+		struct callchain_node *c = node->child;
 
-		if (!c) {
-			c = xzalloc(sizeof(*c));
-			c->frame = frames[i];
-			link_child((*root)->hash, node, c);
+		/* The first child first: where the last path through went. */
+		if (!c || !(f->sym || c->frame.sym ? c->frame.sym == f->sym :
+			    c->frame.dso == f->dso && c->frame.addr == f->addr)) {
+			struct callchain_key k;
+
+			key_of(&k, f);
+			c = find_child((*root)->hash, node, &k);
+			if (!c)
+				c = new_child(*root, node, &k);
 		}
 		c->period += period;
 		c->samples++;
@@ -157,7 +210,7 @@ static bool node_before(const void *a, const void *b)
 {
 	const struct callchain_node *x = *(struct callchain_node *const *)a;
 	const struct callchain_node *y = *(struct callchain_node *const *)b;
-	const struct callchain_frame *fx = &x->frame, *fy = &y->frame;
+	const struct callchain_key *fx = &x->frame, *fy = &y->frame;
 	int c;
 
 	if (x->period != y->period)
@@ -229,22 +282,19 @@ void callchain__free(struct callchain_node *root)
 	free(root);
 }
 
-static void merge_children(struct callchain_hash *ht, struct callchain_node *dst,
+static void merge_children(struct callchain_node *root, struct callchain_node *dst,
 			   const struct callchain_node *src)
 {
 	const struct callchain_node *s;
 
 	for (s = src->child; s; s = s->next) {
-		struct callchain_node *c = find_child(ht, dst, &s->frame);
+		struct callchain_node *c = find_child(root->hash, dst, &s->frame);
 
-		if (!c) {
-			c = xzalloc(sizeof(*c));
-			c->frame = s->frame;
-			link_child(ht, dst, c);
-		}
+		if (!c)
+			c = new_child(root, dst, &s->frame);
 		c->period += s->period;
 		c->samples += s->samples;
-		merge_children(ht, c, s);	/* as deep as @src: at most 128 */
+		merge_children(root, c, s);	/* as deep as @src: at most 128 */
 	}
 }
 
@@ -253,10 +303,10 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 	if (!src)
 		return;
 	if (!*dst)
-		new_root(dst);
+		*dst = new_root();
 	(*dst)->period += src->period;
 	(*dst)->samples += src->samples;
-	merge_children((*dst)->hash, *dst, src);
+	merge_children(*dst, *dst, src);
 }
 
 /*
@@ -295,18 +345,29 @@ bool callchain__decay(struct callchain_node *root)
 
 	root->period = root->period * 7 / 8;
 	root->samples = root->samples * 7 / 8;
-	if (ht->table)
+	if (ht) {
+		/* Emptied, and filled again with the kept children of wide nodes. */
 		memset(ht->table, 0, ht->size * sizeof(*ht->table));
-	ht->nr = 0;
+		memset(ht->memo, 0, sizeof(ht->memo));
+		ht->nr = 0;
+	}
 	decay_children(ht, root);
 	return root->period || root->samples;
 }
 
+int callchain_key__snprint(const struct callchain_key *k, char *buf, size_t len)
+{
+	if (k->sym)
+		return snprintf(buf, len, "%s", k->sym->name);
+	return snprintf(buf, len, "%#" PRIx64, k->addr);
+}
+
 int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len)
 {
-	if (f->sym)
-		return snprintf(buf, len, "%s", f->sym->name);
-	return snprintf(buf, len, "%#" PRIx64, f->addr);
+	struct callchain_key k;
+
+	key_of(&k, f);
+	return callchain_key__snprint(&k, buf, len);
 }
 
 static const struct {
@@ -388,21 +449,6 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
 	}
 	free(copy);
 	return ret;
-}
-
-void callchain_frames__order(struct callchain_frame *frames, size_t n,
-			     enum callchain_order order)
-{
-	size_t i;
-
-	if (order != ORDER_CALLER)
-		return;
-	for (i = 0; i < n / 2; i++) {
-		struct callchain_frame t = frames[i];
-
-		frames[i] = frames[n - 1 - i];
-		frames[n - 1 - i] = t;
-	}
 }
 
 /* The joined words, kept for as long as argv is. */

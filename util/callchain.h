@@ -26,17 +26,32 @@ struct callchain_frame {
 	u8 cpumode;
 };
 
+/**
+ * struct callchain_key - what a tree node stands for: a symbol, or (no
+ * symbol) an address in a DSO. A frame's key: its dso, sym and addr.
+ */
+struct callchain_key {
+	struct dso *dso;
+	const struct symbol *sym;	/* NULL: unresolved, then @addr */
+	u64 addr;
+};
+
 struct callchain_hash;
 
+/*
+ * 72 bytes: a tree of a long system-wide recording with --children has
+ * millions of nodes.
+ */
 struct callchain_node {
-	struct callchain_frame frame;	/* unused in the root */
+	union {
+		struct callchain_key frame;	/* not the root's */
+		struct callchain_hash *hash;	/* the root's: see callchain.c */
+	};
 	u64 period, samples;
 	struct callchain_node *child;	/* first child; siblings by @next */
 	struct callchain_node *next;
-	struct callchain_node *parent;
+	struct callchain_node *parent;	/* NULL: the root */
 	u32 nr_children;
-	struct callchain_node *hnext;	/* in the root's hash */
-	struct callchain_hash *hash;	/* the root's: every node by (parent, frame) */
 };
 
 /** callchain__add - counts one sample's path of @n frames under *@root. */
@@ -119,14 +134,10 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
  */
 int callchain_argv__join(int argc, char **argv);
 
-/**
- * callchain_frames__order - @frames as the tree stores them under @order:
- * reversed for caller order (frames come callee first).
- */
-void callchain_frames__order(struct callchain_frame *frames, size_t n,
-			     enum callchain_order order);
-
 /** callchain_frame__snprint - the symbol's name, or the address in hex. */
 int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len);
+
+/** callchain_key__snprint - a node's name, as callchain_frame__snprint. */
+int callchain_key__snprint(const struct callchain_key *k, char *buf, size_t len);
 
 #endif

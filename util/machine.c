@@ -117,6 +117,7 @@ void machines__exit(struct machines *m)
 	size_t i;
 
 	free(m->rcache);
+	free(m->fcache);
 	machine__exit(&m->host);
 	while (m->guests) {
 		struct machine *g = m->guests;
@@ -619,34 +620,99 @@ bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
 	return resolve(m, s, al, lk);
 }
 
-/* One resolved frame at @ip, in @cpumode. */
-static void frame_at(struct machines *m, const struct perf_sample *s, u64 ip, u8 cpumode,
-		     struct callchain_frame *f)
+/*
+ * Callchain frames repeat far more than samples do (every sample of a
+ * thread walks through the same callers): a frame's resolution is kept
+ * by (ip, mode, pid, tid) while @gen holds, as the sample cache keeps a
+ * sample's, but only what a frame needs of it. A kernel address resolves
+ * alike in every thread (the kernel maps are the machine's; the thread
+ * itself was made when the sample was resolved), so kernel frames are
+ * kept under one (pid, tid) for all threads.
+ */
+#define FCACHE_SLOTS	1024	/* a power of two */
+
+struct frame_slot {
+	u64 ip;
+	u64 gen;		/* @gen + 1 when kept: 0 is empty */
+	u32 pid, tid;
+	u8 mode;		/* the chain's context for @ip */
+	char level;
+	u8 cpumode;
+	struct dso *dso;
+	const struct symbol *sym;
+};
+
+/* Resolves @ip into @slot (a miss: rare, and out of the loop's way). */
+static __attribute__((noinline)) void frame_resolve(struct machines *m,
+						    const struct perf_sample *s, u64 ip,
+						    u8 cpumode, struct frame_slot *slot)
 {
 	struct perf_sample fs = *s;
 	struct addr_location al;
 
 	fs.ip = ip;
 	fs.cpumode = cpumode;
-	resolve_cached(m, &fs, &al);
-	f->dso = al.dso;
-	f->sym = al.sym;
-	f->addr = al.sym ? 0 : ip;	/* as perf shows and compares unresolved frames */
+	resolve(m, &fs, &al, NULL);
+	slot->ip = ip;
+	slot->pid = cpumode == PERF_RECORD_MISC_KERNEL ? (u32)-1 : s->pid;
+	slot->tid = cpumode == PERF_RECORD_MISC_KERNEL ? (u32)-1 : s->tid;
+	slot->mode = cpumode;
+	slot->gen = m->gen + 1;
+	slot->dso = al.dso;
+	slot->sym = al.sym;
+	slot->level = al.level;
+	slot->cpumode = al.cpumode;
+}
+
+/* One resolved frame at @ip, in @cpumode. */
+static inline void frame_at(struct machines *m, const struct perf_sample *s, u64 ip,
+			    u8 cpumode, struct callchain_frame *f)
+{
+	struct frame_slot *slot;
+	u32 pid = s->pid, tid = s->tid;
+	u64 h;
+
+	if (cpumode == PERF_RECORD_MISC_KERNEL)
+		pid = tid = (u32)-1;
+	h = (ip ^ (ip >> 17) ^ (u64)tid * 0x9e3779b97f4a7c15ull ^ cpumode) * 0xff51afd7ed558ccdull;
+	slot = &m->fcache[(h >> 40) & (FCACHE_SLOTS - 1)];
+	if (slot->gen != m->gen + 1 || slot->ip != ip || slot->mode != cpumode ||
+	    slot->tid != tid || slot->pid != pid)
+		frame_resolve(m, s, ip, cpumode, slot);
+	f->dso = slot->dso;
+	f->sym = slot->sym;
+	f->addr = slot->sym ? 0 : ip;	/* as perf shows and compares unresolved frames */
 	f->ip = ip;
-	f->level = al.level;
-	f->cpumode = al.cpumode;
+	f->level = slot->level;
+	f->cpumode = slot->cpumode;
+}
+
+/* --call-graph dwarf: the user part of the chain, unwound from the stack copy. */
+static __attribute__((noinline)) size_t unwind_frames(struct machines *m,
+						      const struct perf_sample *s,
+						      struct callchain_frame *frames, size_t max)
+{
+	u64 ips[CALLCHAIN_MAX_FRAMES];
+	size_t i, nu;
+
+	nu = unwind__user(machine__findnew_thread(&m->host, m, s->pid, s->tid), s, ips,
+			  max < ARRAY_SIZE(ips) ? max : ARRAY_SIZE(ips));
+	for (i = 0; i < nu; i++)
+		frame_at(m, s, ips[i], PERF_RECORD_MISC_USER, &frames[i]);
+	return nu;
 }
 
 size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
 				   struct callchain_frame *frames, size_t max)
 {
-	u64 ips[CALLCHAIN_MAX_FRAMES];
 	u8 cpumode = s->cpumode;
-	size_t i, n = 0, nu;
+	size_t i, n = 0;
 	/* --call-graph dwarf: the user part comes from unwinding the stack copy. */
 	bool unwind = s->user_regs && s->user_stack_size &&
 		      (s->cpumode == PERF_RECORD_MISC_USER || s->cpumode == PERF_RECORD_MISC_KERNEL);
 
+	if (!m->fcache)
+		m->fcache = xcalloc(FCACHE_SLOTS, sizeof(*m->fcache));
 	for (i = 0; i < s->callchain_nr && n < max; i++) {
 		u64 ip = s->callchain[i];
 
@@ -687,9 +753,5 @@ size_t machines__resolve_callchain(struct machines *m, const struct perf_sample 
 chain_done:
 	if (!unwind || n >= max)
 		return n;
-	nu = unwind__user(machine__findnew_thread(&m->host, m, s->pid, s->tid), s, ips,
-			  max - n < ARRAY_SIZE(ips) ? max - n : ARRAY_SIZE(ips));
-	for (i = 0; i < nu; i++)
-		frame_at(m, s, ips[i], PERF_RECORD_MISC_USER, &frames[n++]);
-	return n;
+	return n + unwind_frames(m, s, frames + n, max - n);
 }

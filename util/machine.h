@@ -96,6 +96,7 @@ struct machines {
 	 * more than it saves: it pauses for a while when few probes hit.
 	 */
 	struct resolve_slot *rcache;
+	struct frame_slot *fcache;	/* callchain frames, likewise (no pause) */
 	/* host threads by (pid, tid), likewise while @gen holds */
 	struct {
 		u32 pid, tid;

@@ -20,7 +20,7 @@ static size_t dump(const struct callchain_node *n, char *buf, size_t len, size_t
 	char name[64];
 
 	if (n->parent) {
-		callchain_frame__snprint(&n->frame, name, sizeof(name));
+		callchain_key__snprint(&n->frame, name, sizeof(name));
 		at += (size_t)snprintf(buf + at, len - at, "%s", name);
 	}
 	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[", (unsigned long long)n->period,
@@ -151,4 +151,102 @@ void test_callchain_memory(void)
 	}
 	CHECK(root && root->samples == PATHS && root->nr_children == PATHS);
 	callchain__free(root);
+	/* The key, counts and links: 72 bytes (an 80-byte malloc chunk). */
+	CHECK(sizeof(struct callchain_node) <= 72);
+}
+
+/* Each child of @n once: no key twice among siblings; returns how many. */
+static size_t distinct_children(const struct callchain_node *n)
+{
+	const struct callchain_node *a, *b;
+	size_t nr = 0;
+
+	for (a = n->child; a; a = a->next, nr++)
+		for (b = a->next; b; b = b->next)
+			CHECK(a->frame.sym != b->frame.sym || a->frame.addr != b->frame.addr ||
+			      a->frame.dso != b->frame.dso);
+	return nr;
+}
+
+/*
+ * Wide nodes (more than the list's 8 children) are searched through the
+ * tree's table and the lookups' memo: against a count kept aside, every
+ * path is found again (never a second node for one key), through adds in
+ * a scrambled order, merges and decays; symbols and unresolved addresses
+ * alike, at the root and one level down.
+ */
+void test_callchain_wide(void)
+{
+	enum { WIDE = 300, ROUNDS = 7 };
+	static u64 want[WIDE][2];	/* samples at (i, leaf symbol or not) */
+	const struct symbol *syms[3];
+	struct callchain_node *root = NULL, *merged = NULL, *c;
+	struct symtab tab;
+	size_t r, i, k;
+
+	unit_symtab_funcs(&tab, (const char *const[]){ "a", "b", "c" }, 3);
+	for (i = 0; i < 3; i++)
+		syms[i] = symtab__find(&tab, 0x100 * (u64)(i + 1));
+	for (r = 0; r < ROUNDS; r++) {
+		for (k = 0; k < WIDE; k++) {
+			/* a scrambled order: 7 is prime to WIDE */
+			struct callchain_frame f[3];
+
+			i = (k * 7 + r * 13) % WIDE;
+			f[0] = (struct callchain_frame){ .addr = 0x1000 + 16 * i };
+			f[1] = (struct callchain_frame){ .sym = syms[i % 3] };
+			f[2] = (struct callchain_frame){ .addr = 0x900000 + i };
+			callchain__add(&root, f, (r + i) % 2 ? 3 : 2, 1 + i % 5);
+			want[i][(r + i) % 2]++;
+		}
+		if (r == 3)
+			callchain__merge(&merged, root);
+	}
+	CHECK(root->samples == WIDE * ROUNDS && distinct_children(root) == WIDE);
+	CHECK(root->nr_children == WIDE);
+	for (c = root->child; c; c = c->next) {
+		i = (c->frame.addr - 0x1000) / 16;
+		CHECK(!c->frame.sym && i < WIDE && c->samples == want[i][0] + want[i][1]);
+		CHECK(distinct_children(c) == 1 && c->child->frame.sym == syms[i % 3]);
+		CHECK(c->child->samples == c->samples);
+		CHECK(c->child->child && c->child->child->samples == want[i][1] &&
+		      c->child->child->frame.addr == 0x900000 + i);
+	}
+	/*
+	 * One level down, wide too: two root children with the same keys
+	 * under each, taking turns (a node is its parent's, not a sibling's
+	 * of the same key elsewhere).
+	 */
+	for (i = 0; i < 4 * WIDE; i++) {
+		struct callchain_frame f[2] = { { .sym = syms[i % 2] },
+						{ .addr = 0x5000 + (i / 2) % WIDE } };
+
+		callchain__add(&merged, f, 2, 1);
+	}
+	for (k = 0; k < 2; k++) {
+		const struct callchain_node *d;
+
+		for (c = merged->child; c && c->frame.sym != syms[k]; c = c->next)
+			;
+		CHECK(c && distinct_children(c) == WIDE && c->nr_children == WIDE);
+		for (d = c ? c->child : NULL; d; d = d->next)
+			CHECK(d->parent == c && (d->frame.addr < 0x5000 || d->samples == 2));
+	}
+	/* Decay keeps what has counts left, and finds it again. */
+	CHECK(callchain__decay(root));
+	for (k = 0; k < WIDE; k++) {
+		struct callchain_frame f[2] = { { .addr = 0x1000 + 16 * k }, { .sym = syms[k % 3] } };
+
+		callchain__add(&root, f, 2, 1);
+	}
+	CHECK(distinct_children(root) == WIDE && root->nr_children == WIDE);
+	for (c = root->child; c; c = c->next)
+		CHECK(distinct_children(c) == 1);
+	callchain__merge(&merged, root);
+	for (c = merged->child; c; c = c->next)
+		CHECK(distinct_children(c) >= 1);
+	CHECK(distinct_children(merged) == WIDE + 2);
+	callchain__free(root);
+	callchain__free(merged);
+	symtab__exit(&tab);
 }

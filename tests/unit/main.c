@@ -18,6 +18,7 @@ void test_sort_parse(void);
 void test_hists_regroup(void);
 void test_callchain_merge(void);
 void test_callchain_memory(void);
+void test_callchain_wide(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
@@ -26,6 +27,7 @@ void test_sort_runs(void);
 void test_round_u64(void);
 void test_dlib(void);
 void test_resolve_cache(void);
+void test_resolve_callchain_cache(void);
 void test_maps_overlay(void);
 void test_maps_insert_find(void);
 void test_thread_hash(void);
@@ -74,6 +76,7 @@ static const struct unit_test tests[] = {
 	{ "hists_regroup", test_hists_regroup },
 	{ "callchain_merge", test_callchain_merge },
 	{ "callchain_memory", test_callchain_memory },
+	{ "callchain_wide", test_callchain_wide },
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
@@ -82,6 +85,7 @@ static const struct unit_test tests[] = {
 	{ "round_u64", test_round_u64 },
 	{ "dlib", test_dlib },
 	{ "resolve_cache", test_resolve_cache },
+	{ "resolve_callchain_cache", test_resolve_callchain_cache },
 	{ "folded_names", test_folded_names },
 	{ "folded_stacks", test_folded_stacks },
 	{ "time_ranges", test_time_ranges },

@@ -132,3 +132,63 @@ void test_maps_overlay(void)
 	}
 	machines__exit(&m);
 }
+
+/* The frames of a user-space chain of @n ips, in process @pid. */
+static size_t chain_at(struct machines *m, u32 pid, u64 context, const u64 *ips, size_t n,
+		       struct callchain_frame *frames)
+{
+	u64 chain[8];
+	struct perf_sample s = { .ip = ips[0], .pid = pid, .tid = pid, .cpumode = PERF_RECORD_MISC_USER,
+				 .callchain = chain, .callchain_nr = n + 1 };
+
+	chain[0] = context;
+	memcpy(chain + 1, ips, n * sizeof(*ips));
+	return machines__resolve_callchain(m, &s, frames, CALLCHAIN_MAX_FRAMES);
+}
+
+/*
+ * Callchain frames are kept by (ip, mode, pid, tid) while the model holds:
+ * a new mmap makes the same ips resolve again, another process's frames
+ * at the same ips are its own, and the mode is part of what is kept.
+ */
+void test_resolve_callchain_cache(void)
+{
+	static const u64 ips[] = { 0x400100, 0x410200, 0x900000 };
+	struct callchain_frame f[CALLCHAIN_MAX_FRAMES];
+	struct machines m;
+	int i;
+
+	machines__init(&m, NULL);
+	m.kallsyms_path = "/nonexistent/kallsyms";
+	mmap_at(&m, 100, 0x400000, "/nonexistent/first");
+	mmap_at(&m, 100, 0x410000, "/nonexistent/lib");
+	for (i = 0; i < 3; i++) {
+		CHECK(chain_at(&m, 100, PERF_CONTEXT_USER, ips, 3, f) == 3);
+		CHECK(f[0].dso && !strcmp(f[0].dso->long_name, "/nonexistent/first"));
+		CHECK(f[1].dso && !strcmp(f[1].dso->long_name, "/nonexistent/lib"));
+		CHECK(!f[2].dso && f[2].addr == 0x900000 && f[2].ip == 0x900000);
+		CHECK(f[0].level == '.' && f[0].cpumode == PERF_RECORD_MISC_USER);
+	}
+	/* The same ranges mapped again, and one where there was none. */
+	mmap_at(&m, 100, 0x400000, "/nonexistent/second");
+	mmap_at(&m, 100, 0x900000, "/nonexistent/third");
+	CHECK(chain_at(&m, 100, PERF_CONTEXT_USER, ips, 3, f) == 3);
+	CHECK(f[0].dso && !strcmp(f[0].dso->long_name, "/nonexistent/second"));
+	CHECK(f[1].dso && !strcmp(f[1].dso->long_name, "/nonexistent/lib"));
+	CHECK(f[2].dso && !strcmp(f[2].dso->long_name, "/nonexistent/third"));
+	/* Another process at the same ips: its own maps. */
+	mmap_at(&m, 200, 0x400000, "/nonexistent/other");
+	CHECK(chain_at(&m, 200, PERF_CONTEXT_USER, ips, 3, f) == 3);
+	CHECK(f[0].dso && !strcmp(f[0].dso->long_name, "/nonexistent/other"));
+	CHECK(!f[1].dso && !f[2].dso);
+	CHECK(chain_at(&m, 100, PERF_CONTEXT_USER, ips, 1, f) == 1);
+	CHECK(f[0].dso && !strcmp(f[0].dso->long_name, "/nonexistent/second"));
+	/* The same ip in kernel context is a kernel frame (no kernel map here). */
+	for (i = 0; i < 2; i++) {
+		CHECK(chain_at(&m, 100 + 100 * (u32)i, PERF_CONTEXT_KERNEL, ips, 1, f) == 1);
+		CHECK(!f[0].dso && f[0].level == 'k' && f[0].cpumode == PERF_RECORD_MISC_KERNEL);
+	}
+	CHECK(chain_at(&m, 100, PERF_CONTEXT_USER, ips, 1, f) == 1);
+	CHECK(f[0].dso && f[0].level == '.');
+	machines__exit(&m);
+}

@@ -125,7 +125,7 @@ static void graph_below(struct graph *g, const struct callchain_node *n, size_t 
 
 	while (one_way_on(g, n)) {
 		n = n->child;
-		callchain_frame__snprint(&n->frame, name, sizeof(name));
+		callchain_key__snprint(&n->frame, name, sizeof(name));
 		graph_line(g, unit, -1, "%.*s%s", (int)plen, g->prefix, name);
 	}
 	if (n->child)
@@ -158,7 +158,7 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 		remaining -= c->period;
 		shown_samples += c->samples;
 		last = !next && (!rel || !remaining);
-		callchain_frame__snprint(&c->frame, name, sizeof(name));
+		callchain_key__snprint(&c->frame, name, sizeof(name));
 		value_snprint(g->cg, c->period, c->samples, total, val, sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
@@ -217,7 +217,7 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 			if (skip) {
 				skip = false;
 			} else if (!cg->print_limit || printed < cg->print_limit) {
-				callchain_frame__snprint(&n->frame, name, sizeof(name));
+				callchain_key__snprint(&n->frame, name, sizeof(name));
 				if (!any) {
 					graph_line(g, -1, -1, "%.*s|", (int)plen, g->prefix);
 					graph_line(g, -1, -1, "%.*s---%s", (int)plen, g->prefix,
@@ -280,7 +280,7 @@ static void flat_path(struct graph *g, const struct callchain_node *n, int unit)
 	if (!n->parent)
 		return;
 	flat_path(g, n->parent, unit);
-	callchain_frame__snprint(&n->frame, name, sizeof(name));
+	callchain_key__snprint(&n->frame, name, sizeof(name));
 	graph_line(g, unit, -1, "                %s", name);
 }
 
@@ -294,7 +294,7 @@ static size_t folded_path(const struct callchain_node *n, const char *sep, char 
 	if (!n->parent)
 		return len;
 	len = folded_path(n->parent, sep, buf, len, size, first);
-	callchain_frame__snprint(&n->frame, name, sizeof(name));
+	callchain_key__snprint(&n->frame, name, sizeof(name));
 	w = snprintf(buf + len, size - len, "%s%s", *first ? "" : sep, name);
 	*first = false;
 	if (w > 0)
@@ -978,7 +978,7 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 		fprintf(fp, "%s{\"samples\":%" PRIu64 ",\"period\":%" PRIu64 ",\"frames\":[",
 			*first ? "" : ",", n->samples - below_s, n->period - below_p);
 		for (i = 0; i < depth; i++) {
-			callchain_frame__snprint(&stack[i]->frame, name, sizeof(name));
+			callchain_key__snprint(&stack[i]->frame, name, sizeof(name));
 			if (i)
 				fputc(',', fp);
 			json_fprint_string(fp, name);
