@@ -148,6 +148,7 @@ struct machine *machines__add_guest(struct machines *m, s32 pid, const char *nam
 
 	machine__init(g, pid, name);
 	g->machines = m;
+	m->last_guest = NULL;	/* a pid may find another guest now */
 	/* Keep them sorted by pid: reports list guests in a stable order. */
 	for (pp = &m->guests; *pp && (*pp)->pid < pid; pp = &(*pp)->next)
 		;
@@ -473,6 +474,19 @@ static struct thread *findnew_thread_cached(struct machines *m, u32 pid, u32 tid
 }
 
 /*
+ * A sample's guest: the samples of one guest follow one another, and
+ * which guest a pid finds changes only when a guest is added.
+ */
+static inline struct machine *guest_of(struct machines *m, s32 pid)
+{
+	if (!m->last_guest || m->last_guest_pid != pid) {
+		m->last_guest = machines__find_guest(m, pid);
+		m->last_guest_pid = pid;
+	}
+	return m->last_guest;
+}
+
+/*
  * Attributes @s in @al. With @lk, the symbol is left for
  * sym_lookup__run (returns true when there is one to look up).
  */
@@ -503,14 +517,14 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 		map = maps__find(al->thread->maps, s->ip);
 		break;
 	case PERF_RECORD_MISC_GUEST_KERNEL:
-		machine = machines__find_guest(m, (s32)s->pid);
+		machine = guest_of(m, (s32)s->pid);
 		al->level = 'g';
 		if (!machine->ks_tried)
 			machine__load_kernel(m, machine);
 		map = maps__find(&machine->kmaps, s->ip);
 		break;
 	case PERF_RECORD_MISC_GUEST_USER:
-		machine = machines__find_guest(m, (s32)s->pid);
+		machine = guest_of(m, (s32)s->pid);
 		al->level = 'u';
 		al->machine = machine;
 		al->dso = machine->guest_user_dso;
