@@ -302,6 +302,9 @@ enum row_field {
 	RF_SRCLINE = 1 << 8,
 };
 
+/* perf's default sort, comm,dso,sym: its lookups are inlined for these fields. */
+#define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
+
 static const unsigned key_fields[SORT_NR_KEYS] = {
 	[SORT_COMM] = RF_COMM,
 	[SORT_PID] = RF_TID,
@@ -534,6 +537,7 @@ void hists__reset(struct hists *hists)
 	hists->table = NULL;
 	hists->sorted = NULL;
 	hists->last = NULL;
+	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->table_size = 0;
 	hists->table_shift = 0;
 	hists->nr_entries = 0;
@@ -704,13 +708,29 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 {
 	struct hist_entry *he = hists->last;
 
-	/* Samples in a row often come one after another: try the last row first. */
+	/*
+	 * Samples in a row often come one after another: try the last row
+	 * first; with the default keys, then a small cache by symbol and
+	 * command, before the hash.
+	 */
 	if (!he || !row_same(f, he, k)) {
-		u32 hash = key_hash(f, k);
+		size_t c = 0;
+		u32 hash;
 
+		if (f == DEFAULT_FIELDS) {
+			c = (size_t)((((uintptr_t)k->sym ^ k->addr ^ ((uintptr_t)k->comm >> 4)) *
+				      0x9e3779b97f4a7c15ull) >> 56);
+			he = hists->cache[c];
+			if (he && row_same(f, he, k))
+				goto found;
+		}
+		hash = key_hash(f, k);
 		he = hists__lookup_f(hists, f, k, hash);
 		if (!he)
 			he = hists__insert(hists, k, hash);
+		if (f == DEFAULT_FIELDS)
+			hists->cache[c] = he;
+found:
 		hists->last = he;
 	}
 	he->nr_samples++;
@@ -725,8 +745,6 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 	hists->mode_samples[k->cpumode & 7]++;
 	return he;
 }
-
-#define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
 
 /* hists__add_key_f for any sort order, out of the default's way. */
 static __attribute__((noinline)) struct hist_entry *
@@ -948,6 +966,7 @@ void hists__decay(struct hists *hists)
 	free(hists->sorted);
 	hists->sorted = NULL;
 	hists->last = NULL;
+	memset(hists->cache, 0, sizeof(hists->cache));
 }
 
 /*

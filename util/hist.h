@@ -113,6 +113,7 @@ struct hists {
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
 	struct hist_entry *last;	/* fast path: the last row added to */
+	struct hist_entry *cache[256];	/* and, for comm,dso,sym, rows by symbol and comm */
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
 	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
 	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
