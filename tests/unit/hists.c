@@ -276,3 +276,48 @@ void test_hists_row_cache(void)
 	hists__exit(&h);
 	symtab__exit(&tab);
 }
+
+/*
+ * top's decay drops rows that reach zero; their memory goes to the next
+ * new rows. A sample of a dropped row's fields makes a row in the table
+ * again (not one counted off it through the last row or the cache).
+ */
+void test_hists_decay_reuse(void)
+{
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	int i, bad = 0;
+
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	for (i = 0; i < 100; i++) {
+		struct addr_location al = { .thread = &t, .dso = &d, .addr = 0x1000 + (u64)i,
+					    .level = '.', .cpumode = 2 };
+
+		hists__add(&h, &al, 1);
+	}
+	CHECK(h.nr_entries == 100);
+	hists__decay(&h);
+	CHECK(h.nr_entries == 0 && h.total_period == 0);
+	for (i = 0; i < 300; i++) {
+		struct addr_location al = { .thread = &t, .dso = &d,
+					    .addr = 0x1000 + (u64)(i % 150), .level = '.',
+					    .cpumode = 2 };
+
+		hists__add(&h, &al, 8);
+	}
+	CHECK(h.nr_entries == 150 && h.total_period == 2400);
+	for (i = 0; i < 150; i++) {
+		struct hist_entry key = { .comm = t.comm, .dso = &d, .addr = 0x1000 + (u64)i,
+					  .level = '.', .cpumode = 2 };
+		const struct hist_entry *he = hists__find(&h, &key);
+
+		if (!he || he->nr_samples != 2 || he->period != 16)
+			bad++;
+	}
+	CHECK(bad == 0);
+	hists__exit(&h);
+}
