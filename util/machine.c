@@ -565,43 +565,47 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 
 struct resolve_slot {
 	u64 ip;
-	u32 pid, tid;
+	u64 pid_tid;		/* pid << 32 | tid */
 	u64 gen;		/* 0: empty (gen starts at 1 when kept) */
 	u8 cpumode;
 	struct addr_location al;
 };
 
-static void resolve_cached(struct machines *m, const struct perf_sample *s,
-			   struct addr_location *al)
+static __attribute__((noinline)) void rcache__start(struct machines *m)
+{
+	m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
+	if (!m->gen)
+		m->gen = 1;	/* gen only grows from here: 0 stays "empty" */
+}
+
+static inline void resolve_cached(struct machines *m, const struct perf_sample *s,
+				  struct addr_location *al)
 {
 	struct resolve_slot *slot;
-	u64 h;
+	u64 h, pid_tid = (u64)s->pid << 32 | s->tid;
 
-	if (m->rc_skip) {
+	if (__builtin_expect(m->rc_skip != 0, 0)) {
 		m->rc_skip--;
 		resolve(m, s, al, NULL);
 		return;
 	}
-	if (!m->rcache)
-		m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
-	if (!m->gen)
-		m->gen = 1;
+	if (__builtin_expect(!m->rcache, 0))
+		rcache__start(m);
 	h = (s->ip ^ (s->ip >> 13) ^ (u64)s->tid * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
 	slot = &m->rcache[(h >> 40) & (RCACHE_SLOTS - 1)];
-	if (slot->gen == m->gen && slot->ip == s->ip && slot->tid == s->tid &&
-	    slot->pid == s->pid && slot->cpumode == s->cpumode) {
+	if (slot->gen == m->gen && slot->ip == s->ip && slot->pid_tid == pid_tid &&
+	    slot->cpumode == s->cpumode) {
 		*al = slot->al;
 		m->rc_hits++;
 	} else {
 		resolve(m, s, al, NULL);
 		slot->ip = s->ip;
-		slot->pid = s->pid;
-		slot->tid = s->tid;
+		slot->pid_tid = pid_tid;
 		slot->cpumode = s->cpumode;
 		slot->gen = m->gen;
 		slot->al = *al;
 	}
-	if (++m->rc_probes == RCACHE_WINDOW) {
+	if (__builtin_expect(++m->rc_probes == RCACHE_WINDOW, 0)) {
 		if (m->rc_hits < RCACHE_WINDOW / 4)
 			m->rc_skip = RCACHE_PAUSE;
 		m->rc_probes = m->rc_hits = 0;
