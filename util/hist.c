@@ -351,7 +351,8 @@ static void row_hash_init(void)
  * (the fields compared decide the row, not their order): the words of
  * the fields @f holds.
  */
-static inline __attribute__((always_inline)) u32 key_hash(unsigned f, const struct hist_key *k)
+static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
+							  const struct hist_key *k)
 {
 	const u64 *a = row_hash_a;
 	u64 h = a[0], v;
@@ -362,7 +363,8 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f, const stru
 		WORDS(1, k->sym ? k->sym->start : k->addr ^ (u64)k->level << 56);
 	if (f & RF_COMM)
 		WORDS(3, (uintptr_t)k->comm);
-	if (f & RF_DSO)		/* keyed already (str_hash): one word of it will do */
+	/* name_hash is keyed (str_hash) already: its low word will do */
+	if (f & RF_DSO)
 		WORD(5, k->dso ? k->dso->name_hash : 0);
 	if (f & RF_TID)
 		WORD(6, k->tid);
@@ -416,7 +418,9 @@ static void entry_of_key(struct hist_entry *he, const struct hist_key *k)
 }
 
 /* @he has @k's sorted fields, pointer for pointer: the same row for sure. */
-static inline __attribute__((always_inline)) bool row_same(unsigned f, const struct hist_entry *he, const struct hist_key *k)
+static inline __attribute__((always_inline)) bool row_same(unsigned f,
+							   const struct hist_entry *he,
+							   const struct hist_key *k)
 {
 	if ((f & RF_SYM) && (he->sym != k->sym || he->addr != k->addr || he->level != k->level))
 		return false;

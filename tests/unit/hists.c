@@ -193,8 +193,8 @@ void test_hists_adversarial_keys(void)
 		}
 		if (h.nr_entries != N || !all_found || longest > 16 || h.nr_samples != 2 * N) {
 			fprintf(stderr, "sort %s, shape %d: %zu rows (want %d), found %d, "
-				"longest chain %zu\n", cases[c].sort, cases[c].shape, h.nr_entries, N,
-				all_found, longest);
+				"longest chain %zu\n", cases[c].sort, cases[c].shape,
+				h.nr_entries, N, all_found, longest);
 			unit_failures++;
 		}
 		hists__exit(&h);
