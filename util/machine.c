@@ -627,7 +627,13 @@ void machines__count_sample(const struct addr_location *al)
 void machines__resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al)
 {
-	resolve_cached(m, s, al);
+	/* While the cache pauses (samples that rarely repeat), straight to resolve. */
+	if (m->rc_skip) {
+		m->rc_skip--;
+		resolve(m, s, al, NULL);
+	} else {
+		resolve_cached(m, s, al);
+	}
 	machines__count_sample(al);
 }
 
