@@ -322,11 +322,11 @@ static const unsigned key_fields[SORT_NR_KEYS] = {
 /*
  * The row hash: vector multiply-shift (Dietzfelbinger; Thorup, "High
  * speed hashing for integers and strings"): the sorted fields as 32-bit
- * words x[i], h = (a[0] + sum a[i+1] * x[i]) mod 2^64, of which the top
- * 32 bits are kept. With the a[] drawn at random, any two distinct word
- * vectors share a value of the top l bits with probability 2^-l whatever
- * the vectors are: tids, cpus and addresses come from the file, and no
- * file can choose rows that crowd one bucket without knowing a[]. a[] is
+ * words x[i], h = (a[0] + sum a[i+1] * x[i]) mod 2^64. With the a[] drawn
+ * at random, any two distinct word vectors share the top l bits of h with
+ * probability 2^-l (and all of h with less than 2^-32) whatever the
+ * vectors are: tids, cpus and addresses come from the file, and no file
+ * can choose rows that crowd one bucket without knowing a[]. a[] is
  * drawn once per process (from hash_bytes' key), so that every hists
  * (the --threads workers' and the report's they move into) agrees.
  */
@@ -380,6 +380,15 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
 		WORDS(11, k->srcline ? str_hash(k->srcline) : 0);
 #undef WORDS
 #undef WORD
+	/*
+	 * Rows in an arithmetic progression (addresses a page apart, say)
+	 * make h one too, whose top bits can bunch for some a[]: mixed, they
+	 * spread as any other. Distinct rows still share h itself only with
+	 * the probability above.
+	 */
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
 	return (u32)(h >> 32);
 }
 
@@ -500,6 +509,7 @@ static void hists__drop_row(struct hists *hists, struct hist_entry *he)
 {
 	callchain__free(he->callchain);
 	free(he->children);
+	free(he->modes);
 	he->hnext = hists->free_rows;
 	hists->free_rows = he;
 }
@@ -527,6 +537,7 @@ void hists__reset(struct hists *hists)
 		for (; he; he = he->hnext) {
 			callchain__free(he->callchain);
 			free(he->children);
+			free(he->modes);
 		}
 	}
 	while (hists->chunks) {
@@ -659,24 +670,62 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 	return he;
 }
 
-static void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
+/* @m's column for @cpumode, NULL for a mode without one. */
+static u64 *mode_slot(struct hist_modes *m, u8 cpumode)
 {
 	switch (cpumode) {
 	case PERF_RECORD_MISC_KERNEL:
-		he->period_sys += period;
-		break;
+		return &m->sys;
 	case PERF_RECORD_MISC_USER:
-		he->period_us += period;
-		break;
+		return &m->us;
 	case PERF_RECORD_MISC_GUEST_KERNEL:
-		he->period_guest_sys += period;
-		break;
+		return &m->guest_sys;
 	case PERF_RECORD_MISC_GUEST_USER:
-		he->period_guest_us += period;
-		break;
+		return &m->guest_us;
 	default:
-		break;
+		return NULL;
 	}
+}
+
+u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
+{
+	struct hist_modes none;
+	u64 *slot;
+
+	if (he->modes) {
+		slot = mode_slot(he->modes, cpumode);
+		return slot ? *slot : 0;
+	}
+	/* Every sample of the row was taken in he->cpumode. */
+	return cpumode == he->cpumode && mode_slot(&none, cpumode) ? he->period : 0;
+}
+
+/*
+ * Adds @period taken in @cpumode to @he's split by mode, made now (from
+ * what @he counts so far, all in he->cpumode) where there is none. Call
+ * before adding @period to he->period.
+ */
+static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cpumode,
+						     u64 period)
+{
+	u64 *slot;
+
+	if (!he->modes) {
+		he->modes = xzalloc(sizeof(*he->modes));
+		slot = mode_slot(he->modes, he->cpumode);
+		if (slot)
+			*slot = he->period;
+	}
+	slot = mode_slot(he->modes, cpumode);
+	if (slot)
+		*slot += period;
+}
+
+/* A sample's @period taken in @cpumode, counted in @he's split by mode. */
+static inline void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
+{
+	if (__builtin_expect(cpumode != he->cpumode || he->modes, 0))
+		row__add_mode(he, cpumode, period);
 }
 
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
@@ -738,8 +787,8 @@ found:
 		hists->last = he;
 	}
 	he->nr_samples++;
-	he->period += period;
 	add_mode_period(he, k->cpumode, period);
+	he->period += period;
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
@@ -819,12 +868,22 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 /* A row's sample count and periods added into @row. */
 static void row__add_counts(struct hist_entry *row, const struct hist_entry *src)
 {
+	static const u8 modes[] = {
+		PERF_RECORD_MISC_KERNEL, PERF_RECORD_MISC_USER,
+		PERF_RECORD_MISC_GUEST_KERNEL, PERF_RECORD_MISC_GUEST_USER,
+	};
+	size_t i;
+
+	if (src->modes || src->cpumode != row->cpumode || row->modes) {
+		if (src->modes) {
+			for (i = 0; i < ARRAY_SIZE(modes); i++)
+				row__add_mode(row, modes[i], hist_entry__mode_period(src, modes[i]));
+		} else {
+			row__add_mode(row, src->cpumode, src->period);
+		}
+	}
 	row->nr_samples += src->nr_samples;
 	row->period += src->period;
-	row->period_sys += src->period_sys;
-	row->period_us += src->period_us;
-	row->period_guest_sys += src->period_guest_sys;
-	row->period_guest_us += src->period_guest_us;
 	row->period_acc += src->period_acc;
 }
 
@@ -946,10 +1005,12 @@ void hists__decay(struct hists *hists)
 			struct hist_entry *he = *pp;
 
 			he->period = he->period * 7 / 8;
-			he->period_sys = he->period_sys * 7 / 8;
-			he->period_us = he->period_us * 7 / 8;
-			he->period_guest_sys = he->period_guest_sys * 7 / 8;
-			he->period_guest_us = he->period_guest_us * 7 / 8;
+			if (he->modes) {
+				he->modes->sys = he->modes->sys * 7 / 8;
+				he->modes->us = he->modes->us * 7 / 8;
+				he->modes->guest_sys = he->modes->guest_sys * 7 / 8;
+				he->modes->guest_us = he->modes->guest_us * 7 / 8;
+			}
 			he->nr_samples = he->nr_samples * 7 / 8;
 			/* top -g: the paths decay with their row */
 			if (he->callchain && !callchain__decay(he->callchain)) {
@@ -1272,6 +1333,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			if (row) {
 				/* Not reached (a row is one worker's); kept whole all the same. */
 				row__add_counts(row, he);
+				free(he->modes);
 				continue;
 			}
 			k = hists__bucket(dst, he->hash);

@@ -36,14 +36,30 @@ struct hist_entry {
 	bool filtered;
 	u64 nr_samples;
 	u64 period;
-	/* period by mode: the overhead_sys/_us/_guest_sys/_guest_us fields */
-	u64 period_sys, period_us, period_guest_sys, period_guest_us;
+	/*
+	 * period by mode (the overhead_sys/_us/_guest_sys/_guest_us fields,
+	 * hist_entry__mode_period): NULL while every sample of the row was
+	 * taken in @cpumode, as with the default keys always.
+	 */
+	struct hist_modes *modes;
 	struct hist_entry *hnext;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
 	u64 period_acc;		/* --children: of the samples with this row on their path */
 	/* --hierarchy: the rows one key finer under this one, by period */
 	struct hist_entry **children;
 };
+
+/** struct hist_modes - a row's period split by mode, once it has samples of two. */
+struct hist_modes {
+	u64 sys, us, guest_sys, guest_us;
+};
+
+/**
+ * hist_entry__mode_period - the period of @he's samples taken in @cpumode
+ * (PERF_RECORD_MISC_KERNEL, _USER, _GUEST_KERNEL or _GUEST_USER; 0 for
+ * any other).
+ */
+u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode);
 
 enum sort_key_id {
 	SORT_COMM,

@@ -321,3 +321,60 @@ void test_hists_decay_reuse(void)
 	CHECK(bad == 0);
 	hists__exit(&h);
 }
+
+/*
+ * A row's period by mode: kept as the row's mode alone until a sample of
+ * another mode comes (any sort without sym or mode), then split; the
+ * split survives regrouping and decays with the row.
+ */
+void test_hists_mode_split(void)
+{
+	static const u8 modes[] = { PERF_RECORD_MISC_KERNEL, PERF_RECORD_MISC_USER,
+				    PERF_RECORD_MISC_GUEST_KERNEL, PERF_RECORD_MISC_GUEST_USER };
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct sort_order so, by_mode;
+	struct hists h, v;
+	struct err err;
+	const struct hist_entry *he;
+	size_t i;
+
+	CHECK(sort_order__parse(&so, "comm", &err) == 0);
+	hists__init(&h, &so);
+	{
+		struct addr_location al = { .thread = &t, .level = 'k', .cpumode = modes[0] };
+
+		hists__add(&h, &al, 100);
+		he = h.last;
+		CHECK(he && !he->modes);
+		CHECK(hist_entry__mode_period(he, modes[0]) == 100);
+		CHECK(hist_entry__mode_period(he, modes[1]) == 0);
+		al.cpumode = modes[1];
+		hists__add(&h, &al, 30);
+		al.cpumode = PERF_RECORD_MISC_HYPERVISOR;	/* in no column */
+		hists__add(&h, &al, 5);
+		al.cpumode = modes[0];
+		hists__add(&h, &al, 8);
+	}
+	CHECK(h.nr_entries == 1 && he->period == 143 && he->modes);
+	CHECK(hist_entry__mode_period(he, modes[0]) == 108);
+	CHECK(hist_entry__mode_period(he, modes[1]) == 30);
+	CHECK(hist_entry__mode_period(he, modes[2]) == 0);
+	CHECK(hist_entry__mode_period(he, PERF_RECORD_MISC_HYPERVISOR) == 0);
+	/* regrouped under another sort, as the browser does: the split comes along */
+	CHECK(sort_order__parse(&by_mode, "pid", &err) == 0);
+	hists__init(&v, &by_mode);
+	{
+		const struct hist_entry *row = hists__add_entry(&v, he);
+
+		CHECK(v.nr_entries == 1 && row != he && row->period == 143);
+		for (i = 0; i < ARRAY_SIZE(modes); i++)
+			CHECK(hist_entry__mode_period(row, modes[i]) ==
+			      hist_entry__mode_period(he, modes[i]));
+	}
+	hists__exit(&v);
+	hists__decay(&h);
+	CHECK(hist_entry__mode_period(he, modes[0]) == 108 * 7 / 8);
+	CHECK(hist_entry__mode_period(he, modes[1]) == 30 * 7 / 8);
+	CHECK(he->period == 143 * 7 / 8);
+	hists__exit(&h);
+}
