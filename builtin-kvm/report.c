@@ -64,6 +64,12 @@ struct report {
 	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
 	unsigned threads;		/* --threads; 0: from the CPU count */
+	/*
+	 * Each sample only adds to its row: no row filters, call paths,
+	 * stacks or shadow rows (report__plain).
+	 */
+	bool plain;
+	u8 count_modes;			/* bit by cpumode: --guest/--host count it */
 	struct hist_pool *pool;		/* threads looking up and counting */
 	struct err err;			/* an option's parse error */
 };
@@ -215,25 +221,31 @@ static const struct opt_desc report_opts[] = {
 	OPT_END
 };
 
-static struct hists *report__hists(struct report *rep, const struct evsel *evsel)
+/* The event's hists, made on its first sample. */
+static __attribute__((noinline)) void report__grow_hists(struct report *rep,
+							  const struct evsel *evsel)
 {
-	if (evsel->idx >= rep->nr_hists) {
-		int i;
+	int i;
 
-		rep->hists = xrealloc(rep->hists, (evsel->idx + 1) * sizeof(*rep->hists));
-		if (rep->shadow) {
-			rep->shadow = xrealloc(rep->shadow, (evsel->idx + 1) * sizeof(*rep->shadow));
-			for (i = rep->nr_hists; i <= evsel->idx; i++)
-				hists__init(&rep->shadow[i], &rep->user_so);
-		}
-		for (i = rep->nr_hists; i <= evsel->idx; i++) {
-			hists__init(&rep->hists[i], &rep->so);
-			/* by Children first where it is shown: not with -F, as perf */
-			rep->hists[i].cumulate = rep->cumulate && !rep->fields;
-			rep->hists[i].relative = rep->relative;
-		}
-		rep->nr_hists = evsel->idx + 1;
+	rep->hists = xrealloc(rep->hists, (evsel->idx + 1) * sizeof(*rep->hists));
+	if (rep->shadow) {
+		rep->shadow = xrealloc(rep->shadow, (evsel->idx + 1) * sizeof(*rep->shadow));
+		for (i = rep->nr_hists; i <= evsel->idx; i++)
+			hists__init(&rep->shadow[i], &rep->user_so);
 	}
+	for (i = rep->nr_hists; i <= evsel->idx; i++) {
+		hists__init(&rep->hists[i], &rep->so);
+		/* by Children first where it is shown: not with -F, as perf */
+		rep->hists[i].cumulate = rep->cumulate && !rep->fields;
+		rep->hists[i].relative = rep->relative;
+	}
+	rep->nr_hists = evsel->idx + 1;
+}
+
+static inline struct hists *report__hists(struct report *rep, const struct evsel *evsel)
+{
+	if (evsel->idx >= rep->nr_hists)
+		report__grow_hists(rep, evsel);
 	return &rep->hists[evsel->idx];
 }
 
@@ -258,6 +270,18 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 		return true;
 
 	if (cpumode__is_guest(sample->cpumode) ? rep->count_guest : rep->count_host)
+		return false;
+	report__hists(rep, evsel)->nr_filtered++;
+	return true;
+}
+
+/* report_skip without --time and --cpu: the guest/host check alone. */
+static bool report_skip_mode(struct perf_tool *tool, struct evsel *evsel,
+			     const struct perf_sample *sample)
+{
+	struct report *rep = (struct report *)tool;
+
+	if ((rep->count_modes >> (sample->cpumode & 7)) & 1)
 		return false;
 	report__hists(rep, evsel)->nr_filtered++;
 	return true;
@@ -485,10 +509,13 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 	return k + 1;
 }
 
-static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
-			 const struct perf_sample *sample, struct addr_location *al)
+/* report_sample with filters, call paths, stacks or the pool. */
+static __attribute__((noinline)) int report_sample_full(struct report *rep,
+							 struct session *session,
+							 struct evsel *evsel,
+							 const struct perf_sample *sample,
+							 struct addr_location *al)
 {
-	struct report *rep = (struct report *)tool;
 	struct hists *h = report__hists(rep, evsel);
 	struct hist_entry *he;
 	bool hidden, stacks;
@@ -549,6 +576,18 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 				evsel->name = name;
 		}
 	}
+	return 0;
+}
+
+static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
+			 const struct perf_sample *sample, struct addr_location *al)
+{
+	struct report *rep = (struct report *)tool;
+
+	if (!rep->plain)
+		return report_sample_full(rep, session, evsel, sample, al);
+	hists__add_cpu(report__hists(rep, evsel), al, sample->period, sample_cpu(evsel, sample),
+		       false);
 	return 0;
 }
 
@@ -740,6 +779,19 @@ static int report__write_stacks(struct report *rep)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Whether each sample only adds to its row (report_sample's fast path):
+ * no row filters to check, no call paths, stacks or shadow rows, no pool.
+ */
+static bool report__plain(const struct report *rep)
+{
+	const struct sample_filter *f = &rep->filter;
+
+	return !rep->pool && !rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
+	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !f->nr_comms &&
+	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids;
 }
 
 /*
@@ -984,6 +1036,12 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	rep.count_guest = rep.guest.guest;
 	rep.count_host = rep.guest.host;
+	for (i = 0; i < 8; i++)
+		if (cpumode__is_guest((u8)i) ? rep.count_guest : rep.count_host)
+			rep.count_modes |= (u8)(1u << i);
+	/* Without --time and --cpu, report_skip drops only by --guest/--host, if at all. */
+	if (rep.tool.skip && !rep.filter.nr_times && !rep.filter.cpus)
+		rep.tool.skip = rep.count_modes == 0xff ? NULL : report_skip_mode;
 	s = session__new(data, &rep.tool, &rep.guest, &err);
 	if (!s) {
 		pr_err("%s", err.msg);
@@ -995,6 +1053,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		goto out_session;
 	}
 	report__start_pool(&rep);
+	rep.plain = report__plain(&rep);
 	e = session__process_events(s);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
 	rep.pool = NULL;

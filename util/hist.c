@@ -265,10 +265,266 @@ int hist_entry__snprint_key(const struct hist_entry *he, enum sort_key_id key, c
 	return sort_keys[key].snprint(he, buf, len);
 }
 
+/*
+ * A row's lookup.
+ *
+ * A sample brings its row's fields as a struct hist_key (no counts, no
+ * links). Its row is the last one counted into when the fields the sort
+ * keys compare are the same pointers and numbers (which makes the same
+ * row under every key), else the one its hash finds. Only a new row is
+ * built.
+ */
+struct hist_key {
+	const char *comm;
+	struct machine *machine;
+	struct dso *dso;
+	const struct symbol *sym;
+	u64 addr;
+	const char *srcline;
+	u32 tid;
+	int vcpu;
+	int cpu;
+	char level;
+	u8 cpumode;
+	bool filtered;
+};
+
+/* hists->fields: the row fields each sort key compares. */
+enum row_field {
+	RF_COMM = 1 << 0,
+	RF_TID = 1 << 1,
+	RF_DSO = 1 << 2,
+	RF_SYM = 1 << 3,	/* sym, addr and level */
+	RF_MACHINE = 1 << 4,
+	RF_VCPU = 1 << 5,
+	RF_MODE = 1 << 6,
+	RF_CPU = 1 << 7,
+	RF_SRCLINE = 1 << 8,
+};
+
+/* perf's default sort, comm,dso,sym: its lookups are inlined for these fields. */
+#define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
+
+static const unsigned key_fields[SORT_NR_KEYS] = {
+	[SORT_COMM] = RF_COMM,
+	[SORT_PID] = RF_TID,
+	[SORT_DSO] = RF_DSO,
+	[SORT_SYM] = RF_SYM,
+	[SORT_GUEST] = RF_MACHINE,
+	[SORT_VCPU] = RF_VCPU,
+	[SORT_MODE] = RF_MODE,
+	[SORT_TID] = RF_TID,
+	[SORT_CPU] = RF_CPU,
+	[SORT_PERIOD] = 0,
+	[SORT_SRCLINE] = RF_SRCLINE,
+};
+
+/*
+ * The row hash: vector multiply-shift (Dietzfelbinger; Thorup, "High
+ * speed hashing for integers and strings"): the sorted fields as 32-bit
+ * words x[i], h = (a[0] + sum a[i+1] * x[i]) mod 2^64. With the a[] drawn
+ * at random, any two distinct word vectors share the top l bits of h with
+ * probability 2^-l (and all of h with less than 2^-32) whatever the
+ * vectors are: tids, cpus and addresses come from the file, and no file
+ * can choose rows that crowd one bucket without knowing a[]. a[] is
+ * drawn once per process (from hash_bytes' key), so that every hists
+ * (the --threads workers' and the report's they move into) agrees.
+ */
+#define ROW_HASH_WORDS	13	/* a[0], then one per word below */
+
+static u64 row_hash_a[ROW_HASH_WORDS];
+static pthread_once_t row_hash_once = PTHREAD_ONCE_INIT;
+
+static void row_hash_init(void)
+{
+	u64 i;
+
+	for (i = 0; i < ROW_HASH_WORDS; i++) {
+		u64 in[2] = { 0x726f772068617368ull, i };	/* "row hash" */
+
+		row_hash_a[i] = hash_bytes(in, sizeof(in));
+	}
+}
+
+/*
+ * Each field its own words and coefficients, whatever the keys' order
+ * (the fields compared decide the row, not their order): the words of
+ * the fields @f holds.
+ */
+static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
+							  const struct hist_key *k)
+{
+	const u64 *a = row_hash_a;
+	u64 h = a[0], v;
+
+#define WORD(i, x) (h += (u64)(u32)(x) * a[i])
+#define WORDS(i, x) (v = (x), WORD(i, v), WORD((i) + 1, v >> 32))
+	if (f & RF_SYM)
+		WORDS(1, k->sym ? k->sym->start : k->addr ^ (u64)k->level << 56);
+	if (f & RF_COMM)
+		WORDS(3, (uintptr_t)k->comm);
+	/* name_hash is keyed (str_hash) already: its low word will do */
+	if (f & RF_DSO)
+		WORD(5, k->dso ? k->dso->name_hash : 0);
+	if (f & RF_TID)
+		WORD(6, k->tid);
+	if (f & RF_MACHINE)
+		WORD(7, k->machine ? k->machine->pid : -1);
+	if (f & RF_VCPU)
+		WORD(8, k->vcpu);
+	if (f & RF_MODE)
+		WORD(9, k->cpumode);
+	if (f & RF_CPU)
+		WORD(10, k->cpu);
+	if (f & RF_SRCLINE)
+		WORDS(11, k->srcline ? str_hash(k->srcline) : 0);
+#undef WORDS
+#undef WORD
+	/*
+	 * Rows in an arithmetic progression (addresses a page apart, say)
+	 * make h one too, whose top bits can bunch for some a[]: mixed, they
+	 * spread as any other. Distinct rows still share h itself only with
+	 * the probability above.
+	 */
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
+	return (u32)(h >> 32);
+}
+
+static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
+{
+	k->comm = he->comm;
+	k->machine = he->machine;
+	k->dso = he->dso;
+	k->sym = he->sym;
+	k->addr = he->addr;
+	k->srcline = he->srcline;
+	k->tid = he->tid;
+	k->vcpu = he->vcpu;
+	k->cpu = he->cpu;
+	k->level = he->level;
+	k->cpumode = he->cpumode;
+	k->filtered = he->filtered;
+}
+
+/* @he's fields are @k's, its counts and links zero. */
+static void entry_of_key(struct hist_entry *he, const struct hist_key *k)
+{
+	memset(he, 0, sizeof(*he));
+	he->comm = k->comm;
+	he->machine = k->machine;
+	he->dso = k->dso;
+	he->sym = k->sym;
+	he->addr = k->addr;
+	he->srcline = k->srcline;
+	he->tid = k->tid;
+	he->vcpu = k->vcpu;
+	he->cpu = k->cpu;
+	he->level = k->level;
+	he->cpumode = k->cpumode;
+	he->filtered = k->filtered;
+}
+
+/* @he has @k's sorted fields, pointer for pointer: the same row for sure. */
+static inline __attribute__((always_inline)) bool row_same(unsigned f,
+							   const struct hist_entry *he,
+							   const struct hist_key *k)
+{
+	if ((f & RF_SYM) && (he->sym != k->sym || he->addr != k->addr || he->level != k->level))
+		return false;
+	if ((f & RF_COMM) && he->comm != k->comm)
+		return false;
+	if ((f & RF_DSO) && he->dso != k->dso)
+		return false;
+	if ((f & RF_TID) && he->tid != k->tid)
+		return false;
+	if ((f & RF_MACHINE) && he->machine != k->machine)
+		return false;
+	if ((f & RF_VCPU) && he->vcpu != k->vcpu)
+		return false;
+	if ((f & RF_MODE) && he->cpumode != k->cpumode)
+		return false;
+	if ((f & RF_CPU) && he->cpu != k->cpu)
+		return false;
+	if ((f & RF_SRCLINE) && he->srcline != k->srcline)
+		return false;
+	return true;
+}
+
+static unsigned sort_order__fields(const struct sort_order *so)
+{
+	unsigned f = 0;
+	int i;
+
+	for (i = 0; i < so->nr; i++)
+		f |= key_fields[so->keys[i]];
+	return f;
+}
+
 void hists__init(struct hists *hists, const struct sort_order *so)
 {
+	pthread_once(&row_hash_once, row_hash_init);
 	memset(hists, 0, sizeof(*hists));
 	hists->so = *so;
+	hists->fields = sort_order__fields(so);
+}
+
+/*
+ * Rows come from chunks, each twice the last (up to ROW_CHUNK_MAX rows):
+ * no allocator header per row, and one free per chunk.
+ */
+#define ROW_CHUNK_MIN	32
+#define ROW_CHUNK_MAX	8192
+
+struct row_chunk {
+	struct row_chunk *next;
+	size_t used, size;
+	struct hist_entry rows[];
+};
+
+static struct hist_entry *hists__new_row(struct hists *hists)
+{
+	struct row_chunk *c = hists->chunks;
+	struct hist_entry *he = hists->free_rows;
+
+	if (he) {
+		hists->free_rows = he->hnext;
+		return he;
+	}
+	if (!c || c->used == c->size) {
+		size_t size = c ? (c->size < ROW_CHUNK_MAX ? 2 * c->size : c->size) : ROW_CHUNK_MIN;
+
+		c = xmalloc(sizeof(*c) + size * sizeof(c->rows[0]));
+		c->used = 0;
+		c->size = size;
+		c->next = hists->chunks;
+		hists->chunks = c;
+	}
+	return &c->rows[c->used++];
+}
+
+/* Top's decay: a row no count holds any more, for the next new row. */
+static void hists__drop_row(struct hists *hists, struct hist_entry *he)
+{
+	callchain__free(he->callchain);
+	free(he->children);
+	free(he->modes);
+	he->hnext = hists->free_rows;
+	hists->free_rows = he;
+}
+
+/* Hands @src's rows' memory to @dst (whose table the rows move into). */
+static void hists__take_rows(struct hists *dst, struct hists *src)
+{
+	struct row_chunk **pp = &src->chunks;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = dst->chunks;
+	dst->chunks = src->chunks;
+	src->chunks = NULL;
+	src->free_rows = NULL;
 }
 
 void hists__reset(struct hists *hists)
@@ -276,15 +532,21 @@ void hists__reset(struct hists *hists)
 	size_t i;
 
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he = hists->table[i], *n;
+		struct hist_entry *he = hists->table[i];
 
-		for (; he; he = n) {
-			n = he->hnext;
+		for (; he; he = he->hnext) {
 			callchain__free(he->callchain);
 			free(he->children);
-			free(he);
+			free(he->modes);
 		}
 	}
+	while (hists->chunks) {
+		struct row_chunk *c = hists->chunks;
+
+		hists->chunks = c->next;
+		free(c);
+	}
+	hists->free_rows = NULL;
 	free(hists->table);
 	free(hists->sorted);
 	hists->table = NULL;
@@ -292,6 +554,7 @@ void hists__reset(struct hists *hists)
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->table_size = 0;
+	hists->table_shift = 0;
 	hists->nr_entries = 0;
 	hists->total_period = 0;
 	hists->nr_samples = 0;
@@ -308,54 +571,6 @@ void hists__exit(struct hists *hists)
 	hists->srcline = NULL;
 }
 
-/*
- * Hash of the fields the active keys compare: equal rows hash alike. Keyed
- * (hash_bytes): addresses and tids come from the file.
- */
-static u64 entry_hash(const struct sort_order *so, const struct hist_entry *he)
-{
-	u64 k[16];
-	int i, n = 0;
-
-	for (i = 0; i < so->nr && n < (int)ARRAY_SIZE(k); i++) {
-		switch (so->keys[i]) {
-		case SORT_COMM:
-			k[n++] = (uintptr_t)he->comm;
-			break;
-		case SORT_PID:
-			k[n++] = he->tid;
-			break;
-		case SORT_DSO:
-			k[n++] = he->dso ? he->dso->name_hash : 0;
-			break;
-		case SORT_SYM:
-			k[n++] = he->sym ? he->sym->start : he->addr ^ (u64)he->level << 56;
-			break;
-		case SORT_GUEST:
-			k[n++] = he->machine ? (u64)(s64)he->machine->pid : (u64)-1;
-			break;
-		case SORT_VCPU:
-			k[n++] = (u64)(s64)he->vcpu;
-			break;
-		case SORT_MODE:
-			k[n++] = he->cpumode;
-			break;
-		case SORT_TID:
-			k[n++] = he->tid;
-			break;
-		case SORT_CPU:
-			k[n++] = (u64)(s64)he->cpu;
-			break;
-		case SORT_SRCLINE:
-			k[n++] = he->srcline ? str_hash(he->srcline) : 0;
-			break;
-		default:
-			break;
-		}
-	}
-	return hash_bytes(k, (size_t)n * sizeof(k[0]));
-}
-
 static int entry_cmp(const struct sort_order *so, const struct hist_entry *a,
 		     const struct hist_entry *b)
 {
@@ -369,18 +584,38 @@ static int entry_cmp(const struct sort_order *so, const struct hist_entry *a,
 	return 0;
 }
 
+/*
+ * @he is @k's row by the sort keys (names, symbol starts...) though their
+ * pointers differ: rare, and kept off the hot path.
+ */
+static __attribute__((noinline)) bool row_matches_slow(const struct hists *hists,
+							 const struct hist_entry *he,
+							 const struct hist_key *k)
+{
+	struct hist_entry tmp;
+
+	entry_of_key(&tmp, k);
+	return !entry_cmp(&hists->so, he, &tmp);
+}
+
+static size_t hists__bucket(const struct hists *hists, u32 hash)
+{
+	return hash >> hists->table_shift;	/* a table has 1024 buckets at least */
+}
+
 static void hists__grow(struct hists *hists)
 {
 	size_t osz = hists->table_size, i;
 	struct hist_entry **old = hists->table;
 
 	hists->table_size = osz ? osz * 2 : 1024;
+	hists->table_shift = 32 - (unsigned)__builtin_ctzll(hists->table_size);
 	hists->table = xcalloc(hists->table_size, sizeof(*hists->table));
 	for (i = 0; i < osz; i++) {
 		struct hist_entry *he = old[i], *n;
 
 		for (; he; he = n) {
-			size_t b = he->hash & (hists->table_size - 1);
+			size_t b = hists__bucket(hists, he->hash);
 
 			n = he->hnext;
 			he->hnext = hists->table[b];
@@ -390,52 +625,107 @@ static void hists__grow(struct hists *hists)
 	free(old);
 }
 
-static struct hist_entry *hists__findnew(struct hists *hists, struct hist_entry *key)
+static inline __attribute__((always_inline)) struct hist_entry *
+hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
 {
 	struct hist_entry *he;
+
+	if (!hists->table_size)
+		return NULL;
+	for (he = hists->table[hists__bucket(hists, hash)]; he; he = he->hnext)
+		if (he->hash == hash && (row_same(f, he, k) || row_matches_slow(hists, he, k)))
+			return he;
+	return NULL;
+}
+
+static struct hist_entry *hists__lookup(const struct hists *hists, const struct hist_key *k,
+					u32 hash)
+{
+	return hists__lookup_f(hists, hists->fields, k, hash);
+}
+
+/* Links a new row (its fields set, counts zero) in under @hash. */
+static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
+{
 	size_t b;
 
 	if (hists->nr_entries + 1 > hists->table_size)
 		hists__grow(hists);
-	key->hash = entry_hash(&hists->so, key);
-	b = key->hash & (hists->table_size - 1);
-	for (he = hists->table[b]; he; he = he->hnext)
-		if (he->hash == key->hash && !entry_cmp(&hists->so, he, key))
-			return he;
-	he = xmalloc(sizeof(*he));
-	*he = *key;
-	he->nr_samples = 0;
-	he->period = 0;
-	he->period_sys = he->period_us = he->period_guest_sys = he->period_guest_us = 0;
-	he->shown_period = 0;
-	he->period_acc = 0;
-	he->callchain = NULL;
-	he->children = NULL;
-	he->nr_children = 0;
+	b = hists__bucket(hists, hash);
+	he->hash = hash;
 	he->hnext = hists->table[b];
 	hists->table[b] = he;
 	hists->nr_entries++;
+}
+
+/* A new row of @k's fields (counts zero) under @hash. */
+static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *hists,
+								  const struct hist_key *k,
+								  u32 hash)
+{
+	struct hist_entry *he = hists__new_row(hists);
+
+	entry_of_key(he, k);
+	hists__link(hists, he, hash);
 	return he;
 }
 
-static void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
+/* @m's column for @cpumode, NULL for a mode without one. */
+static u64 *mode_slot(struct hist_modes *m, u8 cpumode)
 {
 	switch (cpumode) {
 	case PERF_RECORD_MISC_KERNEL:
-		he->period_sys += period;
-		break;
+		return &m->sys;
 	case PERF_RECORD_MISC_USER:
-		he->period_us += period;
-		break;
+		return &m->us;
 	case PERF_RECORD_MISC_GUEST_KERNEL:
-		he->period_guest_sys += period;
-		break;
+		return &m->guest_sys;
 	case PERF_RECORD_MISC_GUEST_USER:
-		he->period_guest_us += period;
-		break;
+		return &m->guest_us;
 	default:
-		break;
+		return NULL;
 	}
+}
+
+u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
+{
+	struct hist_modes none;
+	u64 *slot;
+
+	if (he->modes) {
+		slot = mode_slot(he->modes, cpumode);
+		return slot ? *slot : 0;
+	}
+	/* Every sample of the row was taken in he->cpumode. */
+	return cpumode == he->cpumode && mode_slot(&none, cpumode) ? he->period : 0;
+}
+
+/*
+ * Adds @period taken in @cpumode to @he's split by mode, made now (from
+ * what @he counts so far, all in he->cpumode) where there is none. Call
+ * before adding @period to he->period.
+ */
+static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cpumode,
+						     u64 period)
+{
+	u64 *slot;
+
+	if (!he->modes) {
+		he->modes = xzalloc(sizeof(*he->modes));
+		slot = mode_slot(he->modes, he->cpumode);
+		if (slot)
+			*slot = he->period;
+	}
+	slot = mode_slot(he->modes, cpumode);
+	if (slot)
+		*slot += period;
+}
+
+/* A sample's @period taken in @cpumode, counted in @he's split by mode. */
+static inline void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
+{
+	if (__builtin_expect(cpumode != he->cpumode || he->modes, 0))
+		row__add_mode(he, cpumode, period);
 }
 
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
@@ -455,89 +745,107 @@ u64 hists__nr_samples(const struct hists *hists)
 
 struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key)
 {
-	struct hist_entry *he;
-	u64 h;
+	struct hist_key k;
 
-	if (!hists->table_size)
-		return NULL;
-	h = entry_hash(&hists->so, key);
-	for (he = hists->table[h & (hists->table_size - 1)]; he; he = he->hnext)
-		if (he->hash == h && !entry_cmp(&hists->so, he, key))
-			return he;
-	return NULL;
+	key_of_entry(&k, key);
+	return hists__lookup(hists, &k, key_hash(hists->fields, &k));
 }
 
-static struct hist_entry *hists__add_key(struct hists *hists, const struct hist_entry *k,
-					 u64 period);
-
-struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
-				  u64 period, int cpu, bool filtered)
+/*
+ * Counts a sample of the fields @k (as hists__add_cpu makes them) into
+ * @hists, whose fields are @f: inlined with @f a constant for perf's
+ * default sort (comm,dso,sym), the field tests fold away.
+ */
+static inline __attribute__((always_inline)) struct hist_entry *
+hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 period)
 {
-	struct hist_entry key = {
-		.comm = al->thread ? al->thread->comm : ":-1",
-		.tid = al->thread ? al->thread->tid : (u32)-1,
-		.machine = al->machine,
-		.dso = al->dso,
-		.sym = al->sym,
-		.addr = al->sym || al->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr,
-		.vcpu = al->thread ? al->thread->vcpu : -1,
-		.level = al->level,
-		.cpumode = al->cpumode,
-		.cpu = cpu,
-		.filtered = filtered,
-	};
-	bool srcline = sort_order__has(&hists->so, SORT_SRCLINE);
-
-	if (srcline) {
-		if (!hists->srcline)
-			hists->srcline = srcline_cache__new();
-		key.srcline = srcline__get(hists->srcline, al);
-	}
-	return hists__add_key(hists, &key, period);
-}
-
-/* Counts a sample of the fields @key (as hists__add_cpu makes them). */
-static struct hist_entry *hists__add_key(struct hists *hists, const struct hist_entry *k,
-					 u64 period)
-{
-	struct hist_entry key = *k;
 	struct hist_entry *he = hists->last;
-	size_t c;
 
 	/*
-	 * Samples with the same fields land in the same row: try the last row,
-	 * then a small cache by thread and symbol, before hashing the keys.
+	 * Samples in a row often come one after another: try the last row
+	 * first; with the default keys, then a small cache by symbol and
+	 * command, before the hash.
 	 */
-#define SAME_FIELDS(he) ((he)->comm == key.comm && (he)->dso == key.dso && \
-	(he)->sym == key.sym && (he)->addr == key.addr && (he)->tid == key.tid && \
-	(he)->machine == key.machine && (he)->vcpu == key.vcpu && \
-	(he)->level == key.level && (he)->cpumode == key.cpumode && \
-	(he)->cpu == key.cpu && (he)->srcline == key.srcline)
-	if (he && SAME_FIELDS(he))
-		goto found;
-	c = (size_t)(((uintptr_t)key.sym ^ key.addr ^ ((uintptr_t)key.comm >> 4) ^
-		      (u64)key.tid * 0x9e3779b9u) >> 4) % ARRAY_SIZE(hists->cache);
-	he = hists->cache[c];
-	if (he && SAME_FIELDS(he)) {
-		hists->last = he;
-		goto found;
-	}
-#undef SAME_FIELDS
-	he = hists__findnew(hists, &key);
-	hists->last = he;
-	hists->cache[c] = he;
+	if (!he || !row_same(f, he, k)) {
+		size_t c = 0;
+		u32 hash;
+
+		if (f == DEFAULT_FIELDS) {
+			c = (size_t)((((uintptr_t)k->sym ^ k->addr ^ ((uintptr_t)k->comm >> 4)) *
+				      0x9e3779b97f4a7c15ull) >> 56);
+			he = hists->cache[c];
+			if (he && row_same(f, he, k))
+				goto found;
+		}
+		hash = key_hash(f, k);
+		he = hists__lookup_f(hists, f, k, hash);
+		if (!he)
+			he = hists__insert(hists, k, hash);
+		if (f == DEFAULT_FIELDS)
+			hists->cache[c] = he;
 found:
+		hists->last = he;
+	}
 	he->nr_samples++;
+	add_mode_period(he, k->cpumode, period);
 	he->period += period;
-	add_mode_period(he, key.cpumode, period);
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
 	}
 	hists->nr_samples++;
 	hists->total_period += period;
-	hists->mode_samples[key.cpumode & 7]++;
+	hists->mode_samples[k->cpumode & 7]++;
 	return he;
+}
+
+/* hists__add_key_f for any sort order, out of the default's way. */
+static __attribute__((noinline)) struct hist_entry *
+hists__add_key_any(struct hists *hists, const struct hist_key *k, u64 period)
+{
+	return hists__add_key_f(hists, hists->fields, k, period);
+}
+
+static inline __attribute__((always_inline)) struct hist_entry *
+hists__add_key(struct hists *hists, const struct hist_key *k, u64 period)
+{
+	if (hists->fields == DEFAULT_FIELDS)
+		return hists__add_key_f(hists, DEFAULT_FIELDS, k, period);
+	return hists__add_key_any(hists, k, period);
+}
+
+/* A sample's row fields, as hists__add_cpu and the pool take them from @al. */
+static inline __attribute__((always_inline)) void
+key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool filtered)
+{
+	const struct thread *t = al->thread;
+
+	k->comm = t ? t->comm : ":-1";
+	k->tid = t ? t->tid : (u32)-1;
+	k->vcpu = t ? t->vcpu : -1;
+	k->machine = al->machine;
+	k->dso = al->dso;
+	k->sym = al->sym;
+	k->addr = al->sym || al->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr;
+	k->srcline = NULL;
+	k->level = al->level;
+	k->cpumode = al->cpumode;
+	k->cpu = cpu;
+	k->filtered = filtered;
+}
+
+struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
+				  u64 period, int cpu, bool filtered)
+{
+	struct hist_key k;
+
+	key_of_sample(&k, al, cpu, filtered);
+	if (__builtin_expect(hists->fields & RF_SRCLINE, 0)) {
+		if (!hists->srcline)
+			hists->srcline = srcline_cache__new();
+		k.srcline = srcline__get(hists->srcline, al);
+	}
+	return hists__add_key(hists, &k, period);
 }
 
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)
@@ -560,20 +868,44 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 /* A row's sample count and periods added into @row. */
 static void row__add_counts(struct hist_entry *row, const struct hist_entry *src)
 {
+	static const u8 modes[] = {
+		PERF_RECORD_MISC_KERNEL, PERF_RECORD_MISC_USER,
+		PERF_RECORD_MISC_GUEST_KERNEL, PERF_RECORD_MISC_GUEST_USER,
+	};
+	size_t i;
+
+	if (src->modes || src->cpumode != row->cpumode || row->modes) {
+		if (src->modes) {
+			for (i = 0; i < ARRAY_SIZE(modes); i++)
+				row__add_mode(row, modes[i], hist_entry__mode_period(src, modes[i]));
+		} else {
+			row__add_mode(row, src->cpumode, src->period);
+		}
+	}
 	row->nr_samples += src->nr_samples;
 	row->period += src->period;
-	row->period_sys += src->period_sys;
-	row->period_us += src->period_us;
-	row->period_guest_sys += src->period_guest_sys;
-	row->period_guest_us += src->period_guest_us;
 	row->period_acc += src->period_acc;
 }
 
-/* Finds or creates the row @key groups into (hists__add's lookup); counts are the caller's. */
+/*
+ * The row @src groups into, made where there is none as a copy of @src's
+ * fields (counts and links zero); the counts are the caller's.
+ */
+static struct hist_entry *hists__findnew_entry(struct hists *hists, const struct hist_entry *src)
+{
+	struct hist_key k;
+	u32 hash;
+	struct hist_entry *he;
+
+	key_of_entry(&k, src);
+	hash = key_hash(hists->fields, &k);
+	he = hists__lookup(hists, &k, hash);
+	return he ? he : hists__insert(hists, &k, hash);
+}
 
 struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry *src)
 {
-	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
+	struct hist_entry *he = hists__findnew_entry(hists, src);
 
 	row__add_counts(he, src);
 	hists->nr_samples += src->nr_samples;
@@ -589,7 +921,7 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *src,
 					 u64 period)
 {
-	struct hist_entry key = *src, *he = hists__findnew(hists, &key);
+	struct hist_entry *he = hists__findnew_entry(hists, src);
 
 	he->period_acc += period;
 	return he;
@@ -599,6 +931,22 @@ bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
 			  const struct hist_entry *b)
 {
 	return !entry_cmp(&hists->so, a, b);
+}
+
+size_t hists__longest_chain(const struct hists *hists)
+{
+	size_t i, most = 0;
+
+	for (i = 0; i < hists->table_size; i++) {
+		const struct hist_entry *he;
+		size_t n = 0;
+
+		for (he = hists->table[i]; he; he = he->hnext)
+			n++;
+		if (n > most)
+			most = n;
+	}
+	return most;
 }
 
 static const struct sort_order *qsort_so;
@@ -657,10 +1005,12 @@ void hists__decay(struct hists *hists)
 			struct hist_entry *he = *pp;
 
 			he->period = he->period * 7 / 8;
-			he->period_sys = he->period_sys * 7 / 8;
-			he->period_us = he->period_us * 7 / 8;
-			he->period_guest_sys = he->period_guest_sys * 7 / 8;
-			he->period_guest_us = he->period_guest_us * 7 / 8;
+			if (he->modes) {
+				he->modes->sys = he->modes->sys * 7 / 8;
+				he->modes->us = he->modes->us * 7 / 8;
+				he->modes->guest_sys = he->modes->guest_sys * 7 / 8;
+				he->modes->guest_us = he->modes->guest_us * 7 / 8;
+			}
 			he->nr_samples = he->nr_samples * 7 / 8;
 			/* top -g: the paths decay with their row */
 			if (he->callchain && !callchain__decay(he->callchain)) {
@@ -669,9 +1019,7 @@ void hists__decay(struct hists *hists)
 			}
 			if (!he->period && !he->nr_samples) {
 				*pp = he->hnext;
-				callchain__free(he->callchain);
-				free(he->children);
-				free(he);
+				hists__drop_row(hists, he);
 				hists->nr_entries--;
 				continue;
 			}
@@ -747,6 +1095,7 @@ struct hist_pool {
 	bool done;		/* no more batches */
 	struct pool_batch slots[POOL_SLOTS];
 	struct sort_order so;
+	unsigned fields;	/* sort_order__fields(&so) */
 	unsigned nr;
 	struct pool_worker *workers;
 };
@@ -764,19 +1113,20 @@ static struct hists *worker__hists(struct pool_worker *w, u32 idx)
 	return &w->hists[idx];
 }
 
-static void pool_sample__key(const struct pool_sample *ps, struct hist_entry *key)
+static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 {
-	memset(key, 0, sizeof(*key));
 	key->comm = ps->comm;
 	key->tid = ps->tid;
 	key->machine = ps->machine;
 	key->dso = ps->dso;
 	key->sym = ps->sym;
 	key->addr = ps->sym || ps->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : ps->addr;
+	key->srcline = NULL;
 	key->vcpu = ps->vcpu;
 	key->level = ps->level;
 	key->cpumode = ps->cpumode;
 	key->cpu = ps->cpu;
+	key->filtered = false;
 }
 
 /* Slice @s ([@lo, @hi)) of @batch by counting worker, in order. */
@@ -806,7 +1156,7 @@ static void *pool_worker_main(void *arg)
 {
 	struct pool_worker *w = arg;
 	struct hist_pool *p = w->pool;
-	struct hist_entry key;
+	struct hist_key key;
 	unsigned s;
 	u64 b;
 
@@ -837,7 +1187,7 @@ static void *pool_worker_main(void *arg)
 				ps->addr = al.addr;
 			}
 			pool_sample__key(ps, &key);
-			ps->part = (u32)((entry_hash(&p->so, &key) >> 32) % p->nr);
+			ps->part = key_hash(p->fields, &key) % p->nr;
 		}
 		pool_slice__order(p, batch, w->id, lo, hi);
 		pthread_mutex_lock(&p->lock);
@@ -875,6 +1225,7 @@ struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *s
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	p->so = *so;
+	p->fields = sort_order__fields(so);
 	p->nr = nr_threads;
 	for (i = 0; i < POOL_SLOTS; i++) {
 		p->slots[i].items = xmalloc(POOL_BATCH * sizeof(*p->slots[i].items));
@@ -982,10 +1333,10 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			if (row) {
 				/* Not reached (a row is one worker's); kept whole all the same. */
 				row__add_counts(row, he);
-				free(he);
+				free(he->modes);
 				continue;
 			}
-			k = he->hash & (dst->table_size - 1);
+			k = hists__bucket(dst, he->hash);
 			he->hnext = dst->table[k];
 			dst->table[k] = he;
 			dst->nr_entries++;
@@ -999,7 +1350,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 	for (k = 0; k < ARRAY_SIZE(dst->mode_samples); k++)
 		dst->mode_samples[k] += src->mode_samples[k];
 	dst->last = NULL;
-	memset(dst->cache, 0, sizeof(dst->cache));
+	hists__take_rows(dst, src);
 	src->nr_entries = 0;
 	hists__exit(src);
 }

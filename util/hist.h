@@ -9,15 +9,24 @@ struct err;
 struct evsel;
 struct srcline_cache;
 
-/** struct hist_entry - one row: the sample fields the sort keys look at. */
+/**
+ * struct hist_entry - one row: the sample fields the sort keys look at
+ * (those of the row's first sample), its counts, and what -g, --children
+ * and --hierarchy hang on it. Laid out without holes: a report that makes
+ * a row of nearly every sample holds a million of these.
+ */
 struct hist_entry {
 	const char *comm;
-	u32 tid;		/* the "pid" key is per thread, as perf's */
 	struct machine *machine;
 	struct dso *dso;
 	const struct symbol *sym;
 	u64 addr;		/* when unresolved: perf's al->addr */
+	const char *srcline;	/* the srcline key's text (interned), else NULL */
+	u32 tid;		/* the "pid" key is per thread, as perf's */
 	int vcpu;
+	int cpu;		/* the sample's, -1 when the file has none */
+	u32 hash;		/* of the sorted fields (hists' own hash) */
+	u32 nr_children;
 	char level;
 	u8 cpumode;
 	/*
@@ -25,22 +34,32 @@ struct hist_entry {
 	 * first sample decides, and later samples count in it either way.
 	 */
 	bool filtered;
-	int cpu;		/* the sample's, -1 when the file has none */
-	const char *srcline;	/* the srcline key's text (interned), else NULL */
 	u64 nr_samples;
 	u64 period;
-	/* period by mode: the overhead_sys/_us/_guest_sys/_guest_us fields */
-	u64 period_sys, period_us, period_guest_sys, period_guest_us;
-	u64 hash;
+	/*
+	 * period by mode (the overhead_sys/_us/_guest_sys/_guest_us fields,
+	 * hist_entry__mode_period): NULL while every sample of the row was
+	 * taken in @cpumode, as with the default keys always.
+	 */
+	struct hist_modes *modes;
 	struct hist_entry *hnext;
-	/* Live view decay. */
-	u64 shown_period;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
 	u64 period_acc;		/* --children: of the samples with this row on their path */
 	/* --hierarchy: the rows one key finer under this one, by period */
 	struct hist_entry **children;
-	size_t nr_children;
 };
+
+/** struct hist_modes - a row's period split by mode, once it has samples of two. */
+struct hist_modes {
+	u64 sys, us, guest_sys, guest_us;
+};
+
+/**
+ * hist_entry__mode_period - the period of @he's samples taken in @cpumode
+ * (PERF_RECORD_MISC_KERNEL, _USER, _GUEST_KERNEL or _GUEST_USER; 0 for
+ * any other).
+ */
+u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode);
 
 enum sort_key_id {
 	SORT_COMM,
@@ -109,8 +128,13 @@ struct hists {
 	bool relative;
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
-	struct hist_entry *last;		/* fast path: the last row added to */
-	struct hist_entry *cache[256];		/* and rows by thread and symbol */
+	struct hist_entry *last;	/* fast path: the last row added to */
+	struct hist_entry *cache[256];	/* and, for comm,dso,sym, rows by symbol and comm */
+	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
+	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
+	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
+	struct row_chunk *chunks;
+	struct hist_entry *free_rows;
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };
@@ -168,6 +192,13 @@ struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_
 /** hist_entry__same_row - @a and @b group into one row under @hists's sort keys. */
 bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
 			  const struct hist_entry *b);
+
+/**
+ * hists__longest_chain - the most rows in one bucket of @hists' table: what
+ * a lookup may have to walk (the row hash is keyed at random, so no file
+ * can make this grow with its rows).
+ */
+size_t hists__longest_chain(const struct hists *hists);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);

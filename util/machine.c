@@ -149,6 +149,7 @@ struct machine *machines__add_guest(struct machines *m, s32 pid, const char *nam
 
 	machine__init(g, pid, name);
 	g->machines = m;
+	m->last_guest = NULL;	/* a pid may find another guest now */
 	/* Keep them sorted by pid: reports list guests in a stable order. */
 	for (pp = &m->guests; *pp && (*pp)->pid < pid; pp = &(*pp)->next)
 		;
@@ -474,6 +475,19 @@ static struct thread *findnew_thread_cached(struct machines *m, u32 pid, u32 tid
 }
 
 /*
+ * A sample's guest: the samples of one guest follow one another, and
+ * which guest a pid finds changes only when a guest is added.
+ */
+static inline struct machine *guest_of(struct machines *m, s32 pid)
+{
+	if (!m->last_guest || m->last_guest_pid != pid) {
+		m->last_guest = machines__find_guest(m, pid);
+		m->last_guest_pid = pid;
+	}
+	return m->last_guest;
+}
+
+/*
  * Attributes @s in @al. With @lk, the symbol is left for
  * sym_lookup__run (returns true when there is one to look up).
  */
@@ -504,14 +518,14 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 		map = maps__find(al->thread->maps, s->ip);
 		break;
 	case PERF_RECORD_MISC_GUEST_KERNEL:
-		machine = machines__find_guest(m, (s32)s->pid);
+		machine = guest_of(m, (s32)s->pid);
 		al->level = 'g';
 		if (!machine->ks_tried)
 			machine__load_kernel(m, machine);
 		map = maps__find(&machine->kmaps, s->ip);
 		break;
 	case PERF_RECORD_MISC_GUEST_USER:
-		machine = machines__find_guest(m, (s32)s->pid);
+		machine = guest_of(m, (s32)s->pid);
 		al->level = 'u';
 		al->machine = machine;
 		al->dso = machine->guest_user_dso;
@@ -552,43 +566,47 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 
 struct resolve_slot {
 	u64 ip;
-	u32 pid, tid;
+	u64 pid_tid;		/* pid << 32 | tid */
 	u64 gen;		/* 0: empty (gen starts at 1 when kept) */
 	u8 cpumode;
 	struct addr_location al;
 };
 
-static void resolve_cached(struct machines *m, const struct perf_sample *s,
-			   struct addr_location *al)
+static __attribute__((noinline)) void rcache__start(struct machines *m)
+{
+	m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
+	if (!m->gen)
+		m->gen = 1;	/* gen only grows from here: 0 stays "empty" */
+}
+
+static inline void resolve_cached(struct machines *m, const struct perf_sample *s,
+				  struct addr_location *al)
 {
 	struct resolve_slot *slot;
-	u64 h;
+	u64 h, pid_tid = (u64)s->pid << 32 | s->tid;
 
-	if (m->rc_skip) {
+	if (__builtin_expect(m->rc_skip != 0, 0)) {
 		m->rc_skip--;
 		resolve(m, s, al, NULL);
 		return;
 	}
-	if (!m->rcache)
-		m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
-	if (!m->gen)
-		m->gen = 1;
+	if (__builtin_expect(!m->rcache, 0))
+		rcache__start(m);
 	h = (s->ip ^ (s->ip >> 13) ^ (u64)s->tid * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
 	slot = &m->rcache[(h >> 40) & (RCACHE_SLOTS - 1)];
-	if (slot->gen == m->gen && slot->ip == s->ip && slot->tid == s->tid &&
-	    slot->pid == s->pid && slot->cpumode == s->cpumode) {
+	if (slot->gen == m->gen && slot->ip == s->ip && slot->pid_tid == pid_tid &&
+	    slot->cpumode == s->cpumode) {
 		*al = slot->al;
 		m->rc_hits++;
 	} else {
 		resolve(m, s, al, NULL);
 		slot->ip = s->ip;
-		slot->pid = s->pid;
-		slot->tid = s->tid;
+		slot->pid_tid = pid_tid;
 		slot->cpumode = s->cpumode;
 		slot->gen = m->gen;
 		slot->al = *al;
 	}
-	if (++m->rc_probes == RCACHE_WINDOW) {
+	if (__builtin_expect(++m->rc_probes == RCACHE_WINDOW, 0)) {
 		if (m->rc_hits < RCACHE_WINDOW / 4)
 			m->rc_skip = RCACHE_PAUSE;
 		m->rc_probes = m->rc_hits = 0;
@@ -610,7 +628,13 @@ void machines__count_sample(const struct addr_location *al)
 void machines__resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al)
 {
-	resolve_cached(m, s, al);
+	/* While the cache pauses (samples that rarely repeat), straight to resolve. */
+	if (m->rc_skip) {
+		m->rc_skip--;
+		resolve(m, s, al, NULL);
+	} else {
+		resolve_cached(m, s, al);
+	}
 	machines__count_sample(al);
 }
 

@@ -104,6 +104,9 @@ struct machines {
 		struct thread *thread;
 	} tcache[64];
 	u64 gen;
+	/* The guest machines__find_guest gave for @last_guest_pid (NULL: none kept). */
+	struct machine *last_guest;
+	s32 last_guest_pid;
 	u32 rc_probes, rc_hits;	/* this window's */
 	u32 rc_skip;		/* samples left to resolve without it */
 };

@@ -120,3 +120,261 @@ void test_hists_same_name_dsos(void)
 	symtab__exit(&t1);
 	symtab__exit(&t2);
 }
+
+/*
+ * Rows keyed by values a file chooses (addresses, tids, cpus), picked the
+ * way that defeats unkeyed hashes: differing only in high bits, only in
+ * multiples of a power of two, or cancelling in a sum. Each is a row of
+ * its own, found again, and no bucket holds more than a few: the row hash
+ * is keyed at random.
+ */
+void test_hists_adversarial_keys(void)
+{
+	enum { N = 40000 };
+	static const struct { const char *sort; int shape; } cases[] = {
+		{ "sym", 0 },		/* addresses apart in the high half only */
+		{ "sym", 1 },		/* in the top 16 bits only */
+		{ "comm,dso,sym", 2 },	/* the default keys' inlined path, likewise */
+		{ "pid", 3 },		/* tids apart in the high 16 bits only */
+		{ "cpu", 4 },		/* cpus 4096 apart */
+		{ "tid,cpu", 5 },	/* tid + cpu the same for every row */
+		{ "guest,vcpu,mode", 6 },	/* vcpus apart in the high bits */
+	};
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct dso d = { .short_name = (char *)"d", .name_hash = 1 };
+	size_t c, longest;
+	int pass, i;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct sort_order so;
+		struct hists h;
+		struct err err;
+		bool all_found = true;
+
+		CHECK(sort_order__parse(&so, cases[c].sort, &err) == 0);
+		hists__init(&h, &so);
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < N; i++) {
+				struct addr_location al = { .thread = &t, .dso = &d, .level = '.',
+							    .cpumode = 2 };
+				int cpu = 0;
+				u64 u = (u64)i;
+
+				switch (cases[c].shape) {
+				case 0: al.addr = u << 32; break;
+				case 1: al.addr = u << 48; break;
+				case 2: al.addr = (u << 40) | 0x1000; break;
+				case 3: t.tid = (u32)(u << 16); break;
+				case 4: cpu = i * 4096; break;
+				case 5: t.tid = (u32)i; cpu = -i; break;
+				case 6: t.vcpu = i << 15; break;
+				}
+				hists__add_cpu(&h, &al, 1, cpu, false);
+			}
+		}
+		longest = hists__longest_chain(&h);
+		for (i = 0; i < N && all_found; i += 97) {
+			struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.',
+						  .cpumode = 2, .tid = t.tid, .vcpu = t.vcpu };
+			const struct hist_entry *he;
+			u64 u = (u64)i;
+
+			switch (cases[c].shape) {
+			case 0: key.addr = u << 32; break;
+			case 1: key.addr = u << 48; break;
+			case 2: key.addr = (u << 40) | 0x1000; break;
+			case 3: key.tid = (u32)(u << 16); break;
+			case 4: key.cpu = i * 4096; break;
+			case 5: key.tid = (u32)i; key.cpu = -i; break;
+			case 6: key.vcpu = i << 15; break;
+			}
+			he = hists__find(&h, &key);
+			all_found = he && he->nr_samples == 2;
+		}
+		if (h.nr_entries != N || !all_found || longest > 16 || h.nr_samples != 2 * N) {
+			fprintf(stderr, "sort %s, shape %d: %zu rows (want %d), found %d, "
+				"longest chain %zu\n", cases[c].sort, cases[c].shape,
+				h.nr_entries, N, all_found, longest);
+			unit_failures++;
+		}
+		hists__exit(&h);
+		t.tid = 1;
+		t.vcpu = -1;
+	}
+}
+
+/*
+ * The default keys' fast paths (the last row, the cache by symbol and
+ * comm) against a count by hand: samples over many rows in a scrambled
+ * order, some rows sharing cache slots, each counted in its own row.
+ */
+void test_hists_row_cache(void)
+{
+	enum { ROWS = 3000, SAMPLES = 60000 };
+	static const char *const comms[] = { "a", "b", "c" };
+	static u32 want[ROWS];
+	struct symtab tab;
+	struct thread t[3];
+	struct dso d = { .short_name = (char *)"d", .name_hash = 5 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	u64 x = 12345;
+	int i, bad = 0;
+
+	symtab__init(&tab);
+	for (i = 0; i < ROWS / 6; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "f%d", i);
+		symtab__add(&tab, 0x1000 + 0x40 * (u64)i, 0x40, STB_GLOBAL, STT_FUNC, name,
+			    strlen(name));
+	}
+	symtab__finish(&tab, false);
+	for (i = 0; i < 3; i++)
+		t[i] = (struct thread){ .pid = 1, .tid = (u32)i + 1, .comm = comms[i], .vcpu = -1 };
+	memset(want, 0, sizeof(want));
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	for (i = 0; i < SAMPLES; i++) {
+		/* row r: comm r % 3, a symbol for r / 3 < ROWS / 6, else an unresolved address */
+		int r, s;
+		struct addr_location al = { .dso = &d, .level = '.', .cpumode = 2 };
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		r = (int)((x >> 33) % ROWS);
+		/* runs of one row now and then, for the last-row path */
+		if (i && (x >> 20) % 4 == 0)
+			r = (int)(((x >> 40) % 7) * 13 % ROWS);
+		s = r / 3;
+		al.thread = &t[r % 3];
+		if (s < ROWS / 6)
+			al.sym = &tab.syms[s];
+		else
+			al.addr = 0x100000 + 0x1000 * (u64)s;
+		want[r]++;
+		hists__add_cpu(&h, &al, 1, 0, false);
+	}
+	for (i = 0; i < ROWS; i++) {
+		int s = i / 3;
+		struct hist_entry key = { .comm = comms[i % 3], .dso = &d, .level = '.',
+					  .cpumode = 2 };
+		const struct hist_entry *he;
+
+		if (s < ROWS / 6)
+			key.sym = &tab.syms[s];
+		else
+			key.addr = 0x100000 + 0x1000 * (u64)s;
+		he = hists__find(&h, &key);
+		if (want[i] ? !he || he->nr_samples != want[i] : he != NULL)
+			bad++;
+	}
+	if (bad) {
+		fprintf(stderr, "row cache: %d rows miscounted\n", bad);
+		unit_failures++;
+	}
+	hists__exit(&h);
+	symtab__exit(&tab);
+}
+
+/*
+ * top's decay drops rows that reach zero; their memory goes to the next
+ * new rows. A sample of a dropped row's fields makes a row in the table
+ * again (not one counted off it through the last row or the cache).
+ */
+void test_hists_decay_reuse(void)
+{
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	int i, bad = 0;
+
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	for (i = 0; i < 100; i++) {
+		struct addr_location al = { .thread = &t, .dso = &d, .addr = 0x1000 + (u64)i,
+					    .level = '.', .cpumode = 2 };
+
+		hists__add(&h, &al, 1);
+	}
+	CHECK(h.nr_entries == 100);
+	hists__decay(&h);
+	CHECK(h.nr_entries == 0 && h.total_period == 0);
+	for (i = 0; i < 300; i++) {
+		struct addr_location al = { .thread = &t, .dso = &d,
+					    .addr = 0x1000 + (u64)(i % 150), .level = '.',
+					    .cpumode = 2 };
+
+		hists__add(&h, &al, 8);
+	}
+	CHECK(h.nr_entries == 150 && h.total_period == 2400);
+	for (i = 0; i < 150; i++) {
+		struct hist_entry key = { .comm = t.comm, .dso = &d, .addr = 0x1000 + (u64)i,
+					  .level = '.', .cpumode = 2 };
+		const struct hist_entry *he = hists__find(&h, &key);
+
+		if (!he || he->nr_samples != 2 || he->period != 16)
+			bad++;
+	}
+	CHECK(bad == 0);
+	hists__exit(&h);
+}
+
+/*
+ * A row's period by mode: kept as the row's mode alone until a sample of
+ * another mode comes (any sort without sym or mode), then split; the
+ * split survives regrouping and decays with the row.
+ */
+void test_hists_mode_split(void)
+{
+	static const u8 modes[] = { PERF_RECORD_MISC_KERNEL, PERF_RECORD_MISC_USER,
+				    PERF_RECORD_MISC_GUEST_KERNEL, PERF_RECORD_MISC_GUEST_USER };
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct sort_order so, by_mode;
+	struct hists h, v;
+	struct err err;
+	const struct hist_entry *he;
+	size_t i;
+
+	CHECK(sort_order__parse(&so, "comm", &err) == 0);
+	hists__init(&h, &so);
+	{
+		struct addr_location al = { .thread = &t, .level = 'k', .cpumode = modes[0] };
+
+		hists__add(&h, &al, 100);
+		he = h.last;
+		CHECK(he && !he->modes);
+		CHECK(hist_entry__mode_period(he, modes[0]) == 100);
+		CHECK(hist_entry__mode_period(he, modes[1]) == 0);
+		al.cpumode = modes[1];
+		hists__add(&h, &al, 30);
+		al.cpumode = PERF_RECORD_MISC_HYPERVISOR;	/* in no column */
+		hists__add(&h, &al, 5);
+		al.cpumode = modes[0];
+		hists__add(&h, &al, 8);
+	}
+	CHECK(h.nr_entries == 1 && he->period == 143 && he->modes);
+	CHECK(hist_entry__mode_period(he, modes[0]) == 108);
+	CHECK(hist_entry__mode_period(he, modes[1]) == 30);
+	CHECK(hist_entry__mode_period(he, modes[2]) == 0);
+	CHECK(hist_entry__mode_period(he, PERF_RECORD_MISC_HYPERVISOR) == 0);
+	/* regrouped under another sort, as the browser does: the split comes along */
+	CHECK(sort_order__parse(&by_mode, "pid", &err) == 0);
+	hists__init(&v, &by_mode);
+	{
+		const struct hist_entry *row = hists__add_entry(&v, he);
+
+		CHECK(v.nr_entries == 1 && row != he && row->period == 143);
+		for (i = 0; i < ARRAY_SIZE(modes); i++)
+			CHECK(hist_entry__mode_period(row, modes[i]) ==
+			      hist_entry__mode_period(he, modes[i]));
+	}
+	hists__exit(&v);
+	hists__decay(&h);
+	CHECK(hist_entry__mode_period(he, modes[0]) == 108 * 7 / 8);
+	CHECK(hist_entry__mode_period(he, modes[1]) == 30 * 7 / 8);
+	CHECK(he->period == 143 * 7 / 8);
+	hists__exit(&h);
+}

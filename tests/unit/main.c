@@ -22,6 +22,10 @@ void test_callchain_wide(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
+void test_hists_adversarial_keys(void);
+void test_hists_row_cache(void);
+void test_hists_decay_reuse(void);
+void test_hists_mode_split(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
@@ -80,6 +84,10 @@ static const struct unit_test tests[] = {
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
+	{ "hists_adversarial_keys", test_hists_adversarial_keys },
+	{ "hists_row_cache", test_hists_row_cache },
+	{ "hists_decay_reuse", test_hists_decay_reuse },
+	{ "hists_mode_split", test_hists_mode_split },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },

@@ -484,13 +484,13 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
 {
 	switch (col) {
 	case COL_OVERHEAD_SYS:
-		return he->period_sys;
+		return hist_entry__mode_period(he, PERF_RECORD_MISC_KERNEL);
 	case COL_OVERHEAD_US:
-		return he->period_us;
+		return hist_entry__mode_period(he, PERF_RECORD_MISC_USER);
 	case COL_OVERHEAD_GUEST_SYS:
-		return he->period_guest_sys;
+		return hist_entry__mode_period(he, PERF_RECORD_MISC_GUEST_KERNEL);
 	case COL_OVERHEAD_GUEST_US:
-		return he->period_guest_us;
+		return hist_entry__mode_period(he, PERF_RECORD_MISC_GUEST_USER);
 	case COL_CHILDREN:
 		return he->period_acc;
 	default:
