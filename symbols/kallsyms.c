@@ -199,13 +199,12 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 			return -EINVAL;
 		}
 	}
-	symtab__add(&ks->tab, addr, 0,
-		    type == 'W' || type == 'w' ? STB_WEAK :
-		    is_upper(type) ? STB_GLOBAL : STB_LOCAL,
-		    to_upper(type) == 'T' || to_upper(type) == 'W' ?
-		    STT_FUNC : STT_OBJECT,
-		    name, (size_t)(name_end - name));
-	ks->tab.syms[ks->tab.nr - 1].owner = owner;
+	symtab__add_owned(&ks->tab, addr, 0,
+			  type == 'W' || type == 'w' ? STB_WEAK :
+			  is_upper(type) ? STB_GLOBAL : STB_LOCAL,
+			  to_upper(type) == 'T' || to_upper(type) == 'W' ?
+			  STT_FUNC : STT_OBJECT,
+			  name, (size_t)(name_end - name), owner);
 	st->kept++;
 	return 0;
 }

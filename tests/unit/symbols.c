@@ -47,7 +47,7 @@ void test_symtab_aliases(void)
 		s = symtab__find(&tab, 0x1004);
 		CHECK(s != NULL);
 		if (s)
-			CHECK_STR(s->name, cases[c].want);
+			CHECK_STR(symbol__name(s), cases[c].want);
 		CHECK(tab.nr == 2);
 		symtab__exit(&tab);
 	}
@@ -106,7 +106,7 @@ void test_symtab_sort_stable(void)
 
 			snprintf(want, sizeof(want), "s%06u",
 				 first[(tab.syms[i].start - 0x1000) / 16]);
-			CHECK_STR(tab.syms[i].name, want);
+			CHECK_STR(symbol__name(&tab.syms[i]), want);
 		}
 		symtab__exit(&tab);
 	}
@@ -133,7 +133,7 @@ void test_symtab_lookup(void)
 		if (!cases[i].want)
 			CHECK(s == NULL);
 		else if (s)
-			CHECK_STR(s->name, cases[i].want);
+			CHECK_STR(symbol__name(s), cases[i].want);
 		else
 			CHECK(!"symbol not found");
 	}
@@ -149,7 +149,7 @@ static const struct symbol *find_linear(const struct symtab *tab, u64 addr)
 	for (i = 0; i < tab->nr; i++)
 		if (tab->syms[i].start <= addr)
 			best = &tab->syms[i];
-	return best && addr < best->end ? best : NULL;
+	return best && addr < symbol__end(tab, best) ? best : NULL;
 }
 
 /*
@@ -252,13 +252,13 @@ void test_kallsyms_parse(void)
 	CHECK(ks.has_text && ks.text == 0xffffffff81000000ull);
 	CHECK(ks.nr_modnames == 2);
 	s = symtab__find(&ks.tab, 0xffffffff81000050ull);
-	CHECK(s && !strcmp(s->name, "_text"));
+	CHECK(s && !strcmp(symbol__name(s), "_text"));
 	s = symtab__find(&ks.tab, 0xffffffff81000250ull);	/* rodata is not kept */
-	CHECK(s && !strcmp(s->name, "helper"));
+	CHECK(s && !strcmp(symbol__name(s), "helper"));
 	s = symtab__find(&ks.tab, 0xffffffffc0001150ull);
-	CHECK(s && !strcmp(s->name, "modfn2") && s->owner == kallsyms__module_owner(&ks, "mymod"));
+	CHECK(s && !strcmp(symbol__name(s), "modfn2") && symbol__owner(&ks.tab, s) == kallsyms__module_owner(&ks, "mymod"));
 	s = symtab__find(&ks.tab, 0xffffffffc0002010ull);
-	CHECK(s && s->owner == kallsyms__module_owner(&ks, "othermod"));
+	CHECK(s && symbol__owner(&ks.tab, s) == kallsyms__module_owner(&ks, "othermod"));
 	/* The last core symbol before modules ends a page on, not at the module. */
 	s = symtab__find(&ks.tab, 0xffffffff81002000ull);
 	CHECK(s == NULL);
