@@ -27,6 +27,7 @@ void symtab__exit(struct symtab *tab)
 	free(tab->names);
 	free(tab->side);
 	free(tab->top);
+	free(tab->regions);
 	free(tab->buckets);
 	memset(tab, 0, sizeof(*tab));
 }
@@ -46,7 +47,8 @@ static size_t names_add(struct symtab *tab, const char *name, size_t len)
 {
 	size_t off;
 
-	if (tab->names && tab->last_len >= len &&
+	if (len && tab->last_len >= len &&
+	    tab->names[tab->last_name + tab->last_len - len] == name[0] &&
 	    !memcmp(tab->names + tab->last_name + tab->last_len - len, name, len))
 		return tab->last_name + tab->last_len - len;
 	if (tab->names_used + len + 1 > tab->names_alloc) {
@@ -79,7 +81,8 @@ void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 t
 		tab->dropped++;
 		return;
 	}
-	ALLOC_GROW(tab->syms, tab->nr + 1, tab->alloc);
+	if (tab->nr == tab->alloc)
+		ALLOC_GROW(tab->syms, tab->nr + 1, tab->alloc);
 	s = &tab->syms[tab->nr++];
 	s->start = start;
 	s->name = (u32)names_add(tab, name, name_len);
@@ -92,6 +95,18 @@ void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 t
 		ALLOC_GROW(tab->side, tab->nr_side + 1, tab->side_alloc);
 		tab->side[tab->nr_side] = (struct symtab_side){ .val = size, .owner = owner };
 		s->info = make_info(flags, SYM_END_SIDE, (u32)tab->nr_side++);
+	}
+}
+
+void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes)
+{
+	if (nr > tab->alloc) {
+		tab->syms = xrealloc(tab->syms, nr * sizeof(*tab->syms));
+		tab->alloc = nr;
+	}
+	if (name_bytes > tab->names_alloc) {
+		tab->names = xrealloc(tab->names, name_bytes);
+		tab->names_alloc = name_bytes;
 	}
 }
 
@@ -170,22 +185,34 @@ static void symtab__sort(struct symtab *tab)
 }
 
 /*
- * Buckets: at most BUCKETS_PER_SYM per symbol (4 bytes each), no larger
- * than 64 KiB. Symbols below the dense part (kallsyms' per-CPU symbols
- * at small addresses) stay outside, found through the top index.
+ * The index. Symbols below the dense part (kallsyms' per-CPU symbols at
+ * small addresses) are found through the top index (every SYMTAB_FANOUT-th
+ * start). From the dense part's first start (bbase) on, the addresses are
+ * cut into regions of 2^rshift bytes (about one for every REGION_SYMS
+ * symbols); a region without symbols (a kernel's core and its modules are
+ * a gigabyte apart) holds the index of the symbol running into it, a
+ * region with symbols the offset of its buckets: 2^(rshift - bshift)
+ * buckets of 2^bshift bytes and one more, each the index of the first
+ * symbol at or after the bucket's start. About one bucket (4 bytes) for
+ * every BUCKET_SYMS symbols: a lookup reads a region, a bucket and
+ * searches a few starts.
  */
-#define BUCKETS_PER_SYM	2
-#define MIN_SHIFT	6
-#define MAX_SHIFT	16
+#define BUCKET_SYMS	2
+#define REGION_SYMS	8
+#define MIN_SHIFT	4
+#define OUTLIER_SHIFT	16
+#define REGION_EMPTY	0x80000000u
 
 static void symtab__index(struct symtab *tab)
 {
 	const struct symbol *syms = tab->syms;
-	size_t i, nr = tab->nr, lo, hi, f, b, max = BUCKETS_PER_SYM * nr + 64;
-	u64 last = syms[nr - 1].start, span;
-	unsigned int shift;
+	size_t i, nr = tab->nr, lo, hi, f, r, nr_full = 0, per, nb;
+	size_t max_regions = nr / REGION_SYMS + 64, max_buckets = nr / BUCKET_SYMS + 64;
+	u64 last = syms[nr - 1].start, span, prev_r = UINT64_MAX;
+	unsigned int rshift, bshift;
 
 	free(tab->top);
+	free(tab->regions);
 	free(tab->buckets);
 	tab->nr_top = (nr + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
 	tab->top = xmalloc(tab->nr_top * sizeof(*tab->top));
@@ -195,28 +222,59 @@ static void symtab__index(struct symtab *tab)
 	for (lo = 0, hi = nr - 1; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (((last - syms[mid].start) >> MAX_SHIFT) < max)
+		if (((last - syms[mid].start) >> OUTLIER_SHIFT) < 2 * nr + 64)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	f = lo;
-	span = last - syms[f].start;
-	for (shift = MIN_SHIFT; (span >> shift) >= max; shift++)
-		;
 	tab->bbase = syms[f].start;
-	tab->bshift = shift;
-	tab->nr_buckets = (size_t)(span >> shift) + 1;
-	tab->buckets = xmalloc((tab->nr_buckets + 1) * sizeof(*tab->buckets));
-	for (b = 0, i = f; b <= tab->nr_buckets; b++) {
-		u64 bstart = tab->bbase + ((u64)b << shift);
+	span = last - tab->bbase;
+	for (rshift = MIN_SHIFT; (span >> rshift) + 1 > max_regions; rshift++)
+		;
+	for (i = f; i < nr; i++) {
+		u64 ri = (syms[i].start - tab->bbase) >> rshift;
 
-		/* The last bucket's end may pass 2^64: every symbol is before it. */
-		if (b == tab->nr_buckets)
-			i = nr;
-		while (i < nr && syms[i].start < bstart)
+		nr_full += ri != prev_r;
+		prev_r = ri;
+	}
+	for (bshift = MIN_SHIFT; bshift < rshift &&
+	     nr_full * ((1ull << (rshift - bshift)) + 1) > max_buckets; bshift++)
+		;
+	per = (size_t)1 << (rshift - bshift);
+	tab->rshift = rshift;
+	tab->bshift = bshift;
+	tab->nr_regions = (size_t)(span >> rshift) + 1;
+	tab->regions = xmalloc(tab->nr_regions * sizeof(*tab->regions));
+	tab->nr_buckets = nr_full * (per + 1);
+	tab->buckets = xmalloc(tab->nr_buckets * sizeof(*tab->buckets));
+	for (r = 0, i = f, nb = 0; r < tab->nr_regions; r++) {
+		u64 rstart = tab->bbase + ((u64)r << rshift), rend = rstart + ((u64)1 << rshift);
+		u32 *bk;
+		size_t b;
+
+		/* i: the first symbol at or after the region's start. */
+		if (r + 1 < tab->nr_regions ? (i == nr || syms[i].start >= rend) : i == nr) {
+			tab->regions[r] = REGION_EMPTY | (u32)(i - 1);
+			continue;
+		}
+		tab->regions[r] = (u32)nb;
+		bk = tab->buckets + nb;
+		for (b = 0; b < per; b++) {
+			u64 bstart = rstart + ((u64)b << bshift);
+
+			/* A bucket starting past 2^64: every symbol is before it. */
+			if (((u64)b << bshift) > UINT64_MAX - rstart)
+				i = nr;
+			while (i < nr && syms[i].start < bstart)
+				i++;
+			bk[b] = (u32)i;
+		}
+		/* The sentinel: the next region's first symbol (the last region: past all). */
+		while (i < nr && (r + 1 == tab->nr_regions || syms[i].start < rend))
 			i++;
-		tab->buckets[b] = (u32)i;
+		bk[per] = (u32)i;
+		nb += per + 1;
 	}
 }
 
@@ -344,6 +402,26 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	for (g = 0; g < tab->nr; g = i) {
 		struct cand best, c;
 
+		i = g + 1;
+		if (i == tab->nr || tab->syms[i].start != tab->syms[g].start) {
+			/* No alias, the usual case: only a PAGE end or a SIDE end to set. */
+			struct symbol *s = &tab->syms[g];
+
+			switch (symbol__end_kind(s)) {
+			case SYM_END_NEXT:
+				if (i == tab->nr || (kallsyms && (payload(s) == 0) !=
+						     (build_owner(tab, s + 1) == 0)))
+					s->info += (SYM_END_PAGE - SYM_END_NEXT) << SYM_KIND_SHIFT;
+				break;
+			case SYM_END_SIDE:
+				tab->side[payload(s)].val += s->start;
+				break;
+			default:
+				break;
+			}
+			tab->syms[out++] = *s;
+			continue;
+		}
 		classify(tab, g, kallsyms, &best);
 		for (i = g + 1; i < tab->nr && tab->syms[i].start == tab->syms[g].start; i++) {
 			classify(tab, i, kallsyms, &c);
@@ -388,26 +466,35 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 	 */
 	i = *hint;
 	if (i < tab->nr && addr >= syms[i].start && (i + 1 == tab->nr || addr < syms[i + 1].start) &&
-	    addr < symbol__end(tab, &syms[i]))
+	    (symbol__end_kind(&syms[i]) == SYM_END_NEXT || addr < symbol__end(tab, &syms[i])))
 		return &syms[i];
-	if (!tab->nr_top || tab->top[0] > addr)
-		return NULL;
 	/*
 	 * i: the last symbol with start <= addr. Samples land anywhere: the
 	 * searches use conditional moves, not branches, on the comparisons.
 	 */
-	if (addr >= tab->bbase && ((addr - tab->bbase) >> tab->bshift) < tab->nr_buckets) {
-		size_t b = (addr - tab->bbase) >> tab->bshift;
+	if (addr >= tab->bbase && ((addr - tab->bbase) >> tab->rshift) < tab->nr_regions) {
+		u64 d = addr - tab->bbase;
+		u32 e = tab->regions[d >> tab->rshift];
 
-		i = tab->buckets[b];	/* start >= bucket start: > addr, or in it */
-		n = tab->buckets[b + 1] - i;
-		if (i)
-			i--, n++;	/* the symbol running into the bucket */
+		if (e & REGION_EMPTY) {
+			i = e & ~REGION_EMPTY;	/* the symbol running into the region */
+			n = 1;
+		} else {
+			const u32 *bk = tab->buckets + e +
+					((d >> tab->bshift) & ((1u << (tab->rshift - tab->bshift)) - 1));
+
+			i = bk[0];	/* start >= bucket start: > addr, or in it */
+			n = bk[1] - i;
+			if (i)
+				i--, n++;	/* the symbol running into the bucket */
+		}
 		base = syms + i;
-	} else if (addr >= syms[tab->nr - 1].start) {
-		base = syms + tab->nr - 1;
+	} else if (addr >= tab->bbase) {
+		base = syms + tab->nr - 1;	/* no table has regions past its last start */
 		n = 1;
 	} else {
+		if (!tab->nr || tab->top[0] > addr)
+			return NULL;
 		/* The last group whose first start is <= addr, then in it. */
 		top = tab->top;
 		for (n = tab->nr_top; n > 1; n -= half) {
@@ -424,7 +511,8 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 	}
 	if (base->start > addr)
 		return NULL;
-	if (addr < symbol__end(tab, base)) {
+	/* base is the last start <= addr: a NEXT end is past addr. */
+	if (symbol__end_kind(base) == SYM_END_NEXT || addr < symbol__end(tab, base)) {
 		*hint = (size_t)(base - syms);	/* a cache, not state */
 		return base;
 	}
@@ -445,5 +533,5 @@ size_t symtab__bytes(const struct symtab *tab)
 {
 	return tab->nr * sizeof(struct symbol) + (tab->names ? tab->names_alloc : tab->names_used) +
 	       tab->nr_side * sizeof(*tab->side) + tab->nr_top * sizeof(*tab->top) +
-	       (tab->buckets ? (tab->nr_buckets + 1) * sizeof(*tab->buckets) : 0);
+	       tab->nr_regions * sizeof(*tab->regions) + tab->nr_buckets * sizeof(*tab->buckets);
 }

@@ -36,6 +36,8 @@ struct symtab_side {
 	u64 owner;
 };
 
+#define SYMTAB_FANOUT	16
+
 /**
  * struct symtab - a sorted symbol array with its names.
  * Built by symtab__add() calls, then symtab__finish(); read-only after.
@@ -53,21 +55,16 @@ struct symtab {
 	size_t nr_side, side_alloc;
 	size_t dropped;		/* symbols left out: past 4 GiB of symbols and names */
 	size_t hint;		/* lookup cache: index of the last symbol found */
-	/*
-	 * Lookup index, built by symtab__finish: every SYMTAB_FANOUT-th start;
-	 * and where the addresses are dense enough, buckets of 2^bshift bytes
-	 * from bbase, each with the index of the first symbol at or after it
-	 * (nr_buckets + 1 entries).
-	 */
-	u64 *top;
+	/* Lookup index, built by symtab__finish (see symtab__index). */
+	u64 *top;		/* every SYMTAB_FANOUT-th start */
 	size_t nr_top;
-	u32 *buckets;
+	u64 bbase;		/* the first start the regions cover */
+	u32 *regions;		/* bucket offset, or REGION_EMPTY | a symbol */
+	size_t nr_regions;
+	u32 *buckets;		/* a region's: first symbol at or after each */
 	size_t nr_buckets;
-	u64 bbase;
-	unsigned int bshift;
+	unsigned int rshift, bshift;
 };
-
-#define SYMTAB_FANOUT	16
 
 static inline const char *symbol__name(const struct symbol *s)
 {
@@ -87,9 +84,9 @@ static inline unsigned int symbol__end_kind(const struct symbol *s)
 /** symbol__end - the end of @s, a symbol of @tab. */
 static inline u64 symbol__end(const struct symtab *tab, const struct symbol *s)
 {
-	switch (symbol__end_kind(s)) {
-	case SYM_END_NEXT:
+	if (symbol__end_kind(s) == SYM_END_NEXT)
 		return s[1].start;
+	switch (symbol__end_kind(s)) {
 	case SYM_END_PAGE:
 		return PERF_ALIGN(s->start, 4096) + 4096;
 	case SYM_END_SIZE:
@@ -123,6 +120,9 @@ void symtab__exit(struct symtab *tab);
  */
 void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		 const char *name, size_t name_len);
+
+/** symtab__reserve - room for @nr symbols and @name_bytes of names (a hint). */
+void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes);
 
 /** symtab__add_owned - symtab__add with a kallsyms owner (see symbol__owner). */
 void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
