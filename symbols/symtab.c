@@ -490,7 +490,9 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 		}
 		base = syms + i;
 	} else if (addr >= tab->bbase) {
-		base = syms + tab->nr - 1;	/* no table has regions past its last start */
+		if (!tab->nr)
+			return NULL;	/* an empty table has no regions */
+		base = syms + tab->nr - 1;	/* past the last region: past the last start */
 		n = 1;
 	} else {
 		if (!tab->nr || tab->top[0] > addr)

@@ -564,6 +564,13 @@ void test_symtab_layout(void)
 	char name[32];
 
 	CHECK(sizeof(struct symbol) == 16);
+	/* An empty table, finished or not, finds nothing anywhere. */
+	symtab__init(&tab);
+	CHECK(symtab__find(&tab, 0) == NULL && symtab__find(&tab, ~0ull) == NULL);
+	symtab__finish(&tab, false);
+	CHECK(symtab__find(&tab, 0) == NULL && symtab__find(&tab, 0x1234) == NULL);
+	CHECK(symtab__find(&tab, ~0ull) == NULL && symtab__find_name(&tab, "x") == NULL);
+	symtab__exit(&tab);
 	symtab__init(&tab);
 	symtab__add(&tab, 0x1000, 0, STB_GLOBAL, STT_FUNC, "__pfx_do_work", 13);
 	symtab__add(&tab, 0x1010, 0, STB_GLOBAL, STT_FUNC, "do_work", 7);
