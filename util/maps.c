@@ -5,27 +5,98 @@
  */
 #include "util/maps.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
 
 struct map_node {
 	struct map map;		/* first: a struct map * is its node */
 	struct map_node *l, *r;
-	u64 prio;
 };
 
-static u64 maps_rng = 0x853c49e6748fea9bull;
+/*
+ * Treap priorities: a keyed hash of the map's start (a node's start never
+ * changes; a trimmed map's tail is a new node), the key from the kernel's
+ * random bytes for this process, so that a data file cannot choose
+ * priorities that unbalance the tree, and a clone keeps its source's.
+ */
+static u64 maps_key;
 
-/* Priorities: a xorshift stream, independent of anything in the data. */
+__attribute__((constructor)) static void maps_key_init(void)
+{
+	const u8 *r = (const u8 *)getauxval(AT_RANDOM);
+
+	if (r)
+		memcpy(&maps_key, r + 8, sizeof(maps_key));
+	maps_key |= 1;
+}
+
+static inline u64 map_prio(const struct map_node *n)
+{
+	/* One multiply: its high bits, which decide, mix all of the start's. */
+	return (n->map.start ^ maps_key) * 0x9e3779b97f4a7c15ull;
+}
+
+/*
+ * Nodes (48 bytes) come from slabs of MAP_SLAB, freed ones onto a list
+ * for the next insert: malloc took a 64-byte chunk for each. Sanitizer
+ * builds use malloc, so that ASan sees every node.
+ */
+#ifdef __SANITIZE_ADDRESS__
+static struct map_node *map_node__alloc(void)
+{
+	return xmalloc(sizeof(struct map_node));
+}
+
+static void map_node__release(struct map_node *n)
+{
+	free(n);
+}
+#else
+#define MAP_SLAB	4096
+
+static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct map_node *slab_free, *slab_next, *slab_end;
+static struct map_node **slabs;		/* every slab, for as long as the process runs */
+static size_t nr_slabs;
+
+static struct map_node *map_node__alloc(void)
+{
+	struct map_node *n;
+
+	pthread_mutex_lock(&slab_lock);
+	if (slab_free) {
+		n = slab_free;
+		slab_free = n->l;
+	} else {
+		if (slab_next == slab_end) {
+			slab_next = xmalloc(MAP_SLAB * sizeof(*slab_next));
+			slab_end = slab_next + MAP_SLAB;
+			slabs = xrealloc(slabs, (nr_slabs + 1) * sizeof(*slabs));
+			slabs[nr_slabs++] = slab_next;
+		}
+		n = slab_next++;
+	}
+	pthread_mutex_unlock(&slab_lock);
+	return n;
+}
+
+static void map_node__release(struct map_node *n)
+{
+	pthread_mutex_lock(&slab_lock);
+	n->l = slab_free;
+	slab_free = n;
+	pthread_mutex_unlock(&slab_lock);
+}
+#endif
+
 static struct map_node *map_node__new(const struct map *map)
 {
-	struct map_node *n = xmalloc(sizeof(*n));
+	struct map_node *n = map_node__alloc();
 
-	maps_rng ^= maps_rng << 13;
-	maps_rng ^= maps_rng >> 7;
-	maps_rng ^= maps_rng << 17;
 	n->map = *map;
 	n->l = n->r = NULL;
-	n->prio = maps_rng;
 	return n;
 }
 
@@ -35,7 +106,7 @@ static void map_node__free_all(struct map_node *n, size_t *nr)
 		struct map_node *r = n->r;
 
 		map_node__free_all(n->l, nr);
-		free(n);
+		map_node__release(n);
 		(*nr)--;
 		n = r;
 	}
@@ -66,7 +137,7 @@ static struct map_node *map_merge(struct map_node *a, struct map_node *b)
 	struct map_node *root = NULL, **p = &root;
 
 	while (a && b) {
-		if (a->prio > b->prio) {
+		if (map_prio(a) > map_prio(b)) {
 			*p = a;
 			p = &a->r;
 			a = a->r;
@@ -218,7 +289,7 @@ static struct map_node *map_node__clone(const struct map_node *src)
 
 	if (!src)
 		return NULL;
-	n = xmalloc(sizeof(*n));
+	n = map_node__alloc();
 	*n = *src;
 	n->l = map_node__clone(src->l);
 	n->r = map_node__clone(src->r);
