@@ -4,8 +4,8 @@
  * machine's kernel maps, kept as a treap on start.
  */
 #include "util/maps.h"
+#include "util/slab.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -38,58 +38,19 @@ static inline u64 map_prio(const struct map_node *n)
 	return (n->map.start ^ maps_key) * 0x9e3779b97f4a7c15ull;
 }
 
-/*
- * Nodes (48 bytes) come from slabs of MAP_SLAB, freed ones onto a list
- * for the next insert: malloc took a 64-byte chunk for each. Sanitizer
- * builds use malloc, so that ASan sees every node.
- */
-#ifdef __SANITIZE_ADDRESS__
+/* Nodes (48 bytes) and maps (32) by the hundred thousand: from slabs. */
+static struct slab node_slab = SLAB_INIT(struct map_node, 4096);
+static struct slab maps_slab = SLAB_INIT(struct maps, 4096);
+
 static struct map_node *map_node__alloc(void)
 {
-	return xmalloc(sizeof(struct map_node));
+	return slab__alloc(&node_slab);
 }
 
 static void map_node__release(struct map_node *n)
 {
-	free(n);
+	slab__free(&node_slab, n);
 }
-#else
-#define MAP_SLAB	4096
-
-static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct map_node *slab_free, *slab_next, *slab_end;
-static struct map_node **slabs;		/* every slab, for as long as the process runs */
-static size_t nr_slabs;
-
-static struct map_node *map_node__alloc(void)
-{
-	struct map_node *n;
-
-	pthread_mutex_lock(&slab_lock);
-	if (slab_free) {
-		n = slab_free;
-		slab_free = n->l;
-	} else {
-		if (slab_next == slab_end) {
-			slab_next = xmalloc(MAP_SLAB * sizeof(*slab_next));
-			slab_end = slab_next + MAP_SLAB;
-			slabs = xrealloc(slabs, (nr_slabs + 1) * sizeof(*slabs));
-			slabs[nr_slabs++] = slab_next;
-		}
-		n = slab_next++;
-	}
-	pthread_mutex_unlock(&slab_lock);
-	return n;
-}
-
-static void map_node__release(struct map_node *n)
-{
-	pthread_mutex_lock(&slab_lock);
-	n->l = slab_free;
-	slab_free = n;
-	pthread_mutex_unlock(&slab_lock);
-}
-#endif
 
 static struct map_node *map_node__new(const struct map *map)
 {
@@ -160,7 +121,7 @@ static struct map_node *map_max(struct map_node *t)
 
 struct maps *maps__new(void)
 {
-	struct maps *maps = xzalloc(sizeof(*maps));
+	struct maps *maps = slab__alloc(&maps_slab);
 
 	maps->refcnt = 1;
 	return maps;
@@ -183,7 +144,7 @@ void maps__put(struct maps *maps)
 {
 	if (maps && --maps->refcnt == 0) {
 		maps__clear(maps);
-		free(maps);
+		slab__free(&maps_slab, maps);
 	}
 }
 
