@@ -310,12 +310,24 @@ int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 		return fd;
 	}
 	/*
-	 * Room for what a plain copy of this size holds (a line is 40 bytes
-	 * or more, half of it the name), so that the arrays do not grow by
-	 * copies; a gzip copy grows them as it goes.
+	 * Room for what a copy of this size holds (a line is 40 bytes or
+	 * more, half of it the name), so that the arrays do not grow by
+	 * copies, which leave freed holes behind at the peak.
 	 */
-	if (!fstat(fd, &stbuf) && stbuf.st_size > 0)
-		symtab__reserve(&ks->tab, (size_t)stbuf.st_size / 40 + 16, (size_t)stbuf.st_size / 2 + 64);
+	if (!fstat(fd, &stbuf) && stbuf.st_size > 0) {
+		size_t size = (size_t)stbuf.st_size;
+		u8 head[2], tail[4];
+
+		/* A gzip copy: its last 4 bytes are the plain size (mod 2^32). */
+		if (size >= 18 && pread(fd, head, 2, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b &&
+		    pread(fd, tail, 4, (off_t)size - 4) == 4) {
+			size = (size_t)tail[0] | (size_t)tail[1] << 8 | (size_t)tail[2] << 16 |
+			       (size_t)tail[3] << 24;
+			if (size > KALLSYMS_MAX_BYTES)
+				size = KALLSYMS_MAX_BYTES;
+		}
+		symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
+	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
 		close(fd);
