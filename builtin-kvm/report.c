@@ -477,7 +477,7 @@ static bool report_hidden(const struct sample_filter *f, const struct addr_locat
 				     str_list__has(f->dsos, f->nr_dsos, dso->short_name) ||
 				     str_list__has(f->dsos, f->nr_dsos, dso->long_name))))
 		return true;
-	if (f->nr_syms && (!al->sym || !str_list__has(f->syms, f->nr_syms, al->sym->name)))
+	if (f->nr_syms && (!al->sym || !str_list__has(f->syms, f->nr_syms, symbol__name(al->sym))))
 		return true;
 	return false;
 }

@@ -16,8 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct symbol *s = &ks.tab.syms[i];
 
 		symtab__find(&ks.tab, s->start);
-		symtab__find(&ks.tab, s->end);
-		symtab__find_name(&ks.tab, s->name);
+		symtab__find(&ks.tab, symbol__end(&ks.tab, s));
+		symtab__find_name(&ks.tab, symbol__name(s));
+		symbol__owner(&ks.tab, s);
 	}
 	symtab__find(&ks.tab, ks.text);
 	kallsyms__module_owner(&ks, "kvm");

@@ -63,8 +63,16 @@ char *demangle(const char *name, bool kernel)
 
 	if (!(kernel ? demangle_conf.kernel : demangle_conf.user))
 		return NULL;
-	out = cplus_demangle(name, verbose > 0 ? DMGL_PARAMS | DMGL_ANSI : DMGL_NO_OPTS);
-	if (out)
-		return out;
+	/*
+	 * cplus_demangle (automatic style) tries Rust ("_R", "_ZN") and the
+	 * C++ ABI ("_Z", "_GLOBAL_" constructors and destructors) only: any
+	 * other name, most of a C library's, it returns as it is, after
+	 * walking it twice. Those go straight to the OCaml check.
+	 */
+	if (name[0] == '_' && (name[1] == 'Z' || name[1] == 'R' || !strncmp(name, "_GLOBAL_", 8))) {
+		out = cplus_demangle(name, verbose > 0 ? DMGL_PARAMS | DMGL_ANSI : DMGL_NO_OPTS);
+		if (out)
+			return out;
+	}
 	return ocaml_demangle(name);
 }

@@ -166,6 +166,19 @@ static void load_symbols(struct elf_image *img, Elf *elf, Elf_Scn *scn, const GE
 	if (!data || !shdr->sh_entsize)
 		return;
 	nr = shdr->sh_size / shdr->sh_entsize;
+	/*
+	 * Room for them all and their names (the string table's size, up to
+	 * 64 MiB) at once: as many symbols as the data read holds.
+	 */
+	{
+		Elf_Scn *str = elf_getscn(elf, shdr->sh_link);
+		GElf_Shdr strh;
+		size_t have = data->d_size / shdr->sh_entsize;
+
+		symtab__reserve(&img->tab, img->tab.nr + (nr < have ? nr : have),
+				img->tab.names_used + (str && gelf_getshdr(str, &strh) &&
+						       strh.sh_size < (64u << 20) ? strh.sh_size : 0));
+	}
 	for (i = 0; i < nr; i++) {
 		GElf_Sym sym;
 		const char *name;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -30,27 +31,49 @@ static inline u8 hexv(char c)
 	return (u8)(hex_table1[(unsigned char)c] - 1);
 }
 
+#define BYTES(b)	(0x0101010101010101ull * (b))
+
+/*
+ * Eight hex digits, the first in the lowest byte of @w (as memcpy loads
+ * them on a little-endian machine), to their value in *@out: a byte at a
+ * time in one word. False when one of them is not a hex digit.
+ */
+static inline bool hex8(u64 w, u32 *out)
+{
+	u64 low = w & BYTES(0x7f), folded = low | BYTES(0x20), digit, letter, nib, x;
+
+	/* 0x80 in each byte that is '0'-'9'; in each that is 'a'-'f' or 'A'-'F'. */
+	digit = (BYTES(127 + 0x3a) - low) & ~w & (low + BYTES(127 - 0x2f)) & BYTES(0x80);
+	letter = (BYTES(127 + 0x67) - folded) & ~w & (folded + BYTES(127 - 0x60)) & BYTES(0x80);
+	if ((digit | letter) != BYTES(0x80))
+		return false;
+	nib = (w & BYTES(0x0f)) + (letter >> 7) * 9;
+	/* The first digit is the most significant. */
+	x = __builtin_bswap64(nib);
+	x = (x | x >> 4) & 0x00ff00ff00ff00ffull;
+	x = (x | x >> 8) & 0x0000ffff0000ffffull;
+	x = (x | x >> 16) & 0x00000000ffffffffull;
+	*out = (u32)x;
+	return true;
+}
+
 /* Parses up to 16 hex digits; returns chars used, 0 on junk. */
 static size_t parse_hex(const char *p, const char *end, u64 *v)
 {
 	size_t n = 0;
 	u64 x = 0;
-	u8 bad = 0;
-	int i;
 
-	/* The usual line: exactly 16 digits and a space, taken without branches. */
-	if (end - p > 16 && p[16] == ' ') {
-		for (i = 0; i < 16; i++) {
-			u8 h = hexv(p[i]);
+	/* The usual line: exactly 16 digits and a space, a word at a time. */
+	if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && end - p > 16 && p[16] == ' ') {
+		u64 w0, w1;
+		u32 hi, lo;
 
-			bad |= h;
-			x = (x << 4) | (h & 0xf);
-		}
-		if (!(bad & 0xf0)) {
-			*v = x;
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		if (hex8(w0, &hi) && hex8(w1, &lo)) {
+			*v = (u64)hi << 32 | lo;
 			return 16;
 		}
-		x = 0;
 	}
 	while (p + n < end && hexv(p[n]) != 0xff) {
 		if (n == 16)
@@ -199,13 +222,12 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 			return -EINVAL;
 		}
 	}
-	symtab__add(&ks->tab, addr, 0,
-		    type == 'W' || type == 'w' ? STB_WEAK :
-		    is_upper(type) ? STB_GLOBAL : STB_LOCAL,
-		    to_upper(type) == 'T' || to_upper(type) == 'W' ?
-		    STT_FUNC : STT_OBJECT,
-		    name, (size_t)(name_end - name));
-	ks->tab.syms[ks->tab.nr - 1].owner = owner;
+	symtab__add_owned(&ks->tab, addr, 0,
+			  type == 'W' || type == 'w' ? STB_WEAK :
+			  is_upper(type) ? STB_GLOBAL : STB_LOCAL,
+			  to_upper(type) == 'T' || to_upper(type) == 'W' ?
+			  STT_FUNC : STT_OBJECT,
+			  name, (size_t)(name_end - name), owner);
 	st->kept++;
 	return 0;
 }
@@ -271,6 +293,7 @@ int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 	enum { CHUNK = 256 * 1024, MAX_LINE = 4096 };
 	char *buf = xmalloc(CHUNK + MAX_LINE);
 	struct kparse st;
+	struct stat stbuf;
 	size_t have = 0, total = 0;
 	gzFile gz;
 	int fd, ret = 0;
@@ -285,6 +308,25 @@ int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 			err__set(err, fd, "cannot read '%s': %s", path, file__strerror(fd));
 		free(buf);
 		return fd;
+	}
+	/*
+	 * Room for what a copy of this size holds (a line is 40 bytes or
+	 * more, half of it the name), so that the arrays do not grow by
+	 * copies, which leave freed holes behind at the peak.
+	 */
+	if (!fstat(fd, &stbuf) && stbuf.st_size > 0) {
+		size_t size = (size_t)stbuf.st_size;
+		u8 head[2], tail[4];
+
+		/* A gzip copy: its last 4 bytes are the plain size (mod 2^32). */
+		if (size >= 18 && pread(fd, head, 2, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b &&
+		    pread(fd, tail, 4, (off_t)size - 4) == 4) {
+			size = (size_t)tail[0] | (size_t)tail[1] << 8 | (size_t)tail[2] << 16 |
+			       (size_t)tail[3] << 24;
+			if (size > KALLSYMS_MAX_BYTES)
+				size = KALLSYMS_MAX_BYTES;
+		}
+		symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
 	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {

@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Symbol tables. While a table is built its symbols go into one array and
+ * their names into one arena (a symbol holds the name's offset); finishing
+ * it sorts the symbols, keeps one per address, derives the ends that can
+ * be derived, and joins symbols and names into one allocation, where a
+ * symbol finds its name at a fixed distance from itself.
+ */
 #include "symbols/symtab.h"
 
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define POOL_CHUNK (256 * 1024)
+#define NAMES_CHUNK	(64 * 1024)
+/* Symbols and names of one table, together: offsets are 32 bits. */
+#define SYMTAB_MAX_BYTES	((size_t)UINT32_MAX)
 
 void symtab__init(struct symtab *tab)
 {
@@ -14,82 +23,97 @@ void symtab__init(struct symtab *tab)
 
 void symtab__exit(struct symtab *tab)
 {
-	size_t i;
-
-	for (i = 0; i < tab->nr_pools; i++)
-		free(tab->pools[i]);
-	free(tab->pools);
 	free(tab->syms);
-	free(tab->starts);
+	free(tab->names);
+	free(tab->side);
 	free(tab->top);
+	free(tab->regions);
 	free(tab->buckets);
 	memset(tab, 0, sizeof(*tab));
 }
 
-static const char *pool_add(struct symtab *tab, const char *name, size_t len)
+static inline u32 payload(const struct symbol *s)
 {
-	char *p;
+	return s->info >> SYM_PAYLOAD_SHIFT;
+}
 
-	if (tab->pool_used + len + 1 > tab->pool_size || !tab->nr_pools) {
-		size_t sz = len + 1 > POOL_CHUNK ? len + 1 : POOL_CHUNK;
+static inline u32 make_info(u32 flags, unsigned int kind, u32 payload)
+{
+	return flags | (u32)kind << SYM_KIND_SHIFT | payload << SYM_PAYLOAD_SHIFT;
+}
 
-		tab->pools = xrealloc(tab->pools, (tab->nr_pools + 1) * sizeof(char *));
-		tab->pools[tab->nr_pools++] = xmalloc(sz);
-		tab->pool_size = sz;
-		tab->pool_used = 0;
+/* The name's offset in the arena; a name that ends the previous one shares it. */
+static size_t names_add(struct symtab *tab, const char *name, size_t len)
+{
+	size_t off;
+
+	if (len && tab->last_len >= len &&
+	    tab->names[tab->last_name + tab->last_len - len] == name[0] &&
+	    !memcmp(tab->names + tab->last_name + tab->last_len - len, name, len))
+		return tab->last_name + tab->last_len - len;
+	if (tab->names_used + len + 1 > tab->names_alloc) {
+		size_t sz = tab->names_alloc ? tab->names_alloc : NAMES_CHUNK;
+
+		while (sz < tab->names_used + len + 1)
+			sz *= 2;
+		tab->names = xrealloc(tab->names, sz);
+		tab->names_alloc = sz;
 	}
-	p = tab->pools[tab->nr_pools - 1] + tab->pool_used;
-	memcpy(p, name, len);
-	p[len] = '\0';
-	tab->pool_used += len + 1;
-	return p;
+	off = tab->names_used;
+	memcpy(tab->names + off, name, len);
+	tab->names[off + len] = '\0';
+	tab->names_used += len + 1;
+	tab->last_name = off;
+	tab->last_len = len;
+	return off;
+}
+
+void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
+		       const char *name, size_t name_len, u16 owner)
+{
+	struct symbol *s;
+	u32 flags = (binding == STB_WEAK ? SYM_BIND_WEAK :
+		     binding == STB_GLOBAL ? SYM_BIND_GLOBAL : SYM_BIND_OTHER) |
+		    (type == STT_FUNC ? SYM_FUNC : 0);
+
+	if ((tab->nr + 1) * sizeof(*s) + tab->names_used + name_len + 1 > SYMTAB_MAX_BYTES ||
+	    tab->nr_side >= SYM_PAYLOAD_MAX) {
+		tab->dropped++;
+		return;
+	}
+	if (tab->nr == tab->alloc)
+		ALLOC_GROW(tab->syms, tab->nr + 1, tab->alloc);
+	s = &tab->syms[tab->nr++];
+	s->start = start;
+	s->name = (u32)names_add(tab, name, name_len);
+	/* While building, NEXT stands for unsized (the payload the owner). */
+	if (!size) {
+		s->info = make_info(flags, SYM_END_NEXT, owner);
+	} else if (size <= SYM_PAYLOAD_MAX && !owner) {
+		s->info = make_info(flags, SYM_END_SIZE, (u32)size);
+	} else {
+		ALLOC_GROW(tab->side, tab->nr_side + 1, tab->side_alloc);
+		tab->side[tab->nr_side] = (struct symtab_side){ .val = size, .owner = owner };
+		s->info = make_info(flags, SYM_END_SIDE, (u32)tab->nr_side++);
+	}
+}
+
+void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes)
+{
+	if (nr > tab->alloc) {
+		tab->syms = xrealloc(tab->syms, nr * sizeof(*tab->syms));
+		tab->alloc = nr;
+	}
+	if (name_bytes > tab->names_alloc) {
+		tab->names = xrealloc(tab->names, name_bytes);
+		tab->names_alloc = name_bytes;
+	}
 }
 
 void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		 const char *name, size_t name_len)
 {
-	struct symbol *s;
-
-	ALLOC_GROW(tab->syms, tab->nr + 1, tab->alloc);
-	s = &tab->syms[tab->nr++];
-	s->start = start;
-	s->end = start + size;
-	s->binding = binding;
-	s->type = type;
-	s->name = pool_add(tab, name, name_len);
-}
-
-static int leading_underscores(const char *s)
-{
-	int n = 0;
-
-	while (s[n] == '_')
-		n++;
-	return n;
-}
-
-/* True if @a should be kept over @b, both at the same address. */
-static bool better(const struct symbol *a, const struct symbol *b)
-{
-	bool za = a->end == a->start, zb = b->end == b->start;
-	int ua, ub;
-	size_t la, lb;
-
-	if (za != zb)
-		return zb;
-	if ((a->binding == STB_WEAK) != (b->binding == STB_WEAK))
-		return b->binding == STB_WEAK;
-	if ((a->binding == STB_GLOBAL) != (b->binding == STB_GLOBAL))
-		return a->binding == STB_GLOBAL;
-	ua = leading_underscores(a->name);
-	ub = leading_underscores(b->name);
-	if (ua != ub)
-		return ua < ub;
-	la = strlen(a->name);
-	lb = strlen(b->name);
-	if (la != lb)
-		return la > lb;
-	return true;	/* the earlier one wins */
+	symtab__add_owned(tab, start, size, binding, type, name, name_len, 0);
 }
 
 /* The end of the ascending run of starts that begins at idx[a]. */
@@ -105,7 +129,7 @@ static size_t run_end(const struct symbol *s, const u32 *idx, size_t a, size_t n
  * order, which the alias rules need). A natural merge sort of 32-bit
  * indices, then the symbols moved once, in place, along the cycles of the
  * permutation: 8 bytes a symbol at the peak, not a second copy of the
- * array (32 bytes a symbol, 3 MB for a kernel's kallsyms).
+ * array. A table already in order is not sorted.
  */
 static void symtab__sort(struct symtab *tab)
 {
@@ -161,94 +185,267 @@ static void symtab__sort(struct symtab *tab)
 }
 
 /*
- * Buckets: at most BUCKETS_PER_SYM per symbol (4 bytes each), no larger
- * than 64 KiB. Symbols below the dense part (kallsyms' per-CPU symbols
- * at small addresses) stay outside, found through the top index.
+ * The index. Symbols below the dense part (kallsyms' per-CPU symbols at
+ * small addresses) are found through the top index (every SYMTAB_FANOUT-th
+ * start). From the dense part's first start (bbase) on, the addresses are
+ * cut into regions of 2^rshift bytes (about one for every REGION_SYMS
+ * symbols); a region without symbols (a kernel's core and its modules are
+ * a gigabyte apart) holds the index of the symbol running into it, a
+ * region with symbols the offset of its buckets: 2^(rshift - bshift)
+ * buckets of 2^bshift bytes and one more, each the index of the first
+ * symbol at or after the bucket's start. About one bucket (4 bytes) for
+ * every BUCKET_SYMS symbols: a lookup reads a region, a bucket and
+ * searches a few starts.
  */
-#define BUCKETS_PER_SYM	2
-#define MIN_SHIFT	6
-#define MAX_SHIFT	16
+#define BUCKET_SYMS	2
+#define REGION_SYMS	8
+#define MIN_SHIFT	4
+#define OUTLIER_SHIFT	16
+#define REGION_EMPTY	0x80000000u
 
 static void symtab__index(struct symtab *tab)
 {
-	size_t i, nr = tab->nr, lo, hi, f, b, max = BUCKETS_PER_SYM * nr + 64;
-	u64 last = tab->syms[nr - 1].start, span;
-	unsigned int shift;
+	const struct symbol *syms = tab->syms;
+	size_t i, nr = tab->nr, lo, hi, f, r, nr_full = 0, per, nb;
+	size_t max_regions = nr / REGION_SYMS + 64, max_buckets = nr / BUCKET_SYMS + 64;
+	u64 last = syms[nr - 1].start, span, prev_r = UINT64_MAX;
+	unsigned int rshift, bshift;
 
-	free(tab->starts);
 	free(tab->top);
+	free(tab->regions);
 	free(tab->buckets);
-	tab->starts = xmalloc(nr * sizeof(*tab->starts));
 	tab->nr_top = (nr + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
 	tab->top = xmalloc(tab->nr_top * sizeof(*tab->top));
-	for (i = 0; i < nr; i++) {
-		tab->starts[i] = tab->syms[i].start;
-		if (i % SYMTAB_FANOUT == 0)
-			tab->top[i / SYMTAB_FANOUT] = tab->syms[i].start;
-	}
+	for (i = 0; i < nr; i += SYMTAB_FANOUT)
+		tab->top[i / SYMTAB_FANOUT] = syms[i].start;
 	/* The first symbol from which 64 KiB buckets would fit (spans shrink). */
 	for (lo = 0, hi = nr - 1; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (((last - tab->starts[mid]) >> MAX_SHIFT) < max)
+		if (((last - syms[mid].start) >> OUTLIER_SHIFT) < 2 * nr + 64)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	f = lo;
-	span = last - tab->starts[f];
-	for (shift = MIN_SHIFT; (span >> shift) >= max; shift++)
+	tab->bbase = syms[f].start;
+	span = last - tab->bbase;
+	for (rshift = MIN_SHIFT; (span >> rshift) + 1 > max_regions; rshift++)
 		;
-	tab->bbase = tab->starts[f];
-	tab->bshift = shift;
-	tab->nr_buckets = (size_t)(span >> shift) + 1;
-	tab->buckets = xmalloc((tab->nr_buckets + 1) * sizeof(*tab->buckets));
-	for (b = 0, i = f; b <= tab->nr_buckets; b++) {
-		u64 bstart = tab->bbase + ((u64)b << shift);
+	for (i = f; i < nr; i++) {
+		u64 ri = (syms[i].start - tab->bbase) >> rshift;
 
-		/* The last bucket's end may pass 2^64: every symbol is before it. */
-		if (b == tab->nr_buckets)
-			i = nr;
-		while (i < nr && tab->starts[i] < bstart)
-			i++;
-		tab->buckets[b] = (u32)i;
+		nr_full += ri != prev_r;
+		prev_r = ri;
 	}
+	for (bshift = MIN_SHIFT; bshift < rshift &&
+	     nr_full * ((1ull << (rshift - bshift)) + 1) > max_buckets; bshift++)
+		;
+	per = (size_t)1 << (rshift - bshift);
+	tab->rshift = rshift;
+	tab->bshift = bshift;
+	tab->nr_regions = (size_t)(span >> rshift) + 1;
+	tab->regions = xmalloc(tab->nr_regions * sizeof(*tab->regions));
+	tab->nr_buckets = nr_full * (per + 1);
+	tab->buckets = xmalloc(tab->nr_buckets * sizeof(*tab->buckets));
+	for (r = 0, i = f, nb = 0; r < tab->nr_regions; r++) {
+		u64 rstart = tab->bbase + ((u64)r << rshift), rend = rstart + ((u64)1 << rshift);
+		u32 *bk;
+		size_t b;
+
+		/* i: the first symbol at or after the region's start. */
+		if (r + 1 < tab->nr_regions ? (i == nr || syms[i].start >= rend) : i == nr) {
+			tab->regions[r] = REGION_EMPTY | (u32)(i - 1);
+			continue;
+		}
+		tab->regions[r] = (u32)nb;
+		bk = tab->buckets + nb;
+		for (b = 0; b < per; b++) {
+			u64 bstart = rstart + ((u64)b << bshift);
+
+			/* A bucket starting past 2^64: every symbol is before it. */
+			if (((u64)b << bshift) > UINT64_MAX - rstart)
+				i = nr;
+			while (i < nr && syms[i].start < bstart)
+				i++;
+			bk[b] = (u32)i;
+		}
+		/* The sentinel: the next region's first symbol (the last region: past all). */
+		while (i < nr && (r + 1 == tab->nr_regions || syms[i].start < rend))
+			i++;
+		bk[per] = (u32)i;
+		nb += per + 1;
+	}
+}
+
+static int leading_underscores(const char *s)
+{
+	int n = 0;
+
+	while (s[n] == '_')
+		n++;
+	return n;
+}
+
+/* One symbol of a run of equal starts, as the alias rules see it. */
+struct cand {
+	const struct symbol *s;
+	const char *name;
+	unsigned int kind;	/* its end: SYM_END_* */
+	bool empty;
+};
+
+/* True if @a should be kept over @b, both at the same address. */
+static bool better(const struct cand *a, const struct cand *b)
+{
+	u32 ba = a->s->info & 3, bb = b->s->info & 3;
+	int ua, ub;
+	size_t la, lb;
+
+	if (a->empty != b->empty)
+		return b->empty;
+	if ((ba == SYM_BIND_WEAK) != (bb == SYM_BIND_WEAK))
+		return bb == SYM_BIND_WEAK;
+	if ((ba == SYM_BIND_GLOBAL) != (bb == SYM_BIND_GLOBAL))
+		return ba == SYM_BIND_GLOBAL;
+	ua = leading_underscores(a->name);
+	ub = leading_underscores(b->name);
+	if (ua != ub)
+		return ua < ub;
+	la = strlen(a->name);
+	lb = strlen(b->name);
+	if (la != lb)
+		return la > lb;
+	return true;	/* the earlier one wins */
+}
+
+/* The owner of a symbol still being built (payload or side entry). */
+static u64 build_owner(const struct symtab *tab, const struct symbol *s)
+{
+	switch (symbol__end_kind(s)) {
+	case SYM_END_NEXT:
+		return payload(s);
+	case SYM_END_SIDE:
+		return tab->side[payload(s)].owner;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * How symbol @i (sorted, not yet deduplicated) ends, as perf's rules give
+ * it: a sized one at start + size; an unsized one at the next symbol's
+ * start (empty when that is an alias at the same start), except that the
+ * last one, and with @kallsyms the last of a run of core or module
+ * symbols, ends a page after its start's page.
+ */
+static void classify(const struct symtab *tab, size_t i, bool kallsyms, struct cand *c)
+{
+	const struct symbol *s = &tab->syms[i], *n = s + 1;
+
+	c->s = s;
+	c->name = tab->names + s->name;
+	c->kind = symbol__end_kind(s);
+	c->empty = false;
+	if (c->kind != SYM_END_NEXT)
+		return;
+	if (i + 1 == tab->nr ||
+	    (kallsyms && (build_owner(tab, s) == 0) != (build_owner(tab, n) == 0)))
+		c->kind = SYM_END_PAGE;
+	else
+		c->empty = n->start == s->start;
+}
+
+/* Writes @c, kept, at @out in its final form (the name still an arena offset). */
+static void keep(struct symtab *tab, const struct cand *c, size_t out)
+{
+	struct symbol s = *c->s;
+	u32 flags = s.info & 7;
+
+	if (c->kind == SYM_END_NEXT && c->empty) {
+		/* Not reached (the last alias of a run is never empty): an empty end. */
+		u64 owner = build_owner(tab, &s);
+
+		if (owner) {
+			ALLOC_GROW(tab->side, tab->nr_side + 1, tab->side_alloc);
+			tab->side[tab->nr_side] = (struct symtab_side){ .val = s.start, .owner = owner };
+			s.info = make_info(flags, SYM_END_SIDE, (u32)tab->nr_side++);
+		} else {
+			s.info = make_info(flags, SYM_END_SIZE, 0);
+		}
+	} else if (c->kind == SYM_END_PAGE) {
+		s.info = make_info(flags, SYM_END_PAGE, payload(&s));
+	} else if (c->kind == SYM_END_SIDE) {
+		tab->side[payload(&s)].val += s.start;	/* the size becomes the end */
+	}
+	tab->syms[out] = s;
 }
 
 void symtab__finish(struct symtab *tab, bool kallsyms)
 {
-	size_t i, out = 0;
-	struct symbol *last;
+	size_t i, g, out = 0, block;
+	struct symbol *syms;
 
-	if (!tab->nr)
+	tab->last_len = 0;
+	if (!tab->nr) {
+		free(tab->names);
+		tab->names = NULL;
+		tab->names_used = tab->names_alloc = 0;
 		return;
+	}
 	symtab__sort(tab);
 	/*
 	 * Ends first, then aliases, as perf does: of several unsized aliases
 	 * the last one spans to the next address and so is the one kept.
+	 * A run's kept symbol is written over the run's first slot or before.
 	 */
-	for (i = 0; i + 1 < tab->nr; i++) {
-		struct symbol *s = &tab->syms[i], *n = &tab->syms[i + 1];
+	for (g = 0; g < tab->nr; g = i) {
+		struct cand best, c;
 
-		if (s->end != s->start)
-			continue;
-		if (kallsyms && (s->owner == 0) != (n->owner == 0))
-			s->end = PERF_ALIGN(s->end + 4096, 4096);
-		else
-			s->end = n->start;
-	}
-	last = &tab->syms[tab->nr - 1];
-	if (last->end == last->start)
-		last->end = PERF_ALIGN(last->start, 4096) + 4096;
-	for (i = 0; i < tab->nr; i++) {
-		if (out && tab->syms[out - 1].start == tab->syms[i].start) {
-			if (!better(&tab->syms[out - 1], &tab->syms[i]))
-				tab->syms[out - 1] = tab->syms[i];
+		i = g + 1;
+		if (i == tab->nr || tab->syms[i].start != tab->syms[g].start) {
+			/* No alias, the usual case: only a PAGE end or a SIDE end to set. */
+			struct symbol *s = &tab->syms[g];
+
+			switch (symbol__end_kind(s)) {
+			case SYM_END_NEXT:
+				if (i == tab->nr || (kallsyms && (payload(s) == 0) !=
+						     (build_owner(tab, s + 1) == 0)))
+					s->info += (SYM_END_PAGE - SYM_END_NEXT) << SYM_KIND_SHIFT;
+				break;
+			case SYM_END_SIDE:
+				tab->side[payload(s)].val += s->start;
+				break;
+			default:
+				break;
+			}
+			tab->syms[out++] = *s;
 			continue;
 		}
-		tab->syms[out++] = tab->syms[i];
+		classify(tab, g, kallsyms, &best);
+		for (i = g + 1; i < tab->nr && tab->syms[i].start == tab->syms[g].start; i++) {
+			classify(tab, i, kallsyms, &c);
+			if (!better(&best, &c))
+				best = c;
+		}
+		keep(tab, &best, out++);
 	}
 	tab->nr = out;
+	/* One block: the symbols, then the names; a symbol's name by distance. */
+	block = out * sizeof(*syms);
+	syms = xrealloc(tab->syms, block + tab->names_used);
+	memcpy((char *)syms + block, tab->names, tab->names_used);
+	for (i = 0; i < out; i++)
+		syms[i].name = (u32)(block + syms[i].name - i * sizeof(*syms));
+	free(tab->names);
+	tab->names = NULL;
+	tab->names_alloc = 0;	/* names_used: the names' bytes in the block */
+	tab->syms = syms;
+	tab->alloc = out;
+	if (tab->nr_side < tab->side_alloc && tab->nr_side) {
+		tab->side = xrealloc(tab->side, tab->nr_side * sizeof(*tab->side));
+		tab->side_alloc = tab->nr_side;
+	}
 	symtab__index(tab);
 }
 
@@ -259,7 +456,8 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 
 const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint)
 {
-	const u64 *base;
+	const struct symbol *syms = tab->syms, *base;
+	const u64 *top;
 	size_t i, n, half;
 
 	/*
@@ -267,47 +465,58 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 	 * start <= addr, as the search finds, where symbols overlap.
 	 */
 	i = *hint;
-	if (i < tab->nr && addr >= tab->starts[i] && addr < tab->syms[i].end &&
-	    (i + 1 == tab->nr || addr < tab->starts[i + 1]))
-		return &tab->syms[i];
-	if (!tab->nr_top || tab->top[0] > addr)
-		return NULL;
+	if (i < tab->nr && addr >= syms[i].start && (i + 1 == tab->nr || addr < syms[i + 1].start) &&
+	    (symbol__end_kind(&syms[i]) == SYM_END_NEXT || addr < symbol__end(tab, &syms[i])))
+		return &syms[i];
 	/*
 	 * i: the last symbol with start <= addr. Samples land anywhere: the
 	 * searches use conditional moves, not branches, on the comparisons.
 	 */
-	if (addr >= tab->bbase && ((addr - tab->bbase) >> tab->bshift) < tab->nr_buckets) {
-		size_t b = (addr - tab->bbase) >> tab->bshift;
+	if (addr >= tab->bbase && ((addr - tab->bbase) >> tab->rshift) < tab->nr_regions) {
+		u64 d = addr - tab->bbase;
+		u32 e = tab->regions[d >> tab->rshift];
 
-		i = tab->buckets[b];	/* start >= bucket start: > addr, or in it */
-		n = tab->buckets[b + 1] - i;
-		if (i)
-			i--, n++;	/* the symbol running into the bucket */
-		base = tab->starts + i;
-	} else if (addr >= tab->starts[tab->nr - 1]) {
-		base = tab->starts + tab->nr - 1;
+		if (e & REGION_EMPTY) {
+			i = e & ~REGION_EMPTY;	/* the symbol running into the region */
+			n = 1;
+		} else {
+			const u32 *bk = tab->buckets + e +
+					((d >> tab->bshift) & ((1u << (tab->rshift - tab->bshift)) - 1));
+
+			i = bk[0];	/* start >= bucket start: > addr, or in it */
+			n = bk[1] - i;
+			if (i)
+				i--, n++;	/* the symbol running into the bucket */
+		}
+		base = syms + i;
+	} else if (addr >= tab->bbase) {
+		if (!tab->nr)
+			return NULL;	/* an empty table has no regions */
+		base = syms + tab->nr - 1;	/* past the last region: past the last start */
 		n = 1;
 	} else {
+		if (!tab->nr || tab->top[0] > addr)
+			return NULL;
 		/* The last group whose first start is <= addr, then in it. */
-		base = tab->top;
+		top = tab->top;
 		for (n = tab->nr_top; n > 1; n -= half) {
 			half = n / 2;
-			base = base[half] <= addr ? base + half : base;
+			top = top[half] <= addr ? top + half : top;
 		}
-		i = (size_t)(base - tab->top) * SYMTAB_FANOUT;
+		i = (size_t)(top - tab->top) * SYMTAB_FANOUT;
 		n = tab->nr - i < SYMTAB_FANOUT ? tab->nr - i : SYMTAB_FANOUT;
-		base = tab->starts + i;
+		base = syms + i;
 	}
 	for (; n > 1; n -= half) {
 		half = n / 2;
-		base = base[half] <= addr ? base + half : base;
+		base = base[half].start <= addr ? base + half : base;
 	}
-	if (*base > addr)
+	if (base->start > addr)
 		return NULL;
-	i = (size_t)(base - tab->starts);
-	if (addr < tab->syms[i].end) {
-		*hint = i;	/* a cache, not state */
-		return &tab->syms[i];
+	/* base is the last start <= addr: a NEXT end is past addr. */
+	if (symbol__end_kind(base) == SYM_END_NEXT || addr < symbol__end(tab, base)) {
+		*hint = (size_t)(base - syms);	/* a cache, not state */
+		return base;
 	}
 	return NULL;
 }
@@ -317,7 +526,14 @@ const struct symbol *symtab__find_name(const struct symtab *tab, const char *nam
 	size_t i;
 
 	for (i = 0; i < tab->nr; i++)
-		if (!strcmp(tab->syms[i].name, name))
+		if (!strcmp(symbol__name(&tab->syms[i]), name))
 			return &tab->syms[i];
 	return NULL;
+}
+
+size_t symtab__bytes(const struct symtab *tab)
+{
+	return tab->nr * sizeof(struct symbol) + (tab->names ? tab->names_alloc : tab->names_used) +
+	       tab->nr_side * sizeof(*tab->side) + tab->nr_top * sizeof(*tab->top) +
+	       tab->nr_regions * sizeof(*tab->regions) + tab->nr_buckets * sizeof(*tab->buckets);
 }

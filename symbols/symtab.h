@@ -4,48 +4,129 @@
 
 #include "util/util.h"
 
-/** struct symbol - one symbol: [start, end) in the DSO's own address space. */
+/*
+ * struct symbol - one symbol, 16 bytes: [start, end) in the DSO's own
+ * address space. Read it through the accessors below: the name is stored
+ * as its distance from the symbol (the table's symbols and names are one
+ * block), the end as how to derive it (most ends are the next symbol's
+ * start), and the module owner (kallsyms) or the size beside it in @info.
+ */
 struct symbol {
-	u64 start, end;
-	const char *name;	/* points into the symtab's string pool */
-	u8 binding;		/* STB_* (kallsyms: GLOBAL for upper-case types) */
-	u8 type;		/* STT_* */
-	u16 owner;		/* kallsyms: 0 core kernel, else module index + 1 */
+	u64 start;
+	u32 name;		/* bytes from this symbol to its name */
+	u32 info;		/* SYM_* fields below */
 };
 
-/**
- * struct symtab - a sorted symbol array with its names.
- * Built by symtab__add() calls, then symtab__finish(); read-only after.
- */
-struct symtab {
-	struct symbol *syms;
-	size_t nr, alloc;
-	char **pools;		/* name storage, in chunks */
-	size_t nr_pools;
-	size_t pool_used, pool_size;
-	size_t hint;		/* lookup cache: index of the last symbol found */
-	/*
-	 * Lookup index, built by symtab__finish: the starts alone, densely;
-	 * every SYMTAB_FANOUT-th of them; and where the addresses are dense
-	 * enough, buckets of 2^bshift bytes from bbase, each with the index
-	 * of the first symbol at or after it (nr_buckets + 1 entries).
-	 */
-	u64 *starts, *top;
-	size_t nr_top;
-	u32 *buckets;
-	size_t nr_buckets;
-	u64 bbase;
-	unsigned int bshift;
+/* @info: bits 0-1 binding class, bit 2 STT_FUNC, bits 3-4 end kind, 5-31 payload. */
+#define SYM_BIND_OTHER	0u	/* STB_LOCAL and the rest */
+#define SYM_BIND_GLOBAL	1u
+#define SYM_BIND_WEAK	2u
+#define SYM_FUNC	4u
+#define SYM_KIND_SHIFT	3
+#define SYM_PAYLOAD_SHIFT 5
+#define SYM_PAYLOAD_MAX	((1u << (32 - SYM_PAYLOAD_SHIFT)) - 1)
+/* End kinds. NEXT: the next symbol's start; PAGE: the end of the start's page
+ * plus a page (perf's rule for the last symbol of a run); the payload is the
+ * owner. SIZE: start + payload, no owner. SIDE: end and owner in tab->side. */
+enum { SYM_END_NEXT, SYM_END_PAGE, SYM_END_SIZE, SYM_END_SIDE };
+
+/* One symbol whose end or owner does not fit in @info. */
+struct symtab_side {
+	u64 val;		/* while building: the size; after: the end */
+	u64 owner;
 };
 
 #define SYMTAB_FANOUT	16
 
+/**
+ * struct symtab - a sorted symbol array with its names.
+ * Built by symtab__add() calls, then symtab__finish(); read-only after.
+ * After symtab__finish, syms[0..nr) and the names they point to are one
+ * allocation: a symbol is 16 bytes and its name the bytes of the name
+ * (a name that ends another, as "x" ends "__pfx_x", shares its bytes).
+ */
+struct symtab {
+	struct symbol *syms;
+	size_t nr, alloc;
+	char *names;		/* while building: the names, one arena; then NULL */
+	size_t names_used, names_alloc;
+	size_t last_name, last_len;	/* the previous name added (arena offset) */
+	struct symtab_side *side;
+	size_t nr_side, side_alloc;
+	size_t dropped;		/* symbols left out: past 4 GiB of symbols and names */
+	size_t hint;		/* lookup cache: index of the last symbol found */
+	/* Lookup index, built by symtab__finish (see symtab__index). */
+	u64 *top;		/* every SYMTAB_FANOUT-th start */
+	size_t nr_top;
+	u64 bbase;		/* the first start the regions cover */
+	u32 *regions;		/* bucket offset, or REGION_EMPTY | a symbol */
+	size_t nr_regions;
+	u32 *buckets;		/* a region's: first symbol at or after each */
+	size_t nr_buckets;
+	unsigned int rshift, bshift;
+};
+
+static inline const char *symbol__name(const struct symbol *s)
+{
+	return (const char *)s + s->name;
+}
+
+static inline bool symbol__is_func(const struct symbol *s)
+{
+	return s->info & SYM_FUNC;
+}
+
+static inline unsigned int symbol__end_kind(const struct symbol *s)
+{
+	return (s->info >> SYM_KIND_SHIFT) & 3;
+}
+
+/** symbol__end - the end of @s, a symbol of @tab. */
+static inline u64 symbol__end(const struct symtab *tab, const struct symbol *s)
+{
+	if (symbol__end_kind(s) == SYM_END_NEXT)
+		return s[1].start;
+	switch (symbol__end_kind(s)) {
+	case SYM_END_PAGE:
+		return PERF_ALIGN(s->start, 4096) + 4096;
+	case SYM_END_SIZE:
+		return s->start + (s->info >> SYM_PAYLOAD_SHIFT);
+	default:
+		return tab->side[s->info >> SYM_PAYLOAD_SHIFT].val;
+	}
+}
+
+/** symbol__owner - kallsyms: 0 for the core kernel, else module index + 1. */
+static inline u16 symbol__owner(const struct symtab *tab, const struct symbol *s)
+{
+	switch (symbol__end_kind(s)) {
+	case SYM_END_NEXT:
+	case SYM_END_PAGE:
+		return (u16)(s->info >> SYM_PAYLOAD_SHIFT);
+	case SYM_END_SIZE:
+		return 0;
+	default:
+		return (u16)tab->side[s->info >> SYM_PAYLOAD_SHIFT].owner;
+	}
+}
+
 void symtab__init(struct symtab *tab);
 void symtab__exit(struct symtab *tab);
 
-/** symtab__add - adds a symbol; the name is copied. */
+/**
+ * symtab__add - adds a symbol; the name is copied. A symbol that would take
+ * the table past 4 GiB (symbols and names) is left out and counted in
+ * tab->dropped.
+ */
 void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		 const char *name, size_t name_len);
+
+/** symtab__reserve - room for @nr symbols and @name_bytes of names (a hint). */
+void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes);
+
+/** symtab__add_owned - symtab__add with a kallsyms owner (see symbol__owner). */
+void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
+		       const char *name, size_t name_len, u16 owner);
 
 /**
  * symtab__finish - sorts, gives unsized symbols an end (the next symbol's
@@ -73,5 +154,8 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 
 /** symtab__find_name - linear search by name (for _text and friends). */
 const struct symbol *symtab__find_name(const struct symtab *tab, const char *name);
+
+/** symtab__bytes - what the table takes in memory (symbols, names, index). */
+size_t symtab__bytes(const struct symtab *tab);
 
 #endif

@@ -218,7 +218,7 @@ static bool node_before(const void *a, const void *b)
 	if (fx->sym && fy->sym) {
 		if (fx->sym == fy->sym)
 			return false;
-		c = strcmp(fx->sym->name, fy->sym->name);
+		c = strcmp(symbol__name(fx->sym), symbol__name(fy->sym));
 		if (c)
 			return c < 0;
 		if (fx->sym->start != fy->sym->start)
@@ -358,7 +358,7 @@ bool callchain__decay(struct callchain_node *root)
 int callchain_key__snprint(const struct callchain_key *k, char *buf, size_t len)
 {
 	if (k->sym)
-		return snprintf(buf, len, "%s", k->sym->name);
+		return snprintf(buf, len, "%s", symbol__name(k->sym));
 	return snprintf(buf, len, "%#" PRIx64, k->addr);
 }
 

@@ -81,7 +81,7 @@ static bool frame_name(const struct callchain_frame *f, bool java, char *buf, si
 	const char *p;
 	size_t o = 0;
 
-	snprintf(line, sizeof(line), "%s (%s)", f->sym ? f->sym->name : "[unknown]",
+	snprintf(line, sizeof(line), "%s (%s)", f->sym ? symbol__name(f->sym) : "[unknown]",
 		 f->dso && f->dso->long_name ? f->dso->long_name : "[unknown]");
 	script_split(line, raw, sizeof(raw), mod, sizeof(mod));
 	if (raw[0] == '(')

@@ -222,7 +222,7 @@ void pprof__delete(struct pprof *p)
 static u64 function_id(struct pprof *p, const struct pprof_loc *l)
 {
 	const char *file = l->dso && l->dso->long_name ? l->dso->long_name : "";
-	char *key = xasprintf("%s%c%s", l->sym->name, 0x1f, file);
+	char *key = xasprintf("%s%c%s", symbol__name(l->sym), 0x1f, file);
 	u32 id = str_set__add(&p->func_names, key);
 
 	free(key);
@@ -233,7 +233,7 @@ static u64 function_id(struct pprof *p, const struct pprof_loc *l)
 		p->func_file = xrealloc(p->func_file, alloc * sizeof(*p->func_file));
 		p->alloc_funcs = alloc;
 	}
-	p->func_name[id] = str_id(p, l->sym->name);
+	p->func_name[id] = str_id(p, symbol__name(l->sym));
 	p->func_file[id] = str_id(p, file);
 	return id + 1;
 }

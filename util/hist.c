@@ -73,7 +73,7 @@ static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
 	if (a->sym && b->sym && a->sym != b->sym) {
-		int c = strcmp(a->sym->name, b->sym->name);
+		int c = strcmp(symbol__name(a->sym), symbol__name(b->sym));
 
 		if (c)
 			return c;
@@ -142,7 +142,7 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
 	if (he->sym)
-		return snprintf(buf, len, "[%c] %s", he->level, he->sym->name);
+		return snprintf(buf, len, "[%c] %s", he->level, symbol__name(he->sym));
 	/* perf's "%#018x" too, whose zero has no "0x": sixteen digits then. */
 	if (!he->addr)
 		return snprintf(buf, len, "[%c] %016x", he->level, 0);

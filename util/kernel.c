@@ -191,12 +191,12 @@ void guest__build_kmaps(struct machines *m, struct machine *machine)
 	for (i = 0; ks && i < ks->tab.nr; i++) {
 		const struct symbol *s = &ks->tab.syms[i];
 
-		if (s->owner || !s->start)
+		if (symbol__owner(&ks->tab, s) || !s->start)
 			continue;
 		if (s->start < lo)
 			lo = s->start;
-		if (s->end > hi)
-			hi = s->end;
+		if (symbol__end(&ks->tab, s) > hi)
+			hi = symbol__end(&ks->tab, s);
 	}
 	if (machine->vmlinux) {
 		for (i = 0; i < machine->vmlinux->tab.nr; i++) {
@@ -204,8 +204,8 @@ void guest__build_kmaps(struct machines *m, struct machine *machine)
 
 			if (s->start < lo)
 				lo = s->start;
-			if (s->end > hi)
-				hi = s->end;
+			if (symbol__end(&machine->vmlinux->tab, s) > hi)
+				hi = symbol__end(&machine->vmlinux->tab, s);
 		}
 	}
 	if (ks && ks->has_text && ks->text > lo && ks->text < hi)

@@ -803,7 +803,7 @@ static struct kvm_stat_sym_row *sym_row(struct kvm_stat *ks, s32 pid, u64 rip)
 		probe.dso = "[guest.user]";
 	} else if (al.sym) {
 		probe.id = al.sym;
-		probe.sym = al.sym->name;
+		probe.sym = symbol__name(al.sym);
 		probe.dso = al.dso ? map__dso_name(al.dso) : "[unknown]";
 	} else {
 		probe.id = al.dso ? (const void *)al.dso : (const void *)"[unknown]";

@@ -412,7 +412,7 @@ static const struct symbol *kernel_symbol(const struct sym_lookup *lk, size_t *h
 		}
 		if (machine->ks) {
 			sym = find(&machine->ks->tab, addr, hint);
-			if (sym && sym->owner)
+			if (sym && symbol__owner(&machine->ks->tab, sym))
 				sym = NULL;
 		}
 		return sym;
@@ -422,7 +422,7 @@ static const struct symbol *kernel_symbol(const struct sym_lookup *lk, size_t *h
 		return find(&dso->elf->tab, ip, hint);
 	if (machine->ks && dso->owner) {
 		sym = find(&machine->ks->tab, ip, hint);
-		if (sym && sym->owner != dso->owner)
+		if (sym && symbol__owner(&machine->ks->tab, sym) != dso->owner)
 			sym = NULL;
 	}
 	return sym;

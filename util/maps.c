@@ -4,28 +4,60 @@
  * machine's kernel maps, kept as a treap on start.
  */
 #include "util/maps.h"
+#include "util/slab.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
 
 struct map_node {
 	struct map map;		/* first: a struct map * is its node */
 	struct map_node *l, *r;
-	u64 prio;
 };
 
-static u64 maps_rng = 0x853c49e6748fea9bull;
+/*
+ * Treap priorities: a keyed hash of the map's start (a node's start never
+ * changes; a trimmed map's tail is a new node), the key from the kernel's
+ * random bytes for this process, so that a data file cannot choose
+ * priorities that unbalance the tree, and a clone keeps its source's.
+ */
+static u64 maps_key;
 
-/* Priorities: a xorshift stream, independent of anything in the data. */
+__attribute__((constructor)) static void maps_key_init(void)
+{
+	const u8 *r = (const u8 *)getauxval(AT_RANDOM);
+
+	if (r)
+		memcpy(&maps_key, r + 8, sizeof(maps_key));
+	maps_key |= 1;
+}
+
+static inline u64 map_prio(const struct map_node *n)
+{
+	/* One multiply: its high bits, which decide, mix all of the start's. */
+	return (n->map.start ^ maps_key) * 0x9e3779b97f4a7c15ull;
+}
+
+/* Nodes (48 bytes) and maps (32) by the hundred thousand: from slabs. */
+static struct slab node_slab = SLAB_INIT(struct map_node, 4096);
+static struct slab maps_slab = SLAB_INIT(struct maps, 4096);
+
+static struct map_node *map_node__alloc(void)
+{
+	return slab__alloc(&node_slab);
+}
+
+static void map_node__release(struct map_node *n)
+{
+	slab__free(&node_slab, n);
+}
+
 static struct map_node *map_node__new(const struct map *map)
 {
-	struct map_node *n = xmalloc(sizeof(*n));
+	struct map_node *n = map_node__alloc();
 
-	maps_rng ^= maps_rng << 13;
-	maps_rng ^= maps_rng >> 7;
-	maps_rng ^= maps_rng << 17;
 	n->map = *map;
 	n->l = n->r = NULL;
-	n->prio = maps_rng;
 	return n;
 }
 
@@ -35,7 +67,7 @@ static void map_node__free_all(struct map_node *n, size_t *nr)
 		struct map_node *r = n->r;
 
 		map_node__free_all(n->l, nr);
-		free(n);
+		map_node__release(n);
 		(*nr)--;
 		n = r;
 	}
@@ -66,7 +98,7 @@ static struct map_node *map_merge(struct map_node *a, struct map_node *b)
 	struct map_node *root = NULL, **p = &root;
 
 	while (a && b) {
-		if (a->prio > b->prio) {
+		if (map_prio(a) > map_prio(b)) {
 			*p = a;
 			p = &a->r;
 			a = a->r;
@@ -89,7 +121,7 @@ static struct map_node *map_max(struct map_node *t)
 
 struct maps *maps__new(void)
 {
-	struct maps *maps = xzalloc(sizeof(*maps));
+	struct maps *maps = slab__alloc(&maps_slab);
 
 	maps->refcnt = 1;
 	return maps;
@@ -112,7 +144,7 @@ void maps__put(struct maps *maps)
 {
 	if (maps && --maps->refcnt == 0) {
 		maps__clear(maps);
-		free(maps);
+		slab__free(&maps_slab, maps);
 	}
 }
 
@@ -218,7 +250,7 @@ static struct map_node *map_node__clone(const struct map_node *src)
 
 	if (!src)
 		return NULL;
-	n = xmalloc(sizeof(*n));
+	n = map_node__alloc();
 	*n = *src;
 	n->l = map_node__clone(src->l);
 	n->r = map_node__clone(src->r);

@@ -214,7 +214,7 @@ static bool function_before(const struct dso *dso, u64 vaddr)
 	while (lo-- > 0) {
 		const struct symbol *sym = &tab->syms[lo];
 
-		if (sym->type == STT_FUNC && !strstr(sym->name, "@plt"))
+		if (symbol__is_func(sym) && !strstr(symbol__name(sym), "@plt"))
 			return true;
 	}
 	return false;
@@ -250,11 +250,11 @@ const char *srcline__get(struct srcline_cache *c, const struct addr_location *al
 	 * own there, as at a PLT entry), perf falls back to sym+offset.
 	 */
 	if (!text && dso->kind == DSO_USER &&
-	    (al->sym ? !strstr(al->sym->name, "@plt") : function_before(dso, vaddr)))
+	    (al->sym ? !strstr(symbol__name(al->sym), "@plt") : function_before(dso, vaddr)))
 		text = intern(c, "??:0");
 	if (!text) {
 		if (al->sym)
-			snprintf(buf, sizeof(buf), "%s+%" PRIu64, al->sym->name,
+			snprintf(buf, sizeof(buf), "%s+%" PRIu64, symbol__name(al->sym),
 				 vaddr - al->sym->start);
 		else
 			snprintf(buf, sizeof(buf), "%s[%" PRIx64 "]", map__dso_name(dso), vaddr);

@@ -70,7 +70,7 @@ void test_callchain_merge(void)
 	for (int i = 0; i < 4; i++)
 		syms[i] = symtab__find(&tab, 0x100 * (u64)(i + 1));
 	syms[4] = NULL;
-	CHECK(syms[0] && syms[3] && !strcmp(syms[1]->name, "mid"));
+	CHECK(syms[0] && syms[3] && !strcmp(symbol__name(syms[1]), "mid"));
 
 	paths_add(&direct, syms, paths, periods, 0, nr, false);
 	paths_add(&other, syms, paths, periods, 0, nr, true);	/* another order */

@@ -4,6 +4,7 @@
  * per row, on names that recorded files rarely hold (';', C++ parameter
  * lists, quotes, Go methods, Java, DSO names with blanks).
  */
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,38 +48,53 @@ void test_folded_names(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct symbol sym = { .start = 0x1000, .end = 0x1100, .name = cases[i].sym };
+		struct symtab tab;
 		struct dso dso = { .long_name = (char *)cases[i].dso, .kind = DSO_USER };
-		struct callchain_frame f = { .dso = cases[i].dso ? &dso : NULL,
-					     .sym = cases[i].sym ? &sym : NULL, .addr = 0x1234 };
+		struct callchain_frame f = { .dso = cases[i].dso ? &dso : NULL, .addr = 0x1234 };
 		struct flame fl = { 0 };
 		char *got;
 
+		symtab__init(&tab);
+		if (cases[i].sym) {
+			symtab__add(&tab, 0x1000, 0x100, STB_GLOBAL, STT_FUNC, cases[i].sym,
+				    strlen(cases[i].sym));
+			symtab__finish(&tab, false);
+			f.sym = &tab.syms[0];
+		}
 		flame__add(&fl, cases[i].comm, &f, 1, 1);
 		got = folded_of(&fl);
 		CHECK_STR(got, cases[i].want);
 		free(got);
 		flame__exit(&fl);
+		symtab__exit(&tab);
 	}
 }
 
 /* Callee-first frames print outermost first; equal stacks add up, sorted. */
 void test_folded_stacks(void)
 {
-	struct symbol leaf = { .name = "leaf" }, mid = { .name = "mid" }, top = { .name = "main" };
+	struct symtab tab;
+	const struct symbol *leaf, *mid, *top;
 	struct machine guest = { .flags = MACHINE_GUEST };
 	struct dso host_dso = { .long_name = (char *)"/bin/a", .kind = DSO_USER };
 	struct dso guest_dso = { .long_name = (char *)"[guest.kernel.kallsyms]", .kind = DSO_KERNEL,
 				 .machine = &guest };
-	struct callchain_frame one[] = {
-		{ .dso = &host_dso, .sym = &leaf }, { .dso = &host_dso, .sym = &mid },
-		{ .dso = &host_dso, .sym = &top },
-	};
-	struct callchain_frame two[] = { { .dso = &host_dso, .sym = &mid }, { .dso = &host_dso, .sym = &top } };
-	/* The same name in guest code: another frame kind, the same text. */
-	struct callchain_frame three[] = { { .dso = &guest_dso, .sym = &mid }, { .dso = &host_dso, .sym = &top } };
+	struct callchain_frame one[3], two[2], three[2];
 	struct flame fl = { 0 };
 	char *got;
+
+	unit_symtab_funcs(&tab, (const char *const[]){ "leaf", "mid", "main" }, 3);
+	leaf = symtab__find(&tab, 0x100);
+	mid = symtab__find(&tab, 0x200);
+	top = symtab__find(&tab, 0x300);
+	one[0] = (struct callchain_frame){ .dso = &host_dso, .sym = leaf };
+	one[1] = (struct callchain_frame){ .dso = &host_dso, .sym = mid };
+	one[2] = (struct callchain_frame){ .dso = &host_dso, .sym = top };
+	two[0] = one[1];
+	two[1] = one[2];
+	/* The same name in guest code: another frame kind, the same text. */
+	three[0] = (struct callchain_frame){ .dso = &guest_dso, .sym = mid };
+	three[1] = one[2];
 
 	flame__add(&fl, "b", one, 3, 1);
 	flame__add(&fl, "a", two, 2, 1);
@@ -92,4 +108,5 @@ void test_folded_stacks(void)
 	CHECK(fl.root.total == 5);
 	free(got);
 	flame__exit(&fl);
+	symtab__exit(&tab);
 }

@@ -11,6 +11,9 @@ void test_symtab_aliases(void);
 void test_symtab_lookup(void);
 void test_symtab_sort_stable(void);
 void test_symtab_lookup_index(void);
+void test_symtab_model(void);
+void test_symtab_layout(void);
+void test_kallsyms_hex(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
 void test_modules_parse(void);
@@ -73,6 +76,9 @@ static const struct unit_test tests[] = {
 	{ "symtab_lookup", test_symtab_lookup },
 	{ "symtab_sort_stable", test_symtab_sort_stable },
 	{ "symtab_lookup_index", test_symtab_lookup_index },
+	{ "symtab_model", test_symtab_model },
+	{ "symtab_layout", test_symtab_layout },
+	{ "kallsyms_hex", test_kallsyms_hex },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
 	{ "modules_parse", test_modules_parse },

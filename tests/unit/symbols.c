@@ -47,7 +47,7 @@ void test_symtab_aliases(void)
 		s = symtab__find(&tab, 0x1004);
 		CHECK(s != NULL);
 		if (s)
-			CHECK_STR(s->name, cases[c].want);
+			CHECK_STR(symbol__name(s), cases[c].want);
 		CHECK(tab.nr == 2);
 		symtab__exit(&tab);
 	}
@@ -106,7 +106,7 @@ void test_symtab_sort_stable(void)
 
 			snprintf(want, sizeof(want), "s%06u",
 				 first[(tab.syms[i].start - 0x1000) / 16]);
-			CHECK_STR(tab.syms[i].name, want);
+			CHECK_STR(symbol__name(&tab.syms[i]), want);
 		}
 		symtab__exit(&tab);
 	}
@@ -133,7 +133,7 @@ void test_symtab_lookup(void)
 		if (!cases[i].want)
 			CHECK(s == NULL);
 		else if (s)
-			CHECK_STR(s->name, cases[i].want);
+			CHECK_STR(symbol__name(s), cases[i].want);
 		else
 			CHECK(!"symbol not found");
 	}
@@ -149,7 +149,7 @@ static const struct symbol *find_linear(const struct symtab *tab, u64 addr)
 	for (i = 0; i < tab->nr; i++)
 		if (tab->syms[i].start <= addr)
 			best = &tab->syms[i];
-	return best && addr < best->end ? best : NULL;
+	return best && addr < symbol__end(tab, best) ? best : NULL;
 }
 
 /*
@@ -252,13 +252,13 @@ void test_kallsyms_parse(void)
 	CHECK(ks.has_text && ks.text == 0xffffffff81000000ull);
 	CHECK(ks.nr_modnames == 2);
 	s = symtab__find(&ks.tab, 0xffffffff81000050ull);
-	CHECK(s && !strcmp(s->name, "_text"));
+	CHECK(s && !strcmp(symbol__name(s), "_text"));
 	s = symtab__find(&ks.tab, 0xffffffff81000250ull);	/* rodata is not kept */
-	CHECK(s && !strcmp(s->name, "helper"));
+	CHECK(s && !strcmp(symbol__name(s), "helper"));
 	s = symtab__find(&ks.tab, 0xffffffffc0001150ull);
-	CHECK(s && !strcmp(s->name, "modfn2") && s->owner == kallsyms__module_owner(&ks, "mymod"));
+	CHECK(s && !strcmp(symbol__name(s), "modfn2") && symbol__owner(&ks.tab, s) == kallsyms__module_owner(&ks, "mymod"));
 	s = symtab__find(&ks.tab, 0xffffffffc0002010ull);
-	CHECK(s && s->owner == kallsyms__module_owner(&ks, "othermod"));
+	CHECK(s && symbol__owner(&ks.tab, s) == kallsyms__module_owner(&ks, "othermod"));
 	/* The last core symbol before modules ends a page on, not at the module. */
 	s = symtab__find(&ks.tab, 0xffffffff81002000ull);
 	CHECK(s == NULL);
@@ -366,5 +366,300 @@ void test_modules_parse(void)
 		}
 		if (!r)
 			modules__free(mods, nr);
+	}
+}
+
+/*
+ * The table's layout against a model of perf's rules kept the plain way
+ * (start, end, name, owner in a 40-byte record; sort, ends, then aliases),
+ * as symtab.c did before symbols became 16 bytes: on random tables with
+ * aliases, unsized and zero-size symbols, sizes past the inline field,
+ * owners (kallsyms rules) and addresses at the top of the address space,
+ * every kept symbol must have the model's start, end, name, owner and
+ * type, and lookups at and around every start and end must agree.
+ */
+struct model_sym {
+	u64 start, end;
+	const char *name;
+	u8 binding, type;
+	u16 owner;
+	size_t order;
+};
+
+static int model_cmp(const void *a, const void *b)
+{
+	const struct model_sym *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int model_underscores(const char *s)
+{
+	int n = 0;
+
+	while (s[n] == '_')
+		n++;
+	return n;
+}
+
+static bool model_better(const struct model_sym *a, const struct model_sym *b)
+{
+	bool za = a->end == a->start, zb = b->end == b->start;
+
+	if (za != zb)
+		return zb;
+	if ((a->binding == STB_WEAK) != (b->binding == STB_WEAK))
+		return b->binding == STB_WEAK;
+	if ((a->binding == STB_GLOBAL) != (b->binding == STB_GLOBAL))
+		return a->binding == STB_GLOBAL;
+	if (model_underscores(a->name) != model_underscores(b->name))
+		return model_underscores(a->name) < model_underscores(b->name);
+	if (strlen(a->name) != strlen(b->name))
+		return strlen(a->name) > strlen(b->name);
+	return true;
+}
+
+static size_t model_finish(struct model_sym *s, size_t n, bool kallsyms)
+{
+	size_t i, out = 0;
+
+	qsort(s, n, sizeof(*s), model_cmp);
+	for (i = 0; i + 1 < n; i++) {
+		if (s[i].end != s[i].start)
+			continue;
+		if (kallsyms && (s[i].owner == 0) != (s[i + 1].owner == 0))
+			s[i].end = PERF_ALIGN(s[i].end + 4096, 4096);
+		else
+			s[i].end = s[i + 1].start;
+	}
+	if (n && s[n - 1].end == s[n - 1].start)
+		s[n - 1].end = PERF_ALIGN(s[n - 1].start, 4096) + 4096;
+	for (i = 0; i < n; i++) {
+		if (out && s[out - 1].start == s[i].start) {
+			if (!model_better(&s[out - 1], &s[i]))
+				s[out - 1] = s[i];
+			continue;
+		}
+		s[out++] = s[i];
+	}
+	return out;
+}
+
+static const struct model_sym *model_find(const struct model_sym *s, size_t n, u64 addr)
+{
+	const struct model_sym *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n && s[i].start <= addr; i++)
+		best = &s[i];
+	return best && addr < best->end ? best : NULL;
+}
+
+void test_symtab_model(void)
+{
+	static const char *const names[] = {
+		"__pfx_schedule", "schedule", "_x", "__x", "x", "memcpy", "__memcpy",
+		"a_rather_longer_name_than_most", "name", "me", "e", "",
+	};
+	int round;
+
+	for (round = 0; round < 60; round++) {
+		struct symtab tab;
+		struct model_sym *m;
+		size_t nr = 1 + rnd() % (round < 30 ? 24 : 3000), n, i, j;
+		bool kallsyms = round & 1;
+		u64 base = round % 3 ? 0xffffffff81000000ull : 0x400000;
+
+		m = calloc(nr, sizeof(*m));
+		symtab__init(&tab);
+		for (i = 0; i < nr; i++) {
+			u64 start = base + (rnd() % (nr * 8)) * 16, size = 0;
+			const char *name = names[rnd() % ARRAY_SIZE(names)];
+			u16 owner = 0;
+			u8 bind = (u8)(rnd() % 3 == 0 ? STB_WEAK : rnd() % 2 ? STB_GLOBAL : STB_LOCAL);
+			u8 type = rnd() % 4 ? STT_FUNC : STT_OBJECT;
+
+			if (i && rnd() % 4 == 0)
+				start = m[rnd() % i].start;		/* an alias */
+			switch (rnd() % 10) {
+			case 0:
+				size = 1ull << 27 | rnd() % 1000;	/* past the inline field */
+				break;
+			case 1:
+				start = ~0ull - rnd() % 64;		/* at the very top */
+				size = rnd() % 2 ? 0 : 1 + rnd() % 30;
+				break;
+			case 2:
+			case 3:
+				size = 1 + rnd() % 200;
+				break;
+			case 4:
+				start = rnd() % 0x1000;			/* a low outlier */
+				break;
+			}
+			if (kallsyms) {
+				size = 0;	/* kallsyms symbols are unsized */
+				owner = start >= 0xffffffffc0000000ull || rnd() % 8 == 0 ?
+					(u16)(1 + rnd() % 3) : 0;
+			} else if (size && rnd() % 8 == 0) {
+				owner = (u16)(1 + rnd() % 3);	/* a sized symbol with an owner */
+			}
+			if (!*name)
+				name = "s";
+			m[i] = (struct model_sym){ .start = start, .end = start + size, .name = name,
+						   .binding = bind, .type = type, .owner = owner,
+						   .order = i };
+			symtab__add_owned(&tab, start, size, bind, type, name, strlen(name), owner);
+		}
+		n = model_finish(m, nr, kallsyms);
+		symtab__finish(&tab, kallsyms);
+		CHECK(tab.nr == n);
+		for (i = 0; i < n && i < tab.nr; i++) {
+			const struct symbol *s = &tab.syms[i];
+
+			if (s->start != m[i].start || symbol__end(&tab, s) != m[i].end ||
+			    strcmp(symbol__name(s), m[i].name) ||
+			    symbol__owner(&tab, s) != m[i].owner ||
+			    symbol__is_func(s) != (m[i].type == STT_FUNC)) {
+				fprintf(stderr, "round %d: symbol %zu differs: %#llx-%#llx %s owner %u, "
+					"model %#llx-%#llx %s owner %u\n", round, i,
+					(unsigned long long)s->start,
+					(unsigned long long)symbol__end(&tab, s), symbol__name(s),
+					symbol__owner(&tab, s), (unsigned long long)m[i].start,
+					(unsigned long long)m[i].end, m[i].name, m[i].owner);
+				unit_failures++;
+				break;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			u64 at[6] = { m[i].start - 1, m[i].start, m[i].start + 1, m[i].end - 1,
+				      m[i].end, m[i].end + 1 };
+
+			for (j = 0; j < 6; j++) {
+				const struct symbol *s = symtab__find(&tab, at[j]);
+				const struct model_sym *w = model_find(m, n, at[j]);
+
+				if ((s == NULL) != (w == NULL) || (s && s->start != w->start)) {
+					fprintf(stderr, "round %d: lookup of %#llx differs\n", round,
+						(unsigned long long)at[j]);
+					unit_failures++;
+					i = n;
+					break;
+				}
+			}
+		}
+		symtab__exit(&tab);
+		free(m);
+	}
+}
+
+/* A symbol is 16 bytes; names share tails; one block holds both. */
+void test_symtab_layout(void)
+{
+	struct symtab tab;
+	const struct symbol *pfx, *fn, *other;
+	size_t i, bytes;
+	char name[32];
+
+	CHECK(sizeof(struct symbol) == 16);
+	/* An empty table, finished or not, finds nothing anywhere. */
+	symtab__init(&tab);
+	CHECK(symtab__find(&tab, 0) == NULL && symtab__find(&tab, ~0ull) == NULL);
+	symtab__finish(&tab, false);
+	CHECK(symtab__find(&tab, 0) == NULL && symtab__find(&tab, 0x1234) == NULL);
+	CHECK(symtab__find(&tab, ~0ull) == NULL && symtab__find_name(&tab, "x") == NULL);
+	symtab__exit(&tab);
+	symtab__init(&tab);
+	symtab__add(&tab, 0x1000, 0, STB_GLOBAL, STT_FUNC, "__pfx_do_work", 13);
+	symtab__add(&tab, 0x1010, 0, STB_GLOBAL, STT_FUNC, "do_work", 7);
+	symtab__add(&tab, 0x1100, 0x10, STB_GLOBAL, STT_OBJECT, "work", 4);
+	/* Zero-size at the end: the page rule; a gap before it: no symbol there. */
+	symtab__add(&tab, 0x3000, 0, STB_GLOBAL, STT_FUNC, "last", 4);
+	/* Not a tail of the name before it: stored on its own. */
+	symtab__add(&tab, 0x5000, 0, STB_GLOBAL, STT_FUNC, "las", 3);
+	symtab__finish(&tab, false);
+	pfx = symtab__find(&tab, 0x1000);
+	fn = symtab__find(&tab, 0x10ff);
+	other = symtab__find(&tab, 0x1100);
+	CHECK(pfx && fn && other && pfx != fn);
+	if (pfx && fn && other) {
+		CHECK_STR(symbol__name(pfx), "__pfx_do_work");
+		CHECK_STR(symbol__name(fn), "do_work");
+		CHECK(symbol__name(fn) == symbol__name(pfx) + 6);	/* shared bytes */
+		CHECK_STR(symbol__name(other), "work");
+		CHECK(symbol__name(other) == symbol__name(pfx) + 9);	/* "work" ends it too */
+		CHECK(symbol__end(&tab, pfx) == 0x1010 && symbol__end(&tab, fn) == 0x1100);
+		CHECK(symbol__end(&tab, other) == 0x1110);
+		CHECK(symbol__is_func(fn) && !symbol__is_func(other));
+		/* The names lie in the symbols' own allocation, after them. */
+		CHECK(symbol__name(pfx) >= (const char *)(tab.syms + tab.nr));
+	}
+	CHECK(symtab__find(&tab, 0x0fff) == NULL);
+	CHECK(symtab__find(&tab, 0x1110) == NULL && symtab__find(&tab, 0x2fff) == NULL);
+	CHECK(symtab__find(&tab, 0x3fff) == &tab.syms[3] && symtab__find(&tab, 0x4fff) == &tab.syms[3]);
+	CHECK(symtab__find(&tab, 0x5fff) == &tab.syms[4] && symtab__find(&tab, 0x6000) == NULL);
+	CHECK_STR(symbol__name(&tab.syms[4]), "las");
+	CHECK(tab.names_used == 14 + 5 + 4);
+	CHECK(symtab__find_name(&tab, "do_work") == fn);
+	CHECK(symtab__find_name(&tab, "do_wor") == NULL);
+	symtab__exit(&tab);
+
+	/*
+	 * What a kallsyms-like table costs: 20,000 unsized functions with
+	 * __pfx_ twins, 12-byte names: the 16-byte symbols, the names once,
+	 * and an index of a few bytes a symbol.
+	 */
+	symtab__init(&tab);
+	for (i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "__pfx_fn%06zu", i);
+		symtab__add_owned(&tab, 0xffffffff81000000ull + i * 256, 0, STB_GLOBAL, STT_FUNC,
+				  name, strlen(name), 0);
+		symtab__add_owned(&tab, 0xffffffff81000000ull + i * 256 + 16, 0, STB_GLOBAL,
+				  STT_FUNC, name + 6, strlen(name + 6), 0);
+	}
+	symtab__finish(&tab, true);
+	CHECK(tab.nr == 40000);
+	bytes = symtab__bytes(&tab);
+	CHECK(bytes < 40000 * (16 + 8) + 20000 * 15);
+	CHECK(tab.names_used == 20000 * 15);
+	symtab__exit(&tab);
+}
+
+/*
+ * kallsyms addresses: each byte value at each of the 16 digit positions,
+ * parsed as strtoull does or refused as malformed.
+ */
+void test_kallsyms_hex(void)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	int pos, c, k;
+
+	for (pos = 0; pos < 16; pos++) {
+		for (c = 1; c < 256; c++) {
+			char addr[17], line[64];
+			struct kallsyms ks;
+			struct err err;
+			bool valid = strchr(digits, c) != NULL;
+			int ret;
+
+			if (c == '\n')
+				continue;
+			for (k = 0; k < 16; k++)
+				addr[k] = digits[(k * 7 + pos + c) % 22];
+			addr[pos] = (char)c;
+			addr[16] = '\0';
+			snprintf(line, sizeof(line), "%s T sym\n", addr);
+			ret = kallsyms__parse(&ks, line, strlen(line), "test", &err);
+			if (valid != (ret == 0)) {
+				fprintf(stderr, "byte %#x at %d: %d\n", c, pos, ret);
+				unit_failures++;
+			}
+			if (!ret) {
+				CHECK(ks.tab.syms[0].start == strtoull(addr, NULL, 16));
+				kallsyms__exit(&ks);
+			}
+		}
 	}
 }

@@ -1025,7 +1025,7 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			case SORT_SYM:
 				fprintf(fp, ",\"level\":\"%c\",\"sym\":", he->level);
 				if (he->sym)
-					json_fprint_string(fp, he->sym->name);
+					json_fprint_string(fp, symbol__name(he->sym));
 				else if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 					fprintf(fp, "\"[unknown]\"");
 				else

@@ -188,7 +188,7 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 		return false;
 	if (hb->filter[0]) {
 		char buf[512];
-		const char *name = he->sym ? he->sym->name : buf;
+		const char *name = he->sym ? symbol__name(he->sym) : buf;
 
 		if (!he->sym)
 			hist_entry__snprint_key(he, SORT_SYM, buf, sizeof(buf));

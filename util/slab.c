@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/slab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+#ifdef __SANITIZE_ADDRESS__
+void *slab__alloc(struct slab *s)
+{
+	return xzalloc(s->size);
+}
+
+void slab__free(struct slab *s, void *p)
+{
+	(void)s;
+	free(p);
+}
+#else
+void *slab__alloc(struct slab *s)
+{
+	void *p;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->free_list) {
+		p = s->free_list;
+		s->free_list = *(void **)p;
+	} else {
+		if (s->next == s->end) {
+			s->next = xmalloc(s->per_slab * s->size);
+			s->end = s->next + s->per_slab * s->size;
+			s->slabs = xrealloc(s->slabs, (s->nr_slabs + 1) * sizeof(*s->slabs));
+			s->slabs[s->nr_slabs++] = s->next;
+		}
+		p = s->next;
+		s->next += s->size;
+	}
+	pthread_mutex_unlock(&s->lock);
+	memset(p, 0, s->size);
+	return p;
+}
+
+void slab__free(struct slab *s, void *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&s->lock);
+	*(void **)p = s->free_list;
+	s->free_list = p;
+	pthread_mutex_unlock(&s->lock);
+}
+#endif
