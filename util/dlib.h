@@ -15,15 +15,7 @@
  *
  *	#define TEP_SYMS(X) X(tep_alloc) X(tep_free)
  *	static struct { TEP_SYMS(DLIB_PTR) } tep;
- *	static int tep_bind(struct dlib *lib)
- *	{
- *	#define X(name) DLIB_BIND(&tep, lib, name)
- *		TEP_SYMS(X)
- *	#undef X
- *		return 0;
- *	}
- *	static struct dlib tep_lib = DLIB_INIT(TRACEEVENT_SONAME, "tracepoint formats",
- *					       tep_bind);
+ *	DLIB_DEFINE(tep_lib, tep, TEP_SYMS, TRACEEVENT_SONAME, "tracepoint formats");
  *	...
  *	if (dlib__load(&tep_lib, err))
  *		return ...;
@@ -100,5 +92,22 @@ void *dlib__sym(struct dlib *lib, const char *name);
 		if (!(tbl)->name)                                               \
 			return -ENOENT;                                         \
 	} while (0);
+
+/* DLIB_BIND on the table DLIB_DEFINE's bind function names dlib_tbl. */
+#define DLIB_BIND_TBL(name) DLIB_BIND(dlib_tbl, lib, name)
+
+/*
+ * DLIB_DEFINE - a static struct dlib @var for library @so (used for @what),
+ * whose bind function sets every member of table @tbl that the X-macro
+ * list @SYMS names.
+ */
+#define DLIB_DEFINE(var, tbl, SYMS, so, what)                                  \
+	static int var##_bind(struct dlib *lib)                                 \
+	{                                                                       \
+		typeof(tbl) *dlib_tbl = &(tbl);                                 \
+		SYMS(DLIB_BIND_TBL)                                             \
+		return 0;                                                       \
+	}                                                                       \
+	static struct dlib var = DLIB_INIT(so, what, var##_bind)
 
 #endif

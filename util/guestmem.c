@@ -1022,15 +1022,7 @@ static struct {
 	BPF_SYMS(DLIB_PTR)
 } bpf;
 
-static int bpf_bind(struct dlib *lib)
-{
-#define X(name) DLIB_BIND(&bpf, lib, name)
-	BPF_SYMS(X)
-#undef X
-	return 0;
-}
-
-static struct dlib bpf_lib = DLIB_INIT(BPF_SONAME, "the guest's BTF", bpf_bind);
+DLIB_DEFINE(bpf_lib, bpf, BPF_SYMS, BPF_SONAME, "the guest's BTF");
 
 /* Finds member @name of struct/union @id (also inside anonymous members). */
 static int btf_member(const struct btf *btf, u32 id, const char *name, u32 *off, u32 *type)

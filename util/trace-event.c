@@ -25,15 +25,7 @@ static struct {
 	TEP_SYMS(DLIB_PTR)
 } tep;
 
-static int tep_bind(struct dlib *lib)
-{
-#define X(name) DLIB_BIND(&tep, lib, name)
-	TEP_SYMS(X)
-#undef X
-	return 0;
-}
-
-static struct dlib tep_lib = DLIB_INIT(TRACEEVENT_SONAME, "tracepoint formats", tep_bind);
+DLIB_DEFINE(tep_lib, tep, TEP_SYMS, TRACEEVENT_SONAME, "tracepoint formats");
 
 /* Bounds on what tracing data may hold, so that no count makes us loop long. */
 #define MAX_SYSTEMS		4096

@@ -46,15 +46,7 @@ static struct {
 	UNW_SYMS(DLIB_PTR)
 } unw;
 
-static int unw_bind(struct dlib *lib)
-{
-#define X(name) DLIB_BIND(&unw, lib, name)
-	UNW_SYMS(X)
-#undef X
-	return 0;
-}
-
-static struct dlib unw_lib = DLIB_INIT(UNWIND_GENERIC_SONAME, "DWARF unwinding", unw_bind);
+DLIB_DEFINE(unw_lib, unw, UNW_SYMS, UNWIND_GENERIC_SONAME, "DWARF unwinding");
 
 /* perf's x86 register numbers (bits of sample_regs_user). */
 enum {

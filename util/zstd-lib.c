@@ -5,15 +5,7 @@
 
 struct zstd_syms zstd;
 
-static int zstd_bind(struct dlib *lib)
-{
-#define X(name) DLIB_BIND(&zstd, lib, name)
-	ZSTD_SYMS(X)
-#undef X
-	return 0;
-}
-
-static struct dlib zstd_lib = DLIB_INIT(ZSTD_SONAME, "zstd compression", zstd_bind);
+DLIB_DEFINE(zstd_lib, zstd, ZSTD_SYMS, ZSTD_SONAME, "zstd compression");
 
 int zstd__load(const char *consequence)
 {

@@ -22,15 +22,7 @@ int tui__rows, tui__cols;
 
 struct slang_syms slang;
 
-static int slang_bind(struct dlib *lib)
-{
-#define X(name) DLIB_BIND(&slang, lib, name)
-	SLANG_SYMS(X)
-#undef X
-	return 0;
-}
-
-static struct dlib slang_lib = DLIB_INIT(SLANG_SONAME, "the TUI", slang_bind);
+DLIB_DEFINE(slang_lib, slang, SLANG_SYMS, SLANG_SONAME, "the TUI");
 
 int slang__load(struct err *err)
 {
