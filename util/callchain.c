@@ -355,19 +355,12 @@ bool callchain__decay(struct callchain_node *root)
 	return root->period || root->samples;
 }
 
-int callchain_key__snprint(const struct callchain_key *k, char *buf, size_t len)
+const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAIN_ADDR_LEN])
 {
 	if (k->sym)
-		return snprintf(buf, len, "%s", symbol__name(k->sym));
-	return snprintf(buf, len, "%#" PRIx64, k->addr);
-}
-
-int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len)
-{
-	struct callchain_key k;
-
-	key_of(&k, f);
-	return callchain_key__snprint(&k, buf, len);
+		return symbol__name(k->sym);
+	snprintf(buf, CALLCHAIN_ADDR_LEN, "%#" PRIx64, k->addr);
+	return buf;
 }
 
 static const struct {

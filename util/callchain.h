@@ -134,10 +134,13 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
  */
 int callchain_argv__join(int argc, char **argv);
 
-/** callchain_frame__snprint - the symbol's name, or the address in hex. */
-int callchain_frame__snprint(const struct callchain_frame *f, char *buf, size_t len);
+/* Room for a frame's address as callchain_key__name writes it ("0x" and 16 digits). */
+#define CALLCHAIN_ADDR_LEN	19
 
-/** callchain_key__snprint - a node's name, as callchain_frame__snprint. */
-int callchain_key__snprint(const struct callchain_key *k, char *buf, size_t len);
+/**
+ * callchain_key__name - a node's name: its symbol's, whole, or else its
+ * address in hex, written into @buf.
+ */
+const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAIN_ADDR_LEN]);
 
 #endif

@@ -17,12 +17,10 @@
 static size_t dump(const struct callchain_node *n, char *buf, size_t len, size_t at)
 {
 	const struct callchain_node *c;
-	char name[64];
+	char addr[CALLCHAIN_ADDR_LEN];
 
-	if (n->parent) {
-		callchain_key__snprint(&n->frame, name, sizeof(name));
-		at += (size_t)snprintf(buf + at, len - at, "%s", name);
-	}
+	if (n->parent)
+		at += (size_t)snprintf(buf + at, len - at, "%s", callchain_key__name(&n->frame, addr));
 	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[", (unsigned long long)n->period,
 			       (unsigned long long)n->samples);
 	for (c = n->child; c && at < len; c = c->next)

@@ -11,6 +11,7 @@
 
 #include "symbols/symtab.h"
 #include "util/callchain.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 /*
@@ -121,11 +122,12 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
  */
 static void graph_below(struct graph *g, const struct callchain_node *n, size_t plen, int unit)
 {
-	char name[512];
+	char addr[CALLCHAIN_ADDR_LEN];
+	const char *name;
 
 	while (one_way_on(g, n)) {
 		n = n->child;
-		callchain_key__snprint(&n->frame, name, sizeof(name));
+		name = callchain_key__name(&n->frame, addr);
 		graph_line(g, unit, -1, "%.*s%s", (int)plen, g->prefix, name);
 	}
 	if (n->child)
@@ -143,7 +145,8 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 	const struct callchain_node *c, *next;
 	u64 min = min_period(g, parent), remaining = total, shown_samples = 0, all_samples;
 	bool rel = g->cg->mode == CHAIN_GRAPH_REL;
-	char name[512], head[96], val[64];
+	char addr[CALLCHAIN_ADDR_LEN], head[96], val[64];
+	const char *name;
 	u32 printed = 0;
 
 	children_period(parent, &all_samples);
@@ -158,7 +161,7 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 		remaining -= c->period;
 		shown_samples += c->samples;
 		last = !next && (!rel || !remaining);
-		callchain_key__snprint(&c->frame, name, sizeof(name));
+		name = callchain_key__name(&c->frame, addr);
 		value_snprint(g->cg, c->period, c->samples, total, val, sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
@@ -197,7 +200,8 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 	const struct callchain_param *cg = g->cg;
 	const struct callchain_node *root = he->callchain, *n = root, *first, *second = NULL;
 	u64 min = min_period(g, root);
-	char name[512];
+	char addr[CALLCHAIN_ADDR_LEN];
+	const char *name;
 	size_t plen = 12;
 	bool any = false;
 
@@ -217,7 +221,7 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 			if (skip) {
 				skip = false;
 			} else if (!cg->print_limit || printed < cg->print_limit) {
-				callchain_key__snprint(&n->frame, name, sizeof(name));
+				name = callchain_key__name(&n->frame, addr);
 				if (!any) {
 					graph_line(g, -1, -1, "%.*s|", (int)plen, g->prefix);
 					graph_line(g, -1, -1, "%.*s---%s", (int)plen, g->prefix,
@@ -275,31 +279,31 @@ static bool end_before(const void *a, const void *b)
 /* "flat": the frames of the path to @n, outermost last, a line each. */
 static void flat_path(struct graph *g, const struct callchain_node *n, int unit)
 {
-	char name[512];
+	char addr[CALLCHAIN_ADDR_LEN];
+	const char *name;
 
 	if (!n->parent)
 		return;
 	flat_path(g, n->parent, unit);
-	callchain_key__snprint(&n->frame, name, sizeof(name));
+	name = callchain_key__name(&n->frame, addr);
 	graph_line(g, unit, -1, "                %s", name);
 }
 
-/* "folded": the frames of the path to @n joined by @sep, after @buf's @len bytes. */
-static size_t folded_path(const struct callchain_node *n, const char *sep, char *buf,
-			  size_t len, size_t size, bool *first)
+/* "folded": the frames of the path to @n joined by @sep, appended to @b. */
+static void folded_path(const struct callchain_node *n, const char *sep, struct buf *b,
+			bool *first)
 {
-	char name[512];
-	int w;
+	char addr[CALLCHAIN_ADDR_LEN];
+	const char *name;
 
 	if (!n->parent)
-		return len;
-	len = folded_path(n->parent, sep, buf, len, size, first);
-	callchain_key__snprint(&n->frame, name, sizeof(name));
-	w = snprintf(buf + len, size - len, "%s%s", *first ? "" : sep, name);
+		return;
+	folded_path(n->parent, sep, b, first);
+	name = callchain_key__name(&n->frame, addr);
+	if (!*first)
+		buf__append(b, sep, strlen(sep));
+	buf__append(b, name, strlen(name));
 	*first = false;
-	if (w > 0)
-		len = min_t(size_t, len + (size_t)w, size - 1);
-	return len;
 }
 
 /*
@@ -331,18 +335,19 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 			graph_emit(g, head, -1, "");
 		} else {
 			/* a path may be long: the line is built in a buffer of its own */
-			size_t size = 64 + (size_t)CALLCHAIN_MAX_FRAMES * 520, len;
-			char *buf = xmalloc(size);
+			struct buf line = { 0 };
 			bool first = true;
 			u64 samples;
 
 			children_period(n, &samples);
 			value_snprint(cg, ends[i].self, n->samples - samples, g->total, val,
 				      sizeof(val));
-			len = (size_t)snprintf(buf, size, "%s ", val);
-			folded_path(n, field_sep ? field_sep : ";", buf, len, size, &first);
-			graph_emit(g, -1, -1, buf);
-			free(buf);
+			buf__append(&line, val, strlen(val));
+			buf__append(&line, " ", 1);
+			folded_path(n, field_sep ? field_sep : ";", &line, &first);
+			buf__append(&line, "", 1);
+			graph_emit(g, -1, -1, (const char *)line.data);
+			buf__free(&line);
 		}
 		if (i + 1 == cg->print_limit)
 			break;
@@ -967,7 +972,8 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 {
 	const struct callchain_node *c;
 	u64 below_p = 0, below_s = 0;
-	char name[512];
+	char addr[CALLCHAIN_ADDR_LEN];
+	const char *name;
 	size_t i;
 
 	for (c = n->child; c; c = c->next) {
@@ -978,7 +984,7 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 		fprintf(fp, "%s{\"samples\":%" PRIu64 ",\"period\":%" PRIu64 ",\"frames\":[",
 			*first ? "" : ",", n->samples - below_s, n->period - below_p);
 		for (i = 0; i < depth; i++) {
-			callchain_key__snprint(&stack[i]->frame, name, sizeof(name));
+			name = callchain_key__name(&stack[i]->frame, addr);
 			if (i)
 				fputc(',', fp);
 			json_fprint_string(fp, name);
