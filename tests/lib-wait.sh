@@ -78,7 +78,9 @@ wait_child() {
 }
 
 lib_lines_match() {
-	[ "$(grep -c -E -- "$2" "$1" 2>/dev/null)" -ge "$3" ]
+	local n
+	n=$(grep -c -E -- "$2" "$1" 2>/dev/null) || [ -n "$n" ] || n=0
+	[ "$n" -ge "$3" ]
 }
 
 # wait_lines FILE REGEX [COUNT] [SECONDS]: until at least COUNT (default

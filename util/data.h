@@ -135,7 +135,7 @@ static inline int perf_data__next(struct perf_data *d, union perf_event **event,
 
 /**
  * perf_data__read_chunks - reads a mapped data section instead in chunks
- * of 128 KiB (pread into buffers that are reused), so that what is
+ * of 64 KiB (pread into buffers that are reused), so that what is
  * resident is what is still to be delivered, not the map's pages around
  * it. Records stay valid until perf_data__release_before passes them.
  * Only before the first record is read; does nothing for files that are
