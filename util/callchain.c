@@ -20,14 +20,20 @@
  * (parent, frame), which holds the children of such nodes only: most
  * nodes have one or two children, and a slot or two for each of them
  * would be a third of the tree's memory. The table is open-addressed (no
- * link in the nodes) and made when a first node grows wide; the root
- * holds it in place of a frame of its own.
+ * link in the nodes), holds node numbers (their place in the tree's
+ * array, which moves as it grows) and is made when a first node grows
+ * wide; the root holds it in place of a key of its own.
  */
 #define LIST_MAX	8
 #define MEMO_SLOTS	32	/* a power of two */
+#define TREE_MAX	((u32)INT32_MAX)	/* nodes: the links are s32 offsets */
+
+struct callchain_slot {
+	u32 parent, node;	/* node 0 (the root, nobody's child): free */
+};
 
 struct callchain_hash {
-	struct callchain_node **table;	/* NULL: free */
+	struct callchain_slot *table;
 	size_t size, nr;		/* size: 0 or a power of two */
 	/*
 	 * The last lookups, by an unkeyed mix of (parent, frame): wide
@@ -36,28 +42,47 @@ struct callchain_hash {
 	 * suggests: what it holds is checked, so a crafted file that makes
 	 * slots collide only makes them miss.
 	 */
-	struct callchain_node *memo[MEMO_SLOTS];
+	u32 memo[MEMO_SLOTS];
 };
 
-static void key_of(struct callchain_key *k, const struct callchain_frame *f)
+/* Keys are the same when they name the same symbol, or the same address. */
+static inline bool node_is(const struct callchain_node *n, const struct callchain_key *k)
 {
-	k->dso = f->dso;
-	k->sym = f->sym;
-	k->addr = f->addr;
+	if (k->sym)
+		return n->k.sym == k->sym && !(n->k.dso & CALLCHAIN_KEY_ADDR);
+	return n->k.dso == ((uintptr_t)k->dso | CALLCHAIN_KEY_ADDR) && n->k.addr == k->addr;
 }
 
-/* Keys are the same when they name the same symbol, or the same address. */
-static inline bool key_eq(const struct callchain_key *a, const struct callchain_key *b)
+static inline void node_set_key(struct callchain_node *n, const struct callchain_key *k)
 {
-	if (a->sym || b->sym)
-		return a->sym == b->sym;
-	return a->dso == b->dso && a->addr == b->addr;
+	if (k->sym) {
+		n->k.dso = (uintptr_t)k->dso;
+		n->k.sym = k->sym;
+	} else {
+		n->k.dso = (uintptr_t)k->dso | CALLCHAIN_KEY_ADDR;
+		n->k.addr = k->addr;
+	}
+}
+
+static inline struct callchain_node *child_of(struct callchain_node *n)
+{
+	return n->child ? n + n->child : NULL;
+}
+
+static inline struct callchain_node *next_of(struct callchain_node *n)
+{
+	return n->next ? n + n->next : NULL;
+}
+
+static inline s32 offset(const struct callchain_node *from, const struct callchain_node *to)
+{
+	return to ? (s32)(to - from) : 0;
 }
 
 /* Keyed: addresses come from the file, and must not choose the buckets. */
-static size_t key_hash(const struct callchain_node *parent, const struct callchain_key *k)
+static size_t key_hash(u32 parent, const struct callchain_key *k)
 {
-	u64 v[3] = { (uintptr_t)parent, (uintptr_t)k->sym, 0 };
+	u64 v[3] = { parent, (uintptr_t)k->sym, 0 };
 
 	if (!k->sym) {
 		v[1] = (uintptr_t)k->dso;
@@ -66,134 +91,175 @@ static size_t key_hash(const struct callchain_node *parent, const struct callcha
 	return (size_t)hash_bytes(v, sizeof(v));
 }
 
-static size_t memo_slot(const struct callchain_node *parent, const struct callchain_key *k)
+static size_t memo_slot(u32 parent, const struct callchain_key *k)
 {
-	u64 v = (uintptr_t)parent ^ (k->sym ? (uintptr_t)k->sym : k->addr ^ (uintptr_t)k->dso);
+	u64 v = parent ^ (k->sym ? (uintptr_t)k->sym : k->addr ^ (uintptr_t)k->dso);
 
 	return (size_t)((v * 0x9e3779b97f4a7c15ull) >> 59) & (MEMO_SLOTS - 1);
 }
 
-static void table_put(struct callchain_hash *ht, struct callchain_node *n)
+static void table_put(struct callchain_hash *ht, const struct callchain_node *base, u32 node)
 {
-	size_t b = key_hash(n->parent, &n->frame) & (ht->size - 1);
+	struct callchain_key k = callchain_node__key(&base[node]);
+	u32 parent = (u32)((s64)node + base[node].parent);
+	size_t b = key_hash(parent, &k) & (ht->size - 1);
 
-	while (ht->table[b])
+	while (ht->table[b].node)
 		b = (b + 1) & (ht->size - 1);
-	ht->table[b] = n;
+	ht->table[b] = (struct callchain_slot){ .parent = parent, .node = node };
 }
 
-static void hash_insert(struct callchain_hash *ht, struct callchain_node *n)
+static void hash_insert(struct callchain_hash *ht, const struct callchain_node *base, u32 node)
 {
 	if (2 * (ht->nr + 1) > ht->size) {
-		struct callchain_node **old = ht->table;
+		struct callchain_slot *old = ht->table;
 		size_t osize = ht->size, i;
 
 		ht->size = osize ? 2 * osize : 64;
 		ht->table = xcalloc(ht->size, sizeof(*ht->table));
 		for (i = 0; i < osize; i++)
-			if (old[i])
-				table_put(ht, old[i]);
+			if (old[i].node)
+				table_put(ht, base, old[i].node);
 		free(old);
 	}
-	table_put(ht, n);
+	table_put(ht, base, node);
 	ht->nr++;
 }
 
-static struct callchain_node *find_child(struct callchain_hash *ht,
-					 struct callchain_node *parent,
+/* The child of node @pi of the tree at @base keyed @k, or NULL. */
+static struct callchain_node *find_child(struct callchain_node *base, u32 pi,
 					 const struct callchain_key *k)
 {
-	struct callchain_node **pp, *c;
+	struct callchain_node *parent = &base[pi], *c, *prev = NULL;
 
 	if (parent->nr_children > LIST_MAX) {
-		size_t m = memo_slot(parent, k), b;
+		struct callchain_hash *ht = base->t.hash;
+		size_t m = memo_slot(pi, k), b;
+		u32 ci = ht->memo[m];
 
-		c = ht->memo[m];
-		if (c && c->parent == parent && key_eq(&c->frame, k))
-			return c;
-		for (b = key_hash(parent, k) & (ht->size - 1); (c = ht->table[b]) != NULL;
+		if (ci && (s64)ci + base[ci].parent == pi && node_is(&base[ci], k))
+			return &base[ci];
+		for (b = key_hash(pi, k) & (ht->size - 1); (ci = ht->table[b].node) != 0;
 		     b = (b + 1) & (ht->size - 1))
-			if (c->parent == parent && key_eq(&c->frame, k)) {
-				ht->memo[m] = c;
-				return c;
+			if (ht->table[b].parent == pi && node_is(&base[ci], k)) {
+				ht->memo[m] = ci;
+				return &base[ci];
 			}
 		return NULL;
 	}
-	for (pp = &parent->child; *pp && !key_eq(&(*pp)->frame, k); pp = &(*pp)->next)
+	for (c = child_of(parent); c && !node_is(c, k); prev = c, c = next_of(c))
 		;
-	c = *pp;
-	if (c && pp != &parent->child) {
-		*pp = c->next;
-		c->next = parent->child;
-		parent->child = c;
+	if (c && prev) {
+		/* to the front */
+		prev->next = offset(prev, next_of(c));
+		c->next = offset(c, child_of(parent));
+		parent->child = offset(parent, c);
 	}
 	return c;
 }
 
-/* The root's table, made on first need. */
-static struct callchain_hash *root_hash(struct callchain_node *root)
+static struct callchain_node *new_tree(u32 alloc)
 {
-	if (!root->hash)
-		root->hash = xzalloc(sizeof(*root->hash));
-	return root->hash;
+	struct callchain_node *root = xcalloc(alloc, sizeof(*root));
+
+	root->t.nr = 1;
+	root->t.alloc = alloc;
+	return root;
 }
 
-/* A new node for @k under @parent; hashes the children of a wide parent. */
-static struct callchain_node *new_child(struct callchain_node *root,
-					struct callchain_node *parent,
-					const struct callchain_key *k)
+/*
+ * Room for one more node in *@rootp: the first path is made to measure
+ * (most trees are one or a few paths), then the array grows by a quarter
+ * (by half left 5% more memory on a large system-wide recording and was
+ * no faster).
+ * Moves the tree. False when it holds TREE_MAX nodes.
+ */
+static bool tree_room(struct callchain_node **rootp, size_t want)
 {
-	struct callchain_node *c = xmalloc(sizeof(*c));
+	struct callchain_node *root = *rootp;
+	size_t alloc = root->t.alloc;
 
-	c->frame = *k;
+	if (root->t.nr < alloc)
+		return true;
+	if (root->t.nr >= TREE_MAX)
+		return false;
+	alloc = alloc == 1 ? 1 + want : alloc + alloc / 4 + 1;
+	if (alloc > TREE_MAX)
+		alloc = TREE_MAX;
+	root = xrealloc(root, alloc * sizeof(*root));
+	root->t.alloc = (u32)alloc;
+	*rootp = root;
+	return true;
+}
+
+/*
+ * A new node for @k under node @pi, first among its children; hashes the
+ * children of a wide parent. Moves the tree; returns the node's number,
+ * 0 when the tree is full.
+ */
+static u32 new_child(struct callchain_node **rootp, u32 pi, const struct callchain_key *k,
+		     size_t want)
+{
+	struct callchain_node *base, *parent, *c;
+	u32 ci;
+
+	if (!tree_room(rootp, want))
+		return 0;
+	base = *rootp;
+	ci = base->t.nr++;
+	parent = &base[pi];
+	c = &base[ci];
+	node_set_key(c, k);
 	c->period = c->samples = 0;
-	c->child = NULL;
+	c->child = 0;
 	c->nr_children = 0;
-	c->parent = parent;
-	c->next = parent->child;
-	parent->child = c;
+	c->parent = offset(c, parent);
+	c->next = offset(c, child_of(parent));
+	parent->child = offset(parent, c);
 	parent->nr_children++;
 	if (parent->nr_children == LIST_MAX + 1) {
-		struct callchain_hash *ht = root_hash(root);
 		struct callchain_node *x;
 
-		for (x = parent->child; x; x = x->next)
-			hash_insert(ht, x);
+		if (!base->t.hash)
+			base->t.hash = xzalloc(sizeof(*base->t.hash));
+		for (x = c; x; x = next_of(x))
+			hash_insert(base->t.hash, base, (u32)(x - base));
 	} else if (parent->nr_children > LIST_MAX) {
-		hash_insert(root->hash, c);
+		hash_insert(base->t.hash, base, ci);
 	}
-	return c;
-}
-
-static struct callchain_node *new_root(void)
-{
-	return xzalloc(sizeof(struct callchain_node));
+	return ci;
 }
 
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,
 		    size_t n, u64 period)
 {
-	struct callchain_node *node;
+	struct callchain_node *base, *node;
 	size_t i;
 
 	if (!*root)
-		*root = new_root();
-	node = *root;
+		*root = new_tree(1);
+	base = node = *root;
 	node->period += period;
 	node->samples++;
 	for (i = 0; i < n; i++) {
 		const struct callchain_frame *f = &frames[i];
-		struct callchain_node *c = node->child;
+		struct callchain_node *c = child_of(node);
 
 		/* The first child first: where the last path through went. */
-		if (!c || !(f->sym || c->frame.sym ? c->frame.sym == f->sym :
-			    c->frame.dso == f->dso && c->frame.addr == f->addr)) {
-			struct callchain_key k;
+		if (!c || !(f->sym ? c->k.sym == f->sym && !(c->k.dso & CALLCHAIN_KEY_ADDR) :
+			    c->k.dso == ((uintptr_t)f->dso | CALLCHAIN_KEY_ADDR) &&
+			    c->k.addr == f->addr)) {
+			struct callchain_key k = { .dso = f->dso, .sym = f->sym, .addr = f->addr };
+			u32 pi = (u32)(node - base), ci;
 
-			key_of(&k, f);
-			c = find_child((*root)->hash, node, &k);
-			if (!c)
-				c = new_child(*root, node, &k);
+			c = find_child(base, pi, &k);
+			if (!c) {
+				ci = new_child(root, pi, &k, n - i);
+				if (!ci)
+					return;	/* full: the path counts down to here */
+				base = *root;
+				c = &base[ci];
+			}
 		}
 		c->period += period;
 		c->samples++;
@@ -210,11 +276,14 @@ static bool node_before(const void *a, const void *b)
 {
 	const struct callchain_node *x = *(struct callchain_node *const *)a;
 	const struct callchain_node *y = *(struct callchain_node *const *)b;
-	const struct callchain_key *fx = &x->frame, *fy = &y->frame;
+	struct callchain_key kx, ky;
+	const struct callchain_key *fx = &kx, *fy = &ky;
 	int c;
 
 	if (x->period != y->period)
 		return x->period > y->period;
+	kx = callchain_node__key(x);
+	ky = callchain_node__key(y);
 	if (fx->sym && fy->sym) {
 		if (fx->sym == fy->sym)
 			return false;
@@ -234,67 +303,77 @@ static bool node_before(const void *a, const void *b)
 	       strcmp(map__dso_name(fx->dso), map__dso_name(fy->dso)) < 0;
 }
 
+static void sort_children(struct callchain_node *node, struct callchain_node ***arr,
+			  size_t *alloc)
+{
+	struct callchain_node *c;
+	size_t n = 0, i;
+
+	for (c = child_of(node); c; c = next_of(c))
+		n++;
+	if (n > 1) {
+		struct callchain_node **a;
+
+		if (n > *alloc) {
+			*alloc = n;
+			*arr = xrealloc(*arr, n * sizeof(**arr));
+		}
+		a = *arr;
+		for (i = 0, c = child_of(node); c; c = next_of(c))
+			a[i++] = c;
+		sort_runs(a, n, sizeof(*a), node_before);	/* stable */
+		for (i = 0; i + 1 < n; i++)
+			a[i]->next = offset(a[i], a[i + 1]);
+		a[n - 1]->next = 0;
+		node->child = offset(node, a[0]);
+	}
+}
+
 void callchain__sort(struct callchain_node *root)
 {
-	struct callchain_node *c, **arr;
-	size_t n = 0, i;
+	struct callchain_node **arr = NULL;
+	size_t alloc = 0;
+	u32 i;
 
 	if (!root)
 		return;
-	for (c = root->child; c; c = c->next)
-		n++;
-	if (n > 1) {
-		arr = xmalloc(n * sizeof(*arr));
-		for (i = 0, c = root->child; c; c = c->next)
-			arr[i++] = c;
-		sort_runs(arr, n, sizeof(*arr), node_before);	/* stable */
-		for (i = 0; i + 1 < n; i++)
-			arr[i]->next = arr[i + 1];
-		arr[n - 1]->next = NULL;
-		root->child = arr[0];
-		free(arr);
-	}
-	for (c = root->child; c; c = c->next)
-		callchain__sort(c);
-}
-
-static void free_nodes(struct callchain_node *n)
-{
-	/* Iterative over siblings, recursive over depth (at most 128 deep). */
-	while (n) {
-		struct callchain_node *next = n->next;
-
-		free_nodes(n->child);
-		free(n);
-		n = next;
-	}
+	/* Every node's children once; the array's order does not matter. */
+	for (i = 0; i < root->t.nr; i++)
+		sort_children(&root[i], &arr, &alloc);
+	free(arr);
 }
 
 void callchain__free(struct callchain_node *root)
 {
 	if (!root)
 		return;
-	if (root->hash) {
-		free(root->hash->table);
-		free(root->hash);
+	if (root->t.hash) {
+		free(root->t.hash->table);
+		free(root->t.hash);
 	}
-	free_nodes(root->child);
 	free(root);
 }
 
-static void merge_children(struct callchain_node *root, struct callchain_node *dst,
-			   const struct callchain_node *src)
+static void merge_children(struct callchain_node **dst, u32 di, const struct callchain_node *src)
 {
 	const struct callchain_node *s;
 
-	for (s = src->child; s; s = s->next) {
-		struct callchain_node *c = find_child(root->hash, dst, &s->frame);
+	for (s = callchain_node__child(src); s; s = callchain_node__next(s)) {
+		struct callchain_key k = callchain_node__key(s);
+		struct callchain_node *c = find_child(*dst, di, &k);
+		u32 ci;
 
-		if (!c)
-			c = new_child(root, dst, &s->frame);
+		if (c) {
+			ci = (u32)(c - *dst);
+		} else {
+			ci = new_child(dst, di, &k, 1);
+			if (!ci)
+				return;
+			c = &(*dst)[ci];
+		}
 		c->period += s->period;
 		c->samples += s->samples;
-		merge_children(root, c, s);	/* as deep as @src: at most 128 */
+		merge_children(dst, ci, s);	/* as deep as @src: at most 128 */
 	}
 }
 
@@ -303,55 +382,80 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 	if (!src)
 		return;
 	if (!*dst)
-		*dst = new_root();
+		*dst = new_tree(1);
 	(*dst)->period += src->period;
 	(*dst)->samples += src->samples;
-	merge_children(*dst, *dst, src);
+	merge_children(dst, 0, src);
 }
 
-/*
- * Scales @n's children, drops those that reach zero; re-hashes the kept
- * ones where @n still has more than LIST_MAX.
- */
-static void decay_children(struct callchain_hash *ht, struct callchain_node *n)
+/* The first kept node from @n on along its siblings, as a new number; -1: none. */
+static s32 first_kept(const struct callchain_node *base, const struct callchain_node *n,
+		      const u32 *map)
 {
-	struct callchain_node **pp = &n->child, *c;
-
-	n->nr_children = 0;
-	while (*pp) {
-		c = *pp;
-		c->period = c->period * 7 / 8;
-		c->samples = c->samples * 7 / 8;
-		if (!c->period && !c->samples) {
-			*pp = c->next;
-			c->next = NULL;
-			free_nodes(c->child);
-			free(c);
-			continue;
-		}
-		n->nr_children++;
-		pp = &c->next;
-	}
-	for (c = n->child; c; c = c->next) {
-		if (n->nr_children > LIST_MAX)
-			hash_insert(ht, c);
-		decay_children(ht, c);
-	}
+	for (; n; n = callchain_node__next(n))
+		if (map[n - base] != UINT32_MAX)
+			return (s32)map[n - base];
+	return -1;
 }
 
 bool callchain__decay(struct callchain_node *root)
 {
-	struct callchain_hash *ht = root->hash;
+	struct callchain_hash *ht = root->t.hash;
+	u32 nr = root->t.nr, kept = 0, i, *map;
 
-	root->period = root->period * 7 / 8;
-	root->samples = root->samples * 7 / 8;
+	/*
+	 * Counts scaled; the nodes that keep a count keep their order in the
+	 * array, moved down over the dropped ones (a child counts no more
+	 * than its parent: a dropped node's children go too).
+	 */
+	map = xmalloc(nr * sizeof(*map));
+	for (i = 0; i < nr; i++) {
+		struct callchain_node *n = &root[i];
+
+		n->period = n->period * 7 / 8;
+		n->samples = n->samples * 7 / 8;
+		map[i] = i && ((!n->period && !n->samples) || map[i + n->parent] == UINT32_MAX) ?
+			 UINT32_MAX : kept++;
+	}
+	/* New links as new numbers: the walks read dropped nodes only. */
+	for (i = 0; i < nr; i++) {
+		struct callchain_node *n = &root[i];
+		s32 child, next;
+
+		if (map[i] == UINT32_MAX)
+			continue;
+		child = first_kept(root, callchain_node__child(n), map);
+		next = first_kept(root, callchain_node__next(n), map);
+		n->child = child;
+		n->next = next;
+		n->parent = i ? (s32)map[i + n->parent] : -1;
+		n->nr_children = 0;
+	}
+	for (i = 0; i < nr; i++) {
+		struct callchain_node *n = &root[i], *to;
+
+		if (map[i] == UINT32_MAX)
+			continue;
+		to = &root[map[i]];
+		if (to != n)
+			*to = *n;
+		to->child = to->child < 0 ? 0 : to->child - (s32)map[i];
+		to->next = to->next < 0 ? 0 : to->next - (s32)map[i];
+		to->parent = to->parent < 0 ? 0 : to->parent - (s32)map[i];
+		if (to->parent)
+			to[to->parent].nr_children++;
+	}
+	free(map);
+	root->t.nr = kept;
 	if (ht) {
 		/* Emptied, and filled again with the kept children of wide nodes. */
 		memset(ht->table, 0, ht->size * sizeof(*ht->table));
 		memset(ht->memo, 0, sizeof(ht->memo));
 		ht->nr = 0;
+		for (i = 1; i < kept; i++)
+			if (root[i + root[i].parent].nr_children > LIST_MAX)
+				hash_insert(ht, root, i);
 	}
-	decay_children(ht, root);
 	return root->period || root->samples;
 }
 
@@ -361,6 +465,13 @@ const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAI
 		return symbol__name(k->sym);
 	snprintf(buf, CALLCHAIN_ADDR_LEN, "%#" PRIx64, k->addr);
 	return buf;
+}
+
+const char *callchain_node__name(const struct callchain_node *n, char buf[CALLCHAIN_ADDR_LEN])
+{
+	struct callchain_key k = callchain_node__key(n);
+
+	return callchain_key__name(&k, buf);
 }
 
 static const struct {

@@ -39,20 +39,61 @@ struct callchain_key {
 struct callchain_hash;
 
 /*
- * 72 bytes: a tree of a long system-wide recording with --children has
- * millions of nodes.
+ * A tree is one array of nodes, the root first; nodes link to each other by
+ * offsets in nodes (0: none), so that the array can move as it grows and
+ * a node still leads to its children, siblings and parent without the
+ * tree. 48 bytes where a node was 72 and a malloc chunk of its own: a
+ * tree of a long system-wide recording with --children has millions.
+ * Read the links and the key with the callchain_node__ helpers below.
  */
 struct callchain_node {
 	union {
-		struct callchain_key frame;	/* not the root's */
-		struct callchain_hash *hash;	/* the root's: see callchain.c */
+		struct {			/* not the root's: the key */
+			uintptr_t dso;		/* struct dso *, | 1: keyed by @addr */
+			union {
+				const struct symbol *sym;
+				u64 addr;
+			};
+		} k;
+		struct {			/* the root's: the tree */
+			struct callchain_hash *hash;	/* see callchain.c */
+			u32 nr, alloc;			/* nodes used, room for */
+		} t;
 	};
 	u64 period, samples;
-	struct callchain_node *child;	/* first child; siblings by @next */
-	struct callchain_node *next;
-	struct callchain_node *parent;	/* NULL: the root */
+	s32 child, next, parent;	/* offsets: first child, next sibling */
 	u32 nr_children;
 };
+
+#define CALLCHAIN_KEY_ADDR	((uintptr_t)1)
+
+static inline const struct callchain_node *callchain_node__child(const struct callchain_node *n)
+{
+	return n->child ? n + n->child : NULL;
+}
+
+static inline const struct callchain_node *callchain_node__next(const struct callchain_node *n)
+{
+	return n->next ? n + n->next : NULL;
+}
+
+/* NULL: @n is the root. */
+static inline const struct callchain_node *callchain_node__parent(const struct callchain_node *n)
+{
+	return n->parent ? n + n->parent : NULL;
+}
+
+/* A node's key (not the root's): its symbol, or its dso and address. */
+static inline struct callchain_key callchain_node__key(const struct callchain_node *n)
+{
+	struct callchain_key k = { .dso = (struct dso *)(n->k.dso & ~CALLCHAIN_KEY_ADDR) };
+
+	if (n->k.dso & CALLCHAIN_KEY_ADDR)
+		k.addr = n->k.addr;
+	else
+		k.sym = n->k.sym;
+	return k;
+}
 
 /** callchain__add - counts one sample's path of @n frames under *@root. */
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,
@@ -142,5 +183,8 @@ int callchain_argv__join(int argc, char **argv);
  * address in hex, written into @buf.
  */
 const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAIN_ADDR_LEN]);
+
+/* callchain_node__name - as callchain_key__name, a node's (not the root's). */
+const char *callchain_node__name(const struct callchain_node *n, char buf[CALLCHAIN_ADDR_LEN]);
 
 #endif

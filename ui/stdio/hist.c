@@ -73,7 +73,7 @@ static u64 children_period(const struct callchain_node *n, u64 *samples)
 	const struct callchain_node *c;
 	u64 p = 0, s = 0;
 
-	for (c = n->child; c; c = c->next) {
+	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
 		p += c->period;
 		s += c->samples;
 	}
@@ -109,8 +109,10 @@ static int value_snprint(const struct callchain_param *cg, u64 period, u64 sampl
 /* @n has one child, which carries all of @n's period and is shown. */
 static bool one_way_on(const struct graph *g, const struct callchain_node *n)
 {
-	return n->child && !n->child->next && n->child->period == n->period &&
-	       n->child->period >= min_period(g, n);
+	const struct callchain_node *c = callchain_node__child(n);
+
+	return c && !callchain_node__next(c) && c->period == n->period &&
+	       c->period >= min_period(g, n);
 }
 
 static bool graph_children(struct graph *g, const struct callchain_node *parent, size_t plen,
@@ -126,11 +128,11 @@ static void graph_below(struct graph *g, const struct callchain_node *n, size_t 
 	const char *name;
 
 	while (one_way_on(g, n)) {
-		n = n->child;
-		name = callchain_key__name(&n->frame, addr);
+		n = callchain_node__child(n);
+		name = callchain_node__name(n, addr);
 		graph_line(g, unit, -1, "%.*s%s", (int)plen, g->prefix, name);
 	}
-	if (n->child)
+	if (callchain_node__child(n))
 		graph_children(g, n, plen, g->cg->mode == CHAIN_GRAPH_REL ?
 			       children_period(n, NULL) : g->total, unit);
 }
@@ -150,18 +152,19 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 	u32 printed = 0;
 
 	children_period(parent, &all_samples);
-	for (c = parent->child; c && c->period < min; c = c->next)
+	for (c = callchain_node__child(parent); c && c->period < min; c = callchain_node__next(c))
 		;
 	for (; c; c = next) {
 		bool last;
 		int line;
 
-		for (next = c->next; next && next->period < min; next = next->next)
+		for (next = callchain_node__next(c); next && next->period < min;
+		     next = callchain_node__next(next))
 			;
 		remaining -= c->period;
 		shown_samples += c->samples;
 		last = !next && (!rel || !remaining);
-		name = callchain_key__name(&c->frame, addr);
+		name = callchain_node__name(c, addr);
 		value_snprint(g->cg, c->period, c->samples, total, val, sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
@@ -206,10 +209,12 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 	bool any = false;
 
 	memset(g->prefix, ' ', sizeof(g->prefix));
-	for (first = root->child; first && first->period < min; first = first->next)
+	for (first = callchain_node__child(root); first && first->period < min;
+	     first = callchain_node__next(first))
 		;
 	if (first)
-		for (second = first->next; second && second->period < min; second = second->next)
+		for (second = callchain_node__next(first); second && second->period < min;
+		     second = callchain_node__next(second))
 			;
 	if (first && !second && first->period == parent_period) {
 		/* One path from the row: "---" and a column of names, no value. */
@@ -221,7 +226,7 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 			if (skip) {
 				skip = false;
 			} else if (!cg->print_limit || printed < cg->print_limit) {
-				name = callchain_key__name(&n->frame, addr);
+				name = callchain_node__name(n, addr);
 				if (!any) {
 					graph_line(g, -1, -1, "%.*s|", (int)plen, g->prefix);
 					graph_line(g, -1, -1, "%.*s---%s", (int)plen, g->prefix,
@@ -235,12 +240,12 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 			}
 			if (!one_way_on(g, n))
 				break;
-			n = n->child;
+			n = callchain_node__child(n);
 		}
 		if (any)
 			plen += 3;
 	}
-	if (n->child)
+	if (callchain_node__child(n))
 		any |= graph_children(g, n, plen,
 				      cg->mode == CHAIN_GRAPH_REL ? parent_period : g->total, -1);
 	if (any)	/* nothing above the minimum: the row alone */
@@ -260,9 +265,9 @@ static void collect_ends(const struct callchain_node *n, u64 min, struct path_en
 	const struct callchain_node *c;
 	u64 self = n->period - children_period(n, NULL);
 
-	for (c = n->child; c; c = c->next)
+	for (c = callchain_node__child(n); c; c = callchain_node__next(c))
 		collect_ends(c, min, ends, nr, alloc);
-	if (n->parent && self && self >= min) {
+	if (callchain_node__parent(n) && self && self >= min) {
 		if (*nr == *alloc) {
 			*alloc = *alloc ? 2 * *alloc : 16;
 			*ends = xrealloc(*ends, *alloc * sizeof(**ends));
@@ -282,10 +287,10 @@ static void flat_path(struct graph *g, const struct callchain_node *n, int unit)
 	char addr[CALLCHAIN_ADDR_LEN];
 	const char *name;
 
-	if (!n->parent)
+	if (!callchain_node__parent(n))
 		return;
-	flat_path(g, n->parent, unit);
-	name = callchain_key__name(&n->frame, addr);
+	flat_path(g, callchain_node__parent(n), unit);
+	name = callchain_node__name(n, addr);
 	graph_line(g, unit, -1, "                %s", name);
 }
 
@@ -296,10 +301,10 @@ static void folded_path(const struct callchain_node *n, const char *sep, struct 
 	char addr[CALLCHAIN_ADDR_LEN];
 	const char *name;
 
-	if (!n->parent)
+	if (!callchain_node__parent(n))
 		return;
-	folded_path(n->parent, sep, b, first);
-	name = callchain_key__name(&n->frame, addr);
+	folded_path(callchain_node__parent(n), sep, b, first);
+	name = callchain_node__name(n, addr);
 	if (!*first)
 		buf__append(b, sep, strlen(sep));
 	buf__append(b, name, strlen(name));
@@ -976,7 +981,7 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 	const char *name;
 	size_t i;
 
-	for (c = n->child; c; c = c->next) {
+	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
 		below_p += c->period;
 		below_s += c->samples;
 	}
@@ -984,7 +989,7 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 		fprintf(fp, "%s{\"samples\":%" PRIu64 ",\"period\":%" PRIu64 ",\"frames\":[",
 			*first ? "" : ",", n->samples - below_s, n->period - below_p);
 		for (i = 0; i < depth; i++) {
-			name = callchain_key__name(&stack[i]->frame, addr);
+			name = callchain_node__name(stack[i], addr);
 			if (i)
 				fputc(',', fp);
 			json_fprint_string(fp, name);
@@ -994,7 +999,7 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 	}
 	if (depth >= CALLCHAIN_MAX_FRAMES)
 		return;
-	for (c = n->child; c; c = c->next) {
+	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
 		stack[depth] = c;
 		json_paths(fp, c, stack, depth + 1, first);
 	}

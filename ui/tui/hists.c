@@ -211,9 +211,11 @@ static u64 path_key(u64 row, const struct callchain_node *n)
 {
 	u64 h = row;
 
-	for (; n && n->parent; n = n->parent)
-		h = mix64(h ^ (n->frame.sym ? (uintptr_t)n->frame.sym :
-			       mix64((uintptr_t)n->frame.dso) ^ n->frame.addr));
+	for (; n && callchain_node__parent(n); n = callchain_node__parent(n)) {
+		struct callchain_key k = callchain_node__key(n);
+
+		h = mix64(h ^ (k.sym ? (uintptr_t)k.sym : mix64((uintptr_t)k.dso) ^ k.addr));
+	}
 	return h | 1;
 }
 
