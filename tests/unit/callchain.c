@@ -256,3 +256,59 @@ void test_callchain_wide(void)
 	callchain__free(merged);
 	symtab__exit(&tab);
 }
+
+/* Nodes reachable below @n, each child's parent link checked. */
+static size_t reachable(const struct callchain_node *n)
+{
+	const struct callchain_node *c;
+	size_t nr = 0;
+
+	for (c = CHILD(n); c; c = NEXT(c)) {
+		CHECK(callchain_node__parent(c) == n && c->period <= n->period);
+		nr += 1 + reachable(c);
+	}
+	return nr;
+}
+
+/*
+ * Decay drops the paths that reach zero and packs the kept nodes down in
+ * the tree's array: top's trees, decayed on every refresh while new paths
+ * come in, stay the size of what they count (no holes kept), and the kept
+ * paths, wide ones too, are found again and linked both ways.
+ */
+void test_callchain_decay_compacts(void)
+{
+	enum { HOT = 20, COLD = 100, ROUNDS = 50 };
+	struct callchain_node *root = NULL;
+	struct callchain_frame f[3];
+	size_t r, i;
+
+	for (r = 0; r < ROUNDS; r++) {
+		for (i = 0; i < COLD; i++) {
+			f[0] = (struct callchain_frame){ .addr = 0x100000 + r * COLD + i };
+			f[1] = (struct callchain_frame){ .addr = 0x200000 + i };
+			f[2] = (struct callchain_frame){ .addr = 0x300000 + i };
+			callchain__add(&root, f, 3, 1);
+		}
+		for (i = 0; i < HOT; i++) {
+			f[0] = (struct callchain_frame){ .addr = 0x1000 + i };
+			f[1] = (struct callchain_frame){ .addr = 0x2000 + i };
+			callchain__add(&root, f, 2, 1000);
+		}
+		CHECK(root->t.nr == 1 + 2 * HOT + 3 * COLD);
+		CHECK(reachable(root) == root->t.nr - 1);
+		CHECK(callchain__decay(root));
+		/* the cold paths (period 1) are gone, the hot ones kept */
+		CHECK(root->t.nr == 1 + 2 * HOT && reachable(root) == 2 * HOT);
+		CHECK(root->t.alloc <= 2 * (1 + 2 * HOT + 3 * COLD));
+	}
+	/* Found again after the decays: no second node for a hot frame. */
+	for (i = 0; i < HOT; i++) {
+		f[0] = (struct callchain_frame){ .addr = 0x1000 + i };
+		f[1] = (struct callchain_frame){ .addr = 0x2000 + i };
+		callchain__add(&root, f, 2, 1);
+	}
+	CHECK(root->t.nr == 1 + 2 * HOT && distinct_children(root) == HOT);
+	CHECK(root->nr_children == HOT);
+	callchain__free(root);
+}
