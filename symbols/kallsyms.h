@@ -42,6 +42,13 @@ struct kallsyms {
  */
 int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err);
 
+/*
+ * A plain kallsyms copy of at least this many bytes is parsed in two
+ * halves on two threads (where more than one CPU is online; tests set 1
+ * to split any copy of two lines or more, whatever the CPUs).
+ */
+extern size_t kallsyms_split_min;
+
 /**
  * kallsyms__text_of - the address of _text (else _stext) in a kallsyms
  * copy, after the checks of kallsyms__load. Returns 0, -ENOENT when there

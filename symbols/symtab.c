@@ -9,22 +9,107 @@
 #include "symbols/symtab.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define NAMES_CHUNK	(64 * 1024)
 /* Symbols and names of one table, together: offsets are 32 bits. */
 #define SYMTAB_MAX_BYTES	((size_t)UINT32_MAX)
+
+/*
+ * Memory that lives while a table is built (the names arena, the sort's
+ * indices, a loader's buffers) is mapped and unmapped directly, not
+ * malloc'ed, where large: glibc raises its threshold for mapping a block
+ * to the size of each mapped block freed, up to 32 MiB, after which
+ * everything smaller comes from the heap, and what is freed there stays.
+ * The 2 MB names arena freed at the end of a kernel's load used to put
+ * about 1 MB more of the rest of a report in the heap at its peak.
+ * Sanitizer builds keep malloc, so that ASan checks these too.
+ */
+#define SCRATCH_MAP_MIN	(64 * 1024)
+
+#ifdef __SANITIZE_ADDRESS__
+void *scratch_realloc(void *p, size_t old, size_t bytes)
+{
+	(void)old;
+	return xrealloc(p, bytes);
+}
+
+void scratch_free(void *p, size_t bytes)
+{
+	(void)bytes;
+	free(p);
+}
+#else
+static bool scratch_mapped(size_t bytes)
+{
+	return bytes >= SCRATCH_MAP_MIN;
+}
+
+void *scratch_realloc(void *p, size_t old, size_t bytes)
+{
+	bool was_mapped = p && scratch_mapped(old), mapped = scratch_mapped(bytes);
+	void *q;
+
+	if (!was_mapped && !mapped)
+		return xrealloc(p, bytes);
+	if (was_mapped && mapped) {
+		q = mremap(p, old, bytes, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED)
+			die("out of memory");
+		return q;
+	}
+	if (mapped) {
+		q = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (q == MAP_FAILED)
+			die("out of memory");
+	} else {
+		q = xmalloc(bytes);
+	}
+	if (p) {
+		memcpy(q, p, old < bytes ? old : bytes);
+		scratch_free(p, old);
+	}
+	return q;
+}
+
+void scratch_free(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (scratch_mapped(bytes))
+		munmap(p, bytes);
+	else
+		free(p);
+}
+#endif
 
 void symtab__init(struct symtab *tab)
 {
 	memset(tab, 0, sizeof(*tab));
 }
 
+/*
+ * The bytes of tab->syms: while building, the symbols' room; once
+ * finished, the symbols and their names (tab->names is NULL then).
+ */
+static size_t syms_bytes(const struct symtab *tab)
+{
+	return tab->alloc * sizeof(struct symbol) + (tab->names ? 0 : tab->names_used);
+}
+
+static void syms_resize(struct symtab *tab, size_t alloc)
+{
+	tab->syms = scratch_realloc(tab->syms, syms_bytes(tab), alloc * sizeof(*tab->syms));
+	tab->alloc = alloc;
+}
+
 void symtab__exit(struct symtab *tab)
 {
-	free(tab->syms);
-	free(tab->names);
+	scratch_free(tab->syms, syms_bytes(tab));
+	scratch_free(tab->names, tab->names_alloc);
 	free(tab->side);
 	free(tab->top);
 	free(tab->regions);
@@ -56,7 +141,7 @@ static size_t names_add(struct symtab *tab, const char *name, size_t len)
 
 		while (sz < tab->names_used + len + 1)
 			sz *= 2;
-		tab->names = xrealloc(tab->names, sz);
+		tab->names = scratch_realloc(tab->names, tab->names_alloc, sz);
 		tab->names_alloc = sz;
 	}
 	off = tab->names_used;
@@ -82,7 +167,7 @@ void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 t
 		return;
 	}
 	if (tab->nr == tab->alloc)
-		ALLOC_GROW(tab->syms, tab->nr + 1, tab->alloc);
+		syms_resize(tab, tab->alloc ? tab->alloc * 3 / 2 + 16 : 16);
 	s = &tab->syms[tab->nr++];
 	s->start = start;
 	s->name = (u32)names_add(tab, name, name_len);
@@ -100,12 +185,10 @@ void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 t
 
 void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes)
 {
-	if (nr > tab->alloc) {
-		tab->syms = xrealloc(tab->syms, nr * sizeof(*tab->syms));
-		tab->alloc = nr;
-	}
+	if (nr > tab->alloc)
+		syms_resize(tab, nr);
 	if (name_bytes > tab->names_alloc) {
-		tab->names = xrealloc(tab->names, name_bytes);
+		tab->names = scratch_realloc(tab->names, tab->names_alloc, name_bytes);
 		tab->names_alloc = name_bytes;
 	}
 }
@@ -114,6 +197,54 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		 const char *name, size_t name_len)
 {
 	symtab__add_owned(tab, start, size, binding, type, name, name_len, 0);
+}
+
+int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
+{
+	size_t i, nr = tab->nr + src->nr, base = tab->names_used, side_base = tab->nr_side;
+	size_t names = tab->names_used + src->names_used;
+
+	if (tab->dropped || src->dropped || nr * sizeof(struct symbol) + names > SYMTAB_MAX_BYTES ||
+	    tab->nr_side + src->nr_side >= SYM_PAYLOAD_MAX)
+		return -E2BIG;
+	/* Symbols, then names, each freed once copied: less at the peak. */
+	if (nr > tab->alloc)
+		syms_resize(tab, nr);
+	for (i = 0; i < src->nr; i++) {
+		struct symbol s = src->syms[i];
+		u32 low = s.info & ((1u << SYM_PAYLOAD_SHIFT) - 1);
+
+		s.name += (u32)base;
+		if (symbol__end_kind(&s) == SYM_END_NEXT && remap)
+			s.info = low | (u32)remap[payload(&s)] << SYM_PAYLOAD_SHIFT;
+		else if (symbol__end_kind(&s) == SYM_END_SIDE)
+			s.info = low | (payload(&s) + (u32)side_base) << SYM_PAYLOAD_SHIFT;
+		tab->syms[tab->nr++] = s;
+	}
+	scratch_free(src->syms, syms_bytes(src));
+	src->syms = NULL;
+	src->nr = src->alloc = 0;
+	if (names > tab->names_alloc) {
+		tab->names = scratch_realloc(tab->names, tab->names_alloc, names);
+		tab->names_alloc = names;
+	}
+	if (src->names_used)
+		memcpy(tab->names + base, src->names, src->names_used);
+	tab->names_used = names;
+	for (i = 0; i < src->nr_side; i++) {
+		struct symtab_side e = src->side[i];
+
+		if (remap)
+			e.owner = remap[e.owner];
+		ALLOC_GROW(tab->side, tab->nr_side + 1, tab->side_alloc);
+		tab->side[tab->nr_side++] = e;
+	}
+	if (src->last_len || src->names_used) {
+		tab->last_name = base + src->last_name;
+		tab->last_len = src->last_len;
+	}
+	symtab__exit(src);
+	return 0;
 }
 
 /* The end of the ascending run of starts that begins at idx[a]. */
@@ -141,8 +272,8 @@ static void symtab__sort(struct symtab *tab)
 		;
 	if (i >= n)
 		return;
-	idx = xmalloc(n * sizeof(*idx));
-	tmp = xmalloc(n * sizeof(*tmp));
+	idx = scratch_realloc(NULL, 0, 2 * n * sizeof(*idx));
+	tmp = idx + n;
 	for (i = 0; i < n; i++)
 		idx[i] = (u32)i;
 	for (;;) {
@@ -165,7 +296,6 @@ static void symtab__sort(struct symtab *tab)
 		if (merges <= 1)
 			break;
 	}
-	free(tmp);
 	/* Position i takes symbol idx[i]; a moved position is marked idx[i] == i. */
 	for (i = 0; i < n; i++) {
 		if (idx[i] == i)
@@ -181,7 +311,7 @@ static void symtab__sort(struct symtab *tab)
 		s[j] = saved;
 		idx[j] = (u32)j;
 	}
-	free(idx);
+	scratch_free(idx < tmp ? idx : tmp, 2 * n * sizeof(*idx));
 }
 
 /*
@@ -388,7 +518,7 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 
 	tab->last_len = 0;
 	if (!tab->nr) {
-		free(tab->names);
+		scratch_free(tab->names, tab->names_alloc);
 		tab->names = NULL;
 		tab->names_used = tab->names_alloc = 0;
 		return;
@@ -433,11 +563,11 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	tab->nr = out;
 	/* One block: the symbols, then the names; a symbol's name by distance. */
 	block = out * sizeof(*syms);
-	syms = xrealloc(tab->syms, block + tab->names_used);
+	syms = scratch_realloc(tab->syms, tab->alloc * sizeof(*syms), block + tab->names_used);
 	memcpy((char *)syms + block, tab->names, tab->names_used);
 	for (i = 0; i < out; i++)
 		syms[i].name = (u32)(block + syms[i].name - i * sizeof(*syms));
-	free(tab->names);
+	scratch_free(tab->names, tab->names_alloc);
 	tab->names = NULL;
 	tab->names_alloc = 0;	/* names_used: the names' bytes in the block */
 	tab->syms = syms;

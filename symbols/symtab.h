@@ -110,6 +110,15 @@ static inline u16 symbol__owner(const struct symtab *tab, const struct symbol *s
 	}
 }
 
+/**
+ * scratch_realloc - memory for what lives only while something is loaded:
+ * @p (NULL, or of @old bytes from here) grown or shrunk to @bytes. Large
+ * blocks are mapped directly, so that freeing them (scratch_free, with
+ * the size) leaves malloc's threshold for mapping blocks where it was.
+ */
+void *scratch_realloc(void *p, size_t old, size_t bytes);
+void scratch_free(void *p, size_t bytes);
+
 void symtab__init(struct symtab *tab);
 void symtab__exit(struct symtab *tab);
 
@@ -123,6 +132,16 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 
 /** symtab__reserve - room for @nr symbols and @name_bytes of names (a hint). */
 void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes);
+
+/**
+ * symtab__append - moves the symbols of @src to the end of @tab, both being
+ * built (not finished), as if they had been added to @tab in that order,
+ * except that @src's first name shares no bytes with @tab's last. A
+ * symbol's kallsyms owner o becomes @remap[o] (@remap NULL: kept). @src is
+ * left empty. Returns 0, or -E2BIG (nothing moved) where sequential adds
+ * would have dropped symbols: past 4 GiB, or either table dropped some.
+ */
+int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap);
 
 /** symtab__add_owned - symtab__add with a kallsyms owner (see symbol__owner). */
 void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,

@@ -2,9 +2,11 @@
 /* Symbol tables, kallsyms and modules parsing: table-driven. */
 #include <elf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "symbols/kallsyms.h"
 #include "symbols/symtab.h"
@@ -662,4 +664,147 @@ void test_kallsyms_hex(void)
 			}
 		}
 	}
+}
+
+/* Loads @path whole and split in two; both must give the same table or error. */
+static void kallsyms_split_same(const char *path, const char *what)
+{
+	struct kallsyms a, b;
+	struct err ea, eb;
+	size_t saved = kallsyms_split_min, i;
+	int ra, rb;
+
+	memset(&ea, 0, sizeof(ea));
+	memset(&eb, 0, sizeof(eb));
+	kallsyms_split_min = SIZE_MAX;
+	ra = kallsyms__load(&a, path, &ea);
+	kallsyms_split_min = 1;
+	rb = kallsyms__load(&b, path, &eb);
+	kallsyms_split_min = saved;
+	if (ra != rb || (ra && strcmp(ea.msg, eb.msg))) {
+		fprintf(stderr, "%s: whole %d '%s', split %d '%s'\n", what, ra, ra ? ea.msg : "",
+			rb, rb ? eb.msg : "");
+		unit_failures++;
+		goto out;
+	}
+	if (ra)
+		return;
+	CHECK(a.tab.nr == b.tab.nr && a.nr_modnames == b.nr_modnames &&
+	      a.has_text == b.has_text && a.text == b.text && a.nr_lines == b.nr_lines);
+	for (i = 0; i < a.nr_modnames && i < b.nr_modnames; i++)
+		CHECK_STR(a.modnames[i], b.modnames[i]);
+	for (i = 0; i < a.tab.nr && i < b.tab.nr; i++) {
+		const struct symbol *x = &a.tab.syms[i], *y = &b.tab.syms[i];
+
+		if (x->start != y->start || strcmp(symbol__name(x), symbol__name(y)) ||
+		    symbol__end(&a.tab, x) != symbol__end(&b.tab, y) ||
+		    symbol__owner(&a.tab, x) != symbol__owner(&b.tab, y) ||
+		    symbol__is_func(x) != symbol__is_func(y)) {
+			fprintf(stderr, "%s: symbol %zu differs: %s %#llx, split %s %#llx\n", what,
+				i, symbol__name(x), (unsigned long long)x->start, symbol__name(y),
+				(unsigned long long)y->start);
+			unit_failures++;
+			break;
+		}
+	}
+out:
+	if (!ra)
+		kallsyms__exit(&a);
+	if (!rb)
+		kallsyms__exit(&b);
+}
+
+/*
+ * A kallsyms copy parsed in two halves (symbols/kallsyms.c) gives what one
+ * parse gives: the symbols, their names, ends and owners, the modules in
+ * the order first seen, _text, and on bad input the same error naming the
+ * same line.
+ */
+void test_kallsyms_split(void)
+{
+	static const char *const mods[] = { "kvm", "kvm_intel", "jbd2", "ext4", "bpf" };
+	static const char types[] = "TtWwDdBbrRAa";
+	char dir[] = "/tmp/pmukvm-ksplit-XXXXXX";
+	unsigned int seed = 12345;
+	int round;
+
+	CHECK(mkdtemp(dir) != NULL);
+#define RND() (seed = seed * 1103515245u + 12345u, (seed >> 8) & 0xffffff)
+	for (round = 0; round < 60; round++) {
+		size_t cap = 1 << 20, len = 0, nlines = 2 + RND() % 3000, i;
+		char *text = malloc(cap), *path, what[64];
+		u64 addr = 0xffffffff81000000ull;
+		int bad = round >= 40 ? (int)(RND() % nlines) : -1;
+
+		for (i = 0; i < nlines; i++) {
+			const char *mod = NULL;
+			char name[64];
+
+			/* Modules' runs out of order in both halves; aliases; __pfx_ pairs. */
+			bool text_here = (i == nlines / 4 && round % 3 == 0) ||
+					 (i == nlines * 3 / 4 && round % 3 == 1);
+
+			if (RND() % 4 == 0 && !text_here)
+				mod = mods[RND() % 5];
+			if (RND() % 3)
+				addr += RND() % 512;
+			if (mod && RND() % 2)
+				addr = 0xffffffffc0000000ull + (RND() % 64) * 0x1000;
+			if (text_here)
+				snprintf(name, sizeof(name), "_text");
+			else if (i % 7 == 1)
+				snprintf(name, sizeof(name), "__pfx_f%zu", i);
+			else if (i % 7 == 2)
+				snprintf(name, sizeof(name), "f%zu", i - 1);
+			else if (RND() % 50 == 0)
+				snprintf(name, sizeof(name), "_stext");
+			else
+				snprintf(name, sizeof(name), "%.*s%zu", (int)(RND() % 3), "___", i);
+			if ((int)i == bad)
+				len += (size_t)snprintf(text + len, cap - len, "%s\n",
+							RND() % 2 ? "zz T broken" : "ffffffff81000000 T");
+			else
+				len += (size_t)snprintf(text + len, cap - len, "%016llx %c %s%s%s%s\n",
+							(unsigned long long)addr,
+							types[RND() % (sizeof(types) - 1)], name,
+							mod ? "\t[" : "", mod ? mod : "", mod ? "]" : "");
+			if (RND() % 200 == 0)
+				len += (size_t)snprintf(text + len, cap - len, "\n");
+		}
+		if (round % 5 == 4 && len)
+			text[--len] = '\0';	/* no newline at the end */
+		snprintf(what, sizeof(what), "round %d", round);
+		path = unit_write_file(dir, "kallsyms", text);
+		kallsyms_split_same(path, what);
+		unlink(path);
+		free(path);
+		free(text);
+	}
+#undef RND
+	{
+		/* A line longer than the split's probe across the middle: parsed whole. */
+		char *text = malloc(20000), *path;
+		size_t len = 0;
+
+		len += (size_t)sprintf(text + len, "ffffffff81000000 T _text\n");
+		len += (size_t)sprintf(text + len, "ffffffff81000010 T ");
+		memset(text + len, 'n', 9000);
+		len += 9000;
+		len += (size_t)sprintf(text + len, "\nffffffff81000020 T b\n");
+		path = unit_write_file(dir, "kallsyms", text);
+		kallsyms_split_same(path, "long middle line");
+		unlink(path);
+		free(path);
+		free(text);
+	}
+	{
+		/* Every address zero, split in two: the usual -EPERM message. */
+		char *path = unit_write_file(dir, "kallsyms", "0000000000000000 T a\n"
+					     "0000000000000000 T b\n0000000000000000 T c\n");
+
+		kallsyms_split_same(path, "zero addresses");
+		unlink(path);
+		free(path);
+	}
+	rmdir(dir);
 }
