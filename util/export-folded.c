@@ -52,11 +52,14 @@ static bool looks_like_go_method(const char *s)
  * perf script's "SYM (DSO)" as the script splits it: the last " (" that a
  * run of non-blanks and ')' follow ends the name. With a DSO name that
  * has a blank ("/memfd:x (deleted)"), the name takes part of the DSO's.
+ * @line is cut in place: *@func is its start, *@mod the DSO's part (an
+ * empty string where the line has none).
  */
-static void script_split(const char *line, char *func, size_t flen, char *mod, size_t mlen)
+static void script_split(char *line, char **func, char **mod)
 {
 	size_t len = strlen(line), i;
 
+	*func = line;
 	for (i = len; i-- > 0;) {
 		size_t j;
 
@@ -66,30 +69,35 @@ static void script_split(const char *line, char *func, size_t flen, char *mod, s
 			;
 		if (line[j] != ')')
 			continue;
-		snprintf(func, flen, "%.*s", (int)i, line);
-		snprintf(mod, mlen, "%.*s", (int)(j - i - 2), line + i + 2);
+		line[i] = 0;
+		line[j] = 0;
+		*mod = line + i + 2;
 		return;
 	}
-	snprintf(func, flen, "%s", line);
-	mod[0] = 0;
+	*mod = line + len;
 }
 
-/* The tidied name of @f into @buf; false when the script would skip it. */
-static bool frame_name(const struct callchain_frame *f, bool java, char *buf, size_t len)
+/*
+ * The tidied name of @f, allocated, of any length; NULL when the script
+ * would skip it.
+ */
+static char *frame_name(const struct callchain_frame *f, bool java)
 {
-	char line[2048], raw[2048], mod[2048];
+	char *line, *raw, *mod, *name, *dso_name = NULL;
 	const char *p;
 	size_t o = 0;
 
-	snprintf(line, sizeof(line), "%s (%s)", f->sym ? symbol__name(f->sym) : "[unknown]",
-		 f->dso && f->dso->long_name ? f->dso->long_name : "[unknown]");
-	script_split(line, raw, sizeof(raw), mod, sizeof(mod));
-	if (raw[0] == '(')
-		return false;
+	line = xasprintf("%s (%s)", f->sym ? symbol__name(f->sym) : "[unknown]",
+			 f->dso && f->dso->long_name ? f->dso->long_name : "[unknown]");
+	script_split(line, &raw, &mod);
+	if (raw[0] == '(') {
+		free(line);
+		return NULL;
+	}
 	if (!strcmp(raw, "[unknown]") && strcmp(mod, "[unknown]")) {
 		const char *base = strrchr(mod, '/');
 
-		snprintf(raw, sizeof(raw), "[%s]", base ? base + 1 : mod);
+		raw = dso_name = xasprintf("[%s]", base ? base + 1 : mod);
 	}
 	if (!looks_like_go_method(raw)) {
 		char *q;
@@ -103,13 +111,16 @@ static bool frame_name(const struct callchain_frame *f, bool java, char *buf, si
 	p = raw;
 	if (java && *p == 'L' && strchr(p, '/'))
 		p++;
-	for (; *p && o + 1 < len; p++) {
+	name = xmalloc(strlen(p) + 1);
+	for (; *p; p++) {
 		if (*p == '"' || *p == '\'')
 			continue;
-		buf[o++] = *p == ';' ? ':' : *p;
+		name[o++] = *p == ';' ? ':' : *p;
 	}
-	buf[o] = 0;
-	return true;
+	name[o] = 0;
+	free(dso_name);
+	free(line);
+	return name;
 }
 
 static size_t node_hash(const struct flame_node *parent, u32 name, u8 kind)
@@ -171,7 +182,7 @@ static bool frame_name_id(struct flame *fl, const struct callchain_frame *f, boo
 {
 	u64 h = ((uintptr_t)f->sym ^ (uintptr_t)f->dso * 31) * 0x9e3779b97f4a7c15ull;
 	struct flame_name_slot *slot;
-	char name[1024];
+	char *name;
 
 	if (!fl->names_cache)
 		fl->names_cache = xcalloc(FLAME_NAME_SLOTS, sizeof(*fl->names_cache));
@@ -183,12 +194,14 @@ static bool frame_name_id(struct flame *fl, const struct callchain_frame *f, boo
 	slot->sym = f->sym;
 	slot->dso = f->dso;
 	slot->java = java;
-	if (!frame_name(f, java, name, sizeof(name))) {
+	name = frame_name(f, java);
+	if (!name) {
 		slot->state = 2;
 		return false;
 	}
 	slot->state = 1;
 	slot->name = *id = str_set__add(&fl->names, name);
+	free(name);
 	return true;
 }
 
@@ -196,15 +209,16 @@ void flame__add(struct flame *fl, const char *comm, const struct callchain_frame
 		size_t n, u64 count)
 {
 	struct flame_node *node;
-	char name[1024];
-	size_t i, o, depth = 1;
+	size_t len = strlen(comm), i, depth = 1;
+	char small[64], *name = len < sizeof(small) ? small : xmalloc(len + 1);
 	bool java = !strcmp(comm, "java");
 
-	for (o = 0; comm[o] && o + 1 < sizeof(name); o++)
-		name[o] = comm[o] == ' ' ? '_' : comm[o];
-	name[o] = 0;
+	for (i = 0; i <= len; i++)
+		name[i] = comm[i] == ' ' ? '_' : comm[i];
 	fl->root.total += count;
 	node = findnew_child(fl, &fl->root, str_set__add(&fl->names, name), FRAME_COMM);
+	if (name != small)
+		free(name);
 	node->total += count;
 	for (i = n; i-- > 0;) {
 		u32 id;
