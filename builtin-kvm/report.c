@@ -584,9 +584,14 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 {
 	struct report *rep = (struct report *)tool;
 
-	if (!rep->plain)
+	/*
+	 * The event's first sample (its hists to make) takes the full path
+	 * too, which counts a plain sample alike: this one then calls
+	 * nothing but hists__add_cpu and keeps no registers.
+	 */
+	if (!rep->plain || evsel->idx >= rep->nr_hists)
 		return report_sample_full(rep, session, evsel, sample, al);
-	hists__add_cpu(report__hists(rep, evsel), al, sample->period, sample_cpu(evsel, sample),
+	hists__add_cpu(&rep->hists[evsel->idx], al, sample->period, sample_cpu(evsel, sample),
 		       false);
 	return 0;
 }

@@ -392,17 +392,17 @@ static struct map *kernel_map_past_end(struct maps *kmaps, u64 ip)
 }
 
 /* @hint: the caller's symtab hint, NULL for the tables' own. */
-static const struct symbol *find(const struct symtab *tab, u64 addr, size_t *hint)
+static inline const struct symbol *find(const struct symtab *tab, u64 addr, size_t *hint)
 {
 	return hint ? symtab__find_hint(tab, addr, hint) : symtab__find(tab, addr);
 }
 
-static const struct symbol *kernel_symbol(const struct sym_lookup *lk, size_t *hint)
+static inline __attribute__((always_inline)) const struct symbol *
+kernel_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 reloc,
+	      size_t *hint)
 {
-	const struct machine *machine = lk->machine;
-	const struct dso *dso = lk->dso;
 	const struct symbol *sym = NULL;
-	u64 ip = lk->ip, addr = ip - (u64)lk->reloc;
+	u64 addr = ip - (u64)reloc;
 
 	if (dso->kind == DSO_KERNEL) {
 		if (machine->vmlinux) {
@@ -428,18 +428,22 @@ static const struct symbol *kernel_symbol(const struct sym_lookup *lk, size_t *h
 	return sym;
 }
 
-void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint)
+/*
+ * What sym_lookup__run does, on the lookup's parts: inlined into resolve,
+ * which so needs no struct sym_lookup of its own per sample.
+ */
+static inline __attribute__((always_inline)) void
+lookup_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 reloc,
+	      u64 map_start, u64 map_pgoff, struct addr_location *al, size_t *hint)
 {
-	const struct dso *dso = lk->dso;
-
 	switch (dso->kind) {
 	case DSO_KERNEL:
 	case DSO_MODULE:
-		al->sym = kernel_symbol(lk, hint);
+		al->sym = kernel_symbol(machine, dso, ip, reloc, hint);
 		break;
 	case DSO_USER:
 	case DSO_VDSO: {
-		u64 off = lk->ip - lk->map_start + lk->map_pgoff, vaddr;
+		u64 off = ip - map_start + map_pgoff, vaddr;
 
 		al->addr = off;
 		if (dso->elf && elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
@@ -448,11 +452,17 @@ void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size
 	}
 	case DSO_JIT:
 		if (dso->jit_syms)
-			al->sym = find(dso->jit_syms, lk->ip, hint);
+			al->sym = find(dso->jit_syms, ip, hint);
 		break;
 	default:
 		break;
 	}
+}
+
+void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint)
+{
+	lookup_symbol(lk->machine, lk->dso, lk->ip, lk->reloc, lk->map_start, lk->map_pgoff, al,
+		      hint);
 }
 
 /*
@@ -494,7 +504,6 @@ static inline struct machine *guest_of(struct machines *m, s32 pid)
 static bool resolve(struct machines *m, const struct perf_sample *s,
 		    struct addr_location *al, struct sym_lookup *lk)
 {
-	struct sym_lookup here;
 	struct machine *machine;
 	struct map *map = NULL;
 
@@ -542,22 +551,21 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 	al->dso = map->dso;
 	if (!map->dso->loaded)
 		dso__load(m, map->dso);
-	if (!lk)
-		lk = &here;
+	if (!lk) {
+		lookup_symbol(machine, map->dso, s->ip, machine->reloc, map->start, map->pgoff, al,
+			      NULL);
+		return false;
+	}
 	lk->machine = machine;
 	lk->dso = map->dso;
 	lk->ip = s->ip;
 	lk->reloc = machine->reloc;
 	lk->map_start = map->start;
 	lk->map_pgoff = map->pgoff;
-	if (lk != &here) {
-		/* What sym_lookup__run would set when it finds nothing. */
-		if (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO)
-			al->addr = s->ip - map->start + map->pgoff;
-		return true;
-	}
-	sym_lookup__run(lk, al, NULL);
-	return false;
+	/* What sym_lookup__run would set when it finds nothing. */
+	if (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO)
+		al->addr = s->ip - map->start + map->pgoff;
+	return true;
 }
 
 #define RCACHE_SLOTS	1024	/* a power of two */
@@ -579,43 +587,17 @@ static __attribute__((noinline)) void rcache__start(struct machines *m)
 		m->gen = 1;	/* gen only grows from here: 0 stays "empty" */
 }
 
-static inline void resolve_cached(struct machines *m, const struct perf_sample *s,
-				  struct addr_location *al)
+static inline size_t rcache__index(const struct perf_sample *s)
 {
-	struct resolve_slot *slot;
-	u64 h, pid_tid = (u64)s->pid << 32 | s->tid;
+	u64 h = (s->ip ^ (s->ip >> 13) ^ (u64)s->tid * 0x9e3779b97f4a7c15ull) *
+		0xff51afd7ed558ccdull;
 
-	if (__builtin_expect(m->rc_skip != 0, 0)) {
-		m->rc_skip--;
-		resolve(m, s, al, NULL);
-		return;
-	}
-	if (__builtin_expect(!m->rcache, 0))
-		rcache__start(m);
-	h = (s->ip ^ (s->ip >> 13) ^ (u64)s->tid * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
-	slot = &m->rcache[(h >> 40) & (RCACHE_SLOTS - 1)];
-	if (slot->gen == m->gen && slot->ip == s->ip && slot->pid_tid == pid_tid &&
-	    slot->cpumode == s->cpumode) {
-		*al = slot->al;
-		m->rc_hits++;
-	} else {
-		resolve(m, s, al, NULL);
-		slot->ip = s->ip;
-		slot->pid_tid = pid_tid;
-		slot->cpumode = s->cpumode;
-		slot->gen = m->gen;
-		slot->al = *al;
-	}
-	if (__builtin_expect(++m->rc_probes == RCACHE_WINDOW, 0)) {
-		if (m->rc_hits < RCACHE_WINDOW / 4)
-			m->rc_skip = RCACHE_PAUSE;
-		m->rc_probes = m->rc_hits = 0;
-	}
+	return (h >> 40) & (RCACHE_SLOTS - 1);
 }
 
-void machines__count_sample(const struct addr_location *al)
+/* What the header's guest lines count, hit or miss. */
+static inline void count_sample(const struct addr_location *al)
 {
-	/* What the header's guest lines count, hit or miss. */
 	if (al->cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
 		al->machine->nr_kernel_samples++;
 		if (!al->sym)
@@ -625,17 +607,73 @@ void machines__count_sample(const struct addr_location *al)
 	}
 }
 
+void machines__count_sample(const struct addr_location *al)
+{
+	count_sample(al);
+}
+
+/* The end of a window of probes: pause the cache when few of them hit. */
+static __attribute__((noinline)) void rcache__window_end(struct machines *m)
+{
+	if (m->rc_hits < RCACHE_WINDOW / 4)
+		m->rc_skip = RCACHE_PAUSE;
+	m->rc_probes = m->rc_hits = 0;
+}
+
+/* While the cache pauses (samples that rarely repeat), straight to resolve. */
+static __attribute__((noinline)) void resolve_paused(struct machines *m,
+						      const struct perf_sample *s,
+						      struct addr_location *al)
+{
+	m->rc_skip--;
+	resolve(m, s, al, NULL);
+	count_sample(al);
+}
+
+/* A probe that missed (or the first): resolves, and keeps the result. */
+static __attribute__((noinline)) void resolve_miss(struct machines *m,
+						    const struct perf_sample *s,
+						    struct addr_location *al)
+{
+	struct resolve_slot *slot;
+
+	if (!m->rcache)
+		rcache__start(m);
+	resolve(m, s, al, NULL);
+	slot = &m->rcache[rcache__index(s)];
+	slot->ip = s->ip;
+	slot->pid_tid = (u64)s->pid << 32 | s->tid;
+	slot->cpumode = s->cpumode;
+	slot->gen = m->gen;
+	slot->al = *al;
+	count_sample(al);
+	if (++m->rc_probes == RCACHE_WINDOW)
+		rcache__window_end(m);
+}
+
+/*
+ * Samples at the same ip of the same thread resolve alike while @m->gen
+ * holds. The hit path calls nothing but at its end: the rest is in
+ * functions of their own, called last, so it keeps no registers.
+ */
 void machines__resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al)
 {
-	/* While the cache pauses (samples that rarely repeat), straight to resolve. */
-	if (m->rc_skip) {
-		m->rc_skip--;
-		resolve(m, s, al, NULL);
-	} else {
-		resolve_cached(m, s, al);
-	}
-	machines__count_sample(al);
+	const struct resolve_slot *slot;
+
+	if (__builtin_expect(m->rc_skip != 0, 0))
+		return resolve_paused(m, s, al);
+	if (__builtin_expect(!m->rcache, 0))
+		return resolve_miss(m, s, al);
+	slot = &m->rcache[rcache__index(s)];
+	if (slot->gen != m->gen || slot->ip != s->ip ||
+	    slot->pid_tid != ((u64)s->pid << 32 | s->tid) || slot->cpumode != s->cpumode)
+		return resolve_miss(m, s, al);
+	*al = slot->al;
+	m->rc_hits++;
+	count_sample(al);
+	if (__builtin_expect(++m->rc_probes == RCACHE_WINDOW, 0))
+		rcache__window_end(m);
 }
 
 bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
