@@ -18,20 +18,9 @@ $PMUKVM record -q -g -o "$TMP/ours.data" -- "$TOOLS/mtwork" 2 1000 >/dev/null 2>
 perf record -q --call-graph dwarf -e cpu-clock -o "$TMP/dwarf.data" -- "$TOOLS/mtwork" 2 600 \
 	>/dev/null 2>&1 || fail "perf record --call-graph dwarf failed"
 
-# The two -q reports agree, rows of equal overhead and sibling paths of
-# equal value in either order: tests/shell/lib-callgraph.py forms.
-cgcmp() { python3 tests/shell/lib-callgraph.py forms "$@"; }
-
-# same OPTIONS...: perf report and pmukvm report print the same on $f.
-same() {
-	perf report -i "$TMP/$f.data" --stdio --no-inline -q "$@" >"$TMP/perf.txt" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "$f: perf report $* failed"; }
-	$PMUKVM report -i "$TMP/$f.data" --stdio -q "$@" >"$TMP/ours.txt" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "$f: pmukvm report $* failed"; }
-	cgcmp "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
-		{ head -40 "$TMP/out"; fail "$f: report $*: differs from perf"; }
-	echo "ok: $f: $*: $(tail -n1 "$TMP/out")"
-}
+# same OPTIONS...: perf report and pmukvm report print the same on $f
+# (tests/shell/lib-callgraph.sh).
+. tests/shell/lib-callgraph.sh
 
 for f in perf ours dwarf; do
 	same -g

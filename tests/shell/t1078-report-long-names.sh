@@ -32,17 +32,11 @@ gcc -O0 -fno-omit-frame-pointer -o "$TMP/long" "$TMP/long.c" || fail "gcc failed
 perf record -q -g -e cpu-clock -o "$TMP/long.data" -- "$TMP/long" >/dev/null 2>&1 ||
 	fail "perf record -g failed"
 
-cgcmp() { python3 tests/shell/lib-callgraph.py forms "$@"; }
-same() {
-	perf report -i "$TMP/long.data" --stdio --no-inline -q "$@" >"$TMP/perf.txt" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "perf report $* failed"; }
-	$PMUKVM report -i "$TMP/long.data" --stdio -q "$@" >"$TMP/ours.txt" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "pmukvm report $* failed"; }
-	grep -q "$callee" "$TMP/ours.txt" || fail "report $*: the callee's name is not whole"
-	cgcmp "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
-		{ cut -c1-200 "$TMP/out" | head -40; fail "report $*: differs from perf"; }
-	echo "ok: $*: $(tail -n1 "$TMP/out")"
-}
+# same OPTIONS...: perf report and pmukvm report print the same, the
+# callee's name whole (tests/shell/lib-callgraph.sh).
+. tests/shell/lib-callgraph.sh
+f=long
+must_have=$callee
 for form in graph fractal flat folded; do
 	same --no-children -g $form
 	same --no-children -g $form,0,caller
