@@ -391,6 +391,7 @@ void evsel_id_hash__insert(struct evsel_id_hash *h, u64 id, struct evsel *evsel)
 	size_t i;
 	u32 k;
 
+	h->last_val = NULL;
 	for (k = 0; k < h->nr_few && h->few_keys[k] != id; k++)
 		;
 	if (k < h->nr_few) {
@@ -548,7 +549,11 @@ struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *e
 			return d->evsels[0];
 		id = body[nwords - d->id_pos_trailer];
 	}
-	return evsel_id_hash__find(&d->id_hash, id);
+	if (d->id_hash.last_val && d->id_hash.last_key == id)
+		return d->id_hash.last_val;
+	d->id_hash.last_key = id;
+	d->id_hash.last_val = evsel_id_hash__find(&d->id_hash, id);
+	return d->id_hash.last_val;
 }
 
 #define TAKE(dst) do {							\

@@ -83,6 +83,13 @@ struct evsel_id_hash {
 	struct evsel *few_vals[ID_HASH_FEW];
 	u32 nr_few;
 	bool many;		/* more ids than that: the hash alone */
+	/*
+	 * The last id perf_data__evsel_of found, and its event: a file's
+	 * records come a CPU's buffer at a time, mostly one id after another.
+	 * NULL after every insert.
+	 */
+	u64 last_key;
+	struct evsel *last_val;
 };
 
 /** evsel_id_hash__insert - maps @id to @evsel (replacing what it mapped to). */
