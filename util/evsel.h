@@ -28,6 +28,9 @@ struct evsel {
 	int idx;
 	int time_pos;			/* u64 index of TIME in a sample, -1 none */
 	int cpu_pos;			/* u64 index of CPU in a sample, -1 none */
+	/* How many one-word fields open a sample of sample_type fixed_for. */
+	u64 fixed_for;
+	u32 nr_fixed;
 	/* Counted while reading. */
 	u64 nr_samples;
 	u64 total_period;
