@@ -436,13 +436,15 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	oe->evsel = evsel;
 	if (time > s->max_timestamp)
 		s->max_timestamp = time;
-	stream_note(s, cpu, time);
+	/* Once the input has shown rounds, they alone decide: no watermark. */
+	if (!s->seen_round)
+		stream_note(s, cpu, time);
 	if (s->queued_bytes > QUEUE_MAX_BYTES) {
 		/* No rounds in this input: bound memory by flushing the older half. */
 		sort_runs(s->queue, s->nr_queued, sizeof(*s->queue), oe_before_v);
 		return queue_flush(s, s->queue[s->nr_queued / 2].time);
 	}
-	return stream_watermark(s);
+	return s->seen_round ? 0 : stream_watermark(s);
 }
 
 int session__flush(struct session *s)
