@@ -5,10 +5,10 @@
 #          compared with perf kvm report
 #   -g:    perf record -a -g for 5 s, perf report --no-children vs report -g --no-children
 # For each file: perf; pmukvm with --threads 1, 2 and 4 (THREADS="..."
-# to change: the workers that resolve and count beside the reading and the
-# delivering thread, so the lines show how report scales with them); the
+# to change: the workers that resolve and count beside the thread that reads,
+# orders and delivers, so the lines show how report scales with them); the
 # floor: `pmukvm report --stats`, which reads, orders and counts every
-# record (on the same two threads as report) and resolves nothing; and
+# record (on the one thread report does that on) and resolves nothing; and
 # under it the bare walk: bench/walk-records.c, built here, which only
 # steps through the records' headers (pread, one buffer): what reading the
 # file costs at the least. Each runs RUNS times; it prints the best wall time,

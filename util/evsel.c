@@ -20,6 +20,8 @@
 			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |		\
 			 PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD)
 
+static inline size_t nr_fixed(u64 type);
+
 void evsel__init(struct evsel *evsel, const struct perf_event_attr *attr, int idx)
 {
 	memset(evsel, 0, sizeof(*evsel));
@@ -37,6 +39,8 @@ void evsel__init(struct evsel *evsel, const struct perf_event_attr *attr, int id
 			(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |
 			 PERF_SAMPLE_STREAM_ID));
+	evsel->fixed_for = attr->sample_type;
+	evsel->nr_fixed = (u32)nr_fixed(attr->sample_type);
 }
 
 void evsel__exit(struct evsel *evsel)
@@ -391,6 +395,7 @@ void evsel_id_hash__insert(struct evsel_id_hash *h, u64 id, struct evsel *evsel)
 	size_t i;
 	u32 k;
 
+	h->last_val = NULL;
 	for (k = 0; k < h->nr_few && h->few_keys[k] != id; k++)
 		;
 	if (k < h->nr_few) {
@@ -548,7 +553,11 @@ struct evsel *perf_data__evsel_of(struct perf_data *d, const union perf_event *e
 			return d->evsels[0];
 		id = body[nwords - d->id_pos_trailer];
 	}
-	return evsel_id_hash__find(&d->id_hash, id);
+	if (d->id_hash.last_val && d->id_hash.last_key == id)
+		return d->id_hash.last_val;
+	d->id_hash.last_key = id;
+	d->id_hash.last_val = evsel_id_hash__find(&d->id_hash, id);
+	return d->id_hash.last_val;
 }
 
 #define TAKE(dst) do {							\
@@ -703,7 +712,7 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 	s->raw_size = 0;
 	s->raw_data = NULL;
 	/* The one-word fields: one bound check for all of them. */
-	if ((size_t)(end - p) < nr_fixed(type))
+	if ((size_t)(end - p) < (evsel->fixed_for == type ? evsel->nr_fixed : nr_fixed(type)))
 		return -EINVAL;
 	if (type & PERF_SAMPLE_IDENTIFIER)
 		s->id = *p++;

@@ -28,6 +28,9 @@ struct evsel {
 	int idx;
 	int time_pos;			/* u64 index of TIME in a sample, -1 none */
 	int cpu_pos;			/* u64 index of CPU in a sample, -1 none */
+	/* How many one-word fields open a sample of sample_type fixed_for. */
+	u64 fixed_for;
+	u32 nr_fixed;
 	/* Counted while reading. */
 	u64 nr_samples;
 	u64 total_period;
@@ -83,6 +86,13 @@ struct evsel_id_hash {
 	struct evsel *few_vals[ID_HASH_FEW];
 	u32 nr_few;
 	bool many;		/* more ids than that: the hash alone */
+	/*
+	 * The last id perf_data__evsel_of found, and its event: a file's
+	 * records come a CPU's buffer at a time, mostly one id after another.
+	 * NULL after every insert.
+	 */
+	u64 last_key;
+	struct evsel *last_val;
 };
 
 /** evsel_id_hash__insert - maps @id to @evsel (replacing what it mapped to). */

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,39 +18,6 @@
 
 #define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
-#define BATCH		1024	/* records per hand-over between the threads */
-#define NR_BATCHES	4
-
-/*
- * The hand-over between the reading thread (reads, orders: produces
- * batches of records in delivery order) and the delivering one. Records
- * stay where the reader put them (the map, or its chunks); a batch notes
- * the lowest offset it holds, so that nothing is given back while a
- * record there waits to be delivered.
- */
-struct item {
-	union perf_event *event;
-	u64 offset;
-	struct evsel *evsel;
-};
-
-struct batch {
-	struct item items[BATCH];
-	size_t n;
-	u64 low;		/* the lowest offset of its records */
-};
-
-struct pipeline {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct batch batches[NR_BATCHES];
-	u64 produced, consumed;	/* batches; under lock */
-	bool done;		/* the reader is finished; under lock */
-	bool stop;		/* the deliverer failed: stop reading; under lock */
-	int read_err;		/* the reader's error, its message in err */
-	struct err err;
-};
 
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
@@ -139,9 +105,7 @@ static int session__err(struct session *s, int err, const char *fmt, ...) __prin
 
 static int session__err(struct session *s, int err, const char *fmt, ...)
 {
-	/* The reading thread has its own buffer: both may fail at once. */
-	struct err *e = s->pipe && pthread_equal(pthread_self(), s->pipe->thread) ?
-			 &s->pipe->err : &s->err;
+	struct err *e = &s->err;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -234,51 +198,6 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 	}
 }
 
-/* ---- the hand-over ---- */
-
-/* Publishes the batch being filled; waits while every batch is full. */
-static int pipe__publish(struct pipeline *p)
-{
-	int stop;
-
-	pthread_mutex_lock(&p->lock);
-	p->produced++;
-	pthread_cond_broadcast(&p->cond);
-	while (p->produced - p->consumed >= NR_BATCHES && !p->stop)
-		pthread_cond_wait(&p->cond, &p->lock);
-	stop = p->stop;
-	pthread_mutex_unlock(&p->lock);
-	if (!stop) {
-		struct batch *b = &p->batches[p->produced % NR_BATCHES];
-
-		b->n = 0;
-		b->low = UINT64_MAX;
-	}
-	return stop ? -ECANCELED : 0;
-}
-
-/*
- * A record in delivery order: delivered here, or (on the reading thread)
- * added to the batch being filled.
- */
-static inline int dispatch(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
-{
-	struct pipeline *p = s->pipe;
-	struct batch *b;
-
-	if (!p)
-		return deliver(s, ev, off, evsel);
-	b = &p->batches[p->produced % NR_BATCHES];	/* only the reader moves produced */
-	b->items[b->n].event = ev;
-	b->items[b->n].offset = off;
-	b->items[b->n].evsel = evsel;
-	if (off < b->low)
-		b->low = off;
-	if (++b->n == BATCH)
-		return pipe__publish(p);
-	return 0;
-}
-
 /* ---- the ordering queue ---- */
 
 /*
@@ -346,22 +265,6 @@ static void session__release(struct session *s)
 	for (i = 0; i < s->nr_queued; i++)
 		if (s->queue[i].offset < low)
 			low = s->queue[i].offset;
-	if (s->pipe) {
-		struct pipeline *p = s->pipe;
-		u64 k, produced, consumed;
-
-		pthread_mutex_lock(&p->lock);
-		produced = p->produced;
-		consumed = p->consumed;
-		pthread_mutex_unlock(&p->lock);
-		/* Published and not yet delivered, and the one being filled. */
-		for (k = consumed; k <= produced; k++) {
-			const struct batch *b = &p->batches[k % NR_BATCHES];
-
-			if (b->n && b->low < low)
-				low = b->low;
-		}
-	}
 	perf_data__release_before(d, low);
 }
 
@@ -399,7 +302,7 @@ static int queue_flush(struct session *s, u64 limit)
 	while (hn && heap[0].time <= limit) {
 		struct ordered_event *oe = &q[heap[0].cur];
 
-		err = dispatch(s, oe->event, oe->offset, oe->evsel);
+		err = deliver(s, oe->event, oe->offset, oe->evsel);
 		last = oe->time;
 		arena_release(s, oe);
 		if (++heap[0].cur == heap[0].end)
@@ -533,13 +436,15 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	oe->evsel = evsel;
 	if (time > s->max_timestamp)
 		s->max_timestamp = time;
-	stream_note(s, cpu, time);
+	/* Once the input has shown rounds, they alone decide: no watermark. */
+	if (!s->seen_round)
+		stream_note(s, cpu, time);
 	if (s->queued_bytes > QUEUE_MAX_BYTES) {
 		/* No rounds in this input: bound memory by flushing the older half. */
 		sort_runs(s->queue, s->nr_queued, sizeof(*s->queue), oe_before_v);
 		return queue_flush(s, s->queue[s->nr_queued / 2].time);
 	}
-	return stream_watermark(s);
+	return s->seen_round ? 0 : stream_watermark(s);
 }
 
 int session__flush(struct session *s)
@@ -585,7 +490,7 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 	 */
 	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) && d->sample_id_all;
 	if (!s->ordered)
-		return dispatch(s, ev, off, NULL);
+		return deliver(s, ev, off, NULL);
 	if (type == PERF_RECORD_SAMPLE) {
 		struct evsel *evsel = d->nr_evsels == 1 ? d->evsels[0] : perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
@@ -595,17 +500,17 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 
 		/* deliver() reports what is wrong with samples we cannot place. */
 		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
-			return dispatch(s, ev, off, evsel);
+			return deliver(s, ev, off, evsel);
 		time = body[evsel->time_pos];
 		if (!time || time == ~0ULL)
-			return dispatch(s, ev, off, evsel);
+			return deliver(s, ev, off, evsel);
 		if (evsel->cpu_pos >= 0 && (size_t)evsel->cpu_pos < words)
 			cpu = (u32)body[evsel->cpu_pos];
 		return queue_event(s, ev, time, off, evsel, cpu);
 	}
 	/* As perf: records without a time (0 or ~0) are not held back. */
 	if (perf_data__parse_trailer(d, ev, &sample) || !sample.time || sample.time == ~0ULL)
-		return dispatch(s, ev, off, NULL);
+		return deliver(s, ev, off, NULL);
 	return queue_event(s, ev, sample.time, off, NULL, sample.cpu);
 }
 
@@ -636,7 +541,7 @@ static void show_progress(struct session *s, u64 pos, bool done)
 		(int)((pos - s->data->data_offset) * 100 / total));
 }
 
-/* Reads every record and orders it: the whole job, or the reading thread's. */
+/* Reads every record, orders it and delivers it. */
 static int read_all(struct session *s)
 {
 	union perf_event *ev;
@@ -662,95 +567,21 @@ static int read_all(struct session *s)
 	}
 	show_progress(s, 0, true);
 	if (r < 0)
-		return err__set(s->pipe ? &s->pipe->err : &s->err, r, "%s", s->data->err.msg);
+		return err__set(&s->err, r, "%s", s->data->err.msg);
 	if (err)
 		return err;
 	return session__flush(s);
 }
 
-static void *reader_main(void *arg)
-{
-	struct session *s = arg;
-	struct pipeline *p = s->pipe;
-	int err = read_all(s);
-
-	pthread_mutex_lock(&p->lock);
-	if (err != -ECANCELED)
-		p->read_err = err;
-	if (!p->stop && p->batches[p->produced % NR_BATCHES].n)
-		p->produced++;		/* the last, partly filled batch */
-	p->done = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
-}
-
-/* The delivering side: batches in order until the reader is done. */
-static int deliver_all(struct session *s)
-{
-	struct pipeline *p = s->pipe;
-	int err = 0;
-
-	for (;;) {
-		struct batch *b;
-		size_t i;
-
-		pthread_mutex_lock(&p->lock);
-		while (p->consumed == p->produced && !p->done)
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (p->consumed == p->produced) {
-			pthread_mutex_unlock(&p->lock);
-			break;
-		}
-		pthread_mutex_unlock(&p->lock);
-		b = &p->batches[p->consumed % NR_BATCHES];
-		for (i = 0; i < b->n && !err; i++)
-			err = deliver(s, b->items[i].event, b->items[i].offset, b->items[i].evsel);
-		pthread_mutex_lock(&p->lock);
-		p->consumed++;
-		if (err)
-			p->stop = true;
-		pthread_cond_broadcast(&p->cond);
-		pthread_mutex_unlock(&p->lock);
-		if (err)
-			break;
-	}
-	return err;
-}
-
 int session__process_events(struct session *s)
 {
-	struct pipeline *p;
-	int err;
-
 	/*
 	 * Chunks rather than the map: what stays resident is what waits to
-	 * be delivered (bench-report.md, 2026-12-02).
+	 * be delivered (bench-report.md, 2026-12-02). One thread reads,
+	 * orders and delivers: on two CPUs handing records to a second
+	 * thread cost more than it overlapped (bench-report.md,
+	 * "The hand-over", 2026-12-02).
 	 */
 	perf_data__read_chunks(s->data);
-	if (!s->data->in_place || (s->tool && s->tool->record))
-		return read_all(s);
-	p = xzalloc(sizeof(*p));
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
-	s->pipe = p;
-	err = thread_start(&p->thread, reader_main, s);
-	if (err) {
-		s->pipe = NULL;
-		pthread_cond_destroy(&p->cond);
-		pthread_mutex_destroy(&p->lock);
-		free(p);
-		return read_all(s);
-	}
-	err = deliver_all(s);
-	pthread_join(p->thread, NULL);
-	s->pipe = NULL;
-	if (!err && p->read_err) {
-		err = p->read_err;
-		err__copy(&s->err, &p->err);
-	}
-	pthread_cond_destroy(&p->cond);
-	pthread_mutex_destroy(&p->lock);
-	free(p);
-	return err;
+	return read_all(s);
 }

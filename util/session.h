@@ -22,8 +22,7 @@ struct perf_tool {
 	/*
 	 * Optional: every record as it is taken in, as perf report -D shows
 	 * them: the file's own records (types from 64) when read, the kernel's
-	 * when delivered, in time order. The session then reads on the
-	 * caller's thread only.
+	 * when delivered, in time order.
 	 */
 	void (*record)(struct perf_tool *tool, struct session *session,
 		       const union perf_event *event, u64 offset, bool delivered);
@@ -51,7 +50,6 @@ struct session_stats {
 
 /** struct ordered_event - a queued copy of a record, waiting for its turn. */
 struct arena;
-struct pipeline;
 struct queue_run;
 
 /*
@@ -100,11 +98,6 @@ struct session {
 	bool progress_shown;
 	u64 last_progress_ns, progress_start_ns;
 	u64 progress_delay_ns;	/* none before: 1 s, or PMUKVM_PROGRESS_DELAY_MS */
-	/*
-	 * Reading a mapped file, a second thread reads and orders while the
-	 * caller's thread delivers (session__process_events).
-	 */
-	struct pipeline *pipe;
 	/* perf_tool.defer_symbols: the sample's, during the sample callback */
 	struct sym_lookup lookup;
 	bool has_lookup;
@@ -124,8 +117,7 @@ void session__delete(struct session *session);
  * session__process_events - reads every record, in time order where the
  * file has timestamps, feeding the model and the tool.
  * Returns 0 or a negative errno with a message in session->err.
- * The model and the tool are used from the calling thread only; for a
- * mapped file, reading and ordering run meanwhile on a thread of their own.
+ * Reading, ordering, the model and the tool all run on the calling thread.
  */
 int session__process_events(struct session *session);
 

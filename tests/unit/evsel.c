@@ -287,6 +287,14 @@ void test_trailer_parse(void)
 	put(&r, 0);
 	ev = finish(&r, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
 	CHECK(perf_data__evsel_of(d, ev) == a);
+	/* Asked again, the same; once another event takes the id (a pipe's later attr), that one. */
+	CHECK(perf_data__evsel_of(d, ev) == a);
+	{
+		static const u64 ids_c[1] = { 7 };
+		struct evsel *c = perf_data__add_evsel(d, &attr, ids_c, 1);
+
+		CHECK(c && c != a && perf_data__evsel_of(d, ev) == c);
+	}
 
 	/* Too short for its trailer. */
 	r.n = 0;
