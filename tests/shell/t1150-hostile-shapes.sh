@@ -9,28 +9,30 @@ have_perf=1
 command -v perf >/dev/null 2>&1 || have_perf=0
 
 # bounded DESC SECONDS KB CMD...: runs CMD (output in $TMP/out, $TMP/err),
-# fails past SECONDS of wall time or KB of peak RSS, or on a crash.
+# fails past SECONDS of CPU time (user and system: a loaded machine
+# stretches wall time, not this) or KB of peak RSS, or on a crash.
 bounded() {
-	local desc=$1 secs=$2 kb=$3 rc t m; shift 3
-	/usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"
+	local desc=$1 secs=$2 kb=$3 rc t u sy m; shift 3
+	/usr/bin/time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-	read -r t m < <(tail -n1 "$TMP/time")
+	read -r u sy m < <(tail -n1 "$TMP/time")
+	t=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')
 	if [ $rc -gt 129 ] || [ $rc -eq 128 ] || grep -q -E "Sanitizer|runtime error|double free" "$TMP/err"; then
 		head -20 "$TMP/err"
 		fail "$desc: crashed (exit $rc)"
 	fi
-	awk -v t="$t" -v s="$secs" 'BEGIN { exit !(t <= s) }' || fail "$desc: took $t s (bound $secs s)"
+	awk -v t="$t" -v s="$secs" 'BEGIN { exit !(t <= s) }' || fail "$desc: took $t s of CPU (bound $secs s)"
 	[ "$m" -le "$kb" ] || fail "$desc: peak RSS $m kB (bound $kb kB)"
-	echo "ok: $desc: exit $rc, $t s, $m kB"
+	echo "ok: $desc: exit $rc, $t s CPU, $m kB"
 	return $rc
 }
 
-# perf_secs FILE: perf report's wall seconds on FILE (the time bounds'
+# perf_secs FILE: perf report's CPU seconds on FILE (the time bounds'
 # yardstick); 1 when perf is not there.
 perf_secs() {
 	if [ $have_perf = 0 ]; then echo 1; return; fi
-	/usr/bin/time -f '%e' -o "$TMP/ptime" perf report -i "$1" --stdio >/dev/null 2>&1
-	tail -n1 "$TMP/ptime"
+	/usr/bin/time -f '%U %S' -o "$TMP/ptime" perf report -i "$1" --stdio >/dev/null 2>&1
+	tail -n1 "$TMP/ptime" | awk '{ printf "%.2f\n", $1 + $2 }'
 }
 
 # 1. AUXTRACE with a 13-byte payload first: once a SIGSEGV in the reading
