@@ -127,7 +127,6 @@ void machines__exit(struct machines *m)
 		free(g);
 	}
 	str_set__exit(&m->comms);
-	free(m->bid_slots);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);
