@@ -124,8 +124,11 @@ static int read_features(struct perf_data *d, const struct file_header *h)
 				      feat, secs[i].offset, secs[i].size, d->file_size);
 			break;
 		}
-		/* Only features we parse are read; their size is bounded by the file. */
-		if (header__reads(feat)) {
+		/* BUILD_ID entries stay in the file: it is read a piece at a time. */
+		if (feat == HEADER_BUILD_ID) {
+			err = header__read_build_id_section(d, secs[i].offset, secs[i].size);
+		} else if (header__reads(feat)) {
+			/* Only features we parse are read; their size is bounded by the file. */
 			payload = malloc(secs[i].size ? secs[i].size : 1);
 			if (!payload) {
 				err = perf_data__set_err(d, -ENOMEM, "cannot allocate %" PRIu64
@@ -461,9 +464,7 @@ void perf_data__delete(struct perf_data *d)
 	for (i = 0; i < hi->nr_cmdline; i++)
 		free(hi->cmdline[i]);
 	free(hi->cmdline);
-	for (i = 0; i < hi->nr_build_ids; i++)
-		free(hi->build_ids[i].filename);
-	free(hi->build_ids);
+	build_id_table__exit(&hi->bid);
 	free(hi->guest_files);
 	free(hi->tracing_data);
 	decomp__delete(d->decomp);

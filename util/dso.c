@@ -259,57 +259,12 @@ out:
 	free(runtime);
 }
 
-/*
- * The slot of @name in the index of the host's build-id entries: the one
- * holding its entry, or the empty one where it would go. The index keeps
- * entry numbers only; the names are the header's own (a file may hold a
- * million entries: no copy of each name).
- */
-static size_t bid_slot(const struct machines *m, const struct build_id_entry *ids,
-		       const char *name)
-{
-	size_t mask = m->bid_nr_slots - 1, i = (size_t)str_hash(name) & mask;
-
-	while (m->bid_slots[i] && strcmp(ids[m->bid_slots[i] - 1].filename, name))
-		i = (i + 1) & mask;
-	return i;
-}
-
 /* The build-id the data file recorded for a host DSO, if any. */
 static void dso__find_recorded_build_id(struct machines *m, struct dso *dso)
 {
-	const struct header_info *hi;
-	size_t i, nr;
-
 	if (dso->build_id_size || !m->data)
 		return;
-	hi = &m->data->info;
-	if (!m->bid_indexed) {
-		m->bid_indexed = true;
-		/* Entry numbers are u32: more entries than that cannot be in memory. */
-		nr = hi->nr_build_ids < UINT32_MAX / 2 ? hi->nr_build_ids : UINT32_MAX / 2;
-		for (m->bid_nr_slots = 16; m->bid_nr_slots < 2 * nr; m->bid_nr_slots *= 2)
-			;
-		m->bid_slots = xcalloc(m->bid_nr_slots, sizeof(*m->bid_slots));
-		for (i = 0; i < nr; i++) {
-			const struct build_id_entry *e = &hi->build_ids[i];
-			size_t s;
-
-			if (e->pid != -1 || !e->size)
-				continue;
-			/* The first entry for a name is the one used. */
-			s = bid_slot(m, hi->build_ids, e->filename);
-			if (!m->bid_slots[s])
-				m->bid_slots[s] = (u32)i + 1;
-		}
-	}
-	i = m->bid_slots[bid_slot(m, hi->build_ids, dso->long_name)];
-	if (i) {
-		const struct build_id_entry *e = &hi->build_ids[i - 1];
-
-		memcpy(dso->build_id, e->build_id, e->size);
-		dso->build_id_size = e->size;
-	}
+	dso->build_id_size = header__find_build_id(m->data, dso->long_name, dso->build_id);
 }
 
 #define PERF_MAP_MAX	(256u << 20)	/* bytes of a perf map read at most */

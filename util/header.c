@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/data.h"
@@ -58,36 +59,281 @@ static int cur_string(struct cursor *c, char **s)
 	return 0;
 }
 
-int header__read_build_ids(struct perf_data *d, const u8 *p, size_t len, u64 off)
+/* ---- BUILD_ID entries, read where they are ---- */
+
+#define BID_FIXED	offsetof(struct build_id_event, filename)
+#define BID_CHUNK	(128u << 10)	/* bytes of the section read at once: > one entry */
+
+/* The entry at @p (@size bytes, checked) as a struct build_id_entry. */
+static void bid_decode(const u8 *p, u16 size, struct build_id_entry *e, char *name)
 {
-	struct header_info *hi = &d->info;
+	struct build_id_event ev;
+
+	memcpy(&ev, p, BID_FIXED);
+	e->pid = ev.pid;
+	e->cpumode = ev.header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	memcpy(e->build_id, ev.build_id, 20);
+	e->size = (ev.header.misc & (1 << 15)) ? ev.build_id[20] : 20;
+	if (e->size > 20)
+		e->size = 20;
+	if (name) {
+		memcpy(name, p + BID_FIXED, size - BID_FIXED);
+		name[size - BID_FIXED] = '\0';
+		e->filename = name;
+	}
+}
+
+/*
+ * The whole entries in @p[0..@len), the one at @p at place @at of the
+ * table and file offset @off: each is checked (with @d, the error is set)
+ * and handed to @fn. @more: bytes follow @len, so an entry cut at the end
+ * is read again with them; else what is cut is an error, or, under a
+ * header's size, ignored (as perf does). *@used: the bytes taken.
+ */
+static int bid_parse(struct perf_data *d, const u8 *p, size_t len, u64 off, u64 at, bool more,
+		     int (*fn)(const u8 *p, u16 size, u64 at, void *arg), void *arg, size_t *used)
+{
 	size_t pos = 0;
+	int err = 0;
 
-	while (pos + sizeof(struct perf_event_header) <= len) {
-		struct build_id_event ev;
-		struct build_id_entry *e;
-		u16 size;
-		size_t fixed = offsetof(struct build_id_event, filename);
+	while (!err && pos + sizeof(struct perf_event_header) <= len) {
+		struct perf_event_header h;
 
-		memcpy(&ev, p + pos, min_t(size_t, fixed, len - pos));
-		size = ev.header.size;
-		if (size < fixed || size > len - pos)
-			return perf_data__set_err(d, -EINVAL, "BUILD_ID feature: entry at offset %#"
-						  PRIx64 " has bad size %u", off + pos, size);
-		if (hi->nr_build_ids >= 1u << 20)
-			return perf_data__set_err(d, -EINVAL, "BUILD_ID feature: too many entries");
-		ALLOC_GROW(hi->build_ids, hi->nr_build_ids + 1, hi->alloc_build_ids);
-		e = &hi->build_ids[hi->nr_build_ids++];
-		e->pid = ev.pid;
-		e->cpumode = ev.header.misc & PERF_RECORD_MISC_CPUMODE_MASK;
-		memcpy(e->build_id, ev.build_id, 20);
-		e->size = (ev.header.misc & (1 << 15)) ? ev.build_id[20] : 20;
-		if (e->size > 20)
-			e->size = 20;
-		e->filename = xstrndup((const char *)p + pos + fixed, size - fixed);
-		pos += size;
+		memcpy(&h, p + pos, sizeof(h));
+		if (h.size >= BID_FIXED && h.size > len - pos && more)
+			break;
+		if (h.size < BID_FIXED || h.size > len - pos) {
+			err = d ? perf_data__set_err(d, -EINVAL, "BUILD_ID feature: entry at offset %#"
+						     PRIx64 " has bad size %u", off + pos, h.size)
+				: -EINVAL;
+			break;
+		}
+		err = fn(p + pos, h.size, at + pos, arg);
+		pos += h.size;
+	}
+	*used = more ? pos : len;
+	return err;
+}
+
+static int bid_pread(const struct perf_data *d, u64 off, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(d->fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
 	}
 	return 0;
+}
+
+/* @fn on each entry of the section, read BID_CHUNK bytes at a time. */
+static int bid_walk_section(struct perf_data *d, const struct perf_data *cd,
+			    int (*fn)(const u8 *p, u16 size, u64 at, void *arg), void *arg)
+{
+	const struct build_id_table *t = &cd->info.bid;
+	u64 pos = 0;
+	u8 *buf;
+	int err = 0;
+
+	if (!t->sec_len)
+		return 0;
+	buf = xmalloc(BID_CHUNK);
+	while (!err && pos < t->sec_len) {
+		size_t n = t->sec_len - pos < BID_CHUNK ? (size_t)(t->sec_len - pos) : BID_CHUNK;
+		size_t used = 0;
+
+		err = bid_pread(cd, t->sec_off + pos, buf, n);
+		if (err) {
+			if (d)
+				err = perf_data__set_err(d, err, "read error at offset %#" PRIx64
+							 ": %s", t->sec_off + pos, strerror(-err));
+			break;
+		}
+		err = bid_parse(d, buf, n, t->sec_off + pos, pos, pos + n < t->sec_len, fn, arg,
+				&used);
+		pos += used;
+	}
+	free(buf);
+	return err;
+}
+
+/* Counts an entry being read, and keys it when it is a host's with a build-id. */
+static int bid_index(const u8 *p, u16 size, u64 at, void *arg)
+{
+	struct perf_data *d = arg;
+	struct build_id_table *t = &d->info.bid;
+	struct build_id_entry e;
+	size_t len;
+
+	if (t->nr >= MAX_BUILD_IDS)
+		return perf_data__set_err(d, -EINVAL, "BUILD_ID feature: too many entries");
+	t->nr++;
+	bid_decode(p, size, &e, NULL);
+	if (e.pid != -1 || !e.size)
+		return 0;
+	len = strnlen((const char *)p + BID_FIXED, size - BID_FIXED);
+	ALLOC_GROW(t->keys, t->nr_keys + 1, t->alloc_keys);
+	t->keys[t->nr_keys++] = (hash_bytes(p + BID_FIXED, len) << BID_KEY_OFF_BITS) | at;
+	return 0;
+}
+
+int header__read_build_id_section(struct perf_data *d, u64 off, u64 len)
+{
+	struct build_id_table *t = &d->info.bid;
+
+	t->sec_off = off;
+	t->sec_len = len;
+	return bid_walk_section(d, d, bid_index, d);
+}
+
+/* bid_index, then the entry copied after the last one kept (@arg: the perf_data). */
+static int bid_keep(const u8 *p, u16 size, u64 at, void *arg)
+{
+	struct perf_data *d = arg;
+	struct build_id_table *t = &d->info.bid;
+	int err;
+
+	(void)at;
+	err = bid_index(p, size, t->sec_len + t->mem_len, d);
+	if (err)
+		return err;
+	ALLOC_GROW(t->mem, t->mem_len + size, t->mem_alloc);
+	memcpy(t->mem + t->mem_len, p, size);
+	t->mem_len += size;
+	return 0;
+}
+
+int header__read_build_ids(struct perf_data *d, const u8 *p, size_t len, u64 off)
+{
+	size_t used;
+
+	return bid_parse(d, p, len, off, 0, false, bid_keep, d, &used);
+}
+
+struct bid_each {
+	int (*fn)(const struct build_id_entry *e, void *arg);
+	void *arg;
+	char *name;		/* 65536 bytes: the longest name and its NUL */
+};
+
+static int bid_each_one(const u8 *p, u16 size, u64 at, void *arg)
+{
+	struct bid_each *w = arg;
+	struct build_id_entry e;
+
+	(void)at;
+	bid_decode(p, size, &e, w->name);
+	return w->fn(&e, w->arg);
+}
+
+int header__for_each_build_id(const struct perf_data *d,
+			      int (*fn)(const struct build_id_entry *e, void *arg), void *arg)
+{
+	const struct build_id_table *t = &d->info.bid;
+	struct bid_each w = { .fn = fn, .arg = arg };
+	size_t used;
+	int err = 0;
+
+	if (!t->nr)
+		return 0;
+	w.name = xmalloc(1u << 16);
+	err = bid_walk_section(NULL, d, bid_each_one, &w);
+	if (!err)
+		err = bid_parse(NULL, t->mem, t->mem_len, 0, t->sec_len, false, bid_each_one, &w,
+				&used);
+	free(w.name);
+	return err;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Whether the entry at place @at is for @name (@len bytes): its build-id
+ * into @e when it is. Its bytes are read again (the section's from the file).
+ */
+static bool bid_entry_is(const struct perf_data *d, u64 at, const char *name, size_t len,
+			 struct build_id_entry *e)
+{
+	const struct build_id_table *t = &d->info.bid;
+	u8 stack[BID_FIXED + 256], *p = stack;
+	struct perf_event_header h;
+	size_t want, have;
+	bool same = false;
+
+	if (at >= t->sec_len) {
+		p = t->mem + (at - t->sec_len);
+		memcpy(&h, p, sizeof(h));
+		have = h.size - BID_FIXED;
+	} else {
+		if (bid_pread(d, t->sec_off + at, &h, sizeof(h)))
+			return false;
+		have = h.size - BID_FIXED;
+		/* The name's bytes and the byte after them, where there is one. */
+		want = BID_FIXED + (have < len + 1 ? have : len + 1);
+		if (want > sizeof(stack))
+			p = xmalloc(want);
+		if (bid_pread(d, t->sec_off + at, p, want))
+			goto out;
+	}
+	if (len <= have && !memcmp(p + BID_FIXED, name, len) &&
+	    (len == have || !p[BID_FIXED + len])) {
+		bid_decode(p, h.size, e, NULL);
+		same = true;
+	}
+out:
+	if (p != stack && at < t->sec_len)
+		free(p);
+	return same;
+}
+
+u8 header__find_build_id(const struct perf_data *d, const char *name, u8 *bid)
+{
+	/* Sorting the keys, once, leaves the table the same to every reader. */
+	struct build_id_table *t = (struct build_id_table *)&d->info.bid;
+	size_t len = strlen(name), lo = 0, hi;
+	u64 h = hash_bytes(name, len) << BID_KEY_OFF_BITS;
+	u64 off_mask = (1ull << BID_KEY_OFF_BITS) - 1;
+	struct build_id_entry e;
+
+	if (!t->nr_keys)
+		return 0;
+	if (t->nr_sorted != t->nr_keys) {
+		qsort(t->keys, t->nr_keys, sizeof(*t->keys), u64_cmp);
+		t->nr_sorted = t->nr_keys;
+	}
+	/* The first key of the name's hash: those after it, in file order. */
+	hi = t->nr_keys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->keys[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < t->nr_keys && (t->keys[lo] & ~off_mask) == h; lo++)
+		if (bid_entry_is(d, t->keys[lo] & off_mask, name, len, &e)) {
+			memcpy(bid, e.build_id, e.size);
+			return e.size;
+		}
+	return 0;
+}
+
+void build_id_table__exit(struct build_id_table *t)
+{
+	free(t->mem);
+	free(t->keys);
+	memset(t, 0, sizeof(*t));
 }
 
 /* EVENT_DESC: names the events that have none (their attrs are the file's). */
@@ -361,22 +607,22 @@ static int build_id__read(const struct feat_ops *ops, struct perf_data *d, const
 	return header__read_build_ids(d, p, len, off);
 }
 
-static void build_id__print(const struct feat_ops *ops, const struct perf_data *d, FILE *fp)
+static int build_id__print_one(const struct build_id_entry *be, void *arg)
 {
-	const struct header_info *hi = &d->info;
-	size_t b;
+	char hex[41];
 	u32 i;
 
-	(void)ops;
-	for (b = 0; b < hi->nr_build_ids; b++) {
-		const struct build_id_entry *be = &hi->build_ids[b];
-		char hex[41];
+	for (i = 0; i < be->size; i++)
+		snprintf(hex + 2 * i, 3, "%02x", be->build_id[i]);
+	hex[2 * be->size] = '\0';
+	fprintf(arg, "# build id : %s %s (pid %d)\n", hex, be->filename, be->pid);
+	return 0;
+}
 
-		for (i = 0; i < be->size; i++)
-			snprintf(hex + 2 * i, 3, "%02x", be->build_id[i]);
-		hex[2 * be->size] = '\0';
-		fprintf(fp, "# build id : %s %s (pid %d)\n", hex, be->filename, be->pid);
-	}
+static void build_id__print(const struct feat_ops *ops, const struct perf_data *d, FILE *fp)
+{
+	(void)ops;
+	header__for_each_build_id(d, build_id__print_one, fp);
 }
 
 static int build_id__write(const struct feat_ops *ops, const struct feat_src *src,

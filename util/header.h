@@ -70,6 +70,34 @@ struct build_id_entry {
 	char *filename;
 };
 
+/**
+ * struct build_id_table - where a read file's BUILD_ID entries are. A file
+ * may hold a million entries for a few thousand DSOs, so none is copied:
+ * the feature's section is read again from the file when an entry is
+ * asked for, and only the entries of a stream's records (pipe mode,
+ * HEADER_BUILD_ID and HEADER_FEATURE records) are kept, as they came. An
+ * entry is named by its place: offsets below @sec_len are the section's,
+ * the rest @mem's.
+ * @sec_off, @sec_len: the section in the file (@sec_len 0: none).
+ * @mem, @mem_len: the stream's entries, one after another.
+ * @keys: one for each host entry with a build-id, the hash of its name
+ *	above BID_KEY_OFF_BITS bits of its place; sorted on lookup, up to
+ *	@nr_sorted.
+ * @nr: entries in all (bounded: MAX_BUILD_IDS).
+ */
+struct build_id_table {
+	u64 sec_off, sec_len;
+	u8 *mem;
+	size_t mem_len, mem_alloc;
+	u64 *keys;
+	size_t nr_keys, alloc_keys, nr_sorted;
+	size_t nr;
+};
+
+#define MAX_BUILD_IDS		(1u << 20)
+/* An entry is at most 65535 bytes: MAX_BUILD_IDS of them fit in 36 bits. */
+#define BID_KEY_OFF_BITS	36
+
 /** struct header_info - the feature sections we understand. */
 struct header_info {
 	char *hostname, *osrelease, *version, *arch, *cpudesc, *cpuid;
@@ -77,8 +105,11 @@ struct header_info {
 	u64 total_mem;
 	char **cmdline;
 	u32 nr_cmdline;
+	/* Writing: the BUILD_ID entries to write (a read file has none here). */
 	struct build_id_entry *build_ids;
-	size_t nr_build_ids, alloc_build_ids;
+	size_t nr_build_ids;
+	/* Reading: the file's BUILD_ID entries. */
+	struct build_id_table bid;
 	u64 first_sample_time, last_sample_time;
 	bool has_sample_time;
 	/* HEADER_COMPRESSED (perf record -z). */
@@ -142,11 +173,39 @@ const struct feat_ops *feat_ops__find(int feat);
 int header__read_feature(struct perf_data *d, int feat, const u8 *p, size_t len, u64 off);
 
 /**
- * header__read_build_ids - BUILD_ID records (the feature's payload, or a
- * pipe's HEADER_BUILD_ID record) into @d->info.build_ids. Returns 0 or
- * -EINVAL with @d->err set.
+ * header__read_build_ids - BUILD_ID records in memory (a HEADER_FEATURE
+ * record's payload, or a pipe's HEADER_BUILD_ID record, @len bytes at file
+ * offset @off), checked and copied into @d->info.bid. Returns 0 or -EINVAL
+ * with @d->err set.
  */
 int header__read_build_ids(struct perf_data *d, const u8 *p, size_t len, u64 off);
+
+/**
+ * header__read_build_id_section - checks the BUILD_ID feature's section
+ * (@len bytes at file offset @off), read a piece at a time, and indexes
+ * its host entries in @d->info.bid; the entries stay in the file. Returns
+ * 0 or a negative errno with @d->err set.
+ */
+int header__read_build_id_section(struct perf_data *d, u64 off, u64 len);
+
+/**
+ * header__for_each_build_id - calls @fn on each BUILD_ID entry of @d in
+ * file order (the section's, then the stream's), until it returns non-zero.
+ * @e and its filename last for the call only. Returns 0, @fn's value, or
+ * a negative errno when the file cannot be read again.
+ */
+int header__for_each_build_id(const struct perf_data *d,
+			      int (*fn)(const struct build_id_entry *e, void *arg), void *arg);
+
+/**
+ * header__find_build_id - the build-id of the first host entry (pid -1,
+ * size not 0) for file @name: copied to @bid (20 bytes). Returns its size,
+ * or 0 when there is none.
+ */
+u8 header__find_build_id(const struct perf_data *d, const char *name, u8 *bid);
+
+/** build_id_table__exit - frees what @t holds. */
+void build_id_table__exit(struct build_id_table *t);
 
 /** header__reads - whether feature @feat is read (its section is worth loading). */
 bool header__reads(int feat);

@@ -127,7 +127,6 @@ void machines__exit(struct machines *m)
 		free(g);
 	}
 	str_set__exit(&m->comms);
-	free(m->bid_slots);
 	for (i = 0; i < m->nr_warnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);
@@ -274,7 +273,7 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 		memcpy(map.dso->build_id, bid, bid_size);
 		map.dso->build_id_size = bid_size;
 	}
-	maps__insert(t->maps, &map);
+	maps__insert(thread__maps(t), &map);
 }
 
 /* Copies a record's NUL-terminated string, bounded by the record's end. */
@@ -351,7 +350,7 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 									ev->fork.pid,
 									ev->fork.pid);
 
-			t->maps = maps__get(leader->maps);
+			t->maps = maps__get(thread__maps(leader));
 		} else if (ev->fork.pid == ev->fork.tid) {
 			t->maps = maps__clone(parent->maps);
 		} else {
@@ -359,7 +358,7 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 									ev->fork.pid,
 									ev->fork.pid);
 
-			t->maps = maps__get(leader->maps);
+			t->maps = maps__get(thread__maps(leader));
 		}
 		machine__hash_thread(&m->host, t);
 		return 0;

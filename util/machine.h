@@ -74,14 +74,6 @@ struct machines {
 	struct machine host;
 	struct machine *guests;
 	struct str_set comms;		/* comm interning: equal names, one pointer */
-	/*
-	 * The data file's host build-ids by file name (the first entry for
-	 * each name): built on first use, so that finding a DSO's does not
-	 * scan every entry (a file may hold a million).
-	 */
-	u32 *bid_slots;			/* open addressing: entry index + 1; 0 empty */
-	size_t bid_nr_slots;
-	bool bid_indexed;
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
 	const struct perf_data *data;

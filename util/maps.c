@@ -129,7 +129,8 @@ struct maps *maps__new(void)
 
 struct maps *maps__get(struct maps *maps)
 {
-	maps->refcnt++;
+	if (maps)
+		maps->refcnt++;
 	return maps;
 }
 
@@ -166,8 +167,11 @@ static struct map_node *maps__floor(const struct maps *maps, u64 ip)
 
 struct map *maps__find(struct maps *maps, u64 ip)
 {
-	struct map_node *n = maps->last;
+	struct map_node *n;
 
+	if (!maps)
+		return NULL;
+	n = maps->last;
 	if (n && ip >= n->map.start && ip < n->map.end)
 		return &n->map;
 	n = maps__floor(maps, ip);
@@ -259,8 +263,11 @@ static struct map_node *map_node__clone(const struct map_node *src)
 
 struct maps *maps__clone(const struct maps *src)
 {
-	struct maps *maps = maps__new();
+	struct maps *maps;
 
+	if (!src)
+		return NULL;
+	maps = maps__new();
 	maps->root = map_node__clone(src->root);
 	maps->nr = src->nr;
 	return maps;

@@ -33,13 +33,19 @@ struct maps {
 
 /** maps__new - an empty, reference-counted set (one reference, the caller's). */
 struct maps *maps__new(void);
-/** maps__get - takes a reference to @maps and returns it. */
+/*
+ * A process's set is made when it first maps something (most of a file's
+ * tasks may never): until then NULL, which maps__get, maps__put,
+ * maps__clone and maps__find take as an empty set.
+ */
+
+/** maps__get - takes a reference to @maps and returns it (NULL: NULL). */
 struct maps *maps__get(struct maps *maps);
 /** maps__put - drops a reference; the last one frees @maps and its maps. NULL is ignored. */
 void maps__put(struct maps *maps);
 /**
  * maps__clone - a new set (one reference, the caller's) with copies of
- * @src's maps, for a forked process.
+ * @src's maps, for a forked process (NULL for NULL).
  */
 struct maps *maps__clone(const struct maps *src);
 
@@ -50,7 +56,7 @@ struct maps *maps__clone(const struct maps *src);
  */
 void maps__insert(struct maps *maps, const struct map *new);
 
-/** maps__find - the map containing @addr, or NULL. */
+/** maps__find - the map containing @addr, or NULL (also when @maps is NULL). */
 struct map *maps__find(struct maps *maps, u64 addr);
 /** maps__first - the lowest map, or NULL. */
 struct map *maps__first(struct maps *maps);

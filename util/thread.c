@@ -133,6 +133,13 @@ static void thread__name(struct machines *m, struct thread *t, const char *comm)
 	thread__set_comm(m, t, comm);
 }
 
+struct maps *thread__maps(struct thread *t)
+{
+	if (!t->maps)
+		t->maps = maps__new();
+	return t->maps;
+}
+
 struct thread *thread__new(struct machines *m, u32 pid, u32 tid)
 {
 	struct thread *t = thread__alloc(pid, tid);
@@ -163,7 +170,7 @@ static struct thread *findnew(struct machine *machine, struct machines *m, u32 p
 			struct thread *leader = machine__findnew_thread(machine, m, pid, pid);
 
 			maps__put(t->maps);
-			t->maps = maps__get(leader->maps);
+			t->maps = maps__get(thread__maps(leader));
 			t->pid = pid;
 		}
 		if (comm)
@@ -172,12 +179,11 @@ static struct thread *findnew(struct machine *machine, struct machines *m, u32 p
 	}
 	t = thread__alloc(pid, tid);
 	thread__name(m, t, comm);
-	if (pid == (u32)-1 || pid == tid) {
-		t->maps = maps__new();
-	} else {
+	/* A process's maps come with its first mmap; its threads share them. */
+	if (pid != (u32)-1 && pid != tid) {
 		struct thread *leader = machine__findnew_thread(machine, m, pid, pid);
 
-		t->maps = maps__get(leader->maps);
+		t->maps = maps__get(thread__maps(leader));
 	}
 	machine__hash_thread(machine, t);
 	machine->last_thread = t;

@@ -17,16 +17,17 @@ struct maps;
 struct thread {
 	u32 pid, tid;
 	const char *comm;	/* interned: equal names share one pointer */
-	struct maps *maps;
+	struct maps *maps;	/* NULL until its process maps something */
 	int vcpu;		/* from a "CPU <n>/KVM" comm, else -1 */
 	struct thread *hnext;
 };
 
 /**
  * machine__findnew_thread - the thread @tid of @machine, created (named
- * ":TID", with maps of its own or its leader's) if new. A thread first
- * seen without its process (@pid -1) takes the leader's maps once @pid is
- * known. The machine owns it.
+ * ":TID") if new: a thread of a known process (@pid not @tid) shares its
+ * leader's maps from the start; a leader, or a thread first seen without
+ * its process (@pid -1), has none until thread__maps makes its own. The
+ * latter takes the leader's maps once @pid is known. The machine owns it.
  */
 struct thread *machine__findnew_thread(struct machine *machine, struct machines *m,
 				       u32 pid, u32 tid);
@@ -37,6 +38,12 @@ struct thread *machine__findnew_thread(struct machine *machine, struct machines 
  */
 struct thread *machine__findnew_thread_comm(struct machine *machine, struct machines *m,
 					    u32 pid, u32 tid, const char *comm);
+
+/**
+ * thread__maps - @t's maps, made (empty) first if it has none: for a
+ * leader or a thread of no known process, whose maps are its own.
+ */
+struct maps *thread__maps(struct thread *t);
 
 /** machine__find_thread - the thread @tid of @machine, or NULL. */
 struct thread *machine__find_thread(struct machine *machine, u32 tid);

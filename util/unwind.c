@@ -265,7 +265,7 @@ size_t unwind__user(struct thread *thread, const struct perf_sample *s, u64 *ips
 	unw_word_t ip, sp;
 	size_t n = 0;
 
-	if (!thread || !thread->maps || !max || !s->user_regs || !s->user_stack ||
+	if (!thread || !max || !s->user_regs || !s->user_stack ||
 	    !s->user_stack_size || reg_value(s, PREG_SP, &sp) || reg_value(s, PREG_IP, &ip))
 		return 0;
 	c.sp = sp;

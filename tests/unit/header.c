@@ -20,6 +20,23 @@ static bool printed(const char *text, const char *line)
 	return text && strstr(text, line) != NULL;
 }
 
+static size_t nr_seen;
+
+/* header__for_each_build_id: the entries come back as written, in order. */
+static int check_build_id(const struct build_id_entry *e, void *arg)
+{
+	const struct build_id_entry *want = (const struct build_id_entry *)arg + nr_seen;
+
+	if (nr_seen++ >= 2)
+		return -1;
+	CHECK(e->pid == want->pid);
+	CHECK(e->cpumode == want->cpumode);
+	CHECK(e->size == want->size);
+	CHECK(!memcmp(e->build_id, want->build_id, want->size));
+	CHECK_STR(e->filename, want->filename);
+	return 0;
+}
+
 void test_header_round_trip(void)
 {
 	static u8 tracing[] = "\027\010\104tracing0.6 (bytes kept as stored)";
@@ -114,13 +131,19 @@ void test_header_round_trip(void)
 	CHECK(ri->nr_cmdline == 4);
 	for (i = 0; i < 4 && i < ri->nr_cmdline; i++)
 		CHECK_STR(ri->cmdline[i], cmdline[i]);
-	CHECK(ri->nr_build_ids == 2);
-	for (i = 0; i < 2 && i < ri->nr_build_ids; i++) {
-		CHECK(ri->build_ids[i].pid == bids[i].pid);
-		CHECK(ri->build_ids[i].cpumode == bids[i].cpumode);
-		CHECK(ri->build_ids[i].size == bids[i].size);
-		CHECK(!memcmp(ri->build_ids[i].build_id, bids[i].build_id, bids[i].size));
-		CHECK_STR(ri->build_ids[i].filename, bids[i].filename);
+	CHECK(ri->bid.nr == 2);
+	nr_seen = 0;
+	CHECK(header__for_each_build_id(d, check_build_id, bids) == 0);
+	CHECK(nr_seen == 2);
+	/* Only host entries with a build-id are found by name. */
+	{
+		u8 bid[20];
+
+		CHECK(header__find_build_id(d, "[kernel.kallsyms]", bid) == 20);
+		CHECK(!memcmp(bid, bids[0].build_id, 20));
+		CHECK(header__find_build_id(d, bids[1].filename, bid) == 0);
+		CHECK(header__find_build_id(d, "[kernel.kallsyms", bid) == 0);
+		CHECK(header__find_build_id(d, "[kernel.kallsyms]x", bid) == 0);
 	}
 	CHECK(ri->has_sample_time && ri->first_sample_time == 1000000 &&
 	      ri->last_sample_time == 3500000000ULL);
@@ -239,4 +262,141 @@ void test_writer_new_fails(void)
 	CHECK_STR(err__str(&e), "cannot create '/nonexistent-pmukvm-unit/perf.data': "
 		  "No such file or directory");
 	CHECK(perf_writer__new("/nonexistent-pmukvm-unit/perf.data", NULL) == NULL);
+}
+
+/*
+ * BUILD_ID entries read where they are: 3,000 entries of every length
+ * (not multiples of 8, some past 300 bytes) so that the section is read
+ * in several pieces with entries across them, names repeated, guests'
+ * entries and entries without a build-id among them. Every entry comes
+ * back as written, and a name finds the first host entry with a build-id,
+ * as a plain scan finds it.
+ */
+#define BID_MODEL_NR	3000
+#define BID_MODEL_NAMES	300
+
+struct bid_model {
+	s32 pid;
+	u16 cpumode;
+	u8 size, bid[20];
+	char name[400];
+};
+
+static size_t bid_model_seen;
+
+static int bid_model_check(const struct build_id_entry *e, void *arg)
+{
+	const struct bid_model *m = (const struct bid_model *)arg + bid_model_seen;
+
+	if (bid_model_seen++ >= BID_MODEL_NR)
+		return -1;
+	CHECK(e->pid == m->pid && e->cpumode == m->cpumode && e->size == m->size);
+	CHECK(!memcmp(e->build_id, m->bid, m->size));
+	CHECK_STR(e->filename, m->name);
+	return 0;
+}
+
+void test_header_build_id_model(void)
+{
+	struct bid_model *m = xcalloc(BID_MODEL_NR, sizeof(*m));
+	char path[] = "/tmp/pmukvm-unit-bid.XXXXXX", name[420];
+	struct buf fb = { 0 };
+	struct err derr, werr = ERR_INIT;
+	struct perf_writer *w = NULL;
+	struct evsel ev = { 0 };
+	struct perf_data *d = NULL;
+	u64 seed = 12345, id = 1;
+	size_t i, j;
+	int fd;
+
+	for (i = 0; i < BID_MODEL_NR; i++) {
+		struct {
+			struct perf_event_header header;
+			s32 pid;
+			u8 build_id[24];
+		} rec = { 0 };
+		size_t n, pad;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		m[i].pid = (seed >> 33) % 5 == 0 ? (s32)((seed >> 40) % 3) : -1;
+		m[i].cpumode = (seed >> 20) % 2 ? PERF_RECORD_MISC_USER : PERF_RECORD_MISC_KERNEL;
+		m[i].size = (seed >> 50) % 7 == 0 ? 0 : (seed >> 50) % 7 == 1 ? 4 : 20;
+		for (j = 0; j < 20; j++)
+			m[i].bid[j] = (u8)(i * 7 + j);
+		/* Names of 1 to 380 bytes, the same name every 300 entries. */
+		n = 1 + (i % BID_MODEL_NAMES) * 379 / BID_MODEL_NAMES;
+		snprintf(m[i].name, sizeof(m[i].name), "/lib/%zu-", i % BID_MODEL_NAMES);
+		for (j = strlen(m[i].name); j < n; j++)
+			m[i].name[j] = (char)('a' + (i % BID_MODEL_NAMES + j) % 26);
+		m[i].name[n] = '\0';
+		n = strlen(m[i].name);
+		pad = 1 + (seed >> 12) % 6;	/* the NUL, and bytes after it */
+		rec.header.misc = m[i].cpumode | (1u << 15);
+		rec.header.size = (u16)(sizeof(rec) + n + pad);
+		rec.pid = m[i].pid;
+		memcpy(rec.build_id, m[i].bid, 20);
+		rec.build_id[20] = m[i].size;
+		buf__append(&fb, &rec, sizeof(rec));
+		buf__append(&fb, m[i].name, n);
+		buf__append(&fb, "\0xyzab", pad);
+	}
+	CHECK(fb.len > 4 * (128u << 10));
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		goto out;
+	close(fd);
+	ev.attr.type = PERF_TYPE_SOFTWARE;
+	ev.attr.size = sizeof(ev.attr);
+	ev.attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_ID;
+	w = perf_writer__new(path, &werr);
+	CHECK(w != NULL);
+	if (!w)
+		goto out;
+	perf_writer__add_evsel(w, &ev.attr, "cpu-clock", &id, 1);
+	CHECK(perf_writer__start(w, 0) == 0);
+	perf_writer__set_feature(w, HEADER_BUILD_ID, fb.data, fb.len);
+	CHECK(perf_writer__finish(w) == 0);
+	perf_writer__delete(w);
+	d = perf_data__open(path, &derr);
+	CHECK(d != NULL);
+	if (!d) {
+		fprintf(stderr, "%s\n", derr.msg);
+		goto out;
+	}
+	CHECK(d->info.bid.nr == BID_MODEL_NR);
+	bid_model_seen = 0;
+	CHECK(header__for_each_build_id(d, bid_model_check, m) == 0);
+	CHECK(bid_model_seen == BID_MODEL_NR);
+	for (i = 0; i < BID_MODEL_NAMES + 2; i++) {
+		const struct bid_model *want = NULL;
+		u8 bid[20], size;
+		int k;
+
+		/* Each name, and the names one byte short and one byte long. */
+		for (k = 0; k < 3; k++) {
+			if (i < BID_MODEL_NAMES)
+				snprintf(name, sizeof(name), "%s%s", m[i].name, k == 2 ? "x" : "");
+			else
+				snprintf(name, sizeof(name), "/lib/absent%zu", i);
+			if (k == 1)
+				name[strlen(name) - 1] = '\0';
+			want = NULL;
+			for (j = 0; j < BID_MODEL_NR && !want; j++)
+				if (m[j].pid == -1 && m[j].size && !strcmp(m[j].name, name))
+					want = &m[j];
+			memset(bid, 0xee, sizeof(bid));
+			size = header__find_build_id(d, name, bid);
+			CHECK(size == (want ? want->size : 0));
+			if (want)
+				CHECK(!memcmp(bid, want->bid, want->size));
+		}
+	}
+out:
+	perf_data__delete(d);
+	if (fd >= 0)
+		unlink(path);
+	buf__free(&fb);
+	free(m);
 }

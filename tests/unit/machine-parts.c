@@ -110,7 +110,8 @@ void test_thread_hash(void)
 
 	for (tid = 1000; tid < 1000 + N; tid++) {
 		t = machine__findnew_thread(&m.host, &m, tid, tid);
-		bad += t->tid != tid || t->pid != tid || !t->maps || t->vcpu != -1;
+		/* A process has no maps until it maps something. */
+		bad += t->tid != tid || t->pid != tid || t->maps || t->vcpu != -1;
 	}
 	CHECK(!bad);
 	CHECK(m.host.nr_threads == N + 1);
@@ -147,5 +148,24 @@ void test_thread_hash(void)
 	CHECK(machine__find_thread(&m.host, 90001) == NULL);
 	CHECK(leader->maps->refcnt == 2);
 	CHECK(m.host.nr_threads == N + 2);
+
+	/*
+	 * A process without maps: its threads made later share the maps it
+	 * gets then, and see what it maps afterwards. NULL reads as empty.
+	 */
+	{
+		struct map mp = { .start = 0x400000, .end = 0x401000 };
+		struct thread *p = machine__findnew_thread(&m.host, &m, 7000, 7000);
+
+		CHECK(p->maps == NULL && maps__find(p->maps, 0x400000) == NULL);
+		CHECK(maps__clone(p->maps) == NULL && maps__get(p->maps) == NULL);
+		t = machine__findnew_thread(&m.host, &m, 7000, 7001);
+		CHECK(p->maps && t->maps == p->maps && p->maps->refcnt == 2);
+		maps__insert(thread__maps(p), &mp);
+		CHECK(maps__find(t->maps, 0x400800) == &maps__first(p->maps)[0]);
+		/* A process's first mmap makes its own maps, no one else's. */
+		p = machine__findnew_thread(&m.host, &m, 7100, 7100);
+		CHECK(thread__maps(p) != NULL && thread__maps(p) == p->maps && p->maps->refcnt == 1);
+	}
 	machines__exit(&m);
 }

@@ -63,6 +63,7 @@ void test_rbreader_process(void);
 void test_header_round_trip(void);
 void test_header_write_nothing(void);
 void test_header_read_malformed(void);
+void test_header_build_id_model(void);
 void test_writer_new_fails(void);
 void test_replay_pacing(void);
 void test_session_order_rounds(void);
@@ -130,6 +131,7 @@ static const struct unit_test tests[] = {
 	{ "header_round_trip", test_header_round_trip },
 	{ "header_write_nothing", test_header_write_nothing },
 	{ "header_read_malformed", test_header_read_malformed },
+	{ "header_build_id_model", test_header_build_id_model },
 	{ "writer_new_fails", test_writer_new_fails },
 	{ "replay_pacing", test_replay_pacing },
 	{ "session_order_rounds", test_session_order_rounds },
