@@ -83,14 +83,17 @@ static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_guest(const struct hist_entry *a, const struct hist_entry *b)
 {
-	s64 pa = a->machine ? a->machine->pid : -1, pb = b->machine ? b->machine->pid : -1;
+	const struct machine *ma = hist_entry__machine(a), *mb = hist_entry__machine(b);
+	s64 pa = ma ? ma->pid : -1, pb = mb ? mb->pid : -1;
 
 	return pa < pb ? -1 : pa > pb;
 }
 
 static int cmp_vcpu(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return a->vcpu < b->vcpu ? -1 : a->vcpu > b->vcpu;
+	int va = hist_entry__vcpu(a), vb = hist_entry__vcpu(b);
+
+	return va < vb ? -1 : va > vb;
 }
 
 static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
@@ -105,7 +108,9 @@ static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return a->cpu < b->cpu ? -1 : a->cpu > b->cpu;
+	int ca = hist_entry__cpu(a), cb = hist_entry__cpu(b);
+
+	return ca < cb ? -1 : ca > cb;
 }
 
 /* The period column orders rows (by period, as every row is) but groups none. */
@@ -117,9 +122,11 @@ static int cmp_none(const struct hist_entry *a, const struct hist_entry *b)
 /* Interned: equal texts are one pointer, and the order is the text's. */
 static int cmp_srcline(const struct hist_entry *a, const struct hist_entry *b)
 {
-	if (a->srcline == b->srcline)
+	const char *sa = hist_entry__srcline(a), *sb = hist_entry__srcline(b);
+
+	if (sa == sb)
 		return 0;
-	return strcmp(a->srcline ? a->srcline : "", b->srcline ? b->srcline : "");
+	return strcmp(sa ? sa : "", sb ? sb : "");
 }
 
 static int print_comm(const struct hist_entry *he, char *buf, size_t len)
@@ -151,14 +158,18 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_guest(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", he->machine ? he->machine->name : "host");
+	const struct machine *m = hist_entry__machine(he);
+
+	return snprintf(buf, len, "%s", m ? m->name : "host");
 }
 
 static int print_vcpu(const struct hist_entry *he, char *buf, size_t len)
 {
-	if (he->vcpu < 0)
+	int vcpu = hist_entry__vcpu(he);
+
+	if (vcpu < 0)
 		return snprintf(buf, len, "-");
-	return snprintf(buf, len, "%d", he->vcpu);
+	return snprintf(buf, len, "%d", vcpu);
 }
 
 static int print_mode(const struct hist_entry *he, char *buf, size_t len)
@@ -174,7 +185,7 @@ static int print_tid(const struct hist_entry *he, char *buf, size_t len)
 /* As perf: three digits at least, -001 when the file has no cpu. */
 static int print_cpu(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%3.3d", he->cpu);
+	return snprintf(buf, len, "%3.3d", hist_entry__cpu(he));
 }
 
 static int print_period(const struct hist_entry *he, char *buf, size_t len)
@@ -184,7 +195,9 @@ static int print_period(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_srcline(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", he->srcline ? he->srcline : "??:0");
+	const char *srcline = hist_entry__srcline(he);
+
+	return snprintf(buf, len, "%s", srcline ? srcline : "??:0");
 }
 
 const struct sort_key sort_keys[SORT_NR_KEYS] = {
@@ -302,6 +315,9 @@ enum row_field {
 	RF_SRCLINE = 1 << 8,
 };
 
+/* The fields a struct hist_more holds: where the keys compare one, every row has one. */
+#define MORE_FIELDS	(RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
+
 /* perf's default sort, comm,dso,sym: its lookups are inlined for these fields. */
 #define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
 
@@ -395,35 +411,43 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
 static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 {
 	k->comm = he->comm;
-	k->machine = he->machine;
+	k->machine = hist_entry__machine(he);
 	k->dso = he->dso;
 	k->sym = he->sym;
 	k->addr = he->addr;
-	k->srcline = he->srcline;
+	k->srcline = hist_entry__srcline(he);
 	k->tid = he->tid;
-	k->vcpu = he->vcpu;
-	k->cpu = he->cpu;
+	k->vcpu = hist_entry__vcpu(he);
+	k->cpu = hist_entry__cpu(he);
 	k->level = he->level;
 	k->cpumode = he->cpumode;
 	k->filtered = he->filtered;
 }
 
-/* @he's fields are @k's, its counts and links zero. */
-static void entry_of_key(struct hist_entry *he, const struct hist_key *k)
+/*
+ * @he's fields are @k's, its counts and links zero; @more (NULL: none)
+ * takes the fields a struct hist_more holds.
+ */
+static void entry_of_key(struct hist_entry *he, struct hist_more *more,
+			 const struct hist_key *k)
 {
 	memset(he, 0, sizeof(*he));
 	he->comm = k->comm;
-	he->machine = k->machine;
 	he->dso = k->dso;
 	he->sym = k->sym;
 	he->addr = k->addr;
-	he->srcline = k->srcline;
 	he->tid = k->tid;
-	he->vcpu = k->vcpu;
-	he->cpu = k->cpu;
 	he->level = k->level;
 	he->cpumode = k->cpumode;
 	he->filtered = k->filtered;
+	if (more) {
+		memset(more, 0, sizeof(*more));
+		more->machine = k->machine;
+		more->srcline = k->srcline;
+		more->vcpu = k->vcpu;
+		more->cpu = k->cpu;
+		he->more = more;
+	}
 }
 
 /* @he has @k's sorted fields, pointer for pointer: the same row for sure. */
@@ -439,15 +463,16 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 		return false;
 	if ((f & RF_TID) && he->tid != k->tid)
 		return false;
-	if ((f & RF_MACHINE) && he->machine != k->machine)
-		return false;
-	if ((f & RF_VCPU) && he->vcpu != k->vcpu)
-		return false;
 	if ((f & RF_MODE) && he->cpumode != k->cpumode)
 		return false;
-	if ((f & RF_CPU) && he->cpu != k->cpu)
+	/* the rows of hists comparing these fields all have a struct hist_more */
+	if ((f & RF_MACHINE) && he->more->machine != k->machine)
 		return false;
-	if ((f & RF_SRCLINE) && he->srcline != k->srcline)
+	if ((f & RF_VCPU) && he->more->vcpu != k->vcpu)
+		return false;
+	if ((f & RF_CPU) && he->more->cpu != k->cpu)
+		return false;
+	if ((f & RF_SRCLINE) && he->more->srcline != k->srcline)
 		return false;
 	return true;
 }
@@ -483,6 +508,75 @@ struct row_chunk {
 	struct hist_entry rows[];
 };
 
+struct more_chunk {
+	struct more_chunk *next;
+	size_t used, size;
+	struct hist_more more[];
+};
+
+static struct hist_more *hists__new_more(struct hists *hists)
+{
+	struct more_chunk *c = hists->more_chunks;
+	struct hist_more *m = hists->free_more;
+
+	if (m) {
+		hists->free_more = m->next_free;
+		return m;
+	}
+	if (!c || c->used == c->size) {
+		size_t size = c ? (c->size < ROW_CHUNK_MAX ? 2 * c->size : c->size) : ROW_CHUNK_MIN;
+
+		c = xmalloc(sizeof(*c) + size * sizeof(c->more[0]));
+		c->used = 0;
+		c->size = size;
+		c->next = hists->more_chunks;
+		hists->more_chunks = c;
+	}
+	return &c->more[c->used++];
+}
+
+struct hist_more *hist_entry__more(struct hist_entry *he)
+{
+	if (!he->more) {
+		he->more = xzalloc(sizeof(*he->more));
+		he->more->vcpu = -1;
+		he->more->cpu = -1;
+		he->flags |= HE_MORE_OWN;
+	}
+	return he->more;
+}
+
+void hist_entry__add_child(struct hist_entry *he, struct hist_entry *child)
+{
+	struct hist_more *m = hist_entry__more(he);
+
+	m->children = xrealloc(m->children, (m->nr_children + 1) * sizeof(*m->children));
+	m->children[m->nr_children++] = child;
+}
+
+/*
+ * What @he's struct hist_more holds, freed; the struct itself too, or
+ * back on @hists' free list where it came from there.
+ */
+static void row__free_more(struct hists *hists, struct hist_entry *he)
+{
+	struct hist_more *m = he->more;
+
+	if (!m)
+		return;
+	callchain__free(m->callchain);
+	free(m->children);
+	free(m->modes);
+	if (he->flags & HE_MORE_OWN) {
+		free(m);
+	} else {
+		m->next_free = hists->free_more;
+		hists->free_more = m;
+	}
+	he->more = NULL;
+	he->flags &= (u8)~HE_MORE_OWN;
+}
+
 static struct hist_entry *hists__new_row(struct hists *hists)
 {
 	struct row_chunk *c = hists->chunks;
@@ -507,9 +601,7 @@ static struct hist_entry *hists__new_row(struct hists *hists)
 /* Top's decay: a row no count holds any more, for the next new row. */
 static void hists__drop_row(struct hists *hists, struct hist_entry *he)
 {
-	callchain__free(he->callchain);
-	free(he->children);
-	free(he->modes);
+	row__free_more(hists, he);
 	he->hnext = hists->free_rows;
 	hists->free_rows = he;
 }
@@ -518,6 +610,7 @@ static void hists__drop_row(struct hists *hists, struct hist_entry *he)
 static void hists__take_rows(struct hists *dst, struct hists *src)
 {
 	struct row_chunk **pp = &src->chunks;
+	struct more_chunk **mp = &src->more_chunks;
 
 	while (*pp)
 		pp = &(*pp)->next;
@@ -525,6 +618,12 @@ static void hists__take_rows(struct hists *dst, struct hists *src)
 	dst->chunks = src->chunks;
 	src->chunks = NULL;
 	src->free_rows = NULL;
+	while (*mp)
+		mp = &(*mp)->next;
+	*mp = dst->more_chunks;
+	dst->more_chunks = src->more_chunks;
+	src->more_chunks = NULL;
+	src->free_more = NULL;
 }
 
 void hists__reset(struct hists *hists)
@@ -534,11 +633,8 @@ void hists__reset(struct hists *hists)
 	for (i = 0; i < hists->table_size; i++) {
 		struct hist_entry *he = hists->table[i];
 
-		for (; he; he = he->hnext) {
-			callchain__free(he->callchain);
-			free(he->children);
-			free(he->modes);
-		}
+		for (; he; he = he->hnext)
+			row__free_more(hists, he);
 	}
 	while (hists->chunks) {
 		struct row_chunk *c = hists->chunks;
@@ -546,7 +642,14 @@ void hists__reset(struct hists *hists)
 		hists->chunks = c->next;
 		free(c);
 	}
+	while (hists->more_chunks) {
+		struct more_chunk *c = hists->more_chunks;
+
+		hists->more_chunks = c->next;
+		free(c);
+	}
 	hists->free_rows = NULL;
+	hists->free_more = NULL;
 	free(hists->table);
 	free(hists->sorted);
 	hists->table = NULL;
@@ -593,8 +696,9 @@ static __attribute__((noinline)) bool row_matches_slow(const struct hists *hists
 							 const struct hist_key *k)
 {
 	struct hist_entry tmp;
+	struct hist_more more;
 
-	entry_of_key(&tmp, k);
+	entry_of_key(&tmp, &more, k);
 	return !entry_cmp(&hists->so, he, &tmp);
 }
 
@@ -665,7 +769,8 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 {
 	struct hist_entry *he = hists__new_row(hists);
 
-	entry_of_key(he, k);
+	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
+			 hists__new_more(hists) : NULL, k);
 	hists__link(hists, he, hash);
 	return he;
 }
@@ -692,8 +797,8 @@ u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
 	struct hist_modes none;
 	u64 *slot;
 
-	if (he->modes) {
-		slot = mode_slot(he->modes, cpumode);
+	if (he->more && he->more->modes) {
+		slot = mode_slot(he->more->modes, cpumode);
 		return slot ? *slot : 0;
 	}
 	/* Every sample of the row was taken in he->cpumode. */
@@ -708,15 +813,16 @@ u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
 static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cpumode,
 						     u64 period)
 {
+	struct hist_more *m = hist_entry__more(he);
 	u64 *slot;
 
-	if (!he->modes) {
-		he->modes = xzalloc(sizeof(*he->modes));
-		slot = mode_slot(he->modes, he->cpumode);
+	if (!m->modes) {
+		m->modes = xzalloc(sizeof(*m->modes));
+		slot = mode_slot(m->modes, he->cpumode);
 		if (slot)
 			*slot = he->period;
 	}
-	slot = mode_slot(he->modes, cpumode);
+	slot = mode_slot(m->modes, cpumode);
 	if (slot)
 		*slot += period;
 }
@@ -724,7 +830,7 @@ static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cp
 /* A sample's @period taken in @cpumode, counted in @he's split by mode. */
 static inline void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
 {
-	if (__builtin_expect(cpumode != he->cpumode || he->modes, 0))
+	if (__builtin_expect(cpumode != he->cpumode || (he->more && he->more->modes), 0))
 		row__add_mode(he, cpumode, period);
 }
 
@@ -786,7 +892,8 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 found:
 		hists->last = he;
 	}
-	he->nr_samples++;
+	if (__builtin_expect(!++he->samples_lo, 0))
+		hist_entry__more(he)->samples_hi++;
 	add_mode_period(he, k->cpumode, period);
 	he->period += period;
 	if (he->filtered) {
@@ -865,6 +972,14 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 			so->keys[so->nr++] = i;
 }
 
+/* @he's sample count: the low word in the row, a high one in its struct hist_more. */
+static void row__set_samples(struct hist_entry *he, u64 n)
+{
+	he->samples_lo = (u32)n;
+	if (n >> 32 || he->more)
+		hist_entry__more(he)->samples_hi = (u32)(n >> 32);
+}
+
 /* A row's sample count and periods added into @row. */
 static void row__add_counts(struct hist_entry *row, const struct hist_entry *src)
 {
@@ -874,17 +989,20 @@ static void row__add_counts(struct hist_entry *row, const struct hist_entry *src
 	};
 	size_t i;
 
-	if (src->modes || src->cpumode != row->cpumode || row->modes) {
-		if (src->modes) {
+	bool src_modes = src->more && src->more->modes;
+
+	if (src_modes || src->cpumode != row->cpumode || (row->more && row->more->modes)) {
+		if (src_modes) {
 			for (i = 0; i < ARRAY_SIZE(modes); i++)
 				row__add_mode(row, modes[i], hist_entry__mode_period(src, modes[i]));
 		} else {
 			row__add_mode(row, src->cpumode, src->period);
 		}
 	}
-	row->nr_samples += src->nr_samples;
+	row__set_samples(row, hist_entry__nr_samples(row) + hist_entry__nr_samples(src));
 	row->period += src->period;
-	row->period_acc += src->period_acc;
+	if (hist_entry__period_acc(src))
+		hist_entry__more(row)->period_acc += hist_entry__period_acc(src);
 }
 
 /*
@@ -907,12 +1025,14 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 {
 	struct hist_entry *he = hists__findnew_entry(hists, src);
 
+	u64 nr = hist_entry__nr_samples(src);
+
 	row__add_counts(he, src);
-	hists->nr_samples += src->nr_samples;
+	hists->nr_samples += nr;
 	hists->total_period += src->period;
-	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
+	hists->mode_samples[src->cpumode & 7] += nr;
 	if (he->filtered) {
-		hists->nr_hidden += src->nr_samples;
+		hists->nr_hidden += nr;
 		hists->hidden_period += src->period;
 	}
 	return he;
@@ -923,7 +1043,7 @@ struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_
 {
 	struct hist_entry *he = hists__findnew_entry(hists, src);
 
-	he->period_acc += period;
+	hist_entry__more(he)->period_acc += period;
 	return he;
 }
 
@@ -959,8 +1079,12 @@ static int sorted_cmp(const void *pa, const void *pb)
 
 	int i, c;
 
-	if (qsort_cumulate && a->period_acc != b->period_acc)
-		return a->period_acc > b->period_acc ? -1 : 1;
+	if (qsort_cumulate) {
+		u64 acc_a = hist_entry__period_acc(a), acc_b = hist_entry__period_acc(b);
+
+		if (acc_a != acc_b)
+			return acc_a > acc_b ? -1 : 1;
+	}
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
 	for (i = 0; i < qsort_so->nr; i++) {
@@ -1004,27 +1128,30 @@ void hists__decay(struct hists *hists)
 		while (*pp) {
 			struct hist_entry *he = *pp;
 
+			struct hist_more *m = he->more;
+			u64 nr = hist_entry__nr_samples(he) * 7 / 8;
+
 			he->period = he->period * 7 / 8;
-			if (he->modes) {
-				he->modes->sys = he->modes->sys * 7 / 8;
-				he->modes->us = he->modes->us * 7 / 8;
-				he->modes->guest_sys = he->modes->guest_sys * 7 / 8;
-				he->modes->guest_us = he->modes->guest_us * 7 / 8;
+			if (m && m->modes) {
+				m->modes->sys = m->modes->sys * 7 / 8;
+				m->modes->us = m->modes->us * 7 / 8;
+				m->modes->guest_sys = m->modes->guest_sys * 7 / 8;
+				m->modes->guest_us = m->modes->guest_us * 7 / 8;
 			}
-			he->nr_samples = he->nr_samples * 7 / 8;
+			row__set_samples(he, nr);
 			/* top -g: the paths decay with their row */
-			if (he->callchain && !callchain__decay(he->callchain)) {
-				callchain__free(he->callchain);
-				he->callchain = NULL;
+			if (m && m->callchain && !callchain__decay(m->callchain)) {
+				callchain__free(m->callchain);
+				m->callchain = NULL;
 			}
-			if (!he->period && !he->nr_samples) {
+			if (!he->period && !nr) {
 				*pp = he->hnext;
 				hists__drop_row(hists, he);
 				hists->nr_entries--;
 				continue;
 			}
 			hists->total_period += he->period;
-			hists->nr_samples += he->nr_samples;
+			hists->nr_samples += nr;
 			pp = &he->hnext;
 		}
 	}
@@ -1333,7 +1460,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			if (row) {
 				/* Not reached (a row is one worker's); kept whole all the same. */
 				row__add_counts(row, he);
-				free(he->modes);
+				row__free_more(src, he);
 				continue;
 			}
 			k = hists__bucket(dst, he->hash);
