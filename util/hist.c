@@ -129,9 +129,17 @@ static int cmp_srcline(const struct hist_entry *a, const struct hist_entry *b)
 	return strcmp(sa ? sa : "", sb ? sb : "");
 }
 
+/* snprintf(buf, len, "%s", s) without its cost: a row's keys print a million times. */
+static int print_bytes(char *buf, size_t len, const char *s, size_t n);
+
+static int print_str(char *buf, size_t len, const char *s)
+{
+	return print_bytes(buf, len, s, strlen(s));
+}
+
 static int print_comm(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", he->comm);
+	return print_str(buf, len, he->comm);
 }
 
 static int print_pid(const struct hist_entry *he, char *buf, size_t len)
@@ -141,19 +149,50 @@ static int print_pid(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_dso(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", map__dso_name(he->dso));
+	return print_str(buf, len, map__dso_name(he->dso));
+}
+
+/* @n bytes of @s (a NUL among them too) into @buf as snprintf would: cut to fit, length whole. */
+static int print_bytes(char *buf, size_t len, const char *s, size_t n)
+{
+	if (len) {
+		size_t c = n < len ? n : len - 1;
+
+		memcpy(buf, s, c);
+		buf[c] = '\0';
+	}
+	return (int)n;
 }
 
 static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
+	char tmp[24] = { '[', he->level, ']', ' ' };
+	size_t i;
+	u64 a = he->addr;
+
 	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
-	if (he->sym)
-		return snprintf(buf, len, "[%c] %s", he->level, symbol__name(he->sym));
-	/* perf's "%#018x" too, whose zero has no "0x": sixteen digits then. */
-	if (!he->addr)
-		return snprintf(buf, len, "[%c] %016x", he->level, 0);
-	return snprintf(buf, len, "[%c] %#018" PRIx64, he->level, he->addr);
+	if (he->sym) {
+		/* "[%c] %s" */
+		if (len >= 5) {
+			memcpy(buf, tmp, 4);
+			return 4 + print_str(buf + 4, len - 4, symbol__name(he->sym));
+		}
+		print_bytes(buf, len, tmp, 4);
+		return (int)(4 + strlen(symbol__name(he->sym)));
+	}
+	/*
+	 * "[%c] %#018" PRIx64: 0x and sixteen digits; perf's "%#018x" too,
+	 * whose zero has no "0x": sixteen digits then.
+	 */
+	if (a) {
+		tmp[4] = '0';
+		tmp[5] = 'x';
+	}
+	for (i = 0; i < 16; i++)
+		tmp[(a ? 21 : 19) - i] = hex[(a >> (4 * i)) & 0xf];
+	return print_bytes(buf, len, tmp, a ? 22 : 20);
 }
 
 static int print_guest(const struct hist_entry *he, char *buf, size_t len)
@@ -857,6 +896,39 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 	return hists__lookup(hists, &k, key_hash(hists->fields, &k));
 }
 
+/* A sample's @period taken in @cpumode, counted in row @he of @hists. */
+static inline __attribute__((always_inline)) void row__count(struct hists *hists,
+							      struct hist_entry *he,
+							      u8 cpumode, u64 period)
+{
+	if (__builtin_expect(!++he->samples_lo, 0))
+		hist_entry__more(he)->samples_hi++;
+	add_mode_period(he, cpumode, period);
+	he->period += period;
+	if (he->filtered) {
+		hists->nr_hidden++;
+		hists->hidden_period += period;
+	}
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->mode_samples[cpumode & 7]++;
+}
+
+/* row__count off the fast path's way: a split by mode, a count's carry. */
+static __attribute__((noinline)) struct hist_entry *
+hists__count_slow(struct hists *hists, struct hist_entry *he, u8 cpumode, u64 period)
+{
+	row__count(hists, he, cpumode, period);
+	return he;
+}
+
+/* The default keys' small cache: its slot for a sample's fields. */
+static inline size_t default_slot(const struct symbol *sym, u64 addr, const char *comm)
+{
+	return (size_t)((((uintptr_t)sym ^ addr ^ ((uintptr_t)comm >> 4)) *
+			 0x9e3779b97f4a7c15ull) >> 56);
+}
+
 /*
  * Counts a sample of the fields @k (as hists__add_cpu makes them) into
  * @hists, whose fields are @f: inlined with @f a constant for perf's
@@ -877,8 +949,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 		u32 hash;
 
 		if (f == DEFAULT_FIELDS) {
-			c = (size_t)((((uintptr_t)k->sym ^ k->addr ^ ((uintptr_t)k->comm >> 4)) *
-				      0x9e3779b97f4a7c15ull) >> 56);
+			c = default_slot(k->sym, k->addr, k->comm);
 			he = hists->cache[c];
 			if (he && row_same(f, he, k))
 				goto found;
@@ -892,17 +963,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 found:
 		hists->last = he;
 	}
-	if (__builtin_expect(!++he->samples_lo, 0))
-		hist_entry__more(he)->samples_hi++;
-	add_mode_period(he, k->cpumode, period);
-	he->period += period;
-	if (he->filtered) {
-		hists->nr_hidden++;
-		hists->hidden_period += period;
-	}
-	hists->nr_samples++;
-	hists->total_period += period;
-	hists->mode_samples[k->cpumode & 7]++;
+	row__count(hists, he, k->cpumode, period);
 	return he;
 }
 
@@ -941,8 +1002,10 @@ key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool 
 	k->filtered = filtered;
 }
 
-struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
-				  u64 period, int cpu, bool filtered)
+/* hists__add_cpu for what its fast path does not find. */
+static __attribute__((noinline)) struct hist_entry *
+hists__add_cpu_slow(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
+		    bool filtered)
 {
 	struct hist_key k;
 
@@ -953,6 +1016,54 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 		k.srcline = srcline__get(hists->srcline, al);
 	}
 	return hists__add_key(hists, &k, period);
+}
+
+/* @he is the row of these default-key fields, pointer for pointer. */
+static inline bool row_same_default(const struct hist_entry *he, const char *comm,
+				    const struct dso *dso, const struct symbol *sym, u64 addr,
+				    char level)
+{
+	return he->sym == sym && he->addr == addr && he->level == level && he->comm == comm &&
+	       he->dso == dso;
+}
+
+/*
+ * The fast path: the default keys, a sample of the last row or of one
+ * in the small cache, counted with no split by mode or carry to make.
+ * Small, so that it keeps its values in registers; the rest goes to
+ * hists__add_cpu_slow, which looks again from the start.
+ */
+struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
+				  u64 period, int cpu, bool filtered)
+{
+	const struct thread *t = al->thread;
+	const char *comm = t ? t->comm : ":-1";
+	const struct symbol *sym = al->sym;
+	u8 cpumode = al->cpumode;
+	u64 addr = sym || cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr;
+	struct hist_entry *he = hists->last;
+
+	if (__builtin_expect(hists->fields != DEFAULT_FIELDS, 0))
+		return hists__add_cpu_slow(hists, al, period, cpu, filtered);
+	if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level)) {
+		he = hists->cache[default_slot(sym, addr, comm)];
+		if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level))
+			return hists__add_cpu_slow(hists, al, period, cpu, filtered);
+		hists->last = he;
+	}
+	if (__builtin_expect(cpumode != he->cpumode || he->samples_lo == UINT32_MAX ||
+			     (he->more && he->more->modes), 0))
+		return hists__count_slow(hists, he, cpumode, period);
+	he->samples_lo++;
+	he->period += period;
+	if (he->filtered) {
+		hists->nr_hidden++;
+		hists->hidden_period += period;
+	}
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->mode_samples[cpumode & 7]++;
+	return he;
 }
 
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)

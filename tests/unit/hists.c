@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hists over a fake machine: grouping by sort keys, without a kernel. */
 #include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "symbols/symtab.h"
 #include "tests/unit/unit.h"
+#include "ui/stdio.h"
 #include "util/err.h"
 #include "util/hist.h"
 #include "util/machine.h"
@@ -443,4 +446,82 @@ void test_hists_row_layout(void)
 	      !hist_entry__machine(he) && !hist_entry__period_acc(he));
 	CHECK(hists__add_cpu(&h, &al, 10, 6, false) != he && h.nr_entries == 2);
 	hists__exit(&h);
+}
+
+/*
+ * The row printing's own formatters give what snprintf gives: shares
+ * (ties at a half included, which go to snprintf), unresolved and
+ * resolved symbols, every buffer length down to none.
+ */
+void test_hists_print_formats(void)
+{
+	static const int widths[] = { 0, 1, 5, 6, 7 };
+	static const double ties[] = { 0.125, 0.375, 50.005, 0.005, 12.345, 99.995, 100.0, 0 };
+	struct symtab tab;
+	struct thread t = { .pid = 1, .tid = 1, .comm = "a-command", .vcpu = -1 };
+	char want[64], got[64];
+	u64 part, total, x = 0x9e3779b97f4a7c15ull;
+	size_t i, w, len, bad = 0;
+
+	for (total = 1; total < 700; total += 7)
+		for (part = 0; part <= total; part++)
+			for (w = 0; w < ARRAY_SIZE(widths); w++) {
+				double v = percent(part, total);
+				int a = snprintf(want, sizeof(want), "%*.2f%%", widths[w], v);
+				int b = percent__snprint(got, sizeof(got), widths[w], v);
+
+				bad += a != b || strcmp(want, got);
+			}
+	for (i = 0; i < 200000; i++) {
+		double v;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v = percent(x >> (x & 31), (x >> (x & 31)) + (x >> 40));
+		for (len = 0; len < 12; len += 11) {
+			int a = snprintf(want, len ? len : 1, "%*.2f%%", 6, v);
+			int b = percent__snprint(got, len ? len : 1, 6, v);
+
+			bad += a != b || strcmp(want, got);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(ties); i++) {
+		int a = snprintf(want, sizeof(want), "%*.2f%%", 6, ties[i]);
+		int b = percent__snprint(got, sizeof(got), 6, ties[i]);
+
+		bad += a != b || strcmp(want, got);
+	}
+	CHECK(!bad);
+
+	symtab__init(&tab);
+	symtab__add(&tab, 0x1000, 0x10, STB_GLOBAL, STT_FUNC, "a_function_name", 15);
+	symtab__finish(&tab, false);
+	bad = 0;
+	for (i = 0; i < 3000; i++) {
+		struct hist_entry he = { .comm = t.comm, .level = i & 1 ? 'k' : '.', .cpumode = 2 };
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		he.addr = i % 3 == 0 ? 0 : x >> (x & 63);
+		if (i % 5 == 0)
+			he.sym = &tab.syms[0];
+		if (he.sym)
+			snprintf(want, sizeof(want), "[%c] %s", he.level, symbol__name(he.sym));
+		else if (!he.addr)
+			snprintf(want, sizeof(want), "[%c] %016x", he.level, 0);
+		else
+			snprintf(want, sizeof(want), "[%c] %#018" PRIx64, he.level, he.addr);
+		for (len = 0; len < 30; len++) {
+			int a = (int)strlen(want), b;
+			size_t end = (size_t)a < len ? (size_t)a : len - 1;
+
+			memset(got, 'x', sizeof(got));
+			b = hist_entry__snprint_key(&he, SORT_SYM, got, len);
+			bad += a != b || (len && (strncmp(got, want, end) || got[end]));
+			bad += len < sizeof(got) && got[len] != 'x';
+			b = hist_entry__snprint_key(&he, SORT_COMM, got, len);
+			end = strlen(t.comm) < len ? strlen(t.comm) : len - 1;
+			bad += b != (int)strlen(t.comm) || (len && (strncmp(got, t.comm, end) || got[end]));
+		}
+	}
+	CHECK(!bad);
+	symtab__exit(&tab);
 }

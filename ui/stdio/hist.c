@@ -508,27 +508,88 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
 	}
 }
 
+/*
+ * "%*.2f%%" of @v (a percentage, 0 to 100 and a bit) into @buf, as
+ * snprintf prints it, without its cost where the rounding is plain:
+ * printf rounds the exact binary value to two decimals, and v * 100 is
+ * that value within an ulp or two, so away from a half (by far more
+ * than the error) its rounding is printf's. Elsewhere, snprintf.
+ */
+int percent__snprint(char *buf, size_t len, int width, double v)
+{
+	char tmp[32], *p = tmp + sizeof(tmp);
+	double x = v * 100, fl;
+	u64 n;
+	size_t l, pad;
+
+	if (!(x >= 0 && x < 1e15))
+		return snprintf(buf, len, "%*.2f%%", width, v);
+	fl = floor(x);
+	if (fabs(x - fl - 0.5) < 1e-6)
+		return snprintf(buf, len, "%*.2f%%", width, v);
+	n = (u64)fl + (x - fl > 0.5);
+	*--p = '%';
+	*--p = (char)('0' + n % 10);
+	*--p = (char)('0' + n / 10 % 10);
+	*--p = '.';
+	n /= 100;
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	l = (size_t)(tmp + sizeof(tmp) - p);
+	pad = (size_t)width + 1 > l ? (size_t)width + 1 - l : 0;
+	if (pad + l >= len)
+		return snprintf(buf, len, "%*.2f%%", width, v);
+	memset(buf, ' ', pad);
+	memcpy(buf + pad, p, l);
+	buf[pad + l] = '\0';
+	return (int)(pad + l);
+}
+
+/*
+ * A key's text into @buf padded to @width (0: as is; right-aligned with
+ * @right), as snprintf's "%-*s" / "%*s" of it would be. Returns its length.
+ */
+static int snprint_key_cell(const struct hist_entry *he, enum sort_key_id key, int width,
+			    bool right, char *buf, size_t len)
+{
+	int n = hist_entry__snprint_key(he, key, buf, len);
+	size_t l, w;
+
+	if (n < 0)
+		return n;
+	l = (size_t)n < len ? (size_t)n : len - 1;
+	w = width > 0 ? (size_t)width : 0;
+	if (w >= len)
+		w = len - 1;
+	if (l >= w)
+		return (int)l;
+	if (right) {
+		memmove(buf + w - l, buf, l + 1);
+		memset(buf, ' ', w - l);
+	} else {
+		memset(buf + l, ' ', w - l);
+		buf[w] = '\0';
+	}
+	return (int)w;
+}
+
 /* One cell: padded to @width (0: as is). Returns its length. */
 static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 			const struct output_field *f, int width, char *buf, size_t len)
 {
-	char tmp[1024];
-
 	switch (f->col) {
 	case COL_SAMPLE:
 		return snprintf(buf, len, "%*" PRIu64, width, hist_entry__nr_samples(he));
 	case COL_PERIOD:
 		return snprintf(buf, len, "%*" PRIu64, width, he->period);
 	case COL_KEY:
-		hist_entry__snprint_key(he, f->key, tmp, sizeof(tmp));
-		if (!width || sort_keys[f->key].no_pad)
-			return snprintf(buf, len, "%s", tmp);
-		if (sort_keys[f->key].right)
-			return snprintf(buf, len, "%*s", width, tmp);
-		return snprintf(buf, len, "%-*s", width, tmp);
+		return snprint_key_cell(he, f->key, sort_keys[f->key].no_pad ? 0 : width,
+					sort_keys[f->key].right, buf, len);
 	default:
-		return snprintf(buf, len, "%*.2f%%", width ? width - 1 : 0,
-				percent(col_period(he, f->col), hists__total_period(hists)));
+		return percent__snprint(buf, len, width ? width - 1 : 0,
+				       percent(col_period(he, f->col), hists__total_period(hists)));
 	}
 }
 
