@@ -1208,8 +1208,28 @@ static int sorted_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* sorted_cmp for perf's default sort (comm,dso,sym), its keys' compares inlined. */
+static int sorted_cmp_default(const void *pa, const void *pb)
+{
+	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
+	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
+	int c;
+
+	if (a->period != b->period)
+		return a->period > b->period ? -1 : 1;
+	c = cmp_comm(a, b);
+	if (c)
+		return c;
+	c = cmp_dso(a, b);
+	if (c)
+		return c;
+	return sort_sym(a, b);
+}
+
 void hists__sort(struct hists *hists)
 {
+	const struct sort_order *so = &hists->so;
+
 	size_t i, n = 0;
 
 	free(hists->sorted);
@@ -1220,7 +1240,12 @@ void hists__sort(struct hists *hists)
 		for (he = hists->table[i]; he; he = he->hnext)
 			hists->sorted[n++] = he;
 	}
-	qsort_so = &hists->so;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
+		qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp_default);
+		return;
+	}
+	qsort_so = so;
 	qsort_cumulate = hists->cumulate;
 	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
 }
