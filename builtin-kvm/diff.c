@@ -421,7 +421,7 @@ static bool collect_rows(struct diff *d, const struct evsel *base)
 				continue;
 			r->has[i] = true;
 			r->period[i] += he->period;
-			r->samples[i] += he->nr_samples;
+			r->samples[i] += hist_entry__nr_samples(he);
 		}
 	}
 	return all;

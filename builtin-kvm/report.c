@@ -237,6 +237,7 @@ static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 		hists__init(&rep->hists[i], &rep->so);
 		/* by Children first where it is shown: not with -F, as perf */
 		rep->hists[i].cumulate = rep->cumulate && !rep->fields;
+		rep->hists[i].with_more = rep->cumulate || rep->sopts.callchain;
 		rep->hists[i].relative = rep->relative;
 	}
 	rep->nr_hists = evsel->idx + 1;
@@ -376,7 +377,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				;
 			if (j < nr_seen)
 				continue;
-			row->period_acc += period;
+			hist_entry__more(row)->period_acc += period;
 		} else {
 			bool own = true;
 
@@ -429,7 +430,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 		}
 		seen[nr_seen++] = same;
 		if (rep->sopts.callchain)
-			callchain__add(&row->callchain, f + k, n - k, period);
+			callchain__add(hist_entry__callchain_p(row), f + k, n - k, period);
 	}
 }
 
@@ -456,7 +457,7 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 		f = rep->cg_frames;
 	}
 	if (rep->sopts.callchain)
-		callchain__add(&he->callchain, f, n, period);
+		callchain__add(hist_entry__callchain_p(he), f, n, period);
 	if (rep->cumulate)
 		report__add_cumulative(rep, h, he, f, n, period, hidden);
 }
@@ -532,7 +533,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
 	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
 	if (rep->cumulate)
-		he->period_acc += sample->period;
+		hist_entry__more(he)->period_acc += sample->period;
 	if (rep->shadow)
 		hists__add_cumulative(&rep->shadow[evsel->idx], he, 0);
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&

@@ -31,7 +31,7 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 		size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						       CALLCHAIN_MAX_FRAMES);
 
-		callchain__add(&he->callchain, rep->frames, n, sample->period);
+		callchain__add(hist_entry__callchain_p(he), rep->frames, n, sample->period);
 	}
 	return 0;
 }

@@ -65,6 +65,12 @@ struct stdio_opts {
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp);
 
 /**
+ * percent__snprint - snprintf(buf, len, "%*.2f%%", width, v) for a share
+ * @v (0 to 100), as the rows print it, at a fraction of its cost.
+ */
+int percent__snprint(char *buf, size_t len, int width, double v);
+
+/**
  * struct callchain_line - one line of a row's call graph, as --stdio
  * prints it (without the newline).
  * @parent: the index (from 0, in the row's lines) of the line this one

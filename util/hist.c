@@ -83,14 +83,17 @@ static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_guest(const struct hist_entry *a, const struct hist_entry *b)
 {
-	s64 pa = a->machine ? a->machine->pid : -1, pb = b->machine ? b->machine->pid : -1;
+	const struct machine *ma = hist_entry__machine(a), *mb = hist_entry__machine(b);
+	s64 pa = ma ? ma->pid : -1, pb = mb ? mb->pid : -1;
 
 	return pa < pb ? -1 : pa > pb;
 }
 
 static int cmp_vcpu(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return a->vcpu < b->vcpu ? -1 : a->vcpu > b->vcpu;
+	int va = hist_entry__vcpu(a), vb = hist_entry__vcpu(b);
+
+	return va < vb ? -1 : va > vb;
 }
 
 static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
@@ -105,7 +108,9 @@ static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return a->cpu < b->cpu ? -1 : a->cpu > b->cpu;
+	int ca = hist_entry__cpu(a), cb = hist_entry__cpu(b);
+
+	return ca < cb ? -1 : ca > cb;
 }
 
 /* The period column orders rows (by period, as every row is) but groups none. */
@@ -117,14 +122,24 @@ static int cmp_none(const struct hist_entry *a, const struct hist_entry *b)
 /* Interned: equal texts are one pointer, and the order is the text's. */
 static int cmp_srcline(const struct hist_entry *a, const struct hist_entry *b)
 {
-	if (a->srcline == b->srcline)
+	const char *sa = hist_entry__srcline(a), *sb = hist_entry__srcline(b);
+
+	if (sa == sb)
 		return 0;
-	return strcmp(a->srcline ? a->srcline : "", b->srcline ? b->srcline : "");
+	return strcmp(sa ? sa : "", sb ? sb : "");
+}
+
+/* snprintf(buf, len, "%s", s) without its cost: a row's keys print a million times. */
+static int print_bytes(char *buf, size_t len, const char *s, size_t n);
+
+static int print_str(char *buf, size_t len, const char *s)
+{
+	return print_bytes(buf, len, s, strlen(s));
 }
 
 static int print_comm(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", he->comm);
+	return print_str(buf, len, he->comm);
 }
 
 static int print_pid(const struct hist_entry *he, char *buf, size_t len)
@@ -134,31 +149,66 @@ static int print_pid(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_dso(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", map__dso_name(he->dso));
+	return print_str(buf, len, map__dso_name(he->dso));
+}
+
+/* @n bytes of @s (a NUL among them too) into @buf as snprintf would: cut to fit, length whole. */
+static int print_bytes(char *buf, size_t len, const char *s, size_t n)
+{
+	if (len) {
+		size_t c = n < len ? n : len - 1;
+
+		memcpy(buf, s, c);
+		buf[c] = '\0';
+	}
+	return (int)n;
 }
 
 static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
+	char tmp[24] = { '[', he->level, ']', ' ' };
+	size_t i;
+	u64 a = he->addr;
+
 	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
-	if (he->sym)
-		return snprintf(buf, len, "[%c] %s", he->level, symbol__name(he->sym));
-	/* perf's "%#018x" too, whose zero has no "0x": sixteen digits then. */
-	if (!he->addr)
-		return snprintf(buf, len, "[%c] %016x", he->level, 0);
-	return snprintf(buf, len, "[%c] %#018" PRIx64, he->level, he->addr);
+	if (he->sym) {
+		/* "[%c] %s" */
+		if (len >= 5) {
+			memcpy(buf, tmp, 4);
+			return 4 + print_str(buf + 4, len - 4, symbol__name(he->sym));
+		}
+		print_bytes(buf, len, tmp, 4);
+		return (int)(4 + strlen(symbol__name(he->sym)));
+	}
+	/*
+	 * "[%c] %#018" PRIx64: 0x and sixteen digits; perf's "%#018x" too,
+	 * whose zero has no "0x": sixteen digits then.
+	 */
+	if (a) {
+		tmp[4] = '0';
+		tmp[5] = 'x';
+	}
+	for (i = 0; i < 16; i++)
+		tmp[(a ? 21 : 19) - i] = hex[(a >> (4 * i)) & 0xf];
+	return print_bytes(buf, len, tmp, a ? 22 : 20);
 }
 
 static int print_guest(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", he->machine ? he->machine->name : "host");
+	const struct machine *m = hist_entry__machine(he);
+
+	return snprintf(buf, len, "%s", m ? m->name : "host");
 }
 
 static int print_vcpu(const struct hist_entry *he, char *buf, size_t len)
 {
-	if (he->vcpu < 0)
+	int vcpu = hist_entry__vcpu(he);
+
+	if (vcpu < 0)
 		return snprintf(buf, len, "-");
-	return snprintf(buf, len, "%d", he->vcpu);
+	return snprintf(buf, len, "%d", vcpu);
 }
 
 static int print_mode(const struct hist_entry *he, char *buf, size_t len)
@@ -174,7 +224,7 @@ static int print_tid(const struct hist_entry *he, char *buf, size_t len)
 /* As perf: three digits at least, -001 when the file has no cpu. */
 static int print_cpu(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%3.3d", he->cpu);
+	return snprintf(buf, len, "%3.3d", hist_entry__cpu(he));
 }
 
 static int print_period(const struct hist_entry *he, char *buf, size_t len)
@@ -184,7 +234,9 @@ static int print_period(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_srcline(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s", he->srcline ? he->srcline : "??:0");
+	const char *srcline = hist_entry__srcline(he);
+
+	return snprintf(buf, len, "%s", srcline ? srcline : "??:0");
 }
 
 const struct sort_key sort_keys[SORT_NR_KEYS] = {
@@ -302,6 +354,9 @@ enum row_field {
 	RF_SRCLINE = 1 << 8,
 };
 
+/* The fields a struct hist_more holds: where the keys compare one, every row has one. */
+#define MORE_FIELDS	(RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
+
 /* perf's default sort, comm,dso,sym: its lookups are inlined for these fields. */
 #define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
 
@@ -395,35 +450,43 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
 static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 {
 	k->comm = he->comm;
-	k->machine = he->machine;
+	k->machine = hist_entry__machine(he);
 	k->dso = he->dso;
 	k->sym = he->sym;
 	k->addr = he->addr;
-	k->srcline = he->srcline;
+	k->srcline = hist_entry__srcline(he);
 	k->tid = he->tid;
-	k->vcpu = he->vcpu;
-	k->cpu = he->cpu;
+	k->vcpu = hist_entry__vcpu(he);
+	k->cpu = hist_entry__cpu(he);
 	k->level = he->level;
 	k->cpumode = he->cpumode;
 	k->filtered = he->filtered;
 }
 
-/* @he's fields are @k's, its counts and links zero. */
-static void entry_of_key(struct hist_entry *he, const struct hist_key *k)
+/*
+ * @he's fields are @k's, its counts and links zero; @more (NULL: none)
+ * takes the fields a struct hist_more holds.
+ */
+static void entry_of_key(struct hist_entry *he, struct hist_more *more,
+			 const struct hist_key *k)
 {
 	memset(he, 0, sizeof(*he));
 	he->comm = k->comm;
-	he->machine = k->machine;
 	he->dso = k->dso;
 	he->sym = k->sym;
 	he->addr = k->addr;
-	he->srcline = k->srcline;
 	he->tid = k->tid;
-	he->vcpu = k->vcpu;
-	he->cpu = k->cpu;
 	he->level = k->level;
 	he->cpumode = k->cpumode;
 	he->filtered = k->filtered;
+	if (more) {
+		memset(more, 0, sizeof(*more));
+		more->machine = k->machine;
+		more->srcline = k->srcline;
+		more->vcpu = k->vcpu;
+		more->cpu = k->cpu;
+		he->more = more;
+	}
 }
 
 /* @he has @k's sorted fields, pointer for pointer: the same row for sure. */
@@ -439,15 +502,16 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 		return false;
 	if ((f & RF_TID) && he->tid != k->tid)
 		return false;
-	if ((f & RF_MACHINE) && he->machine != k->machine)
-		return false;
-	if ((f & RF_VCPU) && he->vcpu != k->vcpu)
-		return false;
 	if ((f & RF_MODE) && he->cpumode != k->cpumode)
 		return false;
-	if ((f & RF_CPU) && he->cpu != k->cpu)
+	/* the rows of hists comparing these fields all have a struct hist_more */
+	if ((f & RF_MACHINE) && he->more->machine != k->machine)
 		return false;
-	if ((f & RF_SRCLINE) && he->srcline != k->srcline)
+	if ((f & RF_VCPU) && he->more->vcpu != k->vcpu)
+		return false;
+	if ((f & RF_CPU) && he->more->cpu != k->cpu)
+		return false;
+	if ((f & RF_SRCLINE) && he->more->srcline != k->srcline)
 		return false;
 	return true;
 }
@@ -483,6 +547,75 @@ struct row_chunk {
 	struct hist_entry rows[];
 };
 
+struct more_chunk {
+	struct more_chunk *next;
+	size_t used, size;
+	struct hist_more more[];
+};
+
+static struct hist_more *hists__new_more(struct hists *hists)
+{
+	struct more_chunk *c = hists->more_chunks;
+	struct hist_more *m = hists->free_more;
+
+	if (m) {
+		hists->free_more = m->next_free;
+		return m;
+	}
+	if (!c || c->used == c->size) {
+		size_t size = c ? (c->size < ROW_CHUNK_MAX ? 2 * c->size : c->size) : ROW_CHUNK_MIN;
+
+		c = xmalloc(sizeof(*c) + size * sizeof(c->more[0]));
+		c->used = 0;
+		c->size = size;
+		c->next = hists->more_chunks;
+		hists->more_chunks = c;
+	}
+	return &c->more[c->used++];
+}
+
+struct hist_more *hist_entry__more(struct hist_entry *he)
+{
+	if (!he->more) {
+		he->more = xzalloc(sizeof(*he->more));
+		he->more->vcpu = -1;
+		he->more->cpu = -1;
+		he->flags |= HE_MORE_OWN;
+	}
+	return he->more;
+}
+
+void hist_entry__add_child(struct hist_entry *he, struct hist_entry *child)
+{
+	struct hist_more *m = hist_entry__more(he);
+
+	m->children = xrealloc(m->children, (m->nr_children + 1) * sizeof(*m->children));
+	m->children[m->nr_children++] = child;
+}
+
+/*
+ * What @he's struct hist_more holds, freed; the struct itself too, or
+ * back on @hists' free list where it came from there.
+ */
+static void row__free_more(struct hists *hists, struct hist_entry *he)
+{
+	struct hist_more *m = he->more;
+
+	if (!m)
+		return;
+	callchain__free(m->callchain);
+	free(m->children);
+	free(m->modes);
+	if (he->flags & HE_MORE_OWN) {
+		free(m);
+	} else {
+		m->next_free = hists->free_more;
+		hists->free_more = m;
+	}
+	he->more = NULL;
+	he->flags &= (u8)~HE_MORE_OWN;
+}
+
 static struct hist_entry *hists__new_row(struct hists *hists)
 {
 	struct row_chunk *c = hists->chunks;
@@ -507,9 +640,7 @@ static struct hist_entry *hists__new_row(struct hists *hists)
 /* Top's decay: a row no count holds any more, for the next new row. */
 static void hists__drop_row(struct hists *hists, struct hist_entry *he)
 {
-	callchain__free(he->callchain);
-	free(he->children);
-	free(he->modes);
+	row__free_more(hists, he);
 	he->hnext = hists->free_rows;
 	hists->free_rows = he;
 }
@@ -518,6 +649,7 @@ static void hists__drop_row(struct hists *hists, struct hist_entry *he)
 static void hists__take_rows(struct hists *dst, struct hists *src)
 {
 	struct row_chunk **pp = &src->chunks;
+	struct more_chunk **mp = &src->more_chunks;
 
 	while (*pp)
 		pp = &(*pp)->next;
@@ -525,6 +657,12 @@ static void hists__take_rows(struct hists *dst, struct hists *src)
 	dst->chunks = src->chunks;
 	src->chunks = NULL;
 	src->free_rows = NULL;
+	while (*mp)
+		mp = &(*mp)->next;
+	*mp = dst->more_chunks;
+	dst->more_chunks = src->more_chunks;
+	src->more_chunks = NULL;
+	src->free_more = NULL;
 }
 
 void hists__reset(struct hists *hists)
@@ -534,11 +672,8 @@ void hists__reset(struct hists *hists)
 	for (i = 0; i < hists->table_size; i++) {
 		struct hist_entry *he = hists->table[i];
 
-		for (; he; he = he->hnext) {
-			callchain__free(he->callchain);
-			free(he->children);
-			free(he->modes);
-		}
+		for (; he; he = he->hnext)
+			row__free_more(hists, he);
 	}
 	while (hists->chunks) {
 		struct row_chunk *c = hists->chunks;
@@ -546,7 +681,14 @@ void hists__reset(struct hists *hists)
 		hists->chunks = c->next;
 		free(c);
 	}
+	while (hists->more_chunks) {
+		struct more_chunk *c = hists->more_chunks;
+
+		hists->more_chunks = c->next;
+		free(c);
+	}
 	hists->free_rows = NULL;
+	hists->free_more = NULL;
 	free(hists->table);
 	free(hists->sorted);
 	hists->table = NULL;
@@ -593,8 +735,9 @@ static __attribute__((noinline)) bool row_matches_slow(const struct hists *hists
 							 const struct hist_key *k)
 {
 	struct hist_entry tmp;
+	struct hist_more more;
 
-	entry_of_key(&tmp, k);
+	entry_of_key(&tmp, &more, k);
 	return !entry_cmp(&hists->so, he, &tmp);
 }
 
@@ -665,7 +808,8 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 {
 	struct hist_entry *he = hists__new_row(hists);
 
-	entry_of_key(he, k);
+	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
+			 hists__new_more(hists) : NULL, k);
 	hists__link(hists, he, hash);
 	return he;
 }
@@ -692,8 +836,8 @@ u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
 	struct hist_modes none;
 	u64 *slot;
 
-	if (he->modes) {
-		slot = mode_slot(he->modes, cpumode);
+	if (he->more && he->more->modes) {
+		slot = mode_slot(he->more->modes, cpumode);
 		return slot ? *slot : 0;
 	}
 	/* Every sample of the row was taken in he->cpumode. */
@@ -708,15 +852,16 @@ u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
 static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cpumode,
 						     u64 period)
 {
+	struct hist_more *m = hist_entry__more(he);
 	u64 *slot;
 
-	if (!he->modes) {
-		he->modes = xzalloc(sizeof(*he->modes));
-		slot = mode_slot(he->modes, he->cpumode);
+	if (!m->modes) {
+		m->modes = xzalloc(sizeof(*m->modes));
+		slot = mode_slot(m->modes, he->cpumode);
 		if (slot)
 			*slot = he->period;
 	}
-	slot = mode_slot(he->modes, cpumode);
+	slot = mode_slot(m->modes, cpumode);
 	if (slot)
 		*slot += period;
 }
@@ -724,7 +869,7 @@ static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cp
 /* A sample's @period taken in @cpumode, counted in @he's split by mode. */
 static inline void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period)
 {
-	if (__builtin_expect(cpumode != he->cpumode || he->modes, 0))
+	if (__builtin_expect(cpumode != he->cpumode || (he->more && he->more->modes), 0))
 		row__add_mode(he, cpumode, period);
 }
 
@@ -751,6 +896,39 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 	return hists__lookup(hists, &k, key_hash(hists->fields, &k));
 }
 
+/* A sample's @period taken in @cpumode, counted in row @he of @hists. */
+static inline __attribute__((always_inline)) void row__count(struct hists *hists,
+							      struct hist_entry *he,
+							      u8 cpumode, u64 period)
+{
+	if (__builtin_expect(!++he->samples_lo, 0))
+		hist_entry__more(he)->samples_hi++;
+	add_mode_period(he, cpumode, period);
+	he->period += period;
+	if (he->filtered) {
+		hists->nr_hidden++;
+		hists->hidden_period += period;
+	}
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->mode_samples[cpumode & 7]++;
+}
+
+/* row__count off the fast path's way: a split by mode, a count's carry. */
+static __attribute__((noinline)) struct hist_entry *
+hists__count_slow(struct hists *hists, struct hist_entry *he, u8 cpumode, u64 period)
+{
+	row__count(hists, he, cpumode, period);
+	return he;
+}
+
+/* The default keys' small cache: its slot for a sample's fields. */
+static inline size_t default_slot(const struct symbol *sym, u64 addr, const char *comm)
+{
+	return (size_t)((((uintptr_t)sym ^ addr ^ ((uintptr_t)comm >> 4)) *
+			 0x9e3779b97f4a7c15ull) >> 56);
+}
+
 /*
  * Counts a sample of the fields @k (as hists__add_cpu makes them) into
  * @hists, whose fields are @f: inlined with @f a constant for perf's
@@ -771,8 +949,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 		u32 hash;
 
 		if (f == DEFAULT_FIELDS) {
-			c = (size_t)((((uintptr_t)k->sym ^ k->addr ^ ((uintptr_t)k->comm >> 4)) *
-				      0x9e3779b97f4a7c15ull) >> 56);
+			c = default_slot(k->sym, k->addr, k->comm);
 			he = hists->cache[c];
 			if (he && row_same(f, he, k))
 				goto found;
@@ -786,16 +963,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 found:
 		hists->last = he;
 	}
-	he->nr_samples++;
-	add_mode_period(he, k->cpumode, period);
-	he->period += period;
-	if (he->filtered) {
-		hists->nr_hidden++;
-		hists->hidden_period += period;
-	}
-	hists->nr_samples++;
-	hists->total_period += period;
-	hists->mode_samples[k->cpumode & 7]++;
+	row__count(hists, he, k->cpumode, period);
 	return he;
 }
 
@@ -834,8 +1002,10 @@ key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool 
 	k->filtered = filtered;
 }
 
-struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
-				  u64 period, int cpu, bool filtered)
+/* hists__add_cpu for what its fast path does not find. */
+static __attribute__((noinline)) struct hist_entry *
+hists__add_cpu_slow(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
+		    bool filtered)
 {
 	struct hist_key k;
 
@@ -846,6 +1016,54 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 		k.srcline = srcline__get(hists->srcline, al);
 	}
 	return hists__add_key(hists, &k, period);
+}
+
+/* @he is the row of these default-key fields, pointer for pointer. */
+static inline bool row_same_default(const struct hist_entry *he, const char *comm,
+				    const struct dso *dso, const struct symbol *sym, u64 addr,
+				    char level)
+{
+	return he->sym == sym && he->addr == addr && he->level == level && he->comm == comm &&
+	       he->dso == dso;
+}
+
+/*
+ * The fast path: the default keys, a sample of the last row or of one
+ * in the small cache, counted with no split by mode or carry to make.
+ * Small, so that it keeps its values in registers; the rest goes to
+ * hists__add_cpu_slow, which looks again from the start.
+ */
+struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
+				  u64 period, int cpu, bool filtered)
+{
+	const struct thread *t = al->thread;
+	const char *comm = t ? t->comm : ":-1";
+	const struct symbol *sym = al->sym;
+	u8 cpumode = al->cpumode;
+	u64 addr = sym || cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr;
+	struct hist_entry *he = hists->last;
+
+	if (__builtin_expect(hists->fields != DEFAULT_FIELDS, 0))
+		return hists__add_cpu_slow(hists, al, period, cpu, filtered);
+	if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level)) {
+		he = hists->cache[default_slot(sym, addr, comm)];
+		if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level))
+			return hists__add_cpu_slow(hists, al, period, cpu, filtered);
+		hists->last = he;
+	}
+	if (__builtin_expect(cpumode != he->cpumode || he->samples_lo == UINT32_MAX ||
+			     (he->more && he->more->modes), 0))
+		return hists__count_slow(hists, he, cpumode, period);
+	he->samples_lo++;
+	he->period += period;
+	if (he->filtered) {
+		hists->nr_hidden++;
+		hists->hidden_period += period;
+	}
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->mode_samples[cpumode & 7]++;
+	return he;
 }
 
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)
@@ -865,6 +1083,14 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 			so->keys[so->nr++] = i;
 }
 
+/* @he's sample count: the low word in the row, a high one in its struct hist_more. */
+static void row__set_samples(struct hist_entry *he, u64 n)
+{
+	he->samples_lo = (u32)n;
+	if (n >> 32 || he->more)
+		hist_entry__more(he)->samples_hi = (u32)(n >> 32);
+}
+
 /* A row's sample count and periods added into @row. */
 static void row__add_counts(struct hist_entry *row, const struct hist_entry *src)
 {
@@ -874,17 +1100,20 @@ static void row__add_counts(struct hist_entry *row, const struct hist_entry *src
 	};
 	size_t i;
 
-	if (src->modes || src->cpumode != row->cpumode || row->modes) {
-		if (src->modes) {
+	bool src_modes = src->more && src->more->modes;
+
+	if (src_modes || src->cpumode != row->cpumode || (row->more && row->more->modes)) {
+		if (src_modes) {
 			for (i = 0; i < ARRAY_SIZE(modes); i++)
 				row__add_mode(row, modes[i], hist_entry__mode_period(src, modes[i]));
 		} else {
 			row__add_mode(row, src->cpumode, src->period);
 		}
 	}
-	row->nr_samples += src->nr_samples;
+	row__set_samples(row, hist_entry__nr_samples(row) + hist_entry__nr_samples(src));
 	row->period += src->period;
-	row->period_acc += src->period_acc;
+	if (hist_entry__period_acc(src))
+		hist_entry__more(row)->period_acc += hist_entry__period_acc(src);
 }
 
 /*
@@ -907,12 +1136,14 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 {
 	struct hist_entry *he = hists__findnew_entry(hists, src);
 
+	u64 nr = hist_entry__nr_samples(src);
+
 	row__add_counts(he, src);
-	hists->nr_samples += src->nr_samples;
+	hists->nr_samples += nr;
 	hists->total_period += src->period;
-	hists->mode_samples[src->cpumode & 7] += src->nr_samples;
+	hists->mode_samples[src->cpumode & 7] += nr;
 	if (he->filtered) {
-		hists->nr_hidden += src->nr_samples;
+		hists->nr_hidden += nr;
 		hists->hidden_period += src->period;
 	}
 	return he;
@@ -923,7 +1154,7 @@ struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_
 {
 	struct hist_entry *he = hists__findnew_entry(hists, src);
 
-	he->period_acc += period;
+	hist_entry__more(he)->period_acc += period;
 	return he;
 }
 
@@ -959,8 +1190,12 @@ static int sorted_cmp(const void *pa, const void *pb)
 
 	int i, c;
 
-	if (qsort_cumulate && a->period_acc != b->period_acc)
-		return a->period_acc > b->period_acc ? -1 : 1;
+	if (qsort_cumulate) {
+		u64 acc_a = hist_entry__period_acc(a), acc_b = hist_entry__period_acc(b);
+
+		if (acc_a != acc_b)
+			return acc_a > acc_b ? -1 : 1;
+	}
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
 	for (i = 0; i < qsort_so->nr; i++) {
@@ -973,8 +1208,28 @@ static int sorted_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* sorted_cmp for perf's default sort (comm,dso,sym), its keys' compares inlined. */
+static int sorted_cmp_default(const void *pa, const void *pb)
+{
+	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
+	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
+	int c;
+
+	if (a->period != b->period)
+		return a->period > b->period ? -1 : 1;
+	c = cmp_comm(a, b);
+	if (c)
+		return c;
+	c = cmp_dso(a, b);
+	if (c)
+		return c;
+	return sort_sym(a, b);
+}
+
 void hists__sort(struct hists *hists)
 {
+	const struct sort_order *so = &hists->so;
+
 	size_t i, n = 0;
 
 	free(hists->sorted);
@@ -985,7 +1240,12 @@ void hists__sort(struct hists *hists)
 		for (he = hists->table[i]; he; he = he->hnext)
 			hists->sorted[n++] = he;
 	}
-	qsort_so = &hists->so;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
+		qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp_default);
+		return;
+	}
+	qsort_so = so;
 	qsort_cumulate = hists->cumulate;
 	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
 }
@@ -1004,27 +1264,30 @@ void hists__decay(struct hists *hists)
 		while (*pp) {
 			struct hist_entry *he = *pp;
 
+			struct hist_more *m = he->more;
+			u64 nr = hist_entry__nr_samples(he) * 7 / 8;
+
 			he->period = he->period * 7 / 8;
-			if (he->modes) {
-				he->modes->sys = he->modes->sys * 7 / 8;
-				he->modes->us = he->modes->us * 7 / 8;
-				he->modes->guest_sys = he->modes->guest_sys * 7 / 8;
-				he->modes->guest_us = he->modes->guest_us * 7 / 8;
+			if (m && m->modes) {
+				m->modes->sys = m->modes->sys * 7 / 8;
+				m->modes->us = m->modes->us * 7 / 8;
+				m->modes->guest_sys = m->modes->guest_sys * 7 / 8;
+				m->modes->guest_us = m->modes->guest_us * 7 / 8;
 			}
-			he->nr_samples = he->nr_samples * 7 / 8;
+			row__set_samples(he, nr);
 			/* top -g: the paths decay with their row */
-			if (he->callchain && !callchain__decay(he->callchain)) {
-				callchain__free(he->callchain);
-				he->callchain = NULL;
+			if (m && m->callchain && !callchain__decay(m->callchain)) {
+				callchain__free(m->callchain);
+				m->callchain = NULL;
 			}
-			if (!he->period && !he->nr_samples) {
+			if (!he->period && !nr) {
 				*pp = he->hnext;
 				hists__drop_row(hists, he);
 				hists->nr_entries--;
 				continue;
 			}
 			hists->total_period += he->period;
-			hists->nr_samples += he->nr_samples;
+			hists->nr_samples += nr;
 			pp = &he->hnext;
 		}
 	}
@@ -1333,7 +1596,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			if (row) {
 				/* Not reached (a row is one worker's); kept whole all the same. */
 				row__add_counts(row, he);
-				free(he->modes);
+				row__free_more(src, he);
 				continue;
 			}
 			k = hists__bucket(dst, he->hash);

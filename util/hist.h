@@ -5,28 +5,34 @@
 #include "util/machine.h"
 #include "util/util.h"
 
+struct callchain_node;
 struct err;
 struct evsel;
+struct hist_modes;
 struct srcline_cache;
 
 /**
  * struct hist_entry - one row: the sample fields the sort keys look at
- * (those of the row's first sample), its counts, and what -g, --children
- * and --hierarchy hang on it. Laid out without holes: a report that makes
- * a row of nearly every sample holds a million of these.
+ * (those of the row's first sample), its counts, and a pointer to what
+ * few rows use (struct hist_more). 72 bytes, laid out without holes: a
+ * report that makes a row of nearly every sample holds a million of these.
  */
 struct hist_entry {
 	const char *comm;
-	struct machine *machine;
 	struct dso *dso;
 	const struct symbol *sym;
 	u64 addr;		/* when unresolved: perf's al->addr */
-	const char *srcline;	/* the srcline key's text (interned), else NULL */
-	u32 tid;		/* the "pid" key is per thread, as perf's */
-	int vcpu;
-	int cpu;		/* the sample's, -1 when the file has none */
+	u64 period;
+	struct hist_entry *hnext;
+	/*
+	 * NULL for a row of the default keys: made with the row where the
+	 * sort keys compare a field it holds (guest, vcpu, cpu, srcline),
+	 * else on first use (hist_entry__more).
+	 */
+	struct hist_more *more;
 	u32 hash;		/* of the sorted fields (hists' own hash) */
-	u32 nr_children;
+	u32 tid;		/* the "pid" key is per thread, as perf's */
+	u32 samples_lo;		/* the sample count's low word: hist_entry__nr_samples */
 	char level;
 	u8 cpumode;
 	/*
@@ -34,20 +40,106 @@ struct hist_entry {
 	 * first sample decides, and later samples count in it either way.
 	 */
 	bool filtered;
-	u64 nr_samples;
-	u64 period;
+	u8 flags;		/* enum hist_entry_flags */
+};
+
+enum hist_entry_flags {
+	HE_MORE_OWN = 1 << 0,	/* ->more was allocated on its own (freed with the row) */
+};
+
+/**
+ * struct hist_more - a row's rarely used fields. The key fields are set
+ * only in hists whose sort keys compare them (guest, vcpu, cpu, srcline);
+ * elsewhere they read as none (NULL, -1).
+ */
+struct hist_more {
+	struct machine *machine;
+	const char *srcline;	/* the srcline key's text (interned), else NULL */
+	int vcpu;
+	int cpu;		/* the sample's, -1 when the file has none */
 	/*
 	 * period by mode (the overhead_sys/_us/_guest_sys/_guest_us fields,
 	 * hist_entry__mode_period): NULL while every sample of the row was
-	 * taken in @cpumode, as with the default keys always.
+	 * taken in the row's cpumode, as with the default keys always.
 	 */
 	struct hist_modes *modes;
-	struct hist_entry *hnext;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
 	u64 period_acc;		/* --children: of the samples with this row on their path */
-	/* --hierarchy: the rows one key finer under this one, by period */
-	struct hist_entry **children;
+	union {
+		/* --hierarchy: the rows one key finer under this one, by period */
+		struct hist_entry **children;
+		struct hist_more *next_free;	/* on hists' free list (top) */
+	};
+	u32 nr_children;
+	u32 samples_hi;		/* the sample count's high word */
 };
+
+/**
+ * hist_entry__more - @he's struct hist_more, made (zeroed, vcpu and cpu
+ * -1) where it has none. Writers of the fields below go through it.
+ */
+struct hist_more *hist_entry__more(struct hist_entry *he);
+
+/*
+ * Readers: a row without a struct hist_more has none of these (NULL, 0,
+ * -1). The graph code reads and writes call paths as
+ * hist_entry__callchain(he) and *hist_entry__callchain_p(he), the
+ * --children total as hist_entry__period_acc(he) and
+ * hist_entry__more(he)->period_acc.
+ */
+static inline struct machine *hist_entry__machine(const struct hist_entry *he)
+{
+	return he->more ? he->more->machine : NULL;
+}
+
+static inline const char *hist_entry__srcline(const struct hist_entry *he)
+{
+	return he->more ? he->more->srcline : NULL;
+}
+
+static inline int hist_entry__vcpu(const struct hist_entry *he)
+{
+	return he->more ? he->more->vcpu : -1;
+}
+
+static inline int hist_entry__cpu(const struct hist_entry *he)
+{
+	return he->more ? he->more->cpu : -1;
+}
+
+static inline struct callchain_node *hist_entry__callchain(const struct hist_entry *he)
+{
+	return he->more ? he->more->callchain : NULL;
+}
+
+/** hist_entry__callchain_p - where @he's call paths hang (for callchain__add). */
+static inline struct callchain_node **hist_entry__callchain_p(struct hist_entry *he)
+{
+	return &hist_entry__more(he)->callchain;
+}
+
+static inline u64 hist_entry__period_acc(const struct hist_entry *he)
+{
+	return he->more ? he->more->period_acc : 0;
+}
+
+static inline u32 hist_entry__nr_children(const struct hist_entry *he)
+{
+	return he->more ? he->more->nr_children : 0;
+}
+
+static inline struct hist_entry *hist_entry__child(const struct hist_entry *he, u32 i)
+{
+	return he->more->children[i];
+}
+
+/** hist_entry__add_child - --hierarchy: @child goes under @he. */
+void hist_entry__add_child(struct hist_entry *he, struct hist_entry *child);
+
+static inline u64 hist_entry__nr_samples(const struct hist_entry *he)
+{
+	return he->more ? (u64)he->more->samples_hi << 32 | he->samples_lo : he->samples_lo;
+}
 
 /** struct hist_modes - a row's period split by mode, once it has samples of two. */
 struct hist_modes {
@@ -128,6 +220,8 @@ struct hists {
 	bool relative;
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
+	/* -g, --children: each row made with its struct hist_more (from the chunks) */
+	bool with_more;
 	struct hist_entry *last;	/* fast path: the last row added to */
 	struct hist_entry *cache[256];	/* and, for comm,dso,sym, rows by symbol and comm */
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
@@ -135,6 +229,9 @@ struct hists {
 	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
 	struct row_chunk *chunks;
 	struct hist_entry *free_rows;
+	/* and their struct hist_more, where the sort keys need one a row */
+	struct more_chunk *more_chunks;
+	struct hist_more *free_more;
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };

@@ -72,7 +72,7 @@ static int top__sample(struct perf_tool *tool, struct session *session, struct e
 		size_t n = machines__resolve_callchain(&session->machines, sample, top->frames,
 						       CALLCHAIN_MAX_FRAMES);
 
-		callchain__add(&he->callchain, top->frames, n, sample->period);
+		callchain__add(hist_entry__callchain_p(he), top->frames, n, sample->period);
 	}
 	top->interval_samples++;
 	return 0;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hists over a fake machine: grouping by sort keys, without a kernel. */
 #include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "symbols/symtab.h"
 #include "tests/unit/unit.h"
+#include "ui/stdio.h"
 #include "util/err.h"
 #include "util/hist.h"
 #include "util/machine.h"
@@ -65,10 +68,10 @@ void test_hists_grouping(void)
 			hists__add(&h, &al, 1);
 		}
 		hists__sort(&h);
-		if (h.nr_entries != cases[c].rows || h.sorted[0]->nr_samples != cases[c].top) {
+		if (h.nr_entries != cases[c].rows || hist_entry__nr_samples(h.sorted[0]) != cases[c].top) {
 			fprintf(stderr, "sort %s: %zu rows (want %zu), top %lu (want %lu)\n",
 				cases[c].sort, h.nr_entries, cases[c].rows,
-				(unsigned long)h.sorted[0]->nr_samples, (unsigned long)cases[c].top);
+				(unsigned long)hist_entry__nr_samples(h.sorted[0]), (unsigned long)cases[c].top);
 			unit_failures++;
 		}
 		CHECK(h.nr_samples == 7 && h.total_period == 7);
@@ -174,8 +177,9 @@ void test_hists_adversarial_keys(void)
 		}
 		longest = hists__longest_chain(&h);
 		for (i = 0; i < N && all_found; i += 97) {
+			struct hist_more more = { .vcpu = t.vcpu };
 			struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.',
-						  .cpumode = 2, .tid = t.tid, .vcpu = t.vcpu };
+						  .cpumode = 2, .tid = t.tid, .more = &more };
 			const struct hist_entry *he;
 			u64 u = (u64)i;
 
@@ -184,12 +188,12 @@ void test_hists_adversarial_keys(void)
 			case 1: key.addr = u << 48; break;
 			case 2: key.addr = (u << 40) | 0x1000; break;
 			case 3: key.tid = (u32)(u << 16); break;
-			case 4: key.cpu = i * 4096; break;
-			case 5: key.tid = (u32)i; key.cpu = -i; break;
-			case 6: key.vcpu = i << 15; break;
+			case 4: more.cpu = i * 4096; break;
+			case 5: key.tid = (u32)i; more.cpu = -i; break;
+			case 6: more.vcpu = i << 15; break;
 			}
 			he = hists__find(&h, &key);
-			all_found = he && he->nr_samples == 2;
+			all_found = he && hist_entry__nr_samples(he) == 2;
 		}
 		if (h.nr_entries != N || !all_found || longest > 16 || h.nr_samples != 2 * N) {
 			fprintf(stderr, "sort %s, shape %d: %zu rows (want %d), found %d, "
@@ -266,7 +270,7 @@ void test_hists_row_cache(void)
 		else
 			key.addr = 0x100000 + 0x1000 * (u64)s;
 		he = hists__find(&h, &key);
-		if (want[i] ? !he || he->nr_samples != want[i] : he != NULL)
+		if (want[i] ? !he || hist_entry__nr_samples(he) != want[i] : he != NULL)
 			bad++;
 	}
 	if (bad) {
@@ -315,7 +319,7 @@ void test_hists_decay_reuse(void)
 					  .level = '.', .cpumode = 2 };
 		const struct hist_entry *he = hists__find(&h, &key);
 
-		if (!he || he->nr_samples != 2 || he->period != 16)
+		if (!he || hist_entry__nr_samples(he) != 2 || he->period != 16)
 			bad++;
 	}
 	CHECK(bad == 0);
@@ -345,7 +349,7 @@ void test_hists_mode_split(void)
 
 		hists__add(&h, &al, 100);
 		he = h.last;
-		CHECK(he && !he->modes);
+		CHECK(he && !he->more);
 		CHECK(hist_entry__mode_period(he, modes[0]) == 100);
 		CHECK(hist_entry__mode_period(he, modes[1]) == 0);
 		al.cpumode = modes[1];
@@ -355,7 +359,7 @@ void test_hists_mode_split(void)
 		al.cpumode = modes[0];
 		hists__add(&h, &al, 8);
 	}
-	CHECK(h.nr_entries == 1 && he->period == 143 && he->modes);
+	CHECK(h.nr_entries == 1 && he->period == 143 && he->more && he->more->modes);
 	CHECK(hist_entry__mode_period(he, modes[0]) == 108);
 	CHECK(hist_entry__mode_period(he, modes[1]) == 30);
 	CHECK(hist_entry__mode_period(he, modes[2]) == 0);
@@ -377,4 +381,147 @@ void test_hists_mode_split(void)
 	CHECK(hist_entry__mode_period(he, modes[1]) == 30 * 7 / 8);
 	CHECK(he->period == 143 * 7 / 8);
 	hists__exit(&h);
+}
+
+/*
+ * A row's layout: 72 bytes, what only -g, --children, --hierarchy, the
+ * guest/vcpu/cpu/srcline keys, rows of two modes and sample counts past
+ * 32 bits use behind one pointer (struct hist_more), made only for the
+ * rows that need it.
+ */
+void test_hists_row_layout(void)
+{
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = 3 };
+	struct addr_location al = { .thread = &t, .level = '.', .cpumode = 2, .addr = 0x1000 };
+	struct sort_order so;
+	struct hists h, v;
+	struct err err;
+	struct hist_entry *he, *child;
+
+	CHECK(sizeof(struct hist_entry) <= 72);
+	CHECK(sizeof(struct hist_more) <= 64);
+
+	/* the default keys: no struct hist_more, its fields read as none */
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	he = hists__add_cpu(&h, &al, 10, 5, false);
+	CHECK(he && !he->more);
+	CHECK(!hist_entry__callchain(he) && !hist_entry__period_acc(he) &&
+	      !hist_entry__nr_children(he) && !hist_entry__machine(he) &&
+	      !hist_entry__srcline(he) && hist_entry__vcpu(he) == -1 &&
+	      hist_entry__cpu(he) == -1 && hist_entry__nr_samples(he) == 1);
+
+	/* --children: the total goes in a struct hist_more made then */
+	CHECK(hists__add_cumulative(&h, he, 7) == he && he->more);
+	CHECK(hist_entry__period_acc(he) == 7 && hist_entry__nr_samples(he) == 1);
+
+	/* -g: the paths hang off it too */
+	CHECK(hist_entry__callchain_p(he) == &he->more->callchain && !hist_entry__callchain(he));
+
+	/* past 32 bits, the sample count carries into it */
+	he->samples_lo = UINT32_MAX;
+	hists__add_cpu(&h, &al, 1, 5, false);
+	CHECK(he->samples_lo == 0 && hist_entry__nr_samples(he) == (u64)UINT32_MAX + 1);
+	hists__add_cpu(&h, &al, 1, 5, false);
+	CHECK(hist_entry__nr_samples(he) == (u64)UINT32_MAX + 2);
+
+	/* regrouped, the count and the children total come along whole */
+	CHECK(sort_order__parse(&so, "dso", &err) == 0);
+	hists__init(&v, &so);
+	child = hists__add_entry(&v, he);
+	CHECK(child && hist_entry__nr_samples(child) == (u64)UINT32_MAX + 2 &&
+	      hist_entry__period_acc(child) == 7 && v.nr_samples == (u64)UINT32_MAX + 2);
+
+	/* --hierarchy: rows one key finer hang under a row */
+	hist_entry__add_child(child, he);
+	CHECK(hist_entry__nr_children(child) == 1 && hist_entry__child(child, 0) == he);
+	hists__exit(&v);
+	hists__exit(&h);
+
+	/* keys comparing the fields it holds: every row has one, set */
+	CHECK(sort_order__parse(&so, "cpu,vcpu", &err) == 0);
+	hists__init(&h, &so);
+	he = hists__add_cpu(&h, &al, 10, 5, false);
+	CHECK(he && he->more && hist_entry__cpu(he) == 5 && hist_entry__vcpu(he) == 3 &&
+	      !hist_entry__machine(he) && !hist_entry__period_acc(he));
+	CHECK(hists__add_cpu(&h, &al, 10, 6, false) != he && h.nr_entries == 2);
+	hists__exit(&h);
+}
+
+/*
+ * The row printing's own formatters give what snprintf gives: shares
+ * (ties at a half included, which go to snprintf), unresolved and
+ * resolved symbols, every buffer length down to none.
+ */
+void test_hists_print_formats(void)
+{
+	static const int widths[] = { 0, 1, 5, 6, 7 };
+	static const double ties[] = { 0.125, 0.375, 50.005, 0.005, 12.345, 99.995, 100.0, 0 };
+	struct symtab tab;
+	struct thread t = { .pid = 1, .tid = 1, .comm = "a-command", .vcpu = -1 };
+	char want[64], got[64];
+	u64 part, total, x = 0x9e3779b97f4a7c15ull;
+	size_t i, w, len, bad = 0;
+
+	for (total = 1; total < 700; total += 7)
+		for (part = 0; part <= total; part++)
+			for (w = 0; w < ARRAY_SIZE(widths); w++) {
+				double v = percent(part, total);
+				int a = snprintf(want, sizeof(want), "%*.2f%%", widths[w], v);
+				int b = percent__snprint(got, sizeof(got), widths[w], v);
+
+				bad += a != b || strcmp(want, got);
+			}
+	for (i = 0; i < 200000; i++) {
+		double v;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v = percent(x >> (x & 31), (x >> (x & 31)) + (x >> 40));
+		for (len = 0; len < 12; len += 11) {
+			int a = snprintf(want, len ? len : 1, "%*.2f%%", 6, v);
+			int b = percent__snprint(got, len ? len : 1, 6, v);
+
+			bad += a != b || strcmp(want, got);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(ties); i++) {
+		int a = snprintf(want, sizeof(want), "%*.2f%%", 6, ties[i]);
+		int b = percent__snprint(got, sizeof(got), 6, ties[i]);
+
+		bad += a != b || strcmp(want, got);
+	}
+	CHECK(!bad);
+
+	symtab__init(&tab);
+	symtab__add(&tab, 0x1000, 0x10, STB_GLOBAL, STT_FUNC, "a_function_name", 15);
+	symtab__finish(&tab, false);
+	bad = 0;
+	for (i = 0; i < 3000; i++) {
+		struct hist_entry he = { .comm = t.comm, .level = i & 1 ? 'k' : '.', .cpumode = 2 };
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		he.addr = i % 3 == 0 ? 0 : x >> (x & 63);
+		if (i % 5 == 0)
+			he.sym = &tab.syms[0];
+		if (he.sym)
+			snprintf(want, sizeof(want), "[%c] %s", he.level, symbol__name(he.sym));
+		else if (!he.addr)
+			snprintf(want, sizeof(want), "[%c] %016x", he.level, 0);
+		else
+			snprintf(want, sizeof(want), "[%c] %#018" PRIx64, he.level, he.addr);
+		for (len = 0; len < 30; len++) {
+			int a = (int)strlen(want), b;
+			size_t end = (size_t)a < len ? (size_t)a : len - 1;
+
+			memset(got, 'x', sizeof(got));
+			b = hist_entry__snprint_key(&he, SORT_SYM, got, len);
+			bad += a != b || (len && (strncmp(got, want, end) || got[end]));
+			bad += len < sizeof(got) && got[len] != 'x';
+			b = hist_entry__snprint_key(&he, SORT_COMM, got, len);
+			end = strlen(t.comm) < len ? strlen(t.comm) : len - 1;
+			bad += b != (int)strlen(t.comm) || (len && (strncmp(got, t.comm, end) || got[end]));
+		}
+	}
+	CHECK(!bad);
+	symtab__exit(&tab);
 }

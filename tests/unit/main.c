@@ -31,6 +31,8 @@ void test_hists_adversarial_keys(void);
 void test_hists_row_cache(void);
 void test_hists_decay_reuse(void);
 void test_hists_mode_split(void);
+void test_hists_row_layout(void);
+void test_hists_print_formats(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
@@ -99,6 +101,8 @@ static const struct unit_test tests[] = {
 	{ "hists_row_cache", test_hists_row_cache },
 	{ "hists_decay_reuse", test_hists_decay_reuse },
 	{ "hists_mode_split", test_hists_mode_split },
+	{ "hists_row_layout", test_hists_row_layout },
+	{ "hists_print_formats", test_hists_print_formats },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },

@@ -201,7 +201,7 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 				  bool skip_first, u64 parent_period)
 {
 	const struct callchain_param *cg = g->cg;
-	const struct callchain_node *root = he->callchain, *n = root, *first, *second = NULL;
+	const struct callchain_node *root = hist_entry__callchain(he), *n = root, *first, *second = NULL;
 	u64 min = min_period(g, root);
 	char addr[CALLCHAIN_ADDR_LEN];
 	const char *name;
@@ -324,7 +324,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 	size_t nr = 0, alloc = 0, i;
 	char val[64];
 
-	collect_ends(he->callchain, min_period(g, he->callchain), &ends, &nr, &alloc);
+	collect_ends(hist_entry__callchain(he), min_period(g, hist_entry__callchain(he)), &ends, &nr, &alloc);
 	if (nr > 1)
 		sort_runs(ends, nr, sizeof(*ends), end_before);
 	for (i = 0; i < nr; i++) {
@@ -366,7 +366,7 @@ void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min
 {
 	struct graph *g;
 
-	if (!he->callchain)
+	if (!hist_entry__callchain(he))
 		return;
 	g = xmalloc(sizeof(*g));
 	*g = (struct graph){ .total = total, .min_total = min_total, .cg = &opts->cg, .fn = fn,
@@ -375,7 +375,7 @@ void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min
 	case CHAIN_GRAPH_ABS:
 	case CHAIN_GRAPH_REL:
 		callchain_graph_lines(g, he, skip_first,
-				      opts->children ? he->period_acc : he->period);
+				      opts->children ? hist_entry__period_acc(he) : he->period);
 		break;
 	case CHAIN_FLAT:
 	case CHAIN_FOLDED:
@@ -502,33 +502,94 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
 	case COL_OVERHEAD_GUEST_US:
 		return hist_entry__mode_period(he, PERF_RECORD_MISC_GUEST_USER);
 	case COL_CHILDREN:
-		return he->period_acc;
+		return hist_entry__period_acc(he);
 	default:
 		return he->period;
 	}
+}
+
+/*
+ * "%*.2f%%" of @v (a percentage, 0 to 100 and a bit) into @buf, as
+ * snprintf prints it, without its cost where the rounding is plain:
+ * printf rounds the exact binary value to two decimals, and v * 100 is
+ * that value within an ulp or two, so away from a half (by far more
+ * than the error) its rounding is printf's. Elsewhere, snprintf.
+ */
+int percent__snprint(char *buf, size_t len, int width, double v)
+{
+	char tmp[32], *p = tmp + sizeof(tmp);
+	double x = v * 100, fl;
+	u64 n;
+	size_t l, pad;
+
+	if (!(x >= 0 && x < 1e15))
+		return snprintf(buf, len, "%*.2f%%", width, v);
+	fl = floor(x);
+	if (fabs(x - fl - 0.5) < 1e-6)
+		return snprintf(buf, len, "%*.2f%%", width, v);
+	n = (u64)fl + (x - fl > 0.5);
+	*--p = '%';
+	*--p = (char)('0' + n % 10);
+	*--p = (char)('0' + n / 10 % 10);
+	*--p = '.';
+	n /= 100;
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	l = (size_t)(tmp + sizeof(tmp) - p);
+	pad = (size_t)width + 1 > l ? (size_t)width + 1 - l : 0;
+	if (pad + l >= len)
+		return snprintf(buf, len, "%*.2f%%", width, v);
+	memset(buf, ' ', pad);
+	memcpy(buf + pad, p, l);
+	buf[pad + l] = '\0';
+	return (int)(pad + l);
+}
+
+/*
+ * A key's text into @buf padded to @width (0: as is; right-aligned with
+ * @right), as snprintf's "%-*s" / "%*s" of it would be. Returns its length.
+ */
+static int snprint_key_cell(const struct hist_entry *he, enum sort_key_id key, int width,
+			    bool right, char *buf, size_t len)
+{
+	int n = hist_entry__snprint_key(he, key, buf, len);
+	size_t l, w;
+
+	if (n < 0)
+		return n;
+	l = (size_t)n < len ? (size_t)n : len - 1;
+	w = width > 0 ? (size_t)width : 0;
+	if (w >= len)
+		w = len - 1;
+	if (l >= w)
+		return (int)l;
+	if (right) {
+		memmove(buf + w - l, buf, l + 1);
+		memset(buf, ' ', w - l);
+	} else {
+		memset(buf + l, ' ', w - l);
+		buf[w] = '\0';
+	}
+	return (int)w;
 }
 
 /* One cell: padded to @width (0: as is). Returns its length. */
 static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 			const struct output_field *f, int width, char *buf, size_t len)
 {
-	char tmp[1024];
-
 	switch (f->col) {
 	case COL_SAMPLE:
-		return snprintf(buf, len, "%*" PRIu64, width, he->nr_samples);
+		return snprintf(buf, len, "%*" PRIu64, width, hist_entry__nr_samples(he));
 	case COL_PERIOD:
 		return snprintf(buf, len, "%*" PRIu64, width, he->period);
 	case COL_KEY:
-		hist_entry__snprint_key(he, f->key, tmp, sizeof(tmp));
-		if (!width || sort_keys[f->key].no_pad)
-			return snprintf(buf, len, "%s", tmp);
-		if (sort_keys[f->key].right)
-			return snprintf(buf, len, "%*s", width, tmp);
-		return snprintf(buf, len, "%-*s", width, tmp);
+		return snprint_key_cell(he, f->key, sort_keys[f->key].no_pad ? 0 : width,
+					sort_keys[f->key].right, buf, len);
 	default:
-		return snprintf(buf, len, "%*.2f%%", width ? width - 1 : 0,
-				percent(col_period(he, f->col), hists__total_period(hists)));
+		return percent__snprint(buf, len, width ? width - 1 : 0,
+				       percent(col_period(he, f->col), hists__total_period(hists)));
 	}
 }
 
@@ -550,7 +611,7 @@ static bool row_shown(const struct hists *hists, const struct hist_entry *he,
 		      const struct stdio_opts *opts)
 {
 	/* --percent-limit: of Children with --children (-F too, as perf) */
-	u64 period = opts->children ? he->period_acc : he->period;
+	u64 period = opts->children ? hist_entry__period_acc(he) : he->period;
 
 	return !he->filtered && !(opts->percent_limit > 0 &&
 		 percent(period, hists__total_period(hists)) < opts->percent_limit);
@@ -614,10 +675,10 @@ static void hier_row(struct hier *h, const struct hist_entry *he, int depth)
 	h->rows++;
 	if (depth + 1 >= h->nr_keys)
 		return;
-	for (i = 0; i < he->nr_children; i++)
-		if (hier_shown(h, he->children[i]))
+	for (i = 0; i < hist_entry__nr_children(he); i++)
+		if (hier_shown(h, hist_entry__child(he, i)))
 			break;
-	if (i == he->nr_children && he->nr_children) {
+	if (i == hist_entry__nr_children(he) && hist_entry__nr_children(he)) {
 		int ow = 0;
 
 		for (c = 0; c < h->nr_cols; c++)
@@ -627,9 +688,9 @@ static void hier_row(struct hier *h, const struct hist_entry *he, int depth)
 		fprintf(h->fp, "%*sno entry >= %.2f%%\n", ow + 4, "", h->opts->percent_limit);
 		return;
 	}
-	for (i = 0; i < he->nr_children; i++)
-		if (hier_shown(h, he->children[i]))
-			hier_row(h, he->children[i], depth + 1);
+	for (i = 0; i < hist_entry__nr_children(he); i++)
+		if (hier_shown(h, hist_entry__child(he, i)))
+			hier_row(h, hist_entry__child(he, i), depth + 1);
 }
 
 static void hier_header(struct hier *h)
@@ -716,7 +777,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 			if (!levels[0].sorted[r]->filtered)
 				continue;
 			levels[d].hidden_period += levels[0].sorted[r]->period;
-			levels[d].nr_hidden += levels[0].sorted[r]->nr_samples;
+			levels[d].nr_hidden += hist_entry__nr_samples(levels[0].sorted[r]);
 		}
 	}
 	h.base = &levels[0];
@@ -727,9 +788,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 
 			if (!p)
 				continue;	/* cannot be: every row has its parent */
-			p->children = xrealloc(p->children,
-					       (p->nr_children + 1) * sizeof(*p->children));
-			p->children[p->nr_children++] = he;
+			hist_entry__add_child(p, he);
 		}
 	}
 	for (i = 0; i < h.nr_cols; i++)
@@ -780,8 +839,14 @@ static int srcline_cut(const struct hists *hists, bool *cut)
 	hists__init(&groups, &pre);
 	for (i = 0; i < hists->nr_entries; i++) {
 		struct hist_entry one = *hists->sorted[i];
+		struct hist_more more;
 
-		one.nr_samples = 1;
+		if (one.more) {
+			more = *one.more;
+			more.samples_hi = 0;
+			one.more = &more;
+		}
+		one.samples_lo = 1;
 		one.filtered = false;
 		hists__add_entry(&groups, &one);
 	}
@@ -789,12 +854,13 @@ static int srcline_cut(const struct hists *hists, bool *cut)
 		const struct hist_entry *he = hists->sorted[i];
 		const struct hist_entry *g = hists__find(&groups, he);
 
-		cut[i] = g && g->nr_samples < 2 && he->nr_samples < 2;
+		cut[i] = g && hist_entry__nr_samples(g) < 2 && hist_entry__nr_samples(he) < 2;
 		if (he->filtered)
 			continue;
 		any |= cut[i];
-		if (!cut[i] && he->srcline && (int)strlen(he->srcline) > width)
-			width = (int)strlen(he->srcline);
+		if (!cut[i] && hist_entry__srcline(he) &&
+		    (int)strlen(hist_entry__srcline(he)) > width)
+			width = (int)strlen(hist_entry__srcline(he));
 	}
 	hists__exit(&groups);
 	return any ? width : 0;
@@ -885,8 +951,8 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			fputs(buf, fp);
 		}
 		fputc('\n', fp);
-		if (opts->callchain && he->callchain) {
-			callchain__sort(he->callchain);
+		if (opts->callchain && hist_entry__callchain(he)) {
+			callchain__sort(hist_entry__callchain(he));
 			/*
 			 * As perf: the paths' percentages are of the whole
 			 * total, --percentage relative or not; the minimum is
@@ -1020,10 +1086,11 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 		fprintf(fp, "{\"event\":");
 		json_fprint_string(fp, event);
 		fprintf(fp, ",\"overhead\":%.4f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
-			percent(he->period, hists__total_period(hists)), he->nr_samples, he->period);
+			percent(he->period, hists__total_period(hists)), hist_entry__nr_samples(he), he->period);
 		if (opts->children)
 			fprintf(fp, ",\"children\":%.4f,\"children_period\":%" PRIu64,
-				percent(he->period_acc, hists__total_period(hists)), he->period_acc);
+				percent(hist_entry__period_acc(he), hists__total_period(hists)),
+				hist_entry__period_acc(he));
 		for (k = 0; k < opts->nr_fields; k++)
 			if (opts->fields[k].col > COL_OVERHEAD && opts->fields[k].col < COL_SAMPLE)
 				fprintf(fp, ",\"%s\":%.4f", cols[opts->fields[k].col].name,
@@ -1048,7 +1115,7 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 				break;
 			case SORT_VCPU:
 			case SORT_CPU: {
-				int v = key == SORT_VCPU ? he->vcpu : he->cpu;
+				int v = key == SORT_VCPU ? hist_entry__vcpu(he) : hist_entry__cpu(he);
 
 				if (v < 0)
 					fprintf(fp, ",\"%s\":null", sort_keys[key].name);
@@ -1070,9 +1137,9 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			bool first = true;
 
 			fprintf(fp, ",\"callchains\":[");
-			if (he->callchain) {
-				callchain__sort(he->callchain);
-				json_paths(fp, he->callchain, stack, 0, &first);
+			if (hist_entry__callchain(he)) {
+				callchain__sort(hist_entry__callchain(he));
+				json_paths(fp, hist_entry__callchain(he), stack, 0, &first);
 			}
 			fputc(']', fp);
 		}

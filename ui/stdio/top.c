@@ -51,7 +51,9 @@ void top__print_snapshot(struct top *top, FILE *fp)
 			struct hist_entry *row = hists__add_entry(&view, he);
 
 			/* -g: the view's own trees, merged (hists__exit frees them) */
-			callchain__merge(&row->callchain, he->callchain);
+			if (hist_entry__callchain(he))
+				callchain__merge(hist_entry__callchain_p(row),
+						 hist_entry__callchain(he));
 		}
 	}
 	hists__sort(&view);

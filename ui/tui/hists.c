@@ -184,7 +184,7 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 		return false;
 	if (hb->zoom == ZOOM_DSO && he->dso != hb->zoom_dso)
 		return false;
-	if (hb->zoom == ZOOM_GUEST && he->machine != hb->zoom_machine)
+	if (hb->zoom == ZOOM_GUEST && hist_entry__machine(he) != hb->zoom_machine)
 		return false;
 	if (hb->filter[0]) {
 		char buf[512];
@@ -255,8 +255,8 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 		struct lines_ctx c = { .g = g, .row = row_key(he) };
 
 		g->made = true;
-		if (he->callchain) {
-			callchain__sort(he->callchain);
+		if (hist_entry__callchain(he)) {
+			callchain__sort(hist_entry__callchain(he));
 			hist_entry__callchain_lines(he, hb->whole_period, hb->total_period,
 						    &hb->gopts,
 						    hb->view.so.nr && hb->view.so.keys[0] == SORT_SYM,
@@ -370,7 +370,8 @@ static void hb__free_graphs(struct hists_browser *hb)
 	/* the view's rows borrow trees or own merged ones: hists__exit frees neither */
 	for (i = 0; i < hb->view.table_size; i++)
 		for (struct hist_entry *he = hb->view.table[i]; he; he = he->hnext)
-			he->callchain = NULL;
+			if (he->more)
+				he->more->callchain = NULL;
 	for (i = 0; i < hb->nr_owned; i++)
 		callchain__free(hb->owned[i]);
 	free(hb->owned);
@@ -408,12 +409,12 @@ static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t
 		for (j = i + 1; j < n && src[j].row == src[i].row; j++)
 			;
 		if (j == i + 1 && !hb->ops) {
-			src[i].row->callchain = src[i].tree;
+			*hist_entry__callchain_p(src[i].row) = src[i].tree;
 			continue;
 		}
 		for (; i < j; i++)
 			callchain__merge(&t, src[i].tree);
-		src[j - 1].row->callchain = t;
+		*hist_entry__callchain_p(src[j - 1].row) = t;
 		hb->owned = xrealloc(hb->owned, (hb->nr_owned + 1) * sizeof(*hb->owned));
 		hb->owned[hb->nr_owned++] = t;
 	}
@@ -443,13 +444,13 @@ static void hb__rebuild(struct hists_browser *hb)
 			if (!hb__shown(hb, he))
 				continue;
 			row = hists__add_entry(&hb->view, he);
-			if (!hb->cg || !he->callchain)
+			if (!hb->cg || !hist_entry__callchain(he))
 				continue;
 			if (nr_src == alloc_src) {
 				alloc_src = alloc_src ? 2 * alloc_src : 256;
 				src = xrealloc(src, alloc_src * sizeof(*src));
 			}
-			src[nr_src++] = (struct tree_src){ row, he->callchain };
+			src[nr_src++] = (struct tree_src){ row, hist_entry__callchain(he) };
 		}
 	}
 	hb__set_trees(hb, src, nr_src);
@@ -459,7 +460,7 @@ static void hb__rebuild(struct hists_browser *hb)
 	if (hb->ops && hb->ops->percent_limit > 0)
 		while (hb->view.nr_entries &&
 		       percent(hb->view.cumulate ?
-			   hb->view.sorted[hb->view.nr_entries - 1]->period_acc :
+			   hist_entry__period_acc(hb->view.sorted[hb->view.nr_entries - 1]) :
 			   hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
 		       hb->ops->percent_limit)
 			hb->view.nr_entries--;
@@ -525,9 +526,9 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 		n = (size_t)snprintf(line, sizeof(line), "%c ", hb__sign(hb, d));
 	if (hb->view.cumulate)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% ",
-				      percent(he->period_acc, hb->total_period));
+				      percent(hist_entry__period_acc(he), hb->total_period));
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% %9" PRIu64,
-			      percent(he->period, hb->total_period), he->nr_samples);
+			      percent(he->period, hb->total_period), hist_entry__nr_samples(he));
 	for (k = 0; k < hb->view.so.nr && n < sizeof(line); k++) {
 		bool last = k == hb->view.so.nr - 1;
 
@@ -733,7 +734,7 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 			hb->zoom_dso = he->dso;
 		} else if (sort_order__has(&hb->view.so, SORT_GUEST)) {
 			hb->zoom = ZOOM_GUEST;
-			hb->zoom_machine = he->machine;
+			hb->zoom_machine = hist_entry__machine(he);
 		} else {
 			ui__message("nothing to zoom into: the sort has no dso or guest column");
 			return UI_CONTINUE;
