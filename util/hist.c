@@ -541,37 +541,61 @@ void hists__init(struct hists *hists, const struct sort_order *so)
 #define ROW_CHUNK_MIN	32
 #define ROW_CHUNK_MAX	8192
 
-struct row_chunk {
-	struct row_chunk *next;
+/* A chunk of rows (or of struct hist_more), carved from the front. */
+struct carve_chunk {
+	struct carve_chunk *next;
 	size_t used, size;
-	struct hist_entry rows[];
+	max_align_t data[];
 };
 
-struct more_chunk {
-	struct more_chunk *next;
-	size_t used, size;
-	struct hist_more more[];
-};
+/* One more @elem-byte object from the chunks at @head; a chunk twice the last when full. */
+static void *chunks__carve(struct carve_chunk **head, size_t elem)
+{
+	struct carve_chunk *c = *head;
+
+	if (!c || c->used == c->size) {
+		size_t size = c ? (c->size < ROW_CHUNK_MAX ? 2 * c->size : c->size) : ROW_CHUNK_MIN;
+
+		c = xmalloc(sizeof(*c) + size * elem);
+		c->used = 0;
+		c->size = size;
+		c->next = *head;
+		*head = c;
+	}
+	return (char *)c->data + elem * c->used++;
+}
+
+/* @src's chunks put in front of @dst's. */
+static void chunks__splice(struct carve_chunk **dst, struct carve_chunk **src)
+{
+	struct carve_chunk **pp = src;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = *dst;
+	*dst = *src;
+	*src = NULL;
+}
+
+static void chunks__free(struct carve_chunk **head)
+{
+	while (*head) {
+		struct carve_chunk *c = *head;
+
+		*head = c->next;
+		free(c);
+	}
+}
 
 static struct hist_more *hists__new_more(struct hists *hists)
 {
-	struct more_chunk *c = hists->more_chunks;
 	struct hist_more *m = hists->free_more;
 
 	if (m) {
 		hists->free_more = m->next_free;
 		return m;
 	}
-	if (!c || c->used == c->size) {
-		size_t size = c ? (c->size < ROW_CHUNK_MAX ? 2 * c->size : c->size) : ROW_CHUNK_MIN;
-
-		c = xmalloc(sizeof(*c) + size * sizeof(c->more[0]));
-		c->used = 0;
-		c->size = size;
-		c->next = hists->more_chunks;
-		hists->more_chunks = c;
-	}
-	return &c->more[c->used++];
+	return chunks__carve(&hists->more_chunks, sizeof(*m));
 }
 
 struct hist_more *hist_entry__more(struct hist_entry *he)
@@ -618,23 +642,13 @@ static void row__free_more(struct hists *hists, struct hist_entry *he)
 
 static struct hist_entry *hists__new_row(struct hists *hists)
 {
-	struct row_chunk *c = hists->chunks;
 	struct hist_entry *he = hists->free_rows;
 
 	if (he) {
 		hists->free_rows = he->hnext;
 		return he;
 	}
-	if (!c || c->used == c->size) {
-		size_t size = c ? (c->size < ROW_CHUNK_MAX ? 2 * c->size : c->size) : ROW_CHUNK_MIN;
-
-		c = xmalloc(sizeof(*c) + size * sizeof(c->rows[0]));
-		c->used = 0;
-		c->size = size;
-		c->next = hists->chunks;
-		hists->chunks = c;
-	}
-	return &c->rows[c->used++];
+	return chunks__carve(&hists->chunks, sizeof(*he));
 }
 
 /* Top's decay: a row no count holds any more, for the next new row. */
@@ -648,20 +662,9 @@ static void hists__drop_row(struct hists *hists, struct hist_entry *he)
 /* Hands @src's rows' memory to @dst (whose table the rows move into). */
 static void hists__take_rows(struct hists *dst, struct hists *src)
 {
-	struct row_chunk **pp = &src->chunks;
-	struct more_chunk **mp = &src->more_chunks;
-
-	while (*pp)
-		pp = &(*pp)->next;
-	*pp = dst->chunks;
-	dst->chunks = src->chunks;
-	src->chunks = NULL;
+	chunks__splice(&dst->chunks, &src->chunks);
 	src->free_rows = NULL;
-	while (*mp)
-		mp = &(*mp)->next;
-	*mp = dst->more_chunks;
-	dst->more_chunks = src->more_chunks;
-	src->more_chunks = NULL;
+	chunks__splice(&dst->more_chunks, &src->more_chunks);
 	src->free_more = NULL;
 }
 
@@ -675,18 +678,8 @@ void hists__reset(struct hists *hists)
 		for (; he; he = he->hnext)
 			row__free_more(hists, he);
 	}
-	while (hists->chunks) {
-		struct row_chunk *c = hists->chunks;
-
-		hists->chunks = c->next;
-		free(c);
-	}
-	while (hists->more_chunks) {
-		struct more_chunk *c = hists->more_chunks;
-
-		hists->more_chunks = c->next;
-		free(c);
-	}
+	chunks__free(&hists->chunks);
+	chunks__free(&hists->more_chunks);
 	hists->free_rows = NULL;
 	hists->free_more = NULL;
 	free(hists->table);

@@ -227,10 +227,10 @@ struct hists {
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
 	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
 	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
-	struct row_chunk *chunks;
+	struct carve_chunk *chunks;
 	struct hist_entry *free_rows;
 	/* and their struct hist_more, where the sort keys need one a row */
-	struct more_chunk *more_chunks;
+	struct carve_chunk *more_chunks;
 	struct hist_more *free_more;
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];

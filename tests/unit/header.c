@@ -22,6 +22,21 @@ static bool printed(const char *text, const char *line)
 
 static size_t nr_seen;
 
+/* Finishes the file @w writes at @path and opens it again for reading. */
+static struct perf_data *finish_and_open(struct perf_writer *w, const char *path)
+{
+	struct err derr;
+	struct perf_data *d;
+
+	CHECK(perf_writer__finish(w) == 0);
+	perf_writer__delete(w);
+	d = perf_data__open(path, &derr);
+	CHECK(d != NULL);
+	if (!d)
+		fprintf(stderr, "%s\n", derr.msg);
+	return d;
+}
+
 /* header__for_each_build_id: the entries come back as written, in order. */
 static int check_build_id(const struct build_id_entry *e, void *arg)
 {
@@ -65,7 +80,6 @@ void test_header_round_trip(void)
 	static u64 ids0[2] = { 11, 12 }, ids1[1] = { 13 };
 	struct feat_src src = { .info = &hi, .evsels = evsels, .nr_evsels = 2 };
 	char path[] = "/tmp/pmukvm-unit-header.XXXXXX", *text = NULL;
-	struct err derr;
 	const struct header_info *ri;
 	struct perf_writer *w;
 	struct perf_data *d;
@@ -107,15 +121,9 @@ void test_header_round_trip(void)
 	for (i = 0; i < nr_feat_ops; i++)
 		if (feat_ops[i].write)
 			CHECK(header__set_feature(w, feat_ops[i].id, &src) == 0);
-	CHECK(perf_writer__finish(w) == 0);
-	perf_writer__delete(w);
-
-	d = perf_data__open(path, &derr);
-	CHECK(d != NULL);
-	if (!d) {
-		fprintf(stderr, "%s\n", derr.msg);
+	d = finish_and_open(w, path);
+	if (!d)
 		goto out;
-	}
 	for (i = 0; i < nr_feat_ops; i++)
 		if (feat_ops[i].write)
 			CHECK(perf_data__has_feat(d, feat_ops[i].id));
@@ -301,7 +309,7 @@ void test_header_build_id_model(void)
 	struct bid_model *m = xcalloc(BID_MODEL_NR, sizeof(*m));
 	char path[] = "/tmp/pmukvm-unit-bid.XXXXXX", name[420];
 	struct buf fb = { 0 };
-	struct err derr, werr = ERR_INIT;
+	struct err werr = ERR_INIT;
 	struct perf_writer *w = NULL;
 	struct evsel ev = { 0 };
 	struct perf_data *d = NULL;
@@ -357,14 +365,9 @@ void test_header_build_id_model(void)
 	perf_writer__add_evsel(w, &ev.attr, "cpu-clock", &id, 1);
 	CHECK(perf_writer__start(w, 0) == 0);
 	perf_writer__set_feature(w, HEADER_BUILD_ID, fb.data, fb.len);
-	CHECK(perf_writer__finish(w) == 0);
-	perf_writer__delete(w);
-	d = perf_data__open(path, &derr);
-	CHECK(d != NULL);
-	if (!d) {
-		fprintf(stderr, "%s\n", derr.msg);
+	d = finish_and_open(w, path);
+	if (!d)
 		goto out;
-	}
 	CHECK(d->info.bid.nr == BID_MODEL_NR);
 	bid_model_seen = 0;
 	CHECK(header__for_each_build_id(d, bid_model_check, m) == 0);
