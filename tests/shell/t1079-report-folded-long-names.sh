@@ -72,3 +72,23 @@ if missing:
 sys.exit(1 if missing else 0)
 PY
 echo "ok: --flamegraph: both names whole in the frames' titles"
+
+# report --stdio prints them whole too, as perf report does (the rows'
+# cells were cut at 1 KiB), with every column sized from the longest.
+for keys in sym dso,sym comm,sym; do
+	perf report -i "$TMP/long.data" --stdio -q --no-children -g none --sort "$keys" 2>/dev/null |
+		grep . >"$TMP/perf.rows"
+	$PMUKVM report -i "$TMP/long.data" --stdio -q --no-children --sort "$keys" 2>"$TMP/err" |
+		grep . >"$TMP/ours.rows" || { cat "$TMP/err"; fail "report --sort $keys failed"; }
+	grep -qF "$want_callee" "$TMP/perf.rows" || fail "perf report does not print the name whole: cannot compare"
+	cmp -s "$TMP/perf.rows" "$TMP/ours.rows" ||
+		{ diff "$TMP/perf.rows" "$TMP/ours.rows" | cut -c1-200 | head; fail "--stdio --sort $keys: rows differ from perf report's"; }
+done
+$PMUKVM report -i "$TMP/long.data" --stdio --json >"$TMP/json" || fail "report --json failed"
+python3 -c 'import json, sys
+names = {r.get("sym", "") for r in (json.loads(l) for l in open(sys.argv[1]) if l.strip())}
+sys.exit(0 if any(sys.argv[2] in n for n in names) else 1)' "$TMP/json" "$want_callee" ||
+	{ head -c 600 "$TMP/json"; fail "--json: the name is not whole"; }
+$PMUKVM report -i "$TMP/long.data" --stdio --hierarchy | grep -qF "$want_callee" ||
+	fail "--hierarchy: the name is not whole"
+echo "ok: --stdio (3 sorts, as perf's), --json and --hierarchy print the names whole"

@@ -559,6 +559,9 @@ static int snprint_key_cell(const struct hist_entry *he, enum sort_key_id key, i
 
 	if (n < 0)
 		return n;
+	/* Cut: the whole length, for the caller to print again into more room. */
+	if ((size_t)n >= len || (width > 0 && (size_t)width >= len))
+		return n > width ? n : width;
 	l = (size_t)n < len ? (size_t)n : len - 1;
 	w = width > 0 ? (size_t)width : 0;
 	if (w >= len)
@@ -591,6 +594,49 @@ static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 		return percent__snprint(buf, len, width ? width - 1 : 0,
 				       percent(col_period(he, f->col), hists__total_period(hists)));
 	}
+}
+
+/* A cell's text, in a buffer that grows to what the longest cell needs. */
+struct cellbuf {
+	char *p;
+	size_t len;
+	char small[1024];
+};
+
+static void cellbuf__init(struct cellbuf *b)
+{
+	b->p = b->small;
+	b->len = sizeof(b->small);
+}
+
+static void cellbuf__exit(struct cellbuf *b)
+{
+	if (b->p != b->small)
+		free(b->p);
+}
+
+/* Room for @n bytes and the NUL. */
+static void cellbuf__fit(struct cellbuf *b, int n)
+{
+	if (n < 0 || (size_t)n < b->len)
+		return;
+	if (b->p != b->small)
+		free(b->p);
+	b->len = (size_t)n + 1;
+	b->p = xmalloc(b->len);
+}
+
+/* snprint_cell into @b, whole however long. Returns its length. */
+static int cell(struct cellbuf *b, const struct hists *hists, const struct hist_entry *he,
+		const struct output_field *f, int width)
+{
+	int n = snprint_cell(hists, he, f, width, b->p, b->len);
+
+	if (n >= 0 && (size_t)n >= b->len) {
+		cellbuf__fit(b, n);
+		n = snprint_cell(hists, he, f, width, b->p, b->len);
+	}
+	return n;
 }
 
 static int header_width(const struct output_field *f)
@@ -648,17 +694,18 @@ static bool hier_shown(const struct hier *h, const struct hist_entry *he)
 static void hier_row(struct hier *h, const struct hist_entry *he, int depth)
 {
 	const char *sep = h->opts->field_sep;
-	char buf[1024];
+	struct cellbuf buf;
 	const char *t;
 	size_t i;
 	int c;
 
+	cellbuf__init(&buf);
 	fprintf(h->fp, "%*s", depth * HIERARCHY_INDENT, "");
 	for (c = 0; c < h->nr_cols; c++) {
 		if (!sep || c)
 			fputs(sep ? sep : "  ", h->fp);
-		snprint_cell(h->base, he, &h->cols[c], sep ? 0 : h->widths[c], buf, sizeof(buf));
-		fputs(buf, h->fp);
+		cell(&buf, h->base, he, &h->cols[c], sep ? 0 : h->widths[c]);
+		fputs(buf.p, h->fp);
 	}
 	if (!sep)
 		fprintf(h->fp, "%*s", (h->nr_keys - 1) * HIERARCHY_INDENT, "");
@@ -666,12 +713,12 @@ static void hier_row(struct hier *h, const struct hist_entry *he, int depth)
 		struct output_field f = { COL_KEY, h->keys[depth] };
 		bool right = sort_keys[f.key].right;
 
-		snprint_cell(h->base, he, &f, sep || right ? 0 : h->key_widths[depth], buf,
-			     sizeof(buf));
+		cell(&buf, h->base, he, &f, sep || right ? 0 : h->key_widths[depth]);
 	}
-	for (t = buf; *t == ' '; t++)
+	for (t = buf.p; *t == ' '; t++)
 		;
 	fprintf(h->fp, "%s%s\n", sep ? sep : "  ", t);
+	cellbuf__exit(&buf);
 	h->rows++;
 	if (depth + 1 >= h->nr_keys)
 		return;
@@ -735,7 +782,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 	struct hier h = { .base = hists, .opts = opts, .fp = fp };
 	struct output_field all[OUTPUT_FIELDS_MAX];
 	struct hists *levels;
-	char buf[1024];
+	struct cellbuf buf;
 	int n = columns_of(hists, opts, all), i, d;
 	size_t r;
 
@@ -793,6 +840,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 	}
 	for (i = 0; i < h.nr_cols; i++)
 		h.widths[i] = header_width(&h.cols[i]);
+	cellbuf__init(&buf);
 	for (d = 0; d < h.nr_keys; d++) {
 		struct output_field f = { COL_KEY, h.keys[d] };
 
@@ -801,11 +849,12 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 			int w;
 
 			/* as perf, rows under --percent-limit count too */
-			w = snprint_cell(&levels[d], levels[d].sorted[r], &f, 0, buf, sizeof(buf));
+			w = cell(&buf, &levels[d], levels[d].sorted[r], &f, 0);
 			if (w > h.key_widths[d])
-				h.key_widths[d] = w < (int)sizeof(buf) ? w : (int)sizeof(buf) - 1;
+				h.key_widths[d] = w;
 		}
 	}
+	cellbuf__exit(&buf);
 	if (opts->header_names)
 		hier_header(&h);
 	for (r = 0; r < levels[0].nr_entries; r++)
@@ -874,10 +923,11 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	size_t i, rows = 0, n = hists->nr_entries;
 	int nf, c, last_key = -1, cut_width = 0;
 	bool *cut = NULL;
-	char buf[1024];
+	struct cellbuf buf;
 
 	if (opts->hierarchy)
 		return hists__fprintf_hierarchy(hists, opts, fp);
+	cellbuf__init(&buf);
 	nf = columns_of(hists, opts, f);
 	if (hists->nr_entries) {
 		cut = xcalloc(hists->nr_entries, sizeof(*cut));
@@ -901,11 +951,11 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 
 				if (f[c].col != COL_KEY)
 					continue;
-				w = snprint_cell(hists, he, &f[c], 0, buf, sizeof(buf));
+				w = cell(&buf, hists, he, &f[c], 0);
 				if (cut_width && f[c].key == SORT_SRCLINE)
 					w = cut_width;
 				if (w > widths[c])
-					widths[c] = w < (int)sizeof(buf) ? w : (int)sizeof(buf) - 1;
+					widths[c] = w;
 			}
 		}
 	}
@@ -944,11 +994,11 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 
 			if (!sep || c)
 				fputs(sep ? sep : "  ", fp);
-			snprint_cell(hists, he, &f[c], pad ? widths[c] : 0, buf, sizeof(buf));
+			cell(&buf, hists, he, &f[c], pad ? widths[c] : 0);
 			if (cut_width && cut[i] && f[c].col == COL_KEY && f[c].key == SORT_SRCLINE &&
-			    strlen(buf) > (size_t)cut_width)
-				buf[cut_width] = '\0';
-			fputs(buf, fp);
+			    strlen(buf.p) > (size_t)cut_width)
+				buf.p[cut_width] = '\0';
+			fputs(buf.p, fp);
 		}
 		fputc('\n', fp);
 		if (opts->callchain && hist_entry__callchain(he)) {
@@ -966,6 +1016,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		rows++;
 	}
 	free(cut);
+	cellbuf__exit(&buf);
 	return rows;
 }
 
@@ -1075,8 +1126,10 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			   const struct stdio_opts *opts, FILE *fp)
 {
 	size_t i;
-	char buf[1024];
+	struct cellbuf buf;
 	int k;
+
+	cellbuf__init(&buf);
 
 	for (i = 0; i < hists->nr_entries; i++) {
 		const struct hist_entry *he = hists->sorted[i];
@@ -1126,9 +1179,10 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			case SORT_PERIOD:
 				break;		/* every row has its period */
 			default:
-				hist_entry__snprint_key(he, key, buf, sizeof(buf));
+				cellbuf__fit(&buf, hist_entry__snprint_key(he, key, buf.p, buf.len));
+				hist_entry__snprint_key(he, key, buf.p, buf.len);
 				fprintf(fp, ",\"%s\":", sort_keys[key].name);
-				json_fprint_string(fp, buf);
+				json_fprint_string(fp, buf.p);
 				break;
 			}
 		}
@@ -1145,5 +1199,6 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 		}
 		fprintf(fp, "}\n");
 	}
+	cellbuf__exit(&buf);
 	return hists->nr_entries;
 }
