@@ -579,8 +579,10 @@ int session__process_events(struct session *s)
 	 * Chunks rather than the map: what stays resident is what waits to
 	 * be delivered (bench-report.md, 2026-12-02). One thread reads,
 	 * orders and delivers: on two CPUs handing records to a second
-	 * thread cost more than it overlapped (bench-report.md,
-	 * "The hand-over", 2026-12-02).
+	 * thread cost more CPU than it overlapped, and wall time too on
+	 * the host and -g files; on the guest file the overlap was worth
+	 * more (0.07 s with the reader thread, 0.09 s without: bench-report.md,
+	 * "The hand-over" and the low-load run after it, 2026-12-02).
 	 */
 	perf_data__read_chunks(s->data);
 	return read_all(s);
