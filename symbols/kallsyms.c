@@ -296,10 +296,16 @@ enum { CHUNK = 256 * 1024, MAX_LINE = 4096, RANGE_CHUNK = 64 * 1024 };
 size_t kallsyms_split_min = 1u << 20;
 
 /*
- * Parses bytes [@start, @end) of the plain file @fd, which begin a line,
- * by pread (no file offset shared). Returns 0 or a negative errno; the
- * message, if any, is not what a parse of the whole file would say.
+ * Parses the plain file @fd from @start, which begins a line, to @end, or
+ * (@end KPARSE_EOF) to its end, by pread: no file offset shared, so that
+ * the two halves of a split parse can read one descriptor at once. A line
+ * is cut at '\n' in a chunk buffer, the unfinished tail moved to its front.
+ * Returns 0 or a negative errno, with the whole file's messages in st->err;
+ * a range that ends early is -EIO, without a message (the caller of a
+ * split parse then parses the file whole).
  */
+#define KPARSE_EOF	UINT64_MAX
+
 static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 start, u64 end)
 {
 	char *buf = scratch_realloc(NULL, 0, RANGE_CHUNK + MAX_LINE);
@@ -312,11 +318,23 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 		ssize_t n = want ? pread(fd, buf + have, want, (off_t)pos) : 0;
 		char *p = buf, *stop, *eol;
 
-		if (n < 0 || (n == 0 && want)) {
-			ret = -EIO;
+		if (n < 0) {
+			int e = -errno;
+
+			ret = err__set(st->err, e, "cannot read '%s': %s", st->path,
+				       file__strerror(e));
+			break;
+		}
+		if (n == 0 && want && end != KPARSE_EOF) {
+			ret = -EIO;	/* shorter than when the range was cut */
 			break;
 		}
 		pos += (u64)n;
+		if (pos > KALLSYMS_MAX_BYTES) {
+			ret = err__set(st->err, -EFBIG, "%s: larger than %u MiB: not a kallsyms "
+				       "copy", st->path, KALLSYMS_MAX_BYTES >> 20);
+			break;
+		}
 		stop = buf + have + n;
 		while (!ret && (eol = memchr(p, '\n', (size_t)(stop - p)))) {
 			ret = kparse_line(ks, st, p, eol);
@@ -331,7 +349,8 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 			break;
 		}
 		if (have >= MAX_LINE) {
-			ret = -EINVAL;
+			ret = err__set(st->err, -EINVAL, "%s:%zu: line longer than %d bytes",
+				       st->path, st->line + 1, MAX_LINE);
 			break;
 		}
 		memmove(buf, p, have);
@@ -455,14 +474,17 @@ static bool kallsyms__want_split(u64 size)
 	return kallsyms_split_min <= 1 || sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
-/* Streams the file through the parser: no copy of the whole file in memory. */
+/*
+ * Streams the file through the parser: no copy of the whole file in
+ * memory. A plain file is read by kparse_range (in two halves, or whole);
+ * a gzip copy through zlib's reader.
+ */
 int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 {
 	char *buf;
 	struct kparse st;
 	struct stat stbuf;
 	size_t have = 0, total = 0;
-	bool gzip = false;
 	gzFile gz;
 	int fd, ret = 0;
 
@@ -481,31 +503,39 @@ int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 	 * more, half of it the name), so that the arrays do not grow by
 	 * copies, which leave freed holes behind at the peak.
 	 */
-	if (!fstat(fd, &stbuf) && stbuf.st_size > 0) {
+	if (fstat(fd, &stbuf))
+		stbuf.st_size = 0;
+	if (stbuf.st_size > 0) {
 		size_t size = (size_t)stbuf.st_size;
 		u8 head[2], tail[4];
 
 		/* A gzip copy: its last 4 bytes are the plain size (mod 2^32). */
-		if (size >= 18 && pread(fd, head, 2, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b &&
-		    pread(fd, tail, 4, (off_t)size - 4) == 4) {
-			gzip = true;
-			size = (size_t)tail[0] | (size_t)tail[1] << 8 | (size_t)tail[2] << 16 |
-			       (size_t)tail[3] << 24;
-			if (size > KALLSYMS_MAX_BYTES)
-				size = KALLSYMS_MAX_BYTES;
+		if (size >= 2 && pread(fd, head, 2, 0) == 2 && head[0] == 0x1f && head[1] == 0x8b) {
+			if (size >= 18 && pread(fd, tail, 4, (off_t)size - 4) == 4) {
+				size = (size_t)tail[0] | (size_t)tail[1] << 8 |
+				       (size_t)tail[2] << 16 | (size_t)tail[3] << 24;
+				if (size > KALLSYMS_MAX_BYTES)
+					size = KALLSYMS_MAX_BYTES;
+				symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
+			}
+			goto gzip;
 		}
 		symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
-		if (!gzip && kallsyms__want_split((u64)size)) {
-			if (!kallsyms__load_split(ks, &st, fd, (u64)size)) {
-				close(fd);
-				goto out_finish;
-			}
+		if (kallsyms__want_split((u64)size)) {
+			if (!kallsyms__load_split(ks, &st, fd, (u64)size))
+				goto out_close;
 			/* Parsed whole below, as if never split. */
 			kallsyms__exit(ks);
 			kparse_init(ks, &st, path, err);
 			symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
 		}
 	}
+	/* A plain file, or one whose size fstat does not give (/proc/kallsyms). */
+	ret = kparse_range(ks, &st, fd, 0, KPARSE_EOF);
+out_close:
+	close(fd);
+	goto out_finish;
+gzip:
 	buf = scratch_realloc(NULL, 0, CHUNK + MAX_LINE);
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
