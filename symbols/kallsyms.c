@@ -153,6 +153,7 @@ struct kparse {
 	u64 stext;
 	bool has_stext;
 	bool nul_module;	/* a module tag with a NUL byte in it */
+	u64 off;		/* the file offset of the line parsed (lazy tables) */
 };
 
 static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, const char *eol)
@@ -226,13 +227,45 @@ static int kparse_line(struct kallsyms *ks, struct kparse *st, const char *p, co
 			return -EINVAL;
 		}
 	}
-	symtab__add_owned(&ks->tab, addr, 0,
-			  type == 'W' || type == 'w' ? STB_WEAK :
-			  is_upper(type) ? STB_GLOBAL : STB_LOCAL,
-			  to_upper(type) == 'T' || to_upper(type) == 'W' ?
-			  STT_FUNC : STT_OBJECT,
-			  name, (size_t)(name_end - name), owner);
+	if (ks->tab.refs)
+		symtab__add_ref(&ks->tab, addr, type == 'W' || type == 'w' ? STB_WEAK :
+				is_upper(type) ? STB_GLOBAL : STB_LOCAL,
+				to_upper(type) == 'T' || to_upper(type) == 'W' ? STT_FUNC : STT_OBJECT,
+				owner, (u32)st->off);
+	else
+		symtab__add_owned(&ks->tab, addr, 0,
+				  type == 'W' || type == 'w' ? STB_WEAK :
+				  is_upper(type) ? STB_GLOBAL : STB_LOCAL,
+				  to_upper(type) == 'T' || to_upper(type) == 'W' ?
+				  STT_FUNC : STT_OBJECT,
+				  name, (size_t)(name_end - name), owner);
 	st->kept++;
+	return 0;
+}
+
+/*
+ * A lazy table's line read back (symtab_line_fn): the name of the line
+ * that starts @p, as kparse_line found it, if its address is @start and
+ * its type one kept; the line kparse_line checked whole at load.
+ */
+static int kallsyms__line_name(const char *p, size_t len, bool eof, u64 start,
+			       const char **name, size_t *name_len)
+{
+	const char *end = p + len, *q, *n;
+	u64 addr;
+	size_t d = parse_hex(p, end, &addr);
+
+	q = p + d;
+	if (!d || addr != start || end - q < 4 || q[0] != ' ' || !is_alpha(q[1]) ||
+	    !keep_type(q[1]) || q[2] != ' ')
+		return -EINVAL;
+	n = q += 3;
+	while (q < end && *q != '\n' && *q != '\t' && *q != ' ')
+		q++;
+	if ((q == end && !eof) || q == n || q - n > KSYM_NAME_MAX)
+		return -EINVAL;
+	*name = n;
+	*name_len = (size_t)(q - n);
 	return 0;
 }
 
@@ -310,7 +343,7 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 {
 	char *buf = scratch_realloc(NULL, 0, RANGE_CHUNK + MAX_LINE);
 	size_t have = 0;
-	u64 pos = start;
+	u64 pos = start, base;
 	int ret = 0;
 
 	for (;;) {
@@ -336,7 +369,9 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 			break;
 		}
 		stop = buf + have + n;
+		base = pos - (u64)(stop - buf);	/* the file offset of buf[0] */
 		while (!ret && (eol = memchr(p, '\n', (size_t)(stop - p)))) {
+			st->off = base + (u64)(p - buf);
 			ret = kparse_line(ks, st, p, eol);
 			p = eol + 1;
 		}
@@ -344,6 +379,7 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 			break;
 		have = (size_t)(stop - p);
 		if (n == 0) {
+			st->off = base + (u64)(p - buf);
 			if (have)
 				ret = kparse_line(ks, st, p, stop);
 			break;
@@ -449,6 +485,7 @@ static int kallsyms__load_split(struct kallsyms *ks, struct kparse *st, int fd, 
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
 	kparse_init(&b.ks, &b.st, st->path, &b.err);
+	b.ks.tab.refs = ks->tab.refs;	/* names as file offsets, as the first half's */
 	b.fd = fd;
 	b.start = cut;
 	b.end = size;
@@ -472,6 +509,22 @@ static bool kallsyms__want_split(u64 size)
 	if (size < kallsyms_split_min || size < 2)
 		return false;
 	return kallsyms_split_min <= 1 || sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/*
+ * A plain copy's table keeps no names: they are read back from the file
+ * when asked for (symtab__set_lazy), through a descriptor of its own.
+ */
+static int kallsyms__plain_init(struct kallsyms *ks, int fd, const char *path, size_t size)
+{
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0), ret;
+
+	if (dfd < 0)
+		return -errno;
+	ret = symtab__set_lazy(&ks->tab, dfd, path, kallsyms__line_name);
+	if (!ret)
+		symtab__reserve(&ks->tab, size / 40 + 16, 0);
+	return ret;
 }
 
 /*
@@ -520,14 +573,18 @@ int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err)
 			}
 			goto gzip;
 		}
-		symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
-		if (kallsyms__want_split((u64)size)) {
+		ret = kallsyms__plain_init(ks, fd, path, size);
+		if (!ret && kallsyms__want_split((u64)size)) {
 			if (!kallsyms__load_split(ks, &st, fd, (u64)size))
 				goto out_close;
 			/* Parsed whole below, as if never split. */
 			kallsyms__exit(ks);
 			kparse_init(ks, &st, path, err);
-			symtab__reserve(&ks->tab, size / 40 + 16, size / 2 + 64);
+			ret = kallsyms__plain_init(ks, fd, path, size);
+		}
+		if (ret) {
+			close(fd);
+			return err__set(err, ret, "cannot read '%s': %s", path, file__strerror(ret));
 		}
 	}
 	/* A plain file, or one whose size fstat does not give (/proc/kallsyms). */

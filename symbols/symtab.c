@@ -10,13 +10,18 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NAMES_CHUNK	(64 * 1024)
-/* Symbols and names of one table, together: offsets are 32 bits. */
-#define SYMTAB_MAX_BYTES	((size_t)UINT32_MAX)
+/* Symbols and names of one table, together: offsets are 31 bits (SYM_NAME_LAZY). */
+#define SYMTAB_MAX_BYTES	((size_t)INT32_MAX)
 
 /*
  * Memory that lives while a table is built (the names arena, the sort's
@@ -92,6 +97,168 @@ void symtab__init(struct symtab *tab)
 }
 
 /*
+ * Names read back. A table of symtab__set_lazy keeps, for each symbol,
+ * the file offset of its line instead of its name: a kernel's 122k names
+ * are 1.8 MB, and a report asks for those of the few thousand symbols
+ * that get a row or a call-graph node. A name read is copied into the
+ * room reserved after the symbols (address space only until written),
+ * and the symbol's @name becomes its distance, as in any other table:
+ * asked again, it costs nothing. The room holds every name (their bytes
+ * are fewer than the file's) and every address given instead.
+ */
+#define LAZY_MAX_FILE	(64u << 20)	/* with 36 bytes a line at most: under 2 GiB */
+#define LAZY_WINDOW	4096		/* the bytes read at once */
+#define LAZY_NEED	1024		/* what a line's address, type and name may take */
+#define LAZY_ADDR_BYTES	20		/* "0x" and 16 digits and the NUL */
+
+struct symtab_lazy {
+	int fd;
+	char *path;
+	symtab_line_fn parse;
+	off_t size;			/* the file when loaded */
+	struct timespec mtime;
+	bool changed;			/* since loaded: names read from now on are addresses */
+	bool warned;
+	/* Once finished: the symbols, and the room for names after them. */
+	const struct symbol *syms;
+	size_t nr;
+	char *room;
+	size_t room_used, names_bytes;
+	/* The bytes last read: [win_off, win_off + win_len) of the file. */
+	u64 win_off;
+	size_t win_len;
+	bool win_eof;
+	char win[LAZY_WINDOW];
+};
+
+/* The lazy tables, found by their symbols' addresses; the lock also guards the reads. */
+static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct symtab_lazy **lazies;
+static size_t nr_lazies, lazies_alloc;
+
+int symtab__set_lazy(struct symtab *tab, int fd, const char *path, symtab_line_fn parse)
+{
+	struct symtab_lazy *lz;
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (off_t)LAZY_MAX_FILE) {
+		close(fd);
+		return -EINVAL;
+	}
+	lz = xcalloc(1, sizeof(*lz));
+	lz->fd = fd;
+	lz->path = xstrdup(path);
+	lz->parse = parse;
+	lz->size = st.st_size;
+	lz->mtime = st.st_mtim;
+	tab->lazy = lz;
+	tab->refs = true;
+	return 0;
+}
+
+static void lazy_delete(struct symtab_lazy *lz)
+{
+	size_t i;
+
+	pthread_mutex_lock(&lazy_lock);
+	for (i = 0; i < nr_lazies; i++) {
+		if (lazies[i] == lz) {
+			lazies[i] = lazies[--nr_lazies];
+			break;
+		}
+	}
+	if (!nr_lazies) {
+		free(lazies);
+		lazies = NULL;
+		lazies_alloc = 0;
+	}
+	pthread_mutex_unlock(&lazy_lock);
+	close(lz->fd);
+	free(lz->path);
+	free(lz);
+}
+
+/* The name on the line at @off, which must be @start's: 0, or -EIO/-EINVAL. */
+static int lazy_line(struct symtab_lazy *lz, u64 start, u64 off, const char **name, size_t *len)
+{
+	if (!(off >= lz->win_off && off <= lz->win_off + lz->win_len &&
+	      (lz->win_eof || off + LAZY_NEED <= lz->win_off + lz->win_len))) {
+		ssize_t n = pread(lz->fd, lz->win, LAZY_WINDOW, (off_t)off);
+
+		if (n < 0) {
+			lz->win_off = lz->win_len = 0;
+			lz->win_eof = false;
+			return -EIO;
+		}
+		lz->win_off = off;
+		lz->win_len = (size_t)n;
+		lz->win_eof = n < LAZY_WINDOW;
+	}
+	return lz->parse(lz->win + (off - lz->win_off), (size_t)(lz->win_off + lz->win_len - off),
+			 lz->win_eof, start, name, len);
+}
+
+static bool lazy_file_changed(struct symtab_lazy *lz)
+{
+	struct stat st;
+
+	return fstat(lz->fd, &st) || st.st_size != lz->size ||
+	       st.st_mtim.tv_sec != lz->mtime.tv_sec || st.st_mtim.tv_nsec != lz->mtime.tv_nsec;
+}
+
+/* Reads @s's name into the room and points @s at it. Under lazy_lock. */
+static const char *lazy_fill(struct symtab_lazy *lz, struct symbol *s, u32 off)
+{
+	char addr[LAZY_ADDR_BYTES], *dst;
+	const char *name = NULL;
+	size_t len = 0;
+
+	if (!lz->changed && (lazy_file_changed(lz) || lazy_line(lz, s->start, off, &name, &len) ||
+			     lz->names_bytes + len + 1 > (size_t)lz->size))
+		lz->changed = true;
+	if (lz->changed) {
+		if (!lz->warned)
+			pr_warning("'%s' changed since its symbols were loaded: symbols whose "
+				   "names were not read yet are shown by address", lz->path);
+		lz->warned = true;
+		len = (size_t)snprintf(addr, sizeof(addr), "0x%" PRIx64, s->start);
+		name = addr;
+	} else {
+		lz->names_bytes += len + 1;
+	}
+	dst = lz->room + lz->room_used;
+	memcpy(dst, name, len);
+	dst[len] = '\0';
+	lz->room_used += len + 1;
+	__atomic_store_n(&s->name, (u32)(dst - (char *)s), __ATOMIC_RELEASE);
+	return dst;
+}
+
+const char *symbol__read_name(const struct symbol *s)
+{
+	struct symtab_lazy *lz = NULL;
+	const char *ret = "";
+	uintptr_t a = (uintptr_t)s;
+	size_t i;
+	u32 name;
+
+	pthread_mutex_lock(&lazy_lock);
+	name = __atomic_load_n(&s->name, __ATOMIC_RELAXED);
+	if (!(name & SYM_NAME_LAZY)) {
+		ret = (const char *)s + name;	/* another thread read it */
+		goto out;
+	}
+	for (i = 0; i < nr_lazies && !lz; i++)
+		if (a >= (uintptr_t)lazies[i]->syms && a < (uintptr_t)(lazies[i]->syms + lazies[i]->nr))
+			lz = lazies[i];
+	if (lz)
+		ret = lazy_fill(lz, (struct symbol *)s, name & ~SYM_NAME_LAZY);
+out:
+	pthread_mutex_unlock(&lazy_lock);
+	return ret;
+}
+
+/*
  * The bytes of tab->syms: while building, the symbols' room; once
  * finished, the symbols and their names (tab->names is NULL then).
  */
@@ -108,6 +275,8 @@ static void syms_resize(struct symtab *tab, size_t alloc)
 
 void symtab__exit(struct symtab *tab)
 {
+	if (tab->lazy)
+		lazy_delete(tab->lazy);
 	scratch_free(tab->syms, syms_bytes(tab));
 	scratch_free(tab->names, tab->names_alloc);
 	free(tab->side);
@@ -153,16 +322,19 @@ static size_t names_add(struct symtab *tab, const char *name, size_t len)
 	return off;
 }
 
-void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
-		       const char *name, size_t name_len, u16 owner)
+/* Adds a symbol whose name is @name, or (@name NULL, tab->refs) at file offset @off. */
+static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
+		const char *name, size_t name_len, u16 owner, u32 off)
 {
 	struct symbol *s;
 	u32 flags = (binding == STB_WEAK ? SYM_BIND_WEAK :
 		     binding == STB_GLOBAL ? SYM_BIND_GLOBAL : SYM_BIND_OTHER) |
 		    (type == STT_FUNC ? SYM_FUNC : 0);
 
+	if (!name)
+		name_len = 0;
 	if ((tab->nr + 1) * sizeof(*s) + tab->names_used + name_len + 1 > SYMTAB_MAX_BYTES ||
-	    tab->nr_side >= SYM_PAYLOAD_MAX) {
+	    tab->nr_side >= SYM_PAYLOAD_MAX || (!name && off >= LAZY_MAX_FILE)) {
 		tab->dropped++;
 		return;
 	}
@@ -170,7 +342,7 @@ void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 t
 		syms_resize(tab, tab->alloc ? tab->alloc * 3 / 2 + 16 : 16);
 	s = &tab->syms[tab->nr++];
 	s->start = start;
-	s->name = (u32)names_add(tab, name, name_len);
+	s->name = name ? (u32)names_add(tab, name, name_len) : SYM_NAME_LAZY | off;
 	/* While building, NEXT stands for unsized (the payload the owner). */
 	if (!size) {
 		s->info = make_info(flags, SYM_END_NEXT, owner);
@@ -183,8 +355,23 @@ void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 t
 	}
 }
 
+void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
+		       const char *name, size_t name_len, u16 owner)
+{
+	BUG_ON(tab->refs);
+	add(tab, start, size, binding, type, name, name_len, owner, 0);
+}
+
+void symtab__add_ref(struct symtab *tab, u64 start, u8 binding, u8 type, u16 owner, u32 off)
+{
+	BUG_ON(!tab->refs);
+	add(tab, start, 0, binding, type, NULL, 0, owner, off);
+}
+
 void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes)
 {
+	if (tab->refs)
+		name_bytes = 0;
 	if (nr > tab->alloc)
 		syms_resize(tab, nr);
 	if (name_bytes > tab->names_alloc) {
@@ -204,6 +391,7 @@ int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 	size_t i, nr = tab->nr + src->nr, base = tab->names_used, side_base = tab->nr_side;
 	size_t names = tab->names_used + src->names_used;
 
+	BUG_ON(tab->refs != src->refs);
 	if (tab->dropped || src->dropped || nr * sizeof(struct symbol) + names > SYMTAB_MAX_BYTES ||
 	    tab->nr_side + src->nr_side >= SYM_PAYLOAD_MAX)
 		return -E2BIG;
@@ -214,7 +402,8 @@ int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 		struct symbol s = src->syms[i];
 		u32 low = s.info & ((1u << SYM_PAYLOAD_SHIFT) - 1);
 
-		s.name += (u32)base;
+		if (!tab->refs)
+			s.name += (u32)base;	/* file offsets stay */
 		if (symbol__end_kind(&s) == SYM_END_NEXT && remap)
 			s.info = low | (u32)remap[payload(&s)] << SYM_PAYLOAD_SHIFT;
 		else if (symbol__end_kind(&s) == SYM_END_SIDE)
@@ -423,6 +612,7 @@ struct cand {
 	const char *name;
 	unsigned int kind;	/* its end: SYM_END_* */
 	bool empty;
+	char buf[LAZY_NEED + 1];	/* a lazy table's: the name read back */
 };
 
 /* True if @a should be kept over @b, both at the same address. */
@@ -474,8 +664,23 @@ static void classify(const struct symtab *tab, size_t i, bool kallsyms, struct c
 	const struct symbol *s = &tab->syms[i], *n = s + 1;
 
 	c->s = s;
-	c->name = tab->names + s->name;
 	c->kind = symbol__end_kind(s);
+	if (tab->refs) {
+		const char *name = "";
+		size_t len = 0;
+
+		/* While loading: a file that changes now is said so when a name is asked. */
+		if (lazy_line(tab->lazy, s->start, s->name & ~SYM_NAME_LAZY, &name, &len)) {
+			tab->lazy->changed = true;
+			len = 0;
+		}
+		len = len < LAZY_NEED ? len : LAZY_NEED;
+		memcpy(c->buf, name, len);
+		c->buf[len] = '\0';
+		c->name = c->buf;
+	} else {
+		c->name = tab->names + s->name;
+	}
 	c->empty = false;
 	if (c->kind != SYM_END_NEXT)
 		return;
@@ -555,14 +760,35 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 		classify(tab, g, kallsyms, &best);
 		for (i = g + 1; i < tab->nr && tab->syms[i].start == tab->syms[g].start; i++) {
 			classify(tab, i, kallsyms, &c);
-			if (!better(&best, &c))
+			if (!better(&best, &c)) {
 				best = c;
+				if (tab->refs)
+					best.name = best.buf;
+			}
 		}
 		keep(tab, &best, out++);
 	}
 	tab->nr = out;
-	/* One block: the symbols, then the names; a symbol's name by distance. */
 	block = out * sizeof(*syms);
+	if (tab->refs) {
+		/* The symbols, then the room for the names read back (see lazy_fill). */
+		struct symtab_lazy *lz = tab->lazy;
+		size_t room = (size_t)lz->size + out * LAZY_ADDR_BYTES;
+
+		syms = scratch_realloc(tab->syms, syms_bytes(tab), block + room);
+		tab->names_used = room;	/* syms_bytes: the whole block */
+		tab->syms = syms;
+		tab->alloc = out;
+		lz->syms = syms;
+		lz->nr = out;
+		lz->room = (char *)syms + block;
+		pthread_mutex_lock(&lazy_lock);
+		ALLOC_GROW(lazies, nr_lazies + 1, lazies_alloc);
+		lazies[nr_lazies++] = lz;
+		pthread_mutex_unlock(&lazy_lock);
+		goto out_index;
+	}
+	/* One block: the symbols, then the names; a symbol's name by distance. */
 	syms = scratch_realloc(tab->syms, tab->alloc * sizeof(*syms), block + tab->names_used);
 	memcpy((char *)syms + block, tab->names, tab->names_used);
 	for (i = 0; i < out; i++)
@@ -572,6 +798,7 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	tab->names_alloc = 0;	/* names_used: the names' bytes in the block */
 	tab->syms = syms;
 	tab->alloc = out;
+out_index:
 	if (tab->nr_side < tab->side_alloc && tab->nr_side) {
 		tab->side = xrealloc(tab->side, tab->nr_side * sizeof(*tab->side));
 		tab->side_alloc = tab->nr_side;
@@ -663,7 +890,14 @@ const struct symbol *symtab__find_name(const struct symtab *tab, const char *nam
 
 size_t symtab__bytes(const struct symtab *tab)
 {
-	return tab->nr * sizeof(struct symbol) + (tab->names ? tab->names_alloc : tab->names_used) +
+	size_t names = tab->names ? tab->names_alloc : tab->names_used;
+
+	if (tab->lazy) {
+		pthread_mutex_lock(&lazy_lock);
+		names = tab->lazy->room_used;	/* the names read so far */
+		pthread_mutex_unlock(&lazy_lock);
+	}
+	return tab->nr * sizeof(struct symbol) + names +
 	       tab->nr_side * sizeof(*tab->side) + tab->nr_top * sizeof(*tab->top) +
 	       tab->nr_regions * sizeof(*tab->regions) + tab->nr_buckets * sizeof(*tab->buckets);
 }

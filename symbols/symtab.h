@@ -8,7 +8,8 @@
  * struct symbol - one symbol, 16 bytes: [start, end) in the DSO's own
  * address space. Read it through the accessors below: the name is stored
  * as its distance from the symbol (the table's symbols and names are one
- * block), the end as how to derive it (most ends are the next symbol's
+ * block), or, in a table whose names are read back from its file, as its
+ * line's file offset until first asked for; the end as how to derive it (most ends are the next symbol's
  * start), and the module owner (kallsyms) or the size beside it in @info.
  */
 struct symbol {
@@ -38,12 +39,16 @@ struct symtab_side {
 
 #define SYMTAB_FANOUT	16
 
+struct symtab_lazy;
+
 /**
  * struct symtab - a sorted symbol array with its names.
  * Built by symtab__add() calls, then symtab__finish(); read-only after.
  * After symtab__finish, syms[0..nr) and the names they point to are one
  * allocation: a symbol is 16 bytes and its name the bytes of the name
  * (a name that ends another, as "x" ends "__pfx_x", shares its bytes).
+ * A lazy table (symtab__set_lazy) has, after its symbols, room for the
+ * names read back: address space, touched as names are read.
  */
 struct symtab {
 	struct symbol *syms;
@@ -53,7 +58,9 @@ struct symtab {
 	size_t last_name, last_len;	/* the previous name added (arena offset) */
 	struct symtab_side *side;
 	size_t nr_side, side_alloc;
-	size_t dropped;		/* symbols left out: past 4 GiB of symbols and names */
+	size_t dropped;		/* symbols left out: past 2 GiB of symbols and names */
+	struct symtab_lazy *lazy;	/* names read back from a file, or NULL */
+	bool refs;		/* while building: names are file offsets (symtab__add_ref) */
 	size_t hint;		/* lookup cache: index of the last symbol found */
 	/* Lookup index, built by symtab__finish (see symtab__index). */
 	u64 *top;		/* every SYMTAB_FANOUT-th start */
@@ -66,9 +73,28 @@ struct symtab {
 	unsigned int rshift, bshift;
 };
 
+/*
+ * @name with this bit: the table's names are read back from its file when
+ * asked for (see symtab__set_lazy), and this symbol's is not read yet: the
+ * rest is the file offset of its line. Once read, @name is its distance.
+ */
+#define SYM_NAME_LAZY	0x80000000u
+
+const char *symbol__read_name(const struct symbol *s);
+
+/**
+ * symbol__name - @s's name, valid as long as its table. The name of a
+ * table of symtab__set_lazy is read from the file the first time (any
+ * thread may ask); a file that changed since the table was loaded gives
+ * the symbol's address instead, "0x...", and a warning naming the file.
+ */
 static inline const char *symbol__name(const struct symbol *s)
 {
-	return (const char *)s + s->name;
+	u32 name = __atomic_load_n(&s->name, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(name & SYM_NAME_LAZY, 0))
+		return symbol__read_name(s);
+	return (const char *)s + name;
 }
 
 static inline bool symbol__is_func(const struct symbol *s)
@@ -124,7 +150,7 @@ void symtab__exit(struct symtab *tab);
 
 /**
  * symtab__add - adds a symbol; the name is copied. A symbol that would take
- * the table past 4 GiB (symbols and names) is left out and counted in
+ * the table past 2 GiB (symbols and names) is left out and counted in
  * tab->dropped.
  */
 void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
@@ -139,9 +165,37 @@ void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes);
  * except that @src's first name shares no bytes with @tab's last. A
  * symbol's kallsyms owner o becomes @remap[o] (@remap NULL: kept). @src is
  * left empty. Returns 0, or -E2BIG (nothing moved) where sequential adds
- * would have dropped symbols: past 4 GiB, or either table dropped some.
+ * would have dropped symbols: past 2 GiB, or either table dropped some.
+ * Both keep names, or neither (names as file offsets of one file).
  */
 int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap);
+
+/**
+ * symtab_line_fn - where, in the bytes @p[0..@len) read at a symbol's
+ * file offset (@eof: the file ends after them), its name is: 0 and
+ * *@name, *@name_len when they make a well-formed line whose address is
+ * @start, else -EINVAL.
+ */
+typedef int (*symtab_line_fn)(const char *p, size_t len, bool eof, u64 start,
+			      const char **name, size_t *name_len);
+
+/**
+ * symtab__set_lazy - @tab (empty, not finished) keeps no names: its
+ * symbols are added with symtab__add_ref, the file offset of their
+ * lines in @fd, which @parse reads. The table owns @fd from here (also
+ * on error) and reads the names back from it when they are asked for;
+ * @path names the file in the warning when it changed (size or
+ * modification time, or a line that no longer reads back). The file
+ * must be under 256 MiB. Returns 0, or a negative errno (@fd closed).
+ */
+int symtab__set_lazy(struct symtab *tab, int fd, const char *path, symtab_line_fn parse);
+
+/**
+ * symtab__add_ref - symtab__add_owned of an unsized symbol of a lazy
+ * table (symtab__set_lazy), or of a table being built for one (@tab->refs
+ * set, to be appended to it), whose line is at file offset @off.
+ */
+void symtab__add_ref(struct symtab *tab, u64 start, u8 binding, u8 type, u16 owner, u32 off);
 
 /** symtab__add_owned - symtab__add with a kallsyms owner (see symbol__owner). */
 void symtab__add_owned(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "symbols/kallsyms.h"
@@ -666,6 +668,45 @@ void test_kallsyms_hex(void)
 	}
 }
 
+/*
+ * @a, loaded from the plain file @path, names its symbols as a parse of
+ * the same bytes in memory does (names kept), read back one by one.
+ */
+static void kallsyms_lazy_same(const struct kallsyms *a, const char *path, const char *what)
+{
+	struct kallsyms m;
+	struct err err;
+	char *buf;
+	size_t len, i;
+
+	memset(&err, 0, sizeof(err));
+	if (read_file_maybe_gz(path, KALLSYMS_MAX_BYTES, &buf, &len)) {
+		unit_failures++;
+		return;
+	}
+	CHECK(a->tab.lazy != NULL);
+	if (kallsyms__parse(&m, buf, len, path, &err)) {
+		fprintf(stderr, "%s: loaded, but parsing it in memory fails: %s\n", what, err.msg);
+		unit_failures++;
+		free(buf);
+		return;
+	}
+	CHECK(!m.tab.lazy && m.tab.nr == a->tab.nr);
+	for (i = 0; i < a->tab.nr && i < m.tab.nr; i++) {
+		const struct symbol *x = &a->tab.syms[i], *y = &m.tab.syms[i];
+
+		if (x->start != y->start || strcmp(symbol__name(x), symbol__name(y))) {
+			fprintf(stderr, "%s: symbol %zu read back as %s %#llx, in memory %s %#llx\n",
+				what, i, symbol__name(x), (unsigned long long)x->start,
+				symbol__name(y), (unsigned long long)y->start);
+			unit_failures++;
+			break;
+		}
+	}
+	kallsyms__exit(&m);
+	free(buf);
+}
+
 /* Loads @path whole and split in two; both must give the same table or error. */
 static void kallsyms_split_same(const char *path, const char *what)
 {
@@ -689,6 +730,7 @@ static void kallsyms_split_same(const char *path, const char *what)
 	}
 	if (ra)
 		return;
+	kallsyms_lazy_same(&a, path, what);
 	CHECK(a.tab.nr == b.tab.nr && a.nr_modnames == b.nr_modnames &&
 	      a.has_text == b.has_text && a.text == b.text && a.nr_lines == b.nr_lines);
 	for (i = 0; i < a.nr_modnames && i < b.nr_modnames; i++)
@@ -805,6 +847,159 @@ void test_kallsyms_split(void)
 		kallsyms_split_same(path, "zero addresses");
 		unlink(path);
 		free(path);
+	}
+	rmdir(dir);
+}
+
+static char lazy_msgs[4096];
+static int nr_lazy_msgs;
+
+static void lazy_capture(int level, const char *msg)
+{
+	(void)level;
+	nr_lazy_msgs++;
+	snprintf(lazy_msgs, sizeof(lazy_msgs), "%s", msg);
+}
+
+/* Rewrites @path with @text, keeping its modification time (or not). */
+static void lazy_rewrite(const char *path, const char *text, bool keep_mtime)
+{
+	struct stat st;
+	struct timespec ts[2];
+	FILE *f;
+
+	CHECK(!stat(path, &st));
+	f = fopen(path, "r+");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+	if (keep_mtime) {
+		ts[0] = st.st_atim;
+		ts[1] = st.st_mtim;
+		CHECK(!utimensat(AT_FDCWD, path, ts, 0));
+	}
+}
+
+/*
+ * A plain kallsyms copy keeps the file offsets of its symbols' lines, not
+ * their names: a name is read back when first asked for and kept. A file
+ * that changed under the report gives addresses, never a wrong name, and
+ * one warning naming the file. A gzip copy and a buffer keep their names.
+ */
+void test_kallsyms_lazy(void)
+{
+	static const char text[] =
+		"ffffffff81000000 T _text\n"
+		"ffffffff81000010 t __pfx_alpha\n"
+		"ffffffff81000020 t alpha\n"
+		"ffffffff81000030 r not_kept\n"
+		"ffffffff81000040 W beta\n"
+		"ffffffff81000040 T gamma_longer\n"
+		"ffffffff81000080 D delta\n"
+		"ffffffffc0001000 t modfn\t[mymod]\n"
+		"ffffffffc0001040 T modfn2\t[mymod]\n";
+	char dir[] = "/tmp/pmukvm-klazy-XXXXXX", *path, *gz, cmd[256];
+	void (*old)(int, const char *) = ui_msg_hook;
+	const struct symbol *s[8];
+	struct kallsyms ks, kz;
+	struct err err;
+	size_t i, lazy_bytes;
+
+	memset(&err, 0, sizeof(err));
+	CHECK(mkdtemp(dir) != NULL);
+	path = unit_write_file(dir, "kallsyms", text);
+	if (kallsyms__load(&ks, path, &err)) {
+		fprintf(stderr, "load: %s\n", err.msg);
+		unit_failures++;
+		return;
+	}
+	CHECK(ks.tab.lazy != NULL && ks.tab.nr == 7);
+	for (i = 0; i < ks.tab.nr; i++)
+		CHECK(ks.tab.syms[i].name & SYM_NAME_LAZY);	/* nothing read yet */
+	lazy_bytes = symtab__bytes(&ks.tab);
+	s[0] = symtab__find(&ks.tab, 0xffffffff81000024ull);
+	CHECK(s[0] && (s[0]->name & SYM_NAME_LAZY));
+	CHECK(s[0] && !strcmp(symbol__name(s[0]), "alpha"));
+	CHECK(s[0] && !(s[0]->name & SYM_NAME_LAZY));	/* read, and kept */
+	CHECK(s[0] && symbol__name(s[0]) == symbol__name(s[0]));
+	CHECK(symtab__bytes(&ks.tab) == lazy_bytes + 6);
+	s[1] = symtab__find(&ks.tab, 0xffffffff81000040ull);
+	CHECK(s[1] && !strcmp(symbol__name(s[1]), "gamma_longer"));	/* the alias rules */
+	s[2] = symtab__find(&ks.tab, 0xffffffffc0001044ull);
+	CHECK(s[2] && !strcmp(symbol__name(s[2]), "modfn2") &&
+	      symbol__owner(&ks.tab, s[2]) == kallsyms__module_owner(&ks, "mymod"));
+	s[3] = symtab__find(&ks.tab, 0xffffffff81000000ull);
+	s[4] = symtab__find(&ks.tab, 0xffffffffc0001000ull);
+	CHECK(s[3] && s[4] && (s[3]->name & SYM_NAME_LAZY) && (s[4]->name & SYM_NAME_LAZY));
+
+	/* Changed in place, size and time kept: the line read back is checked. */
+	ui_msg_hook = lazy_capture;
+	nr_lazy_msgs = 0;
+	lazy_rewrite(path, "ffffffff81000001 T _text\n", true);
+	CHECK(s[3] && !strcmp(symbol__name(s[3]), "0xffffffff81000000"));
+	CHECK(s[4] && !strcmp(symbol__name(s[4]), "0xffffffffc0001000"));
+	CHECK(nr_lazy_msgs == 1 && strstr(lazy_msgs, path) && strstr(lazy_msgs, "changed"));
+	/* What was read before stays. */
+	CHECK(s[0] && !strcmp(symbol__name(s[0]), "alpha"));
+	CHECK(s[1] && !strcmp(symbol__name(s[1]), "gamma_longer"));
+	kallsyms__exit(&ks);
+	free(path);
+	path = unit_write_file(dir, "kallsyms", text);
+	CHECK(!kallsyms__load(&ks, path, &err));
+	CHECK(symtab__find_name(&ks.tab, "delta") == symtab__find(&ks.tab, 0xffffffff81000080ull));
+	kallsyms__exit(&ks);
+
+	/* Grown (size and time): addresses, one warning. */
+	CHECK(!kallsyms__load(&ks, path, &err));
+	nr_lazy_msgs = 0;
+	s[0] = symtab__find(&ks.tab, 0xffffffff81000080ull);
+	CHECK(s[0] && !strcmp(symbol__name(s[0]), "delta"));
+	{
+		FILE *f = fopen(path, "a");
+
+		CHECK(f != NULL);
+		if (f) {
+			fputs("ffffffffc0002000 T more\n", f);
+			fclose(f);
+		}
+	}
+	for (i = 0; i < ks.tab.nr; i++) {
+		const char *n = symbol__name(&ks.tab.syms[i]);
+
+		CHECK(!strcmp(n, ks.tab.syms[i].start == 0xffffffff81000080ull ? "delta" :
+			      (snprintf(cmd, sizeof(cmd), "0x%llx",
+					(unsigned long long)ks.tab.syms[i].start), cmd)));
+	}
+	CHECK(nr_lazy_msgs == 1);
+	ui_msg_hook = old;
+	kallsyms__exit(&ks);
+
+	/* A gzip copy keeps its names, as a buffer does. */
+	free(path);
+	path = unit_write_file(dir, "kallsyms", text);
+	gz = unit_write_file(dir, "kallsyms.gz", "");
+	snprintf(cmd, sizeof(cmd), "gzip -c '%s' > '%s'", path, gz);
+	if (system(cmd) == 0) {
+		CHECK(!kallsyms__load(&kz, gz, &err));
+		CHECK(!kz.tab.lazy && kz.tab.nr == 7);
+		for (i = 0; i < kz.tab.nr; i++)
+			CHECK(!(kz.tab.syms[i].name & SYM_NAME_LAZY));
+		unlink(gz);
+		unlink(path);	/* gone: the names are in memory */
+		CHECK(!strcmp(symbol__name(symtab__find(&kz.tab, 0xffffffff81000020ull)), "alpha"));
+		kallsyms__exit(&kz);
+	} else {
+		unlink(gz);
+		unlink(path);
+	}
+	free(gz);
+	free(path);
+	/* /proc/kallsyms has no size to trust: names kept. */
+	if (!kallsyms__load(&kz, "/proc/kallsyms", &err)) {
+		CHECK(!kz.tab.lazy && kz.tab.nr && !(kz.tab.syms[0].name & SYM_NAME_LAZY));
+		kallsyms__exit(&kz);
 	}
 	rmdir(dir);
 }
