@@ -47,6 +47,11 @@ void scratch_free(void *p, size_t bytes)
 	(void)bytes;
 	free(p);
 }
+
+static void scratch_release(void *p, size_t from, size_t to, size_t bytes)
+{
+	(void)p, (void)from, (void)to, (void)bytes;
+}
 #else
 static bool scratch_mapped(size_t bytes)
 {
@@ -88,6 +93,18 @@ void scratch_free(void *p, size_t bytes)
 		munmap(p, bytes);
 	else
 		free(p);
+}
+
+/*
+ * Gives back the whole pages of bytes [@from, @to) of @p (of @bytes from
+ * scratch_realloc), read for the last time: they read as zeros after.
+ */
+static void scratch_release(void *p, size_t from, size_t to, size_t bytes)
+{
+	size_t page = 4096, a = (from + page - 1) & ~(page - 1), b = to & ~(page - 1);
+
+	if (scratch_mapped(bytes) && a < b)
+		madvise((char *)p + a, b - a, MADV_DONTNEED);
 }
 #endif
 
@@ -386,6 +403,8 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	symtab__add_owned(tab, start, size, binding, type, name, name_len, 0);
 }
 
+#define APPEND_CHUNK	4096	/* symbols: 64 KiB */
+
 int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 {
 	size_t i, nr = tab->nr + src->nr, base = tab->names_used, side_base = tab->nr_side;
@@ -395,10 +414,17 @@ int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 	if (tab->dropped || src->dropped || nr * sizeof(struct symbol) + names > SYMTAB_MAX_BYTES ||
 	    tab->nr_side + src->nr_side >= SYM_PAYLOAD_MAX)
 		return -E2BIG;
-	/* Symbols, then names, each freed once copied: less at the peak. */
+	/*
+	 * Symbols, then names, each freed once copied: less at the peak. The
+	 * source's symbols go back as they are copied, 64 KiB at a time: the
+	 * two arrays do not both hold them.
+	 */
 	if (nr > tab->alloc)
 		syms_resize(tab, nr);
 	for (i = 0; i < src->nr; i++) {
+		if (i && !(i % APPEND_CHUNK))
+			scratch_release(src->syms, (i - APPEND_CHUNK) * sizeof(*src->syms),
+					i * sizeof(*src->syms), syms_bytes(src));
 		struct symbol s = src->syms[i];
 		u32 low = s.info & ((1u << SYM_PAYLOAD_SHIFT) - 1);
 

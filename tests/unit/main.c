@@ -16,6 +16,7 @@ void test_symtab_layout(void);
 void test_kallsyms_hex(void);
 void test_kallsyms_split(void);
 void test_kallsyms_lazy(void);
+void test_symtab_append_peak(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
 void test_modules_parse(void);
@@ -87,6 +88,7 @@ static const struct unit_test tests[] = {
 	{ "kallsyms_hex", test_kallsyms_hex },
 	{ "kallsyms_split", test_kallsyms_split },
 	{ "kallsyms_lazy", test_kallsyms_lazy },
+	{ "symtab_append_peak", test_symtab_append_peak },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
 	{ "modules_parse", test_modules_parse },
