@@ -16,6 +16,7 @@ void test_symtab_layout(void);
 void test_kallsyms_hex(void);
 void test_kallsyms_split(void);
 void test_kallsyms_lazy(void);
+void test_kallsyms_lazy_threads(void);
 void test_symtab_append_peak(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
@@ -88,6 +89,7 @@ static const struct unit_test tests[] = {
 	{ "kallsyms_hex", test_kallsyms_hex },
 	{ "kallsyms_split", test_kallsyms_split },
 	{ "kallsyms_lazy", test_kallsyms_lazy },
+	{ "kallsyms_lazy_threads", test_kallsyms_lazy_threads },
 	{ "symtab_append_peak", test_symtab_append_peak },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1066,4 +1067,60 @@ void test_symtab_append_peak(void)
 	CHECK(a.nr == 2 * NR && !strcmp(symbol__name(&a.syms[NR]), "b"));
 	symtab__exit(&a);
 	symtab__exit(&b);
+}
+
+struct lazy_reader {
+	const struct kallsyms *ks;
+	size_t start, bad;
+};
+
+static void *lazy_reader_main(void *arg)
+{
+	struct lazy_reader *r = arg;
+	size_t i, n = r->ks->tab.nr;
+	char want[32];
+
+	/* Each thread from its own place: they meet on names not read yet. */
+	for (i = 0; i < n; i++) {
+		const struct symbol *s = &r->ks->tab.syms[(r->start + i) % n];
+
+		snprintf(want, sizeof(want), "fn%llx", (unsigned long long)(s->start & 0xffffff));
+		r->bad += strcmp(symbol__name(s), want) != 0;
+	}
+	return NULL;
+}
+
+/* Threads asking for the names of one lazy table at once all get them right. */
+void test_kallsyms_lazy_threads(void)
+{
+	enum { NR = 5000, THREADS = 4 };
+	char dir[] = "/tmp/pmukvm-klazyt-XXXXXX", *path, *text = malloc(NR * 64);
+	struct lazy_reader r[THREADS];
+	pthread_t th[THREADS];
+	struct kallsyms ks;
+	struct err err;
+	size_t len = 0, i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < NR; i++)
+		len += (size_t)sprintf(text + len, "%016llx T fn%llx\n",
+				       0xffffffff81000000ull + i * 32,
+				       (unsigned long long)((0x81000000ull + i * 32) & 0xffffff));
+	path = unit_write_file(dir, "kallsyms", text);
+	memset(&err, 0, sizeof(err));
+	CHECK(!kallsyms__load(&ks, path, &err));
+	CHECK(ks.tab.lazy && ks.tab.nr == NR);
+	for (i = 0; i < THREADS; i++) {
+		r[i] = (struct lazy_reader){ .ks = &ks, .start = i * NR / THREADS };
+		CHECK(!pthread_create(&th[i], NULL, lazy_reader_main, &r[i]));
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(r[i].bad == 0);
+	}
+	kallsyms__exit(&ks);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(text);
 }
