@@ -329,9 +329,10 @@ enum { CHUNK = 256 * 1024, MAX_LINE = 4096, RANGE_CHUNK = 64 * 1024 };
 size_t kallsyms_split_min = 1u << 20;
 
 /*
- * Parses the plain file @fd from @start, which begins a line, to @end, or
- * (@end KPARSE_EOF) to its end, by pread: no file offset shared, so that
- * the two halves of a split parse can read one descriptor at once. A line
+ * Parses the plain file @fd from @start, which begins a line, to @end, by
+ * pread: no file offset shared, so that the two halves of a split parse
+ * can read one descriptor at once; or (@end KPARSE_EOF, @start 0, the
+ * descriptor's offset 0) all of it by read. A line
  * is cut at '\n' in a chunk buffer, the unfinished tail moved to its front.
  * Returns 0 or a negative errno, with the whole file's messages in st->err;
  * a range that ends early is -EIO, without a message (the caller of a
@@ -348,7 +349,9 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 
 	for (;;) {
 		size_t want = end - pos < RANGE_CHUNK ? (size_t)(end - pos) : RANGE_CHUNK;
-		ssize_t n = want ? pread(fd, buf + have, want, (off_t)pos) : 0;
+		/* The whole file from its offset, 0: read, as /proc/kallsyms wants it. */
+		ssize_t n = !want ? 0 : end == KPARSE_EOF ? read(fd, buf + have, want) :
+			    pread(fd, buf + have, want, (off_t)pos);
 		char *p = buf, *stop, *eol;
 
 		if (n < 0) {
