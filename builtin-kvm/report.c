@@ -171,7 +171,8 @@ static const struct opt_desc report_opts[] = {
 	OPT_UINT(0, "threads", struct report, threads, 1, 64, "N",
 		 "a thread count from 1 to 64",
 		 "look symbols up and count rows on N threads (default: the CPUs online less "
-		 "two, at least 1; 1: on the thread that reads the model)"),
+		 "two; on 2-3 CPUs one beside the reading thread for a report of guest samples "
+		 "only, else none; 1: on the thread that reads the model)"),
 	OPT_BOOL(0, "folded", struct report, folded,
 		 "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)"),
 	OPT_STRING(0, "flamegraph", struct report, flamegraph, "FILE",
@@ -590,8 +591,16 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	 * too, which counts a plain sample alike: this one then calls
 	 * nothing but hists__add_cpu and keeps no registers.
 	 */
-	if (!rep->plain || evsel->idx >= rep->nr_hists)
+	if (!rep->plain || evsel->idx >= rep->nr_hists) {
+		/* The pool's samples go straight to it (the full path's first test). */
+		if (rep->pool && evsel->idx < rep->nr_hists) {
+			hist_pool__add(rep->pool, (u32)evsel->idx, al,
+				       session->has_lookup ? &session->lookup : NULL,
+				       sample->period, sample_cpu(evsel, sample));
+			return 0;
+		}
 		return report_sample_full(rep, session, evsel, sample, al);
+	}
 	hists__add_cpu(&rep->hists[evsel->idx], al, sample->period, sample_cpu(evsel, sample),
 		       false);
 	return 0;
@@ -801,32 +810,66 @@ static bool report__plain(const struct report *rep)
 }
 
 /*
+ * Whether a report on few CPUs pays for one worker beside the delivering
+ * thread: when it counts guest samples only (perf kvm's default view once
+ * guest symbol files are given) and a guest has a symbol table. A guest
+ * kernel sample needs no model state past its guest's kernel maps, and
+ * its lookup (tens of thousands of symbols, rarely the same ip twice) is
+ * the largest part of its cost: one worker takes that and the row off
+ * the delivering thread. Host samples mostly repeat their ips (the
+ * resolve cache answers them) and need the threads' maps: there the
+ * hand-over costs more than it moves (bench-report.md, 2026-12-02,
+ * "kload").
+ */
+static bool report__guest_pays(const struct report *rep, const struct session *s)
+{
+	const struct machine *g;
+	int mode;
+
+	for (mode = 0; mode < 8; mode++)
+		if (((rep->count_modes >> mode) & 1) && !cpumode__is_guest((u8)mode))
+			return false;
+	for (g = s->machines.guests; g; g = g->next)
+		if (g->ks || g->vmlinux)
+			return true;
+	return false;
+}
+
+/*
  * --threads: symbols are looked up and rows counted on threads of their
  * own where each sample only adds to its row (no call paths, stacks or
  * row filters); the model stays on the delivering thread.
  */
-static void report__start_pool(struct report *rep)
+static void report__start_pool(struct report *rep, const struct session *s)
 {
 	const struct sample_filter *f = &rep->filter;
 	unsigned n = rep->threads;
 
 	if (!n) {
 		/*
-		 * The file's reader and the delivering thread already keep
-		 * two CPUs busy: workers pay only on the CPUs beyond them
-		 * (on 2 CPUs, 2 workers made host reports 1.4x slower,
-		 * Documentation/bench-report.md).
+		 * The delivering thread keeps one CPU busy and the kernel's
+		 * page cache work part of another: workers pay only on the
+		 * CPUs beyond two (on 2 CPUs, 2 workers made host reports
+		 * 1.4x slower, Documentation/bench-report.md), but for a
+		 * report of guest samples, where one worker beside it does.
 		 */
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN) - 2;
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-		n = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
+		n = cpus - 2 > 1 ? (unsigned)(cpus - 2 < 64 ? cpus - 2 : 64) : 0;
+		if (!n && cpus >= 2 && report__guest_pays(rep, s))
+			n = 1;
+	} else if (n < 2) {
+		n = 0;
 	}
-	if (n < 2 || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
+	if (!n || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
 	    f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;
+	if (rep->pool)
+		pr_debug("report: symbols looked up and rows counted on %u thread%s beside the "
+			 "one reading", n, n == 1 ? "" : "s");
 }
 
 int cmd_report(int argc, char **argv, struct guest_config *gc)
@@ -1058,7 +1101,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_session;
 	}
-	report__start_pool(&rep);
+	report__start_pool(&rep, s);
 	rep.plain = report__plain(&rep);
 	e = session__process_events(s);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);

@@ -1333,6 +1333,12 @@ struct pool_batch {
 	unsigned looked_up, counted;	/* workers done with each step: under lock */
 };
 
+/* A worker's share of a guest's header counts (machines__count_sample's). */
+struct pool_count {
+	struct machine *machine;
+	u64 kernel, unresolved, user;
+};
+
 struct pool_worker {
 	struct hist_pool *pool;
 	pthread_t thread;
@@ -1341,6 +1347,10 @@ struct pool_worker {
 	struct hists *hists;	/* by event index */
 	u32 nr_hists;
 	size_t hint;		/* its symbol tables' lookup hint */
+	/* the guests' header counts of its samples, added up at the end */
+	struct pool_count *counts;
+	size_t nr_counts;
+	struct pool_count *last_count;
 };
 
 struct hist_pool {
@@ -1367,6 +1377,45 @@ static struct hists *worker__hists(struct pool_worker *w, u32 idx)
 		w->nr_hists = idx + 1;
 	}
 	return &w->hists[idx];
+}
+
+/* The header's guest counts of @ps (a guest sample, its symbol looked up). */
+static void worker__count(struct pool_worker *w, const struct pool_sample *ps)
+{
+	struct pool_count *c = w->last_count;
+
+	if (!c || c->machine != ps->machine) {
+		size_t i;
+
+		for (i = 0; i < w->nr_counts && w->counts[i].machine != ps->machine; i++)
+			;
+		if (i == w->nr_counts) {
+			w->counts = xrealloc(w->counts, (i + 1) * sizeof(*w->counts));
+			w->counts[i] = (struct pool_count){ .machine = ps->machine };
+			w->nr_counts++;
+		}
+		c = w->last_count = &w->counts[i];
+	}
+	if (ps->cpumode == PERF_RECORD_MISC_GUEST_KERNEL) {
+		c->kernel++;
+		c->unresolved += !ps->sym;
+	} else {
+		c->user++;
+	}
+}
+
+/* The symbol of @ps, where it has one to look up; and the guest counts. */
+static inline void worker__lookup(struct pool_worker *w, struct pool_sample *ps)
+{
+	if (ps->lookup) {
+		struct addr_location al = { .addr = ps->addr };
+
+		sym_lookup__run(&ps->lk, &al, &w->hint);
+		ps->sym = al.sym;
+		ps->addr = al.addr;
+	}
+	if (cpumode__is_guest(ps->cpumode) && ps->machine)
+		worker__count(w, ps);
 }
 
 static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
@@ -1429,19 +1478,28 @@ static void *pool_worker_main(void *arg)
 		}
 		pthread_mutex_unlock(&p->lock);
 		batch = &p->slots[b % POOL_SLOTS];
+		if (p->nr == 1) {
+			/* One worker: every sample and row is its, in order. */
+			for (i = 0; i < batch->n; i++) {
+				struct pool_sample *ps = &batch->items[i];
+
+				worker__lookup(w, ps);
+				pool_sample__key(ps, &key);
+				hists__add_key(worker__hists(w, ps->idx), &key, ps->period);
+			}
+			pthread_mutex_lock(&p->lock);
+			batch->looked_up = batch->counted = 1;
+			pthread_cond_broadcast(&p->cond);
+			pthread_mutex_unlock(&p->lock);
+			continue;
+		}
 		/* This worker's slice: symbols, and which worker counts the row. */
 		lo = batch->n * w->id / p->nr;
 		hi = batch->n * (w->id + 1) / p->nr;
 		for (i = lo; i < hi; i++) {
 			struct pool_sample *ps = &batch->items[i];
 
-			if (ps->lookup) {
-				struct addr_location al = { .addr = ps->addr };
-
-				sym_lookup__run(&ps->lk, &al, &w->hint);
-				ps->sym = al.sym;
-				ps->addr = al.addr;
-			}
+			worker__lookup(w, ps);
 			pool_sample__key(ps, &key);
 			ps->part = key_hash(p->fields, &key) % p->nr;
 		}
@@ -1509,19 +1567,9 @@ struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *s
 	return p;
 }
 
-/* The delivering thread takes a counted batch back: the header's counts. */
+/* The delivering thread takes a counted batch back. */
 static void pool_recycle(struct hist_pool *p, struct pool_batch *batch)
 {
-	size_t i;
-
-	for (i = 0; i < batch->n; i++) {
-		const struct pool_sample *ps = &batch->items[i];
-		struct addr_location al = { .machine = ps->machine, .sym = ps->sym,
-					    .cpumode = ps->cpumode };
-
-		if (ps->machine)
-			machines__count_sample(&al);
-	}
 	batch->n = 0;
 	batch->looked_up = batch->counted = 0;
 	p->recycled++;
@@ -1631,7 +1679,16 @@ void hist_pool__finish(struct hist_pool *p, struct hists *hists, u32 nr_hists)
 		pool_recycle(p, &p->slots[p->recycled % POOL_SLOTS]);
 	for (i = 0; i < p->nr; i++) {
 		struct pool_worker *w = &p->workers[i];
+		size_t c;
 
+		for (c = 0; c < w->nr_counts; c++) {
+			struct machine *g = w->counts[c].machine;
+
+			g->nr_kernel_samples += w->counts[c].kernel;
+			g->nr_kernel_unresolved += w->counts[c].unresolved;
+			g->nr_user_samples += w->counts[c].user;
+		}
+		free(w->counts);
 		for (k = 0; k < w->nr_hists; k++) {
 			if (k < nr_hists)
 				hists__absorb(&hists[k], &w->hists[k]);

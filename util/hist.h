@@ -341,8 +341,9 @@ void hist_pool__add(struct hist_pool *pool, u32 idx, const struct addr_location 
 /**
  * hist_pool__finish - waits for the threads, moves their rows into
  * @hists (by event index, @nr_hists of them; each index added must have
- * one), counts the guest header lines (machines__count_sample), and
- * frees @pool. NULL is a no-op.
+ * one), adds the guest header lines the threads counted (as
+ * machines__count_sample would) to the guests, and frees @pool. NULL is
+ * a no-op.
  */
 void hist_pool__finish(struct hist_pool *pool, struct hists *hists, u32 nr_hists);
 
