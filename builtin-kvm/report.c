@@ -591,18 +591,28 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	 * too, which counts a plain sample alike: this one then calls
 	 * nothing but hists__add_cpu and keeps no registers.
 	 */
-	if (!rep->plain || evsel->idx >= rep->nr_hists) {
-		/* The pool's samples go straight to it (the full path's first test). */
-		if (rep->pool && evsel->idx < rep->nr_hists) {
-			hist_pool__add(rep->pool, (u32)evsel->idx, al,
-				       session->has_lookup ? &session->lookup : NULL,
-				       sample->period, sample_cpu(evsel, sample));
-			return 0;
-		}
+	if (!rep->plain || evsel->idx >= rep->nr_hists)
 		return report_sample_full(rep, session, evsel, sample, al);
-	}
 	hists__add_cpu(&rep->hists[evsel->idx], al, sample->period, sample_cpu(evsel, sample),
 		       false);
+	return 0;
+}
+
+/*
+ * report_sample with the pool: each sample goes straight to it (once its
+ * event's hists are made, which the full path does).
+ */
+static int report_sample_pool(struct perf_tool *tool, struct session *session,
+			      struct evsel *evsel, const struct perf_sample *sample,
+			      struct addr_location *al)
+{
+	struct report *rep = (struct report *)tool;
+
+	if (evsel->idx >= rep->nr_hists)
+		return report_sample_full(rep, session, evsel, sample, al);
+	hist_pool__add(rep->pool, (u32)evsel->idx, al,
+		       session->has_lookup ? &session->lookup : NULL, sample->period,
+		       sample_cpu(evsel, sample));
 	return 0;
 }
 
@@ -867,9 +877,11 @@ static void report__start_pool(struct report *rep, const struct session *s)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;
-	if (rep->pool)
+	if (rep->pool) {
+		rep->tool.sample = report_sample_pool;
 		pr_debug("report: symbols looked up and rows counted on %u thread%s beside the "
 			 "one reading", n, n == 1 ? "" : "s");
+	}
 }
 
 int cmd_report(int argc, char **argv, struct guest_config *gc)
