@@ -117,6 +117,7 @@ void machines__exit(struct machines *m)
 	size_t i;
 
 	free(m->rcache);
+	free(m->mcache);
 	free(m->fcache);
 	machine__exit(&m->host);
 	while (m->guests) {
@@ -675,10 +676,79 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 		rcache__window_end(m);
 }
 
+/*
+ * machines__resolve_map's results (the pool's path) are kept alike, with
+ * the symbol lookup they leave: a host sample's thread and map walk cost
+ * the delivering thread more than the row a worker then counts.
+ */
+struct map_slot {
+	u64 ip;
+	u64 pid_tid;		/* pid << 32 | tid */
+	u64 gen;		/* 0: empty */
+	u8 cpumode;
+	bool lookup;		/* resolve's result: @lk holds a lookup */
+	struct addr_location al;
+	struct sym_lookup lk;
+};
+
+static __attribute__((noinline)) bool resolve_map_paused(struct machines *m,
+							  const struct perf_sample *s,
+							  struct addr_location *al,
+							  struct sym_lookup *lk)
+{
+	m->rc_skip--;
+	return resolve(m, s, al, lk);
+}
+
+static __attribute__((noinline)) bool resolve_map_miss(struct machines *m,
+							const struct perf_sample *s,
+							struct addr_location *al,
+							struct sym_lookup *lk)
+{
+	struct map_slot *slot;
+	bool ret;
+
+	if (!m->mcache) {
+		m->mcache = xcalloc(RCACHE_SLOTS, sizeof(*m->mcache));
+		if (!m->gen)
+			m->gen = 1;	/* as rcache__start */
+	}
+	ret = resolve(m, s, al, lk);
+	slot = &m->mcache[rcache__index(s)];
+	slot->ip = s->ip;
+	slot->pid_tid = (u64)s->pid << 32 | s->tid;
+	slot->cpumode = s->cpumode;
+	slot->gen = m->gen;
+	slot->al = *al;
+	slot->lookup = ret;
+	if (ret)
+		slot->lk = *lk;
+	if (++m->rc_probes == RCACHE_WINDOW)
+		rcache__window_end(m);
+	return ret;
+}
+
 bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
 			   struct addr_location *al, struct sym_lookup *lk)
 {
-	return resolve(m, s, al, lk);
+	const struct map_slot *slot;
+
+	if (__builtin_expect(m->rc_skip != 0, 0))
+		return resolve_map_paused(m, s, al, lk);
+	if (__builtin_expect(!m->mcache, 0))
+		return resolve_map_miss(m, s, al, lk);
+	slot = &m->mcache[rcache__index(s)];
+	if (slot->gen != m->gen || slot->ip != s->ip ||
+	    slot->pid_tid != ((u64)s->pid << 32 | s->tid) || slot->cpumode != s->cpumode)
+		return resolve_map_miss(m, s, al, lk);
+	*al = slot->al;
+	m->rc_hits++;
+	if (__builtin_expect(++m->rc_probes == RCACHE_WINDOW, 0))
+		rcache__window_end(m);
+	if (!slot->lookup)
+		return false;
+	*lk = slot->lk;
+	return true;
 }
 
 /*

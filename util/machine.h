@@ -88,6 +88,7 @@ struct machines {
 	 * more than it saves: it pauses for a while when few probes hit.
 	 */
 	struct resolve_slot *rcache;
+	struct map_slot *mcache;	/* machines__resolve_map's, likewise */
 	struct frame_slot *fcache;	/* callchain frames, likewise (no pause) */
 	/* host threads by (pid, tid), likewise while @gen holds */
 	struct {
@@ -156,7 +157,8 @@ struct sym_lookup {
  * machines__resolve_map - machines__resolve but for the symbol: fills @al
  * (al->sym NULL) and, where there is a symbol to look up, @lk, and
  * returns true. The caller runs sym_lookup__run on @lk into @al, then
- * machines__count_sample.
+ * machines__count_sample. Results are kept as machines__resolve keeps
+ * its own (by cpumode, pid, tid and ip, while the model holds).
  */
 bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
 			   struct addr_location *al, struct sym_lookup *lk);
