@@ -102,8 +102,6 @@ struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 	dso->name_hash = (u32)str_hash(dso->short_name);
 	dso->kind = kind;
 	dso->machine = machine;
-	dso->next = machine->dsos;
-	machine->dsos = dso;
 	return dso;
 }
 
@@ -112,44 +110,49 @@ const char *map__dso_name(const struct dso *dso)
 	return dso ? dso->short_name : "[unknown]";
 }
 
-/* @dso's struct dso_file, made (nothing found, nothing opened) if need be. */
-static struct dso_file *dso__file(struct dso *dso)
+/* @dso's struct dso_more, made (nothing found, nothing opened) if need be. */
+static struct dso_more *dso__more(struct dso *dso)
 {
-	if (!dso->file) {
-		dso->file = xzalloc(sizeof(*dso->file));
-		dso->file->fd = -1;
+	if (!dso->more) {
+		dso->more = xzalloc(sizeof(*dso->more));
+		dso->more->fd = -1;
 	}
-	return dso->file;
+	return dso->more;
 }
 
 const char *dso__data_path(const struct dso *dso)
 {
 	if (dso->path_is_name)
 		return dso->long_name;
-	return dso->file ? dso->file->data_path : NULL;
+	return dso->more ? dso->more->data_path : NULL;
+}
+
+void dso__set_unwind(struct dso *dso, struct dso_unwind *du)
+{
+	dso__more(dso)->unwind = du;
 }
 
 void dso__delete(struct dso *dso)
 {
-	struct dso_file *f = dso->file;
+	struct dso_more *f = dso->more;
 
 	if (dso->elf) {
 		elf_image__exit(dso->elf);
 		free(dso->elf);
 	}
-	free(dso->unwind);	/* plain memory: the bytes it reads are the dso's */
 	if (f) {
+		free(f->unwind);	/* plain memory: the bytes it reads are the dso's */
 		if (f->map)
 			munmap(f->map, (size_t)f->size);
 		if (f->fd >= 0)
 			close(f->fd);
 		free(f->data_path);
 		free(f->data_buf);
+		if (f->jit_syms) {
+			symtab__exit(f->jit_syms);
+			free(f->jit_syms);
+		}
 		free(f);
-	}
-	if (dso->jit_syms) {
-		symtab__exit(dso->jit_syms);
-		free(dso->jit_syms);
 	}
 	/* The names are the machine's (its dso_names set). */
 	slab__free(&dso_slab, dso);
@@ -236,8 +239,8 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 				dso->elf = img;
 			else
 				free(img);
-			dso__file(dso)->data_buf = buf;	/* the unwinder reads it */
-			dso->file->data_len = len;
+			dso__more(dso)->data_buf = buf;	/* the unwinder reads it */
+			dso->more->data_len = len;
 			goto out;
 		}
 	} else {
@@ -279,7 +282,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 	if (!strcmp(runtime, dso->long_name))
 		dso->path_is_name = true;	/* the usual case: no copy of the name */
 	else
-		dso__file(dso)->data_path = xstrdup(runtime);
+		dso__more(dso)->data_path = xstrdup(runtime);
 	if (dso->build_id_size) {
 		bid_hex(dso->build_id, dso->build_id_size, hex);
 		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
@@ -355,7 +358,7 @@ static void dso__load_perf_map(struct dso *dso)
 	}
 	free(buf);
 	symtab__finish(tab, false);
-	dso->jit_syms = tab;
+	dso__more(dso)->jit_syms = tab;
 }
 
 void dso__load(struct machines *m, struct dso *dso)
@@ -393,14 +396,14 @@ void dso__load(struct machines *m, struct dso *dso)
  */
 static int dso__data_open(struct dso *dso)
 {
-	struct dso_file *f;
+	struct dso_more *f;
 	const char *path;
 	struct stat st;
 	int fd;
 
-	if (dso->file && dso->file->tried)
-		return dso->file->err;
-	f = dso__file(dso);
+	if (dso->more && dso->more->tried)
+		return dso->more->err;
+	f = dso__more(dso);
 	f->tried = true;
 	f->err = -ENOENT;
 	if (!dso->loaded)
@@ -442,7 +445,7 @@ static int dso__data_open(struct dso *dso)
 int dso__data_read(struct dso *dso, u64 off, void *buf, size_t len)
 {
 	int err = dso__data_open(dso);
-	const struct dso_file *f = dso->file;
+	const struct dso_more *f = dso->more;
 
 	if (err)
 		return err;
@@ -465,10 +468,10 @@ int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size)
 
 	if (err)
 		return err;
-	if (dso->file->buf)
-		elf = elf_memory((char *)dso->file->buf, (size_t)dso->file->size);
+	if (dso->more->buf)
+		elf = elf_memory((char *)dso->more->buf, (size_t)dso->more->size);
 	else
-		elf = elf_begin(dso->file->fd, ELF_C_READ, NULL);
+		elf = elf_begin(dso->more->fd, ELF_C_READ, NULL);
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx)) {
 		err = -EINVAL;
 		goto out;
