@@ -26,6 +26,7 @@
 #include "util/err.h"
 #include "util/kernel.h"
 #include "util/machine.h"
+#include "util/slab.h"
 
 const char *basename_of(const char *path)
 {
@@ -56,6 +57,26 @@ bool is_jit_name(const char *name, u32 flags)
 	       !strcmp(name, "[heap]");
 }
 
+/* DSOs by the ten thousand: from a slab, no malloc header or rounding each. */
+static struct slab dso_slab = SLAB_INIT(struct dso, 512);
+
+/*
+ * The number of @name in @machine's set of DSO names, added if new. Every
+ * number has its dso_by_name chain (NULL when the name is only a short
+ * name). The set's copy of a name lives as long as the machine.
+ */
+static u32 machine__dso_name(struct machine *machine, const char *name)
+{
+	long n = str_set__find(&machine->dso_names, name);
+
+	if (n < 0) {
+		n = (long)str_set__add(&machine->dso_names, name);
+		ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
+		machine->dso_by_name[n] = NULL;
+	}
+	return (u32)n;
+}
+
 struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 				 enum dso_kind kind, const char *short_name)
 {
@@ -66,26 +87,21 @@ struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 		for (dso = machine->dso_by_name[n]; dso; dso = dso->name_next)
 			if (dso->kind == kind)
 				return dso;
-	if (n < 0) {
-		n = (long)str_set__add(&machine->dso_names, name);
-		ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
-		machine->dso_by_name[n] = NULL;
-	}
-	dso = xzalloc(sizeof(*dso));
+	if (n < 0)
+		n = machine__dso_name(machine, name);
+	dso = slab__alloc(&dso_slab);
 	dso->name_next = machine->dso_by_name[n];
 	machine->dso_by_name[n] = dso;
-	dso->long_name = xstrdup(name);
+	dso->long_name = machine->dso_names.strs[n];
 	if (short_name)
-		dso->short_name = xstrdup(short_name);
+		dso->short_name = machine->dso_names.strs[machine__dso_name(machine, short_name)];
 	else if (name[0] == '[' || !strncmp(name, "//", 2))
-		dso->short_name = xstrdup(name);
+		dso->short_name = dso->long_name;
 	else
-		dso->short_name = xstrdup(basename_of(name));
-	dso->name_hash = str_hash(dso->short_name);
+		dso->short_name = basename_of(dso->long_name);
+	dso->name_hash = (u32)str_hash(dso->short_name);
 	dso->kind = kind;
 	dso->machine = machine;
-	dso->next = machine->dsos;
-	machine->dsos = dso;
 	return dso;
 }
 
@@ -94,26 +110,52 @@ const char *map__dso_name(const struct dso *dso)
 	return dso ? dso->short_name : "[unknown]";
 }
 
+/* @dso's struct dso_more, made (nothing found, nothing opened) if need be. */
+static struct dso_more *dso__more(struct dso *dso)
+{
+	if (!dso->more) {
+		dso->more = xzalloc(sizeof(*dso->more));
+		dso->more->fd = -1;
+	}
+	return dso->more;
+}
+
+const char *dso__data_path(const struct dso *dso)
+{
+	if (dso->path_is_name)
+		return dso->long_name;
+	return dso->more ? dso->more->data_path : NULL;
+}
+
+void dso__set_unwind(struct dso *dso, struct dso_unwind *du)
+{
+	dso__more(dso)->unwind = du;
+}
+
 void dso__delete(struct dso *dso)
 {
+	struct dso_more *f = dso->more;
+
 	if (dso->elf) {
 		elf_image__exit(dso->elf);
 		free(dso->elf);
 	}
-	free(dso->unwind);	/* plain memory: the bytes it reads are the dso's */
-	if (dso->data.map)
-		munmap(dso->data.map, (size_t)dso->data.size);
-	if (dso->data.tried && dso->data.fd >= 0)
-		close(dso->data.fd);
-	free(dso->data_path);
-	free(dso->data_buf);
-	if (dso->jit_syms) {
-		symtab__exit(dso->jit_syms);
-		free(dso->jit_syms);
+	if (f) {
+		free(f->unwind);	/* plain memory: the bytes it reads are the dso's */
+		if (f->map)
+			munmap(f->map, (size_t)f->size);
+		if (f->fd >= 0)
+			close(f->fd);
+		free(f->data_path);
+		free(f->data_buf);
+		if (f->jit_syms) {
+			symtab__exit(f->jit_syms);
+			free(f->jit_syms);
+		}
+		free(f);
 	}
-	free(dso->long_name);
-	free(dso->short_name);
-	free(dso);
+	/* The names are the machine's (its dso_names set). */
+	slab__free(&dso_slab, dso);
 }
 
 /* Copies the running process's vDSO image; same kernel, same vDSO. */
@@ -197,8 +239,8 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 				dso->elf = img;
 			else
 				free(img);
-			dso->data_buf = buf;	/* the unwinder reads it */
-			dso->data_len = len;
+			dso__more(dso)->data_buf = buf;	/* the unwinder reads it */
+			dso->more->data_len = len;
 			goto out;
 		}
 	} else {
@@ -237,7 +279,10 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			dso->build_id_size = (u8)bid_size;
 		}
 	}
-	dso->data_path = xstrdup(runtime);
+	if (!strcmp(runtime, dso->long_name))
+		dso->path_is_name = true;	/* the usual case: no copy of the name */
+	else
+		dso__more(dso)->data_path = xstrdup(runtime);
 	if (dso->build_id_size) {
 		bid_hex(dso->build_id, dso->build_id_size, hex);
 		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
@@ -313,7 +358,7 @@ static void dso__load_perf_map(struct dso *dso)
 	}
 	free(buf);
 	symtab__finish(tab, false);
-	dso->jit_syms = tab;
+	dso__more(dso)->jit_syms = tab;
 }
 
 void dso__load(struct machines *m, struct dso *dso)
@@ -351,63 +396,66 @@ void dso__load(struct machines *m, struct dso *dso)
  */
 static int dso__data_open(struct dso *dso)
 {
+	struct dso_more *f;
+	const char *path;
 	struct stat st;
 	int fd;
 
-	if (dso->data.tried)
-		return dso->data.err;
-	dso->data.tried = true;
-	dso->data.fd = -1;
-	dso->data.err = -ENOENT;
+	if (dso->more && dso->more->tried)
+		return dso->more->err;
+	f = dso__more(dso);
+	f->tried = true;
+	f->err = -ENOENT;
 	if (!dso->loaded)
 		dso__load(dso->machine->machines, dso);	/* its build-id checked, its bytes found */
 	if (dso->untrusted)
-		return dso->data.err;
-	if (dso->data_buf) {
-		dso->data.buf = dso->data_buf;
-		dso->data.size = dso->data_len;
-		return dso->data.err = 0;
+		return f->err;
+	if (f->data_buf) {
+		f->buf = f->data_buf;
+		f->size = f->data_len;
+		return f->err = 0;
 	}
-	if (!dso->data_path)
-		return dso->data.err;
-	fd = open(dso->data_path, O_RDONLY | O_CLOEXEC);
+	path = dso__data_path(dso);
+	if (!path)
+		return f->err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return dso->data.err = -errno;
+		return f->err = -errno;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
 		close(fd);
-		return dso->data.err = -EINVAL;
+		return f->err = -EINVAL;
 	}
-	dso->data.size = (u64)st.st_size;
-	if (dso->data.size <= SIZE_MAX) {
-		void *p = mmap(NULL, (size_t)dso->data.size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-			       fd, 0);
+	f->size = (u64)st.st_size;
+	if (f->size <= SIZE_MAX) {
+		void *p = mmap(NULL, (size_t)f->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 
 		if (p != MAP_FAILED) {
-			dso->data.map = p;
-			dso->data.buf = p;
+			f->map = p;
+			f->buf = p;
 		}
 	}
 	/* Once the file is mapped, its descriptor is not needed. */
-	if (dso->data.map)
+	if (f->map)
 		close(fd);
 	else
-		dso->data.fd = fd;
-	return dso->data.err = 0;
+		f->fd = fd;
+	return f->err = 0;
 }
 
 int dso__data_read(struct dso *dso, u64 off, void *buf, size_t len)
 {
 	int err = dso__data_open(dso);
+	const struct dso_more *f = dso->more;
 
 	if (err)
 		return err;
-	if (off > dso->data.size || dso->data.size - off < len)
+	if (off > f->size || f->size - off < len)
 		return -ERANGE;
-	if (dso->data.buf) {
-		memcpy(buf, dso->data.buf + off, len);
+	if (f->buf) {
+		memcpy(buf, f->buf + off, len);
 		return 0;
 	}
-	return pread(dso->data.fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -EIO;
+	return pread(f->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -EIO;
 }
 
 int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size)
@@ -420,10 +468,10 @@ int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size)
 
 	if (err)
 		return err;
-	if (dso->data.buf)
-		elf = elf_memory((char *)dso->data.buf, (size_t)dso->data.size);
+	if (dso->more->buf)
+		elf = elf_memory((char *)dso->more->buf, (size_t)dso->more->size);
 	else
-		elf = elf_begin(dso->data.fd, ELF_C_READ, NULL);
+		elf = elf_begin(dso->more->fd, ELF_C_READ, NULL);
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx)) {
 		err = -EINVAL;
 		goto out;

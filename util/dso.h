@@ -24,37 +24,73 @@ enum dso_kind {
 	DSO_GUEST_USER,		/* all of a guest's user space, unresolved */
 };
 
-/** struct dso - something symbols come from, shared by every map of it. */
-struct dso {
-	char *long_name;	/* path, or "[kernel.kallsyms]" */
-	char *short_name;	/* what reports show */
-	u64 name_hash;		/* of short_name: rows group by it */
-	enum dso_kind kind;
-	struct machine *machine;
-	bool loaded;		/* symbols looked for (found or not) */
-	bool untrusted;		/* build-id differs from the recording */
-	u8 build_id[20];	/* from the data file's BUILD_ID feature */
-	u8 build_id_size;
-	struct elf_image *elf;	/* DSO_USER, DSO_VDSO */
+/*
+ * What only some DSOs need (a file found for their bytes, a [vdso] image,
+ * those bytes opened for reading, the unwinder's tables, a JIT map's
+ * symbols): behind dso->more, made when first needed. A report of 20,000
+ * DSOs with no file behind them makes none.
+ */
+struct dso_more {
 	char *data_path;	/* the file with the recording's bytes, or: */
 	void *data_buf;		/* [vdso]: this kernel's image, when it matches */
 	size_t data_len;
 	/* The bytes dso__data_read() reads: opened on first use. */
-	struct {
-		bool tried;	/* opened, or failed to (err) */
-		int err;
-		int fd;		/* the file where it could not be mapped, or -1 and: */
-		const u8 *buf;	/* the image: the file mapped, or data_buf */
-		void *map;	/* our mapping of the file (munmap), or NULL */
-		u64 size;
-	} data;
+	bool tried;		/* opened, or failed to (err) */
+	int err;
+	int fd;			/* the file where it could not be mapped, or -1 and: */
+	const u8 *buf;		/* the image: the file mapped, or data_buf */
+	void *map;		/* our mapping of the file (munmap), or NULL */
+	u64 size;
 	struct dso_unwind *unwind;	/* util/unwind.c's, when it looked: plain memory */
 	struct symtab *jit_syms;	/* DSO_JIT: the perf map's symbols, if any */
-	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
-	u64 nr_samples;
-	struct dso *next;	/* machine's list */
-	struct dso *name_next;	/* same long_name, other kind */
 };
+
+/**
+ * struct dso - something symbols come from, shared by every map of it.
+ * Small (80 bytes, from a slab): a file may name tens of thousands. The
+ * names are not the DSO's: long_name is the machine's copy of it (its
+ * dso_names set), short_name points into long_name or into that set. A
+ * machine's DSOs are found through that set (machine__for_each_dso).
+ */
+struct dso {
+	const char *long_name;	/* path, or "[kernel.kallsyms]" */
+	const char *short_name;	/* what reports show */
+	struct machine *machine;
+	struct elf_image *elf;	/* DSO_USER, DSO_VDSO */
+	struct dso_more *more;	/* NULL until needed (see struct dso_more) */
+	struct dso *name_next;	/* same long_name, other kind */
+	u32 name_hash;		/* of short_name: rows group by it */
+	u8 build_id[20];	/* from the data file's BUILD_ID feature */
+	u8 build_id_size;
+	u8 kind;		/* enum dso_kind */
+	bool loaded;		/* symbols looked for (found or not) */
+	bool untrusted;		/* build-id differs from the recording */
+	bool path_is_name;	/* the file with its bytes is long_name (no dso_more) */
+	u16 owner;		/* DSO_MODULE: owner id in the machine's kallsyms */
+};
+
+/**
+ * machine__for_each_dso - @dso over every DSO of @machine, in no order
+ * that means anything (@i: a size_t of the caller's). Not for deleting.
+ */
+#define machine__for_each_dso(machine, i, dso)					\
+	for ((i) = 0; (i) < (machine)->dso_names.nr; (i)++)			\
+		for ((dso) = (machine)->dso_by_name[i]; (dso); (dso) = (dso)->name_next)
+
+/** dso__unwind - util/unwind.c's tables for @dso, NULL before it looked. */
+static inline struct dso_unwind *dso__unwind(const struct dso *dso)
+{
+	return dso->more ? dso->more->unwind : NULL;
+}
+
+/** dso__set_unwind - gives @dso util/unwind.c's tables @du (plain memory, freed with it). */
+void dso__set_unwind(struct dso *dso, struct dso_unwind *du);
+
+/** dso__jit_syms - a DSO_JIT's symbols from its perf map, or NULL. */
+static inline struct symtab *dso__jit_syms(const struct dso *dso)
+{
+	return dso->more ? dso->more->jit_syms : NULL;
+}
 
 /**
  * machine__findnew_dso - @machine's DSO of @name and @kind, created if
@@ -89,6 +125,12 @@ int dso__data_read(struct dso *dso, u64 off, void *buf, size_t len);
  * -EINVAL when the file is not ELF.
  */
 int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size);
+
+/**
+ * dso__data_path - the file with @dso's bytes as the recording saw them
+ * (found by dso__load), or NULL when there is none. Owned by @dso.
+ */
+const char *dso__data_path(const struct dso *dso);
 
 /** map__dso_name - for reports: the DSO's short name, or "[unknown]". */
 const char *map__dso_name(const struct dso *dso);

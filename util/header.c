@@ -182,13 +182,86 @@ static int bid_index(const u8 *p, u16 size, u64 at, void *arg)
 	return 0;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define BID_HASH_BITS	(64u - BID_KEY_OFF_BITS)	/* of a name's hash, in a key */
+
+/* How many of the hash's bits past the bucket's a slot keeps. */
+static unsigned int bid_filter_bits(const struct build_id_table *t)
+{
+	unsigned int fb = 32 - t->off_bits;
+
+	return fb < BID_HASH_BITS - t->bucket_bits ? fb : BID_HASH_BITS - t->bucket_bits;
+}
+
+/* The bucket of a key's hash @kh, and its filter bits into @filter. */
+static u32 bid_bucket(const struct build_id_table *t, u64 kh, u32 *filter)
+{
+	unsigned int fb = bid_filter_bits(t);
+
+	*filter = (u32)(kh >> (BID_HASH_BITS - t->bucket_bits - fb)) & (u32)((1ull << fb) - 1);
+	return (u32)(kh >> (BID_HASH_BITS - t->bucket_bits));
+}
+
+/*
+ * Packs the section's keys (8 bytes each) into slots of 4 (and a bucket
+ * start for every 8 of them or so): 200,000 entries 1.6 -> 0.9 MB, which
+ * a report keeps to its end. A lookup reads the entries of its bucket
+ * whose filter bits match: about one in 256 of the others with a 16 MB
+ * section. A section of 4 GB or more keeps its keys.
+ */
+static void bid_pack(struct build_id_table *t)
+{
+	unsigned int bb = 1, fb;
+	size_t i;
+	u32 b = 0;
+
+	if (!t->nr_keys || t->sec_len > UINT32_MAX || t->mem_len)
+		return;
+	while (bb < 20 && (1ull << bb) * 8 < t->nr_keys)
+		bb++;
+	qsort(t->keys, t->nr_keys, sizeof(*t->keys), u64_cmp);
+	free(t->slots);
+	free(t->buckets);
+	t->bucket_bits = (u8)bb;
+	t->off_bits = 1;
+	while ((1ull << t->off_bits) < t->sec_len)
+		t->off_bits++;
+	fb = bid_filter_bits(t);
+	t->slots = xmalloc(t->nr_keys * sizeof(*t->slots));
+	t->buckets = xmalloc(((1ull << bb) + 1) * sizeof(*t->buckets));
+	for (i = 0; i < t->nr_keys; i++) {
+		u64 kh = t->keys[i] >> BID_KEY_OFF_BITS, at = t->keys[i] & ((1ull << BID_KEY_OFF_BITS) - 1);
+		u32 filter, k = bid_bucket(t, kh, &filter);
+
+		while (b <= k)
+			t->buckets[b++] = (u32)i;
+		t->slots[i] = (fb ? filter << t->off_bits : 0) | (u32)at;
+	}
+	while (b <= (1u << bb))
+		t->buckets[b++] = (u32)t->nr_keys;
+	free(t->keys);
+	t->keys = NULL;
+	t->nr_keys = t->alloc_keys = t->nr_sorted = 0;
+}
+
 int header__read_build_id_section(struct perf_data *d, u64 off, u64 len)
 {
 	struct build_id_table *t = &d->info.bid;
 
+	int err;
+
 	t->sec_off = off;
 	t->sec_len = len;
-	return bid_walk_section(d, d, bid_index, d);
+	err = bid_walk_section(d, d, bid_index, d);
+	if (!err)
+		bid_pack(t);
+	return err;
 }
 
 /* bid_index, then the entry copied after the last one kept (@arg: the perf_data). */
@@ -250,13 +323,6 @@ int header__for_each_build_id(const struct perf_data *d,
 	return err;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Whether the entry at place @at is for @name (@len bytes): its build-id
  * into @e when it is. Its bytes are read again (the section's from the file).
@@ -305,6 +371,17 @@ u8 header__find_build_id(const struct perf_data *d, const char *name, u8 *bid)
 	u64 off_mask = (1ull << BID_KEY_OFF_BITS) - 1;
 	struct build_id_entry e;
 
+	if (t->slots) {
+		u32 filter, k = bid_bucket(t, h >> BID_KEY_OFF_BITS, &filter), i;
+		u32 at_mask = (u32)((1ull << t->off_bits) - 1);
+
+		for (i = t->buckets[k]; i < t->buckets[k + 1]; i++)
+			if ((t->slots[i] & ~at_mask) == (bid_filter_bits(t) ? filter << t->off_bits : 0) &&
+			    bid_entry_is(d, t->slots[i] & at_mask, name, len, &e)) {
+				memcpy(bid, e.build_id, e.size);
+				return e.size;
+			}
+	}
 	if (!t->nr_keys)
 		return 0;
 	if (t->nr_sorted != t->nr_keys) {
@@ -333,6 +410,8 @@ void build_id_table__exit(struct build_id_table *t)
 {
 	free(t->mem);
 	free(t->keys);
+	free(t->slots);
+	free(t->buckets);
 	memset(t, 0, sizeof(*t));
 }
 

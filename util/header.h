@@ -83,6 +83,12 @@ struct build_id_entry {
  * @keys: one for each host entry with a build-id, the hash of its name
  *	above BID_KEY_OFF_BITS bits of its place; sorted on lookup, up to
  *	@nr_sorted.
+ * @slots, @buckets: the section's keys once it is read whole (a section
+ *	under 4 GB), 4 bytes each: @slots in the order of the sorted keys,
+ *	each a few more bits of the hash above @off_bits bits of the place;
+ *	@buckets (1 << @bucket_bits of them, and one past) where in @slots
+ *	each bucket of the hash's top bits starts. @keys then holds only
+ *	what the stream adds.
  * @nr: entries in all (bounded: MAX_BUILD_IDS).
  */
 struct build_id_table {
@@ -91,6 +97,8 @@ struct build_id_table {
 	size_t mem_len, mem_alloc;
 	u64 *keys;
 	size_t nr_keys, alloc_keys, nr_sorted;
+	u32 *slots, *buckets;
+	u8 bucket_bits, off_bits;
 	size_t nr;
 };
 

@@ -291,12 +291,13 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 {
 	struct err err;
 	struct dso *dso;
+	size_t i;
 	int ret;
 
 	if (machine->ks_tried)
 		return;
 	machine->ks_tried = true;
-	for (dso = machine->dsos; dso; dso = dso->next)
+	machine__for_each_dso(machine, i, dso)
 		if (dso->kind == DSO_KERNEL || dso->kind == DSO_MODULE)
 			dso->loaded = true;
 	if (machine->flags & MACHINE_NO_SYMBOLS)
@@ -353,7 +354,7 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 				    machine->text_recorded,
 				    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
 				    machine->ks->text, machine->reloc);
-	for (dso = machine->dsos; dso; dso = dso->next) {
+	machine__for_each_dso(machine, i, dso) {
 		if (dso->kind == DSO_MODULE) {
 			char *name = module_name_of(dso->long_name);
 

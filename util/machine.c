@@ -73,15 +73,18 @@ static void machine__init(struct machine *machine, s32 pid, const char *name)
 
 static void machine__exit(struct machine *machine)
 {
+	size_t i;
+
 	machine__delete_threads(machine);
+	for (i = 0; i < machine->dso_names.nr; i++)
+		while (machine->dso_by_name[i]) {
+			struct dso *d = machine->dso_by_name[i];
+
+			machine->dso_by_name[i] = d->name_next;
+			dso__delete(d);
+		}
 	str_set__exit(&machine->dso_names);
 	free(machine->dso_by_name);
-	while (machine->dsos) {
-		struct dso *d = machine->dsos;
-
-		machine->dsos = d->next;
-		dso__delete(d);
-	}
 	maps__clear(&machine->kmaps);
 	if (machine->ks) {
 		kallsyms__exit(machine->ks);
@@ -451,8 +454,8 @@ lookup_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 
 		break;
 	}
 	case DSO_JIT:
-		if (dso->jit_syms)
-			al->sym = find(dso->jit_syms, ip, hint);
+		if (dso__jit_syms(dso))
+			al->sym = find(dso__jit_syms(dso), ip, hint);
 		break;
 	default:
 		break;

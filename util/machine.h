@@ -38,7 +38,6 @@ struct machine {
 	char *root;		/* --guestmount DIR/<pid>, or NULL */
 	struct machines *machines;	/* the session's: warnings, recorded build-ids */
 	struct maps kmaps;	/* kernel and modules */
-	struct dso *dsos;
 	/* dsos by long_name (a file may name a million): number -> chain. */
 	struct str_set dso_names;
 	struct dso **dso_by_name;

@@ -6,14 +6,44 @@
 #include "util/maps.h"
 #include "util/slab.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(p, n)		((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n)	((void)(p), (void)(n))
+#endif
+
 struct map_node {
 	struct map map;		/* first: a struct map * is its node */
-	struct map_node *l, *r;
+	u32 l, r;		/* node numbers; 0: none */
 };
+
+/*
+ * The nodes of every set, numbered: chunk (number >> NODE_CHUNK_BITS),
+ * then place in it. Chunks (80 KiB, from malloc, so that they reuse what
+ * the reading gave back) never move, so a node's address holds while it
+ * is in a set; they are never freed (a freed node is reused). The table
+ * of chunks is static: its pages are touched as chunks are added.
+ * Number 0 is never handed out: it is "none".
+ */
+#define NODE_CHUNK_BITS	11
+#define NODE_CHUNK	(1u << NODE_CHUNK_BITS)
+#define NODE_CHUNKS	(1u << 17)	/* at most 268 million nodes (10 GB) */
+
+static struct map_node *node_chunk[NODE_CHUNKS];
+static u32 node_top = 1;	/* the lowest number never handed out */
+static u32 node_free;		/* freed nodes, chained through l */
+static pthread_mutex_t node_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static inline struct map_node *N(u32 i)
+{
+	return node_chunk[i >> NODE_CHUNK_BITS] + (i & (NODE_CHUNK - 1));
+}
 
 /*
  * Treap priorities: a keyed hash of the map's start (a node's start never
@@ -38,35 +68,57 @@ static inline u64 map_prio(const struct map_node *n)
 	return (n->map.start ^ maps_key) * 0x9e3779b97f4a7c15ull;
 }
 
-/* Nodes (48 bytes) and maps (32) by the hundred thousand: from slabs. */
-static struct slab node_slab = SLAB_INIT(struct map_node, 4096);
+/* The maps objects (24 bytes) by the hundred thousand (one a process): from a slab. */
 static struct slab maps_slab = SLAB_INIT(struct maps, 4096);
 
-static struct map_node *map_node__alloc(void)
+static u32 map_node__alloc(void)
 {
-	return slab__alloc(&node_slab);
+	u32 i;
+
+	pthread_mutex_lock(&node_lock);
+	if (node_free) {
+		i = node_free;
+		ASAN_UNPOISON_MEMORY_REGION(N(i), sizeof(struct map_node));
+		node_free = N(i)->l;
+	} else {
+		i = node_top;
+		if (!node_chunk[i >> NODE_CHUNK_BITS]) {
+			if ((i >> NODE_CHUNK_BITS) >= NODE_CHUNKS)
+				die("out of memory: more than %u maps", NODE_CHUNKS * NODE_CHUNK - 1);
+			node_chunk[i >> NODE_CHUNK_BITS] = xmalloc(NODE_CHUNK * sizeof(struct map_node));
+		}
+		node_top++;
+	}
+	pthread_mutex_unlock(&node_lock);
+	return i;
 }
 
-static void map_node__release(struct map_node *n)
+static void map_node__release(u32 i)
 {
-	slab__free(&node_slab, n);
+	pthread_mutex_lock(&node_lock);
+	N(i)->l = node_free;
+	node_free = i;
+	/* What reads a freed node is a bug that the sanitizer build reports. */
+	ASAN_POISON_MEMORY_REGION(N(i), sizeof(struct map_node));
+	pthread_mutex_unlock(&node_lock);
 }
 
-static struct map_node *map_node__new(const struct map *map)
+static u32 map_node__new(const struct map *map)
 {
-	struct map_node *n = map_node__alloc();
+	u32 i = map_node__alloc();
+	struct map_node *n = N(i);
 
 	n->map = *map;
-	n->l = n->r = NULL;
-	return n;
+	n->l = n->r = 0;
+	return i;
 }
 
-static void map_node__free_all(struct map_node *n, size_t *nr)
+static void map_node__free_all(u32 n, size_t *nr)
 {
 	while (n) {
-		struct map_node *r = n->r;
+		u32 r = N(n)->r;
 
-		map_node__free_all(n->l, nr);
+		map_node__free_all(N(n)->l, nr);
 		map_node__release(n);
 		(*nr)--;
 		n = r;
@@ -74,48 +126,68 @@ static void map_node__free_all(struct map_node *n, size_t *nr)
 }
 
 /* Splits @t into starts < @key and starts >= @key. */
-static void map_split(struct map_node *t, u64 key, struct map_node **lo, struct map_node **hi)
+static void map_split(u32 t, u64 key, u32 *lo, u32 *hi)
 {
-	struct map_node **lp = lo, **hp = hi;
+	u32 *lp = lo, *hp = hi;
 
 	while (t) {
-		if (t->map.start < key) {
+		struct map_node *n = N(t);
+
+		if (n->map.start < key) {
 			*lp = t;
-			lp = &t->r;
-			t = t->r;
+			lp = &n->r;
 		} else {
 			*hp = t;
-			hp = &t->l;
-			t = t->l;
+			hp = &n->l;
 		}
+		t = n->map.start < key ? n->r : n->l;
 	}
-	*lp = *hp = NULL;
+	*lp = *hp = 0;
 }
 
-/* Joins @a and @b, every start in @a below every start in @b. */
-static struct map_node *map_merge(struct map_node *a, struct map_node *b)
+/*
+ * Joins @a and @b, every start in @a below every start in @b. Each node's
+ * address and priority are worked out once, when the walk reaches it.
+ */
+static u32 map_merge(u32 a, u32 b)
 {
-	struct map_node *root = NULL, **p = &root;
+	u32 root = 0, *p = &root;
+	struct map_node *na, *nb;
+	u64 pa, pb;
 
-	while (a && b) {
-		if (map_prio(a) > map_prio(b)) {
+	if (!a || !b)
+		return a ? a : b;
+	na = N(a);
+	nb = N(b);
+	pa = map_prio(na);
+	pb = map_prio(nb);
+	for (;;) {
+		if (pa > pb) {
 			*p = a;
-			p = &a->r;
-			a = a->r;
+			p = &na->r;
+			a = na->r;
+			if (!a)
+				break;
+			na = N(a);
+			pa = map_prio(na);
 		} else {
 			*p = b;
-			p = &b->l;
-			b = b->l;
+			p = &nb->l;
+			b = nb->l;
+			if (!b)
+				break;
+			nb = N(b);
+			pb = map_prio(nb);
 		}
 	}
 	*p = a ? a : b;
 	return root;
 }
 
-static struct map_node *map_max(struct map_node *t)
+static u32 map_max(u32 t)
 {
-	while (t && t->r)
-		t = t->r;
+	while (t && N(t)->r)
+		t = N(t)->r;
 	return t;
 }
 
@@ -137,8 +209,8 @@ struct maps *maps__get(struct maps *maps)
 void maps__clear(struct maps *maps)
 {
 	map_node__free_all(maps->root, &maps->nr);
-	maps->root = NULL;
-	maps->last = NULL;
+	maps->root = 0;
+	maps->last = 0;
 }
 
 void maps__put(struct maps *maps)
@@ -149,17 +221,19 @@ void maps__put(struct maps *maps)
 	}
 }
 
-/* The node with the greatest start <= @ip, or NULL. */
-static struct map_node *maps__floor(const struct maps *maps, u64 ip)
+/* The node with the greatest start <= @ip, or 0. */
+static u32 maps__floor(const struct maps *maps, u64 ip)
 {
-	struct map_node *t = maps->root, *best = NULL;
+	u32 t = maps->root, best = 0;
 
 	while (t) {
-		if (t->map.start <= ip) {
+		const struct map_node *n = N(t);
+
+		if (n->map.start <= ip) {
 			best = t;
-			t = t->r;
+			t = n->r;
 		} else {
-			t = t->l;
+			t = n->l;
 		}
 	}
 	return best;
@@ -168,42 +242,47 @@ static struct map_node *maps__floor(const struct maps *maps, u64 ip)
 struct map *maps__find(struct maps *maps, u64 ip)
 {
 	struct map_node *n;
+	u32 i;
 
 	if (!maps)
 		return NULL;
-	n = maps->last;
-	if (n && ip >= n->map.start && ip < n->map.end)
-		return &n->map;
-	n = maps__floor(maps, ip);
-	if (n && ip < n->map.end) {
-		maps->last = n;
-		return &n->map;
+	if (maps->last) {
+		n = N(maps->last);
+		if (ip >= n->map.start && ip < n->map.end)
+			return &n->map;
 	}
-	return NULL;
+	i = maps__floor(maps, ip);
+	if (!i)
+		return NULL;
+	n = N(i);
+	if (ip >= n->map.end)
+		return NULL;
+	maps->last = i;
+	return &n->map;
 }
 
 struct map *maps__first(struct maps *maps)
 {
-	struct map_node *t = maps->root;
+	u32 t = maps->root;
 
-	while (t && t->l)
-		t = t->l;
-	return t ? &t->map : NULL;
+	while (t && N(t)->l)
+		t = N(t)->l;
+	return t ? &N(t)->map : NULL;
 }
 
 struct map *maps__next(struct maps *maps, const struct map *map)
 {
-	struct map_node *t = maps->root, *best = NULL;
+	u32 t = maps->root, best = 0;
 
 	while (t) {
-		if (t->map.start > map->start) {
+		if (N(t)->map.start > map->start) {
 			best = t;
-			t = t->l;
+			t = N(t)->l;
 		} else {
-			t = t->r;
+			t = N(t)->r;
 		}
 	}
-	return best ? &best->map : NULL;
+	return best ? &N(best)->map : NULL;
 }
 
 /*
@@ -214,27 +293,27 @@ struct map *maps__next(struct maps *maps, const struct map *map)
  */
 void maps__insert(struct maps *maps, const struct map *new)
 {
-	struct map_node *lo, *mid, *hi, *below, *last, *tail = NULL;
+	u32 lo, mid, hi, below, last, tail = 0;
 
 	if (new->end <= new->start)
 		return;
 	map_split(maps->root, new->start, &lo, &hi);
 	below = map_max(lo);
-	if (below && below->map.end > new->start) {
-		if (below->map.end > new->end) {
-			struct map after = below->map;
+	if (below && N(below)->map.end > new->start) {
+		if (N(below)->map.end > new->end) {
+			struct map after = N(below)->map;
 
 			after.pgoff += new->end - after.start;
 			after.start = new->end;
 			tail = map_node__new(&after);
 			maps->nr++;
 		}
-		below->map.end = new->start;
+		N(below)->map.end = new->start;
 	}
 	map_split(hi, new->end, &mid, &hi);
 	last = map_max(mid);
-	if (last && last->map.end > new->end) {
-		struct map after = last->map;
+	if (last && N(last)->map.end > new->end) {
+		struct map after = N(last)->map;
 
 		after.pgoff += new->end - after.start;
 		after.start = new->end;
@@ -242,22 +321,24 @@ void maps__insert(struct maps *maps, const struct map *new)
 		maps->nr++;
 	}
 	if (mid)
-		maps->last = NULL;
+		maps->last = 0;
 	map_node__free_all(mid, &maps->nr);
 	maps->nr++;
 	maps->root = map_merge(map_merge(lo, map_node__new(new)), map_merge(tail, hi));
 }
 
-static struct map_node *map_node__clone(const struct map_node *src)
+static u32 map_node__clone(u32 src)
 {
-	struct map_node *n;
+	u32 n, l, r;
 
 	if (!src)
-		return NULL;
+		return 0;
 	n = map_node__alloc();
-	*n = *src;
-	n->l = map_node__clone(src->l);
-	n->r = map_node__clone(src->r);
+	l = map_node__clone(N(src)->l);
+	r = map_node__clone(N(src)->r);
+	N(n)->map = N(src)->map;
+	N(n)->l = l;
+	N(n)->r = r;
 	return n;
 }
 

@@ -106,11 +106,11 @@ static void srcline_dso__open(struct srcline_dso *d)
 {
 	const struct dso *dso = d->dso;
 	char hex[2 * BUILD_ID_SIZE + 1], *debug = NULL;
-	const char *path = dso->data_path;
+	const char *path = dso__data_path(dso);
 	Dwarf_Addr bias;
 	size_t i;
 
-	if (dso->kind != DSO_USER || !dso->data_path || dso->untrusted)
+	if (dso->kind != DSO_USER || !path || dso->untrusted)
 		return;
 	if (dlib__load_or_warn(&dw_lib, "no source lines are read"))
 		return;

@@ -78,10 +78,11 @@ static struct dso_unwind *dso_unwind(struct dso *dso)
 	u8 hdr[12];
 	u32 count;
 
-	if (dso->unwind)
-		return dso->unwind->ok ? dso->unwind : NULL;
+	du = dso__unwind(dso);
+	if (du)
+		return du->ok ? du : NULL;
 	du = xzalloc(sizeof(*du));
-	dso->unwind = du;
+	dso__set_unwind(dso, du);
 	/* Its bytes: the file whose build-id the recording saw (dso__data_read). */
 	if (dso__data_section(dso, ".eh_frame_hdr", &off, &size))
 		return NULL;

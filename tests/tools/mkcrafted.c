@@ -16,9 +16,11 @@
  *                       slot of a multiplicative (golden ratio) hash
  *   shared-ids N M      N events whose id sections are all one section of
  *                       M ids
- *   maps-desc N         one process with N mmaps in descending address
- *                       order (top-down allocation), samples in each
- *   maps-asc N, maps-random N   the same in ascending / shuffled order
+ *   maps-desc N [K]     one process with N mmaps in descending address
+ *                       order (top-down allocation), samples in each;
+ *                       K > 0: a FINISHED_ROUND after every K mmaps
+ *                       and every K of the samples after them
+ *   maps-asc N [K], maps-random N [K]   the same in ascending / shuffled order
  *   threads N           N threads (tids k << 12), a COMM and a sample each
  *   build-ids N M       N BUILD_ID entries (distinct files) and M mmaps
  *                       of other files, a sample in each
@@ -372,8 +374,13 @@ static u64 rnd(void)
 	return rng;
 }
 
-/* One process, n mmaps of 64 KiB, 4 KiB apart, in @order; a sample in each. */
-static void shape_maps(const char *path, u32 n, int order)
+/*
+ * One process, n mmaps of 64 KiB, 4 KiB apart, in @order; a sample in
+ * each, then n samples across them; @round > 0: a FINISHED_ROUND after
+ * every @round mmaps and every @round of those samples, so that a reader
+ * need not hold the records and the maps are what stays.
+ */
+static void shape_maps(const char *path, u32 n, int order, u32 round)
 {
 	struct event e = one_event(BASE_TYPE);
 	struct buf d = { 0 };
@@ -400,11 +407,20 @@ static void shape_maps(const char *path, u32 n, int order)
 		snprintf(name, sizeof(name), "/usr/lib/crafted/lib%u.so", (unsigned)(at[i] % 64));
 		rec_mmap(&d, 100, start, 0x10000, name, t++, one_id);
 		rec_sample(&d, BASE_TYPE, start + 0x100, 100, 100, t++, one_id, 0);
+		if (round && (i + 1) % round == 0) {
+			rec_begin(&d, REC_FINISHED_ROUND, 0);
+			rec_end(&d);
+		}
 	}
 	/* Then samples across all of them. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		rec_sample(&d, BASE_TYPE, base + (rnd() % n) * 0x11000 + 0x200, 100, 100, t++,
 			   one_id, 0);
+		if (round && (i + 1) % round == 0) {
+			rec_begin(&d, REC_FINISHED_ROUND, 0);
+			rec_end(&d);
+		}
+	}
 	write_file(path, &e, 1, &d, 0, 0);
 	free(at);
 	free(d.p);
@@ -666,11 +682,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(shape, "shared-ids"))
 		shape_shared_ids(path, n ? (u32)n : 4096, m ? (u32)m : 1u << 20);
 	else if (!strcmp(shape, "maps-desc"))
-		shape_maps(path, n ? (u32)n : 100000, -1);
+		shape_maps(path, n ? (u32)n : 100000, -1, (u32)m);
 	else if (!strcmp(shape, "maps-asc"))
-		shape_maps(path, n ? (u32)n : 100000, 1);
+		shape_maps(path, n ? (u32)n : 100000, 1, (u32)m);
 	else if (!strcmp(shape, "maps-random"))
-		shape_maps(path, n ? (u32)n : 100000, 0);
+		shape_maps(path, n ? (u32)n : 100000, 0, (u32)m);
 	else if (!strcmp(shape, "threads"))
 		shape_threads(path, n ? (u32)n : 100000);
 	else if (!strcmp(shape, "build-ids"))
