@@ -268,8 +268,8 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 
 		/* The first child first: where the last path through went. */
 		if (!c || !(f->sym ? c->k.sym == f->sym && !(c->k.dso & CALLCHAIN_KEY_ADDR) :
-			    (c->k.dso & ~CALLCHAIN_WIDE) == ((uintptr_t)f->dso | CALLCHAIN_KEY_ADDR) &&
-			    c->k.addr == f->addr)) {
+			    (c->k.dso & ~CALLCHAIN_WIDE) ==
+			    ((uintptr_t)f->dso | CALLCHAIN_KEY_ADDR) && c->k.addr == f->addr)) {
 			struct callchain_key k = { .dso = f->dso, .sym = f->sym, .addr = f->addr };
 			u32 pi = (u32)(node - base), ci, nr;
 

@@ -68,7 +68,7 @@ struct callchain_node {
 
 /* In the first word of a node (k.dso, the root's t.hash): */
 #define CALLCHAIN_KEY_ADDR	((uintptr_t)1)	/* keyed by @addr, not @sym */
-#define CALLCHAIN_WIDE		((uintptr_t)2)	/* the children are in the tree's hash */
+#define CALLCHAIN_WIDE		((uintptr_t)2)	/* children in the tree's hash */
 
 static inline const struct callchain_node *callchain_node__child(const struct callchain_node *n)
 {
