@@ -57,6 +57,7 @@ struct report {
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
 	struct cum_slot *cum_cache;	/* --children: rows by frame */
+	struct hist_entry **cum_same;	/* with shadow: the slots' rows there */
 	struct sample_filter filter;
 	const char *time_str, *fields;
 	bool sort_given, relative;
@@ -296,20 +297,26 @@ static bool report_skip_mode(struct perf_tool *tool, struct evsel *evsel,
  * stays that key's row; only a key's own row is kept, not another
  * level's that an unmapped address joins (which one may change as rows
  * come). Slots are chosen by an unkeyed mix: a file that makes them
- * collide makes them miss, nothing worse.
+ * collide makes them miss, nothing worse. A slot is 40 bytes (the 4096
+ * were 229 kB at 56): a key has a symbol or an address, not both, and the
+ * row deciding sameness is the row itself but with the browser's shadow
+ * rows, which keep theirs in cum_same.
  */
 #define CUM_SLOTS	4096	/* a power of two */
 
 struct cum_slot {
 	const struct hist_entry *he;	/* the sample's row; NULL: empty */
 	struct dso *dso;
-	const struct symbol *sym;
-	u64 addr;
+	union {
+		const struct symbol *sym;
+		u64 addr;		/* by_addr: the key has no symbol */
+	};
+	struct hist_entry *row;		/* in the event's hists */
 	char level;
 	u8 cpumode;
-	struct hist_entry *row;		/* in the event's hists */
-	struct hist_entry *same;	/* in the hists deciding sameness */
+	bool by_addr;
 };
+_Static_assert(sizeof(struct cum_slot) <= 40, "a --children cache slot is 40 bytes");
 
 static struct cum_slot *cum_slot(struct report *rep, const struct hist_entry *he,
 				 const struct hist_entry *key)
@@ -317,18 +324,43 @@ static struct cum_slot *cum_slot(struct report *rep, const struct hist_entry *he
 	u64 v = (uintptr_t)he ^ (uintptr_t)key->dso ^ ((uintptr_t)key->sym >> 3) ^ key->addr ^
 		((u64)(u8)key->level << 8) ^ key->cpumode;
 
-	if (!rep->cum_cache)
+	if (!rep->cum_cache) {
 		rep->cum_cache = xcalloc(CUM_SLOTS, sizeof(*rep->cum_cache));
+		if (rep->shadow)
+			rep->cum_same = xcalloc(CUM_SLOTS, sizeof(*rep->cum_same));
+	}
 	return &rep->cum_cache[((v * 0x9e3779b97f4a7c15ull) >> 40) & (CUM_SLOTS - 1)];
 }
 
-static void cum_slot__set(struct cum_slot *slot, const struct hist_entry *he,
+/* Whether @slot holds the row of @key for the sample's row @he. */
+static inline bool cum_slot__is(const struct cum_slot *slot, const struct hist_entry *he,
+				const struct hist_entry *key)
+{
+	return slot->he == he && slot->dso == key->dso &&
+	       (key->sym ? !slot->by_addr && slot->sym == key->sym :
+			   slot->by_addr && slot->addr == key->addr) &&
+	       slot->level == key->level && slot->cpumode == key->cpumode;
+}
+
+/* The row deciding sameness of @slot's row. */
+static inline struct hist_entry *cum_slot__same(const struct report *rep,
+						const struct cum_slot *slot)
+{
+	return rep->cum_same ? rep->cum_same[slot - rep->cum_cache] : slot->row;
+}
+
+static void cum_slot__set(struct report *rep, struct cum_slot *slot, const struct hist_entry *he,
 			  const struct hist_entry *key, struct hist_entry *row,
 			  struct hist_entry *same)
 {
-	*slot = (struct cum_slot){ .he = he, .dso = key->dso, .sym = key->sym, .addr = key->addr,
-				   .level = key->level, .cpumode = key->cpumode, .row = row,
-				   .same = same };
+	*slot = (struct cum_slot){ .he = he, .dso = key->dso, .row = row, .level = key->level,
+				   .cpumode = key->cpumode, .by_addr = !key->sym };
+	if (key->sym)
+		slot->sym = key->sym;
+	else
+		slot->addr = key->addr;
+	if (rep->cum_same)
+		rep->cum_same[slot - rep->cum_cache] = same;
 }
 
 /*
@@ -370,10 +402,9 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 		key.level = level;
 		key.cpumode = cpumode;
 		slot = cum_slot(rep, he, &key);
-		if (slot->he == he && slot->dso == key.dso && slot->sym == key.sym &&
-		    slot->addr == key.addr && slot->level == level && slot->cpumode == cpumode) {
+		if (cum_slot__is(slot, he, &key)) {
 			row = slot->row;
-			same = slot->same;
+			same = cum_slot__same(rep, slot);
 			for (j = 0; j < nr_seen && seen[j] != same; j++)
 				;
 			if (j < nr_seen)
@@ -418,7 +449,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				/* Kept too: the row of a frame that repeats one seen. */
 				row = rep->shadow ? hists__find(h, &key) : same;
 				if (own && row)
-					cum_slot__set(slot, he, &key, row, same);
+					cum_slot__set(rep, slot, he, &key, row, same);
 				continue;
 			}
 			if (rep->shadow)
@@ -427,7 +458,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 			if (!rep->shadow)
 				same = row;
 			if (own)
-				cum_slot__set(slot, he, &key, row, same);
+				cum_slot__set(rep, slot, he, &key, row, same);
 		}
 		seen[nr_seen++] = same;
 		if (rep->sopts.callchain)
@@ -1167,6 +1198,7 @@ out_data:
 	free(rep.frames);
 	free(rep.cg_frames);
 	free(rep.cum_cache);
+	free(rep.cum_same);
 	perf_data__delete(data);
 out_filter:
 	sample_filter__exit(&rep.filter);

@@ -20,9 +20,13 @@
  * (parent, frame), which holds the children of such nodes only: most
  * nodes have one or two children, and a slot or two for each of them
  * would be a third of the tree's memory. The table is open-addressed (no
- * link in the nodes), holds node numbers (their place in the tree's
- * array, which moves as it grows) and is made when a first node grows
- * wide; the root holds it in place of a key of its own.
+ * link in the nodes), holds pairs of node numbers (their place in the
+ * tree's array, which moves as it grows), the parent's and the child's,
+ * and is made when a first node grows wide; the root holds it in place of
+ * a key of its own. A node whose children are in the table is marked
+ * CALLCHAIN_WIDE: it is the one bit a node needs for it (no count of
+ * children, no parent link), as the list is walked whole before a child
+ * is added.
  */
 #define LIST_MAX	8
 #define MEMO_SLOTS	32	/* a power of two */
@@ -42,15 +46,28 @@ struct callchain_hash {
 	 * suggests: what it holds is checked, so a crafted file that makes
 	 * slots collide only makes them miss.
 	 */
-	u32 memo[MEMO_SLOTS];
+	struct callchain_slot memo[MEMO_SLOTS];
 };
+
+#define FLAGS		(CALLCHAIN_KEY_ADDR | CALLCHAIN_WIDE)
+
+static inline struct callchain_hash *tree_hash(const struct callchain_node *root)
+{
+	return (struct callchain_hash *)(root->t.hash & ~CALLCHAIN_WIDE);
+}
+
+static inline bool is_wide(const struct callchain_node *n)
+{
+	return n->k.dso & CALLCHAIN_WIDE;
+}
 
 /* Keys are the same when they name the same symbol, or the same address. */
 static inline bool node_is(const struct callchain_node *n, const struct callchain_key *k)
 {
 	if (k->sym)
 		return n->k.sym == k->sym && !(n->k.dso & CALLCHAIN_KEY_ADDR);
-	return n->k.dso == ((uintptr_t)k->dso | CALLCHAIN_KEY_ADDR) && n->k.addr == k->addr;
+	return (n->k.dso & ~CALLCHAIN_WIDE) == ((uintptr_t)k->dso | CALLCHAIN_KEY_ADDR) &&
+	       n->k.addr == k->addr;
 }
 
 static inline void node_set_key(struct callchain_node *n, const struct callchain_key *k)
@@ -98,10 +115,10 @@ static size_t memo_slot(u32 parent, const struct callchain_key *k)
 	return (size_t)((v * 0x9e3779b97f4a7c15ull) >> 59) & (MEMO_SLOTS - 1);
 }
 
-static void table_put(struct callchain_hash *ht, const struct callchain_node *base, u32 node)
+static void table_put(struct callchain_hash *ht, const struct callchain_node *base, u32 parent,
+		      u32 node)
 {
 	struct callchain_key k = callchain_node__key(&base[node]);
-	u32 parent = (u32)((s64)node + base[node].parent);
 	size_t b = key_hash(parent, &k) & (ht->size - 1);
 
 	while (ht->table[b].node)
@@ -109,7 +126,8 @@ static void table_put(struct callchain_hash *ht, const struct callchain_node *ba
 	ht->table[b] = (struct callchain_slot){ .parent = parent, .node = node };
 }
 
-static void hash_insert(struct callchain_hash *ht, const struct callchain_node *base, u32 node)
+static void hash_insert(struct callchain_hash *ht, const struct callchain_node *base, u32 parent,
+			u32 node)
 {
 	if (2 * (ht->nr + 1) > ht->size) {
 		struct callchain_slot *old = ht->table;
@@ -119,36 +137,40 @@ static void hash_insert(struct callchain_hash *ht, const struct callchain_node *
 		ht->table = xcalloc(ht->size, sizeof(*ht->table));
 		for (i = 0; i < osize; i++)
 			if (old[i].node)
-				table_put(ht, base, old[i].node);
+				table_put(ht, base, old[i].parent, old[i].node);
 		free(old);
 	}
-	table_put(ht, base, node);
+	table_put(ht, base, parent, node);
 	ht->nr++;
 }
 
-/* The child of node @pi of the tree at @base keyed @k, or NULL. */
+/*
+ * The child of node @pi of the tree at @base keyed @k, or NULL; then
+ * *@nr says how many children @pi has when they are a list (not wide).
+ */
 static struct callchain_node *find_child(struct callchain_node *base, u32 pi,
-					 const struct callchain_key *k)
+					 const struct callchain_key *k, u32 *nr)
 {
 	struct callchain_node *parent = &base[pi], *c, *prev = NULL;
 
-	if (parent->nr_children > LIST_MAX) {
-		struct callchain_hash *ht = base->t.hash;
+	*nr = 0;
+	if (is_wide(parent)) {
+		struct callchain_hash *ht = tree_hash(base);
 		size_t m = memo_slot(pi, k), b;
-		u32 ci = ht->memo[m];
+		u32 ci = ht->memo[m].node;
 
-		if (ci && (s64)ci + base[ci].parent == pi && node_is(&base[ci], k))
+		if (ci && ht->memo[m].parent == pi && node_is(&base[ci], k))
 			return &base[ci];
 		for (b = key_hash(pi, k) & (ht->size - 1); (ci = ht->table[b].node) != 0;
 		     b = (b + 1) & (ht->size - 1))
 			if (ht->table[b].parent == pi && node_is(&base[ci], k)) {
-				ht->memo[m] = ci;
+				ht->memo[m] = ht->table[b];
 				return &base[ci];
 			}
 		return NULL;
 	}
 	for (c = child_of(parent); c && !node_is(c, k); prev = c, c = next_of(c))
-		;
+		++*nr;
 	if (c && prev) {
 		/* to the front */
 		prev->next = offset(prev, next_of(c));
@@ -193,12 +215,13 @@ static bool tree_room(struct callchain_node **rootp, size_t want)
 }
 
 /*
- * A new node for @k under node @pi, first among its children; hashes the
- * children of a wide parent. Moves the tree; returns the node's number,
- * 0 when the tree is full.
+ * A new node for @k under node @pi, which has @nr children in a list (as
+ * find_child counted them) or is wide; first among its children. Hashes
+ * the children of a parent that grows wide. Moves the tree; returns the
+ * node's number, 0 when the tree is full.
  */
 static u32 new_child(struct callchain_node **rootp, u32 pi, const struct callchain_key *k,
-		     size_t want)
+		     size_t want, u32 nr)
 {
 	struct callchain_node *base, *parent, *c;
 	u32 ci;
@@ -212,20 +235,18 @@ static u32 new_child(struct callchain_node **rootp, u32 pi, const struct callcha
 	node_set_key(c, k);
 	c->period = c->samples = 0;
 	c->child = 0;
-	c->nr_children = 0;
-	c->parent = offset(c, parent);
 	c->next = offset(c, child_of(parent));
 	parent->child = offset(parent, c);
-	parent->nr_children++;
-	if (parent->nr_children == LIST_MAX + 1) {
+	if (is_wide(parent)) {
+		hash_insert(tree_hash(base), base, pi, ci);
+	} else if (nr == LIST_MAX) {
 		struct callchain_node *x;
 
-		if (!base->t.hash)
-			base->t.hash = xzalloc(sizeof(*base->t.hash));
+		if (!tree_hash(base))
+			base->t.hash = (uintptr_t)xzalloc(sizeof(struct callchain_hash));
+		parent->k.dso |= CALLCHAIN_WIDE;
 		for (x = c; x; x = next_of(x))
-			hash_insert(base->t.hash, base, (u32)(x - base));
-	} else if (parent->nr_children > LIST_MAX) {
-		hash_insert(base->t.hash, base, ci);
+			hash_insert(tree_hash(base), base, pi, (u32)(x - base));
 	}
 	return ci;
 }
@@ -247,14 +268,14 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 
 		/* The first child first: where the last path through went. */
 		if (!c || !(f->sym ? c->k.sym == f->sym && !(c->k.dso & CALLCHAIN_KEY_ADDR) :
-			    c->k.dso == ((uintptr_t)f->dso | CALLCHAIN_KEY_ADDR) &&
-			    c->k.addr == f->addr)) {
+			    (c->k.dso & ~CALLCHAIN_WIDE) ==
+			    ((uintptr_t)f->dso | CALLCHAIN_KEY_ADDR) && c->k.addr == f->addr)) {
 			struct callchain_key k = { .dso = f->dso, .sym = f->sym, .addr = f->addr };
-			u32 pi = (u32)(node - base), ci;
+			u32 pi = (u32)(node - base), ci, nr;
 
-			c = find_child(base, pi, &k);
+			c = find_child(base, pi, &k, &nr);
 			if (!c) {
-				ci = new_child(root, pi, &k, n - i);
+				ci = new_child(root, pi, &k, n - i, nr);
 				if (!ci)
 					return;	/* full: the path counts down to here */
 				base = *root;
@@ -345,11 +366,14 @@ void callchain__sort(struct callchain_node *root)
 
 void callchain__free(struct callchain_node *root)
 {
+	struct callchain_hash *ht;
+
 	if (!root)
 		return;
-	if (root->t.hash) {
-		free(root->t.hash->table);
-		free(root->t.hash);
+	ht = tree_hash(root);
+	if (ht) {
+		free(ht->table);
+		free(ht);
 	}
 	free(root);
 }
@@ -360,13 +384,13 @@ static void merge_children(struct callchain_node **dst, u32 di, const struct cal
 
 	for (s = callchain_node__child(src); s; s = callchain_node__next(s)) {
 		struct callchain_key k = callchain_node__key(s);
-		struct callchain_node *c = find_child(*dst, di, &k);
-		u32 ci;
+		u32 ci, nr;
+		struct callchain_node *c = find_child(*dst, di, &k, &nr);
 
 		if (c) {
 			ci = (u32)(c - *dst);
 		} else {
-			ci = new_child(dst, di, &k, 1);
+			ci = new_child(dst, di, &k, 1, nr);
 			if (!ci)
 				return;
 			c = &(*dst)[ci];
@@ -388,6 +412,20 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 	merge_children(dst, 0, src);
 }
 
+u32 *callchain__parents(const struct callchain_node *root)
+{
+	u32 *parents = xmalloc(root->t.nr * sizeof(*parents)), i;
+
+	parents[0] = 0;
+	for (i = 0; i < root->t.nr; i++) {
+		const struct callchain_node *c;
+
+		for (c = callchain_node__child(&root[i]); c; c = callchain_node__next(c))
+			parents[c - root] = i;
+	}
+	return parents;
+}
+
 /* The first kept node from @n on along its siblings, as a new number; -1: none. */
 static s32 first_kept(const struct callchain_node *base, const struct callchain_node *n,
 		      const u32 *map)
@@ -400,21 +438,23 @@ static s32 first_kept(const struct callchain_node *base, const struct callchain_
 
 bool callchain__decay(struct callchain_node *root)
 {
-	struct callchain_hash *ht = root->t.hash;
-	u32 nr = root->t.nr, kept = 0, i, *map;
+	struct callchain_hash *ht = tree_hash(root);
+	u32 nr = root->t.nr, kept = 0, i, *map, *parents;
 
 	/*
 	 * Counts scaled; the nodes that keep a count keep their order in the
 	 * array, moved down over the dropped ones (a child counts no more
-	 * than its parent: a dropped node's children go too).
+	 * than its parent, and comes after it: a dropped node's children go
+	 * too).
 	 */
+	parents = callchain__parents(root);
 	map = xmalloc(nr * sizeof(*map));
 	for (i = 0; i < nr; i++) {
 		struct callchain_node *n = &root[i];
 
 		n->period = n->period * 7 / 8;
 		n->samples = n->samples * 7 / 8;
-		map[i] = i && ((!n->period && !n->samples) || map[i + n->parent] == UINT32_MAX) ?
+		map[i] = i && ((!n->period && !n->samples) || map[parents[i]] == UINT32_MAX) ?
 			 UINT32_MAX : kept++;
 	}
 	/* New links as new numbers: the walks read dropped nodes only. */
@@ -428,8 +468,6 @@ bool callchain__decay(struct callchain_node *root)
 		next = first_kept(root, callchain_node__next(n), map);
 		n->child = child;
 		n->next = next;
-		n->parent = i ? (s32)map[i + n->parent] : -1;
-		n->nr_children = 0;
 	}
 	for (i = 0; i < nr; i++) {
 		struct callchain_node *n = &root[i], *to;
@@ -441,20 +479,28 @@ bool callchain__decay(struct callchain_node *root)
 			*to = *n;
 		to->child = to->child < 0 ? 0 : to->child - (s32)map[i];
 		to->next = to->next < 0 ? 0 : to->next - (s32)map[i];
-		to->parent = to->parent < 0 ? 0 : to->parent - (s32)map[i];
-		if (to->parent)
-			to[to->parent].nr_children++;
 	}
 	free(map);
+	free(parents);
 	root->t.nr = kept;
 	if (ht) {
 		/* Emptied, and filled again with the kept children of wide nodes. */
 		memset(ht->table, 0, ht->size * sizeof(*ht->table));
 		memset(ht->memo, 0, sizeof(ht->memo));
 		ht->nr = 0;
-		for (i = 1; i < kept; i++)
-			if (root[i + root[i].parent].nr_children > LIST_MAX)
-				hash_insert(ht, root, i);
+		for (i = 0; i < kept; i++) {
+			struct callchain_node *n = &root[i], *c;
+			u32 nc = 0;
+
+			for (c = child_of(n); c; c = next_of(c))
+				nc++;
+			n->k.dso &= ~CALLCHAIN_WIDE;
+			if (nc > LIST_MAX) {
+				n->k.dso |= CALLCHAIN_WIDE;
+				for (c = child_of(n); c; c = next_of(c))
+					hash_insert(ht, root, i, (u32)(c - root));
+			}
+		}
 	}
 	return root->period || root->samples;
 }

@@ -39,33 +39,36 @@ struct callchain_key {
 struct callchain_hash;
 
 /*
- * A tree is one array of nodes, the root first; nodes link to each other by
- * offsets in nodes (0: none), so that the array can move as it grows and
- * a node still leads to its children, siblings and parent without the
- * tree. 48 bytes where a node was 72 and a malloc chunk of its own: a
- * tree of a long system-wide recording with --children has millions.
- * Read the links and the key with the callchain_node__ helpers below.
+ * A tree is one array of nodes, the root first; nodes link to their first
+ * child and next sibling by offsets in nodes (0: none), so that the array
+ * can move as it grows. 40 bytes where a node was 72 and a malloc chunk
+ * of its own: a tree of a long system-wide recording with --children has
+ * millions. A node has no link to its parent: the walks that go up (the
+ * flat and folded printers, the browser's fold keys) take the parents
+ * from callchain__parents(). Read the links and the key with the
+ * callchain_node__ helpers below.
  */
 struct callchain_node {
 	union {
 		struct {			/* not the root's: the key */
-			uintptr_t dso;		/* struct dso *, | 1: keyed by @addr */
+			uintptr_t dso;		/* struct dso *, | the flags below */
 			union {
 				const struct symbol *sym;
 				u64 addr;
 			};
 		} k;
 		struct {			/* the root's: the tree */
-			struct callchain_hash *hash;	/* see callchain.c */
-			u32 nr, alloc;			/* nodes used, room for */
+			uintptr_t hash;		/* struct callchain_hash *, | WIDE */
+			u32 nr, alloc;		/* nodes used, room for */
 		} t;
 	};
 	u64 period, samples;
-	s32 child, next, parent;	/* offsets: first child, next sibling */
-	u32 nr_children;
+	s32 child, next;		/* offsets: first child, next sibling */
 };
 
-#define CALLCHAIN_KEY_ADDR	((uintptr_t)1)
+/* In the first word of a node (k.dso, the root's t.hash): */
+#define CALLCHAIN_KEY_ADDR	((uintptr_t)1)	/* keyed by @addr, not @sym */
+#define CALLCHAIN_WIDE		((uintptr_t)2)	/* children in the tree's hash */
 
 static inline const struct callchain_node *callchain_node__child(const struct callchain_node *n)
 {
@@ -77,16 +80,26 @@ static inline const struct callchain_node *callchain_node__next(const struct cal
 	return n->next ? n + n->next : NULL;
 }
 
-/* NULL: @n is the root. */
-static inline const struct callchain_node *callchain_node__parent(const struct callchain_node *n)
+/*
+ * callchain__parents - the number (place in the array) of every node's
+ * parent in the tree at @root, the root's 0; free() it.
+ */
+u32 *callchain__parents(const struct callchain_node *root);
+
+/* @n's parent in the tree at @root, with @parents from callchain__parents; NULL: the root. */
+static inline const struct callchain_node *callchain_node__parent(const struct callchain_node *root,
+								  const u32 *parents,
+								  const struct callchain_node *n)
 {
-	return n->parent ? n + n->parent : NULL;
+	return n == root ? NULL : root + parents[n - root];
 }
 
 /* A node's key (not the root's): its symbol, or its dso and address. */
 static inline struct callchain_key callchain_node__key(const struct callchain_node *n)
 {
-	struct callchain_key k = { .dso = (struct dso *)(n->k.dso & ~CALLCHAIN_KEY_ADDR) };
+	struct callchain_key k = {
+		.dso = (struct dso *)(n->k.dso & ~(CALLCHAIN_KEY_ADDR | CALLCHAIN_WIDE))
+	};
 
 	if (n->k.dso & CALLCHAIN_KEY_ADDR)
 		k.addr = n->k.addr;

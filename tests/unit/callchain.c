@@ -17,20 +17,26 @@
 #define NEXT(n)		callchain_node__next(n)
 #define KEY(n)		callchain_node__key(n)
 
-/* "name(period/samples)[children...]" of a sorted tree. */
-static size_t dump(const struct callchain_node *n, char *buf, size_t len, size_t at)
+/* "name(period/samples)[children...]" of a sorted tree (@n its root, or not). */
+static size_t dump_node(const struct callchain_node *n, bool root, char *buf, size_t len,
+			size_t at)
 {
 	const struct callchain_node *c;
 	char addr[CALLCHAIN_ADDR_LEN];
 
-	if (callchain_node__parent(n))
+	if (!root)
 		at += (size_t)snprintf(buf + at, len - at, "%s", callchain_node__name(n, addr));
 	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[", (unsigned long long)n->period,
 			       (unsigned long long)n->samples);
 	for (c = CHILD(n); c && at < len; c = NEXT(c))
-		at = dump(c, buf, len, at);
+		at = dump_node(c, false, buf, len, at);
 	at += (size_t)snprintf(buf + at, len - at, "]");
 	return at < len ? at : len - 1;
+}
+
+static size_t dump(const struct callchain_node *root, char *buf, size_t len, size_t at)
+{
+	return dump_node(root, true, buf, len, at);
 }
 
 static void paths_add(struct callchain_node **root, const struct symbol *const *syms,
@@ -122,7 +128,7 @@ void test_callchain_merge(void)
 }
 
 /*
- * A node costs its 48 bytes and the array's room to grow, little else: the
+ * A node costs its 40 bytes and the array's room to grow, little else: the
  * tree's hash holds only the children of nodes with many (100,000 nodes on
  * paths that do not branch below the root's wide level), and nodes are
  * no malloc chunks of their own (72-byte nodes in 80-byte chunks were).
@@ -134,8 +140,9 @@ void test_callchain_memory(void)
 	enum { PATHS = 2000, DEPTH = 50 };
 	static struct callchain_frame frames[DEPTH];
 	struct callchain_node *root = NULL;
+	const struct callchain_node *c;
 	struct mallinfo2 before, after;
-	size_t p, d, used;
+	size_t p, d, used, nr;
 
 	before = mallinfo2();
 	for (p = 0; p < PATHS; p++) {
@@ -148,15 +155,18 @@ void test_callchain_memory(void)
 	if (used) {
 		size_t per = used / (PATHS * DEPTH);
 
-		if (per > 64)
+		if (per > 44)
 			fprintf(stderr, "%zu bytes a node, the node itself %zu\n", per,
 				sizeof(*root));
-		CHECK(per <= 64);
+		CHECK(per <= 44);
 	}
-	CHECK(root && root->samples == PATHS && root->nr_children == PATHS);
+	CHECK(root && root->samples == PATHS);
+	for (c = root ? CHILD(root) : NULL, nr = 0; c; c = NEXT(c))
+		nr++;
+	CHECK(nr == PATHS);
 	callchain__free(root);
-	/* The key (16 bytes), the counts (16) and three 32-bit links. */
-	CHECK(sizeof(struct callchain_node) <= 48);
+	/* The key (16 bytes), the counts (16) and two 32-bit links. */
+	CHECK(sizeof(struct callchain_node) <= 40);
 }
 
 /* Each child of @n once: no key twice among siblings; returns how many. */
@@ -208,7 +218,6 @@ void test_callchain_wide(void)
 			callchain__merge(&merged, root);
 	}
 	CHECK(root->samples == WIDE * ROUNDS && distinct_children(root) == WIDE);
-	CHECK(root->nr_children == WIDE);
 	for (c = CHILD(root); c; c = NEXT(c)) {
 		i = (KEY(c).addr - 0x1000) / 16;
 		CHECK(!KEY(c).sym && i < WIDE && c->samples == want[i][0] + want[i][1]);
@@ -230,13 +239,15 @@ void test_callchain_wide(void)
 	}
 	for (k = 0; k < 2; k++) {
 		const struct callchain_node *d;
+		u32 *parents = callchain__parents(merged);
 
 		for (c = CHILD(merged); c && KEY(c).sym != syms[k]; c = NEXT(c))
 			;
-		CHECK(c && distinct_children(c) == WIDE && c->nr_children == WIDE);
+		CHECK(c && distinct_children(c) == WIDE);
 		for (d = c ? CHILD(c) : NULL; d; d = NEXT(d))
-			CHECK(callchain_node__parent(d) == c &&
+			CHECK(callchain_node__parent(merged, parents, d) == c &&
 			      (KEY(d).addr < 0x5000 || d->samples == 2));
+		free(parents);
 	}
 	/* Decay keeps what has counts left, and finds it again. */
 	CHECK(callchain__decay(root));
@@ -245,7 +256,7 @@ void test_callchain_wide(void)
 
 		callchain__add(&root, f, 2, 1);
 	}
-	CHECK(distinct_children(root) == WIDE && root->nr_children == WIDE);
+	CHECK(distinct_children(root) == WIDE);
 	for (c = CHILD(root); c; c = NEXT(c))
 		CHECK(distinct_children(c) == 1);
 	callchain__merge(&merged, root);
@@ -257,16 +268,27 @@ void test_callchain_wide(void)
 	symtab__exit(&tab);
 }
 
-/* Nodes reachable below @n, each child's parent link checked. */
-static size_t reachable(const struct callchain_node *n)
+/* Nodes reachable below @n in the tree at @root, each one's parent checked. */
+static size_t reachable_below(const struct callchain_node *root, const u32 *parents,
+			      const struct callchain_node *n)
 {
 	const struct callchain_node *c;
 	size_t nr = 0;
 
 	for (c = CHILD(n); c; c = NEXT(c)) {
-		CHECK(callchain_node__parent(c) == n && c->period <= n->period);
-		nr += 1 + reachable(c);
+		CHECK(callchain_node__parent(root, parents, c) == n && c->period <= n->period);
+		nr += 1 + reachable_below(root, parents, c);
 	}
+	return nr;
+}
+
+static size_t reachable(const struct callchain_node *root)
+{
+	u32 *parents = callchain__parents(root);
+	size_t nr = reachable_below(root, parents, root);
+
+	CHECK(!callchain_node__parent(root, parents, root));
+	free(parents);
 	return nr;
 }
 
@@ -309,6 +331,5 @@ void test_callchain_decay_compacts(void)
 		callchain__add(&root, f, 2, 1);
 	}
 	CHECK(root->t.nr == 1 + 2 * HOT && distinct_children(root) == HOT);
-	CHECK(root->nr_children == HOT);
 	callchain__free(root);
 }

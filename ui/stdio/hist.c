@@ -259,15 +259,15 @@ struct path_end {
 	u64 self;
 };
 
-static void collect_ends(const struct callchain_node *n, u64 min, struct path_end **ends,
-			 size_t *nr, size_t *alloc)
+static void collect_ends(const struct callchain_node *n, bool root, u64 min,
+			 struct path_end **ends, size_t *nr, size_t *alloc)
 {
 	const struct callchain_node *c;
 	u64 self = n->period - children_period(n, NULL);
 
 	for (c = callchain_node__child(n); c; c = callchain_node__next(c))
-		collect_ends(c, min, ends, nr, alloc);
-	if (callchain_node__parent(n) && self && self >= min) {
+		collect_ends(c, false, min, ends, nr, alloc);
+	if (!root && self && self >= min) {
 		if (*nr == *alloc) {
 			*alloc = *alloc ? 2 * *alloc : 16;
 			*ends = xrealloc(*ends, *alloc * sizeof(**ends));
@@ -281,29 +281,33 @@ static bool end_before(const void *a, const void *b)
 	return ((const struct path_end *)a)->self > ((const struct path_end *)b)->self;
 }
 
-/* "flat": the frames of the path to @n, outermost last, a line each. */
-static void flat_path(struct graph *g, const struct callchain_node *n, int unit)
+/*
+ * "flat": the frames of the path to @n, outermost last, a line each
+ * (@root, @parents: @n's tree and callchain__parents of it).
+ */
+static void flat_path(struct graph *g, const struct callchain_node *root, const u32 *parents,
+		      const struct callchain_node *n, int unit)
 {
 	char addr[CALLCHAIN_ADDR_LEN];
 	const char *name;
 
-	if (!callchain_node__parent(n))
+	if (n == root)
 		return;
-	flat_path(g, callchain_node__parent(n), unit);
+	flat_path(g, root, parents, callchain_node__parent(root, parents, n), unit);
 	name = callchain_node__name(n, addr);
 	graph_line(g, unit, -1, "                %s", name);
 }
 
 /* "folded": the frames of the path to @n joined by @sep, appended to @b. */
-static void folded_path(const struct callchain_node *n, const char *sep, struct buf *b,
-			bool *first)
+static void folded_path(const struct callchain_node *root, const u32 *parents,
+			const struct callchain_node *n, const char *sep, struct buf *b, bool *first)
 {
 	char addr[CALLCHAIN_ADDR_LEN];
 	const char *name;
 
-	if (!callchain_node__parent(n))
+	if (n == root)
 		return;
-	folded_path(callchain_node__parent(n), sep, b, first);
+	folded_path(root, parents, callchain_node__parent(root, parents, n), sep, b, first);
 	name = callchain_node__name(n, addr);
 	if (!*first)
 		buf__append(b, sep, strlen(sep));
@@ -320,13 +324,16 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 				 const char *field_sep)
 {
 	const struct callchain_param *cg = g->cg;
+	const struct callchain_node *root = hist_entry__callchain(he);
 	struct path_end *ends = NULL;
 	size_t nr = 0, alloc = 0, i;
+	u32 *parents;
 	char val[64];
 
-	collect_ends(hist_entry__callchain(he), min_period(g, hist_entry__callchain(he)), &ends, &nr, &alloc);
+	collect_ends(root, true, min_period(g, root), &ends, &nr, &alloc);
 	if (nr > 1)
 		sort_runs(ends, nr, sizeof(*ends), end_before);
+	parents = nr ? callchain__parents(root) : NULL;
 	for (i = 0; i < nr; i++) {
 		const struct callchain_node *n = ends[i].node;
 
@@ -336,7 +343,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 			value_snprint(cg, n->period, n->samples, g->total, val, sizeof(val));
 			g->head = n;
 			head = graph_line(g, -1, 10, "           %s", val);
-			flat_path(g, n, head);
+			flat_path(g, root, parents, n, head);
 			graph_emit(g, head, -1, "");
 		} else {
 			/* a path may be long: the line is built in a buffer of its own */
@@ -349,7 +356,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 				      sizeof(val));
 			buf__append(&line, val, strlen(val));
 			buf__append(&line, " ", 1);
-			folded_path(n, field_sep ? field_sep : ";", &line, &first);
+			folded_path(root, parents, n, field_sep ? field_sep : ";", &line, &first);
 			buf__append(&line, "", 1);
 			graph_emit(g, -1, -1, (const char *)line.data);
 			buf__free(&line);
@@ -357,6 +364,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 		if (i + 1 == cg->print_limit)
 			break;
 	}
+	free(parents);
 	free(ends);
 }
 

@@ -206,12 +206,16 @@ static u64 row_key(const struct hist_entry *he)
 	return mix64(he->hash ^ 0x726f77) | 1;
 }
 
-/* A branch's: the row's and every frame on the path to it. */
-static u64 path_key(u64 row, const struct callchain_node *n)
+/*
+ * A branch's: the row's and every frame on the path to it (@root,
+ * @parents: @n's tree and callchain__parents of it).
+ */
+static u64 path_key(u64 row, const struct callchain_node *root, const u32 *parents,
+		    const struct callchain_node *n)
 {
 	u64 h = row;
 
-	for (; n && callchain_node__parent(n); n = callchain_node__parent(n)) {
+	for (; n && n != root; n = callchain_node__parent(root, parents, n)) {
 		struct callchain_key k = callchain_node__key(n);
 
 		h = mix64(h ^ (k.sym ? (uintptr_t)k.sym : mix64((uintptr_t)k.dso) ^ k.addr));
@@ -221,6 +225,8 @@ static u64 path_key(u64 row, const struct callchain_node *n)
 
 struct lines_ctx {
 	struct row_graph *g;
+	const struct callchain_node *root;
+	const u32 *parents;
 	u64 row;
 	int alloc;
 };
@@ -240,7 +246,7 @@ static void collect_line(void *ctx, const struct callchain_line *l)
 	*gl = (struct graph_line){ .text = xstrdup(l->text), .parent = l->parent,
 				   .sign_col = l->sign_col };
 	if (l->node)
-		gl->key = path_key(c->row, l->node);
+		gl->key = path_key(c->row, c->root, c->parents, l->node);
 	if (l->parent >= 0 && l->parent < c->g->nr_lines - 1)
 		c->g->lines[l->parent].has_children = true;
 }
@@ -256,11 +262,16 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 
 		g->made = true;
 		if (hist_entry__callchain(he)) {
+			u32 *parents;
+
 			callchain__sort(hist_entry__callchain(he));
+			c.root = hist_entry__callchain(he);
+			c.parents = parents = callchain__parents(c.root);
 			hist_entry__callchain_lines(he, hb->whole_period, hb->total_period,
 						    &hb->gopts,
 						    hb->view.so.nr && hb->view.so.keys[0] == SORT_SYM,
 						    collect_line, &c);
+			free(parents);
 		}
 	}
 	return g;
