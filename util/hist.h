@@ -177,7 +177,7 @@ struct sort_key {
 	/* the order of rows of equal period, where it is not @cmp's (perf's) */
 	int (*sort)(const struct hist_entry *a, const struct hist_entry *b);
 	bool right;		/* right-aligned to the header's width */
-	bool no_pad;		/* perf does not pad it to the column's width */
+	bool no_pad;		/* perf pads its text only where another column follows */
 };
 
 extern const struct sort_key sort_keys[SORT_NR_KEYS];
