@@ -1173,17 +1173,15 @@ size_t hists__longest_chain(const struct hists *hists)
 	return most;
 }
 
-static const struct sort_order *qsort_so;
-static bool qsort_cumulate;
+static const struct sort_order *sort_so;
+static bool sort_cumulate;
 
-static int sorted_cmp(const void *pa, const void *pb)
+/* The order of rows: by period (the children total first with --children), then by the keys. */
+static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
 {
-	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
-	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
-
 	int i, c;
 
-	if (qsort_cumulate) {
+	if (sort_cumulate) {
 		u64 acc_a = hist_entry__period_acc(a), acc_b = hist_entry__period_acc(b);
 
 		if (acc_a != acc_b)
@@ -1191,8 +1189,8 @@ static int sorted_cmp(const void *pa, const void *pb)
 	}
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
-	for (i = 0; i < qsort_so->nr; i++) {
-		const struct sort_key *k = &sort_keys[qsort_so->keys[i]];
+	for (i = 0; i < sort_so->nr; i++) {
+		const struct sort_key *k = &sort_keys[sort_so->keys[i]];
 
 		c = k->sort ? k->sort(a, b) : k->cmp(a, b);
 		if (c)
@@ -1202,10 +1200,8 @@ static int sorted_cmp(const void *pa, const void *pb)
 }
 
 /* sorted_cmp for perf's default sort (comm,dso,sym), its keys' compares inlined. */
-static int sorted_cmp_default(const void *pa, const void *pb)
+static int sorted_cmp_default(const struct hist_entry *a, const struct hist_entry *b)
 {
-	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
-	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
 	int c;
 
 	if (a->period != b->period)
@@ -1219,10 +1215,66 @@ static int sorted_cmp_default(const void *pa, const void *pb)
 	return sort_sym(a, b);
 }
 
+#define SORT_RUN	8	/* rows put in order by insertion before the merges */
+
+/*
+ * A stable merge sort of the @n rows at @a by @cmp, with @tmp (room for
+ * @n) as its scratch: glibc's qsort is a stable merge sort too, but takes
+ * its scratch from malloc, a copy of the array on top of it (8 MB for a
+ * million rows) at the report's peak. Inlined with @cmp a constant.
+ */
+static inline __attribute__((always_inline)) void
+rows_sort_f(struct hist_entry **a, size_t n, struct hist_entry **tmp,
+	    int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+{
+	struct hist_entry **src = a, **dst = tmp, **t;
+	size_t w, i, k, lo, mid, hi, x, y;
+
+	for (lo = 0; lo < n; lo += SORT_RUN) {
+		hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
+		for (i = lo + 1; i < hi; i++) {
+			struct hist_entry *v = a[i];
+
+			for (k = i; k > lo && cmp(a[k - 1], v) > 0; k--)
+				a[k] = a[k - 1];
+			a[k] = v;
+		}
+	}
+	for (w = SORT_RUN; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = mid + w < n ? mid + w : n;
+			/* the left run's row first where they compare equal */
+			for (x = lo, y = mid, k = lo; x < mid && y < hi;)
+				dst[k++] = cmp(src[y], src[x]) < 0 ? src[y++] : src[x++];
+			while (x < mid)
+				dst[k++] = src[x++];
+			while (y < hi)
+				dst[k++] = src[y++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+static __attribute__((noinline)) void rows_sort_default(struct hist_entry **a, size_t n,
+							 struct hist_entry **tmp)
+{
+	rows_sort_f(a, n, tmp, sorted_cmp_default);
+}
+
+static __attribute__((noinline)) void rows_sort_any(struct hist_entry **a, size_t n,
+						     struct hist_entry **tmp)
+{
+	rows_sort_f(a, n, tmp, sorted_cmp);
+}
+
 void hists__sort(struct hists *hists)
 {
 	const struct sort_order *so = &hists->so;
-
 	size_t i, n = 0;
 
 	free(hists->sorted);
@@ -1233,14 +1285,29 @@ void hists__sort(struct hists *hists)
 		for (he = hists->table[i]; he; he = he->hnext)
 			hists->sorted[n++] = he;
 	}
+	if (n < 2)
+		return;
+	/*
+	 * The table (as many buckets as rows at least) is the sort's scratch,
+	 * then made again from the rows' hashes: lookups go on after a sort
+	 * (--hierarchy's levels, top).
+	 */
 	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
-		qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp_default);
-		return;
+		rows_sort_default(hists->sorted, n, hists->table);
+	} else {
+		sort_so = so;
+		sort_cumulate = hists->cumulate;
+		rows_sort_any(hists->sorted, n, hists->table);
 	}
-	qsort_so = so;
-	qsort_cumulate = hists->cumulate;
-	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
+	memset(hists->table, 0, hists->table_size * sizeof(*hists->table));
+	for (i = n; i-- > 0;) {
+		struct hist_entry *he = hists->sorted[i];
+		size_t b = hists__bucket(hists, he->hash);
+
+		he->hnext = hists->table[b];
+		hists->table[b] = he;
+	}
 }
 
 void hists__decay(struct hists *hists)

@@ -282,6 +282,65 @@ void test_hists_row_cache(void)
 }
 
 /*
+ * hists__sort: every row once, by period and then by the keys (rows of
+ * equal period are many here), for the default keys' sort and the
+ * others'; the table it used as scratch is whole again: each row is found,
+ * and samples added after the sort count in their rows.
+ */
+void test_hists_sort_scratch(void)
+{
+	enum { ROWS = 5000 };
+	static const char *const comms[] = { "a", "b", "c" };
+	static const char *const orders[] = { "comm,dso,sym", "dso,sym,comm" };
+	struct thread t[3];
+	struct dso d = { .short_name = (char *)"d", .name_hash = 5 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	size_t o, i;
+	int r, pass, bad = 0;
+
+	for (i = 0; i < 3; i++)
+		t[i] = (struct thread){ .pid = 1, .tid = (u32)i + 1, .comm = comms[i], .vcpu = -1 };
+	for (o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+		CHECK(sort_order__parse(&so, orders[o], &err) == 0);
+		hists__init(&h, &so);
+		for (pass = 0; pass < 2; pass++) {
+			for (r = 0; r < ROWS; r++) {
+				/* row r: comm r % 3, address r / 3; periods 1 to 7, a row's second pass the same */
+				struct addr_location al = { .thread = &t[r % 3], .dso = &d, .level = '.',
+							    .cpumode = 2, .addr = 0x1000 + 0x10 * (u64)(r / 3) };
+
+				hists__add_cpu(&h, &al, (u64)(r * 7919 % 7) + 1, 0, false);
+			}
+			hists__sort(&h);
+			if (h.nr_entries != ROWS)
+				bad++;
+			for (i = 0; i < h.nr_entries; i++) {
+				const struct hist_entry *a = h.sorted[i], *b = i ? h.sorted[i - 1] : NULL;
+				int c = b ? strcmp(b->comm, a->comm) : 0;
+
+				if (hists__find(&h, a) != a || hist_entry__nr_samples(a) != (u64)pass + 1)
+					bad++;
+				if (!b || b->period != a->period) {
+					bad += b && b->period < a->period;
+					continue;
+				}
+				/* equal periods: by comm then address, or by address then comm */
+				if (o == 0 ? c > 0 || (!c && b->addr >= a->addr) :
+				    b->addr > a->addr || (b->addr == a->addr && c >= 0))
+					bad++;
+			}
+		}
+		hists__exit(&h);
+	}
+	if (bad) {
+		fprintf(stderr, "sort: %d rows out of place or lost\n", bad);
+		unit_failures++;
+	}
+}
+
+/*
  * top's decay drops rows that reach zero; their memory goes to the next
  * new rows. A sample of a dropped row's fields makes a row in the table
  * again (not one counted off it through the last row or the cache).
