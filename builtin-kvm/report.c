@@ -732,7 +732,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 			continue;
 		}
 		h = &rep->hists[i];
-		hists__sort(h);
+		hists__sort_final(h);
 		if (rep->json) {
 			hists__fprintf_json(h, name, &rep->sopts, fp);
 			free(name);

@@ -678,6 +678,10 @@ void hists__reset(struct hists *hists)
 		for (; he; he = he->hnext)
 			row__free_more(hists, he);
 	}
+	/* after hists__sort_final the rows are only in the sorted array */
+	for (i = 0; hists->unlinked && i < hists->nr_entries; i++)
+		row__free_more(hists, hists->sorted[i]);
+	hists->unlinked = false;
 	chunks__free(&hists->chunks);
 	chunks__free(&hists->more_chunks);
 	hists->free_rows = NULL;
@@ -743,6 +747,10 @@ static void hists__grow(struct hists *hists)
 {
 	size_t osz = hists->table_size, i;
 	struct hist_entry **old = hists->table;
+
+	/* no row is added after hists__sort_final */
+	if (hists->unlinked)
+		abort();
 
 	hists->table_size = osz ? osz * 2 : 1024;
 	hists->table_shift = 32 - (unsigned)__builtin_ctzll(hists->table_size);
@@ -1307,6 +1315,139 @@ void hists__sort(struct hists *hists)
 
 		he->hnext = hists->table[b];
 		hists->table[b] = he;
+	}
+}
+
+/* Heapsort of @a[0, n): the introsort's way out, O(n log n) whatever the input. */
+static inline __attribute__((always_inline)) void
+rows_heapsort_f(struct hist_entry **a, size_t n,
+		int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+{
+	size_t i = n / 2, end = n, c, r;
+	struct hist_entry *v;
+
+	while (end > 1) {
+		if (i > 0) {
+			v = a[--i];
+		} else {
+			v = a[--end];
+			a[end] = a[0];
+		}
+		for (r = i; (c = 2 * r + 1) < end; r = c) {
+			if (c + 1 < end && cmp(a[c], a[c + 1]) < 0)
+				c++;
+			if (cmp(v, a[c]) >= 0)
+				break;
+			a[r] = a[c];
+		}
+		a[r] = v;
+	}
+}
+
+/*
+ * An introsort of @a[0, n) by @cmp in place: quicksort (median of three,
+ * the smaller side first), heapsort past 2 log2(n) levels, insertion for
+ * the short ranges. Not stable, but @cmp orders distinct rows strictly
+ * (rows equal under the sort keys are one row), so the order is the
+ * merge sort's, row for row.
+ */
+static inline __attribute__((always_inline)) void
+rows_introsort_f(struct hist_entry **a, size_t n,
+		 int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+{
+	struct { size_t lo, hi; unsigned budget; } st[64];
+	size_t lo = 0, hi = n, i, k, mid, store;
+	unsigned budget = 2 * (64 - (unsigned)__builtin_clzll(n | 1)), sp = 0;
+	struct hist_entry *t, *p;
+
+#define SWAP(x, y) (t = a[x], a[x] = a[y], a[y] = t)
+	for (;;) {
+		while (hi - lo > 16) {
+			if (!budget) {
+				rows_heapsort_f(a + lo, hi - lo, cmp);
+				lo = hi;
+				break;
+			}
+			budget--;
+			mid = lo + (hi - lo) / 2;
+			if (cmp(a[mid], a[lo]) < 0)
+				SWAP(mid, lo);
+			if (cmp(a[hi - 1], a[mid]) < 0) {
+				SWAP(hi - 1, mid);
+				if (cmp(a[mid], a[lo]) < 0)
+					SWAP(mid, lo);
+			}
+			/* the median to the end as the pivot; the first is below it */
+			SWAP(mid, hi - 1);
+			p = a[hi - 1];
+			for (store = lo, i = lo; i < hi - 1; i++)
+				if (cmp(a[i], p) < 0) {
+					SWAP(i, store);
+					store++;
+				}
+			SWAP(store, hi - 1);
+			/* the larger side waits on the stack (64 are enough: it halves) */
+			if (store - lo < hi - store - 1) {
+				st[sp].lo = store + 1, st[sp].hi = hi, st[sp++].budget = budget;
+				hi = store;
+			} else {
+				st[sp].lo = lo, st[sp].hi = store, st[sp++].budget = budget;
+				lo = store + 1;
+			}
+		}
+		for (i = lo + 1; i < hi; i++) {
+			t = a[i];
+			for (k = i; k > lo && cmp(a[k - 1], t) > 0; k--)
+				a[k] = a[k - 1];
+			a[k] = t;
+		}
+		if (!sp)
+			break;
+		sp--;
+		lo = st[sp].lo, hi = st[sp].hi, budget = st[sp].budget;
+	}
+#undef SWAP
+}
+
+static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
+{
+	rows_introsort_f(a, n, sorted_cmp_default);
+}
+
+static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n)
+{
+	rows_introsort_f(a, n, sorted_cmp);
+}
+
+void hists__sort_final(struct hists *hists)
+{
+	const struct sort_order *so = &hists->so;
+	struct hist_entry *head = NULL, **tail = &head, *he;
+	size_t i, n = 0;
+
+	/* The rows in one list, then into the table's array in the order hists__sort takes them. */
+	for (i = 0; i < hists->table_size; i++) {
+		*tail = hists->table[i];
+		while (*tail)
+			tail = &(*tail)->hnext;
+	}
+	free(hists->sorted);
+	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
+	for (he = head; he; he = he->hnext)
+		hists->sorted[n++] = he;
+	hists->table = NULL;
+	hists->table_size = 0;
+	hists->table_shift = 0;
+	hists->last = NULL;
+	memset(hists->cache, 0, sizeof(hists->cache));
+	hists->unlinked = true;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
+		rows_introsort_default(hists->sorted, n);
+	} else {
+		sort_so = so;
+		sort_cumulate = hists->cumulate;
+		rows_introsort_any(hists->sorted, n);
 	}
 }
 
