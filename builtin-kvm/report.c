@@ -782,7 +782,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 			continue;
 		}
 		h = &rep->hists[i];
-		hists__sort(h);
+		hists__sort_final(h);
 		if (rep->json) {
 			hists__fprintf_json(h, name, &rep->sopts, fp);
 			free(name);
@@ -801,6 +801,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 				hists__total_period(h));
 		}
 		rep->sopts.header_names = !rep->quiet;
+		rep->sopts.dso_list = rep->filter.nr_dsos > 0;
 		hists__fprintf(h, &rep->sopts, fp);
 		if (!rep->quiet)
 			fprintf(fp, "\n");

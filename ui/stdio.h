@@ -55,6 +55,8 @@ struct stdio_opts {
 	int nr_fields;
 	bool elide[SORT_NR_KEYS];	/* keys a one-item filter fixes: not shown */
 	bool hierarchy;			/* --hierarchy: keys nested, one level each */
+	/* --dso given: as perf, unresolved rows then do not widen Shared Object */
+	bool dso_list;
 };
 
 /**

@@ -678,6 +678,10 @@ void hists__reset(struct hists *hists)
 		for (; he; he = he->hnext)
 			row__free_more(hists, he);
 	}
+	/* after hists__sort_final the rows are only in the sorted array */
+	for (i = 0; hists->unlinked && i < hists->nr_entries; i++)
+		row__free_more(hists, hists->sorted[i]);
+	hists->unlinked = false;
 	chunks__free(&hists->chunks);
 	chunks__free(&hists->more_chunks);
 	hists->free_rows = NULL;
@@ -743,6 +747,10 @@ static void hists__grow(struct hists *hists)
 {
 	size_t osz = hists->table_size, i;
 	struct hist_entry **old = hists->table;
+
+	/* no row is added after hists__sort_final */
+	if (hists->unlinked)
+		abort();
 
 	hists->table_size = osz ? osz * 2 : 1024;
 	hists->table_shift = 32 - (unsigned)__builtin_ctzll(hists->table_size);
@@ -1173,17 +1181,15 @@ size_t hists__longest_chain(const struct hists *hists)
 	return most;
 }
 
-static const struct sort_order *qsort_so;
-static bool qsort_cumulate;
+static const struct sort_order *sort_so;
+static bool sort_cumulate;
 
-static int sorted_cmp(const void *pa, const void *pb)
+/* The order of rows: by period (the children total first with --children), then by the keys. */
+static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
 {
-	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
-	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
-
 	int i, c;
 
-	if (qsort_cumulate) {
+	if (sort_cumulate) {
 		u64 acc_a = hist_entry__period_acc(a), acc_b = hist_entry__period_acc(b);
 
 		if (acc_a != acc_b)
@@ -1191,8 +1197,8 @@ static int sorted_cmp(const void *pa, const void *pb)
 	}
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
-	for (i = 0; i < qsort_so->nr; i++) {
-		const struct sort_key *k = &sort_keys[qsort_so->keys[i]];
+	for (i = 0; i < sort_so->nr; i++) {
+		const struct sort_key *k = &sort_keys[sort_so->keys[i]];
 
 		c = k->sort ? k->sort(a, b) : k->cmp(a, b);
 		if (c)
@@ -1202,10 +1208,8 @@ static int sorted_cmp(const void *pa, const void *pb)
 }
 
 /* sorted_cmp for perf's default sort (comm,dso,sym), its keys' compares inlined. */
-static int sorted_cmp_default(const void *pa, const void *pb)
+static int sorted_cmp_default(const struct hist_entry *a, const struct hist_entry *b)
 {
-	const struct hist_entry *a = *(const struct hist_entry * const *)pa;
-	const struct hist_entry *b = *(const struct hist_entry * const *)pb;
 	int c;
 
 	if (a->period != b->period)
@@ -1219,10 +1223,66 @@ static int sorted_cmp_default(const void *pa, const void *pb)
 	return sort_sym(a, b);
 }
 
+#define SORT_RUN	8	/* rows put in order by insertion before the merges */
+
+/*
+ * A stable merge sort of the @n rows at @a by @cmp, with @tmp (room for
+ * @n) as its scratch: glibc's qsort is a stable merge sort too, but takes
+ * its scratch from malloc, a copy of the array on top of it (8 MB for a
+ * million rows) at the report's peak. Inlined with @cmp a constant.
+ */
+static inline __attribute__((always_inline)) void
+rows_sort_f(struct hist_entry **a, size_t n, struct hist_entry **tmp,
+	    int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+{
+	struct hist_entry **src = a, **dst = tmp, **t;
+	size_t w, i, k, lo, mid, hi, x, y;
+
+	for (lo = 0; lo < n; lo += SORT_RUN) {
+		hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
+		for (i = lo + 1; i < hi; i++) {
+			struct hist_entry *v = a[i];
+
+			for (k = i; k > lo && cmp(a[k - 1], v) > 0; k--)
+				a[k] = a[k - 1];
+			a[k] = v;
+		}
+	}
+	for (w = SORT_RUN; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = mid + w < n ? mid + w : n;
+			/* the left run's row first where they compare equal */
+			for (x = lo, y = mid, k = lo; x < mid && y < hi;)
+				dst[k++] = cmp(src[y], src[x]) < 0 ? src[y++] : src[x++];
+			while (x < mid)
+				dst[k++] = src[x++];
+			while (y < hi)
+				dst[k++] = src[y++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+static __attribute__((noinline)) void rows_sort_default(struct hist_entry **a, size_t n,
+							 struct hist_entry **tmp)
+{
+	rows_sort_f(a, n, tmp, sorted_cmp_default);
+}
+
+static __attribute__((noinline)) void rows_sort_any(struct hist_entry **a, size_t n,
+						     struct hist_entry **tmp)
+{
+	rows_sort_f(a, n, tmp, sorted_cmp);
+}
+
 void hists__sort(struct hists *hists)
 {
 	const struct sort_order *so = &hists->so;
-
 	size_t i, n = 0;
 
 	free(hists->sorted);
@@ -1233,14 +1293,162 @@ void hists__sort(struct hists *hists)
 		for (he = hists->table[i]; he; he = he->hnext)
 			hists->sorted[n++] = he;
 	}
+	if (n < 2)
+		return;
+	/*
+	 * The table (as many buckets as rows at least) is the sort's scratch,
+	 * then made again from the rows' hashes: lookups go on after a sort
+	 * (--hierarchy's levels, top).
+	 */
 	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
-		qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp_default);
-		return;
+		rows_sort_default(hists->sorted, n, hists->table);
+	} else {
+		sort_so = so;
+		sort_cumulate = hists->cumulate;
+		rows_sort_any(hists->sorted, n, hists->table);
 	}
-	qsort_so = so;
-	qsort_cumulate = hists->cumulate;
-	qsort(hists->sorted, n, sizeof(*hists->sorted), sorted_cmp);
+	memset(hists->table, 0, hists->table_size * sizeof(*hists->table));
+	for (i = n; i-- > 0;) {
+		struct hist_entry *he = hists->sorted[i];
+		size_t b = hists__bucket(hists, he->hash);
+
+		he->hnext = hists->table[b];
+		hists->table[b] = he;
+	}
+}
+
+/* Heapsort of @a[0, n): the introsort's way out, O(n log n) whatever the input. */
+static inline __attribute__((always_inline)) void
+rows_heapsort_f(struct hist_entry **a, size_t n,
+		int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+{
+	size_t i = n / 2, end = n, c, r;
+	struct hist_entry *v;
+
+	while (end > 1) {
+		if (i > 0) {
+			v = a[--i];
+		} else {
+			v = a[--end];
+			a[end] = a[0];
+		}
+		for (r = i; (c = 2 * r + 1) < end; r = c) {
+			if (c + 1 < end && cmp(a[c], a[c + 1]) < 0)
+				c++;
+			if (cmp(v, a[c]) >= 0)
+				break;
+			a[r] = a[c];
+		}
+		a[r] = v;
+	}
+}
+
+/*
+ * An introsort of @a[0, n) by @cmp in place: quicksort (median of three,
+ * the smaller side first), heapsort past 2 log2(n) levels, insertion for
+ * the short ranges. Not stable, but @cmp orders distinct rows strictly
+ * (rows equal under the sort keys are one row), so the order is the
+ * merge sort's, row for row.
+ */
+static inline __attribute__((always_inline)) void
+rows_introsort_f(struct hist_entry **a, size_t n,
+		 int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+{
+	struct { size_t lo, hi; unsigned budget; } st[64];
+	size_t lo = 0, hi = n, i, k, mid, store;
+	unsigned budget = 2 * (64 - (unsigned)__builtin_clzll(n | 1)), sp = 0;
+	struct hist_entry *t, *p;
+
+#define SWAP(x, y) (t = a[x], a[x] = a[y], a[y] = t)
+	for (;;) {
+		while (hi - lo > 16) {
+			if (!budget) {
+				rows_heapsort_f(a + lo, hi - lo, cmp);
+				lo = hi;
+				break;
+			}
+			budget--;
+			mid = lo + (hi - lo) / 2;
+			if (cmp(a[mid], a[lo]) < 0)
+				SWAP(mid, lo);
+			if (cmp(a[hi - 1], a[mid]) < 0) {
+				SWAP(hi - 1, mid);
+				if (cmp(a[mid], a[lo]) < 0)
+					SWAP(mid, lo);
+			}
+			/* the median to the end as the pivot; the first is below it */
+			SWAP(mid, hi - 1);
+			p = a[hi - 1];
+			for (store = lo, i = lo; i < hi - 1; i++)
+				if (cmp(a[i], p) < 0) {
+					SWAP(i, store);
+					store++;
+				}
+			SWAP(store, hi - 1);
+			/* the larger side waits on the stack (64 are enough: it halves) */
+			if (store - lo < hi - store - 1) {
+				st[sp].lo = store + 1, st[sp].hi = hi, st[sp++].budget = budget;
+				hi = store;
+			} else {
+				st[sp].lo = lo, st[sp].hi = store, st[sp++].budget = budget;
+				lo = store + 1;
+			}
+		}
+		for (i = lo + 1; i < hi; i++) {
+			t = a[i];
+			for (k = i; k > lo && cmp(a[k - 1], t) > 0; k--)
+				a[k] = a[k - 1];
+			a[k] = t;
+		}
+		if (!sp)
+			break;
+		sp--;
+		lo = st[sp].lo, hi = st[sp].hi, budget = st[sp].budget;
+	}
+#undef SWAP
+}
+
+static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
+{
+	rows_introsort_f(a, n, sorted_cmp_default);
+}
+
+static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n)
+{
+	rows_introsort_f(a, n, sorted_cmp);
+}
+
+void hists__sort_final(struct hists *hists)
+{
+	const struct sort_order *so = &hists->so;
+	struct hist_entry *head = NULL, **tail = &head, *he;
+	size_t i, n = 0;
+
+	/* The rows in one list, then into the table's array in the order hists__sort takes them. */
+	for (i = 0; i < hists->table_size; i++) {
+		*tail = hists->table[i];
+		while (*tail)
+			tail = &(*tail)->hnext;
+	}
+	free(hists->sorted);
+	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
+	for (he = head; he; he = he->hnext)
+		hists->sorted[n++] = he;
+	hists->table = NULL;
+	hists->table_size = 0;
+	hists->table_shift = 0;
+	hists->last = NULL;
+	memset(hists->cache, 0, sizeof(hists->cache));
+	hists->unlinked = true;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
+		rows_introsort_default(hists->sorted, n);
+	} else {
+		sort_so = so;
+		sort_cumulate = hists->cumulate;
+		rows_introsort_any(hists->sorted, n);
+	}
 }
 
 void hists__decay(struct hists *hists)

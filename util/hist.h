@@ -177,7 +177,7 @@ struct sort_key {
 	/* the order of rows of equal period, where it is not @cmp's (perf's) */
 	int (*sort)(const struct hist_entry *a, const struct hist_entry *b);
 	bool right;		/* right-aligned to the header's width */
-	bool no_pad;		/* perf does not pad it to the column's width */
+	bool no_pad;		/* perf pads its text only where another column follows */
 };
 
 extern const struct sort_key sort_keys[SORT_NR_KEYS];
@@ -226,6 +226,7 @@ struct hists {
 	struct hist_entry *cache[256];	/* and, for comm,dso,sym, rows by symbol and comm */
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
 	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
+	bool unlinked;			/* hists__sort_final: no table, the rows in @sorted */
 	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
 	struct carve_chunk *chunks;
 	struct hist_entry *free_rows;
@@ -299,6 +300,15 @@ size_t hists__longest_chain(const struct hists *hists);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);
+
+/**
+ * hists__sort_final - hists__sort for the end of a report: the rows are
+ * sorted through their links, and the table's memory becomes the sorted
+ * array, so that no second array of a pointer a row is made. After it,
+ * rows are only read (hists->sorted) and the hists only freed: none is
+ * looked up, added or decayed.
+ */
+void hists__sort_final(struct hists *hists);
 
 /** hists__reset - drops every row (top's 'z'). */
 void hists__reset(struct hists *hists);

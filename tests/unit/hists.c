@@ -282,6 +282,84 @@ void test_hists_row_cache(void)
 }
 
 /*
+ * hists__sort and hists__sort_final: every row once, by period and then
+ * by the keys (rows of equal period are many here), for the default
+ * keys' sort and the others', on input in every order; after hists__sort
+ * the table it used as scratch is whole again: each row is found, and
+ * samples added after it count in their rows. Rows of two modes have a
+ * struct hist_more, which hists__exit frees after hists__sort_final too.
+ */
+void test_hists_sort_scratch(void)
+{
+	enum { ROWS = 5000 };
+	static const char *const comms[] = { "a", "b", "c" };
+	static const char *const orders[] = { "comm,dso,sym", "dso,sym,comm" };
+	struct thread t[3];
+	struct dso d = { .short_name = (char *)"d", .name_hash = 5 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	size_t o, i;
+	int r, pass, shape, bad = 0;
+
+	for (i = 0; i < 3; i++)
+		t[i] = (struct thread){ .pid = 1, .tid = (u32)i + 1, .comm = comms[i], .vcpu = -1 };
+	for (o = 0; o < 2 * sizeof(orders) / sizeof(orders[0]); o++)
+	for (shape = 0; shape < 4; shape++) {
+		bool final = o >= 2;
+
+		CHECK(sort_order__parse(&so, orders[o % 2], &err) == 0);
+		hists__init(&h, &so);
+		for (pass = 0; pass < (final ? 1 : 2); pass++) {
+			for (r = 0; r < ROWS; r++) {
+				/*
+				 * row r: comm r % 3, address r / 3; periods random from 1 to
+				 * 7, rising, falling or all equal; a row's second pass the same
+				 */
+				struct addr_location al = { .thread = &t[r % 3], .dso = &d, .level = '.',
+							    .cpumode = 2, .addr = 0x1000 + 0x10 * (u64)(r / 3) };
+				u64 period = shape == 0 ? (u64)(r * 7919 % 7) + 1 :
+					     shape == 1 ? (u64)r + 1 : shape == 2 ? (u64)(ROWS - r) : 3;
+
+				hists__add_cpu(&h, &al, period, 0, false);
+				if (r % 97 == 0) {
+					al.cpumode = 1;	/* a second mode: a struct hist_more */
+					hists__add_cpu(&h, &al, 0, 0, false);
+				}
+			}
+			if (final)
+				hists__sort_final(&h);
+			else
+				hists__sort(&h);
+			if (h.nr_entries != ROWS)
+				bad++;
+			for (i = 0; i < h.nr_entries; i++) {
+				const struct hist_entry *a = h.sorted[i], *b = i ? h.sorted[i - 1] : NULL;
+				int c = b ? strcmp(b->comm, a->comm) : 0;
+
+				if ((!final && hists__find(&h, a) != a) ||
+				    (!a->more && hist_entry__nr_samples(a) != (u64)pass + 1) ||
+				    (a->more && hist_entry__nr_samples(a) < (u64)pass + 1))
+					bad++;
+				if (!b || b->period != a->period) {
+					bad += b && b->period < a->period;
+					continue;
+				}
+				/* equal periods: by comm then address, or by address then comm */
+				if (o % 2 == 0 ? c > 0 || (!c && b->addr >= a->addr) :
+				    b->addr > a->addr || (b->addr == a->addr && c >= 0))
+					bad++;
+			}
+		}
+		hists__exit(&h);
+	}
+	if (bad) {
+		fprintf(stderr, "sort: %d rows out of place or lost\n", bad);
+		unit_failures++;
+	}
+}
+
+/*
  * top's decay drops rows that reach zero; their memory goes to the next
  * new rows. A sample of a dropped row's fields makes a row in the table
  * again (not one counted off it through the last row or the cache).

@@ -460,11 +460,18 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 }
 
 /* The columns shown: -F's and the sort keys it lacks, or the default. */
+/*
+ * @tail_elided (may be NULL): set where the last column was elided, so
+ * that, as in perf, the last one shown still has one after it.
+ */
 static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
-		      struct output_field *out)
+		      struct output_field *out, bool *tail_elided)
 {
 	int n = 0, k, i;
 	bool all_elided = true;
+
+	if (tail_elided)
+		*tail_elided = false;
 
 	if (opts->fields) {
 		for (i = 0; i < opts->nr_fields; i++)
@@ -492,6 +499,8 @@ static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
 			all_elided = false;
 	if (all_elided || opts->hierarchy)
 		return n;
+	if (tail_elided)
+		*tail_elided = out[n - 1].col == COL_KEY && opts->elide[out[n - 1].key];
 	for (i = k = 0; i < n; i++)
 		if (out[i].col != COL_KEY || !opts->elide[out[i].key])
 			out[k++] = out[i];
@@ -596,8 +605,7 @@ static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 	case COL_PERIOD:
 		return snprintf(buf, len, "%*" PRIu64, width, he->period);
 	case COL_KEY:
-		return snprint_key_cell(he, f->key, sort_keys[f->key].no_pad ? 0 : width,
-					sort_keys[f->key].right, buf, len);
+		return snprint_key_cell(he, f->key, width, sort_keys[f->key].right, buf, len);
 	default:
 		return percent__snprint(buf, len, width ? width - 1 : 0,
 				       percent(col_period(he, f->col), hists__total_period(hists)));
@@ -647,10 +655,16 @@ static int cell(struct cellbuf *b, const struct hists *hists, const struct hist_
 	return n;
 }
 
+/* A key's header as perf's text columns have it: pid's is indented to its numbers. */
+static const char *key_header(enum sort_key_id key)
+{
+	return key == SORT_PID ? "    Pid:Command" : sort_keys[key].header;
+}
+
 static int header_width(const struct output_field *f)
 {
 	if (f->col == COL_KEY)
-		return f->key == SORT_PERIOD ? 12 : (int)strlen(sort_keys[f->key].header);
+		return f->key == SORT_PERIOD ? 12 : (int)strlen(key_header(f->key));
 	return cols[f->col].width;
 }
 
@@ -658,7 +672,7 @@ static const char *header_name(const struct output_field *f, const struct stdio_
 {
 	if (f->col == COL_OVERHEAD && opts->children && !opts->fields)
 		return "Self";
-	return f->col == COL_KEY ? sort_keys[f->key].header : cols[f->col].header;
+	return f->col == COL_KEY ? key_header(f->key) : cols[f->col].header;
 }
 
 static bool row_shown(const struct hists *hists, const struct hist_entry *he,
@@ -721,7 +735,8 @@ static void hier_row(struct hier *h, const struct hist_entry *he, int depth)
 		struct output_field f = { COL_KEY, h->keys[depth] };
 		bool right = sort_keys[f.key].right;
 
-		cell(&buf, h->base, he, &f, sep || right ? 0 : h->key_widths[depth]);
+		cell(&buf, h->base, he, &f,
+		     sep || right || sort_keys[f.key].no_pad ? 0 : h->key_widths[depth]);
 	}
 	for (t = buf.p; *t == ' '; t++)
 		;
@@ -791,7 +806,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 	struct output_field all[OUTPUT_FIELDS_MAX];
 	struct hists *levels;
 	struct cellbuf buf;
-	int n = columns_of(hists, opts, all), i, d;
+	int n = columns_of(hists, opts, all, NULL), i, d;
 	size_t r;
 
 	for (i = 0; i < n; i++) {
@@ -923,6 +938,33 @@ static int srcline_cut(const struct hists *hists, bool *cut)
 	return any ? width : 0;
 }
 
+/*
+ * What a row asks of its key's column, as perf 6.1 sizes the column
+ * (hists__calc_col_len): the length of the name the row holds rather
+ * than of its text. An unresolved symbol asks for 22 ("[.] 0x" and
+ * sixteen digits) even where fewer print; cpu and period are as wide as
+ * their headers whatever they print. -1: measured from the text
+ * (srcline, and the keys perf has not).
+ */
+static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
+{
+	switch (key) {
+	case SORT_COMM:
+		return (int)strlen(he->comm);
+	case SORT_PID:
+		return (int)strlen(he->comm) + 8;	/* "%7d:" */
+	case SORT_DSO:
+		return he->dso ? (int)strlen(map__dso_name(he->dso)) : 0;
+	case SORT_SYM:
+		return he->sym ? (int)strlen(symbol__name(he->sym)) + 4 : 22;
+	case SORT_CPU:
+	case SORT_PERIOD:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp)
 {
 	struct output_field f[OUTPUT_FIELDS_MAX];
@@ -930,13 +972,13 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	const char *sep = opts->field_sep;
 	size_t i, rows = 0, n = hists->nr_entries;
 	int nf, c, last_key = -1, cut_width = 0;
-	bool *cut = NULL;
+	bool *cut = NULL, tail_elided;
 	struct cellbuf buf;
 
 	if (opts->hierarchy)
 		return hists__fprintf_hierarchy(hists, opts, fp);
 	cellbuf__init(&buf);
-	nf = columns_of(hists, opts, f);
+	nf = columns_of(hists, opts, f, &tail_elided);
 	if (hists->nr_entries) {
 		cut = xcalloc(hists->nr_entries, sizeof(*cut));
 		cut_width = srcline_cut(hists, cut);
@@ -949,19 +991,25 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			last_key = c;
 	}
 	if (!sep) {
-		for (i = 0; i < n; i++) {
+		/* As perf: every row the filters keep, --percent-limit's too. */
+		for (i = 0; i < hists->nr_entries; i++) {
 			const struct hist_entry *he = hists->sorted[i];
 
-			if (!row_shown(hists, he, opts))
+			if (he->filtered)
 				continue;
 			for (c = 0; c < nf; c++) {
 				int w;
 
 				if (f[c].col != COL_KEY)
 					continue;
-				w = cell(&buf, hists, he, &f[c], 0);
+				w = key_col_len(he, f[c].key);
+				if (w < 0)
+					w = cell(&buf, hists, he, &f[c], 0);
 				if (cut_width && f[c].key == SORT_SRCLINE)
 					w = cut_width;
+				/* an unresolved row: the address's sixteen digits */
+				if (f[c].key == SORT_DSO && !he->sym && !opts->dso_list && w < 16)
+					w = 16;
 				if (w > widths[c])
 					widths[c] = w;
 			}
@@ -974,7 +1022,8 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 
 			if (c)
 				fputs(sep ? sep : "  ", fp);
-			if (sep || (c == nf - 1 && !right))
+			/* as perf, the last header too */
+			if (sep)
 				fputs(header_name(&f[c], opts), fp);
 			else
 				fprintf(fp, right ? "%*s" : "%-*s", widths[c], header_name(&f[c], opts));
@@ -996,9 +1045,13 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		if (!row_shown(hists, he, opts))
 			continue;
 		for (c = 0; c < nf; c++) {
-			/* the last key is not padded: nothing follows it */
-			bool pad = !sep && !(c == nf - 1 && f[c].col == COL_KEY &&
-					     !sort_keys[f[c].key].right);
+			/*
+			 * As perf: a column is padded to its width where another
+			 * follows (one elided too), and the last where its key
+			 * pads itself (all but sym and srcline).
+			 */
+			bool pad = !sep && !(c == nf - 1 && !tail_elided && f[c].col == COL_KEY &&
+					     sort_keys[f[c].key].no_pad);
 
 			if (!sep || c)
 				fputs(sep ? sep : "  ", fp);

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Peak memory of report where nearly every sample makes a row of its own
+# (mkcrafted rounds: 1,000,000 samples, one row each), above the floor of
+# the binary doing nothing: a bound a little over what the rows take now
+# (Documentation/bench-memory.md has the figures, and perf's: 550 MB).
+. tests/lib.sh
+MK=$TOOLS/mkcrafted
+[ -x "$MK" ] || fail "$MK is not built"
+if ldd "$PMUKVM" 2>/dev/null | grep -q -E "libasan|libubsan|libtsan"; then
+	skip "a sanitizer build: peak RSS is the sanitizer's"
+fi
+
+peak() {
+	/usr/bin/time -f '%M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; fail "$*: exit $?"; }
+	tail -n1 "$TMP/time"
+}
+
+floor=$(peak $PMUKVM --version)
+"$MK" rounds "$TMP/rounds.data" 1000000
+# 72-byte rows (70.3 MB), the row table (8 MB), the sorted array (7.8 MB)
+# and qsort's copy of it (7.8 MB) made 91.2 MB above the floor; a merge
+# sort through the table, 84.3 MB; the sorted array in the table's memory
+# at the end (hists__sort_final), 77.2 MB.
+m=$(peak $PMUKVM report -i "$TMP/rounds.data" --stdio)
+[ $((m - floor)) -le 81000 ] || fail "1,000,000 rows: peak RSS $m kB, $((m - floor)) kB above the floor (bound 81000 kB)"
+echo "ok: 1,000,000 rows: $m kB ($((m - floor)) kB above the floor, bound 81000)"
+[ "$(grep -c '^ *0\.00%  job' "$TMP/out")" -ge 900000 ] || fail "the report lacks its rows"
