@@ -26,14 +26,8 @@
  * chunk starts the next one (its first bytes copied there), so a chunk's
  * records all lie before the next chunk's file offset.
  */
-#define CHUNK_SIZE	(64u << 10)
 #define CHUNKS_SPARE	4	/* kept for reuse rather than freed */
 
-struct data_chunk {
-	struct data_chunk *next;
-	u64 file_off;		/* of mem[0] */
-	u8 mem[] __attribute__((aligned(8)));
-};
 
 
 static int vset_err(struct perf_data *d, int err, const char *fmt, va_list ap)
@@ -468,12 +462,9 @@ void perf_data__delete(struct perf_data *d)
 	free(hi->guest_files);
 	free(hi->tracing_data);
 	decomp__delete(d->decomp);
-	while (d->chunks) {
-		struct data_chunk *c = d->chunks;
-
-		d->chunks = c->next;
-		free(c);
-	}
+	for (i = d->chunk_first; i < d->nr_chunkv; i++)
+		free(d->chunkv[i]);
+	free(d->chunkv);
 	while (d->chunks_spare) {
 		struct data_chunk *c = d->chunks_spare;
 
@@ -542,11 +533,16 @@ static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 	c->file_off = at;
 	if (len)
 		memcpy(c->mem, d->buf + d->buf_pos, len);
-	if (d->chunks_last)
-		d->chunks_last->next = c;
-	else
-		d->chunks = c;
-	d->chunks_last = c;
+	if (d->chunk_first && d->nr_chunkv == d->alloc_chunkv) {
+		/* Released ones at the front make room. */
+		memmove(d->chunkv, d->chunkv + d->chunk_first,
+			(d->nr_chunkv - d->chunk_first) * sizeof(*d->chunkv));
+		d->nr_chunkv -= d->chunk_first;
+		d->chunkv_seq += d->chunk_first;
+		d->chunk_first = 0;
+	}
+	ALLOC_GROW(d->chunkv, d->nr_chunkv + 1, d->alloc_chunkv);
+	d->chunkv[d->nr_chunkv++] = c;
 	d->buf = c->mem;
 	d->buf_size = CHUNK_SIZE;
 	d->buf_file_off = at;
@@ -576,9 +572,10 @@ bool perf_data__release_before_due(const struct perf_data *d, u64 off)
 	if (d->mapped)
 		return off >= d->buf_file_off &&
 		       perf_data__release_due(d, d->buf + (off - d->buf_file_off));
-	return d->chunked && d->chunks && d->chunks != d->chunks_last &&
-	       d->chunks->next->file_off <= off;
+	return d->chunked && d->nr_chunkv - d->chunk_first >= 2 &&
+	       d->chunkv[d->chunk_first + 1]->file_off <= off;
 }
+
 
 void perf_data__release_before(struct perf_data *d, u64 off)
 {
@@ -588,13 +585,9 @@ void perf_data__release_before(struct perf_data *d, u64 off)
 		return;
 	}
 	/* Every chunk whose records all lie before @off, never the one being read. */
-	while (d->chunked && d->chunks && d->chunks != d->chunks_last &&
-	       d->chunks->next->file_off <= off) {
-		struct data_chunk *c = d->chunks;
-
-		d->chunks = c->next;
-		chunk_free(d, c);
-	}
+	while (d->chunked && d->nr_chunkv - d->chunk_first >= 2 &&
+	       d->chunkv[d->chunk_first + 1]->file_off <= off)
+		chunk_free(d, d->chunkv[d->chunk_first++]);
 }
 
 /*
