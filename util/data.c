@@ -463,7 +463,7 @@ void perf_data__delete(struct perf_data *d)
 	free(hi->tracing_data);
 	decomp__delete(d->decomp);
 	for (i = d->chunk_first; i < d->nr_chunkv; i++)
-		free(d->chunkv[i]);
+		free(d->chunkv[i]);	/* NULL for those gone */
 	free(d->chunkv);
 	while (d->chunks_spare) {
 		struct data_chunk *c = d->chunks_spare;
@@ -512,6 +512,19 @@ static void chunk_free(struct perf_data *d, struct data_chunk *c)
 	}
 }
 
+/* chunkv[@i] goes: to the spares, its slot NULL; those gone at the front are passed. */
+void perf_data__chunk_gone(struct perf_data *d, size_t i)
+{
+	chunk_free(d, d->chunkv[i]);
+	d->chunkv[i] = NULL;
+	while (d->chunk_first < d->nr_chunkv && !d->chunkv[d->chunk_first])
+		d->chunk_first++;
+	if (d->chunk_first == d->nr_chunkv) {
+		d->chunkv_seq += d->nr_chunkv;
+		d->chunk_first = d->nr_chunkv = 0;
+	}
+}
+
 /* fill() for a chunked read: the next chunk, from the read position on. */
 static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 {
@@ -531,10 +544,14 @@ static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 	}
 	c->next = NULL;
 	c->file_off = at;
+	c->held = 0;
 	if (len)
 		memcpy(c->mem, d->buf + d->buf_pos, len);
+	/* Reading leaves the last chunk: it goes now unless a record in it is held. */
+	if (d->nr_chunkv > d->chunk_first && !d->chunkv[d->nr_chunkv - 1]->held)
+		perf_data__chunk_gone(d, d->nr_chunkv - 1);
 	if (d->chunk_first && d->nr_chunkv == d->alloc_chunkv) {
-		/* Released ones at the front make room. */
+		/* Those gone at the front make room. */
 		memmove(d->chunkv, d->chunkv + d->chunk_first,
 			(d->nr_chunkv - d->chunk_first) * sizeof(*d->chunkv));
 		d->nr_chunkv -= d->chunk_first;
@@ -543,6 +560,8 @@ static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 	}
 	ALLOC_GROW(d->chunkv, d->nr_chunkv + 1, d->alloc_chunkv);
 	d->chunkv[d->nr_chunkv++] = c;
+	d->chunk_cur = c;
+	d->chunk_cur_where = (d->chunkv_seq + d->nr_chunkv - 1) * CHUNK_SIZE;
 	d->buf = c->mem;
 	d->buf_size = CHUNK_SIZE;
 	d->buf_file_off = at;
@@ -572,22 +591,14 @@ bool perf_data__release_before_due(const struct perf_data *d, u64 off)
 	if (d->mapped)
 		return off >= d->buf_file_off &&
 		       perf_data__release_due(d, d->buf + (off - d->buf_file_off));
-	return d->chunked && d->nr_chunkv - d->chunk_first >= 2 &&
-	       d->chunkv[d->chunk_first + 1]->file_off <= off;
+	return false;	/* chunked: perf_data__drop lets chunks go */
 }
 
 
 void perf_data__release_before(struct perf_data *d, u64 off)
 {
-	if (d->mapped) {
-		if (off >= d->buf_file_off)
-			perf_data__release(d, d->buf + (off - d->buf_file_off));
-		return;
-	}
-	/* Every chunk whose records all lie before @off, never the one being read. */
-	while (d->chunked && d->nr_chunkv - d->chunk_first >= 2 &&
-	       d->chunkv[d->chunk_first + 1]->file_off <= off)
-		chunk_free(d, d->chunkv[d->chunk_first++]);
+	if (d->mapped && off >= d->buf_file_off)
+		perf_data__release(d, d->buf + (off - d->buf_file_off));
 }
 
 /*

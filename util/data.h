@@ -24,6 +24,7 @@ struct decomp;
 struct data_chunk {
 	struct data_chunk *next;	/* on the spare list */
 	u64 file_off;			/* of mem[0] */
+	u64 held;			/* records in it that a caller holds */
 	u8 mem[] __attribute__((aligned(8)));
 };
 
@@ -84,12 +85,16 @@ struct perf_data {
 	 * Or read in chunks (perf_data__read_chunks): buf is the newest
 	 * chunk, and each chunk stays until perf_data__release_before lets
 	 * it go. The live chunks are chunkv[chunk_first..nr_chunkv), in file
-	 * order; chunkv[i] is the (chunkv_seq + i)th chunk read.
+	 * order; chunkv[i] is the (chunkv_seq + i)th chunk read. A chunk
+	 * goes when reading has left it and no record in it is held
+	 * (perf_data__hold, perf_data__drop): NULL in chunkv then.
 	 */
 	bool chunked;
 	struct data_chunk **chunkv, *chunks_spare;
 	size_t chunk_first, nr_chunkv, alloc_chunkv;
 	u64 chunkv_seq;
+	struct data_chunk *chunk_cur;	/* the last, being read */
+	u64 chunk_cur_where;		/* its sequence number times CHUNK_SIZE */
 	u32 nr_spare;
 	/* Mapped or chunked: records stay where they are until released. */
 	bool in_place;
@@ -173,7 +178,7 @@ static inline u64 perf_data__where(const struct perf_data *d, const union perf_e
 {
 	if (!d->chunked)
 		return off;
-	return (d->chunkv_seq + d->nr_chunkv - 1) * CHUNK_SIZE + (u64)((const u8 *)ev - d->buf);
+	return d->chunk_cur_where + (u64)((const u8 *)ev - d->buf);
 }
 
 /** perf_data__event_at - the record at @where (perf_data__where's answer). */
@@ -196,7 +201,35 @@ static inline u64 perf_data__where_offset(const struct perf_data *d, u64 where)
 }
 
 /**
- * perf_data__release_before - when mapped or chunked, gives back what
+ * perf_data__hold - when chunked, keeps the chunk of the record that
+ * perf_data__next just returned until perf_data__drop lets go of that
+ * record (a chunk that reading has left goes as soon as none of its
+ * records is held: one record that waits long keeps only its own chunk).
+ * When mapped, records stay until perf_data__release_before.
+ */
+static inline void perf_data__hold(struct perf_data *d)
+{
+	if (d->chunked)
+		d->chunk_cur->held++;
+}
+
+void perf_data__chunk_gone(struct perf_data *data, size_t i);
+
+/** perf_data__drop - the record at @where (perf_data__where) is not held any more. */
+static inline void perf_data__drop(struct perf_data *d, u64 where)
+{
+	size_t i;
+
+	if (!d->chunked)
+		return;
+	i = (size_t)(where / CHUNK_SIZE - d->chunkv_seq);
+	/* The one being read stays (reading lets it go when it leaves it). */
+	if (--d->chunkv[i]->held == 0 && i != d->nr_chunkv - 1)
+		perf_data__chunk_gone(d, i);
+}
+
+/**
+ * perf_data__release_before - when mapped, gives back what
  * lies before file offset @off (a record's offset from perf_data__next,
  * or the read position): records there must not be used again.
  */

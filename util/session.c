@@ -97,13 +97,16 @@ static inline struct evsel *oe_evsel(struct session *s, const struct ordered_eve
 }
 
 /* @oe (record @ev) is no longer queued. */
-static void oe_release(struct session *s, const union perf_event *ev)
+static inline void oe_release(struct session *s, const struct ordered_event *oe,
+		       const union perf_event *ev)
 {
 	struct arena *a;
 
 	s->queued_bytes -= ev->header.size;
-	if (s->in_place)
+	if (s->in_place) {
+		perf_data__drop(s->data, oe->ref & ~OE_EVSEL_MASK);
 		return;
+	}
 	a = ((const struct arena_rec *)ev - 1)->arena;
 	if (--a->live == 0 && a != s->arena)
 		free(a);
@@ -142,7 +145,7 @@ void session__delete(struct session *s)
 		return;
 	machines__exit(&s->machines);
 	for (i = 0; !s->in_place && i < s->nr_queued; i++)
-		oe_release(s, oe_event(s, &s->queue[i]));
+		oe_release(s, &s->queue[i], oe_event(s, &s->queue[i]));
 	if (s->arena && !s->arena->live)
 		free(s->arena);
 	free(s->queue);
@@ -298,8 +301,9 @@ static inline void heap_down(struct queue_run *heap, size_t n, size_t i)
 }
 
 /*
- * What the file holds before every record still queued, and before the
- * read position, is not needed again. Records come from the file in
+ * A mapped file: what it holds before every record still queued, and
+ * before the read position, is not needed again (chunks go as their
+ * records are delivered: oe_release). Records come from the file in
  * order, so what is queued later lies after what waits now: the bound
  * moves only here, after a flush.
  */
@@ -363,7 +367,7 @@ static int queue_flush(struct session *s, u64 limit)
 
 		err = deliver(s, ev, oe_offset(s, oe, ev), oe_evsel(s, oe));
 		last = oe->time;
-		oe_release(s, ev);
+		oe_release(s, oe, ev);
 		if (++heap[0].cur == heap[0].end)
 			heap[0] = heap[--hn];
 		else
@@ -376,7 +380,7 @@ static int queue_flush(struct session *s, u64 limit)
 		/* Nothing more is delivered: all that waits is let go. */
 		for (i = 0; i < hn; i++)
 			for (; heap[i].cur < heap[i].end; heap[i].cur++)
-				oe_release(s, oe_event(s, &q[heap[i].cur]));
+				oe_release(s, &q[heap[i].cur], oe_event(s, &q[heap[i].cur]));
 		hn = 0;
 	}
 	s->last_flush = last;
@@ -494,6 +498,7 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	if (s->in_place) {
 		/* In the map or a chunk: valid until session__release passes it. */
 		oe->ref = perf_data__where(s->data, ev, off);
+		perf_data__hold(s->data);
 		s->queued_bytes += ev->header.size;
 	} else {
 		oe->ref = (uintptr_t)arena_copy(s, ev, off);

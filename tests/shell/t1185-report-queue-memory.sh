@@ -49,9 +49,28 @@ within "--stats, 200,000 threads without rounds" 12000 \
 within "--stats, 200,000 samples in rounds" 2500 \
 	$PMUKVM report -i "$TMP/rounds.data" --stats
 
+# The same 200,000 samples, the first record's time made 2^62: it waits
+# to the end. The chunk it lies in stays; those after it go as their
+# records are delivered (each chunk once stayed until every record before
+# its end was delivered: the whole file, 11 MB; 12 MB above the floor).
+cp "$TMP/stream.data" "$TMP/late.data"
+python3 - "$TMP/late.data" <<'PY' || fail "cannot patch late.data"
+import struct, sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(40)
+    data = struct.unpack("<Q", f.read(8))[0]     # header: data section offset
+    f.seek(data)
+    typ, misc, size = struct.unpack("<IHH", f.read(8))
+    assert typ == 3 and size == 56, (typ, size)  # COMM: pid, tid, comm[8], trailer
+    f.seek(data + 0x20)                          # the trailer's time
+    f.write(struct.pack("<Q", 1 << 62))
+PY
+within "--stats, 200,000 samples, the first record last" 6000 \
+	$PMUKVM report -i "$TMP/late.data" --stats
+
 # What was read is what is delivered: the counts agree with perf's.
 if command -v perf >/dev/null 2>&1; then
-	for f in stream rounds; do
+	for f in stream rounds late; do
 		n=$($PMUKVM report -i "$TMP/$f.data" --stats | awk '/^ *SAMPLE events:/ { print $3; exit }')
 		p=$(perf report -i "$TMP/$f.data" --stats 2>/dev/null | awk '/^ *SAMPLE events:/ { print $3; exit }')
 		[ -n "$n" ] && [ "$n" = "$p" ] || fail "$f: pmukvm counts $n samples, perf $p"
