@@ -26,14 +26,8 @@
  * chunk starts the next one (its first bytes copied there), so a chunk's
  * records all lie before the next chunk's file offset.
  */
-#define CHUNK_SIZE	(64u << 10)
 #define CHUNKS_SPARE	4	/* kept for reuse rather than freed */
 
-struct data_chunk {
-	struct data_chunk *next;
-	u64 file_off;		/* of mem[0] */
-	u8 mem[] __attribute__((aligned(8)));
-};
 
 
 static int vset_err(struct perf_data *d, int err, const char *fmt, va_list ap)
@@ -468,12 +462,9 @@ void perf_data__delete(struct perf_data *d)
 	free(hi->guest_files);
 	free(hi->tracing_data);
 	decomp__delete(d->decomp);
-	while (d->chunks) {
-		struct data_chunk *c = d->chunks;
-
-		d->chunks = c->next;
-		free(c);
-	}
+	for (i = d->chunk_first; i < d->nr_chunkv; i++)
+		free(d->chunkv[i]);	/* NULL for those gone */
+	free(d->chunkv);
 	while (d->chunks_spare) {
 		struct data_chunk *c = d->chunks_spare;
 
@@ -521,6 +512,19 @@ static void chunk_free(struct perf_data *d, struct data_chunk *c)
 	}
 }
 
+/* chunkv[@i] goes: to the spares, its slot NULL; those gone at the front are passed. */
+void perf_data__chunk_gone(struct perf_data *d, size_t i)
+{
+	chunk_free(d, d->chunkv[i]);
+	d->chunkv[i] = NULL;
+	while (d->chunk_first < d->nr_chunkv && !d->chunkv[d->chunk_first])
+		d->chunk_first++;
+	if (d->chunk_first == d->nr_chunkv) {
+		d->chunkv_seq += d->nr_chunkv;
+		d->chunk_first = d->nr_chunkv = 0;
+	}
+}
+
 /* fill() for a chunked read: the next chunk, from the read position on. */
 static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 {
@@ -540,13 +544,24 @@ static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 	}
 	c->next = NULL;
 	c->file_off = at;
+	c->held = 0;
 	if (len)
 		memcpy(c->mem, d->buf + d->buf_pos, len);
-	if (d->chunks_last)
-		d->chunks_last->next = c;
-	else
-		d->chunks = c;
-	d->chunks_last = c;
+	/* Reading leaves the last chunk: it goes now unless a record in it is held. */
+	if (d->nr_chunkv > d->chunk_first && !d->chunkv[d->nr_chunkv - 1]->held)
+		perf_data__chunk_gone(d, d->nr_chunkv - 1);
+	if (d->chunk_first && d->nr_chunkv == d->alloc_chunkv) {
+		/* Those gone at the front make room. */
+		memmove(d->chunkv, d->chunkv + d->chunk_first,
+			(d->nr_chunkv - d->chunk_first) * sizeof(*d->chunkv));
+		d->nr_chunkv -= d->chunk_first;
+		d->chunkv_seq += d->chunk_first;
+		d->chunk_first = 0;
+	}
+	ALLOC_GROW(d->chunkv, d->nr_chunkv + 1, d->alloc_chunkv);
+	d->chunkv[d->nr_chunkv++] = c;
+	d->chunk_cur = c;
+	d->chunk_cur_where = (d->chunkv_seq + d->nr_chunkv - 1) * CHUNK_SIZE;
 	d->buf = c->mem;
 	d->buf_size = CHUNK_SIZE;
 	d->buf_file_off = at;
@@ -576,25 +591,14 @@ bool perf_data__release_before_due(const struct perf_data *d, u64 off)
 	if (d->mapped)
 		return off >= d->buf_file_off &&
 		       perf_data__release_due(d, d->buf + (off - d->buf_file_off));
-	return d->chunked && d->chunks && d->chunks != d->chunks_last &&
-	       d->chunks->next->file_off <= off;
+	return false;	/* chunked: perf_data__drop lets chunks go */
 }
+
 
 void perf_data__release_before(struct perf_data *d, u64 off)
 {
-	if (d->mapped) {
-		if (off >= d->buf_file_off)
-			perf_data__release(d, d->buf + (off - d->buf_file_off));
-		return;
-	}
-	/* Every chunk whose records all lie before @off, never the one being read. */
-	while (d->chunked && d->chunks && d->chunks != d->chunks_last &&
-	       d->chunks->next->file_off <= off) {
-		struct data_chunk *c = d->chunks;
-
-		d->chunks = c->next;
-		chunk_free(d, c);
-	}
+	if (d->mapped && off >= d->buf_file_off)
+		perf_data__release(d, d->buf + (off - d->buf_file_off));
 }
 
 /*

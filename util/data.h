@@ -11,7 +11,22 @@
 #include "util/util.h"
 
 struct decomp;
-struct data_chunk;
+
+/*
+ * Chunks: the data section read in pieces, each kept while records in it
+ * wait to be delivered. A record that does not fit in what is left of a
+ * chunk starts the next one (its first bytes copied there), so a chunk's
+ * records all lie before the next chunk's file offset. 64 KiB: a record's
+ * place in its chunk takes 16 bits (perf_data__where).
+ */
+#define CHUNK_SIZE	(64u << 10)
+
+struct data_chunk {
+	struct data_chunk *next;	/* on the spare list */
+	u64 file_off;			/* of mem[0] */
+	u64 held;			/* records in it that a caller holds */
+	u8 mem[] __attribute__((aligned(8)));
+};
 
 #define PERF_MAGIC2	0x32454c4946524550ULL	/* "PERFILE2" */
 #define PERF_MAGIC1	0x454c494646524550ULL	/* "PERFFILE" */
@@ -69,10 +84,17 @@ struct perf_data {
 	/*
 	 * Or read in chunks (perf_data__read_chunks): buf is the newest
 	 * chunk, and each chunk stays until perf_data__release_before lets
-	 * it go.
+	 * it go. The live chunks are chunkv[chunk_first..nr_chunkv), in file
+	 * order; chunkv[i] is the (chunkv_seq + i)th chunk read. A chunk
+	 * goes when reading has left it and no record in it is held
+	 * (perf_data__hold, perf_data__drop): NULL in chunkv then.
 	 */
 	bool chunked;
-	struct data_chunk *chunks, *chunks_last, *chunks_spare;
+	struct data_chunk **chunkv, *chunks_spare;
+	size_t chunk_first, nr_chunkv, alloc_chunkv;
+	u64 chunkv_seq;
+	struct data_chunk *chunk_cur;	/* the last, being read */
+	u64 chunk_cur_where;		/* its sequence number times CHUNK_SIZE */
 	u32 nr_spare;
 	/* Mapped or chunked: records stay where they are until released. */
 	bool in_place;
@@ -144,7 +166,70 @@ static inline int perf_data__next(struct perf_data *d, union perf_event **event,
 void perf_data__read_chunks(struct perf_data *data);
 
 /**
- * perf_data__release_before - when mapped or chunked, gives back what
+ * perf_data__where - where the record @ev that perf_data__next just
+ * returned (at file offset @off) lies, when mapped or chunked: a number
+ * that is a multiple of 8 and orders records as their offsets do, for
+ * perf_data__event_at and perf_data__where_offset while the record is not
+ * released (session.c's queue keeps it, 8 bytes, instead of a pointer and
+ * an offset). Mapped: the offset. Chunked: the chunk's sequence number
+ * times 64 Ki, plus the record's place in the chunk.
+ */
+static inline u64 perf_data__where(const struct perf_data *d, const union perf_event *ev, u64 off)
+{
+	if (!d->chunked)
+		return off;
+	return d->chunk_cur_where + (u64)((const u8 *)ev - d->buf);
+}
+
+/** perf_data__event_at - the record at @where (perf_data__where's answer). */
+static inline union perf_event *perf_data__event_at(const struct perf_data *d, u64 where)
+{
+	const struct data_chunk *c;
+
+	if (!d->chunked)
+		return (union perf_event *)(d->buf + (where - d->buf_file_off));
+	c = d->chunkv[where / CHUNK_SIZE - d->chunkv_seq];
+	return (union perf_event *)(c->mem + where % CHUNK_SIZE);
+}
+
+/** perf_data__where_offset - the file offset of the record at @where. */
+static inline u64 perf_data__where_offset(const struct perf_data *d, u64 where)
+{
+	if (!d->chunked)
+		return where;
+	return d->chunkv[where / CHUNK_SIZE - d->chunkv_seq]->file_off + where % CHUNK_SIZE;
+}
+
+/**
+ * perf_data__hold - when chunked, keeps the chunk of the record that
+ * perf_data__next just returned until perf_data__drop lets go of that
+ * record (a chunk that reading has left goes as soon as none of its
+ * records is held: one record that waits long keeps only its own chunk).
+ * When mapped, records stay until perf_data__release_before.
+ */
+static inline void perf_data__hold(struct perf_data *d)
+{
+	if (d->chunked)
+		d->chunk_cur->held++;
+}
+
+void perf_data__chunk_gone(struct perf_data *data, size_t i);
+
+/** perf_data__drop - the record at @where (perf_data__where) is not held any more. */
+static inline void perf_data__drop(struct perf_data *d, u64 where)
+{
+	size_t i;
+
+	if (!d->chunked)
+		return;
+	i = (size_t)(where / CHUNK_SIZE - d->chunkv_seq);
+	/* The one being read stays (reading lets it go when it leaves it). */
+	if (--d->chunkv[i]->held == 0 && i != d->nr_chunkv - 1)
+		perf_data__chunk_gone(d, i);
+}
+
+/**
+ * perf_data__release_before - when mapped, gives back what
  * lies before file offset @off (a record's offset from perf_data__next,
  * or the read position): records there must not be used again.
  */

@@ -18,45 +18,97 @@
 
 #define ARENA_SIZE	(1u << 20)
 #define QUEUE_MAX_BYTES	(256u << 20)
+/* Queue nodes kept allocated however few wait (64 KiB). */
+#define QUEUE_KEEP	4096u
 
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
  * been delivered: records wait in place, nothing is copied twice. Records
- * read in place (the map, or its chunks) are not copied at all.
+ * read in place (the map, or its chunks) are not copied at all. In front
+ * of each copy: its offset and its arena, for the 16-byte queue node that
+ * holds only the copy's address.
  */
 struct arena {
 	size_t used, live;
-	u8 mem[];
+	u8 mem[] __attribute__((aligned(8)));
 };
 
-static union perf_event *arena_copy(struct session *s, const union perf_event *ev,
-				    struct arena **where)
+struct arena_rec {
+	u64 offset;
+	struct arena *arena;
+};
+
+static union perf_event *arena_copy(struct session *s, const union perf_event *ev, u64 off)
 {
 	size_t size = ev->header.size;
 	struct arena *a = s->arena;
-	u8 *p;
+	struct arena_rec *r;
 
-	if (!a || a->used + size > ARENA_SIZE) {
+	if (!a || a->used + sizeof(*r) + size > ARENA_SIZE) {
 		if (a && !a->live)
 			free(a);
 		a = s->arena = xmalloc(sizeof(*a) + ARENA_SIZE);
 		a->used = a->live = 0;
 	}
-	p = a->mem + a->used;
-	memcpy(p, ev, size);
-	a->used += size;
+	r = (struct arena_rec *)(a->mem + a->used);
+	r->offset = off;
+	r->arena = a;
+	memcpy(r + 1, ev, size);
+	/* The next copy 8-aligned too (decompressed records may be of any size). */
+	a->used += sizeof(*r) + PERF_ALIGN(size, 8);
 	a->live++;
 	s->queued_bytes += size;
-	*where = a;
-	return (union perf_event *)p;
+	return (union perf_event *)(r + 1);
 }
 
-static void arena_release(struct session *s, struct ordered_event *oe)
-{
-	struct arena *a = oe->arena;
+/*
+ * A queue node's ref: where the record is (perf_data__where in place, the
+ * copy's address otherwise: both multiples of 8), and in its low 3 bits
+ * the index + 1 of the sample's event when that is below 7 (0: none, or
+ * look it up again).
+ */
+#define OE_EVSEL_MASK	7ull
 
-	s->queued_bytes -= oe->event->header.size;
-	if (a && --a->live == 0 && a != s->arena)
+/* The record @oe stands for. */
+static inline union perf_event *oe_event(struct session *s, const struct ordered_event *oe)
+{
+	u64 where = oe->ref & ~OE_EVSEL_MASK;
+
+	if (s->in_place)
+		return perf_data__event_at(s->data, where);
+	return (union perf_event *)(uintptr_t)where;
+}
+
+/* Its offset in the input (@ev: oe_event's answer). */
+static inline u64 oe_offset(struct session *s, const struct ordered_event *oe,
+			    const union perf_event *ev)
+{
+	if (s->in_place)
+		return perf_data__where_offset(s->data, oe->ref & ~OE_EVSEL_MASK);
+	return ((const struct arena_rec *)ev - 1)->offset;
+}
+
+/* The sample's event, as found when it was queued; NULL: deliver() looks. */
+static inline struct evsel *oe_evsel(struct session *s, const struct ordered_event *oe)
+{
+	u64 i = oe->ref & OE_EVSEL_MASK;
+
+	return i ? s->data->evsels[i - 1] : NULL;
+}
+
+/* @oe (record @ev) is no longer queued. */
+static inline void oe_release(struct session *s, const struct ordered_event *oe,
+		       const union perf_event *ev)
+{
+	struct arena *a;
+
+	s->queued_bytes -= ev->header.size;
+	if (s->in_place) {
+		perf_data__drop(s->data, oe->ref & ~OE_EVSEL_MASK);
+		return;
+	}
+	a = ((const struct arena_rec *)ev - 1)->arena;
+	if (--a->live == 0 && a != s->arena)
 		free(a);
 }
 
@@ -67,6 +119,7 @@ struct session *session__new(struct perf_data *data, struct perf_tool *tool,
 	struct session *s = xzalloc(sizeof(*s));
 
 	s->data = data;
+	s->in_place = data->in_place;
 	s->tool = tool;
 	machines__init(&s->machines, data);
 	if (!gc)
@@ -91,8 +144,8 @@ void session__delete(struct session *s)
 	if (!s)
 		return;
 	machines__exit(&s->machines);
-	for (i = 0; i < s->nr_queued; i++)
-		arena_release(s, &s->queue[i]);
+	for (i = 0; !s->in_place && i < s->nr_queued; i++)
+		oe_release(s, &s->queue[i], oe_event(s, &s->queue[i]));
 	if (s->arena && !s->arena->live)
 		free(s->arena);
 	free(s->queue);
@@ -248,8 +301,9 @@ static inline void heap_down(struct queue_run *heap, size_t n, size_t i)
 }
 
 /*
- * What the file holds before every record still queued, and before the
- * read position, is not needed again. Records come from the file in
+ * A mapped file: what it holds before every record still queued, and
+ * before the read position, is not needed again (chunks go as their
+ * records are delivered: oe_release). Records come from the file in
  * order, so what is queued later lies after what waits now: the bound
  * moves only here, after a flush.
  */
@@ -262,9 +316,17 @@ static void session__release(struct session *s)
 	/* What is queued can only lower the bound: nothing to scan for yet. */
 	if (!d->in_place || !perf_data__release_before_due(d, low))
 		return;
-	for (i = 0; i < s->nr_queued; i++)
-		if (s->queue[i].offset < low)
-			low = s->queue[i].offset;
+	if (s->nr_queued) {
+		/* Where orders records as their offsets do. */
+		u64 where = UINT64_MAX;
+
+		for (i = 0; i < s->nr_queued; i++)
+			if (s->queue[i].ref < where)
+				where = s->queue[i].ref;
+		where = perf_data__where_offset(d, where & ~OE_EVSEL_MASK);
+		if (where < low)
+			low = where;
+	}
 	perf_data__release_before(d, low);
 }
 
@@ -277,6 +339,8 @@ static void session__release(struct session *s)
  */
 static int queue_flush(struct session *s, u64 limit)
 {
+	struct perf_data *d = s->data;
+	bool chunked = s->in_place && d->chunked;
 	struct ordered_event *q = s->queue;
 	size_t n = s->nr_queued, nr_runs = 0, i, hn, kept = 0;
 	struct queue_run *heap;
@@ -301,10 +365,24 @@ static int queue_flush(struct session *s, u64 limit)
 		heap_down(heap, hn, i);
 	while (hn && heap[0].time <= limit) {
 		struct ordered_event *oe = &q[heap[0].cur];
+		u64 where = oe->ref & ~OE_EVSEL_MASK;
+		union perf_event *ev;
 
-		err = deliver(s, oe->event, oe->offset, oe->evsel);
+		if (chunked) {
+			/* The chunk looked up once for the record, its offset and its count. */
+			struct data_chunk *c = d->chunkv[where / CHUNK_SIZE - d->chunkv_seq];
+
+			ev = (union perf_event *)(c->mem + where % CHUNK_SIZE);
+			err = deliver(s, ev, c->file_off + where % CHUNK_SIZE, oe_evsel(s, oe));
+			s->queued_bytes -= ev->header.size;
+			if (--c->held == 0 && c != d->chunk_cur)
+				perf_data__chunk_gone(d, where / CHUNK_SIZE - d->chunkv_seq);
+		} else {
+			ev = oe_event(s, oe);
+			err = deliver(s, ev, oe_offset(s, oe, ev), oe_evsel(s, oe));
+			oe_release(s, oe, ev);
+		}
 		last = oe->time;
-		arena_release(s, oe);
 		if (++heap[0].cur == heap[0].end)
 			heap[0] = heap[--hn];
 		else
@@ -317,7 +395,7 @@ static int queue_flush(struct session *s, u64 limit)
 		/* Nothing more is delivered: all that waits is let go. */
 		for (i = 0; i < hn; i++)
 			for (; heap[i].cur < heap[i].end; heap[i].cur++)
-				arena_release(s, &q[heap[i].cur]);
+				oe_release(s, &q[heap[i].cur], oe_event(s, &q[heap[i].cur]));
 		hn = 0;
 	}
 	s->last_flush = last;
@@ -335,6 +413,14 @@ static int queue_flush(struct session *s, u64 limit)
 		kept += len;
 	}
 	s->nr_queued = kept;
+	/*
+	 * A queue that held many (input without rounds, before the first
+	 * watermark) and now holds few gives the room back.
+	 */
+	if (s->alloc_queued > QUEUE_KEEP && kept < s->alloc_queued / 8) {
+		s->alloc_queued = kept * 2 > QUEUE_KEEP ? kept * 2 : QUEUE_KEEP;
+		s->queue = xrealloc(s->queue, s->alloc_queued * sizeof(*s->queue));
+	}
 	session__release(s);
 	return err;
 }
@@ -412,8 +498,13 @@ static int stream_watermark(struct session *s)
 	return queue_flush(s, wm);
 }
 
-static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 off,
-		       struct evsel *evsel, u32 cpu)
+/*
+ * Inlined into session__process_event: called, its register saves and
+ * restores were 22 of its 60 instructions a record (callgrind, host file).
+ */
+static inline __attribute__((always_inline)) int
+queue_event(struct session *s, union perf_event *ev, u64 time, u64 off, struct evsel *evsel,
+	    u32 cpu)
 {
 	struct ordered_event *oe;
 
@@ -424,16 +515,17 @@ static int queue_event(struct session *s, union perf_event *ev, u64 time, u64 of
 	oe = &s->queue[s->nr_queued++];
 	oe->time = time;
 	s->seq++;
-	oe->offset = off;
-	if (s->data->in_place) {
+	if (s->in_place) {
 		/* In the map or a chunk: valid until session__release passes it. */
-		oe->event = ev;
-		oe->arena = NULL;
+		oe->ref = perf_data__where(s->data, ev, off);
+		perf_data__hold(s->data);
 		s->queued_bytes += ev->header.size;
 	} else {
-		oe->event = arena_copy(s, ev, &oe->arena);
+		oe->ref = (uintptr_t)arena_copy(s, ev, off);
 	}
-	oe->evsel = evsel;
+	/* evsel is one of s->data's, data->evsels[evsel->idx]. */
+	if (evsel && (u32)evsel->idx < OE_EVSEL_MASK)
+		oe->ref |= (u64)evsel->idx + 1;
 	if (time > s->max_timestamp)
 		s->max_timestamp = time;
 	/* Once the input has shown rounds, they alone decide: no watermark. */

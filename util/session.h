@@ -7,6 +7,8 @@
 
 struct session;
 struct guest_config;
+struct arena;
+struct queue_run;
 
 /**
  * struct perf_tool - what a command does with resolved samples. Records
@@ -48,20 +50,20 @@ struct session_stats {
 	u64 nr_no_evsel;
 };
 
-/** struct ordered_event - a queued copy of a record, waiting for its turn. */
-struct arena;
-struct queue_run;
-
 /*
+ * struct ordered_event - a queued record, waiting for its turn: 16 bytes,
+ * as the queue can hold hundreds of thousands. Records read in place (the
+ * data file's chunks) are found again by their file offset; copies made
+ * for other input are found by their address, with their offset and
+ * arena in front of them (session.c: arena_copy). The event a sample
+ * belongs to is looked up again when it is delivered, as perf does.
+ *
  * Records of equal time go in the order they came: the queue keeps them in
  * that order (session.c: queue_flush), so no sequence number is stored.
  */
 struct ordered_event {
 	u64 time;
-	u64 offset;
-	union perf_event *event;
-	struct evsel *evsel;	/* samples: found once, when queued */
-	struct arena *arena;	/* where the copy lives */
+	u64 ref;	/* file offset (in place) or address of the copy */
 };
 
 /**
@@ -75,6 +77,7 @@ struct session {
 	struct session_stats stats;
 	/* Time ordering (per-CPU buffers interleave in the file). */
 	bool ordered;
+	bool in_place;		/* queued records stay in data's chunks (or map) */
 	struct ordered_event *queue;
 	size_t nr_queued, alloc_queued;
 	struct arena *arena;		/* the one being filled */
