@@ -4,8 +4,10 @@
 #   guest: mkguestdata, 1M guest samples against the guest-6.1 fixture,
 #          compared with perf kvm report
 #   -g:    perf record -a -g for 5 s, perf report --no-children vs report -g --no-children
-# For each file: perf; pmukvm with --threads 1, 2 and 4 (THREADS="..."
-# to change: the workers that resolve and count beside the thread that reads,
+# For each file: perf; pmukvm at its default thread count (which depends
+# on the CPUs and on whether only guest samples are counted) and with
+# --threads 1, 2 and 4 (THREADS="..." to change, "default" for no
+# --threads option: the workers that resolve and count beside the thread that reads,
 # orders and delivers, so the lines show how report scales with them); the
 # floor: `pmukvm report --stats`, which reads, orders and counts every
 # record (on the one thread report does that on) and resolves nothing; and
@@ -21,7 +23,7 @@ set -eu
 runs=${1:-3}
 PMUKVM=${PMUKVM:-./pmukvm}
 ncpu=$(nproc)
-threads=${THREADS:-1 2 4}
+threads=${THREADS:-default 1 2 4}
 # Scratch (the walker, the timings): apart from DIR, whose files are only read.
 tmp=$(mktemp -d /tmp/pmukvm-bench.XXXXXX)
 if [ -n "${DIR:-}" ]; then
@@ -100,6 +102,11 @@ one() {
 	measure "perf $name" "${perfcmd[@]}"
 	echo
 	for t in $threads; do
+		if [ "$t" = default ]; then
+			measure "pmukvm $name default threads" $PMUKVM "${args[@]}"
+			ratio "perf $name" "pmukvm $name default threads"
+			continue
+		fi
 		measure "pmukvm $name threads $t" $PMUKVM "${args[@]}" --threads "$t"
 		ratio "perf $name" "pmukvm $name threads $t"
 	done
