@@ -283,15 +283,21 @@ size_t unwind__user(struct thread *thread, const struct perf_sample *s, u64 *ips
 	if (unw.unw_init_remote(&cursor, as, &c))
 		return n;
 	while (n < max && unw.unw_step(&cursor) > 0) {
-		if (unw.unw_get_reg(&cursor, UNW_REG_IP, &ip) || !ip)
+		if (unw.unw_get_reg(&cursor, UNW_REG_IP, &ip))
 			break;
 		/*
 		 * A caller's frame holds a return address: the call is the
 		 * instruction before it (which may end a function, the next
 		 * one starting there). As perf and libdw, step back one byte,
-		 * except where a signal interrupted the frame.
+		 * except where a signal interrupted the frame. Like perf, a
+		 * step that succeeds with a return address of 0 still gives a
+		 * frame (0 less one: [unknown]), and only a zero left after
+		 * the step back is no frame.
 		 */
-		ips[n++] = unw.unw_is_signal_frame(&cursor) > 0 ? ip : ip - 1;
+		if (unw.unw_is_signal_frame(&cursor) <= 0)
+			ip--;
+		if (ip)
+			ips[n++] = ip;
 	}
 	return n;
 }
