@@ -94,3 +94,30 @@ expect_clean_error() {
 	grep -q "^pmukvm: " "$TMP/err" || { cat "$TMP/err"; fail "$desc: no 'pmukvm:' message"; }
 	echo "ok: $desc: $(grep '^pmukvm: ' "$TMP/err" | head -1)"
 }
+
+# sanitized: $PMUKVM is a sanitizer build (whose peak RSS is the
+# sanitizer's shadow memory and quarantine, not pmukvm's).
+sanitized() {
+	ldd "$PMUKVM" 2>/dev/null | grep -q -E "libasan|libubsan|libtsan"
+}
+
+# peak CMD...: the peak RSS in kB of CMD, which must succeed (its output
+# in $TMP/out and $TMP/err).
+peak() {
+	/usr/bin/time -f '%M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; fail "$*: exit $?"; }
+	tail -n1 "$TMP/time"
+}
+
+# within DESC KB CMD...: CMD's peak RSS is at most KB above $floor (set it
+# with floor=$(peak $PMUKVM --version)). In a sanitizer build CMD only runs.
+within() {
+	local desc=$1 kb=$2 m; shift 2
+	m=$(peak "$@")
+	if sanitized; then
+		echo "ok: $desc: ran (a sanitizer build: no bound on its RSS)"
+		return
+	fi
+	[ $((m - floor)) -le "$kb" ] || fail "$desc: peak RSS $m kB, $((m - floor)) kB above the floor (bound $kb kB)"
+	echo "ok: $desc: $m kB ($((m - floor)) kB above the floor, bound $kb)"
+}

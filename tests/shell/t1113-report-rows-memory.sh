@@ -6,15 +6,7 @@
 . tests/lib.sh
 MK=$TOOLS/mkcrafted
 [ -x "$MK" ] || fail "$MK is not built"
-if ldd "$PMUKVM" 2>/dev/null | grep -q -E "libasan|libubsan|libtsan"; then
-	skip "a sanitizer build: peak RSS is the sanitizer's"
-fi
-
-peak() {
-	/usr/bin/time -f '%M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "$*: exit $?"; }
-	tail -n1 "$TMP/time"
-}
+sanitized && skip "a sanitizer build: peak RSS is the sanitizer's"
 
 floor=$(peak $PMUKVM --version)
 "$MK" rounds "$TMP/rounds.data" 1000000

@@ -7,27 +7,10 @@
 MK=$TOOLS/mkcrafted
 [ -x "$MK" ] || fail "$MK is not built"
 # A sanitizer's shadow memory and quarantine make RSS say nothing here.
-if ldd "$PMUKVM" 2>/dev/null | grep -q -E "libasan|libubsan|libtsan"; then
-	skip "a sanitizer build: peak RSS is the sanitizer's"
-fi
-
-# peak CMD...: peak RSS in kB of CMD (which must succeed).
-peak() {
-	/usr/bin/time -f '%M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "$*: exit $?"; }
-	tail -n1 "$TMP/time"
-}
+sanitized && skip "a sanitizer build: peak RSS is the sanitizer's"
 
 floor=$(peak $PMUKVM --version)
 echo "floor: $floor kB"
-
-# within DESC KB CMD...: CMD's peak RSS above the floor is at most KB.
-within() {
-	local desc=$1 kb=$2 m; shift 2
-	m=$(peak "$@")
-	[ $((m - floor)) -le "$kb" ] || fail "$desc: peak RSS $m kB, $((m - floor)) kB above the floor (bound $kb kB)"
-	echo "ok: $desc: $m kB ($((m - floor)) kB above the floor, bound $kb)"
-}
 
 # 200,000 BUILD_ID entries, 20,000 DSOs: the build-id index once copied
 # every file name (51 MB above the floor; then 38 MB, perf 6.1 42 MB in

@@ -12,32 +12,8 @@ MK=$TOOLS/mkcrafted
 [ -x "$MK" ] || fail "$MK is not built"
 # A sanitizer's shadow memory and quarantine make RSS say nothing: such a
 # build runs the same reads (and the counts against perf) without bounds.
-san=
-if ldd "$PMUKVM" 2>/dev/null | grep -q -E "libasan|libubsan|libtsan"; then
-	san=1
-fi
-
-# peak CMD...: peak RSS in kB of CMD (which must succeed).
-peak() {
-	/usr/bin/time -f '%M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" ||
-		{ cat "$TMP/err"; fail "$*: exit $?"; }
-	tail -n1 "$TMP/time"
-}
-
 floor=$(peak $PMUKVM --version)
 echo "floor: $floor kB"
-
-# within DESC KB CMD...: CMD's peak RSS above the floor is at most KB.
-within() {
-	local desc=$1 kb=$2 m; shift 2
-	m=$(peak "$@")
-	if [ -n "$san" ]; then
-		echo "ok: $desc: ran (a sanitizer build: no bound on its RSS)"
-		return
-	fi
-	[ $((m - floor)) -le "$kb" ] || fail "$desc: peak RSS $m kB, $((m - floor)) kB above the floor (bound $kb kB)"
-	echo "ok: $desc: $m kB ($((m - floor)) kB above the floor, bound $kb)"
-}
 
 # 200,000 samples on 4 CPUs, no rounds: 65,536 queued at once. 40-byte
 # queue nodes (time, offset, record, event, arena): 6.8 MB above the
