@@ -93,9 +93,12 @@ struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 	dso->name_next = machine->dso_by_name[n];
 	machine->dso_by_name[n] = dso;
 	dso->long_name = machine->dso_names.strs[n];
-	if (short_name)
-		dso->short_name = machine->dso_names.strs[machine__dso_name(machine, short_name)];
-	else if (name[0] == '[' || !strncmp(name, "//", 2))
+	if (short_name) {
+		/* Adding the name may move the set's array: look it up after. */
+		u32 sn = machine__dso_name(machine, short_name);
+
+		dso->short_name = machine->dso_names.strs[sn];
+	} else if (name[0] == '[' || !strncmp(name, "//", 2))
 		dso->short_name = dso->long_name;
 	else
 		dso->short_name = basename_of(dso->long_name);

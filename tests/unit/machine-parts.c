@@ -169,3 +169,38 @@ void test_thread_hash(void)
 	}
 	machines__exit(&m);
 }
+
+/*
+ * DSOs by name: one per (name, kind), and a short name given with a new
+ * name: adding it may move the set of names (its array grows) between the
+ * two lookups; every DSO keeps its own names whatever the growth.
+ */
+void test_dso_names(void)
+{
+	enum { N = 3000 };	/* past several doublings of the name set */
+	struct machines m;
+	char name[64], sname[64];
+	int bad = 0;
+
+	machines__init(&m, NULL);
+	for (int i = 0; i < N; i++) {
+		struct dso *d;
+
+		snprintf(name, sizeof(name), "/lib/modules/x/m%d.ko", i);
+		snprintf(sname, sizeof(sname), "[m%d]", i);
+		d = machine__findnew_dso(&m.host, name, DSO_MODULE, sname);
+		bad += strcmp(d->long_name, name) || strcmp(d->short_name, sname);
+		bad += machine__findnew_dso(&m.host, name, DSO_MODULE, sname) != d;
+	}
+	CHECK(!bad);
+	for (int i = 0; i < N; i += 7) {
+		struct dso *d;
+
+		snprintf(name, sizeof(name), "/lib/modules/x/m%d.ko", i);
+		snprintf(sname, sizeof(sname), "[m%d]", i);
+		d = machine__findnew_dso(&m.host, name, DSO_MODULE, NULL);
+		bad += strcmp(d->short_name, sname);
+	}
+	CHECK(!bad);
+	machines__exit(&m);
+}

@@ -46,6 +46,7 @@ void test_resolve_callchain_cache(void);
 void test_maps_overlay(void);
 void test_maps_insert_find(void);
 void test_thread_hash(void);
+void test_dso_names(void);
 void test_guest_files(void);
 void test_guest_files_round_trip(void);
 void test_elf_abs_symbols(void);
@@ -126,6 +127,7 @@ static const struct unit_test tests[] = {
 	{ "maps_overlay", test_maps_overlay },
 	{ "maps_insert_find", test_maps_insert_find },
 	{ "thread_hash", test_thread_hash },
+	{ "dso_names", test_dso_names },
 	{ "guest_files", test_guest_files },
 	{ "guest_files_round_trip", test_guest_files_round_trip },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
