@@ -579,10 +579,6 @@ static void symtab__index(struct symtab *tab)
 	free(tab->top);
 	free(tab->regions);
 	free(tab->buckets);
-	tab->nr_top = (nr + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
-	tab->top = xmalloc(tab->nr_top * sizeof(*tab->top));
-	for (i = 0; i < nr; i += SYMTAB_FANOUT)
-		tab->top[i / SYMTAB_FANOUT] = syms[i].start;
 	/* The first symbol from which 64 KiB buckets would fit (spans shrink). */
 	for (lo = 0, hi = nr - 1; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -593,6 +589,15 @@ static void symtab__index(struct symtab *tab)
 			lo = mid + 1;
 	}
 	f = lo;
+	/*
+	 * The top index covers the symbols below the dense part only: a
+	 * lookup there finds none of the others (their starts are all
+	 * above). A kernel's table, dense from its first symbol, has none.
+	 */
+	tab->nr_top = (f + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
+	tab->top = tab->nr_top ? xmalloc(tab->nr_top * sizeof(*tab->top)) : NULL;
+	for (i = 0; i < f; i += SYMTAB_FANOUT)
+		tab->top[i / SYMTAB_FANOUT] = syms[i].start;
 	tab->bbase = syms[f].start;
 	span = last - tab->bbase;
 	for (rshift = MIN_SHIFT; (span >> rshift) + 1 > max_regions; rshift++)
@@ -1119,7 +1124,7 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 		i = tab->nr - 1;	/* past the last region: past the last start */
 		n = 1;
 	} else {
-		if (!tab->nr || tab->top[0] > addr)
+		if (!tab->nr_top || tab->top[0] > addr)
 			return NULL;
 		/* The last group whose first start is <= addr, then in it. */
 		top = tab->top;

@@ -94,7 +94,7 @@ struct symtab {
 	size_t nr_runs;
 	size_t hint;		/* lookup cache: index of the last symbol found */
 	/* Lookup index, built by symtab__finish (see symtab__index). */
-	u64 *top;		/* every SYMTAB_FANOUT-th start */
+	u64 *top;		/* every SYMTAB_FANOUT-th start below bbase */
 	size_t nr_top;
 	u64 bbase;		/* the first start the regions cover */
 	u32 *regions;		/* bucket offset, or REGION_EMPTY | a symbol */
