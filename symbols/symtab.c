@@ -785,8 +785,8 @@ static inline u32 memo_hash(u32 i)
 	return i * 2654435761u;
 }
 
-/* The symbol made for index @i, or NULL. Without the lock. */
-static const struct symbol *memo_get(const struct symtab_lazy *lz, u32 i)
+/* The symbol made for index @i, or NULL. Without the lock: on every lookup. */
+static inline __attribute__((always_inline)) const struct symbol *memo_get(const struct symtab_lazy *lz, u32 i)
 {
 	const struct sym_memo *m = __atomic_load_n(&lz->memo, __ATOMIC_ACQUIRE);
 	size_t h;
@@ -867,18 +867,25 @@ static const struct symbol *packed_make(const struct symtab *tab, size_t i)
 	return s;
 }
 
-static const struct symbol *packed_sym(const struct symtab *tab, size_t i)
+static __attribute__((noinline)) const struct symbol *packed_sym_slow(const struct symtab *tab,
+									  size_t i)
 {
-	const struct symbol *s = memo_get(tab->lazy, (u32)i);
+	const struct symbol *s;
 
-	if (s)
-		return s;
 	pthread_mutex_lock(&lazy_lock);
 	s = memo_get(tab->lazy, (u32)i);
 	if (!s)
 		s = packed_make(tab, i);
 	pthread_mutex_unlock(&lazy_lock);
 	return s;
+}
+
+static inline __attribute__((always_inline)) const struct symbol *
+packed_sym(const struct symtab *tab, size_t i)
+{
+	const struct symbol *s = memo_get(tab->lazy, (u32)i);
+
+	return s ? s : packed_sym_slow(tab, i);
 }
 
 static inline const struct symbol *sym_at(const struct symtab *tab, size_t i)
@@ -1076,16 +1083,29 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 	return symtab__find_hint(tab, addr, &((struct symtab *)tab)->hint);
 }
 
-/* Whether symbol @i, the last whose start is <= @addr, contains it. */
-static inline bool sym_covers(const struct symtab *tab, size_t i, u64 addr)
+/*
+ * The lookup, for one form of table (@packed a constant where it is
+ * inlined below: the two forms get a search each, without a test of
+ * the form on every start read).
+ */
+static inline __attribute__((always_inline)) u64 start_of(const struct symtab *tab, size_t i,
+							   const bool packed)
 {
-	if (tab->packed)
+	return packed ? tab->pbase + tab->packed[i].delta : tab->syms[i].start;
+}
+
+/* Whether symbol @i, the last whose start is <= @addr, contains it. */
+static inline __attribute__((always_inline)) bool sym_covers(const struct symtab *tab, size_t i,
+							      u64 addr, const bool packed)
+{
+	if (packed)
 		return !(tab->packed[i].word & SYMP_PAGE) ||
-		       addr < PERF_ALIGN(symtab__start(tab, i), 4096) + 4096;
+		       addr < PERF_ALIGN(start_of(tab, i, true), 4096) + 4096;
 	return symbol__end_kind(&tab->syms[i]) == SYM_END_NEXT || addr < symbol__end(tab, &tab->syms[i]);
 }
 
-const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint)
+static inline __attribute__((always_inline)) const struct symbol *
+find_in(const struct symtab *tab, u64 addr, size_t *hint, const bool packed)
 {
 	const u64 *top;
 	size_t i, n, half;
@@ -1095,9 +1115,10 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 	 * start <= addr, as the search finds, where symbols overlap.
 	 */
 	i = *hint;
-	if (i < tab->nr && addr >= symtab__start(tab, i) &&
-	    (i + 1 == tab->nr || addr < symtab__start(tab, i + 1)) && sym_covers(tab, i, addr))
-		return sym_at(tab, i);
+	if (i < tab->nr && addr >= start_of(tab, i, packed) &&
+	    (i + 1 == tab->nr || addr < start_of(tab, i + 1, packed)) &&
+	    sym_covers(tab, i, addr, packed))
+		return packed ? packed_sym(tab, i) : &tab->syms[i];
 	/*
 	 * i: the last symbol with start <= addr. Samples land anywhere: the
 	 * searches use conditional moves, not branches, on the comparisons.
@@ -1137,16 +1158,21 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 	}
 	for (; n > 1; n -= half) {
 		half = n / 2;
-		i = symtab__start(tab, i + half) <= addr ? i + half : i;
+		i = start_of(tab, i + half, packed) <= addr ? i + half : i;
 	}
-	if (symtab__start(tab, i) > addr)
+	if (start_of(tab, i, packed) > addr)
 		return NULL;
 	/* i is the last start <= addr: a NEXT end is past addr. */
-	if (sym_covers(tab, i, addr)) {
+	if (sym_covers(tab, i, addr, packed)) {
 		*hint = i;	/* a cache, not state */
-		return sym_at(tab, i);
+		return packed ? packed_sym(tab, i) : &tab->syms[i];
 	}
 	return NULL;
+}
+
+const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint)
+{
+	return tab->packed ? find_in(tab, addr, hint, true) : find_in(tab, addr, hint, false);
 }
 
 const struct symbol *symtab__find_name(const struct symtab *tab, const char *name)
