@@ -128,6 +128,17 @@ void symtab__init(struct symtab *tab)
 #define LAZY_NEED	1024		/* what a line's address, type and name may take */
 #define LAZY_ADDR_BYTES	20		/* "0x" and 16 digits and the NUL */
 
+/*
+ * The struct symbols made for a packed table's symbols, by index: an
+ * open-addressed table, read without the lock; grown (under it) into a
+ * new one, the old kept until the table goes, for readers still in it.
+ */
+struct sym_memo {
+	size_t mask;
+	struct sym_memo *old;
+	u64 slot[];		/* 0, or (index + 1) << 32 | the symbol's offset in the room */
+};
+
 struct symtab_lazy {
 	int fd;
 	char *path;
@@ -136,11 +147,13 @@ struct symtab_lazy {
 	struct timespec mtime;
 	bool changed;			/* since loaded: names read from now on are addresses */
 	bool warned;
-	/* Once finished: the symbols, and the room for names after them. */
-	const struct symbol *syms;
-	size_t nr;
+	/* Once finished: the symbols' block [lo, hi), the room for names at its end. */
+	const char *lo, *hi;
 	char *room;
 	size_t room_used, names_bytes;
+	/* A packed table's: the symbols made (in the room, before their names). */
+	struct sym_memo *memo;
+	size_t nr_memo;
 	/* The bytes last read: [win_off, win_off + win_len) of the file. */
 	u64 win_off;
 	size_t win_len;
@@ -190,6 +203,12 @@ static void lazy_delete(struct symtab_lazy *lz)
 		lazies_alloc = 0;
 	}
 	pthread_mutex_unlock(&lazy_lock);
+	while (lz->memo) {
+		struct sym_memo *m = lz->memo;
+
+		lz->memo = m->old;
+		free(m);
+	}
 	close(lz->fd);
 	free(lz->path);
 	free(lz);
@@ -266,7 +285,7 @@ const char *symbol__read_name(const struct symbol *s)
 		goto out;
 	}
 	for (i = 0; i < nr_lazies && !lz; i++)
-		if (a >= (uintptr_t)lazies[i]->syms && a < (uintptr_t)(lazies[i]->syms + lazies[i]->nr))
+		if (a >= (uintptr_t)lazies[i]->lo && a < (uintptr_t)lazies[i]->hi)
 			lz = lazies[i];
 	if (lz)
 		ret = lazy_fill(lz, (struct symbol *)s, name & ~SYM_NAME_LAZY);
@@ -294,8 +313,9 @@ void symtab__exit(struct symtab *tab)
 {
 	if (tab->lazy)
 		lazy_delete(tab->lazy);
-	scratch_free(tab->syms, syms_bytes(tab));
+	scratch_free(tab->packed ? (void *)tab->packed : (void *)tab->syms, syms_bytes(tab));
 	scratch_free(tab->names, tab->names_alloc);
+	free(tab->runs);
 	free(tab->side);
 	free(tab->top);
 	free(tab->regions);
@@ -559,10 +579,6 @@ static void symtab__index(struct symtab *tab)
 	free(tab->top);
 	free(tab->regions);
 	free(tab->buckets);
-	tab->nr_top = (nr + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
-	tab->top = xmalloc(tab->nr_top * sizeof(*tab->top));
-	for (i = 0; i < nr; i += SYMTAB_FANOUT)
-		tab->top[i / SYMTAB_FANOUT] = syms[i].start;
 	/* The first symbol from which 64 KiB buckets would fit (spans shrink). */
 	for (lo = 0, hi = nr - 1; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -573,6 +589,15 @@ static void symtab__index(struct symtab *tab)
 			lo = mid + 1;
 	}
 	f = lo;
+	/*
+	 * The top index covers the symbols below the dense part only: a
+	 * lookup there finds none of the others (their starts are all
+	 * above). A kernel's table, dense from its first symbol, has none.
+	 */
+	tab->nr_top = (f + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
+	tab->top = tab->nr_top ? xmalloc(tab->nr_top * sizeof(*tab->top)) : NULL;
+	for (i = 0; i < f; i += SYMTAB_FANOUT)
+		tab->top[i / SYMTAB_FANOUT] = syms[i].start;
 	tab->bbase = syms[f].start;
 	span = last - tab->bbase;
 	for (rshift = MIN_SHIFT; (span >> rshift) + 1 > max_regions; rshift++)
@@ -742,6 +767,205 @@ static void keep(struct symtab *tab, const struct cand *c, size_t out)
 	tab->syms[out] = s;
 }
 
+/*
+ * Packed tables. A kernel's kallsyms table is its largest, 122k symbols,
+ * and a report finds a few thousand of them. Its symbols are kept in 8
+ * bytes (struct sym_packed) where they can be: the start as an offset
+ * from the first, the line's file offset, the flags and how it ends; the
+ * owners as runs. The struct symbol a lookup returns is made the first
+ * time that symbol is found, in the lazy room after the packed array,
+ * followed by a second whose start is the first's end where that is the
+ * next symbol's start (what symbol__end reads), its name read back when
+ * asked for as in any lazy table. The memo gives the same one each time.
+ */
+#define PACKED_MADE	(2 * sizeof(struct symbol))	/* the symbol and the next start */
+
+static inline u32 memo_hash(u32 i)
+{
+	return i * 2654435761u;
+}
+
+/* The symbol made for index @i, or NULL. Without the lock: on every lookup. */
+static inline __attribute__((always_inline)) const struct symbol *memo_get(const struct symtab_lazy *lz, u32 i)
+{
+	const struct sym_memo *m = __atomic_load_n(&lz->memo, __ATOMIC_ACQUIRE);
+	size_t h;
+	u64 v;
+
+	if (!m)
+		return NULL;
+	for (h = memo_hash(i) & m->mask; (v = __atomic_load_n(&m->slot[h], __ATOMIC_ACQUIRE));
+	     h = (h + 1) & m->mask)
+		if (v >> 32 == (u64)i + 1)
+			return (const struct symbol *)(lz->room + (u32)v);
+	return NULL;
+}
+
+static void memo_insert(struct sym_memo *m, u64 v)
+{
+	size_t h = memo_hash((u32)((v >> 32) - 1)) & m->mask;
+
+	while (m->slot[h])
+		h = (h + 1) & m->mask;
+	__atomic_store_n(&m->slot[h], v, __ATOMIC_RELEASE);
+}
+
+/* Records index @i's symbol at room offset @off. Under lazy_lock. */
+static void memo_put(struct symtab_lazy *lz, u32 i, u32 off)
+{
+	struct sym_memo *m = lz->memo;
+	size_t cap = m ? m->mask + 1 : 0, h;
+
+	if (2 * (lz->nr_memo + 1) > cap) {
+		struct sym_memo *n;
+		size_t ncap = cap ? 2 * cap : 256;
+
+		n = xcalloc(1, sizeof(*n) + ncap * sizeof(n->slot[0]));
+		n->mask = ncap - 1;
+		n->old = m;
+		for (h = 0; h < cap; h++)
+			if (m->slot[h])
+				memo_insert(n, m->slot[h]);
+		__atomic_store_n(&lz->memo, n, __ATOMIC_RELEASE);
+		m = n;
+	}
+	memo_insert(m, ((u64)i + 1) << 32 | off);
+	lz->nr_memo++;
+}
+
+static u16 runs_owner(const struct symtab *tab, size_t i)
+{
+	const struct sym_run *r = tab->runs;
+	size_t n, half;
+
+	for (n = tab->nr_runs; n > 1; n -= half) {
+		half = n / 2;
+		r = r[half].first <= i ? r + half : r;
+	}
+	return (u16)r->owner;
+}
+
+/* Makes the struct symbol of packed symbol @i. Under lazy_lock. */
+static const struct symbol *packed_make(const struct symtab *tab, size_t i)
+{
+	struct symtab_lazy *lz = tab->lazy;
+	struct sym_packed p = tab->packed[i];
+	size_t off = (lz->room_used + 7) & ~(size_t)7;
+	struct symbol *s = (struct symbol *)(lz->room + off);
+	bool page = p.word & SYMP_PAGE;
+
+	BUG_ON(lz->room + off + PACKED_MADE > lz->hi);
+	s[0].start = tab->pbase + p.delta;
+	s[0].name = SYM_NAME_LAZY | (p.word & SYMP_OFF_MASK);
+	s[0].info = make_info(p.word >> SYMP_OFF_BITS & 7, page ? SYM_END_PAGE : SYM_END_NEXT,
+			      runs_owner(tab, i));
+	s[1].start = page ? 0 : symtab__start(tab, i + 1);
+	s[1].name = 0;
+	s[1].info = 0;
+	lz->room_used = off + PACKED_MADE;
+	memo_put(lz, (u32)i, (u32)off);
+	return s;
+}
+
+static __attribute__((noinline)) const struct symbol *packed_sym_slow(const struct symtab *tab,
+									  size_t i)
+{
+	const struct symbol *s;
+
+	pthread_mutex_lock(&lazy_lock);
+	s = memo_get(tab->lazy, (u32)i);
+	if (!s)
+		s = packed_make(tab, i);
+	pthread_mutex_unlock(&lazy_lock);
+	return s;
+}
+
+static inline __attribute__((always_inline)) const struct symbol *
+packed_sym(const struct symtab *tab, size_t i)
+{
+	const struct symbol *s = memo_get(tab->lazy, (u32)i);
+
+	return s ? s : packed_sym_slow(tab, i);
+}
+
+static inline const struct symbol *sym_at(const struct symtab *tab, size_t i)
+{
+	return tab->packed ? packed_sym(tab, i) : &tab->syms[i];
+}
+
+const struct symbol *symtab__sym(const struct symtab *tab, size_t i)
+{
+	return sym_at(tab, i);
+}
+
+u64 symtab__end_of(const struct symtab *tab, size_t i)
+{
+	if (!tab->packed)
+		return symbol__end(tab, &tab->syms[i]);
+	if (tab->packed[i].word & SYMP_PAGE)
+		return PERF_ALIGN(symtab__start(tab, i), 4096) + 4096;
+	return symtab__start(tab, i + 1);
+}
+
+u16 symtab__owner_of(const struct symtab *tab, size_t i)
+{
+	return tab->packed ? runs_owner(tab, i) : symbol__owner(tab, &tab->syms[i]);
+}
+
+/*
+ * Whether a finished lazy table packs: its starts within 4 GiB of the
+ * first, every end NEXT or PAGE (an alias left empty is the exception),
+ * and the room's offsets 32 bits. Its names are unread file offsets under
+ * LAZY_MAX_FILE (2^SYMP_OFF_BITS) by construction (add). Returns the
+ * number of owner runs, 0 when it does not pack.
+ */
+static size_t packable(const struct symtab *tab, size_t room)
+{
+	const struct symbol *s = tab->syms;
+	size_t i, runs = 1;
+	u32 odd = 0;
+
+	if (!tab->nr || s[tab->nr - 1].start - s[0].start > UINT32_MAX ||
+	    tab->nr * sizeof(struct sym_packed) + room > UINT32_MAX)
+		return 0;
+	for (i = 0; i < tab->nr; i++) {
+		odd |= s[i].info & (SYM_END_SIZE << SYM_KIND_SHIFT);	/* SIZE and SIDE */
+		runs += i && payload(&s[i]) != payload(&s[i - 1]);
+	}
+	return odd ? 0 : runs;
+}
+
+/*
+ * Packs tab->syms in place: symbol i's 8 bytes go where its 16 began to
+ * be read, never over one not read yet. The owners become @nr_runs runs.
+ */
+static void symtab__pack(struct symtab *tab, size_t nr_runs)
+{
+	char *base = (char *)tab->syms;
+	u64 first = tab->syms[0].start;
+	size_t i;
+	u32 owner = payload(&tab->syms[0]);
+
+	tab->runs = xmalloc(nr_runs * sizeof(*tab->runs));
+	tab->runs[0] = (struct sym_run){ .first = 0, .owner = owner };
+	tab->nr_runs = 1;
+	for (i = 0; i < tab->nr; i++) {
+		struct symbol s;
+		struct sym_packed p;
+
+		memcpy(&s, base + i * sizeof(s), sizeof(s));
+		if (payload(&s) != owner) {
+			owner = payload(&s);
+			tab->runs[tab->nr_runs++] = (struct sym_run){ .first = (u32)i, .owner = owner };
+		}
+		p.delta = (u32)(s.start - first);
+		p.word = (s.name & SYMP_OFF_MASK) | (s.info & 7) << SYMP_OFF_BITS |
+			 (symbol__end_kind(&s) == SYM_END_PAGE ? SYMP_PAGE : 0);
+		memcpy(base + i * sizeof(p), &p, sizeof(p));
+	}
+	tab->pbase = first;
+}
+
 void symtab__finish(struct symtab *tab, bool kallsyms)
 {
 	size_t i, g, out = 0, block;
@@ -797,22 +1021,45 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	tab->nr = out;
 	block = out * sizeof(*syms);
 	if (tab->refs) {
-		/* The symbols, then the room for the names read back (see lazy_fill). */
+		/*
+		 * The symbols, then the room for the names read back (see
+		 * lazy_fill), and in a packed table for the symbols made.
+		 */
 		struct symtab_lazy *lz = tab->lazy;
-		size_t room = (size_t)lz->size + out * LAZY_ADDR_BYTES;
+		size_t room = (size_t)lz->size + out * LAZY_ADDR_BYTES, old = syms_bytes(tab);
+		size_t pack = packable(tab, room + out * (PACKED_MADE + 8));
 
-		syms = scratch_realloc(tab->syms, syms_bytes(tab), block + room);
-		tab->names_used = room;	/* syms_bytes: the whole block */
-		tab->syms = syms;
-		tab->alloc = out;
-		lz->syms = syms;
-		lz->nr = out;
+		if (tab->nr_side < tab->side_alloc && tab->nr_side) {
+			tab->side = xrealloc(tab->side, tab->nr_side * sizeof(*tab->side));
+			tab->side_alloc = tab->nr_side;
+		}
+		symtab__index(tab);	/* indices: the same for both forms */
+		if (pack) {
+			room += out * (PACKED_MADE + 8);	/* 8: a made symbol's alignment */
+			block = out * sizeof(struct sym_packed);
+			symtab__pack(tab, pack);
+			/* The pages past the packed symbols are the room's now: unwritten. */
+			scratch_release(tab->syms, block, old, old);
+		}
+		syms = scratch_realloc(tab->syms, old, block + room);
+		tab->names_used = block + room;	/* syms_bytes: the whole block */
+		tab->alloc = 0;
+		if (pack) {
+			tab->packed = (struct sym_packed *)syms;
+			tab->syms = NULL;
+		} else {
+			tab->syms = syms;
+			tab->names_used = room;
+			tab->alloc = out;
+		}
+		lz->lo = (const char *)syms;
+		lz->hi = (const char *)syms + block + room;
 		lz->room = (char *)syms + block;
 		pthread_mutex_lock(&lazy_lock);
 		ALLOC_GROW(lazies, nr_lazies + 1, lazies_alloc);
 		lazies[nr_lazies++] = lz;
 		pthread_mutex_unlock(&lazy_lock);
-		goto out_index;
+		return;
 	}
 	/* One block: the symbols, then the names; a symbol's name by distance. */
 	syms = scratch_realloc(tab->syms, tab->alloc * sizeof(*syms), block + tab->names_used);
@@ -824,7 +1071,6 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	tab->names_alloc = 0;	/* names_used: the names' bytes in the block */
 	tab->syms = syms;
 	tab->alloc = out;
-out_index:
 	if (tab->nr_side < tab->side_alloc && tab->nr_side) {
 		tab->side = xrealloc(tab->side, tab->nr_side * sizeof(*tab->side));
 		tab->side_alloc = tab->nr_side;
@@ -837,9 +1083,30 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 	return symtab__find_hint(tab, addr, &((struct symtab *)tab)->hint);
 }
 
-const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint)
+/*
+ * The lookup, for one form of table (@packed a constant where it is
+ * inlined below: the two forms get a search each, without a test of
+ * the form on every start read).
+ */
+static inline __attribute__((always_inline)) u64 start_of(const struct symtab *tab, size_t i,
+							   const bool packed)
 {
-	const struct symbol *syms = tab->syms, *base;
+	return packed ? tab->pbase + tab->packed[i].delta : tab->syms[i].start;
+}
+
+/* Whether symbol @i, the last whose start is <= @addr, contains it. */
+static inline __attribute__((always_inline)) bool sym_covers(const struct symtab *tab, size_t i,
+							      u64 addr, const bool packed)
+{
+	if (packed)
+		return !(tab->packed[i].word & SYMP_PAGE) ||
+		       addr < PERF_ALIGN(start_of(tab, i, true), 4096) + 4096;
+	return symbol__end_kind(&tab->syms[i]) == SYM_END_NEXT || addr < symbol__end(tab, &tab->syms[i]);
+}
+
+static inline __attribute__((always_inline)) const struct symbol *
+find_in(const struct symtab *tab, u64 addr, size_t *hint, const bool packed)
+{
 	const u64 *top;
 	size_t i, n, half;
 
@@ -848,9 +1115,10 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 	 * start <= addr, as the search finds, where symbols overlap.
 	 */
 	i = *hint;
-	if (i < tab->nr && addr >= syms[i].start && (i + 1 == tab->nr || addr < syms[i + 1].start) &&
-	    (symbol__end_kind(&syms[i]) == SYM_END_NEXT || addr < symbol__end(tab, &syms[i])))
-		return &syms[i];
+	if (i < tab->nr && addr >= start_of(tab, i, packed) &&
+	    (i + 1 == tab->nr || addr < start_of(tab, i + 1, packed)) &&
+	    sym_covers(tab, i, addr, packed))
+		return packed ? packed_sym(tab, i) : &tab->syms[i];
 	/*
 	 * i: the last symbol with start <= addr. Samples land anywhere: the
 	 * searches use conditional moves, not branches, on the comparisons.
@@ -871,14 +1139,13 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 			if (i)
 				i--, n++;	/* the symbol running into the bucket */
 		}
-		base = syms + i;
 	} else if (addr >= tab->bbase) {
 		if (!tab->nr)
 			return NULL;	/* an empty table has no regions */
-		base = syms + tab->nr - 1;	/* past the last region: past the last start */
+		i = tab->nr - 1;	/* past the last region: past the last start */
 		n = 1;
 	} else {
-		if (!tab->nr || tab->top[0] > addr)
+		if (!tab->nr_top || tab->top[0] > addr)
 			return NULL;
 		/* The last group whose first start is <= addr, then in it. */
 		top = tab->top;
@@ -888,20 +1155,24 @@ const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_
 		}
 		i = (size_t)(top - tab->top) * SYMTAB_FANOUT;
 		n = tab->nr - i < SYMTAB_FANOUT ? tab->nr - i : SYMTAB_FANOUT;
-		base = syms + i;
 	}
 	for (; n > 1; n -= half) {
 		half = n / 2;
-		base = base[half].start <= addr ? base + half : base;
+		i = start_of(tab, i + half, packed) <= addr ? i + half : i;
 	}
-	if (base->start > addr)
+	if (start_of(tab, i, packed) > addr)
 		return NULL;
-	/* base is the last start <= addr: a NEXT end is past addr. */
-	if (symbol__end_kind(base) == SYM_END_NEXT || addr < symbol__end(tab, base)) {
-		*hint = (size_t)(base - syms);	/* a cache, not state */
-		return base;
+	/* i is the last start <= addr: a NEXT end is past addr. */
+	if (sym_covers(tab, i, addr, packed)) {
+		*hint = i;	/* a cache, not state */
+		return packed ? packed_sym(tab, i) : &tab->syms[i];
 	}
 	return NULL;
+}
+
+const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint)
+{
+	return tab->packed ? find_in(tab, addr, hint, true) : find_in(tab, addr, hint, false);
 }
 
 const struct symbol *symtab__find_name(const struct symtab *tab, const char *name)
@@ -909,21 +1180,27 @@ const struct symbol *symtab__find_name(const struct symtab *tab, const char *nam
 	size_t i;
 
 	for (i = 0; i < tab->nr; i++)
-		if (!strcmp(symbol__name(&tab->syms[i]), name))
-			return &tab->syms[i];
+		if (!strcmp(symbol__name(sym_at(tab, i)), name))
+			return sym_at(tab, i);
 	return NULL;
 }
 
 size_t symtab__bytes(const struct symtab *tab)
 {
 	size_t names = tab->names ? tab->names_alloc : tab->names_used;
+	size_t syms = tab->packed ? tab->nr * sizeof(struct sym_packed) +
+				    tab->nr_runs * sizeof(*tab->runs) :
+				    tab->nr * sizeof(struct symbol);
 
 	if (tab->lazy) {
 		pthread_mutex_lock(&lazy_lock);
-		names = tab->lazy->room_used;	/* the names read so far */
+		/* The names read so far, and a packed table's symbols made and their memo. */
+		names = tab->lazy->room_used;
+		if (tab->lazy->memo)
+			names += (tab->lazy->memo->mask + 1) * sizeof(u64);
 		pthread_mutex_unlock(&lazy_lock);
 	}
-	return tab->nr * sizeof(struct symbol) + names +
+	return syms + names +
 	       tab->nr_side * sizeof(*tab->side) + tab->nr_top * sizeof(*tab->top) +
 	       tab->nr_regions * sizeof(*tab->regions) + tab->nr_buckets * sizeof(*tab->buckets);
 }

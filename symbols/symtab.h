@@ -41,6 +41,28 @@ struct symtab_side {
 
 struct symtab_lazy;
 
+/*
+ * A packed symbol: 8 bytes, in a lazy table whose symbols all lie within
+ * 4 GiB of its first and end at the next one or a page (a kernel's
+ * kallsyms). @delta: start less the table's @pbase; @word: the line's
+ * file offset (bits 0-25), the binding class and STT_FUNC bits of @info
+ * (26-28), and bit 29 for a PAGE end (else NEXT). Owners are in runs.
+ */
+struct sym_packed {
+	u32 delta;
+	u32 word;
+};
+
+#define SYMP_OFF_BITS	26
+#define SYMP_OFF_MASK	((1u << SYMP_OFF_BITS) - 1)
+#define SYMP_PAGE	(1u << 29)
+
+/* Symbols [first, the next run's first) have kallsyms owner @owner. */
+struct sym_run {
+	u32 first;
+	u32 owner;
+};
+
 /**
  * struct symtab - a sorted symbol array with its names.
  * Built by symtab__add() calls, then symtab__finish(); read-only after.
@@ -61,9 +83,18 @@ struct symtab {
 	size_t dropped;		/* symbols left out: past 2 GiB of symbols and names */
 	struct symtab_lazy *lazy;	/* names read back from a file, or NULL */
 	bool refs;		/* while building: names are file offsets (symtab__add_ref) */
+	/*
+	 * A packed table (symtab__finish of a lazy one, where it fits): syms
+	 * is NULL and packed[0..nr) holds the symbols; a struct symbol is
+	 * made for one when it is found (symtab__find, symtab__sym), once.
+	 */
+	struct sym_packed *packed;
+	u64 pbase;
+	struct sym_run *runs;
+	size_t nr_runs;
 	size_t hint;		/* lookup cache: index of the last symbol found */
 	/* Lookup index, built by symtab__finish (see symtab__index). */
-	u64 *top;		/* every SYMTAB_FANOUT-th start */
+	u64 *top;		/* every SYMTAB_FANOUT-th start below bbase */
 	size_t nr_top;
 	u64 bbase;		/* the first start the regions cover */
 	u32 *regions;		/* bucket offset, or REGION_EMPTY | a symbol */
@@ -224,6 +255,26 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr);
  * the table.
  */
 const struct symbol *symtab__find_hint(const struct symtab *tab, u64 addr, size_t *hint);
+
+/**
+ * symtab__sym - symbol @i (< tab->nr) of a finished table: &tab->syms[i],
+ * or in a packed table the struct symbol made for it (the same pointer
+ * each time). Neighbours in a packed table are not adjacent in memory:
+ * walk a table by index.
+ */
+const struct symbol *symtab__sym(const struct symtab *tab, size_t i);
+
+/** symtab__start - the start of symbol @i, without making it (packed tables). */
+static inline u64 symtab__start(const struct symtab *tab, size_t i)
+{
+	return tab->packed ? tab->pbase + tab->packed[i].delta : tab->syms[i].start;
+}
+
+/** symtab__end_of - symbol__end of symbol @i, without making it. */
+u64 symtab__end_of(const struct symtab *tab, size_t i);
+
+/** symtab__owner_of - symbol__owner of symbol @i, without making it. */
+u16 symtab__owner_of(const struct symtab *tab, size_t i);
 
 /** symtab__find_name - linear search by name (for _text and friends). */
 const struct symbol *symtab__find_name(const struct symtab *tab, const char *name);

@@ -188,15 +188,17 @@ void guest__build_kmaps(struct machines *m, struct machine *machine)
 	u64 lo = UINT64_MAX, hi = 0;
 	size_t i;
 
+	/* By index: a packed table makes no struct symbol for this. */
 	for (i = 0; ks && i < ks->tab.nr; i++) {
-		const struct symbol *s = &ks->tab.syms[i];
+		u64 start = symtab__start(&ks->tab, i), end;
 
-		if (symbol__owner(&ks->tab, s) || !s->start)
+		if (symtab__owner_of(&ks->tab, i) || !start)
 			continue;
-		if (s->start < lo)
-			lo = s->start;
-		if (symbol__end(&ks->tab, s) > hi)
-			hi = symbol__end(&ks->tab, s);
+		if (start < lo)
+			lo = start;
+		end = symtab__end_of(&ks->tab, i);
+		if (end > hi)
+			hi = end;
 	}
 	if (machine->vmlinux) {
 		for (i = 0; i < machine->vmlinux->tab.nr; i++) {

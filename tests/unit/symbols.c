@@ -694,9 +694,18 @@ static void kallsyms_lazy_same(const struct kallsyms *a, const char *path, const
 	}
 	CHECK(!m.tab.lazy && m.tab.nr == a->tab.nr);
 	for (i = 0; i < a->tab.nr && i < m.tab.nr; i++) {
-		const struct symbol *x = &a->tab.syms[i], *y = &m.tab.syms[i];
+		const struct symbol *x = symtab__sym(&a->tab, i), *y = &m.tab.syms[i];
 
-		if (x->start != y->start || strcmp(symbol__name(x), symbol__name(y))) {
+		/* A packed table's symbols, made or not, as the parse's. */
+		if (x->start != y->start || strcmp(symbol__name(x), symbol__name(y)) ||
+		    symtab__start(&a->tab, i) != y->start ||
+		    symbol__end(&a->tab, x) != symbol__end(&m.tab, y) ||
+		    symtab__end_of(&a->tab, i) != symbol__end(&m.tab, y) ||
+		    symbol__owner(&a->tab, x) != symbol__owner(&m.tab, y) ||
+		    symtab__owner_of(&a->tab, i) != symbol__owner(&m.tab, y) ||
+		    symbol__is_func(x) != symbol__is_func(y) ||
+		    symtab__find(&a->tab, y->start) != symtab__find(&a->tab, y->start) ||
+		    (symtab__find(&m.tab, y->start) == y) != (symtab__find(&a->tab, y->start) == x)) {
 			fprintf(stderr, "%s: symbol %zu read back as %s %#llx, in memory %s %#llx\n",
 				what, i, symbol__name(x), (unsigned long long)x->start,
 				symbol__name(y), (unsigned long long)y->start);
@@ -737,7 +746,7 @@ static void kallsyms_split_same(const char *path, const char *what)
 	for (i = 0; i < a.nr_modnames && i < b.nr_modnames; i++)
 		CHECK_STR(a.modnames[i], b.modnames[i]);
 	for (i = 0; i < a.tab.nr && i < b.tab.nr; i++) {
-		const struct symbol *x = &a.tab.syms[i], *y = &b.tab.syms[i];
+		const struct symbol *x = symtab__sym(&a.tab, i), *y = symtab__sym(&b.tab, i);
 
 		if (x->start != y->start || strcmp(symbol__name(x), symbol__name(y)) ||
 		    symbol__end(&a.tab, x) != symbol__end(&b.tab, y) ||
@@ -917,11 +926,15 @@ void test_kallsyms_lazy(void)
 		return;
 	}
 	CHECK(ks.tab.lazy != NULL && ks.tab.nr == 7);
-	for (i = 0; i < ks.tab.nr; i++)
-		CHECK(ks.tab.syms[i].name & SYM_NAME_LAZY);	/* nothing read yet */
-	lazy_bytes = symtab__bytes(&ks.tab);
+	CHECK(ks.tab.packed && !ks.tab.syms);	/* 8 bytes a symbol */
 	s[0] = symtab__find(&ks.tab, 0xffffffff81000024ull);
+	CHECK(s[0] && s[0] == symtab__find(&ks.tab, 0xffffffff81000025ull));	/* made once */
+	CHECK(s[0] && s[0] == symtab__sym(&ks.tab, 2));
+	for (i = 0; i < ks.tab.nr; i++)
+		CHECK(symtab__sym(&ks.tab, i)->name & SYM_NAME_LAZY);	/* nothing read yet */
+	lazy_bytes = symtab__bytes(&ks.tab);
 	CHECK(s[0] && (s[0]->name & SYM_NAME_LAZY));
+	CHECK(s[0] && symbol__end(&ks.tab, s[0]) == 0xffffffff81000040ull);
 	CHECK(s[0] && !strcmp(symbol__name(s[0]), "alpha"));
 	CHECK(s[0] && !(s[0]->name & SYM_NAME_LAZY));	/* read, and kept */
 	CHECK(s[0] && symbol__name(s[0]) == symbol__name(s[0]));
@@ -967,11 +980,11 @@ void test_kallsyms_lazy(void)
 		}
 	}
 	for (i = 0; i < ks.tab.nr; i++) {
-		const char *n = symbol__name(&ks.tab.syms[i]);
+		const char *n = symbol__name(symtab__sym(&ks.tab, i));
 
-		CHECK(!strcmp(n, ks.tab.syms[i].start == 0xffffffff81000080ull ? "delta" :
+		CHECK(!strcmp(n, symtab__start(&ks.tab, i) == 0xffffffff81000080ull ? "delta" :
 			      (snprintf(cmd, sizeof(cmd), "0x%llx",
-					(unsigned long long)ks.tab.syms[i].start), cmd)));
+					(unsigned long long)symtab__start(&ks.tab, i)), cmd)));
 	}
 	CHECK(nr_lazy_msgs == 1);
 	ui_msg_hook = old;
@@ -1002,6 +1015,23 @@ void test_kallsyms_lazy(void)
 		CHECK(!kz.tab.lazy && kz.tab.nr && !(kz.tab.syms[0].name & SYM_NAME_LAZY));
 		kallsyms__exit(&kz);
 	}
+	/* Starts more than 4 GiB apart (a per-CPU symbol at 0): 16 bytes a symbol, lazy still. */
+	path = unit_write_file(dir, "kallsyms", "0000000000001000 D percpu_x\n"
+			       "ffffffff81000000 T _text\n"
+			       "ffffffff81000100 t f\t[m]\n");
+	CHECK(!kallsyms__load(&ks, path, &err));
+	CHECK(ks.tab.lazy && !ks.tab.packed && ks.tab.syms && ks.tab.nr == 3);
+	s[0] = symtab__find(&ks.tab, 0xffffffff81000104ull);
+	CHECK(s[0] && s[0] == &ks.tab.syms[2] && !strcmp(symbol__name(s[0]), "f"));
+	s[1] = symtab__find(&ks.tab, 0x1008);
+	CHECK(s[1] && !strcmp(symbol__name(s[1]), "percpu_x"));
+	for (i = 0; i < ks.tab.nr; i++)
+		CHECK(symtab__start(&ks.tab, i) == ks.tab.syms[i].start &&
+		      symtab__end_of(&ks.tab, i) == symbol__end(&ks.tab, &ks.tab.syms[i]) &&
+		      symtab__owner_of(&ks.tab, i) == symbol__owner(&ks.tab, &ks.tab.syms[i]));
+	kallsyms__exit(&ks);
+	unlink(path);
+	free(path);
 	rmdir(dir);
 }
 
@@ -1082,7 +1112,7 @@ static void *lazy_reader_main(void *arg)
 
 	/* Each thread from its own place: they meet on names not read yet. */
 	for (i = 0; i < n; i++) {
-		const struct symbol *s = &r->ks->tab.syms[(r->start + i) % n];
+		const struct symbol *s = symtab__sym(&r->ks->tab, (r->start + i) % n);
 
 		snprintf(want, sizeof(want), "fn%llx", (unsigned long long)(s->start & 0xffffff));
 		r->bad += strcmp(symbol__name(s), want) != 0;
