@@ -575,19 +575,31 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 #define RCACHE_WINDOW	16384	/* probes between looks at the hit rate */
 #define RCACHE_PAUSE	(16 * RCACHE_WINDOW)
 
-struct resolve_slot {
+/*
+ * What a kept result is kept by: a sample's ip, pid, tid and cpumode, and
+ * the model's generation when it was kept. Both caches (machines__resolve's
+ * and machines__resolve_map's) fill and match slots by it alike.
+ */
+struct sample_key {
 	u64 ip;
 	u64 pid_tid;		/* pid << 32 | tid */
 	u64 gen;		/* 0: empty (gen starts at 1 when kept) */
 	u8 cpumode;
-	struct addr_location al;
 };
 
-static __attribute__((noinline)) void rcache__start(struct machines *m)
+static inline void sample_key__fill(struct sample_key *k, const struct perf_sample *s, u64 gen)
 {
-	m->rcache = xcalloc(RCACHE_SLOTS, sizeof(*m->rcache));
-	if (!m->gen)
-		m->gen = 1;	/* gen only grows from here: 0 stays "empty" */
+	k->ip = s->ip;
+	k->pid_tid = (u64)s->pid << 32 | s->tid;
+	k->cpumode = s->cpumode;
+	k->gen = gen;
+}
+
+static inline bool sample_key__match(const struct sample_key *k, const struct perf_sample *s,
+				     u64 gen)
+{
+	return k->gen == gen && k->ip == s->ip && k->pid_tid == ((u64)s->pid << 32 | s->tid) &&
+	       k->cpumode == s->cpumode;
 }
 
 static inline size_t rcache__index(const struct perf_sample *s)
@@ -597,6 +609,19 @@ static inline size_t rcache__index(const struct perf_sample *s)
 
 	return (h >> 40) & (RCACHE_SLOTS - 1);
 }
+
+/* A cache's slots (RCACHE_SLOTS of @size bytes), made on its first miss. */
+static __attribute__((noinline)) void *rcache__alloc(struct machines *m, size_t size)
+{
+	if (!m->gen)
+		m->gen = 1;	/* gen only grows from here: 0 stays "empty" */
+	return xcalloc(RCACHE_SLOTS, size);
+}
+
+struct resolve_slot {
+	struct sample_key key;
+	struct addr_location al;
+};
 
 /* What the header's guest lines count, hit or miss. */
 static inline void count_sample(const struct addr_location *al)
@@ -641,13 +666,10 @@ static __attribute__((noinline)) void resolve_miss(struct machines *m,
 	struct resolve_slot *slot;
 
 	if (!m->rcache)
-		rcache__start(m);
+		m->rcache = rcache__alloc(m, sizeof(*m->rcache));
 	resolve(m, s, al, NULL);
 	slot = &m->rcache[rcache__index(s)];
-	slot->ip = s->ip;
-	slot->pid_tid = (u64)s->pid << 32 | s->tid;
-	slot->cpumode = s->cpumode;
-	slot->gen = m->gen;
+	sample_key__fill(&slot->key, s, m->gen);
 	slot->al = *al;
 	count_sample(al);
 	if (++m->rc_probes == RCACHE_WINDOW)
@@ -669,8 +691,7 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
 	if (__builtin_expect(!m->rcache, 0))
 		return resolve_miss(m, s, al);
 	slot = &m->rcache[rcache__index(s)];
-	if (slot->gen != m->gen || slot->ip != s->ip ||
-	    slot->pid_tid != ((u64)s->pid << 32 | s->tid) || slot->cpumode != s->cpumode)
+	if (!sample_key__match(&slot->key, s, m->gen))
 		return resolve_miss(m, s, al);
 	*al = slot->al;
 	m->rc_hits++;
@@ -685,10 +706,7 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
  * the delivering thread more than the row a worker then counts.
  */
 struct map_slot {
-	u64 ip;
-	u64 pid_tid;		/* pid << 32 | tid */
-	u64 gen;		/* 0: empty */
-	u8 cpumode;
+	struct sample_key key;
 	bool lookup;		/* resolve's result: @lk holds a lookup */
 	struct addr_location al;
 	struct sym_lookup lk;
@@ -711,17 +729,11 @@ static __attribute__((noinline)) bool resolve_map_miss(struct machines *m,
 	struct map_slot *slot;
 	bool ret;
 
-	if (!m->mcache) {
-		m->mcache = xcalloc(RCACHE_SLOTS, sizeof(*m->mcache));
-		if (!m->gen)
-			m->gen = 1;	/* as rcache__start */
-	}
+	if (!m->mcache)
+		m->mcache = rcache__alloc(m, sizeof(*m->mcache));
 	ret = resolve(m, s, al, lk);
 	slot = &m->mcache[rcache__index(s)];
-	slot->ip = s->ip;
-	slot->pid_tid = (u64)s->pid << 32 | s->tid;
-	slot->cpumode = s->cpumode;
-	slot->gen = m->gen;
+	sample_key__fill(&slot->key, s, m->gen);
 	slot->al = *al;
 	slot->lookup = ret;
 	if (ret)
@@ -741,8 +753,7 @@ bool machines__resolve_map(struct machines *m, const struct perf_sample *s,
 	if (__builtin_expect(!m->mcache, 0))
 		return resolve_map_miss(m, s, al, lk);
 	slot = &m->mcache[rcache__index(s)];
-	if (slot->gen != m->gen || slot->ip != s->ip ||
-	    slot->pid_tid != ((u64)s->pid << 32 | s->tid) || slot->cpumode != s->cpumode)
+	if (!sample_key__match(&slot->key, s, m->gen))
 		return resolve_map_miss(m, s, al, lk);
 	*al = slot->al;
 	m->rc_hits++;
