@@ -286,6 +286,44 @@ struct map *maps__next(struct maps *maps, const struct map *map)
 }
 
 /*
+ * Inserts @new where it overlaps nothing, and returns true; false (the
+ * set untouched) where it overlaps a map. The map below new's start and
+ * the one at or above it both lie on the search path of new's start, so
+ * one walk down tells. Then a plain treap insert: down to where the new
+ * node's priority puts it, and a split of what is below there. A treap's
+ * shape follows from its starts and priorities alone, so the tree is the
+ * one the general path (splits and merges) would build.
+ */
+static bool maps__insert_clear(struct maps *maps, const struct map *new)
+{
+	u32 t = maps->root, *p, i;
+	u64 prio;
+
+	while (t) {
+		const struct map_node *n = N(t);
+
+		if (n->map.start < new->start) {
+			if (n->map.end > new->start)
+				return false;
+			t = n->r;
+		} else {
+			if (n->map.start < new->end)
+				return false;
+			t = n->l;
+		}
+	}
+	i = map_node__new(new);
+	prio = map_prio(N(i));
+	p = &maps->root;
+	while (*p && map_prio(N(*p)) > prio)
+		p = new->start < N(*p)->map.start ? &N(*p)->l : &N(*p)->r;
+	map_split(*p, new->start, &N(i)->l, &N(i)->r);
+	*p = i;
+	maps->nr++;
+	return true;
+}
+
+/*
  * Inserts @new, trimming or splitting whatever it overlaps: split the tree
  * at new's start and end, trim the map reaching in from below, keep the
  * tail of the last covered one, drop the rest. O(log n) expected, plus
@@ -296,6 +334,8 @@ void maps__insert(struct maps *maps, const struct map *new)
 	u32 lo, mid, hi, below, last, tail = 0;
 
 	if (new->end <= new->start)
+		return;
+	if (maps__insert_clear(maps, new))
 		return;
 	map_split(maps->root, new->start, &lo, &hi);
 	below = map_max(lo);
