@@ -35,30 +35,80 @@ const char *basename_of(const char *path)
 	return s ? s + 1 : path;
 }
 
+/*
+ * The names below start "//", "/a", "/d", "/S", "[" or "a": a file's path
+ * (most names) is told apart by its first two bytes, and only a name that
+ * could match is compared.
+ */
 bool is_anon_name(const char *name)
 {
-	return !strncmp(name, "//", 2) || !strncmp(name, "[heap]", 6) ||
-	       !strncmp(name, "[stack", 6) || !strcmp(name, "/dev/zero") ||
-	       !strncmp(name, "/anon_hugepage", 14) || !strncmp(name, "/SYSV", 5) ||
-	       !strcmp(name, "[vsyscall]") || !strncmp(name, "anon_inode:", 11) ||
-	       !strncmp(name, "/dev/dri/", 9);
+	switch (name[0]) {
+	case '/':
+		switch (name[1]) {
+		case '/':
+			return true;
+		case 'a':
+			return !strncmp(name, "/anon_hugepage", 14);
+		case 'd':
+			return !strcmp(name, "/dev/zero") || !strncmp(name, "/dev/dri/", 9);
+		case 'S':
+			return !strncmp(name, "/SYSV", 5);
+		default:
+			return false;
+		}
+	case '[':
+		return !strncmp(name, "[heap]", 6) || !strncmp(name, "[stack", 6) ||
+		       !strcmp(name, "[vsyscall]");
+	case 'a':
+		return !strncmp(name, "anon_inode:", 11);
+	default:
+		return false;
+	}
 }
 
 /*
  * Executable memory with no file behind it (perf's anonymous and "no DSO"
  * names): JIT code. As perf does, it is named after the process's perf
  * map, /tmp/perf-PID.map, whose symbols name it when the file exists.
+ * Told apart by the first bytes as is_anon_name's names are.
  */
 bool is_jit_name(const char *name, u32 flags)
 {
-	return !strcmp(name, "//anon") || !strncmp(name, "/dev/zero", 9) ||
-	       !strncmp(name, "/anon_hugepage", 14) || (flags & MAP_HUGETLB) ||
-	       !strncmp(name, "[stack", 6) || !strncmp(name, "/SYSV", 5) ||
-	       !strcmp(name, "[heap]");
+	if (flags & MAP_HUGETLB)
+		return true;
+	switch (name[0]) {
+	case '/':
+		switch (name[1]) {
+		case '/':
+			return !strcmp(name, "//anon");
+		case 'a':
+			return !strncmp(name, "/anon_hugepage", 14);
+		case 'd':
+			return !strncmp(name, "/dev/zero", 9);
+		case 'S':
+			return !strncmp(name, "/SYSV", 5);
+		default:
+			return false;
+		}
+	case '[':
+		return !strncmp(name, "[stack", 6) || !strcmp(name, "[heap]");
+	default:
+		return false;
+	}
 }
 
 /* DSOs by the ten thousand: from a slab, no malloc header or rounding each. */
 static struct slab dso_slab = SLAB_INIT(struct dso, 512);
+
+/* Adds @name, not in @machine's set of DSO names yet: its number. */
+static u32 machine__dso_name_add(struct machine *machine, const char *name)
+{
+	u32 n = (u32)str_set__add(&machine->dso_names, name);
+
+	ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
+	machine->dso_by_name[n] = NULL;
+	return n;
+}
 
 /*
  * The number of @name in @machine's set of DSO names, added if new. Every
@@ -69,12 +119,7 @@ static u32 machine__dso_name(struct machine *machine, const char *name)
 {
 	long n = str_set__find(&machine->dso_names, name);
 
-	if (n < 0) {
-		n = (long)str_set__add(&machine->dso_names, name);
-		ALLOC_GROW(machine->dso_by_name, (size_t)n + 1, machine->dso_by_name_alloc);
-		machine->dso_by_name[n] = NULL;
-	}
-	return (u32)n;
+	return n < 0 ? machine__dso_name_add(machine, name) : (u32)n;
 }
 
 struct dso *machine__findnew_dso(struct machine *machine, const char *name,
@@ -88,7 +133,7 @@ struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 			if (dso->kind == kind)
 				return dso;
 	if (n < 0)
-		n = machine__dso_name(machine, name);
+		n = machine__dso_name_add(machine, name);	/* new: no second look */
 	dso = slab__alloc(&dso_slab);
 	dso->name_next = machine->dso_by_name[n];
 	machine->dso_by_name[n] = dso;

@@ -284,10 +284,14 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 static void record_string(const union perf_event *ev, const char *s, char *out, size_t outlen)
 {
 	const char *end = (const char *)ev + ev->header.size;
-	size_t n = 0;
+	size_t n = s < end ? (size_t)(end - s) : 0;
+	const char *nul;
 
-	while (s + n < end && s[n] && n + 1 < outlen)
-		n++;
+	if (n > outlen - 1)
+		n = outlen - 1;
+	nul = memchr(s, '\0', n);
+	if (nul)
+		n = (size_t)(nul - s);
 	memcpy(out, s, n);
 	out[n] = '\0';
 }
