@@ -28,7 +28,12 @@ int comm__vcpu(const char *comm)
 	unsigned n;
 	char rest[8];
 
-	/* QEMU names its vCPU threads "CPU <n>/KVM". */
+	/*
+	 * QEMU names its vCPU threads "CPU <n>/KVM". What does not start
+	 * "CPU" fails the pattern's first bytes: no sscanf for it.
+	 */
+	if (strncmp(comm, "CPU", 3))
+		return -1;
 	if (sscanf(comm, "CPU %u/KV%7s", &n, rest) == 2 && !strcmp(rest, "M") && n < 65536)
 		return (int)n;
 	return -1;
@@ -70,15 +75,18 @@ void machine__hash_thread(struct machine *machine, struct thread *t)
 			struct thread *x = old[i], *n;
 
 			for (; x; x = n) {
+				size_t j = tid_slot(machine, x->tid);
+
 				n = x->hnext;
-				x->hnext = machine->thash[tid_slot(machine, x->tid)];
-				machine->thash[tid_slot(machine, x->tid)] = x;
+				x->hnext = machine->thash[j];
+				machine->thash[j] = x;
 			}
 		}
 		free(old);
 	}
-	t->hnext = machine->thash[tid_slot(machine, t->tid)];
-	machine->thash[tid_slot(machine, t->tid)] = t;
+	i = tid_slot(machine, t->tid);
+	t->hnext = machine->thash[i];
+	machine->thash[i] = t;
 	machine->nr_threads++;
 }
 
