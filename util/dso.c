@@ -295,8 +295,18 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		struct stat st;
 
 		/* Never open a device node or FIFO a process mapped. */
-		if (!stat(dso->long_name, &st) && !S_ISREG(st.st_mode))
+		if (!stat(dso->long_name, &st)) {
+			if (!S_ISREG(st.st_mode))
+				goto out;
+		} else if (errno == ENOENT && !dso->build_id_size && !verbose) {
+			/*
+			 * No file, and no recorded build-id to look for in the
+			 * caches: what follows would open it twice to fail, and
+			 * say so only under -v. No symbols, as it would leave.
+			 */
+			dso->path_is_name = true;
 			goto out;
+		}
 		runtime = xstrdup(dso->long_name);
 		bid_size = elf__read_build_id(runtime, NULL, 0, bid);
 		if (dso->build_id_size && (bid_size != dso->build_id_size ||
