@@ -320,6 +320,7 @@ static bool maps__insert_clear(struct maps *maps, const struct map *new)
 	map_split(*p, new->start, &N(i)->l, &N(i)->r);
 	*p = i;
 	maps->nr++;
+	maps->last = i;	/* what was just mapped is what runs next */
 	return true;
 }
 
@@ -360,11 +361,10 @@ void maps__insert(struct maps *maps, const struct map *new)
 		tail = map_node__new(&after);
 		maps->nr++;
 	}
-	if (mid)
-		maps->last = 0;
 	map_node__free_all(mid, &maps->nr);
 	maps->nr++;
-	maps->root = map_merge(map_merge(lo, map_node__new(new)), map_merge(tail, hi));
+	maps->last = map_node__new(new);	/* as in maps__insert_clear */
+	maps->root = map_merge(map_merge(lo, maps->last), map_merge(tail, hi));
 }
 
 static u32 map_node__clone(u32 src)

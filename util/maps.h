@@ -26,7 +26,7 @@ struct map {
  */
 struct maps {
 	u32 root;
-	u32 last;		/* lookup cache; cleared when a node goes */
+	u32 last;		/* lookup cache: the last map found or inserted */
 	int refcnt;
 	size_t nr;
 };
