@@ -44,6 +44,63 @@ static void maps__describe(struct maps *maps, char *buf, size_t len)
 				      (unsigned long long)map->pgoff, (int)(map->dso - fake_dsos));
 }
 
+/*
+ * Random inserts over 256 pages against a model of what each page holds
+ * (its DSO and file offset, the newest map winning): ranges that overlap
+ * (the general path), that touch their neighbours end to start or sit in
+ * a hole (the no-overlap path), in any order. After each: the walk is in
+ * order with no overlap and as many maps as the set counts, every page
+ * finds what the model holds, and the new map's start finds it.
+ */
+static void maps_against_model(void)
+{
+	enum { PAGES = 256, PAGE = 0x1000, STEPS = 3000 };
+	struct { int dso; u64 off; } model[PAGES];
+	struct maps *maps = maps__new();
+	u64 seed = 2026;
+	int step, p, bad = 0;
+
+	for (p = 0; p < PAGES; p++)
+		model[p].dso = -1;
+	for (step = 0; step < STEPS && !bad; step++) {
+		struct map m, *map, *prev = NULL;
+		u64 a, len;
+		size_t nr = 0;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		a = (seed >> 33) % PAGES;
+		/* Mostly short maps, so that many fall in holes or just touch. */
+		len = 1 + ((seed >> 20) % 8 ? (seed >> 41) % 3 : (seed >> 41) % 40);
+		if (a + len > PAGES)
+			len = PAGES - a;
+		m.start = a * PAGE;
+		m.end = (a + len) * PAGE;
+		m.pgoff = ((seed >> 50) % 64) * PAGE;
+		m.dso = &fake_dsos[(seed >> 10) % 4];
+		maps__insert(maps, &m);
+		for (p = (int)a; p < (int)(a + len); p++) {
+			model[p].dso = (int)(m.dso - fake_dsos);
+			model[p].off = m.pgoff + (p - a) * PAGE;
+		}
+		map = maps__find(maps, m.start);
+		bad |= !map || map->start != m.start || map->end != m.end || map->dso != m.dso;
+		for (map = maps__first(maps); map; prev = map, map = maps__next(maps, map), nr++)
+			bad |= map->end <= map->start || (prev && prev->end > map->start);
+		bad |= nr != maps->nr;
+		for (p = 0; p < PAGES; p++) {
+			map = maps__find(maps, (u64)p * PAGE + 0x800);
+			if (model[p].dso < 0)
+				bad |= map != NULL;
+			else
+				bad |= !map || map->dso != &fake_dsos[model[p].dso] ||
+				       map->pgoff + ((u64)p * PAGE - map->start) != model[p].off;
+		}
+	}
+	CHECK(!bad);
+	CHECK(step == STEPS);
+	maps__put(maps);
+}
+
 void test_maps_insert_find(void)
 {
 	struct maps *maps = maps__new(), *copy, *shared;
@@ -93,6 +150,7 @@ void test_maps_insert_find(void)
 	CHECK(maps->nr == 0 && maps__first(maps) == NULL && maps__find(maps, 0x1000) == NULL);
 	maps__put(maps);
 	maps__put(NULL);
+	maps_against_model();
 }
 
 void test_thread_hash(void)
