@@ -20,8 +20,9 @@ echo "floor: $floor kB"
 # (then 11.9 MB: an 80-byte DSO from a slab instead of 176 from malloc,
 # its names stored once, not three or four times; the index packed to 4
 # bytes an entry; 40-byte map nodes.)
+# (2026-12-02: 8.1-8.4 MB above the floor in runs at a load of 30.)
 "$MK" build-ids "$TMP/bids.data" 200000 20000
-within "200,000 build-ids, 20,000 DSOs" 13000 $PMUKVM report -i "$TMP/bids.data" --stdio
+within "200,000 build-ids, 20,000 DSOs" 9600 $PMUKVM report -i "$TMP/bids.data" --stdio
 # The entries alone, no DSO asking: 3.5 MB (31 MB before), the index
 # while it is made.
 "$MK" build-ids "$TMP/bids-only.data" 200000 1
@@ -34,16 +35,18 @@ within "200,000 build-ids, 1 DSO" 4200 $PMUKVM report -i "$TMP/bids-only.data" -
 # object another 48; from slabs 40 and 32: 23.4 MB.)
 # (then 23.4 MB: every process had a 32-byte maps object from the start,
 # though most never map anything; made on a process's first mmap: 17.3.)
+# (2026-12-02: 11.1-11.5 MB above the floor.)
 "$MK" threads "$TMP/threads.data" 200000
-within "200,000 threads" 14500 $PMUKVM report -i "$TMP/threads.data" --stdio
+within "200,000 threads" 12800 $PMUKVM report -i "$TMP/threads.data" --stdio
 
 # 100,000 mmaps, top-down: a map node took a 64-byte chunk (15.1 MB above
 # the floor); 48 bytes from a slab: 13.6 MB (then 10.0: the reading).
 # With no FINISHED_ROUND the reader holds the whole file (8 of those 10
 # MB are the reading window and the queue); with one every 1,000 records
 # what stays is the maps: 48-byte nodes 5.8 MB, 40-byte ones 5.0.
+# (2026-12-02: 6.9-7.4 MB above the floor without rounds.)
 "$MK" maps-desc "$TMP/maps.data" 100000
-within "100,000 maps" 10600 $PMUKVM report -i "$TMP/maps.data" --stdio
+within "100,000 maps" 8400 $PMUKVM report -i "$TMP/maps.data" --stdio
 "$MK" maps-random "$TMP/maps-rounds.data" 100000 1000
 within "100,000 maps, in rounds" 5450 $PMUKVM report -i "$TMP/maps-rounds.data" --stdio
 
