@@ -62,10 +62,15 @@ __attribute__((constructor)) static void maps_key_init(void)
 	maps_key |= 1;
 }
 
-static inline u64 map_prio(const struct map_node *n)
+static inline u64 start_prio(u64 start)
 {
 	/* One multiply: its high bits, which decide, mix all of the start's. */
-	return (n->map.start ^ maps_key) * 0x9e3779b97f4a7c15ull;
+	return (start ^ maps_key) * 0x9e3779b97f4a7c15ull;
+}
+
+static inline u64 map_prio(const struct map_node *n)
+{
+	return start_prio(n->map.start);
 }
 
 /* The maps objects (24 bytes) by the hundred thousand (one a process): from a slab. */
@@ -285,38 +290,43 @@ struct map *maps__next(struct maps *maps, const struct map *map)
 	return best ? &N(best)->map : NULL;
 }
 
+/* Whether @n's map and @new share an address. */
+static inline bool map_node__overlaps(const struct map_node *n, const struct map *new)
+{
+	return n->map.start < new->start ? n->map.end > new->start : n->map.start < new->end;
+}
+
 /*
  * Inserts @new where it overlaps nothing, and returns true; false (the
  * set untouched) where it overlaps a map. The map below new's start and
  * the one at or above it both lie on the search path of new's start, so
- * one walk down tells. Then a plain treap insert: down to where the new
- * node's priority puts it, and a split of what is below there. A treap's
- * shape follows from its starts and priorities alone, so the tree is the
- * one the general path (splits and merges) would build.
+ * that path tells. It is walked once: down to where the new node's
+ * priority puts it (a plain treap insert), then on to its end; the new
+ * node then takes that place and the subtree there is split between its
+ * children. A treap's shape follows from its starts and priorities
+ * alone, so the tree is the one the general path (splits and merges)
+ * would build.
  */
 static bool maps__insert_clear(struct maps *maps, const struct map *new)
 {
-	u32 t = maps->root, *p, i;
-	u64 prio;
+	u64 prio = start_prio(new->start);
+	u32 *p = &maps->root, t, i;
 
-	while (t) {
+	while (*p && map_prio(N(*p)) > prio) {
+		const struct map_node *n = N(*p);
+
+		if (map_node__overlaps(n, new))
+			return false;
+		p = new->start < n->map.start ? &N(*p)->l : &N(*p)->r;
+	}
+	for (t = *p; t; ) {
 		const struct map_node *n = N(t);
 
-		if (n->map.start < new->start) {
-			if (n->map.end > new->start)
-				return false;
-			t = n->r;
-		} else {
-			if (n->map.start < new->end)
-				return false;
-			t = n->l;
-		}
+		if (map_node__overlaps(n, new))
+			return false;
+		t = new->start < n->map.start ? n->l : n->r;
 	}
 	i = map_node__new(new);
-	prio = map_prio(N(i));
-	p = &maps->root;
-	while (*p && map_prio(N(*p)) > prio)
-		p = new->start < N(*p)->map.start ? &N(*p)->l : &N(*p)->r;
 	map_split(*p, new->start, &N(i)->l, &N(i)->r);
 	*p = i;
 	maps->nr++;
