@@ -182,13 +182,6 @@ static int bid_index(const u8 *p, u16 size, u64 at, void *arg)
 	return 0;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 #define BID_HASH_BITS	(64u - BID_KEY_OFF_BITS)	/* of a name's hash, in a key */
 
 /* How many of the hash's bits past the bucket's a slot keeps. */
@@ -225,7 +218,7 @@ static void bid_pack(struct build_id_table *t)
 		return;
 	while (bb < 20 && (1ull << bb) * 8 < t->nr_keys)
 		bb++;
-	qsort(t->keys, t->nr_keys, sizeof(*t->keys), u64_cmp);
+	sort_u64(t->keys, t->nr_keys);
 	free(t->slots);
 	free(t->buckets);
 	t->bucket_bits = (u8)bb;
@@ -385,7 +378,7 @@ u8 header__find_build_id(const struct perf_data *d, const char *name, u8 *bid)
 	if (!t->nr_keys)
 		return 0;
 	if (t->nr_sorted != t->nr_keys) {
-		qsort(t->keys, t->nr_keys, sizeof(*t->keys), u64_cmp);
+		sort_u64(t->keys, t->nr_keys);
 		t->nr_sorted = t->nr_keys;
 	}
 	/* The first key of the name's hash: those after it, in file order. */

@@ -1093,13 +1093,6 @@ static void kvm_stat__event(struct kvm_stat *ks, const struct kvm_tp *tp, u32 pi
 
 /* ---- results ---- */
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 u64 kvm_stat_row__percentile(const struct kvm_stat_row *row, double p)
 {
 	size_t rank;
@@ -1211,7 +1204,7 @@ void kvm_stat__finish(struct kvm_stat *ks)
 		if (!r || !r->st.n)
 			continue;
 		r->order = r->seq;
-		qsort(r->durs, r->nr_durs, sizeof(*r->durs), cmp_u64);
+		sort_u64(r->durs, r->nr_durs);
 		ks->guest_rows[n++] = r;
 	}
 	ks->nr_guest_rows = n;

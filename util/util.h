@@ -151,6 +151,11 @@ int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
  * keys that collide. Equal inputs hash alike within one process only.
  */
 u64 hash_bytes(const void *data, size_t len);
+/**
+ * sort_u64 - sorts @n numbers ascending, in place: no scratch memory and
+ * no comparison callback (qsort's merge sort takes a copy of the array).
+ */
+void sort_u64(u64 *a, size_t n);
 /** hash_u64 - hash_bytes of one u64. */
 u64 hash_u64(u64 v);
 /** str_hash - hash_bytes of a C string (without its NUL). */

@@ -40,6 +40,7 @@ void test_hists_print_formats(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
+void test_sort_u64(void);
 void test_dlib(void);
 void test_resolve_cache(void);
 void test_resolve_callchain_cache(void);
@@ -115,6 +116,7 @@ static const struct unit_test tests[] = {
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },
+	{ "sort_u64", test_sort_u64 },
 	{ "dlib", test_dlib },
 	{ "resolve_cache", test_resolve_cache },
 	{ "resolve_callchain_cache", test_resolve_callchain_cache },
