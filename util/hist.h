@@ -74,6 +74,28 @@ struct hist_more {
 	u32 samples_hi;		/* the sample count's high word */
 };
 
+/*
+ * A row's symbol, or where it has none its unresolved address (perf's
+ * al->addr; 0 with a symbol). Read and set through these: code outside
+ * util/hist.c does not touch the fields themselves.
+ */
+static inline const struct symbol *hist_entry__sym(const struct hist_entry *he)
+{
+	return he->sym;
+}
+
+static inline u64 hist_entry__addr(const struct hist_entry *he)
+{
+	return he->addr;
+}
+
+/** hist_entry__set_loc - @he's symbol @sym, or where NULL its address @addr. */
+static inline void hist_entry__set_loc(struct hist_entry *he, const struct symbol *sym, u64 addr)
+{
+	he->sym = sym;
+	he->addr = sym ? 0 : addr;
+}
+
 /**
  * hist_entry__more - @he's struct hist_more, made (zeroed, vcpu and cpu
  * -1) where it has none. Writers of the fields below go through it.

@@ -184,9 +184,9 @@ void test_hists_adversarial_keys(void)
 			u64 u = (u64)i;
 
 			switch (cases[c].shape) {
-			case 0: key.addr = u << 32; break;
-			case 1: key.addr = u << 48; break;
-			case 2: key.addr = (u << 40) | 0x1000; break;
+			case 0: hist_entry__set_loc(&key, NULL, u << 32); break;
+			case 1: hist_entry__set_loc(&key, NULL, u << 48); break;
+			case 2: hist_entry__set_loc(&key, NULL, (u << 40) | 0x1000); break;
 			case 3: key.tid = (u32)(u << 16); break;
 			case 4: more.cpu = i * 4096; break;
 			case 5: key.tid = (u32)i; more.cpu = -i; break;
@@ -266,9 +266,9 @@ void test_hists_row_cache(void)
 		const struct hist_entry *he;
 
 		if (s < ROWS / 6)
-			key.sym = &tab.syms[s];
+			hist_entry__set_loc(&key, &tab.syms[s], 0);
 		else
-			key.addr = 0x100000 + 0x1000 * (u64)s;
+			hist_entry__set_loc(&key, NULL, 0x100000 + 0x1000 * (u64)s);
 		he = hists__find(&h, &key);
 		if (want[i] ? !he || hist_entry__nr_samples(he) != want[i] : he != NULL)
 			bad++;
@@ -393,9 +393,11 @@ void test_hists_decay_reuse(void)
 	}
 	CHECK(h.nr_entries == 150 && h.total_period == 2400);
 	for (i = 0; i < 150; i++) {
-		struct hist_entry key = { .comm = t.comm, .dso = &d, .addr = 0x1000 + (u64)i,
-					  .level = '.', .cpumode = 2 };
-		const struct hist_entry *he = hists__find(&h, &key);
+		struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.', .cpumode = 2 };
+		const struct hist_entry *he;
+
+		hist_entry__set_loc(&key, NULL, 0x1000 + (u64)i);
+		he = hists__find(&h, &key);
 
 		if (!he || hist_entry__nr_samples(he) != 2 || he->period != 16)
 			bad++;

@@ -188,9 +188,9 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 		return false;
 	if (hb->filter[0]) {
 		char buf[512];
-		const char *name = he->sym ? symbol__name(he->sym) : buf;
+		const char *name = hist_entry__sym(he) ? symbol__name(hist_entry__sym(he)) : buf;
 
-		if (!he->sym)
+		if (!hist_entry__sym(he))
 			hist_entry__snprint_key(he, SORT_SYM, buf, sizeof(buf));
 		if (!strstr(name, hb->filter))
 			return false;
