@@ -60,20 +60,24 @@ static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
-	if (!a->sym && !b->sym)
-		return cmp_u64(a->addr, b->addr) ?: cmp_u64(a->level, b->level);
-	if (!a->sym || !b->sym)
-		return a->sym ? -1 : 1;
-	if (a->sym == b->sym)
+	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
+
+	if (!sa && !sb)
+		return cmp_u64(a->loc.addr, b->loc.addr) ?: cmp_u64(a->level, b->level);
+	if (!sa || !sb)
+		return sa ? -1 : 1;
+	if (sa == sb)
 		return 0;
-	return cmp_u64(a->sym->start, b->sym->start);
+	return cmp_u64(sa->start, sb->start);
 }
 
 /* Rows of equal period: by symbol name, as perf lists them. */
 static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
-	if (a->sym && b->sym && a->sym != b->sym) {
-		int c = strcmp(symbol__name(a->sym), symbol__name(b->sym));
+	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
+
+	if (sa && sb && sa != sb) {
+		int c = strcmp(symbol__name(sa), symbol__name(sb));
 
 		if (c)
 			return c;
@@ -169,18 +173,19 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	char tmp[24] = { '[', he->level, ']', ' ' };
 	size_t i;
-	u64 a = he->addr;
+	u64 a = hist_entry__addr(he);
+	const struct symbol *sym = hist_entry__sym(he);
 
 	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
-	if (he->sym) {
+	if (sym) {
 		/* "[%c] %s" */
 		if (len >= 5) {
 			memcpy(buf, tmp, 4);
-			return 4 + print_str(buf + 4, len - 4, symbol__name(he->sym));
+			return 4 + print_str(buf + 4, len - 4, symbol__name(sym));
 		}
 		print_bytes(buf, len, tmp, 4);
-		return (int)(4 + strlen(symbol__name(he->sym)));
+		return (int)(4 + strlen(symbol__name(sym)));
 	}
 	/*
 	 * "[%c] %#018" PRIx64: 0x and sixteen digits; perf's "%#018x" too,
@@ -452,8 +457,8 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->comm = he->comm;
 	k->machine = hist_entry__machine(he);
 	k->dso = he->dso;
-	k->sym = he->sym;
-	k->addr = he->addr;
+	k->sym = hist_entry__sym(he);
+	k->addr = hist_entry__addr(he);
 	k->srcline = hist_entry__srcline(he);
 	k->tid = he->tid;
 	k->vcpu = hist_entry__vcpu(he);
@@ -473,8 +478,7 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 	memset(he, 0, sizeof(*he));
 	he->comm = k->comm;
 	he->dso = k->dso;
-	he->sym = k->sym;
-	he->addr = k->addr;
+	hist_entry__set_loc(he, k->sym, k->addr);
 	he->tid = k->tid;
 	he->level = k->level;
 	he->cpumode = k->cpumode;
@@ -494,7 +498,8 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 							   const struct hist_entry *he,
 							   const struct hist_key *k)
 {
-	if ((f & RF_SYM) && (he->sym != k->sym || he->addr != k->addr || he->level != k->level))
+	if ((f & RF_SYM) && (hist_entry__sym(he) != k->sym || hist_entry__addr(he) != k->addr ||
+			   he->level != k->level))
 		return false;
 	if ((f & RF_COMM) && he->comm != k->comm)
 		return false;
@@ -1024,7 +1029,8 @@ static inline bool row_same_default(const struct hist_entry *he, const char *com
 				    const struct dso *dso, const struct symbol *sym, u64 addr,
 				    char level)
 {
-	return he->sym == sym && he->addr == addr && he->level == level && he->comm == comm &&
+	return hist_entry__sym(he) == sym && hist_entry__addr(he) == addr && he->level == level &&
+	       he->comm == comm &&
 	       he->dso == dso;
 }
 

@@ -14,14 +14,17 @@ struct srcline_cache;
 /**
  * struct hist_entry - one row: the sample fields the sort keys look at
  * (those of the row's first sample), its counts, and a pointer to what
- * few rows use (struct hist_more). 72 bytes, laid out without holes: a
+ * few rows use (struct hist_more). 64 bytes, laid out without holes: a
  * report that makes a row of nearly every sample holds a million of these.
  */
 struct hist_entry {
 	const char *comm;
 	struct dso *dso;
-	const struct symbol *sym;
-	u64 addr;		/* when unresolved: perf's al->addr */
+	/* with HE_SYM the symbol, else perf's al->addr (hist_entry__set_loc) */
+	union {
+		const struct symbol *sym;
+		u64 addr;
+	} loc;
 	u64 period;
 	struct hist_entry *hnext;
 	/*
@@ -45,6 +48,7 @@ struct hist_entry {
 
 enum hist_entry_flags {
 	HE_MORE_OWN = 1 << 0,	/* ->more was allocated on its own (freed with the row) */
+	HE_SYM = 1 << 1,	/* ->loc holds a symbol, not an address */
 };
 
 /**
@@ -81,19 +85,24 @@ struct hist_more {
  */
 static inline const struct symbol *hist_entry__sym(const struct hist_entry *he)
 {
-	return he->sym;
+	return he->flags & HE_SYM ? he->loc.sym : NULL;
 }
 
 static inline u64 hist_entry__addr(const struct hist_entry *he)
 {
-	return he->addr;
+	return he->flags & HE_SYM ? 0 : he->loc.addr;
 }
 
 /** hist_entry__set_loc - @he's symbol @sym, or where NULL its address @addr. */
 static inline void hist_entry__set_loc(struct hist_entry *he, const struct symbol *sym, u64 addr)
 {
-	he->sym = sym;
-	he->addr = sym ? 0 : addr;
+	if (sym) {
+		he->loc.sym = sym;
+		he->flags |= HE_SYM;
+	} else {
+		he->loc.addr = addr;
+		he->flags &= (u8)~HE_SYM;
+	}
 }
 
 /**

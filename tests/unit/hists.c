@@ -346,8 +346,9 @@ void test_hists_sort_scratch(void)
 					continue;
 				}
 				/* equal periods: by comm then address, or by address then comm */
-				if (o % 2 == 0 ? c > 0 || (!c && b->addr >= a->addr) :
-				    b->addr > a->addr || (b->addr == a->addr && c >= 0))
+				if (o % 2 == 0 ? c > 0 || (!c && hist_entry__addr(b) >= hist_entry__addr(a)) :
+				    hist_entry__addr(b) > hist_entry__addr(a) ||
+				    (hist_entry__addr(b) == hist_entry__addr(a) && c >= 0))
 					bad++;
 			}
 		}
@@ -464,7 +465,7 @@ void test_hists_mode_split(void)
 }
 
 /*
- * A row's layout: 72 bytes, what only -g, --children, --hierarchy, the
+ * A row's layout: 64 bytes, what only -g, --children, --hierarchy, the
  * guest/vcpu/cpu/srcline keys, rows of two modes and sample counts past
  * 32 bits use behind one pointer (struct hist_more), made only for the
  * rows that need it.
@@ -478,7 +479,7 @@ void test_hists_row_layout(void)
 	struct err err;
 	struct hist_entry *he, *child;
 
-	CHECK(sizeof(struct hist_entry) <= 72);
+	CHECK(sizeof(struct hist_entry) <= 64);
 	CHECK(sizeof(struct hist_more) <= 64);
 
 	/* the default keys: no struct hist_more, its fields read as none */
@@ -580,15 +581,16 @@ void test_hists_print_formats(void)
 		struct hist_entry he = { .comm = t.comm, .level = i & 1 ? 'k' : '.', .cpumode = 2 };
 
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		he.addr = i % 3 == 0 ? 0 : x >> (x & 63);
-		if (i % 5 == 0)
-			he.sym = &tab.syms[0];
-		if (he.sym)
-			snprintf(want, sizeof(want), "[%c] %s", he.level, symbol__name(he.sym));
-		else if (!he.addr)
+		hist_entry__set_loc(&he, i % 5 == 0 ? &tab.syms[0] : NULL,
+				    i % 3 == 0 ? 0 : x >> (x & 63));
+		if (hist_entry__sym(&he))
+			snprintf(want, sizeof(want), "[%c] %s", he.level,
+				 symbol__name(hist_entry__sym(&he)));
+		else if (!hist_entry__addr(&he))
 			snprintf(want, sizeof(want), "[%c] %016x", he.level, 0);
 		else
-			snprintf(want, sizeof(want), "[%c] %#018" PRIx64, he.level, he.addr);
+			snprintf(want, sizeof(want), "[%c] %#018" PRIx64, he.level,
+				 hist_entry__addr(&he));
 		for (len = 0; len < 30; len++) {
 			int a = (int)strlen(want), b;
 			size_t end = (size_t)a < len ? (size_t)a : len - 1;
