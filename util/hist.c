@@ -43,7 +43,7 @@ static int cmp_comm(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(a->tid, b->tid);
+	return cmp_u64(hist_entry__tid(a), hist_entry__tid(b));
 }
 
 /*
@@ -107,7 +107,7 @@ static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(a->tid, b->tid);
+	return cmp_u64(hist_entry__tid(a), hist_entry__tid(b));
 }
 
 static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
@@ -148,7 +148,7 @@ static int print_comm(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_pid(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%7d:%s", (int)he->tid, he->comm);
+	return snprintf(buf, len, "%7d:%s", (int)hist_entry__tid(he), he->comm);
 }
 
 static int print_dso(const struct hist_entry *he, char *buf, size_t len)
@@ -223,7 +223,7 @@ static int print_mode(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_tid(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%d", (int)he->tid);
+	return snprintf(buf, len, "%d", (int)hist_entry__tid(he));
 }
 
 /* As perf: three digits at least, -001 when the file has no cpu. */
@@ -360,7 +360,7 @@ enum row_field {
 };
 
 /* The fields a struct hist_more holds: where the keys compare one, every row has one. */
-#define MORE_FIELDS	(RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
+#define MORE_FIELDS	(RF_TID | RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
 
 /* perf's default sort, comm,dso,sym: its lookups are inlined for these fields. */
 #define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
@@ -460,7 +460,7 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->sym = hist_entry__sym(he);
 	k->addr = hist_entry__addr(he);
 	k->srcline = hist_entry__srcline(he);
-	k->tid = he->tid;
+	k->tid = hist_entry__tid(he);
 	k->vcpu = hist_entry__vcpu(he);
 	k->cpu = hist_entry__cpu(he);
 	k->level = he->level;
@@ -479,7 +479,6 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 	he->comm = k->comm;
 	he->dso = k->dso;
 	hist_entry__set_loc(he, k->sym, k->addr);
-	he->tid = k->tid;
 	he->level = k->level;
 	he->cpumode = k->cpumode;
 	he->filtered = k->filtered;
@@ -489,6 +488,7 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 		more->srcline = k->srcline;
 		more->vcpu = k->vcpu;
 		more->cpu = k->cpu;
+		more->tid = k->tid;
 		he->more = more;
 	}
 }
@@ -505,7 +505,7 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 		return false;
 	if ((f & RF_DSO) && he->dso != k->dso)
 		return false;
-	if ((f & RF_TID) && he->tid != k->tid)
+	if ((f & RF_TID) && hist_entry__tid(he) != k->tid)
 		return false;
 	if ((f & RF_MODE) && he->cpumode != k->cpumode)
 		return false;
@@ -609,6 +609,7 @@ struct hist_more *hist_entry__more(struct hist_entry *he)
 		he->more = xzalloc(sizeof(*he->more));
 		he->more->vcpu = -1;
 		he->more->cpu = -1;
+		he->more->tid = (u32)-1;
 		he->flags |= HE_MORE_OWN;
 	}
 	return he->more;
@@ -743,6 +744,17 @@ static __attribute__((noinline)) bool row_matches_slow(const struct hists *hists
 	return !entry_cmp(&hists->so, he, &tmp);
 }
 
+/* The bits of a row's hash its flags keep (hist_entry's flags). */
+#define HASH_TAG_MASK	(0xffu >> HE_HASH_SHIFT)
+
+u32 hists__row_hash(const struct hists *hists, const struct hist_entry *he)
+{
+	struct hist_key k;
+
+	key_of_entry(&k, he);
+	return key_hash(hists->fields, &k);
+}
+
 static size_t hists__bucket(const struct hists *hists, u32 hash)
 {
 	return hash >> hists->table_shift;	/* a table has 1024 buckets at least */
@@ -764,7 +776,7 @@ static void hists__grow(struct hists *hists)
 		struct hist_entry *he = old[i], *n;
 
 		for (; he; he = n) {
-			size_t b = hists__bucket(hists, he->hash);
+			size_t b = hists__bucket(hists, hists__row_hash(hists, he));
 
 			n = he->hnext;
 			he->hnext = hists->table[b];
@@ -782,7 +794,8 @@ hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k,
 	if (!hists->table_size)
 		return NULL;
 	for (he = hists->table[hists__bucket(hists, hash)]; he; he = he->hnext)
-		if (he->hash == hash && (row_same(f, he, k) || row_matches_slow(hists, he, k)))
+		if (he->flags >> HE_HASH_SHIFT == (hash & HASH_TAG_MASK) &&
+		    (row_same(f, he, k) || row_matches_slow(hists, he, k)))
 			return he;
 	return NULL;
 }
@@ -801,7 +814,8 @@ static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
 	if (hists->nr_entries + 1 > hists->table_size)
 		hists__grow(hists);
 	b = hists__bucket(hists, hash);
-	he->hash = hash;
+	he->flags = (u8)((he->flags & ~(HASH_TAG_MASK << HE_HASH_SHIFT)) |
+			 (hash & HASH_TAG_MASK) << HE_HASH_SHIFT);
 	he->hnext = hists->table[b];
 	hists->table[b] = he;
 	hists->nr_entries++;
@@ -1317,7 +1331,7 @@ void hists__sort(struct hists *hists)
 	memset(hists->table, 0, hists->table_size * sizeof(*hists->table));
 	for (i = n; i-- > 0;) {
 		struct hist_entry *he = hists->sorted[i];
-		size_t b = hists__bucket(hists, he->hash);
+		size_t b = hists__bucket(hists, hists__row_hash(hists, he));
 
 		he->hnext = hists->table[b];
 		hists->table[b] = he;
@@ -1854,7 +1868,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 				row__free_more(src, he);
 				continue;
 			}
-			k = hists__bucket(dst, he->hash);
+			k = hists__bucket(dst, hists__row_hash(dst, he));
 			he->hnext = dst->table[k];
 			dst->table[k] = he;
 			dst->nr_entries++;

@@ -177,9 +177,9 @@ void test_hists_adversarial_keys(void)
 		}
 		longest = hists__longest_chain(&h);
 		for (i = 0; i < N && all_found; i += 97) {
-			struct hist_more more = { .vcpu = t.vcpu };
+			struct hist_more more = { .vcpu = t.vcpu, .tid = t.tid };
 			struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.',
-						  .cpumode = 2, .tid = t.tid, .more = &more };
+						  .cpumode = 2, .more = &more };
 			const struct hist_entry *he;
 			u64 u = (u64)i;
 
@@ -187,9 +187,9 @@ void test_hists_adversarial_keys(void)
 			case 0: hist_entry__set_loc(&key, NULL, u << 32); break;
 			case 1: hist_entry__set_loc(&key, NULL, u << 48); break;
 			case 2: hist_entry__set_loc(&key, NULL, (u << 40) | 0x1000); break;
-			case 3: key.tid = (u32)(u << 16); break;
+			case 3: more.tid = (u32)(u << 16); break;
 			case 4: more.cpu = i * 4096; break;
-			case 5: key.tid = (u32)i; more.cpu = -i; break;
+			case 5: more.tid = (u32)i; more.cpu = -i; break;
 			case 6: more.vcpu = i << 15; break;
 			}
 			he = hists__find(&h, &key);
@@ -465,10 +465,10 @@ void test_hists_mode_split(void)
 }
 
 /*
- * A row's layout: 64 bytes, what only -g, --children, --hierarchy, the
- * guest/vcpu/cpu/srcline keys, rows of two modes and sample counts past
- * 32 bits use behind one pointer (struct hist_more), made only for the
- * rows that need it.
+ * A row's layout: 56 bytes, what only -g, --children, --hierarchy, the
+ * pid/tid/guest/vcpu/cpu/srcline keys, rows of two modes and sample
+ * counts past 32 bits use behind one pointer (struct hist_more), made
+ * only for the rows that need it.
  */
 void test_hists_row_layout(void)
 {
@@ -479,8 +479,8 @@ void test_hists_row_layout(void)
 	struct err err;
 	struct hist_entry *he, *child;
 
-	CHECK(sizeof(struct hist_entry) <= 64);
-	CHECK(sizeof(struct hist_more) <= 64);
+	CHECK(sizeof(struct hist_entry) <= 56);
+	CHECK(sizeof(struct hist_more) <= 72);
 
 	/* the default keys: no struct hist_more, its fields read as none */
 	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);

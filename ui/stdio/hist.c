@@ -1225,7 +1225,7 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 				break;
 			case SORT_PID:
 			case SORT_TID:
-				fprintf(fp, ",\"%s\":%d", sort_keys[key].name, (int)he->tid);
+				fprintf(fp, ",\"%s\":%d", sort_keys[key].name, (int)hist_entry__tid(he));
 				break;
 			case SORT_VCPU:
 			case SORT_CPU: {
