@@ -1201,15 +1201,19 @@ size_t hists__longest_chain(const struct hists *hists)
 	return most;
 }
 
-static const struct sort_order *sort_so;
-static bool sort_cumulate;
+/* What the order of rows depends on beyond the rows: the sort keys, --children. */
+struct sort_ctx {
+	const struct sort_order *so;
+	bool cumulate;
+};
 
 /* The order of rows: by period (the children total first with --children), then by the keys. */
-static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
+static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
+		      const struct hist_entry *b)
 {
 	int i, c;
 
-	if (sort_cumulate) {
+	if (ctx->cumulate) {
 		u64 acc_a = hist_entry__period_acc(a), acc_b = hist_entry__period_acc(b);
 
 		if (acc_a != acc_b)
@@ -1217,8 +1221,8 @@ static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
 	}
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
-	for (i = 0; i < sort_so->nr; i++) {
-		const struct sort_key *k = &sort_keys[sort_so->keys[i]];
+	for (i = 0; i < ctx->so->nr; i++) {
+		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
 		c = k->sort ? k->sort(a, b) : k->cmp(a, b);
 		if (c)
@@ -1228,7 +1232,8 @@ static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
 }
 
 /* sorted_cmp for perf's default sort (comm,dso,sym), its keys' compares inlined. */
-static int sorted_cmp_default(const struct hist_entry *a, const struct hist_entry *b)
+static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused)),
+			      const struct hist_entry *a, const struct hist_entry *b)
 {
 	int c;
 
@@ -1243,105 +1248,12 @@ static int sorted_cmp_default(const struct hist_entry *a, const struct hist_entr
 	return sort_sym(a, b);
 }
 
-#define SORT_RUN	8	/* rows put in order by insertion before the merges */
-
-/*
- * A stable merge sort of the @n rows at @a by @cmp, with @tmp (room for
- * @n) as its scratch: glibc's qsort is a stable merge sort too, but takes
- * its scratch from malloc, a copy of the array on top of it (8 MB for a
- * million rows) at the report's peak. Inlined with @cmp a constant.
- */
-static inline __attribute__((always_inline)) void
-rows_sort_f(struct hist_entry **a, size_t n, struct hist_entry **tmp,
-	    int (*cmp)(const struct hist_entry *, const struct hist_entry *))
-{
-	struct hist_entry **src = a, **dst = tmp, **t;
-	size_t w, i, k, lo, mid, hi, x, y;
-
-	for (lo = 0; lo < n; lo += SORT_RUN) {
-		hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
-		for (i = lo + 1; i < hi; i++) {
-			struct hist_entry *v = a[i];
-
-			for (k = i; k > lo && cmp(a[k - 1], v) > 0; k--)
-				a[k] = a[k - 1];
-			a[k] = v;
-		}
-	}
-	for (w = SORT_RUN; w < n; w *= 2) {
-		for (lo = 0; lo < n; lo += 2 * w) {
-			mid = lo + w < n ? lo + w : n;
-			hi = mid + w < n ? mid + w : n;
-			/* the left run's row first where they compare equal */
-			for (x = lo, y = mid, k = lo; x < mid && y < hi;)
-				dst[k++] = cmp(src[y], src[x]) < 0 ? src[y++] : src[x++];
-			while (x < mid)
-				dst[k++] = src[x++];
-			while (y < hi)
-				dst[k++] = src[y++];
-		}
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-}
-
-static __attribute__((noinline)) void rows_sort_default(struct hist_entry **a, size_t n,
-							 struct hist_entry **tmp)
-{
-	rows_sort_f(a, n, tmp, sorted_cmp_default);
-}
-
-static __attribute__((noinline)) void rows_sort_any(struct hist_entry **a, size_t n,
-						     struct hist_entry **tmp)
-{
-	rows_sort_f(a, n, tmp, sorted_cmp);
-}
-
-void hists__sort(struct hists *hists)
-{
-	const struct sort_order *so = &hists->so;
-	size_t i, n = 0;
-
-	free(hists->sorted);
-	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
-	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he;
-
-		for (he = hists->table[i]; he; he = he->hnext)
-			hists->sorted[n++] = he;
-	}
-	if (n < 2)
-		return;
-	/*
-	 * The table (as many buckets as rows at least) is the sort's scratch,
-	 * then made again from the rows' hashes: lookups go on after a sort
-	 * (--hierarchy's levels, top).
-	 */
-	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
-	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
-		rows_sort_default(hists->sorted, n, hists->table);
-	} else {
-		sort_so = so;
-		sort_cumulate = hists->cumulate;
-		rows_sort_any(hists->sorted, n, hists->table);
-	}
-	memset(hists->table, 0, hists->table_size * sizeof(*hists->table));
-	for (i = n; i-- > 0;) {
-		struct hist_entry *he = hists->sorted[i];
-		size_t b = hists__bucket(hists, hists__row_hash(hists, he));
-
-		he->hnext = hists->table[b];
-		hists->table[b] = he;
-	}
-}
+typedef int (*rows_cmp_fn)(const struct sort_ctx *ctx, const struct hist_entry *a,
+			   const struct hist_entry *b);
 
 /* Heapsort of @a[0, n): the introsort's way out, O(n log n) whatever the input. */
 static inline __attribute__((always_inline)) void
-rows_heapsort_f(struct hist_entry **a, size_t n,
-		int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+rows_heapsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
 {
 	size_t i = n / 2, end = n, c, r;
 	struct hist_entry *v;
@@ -1354,9 +1266,9 @@ rows_heapsort_f(struct hist_entry **a, size_t n,
 			a[end] = a[0];
 		}
 		for (r = i; (c = 2 * r + 1) < end; r = c) {
-			if (c + 1 < end && cmp(a[c], a[c + 1]) < 0)
+			if (c + 1 < end && cmp(ctx, a[c], a[c + 1]) < 0)
 				c++;
-			if (cmp(v, a[c]) >= 0)
+			if (cmp(ctx, v, a[c]) >= 0)
 				break;
 			a[r] = a[c];
 		}
@@ -1365,15 +1277,15 @@ rows_heapsort_f(struct hist_entry **a, size_t n,
 }
 
 /*
- * An introsort of @a[0, n) by @cmp in place: quicksort (median of three,
- * the smaller side first), heapsort past 2 log2(n) levels, insertion for
- * the short ranges. Not stable, but @cmp orders distinct rows strictly
- * (rows equal under the sort keys are one row), so the order is the
- * merge sort's, row for row.
+ * An introsort of @a[0, n) by @cmp (given @ctx) in place: quicksort
+ * (median of three, the smaller side first), heapsort past 2 log2(n)
+ * levels, insertion for the short ranges. Not stable, but @cmp orders
+ * distinct rows strictly (rows equal under the sort keys are one row), so
+ * the order is the one order of the rows, whatever order they come in.
+ * Inlined with @cmp a constant.
  */
 static inline __attribute__((always_inline)) void
-rows_introsort_f(struct hist_entry **a, size_t n,
-		 int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+rows_introsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
 {
 	struct { size_t lo, hi; unsigned budget; } st[64];
 	size_t lo = 0, hi = n, i, k, mid, store;
@@ -1384,24 +1296,24 @@ rows_introsort_f(struct hist_entry **a, size_t n,
 	for (;;) {
 		while (hi - lo > 16) {
 			if (!budget) {
-				rows_heapsort_f(a + lo, hi - lo, cmp);
+				rows_heapsort_f(a + lo, hi - lo, cmp, ctx);
 				lo = hi;
 				break;
 			}
 			budget--;
 			mid = lo + (hi - lo) / 2;
-			if (cmp(a[mid], a[lo]) < 0)
+			if (cmp(ctx, a[mid], a[lo]) < 0)
 				SWAP(mid, lo);
-			if (cmp(a[hi - 1], a[mid]) < 0) {
+			if (cmp(ctx, a[hi - 1], a[mid]) < 0) {
 				SWAP(hi - 1, mid);
-				if (cmp(a[mid], a[lo]) < 0)
+				if (cmp(ctx, a[mid], a[lo]) < 0)
 					SWAP(mid, lo);
 			}
 			/* the median to the end as the pivot; the first is below it */
 			SWAP(mid, hi - 1);
 			p = a[hi - 1];
 			for (store = lo, i = lo; i < hi - 1; i++)
-				if (cmp(a[i], p) < 0) {
+				if (cmp(ctx, a[i], p) < 0) {
 					SWAP(i, store);
 					store++;
 				}
@@ -1417,7 +1329,7 @@ rows_introsort_f(struct hist_entry **a, size_t n,
 		}
 		for (i = lo + 1; i < hi; i++) {
 			t = a[i];
-			for (k = i; k > lo && cmp(a[k - 1], t) > 0; k--)
+			for (k = i; k > lo && cmp(ctx, a[k - 1], t) > 0; k--)
 				a[k] = a[k - 1];
 			a[k] = t;
 		}
@@ -1431,17 +1343,48 @@ rows_introsort_f(struct hist_entry **a, size_t n,
 
 static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
 {
-	rows_introsort_f(a, n, sorted_cmp_default);
+	rows_introsort_f(a, n, sorted_cmp_default, NULL);
 }
 
-static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n)
+static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n,
+							  const struct sort_ctx *ctx)
 {
-	rows_introsort_f(a, n, sorted_cmp);
+	rows_introsort_f(a, n, sorted_cmp, ctx);
+}
+
+/* @hists' @n rows at @a into their order, in place. */
+static void hists__sort_rows(const struct hists *hists, struct hist_entry **a, size_t n)
+{
+	const struct sort_order *so = &hists->so;
+	struct sort_ctx ctx = { .so = so, .cumulate = hists->cumulate };
+
+	if (n < 2)
+		return;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
+		rows_introsort_default(a, n);
+	else
+		rows_introsort_any(a, n, &ctx);
+}
+
+/* The rows are sorted in an array of their own: the table stays for lookups (--hierarchy, top). */
+void hists__sort(struct hists *hists)
+{
+	size_t i, n = 0;
+
+	free(hists->sorted);
+	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
+	for (i = 0; i < hists->table_size; i++) {
+		struct hist_entry *he;
+
+		for (he = hists->table[i]; he; he = he->hnext)
+			hists->sorted[n++] = he;
+	}
+	hists__sort_rows(hists, hists->sorted, n);
 }
 
 void hists__sort_final(struct hists *hists)
 {
-	const struct sort_order *so = &hists->so;
 	struct hist_entry *head = NULL, **tail = &head, *he;
 	size_t i, n = 0;
 
@@ -1461,14 +1404,7 @@ void hists__sort_final(struct hists *hists)
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
-	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
-	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
-		rows_introsort_default(hists->sorted, n);
-	} else {
-		sort_so = so;
-		sort_cumulate = hists->cumulate;
-		rows_introsort_any(hists->sorted, n);
-	}
+	hists__sort_rows(hists, hists->sorted, n);
 }
 
 void hists__decay(struct hists *hists)
