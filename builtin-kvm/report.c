@@ -321,8 +321,8 @@ _Static_assert(sizeof(struct cum_slot) <= 40, "a --children cache slot is 40 byt
 static struct cum_slot *cum_slot(struct report *rep, const struct hist_entry *he,
 				 const struct hist_entry *key)
 {
-	u64 v = (uintptr_t)he ^ (uintptr_t)key->dso ^ ((uintptr_t)key->sym >> 3) ^ key->addr ^
-		((u64)(u8)key->level << 8) ^ key->cpumode;
+	u64 v = (uintptr_t)he ^ (uintptr_t)key->dso ^ ((uintptr_t)hist_entry__sym(key) >> 3) ^
+		hist_entry__addr(key) ^ ((u64)(u8)key->level << 8) ^ key->cpumode;
 
 	if (!rep->cum_cache) {
 		rep->cum_cache = xcalloc(CUM_SLOTS, sizeof(*rep->cum_cache));
@@ -337,8 +337,8 @@ static inline bool cum_slot__is(const struct cum_slot *slot, const struct hist_e
 				const struct hist_entry *key)
 {
 	return slot->he == he && slot->dso == key->dso &&
-	       (key->sym ? !slot->by_addr && slot->sym == key->sym :
-			   slot->by_addr && slot->addr == key->addr) &&
+	       (hist_entry__sym(key) ? !slot->by_addr && slot->sym == hist_entry__sym(key) :
+			   slot->by_addr && slot->addr == hist_entry__addr(key)) &&
 	       slot->level == key->level && slot->cpumode == key->cpumode;
 }
 
@@ -354,11 +354,11 @@ static void cum_slot__set(struct report *rep, struct cum_slot *slot, const struc
 			  struct hist_entry *same)
 {
 	*slot = (struct cum_slot){ .he = he, .dso = key->dso, .row = row, .level = key->level,
-				   .cpumode = key->cpumode, .by_addr = !key->sym };
-	if (key->sym)
-		slot->sym = key->sym;
+				   .cpumode = key->cpumode, .by_addr = !hist_entry__sym(key) };
+	if (hist_entry__sym(key))
+		slot->sym = hist_entry__sym(key);
 	else
-		slot->addr = key->addr;
+		slot->addr = hist_entry__addr(key);
 	if (rep->cum_same)
 		rep->cum_same[slot - rep->cum_cache] = same;
 }
@@ -397,8 +397,8 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 			cpumode = f[k].cpumode;
 		}
 		key.dso = f[k].dso;
-		key.sym = f[k].sym;
-		key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr;
+		hist_entry__set_loc(&key, f[k].sym,
+				    f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr);
 		key.level = level;
 		key.cpumode = cpumode;
 		slot = cum_slot(rep, he, &key);
@@ -421,9 +421,8 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 			 */
 			key.filtered = hidden;
 			key.dso = f[k].dso;
-			key.sym = f[k].sym;
-			key.addr = f[k].sym || f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ?
-				   0 : f[k].addr;
+			hist_entry__set_loc(&key, f[k].sym,
+					    f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr);
 			key.level = level;
 			key.cpumode = cpumode;
 			same = hists__find(rows, &key);

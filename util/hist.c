@@ -43,7 +43,7 @@ static int cmp_comm(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(a->tid, b->tid);
+	return cmp_u64(hist_entry__tid(a), hist_entry__tid(b));
 }
 
 /*
@@ -60,20 +60,24 @@ static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
-	if (!a->sym && !b->sym)
-		return cmp_u64(a->addr, b->addr) ?: cmp_u64(a->level, b->level);
-	if (!a->sym || !b->sym)
-		return a->sym ? -1 : 1;
-	if (a->sym == b->sym)
+	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
+
+	if (!sa && !sb)
+		return cmp_u64(a->loc.addr, b->loc.addr) ?: cmp_u64(a->level, b->level);
+	if (!sa || !sb)
+		return sa ? -1 : 1;
+	if (sa == sb)
 		return 0;
-	return cmp_u64(a->sym->start, b->sym->start);
+	return cmp_u64(sa->start, sb->start);
 }
 
 /* Rows of equal period: by symbol name, as perf lists them. */
 static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
-	if (a->sym && b->sym && a->sym != b->sym) {
-		int c = strcmp(symbol__name(a->sym), symbol__name(b->sym));
+	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
+
+	if (sa && sb && sa != sb) {
+		int c = strcmp(symbol__name(sa), symbol__name(sb));
 
 		if (c)
 			return c;
@@ -103,7 +107,7 @@ static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(a->tid, b->tid);
+	return cmp_u64(hist_entry__tid(a), hist_entry__tid(b));
 }
 
 static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
@@ -144,7 +148,7 @@ static int print_comm(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_pid(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%7d:%s", (int)he->tid, he->comm);
+	return snprintf(buf, len, "%7d:%s", (int)hist_entry__tid(he), he->comm);
 }
 
 static int print_dso(const struct hist_entry *he, char *buf, size_t len)
@@ -169,18 +173,19 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	char tmp[24] = { '[', he->level, ']', ' ' };
 	size_t i;
-	u64 a = he->addr;
+	u64 a = hist_entry__addr(he);
+	const struct symbol *sym = hist_entry__sym(he);
 
 	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
-	if (he->sym) {
+	if (sym) {
 		/* "[%c] %s" */
 		if (len >= 5) {
 			memcpy(buf, tmp, 4);
-			return 4 + print_str(buf + 4, len - 4, symbol__name(he->sym));
+			return 4 + print_str(buf + 4, len - 4, symbol__name(sym));
 		}
 		print_bytes(buf, len, tmp, 4);
-		return (int)(4 + strlen(symbol__name(he->sym)));
+		return (int)(4 + strlen(symbol__name(sym)));
 	}
 	/*
 	 * "[%c] %#018" PRIx64: 0x and sixteen digits; perf's "%#018x" too,
@@ -218,7 +223,7 @@ static int print_mode(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_tid(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%d", (int)he->tid);
+	return snprintf(buf, len, "%d", (int)hist_entry__tid(he));
 }
 
 /* As perf: three digits at least, -001 when the file has no cpu. */
@@ -355,7 +360,7 @@ enum row_field {
 };
 
 /* The fields a struct hist_more holds: where the keys compare one, every row has one. */
-#define MORE_FIELDS	(RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
+#define MORE_FIELDS	(RF_TID | RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
 
 /* perf's default sort, comm,dso,sym: its lookups are inlined for these fields. */
 #define DEFAULT_FIELDS	(RF_COMM | RF_DSO | RF_SYM)
@@ -452,10 +457,10 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->comm = he->comm;
 	k->machine = hist_entry__machine(he);
 	k->dso = he->dso;
-	k->sym = he->sym;
-	k->addr = he->addr;
+	k->sym = hist_entry__sym(he);
+	k->addr = hist_entry__addr(he);
 	k->srcline = hist_entry__srcline(he);
-	k->tid = he->tid;
+	k->tid = hist_entry__tid(he);
 	k->vcpu = hist_entry__vcpu(he);
 	k->cpu = hist_entry__cpu(he);
 	k->level = he->level;
@@ -473,9 +478,7 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 	memset(he, 0, sizeof(*he));
 	he->comm = k->comm;
 	he->dso = k->dso;
-	he->sym = k->sym;
-	he->addr = k->addr;
-	he->tid = k->tid;
+	hist_entry__set_loc(he, k->sym, k->addr);
 	he->level = k->level;
 	he->cpumode = k->cpumode;
 	he->filtered = k->filtered;
@@ -485,6 +488,7 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 		more->srcline = k->srcline;
 		more->vcpu = k->vcpu;
 		more->cpu = k->cpu;
+		more->tid = k->tid;
 		he->more = more;
 	}
 }
@@ -494,13 +498,14 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 							   const struct hist_entry *he,
 							   const struct hist_key *k)
 {
-	if ((f & RF_SYM) && (he->sym != k->sym || he->addr != k->addr || he->level != k->level))
+	if ((f & RF_SYM) && (hist_entry__sym(he) != k->sym || hist_entry__addr(he) != k->addr ||
+			   he->level != k->level))
 		return false;
 	if ((f & RF_COMM) && he->comm != k->comm)
 		return false;
 	if ((f & RF_DSO) && he->dso != k->dso)
 		return false;
-	if ((f & RF_TID) && he->tid != k->tid)
+	if ((f & RF_TID) && hist_entry__tid(he) != k->tid)
 		return false;
 	if ((f & RF_MODE) && he->cpumode != k->cpumode)
 		return false;
@@ -604,6 +609,7 @@ struct hist_more *hist_entry__more(struct hist_entry *he)
 		he->more = xzalloc(sizeof(*he->more));
 		he->more->vcpu = -1;
 		he->more->cpu = -1;
+		he->more->tid = (u32)-1;
 		he->flags |= HE_MORE_OWN;
 	}
 	return he->more;
@@ -738,6 +744,17 @@ static __attribute__((noinline)) bool row_matches_slow(const struct hists *hists
 	return !entry_cmp(&hists->so, he, &tmp);
 }
 
+/* The bits of a row's hash its flags keep (hist_entry's flags). */
+#define HASH_TAG_MASK	(0xffu >> HE_HASH_SHIFT)
+
+u32 hists__row_hash(const struct hists *hists, const struct hist_entry *he)
+{
+	struct hist_key k;
+
+	key_of_entry(&k, he);
+	return key_hash(hists->fields, &k);
+}
+
 static size_t hists__bucket(const struct hists *hists, u32 hash)
 {
 	return hash >> hists->table_shift;	/* a table has 1024 buckets at least */
@@ -759,7 +776,7 @@ static void hists__grow(struct hists *hists)
 		struct hist_entry *he = old[i], *n;
 
 		for (; he; he = n) {
-			size_t b = hists__bucket(hists, he->hash);
+			size_t b = hists__bucket(hists, hists__row_hash(hists, he));
 
 			n = he->hnext;
 			he->hnext = hists->table[b];
@@ -777,7 +794,8 @@ hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k,
 	if (!hists->table_size)
 		return NULL;
 	for (he = hists->table[hists__bucket(hists, hash)]; he; he = he->hnext)
-		if (he->hash == hash && (row_same(f, he, k) || row_matches_slow(hists, he, k)))
+		if (he->flags >> HE_HASH_SHIFT == (hash & HASH_TAG_MASK) &&
+		    (row_same(f, he, k) || row_matches_slow(hists, he, k)))
 			return he;
 	return NULL;
 }
@@ -796,7 +814,8 @@ static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
 	if (hists->nr_entries + 1 > hists->table_size)
 		hists__grow(hists);
 	b = hists__bucket(hists, hash);
-	he->hash = hash;
+	he->flags = (u8)((he->flags & ~(HASH_TAG_MASK << HE_HASH_SHIFT)) |
+			 (hash & HASH_TAG_MASK) << HE_HASH_SHIFT);
 	he->hnext = hists->table[b];
 	hists->table[b] = he;
 	hists->nr_entries++;
@@ -1024,7 +1043,8 @@ static inline bool row_same_default(const struct hist_entry *he, const char *com
 				    const struct dso *dso, const struct symbol *sym, u64 addr,
 				    char level)
 {
-	return he->sym == sym && he->addr == addr && he->level == level && he->comm == comm &&
+	return hist_entry__sym(he) == sym && hist_entry__addr(he) == addr && he->level == level &&
+	       he->comm == comm &&
 	       he->dso == dso;
 }
 
@@ -1181,15 +1201,19 @@ size_t hists__longest_chain(const struct hists *hists)
 	return most;
 }
 
-static const struct sort_order *sort_so;
-static bool sort_cumulate;
+/* What the order of rows depends on beyond the rows: the sort keys, --children. */
+struct sort_ctx {
+	const struct sort_order *so;
+	bool cumulate;
+};
 
 /* The order of rows: by period (the children total first with --children), then by the keys. */
-static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
+static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
+		      const struct hist_entry *b)
 {
 	int i, c;
 
-	if (sort_cumulate) {
+	if (ctx->cumulate) {
 		u64 acc_a = hist_entry__period_acc(a), acc_b = hist_entry__period_acc(b);
 
 		if (acc_a != acc_b)
@@ -1197,8 +1221,8 @@ static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
 	}
 	if (a->period != b->period)
 		return a->period > b->period ? -1 : 1;
-	for (i = 0; i < sort_so->nr; i++) {
-		const struct sort_key *k = &sort_keys[sort_so->keys[i]];
+	for (i = 0; i < ctx->so->nr; i++) {
+		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
 		c = k->sort ? k->sort(a, b) : k->cmp(a, b);
 		if (c)
@@ -1208,7 +1232,8 @@ static int sorted_cmp(const struct hist_entry *a, const struct hist_entry *b)
 }
 
 /* sorted_cmp for perf's default sort (comm,dso,sym), its keys' compares inlined. */
-static int sorted_cmp_default(const struct hist_entry *a, const struct hist_entry *b)
+static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused)),
+			      const struct hist_entry *a, const struct hist_entry *b)
 {
 	int c;
 
@@ -1223,105 +1248,12 @@ static int sorted_cmp_default(const struct hist_entry *a, const struct hist_entr
 	return sort_sym(a, b);
 }
 
-#define SORT_RUN	8	/* rows put in order by insertion before the merges */
-
-/*
- * A stable merge sort of the @n rows at @a by @cmp, with @tmp (room for
- * @n) as its scratch: glibc's qsort is a stable merge sort too, but takes
- * its scratch from malloc, a copy of the array on top of it (8 MB for a
- * million rows) at the report's peak. Inlined with @cmp a constant.
- */
-static inline __attribute__((always_inline)) void
-rows_sort_f(struct hist_entry **a, size_t n, struct hist_entry **tmp,
-	    int (*cmp)(const struct hist_entry *, const struct hist_entry *))
-{
-	struct hist_entry **src = a, **dst = tmp, **t;
-	size_t w, i, k, lo, mid, hi, x, y;
-
-	for (lo = 0; lo < n; lo += SORT_RUN) {
-		hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
-		for (i = lo + 1; i < hi; i++) {
-			struct hist_entry *v = a[i];
-
-			for (k = i; k > lo && cmp(a[k - 1], v) > 0; k--)
-				a[k] = a[k - 1];
-			a[k] = v;
-		}
-	}
-	for (w = SORT_RUN; w < n; w *= 2) {
-		for (lo = 0; lo < n; lo += 2 * w) {
-			mid = lo + w < n ? lo + w : n;
-			hi = mid + w < n ? mid + w : n;
-			/* the left run's row first where they compare equal */
-			for (x = lo, y = mid, k = lo; x < mid && y < hi;)
-				dst[k++] = cmp(src[y], src[x]) < 0 ? src[y++] : src[x++];
-			while (x < mid)
-				dst[k++] = src[x++];
-			while (y < hi)
-				dst[k++] = src[y++];
-		}
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-}
-
-static __attribute__((noinline)) void rows_sort_default(struct hist_entry **a, size_t n,
-							 struct hist_entry **tmp)
-{
-	rows_sort_f(a, n, tmp, sorted_cmp_default);
-}
-
-static __attribute__((noinline)) void rows_sort_any(struct hist_entry **a, size_t n,
-						     struct hist_entry **tmp)
-{
-	rows_sort_f(a, n, tmp, sorted_cmp);
-}
-
-void hists__sort(struct hists *hists)
-{
-	const struct sort_order *so = &hists->so;
-	size_t i, n = 0;
-
-	free(hists->sorted);
-	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
-	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he;
-
-		for (he = hists->table[i]; he; he = he->hnext)
-			hists->sorted[n++] = he;
-	}
-	if (n < 2)
-		return;
-	/*
-	 * The table (as many buckets as rows at least) is the sort's scratch,
-	 * then made again from the rows' hashes: lookups go on after a sort
-	 * (--hierarchy's levels, top).
-	 */
-	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
-	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
-		rows_sort_default(hists->sorted, n, hists->table);
-	} else {
-		sort_so = so;
-		sort_cumulate = hists->cumulate;
-		rows_sort_any(hists->sorted, n, hists->table);
-	}
-	memset(hists->table, 0, hists->table_size * sizeof(*hists->table));
-	for (i = n; i-- > 0;) {
-		struct hist_entry *he = hists->sorted[i];
-		size_t b = hists__bucket(hists, he->hash);
-
-		he->hnext = hists->table[b];
-		hists->table[b] = he;
-	}
-}
+typedef int (*rows_cmp_fn)(const struct sort_ctx *ctx, const struct hist_entry *a,
+			   const struct hist_entry *b);
 
 /* Heapsort of @a[0, n): the introsort's way out, O(n log n) whatever the input. */
 static inline __attribute__((always_inline)) void
-rows_heapsort_f(struct hist_entry **a, size_t n,
-		int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+rows_heapsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
 {
 	size_t i = n / 2, end = n, c, r;
 	struct hist_entry *v;
@@ -1334,9 +1266,9 @@ rows_heapsort_f(struct hist_entry **a, size_t n,
 			a[end] = a[0];
 		}
 		for (r = i; (c = 2 * r + 1) < end; r = c) {
-			if (c + 1 < end && cmp(a[c], a[c + 1]) < 0)
+			if (c + 1 < end && cmp(ctx, a[c], a[c + 1]) < 0)
 				c++;
-			if (cmp(v, a[c]) >= 0)
+			if (cmp(ctx, v, a[c]) >= 0)
 				break;
 			a[r] = a[c];
 		}
@@ -1345,15 +1277,15 @@ rows_heapsort_f(struct hist_entry **a, size_t n,
 }
 
 /*
- * An introsort of @a[0, n) by @cmp in place: quicksort (median of three,
- * the smaller side first), heapsort past 2 log2(n) levels, insertion for
- * the short ranges. Not stable, but @cmp orders distinct rows strictly
- * (rows equal under the sort keys are one row), so the order is the
- * merge sort's, row for row.
+ * An introsort of @a[0, n) by @cmp (given @ctx) in place: quicksort
+ * (median of three, the smaller side first), heapsort past 2 log2(n)
+ * levels, insertion for the short ranges. Not stable, but @cmp orders
+ * distinct rows strictly (rows equal under the sort keys are one row), so
+ * the order is the one order of the rows, whatever order they come in.
+ * Inlined with @cmp a constant.
  */
 static inline __attribute__((always_inline)) void
-rows_introsort_f(struct hist_entry **a, size_t n,
-		 int (*cmp)(const struct hist_entry *, const struct hist_entry *))
+rows_introsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
 {
 	struct { size_t lo, hi; unsigned budget; } st[64];
 	size_t lo = 0, hi = n, i, k, mid, store;
@@ -1364,24 +1296,24 @@ rows_introsort_f(struct hist_entry **a, size_t n,
 	for (;;) {
 		while (hi - lo > 16) {
 			if (!budget) {
-				rows_heapsort_f(a + lo, hi - lo, cmp);
+				rows_heapsort_f(a + lo, hi - lo, cmp, ctx);
 				lo = hi;
 				break;
 			}
 			budget--;
 			mid = lo + (hi - lo) / 2;
-			if (cmp(a[mid], a[lo]) < 0)
+			if (cmp(ctx, a[mid], a[lo]) < 0)
 				SWAP(mid, lo);
-			if (cmp(a[hi - 1], a[mid]) < 0) {
+			if (cmp(ctx, a[hi - 1], a[mid]) < 0) {
 				SWAP(hi - 1, mid);
-				if (cmp(a[mid], a[lo]) < 0)
+				if (cmp(ctx, a[mid], a[lo]) < 0)
 					SWAP(mid, lo);
 			}
 			/* the median to the end as the pivot; the first is below it */
 			SWAP(mid, hi - 1);
 			p = a[hi - 1];
 			for (store = lo, i = lo; i < hi - 1; i++)
-				if (cmp(a[i], p) < 0) {
+				if (cmp(ctx, a[i], p) < 0) {
 					SWAP(i, store);
 					store++;
 				}
@@ -1397,7 +1329,7 @@ rows_introsort_f(struct hist_entry **a, size_t n,
 		}
 		for (i = lo + 1; i < hi; i++) {
 			t = a[i];
-			for (k = i; k > lo && cmp(a[k - 1], t) > 0; k--)
+			for (k = i; k > lo && cmp(ctx, a[k - 1], t) > 0; k--)
 				a[k] = a[k - 1];
 			a[k] = t;
 		}
@@ -1411,17 +1343,48 @@ rows_introsort_f(struct hist_entry **a, size_t n,
 
 static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
 {
-	rows_introsort_f(a, n, sorted_cmp_default);
+	rows_introsort_f(a, n, sorted_cmp_default, NULL);
 }
 
-static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n)
+static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n,
+							  const struct sort_ctx *ctx)
 {
-	rows_introsort_f(a, n, sorted_cmp);
+	rows_introsort_f(a, n, sorted_cmp, ctx);
+}
+
+/* @hists' @n rows at @a into their order, in place. */
+static void hists__sort_rows(const struct hists *hists, struct hist_entry **a, size_t n)
+{
+	const struct sort_order *so = &hists->so;
+	struct sort_ctx ctx = { .so = so, .cumulate = hists->cumulate };
+
+	if (n < 2)
+		return;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
+		rows_introsort_default(a, n);
+	else
+		rows_introsort_any(a, n, &ctx);
+}
+
+/* The rows are sorted in an array of their own: the table stays for lookups (--hierarchy, top). */
+void hists__sort(struct hists *hists)
+{
+	size_t i, n = 0;
+
+	free(hists->sorted);
+	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
+	for (i = 0; i < hists->table_size; i++) {
+		struct hist_entry *he;
+
+		for (he = hists->table[i]; he; he = he->hnext)
+			hists->sorted[n++] = he;
+	}
+	hists__sort_rows(hists, hists->sorted, n);
 }
 
 void hists__sort_final(struct hists *hists)
 {
-	const struct sort_order *so = &hists->so;
 	struct hist_entry *head = NULL, **tail = &head, *he;
 	size_t i, n = 0;
 
@@ -1441,14 +1404,7 @@ void hists__sort_final(struct hists *hists)
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
-	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
-	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
-		rows_introsort_default(hists->sorted, n);
-	} else {
-		sort_so = so;
-		sort_cumulate = hists->cumulate;
-		rows_introsort_any(hists->sorted, n);
-	}
+	hists__sort_rows(hists, hists->sorted, n);
 }
 
 void hists__decay(struct hists *hists)
@@ -1848,7 +1804,7 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 				row__free_more(src, he);
 				continue;
 			}
-			k = hists__bucket(dst, he->hash);
+			k = hists__bucket(dst, hists__row_hash(dst, he));
 			he->hnext = dst->table[k];
 			dst->table[k] = he;
 			dst->nr_entries++;

@@ -14,24 +14,25 @@ struct srcline_cache;
 /**
  * struct hist_entry - one row: the sample fields the sort keys look at
  * (those of the row's first sample), its counts, and a pointer to what
- * few rows use (struct hist_more). 72 bytes, laid out without holes: a
+ * few rows use (struct hist_more). 56 bytes, laid out without holes: a
  * report that makes a row of nearly every sample holds a million of these.
  */
 struct hist_entry {
 	const char *comm;
 	struct dso *dso;
-	const struct symbol *sym;
-	u64 addr;		/* when unresolved: perf's al->addr */
+	/* with HE_SYM the symbol, else perf's al->addr (hist_entry__set_loc) */
+	union {
+		const struct symbol *sym;
+		u64 addr;
+	} loc;
 	u64 period;
 	struct hist_entry *hnext;
 	/*
 	 * NULL for a row of the default keys: made with the row where the
-	 * sort keys compare a field it holds (guest, vcpu, cpu, srcline),
-	 * else on first use (hist_entry__more).
+	 * sort keys compare a field it holds (pid, tid, guest, vcpu, cpu,
+	 * srcline), else on first use (hist_entry__more).
 	 */
 	struct hist_more *more;
-	u32 hash;		/* of the sorted fields (hists' own hash) */
-	u32 tid;		/* the "pid" key is per thread, as perf's */
 	u32 samples_lo;		/* the sample count's low word: hist_entry__nr_samples */
 	char level;
 	u8 cpumode;
@@ -40,17 +41,25 @@ struct hist_entry {
 	 * first sample decides, and later samples count in it either way.
 	 */
 	bool filtered;
-	u8 flags;		/* enum hist_entry_flags */
+	/*
+	 * enum hist_entry_flags, and in the bits above them the low bits of
+	 * the row's hash (hists' own, of the sorted fields): a lookup passes
+	 * over rows of another hash without comparing them. The hash itself
+	 * is not kept; hists__row_hash makes it again.
+	 */
+	u8 flags;
 };
 
 enum hist_entry_flags {
 	HE_MORE_OWN = 1 << 0,	/* ->more was allocated on its own (freed with the row) */
+	HE_SYM = 1 << 1,	/* ->loc holds a symbol, not an address */
+	HE_HASH_SHIFT = 2,	/* the hash's low bits, from here up */
 };
 
 /**
  * struct hist_more - a row's rarely used fields. The key fields are set
- * only in hists whose sort keys compare them (guest, vcpu, cpu, srcline);
- * elsewhere they read as none (NULL, -1).
+ * only in hists whose sort keys compare them (pid, tid, guest, vcpu, cpu,
+ * srcline); elsewhere they read as none (NULL, -1).
  */
 struct hist_more {
 	struct machine *machine;
@@ -72,7 +81,35 @@ struct hist_more {
 	};
 	u32 nr_children;
 	u32 samples_hi;		/* the sample count's high word */
+	u32 tid;		/* the "pid" key is per thread, as perf's */
 };
+
+/*
+ * A row's symbol, or where it has none its unresolved address (perf's
+ * al->addr; 0 with a symbol). Read and set through these: code outside
+ * util/hist.c does not touch the fields themselves.
+ */
+static inline const struct symbol *hist_entry__sym(const struct hist_entry *he)
+{
+	return he->flags & HE_SYM ? he->loc.sym : NULL;
+}
+
+static inline u64 hist_entry__addr(const struct hist_entry *he)
+{
+	return he->flags & HE_SYM ? 0 : he->loc.addr;
+}
+
+/** hist_entry__set_loc - @he's symbol @sym, or where NULL its address @addr. */
+static inline void hist_entry__set_loc(struct hist_entry *he, const struct symbol *sym, u64 addr)
+{
+	if (sym) {
+		he->loc.sym = sym;
+		he->flags |= HE_SYM;
+	} else {
+		he->loc.addr = addr;
+		he->flags &= (u8)~HE_SYM;
+	}
+}
 
 /**
  * hist_entry__more - @he's struct hist_more, made (zeroed, vcpu and cpu
@@ -100,6 +137,12 @@ static inline const char *hist_entry__srcline(const struct hist_entry *he)
 static inline int hist_entry__vcpu(const struct hist_entry *he)
 {
 	return he->more ? he->more->vcpu : -1;
+}
+
+/* The thread id the pid and tid keys compare; -1 where the keys compare neither. */
+static inline u32 hist_entry__tid(const struct hist_entry *he)
+{
+	return he->more ? he->more->tid : (u32)-1;
 }
 
 static inline int hist_entry__cpu(const struct hist_entry *he)
@@ -297,6 +340,13 @@ bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,
  * can make this grow with its rows).
  */
 size_t hists__longest_chain(const struct hists *hists);
+
+/**
+ * hists__row_hash - the hash @hists files @he under (of the fields its
+ * sort keys compare), made again from the row: the same for the same
+ * fields within one run.
+ */
+u32 hists__row_hash(const struct hists *hists, const struct hist_entry *he);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);

@@ -177,19 +177,19 @@ void test_hists_adversarial_keys(void)
 		}
 		longest = hists__longest_chain(&h);
 		for (i = 0; i < N && all_found; i += 97) {
-			struct hist_more more = { .vcpu = t.vcpu };
+			struct hist_more more = { .vcpu = t.vcpu, .tid = t.tid };
 			struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.',
-						  .cpumode = 2, .tid = t.tid, .more = &more };
+						  .cpumode = 2, .more = &more };
 			const struct hist_entry *he;
 			u64 u = (u64)i;
 
 			switch (cases[c].shape) {
-			case 0: key.addr = u << 32; break;
-			case 1: key.addr = u << 48; break;
-			case 2: key.addr = (u << 40) | 0x1000; break;
-			case 3: key.tid = (u32)(u << 16); break;
+			case 0: hist_entry__set_loc(&key, NULL, u << 32); break;
+			case 1: hist_entry__set_loc(&key, NULL, u << 48); break;
+			case 2: hist_entry__set_loc(&key, NULL, (u << 40) | 0x1000); break;
+			case 3: more.tid = (u32)(u << 16); break;
 			case 4: more.cpu = i * 4096; break;
-			case 5: key.tid = (u32)i; more.cpu = -i; break;
+			case 5: more.tid = (u32)i; more.cpu = -i; break;
 			case 6: more.vcpu = i << 15; break;
 			}
 			he = hists__find(&h, &key);
@@ -266,9 +266,9 @@ void test_hists_row_cache(void)
 		const struct hist_entry *he;
 
 		if (s < ROWS / 6)
-			key.sym = &tab.syms[s];
+			hist_entry__set_loc(&key, &tab.syms[s], 0);
 		else
-			key.addr = 0x100000 + 0x1000 * (u64)s;
+			hist_entry__set_loc(&key, NULL, 0x100000 + 0x1000 * (u64)s);
 		he = hists__find(&h, &key);
 		if (want[i] ? !he || hist_entry__nr_samples(he) != want[i] : he != NULL)
 			bad++;
@@ -346,8 +346,9 @@ void test_hists_sort_scratch(void)
 					continue;
 				}
 				/* equal periods: by comm then address, or by address then comm */
-				if (o % 2 == 0 ? c > 0 || (!c && b->addr >= a->addr) :
-				    b->addr > a->addr || (b->addr == a->addr && c >= 0))
+				if (o % 2 == 0 ? c > 0 || (!c && hist_entry__addr(b) >= hist_entry__addr(a)) :
+				    hist_entry__addr(b) > hist_entry__addr(a) ||
+				    (hist_entry__addr(b) == hist_entry__addr(a) && c >= 0))
 					bad++;
 			}
 		}
@@ -393,9 +394,11 @@ void test_hists_decay_reuse(void)
 	}
 	CHECK(h.nr_entries == 150 && h.total_period == 2400);
 	for (i = 0; i < 150; i++) {
-		struct hist_entry key = { .comm = t.comm, .dso = &d, .addr = 0x1000 + (u64)i,
-					  .level = '.', .cpumode = 2 };
-		const struct hist_entry *he = hists__find(&h, &key);
+		struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.', .cpumode = 2 };
+		const struct hist_entry *he;
+
+		hist_entry__set_loc(&key, NULL, 0x1000 + (u64)i);
+		he = hists__find(&h, &key);
 
 		if (!he || hist_entry__nr_samples(he) != 2 || he->period != 16)
 			bad++;
@@ -462,10 +465,10 @@ void test_hists_mode_split(void)
 }
 
 /*
- * A row's layout: 72 bytes, what only -g, --children, --hierarchy, the
- * guest/vcpu/cpu/srcline keys, rows of two modes and sample counts past
- * 32 bits use behind one pointer (struct hist_more), made only for the
- * rows that need it.
+ * A row's layout: 56 bytes, what only -g, --children, --hierarchy, the
+ * pid/tid/guest/vcpu/cpu/srcline keys, rows of two modes and sample
+ * counts past 32 bits use behind one pointer (struct hist_more), made
+ * only for the rows that need it.
  */
 void test_hists_row_layout(void)
 {
@@ -476,8 +479,8 @@ void test_hists_row_layout(void)
 	struct err err;
 	struct hist_entry *he, *child;
 
-	CHECK(sizeof(struct hist_entry) <= 72);
-	CHECK(sizeof(struct hist_more) <= 64);
+	CHECK(sizeof(struct hist_entry) <= 56);
+	CHECK(sizeof(struct hist_more) <= 72);
 
 	/* the default keys: no struct hist_more, its fields read as none */
 	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
@@ -578,15 +581,16 @@ void test_hists_print_formats(void)
 		struct hist_entry he = { .comm = t.comm, .level = i & 1 ? 'k' : '.', .cpumode = 2 };
 
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		he.addr = i % 3 == 0 ? 0 : x >> (x & 63);
-		if (i % 5 == 0)
-			he.sym = &tab.syms[0];
-		if (he.sym)
-			snprintf(want, sizeof(want), "[%c] %s", he.level, symbol__name(he.sym));
-		else if (!he.addr)
+		hist_entry__set_loc(&he, i % 5 == 0 ? &tab.syms[0] : NULL,
+				    i % 3 == 0 ? 0 : x >> (x & 63));
+		if (hist_entry__sym(&he))
+			snprintf(want, sizeof(want), "[%c] %s", he.level,
+				 symbol__name(hist_entry__sym(&he)));
+		else if (!hist_entry__addr(&he))
 			snprintf(want, sizeof(want), "[%c] %016x", he.level, 0);
 		else
-			snprintf(want, sizeof(want), "[%c] %#018" PRIx64, he.level, he.addr);
+			snprintf(want, sizeof(want), "[%c] %#018" PRIx64, he.level,
+				 hist_entry__addr(&he));
 		for (len = 0; len < 30; len++) {
 			int a = (int)strlen(want), b;
 			size_t end = (size_t)a < len ? (size_t)a : len - 1;

@@ -956,7 +956,7 @@ static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 	case SORT_DSO:
 		return he->dso ? (int)strlen(map__dso_name(he->dso)) : 0;
 	case SORT_SYM:
-		return he->sym ? (int)strlen(symbol__name(he->sym)) + 4 : 22;
+		return hist_entry__sym(he) ? (int)strlen(symbol__name(hist_entry__sym(he))) + 4 : 22;
 	case SORT_CPU:
 	case SORT_PERIOD:
 		return 0;
@@ -1008,7 +1008,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 				if (cut_width && f[c].key == SORT_SRCLINE)
 					w = cut_width;
 				/* an unresolved row: the address's sixteen digits */
-				if (f[c].key == SORT_DSO && !he->sym && !opts->dso_list && w < 16)
+				if (f[c].key == SORT_DSO && !hist_entry__sym(he) && !opts->dso_list && w < 16)
 					w = 16;
 				if (w > widths[c])
 					widths[c] = w;
@@ -1216,16 +1216,16 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			switch (key) {
 			case SORT_SYM:
 				fprintf(fp, ",\"level\":\"%c\",\"sym\":", he->level);
-				if (he->sym)
-					json_fprint_string(fp, symbol__name(he->sym));
+				if (hist_entry__sym(he))
+					json_fprint_string(fp, symbol__name(hist_entry__sym(he)));
 				else if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 					fprintf(fp, "\"[unknown]\"");
 				else
-					fprintf(fp, "\"%#018" PRIx64 "\"", he->addr);
+					fprintf(fp, "\"%#018" PRIx64 "\"", hist_entry__addr(he));
 				break;
 			case SORT_PID:
 			case SORT_TID:
-				fprintf(fp, ",\"%s\":%d", sort_keys[key].name, (int)he->tid);
+				fprintf(fp, ",\"%s\":%d", sort_keys[key].name, (int)hist_entry__tid(he));
 				break;
 			case SORT_VCPU:
 			case SORT_CPU: {

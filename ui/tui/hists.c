@@ -188,9 +188,9 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 		return false;
 	if (hb->filter[0]) {
 		char buf[512];
-		const char *name = he->sym ? symbol__name(he->sym) : buf;
+		const char *name = hist_entry__sym(he) ? symbol__name(hist_entry__sym(he)) : buf;
 
-		if (!he->sym)
+		if (!hist_entry__sym(he))
 			hist_entry__snprint_key(he, SORT_SYM, buf, sizeof(buf));
 		if (!strstr(name, hb->filter))
 			return false;
@@ -201,9 +201,9 @@ static bool hb__shown(const struct hists_browser *hb, const struct hist_entry *h
 /* ---- call graphs: lines, fold state, the screen's lines ---- */
 
 /* A row's fold key: its keys' hash (stable across rebuilds of one sort). */
-static u64 row_key(const struct hist_entry *he)
+static u64 row_key(const struct hists *hists, const struct hist_entry *he)
 {
-	return mix64(he->hash ^ 0x726f77) | 1;
+	return mix64(hists__row_hash(hists, he) ^ 0x726f77) | 1;
 }
 
 /*
@@ -258,7 +258,7 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 	struct hist_entry *he = hb->view.sorted[r];
 
 	if (!g->made) {
-		struct lines_ctx c = { .g = g, .row = row_key(he) };
+		struct lines_ctx c = { .g = g, .row = row_key(&hb->view, he) };
 
 		g->made = true;
 		if (hist_entry__callchain(he)) {
@@ -279,7 +279,7 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 
 static bool hb__row_unfolded(struct hists_browser *hb, size_t r)
 {
-	return fold_set__has(&hb->unfolded, row_key(hb->view.sorted[r]));
+	return fold_set__has(&hb->unfolded, row_key(&hb->view, hb->view.sorted[r]));
 }
 
 static void disp_push(struct hists_browser *hb, u32 row, int line)
@@ -340,7 +340,7 @@ static u64 hb__fold_key(struct hists_browser *hb, const struct disp_line *d)
 	struct row_graph *g = hb__graph(hb, d->row);
 
 	if (d->line < 0)
-		return g->nr_lines ? row_key(hb->view.sorted[d->row]) : 0;
+		return g->nr_lines ? row_key(&hb->view, hb->view.sorted[d->row]) : 0;
 	return g->lines[d->line].has_children ? g->lines[d->line].key : 0;
 }
 
@@ -361,9 +361,9 @@ static void hb__set_row_folding(struct hists_browser *hb, size_t r, bool unfold)
 			fold_set__del(&hb->unfolded, g->lines[l].key);
 	}
 	if (unfold)
-		fold_set__add(&hb->unfolded, row_key(hb->view.sorted[r]));
+		fold_set__add(&hb->unfolded, row_key(&hb->view, hb->view.sorted[r]));
 	else
-		fold_set__del(&hb->unfolded, row_key(hb->view.sorted[r]));
+		fold_set__del(&hb->unfolded, row_key(&hb->view, hb->view.sorted[r]));
 }
 
 static void hb__free_graphs(struct hists_browser *hb)
@@ -819,7 +819,8 @@ static enum ui_action_ret act_fold(struct ui_browser *b, int key)
 	for (i = b->index; i-- > 0;)
 		if (hb->disp[i].row == d->row && hb->disp[i].line == parent)
 			break;
-	k = parent < 0 ? row_key(hb->view.sorted[d->row]) : hb->graphs[d->row].lines[parent].key;
+	k = parent < 0 ? row_key(&hb->view, hb->view.sorted[d->row]) :
+			 hb->graphs[d->row].lines[parent].key;
 	fold_set__del(&hb->unfolded, k);
 	if (i < b->index)	/* shown above: it stays where it is */
 		b->index = i;
