@@ -12,10 +12,12 @@ guest_fixture() {
 	[ -f "$K" ]
 }
 
-# need_guest_fixture: guest_fixture, or skip without the fixture.
+# need_guest_fixture: guest_fixture, or skip without the fixture; fails
+# where mkguestdata is not built.
 need_guest_fixture() {
 	need_fixtures
 	guest_fixture
+	[ -x "$G" ] || fail "$G is not built"
 }
 
 # guest_mix OUT: a file of the default guest on the fixture with host

@@ -1,6 +1,7 @@
 # Helpers for the stat tests: files from tests/tools/mkkvmstat, compared
 # with perf kvm stat report. Source after tests/lib.sh.
 KS_TOOL=$TOOLS/mkkvmstat
+. "${BASH_SOURCE[0]%/*}/lib-guest.sh"
 
 # need_kvm_formats: the real kvm tracepoint formats, from tracefs (mounted
 # here if it is not: tests run as root).
@@ -14,11 +15,12 @@ need_kvm_formats() {
 }
 
 # need_kvm_files: what a test on mkkvmstat's files needs: the guest
-# fixture (K: its kallsyms.gz) and the kvm tracepoint formats.
+# fixture (guest_fixture's K, its kallsyms.gz, and M, its modules) and the
+# kvm tracepoint formats.
 need_kvm_files() {
 	need_fixtures
 	need_kvm_formats
-	K=$FIXTURES/guest-6.1/kallsyms.gz
+	guest_fixture
 }
 
 # ks_perf FILE ARGS...: perf kvm stat report's table (it prints on stderr),

@@ -3,6 +3,7 @@
 # guest, with callchains and user stacks) and of a guest kallsyms copy: pmukvm never crashes, never trips the
 # sanitizers, and every failure is one 'pmukvm:' message.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
 N=${FUZZ_RUNS:-150}
 perf record -q -e cpu-clock -F 999 -o "$TMP/host.data" -- "$TOOLS/mtwork" 2 200 >/dev/null 2>&1 ||
@@ -12,11 +13,9 @@ perf record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/mtwork" 2 150
 	fail "perf record -g failed"
 perf record -q --call-graph dwarf,4096 -e cpu-clock -F 499 -o "$TMP/dw.data" -- "$TOOLS/mtwork" 2 150 \
 	>/dev/null 2>&1 || fail "perf record --call-graph dwarf failed"
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
 have_guest=0
-if [ -f "$K" ]; then
-	"$TOOLS/mkguestdata" -o "$TMP/guest.data" --guest "0:$K:$M" --kernel-samples 300 \
+if guest_fixture; then
+	$G -o "$TMP/guest.data" --guest "0:$K:$M" --kernel-samples 300 \
 		--module-samples 100 --user-samples 20 >/dev/null && have_guest=1
 	gzip -dc "$K" | head -n 3000 >"$TMP/k3000"
 fi

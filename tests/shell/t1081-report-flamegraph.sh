@@ -4,6 +4,7 @@
 # its inclusive samples, its <title> naming the function, the samples and
 # the share); guest frames coloured apart from host frames.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
 
 perf record -q -g -e cpu-clock -o "$TMP/fp.data" -- "$TOOLS/mtwork" 2 600 >/dev/null 2>&1 ||
@@ -73,9 +74,8 @@ python3 "$TMP/check.py" "$TMP/fp.svg" "$TMP/fp.folded" >"$TMP/out" ||
 echo "ok: fp: $(cat "$TMP/out")"
 
 # Guest samples: guest kernel frames cool, host frames warm.
-if [ -f "$FIXTURES/guest-6.1/kallsyms.gz" ]; then
-	$TOOLS/mkguestdata -o "$TMP/g.data" --carry-files --seed 5 \
-		--guest "0:$FIXTURES/guest-6.1/kallsyms.gz:$FIXTURES/guest-6.1/modules" >/dev/null ||
+if guest_fixture; then
+	$G -o "$TMP/g.data" --carry-files --seed 5 --guest "0:$K:$M" >/dev/null ||
 		fail "mkguestdata failed"
 	$PMUKVM --guest --host report -i "$TMP/g.data" --flamegraph "$TMP/g.svg" --folded \
 		>"$TMP/g.folded" 2>"$TMP/err" || { cat "$TMP/err"; fail "guest --flamegraph failed"; }

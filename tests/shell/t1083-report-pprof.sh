@@ -5,6 +5,7 @@
 # file without callchains; the labels (comm, pid, tid, guest, vcpu, mode)
 # and the mappings' build-ids are the recording's.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
 command -v go >/dev/null 2>&1 || skip "go (golang-go) is not installed"
 export HOME=${HOME:-$TMP} GOCACHE=$TMP/gocache GOFLAGS=-mod=mod
@@ -102,9 +103,9 @@ grep -A30 "^Mappings" "$TMP/raw" | grep "mtwork" | grep -q "$bid" ||
 echo "ok: period total $got ns, build-id $bid"
 
 # Guest labels: counts per (guest, mode) and vCPU labels, from mkguestdata.
-if [ -f "$FIXTURES/guest-6.1/kallsyms.gz" ]; then
-	$TOOLS/mkguestdata -o "$TMP/g.data" --expect "$TMP/g.exp" --carry-files --seed 9 --vcpus 3 \
-		--guest "0:$FIXTURES/guest-6.1/kallsyms.gz:$FIXTURES/guest-6.1/modules" >/dev/null ||
+if guest_fixture; then
+	$G -o "$TMP/g.data" --expect "$TMP/g.exp" --carry-files --seed 9 --vcpus 3 \
+		--guest "0:$K:$M" >/dev/null ||
 		fail "mkguestdata failed"
 	$PMUKVM --guest --host report -i "$TMP/g.data" --pprof "$TMP/g.pb.gz" 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "guest --pprof failed"; }

@@ -5,6 +5,7 @@
 # and --json; and guest files of two "boots" (other KASLR offset, modules
 # elsewhere) that pair by name.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
 
 W=$TOOLS/mtwork
@@ -156,8 +157,7 @@ $PMUKVM diff --json "$P1" "$P2" -t '|' >/dev/null 2>&1
 # elsewhere. Rows pair by (guest, dso, symbol): the same samples give
 # zero deltas everywhere; other samples give the deltas the two
 # expectations (mkguestdata's own count) give.
-if [ -f "$FIXTURES/guest-6.1/kallsyms.gz" ]; then
-	G=$TOOLS/mkguestdata K=$FIXTURES/guest-6.1/kallsyms.gz M=$FIXTURES/guest-6.1/modules
+if guest_fixture; then
 	$G --make-guestmount "$TMP/mnt" --pid 4100 --shift 0x3400000 --module-shift -0x180000 \
 		--kallsyms "$K" --modules "$M" >/dev/null || fail "mkguestdata --make-guestmount"
 	$G -o "$TMP/g1.data" --expect "$TMP/g1.exp" --guest "0:$K:$M" --carry-files --seed 41 \

@@ -5,8 +5,9 @@
 # recording with data maps (-d: anonymous maps, maps cut by later ones),
 # a pipe-mode stream, a compressed file and a guest file.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
-need_fixtures
+need_guest_fixture
 
 perf record -q -e cpu-clock -F 999 -o "$TMP/one.data" -- "$TOOLS/mtwork" 3 300 >/dev/null 2>&1 ||
 	fail "perf record failed"
@@ -19,8 +20,8 @@ if perf record -q -z -e cpu-clock -F 999 -o "$TMP/z.data" -- "$TOOLS/mtwork" 2 3
 	>/dev/null 2>&1; then
 	files="$files z"
 fi
-gzip -dc "$FIXTURES/guest-6.1/kallsyms.gz" >"$TMP/gk"
-"$TOOLS/mkguestdata" -o "$TMP/guest.data" --guest "0:$TMP/gk:$FIXTURES/guest-6.1/modules" \
+gzip -dc "$K" >"$TMP/gk"
+$G -o "$TMP/guest.data" --guest "0:$TMP/gk:$M" \
 	--kernel-samples 500 --module-samples 100 --user-samples 50 --seed 5 >/dev/null ||
 	fail "mkguestdata failed"
 files="$files guest"

@@ -7,8 +7,9 @@
 # report --stats prints. Host files perf recorded (one command, -g,
 # system-wide, two events, pipe mode) and a guest file.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
-need_fixtures
+need_guest_fixture
 
 perf record -q -e cpu-clock -F 999 -o "$TMP/one.data" -- "$TOOLS/mtwork" 2 300 >/dev/null 2>&1 ||
 	fail "perf record failed"
@@ -20,8 +21,8 @@ perf record -q -e cpu-clock,task-clock -F 999 -o "$TMP/two.data" -- "$TOOLS/mtwo
 	>/dev/null 2>&1 || fail "perf record (two events) failed"
 perf record -q -e cpu-clock -F 999 -o - -- "$TOOLS/mtwork" 2 300 2>/dev/null >"$TMP/pipe.data" ||
 	fail "perf record -o - failed"
-gzip -dc "$FIXTURES/guest-6.1/kallsyms.gz" >"$TMP/gk"
-"$TOOLS/mkguestdata" -o "$TMP/guest.data" --guest "0:$TMP/gk:$FIXTURES/guest-6.1/modules" \
+gzip -dc "$K" >"$TMP/gk"
+$G -o "$TMP/guest.data" --guest "0:$TMP/gk:$M" \
 	--kernel-samples 1500 --module-samples 300 --user-samples 100 --seed 7 >/dev/null ||
 	fail "mkguestdata failed"
 

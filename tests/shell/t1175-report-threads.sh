@@ -5,11 +5,8 @@
 # system-wide, with -g (which stays on one thread), for several sort
 # orders and output forms; and the threads are really started.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-[ -x "$G" ] || fail "$G is not built"
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 
 # same FILE OPTS...: the report with each thread count equals --threads 1's.
 same() {

@@ -6,11 +6,8 @@
 # way the output is --threads 1's byte for byte, the header's guest
 # counts (now added up by the workers) included.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-[ -x "$G" ] || fail "$G is not built"
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 cpus=$(getconf _NPROCESSORS_ONLN)
 [ "$cpus" -ge 2 ] || skip "one CPU online: no worker pays"
 

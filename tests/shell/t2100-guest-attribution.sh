@@ -5,11 +5,8 @@
 # for the guest kernel, whatever the order of the map records; two guests
 # under --guestmount resolve against their own files.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-[ -x "$G" ] || fail "$G is not built"
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 
 # "dso<TAB>sym<TAB>samples" rows of the expectation for the given machine.
 exp_rows() {

@@ -3,10 +3,8 @@
 # zeroed (non-root) copies are refused with how to copy them, and hostile
 # guest files get clear errors with bounded memory.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 
 # Samples outside every map of the guest's files.
 $G -o "$TMP/stale.data" --expect "$TMP/stale.exp" --guest "0:$K:$M" --stale 0x1000000 --seed 3 \

@@ -3,9 +3,8 @@
 # DIR/<pid>/lib/modules/<release>/.../NAME.ko(.gz), laid out as the kernel
 # lays a module out (core text sections in order, each aligned).
 . tests/lib.sh
-need_fixtures
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 base=0xffffffffc0700000
 cat >"$TMP/fake.c" <<'EOC'
 #define F(n) __attribute__((noinline)) int n(int x) { volatile int a = x; \

@@ -3,10 +3,8 @@
 # record stores them): a report elsewhere needs no guest options, and each
 # guest still resolves against its own files.
 . tests/lib.sh
-need_fixtures
-G=$TOOLS/mkguestdata
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+. tests/shell/lib-guest.sh
+need_guest_fixture
 
 $G -o "$TMP/c.data" --expect "$TMP/c.exp" --guest "0:$K:$M" --carry-files --seed 21 >/dev/null ||
 	fail "mkguestdata --carry-files"

@@ -3,11 +3,9 @@
 # which scripts diff) and on stderr, but printed once where both are the
 # terminal. With --quiet or --json (no header) they go to stderr only.
 . tests/lib.sh
-need_fixtures
+. tests/shell/lib-guest.sh
+need_guest_fixture
 command -v script >/dev/null || skip "script (util-linux) is not installed"
-G=$TOOLS/mkguestdata
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
 
 $G -o "$TMP/s.data" --expect "$TMP/s.exp" --guest "0:$K:$M" --stale 0x1000000 --seed 61 \
 	>/dev/null || fail "mkguestdata --stale"

@@ -4,11 +4,10 @@
 # they were; nothing is left in $TMPDIR; no VM running is not an error.
 . tests/lib.sh
 . tests/shell/lib-guestvm.sh
-need_fixtures
+. tests/shell/lib-guest.sh
+need_guest_fixture
 command -v python3 >/dev/null || skip "python3 is not installed"
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
-$TOOLS/mkguestdata --make-guestmount "$TMP/mnt" --pid 4100 --shift 0x400000 --kallsyms "$K" \
+$G --make-guestmount "$TMP/mnt" --pid 4100 --shift 0x400000 --kallsyms "$K" \
 	--modules "$M" >/dev/null || fail "mkguestdata --make-guestmount"
 mkdir -p "$TMP/tmpd"
 TMPDIR=$TMP/tmpd $PMUKVM --guestmount="$TMP/mnt" record -q -e cpu-clock -a --guest-memory \

@@ -9,9 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
 need_perf
-need_fixtures
-need_kvm_formats
-K=$FIXTURES/guest-6.1/kallsyms.gz
+need_kvm_files
 
 "$KS_TOOL" -o "$TMP/a.data" --kallsyms "$K" --exits 30000 --guests 3 --vcpus 2 --cpus 4 ||
 	fail "mkkvmstat failed"

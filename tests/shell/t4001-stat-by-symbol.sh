@@ -7,10 +7,7 @@
 # missing guest files are warned about loudly.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
-need_fixtures
-need_kvm_formats
-K=$FIXTURES/guest-6.1/kallsyms.gz
-M=$FIXTURES/guest-6.1/modules
+need_kvm_files
 
 "$KS_TOOL" -o "$TMP/a.data" --kallsyms "$K" --exits 20000 --guests 3 --expect "$TMP/exp" ||
 	fail "mkkvmstat failed"

@@ -7,9 +7,7 @@
 # random corruption of the tracing data never crashes it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
-need_fixtures
-need_kvm_formats
-K=$FIXTURES/guest-6.1/kallsyms.gz
+need_kvm_files
 R="stat report"
 
 "$KS_TOOL" -o "$TMP/a.data" --kallsyms "$K" --exits 2000 || fail "mkkvmstat failed"

@@ -5,9 +5,7 @@
 # whole file; -n stops after N; the text is perf's table.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
-need_fixtures
-need_kvm_formats
-K=$FIXTURES/guest-6.1/kallsyms.gz
+need_kvm_files
 "$KS_TOOL" -o "$TMP/a.data" --kallsyms "$K" --exits 20000 --guests 3 || fail "mkkvmstat failed"
 
 for ev in vmexit ioport; do

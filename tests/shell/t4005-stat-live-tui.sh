@@ -8,9 +8,8 @@
 . tests/shell/lib-tui.sh
 . tests/shell/lib-kvmstat.sh
 need_tmux
-need_fixtures
-need_kvm_formats
-"$KS_TOOL" -o "$TMP/a.data" --kallsyms "$FIXTURES/guest-6.1/kallsyms.gz" --exits 20000 ||
+need_kvm_files
+"$KS_TOOL" -o "$TMP/a.data" --kallsyms "$K" --exits 20000 ||
 	fail "mkkvmstat failed"
 
 tui_start "$PMUKVM -i $TMP/a.data stat live --speed 0 -d 0.05"

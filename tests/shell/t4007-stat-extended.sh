@@ -9,10 +9,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-kvmstat.sh"
 need_perf
-need_fixtures
-need_kvm_formats
+need_kvm_files
 command -v python3 >/dev/null || skip "no python3"
-"$KS_TOOL" -o "$TMP/a.data" --kallsyms "$FIXTURES/guest-6.1/kallsyms.gz" --exits 8000 \
+"$KS_TOOL" -o "$TMP/a.data" --kallsyms "$K" --exits 8000 \
 	--guests 3 --seed 5 || fail "mkkvmstat failed"
 perf script -i "$TMP/a.data" -F pid,tid,time,event,trace --ns >"$TMP/script" 2>/dev/null ||
 	fail "perf script failed"

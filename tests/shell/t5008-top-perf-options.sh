@@ -4,6 +4,7 @@
 # snapshots are checked against report and perf script on the same file,
 # live ones against the sampling they asked for.
 . tests/lib.sh
+. tests/shell/lib-guest.sh
 need_perf
 F=$TMP/mt.data
 perf record -q --sample-cpu -e cpu-clock -F 999 -o "$F" -- "$TOOLS/mtwork" 2 1500 >/dev/null 2>&1 ||
@@ -72,11 +73,7 @@ expect_clean_error "-C on a file without CPUs" $PMUKVM top -i "$TMP/nocpu.data" 
 grep -q "nocpu.data" "$TMP/err" || fail "-C error does not name the file"
 
 # -K, -U on guest data: the kernel (user) modes' samples are left out.
-G=$TOOLS/mkguestdata
-if [ -x "$G" ] && [ -f "$FIXTURES/guest-6.1/kallsyms.gz" ]; then
-	K=$FIXTURES/guest-6.1/kallsyms.gz
-	M=$FIXTURES/guest-6.1/modules
-	GO="--guestkallsyms=$K --guestmodules=$M --host --guest"
+if guest_fixture; then
 	$G -o "$TMP/g.data" --guest "0:$K:$M" --seed 7 --kernel-samples 3000 --module-samples 1000 \
 		--user-samples 300 --host-kernel-samples 100 --host-user-samples 100 >/dev/null ||
 		fail "mkguestdata failed"
