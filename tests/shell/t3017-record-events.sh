@@ -54,11 +54,22 @@ $PMUKVM record -q -e page-faults -c 1 -o "$TMP/pf.data" -- sh -c 'ls -R /usr/sha
 	fail "record -e page-faults"
 perf_agrees "$TMP/pf.data" comm,dso
 
-# -p with a list: both processes, as perf; both tools agree.
+# -p with a list: both processes, as perf; both tools agree. The recording
+# starts once both run hotloop and ends once each has had 0.2 s of CPU
+# under it: after a fixed sleep and for a fixed second, a loaded machine
+# may not have exec'd hotloop yet, or not have run one of them at all.
 "$H" 100000000000 & a=$!
 "$H" 100000000001 & b=$!
-sleep 0.2
-$PMUKVM record -q -e cpu-clock -p "$a,$b" --duration 1 -o "$TMP/pp.data" || fail "record -p $a,$b failed"
+at_exit "kill $a $b"
+wait_comm $a hotloop
+wait_comm $b hotloop
+$PMUKVM record -q -e cpu-clock -p "$a,$b" -o "$TMP/pp.data" 2>"$TMP/err" & r=$!
+at_exit "kill $r"
+wait_blocked $r poll	# its events open, in its loop
+wait_cpu $a 20
+wait_cpu $b 20
+kill -INT $r
+wait $r || { cat "$TMP/err"; fail "record -p $a,$b failed"; }
 kill $a $b; wait $a $b 2>/dev/null
 perf report -i "$TMP/pp.data" --stdio --sort pid 2>/dev/null | grep -v '^#' >"$TMP/pids"
 grep -q "$a:hotloop" "$TMP/pids" && grep -q "$b:hotloop" "$TMP/pids" ||
