@@ -77,7 +77,7 @@ run_case() {
 	local c=$1 want=$2 debug=${3:-} pid
 	fake_guest "$c" >"$TMP/fake.out"
 	pid=$!
-	for i in $(seq 50); do grep -q ready "$TMP/fake.out" && break; sleep 0.1; done
+	wait_lines "$TMP/fake.out" '^ready$'
 	expect_clean_error "$c" $PMUKVM guest-symbols ${debug:+-v} -p "$pid" -o "$TMP/m"
 	[ -z "$debug" ] || grep -q -- "$debug" "$TMP/err" || { cat "$TMP/err"; fail "$c: expected '$debug'"; }
 	kill "$pid" 2>/dev/null

@@ -1,6 +1,7 @@
 #!/bin/bash
 # QEMU-like vCPU thread names ("CPU <n>/KVM") reach the file as COMM records.
 . tests/shell/lib-record.sh
+. tests/lib-wait.sh
 command -v python3 >/dev/null || skip "no python3 to make a threaded process"
 
 python3 - <<'PY' &
@@ -15,10 +16,10 @@ time.sleep(30)
 PY
 qemu=$!
 trap 'kill $qemu 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do
-	[ "$(grep -l 'CPU 1/KVM' /proc/$qemu/task/*/comm 2>/dev/null)" ] && break
-	sleep 0.1
-done
+# Recorded once both threads are named: after 5 s of polling it went on
+# regardless, and a loaded machine's python may take longer to get there.
+vcpus_named() { [ "$(grep -l -x 'CPU [01]/KVM' /proc/$qemu/task/*/comm 2>/dev/null | wc -l)" = 2 ]; }
+wait_until 60 "python's threads named 'CPU 0/KVM' and 'CPU 1/KVM'" vcpus_named
 "$PMUKVM" --host record -q -e cpu-clock -p $qemu -o "$TMP/q.data" --duration 0.2 || fail "record -p failed"
 "$PERF" script -D -i "$TMP/q.data" 2>/dev/null | grep 'PERF_RECORD_COMM' >"$TMP/comm"
 for n in 0 1; do

@@ -11,7 +11,7 @@ need_perf	# the same kernel support: perf_event_open with cpu-clock
 "$TOOLS/mtwork" 2 600000 >/dev/null &
 W=$!
 at_exit 'kill $W'
-sleep 0.3
+wait_comm $W mtwork
 
 $PMUKVM top --stdio --iterations 2 -d 1 -E 15 >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; fail "live top failed"; }
 [ "$(grep -c '^# pmukvm top ' "$TMP/out")" -eq 2 ] || { cat "$TMP/out"; fail "not 2 snapshots"; }
