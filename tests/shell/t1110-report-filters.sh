@@ -90,7 +90,11 @@ expect_clean_error "--time 10%x" $PMUKVM report -i "$f" --stdio --time 10%x
 expect_clean_error "--time 0%-10%,30%" $PMUKVM report -i "$f" --stdio --time 0%-10%,30%
 expect_clean_error "--cpu 2-1" $PMUKVM report -i "$f" --stdio -C 2-1
 expect_clean_error "--cpu 99999" $PMUKVM report -i "$f" --stdio --cpu 99999
-expect_clean_error "--cpu past the recording's cpus" $PMUKVM report -i "$f" --stdio -C "0,$(nproc)"
+# the first CPU number past the file's (nrcpus avail, the machine's
+# configured CPUs: nproc counts only those this process may run on)
+avail=$(perf report -i "$f" --header-only 2>/dev/null | sed -n 's/^# nrcpus avail : \([0-9]*\)$/\1/p')
+[ -n "$avail" ] || fail "no nrcpus avail in $f's header"
+expect_clean_error "--cpu past the recording's cpus" $PMUKVM report -i "$f" --stdio -C "0,$avail"
 expect_clean_error "--pid x" $PMUKVM report -i "$f" --stdio --pid x
 expect_clean_error "--percentage bogus" $PMUKVM report -i "$f" --stdio --percentage bogus
 $PMUKVM report -i "$f" --stdio --percentage bogus >/dev/null 2>&1
