@@ -8,7 +8,7 @@ echo old >"$out"
 [ "$(cat "$out.old")" = old ] || fail "the previous file was not kept as $out.old"
 perf_quiet report --header-only -i "$out"
 for want in "hostname : $(uname -n)" "os release : $(uname -r)" "arch : $(uname -m)" \
-	    "nrcpus online : $(nproc)" "cmdline : .*pmukvm[^ ]* --host record -q -e cpu-clock -o $out" \
+	    "nrcpus online : $(getconf _NPROCESSORS_ONLN)" "cmdline : .*pmukvm[^ ]* --host record -q -e cpu-clock -o $out" \
 	    "event : name = cpu-clock" "cpuid : " "total memory : " "time of first sample" \
 	    "perf version : pmukvm"; do
 	grep -q "# $want" "$TMP/perf.out" || { cat "$TMP/perf.out"; fail "header lacks '$want'"; }
