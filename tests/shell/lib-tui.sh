@@ -48,6 +48,28 @@ screen() { tm capture-pane -p -t t; }
 
 keys() { tm send-keys -t t "$@"; sleep 0.3; }
 
+lib_screen_redrawn() {
+	local a b
+	a=$(screen)
+	[ "$a" != "$1" ] || return 1
+	sleep 0.1
+	b=$(screen)
+	[ "$a" = "$b" ]
+}
+
+# keys_redraw KEY...: for keys that change what the browser
+# shows, when the screen is read right after them: sends the keys, then
+# waits until the screen differs from the one before them and has stopped
+# changing (two reads 0.1 s apart agree). keys' fixed 0.3 s is not always
+# enough for the browser to redraw on a loaded machine.
+keys_redraw() {
+	local before
+	before=$(screen)
+	tm send-keys -t t "$@"
+	poll_until 30 lib_screen_redrawn "$before" || { screen | sed 's/^/  | /'
+		fail "the screen did not change after keys '$*'"; }
+}
+
 # wait_screen REGEX [SECONDS]: until the screen matches (extended regex).
 wait_screen() {
 	local i

@@ -38,19 +38,22 @@ for line in sys.stdin.read().split("\n"):
 ' "$1"
 }
 
-# stdio_norm N: report --stdio -q's lines likewise.
+# stdio_norm N: report --stdio -q's lines likewise, a graph line cut where
+# the browser's window cuts it (TUI_COLS, less tui_norm's 2 columns): a
+# callchain deeper than usual (a BPF program in clone3's path, say) made
+# one folded line longer than the window.
 stdio_norm() {
 	python3 -c '
 import re, sys
-n = int(sys.argv[1])
+n, width = int(sys.argv[1]), int(sys.argv[2]) - 2
 for line in sys.stdin.read().split("\n"):
     if not line.strip():
         continue
     if re.match(r"^ {2,6}[0-9]", line):
         print("ROW", " ".join(re.findall(r"[0-9.]+%", line)[:n]))
         continue
-    print(line.rstrip())
-' "$1"
+    print(line[:width].rstrip())
+' "$1" "$TUI_COLS"
 }
 
 # The rows with a graph are marked '+' and show nothing below at first.
@@ -62,11 +65,11 @@ list "$TMP/s0" >"$TMP/l0"
 [ "$(grep -c -E '^\+ ' "$TMP/l0")" -ge 3 ] || { cat "$TMP/l0"; fail "no rows marked '+'"; }
 [ -z "$(glines <"$TMP/l0")" ] || fail "graph lines shown before anything was unfolded"
 # Enter unfolds the first row: its first level, deeper branches folded.
-keys Enter
+keys_redraw Enter
 screen >"$TMP/s1"; list "$TMP/s1" >"$TMP/l1"
 head -1 "$TMP/l1" | grep -q '^- ' || { head -3 "$TMP/l1"; fail "Enter: first row not marked '-'"; }
 [ "$(wc -l <"$TMP/l1")" -gt "$(wc -l <"$TMP/l0")" ] || fail "Enter: no graph lines"
-keys Enter
+keys_redraw Enter
 screen >"$TMP/s2"; list "$TMP/s2" >"$TMP/l2"
 cmp -s "$TMP/l0" "$TMP/l2" || fail "Enter again: the row did not fold back"
 echo "ok: Enter unfolds and folds a row"
@@ -98,26 +101,26 @@ for i, line in enumerate(lines):
 ' "$TMP/callers.txt")
 [ -n "$r" ] || fail "no branch of the graph has lines below it"
 for ((i = 1; i < r; i++)); do keys Down; done
-keys +
+keys_redraw +
 screen >"$TMP/s3"; list "$TMP/s3" >"$TMP/l3"
 n=$(grep -n -E '^  .*[+][| ]--' "$TMP/l3" | head -1 | cut -d: -f1)
 n=$((n - r + 1))	# from the row
 [ -n "$n" ] || { head -20 "$TMP/l3"; fail "'+': no folded branch under the first row"; }
 for ((i = 1; i < n; i++)); do keys Down; done
-keys +
+keys_redraw +
 screen >"$TMP/s4"; list "$TMP/s4" >"$TMP/l4"
 sed -n "$((n + r - 1))p" "$TMP/l4" | grep -q -E -- '-[| ]--' || fail "'+' on a branch: not marked '-'"
 [ "$(wc -l <"$TMP/l4")" -gt "$(wc -l <"$TMP/l3")" ] || fail "'+' on a branch: nothing unfolded"
 keys Down
-keys -
+keys_redraw -
 screen >"$TMP/s5"; list "$TMP/s5" >"$TMP/l5"
 cmp -s "$TMP/l3" "$TMP/l5" || { diff "$TMP/l3" "$TMP/l5" | head; fail "'-' below a branch did not fold it"; }
 # 'e' unfolds the whole row; 'C' folds everything.
-keys e
+keys_redraw e
 screen >"$TMP/s6"; list "$TMP/s6" >"$TMP/l6"
 grep -q -E '^  .*[+][| ]--' <(awk -v r="$r" '/^[-+ ] +[0-9]+\.[0-9]+% / { k++ } k == r' "$TMP/l6") &&
 	fail "'e': a branch of the row is still folded"
-keys C
+keys_redraw C
 screen >"$TMP/s7"; list "$TMP/s7" >"$TMP/l7"
 { grep -q '^- ' "$TMP/l7" || [ -n "$(glines <"$TMP/l7")" ]; } && fail "'C': something is still unfolded"
 keys q
@@ -133,7 +136,7 @@ check_form() {
 		fail "$desc: report --stdio failed: $(cat "$TMP/stdio.err")"
 	tui_start "$PMUKVM report -i $TMP/cg.data --tui $*"
 	wait_screen "^Samples: [0-9]+ of event"
-	keys E
+	keys_redraw E
 	screen >"$TMP/sE"
 	keys q
 	[ "$(wait_exit)" = 0 ] || fail "$desc: non-zero exit"
