@@ -181,15 +181,34 @@ static inline u64 perf_data__where(const struct perf_data *d, const union perf_e
 	return d->chunk_cur_where + (u64)((const u8 *)ev - d->buf);
 }
 
+/**
+ * perf_data__chunk_at - when chunked, the chunk that holds the record at
+ * @where (perf_data__where's answer): for perf_data__chunk_event,
+ * perf_data__chunk_offset and perf_data__chunk_put, one look-up for all three.
+ */
+static inline struct data_chunk *perf_data__chunk_at(const struct perf_data *d, u64 where)
+{
+	return d->chunkv[where / CHUNK_SIZE - d->chunkv_seq];
+}
+
+/** perf_data__chunk_event - the record at @where, in its chunk @c. */
+static inline union perf_event *perf_data__chunk_event(const struct data_chunk *c, u64 where)
+{
+	return (union perf_event *)(c->mem + where % CHUNK_SIZE);
+}
+
+/** perf_data__chunk_offset - the file offset of the record at @where, in its chunk @c. */
+static inline u64 perf_data__chunk_offset(const struct data_chunk *c, u64 where)
+{
+	return c->file_off + where % CHUNK_SIZE;
+}
+
 /** perf_data__event_at - the record at @where (perf_data__where's answer). */
 static inline union perf_event *perf_data__event_at(const struct perf_data *d, u64 where)
 {
-	const struct data_chunk *c;
-
 	if (!d->chunked)
 		return (union perf_event *)(d->buf + (where - d->buf_file_off));
-	c = d->chunkv[where / CHUNK_SIZE - d->chunkv_seq];
-	return (union perf_event *)(c->mem + where % CHUNK_SIZE);
+	return perf_data__chunk_event(perf_data__chunk_at(d, where), where);
 }
 
 /** perf_data__where_offset - the file offset of the record at @where. */
@@ -197,7 +216,7 @@ static inline u64 perf_data__where_offset(const struct perf_data *d, u64 where)
 {
 	if (!d->chunked)
 		return where;
-	return d->chunkv[where / CHUNK_SIZE - d->chunkv_seq]->file_off + where % CHUNK_SIZE;
+	return perf_data__chunk_offset(perf_data__chunk_at(d, where), where);
 }
 
 /**
@@ -215,17 +234,22 @@ static inline void perf_data__hold(struct perf_data *d)
 
 void perf_data__chunk_gone(struct perf_data *data, size_t i);
 
+/**
+ * perf_data__chunk_put - the record at @where, in its chunk @c
+ * (perf_data__chunk_at), is not held any more.
+ */
+static inline void perf_data__chunk_put(struct perf_data *d, struct data_chunk *c, u64 where)
+{
+	/* The one being read stays (reading lets it go when it leaves it). */
+	if (--c->held == 0 && c != d->chunk_cur)
+		perf_data__chunk_gone(d, (size_t)(where / CHUNK_SIZE - d->chunkv_seq));
+}
+
 /** perf_data__drop - the record at @where (perf_data__where) is not held any more. */
 static inline void perf_data__drop(struct perf_data *d, u64 where)
 {
-	size_t i;
-
-	if (!d->chunked)
-		return;
-	i = (size_t)(where / CHUNK_SIZE - d->chunkv_seq);
-	/* The one being read stays (reading lets it go when it leaves it). */
-	if (--d->chunkv[i]->held == 0 && i != d->nr_chunkv - 1)
-		perf_data__chunk_gone(d, i);
+	if (d->chunked)
+		perf_data__chunk_put(d, perf_data__chunk_at(d, where), where);
 }
 
 /**

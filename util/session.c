@@ -144,7 +144,7 @@ void session__delete(struct session *s)
 	if (!s)
 		return;
 	machines__exit(&s->machines);
-	for (i = 0; !s->in_place && i < s->nr_queued; i++)
+	for (i = s->queue_head; !s->in_place && i < s->nr_queued; i++)
 		oe_release(s, &s->queue[i], oe_event(s, &s->queue[i]));
 	if (s->arena && !s->arena->live)
 		free(s->arena);
@@ -316,11 +316,11 @@ static void session__release(struct session *s)
 	/* What is queued can only lower the bound: nothing to scan for yet. */
 	if (!d->in_place || !perf_data__release_before_due(d, low))
 		return;
-	if (s->nr_queued) {
+	if (s->nr_queued > s->queue_head) {
 		/* Where orders records as their offsets do. */
 		u64 where = UINT64_MAX;
 
-		for (i = 0; i < s->nr_queued; i++)
+		for (i = s->queue_head; i < s->nr_queued; i++)
 			if (s->queue[i].ref < where)
 				where = s->queue[i].ref;
 		where = perf_data__where_offset(d, where & ~OE_EVSEL_MASK);
@@ -330,26 +330,66 @@ static void session__release(struct session *s)
 	perf_data__release_before(d, low);
 }
 
+/* Delivers the queued record @oe and lets it go. */
+static inline __attribute__((always_inline)) int
+deliver_queued(struct session *s, const struct ordered_event *oe)
+{
+	struct perf_data *d = s->data;
+	u64 where = oe->ref & ~OE_EVSEL_MASK;
+	union perf_event *ev;
+	int err;
+
+	if (s->in_place && d->chunked) {
+		/* The chunk looked up once for the record, its offset and its count. */
+		struct data_chunk *c = perf_data__chunk_at(d, where);
+
+		ev = perf_data__chunk_event(c, where);
+		err = deliver(s, ev, perf_data__chunk_offset(c, where), oe_evsel(s, oe));
+		s->queued_bytes -= ev->header.size;
+		perf_data__chunk_put(d, c, where);
+	} else {
+		ev = oe_event(s, oe);
+		err = deliver(s, ev, oe_offset(s, oe, ev), oe_evsel(s, oe));
+		oe_release(s, oe, ev);
+	}
+	return err;
+}
+
+/* The queue's room: what waits moves to the front, and the array grows when it is half full. */
+static void queue_make_room(struct session *s)
+{
+	size_t n = s->nr_queued - s->queue_head;
+
+	if (s->queue_head) {
+		memmove(s->queue, s->queue + s->queue_head, n * sizeof(*s->queue));
+		s->queue_head = 0;
+		s->nr_queued = n;
+	}
+	ALLOC_GROW(s->queue, s->nr_queued * 2 + 1, s->alloc_queued);
+}
+
 /*
  * Delivers queued records with time <= @limit (all of them for UINT64_MAX),
  * in (time, arrival) order. The queue is a few sorted runs (each CPU's
  * buffer, and what waited from the last flush): they are merged on the
- * fly from a small heap, so records are neither sorted nor copied; only
- * what still waits is moved to the front.
+ * fly from a small heap, so records are neither sorted nor copied; the
+ * last run left (input in time order has only one) is read straight
+ * through. What still waits is packed against the queue's end, where the
+ * next records are appended: what is left of one run (input in time
+ * order) is not moved at all.
  */
 static int queue_flush(struct session *s, u64 limit)
 {
-	struct perf_data *d = s->data;
-	bool chunked = s->in_place && d->chunked;
-	struct ordered_event *q = s->queue;
-	size_t n = s->nr_queued, nr_runs = 0, i, hn, kept = 0;
+	struct ordered_event *q = s->queue + s->queue_head;
+	size_t n = s->nr_queued - s->queue_head, nr_runs = 0, i, hn, dst;
 	struct queue_run *heap;
 	u64 last = s->last_flush;
 	int err = 0;
 
 	if (!n)
 		return 0;
-	for (i = 0; i < n; i++) {
+	/* Nothing came older than what came before it: the queue is one run. */
+	for (i = s->queue_runs ? 0 : n; i < n; i++) {
 		if (i && q[i].time >= q[i - 1].time)
 			continue;
 		ALLOC_GROW(s->runs, nr_runs + 1, s->alloc_runs);
@@ -358,35 +398,43 @@ static int queue_flush(struct session *s, u64 limit)
 		s->runs[nr_runs].time = q[i].time;
 		s->runs[nr_runs++].cur = i;
 	}
+	if (!nr_runs) {
+		ALLOC_GROW(s->runs, 1, s->alloc_runs);
+		s->runs[0].time = q[0].time;
+		s->runs[nr_runs++].cur = 0;
+	}
 	s->runs[nr_runs - 1].end = n;
 	heap = s->runs;
 	hn = nr_runs;
 	for (i = hn / 2; i-- > 0;)
 		heap_down(heap, hn, i);
 	while (hn && heap[0].time <= limit) {
-		struct ordered_event *oe = &q[heap[0].cur];
-		u64 where = oe->ref & ~OE_EVSEL_MASK;
-		union perf_event *ev;
+		struct queue_run *r = &heap[0];
+		const struct ordered_event *oe = &q[r->cur];
 
-		if (chunked) {
-			/* The chunk looked up once for the record, its offset and its count. */
-			struct data_chunk *c = d->chunkv[where / CHUNK_SIZE - d->chunkv_seq];
+		if (hn == 1) {
+			/* One run left (input in time order: the only one): no heap. */
+			size_t j = r->cur, end = r->end;
 
-			ev = (union perf_event *)(c->mem + where % CHUNK_SIZE);
-			err = deliver(s, ev, c->file_off + where % CHUNK_SIZE, oe_evsel(s, oe));
-			s->queued_bytes -= ev->header.size;
-			if (--c->held == 0 && c != d->chunk_cur)
-				perf_data__chunk_gone(d, where / CHUNK_SIZE - d->chunkv_seq);
-		} else {
-			ev = oe_event(s, oe);
-			err = deliver(s, ev, oe_offset(s, oe, ev), oe_evsel(s, oe));
-			oe_release(s, oe, ev);
+			while (j < end && q[j].time <= limit) {
+				err = deliver_queued(s, &q[j++]);
+				if (err)
+					break;
+			}
+			r->cur = j;
+			last = q[j - 1].time;
+			if (j == end)
+				hn = 0;
+			else
+				r->time = q[r->cur].time;
+			break;
 		}
+		err = deliver_queued(s, oe);
 		last = oe->time;
-		if (++heap[0].cur == heap[0].end)
+		if (++r->cur == r->end)
 			heap[0] = heap[--hn];
 		else
-			heap[0].time = oe[1].time;
+			r->time = oe[1].time;
 		heap_down(heap, hn, 0);
 		if (err)
 			break;
@@ -399,25 +447,36 @@ static int queue_flush(struct session *s, u64 limit)
 		hn = 0;
 	}
 	s->last_flush = last;
+	/* One run left, all of it no newer than max_timestamp: appending keeps it one. */
+	s->queue_runs = hn > 1;
 	/*
 	 * What waits keeps its order: the runs left, in the order of their
-	 * positions (the heap holds them in its own order).
+	 * positions (the heap holds them in its own order), packed from the
+	 * last backwards so that each moves up, if at all.
 	 */
 	if (hn > 1)
 		qsort(heap, hn, sizeof(*heap), run_cmp_pos);
-	for (i = 0; i < hn; i++) {
+	dst = n;
+	for (i = hn; i-- > 0;) {
 		size_t len = heap[i].end - heap[i].cur;
 
-		if (kept != heap[i].cur)
-			memmove(q + kept, q + heap[i].cur, len * sizeof(*q));
-		kept += len;
+		dst -= len;
+		if (dst != heap[i].cur)
+			memmove(q + dst, q + heap[i].cur, len * sizeof(*q));
 	}
-	s->nr_queued = kept;
+	s->queue_head += dst;
+	if (s->queue_head == s->nr_queued)
+		s->queue_head = s->nr_queued = 0;
 	/*
 	 * A queue that held many (input without rounds, before the first
 	 * watermark) and now holds few gives the room back.
 	 */
-	if (s->alloc_queued > QUEUE_KEEP && kept < s->alloc_queued / 8) {
+	if (s->alloc_queued > QUEUE_KEEP && n - dst < s->alloc_queued / 8) {
+		size_t kept = n - dst;
+
+		memmove(s->queue, s->queue + s->queue_head, kept * sizeof(*s->queue));
+		s->queue_head = 0;
+		s->nr_queued = kept;
 		s->alloc_queued = kept * 2 > QUEUE_KEEP ? kept * 2 : QUEUE_KEEP;
 		s->queue = xrealloc(s->queue, s->alloc_queued * sizeof(*s->queue));
 	}
@@ -511,7 +570,7 @@ queue_event(struct session *s, union perf_event *ev, u64 time, u64 off, struct e
 	if (time < s->last_flush)
 		s->stats.nr_unordered++;
 	if (s->nr_queued == s->alloc_queued)
-		ALLOC_GROW(s->queue, s->nr_queued + 1, s->alloc_queued);
+		queue_make_room(s);
 	oe = &s->queue[s->nr_queued++];
 	oe->time = time;
 	s->seq++;
@@ -526,15 +585,20 @@ queue_event(struct session *s, union perf_event *ev, u64 time, u64 off, struct e
 	/* evsel is one of s->data's, data->evsels[evsel->idx]. */
 	if (evsel && (u32)evsel->idx < OE_EVSEL_MASK)
 		oe->ref |= (u64)evsel->idx + 1;
-	if (time > s->max_timestamp)
+	if (time >= s->max_timestamp)
 		s->max_timestamp = time;
+	else
+		s->queue_runs = true;	/* older than one that waits, or than the last */
 	/* Once the input has shown rounds, they alone decide: no watermark. */
 	if (!s->seen_round)
 		stream_note(s, cpu, time);
 	if (s->queued_bytes > QUEUE_MAX_BYTES) {
 		/* No rounds in this input: bound memory by flushing the older half. */
-		sort_runs(s->queue, s->nr_queued, sizeof(*s->queue), oe_before_v);
-		return queue_flush(s, s->queue[s->nr_queued / 2].time);
+		struct ordered_event *q = s->queue + s->queue_head;
+		size_t n = s->nr_queued - s->queue_head;
+
+		sort_runs(q, n, sizeof(*q), oe_before_v);
+		return queue_flush(s, q[n / 2].time);
 	}
 	return s->seen_round ? 0 : stream_watermark(s);
 }
@@ -653,7 +717,7 @@ static int read_all(struct session *s)
 			break;
 		if ((++n & 0xffff) == 0) {
 			show_progress(s, off, false);
-			if (!s->nr_queued)
+			if (s->nr_queued == s->queue_head)
 				session__release(s);
 		}
 	}

@@ -78,11 +78,16 @@ struct session {
 	/* Time ordering (per-CPU buffers interleave in the file). */
 	bool ordered;
 	bool in_place;		/* queued records stay in data's chunks (or map) */
+	/*
+	 * queue[queue_head..nr_queued) wait, in the order they came;
+	 * session.c moves them to the front only when the array is full.
+	 */
 	struct ordered_event *queue;
-	size_t nr_queued, alloc_queued;
+	size_t queue_head, nr_queued, alloc_queued;
 	struct arena *arena;		/* the one being filled */
 	size_t queued_bytes;
 	struct queue_run *runs;		/* queue_flush's merge, kept between flushes */
+	bool queue_runs;		/* false: the queue is one run, in time order */
 	size_t alloc_runs;
 	u64 max_timestamp, next_flush, last_flush, seq;
 	/*
