@@ -19,7 +19,7 @@
 #include "util/writer.h"
 
 #define ROUND	0	/* in a row table: a FINISHED_ROUND, not a sample */
-#define MAX_SEEN 32
+#define MAX_SEEN 64
 
 struct row {
 	u64 time;	/* ROUND: a FINISHED_ROUND */
@@ -194,6 +194,41 @@ static const struct row rounds_rows[] = {
 
 static const u64 sorted_tags[] = { 1, 5, 3, 4, 2, 6, 10, 8, 9, 7, 13, 12, 15, 11, 14 };
 
+/*
+ * 60 samples on one CPU in time order, a round after every 5: each flush
+ * leaves the last round waiting, one run (the queue read straight down,
+ * its array's front reclaimed as it fills). Sample 23 is older than 22,
+ * which waits (not late: newer than what was delivered): from there the
+ * queue is two runs, merged, and after that flush one run again.
+ */
+static void check_one_run(void)
+{
+	struct row rows[80];
+	u64 tags[60];
+	struct order_tool t;
+	struct session_stats st;
+	int nr = 0, i, j;
+
+	for (i = 1; i <= 60; i++) {
+		rows[nr].time = i == 23 ? 215 : 10 * (u64)i;
+		rows[nr++].cpu = 0;
+		if (i % 5 == 0)
+			rows[nr++] = (struct row){ ROUND, 0 };
+	}
+	/* Expected: by time, ties in file order (none late). */
+	for (i = 0; i < 60; i++)
+		tags[i] = (u64)i + 1;
+	tags[21] = 23;
+	tags[22] = 22;
+	if (!run_rows(rows, nr, true, &t, &st))
+		return;
+	check_order(&t, rows, nr, tags, 60);
+	CHECK(st.nr_unordered == 0);
+	for (i = 1, j = 0; i < 60 && i < MAX_SEEN; i++)
+		j += t.time[i] < t.time[i - 1];
+	CHECK(j == 0);
+}
+
 void test_session_order_rounds(void)
 {
 	struct order_tool t;
@@ -206,6 +241,7 @@ void test_session_order_rounds(void)
 	CHECK(st.nr_samples == 15);
 	CHECK(st.nr_unordered == 0);
 	CHECK(st.nr_events[PERF_RECORD_FINISHED_ROUND] == 3);
+	check_one_run();
 }
 
 /* The same samples without FINISHED_ROUND: all at the end, the same order. */
