@@ -20,6 +20,13 @@
 #define QUEUE_MAX_BYTES	(256u << 20)
 /* Queue nodes kept allocated however few wait (64 KiB). */
 #define QUEUE_KEEP	4096u
+/*
+ * Only a queue array past this many nodes (256 KiB) is shrunk: one that
+ * waits for a few thousand records, more or less from flush to flush,
+ * would be shrunk and grown again each time (queue_make_room grows it
+ * when half of it waits).
+ */
+#define QUEUE_SHRINK	(4 * QUEUE_KEEP)
 
 /*
  * Queued copies live in 1 MiB arenas, each freed when its last record has
@@ -471,7 +478,7 @@ static int queue_flush(struct session *s, u64 limit)
 	 * A queue that held many (input without rounds, before the first
 	 * watermark) and now holds few gives the room back.
 	 */
-	if (s->alloc_queued > QUEUE_KEEP && n - dst < s->alloc_queued / 8) {
+	if (s->alloc_queued > QUEUE_SHRINK && n - dst < s->alloc_queued / 8) {
 		size_t kept = n - dst;
 
 		memmove(s->queue, s->queue + s->queue_head, kept * sizeof(*s->queue));
