@@ -124,6 +124,19 @@ for f in one all ours dwarf ours-dwarf badctx; do
 		$PMUKVM report -i "$TMP/$f.data" --stdio --no-children -g callee --sort $sort "${comms[@]}" \
 			>"$TMP/ours.txt" 2>"$TMP/err" ||
 			{ cat "$TMP/err"; fail "$f: report -g failed"; }
+		# perf's DWARF unwinding drew no graph at all, for any row, in 2 of
+		# about 12 runs of this test while a second suite ran on the machine
+		# (and every graph on a rerun on the same file): perf gets two more
+		# tries before its graphs are compared. pmukvm's DWARF paths were
+		# checked against perf script above either way.
+		for try in 1 2; do
+			case $f in *dwarf) ;; *) break ;; esac
+			grep -q -e '---' "$TMP/perf.txt" || ! grep -q -e '---' "$TMP/ours.txt" && break
+			echo "note: $f: --sort $sort: perf report drew no graph; again ($try)"
+			perf report -i "$TMP/$f.data" --stdio --no-children --no-inline --sort $sort \
+				"${pcomms[@]}" >"$TMP/perf.txt" 2>"$TMP/perf.err" ||
+				{ cat "$TMP/perf.err"; fail "$f: perf report -g failed"; }
+		done
 		if [ $f = all ] && [ $sort = sym ]; then
 			for s in sym dso,sym; do
 				perf report -i "$TMP/$f.data" --stdio --no-children -q -g none --sort $s \
