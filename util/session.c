@@ -387,14 +387,15 @@ static void queue_make_room(struct session *s)
  */
 static int queue_flush(struct session *s, u64 limit)
 {
-	struct ordered_event *q = s->queue + s->queue_head;
 	size_t n = s->nr_queued - s->queue_head, nr_runs = 0, i, hn, dst;
+	struct ordered_event *q;
 	struct queue_run *heap;
 	u64 last = s->last_flush;
 	int err = 0;
 
 	if (!n)
-		return 0;
+		return 0;	/* the queue may not exist yet: no pointer into it */
+	q = s->queue + s->queue_head;
 	/* Nothing came older than what came before it: the queue is one run. */
 	for (i = s->queue_runs ? 0 : n; i < n; i++) {
 		if (i && q[i].time >= q[i - 1].time)
