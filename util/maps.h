@@ -16,6 +16,8 @@ struct map {
 	struct dso *dso;
 };
 
+struct maps_index;
+
 /**
  * struct maps - non-overlapping maps in address order; shared by a
  * process's threads. A treap on start (priorities from a PRNG, never from
@@ -23,12 +25,20 @@ struct map {
  * (top-down allocators send them in descending order), lookups O(log n).
  * Its nodes are numbered (u32, 0: none) in one pool for every set, so
  * that a node is its map and two 4-byte links: 40 bytes.
+ *
+ * A set that is looked up more than it changes (mmaps at the start, then
+ * samples) also gets an index (every eighth start, sorted, and where its
+ * run of maps sits in the treap), built once the lookups that walked the
+ * treap since the last change are an eighth of its maps, and dropped by
+ * the next insert: lookups then search an array and walk a few levels of
+ * the treap instead of chasing nodes from its root.
  */
 struct maps {
 	u32 root;
 	u32 last;		/* lookup cache: the last map found or inserted */
 	int refcnt;
-	size_t nr;
+	u32 nr;
+	struct maps_index *idx;	/* NULL until a set of MAPS_INDEX_MIN maps is walked */
 };
 
 /** maps__new - an empty, reference-counted set (one reference, the caller's). */

@@ -101,6 +101,253 @@ static void maps_against_model(void)
 	maps__put(maps);
 }
 
+
+/*
+ * A brute-force model of a set: a plain array of maps in address order,
+ * kept by the rules (the newest map wins; what it covers of an older one
+ * is trimmed off, split around it, or dropped).
+ */
+struct model_set {
+	struct map m[4096];
+	size_t nr;
+};
+
+static void model_insert(struct model_set *ms, const struct map *new)
+{
+	struct map out[4096];
+	size_t i, n = 0;
+	bool placed = false;
+
+	if (new->end <= new->start)
+		return;
+	for (i = 0; i < ms->nr; i++) {
+		struct map m = ms->m[i];
+
+		if (m.end <= new->start || m.start >= new->end) {
+			if (!placed && m.start >= new->end) {
+				out[n++] = *new;
+				placed = true;
+			}
+			out[n++] = m;
+			continue;
+		}
+		if (m.start < new->start) {
+			struct map head = m;
+
+			head.end = new->start;
+			out[n++] = head;
+		}
+		if (!placed) {
+			out[n++] = *new;
+			placed = true;
+		}
+		if (m.end > new->end) {
+			struct map tail = m;
+
+			tail.pgoff += new->end - m.start;
+			tail.start = new->end;
+			out[n++] = tail;
+		}
+	}
+	if (!placed)
+		out[n++] = *new;
+	memcpy(ms->m, out, n * sizeof(out[0]));
+	ms->nr = n;
+}
+
+static const struct map *model_find(const struct model_set *ms, u64 addr)
+{
+	size_t i;
+
+	for (i = 0; i < ms->nr; i++)
+		if (addr >= ms->m[i].start && addr < ms->m[i].end)
+			return &ms->m[i];
+	return NULL;
+}
+
+static bool same_map(const struct map *a, const struct map *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->start == b->start && a->end == b->end && a->pgoff == b->pgoff && a->dso == b->dso;
+}
+
+/* Whether a walk of @maps gives the model's maps, in order, and its count. */
+static bool walk_matches(struct maps *maps, const struct model_set *ms)
+{
+	struct map *map;
+	size_t n = 0;
+
+	for (map = maps__first(maps); map; map = maps__next(maps, map), n++)
+		if (n >= ms->nr || !same_map(map, &ms->m[n]))
+			return false;
+	return n == ms->nr && maps->nr == ms->nr;
+}
+
+static u64 lcg(u64 *seed)
+{
+	*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+	return *seed >> 17;
+}
+
+/* A random map over @pages pages: mostly short, some long enough to cover several. */
+static struct map random_map(u64 *seed, u64 pages)
+{
+	enum { PAGE = 0x1000 };
+	u64 a = lcg(seed) % pages, len = lcg(seed) % 16 ? 1 + lcg(seed) % 3 : 1 + lcg(seed) % 64;
+	struct map m;
+
+	if (a + len > pages)
+		len = pages - a;
+	m.start = a * PAGE;
+	m.end = (a + len) * PAGE;
+	if (lcg(seed) % 4 == 0) {	/* part pages: splits inside a page */
+		m.start += 0x800;
+		m.end += lcg(seed) % 2 ? 0x800 : 0;
+	}
+	m.pgoff = (lcg(seed) % 64) * PAGE;
+	m.dso = &fake_dsos[lcg(seed) % 4];
+	return m;
+}
+
+/* An address to look up: anywhere, or at a model map's start, last byte or end. */
+static u64 random_addr(u64 *seed, const struct model_set *ms, u64 pages)
+{
+	const struct map *m;
+
+	if (!ms->nr || lcg(seed) % 2)
+		return lcg(seed) % (pages * 0x1000 + 0x2000);
+	m = &ms->m[lcg(seed) % ms->nr];
+	switch (lcg(seed) % 3) {
+	case 0:
+		return m->start;
+	case 1:
+		return m->end - 1;
+	default:
+		return m->end;
+	}
+}
+
+/*
+ * The lookup index (built once a set of 128 maps or more has been walked
+ * often enough since its last change, dropped by the next insert)
+ * against the model: thousands of random inserts, each followed by a run
+ * of lookups of random length (none, a few, past what builds the index),
+ * a clone now and then that then goes its own way, and a clear; every
+ * lookup's answer is the model's, and so is a walk of the set.
+ */
+static void maps_index_against_model(void)
+{
+	enum { PAGES = 2048, STEPS = 6000 };
+	static struct model_set ms, cs;
+	struct maps *maps = maps__new(), *copy = NULL;
+	u64 seed = 1205;
+	int step, bad = 0, built = 0;
+
+	ms.nr = 0;
+	for (step = 0; step < STEPS && !bad; step++) {
+		struct map m = random_map(&seed, PAGES);
+		u64 i, runs;
+
+		maps__insert(maps, &m);
+		model_insert(&ms, &m);
+		/* Mostly short runs (the index stays stale), some long ones. */
+		runs = lcg(&seed) % 8 ? lcg(&seed) % 4 : lcg(&seed) % (ms.nr / 4 + 2);
+		for (i = 0; i < runs; i++) {
+			u64 addr = random_addr(&seed, &ms, PAGES);
+
+			bad |= !same_map(maps__find(maps, addr), model_find(&ms, addr));
+		}
+		built |= maps->idx != NULL;
+		if (step % 97 == 0)
+			bad |= !walk_matches(maps, &ms);
+		if (step % 1000 == 500) {
+			/* A fork: the copy's index is its own. */
+			maps__put(copy);
+			copy = maps__clone(maps);
+			cs = ms;
+		}
+		if (copy && step % 3 == 0) {
+			m = random_map(&seed, PAGES);
+			maps__insert(copy, &m);
+			model_insert(&cs, &m);
+			for (i = 0; i < 40; i++) {
+				u64 addr = random_addr(&seed, &cs, PAGES);
+
+				bad |= !same_map(maps__find(copy, addr), model_find(&cs, addr));
+			}
+		}
+		if (step == STEPS / 2) {
+			maps__clear(maps);
+			ms.nr = 0;
+			bad |= maps__first(maps) != NULL;
+		}
+	}
+	CHECK(!bad);
+	CHECK(step == STEPS);
+	CHECK(built);
+	CHECK(walk_matches(maps, &ms));
+	CHECK(copy && walk_matches(copy, &cs));
+	maps__put(copy);
+	maps__put(maps);
+}
+
+/*
+ * Lookups through a built index, then an insert that splits one map,
+ * trims two and replaces others: the next lookups see the change at
+ * every edge, through the treap and then through a rebuilt index.
+ */
+static void maps_index_cases(void)
+{
+	enum { N = 300, PAGE = 0x1000 };
+	struct maps *maps = maps__new();
+	static struct model_set ms;
+	static const struct map changes[] = {
+		/* The maps are [0x1000, 0x2000), [0x3000, 0x4000) ... */
+		{ 0x11400, 0x11800, 0x40, &fake_dsos[3] },	/* inside one: splits it */
+		{ 0x21800, 0x27800, 0, &fake_dsos[2] },		/* trims two, drops two */
+		{ 0x29000, 0x2b800, 0, &fake_dsos[3] },		/* replaces one, trims one */
+		{ 0x0, 0x1000, 0, &fake_dsos[1] },		/* below them all */
+		{ 0x40000, 0x80000, 0, &fake_dsos[0] },		/* over many: replaces them */
+		{ (2 * N - 1) * PAGE, (2 * N + 8) * PAGE, 0, &fake_dsos[1] },	/* the top one and past */
+	};
+	size_t c, i, rounds;
+	int bad = 0;
+
+	ms.nr = 0;
+	/* Descending, one page in every two, as a top-down allocator maps. */
+	for (i = N; i-- > 0;) {
+		struct map m = { (2 * i + 1) * PAGE, (2 * i + 2) * PAGE, i * PAGE, &fake_dsos[i % 4] };
+
+		maps__insert(maps, &m);
+		model_insert(&ms, &m);
+	}
+	for (c = 0; c < ARRAY_SIZE(changes); c++) {
+		/* Twice round: the first walks the treap and builds the index, the second uses it. */
+		for (rounds = 0; rounds < 2; rounds++)
+			for (i = 0; i < (2 * N + 10) * 2; i++) {
+				u64 addr = i * (PAGE / 2) + (i % 3 == 2 ? PAGE / 2 - 1 : 0);
+
+				bad |= !same_map(maps__find(maps, addr), model_find(&ms, addr));
+			}
+		CHECK(maps->idx != NULL);
+		maps__insert(maps, &changes[c]);
+		model_insert(&ms, &changes[c]);
+		for (i = 0; i < ms.nr; i++) {
+			const struct map *m = &ms.m[i];
+
+			bad |= !same_map(maps__find(maps, m->start), m);
+			bad |= !same_map(maps__find(maps, m->end - 1), m);
+			bad |= !same_map(maps__find(maps, m->end), model_find(&ms, m->end));
+			if (m->start)
+				bad |= !same_map(maps__find(maps, m->start - 1), model_find(&ms, m->start - 1));
+		}
+		CHECK(walk_matches(maps, &ms));
+	}
+	CHECK(!bad);
+	maps__put(maps);
+}
+
 void test_maps_insert_find(void)
 {
 	struct maps *maps = maps__new(), *copy, *shared;
@@ -151,6 +398,8 @@ void test_maps_insert_find(void)
 	maps__put(maps);
 	maps__put(NULL);
 	maps_against_model();
+	maps_index_cases();
+	maps_index_against_model();
 }
 
 void test_thread_hash(void)
