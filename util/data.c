@@ -266,7 +266,6 @@ static void map_data(struct perf_data *d)
 	if (p == MAP_FAILED)
 		return;
 	madvise(p, (size_t)len, MADV_SEQUENTIAL);
-	free(d->buf);
 	d->map = p;
 	d->map_len = (size_t)len;
 	d->mapped = d->in_place = true;
@@ -339,8 +338,6 @@ struct perf_data *perf_data__open(const char *path, struct err *e)
 		err = perf_data__set_err(d, -EISDIR, "is a directory, not a data file");
 		goto out_err;
 	}
-	d->buf_size = READ_BUF_SIZE;
-	d->buf = xmalloc(d->buf_size);
 	if (!S_ISREG(st.st_mode)) {
 		/* A stream: must be pipe mode. */
 		u64 size = 0;
@@ -614,6 +611,17 @@ static int fill(struct perf_data *d, size_t need, size_t *avail)
 		return 0;
 	if (d->chunked)
 		return fill_chunk(d, need, avail);
+	if (!d->buf) {
+		/*
+		 * Made on the first read, not at open: a mapped or chunked
+		 * read never needs it. A file's buffer is no larger than its
+		 * data section (any record lies within that), a stream's 1 MiB.
+		 */
+		d->buf_size = READ_BUF_SIZE;
+		if (!d->is_pipe || d->data_size)
+			d->buf_size = (size_t)min_t(u64, READ_BUF_SIZE, PERF_ALIGN(d->data_size, 8) + 8);
+		d->buf = xmalloc(d->buf_size);
+	}
 	/* Slide what is left to the front. */
 	if (d->buf_pos) {
 		memmove(d->buf, d->buf + d->buf_pos, d->buf_len - d->buf_pos);
