@@ -179,6 +179,12 @@ static inline struct hist_entry *hist_entry__child(const struct hist_entry *he, 
 /** hist_entry__add_child - --hierarchy: @child goes under @he. */
 void hist_entry__add_child(struct hist_entry *he, struct hist_entry *child);
 
+/** hist_entry__period - @he's period: the sum of its samples' periods. */
+static inline u64 hist_entry__period(const struct hist_entry *he)
+{
+	return he->period;
+}
+
 static inline u64 hist_entry__nr_samples(const struct hist_entry *he)
 {
 	return he->more ? (u64)he->more->samples_hi << 32 | he->samples_lo : he->samples_lo;
@@ -279,6 +285,16 @@ struct hists {
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };
+
+/**
+ * hists__sorted - the row at @i (below nr_entries) in @hists' order, after
+ * hists__sort or hists__sort_final: readers outside util/hist.c take the
+ * sorted rows through this, not hists->sorted.
+ */
+static inline struct hist_entry *hists__sorted(const struct hists *hists, size_t i)
+{
+	return hists->sorted[i];
+}
 
 void hists__init(struct hists *hists, const struct sort_order *so);
 void hists__exit(struct hists *hists);

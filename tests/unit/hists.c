@@ -68,10 +68,11 @@ void test_hists_grouping(void)
 			hists__add(&h, &al, 1);
 		}
 		hists__sort(&h);
-		if (h.nr_entries != cases[c].rows || hist_entry__nr_samples(h.sorted[0]) != cases[c].top) {
+		if (h.nr_entries != cases[c].rows ||
+		    hist_entry__nr_samples(hists__sorted(&h, 0)) != cases[c].top) {
 			fprintf(stderr, "sort %s: %zu rows (want %zu), top %lu (want %lu)\n",
 				cases[c].sort, h.nr_entries, cases[c].rows,
-				(unsigned long)hist_entry__nr_samples(h.sorted[0]), (unsigned long)cases[c].top);
+				(unsigned long)hist_entry__nr_samples(hists__sorted(&h, 0)), (unsigned long)cases[c].top);
 			unit_failures++;
 		}
 		CHECK(h.nr_samples == 7 && h.total_period == 7);
@@ -334,15 +335,15 @@ void test_hists_sort_scratch(void)
 			if (h.nr_entries != ROWS)
 				bad++;
 			for (i = 0; i < h.nr_entries; i++) {
-				const struct hist_entry *a = h.sorted[i], *b = i ? h.sorted[i - 1] : NULL;
+				const struct hist_entry *a = hists__sorted(&h, i), *b = i ? hists__sorted(&h, i - 1) : NULL;
 				int c = b ? strcmp(b->comm, a->comm) : 0;
 
 				if ((!final && hists__find(&h, a) != a) ||
 				    (!a->more && hist_entry__nr_samples(a) != (u64)pass + 1) ||
 				    (a->more && hist_entry__nr_samples(a) < (u64)pass + 1))
 					bad++;
-				if (!b || b->period != a->period) {
-					bad += b && b->period < a->period;
+				if (!b || hist_entry__period(b) != hist_entry__period(a)) {
+					bad += b && hist_entry__period(b) < hist_entry__period(a);
 					continue;
 				}
 				/* equal periods: by comm then address, or by address then comm */
@@ -400,7 +401,7 @@ void test_hists_decay_reuse(void)
 		hist_entry__set_loc(&key, NULL, 0x1000 + (u64)i);
 		he = hists__find(&h, &key);
 
-		if (!he || hist_entry__nr_samples(he) != 2 || he->period != 16)
+		if (!he || hist_entry__nr_samples(he) != 2 || hist_entry__period(he) != 16)
 			bad++;
 	}
 	CHECK(bad == 0);
@@ -440,7 +441,7 @@ void test_hists_mode_split(void)
 		al.cpumode = modes[0];
 		hists__add(&h, &al, 8);
 	}
-	CHECK(h.nr_entries == 1 && he->period == 143 && he->more && he->more->modes);
+	CHECK(h.nr_entries == 1 && hist_entry__period(he) == 143 && he->more && he->more->modes);
 	CHECK(hist_entry__mode_period(he, modes[0]) == 108);
 	CHECK(hist_entry__mode_period(he, modes[1]) == 30);
 	CHECK(hist_entry__mode_period(he, modes[2]) == 0);
@@ -451,7 +452,7 @@ void test_hists_mode_split(void)
 	{
 		const struct hist_entry *row = hists__add_entry(&v, he);
 
-		CHECK(v.nr_entries == 1 && row != he && row->period == 143);
+		CHECK(v.nr_entries == 1 && row != he && hist_entry__period(row) == 143);
 		for (i = 0; i < ARRAY_SIZE(modes); i++)
 			CHECK(hist_entry__mode_period(row, modes[i]) ==
 			      hist_entry__mode_period(he, modes[i]));
@@ -460,7 +461,7 @@ void test_hists_mode_split(void)
 	hists__decay(&h);
 	CHECK(hist_entry__mode_period(he, modes[0]) == 108 * 7 / 8);
 	CHECK(hist_entry__mode_period(he, modes[1]) == 30 * 7 / 8);
-	CHECK(he->period == 143 * 7 / 8);
+	CHECK(hist_entry__period(he) == 143 * 7 / 8);
 	hists__exit(&h);
 }
 
