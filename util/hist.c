@@ -11,6 +11,7 @@
 #include "symbols/symtab.h"
 #include "util/callchain.h"
 #include "util/err.h"
+#include "util/introsort.h"
 #include "util/srcline.h"
 
 const char *mode_name(u8 cpumode)
@@ -1248,108 +1249,32 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 	return sort_sym(a, b);
 }
 
-typedef int (*rows_cmp_fn)(const struct sort_ctx *ctx, const struct hist_entry *a,
-			   const struct hist_entry *b);
-
-/* Heapsort of @a[0, n): the introsort's way out, O(n log n) whatever the input. */
-static inline __attribute__((always_inline)) void
-rows_heapsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
+static bool rows_before_default(const void *a, const void *b, const void *ctx)
 {
-	size_t i = n / 2, end = n, c, r;
-	struct hist_entry *v;
+	return sorted_cmp_default(ctx, *(struct hist_entry *const *)a,
+				  *(struct hist_entry *const *)b) < 0;
+}
 
-	while (end > 1) {
-		if (i > 0) {
-			v = a[--i];
-		} else {
-			v = a[--end];
-			a[end] = a[0];
-		}
-		for (r = i; (c = 2 * r + 1) < end; r = c) {
-			if (c + 1 < end && cmp(ctx, a[c], a[c + 1]) < 0)
-				c++;
-			if (cmp(ctx, v, a[c]) >= 0)
-				break;
-			a[r] = a[c];
-		}
-		a[r] = v;
-	}
+static bool rows_before(const void *a, const void *b, const void *ctx)
+{
+	return sorted_cmp(ctx, *(struct hist_entry *const *)a, *(struct hist_entry *const *)b) < 0;
 }
 
 /*
- * An introsort of @a[0, n) by @cmp (given @ctx) in place: quicksort
- * (median of three, the smaller side first), heapsort past 2 log2(n)
- * levels, insertion for the short ranges. Not stable, but @cmp orders
- * distinct rows strictly (rows equal under the sort keys are one row), so
- * the order is the one order of the rows, whatever order they come in.
- * Inlined with @cmp a constant.
+ * The rows' sorts, one for the default keys (their compares inlined) and
+ * one for any. Not stable, but the order orders distinct rows strictly
+ * (rows equal under the sort keys are one row): the result is the one
+ * order of the rows, whatever order they come in.
  */
-static inline __attribute__((always_inline)) void
-rows_introsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
-{
-	struct { size_t lo, hi; unsigned budget; } st[64];
-	size_t lo = 0, hi = n, i, k, mid, store;
-	unsigned budget = 2 * (64 - (unsigned)__builtin_clzll(n | 1)), sp = 0;
-	struct hist_entry *t, *p;
-
-#define SWAP(x, y) (t = a[x], a[x] = a[y], a[y] = t)
-	for (;;) {
-		while (hi - lo > 16) {
-			if (!budget) {
-				rows_heapsort_f(a + lo, hi - lo, cmp, ctx);
-				lo = hi;
-				break;
-			}
-			budget--;
-			mid = lo + (hi - lo) / 2;
-			if (cmp(ctx, a[mid], a[lo]) < 0)
-				SWAP(mid, lo);
-			if (cmp(ctx, a[hi - 1], a[mid]) < 0) {
-				SWAP(hi - 1, mid);
-				if (cmp(ctx, a[mid], a[lo]) < 0)
-					SWAP(mid, lo);
-			}
-			/* the median to the end as the pivot; the first is below it */
-			SWAP(mid, hi - 1);
-			p = a[hi - 1];
-			for (store = lo, i = lo; i < hi - 1; i++)
-				if (cmp(ctx, a[i], p) < 0) {
-					SWAP(i, store);
-					store++;
-				}
-			SWAP(store, hi - 1);
-			/* the larger side waits on the stack (64 are enough: it halves) */
-			if (store - lo < hi - store - 1) {
-				st[sp].lo = store + 1, st[sp].hi = hi, st[sp++].budget = budget;
-				hi = store;
-			} else {
-				st[sp].lo = lo, st[sp].hi = store, st[sp++].budget = budget;
-				lo = store + 1;
-			}
-		}
-		for (i = lo + 1; i < hi; i++) {
-			t = a[i];
-			for (k = i; k > lo && cmp(ctx, a[k - 1], t) > 0; k--)
-				a[k] = a[k - 1];
-			a[k] = t;
-		}
-		if (!sp)
-			break;
-		sp--;
-		lo = st[sp].lo, hi = st[sp].hi, budget = st[sp].budget;
-	}
-#undef SWAP
-}
-
 static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
 {
-	rows_introsort_f(a, n, sorted_cmp_default, NULL);
+	introsort_inline(a, n, sizeof(*a), rows_before_default, NULL);
 }
 
 static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n,
 							  const struct sort_ctx *ctx)
 {
-	rows_introsort_f(a, n, sorted_cmp, ctx);
+	introsort_inline(a, n, sizeof(*a), rows_before, ctx);
 }
 
 /* @hists' @n rows at @a into their order, in place. */

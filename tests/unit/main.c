@@ -41,6 +41,7 @@ void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
 void test_sort_u64(void);
+void test_introsort(void);
 void test_dlib(void);
 void test_resolve_cache(void);
 void test_resolve_callchain_cache(void);
@@ -117,6 +118,7 @@ static const struct unit_test tests[] = {
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },
 	{ "sort_u64", test_sort_u64 },
+	{ "introsort", test_introsort },
 	{ "dlib", test_dlib },
 	{ "resolve_cache", test_resolve_cache },
 	{ "resolve_callchain_cache", test_resolve_callchain_cache },
