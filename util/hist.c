@@ -538,16 +538,18 @@ void hists__init(struct hists *hists, const struct sort_order *so)
 	memset(hists, 0, sizeof(*hists));
 	hists->so = *so;
 	hists->fields = sort_order__fields(so);
+	hists->free_rows = HIST_ROW_NONE;
 }
 
 /*
- * Rows come from chunks, each twice the last (up to ROW_CHUNK_MAX rows):
- * no allocator header per row, and one free per chunk.
+ * A row's struct hist_more comes from chunks, each twice the last (up to
+ * ROW_CHUNK_MAX): no allocator header per one, and one free per chunk.
+ * (The rows themselves are in chunks of HIST_ROW_CHUNK, hists->rows.)
  */
 #define ROW_CHUNK_MIN	32
 #define ROW_CHUNK_MAX	8192
 
-/* A chunk of rows (or of struct hist_more), carved from the front. */
+/* A chunk of struct hist_more, carved from the front. */
 struct carve_chunk {
 	struct carve_chunk *next;
 	size_t used, size;
@@ -647,32 +649,70 @@ static void row__free_more(struct hists *hists, struct hist_entry *he)
 	he->flags &= (u8)~HE_MORE_OWN;
 }
 
-static struct hist_entry *hists__new_row(struct hists *hists)
+/*
+ * A new row's memory and its index (in @idx): one dropped by top's decay,
+ * else the next in the last chunk, a chunk more when it is full.
+ */
+static struct hist_entry *hists__new_row(struct hists *hists, u32 *idx)
 {
-	struct hist_entry *he = hists->free_rows;
+	struct hist_entry *he;
+	u32 i = hists->free_rows;
 
-	if (he) {
+	if (i != HIST_ROW_NONE) {
+		he = hists__row(hists, i);
 		hists->free_rows = he->hnext;
+		*idx = i;
 		return he;
 	}
-	return chunks__carve(&hists->chunks, sizeof(*he));
+	i = hists->next_row;
+	if (i == HIST_ROW_NONE)
+		die("more than %u report rows", HIST_ROW_NONE - 1);
+	if (!(i & (HIST_ROW_CHUNK - 1)) || !hists->nr_chunks) {
+		/* A fresh chunk (after hists__take_rows the last may be part-used). */
+		ALLOC_GROW(hists->rows, hists->nr_chunks + 1, hists->alloc_chunks);
+		hists->rows[hists->nr_chunks++] = xmalloc(HIST_ROW_CHUNK * sizeof(*he));
+		i = (hists->nr_chunks - 1) << HIST_ROW_CHUNK_SHIFT;
+	}
+	hists->next_row = i + 1;
+	*idx = i;
+	return hists__row(hists, i);
 }
 
-/* Top's decay: a row no count holds any more, for the next new row. */
-static void hists__drop_row(struct hists *hists, struct hist_entry *he)
+/* Top's decay: row @idx (@he) no count holds any more, for the next new row. */
+static void hists__drop_row(struct hists *hists, struct hist_entry *he, u32 idx)
 {
 	row__free_more(hists, he);
 	he->hnext = hists->free_rows;
-	hists->free_rows = he;
+	hists->free_rows = idx;
 }
 
-/* Hands @src's rows' memory to @dst (whose table the rows move into). */
-static void hists__take_rows(struct hists *dst, struct hists *src)
+/*
+ * Hands @src's rows' memory to @dst (whose table the rows move into):
+ * @src's chunks go after @dst's, and @src's row i is @dst's i + the base
+ * returned. @dst's new rows come after @src's from now on.
+ */
+static u32 hists__take_rows(struct hists *dst, struct hists *src)
 {
-	chunks__splice(&dst->chunks, &src->chunks);
-	src->free_rows = NULL;
+	u32 base = dst->nr_chunks << HIST_ROW_CHUNK_SHIFT, c;
+
+	if (src->nr_chunks &&
+	    (u64)dst->nr_chunks + src->nr_chunks > (u64)HIST_ROW_NONE >> HIST_ROW_CHUNK_SHIFT)
+		die("more than %u report rows", HIST_ROW_NONE - 1);
+	for (c = 0; c < src->nr_chunks; c++) {
+		ALLOC_GROW(dst->rows, dst->nr_chunks + 1, dst->alloc_chunks);
+		dst->rows[dst->nr_chunks++] = src->rows[c];
+	}
+	if (src->nr_chunks)
+		dst->next_row = base + src->next_row;
+	/* @dst's dropped rows keep their indices; @src's own are not reused */
+	free(src->rows);
+	src->rows = NULL;
+	src->nr_chunks = src->alloc_chunks = 0;
+	src->next_row = 0;
+	src->free_rows = HIST_ROW_NONE;
 	chunks__splice(&dst->more_chunks, &src->more_chunks);
 	src->free_more = NULL;
+	return base;
 }
 
 void hists__reset(struct hists *hists)
@@ -680,18 +720,23 @@ void hists__reset(struct hists *hists)
 	size_t i;
 
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he = hists->table[i];
+		u32 r;
 
-		for (; he; he = he->hnext)
-			row__free_more(hists, he);
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+			row__free_more(hists, hists__row(hists, r));
 	}
 	/* after hists__sort_final the rows are only in the sorted array */
 	for (i = 0; hists->unlinked && i < hists->nr_entries; i++)
-		row__free_more(hists, hists->sorted[i]);
+		row__free_more(hists, hists__sorted(hists, i));
 	hists->unlinked = false;
-	chunks__free(&hists->chunks);
+	for (i = 0; i < hists->nr_chunks; i++)
+		free(hists->rows[i]);
+	free(hists->rows);
+	hists->rows = NULL;
+	hists->nr_chunks = hists->alloc_chunks = 0;
+	hists->next_row = 0;
 	chunks__free(&hists->more_chunks);
-	hists->free_rows = NULL;
+	hists->free_rows = HIST_ROW_NONE;
 	hists->free_more = NULL;
 	free(hists->table);
 	free(hists->sorted);
@@ -764,7 +809,7 @@ static size_t hists__bucket(const struct hists *hists, u32 hash)
 static void hists__grow(struct hists *hists)
 {
 	size_t osz = hists->table_size, i;
-	struct hist_entry **old = hists->table;
+	u32 *old = hists->table;
 
 	/* no row is added after hists__sort_final */
 	if (hists->unlinked)
@@ -772,16 +817,18 @@ static void hists__grow(struct hists *hists)
 
 	hists->table_size = osz ? osz * 2 : 1024;
 	hists->table_shift = 32 - (unsigned)__builtin_ctzll(hists->table_size);
-	hists->table = xcalloc(hists->table_size, sizeof(*hists->table));
+	hists->table = xmalloc(hists->table_size * sizeof(*hists->table));
+	memset(hists->table, 0xff, hists->table_size * sizeof(*hists->table));	/* HIST_ROW_NONE */
 	for (i = 0; i < osz; i++) {
-		struct hist_entry *he = old[i], *n;
+		u32 r = old[i], n;
 
-		for (; he; he = n) {
+		for (; r != HIST_ROW_NONE; r = n) {
+			struct hist_entry *he = hists__row(hists, r);
 			size_t b = hists__bucket(hists, hists__row_hash(hists, he));
 
 			n = he->hnext;
 			he->hnext = hists->table[b];
-			hists->table[b] = he;
+			hists->table[b] = r;
 		}
 	}
 	free(old);
@@ -790,14 +837,18 @@ static void hists__grow(struct hists *hists)
 static inline __attribute__((always_inline)) struct hist_entry *
 hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
 {
-	struct hist_entry *he;
+	u32 r;
 
 	if (!hists->table_size)
 		return NULL;
-	for (he = hists->table[hists__bucket(hists, hash)]; he; he = he->hnext)
+	for (r = hists->table[hists__bucket(hists, hash)]; r != HIST_ROW_NONE;) {
+		struct hist_entry *he = hists__row(hists, r);
+
 		if (he->flags >> HE_HASH_SHIFT == (hash & HASH_TAG_MASK) &&
 		    (row_same(f, he, k) || row_matches_slow(hists, he, k)))
 			return he;
+		r = he->hnext;
+	}
 	return NULL;
 }
 
@@ -807,8 +858,8 @@ static struct hist_entry *hists__lookup(const struct hists *hists, const struct 
 	return hists__lookup_f(hists, hists->fields, k, hash);
 }
 
-/* Links a new row (its fields set, counts zero) in under @hash. */
-static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
+/* Links a new row @he, of index @idx (its fields set, counts zero), in under @hash. */
+static void hists__link(struct hists *hists, struct hist_entry *he, u32 idx, u32 hash)
 {
 	size_t b;
 
@@ -818,7 +869,7 @@ static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
 	he->flags = (u8)((he->flags & ~(HASH_TAG_MASK << HE_HASH_SHIFT)) |
 			 (hash & HASH_TAG_MASK) << HE_HASH_SHIFT);
 	he->hnext = hists->table[b];
-	hists->table[b] = he;
+	hists->table[b] = idx;
 	hists->nr_entries++;
 }
 
@@ -827,11 +878,12 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 								  const struct hist_key *k,
 								  u32 hash)
 {
-	struct hist_entry *he = hists__new_row(hists);
+	u32 idx;
+	struct hist_entry *he = hists__new_row(hists, &idx);
 
 	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
 			 hists__new_more(hists) : NULL, k);
-	hists__link(hists, he, hash);
+	hists__link(hists, he, idx, hash);
 	return he;
 }
 
@@ -1191,10 +1243,10 @@ size_t hists__longest_chain(const struct hists *hists)
 	size_t i, most = 0;
 
 	for (i = 0; i < hists->table_size; i++) {
-		const struct hist_entry *he;
 		size_t n = 0;
+		u32 r;
 
-		for (he = hists->table[i]; he; he = he->hnext)
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
 			n++;
 		if (n > most)
 			most = n;
@@ -1204,6 +1256,7 @@ size_t hists__longest_chain(const struct hists *hists)
 
 /* What the order of rows depends on beyond the rows: the sort keys, --children. */
 struct sort_ctx {
+	const struct hists *hists;	/* whose rows the indices sorted name */
 	const struct sort_order *so;
 	bool cumulate;
 };
@@ -1251,43 +1304,49 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 
 static bool rows_before_default(const void *a, const void *b, const void *ctx)
 {
-	return sorted_cmp_default(ctx, *(struct hist_entry *const *)a,
-				  *(struct hist_entry *const *)b) < 0;
+	const struct hists *hists = ctx;
+
+	return sorted_cmp_default(NULL, hists__row(hists, *(const u32 *)a),
+				  hists__row(hists, *(const u32 *)b)) < 0;
 }
 
 static bool rows_before(const void *a, const void *b, const void *ctx)
 {
-	return sorted_cmp(ctx, *(struct hist_entry *const *)a, *(struct hist_entry *const *)b) < 0;
+	const struct sort_ctx *c = ctx;
+
+	return sorted_cmp(c, hists__row(c->hists, *(const u32 *)a),
+			  hists__row(c->hists, *(const u32 *)b)) < 0;
 }
 
 /*
- * The rows' sorts, one for the default keys (their compares inlined) and
- * one for any. Not stable, but the order orders distinct rows strictly
- * (rows equal under the sort keys are one row): the result is the one
- * order of the rows, whatever order they come in.
+ * The rows' sorts (of their indices), one for the default keys (their
+ * compares inlined) and one for any. Not stable, but the order orders
+ * distinct rows strictly (rows equal under the sort keys are one row):
+ * the result is the one order of the rows, whatever order they come in.
  */
-static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
+static __attribute__((noinline)) void rows_introsort_default(const struct hists *hists, u32 *a,
+							      size_t n)
 {
-	introsort_inline(a, n, sizeof(*a), rows_before_default, NULL);
+	introsort_inline(a, n, sizeof(*a), rows_before_default, hists);
 }
 
-static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n,
+static __attribute__((noinline)) void rows_introsort_any(u32 *a, size_t n,
 							  const struct sort_ctx *ctx)
 {
 	introsort_inline(a, n, sizeof(*a), rows_before, ctx);
 }
 
-/* @hists' @n rows at @a into their order, in place. */
-static void hists__sort_rows(const struct hists *hists, struct hist_entry **a, size_t n)
+/* The @n rows of @hists whose indices are at @a into their order, in place. */
+static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 {
 	const struct sort_order *so = &hists->so;
-	struct sort_ctx ctx = { .so = so, .cumulate = hists->cumulate };
+	struct sort_ctx ctx = { .hists = hists, .so = so, .cumulate = hists->cumulate };
 
 	if (n < 2)
 		return;
 	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
-		rows_introsort_default(a, n);
+		rows_introsort_default(hists, a, n);
 	else
 		rows_introsort_any(a, n, &ctx);
 }
@@ -1300,29 +1359,29 @@ void hists__sort(struct hists *hists)
 	free(hists->sorted);
 	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he;
+		u32 r;
 
-		for (he = hists->table[i]; he; he = he->hnext)
-			hists->sorted[n++] = he;
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+			hists->sorted[n++] = r;
 	}
 	hists__sort_rows(hists, hists->sorted, n);
 }
 
 void hists__sort_final(struct hists *hists)
 {
-	struct hist_entry *head = NULL, **tail = &head, *he;
+	u32 head = HIST_ROW_NONE, *tail = &head, r;
 	size_t i, n = 0;
 
 	/* The rows in one list, then into the table's array in the order hists__sort takes them. */
 	for (i = 0; i < hists->table_size; i++) {
 		*tail = hists->table[i];
-		while (*tail)
-			tail = &(*tail)->hnext;
+		while (*tail != HIST_ROW_NONE)
+			tail = &hists__row(hists, *tail)->hnext;
 	}
 	free(hists->sorted);
 	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
-	for (he = head; he; he = he->hnext)
-		hists->sorted[n++] = he;
+	for (r = head; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+		hists->sorted[n++] = r;
 	hists->table = NULL;
 	hists->table_size = 0;
 	hists->table_shift = 0;
@@ -1341,11 +1400,11 @@ void hists__decay(struct hists *hists)
 	for (i = 0; i < ARRAY_SIZE(hists->mode_samples); i++)
 		hists->mode_samples[i] = hists->mode_samples[i] * 7 / 8;
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry **pp = &hists->table[i];
+		u32 *pp = &hists->table[i];
 
-		while (*pp) {
-			struct hist_entry *he = *pp;
-
+		while (*pp != HIST_ROW_NONE) {
+			u32 r = *pp;
+			struct hist_entry *he = hists__row(hists, r);
 			struct hist_more *m = he->more;
 			u64 nr = hist_entry__nr_samples(he) * 7 / 8;
 
@@ -1364,7 +1423,7 @@ void hists__decay(struct hists *hists)
 			}
 			if (!he->period && !nr) {
 				*pp = he->hnext;
-				hists__drop_row(hists, he);
+				hists__drop_row(hists, he, r);
 				hists->nr_entries--;
 				continue;
 			}
@@ -1712,12 +1771,12 @@ void hist_pool__add(struct hist_pool *p, u32 idx, const struct addr_location *al
 static void hists__absorb(struct hists *dst, struct hists *src)
 {
 	size_t i, k;
+	/* @src's rows are @dst's from here: row r of @src is @dst's base + r */
+	u32 base = hists__take_rows(dst, src), r, n;
 
 	for (i = 0; i < src->table_size; i++) {
-		struct hist_entry *he = src->table[i], *n;
-
-		for (; he; he = n) {
-			struct hist_entry *row;
+		for (r = src->table[i]; r != HIST_ROW_NONE; r = n) {
+			struct hist_entry *he = hists__row(dst, base + r), *row;
 
 			n = he->hnext;
 			if (dst->nr_entries + 1 > dst->table_size)
@@ -1731,10 +1790,10 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			}
 			k = hists__bucket(dst, hists__row_hash(dst, he));
 			he->hnext = dst->table[k];
-			dst->table[k] = he;
+			dst->table[k] = base + r;
 			dst->nr_entries++;
 		}
-		src->table[i] = NULL;
+		src->table[i] = HIST_ROW_NONE;
 	}
 	dst->total_period += src->total_period;
 	dst->nr_samples += src->nr_samples;
@@ -1743,7 +1802,6 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 	for (k = 0; k < ARRAY_SIZE(dst->mode_samples); k++)
 		dst->mode_samples[k] += src->mode_samples[k];
 	dst->last = NULL;
-	hists__take_rows(dst, src);
 	src->nr_entries = 0;
 	hists__exit(src);
 }

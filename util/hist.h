@@ -26,13 +26,13 @@ struct hist_entry {
 		u64 addr;
 	} loc;
 	u64 period;
-	struct hist_entry *hnext;
 	/*
 	 * NULL for a row of the default keys: made with the row where the
 	 * sort keys compare a field it holds (pid, tid, guest, vcpu, cpu,
 	 * srcline), else on first use (hist_entry__more).
 	 */
 	struct hist_more *more;
+	u32 hnext;		/* the next row in the bucket, by index; HIST_ROW_NONE: none */
 	u32 samples_lo;		/* the sample count's low word: hist_entry__nr_samples */
 	char level;
 	u8 cpumode;
@@ -49,6 +49,17 @@ struct hist_entry {
 	 */
 	u8 flags;
 };
+
+/* No row: the end of a bucket's chain, an empty free list. */
+#define HIST_ROW_NONE		UINT32_MAX
+/*
+ * Rows live in chunks of HIST_ROW_CHUNK, and are named by 32-bit indices
+ * (the table's chains, hists->sorted): row i is in chunk i >>
+ * HIST_ROW_CHUNK_SHIFT. A chunk is allocated whole, but its pages are
+ * touched only as its rows are made.
+ */
+#define HIST_ROW_CHUNK_SHIFT	13
+#define HIST_ROW_CHUNK		(1u << HIST_ROW_CHUNK_SHIFT)
 
 enum hist_entry_flags {
 	HE_MORE_OWN = 1 << 0,	/* ->more was allocated on its own (freed with the row) */
@@ -254,9 +265,9 @@ int sort_order__parse(struct sort_order *so, const char *spec, struct err *err);
 /** struct hists - the rows of one event. */
 struct hists {
 	struct sort_order so;
-	struct hist_entry **table;
+	u32 *table;			/* each bucket's first row, by index */
 	size_t table_size;
-	struct hist_entry **sorted;	/* after hists__sort */
+	u32 *sorted;			/* after hists__sort: row indices (hists__sorted) */
 	size_t nr_entries;
 	u64 total_period;
 	u64 nr_samples;
@@ -276,15 +287,38 @@ struct hists {
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
 	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
 	bool unlinked;			/* hists__sort_final: no table, the rows in @sorted */
-	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
-	struct carve_chunk *chunks;
-	struct hist_entry *free_rows;
+	/*
+	 * Rows, HIST_ROW_CHUNK a chunk (hists__row); @next_row is the index
+	 * the next new row gets. Top's decay puts rows it drops on @free_rows
+	 * (linked through hnext).
+	 */
+	struct hist_entry **rows;
+	size_t alloc_chunks;
+	u32 nr_chunks;
+	u32 next_row;
+	u32 free_rows;
 	/* and their struct hist_more, where the sort keys need one a row */
 	struct carve_chunk *more_chunks;
 	struct hist_more *free_more;
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };
+
+/** hists__row - @hists' row of index @i (a table chain's, hists->sorted's). */
+static inline struct hist_entry *hists__row(const struct hists *hists, u32 i)
+{
+	return &hists->rows[i >> HIST_ROW_CHUNK_SHIFT][i & (HIST_ROW_CHUNK - 1)];
+}
+
+/**
+ * hists__chain - the row of index @r, NULL for HIST_ROW_NONE: a table
+ * chain is walked as he = hists__chain(h, h->table[i]); he; he =
+ * hists__chain(h, he->hnext).
+ */
+static inline struct hist_entry *hists__chain(const struct hists *hists, u32 r)
+{
+	return r == HIST_ROW_NONE ? NULL : hists__row(hists, r);
+}
 
 /**
  * hists__sorted - the row at @i (below nr_entries) in @hists' order, after
@@ -293,7 +327,7 @@ struct hists {
  */
 static inline struct hist_entry *hists__sorted(const struct hists *hists, size_t i)
 {
-	return hists->sorted[i];
+	return hists__row(hists, hists->sorted[i]);
 }
 
 void hists__init(struct hists *hists, const struct sort_order *so);

@@ -71,7 +71,8 @@ void test_hists_regroup(void)
 		}
 		hists__init(&view, &so);
 		for (i = 0; i < base.table_size; i++)
-			for (const struct hist_entry *he = base.table[i]; he; he = he->hnext)
+			for (const struct hist_entry *he = hists__chain(&base, base.table[i]); he;
+			     he = hists__chain(&base, he->hnext))
 				hists__add_entry(&view, he);
 		hists__sort(&direct);
 		hists__sort(&view);

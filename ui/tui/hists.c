@@ -380,7 +380,8 @@ static void hb__free_graphs(struct hists_browser *hb)
 	hb->graphs = NULL;
 	/* the view's rows borrow trees or own merged ones: hists__exit frees neither */
 	for (i = 0; i < hb->view.table_size; i++)
-		for (struct hist_entry *he = hb->view.table[i]; he; he = he->hnext)
+		for (struct hist_entry *he = hists__chain(&hb->view, hb->view.table[i]); he;
+		     he = hists__chain(&hb->view, he->hnext))
 			if (he->more)
 				he->more->callchain = NULL;
 	for (i = 0; i < hb->nr_owned; i++)
@@ -449,7 +450,8 @@ static void hb__rebuild(struct hists_browser *hb)
 	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
 	for (i = 0; i < hb->base->table_size; i++) {
-		for (struct hist_entry *he = hb->base->table[i]; he; he = he->hnext) {
+		for (struct hist_entry *he = hists__chain(hb->base, hb->base->table[i]); he;
+		     he = hists__chain(hb->base, he->hnext)) {
 			struct hist_entry *row;
 
 			if (!hb__shown(hb, he))
