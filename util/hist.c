@@ -1302,7 +1302,8 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 	return sort_sym(a, b);
 }
 
-static bool rows_before_default(const void *a, const void *b, const void *ctx)
+static inline __attribute__((always_inline)) bool rows_before_default(const void *a, const void *b,
+								       const void *ctx)
 {
 	const struct hists *hists = ctx;
 
@@ -1310,7 +1311,8 @@ static bool rows_before_default(const void *a, const void *b, const void *ctx)
 				  hists__row(hists, *(const u32 *)b)) < 0;
 }
 
-static bool rows_before(const void *a, const void *b, const void *ctx)
+static inline __attribute__((always_inline)) bool rows_before(const void *a, const void *b,
+							       const void *ctx)
 {
 	const struct sort_ctx *c = ctx;
 

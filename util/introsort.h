@@ -8,7 +8,7 @@
 
 /*
  * The one in-place sort of the project: an introsort (quicksort with a
- * median of three, the smaller side first; heapsort past 2 log2(n)
+ * median of three and Hoare's partition, the smaller side first; heapsort past 2 log2(n)
  * levels; insertion sort for short ranges). Everything is static inline
  * and always_inline: a call with a constant element size and a known
  * @before is specialised by the compiler, its element moves and compares
@@ -88,34 +88,37 @@ INTROSORT_INLINE void introsort_inline(void *base, size_t n, size_t size,
 				break;
 			}
 			budget--;
+			/* a[lo] <= a[mid] <= a[hi - 1]: the pivot, and sentinels at both ends */
 			mid = lo + (hi - lo) / 2;
 			if (before(AT(mid), AT(lo), ctx))
 				introsort__swap(base, mid, lo, size);
-			if (before(AT(hi - 1), AT(mid), ctx)) {
+			if (before(AT(hi - 1), AT(lo), ctx))
+				introsort__swap(base, hi - 1, lo, size);
+			if (before(AT(hi - 1), AT(mid), ctx))
 				introsort__swap(base, hi - 1, mid, size);
-				if (before(AT(mid), AT(lo), ctx))
-					introsort__swap(base, mid, lo, size);
-			}
+			memcpy(p, AT(mid), size);
 			/*
-			 * The median to the end as the pivot. Equal elements
-			 * go right of it: all-equal input then splits at one
-			 * end every level, and the budget hands it to heapsort.
+			 * Hoare's partition: [lo, store) <= pivot <= [store, hi),
+			 * neither side empty. Elements equal to the pivot stop
+			 * both scans, so all-equal input splits in the middle.
 			 */
-			introsort__swap(base, mid, hi - 1, size);
-			memcpy(p, AT(hi - 1), size);
-			for (store = lo, i = lo; i < hi - 1; i++)
-				if (before(AT(i), p, ctx)) {
-					introsort__swap(base, i, store, size);
-					store++;
-				}
-			introsort__swap(base, store, hi - 1, size);
+			for (i = lo, k = hi - 1;;) {
+				while (before(AT(i), p, ctx))
+					i++;
+				while (before(p, AT(k), ctx))
+					k--;
+				if (i >= k)
+					break;
+				introsort__swap(base, i++, k--, size);
+			}
+			store = k + 1;
 			/* the larger side waits on the stack (64 are enough: it halves) */
-			if (store - lo < hi - store - 1) {
-				st[sp].lo = store + 1, st[sp].hi = hi, st[sp++].budget = budget;
+			if (store - lo < hi - store) {
+				st[sp].lo = store, st[sp].hi = hi, st[sp++].budget = budget;
 				hi = store;
 			} else {
 				st[sp].lo = lo, st[sp].hi = store, st[sp++].budget = budget;
-				lo = store + 1;
+				lo = store;
 			}
 		}
 		for (i = lo + 1; i < hi; i++) {
