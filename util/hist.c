@@ -235,7 +235,7 @@ static int print_cpu(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_period(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%" PRIu64, he->period);
+	return snprintf(buf, len, "%" PRIu64, hist_entry__period(he));
 }
 
 static int print_srcline(const struct hist_entry *he, char *buf, size_t len)
@@ -914,13 +914,13 @@ u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
 		return slot ? *slot : 0;
 	}
 	/* Every sample of the row was taken in he->cpumode. */
-	return cpumode == he->cpumode && mode_slot(&none, cpumode) ? he->period : 0;
+	return cpumode == he->cpumode && mode_slot(&none, cpumode) ? hist_entry__period(he) : 0;
 }
 
 /*
  * Adds @period taken in @cpumode to @he's split by mode, made now (from
  * what @he counts so far, all in he->cpumode) where there is none. Call
- * before adding @period to he->period.
+ * before adding @period to @he's period.
  */
 static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cpumode,
 						     u64 period)
@@ -932,7 +932,7 @@ static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cp
 		m->modes = xzalloc(sizeof(*m->modes));
 		slot = mode_slot(m->modes, he->cpumode);
 		if (slot)
-			*slot = he->period;
+			*slot = hist_entry__period(he);
 	}
 	slot = mode_slot(m->modes, cpumode);
 	if (slot)
@@ -969,6 +969,14 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 	return hists__lookup(hists, &k, key_hash(hists->fields, &k));
 }
 
+/* @he's period: the low word in the row, a high one in its struct hist_more. */
+static void row__set_period(struct hist_entry *he, u64 p)
+{
+	he->period_lo = (u32)p;
+	if (p >> 32 || he->more)
+		hist_entry__more(he)->period_hi = (u32)(p >> 32);
+}
+
 /* A sample's @period taken in @cpumode, counted in row @he of @hists. */
 static inline __attribute__((always_inline)) void row__count(struct hists *hists,
 							      struct hist_entry *he,
@@ -977,7 +985,7 @@ static inline __attribute__((always_inline)) void row__count(struct hists *hists
 	if (__builtin_expect(!++he->samples_lo, 0))
 		hist_entry__more(he)->samples_hi++;
 	add_mode_period(he, cpumode, period);
-	he->period += period;
+	row__set_period(he, hist_entry__period(he) + period);
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
@@ -1126,10 +1134,12 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 		hists->last = he;
 	}
 	if (__builtin_expect(cpumode != he->cpumode || he->samples_lo == UINT32_MAX ||
+			     period > UINT32_MAX - he->period_lo ||
 			     (he->more && he->more->modes), 0))
 		return hists__count_slow(hists, he, cpumode, period);
+	/* no carry into the period's high word: it stays as it is */
 	he->samples_lo++;
-	he->period += period;
+	he->period_lo += (u32)period;
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
@@ -1181,11 +1191,11 @@ static void row__add_counts(struct hist_entry *row, const struct hist_entry *src
 			for (i = 0; i < ARRAY_SIZE(modes); i++)
 				row__add_mode(row, modes[i], hist_entry__mode_period(src, modes[i]));
 		} else {
-			row__add_mode(row, src->cpumode, src->period);
+			row__add_mode(row, src->cpumode, hist_entry__period(src));
 		}
 	}
 	row__set_samples(row, hist_entry__nr_samples(row) + hist_entry__nr_samples(src));
-	row->period += src->period;
+	row__set_period(row, hist_entry__period(row) + hist_entry__period(src));
 	if (hist_entry__period_acc(src))
 		hist_entry__more(row)->period_acc += hist_entry__period_acc(src);
 }
@@ -1214,11 +1224,11 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 
 	row__add_counts(he, src);
 	hists->nr_samples += nr;
-	hists->total_period += src->period;
+	hists->total_period += hist_entry__period(src);
 	hists->mode_samples[src->cpumode & 7] += nr;
 	if (he->filtered) {
 		hists->nr_hidden += nr;
-		hists->hidden_period += src->period;
+		hists->hidden_period += hist_entry__period(src);
 	}
 	return he;
 }
@@ -1265,6 +1275,7 @@ struct sort_ctx {
 static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		      const struct hist_entry *b)
 {
+	u64 pa, pb;
 	int i, c;
 
 	if (ctx->cumulate) {
@@ -1273,8 +1284,10 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		if (acc_a != acc_b)
 			return acc_a > acc_b ? -1 : 1;
 	}
-	if (a->period != b->period)
-		return a->period > b->period ? -1 : 1;
+	pa = hist_entry__period(a);
+	pb = hist_entry__period(b);
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
 	for (i = 0; i < ctx->so->nr; i++) {
 		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
@@ -1289,10 +1302,13 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused)),
 			      const struct hist_entry *a, const struct hist_entry *b)
 {
+	u64 pa, pb;
 	int c;
 
-	if (a->period != b->period)
-		return a->period > b->period ? -1 : 1;
+	pa = hist_entry__period(a);
+	pb = hist_entry__period(b);
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
 	c = cmp_comm(a, b);
 	if (c)
 		return c;
@@ -1410,7 +1426,7 @@ void hists__decay(struct hists *hists)
 			struct hist_more *m = he->more;
 			u64 nr = hist_entry__nr_samples(he) * 7 / 8;
 
-			he->period = he->period * 7 / 8;
+			row__set_period(he, hist_entry__period(he) * 7 / 8);
 			if (m && m->modes) {
 				m->modes->sys = m->modes->sys * 7 / 8;
 				m->modes->us = m->modes->us * 7 / 8;
@@ -1423,13 +1439,13 @@ void hists__decay(struct hists *hists)
 				callchain__free(m->callchain);
 				m->callchain = NULL;
 			}
-			if (!he->period && !nr) {
+			if (!hist_entry__period(he) && !nr) {
 				*pp = he->hnext;
 				hists__drop_row(hists, he, r);
 				hists->nr_entries--;
 				continue;
 			}
-			hists->total_period += he->period;
+			hists->total_period += hist_entry__period(he);
 			hists->nr_samples += nr;
 			pp = &he->hnext;
 		}

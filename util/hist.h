@@ -14,8 +14,10 @@ struct srcline_cache;
 /**
  * struct hist_entry - one row: the sample fields the sort keys look at
  * (those of the row's first sample), its counts, and a pointer to what
- * few rows use (struct hist_more). 56 bytes, laid out without holes: a
+ * few rows use (struct hist_more). 48 bytes, laid out without holes: a
  * report that makes a row of nearly every sample holds a million of these.
+ * The counts' high words are in struct hist_more, made for the few rows
+ * whose period or sample count passes 32 bits.
  */
 struct hist_entry {
 	const char *comm;
@@ -25,7 +27,6 @@ struct hist_entry {
 		const struct symbol *sym;
 		u64 addr;
 	} loc;
-	u64 period;
 	/*
 	 * NULL for a row of the default keys: made with the row where the
 	 * sort keys compare a field it holds (pid, tid, guest, vcpu, cpu,
@@ -33,6 +34,7 @@ struct hist_entry {
 	 */
 	struct hist_more *more;
 	u32 hnext;		/* the next row in the bucket, by index; HIST_ROW_NONE: none */
+	u32 period_lo;		/* the period's low word: hist_entry__period */
 	u32 samples_lo;		/* the sample count's low word: hist_entry__nr_samples */
 	char level;
 	u8 cpumode;
@@ -92,6 +94,7 @@ struct hist_more {
 	};
 	u32 nr_children;
 	u32 samples_hi;		/* the sample count's high word */
+	u32 period_hi;		/* the period's high word */
 	u32 tid;		/* the "pid" key is per thread, as perf's */
 };
 
@@ -193,7 +196,7 @@ void hist_entry__add_child(struct hist_entry *he, struct hist_entry *child);
 /** hist_entry__period - @he's period: the sum of its samples' periods. */
 static inline u64 hist_entry__period(const struct hist_entry *he)
 {
-	return he->period;
+	return he->more ? (u64)he->more->period_hi << 32 | he->period_lo : he->period_lo;
 }
 
 static inline u64 hist_entry__nr_samples(const struct hist_entry *he)
