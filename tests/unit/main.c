@@ -36,6 +36,7 @@ void test_hists_sort_scratch(void);
 void test_hists_decay_reuse(void);
 void test_hists_mode_split(void);
 void test_hists_row_layout(void);
+void test_hists_row_chunks(void);
 void test_hists_print_formats(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
@@ -113,6 +114,7 @@ static const struct unit_test tests[] = {
 	{ "hists_decay_reuse", test_hists_decay_reuse },
 	{ "hists_mode_split", test_hists_mode_split },
 	{ "hists_row_layout", test_hists_row_layout },
+	{ "hists_row_chunks", test_hists_row_chunks },
 	{ "hists_print_formats", test_hists_print_formats },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
