@@ -1305,8 +1305,14 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 	u64 pa, pb;
 	int c;
 
-	pa = hist_entry__period(a);
-	pb = hist_entry__period(b);
+	/* rows without a struct hist_more have no period's high word to read */
+	if (__builtin_expect(!a->more && !b->more, 1)) {
+		pa = a->period_lo;
+		pb = b->period_lo;
+	} else {
+		pa = hist_entry__period(a);
+		pb = hist_entry__period(b);
+	}
 	if (pa != pb)
 		return pa > pb ? -1 : 1;
 	c = cmp_comm(a, b);
@@ -1321,10 +1327,12 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 static inline __attribute__((always_inline)) bool rows_before_default(const void *a, const void *b,
 								       const void *ctx)
 {
-	const struct hists *hists = ctx;
+	/* the chunk directory itself: no load of hists->rows a row */
+	struct hist_entry *const *rows = ctx;
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
 
-	return sorted_cmp_default(NULL, hists__row(hists, *(const u32 *)a),
-				  hists__row(hists, *(const u32 *)b)) < 0;
+	return sorted_cmp_default(NULL, &rows[x >> HIST_ROW_CHUNK_SHIFT][x & (HIST_ROW_CHUNK - 1)],
+				  &rows[y >> HIST_ROW_CHUNK_SHIFT][y & (HIST_ROW_CHUNK - 1)]) < 0;
 }
 
 static inline __attribute__((always_inline)) bool rows_before(const void *a, const void *b,
@@ -1345,7 +1353,7 @@ static inline __attribute__((always_inline)) bool rows_before(const void *a, con
 static __attribute__((noinline)) void rows_introsort_default(const struct hists *hists, u32 *a,
 							      size_t n)
 {
-	introsort_inline(a, n, sizeof(*a), rows_before_default, hists);
+	introsort_inline(a, n, sizeof(*a), rows_before_default, hists->rows);
 }
 
 static __attribute__((noinline)) void rows_introsort_any(u32 *a, size_t n,
