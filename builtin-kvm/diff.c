@@ -412,7 +412,7 @@ static bool collect_rows(struct diff *d, const struct evsel *base)
 		d->total[i] = (double)h->total_period +
 			      (d->absolute ? (double)f->filtered_period[e->idx] : 0);
 		for (j = 0; j < h->nr_entries; j++) {
-			const struct hist_entry *he = h->sorted[j];
+			const struct hist_entry *he = hists__sorted(h, j);
 			struct diff_row *r;
 
 			/* -b: rows the baseline lacks are left out (later, those only it has). */
@@ -420,7 +420,7 @@ static bool collect_rows(struct diff *d, const struct evsel *base)
 			if (!r)
 				continue;
 			r->has[i] = true;
-			r->period[i] += he->period;
+			r->period[i] += hist_entry__period(he);
 			r->samples[i] += hist_entry__nr_samples(he);
 		}
 	}

@@ -11,6 +11,7 @@
 #include "symbols/symtab.h"
 #include "util/callchain.h"
 #include "util/err.h"
+#include "util/introsort.h"
 #include "util/srcline.h"
 
 const char *mode_name(u8 cpumode)
@@ -234,7 +235,7 @@ static int print_cpu(const struct hist_entry *he, char *buf, size_t len)
 
 static int print_period(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%" PRIu64, he->period);
+	return snprintf(buf, len, "%" PRIu64, hist_entry__period(he));
 }
 
 static int print_srcline(const struct hist_entry *he, char *buf, size_t len)
@@ -537,16 +538,18 @@ void hists__init(struct hists *hists, const struct sort_order *so)
 	memset(hists, 0, sizeof(*hists));
 	hists->so = *so;
 	hists->fields = sort_order__fields(so);
+	hists->free_rows = HIST_ROW_NONE;
 }
 
 /*
- * Rows come from chunks, each twice the last (up to ROW_CHUNK_MAX rows):
- * no allocator header per row, and one free per chunk.
+ * A row's struct hist_more comes from chunks, each twice the last (up to
+ * ROW_CHUNK_MAX): no allocator header per one, and one free per chunk.
+ * (The rows themselves are in chunks of HIST_ROW_CHUNK, hists->rows.)
  */
 #define ROW_CHUNK_MIN	32
 #define ROW_CHUNK_MAX	8192
 
-/* A chunk of rows (or of struct hist_more), carved from the front. */
+/* A chunk of struct hist_more, carved from the front. */
 struct carve_chunk {
 	struct carve_chunk *next;
 	size_t used, size;
@@ -646,32 +649,70 @@ static void row__free_more(struct hists *hists, struct hist_entry *he)
 	he->flags &= (u8)~HE_MORE_OWN;
 }
 
-static struct hist_entry *hists__new_row(struct hists *hists)
+/*
+ * A new row's memory and its index (in @idx): one dropped by top's decay,
+ * else the next in the last chunk, a chunk more when it is full.
+ */
+static struct hist_entry *hists__new_row(struct hists *hists, u32 *idx)
 {
-	struct hist_entry *he = hists->free_rows;
+	struct hist_entry *he;
+	u32 i = hists->free_rows;
 
-	if (he) {
+	if (i != HIST_ROW_NONE) {
+		he = hists__row(hists, i);
 		hists->free_rows = he->hnext;
+		*idx = i;
 		return he;
 	}
-	return chunks__carve(&hists->chunks, sizeof(*he));
+	i = hists->next_row;
+	if (i == HIST_ROW_NONE)
+		die("more than %u report rows", HIST_ROW_NONE - 1);
+	if (!(i & (HIST_ROW_CHUNK - 1)) || !hists->nr_chunks) {
+		/* A fresh chunk (after hists__take_rows the last may be part-used). */
+		ALLOC_GROW(hists->rows, hists->nr_chunks + 1, hists->alloc_chunks);
+		hists->rows[hists->nr_chunks++] = xmalloc(HIST_ROW_CHUNK * sizeof(*he));
+		i = (hists->nr_chunks - 1) << HIST_ROW_CHUNK_SHIFT;
+	}
+	hists->next_row = i + 1;
+	*idx = i;
+	return hists__row(hists, i);
 }
 
-/* Top's decay: a row no count holds any more, for the next new row. */
-static void hists__drop_row(struct hists *hists, struct hist_entry *he)
+/* Top's decay: row @idx (@he) no count holds any more, for the next new row. */
+static void hists__drop_row(struct hists *hists, struct hist_entry *he, u32 idx)
 {
 	row__free_more(hists, he);
 	he->hnext = hists->free_rows;
-	hists->free_rows = he;
+	hists->free_rows = idx;
 }
 
-/* Hands @src's rows' memory to @dst (whose table the rows move into). */
-static void hists__take_rows(struct hists *dst, struct hists *src)
+/*
+ * Hands @src's rows' memory to @dst (whose table the rows move into):
+ * @src's chunks go after @dst's, and @src's row i is @dst's i + the base
+ * returned. @dst's new rows come after @src's from now on.
+ */
+static u32 hists__take_rows(struct hists *dst, struct hists *src)
 {
-	chunks__splice(&dst->chunks, &src->chunks);
-	src->free_rows = NULL;
+	u32 base = dst->nr_chunks << HIST_ROW_CHUNK_SHIFT, c;
+
+	if (src->nr_chunks &&
+	    (u64)dst->nr_chunks + src->nr_chunks > (u64)HIST_ROW_NONE >> HIST_ROW_CHUNK_SHIFT)
+		die("more than %u report rows", HIST_ROW_NONE - 1);
+	for (c = 0; c < src->nr_chunks; c++) {
+		ALLOC_GROW(dst->rows, dst->nr_chunks + 1, dst->alloc_chunks);
+		dst->rows[dst->nr_chunks++] = src->rows[c];
+	}
+	if (src->nr_chunks)
+		dst->next_row = base + src->next_row;
+	/* @dst's dropped rows keep their indices; @src's own are not reused */
+	free(src->rows);
+	src->rows = NULL;
+	src->nr_chunks = src->alloc_chunks = 0;
+	src->next_row = 0;
+	src->free_rows = HIST_ROW_NONE;
 	chunks__splice(&dst->more_chunks, &src->more_chunks);
 	src->free_more = NULL;
+	return base;
 }
 
 void hists__reset(struct hists *hists)
@@ -679,18 +720,23 @@ void hists__reset(struct hists *hists)
 	size_t i;
 
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he = hists->table[i];
+		u32 r;
 
-		for (; he; he = he->hnext)
-			row__free_more(hists, he);
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+			row__free_more(hists, hists__row(hists, r));
 	}
 	/* after hists__sort_final the rows are only in the sorted array */
 	for (i = 0; hists->unlinked && i < hists->nr_entries; i++)
-		row__free_more(hists, hists->sorted[i]);
+		row__free_more(hists, hists__sorted(hists, i));
 	hists->unlinked = false;
-	chunks__free(&hists->chunks);
+	for (i = 0; i < hists->nr_chunks; i++)
+		free(hists->rows[i]);
+	free(hists->rows);
+	hists->rows = NULL;
+	hists->nr_chunks = hists->alloc_chunks = 0;
+	hists->next_row = 0;
 	chunks__free(&hists->more_chunks);
-	hists->free_rows = NULL;
+	hists->free_rows = HIST_ROW_NONE;
 	hists->free_more = NULL;
 	free(hists->table);
 	free(hists->sorted);
@@ -763,7 +809,7 @@ static size_t hists__bucket(const struct hists *hists, u32 hash)
 static void hists__grow(struct hists *hists)
 {
 	size_t osz = hists->table_size, i;
-	struct hist_entry **old = hists->table;
+	u32 *old = hists->table;
 
 	/* no row is added after hists__sort_final */
 	if (hists->unlinked)
@@ -771,16 +817,18 @@ static void hists__grow(struct hists *hists)
 
 	hists->table_size = osz ? osz * 2 : 1024;
 	hists->table_shift = 32 - (unsigned)__builtin_ctzll(hists->table_size);
-	hists->table = xcalloc(hists->table_size, sizeof(*hists->table));
+	hists->table = xmalloc(hists->table_size * sizeof(*hists->table));
+	memset(hists->table, 0xff, hists->table_size * sizeof(*hists->table));	/* HIST_ROW_NONE */
 	for (i = 0; i < osz; i++) {
-		struct hist_entry *he = old[i], *n;
+		u32 r = old[i], n;
 
-		for (; he; he = n) {
+		for (; r != HIST_ROW_NONE; r = n) {
+			struct hist_entry *he = hists__row(hists, r);
 			size_t b = hists__bucket(hists, hists__row_hash(hists, he));
 
 			n = he->hnext;
 			he->hnext = hists->table[b];
-			hists->table[b] = he;
+			hists->table[b] = r;
 		}
 	}
 	free(old);
@@ -789,14 +837,18 @@ static void hists__grow(struct hists *hists)
 static inline __attribute__((always_inline)) struct hist_entry *
 hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
 {
-	struct hist_entry *he;
+	u32 r;
 
 	if (!hists->table_size)
 		return NULL;
-	for (he = hists->table[hists__bucket(hists, hash)]; he; he = he->hnext)
+	for (r = hists->table[hists__bucket(hists, hash)]; r != HIST_ROW_NONE;) {
+		struct hist_entry *he = hists__row(hists, r);
+
 		if (he->flags >> HE_HASH_SHIFT == (hash & HASH_TAG_MASK) &&
 		    (row_same(f, he, k) || row_matches_slow(hists, he, k)))
 			return he;
+		r = he->hnext;
+	}
 	return NULL;
 }
 
@@ -806,8 +858,8 @@ static struct hist_entry *hists__lookup(const struct hists *hists, const struct 
 	return hists__lookup_f(hists, hists->fields, k, hash);
 }
 
-/* Links a new row (its fields set, counts zero) in under @hash. */
-static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
+/* Links a new row @he, of index @idx (its fields set, counts zero), in under @hash. */
+static void hists__link(struct hists *hists, struct hist_entry *he, u32 idx, u32 hash)
 {
 	size_t b;
 
@@ -817,7 +869,7 @@ static void hists__link(struct hists *hists, struct hist_entry *he, u32 hash)
 	he->flags = (u8)((he->flags & ~(HASH_TAG_MASK << HE_HASH_SHIFT)) |
 			 (hash & HASH_TAG_MASK) << HE_HASH_SHIFT);
 	he->hnext = hists->table[b];
-	hists->table[b] = he;
+	hists->table[b] = idx;
 	hists->nr_entries++;
 }
 
@@ -826,11 +878,12 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 								  const struct hist_key *k,
 								  u32 hash)
 {
-	struct hist_entry *he = hists__new_row(hists);
+	u32 idx;
+	struct hist_entry *he = hists__new_row(hists, &idx);
 
 	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
 			 hists__new_more(hists) : NULL, k);
-	hists__link(hists, he, hash);
+	hists__link(hists, he, idx, hash);
 	return he;
 }
 
@@ -861,13 +914,13 @@ u64 hist_entry__mode_period(const struct hist_entry *he, u8 cpumode)
 		return slot ? *slot : 0;
 	}
 	/* Every sample of the row was taken in he->cpumode. */
-	return cpumode == he->cpumode && mode_slot(&none, cpumode) ? he->period : 0;
+	return cpumode == he->cpumode && mode_slot(&none, cpumode) ? hist_entry__period(he) : 0;
 }
 
 /*
  * Adds @period taken in @cpumode to @he's split by mode, made now (from
  * what @he counts so far, all in he->cpumode) where there is none. Call
- * before adding @period to he->period.
+ * before adding @period to @he's period.
  */
 static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cpumode,
 						     u64 period)
@@ -879,7 +932,7 @@ static __attribute__((noinline)) void row__add_mode(struct hist_entry *he, u8 cp
 		m->modes = xzalloc(sizeof(*m->modes));
 		slot = mode_slot(m->modes, he->cpumode);
 		if (slot)
-			*slot = he->period;
+			*slot = hist_entry__period(he);
 	}
 	slot = mode_slot(m->modes, cpumode);
 	if (slot)
@@ -916,6 +969,14 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 	return hists__lookup(hists, &k, key_hash(hists->fields, &k));
 }
 
+/* @he's period: the low word in the row, a high one in its struct hist_more. */
+static void row__set_period(struct hist_entry *he, u64 p)
+{
+	he->period_lo = (u32)p;
+	if (p >> 32 || he->more)
+		hist_entry__more(he)->period_hi = (u32)(p >> 32);
+}
+
 /* A sample's @period taken in @cpumode, counted in row @he of @hists. */
 static inline __attribute__((always_inline)) void row__count(struct hists *hists,
 							      struct hist_entry *he,
@@ -924,7 +985,7 @@ static inline __attribute__((always_inline)) void row__count(struct hists *hists
 	if (__builtin_expect(!++he->samples_lo, 0))
 		hist_entry__more(he)->samples_hi++;
 	add_mode_period(he, cpumode, period);
-	he->period += period;
+	row__set_period(he, hist_entry__period(he) + period);
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
@@ -1073,10 +1134,12 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 		hists->last = he;
 	}
 	if (__builtin_expect(cpumode != he->cpumode || he->samples_lo == UINT32_MAX ||
+			     period > UINT32_MAX - he->period_lo ||
 			     (he->more && he->more->modes), 0))
 		return hists__count_slow(hists, he, cpumode, period);
+	/* no carry into the period's high word: it stays as it is */
 	he->samples_lo++;
-	he->period += period;
+	he->period_lo += (u32)period;
 	if (he->filtered) {
 		hists->nr_hidden++;
 		hists->hidden_period += period;
@@ -1128,11 +1191,11 @@ static void row__add_counts(struct hist_entry *row, const struct hist_entry *src
 			for (i = 0; i < ARRAY_SIZE(modes); i++)
 				row__add_mode(row, modes[i], hist_entry__mode_period(src, modes[i]));
 		} else {
-			row__add_mode(row, src->cpumode, src->period);
+			row__add_mode(row, src->cpumode, hist_entry__period(src));
 		}
 	}
 	row__set_samples(row, hist_entry__nr_samples(row) + hist_entry__nr_samples(src));
-	row->period += src->period;
+	row__set_period(row, hist_entry__period(row) + hist_entry__period(src));
 	if (hist_entry__period_acc(src))
 		hist_entry__more(row)->period_acc += hist_entry__period_acc(src);
 }
@@ -1161,11 +1224,11 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
 
 	row__add_counts(he, src);
 	hists->nr_samples += nr;
-	hists->total_period += src->period;
+	hists->total_period += hist_entry__period(src);
 	hists->mode_samples[src->cpumode & 7] += nr;
 	if (he->filtered) {
 		hists->nr_hidden += nr;
-		hists->hidden_period += src->period;
+		hists->hidden_period += hist_entry__period(src);
 	}
 	return he;
 }
@@ -1190,10 +1253,10 @@ size_t hists__longest_chain(const struct hists *hists)
 	size_t i, most = 0;
 
 	for (i = 0; i < hists->table_size; i++) {
-		const struct hist_entry *he;
 		size_t n = 0;
+		u32 r;
 
-		for (he = hists->table[i]; he; he = he->hnext)
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
 			n++;
 		if (n > most)
 			most = n;
@@ -1203,6 +1266,7 @@ size_t hists__longest_chain(const struct hists *hists)
 
 /* What the order of rows depends on beyond the rows: the sort keys, --children. */
 struct sort_ctx {
+	const struct hists *hists;	/* whose rows the indices sorted name */
 	const struct sort_order *so;
 	bool cumulate;
 };
@@ -1211,6 +1275,7 @@ struct sort_ctx {
 static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		      const struct hist_entry *b)
 {
+	u64 pa, pb;
 	int i, c;
 
 	if (ctx->cumulate) {
@@ -1219,8 +1284,10 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		if (acc_a != acc_b)
 			return acc_a > acc_b ? -1 : 1;
 	}
-	if (a->period != b->period)
-		return a->period > b->period ? -1 : 1;
+	pa = hist_entry__period(a);
+	pb = hist_entry__period(b);
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
 	for (i = 0; i < ctx->so->nr; i++) {
 		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
@@ -1235,10 +1302,19 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused)),
 			      const struct hist_entry *a, const struct hist_entry *b)
 {
+	u64 pa, pb;
 	int c;
 
-	if (a->period != b->period)
-		return a->period > b->period ? -1 : 1;
+	/* rows without a struct hist_more have no period's high word to read */
+	if (__builtin_expect(!a->more && !b->more, 1)) {
+		pa = a->period_lo;
+		pb = b->period_lo;
+	} else {
+		pa = hist_entry__period(a);
+		pb = hist_entry__period(b);
+	}
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
 	c = cmp_comm(a, b);
 	if (c)
 		return c;
@@ -1248,121 +1324,55 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 	return sort_sym(a, b);
 }
 
-typedef int (*rows_cmp_fn)(const struct sort_ctx *ctx, const struct hist_entry *a,
-			   const struct hist_entry *b);
-
-/* Heapsort of @a[0, n): the introsort's way out, O(n log n) whatever the input. */
-static inline __attribute__((always_inline)) void
-rows_heapsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
+static inline __attribute__((always_inline)) bool rows_before_default(const void *a, const void *b,
+								       const void *ctx)
 {
-	size_t i = n / 2, end = n, c, r;
-	struct hist_entry *v;
+	/* the chunk directory itself: no load of hists->rows a row */
+	struct hist_entry *const *rows = ctx;
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
 
-	while (end > 1) {
-		if (i > 0) {
-			v = a[--i];
-		} else {
-			v = a[--end];
-			a[end] = a[0];
-		}
-		for (r = i; (c = 2 * r + 1) < end; r = c) {
-			if (c + 1 < end && cmp(ctx, a[c], a[c + 1]) < 0)
-				c++;
-			if (cmp(ctx, v, a[c]) >= 0)
-				break;
-			a[r] = a[c];
-		}
-		a[r] = v;
-	}
+	return sorted_cmp_default(NULL, &rows[x >> HIST_ROW_CHUNK_SHIFT][x & (HIST_ROW_CHUNK - 1)],
+				  &rows[y >> HIST_ROW_CHUNK_SHIFT][y & (HIST_ROW_CHUNK - 1)]) < 0;
+}
+
+static inline __attribute__((always_inline)) bool rows_before(const void *a, const void *b,
+							       const void *ctx)
+{
+	const struct sort_ctx *c = ctx;
+
+	return sorted_cmp(c, hists__row(c->hists, *(const u32 *)a),
+			  hists__row(c->hists, *(const u32 *)b)) < 0;
 }
 
 /*
- * An introsort of @a[0, n) by @cmp (given @ctx) in place: quicksort
- * (median of three, the smaller side first), heapsort past 2 log2(n)
- * levels, insertion for the short ranges. Not stable, but @cmp orders
- * distinct rows strictly (rows equal under the sort keys are one row), so
- * the order is the one order of the rows, whatever order they come in.
- * Inlined with @cmp a constant.
+ * The rows' sorts (of their indices), one for the default keys (their
+ * compares inlined) and one for any. Not stable, but the order orders
+ * distinct rows strictly (rows equal under the sort keys are one row):
+ * the result is the one order of the rows, whatever order they come in.
  */
-static inline __attribute__((always_inline)) void
-rows_introsort_f(struct hist_entry **a, size_t n, rows_cmp_fn cmp, const struct sort_ctx *ctx)
+static __attribute__((noinline)) void rows_introsort_default(const struct hists *hists, u32 *a,
+							      size_t n)
 {
-	struct { size_t lo, hi; unsigned budget; } st[64];
-	size_t lo = 0, hi = n, i, k, mid, store;
-	unsigned budget = 2 * (64 - (unsigned)__builtin_clzll(n | 1)), sp = 0;
-	struct hist_entry *t, *p;
-
-#define SWAP(x, y) (t = a[x], a[x] = a[y], a[y] = t)
-	for (;;) {
-		while (hi - lo > 16) {
-			if (!budget) {
-				rows_heapsort_f(a + lo, hi - lo, cmp, ctx);
-				lo = hi;
-				break;
-			}
-			budget--;
-			mid = lo + (hi - lo) / 2;
-			if (cmp(ctx, a[mid], a[lo]) < 0)
-				SWAP(mid, lo);
-			if (cmp(ctx, a[hi - 1], a[mid]) < 0) {
-				SWAP(hi - 1, mid);
-				if (cmp(ctx, a[mid], a[lo]) < 0)
-					SWAP(mid, lo);
-			}
-			/* the median to the end as the pivot; the first is below it */
-			SWAP(mid, hi - 1);
-			p = a[hi - 1];
-			for (store = lo, i = lo; i < hi - 1; i++)
-				if (cmp(ctx, a[i], p) < 0) {
-					SWAP(i, store);
-					store++;
-				}
-			SWAP(store, hi - 1);
-			/* the larger side waits on the stack (64 are enough: it halves) */
-			if (store - lo < hi - store - 1) {
-				st[sp].lo = store + 1, st[sp].hi = hi, st[sp++].budget = budget;
-				hi = store;
-			} else {
-				st[sp].lo = lo, st[sp].hi = store, st[sp++].budget = budget;
-				lo = store + 1;
-			}
-		}
-		for (i = lo + 1; i < hi; i++) {
-			t = a[i];
-			for (k = i; k > lo && cmp(ctx, a[k - 1], t) > 0; k--)
-				a[k] = a[k - 1];
-			a[k] = t;
-		}
-		if (!sp)
-			break;
-		sp--;
-		lo = st[sp].lo, hi = st[sp].hi, budget = st[sp].budget;
-	}
-#undef SWAP
+	introsort_inline(a, n, sizeof(*a), rows_before_default, hists->rows);
 }
 
-static __attribute__((noinline)) void rows_introsort_default(struct hist_entry **a, size_t n)
-{
-	rows_introsort_f(a, n, sorted_cmp_default, NULL);
-}
-
-static __attribute__((noinline)) void rows_introsort_any(struct hist_entry **a, size_t n,
+static __attribute__((noinline)) void rows_introsort_any(u32 *a, size_t n,
 							  const struct sort_ctx *ctx)
 {
-	rows_introsort_f(a, n, sorted_cmp, ctx);
+	introsort_inline(a, n, sizeof(*a), rows_before, ctx);
 }
 
-/* @hists' @n rows at @a into their order, in place. */
-static void hists__sort_rows(const struct hists *hists, struct hist_entry **a, size_t n)
+/* The @n rows of @hists whose indices are at @a into their order, in place. */
+static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 {
 	const struct sort_order *so = &hists->so;
-	struct sort_ctx ctx = { .so = so, .cumulate = hists->cumulate };
+	struct sort_ctx ctx = { .hists = hists, .so = so, .cumulate = hists->cumulate };
 
 	if (n < 2)
 		return;
 	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
-		rows_introsort_default(a, n);
+		rows_introsort_default(hists, a, n);
 	else
 		rows_introsort_any(a, n, &ctx);
 }
@@ -1375,29 +1385,29 @@ void hists__sort(struct hists *hists)
 	free(hists->sorted);
 	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry *he;
+		u32 r;
 
-		for (he = hists->table[i]; he; he = he->hnext)
-			hists->sorted[n++] = he;
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+			hists->sorted[n++] = r;
 	}
 	hists__sort_rows(hists, hists->sorted, n);
 }
 
 void hists__sort_final(struct hists *hists)
 {
-	struct hist_entry *head = NULL, **tail = &head, *he;
+	u32 head = HIST_ROW_NONE, *tail = &head, r;
 	size_t i, n = 0;
 
 	/* The rows in one list, then into the table's array in the order hists__sort takes them. */
 	for (i = 0; i < hists->table_size; i++) {
 		*tail = hists->table[i];
-		while (*tail)
-			tail = &(*tail)->hnext;
+		while (*tail != HIST_ROW_NONE)
+			tail = &hists__row(hists, *tail)->hnext;
 	}
 	free(hists->sorted);
 	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
-	for (he = head; he; he = he->hnext)
-		hists->sorted[n++] = he;
+	for (r = head; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+		hists->sorted[n++] = r;
 	hists->table = NULL;
 	hists->table_size = 0;
 	hists->table_shift = 0;
@@ -1416,15 +1426,15 @@ void hists__decay(struct hists *hists)
 	for (i = 0; i < ARRAY_SIZE(hists->mode_samples); i++)
 		hists->mode_samples[i] = hists->mode_samples[i] * 7 / 8;
 	for (i = 0; i < hists->table_size; i++) {
-		struct hist_entry **pp = &hists->table[i];
+		u32 *pp = &hists->table[i];
 
-		while (*pp) {
-			struct hist_entry *he = *pp;
-
+		while (*pp != HIST_ROW_NONE) {
+			u32 r = *pp;
+			struct hist_entry *he = hists__row(hists, r);
 			struct hist_more *m = he->more;
 			u64 nr = hist_entry__nr_samples(he) * 7 / 8;
 
-			he->period = he->period * 7 / 8;
+			row__set_period(he, hist_entry__period(he) * 7 / 8);
 			if (m && m->modes) {
 				m->modes->sys = m->modes->sys * 7 / 8;
 				m->modes->us = m->modes->us * 7 / 8;
@@ -1437,13 +1447,13 @@ void hists__decay(struct hists *hists)
 				callchain__free(m->callchain);
 				m->callchain = NULL;
 			}
-			if (!he->period && !nr) {
+			if (!hist_entry__period(he) && !nr) {
 				*pp = he->hnext;
-				hists__drop_row(hists, he);
+				hists__drop_row(hists, he, r);
 				hists->nr_entries--;
 				continue;
 			}
-			hists->total_period += he->period;
+			hists->total_period += hist_entry__period(he);
 			hists->nr_samples += nr;
 			pp = &he->hnext;
 		}
@@ -1787,12 +1797,12 @@ void hist_pool__add(struct hist_pool *p, u32 idx, const struct addr_location *al
 static void hists__absorb(struct hists *dst, struct hists *src)
 {
 	size_t i, k;
+	/* @src's rows are @dst's from here: row r of @src is @dst's base + r */
+	u32 base = hists__take_rows(dst, src), r, n;
 
 	for (i = 0; i < src->table_size; i++) {
-		struct hist_entry *he = src->table[i], *n;
-
-		for (; he; he = n) {
-			struct hist_entry *row;
+		for (r = src->table[i]; r != HIST_ROW_NONE; r = n) {
+			struct hist_entry *he = hists__row(dst, base + r), *row;
 
 			n = he->hnext;
 			if (dst->nr_entries + 1 > dst->table_size)
@@ -1806,10 +1816,10 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 			}
 			k = hists__bucket(dst, hists__row_hash(dst, he));
 			he->hnext = dst->table[k];
-			dst->table[k] = he;
+			dst->table[k] = base + r;
 			dst->nr_entries++;
 		}
-		src->table[i] = NULL;
+		src->table[i] = HIST_ROW_NONE;
 	}
 	dst->total_period += src->total_period;
 	dst->nr_samples += src->nr_samples;
@@ -1818,7 +1828,6 @@ static void hists__absorb(struct hists *dst, struct hists *src)
 	for (k = 0; k < ARRAY_SIZE(dst->mode_samples); k++)
 		dst->mode_samples[k] += src->mode_samples[k];
 	dst->last = NULL;
-	hists__take_rows(dst, src);
 	src->nr_entries = 0;
 	hists__exit(src);
 }

@@ -14,8 +14,10 @@ struct srcline_cache;
 /**
  * struct hist_entry - one row: the sample fields the sort keys look at
  * (those of the row's first sample), its counts, and a pointer to what
- * few rows use (struct hist_more). 56 bytes, laid out without holes: a
+ * few rows use (struct hist_more). 48 bytes, laid out without holes: a
  * report that makes a row of nearly every sample holds a million of these.
+ * The counts' high words are in struct hist_more, made for the few rows
+ * whose period or sample count passes 32 bits.
  */
 struct hist_entry {
 	const char *comm;
@@ -25,14 +27,14 @@ struct hist_entry {
 		const struct symbol *sym;
 		u64 addr;
 	} loc;
-	u64 period;
-	struct hist_entry *hnext;
 	/*
 	 * NULL for a row of the default keys: made with the row where the
 	 * sort keys compare a field it holds (pid, tid, guest, vcpu, cpu,
 	 * srcline), else on first use (hist_entry__more).
 	 */
 	struct hist_more *more;
+	u32 hnext;		/* the next row in the bucket, by index; HIST_ROW_NONE: none */
+	u32 period_lo;		/* the period's low word: hist_entry__period */
 	u32 samples_lo;		/* the sample count's low word: hist_entry__nr_samples */
 	char level;
 	u8 cpumode;
@@ -49,6 +51,17 @@ struct hist_entry {
 	 */
 	u8 flags;
 };
+
+/* No row: the end of a bucket's chain, an empty free list. */
+#define HIST_ROW_NONE		UINT32_MAX
+/*
+ * Rows live in chunks of HIST_ROW_CHUNK, and are named by 32-bit indices
+ * (the table's chains, hists->sorted): row i is in chunk i >>
+ * HIST_ROW_CHUNK_SHIFT. A chunk is allocated whole, but its pages are
+ * touched only as its rows are made.
+ */
+#define HIST_ROW_CHUNK_SHIFT	13
+#define HIST_ROW_CHUNK		(1u << HIST_ROW_CHUNK_SHIFT)
 
 enum hist_entry_flags {
 	HE_MORE_OWN = 1 << 0,	/* ->more was allocated on its own (freed with the row) */
@@ -81,6 +94,7 @@ struct hist_more {
 	};
 	u32 nr_children;
 	u32 samples_hi;		/* the sample count's high word */
+	u32 period_hi;		/* the period's high word */
 	u32 tid;		/* the "pid" key is per thread, as perf's */
 };
 
@@ -179,6 +193,12 @@ static inline struct hist_entry *hist_entry__child(const struct hist_entry *he, 
 /** hist_entry__add_child - --hierarchy: @child goes under @he. */
 void hist_entry__add_child(struct hist_entry *he, struct hist_entry *child);
 
+/** hist_entry__period - @he's period: the sum of its samples' periods. */
+static inline u64 hist_entry__period(const struct hist_entry *he)
+{
+	return he->more ? (u64)he->more->period_hi << 32 | he->period_lo : he->period_lo;
+}
+
 static inline u64 hist_entry__nr_samples(const struct hist_entry *he)
 {
 	return he->more ? (u64)he->more->samples_hi << 32 | he->samples_lo : he->samples_lo;
@@ -248,9 +268,9 @@ int sort_order__parse(struct sort_order *so, const char *spec, struct err *err);
 /** struct hists - the rows of one event. */
 struct hists {
 	struct sort_order so;
-	struct hist_entry **table;
+	u32 *table;			/* each bucket's first row, by index */
 	size_t table_size;
-	struct hist_entry **sorted;	/* after hists__sort */
+	u32 *sorted;			/* after hists__sort: row indices (hists__sorted) */
 	size_t nr_entries;
 	u64 total_period;
 	u64 nr_samples;
@@ -270,15 +290,48 @@ struct hists {
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
 	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
 	bool unlinked;			/* hists__sort_final: no table, the rows in @sorted */
-	/* Rows are carved from chunks; top's decay puts rows it drops on @free_rows. */
-	struct carve_chunk *chunks;
-	struct hist_entry *free_rows;
+	/*
+	 * Rows, HIST_ROW_CHUNK a chunk (hists__row); @next_row is the index
+	 * the next new row gets. Top's decay puts rows it drops on @free_rows
+	 * (linked through hnext).
+	 */
+	struct hist_entry **rows;
+	size_t alloc_chunks;
+	u32 nr_chunks;
+	u32 next_row;
+	u32 free_rows;
 	/* and their struct hist_more, where the sort keys need one a row */
 	struct carve_chunk *more_chunks;
 	struct hist_more *free_more;
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 };
+
+/** hists__row - @hists' row of index @i (a table chain's, hists->sorted's). */
+static inline struct hist_entry *hists__row(const struct hists *hists, u32 i)
+{
+	return &hists->rows[i >> HIST_ROW_CHUNK_SHIFT][i & (HIST_ROW_CHUNK - 1)];
+}
+
+/**
+ * hists__chain - the row of index @r, NULL for HIST_ROW_NONE: a table
+ * chain is walked as he = hists__chain(h, h->table[i]); he; he =
+ * hists__chain(h, he->hnext).
+ */
+static inline struct hist_entry *hists__chain(const struct hists *hists, u32 r)
+{
+	return r == HIST_ROW_NONE ? NULL : hists__row(hists, r);
+}
+
+/**
+ * hists__sorted - the row at @i (below nr_entries) in @hists' order, after
+ * hists__sort or hists__sort_final: readers outside util/hist.c take the
+ * sorted rows through this, not hists->sorted.
+ */
+static inline struct hist_entry *hists__sorted(const struct hists *hists, size_t i)
+{
+	return hists__row(hists, hists->sorted[i]);
+}
 
 void hists__init(struct hists *hists, const struct sort_order *so);
 void hists__exit(struct hists *hists);

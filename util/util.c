@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/introsort.h"
+
 int verbose;
 void (*ui_msg_hook)(int level, const char *msg);
 
@@ -658,87 +660,16 @@ u64 hash_bytes(const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static void swap_u64(u64 *a, u64 *b)
+/* inlined into sort_u64's introsort: no call a compare */
+static inline __attribute__((always_inline)) bool u64_before(const void *a, const void *b,
+							      const void *ctx __attribute__((unused)))
 {
-	u64 t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-static void sift_u64(u64 *a, size_t root, size_t n)
-{
-	size_t c;
-
-	while ((c = 2 * root + 1) < n) {
-		if (c + 1 < n && a[c + 1] > a[c])
-			c++;
-		if (a[root] >= a[c])
-			return;
-		swap_u64(&a[root], &a[c]);
-		root = c;
-	}
-}
-
-/* Quicksort on the median of three; heapsort past 2 log2(n) levels. */
-static void introsort_u64(u64 *a, size_t n, unsigned int depth)
-{
-	while (n > 16) {
-		u64 pivot;
-		size_t i, j, m = n / 2;
-
-		if (!depth--) {
-			for (i = n / 2; i-- > 0;)
-				sift_u64(a, i, n);
-			for (i = n; i-- > 1;) {
-				swap_u64(&a[0], &a[i]);
-				sift_u64(a, 0, i);
-			}
-			return;
-		}
-		if (a[m] < a[0])
-			swap_u64(&a[m], &a[0]);
-		if (a[n - 1] < a[0])
-			swap_u64(&a[n - 1], &a[0]);
-		if (a[n - 1] < a[m])
-			swap_u64(&a[n - 1], &a[m]);
-		pivot = a[m];
-		for (i = 0, j = n - 1;;) {
-			while (a[i] < pivot)
-				i++;
-			while (pivot < a[j])
-				j--;
-			if (i >= j)
-				break;
-			swap_u64(&a[i++], &a[j--]);
-		}
-		/* [0, j] <= pivot <= [j + 1, n): recurse on the smaller side. */
-		if (j + 1 < n - j - 1) {
-			introsort_u64(a, j + 1, depth);
-			a += j + 1;
-			n -= j + 1;
-		} else {
-			introsort_u64(a + j + 1, n - j - 1, depth);
-			n = j + 1;
-		}
-	}
-	for (size_t i = 1; i < n; i++) {
-		u64 v = a[i];
-		size_t k = i;
-
-		for (; k && a[k - 1] > v; k--)
-			a[k] = a[k - 1];
-		a[k] = v;
-	}
+	return *(const u64 *)a < *(const u64 *)b;
 }
 
 void sort_u64(u64 *a, size_t n)
 {
-	unsigned int depth = 0;
-
-	for (size_t m = n; m > 1; m >>= 1)
-		depth += 2;
-	introsort_u64(a, n, depth);
+	introsort_inline(a, n, sizeof(*a), u64_before, NULL);
 }
 
 u64 hash_u64(u64 v)

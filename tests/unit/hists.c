@@ -68,10 +68,11 @@ void test_hists_grouping(void)
 			hists__add(&h, &al, 1);
 		}
 		hists__sort(&h);
-		if (h.nr_entries != cases[c].rows || hist_entry__nr_samples(h.sorted[0]) != cases[c].top) {
+		if (h.nr_entries != cases[c].rows ||
+		    hist_entry__nr_samples(hists__sorted(&h, 0)) != cases[c].top) {
 			fprintf(stderr, "sort %s: %zu rows (want %zu), top %lu (want %lu)\n",
 				cases[c].sort, h.nr_entries, cases[c].rows,
-				(unsigned long)hist_entry__nr_samples(h.sorted[0]), (unsigned long)cases[c].top);
+				(unsigned long)hist_entry__nr_samples(hists__sorted(&h, 0)), (unsigned long)cases[c].top);
 			unit_failures++;
 		}
 		CHECK(h.nr_samples == 7 && h.total_period == 7);
@@ -334,15 +335,15 @@ void test_hists_sort_scratch(void)
 			if (h.nr_entries != ROWS)
 				bad++;
 			for (i = 0; i < h.nr_entries; i++) {
-				const struct hist_entry *a = h.sorted[i], *b = i ? h.sorted[i - 1] : NULL;
+				const struct hist_entry *a = hists__sorted(&h, i), *b = i ? hists__sorted(&h, i - 1) : NULL;
 				int c = b ? strcmp(b->comm, a->comm) : 0;
 
 				if ((!final && hists__find(&h, a) != a) ||
 				    (!a->more && hist_entry__nr_samples(a) != (u64)pass + 1) ||
 				    (a->more && hist_entry__nr_samples(a) < (u64)pass + 1))
 					bad++;
-				if (!b || b->period != a->period) {
-					bad += b && b->period < a->period;
+				if (!b || hist_entry__period(b) != hist_entry__period(a)) {
+					bad += b && hist_entry__period(b) < hist_entry__period(a);
 					continue;
 				}
 				/* equal periods: by comm then address, or by address then comm */
@@ -400,7 +401,7 @@ void test_hists_decay_reuse(void)
 		hist_entry__set_loc(&key, NULL, 0x1000 + (u64)i);
 		he = hists__find(&h, &key);
 
-		if (!he || hist_entry__nr_samples(he) != 2 || he->period != 16)
+		if (!he || hist_entry__nr_samples(he) != 2 || hist_entry__period(he) != 16)
 			bad++;
 	}
 	CHECK(bad == 0);
@@ -440,7 +441,7 @@ void test_hists_mode_split(void)
 		al.cpumode = modes[0];
 		hists__add(&h, &al, 8);
 	}
-	CHECK(h.nr_entries == 1 && he->period == 143 && he->more && he->more->modes);
+	CHECK(h.nr_entries == 1 && hist_entry__period(he) == 143 && he->more && he->more->modes);
 	CHECK(hist_entry__mode_period(he, modes[0]) == 108);
 	CHECK(hist_entry__mode_period(he, modes[1]) == 30);
 	CHECK(hist_entry__mode_period(he, modes[2]) == 0);
@@ -451,7 +452,7 @@ void test_hists_mode_split(void)
 	{
 		const struct hist_entry *row = hists__add_entry(&v, he);
 
-		CHECK(v.nr_entries == 1 && row != he && row->period == 143);
+		CHECK(v.nr_entries == 1 && row != he && hist_entry__period(row) == 143);
 		for (i = 0; i < ARRAY_SIZE(modes); i++)
 			CHECK(hist_entry__mode_period(row, modes[i]) ==
 			      hist_entry__mode_period(he, modes[i]));
@@ -460,7 +461,7 @@ void test_hists_mode_split(void)
 	hists__decay(&h);
 	CHECK(hist_entry__mode_period(he, modes[0]) == 108 * 7 / 8);
 	CHECK(hist_entry__mode_period(he, modes[1]) == 30 * 7 / 8);
-	CHECK(he->period == 143 * 7 / 8);
+	CHECK(hist_entry__period(he) == 143 * 7 / 8);
 	hists__exit(&h);
 }
 
@@ -479,7 +480,7 @@ void test_hists_row_layout(void)
 	struct err err;
 	struct hist_entry *he, *child;
 
-	CHECK(sizeof(struct hist_entry) <= 56);
+	CHECK(sizeof(struct hist_entry) <= 48);
 	CHECK(sizeof(struct hist_more) <= 72);
 
 	/* the default keys: no struct hist_more, its fields read as none */
@@ -606,4 +607,77 @@ void test_hists_print_formats(void)
 	}
 	CHECK(!bad);
 	symtab__exit(&tab);
+}
+
+/*
+ * Rows over several chunks (HIST_ROW_CHUNK a chunk, named by index): half
+ * dropped by top's decay and their places taken by new rows, each found
+ * again and sorted in order; and periods past 32 bits, whose high word
+ * goes to the row's struct hist_more, counted, compared and decayed
+ * whole.
+ */
+void test_hists_row_chunks(void)
+{
+	enum { ROWS = 2 * HIST_ROW_CHUNK + 100 };
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
+	struct addr_location al = { .thread = &t, .dso = &d, .level = '.', .cpumode = 2 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	struct hist_entry *big, *bigger;
+	u32 i, nr_chunks;
+	int bad = 0;
+
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	for (i = 0; i < ROWS; i++) {
+		al.addr = 0x1000 + i;
+		hists__add(&h, &al, i % 2 ? 1 : 16);
+	}
+	CHECK(h.nr_entries == ROWS && h.nr_chunks == 3);
+	nr_chunks = h.nr_chunks;
+	hists__decay(&h);
+	CHECK(h.nr_entries == ROWS / 2 && h.total_period == (u64)ROWS / 2 * 14);
+	/* the dropped rows' places are taken first: no chunk more */
+	for (i = 0; i < ROWS / 2; i++) {
+		al.addr = 0x100000 + i;
+		hists__add(&h, &al, 3);
+	}
+	CHECK(h.nr_entries == ROWS && h.nr_chunks == nr_chunks);
+	for (i = 0; i < ROWS; i++) {
+		struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.', .cpumode = 2 };
+		const struct hist_entry *he;
+		u64 addr = i < ROWS / 2 ? 0x1000 + 2 * (u64)i : 0x100000 + (u64)(i - ROWS / 2);
+
+		hist_entry__set_loc(&key, NULL, addr);
+		he = hists__find(&h, &key);
+		bad += !he || hist_entry__period(he) != (i < ROWS / 2 ? 14u : 3u);
+	}
+	CHECK(bad == 0);
+	hists__sort(&h);
+	for (i = 1; i < h.nr_entries; i++)
+		bad += hist_entry__period(hists__sorted(&h, i - 1)) <
+		       hist_entry__period(hists__sorted(&h, i));
+	CHECK(bad == 0 && hist_entry__period(hists__sorted(&h, 0)) == 14 &&
+	      hist_entry__period(hists__sorted(&h, ROWS - 1)) == 3);
+	hists__exit(&h);
+
+	/* periods past 32 bits */
+	hists__init(&h, &so);
+	al.addr = 0x2000;
+	big = hists__add(&h, &al, 3000000000u);
+	CHECK(big && !big->more && hist_entry__period(big) == 3000000000u);
+	CHECK(hists__add(&h, &al, 3000000000u) == big && big->more &&
+	      hist_entry__period(big) == 6000000000ull);
+	al.addr = 0x3000;
+	bigger = hists__add(&h, &al, 6000000001ull);
+	CHECK(bigger && hist_entry__period(bigger) == 6000000001ull &&
+	      h.total_period == 12000000001ull);
+	hists__sort(&h);
+	CHECK(hists__sorted(&h, 0) == bigger && hists__sorted(&h, 1) == big);
+	hists__decay(&h);
+	CHECK(hist_entry__period(big) == 6000000000ull * 7 / 8 &&
+	      hist_entry__period(bigger) == 6000000001ull * 7 / 8);
+	hists__exit(&h);
 }

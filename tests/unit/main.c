@@ -36,11 +36,13 @@ void test_hists_sort_scratch(void);
 void test_hists_decay_reuse(void);
 void test_hists_mode_split(void);
 void test_hists_row_layout(void);
+void test_hists_row_chunks(void);
 void test_hists_print_formats(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
 void test_sort_u64(void);
+void test_introsort(void);
 void test_dlib(void);
 void test_resolve_cache(void);
 void test_resolve_callchain_cache(void);
@@ -112,11 +114,13 @@ static const struct unit_test tests[] = {
 	{ "hists_decay_reuse", test_hists_decay_reuse },
 	{ "hists_mode_split", test_hists_mode_split },
 	{ "hists_row_layout", test_hists_row_layout },
+	{ "hists_row_chunks", test_hists_row_chunks },
 	{ "hists_print_formats", test_hists_print_formats },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },
 	{ "sort_u64", test_sort_u64 },
+	{ "introsort", test_introsort },
 	{ "dlib", test_dlib },
 	{ "resolve_cache", test_resolve_cache },
 	{ "resolve_callchain_cache", test_resolve_callchain_cache },

@@ -71,7 +71,8 @@ void test_hists_regroup(void)
 		}
 		hists__init(&view, &so);
 		for (i = 0; i < base.table_size; i++)
-			for (const struct hist_entry *he = base.table[i]; he; he = he->hnext)
+			for (const struct hist_entry *he = hists__chain(&base, base.table[i]); he;
+			     he = hists__chain(&base, he->hnext))
 				hists__add_entry(&view, he);
 		hists__sort(&direct);
 		hists__sort(&view);
@@ -79,9 +80,10 @@ void test_hists_regroup(void)
 		CHECK(view.total_period == direct.total_period && view.nr_samples == 6);
 		CHECK(!memcmp(view.mode_samples, direct.mode_samples, sizeof(view.mode_samples)));
 		for (i = 0; i < view.nr_entries && i < direct.nr_entries; i++) {
-			if (view.sorted[i]->period != direct.sorted[i]->period ||
-			    hist_entry__nr_samples(view.sorted[i]) !=
-			    hist_entry__nr_samples(direct.sorted[i])) {
+			if (hist_entry__period(hists__sorted(&view, i)) !=
+			    hist_entry__period(hists__sorted(&direct, i)) ||
+			    hist_entry__nr_samples(hists__sorted(&view, i)) !=
+			    hist_entry__nr_samples(hists__sorted(&direct, i))) {
 				fprintf(stderr, "sort %s: row %zu differs\n", sorts[s], i);
 				unit_failures++;
 			}

@@ -383,7 +383,7 @@ void hist_entry__callchain_lines(const struct hist_entry *he, u64 total, u64 min
 	case CHAIN_GRAPH_ABS:
 	case CHAIN_GRAPH_REL:
 		callchain_graph_lines(g, he, skip_first,
-				      opts->children ? hist_entry__period_acc(he) : he->period);
+				      opts->children ? hist_entry__period_acc(he) : hist_entry__period(he));
 		break;
 	case CHAIN_FLAT:
 	case CHAIN_FOLDED:
@@ -521,7 +521,7 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
 	case COL_CHILDREN:
 		return hist_entry__period_acc(he);
 	default:
-		return he->period;
+		return hist_entry__period(he);
 	}
 }
 
@@ -603,7 +603,7 @@ static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 	case COL_SAMPLE:
 		return snprintf(buf, len, "%*" PRIu64, width, hist_entry__nr_samples(he));
 	case COL_PERIOD:
-		return snprintf(buf, len, "%*" PRIu64, width, he->period);
+		return snprintf(buf, len, "%*" PRIu64, width, hist_entry__period(he));
 	case COL_KEY:
 		return snprint_key_cell(he, f->key, width, sort_keys[f->key].right, buf, len);
 	default:
@@ -679,7 +679,7 @@ static bool row_shown(const struct hists *hists, const struct hist_entry *he,
 		      const struct stdio_opts *opts)
 {
 	/* --percent-limit: of Children with --children (-F too, as perf) */
-	u64 period = opts->children ? hist_entry__period_acc(he) : he->period;
+	u64 period = opts->children ? hist_entry__period_acc(he) : hist_entry__period(he);
 
 	return !he->filtered && !(opts->percent_limit > 0 &&
 		 percent(period, hists__total_period(hists)) < opts->percent_limit);
@@ -833,7 +833,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 		 * is hidden only when every row under it is.
 		 */
 		for (r = 0; r < hists->nr_entries; r++) {
-			const struct hist_entry *src = hists->sorted[r];
+			const struct hist_entry *src = hists__sorted(hists, r);
 			struct hist_entry *he = hists__add_entry(&levels[d], src);
 
 			he->filtered = he->filtered && src->filtered;
@@ -844,16 +844,16 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 		levels[d].nr_samples = hists->nr_samples;
 		levels[d].hidden_period = levels[d].nr_hidden = 0;
 		for (r = 0; r < levels[0].nr_entries; r++) {
-			if (!levels[0].sorted[r]->filtered)
+			if (!hists__sorted(&levels[0], r)->filtered)
 				continue;
-			levels[d].hidden_period += levels[0].sorted[r]->period;
-			levels[d].nr_hidden += hist_entry__nr_samples(levels[0].sorted[r]);
+			levels[d].hidden_period += hist_entry__period(hists__sorted(&levels[0], r));
+			levels[d].nr_hidden += hist_entry__nr_samples(hists__sorted(&levels[0], r));
 		}
 	}
 	h.base = &levels[0];
 	for (d = 1; d < h.nr_keys; d++) {
 		for (r = 0; r < levels[d].nr_entries; r++) {
-			struct hist_entry *he = levels[d].sorted[r];
+			struct hist_entry *he = hists__sorted(&levels[d], r);
 			struct hist_entry *p = hists__find(&levels[d - 1], he);
 
 			if (!p)
@@ -872,7 +872,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 			int w;
 
 			/* as perf, rows under --percent-limit count too */
-			w = cell(&buf, &levels[d], levels[d].sorted[r], &f, 0);
+			w = cell(&buf, &levels[d], hists__sorted(&levels[d], r), &f, 0);
 			if (w > h.key_widths[d])
 				h.key_widths[d] = w;
 		}
@@ -881,8 +881,8 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 	if (opts->header_names)
 		hier_header(&h);
 	for (r = 0; r < levels[0].nr_entries; r++)
-		if (hier_shown(&h, levels[0].sorted[r]))
-			hier_row(&h, levels[0].sorted[r], 0);
+		if (hier_shown(&h, hists__sorted(&levels[0], r)))
+			hier_row(&h, hists__sorted(&levels[0], r), 0);
 	for (d = 0; d < h.nr_keys; d++)
 		hists__exit(&levels[d]);
 	free(levels);
@@ -910,7 +910,7 @@ static int srcline_cut(const struct hists *hists, bool *cut)
 		return 0;
 	hists__init(&groups, &pre);
 	for (i = 0; i < hists->nr_entries; i++) {
-		struct hist_entry one = *hists->sorted[i];
+		struct hist_entry one = *hists__sorted(hists, i);
 		struct hist_more more;
 
 		if (one.more) {
@@ -923,7 +923,7 @@ static int srcline_cut(const struct hists *hists, bool *cut)
 		hists__add_entry(&groups, &one);
 	}
 	for (i = 0; i < hists->nr_entries; i++) {
-		const struct hist_entry *he = hists->sorted[i];
+		const struct hist_entry *he = hists__sorted(hists, i);
 		const struct hist_entry *g = hists__find(&groups, he);
 
 		cut[i] = g && hist_entry__nr_samples(g) < 2 && hist_entry__nr_samples(he) < 2;
@@ -993,7 +993,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	if (!sep) {
 		/* As perf: every row the filters keep, --percent-limit's too. */
 		for (i = 0; i < hists->nr_entries; i++) {
-			const struct hist_entry *he = hists->sorted[i];
+			const struct hist_entry *he = hists__sorted(hists, i);
 
 			if (he->filtered)
 				continue;
@@ -1040,7 +1040,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		}
 	}
 	for (i = 0; i < n; i++) {
-		const struct hist_entry *he = hists->sorted[i];
+		const struct hist_entry *he = hists__sorted(hists, i);
 
 		if (!row_shown(hists, he, opts))
 			continue;
@@ -1193,14 +1193,15 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 	cellbuf__init(&buf);
 
 	for (i = 0; i < hists->nr_entries; i++) {
-		const struct hist_entry *he = hists->sorted[i];
+		const struct hist_entry *he = hists__sorted(hists, i);
 
 		if (he->filtered)
 			continue;
 		fprintf(fp, "{\"event\":");
 		json_fprint_string(fp, event);
 		fprintf(fp, ",\"overhead\":%.4f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
-			percent(he->period, hists__total_period(hists)), hist_entry__nr_samples(he), he->period);
+			percent(hist_entry__period(he), hists__total_period(hists)),
+			hist_entry__nr_samples(he), hist_entry__period(he));
 		if (opts->children)
 			fprintf(fp, ",\"children\":%.4f,\"children_period\":%" PRIu64,
 				percent(hist_entry__period_acc(he), hists__total_period(hists)),

@@ -47,7 +47,8 @@ void top__print_snapshot(struct top *top, FILE *fp)
 	/* The base keeps every key apart; the snapshot groups by --sort. */
 	hists__init(&view, &top->so);
 	for (i = 0; i < top->base.table_size; i++) {
-		for (const struct hist_entry *he = top->base.table[i]; he; he = he->hnext) {
+		for (const struct hist_entry *he = hists__chain(&top->base, top->base.table[i]); he;
+		     he = hists__chain(&top->base, he->hnext)) {
 			struct hist_entry *row = hists__add_entry(&view, he);
 
 			/* -g: the view's own trees, merged (hists__exit frees them) */

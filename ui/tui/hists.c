@@ -255,7 +255,7 @@ static void collect_line(void *ctx, const struct callchain_line *l)
 static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 {
 	struct row_graph *g = &hb->graphs[r];
-	struct hist_entry *he = hb->view.sorted[r];
+	struct hist_entry *he = hists__sorted(&hb->view, r);
 
 	if (!g->made) {
 		struct lines_ctx c = { .g = g, .row = row_key(&hb->view, he) };
@@ -279,7 +279,7 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 
 static bool hb__row_unfolded(struct hists_browser *hb, size_t r)
 {
-	return fold_set__has(&hb->unfolded, row_key(&hb->view, hb->view.sorted[r]));
+	return fold_set__has(&hb->unfolded, row_key(&hb->view, hists__sorted(&hb->view, r)));
 }
 
 static void disp_push(struct hists_browser *hb, u32 row, int line)
@@ -340,7 +340,7 @@ static u64 hb__fold_key(struct hists_browser *hb, const struct disp_line *d)
 	struct row_graph *g = hb__graph(hb, d->row);
 
 	if (d->line < 0)
-		return g->nr_lines ? row_key(&hb->view, hb->view.sorted[d->row]) : 0;
+		return g->nr_lines ? row_key(&hb->view, hists__sorted(&hb->view, d->row)) : 0;
 	return g->lines[d->line].has_children ? g->lines[d->line].key : 0;
 }
 
@@ -361,9 +361,9 @@ static void hb__set_row_folding(struct hists_browser *hb, size_t r, bool unfold)
 			fold_set__del(&hb->unfolded, g->lines[l].key);
 	}
 	if (unfold)
-		fold_set__add(&hb->unfolded, row_key(&hb->view, hb->view.sorted[r]));
+		fold_set__add(&hb->unfolded, row_key(&hb->view, hists__sorted(&hb->view, r)));
 	else
-		fold_set__del(&hb->unfolded, row_key(&hb->view, hb->view.sorted[r]));
+		fold_set__del(&hb->unfolded, row_key(&hb->view, hists__sorted(&hb->view, r)));
 }
 
 static void hb__free_graphs(struct hists_browser *hb)
@@ -380,7 +380,8 @@ static void hb__free_graphs(struct hists_browser *hb)
 	hb->graphs = NULL;
 	/* the view's rows borrow trees or own merged ones: hists__exit frees neither */
 	for (i = 0; i < hb->view.table_size; i++)
-		for (struct hist_entry *he = hb->view.table[i]; he; he = he->hnext)
+		for (struct hist_entry *he = hists__chain(&hb->view, hb->view.table[i]); he;
+		     he = hists__chain(&hb->view, he->hnext))
 			if (he->more)
 				he->more->callchain = NULL;
 	for (i = 0; i < hb->nr_owned; i++)
@@ -449,7 +450,8 @@ static void hb__rebuild(struct hists_browser *hb)
 	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
 	for (i = 0; i < hb->base->table_size; i++) {
-		for (struct hist_entry *he = hb->base->table[i]; he; he = he->hnext) {
+		for (struct hist_entry *he = hists__chain(hb->base, hb->base->table[i]); he;
+		     he = hists__chain(hb->base, he->hnext)) {
 			struct hist_entry *row;
 
 			if (!hb__shown(hb, he))
@@ -471,8 +473,8 @@ static void hb__rebuild(struct hists_browser *hb)
 	if (hb->ops && hb->ops->percent_limit > 0)
 		while (hb->view.nr_entries &&
 		       percent(hb->view.cumulate ?
-			   hist_entry__period_acc(hb->view.sorted[hb->view.nr_entries - 1]) :
-			   hb->view.sorted[hb->view.nr_entries - 1]->period, hb->total_period) <
+			   hist_entry__period_acc(hists__sorted(&hb->view, hb->view.nr_entries - 1)) :
+			   hist_entry__period(hists__sorted(&hb->view, hb->view.nr_entries - 1)), hb->total_period) <
 		       hb->ops->percent_limit)
 			hb->view.nr_entries--;
 	if (hb->cg)
@@ -481,7 +483,7 @@ static void hb__rebuild(struct hists_browser *hb)
 	for (k = 0; k < so.nr; k++) {
 		hb->widths[k] = strlen(sort_keys[so.keys[k]].header);
 		for (r = 0; r < hb->view.nr_entries && r < 1000; r++) {
-			size_t w = (size_t)hist_entry__snprint_key(hb->view.sorted[r], so.keys[k],
+			size_t w = (size_t)hist_entry__snprint_key(hists__sorted(&hb->view, r), so.keys[k],
 								   buf, sizeof(buf));
 
 			if (w > hb->widths[k])
@@ -523,7 +525,7 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 {
 	struct hists_browser *hb = b->priv;
 	const struct disp_line *d = &hb->disp[hb->cur++];
-	const struct hist_entry *he = hb->view.sorted[d->row];
+	const struct hist_entry *he = hists__sorted(&hb->view, d->row);
 	char line[1024], buf[512];
 	size_t n = 0;
 	int k;
@@ -539,7 +541,7 @@ static void hb__write(struct ui_browser *b, int row, bool selected)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% ",
 				      percent(hist_entry__period_acc(he), hb->total_period));
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %7.2f%% %9" PRIu64,
-			      percent(he->period, hb->total_period), hist_entry__nr_samples(he));
+			      percent(hist_entry__period(he), hb->total_period), hist_entry__nr_samples(he));
 	for (k = 0; k < hb->view.so.nr && n < sizeof(line); k++) {
 		bool last = k == hb->view.so.nr - 1;
 
@@ -739,7 +741,7 @@ static enum ui_action_ret act_zoom(struct ui_browser *b, int key)
 		hb->zoom = ZOOM_NONE;
 	} else if ((key == K_ENTER || key == 'd') && b->index < hb->nr_disp) {
 		/* The dso where the rows have one, else the guest. */
-		he = hb->view.sorted[hb->disp[b->index].row];
+		he = hists__sorted(&hb->view, hb->disp[b->index].row);
 		if (sort_order__has(&hb->view.so, SORT_DSO)) {
 			hb->zoom = ZOOM_DSO;
 			hb->zoom_dso = he->dso;
@@ -819,7 +821,7 @@ static enum ui_action_ret act_fold(struct ui_browser *b, int key)
 	for (i = b->index; i-- > 0;)
 		if (hb->disp[i].row == d->row && hb->disp[i].line == parent)
 			break;
-	k = parent < 0 ? row_key(&hb->view, hb->view.sorted[d->row]) :
+	k = parent < 0 ? row_key(&hb->view, hists__sorted(&hb->view, d->row)) :
 			 hb->graphs[d->row].lines[parent].key;
 	fold_set__del(&hb->unfolded, k);
 	if (i < b->index)	/* shown above: it stays where it is */
