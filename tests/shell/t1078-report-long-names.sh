@@ -29,7 +29,9 @@ int main(void)
 }
 SRC
 gcc -O0 -fno-omit-frame-pointer -o "$TMP/long" "$TMP/long.c" || fail "gcc failed"
-perf record -q -g -e cpu-clock -o "$TMP/long.data" -- "$TMP/long" >/dev/null 2>&1 ||
+# Recorded again while it holds samples under perf-exec (perf cuts that
+# comm: tests/lib.sh, perf_record_no_exec).
+perf_record_no_exec "$TMP/long.data" -q -g -e cpu-clock -- "$TMP/long" ||
 	fail "perf record -g failed"
 
 # same OPTIONS...: perf report and pmukvm report print the same, the

@@ -9,24 +9,10 @@
 need_perf
 
 W=$TOOLS/mtwork
-# perf diff sizes its command column by each thread's last comm and cuts
-# longer ones: a sample taken in the exec itself, under the comm
-# "perf-exec", prints as "perf-ex" where the thread ends as "mtwork".
-# pmukvm prints the whole name (a known difference, in pmukvm-diff(1)).
-# Such samples came in about one recording in eight: the files compared
-# by command are recorded again until they have none.
-rec_no_exec() {
-	local out=$1 try
-	shift
-	for try in 1 2 3 4 5 6; do
-		perf record -q -e cpu-clock -o "$out" -- "$@" >/dev/null 2>&1 || return 1
-		perf script -F comm -i "$out" 2>/dev/null | grep -q -E '^ *perf-exec *$' || return 0
-		echo "note: $(basename "$out"): samples under perf-exec; recording again"
-	done
-	fail "$(basename "$out"): samples under perf-exec in 6 recordings"
-}
-rec_no_exec "$TMP/p1.data" "$W" 2 500 || fail "perf record 1"
-rec_no_exec "$TMP/p2.data" "$W" 3 500 || fail "perf record 2"
+# The files compared by command hold no sample under perf-exec (perf diff
+# cuts that name: tests/lib.sh, perf_record_no_exec).
+perf_record_no_exec "$TMP/p1.data" -q -e cpu-clock -- "$W" 2 500 || fail "perf record 1"
+perf_record_no_exec "$TMP/p2.data" -q -e cpu-clock -- "$W" 3 500 || fail "perf record 2"
 perf record -q -e cpu-clock -o "$TMP/p3.data" -- "$W" 2 400 mixed:4 >/dev/null 2>&1 ||
 	fail "perf record 3"
 perf record -q -e cpu-clock,task-clock -o "$TMP/e1.data" -- "$W" 2 300 >/dev/null 2>&1 ||
