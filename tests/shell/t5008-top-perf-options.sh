@@ -133,19 +133,33 @@ ncpu=$(getconf _NPROCESSORS_ONLN)
 # The rate is over the samples' own clock: on the wall clock it came out
 # far too low when the first samples' processing (the kernel's and the
 # libraries' symbols) took most of the interval on a loaded machine.
-live_rate() { $PMUKVM top --stdio --no-decay --iterations 1 -d 3 -e cpu-clock "$@" 2>/dev/null |
-	awk '/^# Samples:/ { r = $10 } END { sub(/\/s\)/, "", r); print r + 0 }'; }
+# live_rate ARGS...: $rate, the samples/s of top's one interval. top must
+# exit 0 and print its header: a top that did not run or died (its binary
+# relinked meanwhile, a failed start), with stderr thrown away, used to read
+# as 0 samples/s, which is not what happened.
+live_rate() {
+	local rc=0
+	$PMUKVM top --stdio --no-decay --iterations 1 -d 3 -e cpu-clock "$@" >"$TMP/live" 2>"$TMP/live.err" ||
+		rc=$?
+	[ $rc = 0 ] || { cat "$TMP/live.err"; fail "live top $*: exit $rc"; }
+	rate=$(awk '/^# Samples:/ { n++; r = $10 } END { if (n == 1 && sub(/\/s\)$/, "", r) && r ~ /^[0-9]+$/) print r }' \
+		"$TMP/live")
+	[ -n "$rate" ] || { head -5 "$TMP/live"; cat "$TMP/live.err"; fail "live top $*: no rate in its header"; }
+}
 # cpu-clock per CPU ticks on idle CPUs too: a period of 1 ms is 1000 samples/s a CPU.
-r1=$(live_rate -c 1000000 -C 0)
-[ "$r1" -ge 700 ] && [ "$r1" -le 1200 ] || fail "-C 0 -c 1000000: $r1 samples/s, want about 1000"
+live_rate -c 1000000 -C 0
+r1=$rate
+[ "$r1" -ge 700 ] && [ "$r1" -le 1200 ] || fail "-C 0 -c 1000000: $r1 samples/s, want about 1000 ($(grep -m1 "^# Samples" "$TMP/live"))"
 echo "ok: live -C 0 -c 1000000: $r1 samples/s"
 if [ "$ncpu" -ge 2 ]; then
-	ra=$(live_rate -c 1000000 -a)
+	live_rate -c 1000000 -a
+	ra=$rate
 	[ "$ra" -ge $((ncpu * 700)) ] && [ "$ra" -le $((ncpu * 1200)) ] ||
-		fail "-a -c 1000000: $ra samples/s on $ncpu CPUs, want about $((ncpu * 1000))"
+		fail "-a -c 1000000: $ra samples/s on $ncpu CPUs, want about $((ncpu * 1000)) ($(grep -m1 "^# Samples" "$TMP/live"))"
 	echo "ok: live -a -c 1000000: $ra samples/s on $ncpu CPUs"
 fi
-r10=$(live_rate -c 10000000 -C 0)
-[ "$r10" -ge 70 ] && [ "$r10" -le 120 ] || fail "-C 0 -c 10000000: $r10 samples/s, want about 100"
+live_rate -c 10000000 -C 0
+r10=$rate
+[ "$r10" -ge 70 ] && [ "$r10" -le 120 ] || fail "-C 0 -c 10000000: $r10 samples/s, want about 100 ($(grep -m1 "^# Samples" "$TMP/live"))"
 echo "ok: live -C 0 -c 10000000: $r10 samples/s"
 expect_clean_error "-C with an offline CPU" $PMUKVM top --stdio --iterations 1 -C 4000
