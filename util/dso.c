@@ -36,65 +36,87 @@ const char *basename_of(const char *path)
 }
 
 /*
- * The names below start "//", "/a", "/d", "/S", "[" or "a": a file's path
- * (most names) is told apart by its first two bytes, and only a name that
- * could match is compared.
+ * Mapping names with no file behind them, and what each says (perf's
+ * anonymous, "no DSO" and JIT names). A name is listed once per way it
+ * matches: "/dev/zero" exactly is anonymous, and executable it is JIT
+ * code, as is "/dev/zero (deleted)"; "[heap]" and what follows it is
+ * anonymous, JIT code only exactly.
  */
-bool is_anon_name(const char *name)
+enum {
+	NAME_PREFIX = 1 << 0,	/* the name starts so; else it is exactly so */
+	NAME_ANON = 1 << 1,	/* is_anon_name's */
+	NAME_JIT = 1 << 2,	/* is_jit_name's */
+};
+
+static const struct special_name {
+	const char *name;
+	unsigned char len;
+	unsigned char flags;
+} special_names[] = {
+#define NAME(s, f) { s, sizeof(s) - 1, f }
+	NAME("//", NAME_PREFIX | NAME_ANON),
+	NAME("//anon", NAME_JIT),
+	NAME("/anon_hugepage", NAME_PREFIX | NAME_ANON | NAME_JIT),
+	NAME("/dev/zero", NAME_ANON),
+	NAME("/dev/zero", NAME_PREFIX | NAME_JIT),
+	NAME("/dev/dri/", NAME_PREFIX | NAME_ANON),
+	NAME("/SYSV", NAME_PREFIX | NAME_ANON | NAME_JIT),
+	NAME("[heap]", NAME_PREFIX | NAME_ANON),
+	NAME("[heap]", NAME_JIT),
+	NAME("[stack", NAME_PREFIX | NAME_ANON | NAME_JIT),
+	NAME("[vsyscall]", NAME_ANON),
+	NAME("anon_inode:", NAME_PREFIX | NAME_ANON),
+#undef NAME
+};
+
+/*
+ * Whether @name could be listed: every listed name starts "//", "/a",
+ * "/d", "/S", "[" or "a", and a file's path (most names, on the path of
+ * every mmap) is told apart here by its first two bytes. (The unit test
+ * checks that each listed name gets past.)
+ */
+static inline bool special_lead(const char *name)
 {
 	switch (name[0]) {
 	case '/':
-		switch (name[1]) {
-		case '/':
-			return true;
-		case 'a':
-			return !strncmp(name, "/anon_hugepage", 14);
-		case 'd':
-			return !strcmp(name, "/dev/zero") || !strncmp(name, "/dev/dri/", 9);
-		case 'S':
-			return !strncmp(name, "/SYSV", 5);
-		default:
-			return false;
-		}
+		return name[1] == '/' || name[1] == 'a' || name[1] == 'd' || name[1] == 'S';
 	case '[':
-		return !strncmp(name, "[heap]", 6) || !strncmp(name, "[stack", 6) ||
-		       !strcmp(name, "[vsyscall]");
 	case 'a':
-		return !strncmp(name, "anon_inode:", 11);
+		return true;
 	default:
 		return false;
 	}
 }
 
+/* Whether @name is listed with @what (NAME_ANON or NAME_JIT). */
+static bool special_name(const char *name, unsigned int what)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(special_names); i++) {
+		const struct special_name *e = &special_names[i];
+
+		if (!(e->flags & what) || e->name[1] != name[1] || e->name[0] != name[0])
+			continue;
+		if (e->flags & NAME_PREFIX ? !strncmp(name, e->name, e->len) : !strcmp(name, e->name))
+			return true;
+	}
+	return false;
+}
+
+bool is_anon_name(const char *name)
+{
+	return special_lead(name) && special_name(name, NAME_ANON);
+}
+
 /*
- * Executable memory with no file behind it (perf's anonymous and "no DSO"
- * names): JIT code. As perf does, it is named after the process's perf
- * map, /tmp/perf-PID.map, whose symbols name it when the file exists.
- * Told apart by the first bytes as is_anon_name's names are.
+ * Executable memory with no file behind it: JIT code. As perf does, it is
+ * named after the process's perf map, /tmp/perf-PID.map, whose symbols
+ * name it when the file exists.
  */
 bool is_jit_name(const char *name, u32 flags)
 {
-	if (flags & MAP_HUGETLB)
-		return true;
-	switch (name[0]) {
-	case '/':
-		switch (name[1]) {
-		case '/':
-			return !strcmp(name, "//anon");
-		case 'a':
-			return !strncmp(name, "/anon_hugepage", 14);
-		case 'd':
-			return !strncmp(name, "/dev/zero", 9);
-		case 'S':
-			return !strncmp(name, "/SYSV", 5);
-		default:
-			return false;
-		}
-	case '[':
-		return !strncmp(name, "[stack", 6) || !strcmp(name, "[heap]");
-	default:
-		return false;
-	}
+	return (flags & MAP_HUGETLB) || (special_lead(name) && special_name(name, NAME_JIT));
 }
 
 /* DSOs by the ten thousand: from a slab, no malloc header or rounding each. */

@@ -50,6 +50,7 @@ void test_maps_overlay(void);
 void test_maps_insert_find(void);
 void test_thread_hash(void);
 void test_dso_names(void);
+void test_special_names(void);
 void test_guest_files(void);
 void test_guest_files_round_trip(void);
 void test_elf_abs_symbols(void);
@@ -134,6 +135,7 @@ static const struct unit_test tests[] = {
 	{ "maps_insert_find", test_maps_insert_find },
 	{ "thread_hash", test_thread_hash },
 	{ "dso_names", test_dso_names },
+	{ "special_names", test_special_names },
 	{ "guest_files", test_guest_files },
 	{ "guest_files_round_trip", test_guest_files_round_trip },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
