@@ -9,12 +9,12 @@
 . tests/lib.sh
 need_perf
 
-perf record -q -e cpu-clock -F 999 --sample-cpu -o "$TMP/mt.data" -- "$TOOLS/mtwork" 3 600 \
-	>/dev/null 2>&1 || fail "perf record failed"
+perf_record_no_exec "$TMP/mt.data" -q -e cpu-clock -F 999 --sample-cpu -- "$TOOLS/mtwork" 3 600 ||
+	fail "perf record failed"
 # user time only, and --time keeps the middle of the run: rows of short
 # names, among them the JIT code's unresolved addresses
-perf record -q -e cpu-clock:u -F 999 -o "$TMP/jit.data" -- "$TOOLS/jitloop" 600 \
-	>/dev/null 2>&1 || fail "perf record (jitloop) failed"
+perf_record_no_exec "$TMP/jit.data" -q -e cpu-clock:u -F 999 -- "$TOOLS/jitloop" 600 ||
+	fail "perf record (jitloop) failed"
 
 # The table: from the column header to the last row (perf's own header
 # lines and its closing tip differ from pmukvm's, and are not compared).
