@@ -16,38 +16,54 @@
 # Usage: bench/report-memory.sh [SECONDS]   (from the repository root, as root)
 # PMUKVM=BINARY picks the pmukvm measured (./pmukvm); PMUKVM_BEFORE=BINARY
 # adds a column for another build (e.g. one before a change) on the same files.
+# DIR=D keeps the files in D and reuses those already there (a rerun then
+# measures the same input); RUNS=N gives each figure as the least of N runs
+# (default 1).
 set -eu
 secs=${1:-5}
 PMUKVM=${PMUKVM:-./pmukvm}
 MK=build/tools/mkcrafted
-dir=$(mktemp -d /tmp/pmukvm-mem.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+runs=${RUNS:-1}
+tmp=$(mktemp -d /tmp/pmukvm-mem.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+dir=${DIR:-$tmp}
+mkdir -p "$dir"
 fix=${FIXTURES:-../shared/fixtures}/guest-6.1
 [ -d "$fix" ] || fix=/work/shared/fixtures/guest-6.1
 
-echo "making the files (host recordings of $secs s each)..."
-perf record -q -a -e cpu-clock -c 20000 -o "$dir/host.data" -- build/tools/mtwork 2 $((secs * 1000)) \
-	>/dev/null 2>&1
-perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- build/tools/mtwork 2 $((secs * 1000)) \
-	>/dev/null 2>&1
-cp /proc/kallsyms "$dir/host-kallsyms"
-gzip -dc "$fix/kallsyms.gz" >"$dir/kallsyms"
-build/tools/mkguestdata -o "$dir/guest.data" --guest "0:$dir/kallsyms:$fix/modules" \
-	--kernel-samples 800000 --module-samples 150000 --user-samples 50000 \
-	--host-kernel-samples 0 --host-user-samples 0 --seed 1 >/dev/null
-$MK maps-desc "$dir/maps-desc.data" 100000
-$MK maps-random "$dir/maps-random.data" 100000
-$MK threads "$dir/threads.data" 200000
-$MK build-ids "$dir/build-ids.data" 200000 20000
-$MK rounds "$dir/rounds.data" 1000000
-$MK stream "$dir/stream.data" 1000000 1000
+# make FILE CMD...: CMD makes FILE, unless FILE is there from an earlier run.
+make_file() {
+	local f=$1; shift
+	[ -s "$f" ] || "$@"
+}
+echo "making the files (host recordings of $secs s each; those in $dir are reused)..."
+make_file "$dir/host.data" eval 'perf record -q -a -e cpu-clock -c 20000 -o "$dir/host.data" -- \
+	build/tools/mtwork 2 $((secs * 1000)) >/dev/null 2>&1'
+make_file "$dir/graph.data" eval 'perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- \
+	build/tools/mtwork 2 $((secs * 1000)) >/dev/null 2>&1'
+make_file "$dir/host-kallsyms" cp /proc/kallsyms "$dir/host-kallsyms"
+make_file "$dir/kallsyms" eval 'gzip -dc "$fix/kallsyms.gz" >"$dir/kallsyms"'
+make_file "$dir/guest.data" eval 'build/tools/mkguestdata -o "$dir/guest.data" \
+	--guest "0:$dir/kallsyms:$fix/modules" --kernel-samples 800000 --module-samples 150000 \
+	--user-samples 50000 --host-kernel-samples 0 --host-user-samples 0 --seed 1 >/dev/null'
+make_file "$dir/maps-desc.data" $MK maps-desc "$dir/maps-desc.data" 100000
+make_file "$dir/maps-random.data" $MK maps-random "$dir/maps-random.data" 100000
+make_file "$dir/threads.data" $MK threads "$dir/threads.data" 200000
+make_file "$dir/build-ids.data" $MK build-ids "$dir/build-ids.data" 200000 20000
+make_file "$dir/rounds.data" $MK rounds "$dir/rounds.data" 1000000
+make_file "$dir/stream.data" $MK stream "$dir/stream.data" 1000000 1000
 # Warm the page cache.
 cat "$dir"/*.data >/dev/null
 
-# rss CMD...: the peak RSS in kB of one run of CMD.
+# rss CMD...: the peak RSS in kB of CMD, the least of $runs runs.
 rss() {
-	/usr/bin/time -f '%M' -o "$dir/time" "$@" >/dev/null 2>&1 || true
-	tail -n1 "$dir/time"
+	local i m best=
+	for ((i = 0; i < runs; i++)); do
+		/usr/bin/time -f '%M' -o "$tmp/time" "$@" >/dev/null 2>&1 || true
+		m=$(tail -n1 "$tmp/time")
+		if [ -z "$best" ] || [ "$m" -lt "$best" ]; then best=$m; fi
+	done
+	echo "$best"
 }
 
 # row SHAPE -- PERF_CMD... -- PMUKVM_CMD...   (PMUKVM_CMD starts with $PMUKVM)

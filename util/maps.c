@@ -340,21 +340,12 @@ static void maps_index__build(struct maps *maps)
 	x->valid = true;
 }
 
-/* The node with the greatest start <= @ip, from a valid index, or 0. */
-static u32 maps_index__floor(const struct maps_index *x, u64 ip)
+/* The node of subtree @t with the greatest start <= @ip, or 0. */
+static inline u32 subtree_floor(u32 t, u64 ip)
 {
-	const u64 *a = x->start;
-	u32 t, best = 0;
-	u64 k = 1;
+	u32 best = 0;
 
-	/* Each step appends the turn taken (1: right, a[k] <= ip) to k. */
-	while (k <= x->n)
-		k = 2 * k + (a[k] <= ip);
-	/* The block is the last right turn: drop the left turns after it, and it. */
-	k >>= __builtin_ctzll(k) + 1;
-	if (!k)
-		return 0;
-	for (t = x->node[k]; t; ) {
+	while (t) {
 		const struct map_node *n = N(t);
 
 		if (n->map.start <= ip) {
@@ -365,6 +356,20 @@ static u32 maps_index__floor(const struct maps_index *x, u64 ip)
 		}
 	}
 	return best;
+}
+
+/* The node with the greatest start <= @ip, from a valid index, or 0. */
+static u32 maps_index__floor(const struct maps_index *x, u64 ip)
+{
+	const u64 *a = x->start;
+	u64 k = 1;
+
+	/* Each step appends the turn taken (1: right, a[k] <= ip) to k. */
+	while (k <= x->n)
+		k = 2 * k + (a[k] <= ip);
+	/* The block is the last right turn: drop the left turns after it, and it. */
+	k >>= __builtin_ctzll(k) + 1;
+	return k ? subtree_floor(x->node[k], ip) : 0;
 }
 
 /* The set changed: the index no longer holds, and the walks count anew. */
@@ -409,21 +414,9 @@ void maps__put(struct maps *maps)
 }
 
 /* The node with the greatest start <= @ip, or 0. */
-static u32 maps__floor(const struct maps *maps, u64 ip)
+static inline u32 maps__floor(const struct maps *maps, u64 ip)
 {
-	u32 t = maps->root, best = 0;
-
-	while (t) {
-		const struct map_node *n = N(t);
-
-		if (n->map.start <= ip) {
-			best = t;
-			t = n->r;
-		} else {
-			t = n->l;
-		}
-	}
-	return best;
+	return subtree_floor(maps->root, ip);
 }
 
 /*
