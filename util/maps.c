@@ -104,9 +104,9 @@ static u32 map_node__alloc(void)
 		node_free = N(i)->l;
 	} else {
 		i = node_top;
+		if ((i >> NODE_CHUNK_BITS) >= NODE_CHUNKS)
+			die("out of memory: more than %u maps", NODE_CHUNKS * NODE_CHUNK - 1);
 		if (!node_chunk[i >> NODE_CHUNK_BITS]) {
-			if ((i >> NODE_CHUNK_BITS) >= NODE_CHUNKS)
-				die("out of memory: more than %u maps", NODE_CHUNKS * NODE_CHUNK - 1);
 			node_chunk[i >> NODE_CHUNK_BITS] = xmalloc(NODE_CHUNK * sizeof(struct map_node));
 		}
 		node_top++;
