@@ -7,7 +7,10 @@
 . tests/lib.sh
 need_perf
 command -v python3 >/dev/null || skip "no python3 to read the samples"
-$PMUKVM record -q --call-graph dwarf -e cpu-clock -o "$TMP/d.data" -- "$TOOLS/hotloop" 300000000 ||
+# 8 MB of ring buffer (-m 2048): each sample carries up to 8 KB of stack,
+# and the default 512 KB fills in some 60 samples when the recorder is
+# kept off the CPU (a loaded CI machine lost 2 chunks once in ten runs).
+$PMUKVM record -q -m 2048 --call-graph dwarf -e cpu-clock -o "$TMP/d.data" -- "$TOOLS/hotloop" 300000000 ||
 	fail "record --call-graph dwarf failed"
 python3 - "$TMP/d.data" <<'PY' || fail "stack copies not cut to dyn_size"
 import struct, sys
@@ -43,7 +46,13 @@ print("%d samples, %d with a user stack, each cut to its dyn_size" % (n, cut))
 assert cut > 0
 PY
 perf script -i "$TMP/d.data" -F ip,sym 2>"$TMP/err" >"$TMP/script" || { cat "$TMP/err"; fail "perf script"; }
-[ -s "$TMP/err" ] && { cat "$TMP/err"; fail "perf script warned"; }
+# Samples the kernel dropped all the same (LOST records: perf script's
+# "lost N chunks") are the machine's load, not the file's fault; any other
+# warning fails.
+grep -v -E '^(Warning:|Processed [0-9]+ events and lost [0-9]+ chunks!|Check IO/CPU overload!)?$' \
+	"$TMP/err" >"$TMP/err.other" || true
+[ -s "$TMP/err.other" ] && { cat "$TMP/err"; fail "perf script warned"; }
+grep -q 'lost [0-9]* chunks' "$TMP/err" && echo "note: $(grep -o 'lost [0-9]* chunks' "$TMP/err") (load)"
 hot=$(awk '$2 == "hot_function" { h = 1; next }
 	h == 1 { h = ($2 == "caller_function") ? 2 : 0; next }
 	h == 2 { if ($2 == "main") m++; h = 0 } END { print m + 0 }' "$TMP/script")
