@@ -20,9 +20,14 @@ perf record -q -e cpu-clock -o "$TMP/flat.data" -- "$TOOLS/mtwork" 2 300 >/dev/n
 # traces.py PERF_SCRIPT PPROF_TRACES: (comm, pid, tid, stack) counts agree.
 cat >"$TMP/traces.py" <<'PY'
 import collections, re, sys
+# A frame with no symbol: perf script's "[unknown]"; go tool pprof prints
+# a location without a function as its address, or as its mapping's file
+# name in brackets ("[libc.so.6]": a sample in a part of libc no symbol
+# covers, about one recording in ten).
 def norm(f):
     f = re.sub(r'\+0x[0-9a-f]+$', '', f.strip())
-    return '[unknown]' if f in ('[unknown]', '<unknown>') or re.fullmatch(r'0x[0-9a-f]+', f) else f
+    unknown = f in ('[unknown]', '<unknown>') or re.fullmatch(r'0x[0-9a-f]+|\[[^][ ]+\]', f)
+    return '[unknown]' if unknown else f
 want = collections.Counter()
 head, frames = None, []
 HEAD = re.compile(r'^\s*(\S.*?)\s+(-?\d+)/(-?\d+)\s')
