@@ -1331,8 +1331,7 @@ static inline __attribute__((always_inline)) bool rows_before_default(const void
 	struct hist_entry *const *rows = ctx;
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
 
-	return sorted_cmp_default(NULL, &rows[x >> HIST_ROW_CHUNK_SHIFT][x & (HIST_ROW_CHUNK - 1)],
-				  &rows[y >> HIST_ROW_CHUNK_SHIFT][y & (HIST_ROW_CHUNK - 1)]) < 0;
+	return sorted_cmp_default(NULL, rows__at(rows, x), rows__at(rows, y)) < 0;
 }
 
 static inline __attribute__((always_inline)) bool rows_before(const void *a, const void *b,

@@ -307,10 +307,16 @@ struct hists {
 	u64 mode_samples[8];
 };
 
+/** rows__at - the row of index @i in the chunk directory @rows (hists->rows). */
+static inline struct hist_entry *rows__at(struct hist_entry *const *rows, u32 i)
+{
+	return &rows[i >> HIST_ROW_CHUNK_SHIFT][i & (HIST_ROW_CHUNK - 1)];
+}
+
 /** hists__row - @hists' row of index @i (a table chain's, hists->sorted's). */
 static inline struct hist_entry *hists__row(const struct hists *hists, u32 i)
 {
-	return &hists->rows[i >> HIST_ROW_CHUNK_SHIFT][i & (HIST_ROW_CHUNK - 1)];
+	return rows__at(hists->rows, i);
 }
 
 /**

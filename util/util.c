@@ -660,7 +660,7 @@ u64 hash_bytes(const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/* inlined into sort_u64's introsort: no call a compare */
+/* sort_u64's order, inlined into its introsort: no call per compare */
 static inline __attribute__((always_inline)) bool u64_before(const void *a, const void *b,
 							      const void *ctx __attribute__((unused)))
 {
