@@ -366,7 +366,7 @@ static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	struct symbol *s;
 	u32 flags = (binding == STB_WEAK ? SYM_BIND_WEAK :
 		     binding == STB_GLOBAL ? SYM_BIND_GLOBAL : SYM_BIND_OTHER) |
-		    (type == STT_FUNC ? SYM_FUNC : 0);
+		    (type == STT_FUNC ? SYM_FUNC : type == STT_OBJECT ? SYM_OBJECT : 0);
 
 	if (!name)
 		name_len = 0;
@@ -746,7 +746,7 @@ static void classify(const struct symtab *tab, size_t i, bool kallsyms, struct c
 static void keep(struct symtab *tab, const struct cand *c, size_t out)
 {
 	struct symbol s = *c->s;
-	u32 flags = s.info & 7;
+	u32 flags = s.info & SYM_FLAGS;
 
 	if (c->kind == SYM_END_NEXT && c->empty) {
 		/* Not reached (the last alias of a run is never empty): an empty end. */
@@ -857,7 +857,7 @@ static const struct symbol *packed_make(const struct symtab *tab, size_t i)
 	BUG_ON(lz->room + off + PACKED_MADE > lz->hi);
 	s[0].start = tab->pbase + p.delta;
 	s[0].name = SYM_NAME_LAZY | (p.word & SYMP_OFF_MASK);
-	s[0].info = make_info(p.word >> SYMP_OFF_BITS & 7, page ? SYM_END_PAGE : SYM_END_NEXT,
+	s[0].info = make_info(p.word >> SYMP_OFF_BITS & SYM_FLAGS, page ? SYM_END_PAGE : SYM_END_NEXT,
 			      runs_owner(tab, i));
 	s[1].start = page ? 0 : symtab__start(tab, i + 1);
 	s[1].name = 0;
@@ -959,7 +959,7 @@ static void symtab__pack(struct symtab *tab, size_t nr_runs)
 			tab->runs[tab->nr_runs++] = (struct sym_run){ .first = (u32)i, .owner = owner };
 		}
 		p.delta = (u32)(s.start - first);
-		p.word = (s.name & SYMP_OFF_MASK) | (s.info & 7) << SYMP_OFF_BITS |
+		p.word = (s.name & SYMP_OFF_MASK) | (s.info & SYM_FLAGS) << SYMP_OFF_BITS |
 			 (symbol__end_kind(&s) == SYM_END_PAGE ? SYMP_PAGE : 0);
 		memcpy(base + i * sizeof(p), &p, sizeof(p));
 	}

@@ -18,13 +18,19 @@ struct symbol {
 	u32 info;		/* SYM_* fields below */
 };
 
-/* @info: bits 0-1 binding class, bit 2 STT_FUNC, bits 3-4 end kind, 5-31 payload. */
+/*
+ * @info: bits 0-1 binding class, bit 2 STT_FUNC, bit 3 STT_OBJECT (a data
+ * object: perf names its rows with an offset), bits 4-5 end kind, 6-31
+ * payload.
+ */
 #define SYM_BIND_OTHER	0u	/* STB_LOCAL and the rest */
 #define SYM_BIND_GLOBAL	1u
 #define SYM_BIND_WEAK	2u
 #define SYM_FUNC	4u
-#define SYM_KIND_SHIFT	3
-#define SYM_PAYLOAD_SHIFT 5
+#define SYM_OBJECT	8u
+#define SYM_FLAGS	15u	/* the binding class and the type bits */
+#define SYM_KIND_SHIFT	4
+#define SYM_PAYLOAD_SHIFT 6
 #define SYM_PAYLOAD_MAX	((1u << (32 - SYM_PAYLOAD_SHIFT)) - 1)
 /* End kinds. NEXT: the next symbol's start; PAGE: the end of the start's page
  * plus a page (perf's rule for the last symbol of a run); the payload is the
@@ -45,8 +51,9 @@ struct symtab_lazy;
  * A packed symbol: 8 bytes, in a lazy table whose symbols all lie within
  * 4 GiB of its first and end at the next one or a page (a kernel's
  * kallsyms). @delta: start less the table's @pbase; @word: the line's
- * file offset (bits 0-25), the binding class and STT_FUNC bits of @info
- * (26-28), and bit 29 for a PAGE end (else NEXT). Owners are in runs.
+ * file offset (bits 0-25), the binding class and type bits of @info
+ * (SYM_FLAGS, 26-29), and bit 30 for a PAGE end (else NEXT). Owners are
+ * in runs.
  */
 struct sym_packed {
 	u32 delta;
@@ -55,7 +62,7 @@ struct sym_packed {
 
 #define SYMP_OFF_BITS	26
 #define SYMP_OFF_MASK	((1u << SYMP_OFF_BITS) - 1)
-#define SYMP_PAGE	(1u << 29)
+#define SYMP_PAGE	(1u << 30)
 
 /* Symbols [first, the next run's first) have kallsyms owner @owner. */
 struct sym_run {
@@ -131,6 +138,12 @@ static inline const char *symbol__name(const struct symbol *s)
 static inline bool symbol__is_func(const struct symbol *s)
 {
 	return s->info & SYM_FUNC;
+}
+
+/** symbol__is_object - @s is a data object (ELF STT_OBJECT; kallsyms d, D, b, B). */
+static inline bool symbol__is_object(const struct symbol *s)
+{
+	return s->info & SYM_OBJECT;
 }
 
 static inline unsigned int symbol__end_kind(const struct symbol *s)

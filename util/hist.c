@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "symbols/elf.h"
 #include "symbols/symtab.h"
 #include "util/callchain.h"
+#include "util/dso.h"
 #include "util/err.h"
 #include "util/introsort.h"
 #include "util/srcline.h"
@@ -169,6 +171,50 @@ static int print_bytes(char *buf, size_t len, const char *s, size_t n)
 	return (int)n;
 }
 
+u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
+		  s64 reloc, u64 map_start, u64 map_pgoff)
+{
+	u64 vaddr;
+
+	switch (dso->kind) {
+	case DSO_KERNEL:
+		/* the kernel's maps are the identity: the address less the relocated start */
+		return addr - (sym->start + (u64)reloc);
+	case DSO_USER:
+	case DSO_VDSO:
+		/*
+		 * The object's start in the process is the address less its
+		 * offset in the object. perf subtracts it from the row's
+		 * address as it holds it: the sample's own row holds the
+		 * map-relative address (map__map_ip), not the process's, and
+		 * prints what that subtraction gives.
+		 */
+		if (addr_is_ip) {
+			u64 off = addr - map_start + map_pgoff;
+
+			if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
+				return 0;
+			return vaddr - sym->start;
+		}
+		if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, addr, &vaddr))
+			return 0;
+		return vaddr - sym->start - (map_start - map_pgoff);
+	default:
+		return addr - sym->start;
+	}
+}
+
+/* "+0x%" PRIx64 of @off after @n bytes of @buf (@len, as snprintf), the length whole. */
+static int print_offset(char *buf, size_t len, size_t n, u64 off)
+{
+	char tmp[24];
+	int k = snprintf(tmp, sizeof(tmp), "+0x%" PRIx64, off);
+
+	if (n < len)
+		print_bytes(buf + n, len - n, tmp, (size_t)k);
+	return (int)n + k;
+}
+
 static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -180,13 +226,19 @@ static int print_sym(const struct hist_entry *he, char *buf, size_t len)
 	if (he->cpumode == PERF_RECORD_MISC_GUEST_USER)
 		return snprintf(buf, len, "[%c] [unknown]", he->level);
 	if (sym) {
-		/* "[%c] %s" */
+		/* "[%c] %s", and perf's "+0x%llx" after a data object's name */
+		int n;
+
 		if (len >= 5) {
 			memcpy(buf, tmp, 4);
-			return 4 + print_str(buf + 4, len - 4, symbol__name(sym));
+			n = 4 + print_str(buf + 4, len - 4, symbol__name(sym));
+		} else {
+			print_bytes(buf, len, tmp, 4);
+			n = (int)(4 + strlen(symbol__name(sym)));
 		}
-		print_bytes(buf, len, tmp, 4);
-		return (int)(4 + strlen(symbol__name(sym)));
+		if (symbol__is_object(sym))
+			n = print_offset(buf, len, (size_t)n, hist_entry__object_offset(he));
+		return n;
 	}
 	/*
 	 * "[%c] %#018" PRIx64: 0x and sixteen digits; perf's "%#018x" too,
@@ -345,6 +397,7 @@ struct hist_key {
 	char level;
 	u8 cpumode;
 	bool filtered;
+	u64 obj_off;		/* @sym a data object: hist_more's obj_off */
 };
 
 /* hists->fields: the row fields each sort key compares. */
@@ -467,6 +520,7 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->level = he->level;
 	k->cpumode = he->cpumode;
 	k->filtered = he->filtered;
+	k->obj_off = hist_entry__object_offset(he);
 }
 
 /*
@@ -883,6 +937,9 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 
 	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
 			 hists__new_more(hists) : NULL, k);
+	/* the first sample's offset in a data object: the row keeps it */
+	if (k->sym && symbol__is_object(k->sym))
+		hist_entry__more(he)->obj_off = k->obj_off;
 	hists__link(hists, he, idx, hash);
 	return he;
 }
@@ -1063,6 +1120,15 @@ hists__add_key(struct hists *hists, const struct hist_key *k, u64 period)
 	return hists__add_key_any(hists, k, period);
 }
 
+/* object_offset of a resolved sample's own row. */
+static __attribute__((noinline)) u64 sample_object_offset(const struct addr_location *al)
+{
+	if (!al->dso || !al->map)
+		return 0;
+	return object_offset(al->dso, al->sym, al->addr, false,
+			     al->machine ? al->machine->reloc : 0, al->map->start, al->map->pgoff);
+}
+
 /* A sample's row fields, as hists__add_cpu and the pool take them from @al. */
 static inline __attribute__((always_inline)) void
 key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool filtered)
@@ -1081,6 +1147,9 @@ key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool 
 	k->cpumode = al->cpumode;
 	k->cpu = cpu;
 	k->filtered = filtered;
+	k->obj_off = 0;
+	if (__builtin_expect(al->sym && symbol__is_object(al->sym), 0))
+		k->obj_off = sample_object_offset(al);
 }
 
 /* hists__add_cpu for what its fast path does not find. */
@@ -1486,6 +1555,7 @@ struct pool_sample {
 	const struct symbol *sym;
 	const char *comm;
 	u64 addr, period;
+	u64 obj_off;		/* @sym a data object: object_offset */
 	u32 tid, idx, part;
 	int vcpu, cpu;
 	char level;
@@ -1586,6 +1656,10 @@ static inline void worker__lookup(struct pool_worker *w, struct pool_sample *ps)
 		sym_lookup__run(&ps->lk, &al, &w->hint);
 		ps->sym = al.sym;
 		ps->addr = al.addr;
+		if (ps->sym && symbol__is_object(ps->sym))
+			ps->obj_off = object_offset(ps->lk.dso, ps->sym, ps->addr, false,
+						    ps->lk.reloc, ps->lk.map_start,
+						    ps->lk.map_pgoff);
 	}
 	if (cpumode__is_guest(ps->cpumode) && ps->machine)
 		worker__count(w, ps);
@@ -1605,6 +1679,7 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 	key->cpumode = ps->cpumode;
 	key->cpu = ps->cpu;
 	key->filtered = false;
+	key->obj_off = ps->obj_off;
 }
 
 /* Slice @s ([@lo, @hi)) of @batch by counting worker, in order. */
@@ -1788,6 +1863,9 @@ void hist_pool__add(struct hist_pool *p, u32 idx, const struct addr_location *al
 	ps->cpu = cpu;
 	ps->level = al->level;
 	ps->cpumode = al->cpumode;
+	ps->obj_off = 0;
+	if (al->sym && symbol__is_object(al->sym))
+		ps->obj_off = sample_object_offset(al);
 	if (++batch->n == POOL_BATCH)
 		pool_submit(p);
 }

@@ -96,6 +96,12 @@ struct hist_more {
 	u32 samples_hi;		/* the sample count's high word */
 	u32 period_hi;		/* the period's high word */
 	u32 tid;		/* the "pid" key is per thread, as perf's */
+	/*
+	 * A row whose symbol is a data object (symbol__is_object): what perf
+	 * prints after its name, "+0x...", the row's first address less the
+	 * object's start in that address space (hist_entry__object_offset).
+	 */
+	u64 obj_off;
 };
 
 /*
@@ -124,6 +130,26 @@ static inline void hist_entry__set_loc(struct hist_entry *he, const struct symbo
 		he->flags &= (u8)~HE_SYM;
 	}
 }
+
+/**
+ * hist_entry__object_offset - where @he's symbol is a data object, the
+ * offset perf 6.1 prints after its name (sort.c's he->ip -
+ * map->unmap_ip(sym->start)), of the row's first sample in delivery order.
+ */
+static inline u64 hist_entry__object_offset(const struct hist_entry *he)
+{
+	return he->more ? he->more->obj_off : 0;
+}
+
+/**
+ * object_offset - hist_entry__object_offset for a row made now: @sym (a
+ * data object of @dso) and @addr, perf's al->addr for a sample's own row
+ * (map-relative in a user DSO), the address as recorded for a row made
+ * from a callchain entry (@addr_is_ip); @reloc, @map_start and @map_pgoff
+ * as the sample's struct sym_lookup has them.
+ */
+u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
+		  s64 reloc, u64 map_start, u64 map_pgoff);
 
 /**
  * hist_entry__more - @he's struct hist_more, made (zeroed, vcpu and cpu
