@@ -56,6 +56,9 @@ struct report {
 	bool cumulate;			/* rows for callers too */
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
+	/* the sample whose frames report__add_cumulative counts, and its model */
+	const struct perf_sample *sample;
+	struct machines *machines;
 	struct cum_slot *cum_cache;	/* --children: rows by frame */
 	struct hist_entry **cum_same;	/* with shadow: the slots' rows there */
 	struct sample_filter filter;
@@ -384,6 +387,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 	seen[0] = rep->shadow ? hists__find(rows, he) : he;
 	for (k = 0; k < n; k++) {
 		struct hist_entry key, *row, *same;
+		struct hist_more obj_more;
 		struct cum_slot *slot;
 
 		/*
@@ -425,6 +429,18 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 					    f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr);
 			key.level = level;
 			key.cpumode = cpumode;
+			if (f[k].sym && symbol__is_object(f[k].sym)) {
+				/* the offset a row made from this frame is named with */
+				if (key.more)
+					obj_more = *key.more;
+				else
+					obj_more = (struct hist_more){ .vcpu = -1, .cpu = -1,
+								       .tid = (u32)-1 };
+				obj_more.obj_off = machines__frame_object_offset(rep->machines,
+										 rep->sample,
+										 &f[k]);
+				key.more = &obj_more;
+			}
 			same = hists__find(rows, &key);
 			if (!f[k].sym && !f[k].dso && !same) {
 				static const char levels[] = "k.guH";
@@ -571,8 +587,11 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	    (sample->callchain_nr || sample->user_stack_size)) {
 		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						CALLCHAIN_MAX_FRAMES);
-		if (rep->sopts.callchain || rep->cumulate)
+		if (rep->sopts.callchain || rep->cumulate) {
+			rep->sample = sample;
+			rep->machines = &session->machines;
 			report__add_paths(rep, h, he, n, sample->period, hidden);
+		}
 	}
 	if (stacks) {
 		/* As perf script: without callchains, the sample's own frame. */

@@ -8,10 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols/elf.h"
 #include "symbols/symtab.h"
 #include "util/callchain.h"
-#include "util/dso.h"
 #include "util/err.h"
 #include "util/introsort.h"
 #include "util/srcline.h"
@@ -169,39 +167,6 @@ static int print_bytes(char *buf, size_t len, const char *s, size_t n)
 		buf[c] = '\0';
 	}
 	return (int)n;
-}
-
-u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
-		  s64 reloc, u64 map_start, u64 map_pgoff)
-{
-	u64 vaddr;
-
-	switch (dso->kind) {
-	case DSO_KERNEL:
-		/* the kernel's maps are the identity: the address less the relocated start */
-		return addr - (sym->start + (u64)reloc);
-	case DSO_USER:
-	case DSO_VDSO:
-		/*
-		 * The object's start in the process is the address less its
-		 * offset in the object. perf subtracts it from the row's
-		 * address as it holds it: the sample's own row holds the
-		 * map-relative address (map__map_ip), not the process's, and
-		 * prints what that subtraction gives.
-		 */
-		if (addr_is_ip) {
-			u64 off = addr - map_start + map_pgoff;
-
-			if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
-				return 0;
-			return vaddr - sym->start;
-		}
-		if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, addr, &vaddr))
-			return 0;
-		return vaddr - sym->start - (map_start - map_pgoff);
-	default:
-		return addr - sym->start;
-	}
 }
 
 /* "+0x%" PRIx64 of @off after @n bytes of @buf (@len, as snprintf), the length whole. */

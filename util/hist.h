@@ -142,16 +142,6 @@ static inline u64 hist_entry__object_offset(const struct hist_entry *he)
 }
 
 /**
- * object_offset - hist_entry__object_offset for a row made now: @sym (a
- * data object of @dso) and @addr, perf's al->addr for a sample's own row
- * (map-relative in a user DSO), the address as recorded for a row made
- * from a callchain entry (@addr_is_ip); @reloc, @map_start and @map_pgoff
- * as the sample's struct sym_lookup has them.
- */
-u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
-		  s64 reloc, u64 map_start, u64 map_pgoff);
-
-/**
  * hist_entry__more - @he's struct hist_more, made (zeroed, vcpu and cpu
  * -1) where it has none. Writers of the fields below go through it.
  */

@@ -836,6 +836,54 @@ static inline void frame_at(struct machines *m, const struct perf_sample *s, u64
 	f->cpumode = slot->cpumode;
 }
 
+u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
+		  s64 reloc, u64 map_start, u64 map_pgoff)
+{
+	u64 vaddr;
+
+	switch (dso->kind) {
+	case DSO_KERNEL:
+		/* the kernel's maps are the identity: the address less the relocated start */
+		return addr - (sym->start + (u64)reloc);
+	case DSO_USER:
+	case DSO_VDSO:
+		/*
+		 * The object's start in the process is the address less its
+		 * offset in the object. perf subtracts it from the row's
+		 * address as it holds it: the sample's own row holds the
+		 * map-relative address (map__map_ip), not the process's, and
+		 * prints what that subtraction gives.
+		 */
+		if (addr_is_ip) {
+			u64 off = addr - map_start + map_pgoff;
+
+			if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
+				return 0;
+			return vaddr - sym->start;
+		}
+		if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, addr, &vaddr))
+			return 0;
+		return vaddr - sym->start - (map_start - map_pgoff);
+	default:
+		return addr - sym->start;
+	}
+}
+
+u64 machines__frame_object_offset(struct machines *m, const struct perf_sample *s,
+				  const struct callchain_frame *f)
+{
+	struct perf_sample fs = *s;
+	struct addr_location al;
+
+	fs.ip = f->ip;
+	fs.cpumode = f->cpumode;
+	resolve(m, &fs, &al, NULL);
+	if (al.sym != f->sym || !al.sym || !al.map || !symbol__is_object(al.sym))
+		return 0;
+	return object_offset(al.dso, al.sym, f->ip, true, al.machine ? al.machine->reloc : 0,
+			     al.map->start, al.map->pgoff);
+}
+
 /* --call-graph dwarf: the user part of the chain, unwound from the stack copy. */
 static __attribute__((noinline)) size_t unwind_frames(struct machines *m,
 						      const struct perf_sample *s,

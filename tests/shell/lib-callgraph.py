@@ -13,26 +13,6 @@ import collections, itertools, re, sys
 
 PREFIX = re.compile(r'^[ |]*')
 
-# perf names a row whose symbol is a data object (STT_OBJECT: a DWARF
-# unwind can return into .data) with the offset of the first address seen
-# in it, "__quick_exit_funcs+0x7"; pmukvm prints the name alone (a known
-# difference: pmukvm-report(1), NOTES). Taken off perf's row lines, and
-# counted: a note says how many.
-DATA_OFFSET = re.compile(r'^(.*\S)\+0x[0-9a-f]+$')
-data_offsets = []
-
-def perf_row(line):
-    m = DATA_OFFSET.match(line)
-    if m:
-        data_offsets.append(line.split()[-1])
-        return m.group(1)
-    return line
-
-def note_data_offsets():
-    if data_offsets:
-        print('note: perf named %d data object row(s) with an offset (%s); compared without it'
-              % (len(data_offsets), ', '.join(sorted(set(data_offsets))[:3])))
-
 
 def untie(block, branch, columns=False):
     """A block's lines with what tied sibling branches leave open blanked.
@@ -64,15 +44,13 @@ def untie(block, branch, columns=False):
 # graphs: a branch is told by its percentage.
 GRAPHS_BRANCH = re.compile(r'^( *)[| ]--([0-9.]+%)--')
 
-def blocks(path, perf=False):
+def blocks(path):
     out, row, block = {}, None, []
     for line in open(path, errors='replace'):
         line = line.rstrip()
         if line.startswith('#'):
             continue
         if line.startswith('  ') and '%' in line.split()[0] and not line.lstrip().startswith(('|', '-')):
-            if perf:
-                line = perf_row(line)
             if row is not None and block:
                 out.setdefault(row, []).append(block)
             row, block = line, []
@@ -84,8 +62,7 @@ def blocks(path, perf=False):
             for r, bs in out.items()}
 
 def main_graphs(args):
-    want, got = blocks(args[0], perf=True), blocks(args[1])
-    note_data_offsets()
+    want, got = blocks(args[0]), blocks(args[1])
     may_be_empty = args[2:] == ['may-be-empty']
     bad = [r for r in set(want) | set(got) if want.get(r) != got.get(r)]
     for r in bad[:3]:
@@ -149,14 +126,14 @@ def canon(block):
         return tuple(sorted(units))
     return tuple(sorted(untie(block, FORMS_BRANCH)))
 
-def parse(path, perf=False):
+def parse(path):
     rows = []
     for line in open(path, errors='replace'):
         line = re.sub(r' \(inlined\)$', '', line.rstrip())
         if line.startswith('#'):
             continue
         if ROW.match(line) and len(line.split()) > 2 and '--' not in line:
-            rows.append([perf_row(line) if perf else line, []])
+            rows.append([line, []])
         elif rows:
             rows[-1][1].append(line)
     out = []
@@ -171,8 +148,7 @@ def parse(path, perf=False):
     return res
 
 def main_forms(args):
-    want, got = parse(args[0], perf=True), parse(args[1])
-    note_data_offsets()
+    want, got = parse(args[0]), parse(args[1])
     nrows = sum(len(g) for g in want)
     if want != got:
         for w, g in zip(want, got):

@@ -37,7 +37,12 @@
  *                       after each block of every CPU
  *   jitter N [J]        stream N, each time moved up to J (default 4096)
  *                       later: out of order within each CPU too
+ *   objects ELF IP:CALLER...   one process with ELF's PT_LOAD segments
+ *                       mapped where its headers put them (an ET_EXEC),
+ *                       one sample a pair in order: IP, callchain IP then
+ *                       CALLER (hex); for rows of data objects
  */
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -658,6 +663,75 @@ static void shape_stream(const char *path, u64 n, u64 blk, int rounds, u64 jitte
 	free(d.p);
 }
 
+/* The PT_LOAD segments of the ET_EXEC @elf, each an MMAP of process @pid. */
+static void map_segments(struct buf *d, const char *elf, u32 pid, u64 id)
+{
+	FILE *fp = fopen(elf, "rb");
+	Elf64_Ehdr eh;
+	int i;
+
+	if (!fp || fread(&eh, sizeof(eh), 1, fp) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_EXEC)
+		die("'%s': not a 64-bit ET_EXEC ELF file", elf);
+	for (i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		u64 start, pgoff;
+
+		if (fseek(fp, (long)(eh.e_phoff + (u64)i * eh.e_phentsize), SEEK_SET) ||
+		    fread(&ph, sizeof(ph), 1, fp) != 1)
+			die("'%s': cannot read program header %d", elf, i);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		start = ph.p_vaddr & ~0xfffull;
+		pgoff = ph.p_offset & ~0xfffull;
+		rec_begin(d, REC_MMAP, USER);
+		buf_u32(d, pid);
+		buf_u32(d, pid);
+		buf_u64(d, start);
+		buf_u64(d, ((ph.p_vaddr + ph.p_memsz + 0xfff) & ~0xfffull) - start);
+		buf_u64(d, pgoff);
+		put_str(d, elf);
+		trailer(d, pid, pid, 2, id, 0);
+		rec_end(d);
+	}
+	fclose(fp);
+}
+
+static void shape_objects(const char *path, const char *elf, char **pairs, int nr)
+{
+	struct event e = one_event(BASE_TYPE | ST_CALLCHAIN);
+	struct buf d = { 0 };
+	int i;
+
+	rec_comm(&d, 100, 100, "objects", 1, one_id);
+	map_segments(&d, elf, 100, one_id);
+	for (i = 0; i < nr; i++) {
+		char *end;
+		u64 ip = strtoull(pairs[i], &end, 16), caller;
+
+		if (*end != ':')
+			die("'%s': want IP:CALLER", pairs[i]);
+		caller = strtoull(end + 1, &end, 16);
+		if (*end)
+			die("'%s': want IP:CALLER", pairs[i]);
+		rec_begin(&d, REC_SAMPLE, USER);
+		buf_u64(&d, ip);
+		buf_u32(&d, 100);
+		buf_u32(&d, 100);
+		buf_u64(&d, 10 + (u64)i);
+		buf_u64(&d, one_id);
+		buf_u64(&d, 0);
+		buf_u64(&d, 100000);
+		buf_u64(&d, 3);
+		buf_u64(&d, 0xfffffffffffffe00ull);	/* PERF_CONTEXT_USER */
+		buf_u64(&d, ip);
+		buf_u64(&d, caller);
+		rec_end(&d);
+	}
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *shape, *path;
@@ -699,6 +773,8 @@ int main(int argc, char **argv)
 		shape_stream(path, n ? n : 1000000, m, 0, 0);
 	else if (!strcmp(shape, "jitter"))
 		shape_stream(path, n ? n : 1000000, 0, 0, m ? m : 4096);
+	else if (!strcmp(shape, "objects") && argc > 3)
+		shape_objects(path, argv[3], argv + 4, argc - 4);
 	else if (!strcmp(shape, "rounds"))
 		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
 	else
