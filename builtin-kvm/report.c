@@ -388,6 +388,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 	for (k = 0; k < n; k++) {
 		struct hist_entry key, *row, *same;
 		struct hist_more obj_more;
+		struct hist_modes obj_modes;
 		struct cum_slot *slot;
 
 		/*
@@ -436,9 +437,10 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				else
 					obj_more = (struct hist_more){ .vcpu = -1, .cpu = -1,
 								       .tid = (u32)-1 };
-				obj_more.obj_off = machines__frame_object_offset(rep->machines,
-										 rep->sample,
-										 &f[k]);
+				obj_modes = (struct hist_modes){
+					.obj_off = machines__frame_object_offset(rep->machines,
+										 rep->sample, &f[k]) };
+				obj_more.modes = &obj_modes;
 				key.more = &obj_more;
 			}
 			same = hists__find(rows, &key);

@@ -902,9 +902,16 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 
 	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
 			 hists__new_more(hists) : NULL, k);
-	/* the first sample's offset in a data object: the row keeps it */
-	if (k->sym && symbol__is_object(k->sym))
-		hist_entry__more(he)->obj_off = k->obj_off;
+	/*
+	 * The first sample's offset in a data object: the row keeps it in
+	 * its split by mode, made now (no period yet, so exact from here).
+	 */
+	if (k->sym && symbol__is_object(k->sym)) {
+		struct hist_more *m = hist_entry__more(he);
+
+		m->modes = xzalloc(sizeof(*m->modes));
+		m->modes->obj_off = k->obj_off;
+	}
 	hists__link(hists, he, idx, hash);
 	return he;
 }
@@ -1274,6 +1281,12 @@ struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_
 
 	hist_entry__more(he)->period_acc += period;
 	return he;
+}
+
+int hists__entry_cmp(const struct hists *hists, const struct hist_entry *a,
+		     const struct hist_entry *b)
+{
+	return entry_cmp(&hists->so, a, b);
 }
 
 bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,

@@ -82,7 +82,8 @@ struct hist_more {
 	/*
 	 * period by mode (the overhead_sys/_us/_guest_sys/_guest_us fields,
 	 * hist_entry__mode_period): NULL while every sample of the row was
-	 * taken in the row's cpumode, as with the default keys always.
+	 * taken in the row's cpumode, as with the default keys always; made
+	 * with the row where its symbol is a data object, for the offset.
 	 */
 	struct hist_modes *modes;
 	struct callchain_node *callchain;	/* report -g: the row's call paths */
@@ -96,12 +97,6 @@ struct hist_more {
 	u32 samples_hi;		/* the sample count's high word */
 	u32 period_hi;		/* the period's high word */
 	u32 tid;		/* the "pid" key is per thread, as perf's */
-	/*
-	 * A row whose symbol is a data object (symbol__is_object): what perf
-	 * prints after its name, "+0x...", the row's first address less the
-	 * object's start in that address space (hist_entry__object_offset).
-	 */
-	u64 obj_off;
 };
 
 /*
@@ -129,16 +124,6 @@ static inline void hist_entry__set_loc(struct hist_entry *he, const struct symbo
 		he->loc.addr = addr;
 		he->flags &= (u8)~HE_SYM;
 	}
-}
-
-/**
- * hist_entry__object_offset - where @he's symbol is a data object, the
- * offset perf 6.1 prints after its name (sort.c's he->ip -
- * map->unmap_ip(sym->start)), of the row's first sample in delivery order.
- */
-static inline u64 hist_entry__object_offset(const struct hist_entry *he)
-{
-	return he->more ? he->more->obj_off : 0;
 }
 
 /**
@@ -220,10 +205,30 @@ static inline u64 hist_entry__nr_samples(const struct hist_entry *he)
 	return he->more ? (u64)he->more->samples_hi << 32 | he->samples_lo : he->samples_lo;
 }
 
-/** struct hist_modes - a row's period split by mode, once it has samples of two. */
+/*
+ * struct hist_modes - what few rows hold beyond struct hist_more: a row's
+ * period split by mode, once it has samples of two (or from its first,
+ * where its symbol is a data object), and that object's offset.
+ */
 struct hist_modes {
 	u64 sys, us, guest_sys, guest_us;
+	/*
+	 * A row whose symbol is a data object (symbol__is_object): what perf
+	 * prints after its name, "+0x...", the row's first address less the
+	 * object's start in that address space (hist_entry__object_offset).
+	 */
+	u64 obj_off;
 };
+
+/**
+ * hist_entry__object_offset - where @he's symbol is a data object, the
+ * offset perf 6.1 prints after its name (sort.c's he->ip -
+ * map->unmap_ip(sym->start)), of the row's first sample in delivery order.
+ */
+static inline u64 hist_entry__object_offset(const struct hist_entry *he)
+{
+	return he->more && he->more->modes ? he->more->modes->obj_off : 0;
+}
 
 /**
  * hist_entry__mode_period - the period of @he's samples taken in @cpumode
@@ -404,6 +409,13 @@ u64 hists__nr_samples(const struct hists *hists);
  */
 struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_entry *key,
 					 u64 period);
+
+/**
+ * hists__entry_cmp - @a against @b by @hists' sort keys in order (perf's
+ * order of rows before they are sorted by period; 0: the same row).
+ */
+int hists__entry_cmp(const struct hists *hists, const struct hist_entry *a,
+		     const struct hist_entry *b);
 
 /** hist_entry__same_row - @a and @b group into one row under @hists's sort keys. */
 bool hist_entry__same_row(const struct hists *hists, const struct hist_entry *a,

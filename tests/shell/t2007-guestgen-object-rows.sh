@@ -8,8 +8,9 @@
 # two vCPUs (two rows each under the default keys, one under --sort sym),
 # so a wrong first address shows. pmukvm report must print every guest
 # kernel row as perf does: under --sort dso,sym (the counts and names),
-# --sort sym,dso (an object's name past the column's width), and -F, on
-# one thread and on three (--threads).
+# --sort sym,dso (an object's name past the column's width), -F, and
+# --hierarchy (an upper row is named from its first row in key order, as
+# perf's), on one thread and on three (--threads).
 # shellcheck source=tests/shell/lib-guestgen.sh disable=SC2016 # awk programs in single quotes
 . "$(dirname "$0")/lib-guestgen.sh"
 gg_need_perf
@@ -65,7 +66,8 @@ for threads in 1 3; do
 		syms > "$d/pmukvm.default"
 	gg_diff "$d/perf.default" "$d/pmukvm.default" ||
 		gg_fail "default keys --threads $threads: symbols differ from perf's"
-	for opts in "--sort sym,dso" "--sort sym" "-F overhead,sym,dso" "--sort dso,sym"; do
+	for opts in "--sort sym,dso" "--sort sym" "-F overhead,sym,dso" "--sort dso,sym" \
+		"--hierarchy --sort sym,comm"; do
 		# shellcheck disable=SC2086 # options split on purpose
 		perf kvm "${kvm[@]}" report -i "$d/perf.data" --stdio $opts 2>/dev/null |
 			rows | LC_ALL=C sort > "$d/want"

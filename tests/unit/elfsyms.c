@@ -35,5 +35,33 @@ void test_elf_abs_symbols(void)
 	if (s)
 		CHECK(symtab__find(&img.tab, s->start) == s);
 	CHECK(symtab__find(&img.tab, 0x10) == NULL);
+	CHECK(s && symbol__is_func(s) && !symbol__is_object(s));
 	elf_image__exit(&img);
+}
+
+/* A data object of this program, for test_elf_object_symbols to find. */
+int elfsyms_object[64] = { 1 };
+
+/*
+ * ELF STT_OBJECT symbols are kept and marked as data objects (perf names
+ * their rows name+0xOFFSET), functions not; on this very program.
+ */
+void test_elf_object_symbols(void)
+{
+	const struct symbol *obj, *fn;
+	struct elf_image img;
+	struct err err;
+
+	if (elf__load(&img, "/proc/self/exe", "/proc/self/exe", NULL, 0, &err)) {
+		fprintf(stderr, "load /proc/self/exe: %s\n", err.msg);
+		unit_failures++;
+		return;
+	}
+	obj = symtab__find_name(&img.tab, "elfsyms_object");
+	fn = symtab__find_name(&img.tab, "test_elf_object_symbols");
+	CHECK(obj && symbol__is_object(obj) && !symbol__is_func(obj));
+	CHECK(obj && symbol__end(&img.tab, obj) - obj->start == sizeof(elfsyms_object));
+	CHECK(fn && symbol__is_func(fn) && !symbol__is_object(fn));
+	elf_image__exit(&img);
+	elfsyms_object[1] = elfsyms_object[0];	/* used, so kept */
 }

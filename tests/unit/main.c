@@ -54,6 +54,7 @@ void test_special_names(void);
 void test_guest_files(void);
 void test_guest_files_round_trip(void);
 void test_elf_abs_symbols(void);
+void test_elf_object_symbols(void);
 void test_folded_names(void);
 void test_folded_stacks(void);
 void test_demangle_names(void);
@@ -139,6 +140,7 @@ static const struct unit_test tests[] = {
 	{ "guest_files", test_guest_files },
 	{ "guest_files_round_trip", test_guest_files_round_trip },
 	{ "elf_abs_symbols", test_elf_abs_symbols },
+	{ "elf_object_symbols", test_elf_object_symbols },
 	{ "demangle_names", test_demangle_names },
 	{ "options_kinds", test_options_kinds },
 	{ "options_forms", test_options_forms },

@@ -245,6 +245,7 @@ void test_kallsyms_parse(void)
 		"ffffffff81000100 t helper\n"
 		"ffffffff81000200 r some_rodata\n"
 		"ffffffff81000300 D some_data\n"
+		"ffffffff81000340 b some_bss\n"
 		"ffffffff81000400 W weak_fn\n"
 		"ffffffffc0001000 t modfn\t[mymod]\n"
 		"ffffffffc0001100 T modfn2\t[mymod]\n"
@@ -260,6 +261,16 @@ void test_kallsyms_parse(void)
 	CHECK(s && !strcmp(symbol__name(s), "_text"));
 	s = symtab__find(&ks.tab, 0xffffffff81000250ull);	/* rodata is not kept */
 	CHECK(s && !strcmp(symbol__name(s), "helper"));
+	CHECK(s && symbol__is_func(s) && !symbol__is_object(s));
+	/* d D b B: data objects (perf names their rows name+0xOFFSET); T W functions */
+	s = symtab__find(&ks.tab, 0xffffffff81000310ull);
+	CHECK(s && !strcmp(symbol__name(s), "some_data") && symbol__is_object(s) &&
+	      !symbol__is_func(s));
+	s = symtab__find(&ks.tab, 0xffffffff81000340ull);
+	CHECK(s && !strcmp(symbol__name(s), "some_bss") && symbol__is_object(s));
+	s = symtab__find(&ks.tab, 0xffffffff81000400ull);
+	CHECK(s && !strcmp(symbol__name(s), "weak_fn") && symbol__is_func(s) &&
+	      !symbol__is_object(s));
 	s = symtab__find(&ks.tab, 0xffffffffc0001150ull);
 	CHECK(s && !strcmp(symbol__name(s), "modfn2") && symbol__owner(&ks.tab, s) == kallsyms__module_owner(&ks, "mymod"));
 	s = symtab__find(&ks.tab, 0xffffffffc0002010ull);
@@ -484,7 +495,7 @@ void test_symtab_model(void)
 			const char *name = names[rnd() % ARRAY_SIZE(names)];
 			u16 owner = 0;
 			u8 bind = (u8)(rnd() % 3 == 0 ? STB_WEAK : rnd() % 2 ? STB_GLOBAL : STB_LOCAL);
-			u8 type = rnd() % 4 ? STT_FUNC : STT_OBJECT;
+			u8 type = rnd() % 4 ? STT_FUNC : rnd() % 2 ? STT_OBJECT : STT_GNU_IFUNC;
 
 			if (i && rnd() % 4 == 0)
 				start = m[rnd() % i].start;		/* an alias */
@@ -527,7 +538,8 @@ void test_symtab_model(void)
 			if (s->start != m[i].start || symbol__end(&tab, s) != m[i].end ||
 			    strcmp(symbol__name(s), m[i].name) ||
 			    symbol__owner(&tab, s) != m[i].owner ||
-			    symbol__is_func(s) != (m[i].type == STT_FUNC)) {
+			    symbol__is_func(s) != (m[i].type == STT_FUNC) ||
+			    symbol__is_object(s) != (m[i].type == STT_OBJECT)) {
 				fprintf(stderr, "round %d: symbol %zu differs: %#llx-%#llx %s owner %u, "
 					"model %#llx-%#llx %s owner %u\n", round, i,
 					(unsigned long long)s->start,
@@ -598,6 +610,7 @@ void test_symtab_layout(void)
 		CHECK(symbol__end(&tab, pfx) == 0x1010 && symbol__end(&tab, fn) == 0x1100);
 		CHECK(symbol__end(&tab, other) == 0x1110);
 		CHECK(symbol__is_func(fn) && !symbol__is_func(other));
+		CHECK(!symbol__is_object(fn) && symbol__is_object(other));
 		/* The names lie in the symbols' own allocation, after them. */
 		CHECK(symbol__name(pfx) >= (const char *)(tab.syms + tab.nr));
 	}
@@ -704,6 +717,7 @@ static void kallsyms_lazy_same(const struct kallsyms *a, const char *path, const
 		    symbol__owner(&a->tab, x) != symbol__owner(&m.tab, y) ||
 		    symtab__owner_of(&a->tab, i) != symbol__owner(&m.tab, y) ||
 		    symbol__is_func(x) != symbol__is_func(y) ||
+		    symbol__is_object(x) != symbol__is_object(y) ||
 		    symtab__find(&a->tab, y->start) != symtab__find(&a->tab, y->start) ||
 		    (symtab__find(&m.tab, y->start) == y) != (symtab__find(&a->tab, y->start) == x)) {
 			fprintf(stderr, "%s: symbol %zu read back as %s %#llx, in memory %s %#llx\n",
@@ -751,7 +765,8 @@ static void kallsyms_split_same(const char *path, const char *what)
 		if (x->start != y->start || strcmp(symbol__name(x), symbol__name(y)) ||
 		    symbol__end(&a.tab, x) != symbol__end(&b.tab, y) ||
 		    symbol__owner(&a.tab, x) != symbol__owner(&b.tab, y) ||
-		    symbol__is_func(x) != symbol__is_func(y)) {
+		    symbol__is_func(x) != symbol__is_func(y) ||
+		    symbol__is_object(x) != symbol__is_object(y)) {
 			fprintf(stderr, "%s: symbol %zu differs: %s %#llx, split %s %#llx\n", what,
 				i, symbol__name(x), (unsigned long long)x->start, symbol__name(y),
 				(unsigned long long)y->start);

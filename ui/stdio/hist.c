@@ -799,9 +799,17 @@ static void hier_header(struct hier *h)
  * the rows of the first two keys under it, and so on; every level sorted
  * by period. The overhead columns come first, indented by level.
  */
+/* qsort_r: rows by their keys (@ctx: their hists). */
+static int by_key_cmp(const void *a, const void *b, void *ctx)
+{
+	return hists__entry_cmp(ctx, *(const struct hist_entry *const *)a,
+				*(const struct hist_entry *const *)b);
+}
+
 static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct stdio_opts *opts,
 				       FILE *fp)
 {
+	const struct hist_entry **by_key;
 	struct hier h = { .base = hists, .opts = opts, .fp = fp };
 	struct output_field all[OUTPUT_FIELDS_MAX];
 	struct hists *levels;
@@ -822,6 +830,10 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 					.show_total_period = opts->show_total_period,
 					.fields = opts->fields, .nr_fields = opts->nr_fields }, fp);
 	levels = xcalloc((size_t)h.nr_keys, sizeof(*levels));
+	by_key = xcalloc(hists->nr_entries + 1, sizeof(*by_key));
+	for (r = 0; r < hists->nr_entries; r++)
+		by_key[r] = hists__sorted(hists, r);
+	qsort_r(by_key, hists->nr_entries, sizeof(*by_key), by_key_cmp, (void *)hists);
 	for (d = 0; d < h.nr_keys; d++) {
 		struct sort_order so = { .nr = d + 1 };
 
@@ -830,10 +842,12 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 		levels[d].relative = hists->relative;
 		/*
 		 * As perf's: an upper row holds all of its rows' samples, and
-		 * is hidden only when every row under it is.
+		 * is hidden only when every row under it is. The rows go up
+		 * in perf's order, by their keys: an upper row whose symbol
+		 * is a data object is named with its first row's offset.
 		 */
 		for (r = 0; r < hists->nr_entries; r++) {
-			const struct hist_entry *src = hists__sorted(hists, r);
+			const struct hist_entry *src = by_key[r];
 			struct hist_entry *he = hists__add_entry(&levels[d], src);
 
 			he->filtered = he->filtered && src->filtered;
@@ -886,6 +900,7 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 	for (d = 0; d < h.nr_keys; d++)
 		hists__exit(&levels[d]);
 	free(levels);
+	free(by_key);
 	return h.rows;
 }
 
@@ -1223,6 +1238,10 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 					fprintf(fp, "\"[unknown]\"");
 				else
 					fprintf(fp, "\"%#018" PRIx64 "\"", hist_entry__addr(he));
+				/* a data object: the offset the text output prints after its name */
+				if (hist_entry__sym(he) && symbol__is_object(hist_entry__sym(he)))
+					fprintf(fp, ",\"offset\":\"0x%" PRIx64 "\"",
+						hist_entry__object_offset(he));
 				break;
 			case SORT_PID:
 			case SORT_TID:
