@@ -1533,7 +1533,6 @@ struct pool_sample {
 	const struct symbol *sym;
 	const char *comm;
 	u64 addr, period;
-	u64 obj_off;		/* @sym a data object: object_offset */
 	u32 tid, idx, part;
 	int vcpu, cpu;
 	char level;
@@ -1634,10 +1633,6 @@ static inline void worker__lookup(struct pool_worker *w, struct pool_sample *ps)
 		sym_lookup__run(&ps->lk, &al, &w->hint);
 		ps->sym = al.sym;
 		ps->addr = al.addr;
-		if (ps->sym && symbol__is_object(ps->sym))
-			ps->obj_off = object_offset(ps->lk.dso, ps->sym, ps->addr, false,
-						    ps->lk.reloc, ps->lk.map_start,
-						    ps->lk.map_pgoff);
 	}
 	if (cpumode__is_guest(ps->cpumode) && ps->machine)
 		worker__count(w, ps);
@@ -1657,7 +1652,11 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 	key->cpumode = ps->cpumode;
 	key->cpu = ps->cpu;
 	key->filtered = false;
-	key->obj_off = ps->obj_off;
+	/* @lk holds the map's fields where the symbol is a data object (hist_pool__add) */
+	key->obj_off = 0;
+	if (__builtin_expect(ps->sym && symbol__is_object(ps->sym), 0) && ps->lk.dso)
+		key->obj_off = object_offset(ps->lk.dso, ps->sym, ps->addr, false, ps->lk.reloc,
+					     ps->lk.map_start, ps->lk.map_pgoff);
 }
 
 /* Slice @s ([@lo, @hi)) of @batch by counting worker, in order. */
@@ -1841,9 +1840,13 @@ void hist_pool__add(struct hist_pool *p, u32 idx, const struct addr_location *al
 	ps->cpu = cpu;
 	ps->level = al->level;
 	ps->cpumode = al->cpumode;
-	ps->obj_off = 0;
-	if (al->sym && symbol__is_object(al->sym))
-		ps->obj_off = sample_object_offset(al);
+	if (!lk && al->sym && symbol__is_object(al->sym)) {
+		/* what the key's object offset needs (a lookup's @lk has it) */
+		ps->lk.dso = al->map ? al->map->dso : NULL;
+		ps->lk.reloc = al->machine ? al->machine->reloc : 0;
+		ps->lk.map_start = al->map ? al->map->start : 0;
+		ps->lk.map_pgoff = al->map ? al->map->pgoff : 0;
+	}
 	if (++batch->n == POOL_BATCH)
 		pool_submit(p);
 }
