@@ -40,8 +40,9 @@ perf kvm "${kvm[@]}" report -i "$d/perf.data" --stdio --sort dso,sym -n -t "$tab
 gg_counts "$d/perf.raw" | grep '^\[g\]' > "$d/perf.counts"
 objects=$(grep -c '+0x[0-9a-f]*	[0-9]*$' "$d/perf.counts")
 functions=$(grep -vc '+0x[0-9a-f]*	[0-9]*$' "$d/perf.counts")
-[ "$objects" -ge 8 ] && [ "$functions" -ge 8 ] ||
+if [ "$objects" -lt 8 ] || [ "$functions" -lt 8 ]; then
 	gg_fail "perf printed $objects object rows and $functions function rows; want 8 of each"
+fi
 # the default keys: an object's rows (one per vCPU) start at different
 # offsets somewhere, and under --sort dso,sym it has one of them. (The
 # command column is the vCPU thread's name in pmukvm, the pid in perf:
@@ -50,7 +51,9 @@ syms() { grep '\[g\]' | sed 's/.*\[g\] //' | LC_ALL=C sort; }
 perf kvm "${kvm[@]}" report -i "$d/perf.data" --stdio 2>/dev/null | syms > "$d/perf.default"
 sed 's/+0x[0-9a-f]*$//' "$d/perf.default" | uniq -c | awk '$1 >= 2' > "$d/two"
 grep -v '+0x' "$d/perf.default" | uniq -c | awk '$1 >= 2' > "$d/two.f"
-[ -s "$d/two" ] && [ -s "$d/two.f" ] || gg_fail "want objects and functions on two rows each"
+if [ ! -s "$d/two" ] || [ ! -s "$d/two.f" ]; then
+	gg_fail "want objects and functions on two rows each"
+fi
 uniq -d "$d/perf.default" > "$d/same"
 [ "$(grep -c '+0x' "$d/same")" -lt "$(grep -c '' "$d/two")" ] ||
 	gg_fail "every object's rows start at one offset: the first address is not tested"
