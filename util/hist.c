@@ -1092,13 +1092,14 @@ hists__add_key(struct hists *hists, const struct hist_key *k, u64 period)
 	return hists__add_key_any(hists, k, period);
 }
 
-/* object_offset of a resolved sample's own row. */
+/* symbol__object_offset of a resolved sample's own row. */
 static __attribute__((noinline)) u64 sample_object_offset(const struct addr_location *al)
 {
 	if (!al->dso || !al->map)
 		return 0;
-	return object_offset(al->dso, al->sym, al->addr, false,
-			     al->machine ? al->machine->reloc : 0, al->map->start, al->map->pgoff);
+	return symbol__object_offset(al->dso, al->sym, al->addr, false,
+				     al->machine ? al->machine->reloc : 0, al->map->start,
+				     al->map->pgoff);
 }
 
 /* A sample's row fields, as hists__add_cpu and the pool take them from @al. */
@@ -1655,8 +1656,9 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 	/* @lk holds the map's fields where the symbol is a data object (hist_pool__add) */
 	key->obj_off = 0;
 	if (__builtin_expect(ps->sym && symbol__is_object(ps->sym), 0) && ps->lk.dso)
-		key->obj_off = object_offset(ps->lk.dso, ps->sym, ps->addr, false, ps->lk.reloc,
-					     ps->lk.map_start, ps->lk.map_pgoff);
+		key->obj_off = symbol__object_offset(ps->lk.dso, ps->sym, ps->addr, false,
+						     ps->lk.reloc, ps->lk.map_start,
+						     ps->lk.map_pgoff);
 }
 
 /* Slice @s ([@lo, @hi)) of @batch by counting worker, in order. */

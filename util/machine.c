@@ -836,8 +836,8 @@ static inline void frame_at(struct machines *m, const struct perf_sample *s, u64
 	f->cpumode = slot->cpumode;
 }
 
-u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
-		  s64 reloc, u64 map_start, u64 map_pgoff)
+u64 symbol__object_offset(const struct dso *dso, const struct symbol *sym, u64 addr,
+			  bool addr_is_ip, s64 reloc, u64 map_start, u64 map_pgoff)
 {
 	u64 vaddr;
 
@@ -880,8 +880,9 @@ u64 machines__frame_object_offset(struct machines *m, const struct perf_sample *
 	resolve(m, &fs, &al, NULL);
 	if (al.sym != f->sym || !al.sym || !al.map || !symbol__is_object(al.sym))
 		return 0;
-	return object_offset(al.dso, al.sym, f->ip, true, al.machine ? al.machine->reloc : 0,
-			     al.map->start, al.map->pgoff);
+	return symbol__object_offset(al.dso, al.sym, f->ip, true,
+				     al.machine ? al.machine->reloc : 0, al.map->start,
+				     al.map->pgoff);
 }
 
 /* --call-graph dwarf: the user part of the chain, unwound from the stack copy. */

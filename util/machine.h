@@ -139,19 +139,19 @@ size_t machines__resolve_callchain(struct machines *m, const struct perf_sample 
 				   struct callchain_frame *frames, size_t max);
 
 /**
- * object_offset - hist_entry__object_offset for a row made now: @sym (a
+ * symbol__object_offset - hist_entry__object_offset for a row made now: @sym (a
  * data object of @dso) and @addr, perf's al->addr for a sample's own row
  * (map-relative in a user DSO), the address as recorded for a row made
  * from a callchain entry (@addr_is_ip); @reloc, @map_start and @map_pgoff
  * as the sample's struct sym_lookup has them.
  */
-u64 object_offset(const struct dso *dso, const struct symbol *sym, u64 addr, bool addr_is_ip,
-		  s64 reloc, u64 map_start, u64 map_pgoff);
+u64 symbol__object_offset(const struct dso *dso, const struct symbol *sym, u64 addr,
+			  bool addr_is_ip, s64 reloc, u64 map_start, u64 map_pgoff);
 
 /**
  * machines__frame_object_offset - for a frame of @s's callchain whose
  * symbol is a data object, the offset perf prints after the name of a
- * --children row made from it (object_offset of the address as recorded);
+ * --children row made from it (symbol__object_offset of the address as recorded);
  * 0 for any other frame.
  */
 u64 machines__frame_object_offset(struct machines *m, const struct perf_sample *s,
