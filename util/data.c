@@ -702,11 +702,24 @@ int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
 	if (!d->in_place)
 		return -EINVAL;
 	if (!sc->buf) {
-		sc->buf = xmalloc(SCAN_BUF_SIZE);
+		/*
+		 * Mapped, not malloc'ed: glibc raises its mmap threshold to
+		 * the size of a mapped block freed, and the heap of the
+		 * pass that follows would then grow where it mapped.
+		 */
+		void *p = mmap(NULL, SCAN_BUF_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -ENOMEM;
+		sc->buf = p;
 		sc->buf_off = d->data_offset;
 	}
 	for (;;) {
-		r = scan_fill(d, sc, sizeof(struct perf_event_header));
+		/* Refilled only when the record is not all there: once in 2,000 here. */
+		r = 1;
+		if (sc->len - sc->pos < sizeof(struct perf_event_header))
+			r = scan_fill(d, sc, sizeof(struct perf_event_header));
 		if (r <= 0)
 			return r < 0 ? r : sc->len > sc->pos ? -EINVAL : 0;
 		ev = (const union perf_event *)(sc->buf + sc->pos);
@@ -714,10 +727,12 @@ int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
 		if (ev->header.size < sizeof(ev->header) || ev->header.size % 8 ||
 		    ev->header.type == PERF_RECORD_COMPRESSED)
 			return -EINVAL;
-		r = scan_fill(d, sc, ev->header.size);
-		if (r <= 0)
-			return r < 0 ? r : -EINVAL;
-		ev = (const union perf_event *)(sc->buf + sc->pos);
+		if (sc->len - sc->pos < ev->header.size) {
+			r = scan_fill(d, sc, ev->header.size);
+			if (r <= 0)
+				return r < 0 ? r : -EINVAL;
+			ev = (const union perf_event *)(sc->buf + sc->pos);
+		}
 		*offset = sc->buf_off + sc->pos;
 		sc->pos += ev->header.size;
 		extra = 0;
@@ -753,7 +768,8 @@ int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
 
 void perf_data__scan_end(struct data_scan *sc)
 {
-	free(sc->buf);
+	if (sc->buf)
+		munmap(sc->buf, SCAN_BUF_SIZE);
 	memset(sc, 0, sizeof(*sc));
 }
 

@@ -630,9 +630,10 @@ int session__flush_until(struct session *s, u64 time)
 
 /*
  * The time @ev waits in the queue with (s->ordered input), its sample's
- * event (*evselp, NULL for other records) and its CPU (*cpup, (u32)-1 for
- * none); 0 for a record that goes straight through, as perf's do: no time
- * (0 or ~0), or a sample that cannot be placed (deliver() says why).
+ * event (*evselp, NULL for other records) and, when that time is not 0,
+ * its CPU (*cpup, (u32)-1 for none). 0 for a record that goes straight
+ * through, as perf's do: no time (0 or ~0), or a sample that cannot be
+ * placed (deliver() says why).
  */
 static inline __attribute__((always_inline)) u64
 record_time(struct session *s, const union perf_event *ev, struct evsel **evselp, u32 *cpup)
@@ -641,7 +642,6 @@ record_time(struct session *s, const union perf_event *ev, struct evsel **evselp
 	struct perf_sample sample;
 	u64 time;
 
-	*cpup = (u32)-1;
 	if (ev->header.type == PERF_RECORD_SAMPLE) {
 		struct evsel *evsel = d->nr_evsels == 1 ? d->evsels[0] : perf_data__evsel_of(d, ev);
 		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
@@ -653,8 +653,8 @@ record_time(struct session *s, const union perf_event *ev, struct evsel **evselp
 		time = body[evsel->time_pos];
 		if (time == ~0ULL)
 			return 0;
-		if (evsel->cpu_pos >= 0 && (size_t)evsel->cpu_pos < words)
-			*cpup = (u32)body[evsel->cpu_pos];
+		*cpup = evsel->cpu_pos >= 0 && (size_t)evsel->cpu_pos < words ?
+			(u32)body[evsel->cpu_pos] : (u32)-1;
 		return time;
 	}
 	*evselp = NULL;
