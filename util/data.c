@@ -659,6 +659,120 @@ static int fill(struct perf_data *d, size_t need, size_t *avail)
 	return *avail >= need;
 }
 
+/* ---- a look ahead ---- */
+
+/* Twice the largest record: a refill always leaves room for a whole one. */
+#define SCAN_BUF_SIZE	(2 * MAX_RECORD)
+
+/* At least @need bytes at sc->pos: 1 if they are there, 0 at the end, <0 on error. */
+static int scan_fill(const struct perf_data *d, struct data_scan *sc, size_t need)
+{
+	u64 end = d->data_offset + d->data_size;
+
+	if (sc->len - sc->pos >= need)
+		return 1;
+	memmove(sc->buf, sc->buf + sc->pos, sc->len - sc->pos);
+	sc->buf_off += sc->pos;
+	sc->len -= sc->pos;
+	sc->pos = 0;
+	while (sc->len < SCAN_BUF_SIZE && sc->buf_off + sc->len < end) {
+		size_t want = (size_t)min_t(u64, SCAN_BUF_SIZE - sc->len,
+					    end - (sc->buf_off + sc->len));
+		ssize_t n = pread(d->fd, sc->buf + sc->len, want, (off_t)(sc->buf_off + sc->len));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		sc->len += (size_t)n;
+	}
+	return sc->len >= need;
+}
+
+int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
+			 const union perf_event **event, u64 *offset)
+{
+	u64 end = d->data_offset + d->data_size;
+	const union perf_event *ev;
+	u64 extra;
+	int r;
+
+	if (!d->in_place)
+		return -EINVAL;
+	if (!sc->buf) {
+		/*
+		 * Mapped, not malloc'ed: glibc raises its mmap threshold to
+		 * the size of a mapped block freed, and the heap of the
+		 * pass that follows would then grow where it mapped.
+		 */
+		void *p = mmap(NULL, SCAN_BUF_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -ENOMEM;
+		sc->buf = p;
+		sc->buf_off = d->data_offset;
+	}
+	for (;;) {
+		/* Refilled only when the record is not all there: once in 2,000 here. */
+		r = 1;
+		if (sc->len - sc->pos < sizeof(struct perf_event_header))
+			r = scan_fill(d, sc, sizeof(struct perf_event_header));
+		if (r <= 0)
+			return r < 0 ? r : sc->len > sc->pos ? -EINVAL : 0;
+		ev = (const union perf_event *)(sc->buf + sc->pos);
+		/* As perf_data__next_record checks a record read in place. */
+		if (ev->header.size < sizeof(ev->header) || ev->header.size % 8 ||
+		    ev->header.type == PERF_RECORD_COMPRESSED)
+			return -EINVAL;
+		if (sc->len - sc->pos < ev->header.size) {
+			r = scan_fill(d, sc, ev->header.size);
+			if (r <= 0)
+				return r < 0 ? r : -EINVAL;
+			ev = (const union perf_event *)(sc->buf + sc->pos);
+		}
+		*offset = sc->buf_off + sc->pos;
+		sc->pos += ev->header.size;
+		extra = 0;
+		if (ev->header.type == PERF_RECORD_HEADER_TRACING_DATA) {
+			u32 sz;
+
+			if (ev->header.size < 12)
+				return -EINVAL;
+			memcpy(&sz, (const u8 *)ev + 8, 4);
+			extra = PERF_ALIGN((u64)sz, 8);
+		} else if (ev->header.type == PERF_RECORD_AUXTRACE) {
+			if (ev->header.size < 16)
+				return -EINVAL;
+			memcpy(&extra, (const u8 *)ev + 8, 8);
+			if (extra % 8)
+				return -EINVAL;
+		}
+		if (!extra) {
+			*event = ev;
+			return 1;
+		}
+		/* The payload is passed over, and its record is not returned, as the reader does. */
+		if (extra > end - (sc->buf_off + sc->pos))
+			return -EINVAL;
+		if (extra <= sc->len - sc->pos) {
+			sc->pos += (size_t)extra;
+		} else {
+			sc->buf_off += sc->pos + extra;
+			sc->pos = sc->len = 0;
+		}
+	}
+}
+
+void perf_data__scan_end(struct data_scan *sc)
+{
+	if (sc->buf)
+		munmap(sc->buf, SCAN_BUF_SIZE);
+	memset(sc, 0, sizeof(*sc));
+}
+
 static int process_pipe_header(struct perf_data *d, union perf_event *ev, u64 off)
 {
 	u32 size = ev->header.size;

@@ -166,6 +166,32 @@ static inline int perf_data__next(struct perf_data *d, union perf_event **event,
 void perf_data__read_chunks(struct perf_data *data);
 
 /**
+ * struct data_scan - a walk over a file's data section apart from the
+ * reading (perf_data__scan_next), through a buffer of its own: a look
+ * ahead at the records that perf_data__next will return.
+ */
+struct data_scan {
+	u8 *buf;
+	size_t len, pos;
+	u64 buf_off;			/* file offset of buf[0] */
+};
+
+/**
+ * perf_data__scan_next - the next record of @sc's walk over the data
+ * section of @d, a file read in place (d->in_place): the records
+ * perf_data__next returns, at the same offsets, in the same order. @sc
+ * starts zeroed; perf_data__scan_end frees its buffer. Returns 1 with
+ * *event valid until the next call, 0 at the end, a negative errno where
+ * the reader would stop on a bad record or a read error (no message:
+ * perf_data__next gives it when it gets there).
+ */
+int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
+			 const union perf_event **event, u64 *offset);
+
+/** perf_data__scan_end - frees what @sc holds. */
+void perf_data__scan_end(struct data_scan *sc);
+
+/**
  * perf_data__where - where the record @ev that perf_data__next just
  * returned (at file offset @off) lies, when mapped or chunked: a number
  * that is a multiple of 8 and orders records as their offsets do, for

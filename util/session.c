@@ -158,6 +158,7 @@ void session__delete(struct session *s)
 	free(s->queue);
 	free(s->runs);
 	free(s->cpu_last);
+	free(s->plan);
 	free(s);
 }
 
@@ -627,12 +628,49 @@ int session__flush_until(struct session *s, u64 time)
 	return queue_flush(s, time);
 }
 
+/*
+ * The time @ev waits in the queue with (s->ordered input), its sample's
+ * event (*evselp, NULL for other records) and, when that time is not 0,
+ * its CPU (*cpup, (u32)-1 for none). 0 for a record that goes straight
+ * through, as perf's do: no time (0 or ~0), or a sample that cannot be
+ * placed (deliver() says why).
+ */
+static inline __attribute__((always_inline)) u64
+record_time(struct session *s, const union perf_event *ev, struct evsel **evselp, u32 *cpup)
+{
+	struct perf_data *d = s->data;
+	struct perf_sample sample;
+	u64 time;
+
+	if (ev->header.type == PERF_RECORD_SAMPLE) {
+		struct evsel *evsel = d->nr_evsels == 1 ? d->evsels[0] : perf_data__evsel_of(d, ev);
+		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
+		const u64 *body = (const u64 *)(&ev->header + 1);
+
+		*evselp = evsel;
+		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
+			return 0;
+		time = body[evsel->time_pos];
+		if (time == ~0ULL)
+			return 0;
+		*cpup = evsel->cpu_pos >= 0 && (size_t)evsel->cpu_pos < words ?
+			(u32)body[evsel->cpu_pos] : (u32)-1;
+		return time;
+	}
+	*evselp = NULL;
+	if (perf_data__parse_trailer(d, ev, &sample) || sample.time == ~0ULL)
+		return 0;
+	*cpup = sample.cpu;
+	return sample.time;
+}
+
 int session__process_event(struct session *s, union perf_event *ev, u64 off)
 {
 	struct perf_data *d = s->data;
 	u32 type = ev->header.type;
-	struct perf_sample sample;
+	struct evsel *evsel;
 	u64 time;
+	u32 cpu;
 
 	if (type >= PERF_RECORD_HEADER_ATTR) {
 		if (type <= PERF_RECORD_FINISHED_INIT)
@@ -661,27 +699,11 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 	s->ordered = (d->sample_type & PERF_SAMPLE_TIME) && d->sample_id_all;
 	if (!s->ordered)
 		return deliver(s, ev, off, NULL);
-	if (type == PERF_RECORD_SAMPLE) {
-		struct evsel *evsel = d->nr_evsels == 1 ? d->evsels[0] : perf_data__evsel_of(d, ev);
-		size_t words = (ev->header.size - sizeof(ev->header)) / 8;
-
-		const u64 *body = (const u64 *)(&ev->header + 1);
-		u32 cpu = (u32)-1;
-
-		/* deliver() reports what is wrong with samples we cannot place. */
-		if (!evsel || evsel->time_pos < 0 || (size_t)evsel->time_pos >= words)
-			return deliver(s, ev, off, evsel);
-		time = body[evsel->time_pos];
-		if (!time || time == ~0ULL)
-			return deliver(s, ev, off, evsel);
-		if (evsel->cpu_pos >= 0 && (size_t)evsel->cpu_pos < words)
-			cpu = (u32)body[evsel->cpu_pos];
-		return queue_event(s, ev, time, off, evsel, cpu);
-	}
 	/* As perf: records without a time (0 or ~0) are not held back. */
-	if (perf_data__parse_trailer(d, ev, &sample) || !sample.time || sample.time == ~0ULL)
-		return deliver(s, ev, off, NULL);
-	return queue_event(s, ev, sample.time, off, NULL, sample.cpu);
+	time = record_time(s, ev, &evsel, &cpu);
+	if (!time)
+		return deliver(s, ev, off, evsel);
+	return queue_event(s, ev, time, off, evsel, cpu);
 }
 
 /*
@@ -711,6 +733,88 @@ static void show_progress(struct session *s, u64 pos, bool done)
 		(int)((pos - s->data->data_offset) * 100 / total));
 }
 
+/*
+ * The plan's blocks: 64 KiB of the data section each, or more for a file
+ * past 4 GiB, so that the plan holds 2^16 of them at most (512 KiB).
+ */
+#define PLAN_BLOCK_SHIFT	16
+#define PLAN_MAX_BLOCKS		(1u << 16)
+
+/*
+ * Input without rounds that can be read twice: a first pass over the
+ * records notes, for each block of the data section, the least time a
+ * record in it or in any block after it will be queued with (0 where one
+ * goes straight through: queued records wait until it has). While the
+ * main pass reads block B, every record queued with a time no later than
+ * B's is older than all that is still to be read, or as old and before
+ * it in the file: delivered, it is in the order perf's sort of the whole
+ * file gives (by time; equal times in file order), and input in time
+ * order waits about a block. Input with rounds (the pass stops at the
+ * first), pipes, compressed files and files the pass finds bad (the
+ * reader says what is wrong when it gets there) get no plan.
+ */
+static void order_plan(struct session *s)
+{
+	struct perf_data *d = s->data;
+	struct data_scan sc = { 0 };
+	const union perf_event *ev;
+	struct evsel *evsel;
+	u32 shift = PLAN_BLOCK_SHIFT, nr, b, cpu;
+	u64 off, time, *min;
+	int r;
+
+	s->plan_next = UINT64_MAX;
+	if (!d->chunked || !d->data_size || !d->nr_evsels ||
+	    !(d->sample_type & PERF_SAMPLE_TIME) || !d->sample_id_all)
+		return;
+	while ((d->data_size - 1) >> shift >= PLAN_MAX_BLOCKS)
+		shift++;
+	nr = (u32)(((d->data_size - 1) >> shift) + 1);
+	min = xmalloc(((size_t)nr + 1) * sizeof(*min));
+	for (b = 0; b <= nr; b++)
+		min[b] = UINT64_MAX;
+	while ((r = perf_data__scan_next(d, &sc, &ev, &off)) > 0) {
+		if (ev->header.type == PERF_RECORD_FINISHED_ROUND) {
+			r = -EAGAIN;	/* rounds decide */
+			break;
+		}
+		if (ev->header.type >= PERF_RECORD_HEADER_ATTR)
+			continue;
+		time = record_time(s, ev, &evsel, &cpu);
+		b = (u32)((off - d->data_offset) >> shift);
+		if (time < min[b])
+			min[b] = time;
+	}
+	perf_data__scan_end(&sc);
+	if (r) {
+		free(min);
+		return;
+	}
+	for (b = nr; b-- > 0;)
+		if (min[b + 1] < min[b])
+			min[b] = min[b + 1];
+	s->plan = min;
+	s->nr_plan = nr;
+	s->plan_shift = shift;
+	s->plan_next = d->data_offset;
+}
+
+/*
+ * The main pass reaches the block of the record at @off: what is queued
+ * and no newer than all from here on goes (order_plan).
+ */
+static int plan_flush(struct session *s, u64 off)
+{
+	u64 b = (off - s->data->data_offset) >> s->plan_shift;
+
+	if (b >= s->nr_plan) {
+		s->plan_next = UINT64_MAX;
+		return 0;
+	}
+	s->plan_next = s->data->data_offset + ((b + 1) << s->plan_shift);
+	return s->plan[b] ? queue_flush(s, s->plan[b]) : 0;
+}
+
 /* Reads every record, orders it and delivers it. */
 static int read_all(struct session *s)
 {
@@ -720,12 +824,19 @@ static int read_all(struct session *s)
 	u64 n = 0;
 
 	s->progress_start_ns = s->last_progress_ns = now_ns();
+	order_plan(s);
 	/*
 	 * The whole input is read here, delivered as soon as it is known in
-	 * order (not when a caller's clock says, as top's replay does).
+	 * order (not when a caller's clock says, as top's replay does); by
+	 * the plan where there is one, by the per-CPU watermark otherwise.
 	 */
-	s->streams = true;
+	s->streams = !s->plan;
 	while ((r = perf_data__next(s->data, &ev, &off)) > 0) {
+		if (off >= s->plan_next) {
+			err = plan_flush(s, off);
+			if (err)
+				break;
+		}
 		err = session__process_event(s, ev, off);
 		if (err)
 			break;

@@ -101,6 +101,14 @@ struct session {
 	u64 *cpu_last;		/* newest time per CPU; 0: none seen */
 	u32 nr_cpu_last;
 	u64 since_watermark, watermark;
+	/*
+	 * Input without rounds read twice (session.c: order_plan): per block
+	 * of the data section, the least time of what is queued from there
+	 * on; NULL: none, the watermark serves.
+	 */
+	u64 *plan;
+	u32 nr_plan, plan_shift;
+	u64 plan_next;		/* where the next block starts; UINT64_MAX: no plan */
 	/* Progress on a terminal. */
 	bool progress;
 	bool progress_shown;

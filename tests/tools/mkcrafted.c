@@ -41,6 +41,9 @@
  *                       mapped where its headers put them (an ET_EXEC),
  *                       one sample a pair in order: IP, callchain IP then
  *                       CALLER (hex); for rows of data objects
+ *   late-maps N         N samples (default 100,000) in time order, no
+ *                       FINISHED_ROUND, then the MMAP they fall in and a
+ *                       COMM for their process, both timed before them
  */
 #include <elf.h>
 #include <errno.h>
@@ -592,6 +595,28 @@ static void shape_huge(const char *path, const char *field)
  * drains per-CPU buffers); rounds: a FINISHED_ROUND after every pass.
  * Written as it goes: the file may be larger than memory.
  */
+/*
+ * No rounds, @n samples on 4 CPUs in time order, then the MMAP they all
+ * fall in and a COMM that renames their process, both written last but
+ * timed before every sample: in perf's order (the whole file sorted by
+ * time) every sample is in late.so and in the renamed process.
+ */
+static void shape_late_maps(const char *path, u64 n)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 };
+	u64 i;
+
+	process(&d, 100, "early", one_id);
+	for (i = 0; i < n; i++)
+		rec_sample(&d, BASE_TYPE, 0x800000 + (i % 16) * 0x100, 100, 100, 100 + i, one_id,
+			   (u32)(i % 4));
+	rec_mmap(&d, 100, 0x800000, 0x10000, "/usr/lib/crafted/late.so", 50, one_id);
+	rec_comm_cpu(&d, 100, 100, "renamed", 60, one_id, 1);
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
 static void shape_stream(const char *path, u64 n, u64 blk, int rounds, u64 jitter)
 {
 	struct event e = one_event(BASE_TYPE);
@@ -769,6 +794,8 @@ int main(int argc, char **argv)
 		shape_comm_bad(path);
 	else if (!strcmp(shape, "huge") && argc > 3)
 		shape_huge(path, argv[3]);
+	else if (!strcmp(shape, "late-maps"))
+		shape_late_maps(path, n ? n : 100000);
 	else if (!strcmp(shape, "stream"))
 		shape_stream(path, n ? n : 1000000, m, 0, 0);
 	else if (!strcmp(shape, "jitter"))
