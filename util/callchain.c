@@ -85,11 +85,20 @@ struct table_key {
 
 #define KEY_ADDR	((uintptr_t)1)	/* in table_key.dso: keyed by @addr, not @sym */
 
+#define KEY_MEMO	256	/* a power of two */
+
 static struct {
 	struct table_key *keys;		/* [0]: unused */
 	u32 *index;			/* key numbers; 0: a free slot */
 	size_t size;			/* of index: 0 or a power of two */
 	u32 nr, alloc;			/* keys[] used (from 1), room for */
+	/*
+	 * The last numbers found, by an unkeyed mix of the key: a new node's
+	 * key is most often one met a moment ago (the same callers under
+	 * another row), and the keyed hash costs more than the rest of a new
+	 * node. Checked, as the trees' memo slots are.
+	 */
+	u32 memo[KEY_MEMO];
 } key_table;
 
 static inline struct table_key table_key(const struct callchain_key *k)
@@ -142,17 +151,26 @@ static void key_table_put(u32 nr)
 static u32 key_number(const struct callchain_key *k)
 {
 	struct table_key key = table_key(k);
+	u64 mix = (key.dso ^ (key.dso & KEY_ADDR ? key.addr : (uintptr_t)key.sym)) *
+		  0x9e3779b97f4a7c15ull;
+	u32 *memo = &key_table.memo[(mix >> 56) & (KEY_MEMO - 1)];
 	size_t b;
-	u32 nr;
+	u32 nr = *memo;
 
+	if (nr && key_table.keys[nr].dso == key.dso &&
+	    (key.dso & KEY_ADDR ? key_table.keys[nr].addr == key.addr :
+	     key_table.keys[nr].sym == key.sym))
+		return nr;
 	if (key_table.size) {
 		for (b = key_table_hash(&key) & (key_table.size - 1);
 		     (nr = key_table.index[b]) != 0; b = (b + 1) & (key_table.size - 1)) {
 			const struct table_key *x = &key_table.keys[nr];
 
 			if (x->dso == key.dso &&
-			    (key.dso & KEY_ADDR ? x->addr == key.addr : x->sym == key.sym))
+			    (key.dso & KEY_ADDR ? x->addr == key.addr : x->sym == key.sym)) {
+				*memo = nr;
 				return nr;
+			}
 		}
 	}
 	if (key_table.nr + 1 > KEY_MAX)
@@ -174,6 +192,7 @@ static u32 key_number(const struct callchain_key *k)
 			key_table_put((u32)i);
 	}
 	key_table_put(nr);
+	*memo = nr;
 	return nr;
 }
 
@@ -405,10 +424,13 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 	for (i = 0; i < n; i++) {
 		const struct callchain_frame *f = &frames[i];
 		struct callchain_node *c = child_of(node);
-		struct callchain_key k = { .dso = f->dso, .sym = f->sym, .addr = f->addr };
+		const struct table_key *x;
 
 		/* The first child first: where the last path through went. */
-		if (!c || !node_is(c, &k)) {
+		if (!c || (x = key_of(c),
+			   !(f->sym ? x->sym == f->sym && !(x->dso & KEY_ADDR) :
+			     x->dso == ((uintptr_t)f->dso | KEY_ADDR) && x->addr == f->addr))) {
+			struct callchain_key k = { .dso = f->dso, .sym = f->sym, .addr = f->addr };
 			u32 pi = (u32)(node - base), ci, nr;
 
 			c = find_child(base, pi, &k, &nr);
