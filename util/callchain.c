@@ -196,6 +196,59 @@ static u32 key_number(const struct callchain_key *k)
 	return nr;
 }
 
+/*
+ * The wide sample counts: a node's, once it reaches what samples32 holds
+ * narrow, by their number (samples32 - CALLCHAIN_SAMPLES_NARROW). Rare
+ * (4 billion samples of one path is a file of hundreds of gigabytes), so
+ * one table for every tree, grown only: a freed tree's wide counts stay.
+ */
+#define WIDE_MAX	(UINT32_MAX - CALLCHAIN_SAMPLES_NARROW)
+
+static struct {
+	u64 *counts;
+	u32 nr, alloc;
+} wide_samples;
+
+u64 callchain__wide_samples(const struct callchain_node *n)
+{
+	return wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW];
+}
+
+/* @n's count made wide, with its count as it is. */
+static void samples_widen(struct callchain_node *n)
+{
+	if (wide_samples.nr == wide_samples.alloc) {
+		/* 2^27 nodes of 4 billion samples each: the table is 1 GB */
+		BUG_ON(wide_samples.alloc > WIDE_MAX / 2);
+		wide_samples.alloc = wide_samples.alloc ? 2 * wide_samples.alloc : 16;
+		wide_samples.counts = xrealloc(wide_samples.counts,
+					       wide_samples.alloc * sizeof(*wide_samples.counts));
+	}
+	wide_samples.counts[wide_samples.nr] = n->samples32;
+	n->samples32 = CALLCHAIN_SAMPLES_NARROW + wide_samples.nr++;
+}
+
+static inline void samples_add(struct callchain_node *n, u64 add)
+{
+	if (n->samples32 < CALLCHAIN_SAMPLES_NARROW) {
+		if (add < CALLCHAIN_SAMPLES_NARROW - n->samples32) {
+			n->samples32 += (u32)add;
+			return;
+		}
+		samples_widen(n);
+	}
+	wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW] += add;
+}
+
+/* @n's count set to @v, no more than it was (decay). */
+static void samples_set(struct callchain_node *n, u64 v)
+{
+	if (n->samples32 < CALLCHAIN_SAMPLES_NARROW)
+		n->samples32 = (u32)v;
+	else
+		wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW] = v;
+}
+
 static inline struct callchain_hash *tree_hash(const struct callchain_node *root)
 {
 	return tree_of(root)->hash;
@@ -392,7 +445,8 @@ static u32 new_child(struct callchain_node **rootp, u32 pi, const struct callcha
 	parent = &base[pi];
 	c = &base[ci];
 	c->key = key;
-	c->period = c->samples = 0;
+	c->period = 0;
+	c->samples32 = 0;
 	c->child = 0;
 	c->next = offset(c, child_of(parent));
 	parent->child = offset(parent, c);
@@ -420,7 +474,7 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 		*root = new_tree(1);
 	base = node = *root;
 	node->period += period;
-	node->samples++;
+	samples_add(node, 1);
 	for (i = 0; i < n; i++) {
 		const struct callchain_frame *f = &frames[i];
 		struct callchain_node *c = child_of(node);
@@ -443,7 +497,10 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 			}
 		}
 		c->period += period;
-		c->samples++;
+		if (c->samples32 < CALLCHAIN_SAMPLES_NARROW - 1)
+			c->samples32++;
+		else
+			samples_add(c, 1);
 		node = c;
 	}
 }
@@ -556,7 +613,7 @@ static void merge_children(struct callchain_node **dst, u32 di, const struct cal
 			c = &(*dst)[ci];
 		}
 		c->period += s->period;
-		c->samples += s->samples;
+		samples_add(c, callchain_node__samples(s));
 		merge_children(dst, ci, s);	/* as deep as @src: at most 128 */
 	}
 }
@@ -568,7 +625,7 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 	if (!*dst)
 		*dst = new_tree(1);
 	(*dst)->period += src->period;
-	(*dst)->samples += src->samples;
+	samples_add(*dst, callchain_node__samples(src));
 	merge_children(dst, 0, src);
 }
 
@@ -613,9 +670,11 @@ bool callchain__decay(struct callchain_node *root)
 	for (i = 0; i < nr; i++) {
 		struct callchain_node *n = &root[i];
 
+		u64 samples = callchain_node__samples(n) * 7 / 8;
+
 		n->period = n->period * 7 / 8;
-		n->samples = n->samples * 7 / 8;
-		map[i] = i && ((!n->period && !n->samples) || map[parents[i]] == UINT32_MAX) ?
+		samples_set(n, samples);
+		map[i] = i && ((!n->period && !samples) || map[parents[i]] == UINT32_MAX) ?
 			 UINT32_MAX : kept++;
 	}
 	/* New links as new numbers: the walks read dropped nodes only. */
@@ -663,7 +722,7 @@ bool callchain__decay(struct callchain_node *root)
 			}
 		}
 	}
-	return root->period || root->samples;
+	return root->period || callchain_node__samples(root);
 }
 
 const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAIN_ADDR_LEN])

@@ -45,17 +45,37 @@ struct callchain_hash;
  * can move as it grows. A node names what it stands for by a number in
  * one table of keys that every tree shares (a tree of a long system-wide
  * recording with --children has millions of nodes, and a few thousand
- * keys), and is 28 bytes, no holes: it was 40 with the key in it, and 72
- * with a malloc chunk of its own before that. A node has no link to its
- * parent: the walks that go up (the flat and folded printers, the
- * browser's fold keys) take the parents from callchain__parents(). Read
- * the links and the key with the callchain_node__ helpers below.
+ * keys), and counts its samples in 32 bits, with a wide form for the
+ * node that reaches CALLCHAIN_SAMPLES_NARROW (its count then in one
+ * table of wide counts, samples32 saying where): 24 bytes, no holes,
+ * where the key in the node and a 64-bit count made 40, and a malloc
+ * chunk of its own 72 before that. A node has no link to its parent: the walks that go up (the flat
+ * and folded printers, the browser's fold keys) take the parents from
+ * callchain__parents(). Read the links, the key and the sample count with
+ * the callchain_node__ helpers below.
  */
 struct callchain_node {
-	u64 period, samples;
-	u32 key;			/* its number in the keys' table, | WIDE; 0: the root */
+	u64 period;
+	u32 samples32;			/* read callchain_node__samples() */
+	u32 key;			/* its number in the keys' table, | a flag; 0: the root */
 	s32 child, next;		/* offsets: first child, next sibling */
-} __attribute__((packed, aligned(4)));
+};
+
+/*
+ * samples32 below this: the count; from it on: the count is the wide
+ * count numbered samples32 - CALLCHAIN_SAMPLES_NARROW (one test on the
+ * hot path, where a flag would take two).
+ */
+#define CALLCHAIN_SAMPLES_NARROW	0xf0000000u
+
+/* callchain__wide_samples - the count of a node whose samples32 is wide. */
+u64 callchain__wide_samples(const struct callchain_node *n);
+
+/** callchain_node__samples - how many samples' paths pass through @n (the root: all). */
+static inline u64 callchain_node__samples(const struct callchain_node *n)
+{
+	return n->samples32 < CALLCHAIN_SAMPLES_NARROW ? n->samples32 : callchain__wide_samples(n);
+}
 
 static inline const struct callchain_node *callchain_node__child(const struct callchain_node *n)
 {

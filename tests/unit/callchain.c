@@ -27,7 +27,7 @@ static size_t dump_node(const struct callchain_node *n, bool root, char *buf, si
 	if (!root)
 		at += (size_t)snprintf(buf + at, len - at, "%s", callchain_node__name(n, addr));
 	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[", (unsigned long long)n->period,
-			       (unsigned long long)n->samples);
+			       (unsigned long long)callchain_node__samples(n));
 	for (c = CHILD(n); c && at < len; c = NEXT(c))
 		at = dump_node(c, false, buf, len, at);
 	at += (size_t)snprintf(buf + at, len - at, "]");
@@ -128,7 +128,7 @@ void test_callchain_merge(void)
 }
 
 /*
- * A node costs its 28 bytes and the array's room to grow, little else: the
+ * A node costs its 24 bytes and the array's room to grow, little else: the
  * tree's hash holds only the children of nodes with many (100,000 nodes on
  * paths that do not branch below the root's wide level), nodes are no
  * malloc chunks of their own (72-byte nodes in 80-byte chunks were), and
@@ -159,18 +159,18 @@ void test_callchain_memory(void)
 	if (used) {
 		size_t per = used / (PATHS * DEPTH);
 
-		if (per > 36)
+		if (per > 32)
 			fprintf(stderr, "%zu bytes a node, the node itself %zu\n", per,
 				sizeof(*root));
-		CHECK(per <= 36);
+		CHECK(per <= 32);
 	}
-	CHECK(root && root->samples == PATHS);
+	CHECK(root && callchain_node__samples(root) == PATHS);
 	for (c = root ? CHILD(root) : NULL, nr = 0; c; c = NEXT(c))
 		nr++;
 	CHECK(nr == PATHS);
 	callchain__free(root);
-	/* The counts (16 bytes), the key's number and two 32-bit links. */
-	CHECK(sizeof(struct callchain_node) == 28);
+	/* The period, the sample count, the key's number and two links: 32 bits but the period. */
+	CHECK(sizeof(struct callchain_node) == 24);
 }
 
 /* Each child of @n once: no key twice among siblings; returns how many. */
@@ -221,13 +221,14 @@ void test_callchain_wide(void)
 		if (r == 3)
 			callchain__merge(&merged, root);
 	}
-	CHECK(root->samples == WIDE * ROUNDS && distinct_children(root) == WIDE);
+	CHECK(callchain_node__samples(root) == WIDE * ROUNDS && distinct_children(root) == WIDE);
 	for (c = CHILD(root); c; c = NEXT(c)) {
 		i = (KEY(c).addr - 0x1000) / 16;
-		CHECK(!KEY(c).sym && i < WIDE && c->samples == want[i][0] + want[i][1]);
+		CHECK(!KEY(c).sym && i < WIDE &&
+		      callchain_node__samples(c) == want[i][0] + want[i][1]);
 		CHECK(distinct_children(c) == 1 && KEY(CHILD(c)).sym == syms[i % 3]);
-		CHECK(CHILD(c)->samples == c->samples);
-		CHECK(CHILD(CHILD(c)) && CHILD(CHILD(c))->samples == want[i][1] &&
+		CHECK(callchain_node__samples(CHILD(c)) == callchain_node__samples(c));
+		CHECK(CHILD(CHILD(c)) && callchain_node__samples(CHILD(CHILD(c))) == want[i][1] &&
 		      KEY(CHILD(CHILD(c))).addr == 0x900000 + i);
 	}
 	/*
@@ -250,7 +251,7 @@ void test_callchain_wide(void)
 		CHECK(c && distinct_children(c) == WIDE);
 		for (d = c ? CHILD(c) : NULL; d; d = NEXT(d))
 			CHECK(callchain_node__parent(merged, parents, d) == c &&
-			      (KEY(d).addr < 0x5000 || d->samples == 2));
+			      (KEY(d).addr < 0x5000 || callchain_node__samples(d) == 2));
 		free(parents);
 	}
 	/* Decay keeps what has counts left, and finds it again. */
@@ -336,4 +337,52 @@ void test_callchain_decay_compacts(void)
 	}
 	CHECK(callchain__nr_nodes(root) == 1 + 2 * HOT && distinct_children(root) == HOT);
 	callchain__free(root);
+}
+
+/*
+ * A node counts its samples in 32 bits until it reaches
+ * CALLCHAIN_SAMPLES_NARROW, then in the wide counts: trees merged into
+ * trees twice their count, 34 times over, count 3 * 2^34 samples on a
+ * path of two, and 2^34 on its side branch, exactly; a sample more is
+ * counted on the wide nodes, and decay scales the wide counts as the
+ * narrow ones.
+ */
+void test_callchain_wide_samples(void)
+{
+	struct callchain_frame f[2] = { { .addr = 0x1000 }, { .addr = 0x2000 } };
+	struct callchain_node *t = NULL, *next;
+	const struct callchain_node *a, *b;
+	int round;
+
+	callchain__add(&t, f, 2, 10);
+	callchain__add(&t, f, 2, 10);
+	f[1].addr = 0x3000;
+	callchain__add(&t, f, 2, 10);
+	for (round = 0; round < 34; round++) {
+		next = NULL;
+		callchain__merge(&next, t);
+		callchain__merge(&next, t);
+		callchain__free(t);
+		t = next;
+	}
+	callchain__sort(t);
+	a = CHILD(t);
+	CHECK(a && !NEXT(a) && callchain_node__samples(t) == 3ull << 34);
+	CHECK(a && a->samples32 >= CALLCHAIN_SAMPLES_NARROW);
+	CHECK(callchain_node__samples(a) == 3ull << 34 && a->period == 30ull << 34);
+	b = a ? CHILD(a) : NULL;
+	CHECK(b && KEY(b).addr == 0x2000 && callchain_node__samples(b) == 2ull << 34);
+	CHECK(b && NEXT(b) && KEY(NEXT(b)).addr == 0x3000 &&
+	      callchain_node__samples(NEXT(b)) == 1ull << 34);
+	/* one more sample on a wide node */
+	f[1].addr = 0x2000;
+	callchain__add(&t, f, 2, 1);
+	a = CHILD(t);
+	CHECK(callchain_node__samples(a) == (3ull << 34) + 1);
+	CHECK(callchain__decay(t));
+	a = CHILD(t);
+	CHECK(callchain_node__samples(t) == ((3ull << 34) + 1) * 7 / 8);
+	CHECK(callchain_node__samples(a) == ((3ull << 34) + 1) * 7 / 8);
+	CHECK(callchain_node__samples(CHILD(a)) == ((2ull << 34) + 1) * 7 / 8);
+	callchain__free(t);
 }
