@@ -22,15 +22,17 @@
  * would be a third of the tree's memory. The table is open-addressed (no
  * link in the nodes), holds pairs of node numbers (their place in the
  * tree's array, which moves as it grows), the parent's and the child's,
- * and is made when a first node grows wide; the root holds it in place of
- * a key of its own. A node whose children are in the table is marked
- * CALLCHAIN_WIDE: it is the one bit a node needs for it (no count of
- * children, no parent link), as the list is walked whole before a child
- * is added.
+ * and is made when a first node grows wide; the tree's head holds it. A
+ * node whose children are in the table is marked WIDE: it is the one bit
+ * a node needs for it (no count of children, no parent link), as the list
+ * is walked whole before a child is added.
  */
 #define LIST_MAX	8
 #define MEMO_SLOTS	32	/* a power of two */
 #define TREE_MAX	((u32)INT32_MAX)	/* nodes: the links are s32 offsets */
+
+#define WIDE		((u32)1 << 31)	/* in a node's key: children in the tree's hash */
+#define KEY_MAX		(WIDE - 1)	/* key numbers: the rest of the word */
 
 struct callchain_slot {
 	u32 parent, node;	/* node 0 (the root, nobody's child): free */
@@ -49,36 +51,225 @@ struct callchain_hash {
 	struct callchain_slot memo[MEMO_SLOTS];
 };
 
-#define FLAGS		(CALLCHAIN_KEY_ADDR | CALLCHAIN_WIDE)
+/* What a tree's array has in front of its root. */
+struct callchain_tree {
+	struct callchain_hash *hash;	/* NULL until a node grows wide */
+	u32 nr, alloc;			/* nodes used, room for */
+	struct callchain_node nodes[];	/* the root first */
+};
+
+static inline struct callchain_tree *tree_of(const struct callchain_node *root)
+{
+	return (struct callchain_tree *)((uintptr_t)root - offsetof(struct callchain_tree, nodes));
+}
+
+/*
+ * The keys' table, one for every tree: a key once, by its number (from 1;
+ * 0 is the root's, which has none), and an open-addressed index of the
+ * numbers by their key. A key keeps its symbol, or its address, and the
+ * dso it came with; nodes match a frame by the symbol alone where there
+ * is one (as the trees always have), and a symbol met with two dsos has
+ * two numbers, so that a node keeps the dso of the first frame it counted.
+ * Grows only: a node's key is read back for as long as the tree is kept,
+ * and the keys are few beside the nodes (a symbol or an unresolved
+ * address each: 116,592 keys for 3 million nodes in the --children trees
+ * of a 100 s recording of a build, whose compilers have no symbols).
+ */
+struct table_key {
+	uintptr_t dso;			/* struct dso *, | KEY_ADDR */
+	union {
+		const struct symbol *sym;
+		u64 addr;
+	};
+};
+
+#define KEY_ADDR	((uintptr_t)1)	/* in table_key.dso: keyed by @addr, not @sym */
+
+#define KEY_MEMO	256	/* a power of two */
+
+static struct {
+	struct table_key *keys;		/* [0]: unused */
+	u32 *index;			/* key numbers; 0: a free slot */
+	size_t size;			/* of index: 0 or a power of two */
+	u32 nr, alloc;			/* keys[] used (from 1), room for */
+	/*
+	 * The last numbers found, by an unkeyed mix of the key: a new node's
+	 * key is most often one met a moment ago (the same callers under
+	 * another row), and the keyed hash costs more than the rest of a new
+	 * node. Checked, as the trees' memo slots are.
+	 */
+	u32 memo[KEY_MEMO];
+} key_table;
+
+static inline struct table_key table_key(const struct callchain_key *k)
+{
+	if (k->sym)
+		return (struct table_key){ .dso = (uintptr_t)k->dso, .sym = k->sym };
+	return (struct table_key){ .dso = (uintptr_t)k->dso | KEY_ADDR, .addr = k->addr };
+}
+
+static inline const struct table_key *key_of(const struct callchain_node *n)
+{
+	return &key_table.keys[n->key & ~WIDE];
+}
+
+static inline struct callchain_key key_get(const struct table_key *t)
+{
+	struct callchain_key k = { .dso = (struct dso *)(t->dso & ~KEY_ADDR) };
+
+	if (t->dso & KEY_ADDR)
+		k.addr = t->addr;
+	else
+		k.sym = t->sym;
+	return k;
+}
+
+struct callchain_key callchain_node__key(const struct callchain_node *n)
+{
+	return key_get(key_of(n));
+}
+
+static size_t key_table_hash(const struct table_key *k)
+{
+	u64 v[2] = { k->dso, k->addr };
+
+	if (!(k->dso & KEY_ADDR))
+		v[1] = (uintptr_t)k->sym;
+	return (size_t)hash_bytes(v, sizeof(v));
+}
+
+static void key_table_put(u32 nr)
+{
+	size_t b = key_table_hash(&key_table.keys[nr]) & (key_table.size - 1);
+
+	while (key_table.index[b])
+		b = (b + 1) & (key_table.size - 1);
+	key_table.index[b] = nr;
+}
+
+/* @k's number, made when new; 0 when the table is full. */
+static u32 key_number(const struct callchain_key *k)
+{
+	struct table_key key = table_key(k);
+	u64 mix = (key.dso ^ (key.dso & KEY_ADDR ? key.addr : (uintptr_t)key.sym)) *
+		  0x9e3779b97f4a7c15ull;
+	u32 *memo = &key_table.memo[(mix >> 56) & (KEY_MEMO - 1)];
+	size_t b;
+	u32 nr = *memo;
+
+	if (nr && key_table.keys[nr].dso == key.dso &&
+	    (key.dso & KEY_ADDR ? key_table.keys[nr].addr == key.addr :
+	     key_table.keys[nr].sym == key.sym))
+		return nr;
+	if (key_table.size) {
+		for (b = key_table_hash(&key) & (key_table.size - 1);
+		     (nr = key_table.index[b]) != 0; b = (b + 1) & (key_table.size - 1)) {
+			const struct table_key *x = &key_table.keys[nr];
+
+			if (x->dso == key.dso &&
+			    (key.dso & KEY_ADDR ? x->addr == key.addr : x->sym == key.sym)) {
+				*memo = nr;
+				return nr;
+			}
+		}
+	}
+	if (key_table.nr + 1 > KEY_MAX)
+		return 0;
+	if (key_table.nr + 1 >= key_table.alloc) {
+		key_table.alloc = key_table.alloc ? 2 * key_table.alloc : 256;
+		key_table.keys = xrealloc(key_table.keys,
+					  key_table.alloc * sizeof(*key_table.keys));
+	}
+	nr = ++key_table.nr;
+	key_table.keys[nr] = key;
+	if (2 * (size_t)nr > key_table.size) {
+		size_t i;
+
+		free(key_table.index);
+		key_table.size = key_table.size ? 2 * key_table.size : 512;
+		key_table.index = xcalloc(key_table.size, sizeof(*key_table.index));
+		for (i = 1; i < nr; i++)
+			key_table_put((u32)i);
+	}
+	key_table_put(nr);
+	*memo = nr;
+	return nr;
+}
+
+/*
+ * The wide sample counts: a node's, once it reaches what samples32 holds
+ * narrow, by their number (samples32 - CALLCHAIN_SAMPLES_NARROW). Rare
+ * (4 billion samples of one path is a file of hundreds of gigabytes), so
+ * one table for every tree, grown only: a freed tree's wide counts stay.
+ */
+#define WIDE_MAX	(UINT32_MAX - CALLCHAIN_SAMPLES_NARROW)
+
+static struct {
+	u64 *counts;
+	u32 nr, alloc;
+} wide_samples;
+
+u64 callchain__wide_samples(const struct callchain_node *n)
+{
+	return wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW];
+}
+
+/* @n's count made wide, with its count as it is. */
+static void samples_widen(struct callchain_node *n)
+{
+	if (wide_samples.nr == wide_samples.alloc) {
+		/* 2^27 nodes of 4 billion samples each: the table is 1 GB */
+		BUG_ON(wide_samples.alloc > WIDE_MAX / 2);
+		wide_samples.alloc = wide_samples.alloc ? 2 * wide_samples.alloc : 16;
+		wide_samples.counts = xrealloc(wide_samples.counts,
+					       wide_samples.alloc * sizeof(*wide_samples.counts));
+	}
+	wide_samples.counts[wide_samples.nr] = n->samples32;
+	n->samples32 = CALLCHAIN_SAMPLES_NARROW + wide_samples.nr++;
+}
+
+static inline void samples_add(struct callchain_node *n, u64 add)
+{
+	if (n->samples32 < CALLCHAIN_SAMPLES_NARROW) {
+		if (add < CALLCHAIN_SAMPLES_NARROW - n->samples32) {
+			n->samples32 += (u32)add;
+			return;
+		}
+		samples_widen(n);
+	}
+	wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW] += add;
+}
+
+/* @n's count set to @v, no more than it was (decay). */
+static void samples_set(struct callchain_node *n, u64 v)
+{
+	if (n->samples32 < CALLCHAIN_SAMPLES_NARROW)
+		n->samples32 = (u32)v;
+	else
+		wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW] = v;
+}
 
 static inline struct callchain_hash *tree_hash(const struct callchain_node *root)
 {
-	return (struct callchain_hash *)(root->t.hash & ~CALLCHAIN_WIDE);
+	return tree_of(root)->hash;
 }
 
 static inline bool is_wide(const struct callchain_node *n)
 {
-	return n->k.dso & CALLCHAIN_WIDE;
+	return n->key & WIDE;
 }
 
 /* Keys are the same when they name the same symbol, or the same address. */
-static inline bool node_is(const struct callchain_node *n, const struct callchain_key *k)
+static inline bool key_is(const struct table_key *x, const struct callchain_key *k)
 {
 	if (k->sym)
-		return n->k.sym == k->sym && !(n->k.dso & CALLCHAIN_KEY_ADDR);
-	return (n->k.dso & ~CALLCHAIN_WIDE) == ((uintptr_t)k->dso | CALLCHAIN_KEY_ADDR) &&
-	       n->k.addr == k->addr;
+		return x->sym == k->sym && !(x->dso & KEY_ADDR);
+	return x->dso == ((uintptr_t)k->dso | KEY_ADDR) && x->addr == k->addr;
 }
 
-static inline void node_set_key(struct callchain_node *n, const struct callchain_key *k)
+static inline bool node_is(const struct callchain_node *n, const struct callchain_key *k)
 {
-	if (k->sym) {
-		n->k.dso = (uintptr_t)k->dso;
-		n->k.sym = k->sym;
-	} else {
-		n->k.dso = (uintptr_t)k->dso | CALLCHAIN_KEY_ADDR;
-		n->k.addr = k->addr;
-	}
+	return key_is(key_of(n), k);
 }
 
 static inline struct callchain_node *child_of(struct callchain_node *n)
@@ -118,7 +309,7 @@ static size_t memo_slot(u32 parent, const struct callchain_key *k)
 static void table_put(struct callchain_hash *ht, const struct callchain_node *base, u32 parent,
 		      u32 node)
 {
-	struct callchain_key k = callchain_node__key(&base[node]);
+	struct callchain_key k = key_get(key_of(&base[node]));
 	size_t b = key_hash(parent, &k) & (ht->size - 1);
 
 	while (ht->table[b].node)
@@ -182,11 +373,30 @@ static struct callchain_node *find_child(struct callchain_node *base, u32 pi,
 
 static struct callchain_node *new_tree(u32 alloc)
 {
-	struct callchain_node *root = xcalloc(alloc, sizeof(*root));
+	struct callchain_tree *t = xcalloc(1, sizeof(*t) + alloc * sizeof(t->nodes[0]));
 
-	root->t.nr = 1;
-	root->t.alloc = alloc;
-	return root;
+	t->nr = 1;
+	t->alloc = alloc;
+	return t->nodes;
+}
+
+u32 callchain__nr_nodes(const struct callchain_node *root)
+{
+	return root ? tree_of(root)->nr : 0;
+}
+
+size_t callchain__bytes(const struct callchain_node *root)
+{
+	const struct callchain_tree *t;
+	size_t bytes;
+
+	if (!root)
+		return 0;
+	t = tree_of(root);
+	bytes = sizeof(*t) + t->alloc * sizeof(t->nodes[0]);
+	if (t->hash)
+		bytes += sizeof(*t->hash) + t->hash->size * sizeof(*t->hash->table);
+	return bytes;
 }
 
 /*
@@ -198,19 +408,19 @@ static struct callchain_node *new_tree(u32 alloc)
  */
 static bool tree_room(struct callchain_node **rootp, size_t want)
 {
-	struct callchain_node *root = *rootp;
-	size_t alloc = root->t.alloc;
+	struct callchain_tree *t = tree_of(*rootp);
+	size_t alloc = t->alloc;
 
-	if (root->t.nr < alloc)
+	if (t->nr < alloc)
 		return true;
-	if (root->t.nr >= TREE_MAX)
+	if (t->nr >= TREE_MAX)
 		return false;
 	alloc = alloc == 1 ? 1 + want : alloc + alloc / 4 + 1;
 	if (alloc > TREE_MAX)
 		alloc = TREE_MAX;
-	root = xrealloc(root, alloc * sizeof(*root));
-	root->t.alloc = (u32)alloc;
-	*rootp = root;
+	t = xrealloc(t, sizeof(*t) + alloc * sizeof(t->nodes[0]));
+	t->alloc = (u32)alloc;
+	*rootp = t->nodes;
 	return true;
 }
 
@@ -218,35 +428,38 @@ static bool tree_room(struct callchain_node **rootp, size_t want)
  * A new node for @k under node @pi, which has @nr children in a list (as
  * find_child counted them) or is wide; first among its children. Hashes
  * the children of a parent that grows wide. Moves the tree; returns the
- * node's number, 0 when the tree is full.
+ * node's number, 0 when the tree or the keys' table is full.
  */
 static u32 new_child(struct callchain_node **rootp, u32 pi, const struct callchain_key *k,
 		     size_t want, u32 nr)
 {
 	struct callchain_node *base, *parent, *c;
-	u32 ci;
+	struct callchain_tree *t;
+	u32 ci, key = key_number(k);
 
-	if (!tree_room(rootp, want))
+	if (!key || !tree_room(rootp, want))
 		return 0;
 	base = *rootp;
-	ci = base->t.nr++;
+	t = tree_of(base);
+	ci = t->nr++;
 	parent = &base[pi];
 	c = &base[ci];
-	node_set_key(c, k);
-	c->period = c->samples = 0;
+	c->key = key;
+	c->period = 0;
+	c->samples32 = 0;
 	c->child = 0;
 	c->next = offset(c, child_of(parent));
 	parent->child = offset(parent, c);
 	if (is_wide(parent)) {
-		hash_insert(tree_hash(base), base, pi, ci);
+		hash_insert(t->hash, base, pi, ci);
 	} else if (nr == LIST_MAX) {
 		struct callchain_node *x;
 
-		if (!tree_hash(base))
-			base->t.hash = (uintptr_t)xzalloc(sizeof(struct callchain_hash));
-		parent->k.dso |= CALLCHAIN_WIDE;
+		if (!t->hash)
+			t->hash = xzalloc(sizeof(struct callchain_hash));
+		parent->key |= WIDE;
 		for (x = c; x; x = next_of(x))
-			hash_insert(tree_hash(base), base, pi, (u32)(x - base));
+			hash_insert(t->hash, base, pi, (u32)(x - base));
 	}
 	return ci;
 }
@@ -261,15 +474,16 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 		*root = new_tree(1);
 	base = node = *root;
 	node->period += period;
-	node->samples++;
+	samples_add(node, 1);
 	for (i = 0; i < n; i++) {
 		const struct callchain_frame *f = &frames[i];
 		struct callchain_node *c = child_of(node);
+		const struct table_key *x;
 
 		/* The first child first: where the last path through went. */
-		if (!c || !(f->sym ? c->k.sym == f->sym && !(c->k.dso & CALLCHAIN_KEY_ADDR) :
-			    (c->k.dso & ~CALLCHAIN_WIDE) ==
-			    ((uintptr_t)f->dso | CALLCHAIN_KEY_ADDR) && c->k.addr == f->addr)) {
+		if (!c || (x = key_of(c),
+			   !(f->sym ? x->sym == f->sym && !(x->dso & KEY_ADDR) :
+			     x->dso == ((uintptr_t)f->dso | KEY_ADDR) && x->addr == f->addr))) {
 			struct callchain_key k = { .dso = f->dso, .sym = f->sym, .addr = f->addr };
 			u32 pi = (u32)(node - base), ci, nr;
 
@@ -283,7 +497,10 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 			}
 		}
 		c->period += period;
-		c->samples++;
+		if (c->samples32 < CALLCHAIN_SAMPLES_NARROW - 1)
+			c->samples32++;
+		else
+			samples_add(c, 1);
 		node = c;
 	}
 }
@@ -359,23 +576,23 @@ void callchain__sort(struct callchain_node *root)
 	if (!root)
 		return;
 	/* Every node's children once; the array's order does not matter. */
-	for (i = 0; i < root->t.nr; i++)
+	for (i = 0; i < tree_of(root)->nr; i++)
 		sort_children(&root[i], &arr, &alloc);
 	free(arr);
 }
 
 void callchain__free(struct callchain_node *root)
 {
-	struct callchain_hash *ht;
+	struct callchain_tree *t;
 
 	if (!root)
 		return;
-	ht = tree_hash(root);
-	if (ht) {
-		free(ht->table);
-		free(ht);
+	t = tree_of(root);
+	if (t->hash) {
+		free(t->hash->table);
+		free(t->hash);
 	}
-	free(root);
+	free(t);
 }
 
 static void merge_children(struct callchain_node **dst, u32 di, const struct callchain_node *src)
@@ -396,7 +613,7 @@ static void merge_children(struct callchain_node **dst, u32 di, const struct cal
 			c = &(*dst)[ci];
 		}
 		c->period += s->period;
-		c->samples += s->samples;
+		samples_add(c, callchain_node__samples(s));
 		merge_children(dst, ci, s);	/* as deep as @src: at most 128 */
 	}
 }
@@ -408,16 +625,16 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 	if (!*dst)
 		*dst = new_tree(1);
 	(*dst)->period += src->period;
-	(*dst)->samples += src->samples;
+	samples_add(*dst, callchain_node__samples(src));
 	merge_children(dst, 0, src);
 }
 
 u32 *callchain__parents(const struct callchain_node *root)
 {
-	u32 *parents = xmalloc(root->t.nr * sizeof(*parents)), i;
+	u32 nr = tree_of(root)->nr, *parents = xmalloc(nr * sizeof(*parents)), i;
 
 	parents[0] = 0;
-	for (i = 0; i < root->t.nr; i++) {
+	for (i = 0; i < nr; i++) {
 		const struct callchain_node *c;
 
 		for (c = callchain_node__child(&root[i]); c; c = callchain_node__next(c))
@@ -438,8 +655,9 @@ static s32 first_kept(const struct callchain_node *base, const struct callchain_
 
 bool callchain__decay(struct callchain_node *root)
 {
-	struct callchain_hash *ht = tree_hash(root);
-	u32 nr = root->t.nr, kept = 0, i, *map, *parents;
+	struct callchain_tree *t = tree_of(root);
+	struct callchain_hash *ht = t->hash;
+	u32 nr = t->nr, kept = 0, i, *map, *parents;
 
 	/*
 	 * Counts scaled; the nodes that keep a count keep their order in the
@@ -452,9 +670,11 @@ bool callchain__decay(struct callchain_node *root)
 	for (i = 0; i < nr; i++) {
 		struct callchain_node *n = &root[i];
 
+		u64 samples = callchain_node__samples(n) * 7 / 8;
+
 		n->period = n->period * 7 / 8;
-		n->samples = n->samples * 7 / 8;
-		map[i] = i && ((!n->period && !n->samples) || map[parents[i]] == UINT32_MAX) ?
+		samples_set(n, samples);
+		map[i] = i && ((!n->period && !samples) || map[parents[i]] == UINT32_MAX) ?
 			 UINT32_MAX : kept++;
 	}
 	/* New links as new numbers: the walks read dropped nodes only. */
@@ -482,7 +702,7 @@ bool callchain__decay(struct callchain_node *root)
 	}
 	free(map);
 	free(parents);
-	root->t.nr = kept;
+	t->nr = kept;
 	if (ht) {
 		/* Emptied, and filled again with the kept children of wide nodes. */
 		memset(ht->table, 0, ht->size * sizeof(*ht->table));
@@ -494,15 +714,15 @@ bool callchain__decay(struct callchain_node *root)
 
 			for (c = child_of(n); c; c = next_of(c))
 				nc++;
-			n->k.dso &= ~CALLCHAIN_WIDE;
+			n->key &= ~WIDE;
 			if (nc > LIST_MAX) {
-				n->k.dso |= CALLCHAIN_WIDE;
+				n->key |= WIDE;
 				for (c = child_of(n); c; c = next_of(c))
 					hash_insert(ht, root, i, (u32)(c - root));
 			}
 		}
 	}
-	return root->period || root->samples;
+	return root->period || callchain_node__samples(root);
 }
 
 const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAIN_ADDR_LEN])

@@ -39,36 +39,43 @@ struct callchain_key {
 struct callchain_hash;
 
 /*
- * A tree is one array of nodes, the root first; nodes link to their first
+ * A tree is one array of nodes, the root first, behind a small head of
+ * its own (the root's pointer is the array's); nodes link to their first
  * child and next sibling by offsets in nodes (0: none), so that the array
- * can move as it grows. 40 bytes where a node was 72 and a malloc chunk
- * of its own: a tree of a long system-wide recording with --children has
- * millions. A node has no link to its parent: the walks that go up (the
- * flat and folded printers, the browser's fold keys) take the parents
- * from callchain__parents(). Read the links and the key with the
- * callchain_node__ helpers below.
+ * can move as it grows. A node names what it stands for by a number in
+ * one table of keys that every tree shares (a tree of a long system-wide
+ * recording with --children has millions of nodes, and a few thousand
+ * keys), and counts its samples in 32 bits, with a wide form for the
+ * node that reaches CALLCHAIN_SAMPLES_NARROW (its count then in one
+ * table of wide counts, samples32 saying where): 24 bytes, no holes,
+ * where the key in the node and a 64-bit count made 40, and a malloc
+ * chunk of its own 72 before that. A node has no link to its parent: the walks that go up (the flat
+ * and folded printers, the browser's fold keys) take the parents from
+ * callchain__parents(). Read the links, the key and the sample count with
+ * the callchain_node__ helpers below.
  */
 struct callchain_node {
-	union {
-		struct {			/* not the root's: the key */
-			uintptr_t dso;		/* struct dso *, | the flags below */
-			union {
-				const struct symbol *sym;
-				u64 addr;
-			};
-		} k;
-		struct {			/* the root's: the tree */
-			uintptr_t hash;		/* struct callchain_hash *, | WIDE */
-			u32 nr, alloc;		/* nodes used, room for */
-		} t;
-	};
-	u64 period, samples;
+	u64 period;
+	u32 samples32;			/* read callchain_node__samples() */
+	u32 key;			/* its number in the keys' table, | a flag; 0: the root */
 	s32 child, next;		/* offsets: first child, next sibling */
 };
 
-/* In the first word of a node (k.dso, the root's t.hash): */
-#define CALLCHAIN_KEY_ADDR	((uintptr_t)1)	/* keyed by @addr, not @sym */
-#define CALLCHAIN_WIDE		((uintptr_t)2)	/* children in the tree's hash */
+/*
+ * samples32 below this: the count; from it on: the count is the wide
+ * count numbered samples32 - CALLCHAIN_SAMPLES_NARROW (one test on the
+ * hot path, where a flag would take two).
+ */
+#define CALLCHAIN_SAMPLES_NARROW	0xf0000000u
+
+/* callchain__wide_samples - the count of a node whose samples32 is wide. */
+u64 callchain__wide_samples(const struct callchain_node *n);
+
+/** callchain_node__samples - how many samples' paths pass through @n (the root: all). */
+static inline u64 callchain_node__samples(const struct callchain_node *n)
+{
+	return n->samples32 < CALLCHAIN_SAMPLES_NARROW ? n->samples32 : callchain__wide_samples(n);
+}
 
 static inline const struct callchain_node *callchain_node__child(const struct callchain_node *n)
 {
@@ -79,6 +86,12 @@ static inline const struct callchain_node *callchain_node__next(const struct cal
 {
 	return n->next ? n + n->next : NULL;
 }
+
+/* callchain__nr_nodes - how many nodes the tree at @root holds, the root too. */
+u32 callchain__nr_nodes(const struct callchain_node *root);
+
+/* callchain__bytes - the memory the tree at @root holds: its array, room to grow, hash table. */
+size_t callchain__bytes(const struct callchain_node *root);
 
 /*
  * callchain__parents - the number (place in the array) of every node's
@@ -94,19 +107,8 @@ static inline const struct callchain_node *callchain_node__parent(const struct c
 	return n == root ? NULL : root + parents[n - root];
 }
 
-/* A node's key (not the root's): its symbol, or its dso and address. */
-static inline struct callchain_key callchain_node__key(const struct callchain_node *n)
-{
-	struct callchain_key k = {
-		.dso = (struct dso *)(n->k.dso & ~(CALLCHAIN_KEY_ADDR | CALLCHAIN_WIDE))
-	};
-
-	if (n->k.dso & CALLCHAIN_KEY_ADDR)
-		k.addr = n->k.addr;
-	else
-		k.sym = n->k.sym;
-	return k;
-}
+/** callchain_node__key - a node's key (not the root's): its symbol, or its dso and address. */
+struct callchain_key callchain_node__key(const struct callchain_node *n);
 
 /** callchain__add - counts one sample's path of @n frames under *@root. */
 void callchain__add(struct callchain_node **root, const struct callchain_frame *frames,

@@ -75,7 +75,7 @@ static u64 children_period(const struct callchain_node *n, u64 *samples)
 
 	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
 		p += c->period;
-		s += c->samples;
+		s += callchain_node__samples(c);
 	}
 	if (samples)
 		*samples = s;
@@ -162,10 +162,10 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 		     next = callchain_node__next(next))
 			;
 		remaining -= c->period;
-		shown_samples += c->samples;
+		shown_samples += callchain_node__samples(c);
 		last = !next && (!rel || !remaining);
 		name = callchain_node__name(c, addr);
-		value_snprint(g->cg, c->period, c->samples, total, val, sizeof(val));
+		value_snprint(g->cg, c->period, callchain_node__samples(c), total, val, sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
 		/* the fold sign goes in the space before the branch */
@@ -340,7 +340,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 		if (cg->mode == CHAIN_FLAT) {
 			int head;
 
-			value_snprint(cg, n->period, n->samples, g->total, val, sizeof(val));
+			value_snprint(cg, n->period, callchain_node__samples(n), g->total, val, sizeof(val));
 			g->head = n;
 			head = graph_line(g, -1, 10, "           %s", val);
 			flat_path(g, root, parents, n, head);
@@ -352,7 +352,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 			u64 samples;
 
 			children_period(n, &samples);
-			value_snprint(cg, ends[i].self, n->samples - samples, g->total, val,
+			value_snprint(cg, ends[i].self, callchain_node__samples(n) - samples, g->total, val,
 				      sizeof(val));
 			buf__append(&line, val, strlen(val));
 			buf__append(&line, " ", 1);
@@ -1176,11 +1176,11 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 
 	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
 		below_p += c->period;
-		below_s += c->samples;
+		below_s += callchain_node__samples(c);
 	}
-	if (depth && n->samples > below_s) {
+	if (depth && callchain_node__samples(n) > below_s) {
 		fprintf(fp, "%s{\"samples\":%" PRIu64 ",\"period\":%" PRIu64 ",\"frames\":[",
-			*first ? "" : ",", n->samples - below_s, n->period - below_p);
+			*first ? "" : ",", callchain_node__samples(n) - below_s, n->period - below_p);
 		for (i = 0; i < depth; i++) {
 			name = callchain_node__name(stack[i], addr);
 			if (i)
