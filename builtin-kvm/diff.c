@@ -7,7 +7,10 @@
  *
  * Rows of the files are paired by their printed keys (names: guest, DSO,
  * symbol, command...), never by address, so files of two boots of a guest
- * (another KASLR offset, modules elsewhere) or two builds pair up.
+ * (another KASLR offset, modules elsewhere) or two builds pair up. As in
+ * perf diff, rows without a symbol and otherwise the same keys are one row:
+ * in each file their samples add up, the row is named by the least address
+ * of the first file that has it, and it pairs with such a row of the others.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -52,6 +55,9 @@ struct diff_row {
 	u64 period[DIFF_MAX_FILES], samples[DIFF_MAX_FILES];
 	bool has[DIFF_MAX_FILES];
 	double value[DIFF_MAX_FILES];	/* the compute column's, per newer file */
+	int file;			/* the first file with it, which names it */
+	u64 addr;			/* no symbol: the address it is named by */
+	bool no_sym;
 	struct diff_row *hnext;
 };
 
@@ -240,8 +246,23 @@ static char *evsel_name(const struct evsel *evsel)
 	return evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
 }
 
-/* @he's row, made when missing and @create; else NULL. */
-static struct diff_row *findnew_row(struct diff *d, const struct hist_entry *he, bool create)
+static void row_set_keys(struct diff *d, struct diff_row *r, const struct hist_entry *he)
+{
+	char buf[1024];
+	int k;
+
+	for (k = 0; k < d->so.nr; k++) {
+		hist_entry__snprint_key(he, d->so.keys[k], buf, sizeof(buf));
+		free(r->keys[k]);
+		r->keys[k] = xstrdup(buf);
+	}
+	r->addr = hist_entry__addr(he);
+	r->no_sym = !hist_entry__sym(he);
+}
+
+/* @he's row, of file @file: made when missing and @create; else NULL. */
+static struct diff_row *findnew_row(struct diff *d, const struct hist_entry *he, int file,
+				    bool create)
 {
 	char buf[1024], *id;
 	struct diff_row *r;
@@ -252,7 +273,10 @@ static struct diff_row *findnew_row(struct diff *d, const struct hist_entry *he,
 	for (k = 0; k < d->so.nr; k++) {
 		size_t n;
 
-		hist_entry__snprint_key(he, d->so.keys[k], buf, sizeof(buf));
+		if (d->so.keys[k] == SORT_SYM && !hist_entry__sym(he))
+			strcpy(buf, "\x1e");	/* no symbol: one row, whatever the address */
+		else
+			hist_entry__snprint_key(he, d->so.keys[k], buf, sizeof(buf));
 		n = strlen(buf);
 		id = xrealloc(id, len + n + 2);
 		memcpy(id + len, buf, n);
@@ -278,6 +302,8 @@ static struct diff_row *findnew_row(struct diff *d, const struct hist_entry *he,
 	for (r = d->table[b]; r; r = r->hnext)
 		if (!strcmp(r->id, id)) {
 			free(id);
+			if (r->file == file && !hist_entry__sym(he) && hist_entry__addr(he) < r->addr)
+				row_set_keys(d, r, he);
 			return r;
 		}
 	if (!create) {
@@ -287,10 +313,8 @@ static struct diff_row *findnew_row(struct diff *d, const struct hist_entry *he,
 	r = xzalloc(sizeof(*r));
 	r->id = id;
 	r->keys = xcalloc(d->so.nr, sizeof(*r->keys));
-	for (k = 0; k < d->so.nr; k++) {
-		hist_entry__snprint_key(he, d->so.keys[k], buf, sizeof(buf));
-		r->keys[k] = xstrdup(buf);
-	}
+	r->file = file;
+	row_set_keys(d, r, he);
 	r->hnext = d->table[b];
 	d->table[b] = r;
 	ALLOC_GROW(d->rows, d->nr_rows + 1, d->alloc_rows);
@@ -416,7 +440,7 @@ static bool collect_rows(struct diff *d, const struct evsel *base)
 			struct diff_row *r;
 
 			/* -b: rows the baseline lacks are left out (later, those only it has). */
-			r = findnew_row(d, he, !(i && d->baseline_only));
+			r = findnew_row(d, he, (int)i, !(i && d->baseline_only));
 			if (!r)
 				continue;
 			r->has[i] = true;
@@ -526,6 +550,9 @@ static void print_table(struct diff *d, struct diff_row **rows, size_t n, FILE *
 			w = strlen(rows[j]->keys[k]);
 			if (w > widths[nf + k])
 				widths[nf + k] = w;
+			/* perf's: a row without a symbol, the address's sixteen digits */
+			if (d->so.keys[k] == SORT_DSO && rows[j]->no_sym && !d->sep && widths[nf + k] < 16)
+				widths[nf + k] = 16;
 		}
 		/* perf's "%7d:" and a command column at least "Command" wide. */
 		if (d->so.keys[k] == SORT_PID && widths[nf + k] < 8 + strlen("Command"))

@@ -23,10 +23,11 @@ import collections, re, sys
 # A frame with no symbol: perf script's "[unknown]"; go tool pprof prints
 # a location without a function as its address, or as its mapping's file
 # name in brackets ("[libc.so.6]": a sample in a part of libc no symbol
-# covers, about one recording in ten).
+# covers, about one recording in ten; "[[vdso]]" for the vdso, whose
+# mapping name has brackets of its own).
 def norm(f):
     f = re.sub(r'\+0x[0-9a-f]+$', '', f.strip())
-    unknown = f in ('[unknown]', '<unknown>') or re.fullmatch(r'0x[0-9a-f]+|\[[^][ ]+\]', f)
+    unknown = f in ('[unknown]', '<unknown>') or re.fullmatch(r'0x[0-9a-f]+|\[[^][ ]+\]|\[\[[^][ ]+\]\]', f)
     return '[unknown]' if unknown else f
 want = collections.Counter()
 head, frames = None, []

@@ -1,0 +1,71 @@
+#!/bin/bash
+# pmukvm diff on rows without a symbol, against perf diff (perf 6.1): in
+# each file the samples of one DSO that no symbol covers are one row
+# (named by its least address, whatever came first in time), paired with
+# the other file's such row; the DSO column is then sixteen wide, as for
+# an address, except with -t. Crafted files (mkcrafted objects) of a
+# small program built here take samples in its functions and in its ELF
+# header, where no symbol is: a recording's [vdso] samples without a
+# symbol make the same rows.
+. tests/lib.sh
+command -v perf >/dev/null 2>&1 || skip "perf (linux-perf) is not installed"
+CC=${CC:-cc}
+command -v "$CC" >/dev/null 2>&1 || skip "no C compiler ($CC)"
+make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
+
+cat > "$TMP/objs.c" <<'C'
+int table_a[256] = { 1 };
+__attribute__((noinline)) int work(int i) { return table_a[i & 255]; }
+__attribute__((noinline)) int loop(int n) { int s = 0; for (int i = 0; i < n; i++) s += work(i); return s; }
+int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
+C
+"$CC" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$CC cannot link a non-PIE program"
+# SYMBOL OFFSET -> the symbol's address plus OFFSET, in hex
+addr() {
+	local a
+	a=$(nm "$TMP/objs" | awk -v n="$1" '$3 == n { print $1 }')
+	[ -n "$a" ] && printf '%x' $((0x$a + $2))
+}
+[ -n "$(addr work 0)" ] && [ -n "$(addr loop 0)" ] || fail "no symbols work, loop in the test program"
+# the ELF header of the first PT_LOAD: no symbol there
+hdr=$(readelf -lW "$TMP/objs" | awk '$1 == "LOAD" { print $3; exit }')
+[ -n "$hdr" ] || fail "no PT_LOAD in the test program"
+h() { printf '%x' $((hdr + $1)); }
+c=$(addr loop 5)
+# IP:CALLER, in time order
+"$TOOLS/mkcrafted" objects "$TMP/base.data" "$TMP/objs" "$(addr work 4):$c" "$(h 0x28):$c" \
+	"$(addr work 4):$c" "$(h 0x10):$c" "$(h 0x10):$c" "$(addr work 6):$c" ||
+	fail "mkcrafted failed"
+"$TOOLS/mkcrafted" objects "$TMP/new.data" "$TMP/objs" "$(addr loop 4):$c" "$(h 0x30):$c" \
+	"$(addr loop 6):$c" "$(h 0x20):$c" "$(addr work 6):$c" || fail "mkcrafted failed"
+
+# each file: two addresses without a symbol in perf report
+for f in base new; do
+	n=$(perf report -i "$TMP/$f.data" --stdio --no-children --sort sym 2>/dev/null | grep -c '\[\.\] 0x')
+	[ "$n" = 2 ] || fail "$f.data: perf report shows $n rows without a symbol, want 2"
+done
+
+n=0
+for files in "base new" "new base" "base new base"; do
+	args=()
+	for f in $files; do args+=("$TMP/$f.data"); done
+	for opts in "" "-s sym" "-s dso,sym -t |" "-s sym,dso" "-q" "-c ratio -t ;" "-c wdiff:1,2" "-b"; do
+		# perf 6.1 pads -c wdiff's columns of three files unevenly: two files only
+		[ "$opts" = "-c wdiff:1,2" ] && [ ${#args[@]} -gt 2 ] && continue
+		# shellcheck disable=SC2086 # options split on purpose
+		perf diff $opts "${args[@]}" > "$TMP/want" 2> "$TMP/perf.err" ||
+			{ cat "$TMP/perf.err"; fail "perf diff $opts $files failed"; }
+		# shellcheck disable=SC2086
+		$PMUKVM diff $opts "${args[@]}" > "$TMP/got" 2> "$TMP/err" ||
+			{ cat "$TMP/err"; fail "pmukvm diff $opts $files failed"; }
+		grep -q '\[\.\] 0x' "$TMP/want" || fail "perf diff $opts $files: no row without a symbol"
+		if ! diff -u "$TMP/want" "$TMP/got"; then
+			fail "diff $opts ($files): differs from perf diff"
+		fi
+		n=$((n + 1))
+	done
+done
+# the row is named by its least address, not by its first sample's
+$PMUKVM diff "$TMP/new.data" "$TMP/base.data" | grep -q "\[\.\] 0x0*20\$" ||
+	fail "new.data's row without a symbol is not named by its least address (0x20)"
+echo "ok: $n diffs as perf diff's, rows without a symbol merged and paired"
