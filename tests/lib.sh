@@ -157,6 +157,14 @@ sanitized() {
 	ldd "$PMUKVM" 2>/dev/null | grep -q -E "libasan|libubsan|libtsan"
 }
 
+# sym_addr ELF SYMBOL OFFSET: SYMBOL's address in ELF (nm) plus OFFSET, in
+# hex; nothing when ELF has no such symbol.
+sym_addr() {
+	local a
+	a=$(nm "$1" | awk -v n="$2" '$3 == n { print $1 }')
+	[ -n "$a" ] && printf '%x' $((0x$a + $3))
+}
+
 # peak CMD...: the peak RSS in kB of CMD, which must succeed (its output
 # in $TMP/out and $TMP/err).
 peak() {

@@ -8,10 +8,10 @@
 # header, where no symbol is: a recording's [vdso] samples without a
 # symbol make the same rows.
 . tests/lib.sh
-command -v perf >/dev/null 2>&1 || skip "perf (linux-perf) is not installed"
+need_perf
+make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || skip "no C compiler ($CC)"
-make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
 
 cat > "$TMP/objs.c" <<'C'
 int table_a[256] = { 1 };
@@ -21,11 +21,7 @@ int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
 C
 "$CC" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$CC cannot link a non-PIE program"
 # SYMBOL OFFSET -> the symbol's address plus OFFSET, in hex
-addr() {
-	local a
-	a=$(nm "$TMP/objs" | awk -v n="$1" '$3 == n { print $1 }')
-	[ -n "$a" ] && printf '%x' $((0x$a + $2))
-}
+addr() { sym_addr "$TMP/objs" "$@"; }
 [ -n "$(addr work 0)" ] && [ -n "$(addr loop 0)" ] || fail "no symbols work, loop in the test program"
 # the ELF header of the first PT_LOAD: no symbol there
 hdr=$(readelf -lW "$TMP/objs" | awk '$1 == "LOAD" { print $3; exit }')

@@ -25,11 +25,7 @@ int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
 C
 "$CC" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$CC cannot link a non-PIE program"
 # SYMBOL OFFSET -> the symbol's address plus OFFSET, in hex
-addr() {
-	local a
-	a=$(nm "$TMP/objs" | awk -v n="$1" '$3 == n { print $1 }')
-	[ -n "$a" ] && printf '%x' $((0x$a + $2))
-}
+addr() { sym_addr "$TMP/objs" "$@"; }
 for s in table_a table_b work loop; do
 	[ -n "$(addr $s 0)" ] || fail "no symbol $s in the test program"
 done
