@@ -399,11 +399,19 @@ static int row_cmp(const void *pa, const void *pb)
 		if (a->has[i] && (c = cmp_value(a, b, i)))
 			return c;
 	}
-	/* Symbols by name, their "[k] " aside, as perf sorts them. */
+	/*
+	 * Symbols by name, their "[k] " aside, as perf sorts them; a row
+	 * without one after those with one, and equal to another without.
+	 */
 	for (k = 0; k < d->so.nr; k++) {
 		size_t skip = d->so.keys[k] == SORT_SYM && strlen(a->keys[k]) > 4 &&
 			      strlen(b->keys[k]) > 4 ? 4 : 0;
 
+		if (d->so.keys[k] == SORT_SYM && (a->no_sym || b->no_sym)) {
+			if (a->no_sym != b->no_sym)
+				return a->no_sym ? 1 : -1;
+			continue;
+		}
 		c = strcmp(a->keys[k] + skip, b->keys[k] + skip);
 		if (c)
 			return c;

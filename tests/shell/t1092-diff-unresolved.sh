@@ -3,7 +3,8 @@
 # each file the samples of one DSO that no symbol covers are one row
 # (named by its least address, whatever came first in time), paired with
 # the other file's such row; the DSO column is then sixteen wide, as for
-# an address, except with -t. Crafted files (mkcrafted objects) of a
+# an address, except with -t; among rows of equal counts those without
+# a symbol come after those with one. Crafted files (mkcrafted objects) of a
 # small program built here take samples in its functions and in its ELF
 # header, where no symbol is: a recording's [vdso] samples without a
 # symbol make the same rows.
@@ -36,15 +37,19 @@ c=$(addr loop 5)
 	fail "mkcrafted failed"
 "$TOOLS/mkcrafted" objects "$TMP/new.data" "$TMP/objs" "$(addr loop 4):$c" "$(h 0x30):$c" \
 	"$(addr loop 6):$c" "$(h 0x20):$c" "$(addr work 6):$c" || fail "mkcrafted failed"
+# every row as large as the others: rows without a symbol come last
+"$TOOLS/mkcrafted" objects "$TMP/tie.data" "$TMP/objs" "$(h 0x18):$c" "$(addr work 4):$c" \
+	"$(addr loop 4):$c" "$(h 0x10):$c" "$(addr work 6):$c" "$(addr loop 6):$c" ||
+	fail "mkcrafted failed"
 
 # each file: two addresses without a symbol in perf report
-for f in base new; do
+for f in base new tie; do
 	n=$(perf report -i "$TMP/$f.data" --stdio --no-children --sort sym 2>/dev/null | grep -c '\[\.\] 0x')
 	[ "$n" = 2 ] || fail "$f.data: perf report shows $n rows without a symbol, want 2"
 done
 
 n=0
-for files in "base new" "new base" "base new base"; do
+for files in "base new" "new base" "base new base" "tie tie" "tie base"; do
 	args=()
 	for f in $files; do args+=("$TMP/$f.data"); done
 	for opts in "" "-s sym" "-s dso,sym -t |" "-s sym,dso" "-q" "-c ratio -t ;" "-c wdiff:1,2" "-b"; do
