@@ -13,7 +13,7 @@ PMUKVM=${PMUKVM:-./pmukvm}
 fix=${FIXTURES:-../shared/fixtures}/guest-6.1
 [ -d "$fix" ] || fix=/work/shared/fixtures/guest-6.1
 tmp=$(mktemp -d /tmp/pmukvm-order.XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"' EXIT
 n=0
 : >"$tmp/seen"
 run() {
