@@ -669,7 +669,6 @@ bool callchain__decay(struct callchain_node *root)
 	map = xmalloc(nr * sizeof(*map));
 	for (i = 0; i < nr; i++) {
 		struct callchain_node *n = &root[i];
-
 		u64 samples = callchain_node__samples(n) * 7 / 8;
 
 		n->period = n->period * 7 / 8;

@@ -49,10 +49,10 @@ struct callchain_hash;
  * node that reaches CALLCHAIN_SAMPLES_NARROW (its count then in one
  * table of wide counts, samples32 saying where): 24 bytes, no holes,
  * where the key in the node and a 64-bit count made 40, and a malloc
- * chunk of its own 72 before that. A node has no link to its parent: the walks that go up (the flat
- * and folded printers, the browser's fold keys) take the parents from
- * callchain__parents(). Read the links, the key and the sample count with
- * the callchain_node__ helpers below.
+ * chunk of its own 72 before that. A node has no link to its parent: the
+ * walks that go up (the flat and folded printers, the browser's fold
+ * keys) take the parents from callchain__parents(). Read the links, the
+ * key and the sample count with the callchain_node__ helpers below.
  */
 struct callchain_node {
 	u64 period;

@@ -72,18 +72,19 @@ static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 	return cmp_u64(sa->start, sb->start);
 }
 
-/* Rows of equal period: by symbol name, as perf lists them. */
+/*
+ * Rows of equal period: by symbol name, as perf lists them, rows without
+ * a symbol after the others. Two rows without one (or of one name) are
+ * equal here and the next key orders them; the addresses come in only
+ * when every key has said equal (sorted_cmp's second pass).
+ */
 static int sort_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
 	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
 
-	if (sa && sb && sa != sb) {
-		int c = strcmp(symbol__name(sa), symbol__name(sb));
-
-		if (c)
-			return c;
-	}
-	return cmp_sym(a, b);
+	if (!sa || !sb)
+		return sa ? -1 : sb ? 1 : 0;
+	return sa == sb ? 0 : strcmp(symbol__name(sa), symbol__name(sb));
 }
 
 static int cmp_guest(const struct hist_entry *a, const struct hist_entry *b)
@@ -1343,6 +1344,16 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		if (c)
 			return c;
 	}
+	/* rows the sort calls equal keep the order perf keeps them in: their keys' */
+	for (i = 0; i < ctx->so->nr; i++) {
+		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
+
+		if (k->sort) {
+			c = k->cmp(a, b);
+			if (c)
+				return c;
+		}
+	}
 	return 0;
 }
 
@@ -1369,7 +1380,7 @@ static int sorted_cmp_default(const struct sort_ctx *ctx __attribute__((unused))
 	c = cmp_dso(a, b);
 	if (c)
 		return c;
-	return sort_sym(a, b);
+	return sort_sym(a, b) ?: cmp_sym(a, b);
 }
 
 static inline __attribute__((always_inline)) bool rows_before_default(const void *a, const void *b,

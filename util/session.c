@@ -708,9 +708,10 @@ int session__process_event(struct session *s, union perf_event *ev, u64 off)
 
 /*
  * "processing FILE: NN%" on a terminal's stderr, for work that has taken
- * longer than progress_delay_ns (1 s), as perf shows one; erased at the end.
+ * longer than progress_delay_ns (1 s), as perf shows one; erased at the
+ * end. @what is the pass: "scanning" for order_plan's, "processing".
  */
-static void show_progress(struct session *s, u64 pos, bool done)
+static void show_progress(struct session *s, const char *what, u64 pos, bool done)
 {
 	u64 now;
 	u64 total = s->data->data_size;
@@ -729,7 +730,7 @@ static void show_progress(struct session *s, u64 pos, bool done)
 		return;
 	s->last_progress_ns = now;
 	s->progress_shown = true;
-	fprintf(stderr, "\rpmukvm: processing %s: %3d%%", s->data->path,
+	fprintf(stderr, "\rpmukvm: %s %s: %3d%%", what, s->data->path,
 		(int)((pos - s->data->data_offset) * 100 / total));
 }
 
@@ -760,7 +761,7 @@ static void order_plan(struct session *s)
 	const union perf_event *ev;
 	struct evsel *evsel;
 	u32 shift = PLAN_BLOCK_SHIFT, nr, b, cpu;
-	u64 off, time, *min;
+	u64 off, time, *min, n = 0;
 	int r;
 
 	s->plan_next = UINT64_MAX;
@@ -784,6 +785,8 @@ static void order_plan(struct session *s)
 		b = (u32)((off - d->data_offset) >> shift);
 		if (time < min[b])
 			min[b] = time;
+		if ((++n & 0xffff) == 0)
+			show_progress(s, "scanning", off, false);
 	}
 	perf_data__scan_end(&sc);
 	if (r) {
@@ -841,12 +844,12 @@ static int read_all(struct session *s)
 		if (err)
 			break;
 		if ((++n & 0xffff) == 0) {
-			show_progress(s, off, false);
+			show_progress(s, "processing", off, false);
 			if (s->nr_queued == s->queue_head)
 				session__release(s);
 		}
 	}
-	show_progress(s, 0, true);
+	show_progress(s, NULL, 0, true);
 	if (r < 0)
 		return err__set(&s->err, r, "%s", s->data->err.msg);
 	if (err)

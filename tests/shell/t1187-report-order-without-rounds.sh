@@ -26,6 +26,17 @@ echo "ok: late.data: 100,000 samples in renamed, late.so"
 [ $have_perf = 0 ] || perf_agrees "$TMP/late.data" comm,dso
 [ $have_perf = 0 ] || perf_agrees "$TMP/late.data" comm,dso,sym
 
+# The first pass shows its progress on a terminal as the main pass does
+# (t1170), named for what it does (the main pass's line, 200 ms after
+# it, is not asked for: the pass takes less).
+if command -v script >/dev/null 2>&1; then
+	PMUKVM_PROGRESS_DELAY_MS=0 script -qec "$PMUKVM report -i $TMP/late.data --stdio >/dev/null" \
+		/dev/null >"$TMP/tty" 2>&1
+	grep -a -q "pmukvm: scanning $TMP/late.data: *[0-9]*%" "$TMP/tty" ||
+		{ od -c "$TMP/tty" | head; fail "no progress line for the first pass"; }
+	echo "ok: progress for the first pass"
+fi
+
 # The same through a pipe (read once: the watermark, as before) still
 # gives an answer, and a bad record late in the file is reported where it
 # lies, not at the first pass.
