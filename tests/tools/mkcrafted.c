@@ -37,10 +37,11 @@
  *                       after each block of every CPU
  *   jitter N [J]        stream N, each time moved up to J (default 4096)
  *                       later: out of order within each CPU too
- *   objects ELF IP:CALLER...   one process with ELF's PT_LOAD segments
- *                       mapped where its headers put them (an ET_EXEC),
- *                       one sample a pair in order: IP, callchain IP then
- *                       CALLER (hex); for rows of data objects
+ *   objects ELF IP:CALLER[@CPU]...   one process with ELF's PT_LOAD
+ *                       segments mapped where its headers put them (an
+ *                       ET_EXEC), one sample a pair in order: IP,
+ *                       callchain IP then CALLER (hex), on CPU (0 when not
+ *                       given); for rows of data objects and ties
  *   late-maps N         N samples (default 100,000) in time order, no
  *                       FINISHED_ROUND, then the MMAP they fall in and a
  *                       COMM for their process, both timed before them
@@ -732,20 +733,22 @@ static void shape_objects(const char *path, const char *elf, char **pairs, int n
 	map_segments(&d, elf, 100, one_id);
 	for (i = 0; i < nr; i++) {
 		char *end;
-		u64 ip = strtoull(pairs[i], &end, 16), caller;
+		u64 ip = strtoull(pairs[i], &end, 16), caller, cpu = 0;
 
 		if (*end != ':')
-			die("'%s': want IP:CALLER", pairs[i]);
+			die("'%s': want IP:CALLER[@CPU]", pairs[i]);
 		caller = strtoull(end + 1, &end, 16);
-		if (*end)
-			die("'%s': want IP:CALLER", pairs[i]);
+		if (*end == '@')
+			cpu = strtoull(end + 1, &end, 10);
+		if (*end || cpu > UINT32_MAX)
+			die("'%s': want IP:CALLER[@CPU]", pairs[i]);
 		rec_begin(&d, REC_SAMPLE, USER);
 		buf_u64(&d, ip);
 		buf_u32(&d, 100);
 		buf_u32(&d, 100);
 		buf_u64(&d, 10 + (u64)i);
 		buf_u64(&d, one_id);
-		buf_u64(&d, 0);
+		buf_u64(&d, cpu);
 		buf_u64(&d, 100000);
 		buf_u64(&d, 3);
 		buf_u64(&d, 0xfffffffffffffe00ull);	/* PERF_CONTEXT_USER */
