@@ -165,6 +165,33 @@ sym_addr() {
 	[ -n "$a" ] && printf '%x' $((0x$a + $3))
 }
 
+# objs_program: builds $TMP/objs, a small non-PIE program for files of
+# mkcrafted objects (functions work and loop, arrays table_a and table_b
+# in .data), and mkcrafted. Skips without a C compiler or a non-PIE link.
+# Then objs_addr SYM OFF is SYM's address plus OFF, and objs_hdr OFF an
+# address OFF into the ELF header of its first PT_LOAD, where no symbol
+# is (both hex).
+objs_program() {
+	local s cc=${CC:-cc}
+	command -v "$cc" >/dev/null 2>&1 || skip "no C compiler ($cc)"
+	make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
+	cat > "$TMP/objs.c" <<'C'
+int table_a[256] = { 1 };
+char table_b[512] = { 2 };
+__attribute__((noinline)) int work(int i) { return table_a[i & 255] + table_b[i & 511]; }
+__attribute__((noinline)) int loop(int n) { int s = 0; for (int i = 0; i < n; i++) s += work(i); return s; }
+int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
+C
+	"$cc" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$cc cannot link a non-PIE program"
+	for s in table_a table_b work loop; do
+		[ -n "$(objs_addr $s 0)" ] || fail "no symbol $s in the test program"
+	done
+	OBJS_LOAD=$(readelf -lW "$TMP/objs" | awk '$1 == "LOAD" { print $3; exit }')
+	[ -n "$OBJS_LOAD" ] || fail "no PT_LOAD in the test program"
+}
+objs_addr() { sym_addr "$TMP/objs" "$@"; }
+objs_hdr() { printf '%x' $((OBJS_LOAD + $1)); }
+
 # peak CMD...: the peak RSS in kB of CMD, which must succeed (its output
 # in $TMP/out and $TMP/err).
 peak() {

@@ -10,36 +10,17 @@
 # symbol make the same rows.
 . tests/lib.sh
 need_perf
-make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
-CC=${CC:-cc}
-command -v "$CC" >/dev/null 2>&1 || skip "no C compiler ($CC)"
-
-cat > "$TMP/objs.c" <<'C'
-int table_a[256] = { 1 };
-__attribute__((noinline)) int work(int i) { return table_a[i & 255]; }
-__attribute__((noinline)) int loop(int n) { int s = 0; for (int i = 0; i < n; i++) s += work(i); return s; }
-int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
-C
-"$CC" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$CC cannot link a non-PIE program"
-# SYMBOL OFFSET -> the symbol's address plus OFFSET, in hex
-addr() { sym_addr "$TMP/objs" "$@"; }
-for s in work loop; do
-	[ -n "$(addr $s 0)" ] || fail "no symbol $s in the test program"
-done
-# the ELF header of the first PT_LOAD: no symbol there
-hdr=$(readelf -lW "$TMP/objs" | awk '$1 == "LOAD" { print $3; exit }')
-[ -n "$hdr" ] || fail "no PT_LOAD in the test program"
-h() { printf '%x' $((hdr + $1)); }
-c=$(addr loop 5)
+objs_program
+c=$(objs_addr loop 5)
 # IP:CALLER, in time order
-"$TOOLS/mkcrafted" objects "$TMP/base.data" "$TMP/objs" "$(addr work 4):$c" "$(h 0x28):$c" \
-	"$(addr work 4):$c" "$(h 0x10):$c" "$(h 0x10):$c" "$(addr work 6):$c" ||
+"$TOOLS/mkcrafted" objects "$TMP/base.data" "$TMP/objs" "$(objs_addr work 4):$c" "$(objs_hdr 0x28):$c" \
+	"$(objs_addr work 4):$c" "$(objs_hdr 0x10):$c" "$(objs_hdr 0x10):$c" "$(objs_addr work 6):$c" ||
 	fail "mkcrafted failed"
-"$TOOLS/mkcrafted" objects "$TMP/new.data" "$TMP/objs" "$(addr loop 4):$c" "$(h 0x30):$c" \
-	"$(addr loop 6):$c" "$(h 0x20):$c" "$(addr work 6):$c" || fail "mkcrafted failed"
+"$TOOLS/mkcrafted" objects "$TMP/new.data" "$TMP/objs" "$(objs_addr loop 4):$c" "$(objs_hdr 0x30):$c" \
+	"$(objs_addr loop 6):$c" "$(objs_hdr 0x20):$c" "$(objs_addr work 6):$c" || fail "mkcrafted failed"
 # every row as large as the others: rows without a symbol come last
-"$TOOLS/mkcrafted" objects "$TMP/tie.data" "$TMP/objs" "$(h 0x18):$c" "$(addr work 4):$c" \
-	"$(addr loop 4):$c" "$(h 0x10):$c" "$(addr work 6):$c" "$(addr loop 6):$c" ||
+"$TOOLS/mkcrafted" objects "$TMP/tie.data" "$TMP/objs" "$(objs_hdr 0x18):$c" "$(objs_addr work 4):$c" \
+	"$(objs_addr loop 4):$c" "$(objs_hdr 0x10):$c" "$(objs_addr work 6):$c" "$(objs_addr loop 6):$c" ||
 	fail "mkcrafted failed"
 
 # each file: two addresses without a symbol in perf report

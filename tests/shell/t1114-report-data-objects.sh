@@ -12,37 +12,21 @@
 # one thread and on three (--threads).
 . tests/lib.sh
 command -v perf >/dev/null 2>&1 || skip "perf (linux-perf) is not installed"
-CC=${CC:-cc}
-command -v "$CC" >/dev/null 2>&1 || skip "no C compiler ($CC)"
-make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
-
-cat > "$TMP/objs.c" <<'C'
-int table_a[256] = { 1 };
-char table_b[512] = { 2 };
-__attribute__((noinline)) int work(int i) { return table_a[i & 255] + table_b[i & 511]; }
-__attribute__((noinline)) int loop(int n) { int s = 0; for (int i = 0; i < n; i++) s += work(i); return s; }
-int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
-C
-"$CC" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$CC cannot link a non-PIE program"
-# SYMBOL OFFSET -> the symbol's address plus OFFSET, in hex
-addr() { sym_addr "$TMP/objs" "$@"; }
-for s in table_a table_b work loop; do
-	[ -n "$(addr $s 0)" ] || fail "no symbol $s in the test program"
-done
+objs_program
 nm "$TMP/objs" | grep -q ' D table_a$' || fail "table_a is not in .data"
 
 # IP:CALLER, one sample each, in time order. table_a's first address is
 # +0x10, then +0x40 and +0x8 come; table_b's is +0x7 (a caller) before
 # its own samples at +0x20 and +0x30.
 pairs=(
-	"$(addr work 4):$(addr table_a 0x10)"
-	"$(addr work 8):$(addr table_a 0x40)"
-	"$(addr loop 5):$(addr table_b 7)"
-	"$(addr table_b 0x20):$(addr loop 9)"
-	"$(addr table_b 0x30):$(addr table_a 8)"
-	"$(addr work 4):$(addr table_b 0x100)"
-	"$(addr loop 5):$(addr table_b 5)"
-	"$(addr table_b 0x20):$(addr work 6)"
+	"$(objs_addr work 4):$(objs_addr table_a 0x10)"
+	"$(objs_addr work 8):$(objs_addr table_a 0x40)"
+	"$(objs_addr loop 5):$(objs_addr table_b 7)"
+	"$(objs_addr table_b 0x20):$(objs_addr loop 9)"
+	"$(objs_addr table_b 0x30):$(objs_addr table_a 8)"
+	"$(objs_addr work 4):$(objs_addr table_b 0x100)"
+	"$(objs_addr loop 5):$(objs_addr table_b 5)"
+	"$(objs_addr table_b 0x20):$(objs_addr work 6)"
 )
 "$TOOLS/mkcrafted" objects "$TMP/o.data" "$TMP/objs" "${pairs[@]}" || fail "mkcrafted failed"
 

@@ -8,30 +8,13 @@
 # recording's [vdso] samples make such rows; t1112 met them on two CPUs).
 . tests/lib.sh
 need_perf
-make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
-CC=${CC:-cc}
-command -v "$CC" >/dev/null 2>&1 || skip "no C compiler ($CC)"
-
-cat > "$TMP/objs.c" <<'C'
-int table_a[256] = { 1 };
-__attribute__((noinline)) int work(int i) { return table_a[i & 255]; }
-__attribute__((noinline)) int loop(int n) { int s = 0; for (int i = 0; i < n; i++) s += work(i); return s; }
-int main(int argc, char **argv) { (void)argv; return loop(argc * 1000) & 1; }
-C
-"$CC" -O1 -fno-pie -no-pie -o "$TMP/objs" "$TMP/objs.c" || skip "$CC cannot link a non-PIE program"
-addr() { sym_addr "$TMP/objs" "$@"; }
-for s in work loop; do
-	[ -n "$(addr $s 0)" ] || fail "no symbol $s in the test program"
-done
-hdr=$(readelf -lW "$TMP/objs" | awk '$1 == "LOAD" { print $3; exit }')
-[ -n "$hdr" ] || fail "no PT_LOAD in the test program"
-h() { printf '%x' $((hdr + $1)); }
-c=$(addr loop 5)
+objs_program
+c=$(objs_addr loop 5)
 # The higher address on the lower CPU, each symbol on both CPUs, in an
 # order that is none of the keys'.
-"$TOOLS/mkcrafted" objects "$TMP/tie.data" "$TMP/objs" "$(h 0x10):$c@1" "$(addr work 6):$c@0" \
-	"$(h 0x30):$c@0" "$(addr loop 4):$c@1" "$(addr work 4):$c@1" "$(addr loop 6):$c@0" \
-	"$(h 0x20):$c@1" || fail "mkcrafted failed"
+"$TOOLS/mkcrafted" objects "$TMP/tie.data" "$TMP/objs" "$(objs_hdr 0x10):$c@1" "$(objs_addr work 6):$c@0" \
+	"$(objs_hdr 0x30):$c@0" "$(objs_addr loop 4):$c@1" "$(objs_addr work 4):$c@1" "$(objs_addr loop 6):$c@0" \
+	"$(objs_hdr 0x20):$c@1" || fail "mkcrafted failed"
 
 rows() {
 	grep -v '^#' | grep -v '^$'
