@@ -1344,7 +1344,10 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		if (c)
 			return c;
 	}
-	/* rows the sort calls equal keep the order perf keeps them in: their keys' */
+	/*
+	 * Rows the sort calls equal (sort_sym's): by their keys' compares, in
+	 * the order perf's table of rows holds them.
+	 */
 	for (i = 0; i < ctx->so->nr; i++) {
 		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
