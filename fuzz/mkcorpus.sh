@@ -13,7 +13,7 @@ fix=${FIXTURES:-../shared/fixtures}/guest-6.1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-mkdir -p "$out"/{data-file,data-pipe,kallsyms,modules,elf,kmod,vmlinux,guest-files}
+mkdir -p "$out"/{data-file,data-pipe,kallsyms,modules,elf,kmod,vmlinux,guest-files,kvm-stat}
 W=build/tools/mtwork
 
 # Data files: a fraction of a second each, few samples.
@@ -34,6 +34,12 @@ build/tools/mkguestdata -o "$out/data-file/guest" --guest "0:$tmp/k:$fix/modules
 build/tools/mkcrafted comm-bad "$out/data-file/comm-bad"
 build/tools/mkcrafted maps-random "$out/data-file/maps" 40
 build/tools/mkcrafted stream "$out/data-file/stream" 200 8
+# kvm stat files as perf kvm stat record writes them (the kvm tracepoint
+# formats from tracefs): Intel VMX and AMD SVM, a dozen exits each.
+build/tools/mkkvmstat -o "$out/kvm-stat/vmx" --kallsyms "$fix/kallsyms.gz" --exits 12 \
+	--guests 1 --vcpus 2 --cpus 2
+build/tools/mkkvmstat -o "$out/kvm-stat/svm" --kallsyms "$fix/kallsyms.gz" --exits 8 \
+	--guests 1 --vcpus 1 --cpus 1 --vendor amd
 # Pipe mode: the harness adds the 16-byte header.
 for f in pipe pipe-g; do tail -c +17 "$tmp/$f.data" >"$out/data-pipe/$f"; done
 tail -c +17 tests/data/cmdline-twice.data >"$out/data-pipe/cmdline-twice"

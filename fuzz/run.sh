@@ -7,6 +7,8 @@
 set -u
 secs=$1; shift
 failed=()
+# leaks in libraries' own error paths (fuzz/lsan.supp says which)
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 for name in "$@"; do
 	bin=build-fuzz/fuzz/$name
 	corpus=build-fuzz/corpus/$name
