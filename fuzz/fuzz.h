@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "util/data.h"
+#include "util/err.h"
 #include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,6 +42,28 @@ static inline int fuzz_file(const uint8_t *data, size_t size, char *path, size_t
 	}
 	snprintf(path, len, "/proc/self/fd/%d", fd);
 	return fd;
+}
+
+/*
+ * fuzz_data_file - the input opened as a data file in file mode (a memfd,
+ * mapped as a file is) and @fn run over it, when the header opens.
+ */
+static inline void fuzz_data_file(const uint8_t *data, size_t size,
+				  void (*fn)(struct perf_data *d))
+{
+	struct perf_data *d;
+	struct err err;
+	char path[64];
+	int fd = fuzz_file(data, size, path, sizeof(path));
+
+	if (fd < 0)
+		return;
+	d = perf_data__open(path, &err);
+	if (d) {
+		fn(d);
+		perf_data__delete(d);
+	}
+	close(fd);
 }
 
 /* fuzz_null - a FILE that discards what is written: output code runs too. */
