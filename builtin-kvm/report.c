@@ -175,8 +175,7 @@ static const struct opt_desc report_opts[] = {
 	OPT_UINT(0, "threads", struct report, threads, 1, 64, "N",
 		 "a thread count from 1 to 64",
 		 "look symbols up and count rows on N threads (default: the CPUs online less "
-		 "two; on 2-3 CPUs one beside the reading thread for a report of guest samples "
-		 "only, else none; 1: on the thread that reads the model)"),
+		 "two, none on 2-3 CPUs; 1: on the thread that reads the model)"),
 	OPT_BOOL(0, "folded", struct report, folded,
 		 "print one line per stack, 'comm;outer;...;leaf COUNT' (FlameGraph's folded format)"),
 	OPT_STRING(0, "flamegraph", struct report, flamegraph, "FILE",
@@ -872,37 +871,11 @@ static bool report__plain(const struct report *rep)
 }
 
 /*
- * Whether a report on few CPUs pays for one worker beside the delivering
- * thread: when it counts guest samples only (perf kvm's default view once
- * guest symbol files are given) and a guest has a symbol table. A guest
- * kernel sample needs no model state past its guest's kernel maps, and
- * its lookup (tens of thousands of symbols, rarely the same ip twice) is
- * the largest part of its cost: one worker takes that and the row off
- * the delivering thread. Host samples mostly repeat their ips (the
- * resolve cache answers them) and need the threads' maps: there the
- * hand-over costs more than it moves (bench-report.md, 2026-12-02,
- * "kload").
- */
-static bool report__guest_pays(const struct report *rep, const struct session *s)
-{
-	const struct machine *g;
-	int mode;
-
-	for (mode = 0; mode < 8; mode++)
-		if (((rep->count_modes >> mode) & 1) && !cpumode__is_guest((u8)mode))
-			return false;
-	for (g = s->machines.guests; g; g = g->next)
-		if (g->ks || g->vmlinux)
-			return true;
-	return false;
-}
-
-/*
  * --threads: symbols are looked up and rows counted on threads of their
  * own where each sample only adds to its row (no call paths, stacks or
  * row filters); the model stays on the delivering thread.
  */
-static void report__start_pool(struct report *rep, const struct session *s)
+static void report__start_pool(struct report *rep)
 {
 	const struct sample_filter *f = &rep->filter;
 	unsigned n = rep->threads;
@@ -911,15 +884,14 @@ static void report__start_pool(struct report *rep, const struct session *s)
 		/*
 		 * The delivering thread keeps one CPU busy and the kernel's
 		 * page cache work part of another: workers pay only on the
-		 * CPUs beyond two (on 2 CPUs, 2 workers made host reports
-		 * 1.4x slower, Documentation/bench-report.md), but for a
-		 * report of guest samples, where one worker beside it does.
+		 * CPUs beyond two. On 2 CPUs the hand-over costs more than
+		 * it moves, guest reports included (Documentation/
+		 * bench-report.md, 2026-12-03: one worker made the guest
+		 * file 1.3x slower and took 2.3x the CPU).
 		 */
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 		n = cpus - 2 > 1 ? (unsigned)(cpus - 2 < 64 ? cpus - 2 : 64) : 0;
-		if (!n && cpus >= 2 && report__guest_pays(rep, s))
-			n = 1;
 	} else if (n < 2) {
 		n = 0;
 	}
@@ -1165,7 +1137,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_session;
 	}
-	report__start_pool(&rep, s);
+	report__start_pool(&rep);
 	rep.plain = report__plain(&rep);
 	e = session__process_events(s);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
