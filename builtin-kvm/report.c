@@ -884,10 +884,11 @@ static void report__start_pool(struct report *rep)
 		/*
 		 * The delivering thread keeps one CPU busy and the kernel's
 		 * page cache work part of another: workers pay only on the
-		 * CPUs beyond two. On 2 CPUs the hand-over costs more than
+		 * CPUs beyond two. On 2 CPUs the hand-over costs about what
 		 * it moves, guest reports included (Documentation/
-		 * bench-report.md, 2026-12-03: one worker made the guest
-		 * file 1.3x slower and took 2.3x the CPU).
+		 * bench-report.md, 2026-12-03: one worker took a guest
+		 * report 1.4-2.3x the CPU, and saved 4% of its wall time
+		 * at best, or made it 1.3x slower).
 		 */
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
