@@ -14,8 +14,10 @@
 # under it the bare walk: bench/walk-records.c, built here, which only
 # steps through the records' headers (pread, one buffer): what reading the
 # file costs at the least. Each runs RUNS times; it prints the best wall time,
-# the least CPU time (user + system) and the peak RSS of the best run, and
-# the ratios to perf in both. The load average is printed before and after:
+# the least CPU time (user + system) and the peak RSS of the best run, the
+# page faults of one more run (perf stat -e page-faults: the faults taken
+# on touching memory not mapped in yet, about 10 us each on this project's
+# VM), and the ratios to perf in both. The load average is printed before and after:
 # on a shared machine wall times are the scheduler's, CPU times the work's.
 # Usage: bench/report-speed.sh [RUNS]   (run from the repository root, as root)
 #   DIR=D keeps the recordings in D and reuses them when there.
@@ -65,9 +67,10 @@ $PMUKVM report -i "$dir/host.data" --stdio >/dev/null 2>&1
 
 # measure LABEL CMD...: best wall seconds (clock read around the run), the
 # least CPU seconds (user + system, /usr/bin/time), the peak RSS (kB) of
-# the best run; LABEL_t, LABEL_c and LABEL_m are set for the ratios.
+# the best run, the page faults of a run under perf stat; LABEL_t, LABEL_c
+# and LABEL_m are set for the ratios.
 measure() {
-	local label=$1 best="" cpu="" rss="" i t c r s e var; shift
+	local label=$1 best="" cpu="" rss="" flt i t c r s e var; shift
 	for ((i = 0; i < runs; i++)); do
 		s=$(date +%s%N)
 		/usr/bin/time -f '%U %S %M' -o "$tmp/time" "$@" >/dev/null 2>&1
@@ -78,9 +81,11 @@ measure() {
 		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$r; fi
 		if [ -z "$cpu" ] || awk "BEGIN { exit !($c < $cpu) }"; then cpu=$c; fi
 	done
+	perf stat -x, -e page-faults -o "$tmp/faults" -- "$@" >/dev/null 2>&1 || true
+	flt=$(awk -F, '/page-faults/ { print $1 + 0; exit }' "$tmp/faults")
 	var=${label//[^a-z0-9]/_}
 	eval "${var}_t=$best ${var}_c=$cpu ${var}_m=$rss"
-	printf '%-30s %8.3f s %8.3f s %10d kB' "$label" "$best" "$cpu" "$rss"
+	printf '%-30s %8.3f s %8.3f s %10d kB %7d' "$label" "$best" "$cpu" "$rss" "$flt"
 }
 
 # ratio PERF LABEL: perf's wall and CPU over LABEL's ('-' where LABEL's
@@ -121,8 +126,8 @@ echo "host file: $(nsamples "$dir/host.data") samples, $(stat -c %s "$dir/host.d
 	"guest file: 1000000 samples, $(stat -c %s "$dir/guest.data") bytes;" \
 	"-g file: $(nsamples "$dir/graph.data") samples, $(stat -c %s "$dir/graph.data") bytes"
 echo "CPUs: $ncpu; threads: $threads; load average before: $(cut -d' ' -f1-3 /proc/loadavg); runs: $runs"
-printf '%-30s %10s %10s %13s   %6s %6s %5s\n' "" "wall" "CPU" "peak RSS" "wall" "CPU" "mem"
-printf '%-30s %10s %10s %13s   %s\n' "" "(best)" "(least)" "(best run)" "perf's / pmukvm's"
+printf '%-30s %10s %10s %13s %7s   %6s %6s %5s\n' "" "wall" "CPU" "peak RSS" "faults" "wall" "CPU" "mem"
+printf '%-30s %10s %10s %13s %7s   %s\n' "" "(best)" "(least)" "(best run)" "" "perf's / pmukvm's"
 one host "$dir/host.data" perf report -i "$dir/host.data" --stdio --sort comm,dso,sym \
 	--kallsyms "$dir/host-kallsyms" -- \
 	report -i "$dir/host.data" --stdio --sort comm,dso,sym --kallsyms "$dir/host-kallsyms"

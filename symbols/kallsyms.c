@@ -347,6 +347,9 @@ static int kparse_range(struct kallsyms *ks, struct kparse *st, int fd, u64 star
 	u64 pos = start, base;
 	int ret = 0;
 
+	/* Read into whole where the range fills it: mapped in at once (prefault_write). */
+	prefault_write(buf, end - start < RANGE_CHUNK ? (size_t)(end - start) : RANGE_CHUNK + MAX_LINE);
+
 	for (;;) {
 		size_t want = end - pos < RANGE_CHUNK ? (size_t)(end - pos) : RANGE_CHUNK;
 		/* The whole file from its offset, 0: read, as /proc/kallsyms wants it. */

@@ -52,6 +52,11 @@ static void scratch_release(void *p, size_t from, size_t to, size_t bytes)
 {
 	(void)p, (void)from, (void)to, (void)bytes;
 }
+
+static void scratch_populate(void *p, size_t from, size_t to, size_t bytes)
+{
+	(void)p, (void)from, (void)to, (void)bytes;
+}
 #else
 static bool scratch_mapped(size_t bytes)
 {
@@ -79,6 +84,8 @@ void *scratch_realloc(void *p, size_t old, size_t bytes)
 		q = xmalloc(bytes);
 	}
 	if (p) {
+		if (mapped)
+			prefault_write(q, old < bytes ? old : bytes);
 		memcpy(q, p, old < bytes ? old : bytes);
 		scratch_free(p, old);
 	}
@@ -105,6 +112,13 @@ static void scratch_release(void *p, size_t from, size_t to, size_t bytes)
 
 	if (scratch_mapped(bytes) && a < b)
 		madvise((char *)p + a, b - a, MADV_DONTNEED);
+}
+
+/* Maps in bytes [@from, @to) of @p (of @bytes from scratch_realloc), about to be written. */
+static void scratch_populate(void *p, size_t from, size_t to, size_t bytes)
+{
+	if (scratch_mapped(bytes) && from < to)
+		prefault_write((char *)p + from, to - from);
 }
 #endif
 
@@ -307,6 +321,28 @@ static void syms_resize(struct symtab *tab, size_t alloc)
 {
 	tab->syms = scratch_realloc(tab->syms, syms_bytes(tab), alloc * sizeof(*tab->syms));
 	tab->alloc = alloc;
+	if (tab->populated > alloc * sizeof(*tab->syms))
+		tab->populated = alloc * sizeof(*tab->syms);
+}
+
+/*
+ * A kernel's table is 2 MB of symbols written once, in order: they are
+ * mapped in this far ahead of the writes, not a fault a page (see
+ * prefault_write).
+ */
+#define POPULATE_STEP	(32u << 10)
+
+/* Maps in the symbols' room up to @nr symbols and a step beyond (within the room). */
+static void syms_populate(struct symtab *tab, size_t nr, size_t step)
+{
+	size_t room = tab->alloc * sizeof(*tab->syms), to = nr * sizeof(*tab->syms) + step;
+
+	if (to > room)
+		to = room;
+	if (to <= tab->populated)
+		return;
+	scratch_populate(tab->syms, tab->populated, to, syms_bytes(tab));
+	tab->populated = to;
 }
 
 void symtab__exit(struct symtab *tab)
@@ -377,6 +413,8 @@ static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	}
 	if (tab->nr == tab->alloc)
 		syms_resize(tab, tab->alloc ? tab->alloc * 3 / 2 + 16 : 16);
+	if (__builtin_expect((tab->nr + 1) * sizeof(*s) > tab->populated, 0))
+		syms_populate(tab, tab->nr + 1, POPULATE_STEP);
 	s = &tab->syms[tab->nr++];
 	s->start = start;
 	s->name = name ? (u32)names_add(tab, name, name_len) : SYM_NAME_LAZY | off;
@@ -445,6 +483,9 @@ int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 		if (i && !(i % APPEND_CHUNK))
 			scratch_release(src->syms, (i - APPEND_CHUNK) * sizeof(*src->syms),
 					i * sizeof(*src->syms), syms_bytes(src));
+		/* The room the next chunk goes to, mapped in as the last one goes. */
+		if (!(i % APPEND_CHUNK))
+			syms_populate(tab, tab->nr + min_t(size_t, APPEND_CHUNK, src->nr - i), 0);
 		struct symbol s = src->syms[i];
 		u32 low = s.info & ((1u << SYM_PAYLOAD_SHIFT) - 1);
 
@@ -458,7 +499,7 @@ int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 	}
 	scratch_free(src->syms, syms_bytes(src));
 	src->syms = NULL;
-	src->nr = src->alloc = 0;
+	src->nr = src->alloc = src->populated = 0;
 	if (names > tab->names_alloc) {
 		tab->names = scratch_realloc(tab->names, tab->names_alloc, names);
 		tab->names_alloc = names;
@@ -508,6 +549,7 @@ static void symtab__sort(struct symtab *tab)
 	if (i >= n)
 		return;
 	idx = scratch_realloc(NULL, 0, 2 * n * sizeof(*idx));
+	scratch_populate(idx, 0, 2 * n * sizeof(*idx), 2 * n * sizeof(*idx));	/* written whole */
 	tmp = idx + n;
 	for (i = 0; i < n; i++)
 		idx[i] = (u32)i;
@@ -618,6 +660,9 @@ static void symtab__index(struct symtab *tab)
 	tab->regions = xmalloc(tab->nr_regions * sizeof(*tab->regions));
 	tab->nr_buckets = nr_full * (per + 1);
 	tab->buckets = xmalloc(tab->nr_buckets * sizeof(*tab->buckets));
+	/* Both written whole below: mapped in at once (prefault_write). */
+	prefault_write(tab->regions, tab->nr_regions * sizeof(*tab->regions));
+	prefault_write(tab->buckets, tab->nr_buckets * sizeof(*tab->buckets));
 	for (r = 0, i = f, nb = 0; r < tab->nr_regions; r++) {
 		u64 rstart = tab->bbase + ((u64)r << rshift), rend = rstart + ((u64)1 << rshift);
 		u32 *bk;
@@ -972,6 +1017,7 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	struct symbol *syms;
 
 	tab->last_len = 0;
+	tab->populated = 0;
 	if (!tab->nr) {
 		scratch_free(tab->names, tab->names_alloc);
 		tab->names = NULL;

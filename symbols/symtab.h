@@ -82,6 +82,7 @@ struct sym_run {
 struct symtab {
 	struct symbol *syms;
 	size_t nr, alloc;
+	size_t populated;	/* while building: bytes of syms mapped in ahead */
 	char *names;		/* while building: the names, one arena; then NULL */
 	size_t names_used, names_alloc;
 	size_t last_name, last_len;	/* the previous name added (arena offset) */

@@ -538,6 +538,7 @@ static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 		d->nr_spare--;
 	} else {
 		c = xmalloc(sizeof(*c) + CHUNK_SIZE);
+		prefault_write(c, sizeof(*c) + CHUNK_SIZE);	/* read into whole */
 	}
 	c->next = NULL;
 	c->file_off = at;
@@ -712,6 +713,7 @@ int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
 
 		if (p == MAP_FAILED)
 			return -ENOMEM;
+		prefault_write(p, SCAN_BUF_SIZE);	/* read into whole */
 		sc->buf = p;
 		sc->buf_off = d->data_offset;
 	}

@@ -676,6 +676,12 @@ static void row__free_more(struct hists *hists, struct hist_entry *he)
 }
 
 /*
+ * Rows are taken from a chunk in order: the chunk is mapped in this far
+ * ahead of them, not a fault a page (prefault_write).
+ */
+#define ROWS_PREFAULT	(32u << 10)
+
+/*
  * A new row's memory and its index (in @idx): one dropped by top's decay,
  * else the next in the last chunk, a chunk more when it is full.
  */
@@ -683,6 +689,7 @@ static struct hist_entry *hists__new_row(struct hists *hists, u32 *idx)
 {
 	struct hist_entry *he;
 	u32 i = hists->free_rows;
+	size_t off;
 
 	if (i != HIST_ROW_NONE) {
 		he = hists__row(hists, i);
@@ -701,7 +708,14 @@ static struct hist_entry *hists__new_row(struct hists *hists, u32 *idx)
 	}
 	hists->next_row = i + 1;
 	*idx = i;
-	return hists__row(hists, i);
+	he = hists__row(hists, i);
+	off = (size_t)(i & (HIST_ROW_CHUNK - 1)) * sizeof(*he);
+	if (off % ROWS_PREFAULT < sizeof(*he)) {
+		size_t len = HIST_ROW_CHUNK * sizeof(*he) - off;
+
+		prefault_write(he, len < ROWS_PREFAULT ? len : ROWS_PREFAULT);
+	}
+	return he;
 }
 
 /* Top's decay: row @idx (@he) no count holds any more, for the next new row. */

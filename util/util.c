@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <sys/random.h>
@@ -170,6 +171,26 @@ u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+void prefault_write(void *addr, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	static bool unsupported;
+	uintptr_t page = 4096, a = (uintptr_t)addr & ~(page - 1);
+	uintptr_t b = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
+	int saved = errno;
+
+	if (!len || __atomic_load_n(&unsupported, __ATOMIC_RELAXED))
+		return;
+	/* Not known to the kernel (EINVAL), or refused by a sandbox: not asked again. */
+	if (madvise((void *)a, b - a, MADV_POPULATE_WRITE) &&
+	    (errno == EINVAL || errno == ENOSYS || errno == EPERM))
+		__atomic_store_n(&unsupported, true, __ATOMIC_RELAXED);
+	errno = saved;
+#else
+	(void)addr, (void)len;
+#endif
 }
 
 size_t str_copy(char *dst, const char *src, size_t size)

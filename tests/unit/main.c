@@ -18,6 +18,8 @@ void test_kallsyms_split(void);
 void test_kallsyms_lazy(void);
 void test_kallsyms_lazy_threads(void);
 void test_symtab_append_peak(void);
+void test_symtab_build_faults(void);
+void test_prefault_write(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
 void test_modules_parse(void);
@@ -99,6 +101,8 @@ static const struct unit_test tests[] = {
 	{ "kallsyms_lazy", test_kallsyms_lazy },
 	{ "kallsyms_lazy_threads", test_kallsyms_lazy_threads },
 	{ "symtab_append_peak", test_symtab_append_peak },
+	{ "symtab_build_faults", test_symtab_build_faults },
+	{ "prefault_write", test_prefault_write },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
 	{ "modules_parse", test_modules_parse },

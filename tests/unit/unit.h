@@ -40,4 +40,7 @@ char *unit_write_file(const char *dir, const char *rel, const char *text);
  */
 void unit_symtab_funcs(struct symtab *tab, const char *const *names, int nr);
 
+/* Whether the running kernel maps in on request (MADV_POPULATE_WRITE, 5.14 on). */
+int unit_can_populate(void);
+
 #endif
