@@ -538,7 +538,8 @@ static int fill_chunk(struct perf_data *d, size_t need, size_t *avail)
 		d->nr_spare--;
 	} else {
 		c = xmalloc(sizeof(*c) + CHUNK_SIZE);
-		prefault_write(c, sizeof(*c) + CHUNK_SIZE);	/* read into whole */
+		/* Read into whole, or as far as the data goes. */
+		prefault_write(c, sizeof(*c) + (size_t)min_t(u64, CHUNK_SIZE, end - at));
 	}
 	c->next = NULL;
 	c->file_off = at;
@@ -713,7 +714,8 @@ int perf_data__scan_next(const struct perf_data *d, struct data_scan *sc,
 
 		if (p == MAP_FAILED)
 			return -ENOMEM;
-		prefault_write(p, SCAN_BUF_SIZE);	/* read into whole */
+		/* Read into whole, or as far as the data goes. */
+		prefault_write(p, (size_t)min_t(u64, SCAN_BUF_SIZE, d->data_size));
 		sc->buf = p;
 		sc->buf_off = d->data_offset;
 	}
