@@ -11,19 +11,20 @@
 . tests/lib.sh
 need_perf
 
-# perf's files (compared by comm, perf's default key) are recorded again
-# while they hold samples under perf-exec (perf cuts that comm:
-# tests/lib.sh, perf_record_no_exec).
-perf_record_no_exec "$TMP/perf.data" -q -g -e cpu-clock -- "$TOOLS/mtwork" 2 1500 ||
-	fail "perf record -g failed"
-$PMUKVM record -q -g -o "$TMP/ours.data" -- "$TOOLS/mtwork" 2 1000 >/dev/null 2>&1 ||
-	fail "pmukvm record -g failed"
-perf_record_no_exec "$TMP/dwarf.data" -q --call-graph dwarf -e cpu-clock -- "$TOOLS/mtwork" 2 600 ||
-	fail "perf record --call-graph dwarf failed"
-
 # same OPTIONS...: perf report and pmukvm report print the same on $f
 # (tests/shell/lib-callgraph.sh).
 . tests/shell/lib-callgraph.sh
+
+# perf's files (compared by comm, perf's default key) are recorded again
+# while they hold samples under perf-exec (perf cuts that comm:
+# tests/lib.sh, perf_record_no_exec). Every file is recorded again while
+# perf splits one of its rows in two (lib-callgraph.sh, perf_splits_rows).
+record_unsplit "$TMP/perf.data" perf_record_no_exec "$TMP/perf.data" -q -g -e cpu-clock -- \
+	"$TOOLS/mtwork" 2 1500 || fail "perf record -g failed"
+record_unsplit "$TMP/ours.data" eval '$PMUKVM record -q -g -o "$TMP/ours.data" -- \
+	"$TOOLS/mtwork" 2 1000 >/dev/null 2>&1' || fail "pmukvm record -g failed"
+record_unsplit "$TMP/dwarf.data" perf_record_no_exec "$TMP/dwarf.data" -q --call-graph dwarf \
+	-e cpu-clock -- "$TOOLS/mtwork" 2 600 || fail "perf record --call-graph dwarf failed"
 
 for f in perf ours dwarf; do
 	same -g
