@@ -86,12 +86,12 @@ u64 now_ns(void);
  * prefault_write - maps in, writable, the pages that hold [@addr, @addr +
  * @len), all of them the caller's private anonymous memory, which it is
  * about to fill: one call instead of a fault a page. On the virtual
- * machine pmukvm is developed on a fault costs 10 us; this call 0.4 us a
- * page, and the page's first write 4 us more (bench-report.md). On a bare
- * host faults cost less, and the gain is smaller. Where the kernel lacks
- * MADV_POPULATE_WRITE (before 5.14) nothing is done and the writes fault
- * as before. Only for memory that will be written: its pages count in the
- * process's memory from then on.
+ * machine pmukvm is developed on a fault costs 10.6 us; this call 0.8
+ * us a page, and the page's first write 5 us more (bench/fault-cost.c).
+ * On a bare host faults cost less, and the gain is smaller. Where the
+ * kernel lacks MADV_POPULATE_WRITE (before 5.14) nothing is done and the
+ * writes fault as before. Only for memory that will be written: its pages
+ * count in the process's memory from then on.
  */
 void prefault_write(void *addr, size_t len);
 
