@@ -352,6 +352,9 @@ void symtab__exit(struct symtab *tab)
 	scratch_free(tab->packed ? (void *)tab->packed : (void *)tab->syms, syms_bytes(tab));
 	scratch_free(tab->names, tab->names_alloc);
 	free(tab->runs);
+	free(tab->groups);
+	free(tab->wide);
+	free(tab->exc);
 	free(tab->side);
 	free(tab->top);
 	free(tab->regions);
@@ -814,10 +817,11 @@ static void keep(struct symtab *tab, const struct cand *c, size_t out)
 
 /*
  * Packed tables. A kernel's kallsyms table is its largest, 122k symbols,
- * and a report finds a few thousand of them. Its symbols are kept in 8
- * bytes (struct sym_packed) where they can be: the start as an offset
- * from the first, the line's file offset, the flags and how it ends; the
- * owners as runs. The struct symbol a lookup returns is made the first
+ * and a report finds a few thousand of them. Its symbols are kept in 4
+ * bytes (struct sym_packed) and half a byte of their group's where they
+ * can be: the start as an offset from its group's, the line's file
+ * offset as a step from the previous line's, the flags and how it ends;
+ * the owners as runs. The struct symbol a lookup returns is made the first
  * time that symbol is found, in the lazy room after the packed array,
  * followed by a second whose start is the first's end where that is the
  * next symbol's start (what symbol__end reads), its name read back when
@@ -890,6 +894,30 @@ static u16 runs_owner(const struct symtab *tab, size_t i)
 	return (u16)r->owner;
 }
 
+/* The line offset of packed symbol @i: its group's, then the steps to it. */
+static u32 packed_off(const struct symtab *tab, size_t i)
+{
+	size_t j = i & ~(size_t)(SYMP_GROUP - 1);
+	u32 off = tab->groups[i >> SYMP_GROUP_SHIFT].off & SYMP_OFF_MASK;
+
+	for (j++; j <= i; j++) {
+		const struct sym_exc *e = tab->exc;
+		size_t n, half;
+
+		if (tab->packed[j].step) {
+			off += tab->packed[j].step;
+			continue;
+		}
+		for (n = tab->nr_exc; n > 1; n -= half) {
+			half = n / 2;
+			e = e[half].i <= j ? e + half : e;
+		}
+		BUG_ON(!tab->nr_exc || e->i != j);
+		off = e->off;
+	}
+	return off;
+}
+
 /* Makes the struct symbol of packed symbol @i. Under lazy_lock. */
 static const struct symbol *packed_make(const struct symtab *tab, size_t i)
 {
@@ -897,12 +925,12 @@ static const struct symbol *packed_make(const struct symtab *tab, size_t i)
 	struct sym_packed p = tab->packed[i];
 	size_t off = (lz->room_used + 7) & ~(size_t)7;
 	struct symbol *s = (struct symbol *)(lz->room + off);
-	bool page = p.word & SYMP_PAGE;
+	bool page = p.meta & SYMP_PAGE;
 
 	BUG_ON(lz->room + off + PACKED_MADE > lz->hi);
-	s[0].start = tab->pbase + p.delta;
-	s[0].name = SYM_NAME_LAZY | (p.word & SYMP_OFF_MASK);
-	s[0].info = make_info(p.word >> SYMP_OFF_BITS & SYM_FLAGS, page ? SYM_END_PAGE : SYM_END_NEXT,
+	s[0].start = symtab__start(tab, i);
+	s[0].name = SYM_NAME_LAZY | packed_off(tab, i);
+	s[0].info = make_info(p.meta & SYM_FLAGS, page ? SYM_END_PAGE : SYM_END_NEXT,
 			      runs_owner(tab, i));
 	s[1].start = page ? 0 : symtab__start(tab, i + 1);
 	s[1].name = 0;
@@ -947,7 +975,7 @@ u64 symtab__end_of(const struct symtab *tab, size_t i)
 {
 	if (!tab->packed)
 		return symbol__end(tab, &tab->syms[i]);
-	if (tab->packed[i].word & SYMP_PAGE)
+	if (tab->packed[i].meta & SYMP_PAGE)
 		return PERF_ALIGN(symtab__start(tab, i), 4096) + 4096;
 	return symtab__start(tab, i + 1);
 }
@@ -981,33 +1009,72 @@ static size_t packable(const struct symtab *tab, size_t room)
 }
 
 /*
- * Packs tab->syms in place: symbol i's 8 bytes go where its 16 began to
- * be read, never over one not read yet. The owners become @nr_runs runs.
+ * Packs tab->syms in place: symbol i's 4 bytes go where its 16 began to
+ * be read, never over one not read yet (a group's last start is read
+ * before any of it is written). The owners become @nr_runs runs; the
+ * groups, the wide groups' starts and the exceptions go apart.
  */
 static void symtab__pack(struct symtab *tab, size_t nr_runs)
 {
 	char *base = (char *)tab->syms;
 	u64 first = tab->syms[0].start;
-	size_t i;
-	u32 owner = payload(&tab->syms[0]);
+	size_t i, nr_groups = (tab->nr + SYMP_GROUP - 1) >> SYMP_GROUP_SHIFT;
+	size_t wide_alloc = 0, exc_alloc = 0;
+	u32 owner = payload(&tab->syms[0]), prev = 0;
+	struct sym_group *g = NULL;
 
 	tab->runs = xmalloc(nr_runs * sizeof(*tab->runs));
 	tab->runs[0] = (struct sym_run){ .first = 0, .owner = owner };
 	tab->nr_runs = 1;
+	tab->groups = xmalloc(nr_groups * sizeof(*tab->groups));
+	prefault_write(tab->groups, nr_groups * sizeof(*tab->groups));	/* written whole */
 	for (i = 0; i < tab->nr; i++) {
 		struct symbol s;
 		struct sym_packed p;
+		u32 rel, off;
 
 		memcpy(&s, base + i * sizeof(s), sizeof(s));
+		rel = (u32)(s.start - first);
+		off = s.name & SYMP_OFF_MASK;
 		if (payload(&s) != owner) {
 			owner = payload(&s);
 			tab->runs[tab->nr_runs++] = (struct sym_run){ .first = (u32)i, .owner = owner };
 		}
-		p.delta = (u32)(s.start - first);
-		p.word = (s.name & SYMP_OFF_MASK) | (s.info & SYM_FLAGS) << SYMP_OFF_BITS |
-			 (symbol__end_kind(&s) == SYM_END_PAGE ? SYMP_PAGE : 0);
+		p.step = 0;
+		if (!(i & (SYMP_GROUP - 1))) {
+			size_t last = min_t(size_t, i + SYMP_GROUP, tab->nr) - 1;
+			u64 last_start;
+
+			memcpy(&last_start, base + last * sizeof(s), sizeof(last_start));
+			g = &tab->groups[i >> SYMP_GROUP_SHIFT];
+			g->base = rel;
+			g->off = off;
+			if (last_start - s.start > UINT16_MAX) {
+				g->base = (u32)tab->nr_wide;
+				g->off |= SYMP_WIDE;
+				ALLOC_GROW(tab->wide, tab->nr_wide + (last - i) + 1, wide_alloc);
+			}
+		} else if (off > prev && off - prev <= UINT8_MAX) {
+			p.step = (u8)(off - prev);
+		} else {
+			ALLOC_GROW(tab->exc, tab->nr_exc + 1, exc_alloc);
+			tab->exc[tab->nr_exc++] = (struct sym_exc){ .i = (u32)i, .off = off };
+		}
+		prev = off;
+		if (g->off & SYMP_WIDE) {
+			tab->wide[tab->nr_wide++] = rel;
+			p.delta = 0;
+		} else {
+			p.delta = (u16)(rel - g->base);
+		}
+		p.meta = (u8)((s.info & SYM_FLAGS) |
+			      (symbol__end_kind(&s) == SYM_END_PAGE ? SYMP_PAGE : 0));
 		memcpy(base + i * sizeof(p), &p, sizeof(p));
 	}
+	if (tab->nr_wide < wide_alloc)
+		tab->wide = xrealloc(tab->wide, tab->nr_wide * sizeof(*tab->wide));
+	if (tab->nr_exc < exc_alloc)
+		tab->exc = xrealloc(tab->exc, tab->nr_exc * sizeof(*tab->exc));
 	tab->pbase = first;
 }
 
@@ -1082,7 +1149,8 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 		symtab__index(tab);	/* indices: the same for both forms */
 		if (pack) {
 			room += out * (PACKED_MADE + 8);	/* 8: a made symbol's alignment */
-			block = out * sizeof(struct sym_packed);
+			/* The room after it 8-aligned, for the symbols made there. */
+			block = (out * sizeof(struct sym_packed) + 7) & ~(size_t)7;
 			symtab__pack(tab, pack);
 			/* The pages past the packed symbols are the room's now: unwritten. */
 			scratch_release(tab->syms, block, old, old);
@@ -1137,7 +1205,7 @@ const struct symbol *symtab__find(const struct symtab *tab, u64 addr)
 static inline __attribute__((always_inline)) u64 start_of(const struct symtab *tab, size_t i,
 							   const bool packed)
 {
-	return packed ? tab->pbase + tab->packed[i].delta : tab->syms[i].start;
+	return packed ? symtab__start(tab, i) : tab->syms[i].start;
 }
 
 /* Whether symbol @i, the last whose start is <= @addr, contains it. */
@@ -1145,7 +1213,7 @@ static inline __attribute__((always_inline)) bool sym_covers(const struct symtab
 							      u64 addr, const bool packed)
 {
 	if (packed)
-		return !(tab->packed[i].word & SYMP_PAGE) ||
+		return !(tab->packed[i].meta & SYMP_PAGE) ||
 		       addr < PERF_ALIGN(start_of(tab, i, true), 4096) + 4096;
 	return symbol__end_kind(&tab->syms[i]) == SYM_END_NEXT || addr < symbol__end(tab, &tab->syms[i]);
 }
@@ -1235,7 +1303,10 @@ size_t symtab__bytes(const struct symtab *tab)
 {
 	size_t names = tab->names ? tab->names_alloc : tab->names_used;
 	size_t syms = tab->packed ? tab->nr * sizeof(struct sym_packed) +
-				    tab->nr_runs * sizeof(*tab->runs) :
+				    tab->nr_runs * sizeof(*tab->runs) +
+				    ((tab->nr + SYMP_GROUP - 1) >> SYMP_GROUP_SHIFT) *
+				    sizeof(*tab->groups) + tab->nr_wide * sizeof(*tab->wide) +
+				    tab->nr_exc * sizeof(*tab->exc) :
 				    tab->nr * sizeof(struct symbol);
 
 	if (tab->lazy) {

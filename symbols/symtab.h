@@ -48,21 +48,44 @@ struct symtab_side {
 struct symtab_lazy;
 
 /*
- * A packed symbol: 8 bytes, in a lazy table whose symbols all lie within
+ * A packed symbol: 4 bytes, in a lazy table whose symbols all lie within
  * 4 GiB of its first and end at the next one or a page (a kernel's
- * kallsyms). @delta: start less the table's @pbase; @word: the line's
- * file offset (bits 0-25), the binding class and type bits of @info
- * (SYM_FLAGS, 26-29), and bit 30 for a PAGE end (else NEXT). Owners are
- * in runs.
+ * kallsyms). Symbols go in groups of SYMP_GROUP (struct sym_group):
+ * @delta is the start less its group's base; @meta the binding class and
+ * type bits of @info (SYM_FLAGS) and SYMP_PAGE for a PAGE end (else
+ * NEXT); @step the line's file offset less the previous symbol's in the
+ * group (the first's is the group's), 0 where that is not 1..255: the
+ * offset is then in the table's exceptions. Owners are in runs.
  */
 struct sym_packed {
-	u32 delta;
-	u32 word;
+	u16 delta;
+	u8 meta;
+	u8 step;
 };
 
+#define SYMP_GROUP_SHIFT 4
+#define SYMP_GROUP	(1u << SYMP_GROUP_SHIFT)
+#define SYMP_PAGE	0x10u
 #define SYMP_OFF_BITS	26
 #define SYMP_OFF_MASK	((1u << SYMP_OFF_BITS) - 1)
-#define SYMP_PAGE	(1u << 30)
+#define SYMP_WIDE	0x80000000u
+
+/*
+ * @base: the first start less the table's @pbase; @off: the first
+ * symbol's line offset. A group whose starts span more than 64 KiB is
+ * wide (@off has SYMP_WIDE): its starts less @pbase are tab->wide[@base]
+ * on, one a symbol, and its deltas are unused.
+ */
+struct sym_group {
+	u32 base;
+	u32 off;
+};
+
+/* Symbol @i's line offset, where its step does not give it. */
+struct sym_exc {
+	u32 i;
+	u32 off;
+};
 
 /* Symbols [first, the next run's first) have kallsyms owner @owner. */
 struct sym_run {
@@ -98,6 +121,11 @@ struct symtab {
 	 */
 	struct sym_packed *packed;
 	u64 pbase;
+	struct sym_group *groups;
+	u32 *wide;
+	size_t nr_wide;
+	struct sym_exc *exc;	/* by index */
+	size_t nr_exc;
 	struct sym_run *runs;
 	size_t nr_runs;
 	size_t hint;		/* lookup cache: index of the last symbol found */
@@ -281,7 +309,14 @@ const struct symbol *symtab__sym(const struct symtab *tab, size_t i);
 /** symtab__start - the start of symbol @i, without making it (packed tables). */
 static inline u64 symtab__start(const struct symtab *tab, size_t i)
 {
-	return tab->packed ? tab->pbase + tab->packed[i].delta : tab->syms[i].start;
+	const struct sym_group *g;
+
+	if (!tab->packed)
+		return tab->syms[i].start;
+	g = &tab->groups[i >> SYMP_GROUP_SHIFT];
+	if (__builtin_expect(!(g->off & SYMP_WIDE), 1))
+		return tab->pbase + g->base + tab->packed[i].delta;
+	return tab->pbase + tab->wide[g->base + (i & (SYMP_GROUP - 1))];
 }
 
 /** symtab__end_of - symbol__end of symbol @i, without making it. */

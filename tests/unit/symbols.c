@@ -734,6 +734,9 @@ static void kallsyms_lazy_same(const struct kallsyms *a, const char *path, const
 	free(buf);
 }
 
+/* Packed tables' wide groups and offset exceptions met by kallsyms_split_same. */
+static size_t split_wide, split_exc;
+
 /* Loads @path whole and split in two; both must give the same table or error. */
 static void kallsyms_split_same(const char *path, const char *what)
 {
@@ -758,6 +761,8 @@ static void kallsyms_split_same(const char *path, const char *what)
 	if (ra)
 		return;
 	kallsyms_lazy_same(&a, path, what);
+	split_wide += a.tab.nr_wide;
+	split_exc += a.tab.nr_exc;
 	CHECK(a.tab.nr == b.tab.nr && a.nr_modnames == b.nr_modnames &&
 	      a.has_text == b.has_text && a.text == b.text && a.nr_lines == b.nr_lines);
 	for (i = 0; i < a.nr_modnames && i < b.nr_modnames; i++)
@@ -788,7 +793,9 @@ out:
  * A kallsyms copy parsed in two halves (symbols/kallsyms.c) gives what one
  * parse gives: the symbols, their names, ends and owners, the modules in
  * the order first seen, _text, and on bad input the same error naming the
- * same line.
+ * same line. Packed, the tables have groups of starts over 64 KiB apart
+ * and lines out of address order or over 255 bytes apart (their offsets
+ * kept apart), read back as the parse gives them.
  */
 void test_kallsyms_split(void)
 {
@@ -808,7 +815,7 @@ void test_kallsyms_split(void)
 
 		for (i = 0; i < nlines; i++) {
 			const char *mod = NULL;
-			char name[64];
+			char name[320];
 
 			/* Modules' runs out of order in both halves; aliases; __pfx_ pairs. */
 			bool text_here = (i == nlines / 4 && round % 3 == 0) ||
@@ -818,6 +825,8 @@ void test_kallsyms_split(void)
 				mod = mods[RND() % 5];
 			if (RND() % 3)
 				addr += RND() % 512;
+			if (RND() % 97 == 0)
+				addr += 0x10000 + RND() % 0x40000;	/* a wide group */
 			if (mod && RND() % 2)
 				addr = 0xffffffffc0000000ull + (RND() % 64) * 0x1000;
 			if (text_here)
@@ -828,6 +837,8 @@ void test_kallsyms_split(void)
 				snprintf(name, sizeof(name), "f%zu", i - 1);
 			else if (RND() % 50 == 0)
 				snprintf(name, sizeof(name), "_stext");
+			else if (RND() % 60 == 0)
+				snprintf(name, sizeof(name), "long%0300zu", i);	/* a step past 255 */
 			else
 				snprintf(name, sizeof(name), "%.*s%zu", (int)(RND() % 3), "___", i);
 			if ((int)i == bad)
@@ -851,6 +862,7 @@ void test_kallsyms_split(void)
 		free(text);
 	}
 #undef RND
+	CHECK(split_wide > 0 && split_exc > 0);
 	{
 		/* A line longer than the split's probe across the middle: parsed whole. */
 		char *text = malloc(20000), *path;
@@ -944,10 +956,11 @@ void test_kallsyms_lazy(void)
 		return;
 	}
 	CHECK(ks.tab.lazy != NULL && ks.tab.nr == 7);
-	CHECK(ks.tab.packed && !ks.tab.syms);	/* 8 bytes a symbol */
+	CHECK(ks.tab.packed && !ks.tab.syms);	/* 4 bytes a symbol */
 	s[0] = symtab__find(&ks.tab, 0xffffffff81000024ull);
 	CHECK(s[0] && s[0] == symtab__find(&ks.tab, 0xffffffff81000025ull));	/* made once */
 	CHECK(s[0] && s[0] == symtab__sym(&ks.tab, 2));
+	CHECK(!((uintptr_t)s[0] & 7));	/* made aligned after 7 packed symbols */
 	for (i = 0; i < ks.tab.nr; i++)
 		CHECK(symtab__sym(&ks.tab, i)->name & SYM_NAME_LAZY);	/* nothing read yet */
 	lazy_bytes = symtab__bytes(&ks.tab);
