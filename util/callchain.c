@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,56 +198,92 @@ static u32 key_number(const struct callchain_key *k)
 }
 
 /*
- * The wide sample counts: a node's, once it reaches what samples32 holds
- * narrow, by their number (samples32 - CALLCHAIN_SAMPLES_NARROW). Rare
- * (4 billion samples of one path is a file of hundreds of gigabytes), so
- * one table for every tree, grown only: a freed tree's wide counts stay.
+ * The big counts: a node's period and samples, once either outgrows its
+ * bits in the count word (a period of 2^40: a node's 1.1e12 cycles, some
+ * minutes of one CPU; 16.7 million samples), by number. Few nodes get
+ * there (the roots and hottest paths of a long recording), so one table
+ * for every tree, grown only: a freed tree's big counts stay. The table is
+ * blocks that never move, so a tree read on one thread while another
+ * grows the table reads its own counts safely.
  */
-#define WIDE_MAX	(UINT32_MAX - CALLCHAIN_SAMPLES_NARROW)
+#define BIG_BLOCK_BITS	12
+#define BIG_BLOCKS	65536	/* 2^28 big nodes: 4 GB of counts */
+#define PERIOD_LIMIT	(1ull << (64 - CALLCHAIN_SAMPLES_BITS))	/* a narrow period is below */
 
-static struct {
-	u64 *counts;
-	u32 nr, alloc;
-} wide_samples;
+static struct callchain_big *big_blocks[BIG_BLOCKS];
+static u64 nr_big;
+static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 
-u64 callchain__wide_samples(const struct callchain_node *n)
+static struct callchain_big *big_at(u64 i)
 {
-	return wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW];
+	struct callchain_big *b = __atomic_load_n(&big_blocks[i >> BIG_BLOCK_BITS], __ATOMIC_ACQUIRE);
+
+	return &b[i & ((1u << BIG_BLOCK_BITS) - 1)];
 }
 
-/* @n's count made wide, with its count as it is. */
-static void samples_widen(struct callchain_node *n)
+const struct callchain_big *callchain__big(const struct callchain_node *n)
 {
-	if (wide_samples.nr == wide_samples.alloc) {
-		/* 2^27 nodes of 4 billion samples each: the table is 1 GB */
-		BUG_ON(wide_samples.alloc > WIDE_MAX / 2);
-		wide_samples.alloc = wide_samples.alloc ? 2 * wide_samples.alloc : 16;
-		wide_samples.counts = xrealloc(wide_samples.counts,
-					       wide_samples.alloc * sizeof(*wide_samples.counts));
+	return big_at(n->count >> CALLCHAIN_SAMPLES_BITS);
+}
+
+/* @n's counts made big, as they are. */
+static __attribute__((noinline)) struct callchain_big *count_widen(struct callchain_node *n)
+{
+	struct callchain_big *b;
+	u64 i;
+
+	pthread_mutex_lock(&big_lock);
+	i = nr_big++;
+	if ((i >> BIG_BLOCK_BITS) >= BIG_BLOCKS)
+		die("out of memory: more than %u call-graph nodes with big counts",
+		    BIG_BLOCKS << BIG_BLOCK_BITS);
+	if (!(i & ((1u << BIG_BLOCK_BITS) - 1)))
+		__atomic_store_n(&big_blocks[i >> BIG_BLOCK_BITS],
+				 xmalloc(sizeof(struct callchain_big) << BIG_BLOCK_BITS),
+				 __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&big_lock);
+	b = big_at(i);
+	b->period = n->count >> CALLCHAIN_SAMPLES_BITS;
+	b->samples = n->count & CALLCHAIN_BIG;
+	n->count = i << CALLCHAIN_SAMPLES_BITS | CALLCHAIN_BIG;
+	return b;
+}
+
+static __attribute__((noinline)) void count_add_big(struct callchain_node *n, u64 period,
+						    u64 samples)
+{
+	struct callchain_big *b = callchain_node__big(n) ? big_at(n->count >> CALLCHAIN_SAMPLES_BITS) :
+							   count_widen(n);
+
+	b->period += period;
+	b->samples += samples;
+}
+
+/* Adds @period and @samples to @n's counts. */
+static inline void count_add(struct callchain_node *n, u64 period, u64 samples)
+{
+	u64 c = n->count;
+
+	/* A big node's sample bits are all ones: no room, the slow way. */
+	if (__builtin_expect(samples < CALLCHAIN_BIG - (c & CALLCHAIN_BIG) &&
+			     period < PERIOD_LIMIT - (c >> CALLCHAIN_SAMPLES_BITS), 1)) {
+		n->count = c + (period << CALLCHAIN_SAMPLES_BITS) + samples;
+		return;
 	}
-	wide_samples.counts[wide_samples.nr] = n->samples32;
-	n->samples32 = CALLCHAIN_SAMPLES_NARROW + wide_samples.nr++;
+	count_add_big(n, period, samples);
 }
 
-static inline void samples_add(struct callchain_node *n, u64 add)
+/* @n's counts set, each no more than it was (decay). */
+static void count_set(struct callchain_node *n, u64 period, u64 samples)
 {
-	if (n->samples32 < CALLCHAIN_SAMPLES_NARROW) {
-		if (add < CALLCHAIN_SAMPLES_NARROW - n->samples32) {
-			n->samples32 += (u32)add;
-			return;
-		}
-		samples_widen(n);
+	if (!callchain_node__big(n)) {
+		n->count = period << CALLCHAIN_SAMPLES_BITS | samples;
+	} else {
+		struct callchain_big *b = big_at(n->count >> CALLCHAIN_SAMPLES_BITS);
+
+		b->period = period;
+		b->samples = samples;
 	}
-	wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW] += add;
-}
-
-/* @n's count set to @v, no more than it was (decay). */
-static void samples_set(struct callchain_node *n, u64 v)
-{
-	if (n->samples32 < CALLCHAIN_SAMPLES_NARROW)
-		n->samples32 = (u32)v;
-	else
-		wide_samples.counts[n->samples32 - CALLCHAIN_SAMPLES_NARROW] = v;
 }
 
 static inline struct callchain_hash *tree_hash(const struct callchain_node *root)
@@ -445,8 +482,7 @@ static u32 new_child(struct callchain_node **rootp, u32 pi, const struct callcha
 	parent = &base[pi];
 	c = &base[ci];
 	c->key = key;
-	c->period = 0;
-	c->samples32 = 0;
+	c->count = 0;
 	c->child = 0;
 	c->next = offset(c, child_of(parent));
 	parent->child = offset(parent, c);
@@ -473,8 +509,7 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 	if (!*root)
 		*root = new_tree(1);
 	base = node = *root;
-	node->period += period;
-	samples_add(node, 1);
+	count_add(node, period, 1);
 	for (i = 0; i < n; i++) {
 		const struct callchain_frame *f = &frames[i];
 		struct callchain_node *c = child_of(node);
@@ -496,11 +531,7 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 				c = &base[ci];
 			}
 		}
-		c->period += period;
-		if (c->samples32 < CALLCHAIN_SAMPLES_NARROW - 1)
-			c->samples32++;
-		else
-			samples_add(c, 1);
+		count_add(c, period, 1);
 		node = c;
 	}
 }
@@ -518,8 +549,10 @@ static bool node_before(const void *a, const void *b)
 	const struct callchain_key *fx = &kx, *fy = &ky;
 	int c;
 
-	if (x->period != y->period)
-		return x->period > y->period;
+	u64 px = callchain_node__period(x), py = callchain_node__period(y);
+
+	if (px != py)
+		return px > py;
 	kx = callchain_node__key(x);
 	ky = callchain_node__key(y);
 	if (fx->sym && fy->sym) {
@@ -612,8 +645,7 @@ static void merge_children(struct callchain_node **dst, u32 di, const struct cal
 				return;
 			c = &(*dst)[ci];
 		}
-		c->period += s->period;
-		samples_add(c, callchain_node__samples(s));
+		count_add(c, callchain_node__period(s), callchain_node__samples(s));
 		merge_children(dst, ci, s);	/* as deep as @src: at most 128 */
 	}
 }
@@ -624,8 +656,7 @@ void callchain__merge(struct callchain_node **dst, const struct callchain_node *
 		return;
 	if (!*dst)
 		*dst = new_tree(1);
-	(*dst)->period += src->period;
-	samples_add(*dst, callchain_node__samples(src));
+	count_add(*dst, callchain_node__period(src), callchain_node__samples(src));
 	merge_children(dst, 0, src);
 }
 
@@ -670,10 +701,10 @@ bool callchain__decay(struct callchain_node *root)
 	for (i = 0; i < nr; i++) {
 		struct callchain_node *n = &root[i];
 		u64 samples = callchain_node__samples(n) * 7 / 8;
+		u64 period = callchain_node__period(n) * 7 / 8;
 
-		n->period = n->period * 7 / 8;
-		samples_set(n, samples);
-		map[i] = i && ((!n->period && !samples) || map[parents[i]] == UINT32_MAX) ?
+		count_set(n, period, samples);
+		map[i] = i && ((!period && !samples) || map[parents[i]] == UINT32_MAX) ?
 			 UINT32_MAX : kept++;
 	}
 	/* New links as new numbers: the walks read dropped nodes only. */
@@ -721,7 +752,7 @@ bool callchain__decay(struct callchain_node *root)
 			}
 		}
 	}
-	return root->period || callchain_node__samples(root);
+	return callchain_node__period(root) || callchain_node__samples(root);
 }
 
 const char *callchain_key__name(const struct callchain_key *k, char buf[CALLCHAIN_ADDR_LEN])

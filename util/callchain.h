@@ -45,36 +45,55 @@ struct callchain_hash;
  * can move as it grows. A node names what it stands for by a number in
  * one table of keys that every tree shares (a tree of a long system-wide
  * recording with --children has millions of nodes, and a few thousand
- * keys), and counts its samples in 32 bits, with a wide form for the
- * node that reaches CALLCHAIN_SAMPLES_NARROW (its count then in one
- * table of wide counts, samples32 saying where): 24 bytes, no holes,
- * where the key in the node and a 64-bit count made 40, and a malloc
- * chunk of its own 72 before that. A node has no link to its parent: the
+ * keys), and counts its period and samples in one 64-bit word, 40 bits
+ * and 24, with a big form for the node that outgrows them (its counts
+ * then in one table of big counts, the word saying where): 20 bytes, no
+ * holes, where a 64-bit period and 32-bit count made 24, the key in the
+ * node and a 64-bit count 40, and a malloc chunk of its own 72 before
+ * that. A node has no link to its parent: the
  * walks that go up (the flat and folded printers, the browser's fold
  * keys) take the parents from callchain__parents(). Read the links, the
- * key and the sample count with the callchain_node__ helpers below.
+ * key and the counts with the callchain_node__ helpers below.
  */
+typedef u64 u64_align4 __attribute__((aligned(4)));	/* so that a node is 20 bytes */
+
 struct callchain_node {
-	u64 period;
-	u32 samples32;			/* read callchain_node__samples() */
+	u64_align4 count;		/* period << 24 | samples: callchain_node__period(), __samples() */
 	u32 key;			/* its number in the keys' table, | a flag; 0: the root */
 	s32 child, next;		/* offsets: first child, next sibling */
 };
 
 /*
- * samples32 below this: the count; from it on: the count is the wide
- * count numbered samples32 - CALLCHAIN_SAMPLES_NARROW (one test on the
- * hot path, where a flag would take two).
+ * @count's low 24 bits: the sample count, its high 40 the period; the low
+ * bits all ones (CALLCHAIN_BIG): both are in the big counts, the high
+ * bits saying which (one test on the hot path, where a flag would take
+ * two).
  */
-#define CALLCHAIN_SAMPLES_NARROW	0xf0000000u
+#define CALLCHAIN_SAMPLES_BITS	24
+#define CALLCHAIN_BIG		((1u << CALLCHAIN_SAMPLES_BITS) - 1)
 
-/* callchain__wide_samples - the count of a node whose samples32 is wide. */
-u64 callchain__wide_samples(const struct callchain_node *n);
+struct callchain_big {
+	u64 period, samples;
+};
+
+/* callchain__big - the counts of a node whose count word is big. */
+const struct callchain_big *callchain__big(const struct callchain_node *n);
+
+static inline bool callchain_node__big(const struct callchain_node *n)
+{
+	return ((u32)n->count & CALLCHAIN_BIG) == CALLCHAIN_BIG;
+}
 
 /** callchain_node__samples - how many samples' paths pass through @n (the root: all). */
 static inline u64 callchain_node__samples(const struct callchain_node *n)
 {
-	return n->samples32 < CALLCHAIN_SAMPLES_NARROW ? n->samples32 : callchain__wide_samples(n);
+	return !callchain_node__big(n) ? (u32)n->count & CALLCHAIN_BIG : callchain__big(n)->samples;
+}
+
+/** callchain_node__period - the period of the samples whose paths pass through @n. */
+static inline u64 callchain_node__period(const struct callchain_node *n)
+{
+	return !callchain_node__big(n) ? n->count >> CALLCHAIN_SAMPLES_BITS : callchain__big(n)->period;
 }
 
 static inline const struct callchain_node *callchain_node__child(const struct callchain_node *n)

@@ -53,9 +53,26 @@ static const struct frame_palette {
 	[FRAME_GUEST_USER] = { { 40, 165, 160 }, { 40, 50, 50 } },
 };
 
+/*
+ * The name's hash for its colour: FNV-1a, then a 64-bit finalizer to
+ * spread it over every byte. Not str_hash, which is keyed afresh in each
+ * process: a function keeps its colour from one run to the next, and one
+ * file's flame graph is the same bytes each time.
+ */
+static u64 color_hash(const char *s)
+{
+	u64 h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (u8)*s) * 0x100000001b3ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
+
 static void frame_color(const char *name, u8 kind, char *buf, size_t len)
 {
-	u64 h = str_hash(name);
+	u64 h = color_hash(name);
 	bool grey = kind == FRAME_COMM || kind >= FRAME_NR_KINDS;
 	const struct frame_palette *p = &frame_palette[grey ? FRAME_COMM : kind];
 	unsigned v[3], i;

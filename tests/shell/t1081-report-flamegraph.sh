@@ -2,7 +2,8 @@
 # report --flamegraph: one SVG file that is well-formed XML, needs nothing
 # from the network, and holds every frame of the folded stacks (as wide as
 # its inclusive samples, its <title> naming the function, the samples and
-# the share); guest frames coloured apart from host frames.
+# the share); guest frames coloured apart from host frames; the same
+# bytes from one file each time.
 . tests/lib.sh
 . tests/shell/lib-guest.sh
 need_perf
@@ -72,6 +73,14 @@ PY
 python3 "$TMP/check.py" "$TMP/fp.svg" "$TMP/fp.folded" >"$TMP/out" ||
 	{ cat "$TMP/out"; fail "fp: the flame graph does not match the folded stacks"; }
 echo "ok: fp: $(cat "$TMP/out")"
+
+# The same file gives the same bytes: colours do not change between runs.
+$PMUKVM report -i "$TMP/fp.data" --flamegraph "$TMP/fp2.svg" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "--flamegraph (again) failed"; }
+cmp -s "$TMP/fp.svg" "$TMP/fp2.svg" ||
+	fail "fp: two runs on one file drew different flame graphs: $(diff "$TMP/fp.svg" \
+		"$TMP/fp2.svg" | head -4)"
+echo "ok: fp: the same flame graph twice"
 
 # Guest samples: guest kernel frames cool, host frames warm.
 if guest_fixture; then

@@ -26,7 +26,8 @@ static size_t dump_node(const struct callchain_node *n, bool root, char *buf, si
 
 	if (!root)
 		at += (size_t)snprintf(buf + at, len - at, "%s", callchain_node__name(n, addr));
-	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[", (unsigned long long)n->period,
+	at += (size_t)snprintf(buf + at, len - at, "(%llu/%llu)[",
+			       (unsigned long long)callchain_node__period(n),
 			       (unsigned long long)callchain_node__samples(n));
 	for (c = CHILD(n); c && at < len; c = NEXT(c))
 		at = dump_node(c, false, buf, len, at);
@@ -169,8 +170,8 @@ void test_callchain_memory(void)
 		nr++;
 	CHECK(nr == PATHS);
 	callchain__free(root);
-	/* The period, the sample count, the key's number and two links: 32 bits but the period. */
-	CHECK(sizeof(struct callchain_node) == 24);
+	/* The counts in 64 bits, the key's number and two links in 32 each. */
+	CHECK(sizeof(struct callchain_node) == 20);
 }
 
 /* Each child of @n once: no key twice among siblings; returns how many. */
@@ -281,7 +282,8 @@ static size_t reachable_below(const struct callchain_node *root, const u32 *pare
 	size_t nr = 0;
 
 	for (c = CHILD(n); c; c = NEXT(c)) {
-		CHECK(callchain_node__parent(root, parents, c) == n && c->period <= n->period);
+		CHECK(callchain_node__parent(root, parents, c) == n &&
+		      callchain_node__period(c) <= callchain_node__period(n));
 		nr += 1 + reachable_below(root, parents, c);
 	}
 	return nr;
@@ -340,11 +342,11 @@ void test_callchain_decay_compacts(void)
 }
 
 /*
- * A node counts its samples in 32 bits until it reaches
- * CALLCHAIN_SAMPLES_NARROW, then in the wide counts: trees merged into
+ * A node counts its samples in 24 bits and its period in 40 until either
+ * outgrows them, then in the big counts: trees merged into
  * trees twice their count, 34 times over, count 3 * 2^34 samples on a
  * path of two, and 2^34 on its side branch, exactly; a sample more is
- * counted on the wide nodes, and decay scales the wide counts as the
+ * counted on the big nodes, and decay scales the big counts as the
  * narrow ones.
  */
 void test_callchain_wide_samples(void)
@@ -368,8 +370,8 @@ void test_callchain_wide_samples(void)
 	callchain__sort(t);
 	a = CHILD(t);
 	CHECK(a && !NEXT(a) && callchain_node__samples(t) == 3ull << 34);
-	CHECK(a && a->samples32 >= CALLCHAIN_SAMPLES_NARROW);
-	CHECK(callchain_node__samples(a) == 3ull << 34 && a->period == 30ull << 34);
+	CHECK(a && callchain_node__big(a));
+	CHECK(callchain_node__samples(a) == 3ull << 34 && callchain_node__period(a) == 30ull << 34);
 	b = a ? CHILD(a) : NULL;
 	CHECK(b && KEY(b).addr == 0x2000 && callchain_node__samples(b) == 2ull << 34);
 	CHECK(b && NEXT(b) && KEY(NEXT(b)).addr == 0x3000 &&
@@ -384,5 +386,77 @@ void test_callchain_wide_samples(void)
 	CHECK(callchain_node__samples(t) == ((3ull << 34) + 1) * 7 / 8);
 	CHECK(callchain_node__samples(a) == ((3ull << 34) + 1) * 7 / 8);
 	CHECK(callchain_node__samples(CHILD(a)) == ((2ull << 34) + 1) * 7 / 8);
+	callchain__free(t);
+}
+
+/*
+ * The count word's edges: a period that reaches 2^40 with few samples (a
+ * cycles recording's hot path), samples that reach 2^24 - 1 with a small
+ * period, one sample of a period past 2^40; each exact on both sides of
+ * the edge, merged, and decayed. A node is 20 bytes.
+ */
+void test_callchain_big_counts(void)
+{
+	struct callchain_frame f[2] = { { .addr = 0x1000 }, { .addr = 0x2000 } };
+	struct callchain_node *t = NULL, *m = NULL;
+	const struct callchain_node *a, *b;
+	const u64 lim = 1ull << 40, step = 1ull << 36;
+	u64 i;
+
+	/* 15 samples of 2^36: 2^40 - 2^36, narrow; the 16th reaches 2^40: big. */
+	for (i = 0; i < 15; i++)
+		callchain__add(&t, f, 2, step);
+	a = CHILD(t);
+	CHECK(a && !callchain_node__big(a) && callchain_node__period(a) == lim - step &&
+	      callchain_node__samples(a) == 15);
+	callchain__add(&t, f, 1, step - 1);	/* 2^40 - 1: still narrow */
+	a = CHILD(t);
+	CHECK(a && !callchain_node__big(a) && callchain_node__period(a) == lim - 1);
+	CHECK(a && CHILD(a) && !callchain_node__big(CHILD(a)) &&
+	      callchain_node__period(CHILD(a)) == lim - step);
+	callchain__add(&t, f, 1, 1);
+	a = CHILD(t);
+	CHECK(a && callchain_node__big(a) && callchain_node__period(a) == lim &&
+	      callchain_node__samples(a) == 17);
+	CHECK(callchain_node__big(t) && callchain_node__period(t) == lim);
+	/* One sample past 2^40 on a new path: big at once, the counts exact. */
+	f[1].addr = 0x3000;
+	callchain__add(&t, f, 2, 3 * lim + 5);
+	a = CHILD(t);
+	b = a ? CHILD(a) : NULL;	/* the sort has not run: the new child first */
+	CHECK(b && KEY(b).addr == 0x3000 && callchain_node__big(b) &&
+	      callchain_node__period(b) == 3 * lim + 5 && callchain_node__samples(b) == 1);
+	CHECK(a && callchain_node__period(a) == 4 * lim + 5 && callchain_node__samples(a) == 18);
+	callchain__merge(&m, t);
+	callchain__merge(&m, t);
+	a = CHILD(m);
+	CHECK(a && callchain_node__period(a) == 8 * lim + 10 && callchain_node__samples(a) == 36);
+	CHECK(callchain__decay(m));
+	a = CHILD(m);
+	CHECK(a && callchain_node__period(a) == (8 * lim + 10) * 7 / 8 &&
+	      callchain_node__samples(a) == 36 * 7 / 8);
+	callchain__free(m);
+	callchain__free(t);
+	m = NULL;
+	/* Samples: 2^24 - 2 (2^1 + ... + 2^23, merged) narrow, the next one big. */
+	t = NULL;
+	callchain__add(&m, f, 1, 1);
+	for (i = 1; i <= 23; i++) {
+		struct callchain_node *next = NULL;
+
+		callchain__merge(&next, m);
+		callchain__merge(&next, m);
+		callchain__free(m);
+		m = next;
+		callchain__merge(&t, m);
+	}
+	callchain__free(m);
+	a = CHILD(t);
+	CHECK(a && !callchain_node__big(a) && callchain_node__samples(a) == CALLCHAIN_BIG - 1 &&
+	      callchain_node__period(a) == CALLCHAIN_BIG - 1);
+	callchain__add(&t, f, 1, 2);
+	a = CHILD(t);
+	CHECK(a && callchain_node__big(a) && callchain_node__samples(a) == CALLCHAIN_BIG &&
+	      callchain_node__period(a) == CALLCHAIN_BIG + 1);
 	callchain__free(t);
 }

@@ -30,6 +30,7 @@ void test_callchain_memory(void);
 void test_callchain_wide(void);
 void test_callchain_decay_compacts(void);
 void test_callchain_wide_samples(void);
+void test_callchain_big_counts(void);
 void test_hists_grouping(void);
 void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
@@ -113,6 +114,7 @@ static const struct unit_test tests[] = {
 	{ "callchain_wide", test_callchain_wide },
 	{ "callchain_decay_compacts", test_callchain_decay_compacts },
 	{ "callchain_wide_samples", test_callchain_wide_samples },
+	{ "callchain_big_counts", test_callchain_big_counts },
 	{ "hists_grouping", test_hists_grouping },
 	{ "comm_vcpu", test_comm_vcpu },
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },

@@ -74,7 +74,7 @@ static u64 children_period(const struct callchain_node *n, u64 *samples)
 	u64 p = 0, s = 0;
 
 	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
-		p += c->period;
+		p += callchain_node__period(c);
 		s += callchain_node__samples(c);
 	}
 	if (samples)
@@ -111,8 +111,8 @@ static bool one_way_on(const struct graph *g, const struct callchain_node *n)
 {
 	const struct callchain_node *c = callchain_node__child(n);
 
-	return c && !callchain_node__next(c) && c->period == n->period &&
-	       c->period >= min_period(g, n);
+	return c && !callchain_node__next(c) && callchain_node__period(c) == callchain_node__period(n) &&
+	       callchain_node__period(c) >= min_period(g, n);
 }
 
 static bool graph_children(struct graph *g, const struct callchain_node *parent, size_t plen,
@@ -152,20 +152,20 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 	u32 printed = 0;
 
 	children_period(parent, &all_samples);
-	for (c = callchain_node__child(parent); c && c->period < min; c = callchain_node__next(c))
+	for (c = callchain_node__child(parent); c && callchain_node__period(c) < min; c = callchain_node__next(c))
 		;
 	for (; c; c = next) {
 		bool last;
 		int line;
 
-		for (next = callchain_node__next(c); next && next->period < min;
+		for (next = callchain_node__next(c); next && callchain_node__period(next) < min;
 		     next = callchain_node__next(next))
 			;
-		remaining -= c->period;
+		remaining -= callchain_node__period(c);
 		shown_samples += callchain_node__samples(c);
 		last = !next && (!rel || !remaining);
 		name = callchain_node__name(c, addr);
-		value_snprint(g->cg, c->period, callchain_node__samples(c), total, val, sizeof(val));
+		value_snprint(g->cg, callchain_node__period(c), callchain_node__samples(c), total, val, sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
 		/* the fold sign goes in the space before the branch */
@@ -209,14 +209,14 @@ static void callchain_graph_lines(struct graph *g, const struct hist_entry *he,
 	bool any = false;
 
 	memset(g->prefix, ' ', sizeof(g->prefix));
-	for (first = callchain_node__child(root); first && first->period < min;
+	for (first = callchain_node__child(root); first && callchain_node__period(first) < min;
 	     first = callchain_node__next(first))
 		;
 	if (first)
-		for (second = callchain_node__next(first); second && second->period < min;
+		for (second = callchain_node__next(first); second && callchain_node__period(second) < min;
 		     second = callchain_node__next(second))
 			;
-	if (first && !second && first->period == parent_period) {
+	if (first && !second && callchain_node__period(first) == parent_period) {
 		/* One path from the row: "---" and a column of names, no value. */
 		u32 printed = 0;
 		bool skip = skip_first;
@@ -263,7 +263,7 @@ static void collect_ends(const struct callchain_node *n, bool root, u64 min,
 			 struct path_end **ends, size_t *nr, size_t *alloc)
 {
 	const struct callchain_node *c;
-	u64 self = n->period - children_period(n, NULL);
+	u64 self = callchain_node__period(n) - children_period(n, NULL);
 
 	for (c = callchain_node__child(n); c; c = callchain_node__next(c))
 		collect_ends(c, false, min, ends, nr, alloc);
@@ -340,7 +340,7 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 		if (cg->mode == CHAIN_FLAT) {
 			int head;
 
-			value_snprint(cg, n->period, callchain_node__samples(n), g->total, val, sizeof(val));
+			value_snprint(cg, callchain_node__period(n), callchain_node__samples(n), g->total, val, sizeof(val));
 			g->head = n;
 			head = graph_line(g, -1, 10, "           %s", val);
 			flat_path(g, root, parents, n, head);
@@ -1175,12 +1175,12 @@ static void json_paths(FILE *fp, const struct callchain_node *n,
 	size_t i;
 
 	for (c = callchain_node__child(n); c; c = callchain_node__next(c)) {
-		below_p += c->period;
+		below_p += callchain_node__period(c);
 		below_s += callchain_node__samples(c);
 	}
 	if (depth && callchain_node__samples(n) > below_s) {
 		fprintf(fp, "%s{\"samples\":%" PRIu64 ",\"period\":%" PRIu64 ",\"frames\":[",
-			*first ? "" : ",", callchain_node__samples(n) - below_s, n->period - below_p);
+			*first ? "" : ",", callchain_node__samples(n) - below_s, callchain_node__period(n) - below_p);
 		for (i = 0; i < depth; i++) {
 			name = callchain_node__name(stack[i], addr);
 			if (i)
