@@ -633,14 +633,19 @@ static void print_json(struct diff *d, const char *event, struct diff_row **rows
 		for (i = 0; i < d->nr_files; i++) {
 			fprintf(fp, "%s{\"file\":", i ? "," : "");
 			json_fprint_string(fp, d->files[i].path);
-			if (r->has[i])
-				fprintf(fp, ",\"share\":%.6f,\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
-					share(d, r, i), r->samples[i], r->period[i]);
-			else
+			/* Numbers that read back as the table's before it rounds them. */
+			if (r->has[i]) {
+				fprintf(fp, ",\"share\":");
+				json_fprint_double(fp, share(d, r, i));
+				fprintf(fp, ",\"samples\":%" PRIu64 ",\"period\":%" PRIu64,
+					r->samples[i], r->period[i]);
+			} else {
 				fprintf(fp, ",\"share\":null,\"samples\":0,\"period\":0");
-			if (i)
-				fprintf(fp, ",\"delta\":%.6f", share(d, r, i) -
-					(r->has[0] ? share(d, r, 0) : 0));
+			}
+			if (i) {
+				fprintf(fp, ",\"delta\":");
+				json_fprint_double(fp, share(d, r, i) - (r->has[0] ? share(d, r, 0) : 0));
+			}
 			fputc('}', fp);
 		}
 		fprintf(fp, "]}\n");

@@ -115,6 +115,13 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
  */
 void json_fprint_string(FILE *fp, const char *s);
 
+/**
+ * json_fprint_double - @v as a JSON number in the fewest digits that read
+ * back as @v (so a reader rounding it rounds what pmukvm rounded), null if
+ * it is not finite.
+ */
+void json_fprint_double(FILE *fp, double v);
+
 struct kvm_stat;
 
 /** struct kvm_stat_print - how pmukvm stat report prints its analysis. */

@@ -45,6 +45,7 @@ void test_hists_print_formats(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
+void test_json_double(void);
 void test_sort_u64(void);
 void test_introsort(void);
 void test_dlib(void);
@@ -129,6 +130,7 @@ static const struct unit_test tests[] = {
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },
+	{ "json_double", test_json_double },
 	{ "sort_u64", test_sort_u64 },
 	{ "introsort", test_introsort },
 	{ "dlib", test_dlib },

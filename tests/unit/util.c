@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "tests/unit/unit.h"
+#include "ui/stdio.h"
 #include "util/introsort.h"
 #include "util/util.h"
 
@@ -263,4 +264,46 @@ void test_prefault_write(void)
 		CHECK(!!(vec[i] & 1) == (i == 2 || i == 3));
 	CHECK(p[3 * 4096 + 7] == 'x' && p[2 * 4096 + 100] == 0);
 	munmap(p, PAGES * 4096);
+}
+
+/*
+ * JSON numbers read back as the double written: a share whose two-place
+ * rounding is a tie in decimal (26.975 - 21.5 is 5.4750000000000014) keeps
+ * the digits that make a reader round it as the table did.
+ */
+void test_json_double(void)
+{
+	static const double vals[] = { 0, 21.5, 0.1, 1e-7, 123456789.125, -3.25, 1e300 };
+	char buf[64];
+	size_t i;
+	double d = 269750000 * 100.0 / 1000000000 - 215000000 * 100.0 / 1000000000;
+	FILE *fp;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]) + 2; i++) {
+		double v = i < sizeof(vals) / sizeof(vals[0]) ? vals[i] : i == 7 ? d : NAN;
+
+		fp = fmemopen(buf, sizeof(buf), "w");
+		if (!fp) {
+			unit_failures++;
+			return;
+		}
+		json_fprint_double(fp, v);
+		fclose(fp);
+		if (isnan(v)) {
+			CHECK_STR(buf, "null");
+			continue;
+		}
+		CHECK(strtod(buf, NULL) == v);
+		if (v == 21.5)
+			CHECK_STR(buf, "21.5");
+		if (v == 0.1)
+			CHECK_STR(buf, "0.1");
+	}
+	fp = fmemopen(buf, sizeof(buf), "w");
+	if (fp) {
+		json_fprint_double(fp, d);
+		fclose(fp);
+		snprintf(buf + 32, 32, "%.2f", strtod(buf, NULL));
+		CHECK_STR(buf + 32, "5.48");
+	}
 }

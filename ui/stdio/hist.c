@@ -1137,6 +1137,25 @@ static size_t utf8_seq_len(const unsigned char *s)
  * byte: each byte that is not part of well-formed UTF-8 is written as
  * U+FFFD, so the output always parses.
  */
+void json_fprint_double(FILE *fp, double v)
+{
+	char buf[32];
+	int prec;
+
+	if (!isfinite(v)) {
+		fputs("null", fp);
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (prec == 17)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	fputs(buf, fp);
+}
+
 void json_fprint_string(FILE *fp, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
