@@ -152,7 +152,8 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 	u32 printed = 0;
 
 	children_period(parent, &all_samples);
-	for (c = callchain_node__child(parent); c && callchain_node__period(c) < min; c = callchain_node__next(c))
+	for (c = callchain_node__child(parent); c && callchain_node__period(c) < min;
+	     c = callchain_node__next(c))
 		;
 	for (; c; c = next) {
 		bool last;
@@ -165,7 +166,8 @@ static bool graph_children(struct graph *g, const struct callchain_node *parent,
 		shown_samples += callchain_node__samples(c);
 		last = !next && (!rel || !remaining);
 		name = callchain_node__name(c, addr);
-		value_snprint(g->cg, callchain_node__period(c), callchain_node__samples(c), total, val, sizeof(val));
+		value_snprint(g->cg, callchain_node__period(c), callchain_node__samples(c), total, val,
+			      sizeof(val));
 		snprintf(head, sizeof(head), "%s--%s--", last ? " " : "|", val);
 		graph_line(g, unit, -1, "%.*s|", (int)plen, g->prefix);
 		/* the fold sign goes in the space before the branch */
@@ -340,7 +342,8 @@ static void callchain_path_lines(struct graph *g, const struct hist_entry *he,
 		if (cg->mode == CHAIN_FLAT) {
 			int head;
 
-			value_snprint(cg, callchain_node__period(n), callchain_node__samples(n), g->total, val, sizeof(val));
+			value_snprint(cg, callchain_node__period(n), callchain_node__samples(n), g->total,
+				      val, sizeof(val));
 			g->head = n;
 			head = graph_line(g, -1, 10, "           %s", val);
 			flat_path(g, root, parents, n, head);
