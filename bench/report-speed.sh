@@ -38,6 +38,7 @@ else
 fi
 fix=${FIXTURES:-../shared/fixtures}/guest-6.1
 ${CC:-cc} -O2 -o "$tmp/walk-records" bench/walk-records.c
+${CC:-cc} -O2 -o "$tmp/timeit" bench/timeit.c
 
 if [ ! -s "$dir/host.data" ]; then
 	echo "recording the host for 10 s (about 1,000,000 samples at 20 us on 2 CPUs)..."
@@ -65,19 +66,17 @@ nsamples() {
 perf report -i "$dir/host.data" --stdio >/dev/null 2>&1
 $PMUKVM report -i "$dir/host.data" --stdio >/dev/null 2>&1
 
-# measure LABEL CMD...: best wall seconds (clock read around the run), the
-# least CPU seconds (user + system, /usr/bin/time), the peak RSS (kB) of
-# the best run, the page faults of a run under perf stat; LABEL_t, LABEL_c
-# and LABEL_m are set for the ratios.
+# measure LABEL CMD...: best wall seconds (bench/timeit: the clock read
+# around fork and wait4), the least CPU seconds (user + system, from wait4's
+# rusage), the peak RSS (kB) of the best run, the page faults of a run under
+# perf stat (the faults the process traps on; rusage's count also has the
+# pages MADV_POPULATE_WRITE maps in); LABEL_t, LABEL_c and LABEL_m are set
+# for the ratios.
 measure() {
-	local label=$1 best="" cpu="" rss="" flt i t c r s e var; shift
+	local label=$1 best="" cpu="" rss="" flt i t c r var; shift
 	for ((i = 0; i < runs; i++)); do
-		s=$(date +%s%N)
-		/usr/bin/time -f '%U %S %M' -o "$tmp/time" "$@" >/dev/null 2>&1
-		e=$(date +%s%N)
-		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		read -r u sy r < <(tail -n1 "$tmp/time")
-		c=$(awk -v a="$u" -v b="$sy" 'BEGIN { printf "%.3f", a + b }')
+		"$tmp/timeit" "$tmp/time" "$@"
+		read -r t c r _ < "$tmp/time"
 		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$r; fi
 		if [ -z "$cpu" ] || awk "BEGIN { exit !($c < $cpu) }"; then cpu=$c; fi
 	done
@@ -89,7 +88,7 @@ measure() {
 }
 
 # ratio PERF LABEL: perf's wall and CPU over LABEL's ('-' where LABEL's
-# CPU time is below time's 10 ms resolution), and LABEL's memory share.
+# CPU time is 0), and LABEL's memory share.
 ratio() {
 	local p=${1//[^a-z0-9]/_} l=${2//[^a-z0-9]/_}
 	eval "awk -v pt=\$${p}_t -v pc=\$${p}_c -v pm=\$${p}_m -v t=\$${l}_t -v c=\$${l}_c -v m=\$${l}_m" \
