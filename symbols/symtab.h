@@ -93,6 +93,22 @@ struct sym_run {
 	u32 owner;
 };
 
+/* symtab__find's cache (symbols/symtab.c says how it is used). */
+struct sym_slot {
+	u64 lo, hi;			/* the addresses at which @sym is found */
+	const struct symbol *sym;
+};
+
+#define FIND_SLOTS_MIN	4096		/* tables of fewer symbols have no slots */
+#define FIND_WINDOW	16384		/* probes between looks at the hit rate */
+#define FIND_PAUSE	(16 * FIND_WINDOW)	/* lookups without slots when few hit */
+
+struct sym_slots {
+	struct sym_slot s[512];		/* a power of two */
+	u32 probes, hits;		/* in this window */
+	u32 skip;			/* lookups left to search without the slots */
+};
+
 /**
  * struct symtab - a sorted symbol array with its names.
  * Built by symtab__add() calls, then symtab__finish(); read-only after.
@@ -129,6 +145,7 @@ struct symtab {
 	struct sym_run *runs;
 	size_t nr_runs;
 	size_t hint;		/* lookup cache: index of the last symbol found */
+	struct sym_slots *slots;	/* symtab__find's symbols found, by address, or NULL */
 	/* Lookup index, built by symtab__finish (see symtab__index). */
 	u64 *top;		/* every SYMTAB_FANOUT-th start below bbase */
 	size_t nr_top;
@@ -287,7 +304,10 @@ void symtab__finish(struct symtab *tab, bool kallsyms);
 /**
  * symtab__find - the symbol containing @addr, or NULL. Within the buckets'
  * range: one bucket, then a binary search of its few starts; elsewhere a
- * binary search of the top index, then at most SYMTAB_FANOUT starts.
+ * binary search of the top index, then at most SYMTAB_FANOUT starts. A
+ * large table keeps the symbols found in a small cache by address, which
+ * is tried first: only one thread may call this on a table (the others
+ * call symtab__find_hint).
  */
 const struct symbol *symtab__find(const struct symtab *tab, u64 addr);
 

@@ -1079,8 +1079,8 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 		size_t c = 0;
 		u32 hash;
 
-		if (f == DEFAULT_FIELDS) {
-			c = default_slot(k->sym, k->addr, k->comm);
+		if (f == DEFAULT_FIELDS || f == DSO_SYM_FIELDS) {
+			c = default_slot(k->sym, k->addr, f & RF_COMM ? k->comm : NULL);
 			he = hists->cache[c];
 			if (he && row_same(f, he, k))
 				goto found;
@@ -1089,7 +1089,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 		he = hists__lookup_f(hists, f, k, hash);
 		if (!he)
 			he = hists__insert(hists, k, hash);
-		if (f == DEFAULT_FIELDS)
+		if (f == DEFAULT_FIELDS || f == DSO_SYM_FIELDS)
 			hists->cache[c] = he;
 found:
 		hists->last = he;
@@ -1164,37 +1164,40 @@ hists__add_cpu_slow(struct hists *hists, const struct addr_location *al, u64 per
 	return hists__add_key(hists, &k, period);
 }
 
-/* @he is the row of these default-key fields, pointer for pointer. */
-static inline bool row_same_default(const struct hist_entry *he, const char *comm,
-				    const struct dso *dso, const struct symbol *sym, u64 addr,
-				    char level)
+/*
+ * @he is the row of these default-key fields, pointer for pointer; with
+ * @with_comm false, of these dso,sym fields (the command not compared).
+ */
+static inline __attribute__((always_inline)) bool
+row_same_default(const struct hist_entry *he, const char *comm, const struct dso *dso,
+		 const struct symbol *sym, u64 addr, char level, const bool with_comm)
 {
 	return hist_entry__sym(he) == sym && hist_entry__addr(he) == addr && he->level == level &&
-	       he->comm == comm &&
+	       (!with_comm || he->comm == comm) &&
 	       he->dso == dso;
 }
 
 /*
- * The fast path: the default keys, a sample of the last row or of one
- * in the small cache, counted with no split by mode or carry to make.
- * Small, so that it keeps its values in registers; the rest goes to
- * hists__add_cpu_slow, which looks again from the start.
+ * The fast path, for the default keys (@with_comm) or dso,sym (perf kvm
+ * report's): a sample of the last row or of one in the small cache,
+ * counted with no split by mode or carry to make. Small, so that it keeps
+ * its values in registers; the rest goes to hists__add_cpu_slow, which
+ * looks again from the start.
  */
-struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
-				  u64 period, int cpu, bool filtered)
+static inline __attribute__((always_inline)) struct hist_entry *
+hists__add_cpu_fast(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
+		    bool filtered, const bool with_comm)
 {
 	const struct thread *t = al->thread;
-	const char *comm = t ? t->comm : ":-1";
+	const char *comm = !with_comm ? NULL : t ? t->comm : ":-1";
 	const struct symbol *sym = al->sym;
 	u8 cpumode = al->cpumode;
 	u64 addr = sym || cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : al->addr;
 	struct hist_entry *he = hists->last;
 
-	if (__builtin_expect(hists->fields != DEFAULT_FIELDS, 0))
-		return hists__add_cpu_slow(hists, al, period, cpu, filtered);
-	if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level)) {
+	if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level, with_comm)) {
 		he = hists->cache[default_slot(sym, addr, comm)];
-		if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level))
+		if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level, with_comm))
 			return hists__add_cpu_slow(hists, al, period, cpu, filtered);
 		hists->last = he;
 	}
@@ -1213,6 +1216,24 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 	hists->total_period += period;
 	hists->mode_samples[cpumode & 7]++;
 	return he;
+}
+
+/* hists__add_cpu for other keys than the default: dso,sym's fast path, or the slow one. */
+static __attribute__((noinline)) struct hist_entry *
+hists__add_cpu_other(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
+		     bool filtered)
+{
+	if (hists->fields == DSO_SYM_FIELDS)
+		return hists__add_cpu_fast(hists, al, period, cpu, filtered, false);
+	return hists__add_cpu_slow(hists, al, period, cpu, filtered);
+}
+
+struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
+				  u64 period, int cpu, bool filtered)
+{
+	if (__builtin_expect(hists->fields != DEFAULT_FIELDS, 0))
+		return hists__add_cpu_other(hists, al, period, cpu, filtered);
+	return hists__add_cpu_fast(hists, al, period, cpu, filtered, true);
 }
 
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)

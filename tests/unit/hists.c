@@ -209,14 +209,17 @@ void test_hists_adversarial_keys(void)
 }
 
 /*
- * The default keys' fast paths (the last row, the cache by symbol and
- * comm) against a count by hand: samples over many rows in a scrambled
- * order, some rows sharing cache slots, each counted in its own row.
+ * The fast paths (the last row, the cache by symbol and comm) of the
+ * default keys and of dso,sym against a count by hand: samples over many
+ * rows in a scrambled order, some rows sharing cache slots, each counted
+ * in its own row. With dso,sym the three commands' samples of a symbol
+ * are one row.
  */
 void test_hists_row_cache(void)
 {
 	enum { ROWS = 3000, SAMPLES = 60000 };
 	static const char *const comms[] = { "a", "b", "c" };
+	static const char *const orders[] = { "comm,dso,sym", "dso,sym" };
 	static u32 want[ROWS];
 	struct symtab tab;
 	struct thread t[3];
@@ -224,8 +227,7 @@ void test_hists_row_cache(void)
 	struct sort_order so;
 	struct hists h;
 	struct err err;
-	u64 x = 12345;
-	int i, bad = 0;
+	int i, o;
 
 	symtab__init(&tab);
 	for (i = 0; i < ROWS / 6; i++) {
@@ -238,47 +240,58 @@ void test_hists_row_cache(void)
 	symtab__finish(&tab, false);
 	for (i = 0; i < 3; i++)
 		t[i] = (struct thread){ .pid = 1, .tid = (u32)i + 1, .comm = comms[i], .vcpu = -1 };
-	memset(want, 0, sizeof(want));
-	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
-	hists__init(&h, &so);
-	for (i = 0; i < SAMPLES; i++) {
-		/* row r: comm r % 3, a symbol for r / 3 < ROWS / 6, else an unresolved address */
-		int r, s;
-		struct addr_location al = { .dso = &d, .level = '.', .cpumode = 2 };
+	for (o = 0; o < 2; o++) {
+		/* row r: comm r % 3 (dso,sym: none, the row is r / 3 * 3) */
+		size_t nr_rows = 0;
+		u64 x = 12345;
+		int bad = 0;
 
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		r = (int)((x >> 33) % ROWS);
-		/* runs of one row now and then, for the last-row path */
-		if (i && (x >> 20) % 4 == 0)
-			r = (int)(((x >> 40) % 7) * 13 % ROWS);
-		s = r / 3;
-		al.thread = &t[r % 3];
-		if (s < ROWS / 6)
-			al.sym = &tab.syms[s];
-		else
-			al.addr = 0x100000 + 0x1000 * (u64)s;
-		want[r]++;
-		hists__add_cpu(&h, &al, 1, 0, false);
-	}
-	for (i = 0; i < ROWS; i++) {
-		int s = i / 3;
-		struct hist_entry key = { .comm = comms[i % 3], .dso = &d, .level = '.',
-					  .cpumode = 2 };
-		const struct hist_entry *he;
+		memset(want, 0, sizeof(want));
+		CHECK(sort_order__parse(&so, orders[o], &err) == 0);
+		hists__init(&h, &so);
+		for (i = 0; i < SAMPLES; i++) {
+			/* symbol r / 3 for r / 3 < ROWS / 6, else an unresolved address */
+			int r, s;
+			struct addr_location al = { .dso = &d, .level = '.', .cpumode = 2 };
 
-		if (s < ROWS / 6)
-			hist_entry__set_loc(&key, &tab.syms[s], 0);
-		else
-			hist_entry__set_loc(&key, NULL, 0x100000 + 0x1000 * (u64)s);
-		he = hists__find(&h, &key);
-		if (want[i] ? !he || hist_entry__nr_samples(he) != want[i] : he != NULL)
-			bad++;
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			r = (int)((x >> 33) % ROWS);
+			/* runs of one row now and then, for the last-row path */
+			if (i && (x >> 20) % 4 == 0)
+				r = (int)(((x >> 40) % 7) * 13 % ROWS);
+			s = r / 3;
+			al.thread = &t[r % 3];
+			if (s < ROWS / 6)
+				al.sym = &tab.syms[s];
+			else
+				al.addr = 0x100000 + 0x1000 * (u64)s;
+			want[o ? s * 3 : r]++;
+			hists__add_cpu(&h, &al, 1, 0, false);
+		}
+		for (i = 0; i < ROWS; i++) {
+			int s = i / 3;
+			struct hist_entry key = { .comm = comms[i % 3], .dso = &d, .level = '.',
+						  .cpumode = 2 };
+			const struct hist_entry *he;
+
+			if (o && i % 3)
+				continue;	/* dso,sym: the row of i - i % 3 */
+			if (s < ROWS / 6)
+				hist_entry__set_loc(&key, &tab.syms[s], 0);
+			else
+				hist_entry__set_loc(&key, NULL, 0x100000 + 0x1000 * (u64)s);
+			he = hists__find(&h, &key);
+			nr_rows += want[i] != 0;
+			if (want[i] ? !he || hist_entry__nr_samples(he) != want[i] : he != NULL)
+				bad++;
+		}
+		if (bad || h.nr_entries != nr_rows) {
+			fprintf(stderr, "row cache, %s: %d rows miscounted, %zu rows (want %zu)\n",
+				orders[o], bad, h.nr_entries, nr_rows);
+			unit_failures++;
+		}
+		hists__exit(&h);
 	}
-	if (bad) {
-		fprintf(stderr, "row cache: %d rows miscounted\n", bad);
-		unit_failures++;
-	}
-	hists__exit(&h);
 	symtab__exit(&tab);
 }
 

@@ -11,6 +11,7 @@ void test_symtab_aliases(void);
 void test_symtab_lookup(void);
 void test_symtab_sort_stable(void);
 void test_symtab_lookup_index(void);
+void test_symtab_find_slots(void);
 void test_symtab_model(void);
 void test_symtab_layout(void);
 void test_kallsyms_hex(void);
@@ -96,6 +97,7 @@ static const struct unit_test tests[] = {
 	{ "symtab_lookup", test_symtab_lookup },
 	{ "symtab_sort_stable", test_symtab_sort_stable },
 	{ "symtab_lookup_index", test_symtab_lookup_index },
+	{ "symtab_find_slots", test_symtab_find_slots },
 	{ "symtab_model", test_symtab_model },
 	{ "symtab_layout", test_symtab_layout },
 	{ "kallsyms_hex", test_kallsyms_hex },

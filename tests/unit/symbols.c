@@ -239,6 +239,155 @@ void test_symtab_lookup_index(void)
 #undef RND
 }
 
+/*
+ * symtab__find's cache of symbols found against a search that bypasses it
+ * (symtab__find_hint with a hint of its own), on tables large enough to
+ * have one: sized symbols with gaps after them, zero sizes, kallsyms page
+ * ends, a packed table read from a file. The lookups come back to a few
+ * hot symbols, at their edges and inside them, so that most are hits;
+ * between them, addresses anywhere (misses that refill the slots).
+ */
+static void find_slots_check(const struct symtab *tab, const char *what)
+{
+	size_t hot[48], i, j, hint = SIZE_MAX;
+	u64 lo, hi;
+
+	for (i = 0; i < 48; i++)
+		hot[i] = rnd() % tab->nr;
+	for (j = 0; j < 60000; j++) {
+		const struct symbol *a, *b;
+		u64 addr;
+
+		i = hot[rnd() % 48];
+		lo = symtab__start(tab, i);
+		hi = symtab__end_of(tab, i);
+		switch (rnd() % 8) {
+		case 0:
+			addr = symtab__start(tab, rnd() % tab->nr) + rnd() % 64 - 32;
+			break;
+		case 1:
+			addr = lo - 1 + rnd() % 3;
+			break;
+		case 2:
+			addr = hi - 1 + rnd() % 3;
+			break;
+		default:
+			addr = lo + (hi > lo ? rnd() % (hi - lo + 1) : 0);
+			break;
+		}
+		a = symtab__find(tab, addr);
+		b = symtab__find_hint(tab, addr, &hint);
+		if (a != b) {
+			fprintf(stderr, "%s: lookup %zu of %#llx: %s, searched: %s\n", what, j,
+				(unsigned long long)addr, a ? "found" : "none", b ? "found" : "none");
+			unit_failures++;
+			return;
+		}
+	}
+	CHECK(tab->slots != NULL);	/* a large table keeps them */
+}
+
+void test_symtab_find_slots(void)
+{
+	char dir[] = "/tmp/pmukvm-kslots-XXXXXX", *path, *text, line[96];
+	size_t nr, i, len, cap;
+	struct kallsyms ks;
+	struct err err;
+	int round;
+
+	for (round = 0; round < 12; round++) {
+		struct symtab tab;
+		u64 addr = 0xffffffff81000000ull;
+		char what[32];
+
+		nr = 4096 + rnd() % 20000;
+		symtab__init(&tab);
+		for (i = 0; i < nr; i++) {
+			u64 size = rnd() % 3 ? rnd() % 300 : 0;
+
+			addr += rnd() % 4 ? rnd() % 400 : 0x2000 + rnd() % 0x10000;
+			symtab__add(&tab, addr, size, STB_GLOBAL, rnd() % 4 ? STT_FUNC : STT_OBJECT,
+				    "s", 1);
+		}
+		symtab__finish(&tab, round & 1);
+		snprintf(what, sizeof(what), "round %d", round);
+		find_slots_check(&tab, what);
+		symtab__exit(&tab);
+	}
+	/*
+	 * Lookups spread over the whole table hit the slots rarely: they
+	 * pause (and the answers stay the same), then look again and stay
+	 * while the lookups come back to a few symbols.
+	 */
+	{
+		struct symtab tab;
+		size_t hint = SIZE_MAX, j;
+		u64 addr = 0x10000;
+		int bad = 0;
+
+		symtab__init(&tab);
+		for (i = 0; i < 60000; i++, addr += 0x40)
+			symtab__add(&tab, addr, 0x30, STB_GLOBAL, STT_FUNC, "s", 1);
+		symtab__finish(&tab, false);
+		for (j = 0; j < 2 * FIND_WINDOW; j++) {
+			addr = 0x10000 + rnd() % (60000 * 0x40);
+			bad += symtab__find(&tab, addr) != symtab__find_hint(&tab, addr, &hint);
+		}
+		CHECK(tab.slots && tab.slots->skip > 0);	/* paused */
+		for (j = 0; j < FIND_PAUSE + 2 * FIND_WINDOW + 100; j++) {
+			addr = 0x10000 + (rnd() % 16) * 0x40 * 997 + rnd() % 0x40;
+			bad += symtab__find(&tab, addr) != symtab__find_hint(&tab, addr, &hint);
+		}
+		CHECK(tab.slots && tab.slots->skip == 0 && tab.slots->hits > 0);	/* back */
+		CHECK(bad == 0);
+		symtab__exit(&tab);
+	}
+	/* A small table searches: no slots. */
+	{
+		struct symtab tab;
+
+		symtab__init(&tab);
+		for (i = 0; i < 100; i++)
+			symtab__add(&tab, 0x1000 + i * 0x10, 0, STB_GLOBAL, STT_FUNC, "s", 1);
+		symtab__finish(&tab, false);
+		CHECK(symtab__find(&tab, 0x1008) != NULL && tab.slots == NULL);
+		symtab__exit(&tab);
+	}
+	/* A kallsyms copy, packed: page ends before the gaps, modules. */
+	memset(&err, 0, sizeof(err));
+	CHECK(mkdtemp(dir) != NULL);
+	cap = 1 << 20;
+	text = malloc(cap);
+	len = 0;
+	{
+		u64 addr = 0xffffffff81000000ull;
+
+		for (i = 0; i < 9000; i++) {
+			bool mod = i >= 8000;
+
+			if (i == 8000)
+				addr = 0xffffffffc0000000ull;
+			addr += rnd() % 16 ? rnd() % 512 : 0x3000 + rnd() % 0x8000;
+			snprintf(line, sizeof(line), "%016llx %c f%zu%s\n", (unsigned long long)addr,
+				 "TtWD"[rnd() % 4], i, mod ? "\t[m]" : "");
+			len += (size_t)snprintf(text + len, cap - len, "%s", line);
+		}
+	}
+	path = unit_write_file(dir, "kallsyms", text);
+	if (kallsyms__load(&ks, path, &err)) {
+		fprintf(stderr, "load: %s\n", err.msg);
+		unit_failures++;
+	} else {
+		CHECK(ks.tab.packed != NULL);
+		find_slots_check(&ks.tab, "packed kallsyms");
+		kallsyms__exit(&ks);
+	}
+	unlink(path);
+	free(path);
+	free(text);
+	rmdir(dir);
+}
+
 void test_kallsyms_parse(void)
 {
 	static const char text[] =
