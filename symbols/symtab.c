@@ -1195,7 +1195,6 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 	symtab__index(tab);
 }
 
-
 /*
  * The lookup, for one form of table (@packed a constant where it is
  * inlined below: the two forms get a search each, without a test of
