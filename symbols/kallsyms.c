@@ -327,6 +327,9 @@ int kallsyms__parse(struct kallsyms *ks, const char *buf, size_t len, const char
 enum { CHUNK = 256 * 1024, MAX_LINE = 4096, RANGE_CHUNK = 64 * 1024 };
 
 size_t kallsyms_split_min = 1u << 20;
+size_t kallsyms_split_joins;
+/* The shortest average line a half's room is made for (kallsyms__load_split). */
+#define SPLIT_LINE	36
 
 /*
  * Parses the plain file @fd from @start, which begins a line, to @end, by
@@ -448,7 +451,7 @@ static int khalf_join(struct kallsyms *ks, struct kparse *st, struct khalf *b)
 		remap[i + 1] = (u16)(j + 1);
 	}
 	if (!ret)
-		ret = symtab__append(&ks->tab, &b->ks.tab, remap);
+		ret = symtab__join_room(&ks->tab, &b->ks.tab, remap);
 	free(remap);
 	if (ret)
 		return ret;
@@ -479,6 +482,7 @@ static int kallsyms__load_split(struct kallsyms *ks, struct kparse *st, int fd, 
 	pthread_t th;
 	char probe[MAX_LINE];
 	u64 mid = size / 2, cut;
+	size_t at, line, i, lines = 0, first = 0, last = 0;
 	ssize_t n = pread(fd, probe, sizeof(probe), (off_t)mid);
 	const char *nl = n > 0 ? memchr(probe, '\n', (size_t)n) : NULL;
 	bool threaded;
@@ -491,11 +495,35 @@ static int kallsyms__load_split(struct kallsyms *ks, struct kparse *st, int fd, 
 		return -EINVAL;
 	memset(&b, 0, sizeof(b));
 	kparse_init(&b.ks, &b.st, st->path, &b.err);
-	b.ks.tab.refs = ks->tab.refs;	/* names as file offsets, as the first half's */
 	b.fd = fd;
 	b.start = cut;
 	b.end = size;
-	symtab__reserve(&b.ks.tab, (size_t)(size - cut) / 40 + 16, (size_t)(size - cut) / 2 + 64);
+	/*
+	 * Both halves are built in one room, the second from where the first
+	 * half's symbols end at most, and moved down to them once both are
+	 * done: the room between them is written twice, so the bound is kept
+	 * near. Lines are taken to be no shorter on average than SPLIT_LINE
+	 * bytes (kernels' average 40-45) or 7/8 of those read at the cut, if
+	 * less. A half whose room is too small drops symbols: the caller then
+	 * parses the file whole.
+	 */
+	line = SPLIT_LINE;
+	for (i = 0; i < (size_t)n; i++) {
+		if (probe[i] == '\n') {
+			if (lines++)
+				last = i;
+			else
+				first = i;
+		}
+	}
+	if (lines > 1 && (last - first) / (lines - 1) * 7 / 8 < line)
+		line = (last - first) / (lines - 1) * 7 / 8;
+	if (line < 8)
+		line = 8;
+	at = (size_t)(cut / line) + 16;
+	symtab__reserve(&ks->tab, at + (size_t)((size - cut) / line) + 16, 0);
+	if (symtab__split_room(&ks->tab, &b.ks.tab, at))
+		return -E2BIG;
 	threaded = !pthread_create(&th, NULL, khalf_main, &b);
 	ret = kparse_range(ks, st, fd, 0, cut);
 	if (threaded)
@@ -506,6 +534,8 @@ static int kallsyms__load_split(struct kallsyms *ks, struct kparse *st, int fd, 
 		ret = khalf_join(ks, st, &b);
 	else
 		ret = ret ? ret : b.ret;
+	if (!ret)
+		__atomic_add_fetch(&kallsyms_split_joins, 1, __ATOMIC_RELAXED);
 	kallsyms__exit(&b.ks);
 	return ret;
 }

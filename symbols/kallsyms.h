@@ -48,6 +48,8 @@ int kallsyms__load(struct kallsyms *ks, const char *path, struct err *err);
  * to split any copy of two lines or more, whatever the CPUs).
  */
 extern size_t kallsyms_split_min;
+/* Split parses joined (the others were parsed again whole): for tests. */
+extern size_t kallsyms_split_joins;
 
 /**
  * kallsyms__text_of - the address of _text (else _stext) in a kallsyms

@@ -314,11 +314,14 @@ out:
  */
 static size_t syms_bytes(const struct symtab *tab)
 {
-	return tab->alloc * sizeof(struct symbol) + (tab->names ? 0 : tab->names_used);
+	size_t alloc = tab->split_alloc ? tab->split_alloc : tab->alloc;
+
+	return alloc * sizeof(struct symbol) + (tab->names ? 0 : tab->names_used);
 }
 
 static void syms_resize(struct symtab *tab, size_t alloc)
 {
+	BUG_ON(tab->split_alloc || tab->view);
 	tab->syms = scratch_realloc(tab->syms, syms_bytes(tab), alloc * sizeof(*tab->syms));
 	tab->alloc = alloc;
 	if (tab->populated > alloc * sizeof(*tab->syms))
@@ -349,7 +352,8 @@ void symtab__exit(struct symtab *tab)
 {
 	if (tab->lazy)
 		lazy_delete(tab->lazy);
-	scratch_free(tab->packed ? (void *)tab->packed : (void *)tab->syms, syms_bytes(tab));
+	if (!tab->view)
+		scratch_free(tab->packed ? (void *)tab->packed : (void *)tab->syms, syms_bytes(tab));
 	scratch_free(tab->names, tab->names_alloc);
 	free(tab->runs);
 	free(tab->groups);
@@ -411,7 +415,8 @@ static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	if (!name)
 		name_len = 0;
 	if ((tab->nr + 1) * sizeof(*s) + tab->names_used + name_len + 1 > SYMTAB_MAX_BYTES ||
-	    tab->nr_side >= SYM_PAYLOAD_MAX || (!name && off >= LAZY_MAX_FILE)) {
+	    tab->nr_side >= SYM_PAYLOAD_MAX || (!name && off >= LAZY_MAX_FILE) ||
+	    ((tab->split_alloc || tab->view) && tab->nr == tab->alloc)) {
 		tab->dropped++;
 		return;
 	}
@@ -451,7 +456,7 @@ void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes)
 {
 	if (tab->refs)
 		name_bytes = 0;
-	if (nr > tab->alloc)
+	if (nr > tab->alloc && !tab->split_alloc && !tab->view)
 		syms_resize(tab, nr);
 	if (name_bytes > tab->names_alloc) {
 		tab->names = scratch_realloc(tab->names, tab->names_alloc, name_bytes);
@@ -465,45 +470,30 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	symtab__add_owned(tab, start, size, binding, type, name, name_len, 0);
 }
 
-#define APPEND_CHUNK	4096	/* symbols: 64 KiB */
-
-int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
+/*
+ * @s of a table joined to @tab, as it reads in @tab: its name offset
+ * past @tab's names (@base), its side entry past @tab's (@side_base), its
+ * kallsyms owner through @remap.
+ */
+static inline struct symbol moved(const struct symtab *tab, struct symbol s, size_t base,
+				  size_t side_base, const u16 *remap)
 {
-	size_t i, nr = tab->nr + src->nr, base = tab->names_used, side_base = tab->nr_side;
-	size_t names = tab->names_used + src->names_used;
+	u32 low = s.info & ((1u << SYM_PAYLOAD_SHIFT) - 1);
 
-	BUG_ON(tab->refs != src->refs);
-	if (tab->dropped || src->dropped || nr * sizeof(struct symbol) + names > SYMTAB_MAX_BYTES ||
-	    tab->nr_side + src->nr_side >= SYM_PAYLOAD_MAX)
-		return -E2BIG;
-	/*
-	 * Symbols, then names, each freed once copied: less at the peak. The
-	 * source's symbols go back as they are copied, 64 KiB at a time: the
-	 * two arrays do not both hold them.
-	 */
-	if (nr > tab->alloc)
-		syms_resize(tab, nr);
-	for (i = 0; i < src->nr; i++) {
-		if (i && !(i % APPEND_CHUNK))
-			scratch_release(src->syms, (i - APPEND_CHUNK) * sizeof(*src->syms),
-					i * sizeof(*src->syms), syms_bytes(src));
-		/* The room the next chunk goes to, mapped in as the last one goes. */
-		if (!(i % APPEND_CHUNK))
-			syms_populate(tab, tab->nr + min_t(size_t, APPEND_CHUNK, src->nr - i), 0);
-		struct symbol s = src->syms[i];
-		u32 low = s.info & ((1u << SYM_PAYLOAD_SHIFT) - 1);
+	if (!tab->refs)
+		s.name += (u32)base;	/* file offsets stay */
+	if (symbol__end_kind(&s) == SYM_END_NEXT && remap)
+		s.info = low | (u32)remap[payload(&s)] << SYM_PAYLOAD_SHIFT;
+	else if (symbol__end_kind(&s) == SYM_END_SIDE)
+		s.info = low | (payload(&s) + (u32)side_base) << SYM_PAYLOAD_SHIFT;
+	return s;
+}
 
-		if (!tab->refs)
-			s.name += (u32)base;	/* file offsets stay */
-		if (symbol__end_kind(&s) == SYM_END_NEXT && remap)
-			s.info = low | (u32)remap[payload(&s)] << SYM_PAYLOAD_SHIFT;
-		else if (symbol__end_kind(&s) == SYM_END_SIDE)
-			s.info = low | (payload(&s) + (u32)side_base) << SYM_PAYLOAD_SHIFT;
-		tab->syms[tab->nr++] = s;
-	}
-	scratch_free(src->syms, syms_bytes(src));
-	src->syms = NULL;
-	src->nr = src->alloc = src->populated = 0;
+/* symtab__join_room's names and side entries, once the symbols moved; @src is let go. */
+static void join_rest(struct symtab *tab, struct symtab *src, size_t base, const u16 *remap)
+{
+	size_t i, names = tab->names_used + src->names_used;
+
 	if (names > tab->names_alloc) {
 		tab->names = scratch_realloc(tab->names, tab->names_alloc, names);
 		tab->names_alloc = names;
@@ -524,6 +514,53 @@ int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap)
 		tab->last_len = src->last_len;
 	}
 	symtab__exit(src);
+}
+
+int symtab__split_room(struct symtab *tab, struct symtab *view, size_t at)
+{
+	BUG_ON(tab->split_alloc || tab->view || view->syms || view->nr);
+	if (tab->nr > at || at >= tab->alloc)
+		return -E2BIG;
+	view->syms = tab->syms + at;
+	view->alloc = tab->alloc - at;
+	view->view = true;
+	view->refs = tab->refs;
+	tab->split_alloc = tab->alloc;
+	tab->alloc = at;
+	if (tab->populated > at * sizeof(*tab->syms))
+		tab->populated = at * sizeof(*tab->syms);
+	return 0;
+}
+
+/*
+ * The second part's symbols were written where they lie by the thread
+ * that built it, and the first part's room up to them by the other: the
+ * move down touches no page but those between the two parts' symbols
+ * (on this project's VM the first write to a page costs about 6 us,
+ * whether or not madvise mapped it in: a copy of a kernel's second half
+ * from a table of its own into fresh pages took 2.5 ms).
+ */
+int symtab__join_room(struct symtab *tab, struct symtab *view, const u16 *remap)
+{
+	size_t i, n1 = tab->nr, nr = tab->nr + view->nr, base = tab->names_used;
+	size_t side_base = tab->nr_side;
+
+	BUG_ON(!tab->split_alloc || !view->view || view->syms != tab->syms + tab->alloc ||
+	       tab->refs != view->refs);
+	tab->alloc = tab->split_alloc;
+	tab->split_alloc = 0;
+	if (tab->dropped || view->dropped ||
+	    nr * sizeof(struct symbol) + tab->names_used + view->names_used > SYMTAB_MAX_BYTES ||
+	    tab->nr_side + view->nr_side >= SYM_PAYLOAD_MAX)
+		return -E2BIG;
+	/* Down, or not at all: a forward copy is safe. */
+	for (i = 0; i < view->nr; i++)
+		tab->syms[n1 + i] = moved(tab, view->syms[i], base, side_base, remap);
+	tab->nr = nr;
+	tab->populated = nr * sizeof(*tab->syms);
+	view->syms = NULL;
+	view->nr = view->alloc = view->populated = 0;
+	join_rest(tab, view, base, remap);
 	return 0;
 }
 

@@ -131,6 +131,14 @@ struct symtab {
 	struct symtab_lazy *lazy;	/* names read back from a file, or NULL */
 	bool refs;		/* while building: names are file offsets (symtab__add_ref) */
 	/*
+	 * While two tables are built in one room (symtab__split_room): the
+	 * whole room's symbols in the first (whose @alloc is its part);
+	 * @view in the second, whose symbols are the rest of that room,
+	 * not its own. Neither grows: a symbol past its part is dropped.
+	 */
+	size_t split_alloc;
+	bool view;
+	/*
 	 * A packed table (symtab__finish of a lazy one, where it fits): syms
 	 * is NULL and packed[0..nr) holds the symbols; a struct symbol is
 	 * made for one when it is found (symtab__find, symtab__sym), once.
@@ -250,15 +258,28 @@ void symtab__add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes);
 
 /**
- * symtab__append - moves the symbols of @src to the end of @tab, both being
- * built (not finished), as if they had been added to @tab in that order,
- * except that @src's first name shares no bytes with @tab's last. A
- * symbol's kallsyms owner o becomes @remap[o] (@remap NULL: kept). @src is
- * left empty. Returns 0, or -E2BIG (nothing moved) where sequential adds
- * would have dropped symbols: past 2 GiB, or either table dropped some.
- * Both keep names, or neither (names as file offsets of one file).
+ * symtab__split_room - lets two threads build @tab and @view at once in
+ * @tab's room (symtab__reserve): @tab keeps its first @at symbols' room
+ * and @view (symtab__init'ed, with @tab's @refs) gets the rest. Neither
+ * grows while split: a symbol past a part's room is dropped, and the join
+ * then fails. Returns 0, or -E2BIG where @tab already holds more than @at
+ * symbols or has no room past @at (nothing changed).
  */
-int symtab__append(struct symtab *tab, struct symtab *src, const u16 *remap);
+int symtab__split_room(struct symtab *tab, struct symtab *view, size_t at);
+
+/**
+ * symtab__join_room - ends a split: @view's symbols move down to follow
+ * @tab's in the one room (in place: no copy into memory not written
+ * yet), as if they had been added to @tab in that order, except that
+ * @view's first name shares no bytes with @tab's last. A symbol's
+ * kallsyms owner o becomes @remap[o] (@remap NULL: kept). @view is left
+ * empty for symtab__exit. Returns 0, or -E2BIG (nothing moved, @tab's
+ * room whole again) where sequential adds would have dropped symbols:
+ * either part dropped some (its room was too small), or past 2 GiB.
+ * A split that is not joined is undone by symtab__exit of both, in
+ * either order.
+ */
+int symtab__join_room(struct symtab *tab, struct symtab *view, const u16 *remap);
 
 /**
  * symtab_line_fn - where, in the bytes @p[0..@len) read at a symbol's

@@ -18,7 +18,8 @@ void test_kallsyms_hex(void);
 void test_kallsyms_split(void);
 void test_kallsyms_lazy(void);
 void test_kallsyms_lazy_threads(void);
-void test_symtab_append_peak(void);
+void test_symtab_join_peak(void);
+void test_symtab_split_room(void);
 void test_symtab_build_faults(void);
 void test_prefault_write(void);
 void test_kallsyms_parse(void);
@@ -104,7 +105,8 @@ static const struct unit_test tests[] = {
 	{ "kallsyms_split", test_kallsyms_split },
 	{ "kallsyms_lazy", test_kallsyms_lazy },
 	{ "kallsyms_lazy_threads", test_kallsyms_lazy_threads },
-	{ "symtab_append_peak", test_symtab_append_peak },
+	{ "symtab_join_peak", test_symtab_join_peak },
+	{ "symtab_split_room", test_symtab_split_room },
 	{ "symtab_build_faults", test_symtab_build_faults },
 	{ "prefault_write", test_prefault_write },
 	{ "kallsyms_parse", test_kallsyms_parse },
