@@ -482,7 +482,7 @@ static int kallsyms__load_split(struct kallsyms *ks, struct kparse *st, int fd, 
 	pthread_t th;
 	char probe[MAX_LINE];
 	u64 mid = size / 2, cut;
-	size_t at, line, i, lines = 0, first = 0, last = 0;
+	size_t at, line, i, lines = 0, first, last;
 	ssize_t n = pread(fd, probe, sizeof(probe), (off_t)mid);
 	const char *nl = n > 0 ? memchr(probe, '\n', (size_t)n) : NULL;
 	bool threaded;
@@ -508,16 +508,15 @@ static int kallsyms__load_split(struct kallsyms *ks, struct kparse *st, int fd, 
 	 * parses the file whole.
 	 */
 	line = SPLIT_LINE;
-	for (i = 0; i < (size_t)n; i++) {
+	first = last = (size_t)(nl - probe);
+	for (i = first + 1; i < (size_t)n; i++) {
 		if (probe[i] == '\n') {
-			if (lines++)
-				last = i;
-			else
-				first = i;
+			lines++;
+			last = i;
 		}
 	}
-	if (lines > 1 && (last - first) / (lines - 1) * 7 / 8 < line)
-		line = (last - first) / (lines - 1) * 7 / 8;
+	if (lines && (last - first) / lines * 7 / 8 < line)
+		line = (last - first) / lines * 7 / 8;
 	if (line < 8)
 		line = 8;
 	at = (size_t)(cut / line) + 16;

@@ -319,9 +319,15 @@ static size_t syms_bytes(const struct symtab *tab)
 	return alloc * sizeof(struct symbol) + (tab->names ? 0 : tab->names_used);
 }
 
+/* Split in one room (symtab__split_room): the symbols' room cannot grow. */
+static inline bool room_fixed(const struct symtab *tab)
+{
+	return tab->split_alloc || tab->view;
+}
+
 static void syms_resize(struct symtab *tab, size_t alloc)
 {
-	BUG_ON(tab->split_alloc || tab->view);
+	BUG_ON(room_fixed(tab));
 	tab->syms = scratch_realloc(tab->syms, syms_bytes(tab), alloc * sizeof(*tab->syms));
 	tab->alloc = alloc;
 	if (tab->populated > alloc * sizeof(*tab->syms))
@@ -416,7 +422,7 @@ static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		name_len = 0;
 	if ((tab->nr + 1) * sizeof(*s) + tab->names_used + name_len + 1 > SYMTAB_MAX_BYTES ||
 	    tab->nr_side >= SYM_PAYLOAD_MAX || (!name && off >= LAZY_MAX_FILE) ||
-	    ((tab->split_alloc || tab->view) && tab->nr == tab->alloc)) {
+	    (room_fixed(tab) && tab->nr == tab->alloc)) {
 		tab->dropped++;
 		return;
 	}
@@ -456,7 +462,7 @@ void symtab__reserve(struct symtab *tab, size_t nr, size_t name_bytes)
 {
 	if (tab->refs)
 		name_bytes = 0;
-	if (nr > tab->alloc && !tab->split_alloc && !tab->view)
+	if (nr > tab->alloc && !room_fixed(tab))
 		syms_resize(tab, nr);
 	if (name_bytes > tab->names_alloc) {
 		tab->names = scratch_realloc(tab->names, tab->names_alloc, name_bytes);
