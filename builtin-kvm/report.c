@@ -19,6 +19,7 @@
 #include "util/export.h"
 #include "util/filter.h"
 #include "util/hist.h"
+#include "util/kernel.h"
 #include "util/options.h"
 #include "util/session.h"
 
@@ -434,8 +435,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				if (key.more)
 					obj_more = *key.more;
 				else
-					obj_more = (struct hist_more){ .vcpu = -1, .cpu = -1,
-								       .tid = (u32)-1 };
+					obj_more = (struct hist_more){ .vcpu = -1, .cpu = -1 };
 				obj_modes = (struct hist_modes){
 					.obj_off = machines__frame_object_offset(rep->machines,
 										 rep->sample, &f[k]) };
@@ -559,6 +559,57 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 }
 
 /* report_sample with filters, call paths, stacks or the pool. */
+/*
+ * The host's kallsyms, read beside from the first kernel sample
+ * (machines.kernel_beside): once read (at once with @wait), the samples
+ * held meanwhile are counted. Returns whether it is read.
+ */
+static bool report__settle_kernel(struct report *rep, struct session *session, bool wait)
+{
+	struct machine *host = &session->machines.host;
+	bool beside = host->ks_job != NULL;
+	u64 held = 0;
+	int i;
+
+	if (!machine__kernel_settle(&session->machines, host, wait))
+		return false;
+	for (i = 0; i < rep->nr_hists; i++)
+		held += hists__count_held(&rep->hists[i]);
+	if (beside)
+		pr_debug("report: kallsyms read beside: %" PRIu64 " kernel samples held meanwhile",
+			 held);
+	return true;
+}
+
+/* A held sample that cannot wait (no room, or a path that needs its symbol now). */
+static __attribute__((noinline)) void report__resolve_held(struct report *rep,
+							   struct session *session,
+							   struct addr_location *al)
+{
+	report__settle_kernel(rep, session, true);
+	machines__resolve_held(al);
+}
+
+/*
+ * A plain sample held: kept for later while kallsyms is being read;
+ * once it is, the held ones are counted, then this one.
+ */
+static __attribute__((noinline)) int report_sample_held(struct report *rep,
+							struct session *session,
+							struct evsel *evsel,
+							const struct perf_sample *sample,
+							struct addr_location *al)
+{
+	struct hists *h = &rep->hists[evsel->idx];
+	int cpu = sample_cpu(evsel, sample);
+
+	if (!report__settle_kernel(rep, session, false) && hists__hold(h, al, sample->period, cpu))
+		return 0;
+	report__resolve_held(rep, session, al);
+	hists__add_cpu(h, al, sample->period, cpu, false);
+	return 0;
+}
+
 static __attribute__((noinline)) int report_sample_full(struct report *rep,
 							 struct session *session,
 							 struct evsel *evsel,
@@ -569,6 +620,13 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	struct hist_entry *he;
 	bool hidden, stacks;
 	size_t n = 0;
+
+	if (al->held) {
+		/* held as report_sample holds, once the event's hists are made */
+		if (rep->plain)
+			return report_sample_held(rep, session, evsel, sample, al);
+		report__resolve_held(rep, session, al);
+	}
 
 	if (rep->pool) {
 		hist_pool__add(rep->pool, (u32)evsel->idx, al,
@@ -643,6 +701,8 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 	 */
 	if (!rep->plain || evsel->idx >= rep->nr_hists)
 		return report_sample_full(rep, session, evsel, sample, al);
+	if (__builtin_expect(al->held, 0))
+		return report_sample_held(rep, session, evsel, sample, al);
 	hists__add_cpu(&rep->hists[evsel->idx], al, sample->period, sample_cpu(evsel, sample),
 		       false);
 	return 0;
@@ -1140,7 +1200,13 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	report__start_pool(&rep);
 	rep.plain = report__plain(&rep);
+	/*
+	 * The plain path holds the host's kernel samples while kallsyms is
+	 * read on a thread of its own, instead of waiting for it.
+	 */
+	s->machines.kernel_beside = rep.plain && rep.tool.sample == report_sample;
 	e = session__process_events(s);
+	report__settle_kernel(&rep, s, true);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
 	rep.pool = NULL;
 	if (e) {

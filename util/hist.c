@@ -148,9 +148,16 @@ static int print_comm(const struct hist_entry *he, char *buf, size_t len)
 	return print_str(buf, len, he->comm);
 }
 
+const char *hist_entry__pid_comm(const struct hist_entry *he)
+{
+	const struct thread *t = he->more ? he->more->thread : NULL;
+
+	return t ? t->comm : he->comm;
+}
+
 static int print_pid(const struct hist_entry *he, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%7d:%s", (int)hist_entry__tid(he), he->comm);
+	return snprintf(buf, len, "%7d:%s", (int)hist_entry__tid(he), hist_entry__pid_comm(he));
 }
 
 static int print_dso(const struct hist_entry *he, char *buf, size_t len)
@@ -364,6 +371,7 @@ struct hist_key {
 	u8 cpumode;
 	bool filtered;
 	u64 obj_off;		/* @sym a data object: hist_more's obj_off */
+	const struct thread *thread;	/* the sample's: hist_more's, not compared */
 };
 
 /* hists->fields: the row fields each sort key compares. */
@@ -487,6 +495,7 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->addr = hist_entry__addr(he);
 	k->srcline = hist_entry__srcline(he);
 	k->tid = hist_entry__tid(he);
+	k->thread = he->more ? he->more->thread : NULL;
 	k->vcpu = hist_entry__vcpu(he);
 	k->cpu = hist_entry__cpu(he);
 	k->level = he->level;
@@ -515,7 +524,7 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 		more->srcline = k->srcline;
 		more->vcpu = k->vcpu;
 		more->cpu = k->cpu;
-		more->tid = k->tid;
+		more->thread = k->thread;
 		he->more = more;
 	}
 }
@@ -638,7 +647,6 @@ struct hist_more *hist_entry__more(struct hist_entry *he)
 		he->more = xzalloc(sizeof(*he->more));
 		he->more->vcpu = -1;
 		he->more->cpu = -1;
-		he->more->tid = (u32)-1;
 		he->flags |= HE_MORE_OWN;
 	}
 	return he->more;
@@ -800,6 +808,7 @@ void hists__exit(struct hists *hists)
 	hists__reset(hists);
 	srcline_cache__delete(hists->srcline);
 	hists->srcline = NULL;
+	hists__drop_held(hists);
 }
 
 static int entry_cmp(const struct sort_order *so, const struct hist_entry *a,
@@ -1133,6 +1142,7 @@ key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool 
 
 	k->comm = t ? t->comm : ":-1";
 	k->tid = t ? t->tid : (u32)-1;
+	k->thread = t;
 	k->vcpu = t ? t->vcpu : -1;
 	k->machine = al->machine;
 	k->dso = al->dso;
@@ -1234,6 +1244,188 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 	if (__builtin_expect(hists->fields != DEFAULT_FIELDS, 0))
 		return hists__add_cpu_other(hists, al, period, cpu, filtered);
 	return hists__add_cpu_fast(hists, al, period, cpu, filtered, true);
+}
+
+/*
+ * Samples held while the host's kallsyms is read beside (hists__hold):
+ * one entry for each set of row fields and address, in the order first
+ * held, with its sample count and period. Counted in that order, each
+ * row's first sample is what it would have been (a row's mode and data
+ * object offset are its first sample's).
+ */
+struct held_sample {
+	const char *comm;
+	const struct thread *thread;
+	struct machine *machine;
+	struct dso *dso;
+	u64 ip, map_start, map_pgoff;
+	u64 n, period;
+	u32 tid, next;		/* @next: the bucket's next entry, HELD_NONE: none */
+	int vcpu, cpu;
+	char level;
+	u8 cpumode;
+};
+
+struct hists_held {
+	struct held_sample *e;
+	u32 nr, alloc;
+	u32 *bucket;		/* alloc * 2 of them */
+};
+
+static void row__set_samples(struct hist_entry *he, u64 n);
+
+#define HELD_NONE	UINT32_MAX
+#define HELD_MIN	256
+/* 80 bytes each: at most 1.3 MB, then the caller waits for the symbols. */
+#define HELD_MAX	16384
+
+static u32 held_hash(const struct held_sample *h)
+{
+	u64 x = h->ip ^ (uintptr_t)h->comm * 0x9e3779b97f4a7c15ull ^ (u64)h->tid << 32 ^
+		(u64)(u32)h->cpu << 16 ^ (uintptr_t)h->dso;
+
+	x *= 0xff51afd7ed558ccdull;
+	return (u32)(x >> 32);
+}
+
+static bool held_same(const struct held_sample *a, const struct held_sample *b)
+{
+	return a->ip == b->ip && a->comm == b->comm && a->thread == b->thread && a->cpu == b->cpu &&
+	       a->dso == b->dso && a->machine == b->machine && a->vcpu == b->vcpu &&
+	       a->map_start == b->map_start && a->map_pgoff == b->map_pgoff &&
+	       a->level == b->level && a->cpumode == b->cpumode;
+}
+
+/* Room for one more entry; false at HELD_MAX. */
+static bool held_grow(struct hists_held *hd)
+{
+	u32 i, n = hd->alloc ? hd->alloc * 2 : HELD_MIN;
+
+	if (hd->nr < hd->alloc)
+		return true;
+	if (hd->alloc >= HELD_MAX)
+		return false;
+	hd->e = xrealloc(hd->e, n * sizeof(*hd->e));
+	free(hd->bucket);
+	hd->bucket = xmalloc(2 * (size_t)n * sizeof(*hd->bucket));
+	memset(hd->bucket, 0xff, 2 * (size_t)n * sizeof(*hd->bucket));	/* HELD_NONE */
+	hd->alloc = n;
+	for (i = 0; i < hd->nr; i++) {
+		u32 b = held_hash(&hd->e[i]) & (2 * n - 1);
+
+		hd->e[i].next = hd->bucket[b];
+		hd->bucket[b] = i;
+	}
+	return true;
+}
+
+bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu)
+{
+	struct hists_held *hd = hists->held;
+	const struct thread *t = al->thread;
+	struct held_sample key = {
+		.comm = t ? t->comm : ":-1",
+		.thread = t,
+		.machine = al->machine,
+		.dso = al->dso,
+		.ip = al->addr,
+		.map_start = al->map ? al->map->start : 0,
+		.map_pgoff = al->map ? al->map->pgoff : 0,
+		.tid = t ? t->tid : (u32)-1,
+		.vcpu = t ? t->vcpu : -1,
+		.cpu = cpu,
+		.level = al->level,
+		.cpumode = al->cpumode,
+	};
+	u32 b, i;
+
+	/* srcline keys read the address's line now, from @al */
+	if (hists->fields & RF_SRCLINE)
+		return false;
+	if (!hd)
+		hd = hists->held = xzalloc(sizeof(*hd));
+	b = hd->alloc ? held_hash(&key) & (2 * hd->alloc - 1) : 0;
+	for (i = hd->alloc ? hd->bucket[b] : HELD_NONE; i != HELD_NONE; i = hd->e[i].next) {
+		if (held_same(&hd->e[i], &key)) {
+			hd->e[i].n++;
+			hd->e[i].period += period;
+			return true;
+		}
+	}
+	if (hd->nr == hd->alloc) {
+		if (!held_grow(hd))
+			return false;
+		b = held_hash(&key) & (2 * hd->alloc - 1);
+	}
+	key.n = 1;
+	key.period = period;
+	key.next = hd->bucket[b];
+	hd->bucket[b] = hd->nr;
+	hd->e[hd->nr++] = key;
+	return true;
+}
+
+u64 hists__count_held(struct hists *hists)
+{
+	struct hists_held *hd = hists->held;
+	u64 nr = 0;
+	u32 i;
+
+	for (i = 0; hd && i < hd->nr; i++) {
+		const struct held_sample *h = &hd->e[i];
+		struct addr_location al = {
+			.machine = h->machine,
+			.dso = h->dso,
+			.addr = h->ip,
+			.level = h->level,
+			.cpumode = h->cpumode,
+		};
+		struct hist_key k = {
+			.comm = h->comm,
+			.machine = h->machine,
+			.dso = h->dso,
+			.tid = h->tid,
+			.thread = h->thread,
+			.vcpu = h->vcpu,
+			.cpu = h->cpu,
+			.level = h->level,
+			.cpumode = h->cpumode,
+		};
+		struct hist_entry *he;
+		u32 hash;
+
+		machines__resolve_held(&al);
+		k.sym = al.sym;
+		k.addr = al.sym ? 0 : h->ip;
+		if (al.sym && symbol__is_object(al.sym))
+			k.obj_off = symbol__object_offset(h->dso, al.sym, h->ip, false,
+							  h->machine ? h->machine->reloc : 0,
+							  h->map_start, h->map_pgoff);
+		hash = key_hash(hists->fields, &k);
+		he = hists__lookup(hists, &k, hash);
+		if (!he)
+			he = hists__insert(hists, &k, hash);
+		row__set_samples(he, hist_entry__nr_samples(he) + h->n);
+		add_mode_period(he, h->cpumode, h->period);
+		row__set_period(he, hist_entry__period(he) + h->period);
+		hists->nr_samples += h->n;
+		hists->total_period += h->period;
+		hists->mode_samples[h->cpumode & 7] += h->n;
+		nr += h->n;
+	}
+	hists->last = NULL;
+	hists__drop_held(hists);
+	return nr;
+}
+
+void hists__drop_held(struct hists *hists)
+{
+	if (!hists->held)
+		return;
+	free(hists->held->e);
+	free(hists->held->bucket);
+	free(hists->held);
+	hists->held = NULL;
 }
 
 void sort_order__full(struct sort_order *so, const struct sort_order *lead)
@@ -1590,6 +1782,7 @@ struct pool_sample {
 	struct dso *dso;
 	const struct symbol *sym;
 	const char *comm;
+	const struct thread *thread;
 	u64 addr, period;
 	u32 tid, idx, part;
 	int vcpu, cpu;
@@ -1700,6 +1893,7 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 {
 	key->comm = ps->comm;
 	key->tid = ps->tid;
+	key->thread = ps->thread;
 	key->machine = ps->machine;
 	key->dso = ps->dso;
 	key->sym = ps->sym;
@@ -1892,6 +2086,7 @@ void hist_pool__add(struct hist_pool *p, u32 idx, const struct addr_location *al
 	ps->sym = al->sym;
 	ps->comm = al->thread ? al->thread->comm : ":-1";
 	ps->tid = al->thread ? al->thread->tid : (u32)-1;
+	ps->thread = al->thread;
 	ps->vcpu = al->thread ? al->thread->vcpu : -1;
 	ps->addr = al->addr;
 	ps->period = period;

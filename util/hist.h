@@ -96,7 +96,11 @@ struct hist_more {
 	u32 nr_children;
 	u32 samples_hi;		/* the sample count's high word */
 	u32 period_hi;		/* the period's high word */
-	u32 tid;		/* the "pid" key is per thread, as perf's */
+	/*
+	 * The first sample's thread: the "pid" key groups by its tid (per
+	 * thread, as perf's) and prints the command it has in the end.
+	 */
+	const struct thread *thread;
 };
 
 /*
@@ -157,8 +161,15 @@ static inline int hist_entry__vcpu(const struct hist_entry *he)
 /* The thread id the pid and tid keys compare; -1 where the keys compare neither. */
 static inline u32 hist_entry__tid(const struct hist_entry *he)
 {
-	return he->more ? he->more->tid : (u32)-1;
+	return he->more && he->more->thread ? he->more->thread->tid : (u32)-1;
 }
+
+/**
+ * hist_entry__pid_comm - the command the "pid" key prints: as perf, the
+ * one the row's thread (its first sample's) has at the end, not the one
+ * it had at the sample.
+ */
+const char *hist_entry__pid_comm(const struct hist_entry *he);
 
 static inline int hist_entry__cpu(const struct hist_entry *he)
 {
@@ -326,6 +337,7 @@ struct hists {
 	struct hist_more *free_more;
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
+	struct hists_held *held;	/* hists__hold's, until counted */
 };
 
 /** rows__at - the row of index @i in the chunk directory @rows (hists->rows). */
@@ -395,6 +407,27 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
  */
 struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
 				  u64 period, int cpu, bool filtered);
+
+/**
+ * hists__hold - keeps a sample of @al, a host kernel sample whose symbol
+ * is not looked up yet (@al->held: the host's kallsyms is being read),
+ * to be counted by hists__count_held; samples of the same fields and
+ * address are kept as one. Returns false, keeping nothing, when there is
+ * no room left (or the sort keys need more of @al than is kept): the
+ * caller then waits for the symbols and counts it as usual.
+ */
+bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu);
+
+/**
+ * hists__count_held - counts the samples hists__hold kept, their symbols
+ * looked up now (machines__resolve_held; the kallsyms load settled), in
+ * the rows hists__add_cpu would have counted them in, in the order they
+ * were first held. Returns how many samples it counted.
+ */
+u64 hists__count_held(struct hists *hists);
+
+/** hists__drop_held - forgets the samples held, uncounted. */
+void hists__drop_held(struct hists *hists);
 
 /** hists__total_period - what percentages are of: all, or with @relative the shown. */
 u64 hists__total_period(const struct hists *hists);

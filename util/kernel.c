@@ -10,6 +10,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,11 +291,148 @@ static bool vmlinux__check(struct elf_image *img, const char *path, struct err *
 	return false;
 }
 
+/*
+ * The host's kallsyms read on a thread of its own (machines.kernel_beside):
+ * what machine__load_kernel needs of the machine is taken when it starts,
+ * so that finishing it (kernel_finish_host) gives what loading at once
+ * would have.
+ */
+struct kernel_job {
+	pthread_t thread;
+	char *path;
+	struct kallsyms *ks;
+	struct err err;
+	int ret;
+	bool done;		/* atomic: the thread has finished */
+	u64 text_recorded;	/* the machine's, when the load started */
+	bool has_text_recorded;
+	struct dso **mods;	/* the module DSOs there were then */
+	size_t nr_mods;
+};
+
+static void *kernel_job_main(void *arg)
+{
+	struct kernel_job *j = arg;
+
+	j->ret = kallsyms__load(j->ks, j->path, &j->err);
+	__atomic_store_n(&j->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The host's relocation, its warning and its module DSOs' owners, once kallsyms is read. */
+static void kernel_finish_host(struct machines *m, struct machine *machine, u64 text_recorded,
+			       bool has_text_recorded, struct dso *const *mods, size_t nr_mods)
+{
+	size_t i;
+
+	/* Host: the map records laid out the kmaps; relocate by _text, and say so. */
+	if (machine->ks && machine->ks->has_text && has_text_recorded)
+		machine->reloc = (s64)(text_recorded - machine->ks->text);
+	if (machine->reloc)
+		machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64 " but "
+				    "'%s' says %#" PRIx64 ": the host rebooted (KASLR moved the "
+				    "kernel) or that file is of another kernel; kernel symbols are "
+				    "relocated by %+" PRId64 " (wrong if it is another kernel), "
+				    "module symbols are likely stale", machine->name,
+				    text_recorded,
+				    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+				    machine->ks->text, machine->reloc);
+	for (i = 0; i < nr_mods; i++) {
+		char *name = module_name_of(mods[i]->long_name);
+
+		mods[i]->owner = module_owner(machine, name);
+		free(name);
+	}
+}
+
+/* @machine's module DSOs, @*n of them (an array the caller frees). */
+static struct dso **module_dsos(struct machine *machine, size_t *n)
+{
+	struct dso *dso, **mods;
+	size_t i, k = 0;
+
+	machine__for_each_dso(machine, i, dso)
+		k += dso->kind == DSO_MODULE;
+	mods = xcalloc(k ? k : 1, sizeof(*mods));
+	*n = 0;
+	machine__for_each_dso(machine, i, dso)
+		if (dso->kind == DSO_MODULE)
+			mods[(*n)++] = dso;
+	return mods;
+}
+
+/* Starts the host's kallsyms load beside; false when it cannot (loaded at once then). */
+static bool kernel_job_start(struct machines *m, struct machine *machine)
+{
+	struct kernel_job *j = xzalloc(sizeof(*j));
+
+	j->mods = module_dsos(machine, &j->nr_mods);
+	j->path = xstrdup(machine->kallsyms_path ? machine->kallsyms_path :
+			  m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms");
+	j->ks = xzalloc(sizeof(*j->ks));
+	j->text_recorded = machine->text_recorded;
+	j->has_text_recorded = machine->has_text_recorded;
+	if (thread_start(&j->thread, kernel_job_main, j)) {
+		free(j->ks);
+		free(j->path);
+		free(j->mods);
+		free(j);
+		return false;
+	}
+	machine->ks_job = j;
+	return true;
+}
+
+bool machine__kernel_settle(struct machines *m, struct machine *machine, bool wait)
+{
+	struct kernel_job *j = machine->ks_job;
+
+	if (!j)
+		return true;
+	if (!wait && !__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
+		return false;
+	pthread_join(j->thread, NULL);
+	machine->ks_job = NULL;
+	if (j->ret) {
+		free(j->ks);
+		if (!machine->load_err) {
+			machine->load_err = j->ret;
+			machine->load_error = xstrdup(j->err.msg);
+		}
+		machines__warn_once(m, "%s", j->err.msg);
+	} else {
+		machine->ks = j->ks;
+	}
+	kernel_finish_host(m, machine, j->text_recorded, j->has_text_recorded, j->mods,
+			   j->nr_mods);
+	m->gen++;	/* samples kept unresolved are resolved from here */
+	free(j->mods);
+	free(j->path);
+	free(j);
+	return true;
+}
+
+void machine__kernel_abandon(struct machine *machine)
+{
+	struct kernel_job *j = machine->ks_job;
+
+	if (!j)
+		return;
+	pthread_join(j->thread, NULL);
+	machine->ks_job = NULL;
+	if (!j->ret)
+		kallsyms__exit(j->ks);
+	free(j->ks);
+	free(j->mods);
+	free(j->path);
+	free(j);
+}
+
 void machine__load_kernel(struct machines *m, struct machine *machine)
 {
+	struct dso *dso, **mods;
 	struct err err;
-	struct dso *dso;
-	size_t i;
+	size_t i, n;
 	int ret;
 
 	if (machine->ks_tried)
@@ -303,6 +442,9 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 		if (dso->kind == DSO_KERNEL || dso->kind == DSO_MODULE)
 			dso->loaded = true;
 	if (machine->flags & MACHINE_NO_SYMBOLS)
+		return;
+	if (m->kernel_beside && !(machine->flags & MACHINE_GUEST) && !machine->vmlinux_path &&
+	    kernel_job_start(m, machine))
 		return;
 	if (machine->vmlinux_path) {
 		struct elf_image *img = xzalloc(sizeof(*img));
@@ -344,26 +486,9 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 		guest__build_kmaps(m, machine);
 		return;
 	}
-	/* Host: the map records laid out the kmaps; relocate by _text, and say so. */
-	if (machine->ks && machine->ks->has_text && machine->has_text_recorded)
-		machine->reloc = (s64)(machine->text_recorded - machine->ks->text);
-	if (machine->reloc)
-		machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64 " but "
-				    "'%s' says %#" PRIx64 ": the host rebooted (KASLR moved the "
-				    "kernel) or that file is of another kernel; kernel symbols are "
-				    "relocated by %+" PRId64 " (wrong if it is another kernel), "
-				    "module symbols are likely stale", machine->name,
-				    machine->text_recorded,
-				    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
-				    machine->ks->text, machine->reloc);
-	machine__for_each_dso(machine, i, dso) {
-		if (dso->kind == DSO_MODULE) {
-			char *name = module_name_of(dso->long_name);
-
-			dso->owner = module_owner(machine, name);
-			free(name);
-		}
-	}
+	mods = module_dsos(machine, &n);
+	kernel_finish_host(m, machine, machine->text_recorded, machine->has_text_recorded, mods, n);
+	free(mods);
 }
 
 /*

@@ -7,6 +7,8 @@
  * vmlinux, a guest's .ko files, the guest files carried in a data file)
  * and the kernel maps a guest's layout is built from.
  */
+#include <stdbool.h>
+
 #include "util/util.h"
 
 struct dso;
@@ -22,6 +24,18 @@ struct machines;
  * @machine->load_error.
  */
 void machine__load_kernel(struct machines *m, struct machine *machine);
+
+/**
+ * machine__kernel_settle - where the host's kallsyms is being read beside
+ * (machines.kernel_beside), finishes that load as machine__load_kernel
+ * would have: at once, or (@wait false) only if the reading is done.
+ * Returns true when no load is left running; then samples resolved while
+ * it ran (addr_location.held) can be looked up (machines__resolve_held).
+ */
+bool machine__kernel_settle(struct machines *m, struct machine *machine, bool wait);
+
+/** machine__kernel_abandon - waits for a load beside to end, and drops what it read. */
+void machine__kernel_abandon(struct machine *machine);
 
 /**
  * guest__build_kmaps - lays out a guest's kernel maps from its symbol

@@ -75,6 +75,7 @@ static void machine__exit(struct machine *machine)
 {
 	size_t i;
 
+	machine__kernel_abandon(machine);
 	machine__delete_threads(machine);
 	for (i = 0; i < machine->dso_names.nr; i++)
 		while (machine->dso_by_name[i]) {
@@ -466,6 +467,12 @@ lookup_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 
 	}
 }
 
+void machines__resolve_held(struct addr_location *al)
+{
+	al->held = false;
+	al->sym = kernel_symbol(al->machine, al->dso, al->addr, al->machine->reloc, NULL);
+}
+
 void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint)
 {
 	lookup_symbol(lk->machine, lk->dso, lk->ip, lk->reloc, lk->map_start, lk->map_pgoff, al,
@@ -558,6 +565,11 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 	al->dso = map->dso;
 	if (!map->dso->loaded)
 		dso__load(m, map->dso);
+	if (__builtin_expect(machine->ks_job != NULL, 0) &&
+	    (map->dso->kind == DSO_KERNEL || map->dso->kind == DSO_MODULE)) {
+		al->held = true;	/* looked up once kallsyms is read */
+		return false;
+	}
 	if (!lk) {
 		lookup_symbol(machine, map->dso, s->ip, machine->reloc, map->start, map->pgoff, al,
 			      NULL);

@@ -21,6 +21,7 @@
 struct symbol;
 struct kallsyms;
 struct kmodule;
+struct kernel_job;
 struct elf_image;
 struct perf_data;
 struct err;
@@ -46,6 +47,7 @@ struct machine {
 	struct dso *guest_user_dso;
 	struct kallsyms *ks;	/* loaded on first use */
 	bool ks_tried;
+	struct kernel_job *ks_job;	/* the host's kallsyms being read beside (kernel.c) */
 	char *kallsyms_path, *modules_path, *vmlinux_path;
 	struct elf_image *vmlinux;
 	struct kmodule *mods;	/* the modules file's */
@@ -77,6 +79,13 @@ struct machines {
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
 	const struct perf_data *data;
 	bool warned_guest_merge;
+	/*
+	 * The host's kallsyms is read on a thread of its own from the first
+	 * kernel sample, and its samples come out held (addr_location.held)
+	 * until it is read: for callers that keep such samples and look them
+	 * up later (report's plain path).
+	 */
+	bool kernel_beside;
 	char **warnings;
 	size_t nr_warnings;
 	/*
@@ -113,6 +122,12 @@ struct addr_location {
 	u64 addr;			/* map-relative address (perf's al->addr) */
 	char level;			/* 'k' '.' 'g' 'u' 'H' */
 	u8 cpumode;
+	/*
+	 * A host kernel sample whose symbol is not looked up yet: the host's
+	 * kallsyms is still being read (machines.kernel_beside). @sym is NULL
+	 * and @addr the ip until machines__resolve_held.
+	 */
+	bool held;
 };
 
 void machines__init(struct machines *m, const struct perf_data *data);
@@ -129,6 +144,13 @@ int machines__load_guest_symbols(struct machines *m, struct err *err);
 
 /** machines__process_event - updates the model from a non-sample record. */
 int machines__process_event(struct machines *m, const union perf_event *ev);
+
+/**
+ * machines__resolve_held - looks up the symbol of @al, a sample resolved
+ * while the host's kallsyms was being read (@al->held), once
+ * machine__kernel_settle has finished that.
+ */
+void machines__resolve_held(struct addr_location *al);
 
 /**
  * machines__resolve_callchain - resolves the sample's callchain into at

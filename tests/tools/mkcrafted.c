@@ -45,6 +45,12 @@
  *   late-maps N         N samples (default 100,000) in time order, no
  *                       FINISHED_ROUND, then the MMAP they fall in and a
  *                       COMM for their process, both timed before them
+ *   kernel              host kernel samples, from lines on stdin, each a
+ *                       record in time order: "text ADDR" (the kernel map,
+ *                       _text at ADDR), "module START LEN NAME" (a module
+ *                       map, [NAME]), "comm PID TID NAME", "sample IP PID
+ *                       TID CPU" (a kernel-mode sample); a FINISHED_ROUND
+ *                       after every 1000 samples
  */
 #include <elf.h>
 #include <errno.h>
@@ -760,6 +766,61 @@ static void shape_objects(const char *path, const char *elf, char **pairs, int n
 	free(d.p);
 }
 
+#define KERNEL		1	/* PERF_RECORD_MISC_KERNEL */
+
+/* A kernel map (pid -1), as perf record writes the kernel's and each module's. */
+static void rec_kmap(struct buf *b, u64 start, u64 len, u64 pgoff, const char *name, u64 time)
+{
+	rec_begin(b, REC_MMAP, KERNEL);
+	buf_u32(b, (u32)-1);
+	buf_u32(b, 0);
+	buf_u64(b, start);
+	buf_u64(b, len);
+	buf_u64(b, pgoff);
+	put_str(b, name);
+	trailer(b, (u32)-1, 0, time, one_id, 0);
+	rec_end(b);
+}
+
+static void shape_kernel(const char *path)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 };
+	char line[512], name[256], mname[300];
+	u64 a, len, time = 1, nr = 0;
+	unsigned pid, tid, cpu;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		time++;
+		if (sscanf(line, "text %" SCNx64, &a) == 1) {
+			rec_kmap(&d, a, UINT64_MAX - a, a, "[kernel.kallsyms]_text", time);
+		} else if (sscanf(line, "module %" SCNx64 " %" SCNx64 " %255s", &a, &len, name) == 3) {
+			snprintf(mname, sizeof(mname), "[%s]", name);
+			rec_kmap(&d, a, len, 0, mname, time);
+		} else if (sscanf(line, "comm %u %u %255s", &pid, &tid, name) == 3) {
+			rec_comm(&d, pid, tid, name, time, one_id);
+		} else if (sscanf(line, "sample %" SCNx64 " %u %u %u", &a, &pid, &tid, &cpu) == 4) {
+			rec_begin(&d, REC_SAMPLE, KERNEL);
+			buf_u64(&d, a);
+			buf_u32(&d, pid);
+			buf_u32(&d, tid);
+			buf_u64(&d, time);
+			buf_u64(&d, one_id);
+			buf_u64(&d, cpu);
+			buf_u64(&d, 100000 + (a & 0xff));	/* periods that differ */
+			rec_end(&d);
+			if (++nr % 1000 == 0) {
+				rec_begin(&d, REC_FINISHED_ROUND, 0);
+				rec_end(&d);
+			}
+		} else {
+			die("kernel: bad line '%s'", line);
+		}
+	}
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *shape, *path;
@@ -805,6 +866,8 @@ int main(int argc, char **argv)
 		shape_stream(path, n ? n : 1000000, 0, 0, m ? m : 4096);
 	else if (!strcmp(shape, "objects") && argc > 3)
 		shape_objects(path, argv[3], argv + 4, argc - 4);
+	else if (!strcmp(shape, "kernel"))
+		shape_kernel(path);
 	else if (!strcmp(shape, "rounds"))
 		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
 	else

@@ -144,6 +144,8 @@ void test_hists_adversarial_keys(void)
 		{ "tid,cpu", 5 },	/* tid + cpu the same for every row */
 		{ "guest,vcpu,mode", 6 },	/* vcpus apart in the high bits */
 	};
+	/* a thread for each tid (a thread's tid never changes) */
+	static struct thread ts[N];
 	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
 	struct dso d = { .short_name = (char *)"d", .name_hash = 1 };
 	size_t c, longest;
@@ -168,9 +170,18 @@ void test_hists_adversarial_keys(void)
 				case 0: al.addr = u << 32; break;
 				case 1: al.addr = u << 48; break;
 				case 2: al.addr = (u << 40) | 0x1000; break;
-				case 3: t.tid = (u32)(u << 16); break;
+				case 3:
+					ts[i] = t;
+					ts[i].tid = (u32)(u << 16);
+					al.thread = &ts[i];
+					break;
 				case 4: cpu = i * 4096; break;
-				case 5: t.tid = (u32)i; cpu = -i; break;
+				case 5:
+					ts[i] = t;
+					ts[i].tid = (u32)i;
+					al.thread = &ts[i];
+					cpu = -i;
+					break;
 				case 6: t.vcpu = i << 15; break;
 				}
 				hists__add_cpu(&h, &al, 1, cpu, false);
@@ -178,7 +189,7 @@ void test_hists_adversarial_keys(void)
 		}
 		longest = hists__longest_chain(&h);
 		for (i = 0; i < N && all_found; i += 97) {
-			struct hist_more more = { .vcpu = t.vcpu, .tid = t.tid };
+			struct hist_more more = { .vcpu = t.vcpu, .thread = &t };
 			struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.',
 						  .cpumode = 2, .more = &more };
 			const struct hist_entry *he;
@@ -188,9 +199,9 @@ void test_hists_adversarial_keys(void)
 			case 0: hist_entry__set_loc(&key, NULL, u << 32); break;
 			case 1: hist_entry__set_loc(&key, NULL, u << 48); break;
 			case 2: hist_entry__set_loc(&key, NULL, (u << 40) | 0x1000); break;
-			case 3: more.tid = (u32)(u << 16); break;
+			case 3: more.thread = &ts[i]; break;
 			case 4: more.cpu = i * 4096; break;
-			case 5: more.tid = (u32)i; more.cpu = -i; break;
+			case 5: more.thread = &ts[i]; more.cpu = -i; break;
 			case 6: more.vcpu = i << 15; break;
 			}
 			he = hists__find(&h, &key);
@@ -203,7 +214,6 @@ void test_hists_adversarial_keys(void)
 			unit_failures++;
 		}
 		hists__exit(&h);
-		t.tid = 1;
 		t.vcpu = -1;
 	}
 }
@@ -497,7 +507,8 @@ void test_hists_row_layout(void)
 	struct hist_entry *he, *child;
 
 	CHECK(sizeof(struct hist_entry) <= 48);
-	CHECK(sizeof(struct hist_more) <= 72);
+	/* 80: the first sample's thread (the pid key's tid and last command) */
+	CHECK(sizeof(struct hist_more) <= 80);
 
 	/* the default keys: no struct hist_more, its fields read as none */
 	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);

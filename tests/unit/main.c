@@ -38,6 +38,7 @@ void test_comm_vcpu(void);
 void test_hists_same_name_dsos(void);
 void test_hists_adversarial_keys(void);
 void test_hists_row_cache(void);
+void test_kernel_beside(void);
 void test_hists_sort_scratch(void);
 void test_hists_decay_reuse(void);
 void test_hists_mode_split(void);
@@ -125,6 +126,7 @@ static const struct unit_test tests[] = {
 	{ "hists_same_name_dsos", test_hists_same_name_dsos },
 	{ "hists_adversarial_keys", test_hists_adversarial_keys },
 	{ "hists_row_cache", test_hists_row_cache },
+	{ "kernel_beside", test_kernel_beside },
 	{ "hists_sort_scratch", test_hists_sort_scratch },
 	{ "hists_decay_reuse", test_hists_decay_reuse },
 	{ "hists_mode_split", test_hists_mode_split },

@@ -5,12 +5,19 @@
  * ip resolve again.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/unit/unit.h"
+#include "util/err.h"
+#include "util/hist.h"
+#include "util/kernel.h"
 #include "util/machine.h"
 
-static void mmap_at(struct machines *m, u32 pid, u64 start, const char *file)
+/* An MMAP record: @file at [@start, @start + @len) of @pid (-1: the kernel's, @misc KERNEL). */
+static void mmap_rec(struct machines *m, u16 misc, u32 pid, u64 start, u64 len, u64 pgoff,
+		     const char *file)
 {
 	union {
 		struct mmap_event ev;
@@ -19,13 +26,19 @@ static void mmap_at(struct machines *m, u32 pid, u64 start, const char *file)
 
 	memset(&u, 0, sizeof(u));
 	u.ev.header.type = PERF_RECORD_MMAP;
-	u.ev.header.misc = PERF_RECORD_MISC_USER;
+	u.ev.header.misc = misc;
 	u.ev.header.size = sizeof(u);
 	u.ev.pid = u.ev.tid = pid;
 	u.ev.start = start;
-	u.ev.len = 0x10000;
+	u.ev.len = len;
+	u.ev.pgoff = pgoff;
 	strcpy(u.ev.filename, file);
 	CHECK(machines__process_event(m, (union perf_event *)&u) == 0);
+}
+
+static void mmap_at(struct machines *m, u32 pid, u64 start, const char *file)
+{
+	mmap_rec(m, PERF_RECORD_MISC_USER, pid, start, 0x10000, 0, file);
 }
 
 static const char *dso_at(struct machines *m, u32 pid, u64 ip)
@@ -191,4 +204,163 @@ void test_resolve_callchain_cache(void)
 	CHECK(chain_at(&m, 100, PERF_CONTEXT_USER, ips, 1, f) == 1);
 	CHECK(f[0].dso && f[0].level == '.');
 	machines__exit(&m);
+}
+
+/* A kernel map record for the host, _text at @text. */
+static void kmap_at(struct machines *m, u64 text)
+{
+	mmap_rec(m, PERF_RECORD_MISC_KERNEL, (u32)-1, text, ~0ull - text, text,
+		 "[kernel.kallsyms]_text");
+}
+
+static void comm_of(struct machines *m, u32 tid, const char *comm)
+{
+	union {
+		struct comm_event ev;
+		u8 bytes[sizeof(struct comm_event) + 32];
+	} u;
+
+	memset(&u, 0, sizeof(u));
+	u.ev.header.type = PERF_RECORD_COMM;
+	u.ev.header.size = sizeof(u);
+	u.ev.pid = 1;
+	u.ev.tid = tid;
+	strcpy(u.ev.comm, comm);
+	CHECK(machines__process_event(m, (union perf_event *)&u) == 0);
+}
+
+/*
+ * The host's kallsyms read beside (machines.kernel_beside): kernel samples
+ * resolved before machine__kernel_settle come out held, whatever the
+ * reading thread has done by then; hists__hold keeps them and
+ * hists__count_held counts them, once it is read, in the rows a machine
+ * that waited for kallsyms counts them in: the same rows, counts,
+ * periods and data object offsets (of each row's first sample), over
+ * 500 functions, two data objects, a thread renamed, two CPUs and periods
+ * that differ, for the default keys and pid,sym and cpu,sym. The holding
+ * keeps at most 16,384 addresses: the next one is refused (the caller
+ * waits then), a repeat is not.
+ */
+void test_kernel_beside(void)
+{
+	enum { FUNCS = 3000, SAMPLES = 40000 };
+	static const char *const orders[] = { "comm,dso,sym", "pid,sym", "cpu,sym" };
+	const u64 text = 0xffffffff81000000ull;
+	char dir[64], *path, *ks, *p;
+	size_t o, i;
+
+	snprintf(dir, sizeof(dir), "/tmp/pmukvm-unit.XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	p = ks = malloc((FUNCS + 8) * 64);
+	p += sprintf(p, "%016llx T _text\n", (unsigned long long)text);
+	for (i = 0; i < FUNCS; i++)
+		p += sprintf(p, "%016llx %c f%zu\n", (unsigned long long)(text + 0x100 * i + 0x100),
+			     i == 700 || i == 2100 ? 'D' : 't', i);
+	path = unit_write_file(dir, "kallsyms", ks);
+	free(ks);
+	for (o = 0; o < ARRAY_SIZE(orders); o++) {
+		struct machines a, b;
+		struct sort_order so;
+		struct hists ha, hb;
+		struct err err;
+		u64 x = 777 + o;
+		size_t held = 0, r;
+		int k;
+
+		CHECK(sort_order__parse(&so, orders[o], &err) == 0);
+		hists__init(&ha, &so);
+		hists__init(&hb, &so);
+		machines__init(&a, NULL);
+		machines__init(&b, NULL);
+		a.kallsyms_path = b.kallsyms_path = path;
+		a.kernel_beside = true;
+		kmap_at(&a, text);
+		kmap_at(&b, text);
+		for (i = 0; i < 3; i++) {
+			comm_of(&a, (u32)i + 1, i == 2 ? "two" : "one");
+			comm_of(&b, (u32)i + 1, i == 2 ? "two" : "one");
+		}
+		for (i = 0; i < SAMPLES; i++) {
+			struct perf_sample s = { .cpumode = PERF_RECORD_MISC_KERNEL, .pid = 1 };
+			struct addr_location la, lb;
+			int cpu;
+
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			s.tid = (u32)(x >> 60) % 3 + 1;
+			cpu = (int)(x >> 50) & 1;
+			s.period = 1000 + ((x >> 30) & 0xff);
+			/* mostly functions; now and then a data object at an offset */
+			if ((x >> 20) % 50 == 0)
+				s.ip = text + 0x100 * ((x >> 8) % 2 ? 701 : 2101) + ((x >> 12) & 0xf8);
+			else
+				s.ip = text + 0x100 * (1 + (x >> 24) % 500) + ((x >> 40) & 0x30);
+			if (i == SAMPLES / 3) {
+				comm_of(&a, 3, "renamed");
+				comm_of(&b, 3, "renamed");
+			}
+			if (i == SAMPLES / 2) {
+				CHECK(machine__kernel_settle(&a, &a.host, true));
+				held = (size_t)hists__count_held(&ha);
+			}
+			machines__resolve(&a, &s, &la);
+			machines__resolve(&b, &s, &lb);
+			CHECK(!lb.held && la.held == (i < SAMPLES / 2));
+			if (la.held)
+				CHECK(hists__hold(&ha, &la, s.period, cpu));
+			else
+				hists__add_cpu(&ha, &la, s.period, cpu, false);
+			hists__add_cpu(&hb, &lb, s.period, cpu, false);
+		}
+		CHECK(held == SAMPLES / 2);
+		CHECK(ha.nr_entries == hb.nr_entries && ha.nr_samples == hb.nr_samples &&
+		      ha.total_period == hb.total_period);
+		for (i = 0; i < 8; i++)
+			CHECK(ha.mode_samples[i] == hb.mode_samples[i]);
+		/* the sorted rows one for one (the order is total: rows of equal period by their keys) */
+		hists__sort(&ha);
+		hists__sort(&hb);
+		for (r = 0; r < hb.nr_entries && ha.nr_entries == hb.nr_entries; r++) {
+			const struct hist_entry *e = hists__sorted(&hb, r), *f = hists__sorted(&ha, r);
+			char eb[128], fb[128];
+
+			/* printed alike: the pid key's command is the thread's last */
+			for (k = 0; k < so.nr; k++) {
+				sort_keys[so.keys[k]].snprint(e, eb, sizeof(eb));
+				sort_keys[so.keys[k]].snprint(f, fb, sizeof(fb));
+				if (strcmp(eb, fb))
+					break;
+			}
+			if (k < so.nr || hist_entry__nr_samples(f) != hist_entry__nr_samples(e) ||
+			    hist_entry__period(f) != hist_entry__period(e) ||
+			    hist_entry__object_offset(f) != hist_entry__object_offset(e)) {
+				fprintf(stderr, "kernel beside, %s: row %zu differs ('%s' vs '%s')\n",
+					orders[o], r, fb, eb);
+				unit_failures++;
+				break;
+			}
+		}
+		/* the bound: 16,384 addresses, then no more (a repeat still counts) */
+		if (!o) {
+			struct addr_location al = { .thread = NULL, .level = 'k',
+						    .cpumode = PERF_RECORD_MISC_KERNEL };
+
+			hists__drop_held(&ha);
+			for (i = 0; i < 16384; i++) {
+				al.addr = text + i;
+				CHECK(hists__hold(&ha, &al, 1, 0));
+			}
+			al.addr = text + i;
+			CHECK(!hists__hold(&ha, &al, 1, 0));
+			al.addr = text + 5;
+			CHECK(hists__hold(&ha, &al, 1, 0));
+			hists__drop_held(&ha);
+		}
+		hists__exit(&ha);
+		hists__exit(&hb);
+		machines__exit(&a);
+		machines__exit(&b);
+	}
+	unlink(path);
+	free(path);
+	rmdir(dir);
 }

@@ -970,7 +970,7 @@ static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 	case SORT_COMM:
 		return (int)strlen(he->comm);
 	case SORT_PID:
-		return (int)strlen(he->comm) + 8;	/* "%7d:" */
+		return (int)strlen(hist_entry__pid_comm(he)) + 8;	/* "%7d:" */
 	case SORT_DSO:
 		return he->dso ? (int)strlen(map__dso_name(he->dso)) : 0;
 	case SORT_SYM:
