@@ -558,7 +558,6 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 	return k + 1;
 }
 
-/* report_sample with filters, call paths, stacks or the pool. */
 /*
  * The host's kallsyms, read beside from the first kernel sample
  * (machines.kernel_beside): once read (at once with @wait), the samples
@@ -610,6 +609,7 @@ static __attribute__((noinline)) int report_sample_held(struct report *rep,
 	return 0;
 }
 
+/* report_sample with filters, call paths, stacks or the pool. */
 static __attribute__((noinline)) int report_sample_full(struct report *rep,
 							 struct session *session,
 							 struct evsel *evsel,

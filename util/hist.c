@@ -1248,22 +1248,17 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
 
 /*
  * Samples held while the host's kallsyms is read beside (hists__hold):
- * one entry for each set of row fields and address, in the order first
- * held, with its sample count and period. Counted in that order, each
- * row's first sample is what it would have been (a row's mode and data
- * object offset are its first sample's).
+ * one entry for each set of row fields (key_of_sample's, the symbol not
+ * looked up: @k.addr the ip) and map, in the order first held, with its
+ * sample count and period. Counted in that order, each row's first
+ * sample is what it would have been (a row's mode and data object offset
+ * are its first sample's).
  */
 struct held_sample {
-	const char *comm;
-	const struct thread *thread;
-	struct machine *machine;
-	struct dso *dso;
-	u64 ip, map_start, map_pgoff;
+	struct hist_key k;
+	u64 map_start, map_pgoff;	/* for a data object's offset */
 	u64 n, period;
-	u32 tid, next;		/* @next: the bucket's next entry, HELD_NONE: none */
-	int vcpu, cpu;
-	char level;
-	u8 cpumode;
+	u32 next;		/* the bucket's next entry, HELD_NONE: none */
 };
 
 struct hists_held {
@@ -1276,24 +1271,27 @@ static void row__set_samples(struct hist_entry *he, u64 n);
 
 #define HELD_NONE	UINT32_MAX
 #define HELD_MIN	256
-/* 80 bytes each: at most 1.3 MB, then the caller waits for the symbols. */
+/* 120 bytes each and 8 of buckets: at most 2.1 MB, then the caller waits. */
 #define HELD_MAX	16384
 
+/* Over every field (the row hash covers only the sorted ones). */
 static u32 held_hash(const struct held_sample *h)
 {
-	u64 x = h->ip ^ (uintptr_t)h->comm * 0x9e3779b97f4a7c15ull ^ (u64)h->tid << 32 ^
-		(u64)(u32)h->cpu << 16 ^ (uintptr_t)h->dso;
+	u64 x = h->k.addr ^ (uintptr_t)h->k.comm * 0x9e3779b97f4a7c15ull ^
+		(uintptr_t)h->k.thread << 16 ^ (u64)(u32)h->k.cpu << 8 ^ (uintptr_t)h->k.dso;
 
 	x *= 0xff51afd7ed558ccdull;
 	return (u32)(x >> 32);
 }
 
+/* Held entries' keys differ only in what key_of_sample gives a symbol-less sample. */
 static bool held_same(const struct held_sample *a, const struct held_sample *b)
 {
-	return a->ip == b->ip && a->comm == b->comm && a->thread == b->thread && a->cpu == b->cpu &&
-	       a->dso == b->dso && a->machine == b->machine && a->vcpu == b->vcpu &&
+	return a->k.addr == b->k.addr && a->k.comm == b->k.comm && a->k.thread == b->k.thread &&
+	       a->k.tid == b->k.tid && a->k.cpu == b->k.cpu && a->k.dso == b->k.dso &&
+	       a->k.machine == b->k.machine && a->k.vcpu == b->k.vcpu &&
 	       a->map_start == b->map_start && a->map_pgoff == b->map_pgoff &&
-	       a->level == b->level && a->cpumode == b->cpumode;
+	       a->k.level == b->k.level && a->k.cpumode == b->k.cpumode;
 }
 
 /* Room for one more entry; false at HELD_MAX. */
@@ -1322,30 +1320,22 @@ static bool held_grow(struct hists_held *hd)
 bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu)
 {
 	struct hists_held *hd = hists->held;
-	const struct thread *t = al->thread;
-	struct held_sample key = {
-		.comm = t ? t->comm : ":-1",
-		.thread = t,
-		.machine = al->machine,
-		.dso = al->dso,
-		.ip = al->addr,
-		.map_start = al->map ? al->map->start : 0,
-		.map_pgoff = al->map ? al->map->pgoff : 0,
-		.tid = t ? t->tid : (u32)-1,
-		.vcpu = t ? t->vcpu : -1,
-		.cpu = cpu,
-		.level = al->level,
-		.cpumode = al->cpumode,
-	};
+	struct held_sample key;
 	u32 b, i;
 
 	/* srcline keys read the address's line now, from @al */
 	if (hists->fields & RF_SRCLINE)
 		return false;
-	if (!hd)
+	if (!hd) {
 		hd = hists->held = xzalloc(sizeof(*hd));
-	b = hd->alloc ? held_hash(&key) & (2 * hd->alloc - 1) : 0;
-	for (i = hd->alloc ? hd->bucket[b] : HELD_NONE; i != HELD_NONE; i = hd->e[i].next) {
+		held_grow(hd);
+	}
+	memset(&key, 0, sizeof(key));
+	key_of_sample(&key.k, al, cpu, false);	/* @al->sym NULL: addr the ip */
+	key.map_start = al->map ? al->map->start : 0;
+	key.map_pgoff = al->map ? al->map->pgoff : 0;
+	b = held_hash(&key) & (2 * hd->alloc - 1);
+	for (i = hd->bucket[b]; i != HELD_NONE; i = hd->e[i].next) {
 		if (held_same(&hd->e[i], &key)) {
 			hd->e[i].n++;
 			hd->e[i].period += period;
@@ -1373,44 +1363,34 @@ u64 hists__count_held(struct hists *hists)
 
 	for (i = 0; hd && i < hd->nr; i++) {
 		const struct held_sample *h = &hd->e[i];
+		struct hist_key k = h->k;
 		struct addr_location al = {
-			.machine = h->machine,
-			.dso = h->dso,
-			.addr = h->ip,
-			.level = h->level,
-			.cpumode = h->cpumode,
-		};
-		struct hist_key k = {
-			.comm = h->comm,
-			.machine = h->machine,
-			.dso = h->dso,
-			.tid = h->tid,
-			.thread = h->thread,
-			.vcpu = h->vcpu,
-			.cpu = h->cpu,
-			.level = h->level,
-			.cpumode = h->cpumode,
+			.machine = k.machine,
+			.dso = k.dso,
+			.addr = k.addr,
 		};
 		struct hist_entry *he;
 		u32 hash;
 
 		machines__resolve_held(&al);
 		k.sym = al.sym;
-		k.addr = al.sym ? 0 : h->ip;
-		if (al.sym && symbol__is_object(al.sym))
-			k.obj_off = symbol__object_offset(h->dso, al.sym, h->ip, false,
-							  h->machine ? h->machine->reloc : 0,
-							  h->map_start, h->map_pgoff);
+		if (al.sym) {
+			k.addr = 0;
+			if (symbol__is_object(al.sym))
+				k.obj_off = symbol__object_offset(k.dso, al.sym, h->k.addr, false,
+								  k.machine ? k.machine->reloc : 0,
+								  h->map_start, h->map_pgoff);
+		}
 		hash = key_hash(hists->fields, &k);
 		he = hists__lookup(hists, &k, hash);
 		if (!he)
 			he = hists__insert(hists, &k, hash);
 		row__set_samples(he, hist_entry__nr_samples(he) + h->n);
-		add_mode_period(he, h->cpumode, h->period);
+		add_mode_period(he, k.cpumode, h->period);
 		row__set_period(he, hist_entry__period(he) + h->period);
 		hists->nr_samples += h->n;
 		hists->total_period += h->period;
-		hists->mode_samples[h->cpumode & 7] += h->n;
+		hists->mode_samples[k.cpumode & 7] += h->n;
 		nr += h->n;
 	}
 	hists->last = NULL;

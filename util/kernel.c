@@ -361,6 +361,14 @@ static struct dso **module_dsos(struct machine *machine, size_t *n)
 	return mods;
 }
 
+/* Frees @j, its thread joined (what it read is the caller's). */
+static void kernel_job_free(struct kernel_job *j)
+{
+	free(j->mods);
+	free(j->path);
+	free(j);
+}
+
 /* Starts the host's kallsyms load beside; false when it cannot (loaded at once then). */
 static bool kernel_job_start(struct machines *m, struct machine *machine)
 {
@@ -374,9 +382,7 @@ static bool kernel_job_start(struct machines *m, struct machine *machine)
 	j->has_text_recorded = machine->has_text_recorded;
 	if (thread_start(&j->thread, kernel_job_main, j)) {
 		free(j->ks);
-		free(j->path);
-		free(j->mods);
-		free(j);
+		kernel_job_free(j);
 		return false;
 	}
 	machine->ks_job = j;
@@ -406,9 +412,7 @@ bool machine__kernel_settle(struct machines *m, struct machine *machine, bool wa
 	kernel_finish_host(m, machine, j->text_recorded, j->has_text_recorded, j->mods,
 			   j->nr_mods);
 	m->gen++;	/* samples kept unresolved are resolved from here */
-	free(j->mods);
-	free(j->path);
-	free(j);
+	kernel_job_free(j);
 	return true;
 }
 
@@ -423,9 +427,7 @@ void machine__kernel_abandon(struct machine *machine)
 	if (!j->ret)
 		kallsyms__exit(j->ks);
 	free(j->ks);
-	free(j->mods);
-	free(j->path);
-	free(j);
+	kernel_job_free(j);
 }
 
 void machine__load_kernel(struct machines *m, struct machine *machine)

@@ -62,6 +62,7 @@
 
 #include "pdwrite.h"
 
+#define KERNEL		1	/* PERF_RECORD_MISC_KERNEL */
 #define USER		2	/* PERF_RECORD_MISC_USER */
 
 const char *prog = "mkcrafted";
@@ -150,18 +151,25 @@ static void rec_sample(struct buf *b, u64 type, u64 ip, u32 pid, u32 tid, u64 ti
 	rec_end(b);
 }
 
+/* An MMAP record of @misc's mode: @name at [@start, @start + @len) from @pgoff. */
+static void rec_mmap_mode(struct buf *b, u16 misc, u32 pid, u32 tid, u64 start, u64 len,
+			  u64 pgoff, const char *name, u64 time, u64 id)
+{
+	rec_begin(b, REC_MMAP, misc);
+	buf_u32(b, pid);
+	buf_u32(b, tid);
+	buf_u64(b, start);
+	buf_u64(b, len);
+	buf_u64(b, pgoff);
+	put_str(b, name);
+	trailer(b, pid, tid, time, id, 0);
+	rec_end(b);
+}
+
 static void rec_mmap(struct buf *b, u32 pid, u64 start, u64 len, const char *name, u64 time,
 		     u64 id)
 {
-	rec_begin(b, REC_MMAP, USER);
-	buf_u32(b, pid);
-	buf_u32(b, pid);
-	buf_u64(b, start);
-	buf_u64(b, len);
-	buf_u64(b, 0);
-	put_str(b, name);
-	trailer(b, pid, pid, time, id, 0);
-	rec_end(b);
+	rec_mmap_mode(b, USER, pid, pid, start, len, 0, name, time, id);
 }
 
 static void rec_comm_cpu(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id,
@@ -766,20 +774,10 @@ static void shape_objects(const char *path, const char *elf, char **pairs, int n
 	free(d.p);
 }
 
-#define KERNEL		1	/* PERF_RECORD_MISC_KERNEL */
-
 /* A kernel map (pid -1), as perf record writes the kernel's and each module's. */
 static void rec_kmap(struct buf *b, u64 start, u64 len, u64 pgoff, const char *name, u64 time)
 {
-	rec_begin(b, REC_MMAP, KERNEL);
-	buf_u32(b, (u32)-1);
-	buf_u32(b, 0);
-	buf_u64(b, start);
-	buf_u64(b, len);
-	buf_u64(b, pgoff);
-	put_str(b, name);
-	trailer(b, (u32)-1, 0, time, one_id, 0);
-	rec_end(b);
+	rec_mmap_mode(b, KERNEL, (u32)-1, 0, start, len, pgoff, name, time, one_id);
 }
 
 static void shape_kernel(const char *path)
