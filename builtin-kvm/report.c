@@ -74,6 +74,15 @@ struct report {
 	 * stacks or shadow rows (report__plain).
 	 */
 	bool plain;
+	/*
+	 * -g's samples held while the host's kallsyms is read beside
+	 * (report_sample_graph), in the order held; their frames one after
+	 * another in @held_frames.
+	 */
+	struct graph_held *held;
+	u32 nr_held, alloc_held;
+	struct callchain_frame *held_frames;
+	u32 nr_held_frames, alloc_held_frames;
 	u8 count_modes;			/* bit by cpumode: --guest/--host count it */
 	struct hist_pool *pool;		/* threads looking up and counting */
 	struct err err;			/* an option's parse error */
@@ -247,6 +256,19 @@ static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 	}
 	rep->nr_hists = evsel->idx + 1;
 }
+
+/*
+ * A -g sample's call path held (struct report's @held): its row, counted
+ * (@he), or held itself (the hists' entry @entry: hists__hold); its
+ * frames.
+ */
+struct graph_held {
+	struct hist_entry *he;
+	u32 entry;
+	u32 evsel_idx;
+	u64 period;
+	u32 first, nr;		/* its frames in @held_frames */
+};
 
 static inline struct hists *report__hists(struct report *rep, const struct evsel *evsel)
 {
@@ -483,13 +505,14 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 }
 
 /*
- * -g and --children: the sample's @n frames (rep->frames, callee first)
+ * -g and --children: the sample's @n frames (@frames, callee first)
  * into the trees, in the order asked for, --max-stack applied.
  */
 static void report__add_paths(struct report *rep, struct hists *h, struct hist_entry *he,
-			      size_t n, u64 period, bool hidden)
+			      const struct callchain_frame *frames, size_t n, u64 period,
+			      bool hidden)
 {
-	const struct callchain_frame *f = rep->frames;
+	const struct callchain_frame *f = frames;
 	size_t from = 0, i;
 
 	/* --max-stack: as perf, the frames nearest the end the tree starts from. */
@@ -501,7 +524,7 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 	if (rep->sopts.cg.order == ORDER_CALLER) {
 		/* the tree's order: the outermost caller first */
 		for (i = 0; i < n; i++)
-			rep->cg_frames[i] = rep->frames[from + n - 1 - i];
+			rep->cg_frames[i] = frames[from + n - 1 - i];
 		f = rep->cg_frames;
 	}
 	if (rep->sopts.callchain)
@@ -559,6 +582,39 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 }
 
 /*
+ * -g's held call paths, once the host's kallsyms is read and the held
+ * samples counted (@rows: each event's hists__count_held rows): their
+ * frames' symbols looked up, each path added to its row's tree. Returns
+ * how many of them were of samples counted when held (their rows' symbols
+ * known then).
+ */
+static u32 report__add_held_paths(struct report *rep, struct machines *m,
+				  struct hist_entry ***rows)
+{
+	u32 i, k, counted = 0;
+
+	for (i = 0; i < rep->nr_held; i++) {
+		struct graph_held *g = &rep->held[i];
+		struct callchain_frame *f = rep->held_frames + g->first;
+
+		for (k = 0; k < g->nr; k++)
+			if (f[k].held)
+				machines__resolve_held_frame(m, &f[k]);
+		counted += g->he != NULL;
+		report__add_paths(rep, &rep->hists[g->evsel_idx],
+				  g->he ? g->he : rows[g->evsel_idx][g->entry], f, g->nr, g->period,
+				  false);
+	}
+	free(rep->held);
+	free(rep->held_frames);
+	rep->held = NULL;
+	rep->held_frames = NULL;
+	rep->nr_held = rep->alloc_held = 0;
+	rep->nr_held_frames = rep->alloc_held_frames = 0;
+	return counted;
+}
+
+/*
  * The host's kallsyms, read beside from the first kernel sample
  * (machines.kernel_beside): once read (at once with @wait), the samples
  * held meanwhile are counted. Returns whether it is read.
@@ -572,8 +628,18 @@ static bool report__settle_kernel(struct report *rep, struct session *session, b
 
 	if (!machine__kernel_settle(&session->machines, host, wait))
 		return false;
+	if (rep->nr_held) {
+		struct hist_entry ***rows = xcalloc((size_t)rep->nr_hists, sizeof(*rows));
+
+		for (i = 0; i < rep->nr_hists; i++)
+			held += hists__count_held(&rep->hists[i], &rows[i]);
+		held += report__add_held_paths(rep, &session->machines, rows);
+		for (i = 0; i < rep->nr_hists; i++)
+			free(rows[i]);
+		free(rows);
+	}
 	for (i = 0; i < rep->nr_hists; i++)
-		held += hists__count_held(&rep->hists[i]);
+		held += hists__count_held(&rep->hists[i], NULL);
 	if (beside)
 		pr_debug("report: kallsyms read beside: %" PRIu64 " kernel samples held meanwhile",
 			 held);
@@ -602,10 +668,121 @@ static __attribute__((noinline)) int report_sample_held(struct report *rep,
 	struct hists *h = &rep->hists[evsel->idx];
 	int cpu = sample_cpu(evsel, sample);
 
-	if (!report__settle_kernel(rep, session, false) && hists__hold(h, al, sample->period, cpu))
+	if (!report__settle_kernel(rep, session, false) &&
+	    hists__hold(h, al, sample->period, cpu, NULL))
 		return 0;
 	report__resolve_held(rep, session, al);
 	hists__add_cpu(h, al, sample->period, cpu, false);
+	return 0;
+}
+
+/*
+ * At most this many -g samples and frames held (about 0.6 MB and 1.3 MB),
+ * then report waits for kallsyms.
+ */
+#define GRAPH_HELD_MAX		8192
+#define GRAPH_HELD_FRAMES_MAX	32768
+
+/*
+ * Keeps a -g sample's call path (rep->frames' @n) for later, and the
+ * sample too where its own symbol waits (@al->held: hists__hold), else
+ * counts it now; false, keeping and counting nothing, when there is no
+ * room.
+ */
+static bool report__graph_hold(struct report *rep, const struct evsel *evsel,
+			       const struct perf_sample *sample, const struct addr_location *al,
+			       size_t n, int cpu)
+{
+	struct hists *h = &rep->hists[evsel->idx];
+	struct hist_entry *he = NULL;
+	struct graph_held *g;
+	u32 entry = 0;
+
+	if (rep->nr_held == GRAPH_HELD_MAX || rep->nr_held_frames + n > GRAPH_HELD_FRAMES_MAX)
+		return false;
+	if (!al->held)
+		he = hists__add_cpu(h, al, sample->period, cpu, false);
+	else if (!hists__hold(h, al, sample->period, cpu, &entry))
+		return false;
+	if (rep->nr_held == rep->alloc_held) {
+		rep->alloc_held = rep->alloc_held ? rep->alloc_held * 2 : 256;
+		rep->held = xrealloc(rep->held, rep->alloc_held * sizeof(*rep->held));
+	}
+	if (rep->nr_held_frames + n > rep->alloc_held_frames) {
+		u32 a = rep->alloc_held_frames ? rep->alloc_held_frames : 4096;
+
+		while (a < rep->nr_held_frames + n)
+			a *= 2;
+		rep->held_frames = xrealloc(rep->held_frames, a * sizeof(*rep->held_frames));
+		rep->alloc_held_frames = a;
+	}
+	g = &rep->held[rep->nr_held++];
+	g->he = he;
+	g->entry = entry;
+	g->period = sample->period;
+	g->evsel_idx = (u32)evsel->idx;
+	g->first = rep->nr_held_frames;
+	g->nr = (u32)n;
+	memcpy(rep->held_frames + g->first, rep->frames, n * sizeof(*rep->frames));
+	rep->nr_held_frames += (u32)n;
+	return true;
+}
+
+/*
+ * A -g sample with a host kernel address whose symbol is not looked up
+ * yet (its own or a frame's): held while kallsyms is being read; once it
+ * is (or where there is no room), the held ones are counted and this one's
+ * symbols looked up. Returns whether it was held.
+ */
+static __attribute__((noinline)) bool report__graph_held(struct report *rep,
+							 struct session *session,
+							 const struct evsel *evsel,
+							 const struct perf_sample *sample,
+							 struct addr_location *al, size_t n, int cpu)
+{
+	size_t i;
+
+	if (!report__settle_kernel(rep, session, false) &&
+	    report__graph_hold(rep, evsel, sample, al, n, cpu))
+		return true;
+	report__settle_kernel(rep, session, true);
+	if (al->held)
+		machines__resolve_held(al);
+	for (i = 0; i < n; i++)
+		if (rep->frames[i].held)
+			machines__resolve_held_frame(&session->machines, &rep->frames[i]);
+	return false;
+}
+
+/*
+ * report -g's samples where each only adds to its row and that row's
+ * call paths (no --children, filters, stacks or shadow rows: see
+ * report__graph_plain). The host's kallsyms is read beside meanwhile, as
+ * on the plain path: a sample that needs it is held until it is read.
+ */
+static int report_sample_graph(struct perf_tool *tool, struct session *session,
+			       struct evsel *evsel, const struct perf_sample *sample,
+			       struct addr_location *al)
+{
+	struct report *rep = (struct report *)tool;
+	struct hists *h = report__hists(rep, evsel);
+	int cpu = sample_cpu(evsel, sample);
+	struct hist_entry *he;
+	size_t n = 0, i;
+
+	if (sample->callchain_nr || sample->user_stack_size)
+		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+						CALLCHAIN_MAX_FRAMES);
+	if (__builtin_expect(session->machines.host.ks_job != NULL, 0)) {
+		bool held = al->held;
+
+		for (i = 0; i < n && !held; i++)
+			held = rep->frames[i].held;
+		if (held && report__graph_held(rep, session, evsel, sample, al, n, cpu))
+			return 0;
+	}
+	he = hists__add_cpu(h, al, sample->period, cpu, false);
+	report__add_paths(rep, h, he, rep->frames, n, sample->period, false);
 	return 0;
 }
 
@@ -649,7 +826,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		if (rep->sopts.callchain || rep->cumulate) {
 			rep->sample = sample;
 			rep->machines = &session->machines;
-			report__add_paths(rep, h, he, n, sample->period, hidden);
+			report__add_paths(rep, h, he, rep->frames, n, sample->period, hidden);
 		}
 	}
 	if (stacks) {
@@ -931,6 +1108,20 @@ static bool report__plain(const struct report *rep)
 }
 
 /*
+ * Whether each sample only adds to its row and the row's call paths
+ * (report_sample_graph): -g without --children, row filters, stacks,
+ * shadow rows or the pool.
+ */
+static bool report__graph_plain(const struct report *rep)
+{
+	const struct sample_filter *f = &rep->filter;
+
+	return !rep->pool && rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
+	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !f->nr_comms &&
+	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids;
+}
+
+/*
  * --threads: symbols are looked up and rows counted on threads of their
  * own where each sample only adds to its row (no call paths, stacks or
  * row filters); the model stays on the delivering thread.
@@ -1204,7 +1395,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 * The plain path holds the host's kernel samples while kallsyms is
 	 * read on a thread of its own, instead of waiting for it.
 	 */
-	s->machines.kernel_beside = rep.plain && rep.tool.sample == report_sample;
+	if (rep.tool.sample == report_sample && report__graph_plain(&rep))
+		rep.tool.sample = report_sample_graph;
+	s->machines.kernel_beside = (rep.plain && rep.tool.sample == report_sample) ||
+				    rep.tool.sample == report_sample_graph;
 	e = session__process_events(s);
 	report__settle_kernel(&rep, s, true);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
@@ -1257,6 +1451,8 @@ out_data:
 	tasks__delete(rep.task_tree);
 	free(rep.frames);
 	free(rep.cg_frames);
+	free(rep.held);
+	free(rep.held_frames);
 	free(rep.cum_cache);
 	free(rep.cum_same);
 	perf_data__delete(data);

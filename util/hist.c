@@ -1317,7 +1317,8 @@ static bool held_grow(struct hists_held *hd)
 	return true;
 }
 
-bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu)
+bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
+		 u32 *entry)
 {
 	struct hists_held *hd = hists->held;
 	struct held_sample key;
@@ -1339,6 +1340,8 @@ bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period
 		if (held_same(&hd->e[i], &key)) {
 			hd->e[i].n++;
 			hd->e[i].period += period;
+			if (entry)
+				*entry = i;
 			return true;
 		}
 	}
@@ -1351,16 +1354,20 @@ bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period
 	key.period = period;
 	key.next = hd->bucket[b];
 	hd->bucket[b] = hd->nr;
+	if (entry)
+		*entry = hd->nr;
 	hd->e[hd->nr++] = key;
 	return true;
 }
 
-u64 hists__count_held(struct hists *hists)
+u64 hists__count_held(struct hists *hists, struct hist_entry ***rows)
 {
 	struct hists_held *hd = hists->held;
 	u64 nr = 0;
 	u32 i;
 
+	if (rows)
+		*rows = hd && hd->nr ? xcalloc(hd->nr, sizeof(**rows)) : NULL;
 	for (i = 0; hd && i < hd->nr; i++) {
 		const struct held_sample *h = &hd->e[i];
 		struct hist_key k = h->k;
@@ -1392,6 +1399,8 @@ u64 hists__count_held(struct hists *hists)
 		hists->total_period += h->period;
 		hists->mode_samples[k.cpumode & 7] += h->n;
 		nr += h->n;
+		if (rows)
+			(*rows)[i] = he;
 	}
 	hists->last = NULL;
 	hists__drop_held(hists);

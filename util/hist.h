@@ -412,19 +412,23 @@ struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_locatio
  * hists__hold - keeps a sample of @al, a host kernel sample whose symbol
  * is not looked up yet (@al->held: the host's kallsyms is being read),
  * to be counted by hists__count_held; samples of the same fields and
- * address are kept as one. Returns false, keeping nothing, when there is
- * no room left (or the sort keys need more of @al than is kept): the
- * caller then waits for the symbols and counts it as usual.
+ * address are kept as one, the same entry (its number in *@entry, where
+ * @entry is not NULL). Returns false, keeping nothing, when there is no
+ * room left (or the sort keys need more of @al than is kept): the caller
+ * then waits for the symbols and counts it as usual.
  */
-bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu);
+bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
+		 u32 *entry);
 
 /**
  * hists__count_held - counts the samples hists__hold kept, their symbols
  * looked up now (machines__resolve_held; the kallsyms load settled), in
  * the rows hists__add_cpu would have counted them in, in the order they
- * were first held. Returns how many samples it counted.
+ * were first held. Returns how many samples it counted. With @rows, sets
+ * *@rows to an array (the caller's to free; NULL where nothing was held)
+ * of each entry's row, by the entry's number.
  */
-u64 hists__count_held(struct hists *hists);
+u64 hists__count_held(struct hists *hists, struct hist_entry ***rows);
 
 /** hists__drop_held - forgets the samples held, uncounted. */
 void hists__drop_held(struct hists *hists);

@@ -473,6 +473,13 @@ void machines__resolve_held(struct addr_location *al)
 	al->sym = kernel_symbol(al->machine, al->dso, al->addr, al->machine->reloc, NULL);
 }
 
+void machines__resolve_held_frame(struct machines *m, struct callchain_frame *f)
+{
+	f->held = false;
+	f->sym = kernel_symbol(&m->host, f->dso, f->ip, m->host.reloc, NULL);
+	f->addr = f->sym ? 0 : f->ip;
+}
+
 void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint)
 {
 	lookup_symbol(lk->machine, lk->dso, lk->ip, lk->reloc, lk->map_start, lk->map_pgoff, al,
@@ -799,6 +806,7 @@ struct frame_slot {
 	u8 mode;		/* the chain's context for @ip */
 	char level;
 	u8 cpumode;
+	bool held;		/* resolve's al.held */
 	struct dso *dso;
 	const struct symbol *sym;
 };
@@ -823,6 +831,7 @@ static __attribute__((noinline)) void frame_resolve(struct machines *m,
 	slot->sym = al.sym;
 	slot->level = al.level;
 	slot->cpumode = al.cpumode;
+	slot->held = al.held;
 }
 
 /* One resolved frame at @ip, in @cpumode. */
@@ -846,6 +855,7 @@ static inline void frame_at(struct machines *m, const struct perf_sample *s, u64
 	f->ip = ip;
 	f->level = slot->level;
 	f->cpumode = slot->cpumode;
+	f->held = slot->held;
 }
 
 u64 symbol__object_offset(const struct dso *dso, const struct symbol *sym, u64 addr,

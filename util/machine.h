@@ -81,9 +81,10 @@ struct machines {
 	bool warned_guest_merge;
 	/*
 	 * The host's kallsyms is read on a thread of its own from the first
-	 * kernel sample, and its samples come out held (addr_location.held)
-	 * until it is read: for callers that keep such samples and look them
-	 * up later (report's plain path).
+	 * kernel sample, and its samples and callchain frames come out held
+	 * (addr_location.held, callchain_frame.held) until it is read: for
+	 * callers that keep such samples and look them up later (report's
+	 * plain path and its -g path without --children).
 	 */
 	bool kernel_beside;
 	char **warnings;
@@ -151,6 +152,13 @@ int machines__process_event(struct machines *m, const union perf_event *ev);
  * machine__kernel_settle has finished that.
  */
 void machines__resolve_held(struct addr_location *al);
+
+/**
+ * machines__resolve_held_frame - looks up the symbol of @f, a host kernel
+ * frame resolved while the host's kallsyms was being read (@f->held),
+ * once machine__kernel_settle has finished that.
+ */
+void machines__resolve_held_frame(struct machines *m, struct callchain_frame *f);
 
 /**
  * machines__resolve_callchain - resolves the sample's callchain into at

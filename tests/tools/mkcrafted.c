@@ -49,8 +49,13 @@
  *                       record in time order: "text ADDR" (the kernel map,
  *                       _text at ADDR), "module START LEN NAME" (a module
  *                       map, [NAME]), "comm PID TID NAME", "sample IP PID
- *                       TID CPU" (a kernel-mode sample); a FINISHED_ROUND
+ *                       TID CPU" (a kernel-mode sample), "usample IP PID
+ *                       TID CPU" (a user-mode one); a FINISHED_ROUND
  *                       after every 1000 samples
+ *   kernel-g            kernel's, the samples with callchains: each sample
+ *                       line's fields after the CPU, in hex (context
+ *                       markers too: fffffffffffffe00 user, ...ff80
+ *                       kernel), are its callchain
  */
 #include <elf.h>
 #include <errno.h>
@@ -780,13 +785,14 @@ static void rec_kmap(struct buf *b, u64 start, u64 len, u64 pgoff, const char *n
 	rec_mmap_mode(b, KERNEL, (u32)-1, 0, start, len, pgoff, name, time, one_id);
 }
 
-static void shape_kernel(const char *path)
+static void shape_kernel(const char *path, bool chains)
 {
-	struct event e = one_event(BASE_TYPE);
+	struct event e = one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0));
 	struct buf d = { 0 };
-	char line[512], name[256], mname[300];
-	u64 a, len, time = 1, nr = 0;
+	char line[4096], name[256], mname[300];
+	u64 a, len, time = 1, nr = 0, chain[128];
 	unsigned pid, tid, cpu;
+	int used;
 
 	while (fgets(line, sizeof(line), stdin)) {
 		time++;
@@ -797,8 +803,19 @@ static void shape_kernel(const char *path)
 			rec_kmap(&d, a, len, 0, mname, time);
 		} else if (sscanf(line, "comm %u %u %255s", &pid, &tid, name) == 3) {
 			rec_comm(&d, pid, tid, name, time, one_id);
-		} else if (sscanf(line, "sample %" SCNx64 " %u %u %u", &a, &pid, &tid, &cpu) == 4) {
-			rec_begin(&d, REC_SAMPLE, KERNEL);
+		} else if (sscanf(line, "sample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
+				  &used) == 4 ||
+			   sscanf(line, "usample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
+				  &used) == 4) {
+			const char *p = line + used;
+			size_t k = 0;
+			int adv;
+
+			while (chains && k < 128 && sscanf(p, " %" SCNx64 "%n", &chain[k], &adv) == 1) {
+				k++;
+				p += adv;
+			}
+			rec_begin(&d, REC_SAMPLE, line[0] == 'u' ? USER : KERNEL);
 			buf_u64(&d, a);
 			buf_u32(&d, pid);
 			buf_u32(&d, tid);
@@ -806,6 +823,11 @@ static void shape_kernel(const char *path)
 			buf_u64(&d, one_id);
 			buf_u64(&d, cpu);
 			buf_u64(&d, 100000 + (a & 0xff));	/* periods that differ */
+			if (chains) {
+				buf_u64(&d, k);
+				for (size_t i = 0; i < k; i++)
+					buf_u64(&d, chain[i]);
+			}
 			rec_end(&d);
 			if (++nr % 1000 == 0) {
 				rec_begin(&d, REC_FINISHED_ROUND, 0);
@@ -865,7 +887,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(shape, "objects") && argc > 3)
 		shape_objects(path, argv[3], argv + 4, argc - 4);
 	else if (!strcmp(shape, "kernel"))
-		shape_kernel(path);
+		shape_kernel(path, false);
+	else if (!strcmp(shape, "kernel-g"))
+		shape_kernel(path, true);
 	else if (!strcmp(shape, "rounds"))
 		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
 	else

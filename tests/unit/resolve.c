@@ -300,13 +300,13 @@ void test_kernel_beside(void)
 			}
 			if (i == SAMPLES / 2) {
 				CHECK(machine__kernel_settle(&a, &a.host, true));
-				held = (size_t)hists__count_held(&ha);
+				held = (size_t)hists__count_held(&ha, NULL);
 			}
 			machines__resolve(&a, &s, &la);
 			machines__resolve(&b, &s, &lb);
 			CHECK(!lb.held && la.held == (i < SAMPLES / 2));
 			if (la.held)
-				CHECK(hists__hold(&ha, &la, s.period, cpu));
+				CHECK(hists__hold(&ha, &la, s.period, cpu, NULL));
 			else
 				hists__add_cpu(&ha, &la, s.period, cpu, false);
 			hists__add_cpu(&hb, &lb, s.period, cpu, false);
@@ -347,12 +347,12 @@ void test_kernel_beside(void)
 			hists__drop_held(&ha);
 			for (i = 0; i < 16384; i++) {
 				al.addr = text + i;
-				CHECK(hists__hold(&ha, &al, 1, 0));
+				CHECK(hists__hold(&ha, &al, 1, 0, NULL));
 			}
 			al.addr = text + i;
-			CHECK(!hists__hold(&ha, &al, 1, 0));
+			CHECK(!hists__hold(&ha, &al, 1, 0, NULL));
 			al.addr = text + 5;
-			CHECK(hists__hold(&ha, &al, 1, 0));
+			CHECK(hists__hold(&ha, &al, 1, 0, NULL));
 			hists__drop_held(&ha);
 		}
 		hists__exit(&ha);
