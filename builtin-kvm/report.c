@@ -1020,6 +1020,8 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 
 	if (!rep->json)
 		print_elided(rep, fp);
+	if (rep->sopts.callchain)
+		callchain__read_names();
 	if (!rep->quiet && !rep->json) {
 		fprintf(fp, "#\n# Total Lost Samples: %" PRIu64 "\n", s->stats.nr_lost_samples +
 			s->stats.nr_lost);

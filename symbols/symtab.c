@@ -7,6 +7,7 @@
  * symbol finds its name at a fixed distance from itself.
  */
 #include "symbols/symtab.h"
+#include "util/introsort.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -228,12 +229,31 @@ static void lazy_delete(struct symtab_lazy *lz)
 	free(lz);
 }
 
-/* The name on the line at @off, which must be @start's: 0, or -EIO/-EINVAL. */
-static int lazy_line(struct symtab_lazy *lz, u64 start, u64 off, const char **name, size_t *len)
+static bool lazy_file_changed(struct symtab_lazy *lz)
+{
+	struct stat st;
+
+	return fstat(lz->fd, &st) || st.st_size != lz->size ||
+	       st.st_mtim.tv_sec != lz->mtime.tv_sec || st.st_mtim.tv_nsec != lz->mtime.tv_nsec;
+}
+
+/*
+ * The name on the line at @off, which must be @start's: 0, or -EIO,
+ * -EINVAL, -ESTALE (the file changed since the table was loaded). With
+ * @check, whether it changed is asked before each read, so that a window's
+ * bytes are the file's as it was loaded; without, the caller has asked
+ * (for a batch of names) or reads while loading.
+ */
+static int lazy_line(struct symtab_lazy *lz, u64 start, u64 off, const char **name, size_t *len,
+		     bool check)
 {
 	if (!(off >= lz->win_off && off <= lz->win_off + lz->win_len &&
 	      (lz->win_eof || off + LAZY_NEED <= lz->win_off + lz->win_len))) {
-		ssize_t n = pread(lz->fd, lz->win, LAZY_WINDOW, (off_t)off);
+		ssize_t n;
+
+		if (check && lazy_file_changed(lz))
+			return -ESTALE;
+		n = pread(lz->fd, lz->win, LAZY_WINDOW, (off_t)off);
 
 		if (n < 0) {
 			lz->win_off = lz->win_len = 0;
@@ -248,22 +268,14 @@ static int lazy_line(struct symtab_lazy *lz, u64 start, u64 off, const char **na
 			 lz->win_eof, start, name, len);
 }
 
-static bool lazy_file_changed(struct symtab_lazy *lz)
-{
-	struct stat st;
-
-	return fstat(lz->fd, &st) || st.st_size != lz->size ||
-	       st.st_mtim.tv_sec != lz->mtime.tv_sec || st.st_mtim.tv_nsec != lz->mtime.tv_nsec;
-}
-
-/* Reads @s's name into the room and points @s at it. Under lazy_lock. */
-static const char *lazy_fill(struct symtab_lazy *lz, struct symbol *s, u32 off)
+/* Reads @s's name into the room and points @s at it (@check: as lazy_line's). Under lazy_lock. */
+static const char *lazy_fill(struct symtab_lazy *lz, struct symbol *s, u32 off, bool check)
 {
 	char addr[LAZY_ADDR_BYTES], *dst;
 	const char *name = NULL;
 	size_t len = 0;
 
-	if (!lz->changed && (lazy_file_changed(lz) || lazy_line(lz, s->start, off, &name, &len) ||
+	if (!lz->changed && (lazy_line(lz, s->start, off, &name, &len, check) ||
 			     lz->names_bytes + len + 1 > (size_t)lz->size))
 		lz->changed = true;
 	if (lz->changed) {
@@ -284,12 +296,58 @@ static const char *lazy_fill(struct symtab_lazy *lz, struct symbol *s, u32 off)
 	return dst;
 }
 
-const char *symbol__read_name(const struct symbol *s)
+static struct symtab_lazy *lazy_of(const struct symbol *s)
 {
-	struct symtab_lazy *lz = NULL;
-	const char *ret = "";
 	uintptr_t a = (uintptr_t)s;
 	size_t i;
+
+	for (i = 0; i < nr_lazies; i++)
+		if (a >= (uintptr_t)lazies[i]->lo && a < (uintptr_t)lazies[i]->hi)
+			return lazies[i];
+	return NULL;
+}
+
+/* By table, then by the offset of the line (the symbols' names not read yet; under lazy_lock). */
+static bool unread_before(const void *pa, const void *pb, const void *ctx)
+{
+	const struct symbol *a = *(const struct symbol *const *)pa;
+	const struct symbol *b = *(const struct symbol *const *)pb;
+	uintptr_t la = (uintptr_t)lazy_of(a), lb = (uintptr_t)lazy_of(b);
+
+	(void)ctx;
+	return la < lb || (la == lb && a->name < b->name);
+}
+
+void symbols__read_names(const struct symbol **syms, size_t n)
+{
+	size_t i, k = 0;
+
+	if (!n || !nr_lazies)
+		return;
+	pthread_mutex_lock(&lazy_lock);
+	for (i = 0; i < n; i++)
+		if (syms[i] && (__atomic_load_n(&syms[i]->name, __ATOMIC_RELAXED) & SYM_NAME_LAZY) &&
+		    lazy_of(syms[i]))
+			syms[k++] = syms[i];
+	introsort_inline(syms, k, sizeof(*syms), unread_before, NULL);
+	for (i = 0; i < k; i++) {
+		u32 name = __atomic_load_n(&syms[i]->name, __ATOMIC_RELAXED);
+		struct symtab_lazy *lz = lazy_of(syms[i]);
+
+		/* whether the file changed: once for the batch, before its first read */
+		if (!i || lz != lazy_of(syms[i - 1]))
+			lz->changed = lz->changed || lazy_file_changed(lz);
+		/* once for a symbol asked twice */
+		if (name & SYM_NAME_LAZY)
+			lazy_fill(lz, (struct symbol *)syms[i], name & ~SYM_NAME_LAZY, false);
+	}
+	pthread_mutex_unlock(&lazy_lock);
+}
+
+const char *symbol__read_name(const struct symbol *s)
+{
+	struct symtab_lazy *lz;
+	const char *ret = "";
 	u32 name;
 
 	pthread_mutex_lock(&lazy_lock);
@@ -298,11 +356,9 @@ const char *symbol__read_name(const struct symbol *s)
 		ret = (const char *)s + name;	/* another thread read it */
 		goto out;
 	}
-	for (i = 0; i < nr_lazies && !lz; i++)
-		if (a >= (uintptr_t)lazies[i]->lo && a < (uintptr_t)lazies[i]->hi)
-			lz = lazies[i];
+	lz = lazy_of(s);
 	if (lz)
-		ret = lazy_fill(lz, (struct symbol *)s, name & ~SYM_NAME_LAZY);
+		ret = lazy_fill(lz, (struct symbol *)s, name & ~SYM_NAME_LAZY, true);
 out:
 	pthread_mutex_unlock(&lazy_lock);
 	return ret;
@@ -815,7 +871,7 @@ static void classify(const struct symtab *tab, size_t i, bool kallsyms, struct c
 		size_t len = 0;
 
 		/* While loading: a file that changes now is said so when a name is asked. */
-		if (lazy_line(tab->lazy, s->start, s->name & ~SYM_NAME_LAZY, &name, &len)) {
+		if (lazy_line(tab->lazy, s->start, s->name & ~SYM_NAME_LAZY, &name, &len, false)) {
 			tab->lazy->changed = true;
 			len = 0;
 		}

@@ -175,6 +175,15 @@ struct symtab {
 const char *symbol__read_name(const struct symbol *s);
 
 /**
+ * symbols__read_names - reads the names of those of the @n symbols
+ * @syms (NULL ones skipped) whose tables read names back from their files
+ * and that are not read yet, in the files' order: a few reads of the file
+ * where asking for each in turn (by row, by period) would read for each.
+ * @syms is the caller's scratch: its order and contents are not kept.
+ */
+void symbols__read_names(const struct symbol **syms, size_t n);
+
+/**
  * symbol__name - @s's name, valid as long as its table. The name of a
  * table of symtab__set_lazy is read from the file the first time (any
  * thread may ask); a file that changed since the table was loaded gives

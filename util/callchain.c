@@ -614,6 +614,21 @@ void callchain__sort(struct callchain_node *root)
 	free(arr);
 }
 
+void callchain__read_names(void)
+{
+	const struct symbol **syms;
+	u32 i, k = 0;
+
+	if (!key_table.nr)
+		return;
+	syms = xmalloc(key_table.nr * sizeof(*syms));
+	for (i = 1; i <= key_table.nr; i++)
+		if (!(key_table.keys[i].dso & KEY_ADDR))
+			syms[k++] = key_table.keys[i].sym;
+	symbols__read_names(syms, k);
+	free(syms);
+}
+
 void callchain__free(struct callchain_node *root)
 {
 	struct callchain_tree *t;

@@ -144,6 +144,13 @@ void callchain__sort(struct callchain_node *root);
 void callchain__free(struct callchain_node *root);
 
 /**
+ * callchain__read_names - reads the names of every symbol a tree's node
+ * stands for, in their files' order (symbols__read_names), before the
+ * trees are sorted and drawn.
+ */
+void callchain__read_names(void);
+
+/**
  * callchain__merge - adds every path of @src, with its counts, to *@dst
  * (made when NULL). @src is only read.
  */

@@ -1662,6 +1662,30 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 		rows_introsort_any(a, n, &ctx);
 }
 
+/*
+ * The names of the @n rows' symbols (their indices at @a), read before
+ * the sort and the output ask for them row by row: a kallsyms table reads
+ * them back from its file, and in the file's order that is a few reads
+ * instead of one a row.
+ */
+static void hists__read_names(const struct hists *hists, const u32 *a, size_t n)
+{
+	const struct symbol **syms;
+	size_t i, k = 0;
+
+	if (!(hists->fields & RF_SYM) || !n)
+		return;
+	syms = xmalloc(n * sizeof(*syms));
+	for (i = 0; i < n; i++) {
+		const struct symbol *s = hist_entry__sym(hists__row(hists, a[i]));
+
+		if (s)
+			syms[k++] = s;
+	}
+	symbols__read_names(syms, k);
+	free(syms);
+}
+
 /* The rows are sorted in an array of their own: the table stays for lookups (--hierarchy, top). */
 void hists__sort(struct hists *hists)
 {
@@ -1675,6 +1699,7 @@ void hists__sort(struct hists *hists)
 		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
 			hists->sorted[n++] = r;
 	}
+	hists__read_names(hists, hists->sorted, n);
 	hists__sort_rows(hists, hists->sorted, n);
 }
 
@@ -1699,6 +1724,7 @@ void hists__sort_final(struct hists *hists)
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
+	hists__read_names(hists, hists->sorted, n);
 	hists__sort_rows(hists, hists->sorted, n);
 }
 

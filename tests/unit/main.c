@@ -18,6 +18,7 @@ void test_kallsyms_hex(void);
 void test_kallsyms_split(void);
 void test_kallsyms_lazy(void);
 void test_kallsyms_lazy_threads(void);
+void test_kallsyms_lazy_batch(void);
 void test_symtab_join_peak(void);
 void test_symtab_split_room(void);
 void test_symtab_build_faults(void);
@@ -106,6 +107,7 @@ static const struct unit_test tests[] = {
 	{ "kallsyms_split", test_kallsyms_split },
 	{ "kallsyms_lazy", test_kallsyms_lazy },
 	{ "kallsyms_lazy_threads", test_kallsyms_lazy_threads },
+	{ "kallsyms_lazy_batch", test_kallsyms_lazy_batch },
 	{ "symtab_join_peak", test_symtab_join_peak },
 	{ "symtab_split_room", test_symtab_split_room },
 	{ "symtab_build_faults", test_symtab_build_faults },

@@ -1239,6 +1239,77 @@ void test_kallsyms_lazy(void)
 	rmdir(dir);
 }
 
+/*
+ * symbols__read_names reads a batch of lazy names in the file's order:
+ * each symbol asked for gets its own name (asked twice, or NULL, or one
+ * already read: no harm), the others stay unread; a file that changed
+ * before the batch gives addresses and one warning.
+ */
+void test_kallsyms_lazy_batch(void)
+{
+	char dir[] = "/tmp/pmukvm-kbatch-XXXXXX", *path, want[32];
+	void (*old)(int, const char *) = ui_msg_hook;
+	const struct symbol *batch[1200];
+	const size_t nr = 3000;
+	struct kallsyms ks;
+	struct err err;
+	size_t i, k = 0;
+	char *text = xmalloc(nr * 48 + 64), *p = text;
+	FILE *f;
+
+	memset(&err, 0, sizeof(err));
+	CHECK(mkdtemp(dir) != NULL);
+	p += sprintf(p, "ffffffff81000000 T _text\n");
+	for (i = 1; i < nr; i++)
+		p += sprintf(p, "%016llx t fn%05zu\n", 0xffffffff81000000ull + 0x10 * i, i);
+	path = unit_write_file(dir, "kallsyms", text);
+	CHECK(!kallsyms__load(&ks, path, &err));
+	CHECK(ks.tab.lazy != NULL && ks.tab.nr == nr);
+	CHECK(!strcmp(symbol__name(symtab__sym(&ks.tab, 14)), "fn00014"));	/* read before */
+	/* every seventh, from the end backwards, one twice, and a NULL */
+	for (i = nr - 1; i > 0 && k + 3 < ARRAY_SIZE(batch); i--)
+		if (i % 7 == 0)
+			batch[k++] = symtab__sym(&ks.tab, i);
+	batch[k++] = symtab__sym(&ks.tab, 21);
+	batch[k++] = NULL;
+	symbols__read_names(batch, k);
+	for (i = 1; i < nr; i++) {
+		const struct symbol *s = symtab__sym(&ks.tab, i);
+
+		CHECK(!(s->name & SYM_NAME_LAZY) == (i % 7 == 0));
+		if (i % 7)
+			continue;
+		snprintf(want, sizeof(want), "fn%05zu", i);
+		CHECK(!strcmp(symbol__name(s), want));
+	}
+	kallsyms__exit(&ks);
+
+	/* Grown before the batch: addresses, one warning. */
+	CHECK(!kallsyms__load(&ks, path, &err));
+	f = fopen(path, "a");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("ffffffffc0002000 T more\n", f);
+		fclose(f);
+	}
+	ui_msg_hook = lazy_capture;
+	nr_lazy_msgs = 0;
+	for (i = 0, k = 0; i < 100; i++)
+		batch[k++] = symtab__sym(&ks.tab, 1 + i * 29);
+	symbols__read_names(batch, k);
+	for (i = 0; i < 100; i++) {
+		snprintf(want, sizeof(want), "0x%llx", 0xffffffff81000000ull + 0x10 * (1 + i * 29));
+		CHECK(!strcmp(symbol__name(symtab__sym(&ks.tab, 1 + i * 29)), want));
+	}
+	CHECK(nr_lazy_msgs == 1 && strstr(lazy_msgs, path) && strstr(lazy_msgs, "changed"));
+	ui_msg_hook = old;
+	kallsyms__exit(&ks);
+	unlink(path);
+	free(path);
+	free(text);
+	rmdir(dir);
+}
+
 /* A line of /proc/self/status, in kB; -1 when not there. */
 static long status_kb(const char *key)
 {
