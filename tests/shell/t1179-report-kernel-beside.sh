@@ -22,30 +22,12 @@ gzip -dc "$FIXTURES/guest-6.1/kallsyms.gz" >"$TMP/kallsyms"
 # kallsyms with the core kernel's), where pmukvm names its symbol.
 gen() {
 	python3 - "$TMP/kallsyms" "$FIXTURES/guest-6.1/modules" "$1" "$2" <<'EOF'
-import random, sys
-ks, mods, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-rng = random.Random(seed)
-rows = []
-for line in open(ks):
-    f = line.split()
-    rows.append((int(f[0], 16), f[1], f[2], f[3] if len(f) > 3 else None))
-rows.sort(key=lambda r: r[0])
-text = next(a for a, t, s, m in rows if s == '_text')
-def sized(pred):
-    out = []
-    for i, (a, t, s, m) in enumerate(rows[:-1]):
-        nxt = rows[i + 1][0]
-        if pred(t, m) and nxt - a >= 0x80 and (m is not None or nxt < text + (1 << 30)):
-            out.append((a, nxt - a, s))
-    return out
-funcs = sized(lambda t, m: t in 'Tt' and m is None)
-objs = sized(lambda t, m: t in 'Dd' and m is None)
-modl = [l.split() for l in open(mods)][:3]
-names = [m[0] for m in modl]
-mfuncs = sized(lambda t, m: t in 'Tt' and m in ('[%s]' % x for x in names))
-print('text %x' % text)
-for m in modl:
-    print('module %x %x %s' % (int(m[5], 16), int(m[1]), m[0]))
+import sys
+sys.path.insert(0, 'tests/shell')
+import lib_kernel_lines
+kern, n, rng = lib_kernel_lines.from_argv(sys.argv)
+funcs, objs, mfuncs = kern.funcs, kern.objs, kern.mfuncs
+print(kern.header())
 threads = [(100, 100, 'kworker'), (200, 200, 'bash'), (200, 201, 'bash')]
 for pid, tid, comm in threads:
     print('comm %d %d %s' % (pid, tid, comm))
