@@ -677,8 +677,8 @@ static __attribute__((noinline)) int report_sample_held(struct report *rep,
 }
 
 /*
- * At most this many -g samples and frames held (about 0.6 MB and 1.3 MB),
- * then report waits for kallsyms.
+ * At most this many -g samples and frames held (32 and 40 bytes each:
+ * 256 KiB and 1.3 MB), then report waits for kallsyms.
  */
 #define GRAPH_HELD_MAX		8192
 #define GRAPH_HELD_FRAMES_MAX	32768
