@@ -591,15 +591,13 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 static u32 report__add_held_paths(struct report *rep, struct machines *m,
 				  struct hist_entry ***rows)
 {
-	u32 i, k, counted = 0;
+	u32 i, counted = 0;
 
 	for (i = 0; i < rep->nr_held; i++) {
 		struct graph_held *g = &rep->held[i];
 		struct callchain_frame *f = rep->held_frames + g->first;
 
-		for (k = 0; k < g->nr; k++)
-			if (f[k].held)
-				machines__resolve_held_frame(m, &f[k]);
+		machines__resolve_held_frames(m, f, g->nr);
 		counted += g->he != NULL;
 		report__add_paths(rep, &rep->hists[g->evsel_idx],
 				  g->he ? g->he : rows[g->evsel_idx][g->entry], f, g->nr, g->period,
@@ -623,23 +621,22 @@ static bool report__settle_kernel(struct report *rep, struct session *session, b
 {
 	struct machine *host = &session->machines.host;
 	bool beside = host->ks_job != NULL;
+	struct hist_entry ***rows;
 	u64 held = 0;
 	int i;
 
 	if (!machine__kernel_settle(&session->machines, host, wait))
 		return false;
-	if (rep->nr_held) {
-		struct hist_entry ***rows = xcalloc((size_t)rep->nr_hists, sizeof(*rows));
-
-		for (i = 0; i < rep->nr_hists; i++)
-			held += hists__count_held(&rep->hists[i], &rows[i]);
+	/* -g's held paths go in the rows counted here: each event's, by entry */
+	rows = rep->nr_held ? xcalloc((size_t)rep->nr_hists, sizeof(*rows)) : NULL;
+	for (i = 0; i < rep->nr_hists; i++)
+		held += hists__count_held(&rep->hists[i], rows ? &rows[i] : NULL);
+	if (rows) {
 		held += report__add_held_paths(rep, &session->machines, rows);
 		for (i = 0; i < rep->nr_hists; i++)
 			free(rows[i]);
 		free(rows);
 	}
-	for (i = 0; i < rep->nr_hists; i++)
-		held += hists__count_held(&rep->hists[i], NULL);
 	if (beside)
 		pr_debug("report: kallsyms read beside: %" PRIu64 " kernel samples held meanwhile",
 			 held);
@@ -740,17 +737,13 @@ static __attribute__((noinline)) bool report__graph_held(struct report *rep,
 							 const struct perf_sample *sample,
 							 struct addr_location *al, size_t n, int cpu)
 {
-	size_t i;
-
 	if (!report__settle_kernel(rep, session, false) &&
 	    report__graph_hold(rep, evsel, sample, al, n, cpu))
 		return true;
 	report__settle_kernel(rep, session, true);
 	if (al->held)
 		machines__resolve_held(al);
-	for (i = 0; i < n; i++)
-		if (rep->frames[i].held)
-			machines__resolve_held_frame(&session->machines, &rep->frames[i]);
+	machines__resolve_held_frames(&session->machines, rep->frames, n);
 	return false;
 }
 

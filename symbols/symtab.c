@@ -320,6 +320,7 @@ static bool unread_before(const void *pa, const void *pb, const void *ctx)
 
 void symbols__read_names(const struct symbol **syms, size_t n)
 {
+	struct symtab_lazy *prev = NULL;
 	size_t i, k = 0;
 
 	if (!n || !nr_lazies)
@@ -335,8 +336,9 @@ void symbols__read_names(const struct symbol **syms, size_t n)
 		struct symtab_lazy *lz = lazy_of(syms[i]);
 
 		/* whether the file changed: once for the batch, before its first read */
-		if (!i || lz != lazy_of(syms[i - 1]))
+		if (lz != prev)
 			lz->changed = lz->changed || lazy_file_changed(lz);
+		prev = lz;
 		/* once for a symbol asked twice */
 		if (name & SYM_NAME_LAZY)
 			lazy_fill(lz, (struct symbol *)syms[i], name & ~SYM_NAME_LAZY, false);

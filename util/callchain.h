@@ -24,7 +24,7 @@ struct callchain_frame {
 	u64 ip;				/* as recorded (exports; not compared) */
 	char level;			/* as addr_location's, for --children rows */
 	u8 cpumode;
-	/* as addr_location's: @sym not looked up yet (machines__resolve_held_frame) */
+	/* as addr_location's: @sym not looked up yet (machines__resolve_held_frames) */
 	bool held;
 };
 

@@ -1647,21 +1647,6 @@ static __attribute__((noinline)) void rows_introsort_any(u32 *a, size_t n,
 	introsort_inline(a, n, sizeof(*a), rows_before, ctx);
 }
 
-/* The @n rows of @hists whose indices are at @a into their order, in place. */
-static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
-{
-	const struct sort_order *so = &hists->so;
-	struct sort_ctx ctx = { .hists = hists, .so = so, .cumulate = hists->cumulate };
-
-	if (n < 2)
-		return;
-	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
-	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
-		rows_introsort_default(hists, a, n);
-	else
-		rows_introsort_any(a, n, &ctx);
-}
-
 /*
  * The names of the @n rows' symbols (their indices at @a), read before
  * the sort and the output ask for them row by row: a kallsyms table reads
@@ -1686,6 +1671,25 @@ static void hists__read_names(const struct hists *hists, const u32 *a, size_t n)
 	free(syms);
 }
 
+/*
+ * The @n rows of @hists whose indices are at @a into their order, in
+ * place, their symbols' names read first (hists__read_names).
+ */
+static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
+{
+	const struct sort_order *so = &hists->so;
+	struct sort_ctx ctx = { .hists = hists, .so = so, .cumulate = hists->cumulate };
+
+	hists__read_names(hists, a, n);
+	if (n < 2)
+		return;
+	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
+		rows_introsort_default(hists, a, n);
+	else
+		rows_introsort_any(a, n, &ctx);
+}
+
 /* The rows are sorted in an array of their own: the table stays for lookups (--hierarchy, top). */
 void hists__sort(struct hists *hists)
 {
@@ -1699,7 +1703,6 @@ void hists__sort(struct hists *hists)
 		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
 			hists->sorted[n++] = r;
 	}
-	hists__read_names(hists, hists->sorted, n);
 	hists__sort_rows(hists, hists->sorted, n);
 }
 
@@ -1724,7 +1727,6 @@ void hists__sort_final(struct hists *hists)
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
-	hists__read_names(hists, hists->sorted, n);
 	hists__sort_rows(hists, hists->sorted, n);
 }
 

@@ -473,11 +473,18 @@ void machines__resolve_held(struct addr_location *al)
 	al->sym = kernel_symbol(al->machine, al->dso, al->addr, al->machine->reloc, NULL);
 }
 
-void machines__resolve_held_frame(struct machines *m, struct callchain_frame *f)
+void machines__resolve_held_frames(struct machines *m, struct callchain_frame *frames,
+				   size_t n)
 {
-	f->held = false;
-	f->sym = kernel_symbol(&m->host, f->dso, f->ip, m->host.reloc, NULL);
-	f->addr = f->sym ? 0 : f->ip;
+	struct callchain_frame *f;
+
+	for (f = frames; f < frames + n; f++) {
+		if (!f->held)
+			continue;
+		f->held = false;
+		f->sym = kernel_symbol(&m->host, f->dso, f->ip, m->host.reloc, NULL);
+		f->addr = f->sym ? 0 : f->ip;
+	}
 }
 
 void sym_lookup__run(const struct sym_lookup *lk, struct addr_location *al, size_t *hint)

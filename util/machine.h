@@ -154,11 +154,12 @@ int machines__process_event(struct machines *m, const union perf_event *ev);
 void machines__resolve_held(struct addr_location *al);
 
 /**
- * machines__resolve_held_frame - looks up the symbol of @f, a host kernel
- * frame resolved while the host's kallsyms was being read (@f->held),
- * once machine__kernel_settle has finished that.
+ * machines__resolve_held_frames - looks up the symbols of those of the @n
+ * @frames that are held (host kernel frames resolved while the host's
+ * kallsyms was being read), once machine__kernel_settle has finished that.
  */
-void machines__resolve_held_frame(struct machines *m, struct callchain_frame *f);
+void machines__resolve_held_frames(struct machines *m, struct callchain_frame *frames,
+				   size_t n);
 
 /**
  * machines__resolve_callchain - resolves the sample's callchain into at
