@@ -453,8 +453,9 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
 
 #define WORD(i, x) (h += (u64)(u32)(x) * a[i])
 #define WORDS(i, x) (v = (x), WORD(i, v), WORD((i) + 1, v >> 32))
+	/* not the level: rows at one address of no map join (hists__insert_or_join) */
 	if (f & RF_SYM)
-		WORDS(1, k->sym ? k->sym->start : k->addr ^ (u64)k->level << 56);
+		WORDS(1, k->sym ? k->sym->start : k->addr);
 	if (f & RF_COMM)
 		WORDS(3, (uintptr_t)k->comm);
 	/* name_hash is keyed (str_hash) already: its low word will do */
@@ -946,6 +947,36 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 	return he;
 }
 
+/*
+ * The row for @k's fields, where none has them: a new one, except that a
+ * sample at an address no map covers joins the row of that address made
+ * at another level (its mode's): perf compares rows without a symbol by
+ * address alone, so the first sample's level names the row. --children's
+ * frames join alike (report__add_cumulative).
+ */
+static __attribute__((noinline)) struct hist_entry *
+hists__insert_or_join(struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
+{
+	static const char levels[] = "k.guH";
+	size_t i;
+
+	if ((f & RF_SYM) && !k->sym && !k->dso) {
+		struct hist_key alt = *k;
+
+		for (i = 0; levels[i]; i++) {
+			struct hist_entry *he;
+
+			if (levels[i] == k->level)
+				continue;
+			alt.level = levels[i];
+			he = hists__lookup_f(hists, f, &alt, hash);
+			if (he)
+				return he;
+		}
+	}
+	return hists__insert(hists, k, hash);
+}
+
 /* @m's column for @cpumode, NULL for a mode without one. */
 static u64 *mode_slot(struct hist_modes *m, u8 cpumode)
 {
@@ -1097,7 +1128,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 		hash = key_hash(f, k);
 		he = hists__lookup_f(hists, f, k, hash);
 		if (!he)
-			he = hists__insert(hists, k, hash);
+			he = hists__insert_or_join(hists, f, k, hash);
 		if (f == DEFAULT_FIELDS || f == DSO_SYM_FIELDS)
 			hists->cache[c] = he;
 found:
