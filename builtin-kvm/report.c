@@ -705,7 +705,8 @@ static bool report__graph_hold(struct report *rep, const struct evsel *evsel,
 		rep->alloc_held = rep->alloc_held ? rep->alloc_held * 2 : 256;
 		rep->held = xrealloc(rep->held, rep->alloc_held * sizeof(*rep->held));
 	}
-	if (rep->nr_held_frames + n > rep->alloc_held_frames) {
+	/* made at the first hold, frames or not: a held path points into it */
+	if (!rep->held_frames || rep->nr_held_frames + n > rep->alloc_held_frames) {
 		u32 a = rep->alloc_held_frames ? rep->alloc_held_frames : 4096;
 
 		while (a < rep->nr_held_frames + n)
@@ -720,7 +721,8 @@ static bool report__graph_hold(struct report *rep, const struct evsel *evsel,
 	g->evsel_idx = (u32)evsel->idx;
 	g->first = rep->nr_held_frames;
 	g->nr = (u32)n;
-	memcpy(rep->held_frames + g->first, rep->frames, n * sizeof(*rep->frames));
+	if (n)
+		memcpy(rep->held_frames + g->first, rep->frames, n * sizeof(*rep->frames));
 	rep->nr_held_frames += (u32)n;
 	return true;
 }

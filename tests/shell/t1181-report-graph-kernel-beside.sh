@@ -8,9 +8,11 @@
 # user-mode samples, a process renamed (an exec) between its samples
 # (a held sample keeps the command it had), a kernel sample outside every
 # kernel map whose callers are kernel functions (its row counted at once,
-# its path held). Each graph must read as perf report -g draws it, for
-# several sort orders and both orders of the graph; a file with more
-# held frames than report keeps makes it wait, with the same result.
+# its path held), a first held sample whose chain has no frames (run
+# under UBSan: nothing copied from an empty list into none). Each graph
+# must read as perf report -g draws it, for several sort orders and both
+# orders of the graph; a file with more held frames than report keeps
+# makes it wait, with the same result.
 . tests/lib.sh
 need_perf
 need_fixtures
@@ -54,6 +56,8 @@ for i in range(n):
     if i % 41 == 40:
         ips.insert(0, text - 0x200000 + rng.randrange(0x100))   # in no map
     chain = [KCTX] + ['%x' % a for a in ips] + (user if tid != 100 else [])
+    if i == 0:
+        chain = [KCTX]      # the first sample held has no frames
     print('sample %x %d %d %d %s' % (ips[0], pid, tid, i % 2, ' '.join(chain)))
 EOF
 }
