@@ -465,21 +465,10 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				key.more = &obj_more;
 			}
 			same = hists__find(rows, &key);
-			if (!f[k].sym && !f[k].dso && !same) {
-				static const char levels[] = "k.guH";
-
-				for (j = 0; levels[j] && !same; j++) {
-					struct hist_entry alt = key;
-
-					alt.level = levels[j];
-					if (alt.level != key.level)
-						same = hists__find(rows, &alt);
-				}
-				if (same) {
-					key.level = same->level;
-					key.cpumode = same->cpumode;
-					own = false;
-				}
+			if (!same && (same = hists__find_unmapped(rows, &key))) {
+				key.level = same->level;
+				key.cpumode = same->cpumode;
+				own = false;
 			}
 			for (j = 0; same && j < nr_seen && seen[j] != same; j++)
 				;

@@ -948,33 +948,45 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 }
 
 /*
- * The row for @k's fields, where none has them: a new one, except that a
- * sample at an address no map covers joins the row of that address made
- * at another level (its mode's): perf compares rows without a symbol by
- * address alone, so the first sample's level names the row. --children's
- * frames join alike (report__add_cumulative).
+ * The row of @k's address made at another level, where @k is a sample's
+ * or frame's at an address no map covers (neither symbol nor DSO) and the
+ * rows are told apart by symbol: perf compares rows without a symbol by
+ * address alone, so the first sample's level names the row. NULL where
+ * there is none.
+ */
+static struct hist_entry *hists__lookup_unmapped(const struct hists *hists, unsigned f,
+						 const struct hist_key *k, u32 hash)
+{
+	static const char levels[] = "k.guH";
+	struct hist_key alt;
+	size_t i;
+
+	if (!(f & RF_SYM) || k->sym || k->dso)
+		return NULL;
+	alt = *k;
+	for (i = 0; levels[i]; i++) {
+		struct hist_entry *he;
+
+		if (levels[i] == k->level)
+			continue;
+		alt.level = levels[i];
+		he = hists__lookup_f(hists, f, &alt, hash);
+		if (he)
+			return he;
+	}
+	return NULL;
+}
+
+/*
+ * The row for @k's fields, where none has them: a new one, or the row of
+ * @k's unmapped address at another level.
  */
 static __attribute__((noinline)) struct hist_entry *
 hists__insert_or_join(struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
 {
-	static const char levels[] = "k.guH";
-	size_t i;
+	struct hist_entry *he = hists__lookup_unmapped(hists, f, k, hash);
 
-	if ((f & RF_SYM) && !k->sym && !k->dso) {
-		struct hist_key alt = *k;
-
-		for (i = 0; levels[i]; i++) {
-			struct hist_entry *he;
-
-			if (levels[i] == k->level)
-				continue;
-			alt.level = levels[i];
-			he = hists__lookup_f(hists, f, &alt, hash);
-			if (he)
-				return he;
-		}
-	}
-	return hists__insert(hists, k, hash);
+	return he ? he : hists__insert(hists, k, hash);
 }
 
 /* @m's column for @cpumode, NULL for a mode without one. */
@@ -1057,6 +1069,14 @@ struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key
 
 	key_of_entry(&k, key);
 	return hists__lookup(hists, &k, key_hash(hists->fields, &k));
+}
+
+struct hist_entry *hists__find_unmapped(struct hists *hists, const struct hist_entry *key)
+{
+	struct hist_key k;
+
+	key_of_entry(&k, key);
+	return hists__lookup_unmapped(hists, hists->fields, &k, key_hash(hists->fields, &k));
 }
 
 /* @he's period: the low word in the row, a high one in its struct hist_more. */

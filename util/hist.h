@@ -397,6 +397,15 @@ struct hist_entry *hists__add_entry(struct hists *hists, const struct hist_entry
  */
 struct hist_entry *hists__find(struct hists *hists, const struct hist_entry *key);
 
+/**
+ * hists__find_unmapped - for @key at an address no map covers (neither
+ * symbol nor DSO), the row of that address made at another level, which
+ * @key joins as perf's rows without a symbol do (compared by address
+ * alone); NULL where there is none or the rows are not told apart by
+ * symbol. @key is only read.
+ */
+struct hist_entry *hists__find_unmapped(struct hists *hists, const struct hist_entry *key);
+
 /** hists__add - counts a resolved sample; returns its row. */
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period);
 
