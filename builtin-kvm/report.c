@@ -55,6 +55,8 @@ struct report {
 	bool inverted;			/* -G */
 	int children;			/* --children 1, --no-children 0, else -1 */
 	bool cumulate;			/* rows for callers too */
+	/* --children: the sample's thread, which a row its path makes takes */
+	const struct thread *thread;
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
 	/* the sample whose frames report__add_cumulative counts, and its model */
@@ -222,8 +224,9 @@ static const struct opt_desc report_opts[] = {
 	OPT_STRING(0, "time", struct report, time_str, "RANGE",
 		   "only samples in START,STOP (seconds) or percent slices (10%/2, 0%-10%)"),
 	OPT_STRING('F', "fields", struct report, fields, "FIELDS",
-		   "output columns: overhead, overhead_sys, overhead_us, overhead_guest_sys, "
-		   "overhead_guest_us, sample, period and sort keys"),
+		   "output columns, rows sorted by them in turn: overhead, overhead_sys, "
+		   "overhead_us, overhead_guest_sys, overhead_guest_us, sample, period and sort "
+		   "keys; +FIELDS: after the default columns"),
 	OPT_CHOICE(0, "percentage", struct report, relative, percentage_words, "relative|absolute",
 		   "relative or absolute",
 		   "with --comms/--dsos/--symbols/--pid/--tid: percent of the rows shown or of all "
@@ -250,7 +253,9 @@ static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 	for (i = rep->nr_hists; i <= evsel->idx; i++) {
 		hists__init(&rep->hists[i], &rep->so);
 		/* by Children first where it is shown: not with -F, as perf */
-		rep->hists[i].cumulate = rep->cumulate && !rep->fields;
+		rep->hists[i].cumulate = rep->cumulate && (!rep->fields || rep->sopts.fields_added);
+		if (rep->hists[i].cumulate && rep->sopts.callchain)
+			rep->hists[i].depth_order = rep->sopts.cg.order == ORDER_CALLER ? -1 : 1;
 		rep->hists[i].with_more = rep->cumulate || rep->sopts.callchain;
 		rep->hists[i].relative = rep->relative;
 	}
@@ -407,9 +412,12 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 	struct hists *rows = rep->shadow ? &rep->shadow[h - rep->hists] : h;
 
 	seen[0] = rep->shadow ? hists__find(rows, he) : he;
+	/* perf's max_depth: the whole path for the sample's row, from frame k on for k's */
+	if (n && hist_entry__more(he)->max_depth < n)
+		he->more->max_depth = (u32)n;
 	for (k = 0; k < n; k++) {
 		struct hist_entry key, *row, *same;
-		struct hist_more obj_more;
+		struct hist_more more;
 		struct hist_modes obj_modes;
 		struct cum_slot *slot;
 
@@ -452,17 +460,16 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 					    f[k].cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : f[k].addr);
 			key.level = level;
 			key.cpumode = cpumode;
+			/* a row made here is of this sample's thread, as perf's */
+			more = key.more ? *key.more : (struct hist_more){ .vcpu = -1, .cpu = -1 };
+			more.thread = rep->thread;
+			key.more = &more;
 			if (f[k].sym && symbol__is_object(f[k].sym)) {
 				/* the offset a row made from this frame is named with */
-				if (key.more)
-					obj_more = *key.more;
-				else
-					obj_more = (struct hist_more){ .vcpu = -1, .cpu = -1 };
 				obj_modes = (struct hist_modes){
 					.obj_off = machines__frame_object_offset(rep->machines,
 										 rep->sample, &f[k]) };
-				obj_more.modes = &obj_modes;
-				key.more = &obj_more;
+				more.modes = &obj_modes;
 			}
 			same = hists__find(rows, &key);
 			if (!same && (same = hists__find_unmapped(rows, &key))) {
@@ -488,6 +495,8 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				cum_slot__set(rep, slot, he, &key, row, same);
 		}
 		seen[nr_seen++] = same;
+		if (hist_entry__more(row)->max_depth < n - k)
+			row->more->max_depth = (u32)(n - k);
 		if (rep->sopts.callchain)
 			callchain__add(hist_entry__callchain_p(row), f + k, n - k, period);
 	}
@@ -810,6 +819,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		if (rep->sopts.callchain || rep->cumulate) {
 			rep->sample = sample;
 			rep->machines = &session->machines;
+			rep->thread = al->thread;
 			report__add_paths(rep, h, he, rep->frames, n, sample->period, hidden);
 		}
 	}
@@ -1146,6 +1156,53 @@ static void report__start_pool(struct report *rep)
 	}
 }
 
+/*
+ * The rows' order with -F, as perf's: --sort's keys (when given), then
+ * -F's columns and keys in turn, those not already there; each count
+ * larger first. Into @so's by[].
+ */
+static void report__order_by_fields(struct sort_order *so, const struct sort_order *sort,
+				    const struct output_field *f, int n)
+{
+	static const u8 mode_of[] = {
+		[COL_OVERHEAD_SYS] = PERF_RECORD_MISC_KERNEL,
+		[COL_OVERHEAD_US] = PERF_RECORD_MISC_USER,
+		[COL_OVERHEAD_GUEST_SYS] = PERF_RECORD_MISC_GUEST_KERNEL,
+		[COL_OVERHEAD_GUEST_US] = PERF_RECORD_MISC_GUEST_USER,
+	};
+	int i, j;
+
+	so->nr_by = 0;
+	for (i = 0; sort && i < sort->nr; i++)
+		so->by[so->nr_by++] = (struct sort_by){ SORT_BY_KEY, (u8)sort->keys[i] };
+	for (i = 0; i < n; i++) {
+		struct sort_by by;
+
+		switch (f[i].col) {
+		case COL_KEY:
+			by = (struct sort_by){ SORT_BY_KEY, (u8)f[i].key };
+			break;
+		case COL_SAMPLE:
+			by = (struct sort_by){ SORT_BY_SAMPLES, 0 };
+			break;
+		case COL_OVERHEAD_SYS:
+		case COL_OVERHEAD_US:
+		case COL_OVERHEAD_GUEST_SYS:
+		case COL_OVERHEAD_GUEST_US:
+			by = (struct sort_by){ SORT_BY_MODE, mode_of[f[i].col] };
+			break;
+		default:	/* overhead, period */
+			by = (struct sort_by){ SORT_BY_PERIOD, 0 };
+			break;
+		}
+		for (j = 0; j < so->nr_by; j++)
+			if (so->by[j].what == by.what && so->by[j].arg == by.arg)
+				break;
+		if (j == so->nr_by && so->nr_by < SORT_BY_MAX)
+			so->by[so->nr_by++] = by;
+	}
+}
+
 int cmd_report(int argc, char **argv, struct guest_config *gc)
 {
 	struct report rep = {
@@ -1194,7 +1251,23 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_usage;
 	}
-	if (rep.fields) {
+	if (rep.fields && rep.fields[0] == '+') {
+		/* As perf: -F +FIELDS adds columns after the default ones; rows as without -F */
+		struct sort_order fkeys;
+		int n = output_fields__parse(rep.fields + 1, rep.out_fields, &fkeys, &err);
+
+		if (n < 0) {
+			pr_err("%s", err.msg);
+			goto out_usage;
+		}
+		rep.sopts.fields = rep.out_fields;
+		rep.sopts.nr_fields = n;
+		rep.sopts.fields_added = true;
+		/* its keys group the rows too, after --sort's */
+		for (i = 0; i < fkeys.nr; i++)
+			if (!sort_order__has(&rep.so, fkeys.keys[i]))
+				rep.so.keys[rep.so.nr++] = fkeys.keys[i];
+	} else if (rep.fields) {
 		struct sort_order fkeys;
 		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, &err);
 
@@ -1204,6 +1277,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		}
 		rep.sopts.fields = rep.out_fields;
 		rep.sopts.nr_fields = n;
+		if (!rep.sopts.hierarchy)
+			report__order_by_fields(&fkeys, rep.sort_given ? &rep.so : NULL,
+						rep.out_fields, n);
 		/* As perf: -F's keys group the rows, then --sort's that it lacks. */
 		if (rep.sort_given) {
 			for (i = 0; i < rep.so.nr; i++) {

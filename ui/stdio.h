@@ -53,6 +53,7 @@ struct stdio_opts {
 	/* -F: these columns, then the sort keys they lack; NULL: the default */
 	const struct output_field *fields;
 	int nr_fields;
+	bool fields_added;		/* -F +FIELDS: @fields after the default columns */
 	bool elide[SORT_NR_KEYS];	/* keys a one-item filter fixes: not shown */
 	bool hierarchy;			/* --hierarchy: keys nested, one level each */
 	/* --dso given: as perf, unresolved rows then do not widen Shared Object */

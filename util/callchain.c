@@ -537,41 +537,43 @@ void callchain__add(struct callchain_node **root, const struct callchain_frame *
 }
 
 /*
- * By period, largest first; ties by name, then address: an order that does
- * not hang on the order paths came in, so that a tree merged from others
- * (the browser's regrouped rows) prints as the one built directly.
+ * By period, largest first; ties as perf's tree of children holds them:
+ * by DSO (perf: the order of its DSO objects in memory, which nothing
+ * outside it can know; here by name, no DSO last), then, in one DSO, by
+ * the symbol's start, or the address where either has no symbol, the
+ * larger first. An order that does not hang on the order paths came in,
+ * so that a tree merged from others (the browser's regrouped rows)
+ * prints as the one built directly.
  */
 static bool node_before(const void *a, const void *b)
 {
 	const struct callchain_node *x = *(struct callchain_node *const *)a;
 	const struct callchain_node *y = *(struct callchain_node *const *)b;
 	struct callchain_key kx, ky;
-	const struct callchain_key *fx = &kx, *fy = &ky;
-	int c;
-
 	u64 px = callchain_node__period(x), py = callchain_node__period(y);
+	u64 ax, ay;
+	int c;
 
 	if (px != py)
 		return px > py;
 	kx = callchain_node__key(x);
 	ky = callchain_node__key(y);
-	if (fx->sym && fy->sym) {
-		if (fx->sym == fy->sym)
-			return false;
-		c = strcmp(symbol__name(fx->sym), symbol__name(fy->sym));
+	if (kx.dso != ky.dso) {
+		if (!kx.dso || !ky.dso)
+			return kx.dso != NULL;
+		c = strcmp(map__dso_name(kx.dso), map__dso_name(ky.dso));
 		if (c)
 			return c < 0;
-		if (fx->sym->start != fy->sym->start)
-			return fx->sym->start < fy->sym->start;
-		return fx->dso && fy->dso && fx->dso != fy->dso &&
-		       strcmp(map__dso_name(fx->dso), map__dso_name(fy->dso)) < 0;
 	}
-	if (fx->sym || fy->sym)
-		return fx->sym != NULL;
-	if (fx->addr != fy->addr)
-		return fx->addr < fy->addr;
-	return fx->dso != fy->dso && fx->dso && fy->dso &&
-	       strcmp(map__dso_name(fx->dso), map__dso_name(fy->dso)) < 0;
+	if (kx.sym && kx.sym == ky.sym)
+		return false;
+	ax = kx.sym && ky.sym ? kx.sym->start : kx.sym ? kx.sym->start : kx.addr;
+	ay = kx.sym && ky.sym ? ky.sym->start : ky.sym ? ky.sym->start : ky.addr;
+	if (ax != ay)
+		return ax > ay;
+	if (kx.sym && ky.sym)
+		return strcmp(symbol__name(kx.sym), symbol__name(ky.sym)) < 0;
+	return kx.sym && !ky.sym;
 }
 
 static void sort_children(struct callchain_node *node, struct callchain_node ***arr,

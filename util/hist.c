@@ -42,20 +42,26 @@ static int cmp_comm(const struct hist_entry *a, const struct hist_entry *b)
 	return a->comm == b->comm ? 0 : strcmp(a->comm, b->comm);
 }
 
+/* By thread id as perf's, signed: the rows of no thread (tid -1) first. */
 static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(hist_entry__tid(a), hist_entry__tid(b));
+	s32 ta = (s32)hist_entry__tid(a), tb = (s32)hist_entry__tid(b);
+
+	return ta < tb ? -1 : ta > tb;
 }
 
 /*
  * DSOs group by the name shown and symbols by their address, as perf
  * groups them: two files of the same name, hit at the same symbol, make
- * one row.
+ * one row. A row of no DSO ("[unknown]") is apart from every named one
+ * and, as in perf, after them.
  */
 static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
 {
 	if (a->dso == b->dso)
 		return 0;
+	if (!a->dso || !b->dso)
+		return a->dso ? -1 : 1;
 	return strcmp(map__dso_name(a->dso), map__dso_name(b->dso));
 }
 
@@ -109,7 +115,7 @@ static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
 
 static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
 {
-	return cmp_u64(hist_entry__tid(a), hist_entry__tid(b));
+	return cmp_pid(a, b);
 }
 
 static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
@@ -322,7 +328,7 @@ int sort_order__parse(struct sort_order *so, const char *spec, struct err *err)
 	char *copy = xstrdup(spec), *tok, *save = NULL;
 	int ret = 0;
 
-	so->nr = 0;
+	memset(so, 0, sizeof(*so));
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		int k = sort_key__find(tok);
 
@@ -1516,6 +1522,8 @@ static void row__add_counts(struct hist_entry *row, const struct hist_entry *src
 	row__set_period(row, hist_entry__period(row) + hist_entry__period(src));
 	if (hist_entry__period_acc(src))
 		hist_entry__more(row)->period_acc += hist_entry__period_acc(src);
+	if (src->more && src->more->max_depth > hist_entry__more(row)->max_depth)
+		row->more->max_depth = src->more->max_depth;
 }
 
 /*
@@ -1593,7 +1601,62 @@ struct sort_ctx {
 	const struct hists *hists;	/* whose rows the indices sorted name */
 	const struct sort_order *so;
 	bool cumulate;
+	bool in_tree;	/* rows_tree_sort's: rows the sort calls equal are equal */
 };
+
+/* What step @by of an order given in full says of @a against @b. */
+static int sort_by__cmp(const struct sort_by *by, const struct hist_entry *a,
+			const struct hist_entry *b, bool ties)
+{
+	const struct sort_key *k;
+	u64 x, y;
+
+	switch (by->what) {
+	case SORT_BY_KEY:
+		k = &sort_keys[by->arg];
+		if (ties)
+			return k->sort ? k->cmp(a, b) : 0;
+		return k->sort ? k->sort(a, b) : k->cmp(a, b);
+	case SORT_BY_SAMPLES:
+		x = hist_entry__nr_samples(a);
+		y = hist_entry__nr_samples(b);
+		break;
+	case SORT_BY_MODE:
+		x = hist_entry__mode_period(a, by->arg);
+		y = hist_entry__mode_period(b, by->arg);
+		break;
+	default:
+		x = hist_entry__period(a);
+		y = hist_entry__period(b);
+		break;
+	}
+	if (ties || x == y)
+		return 0;
+	return x > y ? -1 : 1;
+}
+
+/*
+ * The order given in full (so->by): each step in turn; rows every step
+ * calls equal (a key's sort, as sort_sym's, may) by those keys' compares,
+ * in the same turn (the order perf's table of rows holds them).
+ */
+static int sorted_cmp_by(const struct sort_order *so, const struct hist_entry *a,
+			 const struct hist_entry *b)
+{
+	int i, c;
+
+	for (i = 0; i < so->nr_by; i++) {
+		c = sort_by__cmp(&so->by[i], a, b, false);
+		if (c)
+			return c;
+	}
+	for (i = 0; i < so->nr_by; i++) {
+		c = sort_by__cmp(&so->by[i], a, b, true);
+		if (c)
+			return c;
+	}
+	return 0;
+}
 
 /* The order of rows: by period (the children total first with --children), then by the keys. */
 static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
@@ -1607,7 +1670,14 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 
 		if (acc_a != acc_b)
 			return acc_a > acc_b ? -1 : 1;
+		if (ctx->hists->depth_order && a->more && b->more &&
+		    a->more->thread == b->more->thread &&
+		    a->more->max_depth != b->more->max_depth)
+			return (a->more->max_depth < b->more->max_depth ? -1 : 1) *
+			       ctx->hists->depth_order;
 	}
+	if (ctx->so->nr_by)
+		return sorted_cmp_by(ctx->so, a, b);
 	pa = hist_entry__period(a);
 	pb = hist_entry__period(b);
 	if (pa != pb)
@@ -1619,6 +1689,8 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 		if (c)
 			return c;
 	}
+	if (ctx->in_tree)
+		return 0;
 	/*
 	 * Rows the sort calls equal (sort_sym's): by their keys' compares, in
 	 * the order perf's table of rows holds them.
@@ -1698,6 +1770,132 @@ static __attribute__((noinline)) void rows_introsort_any(u32 *a, size_t n,
 	introsort_inline(a, n, sizeof(*a), rows_before, ctx);
 }
 
+/* The order of perf's table of rows: by the keys' compares. */
+static inline __attribute__((always_inline)) bool rows_before_in_table(const void *a,
+									const void *b,
+									const void *ctx)
+{
+	const struct sort_ctx *c = ctx;
+	const struct hist_entry *x = hists__row(c->hists, *(const u32 *)a);
+	const struct hist_entry *y = hists__row(c->hists, *(const u32 *)b);
+	int i, r;
+
+	for (i = 0; i < c->so->nr; i++) {
+		r = sort_keys[c->so->keys[i]].cmp(x, y);
+		if (r)
+			return r < 0;
+	}
+	return false;
+}
+
+/* A node of rows_tree_sort's red-black tree: indices into its array. */
+struct rb_row {
+	u32 parent, left, right;
+	bool red;
+};
+
+#define RB_NONE UINT32_MAX
+
+/* Rotates the tree at @x: its child on the @left (true) or right side takes its place. */
+static void rb_rotate(struct rb_row *t, u32 *root, u32 x, bool up_left)
+{
+	u32 y = up_left ? t[x].left : t[x].right;
+	u32 inner = up_left ? t[y].right : t[y].left;
+	u32 p = t[x].parent;
+
+	if (up_left) {
+		t[x].left = inner;
+		t[y].right = x;
+	} else {
+		t[x].right = inner;
+		t[y].left = x;
+	}
+	if (inner != RB_NONE)
+		t[inner].parent = x;
+	t[y].parent = p;
+	t[x].parent = y;
+	if (p == RB_NONE)
+		*root = y;
+	else if (t[p].left == x)
+		t[p].left = y;
+	else
+		t[p].right = y;
+}
+
+/*
+ * The @n rows at @a into perf's order where its sort is not an order
+ * (--children with -g: rows of equal Children compare by depth only when
+ * of one thread, so that a before b before c need not put a before c):
+ * as perf does, each row in turn, in the order of its table of rows,
+ * goes down a red-black tree under the sort (after those it calls
+ * equal), and the tree is rebalanced as the kernel's rbtree does after
+ * every insertion; the order is the tree's. Where the sort is an order
+ * this is the sort's own.
+ */
+static void rows_tree_sort(u32 *a, size_t n, const struct sort_ctx *ctx)
+{
+	struct rb_row *t = xmalloc(n * sizeof(*t));
+	u32 *rows = xmalloc(n * sizeof(*rows));
+	u32 root = RB_NONE, i, x, p;
+	size_t k = 0;
+
+	memcpy(rows, a, n * sizeof(*rows));
+	introsort_inline(rows, n, sizeof(*rows), rows_before_in_table, ctx);
+	for (i = 0; i < n; i++) {
+		const struct hist_entry *he = hists__row(ctx->hists, rows[i]);
+		u32 *link = &root;
+
+		p = RB_NONE;
+		while (*link != RB_NONE) {
+			p = *link;
+			link = sorted_cmp(ctx, he, hists__row(ctx->hists, rows[p])) < 0 ?
+			       &t[p].left : &t[p].right;
+		}
+		t[i] = (struct rb_row){ .parent = p, .left = RB_NONE, .right = RB_NONE,
+					.red = true };
+		*link = i;
+		/* the insertion's rebalancing, case by case as the kernel's */
+		for (x = i; (p = t[x].parent) != RB_NONE && t[p].red;) {
+			u32 g = t[p].parent;
+			bool p_left = t[g].left == p;
+			u32 uncle = p_left ? t[g].right : t[g].left;
+
+			if (uncle != RB_NONE && t[uncle].red) {
+				t[p].red = t[uncle].red = false;
+				t[g].red = true;
+				x = g;
+				continue;
+			}
+			if (x == (p_left ? t[p].right : t[p].left)) {
+				rb_rotate(t, &root, p, !p_left);
+				x = p;
+				p = t[x].parent;
+			}
+			rb_rotate(t, &root, g, p_left);
+			t[p].red = false;
+			t[g].red = true;
+			break;
+		}
+		t[root].red = false;
+	}
+	/* in order, without a stack: down the left, then up from each right subtree */
+	for (x = root; x != RB_NONE && t[x].left != RB_NONE; x = t[x].left)
+		;
+	while (x != RB_NONE) {
+		a[k++] = rows[x];
+		if (t[x].right != RB_NONE) {
+			for (x = t[x].right; t[x].left != RB_NONE; x = t[x].left)
+				;
+		} else {
+			for (p = t[x].parent; p != RB_NONE && t[p].right == x; p = t[x].parent)
+				x = p;
+			x = p;
+		}
+	}
+	free(rows);
+	free(t);
+}
+
 /*
  * The names of the @n rows' symbols (their indices at @a), read before
  * the sort and the output ask for them row by row: a kallsyms table reads
@@ -1734,7 +1932,12 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 	hists__read_names(hists, a, n);
 	if (n < 2)
 		return;
-	if (!hists->cumulate && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	if (hists->cumulate && hists->depth_order) {
+		ctx.in_tree = true;
+		rows_tree_sort(a, n, &ctx);
+		return;
+	}
+	if (!hists->cumulate && !so->nr_by && so->nr == 3 && so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
 		rows_introsort_default(hists, a, n);
 	else

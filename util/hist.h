@@ -97,6 +97,13 @@ struct hist_more {
 	u32 samples_hi;		/* the sample count's high word */
 	u32 period_hi;		/* the period's high word */
 	/*
+	 * --children with -g: the most frames a path added to the row had
+	 * from the row's frame on, in the tree's order (the sample's own
+	 * row: all of them), as perf's callchain root's max_depth: rows of
+	 * equal Children and thread sort by it (hists->depth_order).
+	 */
+	u32 max_depth;
+	/*
 	 * The first sample's thread: the "pid" key groups by its tid (per
 	 * thread, as perf's) and prints the command it has in the end.
 	 */
@@ -284,11 +291,36 @@ extern const struct sort_key sort_keys[SORT_NR_KEYS];
  */
 int sort_key__find(const char *name);
 
+/** enum sort_by_what - what one of struct sort_order's @by compares. */
+enum sort_by_what {
+	SORT_BY_KEY,		/* the key @arg (its sort, else its compare) */
+	SORT_BY_PERIOD,		/* the period, larger first */
+	SORT_BY_SAMPLES,	/* the sample count, larger first */
+	SORT_BY_MODE,		/* the period taken in cpumode @arg, larger first */
+};
+
+/** struct sort_by - one step of an order of rows given in full (-F's). */
+struct sort_by {
+	u8 what;		/* enum sort_by_what */
+	u8 arg;
+};
+
+#define SORT_BY_MAX (SORT_NR_KEYS + 8)
+
 /** struct sort_order - the keys chosen by --sort, in order. */
 struct sort_order {
 	enum sort_key_id keys[SORT_NR_KEYS];
 	int nr;
 	int nr_lead;	/* sort_order__full: the keys asked for, before the rest */
+	/*
+	 * The order of rows, where it is given in full (as perf's with -F:
+	 * --sort's keys, then -F's columns and keys in turn; -F's alone
+	 * without --sort): @by in turn, in place of the period and then the
+	 * keys. nr_by 0: the period first (--children: the children total),
+	 * then the keys.
+	 */
+	struct sort_by by[SORT_BY_MAX];
+	int nr_by;
 };
 
 /**
@@ -315,6 +347,12 @@ struct hists {
 	bool relative;
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
+	/*
+	 * --children with -g, as perf: rows of equal period_acc and the same
+	 * thread (their first sample's) put the caller first, by max_depth:
+	 * 1, the smaller first (callee order); -1, the larger (caller order).
+	 */
+	signed char depth_order;
 	/* -g, --children: each row made with its struct hist_more (from the chunks) */
 	bool with_more;
 	struct hist_entry *last;	/* fast path: the last row added to */

@@ -96,14 +96,14 @@ void test_callchain_merge(void)
 	CHECK_STR(got, want);
 	dump(merged, got, sizeof(got), 0);
 	CHECK_STR(got, want);
-	/* mid and other under leaf: equal periods, by name */
-	CHECK_STR(want, "(48/8)[leaf(33/5)[mid(15/2)[main(15/2)[]]other(15/2)[main(15/2)[]]"
+	/* mid and other under leaf: equal periods, as perf's, the larger start first */
+	CHECK_STR(want, "(48/8)[leaf(33/5)[other(15/2)[main(15/2)[]]mid(15/2)[main(15/2)[]]"
 		  "0xdead(3/1)[main(3/1)[]]]other(8/2)[main(7/1)[]0xdead(1/1)[]]mid(7/1)[main(7/1)[]]]");
 
 	/* decay: 7/8 of every count, paths at zero dropped, the rest still found */
 	CHECK(callchain__decay(merged));
 	dump(merged, got, sizeof(got), 0);
-	CHECK_STR(got, "(42/7)[leaf(28/4)[mid(13/1)[main(13/1)[]]other(13/1)[main(13/1)[]]"
+	CHECK_STR(got, "(42/7)[leaf(28/4)[other(13/1)[main(13/1)[]]mid(13/1)[main(13/1)[]]"
 		  "0xdead(2/0)[main(2/0)[]]]other(7/1)[main(6/0)[]]mid(6/0)[main(6/0)[]]]");
 	paths_add(&merged, syms, paths, periods, 0, 1, false);
 	callchain__sort(merged);

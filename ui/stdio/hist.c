@@ -426,7 +426,7 @@ int output_fields__parse(const char *spec, struct output_field *out, struct sort
 	char *copy = xstrdup(spec), *tok, *save = NULL;
 	int n = 0, ret = 0, i;
 
-	keys->nr = keys->nr_lead = 0;
+	memset(keys, 0, sizeof(*keys));
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct output_field f = { COL_KEY, 0 };
 		int k;
@@ -476,10 +476,7 @@ static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
 	if (tail_elided)
 		*tail_elided = false;
 
-	if (opts->fields) {
-		for (i = 0; i < opts->nr_fields; i++)
-			out[n++] = opts->fields[i];
-	} else {
+	if (!opts->fields || opts->fields_added) {
 		/* --children: Children, then Self where Overhead is (as perf, not with -F) */
 		if (opts->children)
 			out[n++] = (struct output_field){ COL_CHILDREN, 0 };
@@ -488,6 +485,15 @@ static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
 			out[n++] = (struct output_field){ COL_SAMPLE, 0 };
 		if (opts->show_total_period)
 			out[n++] = (struct output_field){ COL_PERIOD, 0 };
+	}
+	/* -F's, each once (-F +sample with -n: one Samples column) */
+	for (i = 0; opts->fields && i < opts->nr_fields; i++) {
+		for (k = 0; k < n; k++)
+			if (out[k].col == opts->fields[i].col &&
+			    (out[k].col != COL_KEY || out[k].key == opts->fields[i].key))
+				break;
+		if (k == n)
+			out[n++] = opts->fields[i];
 	}
 	for (k = 0; k < hists->so.nr; k++) {
 		for (i = 0; i < n; i++)
@@ -673,7 +679,7 @@ static int header_width(const struct output_field *f)
 
 static const char *header_name(const struct output_field *f, const struct stdio_opts *opts)
 {
-	if (f->col == COL_OVERHEAD && opts->children && !opts->fields)
+	if (f->col == COL_OVERHEAD && opts->children && (!opts->fields || opts->fields_added))
 		return "Self";
 	return f->col == COL_KEY ? key_header(f->key) : cols[f->col].header;
 }
@@ -831,7 +837,8 @@ static size_t hists__fprintf_hierarchy(const struct hists *hists, const struct s
 					opts->show_nr_samples, .percent_limit = opts->percent_limit,
 					.field_sep = opts->field_sep, .header_names = opts->header_names,
 					.show_total_period = opts->show_total_period,
-					.fields = opts->fields, .nr_fields = opts->nr_fields }, fp);
+					.fields = opts->fields, .nr_fields = opts->nr_fields,
+					.fields_added = opts->fields_added }, fp);
 	levels = xcalloc((size_t)h.nr_keys, sizeof(*levels));
 	by_key = xcalloc(hists->nr_entries + 1, sizeof(*by_key));
 	for (r = 0; r < hists->nr_entries; r++)
@@ -1089,7 +1096,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			 */
 			hist_entry__callchain_lines(he, hists->total_period,
 						    hists__total_period(hists), opts,
-						    last_key >= 0 && hists->so.nr &&
+						    last_key >= 0 && !opts->fields && hists->so.nr &&
 						    hists->so.keys[0] == SORT_SYM, fprint_line, fp);
 		}
 		rows++;

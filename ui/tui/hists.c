@@ -433,11 +433,19 @@ static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t
 }
 
 /* Regroups the base into the view; column widths follow the rows. */
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void hb__rebuild(struct hists_browser *hb)
 {
 	struct sort_order so = hb->view.so;
 	struct tree_src *src = NULL;
-	size_t i, r, nr_src = 0, alloc_src = 0;
+	size_t i, r, nr_src = 0, alloc_src = 0, nr_idx = 0;
+	u32 *idx;
 	int k;
 	char buf[512];
 
@@ -445,27 +453,37 @@ static void hb__rebuild(struct hists_browser *hb)
 	hists__exit(&hb->view);
 	hists__init(&hb->view, &so);
 	hb->view.cumulate = hb->base->cumulate;
+	hb->view.depth_order = hb->base->depth_order;
+	hb->view.with_more = hb->base->with_more;
 	hb->total_period = hists__total_period(hb->base);
 	hb->whole_period = hb->base->total_period;
 	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
-	for (i = 0; i < hb->base->table_size; i++) {
-		for (struct hist_entry *he = hists__chain(hb->base, hb->base->table[i]); he;
-		     he = hists__chain(hb->base, he->hnext)) {
-			struct hist_entry *row;
+	/*
+	 * The base's rows in the order they were made (by index): a row of
+	 * the view is made by the first, and so has the thread of the first
+	 * sample, which --children -g's order looks at (hists->depth_order).
+	 */
+	idx = xmalloc((hb->base->nr_entries ? hb->base->nr_entries : 1) * sizeof(*idx));
+	for (i = 0; i < hb->base->table_size; i++)
+		for (r = hb->base->table[i]; r != HIST_ROW_NONE; r = hists__row(hb->base, r)->hnext)
+			idx[nr_idx++] = (u32)r;
+	qsort(idx, nr_idx, sizeof(*idx), cmp_u32);
+	for (i = 0; i < nr_idx; i++) {
+		struct hist_entry *he = hists__row(hb->base, idx[i]), *row;
 
-			if (!hb__shown(hb, he))
-				continue;
-			row = hists__add_entry(&hb->view, he);
-			if (!hb->cg || !hist_entry__callchain(he))
-				continue;
-			if (nr_src == alloc_src) {
-				alloc_src = alloc_src ? 2 * alloc_src : 256;
-				src = xrealloc(src, alloc_src * sizeof(*src));
-			}
-			src[nr_src++] = (struct tree_src){ row, hist_entry__callchain(he) };
+		if (!hb__shown(hb, he))
+			continue;
+		row = hists__add_entry(&hb->view, he);
+		if (!hb->cg || !hist_entry__callchain(he))
+			continue;
+		if (nr_src == alloc_src) {
+			alloc_src = alloc_src ? 2 * alloc_src : 256;
+			src = xrealloc(src, alloc_src * sizeof(*src));
 		}
+		src[nr_src++] = (struct tree_src){ row, hist_entry__callchain(he) };
 	}
+	free(idx);
 	hb__set_trees(hb, src, nr_src);
 	free(src);
 	hists__sort(&hb->view);
