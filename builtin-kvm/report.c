@@ -238,6 +238,28 @@ static const struct opt_desc report_opts[] = {
 	OPT_END
 };
 
+/*
+ * The keys the order of rows passes over, as perf's passes over the
+ * columns it elides: those a one-item --comm, --dso or --symbols list
+ * fixes (print_elided), unless that is every key.
+ */
+static unsigned report__sort_skip(const struct report *rep)
+{
+	const struct sample_filter *f = &rep->filter;
+	unsigned skip = 0, all = 0;
+	int i;
+
+	for (i = 0; i < rep->so.nr; i++) {
+		enum sort_key_id k = rep->so.keys[i];
+
+		all |= 1u << k;
+		if ((k == SORT_COMM && f->nr_comms == 1) || (k == SORT_DSO && f->nr_dsos == 1) ||
+		    (k == SORT_SYM && f->nr_syms == 1))
+			skip |= 1u << k;
+	}
+	return skip == all ? 0 : skip;
+}
+
 /* The event's hists, made on its first sample. */
 static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 							  const struct evsel *evsel)
@@ -258,6 +280,8 @@ static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 			rep->hists[i].depth_order = rep->sopts.cg.order == ORDER_CALLER ? -1 : 1;
 		rep->hists[i].with_more = rep->cumulate || rep->sopts.callchain;
 		rep->hists[i].relative = rep->relative;
+		if (!rep->shadow)
+			rep->hists[i].sort_skip = report__sort_skip(rep);
 	}
 	rep->nr_hists = evsel->idx + 1;
 }

@@ -1640,12 +1640,14 @@ static int sort_by__cmp(const struct sort_by *by, const struct hist_entry *a,
  * calls equal (a key's sort, as sort_sym's, may) by those keys' compares,
  * in the same turn (the order perf's table of rows holds them).
  */
-static int sorted_cmp_by(const struct sort_order *so, const struct hist_entry *a,
+static int sorted_cmp_by(const struct sort_order *so, unsigned skip, const struct hist_entry *a,
 			 const struct hist_entry *b)
 {
 	int i, c;
 
 	for (i = 0; i < so->nr_by; i++) {
+		if (so->by[i].what == SORT_BY_KEY && skip & 1u << so->by[i].arg)
+			continue;
 		c = sort_by__cmp(&so->by[i], a, b, false);
 		if (c)
 			return c;
@@ -1677,7 +1679,7 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 			       ctx->hists->depth_order;
 	}
 	if (ctx->so->nr_by)
-		return sorted_cmp_by(ctx->so, a, b);
+		return sorted_cmp_by(ctx->so, ctx->hists->sort_skip, a, b);
 	pa = hist_entry__period(a);
 	pb = hist_entry__period(b);
 	if (pa != pb)
@@ -1685,6 +1687,8 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 	for (i = 0; i < ctx->so->nr; i++) {
 		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
+		if (ctx->hists->sort_skip & 1u << ctx->so->keys[i])
+			continue;
 		c = k->sort ? k->sort(a, b) : k->cmp(a, b);
 		if (c)
 			return c;
@@ -1937,7 +1941,8 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 		rows_tree_sort(a, n, &ctx);
 		return;
 	}
-	if (!hists->cumulate && !so->nr_by && so->nr == 3 && so->keys[0] == SORT_COMM &&
+	if (!hists->cumulate && !so->nr_by && !hists->sort_skip && so->nr == 3 &&
+	    so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
 		rows_introsort_default(hists, a, n);
 	else

@@ -353,6 +353,13 @@ struct hists {
 	 * 1, the smaller first (callee order); -1, the larger (caller order).
 	 */
 	signed char depth_order;
+	/*
+	 * Keys (1 << id) the order of rows passes over, as perf's sort passes
+	 * over the columns it elides (a key a one-item --comm/--dso/--symbols
+	 * list fixes): where the order is not an order (depth_order), which
+	 * rows it compares by them changes where the others land.
+	 */
+	unsigned sort_skip;
 	/* -g, --children: each row made with its struct hist_more (from the chunks) */
 	bool with_more;
 	struct hist_entry *last;	/* fast path: the last row added to */
