@@ -432,7 +432,7 @@ static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t
 	}
 }
 
-/* Regroups the base into the view; column widths follow the rows. */
+/* qsort's compare of row indices. */
 static int cmp_u32(const void *a, const void *b)
 {
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
@@ -440,6 +440,7 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Regroups the base into the view; column widths follow the rows. */
 static void hb__rebuild(struct hists_browser *hb)
 {
 	struct sort_order so = hb->view.so;
