@@ -238,14 +238,25 @@ static const struct opt_desc report_opts[] = {
 	OPT_END
 };
 
+/* The one value a one-item --comm, --dso or --symbols list fixes for key @k, or NULL. */
+static const char *filter__fixed(const struct sample_filter *f, enum sort_key_id k)
+{
+	if (k == SORT_COMM && f->nr_comms == 1)
+		return f->comms[0];
+	if (k == SORT_DSO && f->nr_dsos == 1)
+		return f->dsos[0];
+	if (k == SORT_SYM && f->nr_syms == 1)
+		return f->syms[0];
+	return NULL;
+}
+
 /*
  * The keys the order of rows passes over, as perf's passes over the
- * columns it elides: those a one-item --comm, --dso or --symbols list
- * fixes (print_elided), unless that is every key.
+ * columns it elides: those filter__fixed fixes (print_elided), unless
+ * that is every key.
  */
 static unsigned report__sort_skip(const struct report *rep)
 {
-	const struct sample_filter *f = &rep->filter;
 	unsigned skip = 0, all = 0;
 	int i;
 
@@ -253,8 +264,7 @@ static unsigned report__sort_skip(const struct report *rep)
 		enum sort_key_id k = rep->so.keys[i];
 
 		all |= 1u << k;
-		if ((k == SORT_COMM && f->nr_comms == 1) || (k == SORT_DSO && f->nr_dsos == 1) ||
-		    (k == SORT_SYM && f->nr_syms == 1))
+		if (filter__fixed(&rep->filter, k))
 			skip |= 1u << k;
 	}
 	return skip == all ? 0 : skip;
@@ -436,8 +446,11 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 	struct hists *rows = rep->shadow ? &rep->shadow[h - rep->hists] : h;
 
 	seen[0] = rep->shadow ? hists__find(rows, he) : he;
-	/* perf's max_depth: the whole path for the sample's row, from frame k on for k's */
-	if (n && hist_entry__more(he)->max_depth < n)
+	/*
+	 * perf's max_depth, kept where it orders rows: the whole path for
+	 * the sample's row, from frame k on for k's.
+	 */
+	if (h->depth_order && n && hist_entry__more(he)->max_depth < n)
 		he->more->max_depth = (u32)n;
 	for (k = 0; k < n; k++) {
 		struct hist_entry key, *row, *same;
@@ -519,7 +532,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 				cum_slot__set(rep, slot, he, &key, row, same);
 		}
 		seen[nr_seen++] = same;
-		if (hist_entry__more(row)->max_depth < n - k)
+		if (h->depth_order && hist_entry__more(row)->max_depth < n - k)
 			row->more->max_depth = (u32)(n - k);
 		if (rep->sopts.callchain)
 			callchain__add(hist_entry__callchain_p(row), f + k, n - k, period);
@@ -1018,16 +1031,12 @@ static void print_elided(struct report *rep, FILE *fp)
 			cols[n++] = (struct output_field){ COL_KEY, rep->so.keys[k] };
 	}
 	for (i = 0; i < n; i++) {
-		if (cols[i].col != COL_KEY)
+		const char *v = cols[i].col == COL_KEY ? filter__fixed(f, cols[i].key) : NULL;
+
+		if (!v)
 			continue;
-		if (cols[i].key == SORT_COMM && f->nr_comms == 1)
-			fprintf(fp, "# comm: %s\n", f->comms[0]);
-		else if (cols[i].key == SORT_DSO && f->nr_dsos == 1)
-			fprintf(fp, "# dso: %s\n", f->dsos[0]);
-		else if (cols[i].key == SORT_SYM && f->nr_syms == 1)
-			fprintf(fp, "# symbol: %s\n", f->syms[0]);
-		else
-			continue;
+		fprintf(fp, "# %s: %s\n", cols[i].key == SORT_SYM ? "symbol" :
+			cols[i].key == SORT_DSO ? "dso" : "comm", v);
 		rep->sopts.elide[cols[i].key] = true;
 	}
 }
@@ -1275,10 +1284,11 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_usage;
 	}
-	if (rep.fields && rep.fields[0] == '+') {
+	if (rep.fields) {
 		/* As perf: -F +FIELDS adds columns after the default ones; rows as without -F */
+		bool added = rep.fields[0] == '+';
 		struct sort_order fkeys;
-		int n = output_fields__parse(rep.fields + 1, rep.out_fields, &fkeys, &err);
+		int n = output_fields__parse(rep.fields + added, rep.out_fields, &fkeys, &err);
 
 		if (n < 0) {
 			pr_err("%s", err.msg);
@@ -1286,37 +1296,22 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		}
 		rep.sopts.fields = rep.out_fields;
 		rep.sopts.nr_fields = n;
-		rep.sopts.fields_added = true;
-		/* its keys group the rows too, after --sort's */
-		for (i = 0; i < fkeys.nr; i++)
-			if (!sort_order__has(&rep.so, fkeys.keys[i]))
-				rep.so.keys[rep.so.nr++] = fkeys.keys[i];
-	} else if (rep.fields) {
-		struct sort_order fkeys;
-		int n = output_fields__parse(rep.fields, rep.out_fields, &fkeys, &err);
-
-		if (n < 0) {
-			pr_err("%s", err.msg);
-			goto out_usage;
-		}
-		rep.sopts.fields = rep.out_fields;
-		rep.sopts.nr_fields = n;
-		if (!rep.sopts.hierarchy)
-			report__order_by_fields(&fkeys, rep.sort_given ? &rep.so : NULL,
-						rep.out_fields, n);
-		/* As perf: -F's keys group the rows, then --sort's that it lacks. */
-		if (rep.sort_given) {
-			for (i = 0; i < rep.so.nr; i++) {
-				int j;
-
-				for (j = 0; j < fkeys.nr; j++)
-					if (fkeys.keys[j] == rep.so.keys[i])
-						break;
-				if (j == fkeys.nr)
+		rep.sopts.fields_added = added;
+		if (added) {
+			/* its keys group the rows too, after --sort's */
+			for (i = 0; i < fkeys.nr; i++)
+				if (!sort_order__has(&rep.so, fkeys.keys[i]))
+					rep.so.keys[rep.so.nr++] = fkeys.keys[i];
+		} else {
+			if (!rep.sopts.hierarchy)
+				report__order_by_fields(&fkeys, rep.sort_given ? &rep.so : NULL,
+							rep.out_fields, n);
+			/* As perf: -F's keys group the rows, then --sort's that it lacks. */
+			for (i = 0; rep.sort_given && i < rep.so.nr; i++)
+				if (!sort_order__has(&fkeys, rep.so.keys[i]))
 					fkeys.keys[fkeys.nr++] = rep.so.keys[i];
-			}
+			rep.so = fkeys;
 		}
-		rep.so = fkeys;
 	}
 	if (rep.tui && (rep.fields || rep.sopts.hierarchy || rep.sopts.show_total_period)) {
 		pr_err("-F, --hierarchy and --show-total-period are not shown by the browser "

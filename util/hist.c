@@ -42,7 +42,7 @@ static int cmp_comm(const struct hist_entry *a, const struct hist_entry *b)
 	return a->comm == b->comm ? 0 : strcmp(a->comm, b->comm);
 }
 
-/* By thread id as perf's, signed: the rows of no thread (tid -1) first. */
+/* By thread id as perf's, signed: the rows of no thread (tid -1) first (pid and tid). */
 static int cmp_pid(const struct hist_entry *a, const struct hist_entry *b)
 {
 	s32 ta = (s32)hist_entry__tid(a), tb = (s32)hist_entry__tid(b);
@@ -111,11 +111,6 @@ static int cmp_vcpu(const struct hist_entry *a, const struct hist_entry *b)
 static int cmp_mode(const struct hist_entry *a, const struct hist_entry *b)
 {
 	return cmp_u64(a->cpumode, b->cpumode);
-}
-
-static int cmp_tid(const struct hist_entry *a, const struct hist_entry *b)
-{
-	return cmp_pid(a, b);
 }
 
 static int cmp_cpu(const struct hist_entry *a, const struct hist_entry *b)
@@ -284,7 +279,7 @@ const struct sort_key sort_keys[SORT_NR_KEYS] = {
 	[SORT_GUEST] = { "guest", "Guest", cmp_guest, print_guest },
 	[SORT_VCPU] = { "vcpu", "vCPU", cmp_vcpu, print_vcpu },
 	[SORT_MODE] = { "mode", "Mode", cmp_mode, print_mode },
-	[SORT_TID] = { "tid", "Tid", cmp_tid, print_tid, .right = true },
+	[SORT_TID] = { "tid", "Tid", cmp_pid, print_tid, .right = true },
 	[SORT_CPU] = { "cpu", "CPU", cmp_cpu, print_cpu, .right = true },
 	[SORT_PERIOD] = { "period", "Period", cmp_none, print_period, .right = true },
 	[SORT_SRCLINE] = { "srcline", "Source:Line", cmp_srcline, print_srcline, .no_pad = true },
