@@ -137,6 +137,25 @@ static int opt_cpus(const struct opt_desc *opt, const char *arg, bool unset, voi
 	return 0;
 }
 
+/*
+ * --percent-limit: as perf report's, the call paths under PCT percent are
+ * left out too (a -g threshold given after it wins, as perf's does).
+ */
+static int opt_percent_limit(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct report *rep = opts;
+	double d;
+
+	(void)opt, (void)unset;
+	if (parse_double(arg, &d) || !(d >= 0 && d <= 100)) {
+		pr_err("option 'percent-limit' wants a number from 0 to 100, not '%s'", arg);
+		return -1;
+	}
+	rep->sopts.percent_limit = d;
+	rep->sopts.cg.min_percent = d;
+	return 0;
+}
+
 static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
 	struct report *rep = opts;
@@ -164,8 +183,8 @@ static const struct opt_desc report_opts[] = {
 		   "(default comm,dso,sym)"),
 	OPT_BOOL('n', "show-nr-samples", struct report, sopts.show_nr_samples,
 		 "show a sample-count column"),
-	OPT_PERCENT(0, "percent-limit", struct report, sopts.percent_limit,
-		    "hide rows below PCT percent"),
+	OPT_CALLBACK(0, "percent-limit", opt_percent_limit, "PCT",
+		     "hide rows, and call paths, below PCT percent"),
 	OPT_STRING('t', "field-separator", struct report, sopts.field_sep, "SEP",
 		   "separate fields with SEP instead of padding"),
 	OPT_BOOL(0, "json", struct report, json, "print rows as JSON lines"),
@@ -1417,6 +1436,18 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		rep.tool.skip = NULL;
 		rep.tool.record = rep.dump ? report_record : NULL;
 		rep.sopts.callchain = false;
+	}
+	/*
+	 * As perf report: a file with callchains shows its call paths
+	 * without -g (and Children first, unless --no-children); "-g none"
+	 * leaves the paths out. --json, --hierarchy and the exports take
+	 * them only as asked.
+	 */
+	if (!rep.cg_given && !rep.json && !rep.sopts.hierarchy && !rep.folded &&
+	    !rep.flamegraph && !rep.pprof_path && !rep.dump && !rep.stats && !rep.tasks) {
+		for (i = 0; i < data->nr_evsels; i++)
+			if (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)
+				rep.sopts.callchain = rep.cg_given = true;
 	}
 	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));

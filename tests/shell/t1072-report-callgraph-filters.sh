@@ -37,7 +37,7 @@ plain() { grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort; }
 rows() {
 	perf report -i "$f" --stdio -q --children -n -g none "$@" 2>"$TMP/perf.err" |
 		plain >"$TMP/perf.rows"
-	$PMUKVM report -i "$f" --stdio -q --children -n "$@" 2>"$TMP/err" |
+	$PMUKVM report -i "$f" --stdio -q --children -n -g none "$@" 2>"$TMP/err" |
 		plain >"$TMP/ours.rows" || { cat "$TMP/err"; fail "report $*"; }
 	diff -u "$TMP/perf.rows" "$TMP/ours.rows" >"$TMP/rows.diff" ||
 		{ cat "$TMP/rows.diff"; fail "--children $*: rows differ from perf report's"; }

@@ -78,7 +78,7 @@ echo "ok: --flamegraph: both names whole in the frames' titles"
 for keys in sym dso,sym comm,sym; do
 	perf report -i "$TMP/long.data" --stdio -q --no-children -g none --sort "$keys" 2>/dev/null |
 		grep . >"$TMP/perf.rows"
-	$PMUKVM report -i "$TMP/long.data" --stdio -q --no-children --sort "$keys" 2>"$TMP/err" |
+	$PMUKVM report -i "$TMP/long.data" --stdio -q --no-children -g none --sort "$keys" 2>"$TMP/err" |
 		grep . >"$TMP/ours.rows" || { cat "$TMP/err"; fail "report --sort $keys failed"; }
 	grep -qF "$want_callee" "$TMP/perf.rows" || fail "perf report does not print the name whole: cannot compare"
 	cmp -s "$TMP/perf.rows" "$TMP/ours.rows" ||

@@ -12,7 +12,7 @@ perf record -q -z -e cpu-clock -o "$TMP/probe-z.data" -- true >/dev/null 2>&1 ||
 z_agrees() {
 	perf report -i "$1" --stdio --no-children -g none --sort "$2" -n -t '|' 2>"$TMP/perf.err" |
 		norm_rows >"$TMP/perf.rows"
-	$PMUKVM report -i "$1" --stdio --sort "$2" -n -t '|' 2>"$TMP/pmukvm.err" |
+	$PMUKVM report -i "$1" --stdio --no-children -g none --sort "$2" -n -t '|' 2>"$TMP/pmukvm.err" |
 		norm_rows >"$TMP/pmukvm.rows"
 	[ -s "$TMP/perf.rows" ] || { cat "$TMP/perf.err"; fail "perf report printed no rows for $1"; }
 	diff -u "$TMP/perf.rows" "$TMP/pmukvm.rows" | head -n 40

@@ -15,6 +15,9 @@
 # - paths of equal value under one frame: in one DSO the higher start
 #   first. (Not fractal: perf 6.1 prints its "[...]" line with or without
 #   " (inlined)", from memory it never set.)
+# - perf's defaults for a file with callchains: paths without -g (caller
+#   order with Children, callee without), --percent-limit leaving out the
+#   paths under it too unless a later -g sets their minimum.
 # Crafted -g files (mkcrafted kernel-g): kernel chains through functions
 # of a real kallsyms in two commands, four threads and samples of pid -1,
 # user samples at addresses no map covers. Each option set fails with the
@@ -93,6 +96,12 @@ for o in "-g caller" "-g callee"; do
 	done
 done
 exact paths 0 --no-children -g caller
+# no -g: perf's default for a file with callchains
+exact paths 0
+exact paths 0 --no-children
+exact paths 0 --sort dso,sym --percent-limit 3
+exact paths 0 -g caller --percent-limit 3
+exact paths 0 --percent-limit 3 -g graph,1,callee
 exact paths 0 -g graph,0,caller
 exact paths 0 --no-children -g graph,0,callee
 exact paths 0 --children -g none --sort pid,dso
@@ -127,4 +136,10 @@ for ns in 10:17 20:17 30:3 10:6; do
 	exact "$f" 0 -g graph,0,callee --sort dso,sym
 	exact "$f" 0 -g graph,0,callee --no-children
 done
-echo "PASS: rows and paths in perf's order: --children -g, -F, [unknown], pid -1, equal paths"
+# --json takes paths only as asked
+$PMUKVM report -i "$TMP/paths.data" --json --kallsyms "$TMP/kallsyms" >"$TMP/json" ||
+	fail "report --json failed"
+grep -q '"children"\|"callchains"' "$TMP/json" && fail "--json without -g: paths or Children given"
+$PMUKVM report -i "$TMP/paths.data" --json -g --kallsyms "$TMP/kallsyms" | grep -q '"callchains"' ||
+	fail "--json -g: no paths"
+echo "PASS: rows and paths in perf's order: --children -g, -F, [unknown], pid -1, equal paths, defaults"
