@@ -55,6 +55,12 @@ struct report {
 	bool inverted;			/* -G */
 	int children;			/* --children 1, --no-children 0, else -1 */
 	bool cumulate;			/* rows for callers too */
+	int group;			/* --group 1, --no-group 0, else -1 */
+	/* the groups shown (print_group_stdio): the file's, or one of all with --group */
+	const struct event_group *groups;
+	u32 nr_groups;
+	struct event_group all_group;	/* --group without the file's: one of all */
+	bool forced_group;		/* that one: named by its events alone */
 	/* --children: the sample's thread, which a row its path makes takes */
 	const struct thread *thread;
 	bool cg_given;			/* -g or -G, "none" too */
@@ -252,6 +258,10 @@ static const struct opt_desc report_opts[] = {
 		   "(default absolute)"),
 	OPT_BOOL(0, "show-total-period", struct report, sopts.show_total_period,
 		 "show a Period column"),
+	OPT_BOOL_NEG(0, "group", struct report, group,
+		     "the events of each group side by side, the leader's rows and paths leading "
+		     "(stdio; the default for a file recorded with groups; without any, one group of all)",
+		     "each event in a table of its own"),
 	OPT_BOOL(0, "hierarchy", struct report, sopts.hierarchy,
 		 "one level per sort key, each row under its parent (stdio)"),
 	OPT_END
@@ -1060,6 +1070,122 @@ static void print_elided(struct report *rep, FILE *fp)
 	}
 }
 
+/*
+ * The groups the text shows: the file's (perf record -e '{a,b}'), unless
+ * --no-group; with --group and none in the file, one of all its events.
+ * A pipe's group descriptions are checked here, its events known only now.
+ */
+static void report__pick_groups(struct report *rep, const struct perf_data *d)
+{
+	u32 i;
+
+	rep->nr_groups = 0;
+	if (!rep->group || rep->json || rep->fields || rep->sopts.hierarchy || d->nr_evsels < 2)
+		return;
+	for (i = 0; i < d->info.nr_groups; i++) {
+		if (d->info.groups[i].leader + d->info.groups[i].nr_members > (u32)d->nr_evsels) {
+			pr_warning("%s: its group descriptions name events it does not have: "
+				   "each event is shown apart", d->path);
+			return;
+		}
+	}
+	if (d->info.nr_groups) {
+		rep->groups = d->info.groups;
+		rep->nr_groups = d->info.nr_groups;
+		rep->forced_group = false;
+	} else if (rep->group == 1) {
+		rep->all_group = (struct event_group){ .leader = 0, .nr_members = (u32)d->nr_evsels };
+		rep->groups = &rep->all_group;
+		rep->nr_groups = 1;
+		rep->forced_group = true;
+	}
+}
+
+/* The group shown whose leader is event @i, or NULL. */
+static const struct event_group *report__group_at(const struct report *rep, int i)
+{
+	u32 k;
+
+	for (k = 0; k < rep->nr_groups; k++)
+		if (rep->groups[k].leader == (u32)i)
+			return &rep->groups[k];
+	return NULL;
+}
+
+/* Event @i's name, to be freed. */
+static char *event_name(const struct perf_data *d, int i)
+{
+	const struct evsel *evsel = d->evsels[i];
+
+	return evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
+}
+
+/*
+ * A group in one table, as perf report --group shows it: the leader's
+ * rows (and those only the others have, empty in it), each value column
+ * giving every event's share of that event's total, the leader's paths;
+ * the header's counts are of them all.
+ */
+static void print_group_stdio(struct report *rep, struct session *s, FILE *fp,
+			      const struct event_group *g)
+{
+	int first = (int)g->leader, n = (int)g->nr_members, i;
+	struct hists **members;
+	struct hists *h;
+	u64 samples = 0, period = 0, filtered = 0;
+
+	if (rep->nr_hists < first + n)
+		report__grow_hists(rep, s->data->evsels[first + n - 1]);
+	members = xcalloc((size_t)n - 1, sizeof(*members));
+	for (i = 1; i < n; i++)
+		members[i - 1] = &rep->hists[first + i];
+	h = &rep->hists[first];
+	hists__link_group(h, members, n - 1);
+	hists__sort_final(h);
+	if (!rep->quiet) {
+		for (i = first; i < first + n; i++) {
+			samples += hists__nr_samples(&rep->hists[i]);
+			period += hists__total_period(&rep->hists[i]);
+			filtered += rep->hists[i].nr_filtered;
+		}
+		fprintf(fp, "#\n# Samples: %" PRIu64 "  of events '", samples);
+		if (!rep->forced_group)
+			fprintf(fp, "%s { ", g->name ? g->name : "anon group");
+		for (i = first; i < first + n; i++) {
+			char *name = event_name(s->data, i);
+
+			fprintf(fp, "%s%s", i > first ? ", " : "", name);
+			free(name);
+		}
+		fprintf(fp, "%s'", rep->forced_group ? "" : " }");
+		if (rep->time_str)
+			fprintf(fp, " (time slices: %s)", rep->time_str);
+		fputc('\n', fp);
+		if (filtered)
+			fprintf(fp, "# Filtered out (--guest/--host): %" PRIu64 " samples\n", filtered);
+		fprintf(fp, "# Event count (approx.): %" PRIu64 "\n#\n", period);
+	}
+	rep->sopts.header_names = !rep->quiet;
+	rep->sopts.dso_list = rep->filter.nr_dsos > 0;
+	hists__fprintf(h, &rep->sopts, fp);
+	if (!rep->quiet)
+		fprintf(fp, "\n");
+	h->group = NULL;
+	h->nr_group = 0;
+	free(members);
+}
+
+/* As perf: a group's leader shown alone is still "of events". */
+static const char *event_word(const struct perf_data *d, int i)
+{
+	u32 k;
+
+	for (k = 0; k < d->info.nr_groups; k++)
+		if (d->info.groups[k].leader == (u32)i)
+			return "events";
+	return "event";
+}
+
 static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 {
 	int i;
@@ -1076,15 +1202,20 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 				s->stats.nr_no_evsel);
 	}
 	print_guest_summary(rep, s, fp);
+	report__pick_groups(rep, s->data);
 	for (i = 0; i < s->data->nr_evsels; i++) {
-		struct evsel *evsel = s->data->evsels[i];
+		const struct event_group *g = report__group_at(rep, i);
 		struct hists *h;
-		char *name = evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
+		char *name;
 
-		if (i >= rep->nr_hists) {
-			free(name);
+		if (g) {
+			print_group_stdio(rep, s, fp, g);
+			i += (int)g->nr_members - 1;
 			continue;
 		}
+		if (i >= rep->nr_hists)
+			continue;
+		name = event_name(s->data, i);
 		h = &rep->hists[i];
 		hists__sort_final(h);
 		if (rep->json) {
@@ -1093,8 +1224,8 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 			continue;
 		}
 		if (!rep->quiet) {
-			fprintf(fp, "#\n# Samples: %" PRIu64 "  of event '%s'", hists__nr_samples(h),
-				name);
+			fprintf(fp, "#\n# Samples: %" PRIu64 "  of %s '%s'", hists__nr_samples(h),
+				event_word(s->data, i), name);
 			if (rep->time_str)
 				fprintf(fp, " (time slices: %s)", rep->time_str);
 			fputc('\n', fp);
@@ -1262,6 +1393,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		.sopts = { .callchain_min = 0.5, .cg = CALLCHAIN_PARAM_DEFAULT },
 		.max_stack = CALLCHAIN_MAX_FRAMES,
 		.children = -1,
+		.group = -1,
 		.demangle = true,
 		.guest = *gc,
 	};
@@ -1337,6 +1469,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		       "(use --stdio)");
 		goto out_usage;
 	}
+	if (rep.group == 1 && (rep.tui || rep.json || rep.fields || rep.sopts.hierarchy)) {
+		pr_err("--group does not go with --tui, --json, -F or --hierarchy");
+		goto out_usage;
+	}
 	if (rep.sopts.hierarchy && (rep.json || rep.sopts.callchain)) {
 		pr_err("--hierarchy does not go with --json or -g");
 		goto out_usage;
@@ -1355,7 +1491,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		  !rep.tasks &&
 		  !rep.header_only && !rep.folded && !rep.flamegraph &&
 		  !rep.pprof_path && !rep.fields && !rep.sopts.hierarchy &&
-		  !rep.sopts.show_total_period && (rep.tui || isatty(1));
+		  !rep.sopts.show_total_period && rep.group != 1 && (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");

@@ -457,6 +457,7 @@ void perf_data__delete(struct perf_data *d)
 	free(hi->cmdline);
 	build_id_table__exit(&hi->bid);
 	free(hi->guest_files);
+	header_info__free_groups(hi);
 	free(hi->tracing_data);
 	decomp__delete(d->decomp);
 	for (i = d->chunk_first; i < d->nr_chunkv; i++)

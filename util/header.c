@@ -605,6 +605,77 @@ static int cmdline__write(const struct feat_ops *ops, const struct feat_src *src
 	return 0;
 }
 
+/* ---- GROUP_DESC ---- */
+
+void header_info__free_groups(struct header_info *hi)
+{
+	u32 i;
+
+	for (i = 0; i < hi->nr_groups; i++)
+		free(hi->groups[i].name);
+	free(hi->groups);
+	hi->groups = NULL;
+	hi->nr_groups = 0;
+}
+
+/*
+ * As perf writes it: the number of groups, then for each its name
+ * ("{anon_group}" for none), leader's index and number of events. Groups
+ * must be of two events or more, in order and apart, within the events
+ * where those are known (a pipe's come later: report checks them again).
+ */
+static int group_desc__read(const struct feat_ops *ops, struct perf_data *d, const u8 *p,
+			    size_t len, u64 off)
+{
+	struct header_info *hi = &d->info;
+	struct cursor c = { p, p + len };
+	u32 n, i, next = 0;
+
+	(void)ops, (void)off;
+	header_info__free_groups(hi);
+	if (cur_u32(&c, &n) || n > len / 12)
+		return -EBADMSG;
+	hi->groups = xcalloc(n ? n : 1, sizeof(*hi->groups));
+	for (i = 0; i < n; i++) {
+		struct event_group *g = &hi->groups[i];
+
+		if (cur_string(&c, &g->name))
+			return -EBADMSG;
+		hi->nr_groups++;
+		if (cur_u32(&c, &g->leader) || cur_u32(&c, &g->nr_members) || g->nr_members < 2 ||
+		    g->leader < next || g->nr_members > UINT32_MAX - g->leader ||
+		    (d->nr_evsels && g->leader + g->nr_members > (u32)d->nr_evsels))
+			return -EBADMSG;
+		next = g->leader + g->nr_members;
+		if (!strcmp(g->name, "{anon_group}")) {
+			free(g->name);
+			g->name = NULL;
+		}
+	}
+	return 0;
+}
+
+/* As perf report --header: "# group: NAME{a,b}", a line a group. */
+static void group_desc__print(const struct feat_ops *ops, const struct perf_data *d, FILE *fp)
+{
+	u32 i, k;
+
+	(void)ops;
+	for (i = 0; i < d->info.nr_groups; i++) {
+		const struct event_group *g = &d->info.groups[i];
+
+		if (g->leader + g->nr_members > (u32)d->nr_evsels)
+			continue;
+		fprintf(fp, "# group: %s{", g->name ? g->name : "");
+		for (k = 0; k < g->nr_members; k++) {
+			const struct evsel *ev = d->evsels[g->leader + k];
+
+			fprintf(fp, "%s%s", k ? "," : "", ev->name ? ev->name : "?");
+		}
+		fprintf(fp, "}\n");
+	}
+}
+
 /* ---- EVENT_DESC ---- */
 
 static int event_desc__read(const struct feat_ops *ops, struct perf_data *d, const u8 *p,
@@ -889,6 +960,7 @@ const struct feat_ops feat_ops[] = {
 	FEAT(HEADER_SAMPLE_TIME, sample_time),
 	FEAT(HEADER_BUILD_ID, build_id),
 	FEAT(HEADER_COMPRESSED, compressed),
+	{ .id = HEADER_GROUP_DESC, .read = group_desc__read, .print = group_desc__print },
 	FEAT(HEADER_PMUKVM_GUEST_FILES, guest_files),
 	/* util/trace-event.c parses it; report --header does not show it. */
 	{ .id = HEADER_TRACING_DATA, .read = tracing_data__read, .write = tracing_data__write },

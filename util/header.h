@@ -106,6 +106,16 @@ struct build_id_table {
 /* An entry is at most 65535 bytes: MAX_BUILD_IDS of them fit in 36 bits. */
 #define BID_KEY_OFF_BITS	36
 
+/**
+ * struct event_group - a group the events were recorded in (perf record
+ * -e '{a,b}'), from HEADER_GROUP_DESC: events @leader to @leader +
+ * @nr_members - 1, in the file's order. @name: NULL for an anonymous one.
+ */
+struct event_group {
+	char *name;
+	u32 leader, nr_members;
+};
+
 /** struct header_info - the feature sections we understand. */
 struct header_info {
 	char *hostname, *osrelease, *version, *arch, *cpudesc, *cpuid;
@@ -126,6 +136,9 @@ struct header_info {
 	/* pmukvm's own: guest symbol files carried in the file. */
 	u8 *guest_files;
 	size_t guest_files_size;
+	/* HEADER_GROUP_DESC: checked against the events where they are known. */
+	struct event_group *groups;
+	u32 nr_groups;
 	/* HEADER_TRACING_DATA, as stored: util/trace-event.c parses it. */
 	u8 *tracing_data;
 	size_t tracing_data_size;
@@ -179,6 +192,9 @@ const struct feat_ops *feat_ops__find(int feat);
  * Returns 0 or a negative errno with @d->err set.
  */
 int header__read_feature(struct perf_data *d, int feat, const u8 *p, size_t len, u64 off);
+
+/** header_info__free_groups - forgets @hi's event groups (HEADER_GROUP_DESC). */
+void header_info__free_groups(struct header_info *hi);
 
 /**
  * header__read_build_ids - BUILD_ID records in memory (a HEADER_FEATURE

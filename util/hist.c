@@ -1563,6 +1563,31 @@ struct hist_entry *hists__add_cumulative(struct hists *hists, const struct hist_
 	return he;
 }
 
+void hists__link_group(struct hists *leader, struct hists **members, int n)
+{
+	size_t i;
+	u32 r;
+	int m;
+
+	for (m = 0; m < n; m++) {
+		const struct hists *h = members[m];
+
+		for (i = 0; i < h->table_size; i++)
+			for (r = h->table[i]; r != HIST_ROW_NONE; r = hists__row(h, r)->hnext)
+				if (!hists__row(h, r)->filtered)
+					hists__findnew_entry(leader, hists__row(h, r));
+	}
+	leader->group = members;
+	leader->nr_group = n;
+}
+
+const struct hist_entry *hists__group_pair(const struct hists *leader, int m,
+					   const struct hist_entry *he)
+{
+	/* hidden or not there: the value is shown, as perf's pairs are */
+	return hists__find(leader->group[m], he);
+}
+
 int hists__entry_cmp(const struct hists *hists, const struct hist_entry *a,
 		     const struct hist_entry *b)
 {
@@ -1679,6 +1704,16 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 	pb = hist_entry__period(b);
 	if (pa != pb)
 		return pa > pb ? -1 : 1;
+	/* --group: then by the other events' periods in turn, as perf's */
+	for (i = 0; i < ctx->hists->nr_group; i++) {
+		const struct hist_entry *x = hists__group_pair(ctx->hists, i, a);
+		const struct hist_entry *y = hists__group_pair(ctx->hists, i, b);
+
+		pa = x ? hist_entry__period(x) : 0;
+		pb = y ? hist_entry__period(y) : 0;
+		if (pa != pb)
+			return pa > pb ? -1 : 1;
+	}
 	for (i = 0; i < ctx->so->nr; i++) {
 		const struct sort_key *k = &sort_keys[ctx->so->keys[i]];
 
@@ -1936,7 +1971,7 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 		rows_tree_sort(a, n, &ctx);
 		return;
 	}
-	if (!hists->cumulate && !so->nr_by && !hists->sort_skip && so->nr == 3 &&
+	if (!hists->cumulate && !so->nr_by && !hists->sort_skip && !hists->nr_group && so->nr == 3 &&
 	    so->keys[0] == SORT_COMM &&
 	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
 		rows_introsort_default(hists, a, n);

@@ -383,6 +383,9 @@ struct hists {
 	/* Split by mode, for headers and top. */
 	u64 mode_samples[8];
 	struct hists_held *held;	/* hists__hold's, until counted */
+	/* --group: the other events' rows, shown beside these (hists__link_group) */
+	struct hists **group;
+	int nr_group;
 };
 
 /** rows__at - the row of index @i in the chunk directory @rows (hists->rows). */
@@ -525,6 +528,20 @@ size_t hists__longest_chain(const struct hists *hists);
  * fields within one run.
  */
 u32 hists__row_hash(const struct hists *hists, const struct hist_entry *he);
+
+/**
+ * hists__link_group - --group: @leader shows the rows of @members (the
+ * group's other events, @n of them) beside its own, each row's value in
+ * each event; a row only they have is made in @leader, empty, as perf's
+ * group view makes one. @members keep their tables (hists__group_pair
+ * looks rows up in them) and must outlive @leader's printing; rows of
+ * equal period in @leader then sort by the members' periods in turn.
+ */
+void hists__link_group(struct hists *leader, struct hists **members, int n);
+
+/** hists__group_pair - the row of @leader's row @he in its @m-th member, or NULL. */
+const struct hist_entry *hists__group_pair(const struct hists *leader, int m,
+					   const struct hist_entry *he);
 
 /** hists__sort - fills hists->sorted: by period, then by the sort keys. */
 void hists__sort(struct hists *hists);

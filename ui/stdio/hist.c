@@ -604,21 +604,73 @@ static int snprint_key_cell(const struct hist_entry *he, enum sort_key_id key, i
 	return (int)w;
 }
 
+/* A value cell of row @he (NULL: an event without the row, zero) of @hists. */
+static int snprint_value(const struct hists *hists, const struct hist_entry *he,
+			 const struct output_field *f, int width, char *buf, size_t len)
+{
+	switch (f->col) {
+	case COL_SAMPLE:
+		return snprintf(buf, len, "%*" PRIu64, width, he ? hist_entry__nr_samples(he) : 0);
+	case COL_PERIOD:
+		return snprintf(buf, len, "%*" PRIu64, width, he ? hist_entry__period(he) : 0);
+	default: {
+		double v = percent(he ? col_period(he, f->col) : 0, hists__total_period(hists));
+		int n;
+
+		/* as perf's " %*.2f%%": a blank before a value wider than the column too */
+		if (!width || len < 2)
+			return percent__snprint(buf, len, width ? width - 1 : 0, v);
+		buf[0] = ' ';
+		n = percent__snprint(buf + 1, len - 1, width - 2, v);
+		return n < 0 ? n : n + 1;
+	}
+	}
+}
+
+/*
+ * --group: a value cell holds each event's value, the leader's first,
+ * each in its column's width (padded: @width is theirs together), or
+ * apart by a blank (as is).
+ */
+static int snprint_group_value(const struct hists *hists, const struct hist_entry *he,
+			       const struct output_field *f, int width, char *buf, size_t len)
+{
+	int w = width / (hists->nr_group + 1), m, k;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (m = -1; m < hists->nr_group; m++) {
+		char v[64];
+
+		if (m < 0)
+			k = snprint_value(hists, he, f, w, v, sizeof(v));
+		else
+			k = snprint_value(hists->group[m], hists__group_pair(hists, m, he), f, w,
+					  v, sizeof(v));
+		if (k < 0 || (size_t)k >= sizeof(v))
+			return -1;
+		if (m >= 0 && !width) {
+			if (n + 1 < len)
+				memcpy(buf + n, " ", 2);
+			n++;
+		}
+		/* what does not fit is counted: cell() asks again with room for it */
+		if (n + (size_t)k < len)
+			memcpy(buf + n, v, (size_t)k + 1);
+		n += (size_t)k;
+	}
+	return (int)n;
+}
+
 /* One cell: padded to @width (0: as is). Returns its length. */
 static int snprint_cell(const struct hists *hists, const struct hist_entry *he,
 			const struct output_field *f, int width, char *buf, size_t len)
 {
-	switch (f->col) {
-	case COL_SAMPLE:
-		return snprintf(buf, len, "%*" PRIu64, width, hist_entry__nr_samples(he));
-	case COL_PERIOD:
-		return snprintf(buf, len, "%*" PRIu64, width, hist_entry__period(he));
-	case COL_KEY:
+	if (f->col == COL_KEY)
 		return snprint_key_cell(he, f->key, width, sort_keys[f->key].right, buf, len);
-	default:
-		return percent__snprint(buf, len, width ? width - 1 : 0,
-				       percent(col_period(he, f->col), hists__total_period(hists)));
-	}
+	if (hists->nr_group)
+		return snprint_group_value(hists, he, f, width, buf, len);
+	return snprint_value(hists, he, f, width, buf, len);
 }
 
 /* A cell's text, in a buffer that grows to what the longest cell needs. */
@@ -1014,6 +1066,8 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		widths[c] = header_width(&f[c]);
 		if (f[c].col == COL_KEY)
 			last_key = c;
+		else
+			widths[c] *= hists->nr_group + 1;	/* --group: each event's */
 	}
 	if (!sep) {
 		/* As perf: every row the filters keep, --percent-limit's too. */

@@ -1,0 +1,112 @@
+#!/bin/bash
+# report --group: the file's events side by side in one table, as perf
+# report --group shows a file recorded without groups (and by default a
+# file recorded with them, group by group): the first event's
+# rows, and those only the others have (empty in it, 0.00%), each value
+# column giving every event's share of its own total; rows of equal
+# period in the first event ordered by the others' in turn. The rows
+# against perf's (sorted: rows of equal values may be listed in another
+# order where perf's compare is not an order), the order checked on our
+# own output, and what --group does not go with.
+. tests/lib.sh
+need_perf
+
+# rows FILE OPTIONS...: both reports' rows, blanks squeezed, sorted.
+rows() {
+	local f=$1
+	shift
+	perf report -i "$f" --stdio -q --group "$@" 2>"$TMP/perf.err" |
+		grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/perf.rows"
+	$PMUKVM report -i "$f" --stdio -q --group "$@" 2>"$TMP/err" >"$TMP/ours.raw" ||
+		{ cat "$TMP/err"; fail "report --group $* failed"; }
+	grep -v '^#' "$TMP/ours.raw" | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/ours.rows"
+	[ -s "$TMP/perf.rows" ] || { cat "$TMP/perf.err"; fail "perf report --group $* printed nothing"; }
+	diff -u "$TMP/perf.rows" "$TMP/ours.rows" | head -20
+	cmp -s "$TMP/perf.rows" "$TMP/ours.rows" || fail "--group $*: rows differ from perf's"
+	echo "ok: --group $*: $(wc -l <"$TMP/ours.rows") lines as perf"
+}
+
+# Page faults leading, cpu-clock beside: functions that take no fault
+# have rows only in the second event.
+perf_record_no_exec "$TMP/two.data" -q -e page-faults/period=1/ -e cpu-clock/period=100000/ \
+	-- "$TOOLS/mtwork" 2 300 || fail "perf record failed"
+$PMUKVM report -i "$TMP/two.data" --stats | grep -A1 '^page-faults' | grep -q 'SAMPLE events: *[1-9]' ||
+	skip "no page fault sampled here"
+rows "$TMP/two.data" --no-children -g none
+rows "$TMP/two.data" -n --show-total-period
+rows "$TMP/two.data" --sort dso,sym -n
+rows "$TMP/two.data" --comms mtwork --percent-limit 1
+rows "$TMP/two.data" --dsos libc.so.6
+# the rows only cpu-clock has: there, and empty in page-faults
+$PMUKVM report -i "$TMP/two.data" --stdio -q --group >"$TMP/out" || fail "report --group failed"
+grep -q -E '^ +0\.00% +[1-9][0-9]*\.[0-9]+%' "$TMP/out" ||
+	fail "no row of cpu-clock alone (0.00% in page-faults beside a share in cpu-clock)"
+# rows of equal page-faults share: by the cpu-clock share, larger first
+awk '{ a = $1 + 0; b = $2 + 0; if (NR > 1 && (a > pa || (a == pa && b > pb))) bad = NR; pa = a; pb = b }
+     END { exit bad ? 1 : 0 }' "$TMP/out" || fail "--group: rows out of order (first event, then the second)"
+# The header: every event named, the counts of all.
+$PMUKVM report -i "$TMP/two.data" --stdio --group >"$TMP/out" || fail "report --group failed"
+grep -q "^# Samples: [0-9]*  of events 'page-faults/period=1/, cpu-clock/period=100000/'" "$TMP/out" ||
+	{ grep '^# Samples' "$TMP/out"; fail "--group: the header does not name both events"; }
+
+# With callchains: the first event's paths, Children per event.
+perf_record_no_exec "$TMP/g.data" -q -g -e cpu-clock/period=100000/ -e task-clock/period=100000/ \
+	-- "$TOOLS/mtwork" 2 300 || fail "perf record -g failed"
+rows "$TMP/g.data" -g none
+rows "$TMP/g.data" --no-children -g none -n
+$PMUKVM report -i "$TMP/g.data" --stdio -q --group >"$TMP/out" || fail "report --group (-g file) failed"
+grep -q -E '^ +[0-9.]+% +[0-9.]+% +[0-9.]+% +[0-9.]+% ' "$TMP/out" ||
+	fail "--group on a -g file: no Children and Self for both events"
+grep -q -- '---' "$TMP/out" || fail "--group on a -g file: no call paths"
+
+# A file recorded with groups: shown by group by default, as perf does,
+# an event outside them on its own; --no-group: each on its own.
+perf_record_no_exec "$TMP/grp.data" -q -e '{cpu-clock,task-clock}' -e page-faults/period=1/ \
+	-- "$TOOLS/mtwork" 2 300 || fail "perf record with a group failed"
+for o in "" --no-group "-n --sort dso,sym"; do
+	for t in rows; do
+		perf report -i "$TMP/grp.data" --stdio -q $o 2>/dev/null |
+			grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/perf.rows"
+		$PMUKVM report -i "$TMP/grp.data" --stdio -q $o 2>"$TMP/err" |
+			grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/ours.rows"
+		[ -s "$TMP/perf.rows" ] || fail "perf report $o printed nothing"
+		cmp -s "$TMP/perf.rows" "$TMP/ours.rows" ||
+			{ diff -u "$TMP/perf.rows" "$TMP/ours.rows" | head; fail "grouped file, '$o': rows differ from perf's"; }
+		echo "ok: grouped file '$o': $(wc -l <"$TMP/ours.rows") lines as perf"
+	done
+done
+$PMUKVM report -i "$TMP/grp.data" --stdio >"$TMP/out" || fail "report on the grouped file failed"
+grep -q "^# Samples: [0-9]*  of events 'anon group { cpu-clock, task-clock }'" "$TMP/out" ||
+	{ grep '^# Samples' "$TMP/out"; fail "the group's header is not perf's"; }
+$PMUKVM report -i "$TMP/grp.data" --header-only | grep -qx '# group: {cpu-clock,task-clock}' ||
+	fail "--header-only does not show the group"
+# A group description naming an event the file does not have: refused, named.
+python3 - "$TMP/grp.data" "$TMP/badgrp.data" <<'PY' || fail "could not make the bad group file"
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+data_off, data_size = struct.unpack_from('<QQ', b, 40)
+feats = int.from_bytes(b[72:104], 'little')
+sec = data_off + data_size
+for bit in range(256):
+    if feats >> bit & 1:
+        off, size = struct.unpack_from('<QQ', b, sec)
+        if bit == 17:   # GROUP_DESC: u32 nr, then name, leader, nr_members
+            nlen, = struct.unpack_from('<I', b, off + 4)
+            struct.pack_into('<I', b, off + 8 + nlen, 7)
+            break
+        sec += 16
+else:
+    sys.exit(1)
+open(sys.argv[2], 'wb').write(b)
+PY
+$PMUKVM report -i "$TMP/badgrp.data" --stdio >"$TMP/out" 2>"$TMP/err" && fail "a bad group description was taken"
+grep -q "feature 17 at offset 0x[0-9a-f]* .*malformed" "$TMP/err" || { cat "$TMP/err"; fail "no clear error for the bad group description"; }
+
+# What it does not go with.
+for o in --json --hierarchy "-F overhead,sym" --tui; do
+	# shellcheck disable=SC2086
+	$PMUKVM report -i "$TMP/two.data" --group $o >"$TMP/out" 2>"$TMP/err" </dev/null &&
+		fail "--group $o was taken"
+	grep -q -- "--group does not go with" "$TMP/err" || { cat "$TMP/err"; fail "--group $o: no clear error"; }
+done
+echo "PASS: --group shows the events side by side as perf report --group"
