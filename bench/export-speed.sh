@@ -16,7 +16,7 @@ perf record -q -a -g -e cpu-clock -c 20000 -o "$dir/graph.data" -- \
 cp /proc/kallsyms "$dir/host-kallsyms"
 perf script -i "$dir/graph.data" --no-inline --kallsyms "$dir/host-kallsyms" >/dev/null 2>&1
 
-n=$($PMUKVM report -i "$dir/graph.data" --kallsyms "$dir/host-kallsyms" --sort dso -n -t '|' -q |
+n=$($PMUKVM report -i "$dir/graph.data" --kallsyms "$dir/host-kallsyms" --no-children -g none --sort dso -n -t '|' -q |
 	awk -F'|' '{ s += $2 } END { print s }')
 echo
 echo "file: $n samples, $(stat -c %s "$dir/graph.data") bytes"

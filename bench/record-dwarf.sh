@@ -46,7 +46,7 @@ for ((run = 0; run < RUNS; run++)); do
 		/usr/bin/time -f '%U %S' -o "$TMP/time" bash -c "echo \$\$ >$TMP/pid; $cmd" >/dev/null 2>&1
 		kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
 		pid=$(cat "$TMP/pid")
-		./pmukvm report -i "$out" --stdio --sort pid -n -t '|' >"$TMP/rep" 2>/dev/null
+		./pmukvm report -i "$out" --stdio --no-children -g none --sort pid -n -t '|' >"$TMP/rep" 2>/dev/null
 		tot=$(awk '/^# Samples:/ { print $3 }' "$TMP/rep")
 		lost=$(awk '/^# Total Lost Samples:/ { print $NF }' "$TMP/rep")
 		self=$(grep -v '^#' "$TMP/rep" | awk -F'|' -v p="$pid" '{ split($3, a, ":"); gsub(/ /, "", a[1]); if (a[1] == p) s += $2 } END { print s + 0 }')
