@@ -60,6 +60,10 @@ static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, vo
 	struct perf_event_attr attr;
 
 	/* A wrong name is a usage error, found before anything opens. */
+	if (strpbrk(arg, "{}")) {
+		pr_err("-e '%s': top samples one event, not a group", arg);
+		return -1;
+	}
 	if (event_name__parse(arg, &attr)) {
 		pr_err("unknown event '%s' (known: %s)", arg, event_names_known);
 		return -1;

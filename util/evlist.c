@@ -49,6 +49,7 @@ void evlist__delete(struct evlist *evlist)
 	free(evlist->evsels);
 	free(evlist->cpus);
 	free(evlist->threads);
+	free(evlist->leader);
 	free(evlist);
 }
 
@@ -259,9 +260,15 @@ int evlist__open(struct evlist *evlist)
 		ev->nr_ids = 0;
 		for (c = 0; c < evlist->nr_cpus; c++) {
 			for (t = 0; t < evlist->nr_threads; t++) {
-				int fd = sys_perf_event_open(&ev->attr, evlist->threads[t],
-							     evlist->cpus[c], -1,
-							     PERF_FLAG_FD_CLOEXEC);
+				/* a group's member: with its leader's event there */
+				int lead = evlist->leader && evlist->leader[e] != e ?
+					   *fdp(evlist, evlist->leader[e], c, t) : -1;
+				int fd;
+
+				if (evlist->leader && evlist->leader[e] != e && lead < 0)
+					continue;	/* the leader's thread exited */
+				fd = sys_perf_event_open(&ev->attr, evlist->threads[t],
+							 evlist->cpus[c], lead, PERF_FLAG_FD_CLOEXEC);
 
 				if (fd < 0) {
 					err = -errno;

@@ -46,6 +46,11 @@ struct evlist {
 	/* After a failed evlist__open: which event and on what. */
 	int err_evsel, err_cpu;
 	pid_t err_thread;
+	/*
+	 * Event groups (-e '{a,b}'): each event's leader, itself where
+	 * alone; NULL without groups. A group's events follow its leader.
+	 */
+	int *leader;
 };
 
 /** evlist__new - an empty list; free with evlist__delete. */

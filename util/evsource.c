@@ -149,21 +149,124 @@ static void set_sampling(struct perf_event_attr *attr, const struct event_spec *
 	}
 }
 
+/* One event of the -e list: its spec, the name it shows, its group's number (-1: none). */
+struct event_item {
+	char *spec, *name;
+	int group;
+};
+
+static void push_event(struct event_item **out, int *nr, char *spec, const char *name, int group)
+{
+	*out = xrealloc(*out, ((size_t)*nr + 1) * sizeof(**out));
+	(*out)[*nr] = (struct event_item){ spec, xstrdup(name), group };
+	++*nr;
+}
+
+static void events_free(struct event_item *ev, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		free(ev[i].spec);
+		free(ev[i].name);
+	}
+	free(ev);
+}
+
+/*
+ * The -e list into its events, perf's groups among them: "{a,b}" and
+ * "{a,b}:MODIFIERS" are their events in turn, the modifiers given to each
+ * (in its spec; its name stays as written, as perf names it). Returns the
+ * events (*@nr of them; events_free), or NULL after a message for a brace
+ * out of place.
+ */
+static struct event_item *events_split(struct evsource *src, const char *list, int *nr)
+{
+	struct event_item *out = NULL;
+	char **top, **in;
+	int nt, i, k, n = 0, g = 0;
+
+	/* Top-level commas: those outside braces (and terms). */
+	{
+		char *copy = xstrdup(list), *p;
+		int depth = 0;
+		bool terms = false;
+
+		for (p = copy; *p; p++) {
+			if (*p == '/')
+				terms = !terms;
+			else if (*p == '{')
+				depth++;
+			else if (*p == '}')
+				depth--;
+			else if (*p == ',' && depth > 0 && !terms)
+				*p = '\x1f';	/* a member's comma, split below */
+		}
+		top = event_list__split(copy, &nt);
+		free(copy);
+	}
+	for (i = 0; i < nt; i++) {
+		char *item = top[i], *open = strchr(item, '{'), *close = strrchr(item, '}');
+		const char *mods;
+
+		if (!open && !close) {
+			push_event(&out, &n, xstrdup(item), item, -1);
+			continue;
+		}
+		mods = close ? close + 1 : "";
+		if (open != item || !close || strchr(open + 1, '{') || strchr(open, '}') != close ||
+		    close == open + 1 || (*mods && (*mods != ':' || !mods[1]))) {
+			err__set(&src->err, -EINVAL, "bad event group '%s': perf's forms are "
+				 "{EVENT,EVENT...} and {EVENT,EVENT...}:MODIFIERS",
+				 strchr(item, '\x1f') ? list : item);
+			event_list__free(top);
+			events_free(out, n);
+			return NULL;
+		}
+		*close = '\0';
+		for (char *p = open + 1; *p; p++)
+			if (*p == '\x1f')
+				*p = ',';
+		in = event_list__split(open + 1, &k);
+		for (k = 0; in[k]; k++) {
+			const char *m = in[k];
+			size_t l = strlen(m);
+			char *spec;
+
+			if (!*mods)
+				spec = xstrdup(m);
+			else if ((l && m[l - 1] == '/') || strchr(m, ':'))
+				spec = xasprintf("%s%s", m, mods + 1);	/* NAME/terms/MODS, NAME:MODS */
+			else
+				spec = xasprintf("%s%s", m, mods);
+			push_event(&out, &n, spec, m, g);
+		}
+		event_list__free(in);
+		g++;
+	}
+	event_list__free(top);
+	*nr = n;
+	return out;
+}
+
 int evsource__init(struct evsource *src, const struct evsource_opts *o)
 {
-	bool have_cpu_clock = false, fallback;
-	char **list;
-	int err = 0, nr, i;
+	bool have_cpu_clock = false, fallback, any_group = false;
+	struct event_item *list;
+	int err = 0, nr = 0, i, *leader = NULL, last_group = -1, lead = -1;
 
 	memset(src, 0, sizeof(*src));
 	src->evlist = evlist__new();
-	list = event_list__split(o->events ? o->events : "cycles", &nr);
+	list = events_split(src, o->events ? o->events : "cycles", &nr);
+	if (!list)
+		return -EINVAL;
 	if (nr >= MAX_EVSELS) {
 		err = err__set(&src->err, -E2BIG, "%d events: at most %d", nr, MAX_EVSELS - 1);
 		goto out;
 	}
+	leader = xcalloc((size_t)nr + 2, sizeof(*leader));
 	for (i = 0; i < nr; i++) {
-		const char *name = list[i], *use = name;
+		const char *name = list[i].spec, *use = list[i].name;
 		struct event_spec spec;
 		struct perf_event_attr attr;
 
@@ -188,8 +291,9 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o)
 				use = "cpu-clock";
 		}
 		if (attr.type == PERF_TYPE_SOFTWARE && attr.config == PERF_COUNT_SW_CPU_CLOCK) {
-			if (fallback && have_cpu_clock)
-				continue;	/* two fallbacks would be one event twice */
+			/* two fallbacks would be one event twice (in a group, each has its place) */
+			if (fallback && have_cpu_clock && list[i].group < 0)
+				continue;
 			have_cpu_clock = true;
 		}
 		set_sampling(&attr, &spec, o);
@@ -201,12 +305,31 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o)
 			/* Side-band records come once, from the first event. */
 			attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = 1;
 		}
+		/* A group's events open with its first: as one, on the PMU (perf's leader). */
+		if (list[i].group >= 0 && list[i].group == last_group) {
+			leader[src->evlist->nr_evsels] = lead;
+			any_group = true;
+			/* as perf's members: on and off with the leader */
+			attr.disabled = 0;
+			attr.enable_on_exec = 0;
+		} else {
+			lead = src->evlist->nr_evsels;
+			leader[lead] = lead;
+		}
+		last_group = list[i].group;
 		evlist__add(src->evlist, &attr, use);
 	}
-	if (o->kvm_stat_dummy && (o->system_wide || o->cpus || (o->workload <= 0 && !o->nr_targets)))
+	if (o->kvm_stat_dummy && (o->system_wide || o->cpus || (o->workload <= 0 && !o->nr_targets))) {
+		leader[src->evlist->nr_evsels] = src->evlist->nr_evsels;
 		add_kvm_stat_dummy(src->evlist, o);
+	}
+	if (any_group) {
+		src->evlist->leader = leader;
+		leader = NULL;
+	}
 out:
-	event_list__free(list);
+	free(leader);
+	events_free(list, nr);
 	return err;
 }
 

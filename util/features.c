@@ -152,8 +152,20 @@ void features__set_event_desc(struct perf_writer *w, const struct evlist *evlist
 	struct header_info hi = { 0 };
 	struct feat_src src = { .info = &hi, .evsels = evlist->evsels,
 				.nr_evsels = evlist->nr_evsels };
+	int e, k;
 
 	header__set_feature(w, HEADER_EVENT_DESC, &src);
+	/* The event groups, as perf record describes them: those of two events or more. */
+	for (e = 0; evlist->leader && e < evlist->nr_evsels; e = k) {
+		for (k = e + 1; k < evlist->nr_evsels && evlist->leader[k] == e; k++)
+			;
+		if (k - e < 2)
+			continue;
+		hi.groups = xrealloc(hi.groups, (hi.nr_groups + 1) * sizeof(*hi.groups));
+		hi.groups[hi.nr_groups++] = (struct event_group){ NULL, (u32)e, (u32)(k - e) };
+	}
+	header__set_feature(w, HEADER_GROUP_DESC, &src);
+	free(hi.groups);
 }
 
 void features__set_sample_time(struct perf_writer *w, u64 first, u64 last)

@@ -655,6 +655,25 @@ static int group_desc__read(const struct feat_ops *ops, struct perf_data *d, con
 	return 0;
 }
 
+/* As perf record writes it: anonymous groups named "{anon_group}". */
+static int group_desc__write(const struct feat_ops *ops, const struct feat_src *src,
+			     struct buf *out)
+{
+	const struct header_info *hi = src->info;
+	u32 i;
+
+	(void)ops;
+	if (!hi->nr_groups)
+		return -ENODATA;
+	buf__append_u32(out, hi->nr_groups);
+	for (i = 0; i < hi->nr_groups; i++) {
+		header__put_string(out, hi->groups[i].name ? hi->groups[i].name : "{anon_group}");
+		buf__append_u32(out, hi->groups[i].leader);
+		buf__append_u32(out, hi->groups[i].nr_members);
+	}
+	return 0;
+}
+
 /* As perf report --header: "# group: NAME{a,b}", a line a group. */
 static void group_desc__print(const struct feat_ops *ops, const struct perf_data *d, FILE *fp)
 {
@@ -960,7 +979,8 @@ const struct feat_ops feat_ops[] = {
 	FEAT(HEADER_SAMPLE_TIME, sample_time),
 	FEAT(HEADER_BUILD_ID, build_id),
 	FEAT(HEADER_COMPRESSED, compressed),
-	{ .id = HEADER_GROUP_DESC, .read = group_desc__read, .print = group_desc__print },
+	{ .id = HEADER_GROUP_DESC, .read = group_desc__read, .print = group_desc__print,
+	  .write = group_desc__write },
 	FEAT(HEADER_PMUKVM_GUEST_FILES, guest_files),
 	/* util/trace-event.c parses it; report --header does not show it. */
 	{ .id = HEADER_TRACING_DATA, .read = tracing_data__read, .write = tracing_data__write },

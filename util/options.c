@@ -243,6 +243,19 @@ static int opt_apply(const struct opt_parser *p, const struct opt_hit *h, const 
 		(*(int *)(void *)field)++;
 		return 0;
 	case OPTK_STRING:
+		if (o->flags & OPTF_LIST) {
+			/* Kept from a global: the joined lists live as long as argv. */
+			static char **joined;
+			static size_t nr_joined;
+			const char *old;
+
+			memcpy(&old, field, sizeof(old));
+			if (old) {
+				joined = xrealloc(joined, (nr_joined + 1) * sizeof(*joined));
+				joined[nr_joined] = xasprintf("%s,%s", old, arg);
+				arg = joined[nr_joined++];
+			}
+		}
 		memcpy(field, &arg, sizeof(arg));
 		return 0;
 	case OPTK_UINT:

@@ -44,6 +44,7 @@ enum opt_flags {
 	OPTF_POW2 = 1 << 2,	/* UINT: a power of two */
 	OPTF_MIN_OPEN = 1 << 3,	/* DOUBLE: greater than min, not equal */
 	OPTF_NOARG = 1 << 4,	/* CALLBACK: takes no value */
+	OPTF_LIST = 1 << 5,	/* STRING: given again, the values join with commas */
 };
 
 struct opt_desc;
@@ -130,10 +131,12 @@ struct opt_desc {
 	  + OPT__CHECK(sizeof(OPT__FIELD(type, field)) == sizeof(int), #field ": not an int") }
 
 /* A string: the field points at the value in argv. */
-#define OPT_STRING(s, l, type, field, an, h)					\
-	{ .kind = OPTK_STRING, .shrt = (s), .lng = (l), OPT__AT(type, field), .argname = (an),	\
+#define OPT_STRING_F(s, l, type, field, fl, an, h)				\
+	{ .kind = OPTK_STRING, .shrt = (s), .lng = (l), OPT__AT(type, field), .flags = (fl),	\
+	  .argname = (an),									\
 	  .help = (h) + OPT__CHECK(__builtin_types_compatible_p(				\
 		__typeof__(OPT__FIELD(type, field)), const char *), #field ": not a const char *") }
+#define OPT_STRING(s, l, type, field, an, h)	OPT_STRING_F(s, l, type, field, 0, an, h)
 
 /*
  * An unsigned integer in [@lo, @hi] (decimal, or 0x hex), into an integer

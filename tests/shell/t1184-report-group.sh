@@ -9,21 +9,14 @@
 # order where perf's compare is not an order), the order checked on our
 # own output, and what --group does not go with.
 . tests/lib.sh
+. tests/shell/lib-report.sh
 need_perf
 
-# rows FILE OPTIONS...: both reports' rows, blanks squeezed, sorted.
+# rows FILE OPTIONS...: both reports' rows with --group (lib-report.sh).
 rows() {
 	local f=$1
 	shift
-	perf report -i "$f" --stdio -q --group "$@" 2>"$TMP/perf.err" |
-		grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/perf.rows"
-	$PMUKVM report -i "$f" --stdio -q --group "$@" 2>"$TMP/err" >"$TMP/ours.raw" ||
-		{ cat "$TMP/err"; fail "report --group $* failed"; }
-	grep -v '^#' "$TMP/ours.raw" | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/ours.rows"
-	[ -s "$TMP/perf.rows" ] || { cat "$TMP/perf.err"; fail "perf report --group $* printed nothing"; }
-	diff -u "$TMP/perf.rows" "$TMP/ours.rows" | head -20
-	cmp -s "$TMP/perf.rows" "$TMP/ours.rows" || fail "--group $*: rows differ from perf's"
-	echo "ok: --group $*: $(wc -l <"$TMP/ours.rows") lines as perf"
+	rows_same "$f" --group "$@"
 }
 
 # Page faults leading, cpu-clock beside: functions that take no fault
@@ -64,16 +57,8 @@ grep -q -- '---' "$TMP/out" || fail "--group on a -g file: no call paths"
 perf_record_no_exec "$TMP/grp.data" -q -e '{cpu-clock,task-clock}' -e page-faults/period=1/ \
 	-- "$TOOLS/mtwork" 2 300 || fail "perf record with a group failed"
 for o in "" --no-group "-n --sort dso,sym"; do
-	for t in rows; do
-		perf report -i "$TMP/grp.data" --stdio -q $o 2>/dev/null |
-			grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/perf.rows"
-		$PMUKVM report -i "$TMP/grp.data" --stdio -q $o 2>"$TMP/err" |
-			grep -v '^#' | grep . | tr -s ' ' | sed 's/ $//' | sort >"$TMP/ours.rows"
-		[ -s "$TMP/perf.rows" ] || fail "perf report $o printed nothing"
-		cmp -s "$TMP/perf.rows" "$TMP/ours.rows" ||
-			{ diff -u "$TMP/perf.rows" "$TMP/ours.rows" | head; fail "grouped file, '$o': rows differ from perf's"; }
-		echo "ok: grouped file '$o': $(wc -l <"$TMP/ours.rows") lines as perf"
-	done
+	# shellcheck disable=SC2086
+	rows_same "$TMP/grp.data" $o
 done
 $PMUKVM report -i "$TMP/grp.data" --stdio >"$TMP/out" || fail "report on the grouped file failed"
 grep -q "^# Samples: [0-9]*  of events 'anon group { cpu-clock, task-clock }'" "$TMP/out" ||

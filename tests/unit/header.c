@@ -63,6 +63,7 @@ void test_header_round_trip(void)
 		{ .pid = 0, .cpumode = PERF_RECORD_MISC_GUEST_USER, .size = 16,
 		  .filename = "/usr/lib/x86_64-linux-gnu/libc.so.6" },
 	};
+	struct event_group groups[1] = { { NULL, 0, 2 } };
 	struct header_info hi = {
 		.hostname = "unit-host", .osrelease = "6.1.0-unit", .version = "0.9-unit",
 		.arch = "x86_64", .cpudesc = "Unit CPU @ 1.00GHz", .cpuid = "GenuineIntel,6,85,7",
@@ -75,6 +76,7 @@ void test_header_round_trip(void)
 		.comp_ratio = 4, .comp_mmap_len = 528384,
 		.guest_files = guest_files, .guest_files_size = sizeof(guest_files),
 		.tracing_data = tracing, .tracing_data_size = sizeof(tracing),
+		.groups = groups, .nr_groups = 1,
 	};
 	struct evsel evsels[2] = { 0 };
 	static u64 ids0[2] = { 11, 12 }, ids1[1] = { 13 };
@@ -153,6 +155,9 @@ void test_header_round_trip(void)
 		CHECK(header__find_build_id(d, "[kernel.kallsyms", bid) == 0);
 		CHECK(header__find_build_id(d, "[kernel.kallsyms]x", bid) == 0);
 	}
+	/* an anonymous group of the two events, read back as written */
+	CHECK(ri->nr_groups == 1 && ri->groups && !ri->groups[0].name &&
+	      ri->groups[0].leader == 0 && ri->groups[0].nr_members == 2);
 	CHECK(ri->has_sample_time && ri->first_sample_time == 1000000 &&
 	      ri->last_sample_time == 3500000000ULL);
 	CHECK(ri->has_comp && ri->comp_version == 1 && ri->comp_type == 1 &&
