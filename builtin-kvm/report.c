@@ -1121,43 +1121,14 @@ static char *event_name(const struct perf_data *d, int i)
 }
 
 /*
- * A group in one table, as perf report --group shows it: the leader's
- * rows (and those only the others have, empty in it), each value column
- * giving every event's share of that event's total, the leader's paths;
- * the header's counts are of them all.
+ * One table: its header (without -q) counting @samples of @what ("event
+ * 'NAME'"), @filtered and @period, then the rows of @h.
  */
-static void print_group_stdio(struct report *rep, struct session *s, FILE *fp,
-			      const struct event_group *g)
+static void print_table(struct report *rep, FILE *fp, struct hists *h, const char *what,
+			u64 samples, u64 filtered, u64 period)
 {
-	int first = (int)g->leader, n = (int)g->nr_members, i;
-	struct hists **members;
-	struct hists *h;
-	u64 samples = 0, period = 0, filtered = 0;
-
-	if (rep->nr_hists < first + n)
-		report__grow_hists(rep, s->data->evsels[first + n - 1]);
-	members = xcalloc((size_t)n - 1, sizeof(*members));
-	for (i = 1; i < n; i++)
-		members[i - 1] = &rep->hists[first + i];
-	h = &rep->hists[first];
-	hists__link_group(h, members, n - 1);
-	hists__sort_final(h);
 	if (!rep->quiet) {
-		for (i = first; i < first + n; i++) {
-			samples += hists__nr_samples(&rep->hists[i]);
-			period += hists__total_period(&rep->hists[i]);
-			filtered += rep->hists[i].nr_filtered;
-		}
-		fprintf(fp, "#\n# Samples: %" PRIu64 "  of events '", samples);
-		if (!rep->forced_group)
-			fprintf(fp, "%s { ", g->name ? g->name : "anon group");
-		for (i = first; i < first + n; i++) {
-			char *name = event_name(s->data, i);
-
-			fprintf(fp, "%s%s", i > first ? ", " : "", name);
-			free(name);
-		}
-		fprintf(fp, "%s'", rep->forced_group ? "" : " }");
+		fprintf(fp, "#\n# Samples: %" PRIu64 "  of %s", samples, what);
 		if (rep->time_str)
 			fprintf(fp, " (time slices: %s)", rep->time_str);
 		fputc('\n', fp);
@@ -1170,6 +1141,48 @@ static void print_group_stdio(struct report *rep, struct session *s, FILE *fp,
 	hists__fprintf(h, &rep->sopts, fp);
 	if (!rep->quiet)
 		fprintf(fp, "\n");
+}
+
+/*
+ * A group in one table, as perf report --group shows it: the leader's
+ * rows (and those only the others have, empty in it), each value column
+ * giving every event's share of that event's total, the leader's paths;
+ * the header's counts are of them all.
+ */
+static void print_group_stdio(struct report *rep, struct session *s, FILE *fp,
+			      const struct event_group *g)
+{
+	int first = (int)g->leader, n = (int)g->nr_members, i;
+	struct hists **members;
+	struct hists *h;
+	u64 samples = 0, period = 0, filtered = 0;
+	/* the events named: "anon group { a, b }", or "a, b" for --group's one of all */
+	char *what = rep->forced_group ? xstrdup("") :
+		     xasprintf("%s { ", g->name ? g->name : "anon group"), *title;
+
+	if (rep->nr_hists < first + n)
+		report__grow_hists(rep, s->data->evsels[first + n - 1]);
+	members = xcalloc((size_t)n - 1, sizeof(*members));
+	for (i = 1; i < n; i++)
+		members[i - 1] = &rep->hists[first + i];
+	h = &rep->hists[first];
+	hists__link_group(h, members, n - 1);
+	hists__sort_final(h);
+	for (i = first; i < first + n; i++) {
+		char *name = event_name(s->data, i), *more;
+
+		samples += hists__nr_samples(&rep->hists[i]);
+		period += hists__total_period(&rep->hists[i]);
+		filtered += rep->hists[i].nr_filtered;
+		more = xasprintf("%s%s%s", what, i > first ? ", " : "", name);
+		free(what);
+		free(name);
+		what = more;
+	}
+	title = xasprintf("events '%s%s'", what, rep->forced_group ? "" : " }");
+	print_table(rep, fp, h, title, samples, filtered, period);
+	free(title);
+	free(what);
 	h->group = NULL;
 	h->nr_group = 0;
 	free(members);
@@ -1206,7 +1219,7 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 	for (i = 0; i < s->data->nr_evsels; i++) {
 		const struct event_group *g = report__group_at(rep, i);
 		struct hists *h;
-		char *name;
+		char *name, *what;
 
 		if (g) {
 			print_group_stdio(rep, s, fp, g);
@@ -1223,23 +1236,10 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 			free(name);
 			continue;
 		}
-		if (!rep->quiet) {
-			fprintf(fp, "#\n# Samples: %" PRIu64 "  of %s '%s'", hists__nr_samples(h),
-				event_word(s->data, i), name);
-			if (rep->time_str)
-				fprintf(fp, " (time slices: %s)", rep->time_str);
-			fputc('\n', fp);
-			if (h->nr_filtered)
-				fprintf(fp, "# Filtered out (--guest/--host): %" PRIu64 " samples\n",
-					h->nr_filtered);
-			fprintf(fp, "# Event count (approx.): %" PRIu64 "\n#\n",
-				hists__total_period(h));
-		}
-		rep->sopts.header_names = !rep->quiet;
-		rep->sopts.dso_list = rep->filter.nr_dsos > 0;
-		hists__fprintf(h, &rep->sopts, fp);
-		if (!rep->quiet)
-			fprintf(fp, "\n");
+		what = xasprintf("%s '%s'", event_word(s->data, i), name);
+		print_table(rep, fp, h, what, hists__nr_samples(h), h->nr_filtered,
+			    hists__total_period(h));
+		free(what);
 		free(name);
 	}
 }

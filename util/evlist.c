@@ -260,13 +260,14 @@ int evlist__open(struct evlist *evlist)
 		ev->nr_ids = 0;
 		for (c = 0; c < evlist->nr_cpus; c++) {
 			for (t = 0; t < evlist->nr_threads; t++) {
-				/* a group's member: with its leader's event there */
-				int lead = evlist->leader && evlist->leader[e] != e ?
-					   *fdp(evlist, evlist->leader[e], c, t) : -1;
-				int fd;
+				int lead = -1, fd;
 
-				if (evlist->leader && evlist->leader[e] != e && lead < 0)
-					continue;	/* the leader's thread exited */
+				/* a group's member: with its leader's event there */
+				if (evlist->leader && evlist->leader[e] != e) {
+					lead = *fdp(evlist, evlist->leader[e], c, t);
+					if (lead < 0)
+						continue;	/* the leader's thread exited */
+				}
 				fd = sys_perf_event_open(&ev->attr, evlist->threads[t],
 							 evlist->cpus[c], lead, PERF_FLAG_FD_CLOEXEC);
 
