@@ -1572,10 +1572,15 @@ void hists__link_group(struct hists *leader, struct hists **members, int n)
 	for (m = 0; m < n; m++) {
 		const struct hists *h = members[m];
 
-		for (i = 0; i < h->table_size; i++)
-			for (r = h->table[i]; r != HIST_ROW_NONE; r = hists__row(h, r)->hnext)
-				if (!hists__row(h, r)->filtered)
-					hists__findnew_entry(leader, hists__row(h, r));
+		for (i = 0; i < h->table_size; i++) {
+			for (r = h->table[i]; r != HIST_ROW_NONE; r = hists__row(h, r)->hnext) {
+				const struct hist_entry *he = hists__row(h, r);
+
+				/* an unmapped address pairs by address alone, as perf's */
+				if (!he->filtered && !hists__find_unmapped(leader, he))
+					hists__findnew_entry(leader, he);
+			}
+		}
 	}
 	leader->group = members;
 	leader->nr_group = n;
@@ -1584,8 +1589,11 @@ void hists__link_group(struct hists *leader, struct hists **members, int n)
 const struct hist_entry *hists__group_pair(const struct hists *leader, int m,
 					   const struct hist_entry *he)
 {
-	/* hidden or not there: the value is shown, as perf's pairs are */
-	return hists__find(leader->group[m], he);
+	/*
+	 * Hidden or not there: the value is shown, as perf's pairs are; an
+	 * address no map covers pairs with its row at another level too.
+	 */
+	return hists__find(leader->group[m], he) ?: hists__find_unmapped(leader->group[m], he);
 }
 
 int hists__entry_cmp(const struct hists *hists, const struct hist_entry *a,
