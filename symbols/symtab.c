@@ -198,6 +198,7 @@ int symtab__set_lazy(struct symtab *tab, int fd, const char *path, symtab_line_f
 	lz->mtime = st.st_mtim;
 	tab->lazy = lz;
 	tab->refs = true;
+	tab->compact = true;
 	return 0;
 }
 
@@ -377,6 +378,12 @@ static size_t syms_bytes(const struct symtab *tab)
 	return alloc * sizeof(struct symbol) + (tab->names ? 0 : tab->names_used);
 }
 
+/* The bytes of a symbol while building: a key (compact) or a struct symbol. */
+static inline size_t rec_bytes(const struct symtab *tab)
+{
+	return tab->compact ? sizeof(u64) : sizeof(struct symbol);
+}
+
 /* Split in one room (symtab__split_room): the symbols' room cannot grow. */
 static inline bool room_fixed(const struct symtab *tab)
 {
@@ -388,8 +395,8 @@ static void syms_resize(struct symtab *tab, size_t alloc)
 	BUG_ON(room_fixed(tab));
 	tab->syms = scratch_realloc(tab->syms, syms_bytes(tab), alloc * sizeof(*tab->syms));
 	tab->alloc = alloc;
-	if (tab->populated > alloc * sizeof(*tab->syms))
-		tab->populated = alloc * sizeof(*tab->syms);
+	if (tab->populated > alloc * rec_bytes(tab))
+		tab->populated = alloc * rec_bytes(tab);
 }
 
 /*
@@ -402,7 +409,7 @@ static void syms_resize(struct symtab *tab, size_t alloc)
 /* Maps in the symbols' room up to @nr symbols and a step beyond (within the room). */
 static void syms_populate(struct symtab *tab, size_t nr, size_t step)
 {
-	size_t room = tab->alloc * sizeof(*tab->syms), to = nr * sizeof(*tab->syms) + step;
+	size_t room = tab->alloc * rec_bytes(tab), to = nr * rec_bytes(tab) + step;
 
 	if (to > room)
 		to = room;
@@ -420,6 +427,7 @@ void symtab__exit(struct symtab *tab)
 		scratch_free(tab->packed ? (void *)tab->packed : (void *)tab->syms, syms_bytes(tab));
 	scratch_free(tab->names, tab->names_alloc);
 	free(tab->runs);
+	free(tab->oruns);
 	free(tab->groups);
 	free(tab->wide);
 	free(tab->exc);
@@ -467,6 +475,75 @@ static size_t names_add(struct symtab *tab, const char *name, size_t len)
 	return off;
 }
 
+/*
+ * A compact table's key: the start's low 32 bits, then from bit 31 down
+ * the PAGE end (set by symtab__finish), the line's file offset and the
+ * flags. A table's file offsets grow as its symbols are added: keys
+ * sorted are symbols sorted by start, equal starts in the order added.
+ */
+#define CKEY_OFF_SHIFT	4
+#define CKEY_PAGE	(1ull << 30)
+
+static inline u32 ckey_off(u64 key)
+{
+	return (u32)(key >> CKEY_OFF_SHIFT) & SYMP_OFF_MASK;
+}
+
+static inline u64 ckey_start(const struct symtab *tab, u64 key)
+{
+	return (u64)tab->chigh << 32 | key >> 32;
+}
+
+/* The owner of the symbol whose line is at file offset @off (compact tables). */
+static u32 orun_owner(struct symtab *tab, u32 off)
+{
+	const struct sym_run *r = tab->oruns;
+	size_t h = tab->orun_hint, n, half;
+
+	if (h < tab->nr_oruns && r[h].first <= off &&
+	    (h + 1 == tab->nr_oruns || r[h + 1].first > off))
+		return r[h].owner;
+	for (n = tab->nr_oruns; n > 1; n -= half) {
+		half = n / 2;
+		r = r[half].first <= off ? r + half : r;
+	}
+	tab->orun_hint = (size_t)(r - tab->oruns);
+	return r->owner;
+}
+
+static inline u32 ckey_owner(struct symtab *tab, u64 key)
+{
+	return orun_owner(tab, ckey_off(key));
+}
+
+/*
+ * Turns a compact table's keys into struct symbols, in place (from the
+ * last: symbol i is written over keys 2i and 2i + 1, read before).
+ */
+static void compact_expand(struct symtab *tab)
+{
+	const u64 *k = (const u64 *)tab->syms;
+	size_t i = tab->nr;
+
+	BUG_ON(room_fixed(tab) || !tab->compact);
+	tab->compact = false;
+	syms_populate(tab, tab->nr, 0);
+	while (i--) {
+		u64 key = k[i];
+		u32 off = ckey_off(key);
+		struct symbol s = {
+			.start = ckey_start(tab, key),
+			.name = SYM_NAME_LAZY | off,
+			.info = make_info((u32)key & SYM_FLAGS, SYM_END_NEXT, orun_owner(tab, off)),
+		};
+
+		tab->syms[i] = s;
+	}
+	free(tab->oruns);
+	tab->oruns = NULL;
+	tab->nr_oruns = tab->oruns_alloc = tab->orun_hint = 0;
+}
+
 /* Adds a symbol whose name is @name, or (@name NULL, tab->refs) at file offset @off. */
 static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		const char *name, size_t name_len, u16 owner, u32 off)
@@ -484,10 +561,30 @@ static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 		tab->dropped++;
 		return;
 	}
+	if (tab->compact) {
+		if (!tab->nr)
+			tab->chigh = (u32)(start >> 32);
+		if ((u32)(start >> 32) != tab->chigh) {
+			if (room_fixed(tab)) {
+				tab->dropped++;	/* the split parse is then redone whole */
+				return;
+			}
+			compact_expand(tab);
+		}
+	}
 	if (tab->nr == tab->alloc)
 		syms_resize(tab, tab->alloc ? tab->alloc * 3 / 2 + 16 : 16);
-	if (__builtin_expect((tab->nr + 1) * sizeof(*s) > tab->populated, 0))
+	if (__builtin_expect((tab->nr + 1) * rec_bytes(tab) > tab->populated, 0))
 		syms_populate(tab, tab->nr + 1, POPULATE_STEP);
+	if (tab->compact) {
+		if (!tab->nr_oruns || tab->oruns[tab->nr_oruns - 1].owner != owner) {
+			ALLOC_GROW(tab->oruns, tab->nr_oruns + 1, tab->oruns_alloc);
+			tab->oruns[tab->nr_oruns++] = (struct sym_run){ .first = off, .owner = owner };
+		}
+		((u64 *)tab->syms)[tab->nr++] = (u64)(u32)start << 32 |
+						(u64)off << CKEY_OFF_SHIFT | flags;
+		return;
+	}
 	s = &tab->syms[tab->nr++];
 	s->start = start;
 	s->name = name ? (u32)names_add(tab, name, name_len) : SYM_NAME_LAZY | off;
@@ -585,14 +682,15 @@ int symtab__split_room(struct symtab *tab, struct symtab *view, size_t at)
 	BUG_ON(tab->split_alloc || tab->view || view->syms || view->nr);
 	if (tab->nr > at || at >= tab->alloc)
 		return -E2BIG;
-	view->syms = tab->syms + at;
+	view->syms = tab->compact ? (struct symbol *)((u64 *)tab->syms + at) : tab->syms + at;
 	view->alloc = tab->alloc - at;
 	view->view = true;
 	view->refs = tab->refs;
+	view->compact = tab->compact;
 	tab->split_alloc = tab->alloc;
 	tab->alloc = at;
-	if (tab->populated > at * sizeof(*tab->syms))
-		tab->populated = at * sizeof(*tab->syms);
+	if (tab->populated > at * rec_bytes(tab))
+		tab->populated = at * rec_bytes(tab);
 	return 0;
 }
 
@@ -609,19 +707,41 @@ int symtab__join_room(struct symtab *tab, struct symtab *view, const u16 *remap)
 	size_t i, n1 = tab->nr, nr = tab->nr + view->nr, base = tab->names_used;
 	size_t side_base = tab->nr_side;
 
-	BUG_ON(!tab->split_alloc || !view->view || view->syms != tab->syms + tab->alloc ||
-	       tab->refs != view->refs);
+	BUG_ON(!tab->split_alloc || !view->view || tab->refs != view->refs ||
+	       tab->compact != view->compact ||
+	       view->syms != (tab->compact ? (struct symbol *)((u64 *)tab->syms + tab->alloc) :
+			      tab->syms + tab->alloc));
 	tab->alloc = tab->split_alloc;
 	tab->split_alloc = 0;
 	if (tab->dropped || view->dropped ||
 	    nr * sizeof(struct symbol) + tab->names_used + view->names_used > SYMTAB_MAX_BYTES ||
 	    tab->nr_side + view->nr_side >= SYM_PAYLOAD_MAX)
 		return -E2BIG;
-	/* Down, or not at all: a forward copy is safe. */
-	for (i = 0; i < view->nr; i++)
-		tab->syms[n1 + i] = moved(tab, view->syms[i], base, side_base, remap);
+	if (tab->compact) {
+		if (n1 && view->nr && tab->chigh != view->chigh)
+			return -E2BIG;
+		if (!n1)
+			tab->chigh = view->chigh;
+		/* Down: a forward copy is safe. */
+		for (i = 0; i < view->nr; i++)
+			((u64 *)tab->syms)[n1 + i] = ((const u64 *)view->syms)[i];
+		for (i = 0; i < view->nr_oruns; i++) {
+			struct sym_run r = view->oruns[i];
+
+			if (remap)
+				r.owner = remap[r.owner];
+			if (tab->nr_oruns && tab->oruns[tab->nr_oruns - 1].owner == r.owner)
+				continue;
+			ALLOC_GROW(tab->oruns, tab->nr_oruns + 1, tab->oruns_alloc);
+			tab->oruns[tab->nr_oruns++] = r;
+		}
+	} else {
+		/* Down, or not at all: a forward copy is safe. */
+		for (i = 0; i < view->nr; i++)
+			tab->syms[n1 + i] = moved(tab, view->syms[i], base, side_base, remap);
+	}
 	tab->nr = nr;
-	tab->populated = nr * sizeof(*tab->syms);
+	tab->populated = nr * rec_bytes(tab);
 	view->syms = NULL;
 	view->nr = view->alloc = view->populated = 0;
 	join_rest(tab, view, base, remap);
@@ -715,12 +835,23 @@ static void symtab__sort(struct symtab *tab)
 #define OUTLIER_SHIFT	16
 #define REGION_EMPTY	0x80000000u
 
-static void symtab__index(struct symtab *tab)
+/*
+ * A start, as the index reads it: a compact table's key or the table's
+ * symbol (@compact a constant where index_build is made).
+ */
+static inline __attribute__((always_inline)) u64 index_start(const struct symtab *tab, size_t i,
+							       const bool compact)
 {
-	const struct symbol *syms = tab->syms;
+	if (compact)
+		return ckey_start(tab, ((const u64 *)tab->syms)[i]);
+	return symtab__start(tab, i);
+}
+
+static inline __attribute__((always_inline)) void index_build(struct symtab *tab, const bool compact)
+{
 	size_t i, nr = tab->nr, lo, hi, f, r, nr_full = 0, per, nb;
 	size_t max_regions = nr / REGION_SYMS + 64, max_buckets = nr / BUCKET_SYMS + 64;
-	u64 last = syms[nr - 1].start, span, prev_r = UINT64_MAX;
+	u64 last = index_start(tab, nr - 1, compact), span, prev_r = UINT64_MAX;
 	unsigned int rshift, bshift;
 
 	free(tab->top);
@@ -732,7 +863,7 @@ static void symtab__index(struct symtab *tab)
 	for (lo = 0, hi = nr - 1; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (((last - syms[mid].start) >> OUTLIER_SHIFT) < 2 * nr + 64)
+		if (((last - index_start(tab, mid, compact)) >> OUTLIER_SHIFT) < 2 * nr + 64)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -746,13 +877,13 @@ static void symtab__index(struct symtab *tab)
 	tab->nr_top = (f + SYMTAB_FANOUT - 1) / SYMTAB_FANOUT;
 	tab->top = tab->nr_top ? xmalloc(tab->nr_top * sizeof(*tab->top)) : NULL;
 	for (i = 0; i < f; i += SYMTAB_FANOUT)
-		tab->top[i / SYMTAB_FANOUT] = syms[i].start;
-	tab->bbase = syms[f].start;
+		tab->top[i / SYMTAB_FANOUT] = index_start(tab, i, compact);
+	tab->bbase = index_start(tab, f, compact);
 	span = last - tab->bbase;
 	for (rshift = MIN_SHIFT; (span >> rshift) + 1 > max_regions; rshift++)
 		;
 	for (i = f; i < nr; i++) {
-		u64 ri = (syms[i].start - tab->bbase) >> rshift;
+		u64 ri = (index_start(tab, i, compact) - tab->bbase) >> rshift;
 
 		nr_full += ri != prev_r;
 		prev_r = ri;
@@ -776,7 +907,7 @@ static void symtab__index(struct symtab *tab)
 		size_t b;
 
 		/* i: the first symbol at or after the region's start. */
-		if (r + 1 < tab->nr_regions ? (i == nr || syms[i].start >= rend) : i == nr) {
+		if (r + 1 < tab->nr_regions ? (i == nr || index_start(tab, i, compact) >= rend) : i == nr) {
 			tab->regions[r] = REGION_EMPTY | (u32)(i - 1);
 			continue;
 		}
@@ -788,16 +919,24 @@ static void symtab__index(struct symtab *tab)
 			/* A bucket starting past 2^64: every symbol is before it. */
 			if (((u64)b << bshift) > UINT64_MAX - rstart)
 				i = nr;
-			while (i < nr && syms[i].start < bstart)
+			while (i < nr && index_start(tab, i, compact) < bstart)
 				i++;
 			bk[b] = (u32)i;
 		}
 		/* The sentinel: the next region's first symbol (the last region: past all). */
-		while (i < nr && (r + 1 == tab->nr_regions || syms[i].start < rend))
+		while (i < nr && (r + 1 == tab->nr_regions || index_start(tab, i, compact) < rend))
 			i++;
 		bk[per] = (u32)i;
 		nb += per + 1;
 	}
+}
+
+static void symtab__index(struct symtab *tab)
+{
+	if (tab->compact)
+		index_build(tab, true);
+	else
+		index_build(tab, false);
 }
 
 static int leading_underscores(const char *s)
@@ -811,7 +950,9 @@ static int leading_underscores(const char *s)
 
 /* One symbol of a run of equal starts, as the alias rules see it. */
 struct cand {
-	const struct symbol *s;
+	const struct symbol *s;		/* NULL in a compact table: @key */
+	u64 key;
+	u32 flags;			/* SYM_FLAGS of its info */
 	const char *name;
 	unsigned int kind;	/* its end: SYM_END_* */
 	bool empty;
@@ -821,7 +962,7 @@ struct cand {
 /* True if @a should be kept over @b, both at the same address. */
 static bool better(const struct cand *a, const struct cand *b)
 {
-	u32 ba = a->s->info & 3, bb = b->s->info & 3;
+	u32 ba = a->flags & 3, bb = b->flags & 3;
 	int ua, ub;
 	size_t la, lb;
 
@@ -855,6 +996,23 @@ static u64 build_owner(const struct symtab *tab, const struct symbol *s)
 	}
 }
 
+/* A lazy table's candidate's name, read back from its line at @off into c->buf. */
+static void cand_read_name(const struct symtab *tab, u64 start, u32 off, struct cand *c)
+{
+	const char *name = "";
+	size_t len = 0;
+
+	/* While loading: a file that changes now is said so when a name is asked. */
+	if (lazy_line(tab->lazy, start, off, &name, &len, false)) {
+		tab->lazy->changed = true;
+		len = 0;
+	}
+	len = len < LAZY_NEED ? len : LAZY_NEED;
+	memcpy(c->buf, name, len);
+	c->buf[len] = '\0';
+	c->name = c->buf;
+}
+
 /*
  * How symbol @i (sorted, not yet deduplicated) ends, as perf's rules give
  * it: a sized one at start + size; an unsized one at the next symbol's
@@ -867,20 +1025,10 @@ static void classify(const struct symtab *tab, size_t i, bool kallsyms, struct c
 	const struct symbol *s = &tab->syms[i], *n = s + 1;
 
 	c->s = s;
+	c->flags = s->info & SYM_FLAGS;
 	c->kind = symbol__end_kind(s);
 	if (tab->refs) {
-		const char *name = "";
-		size_t len = 0;
-
-		/* While loading: a file that changes now is said so when a name is asked. */
-		if (lazy_line(tab->lazy, s->start, s->name & ~SYM_NAME_LAZY, &name, &len, false)) {
-			tab->lazy->changed = true;
-			len = 0;
-		}
-		len = len < LAZY_NEED ? len : LAZY_NEED;
-		memcpy(c->buf, name, len);
-		c->buf[len] = '\0';
-		c->name = c->buf;
+		cand_read_name(tab, s->start, s->name & ~SYM_NAME_LAZY, c);
 	} else {
 		c->name = tab->names + s->name;
 	}
@@ -1112,44 +1260,92 @@ static size_t packable(const struct symtab *tab, size_t room)
 	return odd ? 0 : runs;
 }
 
+/* What packing reads of a symbol, a struct symbol's or a compact key's. */
+struct pack_rec {
+	u64 start;
+	u32 off, owner;
+	u8 meta;
+};
+
+static inline struct pack_rec pack_rec(const struct symtab *tab, const char *base, size_t i)
+{
+	struct pack_rec r;
+
+	if (tab->compact) {
+		u64 key;
+
+		memcpy(&key, base + i * sizeof(key), sizeof(key));
+		r.start = ckey_start(tab, key);
+		r.off = ckey_off(key);
+		r.owner = 0;	/* its runs are made (finish_compact) */
+		r.meta = (u8)((key & SYM_FLAGS) | (key & CKEY_PAGE ? SYMP_PAGE : 0));
+	} else {
+		struct symbol s;
+
+		memcpy(&s, base + i * sizeof(s), sizeof(s));
+		r.start = s.start;
+		r.off = s.name & SYMP_OFF_MASK;
+		r.owner = payload(&s);
+		r.meta = (u8)((s.info & SYM_FLAGS) |
+			      (symbol__end_kind(&s) == SYM_END_PAGE ? SYMP_PAGE : 0));
+	}
+	return r;
+}
+
+static inline u64 pack_start(const struct symtab *tab, const char *base, size_t i)
+{
+	u64 v;
+
+	if (tab->compact) {
+		memcpy(&v, base + i * sizeof(v), sizeof(v));
+		return ckey_start(tab, v);
+	}
+	memcpy(&v, base + i * sizeof(struct symbol), sizeof(v));
+	return v;
+}
+
 /*
- * Packs tab->syms in place: symbol i's 4 bytes go where its 16 began to
- * be read, never over one not read yet (a group's last start is read
- * before any of it is written). The owners become @nr_runs runs; the
- * groups, the wide groups' starts and the exceptions go apart.
+ * Packs tab->syms (struct symbols or compact keys) in place: symbol i's
+ * 4 bytes go where its 16 or 8 began to be read, never over one not read
+ * yet (a group's last start is read before any of it is written). The
+ * owners become @nr_runs runs; the groups, the wide groups' starts and
+ * the exceptions go apart.
  */
 static void symtab__pack(struct symtab *tab, size_t nr_runs)
 {
 	char *base = (char *)tab->syms;
-	u64 first = tab->syms[0].start;
+	u64 first = pack_start(tab, base, 0);
 	size_t i, nr_groups = (tab->nr + SYMP_GROUP - 1) >> SYMP_GROUP_SHIFT;
 	size_t wide_alloc = 0, exc_alloc = 0;
-	u32 owner = payload(&tab->syms[0]), prev = 0;
+	u32 owner = 0, prev = 0;
 	struct sym_group *g = NULL;
+	bool runs = !tab->runs;		/* a compact table's are made */
 
-	tab->runs = xmalloc(nr_runs * sizeof(*tab->runs));
-	tab->runs[0] = (struct sym_run){ .first = 0, .owner = owner };
-	tab->nr_runs = 1;
+	if (runs) {
+		owner = pack_rec(tab, base, 0).owner;
+		tab->runs = xmalloc(nr_runs * sizeof(*tab->runs));
+		tab->runs[0] = (struct sym_run){ .first = 0, .owner = owner };
+		tab->nr_runs = 1;
+	}
 	tab->groups = xmalloc(nr_groups * sizeof(*tab->groups));
 	prefault_write(tab->groups, nr_groups * sizeof(*tab->groups));	/* written whole */
 	for (i = 0; i < tab->nr; i++) {
-		struct symbol s;
+		struct pack_rec s = pack_rec(tab, base, i);
 		struct sym_packed p;
 		u32 rel, off;
 
-		memcpy(&s, base + i * sizeof(s), sizeof(s));
 		rel = (u32)(s.start - first);
-		off = s.name & SYMP_OFF_MASK;
-		if (payload(&s) != owner) {
-			owner = payload(&s);
+		off = s.off;
+		if (runs && s.owner != owner) {
+			owner = s.owner;
+			BUG_ON(tab->nr_runs == nr_runs);
 			tab->runs[tab->nr_runs++] = (struct sym_run){ .first = (u32)i, .owner = owner };
 		}
 		p.step = 0;
 		if (!(i & (SYMP_GROUP - 1))) {
 			size_t last = min_t(size_t, i + SYMP_GROUP, tab->nr) - 1;
-			u64 last_start;
+			u64 last_start = pack_start(tab, base, last);
 
-			memcpy(&last_start, base + last * sizeof(s), sizeof(last_start));
 			g = &tab->groups[i >> SYMP_GROUP_SHIFT];
 			g->base = rel;
 			g->off = off;
@@ -1171,8 +1367,7 @@ static void symtab__pack(struct symtab *tab, size_t nr_runs)
 		} else {
 			p.delta = (u16)(rel - g->base);
 		}
-		p.meta = (u8)((s.info & SYM_FLAGS) |
-			      (symbol__end_kind(&s) == SYM_END_PAGE ? SYMP_PAGE : 0));
+		p.meta = s.meta;
 		memcpy(base + i * sizeof(p), &p, sizeof(p));
 	}
 	if (tab->nr_wide < wide_alloc)
@@ -1180,6 +1375,139 @@ static void symtab__pack(struct symtab *tab, size_t nr_runs)
 	if (tab->nr_exc < exc_alloc)
 		tab->exc = xrealloc(tab->exc, tab->nr_exc * sizeof(*tab->exc));
 	tab->pbase = first;
+}
+
+/*
+ * A lazy table's symbols (@block bytes, of the @old of its room, packed
+ * or not) followed by the @room for names and made symbols: the block
+ * resized to that and the table registered, so that its symbols' names
+ * are found.
+ */
+static void lazy_place(struct symtab *tab, size_t old, size_t block, size_t room, bool pack)
+{
+	struct symtab_lazy *lz = tab->lazy;
+	char *syms = scratch_realloc(tab->syms, old, block + room);
+
+	tab->names_used = block + room;	/* syms_bytes: the whole block */
+	tab->alloc = 0;
+	if (pack) {
+		tab->packed = (struct sym_packed *)syms;
+		tab->syms = NULL;
+	} else {
+		tab->syms = (struct symbol *)syms;
+		tab->names_used = room;
+		tab->alloc = tab->nr;
+	}
+	lz->lo = syms;
+	lz->hi = syms + block + room;
+	lz->room = syms + block;
+	pthread_mutex_lock(&lazy_lock);
+	ALLOC_GROW(lazies, nr_lazies + 1, lazies_alloc);
+	lazies[nr_lazies++] = lz;
+	pthread_mutex_unlock(&lazy_lock);
+}
+
+static bool ckey_before(const void *a, const void *b, const void *ctx)
+{
+	u64 x, y;
+
+	(void)ctx;
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return x < y;
+}
+
+/* classify for a compact table's key @i. */
+static void classify_key(struct symtab *tab, size_t i, bool kallsyms, struct cand *c)
+{
+	const u64 *k = (const u64 *)tab->syms;
+
+	c->s = NULL;
+	c->key = k[i];
+	c->flags = (u32)c->key & SYM_FLAGS;
+	c->kind = SYM_END_NEXT;
+	c->empty = false;
+	cand_read_name(tab, ckey_start(tab, c->key), ckey_off(c->key), c);
+	if (i + 1 == tab->nr ||
+	    (kallsyms && (ckey_owner(tab, c->key) == 0) != (ckey_owner(tab, k[i + 1]) == 0)))
+		c->kind = SYM_END_PAGE;
+	else
+		c->empty = (u32)(k[i + 1] >> 32) == (u32)(c->key >> 32);
+}
+
+/*
+ * symtab__finish of a compact table: sorted, its aliases resolved and its
+ * ends set by the same rules, on the keys in place, then packed from them:
+ * a kernel's table never takes 16 bytes a symbol. False where it would
+ * not pack; the table is then struct symbols, for the general way.
+ */
+static bool finish_compact(struct symtab *tab, bool kallsyms)
+{
+	u64 *k = (u64 *)tab->syms;
+	struct symtab_lazy *lz = tab->lazy;
+	size_t n = tab->nr, i, g, out = 0, old = syms_bytes(tab), block, room, runs_alloc = 0;
+	u32 owner, next = 0;
+
+	if (n * (sizeof(struct sym_packed) + LAZY_ADDR_BYTES + PACKED_MADE + 8) +
+	    (size_t)lz->size > UINT32_MAX) {
+		compact_expand(tab);
+		return false;
+	}
+	for (i = 1; i < n && k[i - 1] < k[i]; i++)
+		;
+	if (i < n)
+		introsort_inline(k, n, sizeof(*k), ckey_before, NULL);
+	next = ckey_owner(tab, k[0]);
+	for (g = 0; g < n; g = i) {
+		u32 lo = (u32)(k[g] >> 32);
+		u64 key;
+
+		i = g + 1;
+		owner = next;		/* k[g]'s */
+		if (i == n || (u32)(k[i] >> 32) != lo) {
+			key = k[g];
+			if (i < n)
+				next = ckey_owner(tab, k[i]);
+			if (i == n || (kallsyms && (owner == 0) != (next == 0)))
+				key |= CKEY_PAGE;
+		} else {
+			struct cand best, c;
+
+			classify_key(tab, g, kallsyms, &best);
+			for (i = g + 1; i < n && (u32)(k[i] >> 32) == lo; i++) {
+				classify_key(tab, i, kallsyms, &c);
+				if (!better(&best, &c)) {
+					best = c;
+					best.name = best.buf;
+				}
+			}
+			/* The last of a run is never empty, and wins over those that are. */
+			BUG_ON(best.empty);
+			key = best.key | (best.kind == SYM_END_PAGE ? CKEY_PAGE : 0);
+			owner = ckey_owner(tab, key);
+			if (i < n)
+				next = ckey_owner(tab, k[i]);
+		}
+		if (!out || owner != tab->runs[tab->nr_runs - 1].owner) {
+			ALLOC_GROW(tab->runs, tab->nr_runs + 1, runs_alloc);
+			tab->runs[tab->nr_runs++] = (struct sym_run){ .first = (u32)out, .owner = owner };
+		}
+		k[out++] = key;
+	}
+	tab->nr = out;
+	if (tab->nr_runs < runs_alloc)
+		tab->runs = xrealloc(tab->runs, tab->nr_runs * sizeof(*tab->runs));
+	block = (out * sizeof(struct sym_packed) + 7) & ~(size_t)7;
+	room = (size_t)lz->size + out * (LAZY_ADDR_BYTES + PACKED_MADE + 8);
+	symtab__index(tab);	/* from the keys: the starts at hand */
+	symtab__pack(tab, tab->nr_runs);
+	tab->compact = false;
+	free(tab->oruns);
+	tab->oruns = NULL;
+	tab->nr_oruns = tab->oruns_alloc = 0;
+	scratch_release(tab->syms, block, old, old);
+	lazy_place(tab, old, block, room, true);
+	return true;
 }
 
 void symtab__finish(struct symtab *tab, bool kallsyms)
@@ -1193,8 +1521,11 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 		scratch_free(tab->names, tab->names_alloc);
 		tab->names = NULL;
 		tab->names_used = tab->names_alloc = 0;
+		tab->compact = false;
 		return;
 	}
+	if (tab->compact && finish_compact(tab, kallsyms))
+		return;
 	symtab__sort(tab);
 	/*
 	 * Ends first, then aliases, as perf does: of several unsized aliases
@@ -1259,24 +1590,7 @@ void symtab__finish(struct symtab *tab, bool kallsyms)
 			/* The pages past the packed symbols are the room's now: unwritten. */
 			scratch_release(tab->syms, block, old, old);
 		}
-		syms = scratch_realloc(tab->syms, old, block + room);
-		tab->names_used = block + room;	/* syms_bytes: the whole block */
-		tab->alloc = 0;
-		if (pack) {
-			tab->packed = (struct sym_packed *)syms;
-			tab->syms = NULL;
-		} else {
-			tab->syms = syms;
-			tab->names_used = room;
-			tab->alloc = out;
-		}
-		lz->lo = (const char *)syms;
-		lz->hi = (const char *)syms + block + room;
-		lz->room = (char *)syms + block;
-		pthread_mutex_lock(&lazy_lock);
-		ALLOC_GROW(lazies, nr_lazies + 1, lazies_alloc);
-		lazies[nr_lazies++] = lz;
-		pthread_mutex_unlock(&lazy_lock);
+		lazy_place(tab, old, block, room, pack);
 		return;
 	}
 	/* One block: the symbols, then the names; a symbol's name by distance. */

@@ -131,6 +131,18 @@ struct symtab {
 	struct symtab_lazy *lazy;	/* names read back from a file, or NULL */
 	bool refs;		/* while building: names are file offsets (symtab__add_ref) */
 	/*
+	 * While building a lazy table: its symbols are 8-byte keys (struct
+	 * symbol's place holds them), the start's low 32 bits over the line's
+	 * file offset and the flags (symbols/symtab.c, CKEY_*), its starts'
+	 * high 32 bits @chigh for all, the owners as runs of file offsets
+	 * (@oruns: from .first on, .owner). A symbol that does not fit turns
+	 * the table into struct symbols, or is dropped in a split room.
+	 */
+	bool compact;
+	u32 chigh;
+	struct sym_run *oruns;
+	size_t nr_oruns, oruns_alloc, orun_hint;
+	/*
 	 * While two tables are built in one room (symtab__split_room): the
 	 * whole room's symbols in the first (whose @alloc is its part);
 	 * @view in the second, whose symbols are the rest of that room,

@@ -962,6 +962,8 @@ void test_kallsyms_split(void)
 		char *text = malloc(cap), *path, what[64];
 		u64 addr = 0xffffffff81000000ull;
 		int bad = round >= 40 ? (int)(RND() % nlines) : -1;
+		/* A symbol whose start's high 32 bits are not the others' (a per-CPU one). */
+		size_t low = round % 8 == 7 ? RND() % nlines : SIZE_MAX;
 
 		for (i = 0; i < nlines; i++) {
 			const char *mod = NULL;
@@ -994,6 +996,9 @@ void test_kallsyms_split(void)
 			if ((int)i == bad)
 				len += (size_t)snprintf(text + len, cap - len, "%s\n",
 							RND() % 2 ? "zz T broken" : "ffffffff81000000 T");
+			else if (i == low)
+				len += (size_t)snprintf(text + len, cap - len, "%016llx D percpu%zu\n",
+							(unsigned long long)(RND() % 4096) * 8, i);
 			else
 				len += (size_t)snprintf(text + len, cap - len, "%016llx %c %s%s%s%s\n",
 							(unsigned long long)addr,
