@@ -1400,7 +1400,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	struct err err;
 	struct perf_data *data;
 	struct session *s;
-	bool use_tui;
+	bool use_tui, stream;
 	int i, ret = 1, e;
 
 	argc = callchain_argv__join(argc, argv);
@@ -1577,13 +1577,18 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 * As perf report: a file with callchains shows its call paths
 	 * without -g (and Children first, unless --no-children); "-g none"
 	 * leaves the paths out. --json, --hierarchy and the exports take
-	 * them only as asked.
+	 * them only as asked. A stream's events are known only as it is
+	 * read: perf then takes paths as on and Children as off (a sample
+	 * without a callchain has no paths to show).
 	 */
+	stream = data->is_pipe && !data->nr_evsels;
 	if (!rep.cg_given && !rep.json && !rep.sopts.hierarchy && !rep.folded &&
 	    !rep.flamegraph && !rep.pprof_path && !rep.dump && !rep.stats && !rep.tasks) {
 		for (i = 0; i < data->nr_evsels; i++)
 			if (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)
 				rep.sopts.callchain = rep.cg_given = true;
+		if (stream)
+			rep.sopts.callchain = rep.cg_given = true;
 	}
 	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
@@ -1598,7 +1603,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 
 		for (i = 0; i < data->nr_evsels; i++)
 			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
-		if (!any && rep.sopts.callchain) {
+		if (!any && rep.sopts.callchain && !stream) {
 			pr_err("-g: %s has no callchains (record with -g)", data->path);
 			goto out_data;
 		}
@@ -1610,9 +1615,14 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		rep.sopts.children = rep.cumulate;
 		if (use_tui && rep.cumulate)
 			rep.shadow = xcalloc(1, sizeof(*rep.shadow));	/* grown by report__hists */
-		/* The order perf takes when none is given: callers first with --children. */
+		/*
+		 * The order perf takes when none is given: callers first with
+		 * --children, which on a stream is off but still sets the order.
+		 */
 		if (!rep.sopts.cg.order_set)
-			rep.sopts.cg.order = rep.cumulate ? ORDER_CALLER : ORDER_CALLEE;
+			rep.sopts.cg.order = rep.cumulate || (stream && rep.children != 0 &&
+							      !rep.sopts.hierarchy) ?
+					     ORDER_CALLER : ORDER_CALLEE;
 		if (rep.inverted)
 			rep.sopts.cg.order = ORDER_CALLER;
 		if (!rep.frames)

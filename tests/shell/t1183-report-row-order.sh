@@ -17,7 +17,10 @@
 #   " (inlined)", from memory it never set.)
 # - perf's defaults for a file with callchains: paths without -g (caller
 #   order with Children, callee without), --percent-limit leaving out the
-#   paths under it too unless a later -g sets their minimum.
+#   paths under it too unless a later -g sets their minimum; for a stream
+#   (-i -), whose events are known only as it is read: paths without
+#   Children, callers first unless --no-children, and -g on a stream
+#   without callchains plain rows, not an error.
 # Crafted -g files (mkcrafted kernel-g): kernel chains through functions
 # of a real kallsyms in two commands, four threads and samples of pid -1,
 # user samples at addresses no map covers. Each option set fails with the
@@ -66,12 +69,17 @@ PY
 
 # exact FILE ROWS_ONLY OPTIONS...: perf's and pmukvm's -q output the same,
 # line for line (ROWS_ONLY 1: the rows' lines only, not the call paths).
+# FILE.pipe, where there is one, is read as a stream (-i -).
 exact() {
-	local f=$1 rows=$2
+	local f=$1 rows=$2 src=$TMP/$1.data in=/dev/null
 	shift 2
-	perf report -i "$TMP/$f.data" --stdio --no-inline -q --kallsyms "$TMP/kallsyms" "$@" \
+	if [ -e "$TMP/$f.pipe" ]; then
+		src=-
+		in=$TMP/$f.pipe
+	fi
+	perf report -i "$src" --stdio --no-inline -q --kallsyms "$TMP/kallsyms" "$@" <"$in" \
 		>"$TMP/perf.raw" 2>"$TMP/err" || { cat "$TMP/err"; fail "$f: perf report $* failed"; }
-	$PMUKVM report -i "$TMP/$f.data" --stdio -q --kallsyms "$TMP/kallsyms" "$@" \
+	$PMUKVM report -i "$src" --stdio -q --kallsyms "$TMP/kallsyms" "$@" <"$in" \
 		>"$TMP/ours.raw" 2>"$TMP/err" || { cat "$TMP/err"; fail "$f: pmukvm report $* failed"; }
 	# blanks at the ends of lines, and perf's empty lines after the last row
 	sed 's/ *$//; /^$/d' "$TMP/perf.raw" >"$TMP/perf.txt"
@@ -106,6 +114,21 @@ exact paths 0 -g graph,0,caller
 exact paths 0 --no-children -g graph,0,callee
 exact paths 0 --children -g none --sort pid,dso
 exact paths 0 --no-children -g none --sort pid,sym
+# a stream: paths, Children off (callers first unless --no-children)
+perf inject -i "$TMP/paths.data" -o - >"$TMP/stream.pipe" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "perf inject to a stream failed"; }
+exact stream 0
+exact stream 0 --no-children
+exact stream 0 -g
+exact stream 0 --children --sort dso,sym
+exact stream 0 -g none
+grep -q '^ *|' "$TMP/ours.raw" && fail "stream -g none: paths shown"
+# a stream without callchains: -g is no error there, as perf's
+"$TOOLS/mkcrafted" maps-desc "$TMP/flat.data" 300 || fail "mkcrafted failed"
+perf inject -i "$TMP/flat.data" -o - >"$TMP/flat-stream.pipe" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "perf inject to a stream failed"; }
+exact flat-stream 0
+exact flat-stream 0 -g
 # -F: the columns' order (dso: [unknown] after the named ones)
 exact paths 0 --no-children -g none -F comm,overhead
 exact paths 0 --no-children -g none -F dso,comm,sample
