@@ -87,6 +87,44 @@ PY
 $PMUKVM report -i "$TMP/badgrp.data" --stdio >"$TMP/out" 2>"$TMP/err" && fail "a bad group description was taken"
 grep -q "feature 17 at offset 0x[0-9a-f]* .*malformed" "$TMP/err" || { cat "$TMP/err"; fail "no clear error for the bad group description"; }
 
+# An address no map covers, a user sample's in the first event and a
+# frame under kernel frames in the second: one row, as perf pairs rows
+# without a symbol by address alone (its level [.] in one, [k] in the
+# other; its own row, empty in the first event, before 262fb89).
+if [ -f "$FIXTURES/guest-6.1/kallsyms.gz" ]; then
+	gzip -dc "$FIXTURES/guest-6.1/kallsyms.gz" >"$TMP/kallsyms"
+	python3 - "$TMP/kallsyms" "$FIXTURES/guest-6.1/modules" 600 5 >"$TMP/unmapped.lines" <<'PY' ||
+import sys
+sys.path.insert(0, 'tests/shell')
+import lib_kernel_lines
+kern, n, rng = lib_kernel_lines.from_argv(sys.argv[:5])
+KCTX, UCTX = 'ffffffffffffff80', 'fffffffffffffe00'
+print(kern.header())
+print('comm 200 200 app')
+xs = [0x7f00000008a8, 0x7f0000001230]    # addresses no map covers
+for i in range(n):
+    f = kern.funcs[rng.randrange(len(kern.funcs))]
+    k = f[0] + rng.randrange(min(f[1], 0x80))
+    x = xs[rng.randrange(2)]
+    r = rng.randrange(4)
+    if r == 0:      # the first event: a user sample at x
+        print('usample %x 200 200 0 %s %x' % (x, UCTX, x))
+    elif r == 1:    # the second: a kernel sample whose chain runs through x
+        print('2sample %x 200 200 0 %s %x %x' % (k, KCTX, k, x))
+    elif r == 2:
+        print('sample %x 200 200 1 %s %x' % (k, KCTX, k))
+    else:
+        print('2usample %x 200 200 1 %s %x' % (x, UCTX, x))
+PY
+		fail "the generator failed"
+	"$TOOLS/mkcrafted" kernel-g2 "$TMP/unmapped.data" <"$TMP/unmapped.lines" || fail "mkcrafted failed"
+	for o in "-g none" "--no-children -g none" "-g none --sort sym" "-g none -n"; do
+		# shellcheck disable=SC2086
+		rows_same "$TMP/unmapped.data" --group --kallsyms "$TMP/kallsyms" $o
+	done
+	grep -q '0x00007f00000008a8' "$TMP/pmukvm.rows" || fail "no row of the unmapped address"
+fi
+
 # What it does not go with.
 for o in --json --hierarchy "-F overhead,sym" --tui; do
 	# shellcheck disable=SC2086

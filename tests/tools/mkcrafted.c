@@ -56,6 +56,9 @@
  *                       line's fields after the CPU, in hex (context
  *                       markers too: fffffffffffffe00 user, ...ff80
  *                       kernel), are its callchain
+ *   kernel-g2           kernel-g with two events (the same attr, no group
+ *                       described): a sample line that begins with "2"
+ *                       ("2sample", "2usample") is the second event's
  */
 #include <elf.h>
 #include <errno.h>
@@ -785,17 +788,26 @@ static void rec_kmap(struct buf *b, u64 start, u64 len, u64 pgoff, const char *n
 	rec_mmap_mode(b, KERNEL, (u32)-1, 0, start, len, pgoff, name, time, one_id);
 }
 
-static void shape_kernel(const char *path, bool chains)
+static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 {
-	struct event e = one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0));
+	static u64 second_id = 8;
+	struct event e[2] = { one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)),
+			      one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)) };
 	struct buf d = { 0 };
-	char line[4096], name[256], mname[300];
-	u64 a, len, time = 1, nr = 0, chain[128];
+	char buf[4096], name[256], mname[300], *line;
+	u64 a, len, time = 1, nr = 0, chain[128], id;
 	unsigned pid, tid, cpu;
 	int used;
 
-	while (fgets(line, sizeof(line), stdin)) {
+	e[1].ids = &second_id;
+	while (fgets(buf, sizeof(buf), stdin)) {
 		time++;
+		line = buf;
+		id = one_id;
+		if (nr_ev == 2 && line[0] == '2') {
+			line++;
+			id = second_id;
+		}
 		if (sscanf(line, "text %" SCNx64, &a) == 1) {
 			rec_kmap(&d, a, UINT64_MAX - a, a, "[kernel.kallsyms]_text", time);
 		} else if (sscanf(line, "module %" SCNx64 " %" SCNx64 " %255s", &a, &len, name) == 3) {
@@ -820,7 +832,7 @@ static void shape_kernel(const char *path, bool chains)
 			buf_u32(&d, pid);
 			buf_u32(&d, tid);
 			buf_u64(&d, time);
-			buf_u64(&d, one_id);
+			buf_u64(&d, id);
 			buf_u64(&d, cpu);
 			buf_u64(&d, 100000 + (a & 0xff));	/* periods that differ */
 			if (chains) {
@@ -837,7 +849,7 @@ static void shape_kernel(const char *path, bool chains)
 			die("kernel: bad line '%s'", line);
 		}
 	}
-	write_file(path, &e, 1, &d, 0, 0);
+	write_file(path, e, nr_ev, &d, 0, 0);
 	free(d.p);
 }
 
@@ -887,9 +899,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(shape, "objects") && argc > 3)
 		shape_objects(path, argv[3], argv + 4, argc - 4);
 	else if (!strcmp(shape, "kernel"))
-		shape_kernel(path, false);
+		shape_kernel(path, false, 1);
 	else if (!strcmp(shape, "kernel-g"))
-		shape_kernel(path, true);
+		shape_kernel(path, true, 1);
+	else if (!strcmp(shape, "kernel-g2"))
+		shape_kernel(path, true, 2);
 	else if (!strcmp(shape, "rounds"))
 		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
 	else
