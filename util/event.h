@@ -158,6 +158,17 @@ struct perf_sample {
 	const u8 *user_stack;
 	u32 raw_size;		/* PERF_SAMPLE_RAW: a tracepoint's payload */
 	const void *raw_data;
+	/*
+	 * PERF_SAMPLE_READ with PERF_FORMAT_ID: @read_nr counter values
+	 * (one, or a group's), value i at read[i * read_stride] and its
+	 * event's id at read[i * read_stride + 1]; read_nr 0 without.
+	 */
+	u32 read_nr, read_stride;
+	const u64 *read;
+	u64 read_one[2];	/* one value and its id, where the times lie between */
 };
+
+/* The most values of a group read a sample is split into (perf's groups: a few). */
+#define MAX_GROUP_READ	4096
 
 #endif

@@ -574,6 +574,7 @@ static __attribute__((noinline)) int parse_sample_rest(const struct evsel *evsel
 
 	if (type & PERF_SAMPLE_READ) {
 		u64 rf = evsel->attr.read_format, n = 1, per;
+		const u64 *value = p;
 
 		/* Every step is bounded: p never passes end. */
 		if (rf & PERF_FORMAT_GROUP)
@@ -590,6 +591,21 @@ static __attribute__((noinline)) int parse_sample_rest(const struct evsel *evsel
 			n = 1;
 		if (per && n > (u64)(end - p) / per)
 			return -EINVAL;
+		/*
+		 * The values and their ids: a group's entries are {value,
+		 * id, lost}; one value has the times between it and its id.
+		 */
+		if ((rf & PERF_FORMAT_ID) && n && n <= MAX_GROUP_READ) {
+			s->read_nr = (u32)n;
+			s->read_stride = (u32)per;
+			s->read = (rf & PERF_FORMAT_GROUP) ? p : value;
+			if (!(rf & PERF_FORMAT_GROUP) && p > value + 1) {
+				/* value, times, id: point read[1] at the id through a copy */
+				s->read_one[0] = value[0];
+				s->read_one[1] = p[0];
+				s->read = s->read_one;
+			}
+		}
 		p += per * n;
 	}
 	if (type & PERF_SAMPLE_CALLCHAIN) {
@@ -711,6 +727,7 @@ int perf_data__parse_sample(const struct perf_data *d, const struct evsel *evsel
 	s->user_stack = NULL;
 	s->raw_size = 0;
 	s->raw_data = NULL;
+	s->read_nr = 0;
 	/* The one-word fields: one bound check for all of them. */
 	if ((size_t)(end - p) < (evsel->fixed_for == type ? evsel->nr_fixed : nr_fixed(type)))
 		return -EINVAL;

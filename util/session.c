@@ -159,6 +159,9 @@ void session__delete(struct session *s)
 	free(s->runs);
 	free(s->cpu_last);
 	free(s->plan);
+	free(s->read_keys);
+	free(s->read_vals);
+	free(s->read_used);
 	free(s);
 }
 
@@ -175,6 +178,104 @@ static int session__err(struct session *s, int err, const char *fmt, ...)
 	return err__prefix(e, "%s: ", s->data->path);
 }
 
+/* A sample (of @evsel, @sample->period its own) to the tool: counted, resolved, given. */
+static inline __attribute__((always_inline)) int deliver_sample(struct session *s,
+								struct evsel *evsel,
+								struct perf_sample *sample)
+{
+	struct addr_location al;
+
+	evsel->nr_samples++;
+	evsel->total_period += sample->period;
+	if (s->tool && s->tool->skip && s->tool->skip(s->tool, evsel, sample))
+		return 0;
+	/*
+	 * A tool that takes no samples (report --stats, -D, --tasks)
+	 * needs no symbols: perf report --stats resolves none either.
+	 */
+	if (s->tool && !s->tool->sample && !s->tool->defer_symbols)
+		return 0;
+	if (s->tool && s->tool->defer_symbols)
+		s->has_lookup = machines__resolve_map(&s->machines, sample, &al, &s->lookup);
+	else
+		machines__resolve(&s->machines, sample, &al);
+	if (s->tool && s->tool->sample)
+		return s->tool->sample(s->tool, s, evsel, sample, &al);
+	return 0;
+}
+
+/* The value id @id had before this one, @value (0 the first time), kept for the next. */
+static u64 read_last__swap(struct session *s, u64 id, u64 value)
+{
+	size_t i, mask;
+	u64 old;
+
+	if ((s->nr_read + 1) * 2 > s->read_size) {
+		u64 *keys = s->read_keys, *vals = s->read_vals;
+		u8 *used = s->read_used;
+		size_t n = s->read_size;
+
+		s->read_size = n ? n * 2 : 16;
+		s->read_keys = xcalloc(s->read_size, sizeof(*s->read_keys));
+		s->read_vals = xcalloc(s->read_size, sizeof(*s->read_vals));
+		s->read_used = xcalloc(s->read_size, sizeof(*s->read_used));
+		s->nr_read = 0;
+		for (i = 0; i < n; i++)
+			if (used[i])
+				read_last__swap(s, keys[i], vals[i]);
+		free(keys);
+		free(vals);
+		free(used);
+	}
+	mask = s->read_size - 1;
+	for (i = (size_t)hash_u64(id) & mask;; i = (i + 1) & mask) {
+		if (!s->read_used[i]) {
+			s->read_used[i] = 1;
+			s->read_keys[i] = id;
+			s->read_vals[i] = value;
+			s->nr_read++;
+			return 0;
+		}
+		if (s->read_keys[i] == id) {
+			old = s->read_vals[i];
+			s->read_vals[i] = value;
+			return old;
+		}
+	}
+}
+
+/*
+ * A sample that read its counters (PERF_SAMPLE_READ, with their ids), as
+ * perf report takes it: a sample for each value's event, its period the
+ * value's change since that id's last read (from 0), none where it did not
+ * change; an id of no event is counted as one (the header says how many).
+ */
+static int deliver_read(struct session *s, struct perf_sample *sample)
+{
+	const struct perf_data *d = s->data;
+	u32 i;
+	int err;
+
+	for (i = 0; i < sample->read_nr; i++) {
+		u64 value = sample->read[(size_t)i * sample->read_stride];
+		u64 id = sample->read[(size_t)i * sample->read_stride + 1];
+		struct evsel *evsel = evsel_id_hash__find(&d->id_hash, id);
+
+		if (!evsel) {
+			s->stats.nr_no_evsel++;
+			continue;
+		}
+		sample->id = id;
+		sample->period = value - read_last__swap(s, id, value);
+		if (!sample->period)
+			continue;
+		err = deliver_sample(s, evsel, sample);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int deliver(struct session *s, union perf_event *ev, u64 off, struct evsel *evsel)
 {
 	struct perf_data *d = s->data;
@@ -188,8 +289,6 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 		s->tool->record(s->tool, s, ev, off, true);
 	switch (type) {
 	case PERF_RECORD_SAMPLE: {
-		struct addr_location al;
-
 		if (!evsel)
 			evsel = perf_data__evsel_of(d, ev);
 		if (!evsel) {
@@ -201,24 +300,9 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 					    "is too short for its sample_type %#" PRIx64, off,
 					    ev->header.size, (u64)evsel->attr.sample_type);
 		s->stats.nr_samples++;
-		evsel->nr_samples++;
-		evsel->total_period += sample.period;
-		if (s->tool && s->tool->skip && s->tool->skip(s->tool, evsel, &sample))
-			return 0;
-		/*
-		 * A tool that takes no samples (report --stats, -D, --tasks)
-		 * needs no symbols: perf report --stats resolves none either.
-		 */
-		if (s->tool && !s->tool->sample && !s->tool->defer_symbols)
-			return 0;
-		if (s->tool && s->tool->defer_symbols)
-			s->has_lookup = machines__resolve_map(&s->machines, &sample, &al,
-							      &s->lookup);
-		else
-			machines__resolve(&s->machines, &sample, &al);
-		if (s->tool && s->tool->sample)
-			return s->tool->sample(s->tool, s, evsel, &sample, &al);
-		return 0;
+		if (__builtin_expect(sample.read_nr != 0, 0))
+			return deliver_read(s, &sample);
+		return deliver_sample(s, evsel, &sample);
 	}
 	case PERF_RECORD_LOST:
 		if (ev->header.size < sizeof(struct lost_event))

@@ -114,6 +114,14 @@ struct session {
 	bool progress_shown;
 	u64 last_progress_ns, progress_start_ns;
 	u64 progress_delay_ns;	/* none before: 1 s, or PMUKVM_PROGRESS_DELAY_MS */
+	/*
+	 * Samples that read their group (PERF_SAMPLE_READ): each id's last
+	 * value, an open-addressed table keyed by hash_u64 (ids with an
+	 * event only: bounded as they are).
+	 */
+	u64 *read_keys, *read_vals;
+	u8 *read_used;
+	size_t read_size, nr_read;
 	/* perf_tool.defer_symbols: the sample's, during the sample callback */
 	struct sym_lookup lookup;
 	bool has_lookup;
