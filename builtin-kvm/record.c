@@ -141,7 +141,7 @@ static const struct opt_desc record_options[] = {
 	OPT_STRING('C', "cpu", struct record_opts, cpus, "CPUS",
 		   "only these CPUs, e.g. 0-3,7 (implies -a without a target)"),
 	OPT_STRING_F('e', "event", struct record_opts, events, OPTF_LIST, "EVENTS",
-		   "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I) or /period=N/ /freq=N/ terms, and sys:name tracepoints; {EVENT,EVENT...} a group; given again, it adds (default cycles)"),
+		   "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I S) or /period=N/ /freq=N/ terms, and sys:name tracepoints; {EVENT,EVENT...} a group; given again, it adds (default cycles)"),
 	OPT_FREQ(struct record_opts, freq,
 		 "samples per second (default 4000, capped at perf_event_max_sample_rate)"),
 	OPT_PERIOD(struct record_opts, period, "PERIOD",

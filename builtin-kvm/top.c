@@ -58,6 +58,7 @@ static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, vo
 {
 	struct top *top = opts;
 	struct perf_event_attr attr;
+	struct event_spec spec;
 
 	/* A wrong name is a usage error, found before anything opens. */
 	if (strpbrk(arg, "{}")) {
@@ -66,6 +67,10 @@ static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, vo
 	}
 	if (event_name__parse(arg, &attr)) {
 		pr_err("unknown event '%s' (known: %s)", arg, event_names_known);
+		return -1;
+	}
+	if (!event_spec__parse(arg, &spec) && spec.sample_read) {
+		pr_err("-e '%s': top takes each sample's own period, not counter reads (S)", arg);
 		return -1;
 	}
 	top->event = arg;

@@ -117,7 +117,7 @@ const char event_names_known[] = "cycles, instructions, branches, branch-misses,
 	"bus-cycles, cache-misses, cache-references, ref-cycles, cpu-clock, task-clock, "
 	"page-faults (faults), context-switches (cs), cpu-migrations (migrations), "
 	"minor-faults, major-faults, alignment-faults, emulation-faults, dummy, rNNNN; "
-	"NAME:MODIFIERS (u k h G H p I), NAME/period=N/ or NAME/freq=N/ (then MODIFIERS); "
+	"NAME:MODIFIERS (u k h G H p I S), NAME/period=N/ or NAME/freq=N/ (then MODIFIERS); "
 	"tracepoints as sys:name";
 
 const char *event_name__nth(size_t i)
@@ -215,7 +215,10 @@ static int event_terms__parse(const char *p, size_t len, struct event_spec *spec
 	return err;
 }
 
-/* perf's modifiers: u k h (what to count), G H (guest, host), p (precise), I (no idle). */
+/*
+ * perf's modifiers: u k h (what to count), G H (guest, host), p (precise),
+ * I (no idle), S (samples read the counters).
+ */
 static int event_mods__parse(const char *m, struct event_spec *spec)
 {
 	bool u = false, k = false, h = false, G = false, H = false;
@@ -232,6 +235,7 @@ static int event_mods__parse(const char *m, struct event_spec *spec)
 		case 'H': H = true; break;
 		case 'p': precise++; break;
 		case 'I': spec->attr.exclude_idle = 1; break;
+		case 'S': spec->sample_read = true; break;
 		default: return -EINVAL;
 		}
 	}

@@ -135,6 +135,7 @@ struct event_spec {
 	struct perf_event_attr attr;
 	char name[128];
 	bool has_ukh, has_GH, has_period;
+	bool sample_read;	/* S: its samples read the counters (a group's: the leader samples) */
 };
 
 /**

@@ -77,7 +77,7 @@ static int spec_error(struct evsource *src, const char *name, int err)
 				"event '%s': cannot read the tracepoints under %s: %s", name,
 				tracefs__dir() ? tracefs__dir() : "tracefs", strerror(-err));
 	return err__set(&src->err, -EINVAL,
-			"bad event '%s': perf's forms are NAME, NAME:MODIFIERS (u k h G H p I), "
+			"bad event '%s': perf's forms are NAME, NAME:MODIFIERS (u k h G H p I S), "
 			"NAME/period=N/ and NAME/freq=N/ (then MODIFIERS)", name);
 }
 
@@ -251,7 +251,7 @@ static struct event_item *events_split(struct evsource *src, const char *list, i
 
 int evsource__init(struct evsource *src, const struct evsource_opts *o)
 {
-	bool have_cpu_clock = false, fallback, any_group = false;
+	bool have_cpu_clock = false, fallback, any_group = false, lead_reads = false;
 	struct event_item *list;
 	int err = 0, nr = 0, i, *leader = NULL, last_group = -1, lead = -1;
 
@@ -312,9 +312,38 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o)
 			/* as perf's members: on and off with the leader */
 			attr.disabled = 0;
 			attr.enable_on_exec = 0;
+			if (spec.sample_read && !lead_reads) {
+				err = err__set(&src->err, -EINVAL, "bad event '%s': S is the group's "
+					       "('{a,b}:S') or its first event's", name);
+				goto out;
+			}
+			if (lead_reads) {
+				/* perf's :S: the leader's samples read them, they take none */
+				const struct perf_event_attr *l = &src->evlist->evsels[lead].attr;
+
+				attr.freq = 0;
+				attr.sample_period = 0;
+				attr.sample_type = l->sample_type;
+				attr.read_format = l->read_format;
+				attr.inherit = 0;
+			}
 		} else {
 			lead = src->evlist->nr_evsels;
 			leader[lead] = lead;
+			lead_reads = spec.sample_read;
+			if (lead_reads) {
+				/*
+				 * perf's :S: each sample reads the counters, with
+				 * their ids; a group's, all at once (which the
+				 * kernel takes without inherit).
+				 */
+				attr.sample_type |= PERF_SAMPLE_READ;
+				attr.read_format |= PERF_FORMAT_ID;
+				if (list[i].group >= 0 && i + 1 < nr && list[i + 1].group == list[i].group) {
+					attr.read_format |= PERF_FORMAT_GROUP;
+					attr.inherit = 0;
+				}
+			}
 		}
 		last_group = list[i].group;
 		evlist__add(src->evlist, &attr, use);

@@ -3,8 +3,9 @@
 # together (the members with the leader's fd as group_fd), the group's
 # modifiers on each, the groups described in the file (HEADER_GROUP_DESC)
 # so that perf report shows them side by side, and pmukvm report the same
-# rows; perf evlist reads the group back as perf record -e writes it. A
-# brace out of place is a usage error.
+# rows; perf evlist reads the group back as perf record -e writes it;
+# '{a,b}:S' as perf's leader sampling. A brace out of place is a usage
+# error.
 . tests/lib.sh
 . tests/shell/lib-report.sh
 need_perf
@@ -44,6 +45,29 @@ if command -v strace >/dev/null 2>&1; then
 	fi
 	echo "ok: $members member fds opened with their leader's"
 fi
+
+# :S, as perf's: the leader samples and each sample reads the group
+# (PERF_SAMPLE_READ, ids, the group's read format, no inherit); the
+# members take no samples of their own. Both reports count each sample
+# for every event (t1188).
+$PMUKVM record -q -e '{cpu-clock,task-clock}:S' -c 100000 -o "$TMP/s.data" -- "$TOOLS/mtwork" 2 300 \
+	2>"$TMP/err" || { cat "$TMP/err"; fail "record -e '{cpu-clock,task-clock}:S' failed"; }
+perf evlist -v -i "$TMP/s.data" 2>/dev/null >"$TMP/s.ev"
+head -1 "$TMP/s.ev" | grep -q 'sample_type: .*READ' && head -1 "$TMP/s.ev" | grep -q 'read_format: ID|GROUP' ||
+	{ cat "$TMP/s.ev"; fail ":S: the leader does not read the group"; }
+grep -q 'inherit' "$TMP/s.ev" && { cat "$TMP/s.ev"; fail ":S: a group read inherited"; }
+sed -n 2p "$TMP/s.ev" | grep -q 'sample_period\|sample_freq' && { cat "$TMP/s.ev"; fail ":S: the member samples"; }
+for o in "" --no-group "-n --sort dso,sym"; do
+	# shellcheck disable=SC2086
+	rows_same "$TMP/s.data" $o
+done
+$PMUKVM report -i "$TMP/s.data" --stdio -q | grep -q -E '^ +[0-9.]*[1-9][0-9.]*% +[0-9.]*[1-9][0-9.]*% ' ||
+	fail ":S: no row with both events' shares"
+# S on a member alone: the group's or its leader's, nothing else.
+$PMUKVM record -q -e '{cpu-clock,task-clock:S}' -o "$TMP/bad.data" -- true >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc = 129 ] || fail "-e '{cpu-clock,task-clock:S}': exit $rc, not 129"
+grep -q "S is the group's" "$TMP/err" || { cat "$TMP/err"; fail "S on a member: no clear error"; }
 
 # Braces out of place.
 for bad in '{cpu-clock' 'cpu-clock}' '{}' '{cpu-clock,{task-clock}}' '{cpu-clock,task-clock}x' \

@@ -36,5 +36,8 @@ expect_clean_error "missing file" $PMUKVM top -i "$TMP/nope" --stdio
 grep -q "nope" "$TMP/err" || fail "missing file not named"
 expect_clean_error "short file" $PMUKVM top -i "$TMP/short" --stdio
 expect_clean_error "unknown event" $PMUKVM top --stdio -e nosuchevent
+expect_clean_error "a group" $PMUKVM top --stdio -e '{cpu-clock,task-clock}'
+expect_clean_error "S (counter reads)" $PMUKVM top --stdio -e cpu-clock:S
+grep -q "counter reads" "$TMP/err" || fail "-e cpu-clock:S: the message does not say why"
 expect_clean_error "no such process" $PMUKVM top --stdio -p 999999999
 echo "bad options handled"
