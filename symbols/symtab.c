@@ -516,6 +516,23 @@ static inline u32 ckey_owner(struct symtab *tab, u64 key)
 	return orun_owner(tab, ckey_off(key));
 }
 
+/* Appends a run of @owner from @first, unless the last run is @owner's. */
+static void run_push(struct sym_run **runs, size_t *nr, size_t *alloc, u32 first, u32 owner)
+{
+	if (*nr && (*runs)[*nr - 1].owner == owner)
+		return;
+	ALLOC_GROW(*runs, *nr + 1, *alloc);
+	(*runs)[(*nr)++] = (struct sym_run){ .first = first, .owner = owner };
+}
+
+/* A compact table's owner runs, once its keys are gone. */
+static void oruns_free(struct symtab *tab)
+{
+	free(tab->oruns);
+	tab->oruns = NULL;
+	tab->nr_oruns = tab->oruns_alloc = tab->orun_hint = 0;
+}
+
 /*
  * Turns a compact table's keys into struct symbols, in place (from the
  * last: symbol i is written over keys 2i and 2i + 1, read before).
@@ -539,9 +556,7 @@ static void compact_expand(struct symtab *tab)
 
 		tab->syms[i] = s;
 	}
-	free(tab->oruns);
-	tab->oruns = NULL;
-	tab->nr_oruns = tab->oruns_alloc = tab->orun_hint = 0;
+	oruns_free(tab);
 }
 
 /* Adds a symbol whose name is @name, or (@name NULL, tab->refs) at file offset @off. */
@@ -577,10 +592,7 @@ static void add(struct symtab *tab, u64 start, u64 size, u8 binding, u8 type,
 	if (__builtin_expect((tab->nr + 1) * rec_bytes(tab) > tab->populated, 0))
 		syms_populate(tab, tab->nr + 1, POPULATE_STEP);
 	if (tab->compact) {
-		if (!tab->nr_oruns || tab->oruns[tab->nr_oruns - 1].owner != owner) {
-			ALLOC_GROW(tab->oruns, tab->nr_oruns + 1, tab->oruns_alloc);
-			tab->oruns[tab->nr_oruns++] = (struct sym_run){ .first = off, .owner = owner };
-		}
+		run_push(&tab->oruns, &tab->nr_oruns, &tab->oruns_alloc, off, owner);
 		((u64 *)tab->syms)[tab->nr++] = (u64)(u32)start << 32 |
 						(u64)off << CKEY_OFF_SHIFT | flags;
 		return;
@@ -726,14 +738,10 @@ int symtab__join_room(struct symtab *tab, struct symtab *view, const u16 *remap)
 		for (i = 0; i < view->nr; i++)
 			((u64 *)tab->syms)[n1 + i] = ((const u64 *)view->syms)[i];
 		for (i = 0; i < view->nr_oruns; i++) {
-			struct sym_run r = view->oruns[i];
+			const struct sym_run *r = &view->oruns[i];
 
-			if (remap)
-				r.owner = remap[r.owner];
-			if (tab->nr_oruns && tab->oruns[tab->nr_oruns - 1].owner == r.owner)
-				continue;
-			ALLOC_GROW(tab->oruns, tab->nr_oruns + 1, tab->oruns_alloc);
-			tab->oruns[tab->nr_oruns++] = r;
+			run_push(&tab->oruns, &tab->nr_oruns, &tab->oruns_alloc, r->first,
+				 remap ? remap[r->owner] : r->owner);
 		}
 	} else {
 		/* Down, or not at all: a forward copy is safe. */
@@ -1488,10 +1496,7 @@ static bool finish_compact(struct symtab *tab, bool kallsyms)
 			if (i < n)
 				next = ckey_owner(tab, k[i]);
 		}
-		if (!out || owner != tab->runs[tab->nr_runs - 1].owner) {
-			ALLOC_GROW(tab->runs, tab->nr_runs + 1, runs_alloc);
-			tab->runs[tab->nr_runs++] = (struct sym_run){ .first = (u32)out, .owner = owner };
-		}
+		run_push(&tab->runs, &tab->nr_runs, &runs_alloc, (u32)out, owner);
 		k[out++] = key;
 	}
 	tab->nr = out;
@@ -1502,9 +1507,7 @@ static bool finish_compact(struct symtab *tab, bool kallsyms)
 	symtab__index(tab);	/* from the keys: the starts at hand */
 	symtab__pack(tab, tab->nr_runs);
 	tab->compact = false;
-	free(tab->oruns);
-	tab->oruns = NULL;
-	tab->nr_oruns = tab->oruns_alloc = 0;
+	oruns_free(tab);
 	scratch_release(tab->syms, block, old, old);
 	lazy_place(tab, old, block, room, true);
 	return true;

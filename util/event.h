@@ -161,11 +161,10 @@ struct perf_sample {
 	/*
 	 * PERF_SAMPLE_READ with PERF_FORMAT_ID: @read_nr counter values
 	 * (one, or a group's), value i at read[i * read_stride] and its
-	 * event's id at read[i * read_stride + 1]; read_nr 0 without.
+	 * event's id read_id words after it; read_nr 0 without.
 	 */
-	u32 read_nr, read_stride;
+	u32 read_nr, read_stride, read_id;
 	const u64 *read;
-	u64 read_one[2];	/* one value and its id, where the times lie between */
 };
 
 /* The most values of a group read a sample is split into (perf's groups: a few). */

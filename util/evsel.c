@@ -603,12 +603,7 @@ static __attribute__((noinline)) int parse_sample_rest(const struct evsel *evsel
 			s->read_nr = (u32)n;
 			s->read_stride = (u32)per;
 			s->read = (rf & PERF_FORMAT_GROUP) ? p : value;
-			if (!(rf & PERF_FORMAT_GROUP) && p > value + 1) {
-				/* value, times, id: point read[1] at the id through a copy */
-				s->read_one[0] = value[0];
-				s->read_one[1] = p[0];
-				s->read = s->read_one;
-			}
+			s->read_id = (rf & PERF_FORMAT_GROUP) ? 1 : (u32)(p - value);
 		}
 		p += per * n;
 	}

@@ -258,7 +258,7 @@ static int deliver_read(struct session *s, struct perf_sample *sample)
 
 	for (i = 0; i < sample->read_nr; i++) {
 		u64 value = sample->read[(size_t)i * sample->read_stride];
-		u64 id = sample->read[(size_t)i * sample->read_stride + 1];
+		u64 id = sample->read[(size_t)i * sample->read_stride + sample->read_id];
 		struct evsel *evsel = evsel_id_hash__find(&d->id_hash, id);
 
 		if (!evsel) {

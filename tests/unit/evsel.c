@@ -211,6 +211,9 @@ void test_sample_parse(void)
 		memcpy(&v, s.user_stack + 8, 8);
 		CHECK(v == 0x2222);
 	}
+	/* The group read: each value and its id. */
+	CHECK(s.read_nr == 2 && s.read && s.read[0] == 100 && s.read[s.read_id] == 1001 &&
+	      s.read[s.read_stride] == 200 && s.read[s.read_stride + s.read_id] == 1002);
 
 	/* Every shorter record lacks something its sample_type promises. */
 	for (ev->header.size = full - 8; ev->header.size >= 8; ev->header.size -= 8)
@@ -238,6 +241,18 @@ void test_sample_parse(void)
 	evsel->attr.freq = 1;
 	CHECK(perf_data__parse_sample(d, evsel, ev, &s) == 0);
 	CHECK(s.period == 1);
+
+	/* One value read, its times between it and its id. */
+	attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_READ;
+	attr.read_format = PERF_FORMAT_ID | PERF_FORMAT_TOTAL_TIME_ENABLED |
+			   PERF_FORMAT_TOTAL_TIME_RUNNING;
+	evsel->attr = attr;
+	r.n = 0;
+	put(&r, 0x400000);
+	put(&r, 300), put(&r, 10), put(&r, 9), put(&r, 1002);	/* value, times, id */
+	ev = finish(&r, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
+	CHECK(perf_data__parse_sample(d, evsel, ev, &s) == 0);
+	CHECK(s.read_nr == 1 && s.read && s.read[0] == 300 && s.read[s.read_id] == 1002);
 out:
 	perf_data__delete(d);
 }
