@@ -23,6 +23,7 @@
 #include "ui/stdio.h"
 #include "util/data.h"
 #include "util/hist.h"
+#include "util/kernel.h"
 #include "util/options.h"
 #include "util/session.h"
 
@@ -73,7 +74,7 @@ struct diff {
 	double fail_above;
 	bool check;			/* --fail-above given */
 	unsigned long long min_samples;
-	const char *kallsyms;
+	const char *kallsyms, *vmlinux;
 	/* The rows of the event being printed. */
 	struct diff_row **rows;
 	size_t nr_rows, alloc_rows;
@@ -137,7 +138,11 @@ static const struct opt_desc diff_opts[] = {
 		 "leave out rows with fewer than N samples in the baseline and in each newer file"),
 	OPT_BOOL(0, "json", struct diff, json, "print rows as JSON lines"),
 	OPT_STRING('k', "kallsyms", struct diff, kallsyms, "FILE",
-		   "host kernel symbols (default /proc/kallsyms)"),
+		   "host kernel symbols (default /proc/kallsyms); an ELF FILE is a vmlinux, as "
+		   "perf's -k"),
+	OPT_STRING(0, "vmlinux", struct diff, vmlinux, "FILE",
+		   "host kernel symbols from this vmlinux (ELF); kallsyms then gives only the "
+		   "modules'"),
 	OPT_BOOL('q', "quiet", struct diff, quiet, "no header comment lines"),
 	OPT_END
 };
@@ -198,8 +203,8 @@ static int diff_file__read(struct diff *d, struct diff_file *f)
 		pr_err("%s", err.msg);
 		return -1;
 	}
-	f->session->machines.kallsyms_path = d->kallsyms;
-	if (machines__load_guest_symbols(&f->session->machines, &err)) {
+	if (machines__set_host_kernel(&f->session->machines, d->kallsyms, d->vmlinux, &err) ||
+	    machines__load_guest_symbols(&f->session->machines, &err)) {
 		pr_err("%s", err.msg);
 		return -1;
 	}

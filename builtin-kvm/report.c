@@ -27,7 +27,7 @@ struct report {
 	struct perf_tool tool;
 	const char *input;
 	const char *sort;
-	const char *kallsyms;
+	const char *kallsyms, *vmlinux;
 	struct stdio_opts sopts;
 	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
 	struct tasks *task_tree;	/* --tasks, --mmaps */
@@ -224,7 +224,11 @@ static const struct opt_desc report_opts[] = {
 	OPT_BOOL(0, "header", struct report, header, "print the file's header features first"),
 	OPT_BOOL(0, "header-only", struct report, header_only, "print only the header features"),
 	OPT_STRING('k', "kallsyms", struct report, kallsyms, "FILE",
-		   "host kernel symbols (default /proc/kallsyms)"),
+		   "host kernel symbols (default /proc/kallsyms); an ELF FILE is a vmlinux, as "
+		   "perf's -k"),
+	OPT_STRING(0, "vmlinux", struct report, vmlinux, "FILE",
+		   "host kernel symbols from this vmlinux (ELF), relocated to the recording's "
+		   "_text; kallsyms then gives only the modules'"),
 	OPT_BOOL('q', "quiet", struct report, quiet, "no header comment lines"),
 	OPT_BOOL('D', "dump-raw-trace", struct report, dump,
 		 "print every record: offset, size, type (and sample fields)"),
@@ -1642,8 +1646,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_data;
 	}
-	s->machines.kallsyms_path = rep.kallsyms;
-	if (machines__load_guest_symbols(&s->machines, &err)) {
+	if (machines__set_host_kernel(&s->machines, rep.kallsyms, rep.vmlinux, &err) ||
+	    machines__load_guest_symbols(&s->machines, &err)) {
 		pr_err("%s", err.msg);
 		goto out_session;
 	}

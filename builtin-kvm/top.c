@@ -116,7 +116,11 @@ static const struct opt_desc top_opts[] = {
 	OPT_MMAP_PAGES(struct top, mmap_pages,
 		       "live: ring buffer pages per CPU, a power of two (default 128)"),
 	OPT_STRING('k', "kallsyms", struct top, kallsyms, "FILE",
-		   "host kernel symbols (default /proc/kallsyms)"),
+		   "host kernel symbols (default /proc/kallsyms); an ELF FILE is a vmlinux, as "
+		   "perf's -k"),
+	OPT_STRING(0, "vmlinux", struct top, vmlinux, "FILE",
+		   "host kernel symbols from this vmlinux (ELF); kallsyms then gives only the "
+		   "modules'"),
 	OPT_BOOL(0, "guest-memory", struct top, guest_memory,
 		 "live: each running guest's kernel symbols read from its memory at the start"),
 	OPT_BOOL('g', "call-graph", struct top, callchain,

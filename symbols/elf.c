@@ -359,6 +359,40 @@ int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
 	return 0;
 }
 
+int elf__exec_sections(const char *path, struct elf_section *secs, size_t max, struct err *err)
+{
+	struct elf_handle h;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	size_t shstrndx, n = 0;
+	int ret = handle_open(&h, path, NULL, 0);
+
+	if (ret)
+		return err__set(err, ret, "%s: %s", path, ret == -ENOEXEC ? "not an ELF file" :
+				file__strerror(ret));
+	if (elf_getshdrstrndx(h.elf, &shstrndx)) {
+		handle_close(&h);
+		return err__set(err, -EINVAL, "%s: no section names", path);
+	}
+	while ((scn = elf_nextscn(h.elf, scn))) {
+		const char *name;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_PROGBITS ||
+		    (shdr.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) ||
+		    !shdr.sh_size)
+			continue;
+		name = elf_strptr(h.elf, shstrndx, shdr.sh_name);
+		if (n < max) {
+			str_copy(secs[n].name, name ? name : "", sizeof(secs[n].name));
+			secs[n].addr = shdr.sh_addr;
+			secs[n].size = shdr.sh_size;
+		}
+		n++;
+	}
+	handle_close(&h);
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
 void elf_image__exit(struct elf_image *img)
 {
 	symtab__exit(&img->tab);

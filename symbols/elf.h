@@ -49,6 +49,20 @@ int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
 	      const void *buf, size_t len, struct err *err);
 void elf_image__exit(struct elf_image *img);
 
+/** struct elf_section - an allocated, executable section of a kernel image. */
+struct elf_section {
+	char name[32];		/* ".text", ".init.text"... (cut to fit) */
+	u64 addr, size;
+};
+
+/**
+ * elf__exec_sections - the allocated executable sections of @path (a
+ * vmlinux), in file order, up to @max of them, into @secs. Returns how many
+ * there are (it may exceed @max: only @max are filled), or a negative errno
+ * with a message in @err.
+ */
+int elf__exec_sections(const char *path, struct elf_section *secs, size_t max, struct err *err);
+
 /** elf_image__offset_to_vaddr - maps a file offset to the ELF address. */
 bool elf_image__offset_to_vaddr(const struct elf_image *img, u64 off, u64 *vaddr);
 

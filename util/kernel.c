@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "symbols/elf.h"
 #include "symbols/kallsyms.h"
@@ -125,6 +126,76 @@ void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
 	struct map map = { .start = start, .end = end, .pgoff = pgoff, .dso = dso };
 
 	maps__insert(&machine->kmaps, &map);
+}
+
+void machine__vmlinux_layout(struct machine *machine)
+{
+	struct map *mp, *keep = NULL;
+	size_t i, nr_keep = 0, alloc = 0;
+
+	machine->reloc = machine->has_text_recorded ?
+			 (s64)(machine->text_recorded - machine->vmlinux_text) : 0;
+	for (mp = maps__first(&machine->kmaps); mp; mp = maps__next(&machine->kmaps, mp)) {
+		if (mp->dso->kind == DSO_KERNEL)
+			continue;
+		ALLOC_GROW(keep, nr_keep + 1, alloc);
+		keep[nr_keep++] = *mp;
+	}
+	maps__clear(&machine->kmaps);
+	for (i = 0; i < machine->nr_vsecs; i++) {
+		const struct elf_section *sec = &machine->vsecs[i];
+		u64 start = sec->addr + (u64)machine->reloc;
+		struct dso *dso = machine->kernel_dso;
+
+		if (strcmp(sec->name, ".text")) {
+			char *name = xasprintf("%s%s", machine->kernel_dso->long_name, sec->name);
+
+			dso = machine__findnew_dso(machine, name, DSO_KERNEL, name);
+			dso->loaded = true;	/* its symbols are the vmlinux's */
+			free(name);
+		}
+		machine__add_kmap(machine, start, start + sec->size, start, dso);
+	}
+	for (i = 0; i < nr_keep; i++)
+		maps__insert(&machine->kmaps, &keep[i]);
+	free(keep);
+}
+
+/*
+ * The host's vmlinux, loaded (@img): its executable sections and its
+ * _text, for machine__vmlinux_layout. False, with @err set, where it has no
+ * .text to lay out.
+ */
+static bool host_vmlinux_sections(struct machine *machine, const struct elf_image *img,
+				  struct err *err)
+{
+	const struct symbol *t;
+	int n = elf__exec_sections(machine->vmlinux_path, NULL, 0, err);
+	size_t i;
+
+	if (n < 0)
+		return false;
+	machine->vsecs = xcalloc(n ? (size_t)n : 1, sizeof(*machine->vsecs));
+	n = elf__exec_sections(machine->vmlinux_path, machine->vsecs, (size_t)n, err);
+	if (n < 0)
+		goto fail;
+	machine->nr_vsecs = (size_t)n;
+	for (i = 0; i < machine->nr_vsecs && strcmp(machine->vsecs[i].name, ".text"); i++)
+		;
+	if (i == machine->nr_vsecs) {
+		err__set(err, -EINVAL, "'%s' is not a kernel image: it has no .text section",
+			 machine->vmlinux_path);
+		goto fail;
+	}
+	/* The recording's kernel map is at _text, as perf's -k relocates by it. */
+	t = symtab__find_name(&img->tab, "_text");
+	machine->vmlinux_text = t ? t->start : machine->vsecs[i].addr;
+	return true;
+fail:
+	free(machine->vsecs);
+	machine->vsecs = NULL;
+	machine->nr_vsecs = 0;
+	return false;
 }
 
 /* Module symbols from DIR/<pid>/lib/modules/.../NAME.ko when kallsyms has none. */
@@ -292,6 +363,65 @@ static bool vmlinux__check(struct elf_image *img, const char *path, struct err *
 }
 
 /*
+ * Whether the -k file @path is an ELF file; 1 if so, 0 if not, or a
+ * negative errno (with @err set) where it cannot be opened. The file is
+ * read when a host kernel sample needs it: opened now, once, so that a bad
+ * path (or a FIFO, which would block) stops the command at the start.
+ */
+static int kallsyms_file_is_elf(const char *path, struct err *err)
+{
+	unsigned char magic[SELFMAG];
+	int fd = file__open_regular(path, 0);
+	int elf;
+
+	if (fd < 0)
+		return err__set(err, fd, "cannot read '%s': %s", path, file__strerror(fd));
+	elf = pread(fd, magic, sizeof(magic), 0) == sizeof(magic) &&
+	      !memcmp(magic, ELFMAG, SELFMAG);
+	close(fd);
+	return elf;
+}
+
+int machines__set_host_kernel(struct machines *m, const char *kallsyms, const char *vmlinux,
+			      struct err *err)
+{
+	struct machine *host = &m->host;
+	struct elf_image *img;
+
+	if (kallsyms) {
+		int elf = kallsyms_file_is_elf(kallsyms, err);
+
+		if (elf < 0)
+			return elf;
+		if (elf && vmlinux)
+			return err__set(err, -EINVAL, "-k '%s' is an ELF file (a vmlinux) and "
+					"--vmlinux names one too: give one of them", kallsyms);
+		if (elf) {
+			vmlinux = kallsyms;
+			kallsyms = NULL;
+		}
+	}
+	m->kallsyms_path = kallsyms;
+	if (!vmlinux)
+		return 0;
+	/* Asked for by name: read now, so that a bad one stops the command. */
+	host->vmlinux_path = xstrdup(vmlinux);
+	img = xzalloc(sizeof(*img));
+	if (elf__load(img, vmlinux, vmlinux, NULL, 0, err) ||
+	    !vmlinux__check(img, vmlinux, err)) {
+		free(img);
+		return err->code ? err->code : -EINVAL;
+	}
+	if (!host_vmlinux_sections(host, img, err)) {
+		elf_image__exit(img);
+		free(img);
+		return err->code ? err->code : -EINVAL;
+	}
+	host->vmlinux = img;
+	return 0;
+}
+
+/*
  * The host's kallsyms read on a thread of its own (machines.kernel_beside):
  * what machine__load_kernel needs of the machine is taken when it starts,
  * so that finishing it (kernel_finish_host) gives what loading at once
@@ -326,9 +456,20 @@ static void kernel_finish_host(struct machines *m, struct machine *machine, u64 
 	size_t i;
 
 	/* Host: the map records laid out the kmaps; relocate by _text, and say so. */
-	if (machine->ks && machine->ks->has_text && has_text_recorded)
+	if (machine->vsecs) {
+		/* The kernel's symbols are the vmlinux's (machine__vmlinux_layout); kallsyms' the modules'. */
+		if (nr_mods && machine->ks && machine->ks->has_text && has_text_recorded &&
+		    machine->ks->text != text_recorded)
+			machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64
+					    " but '%s' says %#" PRIx64 ": the host rebooted or "
+					    "that file is of another kernel; module symbols are "
+					    "likely stale", machine->name, text_recorded,
+					    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+					    machine->ks->text);
+	} else if (machine->ks && machine->ks->has_text && has_text_recorded) {
 		machine->reloc = (s64)(text_recorded - machine->ks->text);
-	if (machine->reloc)
+	}
+	if (machine->reloc && !machine->vsecs)
 		machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64 " but "
 				    "'%s' says %#" PRIx64 ": the host rebooted (KASLR moved the "
 				    "kernel) or that file is of another kernel; kernel symbols are "
@@ -448,7 +589,7 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	if (m->kernel_beside && !(machine->flags & MACHINE_GUEST) && !machine->vmlinux_path &&
 	    kernel_job_start(m, machine))
 		return;
-	if (machine->vmlinux_path) {
+	if (machine->vmlinux_path && !machine->vmlinux) {
 		struct elf_image *img = xzalloc(sizeof(*img));
 
 		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, &err) ||
@@ -491,6 +632,8 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	mods = module_dsos(machine, &n);
 	kernel_finish_host(m, machine, machine->text_recorded, machine->has_text_recorded, mods, n);
 	free(mods);
+	if (machine->vsecs)
+		machine__vmlinux_layout(machine);
 }
 
 /*

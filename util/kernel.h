@@ -13,6 +13,7 @@
 
 struct dso;
 struct machine;
+struct err;
 struct machines;
 
 /**
@@ -56,6 +57,27 @@ void guest__record_module(struct machines *m, struct machine *machine, u64 start
 /** machine__add_kmap - maps [@start, @end) of @machine's kernel space to @dso. */
 void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
 		       struct dso *dso);
+
+/**
+ * machines__set_host_kernel - the host's kernel symbol files, from -k and
+ * --vmlinux (either may be NULL): a kallsyms copy, and an ELF vmlinux for
+ * the core kernel's symbols. A -k FILE that is an ELF file is taken as the
+ * vmlinux, as perf's -k takes one. @kallsyms is kept as given (not copied).
+ * The vmlinux is read at once: 0, or a negative errno with @err set (not
+ * ELF, not a kernel image, no .text).
+ */
+int machines__set_host_kernel(struct machines *m, const char *kallsyms, const char *vmlinux,
+			      struct err *err);
+
+/**
+ * machine__vmlinux_layout - the host's kernel maps from its vmlinux (-k,
+ * --vmlinux), as perf lays them out: each executable section where the
+ * recording's _text puts the image (the relocation), .text as
+ * [kernel.kallsyms] and the others as [kernel.kallsyms]<section> (perf's
+ * names); the module maps stay, and a kernel address in no section is in
+ * no map. Sets machine->reloc.
+ */
+void machine__vmlinux_layout(struct machine *machine);
 
 /**
  * module_name_of - a module's name from a map name: "[jbd2]" or

@@ -95,6 +95,7 @@ static void machine__exit(struct machine *machine)
 		elf_image__exit(machine->vmlinux);
 		free(machine->vmlinux);
 	}
+	free(machine->vsecs);
 	modules__free(machine->mods, machine->nr_mods);
 	modules__free(machine->rec_mods, machine->nr_rec_mods);
 	str_set__exit(&machine->rec_mod_names);
@@ -166,18 +167,7 @@ int machines__load_guest_symbols(struct machines *m, struct err *err)
 {
 	struct machine *g;
 
-	/* The host's -k file is read when a host kernel sample needs it: open it now. */
-	if (m->kallsyms_path) {
-		int fd = file__open_regular(m->kallsyms_path, KALLSYMS_MAX_BYTES);
-
-		if (fd < 0 && fd != -EFBIG) {
-			return err__set(err, fd, "cannot read '%s': %s", m->kallsyms_path,
-					file__strerror(fd));
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-
+	/* The host's -k file was opened by machines__set_host_kernel. */
 	for (g = m->guests; g; g = g->next) {
 		if (g->flags & MACHINE_NO_SYMBOLS)
 			continue;
@@ -211,6 +201,11 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 			return;	/* the same again: nothing moves */
 		machine->text_recorded = pgoff;
 		machine->has_text_recorded = true;
+		if (machine->vsecs) {
+			/* The host's vmlinux is loaded: its sections where this puts them. */
+			machine__vmlinux_layout(machine);
+			return;
+		}
 		if (machine->flags & MACHINE_GUEST) {
 			/* Layout from the symbol files; the record gives the relocation. */
 			if (machine->ks_tried) {
@@ -384,10 +379,14 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
  * (.init.text: start_kernel and the boot path under every idle callchain).
  * As perf does, the kernel map stands for everything up to the next map.
  */
-static struct map *kernel_map_past_end(struct maps *kmaps, u64 ip)
+static struct map *kernel_map_past_end(const struct machine *machine, struct maps *kmaps,
+					u64 ip)
 {
 	struct map *k, *next;
 
+	/* From a vmlinux the maps are its sections, and nothing else is the kernel's. */
+	if (machine->vsecs)
+		return NULL;
 	for (k = maps__first(kmaps); k; k = maps__next(kmaps, k)) {
 		if (k->dso->kind != DSO_KERNEL)
 			continue;
@@ -415,7 +414,8 @@ kernel_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 
 	if (dso->kind == DSO_KERNEL) {
 		if (machine->vmlinux) {
 			sym = find(&machine->vmlinux->tab, addr, hint);
-			if (sym)
+			/* The host's kallsyms (for its modules) has other addresses. */
+			if (sym || machine->vsecs)
 				return sym;
 		}
 		if (machine->ks) {
@@ -547,7 +547,7 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 			machine__load_kernel(m, machine);
 		map = maps__find(&machine->kmaps, s->ip);
 		if (!map)
-			map = kernel_map_past_end(&machine->kmaps, s->ip);
+			map = kernel_map_past_end(machine, &machine->kmaps, s->ip);
 		break;
 	case PERF_RECORD_MISC_USER:
 		machine = &m->host;

@@ -50,6 +50,10 @@ struct machine {
 	struct kernel_job *ks_job;	/* the host's kallsyms being read beside (kernel.c) */
 	char *kallsyms_path, *modules_path, *vmlinux_path;
 	struct elf_image *vmlinux;
+	/* The host's vmlinux (-k/--vmlinux): its executable sections, its _text */
+	struct elf_section *vsecs;
+	size_t nr_vsecs;
+	u64 vmlinux_text;
 	struct kmodule *mods;	/* the modules file's */
 	size_t nr_mods;
 	struct kmodule *rec_mods;	/* guest module map records, for want of a file */

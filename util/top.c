@@ -17,6 +17,7 @@
 #include "util/evlist.h"
 #include "util/guest.h"
 #include "util/guestmem.h"
+#include "util/kernel.h"
 #include "util/options.h"
 #include "util/rbreader.h"
 #include "util/synthesize.h"
@@ -392,7 +393,9 @@ int top__open(struct top *top)
 	if (!top->session)
 		return top__fail(top, &err, err.code);
 	top->session->progress = false;
-	top->session->machines.kallsyms_path = top->kallsyms;
+	e = machines__set_host_kernel(&top->session->machines, top->kallsyms, top->vmlinux, &err);
+	if (e)
+		return top__fail(top, &err, e);
 	if (top->input) {
 		replay__init_session(&top->replay, top->speed, top->delay, top->data,
 				     top->session);

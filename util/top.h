@@ -33,7 +33,7 @@ struct rbreader;
 struct top {
 	struct perf_tool tool;
 	/* Options. */
-	const char *input, *sort, *event, *kallsyms;
+	const char *input, *sort, *event, *kallsyms, *vmlinux;
 	double speed, delay, percent_limit;
 	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
 	bool guest_memory;
