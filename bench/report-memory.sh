@@ -22,7 +22,6 @@
 set -eu
 secs=${1:-5}
 PMUKVM=${PMUKVM:-./pmukvm}
-MK=build/tools/mkcrafted
 runs=${RUNS:-1}
 tmp=$(mktemp -d /tmp/pmukvm-mem.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -31,11 +30,7 @@ mkdir -p "$dir"
 fix=${FIXTURES:-../shared/fixtures}/guest-6.1
 [ -d "$fix" ] || fix=/work/shared/fixtures/guest-6.1
 
-# make FILE CMD...: CMD makes FILE, unless FILE is there from an earlier run.
-make_file() {
-	local f=$1; shift
-	[ -s "$f" ] || "$@"
-}
+. bench/crafted.sh
 echo "making the files (host recordings of $secs s each; those in $dir are reused)..."
 make_file "$dir/host.data" eval 'perf record -q -a -e cpu-clock -c 20000 -o "$dir/host.data" -- \
 	build/tools/mtwork 2 $((secs * 1000)) >/dev/null 2>&1'
@@ -46,12 +41,7 @@ make_file "$dir/kallsyms" eval 'gzip -dc "$fix/kallsyms.gz" >"$dir/kallsyms"'
 make_file "$dir/guest.data" eval 'build/tools/mkguestdata -o "$dir/guest.data" \
 	--guest "0:$dir/kallsyms:$fix/modules" --kernel-samples 800000 --module-samples 150000 \
 	--user-samples 50000 --host-kernel-samples 0 --host-user-samples 0 --seed 1 >/dev/null'
-make_file "$dir/maps-desc.data" $MK maps-desc "$dir/maps-desc.data" 100000
-make_file "$dir/maps-random.data" $MK maps-random "$dir/maps-random.data" 100000
-make_file "$dir/threads.data" $MK threads "$dir/threads.data" 200000
-make_file "$dir/build-ids.data" $MK build-ids "$dir/build-ids.data" 200000 20000
-make_file "$dir/rounds.data" $MK rounds "$dir/rounds.data" 1000000
-make_file "$dir/stream.data" $MK stream "$dir/stream.data" 1000000 1000
+crafted_files "$dir"
 # Warm the page cache.
 cat "$dir"/*.data >/dev/null
 

@@ -16,23 +16,14 @@
 set -eu
 runs=${1:-3}
 PMUKVM=${PMUKVM:-./pmukvm}
-MK=build/tools/mkcrafted
 tmp=$(mktemp -d /tmp/pmukvm-shapes.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 dir=${DIR:-$tmp}
 mkdir -p "$dir"
 ${CC:-cc} -O2 -o "$tmp/timeit" bench/timeit.c
 
-make_file() {
-	local f=$1; shift
-	[ -s "$f" ] || "$@"
-}
-make_file "$dir/maps-desc.data" $MK maps-desc "$dir/maps-desc.data" 100000
-make_file "$dir/maps-random.data" $MK maps-random "$dir/maps-random.data" 100000
-make_file "$dir/threads.data" $MK threads "$dir/threads.data" 200000
-make_file "$dir/build-ids.data" $MK build-ids "$dir/build-ids.data" 200000 20000
-make_file "$dir/rounds.data" $MK rounds "$dir/rounds.data" 1000000
-make_file "$dir/stream.data" $MK stream "$dir/stream.data" 1000000 1000
+. bench/crafted.sh
+crafted_files "$dir"
 cat "$dir"/*.data >/dev/null
 
 # best CMD...: "WALL CPU" of CMD, the best wall and the least CPU of $runs runs.
