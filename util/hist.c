@@ -2008,8 +2008,9 @@ void hists__sort_final(struct hists *hists)
 	u32 head = HIST_ROW_NONE, *tail = &head, r;
 	size_t i, n = 0;
 
-	if (hists->free_rows == HIST_ROW_NONE && hists->nr_entries == hists->next_row &&
-	    hists->table) {
+	free(hists->sorted);
+	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
+	if (hists->free_rows == HIST_ROW_NONE && hists->nr_entries == hists->next_row) {
 		/*
 		 * Every index below next_row is a row in the table (none was
 		 * dropped, none left out): the indices themselves, without a
@@ -2017,24 +2018,18 @@ void hists__sort_final(struct hists *hists)
 		 * tenth of a report of a million rows). The sort's order does
 		 * not depend on the order the rows come in.
 		 */
-		free(hists->sorted);
-		hists->sorted = hists->table;
-		for (i = 0; i < hists->nr_entries; i++)
-			hists->sorted[i] = (u32)i;
-		n = hists->nr_entries;
-		goto unlink;
+		for (n = 0; n < hists->nr_entries; n++)
+			hists->sorted[n] = (u32)n;
+	} else {
+		/* The rows in one list, then into the table's array. */
+		for (i = 0; i < hists->table_size; i++) {
+			*tail = hists->table[i];
+			while (*tail != HIST_ROW_NONE)
+				tail = &hists__row(hists, *tail)->hnext;
+		}
+		for (r = head; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+			hists->sorted[n++] = r;
 	}
-	/* The rows in one list, then into the table's array in the order hists__sort takes them. */
-	for (i = 0; i < hists->table_size; i++) {
-		*tail = hists->table[i];
-		while (*tail != HIST_ROW_NONE)
-			tail = &hists__row(hists, *tail)->hnext;
-	}
-	free(hists->sorted);
-	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
-	for (r = head; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
-		hists->sorted[n++] = r;
-unlink:
 	hists->table = NULL;
 	hists->table_size = 0;
 	hists->table_shift = 0;
