@@ -359,14 +359,17 @@ int elf__load(struct elf_image *img, const char *symfile, const char *runtime,
 	return 0;
 }
 
-int elf__exec_sections(const char *path, struct elf_section *secs, size_t max, struct err *err)
+int elf__exec_sections(const char *path, struct elf_section **secs, size_t *nr,
+		       struct err *err)
 {
 	struct elf_handle h;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr shdr;
-	size_t shstrndx, n = 0;
+	size_t shstrndx, alloc = 0;
 	int ret = handle_open(&h, path, NULL, 0);
 
+	*secs = NULL;
+	*nr = 0;
 	if (ret)
 		return err__set(err, ret, "%s: %s", path, ret == -ENOEXEC ? "not an ELF file" :
 				file__strerror(ret));
@@ -382,15 +385,13 @@ int elf__exec_sections(const char *path, struct elf_section *secs, size_t max, s
 		    !shdr.sh_size)
 			continue;
 		name = elf_strptr(h.elf, shstrndx, shdr.sh_name);
-		if (n < max) {
-			str_copy(secs[n].name, name ? name : "", sizeof(secs[n].name));
-			secs[n].addr = shdr.sh_addr;
-			secs[n].size = shdr.sh_size;
-		}
-		n++;
+		ALLOC_GROW(*secs, *nr + 1, alloc);
+		str_copy((*secs)[*nr].name, name ? name : "", sizeof((*secs)[*nr].name));
+		(*secs)[*nr].addr = shdr.sh_addr;
+		(*secs)[(*nr)++].size = shdr.sh_size;
 	}
 	handle_close(&h);
-	return n > INT32_MAX ? INT32_MAX : (int)n;
+	return 0;
 }
 
 void elf_image__exit(struct elf_image *img)

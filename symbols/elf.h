@@ -57,11 +57,11 @@ struct elf_section {
 
 /**
  * elf__exec_sections - the allocated executable sections of @path (a
- * vmlinux), in file order, up to @max of them, into @secs. Returns how many
- * there are (it may exceed @max: only @max are filled), or a negative errno
- * with a message in @err.
+ * vmlinux), in file order: *@secs (an array the caller frees) and *@nr.
+ * Returns 0, or a negative errno with a message in @err.
  */
-int elf__exec_sections(const char *path, struct elf_section *secs, size_t max, struct err *err);
+int elf__exec_sections(const char *path, struct elf_section **secs, size_t *nr,
+		       struct err *err);
 
 /** elf_image__offset_to_vaddr - maps a file offset to the ELF address. */
 bool elf_image__offset_to_vaddr(const struct elf_image *img, u64 off, u64 *vaddr);

@@ -170,16 +170,10 @@ static bool host_vmlinux_sections(struct machine *machine, const struct elf_imag
 				  struct err *err)
 {
 	const struct symbol *t;
-	int n = elf__exec_sections(machine->vmlinux_path, NULL, 0, err);
 	size_t i;
 
-	if (n < 0)
-		return false;
-	machine->vsecs = xcalloc(n ? (size_t)n : 1, sizeof(*machine->vsecs));
-	n = elf__exec_sections(machine->vmlinux_path, machine->vsecs, (size_t)n, err);
-	if (n < 0)
+	if (elf__exec_sections(machine->vmlinux_path, &machine->vsecs, &machine->nr_vsecs, err))
 		goto fail;
-	machine->nr_vsecs = (size_t)n;
 	for (i = 0; i < machine->nr_vsecs && strcmp(machine->vsecs[i].name, ".text"); i++)
 		;
 	if (i == machine->nr_vsecs) {
@@ -362,6 +356,18 @@ static bool vmlinux__check(struct elf_image *img, const char *path, struct err *
 	return false;
 }
 
+/* The kernel image at @path, loaded and checked; NULL with @err set where it is not one. */
+static struct elf_image *vmlinux__load(const char *path, struct err *err)
+{
+	struct elf_image *img = xzalloc(sizeof(*img));
+
+	if (elf__load(img, path, path, NULL, 0, err) || !vmlinux__check(img, path, err)) {
+		free(img);
+		return NULL;
+	}
+	return img;
+}
+
 /*
  * Whether the -k file @path is an ELF file; 1 if so, 0 if not, or a
  * negative errno (with @err set) where it cannot be opened. The file is
@@ -404,20 +410,22 @@ int machines__set_host_kernel(struct machines *m, const char *kallsyms, const ch
 	m->kallsyms_path = kallsyms;
 	if (!vmlinux)
 		return 0;
-	/* Asked for by name: read now, so that a bad one stops the command. */
+	/*
+	 * Asked for by name: read now, so that a bad one stops the command,
+	 * and laid out now (at its link address until a kernel map record
+	 * gives the recording's _text).
+	 */
 	host->vmlinux_path = xstrdup(vmlinux);
-	img = xzalloc(sizeof(*img));
-	if (elf__load(img, vmlinux, vmlinux, NULL, 0, err) ||
-	    !vmlinux__check(img, vmlinux, err)) {
-		free(img);
+	img = vmlinux__load(vmlinux, err);
+	if (!img)
 		return err->code ? err->code : -EINVAL;
-	}
 	if (!host_vmlinux_sections(host, img, err)) {
 		elf_image__exit(img);
 		free(img);
 		return err->code ? err->code : -EINVAL;
 	}
 	host->vmlinux = img;
+	machine__vmlinux_layout(host);
 	return 0;
 }
 
@@ -457,7 +465,10 @@ static void kernel_finish_host(struct machines *m, struct machine *machine, u64 
 
 	/* Host: the map records laid out the kmaps; relocate by _text, and say so. */
 	if (machine->vsecs) {
-		/* The kernel's symbols are the vmlinux's (machine__vmlinux_layout); kallsyms' the modules'. */
+		/*
+		 * The core kernel's symbols are the vmlinux's, relocated by
+		 * machine__vmlinux_layout; kallsyms gives the modules'.
+		 */
 		if (nr_mods && machine->ks && machine->ks->has_text && has_text_recorded &&
 		    machine->ks->text != text_recorded)
 			machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64
@@ -466,18 +477,19 @@ static void kernel_finish_host(struct machines *m, struct machine *machine, u64 
 					    "likely stale", machine->name, text_recorded,
 					    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
 					    machine->ks->text);
-	} else if (machine->ks && machine->ks->has_text && has_text_recorded) {
-		machine->reloc = (s64)(text_recorded - machine->ks->text);
+	} else {
+		if (machine->ks && machine->ks->has_text && has_text_recorded)
+			machine->reloc = (s64)(text_recorded - machine->ks->text);
+		if (machine->reloc)
+			machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64
+					    " but '%s' says %#" PRIx64 ": the host rebooted "
+					    "(KASLR moved the kernel) or that file is of another "
+					    "kernel; kernel symbols are relocated by %+" PRId64
+					    " (wrong if it is another kernel), module symbols "
+					    "are likely stale", machine->name, text_recorded,
+					    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+					    machine->ks->text, machine->reloc);
 	}
-	if (machine->reloc && !machine->vsecs)
-		machines__warn_once(m, "%s: the recording's kernel _text is %#" PRIx64 " but "
-				    "'%s' says %#" PRIx64 ": the host rebooted (KASLR moved the "
-				    "kernel) or that file is of another kernel; kernel symbols are "
-				    "relocated by %+" PRId64 " (wrong if it is another kernel), "
-				    "module symbols are likely stale", machine->name,
-				    text_recorded,
-				    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
-				    machine->ks->text, machine->reloc);
 	for (i = 0; i < nr_mods; i++) {
 		char *name = module_name_of(mods[i]->long_name);
 
@@ -590,18 +602,13 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	    kernel_job_start(m, machine))
 		return;
 	if (machine->vmlinux_path && !machine->vmlinux) {
-		struct elf_image *img = xzalloc(sizeof(*img));
-
-		if (elf__load(img, machine->vmlinux_path, machine->vmlinux_path, NULL, 0, &err) ||
-		    !vmlinux__check(img, machine->vmlinux_path, &err)) {
+		machine->vmlinux = vmlinux__load(machine->vmlinux_path, &err);
+		if (!machine->vmlinux) {
 			machines__warn_once(m, "%s: %s", machine->name, err.msg);
 			if (!machine->load_err) {
 				machine->load_err = err.code;
 				machine->load_error = xstrdup(err.msg);
 			}
-			free(img);
-		} else {
-			machine->vmlinux = img;
 		}
 	}
 	if (machine->kallsyms_path || !(machine->flags & MACHINE_GUEST) ||
@@ -632,8 +639,6 @@ void machine__load_kernel(struct machines *m, struct machine *machine)
 	mods = module_dsos(machine, &n);
 	kernel_finish_host(m, machine, machine->text_recorded, machine->has_text_recorded, mods, n);
 	free(mods);
-	if (machine->vsecs)
-		machine__vmlinux_layout(machine);
 }
 
 /*
