@@ -766,9 +766,10 @@ int perf_data__parse_trailer(const struct perf_data *d, const union perf_event *
 	size_t need = 0, i;
 	const u64 *p;
 
-	memset(s, 0, sizeof(*s));
+	/* Only what a trailer holds: a whole struct's clearing was most of the work. */
 	s->pid = s->tid = (u32)-1;
 	s->cpu = (u32)-1;
+	s->time = s->id = s->stream_id = 0;
 	if (!d->sample_id_all)
 		return -ENOENT;
 	need += !!(type & PERF_SAMPLE_TID) + !!(type & PERF_SAMPLE_TIME) +

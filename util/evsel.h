@@ -114,8 +114,10 @@ int perf_data__parse_sample(const struct perf_data *data, const struct evsel *ev
 			    const union perf_event *event, struct perf_sample *sample);
 
 /**
- * perf_data__parse_trailer - time, cpu, pid/tid of a non-sample record's
- * sample_id_all trailer. Returns 0, or -ENOENT when there is none.
+ * perf_data__parse_trailer - time, cpu, pid/tid, id and stream_id of a
+ * non-sample record's sample_id_all trailer (0, or (u32)-1 for pid, tid
+ * and cpu, where the trailer has none); the rest of *sample is not
+ * touched. Returns 0, or -ENOENT when there is no trailer.
  */
 int perf_data__parse_trailer(const struct perf_data *data, const union perf_event *event,
 			     struct perf_sample *sample);

@@ -1115,9 +1115,10 @@ hists__count_slow(struct hists *hists, struct hist_entry *he, u8 cpumode, u64 pe
 }
 
 /* The default keys' small cache: its slot for a sample's fields. */
-static inline size_t default_slot(const struct symbol *sym, u64 addr, const char *comm)
+static inline size_t default_slot(const struct dso *dso, const struct symbol *sym, u64 addr,
+				  const char *comm)
 {
-	return (size_t)((((uintptr_t)sym ^ addr ^ ((uintptr_t)comm >> 4)) *
+	return (size_t)((((uintptr_t)sym ^ addr ^ ((uintptr_t)comm >> 4) ^ ((uintptr_t)dso >> 6)) *
 			 0x9e3779b97f4a7c15ull) >> 56);
 }
 
@@ -1141,7 +1142,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 		u32 hash;
 
 		if (f == DEFAULT_FIELDS || f == DSO_SYM_FIELDS) {
-			c = default_slot(k->sym, k->addr, f & RF_COMM ? k->comm : NULL);
+			c = default_slot(k->dso, k->sym, k->addr, f & RF_COMM ? k->comm : NULL);
 			he = hists->cache[c];
 			if (he && row_same(f, he, k))
 				goto found;
@@ -1258,7 +1259,7 @@ hists__add_cpu_fast(struct hists *hists, const struct addr_location *al, u64 per
 	struct hist_entry *he = hists->last;
 
 	if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level, with_comm)) {
-		he = hists->cache[default_slot(sym, addr, comm)];
+		he = hists->cache[default_slot(al->dso, sym, addr, comm)];
 		if (!he || !row_same_default(he, comm, al->dso, sym, addr, al->level, with_comm))
 			return hists__add_cpu_slow(hists, al, period, cpu, filtered);
 		hists->last = he;

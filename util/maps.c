@@ -1,383 +1,446 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Address spaces: a process's maps (shared by its threads) and a
- * machine's kernel maps, kept as a treap on start.
+ * machine's kernel maps, kept in a B+ tree on start.
  */
 #include "util/maps.h"
 #include "util/slab.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/asan_interface.h>
-#else
-#define ASAN_POISON_MEMORY_REGION(p, n)		((void)(p), (void)(n))
-#define ASAN_UNPOISON_MEMORY_REGION(p, n)	((void)(p), (void)(n))
-#endif
+/*
+ * The tree: leaves hold up to LEAF_MAX maps in address order, their room
+ * grown and shrunk LEAF_STEP maps at a time (so that a leaf holds what
+ * it has with little to spare: 33 to 37 bytes a map, against 40 for a
+ * binary tree's node); inner nodes hold up to INNER_MAX children, each
+ * with the least start under it (kept exact: a leaf's first start is in
+ * every ancestor it is the first of). A lookup reads a few inner nodes,
+ * which stay cached, and one leaf, where a binary tree followed some 2
+ * ln n links through nodes anywhere in memory (a cache miss each on a
+ * large set, in order of arrival).
+ *
+ * A map after the last of a full leaf goes to the front of the next
+ * leaf where that has room. Otherwise a full leaf splits in half, except
+ * where the new map goes at either end of it: then the new map starts a
+ * leaf of its own and the full one stays full, so that maps that come in
+ * address order (up, or down as top-down allocators hand them out) fill
+ * their leaves. Inner nodes, a leaf's in 20 or so, split in half. Nothing
+ * is merged: a leaf or node left empty goes, and a leaf left with much
+ * room to spare gives it back. A node splits only when full: the height
+ * grows as the logarithm of the inserts.
+ */
+#define LEAF_MAX	32
+#define LEAF_STEP	4
+#define INNER_MAX	32
+#define MAX_HEIGHT	16
 
-struct map_node {
-	struct map map;		/* first: a struct map * is its node */
-	u32 l, r;		/* node numbers; 0: none */
+struct maps_leaf {
+	u32 n, cap;
+	struct map m[];
 };
 
-/*
- * The nodes of every set, numbered: chunk (number >> NODE_CHUNK_BITS),
- * then place in it. Chunks (80 KiB, from malloc, so that they reuse what
- * the reading gave back) never move, so a node's address holds while it
- * is in a set; they are never freed (a freed node is reused). The table
- * of chunks is static: its pages are touched as chunks are added.
- * Number 0 is never handed out: it is "none".
- */
-#define NODE_CHUNK_BITS	11
-#define NODE_CHUNK	(1u << NODE_CHUNK_BITS)
-#define NODE_CHUNKS	(1u << 17)	/* at most 268 million nodes (10 GB) */
+struct maps_inner {
+	u32 n;
+	u64 key[INNER_MAX];	/* key[i]: the least start under child[i] */
+	void *child[INNER_MAX];
+};
 
-static struct map_node *node_chunk[NODE_CHUNKS];
-static u32 node_top = 1;	/* the lowest number never handed out */
-static u32 node_free;		/* freed nodes, chained through l */
-static bool node_lock;	/* held: see node_lock__take */
+/* The way down to a leaf: at each inner level, the node and the child taken. */
+struct maps_path {
+	struct maps_inner *node[MAX_HEIGHT];
+	u32 idx[MAX_HEIGHT];
+};
 
-/*
- * The pool's lock: a flag, as it is all but never contended (sets are
- * changed by the thread that delivers records) and every insert takes
- * it: a mutex's lock and unlock were 55 instructions of the 300 an
- * insert costs.
- */
-static inline void node_lock__take(void)
-{
-	while (__atomic_test_and_set(&node_lock, __ATOMIC_ACQUIRE))
-		sched_yield();
-}
-
-static inline void node_lock__drop(void)
-{
-	__atomic_clear(&node_lock, __ATOMIC_RELEASE);
-}
-
-static inline struct map_node *N(u32 i)
-{
-	return node_chunk[i >> NODE_CHUNK_BITS] + (i & (NODE_CHUNK - 1));
-}
-
-/*
- * Treap priorities: a keyed hash of the map's start (a node's start never
- * changes; a trimmed map's tail is a new node), the key from the kernel's
- * random bytes for this process, so that a data file cannot choose
- * priorities that unbalance the tree, and a clone keeps its source's.
- */
-static u64 maps_key;
-
-__attribute__((constructor)) static void maps_key_init(void)
-{
-	const u8 *r = (const u8 *)getauxval(AT_RANDOM);
-
-	if (r)
-		memcpy(&maps_key, r + 8, sizeof(maps_key));
-	maps_key |= 1;
-}
-
-static inline u64 start_prio(u64 start)
-{
-	/* One multiply: its high bits, which decide, mix all of the start's. */
-	return (start ^ maps_key) * 0x9e3779b97f4a7c15ull;
-}
-
-static inline u64 map_prio(const struct map_node *n)
-{
-	return start_prio(n->map.start);
-}
-
-/* The maps objects (24 bytes) by the hundred thousand (one a process): from a slab. */
+/* The maps objects (32 bytes) by the hundred thousand (one a process): from a slab. */
 static struct slab maps_slab = SLAB_INIT(struct maps, 4096);
 
-static u32 map_node__alloc(void)
+static inline u32 round_step(u32 n)
 {
-	u32 i;
+	n = (n + LEAF_STEP - 1) / LEAF_STEP * LEAF_STEP;
+	return n ? n : LEAF_STEP;
+}
 
-	node_lock__take();
-	if (node_free) {
-		i = node_free;
-		ASAN_UNPOISON_MEMORY_REGION(N(i), sizeof(struct map_node));
-		node_free = N(i)->l;
+/*
+ * Leaves by room, LEAF_STEP maps apart, each from a slab of its size: no
+ * allocator's header or rounding, and a leaf that grows or shrinks gives
+ * back a block its size's next leaf takes (realloc's freed chunks, of
+ * every size, were 15% of the maps' memory).
+ */
+#define LEAF_SIZE(cap)	(sizeof(struct maps_leaf) + (cap) * sizeof(struct map))
+#define LEAF_SLAB(cap)	{ .size = LEAF_SIZE(cap), .per_slab = 32768 / LEAF_SIZE(cap) + 1, \
+			  .lock = PTHREAD_MUTEX_INITIALIZER }
+
+static struct slab leaf_slabs[LEAF_MAX / LEAF_STEP] = {
+	LEAF_SLAB(4), LEAF_SLAB(8), LEAF_SLAB(12), LEAF_SLAB(16),
+	LEAF_SLAB(20), LEAF_SLAB(24), LEAF_SLAB(28), LEAF_SLAB(32),
+};
+
+static struct maps_leaf *leaf_alloc(u32 cap)
+{
+	struct maps_leaf *l = slab__alloc_raw(&leaf_slabs[cap / LEAF_STEP - 1]);
+
+	l->n = 0;
+	l->cap = cap;
+	return l;
+}
+
+static void leaf_free(struct maps_leaf *l)
+{
+	slab__free(&leaf_slabs[l->cap / LEAF_STEP - 1], l);
+}
+
+static struct maps_leaf *leaf_resize(struct maps_leaf *l, u32 cap)
+{
+	struct maps_leaf *r;
+
+	if (cap == l->cap)
+		return l;
+	r = leaf_alloc(cap);
+	r->n = l->n;
+	memcpy(r->m, l->m, l->n * sizeof(l->m[0]));
+	leaf_free(l);
+	return r;
+}
+
+/* The last child whose least start is <= @key (the first when there is none). */
+static inline u32 inner_slot(const struct maps_inner *in, u64 key)
+{
+	u32 lo = 1, hi = in->n;
+
+	while (lo < hi) {
+		u32 mid = (lo + hi) / 2;
+
+		if (in->key[mid] <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+/* How many of @l's maps start at or below @key. */
+static inline u32 leaf_upper(const struct maps_leaf *l, u64 key)
+{
+	u32 lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		u32 mid = (lo + hi) / 2;
+
+		if (l->m[mid].start <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Asks for a node's lines before it is searched: the search's reads then
+ * wait for one fetch, not one after another (a leaf is 16 lines, an
+ * inner node's keys 4).
+ */
+static inline void prefetch_node(const void *n, bool leaf)
+{
+	const char *c = n;
+	size_t i, len = leaf ? sizeof(struct maps_leaf) + LEAF_MAX * sizeof(struct map) :
+			       offsetof(struct maps_inner, child);
+
+	for (i = 0; i < len; i += 64)
+		__builtin_prefetch(c + i);
+}
+
+/* The leaf where the greatest start <= @key is (the first leaf when there is none), noting the way in @p. */
+static struct maps_leaf *descend(const struct maps *maps, u64 key, struct maps_path *p)
+{
+	void *n = maps->root;
+	u32 h;
+
+	for (h = 0; h < maps->height; h++) {
+		struct maps_inner *in = n;
+		u32 i = inner_slot(in, key);
+
+		if (p) {
+			p->node[h] = in;
+			p->idx[h] = i;
+		}
+		n = in->child[i];
+		prefetch_node(n, h + 1 == maps->height);
+	}
+	return n;
+}
+
+/* The node at @depth on the way @p (the root at depth 0) is now @n. */
+static void set_node(struct maps *maps, struct maps_path *p, u32 depth, void *n)
+{
+	if (!depth)
+		maps->root = n;
+	else
+		p->node[depth - 1]->child[p->idx[depth - 1]] = n;
+}
+
+/* The node at @depth on the way @p now starts at @key: so do the ancestors it is the first of. */
+static void set_first(struct maps_path *p, u32 depth, u64 key)
+{
+	while (depth-- > 0) {
+		p->node[depth]->key[p->idx[depth]] = key;
+		if (p->idx[depth])
+			break;
+	}
+}
+
+/* The least start after the leaf at the end of @p, or UINT64_MAX (no map can start there). */
+static u64 next_leaf_start(const struct maps *maps, const struct maps_path *p)
+{
+	u32 h;
+
+	for (h = maps->height; h-- > 0;)
+		if (p->idx[h] + 1 < p->node[h]->n)
+			return p->node[h]->key[p->idx[h] + 1];
+	return UINT64_MAX;
+}
+
+static u64 node_first(const void *n, u32 height)
+{
+	return height ? ((const struct maps_inner *)n)->key[0] : ((const struct maps_leaf *)n)->m[0].start;
+}
+
+/*
+ * Adds @sib, which starts at @key, as the right neighbour of the node at
+ * @depth on the way @p: a full parent splits, as a leaf does (at either
+ * end the new child goes with the fewest), and a split root gets a root
+ * above it.
+ */
+static void add_sibling(struct maps *maps, struct maps_path *p, u32 depth, u64 key, void *sib)
+{
+	struct maps_inner *in, *r;
+	u32 i, n, at;
+	bool left;
+
+	if (!depth) {
+		if (maps->height + 1 >= MAX_HEIGHT)
+			die("maps: a tree deeper than %d levels", MAX_HEIGHT);
+		in = xmalloc(sizeof(*in));
+		in->n = 2;
+		in->key[0] = node_first(maps->root, maps->height);
+		in->child[0] = maps->root;
+		in->key[1] = key;
+		in->child[1] = sib;
+		maps->root = in;
+		maps->height++;
+		return;
+	}
+	in = p->node[depth - 1];
+	i = p->idx[depth - 1] + 1;
+	n = in->n;
+	if (n < INNER_MAX) {
+		memmove(&in->key[i + 1], &in->key[i], (n - i) * sizeof(in->key[0]));
+		memmove(&in->child[i + 1], &in->child[i], (n - i) * sizeof(in->child[0]));
+		in->key[i] = key;
+		in->child[i] = sib;
+		in->n++;
+		return;
+	}
+	/* Children [n / 2, n) move to @r; the new one goes left of them or right. */
+	at = n / 2;
+	left = i < at;
+	r = xmalloc(sizeof(*r));
+	r->n = 0;
+	if (!left) {
+		memcpy(r->key, &in->key[at], (i - at) * sizeof(in->key[0]));
+		memcpy(r->child, &in->child[at], (i - at) * sizeof(in->child[0]));
+		r->key[i - at] = key;
+		r->child[i - at] = sib;
+		memcpy(&r->key[i - at + 1], &in->key[i], (n - i) * sizeof(in->key[0]));
+		memcpy(&r->child[i - at + 1], &in->child[i], (n - i) * sizeof(in->child[0]));
+		r->n = n - at + 1;
+		in->n = at;
 	} else {
-		i = node_top;
-		if ((i >> NODE_CHUNK_BITS) >= NODE_CHUNKS)
-			die("out of memory: more than %u maps", NODE_CHUNKS * NODE_CHUNK - 1);
-		if (!node_chunk[i >> NODE_CHUNK_BITS]) {
-			node_chunk[i >> NODE_CHUNK_BITS] = xmalloc(NODE_CHUNK * sizeof(struct map_node));
-		}
-		node_top++;
+		memcpy(r->key, &in->key[at], (n - at) * sizeof(in->key[0]));
+		memcpy(r->child, &in->child[at], (n - at) * sizeof(in->child[0]));
+		r->n = n - at;
+		memmove(&in->key[i + 1], &in->key[i], (at - i) * sizeof(in->key[0]));
+		memmove(&in->child[i + 1], &in->child[i], (at - i) * sizeof(in->child[0]));
+		in->key[i] = key;
+		in->child[i] = sib;
+		in->n = at + 1;
 	}
-	node_lock__drop();
-	return i;
+	add_sibling(maps, p, depth - 1, r->key[0], r);
 }
 
-/* Frees the nodes of subtree @n; the caller holds node_lock. */
-static void map_node__release_tree(u32 n, u32 *nr)
+/*
+ * Puts @new at place @j of leaf @l (the end of the way @p): grows the
+ * leaf's room, or splits a full one (at either end the new map starts a
+ * leaf of its own). Leaves maps->last at the new map.
+ */
+static void leaf_insert(struct maps *maps, struct maps_path *p, struct maps_leaf *l, u32 j,
+			const struct map *new)
 {
-	while (n) {
-		u32 r = N(n)->r;
+	u32 depth = maps->height, n = l->n, at, nl;
+	struct maps_leaf *r;
+	bool left;
 
-		map_node__release_tree(N(n)->l, nr);
-		N(n)->l = node_free;
-		node_free = n;
-		/* What reads a freed node is a bug that the sanitizer build reports. */
-		ASAN_POISON_MEMORY_REGION(N(n), sizeof(struct map_node));
-		(*nr)--;
-		n = r;
+	if (n == l->cap && n < LEAF_MAX) {
+		l = leaf_resize(l, l->cap + LEAF_STEP);
+		set_node(maps, p, depth, l);
 	}
-}
-
-static u32 map_node__new(const struct map *map)
-{
-	u32 i = map_node__alloc();
-	struct map_node *n = N(i);
-
-	n->map = *map;
-	n->l = n->r = 0;
-	return i;
-}
-
-/* Frees subtree @n, taking the pool's lock once for all of it. */
-static void map_node__free_all(u32 n, u32 *nr)
-{
-	if (!n)
+	if (n < l->cap) {
+		memmove(&l->m[j + 1], &l->m[j], (n - j) * sizeof(l->m[0]));
+		l->m[j] = *new;
+		l->n++;
+		if (!j)
+			set_first(p, depth, new->start);
+		maps->last = &l->m[j];
 		return;
-	node_lock__take();
-	map_node__release_tree(n, nr);
-	node_lock__drop();
-}
-
-/* Splits @t into starts < @key and starts >= @key. */
-static void map_split(u32 t, u64 key, u32 *lo, u32 *hi)
-{
-	u32 *lp = lo, *hp = hi;
-
-	while (t) {
-		struct map_node *n = N(t);
-
-		if (n->map.start < key) {
-			*lp = t;
-			lp = &n->r;
-		} else {
-			*hp = t;
-			hp = &n->l;
-		}
-		t = n->map.start < key ? n->r : n->l;
 	}
-	*lp = *hp = 0;
+	if (j == n) {
+		/*
+		 * After the last map of a full leaf: the next leaf's front,
+		 * where it has room. Maps coming down into a hole above a full
+		 * leaf (top-down allocation below the libraries, with the
+		 * program and its heap under the hole) then fill the leaf
+		 * they go to, where a split each time left a leaf of one.
+		 */
+		struct maps_path q;
+		u64 s = next_leaf_start(maps, p);
+		struct maps_leaf *next = s == UINT64_MAX ? NULL : descend(maps, s, &q);
+
+		if (next && next->n < LEAF_MAX) {
+			leaf_insert(maps, &q, next, 0, new);
+			return;
+		}
+	}
+	/* Maps [at, n) move to a new leaf @r; the new one goes left of at or right. */
+	at = j == n ? n : j == 0 ? 0 : n / 2;
+	left = j < at || at == 0;
+	nl = at + left;
+	r = leaf_alloc(round_step(n - at + !left));
+	if (left) {
+		memcpy(r->m, &l->m[at], (n - at) * sizeof(l->m[0]));
+		r->n = n - at;
+		memmove(&l->m[j + 1], &l->m[j], (at - j) * sizeof(l->m[0]));
+		l->m[j] = *new;
+	} else {
+		memcpy(r->m, &l->m[at], (j - at) * sizeof(l->m[0]));
+		r->m[j - at] = *new;
+		memcpy(&r->m[j - at + 1], &l->m[j], (n - j) * sizeof(l->m[0]));
+		r->n = n - at + 1;
+	}
+	l->n = nl;
+	l = leaf_resize(l, round_step(nl));
+	set_node(maps, p, depth, l);
+	if (left && !j)
+		set_first(p, depth, new->start);
+	maps->last = left ? &l->m[j] : &r->m[j - at];
+	add_sibling(maps, p, depth, r->m[0].start, r);
 }
 
 /*
- * Joins @a and @b, every start in @a below every start in @b. Each node's
- * address and priority are worked out once, when the walk reaches it.
+ * Takes child @i of @in (at @depth - 1 on the way @p) out: a node left
+ * empty goes from its parent in turn, a root left with one child gives
+ * way to it. The way @p is stale after.
  */
-static u32 map_merge(u32 a, u32 b)
+static void unlink_child(struct maps *maps, struct maps_path *p, u32 depth)
 {
-	u32 root = 0, *p = &root;
-	struct map_node *na, *nb;
-	u64 pa, pb;
-
-	if (!a || !b)
-		return a ? a : b;
-	na = N(a);
-	nb = N(b);
-	pa = map_prio(na);
-	pb = map_prio(nb);
-	for (;;) {
-		if (pa > pb) {
-			*p = a;
-			p = &na->r;
-			a = na->r;
-			if (!a)
-				break;
-			na = N(a);
-			pa = map_prio(na);
-		} else {
-			*p = b;
-			p = &nb->l;
-			b = nb->l;
-			if (!b)
-				break;
-			nb = N(b);
-			pb = map_prio(nb);
-		}
-	}
-	*p = a ? a : b;
-	return root;
-}
-
-static u32 map_max(u32 t)
-{
-	while (t && N(t)->r)
-		t = N(t)->r;
-	return t;
-}
-
-/*
- * The lookup index: the set in blocks of MAPS_INDEX_BLOCK maps in address
- * order, each block's first start, and the root of the smallest subtree
- * that holds the block (the block's shallowest node: in a search tree
- * that is the common ancestor of a run of neighbours). The starts are in
- * Eytzinger order (a[1] the median, the children of a[k] at a[2k] and
- * a[2k + 1]): a search reads the same first lines on every lookup (they
- * stay cached) and one line a level below them. The block found, the walk
- * goes down from its subtree's root: the map wanted is in that subtree
- * (a subtree holds a run of the set's maps, this one the whole block).
- * On 100,000 maps the search and that walk are some 180 instructions
- * where a walk from the set's root was 400, through nodes scattered
- * across the pool. 12 bytes a block, 1.5 a map: a copy of every start
- * (12 bytes a map with its node) searched faster still, but put 1.2 MB
- * on a 6.8 MB peak.
- *
- * It is a copy of the treap's shape: valid only while the set has not
- * changed since it was built. Lookups that walk the treap while it is
- * not valid are counted; once they are an eighth of the set (a walk
- * touches some 2 ln n nodes, a build each node once) it is rebuilt, so a
- * set that changes between every few lookups seldom pays for one. Its
- * arrays are kept across changes for the next build and freed with the
- * set's maps.
- */
-#define MAPS_INDEX_MIN		128	/* smaller sets: the treap's few levels do */
-#define MAPS_INDEX_SHIFT	3
-#define MAPS_INDEX_BLOCK	8
-
-struct maps_index {
-	u32 n;			/* blocks; valid only while @valid */
-	u32 cap;		/* blocks the arrays hold */
-	u32 walks;		/* treap lookups since the set last changed */
-	bool valid;
-	u64 *start;		/* [1..n]: each block's first start, Eytzinger order */
-	u32 *node;		/* [1..n]: the root of the block's subtree */
-	struct inorder_slot *stack;	/* the in-order walk's, while building */
-	u32 stack_cap;
-};
-
-struct inorder_slot {
-	u32 node, depth;
-};
-
-static void maps_index__free(struct maps_index *x)
-{
-	if (x) {
-		free(x->start);
-		free(x->node);
-		free(x->stack);
-		free(x);
-	}
-}
-
-/* The treap's nodes in order, one by one, with their depths: a stack of left spines. */
-struct inorder {
-	struct maps_index *x;
-	u32 sp;
-	u32 left;		/* nodes not yet handed out */
-};
-
-static void inorder__push_left(struct inorder *it, u32 t, u32 depth)
-{
-	struct maps_index *x = it->x;
-
-	for (; t; t = N(t)->l, depth++) {
-		if (it->sp == x->stack_cap) {
-			x->stack_cap = x->stack_cap ? 2 * x->stack_cap : 64;
-			x->stack = xrealloc(x->stack, x->stack_cap * sizeof(*x->stack));
-		}
-		x->stack[it->sp++] = (struct inorder_slot){ t, depth };
-	}
-}
-
-static struct inorder_slot inorder__next(struct inorder *it)
-{
-	struct inorder_slot s = it->x->stack[--it->sp];
-
-	inorder__push_left(it, N(s.node)->r, s.depth + 1);
-	it->left--;
-	return s;
-}
-
-/* Fills slot @k's subtree of the Eytzinger array with blocks, in order (depth log2 n). */
-static void maps_index__fill(struct inorder *it, u64 k)
-{
-	struct maps_index *x = it->x;
-	struct inorder_slot s, top;
+	struct maps_inner *in;
 	u32 i;
 
-	if (k > x->n)
+	if (!depth) {
+		maps->root = NULL;
+		maps->height = 0;
 		return;
-	maps_index__fill(it, 2 * k);
-	top = s = inorder__next(it);
-	x->start[k] = N(s.node)->map.start;
-	for (i = 1; i < MAPS_INDEX_BLOCK && it->left; i++) {
-		s = inorder__next(it);
-		if (s.depth < top.depth)
-			top = s;
 	}
-	x->node[k] = top.node;
-	maps_index__fill(it, 2 * k + 1);
+	in = p->node[depth - 1];
+	i = p->idx[depth - 1];
+	memmove(&in->key[i], &in->key[i + 1], (in->n - i - 1) * sizeof(in->key[0]));
+	memmove(&in->child[i], &in->child[i + 1], (in->n - i - 1) * sizeof(in->child[0]));
+	if (!--in->n) {
+		free(in);
+		unlink_child(maps, p, depth - 1);
+		return;
+	}
+	if (!i)
+		set_first(p, depth - 1, in->key[0]);
+	while (maps->height && ((struct maps_inner *)maps->root)->n == 1) {
+		in = maps->root;
+		maps->root = in->child[0];
+		maps->height--;
+		free(in);
+	}
 }
 
-static void maps_index__build(struct maps *maps)
+/* Removes maps [a, b) of leaf @l (the end of the way @p, which is stale after). */
+static void leaf_remove(struct maps *maps, struct maps_path *p, struct maps_leaf *l, u32 a, u32 b)
 {
-	struct maps_index *x = maps->idx;
-	struct inorder it = { .x = x, .left = maps->nr };
-	u32 n = (maps->nr + MAPS_INDEX_BLOCK - 1) / MAPS_INDEX_BLOCK;
+	u32 depth = maps->height;
 
-	if (n > x->cap) {
-		/* Room to grow a quarter before the next allocation. */
-		x->cap = n + n / 4;
-		free(x->start);
-		free(x->node);
-		x->start = xmalloc(((size_t)x->cap + 1) * sizeof(*x->start));
-		x->node = xmalloc(((size_t)x->cap + 1) * sizeof(*x->node));
+	memmove(&l->m[a], &l->m[b], (l->n - b) * sizeof(l->m[0]));
+	l->n -= b - a;
+	maps->nr -= b - a;
+	if (!l->n) {
+		leaf_free(l);
+		unlink_child(maps, p, depth);
+		return;
 	}
-	x->n = n;
-	inorder__push_left(&it, maps->root, 0);
-	maps_index__fill(&it, 1);
-	x->valid = true;
+	if (!a)
+		set_first(p, depth, l->m[0].start);
+	if (l->cap - l->n >= 2 * LEAF_STEP)
+		set_node(maps, p, depth, leaf_resize(l, round_step(l->n)));
 }
 
-/* The node of subtree @t with the greatest start <= @ip, or 0. */
-static inline u32 subtree_floor(u32 t, u64 ip)
+/* Inserts @new, which overlaps no map of @maps. */
+static void insert_clear(struct maps *maps, const struct map *new)
 {
-	u32 best = 0;
+	struct maps_path p;
+	struct maps_leaf *l;
 
-	while (t) {
-		const struct map_node *n = N(t);
+	maps->nr++;
+	if (!maps->root) {
+		l = leaf_alloc(LEAF_STEP);
+		l->m[0] = *new;
+		l->n = 1;
+		maps->root = l;
+		maps->last = &l->m[0];
+		return;
+	}
+	l = descend(maps, new->start, &p);
+	leaf_insert(maps, &p, l, leaf_upper(l, new->start), new);
+}
 
-		if (n->map.start <= ip) {
-			best = t;
-			t = n->r;
-		} else {
-			t = n->l;
+/*
+ * Removes the maps that start in [@lo, @hi), a leaf's run at a time; the
+ * part past @hi of the last one is kept in *@tail.
+ */
+static void remove_starting_in(struct maps *maps, u64 lo, u64 hi, struct map *tail, bool *has_tail)
+{
+	struct maps_path p;
+
+	while (maps->root) {
+		struct maps_leaf *l = descend(maps, lo, &p);
+		u32 a = leaf_upper(l, lo - 1), b;
+
+		if (!lo)
+			a = 0;
+		if (a == l->n) {
+			/* Past this leaf's maps: the next leaf's first start, where it is below @hi. */
+			u64 s = next_leaf_start(maps, &p);
+
+			if (s >= hi)
+				return;
+			l = descend(maps, s, &p);
+			a = 0;
 		}
-	}
-	return best;
-}
-
-/* The node with the greatest start <= @ip, from a valid index, or 0. */
-static u32 maps_index__floor(const struct maps_index *x, u64 ip)
-{
-	const u64 *a = x->start;
-	u64 k = 1;
-
-	/* Each step appends the turn taken (1: right, a[k] <= ip) to k. */
-	while (k <= x->n)
-		k = 2 * k + (a[k] <= ip);
-	/* The block is the last right turn: drop the left turns after it, and it. */
-	k >>= __builtin_ctzll(k) + 1;
-	return k ? subtree_floor(x->node[k], ip) : 0;
-}
-
-/* The set changed: the index no longer holds, and the walks count anew. */
-static inline void maps__changed(struct maps *maps)
-{
-	if (maps->idx) {
-		maps->idx->valid = false;
-		maps->idx->walks = 0;
+		for (b = a; b < l->n && l->m[b].start < hi; b++)
+			;
+		if (b == a)
+			return;
+		if (l->m[b - 1].end > hi) {
+			*tail = l->m[b - 1];
+			tail->pgoff += hi - tail->start;
+			tail->start = hi;
+			*has_tail = true;
+		}
+		leaf_remove(maps, &p, l, a, b);
 	}
 }
 
@@ -396,13 +459,28 @@ struct maps *maps__get(struct maps *maps)
 	return maps;
 }
 
+static void node_free(void *n, u32 height)
+{
+	struct maps_inner *in = n;
+	u32 i;
+
+	if (!height) {
+		leaf_free(n);
+		return;
+	}
+	for (i = 0; i < in->n; i++)
+		node_free(in->child[i], height - 1);
+	free(n);
+}
+
 void maps__clear(struct maps *maps)
 {
-	map_node__free_all(maps->root, &maps->nr);
-	maps->root = 0;
-	maps->last = 0;
-	maps_index__free(maps->idx);
-	maps->idx = NULL;
+	if (maps->root)
+		node_free(maps->root, maps->height);
+	maps->root = NULL;
+	maps->height = 0;
+	maps->nr = 0;
+	maps->last = NULL;
 }
 
 void maps__put(struct maps *maps)
@@ -413,179 +491,132 @@ void maps__put(struct maps *maps)
 	}
 }
 
-/* The node with the greatest start <= @ip, or 0. */
-static inline u32 maps__floor(const struct maps *maps, u64 ip)
-{
-	return subtree_floor(maps->root, ip);
-}
-
-/*
- * maps__floor from the index where it holds; otherwise from the treap,
- * counting the walk, and building the index once the walks pay for it.
- */
-static u32 maps__floor_any(struct maps *maps, u64 ip)
-{
-	struct maps_index *x = maps->idx;
-
-	if (x && x->valid)
-		return maps_index__floor(x, ip);
-	if (maps->nr < MAPS_INDEX_MIN)
-		return maps__floor(maps, ip);
-	if (!x)
-		x = maps->idx = xcalloc(1, sizeof(*x));
-	if (++x->walks < maps->nr >> MAPS_INDEX_SHIFT)
-		return maps__floor(maps, ip);
-	maps_index__build(maps);
-	return maps_index__floor(x, ip);
-}
-
 struct map *maps__find(struct maps *maps, u64 ip)
 {
-	struct map_node *n;
-	u32 i;
+	struct maps_leaf *l;
+	struct map *m;
+	u32 j;
 
 	if (!maps)
 		return NULL;
-	if (maps->last) {
-		n = N(maps->last);
-		if (ip >= n->map.start && ip < n->map.end)
-			return &n->map;
-	}
-	i = maps__floor_any(maps, ip);
-	if (!i)
+	m = maps->last;
+	if (m && ip >= m->start && ip < m->end)
+		return m;
+	if (!maps->root)
 		return NULL;
-	n = N(i);
-	if (ip >= n->map.end)
+	l = descend(maps, ip, NULL);
+	j = leaf_upper(l, ip);
+	if (!j || ip >= l->m[j - 1].end)
 		return NULL;
-	maps->last = i;
-	return &n->map;
+	maps->last = m = &l->m[j - 1];
+	return m;
 }
 
 struct map *maps__first(struct maps *maps)
 {
-	u32 t = maps->root;
-
-	while (t && N(t)->l)
-		t = N(t)->l;
-	return t ? &N(t)->map : NULL;
+	return maps->root ? &descend(maps, 0, NULL)->m[0] : NULL;
 }
 
 struct map *maps__next(struct maps *maps, const struct map *map)
 {
-	u32 t = maps->root, best = 0;
+	struct maps_path p;
+	struct maps_leaf *l = descend(maps, map->start, &p);
+	u32 j = leaf_upper(l, map->start);
+	u64 s;
 
-	while (t) {
-		if (N(t)->map.start > map->start) {
-			best = t;
-			t = N(t)->l;
-		} else {
-			t = N(t)->r;
-		}
-	}
-	return best ? &N(best)->map : NULL;
-}
-
-/* Whether @n's map and @new share an address. */
-static inline bool map_node__overlaps(const struct map_node *n, const struct map *new)
-{
-	return n->map.start < new->start ? n->map.end > new->start : n->map.start < new->end;
+	if (j < l->n)
+		return &l->m[j];
+	s = next_leaf_start(maps, &p);
+	return s == UINT64_MAX ? NULL : &descend(maps, s, NULL)->m[0];
 }
 
 /*
- * Inserts @new where it overlaps nothing, and returns true; false (the
- * set untouched) where it overlaps a map. The map below new's start and
- * the one at or above it both lie on the search path of new's start, so
- * that path tells. It is walked once: down to where the new node's
- * priority puts it (a plain treap insert), then on to its end; the new
- * node then takes that place and the subtree there is split between its
- * children. A treap's shape follows from its starts and priorities
- * alone, so the tree is the one the general path (splits and merges)
- * would build.
- */
-static bool maps__insert_clear(struct maps *maps, const struct map *new)
-{
-	u64 prio = start_prio(new->start);
-	u32 *p = &maps->root, t, i;
-
-	while (*p && map_prio(N(*p)) > prio) {
-		const struct map_node *n = N(*p);
-
-		if (map_node__overlaps(n, new))
-			return false;
-		p = new->start < n->map.start ? &N(*p)->l : &N(*p)->r;
-	}
-	for (t = *p; t; ) {
-		const struct map_node *n = N(t);
-
-		if (map_node__overlaps(n, new))
-			return false;
-		t = new->start < n->map.start ? n->l : n->r;
-	}
-	i = map_node__new(new);
-	map_split(*p, new->start, &N(i)->l, &N(i)->r);
-	*p = i;
-	maps->nr++;
-	maps->last = i;	/* what was just mapped is what runs next */
-	return true;
-}
-
-/*
- * Inserts @new, trimming or splitting whatever it overlaps: split the tree
- * at new's start and end, trim the map reaching in from below, keep the
- * tail of the last covered one, drop the rest. O(log n) expected, plus
- * one free for each map dropped.
+ * Inserts @new, trimming or splitting whatever it overlaps. The map that
+ * starts below it and reaches in is trimmed (split where it reaches past
+ * new's end too), those that start inside it go (the part past its end
+ * of the last one stays), then new goes in where nothing is left in its
+ * way.
  */
 void maps__insert(struct maps *maps, const struct map *new)
 {
-	u32 lo, mid, hi, below, last, tail = 0;
+	struct maps_path p;
+	struct maps_leaf *l;
+	struct map tail;
+	bool has_tail = false;
+	u32 j;
 
 	if (new->end <= new->start)
 		return;
-	maps__changed(maps);
-	if (maps__insert_clear(maps, new))
+	maps->last = NULL;
+	if (!maps->root) {
+		insert_clear(maps, new);
 		return;
-	map_split(maps->root, new->start, &lo, &hi);
-	below = map_max(lo);
-	if (below && N(below)->map.end > new->start) {
-		if (N(below)->map.end > new->end) {
-			struct map after = N(below)->map;
-
-			after.pgoff += new->end - after.start;
-			after.start = new->end;
-			tail = map_node__new(&after);
-			maps->nr++;
-		}
-		N(below)->map.end = new->start;
 	}
-	map_split(hi, new->end, &mid, &hi);
-	last = map_max(mid);
-	if (last && N(last)->map.end > new->end) {
-		struct map after = N(last)->map;
-
-		after.pgoff += new->end - after.start;
-		after.start = new->end;
-		tail = map_node__new(&after);
+	l = descend(maps, new->start, &p);
+	j = leaf_upper(l, new->start);
+	if ((!j || l->m[j - 1].end <= new->start) &&
+	    (j < l->n ? l->m[j].start : next_leaf_start(maps, &p)) >= new->end) {
 		maps->nr++;
+		leaf_insert(maps, &p, l, j, new);
+		return;
 	}
-	map_node__free_all(mid, &maps->nr);
-	maps->nr++;
-	maps->last = map_node__new(new);	/* as in maps__insert_clear */
-	maps->root = map_merge(map_merge(lo, maps->last), map_merge(tail, hi));
+	if (j && l->m[j - 1].end > new->start) {
+		struct map *below = &l->m[j - 1];
+
+		if (below->end > new->end) {
+			tail = *below;
+			tail.pgoff += new->end - tail.start;
+			tail.start = new->end;
+			has_tail = true;
+		}
+		if (below->start < new->start)
+			below->end = new->start;	/* its start, the tree's key, stays */
+		else
+			leaf_remove(maps, &p, l, j - 1, j);
+	}
+	remove_starting_in(maps, new->start, new->end, &tail, &has_tail);
+	if (has_tail)
+		insert_clear(maps, &tail);
+	insert_clear(maps, new);
 }
 
-static u32 map_node__clone(u32 src)
+static size_t node_bytes(const void *n, u32 height)
 {
-	u32 n, l, r;
+	const struct maps_inner *in = n;
+	size_t bytes = sizeof(*in);
+	u32 i;
 
-	if (!src)
-		return 0;
-	n = map_node__alloc();
-	l = map_node__clone(N(src)->l);
-	r = map_node__clone(N(src)->r);
-	N(n)->map = N(src)->map;
-	N(n)->l = l;
-	N(n)->r = r;
-	return n;
+	if (!height)
+		return LEAF_SIZE(((const struct maps_leaf *)n)->cap);
+	for (i = 0; i < in->n; i++)
+		bytes += node_bytes(in->child[i], height - 1);
+	return bytes;
+}
+
+size_t maps__bytes(const struct maps *maps)
+{
+	return maps->root ? node_bytes(maps->root, maps->height) : 0;
+}
+
+static void *node_clone(const void *n, u32 height)
+{
+	const struct maps_inner *in = n;
+	struct maps_inner *c;
+	u32 i;
+
+	if (!height) {
+		const struct maps_leaf *l = n;
+		struct maps_leaf *cl = leaf_alloc(round_step(l->n));
+
+		memcpy(cl->m, l->m, l->n * sizeof(l->m[0]));
+		cl->n = l->n;
+		return cl;
+	}
+	c = xmalloc(sizeof(*c));
+	*c = *in;
+	for (i = 0; i < in->n; i++)
+		c->child[i] = node_clone(in->child[i], height - 1);
+	return c;
 }
 
 struct maps *maps__clone(const struct maps *src)
@@ -595,7 +626,9 @@ struct maps *maps__clone(const struct maps *src)
 	if (!src)
 		return NULL;
 	maps = maps__new();
-	maps->root = map_node__clone(src->root);
+	if (src->root)
+		maps->root = node_clone(src->root, src->height);
+	maps->height = src->height;
 	maps->nr = src->nr;
 	return maps;
 }

@@ -16,29 +16,20 @@ struct map {
 	struct dso *dso;
 };
 
-struct maps_index;
-
 /**
  * struct maps - non-overlapping maps in address order; shared by a
- * process's threads. A treap on start (priorities from a PRNG, never from
- * the data): inserts are O(log n) expected whatever order mmaps arrive in
- * (top-down allocators send them in descending order), lookups O(log n).
- * Its nodes are numbered (u32, 0: none) in one pool for every set, so
- * that a node is its map and two 4-byte links: 40 bytes.
- *
- * A set that is looked up more than it changes (mmaps at the start, then
- * samples) also gets an index (every eighth start, sorted, and where its
- * run of maps sits in the treap), built once the lookups that walked the
- * treap since the last change are an eighth of its maps, and dropped by
- * the next insert: lookups then search an array and walk a few levels of
- * the treap instead of chasing nodes from its root.
+ * process's threads. A B+ tree on start (util/maps.c): inserts and
+ * lookups read a few nodes whatever order mmaps arrive in (top-down
+ * allocators send them in descending order), about 35 bytes a map.
+ * A struct map * from the set holds until the set next changes (an
+ * insert moves maps within and between the tree's leaves).
  */
 struct maps {
-	u32 root;
-	u32 last;		/* lookup cache: the last map found or inserted */
+	void *root;		/* a leaf, or an inner node when height > 0; NULL: empty */
+	struct map *last;	/* lookup cache: the last map found or inserted */
 	int refcnt;
 	u32 nr;
-	struct maps_index *idx;	/* NULL until a set of MAPS_INDEX_MIN maps is walked */
+	u32 height;		/* inner levels above the leaves */
 };
 
 /** maps__new - an empty, reference-counted set (one reference, the caller's). */
@@ -72,6 +63,8 @@ struct map *maps__find(struct maps *maps, u64 addr);
 struct map *maps__first(struct maps *maps);
 /** maps__next - the map after @map (one of @maps'), or NULL. */
 struct map *maps__next(struct maps *maps, const struct map *map);
+/** maps__bytes - the memory @maps' tree takes: its leaves and inner nodes. */
+size_t maps__bytes(const struct maps *maps);
 /** maps__clear - removes every map (the struct stays usable). */
 void maps__clear(struct maps *maps);
 

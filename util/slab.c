@@ -12,13 +12,18 @@ void *slab__alloc(struct slab *s)
 	return xzalloc(s->size);
 }
 
+void *slab__alloc_raw(struct slab *s)
+{
+	return xmalloc(s->size);
+}
+
 void slab__free(struct slab *s, void *p)
 {
 	(void)s;
 	free(p);
 }
 #else
-void *slab__alloc(struct slab *s)
+void *slab__alloc_raw(struct slab *s)
 {
 	void *p;
 
@@ -37,8 +42,12 @@ void *slab__alloc(struct slab *s)
 		s->next += s->size;
 	}
 	pthread_mutex_unlock(&s->lock);
-	memset(p, 0, s->size);
 	return p;
+}
+
+void *slab__alloc(struct slab *s)
+{
+	return memset(slab__alloc_raw(s), 0, s->size);
 }
 
 void slab__free(struct slab *s, void *p)

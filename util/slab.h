@@ -27,6 +27,8 @@ struct slab {
 
 /** slab__alloc - an object of s->size bytes, zeroed. */
 void *slab__alloc(struct slab *s);
+/** slab__alloc_raw - an object of s->size bytes, as it was left (for objects filled at once). */
+void *slab__alloc_raw(struct slab *s);
 /** slab__free - gives @p (from slab__alloc on @s, or NULL) back. */
 void slab__free(struct slab *s, void *p);
 

@@ -45,6 +45,9 @@ within "200,000 threads" 12800 $PMUKVM report -i "$TMP/threads.data" --stdio
 # MB are the reading window and the queue); with one every 1,000 records
 # what stays is the maps: 48-byte nodes 5.8 MB, 40-byte ones 5.0.
 # (2026-12-02: 6.9-7.4 MB above the floor without rounds.)
+# (2026-12-05: a B+ tree's leaves, sized four maps at a time, from slabs:
+# about 35 bytes a map; in rounds, shuffled, 4.6-4.9 MB above the floor,
+# where the 40-byte nodes of a binary tree were 5.1-5.4.)
 "$MK" maps-desc "$TMP/maps.data" 100000
 within "100,000 maps" 8400 $PMUKVM report -i "$TMP/maps.data" --stdio
 "$MK" maps-random "$TMP/maps-rounds.data" 100000 1000

@@ -229,20 +229,20 @@ static u64 random_addr(u64 *seed, const struct model_set *ms, u64 pages)
 }
 
 /*
- * The lookup index (built once a set of 128 maps or more has been walked
- * often enough since its last change, dropped by the next insert)
- * against the model: thousands of random inserts, each followed by a run
- * of lookups of random length (none, a few, past what builds the index),
- * a clone now and then that then goes its own way, and a clear; every
- * lookup's answer is the model's, and so is a walk of the set.
+ * Lookups between inserts against the model: thousands of random
+ * inserts, each followed by a run of lookups of random length (none, a
+ * few, many: the lookup cache and the tree's way down), a clone now and
+ * then that then goes its own way, and a clear; every lookup's answer
+ * is the model's, and so is a walk of the set. The set grows past one
+ * leaf, so that inserts split leaves and inner nodes.
  */
-static void maps_index_against_model(void)
+static void maps_lookups_against_model(void)
 {
 	enum { PAGES = 2048, STEPS = 6000 };
 	static struct model_set ms, cs;
 	struct maps *maps = maps__new(), *copy = NULL;
 	u64 seed = 1205;
-	int step, bad = 0, built = 0;
+	int step, bad = 0, deep = 0;
 
 	ms.nr = 0;
 	for (step = 0; step < STEPS && !bad; step++) {
@@ -251,18 +251,18 @@ static void maps_index_against_model(void)
 
 		maps__insert(maps, &m);
 		model_insert(&ms, &m);
-		/* Mostly short runs (the index stays stale), some long ones. */
+		/* Mostly short runs, some long ones. */
 		runs = lcg(&seed) % 8 ? lcg(&seed) % 4 : lcg(&seed) % (ms.nr / 4 + 2);
 		for (i = 0; i < runs; i++) {
 			u64 addr = random_addr(&seed, &ms, PAGES);
 
 			bad |= !same_map(maps__find(maps, addr), model_find(&ms, addr));
 		}
-		built |= maps->idx != NULL;
+		deep |= maps->height > 0;
 		if (step % 97 == 0)
 			bad |= !walk_matches(maps, &ms);
 		if (step % 1000 == 500) {
-			/* A fork: the copy's index is its own. */
+			/* A fork: the copy's tree is its own. */
 			maps__put(copy);
 			copy = maps__clone(maps);
 			cs = ms;
@@ -285,7 +285,7 @@ static void maps_index_against_model(void)
 	}
 	CHECK(!bad);
 	CHECK(step == STEPS);
-	CHECK(built);
+	CHECK(deep);
 	CHECK(walk_matches(maps, &ms));
 	CHECK(copy && walk_matches(copy, &cs));
 	maps__put(copy);
@@ -293,11 +293,11 @@ static void maps_index_against_model(void)
 }
 
 /*
- * Lookups through a built index, then an insert that splits one map,
- * trims two and replaces others: the next lookups see the change at
- * every edge, through the treap and then through a rebuilt index.
+ * A set looked up all over, then an insert that splits one map, trims
+ * two and replaces others: the next lookups see the change at every
+ * edge, the cached last map included.
  */
-static void maps_index_cases(void)
+static void maps_change_cases(void)
 {
 	enum { N = 300, PAGE = 0x1000 };
 	struct maps *maps = maps__new();
@@ -323,14 +323,14 @@ static void maps_index_cases(void)
 		model_insert(&ms, &m);
 	}
 	for (c = 0; c < ARRAY_SIZE(changes); c++) {
-		/* Twice round: the first walks the treap and builds the index, the second uses it. */
+		/* Twice round: the second starts from the map the first left cached. */
 		for (rounds = 0; rounds < 2; rounds++)
 			for (i = 0; i < (2 * N + 10) * 2; i++) {
 				u64 addr = i * (PAGE / 2) + (i % 3 == 2 ? PAGE / 2 - 1 : 0);
 
 				bad |= !same_map(maps__find(maps, addr), model_find(&ms, addr));
 			}
-		CHECK(maps->idx != NULL);
+		CHECK(maps->height > 0);
 		maps__insert(maps, &changes[c]);
 		model_insert(&ms, &changes[c]);
 		for (i = 0; i < ms.nr; i++) {
@@ -346,6 +346,182 @@ static void maps_index_cases(void)
 	}
 	CHECK(!bad);
 	maps__put(maps);
+}
+
+/*
+ * Sets of tens of thousands of maps, put in going up, going down (as
+ * top-down allocators map) and in random order: trees of three levels
+ * and more. A model holds what each quarter page maps (its DSO and file
+ * offset, the newest map winning); after each step every quarter page
+ * finds what the model holds, and a walk is in order with as many maps
+ * as the set counts. Then inserts that split a map, cover thousands
+ * (leaves and inner nodes emptied on the way) and finally cover the
+ * whole set, which leaves one map in one leaf; and a clone that matches.
+ */
+#define BIG_MAPS	40000
+#define BIG_UNIT	0x400		/* the model's grain: a quarter page */
+#define BIG_UNITS	(2 * BIG_MAPS * 4 + 64)
+
+static struct { int dso; u64 off; } big_model[BIG_UNITS];
+
+static void big_insert(struct maps *maps, const struct map *m)
+{
+	u64 u;
+
+	maps__insert(maps, m);
+	for (u = m->start / BIG_UNIT; u < m->end / BIG_UNIT; u++) {
+		big_model[u].dso = (int)(m->dso - fake_dsos);
+		big_model[u].off = m->pgoff + (u * BIG_UNIT - m->start);
+	}
+}
+
+static bool big_matches(struct maps *maps)
+{
+	const struct map *map, *prev = NULL;
+	u64 u, nr = 0;
+
+	for (u = 0; u < BIG_UNITS; u++) {
+		map = maps__find(maps, u * BIG_UNIT + (u % 3) * 0x100);
+		if (big_model[u].dso < 0 ? map != NULL :
+		    !map || map->dso != &fake_dsos[big_model[u].dso] ||
+		    map->pgoff + (u * BIG_UNIT - map->start) != big_model[u].off)
+			return false;
+	}
+	for (map = maps__first(maps); map; prev = map, map = maps__next(maps, map), nr++)
+		if (map->end <= map->start || (prev && prev->end > map->start))
+			return false;
+	return nr == maps->nr;
+}
+
+static void maps_large_sets(void)
+{
+	enum { PAGE = 0x1000 };
+	static u32 order[BIG_MAPS];
+	u64 seed = 512, i, u, kept;
+	struct maps *copy;
+	struct map m;
+	int o;
+
+	for (o = 0; o < 3; o++) {
+		struct maps *maps = maps__new();
+		bool bad = false;
+
+		for (u = 0; u < BIG_UNITS; u++)
+			big_model[u].dso = -1;
+		for (i = 0; i < BIG_MAPS; i++)
+			order[i] = (u32)(o == 1 ? BIG_MAPS - 1 - i : i);
+		for (i = BIG_MAPS; o == 2 && i > 1; i--) {
+			u64 j = lcg(&seed) % i;
+			u32 x = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = x;
+		}
+		/* One page in every two, each found right after it is mapped. */
+		for (i = 0; i < BIG_MAPS; i++) {
+			u64 k = order[i];
+			struct map *f;
+
+			m = (struct map){ (2 * k + 1) * PAGE, (2 * k + 2) * PAGE, k * PAGE,
+					  &fake_dsos[k % 4] };
+			big_insert(maps, &m);
+			f = maps__find(maps, m.start + 0x10);
+			bad |= !f || f->start != m.start || f->dso != m.dso;
+		}
+		CHECK(!bad);
+		CHECK(maps->nr == BIG_MAPS && maps->height >= 2);
+		/* 32 bytes a map and the leaves' room: in order, they are full. */
+		CHECK(maps__bytes(maps) < (o == 2 ? 40 : 34) * (size_t)BIG_MAPS);
+		CHECK(big_matches(maps));
+		/*
+		 * Maps over runs of up to 300, from a start or inside a map to
+		 * an end or into the gap after it: runs that end where a leaf
+		 * does, or an inner node, leave the next one as it was.
+		 */
+		for (i = 0; i < 400; i++) {
+			u64 a = lcg(&seed) % (BIG_MAPS - 400), b = a + 1 + lcg(&seed) % 300;
+
+			m = (struct map){ (2 * a + 1) * PAGE + (lcg(&seed) % 2) * 0x800,
+					  (2 * b + 2) * PAGE + (lcg(&seed) % 2) * 0x400, a * PAGE,
+					  &fake_dsos[i % 4] };
+			big_insert(maps, &m);
+			if (i % 50 == 49)
+				bad |= !big_matches(maps);
+		}
+		CHECK(!bad);
+		/* Inside one map: it splits in three. */
+		kept = maps->nr;
+		m = (struct map){ 2 * BIG_MAPS * PAGE - 0xc00, 2 * BIG_MAPS * PAGE - 0x800, 0x40000,
+				  &fake_dsos[3] };
+		big_insert(maps, &m);
+		CHECK(maps->nr == kept + 2);
+		/* Over thousands, from inside one to inside another. */
+		m = (struct map){ 3001 * PAGE + 0x800, 50001 * PAGE + 0x400, 0x80000, &fake_dsos[1] };
+		big_insert(maps, &m);
+		/* Below them all, and over the top one and past it. */
+		m = (struct map){ 0, PAGE, 0, &fake_dsos[2] };
+		big_insert(maps, &m);
+		m = (struct map){ (2 * BIG_MAPS - 1) * PAGE + 0xc00, (2 * BIG_MAPS + 8) * PAGE, 0,
+				  &fake_dsos[0] };
+		big_insert(maps, &m);
+		CHECK(big_matches(maps));
+		copy = maps__clone(maps);
+		kept = maps->nr;
+		CHECK(copy->nr == kept && big_matches(copy));
+		/* Over everything: one map is left. */
+		m = (struct map){ 0, (2 * BIG_MAPS + 16) * PAGE, 0x1000, &fake_dsos[3] };
+		big_insert(maps, &m);
+		CHECK(maps->nr == 1 && maps->height == 0);
+		CHECK(big_matches(maps));
+		maps__put(maps);
+		/* The clone kept its own. */
+		CHECK(copy->nr == kept && copy->height >= 2 && maps__find(copy, 2 * PAGE) == NULL);
+		maps__put(copy);
+	}
+}
+
+/*
+ * Maps coming down into the hole between a low full leaf (a program and
+ * its heap) and high ones (libraries), as top-down allocation maps them;
+ * and going up into it: leaves fill either way, a few bytes a map over
+ * the map itself (a leaf of one each would be 136).
+ */
+static void maps_into_a_hole(void)
+{
+	enum { PAGE = 0x1000, LOW = 96, N = 20000, HIGH = 100 };	/* LOW: full leaves */
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		struct maps *maps = maps__new();
+		u64 i, hole = (LOW + 10) * 2 * PAGE;
+		bool bad = false;
+
+		for (i = 0; i < LOW; i++) {
+			struct map m = { 2 * i * PAGE, (2 * i + 1) * PAGE, 0, &fake_dsos[0] };
+
+			maps__insert(maps, &m);
+		}
+		for (i = 0; i < HIGH; i++) {
+			struct map m = { hole + (2 * N + 2 * i) * PAGE, hole + (2 * N + 2 * i + 1) * PAGE,
+					 0, &fake_dsos[1] };
+
+			maps__insert(maps, &m);
+		}
+		for (i = 0; i < N; i++) {
+			u64 k = dir ? i : N - 1 - i;
+			struct map m = { hole + 2 * k * PAGE, hole + (2 * k + 1) * PAGE, k * PAGE,
+					 &fake_dsos[2] };
+			struct map *f;
+
+			maps__insert(maps, &m);
+			f = maps__find(maps, m.start + PAGE - 1);
+			bad |= !f || f->start != m.start || f->pgoff != m.pgoff;
+		}
+		CHECK(!bad);
+		CHECK(maps->nr == LOW + N + HIGH);
+		CHECK(maps__bytes(maps) < 40 * (size_t)maps->nr);
+		maps__put(maps);
+	}
 }
 
 void test_maps_insert_find(void)
@@ -398,8 +574,10 @@ void test_maps_insert_find(void)
 	maps__put(maps);
 	maps__put(NULL);
 	maps_against_model();
-	maps_index_cases();
-	maps_index_against_model();
+	maps_change_cases();
+	maps_lookups_against_model();
+	maps_large_sets();
+	maps_into_a_hole();
 }
 
 void test_thread_hash(void)
