@@ -207,9 +207,8 @@ static u64 node_first(const void *n, u32 height)
 
 /*
  * Adds @sib, which starts at @key, as the right neighbour of the node at
- * @depth on the way @p: a full parent splits, as a leaf does (at either
- * end the new child goes with the fewest), and a split root gets a root
- * above it.
+ * @depth on the way @p: a full parent splits in half, and a split root
+ * gets a root above it.
  */
 static void add_sibling(struct maps *maps, struct maps_path *p, u32 depth, u64 key, void *sib)
 {
@@ -336,9 +335,9 @@ static void leaf_insert(struct maps *maps, struct maps_path *p, struct maps_leaf
 }
 
 /*
- * Takes child @i of @in (at @depth - 1 on the way @p) out: a node left
- * empty goes from its parent in turn, a root left with one child gives
- * way to it. The way @p is stale after.
+ * Takes the node at @depth on the way @p (freed by the caller) out of its
+ * parent: a parent left empty goes from its own in turn, a root left with
+ * one child gives way to it. The way @p is stale after.
  */
 static void unlink_child(struct maps *maps, struct maps_path *p, u32 depth)
 {
@@ -417,10 +416,8 @@ static void remove_starting_in(struct maps *maps, u64 lo, u64 hi, struct map *ta
 
 	while (maps->root) {
 		struct maps_leaf *l = descend(maps, lo, &p);
-		u32 a = leaf_upper(l, lo - 1), b;
+		u32 a = lo ? leaf_upper(l, lo - 1) : 0, b;	/* the first start >= lo */
 
-		if (!lo)
-			a = 0;
 		if (a == l->n) {
 			/* Past this leaf's maps: the next leaf's first start, where it is below @hi. */
 			u64 s = next_leaf_start(maps, &p);
