@@ -45,27 +45,74 @@ static void maps__describe(struct maps *maps, char *buf, size_t len)
 }
 
 /*
+ * A model of what each quarter page of a space holds (its DSO and file
+ * offset, the newest map winning), for the tests that check every
+ * address of a set: unit_insert puts a map in both, unit_matches looks up
+ * every quarter page of the first @units and walks the set (in order,
+ * no overlap, as many maps as it counts).
+ */
+#define BIG_MAPS	40000		/* maps_large_sets' sets */
+#define UNIT		0x400
+#define UNITS		(2 * BIG_MAPS * 4 + 64)
+
+static struct { int dso; u64 off; } unit_model[UNITS];
+
+static void unit_reset(void)
+{
+	u64 u;
+
+	for (u = 0; u < UNITS; u++)
+		unit_model[u].dso = -1;
+}
+
+static void unit_insert(struct maps *maps, const struct map *m)
+{
+	u64 u;
+
+	maps__insert(maps, m);
+	for (u = m->start / UNIT; u < m->end / UNIT; u++) {
+		unit_model[u].dso = (int)(m->dso - fake_dsos);
+		unit_model[u].off = m->pgoff + (u * UNIT - m->start);
+	}
+}
+
+static bool unit_matches(struct maps *maps, u64 units)
+{
+	const struct map *map, *prev = NULL;
+	u64 u, nr = 0;
+
+	for (u = 0; u < units; u++) {
+		map = maps__find(maps, u * UNIT + (u % 3) * 0x100);
+		if (unit_model[u].dso < 0 ? map != NULL :
+		    !map || map->dso != &fake_dsos[unit_model[u].dso] ||
+		    map->pgoff + (u * UNIT - map->start) != unit_model[u].off)
+			return false;
+	}
+	for (map = maps__first(maps); map; prev = map, map = maps__next(maps, map), nr++)
+		if (map->end <= map->start || (prev && prev->end > map->start))
+			return false;
+	return nr == maps->nr;
+}
+
+/*
  * Random inserts over 256 pages against a model of what each page holds
  * (its DSO and file offset, the newest map winning): ranges that overlap
  * (the general path), that touch their neighbours end to start or sit in
  * a hole (the no-overlap path), in any order. After each: the walk is in
- * order with no overlap and as many maps as the set counts, every page
- * finds what the model holds, and the new map's start finds it.
+ * order with no overlap and as many maps as the set counts, every quarter
+ * page finds what the model holds, and the new map's start finds it.
  */
 static void maps_against_model(void)
 {
 	enum { PAGES = 256, PAGE = 0x1000, STEPS = 3000 };
-	struct { int dso; u64 off; } model[PAGES];
 	struct maps *maps = maps__new();
 	u64 seed = 2026;
-	int step, p, bad = 0;
+	int step, bad = 0;
 
-	for (p = 0; p < PAGES; p++)
-		model[p].dso = -1;
+	unit_reset();
 	for (step = 0; step < STEPS && !bad; step++) {
-		struct map m, *map, *prev = NULL;
+		struct map m, *map;
 		u64 a, len;
-		size_t nr = 0;
 
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		a = (seed >> 33) % PAGES;
@@ -77,24 +124,10 @@ static void maps_against_model(void)
 		m.end = (a + len) * PAGE;
 		m.pgoff = ((seed >> 50) % 64) * PAGE;
 		m.dso = &fake_dsos[(seed >> 10) % 4];
-		maps__insert(maps, &m);
-		for (p = (int)a; p < (int)(a + len); p++) {
-			model[p].dso = (int)(m.dso - fake_dsos);
-			model[p].off = m.pgoff + (p - a) * PAGE;
-		}
+		unit_insert(maps, &m);
 		map = maps__find(maps, m.start);
 		bad |= !map || map->start != m.start || map->end != m.end || map->dso != m.dso;
-		for (map = maps__first(maps); map; prev = map, map = maps__next(maps, map), nr++)
-			bad |= map->end <= map->start || (prev && prev->end > map->start);
-		bad |= nr != maps->nr;
-		for (p = 0; p < PAGES; p++) {
-			map = maps__find(maps, (u64)p * PAGE + 0x800);
-			if (model[p].dso < 0)
-				bad |= map != NULL;
-			else
-				bad |= !map || map->dso != &fake_dsos[model[p].dso] ||
-				       map->pgoff + ((u64)p * PAGE - map->start) != model[p].off;
-		}
+		bad |= !unit_matches(maps, PAGES * PAGE / UNIT);
 	}
 	CHECK(!bad);
 	CHECK(step == STEPS);
@@ -358,46 +391,11 @@ static void maps_change_cases(void)
  * (leaves and inner nodes emptied on the way) and finally cover the
  * whole set, which leaves one map in one leaf; and a clone that matches.
  */
-#define BIG_MAPS	40000
-#define BIG_UNIT	0x400		/* the model's grain: a quarter page */
-#define BIG_UNITS	(2 * BIG_MAPS * 4 + 64)
-
-static struct { int dso; u64 off; } big_model[BIG_UNITS];
-
-static void big_insert(struct maps *maps, const struct map *m)
-{
-	u64 u;
-
-	maps__insert(maps, m);
-	for (u = m->start / BIG_UNIT; u < m->end / BIG_UNIT; u++) {
-		big_model[u].dso = (int)(m->dso - fake_dsos);
-		big_model[u].off = m->pgoff + (u * BIG_UNIT - m->start);
-	}
-}
-
-static bool big_matches(struct maps *maps)
-{
-	const struct map *map, *prev = NULL;
-	u64 u, nr = 0;
-
-	for (u = 0; u < BIG_UNITS; u++) {
-		map = maps__find(maps, u * BIG_UNIT + (u % 3) * 0x100);
-		if (big_model[u].dso < 0 ? map != NULL :
-		    !map || map->dso != &fake_dsos[big_model[u].dso] ||
-		    map->pgoff + (u * BIG_UNIT - map->start) != big_model[u].off)
-			return false;
-	}
-	for (map = maps__first(maps); map; prev = map, map = maps__next(maps, map), nr++)
-		if (map->end <= map->start || (prev && prev->end > map->start))
-			return false;
-	return nr == maps->nr;
-}
-
 static void maps_large_sets(void)
 {
 	enum { PAGE = 0x1000 };
 	static u32 order[BIG_MAPS];
-	u64 seed = 512, i, u, kept;
+	u64 seed = 512, i, kept;
 	struct maps *copy;
 	struct map m;
 	int o;
@@ -406,8 +404,7 @@ static void maps_large_sets(void)
 		struct maps *maps = maps__new();
 		bool bad = false;
 
-		for (u = 0; u < BIG_UNITS; u++)
-			big_model[u].dso = -1;
+		unit_reset();
 		for (i = 0; i < BIG_MAPS; i++)
 			order[i] = (u32)(o == 1 ? BIG_MAPS - 1 - i : i);
 		for (i = BIG_MAPS; o == 2 && i > 1; i--) {
@@ -424,7 +421,7 @@ static void maps_large_sets(void)
 
 			m = (struct map){ (2 * k + 1) * PAGE, (2 * k + 2) * PAGE, k * PAGE,
 					  &fake_dsos[k % 4] };
-			big_insert(maps, &m);
+			unit_insert(maps, &m);
 			f = maps__find(maps, m.start + 0x10);
 			bad |= !f || f->start != m.start || f->dso != m.dso;
 		}
@@ -432,7 +429,7 @@ static void maps_large_sets(void)
 		CHECK(maps->nr == BIG_MAPS && maps->height >= 2);
 		/* 32 bytes a map and the leaves' room: in order, they are full. */
 		CHECK(maps__bytes(maps) < (o == 2 ? 40 : 34) * (size_t)BIG_MAPS);
-		CHECK(big_matches(maps));
+		CHECK(unit_matches(maps, UNITS));
 		/*
 		 * Maps over runs of up to 300, from a start or inside a map to
 		 * an end or into the gap after it: runs that end where a leaf
@@ -444,35 +441,35 @@ static void maps_large_sets(void)
 			m = (struct map){ (2 * a + 1) * PAGE + (lcg(&seed) % 2) * 0x800,
 					  (2 * b + 2) * PAGE + (lcg(&seed) % 2) * 0x400, a * PAGE,
 					  &fake_dsos[i % 4] };
-			big_insert(maps, &m);
+			unit_insert(maps, &m);
 			if (i % 50 == 49)
-				bad |= !big_matches(maps);
+				bad |= !unit_matches(maps, UNITS);
 		}
 		CHECK(!bad);
 		/* Inside one map: it splits in three. */
 		kept = maps->nr;
 		m = (struct map){ 2 * BIG_MAPS * PAGE - 0xc00, 2 * BIG_MAPS * PAGE - 0x800, 0x40000,
 				  &fake_dsos[3] };
-		big_insert(maps, &m);
+		unit_insert(maps, &m);
 		CHECK(maps->nr == kept + 2);
 		/* Over thousands, from inside one to inside another. */
 		m = (struct map){ 3001 * PAGE + 0x800, 50001 * PAGE + 0x400, 0x80000, &fake_dsos[1] };
-		big_insert(maps, &m);
+		unit_insert(maps, &m);
 		/* Below them all, and over the top one and past it. */
 		m = (struct map){ 0, PAGE, 0, &fake_dsos[2] };
-		big_insert(maps, &m);
+		unit_insert(maps, &m);
 		m = (struct map){ (2 * BIG_MAPS - 1) * PAGE + 0xc00, (2 * BIG_MAPS + 8) * PAGE, 0,
 				  &fake_dsos[0] };
-		big_insert(maps, &m);
-		CHECK(big_matches(maps));
+		unit_insert(maps, &m);
+		CHECK(unit_matches(maps, UNITS));
 		copy = maps__clone(maps);
 		kept = maps->nr;
-		CHECK(copy->nr == kept && big_matches(copy));
+		CHECK(copy->nr == kept && unit_matches(copy, UNITS));
 		/* Over everything: one map is left. */
 		m = (struct map){ 0, (2 * BIG_MAPS + 16) * PAGE, 0x1000, &fake_dsos[3] };
-		big_insert(maps, &m);
+		unit_insert(maps, &m);
 		CHECK(maps->nr == 1 && maps->height == 0);
-		CHECK(big_matches(maps));
+		CHECK(unit_matches(maps, UNITS));
 		maps__put(maps);
 		/* The clone kept its own. */
 		CHECK(copy->nr == kept && copy->height >= 2 && maps__find(copy, 2 * PAGE) == NULL);
