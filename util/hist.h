@@ -329,6 +329,8 @@ struct sort_order {
  */
 int sort_order__parse(struct sort_order *so, const char *spec, struct err *err);
 
+struct row_area;
+
 /** struct hists - the rows of one event. */
 struct hists {
 	struct sort_order so;
@@ -377,6 +379,19 @@ struct hists {
 	u32 nr_chunks;
 	u32 next_row;
 	u32 free_rows;
+	/*
+	 * The chunks' memory (hist.c's row areas): one chunk an area at
+	 * first, then ROW_AREA_CHUNKS in an area of huge pages. The chunks
+	 * not yet handed out start at @area_next.
+	 */
+	struct row_area *areas;
+	size_t alloc_areas;
+	u32 nr_areas;
+	u32 area_left;
+	struct hist_entry *area_next;
+	/* @table and @sorted from huge_alloc (their bytes), else 0: malloc's */
+	size_t table_huge;
+	size_t sorted_huge;
 	/* and their struct hist_more, where the sort keys need one a row */
 	struct carve_chunk *more_chunks;
 	struct hist_more *free_more;
@@ -418,6 +433,21 @@ static inline struct hist_entry *hists__chain(const struct hists *hists, u32 r)
 static inline struct hist_entry *hists__sorted(const struct hists *hists, size_t i)
 {
 	return hists__row(hists, hists->sorted[i]);
+}
+
+/**
+ * hists__any - the @i-th (below nr_entries) of @hists' rows after a sort,
+ * in whatever order is cheapest to read: the order of their memory where
+ * every index is a row (none dropped by top's decay, none left out when
+ * workers' rows moved in), else the sorted order. For passes whose result
+ * does not depend on the order (the widths of columns): a million rows
+ * read in the sort's order wait on memory a row.
+ */
+static inline struct hist_entry *hists__any(const struct hists *hists, size_t i)
+{
+	if (hists->free_rows == HIST_ROW_NONE && hists->next_row == hists->nr_entries)
+		return hists__row(hists, (u32)i);
+	return hists__sorted(hists, i);
 }
 
 void hists__init(struct hists *hists, const struct sort_order *so);

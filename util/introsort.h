@@ -22,6 +22,16 @@
 /** introsort_before_fn - whether element @a goes strictly before element @b. */
 typedef bool (*introsort_before_fn)(const void *a, const void *b, const void *ctx);
 
+/*
+ * introsort_prefetch_fn - asks for what comparing element @a will read
+ * (the record an index names), a few elements before the partition's
+ * scans reach it; NULL where the elements hold what they are compared by.
+ */
+typedef void (*introsort_prefetch_fn)(const void *a, const void *ctx);
+
+/* How far ahead of its scans a partition asks for what it compares. */
+#define INTROSORT_AHEAD	8
+
 #define INTROSORT_MAX_ELEM	32
 
 #define INTROSORT_INLINE static inline __attribute__((always_inline))
@@ -67,12 +77,16 @@ INTROSORT_INLINE void heapsort_inline(void *base, size_t n, size_t size,
 }
 
 /**
- * introsort_inline - sorts the @n elements of @size bytes at @base in
- * place, by @before (a strict weak order) given @ctx. O(n log n) on any
- * input: sorted, reversed, all equal and organ-pipe inputs included.
+ * introsort_inline_prefetch - sorts the @n elements of @size bytes at
+ * @base in place, by @before (a strict weak order) given @ctx. O(n log n)
+ * on any input: sorted, reversed, all equal and organ-pipe inputs
+ * included. @prefetch (or NULL) is called on elements the partitions'
+ * scans will compare next: for elements that name what they compare by
+ * (indices of rows), whose memory a large sort would wait on each time.
  */
-INTROSORT_INLINE void introsort_inline(void *base, size_t n, size_t size,
-				       introsort_before_fn before, const void *ctx)
+INTROSORT_INLINE void introsort_inline_prefetch(void *base, size_t n, size_t size,
+						introsort_before_fn before,
+						introsort_prefetch_fn prefetch, const void *ctx)
 {
 	struct { size_t lo, hi; unsigned budget; } st[64];
 	unsigned char p[INTROSORT_MAX_ELEM], t[INTROSORT_MAX_ELEM];
@@ -103,10 +117,20 @@ INTROSORT_INLINE void introsort_inline(void *base, size_t n, size_t size,
 			 * both scans, so all-equal input splits in the middle.
 			 */
 			for (i = lo, k = hi - 1;;) {
-				while (before(AT(i), p, ctx))
+				for (;;) {
+					if (prefetch && i + INTROSORT_AHEAD < hi)
+						prefetch(AT(i + INTROSORT_AHEAD), ctx);
+					if (!before(AT(i), p, ctx))
+						break;
 					i++;
-				while (before(p, AT(k), ctx))
+				}
+				for (;;) {
+					if (prefetch && k >= lo + INTROSORT_AHEAD)
+						prefetch(AT(k - INTROSORT_AHEAD), ctx);
+					if (!before(p, AT(k), ctx))
+						break;
 					k--;
+				}
 				if (i >= k)
 					break;
 				introsort__swap(base, i++, k--, size);
@@ -133,6 +157,17 @@ INTROSORT_INLINE void introsort_inline(void *base, size_t n, size_t size,
 		lo = st[sp].lo, hi = st[sp].hi, budget = st[sp].budget;
 	}
 #undef AT
+}
+
+/**
+ * introsort_inline - sorts the @n elements of @size bytes at @base in
+ * place, by @before (a strict weak order) given @ctx: introsort_inline_prefetch
+ * without the prefetch.
+ */
+INTROSORT_INLINE void introsort_inline(void *base, size_t n, size_t size,
+				       introsort_before_fn before, const void *ctx)
+{
+	introsort_inline_prefetch(base, n, size, before, NULL, ctx);
 }
 
 #undef INTROSORT_INLINE

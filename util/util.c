@@ -193,6 +193,37 @@ void prefault_write(void *addr, size_t len)
 #endif
 }
 
+void *huge_alloc(size_t len)
+{
+	size_t size = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t m, a;
+	void *p;
+
+	if (!len || size < len || size + HUGE_PAGE < size)
+		die("out of memory allocating %zu bytes", len);
+	p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("out of memory allocating %zu bytes", len);
+	/* the aligned part kept, the rest given back */
+	m = (uintptr_t)p;
+	a = (m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (a > m)
+		munmap(p, a - m);
+	if (m + HUGE_PAGE > a)
+		munmap((void *)(a + size), m + HUGE_PAGE - a);
+#ifdef MADV_HUGEPAGE
+	/* a kernel without them, or with them off: small pages, as before */
+	madvise((void *)a, size, MADV_HUGEPAGE);
+#endif
+	return (void *)a;
+}
+
+void huge_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+}
+
 size_t str_copy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);

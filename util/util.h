@@ -96,6 +96,22 @@ u64 now_ns(void);
 void prefault_write(void *addr, size_t len);
 
 /*
+ * Memory for large arrays read at random (a report's rows and its table
+ * of rows by the million): huge_alloc maps @len bytes, zeroed, rounded up
+ * to HUGE_PAGE and aligned to one, and asks for transparent huge pages
+ * there (MADV_HUGEPAGE: most distributions give them only where asked).
+ * A lookup anywhere in such an array then needs one TLB entry a 2 MiB
+ * instead of one a 4 KiB page. The kernel fills a huge page at its first
+ * write, so an array that is not written through soon counts up to 2 MiB
+ * more in the process's memory than it uses: for arrays of several
+ * HUGE_PAGEs only. Dies as xmalloc does when no memory is left;
+ * huge_free takes the same @len back.
+ */
+#define HUGE_PAGE	((size_t)2 << 20)
+void *huge_alloc(size_t len);
+void huge_free(void *p, size_t len);
+
+/*
  * Opening input files. Every symbol file (kallsyms, modules, vmlinux, .ko,
  * ELF) is opened through file__open_regular: a FIFO given by mistake or
  * planted in a guest tree must not block, a device node must not be read,

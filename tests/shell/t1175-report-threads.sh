@@ -54,6 +54,12 @@ grep -q ' [1-9][0-9]* unresolved' "$TMP/one" || fail "no unresolved guest kernel
 same "$TMP/gs.data" "${GO[@]}" -g
 same "$TMP/gs.data" "${GO[@]}" --no-children -g none --sort comm,dso,sym
 
+# 300,000 rows of a sample each: with two threads each worker's rows run
+# past its first 16 chunks into chunks on huge pages, which move into the
+# report's rows with them.
+"$TOOLS/mkcrafted" rounds "$TMP/rounds.data" 300000 || fail "mkcrafted rounds"
+same "$TMP/rounds.data"
+
 # The threads are started: a clone per worker besides the reader's.
 # (LeakSanitizer cannot run under ptrace: leaks are not this part's to check.)
 clones() {

@@ -2,7 +2,9 @@
 /* Hists over a fake machine: grouping by sort keys, without a kernel. */
 #include <elf.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "symbols/symtab.h"
@@ -707,4 +709,83 @@ void test_hists_row_chunks(void)
 	CHECK(hist_entry__period(big) == 6000000000ull * 7 / 8 &&
 	      hist_entry__period(bigger) == 6000000001ull * 7 / 8);
 	hists__exit(&h);
+}
+
+/*
+ * A report of 150,000 rows: its first 16 chunks one an area from malloc,
+ * the next from one area of huge pages (aligned to one); every row found
+ * and counted, the sort's order right, and hists__any giving each row
+ * once, in the order of memory after hists__sort_final and the sorted
+ * order where a row was dropped. hists__exit gives both kinds of area
+ * back (the sanitizer build checks what is left).
+ */
+void test_hists_row_areas(void)
+{
+	enum { ROWS = 18 * HIST_ROW_CHUNK + 7 };
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
+	struct addr_location al = { .thread = &t, .dso = &d, .level = '.', .cpumode = 2 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	unsigned char *seen = xcalloc(ROWS, 1);
+	u32 i, c;
+	int bad = 0;
+
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	for (i = 0; i < ROWS; i++) {
+		al.addr = 0x10000 + 4 * (u64)i;
+		hists__add(&h, &al, 1 + i % 5);
+	}
+	al.addr = 0x10000;
+	hists__add(&h, &al, 10);
+	CHECK(h.nr_entries == ROWS && h.nr_chunks == 19 && h.nr_areas == 17);
+	CHECK((uintptr_t)h.rows[16] % HUGE_PAGE == 0);
+	for (c = 17; c < h.nr_chunks; c++)
+		bad += h.rows[c] != h.rows[c - 1] + HIST_ROW_CHUNK;
+	CHECK(bad == 0);
+	/* the table of 262,144 buckets: 1 MiB, from malloc */
+	CHECK(h.table_huge == 0);
+	for (i = 0; i < ROWS; i++) {
+		struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.', .cpumode = 2 };
+		const struct hist_entry *he;
+
+		hist_entry__set_loc(&key, NULL, 0x10000 + 4 * (u64)i);
+		he = hists__find(&h, &key);
+		bad += !he || hist_entry__period(he) != 1 + i % 5 + (i ? 0 : 10);
+	}
+	CHECK(bad == 0);
+	hists__sort_final(&h);
+	CHECK(hist_entry__period(hists__sorted(&h, 0)) == 11);
+	for (i = 1; i < ROWS; i++) {
+		const struct hist_entry *a = hists__sorted(&h, i - 1), *b = hists__sorted(&h, i);
+
+		bad += hist_entry__period(a) < hist_entry__period(b) ||
+		       (hist_entry__period(a) == hist_entry__period(b) && a->loc.addr >= b->loc.addr);
+	}
+	CHECK(bad == 0);
+	for (i = 0; i < ROWS; i++) {
+		bad += hists__any(&h, i) != hists__row(&h, i);
+		seen[(hists__any(&h, i)->loc.addr - 0x10000) / 4]++;
+	}
+	for (i = 0; i < ROWS; i++)
+		bad += seen[i] != 1;
+	CHECK(bad == 0);
+	hists__exit(&h);
+
+	/* top's decay drops rows: hists__any is the sorted order then */
+	hists__init(&h, &so);
+	for (i = 0; i < ROWS; i++) {
+		al.addr = 0x10000 + 4 * (u64)i;
+		hists__add(&h, &al, i % 2 ? 1 : 16);
+	}
+	hists__decay(&h);
+	CHECK(h.nr_entries == (ROWS + 1) / 2);
+	hists__sort(&h);
+	for (i = 0; i < h.nr_entries; i++)
+		bad += hists__any(&h, i) != hists__sorted(&h, i);
+	CHECK(bad == 0);
+	hists__exit(&h);
+	free(seen);
 }

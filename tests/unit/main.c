@@ -23,6 +23,7 @@ void test_symtab_join_peak(void);
 void test_symtab_split_room(void);
 void test_symtab_build_faults(void);
 void test_prefault_write(void);
+void test_huge_alloc(void);
 void test_kallsyms_parse(void);
 void test_kallsyms_hostile(void);
 void test_modules_parse(void);
@@ -45,6 +46,7 @@ void test_hists_decay_reuse(void);
 void test_hists_mode_split(void);
 void test_hists_row_layout(void);
 void test_hists_row_chunks(void);
+void test_hists_row_areas(void);
 void test_hists_print_formats(void);
 void test_gunzip_buf(void);
 void test_sort_runs(void);
@@ -112,6 +114,7 @@ static const struct unit_test tests[] = {
 	{ "symtab_split_room", test_symtab_split_room },
 	{ "symtab_build_faults", test_symtab_build_faults },
 	{ "prefault_write", test_prefault_write },
+	{ "huge_alloc", test_huge_alloc },
 	{ "kallsyms_parse", test_kallsyms_parse },
 	{ "kallsyms_hostile", test_kallsyms_hostile },
 	{ "modules_parse", test_modules_parse },
@@ -134,6 +137,7 @@ static const struct unit_test tests[] = {
 	{ "hists_mode_split", test_hists_mode_split },
 	{ "hists_row_layout", test_hists_row_layout },
 	{ "hists_row_chunks", test_hists_row_chunks },
+	{ "hists_row_areas", test_hists_row_areas },
 	{ "hists_print_formats", test_hists_print_formats },
 	{ "gunzip_buf", test_gunzip_buf },
 	{ "sort_runs", test_sort_runs },

@@ -180,6 +180,31 @@ static int u32_order(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* introsort_inline_prefetch's elements: u32 indices into struct ix_ctx's keys. */
+struct ix_ctx {
+	const u32 *keys;
+	const u32 *base;	/* the array sorted */
+	size_t n;
+	unsigned long prefetches, outside;
+};
+
+static bool ix_before(const void *a, const void *b, const void *ctx)
+{
+	const struct ix_ctx *c = ctx;
+
+	return c->keys[*(const u32 *)a] < c->keys[*(const u32 *)b];
+}
+
+/* Counts the calls, and those for an element outside the array. */
+static void ix_prefetch(const void *a, const void *ctx)
+{
+	struct ix_ctx *c = (struct ix_ctx *)ctx;
+	const u32 *e = a;
+
+	c->prefetches++;
+	c->outside += e < c->base || e >= c->base + c->n;
+}
+
 /*
  * util/introsort.h on adversarial inputs: random, sorted, reversed, all
  * equal, organ-pipe, few distinct and a sawtooth, at every size past the
@@ -194,8 +219,10 @@ void test_introsort(void)
 	static struct intro_elem a[N], b[N];
 	static u32 u[N], v[N];
 	static unsigned char seen[N];
+	static u32 ix[N], w[N];
+	struct ix_ctx ixc;
 	u64 x = 0x9e3779b97f4a7c15ull;
-	int bad = 0, bad_u32 = 0, bad_perm = 0, bad_compares = 0;
+	int bad = 0, bad_u32 = 0, bad_perm = 0, bad_compares = 0, bad_ix = 0;
 
 	for (int shape = 0; shape < 7; shape++)
 		for (size_t n = 0; n <= N; n += n < 70 ? 1 : 1499) {
@@ -227,11 +254,52 @@ void test_introsort(void)
 			introsort_inline(u, n, sizeof(*u), u32_before, NULL);
 			qsort(v, n, sizeof(*v), u32_order);
 			bad_u32 += memcmp(u, v, n * sizeof(*u)) != 0;
+			/* indices sorted by the keys they name, what they name asked for ahead */
+			for (size_t i = 0; i < n; i++)
+				ix[i] = (u32)i;
+			ixc = (struct ix_ctx){ .keys = (const u32 *)v, .base = ix, .n = n };
+			for (size_t i = 0; i < n; i++)
+				w[i] = a[i].key;
+			ixc.keys = w;
+			introsort_inline_prefetch(ix, n, sizeof(*ix), ix_before, ix_prefetch, &ixc);
+			for (size_t i = 1; i < n; i++)
+				bad_ix += w[ix[i - 1]] > w[ix[i]];
+			bad_ix += ixc.outside != 0 || (n > 64 && !ixc.prefetches);
 		}
 	CHECK(!bad);
 	CHECK(!bad_perm);
 	CHECK(!bad_compares);
 	CHECK(!bad_u32);
+	CHECK(!bad_ix);
+}
+
+/*
+ * huge_alloc: aligned to a huge page, zeroed, every byte writable, its
+ * length rounded up; huge_free gives it back (and takes NULL).
+ */
+void test_huge_alloc(void)
+{
+	size_t lens[] = { 1, HUGE_PAGE - 1, HUGE_PAGE, 3 * HUGE_PAGE + 4096 };
+	unsigned char vec[1];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t round = (lens[i] + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		unsigned char *p = huge_alloc(lens[i]);
+		int bad = 0;
+
+		CHECK((uintptr_t)p % HUGE_PAGE == 0);
+		for (j = 0; j < round; j += 4096) {
+			bad += p[j] != 0;
+			p[j] = 0xa5;
+		}
+		p[lens[i] - 1] = 1;
+		CHECK(!bad);
+		huge_free(p, lens[i]);
+		/* all of it given back: the first page is no longer mapped */
+		CHECK(mincore(p, 4096, vec) && errno == ENOMEM);
+	}
+	huge_free(NULL, HUGE_PAGE);
 }
 
 /*

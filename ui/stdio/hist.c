@@ -1042,6 +1042,8 @@ static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 	}
 }
 
+#define ROWS_AHEAD	8
+
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp)
 {
 	struct output_field f[OUTPUT_FIELDS_MAX];
@@ -1072,7 +1074,7 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	if (!sep) {
 		/* As perf: every row the filters keep, --percent-limit's too. */
 		for (i = 0; i < hists->nr_entries; i++) {
-			const struct hist_entry *he = hists__sorted(hists, i);
+			const struct hist_entry *he = hists__any(hists, i);
 
 			if (he->filtered)
 				continue;
@@ -1121,6 +1123,9 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 	for (i = 0; i < n; i++) {
 		const struct hist_entry *he = hists__sorted(hists, i);
 
+		/* the rows, in the sort's order, are anywhere in memory: asked for ahead */
+		if (i + ROWS_AHEAD < n)
+			__builtin_prefetch(hists__sorted(hists, i + ROWS_AHEAD));
 		if (!row_shown(hists, he, opts))
 			continue;
 		for (c = 0; c < nf; c++) {
