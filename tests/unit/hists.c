@@ -638,6 +638,28 @@ void test_hists_print_formats(void)
 	symtab__exit(&tab);
 }
 
+/* A thread "x" in a DSO "d" without symbols: rows by address. */
+struct rows_fixture {
+	struct thread t;
+	struct dso d;
+	struct addr_location al;	/* of t in d, its address the test's */
+	struct sort_order so;		/* comm,dso,sym */
+};
+
+/* @f set up, and @h's hists by its sort order. */
+static void rows_fixture__init(struct rows_fixture *f, struct hists *h)
+{
+	struct err err;
+
+	memset(f, 0, sizeof(*f));
+	f->t = (struct thread){ .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	f->d = (struct dso){ .short_name = (char *)"d", .name_hash = 3 };
+	f->al = (struct addr_location){ .thread = &f->t, .dso = &f->d, .level = '.',
+					.cpumode = 2 };
+	CHECK(sort_order__parse(&f->so, "comm,dso,sym", &err) == 0);
+	hists__init(h, &f->so);
+}
+
 /*
  * Rows over several chunks (HIST_ROW_CHUNK a chunk, named by index): half
  * dropped by top's decay and their places taken by new rows, each found
@@ -648,21 +670,16 @@ void test_hists_print_formats(void)
 void test_hists_row_chunks(void)
 {
 	enum { ROWS = 2 * HIST_ROW_CHUNK + 100 };
-	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
-	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
-	struct addr_location al = { .thread = &t, .dso = &d, .level = '.', .cpumode = 2 };
-	struct sort_order so;
+	struct rows_fixture f;
 	struct hists h;
-	struct err err;
 	struct hist_entry *big, *bigger;
 	u32 i, nr_chunks;
 	int bad = 0;
 
-	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
-	hists__init(&h, &so);
+	rows_fixture__init(&f, &h);
 	for (i = 0; i < ROWS; i++) {
-		al.addr = 0x1000 + i;
-		hists__add(&h, &al, i % 2 ? 1 : 16);
+		f.al.addr = 0x1000 + i;
+		hists__add(&h, &f.al, i % 2 ? 1 : 16);
 	}
 	CHECK(h.nr_entries == ROWS && h.nr_chunks == 3);
 	nr_chunks = h.nr_chunks;
@@ -670,12 +687,13 @@ void test_hists_row_chunks(void)
 	CHECK(h.nr_entries == ROWS / 2 && h.total_period == (u64)ROWS / 2 * 14);
 	/* the dropped rows' places are taken first: no chunk more */
 	for (i = 0; i < ROWS / 2; i++) {
-		al.addr = 0x100000 + i;
-		hists__add(&h, &al, 3);
+		f.al.addr = 0x100000 + i;
+		hists__add(&h, &f.al, 3);
 	}
 	CHECK(h.nr_entries == ROWS && h.nr_chunks == nr_chunks);
 	for (i = 0; i < ROWS; i++) {
-		struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.', .cpumode = 2 };
+		struct hist_entry key = { .comm = f.t.comm, .dso = &f.d, .level = '.',
+					  .cpumode = 2 };
 		const struct hist_entry *he;
 		u64 addr = i < ROWS / 2 ? 0x1000 + 2 * (u64)i : 0x100000 + (u64)(i - ROWS / 2);
 
@@ -693,14 +711,14 @@ void test_hists_row_chunks(void)
 	hists__exit(&h);
 
 	/* periods past 32 bits */
-	hists__init(&h, &so);
-	al.addr = 0x2000;
-	big = hists__add(&h, &al, 3000000000u);
+	hists__init(&h, &f.so);
+	f.al.addr = 0x2000;
+	big = hists__add(&h, &f.al, 3000000000u);
 	CHECK(big && !big->more && hist_entry__period(big) == 3000000000u);
-	CHECK(hists__add(&h, &al, 3000000000u) == big && big->more &&
+	CHECK(hists__add(&h, &f.al, 3000000000u) == big && big->more &&
 	      hist_entry__period(big) == 6000000000ull);
-	al.addr = 0x3000;
-	bigger = hists__add(&h, &al, 6000000001ull);
+	f.al.addr = 0x3000;
+	bigger = hists__add(&h, &f.al, 6000000001ull);
 	CHECK(bigger && hist_entry__period(bigger) == 6000000001ull &&
 	      h.total_period == 12000000001ull);
 	hists__sort(&h);
@@ -722,24 +740,19 @@ void test_hists_row_chunks(void)
 void test_hists_row_areas(void)
 {
 	enum { ROWS = 18 * HIST_ROW_CHUNK + 7 };
-	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
-	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
-	struct addr_location al = { .thread = &t, .dso = &d, .level = '.', .cpumode = 2 };
-	struct sort_order so;
+	struct rows_fixture f;
 	struct hists h;
-	struct err err;
 	unsigned char *seen = xcalloc(ROWS, 1);
 	u32 i, c;
 	int bad = 0;
 
-	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
-	hists__init(&h, &so);
+	rows_fixture__init(&f, &h);
 	for (i = 0; i < ROWS; i++) {
-		al.addr = 0x10000 + 4 * (u64)i;
-		hists__add(&h, &al, 1 + i % 5);
+		f.al.addr = 0x10000 + 4 * (u64)i;
+		hists__add(&h, &f.al, 1 + i % 5);
 	}
-	al.addr = 0x10000;
-	hists__add(&h, &al, 10);
+	f.al.addr = 0x10000;
+	hists__add(&h, &f.al, 10);
 	CHECK(h.nr_entries == ROWS && h.nr_chunks == 19 && h.nr_areas == 17);
 	CHECK((uintptr_t)h.rows[16] % HUGE_PAGE == 0);
 	for (c = 17; c < h.nr_chunks; c++)
@@ -748,7 +761,8 @@ void test_hists_row_areas(void)
 	/* the table of 262,144 buckets: 1 MiB, from malloc */
 	CHECK(h.table_huge == 0);
 	for (i = 0; i < ROWS; i++) {
-		struct hist_entry key = { .comm = t.comm, .dso = &d, .level = '.', .cpumode = 2 };
+		struct hist_entry key = { .comm = f.t.comm, .dso = &f.d, .level = '.',
+					  .cpumode = 2 };
 		const struct hist_entry *he;
 
 		hist_entry__set_loc(&key, NULL, 0x10000 + 4 * (u64)i);
@@ -775,10 +789,10 @@ void test_hists_row_areas(void)
 	hists__exit(&h);
 
 	/* top's decay drops rows: hists__any is the sorted order then */
-	hists__init(&h, &so);
+	hists__init(&h, &f.so);
 	for (i = 0; i < ROWS; i++) {
-		al.addr = 0x10000 + 4 * (u64)i;
-		hists__add(&h, &al, i % 2 ? 1 : 16);
+		f.al.addr = 0x10000 + 4 * (u64)i;
+		hists__add(&h, &f.al, i % 2 ? 1 : 16);
 	}
 	hists__decay(&h);
 	CHECK(h.nr_entries == (ROWS + 1) / 2);
