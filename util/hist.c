@@ -758,6 +758,12 @@ static void hists__free_areas(struct hists *hists)
  */
 #define TABLE_HUGE_MIN	(2 * HUGE_PAGE)
 
+/* The bytes of a table of @size buckets where it is on huge pages, else 0. */
+static size_t table_huge_bytes(size_t size)
+{
+	return size * sizeof(u32) >= TABLE_HUGE_MIN ? size * sizeof(u32) : 0;
+}
+
 /* Frees the table or sorted array @a; @huge: its bytes from huge_alloc, or 0 (malloc's). */
 static void index_array__free(u32 *a, size_t huge)
 {
@@ -834,11 +840,8 @@ static u32 hists__take_rows(struct hists *dst, struct hists *src)
 		ALLOC_GROW(dst->areas, dst->nr_areas + 1, dst->alloc_areas);
 		dst->areas[dst->nr_areas++] = src->areas[c];
 	}
-	free(src->areas);
-	src->areas = NULL;
-	src->nr_areas = src->area_left = 0;
-	src->alloc_areas = 0;
-	src->area_next = NULL;
+	src->nr_areas = 0;		/* @dst's now: only @src's array goes */
+	hists__free_areas(src);
 	if (src->nr_chunks)
 		dst->next_row = base + src->next_row;
 	/* @dst's dropped rows keep their indices; @src's own are not reused */
@@ -874,11 +877,11 @@ void hists__reset(struct hists *hists)
 	chunks__free(&hists->more_chunks);
 	hists->free_rows = HIST_ROW_NONE;
 	hists->free_more = NULL;
-	index_array__free(hists->table, hists->table_huge);
+	index_array__free(hists->table, table_huge_bytes(hists->table_size));
 	index_array__free(hists->sorted, hists->sorted_huge);
 	hists->table = NULL;
 	hists->sorted = NULL;
-	hists->table_huge = hists->sorted_huge = 0;
+	hists->sorted_huge = 0;
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->table_size = 0;
@@ -948,7 +951,7 @@ static void hists__grow(struct hists *hists)
 {
 	size_t osz = hists->table_size, i;
 	u32 *old = hists->table;
-	size_t old_huge = hists->table_huge;
+	size_t new_huge;
 
 	/* no row is added after hists__sort_final */
 	if (hists->unlinked)
@@ -956,13 +959,9 @@ static void hists__grow(struct hists *hists)
 
 	hists->table_size = osz ? osz * 2 : 1024;
 	hists->table_shift = 32 - (unsigned)__builtin_ctzll(hists->table_size);
-	if (hists->table_size * sizeof(*hists->table) >= TABLE_HUGE_MIN) {
-		hists->table_huge = hists->table_size * sizeof(*hists->table);
-		hists->table = huge_alloc(hists->table_huge);
-	} else {
-		hists->table_huge = 0;
-		hists->table = xmalloc(hists->table_size * sizeof(*hists->table));
-	}
+	new_huge = table_huge_bytes(hists->table_size);
+	hists->table = new_huge ? huge_alloc(new_huge) :
+				  xmalloc(hists->table_size * sizeof(*hists->table));
 	memset(hists->table, 0xff, hists->table_size * sizeof(*hists->table));	/* HIST_ROW_NONE */
 	for (i = 0; i < osz; i++) {
 		u32 r = old[i], n;
@@ -976,7 +975,7 @@ static void hists__grow(struct hists *hists)
 			hists->table[b] = r;
 		}
 	}
-	index_array__free(old, old_huge);
+	index_array__free(old, table_huge_bytes(osz));
 }
 
 static inline __attribute__((always_inline)) struct hist_entry *
@@ -2122,8 +2121,8 @@ void hists__sort_final(struct hists *hists)
 
 	index_array__free(hists->sorted, hists->sorted_huge);
 	hists->sorted = hists->table ? hists->table : xcalloc(1, sizeof(*hists->sorted));
-	hists->sorted_huge = hists->table ? hists->table_huge : 0;
-	if (hists->free_rows == HIST_ROW_NONE && hists->nr_entries == hists->next_row) {
+	hists->sorted_huge = hists->table ? table_huge_bytes(hists->table_size) : 0;
+	if (hists__rows_dense(hists)) {
 		/*
 		 * Every index below next_row is a row in the table (none was
 		 * dropped, none left out): the indices themselves, without a
@@ -2144,7 +2143,6 @@ void hists__sort_final(struct hists *hists)
 			hists->sorted[n++] = r;
 	}
 	hists->table = NULL;
-	hists->table_huge = 0;
 	hists->table_size = 0;
 	hists->table_shift = 0;
 	hists->last = NULL;

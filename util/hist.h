@@ -389,8 +389,7 @@ struct hists {
 	u32 nr_areas;
 	u32 area_left;
 	struct hist_entry *area_next;
-	/* @table and @sorted from huge_alloc (their bytes), else 0: malloc's */
-	size_t table_huge;
+	/* @sorted's bytes where it is a table from huge_alloc, else 0: malloc's */
 	size_t sorted_huge;
 	/* and their struct hist_more, where the sort keys need one a row */
 	struct carve_chunk *more_chunks;
@@ -436,16 +435,25 @@ static inline struct hist_entry *hists__sorted(const struct hists *hists, size_t
 }
 
 /**
+ * hists__rows_dense - every index below next_row is a row: none dropped by
+ * top's decay (on the free list), none left out where workers' rows moved
+ * in after a part-used chunk.
+ */
+static inline bool hists__rows_dense(const struct hists *hists)
+{
+	return hists->free_rows == HIST_ROW_NONE && hists->next_row == hists->nr_entries;
+}
+
+/**
  * hists__any - the @i-th (below nr_entries) of @hists' rows after a sort,
  * in whatever order is cheapest to read: the order of their memory where
- * every index is a row (none dropped by top's decay, none left out when
- * workers' rows moved in), else the sorted order. For passes whose result
+ * every index is a row (hists__rows_dense), else the sorted order. For passes whose result
  * does not depend on the order (the widths of columns): a million rows
  * read in the sort's order wait on memory a row.
  */
 static inline struct hist_entry *hists__any(const struct hists *hists, size_t i)
 {
-	if (hists->free_rows == HIST_ROW_NONE && hists->next_row == hists->nr_entries)
+	if (hists__rows_dense(hists))
 		return hists__row(hists, (u32)i);
 	return hists__sorted(hists, i);
 }

@@ -209,8 +209,7 @@ void *huge_alloc(size_t len)
 	a = (m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
 	if (a > m)
 		munmap(p, a - m);
-	if (m + HUGE_PAGE > a)
-		munmap((void *)(a + size), m + HUGE_PAGE - a);
+	munmap((void *)(a + size), m + HUGE_PAGE - a);	/* never empty: a < m + HUGE_PAGE */
 #ifdef MADV_HUGEPAGE
 	/* a kernel without them, or with them off: small pages, as before */
 	madvise((void *)a, size, MADV_HUGEPAGE);

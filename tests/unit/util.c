@@ -241,6 +241,7 @@ void test_introsort(void)
 			}
 			memcpy(b, a, n * sizeof(*a));
 			memcpy(v, u, n * sizeof(*u));
+			memcpy(w, u, n * sizeof(*u));	/* the keys in their shape's order */
 			introsort_inline(a, n, sizeof(*a), intro_elem_before, &ctx);
 			qsort(b, n, sizeof(*b), intro_elem_order);
 			memset(seen, 0, n);
@@ -254,16 +255,18 @@ void test_introsort(void)
 			introsort_inline(u, n, sizeof(*u), u32_before, NULL);
 			qsort(v, n, sizeof(*v), u32_order);
 			bad_u32 += memcmp(u, v, n * sizeof(*u)) != 0;
-			/* indices sorted by the keys they name, what they name asked for ahead */
+			/*
+			 * Indices sorted by the keys they name (unsorted, in the
+			 * shape's order), what they name asked for ahead: the
+			 * keys come out as qsort's, every index once.
+			 */
 			for (size_t i = 0; i < n; i++)
 				ix[i] = (u32)i;
-			ixc = (struct ix_ctx){ .keys = (const u32 *)v, .base = ix, .n = n };
-			for (size_t i = 0; i < n; i++)
-				w[i] = a[i].key;
-			ixc.keys = w;
+			ixc = (struct ix_ctx){ .keys = w, .base = ix, .n = n };
 			introsort_inline_prefetch(ix, n, sizeof(*ix), ix_before, ix_prefetch, &ixc);
-			for (size_t i = 1; i < n; i++)
-				bad_ix += w[ix[i - 1]] > w[ix[i]];
+			memset(seen, 0, n);
+			for (size_t i = 0; i < n; i++)
+				bad_ix += ix[i] >= n || seen[ix[i]]++ || w[ix[i]] != v[i];
 			bad_ix += ixc.outside != 0 || (n > 64 && !ixc.prefetches);
 		}
 	CHECK(!bad);
@@ -283,7 +286,7 @@ void test_huge_alloc(void)
 	unsigned char vec[1];
 	size_t i, j;
 
-	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
 		size_t round = (lens[i] + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
 		unsigned char *p = huge_alloc(lens[i]);
 		int bad = 0;
