@@ -36,8 +36,9 @@
 #define MAX_HEIGHT	16
 
 struct maps_leaf {
-	u32 n, cap;
-	struct map m[];
+	u16 n, cap;		/* maps, room */
+	u16 first;		/* the first map's slot: n maps from there */
+	struct map slot[];
 };
 
 struct maps_inner {
@@ -51,6 +52,12 @@ struct maps_path {
 	struct maps_inner *node[MAX_HEIGHT];
 	u32 idx[MAX_HEIGHT];
 };
+
+/* @l's maps, in address order. */
+static inline struct map *lm(const struct maps_leaf *l)
+{
+	return (struct map *)l->slot + l->first;
+}
 
 /* The maps objects (32 bytes) by the hundred thousand (one a process): from a slab. */
 static struct slab maps_slab = SLAB_INIT(struct maps, 4096);
@@ -76,12 +83,14 @@ static struct slab leaf_slabs[LEAF_MAX / LEAF_STEP] = {
 	LEAF_SLAB(20), LEAF_SLAB(24), LEAF_SLAB(28), LEAF_SLAB(32),
 };
 
-static struct maps_leaf *leaf_alloc(u32 cap)
+/* An empty leaf of room @cap, its maps to start @front slots in. */
+static struct maps_leaf *leaf_alloc(u32 cap, u32 front)
 {
 	struct maps_leaf *l = slab__alloc_raw(&leaf_slabs[cap / LEAF_STEP - 1]);
 
 	l->n = 0;
-	l->cap = cap;
+	l->cap = (u16)cap;
+	l->first = (u16)front;
 	return l;
 }
 
@@ -90,49 +99,77 @@ static void leaf_free(struct maps_leaf *l)
 	slab__free(&leaf_slabs[l->cap / LEAF_STEP - 1], l);
 }
 
-static struct maps_leaf *leaf_resize(struct maps_leaf *l, u32 cap)
+/* @l's maps in a leaf of room @cap, @front slots in (@l itself where its room is @cap). */
+static struct maps_leaf *leaf_resize(struct maps_leaf *l, u32 cap, u32 front)
 {
 	struct maps_leaf *r;
 
 	if (cap == l->cap)
 		return l;
-	r = leaf_alloc(cap);
+	r = leaf_alloc(cap, front);
 	r->n = l->n;
-	memcpy(r->m, l->m, l->n * sizeof(l->m[0]));
+	memcpy(lm(r), lm(l), l->n * sizeof(struct map));
 	leaf_free(l);
 	return r;
 }
 
+/*
+ * A hole at place @j of @l's maps, which has room: the maps before it
+ * move down a slot or those after it up, whichever are fewer where that
+ * side has room. Maps that arrive in descending order go in at the
+ * front of a leaf with its room there, and ascending ones at the back:
+ * neither moves a map.
+ */
+static struct map *leaf_open(struct maps_leaf *l, u32 j)
+{
+	struct map *m = lm(l);
+	u32 n = l->n;
+	bool front = l->first > 0, back = l->first + n < l->cap;
+
+	l->n++;
+	if (front && (!back || j < n - j)) {
+		memmove(m - 1, m, j * sizeof(*m));
+		l->first--;
+		return m - 1 + j;
+	}
+	memmove(m + j + 1, m + j, (n - j) * sizeof(*m));
+	return m + j;
+}
+
+/*
+ * The searches below take no branch on the keys they read: the way a
+ * lookup goes through a node is as good as random, and a mispredicted
+ * step costs more than the step (each halving is a conditional move).
+ */
+
 /* The last child whose least start is <= @key (the first when there is none). */
 static inline u32 inner_slot(const struct maps_inner *in, u64 key)
 {
-	u32 lo = 1, hi = in->n;
+	u32 base = 0, len = in->n;
 
-	while (lo < hi) {
-		u32 mid = (lo + hi) / 2;
+	while (len > 1) {
+		u32 half = len / 2;
 
-		if (in->key[mid] <= key)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = in->key[base + half] <= key ? base + half : base;
+		len -= half;
 	}
-	return lo - 1;
+	return base;
 }
 
 /* How many of @l's maps start at or below @key. */
 static inline u32 leaf_upper(const struct maps_leaf *l, u64 key)
 {
-	u32 lo = 0, hi = l->n;
+	u32 base = 0, len = l->n;
 
-	while (lo < hi) {
-		u32 mid = (lo + hi) / 2;
+	if (!len)
+		return 0;
+	while (len > 1) {
+		u32 half = len / 2;
 
-		if (l->m[mid].start <= key)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = lm(l)[base + half].start <= key ? base + half : base;
+		len -= half;
 	}
-	return lo;
+	return base + (lm(l)[base].start <= key);
 }
 
 /*
@@ -202,7 +239,7 @@ static u64 next_leaf_start(const struct maps *maps, const struct maps_path *p)
 
 static u64 node_first(const void *n, u32 height)
 {
-	return height ? ((const struct maps_inner *)n)->key[0] : ((const struct maps_leaf *)n)->m[0].start;
+	return height ? ((const struct maps_inner *)n)->key[0] : lm(n)[0].start;
 }
 
 /*
@@ -269,27 +306,29 @@ static void add_sibling(struct maps *maps, struct maps_path *p, u32 depth, u64 k
 
 /*
  * Puts @new at place @j of leaf @l (the end of the way @p): grows the
- * leaf's room, or splits a full one (at either end the new map starts a
- * leaf of its own). Leaves maps->last at the new map.
+ * leaf's room (the new room on the side @new goes), or splits a full one
+ * (at either end the new map starts a leaf of its own, its room on the
+ * side the next such map would go). Leaves maps->last at the new map.
  */
 static void leaf_insert(struct maps *maps, struct maps_path *p, struct maps_leaf *l, u32 j,
 			const struct map *new)
 {
 	u32 depth = maps->height, n = l->n, at, nl;
 	struct maps_leaf *r;
+	struct map *m;
 	bool left;
 
 	if (n == l->cap && n < LEAF_MAX) {
-		l = leaf_resize(l, l->cap + LEAF_STEP);
+		l = leaf_resize(l, l->cap + LEAF_STEP,
+				j == 0 ? LEAF_STEP : j == n ? 0 : LEAF_STEP / 2);
 		set_node(maps, p, depth, l);
 	}
 	if (n < l->cap) {
-		memmove(&l->m[j + 1], &l->m[j], (n - j) * sizeof(l->m[0]));
-		l->m[j] = *new;
-		l->n++;
+		m = leaf_open(l, j);
+		*m = *new;
 		if (!j)
 			set_first(p, depth, new->start);
-		maps->last = &l->m[j];
+		maps->last = m;
 		return;
 	}
 	if (j == n) {
@@ -309,29 +348,39 @@ static void leaf_insert(struct maps *maps, struct maps_path *p, struct maps_leaf
 			return;
 		}
 	}
-	/* Maps [at, n) move to a new leaf @r; the new one goes left of at or right. */
-	at = j == n ? n : j == 0 ? 0 : n / 2;
-	left = j < at || at == 0;
-	nl = at + left;
-	r = leaf_alloc(round_step(n - at + !left));
-	if (left) {
-		memcpy(r->m, &l->m[at], (n - at) * sizeof(l->m[0]));
-		r->n = n - at;
-		memmove(&l->m[j + 1], &l->m[j], (at - j) * sizeof(l->m[0]));
-		l->m[j] = *new;
-	} else {
-		memcpy(r->m, &l->m[at], (j - at) * sizeof(l->m[0]));
-		r->m[j - at] = *new;
-		memcpy(&r->m[j - at + 1], &l->m[j], (n - j) * sizeof(l->m[0]));
-		r->n = n - at + 1;
-	}
-	l->n = nl;
-	l = leaf_resize(l, round_step(nl));
-	set_node(maps, p, depth, l);
-	if (left && !j)
+	if (j == 0) {
+		/* A leaf of its own, to the left of the full one, its room before it. */
+		r = leaf_alloc(LEAF_STEP, LEAF_STEP - 1);
+		r->n = 1;
+		lm(r)[0] = *new;
+		set_node(maps, p, depth, r);
 		set_first(p, depth, new->start);
-	maps->last = left ? &l->m[j] : &r->m[j - at];
-	add_sibling(maps, p, depth, r->m[0].start, r);
+		maps->last = lm(r);
+		add_sibling(maps, p, depth, lm(l)[0].start, l);
+		return;
+	}
+	/* Maps [at, n) move to a new leaf @r; the new one goes left of at or right. */
+	at = j == n ? n : n / 2;
+	left = j < at;
+	nl = at + left;
+	r = leaf_alloc(round_step(n - at + !left), 0);
+	if (left) {
+		memcpy(lm(r), &lm(l)[at], (n - at) * sizeof(struct map));
+		r->n = n - at;
+		l->n = at;
+		m = leaf_open(l, j);	/* the room the moved maps left */
+		*m = *new;
+	} else {
+		memcpy(lm(r), &lm(l)[at], (j - at) * sizeof(struct map));
+		lm(r)[j - at] = *new;
+		memcpy(&lm(r)[j - at + 1], &lm(l)[j], (n - j) * sizeof(struct map));
+		r->n = n - at + 1;
+		l->n = nl;
+	}
+	l = leaf_resize(l, round_step(nl), 0);
+	set_node(maps, p, depth, l);
+	maps->last = left ? &lm(l)[j] : &lm(r)[j - at];
+	add_sibling(maps, p, depth, lm(r)[0].start, r);
 }
 
 /*
@@ -373,7 +422,7 @@ static void leaf_remove(struct maps *maps, struct maps_path *p, struct maps_leaf
 {
 	u32 depth = maps->height;
 
-	memmove(&l->m[a], &l->m[b], (l->n - b) * sizeof(l->m[0]));
+	memmove(&lm(l)[a], &lm(l)[b], (l->n - b) * sizeof(lm(l)[0]));
 	l->n -= b - a;
 	maps->nr -= b - a;
 	if (!l->n) {
@@ -382,9 +431,9 @@ static void leaf_remove(struct maps *maps, struct maps_path *p, struct maps_leaf
 		return;
 	}
 	if (!a)
-		set_first(p, depth, l->m[0].start);
+		set_first(p, depth, lm(l)[0].start);
 	if (l->cap - l->n >= 2 * LEAF_STEP)
-		set_node(maps, p, depth, leaf_resize(l, round_step(l->n)));
+		set_node(maps, p, depth, leaf_resize(l, round_step(l->n), 0));
 }
 
 /* Inserts @new, which overlaps no map of @maps. */
@@ -395,11 +444,11 @@ static void insert_clear(struct maps *maps, const struct map *new)
 
 	maps->nr++;
 	if (!maps->root) {
-		l = leaf_alloc(LEAF_STEP);
-		l->m[0] = *new;
+		l = leaf_alloc(LEAF_STEP, 0);
+		lm(l)[0] = *new;
 		l->n = 1;
 		maps->root = l;
-		maps->last = &l->m[0];
+		maps->last = &lm(l)[0];
 		return;
 	}
 	l = descend(maps, new->start, &p);
@@ -427,12 +476,12 @@ static void remove_starting_in(struct maps *maps, u64 lo, u64 hi, struct map *ta
 			l = descend(maps, s, &p);
 			a = 0;
 		}
-		for (b = a; b < l->n && l->m[b].start < hi; b++)
+		for (b = a; b < l->n && lm(l)[b].start < hi; b++)
 			;
 		if (b == a)
 			return;
-		if (l->m[b - 1].end > hi) {
-			*tail = l->m[b - 1];
+		if (lm(l)[b - 1].end > hi) {
+			*tail = lm(l)[b - 1];
 			tail->pgoff += hi - tail->start;
 			tail->start = hi;
 			*has_tail = true;
@@ -503,15 +552,15 @@ struct map *maps__find(struct maps *maps, u64 ip)
 		return NULL;
 	l = descend(maps, ip, NULL);
 	j = leaf_upper(l, ip);
-	if (!j || ip >= l->m[j - 1].end)
+	if (!j || ip >= lm(l)[j - 1].end)
 		return NULL;
-	maps->last = m = &l->m[j - 1];
+	maps->last = m = &lm(l)[j - 1];
 	return m;
 }
 
 struct map *maps__first(struct maps *maps)
 {
-	return maps->root ? &descend(maps, 0, NULL)->m[0] : NULL;
+	return maps->root ? lm(descend(maps, 0, NULL)) : NULL;
 }
 
 struct map *maps__next(struct maps *maps, const struct map *map)
@@ -522,9 +571,9 @@ struct map *maps__next(struct maps *maps, const struct map *map)
 	u64 s;
 
 	if (j < l->n)
-		return &l->m[j];
+		return &lm(l)[j];
 	s = next_leaf_start(maps, &p);
-	return s == UINT64_MAX ? NULL : &descend(maps, s, NULL)->m[0];
+	return s == UINT64_MAX ? NULL : lm(descend(maps, s, NULL));
 }
 
 /*
@@ -551,14 +600,14 @@ void maps__insert(struct maps *maps, const struct map *new)
 	}
 	l = descend(maps, new->start, &p);
 	j = leaf_upper(l, new->start);
-	if ((!j || l->m[j - 1].end <= new->start) &&
-	    (j < l->n ? l->m[j].start : next_leaf_start(maps, &p)) >= new->end) {
+	if ((!j || lm(l)[j - 1].end <= new->start) &&
+	    (j < l->n ? lm(l)[j].start : next_leaf_start(maps, &p)) >= new->end) {
 		maps->nr++;
 		leaf_insert(maps, &p, l, j, new);
 		return;
 	}
-	if (j && l->m[j - 1].end > new->start) {
-		struct map *below = &l->m[j - 1];
+	if (j && lm(l)[j - 1].end > new->start) {
+		struct map *below = &lm(l)[j - 1];
 
 		if (below->end > new->end) {
 			tail = *below;
@@ -603,9 +652,9 @@ static void *node_clone(const void *n, u32 height)
 
 	if (!height) {
 		const struct maps_leaf *l = n;
-		struct maps_leaf *cl = leaf_alloc(round_step(l->n));
+		struct maps_leaf *cl = leaf_alloc(round_step(l->n), 0);
 
-		memcpy(cl->m, l->m, l->n * sizeof(l->m[0]));
+		memcpy(lm(cl), lm(l), l->n * sizeof(lm(l)[0]));
 		cl->n = l->n;
 		return cl;
 	}

@@ -35,6 +35,15 @@ void *slab__alloc_raw(struct slab *s)
 		if (s->next == s->end) {
 			s->next = xmalloc(s->per_slab * s->size);
 			s->end = s->next + s->per_slab * s->size;
+			/*
+			 * A kind that fills slabs (a large set's maps, threads)
+			 * has each slab after its first mapped in at once: one
+			 * call, not a page fault every page, where a fault is
+			 * dear (a guest's). The first is faulted in as used, so
+			 * that a kind with a few objects costs a few pages.
+			 */
+			if (s->nr_slabs)
+				prefault_write(s->next, s->per_slab * s->size);
 			s->slabs = xrealloc(s->slabs, (s->nr_slabs + 1) * sizeof(*s->slabs));
 			s->slabs[s->nr_slabs++] = s->next;
 		}

@@ -382,6 +382,49 @@ static void maps_change_cases(void)
 }
 
 /*
+ * Maps go in at every place of leaves whose room is before their maps
+ * (made by maps coming down) or after them: the maps before the place
+ * move down a slot, or those after it up. Odd pages come down, then the
+ * even pages between them in random order; after each, every quarter
+ * page finds what the model holds and the walk is in order.
+ */
+static void maps_both_ends(void)
+{
+	enum { PAGE = 0x1000, N = 96 };
+	struct maps *maps = maps__new();
+	u32 order[N], i;
+	u64 seed = 77, k;
+	bool bad = false;
+
+	unit_reset();
+	for (k = N; k-- > 0;) {
+		struct map m = { (2 * k + 1) * PAGE, (2 * k + 2) * PAGE, k * PAGE,
+				 &fake_dsos[k % 4] };
+
+		unit_insert(maps, &m);
+	}
+	bad |= !unit_matches(maps, 2 * N * PAGE / UNIT);
+	for (i = 0; i < N; i++)
+		order[i] = i;
+	for (i = N; i > 1; i--) {
+		u32 j = (u32)(lcg(&seed) % i), x = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = x;
+	}
+	for (i = 0; i < N && !bad; i++) {
+		struct map m = { 2 * (u64)order[i] * PAGE, (2 * (u64)order[i] + 1) * PAGE,
+				 0x100000 + order[i] * PAGE, &fake_dsos[(order[i] + 1) % 4] };
+
+		unit_insert(maps, &m);
+		bad |= !unit_matches(maps, 2 * N * PAGE / UNIT);
+	}
+	CHECK(!bad);
+	CHECK(maps->nr == 2 * N && maps->height >= 1);
+	maps__put(maps);
+}
+
+/*
  * Sets of tens of thousands of maps, put in going up, going down (as
  * top-down allocators map) and in random order: trees of three levels
  * and more. A model holds what each quarter page maps (its DSO and file
@@ -574,6 +617,7 @@ void test_maps_insert_find(void)
 	maps_change_cases();
 	maps_lookups_against_model();
 	maps_large_sets();
+	maps_both_ends();
 	maps_into_a_hole();
 }
 
