@@ -447,9 +447,9 @@ static inline bool hists__rows_dense(const struct hists *hists)
 /**
  * hists__any - the @i-th (below nr_entries) of @hists' rows after a sort,
  * in whatever order is cheapest to read: the order of their memory where
- * every index is a row (hists__rows_dense), else the sorted order. For passes whose result
- * does not depend on the order (the widths of columns): a million rows
- * read in the sort's order wait on memory a row.
+ * every index is a row (hists__rows_dense), else the sorted order. For
+ * passes whose result does not depend on the order (the widths of
+ * columns): a million rows read in the sort's order wait on memory a row.
  */
 static inline struct hist_entry *hists__any(const struct hists *hists, size_t i)
 {

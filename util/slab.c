@@ -33,8 +33,10 @@ void *slab__alloc_raw(struct slab *s)
 		s->free_list = *(void **)p;
 	} else {
 		if (s->next == s->end) {
-			s->next = xmalloc(s->per_slab * s->size);
-			s->end = s->next + s->per_slab * s->size;
+			size_t bytes = s->per_slab * s->size;
+
+			s->next = xmalloc(bytes);
+			s->end = s->next + bytes;
 			/*
 			 * A kind that fills slabs (a large set's maps, threads)
 			 * has each slab after its first mapped in at once: one
@@ -43,7 +45,7 @@ void *slab__alloc_raw(struct slab *s)
 			 * that a kind with a few objects costs a few pages.
 			 */
 			if (s->nr_slabs)
-				prefault_write(s->next, s->per_slab * s->size);
+				prefault_write(s->next, bytes);
 			s->slabs = xrealloc(s->slabs, (s->nr_slabs + 1) * sizeof(*s->slabs));
 			s->slabs[s->nr_slabs++] = s->next;
 		}

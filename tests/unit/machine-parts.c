@@ -223,6 +223,20 @@ static u64 lcg(u64 *seed)
 	return *seed >> 17;
 }
 
+/* Shuffles @order's @n entries (Fisher-Yates, lcg from @seed). */
+static void shuffle(u32 *order, u64 n, u64 *seed)
+{
+	u64 i;
+
+	for (i = n; i > 1; i--) {
+		u64 j = lcg(seed) % i;
+		u32 x = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = x;
+	}
+}
+
 /* A random map over @pages pages: mostly short, some long enough to cover several. */
 static struct map random_map(u64 *seed, u64 pages)
 {
@@ -406,12 +420,7 @@ static void maps_both_ends(void)
 	bad |= !unit_matches(maps, 2 * N * PAGE / UNIT);
 	for (i = 0; i < N; i++)
 		order[i] = i;
-	for (i = N; i > 1; i--) {
-		u32 j = (u32)(lcg(&seed) % i), x = order[i - 1];
-
-		order[i - 1] = order[j];
-		order[j] = x;
-	}
+	shuffle(order, N, &seed);
 	for (i = 0; i < N && !bad; i++) {
 		struct map m = { 2 * (u64)order[i] * PAGE, (2 * (u64)order[i] + 1) * PAGE,
 				 0x100000 + order[i] * PAGE, &fake_dsos[(order[i] + 1) % 4] };
@@ -450,13 +459,8 @@ static void maps_large_sets(void)
 		unit_reset();
 		for (i = 0; i < BIG_MAPS; i++)
 			order[i] = (u32)(o == 1 ? BIG_MAPS - 1 - i : i);
-		for (i = BIG_MAPS; o == 2 && i > 1; i--) {
-			u64 j = lcg(&seed) % i;
-			u32 x = order[i - 1];
-
-			order[i - 1] = order[j];
-			order[j] = x;
-		}
+		if (o == 2)
+			shuffle(order, BIG_MAPS, &seed);
 		/* One page in every two, each found right after it is mapped. */
 		for (i = 0; i < BIG_MAPS; i++) {
 			u64 k = order[i];
