@@ -4,7 +4,9 @@
 # (a rerun with the same DIR measures the same input):
 #   maps-desc, maps-random   100,000 mmaps in descending or shuffled order
 #   threads                  200,000 threads, a COMM and a sample each
-#   build-ids                200,000 BUILD_ID entries, 20,000 mmaps
+#   build-ids                200,000 BUILD_ID entries (cpumode user, as
+#                            perf record writes them), 20,000 mmaps
+#   dsos                     20,000 mmaps of distinct files, a sample each
 #   rounds, stream           1M samples, one row each (with and without
 #                            FINISHED_ROUND)
 
@@ -20,6 +22,7 @@ crafted_files() {
 	make_file "$d/maps-random.data" $mk maps-random "$d/maps-random.data" 100000
 	make_file "$d/threads.data" $mk threads "$d/threads.data" 200000
 	make_file "$d/build-ids.data" $mk build-ids "$d/build-ids.data" 200000 20000
+	make_file "$d/dsos.data" $mk build-ids "$d/dsos.data" 1 20000
 	make_file "$d/rounds.data" $mk rounds "$d/rounds.data" 1000000
 	make_file "$d/stream.data" $mk stream "$d/stream.data" 1000000 1000
 }

@@ -12,7 +12,8 @@
 #               guest-6.1 fixture, against perf kvm report
 #   crafted     tests/tools/mkcrafted: maps-desc, maps-random (100,000
 #               mmaps), threads (200,000), build-ids (200,000 entries,
-#               20,000 DSOs), rounds and stream (1M samples, one row each)
+#               20,000 DSOs), dsos (20,000 DSOs), rounds and stream (1M
+#               samples, one row each); bench/crafted.sh
 # Usage: bench/report-memory.sh [SECONDS]   (from the repository root, as root)
 # PMUKVM=BINARY picks the pmukvm measured (./pmukvm); PMUKVM_BEFORE=BINARY
 # adds a column for another build (e.g. one before a change) on the same files.
@@ -87,6 +88,6 @@ row "host -g --no-children" -- perf report -i "$dir/graph.data" --stdio --no-chi
 	$PMUKVM report -i "$dir/graph.data" --stdio -g --no-children "${ks[@]}"
 row guest -- perf kvm "${gk[@]}" report -i "$dir/guest.data" --stdio --sort dso,sym -- \
 	$PMUKVM "${gk[@]}" report -i "$dir/guest.data" --stdio --sort dso,sym
-for s in maps-desc maps-random threads build-ids rounds stream; do
+for s in maps-desc maps-random threads build-ids dsos rounds stream; do
 	row "$s" -- perf report -i "$dir/$s.data" --stdio -- $PMUKVM report -i "$dir/$s.data" --stdio
 done

@@ -7,7 +7,9 @@
 #                            shuffled address order, a sample after each,
 #                            then 100,000 samples across them
 #   threads                  200,000 threads, a COMM and a sample each
-#   build-ids                200,000 BUILD_ID entries, 20,000 mmaps
+#   build-ids                200,000 BUILD_ID entries (cpumode user, as
+#                            perf record writes them), 20,000 mmaps
+#   dsos                     20,000 mmaps of distinct files, a sample each
 #   rounds, stream           1M samples, one row each (with and without
 #                            FINISHED_ROUND): sorting and printing rows
 # Usage: bench/report-shapes.sh [RUNS]   (from the repository root, after make)
@@ -40,7 +42,7 @@ best() {
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); runs: $runs"
 printf '%-12s %10s %10s %10s %10s %7s %7s\n' shape "perf wall" "perf CPU" "pmukvm wall" "pmukvm CPU" "wall" "CPU"
-for s in maps-desc maps-random threads build-ids rounds stream; do
+for s in maps-desc maps-random threads build-ids dsos rounds stream; do
 	read -r pw pc < <(best perf report -i "$dir/$s.data" --stdio)
 	read -r qw qc < <(best $PMUKVM report -i "$dir/$s.data" --stdio)
 	awk -v s="$s" -v pw="$pw" -v pc="$pc" -v qw="$qw" -v qc="$qc" 'BEGIN {

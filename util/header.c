@@ -162,7 +162,21 @@ static int bid_walk_section(struct perf_data *d, const struct perf_data *cd,
 	return err;
 }
 
-/* Counts an entry being read, and keys it when it is a host's with a build-id. */
+/*
+ * Whether an entry of cpumode @cpumode gives its file a build-id: one of
+ * a kernel's or of user space, the host's or a guest's. perf report drops
+ * the others (cpumode unknown, hypervisor) as it reads them.
+ */
+static bool bid_cpumode_counts(u16 cpumode)
+{
+	return cpumode == PERF_RECORD_MISC_KERNEL || cpumode == PERF_RECORD_MISC_USER ||
+	       cpumode == PERF_RECORD_MISC_GUEST_KERNEL || cpumode == PERF_RECORD_MISC_GUEST_USER;
+}
+
+/*
+ * Counts an entry being read, and keys it when it is a host's with a
+ * build-id and a cpumode that counts.
+ */
 static int bid_index(const u8 *p, u16 size, u64 at, void *arg)
 {
 	struct perf_data *d = arg;
@@ -174,7 +188,7 @@ static int bid_index(const u8 *p, u16 size, u64 at, void *arg)
 		return perf_data__set_err(d, -EINVAL, "BUILD_ID feature: too many entries");
 	t->nr++;
 	bid_decode(p, size, &e, NULL);
-	if (e.pid != -1 || !e.size)
+	if (e.pid != -1 || !e.size || !bid_cpumode_counts(e.cpumode))
 		return 0;
 	len = strnlen((const char *)p + BID_FIXED, size - BID_FIXED);
 	ALLOC_GROW(t->keys, t->nr_keys + 1, t->alloc_keys);
@@ -210,7 +224,7 @@ static u32 bid_bucket(const struct build_id_table *t, u64 kh, u32 *filter)
  *
  * The keys come in file order; they are counted by bucket, then placed,
  * so a bucket's slots stay in file order: a lookup, which reads its
- * bucket through, meets a name's first entry first, as it would among
+ * bucket from the end, meets a name's last entry first, as it would among
  * keys sorted whole (a fifth of the section's read went to that sort).
  */
 static void bid_pack(struct build_id_table *t)
@@ -373,38 +387,44 @@ u8 header__find_build_id(const struct perf_data *d, const char *name, u8 *bid)
 	u64 off_mask = (1ull << BID_KEY_OFF_BITS) - 1;
 	struct build_id_entry e;
 
-	if (t->slots) {
-		u32 filter, k = bid_bucket(t, h >> BID_KEY_OFF_BITS, &filter), i;
-		u32 at_mask = (u32)((1ull << t->off_bits) - 1);
+	/*
+	 * The name's last entry counts, as in perf, where each entry read sets
+	 * the build-id again: the stream's entries (in @keys) come after the
+	 * section's, and each set is read from its end.
+	 */
+	if (t->nr_keys) {
+		if (t->nr_sorted != t->nr_keys) {
+			sort_u64(t->keys, t->nr_keys);
+			t->nr_sorted = t->nr_keys;
+		}
+		/* Past the last key of the name's hash: those before it, in file order. */
+		hi = t->nr_keys;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
 
-		for (i = t->buckets[k]; i < t->buckets[k + 1]; i++)
-			if ((t->slots[i] & ~at_mask) == (bid_filter_bits(t) ? filter << t->off_bits : 0) &&
-			    bid_entry_is(d, t->slots[i] & at_mask, name, len, &e)) {
+			if ((t->keys[mid] & ~off_mask) <= h)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo > 0 && (t->keys[lo - 1] & ~off_mask) == h; lo--)
+			if (bid_entry_is(d, t->keys[lo - 1] & off_mask, name, len, &e)) {
 				memcpy(bid, e.build_id, e.size);
 				return e.size;
 			}
 	}
-	if (!t->nr_keys)
-		return 0;
-	if (t->nr_sorted != t->nr_keys) {
-		sort_u64(t->keys, t->nr_keys);
-		t->nr_sorted = t->nr_keys;
-	}
-	/* The first key of the name's hash: those after it, in file order. */
-	hi = t->nr_keys;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (t->slots) {
+		u32 filter, k = bid_bucket(t, h >> BID_KEY_OFF_BITS, &filter), i;
+		u32 at_mask = (u32)((1ull << t->off_bits) - 1);
+		u32 want = bid_filter_bits(t) ? filter << t->off_bits : 0;
 
-		if (t->keys[mid] < h)
-			lo = mid + 1;
-		else
-			hi = mid;
+		for (i = t->buckets[k + 1]; i > t->buckets[k]; i--)
+			if ((t->slots[i - 1] & ~at_mask) == want &&
+			    bid_entry_is(d, t->slots[i - 1] & at_mask, name, len, &e)) {
+				memcpy(bid, e.build_id, e.size);
+				return e.size;
+			}
 	}
-	for (; lo < t->nr_keys && (t->keys[lo] & ~off_mask) == h; lo++)
-		if (bid_entry_is(d, t->keys[lo] & off_mask, name, len, &e)) {
-			memcpy(bid, e.build_id, e.size);
-			return e.size;
-		}
 	return 0;
 }
 

@@ -80,9 +80,9 @@ struct build_id_entry {
  * the rest @mem's.
  * @sec_off, @sec_len: the section in the file (@sec_len 0: none).
  * @mem, @mem_len: the stream's entries, one after another.
- * @keys: one for each host entry with a build-id, the hash of its name
- *	above BID_KEY_OFF_BITS bits of its place; sorted on lookup, up to
- *	@nr_sorted.
+ * @keys: one for each host entry with a build-id and a cpumode that
+ *	counts (header__find_build_id), the hash of its name above
+ *	BID_KEY_OFF_BITS bits of its place; sorted on lookup, up to @nr_sorted.
  * @slots, @buckets: the section's keys once it is read whole (a section
  *	under 4 GB), 4 bytes each: @slots in the order of the sorted keys,
  *	each a few more bits of the hash above @off_bits bits of the place;
@@ -222,9 +222,10 @@ int header__for_each_build_id(const struct perf_data *d,
 			      int (*fn)(const struct build_id_entry *e, void *arg), void *arg);
 
 /**
- * header__find_build_id - the build-id of the first host entry (pid -1,
- * size not 0) for file @name: copied to @bid (20 bytes). Returns its size,
- * or 0 when there is none.
+ * header__find_build_id - the build-id of the last host entry (pid -1,
+ * size not 0, cpumode a kernel's or user space's) for file @name, as perf
+ * report takes it: copied to @bid (20 bytes). Returns its size, or 0 when
+ * there is none.
  */
 u8 header__find_build_id(const struct perf_data *d, const char *name, u8 *bid);
 

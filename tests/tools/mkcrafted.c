@@ -41,7 +41,10 @@
  *                       segments mapped where its headers put them (an
  *                       ET_EXEC), one sample a pair in order: IP,
  *                       callchain IP then CALLER (hex), on CPU (0 when not
- *                       given); for rows of data objects and ties
+ *                       given); for rows of data objects and ties. An
+ *                       argument bid=MODE:HEX instead adds a BUILD_ID
+ *                       entry for ELF (the host's, cpumode MODE, build-id
+ *                       HEX), in the order given
  *   late-maps N         N samples (default 100,000) in time order, no
  *                       FINISHED_ROUND, then the MMAP they fall in and a
  *                       COMM for their process, both timed before them
@@ -477,8 +480,32 @@ static void shape_threads(const char *path, u32 n)
 }
 
 /*
- * n BUILD_ID entries for distinct files, and m mmaps of other distinct
- * files (none of them exists), a sample in each: every DSO looks for its
+ * A BUILD_ID feature entry of @f: @misc's cpumode, @pid (-1: the host),
+ * @n bytes of build-id (at most 20) for @name.
+ */
+static void bid_entry(struct buf *f, u16 misc, u32 pid, const u8 *bid, size_t n, const char *name)
+{
+	size_t start = f->len;
+	u8 id[24] = { 0 };
+	u16 size;
+
+	memcpy(id, bid, n < 20 ? n : 20);
+	buf_u32(f, 0);		/* type (unused in the feature) */
+	buf_put(f, &misc, 2);
+	buf_put(f, "\0\0", 2);	/* size: below */
+	buf_u32(f, pid);
+	buf_put(f, id, sizeof(id));	/* 20 bytes and 4 of padding */
+	buf_put(f, name, strlen(name) + 1);
+	while ((f->len - start) % 8)
+		buf_put(f, "", 1);
+	size = (u16)(f->len - start);
+	memcpy(f->p + start + 6, &size, 2);
+}
+
+/*
+ * n BUILD_ID entries for distinct files, as perf record writes a user
+ * DSO's (cpumode user, the host), and m mmaps of other distinct files
+ * (none of them exists), a sample in each: every DSO looks for its
  * build-id among the entries.
  */
 static void shape_build_ids(const char *path, u32 n, u32 m)
@@ -486,25 +513,15 @@ static void shape_build_ids(const char *path, u32 n, u32 m)
 	struct event e = one_event(BASE_TYPE);
 	struct buf d = { 0 }, *f = feat_add(&feats, FEAT_BUILD_ID);
 	char name[64];
+	u8 bid[20];
 	u64 t = 10;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		size_t start = f->len;
-		u16 size;
-
-		buf_u32(f, 0);		/* type (unused in the feature) */
-		buf_u32(f, 0);		/* misc, size: below */
-		buf_u32(f, (u32)-1);	/* pid: host */
-		buf_u32(f, i);		/* build-id: 20 bytes, 4 used, padded */
-		buf_put(f, "crafted-build-id", 16);
-		buf_u32(f, 0);		/* and 4 of padding to 24 */
+		memcpy(bid, &i, 4);
+		memcpy(bid + 4, "crafted-build-id", 16);
 		snprintf(name, sizeof(name), "/nonexistent/crafted/bid%u.so", i);
-		buf_put(f, name, strlen(name) + 1);
-		while ((f->len - start) % 8)
-			buf_put(f, "", 1);
-		size = (u16)(f->len - start);
-		memcpy(f->p + start + 6, &size, 2);
+		bid_entry(f, USER, (u32)-1, bid, 20, name);
 	}
 	rec_comm(&d, 100, 100, "bids", t++, one_id);
 	for (i = 0; i < m; i++) {
@@ -748,14 +765,35 @@ static void map_segments(struct buf *d, const char *elf, u32 pid, u64 id)
 static void shape_objects(const char *path, const char *elf, char **pairs, int nr)
 {
 	struct event e = one_event(BASE_TYPE | ST_CALLCHAIN);
-	struct buf d = { 0 };
+	struct buf d = { 0 }, *bf = NULL;
 	int i;
 
 	rec_comm(&d, 100, 100, "objects", 1, one_id);
 	map_segments(&d, elf, 100, one_id);
 	for (i = 0; i < nr; i++) {
 		char *end;
-		u64 ip = strtoull(pairs[i], &end, 16), caller, cpu = 0;
+		u64 ip, caller, cpu = 0;
+
+		if (!strncmp(pairs[i], "bid=", 4)) {
+			unsigned long mode = strtoul(pairs[i] + 4, &end, 10);
+			u8 bid[20];
+			size_t n = 0;
+			unsigned int byte;
+			int used;
+
+			if (*end != ':' || mode > 7)
+				die("'%s': want bid=MODE:HEX", pairs[i]);
+			for (end++; n < 20 && sscanf(end, "%2x%n", &byte, &used) == 1 && used == 2;
+			     end += 2)
+				bid[n++] = (u8)byte;
+			if (*end || !n)
+				die("'%s': want bid=MODE:HEX (2 to 40 hex digits)", pairs[i]);
+			if (!bf)
+				bf = feat_add(&feats, FEAT_BUILD_ID);
+			bid_entry(bf, (u16)mode, (u32)-1, bid, n, elf);
+			continue;
+		}
+		ip = strtoull(pairs[i], &end, 16);
 
 		if (*end != ':')
 			die("'%s': want IP:CALLER[@CPU]", pairs[i]);

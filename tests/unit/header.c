@@ -281,9 +281,10 @@ void test_writer_new_fails(void)
  * BUILD_ID entries read where they are: 3,000 entries of every length
  * (not multiples of 8, some past 300 bytes) so that the section is read
  * in several pieces with entries across them, names repeated, guests'
- * entries and entries without a build-id among them. Every entry comes
- * back as written, and a name finds the first host entry with a build-id,
- * as a plain scan finds it.
+ * entries, entries without a build-id and entries of cpumodes perf drops
+ * (unknown, hypervisor) among them. Every entry comes back as written, and
+ * a name finds the last host entry with a build-id and a kernel's or user
+ * space's cpumode, as a plain scan finds it.
  */
 #define BID_MODEL_NR	3000
 #define BID_MODEL_NAMES	300
@@ -332,7 +333,9 @@ void test_header_build_id_model(void)
 
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		m[i].pid = (seed >> 33) % 5 == 0 ? (s32)((seed >> 40) % 3) : -1;
-		m[i].cpumode = (seed >> 20) % 2 ? PERF_RECORD_MISC_USER : PERF_RECORD_MISC_KERNEL;
+		m[i].cpumode = (seed >> 20) % 8 == 0 ? PERF_RECORD_MISC_CPUMODE_UNKNOWN :
+			       (seed >> 20) % 8 == 1 ? PERF_RECORD_MISC_HYPERVISOR :
+			       (seed >> 20) % 2 ? PERF_RECORD_MISC_USER : PERF_RECORD_MISC_KERNEL;
 		m[i].size = (seed >> 50) % 7 == 0 ? 0 : (seed >> 50) % 7 == 1 ? 4 : 20;
 		for (j = 0; j < 20; j++)
 			m[i].bid[j] = (u8)(i * 7 + j);
@@ -391,8 +394,11 @@ void test_header_build_id_model(void)
 			if (k == 1)
 				name[strlen(name) - 1] = '\0';
 			want = NULL;
-			for (j = 0; j < BID_MODEL_NR && !want; j++)
-				if (m[j].pid == -1 && m[j].size && !strcmp(m[j].name, name))
+			for (j = 0; j < BID_MODEL_NR; j++)
+				if (m[j].pid == -1 && m[j].size &&
+				    (m[j].cpumode == PERF_RECORD_MISC_USER ||
+				     m[j].cpumode == PERF_RECORD_MISC_KERNEL) &&
+				    !strcmp(m[j].name, name))
 					want = &m[j];
 			memset(bid, 0xee, sizeof(bid));
 			size = header__find_build_id(d, name, bid);
