@@ -284,7 +284,8 @@ void test_writer_new_fails(void)
  * entries, entries without a build-id and entries of cpumodes perf drops
  * (unknown, hypervisor) among them. Every entry comes back as written, and
  * a name finds the last host entry with a build-id and a kernel's or user
- * space's cpumode, as a plain scan finds it.
+ * space's cpumode, as a plain scan finds it: in the file's section, and
+ * again as a stream's entries.
  */
 #define BID_MODEL_NR	3000
 #define BID_MODEL_NAMES	300
@@ -310,17 +311,52 @@ static int bid_model_check(const struct build_id_entry *e, void *arg)
 	return 0;
 }
 
+/* Each model name, and the names one byte short and one byte long, looked up in @d. */
+static void bid_model_lookups(const struct perf_data *d, const struct bid_model *m)
+{
+	char name[420];
+	size_t i, j;
+
+	for (i = 0; i < BID_MODEL_NAMES + 2; i++) {
+		const struct bid_model *want = NULL;
+		u8 bid[20], size;
+		int k;
+
+		/* Each name, and the names one byte short and one byte long. */
+		for (k = 0; k < 3; k++) {
+			if (i < BID_MODEL_NAMES)
+				snprintf(name, sizeof(name), "%s%s", m[i].name, k == 2 ? "x" : "");
+			else
+				snprintf(name, sizeof(name), "/lib/absent%zu", i);
+			if (k == 1)
+				name[strlen(name) - 1] = '\0';
+			want = NULL;
+			for (j = 0; j < BID_MODEL_NR; j++)
+				if (m[j].pid == -1 && m[j].size &&
+				    (m[j].cpumode == PERF_RECORD_MISC_USER ||
+				     m[j].cpumode == PERF_RECORD_MISC_KERNEL) &&
+				    !strcmp(m[j].name, name))
+					want = &m[j];
+			memset(bid, 0xee, sizeof(bid));
+			size = header__find_build_id(d, name, bid);
+			CHECK(size == (want ? want->size : 0));
+			if (want)
+				CHECK(!memcmp(bid, want->bid, want->size));
+		}
+	}
+}
+
 void test_header_build_id_model(void)
 {
 	struct bid_model *m = xcalloc(BID_MODEL_NR, sizeof(*m));
-	char path[] = "/tmp/pmukvm-unit-bid.XXXXXX", name[420];
+	char path[] = "/tmp/pmukvm-unit-bid.XXXXXX";
 	struct buf fb = { 0 };
 	struct err werr = ERR_INIT;
 	struct perf_writer *w = NULL;
 	struct evsel ev = { 0 };
 	struct perf_data *d = NULL;
 	u64 seed = 12345, id = 1;
-	size_t i, j;
+	size_t i, j, half;
 	int fd;
 
 	for (i = 0; i < BID_MODEL_NR; i++) {
@@ -380,33 +416,26 @@ void test_header_build_id_model(void)
 	bid_model_seen = 0;
 	CHECK(header__for_each_build_id(d, bid_model_check, m) == 0);
 	CHECK(bid_model_seen == BID_MODEL_NR);
-	for (i = 0; i < BID_MODEL_NAMES + 2; i++) {
-		const struct bid_model *want = NULL;
-		u8 bid[20], size;
-		int k;
+	bid_model_lookups(d, m);
+	/*
+	 * The same entries as a stream's (pipe mode: kept as they come, in two
+	 * pieces): the keys' lookup, sorted, from the name's last entry back.
+	 */
+	build_id_table__exit(&d->info.bid);
+	half = 0;
+	while (half < fb.len / 2) {
+		u16 sz;
 
-		/* Each name, and the names one byte short and one byte long. */
-		for (k = 0; k < 3; k++) {
-			if (i < BID_MODEL_NAMES)
-				snprintf(name, sizeof(name), "%s%s", m[i].name, k == 2 ? "x" : "");
-			else
-				snprintf(name, sizeof(name), "/lib/absent%zu", i);
-			if (k == 1)
-				name[strlen(name) - 1] = '\0';
-			want = NULL;
-			for (j = 0; j < BID_MODEL_NR; j++)
-				if (m[j].pid == -1 && m[j].size &&
-				    (m[j].cpumode == PERF_RECORD_MISC_USER ||
-				     m[j].cpumode == PERF_RECORD_MISC_KERNEL) &&
-				    !strcmp(m[j].name, name))
-					want = &m[j];
-			memset(bid, 0xee, sizeof(bid));
-			size = header__find_build_id(d, name, bid);
-			CHECK(size == (want ? want->size : 0));
-			if (want)
-				CHECK(!memcmp(bid, want->bid, want->size));
-		}
+		memcpy(&sz, fb.data + half + 6, 2);
+		half += sz;
 	}
+	CHECK(header__read_build_ids(d, fb.data, half, 0) == 0);
+	CHECK(header__read_build_ids(d, fb.data + half, fb.len - half, half) == 0);
+	CHECK(d->info.bid.nr == BID_MODEL_NR && !d->info.bid.slots);
+	bid_model_seen = 0;
+	CHECK(header__for_each_build_id(d, bid_model_check, m) == 0);
+	CHECK(bid_model_seen == BID_MODEL_NR);
+	bid_model_lookups(d, m);
 out:
 	perf_data__delete(d);
 	if (fd >= 0)
