@@ -2,6 +2,7 @@
 /* Hists over a fake machine: grouping by sort keys, without a kernel. */
 #include <elf.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,8 +562,8 @@ void test_hists_row_layout(void)
 
 /*
  * The row printing's own formatters give what snprintf gives: shares
- * (ties at a half included, which go to snprintf), unresolved and
- * resolved symbols, every buffer length down to none.
+ * (those near a half and exact ties included), unresolved and resolved
+ * symbols, every buffer length down to none.
  */
 void test_hists_print_formats(void)
 {
@@ -600,6 +601,33 @@ void test_hists_print_formats(void)
 		int b = percent__snprint(got, sizeof(got), 6, ties[i]);
 
 		bad += a != b || strcmp(want, got);
+	}
+	/*
+	 * Shares near a half: k in 2,000, 20,000 and 200,000, and the exact
+	 * ties (2i + 1) / 8, with the doubles on either side of each.
+	 */
+	for (total = 2000; total <= 200000; total *= 10)
+		for (part = 1; part <= total; part += part < 1000 ? 1 : 997) {
+			double v = percent(part, total);
+			double near[3] = { nextafter(v, 0), v, nextafter(v, 200) };
+
+			for (w = 0; w < 3; w++) {
+				int a = snprintf(want, sizeof(want), "%*.2f%%", 6, near[w]);
+				int b = percent__snprint(got, sizeof(got), 6, near[w]);
+
+				bad += a != b || strcmp(want, got);
+			}
+		}
+	for (i = 0; i < 4096; i++) {
+		double v = ldexp((double)(2 * i + 1), -3);	/* x.125, x.375, ...: ties */
+		double near[3] = { nextafter(v, 0), v, nextafter(v, 2000) };
+
+		for (w = 0; w < 3; w++) {
+			int a = snprintf(want, sizeof(want), "%*.2f%%", 6, near[w]);
+			int b = percent__snprint(got, sizeof(got), 6, near[w]);
+
+			bad += a != b || strcmp(want, got);
+		}
 	}
 	CHECK(!bad);
 

@@ -536,24 +536,29 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
 
 /*
  * "%*.2f%%" of @v (a percentage, 0 to 100 and a bit) into @buf, as
- * snprintf prints it, without its cost where the rounding is plain:
- * printf rounds the exact binary value to two decimals, and v * 100 is
- * that value within an ulp or two, so away from a half (by far more
- * than the error) its rounding is printf's. Elsewhere, snprintf.
+ * snprintf prints it, without its cost: printf rounds the exact binary
+ * value to two decimals, ties to even. v * 100 is that value within an
+ * ulp or two, so away from a half (by far more than the error) its
+ * rounding is printf's; near a half (a row of 1 sample in 20,000 is
+ * 0.005%), fma's v * 100 less the half, rounded once, has the exact
+ * difference's sign, and is 0 only at a tie.
  */
 int percent__snprint(char *buf, size_t len, int width, double v)
 {
 	char tmp[32], *p = tmp + sizeof(tmp);
-	double x = v * 100, fl;
+	double x = v * 100, fl, d;
 	u64 n;
 	size_t l, pad;
 
 	if (!(x >= 0 && x < 1e15))
 		return snprintf(buf, len, "%*.2f%%", width, v);
 	fl = floor(x);
-	if (fabs(x - fl - 0.5) < 1e-6)
-		return snprintf(buf, len, "%*.2f%%", width, v);
-	n = (u64)fl + (x - fl > 0.5);
+	if (fabs(x - fl - 0.5) < 1e-6) {
+		d = fma(v, 100, -(fl + 0.5));
+		n = (u64)fl + (d > 0 || (d == 0 && ((u64)fl & 1)));
+	} else {
+		n = (u64)fl + (x - fl > 0.5);
+	}
 	*--p = '%';
 	*--p = (char)('0' + n % 10);
 	*--p = (char)('0' + n / 10 % 10);
