@@ -2151,6 +2151,19 @@ void hists__sort_final(struct hists *hists)
 	hists__sort_rows(hists, hists->sorted, n);
 }
 
+void hists__mark_threads(const struct hists *hists)
+{
+	u32 i;
+
+	/* A row dropped by the decay has no struct hist_more. */
+	for (i = 0; i < hists->next_row; i++) {
+		const struct hist_entry *he = hists__row(hists, i);
+
+		if (he->more && he->more->thread)
+			((struct thread *)he->more->thread)->held = true;
+	}
+}
+
 void hists__decay(struct hists *hists)
 {
 	size_t i;

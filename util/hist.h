@@ -603,6 +603,12 @@ void hists__reset(struct hists *hists);
  */
 void hists__decay(struct hists *hists);
 
+/**
+ * hists__mark_threads - sets thread.held on each thread a row of @hists
+ * names (machine__sweep_threads' mark).
+ */
+void hists__mark_threads(const struct hists *hists);
+
 /** hist_entry__snprint_key - one key's text for a row. */
 int hist_entry__snprint_key(const struct hist_entry *he, enum sort_key_id key, char *buf,
 			    size_t len);

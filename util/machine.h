@@ -67,6 +67,13 @@ struct machine {
 	struct thread **thash;
 	size_t thash_size, nr_threads;
 	struct thread *last_thread;
+	/*
+	 * Threads whose tid a FORK gave to a new thread: rows still name
+	 * them (their pid, their last comm), so they are kept, without their
+	 * maps, until the machine goes or machine__sweep_threads finds them
+	 * unheld. Linked through hnext.
+	 */
+	struct thread *dead_threads;
 	/* Guest attribution stats. */
 	u64 nr_kernel_samples, nr_kernel_unresolved, nr_user_samples;
 	char *load_error;	/* why symbols could not be loaded */

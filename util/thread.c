@@ -104,7 +104,26 @@ void machine__unhash_thread(struct machine *machine, struct thread *t)
 	if (machine->last_thread == t)
 		machine->last_thread = NULL;
 	maps__put(t->maps);
-	slab__free(&thread_slab, t);
+	t->maps = NULL;
+	t->hnext = machine->dead_threads;
+	machine->dead_threads = t;
+}
+
+void machine__sweep_threads(struct machine *machine, void (*mark)(void *arg), void *arg)
+{
+	struct thread **pp, *t;
+
+	for (t = machine->dead_threads; t; t = t->hnext)
+		t->held = false;
+	mark(arg);
+	for (pp = &machine->dead_threads; (t = *pp);) {
+		if (t->held) {
+			pp = &t->hnext;
+		} else {
+			*pp = t->hnext;
+			slab__free(&thread_slab, t);
+		}
+	}
 }
 
 void thread__set_comm(struct machines *m, struct thread *t, const char *comm)
@@ -212,16 +231,19 @@ struct thread *machine__findnew_thread_comm(struct machine *machine, struct mach
 
 void machine__delete_threads(struct machine *machine)
 {
+	struct thread *t, *n;
 	size_t i;
 
 	for (i = 0; i < machine->thash_size; i++) {
-		struct thread *t = machine->thash[i], *n;
-
-		for (; t; t = n) {
+		for (t = machine->thash[i]; t; t = n) {
 			n = t->hnext;
 			maps__put(t->maps);
 			slab__free(&thread_slab, t);
 		}
+	}
+	while ((t = machine->dead_threads)) {
+		machine->dead_threads = t->hnext;
+		slab__free(&thread_slab, t);
 	}
 	free(machine->thash);
 	machine->thash = NULL;

@@ -19,6 +19,7 @@ struct thread {
 	const char *comm;	/* interned: equal names share one pointer */
 	struct maps *maps;	/* NULL until its process maps something */
 	int vcpu;		/* from a "CPU <n>/KVM" comm, else -1 */
+	bool held;		/* machine__sweep_threads' mark */
 	struct thread *hnext;
 };
 
@@ -63,10 +64,22 @@ struct thread *thread__new_child(u32 pid, u32 tid, const struct thread *parent);
 /** machine__hash_thread - adds @t (a new tid) to @machine's hash, which then owns it. */
 void machine__hash_thread(struct machine *machine, struct thread *t);
 
-/** machine__unhash_thread - removes @t from @machine's hash and frees it. */
+/**
+ * machine__unhash_thread - removes @t (its tid given to a new thread) from
+ * @machine's hash: its maps go, the thread itself stays on the machine's
+ * dead list (what holds it, a row, still reads its pid, tid and comm).
+ */
 void machine__unhash_thread(struct machine *machine, struct thread *t);
 
-/** machine__delete_threads - frees every thread of @machine and the hash. */
+/**
+ * machine__sweep_threads - frees the dead threads of @machine that @mark
+ * does not mark held: @mark(@arg) sets thread.held on each thread it
+ * still holds (it is cleared before). For a caller that knows every holder
+ * (top, between refreshes: only rows hold threads there).
+ */
+void machine__sweep_threads(struct machine *machine, void (*mark)(void *arg), void *arg);
+
+/** machine__delete_threads - frees every thread of @machine (dead ones too) and the hash. */
 void machine__delete_threads(struct machine *machine);
 
 /** thread__set_comm - names @t (interned in @m) and takes its vCPU number from the name. */

@@ -137,11 +137,24 @@ static int top__refresh(struct top *top)
 	return 0;
 }
 
+static void top__mark_threads(void *arg)
+{
+	const struct top *top = arg;
+
+	hists__mark_threads(&top->base);
+}
+
 void top__after_show(struct top *top)
 {
 	/* The last snapshot stays: nothing comes to replace what decays. */
 	if (top->finished)
 		return;
+	/*
+	 * Threads whose tid was given to a new one are freed once no row
+	 * names them. Before the decay: the browser's view was regrouped from
+	 * these rows, so what it shows is marked too.
+	 */
+	machine__sweep_threads(&top->session->machines.host, top__mark_threads, top);
 	if (top->zero)
 		hists__reset(&top->base);
 	else if (!top->no_decay)

@@ -53,8 +53,11 @@
  *                       _text at ADDR), "module START LEN NAME" (a module
  *                       map, [NAME]), "comm PID TID NAME", "sample IP PID
  *                       TID CPU" (a kernel-mode sample), "usample IP PID
- *                       TID CPU" (a user-mode one); a FINISHED_ROUND
- *                       after every 1000 samples
+ *                       TID CPU" (a user-mode one), "mmap PID TID START
+ *                       LEN PGOFF NAME" (a user map, hex numbers), "exec
+ *                       PID TID NAME" (a COMM of an exec), "fork PID PPID
+ *                       TID PTID", "exit PID PPID TID PTID"; a
+ *                       FINISHED_ROUND after every 1000 samples
  *   kernel-g            kernel's, the samples with callchains: each sample
  *                       line's fields after the CPU, in hex (context
  *                       markers too: fffffffffffffe00 user, ...ff80
@@ -75,6 +78,7 @@
 
 #define KERNEL		1	/* PERF_RECORD_MISC_KERNEL */
 #define USER		2	/* PERF_RECORD_MISC_USER */
+#define COMM_EXEC	0x2000	/* PERF_RECORD_MISC_COMM_EXEC */
 
 const char *prog = "mkcrafted";
 
@@ -833,8 +837,8 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 			      one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)) };
 	struct buf d = { 0 };
 	char buf[4096], name[256], mname[300], *line;
-	u64 a, len, time = 1, nr = 0, chain[128], id;
-	unsigned pid, tid, cpu;
+	u64 a, len, pgoff, time = 1, nr = 0, chain[128], id;
+	unsigned pid, tid, ppid, ptid, cpu;
 	int used;
 
 	e[1].ids = &second_id;
@@ -853,6 +857,26 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 			rec_kmap(&d, a, len, 0, mname, time);
 		} else if (sscanf(line, "comm %u %u %255s", &pid, &tid, name) == 3) {
 			rec_comm(&d, pid, tid, name, time, one_id);
+		} else if (sscanf(line, "exec %u %u %255s", &pid, &tid, name) == 3) {
+			rec_begin(&d, REC_COMM, COMM_EXEC);
+			buf_u32(&d, pid);
+			buf_u32(&d, tid);
+			put_str(&d, name);
+			trailer(&d, pid, tid, time, one_id, 0);
+			rec_end(&d);
+		} else if (sscanf(line, "mmap %u %u %" SCNx64 " %" SCNx64 " %" SCNx64 " %255s", &pid,
+				  &tid, &a, &len, &pgoff, name) == 6) {
+			rec_mmap_mode(&d, USER, pid, tid, a, len, pgoff, name, time, one_id);
+		} else if (sscanf(line, "fork %u %u %u %u", &pid, &ppid, &tid, &ptid) == 4 ||
+			   sscanf(line, "exit %u %u %u %u", &pid, &ppid, &tid, &ptid) == 4) {
+			rec_begin(&d, line[0] == 'f' ? REC_FORK : REC_EXIT, 0);
+			buf_u32(&d, pid);
+			buf_u32(&d, ppid);
+			buf_u32(&d, tid);
+			buf_u32(&d, ptid);
+			buf_u64(&d, time);
+			trailer(&d, pid, tid, time, one_id, 0);
+			rec_end(&d);
 		} else if (sscanf(line, "sample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
 				  &used) == 4 ||
 			   sscanf(line, "usample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,

@@ -43,6 +43,8 @@ typedef int32_t s32;
 
 #define REC_MMAP		1
 #define REC_COMM		3
+#define REC_EXIT		4
+#define REC_FORK		7
 #define REC_SAMPLE		9
 #define REC_HEADER_ATTR		64
 #define REC_FINISHED_ROUND	68

@@ -625,6 +625,17 @@ void test_maps_insert_find(void)
 	maps_into_a_hole();
 }
 
+static struct thread *sweep_held;
+
+/* machine__sweep_threads' mark for test_thread_hash: *@arg is held. */
+static void sweep_mark(void *arg)
+{
+	struct thread **held = arg;
+
+	if (*held)
+		(*held)->held = true;
+}
+
 void test_thread_hash(void)
 {
 	enum { N = 5000 };	/* past several doublings of the hash */
@@ -673,11 +684,28 @@ void test_thread_hash(void)
 	CHECK(machine__findnew_thread(&m.host, &m, 1000, 90001) == late);
 	CHECK(late->pid == 1000 && late->maps == leader->maps && leader->maps->refcnt == 3);
 
-	/* Unhashed (a tid reused): gone, and its reference to the maps with it. */
+	/*
+	 * Unhashed (a tid reused): not found, its reference to the maps gone,
+	 * the thread itself kept (a row may name it) until a sweep finds it
+	 * unheld.
+	 */
 	machine__unhash_thread(&m.host, late);
 	CHECK(machine__find_thread(&m.host, 90001) == NULL);
 	CHECK(leader->maps->refcnt == 2);
 	CHECK(m.host.nr_threads == N + 2);
+	CHECK(m.host.dead_threads == late && late->tid == 90001 && late->pid == 1000 &&
+	      !late->maps);
+	t = machine__findnew_thread(&m.host, &m, 1000, 90002);
+	machine__unhash_thread(&m.host, t);
+	CHECK(m.host.dead_threads == t && t->hnext == late);
+	sweep_held = late;
+	machine__sweep_threads(&m.host, sweep_mark, &sweep_held);
+	CHECK(m.host.dead_threads == late && !late->hnext && late->held);
+	sweep_held = NULL;
+	machine__sweep_threads(&m.host, sweep_mark, &sweep_held);
+	CHECK(m.host.dead_threads == NULL);
+	late = machine__findnew_thread(&m.host, &m, 1000, 90003);
+	machine__unhash_thread(&m.host, late);	/* freed by machines__exit */
 
 	/*
 	 * A process without maps: its threads made later share the maps it

@@ -1,0 +1,42 @@
+#!/bin/bash
+# Threads whose tid a later FORK gives to a new thread, against perf
+# report: the rows of the old thread keep its pid and its last command
+# (an exec's), as perf's do, instead of taking the new thread's. Then
+# random histories of processes (tests/shell/lib-randmodel.py: forks,
+# exits and tids given again, execs, maps that overlap, samples in and
+# out of them), each read by both tools under several sort orders: the
+# same rows and counts.
+. tests/lib.sh
+need_perf
+command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
+MK=$TOOLS/mkcrafted
+rows() { grep -v '^#' | grep -v '^$' | tr -s ' ' | sed 's/ *$//'; }
+# same FILE SORT: perf's rows and pmukvm's are the same.
+same() {
+	perf report -i "$1" --stdio --sort "$2" 2>"$TMP/perf.err" | rows >"$TMP/want" ||
+		fail "perf report failed on $1"
+	$PMUKVM report -i "$1" --stdio --sort "$2" 2>"$TMP/err" | rows >"$TMP/got" ||
+		{ cat "$TMP/err"; fail "report failed on $1"; }
+	[ -s "$TMP/want" ] || { cat "$TMP/perf.err"; fail "perf printed no rows for $1"; }
+	diff -u "$TMP/want" "$TMP/got" >"$TMP/diff" || return 1
+}
+
+# Process 300 execs "omega", exits, and its tid is forked again from
+# "alpha": its sample (taken before the exec) is 300:omega in perf, and
+# the new thread's sample joins that row (perf's pid key groups by tid).
+printf '%s\n' "comm 100 100 alpha" "fork 300 100 300 100" "usample 401000 300 300 0" \
+	"exec 300 300 omega" "exit 300 300 300 300" "fork 300 100 300 100" \
+	"usample 402000 300 300 1" | "$MK" kernel "$TMP/reuse.data" || fail "mkcrafted failed"
+same "$TMP/reuse.data" pid || { cat "$TMP/diff"; fail "a reused tid: pmukvm and perf differ"; }
+grep -q ' 300:omega$' "$TMP/got" || { cat "$TMP/got"; fail "the old thread lost its command"; }
+
+n=0
+for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40}; seed++)); do
+	python3 tests/shell/lib-randmodel.py "$seed" >"$TMP/h.txt" || fail "lib-randmodel.py failed"
+	"$MK" kernel "$TMP/r.data" <"$TMP/h.txt" || fail "mkcrafted failed on seed $seed"
+	for s in comm,dso,sym pid,dso,sym dso,sym pid sym,pid; do
+		same "$TMP/r.data" "$s" || { cat "$TMP/diff"; fail "seed $seed, --sort $s: pmukvm and perf differ"; }
+		n=$((n + 1))
+	done
+done
+echo "a reused tid, and $n random histories and sorts: the same rows as perf"
