@@ -165,7 +165,7 @@ struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 		u32 sn = machine__dso_name(machine, short_name);
 
 		dso->short_name = machine->dso_names.strs[sn];
-	} else if (name[0] == '[' || !strncmp(name, "//", 2))
+	} else if (name[0] == '[')
 		dso->short_name = dso->long_name;
 	else
 		dso->short_name = basename_of(dso->long_name);

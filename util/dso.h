@@ -94,8 +94,9 @@ static inline struct symtab *dso__jit_syms(const struct dso *dso)
 
 /**
  * machine__findnew_dso - @machine's DSO of @name and @kind, created if
- * new (short name @short_name, or the base name of a path, or @name for
- * "[...]" and "//..." names). The machine owns it.
+ * new (short name @short_name, or @name for "[...]" names, or else the
+ * part after the last '/', as perf names them: "//anon" is "anon"). The
+ * machine owns it.
  */
 struct dso *machine__findnew_dso(struct machine *machine, const char *name,
 				 enum dso_kind kind, const char *short_name);

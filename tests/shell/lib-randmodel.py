@@ -37,7 +37,7 @@ def history(seed):
         if k < 0.25:
             start = r.choice(BASES) + r.choice([0, 0, 0x800, 0x1000, 0x2000])
             length = r.choice([0x1000, 0x2000, 0x3000, 0x10000, 0x800])
-            out.append("mmap %d %d %x %x %x %s" % (p, t, start, length,
+            out.append("%s %d %d %x %x %x %s" % (r.choice(["mmap", "mmap", "dmmap"]), p, t, start, length,
                                                   r.choice([0, 0, 0x1000, 0x2000]),
                                                   r.choice(NAMES)))
         elif k < 0.33:

@@ -54,7 +54,8 @@
  *                       map, [NAME]), "comm PID TID NAME", "sample IP PID
  *                       TID CPU" (a kernel-mode sample), "usample IP PID
  *                       TID CPU" (a user-mode one), "mmap PID TID START
- *                       LEN PGOFF NAME" (a user map, hex numbers), "exec
+ *                       LEN PGOFF NAME" (a user map, hex numbers; "dmmap":
+ *                       a data map), "exec
  *                       PID TID NAME" (a COMM of an exec), "fork PID PPID
  *                       TID PTID", "exit PID PPID TID PTID"; a
  *                       FINISHED_ROUND after every 1000 samples
@@ -79,6 +80,7 @@
 #define KERNEL		1	/* PERF_RECORD_MISC_KERNEL */
 #define USER		2	/* PERF_RECORD_MISC_USER */
 #define COMM_EXEC	0x2000	/* PERF_RECORD_MISC_COMM_EXEC */
+#define MMAP_DATA	0x2000	/* PERF_RECORD_MISC_MMAP_DATA */
 
 const char *prog = "mkcrafted";
 
@@ -865,8 +867,11 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 			trailer(&d, pid, tid, time, one_id, 0);
 			rec_end(&d);
 		} else if (sscanf(line, "mmap %u %u %" SCNx64 " %" SCNx64 " %" SCNx64 " %255s", &pid,
+				  &tid, &a, &len, &pgoff, name) == 6 ||
+			   sscanf(line, "dmmap %u %u %" SCNx64 " %" SCNx64 " %" SCNx64 " %255s", &pid,
 				  &tid, &a, &len, &pgoff, name) == 6) {
-			rec_mmap_mode(&d, USER, pid, tid, a, len, pgoff, name, time, one_id);
+			rec_mmap_mode(&d, line[0] == 'd' ? USER | MMAP_DATA : USER, pid, tid, a, len,
+				      pgoff, name, time, one_id);
 		} else if (sscanf(line, "fork %u %u %u %u", &pid, &ppid, &tid, &ptid) == 4 ||
 			   sscanf(line, "exit %u %u %u %u", &pid, &ppid, &tid, &ptid) == 4) {
 			rec_begin(&d, line[0] == 'f' ? REC_FORK : REC_EXIT, 0);

@@ -3,9 +3,9 @@
 # report: the rows of the old thread keep its pid and its last command
 # (an exec's), as perf's do, instead of taking the new thread's. Then
 # random histories of processes (tests/shell/lib-randmodel.py: forks,
-# exits and tids given again, execs, maps that overlap, samples in and
-# out of them), each read by both tools under several sort orders: the
-# same rows and counts.
+# exits and tids given again, execs, code and data maps that overlap,
+# anonymous ones among them, samples in and out of them), each read by
+# both tools under several sort orders: the same rows and counts.
 . tests/lib.sh
 need_perf
 command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
