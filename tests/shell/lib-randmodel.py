@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Random histories of processes for mkcrafted's kernel shape, on stdout.
 
-Usage: lib-randmodel.py SEED
+Usage: lib-randmodel.py SEED [g]
 
 A few processes and threads, in time order: COMMs and exec COMMs, user
 MMAPs that overlap and replace each other (a few file names, anonymous
 and special ones), FORKs of threads and of processes (a tid given again
 after its thread exited among them), EXITs, and user samples at addresses
 in and around the maps, now and then with a pid or tid that no FORK made.
-The same SEED gives the same history. The names of the commands are all
+With g, each sample has a user call
+chain (for mkcrafted kernel-g) of up to four return addresses, in and out
+of the maps. The same SEED gives the same history. The names of the commands are all
 five bytes: perf sizes its command column by each thread's last command
 and cuts longer ones (a known difference, pmukvm-report(1)).
 """
@@ -21,7 +23,7 @@ COMMS = ["alpha", "bravo", "gamma", "delta", "omega"]
 BASES = [0x400000, 0x401000, 0x500000, 0x7f0000000000, 0x7f0000001000, 0x7f0000003000]
 
 
-def history(seed):
+def history(seed, chains=False):
     r = random.Random(seed)
     procs = {100: [100]}
     next_pid = 200
@@ -69,9 +71,14 @@ def history(seed):
                     sp, st = p, t
                 else:
                     sp, st = r.choice([p, 999]), r.choice([t, 998])
-                out.append("usample %x %d %d %d" % (ip, sp, st, r.randrange(2)))
+                line = "usample %x %d %d %d" % (ip, sp, st, r.randrange(2))
+                if chains:
+                    frames = [ip] + [r.choice(BASES) + r.randrange(0, 0x3000, 0x8)
+                                     for _ in range(r.randint(0, 4))]
+                    line += " fffffffffffffe00 " + " ".join("%x" % f for f in frames)
+                out.append(line)
     return out
 
 
 if __name__ == "__main__":
-    print("\n".join(history(int(sys.argv[1]))))
+    print("\n".join(history(int(sys.argv[1]), len(sys.argv) > 2 and sys.argv[2] == "g")))

@@ -4,20 +4,23 @@
 # (an exec's), as perf's do, instead of taking the new thread's. Then
 # random histories of processes (tests/shell/lib-randmodel.py: forks,
 # exits and tids given again, execs, code and data maps that overlap,
-# anonymous ones among them, samples in and out of them), each read by
-# both tools under several sort orders: the same rows and counts.
+# anonymous ones among them, samples in and out of them; call chains
+# for --children), each read by both tools under several sort orders:
+# the same rows and counts.
 . tests/lib.sh
 need_perf
 command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
 MK=$TOOLS/mkcrafted
 rows() { grep -v '^#' | grep -v '^$' | tr -s ' ' | sed 's/ *$//'; }
-# same FILE SORT: perf's rows and pmukvm's are the same.
+# same FILE SORT [OPTION...]: perf's rows and pmukvm's are the same.
 same() {
-	perf report -i "$1" --stdio --sort "$2" 2>"$TMP/perf.err" | rows >"$TMP/want" ||
-		fail "perf report failed on $1"
-	$PMUKVM report -i "$1" --stdio --sort "$2" 2>"$TMP/err" | rows >"$TMP/got" ||
-		{ cat "$TMP/err"; fail "report failed on $1"; }
-	[ -s "$TMP/want" ] || { cat "$TMP/perf.err"; fail "perf printed no rows for $1"; }
+	local f=$1 s=$2
+	shift 2
+	perf report -i "$f" --stdio --sort "$s" "$@" 2>"$TMP/perf.err" | rows >"$TMP/want" ||
+		fail "perf report failed on $f"
+	$PMUKVM report -i "$f" --stdio --sort "$s" "$@" 2>"$TMP/err" | rows >"$TMP/got" ||
+		{ cat "$TMP/err"; fail "report failed on $f"; }
+	[ -s "$TMP/want" ] || { cat "$TMP/perf.err"; fail "perf printed no rows for $f"; }
 	diff -u "$TMP/want" "$TMP/got" >"$TMP/diff" || return 1
 }
 
@@ -36,6 +39,17 @@ for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40}; seed++)); do
 	"$MK" kernel "$TMP/r.data" <"$TMP/h.txt" || fail "mkcrafted failed on seed $seed"
 	for s in comm,dso,sym pid,dso,sym dso,sym pid sym,pid; do
 		same "$TMP/r.data" "$s" || { cat "$TMP/diff"; fail "seed $seed, --sort $s: pmukvm and perf differ"; }
+		n=$((n + 1))
+	done
+done
+# With call chains: --children's rows (a frame's row counts each sample
+# whose chain passes it once), from frames in and out of the maps.
+for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40} / 2; seed++)); do
+	python3 tests/shell/lib-randmodel.py "$seed" g >"$TMP/h.txt" || fail "lib-randmodel.py failed"
+	"$MK" kernel-g "$TMP/g.data" <"$TMP/h.txt" || fail "mkcrafted failed on seed $seed"
+	for s in comm,dso,sym pid,sym; do
+		same "$TMP/g.data" "$s" --children -g none ||
+			{ cat "$TMP/diff"; fail "seed $seed, -g, --sort $s: pmukvm and perf differ"; }
 		n=$((n + 1))
 	done
 done
