@@ -1527,12 +1527,15 @@ u64 hists__count_held(struct hists *hists, struct hist_entry ***rows)
 
 		machines__resolve_held(&al);
 		k.sym = al.sym;
+		/* As lookup_symbol's: a module's address from its start (al.map: none here). */
+		if (k.dso && k.dso->kind == DSO_MODULE)
+			k.addr = h->k.addr - h->map_start;
 		if (al.sym) {
-			k.addr = 0;
 			if (symbol__is_object(al.sym))
-				k.obj_off = symbol__object_offset(k.dso, al.sym, h->k.addr, false,
+				k.obj_off = symbol__object_offset(k.dso, al.sym, k.addr, false,
 								  k.machine ? k.machine->reloc : 0,
 								  h->map_start, h->map_pgoff);
+			k.addr = 0;
 		}
 		hash = key_hash(hists->fields, &k);
 		he = hists__lookup(hists, &k, hash);

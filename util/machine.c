@@ -446,7 +446,14 @@ lookup_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 
 {
 	switch (dso->kind) {
 	case DSO_KERNEL:
+		al->sym = kernel_symbol(machine, dso, ip, reloc, hint);
+		break;
 	case DSO_MODULE:
+		/*
+		 * Unresolved, a module's address is shown as perf's: from the
+		 * module's start (kernel maps' pgoff is their start: identity).
+		 */
+		al->addr = ip - map_start;
 		al->sym = kernel_symbol(machine, dso, ip, reloc, hint);
 		break;
 	case DSO_USER:
@@ -471,6 +478,9 @@ void machines__resolve_held(struct addr_location *al)
 {
 	al->held = false;
 	al->sym = kernel_symbol(al->machine, al->dso, al->addr, al->machine->reloc, NULL);
+	/* As lookup_symbol's: a module's address from the module's start. */
+	if (al->map && al->dso->kind == DSO_MODULE)
+		al->addr -= al->map->start;
 }
 
 void machines__resolve_held_frames(struct machines *m, struct callchain_frame *frames,
@@ -598,6 +608,8 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 	/* What sym_lookup__run would set when it finds nothing. */
 	if (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO)
 		al->addr = s->ip - map->start + map->pgoff;
+	else if (map->dso->kind == DSO_MODULE)
+		al->addr = s->ip - map->start;
 	return true;
 }
 

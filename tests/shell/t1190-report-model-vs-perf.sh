@@ -5,8 +5,8 @@
 # random histories of processes (tests/shell/lib-randmodel.py: forks,
 # exits and tids given again, execs, code and data maps that overlap,
 # anonymous ones among them, samples in and out of them; call chains
-# for --children), each read by both tools under several sort orders:
-# the same rows and counts.
+# for --children; the host kernel and its modules), each read by both
+# tools under several sort orders: the same rows and counts.
 . tests/lib.sh
 need_perf
 command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
@@ -50,6 +50,21 @@ for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40} / 2; seed++)); do
 	for s in comm,dso,sym pid,sym; do
 		same "$TMP/g.data" "$s" --children -g none ||
 			{ cat "$TMP/diff"; fail "seed $seed, -g, --sort $s: pmukvm and perf differ"; }
+		n=$((n + 1))
+	done
+done
+# With the host kernel and two modules (a random kallsyms copy for both
+# tools, data symbols among them): rows of module symbols, of data
+# objects in modules (perf's offset after the name), and of module
+# addresses no symbol covers (printed from the module's start, as perf).
+for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40} / 2; seed++)); do
+	python3 tests/shell/lib-randmodel.py "$seed" k >"$TMP/h.txt" &&
+		python3 tests/shell/lib-randmodel.py "$seed" kallsyms >"$TMP/ks" ||
+		fail "lib-randmodel.py failed"
+	"$MK" kernel "$TMP/k.data" <"$TMP/h.txt" || fail "mkcrafted failed on seed $seed"
+	for s in comm,dso,sym dso,sym; do
+		same "$TMP/k.data" "$s" --kallsyms "$TMP/ks" ||
+			{ cat "$TMP/diff"; fail "seed $seed, kernel, --sort $s: pmukvm and perf differ"; }
 		n=$((n + 1))
 	done
 done
