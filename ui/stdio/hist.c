@@ -540,13 +540,17 @@ static u64 col_period(const struct hist_entry *he, enum output_col col)
  * value to two decimals, ties to even. v * 100 is that value within an
  * ulp or two, so away from a half (by far more than the error) its
  * rounding is printf's; near a half (a row of 1 sample in 20,000 is
- * 0.005%), fma's v * 100 less the half, rounded once, has the exact
- * difference's sign, and is 0 only at a tie.
+ * 0.005%), v * 100 less the half is taken in long double, where both are
+ * exact (53 bits times 7, and a multiple of a half), and so is their
+ * difference: its sign says which way, 0 a tie. (fma would do it in one
+ * rounding, but it is libm's, which pmukvm only opens where a command
+ * needs it: tests/shell/t0150.)
  */
 int percent__snprint(char *buf, size_t len, int width, double v)
 {
 	char tmp[32], *p = tmp + sizeof(tmp);
-	double x = v * 100, fl, d;
+	double x = v * 100, fl;
+	long double d;
 	u64 n;
 	size_t l, pad;
 
@@ -554,7 +558,7 @@ int percent__snprint(char *buf, size_t len, int width, double v)
 		return snprintf(buf, len, "%*.2f%%", width, v);
 	fl = floor(x);
 	if (fabs(x - fl - 0.5) < 1e-6) {
-		d = fma(v, 100, -(fl + 0.5));
+		d = (long double)v * 100 - ((long double)fl + 0.5L);
 		n = (u64)fl + (d > 0 || (d == 0 && ((u64)fl & 1)));
 	} else {
 		n = (u64)fl + (x - fl > 0.5);
