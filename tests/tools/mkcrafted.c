@@ -189,15 +189,22 @@ static void rec_mmap(struct buf *b, u32 pid, u64 start, u64 len, const char *nam
 	rec_mmap_mode(b, USER, pid, pid, start, len, 0, name, time, id);
 }
 
-static void rec_comm_cpu(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id,
-			 u32 cpu)
+/* A COMM record with @misc (COMM_EXEC: an exec's). */
+static void rec_comm_mode(struct buf *b, u16 misc, u32 pid, u32 tid, const char *comm, u64 time,
+			  u64 id, u32 cpu)
 {
-	rec_begin(b, REC_COMM, 0);
+	rec_begin(b, REC_COMM, misc);
 	buf_u32(b, pid);
 	buf_u32(b, tid);
 	put_str(b, comm);
 	trailer(b, pid, tid, time, id, cpu);
 	rec_end(b);
+}
+
+static void rec_comm_cpu(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id,
+			 u32 cpu)
+{
+	rec_comm_mode(b, 0, pid, tid, comm, time, id, cpu);
 }
 
 static void rec_comm(struct buf *b, u32 pid, u32 tid, const char *comm, u64 time, u64 id)
@@ -860,12 +867,7 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 		} else if (sscanf(line, "comm %u %u %255s", &pid, &tid, name) == 3) {
 			rec_comm(&d, pid, tid, name, time, one_id);
 		} else if (sscanf(line, "exec %u %u %255s", &pid, &tid, name) == 3) {
-			rec_begin(&d, REC_COMM, COMM_EXEC);
-			buf_u32(&d, pid);
-			buf_u32(&d, tid);
-			put_str(&d, name);
-			trailer(&d, pid, tid, time, one_id, 0);
-			rec_end(&d);
+			rec_comm_mode(&d, COMM_EXEC, pid, tid, name, time, one_id, 0);
 		} else if (sscanf(line, "mmap %u %u %" SCNx64 " %" SCNx64 " %" SCNx64 " %255s", &pid,
 				  &tid, &a, &len, &pgoff, name) == 6 ||
 			   sscanf(line, "dmmap %u %u %" SCNx64 " %" SCNx64 " %" SCNx64 " %255s", &pid,
