@@ -1527,9 +1527,8 @@ u64 hists__count_held(struct hists *hists, struct hist_entry ***rows)
 
 		machines__resolve_held(&al);
 		k.sym = al.sym;
-		/* As lookup_symbol's: a module's address from its start (al.map: none here). */
-		if (k.dso && k.dso->kind == DSO_MODULE)
-			k.addr = h->k.addr - h->map_start;
+		/* As lookup_symbol's (al.map: none here); a held sample's map is a kernel's. */
+		k.addr = dso_addr(h->map_start, h->map_pgoff, h->k.addr);
 		if (al.sym) {
 			if (symbol__is_object(al.sym))
 				k.obj_off = symbol__object_offset(k.dso, al.sym, k.addr, false,

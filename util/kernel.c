@@ -239,7 +239,7 @@ static void guest__add_module(struct machines *m, struct machine *machine,
 		machines__warn_once(m, "%s: module %s [%#" PRIx64 "-%#" PRIx64 ") in %s overlaps "
 				    "the core kernel (kallsyms/modules inconsistency)",
 				    machine->name, km->name, km->start, km->start + km->size, src);
-	machine__add_kmap(machine, km->start, km->start + km->size, km->start, dso);
+	machine__add_kmap(machine, km->start, km->start + km->size, 0, dso);
 }
 
 /*

@@ -54,7 +54,10 @@ void guest__build_kmaps(struct machines *m, struct machine *machine);
 void guest__record_module(struct machines *m, struct machine *machine, u64 start,
 			  u64 end, const char *filename);
 
-/** machine__add_kmap - maps [@start, @end) of @machine's kernel space to @dso. */
+/**
+ * machine__add_kmap - maps [@start, @end) of @machine's kernel space to @dso;
+ * @pgoff as struct map's: @start for the kernel, 0 for a module.
+ */
 void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
 		       struct dso *dso);
 

@@ -230,7 +230,7 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 
 		free(mod);
 		free(dname);
-		machine__add_kmap(machine, start, end, start, dso);
+		machine__add_kmap(machine, start, end, 0, dso);
 	}
 }
 
@@ -449,16 +449,12 @@ lookup_symbol(const struct machine *machine, const struct dso *dso, u64 ip, s64 
 		al->sym = kernel_symbol(machine, dso, ip, reloc, hint);
 		break;
 	case DSO_MODULE:
-		/*
-		 * Unresolved, a module's address is shown as perf's: from the
-		 * module's start (kernel maps' pgoff is their start: identity).
-		 */
-		al->addr = ip - map_start;
+		al->addr = dso_addr(map_start, map_pgoff, ip);
 		al->sym = kernel_symbol(machine, dso, ip, reloc, hint);
 		break;
 	case DSO_USER:
 	case DSO_VDSO: {
-		u64 off = ip - map_start + map_pgoff, vaddr;
+		u64 off = dso_addr(map_start, map_pgoff, ip), vaddr;
 
 		al->addr = off;
 		if (dso->elf && elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
@@ -478,9 +474,8 @@ void machines__resolve_held(struct addr_location *al)
 {
 	al->held = false;
 	al->sym = kernel_symbol(al->machine, al->dso, al->addr, al->machine->reloc, NULL);
-	/* As lookup_symbol's: a module's address from the module's start. */
-	if (al->map && al->dso->kind == DSO_MODULE)
-		al->addr -= al->map->start;
+	if (al->map)
+		al->addr = map__dso_addr(al->map, al->addr);
 }
 
 void machines__resolve_held_frames(struct machines *m, struct callchain_frame *frames,
@@ -606,10 +601,9 @@ static bool resolve(struct machines *m, const struct perf_sample *s,
 	lk->map_start = map->start;
 	lk->map_pgoff = map->pgoff;
 	/* What sym_lookup__run would set when it finds nothing. */
-	if (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO)
-		al->addr = s->ip - map->start + map->pgoff;
-	else if (map->dso->kind == DSO_MODULE)
-		al->addr = s->ip - map->start;
+	if (map->dso->kind == DSO_USER || map->dso->kind == DSO_VDSO ||
+	    map->dso->kind == DSO_MODULE)
+		al->addr = map__dso_addr(map, s->ip);
 	return true;
 }
 
@@ -896,7 +890,7 @@ u64 symbol__object_offset(const struct dso *dso, const struct symbol *sym, u64 a
 		 * prints what that subtraction gives.
 		 */
 		if (addr_is_ip) {
-			u64 off = addr - map_start + map_pgoff;
+			u64 off = dso_addr(map_start, map_pgoff, addr);
 
 			if (!dso->elf || !elf_image__offset_to_vaddr(dso->elf, off, &vaddr))
 				return 0;

@@ -10,11 +10,35 @@
 
 struct dso;
 
-/** struct map - [start, end) of a process or kernel address space. */
+/**
+ * struct map - [start, end) of a process or kernel address space.
+ * @pgoff: the address, in the DSO's own terms, that @start maps: a file
+ * offset for a process's map, 0 for a kernel module (its addresses
+ * counted from its start, as perf holds them), @start for the kernel
+ * (its addresses are the machine's). map__dso_addr applies it.
+ */
 struct map {
 	u64 start, end, pgoff;
 	struct dso *dso;
 };
+
+/** dso_addr - @ip of a map from @start whose DSO address there is @pgoff, in the DSO's terms. */
+static inline u64 dso_addr(u64 start, u64 pgoff, u64 ip)
+{
+	return ip - start + pgoff;
+}
+
+/** map__dso_addr - @ip, an address in @map, in its DSO's terms. */
+static inline u64 map__dso_addr(const struct map *map, u64 ip)
+{
+	return dso_addr(map->start, map->pgoff, ip);
+}
+
+/** map__ip - the address in @map of @addr in its DSO's terms: map__dso_addr undone. */
+static inline u64 map__ip(const struct map *map, u64 addr)
+{
+	return addr - map->pgoff + map->start;
+}
 
 /**
  * struct maps - non-overlapping maps in address order; shared by a

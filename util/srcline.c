@@ -238,7 +238,7 @@ const char *srcline__get(struct srcline_cache *c, const struct addr_location *al
 		if (c->slots[j].dso == dso && c->slots[j].addr == addr)
 			return c->slots[j].text;
 	/* al->addr: a user DSO's file offset, a kernel's address, a module's from its start. */
-	vaddr = dso->kind == DSO_MODULE ? addr + al->map->start : addr;
+	vaddr = dso->kind == DSO_MODULE ? map__ip(al->map, addr) : addr;
 	if ((dso->kind == DSO_USER || dso->kind == DSO_VDSO) && dso->elf &&
 	    !elf_image__offset_to_vaddr(dso->elf, addr, &vaddr))
 		vaddr = addr;
