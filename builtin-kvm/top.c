@@ -327,6 +327,7 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	top.so = user;
 	sort_order__full(&user, &top.so);
 	hists__init(&top.base, &user);
+	top.base.track_made = true;	/* the snapshots group its rows */
 	ret = 1;
 	i = top__open(&top);
 	if (top.fellback)

@@ -893,6 +893,10 @@ void hists__reset(struct hists *hists)
 	hists->nr_hidden = 0;
 	hists->hidden_period = 0;
 	memset(hists->mode_samples, 0, sizeof(hists->mode_samples));
+	free(hists->made);
+	hists->made = NULL;
+	hists->alloc_made = 0;
+	hists->nr_made = 0;
 }
 
 void hists__exit(struct hists *hists)
@@ -1027,6 +1031,10 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 
 	entry_of_key(he, hists->with_more || (hists->fields & MORE_FIELDS) ?
 			 hists__new_more(hists) : NULL, k);
+	if (hists->track_made) {
+		ALLOC_GROW(hists->made, (size_t)idx + 1, hists->alloc_made);
+		hists->made[idx] = hists->nr_made++;
+	}
 	/*
 	 * The first sample's offset in a data object: the row keeps it in
 	 * its split by mode, made now (no period yet, so exact from here).
@@ -2151,6 +2159,38 @@ void hists__sort_final(struct hists *hists)
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
 	hists__sort_rows(hists, hists->sorted, n);
+}
+
+struct row_made {
+	u64 made;
+	u32 idx;
+};
+
+static int cmp_row_made(const void *a, const void *b)
+{
+	const struct row_made *x = a, *y = b;
+
+	return x->made < y->made ? -1 : x->made > y->made;
+}
+
+u32 *hists__rows_made(const struct hists *hists, size_t *n)
+{
+	size_t cap = hists->nr_entries ? hists->nr_entries : 1, k = 0, i;
+	struct row_made *rm = xmalloc(cap * sizeof(*rm));
+	u32 *idx = xmalloc(cap * sizeof(*idx)), r;
+
+	for (i = 0; i < hists->table_size; i++) {
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext) {
+			rm[k].made = hists->track_made ? hists->made[r] : r;
+			rm[k++].idx = r;
+		}
+	}
+	qsort(rm, k, sizeof(*rm), cmp_row_made);
+	for (i = 0; i < k; i++)
+		idx[i] = rm[i].idx;
+	free(rm);
+	*n = k;
+	return idx;
 }
 
 void hists__mark_threads(const struct hists *hists)

@@ -380,6 +380,16 @@ struct hists {
 	u32 next_row;
 	u32 free_rows;
 	/*
+	 * Top's base (@track_made): when each row was made, by index (an
+	 * index the decay frees goes to a newer row), so that the views
+	 * grouped from the base take its rows in that order: a view's row
+	 * is then its group's first, as perf's (hists__rows_made).
+	 */
+	bool track_made;
+	u64 *made;
+	size_t alloc_made;
+	u64 nr_made;
+	/*
 	 * The chunks' memory (hist.c's row areas): one chunk an area at
 	 * first, then ROW_AREA_CHUNKS in an area of huge pages. The chunks
 	 * not yet handed out start at @area_next.
@@ -602,6 +612,14 @@ void hists__reset(struct hists *hists);
  * (top).
  */
 void hists__decay(struct hists *hists);
+
+/**
+ * hists__rows_made - the indices of @hists' rows (in its table), in the
+ * order the rows were made (@track_made; else by index, which is that
+ * order where no row was dropped), for a view that groups them: xmalloc'd,
+ * their number in @n.
+ */
+u32 *hists__rows_made(const struct hists *hists, size_t *n);
 
 /**
  * hists__mark_threads - sets thread.held on each thread a row of @hists

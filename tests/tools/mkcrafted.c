@@ -57,7 +57,8 @@
  *                       LEN PGOFF NAME" (a user map, hex numbers; "dmmap":
  *                       a data map), "exec
  *                       PID TID NAME" (a COMM of an exec), "fork PID PPID
- *                       TID PTID", "exit PID PPID TID PTID"; a
+ *                       TID PTID", "exit PID PPID TID PTID", "wait NS"
+ *                       (the next record NS later, decimal); a
  *                       FINISHED_ROUND after every 1000 samples
  *   kernel-g            kernel's, the samples with callchains: each sample
  *                       line's fields after the CPU, in hex (context
@@ -859,7 +860,9 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 			line++;
 			id = second_id;
 		}
-		if (sscanf(line, "text %" SCNx64, &a) == 1) {
+		if (sscanf(line, "wait %" SCNu64, &a) == 1) {
+			time += a;
+		} else if (sscanf(line, "text %" SCNx64, &a) == 1) {
 			rec_kmap(&d, a, UINT64_MAX - a, a, "[kernel.kallsyms]_text", time);
 		} else if (sscanf(line, "module %" SCNx64 " %" SCNx64 " %255s", &a, &len, name) == 3) {
 			snprintf(mname, sizeof(mname), "[%s]", name);

@@ -391,6 +391,61 @@ void test_hists_sort_scratch(void)
 }
 
 /*
+ * hists__rows_made: with track_made, the rows in the order they were
+ * made, also where the decay dropped older rows and new ones took their
+ * indices (the index order puts those first); without it, by index.
+ */
+void test_hists_rows_made(void)
+{
+	struct thread t = { .pid = 1, .tid = 1, .comm = "x", .vcpu = -1 };
+	struct dso d = { .short_name = (char *)"d", .name_hash = 3 };
+	struct sort_order so;
+	struct hists h;
+	struct err err;
+	size_t n, i;
+	u32 *idx;
+	int bad = 0;
+
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	hists__init(&h, &so);
+	h.track_made = true;
+	/* rows 0..9: the even ones of period 1 (the decay drops them), the odd of 64 */
+	for (i = 0; i < 10; i++) {
+		struct addr_location al = { .thread = &t, .dso = &d, .addr = 0x1000 + i,
+					    .level = '.', .cpumode = 2 };
+
+		hists__add(&h, &al, i % 2 ? 64 : 1);
+	}
+	hists__decay(&h);
+	CHECK(h.nr_entries == 5);
+	/* five new rows take the five freed indices */
+	for (i = 0; i < 5; i++) {
+		struct addr_location al = { .thread = &t, .dso = &d, .addr = 0x2000 + i,
+					    .level = '.', .cpumode = 2 };
+
+		hists__add(&h, &al, 8);
+	}
+	idx = hists__rows_made(&h, &n);
+	CHECK(n == 10);
+	for (i = 0; i < n; i++) {
+		const struct hist_entry *he = hists__row(&h, idx[i]);
+		u64 want = i < 5 ? 0x1000 + 2 * i + 1 : 0x2000 + i - 5;
+
+		bad += hist_entry__addr(he) != want;
+	}
+	CHECK(bad == 0);
+	free(idx);
+	/* untracked: by index */
+	h.track_made = false;
+	idx = hists__rows_made(&h, &n);
+	for (i = 1; i < n; i++)
+		bad += idx[i - 1] >= idx[i];
+	CHECK(bad == 0);
+	free(idx);
+	hists__exit(&h);
+}
+
+/*
  * top's decay drops rows that reach zero; their memory goes to the next
  * new rows. A sample of a dropped row's fields makes a row in the table
  * again (not one counted off it through the last row or the cache).

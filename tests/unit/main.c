@@ -43,6 +43,7 @@ void test_hists_row_cache(void);
 void test_kernel_beside(void);
 void test_hists_sort_scratch(void);
 void test_hists_decay_reuse(void);
+void test_hists_rows_made(void);
 void test_hists_mode_split(void);
 void test_hists_row_layout(void);
 void test_hists_row_chunks(void);
@@ -134,6 +135,7 @@ static const struct unit_test tests[] = {
 	{ "kernel_beside", test_kernel_beside },
 	{ "hists_sort_scratch", test_hists_sort_scratch },
 	{ "hists_decay_reuse", test_hists_decay_reuse },
+	{ "hists_rows_made", test_hists_rows_made },
 	{ "hists_mode_split", test_hists_mode_split },
 	{ "hists_row_layout", test_hists_row_layout },
 	{ "hists_row_chunks", test_hists_row_chunks },

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "ui/stdio.h"
@@ -21,7 +22,8 @@ void top__print_snapshot(struct top *top, FILE *fp)
 	u64 total = 0, gk = m[PERF_RECORD_MISC_GUEST_KERNEL], gu = m[PERF_RECORD_MISC_GUEST_USER];
 	char when[64];
 	time_t t = time(NULL);
-	size_t i;
+	size_t i, n;
+	u32 *idx;
 	int k;
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
@@ -44,19 +46,22 @@ void top__print_snapshot(struct top *top, FILE *fp)
 		"user %.1f%%)\n", percent(gk + gu, total), percent(gk, total), percent(gu, total),
 		percent(total - gk - gu, total), percent(m[PERF_RECORD_MISC_KERNEL], total),
 		percent(m[PERF_RECORD_MISC_USER], total));
-	/* The base keeps every key apart; the snapshot groups by --sort. */
+	/*
+	 * The base keeps every key apart; the snapshot groups by --sort,
+	 * each group's row made by its oldest (its first sample's thread,
+	 * level, data object offset).
+	 */
 	hists__init(&view, &top->so);
-	for (i = 0; i < top->base.table_size; i++) {
-		for (const struct hist_entry *he = hists__chain(&top->base, top->base.table[i]); he;
-		     he = hists__chain(&top->base, he->hnext)) {
-			struct hist_entry *row = hists__add_entry(&view, he);
+	idx = hists__rows_made(&top->base, &n);
+	for (i = 0; i < n; i++) {
+		const struct hist_entry *he = hists__row(&top->base, idx[i]);
+		struct hist_entry *row = hists__add_entry(&view, he);
 
-			/* -g: the view's own trees, merged (hists__exit frees them) */
-			if (hist_entry__callchain(he))
-				callchain__merge(hist_entry__callchain_p(row),
-						 hist_entry__callchain(he));
-		}
+		/* -g: the view's own trees, merged (hists__exit frees them) */
+		if (hist_entry__callchain(he))
+			callchain__merge(hist_entry__callchain_p(row), hist_entry__callchain(he));
 	}
+	free(idx);
 	hists__sort(&view);
 	hists__fprintf(&view, &sopts, fp);
 	fprintf(fp, "\n");

@@ -432,20 +432,12 @@ static void hb__set_trees(struct hists_browser *hb, struct tree_src *src, size_t
 	}
 }
 
-/* qsort's compare of row indices. */
-static int cmp_u32(const void *a, const void *b)
-{
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Regroups the base into the view; column widths follow the rows. */
 static void hb__rebuild(struct hists_browser *hb)
 {
 	struct sort_order so = hb->view.so;
 	struct tree_src *src = NULL;
-	size_t i, r, nr_src = 0, alloc_src = 0, nr_idx = 0;
+	size_t i, r, nr_src = 0, alloc_src = 0, nr_idx;
 	u32 *idx;
 	int k;
 	char buf[512];
@@ -461,15 +453,11 @@ static void hb__rebuild(struct hists_browser *hb)
 	hb->nr_samples = hists__nr_samples(hb->base);
 	memcpy(hb->mode_samples, hb->base->mode_samples, sizeof(hb->mode_samples));
 	/*
-	 * The base's rows in the order they were made (by index): a row of
-	 * the view is made by the first, and so has the thread of the first
-	 * sample, which --children -g's order looks at (hists->depth_order).
+	 * The base's rows in the order they were made: a row of the view is
+	 * made by the first, and so has the thread of the first sample
+	 * (which --children -g's order looks at: hists->depth_order).
 	 */
-	idx = xmalloc((hb->base->nr_entries ? hb->base->nr_entries : 1) * sizeof(*idx));
-	for (i = 0; i < hb->base->table_size; i++)
-		for (r = hb->base->table[i]; r != HIST_ROW_NONE; r = hists__row(hb->base, r)->hnext)
-			idx[nr_idx++] = (u32)r;
-	qsort(idx, nr_idx, sizeof(*idx), cmp_u32);
+	idx = hists__rows_made(hb->base, &nr_idx);
 	for (i = 0; i < nr_idx; i++) {
 		struct hist_entry *he = hists__row(hb->base, idx[i]), *row;
 
