@@ -355,8 +355,25 @@ static int sample_cpu(const struct evsel *evsel, const struct perf_sample *sampl
 }
 
 /*
+ * A sample --guest/--host leaves out: never resolved, no row, but in the
+ * event's total as a hidden row's (perf kvm filters it so): the shares
+ * are of every sample unless --percentage relative.
+ */
+static void report__filter_mode(struct report *rep, struct evsel *evsel,
+				const struct perf_sample *sample)
+{
+	struct hists *h = report__hists(rep, evsel);
+
+	h->nr_filtered++;
+	h->nr_samples++;
+	h->total_period += sample->period;
+	h->nr_hidden++;
+	h->hidden_period += sample->period;
+}
+
+/*
  * --time and --cpu drop a sample before anything counts it, as perf's;
- * --guest/--host: filtered samples are counted, never resolved.
+ * --guest/--host: report__filter_mode.
  */
 static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 			const struct perf_sample *sample)
@@ -371,7 +388,7 @@ static bool report_skip(struct perf_tool *tool, struct evsel *evsel,
 
 	if (cpumode__is_guest(sample->cpumode) ? rep->count_guest : rep->count_host)
 		return false;
-	report__hists(rep, evsel)->nr_filtered++;
+	report__filter_mode(rep, evsel, sample);
 	return true;
 }
 
@@ -383,7 +400,7 @@ static bool report_skip_mode(struct perf_tool *tool, struct evsel *evsel,
 
 	if ((rep->count_modes >> (sample->cpumode & 7)) & 1)
 		return false;
-	report__hists(rep, evsel)->nr_filtered++;
+	report__filter_mode(rep, evsel, sample);
 	return true;
 }
 

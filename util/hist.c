@@ -65,17 +65,26 @@ static int cmp_dso(const struct hist_entry *a, const struct hist_entry *b)
 	return strcmp(map__dso_name(a->dso), map__dso_name(b->dso));
 }
 
+/*
+ * perf compares addresses by their difference as a signed 64-bit number:
+ * kernel addresses (the top half) come before user space's.
+ */
+static int cmp_addr(u64 a, u64 b)
+{
+	return (s64)a < (s64)b ? -1 : (s64)a > (s64)b;
+}
+
 static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
 	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
 
 	if (!sa && !sb)
-		return cmp_u64(a->loc.addr, b->loc.addr) ?: cmp_u64(a->level, b->level);
+		return cmp_addr(a->loc.addr, b->loc.addr) ?: cmp_u64(a->level, b->level);
 	if (!sa || !sb)
 		return sa ? -1 : 1;
 	if (sa == sb)
 		return 0;
-	return cmp_u64(sa->start, sb->start);
+	return cmp_addr(sa->start, sb->start);
 }
 
 /*

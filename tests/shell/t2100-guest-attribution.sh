@@ -57,15 +57,19 @@ got_user=$($PMUKVM --guestkallsyms="$K" --guestmodules="$M" report -i "$TMP/g.da
 	--sort dso -n -t '|' -q | awk -F'|' '$3 == "[guest.user]" { print $2 }')
 [ "$want_user" = "$got_user" ] || fail "guest user samples: want $want_user, got $got_user"
 
-# --host, --guest, both.
+# --host, --guest, both: the samples shown (the header counts them with
+# --percentage relative; the ones left out count in the absolute total).
 all=$(awk -F'\t' '$1 == "#total" && $2 == "all" { print $3 }' "$TMP/g.exp")
 host=$(awk -F'\t' '$1 == "#total" && $2 == "host" { print $3 }' "$TMP/g.exp")
 n_both=$($PMUKVM --guestkallsyms="$K" --guestmodules="$M" --host --guest report -i "$TMP/g.data" \
-	--stdio | awk '/^# Samples:/ { print $3 }')
+	--stdio --percentage relative | awk '/^# Samples:/ { print $3 }')
 n_host=$($PMUKVM --guestkallsyms="$K" --guestmodules="$M" --host report -i "$TMP/g.data" \
+	--stdio --percentage relative | awk '/^# Samples:/ { print $3 }')
+n_abs=$($PMUKVM --guestkallsyms="$K" --guestmodules="$M" --host report -i "$TMP/g.data" \
 	--stdio | awk '/^# Samples:/ { print $3 }')
 [ "$n_both" = "$all" ] || fail "--host --guest counted $n_both, want $all"
 [ "$n_host" = "$host" ] || fail "--host counted $n_host, want $host"
+[ "$n_abs" = "$all" ] || fail "--host: $n_abs samples in the absolute total, want $all"
 
 # Sort keys guest, vcpu, mode.
 $PMUKVM --guestkallsyms="$K" --guestmodules="$M" report -i "$TMP/g.data" --stdio \
