@@ -284,6 +284,18 @@ static const char *filter__fixed(const struct sample_filter *f, enum sort_key_id
 }
 
 /*
+ * Whether rows of equal share go in the order of perf's table of rows
+ * (hists.table_order): where the keys' compares are no order, and not
+ * with --children (whose rows come from frames in an order of their
+ * own). Then no pool and nothing held (report__start_pool,
+ * kernel_beside): the rows are made in the samples' order.
+ */
+static bool report__table_order(const struct report *rep)
+{
+	return sort_order__table_order(&rep->so) && !rep->cumulate;
+}
+
+/*
  * The keys the order of rows passes over, as perf's passes over the
  * columns it elides: those filter__fixed fixes (print_elided), unless
  * that is every key.
@@ -323,6 +335,7 @@ static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 			rep->hists[i].depth_order = rep->sopts.cg.order == ORDER_CALLER ? -1 : 1;
 		rep->hists[i].with_more = rep->cumulate || rep->sopts.callchain;
 		rep->hists[i].relative = rep->relative;
+		rep->hists[i].table_order = report__table_order(rep);
 		if (!rep->shadow)
 			rep->hists[i].sort_skip = report__sort_skip(rep);
 	}
@@ -1348,6 +1361,7 @@ static void report__start_pool(struct report *rep)
 		n = 0;
 	}
 	if (!n || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
+	    report__table_order(rep) ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
 	    f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids)
 		return;
@@ -1676,8 +1690,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 */
 	if (rep.tool.sample == report_sample && report__graph_plain(&rep))
 		rep.tool.sample = report_sample_graph;
-	s->machines.kernel_beside = (rep.plain && rep.tool.sample == report_sample) ||
-				    rep.tool.sample == report_sample_graph;
+	s->machines.kernel_beside = !report__table_order(&rep) &&
+				    ((rep.plain && rep.tool.sample == report_sample) ||
+				     rep.tool.sample == report_sample_graph);
 	e = session__process_events(s);
 	report__settle_kernel(&rep, s, true);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);

@@ -74,16 +74,29 @@ static int cmp_addr(u64 a, u64 b)
 	return (s64)a < (s64)b ? -1 : (s64)a > (s64)b;
 }
 
+/*
+ * Rows without a symbol by their address alone, as perf's, whatever their
+ * DSO and level (without a dso key, one row: its first sample's). A
+ * symbol's address is its DSO's: as in perf, rows with one compare by
+ * DSO first (without a dso key, two programs' functions at one address
+ * are two rows), then by where the symbol starts. So this is no order
+ * where rows with and without a symbol mix across DSOs
+ * (sort_order__table_order).
+ */
 static int cmp_sym(const struct hist_entry *a, const struct hist_entry *b)
 {
 	const struct symbol *sa = hist_entry__sym(a), *sb = hist_entry__sym(b);
+	int c;
 
 	if (!sa && !sb)
-		return cmp_addr(a->loc.addr, b->loc.addr) ?: cmp_u64(a->level, b->level);
-	if (!sa || !sb)
-		return sa ? -1 : 1;
+		return cmp_addr(a->loc.addr, b->loc.addr);
 	if (sa == sb)
 		return 0;
+	c = cmp_dso(a, b);
+	if (c)
+		return c;
+	if (!sa || !sb)
+		return sa ? -1 : 1;
 	return cmp_addr(sa->start, sb->start);
 }
 
@@ -566,6 +579,19 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 	if ((f & RF_SRCLINE) && he->more->srcline != k->srcline)
 		return false;
 	return true;
+}
+
+bool sort_order__table_order(const struct sort_order *so)
+{
+	int i;
+
+	for (i = 0; i < so->nr; i++) {
+		if (so->keys[i] == SORT_DSO)
+			return false;
+		if (so->keys[i] == SORT_SYM)
+			return true;
+	}
+	return false;
 }
 
 static unsigned sort_order__fields(const struct sort_order *so)
@@ -1743,6 +1769,7 @@ struct sort_ctx {
 	const struct sort_order *so;
 	bool cumulate;
 	bool in_tree;	/* rows_tree_sort's: rows the sort calls equal are equal */
+	const u32 *rank;	/* rows_table_order's: each row's place in perf's table */
 };
 
 /* What step @by of an order given in full says of @a against @b. */
@@ -2003,7 +2030,16 @@ static void rb_rotate(struct rb_row *t, u32 *root, u32 x, bool up_left)
  * every insertion; the order is the tree's. Where the sort is an order
  * this is the sort's own.
  */
-static void rows_tree_sort(u32 *a, size_t n, const struct sort_ctx *ctx)
+/*
+ * The @n rows at @a, each in turn, down a red-black tree (left where
+ * @before says the row goes before the node's), rebalanced after each
+ * insertion as the kernel's rbtree is; @a then holds the tree's order.
+ * Where @before is an order this is its sort; where it is not, the
+ * order depends on the rows' turn and on the tree's shape, as perf's.
+ */
+static void rb_insert_all(u32 *a, size_t n,
+			  bool (*before)(const struct sort_ctx *ctx, u32 row, u32 node),
+			  const struct sort_ctx *ctx)
 {
 	struct rb_row *t = xmalloc(n * sizeof(*t));
 	u32 *rows = xmalloc(n * sizeof(*rows));
@@ -2011,16 +2047,13 @@ static void rows_tree_sort(u32 *a, size_t n, const struct sort_ctx *ctx)
 	size_t k = 0;
 
 	memcpy(rows, a, n * sizeof(*rows));
-	introsort_inline(rows, n, sizeof(*rows), rows_before_in_table, ctx);
 	for (i = 0; i < n; i++) {
-		const struct hist_entry *he = hists__row(ctx->hists, rows[i]);
 		u32 *link = &root;
 
 		p = RB_NONE;
 		while (*link != RB_NONE) {
 			p = *link;
-			link = sorted_cmp(ctx, he, hists__row(ctx->hists, rows[p])) < 0 ?
-			       &t[p].left : &t[p].right;
+			link = before(ctx, rows[i], rows[p]) ? &t[p].left : &t[p].right;
 		}
 		t[i] = (struct rb_row){ .parent = p, .left = RB_NONE, .right = RB_NONE,
 					.red = true };
@@ -2067,6 +2100,92 @@ static void rows_tree_sort(u32 *a, size_t n, const struct sort_ctx *ctx)
 	free(t);
 }
 
+static bool tree_before(const struct sort_ctx *ctx, u32 row, u32 node)
+{
+	return sorted_cmp(ctx, hists__row(ctx->hists, row), hists__row(ctx->hists, node)) < 0;
+}
+
+/*
+ * The @n rows at @a into perf's order where its sort is not an order
+ * (--children with -g: rows of equal Children compare by depth only when
+ * of one thread, so that a before b before c need not put a before c):
+ * as perf does, each row in turn, in the order of its table of rows,
+ * goes down a red-black tree under the sort (after those it calls
+ * equal); the order is the tree's. Where the sort is an order this is
+ * the sort's own.
+ */
+static void rows_tree_sort(u32 *a, size_t n, const struct sort_ctx *ctx)
+{
+	introsort_inline(a, n, sizeof(*a), rows_before_in_table, ctx);
+	rb_insert_all(a, n, tree_before, ctx);
+}
+
+/* perf's compare of a new row with one of its table: the keys' compares. */
+static bool table_before(const struct sort_ctx *ctx, u32 row, u32 node)
+{
+	return entry_cmp(ctx->so, hists__row(ctx->hists, row), hists__row(ctx->hists, node)) < 0;
+}
+
+/*
+ * Each row's place in perf's table of rows, where the keys' compares are
+ * no order (sort_order__table_order): perf puts each row in its table
+ * (a red-black tree) when the row's first sample comes, and with a comm
+ * or srcline key moves them, in the table's order, into a second table
+ * under the same compares; rows of equal share come out in that order.
+ * The @n rows are the indices 0..n-1, made in the samples' order. A
+ * new array of n ranks, by index.
+ */
+static u32 *rows_table_order(size_t n, const struct sort_ctx *ctx)
+{
+	u32 *order = xmalloc(n * sizeof(*order)), *rank = xmalloc(n * sizeof(*rank));
+	size_t i;
+	bool collapse = false;
+
+	for (i = 0; i < n; i++)
+		order[i] = (u32)i;
+	rb_insert_all(order, n, table_before, ctx);
+	for (i = 0; i < (size_t)ctx->so->nr; i++)
+		collapse |= ctx->so->keys[i] == SORT_COMM || ctx->so->keys[i] == SORT_SRCLINE;
+	if (collapse)
+		rb_insert_all(order, n, table_before, ctx);
+	for (i = 0; i < n; i++)
+		rank[order[i]] = (u32)i;
+	free(order);
+	return rank;
+}
+
+/* Whether rows with a symbol and rows without one are both among the @n at @a. */
+static bool rows_mix_syms(const struct hists *hists, const u32 *a, size_t n)
+{
+	bool with = false, without = false;
+	size_t i;
+
+	for (i = 0; i < n && !(with && without); i++) {
+		if (hist_entry__sym(hists__row(hists, a[i])))
+			with = true;
+		else
+			without = true;
+	}
+	return with && without;
+}
+
+static inline __attribute__((always_inline)) bool rows_before_ranked(const void *a,
+								      const void *b,
+								      const void *ctx)
+{
+	const struct sort_ctx *c = ctx;
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+	int r = sorted_cmp(c, hists__row(c->hists, x), hists__row(c->hists, y));
+
+	return r ? r < 0 : c->rank[x] < c->rank[y];
+}
+
+static __attribute__((noinline)) void rows_introsort_ranked(u32 *a, size_t n,
+							     const struct sort_ctx *ctx)
+{
+	introsort_inline_prefetch(a, n, sizeof(*a), rows_before_ranked, rows_prefetch, ctx);
+}
+
 /*
  * The names of the @n rows' symbols (their indices at @a), read before
  * the sort and the output ask for them row by row: a kallsyms table reads
@@ -2106,6 +2225,17 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 	if (hists->cumulate && hists->depth_order) {
 		ctx.in_tree = true;
 		rows_tree_sort(a, n, &ctx);
+		return;
+	}
+	if (hists->table_order && !hists->cumulate && !so->nr_by && !hists->sort_skip &&
+	    !hists->nr_group && sort_order__table_order(so) && n == hists->next_row &&
+	    hists__rows_dense(hists) && rows_mix_syms(hists, a, n)) {
+		u32 *rank = rows_table_order(n, &ctx);
+
+		ctx.in_tree = true;	/* ties: by rank, not the keys' compares */
+		ctx.rank = rank;
+		rows_introsort_ranked(a, n, &ctx);
+		free(rank);
 		return;
 	}
 	if (!hists->cumulate && !so->nr_by && !hists->sort_skip && !hists->nr_group && so->nr == 3 &&

@@ -350,6 +350,13 @@ struct hists {
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
 	/*
+	 * Rows were made in their first samples' order (report on one
+	 * thread, nothing held): where the keys' compares are no order
+	 * (sort_order__table_order), rows of equal share go in the order of
+	 * perf's table of rows, which hists__sort works out.
+	 */
+	bool table_order;
+	/*
 	 * --children with -g, as perf: rows of equal period_acc and the same
 	 * thread (their first sample's) put the caller first, by max_depth:
 	 * 1, the smaller first (callee order); -1, the larger (caller order).
@@ -612,6 +619,15 @@ void hists__reset(struct hists *hists);
  * (top).
  */
 void hists__decay(struct hists *hists);
+
+/**
+ * sort_order__table_order - whether the keys' compares of @so are no order
+ * (a sym key, no dso key before it: rows without a symbol compare by
+ * address whatever their DSO, rows with one by DSO first), so that perf's
+ * order of rows of equal share depends on the order rows were made
+ * (hists.table_order).
+ */
+bool sort_order__table_order(const struct sort_order *so);
 
 /**
  * hists__rows_made - the indices of @hists' rows (in its table), in the

@@ -37,7 +37,7 @@ n=0
 for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40}; seed++)); do
 	python3 tests/shell/lib-randmodel.py "$seed" >"$TMP/h.txt" || fail "lib-randmodel.py failed"
 	"$MK" kernel "$TMP/r.data" <"$TMP/h.txt" || fail "mkcrafted failed on seed $seed"
-	for s in comm,dso,sym pid,dso,sym dso,sym pid sym,pid; do
+	for s in comm,dso,sym pid,dso,sym dso,sym pid sym,pid sym; do
 		same "$TMP/r.data" "$s" || { cat "$TMP/diff"; fail "seed $seed, --sort $s: pmukvm and perf differ"; }
 		n=$((n + 1))
 	done
@@ -57,12 +57,17 @@ done
 # tools, data symbols among them): rows of module symbols, of data
 # objects in modules (perf's offset after the name), and of module
 # addresses no symbol covers (printed from the module's start, as perf).
+# comm,sym: rows with and without symbols in many DSOs and no dso key,
+# where perf's compares are no order: rows of equal share in the order
+# of perf's table (hists.table_order). (--sort sym alone is left out:
+# there perf's table, searched under such compares, can miss a row and
+# make a second one of the same symbol, which pmukvm does not copy.)
 for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40} / 2; seed++)); do
 	python3 tests/shell/lib-randmodel.py "$seed" k >"$TMP/h.txt" &&
 		python3 tests/shell/lib-randmodel.py "$seed" kallsyms >"$TMP/ks" ||
 		fail "lib-randmodel.py failed"
 	"$MK" kernel "$TMP/k.data" <"$TMP/h.txt" || fail "mkcrafted failed on seed $seed"
-	for s in comm,dso,sym dso,sym; do
+	for s in comm,dso,sym dso,sym comm,sym; do
 		same "$TMP/k.data" "$s" --kallsyms "$TMP/ks" ||
 			{ cat "$TMP/diff"; fail "seed $seed, kernel, --sort $s: pmukvm and perf differ"; }
 		n=$((n + 1))
