@@ -448,6 +448,8 @@ static void hb__rebuild(struct hists_browser *hb)
 	hb->view.cumulate = hb->base->cumulate;
 	hb->view.depth_order = hb->base->depth_order;
 	hb->view.with_more = hb->base->with_more;
+	/* the view's rows are made in the base's order: so, its rows' first samples' */
+	hb->view.table_order = hb->base->table_order;
 	hb->total_period = hists__total_period(hb->base);
 	hb->whole_period = hb->base->total_period;
 	hb->nr_samples = hists__nr_samples(hb->base);
