@@ -2021,16 +2021,6 @@ static void rb_rotate(struct rb_row *t, u32 *root, u32 x, bool up_left)
 }
 
 /*
- * The @n rows at @a into perf's order where its sort is not an order
- * (--children with -g: rows of equal Children compare by depth only when
- * of one thread, so that a before b before c need not put a before c):
- * as perf does, each row in turn, in the order of its table of rows,
- * goes down a red-black tree under the sort (after those it calls
- * equal), and the tree is rebalanced as the kernel's rbtree does after
- * every insertion; the order is the tree's. Where the sort is an order
- * this is the sort's own.
- */
-/*
  * The @n rows at @a, each in turn, down a red-black tree (left where
  * @before says the row goes before the node's), rebalanced after each
  * insertion as the kernel's rbtree is; @a then holds the tree's order.
