@@ -378,10 +378,7 @@ static void report__filter_mode(struct report *rep, struct evsel *evsel,
 	struct hists *h = report__hists(rep, evsel);
 
 	h->nr_filtered++;
-	h->nr_samples++;
-	h->total_period += sample->period;
-	h->nr_hidden++;
-	h->hidden_period += sample->period;
+	hists__count_hidden(h, sample->period);
 }
 
 /*

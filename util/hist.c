@@ -1185,6 +1185,14 @@ static inline void add_mode_period(struct hist_entry *he, u8 cpumode, u64 period
 		row__add_mode(he, cpumode, period);
 }
 
+void hists__count_hidden(struct hists *hists, u64 period)
+{
+	hists->nr_samples++;
+	hists->total_period += period;
+	hists->nr_hidden++;
+	hists->hidden_period += period;
+}
+
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period)
 {
 	return hists__add_cpu(hists, al, period, -1, false);

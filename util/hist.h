@@ -621,6 +621,13 @@ void hists__reset(struct hists *hists);
 void hists__decay(struct hists *hists);
 
 /**
+ * hists__count_hidden - a sample of @period that makes no row but counts in
+ * the event's total as a hidden row's would (hists__total_period leaves
+ * it out with --percentage relative).
+ */
+void hists__count_hidden(struct hists *hists, u64 period);
+
+/**
  * sort_order__table_order - whether the keys' compares of @so are no order
  * (a sym key, no dso key before it: rows without a symbol compare by
  * address whatever their DSO, rows with one by DSO first), so that perf's
