@@ -287,8 +287,8 @@ static const char *filter__fixed(const struct sample_filter *f, enum sort_key_id
  * Whether rows of equal share go in the order of perf's table of rows
  * (hists.table_order): where the keys' compares are no order, and not
  * with --children (whose rows come from frames in an order of their
- * own). Then no pool and nothing held (report__start_pool,
- * kernel_beside): the rows are made in the samples' order.
+ * own). Then no pool (report__start_pool): the rows are made in the
+ * samples' order, the ones of held samples stamped with it (hists__hold).
  */
 static bool report__table_order(const struct report *rep)
 {
@@ -1687,9 +1687,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 */
 	if (rep.tool.sample == report_sample && report__graph_plain(&rep))
 		rep.tool.sample = report_sample_graph;
-	s->machines.kernel_beside = !report__table_order(&rep) &&
-				    ((rep.plain && rep.tool.sample == report_sample) ||
-				     rep.tool.sample == report_sample_graph);
+	s->machines.kernel_beside = (rep.plain && rep.tool.sample == report_sample) ||
+				    rep.tool.sample == report_sample_graph;
 	e = session__process_events(s);
 	report__settle_kernel(&rep, s, true);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);

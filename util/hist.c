@@ -553,6 +553,27 @@ static void entry_of_key(struct hist_entry *he, struct hist_more *more,
 	}
 }
 
+/*
+ * @he, a row the sort keys call @k's, takes @k's fields as its first
+ * sample's; its counts, and the cpumode they are split by, stay.
+ */
+static void row__take_fields(struct hist_entry *he, const struct hist_key *k)
+{
+	he->comm = k->comm;
+	he->dso = k->dso;
+	hist_entry__set_loc(he, k->sym, k->addr);
+	he->level = k->level;
+	if (he->more) {
+		he->more->machine = k->machine;
+		he->more->srcline = k->srcline;
+		he->more->vcpu = k->vcpu;
+		he->more->cpu = k->cpu;
+		he->more->thread = k->thread;
+		if (k->sym && symbol__is_object(k->sym) && he->more->modes)
+			he->more->modes->obj_off = k->obj_off;
+	}
+}
+
 /* @he has @k's sorted fields, pointer for pointer: the same row for sure. */
 static inline __attribute__((always_inline)) bool row_same(unsigned f,
 							   const struct hist_entry *he,
@@ -1017,22 +1038,31 @@ static void hists__grow(struct hists *hists)
 	index_array__free(old, table_huge_bytes(osz));
 }
 
-static inline __attribute__((always_inline)) struct hist_entry *
-hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
+/* The index of the row of @k's fields @f under @hash, HIST_ROW_NONE: none. */
+static inline __attribute__((always_inline)) u32
+hists__lookup_index_f(const struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
 {
 	u32 r;
 
 	if (!hists->table_size)
-		return NULL;
+		return HIST_ROW_NONE;
 	for (r = hists->table[hists__bucket(hists, hash)]; r != HIST_ROW_NONE;) {
-		struct hist_entry *he = hists__row(hists, r);
+		const struct hist_entry *he = hists__row(hists, r);
 
 		if (he->flags >> HE_HASH_SHIFT == (hash & HASH_TAG_MASK) &&
 		    (row_same(f, he, k) || row_matches_slow(hists, he, k)))
-			return he;
+			return r;
 		r = he->hnext;
 	}
-	return NULL;
+	return HIST_ROW_NONE;
+}
+
+static inline __attribute__((always_inline)) struct hist_entry *
+hists__lookup_f(const struct hists *hists, unsigned f, const struct hist_key *k, u32 hash)
+{
+	u32 r = hists__lookup_index_f(hists, f, k, hash);
+
+	return r == HIST_ROW_NONE ? NULL : hists__row(hists, r);
 }
 
 static struct hist_entry *hists__lookup(const struct hists *hists, const struct hist_key *k,
@@ -1056,10 +1086,10 @@ static void hists__link(struct hists *hists, struct hist_entry *he, u32 idx, u32
 	hists->nr_entries++;
 }
 
-/* A new row of @k's fields (counts zero) under @hash. */
-static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *hists,
-								  const struct hist_key *k,
-								  u32 hash)
+/* A new row of @k's fields (counts zero) under @hash; its index in @idx. */
+static __attribute__((noinline)) struct hist_entry *hists__insert_at(struct hists *hists,
+								     const struct hist_key *k,
+								     u32 hash, u32 *idx_out)
 {
 	u32 idx;
 	struct hist_entry *he = hists__new_row(hists, &idx);
@@ -1081,7 +1111,16 @@ static __attribute__((noinline)) struct hist_entry *hists__insert(struct hists *
 		m->modes->obj_off = k->obj_off;
 	}
 	hists__link(hists, he, idx, hash);
+	*idx_out = idx;
 	return he;
+}
+
+/* A new row of @k's fields (counts zero) under @hash. */
+static struct hist_entry *hists__insert(struct hists *hists, const struct hist_key *k, u32 hash)
+{
+	u32 idx;
+
+	return hists__insert_at(hists, k, hash, &idx);
 }
 
 /*
@@ -1455,6 +1494,7 @@ struct held_sample {
 	struct hist_key k;
 	u64 map_start, map_pgoff;	/* for a data object's offset */
 	u64 n, period;
+	u64 made;		/* its first sample's place among rows made (table_order) */
 	u32 next;		/* the bucket's next entry, HELD_NONE: none */
 };
 
@@ -1468,7 +1508,7 @@ static void row__set_samples(struct hist_entry *he, u64 n);
 
 #define HELD_NONE	UINT32_MAX
 #define HELD_MIN	256
-/* 120 bytes each and 8 of buckets: at most 2.1 MB, then the caller waits. */
+/* 128 bytes each and 8 of buckets: at most 2.2 MB, then the caller waits. */
 #define HELD_MAX	16384
 
 /* Over every field (the row hash covers only the sorted ones). */
@@ -1549,6 +1589,24 @@ bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period
 	}
 	key.n = 1;
 	key.period = period;
+	/*
+	 * Where rows must be known in their first samples' order
+	 * (table_order), rows are stamped as they are made from here on,
+	 * and this entry takes the stamp its first sample comes at: its row,
+	 * made when it is counted, takes it (hists__count_held).
+	 */
+	if (hists->table_order && !hists->track_made) {
+		u32 r;
+
+		hists->track_made = true;
+		hists->alloc_made = hists->next_row ? hists->next_row : 1;
+		hists->made = xmalloc(hists->alloc_made * sizeof(*hists->made));
+		for (r = 0; r < hists->next_row; r++)
+			hists->made[r] = r;
+		hists->nr_made = hists->next_row;
+	}
+	if (hists->track_made)
+		key.made = hists->nr_made++;
 	key.next = hd->bucket[b];
 	hd->bucket[b] = hd->nr;
 	if (entry)
@@ -1574,7 +1632,7 @@ u64 hists__count_held(struct hists *hists, struct hist_entry ***rows)
 			.addr = k.addr,
 		};
 		struct hist_entry *he;
-		u32 hash;
+		u32 hash, r;
 
 		machines__resolve_held(&al);
 		k.sym = al.sym;
@@ -1588,9 +1646,24 @@ u64 hists__count_held(struct hists *hists, struct hist_entry ***rows)
 			k.addr = 0;
 		}
 		hash = key_hash(hists->fields, &k);
-		he = hists__lookup(hists, &k, hash);
-		if (!he)
-			he = hists__insert(hists, &k, hash);
+		r = hists__lookup_index_f(hists, hists->fields, &k, hash);
+		if (r == HIST_ROW_NONE) {
+			he = hists__insert_at(hists, &k, hash, &r);
+			if (hists->track_made)
+				hists->made[r] = h->made;
+		} else {
+			he = hists__row(hists, r);
+			/*
+			 * A row a later sample made (one not held, that the
+			 * keys call the same: a user address under --sort
+			 * sym): its first sample is this entry's, whose
+			 * fields it shows, as perf's.
+			 */
+			if (hists->track_made && h->made < hists->made[r]) {
+				hists->made[r] = h->made;
+				row__take_fields(he, &k);
+			}
+		}
 		row__set_samples(he, hist_entry__nr_samples(he) + h->n);
 		add_mode_period(he, k.cpumode, h->period);
 		row__set_period(he, hist_entry__period(he) + h->period);
@@ -2124,13 +2197,42 @@ static bool table_before(const struct sort_ctx *ctx, u32 row, u32 node)
 	return entry_cmp(ctx->so, hists__row(ctx->hists, row), hists__row(ctx->hists, node)) < 0;
 }
 
+struct row_made {
+	u64 made;
+	u32 idx;
+};
+
+static int cmp_row_made(const void *a, const void *b)
+{
+	const struct row_made *x = a, *y = b;
+
+	return x->made < y->made ? -1 : x->made > y->made;
+}
+
+/* The rows 0..@n-1 into @order by when they were made (hists.made). */
+static void rows_by_made(const struct hists *hists, u32 *order, size_t n)
+{
+	struct row_made *rm = xmalloc((n ? n : 1) * sizeof(*rm));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		rm[i].made = hists->made[i];
+		rm[i].idx = (u32)i;
+	}
+	qsort(rm, n, sizeof(*rm), cmp_row_made);
+	for (i = 0; i < n; i++)
+		order[i] = rm[i].idx;
+	free(rm);
+}
+
 /*
  * Each row's place in perf's table of rows, where the keys' compares are
  * no order (sort_order__table_order): perf puts each row in its table
  * (a red-black tree) when the row's first sample comes, and with a comm
  * or srcline key moves them, in the table's order, into a second table
  * under the same compares; rows of equal share come out in that order.
- * The @n rows are the indices 0..n-1, made in the samples' order. A
+ * The @n rows are the indices 0..n-1, made in the samples' order, or
+ * in the order of hists.made where some were made from held samples. A
  * new array of n ranks, by index.
  */
 static u32 *rows_table_order(size_t n, const struct sort_ctx *ctx)
@@ -2139,8 +2241,11 @@ static u32 *rows_table_order(size_t n, const struct sort_ctx *ctx)
 	size_t i;
 	bool collapse = false;
 
-	for (i = 0; i < n; i++)
-		order[i] = (u32)i;
+	if (ctx->hists->track_made)
+		rows_by_made(ctx->hists, order, n);
+	else
+		for (i = 0; i < n; i++)
+			order[i] = (u32)i;
 	rb_insert_all(order, n, table_before, ctx);
 	for (i = 0; i < (size_t)ctx->so->nr; i++)
 		collapse |= ctx->so->keys[i] == SORT_COMM || ctx->so->keys[i] == SORT_SRCLINE;
@@ -2296,18 +2401,6 @@ void hists__sort_final(struct hists *hists)
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
 	hists__sort_rows(hists, hists->sorted, n);
-}
-
-struct row_made {
-	u64 made;
-	u32 idx;
-};
-
-static int cmp_row_made(const void *a, const void *b)
-{
-	const struct row_made *x = a, *y = b;
-
-	return x->made < y->made ? -1 : x->made > y->made;
 }
 
 u32 *hists__rows_made(const struct hists *hists, size_t *n)

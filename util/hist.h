@@ -351,9 +351,10 @@ struct hists {
 	bool cumulate;			/* --children: sort by period_acc first */
 	/*
 	 * Rows were made in their first samples' order (report on one
-	 * thread, nothing held): where the keys' compares are no order
-	 * (sort_order__table_order), rows of equal share go in the order of
-	 * perf's table of rows, which hists__sort works out.
+	 * thread), or carry it in @made (hists__hold starts @track_made):
+	 * where the keys' compares are no order (sort_order__table_order),
+	 * rows of equal share go in the order of perf's table of rows, which
+	 * hists__sort works out.
 	 */
 	bool table_order;
 	/*
@@ -390,7 +391,9 @@ struct hists {
 	 * Top's base (@track_made): when each row was made, by index (an
 	 * index the decay frees goes to a newer row), so that the views
 	 * grouped from the base take its rows in that order: a view's row
-	 * is then its group's first, as perf's (hists__rows_made).
+	 * is then its group's first, as perf's (hists__rows_made). In a
+	 * report with @table_order, from the first sample held (hists__hold):
+	 * a row made from held samples takes their first one's place.
 	 */
 	bool track_made;
 	u64 *made;

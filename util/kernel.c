@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "symbols/elf.h"
@@ -451,7 +452,16 @@ struct kernel_job {
 static void *kernel_job_main(void *arg)
 {
 	struct kernel_job *j = arg;
+	const char *delay = getenv("PMUKVM_KALLSYMS_DELAY_MS");
 
+	/* tests: every kernel sample held until then (the order of rows made) */
+	if (delay) {
+		unsigned long ms = strtoul(delay, NULL, 10);
+		struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
+				       .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	j->ret = kallsyms__load(j->ks, j->path, &j->err);
 	__atomic_store_n(&j->done, true, __ATOMIC_RELEASE);
 	return NULL;

@@ -62,6 +62,9 @@ done
 # of perf's table (hists.table_order). (--sort sym alone is left out:
 # there perf's table, searched under such compares, can miss a row and
 # make a second one of the same symbol, which pmukvm does not copy.)
+# With kallsyms read late (PMUKVM_KALLSYMS_DELAY_MS), the rows of kernel
+# samples are made after later samples' rows, and must still come in the
+# order of their first samples.
 for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40} / 2; seed++)); do
 	python3 tests/shell/lib-randmodel.py "$seed" k >"$TMP/h.txt" &&
 		python3 tests/shell/lib-randmodel.py "$seed" kallsyms >"$TMP/ks" ||
@@ -72,5 +75,10 @@ for ((seed = 1; seed <= ${RANDMODEL_SEEDS:-40} / 2; seed++)); do
 			{ cat "$TMP/diff"; fail "seed $seed, kernel, --sort $s: pmukvm and perf differ"; }
 		n=$((n + 1))
 	done
+	# every kernel sample held while kallsyms is read: their rows are
+	# made late, and take their first samples' places in perf's table
+	PMUKVM_KALLSYMS_DELAY_MS=50 same "$TMP/k.data" comm,sym --kallsyms "$TMP/ks" ||
+		{ cat "$TMP/diff"; fail "seed $seed, kernel held, --sort comm,sym: pmukvm and perf differ"; }
+	n=$((n + 1))
 done
 echo "a reused tid, and $n random histories and sorts: the same rows as perf"
