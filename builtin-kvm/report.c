@@ -73,6 +73,7 @@ struct report {
 	struct sample_filter filter;
 	const char *time_str, *fields;
 	bool sort_given, relative;
+	bool table_collapse;	/* hists.table_collapse */
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
 	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
@@ -336,6 +337,7 @@ static __attribute__((noinline)) void report__grow_hists(struct report *rep,
 		rep->hists[i].with_more = rep->cumulate || rep->sopts.callchain;
 		rep->hists[i].relative = rep->relative;
 		rep->hists[i].table_order = report__table_order(rep);
+		rep->hists[i].table_collapse = rep->table_collapse;
 		if (!rep->shadow)
 			rep->hists[i].sort_skip = report__sort_skip(rep);
 	}
@@ -1467,6 +1469,12 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_usage;
 	}
+	/*
+	 * perf's table collapses by its sort keys (--sort's, or the default
+	 * ones), not by -F's columns: -F alone (no '+') has none.
+	 */
+	rep.table_collapse = sort_order__collapses(&rep.so) &&
+			     !(rep.fields && rep.fields[0] != '+' && !rep.sort_given);
 	if (rep.fields) {
 		/* As perf: -F +FIELDS adds columns after the default ones; rows as without -F */
 		bool added = rep.fields[0] == '+';

@@ -602,6 +602,16 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 	return true;
 }
 
+bool sort_order__collapses(const struct sort_order *so)
+{
+	int i;
+
+	for (i = 0; i < so->nr; i++)
+		if (so->keys[i] == SORT_COMM || so->keys[i] == SORT_SRCLINE)
+			return true;
+	return false;
+}
+
 bool sort_order__table_order(const struct sort_order *so)
 {
 	int i;
@@ -1887,10 +1897,11 @@ static int sort_by__cmp(const struct sort_by *by, const struct hist_entry *a,
 /*
  * The order given in full (so->by): each step in turn; rows every step
  * calls equal (a key's sort, as sort_sym's, may) by those keys' compares,
- * in the same turn (the order perf's table of rows holds them).
+ * in the same turn (the order perf's table of rows holds them), unless
+ * @in_tree (the caller orders those).
  */
-static int sorted_cmp_by(const struct sort_order *so, unsigned skip, const struct hist_entry *a,
-			 const struct hist_entry *b)
+static int sorted_cmp_by(const struct sort_order *so, unsigned skip, bool in_tree,
+			 const struct hist_entry *a, const struct hist_entry *b)
 {
 	int i, c;
 
@@ -1901,6 +1912,8 @@ static int sorted_cmp_by(const struct sort_order *so, unsigned skip, const struc
 		if (c)
 			return c;
 	}
+	if (in_tree)
+		return 0;
 	for (i = 0; i < so->nr_by; i++) {
 		c = sort_by__cmp(&so->by[i], a, b, true);
 		if (c)
@@ -1928,7 +1941,7 @@ static int sorted_cmp(const struct sort_ctx *ctx, const struct hist_entry *a,
 			       ctx->hists->depth_order;
 	}
 	if (ctx->so->nr_by)
-		return sorted_cmp_by(ctx->so, ctx->hists->sort_skip, a, b);
+		return sorted_cmp_by(ctx->so, ctx->hists->sort_skip, ctx->in_tree, a, b);
 	pa = hist_entry__period(a);
 	pb = hist_entry__period(b);
 	if (pa != pb)
@@ -2228,9 +2241,10 @@ static void rows_by_made(const struct hists *hists, u32 *order, size_t n)
 /*
  * Each row's place in perf's table of rows, where the keys' compares are
  * no order (sort_order__table_order): perf puts each row in its table
- * (a red-black tree) when the row's first sample comes, and with a comm
- * or srcline key moves them, in the table's order, into a second table
- * under the same compares; rows of equal share come out in that order.
+ * (a red-black tree) when the row's first sample comes, and where it
+ * collapses (hists.table_collapse) moves them, in the table's order, into
+ * a second table under the same compares; rows of equal share come out
+ * in that order.
  * The @n rows are the indices 0..n-1, made in the samples' order, or
  * in the order of hists.made where some were made from held samples. A
  * new array of n ranks, by index.
@@ -2239,7 +2253,6 @@ static u32 *rows_table_order(size_t n, const struct sort_ctx *ctx)
 {
 	u32 *order = xmalloc(n * sizeof(*order)), *rank = xmalloc(n * sizeof(*rank));
 	size_t i;
-	bool collapse = false;
 
 	if (ctx->hists->track_made)
 		rows_by_made(ctx->hists, order, n);
@@ -2247,9 +2260,7 @@ static u32 *rows_table_order(size_t n, const struct sort_ctx *ctx)
 		for (i = 0; i < n; i++)
 			order[i] = (u32)i;
 	rb_insert_all(order, n, table_before, ctx);
-	for (i = 0; i < (size_t)ctx->so->nr; i++)
-		collapse |= ctx->so->keys[i] == SORT_COMM || ctx->so->keys[i] == SORT_SRCLINE;
-	if (collapse)
+	if (ctx->hists->table_collapse)
 		rb_insert_all(order, n, table_before, ctx);
 	for (i = 0; i < n; i++)
 		rank[order[i]] = (u32)i;
@@ -2330,7 +2341,7 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 		rows_tree_sort(a, n, &ctx);
 		return;
 	}
-	if (hists->table_order && !hists->cumulate && !so->nr_by && !hists->sort_skip &&
+	if (hists->table_order && !hists->cumulate && !hists->sort_skip &&
 	    !hists->nr_group && sort_order__table_order(so) && n == hists->next_row &&
 	    hists__rows_dense(hists) && rows_mix_syms(hists, a, n)) {
 		u32 *rank = rows_table_order(n, &ctx);

@@ -358,6 +358,12 @@ struct hists {
 	 */
 	bool table_order;
 	/*
+	 * With @table_order: perf's table collapses into a second one (its
+	 * sort keys, not -F's columns alone, have a comm or srcline key:
+	 * sort_order__collapses).
+	 */
+	bool table_collapse;
+	/*
 	 * --children with -g, as perf: rows of equal period_acc and the same
 	 * thread (their first sample's) put the caller first, by max_depth:
 	 * 1, the smaller first (callee order); -1, the larger (caller order).
@@ -638,6 +644,13 @@ void hists__count_hidden(struct hists *hists, u64 period);
  * (hists.table_order).
  */
 bool sort_order__table_order(const struct sort_order *so);
+
+/**
+ * sort_order__collapses - whether perf's table of rows under @so's keys
+ * collapses into a second table: a comm or srcline key among them (those
+ * perf's sort keys group by a second compare).
+ */
+bool sort_order__collapses(const struct sort_order *so);
 
 /**
  * hists__rows_made - the indices of @hists' rows (in its table), in the

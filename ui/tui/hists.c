@@ -450,6 +450,7 @@ static void hb__rebuild(struct hists_browser *hb)
 	hb->view.with_more = hb->base->with_more;
 	/* the view's rows are made in the base's order: so, its rows' first samples' */
 	hb->view.table_order = hb->base->table_order;
+	hb->view.table_collapse = hb->base->table_collapse;
 	hb->total_period = hists__total_period(hb->base);
 	hb->whole_period = hb->base->total_period;
 	hb->nr_samples = hists__nr_samples(hb->base);
