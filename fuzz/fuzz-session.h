@@ -36,17 +36,28 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 	return 0;
 }
 
+/*
+ * The sort the next fuzz_report takes, set by the harness from the input
+ * (its size modulo 3): the keys' order, or a sym key with no dso key
+ * before it, whose rows of equal share take perf's table order (with a
+ * second, collapsing table for comm,sym).
+ */
+static int fuzz_report_sort;
+
 static inline void fuzz_report(struct perf_data *data)
 {
+	static const char *const sorts[] = { "comm,pid,dso,sym", "sym", "comm,sym" };
 	static struct fuzz_report rep;
 	struct stdio_opts opts = { .show_nr_samples = true, .callchain = true };
 	struct sort_order so;
 	struct session *s;
 	struct err err;
 
-	if (sort_order__parse(&so, "comm,pid,dso,sym", &err))
+	if (sort_order__parse(&so, sorts[fuzz_report_sort % 3], &err))
 		abort();
 	hists__init(&rep.hists, &so);
+	rep.hists.table_order = fuzz_report_sort % 3 != 0;
+	rep.hists.table_collapse = fuzz_report_sort % 3 == 2;
 	rep.tool.sample = fuzz_report_sample;
 	s = session__new(data, &rep.tool, NULL, &err);
 	if (s) {
