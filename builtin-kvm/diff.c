@@ -246,11 +246,6 @@ static struct evsel *find_event(struct diff_file *f, const struct evsel *like)
 	return NULL;
 }
 
-static char *evsel_name(const struct evsel *evsel)
-{
-	return evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
-}
-
 static void row_set_keys(struct diff *d, struct diff_row *r, const struct hist_entry *he)
 {
 	char buf[1024];
@@ -699,7 +694,7 @@ static int diff__run(struct diff *d, FILE *fp)
 
 		for (j = 0; j < d->files[i].data->nr_evsels; j++)
 			if (!find_event(&d->files[0], d->files[i].data->evsels[j])) {
-				char *name = evsel_name(d->files[i].data->evsels[j]);
+				char *name = evsel__name_dup(d->files[i].data->evsels[j]);
 
 				pr_err("cannot compare: %s has event '%s', %s does not",
 				       d->files[i].path, name, d->files[0].path);
@@ -709,7 +704,7 @@ static int diff__run(struct diff *d, FILE *fp)
 	}
 	for (e = 0; e < base->nr_evsels; e++) {
 		const struct evsel *evsel = base->evsels[e];
-		char *name = evsel_name(evsel);
+		char *name = evsel__name_dup(evsel);
 		size_t j, n = 0;
 
 		if (!collect_rows(d, evsel) && d->check) {

@@ -162,6 +162,8 @@ static const struct opt_desc record_options[] = {
 		   "LEVEL", "a zstd level 1..22",
 		   "zstd-compress the data as perf record -z (LEVEL 1..22, default 1)"),
 	OPT_BOOL('q', "quiet", struct record_opts, quiet, "no messages but errors"),
+	OPT_BOOL('s', "stat", struct record_opts, inherit_stat,
+		 "each task's counts as it exits, for report -T (a command or -p: inherited events)"),
 	OPT_BOOL('\0', "guest-memory", struct record_opts, guest_memory,
 		 "each running guest's kernel symbols read from its memory at the start, carried in the data file"),
 	OPT_END

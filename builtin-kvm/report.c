@@ -21,6 +21,7 @@
 #include "util/hist.h"
 #include "util/kernel.h"
 #include "util/options.h"
+#include "util/read-values.h"
 #include "util/session.h"
 
 struct report {
@@ -94,6 +95,8 @@ struct report {
 	u32 nr_held_frames, alloc_held_frames;
 	u8 count_modes;			/* bit by cpumode: --guest/--host count it */
 	struct hist_pool *pool;		/* threads looking up and counting */
+	bool thread_counts;		/* -T: the READ records' counts, by thread */
+	struct read_values read_values;
 	struct err err;			/* an option's parse error */
 };
 
@@ -267,6 +270,8 @@ static const struct opt_desc report_opts[] = {
 		     "the events of each group side by side, the leader's rows and paths leading "
 		     "(stdio; the default for a file recorded with groups; without any, one group of all)",
 		     "each event in a table of its own"),
+	OPT_BOOL('T', "thread-counts", struct report, thread_counts,
+		 "after the rows, each thread's counts at its exit (record -s), as perf report -T"),
 	OPT_BOOL(0, "hierarchy", struct report, sopts.hierarchy,
 		 "one level per sort key, each row under its parent (stdio)"),
 	OPT_END
@@ -959,6 +964,15 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	return 0;
 }
 
+/* -T: a task's counts at its exit (a READ record), summed by thread and event. */
+static int report_read(struct perf_tool *tool, struct evsel *evsel, u32 pid, u32 tid, u64 value)
+{
+	struct report *rep = (struct report *)tool;
+
+	read_values__add(&rep->read_values, evsel, pid, tid, value);
+	return 0;
+}
+
 static int report_sample(struct perf_tool *tool, struct session *session, struct evsel *evsel,
 			 const struct perf_sample *sample, struct addr_location *al)
 {
@@ -1148,9 +1162,7 @@ static const struct event_group *report__group_at(const struct report *rep, int 
 /* Event @i's name, to be freed. */
 static char *event_name(const struct perf_data *d, int i)
 {
-	const struct evsel *evsel = d->evsels[i];
-
-	return evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
+	return evsel__name_dup(d->evsels[i]);
 }
 
 /*
@@ -1504,6 +1516,12 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 			rep.so = fkeys;
 		}
 	}
+	if (rep.thread_counts && (rep.tui || rep.json)) {
+		pr_err("-T is printed after the text report: not with --tui or --json");
+		goto out_usage;
+	}
+	if (rep.thread_counts)
+		rep.tool.read = report_read;
 	if (rep.tui && (rep.fields || rep.sopts.hierarchy || rep.sopts.show_total_period)) {
 		pr_err("-F, --hierarchy and --show-total-period are not shown by the browser "
 		       "(use --stdio)");
@@ -1531,7 +1549,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		  !rep.tasks &&
 		  !rep.header_only && !rep.folded && !rep.flamegraph &&
 		  !rep.pprof_path && !rep.fields && !rep.sopts.hierarchy &&
-		  !rep.sopts.show_total_period && rep.group != 1 && (rep.tui || isatty(1));
+		  !rep.sopts.show_total_period && !rep.thread_counts && rep.group != 1 &&
+		  (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
 			pr_err("--tui needs a terminal on stdin and stdout (use --stdio)");
@@ -1734,6 +1753,14 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	print_hists_stdio(&rep, s, stdout);
 	ret = 0;
+	if (rep.thread_counts) {
+		fputc('\n', stdout);
+		if (read_values__fprintf(&rep.read_values, stdout)) {
+			pr_err("-T: %s: %u threads by %u events are too many to print",
+			       data->path, rep.read_values.nr_threads, rep.read_values.nr_columns);
+			ret = 1;
+		}
+	}
 out_session:
 	session__delete(s);
 	for (i = 0; i < rep.nr_hists; i++) {
@@ -1743,6 +1770,7 @@ out_session:
 	}
 	free(rep.hists);
 out_data:
+	read_values__exit(&rep.read_values);
 	free(rep.shadow);
 	flame__exit(&rep.flame);
 	pprof__delete(rep.pprof);

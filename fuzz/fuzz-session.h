@@ -11,11 +11,13 @@
 #include "util/callchain.h"
 #include "util/err.h"
 #include "util/hist.h"
+#include "util/read-values.h"
 #include "util/session.h"
 
 struct fuzz_report {
 	struct perf_tool tool;
 	struct hists hists;
+	struct read_values reads;	/* report -T's */
 	struct callchain_frame frames[CALLCHAIN_MAX_FRAMES];
 };
 
@@ -44,6 +46,13 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
  */
 static int fuzz_report_sort;
 
+static int fuzz_report_read(struct perf_tool *tool, struct evsel *evsel, u32 pid, u32 tid,
+			    u64 value)
+{
+	read_values__add(&((struct fuzz_report *)tool)->reads, evsel, pid, tid, value);
+	return 0;
+}
+
 static inline void fuzz_report(struct perf_data *data)
 {
 	static const char *const sorts[] = { "comm,pid,dso,sym", "sym", "comm,sym" };
@@ -59,6 +68,7 @@ static inline void fuzz_report(struct perf_data *data)
 	rep.hists.table_order = fuzz_report_sort % 3 != 0;
 	rep.hists.table_collapse = fuzz_report_sort % 3 == 2;
 	rep.tool.sample = fuzz_report_sample;
+	rep.tool.read = fuzz_report_read;
 	s = session__new(data, &rep.tool, NULL, &err);
 	if (s) {
 		/* The host's kernel symbols: none (no /proc/kallsyms per input). */
@@ -68,9 +78,11 @@ static inline void fuzz_report(struct perf_data *data)
 		hists__fprintf(&rep.hists, &opts, fuzz_null());
 		hists__fprintf_json(&rep.hists, "fuzz", &opts, fuzz_null());
 		perf_data__fprintf_header(data, fuzz_null());
+		read_values__fprintf(&rep.reads, fuzz_null());
 		session__delete(s);
 	}
 	hists__exit(&rep.hists);
+	read_values__exit(&rep.reads);
 }
 
 #endif

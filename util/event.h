@@ -100,6 +100,13 @@ struct lost_samples_event {
 	u64 lost;
 };
 
+/* A task's count when it exited (inherit_stat), in the read_format's layout: value first. */
+struct read_event {
+	struct perf_event_header header;
+	u32 pid, tid;
+	u64 value;
+};
+
 struct throttle_event {
 	struct perf_event_header header;
 	u64 time, id, stream_id;
@@ -132,6 +139,7 @@ union perf_event {
 	struct lost_event lost;
 	struct lost_samples_event lost_samples;
 	struct throttle_event throttle;
+	struct read_event read;
 	struct attr_event attr;
 	struct feature_event feat;
 	struct build_id_event build_id;

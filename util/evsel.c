@@ -369,6 +369,11 @@ char *evsel__name_from_attr(const struct perf_event_attr *attr)
 	return m ? xasprintf("%s:%s", base, mods) : xstrdup(base);
 }
 
+char *evsel__name_dup(const struct evsel *evsel)
+{
+	return evsel->name ? xstrdup(evsel->name) : evsel__name_from_attr(&evsel->attr);
+}
+
 /* ---- the id hash ---- */
 
 static size_t id_slot(const struct evsel_id_hash *h, u64 id)

@@ -50,6 +50,10 @@ void evsel__delete(struct evsel *evsel);
 /** evsel__name_from_attr - a name like perf's for an attr; malloc'ed, caller frees. */
 char *evsel__name_from_attr(const struct perf_event_attr *attr);
 
+struct evsel;
+/** evsel__name_dup - @evsel's name (the file's, else from its attr); caller frees. */
+char *evsel__name_dup(const struct evsel *evsel);
+
 /**
  * perf_data__add_evsel - registers an event of @data (its attrs, a pipe's
  * HEADER_ATTR, a live source's events): @attr and @ids are copied, the ids

@@ -346,6 +346,8 @@ int evsource__init(struct evsource *src, const struct evsource_opts *o)
 			}
 		}
 		last_group = list[i].group;
+		/* the kernel writes a READ of the inherited count as each task exits */
+		attr.inherit_stat = o->inherit_stat && attr.inherit;
 		evlist__add(src->evlist, &attr, use);
 	}
 	if (o->kvm_stat_dummy && (o->system_wide || o->cpus || (o->workload <= 0 && !o->nr_targets))) {

@@ -60,6 +60,7 @@ struct evsource_opts {
 	bool target_pids;
 	bool system_wide;
 	unsigned int mmap_pages;
+	bool inherit_stat;	/* record -s: a task's counts in a READ record at its exit */
 };
 
 /**

@@ -770,7 +770,7 @@ static int record__open(struct record *rec, char **argv)
 		.workload = argv ? 1 : 0,	/* the pid comes after the events are built */
 		.targets = o->targets, .nr_targets = (o->pid || o->tid) ? o->nr_targets : 0,
 		.target_pids = o->pid != 0, .system_wide = o->system_wide,
-		.mmap_pages = o->mmap_pages,
+		.mmap_pages = o->mmap_pages, .inherit_stat = o->inherit_stat,
 	};
 	int err;
 

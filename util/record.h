@@ -48,6 +48,7 @@ struct record_opts {
 	u64 switch_size, switch_ns;
 	bool quiet;
 	bool guest_memory;
+	bool inherit_stat;		/* -s */
 	struct guest_config guest;	/* the guest options */
 };
 

@@ -320,6 +320,19 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 		if (evsel)
 			evsel->nr_lost_samples += ev->lost_samples.lost;
 		return 0;
+	case PERF_RECORD_READ:
+		if (ev->header.size < sizeof(struct read_event))
+			return session__err(s, -EINVAL, "READ record at %#" PRIx64 " is too short",
+					    off);
+		if (!s->tool || !s->tool->read)
+			return 0;
+		if (!evsel)
+			evsel = perf_data__evsel_of(d, ev);
+		if (!evsel) {
+			s->stats.nr_no_evsel++;
+			return 0;
+		}
+		return s->tool->read(s->tool, evsel, ev->read.pid, ev->read.tid, ev->read.value);
 	case PERF_RECORD_THROTTLE:
 		s->stats.nr_throttle++;
 		return 0;

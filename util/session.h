@@ -29,6 +29,11 @@ struct perf_tool {
 	void (*record)(struct perf_tool *tool, struct session *session,
 		       const union perf_event *event, u64 offset, bool delivered);
 	/*
+	 * Optional: a READ record (a task's count at its exit, record -s),
+	 * in time order. Returns 0, or a negative errno to stop.
+	 */
+	int (*read)(struct perf_tool *tool, struct evsel *evsel, u32 pid, u32 tid, u64 value);
+	/*
 	 * The tool looks symbols up itself (on threads of its own): @sample
 	 * gets al->sym NULL and, where there is a symbol to find,
 	 * session->lookup (session->has_lookup), and the tool calls

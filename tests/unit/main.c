@@ -77,6 +77,7 @@ void test_output_fields(void);
 void test_options_kinds(void);
 void test_options_forms(void);
 void test_buf(void);
+void test_read_values(void);
 void test_event_names(void);
 void test_sample_parse(void);
 void test_trailer_parse(void);
@@ -169,6 +170,7 @@ static const struct unit_test tests[] = {
 	{ "options_kinds", test_options_kinds },
 	{ "options_forms", test_options_forms },
 	{ "buf", test_buf },
+	{ "read_values", test_read_values },
 	{ "event_names", test_event_names },
 	{ "sample_parse", test_sample_parse },
 	{ "trailer_parse", test_trailer_parse },
