@@ -2,7 +2,8 @@
 # record -s and report -T: each task's counts as it exits (READ records
 # of inherited events), by thread, as perf report -T prints them; on
 # pmukvm's file and on perf record -s's, against perf, in file and pipe
-# mode. -T goes with the text report only.
+# mode; -D prints the READ records as perf -D. -T goes with the text
+# report only.
 . tests/lib.sh
 need_perf
 work='for i in 1 2 3; do (dd if=/dev/zero of=/dev/null bs=1k count=30000 2>/dev/null); done'
@@ -22,6 +23,15 @@ for f in q p; do
 	[ "$(grep -c '^ *[0-9][0-9]*  *[0-9][0-9]*  *[1-9][0-9]*$' "$TMP/want.$f")" -ge 3 ] ||
 		{ cat "$TMP/want.$f"; fail "$f.data: perf shows fewer than three threads' counts"; }
 	diff -u "$TMP/want.$f" "$TMP/got.$f" || fail "$f.data: report -T differs from perf's"
+done
+# -D: each READ record's line and read_format lines, as perf's.
+reads() { "$@" | awk '/PERF_RECORD_READ/ { r = 1; print; next } r && /^\.\.\. / { print; next } { r = 0 }'; }
+for f in q p; do
+	reads perf report -D -i "$TMP/$f.data" 2>/dev/null >"$TMP/want.d"
+	reads $PMUKVM report -D -i "$TMP/$f.data" 2>/dev/null >"$TMP/got.d"
+	grep -q 'PERF_RECORD_READ: [0-9]* [0-9]* cpu-clock [0-9]' "$TMP/want.d" ||
+		{ head "$TMP/want.d"; fail "$f.data: perf -D shows no READ record"; }
+	diff -u "$TMP/want.d" "$TMP/got.d" || fail "$f.data: -D's READ records differ from perf's"
 done
 # A pipe: the READ records come after their event's ATTR.
 $PMUKVM record -q -s -e cpu-clock -o - -- sh -c "$work" >"$TMP/pipe.data" ||

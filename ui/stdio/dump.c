@@ -147,6 +147,38 @@ static void print_sample(const struct perf_data *d, const struct evsel *evsel,
 	(void)d;
 }
 
+/*
+ * A READ record as perf prints it: pid, tid, the event, the value, then
+ * the read_format fields perf's layout puts at fixed places after the
+ * value (time enabled, time running, id, lost: whatever the record holds
+ * there), those inside the record only.
+ */
+static void print_read(const struct perf_data *d, const union perf_event *ev, FILE *fp)
+{
+	static const struct { u64 bit; const char *label; } fields[] = {
+		{ PERF_FORMAT_TOTAL_TIME_ENABLED, "time enabled" },
+		{ PERF_FORMAT_TOTAL_TIME_RUNNING, "time running" },
+		{ PERF_FORMAT_ID, "id          " },
+		{ PERF_FORMAT_LOST, "lost        " },
+	};
+	const struct evsel *evsel = perf_data__evsel_of((struct perf_data *)d, ev);
+	char *name = evsel ? evsel__name_dup(evsel) : NULL;
+	size_t i;
+
+	fprintf(fp, ": %d %d %s %" PRIu64 "\n", (int)ev->read.pid, (int)ev->read.tid,
+		name ? name : "unknown", ev->read.value);
+	free(name);
+	for (i = 0; evsel && i < ARRAY_SIZE(fields); i++) {
+		size_t at = sizeof(struct read_event) + i * sizeof(u64);
+		u64 v;
+
+		if (!(evsel->attr.read_format & fields[i].bit) || at + sizeof(v) > ev->header.size)
+			continue;
+		memcpy(&v, (const char *)ev + at, sizeof(v));
+		fprintf(fp, "... %s : %" PRIu64 "\n", fields[i].label, v);
+	}
+}
+
 void dump__fprintf_record(const struct perf_data *d, const union perf_event *ev, u64 off,
 			  bool delivered, FILE *fp)
 {
@@ -187,6 +219,8 @@ void dump__fprintf_record(const struct perf_data *d, const union perf_event *ev,
 		perf_record_name(ev->header.type));
 	if (ev->header.type == PERF_RECORD_SAMPLE && have)
 		print_sample(d, evsel, ev, &s, fp);
+	else if (ev->header.type == PERF_RECORD_READ && ev->header.size >= sizeof(ev->read))
+		print_read(d, ev, fp);
 	else
 		print_details(ev, fp);
 }
