@@ -529,31 +529,6 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 }
 
 /*
- * @he's fields are @k's, its counts and links zero; @more (NULL: none)
- * takes the fields a struct hist_more holds.
- */
-static void entry_of_key(struct hist_entry *he, struct hist_more *more,
-			 const struct hist_key *k)
-{
-	memset(he, 0, sizeof(*he));
-	he->comm = k->comm;
-	he->dso = k->dso;
-	hist_entry__set_loc(he, k->sym, k->addr);
-	he->level = k->level;
-	he->cpumode = k->cpumode;
-	he->filtered = k->filtered;
-	if (more) {
-		memset(more, 0, sizeof(*more));
-		more->machine = k->machine;
-		more->srcline = k->srcline;
-		more->vcpu = k->vcpu;
-		more->cpu = k->cpu;
-		more->thread = k->thread;
-		he->more = more;
-	}
-}
-
-/*
  * @he, a row the sort keys call @k's, takes @k's fields as its first
  * sample's; its counts, and the cpumode they are split by, stay.
  */
@@ -569,9 +544,26 @@ static void row__take_fields(struct hist_entry *he, const struct hist_key *k)
 		he->more->vcpu = k->vcpu;
 		he->more->cpu = k->cpu;
 		he->more->thread = k->thread;
-		if (k->sym && symbol__is_object(k->sym) && he->more->modes)
+		if (he->more->modes && k->sym && symbol__is_object(k->sym))
 			he->more->modes->obj_off = k->obj_off;
 	}
+}
+
+/*
+ * @he's fields are @k's, its counts and links zero; @more (NULL: none)
+ * takes the fields a struct hist_more holds.
+ */
+static void entry_of_key(struct hist_entry *he, struct hist_more *more,
+			 const struct hist_key *k)
+{
+	memset(he, 0, sizeof(*he));
+	he->cpumode = k->cpumode;
+	he->filtered = k->filtered;
+	if (more) {
+		memset(more, 0, sizeof(*more));
+		he->more = more;
+	}
+	row__take_fields(he, k);
 }
 
 /* @he has @k's sorted fields, pointer for pointer: the same row for sure. */
@@ -2222,19 +2214,19 @@ static int cmp_row_made(const void *a, const void *b)
 	return x->made < y->made ? -1 : x->made > y->made;
 }
 
-/* The rows 0..@n-1 into @order by when they were made (hists.made). */
-static void rows_by_made(const struct hists *hists, u32 *order, size_t n)
+/* The @n row indices at @idx into the order the rows were made (hists.made), in place. */
+static void rows_by_made(const struct hists *hists, u32 *idx, size_t n)
 {
 	struct row_made *rm = xmalloc((n ? n : 1) * sizeof(*rm));
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		rm[i].made = hists->made[i];
-		rm[i].idx = (u32)i;
+		rm[i].made = hists->track_made ? hists->made[idx[i]] : idx[i];
+		rm[i].idx = idx[i];
 	}
 	qsort(rm, n, sizeof(*rm), cmp_row_made);
 	for (i = 0; i < n; i++)
-		order[i] = rm[i].idx;
+		idx[i] = rm[i].idx;
 	free(rm);
 }
 
@@ -2254,11 +2246,10 @@ static u32 *rows_table_order(size_t n, const struct sort_ctx *ctx)
 	u32 *order = xmalloc(n * sizeof(*order)), *rank = xmalloc(n * sizeof(*rank));
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		order[i] = (u32)i;
 	if (ctx->hists->track_made)
 		rows_by_made(ctx->hists, order, n);
-	else
-		for (i = 0; i < n; i++)
-			order[i] = (u32)i;
 	rb_insert_all(order, n, table_before, ctx);
 	if (ctx->hists->table_collapse)
 		rb_insert_all(order, n, table_before, ctx);
@@ -2416,20 +2407,13 @@ void hists__sort_final(struct hists *hists)
 
 u32 *hists__rows_made(const struct hists *hists, size_t *n)
 {
-	size_t cap = hists->nr_entries ? hists->nr_entries : 1, k = 0, i;
-	struct row_made *rm = xmalloc(cap * sizeof(*rm));
-	u32 *idx = xmalloc(cap * sizeof(*idx)), r;
+	u32 *idx = xmalloc((hists->nr_entries ? hists->nr_entries : 1) * sizeof(*idx)), r;
+	size_t k = 0, i;
 
-	for (i = 0; i < hists->table_size; i++) {
-		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext) {
-			rm[k].made = hists->track_made ? hists->made[r] : r;
-			rm[k++].idx = r;
-		}
-	}
-	qsort(rm, k, sizeof(*rm), cmp_row_made);
-	for (i = 0; i < k; i++)
-		idx[i] = rm[i].idx;
-	free(rm);
+	for (i = 0; i < hists->table_size; i++)
+		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+			idx[k++] = r;
+	rows_by_made(hists, idx, k);
 	*n = k;
 	return idx;
 }
