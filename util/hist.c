@@ -12,6 +12,7 @@
 #include "util/callchain.h"
 #include "util/err.h"
 #include "util/introsort.h"
+#include "util/row-prefix.h"
 #include "util/srcline.h"
 
 const char *mode_name(u8 cpumode)
@@ -2048,6 +2049,97 @@ static __attribute__((noinline)) void rows_introsort_default(const struct hists 
 				  hists->rows);
 }
 
+/* The rows are counted into 1 << ROW_BUCKET_BITS buckets (a table of 256 KiB). */
+#define ROW_BUCKET_BITS		16
+
+static inline __attribute__((always_inline)) bool u64_before(const void *a, const void *b,
+							     const void *ctx __attribute__((unused)))
+{
+	return *(const u64 *)a < *(const u64 *)b;
+}
+
+/* A bucket of more rows than this is sorted by the compares alone. */
+#define ROW_BUCKET_MAX		4096
+
+/*
+ * The @n rows at @a, of one bucket: their prefixes (in their chain links)
+ * and indices as pairs in @pair, sorted, then rows of one prefix by the
+ * compares. Only the pairs' sort's memory is touched, and each row once.
+ */
+static void rows_sort_bucket(const struct hists *hists, u32 *a, size_t n, u64 *pair)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		pair[i] = (u64)hists__row(hists, a[i])->hnext << 32 | a[i];
+	introsort_inline(pair, n, sizeof(*pair), u64_before, NULL);
+	for (i = 0; i < n; i++)
+		a[i] = (u32)pair[i];
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && pair[j] >> 32 == pair[i] >> 32; j++)
+			;
+		if (j - i > 1)
+			rows_introsort_default(hists, a + i, j - i);
+	}
+}
+
+/*
+ * The default sort of the @n rows 0..n-1, their chains no longer needed
+ * (hists__sort_final): each row's 32-bit prefix of its place
+ * (util/row-prefix.c) in its chain link, a counting sort of the rows by
+ * the prefix's top bits into @a (the rows read in the table's order), then
+ * each bucket of more than one row by the rest of the prefix and the
+ * compares (rows_sort_bucket), and the links left empty. A sort of the
+ * whole array by the compares reads two rows from anywhere in the table a
+ * compare (a million rows: a miss each); here each row is read a few
+ * times, in the table's order or a bucket's few rows at once. False where
+ * the prefix tells no rows apart.
+ */
+static bool rows_bucket_sort_default(struct hists *hists, u32 *a, size_t n)
+{
+	struct row_prefix *rp = n > 1 ? row_prefix__new(hists, n, 32) : NULL;
+	unsigned width, shift;
+	size_t nb, i, start, pf = 0;
+	u32 *end;
+	u64 *pair;
+
+	if (!rp)
+		return false;
+	width = row_prefix__bits(rp);
+	shift = width > ROW_BUCKET_BITS ? width - ROW_BUCKET_BITS : 0;
+	nb = (size_t)1 << (width - shift);
+	end = xcalloc(nb + 1, sizeof(*end));
+	for (i = 0; i < n; i++) {
+		struct hist_entry *he = hists__row(hists, (u32)i);
+
+		he->hnext = row_prefix__of(rp, he);
+		end[(he->hnext >> shift) + 1]++;
+	}
+	row_prefix__delete(rp);
+	for (i = 1; i <= nb; i++)
+		end[i] += end[i - 1];
+	/* end[b]: where bucket b's next row goes; after the pass, where bucket b - 1 ends */
+	for (i = 0; i < n; i++)
+		a[end[hists__row(hists, (u32)i)->hnext >> shift]++] = (u32)i;
+	pair = xmalloc(ROW_BUCKET_MAX * sizeof(*pair));
+	for (i = 0, start = 0; i < nb; start = end[i++]) {
+		size_t len = end[i] - start;
+
+		/* the rows of the buckets ahead on their way while this one sorts */
+		for (; pf < n && pf < end[i] + 32; pf++)
+			__builtin_prefetch(hists__row(hists, a[pf]));
+		if (len > ROW_BUCKET_MAX)
+			rows_introsort_default(hists, a + start, len);
+		else if (len > 1)
+			rows_sort_bucket(hists, a + start, len, pair);
+	}
+	free(pair);
+	free(end);
+	for (i = 0; i < n; i++)
+		hists__row(hists, (u32)i)->hnext = HIST_ROW_NONE;
+	return true;
+}
+
 static __attribute__((noinline)) void rows_introsort_any(u32 *a, size_t n,
 							  const struct sort_ctx *ctx)
 {
@@ -2317,9 +2409,11 @@ static void hists__read_names(const struct hists *hists, const u32 *a, size_t n)
 
 /*
  * The @n rows of @hists whose indices are at @a into their order, in
- * place, their symbols' names read first (hists__read_names).
+ * place, their symbols' names read first (hists__read_names). With
+ * @own_links the rows are 0..n-1 (in any order at @a) and their chain
+ * links are the sort's to use.
  */
-static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
+static void hists__sort_rows(struct hists *hists, u32 *a, size_t n, bool own_links)
 {
 	const struct sort_order *so = &hists->so;
 	struct sort_ctx ctx = { .hists = hists, .so = so, .cumulate = hists->cumulate };
@@ -2345,9 +2439,10 @@ static void hists__sort_rows(const struct hists *hists, u32 *a, size_t n)
 	}
 	if (!hists->cumulate && !so->nr_by && !hists->sort_skip && !hists->nr_group && so->nr == 3 &&
 	    so->keys[0] == SORT_COMM &&
-	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM)
-		rows_introsort_default(hists, a, n);
-	else
+	    so->keys[1] == SORT_DSO && so->keys[2] == SORT_SYM) {
+		if (!own_links || !rows_bucket_sort_default(hists, a, n))
+			rows_introsort_default(hists, a, n);
+	} else
 		rows_introsort_any(a, n, &ctx);
 }
 
@@ -2365,7 +2460,7 @@ void hists__sort(struct hists *hists)
 		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
 			hists->sorted[n++] = r;
 	}
-	hists__sort_rows(hists, hists->sorted, n);
+	hists__sort_rows(hists, hists->sorted, n, false);
 }
 
 void hists__sort_final(struct hists *hists)
@@ -2402,7 +2497,7 @@ void hists__sort_final(struct hists *hists)
 	hists->last = NULL;
 	memset(hists->cache, 0, sizeof(hists->cache));
 	hists->unlinked = true;
-	hists__sort_rows(hists, hists->sorted, n);
+	hists__sort_rows(hists, hists->sorted, n, hists__rows_dense(hists));
 }
 
 u32 *hists__rows_made(const struct hists *hists, size_t *n)

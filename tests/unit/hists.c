@@ -391,6 +391,96 @@ void test_hists_sort_scratch(void)
 }
 
 /*
+ * hists__sort_final's counting sort by prefixes of the rows' places
+ * (util/row-prefix.c) gives hists__sort's order, the compares', on the
+ * default keys: comms, two DSOs of one name and rows of none, symbols of one name at several addresses and
+ * rows of none, user and kernel addresses (the top half first), periods
+ * all equal, few, past 32 bits and too many to rank (a coarse period ends
+ * the prefix), and too many symbols to rank (the prefix ends before them).
+ */
+void test_hists_sort_prefix(void)
+{
+	enum { ROWS = 30000, SYMS = 4000 };
+	/* interned, as a machine's comms are: one pointer a name */
+	static const char *const comms[] = { "alpha", "beta", "alphabet", "a", "zz", "" };
+	struct dso dsos[4] = {
+		{ .short_name = (char *)"libx.so", .name_hash = 1 },
+		{ .short_name = (char *)"libx.so", .name_hash = 1 },
+		{ .short_name = (char *)"a", .name_hash = 3 },
+		{ .short_name = (char *)"[kernel.kallsyms]", .name_hash = 4 },
+	};
+	struct thread t[6];
+	struct symtab tab;
+	struct sort_order so;
+	struct err err;
+	char name[16];
+	int shape, bad = 0;
+	size_t i;
+
+	symtab__init(&tab);
+	for (i = 0; i < SYMS; i++) {
+		int len = snprintf(name, sizeof(name), "s%zu", i % 2500);
+
+		symtab__add(&tab, 0x1000 + 0x10 * (u64)i, 0x10, STB_GLOBAL, STT_FUNC, name,
+			    (size_t)len);
+	}
+	symtab__finish(&tab, false);
+	for (i = 0; i < 6; i++)
+		t[i] = (struct thread){ .pid = 1, .tid = (u32)i + 1, .comm = comms[i], .vcpu = -1 };
+	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);
+	for (shape = 0; shape < 5; shape++) {
+		struct hists h[2];
+		u64 x = 12345 + (u64)shape;
+		int r;
+
+		hists__init(&h[0], &so);
+		hists__init(&h[1], &so);
+		for (r = 0; r < ROWS; r++) {
+			struct addr_location al = { .level = '.', .cpumode = 2 };
+			u64 period, v;
+
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			v = x >> 16;
+			al.thread = &t[v % 6];
+			al.dso = v / 6 % 8 ? &dsos[v / 48 % 4] : NULL;
+			if (al.dso && v / 192 % 2)
+				al.sym = &tab.syms[v / 384 % (shape == 4 ? SYMS : 64)];
+			else
+				al.addr = v / 384 % 3 ? (v >> 20) % 0x100000 :
+					  0xffffffff81000000ull + (v >> 24) % 0x100000;
+			period = shape == 0 ? 7 : shape == 1 ? 1 + (v >> 30) % 5 :
+				 shape == 2 ? 0x100000000ull * ((v >> 30) % 3) + (v >> 33) % 4 :
+				 1 + (x >> 20);
+			hists__add_cpu(&h[0], &al, period, 0, false);
+			hists__add_cpu(&h[1], &al, period, 0, false);
+		}
+		hists__sort(&h[0]);
+		hists__sort_final(&h[1]);
+		if (h[0].nr_entries != h[1].nr_entries || h[0].nr_entries < ROWS / 4)
+			bad++;
+		for (i = 0; i < h[0].nr_entries && i < h[1].nr_entries; i++) {
+			const struct hist_entry *a = hists__sorted(&h[0], i), *b = hists__sorted(&h[1], i);
+
+			if (a->comm != b->comm || a->dso != b->dso ||
+			    hist_entry__sym(a) != hist_entry__sym(b) ||
+			    hist_entry__addr(a) != hist_entry__addr(b) ||
+			    hist_entry__period(a) != hist_entry__period(b)) {
+				if (!bad++)
+					fprintf(stderr, "sort by prefix, shape %d: row %zu differs\n",
+						shape, i);
+			}
+		}
+		hists__exit(&h[0]);
+		hists__exit(&h[1]);
+	}
+	if (bad) {
+		fprintf(stderr, "sort by prefix: %d rows out of the compares' order\n", bad);
+		unit_failures++;
+	}
+	symtab__exit(&tab);
+}
+
+/*
  * hists__rows_made: with track_made, the rows in the order they were
  * made, also where the decay dropped older rows and new ones took their
  * indices (the index order puts those first); without it, by index.

@@ -42,6 +42,7 @@ void test_hists_adversarial_keys(void);
 void test_hists_row_cache(void);
 void test_kernel_beside(void);
 void test_hists_sort_scratch(void);
+void test_hists_sort_prefix(void);
 void test_hists_decay_reuse(void);
 void test_hists_rows_made(void);
 void test_hists_mode_split(void);
@@ -135,6 +136,7 @@ static const struct unit_test tests[] = {
 	{ "hists_row_cache", test_hists_row_cache },
 	{ "kernel_beside", test_kernel_beside },
 	{ "hists_sort_scratch", test_hists_sort_scratch },
+	{ "hists_sort_prefix", test_hists_sort_prefix },
 	{ "hists_decay_reuse", test_hists_decay_reuse },
 	{ "hists_rows_made", test_hists_rows_made },
 	{ "hists_mode_split", test_hists_mode_split },
