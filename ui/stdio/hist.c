@@ -1152,15 +1152,21 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			bool pad = !sep && !(c == nf - 1 && !tail_elided && f[c].col == COL_KEY &&
 					     sort_keys[f[c].key].no_pad);
 
-			if (!sep || c)
-				fputs(sep ? sep : "  ", fp);
-			cell(&buf, hists, he, &f[c], pad ? widths[c] : 0);
+			int len;
+
+			if (sep && c)
+				fputs_unlocked(sep, fp);
+			else if (!sep)
+				fwrite_unlocked("  ", 1, 2, fp);
+			len = cell(&buf, hists, he, &f[c], pad ? widths[c] : 0);
+			/* the cell's text up to its first NUL, as fputs would print it */
+			len = len < 0 ? 0 : (int)strnlen(buf.p, (size_t)len);
 			if (cut_width && cut[i] && f[c].col == COL_KEY && f[c].key == SORT_SRCLINE &&
-			    strlen(buf.p) > (size_t)cut_width)
-				buf.p[cut_width] = '\0';
-			fputs(buf.p, fp);
+			    len > cut_width)
+				len = cut_width;
+			fwrite_unlocked(buf.p, 1, (size_t)len, fp);
 		}
-		fputc('\n', fp);
+		putc_unlocked('\n', fp);
 		if (opts->callchain && hist_entry__callchain(he)) {
 			callchain__sort(hist_entry__callchain(he));
 			/*
