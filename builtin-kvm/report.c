@@ -1757,7 +1757,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		fputc('\n', stdout);
 		if (read_values__fprintf(&rep.read_values, stdout)) {
 			pr_err("-T: %s: %u threads by %u events are too many to print",
-			       data->path, rep.read_values.nr_threads, rep.read_values.nr_columns);
+			       data->path, rep.read_values.threads.nr, rep.read_values.nr_columns);
 			ret = 1;
 		}
 	}

@@ -8,96 +8,32 @@
 
 void read_values__exit(struct read_values *v)
 {
-	free(v->thread_key);
+	u64_index__exit(&v->threads);
 	free(v->column);
 	free(v->events);
-	free(v->thread_slots);
-	free(v->cell_key);
+	u64_index__exit(&v->cells);
 	free(v->cell_value);
-	free(v->cell_slots);
 	memset(v, 0, sizeof(*v));
-}
-
-/*
- * The two tables (threads, cells) are u64 keys in an array, found by a
- * hash of slots holding index + 1 (0: empty), linear probing, at most
- * half full. Keyed: a file cannot choose keys that share a slot.
- */
-
-/* The slot of @key, or of the empty slot where it would go: *@found its index + 1, or 0. */
-static u32 key_slot(const u32 *slots, u32 nr_slots, const u64 *keys, u64 key, u32 *found)
-{
-	u32 mask = nr_slots - 1, s;
-
-	for (s = (u32)hash_u64(key) & mask; slots[s]; s = (s + 1) & mask) {
-		if (keys[slots[s] - 1] == key) {
-			*found = slots[s];
-			return s;
-		}
-	}
-	*found = 0;
-	return s;
-}
-
-/* Room for key @n + 1 (the keys 0..@n - 1 there): twice the slots, filled again, when half full. */
-static void key_room(u32 **slots, u32 *nr_slots, const u64 *keys, u32 n)
-{
-	u32 i, s, found;
-
-	if ((n + 1) * 2 <= *nr_slots)
-		return;
-	free(*slots);
-	*nr_slots = *nr_slots ? *nr_slots * 2 : 64;
-	*slots = xcalloc(*nr_slots, sizeof(**slots));
-	for (i = 0; i < n; i++) {
-		s = key_slot(*slots, *nr_slots, keys, keys[i], &found);
-		(*slots)[s] = i + 1;
-	}
-}
-
-/* The index of thread @pid/@tid, made where new. */
-static u32 thread_of(struct read_values *v, u32 pid, u32 tid)
-{
-	u64 key = (u64)pid << 32 | tid;
-	u32 s, found;
-
-	key_room(&v->thread_slots, &v->nr_thread_slots, v->thread_key, v->nr_threads);
-	s = key_slot(v->thread_slots, v->nr_thread_slots, v->thread_key, key, &found);
-	if (found)
-		return found - 1;
-	ALLOC_GROW(v->thread_key, v->nr_threads + 1, v->alloc_threads);
-	v->thread_key[v->nr_threads] = key;
-	v->thread_slots[s] = ++v->nr_threads;
-	return v->nr_threads - 1;
 }
 
 /* The count of thread @th in column @c: 0 where none was read. */
 static u64 cell_get(const struct read_values *v, u32 th, u32 c)
 {
-	u32 found;
+	u32 i = u64_index__find(&v->cells, (u64)th << 32 | c);
 
-	if (!v->nr_cell_slots)
-		return 0;
-	key_slot(v->cell_slots, v->nr_cell_slots, v->cell_key, (u64)th << 32 | c, &found);
-	return found ? v->cell_value[found - 1] : 0;
+	return i == U64_INDEX_NONE ? 0 : v->cell_value[i];
 }
 
 static void cell_add(struct read_values *v, u32 th, u32 c, u64 value)
 {
-	u64 key = (u64)th << 32 | c;
-	u32 s, found;
+	bool added;
+	u32 i = u64_index__add(&v->cells, (u64)th << 32 | c, &added);
 
-	key_room(&v->cell_slots, &v->nr_cell_slots, v->cell_key, v->nr_cells);
-	s = key_slot(v->cell_slots, v->nr_cell_slots, v->cell_key, key, &found);
-	if (found) {
-		v->cell_value[found - 1] += value;
-		return;
+	if (added) {
+		ALLOC_GROW(v->cell_value, (size_t)i + 1, v->alloc_values);
+		v->cell_value[i] = 0;
 	}
-	ALLOC_GROW(v->cell_key, v->nr_cells + 1, v->alloc_cells);
-	ALLOC_GROW(v->cell_value, v->nr_cells + 1, v->alloc_values);
-	v->cell_key[v->nr_cells] = key;
-	v->cell_value[v->nr_cells] = value;
-	v->cell_slots[s] = ++v->nr_cells;
+	v->cell_value[i] += value;
 }
 
 void read_values__add(struct read_values *v, const struct evsel *evsel, u32 pid, u32 tid,
@@ -115,7 +51,7 @@ void read_values__add(struct read_values *v, const struct evsel *evsel, u32 pid,
 			v->column[i] = -1;
 		v->alloc_column = n;
 	}
-	th = thread_of(v, pid, tid);
+	th = u64_index__add(&v->threads, (u64)pid << 32 | tid, NULL);
 	if (v->column[evsel->idx] < 0) {
 		ALLOC_GROW(v->events, v->nr_columns + 1, v->alloc_events);
 		v->column[evsel->idx] = (int)v->nr_columns;
@@ -126,12 +62,12 @@ void read_values__add(struct read_values *v, const struct evsel *evsel, u32 pid,
 
 u32 read_values__pid(const struct read_values *v, u32 thread)
 {
-	return (u32)(v->thread_key[thread] >> 32);
+	return (u32)(v->threads.keys[thread] >> 32);
 }
 
 u32 read_values__tid(const struct read_values *v, u32 thread)
 {
-	return (u32)v->thread_key[thread];
+	return (u32)v->threads.keys[thread];
 }
 
 static int width_u64(u64 x)
@@ -145,9 +81,9 @@ int read_values__fprintf(const struct read_values *v, FILE *fp)
 	char **names;
 	u32 i, j;
 
-	if (!v->nr_threads)
+	if (!v->threads.nr)
 		return 0;
-	if ((u64)v->nr_threads * v->nr_columns > READ_VALUES_MAX_TABLE)
+	if ((u64)v->threads.nr * v->nr_columns > READ_VALUES_MAX_TABLE)
 		return -E2BIG;
 	w = xmalloc(v->nr_columns * sizeof(*w));
 	names = xmalloc(v->nr_columns * sizeof(*names));
@@ -155,7 +91,7 @@ int read_values__fprintf(const struct read_values *v, FILE *fp)
 		names[j] = evsel__name_dup(v->events[j]);
 		w[j] = (int)strlen(names[j]);
 	}
-	for (i = 0; i < v->nr_threads; i++) {
+	for (i = 0; i < v->threads.nr; i++) {
 		/* as perf's: the ids as signed numbers */
 		int pw = snprintf(NULL, 0, "%d", (int)read_values__pid(v, i));
 		int tw = snprintf(NULL, 0, "%d", (int)read_values__tid(v, i));
@@ -172,7 +108,7 @@ int read_values__fprintf(const struct read_values *v, FILE *fp)
 	for (j = 0; j < v->nr_columns; j++)
 		fprintf(fp, "  %*s", w[j], names[j]);
 	fputc('\n', fp);
-	for (i = 0; i < v->nr_threads; i++) {
+	for (i = 0; i < v->threads.nr; i++) {
 		fprintf(fp, "  %*d  %*d", pidw, (int)read_values__pid(v, i), tidw,
 			(int)read_values__tid(v, i));
 		for (j = 0; j < v->nr_columns; j++)

@@ -9,15 +9,12 @@
  */
 #include <stdio.h>
 #include "util/util.h"
+#include "util/u64-index.h"
 
 struct evsel;
 
 struct read_values {
-	u64 *thread_key;	/* each thread's pid << 32 | tid, in the order first read */
-	u32 nr_threads;
-	size_t alloc_threads;
-	u32 *thread_slots;	/* hash of the keys: thread + 1, 0: empty */
-	u32 nr_thread_slots;
+	struct u64_index threads;	/* pid << 32 | tid, numbered in the order first read */
 	int *column;		/* by evsel->idx: its column, -1 while none read */
 	u32 alloc_column;
 	const struct evsel **events;	/* by column, in the order first read */
@@ -26,13 +23,11 @@ struct read_values {
 	/*
 	 * The counts, one a thread and column read (a record adds at most
 	 * one: memory as the records', whatever threads and events a file
-	 * names), keyed thread << 32 | column.
+	 * names), keyed thread << 32 | column, by the key's number.
 	 */
-	u64 *cell_key, *cell_value;
-	u32 nr_cells;
-	size_t alloc_cells, alloc_values;
-	u32 *cell_slots;
-	u32 nr_cell_slots;
+	struct u64_index cells;
+	u64 *cell_value;
+	size_t alloc_values;
 };
 
 /* Empty: zeroed (a static or a zero-initialized member). */

@@ -2,10 +2,9 @@
 /*
  * Prefixes of the rows' default order (util/row-prefix.h).
  *
- * One pass over the rows gathers each key's distinct values in a small
- * hash table (keyed hashes: a period is the file's to choose); each
- * table's values are then sorted by the key's compare and numbered, equal
- * values alike. A row's number is its ranks side by side, from the top bit
+ * One pass over the rows gathers each key's distinct values (a
+ * u64_index: keyed hashes, a period is the file's to choose); each key's
+ * values are then sorted by its compare and ranked, equal values alike. A row's number is its ranks side by side, from the top bit
  * down: period (greatest first), comm, DSO (rows of none after the
  * others), symbol name (rows of none last), then the address the last
  * compare reads, less the least such address. Every key before the last
@@ -16,26 +15,27 @@
 #include <string.h>
 
 #include "util/row-prefix.h"
+#include "util/u64-index.h"
 #include "util/hist.h"
 #include "util/dso.h"
 #include "symbols/symtab.h"
 
 enum { RP_PERIOD, RP_COMM, RP_DSO, RP_SYM, RP_LOC, RP_NR };
 
-#define RANK_NONE	UINT32_MAX
 /* a period's bits below its highest where there are too many periods to rank */
 #define PERIOD_FRAC	12
 
+/* A key's distinct values and their ranks, by the values' numbers. */
 struct rank_map {
-	u64 *key;
-	u32 *rank;		/* RANK_NONE: an empty slot */
-	size_t cap, nr, limit;
+	struct u64_index values;
+	u32 *rank;
+	size_t limit;
 	bool full;		/* more values than @limit: not ranked */
-	bool has_null;		/* DSO, symbol: rows of none (not in the table) */
+	bool has_null;		/* DSO, symbol: rows of none (not among the values) */
 	u32 nr_ranks;
 	bool have_last;		/* neighbouring rows mostly share a value */
 	u64 last_key;
-	u32 last_slot;
+	u32 last;
 };
 
 struct row_prefix {
@@ -78,84 +78,42 @@ static void map_init(struct rank_map *m, size_t limit)
 
 static void map_free(struct rank_map *m)
 {
-	free(m->key);
+	u64_index__exit(&m->values);
 	free(m->rank);
-}
-
-static size_t map_slot(const struct rank_map *m, u64 key)
-{
-	size_t i = hash_u64(key) & (m->cap - 1);
-
-	while (m->rank[i] != RANK_NONE && m->key[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void map_grow(struct rank_map *m)
-{
-	u64 *okey = m->key;
-	u32 *orank = m->rank;
-	size_t ocap = m->cap, i;
-
-	m->cap = ocap ? ocap * 2 : 64;
-	m->key = xmalloc(m->cap * sizeof(*m->key));
-	m->rank = xmalloc(m->cap * sizeof(*m->rank));
-	memset(m->rank, 0xff, m->cap * sizeof(*m->rank));
-	for (i = 0; i < ocap; i++) {
-		if (orank[i] != RANK_NONE) {
-			size_t j = map_slot(m, okey[i]);
-
-			m->key[j] = okey[i];
-			m->rank[j] = 0;
-		}
-	}
-	free(okey);
-	free(orank);
-	m->have_last = false;
 }
 
 static void map_add(struct rank_map *m, u64 key)
 {
-	size_t i;
-
 	if (m->full || (m->have_last && m->last_key == key))
 		return;
-	if ((m->nr + 1) * 2 > m->cap)
-		map_grow(m);
-	i = map_slot(m, key);
-	if (m->rank[i] == RANK_NONE) {
-		if (m->nr == m->limit) {
-			m->full = true;
-			return;
-		}
-		m->key[i] = key;
-		m->rank[i] = 0;
-		m->nr++;
+	if (m->values.nr == m->limit && u64_index__find(&m->values, key) == U64_INDEX_NONE) {
+		m->full = true;
+		return;
 	}
-	m->have_last = true;
+	m->last = u64_index__add(&m->values, key, NULL);
 	m->last_key = key;
-	m->last_slot = (u32)i;
+	m->have_last = true;
 }
 
 static u32 map_rank(struct rank_map *m, u64 key)
 {
 	if (!m->have_last || m->last_key != key) {
-		m->last_slot = (u32)map_slot(m, key);
+		m->last = u64_index__find(&m->values, key);
 		m->last_key = key;
 		m->have_last = true;
 	}
-	return m->rank[m->last_slot];
+	return m->rank[m->last];
 }
 
 struct rank_ctx {
-	const struct rank_map *m;
+	const u64 *key;
 	int what;
 };
 
 static int rank_cmp(const void *a, const void *b, void *arg)
 {
 	const struct rank_ctx *c = arg;
-	u64 x = c->m->key[*(const u32 *)a], y = c->m->key[*(const u32 *)b];
+	u64 x = c->key[*(const u32 *)a], y = c->key[*(const u32 *)b];
 
 	switch (c->what) {
 	case RP_PERIOD:
@@ -171,24 +129,23 @@ static int rank_cmp(const void *a, const void *b, void *arg)
 	}
 }
 
-/* Numbers @m's values in the key's order, equal values alike. */
+/* Ranks @m's values in the key's order, equal values alike. */
 static void map_rank_all(struct rank_map *m, int what)
 {
-	struct rank_ctx ctx = { .m = m, .what = what };
-	u32 *slot = xmalloc((m->nr ? m->nr : 1) * sizeof(*slot)), r = 0;
-	size_t i, k = 0;
+	struct rank_ctx ctx = { .key = m->values.keys, .what = what };
+	u32 n = m->values.nr, *order = xmalloc((n ? n : 1) * sizeof(*order)), r = 0, i;
 
-	for (i = 0; i < m->cap; i++)
-		if (m->rank[i] != RANK_NONE)
-			slot[k++] = (u32)i;
-	qsort_r(slot, k, sizeof(*slot), rank_cmp, &ctx);
-	for (i = 0; i < k; i++) {
-		if (i && rank_cmp(&slot[i - 1], &slot[i], &ctx))
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), rank_cmp, &ctx);
+	m->rank = xmalloc((n ? n : 1) * sizeof(*m->rank));
+	for (i = 0; i < n; i++) {
+		if (i && rank_cmp(&order[i - 1], &order[i], &ctx))
 			r++;
-		m->rank[slot[i]] = r;
+		m->rank[order[i]] = r;
 	}
-	free(slot);
-	m->nr_ranks = k ? r + 1 : 0;
+	free(order);
+	m->nr_ranks = n ? r + 1 : 0;
 	m->have_last = false;
 }
 

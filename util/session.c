@@ -159,9 +159,8 @@ void session__delete(struct session *s)
 	free(s->runs);
 	free(s->cpu_last);
 	free(s->plan);
-	free(s->read_keys);
+	u64_index__exit(&s->read_ids);
 	free(s->read_vals);
-	free(s->read_used);
 	free(s);
 }
 
@@ -207,41 +206,16 @@ static inline __attribute__((always_inline)) int deliver_sample(struct session *
 /* The value id @id had before this one, @value (0 the first time), kept for the next. */
 static u64 read_last__swap(struct session *s, u64 id, u64 value)
 {
-	size_t i, mask;
-	u64 old;
+	bool added;
+	u32 i = u64_index__add(&s->read_ids, id, &added);
+	u64 old = 0;
 
-	if ((s->nr_read + 1) * 2 > s->read_size) {
-		u64 *keys = s->read_keys, *vals = s->read_vals;
-		u8 *used = s->read_used;
-		size_t n = s->read_size;
-
-		s->read_size = n ? n * 2 : 16;
-		s->read_keys = xcalloc(s->read_size, sizeof(*s->read_keys));
-		s->read_vals = xcalloc(s->read_size, sizeof(*s->read_vals));
-		s->read_used = xcalloc(s->read_size, sizeof(*s->read_used));
-		s->nr_read = 0;
-		for (i = 0; i < n; i++)
-			if (used[i])
-				read_last__swap(s, keys[i], vals[i]);
-		free(keys);
-		free(vals);
-		free(used);
-	}
-	mask = s->read_size - 1;
-	for (i = (size_t)hash_u64(id) & mask;; i = (i + 1) & mask) {
-		if (!s->read_used[i]) {
-			s->read_used[i] = 1;
-			s->read_keys[i] = id;
-			s->read_vals[i] = value;
-			s->nr_read++;
-			return 0;
-		}
-		if (s->read_keys[i] == id) {
-			old = s->read_vals[i];
-			s->read_vals[i] = value;
-			return old;
-		}
-	}
+	if (added)
+		ALLOC_GROW(s->read_vals, (size_t)i + 1, s->alloc_read_vals);
+	else
+		old = s->read_vals[i];
+	s->read_vals[i] = value;
+	return old;
 }
 
 /*

@@ -4,6 +4,7 @@
 
 #include "util/data.h"
 #include "util/machine.h"
+#include "util/u64-index.h"
 
 struct session;
 struct guest_config;
@@ -121,12 +122,12 @@ struct session {
 	u64 progress_delay_ns;	/* none before: 1 s, or PMUKVM_PROGRESS_DELAY_MS */
 	/*
 	 * Samples that read their group (PERF_SAMPLE_READ): each id's last
-	 * value, an open-addressed table keyed by hash_u64 (ids with an
-	 * event only: bounded as they are).
+	 * value, by the id's number (ids with an event only: bounded as they
+	 * are).
 	 */
-	u64 *read_keys, *read_vals;
-	u8 *read_used;
-	size_t read_size, nr_read;
+	struct u64_index read_ids;
+	u64 *read_vals;
+	size_t alloc_read_vals;
 	/* perf_tool.defer_symbols: the sample's, during the sample callback */
 	struct sym_lookup lookup;
 	bool has_lookup;

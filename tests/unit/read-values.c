@@ -42,9 +42,9 @@ void test_read_values(void)
 		read_values__add(&v, &a, 1, t << 12, t);
 	for (t = 0; t < 100000; t++)
 		read_values__add(&v, &a, 1, t << 12, 1);
-	CHECK(v.nr_threads == 2 + 100000);
+	CHECK(v.threads.nr == 2 + 100000);
 	CHECK(read_values__pid(&v, 2) == 1 && read_values__tid(&v, 2) == 0 &&
-	      read_values__tid(&v, v.nr_threads - 1) == 99999u << 12);
-	CHECK(v.nr_cells == 3 + 100000);
+	      read_values__tid(&v, v.threads.nr - 1) == 99999u << 12);
+	CHECK(v.cells.nr == 3 + 100000);
 	read_values__exit(&v);
 }
