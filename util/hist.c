@@ -2148,9 +2148,9 @@ static bool rows_bucket_sort_default(struct hists *hists, u32 *a, size_t n)
 	for (i = 0, start = 0; i < nb; start = end[i++]) {
 		size_t len = end[i] - start;
 
-		/* the rows of the buckets ahead on their way while this one sorts */
+		/* the links of the buckets ahead on their way while this one sorts */
 		for (; pf < n && pf < end[i] + 32; pf++)
-			__builtin_prefetch(hists__row(hists, a[pf]));
+			__builtin_prefetch(&hists__row(hists, a[pf])->hnext);
 		if (len > ROW_BUCKET_MAX)
 			rows_introsort_default(hists, a + start, len);
 		else if (len > 1)

@@ -1051,7 +1051,7 @@ static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 	}
 }
 
-#define ROWS_AHEAD	8
+#define ROWS_AHEAD	24
 
 size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, FILE *fp)
 {
@@ -1139,8 +1139,13 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 		const struct hist_entry *he = hists__sorted(hists, i);
 
 		/* the rows, in the sort's order, are anywhere in memory: asked for ahead */
-		if (i + ROWS_AHEAD < n)
-			__builtin_prefetch(hists__sorted(hists, i + ROWS_AHEAD));
+		if (i + ROWS_AHEAD < n) {
+			const char *ahead = (const char *)hists__sorted(hists, i + ROWS_AHEAD);
+
+			/* both lines of a row that crosses one */
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + sizeof(*he) - 1);
+		}
 		if (!row_shown(hists, he, opts))
 			continue;
 		for (c = 0; c < nf; c++) {
