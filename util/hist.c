@@ -2072,8 +2072,14 @@ static __attribute__((noinline)) void rows_introsort_default(const struct hists 
 				  hists->rows);
 }
 
-/* The rows are counted into 1 << ROW_BUCKET_BITS buckets (a table of 256 KiB). */
+/*
+ * The rows are counted into at most 1 << ROW_BUCKET_BITS buckets (a table
+ * of 256 KiB), about eight rows a bucket. Fewer rows than
+ * ROW_PREFIX_MIN_ROWS (768 KiB of them) stay in the caches for the
+ * compares' sort.
+ */
 #define ROW_BUCKET_BITS		16
+#define ROW_PREFIX_MIN_ROWS	(1u << 14)
 
 static inline __attribute__((always_inline)) bool u64_before(const void *a, const void *b,
 							     const void *ctx __attribute__((unused)))
@@ -2120,16 +2126,18 @@ static void rows_sort_bucket(const struct hists *hists, u32 *a, size_t n, u64 *p
  */
 static bool rows_bucket_sort_default(struct hists *hists, u32 *a, size_t n)
 {
-	struct row_prefix *rp = n > 1 ? row_prefix__new(hists, n, 32) : NULL;
-	unsigned width, shift;
-	size_t nb, i, start, pf = 0;
+	struct row_prefix *rp = n >= ROW_PREFIX_MIN_ROWS ? row_prefix__new(hists, n, 32) : NULL;
+	unsigned width, shift, bits = 63 - (unsigned)__builtin_clzll(n) - 3;
+	size_t nb, i, start, pf = 0, most = 0;
 	u32 *end;
 	u64 *pair;
 
 	if (!rp)
 		return false;
 	width = row_prefix__bits(rp);
-	shift = width > ROW_BUCKET_BITS ? width - ROW_BUCKET_BITS : 0;
+	if (bits > ROW_BUCKET_BITS)
+		bits = ROW_BUCKET_BITS;
+	shift = width > bits ? width - bits : 0;
 	nb = (size_t)1 << (width - shift);
 	end = xcalloc(nb + 1, sizeof(*end));
 	for (i = 0; i < n; i++) {
@@ -2144,7 +2152,10 @@ static bool rows_bucket_sort_default(struct hists *hists, u32 *a, size_t n)
 	/* end[b]: where bucket b's next row goes; after the pass, where bucket b - 1 ends */
 	for (i = 0; i < n; i++)
 		a[end[hists__row(hists, (u32)i)->hnext >> shift]++] = (u32)i;
-	pair = xmalloc(ROW_BUCKET_MAX * sizeof(*pair));
+	for (i = 0, start = 0; i < nb; start = end[i++])
+		if (end[i] - start <= ROW_BUCKET_MAX && end[i] - start > most)
+			most = end[i] - start;
+	pair = xmalloc((most ? most : 1) * sizeof(*pair));
 	for (i = 0, start = 0; i < nb; start = end[i++]) {
 		size_t len = end[i] - start;
 
