@@ -200,7 +200,8 @@ struct row_prefix *row_prefix__new(const struct hists *hists, size_t n, unsigned
 		pmax = p > pmax ? p : pmax;
 		lmin = l < lmin ? l : lmin;
 		lmax = l > lmax ? l : lmax;
-		for (w = 0; w < RP_LOC; w++) {
+		/* the keys after one that cannot be ranked are not used */
+		for (w = 0; w < RP_LOC && !rp->map[w].full; w++) {
 			u64 k = key_of(he, w);
 
 			if (!k && (w == RP_DSO || w == RP_SYM))
