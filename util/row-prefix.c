@@ -4,12 +4,13 @@
  *
  * One pass over the rows gathers each key's distinct values (a
  * u64_index: keyed hashes, a period is the file's to choose); each key's
- * values are then sorted by its compare and ranked, equal values alike. A row's number is its ranks side by side, from the top bit
- * down: period (greatest first), comm, DSO (rows of none after the
- * others), symbol name (rows of none last), then the address the last
- * compare reads, less the least such address. Every key before the last
- * one used is exact (equal ranks only for equal values), so the numbers
- * order rows as the compares do, and so do their top bits.
+ * values are then sorted by its compare and ranked, equal values alike.
+ * A row's number is its ranks side by side, from the top bit down:
+ * period (greatest first), comm, DSO (rows of none after the others),
+ * symbol name (rows of none last), then the address the last compare
+ * reads, less the least such address. Every key before the last one used
+ * is exact (equal ranks only for equal values), so the numbers order rows
+ * as the compares do, and so do their top bits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ static u64 period_code(u64 p)
 	if (p < (1ull << PERIOD_FRAC))
 		return p;
 	hi = 63 - (unsigned)__builtin_clzll(p);
-	return (u64)(hi - PERIOD_FRAC + 1) << PERIOD_FRAC | (p >> (hi - PERIOD_FRAC) & ((1ull << PERIOD_FRAC) - 1));
+	return (u64)(hi - PERIOD_FRAC + 1) << PERIOD_FRAC |
+	       (p >> (hi - PERIOD_FRAC) & ((1ull << PERIOD_FRAC) - 1));
 }
 
 static unsigned bits_for(u64 range)
