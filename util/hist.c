@@ -1033,8 +1033,7 @@ static void hists__grow(struct hists *hists, u32 pending)
 	u32 *old = hists->table;
 	size_t new_huge;
 	bool dense = hists->free_rows == HIST_ROW_NONE &&
-		     (pending == HIST_ROW_NONE ? hists->next_row == hists->nr_entries :
-		      hists->next_row == hists->nr_entries + 1 && pending == hists->next_row - 1);
+		     hists->next_row == hists->nr_entries + (pending != HIST_ROW_NONE);
 
 	/* no row is added after hists__sort_final */
 	if (hists->unlinked)
@@ -1047,8 +1046,9 @@ static void hists__grow(struct hists *hists, u32 pending)
 				  xmalloc(hists->table_size * sizeof(*hists->table));
 	memset(hists->table, 0xff, hists->table_size * sizeof(*hists->table));	/* HIST_ROW_NONE */
 	if (dense) {
-		for (i = 0; i < hists->nr_entries; i++)
-			hists__relink(hists, hists__row(hists, (u32)i), (u32)i);
+		for (i = 0; i < hists->next_row; i++)
+			if (i != pending)
+				hists__relink(hists, hists__row(hists, (u32)i), (u32)i);
 	} else {
 		for (i = 0; i < osz; i++) {
 			u32 r = old[i], n;
@@ -2081,13 +2081,7 @@ static __attribute__((noinline)) void rows_introsort_default(const struct hists 
 #define ROW_BUCKET_BITS		16
 #define ROW_PREFIX_MIN_ROWS	(1u << 14)
 
-static inline __attribute__((always_inline)) bool u64_before(const void *a, const void *b,
-							     const void *ctx __attribute__((unused)))
-{
-	return *(const u64 *)a < *(const u64 *)b;
-}
-
-/* A bucket of more rows than this is sorted by the compares alone. */
+/* A bucket of more rows than this is sorted by the compares alone (the pairs: 32 KiB). */
 #define ROW_BUCKET_MAX		4096
 
 /*
@@ -2101,7 +2095,7 @@ static void rows_sort_bucket(const struct hists *hists, u32 *a, size_t n, u64 *p
 
 	for (i = 0; i < n; i++)
 		pair[i] = (u64)hists__row(hists, a[i])->hnext << 32 | a[i];
-	introsort_inline(pair, n, sizeof(*pair), u64_before, NULL);
+	sort_u64(pair, n);
 	for (i = 0; i < n; i++)
 		a[i] = (u32)pair[i];
 	for (i = 0; i < n; i = j) {
@@ -2128,7 +2122,7 @@ static bool rows_bucket_sort_default(struct hists *hists, u32 *a, size_t n)
 {
 	struct row_prefix *rp = n >= ROW_PREFIX_MIN_ROWS ? row_prefix__new(hists, n, 32) : NULL;
 	unsigned width, shift, bits = 63 - (unsigned)__builtin_clzll(n) - 3;
-	size_t nb, i, start, pf = 0, most = 0;
+	size_t nb, i, start, pf = 0;
 	u32 *end;
 	u64 *pair;
 
@@ -2152,10 +2146,7 @@ static bool rows_bucket_sort_default(struct hists *hists, u32 *a, size_t n)
 	/* end[b]: where bucket b's next row goes; after the pass, where bucket b - 1 ends */
 	for (i = 0; i < n; i++)
 		a[end[hists__row(hists, (u32)i)->hnext >> shift]++] = (u32)i;
-	for (i = 0, start = 0; i < nb; start = end[i++])
-		if (end[i] - start <= ROW_BUCKET_MAX && end[i] - start > most)
-			most = end[i] - start;
-	pair = xmalloc((most ? most : 1) * sizeof(*pair));
+	pair = xmalloc(ROW_BUCKET_MAX * sizeof(*pair));
 	for (i = 0, start = 0; i < nb; start = end[i++]) {
 		size_t len = end[i] - start;
 
