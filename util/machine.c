@@ -234,7 +234,7 @@ static void process_kernel_mmap(struct machines *m, u8 cpumode, s32 pid, u64 sta
 	}
 }
 
-static void process_mmap(struct machines *m, const union perf_event *ev, u64 start, u64 len,
+static int process_mmap(struct machines *m, const union perf_event *ev, u64 start, u64 len,
 			 u64 pgoff, u32 pid, u32 tid, const char *filename, const u8 *bid,
 			 u8 bid_size, u32 flags, bool exec)
 {
@@ -248,11 +248,11 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 
 	if (cpumode__is_kernel(cpumode)) {
 		process_kernel_mmap(m, cpumode, (s32)pid, start, len, pgoff, filename);
-		return;
+		return 0;
 	}
 	machine = machines__for_event(m, cpumode, (s32)pid);
 	if (machine->flags & MACHINE_GUEST)
-		return;	/* guest user space is not resolved */
+		return 0;	/* guest user space is not resolved */
 	if (!strcmp(filename, "[vdso]")) {
 		kind = DSO_VDSO;
 	} else if (exec && is_jit_name(filename, flags)) {
@@ -273,7 +273,7 @@ static void process_mmap(struct machines *m, const union perf_event *ev, u64 sta
 		memcpy(map.dso->build_id, bid, bid_size);
 		map.dso->build_id_size = bid_size;
 	}
-	maps__insert(thread__maps(t), &map);
+	return maps__insert(thread__maps(t), &map);
 }
 
 /* Copies a record's NUL-terminated string, bounded by the record's end. */
@@ -303,10 +303,9 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 		if (size < sizeof(struct mmap_event))
 			return -EINVAL;
 		record_string(ev, ev->mmap.filename, name, sizeof(name));
-		process_mmap(m, ev, ev->mmap.start, ev->mmap.len, ev->mmap.pgoff, ev->mmap.pid,
-			     ev->mmap.tid, name, NULL, 0, 0,
-			     !(ev->header.misc & PERF_RECORD_MISC_MMAP_DATA));
-		return 0;
+		return process_mmap(m, ev, ev->mmap.start, ev->mmap.len, ev->mmap.pgoff,
+				    ev->mmap.pid, ev->mmap.tid, name, NULL, 0, 0,
+				    !(ev->header.misc & PERF_RECORD_MISC_MMAP_DATA));
 	case PERF_RECORD_MMAP2: {
 		const u8 *bid = NULL;
 		u8 bid_size = 0;
@@ -323,11 +322,11 @@ int machines__process_event(struct machines *m, const union perf_event *ev)
 		 * is then named after the data symbol there.
 		 */
 		record_string(ev, ev->mmap2.filename, name, sizeof(name));
-		process_mmap(m, ev, ev->mmap2.start, ev->mmap2.len, ev->mmap2.pgoff,
-			     ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size, ev->mmap2.flags,
-			     !(ev->header.misc & PERF_RECORD_MISC_MMAP_DATA) &&
-			     (ev->mmap2.prot & PROT_EXEC));
-		return 0;
+		return process_mmap(m, ev, ev->mmap2.start, ev->mmap2.len, ev->mmap2.pgoff,
+				    ev->mmap2.pid, ev->mmap2.tid, name, bid, bid_size,
+				    ev->mmap2.flags,
+				    !(ev->header.misc & PERF_RECORD_MISC_MMAP_DATA) &&
+				    (ev->mmap2.prot & PROT_EXEC));
 	}
 	case PERF_RECORD_COMM: {
 		if (size < sizeof(struct comm_event))

@@ -154,7 +154,11 @@ void machines__exit(struct machines *m);
  */
 int machines__load_guest_symbols(struct machines *m, struct err *err);
 
-/** machines__process_event - updates the model from a non-sample record. */
+/**
+ * machines__process_event - updates the model from a non-sample record:
+ * 0, -EINVAL for a record too short for its type, or -E2BIG for a map
+ * whose process's copy of its parent's maps would pass maps__limit().
+ */
 int machines__process_event(struct machines *m, const union perf_event *ev);
 
 /**

@@ -6,6 +6,7 @@
 #include "util/maps.h"
 #include "util/slab.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,16 @@ static inline struct map *lm(const struct maps_leaf *l)
 	return (struct map *)l->slot + l->first;
 }
 
-/* The maps objects (32 bytes) by the hundred thousand (one a process): from a slab. */
+/* The maps objects (40 bytes) by the hundred thousand (one a process): from a slab. */
 static struct slab maps_slab = SLAB_INIT(struct maps, 4096);
+
+/*
+ * The maps in every tree, a tree shared by forks counted once, and the
+ * most a fork's copy may bring it to (maps__set_limit). Trees change on
+ * the model's thread only.
+ */
+static u64 maps_total;
+static u64 maps_limit = MAPS_LIMIT_MIN;
 
 static inline u32 round_step(u32 n)
 {
@@ -425,6 +434,7 @@ static void leaf_remove(struct maps *maps, struct maps_path *p, struct maps_leaf
 	memmove(&lm(l)[a], &lm(l)[b], (l->n - b) * sizeof(lm(l)[0]));
 	l->n -= b - a;
 	maps->nr -= b - a;
+	maps_total -= b - a;
 	if (!l->n) {
 		leaf_free(l);
 		unlink_child(maps, p, depth);
@@ -443,6 +453,7 @@ static void insert_clear(struct maps *maps, const struct map *new)
 	struct maps_leaf *l;
 
 	maps->nr++;
+	maps_total++;
 	if (!maps->root) {
 		l = leaf_alloc(LEAF_STEP, 0);
 		lm(l)[0] = *new;
@@ -519,10 +530,23 @@ static void node_free(void *n, u32 height)
 	free(n);
 }
 
+/*
+ * @maps lets go of its tree: freed where the tree is its alone or it is
+ * the last of the sets sharing it, left to the others where not.
+ */
 void maps__clear(struct maps *maps)
 {
-	if (maps->root)
-		node_free(maps->root, maps->height);
+	u32 *sharers = maps->sharers;
+
+	if (sharers && --*sharers) {
+		maps->sharers = NULL;
+	} else {
+		free(sharers);
+		maps->sharers = NULL;
+		if (maps->root)
+			node_free(maps->root, maps->height);
+		maps_total -= maps->nr;
+	}
 	maps->root = NULL;
 	maps->height = 0;
 	maps->nr = 0;
@@ -577,13 +601,36 @@ struct map *maps__next(struct maps *maps, const struct map *map)
 }
 
 /*
+ * The tree @maps shares with other sets (a fork's, copy on write) becomes
+ * its own: a copy, unless the others have all let go of it. A copy that
+ * would take the maps past maps_limit is not made: -E2BIG.
+ */
+static void *node_clone(const void *n, u32 height);
+
+static int maps__own(struct maps *maps)
+{
+	if (*maps->sharers > 1) {
+		if (maps->nr > maps_limit - maps_total)
+			return -E2BIG;
+		--*maps->sharers;
+		maps->root = node_clone(maps->root, maps->height);
+		maps_total += maps->nr;
+	} else {
+		free(maps->sharers);
+	}
+	maps->sharers = NULL;
+	maps->last = NULL;
+	return 0;
+}
+
+/*
  * Inserts @new, trimming or splitting whatever it overlaps. The map that
  * starts below it and reaches in is trimmed (split where it reaches past
  * new's end too), those that start inside it go (the part past its end
  * of the last one stays), then new goes in where nothing is left in its
  * way.
  */
-void maps__insert(struct maps *maps, const struct map *new)
+int maps__insert(struct maps *maps, const struct map *new)
 {
 	struct maps_path p;
 	struct maps_leaf *l;
@@ -592,19 +639,22 @@ void maps__insert(struct maps *maps, const struct map *new)
 	u32 j;
 
 	if (new->end <= new->start)
-		return;
+		return 0;
+	if (maps->sharers && maps__own(maps))
+		return -E2BIG;
 	maps->last = NULL;
 	if (!maps->root) {
 		insert_clear(maps, new);
-		return;
+		return 0;
 	}
 	l = descend(maps, new->start, &p);
 	j = leaf_upper(l, new->start);
 	if ((!j || lm(l)[j - 1].end <= new->start) &&
 	    (j < l->n ? lm(l)[j].start : next_leaf_start(maps, &p)) >= new->end) {
 		maps->nr++;
+		maps_total++;
 		leaf_insert(maps, &p, l, j, new);
-		return;
+		return 0;
 	}
 	if (j && lm(l)[j - 1].end > new->start) {
 		struct map *below = &lm(l)[j - 1];
@@ -624,6 +674,7 @@ void maps__insert(struct maps *maps, const struct map *new)
 	if (has_tail)
 		insert_clear(maps, &tail);
 	insert_clear(maps, new);
+	return 0;
 }
 
 static size_t node_bytes(const void *n, u32 height)
@@ -665,16 +716,34 @@ static void *node_clone(const void *n, u32 height)
 	return c;
 }
 
-struct maps *maps__clone(const struct maps *src)
+struct maps *maps__clone(struct maps *src)
 {
 	struct maps *maps;
 
 	if (!src)
 		return NULL;
 	maps = maps__new();
-	if (src->root)
-		maps->root = node_clone(src->root, src->height);
+	if (!src->root)
+		return maps;
+	if (!src->sharers) {
+		src->sharers = xmalloc(sizeof(*src->sharers));
+		*src->sharers = 1;
+	}
+	++*src->sharers;
+	maps->sharers = src->sharers;
+	maps->root = src->root;
 	maps->height = src->height;
 	maps->nr = src->nr;
 	return maps;
+}
+
+void maps__set_limit(u64 limit)
+{
+	if (limit > maps_limit)
+		maps_limit = limit;
+}
+
+u64 maps__limit(void)
+{
+	return maps_limit;
 }

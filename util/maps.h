@@ -44,17 +44,25 @@ static inline u64 map__ip(const struct map *map, u64 addr)
  * struct maps - non-overlapping maps in address order; shared by a
  * process's threads. A B+ tree on start (util/maps.c): inserts and
  * lookups read a few nodes whatever order mmaps arrive in (top-down
- * allocators send them in descending order), about 35 bytes a map.
+ * allocators send them in descending order), about 35 bytes a map. A
+ * fork's set shares its parent's tree until one of them changes it.
  * A struct map * from the set holds until the set next changes (an
  * insert moves maps within and between the tree's leaves).
  */
 struct maps {
 	void *root;		/* a leaf, or an inner node when height > 0; NULL: empty */
 	struct map *last;	/* lookup cache: the last map found or inserted */
+	u32 *sharers;		/* NULL: the tree is this set's alone; else how many share it */
 	int refcnt;
 	u32 nr;
 	u32 height;		/* inner levels above the leaves */
 };
+
+/*
+ * The most maps a fork's copy may bring all sets' trees to, at the least
+ * (about 35 bytes each: 0.6 GB); maps__set_limit raises it for larger input.
+ */
+#define MAPS_LIMIT_MIN	(1ull << 24)
 
 /** maps__new - an empty, reference-counted set (one reference, the caller's). */
 struct maps *maps__new(void);
@@ -69,17 +77,31 @@ struct maps *maps__get(struct maps *maps);
 /** maps__put - drops a reference; the last one frees @maps and its maps. NULL is ignored. */
 void maps__put(struct maps *maps);
 /**
- * maps__clone - a new set (one reference, the caller's) with copies of
- * @src's maps, for a forked process (NULL for NULL).
+ * maps__clone - a new set (one reference, the caller's) with @src's maps,
+ * for a forked process (NULL for NULL). The two share @src's tree until
+ * either changes: the one that changes it first takes a copy (forks are
+ * cheap however many maps the parent has, and children that exit, or
+ * exec without mapping anything, copy nothing).
  */
-struct maps *maps__clone(const struct maps *src);
+struct maps *maps__clone(struct maps *src);
 
 /**
  * maps__insert - adds a copy of @new, trimming or splitting whatever it
  * overlaps (the newest map wins, as in the kernel). An empty map
- * (end <= start) is ignored.
+ * (end <= start) is ignored. 0, or -E2BIG where @maps shares its tree
+ * and its copy would take the maps of all sets past maps__limit().
  */
-void maps__insert(struct maps *maps, const struct map *new);
+int maps__insert(struct maps *maps, const struct map *new);
+
+/**
+ * maps__set_limit - raises the limit on all sets' maps that a fork's copy
+ * may reach to @limit (never lowers it below MAPS_LIMIT_MIN or an earlier
+ * call's): what a crafted file of forks, each copying a large set,
+ * may cost is bounded, where a real one's copies stay under it.
+ */
+void maps__set_limit(u64 limit);
+/** maps__limit - that limit. */
+u64 maps__limit(void);
 
 /** maps__find - the map containing @addr, or NULL (also when @maps is NULL). */
 struct map *maps__find(struct maps *maps, u64 addr);

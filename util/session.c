@@ -128,6 +128,13 @@ struct session *session__new(struct perf_data *data, struct perf_tool *tool,
 	s->data = data;
 	s->in_place = data->in_place;
 	s->tool = tool;
+	/*
+	 * A map a 16 bytes of data (about twice the data's size in maps,
+	 * 0.6 GB at the least): what a real file's forks copy, where a
+	 * crafted one whose forks each copy 20,000 maps would ask for 400
+	 * times its size.
+	 */
+	maps__set_limit(data->data_size / 16);
 	machines__init(&s->machines, data);
 	if (!gc)
 		gc = &none;
@@ -319,6 +326,12 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 	case PERF_RECORD_FORK:
 	case PERF_RECORD_EXIT:
 		err = machines__process_event(&s->machines, ev);
+		if (err == -E2BIG)
+			return session__err(s, err, "MMAP record at %#" PRIx64 ": its process's "
+					    "copy of the maps it forked with would take all "
+					    "processes' maps past %" PRIu64 " (forks that each "
+					    "copy a large address space); not read further",
+					    off, maps__limit());
 		if (err)
 			return session__err(s, err, "record at %#" PRIx64 " (type %u, size %u) is "
 					    "too short for its type", off, type, ev->header.size);

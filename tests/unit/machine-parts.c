@@ -568,6 +568,67 @@ static void maps_into_a_hole(void)
 	}
 }
 
+/*
+ * Forks share their parent's tree until one of them changes it: a clone
+ * of a clone, each of the three changed in turn or not at all, a set let
+ * go of while others share its tree, a shared set cleared. Each sees
+ * only its own changes (the unit model of each is its own copy).
+ */
+static void maps_copy_on_write(void)
+{
+	enum { N = 3000, PAGE = 0x1000 };
+	static struct { int dso; u64 off; } saved[UNITS];
+	struct maps *p = maps__new(), *c1, *c2;
+	struct map m;
+	char want[512], got[512];
+	u64 i;
+
+	unit_reset();
+	for (i = 0; i < N; i++) {
+		m = (struct map){ i * 2 * PAGE, i * 2 * PAGE + PAGE, i, &fake_dsos[i % 4] };
+		unit_insert(p, &m);
+	}
+	c1 = maps__clone(p);
+	c2 = maps__clone(c1);
+	/* Nothing copied yet: one tree, three sets. */
+	CHECK(c1->root == p->root && c2->root == p->root && c1->nr == N && c2->nr == N);
+	CHECK(p->sharers && *p->sharers == 3 && c2->sharers == p->sharers);
+	CHECK(maps__find(p, 2 * PAGE) && maps__find(c2, 2 * PAGE));
+	memcpy(saved, unit_model, sizeof(saved));
+	/* c1 changes: its copy only (p's lookup cache still finds p's own). */
+	m = (struct map){ 0, 3 * PAGE, 0, &fake_dsos[3] };
+	CHECK(maps__insert(c1, &m) == 0);
+	CHECK(c1->root != p->root && !c1->sharers && *p->sharers == 2);
+	CHECK(c1->nr == N - 1);
+	CHECK(maps__find(c1, 2 * PAGE)->dso == &fake_dsos[3]);
+	CHECK(maps__find(p, 2 * PAGE)->dso == &fake_dsos[1]);
+	CHECK(unit_matches(p, 2 * N * 4) && unit_matches(c2, 2 * N * 4));
+	/* p goes: c2 is left the tree's one set, and changes it in place. */
+	maps__describe(c2, want, sizeof(want));
+	maps__put(p);
+	maps__describe(c2, got, sizeof(got));
+	CHECK_STR(got, want);
+	m = (struct map){ 4 * PAGE, 4 * PAGE + 0x800, 0x77, &fake_dsos[2] };
+	unit_insert(c2, &m);
+	CHECK(!c2->sharers && c2->nr == N + 1 && unit_matches(c2, 2 * N * 4));
+	/* c1 kept its own: the model before c2's change, and c1's. */
+	memcpy(unit_model, saved, sizeof(saved));
+	for (i = 0; i < 3 * PAGE / UNIT; i++)
+		unit_model[i].dso = 3, unit_model[i].off = i * UNIT;
+	CHECK(unit_matches(c1, 2 * N * 4));
+	/* A shared set cleared: the other keeps the tree. */
+	p = maps__clone(c1);
+	maps__clear(c1);
+	CHECK(c1->nr == 0 && maps__first(c1) == NULL && !c1->sharers && *p->sharers == 1);
+	CHECK(unit_matches(p, 2 * N * 4));
+	m = (struct map){ 0, PAGE, 0, &fake_dsos[0] };
+	CHECK(maps__insert(c1, &m) == 0 && c1->nr == 1 && unit_matches(p, 2 * N * 4));
+	maps__put(c1);
+	maps__put(c2);
+	maps__put(p);
+	CHECK(maps__clone(NULL) == NULL);
+}
+
 void test_maps_insert_find(void)
 {
 	struct maps *maps = maps__new(), *copy, *shared;
@@ -623,6 +684,7 @@ void test_maps_insert_find(void)
 	maps_large_sets();
 	maps_both_ends();
 	maps_into_a_hole();
+	maps_copy_on_write();
 }
 
 static struct thread *sweep_held;
