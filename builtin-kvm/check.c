@@ -222,7 +222,7 @@ static void check_guest_files(const struct guest_config *gc)
 		machines__exit(&m);
 		return;
 	}
-	for (g = m.guests; g; g = g->next) {
+	for (g = machines__guests(&m); g; g = g->next) {
 		if (g->flags & MACHINE_NO_SYMBOLS) {
 			printf("guest files:    %s: none\n", g->name);
 			continue;
@@ -232,8 +232,8 @@ static void check_guest_files(const struct guest_config *gc)
 		       g->nr_mods, g->ks && g->ks->has_text ? "at " : "unknown ",
 		       g->ks && g->ks->has_text ? g->ks->text : 0);
 	}
-	for (size_t i = 0; i < m.nr_warnings; i++)
-		printf("guest files:    warning: %s\n", m.warnings[i]);
+	for (size_t i = 0; i < m.warnings.nr; i++)
+		printf("guest files:    warning: %s\n", m.warnings.strs[i]);
 	machines__exit(&m);
 }
 

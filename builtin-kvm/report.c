@@ -1043,6 +1043,9 @@ static const char *default_input(const struct guest_config *gc)
 	return "perf.data";
 }
 
+/* Guests whose unresolved samples are told on stderr one by one, at most. */
+#define GUESTS_TOLD	32
+
 /*
  * Guest attribution summary and loud warnings: stale symbols are not silent.
  * The warnings go in the header on @fp ("# WARNING:" lines, which scripts
@@ -1053,9 +1056,9 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 	bool header = !rep->quiet && !rep->json;
 	bool to_stderr = !header || !isatty(fileno(fp)) || !isatty(STDERR_FILENO);
 	struct machine *g;
-	size_t i;
+	size_t i, nr_told = 0, nr_untold = 0;
 
-	for (g = s->machines.guests; g; g = g->next) {
+	for (g = machines__guests(&s->machines); g; g = g->next) {
 		u64 k = g->nr_kernel_samples, u = g->nr_kernel_unresolved;
 
 		if (!k && !g->nr_user_samples)
@@ -1073,16 +1076,22 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 			if (header)
 				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "
 					"be resolved: %s\n", g->name, percent(u, k), why);
-			if (to_stderr)
+			/* On stderr a few guests each, then how many more (a file can name thousands). */
+			if (to_stderr && nr_told++ < GUESTS_TOLD)
 				pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
 				   g->name, percent(u, k), why);
+			else if (to_stderr)
+				nr_untold++;
 		}
 	}
-	for (i = 0; i < s->machines.nr_warnings; i++) {
+	if (nr_untold)
+		pr_warning("%zu more guests with guest kernel samples that could not be resolved%s",
+			   nr_untold, header ? " (the header lists each)" : "");
+	for (i = 0; i < s->machines.warnings.nr; i++) {
 		if (header)
-			fprintf(fp, "# WARNING: %s\n", s->machines.warnings[i]);
+			fprintf(fp, "# WARNING: %s\n", s->machines.warnings.strs[i]);
 		if (to_stderr)
-			pr_warning("%s", s->machines.warnings[i]);
+			pr_warning("%s", s->machines.warnings.strs[i]);
 	}
 }
 

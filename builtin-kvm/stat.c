@@ -120,12 +120,12 @@ static bool stat_skip(struct perf_tool *tool, struct evsel *evsel, const struct 
 static void warn_guests(struct session *s)
 {
 	struct machine *g;
-	size_t i;
+	size_t i, nr_told = 0;
 
-	for (g = s->machines.guests; g; g = g->next) {
+	for (g = machines__guests(&s->machines); g; g = g->next) {
 		u64 k = g->nr_kernel_samples, u = g->nr_kernel_unresolved;
 
-		if (!k || u * 100 < k)
+		if (!k || u * 100 < k || nr_told++ >= 32)
 			continue;
 		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
 			   g->name, percent(u, k),
@@ -134,8 +134,11 @@ static void warn_guests(struct session *s)
 			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "
 			   "the kernel, modules reloaded) or belongs to another guest");
 	}
-	for (i = 0; i < s->machines.nr_warnings; i++)
-		pr_warning("%s", s->machines.warnings[i]);
+	if (nr_told > 32)
+		pr_warning("%zu more guests with guest kernel exit rips that could not be resolved",
+			   nr_told - 32);
+	for (i = 0; i < s->machines.warnings.nr; i++)
+		pr_warning("%s", s->machines.warnings.strs[i]);
 }
 
 void stat_text__exit(struct stat_text *t)

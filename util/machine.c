@@ -31,24 +31,17 @@ void machines__warn_once(struct machines *m, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
-	size_t i;
 
+	if (m->warnings.nr >= MACHINES_MAX_WARNINGS)
+		return;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		die("out of memory");
 	va_end(ap);
-	for (i = 0; i < m->nr_warnings; i++) {
-		if (!strcmp(m->warnings[i], msg)) {
-			free(msg);
-			return;
-		}
-	}
-	if (m->nr_warnings >= 1000) {
-		free(msg);
-		return;
-	}
-	m->warnings = xrealloc(m->warnings, (m->nr_warnings + 1) * sizeof(char *));
-	m->warnings[m->nr_warnings++] = msg;
+	if (str_set__find(&m->warnings, msg) < 0)
+		str_set__add(&m->warnings, m->warnings.nr + 1 < MACHINES_MAX_WARNINGS ? msg :
+			     "more warnings than these: the rest are left out");
+	free(msg);
 }
 
 /* ---- machines ---- */
@@ -119,8 +112,6 @@ void machines__init(struct machines *m, const struct perf_data *data)
 
 void machines__exit(struct machines *m)
 {
-	size_t i;
-
 	free(m->rcache);
 	free(m->mcache);
 	free(m->fcache);
@@ -132,35 +123,65 @@ void machines__exit(struct machines *m)
 		machine__exit(g);
 		free(g);
 	}
+	u64_index__exit(&m->guest_ids);
+	free(m->guest_by_id);
 	str_set__exit(&m->comms);
-	for (i = 0; i < m->nr_warnings; i++)
-		free(m->warnings[i]);
-	free(m->warnings);
+	str_set__exit(&m->warnings);
 }
 
 struct machine *machines__find(struct machines *m, s32 pid)
 {
-	struct machine *g;
+	u32 i = u64_index__find(&m->guest_ids, (u32)pid);
 
-	for (g = m->guests; g; g = g->next)
-		if (g->pid == pid)
-			return g;
-	return NULL;
+	return i == U64_INDEX_NONE ? NULL : m->guest_by_id[i];
 }
 
 struct machine *machines__add_guest(struct machines *m, s32 pid, const char *name)
 {
-	struct machine *g = xzalloc(sizeof(*g)), **pp;
+	struct machine *g = xzalloc(sizeof(*g));
+	u32 i = u64_index__add(&m->guest_ids, (u32)pid, NULL);
 
 	machine__init(g, pid, name);
 	g->machines = m;
 	m->last_guest = NULL;	/* a pid may find another guest now */
-	/* Keep them sorted by pid: reports list guests in a stable order. */
-	for (pp = &m->guests; *pp && (*pp)->pid < pid; pp = &(*pp)->next)
-		;
-	g->next = *pp;
-	*pp = g;
+	ALLOC_GROW(m->guest_by_id, (size_t)i + 1, m->guest_by_id_alloc);
+	m->guest_by_id[i] = g;
+	/* At the end; in pid order when machines__guests is asked for them. */
+	if (m->guests_tail && m->guests_tail->pid > pid)
+		m->guests_unsorted = true;
+	if (m->guests_tail)
+		m->guests_tail->next = g;
+	else
+		m->guests = g;
+	m->guests_tail = g;
 	return g;
+}
+
+static int machine_pid_cmp(const void *a, const void *b)
+{
+	s32 x = (*(struct machine *const *)a)->pid, y = (*(struct machine *const *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+struct machine *machines__guests(struct machines *m)
+{
+	struct machine **v;
+	u32 i, n = m->guest_ids.nr;
+
+	if (!m->guests_unsorted)
+		return m->guests;
+	v = xmalloc(n * sizeof(*v));
+	memcpy(v, m->guest_by_id, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), machine_pid_cmp);
+	for (i = 0; i + 1 < n; i++)
+		v[i]->next = v[i + 1];
+	v[n - 1]->next = NULL;
+	m->guests = v[0];
+	m->guests_tail = v[n - 1];
+	m->guests_unsorted = false;
+	free(v);
+	return m->guests;
 }
 
 int machines__load_guest_symbols(struct machines *m, struct err *err)
@@ -168,7 +189,7 @@ int machines__load_guest_symbols(struct machines *m, struct err *err)
 	struct machine *g;
 
 	/* The host's -k file was opened by machines__set_host_kernel. */
-	for (g = m->guests; g; g = g->next) {
+	for (g = machines__guests(m); g; g = g->next) {
 		if (g->flags & MACHINE_NO_SYMBOLS)
 			continue;
 		machine__load_kernel(m, g);

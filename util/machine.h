@@ -15,6 +15,7 @@
 #include "util/event.h"
 #include "util/guest.h"
 #include "util/maps.h"
+#include "util/u64-index.h"
 #include "util/thread.h"
 #include "util/util.h"
 
@@ -84,7 +85,18 @@ struct machine {
 /** struct machines - the host and the guests of one session. */
 struct machines {
 	struct machine host;
+	/*
+	 * The guests, in pid order once machines__guests has sorted them
+	 * (one a pid that a file's guest samples name: a file can name
+	 * hundreds of thousands); found by pid through @guest_ids, the
+	 * guest of number i at @guest_by_id[i].
+	 */
 	struct machine *guests;
+	struct machine *guests_tail;
+	bool guests_unsorted;
+	struct u64_index guest_ids;
+	struct machine **guest_by_id;
+	size_t guest_by_id_alloc;
 	struct str_set comms;		/* comm interning: equal names, one pointer */
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
@@ -98,8 +110,7 @@ struct machines {
 	 * plain path and its -g path without --children).
 	 */
 	bool kernel_beside;
-	char **warnings;
-	size_t nr_warnings;
+	struct str_set warnings;	/* machines__warn_once's, in the order given */
 	/*
 	 * Samples at the same ip of the same thread resolve alike while the
 	 * model stays as it is: results are kept by (cpumode, pid, tid, ip)
@@ -241,13 +252,25 @@ void machines__count_sample(const struct addr_location *al);
 void machines__resolve(struct machines *m, const struct perf_sample *s,
 		       struct addr_location *al);
 
+/*
+ * The most warnings kept: the last one kept says the rest are left out
+ * (a file can name a guest, each with its warning, a sample).
+ */
+#define MACHINES_MAX_WARNINGS	1000
+
 /** machines__warn_once - records a warning (deduplicated) for the report header. */
 void machines__warn_once(struct machines *m, const char *fmt, ...) __printf(2, 3);
 
 /** machines__find - the guest machine of pid @pid, or NULL. */
 struct machine *machines__find(struct machines *m, s32 pid);
 
-/** machines__add_guest - a new guest machine (kept in pid order), owned by @m. */
+/** machines__add_guest - a new guest machine, owned by @m. */
 struct machine *machines__add_guest(struct machines *m, s32 pid, const char *name);
+/**
+ * machines__guests - @m's guests in pid order (reports list them so):
+ * the first, the others along ->next. Guests added after are at the end
+ * until the next call.
+ */
+struct machine *machines__guests(struct machines *m);
 
 #endif

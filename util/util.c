@@ -749,7 +749,7 @@ u32 str_set__add(struct str_set *set, const char *s)
 	size_t i;
 
 	if (2 * (set->nr + 1) > set->nr_slots) {
-		set->nr_slots = set->nr_slots ? 2 * set->nr_slots : 256;
+		set->nr_slots = set->nr_slots ? 2 * set->nr_slots : 16;
 		free(set->slots);
 		set->slots = xcalloc(set->nr_slots, sizeof(*set->slots));
 		for (i = 0; i < set->nr; i++)

@@ -53,9 +53,10 @@
  *                       _text at ADDR), "module START LEN NAME" (a module
  *                       map, [NAME]), "comm PID TID NAME", "sample IP PID
  *                       TID CPU" (a kernel-mode sample), "usample IP PID
- *                       TID CPU" (a user-mode one), "mmap PID TID START
- *                       LEN PGOFF NAME" (a user map, hex numbers; "dmmap":
- *                       a data map), "exec
+ *                       TID CPU" (a user-mode one), "gsample IP PID TID
+ *                       CPU" (a guest kernel one, PID the guest's),
+ *                       "mmap PID TID START LEN PGOFF NAME" (a user map,
+ *                       hex numbers; "dmmap": a data map), "exec
  *                       PID TID NAME" (a COMM of an exec), "fork PID PPID
  *                       TID PTID", "exit PID PPID TID PTID", "wait NS"
  *                       (the next record NS later, decimal); a
@@ -80,6 +81,7 @@
 
 #define KERNEL		1	/* PERF_RECORD_MISC_KERNEL */
 #define USER		2	/* PERF_RECORD_MISC_USER */
+#define GUEST_KERNEL	4	/* PERF_RECORD_MISC_GUEST_KERNEL */
 #define COMM_EXEC	0x2000	/* PERF_RECORD_MISC_COMM_EXEC */
 #define MMAP_DATA	0x2000	/* PERF_RECORD_MISC_MMAP_DATA */
 
@@ -890,6 +892,8 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 		} else if (sscanf(line, "sample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
 				  &used) == 4 ||
 			   sscanf(line, "usample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
+				  &used) == 4 ||
+			   sscanf(line, "gsample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
 				  &used) == 4) {
 			const char *p = line + used;
 			size_t k = 0;
@@ -899,7 +903,8 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 				k++;
 				p += adv;
 			}
-			rec_begin(&d, REC_SAMPLE, line[0] == 'u' ? USER : KERNEL);
+			rec_begin(&d, REC_SAMPLE, line[0] == 'u' ? USER : line[0] == 'g' ? GUEST_KERNEL :
+				  KERNEL);
 			buf_u64(&d, a);
 			buf_u32(&d, pid);
 			buf_u32(&d, tid);
