@@ -4,7 +4,7 @@
 # and pmukvm recordings (file and pipe mode, -g, DWARF), a guest data file
 # that carries its kallsyms and modules, excerpts of the guest-6.1
 # fixture, the vDSO, a small object file (a .ko's format) and a small
-# executable. Kept to a few hundred KB. Run from the repository root after
+# executable, a guest's RAM and BTF. Kept to about a megabyte. Run from the repository root after
 # `make`, as root (recording). The corpus is committed; this says how it
 # was made.
 set -eu
@@ -96,4 +96,10 @@ for bit in range(256):
             open(sys.argv[2], 'wb').write(d[off:off + size])
         i += 1
 PY
+# Guest memory: RAM with a kernel image, its kallsyms tables, page tables
+# and a module list, and the BTF it describes struct module with.
+mkdir -p "$out/guestmem"
+clang -target bpf -g -O2 -x c -c fuzz/guestmem-btf.bpf -o "$tmp/btf.o"
+llvm-objcopy --dump-section .BTF="$tmp/btf.bin" "$tmp/btf.o"
+python3 fuzz/mkguestmem.py "$tmp/btf.bin" "$out/guestmem"
 du -sh "$out"

@@ -1024,14 +1024,27 @@ static struct {
 
 DLIB_DEFINE(bpf_lib, bpf, BPF_SYMS, BPF_SONAME, "the guest's BTF");
 
+/*
+ * How far a member is looked for: the BTF is the guest's, and libbpf
+ * takes typedefs that name themselves and structs inside themselves
+ * (anonymous members, looked into) as they come. Depth as libbpf's own
+ * resolving (32), and a budget of members read per lookup, for structs
+ * of many anonymous members each.
+ */
+#define BTF_MAX_DEPTH	32
+#define BTF_MAX_STEPS	65536
+
 /* Finds member @name of struct/union @id (also inside anonymous members). */
-static int btf_member(const struct btf *btf, u32 id, const char *name, u32 *off, u32 *type)
+static int btf_member_in(const struct btf *btf, u32 id, const char *name, u32 *off, u32 *type,
+			 int depth, u32 *steps)
 {
 	const struct btf_type *t = bpf.btf__type_by_id(btf, id);
 	const struct btf_member *mb;
-	int i, vlen;
+	int i, vlen, hops = 0;
 
 	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
+		if (++hops > BTF_MAX_DEPTH)
+			return -ELOOP;
 		id = t->type;
 		t = bpf.btf__type_by_id(btf, id);
 	}
@@ -1042,18 +1055,35 @@ static int btf_member(const struct btf *btf, u32 id, const char *name, u32 *off,
 	for (i = 0; i < vlen; i++, mb++) {
 		const char *n = bpf.btf__name_by_offset(btf, mb->name_off);
 		u32 bits = btf_member_bit_offset(t, i);
+		int err;
 
+		if (++*steps > BTF_MAX_STEPS)
+			return -ELOOP;
 		if (n && !strcmp(n, name)) {
 			*off = bits / 8;
 			*type = mb->type;
 			return 0;
 		}
-		if ((!n || !n[0]) && !btf_member(btf, mb->type, name, off, type)) {
+		if (n && n[0])
+			continue;
+		if (depth >= BTF_MAX_DEPTH)
+			return -ELOOP;
+		err = btf_member_in(btf, mb->type, name, off, type, depth + 1, steps);
+		if (!err) {
 			*off += bits / 8;
 			return 0;
 		}
+		if (err == -ELOOP)
+			return err;
 	}
 	return -ENOENT;
+}
+
+static int btf_member(const struct btf *btf, u32 id, const char *name, u32 *off, u32 *type)
+{
+	u32 steps = 0;
+
+	return btf_member_in(btf, id, name, off, type, 0, &steps);
 }
 
 /* Offset of a path "a.b.c" in struct @id; its type in @type. */
@@ -1376,6 +1406,40 @@ out:
 	return err;
 }
 
+/*
+ * The core kernel's symbols from the RAM block at gk->ram_host (of
+ * gk->ram_size bytes): from the kernel image only, when the page tables
+ * below 1 MiB say where it is, else from all of it. 0, or a negative
+ * errno with @why saying what failed.
+ */
+static int ram_block_kallsyms(struct guest_kernel *gk, struct err *why)
+{
+	int err;
+
+	gk->lowmem = gk->ram_size;
+	gk->image_lo = gk->image_hi = 0;
+	err__init(why);
+	if (!image_from_trampoline(gk)) {
+		err = find_kallsyms(gk, gk->image_lo, gk->image_hi, why);
+	} else {
+		pr_debug("guest %d: no page table below 1 MiB maps a kernel image in RAM "
+			 "candidate %#llx-%#llx: searching all of it", (int)gk->pid,
+			 (unsigned long long)gk->ram_host,
+			 (unsigned long long)(gk->ram_host + gk->ram_size));
+		err = -ENOENT;
+	}
+	if (err) {
+		if (gk->image_hi)
+			pr_debug("guest %d: not in the kernel image its page tables map (%s); "
+				 "searching all RAM", (int)gk->pid, err__str(why));
+		gk->image_lo = gk->image_hi = 0;
+		gk->lowmem = gk->ram_size;
+		err__init(why);
+		err = find_kallsyms(gk, 0, gk->ram_size, why);
+	}
+	return err;
+}
+
 int guest_kernel__read(struct guest_kernel *gk, pid_t pid, struct err *e)
 {
 	struct ram_cand c[64];
@@ -1399,27 +1463,7 @@ int guest_kernel__read(struct guest_kernel *gk, pid_t pid, struct err *e)
 	for (i = 0; i < n; i++) {
 		gk->ram_host = c[i].start;
 		gk->ram_size = c[i].end - c[i].start;
-		gk->lowmem = gk->ram_size;
-		gk->image_lo = gk->image_hi = 0;
-		err__init(&why);
-		/* the kernel image only, when its page tables say where; else all RAM */
-		if (!image_from_trampoline(gk)) {
-			err = find_kallsyms(gk, gk->image_lo, gk->image_hi, &why);
-		} else {
-			pr_debug("guest %d: no page table below 1 MiB maps a kernel image in RAM "
-				 "candidate %#llx-%#llx: searching all of it", (int)pid,
-				 (unsigned long long)c[i].start, (unsigned long long)c[i].end);
-			err = -ENOENT;
-		}
-		if (err) {
-			if (gk->image_hi)
-				pr_debug("guest %d: not in the kernel image its page tables map (%s); "
-					 "searching all RAM", (int)pid, err__str(&why));
-			gk->image_lo = gk->image_hi = 0;
-			gk->lowmem = gk->ram_size;
-			err__init(&why);
-			err = find_kallsyms(gk, 0, gk->ram_size, &why);
-		}
+		err = ram_block_kallsyms(gk, &why);
 		if (!err)
 			break;
 		pr_debug("guest %d: RAM candidate %#llx-%#llx: %s", (int)pid,
