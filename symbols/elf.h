@@ -20,6 +20,7 @@ struct elf_image {
 	size_t nr_segs;
 	u16 e_type;
 	bool has_symtab;		/* symbols came from a .symtab */
+	u32 sharers;			/* DSOs beside the first one that use it (util/dso.c) */
 };
 
 /**

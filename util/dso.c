@@ -54,8 +54,7 @@ static const struct special_name {
 	unsigned char flags;
 } special_names[] = {
 #define NAME(s, f) { s, sizeof(s) - 1, f }
-	NAME("//", NAME_PREFIX | NAME_ANON),
-	NAME("//anon", NAME_JIT),
+	NAME("//anon", NAME_ANON | NAME_JIT),
 	NAME("/anon_hugepage", NAME_PREFIX | NAME_ANON | NAME_JIT),
 	NAME("/dev/zero", NAME_ANON),
 	NAME("/dev/zero", NAME_PREFIX | NAME_JIT),
@@ -206,7 +205,9 @@ void dso__delete(struct dso *dso)
 {
 	struct dso_more *f = dso->more;
 
-	if (dso->elf) {
+	if (dso->elf && dso->elf->sharers) {
+		dso->elf->sharers--;	/* another DSO of the same file has it */
+	} else if (dso->elf) {
 		elf_image__exit(dso->elf);
 		free(dso->elf);
 	}
@@ -269,6 +270,72 @@ static bool file_exists(const char *path)
 	struct stat st;
 
 	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/*
+ * The files a user DSO's symbols come from, as stat gives them: DSOs
+ * whose files are these share the symbols read from them.
+ */
+struct elf_file {
+	dev_t dev, debug_dev;
+	ino_t ino, debug_ino;
+	off_t size;
+	struct timespec mtime;
+	struct elf_image *img;
+};
+
+/*
+ * The symbols of @runtime (from @debug, its separate debug file, where
+ * not NULL), read once for all of @machine's DSOs of those files. NULL
+ * when they cannot be read.
+ */
+static struct elf_image *elf_file__load(struct machine *machine, const char *debug,
+					const char *runtime)
+{
+	struct elf_file key, *f;
+	struct elf_image *img;
+	struct stat st, dst;
+	struct err err;
+	bool added = false;
+	u32 i = U64_INDEX_NONE;
+
+	memset(&key, 0, sizeof(key));	/* hashed whole, padding included */
+	if (!stat(runtime, &st) && (!debug || !stat(debug, &dst))) {
+		u64 h;
+
+		key.dev = st.st_dev;
+		key.ino = st.st_ino;
+		key.size = st.st_size;
+		key.mtime = st.st_mtim;
+		if (debug) {
+			key.debug_dev = dst.st_dev;
+			key.debug_ino = dst.st_ino;
+		}
+		h = hash_bytes(&key, sizeof(key));
+		i = u64_index__add(&machine->elf_files, h, &added);
+		f = added ? NULL : &machine->elf_by_file[i];
+		if (f && f->dev == key.dev && f->ino == key.ino && f->size == key.size &&
+		    f->mtime.tv_sec == key.mtime.tv_sec && f->mtime.tv_nsec == key.mtime.tv_nsec &&
+		    f->debug_dev == key.debug_dev && f->debug_ino == key.debug_ino) {
+			if (f->img)
+				f->img->sharers++;
+			return f->img;
+		}
+		if (!added)
+			i = U64_INDEX_NONE;	/* another file of the same hash: read apart */
+	}
+	img = xzalloc(sizeof(*img));
+	if (elf__load(img, debug ? debug : runtime, runtime, NULL, 0, &err)) {
+		pr_debug("%s", err.msg);
+		free(img);
+		img = NULL;
+	}
+	if (i != U64_INDEX_NONE) {
+		ALLOC_GROW(machine->elf_by_file, (size_t)i + 1, machine->elf_by_file_alloc);
+		key.img = img;
+		machine->elf_by_file[i] = key;
+	}
+	return img;
 }
 
 static void dso__load_user(struct machines *m, struct dso *dso)
@@ -371,13 +438,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			debug = NULL;
 		}
 	}
-	img = xzalloc(sizeof(*img));
-	if (elf__load(img, debug ? debug : runtime, runtime, NULL, 0, &err)) {
-		pr_debug("%s", err.msg);
-		free(img);
-	} else {
-		dso->elf = img;
-	}
+	dso->elf = elf_file__load(dso->machine, debug, runtime);
 out:
 	free(debug);
 	free(cache);

@@ -79,6 +79,8 @@ static void machine__exit(struct machine *machine)
 		}
 	str_set__exit(&machine->dso_names);
 	free(machine->dso_by_name);
+	u64_index__exit(&machine->elf_files);
+	free(machine->elf_by_file);
 	maps__clear(&machine->kmaps);
 	if (machine->ks) {
 		kallsyms__exit(machine->ks);

@@ -24,6 +24,7 @@ struct kallsyms;
 struct kmodule;
 struct kernel_job;
 struct elf_image;
+struct elf_file;
 struct perf_data;
 struct err;
 
@@ -46,6 +47,13 @@ struct machine {
 	size_t dso_by_name_alloc;
 	struct dso *kernel_dso;
 	struct dso *guest_user_dso;
+	/*
+	 * User DSOs' symbols by the files they come from (util/dso.c): a file
+	 * that a file names in many ways (a crafted one, or links) is read once.
+	 */
+	struct u64_index elf_files;
+	struct elf_file *elf_by_file;
+	size_t elf_by_file_alloc;
 	struct kallsyms *ks;	/* loaded on first use */
 	bool ks_tried;
 	struct kernel_job *ks_job;	/* the host's kallsyms being read beside (kernel.c) */

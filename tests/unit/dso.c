@@ -14,10 +14,7 @@ static const struct special_case {
 	bool anon, jit;		/* is_anon_name's and is_jit_name's answers */
 } special_cases[] = {
 	/* Each name in the table, and what follows the prefixes. */
-	{ "//", true, false },
 	{ "//anon", true, true },
-	{ "//anon2", true, false },
-	{ "//shm", true, false },
 	{ "/anon_hugepage", true, true },
 	{ "/anon_hugepage (deleted)", true, true },
 	{ "/dev/zero", true, true },
@@ -36,6 +33,12 @@ static const struct special_case {
 	{ "anon_inode:[perf_event]", true, false },
 	/* Near misses: one byte short, another case, a path that only starts alike. */
 	{ "", false, false },
+	/* The kernel's other "//" names are files to perf ("//toolong": d_path failed) */
+	{ "//", false, false },
+	{ "//anon2", false, false },
+	{ "//toolong", false, false },
+	{ "//enomem", false, false },
+	{ "//usr/lib/x86_64-linux-gnu/libc.so.6", false, false },
 	{ "/", false, false },
 	{ "/a", false, false },
 	{ "/d", false, false },
