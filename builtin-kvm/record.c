@@ -26,7 +26,7 @@
 #define DEFAULT_STACK_SIZE	8192
 
 static const char record_usage[] =
-	"pmukvm [guest options] record [-a | -p PID | -t TID | -- COMMAND [ARGS]] [OPTIONS]";
+	"pmukvm [guest options] record [-a | -C CPUS | -p PID | -t TID] [OPTIONS] [-- COMMAND [ARGS]]";
 
 /* ---- options ---- */
 
@@ -203,8 +203,10 @@ static int record__check_opts(struct record_opts *o, bool workload)
 	if (!o->mmap_pages)
 		o->mmap_pages = o->callgraph == CALLGRAPH_DWARF ? 4 * DEFAULT_MMAP_PAGES
 								 : DEFAULT_MMAP_PAGES;
-	if ((o->pid != 0) + (o->tid != 0) + workload + o->system_wide > 1) {
-		pr_err("choose one target: -a, -p PID, -t TID or a command");
+	/* A command beside -a, -C, -p or -t only runs while they are recorded (perf's -- sleep N). */
+	if ((o->pid != 0) + (o->tid != 0) + o->system_wide > 1) {
+		pr_err("choose one target: -a, -p PID or -t TID (a command beside it only runs "
+		       "while the target is recorded)");
 		return -EINVAL;
 	}
 	if (freq_given && o->period) {
@@ -215,8 +217,8 @@ static int record__check_opts(struct record_opts *o, bool workload)
 		o->freq = record__cap_freq(o, freq_given);
 	if (!o->output)
 		o->output = default_output(&o->guest);
-	/* Default, as perf kvm record: the whole system. */
-	if (!o->pid && !o->tid && !workload)
+	/* Default, as perf kvm record: the whole system; -C without -p or -t: those CPUs. */
+	if (!o->pid && !o->tid && (!workload || o->cpus))
 		o->system_wide = true;
 	return 0;
 }

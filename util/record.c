@@ -452,7 +452,7 @@ static void record__loop(struct record *rec, int *status)
 		 * With -p the buffers hang up when the thread that owns them
 		 * exits, while others may run on: only the process's end counts.
 		 */
-		if (!rec->has_workload && !o->system_wide &&
+		if ((!rec->has_workload || rec->workload_timer) && !o->system_wide &&
 		    ((o->tid && evlist__all_hup(rec->evlist)) || !targets_alive(o)))
 			break;
 		if (o->duration > 0 && now - start_ns >= (u64)(o->duration * 1e9))
@@ -503,7 +503,7 @@ static int synthesize_all(struct record *rec)
 	const struct record_opts *o = &rec->opts;
 	struct synth_target t = {
 		.kernels = true, .guests = rec->guests, .nr_guests = rec->nr_guests,
-		.workload = rec->has_workload ? rec->workload.pid : 0,
+		.workload = rec->has_workload && !rec->workload_timer ? rec->workload.pid : 0,
 		.targets = o->targets, .nr_targets = (o->pid || o->tid) ? o->nr_targets : 0,
 		.target_tids = o->tid != 0,
 		/* DWARF unwinding reads .eh_frame_hdr, which sits in a non-exec map. */
@@ -762,12 +762,14 @@ static void record__signals(struct record *rec)
 static int record__open(struct record *rec, char **argv)
 {
 	const struct record_opts *o = &rec->opts;
+	bool timer = argv && (o->system_wide || o->pid || o->tid);
 	struct evsource_opts so = {
 		.events = o->events, .freq = o->freq, .period = o->period,
 		.sample_host = o->guest.host, .sample_guest = o->guest.guest,
 		.callgraph = o->callgraph, .stack_size = o->stack_size,
 		.kvm_stat_dummy = rec->kvm_stat, .cpus = o->cpus,
-		.workload = argv ? 1 : 0,	/* the pid comes after the events are built */
+		/* the pid comes after the events are built */
+		.workload = argv && !timer ? 1 : 0,
 		.targets = o->targets, .nr_targets = (o->pid || o->tid) ? o->nr_targets : 0,
 		.target_pids = o->pid != 0, .system_wide = o->system_wide,
 		.mmap_pages = o->mmap_pages, .inherit_stat = o->inherit_stat,
@@ -797,7 +799,9 @@ static int record__open(struct record *rec, char **argv)
 			return 1;
 		}
 		rec->has_workload = true;
-		so.workload = rec->workload.pid;
+		rec->workload_timer = timer;
+		if (!timer)
+			so.workload = rec->workload.pid;
 	}
 	err = evsource__open(&rec->src, &so);
 	if (err) {
@@ -878,15 +882,15 @@ int record__run(struct record *rec, char **argv)
 			record__say_write_error(rec);
 		return record__summary(rec, reported, !reported);
 	}
+	if (!rec->has_workload || rec->workload_timer)
+		evlist__enable(rec->evlist);
 	if (rec->has_workload) {
-		/* Let the command exec; enable_on_exec starts the events. */
+		/* Let the command exec; enable_on_exec starts the events of one that is the target. */
 		err = rec->sig->done ? -EINTR : workload__start(&rec->workload);
 		if (err) {
 			pr_err("cannot run '%s': %s", argv[0], strerror(-err));
 			return record__summary(rec, false, true);
 		}
-	} else {
-		evlist__enable(rec->evlist);
 	}
 	record__loop(rec, &status);
 	if (rec->switch_failed || !rec->writer)

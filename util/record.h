@@ -76,6 +76,12 @@ struct record {
 	struct evlist *evlist;		/* src's */
 	struct workload workload;
 	bool has_workload;
+	/*
+	 * The command runs while a target (-a, -C, -p, -t) is recorded and
+	 * ends the recording when it exits (perf's "-a -- sleep 10"): it is
+	 * not the target, and starts once the events are enabled.
+	 */
+	bool workload_timer;
 	struct perf_writer *writer;
 	u64 samples, lost;
 	u64 first_time, last_time;

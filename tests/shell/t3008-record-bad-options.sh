@@ -23,7 +23,7 @@ done <<'CASES'
 --call-graph dwarf,0|wants SIZE in 8..65528
 -p abc|option '-p' wants a process id
 -p 1 -t 1|choose one target
--a -- true|choose one target
+-a -p 1 -- true|choose one target
 -C 99999|bad CPU list '99999'
 -C 1-0|bad CPU list
 --nope|unknown option '--nope'
