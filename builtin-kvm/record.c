@@ -96,6 +96,27 @@ static int opt_targets(const struct opt_desc *opt, const char *arg, bool unset, 
 	return 0;
 }
 
+/* -F HZ, or max (perf's): the kernel's perf_event_max_sample_rate. */
+static int opt_freq(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct record_opts *o = opts;
+	unsigned long long v;
+
+	(void)opt;
+	(void)unset;
+	if (!strcmp(arg, "max")) {
+		o->freq = FREQ_MAX;
+		return 0;
+	}
+	if (parse_u64(arg, &v) || !v || v > OPT_MAX_FREQ) {
+		pr_err("option '-F' wants a positive frequency in Hz (at most %llu) or max, not '%s'",
+		       OPT_MAX_FREQ, arg);
+		return -1;
+	}
+	o->freq = v;
+	return 0;
+}
+
 static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
 	struct record_opts *o = opts;
@@ -142,8 +163,8 @@ static const struct opt_desc record_options[] = {
 		   "only these CPUs, e.g. 0-3,7 (implies -a without a target)"),
 	OPT_STRING_F('e', "event", struct record_opts, events, OPTF_LIST, "EVENTS",
 		   "comma list of perf's hardware and software event names (cycles, cpu-clock, page-faults, cs, ...) or rNNNN, each with :MODIFIERS (u k h G H p I S) or /period=N/ /freq=N/ terms, and sys:name tracepoints; {EVENT,EVENT...} a group; given again, it adds (default cycles)"),
-	OPT_FREQ(struct record_opts, freq,
-		 "samples per second (default 4000, capped at perf_event_max_sample_rate)"),
+	OPT_CALLBACK('F', "freq", opt_freq, "HZ",
+		     "samples per second (default 4000, capped at perf_event_max_sample_rate), or max: that rate"),
 	OPT_PERIOD(struct record_opts, period, "PERIOD",
 		   "a sample every PERIOD events instead of -F"),
 	OPT_STRING('o', "output", struct record_opts, output, "FILE",

@@ -667,10 +667,12 @@ unsigned long long record__cap_freq(const struct record_opts *o, bool freq_given
 	long max = 0;
 
 	if (read_sysctl_int("/proc/sys/kernel/perf_event_max_sample_rate", &max) || max <= 0)
-		return o->freq;
+		return o->freq == FREQ_MAX ? OPT_MAX_FREQ : o->freq;
 	if (o->freq <= (unsigned long long)max)
 		return o->freq;
-	if (freq_given && !o->quiet)
+	if (o->freq == FREQ_MAX && !o->quiet)
+		pr_info("-F max: sampling at %ld Hz, the kernel's perf_event_max_sample_rate", max);
+	else if (freq_given && !o->quiet)
 		pr_warning("-F %llu is above the kernel's perf_event_max_sample_rate %ld: "
 			   "using %ld (raise /proc/sys/kernel/perf_event_max_sample_rate "
 			   "for more)", o->freq, max, max);

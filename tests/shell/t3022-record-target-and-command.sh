@@ -4,6 +4,7 @@
 # 10"): the command is not recorded itself (unless the target covers it),
 # the target's events start at once, and the recording ends when the
 # command exits while the target runs on. Each file opens in perf report.
+# And -F max, perf's too.
 . tests/lib.sh
 need_perf
 # A process busy for 60 s: the target, running past every recording here.
@@ -54,4 +55,10 @@ cpus=$($PMUKVM report -i "$TMP/cpu0.data" --stdio --sort cpu -q 2>/dev/null | aw
 timeout 30 $PMUKVM record -e cpu-clock -a -o "$TMP/bad.data" -- /nonexistent/cmd 2>"$TMP/bad.err" &&
 	fail "-a -- a missing command: exit 0"
 grep -q "nonexistent" "$TMP/bad.err" || { cat "$TMP/bad.err"; fail "-a -- a missing command: not said"; }
+# -F max, as perf's: the kernel's perf_event_max_sample_rate.
+max=$(cat /proc/sys/kernel/perf_event_max_sample_rate)
+rec max -F max -a -- sleep 0.2
+grep -q -- "-F max: sampling at $max Hz" "$TMP/max.err" || { cat "$TMP/max.err"; fail "-F max: the rate is not said"; }
+perf report -i "$TMP/max.data" --header-only 2>/dev/null | grep -q "sample_freq } = $max" ||
+	fail "-F max: the event's frequency is not $max"
 echo "targets with a command: recorded for as long as it ran"
