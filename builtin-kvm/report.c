@@ -73,6 +73,7 @@ struct report {
 	struct hist_entry **cum_same;	/* with shadow: the slots' rows there */
 	struct sample_filter filter;
 	const char *time_str, *fields;
+	bool cpu_util;			/* --show-cpu-utilization */
 	bool sort_given, relative;
 	bool table_collapse;	/* hists.table_collapse */
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
@@ -266,6 +267,8 @@ static const struct opt_desc report_opts[] = {
 		   "(default absolute)"),
 	OPT_BOOL(0, "show-total-period", struct report, sopts.show_total_period,
 		 "show a Period column"),
+	OPT_BOOL(0, "show-cpu-utilization", struct report, cpu_util,
+		 "after Overhead, the shares of kernel (sys) and user (usr) mode, and of the guest's (guest sys, guest usr) where guest samples count as perf kvm counts them"),
 	OPT_BOOL_NEG(0, "group", struct report, group,
 		     "the events of each group side by side, the leader's rows and paths leading "
 		     "(stdio; the default for a file recorded with groups; without any, one group of all)",
@@ -1525,15 +1528,21 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 			rep.so = fkeys;
 		}
 	}
+	if (rep.cpu_util && rep.json) {
+		pr_err("--show-cpu-utilization is text's: with --json, the period of each mode is "
+		       "not printed");
+		goto out_usage;
+	}
 	if (rep.thread_counts && (rep.tui || rep.json)) {
 		pr_err("-T is printed after the text report: not with --tui or --json");
 		goto out_usage;
 	}
 	if (rep.thread_counts)
 		rep.tool.read = report_read;
-	if (rep.tui && (rep.fields || rep.sopts.hierarchy || rep.sopts.show_total_period)) {
-		pr_err("-F, --hierarchy and --show-total-period are not shown by the browser "
-		       "(use --stdio)");
+	if (rep.tui && (rep.fields || rep.sopts.hierarchy || rep.sopts.show_total_period ||
+			rep.cpu_util)) {
+		pr_err("-F, --hierarchy, --show-total-period and --show-cpu-utilization are not "
+		       "shown by the browser (use --stdio)");
 		goto out_usage;
 	}
 	if (rep.group == 1 && (rep.tui || rep.json || rep.fields || rep.sopts.hierarchy)) {
@@ -1558,7 +1567,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		  !rep.tasks &&
 		  !rep.header_only && !rep.folded && !rep.flamegraph &&
 		  !rep.pprof_path && !rep.fields && !rep.sopts.hierarchy &&
-		  !rep.sopts.show_total_period && !rep.thread_counts && rep.group != 1 &&
+		  !rep.sopts.show_total_period && !rep.cpu_util && !rep.thread_counts && rep.group != 1 &&
 		  (rep.tui || isatty(1));
 	if (use_tui && (!isatty(0) || !isatty(1))) {
 		if (rep.tui) {
@@ -1591,6 +1600,15 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 * As perf kvm: guest samples only once guest symbols are given. With
 	 * none, every sample counts, as plain perf report counts the host.
 	 */
+	/*
+	 * perf kvm's view (guest options given): guest columns too, unless
+	 * --host --no-guest (perf kvm takes guest samples back without --host)
+	 */
+	if (rep.cpu_util)
+		rep.sopts.cpu_util = (guest_config__has_files(&rep.guest) || rep.guest.guest_set ||
+				      rep.guest.host_set) &&
+				     !(rep.guest.host_set && rep.guest.host && rep.guest.guest_set &&
+				       !rep.guest.guest) ? 2 : 1;
 	guest_config__finish_view(&rep.guest);
 
 	data = perf_data__open(rep.input, &err);

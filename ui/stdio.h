@@ -50,6 +50,11 @@ struct stdio_opts {
 	struct callchain_param cg;	/* -g's print type, order, value, limit */
 	bool children;			/* --children: a Children column before Self */
 	bool show_total_period;		/* a Period column after the counts */
+	/*
+	 * --show-cpu-utilization: after Overhead, the shares of host kernel
+	 * and user mode (1), and of guest kernel and user mode too (2)
+	 */
+	u8 cpu_util;
 	/* -F: these columns, then the sort keys they lack; NULL: the default */
 	const struct output_field *fields;
 	int nr_fields;

@@ -21,6 +21,8 @@ perf_record_no_exec "$TMP/mt.data" -q -e cpu-clock -F 999 -- "$TOOLS/mtwork" 3 6
 perf_agrees "$TMP/mt.data" comm,dso,sym
 perf_agrees "$TMP/mt.data" pid,sym
 perf_agrees "$TMP/mt.data" dso
+# The shares of kernel and user mode (perf report's: no guest columns).
+perf_agrees "$TMP/mt.data" comm,dso,sym --show-cpu-utilization
 
 # System-wide, with a workload running.
 perf record -q -a -e cpu-clock -F 499 -o "$TMP/sys.data" -- "$TOOLS/mtwork" 2 800 >/dev/null 2>&1 ||
@@ -29,6 +31,7 @@ perf record -q -a -e cpu-clock -F 499 -o "$TMP/sys.data" -- "$TOOLS/mtwork" 2 80
 # whatever else ran meanwhile (binaries rebuilt since, JIT code of other
 # users) is not this test's to judge.
 perf_agrees "$TMP/sys.data" comm,dso,sym --comms mtwork,swapper
+perf_agrees "$TMP/sys.data" dso --show-cpu-utilization
 
 # Two events at once: each section must agree.
 perf_record_no_exec "$TMP/two.data" -q -e cpu-clock,task-clock -F 999 -- "$TOOLS/mtwork" 2 400 ||

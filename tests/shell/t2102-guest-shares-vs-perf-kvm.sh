@@ -4,7 +4,8 @@
 # the event's total (Samples, Event count, every row's share), unless
 # --percentage relative; with --host --guest (perf kvm's --host) every
 # sample makes rows. Several files (mkguestdata, the guest-6.1 fixture,
-# host samples among the guest's), several sorts. Guest user rows are
+# host samples among the guest's), several sorts, the shares by mode
+# (--show-cpu-utilization: sys, usr, guest sys, guest usr). Guest user rows are
 # left out of the comparison: pmukvm makes one row a guest of them
 # ([guest.user]), perf kvm one an address (pmukvm-report(1), NOTES).
 . tests/lib.sh
@@ -31,7 +32,7 @@ for seed in 3 8 21; do
 		--host-kernel-samples 150 --host-user-samples 90 --event cpu-clock --period 1000 \
 		>/dev/null || fail "mkguestdata failed (seed $seed)"
 	for opts in "--sort dso,sym" "--sort sym" "--sort dso,sym --percentage relative" \
-		"--sort sym -n --percentage absolute"; do
+		"--sort sym -n --percentage absolute" "--sort dso,sym --show-cpu-utilization"; do
 		for hostopt in "" --host; do
 			# shellcheck disable=SC2086 # word lists
 			perf kvm --guestkallsyms="$TMP/kallsyms" --guestmodules="$M" $hostopt report \

@@ -481,6 +481,14 @@ static int columns_of(const struct hists *hists, const struct stdio_opts *opts,
 		if (opts->children)
 			out[n++] = (struct output_field){ COL_CHILDREN, 0 };
 		out[n++] = (struct output_field){ COL_OVERHEAD, 0 };
+		if (opts->cpu_util) {
+			out[n++] = (struct output_field){ COL_OVERHEAD_SYS, 0 };
+			out[n++] = (struct output_field){ COL_OVERHEAD_US, 0 };
+		}
+		if (opts->cpu_util > 1) {
+			out[n++] = (struct output_field){ COL_OVERHEAD_GUEST_SYS, 0 };
+			out[n++] = (struct output_field){ COL_OVERHEAD_GUEST_US, 0 };
+		}
 		if (opts->show_nr_samples)
 			out[n++] = (struct output_field){ COL_SAMPLE, 0 };
 		if (opts->show_total_period)
