@@ -74,6 +74,7 @@ struct report {
 	struct sample_filter filter;
 	const char *time_str, *fields;
 	bool cpu_util;			/* --show-cpu-utilization */
+	bool hide_unresolved;		/* -U: samples (and call path frames) without a symbol left out */
 	bool sort_given, relative;
 	bool table_collapse;	/* hists.table_collapse */
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
@@ -267,6 +268,8 @@ static const struct opt_desc report_opts[] = {
 		   "(default absolute)"),
 	OPT_BOOL(0, "show-total-period", struct report, sopts.show_total_period,
 		 "show a Period column"),
+	OPT_BOOL('U', "hide-unresolved", struct report, hide_unresolved,
+		 "leave out the samples that no symbol names, and such call path frames (perf's -U)"),
 	OPT_BOOL(0, "show-cpu-utilization", struct report, cpu_util,
 		 "after Overhead, the shares of kernel (sys) and user (usr) mode, and of the guest's (guest sys, guest usr) where guest samples count as perf kvm counts them"),
 	OPT_BOOL_NEG(0, "group", struct report, group,
@@ -638,6 +641,17 @@ static void report__add_paths(struct report *rep, struct hists *h, struct hist_e
 		report__add_cumulative(rep, h, he, f, n, period, hidden);
 }
 
+/* -U: @frames without those no symbol names, in order; their number. */
+static size_t frames_resolved(struct callchain_frame *frames, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (frames[i].sym)
+			frames[k++] = frames[i];
+	return k;
+}
+
 /* --comm, --pid, --tid, --dso, --symbols: whether the sample's row is hidden. */
 static bool report_hidden(const struct sample_filter *f, const struct addr_location *al)
 {
@@ -905,6 +919,9 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		report__resolve_held(rep, session, al);
 	}
 
+	/* -U: as perf, the sample is not counted anywhere (totals included) */
+	if (rep->hide_unresolved && !al->sym)
+		return 0;
 	if (rep->pool) {
 		hist_pool__add(rep->pool, (u32)evsel->idx, al,
 			       session->has_lookup ? &session->lookup : NULL, sample->period,
@@ -923,6 +940,8 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	    (sample->callchain_nr || sample->user_stack_size)) {
 		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
 						CALLCHAIN_MAX_FRAMES);
+		if (rep->hide_unresolved)
+			n = frames_resolved(rep->frames, n);
 		if (rep->sopts.callchain || rep->cumulate) {
 			rep->sample = sample;
 			rep->machines = &session->machines;
@@ -1285,8 +1304,11 @@ static void print_hists_stdio(struct report *rep, struct session *s, FILE *fp)
 		}
 		if (i >= rep->nr_hists)
 			continue;
-		name = event_name(s->data, i);
 		h = &rep->hists[i];
+		/* -U left out every sample of the event: as perf, no table */
+		if (rep->hide_unresolved && !hists__nr_samples(h) && !h->nr_filtered)
+			continue;
+		name = event_name(s->data, i);
 		hists__sort_final(h);
 		if (rep->json) {
 			hists__fprintf_json(h, name, &rep->sopts, fp);
@@ -1340,7 +1362,7 @@ static bool report__plain(const struct report *rep)
 
 	return !rep->pool && !rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !f->nr_comms &&
-	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids;
+	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids && !rep->hide_unresolved;
 }
 
 /*
@@ -1354,7 +1376,7 @@ static bool report__graph_plain(const struct report *rep)
 
 	return !rep->pool && rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !f->nr_comms &&
-	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids;
+	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids && !rep->hide_unresolved;
 }
 
 /*
@@ -1386,7 +1408,8 @@ static void report__start_pool(struct report *rep)
 	if (!n || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
 	    report__table_order(rep) ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
-	    f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids)
+	    f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids ||
+	    rep->hide_unresolved)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;

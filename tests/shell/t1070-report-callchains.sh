@@ -152,6 +152,17 @@ for f in one all ours dwarf ours-dwarf badctx; do
 	done
 done
 
+# -U: samples and frames no symbol names left out of the graphs, as perf.
+for f in one ours; do
+	perf report -i "$TMP/$f.data" --stdio --no-children --no-inline --sort comm,dso,sym -U \
+		>"$TMP/perf.txt" 2>"$TMP/perf.err" || { cat "$TMP/perf.err"; fail "$f: perf report -g -U failed"; }
+	$PMUKVM report -i "$TMP/$f.data" --stdio --no-children -g callee --sort comm,dso,sym -U \
+		>"$TMP/ours.txt" 2>"$TMP/err" || { cat "$TMP/err"; fail "$f: report -g -U failed"; }
+	python3 tests/shell/lib-callgraph.py graphs "$TMP/perf.txt" "$TMP/ours.txt" >"$TMP/out" ||
+		{ cat "$TMP/out"; fail "$f: -U: graphs differ from perf report"; }
+	echo "ok: $f: -U: $(tail -n1 "$TMP/out")"
+done
+
 perf record -q -e cpu-clock -o "$TMP/flat.data" -- "$TOOLS/hotloop" >/dev/null 2>&1
 expect_clean_error "-g on a file without callchains" $PMUKVM report -i "$TMP/flat.data" --stdio -g
 grep -q "no callchains" "$TMP/err" || fail "the message does not say why"
