@@ -19,6 +19,7 @@
 #include "ui/tui.h"
 #include "ui/tui/browser.h"
 #include "util/evlist.h"
+#include "util/evsource.h"
 #include "util/guestmem.h"
 #include "util/options.h"
 #include "util/top.h"
@@ -51,6 +52,29 @@ static int opt_cpu(const struct opt_desc *opt, const char *arg, bool unset, void
 		return -1;
 	}
 	top->cpu_list = arg;
+	return 0;
+}
+
+/* -F HZ, or max (perf's): the kernel's perf_event_max_sample_rate, read once parsed. */
+static int opt_freq(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	struct top *top = opts;
+	unsigned long long v;
+
+	(void)opt;
+	(void)unset;
+	if (!strcmp(arg, "max")) {
+		top->freq_max = true;
+		top->freq = OPT_MAX_FREQ;
+		return 0;
+	}
+	if (parse_u64(arg, &v) || !v || v > OPT_MAX_FREQ) {
+		pr_err("option '-F' wants a positive frequency in Hz (at most %llu) or max, not '%s'",
+		       OPT_MAX_FREQ, arg);
+		return -1;
+	}
+	top->freq_max = false;
+	top->freq = v;
 	return 0;
 }
 
@@ -110,7 +134,8 @@ static const struct opt_desc top_opts[] = {
 		     "live: cycles, instructions, branches, branch-misses, cache-misses, "
 		     "cache-references, ref-cycles, cpu-clock, task-clock, rNNNN "
 		     "(default cycles; cpu-clock where there is no PMU)"),
-	OPT_FREQ(struct top, freq, "live: samples per second (default 4000)"),
+	OPT_CALLBACK('F', "freq", opt_freq, "HZ",
+		     "live: samples per second (default 4000), or max: perf_event_max_sample_rate"),
 	OPT_PERIOD(struct top, period, "N",
 		   "live: a sample every N events, instead of a frequency (-F)"),
 	OPT_MMAP_PAGES(struct top, mmap_pages,
@@ -276,6 +301,12 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	top.freq_given = top.freq != 0;
 	if (!top.freq)
 		top.freq = DEFAULT_FREQ;
+	if (top.freq_max && evsource__max_sample_rate() > 0) {
+		top.freq = (unsigned long long)evsource__max_sample_rate();
+		if (!top.input)
+			pr_info("-F max: sampling at %llu Hz, the kernel's "
+				"perf_event_max_sample_rate", top.freq);
+	}
 	if (!top.input)
 		top.input = global_input;	/* pmukvm -i FILE top */
 	if (i < 0)

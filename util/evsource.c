@@ -30,6 +30,19 @@ long evsource__paranoid(void)
 	return val;
 }
 
+long evsource__max_sample_rate(void)
+{
+	char *buf;
+	size_t len;
+	long val;
+
+	if (read_file_maybe_gz("/proc/sys/kernel/perf_event_max_sample_rate", 64, &buf, &len))
+		return 0;
+	val = strtol(buf, NULL, 10);
+	free(buf);
+	return val > 0 ? val : 0;
+}
+
 static bool is_hw_type(u32 type)
 {
 	return type == PERF_TYPE_HARDWARE || type == PERF_TYPE_HW_CACHE ||

@@ -107,5 +107,7 @@ struct perf_data *evsource__perf_data(const struct evsource *src);
 
 /** evsource__paranoid - /proc/sys/kernel/perf_event_paranoid, 0 if unreadable. */
 long evsource__paranoid(void);
+/** evsource__max_sample_rate - perf_event_max_sample_rate (samples a second), 0 if unknown. */
+long evsource__max_sample_rate(void);
 
 #endif

@@ -34,19 +34,6 @@
 #define MAX_PID			(1u << 22)	/* pid_max's ceiling */
 #define PERF_COMP_ZSTD		1	/* HEADER_COMPRESSED's type */
 
-static int read_sysctl_int(const char *path, long *val)
-{
-	char *buf;
-	size_t len;
-	int err = read_file_maybe_gz(path, 64, &buf, &len);
-
-	if (err)
-		return err;
-	*val = strtol(buf, NULL, 10);
-	free(buf);
-	return 0;
-}
-
 static int record__tracing_data(struct record *rec, struct buf *fb)
 {
 	int i, err;
@@ -664,9 +651,9 @@ fail:
 
 unsigned long long record__cap_freq(const struct record_opts *o, bool freq_given)
 {
-	long max = 0;
+	long max = evsource__max_sample_rate();
 
-	if (read_sysctl_int("/proc/sys/kernel/perf_event_max_sample_rate", &max) || max <= 0)
+	if (max <= 0)
 		return o->freq == FREQ_MAX ? OPT_MAX_FREQ : o->freq;
 	if (o->freq <= (unsigned long long)max)
 		return o->freq;

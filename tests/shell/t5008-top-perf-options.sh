@@ -161,5 +161,12 @@ fi
 live_rate -c 10000000 -C 0
 r10=$rate
 [ "$r10" -ge 70 ] && [ "$r10" -le 120 ] || fail "-C 0 -c 10000000: $r10 samples/s, want about 100 ($(grep -m1 "^# Samples" "$TMP/live"))"
+
 echo "ok: live -C 0 -c 10000000: $r10 samples/s"
+# -F max, as perf top's: the kernel's perf_event_max_sample_rate.
+max=$(cat /proc/sys/kernel/perf_event_max_sample_rate)
+$PMUKVM top -a -e cpu-clock -F max --stdio --iterations 1 -d 0.3 >"$TMP/max.out" 2>"$TMP/max.err" ||
+	{ cat "$TMP/max.err"; fail "top -F max failed"; }
+grep -q -- "-F max: sampling at $max Hz" "$TMP/max.err" || { cat "$TMP/max.err"; fail "top -F max: the rate is not said"; }
+grep -q '^# Samples' "$TMP/max.out" || fail "top -F max: no snapshot"
 expect_clean_error "-C with an offline CPU" $PMUKVM top --stdio --iterations 1 -C 4000
