@@ -96,25 +96,12 @@ static int opt_targets(const struct opt_desc *opt, const char *arg, bool unset, 
 	return 0;
 }
 
-/* -F HZ, or max (perf's): the kernel's perf_event_max_sample_rate. */
+/* -F HZ, or max (perf's): the kernel's perf_event_max_sample_rate (record__cap_freq). */
 static int opt_freq(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct record_opts *o = opts;
-	unsigned long long v;
-
 	(void)opt;
 	(void)unset;
-	if (!strcmp(arg, "max")) {
-		o->freq = FREQ_MAX;
-		return 0;
-	}
-	if (parse_u64(arg, &v) || !v || v > OPT_MAX_FREQ) {
-		pr_err("option '-F' wants a positive frequency in Hz (at most %llu) or max, not '%s'",
-		       OPT_MAX_FREQ, arg);
-		return -1;
-	}
-	o->freq = v;
-	return 0;
+	return opt_freq_value(arg, &((struct record_opts *)opts)->freq);
 }
 
 static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unset, void *opts)

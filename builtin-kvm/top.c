@@ -59,22 +59,14 @@ static int opt_cpu(const struct opt_desc *opt, const char *arg, bool unset, void
 static int opt_freq(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
 	struct top *top = opts;
-	unsigned long long v;
 
 	(void)opt;
 	(void)unset;
-	if (!strcmp(arg, "max")) {
-		top->freq_max = true;
-		top->freq = OPT_MAX_FREQ;
-		return 0;
-	}
-	if (parse_u64(arg, &v) || !v || v > OPT_MAX_FREQ) {
-		pr_err("option '-F' wants a positive frequency in Hz (at most %llu) or max, not '%s'",
-		       OPT_MAX_FREQ, arg);
+	if (opt_freq_value(arg, &top->freq))
 		return -1;
-	}
-	top->freq_max = false;
-	top->freq = v;
+	top->freq_max = top->freq == OPT_FREQ_MAX;
+	if (top->freq_max)
+		top->freq = OPT_MAX_FREQ;	/* where the kernel does not say its own */
 	return 0;
 }
 

@@ -17,31 +17,32 @@
 #include "util/evsel.h"
 #include "util/tracing-data.h"
 
-long evsource__paranoid(void)
+/* The number in the sysctl file @path, 0 if it cannot be read. */
+static long sysctl_long(const char *path)
 {
 	char *buf;
 	size_t len;
 	long val;
 
-	if (read_file_maybe_gz("/proc/sys/kernel/perf_event_paranoid", 64, &buf, &len))
+	if (read_file_maybe_gz(path, 64, &buf, &len))
 		return 0;
 	val = strtol(buf, NULL, 10);
 	free(buf);
 	return val;
 }
 
+long evsource__paranoid(void)
+{
+	return sysctl_long("/proc/sys/kernel/perf_event_paranoid");
+}
+
 long evsource__max_sample_rate(void)
 {
-	char *buf;
-	size_t len;
-	long val;
+	long val = sysctl_long("/proc/sys/kernel/perf_event_max_sample_rate");
 
-	if (read_file_maybe_gz("/proc/sys/kernel/perf_event_max_sample_rate", 64, &buf, &len))
-		return 0;
-	val = strtol(buf, NULL, 10);
-	free(buf);
 	return val > 0 ? val : 0;
 }
+
 
 static bool is_hw_type(u32 type)
 {

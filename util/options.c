@@ -59,6 +59,23 @@ const struct opt_desc global_opts[] = {
 	OPT_END
 };
 
+int opt_freq_value(const char *arg, unsigned long long *freq)
+{
+	unsigned long long v;
+
+	if (!strcmp(arg, "max")) {
+		*freq = OPT_FREQ_MAX;
+		return 0;
+	}
+	if (parse_u64(arg, &v) || !v || v > OPT_MAX_FREQ) {
+		pr_err("option '-F' wants a positive frequency in Hz (at most %llu) or max, not '%s'",
+		       OPT_MAX_FREQ, arg);
+		return -1;
+	}
+	*freq = v;
+	return 0;
+}
+
 void guest_config__finish(struct guest_config *gc)
 {
 	/*

@@ -190,6 +190,15 @@ struct opt_desc {
 #define OPT_MAX_PID		0x7fffffffull
 #define OPT_MAX_DURATION	1e7		/* seconds, 115 days */
 
+/* -F's value for "max" (opt_freq_value): perf_event_max_sample_rate, read by the caller. */
+#define OPT_FREQ_MAX		(~0ull)
+
+/**
+ * opt_freq_value - -F's @arg: a frequency in Hz (1..OPT_MAX_FREQ) or "max"
+ * (OPT_FREQ_MAX), in *@freq; -1 after a message for anything else.
+ */
+int opt_freq_value(const char *arg, unsigned long long *freq);
+
 #define OPT_FREQ(type, field, h)						\
 	OPT_UINT('F', "freq", type, field, 1, OPT_MAX_FREQ, "HZ",			\
 		 "a positive frequency in Hz (at most 1000000)", h)

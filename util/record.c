@@ -654,10 +654,10 @@ unsigned long long record__cap_freq(const struct record_opts *o, bool freq_given
 	long max = evsource__max_sample_rate();
 
 	if (max <= 0)
-		return o->freq == FREQ_MAX ? OPT_MAX_FREQ : o->freq;
+		return o->freq == OPT_FREQ_MAX ? OPT_MAX_FREQ : o->freq;
 	if (o->freq <= (unsigned long long)max)
 		return o->freq;
-	if (o->freq == FREQ_MAX && !o->quiet)
+	if (o->freq == OPT_FREQ_MAX && !o->quiet)
 		pr_info("-F max: sampling at %ld Hz, the kernel's perf_event_max_sample_rate", max);
 	else if (freq_given && !o->quiet)
 		pr_warning("-F %llu is above the kernel's perf_event_max_sample_rate %ld: "

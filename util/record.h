@@ -29,9 +29,6 @@ struct guest_machine;
 #define MAX_TARGETS		1024		/* ids in one -p or -t list */
 
 /** struct record_opts - record's options, as parsed. */
-/* record_opts.freq for -F max: perf_event_max_sample_rate (record__cap_freq). */
-#define FREQ_MAX	(~0ull)
-
 struct record_opts {
 	const char *events;
 	const char *output;
