@@ -739,7 +739,19 @@ struct maps *maps__clone(struct maps *src)
 
 void maps__set_limit(u64 limit)
 {
-	if (limit > maps_limit)
+	const char *env = getenv("PMUKVM_MAX_MAPS");
+	unsigned long long v = 0;
+	char *end = NULL;
+
+	if (env) {
+		errno = 0;
+		v = strtoull(env, &end, 10);
+		if (errno || end == env || *end)
+			v = 0;
+	}
+	if (v)
+		maps_limit = v;
+	else if (limit > maps_limit)
 		maps_limit = limit;
 }
 

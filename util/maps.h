@@ -60,9 +60,11 @@ struct maps {
 
 /*
  * The most maps a fork's copy may bring all sets' trees to, at the least
- * (about 35 bytes each: 0.6 GB); maps__set_limit raises it for larger input.
+ * (about 35 bytes each: 2.3 GB; 1,000 children that each map something
+ * of a process with 60,000 maps); maps__set_limit raises it for larger
+ * input. PMUKVM_MAX_MAPS in the environment sets it instead.
  */
-#define MAPS_LIMIT_MIN	(1ull << 24)
+#define MAPS_LIMIT_MIN	(1ull << 26)
 
 /** maps__new - an empty, reference-counted set (one reference, the caller's). */
 struct maps *maps__new(void);
@@ -97,7 +99,8 @@ int maps__insert(struct maps *maps, const struct map *new);
  * maps__set_limit - raises the limit on all sets' maps that a fork's copy
  * may reach to @limit (never lowers it below MAPS_LIMIT_MIN or an earlier
  * call's): what a crafted file of forks, each copying a large set,
- * may cost is bounded, where a real one's copies stay under it.
+ * may cost is bounded, where a real one's copies stay under it. Where
+ * PMUKVM_MAX_MAPS is set (a positive number), that is the limit.
  */
 void maps__set_limit(u64 limit);
 /** maps__limit - that limit. */

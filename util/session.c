@@ -130,7 +130,7 @@ struct session *session__new(struct perf_data *data, struct perf_tool *tool,
 	s->tool = tool;
 	/*
 	 * A map a 16 bytes of data (about twice the data's size in maps,
-	 * 0.6 GB at the least): what a real file's forks copy, where a
+	 * 2.3 GB at the least): what a real file's forks copy, where a
 	 * crafted one whose forks each copy 20,000 maps would ask for 400
 	 * times its size.
 	 */
@@ -330,7 +330,8 @@ static int deliver(struct session *s, union perf_event *ev, u64 off, struct evse
 			return session__err(s, err, "MMAP record at %#" PRIx64 ": its process's "
 					    "copy of the maps it forked with would take all "
 					    "processes' maps past %" PRIu64 " (forks that each "
-					    "copy a large address space); not read further",
+					    "copy a large address space; PMUKVM_MAX_MAPS sets "
+					    "the limit); not read further",
 					    off, maps__limit());
 		if (err)
 			return session__err(s, err, "record at %#" PRIx64 " (type %u, size %u) is "
