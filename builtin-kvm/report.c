@@ -1065,9 +1065,6 @@ static const char *default_input(const struct guest_config *gc)
 	return "perf.data";
 }
 
-/* Guests whose unresolved samples are told on stderr one by one, at most. */
-#define GUESTS_TOLD	32
-
 /*
  * Guest attribution summary and loud warnings: stale symbols are not silent.
  * The warnings go in the header on @fp ("# WARNING:" lines, which scripts
@@ -1099,7 +1096,7 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "
 					"be resolved: %s\n", g->name, percent(u, k), why);
 			/* On stderr a few guests each, then how many more (a file can name thousands). */
-			if (to_stderr && nr_told++ < GUESTS_TOLD)
+			if (to_stderr && nr_told++ < MACHINES_GUESTS_TOLD)
 				pr_warning("%s: %.1f%% of guest kernel samples could not be resolved: %s",
 				   g->name, percent(u, k), why);
 			else if (to_stderr)

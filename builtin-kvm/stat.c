@@ -125,7 +125,7 @@ static void warn_guests(struct session *s)
 	for (g = machines__guests(&s->machines); g; g = g->next) {
 		u64 k = g->nr_kernel_samples, u = g->nr_kernel_unresolved;
 
-		if (!k || u * 100 < k || nr_told++ >= 32)
+		if (!k || u * 100 < k || nr_told++ >= MACHINES_GUESTS_TOLD)
 			continue;
 		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
 			   g->name, percent(u, k),
@@ -134,9 +134,9 @@ static void warn_guests(struct session *s)
 			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "
 			   "the kernel, modules reloaded) or belongs to another guest");
 	}
-	if (nr_told > 32)
+	if (nr_told > MACHINES_GUESTS_TOLD)
 		pr_warning("%zu more guests with guest kernel exit rips that could not be resolved",
-			   nr_told - 32);
+			   nr_told - MACHINES_GUESTS_TOLD);
 	for (i = 0; i < s->machines.warnings.nr; i++)
 		pr_warning("%s", s->machines.warnings.strs[i]);
 }

@@ -315,7 +315,7 @@ struct machine *machines__find_guest(struct machines *m, s32 pid)
 	g = machines__add_guest(m, pid, name);
 	g->flags |= MACHINE_NO_SYMBOLS;
 	/* Said of the first few: the report's summary counts every guest's samples. */
-	if (m->guest_ids.nr <= 32)
+	if (m->guest_ids.nr <= MACHINES_GUESTS_TOLD)
 		machines__warn_once(m, "%s: no symbol files (not under --guestmount, none "
 				    "given, none in the data file): its kernel samples stay "
 				    "unresolved", name);

@@ -266,6 +266,12 @@ void machines__resolve(struct machines *m, const struct perf_sample *s,
  */
 #define MACHINES_MAX_WARNINGS	1000
 
+/*
+ * Guests whose trouble is told on stderr one by one, at most (a file can
+ * name thousands): past them, how many more.
+ */
+#define MACHINES_GUESTS_TOLD	32
+
 /** machines__warn_once - records a warning (deduplicated) for the report header. */
 void machines__warn_once(struct machines *m, const char *fmt, ...) __printf(2, 3);
 
