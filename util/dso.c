@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,9 +315,8 @@ static struct elf_image *elf_file__load(struct machine *machine, const char *deb
 		h = hash_bytes(&key, sizeof(key));
 		i = u64_index__add(&machine->elf_files, h, &added);
 		f = added ? NULL : &machine->elf_by_file[i];
-		if (f && f->dev == key.dev && f->ino == key.ino && f->size == key.size &&
-		    f->mtime.tv_sec == key.mtime.tv_sec && f->mtime.tv_nsec == key.mtime.tv_nsec &&
-		    f->debug_dev == key.debug_dev && f->debug_ino == key.debug_ino) {
+		/* entries are copies of such keys: their padding is zero too */
+		if (f && !memcmp(f, &key, offsetof(struct elf_file, img))) {
 			if (f->img)
 				f->img->sharers++;
 			return f->img;
