@@ -58,16 +58,9 @@ static int opt_cpu(const struct opt_desc *opt, const char *arg, bool unset, void
 /* -F HZ, or max (perf's): the kernel's perf_event_max_sample_rate, read once parsed. */
 static int opt_freq(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
 {
-	struct top *top = opts;
-
 	(void)opt;
 	(void)unset;
-	if (opt_freq_value(arg, &top->freq))
-		return -1;
-	top->freq_max = top->freq == OPT_FREQ_MAX;
-	if (top->freq_max)
-		top->freq = OPT_MAX_FREQ;	/* where the kernel does not say its own */
-	return 0;
+	return opt_freq_value(arg, &((struct top *)opts)->freq);
 }
 
 static int opt_event(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
@@ -293,9 +286,12 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 	top.freq_given = top.freq != 0;
 	if (!top.freq)
 		top.freq = DEFAULT_FREQ;
-	if (top.freq_max && evsource__max_sample_rate() > 0) {
-		top.freq = (unsigned long long)evsource__max_sample_rate();
-		if (!top.input)
+	if (top.freq == OPT_FREQ_MAX) {
+		long max = evsource__max_sample_rate();
+
+		/* OPT_MAX_FREQ where the kernel does not say its own */
+		top.freq = max > 0 ? (unsigned long long)max : OPT_MAX_FREQ;
+		if (max > 0 && !top.input)
 			pr_info("-F max: sampling at %llu Hz, the kernel's "
 				"perf_event_max_sample_rate", top.freq);
 	}

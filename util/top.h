@@ -49,7 +49,6 @@ struct top {
 	pid_t pid;
 	unsigned long long freq, period;
 	bool freq_given;
-	bool freq_max;			/* -F max: perf_event_max_sample_rate */
 	unsigned int mmap_pages;
 	/* The pipeline. */
 	struct perf_data *data;
