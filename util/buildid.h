@@ -6,6 +6,20 @@
 
 #define BUILD_ID_MAX 20
 
+/** build_id__hex - @size bytes of build-id @bid as lower-case hex in @out (2 * @size + 1 bytes). */
+static inline char *build_id__hex(const u8 *bid, size_t size, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		out[2 * i] = digits[bid[i] >> 4];
+		out[2 * i + 1] = digits[bid[i] & 15];
+	}
+	out[2 * size] = '\0';
+	return out;
+}
+
 /**
  * filename__read_build_id - the GNU build-id note of ELF file @path, read
  * with libelf. Returns its size (<= @size bytes copied to @bid), -ENOENT

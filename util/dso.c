@@ -23,6 +23,7 @@
 
 #include "symbols/elf.h"
 #include "symbols/symtab.h"
+#include "util/buildid.h"
 #include "util/data.h"
 #include "util/err.h"
 #include "util/kernel.h"
@@ -257,15 +258,6 @@ static void *vdso_image(size_t *len)
 	return img;
 }
 
-static void bid_hex(const u8 *bid, u8 size, char *out)
-{
-	u8 i;
-
-	for (i = 0; i < size; i++)
-		snprintf(out + 2 * i, 3, "%02x", bid[i]);
-	out[2 * size] = '\0';
-}
-
 static bool file_exists(const char *path)
 {
 	struct stat st;
@@ -351,7 +343,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		void *buf;
 
 		if (dso->build_id_size) {
-			bid_hex(dso->build_id, dso->build_id_size, hex);
+			build_id__hex(dso->build_id, dso->build_id_size, hex);
 			cache = xasprintf("%s/.debug/[vdso]/%s/vdso", getenv("HOME") ?: "/root", hex);
 			if (file_exists(cache)) {
 				runtime = cache;
@@ -401,7 +393,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		if (dso->build_id_size && (bid_size != dso->build_id_size ||
 					   memcmp(bid, dso->build_id, dso->build_id_size))) {
 			/* Changed since recording: perf's build-id cache may hold the old one. */
-			bid_hex(dso->build_id, dso->build_id_size, hex);
+			build_id__hex(dso->build_id, dso->build_id_size, hex);
 			cache = xasprintf("%s/.debug/.build-id/%.2s/%s", getenv("HOME") ?: "/root",
 					  hex, hex + 2);
 			if (file_exists(cache)) {
@@ -431,7 +423,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 	else
 		dso__more(dso)->data_path = xstrdup(runtime);
 	if (dso->build_id_size) {
-		bid_hex(dso->build_id, dso->build_id_size, hex);
+		build_id__hex(dso->build_id, dso->build_id_size, hex);
 		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
 		if (elf__has_symtab(debug) != 1) {
 			free(debug);

@@ -20,6 +20,7 @@
 
 #include "profile.pb-c.h"
 #include "symbols/symtab.h"
+#include "util/buildid.h"
 #include "util/machine.h"
 
 struct pprof_loc {
@@ -311,8 +312,8 @@ int pprof__write(struct pprof *p, const char *path, u64 time_ns, u64 duration_ns
 		char bid[2 * sizeof(dso->build_id) + 1] = "";
 
 		perftools__profiles__mapping__init(&maps[i]);
-		for (j = 0; j < dso->build_id_size && j < sizeof(dso->build_id); j++)
-			snprintf(bid + 2 * j, 3, "%02x", dso->build_id[j]);
+		build_id__hex(dso->build_id, min_t(size_t, dso->build_id_size,
+						   sizeof(dso->build_id)), bid);
 		maps[i].id = i + 1;
 		maps[i].filename = str_id(p, dso->long_name);
 		maps[i].build_id = str_id(p, bid);

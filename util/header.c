@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buildid.h"
 #include "util/buf.h"
 #include "util/data.h"
 #include "util/decompress.h"
@@ -800,13 +801,10 @@ static int build_id__read(const struct feat_ops *ops, struct perf_data *d, const
 
 static int build_id__print_one(const struct build_id_entry *be, void *arg)
 {
-	char hex[41];
-	u32 i;
+	char hex[2 * BUILD_ID_MAX + 1];
 
-	for (i = 0; i < be->size; i++)
-		snprintf(hex + 2 * i, 3, "%02x", be->build_id[i]);
-	hex[2 * be->size] = '\0';
-	fprintf(arg, "# build id : %s %s (pid %d)\n", hex, be->filename, be->pid);
+	fprintf(arg, "# build id : %s %s (pid %d)\n",
+		build_id__hex(be->build_id, be->size, hex), be->filename, be->pid);
 	return 0;
 }
 

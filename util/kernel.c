@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,7 +23,9 @@
 #include "symbols/kallsyms.h"
 #include "symbols/kmod.h"
 #include "symbols/symtab.h"
+#include "util/buildid.h"
 #include "util/data.h"
+#include "util/header.h"
 #include "util/err.h"
 #include "util/guest.h"
 #include "util/machine.h"
@@ -63,6 +66,62 @@ static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, 
 				 pid, kind, buf, len);
 }
 
+static bool regular_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/*
+ * The host's kallsyms where --kallsyms names none. This machine's
+ * /proc/kallsyms is the recording's kernel's only when the recording's
+ * build-id for [kernel.kallsyms] is the running kernel's (or it has none,
+ * as perf takes it): else perf's build-id cache may hold that kernel's
+ * copy (perf record keeps one), and without it there is none, said with
+ * why: symbols of another kernel would name the samples wrongly.
+ */
+const char *machines__host_kallsyms(struct machines *m)
+{
+	u8 rec[BUILD_ID_MAX], run[BUILD_ID_MAX];
+	char hex[2 * BUILD_ID_MAX + 1], rhex[2 * BUILD_ID_MAX + 1];
+	const char *home = getenv("HOME") ?: "/root";
+	int nrec, nrun;
+
+	if (m->kallsyms_path)
+		return m->kallsyms_path;
+	if (m->host_ks_chosen)
+		return m->host_ks_file;
+	m->host_ks_chosen = true;
+	nrec = m->data ? header__find_build_id(m->data, "[kernel.kallsyms]", rec) : 0;
+	nrun = nrec ? sysfs__read_build_id("/sys/kernel/notes", run, sizeof(run)) : 0;
+	if (!nrec || (nrun == nrec && !memcmp(rec, run, (size_t)nrec))) {
+		m->host_ks_file = xstrdup("/proc/kallsyms");
+		return m->host_ks_file;
+	}
+	build_id__hex(rec, (size_t)nrec, hex);
+	/* perf's cache: DIR/<build-id>/kallsyms, or DIR/<build-id> as older perfs kept it */
+	m->host_ks_file = xasprintf("%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, hex);
+	if (regular_file(m->host_ks_file))
+		return m->host_ks_file;
+	free(m->host_ks_file);
+	m->host_ks_file = xasprintf("%s/.debug/[kernel.kallsyms]/%s", home, hex);
+	if (regular_file(m->host_ks_file))
+		return m->host_ks_file;
+	free(m->host_ks_file);
+	m->host_ks_file = NULL;
+	if (nrun > 0)
+		build_id__hex(run, (size_t)nrun, rhex);
+	else
+		snprintf(rhex, sizeof(rhex), "unknown: /sys/kernel/notes: %s",
+			 strerror(nrun ? -nrun : ENOENT));
+	m->host_ks_why = xasprintf("[kernel.kallsyms]: the recording's kernel (build-id %s) is "
+				   "not the running one (%s), and perf's build-id cache has no "
+				   "kallsyms of it (%s/.debug/[kernel.kallsyms]/%s/kallsyms)",
+				   hex, rhex, home, hex);
+	return NULL;
+}
+
 static int machine__load_kallsyms(struct machines *m, struct machine *machine,
 				  struct err *err)
 {
@@ -86,8 +145,17 @@ static int machine__load_kallsyms(struct machines *m, struct machine *machine,
 			free(buf);
 		}
 	} else {
-		ret = kallsyms__load(ks, m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
-				     err);
+		const char *path = machines__host_kallsyms(m);
+
+		if (path)
+			ret = kallsyms__load(ks, path, err);
+		else if (machine->vmlinux)
+			ret = err__set(err, -ENOENT, "%s: module samples are not resolved; give "
+				       "that kernel's kallsyms with --kallsyms", m->host_ks_why);
+		else
+			ret = err__set(err, -ENOENT, "%s: host kernel and module samples are not "
+				       "resolved; give that kernel's kallsyms with --kallsyms (or "
+				       "its vmlinux with --vmlinux)", m->host_ks_why);
 	}
 	if (ret) {
 		free(ks);
@@ -485,7 +553,7 @@ static void kernel_finish_host(struct machines *m, struct machine *machine, u64 
 					    " but '%s' says %#" PRIx64 ": the host rebooted or "
 					    "that file is of another kernel; module symbols are "
 					    "likely stale", machine->name, text_recorded,
-					    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+					    machines__host_kallsyms(m),
 					    machine->ks->text);
 	} else {
 		if (machine->ks && machine->ks->has_text && has_text_recorded)
@@ -497,7 +565,7 @@ static void kernel_finish_host(struct machines *m, struct machine *machine, u64 
 					    "kernel; kernel symbols are relocated by %+" PRId64
 					    " (wrong if it is another kernel), module symbols "
 					    "are likely stale", machine->name, text_recorded,
-					    m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms",
+					    machines__host_kallsyms(m),
 					    machine->ks->text, machine->reloc);
 	}
 	for (i = 0; i < nr_mods; i++) {
@@ -535,11 +603,14 @@ static void kernel_job_free(struct kernel_job *j)
 /* Starts the host's kallsyms load beside; false when it cannot (loaded at once then). */
 static bool kernel_job_start(struct machines *m, struct machine *machine)
 {
-	struct kernel_job *j = xzalloc(sizeof(*j));
+	const char *path = machine->kallsyms_path ?: machines__host_kallsyms(m);
+	struct kernel_job *j;
 
+	if (!path)
+		return false;	/* loaded at once, to say why there is none */
+	j = xzalloc(sizeof(*j));
 	j->mods = module_dsos(machine, &j->nr_mods);
-	j->path = xstrdup(machine->kallsyms_path ? machine->kallsyms_path :
-			  m->kallsyms_path ? m->kallsyms_path : "/proc/kallsyms");
+	j->path = xstrdup(path);
 	j->ks = xzalloc(sizeof(*j->ks));
 	j->text_recorded = machine->text_recorded;
 	j->has_text_recorded = machine->has_text_recorded;

@@ -73,6 +73,15 @@ int machines__set_host_kernel(struct machines *m, const char *kallsyms, const ch
 			      struct err *err);
 
 /**
+ * machines__host_kallsyms - the host's kallsyms file: -k's, else
+ * /proc/kallsyms where the recording's kernel (its [kernel.kallsyms]
+ * build-id) is the running one or unnamed, else perf's build-id cache's
+ * copy of the recording's (HOME/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms).
+ * NULL when there is none; @m->host_ks_why then says why. Chosen once.
+ */
+const char *machines__host_kallsyms(struct machines *m);
+
+/**
  * machine__vmlinux_layout - the host's kernel maps from its vmlinux (-k,
  * --vmlinux), as perf lays them out: each executable section where the
  * recording's _text puts the image (the relocation), .text as

@@ -108,6 +108,12 @@ struct machines {
 	struct str_set comms;		/* comm interning: equal names, one pointer */
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
+	/*
+	 * Without --kallsyms, the host's kallsyms file for the recording's
+	 * kernel (machines__host_kallsyms), or why there is none: chosen once.
+	 */
+	bool host_ks_chosen;
+	char *host_ks_file, *host_ks_why;
 	const struct perf_data *data;
 	bool warned_guest_merge;
 	/*

@@ -13,6 +13,7 @@
 #include "pmukvm-sonames.h"
 #include "symbols/elf.h"
 #include "symbols/symtab.h"
+#include "util/buildid.h"
 #include "util/dlib.h"
 
 /*
@@ -108,15 +109,13 @@ static void srcline_dso__open(struct srcline_dso *d)
 	char hex[2 * BUILD_ID_SIZE + 1], *debug = NULL;
 	const char *path = dso__data_path(dso);
 	Dwarf_Addr bias;
-	size_t i;
 
 	if (dso->kind != DSO_USER || !path || dso->untrusted)
 		return;
 	if (dlib__load_or_warn(&dw_lib, "no source lines are read"))
 		return;
 	if (dso->build_id_size) {
-		for (i = 0; i < dso->build_id_size; i++)
-			snprintf(hex + 2 * i, 3, "%02x", dso->build_id[i]);
+		build_id__hex(dso->build_id, dso->build_id_size, hex);
 		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
 		if (!access(debug, R_OK))
 			path = debug;
