@@ -74,7 +74,7 @@ struct diff {
 	double fail_above;
 	bool check;			/* --fail-above given */
 	unsigned long long min_samples;
-	const char *kallsyms, *vmlinux;
+	const char *kallsyms, *vmlinux, *symfs;
 	/* The rows of the event being printed. */
 	struct diff_row **rows;
 	size_t nr_rows, alloc_rows;
@@ -143,6 +143,9 @@ static const struct opt_desc diff_opts[] = {
 	OPT_STRING(0, "vmlinux", struct diff, vmlinux, "FILE",
 		   "host kernel symbols from this vmlinux (ELF); kallsyms then gives only the "
 		   "modules'"),
+	OPT_STRING(0, "symfs", struct diff, symfs, "DIR",
+		   "the recording's binaries and debug files under DIR (as perf's --symfs); "
+		   "the host kernel's symbols then only from -k or --vmlinux"),
 	OPT_BOOL('q', "quiet", struct diff, quiet, "no header comment lines"),
 	OPT_END
 };
@@ -204,6 +207,7 @@ static int diff_file__read(struct diff *d, struct diff_file *f)
 		return -1;
 	}
 	if (machines__set_host_kernel(&f->session->machines, d->kallsyms, d->vmlinux, &err) ||
+	    machines__set_symfs(&f->session->machines, d->symfs, &err) ||
 	    machines__load_guest_symbols(&f->session->machines, &err)) {
 		pr_err("%s", err.msg);
 		return -1;

@@ -28,7 +28,7 @@ struct report {
 	struct perf_tool tool;
 	const char *input;
 	const char *sort;
-	const char *kallsyms, *vmlinux;
+	const char *kallsyms, *vmlinux, *symfs;
 	struct stdio_opts sopts;
 	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
 	struct tasks *task_tree;	/* --tasks, --mmaps */
@@ -235,6 +235,9 @@ static const struct opt_desc report_opts[] = {
 	OPT_STRING(0, "vmlinux", struct report, vmlinux, "FILE",
 		   "host kernel symbols from this vmlinux (ELF), relocated to the recording's "
 		   "_text; kallsyms then gives only the modules'"),
+	OPT_STRING(0, "symfs", struct report, symfs, "DIR",
+		   "the recording's binaries and debug files under DIR (as perf's --symfs); "
+		   "the host kernel's symbols then only from -k or --vmlinux"),
 	OPT_BOOL('q', "quiet", struct report, quiet, "no header comment lines"),
 	OPT_BOOL('D', "dump-raw-trace", struct report, dump,
 		 "print every record: offset, size, type (and sample fields)"),
@@ -1749,6 +1752,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		goto out_data;
 	}
 	if (machines__set_host_kernel(&s->machines, rep.kallsyms, rep.vmlinux, &err) ||
+	    machines__set_symfs(&s->machines, rep.symfs, &err) ||
 	    machines__load_guest_symbols(&s->machines, &err)) {
 		pr_err("%s", err.msg);
 		goto out_session;

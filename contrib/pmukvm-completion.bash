@@ -91,8 +91,8 @@ _pmukvm()
 		case $opt in
 		--sort) mapfile -t cand < <(_pmukvm_values "$("$bin" --list-sort-keys 2>/dev/null)" "$val") ;;
 		--event) mapfile -t cand < <(_pmukvm_values "$("$bin" --list-events 2>/dev/null)" "$val") ;;
-		--guestmount) mapfile -t cand < <(compgen -d -- "$val") ;;
-		--input|--output|--kallsyms|--guestkallsyms|--guestmodules|--guestvmlinux)
+		--guestmount|--symfs) mapfile -t cand < <(compgen -d -- "$val") ;;
+		--input|--output|--kallsyms|--vmlinux|--guestkallsyms|--guestmodules|--guestvmlinux)
 			mapfile -t cand < <(compgen -f -- "$val") ;;
 		*) cand=() ;;
 		esac

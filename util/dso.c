@@ -330,6 +330,40 @@ static struct elf_image *elf_file__load(struct machine *machine, const char *deb
 	return img;
 }
 
+int machines__set_symfs(struct machines *m, const char *dir, struct err *err)
+{
+	struct stat st;
+	size_t len;
+
+	if (!dir)
+		return 0;
+	if (stat(dir, &st))
+		return err__set(err, -errno, "--symfs '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err__set(err, -ENOTDIR, "--symfs '%s': not a directory", dir);
+	len = strlen(dir);
+	while (len && dir[len - 1] == '/')
+		len--;
+	free(m->symfs);
+	m->symfs = len ? xstrndup(dir, len) : NULL;	/* "/": this machine's own files */
+	return 0;
+}
+
+char *dso__debug_file(const struct dso *dso)
+{
+	const char *symfs = dso->machine->machines->symfs;
+	char hex[2 * BUILD_ID_MAX + 1], *debug;
+
+	if (!dso->build_id_size)
+		return NULL;
+	build_id__hex(dso->build_id, dso->build_id_size, hex);
+	debug = xasprintf("%s/usr/lib/debug/.build-id/%.2s/%s.debug", symfs ?: "", hex, hex + 2);
+	if (!access(debug, R_OK))
+		return debug;
+	free(debug);
+	return NULL;
+}
+
 static void dso__load_user(struct machines *m, struct dso *dso)
 {
 	char hex[41], *debug = NULL, *cache = NULL, *runtime = NULL;
@@ -338,6 +372,12 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 	int bid_size;
 	struct elf_image *img;
 
+	if (dso->kind == DSO_VDSO && m->symfs) {
+		/* Not this machine's [vdso] for a recording from elsewhere (as perf). */
+		machines__warn_once(m, "[vdso]: not looked for under --symfs: its samples are not "
+				    "resolved");
+		goto out;
+	}
 	if (dso->kind == DSO_VDSO) {
 		size_t len = 0;
 		void *buf;
@@ -375,28 +415,40 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 	} else {
 		struct stat st;
 
+		/* Under --symfs, DIR's copy (as perf joins them: DIR then the path). */
+		runtime = m->symfs ? xasprintf("%s%s", m->symfs, dso->long_name) :
+				     xstrdup(dso->long_name);
 		/* Never open a device node or FIFO a process mapped. */
-		if (!stat(dso->long_name, &st)) {
+		if (!stat(runtime, &st)) {
 			if (!S_ISREG(st.st_mode))
 				goto out;
-		} else if (errno == ENOENT && !dso->build_id_size && !verbose) {
+		} else if (errno == ENOENT && (m->symfs || (!dso->build_id_size && !verbose))) {
 			/*
 			 * No file, and no recorded build-id to look for in the
 			 * caches: what follows would open it twice to fail, and
 			 * say so only under -v. No symbols, as it would leave.
 			 */
-			dso->path_is_name = true;
+			if (!m->symfs)
+				dso->path_is_name = true;
 			goto out;
 		}
-		runtime = xstrdup(dso->long_name);
 		bid_size = elf__read_build_id(runtime, NULL, 0, bid);
 		if (dso->build_id_size && (bid_size != dso->build_id_size ||
 					   memcmp(bid, dso->build_id, dso->build_id_size))) {
-			/* Changed since recording: perf's build-id cache may hold the old one. */
+			/*
+			 * Changed since recording: perf's build-id cache may hold
+			 * the old one (not under --symfs, as perf).
+			 */
 			build_id__hex(dso->build_id, dso->build_id_size, hex);
-			cache = xasprintf("%s/.debug/.build-id/%.2s/%s", getenv("HOME") ?: "/root",
+			/* perf 6.1 keeps a directory there, the file in it as "elf" */
+			cache = xasprintf("%s/.debug/.build-id/%.2s/%s/elf", getenv("HOME") ?: "/root",
 					  hex, hex + 2);
-			if (file_exists(cache)) {
+			if (!file_exists(cache))
+				cache[strlen(cache) - 4] = '\0';	/* older perfs: the file */
+			/* (a cache's copy can be stale too: a hard link to a file since rewritten) */
+			if (!m->symfs && file_exists(cache) &&
+			    elf__read_build_id(cache, NULL, 0, bid) == dso->build_id_size &&
+			    !memcmp(bid, dso->build_id, dso->build_id_size)) {
 				free(runtime);
 				runtime = cache;
 				cache = NULL;
@@ -404,12 +456,12 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 				dso->untrusted = true;
 				if (bid_size < 0)
 					machines__warn_once(m, "cannot read '%s' (%s): its samples "
-							    "are not resolved", dso->long_name,
+							    "are not resolved", runtime,
 							    strerror(-bid_size));
 				else
 					machines__warn_once(m, "'%s' changed since recording "
 							    "(build-id differs): its samples are not "
-							    "resolved", dso->long_name);
+							    "resolved", runtime);
 				goto out;
 			}
 		}
@@ -422,13 +474,10 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		dso->path_is_name = true;	/* the usual case: no copy of the name */
 	else
 		dso__more(dso)->data_path = xstrdup(runtime);
-	if (dso->build_id_size) {
-		build_id__hex(dso->build_id, dso->build_id_size, hex);
-		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
-		if (elf__has_symtab(debug) != 1) {
-			free(debug);
-			debug = NULL;
-		}
+	debug = dso__debug_file(dso);
+	if (debug && elf__has_symtab(debug) != 1) {
+		free(debug);
+		debug = NULL;
 	}
 	dso->elf = elf_file__load(dso->machine, debug, runtime);
 out:

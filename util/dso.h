@@ -9,6 +9,7 @@
  */
 #include "util/util.h"
 
+struct err;
 struct elf_image;
 struct machine;
 struct machines;
@@ -126,6 +127,21 @@ int dso__data_read(struct dso *dso, u64 off, void *buf, size_t len);
  * -EINVAL when the file is not ELF.
  */
 int dso__data_section(struct dso *dso, const char *name, u64 *off, u64 *size);
+
+/**
+ * machines__set_symfs - --symfs: the recording's files (binaries, debug
+ * files) looked for under @dir (NULL: none), as perf's --symfs; this
+ * machine's kallsyms, [vdso] and perf's build-id cache are not used then.
+ * 0, or a negative errno with @err set (@dir is not a directory).
+ */
+int machines__set_symfs(struct machines *m, const char *dir, struct err *err);
+
+/**
+ * dso__debug_file - @dso's separate debug file by its build-id
+ * (/usr/lib/debug/.build-id/xx/rest.debug, under --symfs's DIR where it is
+ * given) when it can be read: a string the caller frees, or NULL.
+ */
+char *dso__debug_file(const struct dso *dso);
 
 /**
  * dso__data_path - the file with @dso's bytes as the recording saw them

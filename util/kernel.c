@@ -93,6 +93,12 @@ const char *machines__host_kallsyms(struct machines *m)
 	if (m->host_ks_chosen)
 		return m->host_ks_file;
 	m->host_ks_chosen = true;
+	if (m->symfs) {
+		/* As perf: a recording from elsewhere, its kernel's symbols named or none. */
+		m->host_ks_why = xasprintf("[kernel.kallsyms]: with --symfs, this machine's "
+					   "kallsyms and perf's build-id cache are not used");
+		return NULL;
+	}
 	nrec = m->data ? header__find_build_id(m->data, "[kernel.kallsyms]", rec) : 0;
 	nrun = nrec ? sysfs__read_build_id("/sys/kernel/notes", run, sizeof(run)) : 0;
 	if (!nrec || (nrun == nrec && !memcmp(rec, run, (size_t)nrec))) {
@@ -151,11 +157,12 @@ static int machine__load_kallsyms(struct machines *m, struct machine *machine,
 			ret = kallsyms__load(ks, path, err);
 		else if (machine->vmlinux)
 			ret = err__set(err, -ENOENT, "%s: module samples are not resolved; give "
-				       "that kernel's kallsyms with --kallsyms", m->host_ks_why);
+				       "the recording kernel's kallsyms with --kallsyms",
+				       m->host_ks_why);
 		else
 			ret = err__set(err, -ENOENT, "%s: host kernel and module samples are not "
-				       "resolved; give that kernel's kallsyms with --kallsyms (or "
-				       "its vmlinux with --vmlinux)", m->host_ks_why);
+				       "resolved; give the recording kernel's kallsyms with "
+				       "--kallsyms (or its vmlinux with --vmlinux)", m->host_ks_why);
 	}
 	if (ret) {
 		free(ks);

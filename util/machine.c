@@ -114,6 +114,7 @@ void machines__init(struct machines *m, const struct perf_data *data)
 
 void machines__exit(struct machines *m)
 {
+	free(m->symfs);
 	free(m->host_ks_file);
 	free(m->host_ks_why);
 	free(m->rcache);

@@ -109,6 +109,11 @@ struct machines {
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
 	/*
+	 * --symfs: the recording's files under this directory, and nothing
+	 * else of this machine's (kernel, [vdso], build-id cache) unless named.
+	 */
+	char *symfs;
+	/*
 	 * Without --kallsyms, the host's kallsyms file for the recording's
 	 * kernel (machines__host_kallsyms), or why there is none: chosen once.
 	 */

@@ -13,7 +13,6 @@
 #include "pmukvm-sonames.h"
 #include "symbols/elf.h"
 #include "symbols/symtab.h"
-#include "util/buildid.h"
 #include "util/dlib.h"
 
 /*
@@ -106,7 +105,7 @@ static const char *intern(struct srcline_cache *c, const char *s)
 static void srcline_dso__open(struct srcline_dso *d)
 {
 	const struct dso *dso = d->dso;
-	char hex[2 * BUILD_ID_SIZE + 1], *debug = NULL;
+	char *debug = NULL;
 	const char *path = dso__data_path(dso);
 	Dwarf_Addr bias;
 
@@ -114,12 +113,9 @@ static void srcline_dso__open(struct srcline_dso *d)
 		return;
 	if (dlib__load_or_warn(&dw_lib, "no source lines are read"))
 		return;
-	if (dso->build_id_size) {
-		build_id__hex(dso->build_id, dso->build_id_size, hex);
-		debug = xasprintf("/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
-		if (!access(debug, R_OK))
-			path = debug;
-	}
+	debug = dso__debug_file(dso);
+	if (debug)
+		path = debug;
 	d->dwfl = dw.dwfl_begin(&offline_callbacks);
 	if (!d->dwfl)
 		goto out;
