@@ -16,8 +16,9 @@ export HOME=$TMP/home
 fs=$TMP/fs
 mkdir -p "$HOME" "$TMP/bin" "$fs$TMP/bin"
 cp "$TOOLS/mtwork" "$TMP/bin/work"
-$PMUKVM record -q -g -e cpu-clock -F 999 -o "$TMP/w.data" -- "$TMP/bin/work" 2 600 \
-	>/dev/null 2>&1 || fail "record failed"
+# dd after it: kernel samples for certain
+$PMUKVM record -q -g -e cpu-clock -F 999 -o "$TMP/w.data" -- sh -c "'$TMP/bin/work' 2 600 &&
+	dd if=/dev/zero of=/dev/null bs=4k count=200000" >/dev/null 2>&1 || fail "record failed"
 bid=$(perf buildid-list -i "$TMP/w.data" 2>/dev/null | awk -v p="$TMP/bin/work" '$2 == p { print $1 }')
 [ ${#bid} -eq 40 ] || skip "no build-id recorded for the workload"
 objcopy --only-keep-debug "$TMP/bin/work" "$TMP/work.debug" || fail "objcopy failed"
@@ -43,6 +44,7 @@ rows --symfs "$fs" >"$TMP/out" || fail "report --symfs failed"
 named || { cat "$TMP/out"; fail "the debug file under DIR not used"; }
 # this machine's libc is not DIR's: its rows unresolved
 grep -E 'libc\.so\.6 +\[\.\] [a-z_]' "$TMP/out" && fail "this machine's libc used under --symfs"
+grep -q '\[kernel\.kallsyms\] *\[k\] 0x' "$TMP/out" || fail "no kernel samples"
 grep -q 'with --symfs, this machine.s kallsyms' "$TMP/err" ||
 	{ cat "$TMP/err"; fail "no warning for the kernel under --symfs"; }
 perf_agrees "$TMP/w.data" dso,sym --no-children --symfs "$fs"
