@@ -172,6 +172,8 @@ static const struct opt_desc record_options[] = {
 	OPT_BOOL('q', "quiet", struct record_opts, quiet, "no messages but errors"),
 	OPT_BOOL('s', "stat", struct record_opts, inherit_stat,
 		 "each task's counts as it exits, for report -T (a command or -p: inherited events)"),
+	OPT_BOOL('N', "no-buildid-cache", struct record_opts, no_buildid_cache,
+		 "do not keep the kernel's kallsyms in perf's build-id cache (~/.debug), as perf record -N"),
 	OPT_BOOL('\0', "guest-memory", struct record_opts, guest_memory,
 		 "each running guest's kernel symbols read from its memory at the start, carried in the data file"),
 	OPT_END

@@ -1523,25 +1523,6 @@ void guest_kernel__exit(struct guest_kernel *gk)
 	gk->names = NULL;
 }
 
-static int mkdir_p(char *path)
-{
-	char *p;
-
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(path, 0755) && errno != EEXIST) {
-			*p = '/';
-			return -errno;
-		}
-		*p = '/';
-	}
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Writes @dir/@name whole (a temporary file renamed over it). */
 static int write_one(const struct guest_kernel *gk, const char *dir, const char *name,
 		     int (*fn)(const struct guest_kernel *, FILE *), struct err *e)

@@ -559,6 +559,73 @@ static int record__new_output(struct record *rec)
 	return 0;
 }
 
+/*
+ * perf record's build-id cache, for the kernel: /proc/kallsyms kept as
+ * HOME/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms, where report looks
+ * for a recording's kernel that is no longer the running one
+ * (machines__host_kallsyms) and perf report too. Once per kernel: an
+ * existing copy is left as it is (the kernel's own symbols do not
+ * change). Written aside and renamed into place; a failure is said, not
+ * fatal: the data file is whole already.
+ */
+static void record__cache_kallsyms(struct record *rec)
+{
+	u8 bid[BUILD_ID_MAX];
+	char hex[2 * BUILD_ID_MAX + 1], *dir = NULL, *path = NULL, *tmp = NULL, *buf = NULL;
+	size_t len = 0, done = 0;
+	int size, fd = -1, err = 0;
+
+	if (!rec->kernel_sampled || rec->opts.no_buildid_cache)
+		return;
+	size = sysfs__read_build_id("/sys/kernel/notes", bid, sizeof(bid));
+	if (size <= 0)
+		return;
+	dir = xasprintf("%s/.debug/[kernel.kallsyms]/%s", getenv("HOME") ?: "/root",
+			build_id__hex(bid, (size_t)size, hex));
+	path = xasprintf("%s/kallsyms", dir);
+	if (!access(path, F_OK))
+		goto out;
+	err = read_file_maybe_gz("/proc/kallsyms", KALLSYMS_MAX_BYTES, &buf, &len);
+	/* Addresses hidden (kptr_restrict): nothing worth keeping. */
+	if (err || len < 16 || !strncmp(buf, "0000000000000000", 16))
+		goto out;
+	err = mkdir_p(dir);
+	if (err)
+		goto out;
+	tmp = xasprintf("%s/.kallsyms.XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		done += (size_t)n;
+	}
+	if (fchmod(fd, 0644) || close(fd) || rename(tmp, path))
+		err = -errno;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err && tmp)
+		unlink(tmp);
+	if (err && !rec->opts.quiet)
+		pr_warning("cannot keep the kernel's kallsyms in perf's build-id cache (%s): %s",
+			   path, strerror(-err));
+	free(buf);
+	free(tmp);
+	free(path);
+	free(dir);
+}
+
 /* The header goes out; returns 0 or the writer's error. */
 static int record__start_output(struct record *rec)
 {
@@ -568,6 +635,8 @@ static int record__start_output(struct record *rec)
 /* Finishes the current file: the features that come at the end. */
 static int record__finish_output(struct record *rec)
 {
+	int err;
+
 	if (rec->seg_samples)
 		features__set_sample_time(rec->writer, rec->first_time, rec->last_time);
 	record__set_build_ids(rec);
@@ -576,7 +645,9 @@ static int record__finish_output(struct record *rec)
 		perf_writer__sync(rec->writer);
 		record__set_compressed(rec);
 	}
-	return perf_writer__finish(rec->writer);
+	err = perf_writer__finish(rec->writer);
+	record__cache_kallsyms(rec);
+	return err;
 }
 
 /* perf's names for switched files: OUTPUT.YYYYmmddHHMMSScc (cc: 1/100 s). */

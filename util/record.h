@@ -49,6 +49,7 @@ struct record_opts {
 	bool quiet;
 	bool guest_memory;
 	bool inherit_stat;		/* -s */
+	bool no_buildid_cache;		/* -N: the kernel's kallsyms not kept */
 	struct guest_config guest;	/* the guest options */
 };
 
