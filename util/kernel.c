@@ -464,6 +464,32 @@ static int kallsyms_file_is_elf(const char *path, struct err *err)
 	return elf;
 }
 
+/*
+ * Whether a vmlinux asked for by name is the recording's kernel: where
+ * the file names its kernel by a build-id, the vmlinux must have that
+ * build-id (as perf takes it); another's would name the samples wrongly.
+ * False is said, with both build-ids.
+ */
+static bool vmlinux_is_recorded(struct machines *m, const char *vmlinux)
+{
+	u8 rec[BUILD_ID_MAX], img[BUILD_ID_MAX];
+	char rhex[2 * BUILD_ID_MAX + 1], ihex[2 * BUILD_ID_MAX + 1];
+	int nrec = m->data ? header__find_build_id(m->data, "[kernel.kallsyms]", rec) : 0;
+	int nimg = nrec ? filename__read_build_id(vmlinux, img, sizeof(img)) : 0;
+
+	if (!nrec || (nimg == nrec && !memcmp(rec, img, (size_t)nrec)))
+		return true;
+	if (nimg > 0)
+		build_id__hex(img, (size_t)nimg, ihex);
+	else
+		snprintf(ihex, sizeof(ihex), "none");
+	machines__warn_once(m, "'%s' is not the recording's kernel (build-id %s, the "
+			    "recording's %s): not used, the host's kernel and module samples "
+			    "are not resolved (as perf)", vmlinux, ihex,
+			    build_id__hex(rec, (size_t)nrec, rhex));
+	return false;
+}
+
 int machines__set_host_kernel(struct machines *m, const char *kallsyms, const char *vmlinux,
 			      struct err *err)
 {
@@ -495,6 +521,12 @@ int machines__set_host_kernel(struct machines *m, const char *kallsyms, const ch
 	img = vmlinux__load(vmlinux, err);
 	if (!img)
 		return err->code ? err->code : -EINVAL;
+	if (!vmlinux_is_recorded(m, vmlinux)) {
+		elf_image__exit(img);
+		free(img);
+		host->flags |= MACHINE_NO_SYMBOLS;
+		return 0;
+	}
 	if (!host_vmlinux_sections(host, img, err)) {
 		elf_image__exit(img);
 		free(img);

@@ -30,7 +30,8 @@ struct err;
 
 enum machine_flags {
 	MACHINE_GUEST = 1 << 0,
-	MACHINE_NO_SYMBOLS = 1 << 1,	/* a guest with no symbol files */
+	MACHINE_NO_SYMBOLS = 1 << 1,	/* no kernel symbol files: a guest without any, or the
+					   host whose --vmlinux is another kernel's */
 };
 
 /** struct machine - the host, or one guest. */

@@ -91,3 +91,28 @@ same "$TMP/k.data"
 same "$TMP/g.data" --no-children
 same "$TMP/g.data"
 same "$TMP/g.data" -g caller --sort dso,sym
+
+# The recording's kernel named by a build-id: a vmlinux of that build-id
+# is used, one of another is not (as perf), and said to be another's.
+vbid=$(readelf -n "$TMP/vmlinux" 2>/dev/null | awk '/Build ID:/ { print $3 }')
+[ ${#vbid} -eq 40 ] || skip "the linker wrote no 20-byte build-id into the vmlinux"
+{ echo "kbid $vbid"; cat "$TMP/lines"; } | "$TOOLS/mkcrafted" kernel "$TMP/kb.data" ||
+	fail "mkcrafted kernel kbid"
+$PMUKVM report -i "$TMP/kb.data" --stdio --vmlinux "$TMP/vmlinux" --sort dso,sym -n -t '|' \
+	2>"$TMP/err" | norm_rows >"$TMP/got" || fail "report --vmlinux (its build-id)"
+diff -u "$TMP/want" "$TMP/got" || fail "--vmlinux of the recording's build-id: other rows"
+grep -q "is not the recording's kernel" "$TMP/err" && fail "the recording's own vmlinux refused"
+same "$TMP/kb.data" --sort dso,sym -n
+other=0123456789abcdef0123456789abcdef01234567
+[ "$other" != "$vbid" ] || fail "the vmlinux's build-id is the test's other one"
+{ echo "kbid $other"; cat "$TMP/lines"; } | "$TOOLS/mkcrafted" kernel "$TMP/ko.data" ||
+	fail "mkcrafted kernel kbid"
+$PMUKVM report -i "$TMP/ko.data" --stdio --vmlinux "$TMP/vmlinux" --sort dso,sym -n -t '|' \
+	>"$TMP/out" 2>"$TMP/err" || fail "report --vmlinux (another build-id)"
+grep -q "'$TMP/vmlinux' is not the recording's kernel (build-id $vbid, the recording's $other)" \
+	"$TMP/err" || { cat "$TMP/err"; fail "another kernel's vmlinux not warned about"; }
+grep -q "^# WARNING: .*is not the recording's kernel" "$TMP/out" || fail "no warning in the header"
+norm_rows <"$TMP/out" | grep -q 'fn_' && fail "another kernel's vmlinux named the samples"
+same "$TMP/ko.data" --sort dso,sym -n
+same "$TMP/ko.data"
+echo "ok: a vmlinux of the recording's build-id used, of another refused"

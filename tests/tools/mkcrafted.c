@@ -53,7 +53,8 @@
  *                       _text at ADDR), "module START LEN NAME" (a module
  *                       map, [NAME]), "comm PID TID NAME", "sample IP PID
  *                       TID CPU" (a kernel-mode sample), "usample IP PID
- *                       TID CPU" (a user-mode one), "gsample IP PID TID
+ *                       TID CPU" (a user-mode one), "kbid HEX" (a
+ *                       BUILD_ID entry for [kernel.kallsyms]), "gsample IP PID TID
  *                       CPU" (a guest kernel one, PID the guest's),
  *                       "mmap PID TID START LEN PGOFF NAME" (a user map,
  *                       hex numbers; "dmmap": a data map), "exec
@@ -778,6 +779,18 @@ static void map_segments(struct buf *d, const char *elf, u32 pid, u64 id)
 	fclose(fp);
 }
 
+/* A build-id of 1 to 20 bytes in hex (@s, to its end or a newline) into @bid: its size, or 0. */
+static size_t parse_bid(const char *s, u8 *bid)
+{
+	unsigned int byte;
+	size_t n = 0;
+	int used;
+
+	for (; n < 20 && sscanf(s, "%2x%n", &byte, &used) == 1 && used == 2; s += 2)
+		bid[n++] = (u8)byte;
+	return *s && *s != '\n' ? 0 : n;
+}
+
 static void shape_objects(const char *path, const char *elf, char **pairs, int nr)
 {
 	struct event e = one_event(BASE_TYPE | ST_CALLCHAIN);
@@ -793,16 +806,12 @@ static void shape_objects(const char *path, const char *elf, char **pairs, int n
 		if (!strncmp(pairs[i], "bid=", 4)) {
 			unsigned long mode = strtoul(pairs[i] + 4, &end, 10);
 			u8 bid[20];
-			size_t n = 0;
-			unsigned int byte;
-			int used;
+			size_t n;
 
 			if (*end != ':' || mode > 7)
 				die("'%s': want bid=MODE:HEX", pairs[i]);
-			for (end++; n < 20 && sscanf(end, "%2x%n", &byte, &used) == 1 && used == 2;
-			     end += 2)
-				bid[n++] = (u8)byte;
-			if (*end || !n)
+			n = parse_bid(end + 1, bid);
+			if (!n)
 				die("'%s': want bid=MODE:HEX (2 to 40 hex digits)", pairs[i]);
 			if (!bf)
 				bf = feat_add(&feats, FEAT_BUILD_ID);
@@ -847,7 +856,7 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 	static u64 second_id = 8;
 	struct event e[2] = { one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)),
 			      one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)) };
-	struct buf d = { 0 };
+	struct buf d = { 0 }, *bf = NULL;
 	char buf[4096], name[256], mname[300], *line;
 	u64 a, len, pgoff, time = 1, nr = 0, chain[128], id;
 	unsigned pid, tid, ppid, ptid, cpu;
@@ -864,6 +873,15 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 		}
 		if (sscanf(line, "wait %" SCNu64, &a) == 1) {
 			time += a;
+		} else if (!strncmp(line, "kbid ", 5)) {
+			u8 bid[20];
+			size_t n = parse_bid(line + 5, bid);
+
+			if (!n)
+				die("kernel: bad line '%s'", line);
+			if (!bf)
+				bf = feat_add(&feats, FEAT_BUILD_ID);
+			bid_entry(bf, KERNEL, (u32)-1, bid, n, "[kernel.kallsyms]");
 		} else if (sscanf(line, "text %" SCNx64, &a) == 1) {
 			rec_kmap(&d, a, UINT64_MAX - a, a, "[kernel.kallsyms]_text", time);
 		} else if (sscanf(line, "module %" SCNx64 " %" SCNx64 " %255s", &a, &len, name) == 3) {
