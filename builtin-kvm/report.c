@@ -23,6 +23,7 @@
 #include "util/options.h"
 #include "util/read-values.h"
 #include "util/session.h"
+#include "util/srcline.h"
 
 struct report {
 	struct perf_tool tool;
@@ -78,6 +79,7 @@ struct report {
 	bool sort_given, relative;
 	bool table_collapse;	/* hists.table_collapse */
 	bool demangle, demangle_kernel;	/* --[no-]demangle, --demangle-kernel */
+	bool full_source_path;
 	struct guest_config guest;	/* the guest options */
 	struct output_field out_fields[OUTPUT_FIELDS_MAX];
 	unsigned threads;		/* --threads; 0: from the CPU count */
@@ -251,6 +253,8 @@ static const struct opt_desc report_opts[] = {
 		     "show symbol names as mangled"),
 	OPT_BOOL(0, "demangle-kernel", struct report, demangle_kernel,
 		 "demangle kernel and module names too"),
+	OPT_BOOL(0, "full-source-path", struct report, full_source_path,
+		 "-s srcline: the source file's whole path, not its base name"),
 	OPT_CALLBACK(0, "comms", opt_names, "COMMS", "only rows of these commands (comma list)"),
 	OPT_CALLBACK(0, "dsos", opt_names, "DSOS",
 		     "only rows of these shared objects (comma list, short or full names)"),
@@ -1500,6 +1504,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	if (rep.max_stack > CALLCHAIN_MAX_FRAMES)
 		rep.max_stack = CALLCHAIN_MAX_FRAMES;
 	demangle_conf.user = rep.demangle;
+	srcline_full_path = rep.full_source_path;
 	if (rep.demangle_kernel)
 		demangle_conf.kernel = true;
 	/* -G: as perf, caller order; "-g none" leaves no paths to show. */

@@ -20,7 +20,8 @@
  * only the srcline key needs it, and with it liblzma and libbz2.
  */
 #define DW_SYMS(X)                                                                 \
-	X(dwfl_begin) X(dwfl_end) X(dwfl_lineinfo) X(dwfl_module_getdwarf)            \
+	X(dwfl_begin) X(dwfl_end) X(dwfl_line_comp_dir) X(dwfl_lineinfo)              \
+	X(dwfl_module_getdwarf)                                                        \
 	X(dwfl_module_getelf) X(dwfl_module_getsrc) X(dwfl_offline_section_address)   \
 	X(dwfl_report_end) X(dwfl_report_offline) X(dwfl_standard_find_debuginfo)
 
@@ -67,6 +68,8 @@ struct srcline_cache {
 	struct srcline_slot *slots;	/* (dso, address) -> text, open addressing */
 	size_t nr_slots, used;
 };
+
+bool srcline_full_path;
 
 struct srcline_cache *srcline_cache__new(void)
 {
@@ -163,6 +166,14 @@ static const char *dwarf_srcline(struct srcline_cache *c, struct srcline_dso *d,
 	file = dw.dwfl_lineinfo(line, &a, &lineno, NULL, NULL, NULL);
 	if (!file || !*file)
 		return NULL;
+	if (srcline_full_path) {
+		/* A name relative to its unit's directory is joined to it, as addr2line does. */
+		const char *dir = file[0] != '/' ? dw.dwfl_line_comp_dir(line) : NULL;
+
+		snprintf(buf, sizeof(buf), "%s%s%s:%d", dir ? dir : "", dir ? "/" : "", file,
+			 lineno);
+		return intern(c, buf);
+	}
 	base = strrchr(file, '/');
 	snprintf(buf, sizeof(buf), "%s:%d", base ? base + 1 : file, lineno);
 	return intern(c, buf);

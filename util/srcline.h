@@ -6,6 +6,12 @@
 
 struct srcline_cache;
 
+/**
+ * srcline_full_path - srcline texts name the source file by its whole path
+ * as the line table gives it, not its base name (report --full-source-path).
+ */
+extern bool srcline_full_path;
+
 /** srcline_cache__new - an empty cache; free with srcline_cache__delete. */
 struct srcline_cache *srcline_cache__new(void);
 

@@ -1,7 +1,7 @@
 #!/bin/bash
-# report's sort keys cpu, period, srcline (and tid), -F fields,
-# --show-total-period and --hierarchy against perf report on the same
-# files, from perf record and pmukvm record.
+# report's sort keys cpu, period, srcline (and tid; --full-source-path),
+# -F fields, --show-total-period and --hierarchy against perf report on
+# the same files, from perf record and pmukvm record.
 . tests/lib.sh
 need_perf
 
@@ -36,6 +36,9 @@ for f in "$TMP/perf.data" "$TMP/pmukvm.data"; do
 	perf_agrees "$f" dso,period
 	# srcline: mtwork is built with -g; libc and libm through their debug files
 	perf_agrees "$f" srcline --dso mtwork,libc.so.6
+	perf_agrees "$f" srcline --dso mtwork,libc.so.6 --full-source-path
+	grep -q '|/.*/mtwork\.c:[0-9]' "$TMP/pmukvm.rows" ||
+		fail "--full-source-path: no whole path for mtwork.c"
 	perf_agrees "$f" sym,srcline --dso mtwork,libc.so.6
 	perf_agrees "$f" dso,srcline --dso mtwork,libc.so.6,[kernel.kallsyms]
 	# -F: columns, and the sort keys they bring
