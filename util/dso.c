@@ -357,6 +357,14 @@ char *dso__debug_file(const struct dso *dso)
 	if (!dso->build_id_size)
 		return NULL;
 	build_id__hex(dso->build_id, dso->build_id_size, hex);
+	if (!symfs) {
+		/* perf's build-id cache first, as perf looks: the copy perf record kept */
+		debug = xasprintf("%s/.debug/.build-id/%.2s/%s/debug", getenv("HOME") ?: "/root",
+				  hex, hex + 2);
+		if (!access(debug, R_OK))
+			return debug;
+		free(debug);
+	}
 	debug = xasprintf("%s/usr/lib/debug/.build-id/%.2s/%s.debug", symfs ?: "", hex, hex + 2);
 	if (!access(debug, R_OK))
 		return debug;

@@ -8,7 +8,8 @@
 # kallsyms, perf's build-id cache) are not used unless --kallsyms names
 # the kernel's; against perf report --symfs on the same file each time.
 # report -s srcline, -g and diff take it alike; a DIR that is not a
-# directory is an error.
+# directory is an error. Without --symfs, the debug file is found in
+# perf's build-id cache too, as perf finds it.
 . tests/lib.sh
 need_perf
 command -v objcopy >/dev/null 2>&1 || skip "no objcopy (binutils)"
@@ -72,6 +73,16 @@ named && fail "named from another program"
 # (perf 6.1 takes DIR's copy without its build-id: it names these samples
 # from /bin/true's symbols, far past their ends. Not compared.)
 grep -q -E 'work +\[\.\] 0x' "$TMP/out" || { cat "$TMP/out"; fail "the samples are not unresolved"; }
+# Without --symfs: the stripped program at its path, its debug file in
+# perf's build-id cache (as perf record keeps it, .build-id/xx/REST/debug).
+objcopy --strip-all "$TMP/work.orig" "$TMP/bin/work" || fail "strip failed"
+rows >"$TMP/out" || fail "report failed"
+named && fail "a stripped program named without its debug file"
+mkdir -p "$HOME/.debug/.build-id/${bid:0:2}/${bid:2}"
+cp "$TMP/work.debug" "$HOME/.debug/.build-id/${bid:0:2}/${bid:2}/debug"
+rows >"$TMP/out" || fail "report failed"
+named || { cat "$TMP/out"; fail "the debug file in perf's build-id cache not used"; }
+perf_agrees "$TMP/w.data" dso,sym --no-children
 expect_clean_error "--symfs that does not exist" $PMUKVM report -i "$TMP/w.data" --stdio \
 	--symfs "$TMP/none"
 grep -q "symfs '$TMP/none'" "$TMP/err" || fail "the error does not name the directory"
