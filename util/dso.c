@@ -349,6 +349,16 @@ int machines__set_symfs(struct machines *m, const char *dir, struct err *err)
 	return 0;
 }
 
+/* Whether @path is a regular file with @dso's recorded build-id. */
+static bool file_is_recorded(const char *path, const struct dso *dso)
+{
+	u8 bid[BUILD_ID_SIZE];
+
+	return file_exists(path) &&
+	       elf__read_build_id(path, NULL, 0, bid) == dso->build_id_size &&
+	       !memcmp(bid, dso->build_id, dso->build_id_size);
+}
+
 char *dso__debug_file(const struct dso *dso)
 {
 	const char *symfs = dso->machine->machines->symfs;
@@ -361,12 +371,12 @@ char *dso__debug_file(const struct dso *dso)
 		/* perf's build-id cache first, as perf looks: the copy perf record kept */
 		debug = xasprintf("%s/.debug/.build-id/%.2s/%s/debug", getenv("HOME") ?: "/root",
 				  hex, hex + 2);
-		if (!access(debug, R_OK))
+		if (file_is_recorded(debug, dso))
 			return debug;
 		free(debug);
 	}
 	debug = xasprintf("%s/usr/lib/debug/.build-id/%.2s/%s.debug", symfs ?: "", hex, hex + 2);
-	if (!access(debug, R_OK))
+	if (file_is_recorded(debug, dso))
 		return debug;
 	free(debug);
 	return NULL;
@@ -454,9 +464,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			if (!file_exists(cache))
 				cache[strlen(cache) - 4] = '\0';	/* older perfs: the file */
 			/* (a cache's copy can be stale too: a hard link to a file since rewritten) */
-			if (!m->symfs && file_exists(cache) &&
-			    elf__read_build_id(cache, NULL, 0, bid) == dso->build_id_size &&
-			    !memcmp(bid, dso->build_id, dso->build_id_size)) {
+			if (!m->symfs && file_is_recorded(cache, dso)) {
 				free(runtime);
 				runtime = cache;
 				cache = NULL;

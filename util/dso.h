@@ -140,7 +140,8 @@ int machines__set_symfs(struct machines *m, const char *dir, struct err *err);
  * dso__debug_file - @dso's separate debug file by its build-id, as perf
  * looks for it: perf's build-id cache's copy (~/.debug/.build-id/xx/rest/
  * debug), else /usr/lib/debug/.build-id/xx/rest.debug; under --symfs only
- * DIR's /usr/lib/debug. A string the caller frees, or NULL.
+ * DIR's /usr/lib/debug. A regular file with that build-id: a string the
+ * caller frees, or NULL.
  */
 char *dso__debug_file(const struct dso *dso);
 

@@ -83,6 +83,13 @@ cp "$TMP/work.debug" "$HOME/.debug/.build-id/${bid:0:2}/${bid:2}/debug"
 rows >"$TMP/out" || fail "report failed"
 named || { cat "$TMP/out"; fail "the debug file in perf's build-id cache not used"; }
 perf_agrees "$TMP/w.data" dso,sym --no-children
+# Another program's debug file there: not used (as perf).
+objcopy --only-keep-debug "$TOOLS/mkcrafted" "$HOME/.debug/.build-id/${bid:0:2}/${bid:2}/debug" ||
+	fail "objcopy failed"
+rows >"$TMP/out" || fail "report failed"
+named && fail "named from another program's debug file"
+grep -q -E 'work +\[\.\] 0x' "$TMP/out" || { cat "$TMP/out"; fail "the samples are not unresolved"; }
+perf_agrees "$TMP/w.data" dso,sym --no-children
 expect_clean_error "--symfs that does not exist" $PMUKVM report -i "$TMP/w.data" --stdio \
 	--symfs "$TMP/none"
 grep -q "symfs '$TMP/none'" "$TMP/err" || fail "the error does not name the directory"
