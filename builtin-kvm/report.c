@@ -1094,10 +1094,7 @@ static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 				" unresolved (%.2f%%); %" PRIu64 " guest user samples\n",
 				g->name, k, u, percent(u, k), g->nr_user_samples);
 		if (k && u * 100 >= k) {
-			const char *why = (g->flags & MACHINE_NO_SYMBOLS) || g->load_err ?
-				"no usable symbol files for this guest" :
-				"the kallsyms/modules copy is likely stale (guest rebooted, KASLR "
-				"moved the kernel, modules reloaded) or belongs to another guest";
+			const char *why = guest__unresolved_why(g);
 
 			if (header)
 				fprintf(fp, "# WARNING: %s: %.1f%% of guest kernel samples could not "

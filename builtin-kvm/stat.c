@@ -128,11 +128,7 @@ static void warn_guests(struct session *s)
 		if (!k || u * 100 < k || nr_told++ >= MACHINES_GUESTS_TOLD)
 			continue;
 		pr_warning("%s: %.1f%% of guest kernel exit rips could not be resolved: %s",
-			   g->name, percent(u, k),
-			   (g->flags & MACHINE_NO_SYMBOLS) || g->load_err ?
-			   "no usable symbol files for this guest" :
-			   "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved "
-			   "the kernel, modules reloaded) or belongs to another guest");
+			   g->name, percent(u, k), guest__unresolved_why(g));
 	}
 	if (nr_told > MACHINES_GUESTS_TOLD)
 		pr_warning("%zu more guests with guest kernel exit rips that could not be resolved",

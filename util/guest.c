@@ -422,3 +422,11 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 	}
 	return 0;
 }
+
+const char *guest__unresolved_why(const struct machine *g)
+{
+	if ((g->flags & MACHINE_NO_SYMBOLS) || g->load_err)
+		return "no usable symbol files for this guest";
+	return "the kallsyms/modules copy is likely stale (guest rebooted, KASLR moved the "
+	       "kernel, modules reloaded) or belongs to another guest";
+}

@@ -128,6 +128,13 @@ int machines__setup_guests(struct machines *m, const char *kallsyms, const char 
 			   const char *vmlinux, const char *mount, struct err *err);
 
 /**
+ * guest__unresolved_why - why many of guest @g's kernel samples are not
+ * resolved, as report and stat say it: no usable symbol files, or files
+ * likely stale or another guest's.
+ */
+const char *guest__unresolved_why(const struct machine *g);
+
+/**
  * machines__find_guest - the guest machine of QEMU pid @pid: its own, else
  * the default guest (not under --guestmount), else a new one without
  * symbols, named after the QEMU process and warned about.
