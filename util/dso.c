@@ -440,7 +440,7 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		if (!stat(runtime, &st)) {
 			if (!S_ISREG(st.st_mode))
 				goto out;
-		} else if (errno == ENOENT && (m->symfs || (!dso->build_id_size && !verbose))) {
+		} else if (errno == ENOENT && !dso->build_id_size && !verbose) {
 			/*
 			 * No file, and no recorded build-id to look for in the
 			 * caches: what follows would open it twice to fail, and

@@ -84,7 +84,7 @@ static bool regular_file(const char *path)
 const char *machines__host_kallsyms(struct machines *m)
 {
 	u8 rec[BUILD_ID_MAX], run[BUILD_ID_MAX];
-	char hex[2 * BUILD_ID_MAX + 1], rhex[2 * BUILD_ID_MAX + 1];
+	char hex[2 * BUILD_ID_MAX + 1], rhex[128];
 	const char *home = getenv("HOME") ?: "/root";
 	int nrec, nrun;
 

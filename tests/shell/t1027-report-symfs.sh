@@ -35,6 +35,8 @@ perf_agrees "$TMP/w.data" dso,sym --no-children
 # Under DIR, stripped: its functions are not in .dynsym.
 rows --symfs "$fs" >"$TMP/out" || fail "report --symfs failed"
 named && fail "a stripped copy named the functions"
+grep -q "cannot read '$fs/.*libc\.so\.6' (No such file or directory)" "$TMP/err" ||
+	{ cat "$TMP/err"; fail "libc missing under DIR not said"; }
 grep -q '|work|\|  work ' "$TMP/out" || grep -q 'work  *\[\.\] 0x' "$TMP/out" ||
 	{ cat "$TMP/out"; fail "the program's rows are missing"; }
 perf_agrees "$TMP/w.data" dso,sym --no-children --symfs "$fs"
