@@ -5,9 +5,25 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+char *build_id_cache__path(const char *fmt, ...)
+{
+	va_list ap;
+	char *rest, *path;
+
+	va_start(ap, fmt);
+	if (vasprintf(&rest, fmt, ap) < 0)
+		die("out of memory formatting a string");
+	va_end(ap);
+	path = xasprintf("%s/.debug/%s", getenv("HOME") ?: "/root", rest);
+	free(rest);
+	return path;
+}
 
 /* The build-id note in @data, or -ENOENT. */
 static int data__find_build_id(Elf_Data *data, u8 *bid, size_t size)

@@ -2,9 +2,24 @@
 #ifndef PMUKVM_BUILDID_H
 #define PMUKVM_BUILDID_H
 
+#include <stdbool.h>
+#include <string.h>
+
 #include "util/util.h"
 
 #define BUILD_ID_MAX 20
+
+/** build_id__equal - whether build-ids @a (@na bytes) and @b (@nb) are one and the same. */
+static inline bool build_id__equal(const u8 *a, int na, const u8 *b, int nb)
+{
+	return na > 0 && na == nb && !memcmp(a, b, (size_t)na);
+}
+
+/**
+ * build_id_cache__path - a path in perf's build-id cache, HOME/.debug/
+ * then @fmt's text (perf's buildid_dir default); the caller frees it.
+ */
+char *build_id_cache__path(const char *fmt, ...) __printf(1, 2);
 
 /** build_id__hex - @size bytes of build-id @bid as lower-case hex in @out (2 * @size + 1 bytes). */
 static inline char *build_id__hex(const u8 *bid, size_t size, char *out)

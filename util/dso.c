@@ -258,13 +258,6 @@ static void *vdso_image(size_t *len)
 	return img;
 }
 
-static bool file_exists(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
-}
-
 /*
  * The files a user DSO's symbols come from, as stat gives them: DSOs
  * whose files are these share the symbols read from them.
@@ -354,9 +347,9 @@ static bool file_is_recorded(const char *path, const struct dso *dso)
 {
 	u8 bid[BUILD_ID_SIZE];
 
-	return file_exists(path) &&
-	       elf__read_build_id(path, NULL, 0, bid) == dso->build_id_size &&
-	       !memcmp(bid, dso->build_id, dso->build_id_size);
+	return file_is_regular(path) &&
+	       build_id__equal(bid, elf__read_build_id(path, NULL, 0, bid), dso->build_id,
+			       dso->build_id_size);
 }
 
 char *dso__debug_file(const struct dso *dso)
@@ -369,8 +362,7 @@ char *dso__debug_file(const struct dso *dso)
 	build_id__hex(dso->build_id, dso->build_id_size, hex);
 	if (!symfs) {
 		/* perf's build-id cache first, as perf looks: the copy perf record kept */
-		debug = xasprintf("%s/.debug/.build-id/%.2s/%s/debug", getenv("HOME") ?: "/root",
-				  hex, hex + 2);
+		debug = build_id_cache__path(".build-id/%.2s/%s/debug", hex, hex + 2);
 		if (file_is_recorded(debug, dso))
 			return debug;
 		free(debug);
@@ -402,8 +394,8 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 
 		if (dso->build_id_size) {
 			build_id__hex(dso->build_id, dso->build_id_size, hex);
-			cache = xasprintf("%s/.debug/[vdso]/%s/vdso", getenv("HOME") ?: "/root", hex);
-			if (file_exists(cache)) {
+			cache = build_id_cache__path("[vdso]/%s/vdso", hex);
+			if (file_is_regular(cache)) {
 				runtime = cache;
 				cache = NULL;
 			}
@@ -413,8 +405,8 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			if (!buf)
 				goto out;
 			bid_size = elf__read_build_id(NULL, buf, len, bid);
-			if (dso->build_id_size && (bid_size != dso->build_id_size ||
-						   memcmp(bid, dso->build_id, (size_t)bid_size))) {
+			if (dso->build_id_size &&
+			    !build_id__equal(bid, bid_size, dso->build_id, dso->build_id_size)) {
 				dso->untrusted = true;
 				machines__warn_once(m, "[vdso] of the recording differs from this "
 						    "kernel's: its samples are not resolved");
@@ -451,17 +443,16 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 			goto out;
 		}
 		bid_size = elf__read_build_id(runtime, NULL, 0, bid);
-		if (dso->build_id_size && (bid_size != dso->build_id_size ||
-					   memcmp(bid, dso->build_id, dso->build_id_size))) {
+		if (dso->build_id_size &&
+		    !build_id__equal(bid, bid_size, dso->build_id, dso->build_id_size)) {
 			/*
 			 * Changed since recording: perf's build-id cache may hold
 			 * the old one (not under --symfs, as perf).
 			 */
 			build_id__hex(dso->build_id, dso->build_id_size, hex);
 			/* perf 6.1 keeps a directory there, the file in it as "elf" */
-			cache = xasprintf("%s/.debug/.build-id/%.2s/%s/elf", getenv("HOME") ?: "/root",
-					  hex, hex + 2);
-			if (!file_exists(cache))
+			cache = build_id_cache__path(".build-id/%.2s/%s/elf", hex, hex + 2);
+			if (!file_is_regular(cache))
 				cache[strlen(cache) - 4] = '\0';	/* older perfs: the file */
 			/* (a cache's copy can be stale too: a hard link to a file since rewritten) */
 			if (!m->symfs && file_is_recorded(cache, dso)) {

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,13 +65,6 @@ static int load_carried_file(struct machines *m, s32 pid, u32 kind, char **buf, 
 				 pid, kind, buf, len);
 }
 
-static bool regular_file(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
-}
-
 /*
  * The host's kallsyms where --kallsyms names none. This machine's
  * /proc/kallsyms is the recording's kernel's only when the recording's
@@ -84,8 +76,7 @@ static bool regular_file(const char *path)
 const char *machines__host_kallsyms(struct machines *m)
 {
 	u8 rec[BUILD_ID_MAX], run[BUILD_ID_MAX];
-	char hex[2 * BUILD_ID_MAX + 1], rhex[128];
-	const char *home = getenv("HOME") ?: "/root";
+	char hex[2 * BUILD_ID_MAX + 1], rhex[128], *want;
 	int nrec, nrun;
 
 	if (m->kallsyms_path)
@@ -101,19 +92,22 @@ const char *machines__host_kallsyms(struct machines *m)
 	}
 	nrec = m->data ? header__find_build_id(m->data, "[kernel.kallsyms]", rec) : 0;
 	nrun = nrec ? sysfs__read_build_id("/sys/kernel/notes", run, sizeof(run)) : 0;
-	if (!nrec || (nrun == nrec && !memcmp(rec, run, (size_t)nrec))) {
+	if (!nrec || build_id__equal(rec, nrec, run, nrun)) {
 		m->host_ks_file = xstrdup("/proc/kallsyms");
 		return m->host_ks_file;
 	}
 	build_id__hex(rec, (size_t)nrec, hex);
-	/* perf's cache: DIR/<build-id>/kallsyms, or DIR/<build-id> as older perfs kept it */
-	m->host_ks_file = xasprintf("%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, hex);
-	if (regular_file(m->host_ks_file))
+	/* perf's cache: [kernel.kallsyms]/<build-id>/kallsyms, or older perfs' <build-id> file */
+	want = build_id_cache__path("[kernel.kallsyms]/%s/kallsyms", hex);
+	if (file_is_regular(want)) {
+		m->host_ks_file = want;
+		return want;
+	}
+	m->host_ks_file = build_id_cache__path("[kernel.kallsyms]/%s", hex);
+	if (file_is_regular(m->host_ks_file)) {
+		free(want);
 		return m->host_ks_file;
-	free(m->host_ks_file);
-	m->host_ks_file = xasprintf("%s/.debug/[kernel.kallsyms]/%s", home, hex);
-	if (regular_file(m->host_ks_file))
-		return m->host_ks_file;
+	}
 	free(m->host_ks_file);
 	m->host_ks_file = NULL;
 	if (nrun > 0)
@@ -123,8 +117,8 @@ const char *machines__host_kallsyms(struct machines *m)
 			 strerror(nrun ? -nrun : ENOENT));
 	m->host_ks_why = xasprintf("[kernel.kallsyms]: the recording's kernel (build-id %s) is "
 				   "not the running one (%s), and perf's build-id cache has no "
-				   "kallsyms of it (%s/.debug/[kernel.kallsyms]/%s/kallsyms)",
-				   hex, rhex, home, hex);
+				   "kallsyms of it (%s)", hex, rhex, want);
+	free(want);
 	return NULL;
 }
 
@@ -477,7 +471,7 @@ static bool vmlinux_is_recorded(struct machines *m, const char *vmlinux)
 	int nrec = m->data ? header__find_build_id(m->data, "[kernel.kallsyms]", rec) : 0;
 	int nimg = nrec ? filename__read_build_id(vmlinux, img, sizeof(img)) : 0;
 
-	if (!nrec || (nimg == nrec && !memcmp(rec, img, (size_t)nrec)))
+	if (!nrec || build_id__equal(rec, nrec, img, nimg))
 		return true;
 	if (nimg > 0)
 		build_id__hex(img, (size_t)nimg, ihex);

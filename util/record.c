@@ -580,8 +580,7 @@ static void record__cache_kallsyms(struct record *rec)
 	size = sysfs__read_build_id("/sys/kernel/notes", bid, sizeof(bid));
 	if (size <= 0)
 		return;
-	dir = xasprintf("%s/.debug/[kernel.kallsyms]/%s", getenv("HOME") ?: "/root",
-			build_id__hex(bid, (size_t)size, hex));
+	dir = build_id_cache__path("[kernel.kallsyms]/%s", build_id__hex(bid, (size_t)size, hex));
 	path = xasprintf("%s/kallsyms", dir);
 	if (!access(path, F_OK))
 		goto out;

@@ -797,6 +797,13 @@ int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
 	return err;
 }
 
+bool file_is_regular(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
 int mkdir_p(char *path)
 {
 	char *p;

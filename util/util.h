@@ -157,6 +157,9 @@ char *guest_tree__resolve(const char *root, const char *path, int *errp);
  */
 int read_file_maybe_gz(const char *path, size_t limit, char **buf, size_t *len);
 
+/** file_is_regular - whether @path is (or links to) a regular file. */
+bool file_is_regular(const char *path);
+
 /** mkdir_p - makes directory @path (mode 0755) and those above it: 0 or -errno. */
 int mkdir_p(char *path);
 
