@@ -75,6 +75,7 @@ struct diff {
 	bool check;			/* --fail-above given */
 	unsigned long long min_samples;
 	const char *kallsyms, *vmlinux, *symfs;
+	bool ignore_vmlinux;
 	/* The rows of the event being printed. */
 	struct diff_row **rows;
 	size_t nr_rows, alloc_rows;
@@ -143,6 +144,8 @@ static const struct opt_desc diff_opts[] = {
 	OPT_STRING(0, "vmlinux", struct diff, vmlinux, "FILE",
 		   "host kernel symbols from this vmlinux (ELF); kallsyms then gives only the "
 		   "modules'"),
+	OPT_BOOL(0, "ignore-vmlinux", struct diff, ignore_vmlinux,
+		 "no vmlinux looked for or taken (as perf): the kernel's symbols from kallsyms"),
 	OPT_STRING(0, "symfs", struct diff, symfs, "DIR",
 		   "the recording's binaries and debug files under DIR (as perf's --symfs); "
 		   "the host kernel's symbols then only from -k or --vmlinux"),
@@ -206,8 +209,9 @@ static int diff_file__read(struct diff *d, struct diff_file *f)
 		pr_err("%s", err.msg);
 		return -1;
 	}
-	if (machines__set_host_kernel(&f->session->machines, d->kallsyms, d->vmlinux, &err) ||
-	    machines__set_symfs(&f->session->machines, d->symfs, &err) ||
+	f->session->machines.ignore_vmlinux = d->ignore_vmlinux;
+	if (machines__set_symfs(&f->session->machines, d->symfs, &err) ||
+	    machines__set_host_kernel(&f->session->machines, d->kallsyms, d->vmlinux, &err) ||
 	    machines__load_guest_symbols(&f->session->machines, &err)) {
 		pr_err("%s", err.msg);
 		return -1;

@@ -30,6 +30,7 @@ struct report {
 	const char *input;
 	const char *sort;
 	const char *kallsyms, *vmlinux, *symfs;
+	bool ignore_vmlinux;
 	struct stdio_opts sopts;
 	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
 	struct tasks *task_tree;	/* --tasks, --mmaps */
@@ -237,6 +238,8 @@ static const struct opt_desc report_opts[] = {
 	OPT_STRING(0, "vmlinux", struct report, vmlinux, "FILE",
 		   "host kernel symbols from this vmlinux (ELF), relocated to the recording's "
 		   "_text; kallsyms then gives only the modules'"),
+	OPT_BOOL(0, "ignore-vmlinux", struct report, ignore_vmlinux,
+		 "no vmlinux looked for or taken (as perf): the kernel's symbols from kallsyms"),
 	OPT_STRING(0, "symfs", struct report, symfs, "DIR",
 		   "the recording's binaries and debug files under DIR (as perf's --symfs); "
 		   "the host kernel's symbols then only from -k or --vmlinux"),
@@ -1753,8 +1756,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out_data;
 	}
-	if (machines__set_host_kernel(&s->machines, rep.kallsyms, rep.vmlinux, &err) ||
-	    machines__set_symfs(&s->machines, rep.symfs, &err) ||
+	s->machines.ignore_vmlinux = rep.ignore_vmlinux;
+	if (machines__set_symfs(&s->machines, rep.symfs, &err) ||
+	    machines__set_host_kernel(&s->machines, rep.kallsyms, rep.vmlinux, &err) ||
 	    machines__load_guest_symbols(&s->machines, &err)) {
 		pr_err("%s", err.msg);
 		goto out_session;

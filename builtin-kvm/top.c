@@ -131,6 +131,8 @@ static const struct opt_desc top_opts[] = {
 	OPT_STRING(0, "vmlinux", struct top, vmlinux, "FILE",
 		   "host kernel symbols from this vmlinux (ELF); kallsyms then gives only the "
 		   "modules'"),
+	OPT_BOOL(0, "ignore-vmlinux", struct top, ignore_vmlinux,
+		 "no vmlinux looked for or taken (as perf): the kernel's symbols from kallsyms"),
 	OPT_BOOL(0, "guest-memory", struct top, guest_memory,
 		 "live: each running guest's kernel symbols read from its memory at the start"),
 	OPT_BOOL('g', "call-graph", struct top, callchain,

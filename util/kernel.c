@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 
 #include "symbols/elf.h"
 #include "symbols/kallsyms.h"
@@ -484,11 +485,74 @@ static bool vmlinux_is_recorded(struct machines *m, const char *vmlinux)
 	return false;
 }
 
+/*
+ * Where perf looks for the recording kernel's vmlinux when none is
+ * named: two places as they are, then five for the kernel's release (the
+ * release between @before and @after).
+ */
+static const struct {
+	const char *before, *after;
+	bool release;
+} vmlinux_places[] = {
+	{ "vmlinux", "", false },
+	{ "/boot/vmlinux", "", false },
+	{ "/boot/vmlinux-", "", true },
+	{ "/usr/lib/debug/boot/vmlinux-", "", true },
+	{ "/lib/modules/", "/build/vmlinux", true },
+	{ "/usr/lib/debug/lib/modules/", "/vmlinux", true },
+	{ "/usr/lib/debug/boot/vmlinux-", ".debug", true },
+};
+
+/*
+ * The recording kernel's vmlinux where -k and --vmlinux name none: the
+ * first of perf's places (each under --symfs DIR where one is given)
+ * that is a regular file with the build-id the recording gives its
+ * kernel. Without such a build-id nothing is looked for (perf would
+ * take whatever ./vmlinux is: another kernel's symbols). NULL: none.
+ */
+static char *machines__find_vmlinux(struct machines *m)
+{
+	u8 rec[BUILD_ID_MAX], bid[BUILD_ID_MAX];
+	const char *release = m->data ? m->data->info.osrelease : NULL;
+	struct utsname uts;
+	int nrec;
+	size_t i;
+
+	if (m->ignore_vmlinux || !m->data)
+		return NULL;
+	nrec = header__find_build_id(m->data, "[kernel.kallsyms]", rec);
+	if (nrec <= 0)
+		return NULL;
+	if ((!release || !*release) && !uname(&uts))
+		release = uts.release;
+	if (release && strchr(release, '/'))
+		release = NULL;	/* a name, not a way out of the places */
+	for (i = 0; i < ARRAY_SIZE(vmlinux_places); i++) {
+		const char *before = vmlinux_places[i].before;
+		char *path;
+
+		if (vmlinux_places[i].release && (!release || !*release))
+			continue;
+		path = xasprintf("%s%s%s%s%s", m->symfs ? m->symfs : "",
+				 m->symfs && *before != '/' ? "/" : "", before,
+				 vmlinux_places[i].release ? release : "", vmlinux_places[i].after);
+		if (file_is_regular(path) &&
+		    build_id__equal(rec, nrec, bid, filename__read_build_id(path, bid, sizeof(bid)))) {
+			pr_debug("host kernel symbols from %s: the recording's kernel's build-id",
+				 path);
+			return path;
+		}
+		free(path);
+	}
+	return NULL;
+}
+
 int machines__set_host_kernel(struct machines *m, const char *kallsyms, const char *vmlinux,
 			      struct err *err)
 {
 	struct machine *host = &m->host;
 	struct elf_image *img;
+	char *found = NULL;
 
 	if (kallsyms) {
 		int elf = kallsyms_file_is_elf(kallsyms, err);
@@ -504,30 +568,42 @@ int machines__set_host_kernel(struct machines *m, const char *kallsyms, const ch
 		}
 	}
 	m->kallsyms_path = kallsyms;
+	if (m->ignore_vmlinux)
+		vmlinux = NULL;		/* as perf: a named one too */
+	if (!vmlinux && !kallsyms)
+		vmlinux = found = machines__find_vmlinux(m);
 	if (!vmlinux)
 		return 0;
 	/*
-	 * Asked for by name: read now, so that a bad one stops the command,
-	 * and laid out now (at its link address until a kernel map record
-	 * gives the recording's _text).
+	 * Read now, so that a bad one asked for by name stops the command
+	 * (one found is said and left), and laid out now (at its link
+	 * address until a kernel map record gives the recording's _text).
 	 */
-	host->vmlinux_path = xstrdup(vmlinux);
+	host->vmlinux_path = found ? found : xstrdup(vmlinux);
 	img = vmlinux__load(vmlinux, err);
-	if (!img)
-		return err->code ? err->code : -EINVAL;
-	if (!vmlinux_is_recorded(m, vmlinux)) {
+	if (img && !vmlinux_is_recorded(m, vmlinux)) {
 		elf_image__exit(img);
 		free(img);
 		host->flags |= MACHINE_NO_SYMBOLS;
 		return 0;
 	}
-	if (!host_vmlinux_sections(host, img, err)) {
+	if (img && host_vmlinux_sections(host, img, err)) {
+		host->vmlinux = img;
+		machine__vmlinux_layout(host);
+		return 0;
+	}
+	if (img) {
 		elf_image__exit(img);
 		free(img);
-		return err->code ? err->code : -EINVAL;
 	}
-	host->vmlinux = img;
-	machine__vmlinux_layout(host);
+	if (!found)
+		return err->code ? err->code : -EINVAL;
+	/* Found, not named: kallsyms instead, and why. */
+	machines__warn_once(m, "%s: not used for the host kernel's symbols", err->msg);
+	free(host->vmlinux_path);
+	host->vmlinux_path = NULL;
+	err->code = 0;
+	err->msg[0] = '\0';
 	return 0;
 }
 

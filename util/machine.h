@@ -109,6 +109,7 @@ struct machines {
 	struct str_set comms;		/* comm interning: equal names, one pointer */
 	/* Where user-space symbols come from. */
 	const char *kallsyms_path;	/* host: --kallsyms, else /proc/kallsyms */
+	bool ignore_vmlinux;		/* --ignore-vmlinux: no vmlinux looked for */
 	/*
 	 * --symfs: the recording's files under this directory, and nothing
 	 * else of this machine's (kernel, [vdso], build-id cache) unless named.

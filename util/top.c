@@ -406,6 +406,7 @@ int top__open(struct top *top)
 	if (!top->session)
 		return top__fail(top, &err, err.code);
 	top->session->progress = false;
+	top->session->machines.ignore_vmlinux = top->ignore_vmlinux;
 	e = machines__set_host_kernel(&top->session->machines, top->kallsyms, top->vmlinux, &err);
 	if (e)
 		return top__fail(top, &err, e);

@@ -34,6 +34,7 @@ struct top {
 	struct perf_tool tool;
 	/* Options. */
 	const char *input, *sort, *event, *kallsyms, *vmlinux;
+	bool ignore_vmlinux;
 	double speed, delay, percent_limit;
 	bool no_decay, zero, stdio, tui, show_nr_samples, hide_kernel, hide_user;
 	bool guest_memory;

@@ -116,3 +116,42 @@ norm_rows <"$TMP/out" | grep -q 'fn_' && fail "another kernel's vmlinux named th
 same "$TMP/ko.data" --sort dso,sym -n
 same "$TMP/ko.data"
 echo "ok: a vmlinux of the recording's build-id used, of another refused"
+
+# No vmlinux named: perf's places are looked in for one of the recording's
+# build-id (./vmlinux first, then /boot and the debug paths for the
+# kernel's release), each under --symfs DIR where one is given; one of
+# another build-id is not taken. perf, run where pmukvm runs, agrees.
+pm=$(realpath "$PMUKVM")
+# here DIR ARGS...: pmukvm report in DIR, its rows in $TMP/got, stderr in $TMP/err.
+here() {
+	local d=$1; shift
+	(cd "$d" && "$pm" report --stdio --sort dso,sym -n -t '|' "$@") 2>"$TMP/err" |
+		norm_rows >"$TMP/got"
+}
+here "$TMP" -i kb.data
+diff -u "$TMP/want" "$TMP/got" || { cat "$TMP/err"; fail "./vmlinux of the recording's build-id not taken"; }
+(cd "$TMP" && perf report -i kb.data --stdio --sort dso,sym -n 2>/dev/null) |
+	grep -v '^#' | grep . | sed 's/ *$//' >"$TMP/perf.out"
+(cd "$TMP" && "$pm" report -i kb.data --stdio --sort dso,sym -n 2>/dev/null) |
+	grep -v '^#' | grep . | sed 's/ *$//' >"$TMP/ours.out"
+diff -u "$TMP/perf.out" "$TMP/ours.out" || fail "./vmlinux found: not perf's lines"
+here "$TMP" -i kb.data --ignore-vmlinux
+grep -q 'fn_' "$TMP/got" && fail "--ignore-vmlinux: ./vmlinux still named the samples"
+grep -q "is not the running one" "$TMP/err" || { cat "$TMP/err"; fail "--ignore-vmlinux: no word on the kernel"; }
+here "$TMP" -i ko.data
+grep -q 'fn_' "$TMP/got" && fail "./vmlinux of another build-id named the samples"
+(cd "$TMP" && perf report -i ko.data --stdio --sort dso,sym -n 2>/dev/null) |
+	grep -v '^#' | grep . | sed 's/ *$//' >"$TMP/perf.out"
+(cd "$TMP" && "$pm" report -i ko.data --stdio --sort dso,sym -n 2>/dev/null) |
+	grep -v '^#' | grep . | sed 's/ *$//' >"$TMP/ours.out"
+diff -u "$TMP/perf.out" "$TMP/ours.out" || fail "another's ./vmlinux: not perf's lines"
+echo "ok: ./vmlinux taken by its build-id, as perf; --ignore-vmlinux"
+mkdir -p "$TMP/sym/usr/lib/debug/boot" "$TMP/elsewhere"
+cp "$TMP/vmlinux" "$TMP/sym/usr/lib/debug/boot/vmlinux-$(uname -r)"
+here "$TMP/elsewhere" -i "$TMP/kb.data" --symfs "$TMP/sym"
+diff -u "$TMP/want" "$TMP/got" || { cat "$TMP/err"; fail "--symfs: DIR/usr/lib/debug/boot/vmlinux-RELEASE not taken"; }
+$PMUKVM diff "$TMP/kb.data" "$TMP/kb.data" --symfs "$TMP/sym" --sort sym 2>&1 | grep -q fn_alpha ||
+	fail "diff --symfs: the vmlinux under DIR not taken"
+here "$TMP/elsewhere" -i "$TMP/kb.data"
+grep -q 'fn_' "$TMP/got" && fail "a vmlinux found where none of perf's places is"
+echo "ok: --symfs DIR/usr/lib/debug/boot/vmlinux-$(uname -r) taken"
