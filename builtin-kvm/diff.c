@@ -148,7 +148,7 @@ static const struct opt_desc diff_opts[] = {
 		 "no vmlinux looked for or taken (as perf): the kernel's symbols from kallsyms"),
 	OPT_STRING(0, "symfs", struct diff, symfs, "DIR",
 		   "the recording's binaries and debug files under DIR (as perf's --symfs); "
-		   "the host kernel's symbols then only from -k or --vmlinux"),
+		   "the host kernel's symbols then only from -k, --vmlinux or a vmlinux of its build-id under DIR"),
 	OPT_BOOL('q', "quiet", struct diff, quiet, "no header comment lines"),
 	OPT_END
 };

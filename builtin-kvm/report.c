@@ -118,6 +118,10 @@ static int opt_names(const struct opt_desc *opt, const char *arg, bool unset, vo
 	} else if (!strcmp(opt->lng, "symbols")) {
 		list = &rep->filter.syms;
 		nr = &rep->filter.nr_syms;
+	} else if (!strcmp(opt->lng, "symbol-filter")) {
+		free(rep->filter.sym_part);
+		rep->filter.sym_part = *arg ? xstrdup(arg) : NULL;
+		return 0;
 	}
 	str_list__free(*list, *nr);
 	str_list__parse(arg, list, nr);
@@ -242,7 +246,7 @@ static const struct opt_desc report_opts[] = {
 		 "no vmlinux looked for or taken (as perf): the kernel's symbols from kallsyms"),
 	OPT_STRING(0, "symfs", struct report, symfs, "DIR",
 		   "the recording's binaries and debug files under DIR (as perf's --symfs); "
-		   "the host kernel's symbols then only from -k or --vmlinux"),
+		   "the host kernel's symbols then only from -k, --vmlinux or a vmlinux of its build-id under DIR"),
 	OPT_BOOL('q', "quiet", struct report, quiet, "no header comment lines"),
 	OPT_BOOL('D', "dump-raw-trace", struct report, dump,
 		 "print every record: offset, size, type (and sample fields)"),
@@ -258,10 +262,12 @@ static const struct opt_desc report_opts[] = {
 		 "demangle kernel and module names too"),
 	OPT_BOOL(0, "full-source-path", struct report, full_source_path,
 		 "-s srcline: the source file's whole path, not its base name"),
-	OPT_CALLBACK(0, "comms", opt_names, "COMMS", "only rows of these commands (comma list)"),
-	OPT_CALLBACK(0, "dsos", opt_names, "DSOS",
+	OPT_CALLBACK('c', "comms", opt_names, "COMMS", "only rows of these commands (comma list)"),
+	OPT_CALLBACK('d', "dsos", opt_names, "DSOS",
 		     "only rows of these shared objects (comma list, short or full names)"),
-	OPT_CALLBACK(0, "symbols", opt_names, "SYMS", "only rows of these symbols (comma list)"),
+	OPT_CALLBACK('S', "symbols", opt_names, "SYMS", "only rows of these symbols (comma list)"),
+	OPT_CALLBACK(0, "symbol-filter", opt_names, "PART",
+		     "only rows of symbols whose name holds PART (as perf's)"),
 	OPT_CALLBACK(0, "pid", opt_ids, "PIDS", "only samples of these processes"),
 	OPT_CALLBACK(0, "tid", opt_ids, "TIDS", "only samples of these threads"),
 	OPT_CALLBACK('C', "cpu", opt_cpus, "CPUS",
@@ -940,7 +946,9 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	}
 	hidden = report_hidden(&rep->filter, al);
 	/* --folded, --flamegraph, --pprof: the samples the filters keep */
-	stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path);
+	stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path) &&
+		 !(rep->filter.sym_part &&
+		   (!al->sym || !strstr(symbol__name(al->sym), rep->filter.sym_part)));
 	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
 	if (rep->cumulate)
 		hist_entry__more(he)->period_acc += sample->period;
@@ -1365,8 +1373,8 @@ static bool report__plain(const struct report *rep)
 	const struct sample_filter *f = &rep->filter;
 
 	return !rep->pool && !rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
-	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !f->nr_comms &&
-	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids && !rep->hide_unresolved;
+	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
+	       !rep->hide_unresolved;
 }
 
 /*
@@ -1379,8 +1387,8 @@ static bool report__graph_plain(const struct report *rep)
 	const struct sample_filter *f = &rep->filter;
 
 	return !rep->pool && rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
-	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !f->nr_comms &&
-	       !f->nr_dsos && !f->nr_syms && !f->nr_pids && !f->nr_tids && !rep->hide_unresolved;
+	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
+	       !rep->hide_unresolved;
 }
 
 /*
@@ -1412,8 +1420,7 @@ static void report__start_pool(struct report *rep)
 	if (!n || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
 	    report__table_order(rep) ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
-	    f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids ||
-	    rep->hide_unresolved)
+	    sample_filter__rows(f) || rep->hide_unresolved)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;
@@ -1777,6 +1784,9 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	report__settle_kernel(&rep, s, true);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
 	rep.pool = NULL;
+	if (rep.filter.sym_part)
+		for (i = 0; i < rep.nr_hists; i++)
+			hists__hide_but_symbol(&rep.hists[i], rep.filter.sym_part);
 	if (e) {
 		pr_err("%s", s->err.msg);
 		goto out_session;

@@ -388,6 +388,7 @@ void sample_filter__exit(struct sample_filter *f)
 	str_list__free(f->comms, f->nr_comms);
 	str_list__free(f->dsos, f->nr_dsos);
 	str_list__free(f->syms, f->nr_syms);
+	free(f->sym_part);
 	free(f->pids);
 	free(f->tids);
 	free(f->cpus);

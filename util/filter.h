@@ -23,6 +23,8 @@ struct time_range {
 struct sample_filter {
 	char **comms, **dsos, **syms;
 	size_t nr_comms, nr_dsos, nr_syms;
+	/* --symbol-filter: rows whose symbol's name holds it (hists__hide_but_symbol) */
+	char *sym_part;
 	int *pids, *tids;
 	size_t nr_pids, nr_tids;
 	u64 *cpus;
@@ -31,6 +33,12 @@ struct sample_filter {
 };
 
 #define CPU_LIST_MAX 4096
+
+/** sample_filter__rows - whether @f hides rows: a comm, pid, tid, DSO or symbol filter. */
+static inline bool sample_filter__rows(const struct sample_filter *f)
+{
+	return f->nr_comms || f->nr_dsos || f->nr_syms || f->nr_pids || f->nr_tids;
+}
 
 /**
  * str_list__parse - "a,b,c" into a new array of new strings (empty items

@@ -951,6 +951,7 @@ void hists__reset(struct hists *hists)
 	hists->nr_filtered = 0;
 	hists->nr_hidden = 0;
 	hists->hidden_period = 0;
+	hists->part_hidden_period = 0;
 	memset(hists->mode_samples, 0, sizeof(hists->mode_samples));
 	free(hists->made);
 	hists->made = NULL;
@@ -1266,6 +1267,11 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
 u64 hists__total_period(const struct hists *hists)
 {
 	return hists->relative ? hists->total_period - hists->hidden_period : hists->total_period;
+}
+
+u64 hists__graph_min_total(const struct hists *hists)
+{
+	return hists__total_period(hists) + (hists->relative ? hists->part_hidden_period : 0);
 }
 
 u64 hists__nr_samples(const struct hists *hists)
@@ -2536,6 +2542,23 @@ u32 *hists__rows_made(const struct hists *hists, size_t *n)
 	rows_by_made(hists, idx, k);
 	*n = k;
 	return idx;
+}
+
+void hists__hide_but_symbol(struct hists *hists, const char *part)
+{
+	u32 i;
+
+	for (i = 0; i < hists->next_row; i++) {
+		struct hist_entry *he = hists__row(hists, i);
+		const struct symbol *sym = hist_entry__sym(he);
+
+		if (he->filtered || (sym && strstr(symbol__name(sym), part)))
+			continue;
+		he->filtered = true;
+		hists->nr_hidden += hist_entry__nr_samples(he);
+		hists->hidden_period += hist_entry__period(he);
+		hists->part_hidden_period += hist_entry__period(he);
+	}
 }
 
 void hists__mark_threads(const struct hists *hists)

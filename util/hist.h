@@ -346,6 +346,7 @@ struct hists {
 	 * @relative, percentages are of the rows shown (hists__total_period).
 	 */
 	u64 nr_hidden, hidden_period;
+	u64 part_hidden_period;		/* of @hidden_period: hists__hide_but_symbol's rows */
 	bool relative;
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
@@ -557,6 +558,13 @@ void hists__drop_held(struct hists *hists);
 /** hists__total_period - what percentages are of: all, or with @relative the shown. */
 u64 hists__total_period(const struct hists *hists);
 
+/**
+ * hists__graph_min_total - what a call graph's minimum (graph mode) is a
+ * share of: hists__total_period, where the rows --symbol-filter hides
+ * still count (perf works the minimum out before that filter).
+ */
+u64 hists__graph_min_total(const struct hists *hists);
+
 /** hists__nr_samples - the sample count the header gives, likewise. */
 u64 hists__nr_samples(const struct hists *hists);
 
@@ -618,6 +626,14 @@ void hists__sort(struct hists *hists);
  * looked up, added or decayed.
  */
 void hists__sort_final(struct hists *hists);
+
+/**
+ * hists__hide_but_symbol - hides the rows (--children's callers' rows
+ * too) but those whose symbol's name holds @part, as perf's
+ * --symbol-filter: they stay in the totals (hists__total_period leaves
+ * them out with --percentage relative).
+ */
+void hists__hide_but_symbol(struct hists *hists, const char *part);
 
 /** hists__reset - drops every row (top's 'z'). */
 void hists__reset(struct hists *hists);

@@ -49,13 +49,16 @@ rows --symbols outer2,leaf
 rows --dsos cgphases
 rows --dsos '[kernel.kallsyms]'
 rows --comm cgphases --symbols pick
+# --symbol-filter hides rows, callers' rows included, by their own symbol
+rows --symbol-filter ou
+rows --symbol-filter pick --percentage relative
 
 # graph values: "--VALUE--name" branches, any order (ties), and rows.
 branches() { grep -o -E -- '--[0-9.]+%--\S+' | sort; }
 for pct in relative absolute; do
 	for form in "graph,0.5,caller --children" "graph,0.5,callee --children" \
 		    "graph,0.5,callee --no-children" "fractal,0.5,caller --children"; do
-		for filt in "--dsos cgphases" "--symbols pick,leaf,outer1"; do
+		for filt in "--dsos cgphases" "--symbols pick,leaf,outer1" "--symbol-filter e"; do
 			# shellcheck disable=SC2086
 			perf report -i "$f" --stdio -q -g $form --percentage $pct $filt \
 				2>/dev/null | branches >"$TMP/perf.b"
@@ -69,5 +72,5 @@ for pct in relative absolute; do
 				{ head -20 "$TMP/b.diff"; fail "-g $form --percentage $pct $filt: path values differ"; }
 		done
 	done
-	echo "ok: --percentage $pct: path values as perf's in 4 forms, 2 filters"
+	echo "ok: --percentage $pct: path values as perf's in 4 forms, 3 filters"
 done

@@ -66,6 +66,18 @@ for f in "$TMP/perf.data" "$TMP/pmukvm.data"; do
 	perf_same "$f" -n --tid "$tid"
 	perf_same "$f" -n --tid "$tid" --percentage relative
 	perf_same "$f" --sort dso -n --symbols spin_math,__sin_fma
+	# perf's short forms; --symbol-filter: rows whose symbol holds it
+	perf_same "$f" -n -c mtwork -d libc.so.6,libm.so.6
+	perf_same "$f" --sort dso,sym -n -S spin_math,__sin_fma --percentage relative
+	perf_same "$f" -n --symbol-filter=sin
+	perf_same "$f" -n --symbol-filter=_ --percentage relative
+	perf_same "$f" --sort comm,sym -n --symbol-filter=m
+	# perf 6.1 takes --symbol-filter only where a key merges rows (comm,
+	# srcline): under --sort dso,sym it shows every row. Here the filter holds.
+	$PMUKVM report -i "$f" --stdio -q -t '|' --sort dso,sym --symbol-filter=sin >"$TMP/sf"
+	grep -q sin "$TMP/sf" || fail "--symbol-filter=sin --sort dso,sym: no row"
+	awk -F'|' '$3 !~ /sin/ { bad = 1 } END { exit bad }' "$TMP/sf" ||
+		{ cat "$TMP/sf"; fail "--symbol-filter=sin --sort dso,sym: a row without it"; }
 	# --time names its slices in the header, as perf's
 	$PMUKVM report -i "$f" --stdio --time 10%/2 | grep -q "^# Samples: .* (time slices: 10%/2)$" ||
 		fail "no time slices in the header"

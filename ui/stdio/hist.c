@@ -1185,10 +1185,11 @@ size_t hists__fprintf(const struct hists *hists, const struct stdio_opts *opts, 
 			/*
 			 * As perf: the paths' percentages are of the whole
 			 * total, --percentage relative or not; the minimum is
-			 * a share of what the rows' percentages are of.
+			 * a share of what the rows' percentages are of (less what
+			 * --symbol-filter hides).
 			 */
 			hist_entry__callchain_lines(he, hists->total_period,
-						    hists__total_period(hists), opts,
+						    hists__graph_min_total(hists), opts,
 						    last_key >= 0 && !opts->fields && hists->so.nr &&
 						    hists->so.keys[0] == SORT_SYM, fprint_line, fp);
 		}

@@ -267,7 +267,8 @@ static struct row_graph *hb__graph(struct hists_browser *hb, size_t r)
 			callchain__sort(hist_entry__callchain(he));
 			c.root = hist_entry__callchain(he);
 			c.parents = parents = callchain__parents(c.root);
-			hist_entry__callchain_lines(he, hb->whole_period, hb->total_period,
+			hist_entry__callchain_lines(he, hb->whole_period,
+						    hists__graph_min_total(hb->base),
 						    &hb->gopts,
 						    hb->view.so.nr && hb->view.so.keys[0] == SORT_SYM,
 						    collect_line, &c);
