@@ -799,6 +799,10 @@ int cmd_diff(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		return 129;
 	}
+	if (sort_order__has(&d.so, SORT_PARENT)) {
+		pr_err("--sort parent is report's (-p): diff pairs rows without it");
+		return 129;
+	}
 	/* As perf diff: none, perf.data.old against perf.data; one, against it. */
 	if (nr_paths < 2) {
 		paths[1] = nr_paths ? paths[0] : defaults[1];

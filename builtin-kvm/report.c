@@ -2,6 +2,7 @@
 /* pmukvm report: read a data file, attribute samples, print the rows. */
 #include <errno.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,10 @@ struct report {
 	const char *sort;
 	const char *kallsyms, *vmlinux, *symfs;
 	bool ignore_vmlinux;
+	/* The parent key: -p's pattern (perf's default without -p), compiled where the key is used */
+	const char *parent;
+	regex_t parent_re;
+	bool parent_key, exclude_other;
 	struct stdio_opts sopts;
 	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
 	struct tasks *task_tree;	/* --tasks, --mmaps */
@@ -198,8 +203,13 @@ static const struct opt_desc report_opts[] = {
 	OPT_STRING('i', "input", struct report, input, "FILE",
 		   "data file to read (default: perf kvm's name for the mode, else perf.data; - for a pipe)"),
 	OPT_STRING('s', "sort", struct report, sort, "KEYS",
-		   "sort keys: comm, pid, dso, sym, guest, vcpu, mode, tid, cpu, period, srcline "
-		   "(default comm,dso,sym)"),
+		   "sort keys: comm, pid, dso, sym, guest, vcpu, mode, tid, cpu, period, srcline, "
+		   "parent (default comm,dso,sym)"),
+	OPT_STRING('p', "parent", struct report, parent, "REGEX",
+		   "the parent key's pattern (default '^sys_|^do_page_fault'): a sample's parent is "
+		   "the first frame up its callchain whose symbol it matches; adds --sort parent"),
+	OPT_BOOL('x', "exclude-other", struct report, exclude_other,
+		 "only the rows of samples with a parent (as perf's)"),
 	OPT_BOOL('n', "show-nr-samples", struct report, sopts.show_nr_samples,
 		 "show a sample-count column"),
 	OPT_CALLBACK(0, "percent-limit", opt_percent_limit, "PCT",
@@ -916,7 +926,27 @@ static int report_sample_graph(struct perf_tool *tool, struct session *session,
 	return 0;
 }
 
-/* report_sample with filters, call paths, stacks or the pool. */
+/*
+ * The parent key's: the first of the sample's @n frames (its own first)
+ * whose symbol -p's pattern matches, in the call graphs' order as perf
+ * walks them: from the outermost caller in caller order (--children's).
+ */
+static const struct symbol *report__parent(const struct report *rep,
+					   const struct callchain_frame *f, size_t n)
+{
+	bool caller = rep->sopts.cg.order == ORDER_CALLER;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct callchain_frame *fr = &f[caller ? n - 1 - i : i];
+
+		if (fr->sym && !regexec(&rep->parent_re, symbol__name(fr->sym), 0, NULL, 0))
+			return fr->sym;
+	}
+	return NULL;
+}
+
+/* report_sample with filters, call paths, stacks, the parent key or the pool. */
 static __attribute__((noinline)) int report_sample_full(struct report *rep,
 							 struct session *session,
 							 struct evsel *evsel,
@@ -925,7 +955,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 {
 	struct hists *h = report__hists(rep, evsel);
 	struct hist_entry *he;
-	bool hidden, stacks;
+	bool hidden, stacks, have_frames = false;
 	size_t n = 0;
 
 	if (al->held) {
@@ -944,7 +974,18 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 			       sample_cpu(evsel, sample));
 		return 0;
 	}
-	hidden = report_hidden(&rep->filter, al);
+	if (rep->parent_key) {
+		if (sample->callchain_nr || sample->user_stack_size) {
+			n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+							CALLCHAIN_MAX_FRAMES);
+			if (rep->hide_unresolved)
+				n = frames_resolved(rep->frames, n);
+		}
+		have_frames = true;
+		al->parent = report__parent(rep, rep->frames, n);
+	}
+	/* -x: as perf, the rows of samples without a parent hidden */
+	hidden = report_hidden(&rep->filter, al) || (rep->exclude_other && !al->parent);
 	/* --folded, --flamegraph, --pprof: the samples the filters keep */
 	stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path) &&
 		 !(rep->filter.sym_part &&
@@ -956,10 +997,12 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		hists__add_cumulative(&rep->shadow[evsel->idx], he, 0);
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
 	    (sample->callchain_nr || sample->user_stack_size)) {
-		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-						CALLCHAIN_MAX_FRAMES);
-		if (rep->hide_unresolved)
-			n = frames_resolved(rep->frames, n);
+		if (!have_frames) {
+			n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+							CALLCHAIN_MAX_FRAMES);
+			if (rep->hide_unresolved)
+				n = frames_resolved(rep->frames, n);
+		}
 		if (rep->sopts.callchain || rep->cumulate) {
 			rep->sample = sample;
 			rep->machines = &session->machines;
@@ -1374,7 +1417,7 @@ static bool report__plain(const struct report *rep)
 
 	return !rep->pool && !rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
-	       !rep->hide_unresolved;
+	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other;
 }
 
 /*
@@ -1388,7 +1431,7 @@ static bool report__graph_plain(const struct report *rep)
 
 	return !rep->pool && rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
-	       !rep->hide_unresolved;
+	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other;
 }
 
 /*
@@ -1420,7 +1463,7 @@ static void report__start_pool(struct report *rep)
 	if (!n || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
 	    report__table_order(rep) ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
-	    sample_filter__rows(f) || rep->hide_unresolved)
+	    sample_filter__rows(f) || rep->hide_unresolved || rep->parent_key || rep->exclude_other)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;
@@ -1553,15 +1596,37 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 				if (!sort_order__has(&rep.so, fkeys.keys[i]))
 					rep.so.keys[rep.so.nr++] = fkeys.keys[i];
 		} else {
+			struct sort_order pre = { 0 };
+
+			if (rep.sort_given)
+				pre = rep.so;
+			/* As perf: -p's parent key sorts after --sort's keys, before -F's */
+			if (rep.parent && !sort_order__has(&pre, SORT_PARENT))
+				pre.keys[pre.nr++] = SORT_PARENT;
 			if (!rep.sopts.hierarchy)
-				report__order_by_fields(&fkeys, rep.sort_given ? &rep.so : NULL,
-							rep.out_fields, n);
+				report__order_by_fields(&fkeys, pre.nr ? &pre : NULL, rep.out_fields, n);
 			/* As perf: -F's keys group the rows, then --sort's that it lacks. */
 			for (i = 0; rep.sort_given && i < rep.so.nr; i++)
 				if (!sort_order__has(&fkeys, rep.so.keys[i]))
 					fkeys.keys[fkeys.nr++] = rep.so.keys[i];
 			rep.so = fkeys;
 		}
+	}
+	/* As perf: -p adds the parent key after the others. */
+	if (rep.parent && !sort_order__has(&rep.so, SORT_PARENT))
+		rep.so.keys[rep.so.nr++] = SORT_PARENT;
+	if (sort_order__has(&rep.so, SORT_PARENT)) {
+		const char *pat = rep.parent ? rep.parent : "^sys_|^do_page_fault";
+		int rc = regcomp(&rep.parent_re, pat, REG_EXTENDED | REG_NOSUB);
+
+		if (rc) {
+			char why[128];
+
+			regerror(rc, &rep.parent_re, why, sizeof(why));
+			pr_err("-p '%s': not a regular expression: %s", pat, why);
+			goto out_usage;
+		}
+		rep.parent_key = true;
 	}
 	if (rep.cpu_util && rep.json) {
 		pr_err("--show-cpu-utilization is text's: with --json, the period of each mode is "
@@ -1711,7 +1776,18 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		if (stream)
 			rep.sopts.callchain = rep.cg_given = true;
 	}
-	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path)
+	if (rep.parent_key && !stream) {
+		bool any = false;
+
+		for (i = 0; i < data->nr_evsels; i++)
+			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
+		if (!any) {
+			/* as perf: the key is found on callchains */
+			pr_err("--sort parent: %s has no callchains (record with -g)", data->path);
+			goto out_data;
+		}
+	}
+	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path || rep.parent_key)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 	if (rep.pprof_path)
 		rep.pprof = pprof__new();
@@ -1851,8 +1927,12 @@ out_data:
 	perf_data__delete(data);
 out_filter:
 	sample_filter__exit(&rep.filter);
+	if (rep.parent_key)
+		regfree(&rep.parent_re);
 	return ret;
 out_usage:
 	sample_filter__exit(&rep.filter);
+	if (rep.parent_key)
+		regfree(&rep.parent_re);
 	return 129;
 }

@@ -309,6 +309,10 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 		pr_err("%s", err.msg);
 		goto out;
 	}
+	if (sort_order__has(&user, SORT_PARENT)) {
+		pr_err("--sort parent is report's (-p): top does not walk callchains for it");
+		goto out;
+	}
 	user.nr_lead = 0;
 	if (top__check_opts(&top))
 		goto out;

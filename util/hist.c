@@ -159,6 +159,17 @@ static int cmp_srcline(const struct hist_entry *a, const struct hist_entry *b)
 	return strcmp(sa ? sa : "", sb ? sb : "");
 }
 
+/* As perf: parents by name, a row without one ("[other]") last. */
+static int cmp_parent(const struct hist_entry *a, const struct hist_entry *b)
+{
+	const struct symbol *pa = a->more ? a->more->parent : NULL;
+	const struct symbol *pb = b->more ? b->more->parent : NULL;
+
+	if (!pa || !pb)
+		return pa ? -1 : pb ? 1 : 0;
+	return strcmp(symbol__name(pa), symbol__name(pb));
+}
+
 /* snprintf(buf, len, "%s", s) without its cost: a row's keys print a million times. */
 static int print_bytes(char *buf, size_t len, const char *s, size_t n);
 
@@ -294,6 +305,13 @@ static int print_srcline(const struct hist_entry *he, char *buf, size_t len)
 	return snprintf(buf, len, "%s", srcline ? srcline : "??:0");
 }
 
+static int print_parent(const struct hist_entry *he, char *buf, size_t len)
+{
+	const struct symbol *p = he->more ? he->more->parent : NULL;
+
+	return print_str(buf, len, p ? symbol__name(p) : "[other]");
+}
+
 const struct sort_key sort_keys[SORT_NR_KEYS] = {
 	[SORT_COMM] = { "comm", "Command", cmp_comm, print_comm },
 	[SORT_PID] = { "pid", "Pid:Command", cmp_pid, print_pid },
@@ -306,6 +324,7 @@ const struct sort_key sort_keys[SORT_NR_KEYS] = {
 	[SORT_CPU] = { "cpu", "CPU", cmp_cpu, print_cpu, .right = true },
 	[SORT_PERIOD] = { "period", "Period", cmp_none, print_period, .right = true },
 	[SORT_SRCLINE] = { "srcline", "Source:Line", cmp_srcline, print_srcline, .no_pad = true },
+	[SORT_PARENT] = { "parent", "Parent symbol", cmp_parent, print_parent },
 };
 
 int sort_key__find(const char *name)
@@ -395,6 +414,7 @@ struct hist_key {
 	u8 cpumode;
 	bool filtered;
 	u64 obj_off;		/* @sym a data object: hist_more's obj_off */
+	const struct symbol *parent;
 	const struct thread *thread;	/* the sample's: hist_more's, not compared */
 };
 
@@ -409,10 +429,11 @@ enum row_field {
 	RF_MODE = 1 << 6,
 	RF_CPU = 1 << 7,
 	RF_SRCLINE = 1 << 8,
+	RF_PARENT = 1 << 9,	/* by the parent's name */
 };
 
 /* The fields a struct hist_more holds: where the keys compare one, every row has one. */
-#define MORE_FIELDS	(RF_TID | RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE)
+#define MORE_FIELDS	(RF_TID | RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE | RF_PARENT)
 
 /*
  * perf's default sort, comm,dso,sym, and dso,sym (a guest's kernel and
@@ -435,6 +456,7 @@ static const unsigned key_fields[SORT_NR_KEYS] = {
 	[SORT_CPU] = RF_CPU,
 	[SORT_PERIOD] = 0,
 	[SORT_SRCLINE] = RF_SRCLINE,
+	[SORT_PARENT] = RF_PARENT,
 };
 
 /*
@@ -448,7 +470,7 @@ static const unsigned key_fields[SORT_NR_KEYS] = {
  * drawn once per process (from hash_bytes' key), so that every hists
  * (the --threads workers' and the report's they move into) agrees.
  */
-#define ROW_HASH_WORDS	13	/* a[0], then one per word below */
+#define ROW_HASH_WORDS	14	/* a[0], then one per word below */
 
 static u64 row_hash_a[ROW_HASH_WORDS];
 static pthread_once_t row_hash_once = PTHREAD_ONCE_INIT;
@@ -497,6 +519,8 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
 		WORD(10, k->cpu);
 	if (f & RF_SRCLINE)
 		WORDS(11, k->srcline ? str_hash(k->srcline) : 0);
+	if (f & RF_PARENT)
+		WORD(13, k->parent ? str_hash(symbol__name(k->parent)) : 0);
 #undef WORDS
 #undef WORD
 	/*
@@ -527,6 +551,7 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->cpumode = he->cpumode;
 	k->filtered = he->filtered;
 	k->obj_off = hist_entry__object_offset(he);
+	k->parent = he->more ? he->more->parent : NULL;
 }
 
 /*
@@ -545,6 +570,7 @@ static void row__take_fields(struct hist_entry *he, const struct hist_key *k)
 		he->more->vcpu = k->vcpu;
 		he->more->cpu = k->cpu;
 		he->more->thread = k->thread;
+		he->more->parent = k->parent;
 		if (he->more->modes && k->sym && symbol__is_object(k->sym))
 			he->more->modes->obj_off = k->obj_off;
 	}
@@ -591,6 +617,8 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 	if ((f & RF_CPU) && he->more->cpu != k->cpu)
 		return false;
 	if ((f & RF_SRCLINE) && he->more->srcline != k->srcline)
+		return false;
+	if ((f & RF_PARENT) && he->more->parent != k->parent)
 		return false;
 	return true;
 }
@@ -1422,6 +1450,7 @@ key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool 
 	k->cpu = cpu;
 	k->filtered = filtered;
 	k->obj_off = 0;
+	k->parent = al->parent;
 	if (__builtin_expect(al->sym && symbol__is_object(al->sym), 0))
 		k->obj_off = sample_object_offset(al);
 }
@@ -1730,8 +1759,9 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 	so->nr_lead = lead->nr;
 	for (i = 0; i < so->nr; i++)
 		have[so->keys[i]] = true;
-	/* srcline costs a DWARF lookup per address: only when asked for */
+	/* srcline costs a DWARF lookup per address, parent a walk of the callchain */
 	have[SORT_SRCLINE] = true;
+	have[SORT_PARENT] = true;
 	have[SORT_PERIOD] = true;
 	for (i = 0; i < SORT_NR_KEYS; i++)
 		if (!have[i])
@@ -2873,7 +2903,7 @@ struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *s
 	struct hist_pool *p;
 	unsigned i;
 
-	if (nr_threads < 1 || sort_order__has(so, SORT_SRCLINE))
+	if (nr_threads < 1 || sort_order__has(so, SORT_SRCLINE) || sort_order__has(so, SORT_PARENT))
 		return NULL;
 	p = xzalloc(sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);

@@ -108,6 +108,8 @@ struct hist_more {
 	 * thread, as perf's) and prints the command it has in the end.
 	 */
 	const struct thread *thread;
+	/* The parent key's: the sample's first frame that -p's pattern names */
+	const struct symbol *parent;
 };
 
 /*
@@ -267,6 +269,7 @@ enum sort_key_id {
 	SORT_CPU,
 	SORT_PERIOD,
 	SORT_SRCLINE,
+	SORT_PARENT,
 	SORT_NR_KEYS,
 };
 

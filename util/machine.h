@@ -172,6 +172,8 @@ struct addr_location {
 	 * and @addr the ip until machines__resolve_held.
 	 */
 	bool held;
+	/* report's parent key: the first frame -p's pattern names (set by report) */
+	const struct symbol *parent;
 };
 
 void machines__init(struct machines *m, const struct perf_data *data);
