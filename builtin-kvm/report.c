@@ -1615,6 +1615,10 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	/* As perf: -p adds the parent key after the others. */
 	if (rep.parent && !sort_order__has(&rep.so, SORT_PARENT))
 		rep.so.keys[rep.so.nr++] = SORT_PARENT;
+	if (sort_order__has(&rep.so, SORT_PARENT) && sort_order__has(&rep.so, SORT_SRCLINE)) {
+		pr_err("the parent and srcline keys do not go together (a row keeps one of them)");
+		goto out_usage;
+	}
 	if (sort_order__has(&rep.so, SORT_PARENT)) {
 		const char *pat = rep.parent ? rep.parent : "^sys_|^do_page_fault";
 		int rc = regcomp(&rep.parent_re, pat, REG_EXTENDED | REG_NOSUB);

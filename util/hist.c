@@ -566,11 +566,13 @@ static void row__take_fields(struct hist_entry *he, const struct hist_key *k)
 	he->level = k->level;
 	if (he->more) {
 		he->more->machine = k->machine;
-		he->more->srcline = k->srcline;
+		if (k->parent)
+			he->more->parent = k->parent;	/* the parent key's, not srcline's */
+		else
+			he->more->srcline = k->srcline;
 		he->more->vcpu = k->vcpu;
 		he->more->cpu = k->cpu;
 		he->more->thread = k->thread;
-		he->more->parent = k->parent;
 		if (he->more->modes && k->sym && symbol__is_object(k->sym))
 			he->more->modes->obj_off = k->obj_off;
 	}
@@ -2791,6 +2793,7 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 	key->sym = ps->sym;
 	key->addr = ps->sym || ps->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : ps->addr;
 	key->srcline = NULL;
+	key->parent = NULL;
 	key->vcpu = ps->vcpu;
 	key->level = ps->level;
 	key->cpumode = ps->cpumode;

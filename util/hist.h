@@ -76,7 +76,15 @@ enum hist_entry_flags {
  */
 struct hist_more {
 	struct machine *machine;
-	const char *srcline;	/* the srcline key's text (interned), else NULL */
+	/*
+	 * The srcline key's text (interned), or the parent key's symbol (the
+	 * sample's first frame -p's pattern names): one row's, never both
+	 * (report takes the two keys apart); else NULL.
+	 */
+	union {
+		const char *srcline;
+		const struct symbol *parent;
+	};
 	int vcpu;
 	int cpu;		/* the sample's, -1 when the file has none */
 	/*
@@ -108,8 +116,6 @@ struct hist_more {
 	 * thread, as perf's) and prints the command it has in the end.
 	 */
 	const struct thread *thread;
-	/* The parent key's: the sample's first frame that -p's pattern names */
-	const struct symbol *parent;
 };
 
 /*

@@ -68,6 +68,7 @@ grep -q "has no callchains" "$TMP/err" || fail "the message does not say why"
 
 expect_clean_error "-p of a bad pattern" $PMUKVM report -i "$g" --stdio -p '('
 grep -q "not a regular expression" "$TMP/err" || fail "-p '(': the message does not say why"
+expect_clean_error "-p with the srcline key" $PMUKVM report -i "$g" --stdio --sort srcline -p main
 expect_clean_error "diff --sort parent" $PMUKVM diff "$g" "$g" --sort parent
 expect_clean_error "top --sort parent" $PMUKVM top -i "$g" --stdio --sort parent
 echo "parent key agrees with perf"

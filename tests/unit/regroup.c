@@ -48,10 +48,14 @@ void test_hists_regroup(void)
 
 	CHECK(sort_order__parse(&lead, "dso,sym", &err) == 0);
 	sort_order__full(&full, &lead);
-	/* every key but srcline (a DWARF lookup per address) and period (groups none) */
-	CHECK(full.nr == SORT_NR_KEYS - 2 && full.nr_lead == 2);
+	/*
+	 * every key but srcline (a DWARF lookup per address), parent (a walk
+	 * of the sample's callchain) and period (groups none)
+	 */
+	CHECK(full.nr == SORT_NR_KEYS - 3 && full.nr_lead == 2);
 	for (i = 0; i < (size_t)full.nr; i++)
-		CHECK(full.keys[i] != SORT_SRCLINE && full.keys[i] != SORT_PERIOD);
+		CHECK(full.keys[i] != SORT_SRCLINE && full.keys[i] != SORT_PERIOD &&
+		      full.keys[i] != SORT_PARENT);
 	CHECK(full.keys[0] == SORT_DSO && full.keys[1] == SORT_SYM);
 
 	hists__init(&base, &full);
