@@ -21,7 +21,9 @@
 #include "builtin-kvm/builtin.h"
 #include "symbols/elf.h"
 #include "symbols/kallsyms.h"
+#include "util/buildid.h"
 #include "util/evlist.h"
+#include "util/kernel.h"
 #include "util/machine.h"
 #include "util/options.h"
 #include "util/util.h"
@@ -237,6 +239,41 @@ static void check_guest_files(const struct guest_config *gc)
 	machines__exit(&m);
 }
 
+/*
+ * Where report names this kernel's samples from: /proc/kallsyms (its
+ * addresses hidden from a user kptr_restrict keeps them from), and a
+ * vmlinux of the running kernel's build-id in perf's places, which
+ * report takes first (its symbols' sizes; perf's source lines).
+ */
+static void check_kernel_symbols(void)
+{
+	u8 bid[BUILD_ID_MAX];
+	char line[32], hex[2 * BUILD_ID_MAX + 1], *vmlinux;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int n = sysfs__read_build_id("/sys/kernel/notes", bid, sizeof(bid));
+
+	if (!f)
+		printf("kernel syms:    /proc/kallsyms unreadable (%s)", strerror(errno));
+	else if (!fgets(line, sizeof(line), f) || !strncmp(line, "0000000000000000", 16))
+		printf("kernel syms:    /proc/kallsyms hides its addresses (kptr_restrict): "
+		       "host kernel samples stay unresolved unless run as root");
+	else
+		printf("kernel syms:    /proc/kallsyms");
+	if (f)
+		fclose(f);
+	if (n <= 0) {
+		printf("; the running kernel's build-id is unknown (/sys/kernel/notes)\n");
+		return;
+	}
+	vmlinux = vmlinux__find(NULL, NULL, bid, n);
+	if (vmlinux)
+		printf("; vmlinux %s (the running kernel's build-id), taken first\n", vmlinux);
+	else
+		printf("; no vmlinux of the running kernel (build-id %s) in perf's places "
+		       "(./vmlinux, /boot, /usr/lib/debug)\n", build_id__hex(bid, (size_t)n, hex));
+	free(vmlinux);
+}
+
 int cmd_check(int argc, char **argv, struct guest_config *gc)
 {
 	bool core, hw;
@@ -254,6 +291,7 @@ int cmd_check(int argc, char **argv, struct guest_config *gc)
 	core = pmus_have_core();
 	hw = check_hw_event();
 	check_cpuid();
+	check_kernel_symbols();
 	check_guest_files(gc);
 	printf("default:        record and top sample host and guest (no exclude_host or "
 	       "exclude_guest; perf kvm samples guest only)\n");

@@ -503,25 +503,13 @@ static const struct {
 	{ "/usr/lib/debug/boot/vmlinux-", ".debug", true },
 };
 
-/*
- * The recording kernel's vmlinux where -k and --vmlinux name none: the
- * first of perf's places (each under --symfs DIR where one is given)
- * that is a regular file with the build-id the recording gives its
- * kernel. Without such a build-id nothing is looked for (perf would
- * take whatever ./vmlinux is: another kernel's symbols). NULL: none.
- */
-static char *machines__find_vmlinux(struct machines *m)
+char *vmlinux__find(const char *symfs, const char *release, const u8 *bid, int size)
 {
-	u8 rec[BUILD_ID_MAX], bid[BUILD_ID_MAX];
-	const char *release = m->data ? m->data->info.osrelease : NULL;
+	u8 got[BUILD_ID_MAX];
 	struct utsname uts;
-	int nrec;
 	size_t i;
 
-	if (m->ignore_vmlinux || !m->data)
-		return NULL;
-	nrec = header__find_build_id(m->data, "[kernel.kallsyms]", rec);
-	if (nrec <= 0)
+	if (size <= 0)
 		return NULL;
 	if ((!release || !*release) && !uname(&uts))
 		release = uts.release;
@@ -533,18 +521,37 @@ static char *machines__find_vmlinux(struct machines *m)
 
 		if (vmlinux_places[i].release && (!release || !*release))
 			continue;
-		path = xasprintf("%s%s%s%s%s", m->symfs ? m->symfs : "",
-				 m->symfs && *before != '/' ? "/" : "", before,
-				 vmlinux_places[i].release ? release : "", vmlinux_places[i].after);
+		path = xasprintf("%s%s%s%s%s", symfs ? symfs : "", symfs && *before != '/' ? "/" : "",
+				 before, vmlinux_places[i].release ? release : "",
+				 vmlinux_places[i].after);
 		if (file_is_regular(path) &&
-		    build_id__equal(rec, nrec, bid, filename__read_build_id(path, bid, sizeof(bid)))) {
-			pr_debug("host kernel symbols from %s: the recording's kernel's build-id",
-				 path);
+		    build_id__equal(bid, size, got, filename__read_build_id(path, got, sizeof(got))))
 			return path;
-		}
 		free(path);
 	}
 	return NULL;
+}
+
+/*
+ * The recording kernel's vmlinux where -k and --vmlinux name none: the
+ * first of perf's places (each under --symfs DIR where one is given)
+ * that is a regular file with the build-id the recording gives its
+ * kernel. Without such a build-id nothing is looked for (perf would
+ * take whatever ./vmlinux is: another kernel's symbols). NULL: none.
+ */
+static char *machines__find_vmlinux(struct machines *m)
+{
+	u8 rec[BUILD_ID_MAX];
+	char *path;
+	int nrec;
+
+	if (m->ignore_vmlinux || !m->data)
+		return NULL;
+	nrec = header__find_build_id(m->data, "[kernel.kallsyms]", rec);
+	path = vmlinux__find(m->symfs, m->data->info.osrelease, rec, nrec);
+	if (path)
+		pr_debug("host kernel symbols from %s: the recording's kernel's build-id", path);
+	return path;
 }
 
 int machines__set_host_kernel(struct machines *m, const char *kallsyms, const char *vmlinux,

@@ -62,6 +62,17 @@ void machine__add_kmap(struct machine *machine, u64 start, u64 end, u64 pgoff,
 		       struct dso *dso);
 
 /**
+ * vmlinux__find - the vmlinux of build-id @bid (@size bytes; none: NULL)
+ * in the first of perf's places that holds one: ./vmlinux,
+ * /boot/vmlinux, then for kernel @release (NULL: the running one's)
+ * /boot/vmlinux-R, /usr/lib/debug/boot/vmlinux-R,
+ * /lib/modules/R/build/vmlinux, /usr/lib/debug/lib/modules/R/vmlinux and
+ * /usr/lib/debug/boot/vmlinux-R.debug; each under @symfs where not NULL.
+ * A new string, or NULL where none holds it.
+ */
+char *vmlinux__find(const char *symfs, const char *release, const u8 *bid, int size);
+
+/**
  * machines__set_host_kernel - the host's kernel symbol files, from -k and
  * --vmlinux (either may be NULL): a kallsyms copy, and an ELF vmlinux for
  * the core kernel's symbols. A -k FILE that is an ELF file is taken as the
