@@ -868,6 +868,21 @@ int callchain_param__parse(struct callchain_param *p, const char *arg, struct er
 	return ret;
 }
 
+/*
+ * Whether @arg, which does not parse, was meant as -g's: its first field
+ * is one of -g's words ("caller,address"), so that its error is -g's,
+ * not that of a stray argument.
+ */
+static bool callchain_spec_like(const char *arg)
+{
+	size_t i, n = strcspn(arg, ",");
+
+	for (i = 0; i < ARRAY_SIZE(callchain_words); i++)
+		if (strlen(callchain_words[i].name) == n && !strncmp(arg, callchain_words[i].name, n))
+			return true;
+	return false;
+}
+
 /* The joined words, kept for as long as argv is. */
 static char *joined_args[16];
 
@@ -885,7 +900,7 @@ int callchain_argv__join(int argc, char **argv)
 		if (strcmp(argv[i], "-g") && strcmp(argv[i], "--call-graph"))
 			continue;
 		if (nr_joined == ARRAY_SIZE(joined_args) || argv[i + 1][0] == '-' || !argv[i + 1][0] ||
-		    callchain_param__parse(&p, argv[i + 1], NULL))
+		    (callchain_param__parse(&p, argv[i + 1], NULL) && !callchain_spec_like(argv[i + 1])))
 			continue;
 		len = strlen("--call-graph=") + strlen(argv[i + 1]) + 1;
 		argv[i] = joined_args[nr_joined++] = xmalloc(len);

@@ -170,3 +170,8 @@ grep -q "no callchains" "$TMP/err" || fail "the message does not say why"
 expect_clean_error "-g --tui without a terminal" $PMUKVM report -i "$TMP/one.data" --tui -g
 grep -q "terminal" "$TMP/err" || fail "-g --tui: the message does not say terminal"
 expect_clean_error "bad --call-graph-min" $PMUKVM report -i "$TMP/one.data" --stdio -g --call-graph-min x
+# a -g spec pmukvm does not take is said as -g's (not as a stray argument)
+expect_clean_error "-g caller,address" $PMUKVM report -i "$TMP/one.data" --stdio -g caller,address
+grep -q "^pmukvm: -g: 'address' is not supported" "$TMP/err" || fail "-g caller,address: not -g's error"
+expect_clean_error "-g graph,xyz" $PMUKVM report -i "$TMP/one.data" --stdio -g graph,xyz
+grep -q "^pmukvm: -g: 'xyz'" "$TMP/err" || fail "-g graph,xyz: not -g's error"
