@@ -3,10 +3,14 @@
 # unresolved and the report says why. With the same binary they resolve.
 . tests/lib.sh
 need_perf
-mkdir -p "$TMP/bin" "$TMP/home"
+mkdir -p "$TMP/bin" "$TMP/home" "$TMP/rec"
 cp "$TOOLS/mtwork" "$TMP/bin/work"
-perf record -q -e cpu-clock -F 999 -o "$TMP/w.data" -- "$TMP/bin/work" 2 1000 >/dev/null 2>&1 ||
-	fail "perf record failed"
+# perf record's build-id cache in a HOME of the test's own: it keeps a
+# hard link to the binary, which the test then overwrites (in the user's
+# ~/.debug that would leave /bin/true as mtwork's cached copy, and perf
+# would unwind later recordings of mtwork through it).
+HOME=$TMP/rec perf record -q -e cpu-clock -F 999 -o "$TMP/w.data" -- "$TMP/bin/work" 2 1000 \
+	>/dev/null 2>&1 || fail "perf record failed"
 # HOME without perf's build-id cache, so the old binary cannot be found there.
 HOME=$TMP/home $PMUKVM report -i "$TMP/w.data" --stdio --sort dso,sym -n -t '|' -q >"$TMP/before" 2>&1
 # Either thread's function (spin_math's self time is mostly libm's).
@@ -14,7 +18,8 @@ grep -q -E "\|work\|\[\.\] spin_(math|memory)" "$TMP/before" ||
 	{ cat "$TMP/before"; fail "the workload's functions not resolved"; }
 perf report -i "$TMP/w.data" --header-only 2>/dev/null | grep -q "$TMP/bin/work" ||
 	skip "perf wrote no build-id for the workload"
-# Replace the binary by another one.
+# Replace the binary by another one (a new file).
+rm "$TMP/bin/work"
 cp /bin/true "$TMP/bin/work"
 HOME=$TMP/home $PMUKVM report -i "$TMP/w.data" --stdio --sort dso,sym -n -t '|' >"$TMP/after" 2>"$TMP/err" ||
 	fail "report failed"
