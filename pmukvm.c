@@ -257,5 +257,6 @@ int main(int argc, char **argv)
 		       cmd->name);
 		return 129;
 	}
+	term_guard_stdout();
 	return run_builtin(cmd, argc, argv, &gc);
 }

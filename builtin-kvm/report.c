@@ -1134,7 +1134,7 @@ static const char *default_input(const struct guest_config *gc)
 static void print_guest_summary(struct report *rep, struct session *s, FILE *fp)
 {
 	bool header = !rep->quiet && !rep->json;
-	bool to_stderr = !header || !isatty(fileno(fp)) || !isatty(STDERR_FILENO);
+	bool to_stderr = !header || !term_isatty(fp) || !isatty(STDERR_FILENO);
 	struct machine *g;
 	size_t i, nr_told = 0, nr_untold = 0;
 

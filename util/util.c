@@ -24,6 +24,121 @@ void (*ui_msg_hook)(int level, const char *msg);
 
 enum { MSG_ERR, MSG_WARN, MSG_INFO, MSG_DEBUG };
 
+/*
+ * The terminal guard: @c2 holds a 0xc2 byte (a C1 control's first byte
+ * in UTF-8, or the start of a printable character) until the next byte
+ * says which.
+ */
+struct term_guard {
+	int fd;
+	bool c2;
+};
+
+static FILE *term_plain_stdout;	/* stdout before term_guard_stdout, NULL: not guarded */
+static struct term_guard term_out;
+static int stderr_tty = -1;	/* isatty(2), once asked */
+
+/* @in's @n bytes with control bytes as '?' into @out (room for @n + 1). */
+static size_t term_clean(struct term_guard *g, const unsigned char *in, size_t n,
+			 unsigned char *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b = in[i];
+
+		if (g->c2) {
+			g->c2 = false;
+			if (b >= 0x80 && b <= 0x9f) {
+				out[k++] = '?';
+				continue;
+			}
+			out[k++] = 0xc2;
+		}
+		if (b == 0xc2) {
+			g->c2 = true;
+			continue;
+		}
+		out[k++] = (b < 0x20 && b != '\n' && b != '\t') || b == 0x7f ? '?' : b;
+	}
+	return k;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static ssize_t term_guard_write(void *cookie, const char *buf, size_t n)
+{
+	struct term_guard *g = cookie;
+	unsigned char out[4097];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t chunk = n - done < 4096 ? n - done : 4096;
+		size_t k = term_clean(g, (const unsigned char *)buf + done, chunk, out);
+
+		if (write_all(g->fd, out, k))
+			return -1;
+		done += chunk;
+	}
+	return (ssize_t)n;
+}
+
+static int term_guard_close(void *cookie)
+{
+	struct term_guard *g = cookie;
+	unsigned char c2 = 0xc2;
+
+	if (g->c2) {
+		g->c2 = false;
+		return write_all(g->fd, &c2, 1);
+	}
+	return 0;
+}
+
+void term_guard_stdout(void)
+{
+	cookie_io_functions_t io = { .write = term_guard_write, .close = term_guard_close };
+	FILE *f;
+
+	if (term_plain_stdout || !isatty(STDOUT_FILENO))
+		return;
+	fflush(stdout);
+	term_out = (struct term_guard){ .fd = STDOUT_FILENO };
+	f = fopencookie(&term_out, "w", io);
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IOLBF, 0);
+	term_plain_stdout = stdout;
+	stdout = f;
+}
+
+void term_guard_off(void)
+{
+	if (!term_plain_stdout)
+		return;
+	fclose(stdout);
+	stdout = term_plain_stdout;
+	term_plain_stdout = NULL;
+}
+
+bool term_isatty(FILE *fp)
+{
+	return (term_plain_stdout && fp == stdout) || isatty(fileno(fp));
+}
+
 static void vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[4096];
@@ -34,6 +149,19 @@ static void vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 		return;
 	}
 	fflush(stdout);
+	if (stderr_tty < 0)
+		stderr_tty = isatty(STDERR_FILENO);
+	if (stderr_tty) {
+		struct term_guard g = { .fd = STDERR_FILENO };
+		unsigned char clean[sizeof(buf) + 1];
+		size_t k = term_clean(&g, (const unsigned char *)buf, strlen(buf), clean);
+
+		if (g.c2)
+			clean[k++] = 0xc2;	/* a lone 0xc2 at the end: not a control */
+		clean[k] = '\0';
+		fprintf(stderr, "pmukvm: %s%s\n", prefix, (char *)clean);
+		return;
+	}
 	fprintf(stderr, "pmukvm: %s%s\n", prefix, buf);
 }
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef uint64_t u64;
 typedef uint32_t u32;
@@ -34,6 +35,23 @@ void pr_warning(const char *fmt, ...) __printf(1, 2);
 void pr_info(const char *fmt, ...) __printf(1, 2);
 void pr_debug(const char *fmt, ...) __printf(1, 2);
 extern void (*ui_msg_hook)(int level, const char *msg);
+
+/*
+ * Names a file or a guest chose (commands, symbols, modules, paths) are
+ * printed as they are, as perf prints them, except on a terminal, where
+ * a crafted one could drive it (move the cursor, retitle the window,
+ * write the clipboard): there their control bytes (C0 but tab and
+ * newline, DEL, and C1 written as UTF-8) show as '?'.
+ *
+ * term_guard_stdout - so guards standard output where it is a terminal
+ * (a stream that filters into it replaces stdout); messages on a
+ * terminal's stderr are guarded alike. term_guard_off - stdout as it was
+ * (the TUI writes the terminal itself). term_isatty - isatty for a
+ * stream, the guarded stdout included (its fileno is -1).
+ */
+void term_guard_stdout(void);
+void term_guard_off(void);
+bool term_isatty(FILE *fp);
 
 /* Fatal: prints and exits 128. For programming errors and OOM only. */
 void die(const char *fmt, ...) __printf(1, 2) __noreturn;

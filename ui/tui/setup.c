@@ -134,6 +134,8 @@ int tui__init(void)
 	 * LC_CTYPE: numbers keep the C locale's decimal point.
 	 */
 	setlocale(LC_CTYPE, "");
+	/* slang writes the terminal by its file descriptor: stdout as it was */
+	term_guard_off();
 	slang.SLutf8_enable(-1);
 	slang.SLtt_get_terminfo();
 	slang.SLtt_get_screen_size();
