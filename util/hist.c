@@ -2509,7 +2509,22 @@ static void hists__sort_rows(struct hists *hists, u32 *a, size_t n, bool own_lin
 		rows_introsort_any(a, n, &ctx);
 }
 
-/* The rows are sorted in an array of their own: the table stays for lookups (--hierarchy, top). */
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The rows are sorted in an array of their own: the table stays for
+ * lookups (--hierarchy, top). They go into the sort by index, as into
+ * hists__sort_final's, not in the table's order (the keyed row hash's,
+ * drawn afresh by each process): where the compares are no order (rows
+ * with and without a symbol across DSOs, --children's depth order) the
+ * sort's result depends on what comes in, and the browser's view then
+ * gave rows of equal share in another order than --stdio, now and then.
+ */
 void hists__sort(struct hists *hists)
 {
 	size_t i, n = 0;
@@ -2517,11 +2532,17 @@ void hists__sort(struct hists *hists)
 	index_array__free(hists->sorted, hists->sorted_huge);
 	hists->sorted_huge = 0;
 	hists->sorted = xcalloc(hists->nr_entries ? hists->nr_entries : 1, sizeof(*hists->sorted));
-	for (i = 0; i < hists->table_size; i++) {
-		u32 r;
+	if (hists__rows_dense(hists)) {
+		for (n = 0; n < hists->nr_entries; n++)
+			hists->sorted[n] = (u32)n;
+	} else {
+		for (i = 0; i < hists->table_size; i++) {
+			u32 r;
 
-		for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
-			hists->sorted[n++] = r;
+			for (r = hists->table[i]; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
+				hists->sorted[n++] = r;
+		}
+		qsort(hists->sorted, n, sizeof(*hists->sorted), cmp_u32);
 	}
 	hists__sort_rows(hists, hists->sorted, n, false);
 }
@@ -2553,6 +2574,8 @@ void hists__sort_final(struct hists *hists)
 		}
 		for (r = head; r != HIST_ROW_NONE; r = hists__row(hists, r)->hnext)
 			hists->sorted[n++] = r;
+		/* by index, as hists__sort: not the keyed hash's order */
+		qsort(hists->sorted, n, sizeof(*hists->sorted), cmp_u32);
 	}
 	hists->table = NULL;
 	hists->table_size = 0;
