@@ -946,6 +946,16 @@ static const struct symbol *report__parent(const struct report *rep,
 	return NULL;
 }
 
+/* The sample's callchain as frames in rep->frames (-U: the resolved ones); their count. */
+static size_t report__frames(struct report *rep, struct session *session,
+			     const struct perf_sample *sample)
+{
+	size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+					       CALLCHAIN_MAX_FRAMES);
+
+	return rep->hide_unresolved ? frames_resolved(rep->frames, n) : n;
+}
+
 /* report_sample with filters, call paths, stacks, the parent key or the pool. */
 static __attribute__((noinline)) int report_sample_full(struct report *rep,
 							 struct session *session,
@@ -975,12 +985,8 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		return 0;
 	}
 	if (rep->parent_key) {
-		if (sample->callchain_nr || sample->user_stack_size) {
-			n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-							CALLCHAIN_MAX_FRAMES);
-			if (rep->hide_unresolved)
-				n = frames_resolved(rep->frames, n);
-		}
+		if (sample->callchain_nr || sample->user_stack_size)
+			n = report__frames(rep, session, sample);
 		have_frames = true;
 		al->parent = report__parent(rep, rep->frames, n);
 	}
@@ -997,12 +1003,8 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		hists__add_cumulative(&rep->shadow[evsel->idx], he, 0);
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
 	    (sample->callchain_nr || sample->user_stack_size)) {
-		if (!have_frames) {
-			n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-							CALLCHAIN_MAX_FRAMES);
-			if (rep->hide_unresolved)
-				n = frames_resolved(rep->frames, n);
-		}
+		if (!have_frames)
+			n = report__frames(rep, session, sample);
 		if (rep->sopts.callchain || rep->cumulate) {
 			rep->sample = sample;
 			rep->machines = &session->machines;
@@ -1535,7 +1537,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	struct err err;
 	struct perf_data *data;
 	struct session *s;
-	bool use_tui, stream;
+	bool use_tui, stream, any_callchain = false;
 	int i, ret = 1, e;
 
 	argc = callchain_argv__join(argc, argv);
@@ -1772,20 +1774,14 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	 * without a callchain has no paths to show).
 	 */
 	stream = data->is_pipe && !data->nr_evsels;
+	for (i = 0; i < data->nr_evsels; i++)
+		any_callchain |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
 	if (!rep.cg_given && !rep.json && !rep.sopts.hierarchy && !rep.folded &&
-	    !rep.flamegraph && !rep.pprof_path && !rep.dump && !rep.stats && !rep.tasks) {
-		for (i = 0; i < data->nr_evsels; i++)
-			if (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN)
-				rep.sopts.callchain = rep.cg_given = true;
-		if (stream)
-			rep.sopts.callchain = rep.cg_given = true;
-	}
+	    !rep.flamegraph && !rep.pprof_path && !rep.dump && !rep.stats && !rep.tasks &&
+	    (any_callchain || stream))
+		rep.sopts.callchain = rep.cg_given = true;
 	if (rep.parent_key && !stream) {
-		bool any = false;
-
-		for (i = 0; i < data->nr_evsels; i++)
-			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
-		if (!any) {
+		if (!any_callchain) {
 			/* as perf: the key is found on callchains */
 			pr_err("--sort parent: %s has no callchains (record with -g)", data->path);
 			goto out_data;
@@ -1800,11 +1796,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		rep.tool.record = report_task_record;
 	}
 	if (rep.cg_given || rep.children == 1) {
-		bool any = false;
-
-		for (i = 0; i < data->nr_evsels; i++)
-			any |= (data->evsels[i]->attr.sample_type & PERF_SAMPLE_CALLCHAIN) != 0;
-		if (!any && rep.sopts.callchain && !stream) {
+		if (!any_callchain && rep.sopts.callchain && !stream) {
 			pr_err("-g: %s has no callchains (record with -g)", data->path);
 			goto out_data;
 		}
@@ -1812,7 +1804,7 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		 * As perf: --children is the default where call paths are shown,
 		 * and quietly off for a file without callchains and with --hierarchy.
 		 */
-		rep.cumulate = any && rep.children != 0 && !rep.sopts.hierarchy;
+		rep.cumulate = any_callchain && rep.children != 0 && !rep.sopts.hierarchy;
 		rep.sopts.children = rep.cumulate;
 		if (use_tui && rep.cumulate)
 			rep.shadow = xcalloc(1, sizeof(*rep.shadow));	/* grown by report__hists */

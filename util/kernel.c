@@ -588,7 +588,8 @@ int machines__set_host_kernel(struct machines *m, const char *kallsyms, const ch
 	 */
 	host->vmlinux_path = found ? found : xstrdup(vmlinux);
 	img = vmlinux__load(vmlinux, err);
-	if (img && !vmlinux_is_recorded(m, vmlinux)) {
+	/* one found has the recording's build-id already */
+	if (img && !found && !vmlinux_is_recorded(m, vmlinux)) {
 		elf_image__exit(img);
 		free(img);
 		host->flags |= MACHINE_NO_SYMBOLS;
