@@ -803,6 +803,10 @@ int cmd_diff(int argc, char **argv, struct guest_config *gc)
 		pr_err("--sort parent is report's (-p): diff pairs rows without it");
 		return 129;
 	}
+	if (sort_order__has(&d.so, SORT_TIME)) {
+		pr_err("--sort time is report's: two recordings' times do not pair");
+		return 129;
+	}
 	/* As perf diff: none, perf.data.old against perf.data; one, against it. */
 	if (nr_paths < 2) {
 		paths[1] = nr_paths ? paths[0] : defaults[1];

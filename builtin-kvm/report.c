@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pmukvm report: read a data file, attribute samples, print the rows. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <regex.h>
@@ -36,6 +37,9 @@ struct report {
 	const char *parent;
 	regex_t parent_re;
 	bool parent_key, exclude_other;
+	bool time_key;			/* --sort time: al->time set for each sample */
+	u64 time_quantum;		/* --time-quantum (0: the default) */
+	bool ns;			/* --ns */
 	struct stdio_opts sopts;
 	bool stdio, tui, header, header_only, json, quiet, dump, stats, tasks, mmaps;
 	struct tasks *task_tree;	/* --tasks, --mmaps */
@@ -195,6 +199,49 @@ static int opt_call_graph(const struct opt_desc *opt, const char *arg, bool unse
 	return 0;
 }
 
+/*
+ * --time-quantum N[s|ms|us|ns], as perf's: nanoseconds without a unit,
+ * 0 refused. A negative number or one past 64 bits in nanoseconds is an
+ * error here (perf takes a negative one as a huge quantum).
+ */
+static int opt_time_quantum(const struct opt_desc *opt, const char *arg, bool unset, void *opts)
+{
+	static const struct { const char *unit; u64 ns; } units[] = {
+		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	};
+	struct report *rep = opts;
+	const char *p = arg;
+	char *end;
+	unsigned long long v;
+	size_t i;
+
+	(void)opt, (void)unset;
+	while (isspace((unsigned char)*p))
+		p++;
+	errno = 0;
+	v = *p == '-' ? 0 : strtoull(p, &end, 0);
+	if (*p == '-' || end == p || errno)
+		goto bad;
+	while (isspace((unsigned char)*end))
+		end++;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (!v) {
+			pr_err("--time-quantum: the time quantum cannot be 0");
+			return -1;
+		}
+		if (v > UINT64_MAX / units[i].ns)
+			goto bad;
+		rep->time_quantum = v * units[i].ns;
+		return 0;
+	}
+bad:
+	pr_err("--time-quantum: cannot parse '%s' (a number of s, ms, us or ns; ns without a "
+	       "unit)", arg);
+	return -1;
+}
+
 static const struct opt_choice percentage_words[] = {
 	{ "relative", true }, { "absolute", false }, { NULL, 0 }
 };
@@ -204,7 +251,7 @@ static const struct opt_desc report_opts[] = {
 		   "data file to read (default: perf kvm's name for the mode, else perf.data; - for a pipe)"),
 	OPT_STRING('s', "sort", struct report, sort, "KEYS",
 		   "sort keys: comm, pid, dso, sym, guest, vcpu, mode, tid, cpu, period, srcline, "
-		   "parent (default comm,dso,sym)"),
+		   "parent, time (default comm,dso,sym)"),
 	OPT_STRING('p', "parent", struct report, parent, "REGEX",
 		   "the parent key's pattern (default '^sys_|^do_page_fault'): a sample's parent is "
 		   "the first frame up its callchain whose symbol it matches; adds --sort parent"),
@@ -282,6 +329,9 @@ static const struct opt_desc report_opts[] = {
 	OPT_CALLBACK(0, "tid", opt_ids, "TIDS", "only samples of these threads"),
 	OPT_CALLBACK('C', "cpu", opt_cpus, "CPUS",
 		     "only samples taken on these cpus (as 0-2,4); not counted in the totals"),
+	OPT_CALLBACK(0, "time-quantum", opt_time_quantum, "TIME",
+		     "the time key's slices: N s, ms, us or ns (default 100ms), as perf's"),
+	OPT_BOOL(0, "ns", struct report, ns, "the time key in nanoseconds (as perf's --ns)"),
 	OPT_STRING(0, "time", struct report, time_str, "RANGE",
 		   "only samples in START,STOP (seconds) or percent slices (10%/2, 0%-10%)"),
 	OPT_STRING('F', "fields", struct report, fields, "FIELDS",
@@ -990,6 +1040,8 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 		have_frames = true;
 		al->parent = report__parent(rep, rep->frames, n);
 	}
+	if (rep->time_key)
+		al->time = hist_time__round(sample->time);
 	/* -x: as perf, the rows of samples without a parent hidden */
 	hidden = report_hidden(&rep->filter, al) || (rep->exclude_other && !al->parent);
 	/* --folded, --flamegraph, --pprof: the samples the filters keep */
@@ -1419,7 +1471,7 @@ static bool report__plain(const struct report *rep)
 
 	return !rep->pool && !rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
-	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other;
+	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other && !rep->time_key;
 }
 
 /*
@@ -1433,7 +1485,7 @@ static bool report__graph_plain(const struct report *rep)
 
 	return !rep->pool && rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
-	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other;
+	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other && !rep->time_key;
 }
 
 /*
@@ -1465,7 +1517,8 @@ static void report__start_pool(struct report *rep)
 	if (!n || !rep->tool.sample || rep->sopts.callchain || rep->cumulate || rep->shadow ||
 	    report__table_order(rep) ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
-	    sample_filter__rows(f) || rep->hide_unresolved || rep->parent_key || rep->exclude_other)
+	    sample_filter__rows(f) || rep->hide_unresolved || rep->parent_key || rep->exclude_other ||
+	    rep->time_key)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;
@@ -1634,6 +1687,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		}
 		rep.parent_key = true;
 	}
+	rep.time_key = sort_order__has(&rep.so, SORT_TIME);
+	hist_time__set(rep.time_quantum, rep.ns);
 	if (rep.cpu_util && rep.json) {
 		pr_err("--show-cpu-utilization is text's: with --json, the period of each mode is "
 		       "not printed");

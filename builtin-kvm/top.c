@@ -313,6 +313,10 @@ int cmd_top(int argc, char **argv, struct guest_config *gc)
 		pr_err("--sort parent is report's (-p): top does not walk callchains for it");
 		goto out;
 	}
+	if (sort_order__has(&user, SORT_TIME)) {
+		pr_err("--sort time is report's: top's rows are of the last refresh already");
+		goto out;
+	}
 	user.nr_lead = 0;
 	if (top__check_opts(&top))
 		goto out;

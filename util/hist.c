@@ -170,6 +170,11 @@ static int cmp_parent(const struct hist_entry *a, const struct hist_entry *b)
 	return strcmp(symbol__name(pa), symbol__name(pb));
 }
 
+static int cmp_time(const struct hist_entry *a, const struct hist_entry *b)
+{
+	return cmp_u64(hist_entry__time(a), hist_entry__time(b));
+}
+
 /* snprintf(buf, len, "%s", s) without its cost: a row's keys print a million times. */
 static int print_bytes(char *buf, size_t len, const char *s, size_t n);
 
@@ -312,6 +317,42 @@ static int print_parent(const struct hist_entry *he, char *buf, size_t len)
 	return print_str(buf, len, p ? symbol__name(p) : "[other]");
 }
 
+static u64 time_quantum = HIST_TIME_QUANTUM_DEFAULT;
+static bool time_ns;
+
+void hist_time__set(u64 quantum, bool ns)
+{
+	time_quantum = quantum ? quantum : HIST_TIME_QUANTUM_DEFAULT;
+	time_ns = ns;
+}
+
+u64 hist_time__round(u64 time)
+{
+	return time / time_quantum * time_quantum;
+}
+
+int hist_time__width(void)
+{
+	return time_ns ? 16 : 12;
+}
+
+/* As perf: SECONDS.MICROSECONDS (.NANOSECONDS with --ns), cut to the column's width. */
+static int print_time(const struct hist_entry *he, char *buf, size_t len)
+{
+	char t[48];
+	u64 v = hist_entry__time(he);
+	int n;
+
+	if (time_ns)
+		n = snprintf(t, sizeof(t), "%" PRIu64 ".%09" PRIu64, v / 1000000000, v % 1000000000);
+	else
+		n = snprintf(t, sizeof(t), "%" PRIu64 ".%06" PRIu64, v / 1000000000,
+			     v % 1000000000 / 1000);
+	if (n > hist_time__width())
+		n = hist_time__width();
+	return print_bytes(buf, len, t, (size_t)n);
+}
+
 const struct sort_key sort_keys[SORT_NR_KEYS] = {
 	[SORT_COMM] = { "comm", "Command", cmp_comm, print_comm },
 	[SORT_PID] = { "pid", "Pid:Command", cmp_pid, print_pid },
@@ -325,6 +366,7 @@ const struct sort_key sort_keys[SORT_NR_KEYS] = {
 	[SORT_PERIOD] = { "period", "Period", cmp_none, print_period, .right = true },
 	[SORT_SRCLINE] = { "srcline", "Source:Line", cmp_srcline, print_srcline, .no_pad = true },
 	[SORT_PARENT] = { "parent", "Parent symbol", cmp_parent, print_parent },
+	[SORT_TIME] = { "time", "Time", cmp_time, print_time },
 };
 
 int sort_key__find(const char *name)
@@ -415,6 +457,7 @@ struct hist_key {
 	bool filtered;
 	u64 obj_off;		/* @sym a data object: hist_more's obj_off */
 	const struct symbol *parent;
+	u64 time;		/* the time key's (hist_time__round) */
 	const struct thread *thread;	/* the sample's: hist_more's, not compared */
 };
 
@@ -430,10 +473,11 @@ enum row_field {
 	RF_CPU = 1 << 7,
 	RF_SRCLINE = 1 << 8,
 	RF_PARENT = 1 << 9,	/* by the parent's name */
+	RF_TIME = 1 << 10,
 };
 
 /* The fields a struct hist_more holds: where the keys compare one, every row has one. */
-#define MORE_FIELDS	(RF_TID | RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE | RF_PARENT)
+#define MORE_FIELDS	(RF_TID | RF_MACHINE | RF_VCPU | RF_CPU | RF_SRCLINE | RF_PARENT | RF_TIME)
 
 /*
  * perf's default sort, comm,dso,sym, and dso,sym (a guest's kernel and
@@ -457,6 +501,7 @@ static const unsigned key_fields[SORT_NR_KEYS] = {
 	[SORT_PERIOD] = 0,
 	[SORT_SRCLINE] = RF_SRCLINE,
 	[SORT_PARENT] = RF_PARENT,
+	[SORT_TIME] = RF_TIME,
 };
 
 /*
@@ -470,7 +515,7 @@ static const unsigned key_fields[SORT_NR_KEYS] = {
  * drawn once per process (from hash_bytes' key), so that every hists
  * (the --threads workers' and the report's they move into) agrees.
  */
-#define ROW_HASH_WORDS	14	/* a[0], then one per word below */
+#define ROW_HASH_WORDS	16	/* a[0], then one per word below */
 
 static u64 row_hash_a[ROW_HASH_WORDS];
 static pthread_once_t row_hash_once = PTHREAD_ONCE_INIT;
@@ -521,6 +566,8 @@ static inline __attribute__((always_inline)) u32 key_hash(unsigned f,
 		WORDS(11, k->srcline ? str_hash(k->srcline) : 0);
 	if (f & RF_PARENT)
 		WORD(13, k->parent ? str_hash(symbol__name(k->parent)) : 0);
+	if (f & RF_TIME)
+		WORDS(14, k->time);
 #undef WORDS
 #undef WORD
 	/*
@@ -552,6 +599,7 @@ static void key_of_entry(struct hist_key *k, const struct hist_entry *he)
 	k->filtered = he->filtered;
 	k->obj_off = hist_entry__object_offset(he);
 	k->parent = he->more ? he->more->parent : NULL;
+	k->time = hist_entry__time(he);
 }
 
 /*
@@ -573,6 +621,7 @@ static void row__take_fields(struct hist_entry *he, const struct hist_key *k)
 		he->more->vcpu = k->vcpu;
 		he->more->cpu = k->cpu;
 		he->more->thread = k->thread;
+		he->more->time = k->time;
 		if (he->more->modes && k->sym && symbol__is_object(k->sym))
 			he->more->modes->obj_off = k->obj_off;
 	}
@@ -621,6 +670,8 @@ static inline __attribute__((always_inline)) bool row_same(unsigned f,
 	if ((f & RF_SRCLINE) && he->more->srcline != k->srcline)
 		return false;
 	if ((f & RF_PARENT) && he->more->parent != k->parent)
+		return false;
+	if ((f & RF_TIME) && he->more->time != k->time)
 		return false;
 	return true;
 }
@@ -1453,6 +1504,7 @@ key_of_sample(struct hist_key *k, const struct addr_location *al, int cpu, bool 
 	k->filtered = filtered;
 	k->obj_off = 0;
 	k->parent = al->parent;
+	k->time = al->time;
 	if (__builtin_expect(al->sym && symbol__is_object(al->sym), 0))
 		k->obj_off = sample_object_offset(al);
 }
@@ -1624,8 +1676,8 @@ bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period
 	struct held_sample key;
 	u32 b, i;
 
-	/* srcline keys read the address's line now, from @al */
-	if (hists->fields & RF_SRCLINE)
+	/* srcline keys read the address's line now, from @al; held samples keep no time */
+	if (hists->fields & (RF_SRCLINE | RF_TIME))
 		return false;
 	if (!hd) {
 		hd = hists->held = xzalloc(sizeof(*hd));
@@ -1764,6 +1816,7 @@ void sort_order__full(struct sort_order *so, const struct sort_order *lead)
 	/* srcline costs a DWARF lookup per address, parent a walk of the callchain */
 	have[SORT_SRCLINE] = true;
 	have[SORT_PARENT] = true;
+	have[SORT_TIME] = true;		/* as perf's -F: rows by time only where asked */
 	have[SORT_PERIOD] = true;
 	for (i = 0; i < SORT_NR_KEYS; i++)
 		if (!have[i])
@@ -2817,6 +2870,7 @@ static void pool_sample__key(const struct pool_sample *ps, struct hist_key *key)
 	key->addr = ps->sym || ps->cpumode == PERF_RECORD_MISC_GUEST_USER ? 0 : ps->addr;
 	key->srcline = NULL;
 	key->parent = NULL;
+	key->time = 0;
 	key->vcpu = ps->vcpu;
 	key->level = ps->level;
 	key->cpumode = ps->cpumode;
@@ -2929,7 +2983,8 @@ struct hist_pool *hist_pool__new(unsigned nr_threads, const struct sort_order *s
 	struct hist_pool *p;
 	unsigned i;
 
-	if (nr_threads < 1 || sort_order__has(so, SORT_SRCLINE) || sort_order__has(so, SORT_PARENT))
+	if (nr_threads < 1 || sort_order__has(so, SORT_SRCLINE) || sort_order__has(so, SORT_PARENT) ||
+	    sort_order__has(so, SORT_TIME))
 		return NULL;
 	p = xzalloc(sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);

@@ -112,6 +112,11 @@ struct hist_more {
 	 */
 	u32 max_depth;
 	/*
+	 * The time key's: the row's samples' time rounded down to the time
+	 * quantum (hist_time__round), in nanoseconds; 0 elsewhere.
+	 */
+	u64 time;
+	/*
 	 * The first sample's thread: the "pid" key groups by its tid (per
 	 * thread, as perf's) and prints the command it has in the end.
 	 */
@@ -185,6 +190,11 @@ static inline u32 hist_entry__tid(const struct hist_entry *he)
  * it had at the sample.
  */
 const char *hist_entry__pid_comm(const struct hist_entry *he);
+
+static inline u64 hist_entry__time(const struct hist_entry *he)
+{
+	return he->more ? he->more->time : 0;
+}
 
 static inline int hist_entry__cpu(const struct hist_entry *he)
 {
@@ -276,6 +286,7 @@ enum sort_key_id {
 	SORT_PERIOD,
 	SORT_SRCLINE,
 	SORT_PARENT,
+	SORT_TIME,
 	SORT_NR_KEYS,
 };
 
@@ -292,6 +303,17 @@ struct sort_key {
 };
 
 extern const struct sort_key sort_keys[SORT_NR_KEYS];
+
+/*
+ * The time key, as perf's: a sample's time rounded down to a multiple of
+ * the quantum (100 ms unless hist_time__set says otherwise), printed as
+ * seconds with six decimals (nine with @ns) and cut to perf's column of
+ * 12 (16) characters. Set once, before any row is made.
+ */
+#define HIST_TIME_QUANTUM_DEFAULT	100000000ull
+void hist_time__set(u64 quantum, bool ns);
+u64 hist_time__round(u64 time);
+int hist_time__width(void);
 
 /**
  * sort_key__find - the key named @name (as --sort spells it), or -1.

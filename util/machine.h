@@ -174,6 +174,8 @@ struct addr_location {
 	bool held;
 	/* report's parent key: the first frame -p's pattern names (set by report) */
 	const struct symbol *parent;
+	/* report's time key: the sample's time, rounded (set by report) */
+	u64 time;
 };
 
 void machines__init(struct machines *m, const struct perf_data *data);

@@ -35,6 +35,7 @@
  *                       CPUs within a window (per-CPU ring buffers)
  *   rounds N            the same as stream N 1000, with FINISHED_ROUND
  *                       after each block of every CPU
+ *   stream-at N T0      stream N, the times from T0 (ns) on
  *   jitter N [J]        stream N, each time moved up to J (default 4096)
  *                       later: out of order within each CPU too
  *   objects ELF IP:CALLER[@CPU]...   one process with ELF's PT_LOAD
@@ -674,12 +675,12 @@ static void shape_late_maps(const char *path, u64 n)
 	free(d.p);
 }
 
-static void shape_stream(const char *path, u64 n, u64 blk, int rounds, u64 jitter)
+static void shape_stream(const char *path, u64 n, u64 blk, int rounds, u64 jitter, u64 t0)
 {
 	struct event e = one_event(BASE_TYPE);
 	struct buf d = { 0 }, h = { 0 };
 	FILE *fp;
-	u64 done = 0, t = 1000, total = 0;
+	u64 done = 0, t = t0, total = 0;
 	u32 pid;
 
 	(void)h;
@@ -988,9 +989,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(shape, "late-maps"))
 		shape_late_maps(path, n ? n : 100000);
 	else if (!strcmp(shape, "stream"))
-		shape_stream(path, n ? n : 1000000, m, 0, 0);
+		shape_stream(path, n ? n : 1000000, m, 0, 0, 1000);
 	else if (!strcmp(shape, "jitter"))
-		shape_stream(path, n ? n : 1000000, 0, 0, m ? m : 4096);
+		shape_stream(path, n ? n : 1000000, 0, 0, m ? m : 4096, 1000);
 	else if (!strcmp(shape, "objects") && argc > 3)
 		shape_objects(path, argv[3], argv + 4, argc - 4);
 	else if (!strcmp(shape, "kernel"))
@@ -1000,7 +1001,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(shape, "kernel-g2"))
 		shape_kernel(path, true, 2);
 	else if (!strcmp(shape, "rounds"))
-		shape_stream(path, n ? n : 1000000, 1000, 1, 0);
+		shape_stream(path, n ? n : 1000000, 1000, 1, 0, 1000);
+	else if (!strcmp(shape, "stream-at") && argc > 4)
+		shape_stream(path, n, 0, 0, 0, m);
 	else
 		die("unknown shape '%s'", shape);
 	return 0;

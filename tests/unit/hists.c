@@ -656,8 +656,8 @@ void test_hists_row_layout(void)
 	struct hist_entry *he, *child;
 
 	CHECK(sizeof(struct hist_entry) <= 48);
-	/* 80: the first sample's thread (the pid key's tid and last command) */
-	CHECK(sizeof(struct hist_more) <= 80);
+	/* 88: the first sample's thread (the pid key's tid and last command), the time key's slice */
+	CHECK(sizeof(struct hist_more) <= 88);
 
 	/* the default keys: no struct hist_more, its fields read as none */
 	CHECK(sort_order__parse(&so, "comm,dso,sym", &err) == 0);

@@ -50,12 +50,13 @@ void test_hists_regroup(void)
 	sort_order__full(&full, &lead);
 	/*
 	 * every key but srcline (a DWARF lookup per address), parent (a walk
-	 * of the sample's callchain) and period (groups none)
+	 * of the sample's callchain), time (rows by time only where asked)
+	 * and period (groups none)
 	 */
-	CHECK(full.nr == SORT_NR_KEYS - 3 && full.nr_lead == 2);
+	CHECK(full.nr == SORT_NR_KEYS - 4 && full.nr_lead == 2);
 	for (i = 0; i < (size_t)full.nr; i++)
 		CHECK(full.keys[i] != SORT_SRCLINE && full.keys[i] != SORT_PERIOD &&
-		      full.keys[i] != SORT_PARENT);
+		      full.keys[i] != SORT_PARENT && full.keys[i] != SORT_TIME);
 	CHECK(full.keys[0] == SORT_DSO && full.keys[1] == SORT_SYM);
 
 	hists__init(&base, &full);

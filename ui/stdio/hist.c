@@ -742,7 +742,8 @@ static const char *key_header(enum sort_key_id key)
 static int header_width(const struct output_field *f)
 {
 	if (f->col == COL_KEY)
-		return f->key == SORT_PERIOD ? 12 : (int)strlen(key_header(f->key));
+		return f->key == SORT_PERIOD ? 12 : f->key == SORT_TIME ? hist_time__width() :
+		       (int)strlen(key_header(f->key));
 	return cols[f->col].width;
 }
 
@@ -1053,6 +1054,7 @@ static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 		return hist_entry__sym(he) ? (int)strlen(symbol__name(hist_entry__sym(he))) + 4 : 22;
 	case SORT_CPU:
 	case SORT_PERIOD:
+	case SORT_TIME:
 		return 0;
 	default:
 		return -1;
@@ -1385,6 +1387,10 @@ size_t hists__fprintf_json(const struct hists *hists, const char *event,
 			}
 			case SORT_PERIOD:
 				break;		/* every row has its period */
+			case SORT_TIME:
+				/* the slice's start, in nanoseconds */
+				fprintf(fp, ",\"time\":%" PRIu64, hist_entry__time(he));
+				break;
 			default:
 				cellbuf__fit(&buf, hist_entry__snprint_key(he, key, buf.p, buf.len));
 				hist_entry__snprint_key(he, key, buf.p, buf.len);
