@@ -35,3 +35,31 @@ rows_same() {
 		{ diff -u "$TMP/perf.rows" "$TMP/pmukvm.rows" | head -20; fail "report $*: rows differ from perf's"; }
 	echo "ok: $*: $(wc -l <"$TMP/pmukvm.rows") lines as perf"
 }
+
+# lines_same FILE ARGS...: perf report and pmukvm report --stdio with ARGS
+# print the same lines on FILE (blank and # lines left out, trailing
+# blanks cut), in order; with LINES_SORTED=1 in any order (call paths of
+# equal value across DSOs come in perf's memory order).
+lines_same() {
+	local f=$1 w; shift
+	perf report -i "$f" --stdio "$@" 2>"$TMP/perf.err" >"$TMP/perf.raw"
+	$PMUKVM report -i "$f" --stdio "$@" 2>"$TMP/err" >"$TMP/ours.raw" ||
+		{ cat "$TMP/err"; fail "report $*"; }
+	for w in perf ours; do
+		grep -v '^#' "$TMP/$w.raw" | grep . | sed 's/ *$//' |
+			if [ "${LINES_SORTED:-0}" = 1 ]; then sort; else cat; fi >"$TMP/$w.out"
+	done
+	[ -s "$TMP/perf.out" ] || { cat "$TMP/perf.err"; fail "perf report printed nothing ($*)"; }
+	diff -u "$TMP/perf.out" "$TMP/ours.out" >"$TMP/d" || { head -30 "$TMP/d"; fail "$f $*: not perf's lines"; }
+	echo "same: $(basename "$f") $*: $(wc -l <"$TMP/ours.out") lines"
+}
+
+# record_g_pair: $TMP/g.data (pmukvm record -g) and $TMP/pg.data (perf
+# record -g) of mtwork (2 threads, 300 ms) at 999 Hz; $g names the first.
+record_g_pair() {
+	g=$TMP/g.data
+	$PMUKVM record -q -g -e cpu-clock -F 999 -o "$g" -- "$TOOLS/mtwork" 2 300 >/dev/null 2>&1 ||
+		fail "pmukvm record -g failed"
+	perf record -q -g -e cpu-clock -F 999 -o "$TMP/pg.data" -- "$TOOLS/mtwork" 2 300 \
+		>/dev/null 2>&1 || fail "perf record -g failed"
+}

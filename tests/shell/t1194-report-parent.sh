@@ -7,43 +7,28 @@
 # perf refuses it.
 # Bad patterns stop the command; diff and top refuse the key.
 . tests/lib.sh
+. tests/shell/lib-report.sh
 need_perf
 
-g=$TMP/g.data
-$PMUKVM record -q -g -e cpu-clock -F 999 -o "$g" -- "$TOOLS/mtwork" 2 300 >/dev/null 2>&1 ||
-	fail "pmukvm record -g failed"
-perf record -q -g -e cpu-clock -F 999 -o "$TMP/pg.data" -- "$TOOLS/mtwork" 2 300 >/dev/null 2>&1 ||
-	fail "perf record -g failed"
-
-# same FILE ARGS...: both reports' lines (blank and # lines left out), in order.
-same() {
-	local f=$1; shift
-	perf report -i "$f" --stdio "$@" 2>"$TMP/perf.err" | grep -v '^#' | grep . |
-		sed 's/ *$//' >"$TMP/perf.out"
-	$PMUKVM report -i "$f" --stdio "$@" 2>"$TMP/err" | grep -v '^#' | grep . |
-		sed 's/ *$//' >"$TMP/ours.out" || { cat "$TMP/err"; fail "report $*"; }
-	[ -s "$TMP/perf.out" ] || { cat "$TMP/perf.err"; fail "perf report printed nothing ($*)"; }
-	diff -u "$TMP/perf.out" "$TMP/ours.out" >"$TMP/d" || { head -30 "$TMP/d"; fail "$f $*: not perf's lines"; }
-	echo "same: $(basename "$f") $*: $(wc -l <"$TMP/ours.out") lines"
-}
+record_g_pair
 
 pat='main|clone|worker|spin'
 for f in "$g" "$TMP/pg.data"; do
 	# the pattern names some parents here, or the comparisons below prove little
 	$PMUKVM report -i "$f" --stdio -q --no-children -g none --sort parent -p "$pat" 2>/dev/null |
 		grep -v '\[other\]' | grep -q . || fail "$f: no sample has a parent matching '$pat'"
-	same "$f" --no-children -g none --sort parent -n
-	same "$f" --no-children -g none --sort parent -p "$pat" -n
-	same "$f" --no-children -g none -p "$pat" -n
-	same "$f" --no-children -g none --sort sym,parent -p "$pat" -n --percentage relative -x
-	same "$f" --no-children -p "$pat"
-	same "$f" --no-children -G -p 'sys|mem|irq|fault'
-	same "$f" -g none -p "$pat" -n
-	same "$f" -p "$pat" -x
-	same "$f" --no-children -g none -F overhead,parent,sym -p "$pat"
-	same "$f" --no-children -g none -F overhead,sym -p "$pat"
-	same "$f" --no-children -g none -F +parent -p "$pat"
-	same "$f" --no-children -g none --hierarchy --sort parent,sym -p "$pat"
+	lines_same "$f" --no-children -g none --sort parent -n
+	lines_same "$f" --no-children -g none --sort parent -p "$pat" -n
+	lines_same "$f" --no-children -g none -p "$pat" -n
+	lines_same "$f" --no-children -g none --sort sym,parent -p "$pat" -n --percentage relative -x
+	lines_same "$f" --no-children -p "$pat"
+	lines_same "$f" --no-children -G -p 'sys|mem|irq|fault'
+	lines_same "$f" -g none -p "$pat" -n
+	lines_same "$f" -p "$pat" -x
+	lines_same "$f" --no-children -g none -F overhead,parent,sym -p "$pat"
+	lines_same "$f" --no-children -g none -F overhead,sym -p "$pat"
+	lines_same "$f" --no-children -g none -F +parent -p "$pat"
+	lines_same "$f" --no-children -g none --hierarchy --sort parent,sym -p "$pat"
 	# -x without the key: no sample has a parent, no row is shown (as perf)
 	perf report -i "$f" --stdio -q -x -g none 2>/dev/null | grep -q '%' &&
 		fail "perf shows rows for -x alone: the test's premise is wrong"

@@ -11,55 +11,26 @@
 . tests/shell/lib-report.sh
 need_perf
 
-g=$TMP/g.data
-$PMUKVM record -q -g -e cpu-clock -F 999 -o "$g" -- "$TOOLS/mtwork" 2 300 >/dev/null 2>&1 ||
-	fail "pmukvm record -g failed"
-perf record -q -g -e cpu-clock -F 999 -o "$TMP/pg.data" -- "$TOOLS/mtwork" 2 300 >/dev/null 2>&1 ||
-	fail "perf record -g failed"
+record_g_pair
 make -s --no-print-directory "$TOOLS/mkcrafted" >/dev/null || fail "cannot build mkcrafted"
 big=$TMP/big.data
 "$TOOLS/mkcrafted" stream-at "$big" 20000 123456789012345678 || fail "mkcrafted stream-at"
-
-# same FILE ARGS...: both reports' lines (blank and # lines left out), in order.
-same() {
-	local f=$1; shift
-	perf report -i "$f" --stdio "$@" 2>"$TMP/perf.err" | grep -v '^#' | grep . |
-		sed 's/ *$//' >"$TMP/perf.out"
-	$PMUKVM report -i "$f" --stdio "$@" 2>"$TMP/err" | grep -v '^#' | grep . |
-		sed 's/ *$//' >"$TMP/ours.out" || { cat "$TMP/err"; fail "report $*"; }
-	[ -s "$TMP/perf.out" ] || { cat "$TMP/perf.err"; fail "perf report printed nothing ($*)"; }
-	diff -u "$TMP/perf.out" "$TMP/ours.out" >"$TMP/d" || { head -30 "$TMP/d"; fail "$f $*: not perf's lines"; }
-	echo "same: $(basename "$f") $*: $(wc -l <"$TMP/ours.out") lines"
-}
-
-# sorted FILE ARGS...: same, the lines in any order (call paths of equal
-# value across DSOs come in perf's memory order: pmukvm-report(1), -g).
-sorted() {
-	local f=$1; shift
-	perf report -i "$f" --stdio "$@" 2>"$TMP/perf.err" | grep -v '^#' | grep . |
-		sed 's/ *$//' | sort >"$TMP/perf.out"
-	$PMUKVM report -i "$f" --stdio "$@" 2>"$TMP/err" | grep -v '^#' | grep . |
-		sed 's/ *$//' | sort >"$TMP/ours.out" || { cat "$TMP/err"; fail "report $*"; }
-	[ -s "$TMP/perf.out" ] || { cat "$TMP/perf.err"; fail "perf report printed nothing ($*)"; }
-	diff -u "$TMP/perf.out" "$TMP/ours.out" >"$TMP/d" || { head -30 "$TMP/d"; fail "$f $*: not perf's lines"; }
-	echo "same lines: $(basename "$f") $*: $(wc -l <"$TMP/ours.out") lines"
-}
 
 for f in "$g" "$TMP/pg.data"; do
 	# more than one slice at the default quantum, or the comparisons prove little
 	n=$($PMUKVM report -i "$f" --stdio -q --no-children -g none --sort time | grep -c '%')
 	[ "$n" -ge 2 ] || fail "$f: $n slices of 100 ms"
-	same "$f" --no-children -g none --sort time -n
-	same "$f" --no-children -g none --sort time,sym --ns
-	same "$f" --no-children -g none --sort sym,time --time-quantum 10ms -n
-	same "$f" --no-children -g none --sort comm,time --time-quantum 1s --show-total-period
-	same "$f" --no-children -g none --sort time --time-quantum '250 us'
-	same "$f" --no-children -g none --sort time --time-quantum 2000000
-	sorted "$f" --no-children -g folded --sort time --time-quantum 50ms
-	sorted "$f" --no-children -g folded,0,caller --sort time,sym
-	same "$f" --no-children -g none -F overhead,time,sym
-	same "$f" --no-children -g none -F +time
-	same "$f" -g none --hierarchy --sort time,sym
+	lines_same "$f" --no-children -g none --sort time -n
+	lines_same "$f" --no-children -g none --sort time,sym --ns
+	lines_same "$f" --no-children -g none --sort sym,time --time-quantum 10ms -n
+	lines_same "$f" --no-children -g none --sort comm,time --time-quantum 1s --show-total-period
+	lines_same "$f" --no-children -g none --sort time --time-quantum '250 us'
+	lines_same "$f" --no-children -g none --sort time --time-quantum 2000000
+	LINES_SORTED=1 lines_same "$f" --no-children -g folded --sort time --time-quantum 50ms
+	LINES_SORTED=1 lines_same "$f" --no-children -g folded,0,caller --sort time,sym
+	lines_same "$f" --no-children -g none -F overhead,time,sym
+	lines_same "$f" --no-children -g none -F +time
+	lines_same "$f" -g none --hierarchy --sort time,sym
 	report_same '^# Overhead' "$f" --no-children -g none --sort comm,time,dso -n
 
 	# --children: Self as perf's, Children equal to it
@@ -76,8 +47,8 @@ for f in "$g" "$TMP/pg.data"; do
 done
 
 # Times past 99,999 s: cut to 12 (16 with --ns) characters as perf's.
-same "$big" --sort time --time-quantum 1us -n
-same "$big" --sort time,comm --ns --time-quantum 10us
+lines_same "$big" --sort time --time-quantum 1us -n
+lines_same "$big" --sort time,comm --ns --time-quantum 10us
 report_same '^# Overhead' "$big" --sort time,comm --time-quantum 100us
 grep -q '123456789.01$' "$TMP/ours.out" 2>/dev/null ||
 	$PMUKVM report -i "$big" --stdio -q --sort time --time-quantum 1us | grep -q ' 123456789.01$' ||
