@@ -38,6 +38,10 @@ struct report {
 	regex_t parent_re;
 	bool parent_key, exclude_other;
 	bool time_key;			/* --sort time: al->time set for each sample */
+	/* --ignore-callees REGEX, compiled: a matching frame becomes the sample's own */
+	const char *ignore_callees;
+	regex_t ignore_re;
+	bool ignoring;			/* ignore_re compiled */
 	u64 time_quantum;		/* --time-quantum (0: the default) */
 	bool ns;			/* --ns */
 	struct stdio_opts sopts;
@@ -255,6 +259,9 @@ static const struct opt_desc report_opts[] = {
 	OPT_STRING('p', "parent", struct report, parent, "REGEX",
 		   "the parent key's pattern (default '^sys_|^do_page_fault'): a sample's parent is "
 		   "the first frame up its callchain whose symbol it matches; adds --sort parent"),
+	OPT_STRING(0, "ignore-callees", struct report, ignore_callees, "REGEX",
+		   "-g, --children: a sample counts in the last frame up its callchain whose symbol "
+		   "REGEX matches, its callees left out (as perf's)"),
 	OPT_BOOL('x', "exclude-other", struct report, exclude_other,
 		 "only the rows of samples with a parent (as perf's)"),
 	OPT_BOOL('n', "show-nr-samples", struct report, sopts.show_nr_samples,
@@ -996,6 +1003,37 @@ static const struct symbol *report__parent(const struct report *rep,
 	return NULL;
 }
 
+/*
+ * --ignore-callees: the frame of the sample's @n (@f, its own first) that
+ * becomes its own, or -1: as perf walks the callchain (from the outermost
+ * caller in caller order), the last frame whose symbol the pattern
+ * matches; with the parent key, the frame that is the parent is not
+ * looked at (perf takes it as the parent first).
+ */
+static long report__ignore_root(const struct report *rep, const struct callchain_frame *f,
+				size_t n)
+{
+	bool caller = rep->sopts.cg.order == ORDER_CALLER, parent_seen = false;
+	long root = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t k = caller ? n - 1 - i : i;
+		const char *name = f[k].sym ? symbol__name(f[k].sym) : NULL;
+
+		if (!name)
+			continue;
+		if (rep->parent_key && !parent_seen &&
+		    !regexec(&rep->parent_re, name, 0, NULL, 0)) {
+			parent_seen = true;
+			continue;
+		}
+		if (!regexec(&rep->ignore_re, name, 0, NULL, 0))
+			root = (long)k;
+	}
+	return root;
+}
+
 /* The sample's callchain as frames in rep->frames (-U: the resolved ones); their count. */
 static size_t report__frames(struct report *rep, struct session *session,
 			     const struct perf_sample *sample)
@@ -1017,6 +1055,11 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	struct hist_entry *he;
 	bool hidden, stacks, have_frames = false;
 	size_t n = 0;
+	/* the row's and its call paths': the sample's own, or --ignore-callees' */
+	const struct addr_location *row_al = al;
+	struct addr_location root_al;
+	struct callchain_frame *pf = rep->frames;
+	size_t pn = 0;
 
 	if (al->held) {
 		/* held as report_sample holds, once the event's hists are made */
@@ -1042,13 +1085,46 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	}
 	if (rep->time_key)
 		al->time = hist_time__round(sample->time);
+	if (rep->ignoring && (rep->sopts.callchain || rep->cumulate || rep->parent_key) &&
+	    (sample->callchain_nr || sample->user_stack_size)) {
+		long r;
+
+		if (!have_frames)
+			n = report__frames(rep, session, sample);
+		have_frames = true;
+		pn = n;
+		r = report__ignore_root(rep, rep->frames, n);
+		if (r >= 0) {
+			/*
+			 * As perf: the frame is the sample's location, and the call
+			 * path is from it on in the walk's order: its callers
+			 * (callee order), or the callees (caller order).
+			 */
+			const struct callchain_frame *fr = &rep->frames[r];
+
+			root_al = *al;
+			root_al.map = NULL;
+			root_al.dso = fr->dso;
+			root_al.sym = fr->sym;
+			root_al.addr = fr->addr;
+			root_al.level = fr->level;
+			root_al.cpumode = fr->cpumode;
+			row_al = &root_al;
+			if (rep->sopts.cg.order == ORDER_CALLER) {
+				pn = (size_t)r + 1;
+			} else {
+				pf = rep->frames + r;
+				pn = n - (size_t)r;
+			}
+		}
+	}
 	/* -x: as perf, the rows of samples without a parent hidden */
-	hidden = report_hidden(&rep->filter, al) || (rep->exclude_other && !al->parent);
+	hidden = report_hidden(&rep->filter, row_al) || (rep->exclude_other && !al->parent);
 	/* --folded, --flamegraph, --pprof: the samples the filters keep */
 	stacks = !hidden && (rep->folded || rep->flamegraph || rep->pprof_path) &&
 		 !(rep->filter.sym_part &&
 		   (!al->sym || !strstr(symbol__name(al->sym), rep->filter.sym_part)));
-	he = hists__add_cpu(h, al, sample->period, sample_cpu(evsel, sample), hidden);
+	he = hists__add_cpu(h, row_al, sample->period, sample_cpu(evsel, sample), hidden);
 	if (rep->cumulate)
 		hist_entry__more(he)->period_acc += sample->period;
 	if (rep->shadow)
@@ -1056,12 +1132,14 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
 	    (sample->callchain_nr || sample->user_stack_size)) {
 		if (!have_frames)
-			n = report__frames(rep, session, sample);
+			n = pn = report__frames(rep, session, sample);
+		else if (!rep->ignoring)
+			pn = n;
 		if (rep->sopts.callchain || rep->cumulate) {
 			rep->sample = sample;
 			rep->machines = &session->machines;
 			rep->thread = al->thread;
-			report__add_paths(rep, h, he, rep->frames, n, sample->period, hidden);
+			report__add_paths(rep, h, he, pf, pn, sample->period, hidden);
 		}
 	}
 	if (stacks) {
@@ -1471,7 +1549,8 @@ static bool report__plain(const struct report *rep)
 
 	return !rep->pool && !rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
-	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other && !rep->time_key;
+	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other && !rep->time_key &&
+	       !rep->ignoring;
 }
 
 /*
@@ -1485,7 +1564,8 @@ static bool report__graph_plain(const struct report *rep)
 
 	return !rep->pool && rep->sopts.callchain && !rep->cumulate && !rep->shadow &&
 	       !rep->folded && !rep->flamegraph && !rep->pprof_path && !sample_filter__rows(f) &&
-	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other && !rep->time_key;
+	       !rep->hide_unresolved && !rep->parent_key && !rep->exclude_other && !rep->time_key &&
+	       !rep->ignoring;
 }
 
 /*
@@ -1518,7 +1598,7 @@ static void report__start_pool(struct report *rep)
 	    report__table_order(rep) ||
 	    rep->folded || rep->flamegraph || rep->pprof_path || rep->tool.record ||
 	    sample_filter__rows(f) || rep->hide_unresolved || rep->parent_key || rep->exclude_other ||
-	    rep->time_key)
+	    rep->time_key || rep->ignoring)
 		return;
 	rep->pool = hist_pool__new(n, &rep->so);
 	rep->tool.defer_symbols = rep->pool != NULL;
@@ -1687,6 +1767,19 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 		}
 		rep.parent_key = true;
 	}
+	if (rep.ignore_callees) {
+		int rc = regcomp(&rep.ignore_re, rep.ignore_callees, REG_EXTENDED | REG_NOSUB);
+
+		if (rc) {
+			char why[128];
+
+			regerror(rc, &rep.ignore_re, why, sizeof(why));
+			pr_err("--ignore-callees '%s': not a regular expression: %s", rep.ignore_callees,
+			       why);
+			goto out_usage;
+		}
+		rep.ignoring = true;
+	}
 	rep.time_key = sort_order__has(&rep.so, SORT_TIME);
 	hist_time__set(rep.time_quantum, rep.ns);
 	if (rep.cpu_util && rep.json) {
@@ -1842,7 +1935,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 			goto out_data;
 		}
 	}
-	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path || rep.parent_key)
+	if (rep.sopts.callchain || rep.folded || rep.flamegraph || rep.pprof_path || rep.parent_key ||
+	    rep.ignoring)
 		rep.frames = xcalloc(CALLCHAIN_MAX_FRAMES, sizeof(*rep.frames));
 	if (rep.pprof_path)
 		rep.pprof = pprof__new();
@@ -1980,10 +2074,14 @@ out_filter:
 	sample_filter__exit(&rep.filter);
 	if (rep.parent_key)
 		regfree(&rep.parent_re);
+	if (rep.ignoring)
+		regfree(&rep.ignore_re);
 	return ret;
 out_usage:
 	sample_filter__exit(&rep.filter);
 	if (rep.parent_key)
 		regfree(&rep.parent_re);
+	if (rep.ignoring)
+		regfree(&rep.ignore_re);
 	return 129;
 }
