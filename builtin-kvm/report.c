@@ -222,9 +222,11 @@ static int opt_time_quantum(const struct opt_desc *opt, const char *arg, bool un
 	(void)opt, (void)unset;
 	while (isspace((unsigned char)*p))
 		p++;
+	if (*p == '-')
+		goto bad;
 	errno = 0;
-	v = *p == '-' ? 0 : strtoull(p, &end, 0);
-	if (*p == '-' || end == p || errno)
+	v = strtoull(p, &end, 0);
+	if (end == p || errno)
 		goto bad;
 	while (isspace((unsigned char)*end))
 		end++;
@@ -1034,6 +1036,24 @@ static long report__ignore_root(const struct report *rep, const struct callchain
 	return root;
 }
 
+/*
+ * The call path of a sample whose @*n frames are in rep->frames, and
+ * *@n its length: all of them, or with --ignore-callees' frame @root
+ * (-1: none) as perf keeps it, from that frame on in the walk's order:
+ * its callers in callee order, its callees in caller order.
+ */
+static struct callchain_frame *report__root_path(struct report *rep, long root, size_t *n)
+{
+	if (root < 0)
+		return rep->frames;
+	if (rep->sopts.cg.order == ORDER_CALLER) {
+		*n = (size_t)root + 1;
+		return rep->frames;
+	}
+	*n -= (size_t)root;
+	return rep->frames + root;
+}
+
 /* The sample's callchain as frames in rep->frames (-U: the resolved ones); their count. */
 static size_t report__frames(struct report *rep, struct session *session,
 			     const struct perf_sample *sample)
@@ -1054,12 +1074,13 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	struct hists *h = report__hists(rep, evsel);
 	struct hist_entry *he;
 	bool hidden, stacks, have_frames = false;
+	/* --ignore-callees where call paths are taken (perf resolves callchains then) */
+	bool ignore = rep->ignoring && (rep->sopts.callchain || rep->cumulate || rep->parent_key);
 	size_t n = 0;
-	/* the row's and its call paths': the sample's own, or --ignore-callees' */
+	/* the row's: the sample's own, or the frame --ignore-callees names (@root) */
 	const struct addr_location *row_al = al;
 	struct addr_location root_al;
-	struct callchain_frame *pf = rep->frames;
-	size_t pn = 0;
+	long root = -1;
 
 	if (al->held) {
 		/* held as report_sample holds, once the event's hists are made */
@@ -1077,46 +1098,27 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 			       sample_cpu(evsel, sample));
 		return 0;
 	}
-	if (rep->parent_key) {
+	if (rep->parent_key || ignore) {
 		if (sample->callchain_nr || sample->user_stack_size)
 			n = report__frames(rep, session, sample);
 		have_frames = true;
-		al->parent = report__parent(rep, rep->frames, n);
 	}
+	if (rep->parent_key)
+		al->parent = report__parent(rep, rep->frames, n);
 	if (rep->time_key)
 		al->time = hist_time__round(sample->time);
-	if (rep->ignoring && (rep->sopts.callchain || rep->cumulate || rep->parent_key) &&
-	    (sample->callchain_nr || sample->user_stack_size)) {
-		long r;
+	if (ignore && (root = report__ignore_root(rep, rep->frames, n)) >= 0) {
+		/* As perf: the frame is the sample's location (its path: report__root_path). */
+		const struct callchain_frame *fr = &rep->frames[root];
 
-		if (!have_frames)
-			n = report__frames(rep, session, sample);
-		have_frames = true;
-		pn = n;
-		r = report__ignore_root(rep, rep->frames, n);
-		if (r >= 0) {
-			/*
-			 * As perf: the frame is the sample's location, and the call
-			 * path is from it on in the walk's order: its callers
-			 * (callee order), or the callees (caller order).
-			 */
-			const struct callchain_frame *fr = &rep->frames[r];
-
-			root_al = *al;
-			root_al.map = NULL;
-			root_al.dso = fr->dso;
-			root_al.sym = fr->sym;
-			root_al.addr = fr->addr;
-			root_al.level = fr->level;
-			root_al.cpumode = fr->cpumode;
-			row_al = &root_al;
-			if (rep->sopts.cg.order == ORDER_CALLER) {
-				pn = (size_t)r + 1;
-			} else {
-				pf = rep->frames + r;
-				pn = n - (size_t)r;
-			}
-		}
+		root_al = *al;
+		root_al.map = NULL;
+		root_al.dso = fr->dso;
+		root_al.sym = fr->sym;
+		root_al.addr = fr->addr;
+		root_al.level = fr->level;
+		root_al.cpumode = fr->cpumode;
+		row_al = &root_al;
 	}
 	/* -x: as perf, the rows of samples without a parent hidden */
 	hidden = report_hidden(&rep->filter, row_al) || (rep->exclude_other && !al->parent);
@@ -1132,10 +1134,11 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	if ((rep->sopts.callchain || rep->cumulate || stacks) &&
 	    (sample->callchain_nr || sample->user_stack_size)) {
 		if (!have_frames)
-			n = pn = report__frames(rep, session, sample);
-		else if (!rep->ignoring)
-			pn = n;
+			n = report__frames(rep, session, sample);
 		if (rep->sopts.callchain || rep->cumulate) {
+			size_t pn = n;
+			struct callchain_frame *pf = report__root_path(rep, root, &pn);
+
 			rep->sample = sample;
 			rep->machines = &session->machines;
 			rep->thread = al->thread;
