@@ -79,6 +79,9 @@ struct report {
 	bool forced_group;		/* that one: named by its events alone */
 	/* --children: the sample's thread, which a row its path makes takes */
 	const struct thread *thread;
+	/* and its mode, which a frame no map covers takes when first on the path */
+	char level;
+	u8 cpumode;
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
 	/* the sample whose frames report__add_cumulative counts, and its model */
@@ -383,13 +386,13 @@ static const char *filter__fixed(const struct sample_filter *f, enum sort_key_id
 /*
  * Whether rows of equal share go in the order of perf's table of rows
  * (hists.table_order): where the keys' compares are no order, and not
- * with --children (whose rows come from frames in an order of their
- * own). Then no pool (report__start_pool): the rows are made in the
+ * with --children's paths drawn (rows of equal Children then go by their
+ * paths' depth: hists.depth_order). Then no pool (report__start_pool): the rows are made in the
  * samples' order, the ones of held samples stamped with it (hists__hold).
  */
 static bool report__table_order(const struct report *rep)
 {
-	return sort_order__table_order(&rep->so) && !rep->cumulate;
+	return sort_order__table_order(&rep->so) && (!rep->cumulate || !rep->sopts.callchain);
 }
 
 /*
@@ -599,8 +602,9 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 {
 	const struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
 	size_t nr_seen = 1, k, j;
-	char level = he->level;
-	u8 cpumode = he->cpumode;
+	/* the sample's own, not its row's (an unmapped address's row may be of another) */
+	char level = rep->level;
+	u8 cpumode = rep->cpumode;
 	struct hists *rows = rep->shadow ? &rep->shadow[h - rep->hists] : h;
 
 	seen[0] = rep->shadow ? hists__find(rows, he) : he;
@@ -1142,6 +1146,8 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 			rep->sample = sample;
 			rep->machines = &session->machines;
 			rep->thread = al->thread;
+			rep->level = row_al->level;
+			rep->cpumode = row_al->cpumode;
 			report__add_paths(rep, h, he, pf, pn, sample->period, hidden);
 		}
 	}

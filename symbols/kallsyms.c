@@ -118,6 +118,11 @@ u16 kallsyms__module_owner(const struct kallsyms *ks, const char *name)
 	return 0;
 }
 
+const char *kallsyms__module_name(const struct kallsyms *ks, u16 owner)
+{
+	return owner && owner <= ks->nr_modnames ? ks->modnames[owner - 1] : NULL;
+}
+
 static u16 module_owner_add(struct kallsyms *ks, const char *name, size_t len,
 			    u16 *last, const char **last_name, size_t *last_len)
 {

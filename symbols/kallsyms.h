@@ -66,6 +66,9 @@ void kallsyms__exit(struct kallsyms *ks);
 /** kallsyms__module_index - 1 + index of @name in ks->modnames, or 0. */
 u16 kallsyms__module_owner(const struct kallsyms *ks, const char *name);
 
+/** kallsyms__module_name - the name of module @owner (kallsyms__module_owner's), or NULL. */
+const char *kallsyms__module_name(const struct kallsyms *ks, u16 owner);
+
 /**
  * modules__load - reads a /proc/modules copy (plain or gzip). On success
  * *mods is a malloc'ed array of *nr entries the caller frees with

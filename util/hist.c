@@ -2542,7 +2542,7 @@ static void hists__sort_rows(struct hists *hists, u32 *a, size_t n, bool own_lin
 		rows_tree_sort(a, n, &ctx);
 		return;
 	}
-	if (hists->table_order && !hists->cumulate && !hists->sort_skip &&
+	if (hists->table_order && !hists->sort_skip &&
 	    !hists->nr_group && sort_order__table_order(so) && n == hists->next_row &&
 	    hists__rows_dense(hists) && rows_mix_syms(hists, a, n)) {
 		u32 *rank = rows_table_order(n, &ctx);

@@ -382,8 +382,9 @@ struct hists {
 	struct srcline_cache *srcline;	/* the srcline key's, made on first use */
 	bool cumulate;			/* --children: sort by period_acc first */
 	/*
-	 * Rows were made in their first samples' order (report on one
-	 * thread), or carry it in @made (hists__hold starts @track_made):
+	 * Rows were made in their first samples' order (with --children,
+	 * a row a frame makes at that frame; report on one thread), or
+	 * carry it in @made (hists__hold starts @track_made):
 	 * where the keys' compares are no order (sort_order__table_order),
 	 * rows of equal share go in the order of perf's table of rows, which
 	 * hists__sort works out.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "symbols/kallsyms.h"
 #include "symbols/symtab.h"
 #include "util/callchain.h"
 #include "util/buf.h"
@@ -1034,9 +1035,24 @@ static int srcline_cut(const struct hists *hists, bool *cut)
 }
 
 /*
+ * How much longer perf 6.1 takes the name of a symbol of @dso to be: a
+ * module's symbols read from kallsyms keep their line's "\t[name]" in
+ * the length it sizes columns by.
+ */
+static int kallsyms_tail(const struct dso *dso)
+{
+	const char *mod;
+
+	if (!dso || dso->kind != DSO_MODULE || !dso->owner || !dso->machine->ks)
+		return 0;
+	mod = kallsyms__module_name(dso->machine->ks, dso->owner);
+	return mod ? (int)strlen(mod) + 3 : 0;
+}
+
+/*
  * What a row asks of its key's column, as perf 6.1 sizes the column
  * (hists__calc_col_len): the length of the name the row holds rather
- * than of its text. An unresolved symbol asks for 22 ("[.] 0x" and
+ * than of its text (kallsyms_tail). An unresolved symbol asks for 22 ("[.] 0x" and
  * sixteen digits) even where fewer print; cpu and period are as wide as
  * their headers whatever they print. -1: measured from the text
  * (srcline, and the keys perf has not).
@@ -1051,7 +1067,9 @@ static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 	case SORT_DSO:
 		return he->dso ? (int)strlen(map__dso_name(he->dso)) : 0;
 	case SORT_SYM:
-		return hist_entry__sym(he) ? (int)strlen(symbol__name(hist_entry__sym(he))) + 4 : 22;
+		if (!hist_entry__sym(he))
+			return 22;
+		return (int)strlen(symbol__name(hist_entry__sym(he))) + 4 + kallsyms_tail(he->dso);
 	case SORT_CPU:
 	case SORT_PERIOD:
 	case SORT_TIME:
