@@ -77,11 +77,12 @@ struct report {
 	u32 nr_groups;
 	struct event_group all_group;	/* --group without the file's: one of all */
 	bool forced_group;		/* that one: named by its events alone */
-	/* --children: the sample's thread, which a row its path makes takes */
-	const struct thread *thread;
-	/* and its mode, which a frame no map covers takes when first on the path */
-	char level;
-	u8 cpumode;
+	/*
+	 * --children: the location of the sample whose path is counted (its
+	 * row's): a row the path makes takes its thread, and a frame no map
+	 * covers first on the path its mode
+	 */
+	const struct addr_location *loc;
 	bool cg_given;			/* -g or -G, "none" too */
 	struct callchain_frame *cg_frames;	/* the -g tree's copy, ordered */
 	/* the sample whose frames report__add_cumulative counts, and its model */
@@ -387,8 +388,9 @@ static const char *filter__fixed(const struct sample_filter *f, enum sort_key_id
  * Whether rows of equal share go in the order of perf's table of rows
  * (hists.table_order): where the keys' compares are no order, and not
  * with --children's paths drawn (rows of equal Children then go by their
- * paths' depth: hists.depth_order). Then no pool (report__start_pool): the rows are made in the
- * samples' order, the ones of held samples stamped with it (hists__hold).
+ * paths' depth: hists.depth_order). Then no pool (report__start_pool):
+ * the rows are made in the samples' order, the ones of held samples
+ * stamped with it (hists__hold).
  */
 static bool report__table_order(const struct report *rep)
 {
@@ -603,8 +605,8 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 	const struct hist_entry *seen[CALLCHAIN_MAX_FRAMES + 1];
 	size_t nr_seen = 1, k, j;
 	/* the sample's own, not its row's (an unmapped address's row may be of another) */
-	char level = rep->level;
-	u8 cpumode = rep->cpumode;
+	char level = rep->loc->level;
+	u8 cpumode = rep->loc->cpumode;
 	struct hists *rows = rep->shadow ? &rep->shadow[h - rep->hists] : h;
 
 	seen[0] = rep->shadow ? hists__find(rows, he) : he;
@@ -661,7 +663,7 @@ static void report__add_cumulative(struct report *rep, struct hists *h, struct h
 			key.cpumode = cpumode;
 			/* a row made here is of this sample's thread, as perf's */
 			more = key.more ? *key.more : (struct hist_more){ .vcpu = -1, .cpu = -1 };
-			more.thread = rep->thread;
+			more.thread = rep->loc->thread;
 			key.more = &more;
 			if (f[k].sym && symbol__is_object(f[k].sym)) {
 				/* the offset a row made from this frame is named with */
@@ -1145,9 +1147,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 
 			rep->sample = sample;
 			rep->machines = &session->machines;
-			rep->thread = al->thread;
-			rep->level = row_al->level;
-			rep->cpumode = row_al->cpumode;
+			rep->loc = row_al;
 			report__add_paths(rep, h, he, pf, pn, sample->period, hidden);
 		}
 	}

@@ -1052,10 +1052,10 @@ static int kallsyms_tail(const struct dso *dso)
 /*
  * What a row asks of its key's column, as perf 6.1 sizes the column
  * (hists__calc_col_len): the length of the name the row holds rather
- * than of its text (kallsyms_tail). An unresolved symbol asks for 22 ("[.] 0x" and
- * sixteen digits) even where fewer print; cpu and period are as wide as
- * their headers whatever they print. -1: measured from the text
- * (srcline, and the keys perf has not).
+ * than of its text (kallsyms_tail). An unresolved symbol asks for 22
+ * ("[.] 0x" and sixteen digits) even where fewer print; cpu and period
+ * are as wide as their headers whatever they print. -1: measured from
+ * the text (srcline, and the keys perf has not).
  */
 static int key_col_len(const struct hist_entry *he, enum sort_key_id key)
 {
