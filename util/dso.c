@@ -374,6 +374,32 @@ char *dso__debug_file(const struct dso *dso)
 	return NULL;
 }
 
+/*
+ * Whether the directory @path names a file in is not there: looked at
+ * once a directory (a missing file's directory is the likely reason).
+ */
+static bool dso__dir_missing(struct machines *m, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	struct stat st;
+	bool missing;
+
+	if (!slash || slash == path)
+		return false;
+	dir = xstrndup(path, (size_t)(slash - path));
+	if (str_set__find(&m->dirs_missing, dir) >= 0) {
+		missing = true;
+	} else if (str_set__find(&m->dirs_present, dir) >= 0) {
+		missing = false;
+	} else {
+		missing = stat(dir, &st) && errno == ENOENT;
+		str_set__add(missing ? &m->dirs_missing : &m->dirs_present, dir);
+	}
+	free(dir);
+	return missing;
+}
+
 static void dso__load_user(struct machines *m, struct dso *dso)
 {
 	char hex[41], *debug = NULL, *cache = NULL, *runtime = NULL;
@@ -428,6 +454,16 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		/* Under --symfs, DIR's copy (as perf joins them: DIR then the path). */
 		runtime = m->symfs ? xasprintf("%s%s", m->symfs, dso->long_name) :
 				     xstrdup(dso->long_name);
+		/*
+		 * No file in a directory that is not there, and no recorded
+		 * build-id to look for in the caches: as below, without a
+		 * look at each file.
+		 */
+		if (!dso->build_id_size && !verbose && dso__dir_missing(m, runtime)) {
+			if (!m->symfs)
+				dso->path_is_name = true;
+			goto out;
+		}
 		/* Never open a device node or FIFO a process mapped. */
 		if (!stat(runtime, &st)) {
 			if (!S_ISREG(st.st_mode))

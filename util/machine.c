@@ -132,6 +132,8 @@ void machines__exit(struct machines *m)
 	free(m->guest_by_id);
 	str_set__exit(&m->comms);
 	str_set__exit(&m->warnings);
+	str_set__exit(&m->dirs_missing);
+	str_set__exit(&m->dirs_present);
 }
 
 struct machine *machines__find(struct machines *m, s32 pid)

@@ -133,6 +133,12 @@ struct machines {
 	bool kernel_beside;
 	struct str_set warnings;	/* machines__warn_once's, in the order given */
 	/*
+	 * Directories of DSOs that are not there, looked at once each
+	 * (dso__dir_missing): a recording from another machine can name
+	 * thousands of files under a directory this one has not.
+	 */
+	struct str_set dirs_missing, dirs_present;
+	/*
 	 * Samples at the same ip of the same thread resolve alike while the
 	 * model stays as it is: results are kept by (cpumode, pid, tid, ip)
 	 * and hold while @gen, bumped by every record that changes the model,
