@@ -450,25 +450,19 @@ static void dso__load_user(struct machines *m, struct dso *dso)
 		}
 	} else {
 		struct stat st;
+		/* no recorded build-id to look for in the caches, nothing said */
+		bool quiet = !dso->build_id_size && !verbose, gone;
 
 		/* Under --symfs, DIR's copy (as perf joins them: DIR then the path). */
 		runtime = m->symfs ? xasprintf("%s%s", m->symfs, dso->long_name) :
 				     xstrdup(dso->long_name);
-		/*
-		 * No file in a directory that is not there, and no recorded
-		 * build-id to look for in the caches: as below, without a
-		 * look at each file.
-		 */
-		if (!dso->build_id_size && !verbose && dso__dir_missing(m, runtime)) {
-			if (!m->symfs)
-				dso->path_is_name = true;
-			goto out;
-		}
+		/* A directory that is not there has no file to look at. */
+		gone = quiet && dso__dir_missing(m, runtime);
 		/* Never open a device node or FIFO a process mapped. */
-		if (!stat(runtime, &st)) {
+		if (!gone && !stat(runtime, &st)) {
 			if (!S_ISREG(st.st_mode))
 				goto out;
-		} else if (errno == ENOENT && !dso->build_id_size && !verbose) {
+		} else if (gone || (errno == ENOENT && quiet)) {
 			/*
 			 * No file, and no recorded build-id to look for in the
 			 * caches: what follows would open it twice to fail, and
