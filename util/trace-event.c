@@ -101,6 +101,22 @@ static int td_sized(struct td_cursor *c, const u8 **p, u64 *size, const char *wh
 }
 
 /*
+ * How many of @size bytes at @p, from the start, are text: printable
+ * ASCII and white space. libtraceevent 1.7.1's tokenizer takes any other
+ * byte for the end of the input, and a field's "[" before such a byte
+ * makes it compare a NULL token.
+ */
+static size_t format_text_len(const u8 *p, u64 size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if ((p[i] < 0x20 || p[i] > 0x7e) && !(p[i] >= '\t' && p[i] <= '\r'))
+			break;
+	return i;
+}
+
+/*
  * One format file, without its print fmt: pmukvm reads fields and prints
  * nothing through the formats, and libtraceevent's parser of print
  * expressions is where hostile files crash it (1.7.1 follows a field an
@@ -211,6 +227,11 @@ int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, cons
 			if (td_sized(&c, &p, &size, "event format size runs past the end"))
 				goto out_free;
 			at = c.p;
+			c.p = p + format_text_len(p, size);
+			if (c.p != at) {
+				td_fail(&c, "an event format file has a byte that is not text");
+				goto out_free;
+			}
 			if (parse_format(te, p, size, name)) {
 				c.p = p;
 				td_fail(&c, "an event format file does not parse");

@@ -62,6 +62,12 @@ crafted "an event id not in the formats" \
 	"has no format in the file's tracing data"
 crafted "a missing field" \
 	'i = t.index(b"exit_reason;"); t[i + 10] = ord("X")' "has no field 'exit_reason'"
+# a field's "[" then a control byte: libtraceevent would compare a NULL
+# token; the message names the byte's offset in the file
+crafted "a control byte in a format" \
+	'i = t.index(b"exit_reason;"); t[i:i + 3] = b"e[\x01"' "format file has a byte that is not text"
+bad=$(python3 -c "import sys; t = open(sys.argv[1], 'rb').read()[$td:$td + $tdsize]; print(hex($td + t.index(b'exit_reason;') + 2))" "$TMP/a.data")
+grep -q "offset $bad:" "$TMP/err" || fail "the control byte's offset $bad is not in: $(cat "$TMP/err")"
 crafted "a big-endian file" 'i = t.index(b"0.6\0") + 4; t[i] = 1' "big-endian"
 
 # a kvm_exit sample whose raw size leaves out its fields
