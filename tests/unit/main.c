@@ -98,6 +98,7 @@ void test_session_order_no_rounds(void);
 void test_session_order_late(void);
 void test_session_order_no_sample_id_all(void);
 void test_err_type(void);
+void test_trace_event_parse(void);
 void test_guestmem_errors(void);
 void test_decompress_large_payload(void);
 
@@ -193,6 +194,7 @@ static const struct unit_test tests[] = {
 	{ "session_order_late", test_session_order_late },
 	{ "session_order_no_sample_id_all", test_session_order_no_sample_id_all },
 	{ "err_type", test_err_type },
+	{ "trace_event_parse", test_trace_event_parse },
 	{ "guestmem_errors", test_guestmem_errors },
 	{ "decompress_large_payload", test_decompress_large_payload },
 };
