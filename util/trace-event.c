@@ -223,12 +223,14 @@ int trace_events__parse(struct trace_events *te, const u8 *buf, size_t len, cons
 		}
 		for (j = 0; j < n; j++) {
 			const u8 *at;
+			size_t text;
 
 			if (td_sized(&c, &p, &size, "event format size runs past the end"))
 				goto out_free;
 			at = c.p;
-			c.p = p + format_text_len(p, size);
-			if (c.p != at) {
+			text = format_text_len(p, size);
+			if (text < size) {
+				c.p = p + text;
 				td_fail(&c, "an event format file has a byte that is not text");
 				goto out_free;
 			}
