@@ -10,7 +10,9 @@
  * command "java", a leading 'L' of a name with a '/' goes. A frame whose
  * name starts with '(' is left out, as the script leaves it out. The
  * script reads "SYM (DSO)" lines, so a DSO name with a blank in it
- * ("(deleted)") splits where the script splits it.
+ * ("(deleted)") splits where the script splits it. Beyond the script, a
+ * command's ';' becomes ':' too, and a control byte in a command or a
+ * name '?': either would otherwise make frames or lines of its own.
  */
 #include "util/export.h"
 
@@ -78,6 +80,16 @@ static void script_split(char *line, char **func, char **mod)
 }
 
 /*
+ * A name's byte in a folded line: ';' separates frames and becomes ':';
+ * a control byte, which a name from the data or a guest may hold (a
+ * newline would start a stack of its own), becomes '?'.
+ */
+static inline char folded_char(char c)
+{
+	return c == ';' ? ':' : (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
+
+/*
  * The tidied name of @f, allocated, of any length; NULL when the script
  * would skip it.
  */
@@ -115,7 +127,7 @@ static char *frame_name(const struct callchain_frame *f, bool java)
 	for (; *p; p++) {
 		if (*p == '"' || *p == '\'')
 			continue;
-		name[o++] = *p == ';' ? ':' : *p;
+		name[o++] = folded_char(*p);
 	}
 	name[o] = 0;
 	free(dso_name);
@@ -213,8 +225,9 @@ void flame__add(struct flame *fl, const char *comm, const struct callchain_frame
 	char small[64], *name = len < sizeof(small) ? small : xmalloc(len + 1);
 	bool java = !strcmp(comm, "java");
 
-	for (i = 0; i <= len; i++)
-		name[i] = comm[i] == ' ' ? '_' : comm[i];
+	for (i = 0; i < len; i++)
+		name[i] = comm[i] == ' ' ? '_' : folded_char(comm[i]);
+	name[len] = 0;
 	fl->root.total += count;
 	node = findnew_child(fl, &fl->root, str_set__add(&fl->names, name), FRAME_COMM);
 	if (name != small)

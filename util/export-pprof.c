@@ -67,9 +67,18 @@ struct pprof *pprof__new(void)
 	return p;
 }
 
+/*
+ * @s's place in the string table. profile.proto's strings are UTF-8, and
+ * readers that check (protobuf's own, for proto3) refuse a profile with
+ * one stray byte: names from the data go in with such bytes as U+FFFD.
+ */
 static u32 str_id(struct pprof *p, const char *s)
 {
-	return str_set__add(&p->strings, s ? s : "");
+	char *clean = utf8_clean(s ? s : "");
+	u32 id = str_set__add(&p->strings, clean ? clean : s ? s : "");
+
+	free(clean);
+	return id;
 }
 
 static u64 mapping_id(struct pprof *p, const struct dso *dso)

@@ -22,9 +22,30 @@
 #define BOTTOM_PAD	34
 #define MIN_WIDTH_PX	0.1	/* narrower frames are left out, as flamegraph.pl does */
 
-static void xml_escape(FILE *fp, const char *s)
+/*
+ * @str as XML text: markup escaped; control bytes, which XML 1.0 does not
+ * allow, as '?'; bytes that are not well-formed UTF-8, and U+FFFE and
+ * U+FFFF (not XML characters either), as U+FFFD. Names come from the
+ * data and from guests: one stray byte would otherwise leave the whole
+ * picture unreadable (a browser shows its parse error instead).
+ */
+static void xml_escape(FILE *fp, const char *str)
 {
-	for (; *s; s++) {
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		size_t n = utf8_seq_len(s);
+
+		if (!n || (n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)) {
+			fputs(UTF8_REPLACEMENT, fp);
+			s += n ? n : 1;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(s, 1, n, fp);
+			s += n;
+			continue;
+		}
 		switch (*s) {
 		case '&': fputs("&amp;", fp); break;
 		case '<': fputs("&lt;", fp); break;
@@ -32,9 +53,9 @@ static void xml_escape(FILE *fp, const char *s)
 		case '"': fputs("&quot;", fp); break;
 		case '\'': fputs("&apos;", fp); break;
 		default:
-			/* Control characters are not allowed in XML 1.0. */
-			fputc((unsigned char)*s < 0x20 ? '?' : *s, fp);
+			fputc(*s < 0x20 ? '?' : *s, fp);
 		}
+		s++;
 	}
 }
 

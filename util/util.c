@@ -301,6 +301,69 @@ u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 }
 
+size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+
+char *utf8_clean(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n, bad = 0, len = 0;
+	char *out, *o;
+
+	while (s[len]) {
+		n = utf8_seq_len(s + len);
+		bad += !n;
+		len += n ? n : 1;
+	}
+	if (!bad)
+		return NULL;
+	o = out = xmalloc(len + 2 * bad + 1);	/* each bad byte: 3 */
+	while (*s) {
+		n = utf8_seq_len(s);
+		if (n) {
+			memcpy(o, s, n);
+			o += n;
+			s += n;
+		} else {
+			memcpy(o, UTF8_REPLACEMENT, 3);
+			o += 3;
+			s++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
 void prefault_write(void *addr, size_t len)
 {
 #ifdef MADV_POPULATE_WRITE

@@ -100,6 +100,23 @@ static inline u64 round_u64(double x)
 /* Monotonic time in nanoseconds. */
 u64 now_ns(void);
 
+/**
+ * utf8_seq_len - the length of the well-formed UTF-8 sequence at @s (RFC
+ * 3629: no overlong forms, no surrogates, nothing past U+10FFFF), or 0
+ * when there is none. @s is NUL-terminated: nothing past a NUL is read.
+ */
+size_t utf8_seq_len(const unsigned char *s);
+
+/* U+FFFD, what a byte that is not UTF-8 is written as, in UTF-8. */
+#define UTF8_REPLACEMENT	"\xef\xbf\xbd"
+
+/**
+ * utf8_clean - @s with each byte that is not part of well-formed UTF-8
+ * as U+FFFD, allocated; NULL where @s is well-formed already (names from
+ * a data file or a guest may hold any byte; some outputs must be UTF-8).
+ */
+char *utf8_clean(const char *s);
+
 /*
  * prefault_write - maps in, writable, the pages that hold [@addr, @addr +
  * @len), all of them the caller's private anonymous memory, which it is

@@ -199,6 +199,56 @@ grep -q 'hot\\ufffdloop' "$TMP/json" || fail "the bad byte is not written as \\u
 grep -q '"q\\"uo\\\\te\\u0001\\u001f\\u007f"' "$TMP/json" || fail "quotes/control bytes not escaped"
 echo "ok: --json parses with non-UTF-8 names"
 
+# The same names in the pictures and exports. --flamegraph: the SVG is
+# XML (a browser refuses the whole picture at one stray byte), the bad
+# byte U+FFFD. --pprof: every string of the table is UTF-8 (protobuf's
+# readers refuse a proto3 string that is not). --folded: one line per
+# stack, the newline and ';' of a command not splitting it.
+$PMUKVM report -i tests/data/comm-bad.data --flamegraph "$TMP/bad.svg" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "--flamegraph failed"; }
+python3 - "$TMP/bad.svg" <<'PY' || fail "the SVG is not XML, or lost its names"
+import sys, xml.dom.minidom
+titles = [t.firstChild.data for t in
+          xml.dom.minidom.parse(sys.argv[1]).getElementsByTagName("title")]
+assert any(t.startswith("hot\ufffdloop ") for t in titles), titles
+assert any(t.startswith("two?li:nes ") for t in titles), titles
+PY
+$PMUKVM report -i tests/data/comm-bad.data --pprof "$TMP/bad.pb.gz" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "--pprof failed"; }
+python3 - "$TMP/bad.pb.gz" <<'PY' || fail "a pprof string is not UTF-8"
+import gzip, sys
+buf = gzip.open(sys.argv[1]).read()
+
+def varint(b, i):
+    v = s = 0
+    while True:
+        c = b[i]; i += 1
+        v |= (c & 0x7f) << s; s += 7
+        if c < 0x80:
+            return v, i
+
+# Profile's fields; string_table is field 6 (length-delimited).
+strings, i = [], 0
+while i < len(buf):
+    key, i = varint(buf, i)
+    wt = key & 7
+    if wt == 0:
+        _, i = varint(buf, i)
+    elif wt == 2:
+        n, i = varint(buf, i)
+        if key >> 3 == 6:
+            strings.append(buf[i:i + n].decode("utf-8"))  # strict: raises
+        i += n
+    else:
+        sys.exit("unexpected wire type %d" % wt)
+assert "hot\ufffdloop" in strings, strings
+PY
+$PMUKVM report -i tests/data/comm-bad.data --folded >"$TMP/folded" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "--folded failed"; }
+[ "$(wc -l <"$TMP/folded")" -eq 4 ] || { cat -A "$TMP/folded"; fail "not one folded line per stack"; }
+grep -q -x 'two?li:nes;\[unknown\] 10' "$TMP/folded" || { cat -A "$TMP/folded"; fail "the command's newline or ';' kept"; }
+echo "ok: the flame graph, pprof and folded outputs hold with such names"
+
 # Huge values in header fields: refused or read, bounded.
 for field in attrs attr-size data-size nrcpus hostname cmdline event-desc build-ids feature-size; do
 	"$MK" huge "$TMP/huge.data" $field

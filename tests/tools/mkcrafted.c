@@ -25,7 +25,8 @@
  *   build-ids N M       N BUILD_ID entries (distinct files) and M mmaps
  *                       of other files, a sample in each
  *   comm-bad            comms and a file name that are not UTF-8, a comm
- *                       with quotes, backslashes and control bytes
+ *                       with quotes, backslashes and control bytes, one
+ *                       with a newline and a ';'
  *   huge FIELD          one header field at its largest: attrs, nrcpus,
  *                       hostname, cmdline, event-desc, build-ids,
  *                       feature-size, attr-size, data-size
@@ -566,9 +567,11 @@ static void shape_comm_bad(const char *path)
 	rec_comm(&d, 200, 200, "q\"uo\\te\x01\x1f\x7f", t++, one_id);
 	rec_mmap(&d, 200, 0x400000, 0x100000, "/tmp/caf\xc3\xa9-\xe2\x82", t++, one_id);
 	rec_comm(&d, 300, 300, "\xf0\x9f\x98\x80ok\xc0\xaf", t++, one_id);
-	for (i = 0; i < 30; i++)
-		rec_sample(&d, BASE_TYPE, 0x401000 + 32 * (i % 5), 100 * (1 + i % 3),
-			   100 * (1 + i % 3), t++, one_id, 0);
+	/* A folded line's separators: a newline and a ';'. */
+	rec_comm(&d, 400, 400, "two\nli;nes", t++, one_id);
+	for (i = 0; i < 40; i++)
+		rec_sample(&d, BASE_TYPE, 0x401000 + 32 * (i % 5), 100 * (1 + i % 4),
+			   100 * (1 + i % 4), t++, one_id, 0);
 	write_file(path, &e, 1, &d, 0, 0);
 	free(d.p);
 }

@@ -54,6 +54,7 @@ void test_gunzip_buf(void);
 void test_sort_runs(void);
 void test_round_u64(void);
 void test_json_double(void);
+void test_utf8_clean(void);
 void test_u64_index(void);
 void test_sort_u64(void);
 void test_introsort(void);
@@ -150,6 +151,7 @@ static const struct unit_test tests[] = {
 	{ "sort_runs", test_sort_runs },
 	{ "round_u64", test_round_u64 },
 	{ "json_double", test_json_double },
+	{ "utf8_clean", test_utf8_clean },
 	{ "u64_index", test_u64_index },
 	{ "sort_u64", test_sort_u64 },
 	{ "introsort", test_introsort },

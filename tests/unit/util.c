@@ -381,6 +381,41 @@ void test_json_double(void)
 }
 
 /*
+ * utf8_clean: well-formed text (up to U+10FFFF) is left alone (NULL);
+ * each byte of a stray continuation, a cut sequence, an overlong form, a
+ * surrogate or a code past U+10FFFF becomes U+FFFD, the rest kept.
+ */
+void test_utf8_clean(void)
+{
+	static const char *const good[] = {
+		"", "plain", "caf\xc3\xa9", "\xe2\x82\xac", "\xef\xbf\xbf", "\xf0\x9f\x98\x80",
+		"\xf4\x8f\xbf\xbf", "\x01\x7f",
+	};
+	static const struct { const char *in, *out; } bad[] = {
+		{ "hot\xecloop", "hot" UTF8_REPLACEMENT "loop" },
+		{ "\x80", UTF8_REPLACEMENT },
+		{ "a\xe2\x82", "a" UTF8_REPLACEMENT UTF8_REPLACEMENT },
+		{ "\xc0\xaf", UTF8_REPLACEMENT UTF8_REPLACEMENT },
+		{ "\xed\xa0\x80x", UTF8_REPLACEMENT UTF8_REPLACEMENT UTF8_REPLACEMENT "x" },
+		{ "\xf4\x90\x80\x80", UTF8_REPLACEMENT UTF8_REPLACEMENT UTF8_REPLACEMENT
+					 UTF8_REPLACEMENT },
+		{ "\xff\xc3\xa9\xfe", UTF8_REPLACEMENT "\xc3\xa9" UTF8_REPLACEMENT },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(utf8_clean(good[i]) == NULL);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *c = utf8_clean(bad[i].in);
+
+		CHECK(c != NULL);
+		if (c)
+			CHECK_STR(c, bad[i].out);
+		free(c);
+	}
+}
+
+/*
  * u64_index: keys numbered in the order they first came, found again
  * (UINT64_MAX among them), absent ones not, over many growths; the keys
  * differ only above bit 40, where a table indexed by the low bits would
