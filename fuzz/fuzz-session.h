@@ -4,12 +4,14 @@
 
 /*
  * A report's whole path over one opened data file: session, machine
- * model, rows with call paths, and the text and JSON output.
+ * model, rows with call paths, the text and JSON output, and the
+ * exports (folded stacks, the SVG flame graph, pprof) of its stacks.
  */
 #include "fuzz/fuzz.h"
 #include "ui/stdio.h"
 #include "util/callchain.h"
 #include "util/err.h"
+#include "util/export.h"
 #include "util/hist.h"
 #include "util/read-values.h"
 #include "util/session.h"
@@ -18,6 +20,8 @@ struct fuzz_report {
 	struct perf_tool tool;
 	struct hists hists;
 	struct read_values reads;	/* report -T's */
+	struct flame flame;
+	struct pprof *pprof;
 	struct callchain_frame frames[CALLCHAIN_MAX_FRAMES];
 };
 
@@ -27,14 +31,29 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 {
 	struct fuzz_report *rep = (struct fuzz_report *)tool;
 	struct hist_entry *he = hists__add(&rep->hists, al, sample->period);
+	const char *comm = al->thread ? al->thread->comm : ":-1";
+	struct pprof_labels l = {
+		.comm = comm, .pid = (s32)sample->pid, .tid = (s32)sample->tid,
+		.guest = al->machine ? al->machine->name : "host",
+		.vcpu = al->thread ? al->thread->vcpu : -1, .mode = "fuzz",
+	};
+	size_t n = 0;
 
-	(void)evsel;
 	if (sample->callchain_nr || sample->user_stack_size) {
-		size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-						       CALLCHAIN_MAX_FRAMES);
-
+		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
+						CALLCHAIN_MAX_FRAMES);
 		callchain__add(hist_entry__callchain_p(he), rep->frames, n, sample->period);
 	}
+	if (!n) {
+		/* The sample's own frame, as report takes it without a chain. */
+		rep->frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
+							   .addr = al->sym ? 0 : al->addr,
+							   .ip = sample->ip };
+		n = 1;
+	}
+	flame__add(&rep->flame, comm, rep->frames, n, 1);
+	pprof__add(rep->pprof, evsel->idx, evsel->name ? evsel->name : "fuzz", sample->period,
+		   rep->frames, n, &l);
 	return 0;
 }
 
@@ -69,6 +88,7 @@ static inline void fuzz_report(struct perf_data *data)
 	rep.hists.table_collapse = fuzz_report_sort % 3 == 2;
 	rep.tool.sample = fuzz_report_sample;
 	rep.tool.read = fuzz_report_read;
+	rep.pprof = pprof__new();
 	s = session__new(data, &rep.tool, NULL, &err);
 	if (s) {
 		/* The host's kernel symbols: none (no /proc/kallsyms per input). */
@@ -79,8 +99,13 @@ static inline void fuzz_report(struct perf_data *data)
 		hists__fprintf_json(&rep.hists, "fuzz", &opts, fuzz_null());
 		perf_data__fprintf_header(data, fuzz_null());
 		read_values__fprintf(&rep.reads, fuzz_null());
+		flame__fprintf_folded(&rep.flame, fuzz_null());
+		flame__write_svg(&rep.flame, "/dev/null", "fuzz");
+		pprof__write(rep.pprof, "/dev/null", 0, 0);
 		session__delete(s);
 	}
+	pprof__delete(rep.pprof);
+	flame__exit(&rep.flame);
 	hists__exit(&rep.hists);
 	read_values__exit(&rep.reads);
 }

@@ -343,7 +343,8 @@ int flame__fprintf_folded(const struct flame *fl, FILE *fp)
 	size_t i;
 
 	folded_collect(fl, &out);
-	qsort(out.lines, out.nr, sizeof(*out.lines), line_cmp);
+	if (out.nr)	/* none: lines is NULL, which qsort must not get */
+		qsort(out.lines, out.nr, sizeof(*out.lines), line_cmp);
 	for (i = 0; i < out.nr; i++) {
 		u64 count = out.lines[i].count;
 

@@ -64,6 +64,9 @@ struct pprof *pprof__new(void)
 	struct pprof *p = xzalloc(sizeof(*p));
 
 	str_set__add(&p->strings, "");
+	/* key_printf's room, never NULL: no arithmetic on a null pointer. */
+	p->key_alloc = 256;
+	p->key = xmalloc(p->key_alloc);
 	return p;
 }
 
