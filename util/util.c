@@ -333,7 +333,6 @@ size_t utf8_seq_len(const unsigned char *s)
 	return n;
 }
 
-
 char *utf8_clean(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
