@@ -70,18 +70,9 @@ struct pprof *pprof__new(void)
 	return p;
 }
 
-/*
- * @s's place in the string table. profile.proto's strings are UTF-8, and
- * readers that check (protobuf's own, for proto3) refuse a profile with
- * one stray byte: names from the data go in with such bytes as U+FFFD.
- */
 static u32 str_id(struct pprof *p, const char *s)
 {
-	char *clean = utf8_clean(s ? s : "");
-	u32 id = str_set__add(&p->strings, clean ? clean : s ? s : "");
-
-	free(clean);
-	return id;
+	return str_set__add(&p->strings, s ? s : "");
 }
 
 static u64 mapping_id(struct pprof *p, const struct dso *dso)
@@ -288,6 +279,7 @@ int pprof__write(struct pprof *p, const char *path, u64 time_ns, u64 duration_ns
 	u32 k_comm, k_pid, k_tid, k_guest, k_vcpu, k_mode, u_count;
 	size_t nv = 1 + p->nr_events, i, j, len;
 	u8 *buf = NULL;
+	char **table = NULL;	/* the string table, cleaned */
 	gzFile gz;
 	int ret = 0;
 
@@ -396,7 +388,19 @@ int pprof__write(struct pprof *p, const char *path, u64 time_ns, u64 duration_ns
 		prof.sample[i] = ps;
 	}
 	prof.n_sample = p->nr_samples;
-	prof.string_table = p->strings.strs;
+	/*
+	 * profile.proto's strings are UTF-8, and readers that check
+	 * (protobuf's own, for proto3) refuse a profile with one stray byte:
+	 * names from the data go out with such bytes as U+FFFD, each
+	 * distinct string cleaned once, here.
+	 */
+	table = xmalloc((p->strings.nr ? p->strings.nr : 1) * sizeof(*table));
+	for (i = 0; i < p->strings.nr; i++) {
+		table[i] = utf8_clean(p->strings.strs[i]);
+		if (!table[i])
+			table[i] = p->strings.strs[i];
+	}
+	prof.string_table = table;
 	prof.n_string_table = p->strings.nr;
 
 	len = perftools__profiles__profile__get_packed_size(&prof);
@@ -413,6 +417,10 @@ int pprof__write(struct pprof *p, const char *path, u64 time_ns, u64 duration_ns
 		ret = -EIO;
 out:
 	free(buf);
+	for (i = 0; table && i < p->strings.nr; i++)
+		if (table[i] != p->strings.strs[i])
+			free(table[i]);
+	free(table);
 	for (i = 0; i < prof.n_sample; i++) {
 		for (j = 0; j < samples[i].n_label; j++)
 			free(samples[i].label[j]);
