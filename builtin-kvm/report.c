@@ -785,9 +785,7 @@ static size_t report__guest_stack(struct callchain_frame *frames, size_t n,
 	if (k == CALLCHAIN_MAX_FRAMES)
 		k--;
 	memmove(frames + 1, frames, k * sizeof(*frames));
-	frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
-					      .addr = al->sym ? 0 : al->addr, .ip = sample->ip,
-					      .level = al->level, .cpumode = al->cpumode };
+	frames[0] = addr_location__frame(al, sample->ip);
 	return k + 1;
 }
 
@@ -1154,9 +1152,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	if (stacks) {
 		/* As perf script: without callchains, the sample's own frame. */
 		if (!(evsel->attr.sample_type & PERF_SAMPLE_CALLCHAIN)) {
-			rep->frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
-								   .addr = al->sym ? 0 : al->addr,
-								   .ip = sample->ip };
+			rep->frames[0] = addr_location__frame(al, sample->ip);
 			n = 1;
 		} else if (cpumode__is_guest(sample->cpumode)) {
 			n = report__guest_stack(rep->frames, n, al, sample);

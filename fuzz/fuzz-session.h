@@ -46,9 +46,7 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 	}
 	if (!n) {
 		/* The sample's own frame, as report takes it without a chain. */
-		rep->frames[0] = (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
-							   .addr = al->sym ? 0 : al->addr,
-							   .ip = sample->ip };
+		rep->frames[0] = addr_location__frame(al, sample->ip);
 		n = 1;
 	}
 	flame__add(&rep->flame, comm, rep->frames, n, 1);

@@ -184,6 +184,14 @@ struct addr_location {
 	u64 time;
 };
 
+/** addr_location__frame - the frame of a sample at @ip resolved as @al (its own, no caller's). */
+static inline struct callchain_frame addr_location__frame(const struct addr_location *al, u64 ip)
+{
+	return (struct callchain_frame){ .dso = al->dso, .sym = al->sym,
+					 .addr = al->sym ? 0 : al->addr, .ip = ip,
+					 .level = al->level, .cpumode = al->cpumode };
+}
+
 void machines__init(struct machines *m, const struct perf_data *data);
 void machines__exit(struct machines *m);
 
