@@ -359,7 +359,8 @@ static double row_value(const struct diff *d, const struct diff_row *r, int i)
 	case COMPUTE_RATIO:
 		return (double)r->period[i] / (double)(r->period[0] ? r->period[0] : 1);
 	case COMPUTE_WDIFF:
-		return (double)((s64)r->period[i] * d->w2 - (s64)r->period[0] * d->w1);
+		/* in 64 bits, wrapping as perf's does on huge periods or weights */
+		return (double)(s64)(r->period[i] * (u64)d->w2 - r->period[0] * (u64)d->w1);
 	default:
 		return share(d, r, i) - (r->has[0] ? share(d, r, 0) : 0);
 	}

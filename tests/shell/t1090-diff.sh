@@ -50,6 +50,8 @@ same "-c delta" -c delta "$P1" "$P2"
 same "-c ratio" -c ratio "$P1" "$P2"
 same "-c wdiff" -c wdiff:1,2 "$P1" "$P2"
 same "-c wdiff negative" -c wdiff:3,-1 "$P2" "$P3"
+# weights at the ends of 64 bits: the products wrap, as perf's do (no overflow trap under UBSan)
+same "-c wdiff huge" -c wdiff:9223372036854775807,-9223372036854775807 "$P1" "$P2"
 same "-t" -t '|' "$P1" "$P2"
 same "-c ratio -t" -c ratio -t ';' "$P1" "$P3"
 same "--sort comm,dso,sym" -s comm,dso,sym "$P1" "$P2"
