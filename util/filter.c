@@ -278,7 +278,7 @@ static int pct_slash(char *s, struct time_range *r, u64 first, u64 last)
 	n = strtol(slash + 1, &end, 10);
 	if (errno || *end || p <= 0.0)
 		return -EINVAL;
-	return set_pct_range(r, p * (double)(n - 1), p * (double)n, first, last);
+	return set_pct_range(r, p * ((double)n - 1.0), p * (double)n, first, last);
 }
 
 /* "A%-B%". */

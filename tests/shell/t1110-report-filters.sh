@@ -102,6 +102,8 @@ expect_clean_error "--time 2,1" $PMUKVM report -i "$f" --stdio --time 2,1
 expect_clean_error "--time 1,2,3" $PMUKVM report -i "$f" --stdio --time 1,2,3
 expect_clean_error "--time 10%x" $PMUKVM report -i "$f" --stdio --time 10%x
 expect_clean_error "--time 0%-10%,30%" $PMUKVM report -i "$f" --stdio --time 0%-10%,30%
+expect_clean_error "--time 10%/LONG_MIN" $PMUKVM report -i "$f" --stdio --time 10%/-9223372036854775808
+expect_clean_error "--time 10%/0" $PMUKVM report -i "$f" --stdio --time 10%/0
 expect_clean_error "--cpu 2-1" $PMUKVM report -i "$f" --stdio -C 2-1
 expect_clean_error "--cpu 99999" $PMUKVM report -i "$f" --stdio --cpu 99999
 # the first CPU number past the file's (nrcpus avail, the machine's
