@@ -182,7 +182,12 @@ build/tools/%: tests/tools/%.cc
 
 $(BUILD)/fuzz-replay/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay/replay.o $(BUILD)/libpmukvm.a
 	$(Q)mkdir -p $(dir $@)
-	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PMUKVM_LIBS) $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) \
+		$(PMUKVM_LIBS) $(LDLIBS)
+
+# The diff harness runs the command itself.
+$(BUILD)/fuzz-replay/diff: $(BUILD)/builtin-kvm/diff.o
+build-fuzz/fuzz/diff: build-fuzz/builtin-kvm/diff.o
 
 # libFuzzer builds: clang, the engine instrumented too, in build-fuzz/.
 # `make fuzz [FUZZ=name...] [FUZZ_SECONDS=N]` runs each harness N seconds
@@ -212,7 +217,8 @@ build-fuzz/libpmukvm.a: $(ENGINE_SRC:%.c=build-fuzz/%.o) build-fuzz/gen/profile.
 	$(call quiet,AR,$@)ar rcs $@ $^
 
 build-fuzz/fuzz/%: build-fuzz/fuzz/%.o build-fuzz/libpmukvm.a
-	$(call quiet,LD,$@)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PMUKVM_LIBS)
+	$(call quiet,LD,$@)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ \
+		$(filter %.o,$^) $(filter %.a,$^) $(PMUKVM_LIBS)
 
 fuzz: $(FUZZ:%=build-fuzz/fuzz/%)
 	./fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)

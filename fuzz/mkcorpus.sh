@@ -96,6 +96,20 @@ for bit in range(256):
             open(sys.argv[2], 'wb').write(d[off:off + size])
         i += 1
 PY
+# diff: pairs of the data files, each input the baseline's length (u32,
+# little-endian), the baseline, the newer file, and a byte that picks
+# diff's form (fuzz/diff.c).
+mkdir -p "$out/diff"
+python3 - "$out/data-file" "$out/diff" <<'PY'
+import struct, sys
+src, dst = sys.argv[1:]
+pairs = [('perf-fp', 'perf-g'), ('pmukvm', 'pmukvm-g'), ('guest', 'guest'),
+         ('perf-g', 'pmukvm-g'), ('comm-bad', 'perf-fp'), ('perf-group', 'perf-sample-read')]
+for form, (a, b) in enumerate(pairs):
+    A = open(f'{src}/{a}', 'rb').read()
+    B = open(f'{src}/{b}', 'rb').read()
+    open(f'{dst}/{a}-{b}', 'wb').write(struct.pack('<I', len(A)) + A + B + bytes([form]))
+PY
 # Guest memory: RAM with a kernel image, its kallsyms tables, page tables
 # and a module list, and the BTF it describes struct module with.
 mkdir -p "$out/guestmem"
