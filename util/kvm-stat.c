@@ -308,6 +308,9 @@ static void free_rows(struct kvm_stat *ks)
 		}
 		ks->buckets[i] = NULL;
 	}
+	free(ks->keys);
+	ks->keys = NULL;
+	ks->keys_size = ks->nr_index = 0;
 	for (i = 0; i < ks->grows_size; i++)
 		if (ks->grows[i]) {
 			free(ks->grows[i]->durs);
@@ -675,23 +678,43 @@ static void table_put(void ***tab, size_t *size, size_t *used, void *item,
 	(*used)++;
 }
 
+/*
+ * The tables' hashes are keyed (hash_bytes): tids, exit keys (MMIO
+ * addresses, ports, MSRs) and pids come from the file, and must not
+ * choose the slots (a fixed mixer can be inverted: keys made to share a
+ * slot turn each lookup into a walk of all of them).
+ */
+static u64 row_hash(u64 key, u64 info, s32 pid)
+{
+	const u64 v[3] = { key, info, (u64)(u32)pid };
+
+	return hash_bytes(v, sizeof(v));
+}
+
 static u64 thread_hash(const void *p)
 {
-	return mix64(((const struct kvm_thread *)p)->tid);
+	return hash_u64(((const struct kvm_thread *)p)->tid);
+}
+
+static u64 key_hash(const void *p)
+{
+	const struct kvm_stat_row *r = p;
+
+	return row_hash(r->key, r->info, -1);
 }
 
 static u64 grow_hash(const void *p)
 {
 	const struct kvm_stat_row *r = p;
 
-	return mix64(r->key ^ mix64(r->info ^ ((u64)(u32)r->pid << 32)));
+	return row_hash(r->key, r->info, r->pid);
 }
 
 static u64 srow_hash(const void *p)
 {
 	const struct kvm_stat_sym_row *r = p;
 
-	return mix64((u64)(uintptr_t)r->id ^ ((u64)(u32)r->pid << 40));
+	return row_hash((u64)(uintptr_t)r->id, 0, r->pid);
 }
 
 static struct kvm_thread *findnew_thread(struct kvm_stat *ks, u32 pid, u32 tid)
@@ -700,7 +723,7 @@ static struct kvm_thread *findnew_thread(struct kvm_stat *ks, u32 pid, u32 tid)
 
 #define THREAD_IS(x) ((x)->tid == tid)
 	if (ks->threads_size) {
-		TABLE_FIND(ks->threads, ks->threads_size, mix64(tid), THREAD_IS, t);
+		TABLE_FIND(ks->threads, ks->threads_size, hash_u64(tid), THREAD_IS, t);
 		if (t)
 			return t;
 	}
@@ -715,22 +738,32 @@ static struct kvm_thread *findnew_thread(struct kvm_stat *ks, u32 pid, u32 tid)
 	return t;
 }
 
-/* perf's find_create_kvm_event: bucket key & 4095, the newest first. */
+/*
+ * perf's find_create_kvm_event: bucket key & 4095, the newest first (the
+ * order perf's table is printed in). A row is found by the keyed index:
+ * keys of one bucket (MMIO addresses of one page offset) are not walked.
+ */
 static struct kvm_stat_row *findnew_row_slow(struct kvm_stat *ks, u64 key, u64 info)
 {
 	struct kvm_stat_row **head = &ks->buckets[key & 4095], *r;
 
-	for (r = *head; r; r = r->hnext)
-		if (r->key == key && r->info == info)
+#define KEY_IS(x) ((x)->key == key && (x)->info == info)
+	if (ks->keys_size) {
+		TABLE_FIND(ks->keys, ks->keys_size, row_hash(key, info, -1), KEY_IS, r);
+		if (r)
 			return r;
+	}
+#undef KEY_IS
 	r = xcalloc(1, sizeof(*r));
 	r->key = key;
 	r->info = info;
 	r->pid = -1;
-	r->seq = ks->nr_keys++;
+	r->seq = ks->nr_keys;
 	stats_init(&r->st);
 	r->hnext = *head;
 	*head = r;
+	table_put((void ***)&ks->keys, &ks->keys_size, &ks->nr_index, r, key_hash);
+	ks->nr_keys++;
 	return r;
 }
 
@@ -750,7 +783,7 @@ static struct kvm_stat_row *findnew_grow(struct kvm_stat *ks, s32 pid, u64 key, 
 
 #define GROW_IS(x) ((x)->key == key && (x)->info == info && (x)->pid == pid)
 	if (ks->grows_size) {
-		TABLE_FIND(ks->grows, ks->grows_size, grow_hash(&probe), GROW_IS, r);
+		TABLE_FIND(ks->grows, ks->grows_size, row_hash(key, info, pid), GROW_IS, r);
 		if (r)
 			return r;
 	}

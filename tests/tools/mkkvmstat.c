@@ -34,6 +34,9 @@
  *     --vendor V       intel (default: VMX exit reasons) or amd (SVM)
  *     --cpuid S        write S as the CPUID feature instead
  *     --all-reasons    one exit of every code 0..80 (VMX) besides the mix
+ *     --mmio-pages     each kvm_mmio exit at a page of its own (gpa 3 GiB
+ *                      and up, 4 KiB apart): as many MMIO keys as exits,
+ *                      all in one of perf's 4096 key buckets (key & 4095)
  *     --no-kvm         only the dummy event: a file without kvm events
  *     --jump NS        halfway through, every clock jumps NS ahead (times
  *                      far apart in one file)
@@ -333,6 +336,8 @@ static const u32 msrs[] = { 0x6e0, 0x830, 0x838, 0x1b, 0x10, 0x4b564d02, 0xc0000
 
 /* ------------------------------------------------------------ the simulation */
 
+static u64 mmio_pages_next;	/* --mmio-pages: the next page */
+
 struct vcpu {
 	u32 pid, tid, id;
 	u32 cpu;
@@ -342,6 +347,7 @@ struct vcpu {
 	u64 rip;
 	u32 mmio_read;		/* K_MMIO: 1 read, 0 write */
 	u32 key;
+	u64 gpa;		/* K_MMIO */
 	long pick;		/* the rip's function in picks[], -1 user space */
 };
 
@@ -359,7 +365,7 @@ struct opts {
 	const char *output, *kallsyms, *tracefs, *expect, *cpuid;
 	u64 exits, seed, jump;
 	u32 guests, vcpus, cpus;
-	bool amd, all_reasons, no_kvm, late;
+	bool amd, all_reasons, no_kvm, late, mmio_pages;
 };
 
 struct cpu_buf {
@@ -460,7 +466,7 @@ static void put_mmio(const struct vcpu *v, u32 type)
 	raw_common(t, raw, v->tid);
 	set_field(t, raw, "type", type);
 	set_field(t, raw, "len", 4);
-	set_field(t, raw, "gpa", gpas[v->key]);
+	set_field(t, raw, "gpa", v->gpa);
 	set_field(t, raw, "val", 0x42);
 	emit(TP_MMIO, v, v->t, HOST_IP(TP_MMIO), raw, t->size);
 }
@@ -555,6 +561,7 @@ static void step(struct guest *g, struct vcpu *v, const struct opts *o, bool las
 			break;
 		case K_MMIO:
 			v->key = (u32)rng_below(ARRAY_LEN(gpas));
+			v->gpa = o->mmio_pages ? 0xc0000000ull + (mmio_pages_next++ << 12) : gpas[v->key];
 			v->mmio_read = rng_below(3) == 0;
 			break;
 		case K_MSR_R:
@@ -903,7 +910,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mkkvmstat -o FILE --kallsyms K [--exits N] [--guests N] [--vcpus N]\n"
 		   "                 [--cpus N] [--seed N] [--vendor intel|amd] [--cpuid S]\n"
-		   "                 [--all-reasons] [--no-kvm] [--jump NS] [--late]\n"
+		   "                 [--all-reasons] [--mmio-pages] [--no-kvm] [--jump NS] [--late]\n"
 		   "                 [--tracefs DIR] [--expect FILE]\n");
 }
 
@@ -935,6 +942,7 @@ int main(int argc, char **argv)
 		{ "vendor", required_argument, NULL, 'e' },
 		{ "cpuid", required_argument, NULL, 'C' },
 		{ "all-reasons", no_argument, NULL, 'A' },
+		{ "mmio-pages", no_argument, NULL, 'P' },
 		{ "no-kvm", no_argument, NULL, 'N' },
 		{ "late", no_argument, NULL, 'L' },
 		{ "jump", required_argument, NULL, 'J' },
@@ -966,6 +974,7 @@ int main(int argc, char **argv)
 			break;
 		case 'C': o.cpuid = optarg; break;
 		case 'A': o.all_reasons = true; break;
+		case 'P': o.mmio_pages = true; break;
 		case 'N': o.no_kvm = true; break;
 		case 'L': o.late = true; break;
 		case 'J': o.jump = num("--jump", optarg, 1, 1ull << 62); break;
