@@ -150,6 +150,8 @@ void symtab__init(struct symtab *tab)
  */
 struct sym_memo {
 	size_t mask;
+	u64 a;			/* memo_hash's multiplier: odd, drawn per memo */
+	unsigned shift;		/* 64 - log2(mask + 1) */
 	struct sym_memo *old;
 	u64 slot[];		/* 0, or (index + 1) << 32 | the symbol's offset in the room */
 };
@@ -1089,9 +1091,16 @@ static void keep(struct symtab *tab, const struct cand *c, size_t out)
  */
 #define PACKED_MADE	(2 * sizeof(struct symbol))	/* the symbol and the next start */
 
-static inline u32 memo_hash(u32 i)
+/*
+ * Multiply-shift (Dietzfelbinger) under a random odd multiplier: the top
+ * bits of a * i. The indices memoized are the symbols a file's samples
+ * hit, so a fixed function would let a file (and a guest's kallsyms)
+ * pick symbols of one slot; with @a unknown, any two share a slot with
+ * probability 2 / (mask + 1).
+ */
+static inline size_t memo_hash(const struct sym_memo *m, u32 i)
 {
-	return i * 2654435761u;
+	return (size_t)(((u64)i * m->a) >> m->shift);
 }
 
 /* The symbol made for index @i, or NULL. Without the lock: on every lookup. */
@@ -1103,7 +1112,7 @@ static inline __attribute__((always_inline)) const struct symbol *memo_get(const
 
 	if (!m)
 		return NULL;
-	for (h = memo_hash(i) & m->mask; (v = __atomic_load_n(&m->slot[h], __ATOMIC_ACQUIRE));
+	for (h = memo_hash(m, i); (v = __atomic_load_n(&m->slot[h], __ATOMIC_ACQUIRE));
 	     h = (h + 1) & m->mask)
 		if (v >> 32 == (u64)i + 1)
 			return (const struct symbol *)(lz->room + (u32)v);
@@ -1112,7 +1121,7 @@ static inline __attribute__((always_inline)) const struct symbol *memo_get(const
 
 static void memo_insert(struct sym_memo *m, u64 v)
 {
-	size_t h = memo_hash((u32)((v >> 32) - 1)) & m->mask;
+	size_t h = memo_hash(m, (u32)((v >> 32) - 1));
 
 	while (m->slot[h])
 		h = (h + 1) & m->mask;
@@ -1131,6 +1140,8 @@ static void memo_put(struct symtab_lazy *lz, u32 i, u32 off)
 
 		n = xcalloc(1, sizeof(*n) + ncap * sizeof(n->slot[0]));
 		n->mask = ncap - 1;
+		n->a = hash_u64((uintptr_t)n) | 1;
+		n->shift = 64 - (unsigned)__builtin_ctzll((u64)ncap);
 		n->old = m;
 		for (h = 0; h < cap; h++)
 			if (m->slot[h])
