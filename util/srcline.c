@@ -179,6 +179,18 @@ static const char *dwarf_srcline(struct srcline_cache *c, struct srcline_dso *d,
 	return intern(c, buf);
 }
 
+/*
+ * Keyed (hash_bytes): addresses come from the file. A fixed multiplier's
+ * middle bits ignore the address's high bits, so addresses that differ
+ * only there would share one chain.
+ */
+static size_t slot_of(const struct srcline_cache *c, const struct dso *dso, u64 addr)
+{
+	const u64 k[2] = { (uintptr_t)dso, addr };
+
+	return (size_t)hash_bytes(k, sizeof(k)) & (c->nr_slots - 1);
+}
+
 static void slots_grow(struct srcline_cache *c)
 {
 	struct srcline_slot *old = c->slots;
@@ -191,8 +203,7 @@ static void slots_grow(struct srcline_cache *c)
 
 		if (!old[i].text)
 			continue;
-		j = (size_t)((((uintptr_t)old[i].dso >> 4) ^ old[i].addr) * 0x9e3779b97f4a7c15ull
-			     >> 20) & (c->nr_slots - 1);
+		j = slot_of(c, old[i].dso, old[i].addr);
 		while (c->slots[j].text)
 			j = (j + 1) & (c->nr_slots - 1);
 		c->slots[j] = old[i];
@@ -238,8 +249,7 @@ const char *srcline__get(struct srcline_cache *c, const struct addr_location *al
 		return intern(c, "??:0");
 	if (2 * (c->used + 1) > c->nr_slots)
 		slots_grow(c);
-	j = (size_t)((((uintptr_t)dso >> 4) ^ addr) * 0x9e3779b97f4a7c15ull >> 20) &
-	    (c->nr_slots - 1);
+	j = slot_of(c, dso, addr);
 	for (; c->slots[j].text; j = (j + 1) & (c->nr_slots - 1))
 		if (c->slots[j].dso == dso && c->slots[j].addr == addr)
 			return c->slots[j].text;

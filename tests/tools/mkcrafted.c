@@ -24,6 +24,9 @@
  *   threads N           N threads (tids k << 12), a COMM and a sample each
  *   build-ids N M       N BUILD_ID entries (distinct files) and M mmaps
  *                       of other files, a sample in each
+ *   high-addrs N        one process, one map of 2^62 bytes, N samples
+ *                       whose offsets in it differ only above bit 44 (a
+ *                       fixed multiplier's middle bits do not see them)
  *   comm-bad            comms and a file name that are not UTF-8, a comm
  *                       with quotes, backslashes and control bytes, one
  *                       with a newline and a ';'
@@ -554,6 +557,22 @@ static void shape_build_ids(const char *path, u32 n, u32 m)
 	free(d.p);
 }
 
+static void shape_high_addrs(const char *path, u32 n)
+{
+	struct event e = one_event(BASE_TYPE);
+	struct buf d = { 0 };
+	u64 t = 10, start = 0x100000;
+	u32 i;
+
+	rec_comm(&d, 100, 100, "high", t++, one_id);
+	rec_mmap(&d, 100, start, 1ull << 62, "/nonexistent/crafted/high.so", t++, one_id);
+	for (i = 0; i < n; i++)
+		rec_sample(&d, BASE_TYPE, start + ((u64)(i + 1) << 44) + 0x40, 100, 100, t++,
+			   one_id, 0);
+	write_file(path, &e, 1, &d, 0, 0);
+	free(d.p);
+}
+
 static void shape_comm_bad(const char *path)
 {
 	struct event e = one_event(BASE_TYPE);
@@ -987,6 +1006,8 @@ int main(int argc, char **argv)
 		shape_build_ids(path, n ? (u32)n : 200000, m ? (u32)m : 20000);
 	else if (!strcmp(shape, "comm-bad"))
 		shape_comm_bad(path);
+	else if (!strcmp(shape, "high-addrs"))
+		shape_high_addrs(path, n ? (u32)n : 100000);
 	else if (!strcmp(shape, "huge") && argc > 3)
 		shape_huge(path, argv[3]);
 	else if (!strcmp(shape, "late-maps"))
