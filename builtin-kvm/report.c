@@ -958,6 +958,21 @@ static __attribute__((noinline)) bool report__graph_held(struct report *rep,
 }
 
 /*
+ * The sample's callchain into rep->frames: as perf keeps a chain longer
+ * than CALLCHAIN_MAX_FRAMES, its first frames for callee order and its
+ * outermost for caller order (-g caller, --children).
+ */
+static size_t report__resolve(struct report *rep, struct session *session,
+			      const struct perf_sample *sample)
+{
+	if (rep->sopts.cg.order == ORDER_CALLER)
+		return machines__resolve_callchain_outermost(&session->machines, sample,
+							     rep->frames, CALLCHAIN_MAX_FRAMES);
+	return machines__resolve_callchain(&session->machines, sample, rep->frames,
+					   CALLCHAIN_MAX_FRAMES);
+}
+
+/*
  * report -g's samples where each only adds to its row and that row's
  * call paths (no --children, filters, stacks or shadow rows: see
  * report__graph_plain). The host's kallsyms is read beside meanwhile, as
@@ -974,8 +989,7 @@ static int report_sample_graph(struct perf_tool *tool, struct session *session,
 	size_t n = 0, i;
 
 	if (sample->callchain_nr || sample->user_stack_size)
-		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-						CALLCHAIN_MAX_FRAMES);
+		n = report__resolve(rep, session, sample);
 	if (__builtin_expect(session->machines.host.ks_job != NULL, 0)) {
 		bool held = al->held;
 
@@ -1062,8 +1076,7 @@ static struct callchain_frame *report__root_path(struct report *rep, long root, 
 static size_t report__frames(struct report *rep, struct session *session,
 			     const struct perf_sample *sample)
 {
-	size_t n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-					       CALLCHAIN_MAX_FRAMES);
+	size_t n = report__resolve(rep, session, sample);
 
 	return rep->hide_unresolved ? frames_resolved(rep->frames, n) : n;
 }
@@ -1691,8 +1704,11 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	}
 	if (rep.mmaps)
 		rep.tasks = true;
-	if (rep.max_stack > CALLCHAIN_MAX_FRAMES)
+	if (rep.max_stack > CALLCHAIN_MAX_FRAMES) {
+		pr_warning("--max-stack %zu: pmukvm keeps at most %d frames of a callchain, "
+			   "perf up to %zu", rep.max_stack, CALLCHAIN_MAX_FRAMES, rep.max_stack);
 		rep.max_stack = CALLCHAIN_MAX_FRAMES;
+	}
 	demangle_conf.user = rep.demangle;
 	srcline_full_path = rep.full_source_path;
 	if (rep.demangle_kernel)

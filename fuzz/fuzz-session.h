@@ -16,6 +16,14 @@
 #include "util/read-values.h"
 #include "util/session.h"
 
+/*
+ * The sort the next fuzz_report takes, set by the harness from the input
+ * (its size modulo 3): the keys' order, or a sym key with no dso key
+ * before it, whose rows of equal share take perf's table order (with a
+ * second, collapsing table for comm,sym).
+ */
+static int fuzz_report_sort;
+
 struct fuzz_report {
 	struct perf_tool tool;
 	struct hists hists;
@@ -40,8 +48,12 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 	size_t n = 0;
 
 	if (sample->callchain_nr || sample->user_stack_size) {
-		n = machines__resolve_callchain(&session->machines, sample, rep->frames,
-						CALLCHAIN_MAX_FRAMES);
+		/* caller order's cut (the outermost frames) on one sort in three */
+		n = fuzz_report_sort % 3 == 1 ?
+			machines__resolve_callchain_outermost(&session->machines, sample,
+							      rep->frames, CALLCHAIN_MAX_FRAMES) :
+			machines__resolve_callchain(&session->machines, sample, rep->frames,
+						    CALLCHAIN_MAX_FRAMES);
 		callchain__add(hist_entry__callchain_p(he), rep->frames, n, sample->period);
 	}
 	if (!n) {
@@ -55,13 +67,6 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 	return 0;
 }
 
-/*
- * The sort the next fuzz_report takes, set by the harness from the input
- * (its size modulo 3): the keys' order, or a sym key with no dso key
- * before it, whose rows of equal share take perf's table order (with a
- * second, collapsing table for comm,sym).
- */
-static int fuzz_report_sort;
 
 static int fuzz_report_read(struct perf_tool *tool, struct evsel *evsel, u32 pid, u32 tid,
 			    u64 value)

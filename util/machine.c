@@ -962,17 +962,23 @@ static __attribute__((noinline)) size_t unwind_frames(struct machines *m,
 	return nu;
 }
 
-size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
-				   struct callchain_frame *frames, size_t max)
+static size_t resolve_callchain(struct machines *m, const struct perf_sample *s,
+				struct callchain_frame *frames, size_t max, bool outermost)
 {
 	u8 cpumode = s->cpumode;
-	size_t i, n = 0;
+	size_t i, n = 0, skip = 0;
 	/* --call-graph dwarf: the user part comes from unwinding the stack copy. */
 	bool unwind = s->user_regs && s->user_stack_size &&
 		      (s->cpumode == PERF_RECORD_MISC_USER || s->cpumode == PERF_RECORD_MISC_KERNEL);
 
 	if (!m->fcache)
 		m->fcache = xcalloc(FCACHE_SLOTS, sizeof(*m->fcache));
+	if (outermost && !unwind && s->callchain_nr > max) {
+		/* the frames before the outermost @max are passed over (their markers not) */
+		for (i = 0; i < s->callchain_nr; i++)
+			skip += s->callchain[i] < PERF_CONTEXT_MAX;
+		skip = skip > max ? skip - max : 0;
+	}
 	for (i = 0; i < s->callchain_nr && n < max; i++) {
 		u64 ip = s->callchain[i];
 
@@ -1008,10 +1014,26 @@ size_t machines__resolve_callchain(struct machines *m, const struct perf_sample 
 		}
 		if (unwind && cpumode == PERF_RECORD_MISC_USER)
 			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
 		frame_at(m, s, ip, cpumode, &frames[n++]);
 	}
 chain_done:
 	if (!unwind || n >= max)
 		return n;
 	return n + unwind_frames(m, s, frames + n, max - n);
+}
+
+size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
+				   struct callchain_frame *frames, size_t max)
+{
+	return resolve_callchain(m, s, frames, max, false);
+}
+
+size_t machines__resolve_callchain_outermost(struct machines *m, const struct perf_sample *s,
+					     struct callchain_frame *frames, size_t max)
+{
+	return resolve_callchain(m, s, frames, max, true);
 }

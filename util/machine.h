@@ -233,6 +233,14 @@ void machines__resolve_held_frames(struct machines *m, struct callchain_frame *f
  */
 size_t machines__resolve_callchain(struct machines *m, const struct perf_sample *s,
 				   struct callchain_frame *frames, size_t max);
+/*
+ * machines__resolve_callchain_outermost - the same, but where the chain
+ * holds more than @max frames, the outermost @max of them (still callee
+ * first): what perf keeps of a long chain for caller order (--max-stack,
+ * -g caller, --children). A DWARF-unwound chain is cut as the other.
+ */
+size_t machines__resolve_callchain_outermost(struct machines *m, const struct perf_sample *s,
+					     struct callchain_frame *frames, size_t max);
 
 /**
  * symbol__object_offset - hist_entry__object_offset for a row made now: @sym (a

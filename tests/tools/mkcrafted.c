@@ -880,8 +880,11 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 	struct event e[2] = { one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)),
 			      one_event(BASE_TYPE | (chains ? ST_CALLCHAIN : 0)) };
 	struct buf d = { 0 }, *bf = NULL;
-	char buf[4096], name[256], mname[300], *line;
-	u64 a, len, pgoff, time = 1, nr = 0, chain[128], id;
+	/* a record is at most 64 KiB: a chain of up to 8,000 entries */
+	static char buf[160000];
+	static u64 chain[8000];
+	char name[256], mname[300], *line;
+	u64 a, len, pgoff, time = 1, nr = 0, id;
 	unsigned pid, tid, ppid, ptid, cpu;
 	int used;
 
@@ -936,13 +939,18 @@ static void shape_kernel(const char *path, bool chains, u32 nr_ev)
 				  &used) == 4 ||
 			   sscanf(line, "gsample %" SCNx64 " %u %u %u%n", &a, &pid, &tid, &cpu,
 				  &used) == 4) {
-			const char *p = line + used;
+			char *p = line + used;
 			size_t k = 0;
-			int adv;
 
-			while (chains && k < 128 && sscanf(p, " %" SCNx64 "%n", &chain[k], &adv) == 1) {
+			/* strtoull: sscanf measures the whole rest of the line each call */
+			while (chains && k < ARRAY_LEN(chain)) {
+				char *end;
+
+				chain[k] = strtoull(p, &end, 16);
+				if (end == p)
+					break;
 				k++;
-				p += adv;
+				p = end;
 			}
 			rec_begin(&d, REC_SAMPLE, line[0] == 'u' ? USER : line[0] == 'g' ? GUEST_KERNEL :
 				  KERNEL);
