@@ -310,7 +310,7 @@ static void free_rows(struct kvm_stat *ks)
 	}
 	free(ks->keys);
 	ks->keys = NULL;
-	ks->keys_size = ks->nr_index = 0;
+	ks->keys_size = ks->nr_keys = 0;
 	for (i = 0; i < ks->grows_size; i++)
 		if (ks->grows[i]) {
 			free(ks->grows[i]->durs);
@@ -343,7 +343,6 @@ static void free_rows(struct kvm_stat *ks)
 	ks->sym_rows = NULL;
 	ks->vcpus = NULL;
 	ks->nr_rows = ks->nr_guest_rows = ks->nr_vcpus = 0;
-	ks->nr_keys = 0;
 	ks->total_count = ks->total_time = ks->nr_exits = 0;
 }
 
@@ -758,12 +757,11 @@ static struct kvm_stat_row *findnew_row_slow(struct kvm_stat *ks, u64 key, u64 i
 	r->key = key;
 	r->info = info;
 	r->pid = -1;
-	r->seq = ks->nr_keys;
+	r->seq = (u32)ks->nr_keys;
 	stats_init(&r->st);
 	r->hnext = *head;
 	*head = r;
-	table_put((void ***)&ks->keys, &ks->keys_size, &ks->nr_index, r, key_hash);
-	ks->nr_keys++;
+	table_put((void ***)&ks->keys, &ks->keys_size, &ks->nr_keys, r, key_hash);
 	return r;
 }
 

@@ -109,9 +109,8 @@ struct kvm_stat {
 	size_t nr_tps;
 	/* perf-layout rows: 4096 buckets, newest first, as perf keeps them. */
 	struct kvm_stat_row *buckets[4096];
-	u32 nr_keys;
 	struct kvm_stat_row **keys;	/* the same rows, found by key and info */
-	size_t keys_size, nr_index;
+	size_t keys_size, nr_keys;
 	/* per-guest rows */
 	struct kvm_stat_row **grows;
 	size_t grows_size, nr_grows;
