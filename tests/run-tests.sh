@@ -38,6 +38,12 @@ for t in tests/shell/t[0-9]*.sh; do
 	esac
 done
 echo
+# the end of each failed test's log again, last: a CI log shown by its
+# head and tail keeps the reason
+for name in "${failed[@]}"; do
+	[ "$name" = unit-tests ] && f=$log_dir/unit.log || f=$log_dir/$name.log
+	echo "--- end of $name:"; tail -n 15 "$f" | cut -c1-200 | sed 's/^/      /'
+done
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}  (logs in $log_dir)"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
