@@ -67,7 +67,6 @@ static int fuzz_report_sample(struct perf_tool *tool, struct session *session,
 	return 0;
 }
 
-
 static int fuzz_report_read(struct perf_tool *tool, struct evsel *evsel, u32 pid, u32 tid,
 			    u64 value)
 {

@@ -60,22 +60,6 @@ lines_same() {
 	echo "same: $(basename "$f") $*: $(wc -l <"$TMP/ours.out") lines"
 }
 
-# perf_keys_unique FILE ARGS...: perf report --stdio -q with ARGS (a flat
-# listing: -g none) prints each key once on FILE. perf 6.1 was seen once
-# in a CI run to print one unresolved address of a live -g recording as
-# two rows of one sample each (the same key, "[.] 0x00000000000007bd");
-# pmukvm prints one row of both. A recording where perf does so is no
-# oracle for exact comparisons: the tests that make their own recordings
-# take another one (said in the log).
-perf_keys_unique() {
-	local f=$1; shift
-	perf report -i "$f" --stdio -q "$@" 2>/dev/null | grep . |
-		sed -E 's/^ *([0-9.]+% +)+//' | sort | uniq -d >"$TMP/keys.dup"
-	[ -s "$TMP/keys.dup" ] || return 0
-	echo "note: perf report $* prints a key twice on $(basename "$f"): $(head -1 "$TMP/keys.dup")" >&"$LIB_LOG"
-	return 1
-}
-
 # record_g_pair: $TMP/g.data (pmukvm record -g) and $TMP/pg.data (perf
 # record -g) of mtwork (2 threads, 300 ms) at 999 Hz; $g names the first.
 record_g_pair() {

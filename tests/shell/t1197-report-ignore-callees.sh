@@ -55,21 +55,16 @@ same() { LINES_SOFT=1 lines_same "$@" || { rc=1; differed+="; $(basename "$1") $
 
 # Three sets of recordings at most: a set where any form differs is shown
 # and taken again. A difference that follows pmukvm's reading fails every
-# set; perf's own quirks on rare recordings (above) pass on the next.
+# set; perf's own quirks on rare recordings pass on the next (one seen in
+# CI: an unresolved address printed as two rows of one sample each, where
+# pmukvm prints one row of both).
 for round in 1 2 3; do
 	differed=
 	record_g_pair
-	# each recording taken again (four tries) where perf prints a key twice
-	for rec in "$PMUKVM cg" "perf pcg"; do
-		set -- $rec
-		for try in 1 2 3 4; do
-			$1 record -q -g -e cpu-clock -F 999 -o "$TMP/$2.data" -- "$TOOLS/cgphases" \
-				>/dev/null 2>&1 || fail "$1 record -g cgphases failed"
-			perf_keys_unique "$TMP/$2.data" --children --sort sym -g none &&
-				perf_keys_unique "$TMP/$2.data" --no-children --sort sym -g none && break
-			[ $try != 4 ] || fail "perf prints keys twice on four recordings of cgphases"
-		done
-	done
+	$PMUKVM record -q -g -e cpu-clock -F 999 -o "$TMP/cg.data" -- "$TOOLS/cgphases" \
+		>/dev/null 2>&1 || fail "pmukvm record -g cgphases failed"
+	perf record -q -g -e cpu-clock -F 999 -o "$TMP/pcg.data" -- "$TOOLS/cgphases" \
+		>/dev/null 2>&1 || fail "perf record -g cgphases failed"
 	compare_all && break
 	[ $round != 3 ] || fail "pmukvm and perf differ on three sets of recordings (differences above), last on: ${differed#; }"
 	echo "note: set $round of recordings: a form differs from perf's (above); recording again"
