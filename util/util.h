@@ -234,13 +234,17 @@ u64 str_hash(const char *s);
 /**
  * struct str_set - distinct strings, each copied once and numbered in the
  * order first seen (@strs[number]); found again through an open-addressing
- * table. Zero-initialized is empty.
+ * table. The copies are packed in blocks, freed with the set.
+ * Zero-initialized is empty.
  */
 struct str_set {
 	char **strs;
 	size_t nr, alloc;
 	u32 *slots;		/* number + 1; 0: empty */
 	size_t nr_slots;
+	char *block;		/* the newest block, its first bytes the one before's address */
+	char *block_next;	/* where the next copy goes, @block_left bytes free there */
+	size_t block_left;
 };
 
 /** str_set__add - the number of @s, a copy of it added if new. */

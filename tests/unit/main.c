@@ -56,6 +56,7 @@ void test_round_u64(void);
 void test_json_double(void);
 void test_utf8_clean(void);
 void test_u64_index(void);
+void test_str_set(void);
 void test_sort_u64(void);
 void test_introsort(void);
 void test_dlib(void);
@@ -153,6 +154,7 @@ static const struct unit_test tests[] = {
 	{ "json_double", test_json_double },
 	{ "utf8_clean", test_utf8_clean },
 	{ "u64_index", test_u64_index },
+	{ "str_set", test_str_set },
 	{ "sort_u64", test_sort_u64 },
 	{ "introsort", test_introsort },
 	{ "dlib", test_dlib },

@@ -443,3 +443,47 @@ void test_u64_index(void)
 	u64_index__exit(&x);
 	CHECK(x.nr == 0 && u64_index__find(&x, 0) == U64_INDEX_NONE);
 }
+
+/*
+ * str_set: strings numbered in the order they first came and found again
+ * with their copies intact, over many blocks; a string longer than a
+ * quarter of a block (its own block) between short ones leaves the
+ * short ones' block in use; the empty string; exit frees every block
+ * (ASan's leak check).
+ */
+void test_str_set(void)
+{
+	enum { N = 20000 };
+	struct str_set set = { 0 };
+	char s[64], *big = xmalloc(10000);
+	u32 i;
+	int bad = 0;
+
+	memset(big, 'x', 9999);
+	big[9999] = '\0';
+	CHECK(str_set__find(&set, "a") == -1);
+	for (i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "/nonexistent/crafted/map%u.so", i);
+		bad += str_set__add(&set, s) != (i <= N / 2 ? i : i + 1);
+		if (i == N / 2)
+			CHECK(str_set__add(&set, big) == N / 2 + 1);
+	}
+	CHECK(!bad);
+	CHECK(str_set__add(&set, "") == N + 1 && set.nr == N + 2);
+	for (i = 0; i < N; i++) {
+		u32 k = i <= N / 2 ? i : i + 1;
+
+		snprintf(s, sizeof(s), "/nonexistent/crafted/map%u.so", i);
+		bad += str_set__find(&set, s) != (long)k || strcmp(set.strs[k], s) ||
+		       str_set__add(&set, s) != k;
+	}
+	CHECK(!bad);
+	CHECK(!strcmp(set.strs[N / 2 + 1], big) && str_set__find(&set, big) == N / 2 + 1);
+	CHECK(set.strs[N + 1][0] == '\0' && str_set__find(&set, "") == N + 1);
+	/* the copies are packed: neighbours in one block are their lengths apart */
+	CHECK(set.strs[1] == set.strs[0] + strlen(set.strs[0]) + 1);
+	CHECK(set.strs[N / 2 + 2] == set.strs[N / 2] + strlen(set.strs[N / 2]) + 1);
+	str_set__exit(&set);
+	CHECK(set.nr == 0 && str_set__find(&set, "a") == -1);
+	free(big);
+}
