@@ -835,6 +835,8 @@ static bool report__settle_kernel(struct report *rep, struct session *session, b
 
 	if (!machine__kernel_settle(&session->machines, host, wait))
 		return false;
+	for (i = 0; i < rep->nr_hists; i++)
+		hists__count_later(&rep->hists[i]);
 	/* -g's held paths go in the rows counted here: each event's, by entry */
 	rows = rep->nr_held ? xcalloc((size_t)rep->nr_hists, sizeof(*rows)) : NULL;
 	for (i = 0; i < rep->nr_hists; i++)
@@ -873,6 +875,8 @@ static __attribute__((noinline)) int report_sample_held(struct report *rep,
 	struct hists *h = &rep->hists[evsel->idx];
 	int cpu = sample_cpu(evsel, sample);
 
+	/* the samples counted later come first: rows are made in the samples' order */
+	hists__count_later(h);
 	if (!report__settle_kernel(rep, session, false) &&
 	    hists__hold(h, al, sample->period, cpu, NULL))
 		return 0;
@@ -1099,6 +1103,7 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	struct addr_location root_al;
 	long root = -1;
 
+	hists__count_later(h);		/* the samples before this one first */
 	if (al->held) {
 		/* held as report_sample holds, once the event's hists are made */
 		if (rep->plain)
@@ -1220,8 +1225,8 @@ static int report_sample(struct perf_tool *tool, struct session *session, struct
 		return report_sample_full(rep, session, evsel, sample, al);
 	if (__builtin_expect(al->held, 0))
 		return report_sample_held(rep, session, evsel, sample, al);
-	hists__add_cpu(&rep->hists[evsel->idx], al, sample->period, sample_cpu(evsel, sample),
-		       false);
+	hists__add_cpu_later(&rep->hists[evsel->idx], al, sample->period,
+			     sample_cpu(evsel, sample));
 	return 0;
 }
 
@@ -2023,6 +2028,8 @@ int cmd_report(int argc, char **argv, struct guest_config *gc)
 	s->machines.kernel_beside = (rep.plain && rep.tool.sample == report_sample) ||
 				    rep.tool.sample == report_sample_graph;
 	e = session__process_events(s);
+	for (i = 0; i < rep.nr_hists; i++)
+		hists__count_later(&rep.hists[i]);
 	report__settle_kernel(&rep, s, true);
 	hist_pool__finish(rep.pool, rep.hists, (u32)rep.nr_hists);
 	rep.pool = NULL;

@@ -411,8 +411,21 @@ struct hists {
 	unsigned sort_skip;
 	/* -g, --children: each row made with its struct hist_more (from the chunks) */
 	bool with_more;
+	/*
+	 * hists__add_cpu_later's samples not counted yet, a ring of
+	 * HIST_LATER from @later_head (NULL until the first).
+	 */
+	struct hist_later *later;
+	u32 later_head, later_nr;
 	struct hist_entry *last;	/* fast path: the last row added to */
-	struct hist_entry *cache[256];	/* and, for comm,dso,sym, rows by symbol and comm */
+	/*
+	 * and, for comm,dso,sym and dso,sym, rows by their fields' mix
+	 * (@tag): a slot of another row is passed over without reading it.
+	 */
+	struct hist_cache_slot {
+		u64 tag;
+		struct hist_entry *he;
+	} cache[256];
 	unsigned fields;		/* which fields the sort keys compare (hist.c's) */
 	unsigned table_shift;		/* a hash's bucket: hash >> table_shift */
 	bool unlinked;			/* hists__sort_final: no table, the rows in @sorted */
@@ -553,6 +566,21 @@ struct hist_entry *hists__find_unmapped(struct hists *hists, const struct hist_e
 
 /** hists__add - counts a resolved sample; returns its row. */
 struct hist_entry *hists__add(struct hists *hists, const struct addr_location *al, u64 period);
+
+/**
+ * hists__add_cpu_later - hists__add_cpu of an unfiltered sample whose row
+ * the caller does not want: where the last row or the small cache does
+ * not find it, the sample waits (its fields copied) while the next ones
+ * come, its row's bucket and then its row asked for from memory, and is
+ * counted HIST_LATER samples on, in the order samples came. Call
+ * hists__count_later before anything else looks at or adds to @hists
+ * (its totals, its rows, a held sample). Rows are made in their first
+ * samples' order, as hists__add_cpu makes them.
+ */
+void hists__add_cpu_later(struct hists *hists, const struct addr_location *al, u64 period,
+			  int cpu);
+/** hists__count_later - counts the samples hists__add_cpu_later keeps waiting. */
+void hists__count_later(struct hists *hists);
 
 /**
  * hists__add_cpu - hists__add for a sample taken on @cpu (-1: unknown);

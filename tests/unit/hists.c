@@ -226,7 +226,9 @@ void test_hists_adversarial_keys(void)
  * default keys and of dso,sym against a count by hand: samples over many
  * rows in a scrambled order, some rows sharing cache slots, each counted
  * in its own row. With dso,sym the three commands' samples of a symbol
- * are one row.
+ * are one row. The same samples counted later (hists__add_cpu_later,
+ * the waiting ones counted now and then and at the end) make the same
+ * rows in the same order, with the same counts and totals.
  */
 void test_hists_row_cache(void)
 {
@@ -238,9 +240,9 @@ void test_hists_row_cache(void)
 	struct thread t[3];
 	struct dso d = { .short_name = (char *)"d", .name_hash = 5 };
 	struct sort_order so;
-	struct hists h;
+	struct hists h, direct[2];
 	struct err err;
-	int i, o;
+	int i, o, later;
 
 	symtab__init(&tab);
 	for (i = 0; i < ROWS / 6; i++) {
@@ -253,14 +255,15 @@ void test_hists_row_cache(void)
 	symtab__finish(&tab, false);
 	for (i = 0; i < 3; i++)
 		t[i] = (struct thread){ .pid = 1, .tid = (u32)i + 1, .comm = comms[i], .vcpu = -1 };
-	for (o = 0; o < 2; o++) {
+	for (o = 0; o < 4; o++) {
 		/* row r: comm r % 3 (dso,sym: none, the row is r / 3 * 3) */
 		size_t nr_rows = 0;
 		u64 x = 12345;
 		int bad = 0;
 
+		later = o >= 2;
 		memset(want, 0, sizeof(want));
-		CHECK(sort_order__parse(&so, orders[o], &err) == 0);
+		CHECK(sort_order__parse(&so, orders[o % 2], &err) == 0);
 		hists__init(&h, &so);
 		for (i = 0; i < SAMPLES; i++) {
 			/* symbol r / 3 for r / 3 < ROWS / 6, else an unresolved address */
@@ -278,16 +281,23 @@ void test_hists_row_cache(void)
 				al.sym = &tab.syms[s];
 			else
 				al.addr = 0x100000 + 0x1000 * (u64)s;
-			want[o ? s * 3 : r]++;
-			hists__add_cpu(&h, &al, 1, 0, false);
+			want[o % 2 ? s * 3 : r]++;
+			if (!later)
+				hists__add_cpu(&h, &al, 1, 0, false);
+			else
+				hists__add_cpu_later(&h, &al, 1, 0);
+			if (later && (x >> 24) % 997 == 0)
+				hists__count_later(&h);	/* as a held sample does */
 		}
+		if (later)
+			hists__count_later(&h);
 		for (i = 0; i < ROWS; i++) {
 			int s = i / 3;
 			struct hist_entry key = { .comm = comms[i % 3], .dso = &d, .level = '.',
 						  .cpumode = 2 };
 			const struct hist_entry *he;
 
-			if (o && i % 3)
+			if (o % 2 && i % 3)
 				continue;	/* dso,sym: the row of i - i % 3 */
 			if (s < ROWS / 6)
 				hist_entry__set_loc(&key, &tab.syms[s], 0);
@@ -298,12 +308,31 @@ void test_hists_row_cache(void)
 			if (want[i] ? !he || hist_entry__nr_samples(he) != want[i] : he != NULL)
 				bad++;
 		}
+		if (later) {
+			/* row by row, in the order they were made, as counted at once */
+			for (i = 0; i < (int)h.nr_entries && i < (int)direct[o % 2].nr_entries; i++) {
+				const struct hist_entry *a = hists__row(&h, (u32)i);
+				const struct hist_entry *b = hists__row(&direct[o % 2], (u32)i);
+
+				bad += a->comm != b->comm || hist_entry__sym(a) != hist_entry__sym(b) ||
+				       hist_entry__addr(a) != hist_entry__addr(b) ||
+				       hist_entry__nr_samples(a) != hist_entry__nr_samples(b);
+			}
+			bad += h.nr_entries != direct[o % 2].nr_entries ||
+			       h.nr_samples != direct[o % 2].nr_samples ||
+			       h.total_period != direct[o % 2].total_period || h.later_nr != 0;
+			hists__exit(&direct[o % 2]);
+		}
 		if (bad || h.nr_entries != nr_rows) {
-			fprintf(stderr, "row cache, %s: %d rows miscounted, %zu rows (want %zu)\n",
-				orders[o], bad, h.nr_entries, nr_rows);
+			fprintf(stderr, "row cache, %s%s: %d rows miscounted, %zu rows (want %zu)\n",
+				orders[o % 2], later ? ", counted later" : "", bad, h.nr_entries,
+				nr_rows);
 			unit_failures++;
 		}
-		hists__exit(&h);
+		if (!later)
+			direct[o] = h;	/* o + 2 compares with it */
+		else
+			hists__exit(&h);
 	}
 	symtab__exit(&tab);
 }
