@@ -835,8 +835,6 @@ static bool report__settle_kernel(struct report *rep, struct session *session, b
 
 	if (!machine__kernel_settle(&session->machines, host, wait))
 		return false;
-	for (i = 0; i < rep->nr_hists; i++)
-		hists__count_later(&rep->hists[i]);
 	/* -g's held paths go in the rows counted here: each event's, by entry */
 	rows = rep->nr_held ? xcalloc((size_t)rep->nr_hists, sizeof(*rows)) : NULL;
 	for (i = 0; i < rep->nr_hists; i++)
@@ -875,8 +873,6 @@ static __attribute__((noinline)) int report_sample_held(struct report *rep,
 	struct hists *h = &rep->hists[evsel->idx];
 	int cpu = sample_cpu(evsel, sample);
 
-	/* the samples counted later come first: rows are made in the samples' order */
-	hists__count_later(h);
 	if (!report__settle_kernel(rep, session, false) &&
 	    hists__hold(h, al, sample->period, cpu, NULL))
 		return 0;

@@ -1616,6 +1616,8 @@ hists__add_cpu_other(struct hists *hists, const struct addr_location *al, u64 pe
 struct hist_entry *hists__add_cpu(struct hists *hists, const struct addr_location *al,
 				  u64 period, int cpu, bool filtered)
 {
+	if (__builtin_expect(hists->later_nr != 0, 0))
+		hists__count_later(hists);	/* the samples before this one first */
 	if (__builtin_expect(hists->fields != DEFAULT_FIELDS, 0))
 		return hists__add_cpu_other(hists, al, period, cpu, filtered);
 	return hists__add_cpu_fast(hists, al, period, cpu, filtered, true, false);
@@ -1785,6 +1787,8 @@ bool hists__hold(struct hists *hists, const struct addr_location *al, u64 period
 	struct held_sample key;
 	u32 b, i;
 
+	/* the samples before this one are counted first: their rows' stamps come first */
+	hists__count_later(hists);
 	/* srcline keys read the address's line now, from @al; held samples keep no time */
 	if (hists->fields & (RF_SRCLINE | RF_TIME))
 		return false;
@@ -1845,6 +1849,7 @@ u64 hists__count_held(struct hists *hists, struct hist_entry ***rows)
 	u64 nr = 0;
 	u32 i;
 
+	hists__count_later(hists);
 	if (rows)
 		*rows = hd && hd->nr ? xcalloc(hd->nr, sizeof(**rows)) : NULL;
 	for (i = 0; hd && i < hd->nr; i++) {

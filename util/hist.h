@@ -572,10 +572,11 @@ struct hist_entry *hists__add(struct hists *hists, const struct addr_location *a
  * the caller does not want: where the last row or the small cache does
  * not find it, the sample waits (its fields copied) while the next ones
  * come, its row's bucket and then its row asked for from memory, and is
- * counted HIST_LATER samples on, in the order samples came. Call
+ * counted HIST_LATER samples on, in the order samples came. hists__add_cpu,
+ * hists__hold and hists__count_held count what waits first; call
  * hists__count_later before anything else looks at or adds to @hists
- * (its totals, its rows, a held sample). Rows are made in their first
- * samples' order, as hists__add_cpu makes them.
+ * (its totals, its rows). Rows are made in their first samples' order,
+ * as hists__add_cpu makes them.
  */
 void hists__add_cpu_later(struct hists *hists, const struct addr_location *al, u64 period,
 			  int cpu);

@@ -239,12 +239,16 @@ static void comm_of(struct machines *m, u32 tid, const char *comm)
  * 500 functions, two data objects, a thread renamed, two CPUs and periods
  * that differ, for the default keys and pid,sym and cpu,sym. The holding
  * keeps at most 16,384 addresses: the next one is refused (the caller
- * waits then), a repeat is not.
+ * waits then), a repeat is not. The holding side counts the others
+ * through hists__add_cpu_later; with dso,sym, rows stamped as they are
+ * made (hists.table_order, which report sets for other keys only),
+ * periods of 1 and user samples among the held ones, its rows are made
+ * in the order counting each sample at once makes them.
  */
 void test_kernel_beside(void)
 {
 	enum { FUNCS = 3000, SAMPLES = 40000 };
-	static const char *const orders[] = { "comm,dso,sym", "pid,sym", "cpu,sym" };
+	static const char *const orders[] = { "comm,dso,sym", "pid,sym", "cpu,sym", "dso,sym" };
 	const u64 text = 0xffffffff81000000ull;
 	char dir[64], *path, *ks, *p;
 	size_t o, i;
@@ -264,12 +268,14 @@ void test_kernel_beside(void)
 		struct hists ha, hb;
 		struct err err;
 		u64 x = 777 + o;
-		size_t held = 0, r;
+		size_t held = 0, counted = 0, r;
+		bool made_order = o == 3;
 		int k;
 
 		CHECK(sort_order__parse(&so, orders[o], &err) == 0);
 		hists__init(&ha, &so);
 		hists__init(&hb, &so);
+		ha.table_order = hb.table_order = made_order;
 		machines__init(&a, NULL);
 		machines__init(&b, NULL);
 		a.kallsyms_path = b.kallsyms_path = path;
@@ -288,30 +294,62 @@ void test_kernel_beside(void)
 			x = x * 6364136223846793005ull + 1442695040888963407ull;
 			s.tid = (u32)(x >> 60) % 3 + 1;
 			cpu = (int)(x >> 50) & 1;
-			s.period = 1000 + ((x >> 30) & 0xff);
+			s.period = made_order ? 1 : 1000 + ((x >> 30) & 0xff);
 			/* mostly functions; now and then a data object at an offset */
 			if ((x >> 20) % 50 == 0)
 				s.ip = text + 0x100 * ((x >> 8) % 2 ? 701 : 2101) + ((x >> 12) & 0xf8);
 			else
 				s.ip = text + 0x100 * (1 + (x >> 24) % 500) + ((x >> 40) & 0x30);
+			if (made_order && (x >> 16) % 4 == 0) {
+				/* a user sample (no map: a row of its address), never held */
+				s.cpumode = PERF_RECORD_MISC_USER;
+				s.ip = 0x400000 + 0x40 * ((x >> 8) % 170);
+			}
 			if (i == SAMPLES / 3) {
 				comm_of(&a, 3, "renamed");
 				comm_of(&b, 3, "renamed");
 			}
 			if (i == SAMPLES / 2) {
 				CHECK(machine__kernel_settle(&a, &a.host, true));
-				held = (size_t)hists__count_held(&ha, NULL);
+				counted = (size_t)hists__count_held(&ha, NULL);
 			}
 			machines__resolve(&a, &s, &la);
 			machines__resolve(&b, &s, &lb);
-			CHECK(!lb.held && la.held == (i < SAMPLES / 2));
-			if (la.held)
+			CHECK(!lb.held && la.held == (i < SAMPLES / 2 &&
+						      s.cpumode == PERF_RECORD_MISC_KERNEL));
+			if (la.held) {
 				CHECK(hists__hold(&ha, &la, s.period, cpu, NULL));
-			else
-				hists__add_cpu(&ha, &la, s.period, cpu, false);
+				held++;
+			} else {
+				hists__add_cpu_later(&ha, &la, s.period, cpu);
+			}
 			hists__add_cpu(&hb, &lb, s.period, cpu, false);
 		}
-		CHECK(held == SAMPLES / 2);
+		hists__count_later(&ha);
+		CHECK(counted == held && held > SAMPLES / 4);
+		if (made_order) {
+			/* made in the same order: the held rows where their first samples came */
+			size_t na, nb;
+			u32 *ia = hists__rows_made(&ha, &na), *ib = hists__rows_made(&hb, &nb);
+			int bad = na != nb;
+
+			for (r = 0; !bad && r < na; r++) {
+				const struct hist_entry *e = hists__row(&ha, ia[r]);
+				const struct hist_entry *f = hists__row(&hb, ib[r]);
+				char eb[128], fb[128];
+
+				sort_keys[SORT_SYM].snprint(e, eb, sizeof(eb));
+				sort_keys[SORT_SYM].snprint(f, fb, sizeof(fb));
+				bad = strcmp(eb, fb) != 0;
+			}
+			if (bad) {
+				fprintf(stderr, "kernel beside, %s: rows made in another order (row %zu)\n",
+					orders[o], r);
+				unit_failures++;
+			}
+			free(ia);
+			free(ib);
+		}
 		CHECK(ha.nr_entries == hb.nr_entries && ha.nr_samples == hb.nr_samples &&
 		      ha.total_period == hb.total_period);
 		for (i = 0; i < 8; i++)
