@@ -1554,16 +1554,16 @@ row_same_default(const struct hist_entry *he, const char *comm, const struct dso
 	       he->dso == dso;
 }
 
+static struct hist_entry *hists__later_push(struct hists *hists, const struct addr_location *al,
+					    u64 period, int cpu);
+
 /*
  * The fast path, for the default keys (@with_comm) or dso,sym (perf kvm
  * report's): a sample of the last row or of one in the small cache,
  * counted with no split by mode or carry to make. Small, so that it keeps
  * its values in registers; the rest goes to hists__add_cpu_slow, which
- * looks again from the start.
+ * looks again from the start, or with @later to wait (hists__later_push).
  */
-static struct hist_entry *hists__later_push(struct hists *hists, const struct addr_location *al,
-					    u64 period, int cpu);
-
 static inline __attribute__((always_inline)) struct hist_entry *
 hists__add_cpu_fast(struct hists *hists, const struct addr_location *al, u64 period, int cpu,
 		    bool filtered, const bool with_comm, const bool later)
