@@ -924,31 +924,39 @@ u64 str_hash(const char *s)
 }
 
 /*
- * The strings' blocks: STR_BLOCK bytes, or one of its own for a string
- * past a quarter of that. Names by the hundred thousand (DSOs, comms)
- * take their length and NUL each, where malloc took 15 bytes more on
- * average for its header and rounding (bench-report.md, 2026-12-07).
+ * The strings' blocks: the first STR_BLOCK_MIN bytes, each next one twice
+ * the last up to STR_BLOCK, so that a set of a few strings (a machine's
+ * DSO names, with 50,000 guests) holds little; a string past a quarter
+ * of the block it would start takes a block of its own. Names by the
+ * hundred thousand (DSOs, comms) take their length and NUL each, where
+ * malloc took 15 bytes more on average for its header and rounding
+ * (bench-report.md, 2026-12-07).
  */
+#define STR_BLOCK_MIN	256
 #define STR_BLOCK	16384
 
 /* A copy of @s in @set's blocks. */
 static char *str_set__copy(struct str_set *set, const char *s)
 {
 	size_t len = strlen(s) + 1;
-	bool own = len > STR_BLOCK / 4;
 	char *b, *c;
 
 	if (len > set->block_left) {
+		size_t size = set->block_size ? 2 * set->block_size : STR_BLOCK_MIN;
+		bool own;
+
+		if (size > STR_BLOCK)
+			size = STR_BLOCK;
+		own = len > size / 4;
 		/* Every block goes at the list's head; the room left stays where it was. */
-		b = xmalloc(sizeof(char *) + (own ? len : STR_BLOCK));
+		b = xmalloc(sizeof(char *) + (own ? len : size));
 		memcpy(b, &set->block, sizeof(char *));
 		set->block = b;
-		if (own) {
-			memcpy(b + sizeof(char *), s, len);
-			return b + sizeof(char *);
-		}
+		if (own)
+			return memcpy(b + sizeof(char *), s, len);
+		set->block_size = size;
 		set->block_next = b + sizeof(char *);
-		set->block_left = STR_BLOCK;
+		set->block_left = size;
 	}
 	c = set->block_next;
 	set->block_next += len;
