@@ -924,15 +924,17 @@ u64 str_hash(const char *s)
 }
 
 /*
- * The strings' blocks: the first STR_BLOCK_MIN bytes, each next one twice
- * the last up to STR_BLOCK, so that a set of a few strings (a machine's
- * DSO names, with 50,000 guests) holds little; a string past a quarter
- * of the block it would start takes a block of its own. Names by the
- * hundred thousand (DSOs, comms) take their length and NUL each, where
- * malloc took 15 bytes more on average for its header and rounding
- * (bench-report.md, 2026-12-07).
+ * The strings' blocks. A set's first STR_ALONE strings take a block each
+ * (a set of a few strings, as each of 50,000 guests' machines holds,
+ * costs what a malloc each did); then each block is twice the last,
+ * from STR_BLOCK_MIN up to STR_BLOCK, and a string past a quarter of
+ * that size still takes one of its own. Names by the hundred thousand
+ * (DSOs, comms) take their length and NUL each, where malloc took 15
+ * bytes more on average for its header and rounding (bench-report.md,
+ * 2026-12-07).
  */
-#define STR_BLOCK_MIN	256
+#define STR_ALONE	4
+#define STR_BLOCK_MIN	1024
 #define STR_BLOCK	16384
 
 /* A copy of @s in @set's blocks. */
@@ -942,21 +944,22 @@ static char *str_set__copy(struct str_set *set, const char *s)
 	char *b, *c;
 
 	if (len > set->block_left) {
-		size_t size = set->block_size ? 2 * set->block_size : STR_BLOCK_MIN;
-		bool own;
+		bool own = set->nr < STR_ALONE;
 
-		if (size > STR_BLOCK)
-			size = STR_BLOCK;
-		own = len > size / 4;
+		if (!own) {
+			size_t size = set->block_size ? 2 * set->block_size : STR_BLOCK_MIN;
+
+			set->block_size = size < STR_BLOCK ? size : STR_BLOCK;
+			own = len > set->block_size / 4;
+		}
 		/* Every block goes at the list's head; the room left stays where it was. */
-		b = xmalloc(sizeof(char *) + (own ? len : size));
+		b = xmalloc(sizeof(char *) + (own ? len : set->block_size));
 		memcpy(b, &set->block, sizeof(char *));
 		set->block = b;
 		if (own)
 			return memcpy(b + sizeof(char *), s, len);
-		set->block_size = size;
 		set->block_next = b + sizeof(char *);
-		set->block_left = size;
+		set->block_left = set->block_size;
 	}
 	c = set->block_next;
 	set->block_next += len;

@@ -245,7 +245,7 @@ struct str_set {
 	char *block;		/* the newest block, its first bytes the one before's address */
 	char *block_next;	/* where the next copy goes, @block_left bytes free there */
 	size_t block_left;
-	size_t block_size;	/* the newest shared block's, 0 before the first */
+	size_t block_size;	/* the size of the blocks made last, 0: none yet */
 };
 
 /** str_set__add - the number of @s, a copy of it added if new. */

@@ -448,9 +448,9 @@ void test_u64_index(void)
  * str_set: strings numbered in the order they first came and found again
  * with their copies intact, over many blocks; a string longer than a
  * quarter of a block (its own block) between short ones leaves the
- * short ones' block in use; the empty string; the first block is small
- * (a set per guest machine, by the ten thousand); exit frees every block
- * (ASan's leak check).
+ * short ones' block in use; the empty string; a set's first four strings
+ * each in a block of its own (a set per guest machine, by the ten
+ * thousand); exit frees every block (ASan's leak check).
  */
 void test_str_set(void)
 {
@@ -463,8 +463,13 @@ void test_str_set(void)
 	memset(big, 'x', 9999);
 	big[9999] = '\0';
 	CHECK(str_set__find(&set, "a") == -1);
-	/* a set of one short string holds one small block */
-	CHECK(str_set__add(&set, "a") == 0 && set.block_size == 256);
+	/* a set's first four strings each alone, then a block of 1 KiB */
+	for (i = 0; i < 6; i++) {
+		snprintf(s, sizeof(s), "%c", 'a' + i);
+		CHECK(str_set__add(&set, s) == i);
+		CHECK(set.block_size == (i < 4 ? 0u : 1024u));
+	}
+	CHECK(set.strs[5] == set.strs[4] + 2 && set.strs[4] != set.strs[3] + 2);
 	str_set__exit(&set);
 	for (i = 0; i < N; i++) {
 		snprintf(s, sizeof(s), "/nonexistent/crafted/map%u.so", i);
@@ -485,7 +490,7 @@ void test_str_set(void)
 	CHECK(!strcmp(set.strs[N / 2 + 1], big) && str_set__find(&set, big) == N / 2 + 1);
 	CHECK(set.strs[N + 1][0] == '\0' && str_set__find(&set, "") == N + 1);
 	/* the copies are packed: neighbours in one block are their lengths apart */
-	CHECK(set.strs[1] == set.strs[0] + strlen(set.strs[0]) + 1);
+	CHECK(set.strs[5] == set.strs[4] + strlen(set.strs[4]) + 1);
 	CHECK(set.strs[N / 2 + 2] == set.strs[N / 2] + strlen(set.strs[N / 2]) + 1);
 	str_set__exit(&set);
 	CHECK(set.nr == 0 && str_set__find(&set, "a") == -1);
