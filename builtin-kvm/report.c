@@ -1099,7 +1099,6 @@ static __attribute__((noinline)) int report_sample_full(struct report *rep,
 	struct addr_location root_al;
 	long root = -1;
 
-	hists__count_later(h);		/* the samples before this one first */
 	if (al->held) {
 		/* held as report_sample holds, once the event's hists are made */
 		if (rep->plain)

@@ -1433,10 +1433,12 @@ static inline size_t default_slot(u64 tag)
 /*
  * Counts a sample of the fields @k (as hists__add_cpu makes them) into
  * @hists, whose fields are @f: inlined with @f a constant for perf's
- * default sort (comm,dso,sym), the field tests fold away.
+ * default sort (comm,dso,sym), the field tests fold away. @known: @k's
+ * key_hash where the caller has it already, else NULL.
  */
 static inline __attribute__((always_inline)) struct hist_entry *
-hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 period)
+hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 period,
+		 const u32 *known)
 {
 	struct hist_entry *he = hists->last;
 
@@ -1457,7 +1459,7 @@ hists__add_key_f(struct hists *hists, unsigned f, const struct hist_key *k, u64 
 			if (he && c->tag == tag && row_same(f, he, k))
 				goto found;
 		}
-		hash = key_hash(f, k);
+		hash = known ? *known : key_hash(f, k);
 		he = hists__lookup_f(hists, f, k, hash);
 		if (!he)
 			he = hists__insert_or_join(hists, f, k, hash);
@@ -1476,16 +1478,16 @@ found:
 static __attribute__((noinline)) struct hist_entry *
 hists__add_key_any(struct hists *hists, const struct hist_key *k, u64 period)
 {
-	return hists__add_key_f(hists, hists->fields, k, period);
+	return hists__add_key_f(hists, hists->fields, k, period, NULL);
 }
 
 static inline __attribute__((always_inline)) struct hist_entry *
 hists__add_key(struct hists *hists, const struct hist_key *k, u64 period)
 {
 	if (hists->fields == DEFAULT_FIELDS)
-		return hists__add_key_f(hists, DEFAULT_FIELDS, k, period);
+		return hists__add_key_f(hists, DEFAULT_FIELDS, k, period, NULL);
 	if (hists->fields == DSO_SYM_FIELDS)
-		return hists__add_key_f(hists, DSO_SYM_FIELDS, k, period);
+		return hists__add_key_f(hists, DSO_SYM_FIELDS, k, period, NULL);
 	return hists__add_key_any(hists, k, period);
 }
 
@@ -1647,14 +1649,17 @@ static inline u32 later_hash(unsigned f, const struct hist_key *k)
 	return f == DEFAULT_FIELDS ? key_hash(DEFAULT_FIELDS, k) : key_hash(DSO_SYM_FIELDS, k);
 }
 
-/* Counts the oldest sample waiting. */
+/* Counts the oldest sample waiting, by the hash its wait took. */
 static void hists__later_count_one(struct hists *hists)
 {
 	struct hist_later *l = &hists->later[hists->later_head];
 
 	hists->later_head = (hists->later_head + 1) & (HIST_LATER - 1);
 	hists->later_nr--;
-	hists__add_key(hists, &l->k, l->period);
+	if (hists->fields == DEFAULT_FIELDS)
+		hists__add_key_f(hists, DEFAULT_FIELDS, &l->k, l->period, &l->hash);
+	else
+		hists__add_key_f(hists, DSO_SYM_FIELDS, &l->k, l->period, &l->hash);
 }
 
 static __attribute__((noinline)) struct hist_entry *
